@@ -1,0 +1,60 @@
+"""The ``tilsynsplan`` command. It only parses arguments and calls ``api.services``; domain errors are
+translated to Danish messages and exit codes here, in one place.
+
+Exit codes: 0 ok; 1 the input was refused (validation failed); 2 wrong usage / bad argument;
+3 something needed is missing (no data, unknown id); 4 the plan cannot meet the rules.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from rich.table import Table
+
+from api import commands  # noqa: F401  (registers every command on the app)
+from api.cli_app import app, err_console
+from data.errors import InvalidArgumentError, NoDataError, NotFoundError, TilsynsplanError, ValidationFailed
+
+
+def exit_code(error: TilsynsplanError) -> int:
+    if isinstance(error, ValidationFailed):
+        return 1
+    if isinstance(error, InvalidArgumentError):
+        return 2
+    if isinstance(error, NoDataError | NotFoundError):
+        return 3
+    return 4
+
+
+def render_error(error: TilsynsplanError) -> None:
+    err_console.print(f"[bold red]Fejl:[/] {error.message}")
+    if isinstance(error, ValidationFailed):
+        table = Table("fil", "række", "kolonne", "værdi", "problem", title=f"{len(error.violations)} fejl")
+        for v in error.violations:
+            table.add_row(v.file, "" if v.row is None else str(v.row), v.column or "", v.value or "", v.message)
+        err_console.print(table)
+    else:
+        for detail in error.details[:50]:
+            err_console.print(f"  • {detail.get('message', detail)}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        result = app(args=argv, standalone_mode=False)
+    except TilsynsplanError as error:
+        render_error(error)
+        sys.exit(exit_code(error))
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.exceptions.Exit as error:
+        sys.exit(error.exit_code)
+    except click.Abort:
+        err_console.print("Afbrudt.")
+        sys.exit(130)
+    sys.exit(result if isinstance(result, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,249 @@
+"""The public data contract (``DATA_CONTRACT.md``) as data: files, columns, types and rules.
+
+The importer checks uploads against these specs, the synthetic generator writes files that follow
+them, the storage layer mirrors them, and the README documents them. Columns marked ``extension`` are
+optional columns this product adds to the contract (allowed by it: "extend it with optional columns
+when a feature needs them; never break it").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from data.enums import Authority, FacilityType, Ownership, SanctionKind, Severity, Theme, VisitKind
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    ENUM = "enum"
+    DATE = "date"
+    MONTH = "month"
+    INT = "int"
+    DECIMAL = "decimal"
+    BOOL = "bool"
+    ID_LIST = "id_list"  # ';'-separated ids
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind
+    required: bool = True  # column must be present in the file
+    nullable: bool = False  # an empty cell is allowed
+    allowed: tuple[str, ...] = ()  # for ENUM
+    minimum: float | None = None
+    maximum: float | None = None
+    not_after_today: bool = False  # dates / months
+    references: str | None = None  # "facilities.facility_id"
+    default: object = None  # value used when the cell (or optional column) is empty
+    extension: bool = False  # an optional column added by Tilsynsplan, not in DATA_CONTRACT.md
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    name: str  # "facilities" -> facilities.csv / sheet "facilities"
+    required: bool
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # unique key within the file (and upsert key in storage)
+    help: str = ""
+    _by_name: dict[str, Column] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_name.update({c.name: c for c in self.columns})
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.csv"
+
+    def column(self, name: str) -> Column:
+        return self._by_name[name]
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+def _enum(e: type[StrEnum]) -> tuple[str, ...]:
+    return tuple(m.value for m in e)
+
+
+FACILITY_ID_REF = "facilities.facility_id"
+CPR_PATTERN = r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}-?\d{4}(?!\d)"
+"""A value that looks like a Danish CPR number (``DDMMYY-XXXX``; the dash optional) rejects an upload."""
+
+# Denmark's bounding box incl. Bornholm and Christiansø (not Greenland / the Faroe Islands).
+DK_LAT = (54.5, 57.8)
+DK_LON = (8.0, 15.25)
+
+FACILITIES = FileSpec(
+    "facilities",
+    required=True,
+    key=("facility_id",),
+    help="One row per approved facility (tilbud).",
+    columns=(
+        Column("facility_id", Kind.TEXT),
+        Column("name", Kind.TEXT),
+        Column("authority", Kind.ENUM, allowed=_enum(Authority)),
+        Column("municipality", Kind.TEXT, nullable=True),
+        Column("postcode", Kind.TEXT, help="4 digits"),
+        Column("lat", Kind.DECIMAL, required=False, nullable=True, minimum=DK_LAT[0], maximum=DK_LAT[1]),
+        Column("lon", Kind.DECIMAL, required=False, nullable=True, minimum=DK_LON[0], maximum=DK_LON[1]),
+        Column("facility_type", Kind.ENUM, allowed=_enum(FacilityType)),
+        Column("ownership", Kind.ENUM, allowed=_enum(Ownership)),
+        Column("places", Kind.INT, minimum=1),
+        Column("target_group", Kind.TEXT, required=False, nullable=True),
+        Column("approved_on", Kind.DATE, not_after_today=True),
+        Column("closed_on", Kind.DATE, required=False, nullable=True, help=">= approved_on"),
+        Column("has_board", Kind.BOOL, required=False, nullable=True, default=False),
+        Column("respite_only", Kind.BOOL, required=False, nullable=True, default=False),
+        Column(
+            "leader_since",
+            Kind.DATE,
+            required=False,
+            nullable=True,
+            not_after_today=True,
+            extension=True,
+            help="Date the current leader took over (leader change is a risk signal).",
+        ),
+    ),
+)
+
+VISITS = FileSpec(
+    "visits",
+    required=True,
+    key=("visit_id",),
+    columns=(
+        Column("visit_id", Kind.TEXT),
+        Column("facility_id", Kind.TEXT, references=FACILITY_ID_REF),
+        Column("date", Kind.DATE, not_after_today=True, help="not before the facility's approved_on"),
+        Column("announced", Kind.BOOL),
+        Column("kind", Kind.ENUM, allowed=_enum(VisitKind)),
+        Column("inspector_ids", Kind.ID_LIST, required=False, nullable=True, references="inspectors.inspector_id"),
+    ),
+)
+
+INDICATOR_SCORES = FileSpec(
+    "indicator_scores",
+    required=False,
+    key=("visit_id", "indicator"),
+    columns=(
+        Column("visit_id", Kind.TEXT, references="visits.visit_id"),
+        Column("indicator", Kind.TEXT, help="an indicator of the quality model that applies to the facility"),
+        Column("score", Kind.INT, minimum=1, maximum=5),
+    ),
+)
+
+THEME_SCORES = FileSpec(
+    "theme_scores",
+    required=False,
+    key=("visit_id", "theme"),
+    columns=(
+        Column("visit_id", Kind.TEXT, references="visits.visit_id"),
+        Column("theme", Kind.ENUM, allowed=_enum(Theme)),
+        Column("score", Kind.DECIMAL, minimum=1.0, maximum=5.0),
+    ),
+)
+
+USE_OF_FORCE = FileSpec(
+    "use_of_force",
+    required=False,
+    key=("facility_id", "month", "kind"),
+    columns=(
+        Column("facility_id", Kind.TEXT, references=FACILITY_ID_REF),
+        Column("month", Kind.MONTH, not_after_today=True),
+        Column("count", Kind.INT, minimum=0),
+        Column("kind", Kind.TEXT, required=False, nullable=True, default=""),
+    ),
+)
+
+STAFF_FIGURES = FileSpec(
+    "staff_figures",
+    required=False,
+    key=("facility_id", "year"),
+    columns=(
+        Column("facility_id", Kind.TEXT, references=FACILITY_ID_REF),
+        Column("year", Kind.INT, minimum=1990, help="not after this year"),
+        Column("staff_turnover_pct", Kind.DECIMAL, nullable=True, minimum=0, maximum=100),
+        Column("sickness_absence_pct", Kind.DECIMAL, nullable=True, minimum=0, maximum=100),
+    ),
+)
+
+CONCERNS = FileSpec(
+    "concerns",
+    required=False,
+    key=("facility_id", "date", "severity"),
+    columns=(
+        Column("facility_id", Kind.TEXT, references=FACILITY_ID_REF),
+        Column("date", Kind.DATE, not_after_today=True),
+        Column("severity", Kind.ENUM, allowed=_enum(Severity)),
+    ),
+)
+
+SANCTIONS = FileSpec(
+    "sanctions",
+    required=False,
+    key=("facility_id", "date", "kind"),
+    columns=(
+        Column("facility_id", Kind.TEXT, references=FACILITY_ID_REF),
+        Column("date", Kind.DATE, not_after_today=True),
+        Column("kind", Kind.ENUM, allowed=_enum(SanctionKind)),
+    ),
+)
+
+INSPECTORS = FileSpec(
+    "inspectors",
+    required=False,  # required for planning, not for import
+    key=("inspector_id",),
+    columns=(
+        Column("inspector_id", Kind.TEXT),
+        Column("name", Kind.TEXT),
+        Column("authority", Kind.ENUM, allowed=_enum(Authority)),
+        Column("competences", Kind.TEXT, help="';'-separated facility types, or 'all'"),
+        Column("visits_per_week", Kind.INT, minimum=0),
+        Column("postcode", Kind.TEXT, required=False, nullable=True),
+    ),
+)
+
+ABSENCES = FileSpec(
+    "absences",
+    required=False,
+    key=("inspector_id", "start", "end"),
+    columns=(
+        Column("inspector_id", Kind.TEXT, references="inspectors.inspector_id"),
+        Column("start", Kind.DATE),
+        Column("end", Kind.DATE, help=">= start"),
+    ),
+)
+
+LOCKED_VISITS = FileSpec(
+    "locked_visits",
+    required=False,
+    key=("facility_id", "date"),
+    columns=(
+        Column("facility_id", Kind.TEXT, references=FACILITY_ID_REF),
+        Column("date", Kind.DATE),
+        Column("inspector_id", Kind.TEXT, references="inspectors.inspector_id"),
+        Column("announced", Kind.BOOL),
+    ),
+)
+
+#: Every file of the contract, in dependency order (a file only references files before it).
+FILES: tuple[FileSpec, ...] = (
+    FACILITIES,
+    INSPECTORS,
+    VISITS,
+    INDICATOR_SCORES,
+    THEME_SCORES,
+    USE_OF_FORCE,
+    STAFF_FIGURES,
+    CONCERNS,
+    SANCTIONS,
+    ABSENCES,
+    LOCKED_VISITS,
+)
+FILE_BY_NAME: dict[str, FileSpec] = {f.name: f for f in FILES}
+
+TRUE_WORDS = frozenset({"true", "1", "ja", "yes", "sand"})
+FALSE_WORDS = frozenset({"false", "0", "nej", "no", "falsk"})

@@ -1,0 +1,229 @@
+"""Storage: SQLAlchemy 2 tables and engine. SQLite by default, any database URL by setting.
+
+The schema is managed with Alembic (``data/migrations``); :func:`migrate` brings a database to the
+newest revision and is called before every use, so a fresh file needs no extra step.
+
+Tables of the contract mirror its files (same column names). Tables without an id in the contract
+are keyed by their natural key (see ``data.contract``), which is also the upsert key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+# --- the contract's tables ---------------------------------------------------------------------
+
+
+class FacilityRow(Base):
+    __tablename__ = "facilities"
+    facility_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    authority: Mapped[str] = mapped_column(String(20), index=True)
+    municipality: Mapped[str | None] = mapped_column(String(100))
+    postcode: Mapped[str] = mapped_column(String(10))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    facility_type: Mapped[str] = mapped_column(String(40))
+    ownership: Mapped[str] = mapped_column(String(20))
+    places: Mapped[int] = mapped_column(Integer)
+    target_group: Mapped[str | None] = mapped_column(String(300))
+    approved_on: Mapped[dt.date] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    has_board: Mapped[bool] = mapped_column(Boolean, default=False)
+    respite_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    leader_since: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class InspectorRow(Base):
+    __tablename__ = "inspectors"
+    inspector_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    authority: Mapped[str] = mapped_column(String(20), index=True)
+    competences: Mapped[str] = mapped_column(Text)
+    visits_per_week: Mapped[int] = mapped_column(Integer)
+    postcode: Mapped[str | None] = mapped_column(String(10))
+
+
+class VisitRow(Base):
+    __tablename__ = "visits"
+    visit_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    facility_id: Mapped[str] = mapped_column(ForeignKey("facilities.facility_id"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    announced: Mapped[bool] = mapped_column(Boolean)
+    kind: Mapped[str] = mapped_column(String(20))
+    inspector_ids: Mapped[str | None] = mapped_column(Text)
+
+
+class IndicatorScoreRow(Base):
+    __tablename__ = "indicator_scores"
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.visit_id"), primary_key=True)
+    indicator: Mapped[str] = mapped_column(String(10), primary_key=True)
+    score: Mapped[int] = mapped_column(Integer)
+
+
+class ThemeScoreRow(Base):
+    __tablename__ = "theme_scores"
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.visit_id"), primary_key=True)
+    theme: Mapped[str] = mapped_column(String(40), primary_key=True)
+    score: Mapped[float] = mapped_column(Float)
+
+
+class UseOfForceRow(Base):
+    __tablename__ = "use_of_force"
+    facility_id: Mapped[str] = mapped_column(ForeignKey("facilities.facility_id"), primary_key=True)
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(60), primary_key=True, default="")
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class StaffFigureRow(Base):
+    __tablename__ = "staff_figures"
+    facility_id: Mapped[str] = mapped_column(ForeignKey("facilities.facility_id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_turnover_pct: Mapped[float | None] = mapped_column(Float)
+    sickness_absence_pct: Mapped[float | None] = mapped_column(Float)
+
+
+class ConcernRow(Base):
+    __tablename__ = "concerns"
+    facility_id: Mapped[str] = mapped_column(ForeignKey("facilities.facility_id"), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    severity: Mapped[str] = mapped_column(String(10), primary_key=True)
+
+
+class SanctionRow(Base):
+    __tablename__ = "sanctions"
+    facility_id: Mapped[str] = mapped_column(ForeignKey("facilities.facility_id"), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class AbsenceRow(Base):
+    __tablename__ = "absences"
+    inspector_id: Mapped[str] = mapped_column(ForeignKey("inspectors.inspector_id"), primary_key=True)
+    start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    end: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+
+
+class LockedVisitRow(Base):
+    __tablename__ = "locked_visits"
+    facility_id: Mapped[str] = mapped_column(ForeignKey("facilities.facility_id"), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    inspector_id: Mapped[str] = mapped_column(ForeignKey("inspectors.inspector_id"))
+    announced: Mapped[bool] = mapped_column(Boolean)
+
+
+#: Contract table name -> ORM class.
+CONTRACT_TABLES: dict[str, type[Base]] = {
+    "facilities": FacilityRow,
+    "inspectors": InspectorRow,
+    "visits": VisitRow,
+    "indicator_scores": IndicatorScoreRow,
+    "theme_scores": ThemeScoreRow,
+    "use_of_force": UseOfForceRow,
+    "staff_figures": StaffFigureRow,
+    "concerns": ConcernRow,
+    "sanctions": SanctionRow,
+    "absences": AbsenceRow,
+    "locked_visits": LockedVisitRow,
+}
+
+
+# --- the product's own tables ------------------------------------------------------------------
+
+
+class ImportBatchRow(Base):
+    """One successful import: where it came from and what it changed."""
+
+    __tablename__ = "import_batches"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    source: Mapped[str] = mapped_column(Text)
+    summary: Mapped[dict] = mapped_column(JSON)
+
+
+class RiskRunRow(Base):
+    """One scoring of all active facilities with one model, as of one date."""
+
+    __tablename__ = "risk_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    as_of: Mapped[dt.date] = mapped_column(Date, index=True)
+    model_version: Mapped[str] = mapped_column(String(100))
+
+
+class RiskScoreRow(Base):
+    __tablename__ = "risk_scores"
+    run_id: Mapped[int] = mapped_column(ForeignKey("risk_runs.id", ondelete="CASCADE"), primary_key=True)
+    facility_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    risk: Mapped[float] = mapped_column(Float)
+    rank: Mapped[int] = mapped_column(Integer)
+    tier: Mapped[str] = mapped_column(String(20))
+    top_factors: Mapped[list] = mapped_column(JSON)
+
+
+class PlanRow(Base):
+    """One stored plan version. ``analysis`` holds the plan's breakdown (rule costs, bound, gap, baseline)."""
+
+    __tablename__ = "plans"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    quarter: Mapped[str] = mapped_column(String(6))  # "2026Q4": the plan of record
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    authority: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))  # optimal / feasible
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
+    risk_run_id: Mapped[int | None] = mapped_column(ForeignKey("risk_runs.id"))
+    settings: Mapped[dict] = mapped_column(JSON)
+    analysis: Mapped[dict] = mapped_column(JSON)
+
+
+class PlanVisitRow(Base):
+    __tablename__ = "plan_visits"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    facility_id: Mapped[str] = mapped_column(String(64), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    inspector_ids: Mapped[str] = mapped_column(Text)
+    announced: Mapped[bool] = mapped_column(Boolean)
+    kind: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; for SQLite files the parent folder is created and foreign keys enforced."""
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _fk_on(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+    return engine

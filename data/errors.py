@@ -1,0 +1,90 @@
+"""Domain exceptions. Core packages raise these; the CLI and the HTTP API translate them in one place each.
+
+Messages are Danish (they are shown to planners) and name the bad value and what is allowed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class TilsynsplanError(Exception):
+    """Base of every domain error. ``code`` is a stable English identifier for the JSON error shape."""
+
+    code: str = "error"
+    http_status: int = 400
+
+    def __init__(self, message: str, *, details: list[dict[str, object]] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details: list[dict[str, object]] = details or []
+
+
+class NotFoundError(TilsynsplanError):
+    code = "not_found"
+    http_status = 404
+
+
+class InvalidArgumentError(TilsynsplanError):
+    code = "invalid_argument"
+    http_status = 422
+
+
+class NoDataError(TilsynsplanError):
+    """Something needs data that has not been imported yet."""
+
+    code = "no_data"
+    http_status = 409
+
+
+class ForbiddenError(TilsynsplanError):
+    code = "forbidden"
+    http_status = 403
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule in one cell of an uploaded file.
+
+    ``row`` is the row number as a spreadsheet shows it (the header is row 1), or ``None`` when the
+    violation concerns the whole file or a column.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    rule: str
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "rule": self.rule,
+            "message": self.message,
+        }
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", række {self.row}"
+        if self.column is not None:
+            where += f", kolonne '{self.column}'"
+        value = "" if self.value is None else f": værdien '{self.value}'"
+        return f"{where}{value} — {self.message}"
+
+
+class ValidationFailed(TilsynsplanError):
+    """An upload broke one or more rules of the data contract. Nothing was stored."""
+
+    code = "validation_failed"
+    http_status = 422
+
+    def __init__(self, violations: list[Violation], warnings: list[Violation] | None = None) -> None:
+        n = len(violations)
+        super().__init__(f"Upload afvist: {n} fejl. Intet er gemt.", details=[v.as_dict() for v in violations])
+        self.violations = violations
+        self.warnings = warnings or []

@@ -1,0 +1,137 @@
+"""The one settings object. Every setting has a default and a help text; the README lists them all.
+
+Settings are read from the environment with the ``TILSYNSPLAN_`` prefix (and from a ``.env`` file in the
+working directory), e.g. ``TILSYNSPLAN_DATABASE_URL=postgresql+psycopg://user@host/db``. Dict and list
+settings are given as JSON, e.g. ``TILSYNSPLAN_VISIT_INTERVAL_MONTHS='{"sel107": 12}'``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from data.enums import FacilityType
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TILSYNSPLAN_", env_file=".env", extra="ignore", validate_default=True)
+
+    # --- storage -------------------------------------------------------------------------------
+    home: Path = Field(
+        Path(".tilsynsplan"),
+        description="Working folder for the embedded database, the model store, plans and reports.",
+    )
+    database_url: str = Field(
+        "",
+        description=(
+            "SQLAlchemy database URL. Empty means a SQLite file `tilsynsplan.db` in `home`. "
+            "PostgreSQL: `postgresql+psycopg://user:password@host/dbname`."
+        ),
+    )
+    today: dt.date | None = Field(
+        None,
+        description=(
+            "The date treated as today (dates after it are rejected; the default as-of date). "
+            "Empty means the real date."
+        ),
+    )
+    seed: int = Field(42, description="Random seed for the generator, the model and the solver.")
+    log_level: str = Field("WARNING", description="Python logging level (DEBUG, INFO, WARNING, ERROR).")
+
+    # --- risk model ----------------------------------------------------------------------------
+    risk_horizon_months: int = Field(
+        6, ge=1, le=24, description="A serious finding at a visit within this many months is the label."
+    )
+    risk_training_years: int = Field(
+        5, ge=1, le=20, description="Length of the training window before the as-of date, in years."
+    )
+    risk_min_positive_labels: int = Field(
+        40,
+        ge=0,
+        description=(
+            "Below this many serious findings in the training window the expert score is used "
+            "instead of LightGBM (cold start)."
+        ),
+    )
+    risk_top_factors: int = Field(3, ge=1, le=10, description="Reasons shown per facility in lists.")
+
+    # --- visit rules and planner ---------------------------------------------------------------
+    visit_interval_default_months: int = Field(
+        24, ge=1, le=60, description="Maximum months between unannounced visits (legal minimum)."
+    )
+    visit_interval_months: dict[FacilityType, int] = Field(
+        default_factory=dict,
+        description=(
+            "Per facility type overrides of the unannounced-visit interval in months, as JSON, "
+            'e.g. `{"sikret_doegninstitution": 12}`.'
+        ),
+    )
+    first_visit_months: int = Field(
+        6, ge=1, le=24, description="A new facility's first visit is due within this many months of approval."
+    )
+    plan_horizon_quarters: int = Field(
+        8, ge=1, le=16, description="Quarters covered by a plan; the first is the plan of record."
+    )
+    min_visit_gap_days: int = Field(
+        30, ge=0, le=365, description="Minimum days between two visits to the same facility."
+    )
+    top_tier_share: float = Field(
+        0.10,
+        ge=0.0,
+        le=1.0,
+        description="Share of facilities (highest risk) due an extra visit next quarter, capacity allowing.",
+    )
+    solver_time_limit_s: float = Field(30.0, gt=0, description="Time limit of one CP-SAT solve, in seconds.")
+    solver_workers: int = Field(2, ge=1, le=64, description="CP-SAT search workers (threads).")
+
+    # --- HTTP API ------------------------------------------------------------------------------
+    host: str = Field("127.0.0.1", description="Address `tilsynsplan serve` listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `tilsynsplan serve` listens on.")
+    api_tokens: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Bearer tokens of authorised users (planners) as a JSON list. Only they see unannounced "
+            "visit dates and may upload data or create plans."
+        ),
+    )
+    max_upload_mb: int = Field(100, ge=1, description="Largest accepted upload, in megabytes.")
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        allowed = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
+        if value.upper() not in allowed:
+            raise ValueError(f"log_level '{value}' is not one of {sorted(allowed)}")
+        return value.upper()
+
+    # --- derived -------------------------------------------------------------------------------
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.home / 'tilsynsplan.db').as_posix()}"
+
+    @property
+    def model_dir(self) -> Path:
+        return self.home / "models"
+
+    @property
+    def report_dir(self) -> Path:
+        return self.home / "reports"
+
+    def effective_today(self) -> dt.date:
+        return self.today or dt.date.today()
+
+    def interval_months(self, facility_type: FacilityType | str) -> int:
+        """The unannounced-visit interval for a facility type (months)."""
+        return self.visit_interval_months.get(FacilityType(facility_type), self.visit_interval_default_months)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once). Tests build their own ``Settings(...)`` instead."""
+    return Settings()
