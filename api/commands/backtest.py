@@ -1,0 +1,1 @@
+"""CLI commands for backtest (placeholder until the feature lands)."""

@@ -1,0 +1,1 @@
+"""CLI commands for demo (placeholder until the feature lands)."""

@@ -1,0 +1,1 @@
+"""CLI commands for model (placeholder until the feature lands)."""

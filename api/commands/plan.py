@@ -1,0 +1,1 @@
+"""CLI commands for plan (placeholder until the feature lands)."""

@@ -1,0 +1,1 @@
+"""CLI commands for report (placeholder until the feature lands)."""

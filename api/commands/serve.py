@@ -1,0 +1,1 @@
+"""CLI commands for serve (placeholder until the feature lands)."""

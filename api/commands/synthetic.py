@@ -1,0 +1,1 @@
+"""CLI commands for synthetic (placeholder until the feature lands)."""
