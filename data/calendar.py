@@ -1,0 +1,76 @@
+"""Working days in Denmark: weekends and Danish public holidays (the ``holidays`` package) are off.
+
+Shared by the synthetic generator (visits happen on working days) and the planner (no visits on
+weekends, public holidays or absences).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import holidays
+
+
+@lru_cache(maxsize=64)
+def danish_holidays(year: int) -> frozenset[dt.date]:
+    """Danish public holidays of ``year`` (helligdage: nytår, påske, St. Bededag until 2023, Kr. himmelfart,
+    pinse, jul). Grundlovsdag, juleaftensdag and nytårsaftensdag are not public holidays and stay
+    working days."""
+    return frozenset(holidays.country_holidays("DK", years=year).keys())
+
+
+def is_holiday(day: dt.date) -> bool:
+    return day in danish_holidays(day.year)
+
+
+def holiday_name(day: dt.date) -> str | None:
+    names = holidays.country_holidays("DK", years=day.year)
+    name = names.get(day)
+    return None if name is None else str(name)
+
+
+def is_working_day(day: dt.date) -> bool:
+    return day.weekday() < 5 and not is_holiday(day)
+
+
+def working_days(start: dt.date, end: dt.date) -> list[dt.date]:
+    """Working days in ``[start, end]`` (both inclusive)."""
+    out: list[dt.date] = []
+    day = start
+    while day <= end:
+        if is_working_day(day):
+            out.append(day)
+        day += dt.timedelta(days=1)
+    return out
+
+
+def quarter_of(day: dt.date) -> str:
+    """``"2026Q4"`` for a date in October-December 2026."""
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def quarter_bounds(quarter: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a quarter given as ``YYYYQn`` (``ValueError`` if malformed)."""
+    text = quarter.strip().upper()
+    if len(text) != 6 or text[4] != "Q" or not text[:4].isdigit() or text[5] not in "1234":
+        raise ValueError(f"'{quarter}' er ikke et kvartal; brug formen ÅÅÅÅKn, fx 2026Q4")
+    year, q = int(text[:4]), int(text[5])
+    start = dt.date(year, 3 * (q - 1) + 1, 1)
+    end = dt.date(year + (q == 4), (3 * q) % 12 + 1, 1) - dt.timedelta(days=1)
+    return start, end
+
+
+def next_quarter(day: dt.date) -> str:
+    """The quarter after the one containing ``day``."""
+    _, end = quarter_bounds(quarter_of(day))
+    return quarter_of(end + dt.timedelta(days=1))
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months`` calendar months (clamped to the month's last day: 31 Jan + 1 = 28/29 Feb)."""
+    month_index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(month_index, 12)
+    month += 1
+    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))

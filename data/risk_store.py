@@ -1,0 +1,93 @@
+"""Stored risk runs: one scoring of all active facilities with one model as of one date.
+
+Reports use the previous run for "change since last quarter"; the planner reads the latest run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from data.db import RiskRunRow, RiskScoreRow
+
+SCORE_COLUMNS = ("facility_id", "risk", "rank", "tier", "top_factors")
+
+
+@dataclass(frozen=True)
+class RiskRun:
+    id: int
+    created_at: dt.datetime
+    as_of: dt.date
+    model_version: str
+    scores: pd.DataFrame  # facility_id, risk (0-1), rank (1 = riskiest), tier, top_factors (list of dicts)
+
+
+def save_risk_run(engine: Engine, as_of: dt.date, model_version: str, scores: pd.DataFrame) -> int:
+    """Store a run (replacing an earlier run with the same as-of date and model version); returns its id."""
+    missing = set(SCORE_COLUMNS) - set(scores.columns)
+    if missing:
+        raise ValueError(f"scores lack columns {sorted(missing)}")
+    with Session(engine) as session, session.begin():
+        old = session.scalars(
+            select(RiskRunRow.id).where(RiskRunRow.as_of == as_of, RiskRunRow.model_version == model_version)
+        ).all()
+        if old:
+            session.execute(delete(RiskScoreRow).where(RiskScoreRow.run_id.in_(old)))
+            session.execute(delete(RiskRunRow).where(RiskRunRow.id.in_(old)))
+        run = RiskRunRow(created_at=dt.datetime.now(), as_of=as_of, model_version=model_version)
+        session.add(run)
+        session.flush()
+        session.add_all(
+            RiskScoreRow(
+                run_id=run.id,
+                facility_id=str(r.facility_id),
+                risk=float(r.risk),
+                rank=int(r.rank),
+                tier=str(r.tier),
+                top_factors=list(r.top_factors) if r.top_factors is not None else [],
+            )
+            for r in scores.itertuples(index=False)
+        )
+        return int(run.id)
+
+
+def _load(session: Session, run: RiskRunRow) -> RiskRun:
+    rows = session.scalars(select(RiskScoreRow).where(RiskScoreRow.run_id == run.id)).all()
+    frame = pd.DataFrame(
+        [(r.facility_id, r.risk, r.rank, r.tier, r.top_factors) for r in rows], columns=list(SCORE_COLUMNS)
+    ).sort_values("rank", ignore_index=True)
+    return RiskRun(run.id, run.created_at, run.as_of, run.model_version, frame)
+
+
+def latest_risk_run(engine: Engine, on_or_before: dt.date | None = None) -> RiskRun | None:
+    """The newest run (by as-of date, then creation), optionally with as-of on or before a date."""
+    with Session(engine) as session:
+        query = select(RiskRunRow).order_by(RiskRunRow.as_of.desc(), RiskRunRow.id.desc())
+        if on_or_before is not None:
+            query = query.where(RiskRunRow.as_of <= on_or_before)
+        run = session.scalars(query.limit(1)).first()
+        return None if run is None else _load(session, run)
+
+
+def previous_risk_run(engine: Engine, before: dt.date) -> RiskRun | None:
+    """The newest run with as-of strictly before ``before`` (for "change since last quarter")."""
+    with Session(engine) as session:
+        query = (
+            select(RiskRunRow)
+            .where(RiskRunRow.as_of < before)
+            .order_by(RiskRunRow.as_of.desc(), RiskRunRow.id.desc())
+            .limit(1)
+        )
+        run = session.scalars(query).first()
+        return None if run is None else _load(session, run)
+
+
+def get_risk_run(engine: Engine, run_id: int) -> RiskRun | None:
+    with Session(engine) as session:
+        run = session.get(RiskRunRow, run_id)
+        return None if run is None else _load(session, run)

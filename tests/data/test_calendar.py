@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from data.calendar import add_months, is_working_day, next_quarter, quarter_bounds, quarter_of, working_days
+
+
+def test_danish_holidays_are_not_working_days() -> None:
+    assert not is_working_day(dt.date(2026, 12, 25))  # juledag
+    assert not is_working_day(dt.date(2026, 4, 6))  # 2. påskedag 2026
+    assert not is_working_day(dt.date(2026, 5, 14))  # Kristi himmelfartsdag 2026
+    assert not is_working_day(dt.date(2026, 11, 21))  # a Saturday
+    assert is_working_day(dt.date(2026, 11, 23))  # a Monday
+    assert is_working_day(dt.date(2024, 4, 26))  # store bededag was abolished from 2024
+
+
+def test_working_days_in_december_2026() -> None:
+    days = working_days(dt.date(2026, 12, 1), dt.date(2026, 12, 31))
+    # 23 weekdays in December 2026, minus 25 and 26 Dec? 26 Dec is a Saturday -> minus 25 Dec only.
+    assert len(days) == 22
+
+
+def test_quarters() -> None:
+    assert quarter_bounds("2026Q4") == (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    assert quarter_bounds("2027q1") == (dt.date(2027, 1, 1), dt.date(2027, 3, 31))
+    assert quarter_of(dt.date(2026, 11, 22)) == "2026Q4"
+    assert next_quarter(dt.date(2026, 11, 22)) == "2027Q1"
+    with pytest.raises(ValueError, match="ÅÅÅÅKn"):
+        quarter_bounds("2026-4")
+
+
+def test_add_months_clamps() -> None:
+    assert add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
+    assert add_months(dt.date(2024, 11, 15), 24) == dt.date(2026, 11, 15)
+    assert add_months(dt.date(2025, 3, 31), -1) == dt.date(2025, 2, 28)

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from data.risk_store import latest_risk_run, previous_risk_run, save_risk_run
+from data.settings import Settings
+from data.store import open_database
+
+
+def _scores(risks: list[float]) -> pd.DataFrame:
+    frame = pd.DataFrame({"facility_id": [f"F{i}" for i in range(len(risks))], "risk": risks})
+    frame["rank"] = frame["risk"].rank(ascending=False, method="first").astype(int)
+    frame["tier"] = "middel"
+    frame["top_factors"] = [[{"feature": "x", "text": "tekst"}] for _ in risks]
+    return frame
+
+
+def test_save_and_load_latest_and_previous(tmp_path: Path) -> None:
+    engine = open_database(Settings(home=tmp_path))
+    save_risk_run(engine, dt.date(2026, 7, 1), "m1", _scores([0.1, 0.5]))
+    second = save_risk_run(engine, dt.date(2026, 10, 1), "m1", _scores([0.7, 0.2, 0.3]))
+    latest = latest_risk_run(engine)
+    assert latest is not None and latest.id == second
+    assert list(latest.scores["facility_id"]) == ["F0", "F2", "F1"]  # by rank
+    assert latest.scores.iloc[0]["top_factors"] == [{"feature": "x", "text": "tekst"}]
+    prev = previous_risk_run(engine, before=dt.date(2026, 10, 1))
+    assert prev is not None and prev.as_of == dt.date(2026, 7, 1)
+    older = latest_risk_run(engine, on_or_before=dt.date(2026, 9, 30))
+    assert older is not None and len(older.scores) == 2
+
+
+def test_same_as_of_and_version_replaces(tmp_path: Path) -> None:
+    engine = open_database(Settings(home=tmp_path))
+    save_risk_run(engine, dt.date(2026, 10, 1), "m1", _scores([0.1]))
+    save_risk_run(engine, dt.date(2026, 10, 1), "m1", _scores([0.9, 0.8]))
+    latest = latest_risk_run(engine)
+    assert latest is not None and len(latest.scores) == 2
+    assert previous_risk_run(engine, before=dt.date(2026, 10, 1)) is None
