@@ -39,6 +39,12 @@ class Column:
     default: object = None  # value used when the cell (or optional column) is empty
     extension: bool = False  # an optional column added by Tilsynsplan, not in DATA_CONTRACT.md
     help: str = ""
+    # --- rules the importer checks (besides kind, allowed, minimum/maximum, references) ---------
+    # ``not_after_today`` on an INT column means a year not after today's year.
+    pattern: str | None = None  # TEXT: the whole cell must match this regular expression
+    not_before: str | None = None  # "approved_on" (same row) or "facilities.approved_on" (via references)
+    check: str | None = None  # a named rule of the importer: "indicator", "competences"
+    hint_da: str = ""  # Danish words appended to the rule's message, e.g. "inden for Danmark"
 
 
 @dataclass(frozen=True)
@@ -87,15 +93,31 @@ FACILITIES = FileSpec(
         Column("name", Kind.TEXT),
         Column("authority", Kind.ENUM, allowed=_enum(Authority)),
         Column("municipality", Kind.TEXT, nullable=True),
-        Column("postcode", Kind.TEXT, help="4 digits"),
-        Column("lat", Kind.DECIMAL, required=False, nullable=True, minimum=DK_LAT[0], maximum=DK_LAT[1]),
-        Column("lon", Kind.DECIMAL, required=False, nullable=True, minimum=DK_LON[0], maximum=DK_LON[1]),
+        Column("postcode", Kind.TEXT, pattern=r"\d{4}", hint_da="4 cifre", help="4 digits"),
+        Column(
+            "lat",
+            Kind.DECIMAL,
+            required=False,
+            nullable=True,
+            minimum=DK_LAT[0],
+            maximum=DK_LAT[1],
+            hint_da="inden for Danmark",
+        ),
+        Column(
+            "lon",
+            Kind.DECIMAL,
+            required=False,
+            nullable=True,
+            minimum=DK_LON[0],
+            maximum=DK_LON[1],
+            hint_da="inden for Danmark",
+        ),
         Column("facility_type", Kind.ENUM, allowed=_enum(FacilityType)),
         Column("ownership", Kind.ENUM, allowed=_enum(Ownership)),
         Column("places", Kind.INT, minimum=1),
         Column("target_group", Kind.TEXT, required=False, nullable=True),
         Column("approved_on", Kind.DATE, not_after_today=True),
-        Column("closed_on", Kind.DATE, required=False, nullable=True, help=">= approved_on"),
+        Column("closed_on", Kind.DATE, required=False, nullable=True, not_before="approved_on", help=">= approved_on"),
         Column("has_board", Kind.BOOL, required=False, nullable=True, default=False),
         Column("respite_only", Kind.BOOL, required=False, nullable=True, default=False),
         Column(
@@ -117,7 +139,13 @@ VISITS = FileSpec(
     columns=(
         Column("visit_id", Kind.TEXT),
         Column("facility_id", Kind.TEXT, references=FACILITY_ID_REF),
-        Column("date", Kind.DATE, not_after_today=True, help="not before the facility's approved_on"),
+        Column(
+            "date",
+            Kind.DATE,
+            not_after_today=True,
+            not_before="facilities.approved_on",
+            help="not before the facility's approved_on",
+        ),
         Column("announced", Kind.BOOL),
         Column("kind", Kind.ENUM, allowed=_enum(VisitKind)),
         Column("inspector_ids", Kind.ID_LIST, required=False, nullable=True, references="inspectors.inspector_id"),
@@ -130,7 +158,12 @@ INDICATOR_SCORES = FileSpec(
     key=("visit_id", "indicator"),
     columns=(
         Column("visit_id", Kind.TEXT, references="visits.visit_id"),
-        Column("indicator", Kind.TEXT, help="an indicator of the quality model that applies to the facility"),
+        Column(
+            "indicator",
+            Kind.TEXT,
+            check="indicator",
+            help="an indicator of the quality model that applies to the facility",
+        ),
         Column("score", Kind.INT, minimum=1, maximum=5),
     ),
 )
@@ -164,7 +197,7 @@ STAFF_FIGURES = FileSpec(
     key=("facility_id", "year"),
     columns=(
         Column("facility_id", Kind.TEXT, references=FACILITY_ID_REF),
-        Column("year", Kind.INT, minimum=1990, help="not after this year"),
+        Column("year", Kind.INT, minimum=1990, not_after_today=True, help="not after this year"),
         Column("staff_turnover_pct", Kind.DECIMAL, nullable=True, minimum=0, maximum=100),
         Column("sickness_absence_pct", Kind.DECIMAL, nullable=True, minimum=0, maximum=100),
     ),
@@ -200,9 +233,9 @@ INSPECTORS = FileSpec(
         Column("inspector_id", Kind.TEXT),
         Column("name", Kind.TEXT),
         Column("authority", Kind.ENUM, allowed=_enum(Authority)),
-        Column("competences", Kind.TEXT, help="';'-separated facility types, or 'all'"),
+        Column("competences", Kind.TEXT, check="competences", help="';'-separated facility types, or 'all'"),
         Column("visits_per_week", Kind.INT, minimum=0),
-        Column("postcode", Kind.TEXT, required=False, nullable=True),
+        Column("postcode", Kind.TEXT, required=False, nullable=True, pattern=r"\d{4}", hint_da="4 cifre"),
     ),
 )
 
@@ -213,7 +246,7 @@ ABSENCES = FileSpec(
     columns=(
         Column("inspector_id", Kind.TEXT, references="inspectors.inspector_id"),
         Column("start", Kind.DATE),
-        Column("end", Kind.DATE, help=">= start"),
+        Column("end", Kind.DATE, not_before="start", help=">= start"),
     ),
 )
 
