@@ -1,45 +1,158 @@
-"""Storage of a tilsyn's data: open (and migrate) the database, save an upload, load the Dataset.
+"""Storage of a tilsyn's data: open (and migrate) the database, save an upload, load the Dataset, report
+what is loaded.
 
-Minimal first version; the importer work replaces ``open_database``'s ``create_all`` with Alembic
-migrations and ``save_dataset`` with transactional upserts, keeping these signatures.
+- :func:`open_database` returns an engine on ``settings.resolved_database_url`` (a SQLite file by
+  default, PostgreSQL through ``postgresql+psycopg://...``) with the newest schema: the Alembic
+  migrations in ``data/migrations`` run automatically (a no-op when the database is at head).
+- :func:`save_upload` stores a checked upload in **one transaction**: every table of the upload and
+  the import batch record are committed together or not at all (a crash or SIGKILL midway leaves the
+  database as it was: SQLite's rollback journal / PostgreSQL's WAL undo the open transaction).
+  Rows are upserted by each file's key (``FileSpec.key``, the tables' primary keys): new keys are
+  inserted, stored keys with different values updated, identical rows left alone; nothing is deleted
+  (see :mod:`data.importer` for the semantics).
+- :func:`load_dataset` reads everything back as a :class:`~data.dataset.Dataset`.
+- :func:`database_status` summarises what is loaded.
+
+Test-only hook: when the environment variable ``TILSYNSPLAN_TEST_IMPORT_PAUSE_S`` is set,
+:func:`save_upload` sleeps that many seconds after writing each table (inside the transaction), so a
+test can kill the process while it is writing. It is not a setting and has no other use.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import select
-from sqlalchemy.engine import Engine
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Table, bindparam, func, inspect, select
+from sqlalchemy.engine import Connection, Engine, make_url
 
-from data.contract import FILES
-from data.dataset import Dataset, empty_frame
-from data.db import CONTRACT_TABLES, Base, make_engine
+from data.contract import FILE_BY_NAME, FILES, Kind
+from data.dataset import Dataset, coerce_frame, empty_frame
+from data.db import CONTRACT_TABLES, FacilityRow, ImportBatchRow, make_engine
+from data.errors import Violation
+from data.importer import ImportResult
 from data.settings import Settings
 
 log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+INITIAL_REVISION = "0001"
+CHUNK_ROWS = 20_000
+_PAUSE_ENV = "TILSYNSPLAN_TEST_IMPORT_PAUSE_S"
+
+#: ``progress(table, rows_done, rows_total)``, called while a table is written.
+Progress = Callable[[str, int, int], None]
+
+#: Dated columns shown by :func:`database_status` (table, column).
+DATED_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("visits", "date"),
+    ("concerns", "date"),
+    ("sanctions", "date"),
+    ("use_of_force", "month"),
+)
+
+
+# --- schema ----------------------------------------------------------------------------------------
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """Alembic configured in code (the package works installed, without an ``alembic.ini``)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the database to the newest schema. Writes nothing when it is already there."""
+    head = head_revision()
+    current = current_revision(engine)
+    if current == head:
+        return
+    with engine.begin() as conn:
+        config = alembic_config(conn)
+        if current is None and inspect(conn).has_table(FacilityRow.__tablename__):
+            # Made by ``create_all`` before migrations existed: that is the initial schema.
+            log.info("stamping an unversioned database at %s", INITIAL_REVISION)
+            command.stamp(config, INITIAL_REVISION)
+        log.info("migrating database from %s to %s", current, head)
+        command.upgrade(config, "head")
+
+
+def sqlite_path(settings: Settings) -> Path | None:
+    """The database file when the URL is a SQLite file, else ``None``."""
+    url = make_url(settings.resolved_database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def database_exists(settings: Settings) -> bool:
+    """Whether there is a database to read (a SQLite file that exists; any server URL counts as existing)."""
+    path = sqlite_path(settings)
+    return path is None or path.exists()
 
 
 def open_database(settings: Settings) -> Engine:
     """An engine on the configured database with the newest schema."""
     engine = make_engine(settings.resolved_database_url)
-    Base.metadata.create_all(engine)
+    migrate(engine)
     return engine
+
+
+# --- reading -----------------------------------------------------------------------------------------
+
+
+def _read_table(conn: Connection, name: str) -> pd.DataFrame:
+    table: Table = CONTRACT_TABLES[name].__table__  # type: ignore[assignment]
+    result = conn.execute(select(table))
+    rows = result.fetchall()
+    if not rows:
+        return empty_frame(name)
+    frame = pd.DataFrame(rows, columns=list(result.keys()))
+    return coerce_frame(name, frame)
 
 
 def load_dataset(engine: Engine, authority: str | None = None) -> Dataset:
     """Everything stored, as a ``Dataset`` (optionally one authority's facilities and what hangs on them)."""
-    frames: dict[str, pd.DataFrame] = {}
     with engine.connect() as conn:
-        for spec in FILES:
-            table = CONTRACT_TABLES[spec.name].__table__
-            rows = conn.execute(select(table)).mappings().all()
-            frame = pd.DataFrame([dict(r) for r in rows]) if rows else empty_frame(spec.name)
-            frames[spec.name] = frame
-    ds = Dataset.from_frames(frames)
+        frames = {spec.name: _read_table(conn, spec.name) for spec in FILES}
+    ds = Dataset(**frames)
     if authority is None:
         return ds
     return restrict_to_authority(ds, authority)
+
+
+def load_reference_data(engine: Engine) -> Dataset:
+    """What an upload may refer to without sending it again: facilities, inspectors and visits (the
+    other tables are left empty). The importer's ``existing``."""
+    with engine.connect() as conn:
+        frames = {name: _read_table(conn, name) for name in ("facilities", "inspectors", "visits")}
+    return Dataset.from_frames(frames)
 
 
 def restrict_to_authority(ds: Dataset, authority: str) -> Dataset:
@@ -64,4 +177,288 @@ def restrict_to_authority(ds: Dataset, authority: str) -> Dataset:
             "absences": ds.absences[ds.absences["inspector_id"].isin(insp_ids)],
             "locked_visits": ds.locked_visits[ds.locked_visits["facility_id"].isin(ids)],
         }
+    )
+
+
+# --- saving ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableSummary:
+    """What an import did to one table."""
+
+    table: str
+    rows: int
+    inserted: int
+    updated: int
+    unchanged: int
+
+    def as_dict(self) -> dict[str, int | str]:
+        return {
+            "table": self.table,
+            "rows": self.rows,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """The result of :func:`save_upload`: the batch id and, per file, inserted / updated / unchanged."""
+
+    batch_id: int
+    source: str
+    imported_at: dt.datetime
+    tables: dict[str, TableSummary]
+    warnings: list[Violation] = field(default_factory=list)
+
+    @property
+    def inserted(self) -> int:
+        return sum(t.inserted for t in self.tables.values())
+
+    @property
+    def updated(self) -> int:
+        return sum(t.updated for t in self.tables.values())
+
+    @property
+    def unchanged(self) -> int:
+        return sum(t.unchanged for t in self.tables.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "batch_id": self.batch_id,
+            "source": self.source,
+            "imported_at": self.imported_at.isoformat(timespec="seconds"),
+            "tables": {name: t.as_dict() for name, t in self.tables.items()},
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "warnings": [w.as_dict() for w in self.warnings],
+        }
+
+
+def save_upload(
+    engine: Engine,
+    result: ImportResult,
+    source: str,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Store a checked upload in one transaction (upsert by key) and record the import batch."""
+    pause = float(os.environ.get(_PAUSE_ENV, "0") or 0)
+    imported_at = dt.datetime.now().replace(microsecond=0)
+    summaries: dict[str, TableSummary] = {}
+    with engine.begin() as conn:
+        for name in result.tables:
+            frame = result.dataset.tables()[name]
+            summaries[name] = _upsert(conn, name, frame, progress)
+            log.info("%s: %s", name, summaries[name])
+            if pause:
+                time.sleep(pause)
+        batch_summary = {
+            "tables": {name: s.as_dict() for name, s in summaries.items()},
+            "files": {name: report.as_dict() for name, report in result.files.items()},
+            "warning_count": len(result.warnings),
+            "warnings": [w.as_dict() for w in result.warnings[:200]],
+        }
+        batch_id = conn.execute(
+            ImportBatchRow.__table__.insert().values(imported_at=imported_at, source=source, summary=batch_summary)
+        ).inserted_primary_key
+        assert batch_id is not None
+    return ImportSummary(
+        batch_id=int(batch_id[0]),
+        source=source,
+        imported_at=imported_at,
+        tables=summaries,
+        warnings=list(result.warnings),
+    )
+
+
+def _python_columns(frame: pd.DataFrame, name: str) -> dict[str, list[Any]]:
+    """Columns as lists of plain Python values (``None`` for missing, ``date`` for dates), for the driver."""
+    spec = FILE_BY_NAME[name]
+    out: dict[str, list[Any]] = {}
+    for col in spec.columns:
+        s = frame[col.name]
+        if col.kind in (Kind.DATE, Kind.MONTH):
+            dates = s.dt.date.to_numpy(dtype=object)
+            out[col.name] = np.where(s.isna().to_numpy(), None, dates).tolist()
+        elif col.kind == Kind.DECIMAL:
+            out[col.name] = s.astype(object).where(s.notna(), None).tolist()
+        elif col.kind in (Kind.INT, Kind.BOOL):
+            out[col.name] = s.tolist()
+        else:
+            out[col.name] = s.astype(object).where(s.notna(), None).tolist()
+    return out
+
+
+def _records(columns: dict[str, list[Any]], positions: np.ndarray, rename: dict[str, str] | None = None) -> list[dict]:
+    names = list(columns)
+    keys = [(rename or {}).get(n, n) for n in names]
+    lists = [columns[n] for n in names]
+    return [dict(zip(keys, (lst[i] for lst in lists), strict=True)) for i in positions.tolist()]
+
+
+def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
+    both_missing = a.isna().to_numpy() & b.isna().to_numpy()
+    equal = (a.to_numpy(dtype=object) == b.to_numpy(dtype=object)) if len(a) else np.zeros(0, dtype=bool)
+    return np.asarray(equal, dtype=bool) | both_missing
+
+
+def _upsert(conn: Connection, name: str, frame: pd.DataFrame, progress: Progress | None) -> TableSummary:
+    spec = FILE_BY_NAME[name]
+    table: Table = CONTRACT_TABLES[name].__table__  # type: ignore[assignment]
+    key = list(spec.key)
+    other = [c for c in spec.column_names if c not in key]
+    total = len(frame)
+    if progress:
+        progress(name, 0, total)
+    stored = _read_table(conn, name)
+    frame = frame.reset_index(drop=True)
+    if stored.empty:
+        is_new = np.ones(total, dtype=bool)
+        changed = np.zeros(total, dtype=bool)
+    else:
+        merged = frame[key].merge(
+            stored.assign(_stored=True), on=key, how="left", suffixes=("", "__old"), sort=False, validate="one_to_one"
+        )
+        is_new = merged["_stored"].isna().to_numpy()
+        same = np.ones(total, dtype=bool)
+        for col in other:
+            same &= _same(frame[col], merged[col])
+        changed = ~is_new & ~same
+    columns = _python_columns(frame, name)
+    done = int(total - is_new.sum() - changed.sum())  # unchanged rows need no work
+    inserts = np.flatnonzero(is_new)
+    for start in range(0, len(inserts), CHUNK_ROWS):
+        chunk = inserts[start : start + CHUNK_ROWS]
+        conn.execute(table.insert(), _records(columns, chunk))
+        done += len(chunk)
+        if progress:
+            progress(name, done, total)
+    updates = np.flatnonzero(changed)
+    if len(updates):
+        rename = {k: f"key_{k}" for k in key}
+        where = [table.c[k] == bindparam(f"key_{k}") for k in key]
+        statement = table.update().where(*where).values({c: bindparam(c) for c in other})
+        for start in range(0, len(updates), CHUNK_ROWS):
+            chunk = updates[start : start + CHUNK_ROWS]
+            conn.execute(statement, _records(columns, chunk, rename))
+            done += len(chunk)
+            if progress:
+                progress(name, done, total)
+    if progress:
+        progress(name, total, total)
+    return TableSummary(
+        table=name,
+        rows=total,
+        inserted=len(inserts),
+        updated=len(updates),
+        unchanged=int(total - len(inserts) - len(updates)),
+    )
+
+
+# --- status ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """What is loaded: rows per table, date ranges, facilities per authority, the last import."""
+
+    database: str  # the URL, password hidden
+    rows: dict[str, int]
+    date_ranges: dict[str, tuple[dt.date | None, dt.date | None]]  # "visits.date" -> (first, last)
+    facilities_per_authority: dict[str, int]
+    imports: int
+    last_import: dict[str, Any] | None
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.rows.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "database": self.database,
+            "rows": dict(self.rows),
+            "date_ranges": {
+                k: {"first": None if a is None else a.isoformat(), "last": None if b is None else b.isoformat()}
+                for k, (a, b) in self.date_ranges.items()
+            },
+            "facilities_per_authority": dict(self.facilities_per_authority),
+            "imports": self.imports,
+            "last_import": self.last_import,
+        }
+
+
+def safe_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def empty_status(settings: Settings) -> StatusReport:
+    """The status of a database that does not exist yet."""
+    return StatusReport(
+        database=safe_url(settings.resolved_database_url),
+        rows={spec.name: 0 for spec in FILES},
+        date_ranges={f"{t}.{c}": (None, None) for t, c in DATED_COLUMNS},
+        facilities_per_authority={},
+        imports=0,
+        last_import=None,
+    )
+
+
+def _as_date(value: object) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def database_status(engine: Engine) -> StatusReport:
+    """Rows per table, date ranges of the dated tables, facilities per authority and the last import."""
+    batches: Table = ImportBatchRow.__table__  # type: ignore[assignment]
+    facilities: Table = FacilityRow.__table__  # type: ignore[assignment]
+    with engine.connect() as conn:
+        rows = {
+            spec.name: int(
+                conn.execute(select(func.count()).select_from(CONTRACT_TABLES[spec.name].__table__)).scalar_one()
+            )
+            for spec in FILES
+        }
+        ranges: dict[str, tuple[dt.date | None, dt.date | None]] = {}
+        for table_name, column in DATED_COLUMNS:
+            c = CONTRACT_TABLES[table_name].__table__.c[column]  # type: ignore[attr-defined]
+            first, last = conn.execute(select(func.min(c), func.max(c))).one()
+            ranges[f"{table_name}.{column}"] = (_as_date(first), _as_date(last))
+        per_authority = {
+            str(a): int(n)
+            for a, n in conn.execute(
+                select(facilities.c.authority, func.count())
+                .group_by(facilities.c.authority)
+                .order_by(facilities.c.authority)
+            )
+        }
+        imports = int(conn.execute(select(func.count()).select_from(batches)).scalar_one())
+        last = conn.execute(select(batches).order_by(batches.c.id.desc()).limit(1)).mappings().first()
+    last_import: dict[str, Any] | None = None
+    if last is not None:
+        tables = (last["summary"] or {}).get("tables", {})
+        last_import = {
+            "id": int(last["id"]),
+            "imported_at": last["imported_at"].isoformat(timespec="seconds"),
+            "source": last["source"],
+            "inserted": sum(int(t.get("inserted", 0)) for t in tables.values()),
+            "updated": sum(int(t.get("updated", 0)) for t in tables.values()),
+            "unchanged": sum(int(t.get("unchanged", 0)) for t in tables.values()),
+            "warnings": int((last["summary"] or {}).get("warning_count", 0)),
+        }
+    return StatusReport(
+        database=safe_url(engine.url.render_as_string(hide_password=False)),
+        rows=rows,
+        date_ranges=ranges,
+        facilities_per_authority=per_authority,
+        imports=imports,
+        last_import=last_import,
     )

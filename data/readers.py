@@ -1,0 +1,363 @@
+"""Reading an upload into raw text tables: a folder of CSV files, one ``.xlsx`` workbook, a ``.zip`` of
+CSV files, or a single CSV file.
+
+This layer only turns bytes into cells. It knows the contract's *file names* but none of its rules:
+every cell comes out as a stripped string (``""`` when empty), and the importer (:mod:`data.importer`)
+checks them. What this layer does check, and reports as :class:`~data.errors.Violation`:
+
+- a contract file that is not UTF-8 (with or without BOM), that is binary (an Excel workbook or a PDF
+  saved as ``.csv``), or that is empty;
+- a contract file with the wrong extension (``visits.xlsx`` inside a folder of CSV files);
+- a row with more (non-empty) fields than the header has;
+- a file name given twice (``Facilities.csv`` and ``facilities.csv``).
+
+Files and sheets that are not part of the contract give a warning and are ignored. CSV files may be
+separated by ``,`` or ``;`` (detected from the header row). Row numbers are the ones a spreadsheet
+shows: the header is row 1, the first data row is row 2; blank lines are skipped but counted.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import logging
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import numpy as np
+import pandas as pd
+
+from data.contract import FILE_BY_NAME
+from data.errors import InvalidArgumentError, Violation
+
+log = logging.getLogger(__name__)
+
+#: Largest total uncompressed size of a ``.zip`` upload we unpack (a guard against zip bombs).
+MAX_UNPACKED_BYTES = 2 * 1024**3
+
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "en Excel-arbejdsbog eller zip-fil"),
+    (b"\xd0\xcf\x11\xe0", "en gammel Excel-fil (.xls)"),
+    (b"%PDF", "en PDF-fil"),
+    (b"\x89PNG", "et billede"),
+    (b"\xff\xd8\xff", "et billede"),
+)
+_CSV_HINT = "gem den som CSV (UTF-8), adskilt med komma eller semikolon"
+_KNOWN_FILES = ", ".join(f"{name}.csv" for name in FILE_BY_NAME)
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One contract file's cells as text.
+
+    ``frame`` has positional column labels ``0 .. len(header)-1`` (the header may repeat a name; the
+    importer reports that) and one row per non-blank record; ``rows`` holds each record's spreadsheet
+    row number.
+    """
+
+    name: str  # contract name: "facilities"
+    source: str  # how violations name the file: "facilities.csv", "[data.xlsx]facilities"
+    header: tuple[str, ...]
+    frame: pd.DataFrame
+    rows: np.ndarray
+    delimiter: str | None = None  # None for workbook sheets
+    had_bom: bool = False
+
+
+@dataclass
+class RawUpload:
+    """Everything read from one upload, before the contract's rules are checked."""
+
+    tables: dict[str, RawTable] = field(default_factory=dict)
+    violations: list[Violation] = field(default_factory=list)
+    warnings: list[Violation] = field(default_factory=list)
+    #: Contract files present in the upload even when unreadable (so "file missing" is not reported too).
+    present: set[str] = field(default_factory=set)
+
+
+def _violation(file: str, message: str, rule: str, *, row: int | None = None) -> Violation:
+    return Violation(file=file, row=row, column=None, value=None, rule=rule, message=message)
+
+
+def read_upload_files(source: Path) -> RawUpload:
+    """Read ``source`` (folder, ``.zip``, ``.xlsx`` or one ``.csv``) into raw tables.
+
+    Raises :class:`InvalidArgumentError` when ``source`` does not exist or is none of these.
+    """
+    if not source.exists():
+        raise InvalidArgumentError(f"'{source}' findes ikke; angiv en mappe med CSV-filer, en .zip eller en .xlsx")
+    upload = RawUpload()
+    if source.is_dir():
+        _read_folder(source, upload)
+    elif source.suffix.lower() == ".zip":
+        _read_zip(source, upload)
+    elif source.suffix.lower() in (".xlsx", ".xlsm"):
+        _read_workbook(source.name, source.read_bytes(), upload)
+    elif source.suffix.lower() == ".csv":
+        _add_member(source.name, source.read_bytes, upload)
+    else:
+        raise InvalidArgumentError(
+            f"'{source.name}' kan ikke indlæses; angiv en mappe med CSV-filer, en .zip med CSV-filer eller en .xlsx"
+        )
+    return upload
+
+
+# --- containers ----------------------------------------------------------------------------------
+
+
+def _read_folder(folder: Path, upload: RawUpload) -> None:
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    if not any(p.suffix.lower() == ".csv" for p in files) and (folder / "data").is_dir():
+        # `tilsynsplan generate OUT` writes OUT/data/*.csv; accept OUT as well.
+        log.info("no CSV files in %s; reading %s", folder, folder / "data")
+        files = sorted(p for p in (folder / "data").iterdir() if p.is_file() and not p.name.startswith("."))
+    for path in files:
+        _add_member(path.name, path.read_bytes, upload)
+
+
+def _read_zip(path: Path, upload: RawUpload) -> None:
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        upload.violations.append(_violation(path.name, "filen er ikke en gyldig zip-fil", "file_not_zip"))
+        return
+    with archive:
+        members = [
+            m
+            for m in archive.infolist()
+            if not m.is_dir()
+            and not m.filename.startswith("__MACOSX/")
+            and not PurePosixPath(m.filename).name.startswith(".")
+        ]
+        if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+            upload.violations.append(
+                _violation(path.name, "zip-filen er for stor udpakket (over 2 GB)", "file_too_large")
+            )
+            return
+        for member in members:
+            name = PurePosixPath(member.filename).name
+
+            def read(member: zipfile.ZipInfo = member) -> bytes:
+                return archive.read(member)
+
+            _add_member(name, read, upload)
+
+
+def _add_member(filename: str, read: Callable[[], bytes], upload: RawUpload) -> None:
+    """One file of a folder or zip: a contract CSV, a contract file in the wrong format, or something else."""
+    stem, _, ext = filename.strip().rpartition(".")
+    stem, ext = stem.strip().lower(), ext.lower()
+    if not stem:
+        stem, ext = ext, ""
+    if ext == "csv" and stem in FILE_BY_NAME:
+        if stem in upload.present:
+            upload.violations.append(
+                _violation(
+                    filename, f"filen {stem}.csv findes flere gange i uploaden; medtag den kun én gang", "file_twice"
+                )
+            )
+            return
+        upload.present.add(stem)
+        table = _parse_csv(stem, filename, read(), upload)
+        if table is not None:
+            upload.tables[stem] = table
+    elif stem in FILE_BY_NAME:
+        upload.present.add(stem)
+        upload.violations.append(
+            _violation(filename, f"filen er ikke en CSV-fil; {_CSV_HINT} under navnet {stem}.csv", "file_not_csv")
+        )
+    elif ext in ("xlsx", "xlsm"):
+        upload.warnings.append(
+            _violation(
+                filename,
+                "en Excel-arbejdsbog i en mappe ignoreres; indlæs arbejdsbogen for sig eller gem arkene som CSV",
+                "file_ignored",
+            )
+        )
+    else:
+        upload.warnings.append(
+            _violation(
+                filename,
+                f"filen hører ikke til datakontrakten og ignoreres; kendte filer: {_KNOWN_FILES}",
+                "file_ignored",
+            )
+        )
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+
+def _decode(name: str, filename: str, data: bytes, upload: RawUpload) -> tuple[str, bool] | None:
+    had_bom = data.startswith(b"\xef\xbb\xbf")
+    body = data[3:] if had_bom else data
+    for signature, what in _SIGNATURES:
+        if body.startswith(signature):
+            upload.violations.append(
+                _violation(filename, f"filen er ikke en CSV-fil (den ligner {what}); {_CSV_HINT}", "file_not_csv")
+            )
+            return None
+    if b"\x00" in body[:65536]:
+        upload.violations.append(
+            _violation(filename, f"filen er ikke en CSV-fil (den indeholder binære data); {_CSV_HINT}", "file_not_csv")
+        )
+        return None
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = body[: error.start].count(b"\n") + 1
+        upload.violations.append(
+            _violation(
+                filename,
+                f"filen er ikke gemt som UTF-8 (ugyldigt tegn i linje {line}); gem den i Excel som "
+                "'CSV UTF-8 (kommasepareret)'",
+                "file_not_utf8",
+                row=line,
+            )
+        )
+        return None
+    if not text.strip():
+        columns = ", ".join(FILE_BY_NAME[name].column_names)
+        upload.violations.append(
+            _violation(
+                filename,
+                f"filen er tom; den skal mindst have en overskriftsrække med kolonnerne {columns}",
+                "file_empty",
+            )
+        )
+        return None
+    return text, had_bom
+
+
+def detect_delimiter(header_line: str) -> str:
+    """``;`` when the header row has more semicolons than commas, else ``,``."""
+    return ";" if header_line.count(";") > header_line.count(",") else ","
+
+
+def _parse_csv(name: str, filename: str, data: bytes, upload: RawUpload) -> RawTable | None:
+    decoded = _decode(name, filename, data, upload)
+    if decoded is None:
+        return None
+    text, had_bom = decoded
+    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    delimiter = detect_delimiter(first_line)
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as error:
+        upload.violations.append(_violation(filename, f"filen kan ikke læses som CSV: {error}", "file_not_csv"))
+        return None
+    return _table_from_records(name, filename, records, upload, delimiter=delimiter, had_bom=had_bom)
+
+
+def _table_from_records(
+    name: str,
+    source: str,
+    records: list[list[str]],
+    upload: RawUpload,
+    *,
+    delimiter: str | None,
+    had_bom: bool,
+) -> RawTable | None:
+    """Header + records (lists of cell texts) -> a RawTable; blank records skipped, row numbers kept."""
+    numbered = [(i + 1, r) for i, r in enumerate(records) if any(cell.strip() for cell in r)]
+    if not numbered:
+        columns = ", ".join(FILE_BY_NAME[name].column_names)
+        upload.violations.append(
+            _violation(
+                source, f"filen er tom; den skal mindst have en overskriftsrække med kolonnerne {columns}", "file_empty"
+            )
+        )
+        return None
+    _, header_cells = numbered[0]
+    header = list(header_cells)
+    while header and not header[-1].strip():  # trailing empty header cells (Excel's ";;;")
+        header.pop()
+    width = len(header)
+    body = numbered[1:]
+    rows = np.fromiter((n for n, _ in body), dtype=np.int64, count=len(body))
+    frame = pd.DataFrame([r for _, r in body], dtype=object) if body else pd.DataFrame(dtype=object)
+    if frame.shape[1] > width:
+        extra = frame.iloc[:, width:].fillna("").astype(str).apply(lambda c: c.str.strip() != "").any(axis=1)
+        for pos in np.flatnonzero(extra.to_numpy()):
+            n_fields = len(body[pos][1])
+            upload.violations.append(
+                Violation(
+                    file=source,
+                    row=int(rows[pos]),
+                    column=None,
+                    value=None,
+                    rule="row_too_long",
+                    message=(
+                        f"rækken har {n_fields} felter, men overskriften har {width}; står der et decimaltal med "
+                        "komma uden anførselstegn i en kommasepareret fil?"
+                    ),
+                )
+            )
+        frame = frame.iloc[:, :width]
+    for pos in range(frame.shape[1], width):
+        frame[pos] = ""
+    frame.columns = list(range(width))
+    frame = frame.fillna("")
+    frame = frame.apply(lambda c: c.astype(str).str.strip()) if width and len(frame) else frame
+    return RawTable(
+        name=name, source=source, header=tuple(header), frame=frame, rows=rows, delimiter=delimiter, had_bom=had_bom
+    )
+
+
+# --- xlsx ----------------------------------------------------------------------------------------
+
+
+def _cell_text(value: object) -> str:
+    """A workbook cell as the text a CSV export would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _read_workbook(filename: str, data: bytes, upload: RawUpload) -> None:
+    from openpyxl import load_workbook  # local: only workbook uploads need it
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a broken file
+        log.info("cannot open %s as a workbook: %s", filename, error)
+        upload.violations.append(
+            _violation(filename, "filen kan ikke læses som Excel-arbejdsbog (.xlsx)", "file_not_xlsx")
+        )
+        return
+    try:
+        for sheet in book.worksheets:
+            name = sheet.title.strip().lower()
+            source = f"[{filename}]{sheet.title}"
+            if name not in FILE_BY_NAME:
+                upload.warnings.append(
+                    _violation(
+                        source,
+                        "arket hører ikke til datakontrakten og ignoreres; arkene skal hedde som filerne uden .csv: "
+                        + ", ".join(FILE_BY_NAME),
+                        "sheet_ignored",
+                    )
+                )
+                continue
+            if name in upload.present:
+                upload.violations.append(_violation(source, f"arket {name} findes flere gange", "file_twice"))
+                continue
+            upload.present.add(name)
+            records = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            table = _table_from_records(name, source, records, upload, delimiter=None, had_bom=False)
+            if table is not None:
+                upload.tables[name] = table
+    finally:
+        book.close()
