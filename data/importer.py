@@ -653,7 +653,7 @@ def _check_cpr(raw: RawTable, table: _Parsed, report: _Report) -> None:
         if not candidates.any():
             continue
         decimal = text.str.fullmatch(_PLAIN_DECIMAL).fillna(False).to_numpy(dtype=bool)
-        candidates &= ~decimal
+        candidates = candidates & ~decimal
         hits = np.zeros(len(text), dtype=bool)
         for i in np.flatnonzero(candidates):
             hits[i] = _CPR.search(text.iat[i]) is not None

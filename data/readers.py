@@ -243,12 +243,55 @@ def _parse_csv(name: str, filename: str, data: bytes, upload: RawUpload) -> RawT
     text, had_bom = decoded
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     delimiter = detect_delimiter(first_line)
+    fast = _fast_table(name, filename, text, delimiter, had_bom)
+    if fast is not None:
+        return fast
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as error:
         upload.violations.append(_violation(filename, f"filen kan ikke læses som CSV: {error}", "file_not_csv"))
         return None
     return _table_from_records(name, filename, records, upload, delimiter=delimiter, had_bom=had_bom)
+
+
+def _fast_table(name: str, filename: str, text: str, delimiter: str, had_bom: bool) -> RawTable | None:
+    """pandas' C parser for the common case: no row wider than the header and no leading blank line.
+    ``None`` sends the file to the careful path (Python's csv module), which reports such rows."""
+    if not text or text[0] in "\r\n":
+        return None
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError) as error:
+        log.info("%s: careful CSV parse (%s)", filename, error)
+        return None
+    if frame.empty:
+        return None
+    header = [str(h) for h in frame.iloc[0].tolist()]
+    while header and not header[-1].strip():
+        header.pop()
+    body = frame.iloc[1:, : len(header)].reset_index(drop=True)
+    if frame.shape[1] > len(header):
+        extra = frame.iloc[1:, len(header) :]
+        if (extra.apply(lambda c: c.str.strip()) != "").to_numpy().any():
+            return None  # a row wider than the header: the careful path reports it
+    body.columns = list(range(len(header)))
+    body = body.fillna("")
+    body = body.apply(lambda c: c.str.strip()) if len(body) and len(header) else body
+    nonblank = (body != "").to_numpy().any(axis=1) if len(header) else np.zeros(len(body), dtype=bool)
+    rows = np.arange(2, len(body) + 2, dtype=np.int64)[nonblank]
+    body = body[nonblank].reset_index(drop=True)
+    return RawTable(
+        name=name, source=filename, header=tuple(header), frame=body, rows=rows, delimiter=delimiter, had_bom=had_bom
+    )
 
 
 def _table_from_records(

@@ -133,7 +133,10 @@ def _read_table(conn: Connection, name: str) -> pd.DataFrame:
     rows = result.fetchall()
     if not rows:
         return empty_frame(name)
-    frame = pd.DataFrame(rows, columns=list(result.keys()))
+    columns = list(zip(*rows, strict=True))  # rows -> columns (plain tuples: fast to build a frame from)
+    frame = pd.DataFrame(
+        {key: pd.Series(values, dtype=object) for key, values in zip(result.keys(), columns, strict=True)}
+    )
     return coerce_frame(name, frame)
 
 

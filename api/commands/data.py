@@ -1,1 +1,166 @@
-"""Data commands: validate, import, status (issue 2). Placeholder until the importer lands."""
+"""Data commands: ``validate``, ``import`` and ``status`` (issue 2).
+
+Exit codes (``api/cli.py``): 0 valid / imported; 1 the upload broke the data contract (every violation
+is printed, nothing is stored); 2 bad argument (the path does not exist or is not a folder, .zip,
+.xlsx or .csv).
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from api.cli_app import app, console, settings
+from api.services import imports
+from data.enums import Authority
+from data.errors import Violation
+from data.glossary import danish
+from data.importer import ImportResult
+from data.store import StatusReport
+
+MAX_WARNINGS_SHOWN = 50
+
+SourceArg = Annotated[
+    Path,
+    typer.Argument(
+        help="En mappe med CSV-filer, en .xlsx-arbejdsbog (ét ark pr. fil) eller en .zip med CSV-filer.",
+        show_default=False,
+    ),
+]
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+def _delimiter_text(result: ImportResult, name: str) -> str:
+    report = result.files[name]
+    if report.delimiter is None:
+        return "ark"
+    parts = ["semikolon" if report.delimiter == ";" else "komma"]
+    if report.decimal_comma:
+        parts.append("decimalkomma")
+    if report.had_bom:
+        parts.append("BOM")
+    return ", ".join(parts)
+
+
+def print_warnings(warnings: list[Violation]) -> None:
+    if not warnings:
+        return
+    console.print(f"[yellow]{len(warnings)} advarsler[/] (upload er ikke afvist af dem):")
+    for warning in warnings[:MAX_WARNINGS_SHOWN]:
+        console.print(f"  [yellow]•[/] {warning}", highlight=False)
+    if len(warnings) > MAX_WARNINGS_SHOWN:
+        console.print(f"  … og {len(warnings) - MAX_WARNINGS_SHOWN} flere advarsler")
+
+
+@app.command("validate")
+def validate(source: SourceArg) -> None:
+    """Kontrollér en upload mod datakontrakten uden at gemme noget (exit 0: gyldig, 1: fejl)."""
+    with console.status("Kontrollerer filerne …"):
+        result = imports.validate_upload(settings(), source)
+    table = Table("fil", "rækker", "format", "ukendte kolonner", title="Upload er gyldig")
+    for name in result.tables:
+        report = result.files[name]
+        table.add_row(
+            report.source,
+            f"{report.rows:,}".replace(",", "."),
+            _delimiter_text(result, name),
+            ", ".join(report.unknown_columns),
+        )
+    console.print(table)
+    print_warnings(result.warnings)
+    console.print(f"[green]Ingen fejl[/] i {result.total_rows:,} rækker. Intet er gemt.".replace(",", "."))
+
+
+@app.command("import")
+def import_(source: SourceArg) -> None:
+    """Kontrollér en upload og gem den i databasen i én transaktion (opdaterer rækker med samme nøgle)."""
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description:<18}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as bar:
+        checking = bar.add_task("kontrol", total=None)
+        tasks: dict[str, TaskID] = {}
+
+        def progress(table: str, done: int, total: int) -> None:
+            if not bar.tasks[checking].finished:
+                bar.update(checking, total=1, completed=1)
+            if table not in tasks:
+                tasks[table] = bar.add_task(table, total=max(total, 1))
+            bar.update(tasks[table], completed=done if total else 1)
+
+        outcome = imports.import_upload(settings(), source, progress=progress, label=str(source))
+    summary = outcome.summary
+    table = Table("fil", "rækker", "nye", "opdaterede", "uændrede", title=f"Import #{summary.batch_id} gemt")
+    for name, t in summary.tables.items():
+        table.add_row(outcome.result.files[name].source, _n(t.rows), _n(t.inserted), _n(t.updated), _n(t.unchanged))
+    table.add_row(
+        "i alt",
+        _n(outcome.result.total_rows),
+        _n(summary.inserted),
+        _n(summary.updated),
+        _n(summary.unchanged),
+        style="bold",
+    )
+    console.print(table)
+    print_warnings(outcome.result.warnings)
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def _print_status(report: StatusReport) -> None:
+    console.print(f"Database: {report.database}")
+    if report.empty:
+        console.print("Der er ikke indlæst data endnu. Brug [bold]tilsynsplan import MAPPE[/].")
+        return
+    rows = Table("fil", "rækker", title="Indlæst")
+    for name, n in report.rows.items():
+        rows.add_row(name, _n(n))
+    console.print(rows)
+    ranges = Table("data", "første", "seneste", title="Periode")
+    for key, (first, last) in report.date_ranges.items():
+        fmt = "%Y-%m" if key.endswith(".month") else "%Y-%m-%d"
+        ranges.add_row(key, "" if first is None else first.strftime(fmt), "" if last is None else last.strftime(fmt))
+    console.print(ranges)
+    per = Table("tilsyn", "tilbud", title="Tilbud pr. socialtilsyn")
+    for authority, n in report.facilities_per_authority.items():
+        label = danish(Authority(authority)) if authority in Authority._value2member_map_ else authority
+        per.add_row(label, _n(n))
+    console.print(per)
+    if report.last_import:
+        last = report.last_import
+        console.print(
+            f"Seneste import #{last['id']} {last['imported_at']} fra {last['source']}: "
+            f"{_n(last['inserted'])} nye, {_n(last['updated'])} opdaterede, {_n(last['unchanged'])} uændrede "
+            f"({report.imports} importer i alt)",
+            highlight=False,
+        )
+
+
+@app.command("status")
+def status(
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="table: tabeller til mennesker; json: til scripts.")
+    ] = OutputFormat.TABLE,
+) -> None:
+    """Vis hvad der er indlæst: rækker pr. fil, perioder, tilbud pr. socialtilsyn og seneste import."""
+    report = imports.status(settings())
+    if output == OutputFormat.JSON:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_status(report)

@@ -1,0 +1,95 @@
+"""How long does it take to validate and import the default national synthetic dataset?
+
+    .venv/bin/python bench/import_speed.py            # the default national dataset
+    .venv/bin/python bench/import_speed.py --keep DIR # keep the CSV files and the database in DIR
+
+Generates the dataset with ``data.synthetic`` (default configuration), writes it as CSV files, then
+times, each on its own: reading + checking every rule (``read_upload``), storing into a fresh SQLite
+file (``save_upload``), and a second import of the same files (everything unchanged). Target: the
+first validate + import under 30 s on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from data.importer import read_upload  # noqa: E402
+from data.settings import Settings  # noqa: E402
+from data.store import load_reference_data, open_database, save_upload  # noqa: E402
+
+TARGET_S = 30.0
+
+
+def generate(out: Path) -> tuple[Path, object]:
+    """Write the default national synthetic dataset as CSV files; returns (folder, today)."""
+    from data.synthetic import SyntheticConfig, generate_world, write_world
+
+    world = generate_world(SyntheticConfig())
+    write_world(world, out)
+    today = getattr(world, "today", None) or getattr(world, "as_of", None)
+    return out / "data", today
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="tilsynsplan-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"cores available: {os.cpu_count()}; working in {work}")
+
+    t0 = time.perf_counter()
+    folder, today = generate(work / "upload")
+    print(f"generated the default national dataset in {time.perf_counter() - t0:.1f} s -> {folder}")
+
+    db = work / "bench.db"
+    db.unlink(missing_ok=True)
+    settings = Settings(home=work, database_url=f"sqlite:///{db}")
+    today = today or settings.effective_today()
+
+    t0 = time.perf_counter()
+    engine = open_database(settings)
+    existing = load_reference_data(engine)
+    result = read_upload(folder, today=today, existing=existing)  # type: ignore[arg-type]
+    t_validate = time.perf_counter() - t0
+    rows = result.total_rows
+
+    t0 = time.perf_counter()
+    summary = save_upload(engine, result, str(folder))
+    t_store = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    again = read_upload(folder, today=today, existing=load_reference_data(engine))  # type: ignore[arg-type]
+    second = save_upload(engine, again, str(folder))
+    t_again = time.perf_counter() - t0
+
+    print()
+    print(f"{'file':<18}{'rows':>10}")
+    for name, report in result.files.items():
+        print(f"{name:<18}{report.rows:>10,}")
+    print(f"{'total':<18}{rows:>10,}")
+    print()
+    total = t_validate + t_store
+    print(f"validate (read + every rule): {t_validate:6.1f} s  ({rows / t_validate:,.0f} rows/s)")
+    print(f"import into fresh SQLite:     {t_store:6.1f} s  ({rows / t_store:,.0f} rows/s)")
+    print(f"validate + import:            {total:6.1f} s  ({rows / total:,.0f} rows/s)   target < {TARGET_S:.0f} s")
+    print(
+        f"second import (same files):   {t_again:6.1f} s  "
+        f"(inserted {second.inserted}, updated {second.updated}, unchanged {second.unchanged:,})"
+    )
+    print(f"first import: inserted {summary.inserted:,}, warnings {len(result.warnings)}; database {db.stat().st_size / 1e6:.0f} MB")
+    print("PASS" if total < TARGET_S else f"MISSED the target by {total - TARGET_S:.1f} s")
+    if args.keep is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
