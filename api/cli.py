@@ -34,6 +34,10 @@ def render_error(error: TilsynsplanError) -> None:
         for v in error.violations:
             table.add_row(v.file, "" if v.row is None else str(v.row), v.column or "", v.value or "", v.message)
         err_console.print(table)
+        if error.warnings:
+            err_console.print(f"[yellow]Desuden {len(error.warnings)} advarsler:[/]")
+            for w in error.warnings[:50]:
+                err_console.print(f"  • {w}", highlight=False)
     else:
         for detail in error.details[:50]:
             err_console.print(f"  • {detail.get('message', detail)}")

@@ -286,16 +286,16 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | None = N
         if spec.name in raw.tables:
             parsed[spec.name] = _parse_table(spec, raw.tables[spec.name], report, today)
 
-    checks = _CrossChecks(parsed, existing, report)
+    checks = _CrossChecks(parsed, existing, report, unreadable=raw.present - set(raw.tables))
+    if "indicator_scores" in parsed:
+        checks.indicators(parsed["indicator_scores"])  # also normalises codes ("4.A" -> "4.a")
+    if "inspectors" in parsed:
+        _check_competences(parsed["inspectors"], report)
     for table in parsed.values():
         _check_unique_key(table, report)
         _check_not_before_same_row(table, report)
         checks.references(table)
         checks.not_before_referenced(table)
-    if "indicator_scores" in parsed:
-        checks.indicators(parsed["indicator_scores"])
-    if "inspectors" in parsed:
-        _check_competences(parsed["inspectors"], report)
     if "theme_scores" in parsed:
         checks.theme_score_warnings(parsed["theme_scores"], parsed.get("indicator_scores"))
     for table in raw.tables.values():
@@ -521,6 +521,8 @@ def _typed_frame(table: _Parsed) -> pd.DataFrame:
         values = table.values[col.name]
         if col.default is not None:
             values = values.where(values.notna(), col.default)
+        elif col.kind == Kind.ID_LIST:
+            values = values.where(values.notna(), "")  # the Dataset holds "" for no ids
         if col.kind == Kind.INT:
             values = values.astype("int64")
         out[col.name] = values
@@ -673,8 +675,9 @@ def _check_cpr(raw: RawTable, table: _Parsed, report: _Report) -> None:
 class _CrossChecks:
     """Rules that look into other files of the upload or into what is stored."""
 
-    def __init__(self, parsed: dict[str, _Parsed], existing: Dataset, report: _Report) -> None:
+    def __init__(self, parsed: dict[str, _Parsed], existing: Dataset, report: _Report, unreadable: set[str]) -> None:
         self.parsed = parsed
+        self.unreadable = unreadable  # files present but unreadable: references into them are not checked
         self.existing = existing
         self.report = report
         self._known: dict[str, set[str]] = {}
@@ -699,6 +702,7 @@ class _CrossChecks:
             keys = up.get(key)
             ok = keys.notna().to_numpy()
             fresh = pd.Series(up.get(column).to_numpy()[ok], index=keys[ok].astype(str).to_numpy())
+            fresh = fresh[~fresh.index.duplicated(keep="first")]  # a duplicated id is reported; use its first row
             series = pd.concat([series[~series.index.isin(fresh.index)], fresh])
         return series[~series.index.duplicated(keep="last")]
 
@@ -709,6 +713,8 @@ class _CrossChecks:
 
     def _references_column(self, table: _Parsed, col: Column, reference: str) -> None:
         target = reference.split(".")[0]
+        if target in self.unreadable:
+            return  # already reported; every row would fail otherwise
         known = self.known(reference)
         values = table.values[col.name]
         where = f"{target} (hverken i denne upload eller i databasen)"
@@ -755,7 +761,8 @@ class _CrossChecks:
 
     def _not_before_referenced_column(self, table: _Parsed, name: str, via: str, target: str, other: str) -> None:
         ids = table.values[via]
-        bound = pd.Series(ids.map(self.lookup(target, other)).to_numpy(), dtype="datetime64[ns]")
+        keys = ids.where(ids.notna(), "").astype(str).to_numpy()
+        bound = pd.Series(pd.to_datetime(self.lookup(target, other).reindex(keys).to_numpy(), errors="coerce"))
         values = table.values[name]
         bad = (values.notna() & bound.notna() & (values < bound)).to_numpy()
         self.report.cells(

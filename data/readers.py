@@ -320,7 +320,9 @@ def _table_from_records(
     width = len(header)
     body = numbered[1:]
     rows = np.fromiter((n for n, _ in body), dtype=np.int64, count=len(body))
-    frame = pd.DataFrame([r for _, r in body], dtype=object) if body else pd.DataFrame(dtype=object)
+    widest = max((len(r) for _, r in body), default=0)
+    padded = [r if len(r) == widest else [*r, *([""] * (widest - len(r)))] for _, r in body]
+    frame = pd.DataFrame(padded, dtype=object) if body else pd.DataFrame(dtype=object)
     if frame.shape[1] > width:
         extra = frame.iloc[:, width:].fillna("").astype(str).apply(lambda c: c.str.strip() != "").any(axis=1)
         for pos in np.flatnonzero(extra.to_numpy()):

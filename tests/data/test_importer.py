@@ -1,0 +1,536 @@
+"""The importer: formats (CSV dialects, xlsx, zip) give the same Dataset; each rule is checked on a tiny case
+that breaks it and one that does not."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from data.dataset import Dataset
+from data.errors import InvalidArgumentError, ValidationFailed, Violation
+from data.importer import MAX_REPORTED, ImportResult, mask_cpr, read_upload
+from tests.factories import AS_OF, small_dataset
+from tests.fixtures.uploads import cell_texts, csv_bytes, write_csv_folder, write_workbook, write_zip
+
+
+def dataset_with_coordinates() -> Dataset:
+    """The small dataset with coordinates, so decimals occur in facilities too."""
+    ds = small_dataset()
+    fac = ds.facilities.copy()
+    fac["lat"] = [56.169, 56.1567, 56.4606, 57.0488, 57.4577, 56.9553]
+    fac["lon"] = [9.5451, 10.2039, 10.0364, 9.9217, 9.9822, 8.6930]
+    fac["target_group"] = pd.Series(["voksne", None, "kvinder", None, "unge", None], dtype=object)
+    return ds.with_tables(facilities=fac)
+
+
+def assert_same_dataset(a: Dataset, b: Dataset) -> None:
+    for name, frame in a.tables().items():
+        pd.testing.assert_frame_equal(frame, b.tables()[name], check_dtype=True, obj=name)
+
+
+def rules(error: ValidationFailed) -> set[tuple[str, int | None, str | None, str]]:
+    return {(v.file, v.row, v.column, v.rule) for v in error.violations}
+
+
+def fails(folder: Path, *, today: dt.date = AS_OF, existing: Dataset | None = None) -> ValidationFailed:
+    with pytest.raises(ValidationFailed) as info:
+        read_upload(folder, today=today, existing=existing)
+    return info.value
+
+
+def rewrite(folder: Path, table: str, rows: list[list[str]], *, sep: str = ",") -> None:
+    (folder / f"{table}.csv").write_bytes(csv_bytes(rows, sep=sep))
+
+
+def texts(table: str, ds: Dataset | None = None) -> list[list[str]]:
+    ds = ds or small_dataset()
+    return cell_texts(table, ds.tables()[table])
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return write_csv_folder(small_dataset(), tmp_path / "upload")
+
+
+# --- formats -----------------------------------------------------------------------------------------
+
+
+def test_plain_csv_upload_reads_back_the_dataset(folder: Path) -> None:
+    result = read_upload(folder, today=AS_OF)
+    assert_same_dataset(result.dataset, small_dataset())
+    assert result.tables == (
+        "facilities", "inspectors", "visits", "indicator_scores", "theme_scores", "use_of_force",
+        "staff_figures", "concerns", "sanctions", "absences",
+    )  # fmt: skip
+    assert result.files["indicator_scores"].rows == 15
+    assert result.warnings == []
+
+
+def test_danish_excel_export_imports_identically(tmp_path: Path) -> None:
+    """Semicolons, decimal commas, a BOM and ja/nej give the same Dataset as commas and points."""
+    ds = dataset_with_coordinates()
+    plain = read_upload(write_csv_folder(ds, tmp_path / "plain"), today=AS_OF)
+    danish = read_upload(
+        write_csv_folder(ds, tmp_path / "excel", sep=";", decimal=",", bom=True, true="ja", false="nej"), today=AS_OF
+    )
+    raw = (tmp_path / "excel" / "facilities.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b";56,169;" in raw and b";ja;" in raw
+    assert_same_dataset(plain.dataset, danish.dataset)
+    assert_same_dataset(plain.dataset, ds)
+    report = danish.files["facilities"]
+    assert (report.delimiter, report.decimal_comma, report.had_bom) == (";", True, True)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    sep=st.sampled_from([",", ";"]),
+    bom=st.booleans(),
+    words=st.sampled_from([("true", "false"), ("1", "0"), ("ja", "nej"), ("JA", "Nej"), ("True", "FALSE")]),
+    header_case=st.sampled_from([str.lower, str.upper, str.title, lambda s: f"  {s} "]),
+)
+def test_any_allowed_dialect_reads_the_same(sep: str, bom: bool, words: tuple[str, str], header_case) -> None:  # type: ignore[no-untyped-def]
+    ds = dataset_with_coordinates()
+    decimal = "," if sep == ";" else "."
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for name, frame in ds.tables().items():
+            if frame.empty:
+                continue
+            rows = cell_texts(name, frame, decimal=decimal, true=words[0], false=words[1])
+            rows[0] = [header_case(h) for h in rows[0]]
+            (folder / f"{name}.csv").write_bytes(csv_bytes(rows, sep=sep, bom=bom))
+        result = read_upload(folder, today=AS_OF)
+    assert_same_dataset(result.dataset, ds)
+
+
+def test_workbook_equals_csv(tmp_path: Path) -> None:
+    ds = dataset_with_coordinates()
+    csv_result = read_upload(write_csv_folder(ds, tmp_path / "csv"), today=AS_OF)
+    typed = read_upload(write_workbook(ds, tmp_path / "typed.xlsx"), today=AS_OF)
+    as_text = read_upload(write_workbook(ds, tmp_path / "text.xlsx", typed=False), today=AS_OF)
+    assert_same_dataset(csv_result.dataset, typed.dataset)
+    assert_same_dataset(csv_result.dataset, as_text.dataset)
+    assert typed.files["visits"].source == "[typed.xlsx]visits"
+
+
+def test_workbook_violations_name_the_sheet(tmp_path: Path) -> None:
+    ds = small_dataset()
+    fac = ds.facilities.copy()
+    fac.loc[1, "places"] = -3
+    error = fails(write_workbook(ds.with_tables(facilities=fac), tmp_path / "bad.xlsx"))
+    assert rules(error) == {("[bad.xlsx]facilities", 3, "places", "int")}
+
+
+def test_zip_equals_csv_also_in_a_subfolder(tmp_path: Path) -> None:
+    ds = dataset_with_coordinates()
+    folder = write_csv_folder(ds, tmp_path / "csv")
+    flat = read_upload(write_zip(folder, tmp_path / "flat.zip"), today=AS_OF)
+    nested = read_upload(write_zip(folder, tmp_path / "nested.zip", prefix="eksport/data/"), today=AS_OF)
+    assert_same_dataset(flat.dataset, ds)
+    assert_same_dataset(nested.dataset, ds)
+
+
+def test_a_file_twice_in_a_zip_is_refused(tmp_path: Path) -> None:
+    folder = write_csv_folder(small_dataset(), tmp_path / "csv")
+    target = write_zip(folder, tmp_path / "twice.zip")
+    import zipfile
+
+    with zipfile.ZipFile(target, "a") as archive:
+        archive.write(folder / "facilities.csv", "kopi/Facilities.csv")
+    assert ("Facilities.csv", None, None, "file_twice") in rules(fails(target))
+
+
+def test_unknown_source_kind_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(InvalidArgumentError, match="findes ikke"):
+        read_upload(tmp_path / "nowhere", today=AS_OF)
+    (tmp_path / "data.ods").write_bytes(b"x")
+    with pytest.raises(InvalidArgumentError, match=r"\.xlsx"):
+        read_upload(tmp_path / "data.ods", today=AS_OF)
+
+
+def test_generator_output_folder_with_data_subfolder_is_accepted(tmp_path: Path) -> None:
+    write_csv_folder(small_dataset(), tmp_path / "out" / "data")
+    assert read_upload(tmp_path / "out", today=AS_OF).files["visits"].rows == 6
+
+
+# --- columns -----------------------------------------------------------------------------------------
+
+
+def test_unknown_columns_are_a_warning_and_not_stored(folder: Path) -> None:
+    rows = texts("visits")
+    rows[0].append("Bemærkning")
+    for r in rows[1:]:
+        r.append("tekst")
+    rewrite(folder, "visits", rows)
+    result = read_upload(folder, today=AS_OF)
+    assert result.files["visits"].unknown_columns == ("Bemærkning",)
+    assert [(w.file, w.rule) for w in result.warnings] == [("visits.csv", "unknown_columns")]
+    assert "Bemærkning" not in result.dataset.visits.columns
+
+
+def test_missing_optional_column_gets_its_default(folder: Path) -> None:
+    rows = [r[:-1] for r in texts("use_of_force")]  # drop 'kind'
+    rewrite(folder, "use_of_force", rows)
+    result = read_upload(folder, today=AS_OF)
+    assert list(result.dataset.use_of_force["kind"]) == ["", "", ""]
+    assert result.files["use_of_force"].defaulted_columns == ("kind",)
+
+
+def test_a_column_given_twice_is_refused(folder: Path) -> None:
+    rows = texts("concerns")
+    rows[0].append("Severity ")
+    rows[1].append("low")
+    rewrite(folder, "concerns", rows)
+    assert rules(fails(folder)) == {("concerns.csv", 1, "Severity ", "column_twice")}
+
+
+# --- files -------------------------------------------------------------------------------------------
+
+
+def test_required_file_missing_unless_already_stored(folder: Path) -> None:
+    (folder / "facilities.csv").unlink()
+    error = fails(folder)
+    assert ("facilities.csv", None, None, "file_missing") in rules(error)
+    # The visits then refer to unknown facilities too; with the facilities stored, all is well.
+    result = read_upload(folder, today=AS_OF, existing=small_dataset())
+    assert "facilities" not in result.files
+
+
+def test_required_file_with_only_a_header_is_refused(folder: Path) -> None:
+    rewrite(folder, "visits", texts("visits")[:1])
+    (folder / "indicator_scores.csv").unlink()
+    (folder / "theme_scores.csv").unlink()
+    assert rules(fails(folder)) == {("visits.csv", None, None, "file_no_rows")}
+
+
+def test_a_single_csv_file_is_a_partial_upload(folder: Path) -> None:
+    result = read_upload(folder / "concerns.csv", today=AS_OF, existing=small_dataset())
+    assert result.tables == ("concerns",)
+    assert result.dataset.concerns.iloc[0]["severity"] == "high"
+
+
+def test_wrong_extension_and_binary_files(folder: Path) -> None:
+    (folder / "sanctions.csv").rename(folder / "sanctions.xlsx")
+    (folder / "concerns.csv").write_bytes(b"%PDF-1.4 binary")
+    (folder / "notes.docx").write_bytes(b"PK\x03\x04")
+    (folder / ".DS_Store").write_bytes(b"\x00\x01")
+    error = fails(folder)
+    assert rules(error) == {
+        ("sanctions.xlsx", None, None, "file_not_csv"),
+        ("concerns.csv", None, None, "file_not_csv"),
+    }
+    assert any("PDF" in v.message for v in error.violations)
+    assert [(w.file, w.rule) for w in error.warnings] == [("notes.docx", "file_ignored")]
+
+
+def test_non_utf8_file_names_the_line(folder: Path) -> None:
+    data = (folder / "inspectors.csv").read_text(encoding="utf-8").encode("cp1252")  # "Søndergaard" on line 4
+    (folder / "inspectors.csv").write_bytes(data)
+    error = fails(folder)
+    assert rules(error) == {("inspectors.csv", 4, None, "file_not_utf8")}
+
+
+def test_a_row_wider_than_the_header_is_refused(folder: Path) -> None:
+    # A decimal comma in a comma-separated file without quotes splits the cell in two.
+    body = "facility_id,year,staff_turnover_pct,sickness_absence_pct\nF1,2024,18.0,6.5\nF1,2025,31,5,9.0\n"
+    (folder / "staff_figures.csv").write_text(body, encoding="utf-8")
+    error = fails(folder)
+    assert rules(error) == {("staff_figures.csv", 3, None, "row_too_long")}
+    assert "decimaltal med komma" in error.violations[0].message
+
+
+def test_blank_lines_are_skipped_but_counted(folder: Path) -> None:
+    body = "facility_id,date,severity\n\nF1,2026-02-03,high\n\nF1,2026-02-04,urgent\n"
+    (folder / "concerns.csv").write_text(body, encoding="utf-8")
+    assert rules(fails(folder)) == {("concerns.csv", 5, "severity", "enum")}
+
+
+def test_quoted_values_may_hold_delimiters_and_line_breaks(folder: Path) -> None:
+    rows = texts("facilities")
+    rows[1][1] = 'Bostedet "Egebakken", afd. 2;\nSilkeborg'
+    rewrite(folder, "facilities", rows, sep=";")
+    rows_v = texts("visits")
+    rows_v[1][4] = "weekly"  # a bad kind in visits.csv row 2: row numbers of the other file are unaffected
+    rewrite(folder, "visits", rows_v)
+    error = fails(folder)
+    assert rules(error) == {("visits.csv", 2, "kind", "enum")}
+
+
+# --- values ------------------------------------------------------------------------------------------
+
+
+def test_dates_must_be_iso_and_not_in_the_future(folder: Path) -> None:
+    rows = texts("concerns")
+    rows.append(["F2", "03-02-2026", "low"])
+    rows.append(["F2", "2026-02-30", "low"])
+    rows.append(["F2", "2026-10-02", "low"])  # the day after today
+    rows.append(["F3", "2026-10-01", "low"])  # today itself is fine
+    rewrite(folder, "concerns", rows)
+    error = fails(folder)
+    assert rules(error) == {
+        ("concerns.csv", 3, "date", "date"),
+        ("concerns.csv", 4, "date", "date"),
+        ("concerns.csv", 5, "date", "future_date"),
+    }
+    assert "ÅÅÅÅ-MM-DD" in error.violations[0].message
+
+
+def test_months(folder: Path) -> None:
+    rows = texts("use_of_force")
+    rows.append(["F3", "2026-10", "1", ""])  # this month: fine
+    rows.append(["F3", "2026-09-01", "1", ""])  # a workbook's first day of a month: fine
+    rows.append(["F3", "2026-9", "1", ""])
+    rows.append(["F3", "2026-11", "1", ""])
+    rewrite(folder, "use_of_force", rows)
+    assert rules(fails(folder)) == {
+        ("use_of_force.csv", 7, "month", "month"),
+        ("use_of_force.csv", 8, "month", "future_month"),
+    }
+
+
+def test_enum_values_are_case_insensitive_but_closed(folder: Path) -> None:
+    rows = texts("facilities")
+    rows[1][2] = "MIDT"
+    rows[2][2] = "Midtjylland"
+    rewrite(folder, "facilities", rows)
+    error = fails(folder)
+    assert rules(error) == {("facilities.csv", 3, "authority", "enum")}
+    assert error.violations[0].message == (
+        "authority 'Midtjylland' er ukendt; tilladte værdier: nord, midt, syd, hovedstaden, oest"
+    )
+
+
+def test_enum_and_boolean_spellings_are_normalised(folder: Path) -> None:
+    rows = texts("facilities")
+    rows[1][2] = " MIDT "
+    rows[1][rows[0].index("has_board")] = "JA"
+    rewrite(folder, "facilities", rows)
+    fac = read_upload(folder, today=AS_OF).dataset.facilities
+    assert fac.loc[0, "authority"] == "midt"
+    assert bool(fac.loc[0, "has_board"]) is True
+
+
+def test_numbers_and_ranges(folder: Path) -> None:
+    rows = texts("theme_scores")
+    rows.append(["V4", "competences", "5,0"])  # decimal comma: fine
+    rows.append(["V4", "education_employment", "0.5"])
+    rows.append(["V4", "organisation_management", "tre"])
+    rewrite(folder, "theme_scores", rows)
+    error = fails(folder)
+    assert rules(error) == {
+        ("theme_scores.csv", 5, "score", "decimal"),
+        ("theme_scores.csv", 6, "score", "decimal"),
+    }
+    assert error.violations[0].message == "score skal være et tal fra 1 til 5"
+
+
+def test_empty_required_cell(folder: Path) -> None:
+    rows = texts("visits")
+    rows[2][2] = ""
+    rewrite(folder, "visits", rows)
+    error = fails(folder)
+    assert rules(error) == {("visits.csv", 3, "date", "required")}
+    assert error.violations[0].message == "date må ikke være tom"
+
+
+def test_absence_must_not_end_before_it_starts(folder: Path) -> None:
+    rewrite(folder, "absences", [["inspector_id", "start", "end"], ["I1", "2026-12-21", "2026-12-20"], ["I2", "2026-12-21", "2026-12-21"]])
+    error = fails(folder)
+    assert rules(error) == {("absences.csv", 2, "end", "not_before")}
+    assert error.violations[0].message == (
+        "end (2026-12-20) ligger før start (2026-12-21); end skal være samme dag som eller efter start"
+    )
+
+
+def test_composite_key_duplicates(folder: Path) -> None:
+    rows = texts("indicator_scores")
+    rows.append(["V1", "4.A", "3"])  # same (visit, indicator) as row 2, other case
+    rewrite(folder, "indicator_scores", rows)
+    error = fails(folder)
+    assert rules(error) == {("indicator_scores.csv", 17, "visit_id, indicator", "duplicate_key")}
+    assert error.violations[0].value == "(V1, 4.a)"
+    assert error.violations[0].message.startswith("dublet: samme (visit_id, indicator) som række 2")
+
+
+def test_postcode_and_locations(folder: Path) -> None:
+    ds = dataset_with_coordinates()
+    rows = texts("facilities", ds)
+    rows[1][4] = "DK-8600"
+    rows[2][6] = "15.3"  # lon east of Christiansø
+    rows[3][5] = "54.5"  # lat on the border: fine
+    rewrite(folder, "facilities", rows)
+    assert rules(fails(folder)) == {
+        ("facilities.csv", 2, "postcode", "pattern"),
+        ("facilities.csv", 3, "lon", "decimal"),
+    }
+
+
+def test_staff_year_not_after_this_year(folder: Path) -> None:
+    rows = texts("staff_figures")
+    rows.append(["F2", str(AS_OF.year), "10", "3"])
+    rows.append(["F2", str(AS_OF.year + 1), "10", "3"])
+    rewrite(folder, "staff_figures", rows)
+    assert rules(fails(folder)) == {("staff_figures.csv", 6, "year", "future_year")}
+
+
+# --- references and the quality model ------------------------------------------------------------------
+
+
+def test_references_resolve_against_what_is_stored(folder: Path) -> None:
+    rows = texts("visits")
+    rows.append(["V7", "F9", "2026-01-05", "true", "follow_up", "I1;I4"])
+    rewrite(folder, "visits", rows)
+    error = fails(folder)
+    assert rules(error) == {("visits.csv", 8, "facility_id", "reference"), ("visits.csv", 8, "inspector_ids", "reference")}
+    stored = small_dataset()
+    fac = pd.concat([stored.facilities, stored.facilities.iloc[[0]].assign(facility_id="F9")], ignore_index=True)
+    insp = pd.concat([stored.inspectors, stored.inspectors.iloc[[0]].assign(inspector_id="I4")], ignore_index=True)
+    result = read_upload(folder, today=AS_OF, existing=stored.with_tables(facilities=fac, inspectors=insp))
+    assert result.dataset.visits.iloc[-1]["inspector_ids"] == "I1;I4"
+
+
+def test_visit_not_before_approval_uses_the_stored_facility(folder: Path) -> None:
+    (folder / "facilities.csv").unlink()
+    rows = texts("visits")
+    rows.append(["V7", "F6", "2026-04-30", "true", "approval", ""])  # F6 approved 2026-05-01
+    rewrite(folder, "visits", rows)
+    error = fails(folder, existing=small_dataset())
+    assert rules(error) == {("visits.csv", 8, "date", "not_before")}
+    assert error.violations[0].message == "date (2026-04-30) ligger før approved_on (2026-05-01) for F6 i facilities"
+
+
+def test_indicator_applicability_follows_the_facility(folder: Path) -> None:
+    rows = texts("indicator_scores")
+    rows.append(["V3", "8.c", "4"])  # F2: private opholdssted with a board -> 8.c applies
+    rows.append(["V1", "8.c", "4"])  # F1: municipal, no board -> 8.c does not apply
+    rows.append(["V6", "9.a", "4"])  # F5: kostskole -> theme Organisation og ledelse does not apply
+    rewrite(folder, "indicator_scores", rows)
+    error = fails(folder)
+    assert rules(error) == {
+        ("indicator_scores.csv", 18, "indicator", "indicator_not_applicable"),
+        ("indicator_scores.csv", 19, "indicator", "indicator_not_applicable"),
+    }
+    assert "8.c gælder kun for private tilbud med en bestyrelse" in error.violations[0].message
+    assert "Organisation og ledelse gælder ikke" in error.violations[1].message
+
+
+def test_respite_only_facility(folder: Path) -> None:
+    ds = small_dataset()
+    fac = ds.facilities.copy()
+    fac.loc[fac["facility_id"] == "F2", "respite_only"] = True
+    write_csv_folder(ds.with_tables(facilities=fac), folder)
+    rows = texts("indicator_scores")
+    rows.append(["V3", "5.b", "3"])  # 5.b does not apply to children's facilities approved for respite only
+    rewrite(folder, "indicator_scores", rows)
+    error = fails(folder)
+    # Row 12 is V3's 14.c, which does not apply to respite-only anbringelsessteder either.
+    assert rules(error) == {
+        ("indicator_scores.csv", 12, "indicator", "indicator_not_applicable"),
+        ("indicator_scores.csv", 17, "indicator", "indicator_not_applicable"),
+    }
+    assert "kun aflastning" in error.violations[0].message
+
+
+def test_theme_score_differing_from_indicators_is_a_warning(folder: Path) -> None:
+    rows = texts("theme_scores")
+    # V1: criterion 4 = mean(4, 4) = 4, criterion 5 = 3 -> Sundhed og trivsel = 3.5; Organisation = 9.b = 2.
+    rows.append(["V1", "health_wellbeing", "3.54"])  # within 0.05: no warning
+    rows.append(["V1", "organisation_management", "3"])
+    rewrite(folder, "theme_scores", rows)
+    result = read_upload(folder, today=AS_OF)
+    assert [(w.file, w.row, w.rule) for w in result.warnings] == [("theme_scores.csv", 5, "theme_score_mismatch")]
+    assert "(2)" in result.warnings[0].message
+
+
+def test_inspectors_missing_is_a_warning_only(folder: Path) -> None:
+    for name in ("inspectors", "absences"):
+        (folder / f"{name}.csv").unlink()
+    rows = texts("visits")
+    for r in rows[1:]:
+        r[5] = ""
+    rewrite(folder, "visits", rows)
+    result = read_upload(folder, today=AS_OF)
+    assert [w.rule for w in result.warnings] == ["planning_file_missing"]
+    assert list(result.dataset.visits["inspector_ids"]) == [""] * 6
+
+
+def test_competences(folder: Path) -> None:
+    rows = texts("inspectors")
+    rows[2][3] = " SEL108 ; sel109;opholdssted "
+    rewrite(folder, "inspectors", rows)
+    result = read_upload(folder, today=AS_OF)
+    assert result.dataset.inspectors.loc[1, "competences"] == "sel108;sel109;opholdssted"
+
+
+# --- CPR and reporting -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("010203-1234", "010203-****"),
+        ("Jens 3112991234 ringede", "Jens 311299-**** ringede"),
+        ("F1", "F1"),
+        ("12345678901", "12345678901"),  # 11 digits: not a CPR number
+        ("320199-1234", "320199-1234"),  # day 32 is no date
+    ],
+)
+def test_mask_cpr(text: str, masked: str) -> None:
+    assert mask_cpr(text) == masked
+
+
+def test_cpr_anywhere_rejects_but_coordinates_do_not(folder: Path) -> None:
+    ds = dataset_with_coordinates()
+    fac = ds.facilities.copy()
+    fac.loc[0, "lat"] = 56.0102031234  # ten decimals that look like a CPR number: still a coordinate
+    write_csv_folder(ds.with_tables(facilities=fac), folder)
+    rows = texts("concerns")
+    rows[0].append("kommentar")
+    rows[1].append("barn 2403151234 nævnt")
+    rewrite(folder, "concerns", rows)
+    error = fails(folder)
+    assert rules(error) == {("concerns.csv", 2, "kommentar", "cpr")}
+    assert error.violations[0].value == "barn 240315-**** nævnt"
+
+
+def test_reporting_is_capped_with_a_count_of_the_rest(folder: Path) -> None:
+    rows = texts("indicator_scores")[:1]
+    codes = ["4.a", "4.b", "5.a", "9.b"]
+    # 1,500 visits of F1 with one bad score each (needs the visits too).
+    visits = texts("visits")
+    for i in range(1500):
+        visits.append([f"X{i}", "F1", "2024-01-02", "true", "operational", ""])
+        rows.append([f"X{i}", codes[i % 4], "9"])
+    rewrite(folder, "visits", visits)
+    rewrite(folder, "indicator_scores", rows)
+    error = fails(folder)
+    assert len(error.violations) == MAX_REPORTED + 1
+    last = error.violations[-1]
+    assert last.rule == "too_many"
+    assert last.message == f"… og {1500 - MAX_REPORTED} flere fejl (kun de første {MAX_REPORTED} vises)"
+    assert [v.row for v in error.violations[:3]] == [2, 3, 4]
+
+
+def test_result_is_frozen_and_violation_prints_in_danish(folder: Path) -> None:
+    result = read_upload(folder, today=AS_OF)
+    assert isinstance(result, ImportResult)
+    with pytest.raises(AttributeError):
+        result.files = {}  # type: ignore[misc]
+    v = Violation("visits.csv", 3, "date", "2027-01-01", "future_date", "date ligger efter i dag")
+    assert str(v) == "visits.csv, række 3, kolonne 'date': værdien '2027-01-01' — date ligger efter i dag"
+
+
+def test_dtypes_are_canonical(folder: Path) -> None:
+    ds = read_upload(folder, today=AS_OF).dataset
+    assert ds.visits["date"].dtype == np.dtype("datetime64[ns]")
+    assert ds.use_of_force["month"].dtype == np.dtype("datetime64[ns]")
+    assert ds.indicator_scores["score"].dtype == np.dtype("int64")
+    assert ds.facilities["has_board"].dtype == np.dtype("bool")
+    assert ds.theme_scores["score"].dtype == np.dtype("float64")
