@@ -6,6 +6,7 @@ JSON field names are English. Every Danish label of an enum value lives here, no
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 
 from data.enums import Authority, FacilityType, Ownership, SanctionKind, Severity, Theme, VisitKind
@@ -113,6 +114,46 @@ SANCTION_DA: dict[SanctionKind, str] = {
     SanctionKind.VILKAAR: "vilkår",
 }
 
+#: Short Danish names of the risk model's features (``models.features``), for tables and explanations.
+RISK_FEATURE_DA: dict[str, str] = {
+    "theme_mean": "Gennemsnitlig temaværdi",
+    "theme_min": "Laveste temaværdi",
+    "theme_change": "Ændring i temaværdier",
+    **{f"theme_{theme.value}": label for theme, label in THEME_DA.items()},
+    "days_since_visit": "Tid siden seneste tilsynsbesøg",
+    "days_since_unannounced": "Tid siden seneste uanmeldte tilsyn",
+    "force_ratio_12m": "Magtanvendelser (12 måneder)",
+    "force_ratio_3m": "Magtanvendelser (3 måneder)",
+    "force_trend": "Udvikling i magtanvendelser",
+    "turnover_ratio": "Personalegennemstrømning",
+    "sickness_ratio": "Sygefravær",
+    "concerns_12m": "Bekymringshenvendelser",
+    "concern_severity_12m": "Bekymringshenvendelsernes alvor",
+    "days_since_concern": "Tid siden seneste bekymringshenvendelse",
+    "sanctions_5y": "Påbud og skærpet tilsyn (5 år)",
+    "days_since_sanction": "Tid siden seneste påbud eller skærpet tilsyn",
+    "approval_age_years": "Godkendelsens alder",
+    "leader_change_12m": "Lederskifte",
+    "places": "Pladser",
+    "facility_type": "Tilbudstype",
+}
+
+#: The risk model and its baselines, as named in metric tables (keys of the model card's ``metrics``).
+RISK_SCORE_DA: dict[str, str] = {
+    "model": "Risikomodel",
+    "random": "Tilfældig rækkefølge",
+    "latest_theme_mean": "Seneste gennemsnitlige temaværdi",
+    "expert": "Ekspertscore",
+    "oracle": "Sandheden (orakel)",
+}
+
+#: Risk tiers (stored values are these Danish words) and what they mean.
+RISK_TIER_DA: dict[str, str] = {
+    "høj": "høj risiko (de 10 % højeste)",
+    "forhøjet": "forhøjet risiko (de næste 20 %)",
+    "normal": "normal risiko",
+}
+
 _LABELS: dict[type[StrEnum], dict] = {
     Authority: AUTHORITY_DA,
     FacilityType: FACILITY_TYPE_DA,
@@ -142,3 +183,20 @@ def format_number_da(value: float, decimals: int = 1) -> str:
 def format_percent_da(share: float, decimals: int = 0) -> str:
     """A share 0-1 as a Danish percentage (``0.123 -> "12 %"``)."""
     return f"{format_number_da(share * 100, decimals)} %"
+
+
+#: Danish month abbreviations (January first), for chart axes and dates in reports.
+MONTH_ABBR_DA: tuple[str, ...] = (
+    "jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.",
+)  # fmt: skip
+
+#: Danish month names (January first), for dates written out in reports ("1. oktober 2026").
+MONTH_DA: tuple[str, ...] = (
+    "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+    "november", "december",
+)  # fmt: skip
+
+
+def format_date_da(day: dt.date) -> str:
+    """A date written the Danish way: ``"1. oktober 2026"``."""
+    return f"{day.day}. {MONTH_DA[day.month - 1]} {day.year}"

@@ -1,1 +1,243 @@
-"""CLI commands for model (placeholder until the feature lands)."""
+"""Risk model commands: ``train``, ``score`` and ``explain`` (thin over ``api.services.risk``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from api.cli_app import app, console, err_console, settings
+from api.services.risk import ScoreResult, TrainReport, explain_facility, score_facilities, train_model
+from data.enums import Authority
+from data.errors import InvalidArgumentError
+from data.glossary import (
+    AUTHORITY_DA,
+    RISK_FEATURE_DA,
+    RISK_SCORE_DA,
+    format_number_da,
+    format_percent_da,
+)
+
+FORMATS = ("table", "csv", "json")
+
+AsOf = Annotated[
+    dt.datetime | None,
+    typer.Option("--as-of", formats=["%Y-%m-%d"], help="Dato (ÅÅÅÅ-MM-DD) der scores/trænes pr. Standard: i dag."),
+]
+
+
+def _day(value: dt.datetime | None) -> dt.date | None:
+    return None if value is None else value.date()
+
+
+def _num(value: Any, decimals: int = 3) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return format_number_da(float(value), decimals)
+
+
+def _pct(value: Any, decimals: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return format_percent_da(float(value), decimals)
+
+
+def _authority_da(code: str) -> str:
+    try:
+        return AUTHORITY_DA[Authority(code)]
+    except ValueError:
+        return code
+
+
+def _print_train(report: TrainReport) -> None:
+    card = report.card
+    console.print(
+        f"[bold]Risikomodel {report.version}[/] trænet pr. {report.as_of.isoformat()} "
+        f"(træningsvindue {card['training_window'][0]} – {card['training_window'][1]})"
+    )
+    console.print(
+        f"{card['training_rows']} mærkede øjebliksbilleder fra {card['snapshots']} måneder, "
+        f"{card['positive_labels']} med alvorligt fund inden for horisonten."
+    )
+    if report.cold_start:
+        console.print(f"[yellow]Kold start:[/] {card['cold_start_reason']}")
+        heading = "Ekspertscore og baselines på alle mærkede øjebliksbilleder (intet holdt ude: intet er lært)"
+    else:
+        test = next(p for p in card["periods"] if p["name"] == "C")
+        heading = (
+            f"Validering på den seneste periode {test['start']} – {test['end']} ({test['rows']} rækker), "
+            "som den evaluerede model ikke har set"
+        )
+    metrics = Table("score", "AUC", "præcision i top 10 %", "andel med fund", "rækker", title=heading)
+    for row in report.metrics_table().to_dict(orient="records"):
+        metrics.add_row(
+            RISK_SCORE_DA.get(row["score"], row["score"]),
+            _num(row["auc"]),
+            _pct(row["precision_top10"]),
+            _pct(row["base_rate"]),
+            str(int(row["rows"] or 0)),
+        )
+    console.print(metrics)
+    if card["periods"]:
+        periods = Table("periode", "fra", "til", "rækker", "alvorlige fund", title="Tidsordnede perioder")
+        use = {
+            "A": "træning",
+            "B": "tidlig stop + kalibrering (evaluering)",
+            "C": "test; kalibrering af den endelige model",
+        }
+        for p in card["periods"]:
+            periods.add_row(
+                f"{p['name']} ({use[p['name']]})", p["start"], p["end"], str(p["rows"]), str(p["positives"])
+            )
+        console.print(periods)
+        console.print(f"Træer: {card['best_iteration']}; kalibrering: {card['calibrator']}")
+    rel = Table(
+        "gruppe", "rækker", "gns. forudsagt", "observeret", title="Kalibrering (pålidelighed): forudsagt mod observeret"
+    )
+    for row in card["reliability"]:
+        rel.add_row(str(row["bin"]), str(row["n"]), _pct(row["mean_predicted"]), _pct(row["observed_rate"]))
+    console.print(rel)
+    console.print(f"Forventet kalibreringsfejl (ECE): {_pct(card['expected_calibration_error'])}")
+    offsets = Table("socialtilsyn", "forskydning (point)", "temaværdier", title="Tilsynenes kalibrering (seed 001)")
+    counts = card["authority_offsets"]["counts"]
+    for code, value in card["authority_offsets"]["offsets"].items():
+        offsets.add_row(_authority_da(code), f"{'+' if value > 0 else ''}{_num(value, 2)}", str(counts.get(code, 0)))
+    console.print(offsets)
+    console.print("Negativ forskydning: tilsynet giver lavere temaværdier end landet for samme type og år.")
+    for group, title in (("ownership", "ejerform"), ("authority", "socialtilsyn")):
+        table = Table(
+            title,
+            "tilbud",
+            "andel af tilbud",
+            "andel af top 10 %",
+            "forhold",
+            "median risiko",
+            "andel af alvorlige fund",
+            title=f"Retfærdighed: top 10 % efter {title}",
+        )
+        for row in report.fairness.tables[group].to_dict(orient="records"):
+            name = _authority_da(row["group"]) if group == "authority" else row["group"]
+            table.add_row(
+                name,
+                str(int(row["facilities"])),
+                _pct(row["share_of_facilities"]),
+                _pct(row["share_of_top_decile"]),
+                _num(row["top_decile_ratio"], 2),
+                _pct(row["median_risk"]),
+                _pct(row["share_of_serious_findings"]),
+            )
+        console.print(table)
+    imp = Table("faktor", "gns. |bidrag|", title="Vigtigste faktorer (globalt)")
+    for name, value in list(report.importance.items())[:10]:
+        imp.add_row(RISK_FEATURE_DA.get(name, name), _num(value, 3))
+    console.print(imp)
+    console.print(f"Gemt i {report.path}")
+
+
+@app.command("train", help="Træn risikomodellen på data kendt før datoen, og vis validering, kalibrering og audit.")
+def train(as_of: AsOf = None) -> None:
+    report = train_model(settings(), _day(as_of))
+    _print_train(report)
+
+
+def _texts(factors: list[dict[str, Any]]) -> str:
+    return " | ".join(str(f["text"]) for f in factors)
+
+
+def _print_scores(result: ScoreResult, fmt: str, top: int | None) -> None:
+    frame = result.scores if top is None else result.scores.head(top)
+    info = err_console if fmt != "table" else console
+    for note in result.notes:
+        info.print(f"[yellow]Bemærk:[/] {note}")
+    if fmt == "json":
+        payload = {
+            "as_of": result.as_of.isoformat(),
+            "model_version": result.model_version,
+            "run_id": result.run_id,
+            "trained_now": result.trained_now,
+            "notes": result.notes,
+            "scores": [
+                {
+                    **row,
+                    "risk": round(float(row["risk"]), 6),
+                    "rank": int(row["rank"]),
+                    "national_rank": int(row["national_rank"]),
+                }
+                for row in frame.to_dict(orient="records")
+            ],
+        }
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    if fmt == "csv":
+        out = frame.assign(top_factors=frame["top_factors"].map(_texts), risk=frame["risk"].round(6))
+        sys.stdout.write(out.to_csv(index=False))
+        return
+    table = Table(
+        "rang", "tilbud", "navn", "tilsyn", "type", "risiko", "niveau", "vigtigste grunde",
+        title=f"Risiko pr. {result.as_of.isoformat()} (model {result.model_version}, kørsel {result.run_id})",
+    )  # fmt: skip
+    for row in frame.to_dict(orient="records"):
+        table.add_row(
+            str(row["rank"]),
+            row["facility_id"],
+            row["name"],
+            _authority_da(row["authority"]),
+            row["facility_type"],
+            _pct(row["risk"]),
+            row["tier"],
+            "\n".join(str(f["text"]) for f in row["top_factors"]),
+        )
+    console.print(table)
+    console.print(f"{len(result.scores)} aktive tilbud scoret; {len(frame)} vist.")
+
+
+@app.command("score", help="Scor alle aktive tilbud (risiko 0-1, rang 1 = højest) og gem kørslen.")
+def score(
+    as_of: AsOf = None,
+    authority: Annotated[
+        str | None, typer.Option("--authority", help="Kun ét socialtilsyn: nord, midt, syd, hovedstaden, oest.")
+    ] = None,
+    top: Annotated[int | None, typer.Option("--top", min=1, help="Vis kun de N mest risikable.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv eller json.")] = "table",
+    model_version: Annotated[str | None, typer.Option("--model", help="Modelversion (standard: nyeste).")] = None,
+) -> None:
+    if fmt not in FORMATS:
+        raise InvalidArgumentError(f"Formatet '{fmt}' findes ikke. Tilladt: {', '.join(FORMATS)}.")
+    result = score_facilities(settings(), _day(as_of), authority=authority, model_version=model_version)
+    _print_scores(result, fmt, top)
+
+
+@app.command("explain", help="Forklar ét tilbuds risiko på dansk: faktorer, værdier og sammenligning.")
+def explain(
+    facility_id: Annotated[str, typer.Argument(help="Tilbuddets id (facility_id).")],
+    as_of: AsOf = None,
+    fmt: Annotated[str, typer.Option("--format", help="table eller json.")] = "table",
+) -> None:
+    if fmt not in ("table", "json"):
+        raise InvalidArgumentError(f"Formatet '{fmt}' findes ikke. Tilladt: table, json.")
+    result = explain_facility(settings(), facility_id, _day(as_of))
+    if fmt == "json":
+        sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    console.print(
+        f"[bold]{result.name}[/] ({result.facility_id}), {_authority_da(result.authority)} — "
+        f"risiko {_pct(result.risk)}, rang {result.rank}, niveau {result.tier} "
+        f"(pr. {result.as_of}, model {result.model_version})"
+    )
+    if result.cold_start:
+        console.print("[yellow]Ekspertscore (kold start): bidragene er ekspertpoint, ikke lærte.[/]")
+    table = Table("", "faktor", "bidrag (log-odds)", title="Hvad trækker risikoen op (↑) og ned (↓)")
+    shown = [f for f in result.factors if abs(float(f["shap"])) >= 0.005] or result.factors[:5]
+    for f in shown:
+        arrow = "↑" if f["shap"] > 0 else "↓"
+        table.add_row(arrow, f["text"], format_number_da(float(f["shap"]), 3))
+    console.print(table)
+    console.print(
+        f"Udgangspunkt {format_number_da(result.base_value, 3)} + bidrag = "
+        f"{format_number_da(result.margin, 3)} (log-odds)."
+    )

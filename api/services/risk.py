@@ -1,0 +1,246 @@
+"""Risk services: train the model, score every active facility, explain one facility.
+
+Shared by the CLI (``api/commands/model.py``), the planner's and reports' services and the HTTP app.
+Each loads the stored data, uses (or trains) a stored model, and — for scoring — stores a risk run.
+Ranks and tiers are national: tier "høj" is the riskiest ``settings.top_tier_share`` of all active
+facilities (10 %), "forhøjet" the next 20 %, "normal" the rest, so the same risk gets the same tier in
+every authority.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from data.dataset import Dataset
+from data.enums import Authority
+from data.errors import InvalidArgumentError, NoDataError, NotFoundError
+from data.risk_store import save_risk_run
+from data.settings import Settings
+from data.store import load_dataset, open_database
+from models.explain import FacilityExplanation
+from models.fairness import FairnessAudit, fairness_audit
+from models.risk_model import ELEVATED_TIER_SHARE, RiskModel, Scored, rank_and_tier
+from models.store import StoredModel, latest_version, load_model, save_model
+
+log = logging.getLogger(__name__)
+
+SCORE_COLUMNS = (
+    "facility_id",
+    "name",
+    "authority",
+    "facility_type",
+    "ownership",
+    "risk",
+    "rank",
+    "national_rank",
+    "tier",
+    "top_factors",
+)
+
+
+@dataclass(frozen=True)
+class TrainReport:
+    """A trained and stored model: its card (metrics, reliability, offsets), audit and importance."""
+
+    version: str
+    as_of: dt.date
+    path: Path
+    card: dict[str, Any]
+    fairness: FairnessAudit
+    importance: dict[str, float]
+
+    @property
+    def cold_start(self) -> bool:
+        return bool(self.card["cold_start"])
+
+    def metrics_table(self) -> pd.DataFrame:
+        """One row per score (model, baselines): AUC, precision in the top 10 %, base rate, rows."""
+        rows = [{"score": name, **values} for name, values in self.card["metrics"].items()]
+        return pd.DataFrame(rows)
+
+    def reliability_table(self) -> pd.DataFrame:
+        return pd.DataFrame(self.card["reliability"])
+
+    def offsets(self) -> dict[str, float]:
+        return dict(self.card["authority_offsets"]["offsets"])
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """Scores of the active facilities (``scores``: one row each, riskiest first) and the stored run."""
+
+    scores: pd.DataFrame
+    run_id: int
+    model_version: str
+    as_of: dt.date
+    trained_now: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def _as_of(settings: Settings, as_of: dt.date | None) -> dt.date:
+    return as_of if as_of is not None else settings.effective_today()
+
+
+def _dataset(settings: Settings) -> tuple[Any, Dataset]:
+    engine = open_database(settings)
+    ds = load_dataset(engine)
+    if ds.facilities.empty:
+        raise NoDataError("Der er ingen tilbud i databasen. Importér data først med 'tilsynsplan import MAPPE'.")
+    return engine, ds
+
+
+def _authority(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return Authority(value.strip().lower()).value
+    except ValueError:
+        allowed = ", ".join(a.value for a in Authority)
+        raise InvalidArgumentError(f"Ukendt socialtilsyn '{value}'. Tilladt: {allowed}.") from None
+
+
+def _fit_and_store(settings: Settings, ds: Dataset, as_of: dt.date) -> tuple[StoredModel, TrainReport]:
+    model = RiskModel.from_settings(settings).fit(ds, as_of)
+    scored = model.score(ds, as_of, explain=True)
+    audit = fairness_audit(
+        pd.DataFrame({"facility_id": scored.risk.index, "risk": scored.risk.to_numpy()}),
+        ds.facilities,
+        finding_shares=model.finding_shares_,
+    )
+    importance = model.global_importance(scored) if len(scored.risk) else {}
+    stored = save_model(
+        settings,
+        model,
+        extra={
+            "fairness": audit.as_dict(),
+            "global_importance": {k: round(v, 6) for k, v in importance.items()},
+            "scored_facilities": len(scored.risk),
+        },
+    )
+    report = TrainReport(
+        version=stored.version,
+        as_of=as_of,
+        path=stored.path,
+        card=stored.meta,
+        fairness=audit,
+        importance=importance,
+    )
+    return stored, report
+
+
+def train_model(settings: Settings, as_of: dt.date | None = None) -> TrainReport:
+    """Train on what was known before ``as_of`` (default: today), store the model, and report."""
+    day = _as_of(settings, as_of)
+    _, ds = _dataset(settings)
+    _, report = _fit_and_store(settings, ds, day)
+    log.info("trained model %s as of %s", report.version, day)
+    return report
+
+
+def _model_for(
+    settings: Settings, ds: Dataset, as_of: dt.date, model_version: str | None
+) -> tuple[StoredModel, bool, list[str]]:
+    """The model to score with: the one asked for, else the newest trained as of ``as_of`` or before,
+    else a new one trained now."""
+    notes: list[str] = []
+    if model_version is not None:
+        stored = load_model(settings, model_version)
+        if stored.as_of > as_of:
+            notes.append(
+                f"Model {stored.version} er trænet pr. {stored.as_of.isoformat()}, efter scoringsdatoen "
+                f"{as_of.isoformat()}: den har set data, der ikke var kendt på scoringsdatoen."
+            )
+        return stored, False, notes
+    version = latest_version(settings, as_of_on_or_before=as_of)
+    if version is not None:
+        return load_model(settings, version), False, notes
+    stored, _ = _fit_and_store(settings, ds, as_of)
+    notes.append(f"Ingen trænet model pr. {as_of.isoformat()} eller før: model {stored.version} er trænet nu.")
+    return stored, True, notes
+
+
+def _scores_frame(scored: Scored, top_n: int, high_share: float) -> pd.DataFrame:
+    feats = scored.features
+    ranks = rank_and_tier(scored.risk, high_share=high_share, elevated_share=ELEVATED_TIER_SHARE)
+    frame = pd.DataFrame(
+        {
+            "facility_id": feats["facility_id"].astype(str).to_numpy(),
+            "name": feats["name"].astype(str).to_numpy(),
+            "authority": feats["authority"].astype(str).to_numpy(),
+            "facility_type": feats["facility_type"].astype(str).to_numpy(),
+            "ownership": feats["ownership"].astype(str).to_numpy(),
+            "risk": scored.risk.to_numpy(),
+            "national_rank": ranks["rank"].to_numpy(),
+            "tier": ranks["tier"].to_numpy(),
+            "top_factors": [scored.top_factors(fid, top_n) for fid in feats.index],
+        }
+    )
+    frame["rank"] = frame["national_rank"]
+    frame = frame.sort_values("national_rank", ignore_index=True)
+    return frame[list(SCORE_COLUMNS)]
+
+
+def score_facilities(
+    settings: Settings,
+    as_of: dt.date | None = None,
+    authority: str | None = None,
+    model_version: str | None = None,
+) -> ScoreResult:
+    """Score every active facility as of ``as_of`` (default today), store the national run, return the
+    scores (one authority's when ``authority`` is given, ranked within it; ``national_rank`` beside)."""
+    day = _as_of(settings, as_of)
+    auth = _authority(authority)
+    engine, ds = _dataset(settings)
+    stored, trained_now, notes = _model_for(settings, ds, day, model_version)
+    scored = stored.model.score(ds, day, explain=True)
+    if scored.risk.empty:
+        raise NoDataError(f"Ingen aktive tilbud pr. {day.isoformat()}.")
+    frame = _scores_frame(scored, settings.risk_top_factors, settings.top_tier_share)
+    run_id = save_risk_run(engine, day, stored.version, frame[["facility_id", "risk", "rank", "tier", "top_factors"]])
+    if auth is not None:
+        frame = frame[frame["authority"] == auth].reset_index(drop=True)
+        frame["rank"] = range(1, len(frame) + 1)
+    return ScoreResult(
+        scores=frame, run_id=run_id, model_version=stored.version, as_of=day, trained_now=trained_now, notes=notes
+    )
+
+
+def explain_facility(
+    settings: Settings, facility_id: str, as_of: dt.date | None = None, model_version: str | None = None
+) -> FacilityExplanation:
+    """Why one facility has its risk: every factor in Danish, with its value and comparison."""
+    day = _as_of(settings, as_of)
+    _, ds = _dataset(settings)
+    known_ids = set(ds.facilities["facility_id"].astype(str))
+    if facility_id not in known_ids:
+        raise NotFoundError(f"Tilbud '{facility_id}' findes ikke i databasen.")
+    stored, _, _ = _model_for(settings, ds, day, model_version)
+    scored = stored.model.score(ds, day, explain=True)
+    if facility_id not in scored.risk.index:
+        raise NotFoundError(
+            f"Tilbud '{facility_id}' er ikke aktivt pr. {day.isoformat()} (ikke godkendt endnu eller lukket)."
+        )
+    ranks = rank_and_tier(scored.risk, high_share=settings.top_tier_share, elevated_share=ELEVATED_TIER_SHARE)
+    row = scored.features.loc[facility_id]
+    return FacilityExplanation(
+        facility_id=facility_id,
+        name=str(row["name"]),
+        authority=str(row["authority"]),
+        facility_type=str(row["facility_type"]),
+        as_of=day.isoformat(),
+        risk=float(scored.risk[facility_id]),
+        rank=int(ranks.loc[facility_id, "rank"]),
+        tier=str(ranks.loc[facility_id, "tier"]),
+        margin=float(scored.margin[facility_id]),
+        base_value=scored.base_value,
+        model_version=stored.version,
+        cold_start=bool(stored.model.cold_start_),
+        factors=scored.factors(facility_id),
+        top_factors=scored.top_factors(facility_id, settings.risk_top_factors),
+    )

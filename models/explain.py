@@ -1,0 +1,334 @@
+"""Explanations in Danish: each facility's contributions turned into sentences with its value and a comparison.
+
+A *factor* is a JSON-serialisable dict ``{"feature", "value", "comparison", "shap", "text"}``:
+``value`` and ``comparison`` are the numbers the sentence shows (in its units: months, % or per
+place), ``shap`` the feature's contribution to the raw margin (log-odds). The comparison is the
+median of facilities of the same type at the same date, except for magtanvendelser (the expected
+rate for the type under the authority's reporting culture) and staff figures (the type's median in the
+same year). Contributions come from SHAP's TreeExplainer (LightGBM) or, for the expert score, from its
+points; in both cases ``base_value + sum(shap) == margin``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from data.enums import FacilityType
+from data.glossary import FACILITY_TYPE_DA, FACILITY_TYPE_PLURAL_DA, RISK_FEATURE_DA, format_number_da
+from models.features import FEATURE_NAMES, NEVER_DAYS, THEME_FEATURES
+
+DAYS_PER_MONTH = 365.25 / 12
+
+Factor = dict[str, Any]
+
+
+def _num(value: float | None, decimals: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "ukendt"
+    return format_number_da(float(value), decimals)
+
+
+def _clean(value: Any) -> float | None:
+    if value is None:
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def _plural(facility_type: str) -> str:
+    try:
+        return FACILITY_TYPE_PLURAL_DA[FacilityType(facility_type)]
+    except ValueError:
+        return str(facility_type)
+
+
+def _months(days: Any) -> float | None:
+    d = _clean(days)
+    return None if d is None else d / DAYS_PER_MONTH
+
+
+def _vs_median(comparison: float | None, plural: str, decimals: int = 1, unit: str = "") -> str:
+    if comparison is None:
+        return ""
+    return f" — medianen for {plural} er {_num(comparison, decimals)}{unit}"
+
+
+def _ratio_text(value: float | None, comparison: float | None) -> str:
+    if value is None or comparison is None or comparison <= 0:
+        return ""
+    return f"{_num(value / comparison, 1)} × "
+
+
+Sentence = Callable[[pd.Series, float | None, str], tuple[float | None, float | None, str]]
+
+
+def _theme(feature: str) -> Sentence:
+    label = RISK_FEATURE_DA[feature]
+
+    def sentence(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+        v = _clean(row[feature])
+        if v is None:
+            return None, comp, f"{label}: ikke vurderet ved de seneste tilsyn"
+        return v, comp, f"{label}: {_num(v, 1)} ved seneste vurdering{_vs_median(comp, plural)}"
+
+    return sentence
+
+
+def _theme_mean(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+    v = _clean(row["theme_mean"])
+    if v is None:
+        return None, comp, "Ingen temaværdier endnu"
+    return v, comp, f"Gennemsnitlig temaværdi: {_num(v, 1)}{_vs_median(comp, plural)}"
+
+
+def _theme_min(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+    v = _clean(row["theme_min"])
+    if v is None:
+        return None, comp, "Ingen temaværdier endnu"
+    return v, comp, f"Laveste temaværdi: {_num(v, 1)}{_vs_median(comp, plural)}"
+
+
+def _theme_change(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+    v = _clean(row["theme_change"])
+    if v is None:
+        return None, comp, "Ændring i temaværdier: kun ét tilsyn med vurderinger"
+    sign = "+" if v > 0 else ""
+    return v, comp, f"Ændring i temaværdier siden forrige vurdering: {sign}{_num(v, 1)} point{_vs_median(comp, plural)}"
+
+
+def _since(feature: str, what: str, never: str) -> Sentence:
+    def sentence(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+        days = _clean(row[feature])
+        comp_m = None if comp is None else comp / DAYS_PER_MONTH
+        if days is None or days >= NEVER_DAYS:
+            return None, comp_m, never
+        m = days / DAYS_PER_MONTH
+        tail = "" if comp_m is None else f" — medianen for {plural} er {_num(comp_m, 0)} måneder"
+        return m, comp_m, f"{what}: {_num(m, 0)} måneder siden{tail}"
+
+    return sentence
+
+
+def _unannounced(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+    m = _months(row["days_since_unannounced"])
+    comp_m = None if comp is None else comp / DAYS_PER_MONTH
+    tail = "" if comp_m is None else f" — medianen for {plural} er {_num(comp_m, 0)} måneder"
+    if pd.isna(row.get("last_unannounced")):
+        return m, comp_m, f"Intet uanmeldt tilsyn siden godkendelsen for {_num(m, 0)} måneder siden{tail}"
+    return m, comp_m, f"Seneste uanmeldte tilsyn: {_num(m, 0)} måneder siden{tail}"
+
+
+def _visit(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+    m = _months(row["days_since_visit"])
+    comp_m = None if comp is None else comp / DAYS_PER_MONTH
+    tail = "" if comp_m is None else f" — medianen for {plural} er {_num(comp_m, 0)} måneder"
+    if pd.isna(row.get("last_visit")):
+        return m, comp_m, f"Intet tilsynsbesøg siden godkendelsen for {_num(m, 0)} måneder siden{tail}"
+    return m, comp_m, f"Seneste tilsynsbesøg: {_num(m, 0)} måneder siden{tail}"
+
+
+def _force(months: int) -> Sentence:
+    def sentence(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+        v = _clean(row[f"force_per_place_{months}m"])
+        expected = _clean(row["force_expected_per_place"])
+        exp_window = None if expected is None else expected * months / 12
+        ratio = _clean(row[f"force_ratio_{months}m"])
+        text = f"Magtanvendelser: {_num(v, 2)} pr. plads de seneste {months} måneder"
+        if ratio is not None:
+            text += f" — {_num(ratio, 1)} × det forventede for {plural} (justeret for tilsynets indberetningspraksis)"
+        return v, exp_window, text
+
+    return sentence
+
+
+def _force_trend(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+    v3 = _clean(row["force_3m"]) or 0.0
+    quarter = (_clean(row["force_12m"]) or 0.0) / 4
+    word = "stigende" if v3 > quarter else ("faldende" if v3 < quarter else "uændret")
+    return (
+        v3,
+        quarter,
+        f"Magtanvendelser {word}: {_num(v3, 0)} de seneste 3 måneder mod {_num(quarter, 1)} i et gennemsnitligt "
+        "kvartal det seneste år",
+    )
+
+
+def _staff(kind: str) -> Sentence:
+    label, pct, median = {
+        "turnover": ("Personalegennemstrømning", "turnover_pct", "turnover_median"),
+        "sickness": ("Sygefravær", "sickness_pct", "sickness_median"),
+    }[kind]
+
+    def sentence(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+        v = _clean(row[pct])
+        m = _clean(row[median])
+        year = _clean(row["staff_year"])
+        if v is None:
+            return None, m, f"{label}: ingen nøgletal de seneste år"
+        when = "" if year is None else f" i {int(year)}"
+        tail = "" if m is None else f" — {_ratio_text(v, m)}medianen for {plural} ({_num(m, 1)} %)"
+        return v, m, f"{label}: {_num(v, 1)} %{when}{tail}"
+
+    return sentence
+
+
+def _count(feature: str, label: str, unit: str = "") -> Sentence:
+    def sentence(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+        v = _clean(row[feature]) or 0.0
+        return v, comp, f"{label}: {_num(v, 0)}{unit}{_vs_median(comp, plural, 0)}"
+
+    return sentence
+
+
+def _years(feature: str, label: str, unknown: str) -> Sentence:
+    def sentence(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+        v = _clean(row[feature])
+        if v is None:
+            return None, comp, unknown
+        return v, comp, f"{label} for {_num(v, 1)} år siden{_vs_median(comp, plural, 1, ' år')}"
+
+    return sentence
+
+
+def _leader(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+    if (_clean(row["leader_change_12m"]) or 0.0) > 0:
+        months = _clean(row.get("leader_months"))
+        when = "" if months is None else f" for {_num(months, 0)} måneder siden"
+        return 1.0, None, f"Ny leder tiltrådt{when}"
+    return 0.0, None, "Intet kendt lederskifte det seneste år"
+
+
+def _places(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+    v = _clean(row["places"])
+    return v, comp, f"Pladser: {_num(v, 0)}{_vs_median(comp, plural, 0)}"
+
+
+def _type(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+    try:
+        label = FACILITY_TYPE_DA[FacilityType(row["facility_type"])]
+    except ValueError:
+        label = str(row["facility_type"])
+    return None, None, f"Tilbudstype: {label}"
+
+
+SENTENCES: dict[str, Sentence] = {
+    "theme_mean": _theme_mean,
+    "theme_min": _theme_min,
+    "theme_change": _theme_change,
+    **{name: _theme(name) for name in THEME_FEATURES},
+    "days_since_visit": _visit,
+    "days_since_unannounced": _unannounced,
+    "force_ratio_12m": _force(12),
+    "force_ratio_3m": _force(3),
+    "force_trend": _force_trend,
+    "turnover_ratio": _staff("turnover"),
+    "sickness_ratio": _staff("sickness"),
+    "concerns_12m": _count("concerns_12m", "Bekymringshenvendelser de seneste 12 måneder"),
+    "concern_severity_12m": _count(
+        "concern_severity_12m",
+        "Bekymringshenvendelsernes alvor de seneste 12 måneder",
+        " point (lav 1, middel 2, høj 3)",
+    ),
+    "days_since_concern": _since(
+        "days_since_concern", "Seneste bekymringshenvendelse", "Ingen bekymringshenvendelser registreret"
+    ),
+    "sanctions_5y": _count("sanctions_5y", "Påbud, skærpet tilsyn eller ophør de seneste 5 år"),
+    "days_since_sanction": _since(
+        "days_since_sanction", "Seneste påbud eller skærpede tilsyn", "Ingen påbud eller skærpet tilsyn registreret"
+    ),
+    "approval_age_years": _years("approval_age_years", "Godkendt", "Godkendelsesdato ukendt"),
+    "leader_change_12m": _leader,
+    "places": _places,
+    "facility_type": _type,
+}
+
+
+def comparison_values(features: pd.DataFrame) -> pd.DataFrame:
+    """The median of each numeric feature among facilities of the same type (same index)."""
+    numeric = [n for n in FEATURE_NAMES if n != "facility_type"]
+    values = features[numeric].apply(pd.to_numeric, errors="coerce")
+    return values.groupby(features["facility_type"]).transform("median")
+
+
+def factor(feature: str, row: pd.Series, comparison: float | None, shap_value: float) -> Factor:
+    plural = _plural(str(row["facility_type"]))
+    value, comp, text = SENTENCES[feature](row, comparison, plural)
+    return {
+        "feature": feature,
+        "value": None if value is None else round(float(value), 4),
+        "comparison": None if comp is None else round(float(comp), 4),
+        "shap": round(float(shap_value), 6),
+        "text": text,
+    }
+
+
+def facility_factors(row: pd.Series, contributions: pd.Series, comparisons: pd.Series) -> list[Factor]:
+    """Every feature as a factor, largest absolute contribution first."""
+    order = contributions.abs().sort_values(ascending=False, kind="stable").index
+    return [factor(str(f), row, _clean(comparisons.get(f)), float(contributions[f])) for f in order]
+
+
+def top_factors(row: pd.Series, contributions: pd.Series, comparisons: pd.Series, n: int) -> list[Factor]:
+    """The ``n`` contributions that raise the risk most (positive only), as factors."""
+    positive = contributions[contributions > 1e-9].sort_values(ascending=False, kind="stable")
+    return [factor(str(f), row, _clean(comparisons.get(f)), float(positive[f])) for f in positive.index[:n]]
+
+
+def global_importance(contributions: pd.DataFrame) -> dict[str, float]:
+    """Mean absolute contribution per feature, largest first."""
+    mean_abs = contributions.abs().mean().sort_values(ascending=False, kind="stable")
+    return {str(k): float(v) for k, v in mean_abs.items()}
+
+
+@dataclass(frozen=True)
+class FacilityExplanation:
+    """Why one facility has its risk: every factor, the top ones, and the numbers behind them."""
+
+    facility_id: str
+    name: str
+    authority: str
+    facility_type: str
+    as_of: str
+    risk: float
+    rank: int
+    tier: str
+    margin: float
+    base_value: float
+    model_version: str
+    cold_start: bool
+    factors: list[Factor] = field(default_factory=list)  # all, largest |shap| first
+    top_factors: list[Factor] = field(default_factory=list)  # the ones raising risk most
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "facility_id": self.facility_id,
+            "name": self.name,
+            "authority": self.authority,
+            "facility_type": self.facility_type,
+            "as_of": self.as_of,
+            "risk": self.risk,
+            "rank": self.rank,
+            "tier": self.tier,
+            "margin": self.margin,
+            "base_value": self.base_value,
+            "model_version": self.model_version,
+            "cold_start": self.cold_start,
+            "factors": self.factors,
+            "top_factors": self.top_factors,
+        }
+
+
+def additivity_gap(contributions: pd.DataFrame, base_value: float, margin: np.ndarray) -> float:
+    """Largest |base + sum(contributions) - margin| over rows (0 up to rounding)."""
+    if len(contributions) == 0:
+        return 0.0
+    return float(np.max(np.abs(base_value + contributions.sum(axis=1).to_numpy() - np.asarray(margin))))

@@ -1,0 +1,307 @@
+"""Socialtilsyn risk features as of a date, from what was known strictly before it.
+
+``compute_features(dataset, as_of, offsets)`` works on ``dataset.known_at(as_of)`` only, so a record
+dated on or after ``as_of`` cannot change a feature (tested). One row per facility approved before
+``as_of`` and not closed before it. Columns: :data:`FEATURE_NAMES` (the model's inputs) and
+:data:`CONTEXT_COLUMNS` (what explanations, baselines and the fairness audit read; never model inputs).
+Ownership and authority are context only: they are not model inputs.
+
+The features, and why:
+
+- ``theme_<theme>``: the latest value of each of the seven themes, authority-calibrated
+  (:mod:`models.calibration`); ``theme_mean`` / ``theme_min`` over them; ``theme_change``: mean over
+  themes of (latest - previous value of that theme). A lower value never lowers the risk: monotone -1.
+- ``days_since_visit``, ``days_since_unannounced``: days since the last visit / unannounced visit
+  (since approval when there was none). Direction not imposed.
+- ``force_ratio_12m``, ``force_ratio_3m``: magtanvendelser over the last 12 / 3 complete months,
+  observed against expected, ``(observed + 1) / (expected + 1)``. Expected is
+  ``places x rate[type] x culture[authority]``, fitted on all active facilities by alternating
+  (Poisson) means: ``rate[type]`` is the national rate per place of the type, ``culture[authority]``
+  how much more (or less) the authority's facilities report than the same types elsewhere
+  (places-weighted mean 1). So a facility is compared with facilities of its own type across all
+  authorities, and an authority's reporting culture — which is not risk — is divided out. The +1
+  keeps small facilities with few expected uses from extreme ratios. ``force_trend``: the last
+  3 months against a quarter of the last 12, ``(obs3 + 0.5) / (obs12 / 4 + 0.5)``. Monotone +1.
+  So more force in the last three months raises all three and never lowers the risk; more force
+  only 4-12 months back raises the 12-month level but lowers the trend (the place is improving),
+  and the model weighs the two.
+- ``turnover_ratio``, ``sickness_ratio``: the latest yearly staff turnover / sickness absence
+  (at most two years old) over the median of the same facility type in the same year (indicators
+  9.b and 9.c compare with "comparable workplaces"). Monotone +1.
+- ``concerns_12m`` (count), ``concern_severity_12m`` (low 1, medium 2, high 3, summed) and
+  ``days_since_concern`` (capped at :data:`NEVER_DAYS`). Monotone +1, +1, -1.
+- ``sanctions_5y`` (serious sanctions, :data:`data.enums.SERIOUS_SANCTIONS`, in five years) and
+  ``days_since_sanction`` (capped). Monotone +1, -1.
+- ``leader_change_12m``: 1 when the current leader (``leader_since``) started in the last 12 months
+  and did not found the place. Not the leader's tenure: the contract keeps only the *current*
+  leader's start, so as of an earlier date a later change hides when the previous leader started
+  (``known_at`` blanks it); a tenure would then be "missing" exactly for the facilities whose leader
+  is about to change — the future leaking into training rows. The 0/1 flag reads "unknown" as 0, the
+  value most facilities have.
+- ``approval_age_years``, ``places``, ``facility_type`` (categorical). Direction not imposed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from data.dataset import THEME_CODES, Dataset
+from data.enums import SERIOUS_SANCTIONS
+from models.calibration import AuthorityOffsets
+from models.engine import FeatureSpec
+
+LEADER_FOUNDING_DAYS = 60  # a leader who started within this of the approval founded the place
+NEVER_DAYS = 3650.0  # "never" for recency features: ten years
+FORCE_PRIOR = 1.0  # events added to observed and expected force counts
+CULTURE_PRIOR = 10.0  # events that shrink an authority's reporting-culture factor towards 1
+STAFF_MAX_AGE_YEARS = 2
+SEVERITY_WEIGHT = {"low": 1.0, "medium": 2.0, "high": 3.0}
+
+THEME_FEATURES: tuple[str, ...] = tuple(f"theme_{code}" for code in THEME_CODES)
+
+FEATURES: tuple[FeatureSpec, ...] = (
+    FeatureSpec("theme_mean", -1),
+    FeatureSpec("theme_min", -1),
+    FeatureSpec("theme_change", -1),
+    *(FeatureSpec(name, -1) for name in THEME_FEATURES),
+    FeatureSpec("days_since_visit"),
+    FeatureSpec("days_since_unannounced"),
+    FeatureSpec("force_ratio_12m", 1),
+    FeatureSpec("force_ratio_3m", 1),
+    FeatureSpec("force_trend", 1),
+    FeatureSpec("turnover_ratio", 1),
+    FeatureSpec("sickness_ratio", 1),
+    FeatureSpec("concerns_12m", 1),
+    FeatureSpec("concern_severity_12m", 1),
+    FeatureSpec("days_since_concern", -1),
+    FeatureSpec("sanctions_5y", 1),
+    FeatureSpec("days_since_sanction", -1),
+    FeatureSpec("approval_age_years"),
+    FeatureSpec("leader_change_12m"),
+    FeatureSpec("places"),
+    FeatureSpec("facility_type", categorical=True),
+)
+FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
+
+#: Columns beside the features: identification, audit groups and the values explanations show.
+CONTEXT_COLUMNS: tuple[str, ...] = (
+    "facility_id",
+    "name",
+    "authority",
+    "ownership",
+    "theme_mean_raw",
+    "theme_visit_date",
+    "last_visit",
+    "last_unannounced",
+    "force_12m",
+    "force_3m",
+    "force_per_place_12m",
+    "force_per_place_3m",
+    "force_expected_per_place",
+    "force_culture",
+    "staff_year",
+    "turnover_pct",
+    "turnover_median",
+    "sickness_pct",
+    "sickness_median",
+    "leader_months",
+)
+
+
+def _days(t: pd.Timestamp, dates: pd.Series) -> pd.Series:
+    return (t - dates).dt.days.astype("float64")
+
+
+def _theme_features(tv: pd.DataFrame, fac: pd.DataFrame, offsets: AuthorityOffsets) -> pd.DataFrame:
+    ids = fac["facility_id"]
+    out = pd.DataFrame(index=pd.Index(ids, name="facility_id"))
+    tv = tv[tv["facility_id"].isin(set(ids))]
+    if tv.empty:
+        for col in ("theme_mean", "theme_min", "theme_change", *THEME_FEATURES, "theme_mean_raw"):
+            out[col] = np.nan
+        out["theme_visit_date"] = pd.NaT
+        return out
+    authority_of = fac.set_index("facility_id")["authority"]
+    tv = tv.assign(cal=offsets.apply(tv, authority_of)).sort_values(["facility_id", "theme", "date"], kind="stable")
+    g = tv.groupby(["facility_id", "theme"], sort=False)
+    last = g.nth(-1)
+    prev = g.nth(-2)
+    wide = last.pivot(index="facility_id", columns="theme", values="cal")
+    wide_raw = last.pivot(index="facility_id", columns="theme", values="value")
+    for code, name in zip(THEME_CODES, THEME_FEATURES, strict=True):
+        out[name] = wide[code] if code in wide.columns else np.nan
+    themes = out[list(THEME_FEATURES)]
+    out["theme_mean"] = themes.mean(axis=1)
+    out["theme_min"] = themes.min(axis=1)
+    change = last.merge(prev, on=["facility_id", "theme"], suffixes=("", "_prev"))
+    change = (change["cal"] - change["cal_prev"]).groupby(change["facility_id"]).mean()
+    out["theme_change"] = change.reindex(out.index)
+    out["theme_mean_raw"] = wide_raw.mean(axis=1).reindex(out.index)
+    out["theme_visit_date"] = tv.groupby("facility_id")["date"].max().reindex(out.index)
+    return out
+
+
+def _visit_features(visits: pd.DataFrame, fac: pd.DataFrame, t: pd.Timestamp) -> pd.DataFrame:
+    f = fac.set_index("facility_id")
+    last = visits.groupby("facility_id")["date"].max().reindex(f.index)
+    unann = visits[~visits["announced"]].groupby("facility_id")["date"].max().reindex(f.index)
+    out = pd.DataFrame(index=f.index)
+    out["last_visit"] = last
+    out["last_unannounced"] = unann
+    out["days_since_visit"] = _days(t, last.fillna(f["approved_on"]))
+    out["days_since_unannounced"] = _days(t, unann.fillna(f["approved_on"]))
+    return out
+
+
+def _force_expectation(
+    obs: np.ndarray, places: np.ndarray, types: pd.Series, auths: pd.Series, iterations: int = 30
+) -> tuple[np.ndarray, np.ndarray]:
+    """Expected count per place (``rate[type] * culture[authority]``) and the culture factor per row."""
+    t_codes, _ = pd.factorize(types)
+    a_codes, _ = pd.factorize(auths)
+    n_t, n_a = t_codes.max() + 1, a_codes.max() + 1
+    obs_t = np.bincount(t_codes, weights=obs, minlength=n_t)
+    obs_a = np.bincount(a_codes, weights=obs, minlength=n_a)
+    culture = np.ones(n_a)
+    rate = np.zeros(n_t)
+    for _ in range(iterations):
+        exposure_t = np.bincount(t_codes, weights=places * culture[a_codes], minlength=n_t)
+        rate = np.divide(obs_t, exposure_t, out=np.zeros(n_t), where=exposure_t > 0)
+        expected_a = np.bincount(a_codes, weights=places * rate[t_codes], minlength=n_a)
+        new = (obs_a + CULTURE_PRIOR) / (expected_a + CULTURE_PRIOR)
+        weights = np.bincount(a_codes, weights=places, minlength=n_a)
+        new = new / np.average(new, weights=weights)
+        if np.max(np.abs(new - culture)) < 1e-9:
+            culture = new
+            break
+        culture = new
+    exposure_t = np.bincount(t_codes, weights=places * culture[a_codes], minlength=n_t)
+    rate = np.divide(obs_t, exposure_t, out=np.zeros(n_t), where=exposure_t > 0)
+    return rate[t_codes] * culture[a_codes], culture[a_codes]
+
+
+def _force_features(uof: pd.DataFrame, fac: pd.DataFrame, t: pd.Timestamp) -> pd.DataFrame:
+    f = fac.set_index("facility_id")
+    last_month = t.to_period("M") - 1
+    start12 = (last_month - 11).to_timestamp()
+    start3 = (last_month - 2).to_timestamp()
+    recent = uof[uof["month"] >= start12]
+    obs12 = recent.groupby("facility_id")["count"].sum().reindex(f.index, fill_value=0).astype(float)
+    obs3 = (
+        recent[recent["month"] >= start3]
+        .groupby("facility_id")["count"]
+        .sum()
+        .reindex(f.index, fill_value=0)
+        .astype(float)
+    )
+    places = f["places"].astype(float).to_numpy()
+    out = pd.DataFrame(index=f.index)
+    out["force_12m"] = obs12
+    out["force_3m"] = obs3
+    out["force_per_place_12m"] = obs12 / places
+    out["force_per_place_3m"] = obs3 / places
+    if len(f):
+        per_place, culture = _force_expectation(obs12.to_numpy(), places, f["facility_type"], f["authority"])
+    else:
+        per_place, culture = np.zeros(0), np.zeros(0)
+    expected12 = per_place * places
+    out["force_expected_per_place"] = per_place
+    out["force_culture"] = culture
+    out["force_ratio_12m"] = (obs12 + FORCE_PRIOR) / (expected12 + FORCE_PRIOR)
+    out["force_ratio_3m"] = (obs3 + FORCE_PRIOR) / (expected12 / 4 + FORCE_PRIOR)
+    out["force_trend"] = (obs3 + 0.5) / (obs12 / 4 + 0.5)
+    return out
+
+
+def _staff_features(staff: pd.DataFrame, all_fac: pd.DataFrame, fac: pd.DataFrame, t: pd.Timestamp) -> pd.DataFrame:
+    out = pd.DataFrame(index=pd.Index(fac["facility_id"], name="facility_id"))
+    s = staff[staff["year"] >= t.year - STAFF_MAX_AGE_YEARS]
+    s = s.join(all_fac.set_index("facility_id")["facility_type"], on="facility_id", how="inner")
+    if s.empty:
+        for col in ("staff_year", "turnover_pct", "turnover_median", "sickness_pct", "sickness_median"):
+            out[col] = np.nan
+        out["turnover_ratio"] = np.nan
+        out["sickness_ratio"] = np.nan
+        return out
+    medians = s.groupby(["facility_type", "year"])[["staff_turnover_pct", "sickness_absence_pct"]].median()
+    latest = s.sort_values(["facility_id", "year"], kind="stable").groupby("facility_id").tail(1)
+    medians = medians.add_suffix("_median")
+    latest = latest.join(medians, on=["facility_type", "year"]).set_index("facility_id")
+    latest = latest.reindex(out.index)
+    out["staff_year"] = latest["year"].astype("float64")
+    out["turnover_pct"] = latest["staff_turnover_pct"]
+    out["turnover_median"] = latest["staff_turnover_pct_median"]
+    out["sickness_pct"] = latest["sickness_absence_pct"]
+    out["sickness_median"] = latest["sickness_absence_pct_median"]
+    out["turnover_ratio"] = out["turnover_pct"] / out["turnover_median"].where(out["turnover_median"] > 0)
+    out["sickness_ratio"] = out["sickness_pct"] / out["sickness_median"].where(out["sickness_median"] > 0)
+    return out
+
+
+def _event_features(concerns: pd.DataFrame, sanctions: pd.DataFrame, ids: pd.Index, t: pd.Timestamp) -> pd.DataFrame:
+    out = pd.DataFrame(index=ids)
+    c = concerns[concerns["date"] >= t - pd.Timedelta(days=365)]
+    out["concerns_12m"] = c.groupby("facility_id").size().reindex(ids, fill_value=0).astype(float)
+    weights = c["severity"].map(SEVERITY_WEIGHT).astype("float64").fillna(1.0)
+    out["concern_severity_12m"] = weights.groupby(c["facility_id"]).sum().reindex(ids, fill_value=0.0)
+    last_c = concerns.groupby("facility_id")["date"].max().reindex(ids)
+    out["days_since_concern"] = _days(t, last_c).clip(upper=NEVER_DAYS).fillna(NEVER_DAYS)
+    serious = sanctions[sanctions["kind"].isin({k.value for k in SERIOUS_SANCTIONS})]
+    recent = serious[serious["date"] >= t - pd.Timedelta(days=5 * 365)]
+    out["sanctions_5y"] = recent.groupby("facility_id").size().reindex(ids, fill_value=0).astype(float)
+    last_s = serious.groupby("facility_id")["date"].max().reindex(ids)
+    out["days_since_sanction"] = _days(t, last_s).clip(upper=NEVER_DAYS).fillna(NEVER_DAYS)
+    return out
+
+
+def population(dataset: Dataset, as_of: dt.date | pd.Timestamp) -> pd.DataFrame:
+    """The facilities scored as of a date: approved before it and not closed before it."""
+    known = dataset.known_at(as_of)
+    return known.facilities[known.facilities["closed_on"].isna()].reset_index(drop=True)
+
+
+def compute_features(
+    dataset: Dataset,
+    as_of: dt.date | pd.Timestamp,
+    offsets: AuthorityOffsets,
+    *,
+    theme_values: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Features of every facility in the population as of ``as_of`` (one row each, by ``facility_id``).
+
+    ``theme_values`` may be ``dataset.visit_theme_values()`` computed once by a caller that needs many
+    dates (training); only values of visits known at ``as_of`` are used, exactly as if they had been
+    computed from ``dataset.known_at(as_of)``.
+    """
+    t = pd.Timestamp(as_of).normalize()
+    known = dataset.known_at(t)
+    fac = known.facilities[known.facilities["closed_on"].isna()].reset_index(drop=True)
+    if theme_values is None:
+        tv = known.visit_theme_values()
+    else:
+        tv = theme_values[(theme_values["date"] < t) & theme_values["visit_id"].isin(set(known.visits["visit_id"]))]
+    ids = pd.Index(fac["facility_id"], name="facility_id")
+    base = fac.set_index("facility_id")
+    out = pd.DataFrame(index=ids)
+    for col in ("name", "authority", "ownership", "facility_type"):
+        out[col] = base[col]
+    out["places"] = base["places"].astype("float64")
+    out["approval_age_years"] = _days(t, base["approved_on"]) / 365.25
+    leader = pd.to_datetime(base["leader_since"] if "leader_since" in base else pd.Series(pd.NaT, index=ids))
+    founding = leader <= base["approved_on"] + pd.Timedelta(days=LEADER_FOUNDING_DAYS)
+    recent = (leader >= t - pd.Timedelta(days=365)) & ~founding
+    out["leader_months"] = (_days(t, leader) / (365.25 / 12)).where(recent)
+    out["leader_change_12m"] = recent.fillna(False).astype("float64")
+    parts = [
+        _theme_features(tv, fac, offsets),
+        _visit_features(known.visits, fac, t),
+        _force_features(known.use_of_force, fac, t),
+        _staff_features(known.staff_figures, known.facilities, fac, t),
+        _event_features(known.concerns, known.sanctions, ids, t),
+    ]
+    out = out.join(parts)
+    out = out.reset_index()
+    return out[[*CONTEXT_COLUMNS, *(c for c in FEATURE_NAMES if c not in CONTEXT_COLUMNS)]]

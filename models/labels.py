@@ -1,0 +1,96 @@
+"""The label: a serious finding at a visit within the horizon after a snapshot date.
+
+A snapshot (facility, date ``d``) is *positive* when, in ``[d, d + horizon)``, a visit found a theme
+value <= 2 (:data:`SERIOUS_THEME_VALUE`, the value as the authority recorded it) or a serious sanction
+(:data:`data.enums.SERIOUS_SANCTIONS`: påbud, skærpet tilsyn, ophør) was given; *negative* when there
+was a visit (or a sanction) in the window and neither was found; *unlabelled* when nobody visited.
+
+Our choice: unlabelled snapshots are left out, not counted as negatives. Nobody looked, so "nothing
+found" would teach the model that unvisited places are safe. The consequence: the model learns
+P(serious finding | a visit within the horizon) from the facilities that were visited, and visits are
+not random — follow-ups go where problems were suspected, so the labelled rows are enriched with
+risky facilities. As long as what drove the choice to visit is among the features (concerns, earlier
+findings, time since the last visit) this conditional probability carries over to unvisited
+facilities; what the tilsyn knew but did not record does not, and is the remaining bias. The
+synthetic world's truth (``bench/risk_quality.py``) measures how much that costs.
+
+Snapshots are monthly, over the training window, and only where the whole horizon lies before the
+as-of date (a window that is still open would count "not yet visited" as "nothing found").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from data.dataset import Dataset
+from data.enums import SERIOUS_SANCTIONS
+
+SERIOUS_THEME_VALUE = 2.0
+
+
+def snapshot_dates(
+    as_of: dt.date | pd.Timestamp, horizon_months: int, training_years: int, step_months: int = 1
+) -> list[pd.Timestamp]:
+    """Snapshot dates, oldest first: every ``step_months`` back from ``as_of - horizon`` to ``as_of - years``."""
+    t = pd.Timestamp(as_of).normalize()
+    last = t - pd.DateOffset(months=horizon_months)
+    first = t - pd.DateOffset(years=training_years)
+    out: list[pd.Timestamp] = []
+    k = 0
+    while True:
+        d = last - pd.DateOffset(months=k * step_months)
+        if d < first:
+            break
+        out.append(pd.Timestamp(d))
+        k += 1
+    return out[::-1]
+
+
+def visit_findings(dataset: Dataset, theme_values: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per visit: ``facility_id, date, serious`` (a theme value <= 2 at that visit)."""
+    tv = dataset.visit_theme_values() if theme_values is None else theme_values
+    low = set(tv.loc[tv["value"] <= SERIOUS_THEME_VALUE, "visit_id"])
+    v = dataset.visits[["visit_id", "facility_id", "date"]].copy()
+    v["serious"] = v["visit_id"].isin(low)
+    return v
+
+
+def label_snapshots(
+    dataset: Dataset,
+    dates: list[pd.Timestamp],
+    horizon_months: int,
+    *,
+    theme_values: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Labels for every (facility, snapshot date) with a visit or sanction in the horizon.
+
+    Returns ``facility_id, date, label`` (1 serious finding, 0 none) for labelled snapshots only.
+    ``dataset`` should be what is known at the model's as-of date (``Dataset.known_at``).
+    """
+    findings = visit_findings(dataset, theme_values)
+    sanctions = dataset.sanctions[dataset.sanctions["kind"].isin({k.value for k in SERIOUS_SANCTIONS})]
+    events = pd.concat(
+        [
+            findings[["facility_id", "date", "serious"]],
+            sanctions[["facility_id", "date"]].assign(serious=True),
+        ],
+        ignore_index=True,
+    )
+    ev_dates = events["date"].to_numpy()
+    parts: list[pd.DataFrame] = []
+    for d in dates:
+        end = d + pd.DateOffset(months=horizon_months)
+        mask = (ev_dates >= np.datetime64(d)) & (ev_dates < np.datetime64(end))
+        window = events[mask]
+        if window.empty:
+            continue
+        lab = window.groupby("facility_id")["serious"].any().astype(int)
+        parts.append(pd.DataFrame({"facility_id": lab.index, "date": d, "label": lab.to_numpy()}))
+    if not parts:
+        return pd.DataFrame(
+            {"facility_id": pd.Series([], dtype=object), "date": pd.Series([], dtype="datetime64[ns]"), "label": []}
+        )
+    return pd.concat(parts, ignore_index=True)

@@ -1,0 +1,354 @@
+"""The socialtilsyn risk model, with scikit-learn's estimator contract.
+
+``RiskModel(...)`` stores hyperparameters only; ``fit(dataset, as_of)`` learns from what was known
+before ``as_of`` (``Dataset.known_at``) and returns ``self``; learned state ends in ``_``;
+``predict_proba(dataset, as_of)`` gives every facility's probability of a serious finding at a visit
+within the horizon; ``explain(dataset, as_of)`` its reasons in Danish. No database: the backtest calls
+it in-process on Datasets.
+
+Fitting:
+
+1. authority offsets on the theme values of the training window (:mod:`models.calibration`);
+2. monthly snapshots over the window, features as of each (:mod:`models.features`), labels from the
+   horizon after each (:mod:`models.labels`; unlabelled snapshots left out);
+3. with at least ``min_positive_labels`` positives: the generic engine (:mod:`models.engine`:
+   LightGBM with monotone constraints, time-ordered validation, calibration on a later period),
+   evaluated against the baselines on the held-out period. Below it (cold start): the expert score
+   (:mod:`models.baselines`), evaluated on every labelled snapshot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+
+from data.dataset import Dataset
+from data.errors import InvalidArgumentError, NoDataError
+from data.settings import Settings
+from models.baselines import ExpertModel, baseline_scores
+from models.calibration import AuthorityOffsets, estimate_offsets
+from models.engine import BoosterParams, RiskEngine
+from models.evaluation import expected_calibration_error, reliability_table, score_metrics
+from models.explain import comparison_values, facility_factors, global_importance, top_factors
+from models.fairness import finding_shares
+from models.features import FEATURE_NAMES, FEATURES, compute_features
+from models.labels import label_snapshots, snapshot_dates
+
+log = logging.getLogger(__name__)
+
+HIGH_TIER_SHARE = 0.10
+ELEVATED_TIER_SHARE = 0.20
+TIERS = ("høj", "forhøjet", "normal")
+BASELINES = ("random", "latest_theme_mean", "expert")
+
+
+def rank_and_tier(
+    risk: pd.Series, high_share: float = HIGH_TIER_SHARE, elevated_share: float = ELEVATED_TIER_SHARE
+) -> pd.DataFrame:
+    """Rank 1 = riskiest (ties by index order, stable) and tier: "høj" the top ``high_share``, "forhøjet"
+    the next ``elevated_share``, "normal" the rest (shares of facilities, rounded up)."""
+    n = len(risk)
+    order = np.argsort(-risk.to_numpy(float), kind="stable")
+    rank = np.empty(n, dtype=int)
+    rank[order] = np.arange(1, n + 1)
+    n_high = math.ceil(round(n * high_share, 9))
+    n_elev = math.ceil(round(n * (high_share + elevated_share), 9))
+    tier = np.where(rank <= n_high, TIERS[0], np.where(rank <= n_elev, TIERS[1], TIERS[2]))
+    return pd.DataFrame({"rank": rank, "tier": tier}, index=risk.index)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One scoring: features, risk, margin and (when asked) contributions, per facility (index facility_id)."""
+
+    as_of: pd.Timestamp
+    features: pd.DataFrame
+    risk: pd.Series
+    margin: pd.Series
+    contributions: pd.DataFrame | None
+    base_value: float
+    comparisons: pd.DataFrame | None
+
+    def factors(self, facility_id: str) -> list[dict[str, Any]]:
+        if self.contributions is None or self.comparisons is None:
+            raise ValueError("scored without explanations")
+        return facility_factors(
+            self.features.loc[facility_id], self.contributions.loc[facility_id], self.comparisons.loc[facility_id]
+        )
+
+    def top_factors(self, facility_id: str, n: int) -> list[dict[str, Any]]:
+        if self.contributions is None or self.comparisons is None:
+            raise ValueError("scored without explanations")
+        return top_factors(
+            self.features.loc[facility_id], self.contributions.loc[facility_id], self.comparisons.loc[facility_id], n
+        )
+
+
+def _ts(value: dt.date | pd.Timestamp) -> pd.Timestamp:
+    return pd.Timestamp(value).normalize()
+
+
+class RiskModel(BaseEstimator):
+    """Probability of a serious finding at a visit within ``horizon_months`` (see the module docstring)."""
+
+    def __init__(
+        self,
+        horizon_months: int = 6,
+        training_years: int = 5,
+        min_positive_labels: int = 40,
+        snapshot_step_months: int = 1,
+        n_estimators: int = 400,
+        learning_rate: float = 0.05,
+        num_leaves: int = 15,
+        min_child_samples: int = 100,
+        calibration: str = "platt",
+        top_factors: int = 3,
+        n_jobs: int = 2,
+        random_state: int = 42,
+    ) -> None:
+        self.horizon_months = horizon_months
+        self.training_years = training_years
+        self.min_positive_labels = min_positive_labels
+        self.snapshot_step_months = snapshot_step_months
+        self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
+        self.num_leaves = num_leaves
+        self.min_child_samples = min_child_samples
+        self.calibration = calibration
+        self.top_factors = top_factors
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **overrides: Any) -> RiskModel:
+        params: dict[str, Any] = {
+            "horizon_months": settings.risk_horizon_months,
+            "training_years": settings.risk_training_years,
+            "min_positive_labels": settings.risk_min_positive_labels,
+            "top_factors": settings.risk_top_factors,
+            "random_state": settings.seed,
+        }
+        params.update(overrides)
+        return cls(**params)
+
+    # --- fit ------------------------------------------------------------------------------------
+    def _validate(self) -> None:
+        if self.calibration not in ("platt", "isotonic"):
+            raise InvalidArgumentError(f"Kalibrering '{self.calibration}' findes ikke; vælg 'platt' eller 'isotonic'.")
+        if self.horizon_months < 1 or self.training_years < 1 or self.snapshot_step_months < 1:
+            raise InvalidArgumentError(
+                f"Horisont ({self.horizon_months}), træningsår ({self.training_years}) og snapshot-interval "
+                f"({self.snapshot_step_months}) skal alle være mindst 1."
+            )
+
+    def training_frame(self, dataset: Dataset, as_of: dt.date | pd.Timestamp) -> pd.DataFrame:
+        """Labelled snapshots (features + ``date`` + ``label``) from what was known at ``as_of``.
+
+        Sets ``offsets_`` (the authority offsets the features use) as a side effect.
+        """
+        t = _ts(as_of)
+        known = dataset.known_at(t)
+        tv = known.visit_theme_values()
+        self.offsets_ = estimate_offsets(tv, known.facilities, since=t - pd.DateOffset(years=self.training_years))
+        dates = snapshot_dates(t, self.horizon_months, self.training_years, self.snapshot_step_months)
+        labels = label_snapshots(known, dates, self.horizon_months, theme_values=tv)
+        parts: list[pd.DataFrame] = []
+        for d, lab in labels.groupby("date", sort=True):
+            feats = compute_features(known, d, self.offsets_, theme_values=tv)
+            rows = feats.merge(lab[["facility_id", "label"]], on="facility_id", how="inner")
+            parts.append(rows.assign(date=pd.Timestamp(d)))
+        self.snapshot_dates_ = [d.date().isoformat() for d in dates]
+        if not parts:
+            return pd.DataFrame(columns=[*FEATURE_NAMES, "facility_id", "date", "label"])
+        return pd.concat(parts, ignore_index=True)
+
+    def fit(self, dataset: Dataset, as_of: dt.date | pd.Timestamp) -> RiskModel:
+        self._validate()
+        t = _ts(as_of)
+        train = self.training_frame(dataset, t)
+        self.as_of_ = t
+        self.feature_names_ = list(FEATURE_NAMES)
+        self.training_rows_ = len(train)
+        self.positive_labels_ = int(train["label"].sum()) if len(train) else 0
+        first = pd.Timestamp(self.snapshot_dates_[0]) if self.snapshot_dates_ else t
+        self.training_window_ = (first.date().isoformat(), t.date().isoformat())
+        self.finding_shares_ = finding_shares(train) if len(train) else {}
+        self.cold_start_reason_ = ""
+        self.engine_: RiskEngine | None = None
+        self.expert_ = ExpertModel()
+        if len(train):
+            base = baseline_scores(train, self.random_state)
+            train = pd.concat([train.reset_index(drop=True), base.reset_index(drop=True)], axis=1)
+        if self.positive_labels_ < self.min_positive_labels:
+            self.cold_start_reason_ = (
+                f"{self.positive_labels_} alvorlige fund i træningsvinduet er færre end "
+                f"{self.min_positive_labels} (indstillingen risk_min_positive_labels): ekspertscoren bruges."
+            )
+        else:
+            engine = RiskEngine(
+                FEATURES,
+                date_col="date",
+                label_col="label",
+                label_window=pd.DateOffset(months=self.horizon_months),
+                params=BoosterParams(
+                    n_estimators=self.n_estimators,
+                    learning_rate=self.learning_rate,
+                    num_leaves=self.num_leaves,
+                    min_child_samples=self.min_child_samples,
+                    n_jobs=self.n_jobs,
+                    random_state=self.random_state,
+                ),
+                calibration=self.calibration,  # type: ignore[arg-type]
+            )
+            try:
+                self.engine_ = engine.fit(train, baselines=BASELINES)
+            except ValueError as error:
+                log.warning("LightGBM not fitted (%s); falling back to the expert score", error)
+                self.cold_start_reason_ = f"Modellen kunne ikke trænes tidsordnet ({error}): ekspertscoren bruges."
+        self.cold_start_ = self.engine_ is None
+        if self.engine_ is not None:
+            report = self.engine_.report_
+            self.metrics_ = report.metrics
+            self.reliability_ = report.reliability
+            self.periods_ = [p.as_dict() for p in report.periods]
+            self.best_iteration_ = report.best_iteration
+            self.calibrator_ = report.calibrator
+        else:
+            # Nothing held out is needed: the expert score learnt nothing from these labels.
+            scores: dict[str, dict[str, float]] = {}
+            if len(train):
+                expert_p = self.expert_.predict_proba(train)
+                scores["model"] = score_metrics(train["label"], expert_p)
+                for name in BASELINES:
+                    scores[name] = score_metrics(train["label"], train[name])
+                self.reliability_ = reliability_table(train["label"].to_numpy(int), expert_p)
+            else:
+                self.reliability_ = reliability_table(np.zeros(0), np.zeros(0))
+            self.metrics_ = scores
+            self.periods_ = []
+            self.best_iteration_ = 0
+            self.calibrator_ = {"method": "expert"}
+        log.info(
+            "risk model fitted as of %s: %d rows, %d positive, cold start %s",
+            t.date(),
+            self.training_rows_,
+            self.positive_labels_,
+            self.cold_start_,
+        )
+        return self
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "as_of_"):
+            raise NoDataError("Risikomodellen er ikke trænet endnu: kør 'tilsynsplan train' først.")
+
+    # --- use --------------------------------------------------------------------------------------
+    def score(self, dataset: Dataset, as_of: dt.date | pd.Timestamp, *, explain: bool = True) -> Scored:
+        """Features, risk and (with ``explain``) contributions for every facility in the population."""
+        self._check_fitted()
+        t = _ts(as_of)
+        feats = compute_features(dataset, t, self.offsets_).set_index("facility_id", drop=False)
+        feats.index.name = None
+        contributions: pd.DataFrame | None = None
+        comparisons: pd.DataFrame | None = None
+        base_value = 0.0
+        if self.engine_ is not None:
+            margin = self.engine_.predict_margin(feats) if len(feats) else np.zeros(0)
+            risk = self.engine_.calibrator_(margin)
+            if explain and len(feats):
+                contributions, base_value = self.engine_.contributions(feats)
+        else:
+            margin = self.expert_.margin(feats)
+            risk = 1.0 / (1.0 + np.exp(-margin))
+            if explain:
+                contributions, base_value = self.expert_.contributions(feats)
+        if explain:
+            comparisons = comparison_values(feats)
+            if contributions is None:
+                contributions = pd.DataFrame(0.0, index=feats.index, columns=list(FEATURE_NAMES))
+        return Scored(
+            as_of=t,
+            features=feats,
+            risk=pd.Series(risk, index=feats.index, dtype="float64"),
+            margin=pd.Series(margin, index=feats.index, dtype="float64"),
+            contributions=contributions,
+            base_value=float(base_value),
+            comparisons=comparisons,
+        )
+
+    def predict_proba(self, dataset: Dataset, as_of: dt.date | pd.Timestamp) -> pd.DataFrame:
+        """``facility_id, risk, margin`` for every facility in the population as of ``as_of``."""
+        s = self.score(dataset, as_of, explain=False)
+        return pd.DataFrame(
+            {
+                "facility_id": s.features["facility_id"].to_numpy(),
+                "risk": s.risk.to_numpy(),
+                "margin": s.margin.to_numpy(),
+            }
+        )
+
+    def explain(
+        self, dataset: Dataset, as_of: dt.date | pd.Timestamp, facility_ids: list[str] | None = None
+    ) -> pd.DataFrame:
+        """``facility_id, risk, margin, base_value, top_factors, factors`` (factor dicts, Danish text)."""
+        s = self.score(dataset, as_of, explain=True)
+        ids = list(s.features.index) if facility_ids is None else facility_ids
+        rows = [
+            {
+                "facility_id": fid,
+                "risk": float(s.risk[fid]),
+                "margin": float(s.margin[fid]),
+                "base_value": s.base_value,
+                "top_factors": s.top_factors(fid, self.top_factors),
+                "factors": s.factors(fid),
+            }
+            for fid in ids
+        ]
+        return pd.DataFrame(rows, columns=["facility_id", "risk", "margin", "base_value", "top_factors", "factors"])
+
+    def global_importance(self, scored: Scored) -> dict[str, float]:
+        """Mean |contribution| per feature over a scoring, largest first."""
+        if scored.contributions is None:
+            raise ValueError("scored without explanations")
+        return global_importance(scored.contributions)
+
+    # --- description ----------------------------------------------------------------------------
+    def card(self) -> dict[str, Any]:
+        """What the model store keeps and ``train`` prints (JSON-serialisable)."""
+        self._check_fitted()
+
+        def clean(v: float) -> float | None:
+            return None if v is None or (isinstance(v, float) and math.isnan(v)) else round(float(v), 6)
+
+        return {
+            "as_of": self.as_of_.date().isoformat(),
+            "training_window": list(self.training_window_),
+            "kind": "expert" if self.cold_start_ else "lightgbm",
+            "cold_start": self.cold_start_,
+            "cold_start_reason": self.cold_start_reason_,
+            "training_rows": self.training_rows_,
+            "positive_labels": self.positive_labels_,
+            "snapshots": len(self.snapshot_dates_),
+            "features": [{"name": f.name, "monotone": f.monotone, "categorical": f.categorical} for f in FEATURES],
+            "hyperparameters": self.get_params(),
+            "periods": self.periods_,
+            "best_iteration": self.best_iteration_,
+            "calibrator": self.calibrator_,
+            "metrics": {k: {m: clean(v) for m, v in d.items()} for k, d in self.metrics_.items()},
+            "reliability": [
+                {k: (int(v) if k in ("bin", "n") else clean(v)) for k, v in row.items()}
+                for row in self.reliability_.to_dict(orient="records")
+            ],
+            "expected_calibration_error": clean(expected_calibration_error(self.reliability_)),
+            "authority_offsets": self.offsets_.as_dict(),
+        }
+
+    @staticmethod
+    def offsets_from_card(card: dict[str, Any]) -> AuthorityOffsets:
+        return AuthorityOffsets.from_dict(card.get("authority_offsets", {}))

@@ -1,0 +1,109 @@
+"""The generic engine: time-ordered periods with purging, monotone constraints, calibration, SHAP additivity."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from models.engine import BoosterParams, FeatureSpec, RiskEngine, fit_calibrator, time_periods
+
+SPECS = (
+    FeatureSpec("up", 1),
+    FeatureSpec("down", -1),
+    FeatureSpec("free"),
+    FeatureSpec("kind", categorical=True),
+)
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    rng = np.random.default_rng(7)
+    dates = pd.date_range("2020-01-01", periods=36, freq="MS")
+    n = 250
+    rows = []
+    for d in dates:
+        up, down, free = rng.normal(size=n), rng.normal(size=n), rng.normal(size=n)
+        kind = rng.choice(["a", "b", "c"], n)
+        logit = -2.2 + 1.2 * up - 0.8 * down + 0.3 * np.sin(free * 2) + np.where(kind == "c", 0.8, 0.0)
+        label = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+        rows.append(pd.DataFrame({"entity": np.arange(n), "date": d, "up": up, "down": down, "free": free,
+                                  "kind": kind, "label": label, "naive": up}))  # fmt: skip
+    return pd.concat(rows, ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def engine(frame: pd.DataFrame) -> RiskEngine:
+    params = BoosterParams(n_estimators=80, min_child_samples=40, random_state=3)
+    return RiskEngine(SPECS, label_window=pd.DateOffset(months=3), params=params).fit(frame, baselines=["naive"])
+
+
+def test_periods_are_in_time_order_and_purged(engine: RiskEngine) -> None:
+    a, b, c = engine.report_.periods
+    window = pd.DateOffset(months=3)
+    assert a.end + window <= b.start
+    assert b.end + window <= c.start
+    assert c.end == pd.Timestamp("2022-12-01")
+    assert a.rows > b.rows > 0 and c.rows > 0
+
+
+def test_time_periods_split_distinct_dates() -> None:
+    dates = pd.Series(pd.date_range("2020-01-01", periods=10, freq="MS").repeat(3))
+    b, c = time_periods(dates, (0.6, 0.2, 0.2))
+    assert (b, c) == (pd.Timestamp("2020-07-01"), pd.Timestamp("2020-09-01"))
+    with pytest.raises(ValueError, match="3 distinct dates"):
+        time_periods(pd.Series(pd.to_datetime(["2020-01-01", "2020-02-01"])))
+
+
+def test_metrics_against_a_baseline_on_the_held_out_period(engine: RiskEngine, frame: pd.DataFrame) -> None:
+    m = engine.report_.metrics
+    assert set(m) == {"model", "naive"}
+    assert m["model"]["rows"] == m["naive"]["rows"] == engine.report_.periods[2].rows
+    assert m["model"]["auc"] > 0.75
+    assert m["model"]["auc"] > m["naive"]["auc"]  # it also uses down and kind
+
+
+def test_monotone_constraints_hold(engine: RiskEngine, frame: pd.DataFrame) -> None:
+    rows = frame.sample(200, random_state=1).reset_index(drop=True)
+    base = engine.predict_margin(rows)
+    for step in (0.25, 1.0, 3.0):
+        assert np.all(engine.predict_margin(rows.assign(up=rows["up"] + step)) >= base - 1e-12)
+        assert np.all(engine.predict_margin(rows.assign(down=rows["down"] - step)) >= base - 1e-12)
+
+
+def test_shap_adds_up_to_the_margin(engine: RiskEngine, frame: pd.DataFrame) -> None:
+    rows = frame.tail(500)
+    contrib, base = engine.contributions(rows)
+    assert list(contrib.columns) == ["up", "down", "free", "kind"]
+    assert np.allclose(base + contrib.sum(axis=1).to_numpy(), engine.predict_margin(rows), atol=1e-6)
+
+
+def test_probabilities_are_calibrated_and_reproducible(engine: RiskEngine, frame: pd.DataFrame) -> None:
+    test = engine.report_.test_predictions
+    assert abs(test["model"].mean() - test["label"].mean()) < 0.03
+    p = engine.predict_proba(frame.tail(300))
+    assert np.all((p > 0) & (p < 1))
+    again = RiskEngine(SPECS, label_window=pd.DateOffset(months=3), params=engine.params).fit(frame)
+    assert np.array_equal(again.predict_proba(frame.tail(300)), p)
+
+
+def test_isotonic_and_identity_calibrators() -> None:
+    margin = np.array([-2.0, -1.0, 0.0, 1.0, 2.0, 3.0])
+    label = np.array([0, 0, 0, 1, 1, 1])
+    iso = fit_calibrator(margin, label, "isotonic")
+    assert iso.method == "isotonic"
+    assert iso(np.array([-5.0, 5.0])).tolist() == [0.0, 1.0]
+    ident = fit_calibrator(margin, np.zeros(6, dtype=int))
+    assert ident.method == "identity"
+    assert ident(np.array([0.0]))[0] == pytest.approx(0.5)
+    platt = fit_calibrator(margin, label)
+    assert platt.a > 0 and platt(np.array([3.0]))[0] > platt(np.array([-2.0]))[0]
+
+
+def test_bad_specs_are_refused() -> None:
+    with pytest.raises(ValueError, match="monotone"):
+        FeatureSpec("x", 2)
+    with pytest.raises(ValueError, match="categorical"):
+        FeatureSpec("x", 1, categorical=True)
+    with pytest.raises(ValueError, match="duplicate"):
+        RiskEngine([FeatureSpec("x"), FeatureSpec("x")])

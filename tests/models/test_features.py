@@ -1,0 +1,180 @@
+"""Features as of a date: hand-computed values on the shared factory, and no leakage from the future."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from data.dataset import Dataset
+from models.calibration import AuthorityOffsets
+from models.features import FEATURE_NAMES, FEATURES, compute_features
+from tests.factories import AS_OF, small_dataset
+from tests.models.future import perturb_future
+
+
+@pytest.fixture(scope="module")
+def feats() -> pd.DataFrame:
+    return compute_features(small_dataset(), AS_OF, AuthorityOffsets()).set_index("facility_id")
+
+
+def test_ownership_and_authority_are_not_model_inputs() -> None:
+    assert "ownership" not in FEATURE_NAMES
+    assert "authority" not in FEATURE_NAMES
+    assert not any("owner" in n or "authorit" in n for n in FEATURE_NAMES)
+
+
+def test_monotone_directions_are_the_known_ones() -> None:
+    spec = {f.name: f.monotone for f in FEATURES}
+    assert spec["theme_min"] == spec["theme_mean"] == spec["theme_change"] == -1
+    assert spec["theme_health_wellbeing"] == -1
+    assert spec["force_ratio_12m"] == spec["force_ratio_3m"] == spec["force_trend"] == 1
+    assert spec["turnover_ratio"] == spec["sickness_ratio"] == 1
+    assert spec["concerns_12m"] == spec["concern_severity_12m"] == 1
+    assert spec["days_since_concern"] == -1
+    assert spec["sanctions_5y"] == 1
+
+
+def test_theme_features_of_f1(feats: pd.DataFrame) -> None:
+    f1 = feats.loc["F1"]
+    # V2 (2025-04-08): health 1.75, organisation 1.0; V1 (2024-03-12): 3.5 and 2.0.
+    assert f1["theme_health_wellbeing"] == 1.75
+    assert f1["theme_organisation_management"] == 1.0
+    assert f1["theme_mean"] == pytest.approx(1.375)
+    assert f1["theme_min"] == 1.0
+    assert f1["theme_change"] == pytest.approx(((1.75 - 3.5) + (1.0 - 2.0)) / 2)
+    assert math.isnan(f1["theme_education_employment"])
+    assert feats.loc["F2", "theme_mean"] == pytest.approx((5 + 4 + 5) / 3)
+    assert math.isnan(feats.loc["F2", "theme_change"])  # one scored visit only
+    assert math.isnan(feats.loc["F6", "theme_mean"])  # never visited
+
+
+def test_authority_offset_is_subtracted() -> None:
+    f = compute_features(small_dataset(), AS_OF, AuthorityOffsets({"midt": -0.5})).set_index("facility_id")
+    assert f.loc["F1", "theme_mean"] == pytest.approx(1.375 + 0.5)
+    assert f.loc["F1", "theme_mean_raw"] == pytest.approx(1.375)
+    assert f.loc["F4", "theme_mean"] == pytest.approx(3.5)  # nord: no offset
+
+
+def test_visit_timing(feats: pd.DataFrame) -> None:
+    as_of = pd.Timestamp(AS_OF)
+    assert feats.loc["F1", "days_since_visit"] == (as_of - pd.Timestamp("2025-04-08")).days
+    assert feats.loc["F1", "days_since_unannounced"] == (as_of - pd.Timestamp("2024-03-12")).days
+    # F3 never had an unannounced visit: counted from approval (2012-01-10).
+    assert feats.loc["F3", "days_since_unannounced"] == (as_of - pd.Timestamp("2012-01-10")).days
+    assert feats.loc["F6", "days_since_visit"] == (as_of - pd.Timestamp("2026-05-01")).days
+
+
+def test_force_counts_windows_and_ratios(feats: pd.DataFrame) -> None:
+    # As of 2026-10-01 the last complete month is September; F2 reported 3 in June and 5 in July.
+    f2 = feats.loc["F2"]
+    assert f2["force_12m"] == 8 and f2["force_3m"] == 5
+    assert f2["force_per_place_12m"] == pytest.approx(8 / 8)
+    # F2 is the only opholdssted: its expected count is its own, so the 12-month ratio is 1.
+    assert f2["force_ratio_12m"] == pytest.approx(1.0)
+    assert f2["force_ratio_3m"] == pytest.approx((5 + 1) / (8 / 4 + 1))
+    assert f2["force_trend"] == pytest.approx((5 + 0.5) / (8 / 4 + 0.5))
+    assert feats.loc["F4", "force_ratio_12m"] == 1.0  # none observed, none expected
+
+
+def test_force_ratio_divides_out_reporting_culture() -> None:
+    """Midt reports twice as much as Nord for the same types: the ratios stay near 1 in both."""
+    fac = pd.DataFrame(
+        {
+            "facility_id": ["N1", "N2", "M1", "M2"],
+            "name": "x",
+            "authority": ["nord", "nord", "midt", "midt"],
+            "municipality": "x",
+            "postcode": "8000",
+            "facility_type": ["sel108", "opholdssted", "sel108", "opholdssted"],
+            "ownership": "kommunal",
+            "places": 10,
+            "approved_on": pd.Timestamp("2015-01-01"),
+        }
+    )
+    months = pd.date_range("2025-10-01", "2026-09-01", freq="MS")
+    per_month = {"N1": 10, "N2": 20, "M1": 20, "M2": 40}
+    uof = pd.DataFrame(
+        [(fid, m, c) for fid, c in per_month.items() for m in months], columns=["facility_id", "month", "count"]
+    )
+    ds = Dataset.from_frames({"facilities": fac, "use_of_force": uof})
+    f = compute_features(ds, AS_OF, AuthorityOffsets()).set_index("facility_id")
+    # Without the prior, culture(midt) / culture(nord) = 2 and every ratio is exactly 1; the prior of
+    # 10 events on 360 / 720 observed shrinks it a little.
+    assert f.loc["M1", "force_culture"] / f.loc["N1", "force_culture"] == pytest.approx(2.0, rel=0.02)
+    assert np.allclose(f["force_ratio_12m"], 1.0, atol=0.02)
+    # The raw rate per place still shows the difference (it is what explanations print).
+    assert f.loc["M1", "force_per_place_12m"] == 2 * f.loc["N1", "force_per_place_12m"]
+
+
+def test_staff_relative_to_same_type_median() -> None:
+    ds = small_dataset()
+    extra_fac = ds.facilities.iloc[[0]].assign(facility_id="F7", name="Bo 7")
+    staff = pd.concat(
+        [ds.staff_figures, pd.DataFrame([("F7", 2025, 15.0, 3.0)], columns=list(ds.staff_figures.columns))]
+    )
+    ds = ds.with_tables(facilities=pd.concat([ds.facilities, extra_fac]), staff_figures=staff)
+    f = compute_features(ds, AS_OF, AuthorityOffsets()).set_index("facility_id")
+    # sel108 in 2025: F1 31 % and F7 15 % -> median 23; sickness 9 and 3 -> median 6.
+    assert f.loc["F1", "turnover_median"] == 23.0
+    assert f.loc["F1", "turnover_ratio"] == pytest.approx(31 / 23)
+    assert f.loc["F7", "sickness_ratio"] == pytest.approx(3 / 6)
+    assert f.loc["F1", "staff_year"] == 2025
+    assert math.isnan(f.loc["F3", "turnover_ratio"])
+
+
+def test_concerns_and_sanctions(feats: pd.DataFrame) -> None:
+    f1 = feats.loc["F1"]
+    assert f1["concerns_12m"] == 1 and f1["concern_severity_12m"] == 3  # one "high"
+    assert f1["days_since_concern"] == (pd.Timestamp(AS_OF) - pd.Timestamp("2026-02-03")).days
+    assert f1["sanctions_5y"] == 1
+    assert f1["days_since_sanction"] == (pd.Timestamp(AS_OF) - pd.Timestamp("2025-04-20")).days
+    assert feats.loc["F2", "days_since_concern"] == 3650  # never
+    assert feats.loc["F2", "sanctions_5y"] == 0
+
+
+def test_population_and_static_features(feats: pd.DataFrame) -> None:
+    assert sorted(feats.index) == ["F1", "F2", "F3", "F4", "F5", "F6"]
+    assert feats.loc["F6", "approval_age_years"] == pytest.approx(153 / 365.25)
+    assert feats.loc["F4", "places"] == 40
+    assert feats.loc["F2", "facility_type"] == "opholdssted"
+    ds = small_dataset()
+    closed = ds.facilities.assign(closed_on=pd.NaT)
+    closed.loc[closed["facility_id"] == "F3", "closed_on"] = pd.Timestamp("2026-01-01")
+    f = compute_features(ds.with_tables(facilities=closed), AS_OF, AuthorityOffsets())
+    assert "F3" not in set(f["facility_id"])
+
+
+def test_leader_change_in_the_last_year() -> None:
+    ds = small_dataset()
+    fac = ds.facilities.copy()
+    fac.loc[fac["facility_id"] == "F2", "leader_since"] = pd.Timestamp("2026-04-01")  # a change
+    fac.loc[fac["facility_id"] == "F3", "leader_since"] = pd.Timestamp("2024-04-01")  # too long ago
+    fac.loc[fac["facility_id"] == "F6", "leader_since"] = pd.Timestamp("2026-05-01")  # founded the place
+    fac.loc[fac["facility_id"] == "F4", "leader_since"] = pd.Timestamp("2026-11-01")  # after as-of: unknown
+    f = compute_features(ds.with_tables(facilities=fac), AS_OF, AuthorityOffsets()).set_index("facility_id")
+    assert f["leader_change_12m"].to_dict() == {"F1": 0.0, "F2": 1.0, "F3": 0.0, "F4": 0.0, "F5": 0.0, "F6": 0.0}
+
+
+@pytest.mark.parametrize("as_of", ["2025-01-01", "2025-06-17", "2026-03-01"])
+def test_features_ignore_everything_on_or_after_as_of(world: tuple[Dataset, pd.DataFrame], as_of: str) -> None:
+    ds, _ = world
+    t = pd.Timestamp(as_of)
+    offsets = AuthorityOffsets({"syd": -0.4, "midt": 0.1})
+    before = compute_features(ds, t, offsets)
+    after = compute_features(perturb_future(ds, t), t, offsets)
+    pd.testing.assert_frame_equal(before, after)
+    # ... while the perturbation does change features computed later.
+    later = t + pd.DateOffset(months=13)
+    assert not compute_features(ds, later, offsets).equals(compute_features(perturb_future(ds, t), later, offsets))
+
+
+def test_precomputed_theme_values_give_the_same_features(world: tuple[Dataset, pd.DataFrame]) -> None:
+    ds, _ = world
+    tv = ds.visit_theme_values()
+    for as_of in ("2023-05-01", "2025-11-15"):
+        a = compute_features(ds, as_of, AuthorityOffsets({"syd": -0.3}))
+        b = compute_features(ds, as_of, AuthorityOffsets({"syd": -0.3}), theme_values=tv)
+        pd.testing.assert_frame_equal(a, b)

@@ -1,0 +1,199 @@
+"""The risk model: scikit-learn contract, no leakage, monotone in the known directions, SHAP additivity,
+cold start, and what it stores."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from data.dataset import Dataset
+from data.settings import Settings
+from models.engine import BoosterParams
+from models.explain import additivity_gap
+from models.features import FEATURE_NAMES
+from models.risk_model import RiskModel, rank_and_tier
+from tests.models.conftest import AS_OF
+from tests.models.future import perturb_future
+
+
+def test_estimator_contract(fitted: RiskModel) -> None:
+    params = fitted.get_params()
+    assert params["n_estimators"] == 60 and params["random_state"] == 0
+    fresh = clone(fitted)
+    assert not hasattr(fresh, "as_of_")
+    assert not fitted.cold_start_
+    assert fitted.feature_names_ == list(FEATURE_NAMES)
+    assert "ownership" not in fitted.engine_.feature_names and "authority" not in fitted.engine_.feature_names
+    s = Settings(risk_horizon_months=3, seed=9)
+    assert RiskModel.from_settings(s).get_params()["horizon_months"] == 3
+    assert RiskModel.from_settings(s).random_state == 9
+
+
+def test_fit_returns_self_and_refuses_bad_hyperparameters(world: tuple[Dataset, pd.DataFrame]) -> None:
+    from data.errors import InvalidArgumentError
+
+    ds, _ = world
+    with pytest.raises(InvalidArgumentError, match="platt"):
+        RiskModel(calibration="sigmoid").fit(ds, AS_OF)
+    small = ds.with_tables(facilities=ds.facilities.head(30))
+    model = RiskModel(n_estimators=5, min_positive_labels=10**6, snapshot_step_months=6)
+    assert model.fit(small, AS_OF) is model
+
+
+def test_scores_every_facility_with_probabilities(world: tuple[Dataset, pd.DataFrame], fitted: RiskModel) -> None:
+    ds, _ = world
+    out = fitted.predict_proba(ds, AS_OF)
+    active = ds.known_at(AS_OF).facilities
+    assert set(out["facility_id"]) == set(active.loc[active["closed_on"].isna(), "facility_id"])
+    assert out["risk"].between(0, 1).all()
+    assert list(out.columns) == ["facility_id", "risk", "margin"]
+
+
+def test_card_is_json_and_reports_time_ordered_validation(fitted: RiskModel) -> None:
+    card = fitted.card()
+    json.dumps(card)
+    names = [p["name"] for p in card["periods"]]
+    assert names == ["A", "B", "C"]
+    assert card["periods"][0]["end"] < card["periods"][1]["start"] < card["periods"][2]["start"]
+    assert set(card["metrics"]) == {"model", "random", "latest_theme_mean", "expert"}
+    assert card["authority_offsets"]["offsets"]["syd"] < -0.2  # the simulation's harsh authority
+    assert card["training_window"] == ["2021-01-01", "2026-01-01"]
+    assert len(card["reliability"]) == 10
+
+
+def test_shap_adds_up_for_every_facility(world: tuple[Dataset, pd.DataFrame], fitted: RiskModel) -> None:
+    ds, _ = world
+    s = fitted.score(ds, AS_OF)
+    assert s.contributions is not None
+    assert additivity_gap(s.contributions, s.base_value, s.margin.to_numpy()) < 1e-6
+    assert list(s.contributions.columns) == list(FEATURE_NAMES)
+
+
+def test_no_leakage_in_fit_or_score(world: tuple[Dataset, pd.DataFrame], fitted: RiskModel) -> None:
+    ds, _ = world
+    changed = perturb_future(ds, pd.Timestamp(AS_OF))
+    refit = clone(fitted).fit(changed, AS_OF)
+    a = fitted.predict_proba(ds, AS_OF)
+    pd.testing.assert_frame_equal(a, fitted.predict_proba(changed, AS_OF))
+    pd.testing.assert_frame_equal(a, refit.predict_proba(changed, AS_OF))
+    assert refit.card()["metrics"] == fitted.card()["metrics"]
+
+
+def _risk_of(model: RiskModel, ds: Dataset, ids: list[str]) -> pd.Series:
+    out = model.predict_proba(ds, AS_OF).set_index("facility_id")["risk"]
+    return out.loc[ids]
+
+
+def _last_visits(ds: Dataset, ids: list[str]) -> pd.DataFrame:
+    v = ds.visits[(ds.visits["date"] < pd.Timestamp(AS_OF)) & ds.visits["facility_id"].isin(ids)]
+    return v.sort_values("date").groupby("facility_id").tail(1)
+
+
+@pytest.fixture(scope="module")
+def sample_ids(world: tuple[Dataset, pd.DataFrame], fitted: RiskModel) -> list[str]:
+    ds, _ = world
+    risk = fitted.predict_proba(ds, AS_OF).sort_values("risk")
+    # Low, middle and high risk facilities.
+    return risk["facility_id"].iloc[np.linspace(0, len(risk) - 1, 24).astype(int)].tolist()
+
+
+def test_more_recent_force_never_lowers_risk(world, fitted, sample_ids) -> None:  # type: ignore[no-untyped-def]
+    ds, _ = world
+    before = _risk_of(fitted, ds, sample_ids)
+    last = pd.Timestamp(AS_OF).to_period("M") - 1
+    extra = pd.DataFrame(
+        [(fid, (last - k).to_timestamp(), 4, "ekstra") for fid in sample_ids for k in range(3)],
+        columns=["facility_id", "month", "count", "kind"],
+    )
+    more = ds.with_tables(use_of_force=pd.concat([ds.use_of_force, extra], ignore_index=True))
+    after = _risk_of(fitted, more, sample_ids)
+    assert (after >= before - 1e-12).all()
+    assert (after > before + 1e-9).any()
+
+
+def test_more_concerns_never_lower_risk(world, fitted, sample_ids) -> None:  # type: ignore[no-untyped-def]
+    ds, _ = world
+    before = _risk_of(fitted, ds, sample_ids)
+    extra = pd.DataFrame(
+        {"facility_id": sample_ids, "date": pd.Timestamp(AS_OF) - pd.Timedelta(days=20), "severity": "high"}
+    )
+    after = _risk_of(fitted, ds.with_tables(concerns=pd.concat([ds.concerns, extra], ignore_index=True)), sample_ids)
+    assert (after >= before - 1e-12).all()
+
+
+def test_more_turnover_and_sickness_never_lower_risk(world, fitted, sample_ids) -> None:  # type: ignore[no-untyped-def]
+    ds, _ = world
+    before = _risk_of(fitted, ds, sample_ids)
+    staff = ds.staff_figures.copy()
+    hit = staff["facility_id"].isin(sample_ids) & (staff["year"] == pd.Timestamp(AS_OF).year - 1)
+    staff.loc[hit, "staff_turnover_pct"] *= 1.8
+    staff.loc[hit, "sickness_absence_pct"] *= 1.5
+    after = _risk_of(fitted, ds.with_tables(staff_figures=staff), sample_ids)
+    assert (after >= before - 1e-12).all()
+
+
+def test_lower_scores_never_lower_risk(world, fitted, sample_ids) -> None:  # type: ignore[no-untyped-def]
+    ds, _ = world
+    before = _risk_of(fitted, ds, sample_ids)
+    last = set(_last_visits(ds, sample_ids)["visit_id"])
+    themes = ds.theme_scores.copy()
+    hit = themes["visit_id"].isin(last)
+    themes.loc[hit, "score"] = (themes.loc[hit, "score"] - 1.0).clip(lower=1.0)
+    after = _risk_of(fitted, ds.with_tables(theme_scores=themes), sample_ids)
+    assert (after >= before - 1e-12).all()
+    assert (after > before + 1e-9).any()
+
+
+def test_ownership_does_not_change_scores(world: tuple[Dataset, pd.DataFrame], fitted: RiskModel) -> None:
+    ds, _ = world
+    fac = ds.facilities.copy()
+    fac["ownership"] = np.random.default_rng(0).permutation(fac["ownership"].to_numpy())
+    a = fitted.predict_proba(ds, AS_OF)
+    b = fitted.predict_proba(ds.with_tables(facilities=fac), AS_OF)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_cold_start_uses_the_expert_score_with_the_same_interface(world: tuple[Dataset, pd.DataFrame]) -> None:
+    ds, _ = world
+    model = RiskModel(min_positive_labels=10**6, snapshot_step_months=6).fit(ds, AS_OF)
+    assert model.cold_start_ and model.engine_ is None
+    assert "risk_min_positive_labels" in model.cold_start_reason_
+    s = model.score(ds, AS_OF)
+    assert s.contributions is not None
+    assert additivity_gap(s.contributions, s.base_value, s.margin.to_numpy()) < 1e-9
+    explained = model.explain(ds, AS_OF)
+    top = explained.sort_values("risk").iloc[-1]["top_factors"]
+    assert top and all(f["shap"] > 0 for f in top)
+    assert set(top[0]) == {"feature", "value", "comparison", "shap", "text"}
+    assert model.card()["kind"] == "expert"
+
+
+def test_explain_gives_danish_factors_for_every_facility(
+    world: tuple[Dataset, pd.DataFrame], fitted: RiskModel
+) -> None:
+    ds, _ = world
+    out = fitted.explain(ds, AS_OF)
+    assert len(out) == len(fitted.predict_proba(ds, AS_OF))
+    riskiest = out.sort_values("risk").iloc[-1]
+    assert 1 <= len(riskiest["top_factors"]) <= 3
+    assert all(f["shap"] > 0 for f in riskiest["top_factors"])
+    assert len(riskiest["factors"]) == len(FEATURE_NAMES)
+    json.dumps(out[["top_factors", "factors"]].to_dict(orient="records"), ensure_ascii=False)
+
+
+def test_rank_and_tier() -> None:
+    risk = pd.Series([0.1, 0.9, 0.5, 0.3, 0.2, 0.05, 0.6, 0.7, 0.4, 0.8], index=list("abcdefghij"))
+    out = rank_and_tier(risk)
+    assert out.loc["b", "rank"] == 1 and out.loc["f", "rank"] == 10
+    assert out["tier"].tolist().count("høj") == 1  # ceil(10 x 10 %)
+    assert out["tier"].tolist().count("forhøjet") == 2
+    assert out.loc["j", "tier"] == "forhøjet" and out.loc["h", "tier"] == "forhøjet"
+
+
+def test_booster_is_bounded_to_two_threads() -> None:
+    assert BoosterParams().n_jobs == 2
+    assert RiskModel().n_jobs == 2
