@@ -341,7 +341,11 @@ def test_empty_required_cell(folder: Path) -> None:
 
 
 def test_absence_must_not_end_before_it_starts(folder: Path) -> None:
-    rewrite(folder, "absences", [["inspector_id", "start", "end"], ["I1", "2026-12-21", "2026-12-20"], ["I2", "2026-12-21", "2026-12-21"]])
+    rewrite(
+        folder,
+        "absences",
+        [["inspector_id", "start", "end"], ["I1", "2026-12-21", "2026-12-20"], ["I2", "2026-12-21", "2026-12-21"]],
+    )
     error = fails(folder)
     assert rules(error) == {("absences.csv", 2, "end", "not_before")}
     assert error.violations[0].message == (
@@ -388,7 +392,10 @@ def test_references_resolve_against_what_is_stored(folder: Path) -> None:
     rows.append(["V7", "F9", "2026-01-05", "true", "follow_up", "I1;I4"])
     rewrite(folder, "visits", rows)
     error = fails(folder)
-    assert rules(error) == {("visits.csv", 8, "facility_id", "reference"), ("visits.csv", 8, "inspector_ids", "reference")}
+    assert rules(error) == {
+        ("visits.csv", 8, "facility_id", "reference"),
+        ("visits.csv", 8, "inspector_ids", "reference"),
+    }
     stored = small_dataset()
     fac = pd.concat([stored.facilities, stored.facilities.iloc[[0]].assign(facility_id="F9")], ignore_index=True)
     insp = pd.concat([stored.inspectors, stored.inspectors.iloc[[0]].assign(inspector_id="I4")], ignore_index=True)

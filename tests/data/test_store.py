@@ -1,0 +1,249 @@
+"""Storage: Alembic schema equals the metadata, transactional upsert, idempotent re-import, status."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import func, inspect, select
+from sqlalchemy.engine import Engine
+
+import data.store as store
+from data.dataset import Dataset
+from data.db import Base, FacilityRow, ImportBatchRow, IndicatorScoreRow, make_engine
+from data.importer import ImportResult, read_upload
+from data.settings import Settings
+from data.store import (
+    current_revision,
+    database_status,
+    head_revision,
+    load_dataset,
+    load_reference_data,
+    open_database,
+    save_upload,
+)
+from tests.factories import AS_OF, small_dataset
+from tests.fixtures.uploads import write_csv_folder
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def upload(ds: Dataset, folder: Path, existing: Dataset | None = None) -> ImportResult:
+    return read_upload(write_csv_folder(ds, folder), today=AS_OF, existing=existing)
+
+
+def assert_same_dataset(a: Dataset, b: Dataset) -> None:
+    for name, frame in a.tables().items():
+        pd.testing.assert_frame_equal(frame, b.tables()[name], obj=name)
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    return open_database(Settings(home=tmp_path / "home"))
+
+
+def count(engine: Engine, row: type[Base]) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(row.__table__)).scalar_one())
+
+
+# --- schema --------------------------------------------------------------------------------------------
+
+
+def test_migrated_schema_equals_the_metadata(engine: Engine) -> None:
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        tables = set(inspect(conn).get_table_names())
+    assert diff == []
+    assert tables == set(Base.metadata.tables) | {"alembic_version"}
+    assert current_revision(engine) == head_revision()
+
+
+def test_opening_a_database_at_head_writes_nothing(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path)
+    open_database(settings).dispose()
+    db = tmp_path / "tilsynsplan.db"
+    before = sha(db)
+    engine = open_database(settings)
+    load_dataset(engine)
+    engine.dispose()
+    assert sha(db) == before
+
+
+def test_a_database_made_before_migrations_is_stamped_and_kept(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    legacy = make_engine(url)
+    Base.metadata.create_all(legacy)
+    with legacy.begin() as conn:
+        conn.execute(
+            FacilityRow.__table__.insert().values(
+                facility_id="F1", name="Gammel", authority="midt", postcode="8000", facility_type="sel108",
+                ownership="kommunal", places=3, approved_on=dt.date(2020, 1, 1), has_board=False, respite_only=False,
+            )
+        )  # fmt: skip
+    legacy.dispose()
+    engine = open_database(Settings(database_url=url))
+    assert current_revision(engine) == head_revision()
+    assert list(load_dataset(engine).facilities["name"]) == ["Gammel"]
+
+
+def test_migrations_ship_inside_the_package() -> None:
+    assert (store.MIGRATIONS_DIR / "env.py").is_file()
+    assert (store.MIGRATIONS_DIR / "script.py.mako").is_file()
+    assert store.MIGRATIONS_DIR.parent == Path(store.__file__).resolve().parent
+
+
+# --- saving --------------------------------------------------------------------------------------------
+
+
+def test_save_and_load_round_trip(engine: Engine, tmp_path: Path) -> None:
+    summary = save_upload(engine, upload(small_dataset(), tmp_path / "a"), "første")
+    assert summary.inserted == 41 and summary.updated == 0 and summary.unchanged == 0
+    assert summary.tables["indicator_scores"].inserted == 15
+    assert_same_dataset(load_dataset(engine), small_dataset())
+
+
+def test_importing_the_same_files_twice_changes_nothing(engine: Engine, tmp_path: Path) -> None:
+    save_upload(engine, upload(small_dataset(), tmp_path / "a"), "første")
+    counts = database_status(engine).rows
+    again = upload(small_dataset(), tmp_path / "a", existing=load_reference_data(engine))
+    summary = save_upload(engine, again, "anden")
+    assert (summary.inserted, summary.updated, summary.unchanged) == (0, 0, 41)
+    assert all(t.unchanged == t.rows for t in summary.tables.values())
+    assert database_status(engine).rows == counts
+    assert count(engine, ImportBatchRow) == 2
+    assert_same_dataset(load_dataset(engine), small_dataset())
+
+
+def test_a_newer_export_updates_changed_rows_and_keeps_missing_ones(engine: Engine, tmp_path: Path) -> None:
+    save_upload(engine, upload(small_dataset(), tmp_path / "a"), "første")
+    ds = small_dataset()
+    fac = ds.facilities.copy()
+    fac.loc[fac["facility_id"] == "F1", "name"] = "Bostedet Egebakken (nyt navn)"
+    fac.loc[fac["facility_id"] == "F3", "closed_on"] = pd.Timestamp("2026-06-30")
+    scores = ds.indicator_scores.copy()
+    scores.loc[(scores["visit_id"] == "V2") & (scores["indicator"] == "4.a"), "score"] = 3
+    scores = pd.concat([scores, pd.DataFrame([{"visit_id": "V4", "indicator": "4.a", "score": 4}])])
+    newer = ds.with_tables(facilities=fac, indicator_scores=scores, concerns=ds.concerns.iloc[0:0])
+    summary = save_upload(engine, upload(newer, tmp_path / "b", existing=load_reference_data(engine)), "nyere")
+    f = summary.tables["facilities"]
+    assert (f.inserted, f.updated, f.unchanged) == (0, 2, 4)
+    s = summary.tables["indicator_scores"]
+    assert (s.inserted, s.updated, s.unchanged) == (1, 1, 14)
+    assert "concerns" not in summary.tables  # an empty table is not written by the folder writer
+    stored = load_dataset(engine)
+    assert stored.facilities.set_index("facility_id").loc["F1", "name"] == "Bostedet Egebakken (nyt navn)"
+    assert stored.facilities.set_index("facility_id").loc["F3", "closed_on"] == pd.Timestamp("2026-06-30")
+    assert len(stored.indicator_scores) == 16
+    assert len(stored.concerns) == 1  # rows missing from a newer export are not deleted
+
+
+def test_a_failure_midway_stores_nothing(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    save_upload(engine, upload(small_dataset(), tmp_path / "a"), "første")
+    before = load_dataset(engine)
+    ds = small_dataset()
+    fac = ds.facilities.copy()
+    fac["name"] = fac["name"] + " (ændret)"
+    result = upload(ds.with_tables(facilities=fac), tmp_path / "b", existing=before)
+    real = store._upsert
+    calls: list[str] = []
+
+    def failing(conn, name, frame, progress):  # type: ignore[no-untyped-def]
+        calls.append(name)
+        if name == "visits":
+            raise RuntimeError("disk full")
+        return real(conn, name, frame, progress)
+
+    monkeypatch.setattr(store, "_upsert", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        save_upload(engine, result, "afbrudt")
+    assert calls == ["facilities", "inspectors", "visits"]  # facilities were written, then rolled back
+    assert_same_dataset(load_dataset(engine), before)
+    assert count(engine, ImportBatchRow) == 1
+
+
+def test_progress_is_reported_per_table(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store, "CHUNK_ROWS", 4)
+    seen: list[tuple[str, int, int]] = []
+    save_upload(engine, upload(small_dataset(), tmp_path / "a"), "x", progress=lambda t, d, n: seen.append((t, d, n)))
+    scores = [s for s in seen if s[0] == "indicator_scores"]
+    assert scores == [("indicator_scores", d, 15) for d in (0, 4, 8, 12, 15, 15)]
+    assert {t for t, _, _ in seen} == set(small_dataset().row_counts()) - {"locked_visits"}
+
+
+def test_import_batch_records_the_summary_and_warnings(engine: Engine, tmp_path: Path) -> None:
+    folder = write_csv_folder(small_dataset(), tmp_path / "a")
+    text = (folder / "concerns.csv").read_text(encoding="utf-8").splitlines()
+    text[0] += ",kilde"
+    text[1] += ",telefon"
+    (folder / "concerns.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    result = read_upload(folder, today=AS_OF)
+    summary = save_upload(engine, result, "mappe a")
+    with engine.connect() as conn:
+        row = conn.execute(select(ImportBatchRow.__table__)).mappings().one()
+    assert row["id"] == summary.batch_id and row["source"] == "mappe a"
+    assert row["summary"]["tables"]["concerns"] == {
+        "table": "concerns",
+        "rows": 1,
+        "inserted": 1,
+        "updated": 0,
+        "unchanged": 0,
+    }
+    assert row["summary"]["files"]["concerns"]["unknown_columns"] == ["kilde"]
+    assert row["summary"]["warning_count"] == 1
+
+
+# --- reading and status ---------------------------------------------------------------------------------
+
+
+def test_status_counts_ranges_and_authorities(engine: Engine, tmp_path: Path) -> None:
+    empty = database_status(engine)
+    assert empty.empty and empty.last_import is None and empty.imports == 0
+    save_upload(engine, upload(small_dataset(), tmp_path / "a"), "første")
+    status = database_status(engine)
+    assert (
+        status.rows["facilities"] == 6 and status.rows["indicator_scores"] == 15 and status.rows["locked_visits"] == 0
+    )
+    assert status.date_ranges["visits.date"] == (dt.date(2023, 11, 2), dt.date(2025, 9, 15))
+    assert status.date_ranges["use_of_force.month"] == (dt.date(2026, 6, 1), dt.date(2026, 7, 1))
+    assert status.date_ranges["sanctions.date"] == (dt.date(2025, 4, 20), dt.date(2025, 4, 20))
+    assert status.facilities_per_authority == {"midt": 3, "nord": 3}
+    assert status.last_import is not None and status.last_import["inserted"] == 41
+    as_json = status.as_dict()
+    assert as_json["date_ranges"]["concerns.date"] == {"first": "2026-02-03", "last": "2026-02-03"}
+
+
+def test_load_one_authority(engine: Engine, tmp_path: Path) -> None:
+    save_upload(engine, upload(small_dataset(), tmp_path / "a"), "første")
+    nord = load_dataset(engine, authority="nord")
+    assert sorted(nord.facilities["facility_id"]) == ["F4", "F5", "F6"]
+    assert sorted(nord.visits["visit_id"]) == ["V5", "V6"]
+    assert sorted(nord.indicator_scores["visit_id"].unique()) == ["V5", "V6"]
+    assert list(nord.inspectors["inspector_id"]) == ["I3"]
+
+
+def test_reference_data_holds_only_what_uploads_may_point_at(engine: Engine, tmp_path: Path) -> None:
+    save_upload(engine, upload(small_dataset(), tmp_path / "a"), "første")
+    refs = load_reference_data(engine)
+    assert (len(refs.facilities), len(refs.inspectors), len(refs.visits)) == (6, 3, 6)
+    assert refs.indicator_scores.empty and refs.concerns.empty
+
+
+def test_scores_are_stored_under_their_natural_key(engine: Engine, tmp_path: Path) -> None:
+    save_upload(engine, upload(small_dataset(), tmp_path / "a"), "første")
+    with engine.connect() as conn:
+        pk = [c.name for c in IndicatorScoreRow.__table__.primary_key.columns]
+        score = conn.execute(
+            select(IndicatorScoreRow.score).where(
+                IndicatorScoreRow.visit_id == "V2", IndicatorScoreRow.indicator == "4.b"
+            )
+        ).scalar_one()
+    assert pk == ["visit_id", "indicator"]
+    assert score == 1
