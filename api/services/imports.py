@@ -7,10 +7,17 @@ facilities, inspectors and visits when a database exists (it never creates or ch
 
 from __future__ import annotations
 
+import csv
+import dataclasses
+import io
+import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from data.contract import FILE_BY_NAME
 from data.dataset import Dataset
+from data.errors import InvalidArgumentError, ValidationFailed, Violation
 from data.importer import ImportResult, read_upload
 from data.settings import Settings
 from data.store import (
@@ -83,3 +90,57 @@ def status(settings: Settings) -> StatusReport:
         return database_status(engine)
     finally:
         engine.dispose()
+
+
+#: Contract files a case system may push as JSON records (``push_records``).
+PUSHABLE_TABLES = ("use_of_force", "concerns")
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def records_csv(table: str, records: Sequence[Mapping[str, object]]) -> str:
+    """Records (dicts keyed by the contract's column names) as the text of ``<table>.csv``."""
+    columns = FILE_BY_NAME[table].column_names
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([_cell(record.get(c)) for c in columns] for record in records)
+    return buffer.getvalue()
+
+
+def _as_record_violation(v: Violation, table: str) -> Violation:
+    """A violation in the temporary CSV, named by the pushed record instead (row 1 = the first record)."""
+    if v.file != FILE_BY_NAME[table].filename:
+        return v  # about another file (e.g. no facilities stored yet)
+    row = None if v.row is None else v.row - 1
+    return dataclasses.replace(v, file=table, row=row)
+
+
+def push_records(
+    settings: Settings, table: str, records: Sequence[Mapping[str, object]], *, label: str | None = None
+) -> ImportOutcome:
+    """Check records a case system pushes (rows of one contract file, e.g. ``use_of_force``) with the
+    importer's rules against the stored data, and store them in one transaction (upsert by key).
+
+    Raises :class:`~data.errors.ValidationFailed` (nothing stored) with every violation; in it ``file``
+    is the table and ``row`` the record's position (1 = the first record).
+    """
+    if table not in PUSHABLE_TABLES:
+        raise InvalidArgumentError(f"'{table}' kan ikke indsendes som poster. Tilladt: {', '.join(PUSHABLE_TABLES)}.")
+    if not records:
+        raise InvalidArgumentError("Ingen poster at gemme: 'records' er tom.")
+    with tempfile.TemporaryDirectory(prefix="tilsynsplan-push-") as folder:
+        path = Path(folder) / FILE_BY_NAME[table].filename
+        path.write_text(records_csv(table, records), encoding="utf-8")
+        try:
+            return import_upload(settings, path, label=label or f"push:{table}")
+        except ValidationFailed as error:
+            violations = [_as_record_violation(v, table) for v in error.violations]
+            warnings = [_as_record_violation(w, table) for w in error.warnings]
+            raise ValidationFailed(violations, warnings) from None

@@ -1,0 +1,66 @@
+"""The HTTP app: a JSON API under ``/api/v1`` for case systems and scripts, and Danish web pages for
+planners and leaders. Both are thin layers over ``api.services`` (the same functions the CLI calls).
+
+``create_app(settings)`` builds the app; ``tilsynsplan serve`` runs it with uvicorn, and so can
+``uvicorn --factory api.app:create_app`` (settings then come from the environment).
+"""
+
+from __future__ import annotations
+
+from fastapi import Depends, FastAPI
+from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from api.deps import app_version, get_viewer
+from api.errors import handle_error, install_error_handlers
+from api.routes import data, plans, reports, risk, web
+from api.uploads import too_large
+from data.settings import Settings
+
+API_PREFIX = "/api/v1"
+#: Room for multipart boundaries and form fields on top of the files themselves.
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
+
+
+class BodySizeLimit:
+    """Refuse a request whose declared body exceeds ``max_mb`` before it is read (413, the error shape).
+    Uploads without a declared length are counted while they are written (``api.uploads``)."""
+
+    def __init__(self, app: ASGIApp, max_mb: int) -> None:
+        self.app = app
+        self.max_mb = max_mb
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            length = dict(scope["headers"]).get(b"content-length", b"")
+            if length.isdigit() and int(length) > self.max_mb * 1024 * 1024 + MULTIPART_OVERHEAD_BYTES:
+                response = await handle_error(Request(scope, receive), too_large(self.max_mb))
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The app for ``settings`` (default: from the environment)."""
+    settings = settings if settings is not None else Settings()
+    app = FastAPI(
+        title="Tilsynsplan",
+        version=app_version(),
+        description=(
+            "Risikobaseret tilsynsplanlægning for socialtilsynene. Læsere (ledere, fagsystemer) henter "
+            "risikolister og planer; autoriserede planlæggere (`Authorization: Bearer <token>`) uploader "
+            "data, træner modellen, laver planer og ser uanmeldte besøgsdatoer. Every error answers "
+            '`{"error": {"code", "message", "details"}}`.'
+        ),
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        dependencies=[Depends(get_viewer)],  # every request: a bad token is refused, error pages know the viewer
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_mb=settings.max_upload_mb)
+    for module in (data, risk, plans, reports):
+        app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(web.router)
+    return app

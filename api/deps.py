@@ -1,0 +1,103 @@
+"""Dependencies of the HTTP routes as ``Annotated`` aliases: the settings, who is asking, planners only.
+
+Authorised users (planners) are the holders of a token in ``settings.api_tokens``. A case system sends
+``Authorization: Bearer <token>``; a browser logs in on ``/login`` and gets an HttpOnly, SameSite
+cookie holding a hash of the token (never the token itself). Everyone else is a reader: they see
+risk lists and plans, but an unannounced visit only as its quarter.
+
+- no credentials: a reader; a write answers 401;
+- a bearer token that is not one of the configured tokens: 403 on every request (a misconfigured
+  case system should notice rather than silently receive less);
+- a session cookie that no longer matches a token (tokens were changed): a reader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import importlib.metadata
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from api.errors import AuthenticationRequired
+from data.errors import ForbiddenError
+from data.settings import Settings
+
+SESSION_COOKIE = "tilsynsplan_session"
+SESSION_MAX_AGE_S = 12 * 3600
+
+
+def app_version() -> str:
+    try:
+        return importlib.metadata.version("tilsynsplan")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "0+unknown"
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking: ``authorised`` planners see confidential fields and may write."""
+
+    authorised: bool
+    via: str | None = None  # "bearer" | "cookie" | None
+
+
+def known_token(settings: Settings, token: str) -> bool:
+    """Whether ``token`` is one of the configured tokens (constant-time comparison)."""
+    given = token.encode("utf-8")
+    return any(hmac.compare_digest(given, t.encode("utf-8")) for t in settings.api_tokens if t)
+
+
+def session_value(token: str) -> str:
+    """The cookie value for a logged-in browser: a hash of its token."""
+    return hashlib.sha256(f"tilsynsplan-session:{token}".encode()).hexdigest()
+
+
+def valid_session(settings: Settings, value: str) -> bool:
+    return any(hmac.compare_digest(value, session_value(t)) for t in settings.api_tokens if t)
+
+
+def _bearer_token(header: str) -> str:
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationRequired("Authorization-headeren skal have formen 'Bearer <token>'.")
+    return token.strip()
+
+
+def get_viewer(request: Request, settings: SettingsDep) -> Viewer:
+    """The viewer of this request (also noted on ``request.state`` for error pages)."""
+    header = request.headers.get("authorization")
+    if header:
+        if not known_token(settings, _bearer_token(header)):
+            raise ForbiddenError("Tokenet i Authorization-headeren er ikke gyldigt; adgang nægtet.")
+        viewer = Viewer(authorised=True, via="bearer")
+    else:
+        cookie = request.cookies.get(SESSION_COOKIE, "")
+        viewer = Viewer(authorised=True, via="cookie") if cookie and valid_session(settings, cookie) else Viewer(False)
+    request.state.authorised = viewer.authorised
+    return viewer
+
+
+ViewerDep = Annotated[Viewer, Depends(get_viewer)]
+
+
+def require_planner(viewer: ViewerDep) -> Viewer:
+    """Writes and confidential exports: only authorised users (401 without credentials)."""
+    if not viewer.authorised:
+        raise AuthenticationRequired(
+            "Kun autoriserede planlæggere har adgang. Send 'Authorization: Bearer <token>' eller log ind på /login."
+        )
+    return viewer
+
+
+PlannerDep = Annotated[Viewer, Depends(require_planner)]

@@ -1,0 +1,87 @@
+"""Data routes: health, what is loaded, uploads (folder as zip, workbook or CSV files) and pushed records."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, Response, UploadFile
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import PlannerDep, SettingsDep, app_version
+from api.schemas import (
+    ConcernPush,
+    HealthPublic,
+    PushPublic,
+    StatusPublic,
+    UploadPublic,
+    UseOfForcePush,
+    error_responses,
+)
+from api.services import imports
+from api.uploads import spool_upload
+from data.settings import Settings
+
+router = APIRouter(tags=["data"])
+
+UploadFiles = Annotated[
+    list[UploadFile],
+    File(description="En .zip med CSV-filer, én .xlsx (ét ark pr. fil) eller en eller flere .csv-filer."),
+]
+
+
+@router.get("/health", response_model=HealthPublic)
+def health() -> HealthPublic:
+    """The app is up."""
+    return HealthPublic(version=app_version())
+
+
+@router.get("/status", response_model=StatusPublic)
+def status(settings: SettingsDep) -> StatusPublic:
+    """What is loaded: rows per file, date ranges, facilities per authority, the last import."""
+    return StatusPublic.from_report(imports.status(settings))
+
+
+async def check_or_import(settings: Settings, files: list[UploadFile], dry_run: bool) -> UploadPublic:
+    """Spool the files to a temporary folder, then validate (dry run) or import them."""
+    with tempfile.TemporaryDirectory(prefix="tilsynsplan-upload-") as folder:
+        source = await spool_upload(files, Path(folder), settings.max_upload_mb)
+        if dry_run:
+            result = await run_in_threadpool(imports.validate_upload, settings, source)
+            return UploadPublic.from_result(result)
+        label = "upload: " + ", ".join(sorted(p.name for p in Path(folder).iterdir()))
+        outcome = await run_in_threadpool(lambda: imports.import_upload(settings, source, label=label))
+        return UploadPublic.from_result(outcome.result, outcome.summary)
+
+
+@router.post("/uploads", status_code=201, response_model=UploadPublic, responses=error_responses(401, 403, 413, 422))
+async def upload(
+    files: UploadFiles,
+    settings: SettingsDep,
+    _: PlannerDep,
+    response: Response,
+    dry_run: Annotated[bool, Query(description="Kontrollér kun; gem intet (svarer 200).")] = False,
+) -> UploadPublic:
+    """Check an upload against the data contract and store it in one transaction (201), or only check
+    it (`dry_run`, 200). Any violation: 422 listing every one (file, row, column, value, message)."""
+    result = await check_or_import(settings, files, dry_run)
+    if dry_run:
+        response.status_code = 200
+    return result
+
+
+@router.post("/use-of-force", status_code=201, response_model=PushPublic, responses=error_responses(401, 403, 422))
+def push_use_of_force(body: UseOfForcePush, settings: SettingsDep, _: PlannerDep) -> PushPublic:
+    """A case system pushes monthly magtanvendelser counts; the rules of `use_of_force.csv` apply."""
+    records = [r.model_dump() for r in body.records]
+    outcome = imports.push_records(settings, "use_of_force", records)
+    return PushPublic.from_summary("use_of_force", len(records), outcome.summary)
+
+
+@router.post("/concerns", status_code=201, response_model=PushPublic, responses=error_responses(401, 403, 422))
+def push_concerns(body: ConcernPush, settings: SettingsDep, _: PlannerDep) -> PushPublic:
+    """A case system pushes bekymringshenvendelser; the rules of `concerns.csv` apply."""
+    records = [r.model_dump() for r in body.records]
+    outcome = imports.push_records(settings, "concerns", records)
+    return PushPublic.from_summary("concerns", len(records), outcome.summary)

@@ -1,0 +1,7 @@
+"""plans routes (wired when the service lands)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["plans"])

@@ -1,0 +1,92 @@
+"""The Danish web pages for planners and leaders (server-rendered; errors go through the one handler,
+which renders ``web/error.html`` for these paths)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.deps import (
+    SESSION_COOKIE,
+    SESSION_MAX_AGE_S,
+    PlannerDep,
+    SettingsDep,
+    ViewerDep,
+    known_token,
+    session_value,
+)
+from api.pages import overview_page, render_page
+from api.routes.data import check_or_import
+
+router = APIRouter(include_in_schema=False)
+
+
+def _page(template: str, authorised: bool, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return HTMLResponse(render_page(template, authorised=authorised, **context), status_code=status_code)
+
+
+def _local_path(target: str) -> str:
+    """Only redirect within the app (``/planer/3``), never to another site."""
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
+
+
+def _to_login(path: str) -> RedirectResponse:
+    return RedirectResponse(f"/login?next={quote(path)}", status_code=303)
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(settings: SettingsDep, viewer: ViewerDep) -> HTMLResponse:
+    return _page("web/index.html", viewer.authorised, title="Overblik", active="/", page=overview_page(settings))
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(viewer: ViewerDep, next: str = "/") -> HTMLResponse:
+    return _page("web/login.html", viewer.authorised, title="Log ind", next=_local_path(next), message=None)
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request, settings: SettingsDep, token: Annotated[str, Form()], next: Annotated[str, Form()] = "/"
+) -> Response:
+    if not known_token(settings, token.strip()):
+        message = "Forkert token. Brug et af de tokens, der er sat i TILSYNSPLAN_API_TOKENS."
+        return _page("web/login.html", False, 401, title="Log ind", next=_local_path(next), message=message)
+    response = RedirectResponse(_local_path(next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        session_value(token.strip()),
+        max_age=SESSION_MAX_AGE_S,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.api_route("/logout", methods=["GET", "POST"])
+def logout() -> Response:
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax")
+    return response
+
+
+@router.get("/upload", response_class=HTMLResponse)
+def upload_form(viewer: ViewerDep) -> Response:
+    if not viewer.authorised:
+        return _to_login("/upload")
+    return _page("web/upload.html", True, title="Upload data", active="/upload", result=None)
+
+
+@router.post("/upload", response_class=HTMLResponse)
+async def upload(
+    settings: SettingsDep,
+    _: PlannerDep,
+    files: Annotated[list[UploadFile], File()],
+    dry_run: Annotated[bool, Form()] = False,
+) -> HTMLResponse:
+    """Violations are shown by the error handler (a table of file, row, column, value, message)."""
+    result = await check_or_import(settings, files, dry_run)
+    return _page("web/upload.html", True, title="Upload data", active="/upload", result=result)

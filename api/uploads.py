@@ -1,0 +1,55 @@
+"""Uploaded files written to a temporary folder before the importer reads them (HTTP plumbing only)."""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+from fastapi import UploadFile
+
+from api.errors import UploadTooLarge
+from data.errors import InvalidArgumentError
+
+CHUNK_BYTES = 1024 * 1024
+SINGLE_FILE_SUFFIXES = (".zip", ".xlsx", ".xlsm")
+
+
+def too_large(max_mb: int) -> UploadTooLarge:
+    return UploadTooLarge(
+        f"Uploaden er større end {max_mb} MB, den største tilladte (TILSYNSPLAN_MAX_UPLOAD_MB). "
+        "Del den op, eller zip CSV-filerne."
+    )
+
+
+def safe_name(filename: str | None) -> str:
+    """The file's own name, without any folder a browser or client put in front of it."""
+    name = PurePosixPath((filename or "").replace("\\", "/")).name.strip()
+    if not name or name in {".", ".."}:
+        raise InvalidArgumentError("En af filerne har intet navn. Giv filerne navne som 'facilities.csv'.")
+    return name
+
+
+async def spool_upload(files: list[UploadFile], folder: Path, max_mb: int) -> Path:
+    """Write ``files`` into ``folder``; return what the importer reads: the one ``.zip``/``.xlsx``, or
+    the folder of CSV files. Raises when there is nothing, a name repeats, a zip/workbook comes with
+    other files, or the files together exceed ``max_mb``."""
+    files = [f for f in files if f.filename]  # a browser sends an unnamed empty part when none is chosen
+    if not files:
+        raise InvalidArgumentError("Vælg mindst én fil: en .zip med CSV-filer, en .xlsx eller en eller flere .csv.")
+    names = [safe_name(f.filename) for f in files]
+    if len(set(names)) != len(names):
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        raise InvalidArgumentError(f"Samme filnavn er valgt flere gange: {', '.join(repeated)}.")
+    bundles = [n for n in names if n.lower().endswith(SINGLE_FILE_SUFFIXES)]
+    if bundles and len(names) > 1:
+        raise InvalidArgumentError(
+            f"'{bundles[0]}' skal uploades alene: vælg én .zip eller .xlsx, eller CSV-filerne hver for sig."
+        )
+    budget = max_mb * 1024 * 1024
+    for upload, name in zip(files, names, strict=True):
+        with (folder / name).open("wb") as out:
+            while chunk := await upload.read(CHUNK_BYTES):
+                budget -= len(chunk)
+                if budget < 0:
+                    raise too_large(max_mb)
+                out.write(chunk)
+    return folder / bundles[0] if bundles else folder

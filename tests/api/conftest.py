@@ -1,0 +1,48 @@
+"""Fixtures of the HTTP tests: an app on a temporary home, a client, the small dataset loaded or not."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.services import imports
+from data.settings import Settings
+from tests.factories import AS_OF, small_dataset
+from tests.fixtures.uploads import write_csv_folder
+
+TOKEN = "planner-test-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+def make_settings(home: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {"home": home, "database_url": "", "api_tokens": [TOKEN], "today": AS_OF}
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path / "home")
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
+@pytest.fixture
+def small_folder(tmp_path: Path) -> Path:
+    """The small dataset written as a folder of CSV files."""
+    return write_csv_folder(small_dataset(), tmp_path / "small")
+
+
+@pytest.fixture
+def loaded(settings: Settings, small_folder: Path) -> Settings:
+    """Settings whose database holds the small dataset."""
+    imports.import_upload(settings, small_folder, label="test")
+    return settings

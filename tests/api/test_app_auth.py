@@ -1,0 +1,87 @@
+"""Readers vs authorised planners: bearer tokens, the login cookie, 401 / 403."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.deps import SESSION_COOKIE, session_value
+from tests.api.conftest import AUTH, TOKEN, make_settings
+from tests.api.html_parse import Page
+from tests.api.test_app_errors import assert_error_shape
+
+PUSH = {"records": [{"facility_id": "F1", "date": "2026-09-14", "severity": "low"}]}
+
+
+def test_write_without_token_is_401(client: TestClient) -> None:
+    response = client.post("/api/v1/concerns", json=PUSH)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+    error = assert_error_shape(response.json(), "unauthorized")
+    assert error["message"].startswith("Kun autoriserede planlæggere har adgang.")
+
+
+def test_write_with_wrong_token_is_403(client: TestClient) -> None:
+    response = client.post("/api/v1/concerns", json=PUSH, headers={"Authorization": "Bearer gaet"})
+    assert response.status_code == 403
+    error = assert_error_shape(response.json(), "forbidden")
+    assert error["message"] == "Tokenet i Authorization-headeren er ikke gyldigt; adgang nægtet."
+
+
+def test_a_wrong_token_is_refused_on_reads_too(client: TestClient) -> None:
+    assert client.get("/api/v1/status", headers={"Authorization": "Bearer gaet"}).status_code == 403
+    assert client.get("/api/v1/status").status_code == 200  # no token: a reader
+
+
+def test_malformed_authorization_header_is_401(client: TestClient) -> None:
+    response = client.get("/api/v1/status", headers={"Authorization": f"Basic {TOKEN}"})
+    assert response.status_code == 401
+    assert response.json()["error"]["message"] == "Authorization-headeren skal have formen 'Bearer <token>'."
+
+
+def test_no_configured_tokens_means_nobody_may_write(tmp_path: Path) -> None:
+    client = TestClient(create_app(make_settings(tmp_path / "home", api_tokens=[])))
+    assert client.post("/api/v1/concerns", json=PUSH).status_code == 401
+    assert client.post("/api/v1/concerns", json=PUSH, headers=AUTH).status_code == 403
+
+
+def test_login_sets_an_httponly_samesite_cookie_holding_no_token(client: TestClient) -> None:
+    response = client.post("/login", data={"token": TOKEN, "next": "/upload"}, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/upload"
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith(f"{SESSION_COOKIE}={session_value(TOKEN)}")
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert TOKEN not in cookie
+    page = Page(client.get("/").text)  # the client keeps the cookie
+    assert page.by_id("logout") is not None and page.by_id("login") is None
+
+
+def test_login_with_wrong_token_shows_the_form_again(client: TestClient) -> None:
+    response = client.post("/login", data={"token": "forkert"})
+    assert response.status_code == 401
+    assert Page(response.text).text_of("login-error").startswith("Forkert token.")
+    assert SESSION_COOKIE not in response.headers.get("set-cookie", "")
+
+
+def test_login_never_redirects_to_another_site(client: TestClient) -> None:
+    response = client.post("/login", data={"token": TOKEN, "next": "//evil.example/"}, follow_redirects=False)
+    assert response.headers["location"] == "/"
+
+
+def test_cookie_allows_writes_and_logout_removes_it(client: TestClient, small_folder: Path) -> None:
+    client.post("/login", data={"token": TOKEN})
+    files = [("files", (p.name, p.read_bytes())) for p in sorted(small_folder.iterdir())]
+    assert client.post("/api/v1/uploads?dry_run=true", files=files).status_code == 200
+    response = client.get("/logout", follow_redirects=False)
+    assert response.status_code == 303 and f'{SESSION_COOKIE}=""' in response.headers["set-cookie"]
+    client.cookies.clear()
+    assert client.post("/api/v1/uploads?dry_run=true", files=files).status_code == 401
+
+
+def test_a_cookie_of_a_removed_token_makes_a_reader(client: TestClient) -> None:
+    client.cookies.set(SESSION_COOKIE, session_value("gammelt-token"))
+    assert client.get("/api/v1/status").status_code == 200
+    assert client.post("/api/v1/concerns", json=PUSH).status_code == 401

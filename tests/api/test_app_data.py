@@ -1,0 +1,159 @@
+"""Health, status, uploads (CSV files, zip, workbook, dry run, broken, too large) and pushed records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from data.settings import Settings
+from tests.api.conftest import AUTH, make_settings
+from tests.api.test_app_errors import assert_error_shape
+from tests.factories import small_dataset
+from tests.fixtures.uploads import write_workbook, write_zip
+
+BROKEN = Path(__file__).resolve().parents[1] / "fixtures" / "broken_upload"
+
+
+def csv_parts(folder: Path) -> list[tuple[str, tuple[str, bytes, str]]]:
+    return [("files", (p.name, p.read_bytes(), "text/csv")) for p in sorted(folder.iterdir())]
+
+
+def test_health(client: TestClient) -> None:
+    response = client.get("/api/v1/health")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_status_of_an_empty_home(client: TestClient) -> None:
+    body = client.get("/api/v1/status").json()
+    assert body["rows"]["facilities"] == 0
+    assert body["imports"] == 0 and body["last_import"] is None
+
+
+def test_upload_csv_files_stores_them_and_reports_per_file(client: TestClient, small_folder: Path) -> None:
+    response = client.post("/api/v1/uploads", files=csv_parts(small_folder), headers=AUTH)
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["dry_run"] is False and body["batch_id"] == 1
+    files = {f["table"]: f for f in body["files"]}
+    assert files["facilities"]["rows"] == 6 and files["facilities"]["inserted"] == 6
+    assert files["visits"]["source"] == "visits.csv" and files["visits"]["inserted"] == 6
+    assert body["inserted"] == body["total_rows"]
+    status = client.get("/api/v1/status").json()
+    assert status["rows"]["facilities"] == 6
+    assert status["facilities_per_authority"] == {"midt": 3, "nord": 3}
+    again = client.post("/api/v1/uploads", files=csv_parts(small_folder), headers=AUTH).json()
+    assert again["inserted"] == 0 and again["unchanged"] == again["total_rows"]  # idempotent
+
+
+def test_upload_zip_and_workbook(client: TestClient, small_folder: Path, tmp_path: Path) -> None:
+    archive = write_zip(small_folder, tmp_path / "eksport.zip")
+    response = client.post("/api/v1/uploads", files={"files": ("eksport.zip", archive.read_bytes())}, headers=AUTH)
+    assert response.status_code == 201, response.text
+    assert response.json()["inserted"] == response.json()["total_rows"]
+    book = write_workbook(small_dataset(), tmp_path / "data.xlsx")
+    response = client.post("/api/v1/uploads", files={"files": ("data.xlsx", book.read_bytes())}, headers=AUTH)
+    assert response.status_code == 201, response.text
+    assert response.json()["files"][0]["source"] == "[data.xlsx]facilities"
+    assert response.json()["inserted"] == 0  # the same rows as the zip
+
+
+def test_dry_run_validates_and_stores_nothing(client: TestClient, small_folder: Path) -> None:
+    response = client.post("/api/v1/uploads?dry_run=true", files=csv_parts(small_folder), headers=AUTH)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["dry_run"] is True and body["batch_id"] is None and body["inserted"] is None
+    assert client.get("/api/v1/status").json()["rows"]["facilities"] == 0
+
+
+def test_broken_upload_is_422_with_every_violation_and_nothing_stored(client: TestClient) -> None:
+    response = client.post("/api/v1/uploads", files=csv_parts(BROKEN), headers=AUTH)
+    assert response.status_code == 422
+    error = assert_error_shape(response.json(), "validation_failed")
+    assert error["message"] == "Upload afvist: 27 fejl. Intet er gemt."
+    assert len(error["details"]) == 27
+    places = {(d["file"], d["row"], d["column"]) for d in error["details"]}
+    assert ("facilities.csv", 3, "facility_type") in places
+    assert ("visits.csv", 3, "facility_id") in places
+    assert ("indicator_scores.csv", 2, "score") in places
+    score = next(
+        d for d in error["details"] if (d["file"], d["row"], d["column"]) == ("indicator_scores.csv", 2, "score")
+    )
+    assert score["value"] == "7" and score["message"] == "score skal være et heltal fra 1 til 5"
+    assert set(score) == {"file", "row", "column", "value", "rule", "message"}
+    assert client.get("/api/v1/status").json()["imports"] == 0
+
+
+def test_zip_with_other_files_is_refused(client: TestClient, small_folder: Path) -> None:
+    files = [("files", ("a.zip", b"PK")), ("files", ("facilities.csv", b"facility_id\n"))]
+    response = client.post("/api/v1/uploads", files=files, headers=AUTH)
+    assert response.status_code == 422
+    error = assert_error_shape(response.json(), "invalid_argument")
+    assert error["message"].startswith("'a.zip' skal uploades alene")
+
+
+def test_repeated_file_name_is_refused(client: TestClient) -> None:
+    files = [("files", ("visits.csv", b"a\n")), ("files", ("sub/visits.csv", b"b\n"))]
+    response = client.post("/api/v1/uploads", files=files, headers=AUTH)
+    assert response.status_code == 422
+    assert response.json()["error"]["message"] == "Samme filnavn er valgt flere gange: visits.csv."
+
+
+def test_upload_larger_than_the_limit_is_413(tmp_path: Path) -> None:
+    client = TestClient(create_app(make_settings(tmp_path / "home", max_upload_mb=1)))
+    big = b"facility_id\n" + b"F1\n" * 600_000  # 1.8 MB
+    response = client.post("/api/v1/uploads", files={"files": ("facilities.csv", big)}, headers=AUTH)
+    assert response.status_code == 413
+    error = assert_error_shape(response.json(), "upload_too_large")
+    assert error["message"].startswith("Uploaden er større end 1 MB")
+
+
+def test_push_use_of_force_stores_and_is_idempotent(client: TestClient, loaded: Settings) -> None:
+    body = {"records": [{"facility_id": "F1", "month": "2026-08", "count": 4, "kind": "fastholdelse"}]}
+    response = client.post("/api/v1/use-of-force", json=body, headers=AUTH)
+    assert response.status_code == 201, response.text
+    assert response.json()["inserted"] == 1 and response.json()["table"] == "use_of_force"
+    again = client.post("/api/v1/use-of-force", json=body, headers=AUTH).json()
+    assert again["inserted"] == 0 and again["unchanged"] == 1
+    assert client.get("/api/v1/status").json()["rows"]["use_of_force"] == 4  # 3 from the dataset + 1
+
+
+def test_pushed_records_get_the_importers_rules(client: TestClient, loaded: Settings) -> None:
+    body = {
+        "records": [
+            {"facility_id": "F1", "month": "2026-09", "count": 2},
+            {"facility_id": "F99", "month": "2026-09", "count": 1},
+            {"facility_id": "F2", "month": "2026-12", "count": -3},
+        ]
+    }
+    response = client.post("/api/v1/use-of-force", json=body, headers=AUTH)
+    assert response.status_code == 422
+    error = assert_error_shape(response.json(), "validation_failed")
+    places = {(d["file"], d["row"], d["column"], d["rule"]) for d in error["details"]}
+    assert places == {
+        ("use_of_force", 2, "facility_id", "reference"),
+        ("use_of_force", 3, "month", "future_month"),
+        ("use_of_force", 3, "count", "int"),
+    }
+    assert client.get("/api/v1/status").json()["rows"]["use_of_force"] == 3  # nothing stored
+
+
+def test_push_concerns(client: TestClient, loaded: Settings) -> None:
+    good = {"records": [{"facility_id": "F2", "date": "2026-09-14", "severity": "medium"}]}
+    assert client.post("/api/v1/concerns", json=good, headers=AUTH).status_code == 201
+    bad = {"records": [{"facility_id": "F2", "date": "2026-09-15", "severity": "akut"}]}
+    response = client.post("/api/v1/concerns", json=bad, headers=AUTH)
+    assert response.status_code == 422
+    detail = response.json()["error"]["details"][0]
+    assert (detail["file"], detail["row"], detail["column"], detail["value"]) == ("concerns", 1, "severity", "akut")
+    assert "low, medium, high" in detail["message"]
+
+
+def test_push_before_any_facility_is_stored_names_the_missing_file(client: TestClient) -> None:
+    body = {"records": [{"facility_id": "F1", "date": "2026-09-14", "severity": "low"}]}
+    response = client.post("/api/v1/concerns", json=body, headers=AUTH)
+    assert response.status_code == 422
+    files = {d["file"] for d in response.json()["error"]["details"]}
+    assert "facilities.csv" in files

@@ -1,0 +1,111 @@
+"""The one error shape: domain errors, request validation, unknown routes, wrong methods, crashes."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from data.errors import NoDataError
+from data.settings import Settings
+from tests.api.conftest import AUTH
+from tests.api.html_parse import Page
+
+
+def assert_error_shape(body: dict, code: str) -> dict:
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "details"}
+    assert body["error"]["code"] == code
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    assert isinstance(body["error"]["details"], list)
+    return body["error"]
+
+
+def test_unknown_api_route_is_404_in_the_error_shape(client: TestClient) -> None:
+    response = client.get("/api/v1/findes-ikke")
+    assert response.status_code == 404
+    error = assert_error_shape(response.json(), "not_found")
+    assert error["message"] == "Siden eller ressourcen '/api/v1/findes-ikke' findes ikke."
+
+
+def test_browser_gets_a_danish_error_page(client: TestClient) -> None:
+    response = client.get("/api/v1/findes-ikke", headers={"Accept": "text/html,application/xhtml+xml"})
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    page = Page(response.text)
+    assert page.text_of("error-message") == "Siden eller ressourcen '/api/v1/findes-ikke' findes ikke."
+    assert "Findes ikke" in page.text()
+    assert "not_found" in page.text()
+
+
+def test_unknown_web_page_is_html_without_accept_header(client: TestClient) -> None:
+    response = client.get("/planlaeg-alt")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+
+
+def test_wrong_method_is_405_and_names_the_allowed_ones(client: TestClient) -> None:
+    response = client.delete("/api/v1/health")
+    assert response.status_code == 405
+    error = assert_error_shape(response.json(), "method_not_allowed")
+    assert error["message"] == "Metoden DELETE er ikke tilladt for '/api/v1/health'. Tilladt: GET."
+
+
+def test_request_validation_lists_each_field_in_danish(client: TestClient) -> None:
+    body = {"records": [{"facility_id": "F1", "month": "2026-09", "count": "mange"}, {"facility_id": "F2"}]}
+    response = client.post("/api/v1/use-of-force", json=body, headers=AUTH)
+    assert response.status_code == 422
+    error = assert_error_shape(response.json(), "invalid_request")
+    assert error["message"] == "Forespørgslen er ugyldig: 3 fejl."
+    by_field = {d["field"]: d for d in error["details"]}
+    assert by_field["records[0].count"]["message"] == "'records[0].count' skal være et heltal"
+    assert by_field["records[0].count"]["location"] == "body"
+    assert by_field["records[1].month"]["message"] == "'records[1].month' mangler"
+    assert by_field["records[1].count"]["message"] == "'records[1].count' mangler"
+
+
+def test_query_parameter_validation(client: TestClient) -> None:
+    response = client.post("/api/v1/uploads?dry_run=kanske", headers=AUTH, files={"files": ("a.csv", b"x")})
+    assert response.status_code == 422
+    error = assert_error_shape(response.json(), "invalid_request")
+    assert error["details"][0]["location"] == "query"
+    assert error["details"][0]["message"] == "'dry_run' skal være true eller false"
+
+
+def _crashing_app(settings: Settings) -> TestClient:
+    app = create_app(settings)
+
+    @app.get("/api/v1/crash")
+    def crash() -> None:
+        raise RuntimeError("hemmelig intern detalje /srv/db.sqlite")
+
+    @app.get("/api/v1/no-data")
+    def no_data() -> None:
+        raise NoDataError("Der er ingen tilbud i databasen.")
+
+    return TestClient(app, raise_server_exceptions=False)
+
+
+def test_unexpected_exception_is_500_logged_and_not_leaked(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = _crashing_app(settings)
+    with caplog.at_level(logging.ERROR, logger="api.errors"):
+        response = client.get("/api/v1/crash")
+    assert response.status_code == 500
+    error = assert_error_shape(response.json(), "internal_error")
+    assert error["message"].startswith("Der opstod en uventet fejl på serveren.")
+    assert "hemmelig" not in response.text and "Traceback" not in response.text
+    assert any("GET /api/v1/crash failed" in r.getMessage() and r.exc_info for r in caplog.records)
+    html = client.get("/api/v1/crash", headers={"Accept": "text/html"})
+    assert html.status_code == 500 and "hemmelig" not in html.text
+    assert Page(html.text).text_of("error-message").startswith("Der opstod en uventet fejl")
+
+
+def test_domain_error_keeps_its_code_status_and_message(settings: Settings) -> None:
+    response = _crashing_app(settings).get("/api/v1/no-data")
+    assert response.status_code == 409
+    error = assert_error_shape(response.json(), "no_data")
+    assert error["message"] == "Der er ingen tilbud i databasen."
