@@ -1,0 +1,195 @@
+"""``tilsynsplan validate / import / status``: exit codes, what is printed, and that a refused or killed
+import leaves the database exactly as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from api.cli import main
+from api.cli_app import console, err_console
+from data.settings import Settings
+from data.store import load_dataset, open_database
+from tests.data.test_importer_broken import BROKEN, EXPECTED
+from tests.factories import AS_OF, small_dataset
+from tests.fixtures.uploads import scaled_dataset, write_csv_folder
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Wide enough that no table cell wraps; 'today' fixed."""
+    monkeypatch.setenv("TILSYNSPLAN_TODAY", AS_OF.isoformat())
+    for c in (console, err_console):
+        monkeypatch.setattr(c, "width", 400)
+    yield
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as info:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    code = info.value.code
+    return (code if isinstance(code, int) else 1), out, err
+
+
+def table_rows(text: str) -> list[list[str]]:
+    """The cells of every body row of the Rich tables in ``text``."""
+    return [[c.strip() for c in line.split("│")[1:-1]] for line in text.splitlines() if line.startswith("│")]
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def valid(tmp_path: Path) -> Path:
+    return write_csv_folder(small_dataset(), tmp_path / "upload")
+
+
+def test_validate_a_valid_upload_stores_nothing(capsys: pytest.CaptureFixture[str], home: Path, valid: Path) -> None:
+    code, out, _ = run(capsys, "--home", str(home), "validate", str(valid))
+    assert code == 0
+    assert "Ingen fejl i 41 rækker. Intet er gemt." in out
+    assert ["indicator_scores.csv", "15", "komma", ""] in table_rows(out)
+    assert not home.exists()  # validation creates no database
+
+
+def test_validate_reports_every_violation_with_row_and_column(capsys: pytest.CaptureFixture[str], home: Path) -> None:
+    code, out, err = run(capsys, "--home", str(home), "validate", str(BROKEN))
+    assert code == 1
+    assert f"Upload afvist: {len(EXPECTED)} fejl. Intet er gemt." in err
+    printed = {(r[0], r[1], r[2]) for r in table_rows(err) if r[0]}
+    expected = {(f, "" if row is None else str(row), col or "") for f, row, col, _ in EXPECTED}
+    assert printed == expected
+    assert "score skal være et heltal fra 1 til 5" in err
+    assert "010203-****" in err and "010203-1234" not in err
+    assert "advarsler" in err and "LÆSMIG.txt" in err  # warnings are shown too
+    assert out == ""
+
+
+def test_import_then_reimport(capsys: pytest.CaptureFixture[str], home: Path, valid: Path) -> None:
+    code, out, _ = run(capsys, "--home", str(home), "import", str(valid))
+    assert code == 0
+    assert "Import #1 gemt" in out
+    assert ["i alt", "41", "41", "0", "0"] in table_rows(out)
+    assert ["indicator_scores.csv", "15", "15", "0", "0"] in table_rows(out)
+    code, out, _ = run(capsys, "--home", str(home), "import", str(valid))
+    assert code == 0
+    assert ["i alt", "41", "0", "0", "41"] in table_rows(out)
+
+
+def test_a_refused_import_leaves_the_database_byte_for_byte_unchanged(
+    capsys: pytest.CaptureFixture[str], home: Path, valid: Path
+) -> None:
+    assert run(capsys, "--home", str(home), "import", str(valid))[0] == 0
+    db = home / "tilsynsplan.db"
+    before = sha(db)
+    code, _, err = run(capsys, "--home", str(home), "import", str(BROKEN))
+    assert code == 1 and "Intet er gemt" in err
+    assert sha(db) == before
+    assert sorted(p.name for p in home.iterdir()) == ["tilsynsplan.db"]  # no journal left behind
+
+
+def test_status_table_and_json(capsys: pytest.CaptureFixture[str], home: Path, valid: Path) -> None:
+    code, out, _ = run(capsys, "--home", str(home), "status")
+    assert code == 0 and "Der er ikke indlæst data endnu" in out
+    assert not home.exists()
+    run(capsys, "--home", str(home), "import", str(valid))
+    code, out, _ = run(capsys, "--home", str(home), "status", "--format", "json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["rows"]["visits"] == 6
+    assert report["facilities_per_authority"] == {"midt": 3, "nord": 3}
+    assert report["date_ranges"]["visits.date"] == {"first": "2023-11-02", "last": "2025-09-15"}
+    assert report["last_import"]["inserted"] == 41
+    code, out, _ = run(capsys, "--home", str(home), "status")
+    assert ["Socialtilsyn Midt", "3"] in table_rows(out)
+    assert ["visits.date", "2023-11-02", "2025-09-15"] in table_rows(out)
+    assert ["use_of_force.month", "2026-06", "2026-07"] in table_rows(out)
+
+
+def test_database_url_option_and_environment(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, valid: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'elsewhere.db'}"
+    assert run(capsys, "--database-url", url, "import", str(valid))[0] == 0
+    assert (tmp_path / "elsewhere.db").exists()
+    monkeypatch.setenv("TILSYNSPLAN_DATABASE_URL", url)
+    code, out, _ = run(capsys, "status", "--format", "json")
+    assert code == 0 and json.loads(out)["rows"]["facilities"] == 6
+
+
+def test_a_missing_path_is_a_usage_error(capsys: pytest.CaptureFixture[str], home: Path) -> None:
+    code, _, err = run(capsys, "--home", str(home), "validate", str(home / "findes-ikke"))
+    assert code == 2
+    assert "findes ikke" in err
+
+
+def test_sigkill_midway_leaves_the_database_as_it_was(tmp_path: Path) -> None:
+    """Kill ``tilsynsplan import`` while it is writing (journal present and the database file already
+    changed); the next open rolls the journal back and finds the rows and bytes of before."""
+    home = tmp_path / "home"
+    settings = Settings(home=home)
+    engine = open_database(settings)
+    from data.importer import read_upload
+    from data.store import save_upload
+
+    save_upload(engine, read_upload(write_csv_folder(small_dataset(), tmp_path / "small"), today=AS_OF), "før")
+    before_rows = load_dataset(engine)
+    engine.dispose()
+    db = home / "tilsynsplan.db"
+    journal = home / "tilsynsplan.db-journal"
+    before = sha(db)
+
+    big = write_csv_folder(scaled_dataset(n_facilities=400, visits_per_facility=10), tmp_path / "big")
+    env = {**os.environ, "TILSYNSPLAN_TODAY": AS_OF.isoformat(), "TILSYNSPLAN_TEST_IMPORT_PAUSE_S": "0.5"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "--home", str(home), "import", str(big)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 120
+    killed_while_writing = False
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            if journal.exists() and sha(db) != before:
+                proc.send_signal(signal.SIGKILL)
+                killed_while_writing = True
+                break
+            time.sleep(0.05)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=30)
+    assert killed_while_writing, (
+        f"the import never reached the writing phase: {proc.stderr.read() if proc.stderr else ''}"
+    )
+    assert proc.returncode == -signal.SIGKILL
+    assert journal.exists()  # a hot journal: the transaction was open when the process died
+
+    engine = open_database(settings)  # opening rolls the hot journal back
+    after_rows = load_dataset(engine)
+    engine.dispose()
+    for name, frame in before_rows.tables().items():
+        pd.testing.assert_frame_equal(frame, after_rows.tables()[name], obj=name)
+    assert not journal.exists()
+    assert sha(db) == before
