@@ -166,7 +166,7 @@ def _range_rule(col: Column, noun: str) -> str:
 
 
 def _fmt_date(value: object) -> str:
-    return pd.Timestamp(value).date().isoformat()  # type: ignore[arg-type]
+    return pd.Timestamp(value).date().isoformat()
 
 
 class _Report:
@@ -298,8 +298,8 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | None = N
         checks.not_before_referenced(table)
     if "theme_scores" in parsed:
         checks.theme_score_warnings(parsed["theme_scores"], parsed.get("indicator_scores"))
-    for table in raw.tables.values():
-        _check_cpr(table, parsed[table.name], report)
+    for raw_table in raw.tables.values():
+        _check_cpr(raw_table, parsed[raw_table.name], report)
     if "inspectors" not in parsed and existing.inspectors.empty:
         report.warnings.append(
             Violation(

@@ -341,8 +341,8 @@ def _table_from_records(
                 )
             )
         frame = frame.iloc[:, :width]
-    for pos in range(frame.shape[1], width):
-        frame[pos] = ""
+    for missing in range(int(frame.shape[1]), width):
+        frame[missing] = ""
     frame.columns = list(range(width))
     frame = frame.fillna("")
     frame = frame.apply(lambda c: c.astype(str).str.strip()) if width and len(frame) else frame

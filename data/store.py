@@ -35,7 +35,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Table, bindparam, func, inspect, select
+from sqlalchemy import Table, bindparam, func, insert, inspect, select
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from data.contract import FILE_BY_NAME, FILES, Kind
@@ -265,7 +265,7 @@ def save_upload(
             "warnings": [w.as_dict() for w in result.warnings[:200]],
         }
         batch_id = conn.execute(
-            ImportBatchRow.__table__.insert().values(imported_at=imported_at, source=source, summary=batch_summary)
+            insert(ImportBatchRow).values(imported_at=imported_at, source=source, summary=batch_summary)
         ).inserted_primary_key
         assert batch_id is not None
     return ImportSummary(
@@ -285,7 +285,7 @@ def _python_columns(frame: pd.DataFrame, name: str) -> dict[str, list[Any]]:
         s = frame[col.name]
         if col.kind in (Kind.DATE, Kind.MONTH):
             dates = s.dt.date.to_numpy(dtype=object)
-            out[col.name] = np.where(s.isna().to_numpy(), None, dates).tolist()
+            out[col.name] = [None if missing else d for missing, d in zip(s.isna().to_numpy(), dates, strict=True)]
         elif col.kind == Kind.DECIMAL:
             out[col.name] = s.astype(object).where(s.notna(), None).tolist()
         elif col.kind in (Kind.INT, Kind.BOOL):
@@ -432,7 +432,7 @@ def database_status(engine: Engine) -> StatusReport:
         }
         ranges: dict[str, tuple[dt.date | None, dt.date | None]] = {}
         for table_name, column in DATED_COLUMNS:
-            c = CONTRACT_TABLES[table_name].__table__.c[column]  # type: ignore[attr-defined]
+            c = CONTRACT_TABLES[table_name].__table__.c[column]
             first, last = conn.execute(select(func.min(c), func.max(c))).one()
             ranges[f"{table_name}.{column}"] = (_as_date(first), _as_date(last))
         per_authority = {

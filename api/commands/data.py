@@ -143,10 +143,10 @@ def _print_status(report: StatusReport) -> None:
         per.add_row(label, _n(n))
     console.print(per)
     if report.last_import:
-        last = report.last_import
+        latest = report.last_import
         console.print(
-            f"Seneste import #{last['id']} {last['imported_at']} fra {last['source']}: "
-            f"{_n(last['inserted'])} nye, {_n(last['updated'])} opdaterede, {_n(last['unchanged'])} uændrede "
+            f"Seneste import #{latest['id']} {latest['imported_at']} fra {latest['source']}: "
+            f"{_n(latest['inserted'])} nye, {_n(latest['updated'])} opdaterede, {_n(latest['unchanged'])} uændrede "
             f"({report.imports} importer i alt)",
             highlight=False,
         )
