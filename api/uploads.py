@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
-from fastapi import UploadFile
+from starlette.datastructures import UploadFile
 
 from api.errors import UploadTooLarge
 from data.errors import InvalidArgumentError
@@ -28,7 +29,7 @@ def safe_name(filename: str | None) -> str:
     return name
 
 
-async def spool_upload(files: list[UploadFile], folder: Path, max_mb: int) -> Path:
+async def spool_upload(files: Sequence[UploadFile], folder: Path, max_mb: int) -> Path:
     """Write ``files`` into ``folder``; return what the importer reads: the one ``.zip``/``.xlsx``, or
     the folder of CSV files. Raises when there is nothing, a name repeats, a zip/workbook comes with
     other files, or the files together exceed ``max_mb``."""

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, File, Query, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from api.deps import PlannerDep, SettingsDep, app_version
 from api.schemas import (
@@ -43,7 +45,7 @@ def status(settings: SettingsDep) -> StatusPublic:
     return StatusPublic.from_report(imports.status(settings))
 
 
-async def check_or_import(settings: Settings, files: list[UploadFile], dry_run: bool) -> UploadPublic:
+async def check_or_import(settings: Settings, files: Sequence[StarletteUpload], dry_run: bool) -> UploadPublic:
     """Spool the files to a temporary folder, then validate (dry run) or import them."""
     with tempfile.TemporaryDirectory(prefix="tilsynsplan-upload-") as folder:
         source = await spool_upload(files, Path(folder), settings.max_upload_mb)

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
 
 from api.deps import (
     SESSION_COOKIE,
@@ -81,12 +82,10 @@ def upload_form(viewer: ViewerDep) -> Response:
 
 
 @router.post("/upload", response_class=HTMLResponse)
-async def upload(
-    settings: SettingsDep,
-    _: PlannerDep,
-    files: Annotated[list[UploadFile], File()],
-    dry_run: Annotated[bool, Form()] = False,
-) -> HTMLResponse:
+async def upload(request: Request, settings: SettingsDep, _: PlannerDep) -> HTMLResponse:
     """Violations are shown by the error handler (a table of file, row, column, value, message)."""
+    form = await request.form()
+    files = [part for part in form.getlist("files") if isinstance(part, UploadFile)]
+    dry_run = str(form.get("dry_run", "")).lower() in {"true", "on", "1"}
     result = await check_or_import(settings, files, dry_run)
     return _page("web/upload.html", True, title="Upload data", active="/upload", result=result)

@@ -1,0 +1,83 @@
+"""The web pages as a person sees them: overview, login, upload (violations table or summary)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from data.settings import Settings
+from tests.api.conftest import TOKEN
+from tests.api.html_parse import Page
+
+BROKEN = Path(__file__).resolve().parents[1] / "fixtures" / "broken_upload"
+
+
+def form_files(folder: Path) -> list[tuple[str, tuple[str, bytes, str]]]:
+    return [("files", (p.name, p.read_bytes(), "text/csv")) for p in sorted(folder.iterdir())]
+
+
+def test_overview_of_an_empty_home_says_nothing_is_loaded(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    page = Page(response.text)
+    assert "Der er ikke indlæst data endnu." in page.text_of("no-data")
+    assert {"/", "/upload", "/risiko", "/planer", "/modelkort", "/login"} <= set(page.links())
+
+
+def test_overview_shows_what_is_loaded(client: TestClient, loaded: Settings) -> None:
+    page = Page(client.get("/").text)
+    rows = dict((r[0], r[1]) for r in page.table("loaded-authorities"))
+    assert rows == {"Socialtilsyn Midt": "3", "Socialtilsyn Nord": "3"}
+    assert "Seneste import #1" in page.text_of("loaded")
+
+
+def test_upload_page_sends_readers_to_login(client: TestClient) -> None:
+    response = client.get("/upload", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=/upload"
+
+
+def test_broken_upload_through_the_form_shows_every_violation(client: TestClient) -> None:
+    client.post("/login", data={"token": TOKEN})
+    response = client.post("/upload", files=form_files(BROKEN))
+    assert response.status_code == 422
+    page = Page(response.text)
+    assert page.text_of("error-message") == "Upload afvist: 27 fejl. Intet er gemt."
+    rows = page.table("violations")
+    assert len(rows) == 27
+    assert ["indicator_scores.csv", "2", "score", "7", "score skal være et heltal fra 1 til 5"] in rows
+    assert "/upload" in page.links()  # back to the form
+
+
+def test_valid_upload_through_the_form_shows_the_summary(client: TestClient, small_folder: Path) -> None:
+    client.post("/login", data={"token": TOKEN})
+    response = client.post("/upload", files=form_files(small_folder))
+    assert response.status_code == 200
+    page = Page(response.text)
+    assert page.text_of("upload-summary").startswith("Import #1 gemt")
+    summary = {r[0]: r[1:] for r in page.table("summary-table")}
+    assert summary["facilities.csv"][:2] == ["6", "6"]  # rows, new
+
+
+def test_dry_run_through_the_form(client: TestClient, small_folder: Path) -> None:
+    client.post("/login", data={"token": TOKEN})
+    response = client.post("/upload", files=form_files(small_folder), data={"dry_run": "true"})
+    assert response.status_code == 200
+    assert Page(response.text).text_of("upload-summary").startswith("Uploaden er gyldig")
+    assert "Der er ikke indlæst data endnu." in Page(client.get("/").text).text()
+
+
+def test_form_without_files_asks_for_a_file(client: TestClient) -> None:
+    client.post("/login", data={"token": TOKEN})
+    response = client.post("/upload", files={"files": ("", b"", "application/octet-stream")})
+    assert response.status_code == 422
+    assert Page(response.text).text_of("error-message").startswith("Vælg mindst én fil")
+
+
+def test_upload_form_post_without_login_is_a_401_page(client: TestClient, small_folder: Path) -> None:
+    response = client.post("/upload", files=form_files(small_folder))
+    assert response.status_code == 401
+    page = Page(response.text)
+    assert page.text_of("error-message").startswith("Kun autoriserede planlæggere")
+    assert "/login" in page.links()
