@@ -1,14 +1,42 @@
 """The one Jinja2 environment. Templates live in ``reports/templates``; ``base.html`` defines the blocks
-``title``, ``header``, ``nav``, ``content`` and ``footer`` that every page and report fills."""
+``title``, ``header``, ``nav``, ``content`` and ``footer`` that every page and report fills (and
+``styles`` for page-specific CSS, inlined after the shared stylesheet).
+
+Filters: ``number`` (``1.234,5``), ``percent`` (share 0-1 -> ``12 %``), ``signed`` (``+1,2`` / ``−0,5``),
+``date_da`` (``5. okt. 2026``), ``long_date`` (``5. oktober 2026``), ``datetime_da``
+(``5. okt. 2026 kl. 14.03``).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from data.glossary import format_number_da, format_percent_da
+from data.glossary import MONTH_ABBR_DA, format_date_da, format_number_da, format_percent_da
+
+
+def format_short_date_da(day: dt.date | None) -> str:
+    """``5. okt. 2026`` (``–`` for none)."""
+    if day is None:
+        return "–"
+    return f"{day.day}. {MONTH_ABBR_DA[day.month - 1]} {day.year}"
+
+
+def format_datetime_da(moment: dt.datetime) -> str:
+    return f"{format_short_date_da(moment.date())} kl. {moment:%H.%M}"
+
+
+def format_signed_da(value: float, decimals: int = 1) -> str:
+    """``+1,2`` / ``−0,5`` / ``0,0`` (a true minus sign)."""
+    text = format_number_da(abs(value), decimals)
+    if round(value, decimals) > 0:
+        return f"+{text}"
+    if round(value, decimals) < 0:
+        return f"−{text}"
+    return text
 
 
 @lru_cache(maxsize=1)
@@ -22,6 +50,10 @@ def environment() -> Environment:
     )
     env.filters["number"] = format_number_da
     env.filters["percent"] = format_percent_da
+    env.filters["signed"] = format_signed_da
+    env.filters["date_da"] = format_short_date_da
+    env.filters["long_date"] = format_date_da
+    env.filters["datetime_da"] = format_datetime_da
     return env
 
 

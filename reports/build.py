@@ -1,0 +1,852 @@
+"""Builders: from data, model and planner outputs to the typed report contexts of :mod:`reports.context`.
+
+Pure functions of their inputs (no database, no model store): the services in ``api/services/reports.py``
+load what is needed and call these; tests call them with hand-made inputs.
+
+- :func:`build_risk_list` — the scores of a scoring (``api.services.risk.score_facilities``), filtered
+  by authority and type, with the change against an earlier stored run and the fairness box.
+- :func:`build_facility_profile` — one facility from a ``Dataset`` (master data, themes against the
+  peer median, history, magtanvendelser / staff figures against the peer group, visits) and its risk
+  explanation; the next planned visit only for an authorised reader.
+- :func:`build_plan_report` — a planner ``Plan``: the quarter per inspector and week, capacity, the
+  facilities at their deadline, the baseline comparison and the warnings.
+- :func:`build_model_card` — a stored model's card (``models.store.StoredModel.meta``).
+
+The peer group of a facility is every active facility of the same type in all five authorities, the
+facility itself excluded (the comparison the risk model's explanations use).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from data.calendar import quarter_bounds
+from data.dataset import Dataset
+from data.enums import SERIOUS_SANCTIONS, SanctionKind, Severity, Theme
+from data.errors import InvalidArgumentError, NotFoundError
+from data.glossary import MONTH_ABBR_DA, SANCTION_DA, SEVERITY_DA
+from models.explain import FacilityExplanation
+from models.fairness import fairness_audit
+from planner.domain import RULE_DA, Plan, PlannedVisit, ReasonCode
+from reports.context import (
+    BaselineView,
+    CapacityRow,
+    DeadlineRow,
+    EventRecord,
+    FacilityInfo,
+    FacilityProfileContext,
+    FacilityRisk,
+    Factor,
+    FairnessBox,
+    FairnessRow,
+    FairnessTable,
+    FeatureRow,
+    InspectorPlan,
+    MetricRow,
+    ModelCardContext,
+    NextVisit,
+    OffsetRow,
+    Period,
+    PlanReportContext,
+    PlanVisitRow,
+    ReliabilityBin,
+    RiskListContext,
+    RiskRow,
+    RuleCost,
+    SeriesPoint,
+    ThemeAssessment,
+    ThemeValue,
+    VisitRecord,
+    WeekVisits,
+    authority_label,
+    ownership_label,
+)
+
+TOP_SHARE = 0.10
+FAIRNESS_TITLES = {"ownership": "Ejerform", "authority": "Socialtilsyn"}
+HISTORY_QUARTERS = 12
+STAFF_YEARS = 5
+NEAR_FULL = 0.95
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    ts = pd.Timestamp(str(value))
+    return None if pd.isna(ts) else ts.date()
+
+
+def _float(value: Any) -> float | None:
+    if value is None:
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def _text(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+# --- fairness ----------------------------------------------------------------------------------------
+
+
+def fairness_box(
+    scores: pd.DataFrame, dimensions: Sequence[str] = ("ownership", "authority"), top_share: float = TOP_SHARE
+) -> FairnessBox:
+    """Shares of each group in the top decile (by ``risk``) against its share of ``scores`` overall.
+
+    ``scores`` has ``facility_id, risk`` and the dimension columns. A dimension with a single group
+    (e.g. authority in one authority's list) says nothing and is left out.
+    """
+    present = [d for d in dimensions if d in scores.columns]
+    groups = scores[["facility_id", *present]].copy()
+    for missing in set(("ownership", "authority")) - set(present):
+        groups[missing] = ""
+    audit = fairness_audit(scores[["facility_id", "risk"]], groups, top_share=top_share)
+    n = audit.facilities
+    k = max(1, math.ceil(n * top_share)) if n else 0
+    tables = []
+    for dim in present:
+        table = audit.tables[dim]
+        if table["group"].nunique() < 2:
+            continue
+        tables.append(_fairness_table(dim, table.to_dict(orient="records")))
+    return FairnessBox(facilities=n, top_decile_size=k, tables=tuple(tables))
+
+
+def _group_label(dimension: str, code: str) -> str:
+    if dimension == "authority":
+        return authority_label(code)
+    if dimension == "ownership":
+        return ownership_label(code).capitalize()
+    return code
+
+
+def _fairness_table(dimension: str, records: Iterable[Mapping[str, Any]]) -> FairnessTable:
+    rows = []
+    for r in records:
+        code = str(r.get("group", ""))
+        rows.append(
+            FairnessRow(
+                group=code,
+                label=_group_label(dimension, code),
+                facilities=int(r.get("facilities") or 0),
+                share_overall=float(r.get("share_of_facilities") or 0.0),
+                in_top_decile=int(r.get("in_top_decile") or 0),
+                share_top_decile=float(r.get("share_of_top_decile") or 0.0),
+                mean_risk=_float(r.get("mean_risk")),
+                share_serious_findings=_float(r.get("share_of_serious_findings")),
+            )
+        )
+    rows.sort(key=lambda row: (-row.facilities, row.label))
+    return FairnessTable(dimension=dimension, title=FAIRNESS_TITLES.get(dimension, dimension), rows=tuple(rows))
+
+
+def fairness_box_from_audit(audit: Mapping[str, Any]) -> FairnessBox:
+    """The stored audit of a model (``FairnessAudit.as_dict()``) as a fairness box."""
+    groups: Mapping[str, Any] = audit.get("groups", {})
+    n = int(audit.get("facilities", 0))
+    share = float(audit.get("top_share", TOP_SHARE))
+    tables = tuple(_fairness_table(dim, groups[dim]) for dim in ("ownership", "authority") if dim in groups)
+    return FairnessBox(facilities=n, top_decile_size=max(1, math.ceil(n * share)) if n else 0, tables=tables)
+
+
+# --- Risikoliste -------------------------------------------------------------------------------------
+
+
+def _reasons(factors: Any, n: int) -> tuple[str, ...]:
+    if factors is None or (isinstance(factors, float) and math.isnan(factors)):
+        return ()
+    out = []
+    for f in list(factors)[:n]:
+        text = f.get("text") if isinstance(f, Mapping) else None
+        if text:
+            out.append(str(text))
+    return tuple(out)
+
+
+def build_risk_list(
+    scores: pd.DataFrame,
+    *,
+    as_of: dt.date,
+    model_version: str,
+    model_kind: str = "lightgbm",
+    authority: str | None = None,
+    facility_type: str | None = None,
+    previous: pd.DataFrame | None = None,
+    comparison_as_of: dt.date | None = None,
+    comparison_model_version: str | None = None,
+    run_id: int | None = None,
+    reasons: int = 3,
+    notes: Sequence[str] = (),
+    generated_at: dt.datetime | None = None,
+) -> RiskListContext:
+    """The risk list of the facilities in ``scores`` (national scores: ``facility_id, name, authority,
+    facility_type, ownership, risk, tier, top_factors`` and ``national_rank`` or ``rank``), keeping those
+    of ``authority`` and ``facility_type`` when given, riskiest first.
+
+    ``previous`` (``facility_id, risk, rank``) is an earlier stored run: each row gets its risk and
+    national rank then, for the change since.
+    """
+    frame = scores.copy()
+    if "national_rank" not in frame.columns:
+        frame["national_rank"] = frame["rank"]
+    if "ownership" not in frame.columns:
+        frame["ownership"] = ""
+    national_count = len(frame)
+    high = frame.loc[frame["tier"] == "høj", "risk"]
+    high_threshold = float(high.min()) if len(high) else None
+    if authority is not None:
+        frame = frame[frame["authority"] == authority]
+    if facility_type is not None:
+        frame = frame[frame["facility_type"] == facility_type]
+    frame = frame.sort_values(["risk", "national_rank"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    prev_risk: dict[str, float] = {}
+    prev_rank: dict[str, int] = {}
+    if previous is not None and len(previous):
+        prev_risk = {str(k): float(v) for k, v in zip(previous["facility_id"], previous["risk"], strict=True)}
+        prev_rank = {str(k): int(v) for k, v in zip(previous["facility_id"], previous["rank"], strict=True)}
+    rows = []
+    for i, r in enumerate(frame.itertuples(index=False), start=1):
+        fid = str(r.facility_id)
+        rows.append(
+            RiskRow(
+                rank=i,
+                national_rank=int(r.national_rank),
+                facility_id=fid,
+                name=str(r.name),
+                authority=str(r.authority),
+                facility_type=str(r.facility_type),
+                ownership=str(r.ownership),
+                risk=float(r.risk),
+                tier=str(r.tier),
+                reasons=_reasons(r.top_factors, reasons),
+                previous_risk=prev_risk.get(fid),
+                previous_rank=prev_rank.get(fid),
+            )
+        )
+    all_notes = list(notes)
+    if previous is None:
+        all_notes.append("Der er ingen tidligere gemt risikokørsel at sammenligne med: ændringen vises ikke.")
+    elif comparison_model_version is not None and comparison_model_version != model_version:
+        all_notes.append(
+            f"Sammenligningskørslen brugte model {comparison_model_version}: en del af ændringen kan skyldes "
+            "den nye model og ikke tilbuddet."
+        )
+    return RiskListContext(
+        as_of=as_of,
+        generated_at=generated_at or _now(),
+        model_version=model_version,
+        model_kind=model_kind,
+        authority=authority,
+        facility_type=facility_type,
+        rows=tuple(rows),
+        fairness=fairness_box(frame) if len(frame) else FairnessBox(0, 0, ()),
+        national_count=national_count,
+        run_id=run_id,
+        comparison_as_of=comparison_as_of if previous is not None else None,
+        comparison_model_version=comparison_model_version if previous is not None else None,
+        high_threshold=high_threshold,
+        notes=tuple(all_notes),
+    )
+
+
+# --- Tilbudsprofil -----------------------------------------------------------------------------------
+
+
+def _facility_info(row: Mapping[str, Any]) -> FacilityInfo:
+    approved = _date(row.get("approved_on"))
+    if approved is None:
+        raise ValueError(f"facility {row.get('facility_id')} has no approval date")
+    return FacilityInfo(
+        facility_id=str(row["facility_id"]),
+        name=str(row["name"]),
+        authority=str(row["authority"]),
+        municipality=_text(row.get("municipality")) or "",
+        postcode=_text(row.get("postcode")) or "",
+        facility_type=str(row["facility_type"]),
+        ownership=str(row["ownership"]),
+        places=int(row["places"]),
+        approved_on=approved,
+        closed_on=_date(row.get("closed_on")),
+        target_group=_text(row.get("target_group")),
+        has_board=bool(row.get("has_board") or False),
+        respite_only=bool(row.get("respite_only") or False),
+    )
+
+
+def _latest_theme_values(theme_values: pd.DataFrame) -> pd.DataFrame:
+    """Per facility and theme the latest value and its date (``facility_id, theme, value, date``)."""
+    if theme_values.empty:
+        return theme_values[["facility_id", "theme", "value", "date"]]
+    ordered = theme_values.sort_values(["facility_id", "theme", "date"], kind="stable")
+    return ordered.groupby(["facility_id", "theme"], as_index=False).last()[["facility_id", "theme", "value", "date"]]
+
+
+def _quarter_start(day: dt.date) -> dt.date:
+    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def _quarter_label(day: dt.date) -> str:
+    return f"{(day.month - 1) // 3 + 1}. kvt. {day.year}"
+
+
+def _band(values: pd.DataFrame, key: str, value: str) -> pd.DataFrame:
+    """Median and quartiles of ``value`` per ``key`` (index ``key``; columns median, low, high, peers)."""
+    if values.empty:
+        return pd.DataFrame(columns=["median", "low", "high", "peers"], dtype="float64")
+    g = values.groupby(key)[value]
+    return pd.DataFrame(
+        {"median": g.median(), "low": g.quantile(0.25), "high": g.quantile(0.75), "peers": g.size()}
+    ).astype("float64")
+
+
+def _force_series(
+    known: Dataset, facility_id: str, places: int, peers: pd.DataFrame, as_of: dt.date, quarters: int
+) -> tuple[SeriesPoint, ...]:
+    """Magtanvendelser per place per quarter, the last ``quarters`` complete quarters before ``as_of``."""
+    last_start = _quarter_start(as_of)
+    starts = []
+    day = last_start
+    for _ in range(quarters):
+        year, month = (day.year, day.month - 3) if day.month > 3 else (day.year - 1, day.month + 9)
+        day = dt.date(year, month, 1)
+        starts.append(day)
+    starts.reverse()
+    if not starts:
+        return ()
+    uof = known.use_of_force
+    first = pd.Timestamp(starts[0])
+    uof = uof[(uof["month"] >= first) & (uof["month"] < pd.Timestamp(last_start))]
+    quarter_of = uof["month"].dt.to_period("Q").dt.start_time.dt.date
+    counts = uof.assign(q=quarter_of).groupby(["facility_id", "q"])["count"].sum()
+    own = counts.xs(facility_id, level="facility_id") if facility_id in counts.index.get_level_values(0) else None
+    peer_ids = peers["facility_id"].astype(str).tolist()
+    peer_places = peers.set_index("facility_id")["places"].astype(float)
+    grid = pd.MultiIndex.from_product([peer_ids, starts], names=["facility_id", "q"])
+    peer_counts = counts.reindex(grid, fill_value=0).reset_index(name="count")
+    peer_counts["rate"] = peer_counts["count"] / peer_counts["facility_id"].map(peer_places).clip(lower=1)
+    band = _band(peer_counts, "q", "rate")
+    out = []
+    for q in starts:
+        value = 0.0 if own is None else float(own.get(q, 0)) / max(places, 1)
+        b = band.loc[q] if q in band.index else None
+        out.append(
+            SeriesPoint(
+                period=q,
+                label=_quarter_label(q),
+                value=value,
+                peer_median=None if b is None else _float(b["median"]),
+                peer_low=None if b is None else _float(b["low"]),
+                peer_high=None if b is None else _float(b["high"]),
+                peers=0 if b is None else int(b["peers"]),
+            )
+        )
+    return tuple(out)
+
+
+def _staff_series(
+    known: Dataset, facility_id: str, peers: pd.DataFrame, column: str, as_of: dt.date, years: int
+) -> tuple[SeriesPoint, ...]:
+    staff = known.staff_figures
+    span = list(range(as_of.year - years, as_of.year))
+    staff = staff[staff["year"].isin(span)]
+    own = staff[staff["facility_id"] == facility_id].set_index("year")[column]
+    peer = staff[staff["facility_id"].isin(set(peers["facility_id"]))].dropna(subset=[column])
+    band = _band(peer, "year", column)
+    if own.dropna().empty and band.empty:
+        return ()
+    out = []
+    for year in span:
+        b = band.loc[year] if year in band.index else None
+        value = _float(own.get(year)) if year in own.index else None
+        out.append(
+            SeriesPoint(
+                period=dt.date(year, 1, 1),
+                label=str(year),
+                value=value,
+                peer_median=None if b is None else _float(b["median"]),
+                peer_low=None if b is None else _float(b["low"]),
+                peer_high=None if b is None else _float(b["high"]),
+                peers=0 if b is None else int(b["peers"]),
+            )
+        )
+    return tuple(out)
+
+
+def _factor(raw: Mapping[str, Any]) -> Factor:
+    return Factor(
+        feature=str(raw.get("feature", "")),
+        text=str(raw.get("text", "")),
+        shap=float(raw.get("shap", 0.0)),
+        value=_float(raw.get("value")),
+        comparison=_float(raw.get("comparison")),
+    )
+
+
+def facility_risk(explanation: FacilityExplanation, national_count: int) -> FacilityRisk:
+    return FacilityRisk(
+        risk=explanation.risk,
+        rank=explanation.rank,
+        national_count=national_count,
+        tier=explanation.tier,
+        base_value=explanation.base_value,
+        margin=explanation.margin,
+        model_version=explanation.model_version,
+        cold_start=explanation.cold_start,
+        factors=tuple(_factor(f) for f in explanation.factors),
+        top_factors=tuple(_factor(f) for f in explanation.top_factors),
+    )
+
+
+def _inspector_names(ds: Dataset) -> dict[str, str]:
+    return {str(i): str(n) for i, n in zip(ds.inspectors["inspector_id"], ds.inspectors["name"], strict=True)}
+
+
+def _split_ids(text: Any) -> tuple[str, ...]:
+    raw = _text(text)
+    return () if raw is None else tuple(p.strip() for p in raw.split(";") if p.strip())
+
+
+def build_facility_profile(
+    ds: Dataset,
+    facility_id: str,
+    *,
+    as_of: dt.date,
+    explanation: FacilityExplanation | None = None,
+    national_count: int = 0,
+    authorised: bool = False,
+    next_visit: NextVisit | None = None,
+    history_quarters: int = HISTORY_QUARTERS,
+    staff_years: int = STAFF_YEARS,
+    notes: Sequence[str] = (),
+    generated_at: dt.datetime | None = None,
+) -> FacilityProfileContext:
+    """The profile of one facility as known on ``as_of`` (records dated before it, like the model).
+
+    ``next_visit`` is dropped unless ``authorised`` (an unannounced date must not reach other readers).
+    """
+    fac = ds.facilities[ds.facilities["facility_id"].astype(str) == facility_id]
+    if fac.empty:
+        raise NotFoundError(f"Tilbud '{facility_id}' findes ikke i databasen.")
+    info = _facility_info(fac.iloc[0].to_dict())
+    known = ds.known_at(as_of)
+    peers = known.active_facilities(as_of)
+    peers = peers[(peers["facility_type"] == info.facility_type) & (peers["facility_id"] != facility_id)]
+
+    tv = known.visit_theme_values()
+    tv = tv[tv["facility_id"].isin(set(peers["facility_id"]) | {facility_id})]
+    latest = _latest_theme_values(tv)
+    own_latest = latest[latest["facility_id"] == facility_id].set_index("theme")
+    peer_median = latest[latest["facility_id"] != facility_id].groupby("theme")["value"].median()
+    themes = []
+    for theme in Theme:
+        has = theme.value in own_latest.index
+        themes.append(
+            ThemeValue(
+                theme=theme.value,
+                value=_float(own_latest.at[theme.value, "value"]) if has else None,
+                assessed_on=_date(own_latest.at[theme.value, "date"]) if has else None,
+                peer_median=_float(peer_median.get(theme.value)),
+            )
+        )
+    own_tv = tv[tv["facility_id"] == facility_id]
+    history = []
+    for (vid, day), group in own_tv.groupby(["visit_id", "date"], sort=False):
+        history.append(
+            ThemeAssessment(
+                visit_id=str(vid),
+                date=_date(day) or as_of,
+                values={str(t): round(float(v), 2) for t, v in zip(group["theme"], group["value"], strict=True)},
+            )
+        )
+    history.sort(key=lambda a: (a.date, a.visit_id))
+    mean_by_visit = own_tv.groupby("visit_id")["value"].mean()
+
+    names = _inspector_names(ds)
+    visits = known.visits[known.visits["facility_id"] == facility_id].sort_values("date", ascending=False)
+    visit_rows = tuple(
+        VisitRecord(
+            visit_id=str(v.visit_id),
+            date=_date(v.date) or as_of,
+            kind=str(v.kind),
+            announced=bool(v.announced),
+            inspectors=tuple(names.get(i, i) for i in _split_ids(v.inspector_ids)),
+            theme_mean=_float(mean_by_visit.get(v.visit_id)),
+        )
+        for v in visits.itertuples(index=False)
+    )
+    events: list[EventRecord] = []
+    for s in known.sanctions[known.sanctions["facility_id"] == facility_id].itertuples(index=False):
+        kind = SanctionKind(str(s.kind))
+        events.append(EventRecord(_date(s.date) or as_of, SANCTION_DA[kind], kind in SERIOUS_SANCTIONS))
+    for c in known.concerns[known.concerns["facility_id"] == facility_id].itertuples(index=False):
+        sev = Severity(str(c.severity))
+        events.append(
+            EventRecord(
+                _date(c.date) or as_of, f"bekymringshenvendelse (alvor: {SEVERITY_DA[sev]})", sev == Severity.HIGH
+            )
+        )
+    events.sort(key=lambda e: e.date, reverse=True)
+
+    all_notes = list(notes)
+    if next_visit is not None and not authorised:
+        next_visit = None
+    return FacilityProfileContext(
+        as_of=as_of,
+        generated_at=generated_at or _now(),
+        facility=info,
+        authorised=authorised,
+        themes=tuple(themes),
+        theme_history=tuple(history),
+        force=_force_series(known, facility_id, info.places, peers, as_of, history_quarters),
+        turnover=_staff_series(known, facility_id, peers, "staff_turnover_pct", as_of, staff_years),
+        sickness=_staff_series(known, facility_id, peers, "sickness_absence_pct", as_of, staff_years),
+        visits=visit_rows,
+        events=tuple(events),
+        risk=None if explanation is None else facility_risk(explanation, national_count),
+        next_visit=next_visit,
+        peer_count=len(peers),
+        notes=tuple(all_notes),
+    )
+
+
+def next_planned_visit(
+    plan: Plan, facility_id: str, after: dt.date, plan_id: int | None, ds: Dataset
+) -> NextVisit | None:
+    """The first visit to ``facility_id`` in ``plan`` on or after ``after`` (None when there is none)."""
+    names = _inspector_names(ds)
+    upcoming = sorted(
+        (v for v in plan.visits if v.facility_id == facility_id and v.date >= after), key=lambda v: v.date
+    )
+    if not upcoming:
+        return None
+    v = upcoming[0]
+    return NextVisit(
+        date=v.date,
+        announced=v.announced,
+        kind=v.kind.value,
+        inspectors=tuple(names.get(i, i) for i in v.inspector_ids),
+        reason=v.reason,
+        plan_id=plan_id,
+    )
+
+
+# --- Kvartalsplan ------------------------------------------------------------------------------------
+
+
+def week_label(monday: dt.date) -> str:
+    """``"Uge 41 (5.-9. okt. 2026)"``."""
+    friday = monday + dt.timedelta(days=4)
+    week = monday.isocalendar().week
+    if monday.month == friday.month:
+        span = f"{monday.day}.–{friday.day}. {MONTH_ABBR_DA[friday.month - 1]} {friday.year}"
+    else:
+        first = f"{monday.day}. {MONTH_ABBR_DA[monday.month - 1]}"
+        span = f"{first}–{friday.day}. {MONTH_ABBR_DA[friday.month - 1]} {friday.year}"
+    return f"Uge {week} ({span})"
+
+
+HIDDEN_WEEK = "Uanmeldte besøg — datoer vises kun for autoriserede brugere"
+
+
+def _plan_row(
+    v: PlannedVisit,
+    names: Mapping[str, str],
+    fac_names: Mapping[str, str],
+    risks: Mapping[str, float],
+    authorised: bool,
+) -> PlanVisitRow:
+    hide = not v.announced and not authorised
+    return PlanVisitRow(
+        facility_id=v.facility_id,
+        facility_name=fac_names.get(v.facility_id, v.facility_id),
+        date=None if hide else v.date,
+        announced=v.announced,
+        kind=v.kind.value,
+        reason=v.reason,
+        locked=v.locked,
+        risk=risks.get(v.facility_id),
+        inspectors=tuple(names.get(i, i) for i in v.inspector_ids),
+    )
+
+
+def build_plan_report(
+    plan: Plan,
+    ds: Dataset,
+    *,
+    plan_id: int | None = None,
+    authorised: bool = False,
+    risks: Mapping[str, float] | None = None,
+    deadlines: Mapping[str, dt.date] | None = None,
+    generated_at: dt.datetime | None = None,
+) -> PlanReportContext:
+    """The quarterly plan (the plan of record: ``plan.quarter``) per inspector and week.
+
+    ``deadlines`` (facility id -> the legal due date of its next unannounced visit, e.g. from the
+    planning problem) lists every facility due within the quarter; without it the facilities whose
+    visit sits where it does because of its deadline are listed. Unannounced dates are left out unless
+    ``authorised``.
+    """
+    risks = risks or {}
+    q_start, q_end = quarter_bounds(plan.quarter)
+    names = _inspector_names(ds)
+    fac_names = {str(i): str(n) for i, n in zip(ds.facilities["facility_id"], ds.facilities["name"], strict=True)}
+    fac_authority = {
+        str(i): str(a) for i, a in zip(ds.facilities["facility_id"], ds.facilities["authority"], strict=True)
+    }
+    in_quarter = [v for v in plan.visits if v.date <= q_end]
+    analysis = plan.analysis
+
+    # --- per inspector and week ---
+    by_inspector: dict[str, list[PlannedVisit]] = defaultdict(list)
+    for v in in_quarter:
+        for iid in v.inspector_ids:
+            by_inspector[iid].append(v)
+    insp = ds.inspectors
+    if plan.authority is not None:
+        insp = insp[insp["authority"] == plan.authority]
+    known_ids = [str(i) for i in insp["inspector_id"]]
+    authority_of = {
+        str(i): str(a) for i, a in zip(ds.inspectors["inspector_id"], ds.inspectors["authority"], strict=True)
+    }
+    ids = list(
+        dict.fromkeys(
+            [*sorted(known_ids, key=lambda i: (authority_of.get(i, ""), names.get(i, i))), *sorted(by_inspector)]
+        )
+    )
+    plans = []
+    hidden = 0
+    for iid in ids:
+        visits = sorted(by_inspector.get(iid, []), key=lambda v: (v.date, v.facility_id))
+        weeks: dict[dt.date | None, list[PlanVisitRow]] = {}
+        for v in visits:
+            row = _plan_row(v, names, fac_names, risks, authorised)
+            key = None if row.date is None else v.date - dt.timedelta(days=v.date.weekday())
+            weeks.setdefault(key, []).append(row)
+        week_list = [
+            WeekVisits(week_label(k), k, tuple(rows))
+            for k, rows in sorted((k, r) for k, r in weeks.items() if k is not None)
+        ]
+        if None in weeks:
+            week_list.append(WeekVisits(HIDDEN_WEEK, None, tuple(sorted(weeks[None], key=lambda r: r.facility_name))))
+        n_visits = int(analysis.visits_first_quarter_by_inspector.get(iid, len(visits)))
+        plans.append(
+            InspectorPlan(
+                inspector_id=iid,
+                name=names.get(iid, iid),
+                authority=authority_of.get(iid, ""),
+                weeks=tuple(week_list),
+                visits=n_visits,
+                capacity=int(analysis.capacity_first_quarter_by_inspector.get(iid, 0)),
+            )
+        )
+    hidden = sum(1 for v in in_quarter if not v.announced) if not authorised else 0
+
+    # --- capacity per authority ---
+    cap: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for p in plans:
+        c = cap[p.authority]
+        c[0] += p.visits
+        c[1] += p.capacity
+        c[2] += 1
+    capacity = tuple(CapacityRow(a, v, c, n) for a, (v, c, n) in sorted(cap.items()))
+
+    # --- at the deadline ---
+    first_in_quarter: dict[str, PlannedVisit] = {}
+    for v in sorted(in_quarter, key=lambda v: v.date):
+        first_in_quarter.setdefault(v.facility_id, v)
+    overdue = {o.facility_id: o for o in analysis.overdue}
+    rows: list[DeadlineRow] = []
+    if deadlines is not None:
+        due_ids = {fid for fid, d in deadlines.items() if d <= q_end} | set(overdue)
+    else:
+        due_ids = {
+            v.facility_id
+            for v in in_quarter
+            if v.reason_code in (ReasonCode.DEADLINE, ReasonCode.OVERDUE, ReasonCode.NEW_FACILITY)
+        } | set(overdue)
+    for fid in due_ids:
+        first = first_in_quarter.get(fid)
+        o = overdue.get(fid)
+        deadline = o.deadline if o is not None else (deadlines or {}).get(fid)
+        planned = None
+        if first is not None and (first.announced or authorised):
+            planned = first.date
+        elif first is None and o is not None and o.planned_date is not None and authorised:
+            planned = o.planned_date
+        rows.append(
+            DeadlineRow(
+                facility_id=fid,
+                facility_name=fac_names.get(fid, fid),
+                authority=o.authority if o is not None else fac_authority.get(fid, ""),
+                deadline=deadline,
+                planned_date=planned,
+                overdue=o is not None,
+                reason=first.reason if first is not None else "Ikke planlagt i kvartalet",
+            )
+        )
+    rows.sort(key=lambda r: (not r.overdue, r.deadline or dt.date.max, r.facility_name))
+
+    # --- warnings ---
+    warnings: list[str] = []
+    if analysis.overdue:
+        warnings.append(
+            f"{len(analysis.overdue)} tilbud har en frist for uanmeldt besøg, der ikke kunne nås ved planens start; "
+            "de besøges hurtigst muligt (se listen over tilbud ved fristen)."
+        )
+    for cap_row in capacity:
+        u = cap_row.utilisation
+        if u is not None and u >= NEAR_FULL:
+            warnings.append(
+                f"{cap_row.authority_label} bruger {round(u * 100)} % af kapaciteten i "
+                f"{plan.quarter.replace('Q', 'K')}: "
+                "toårsreglen har ingen margin, hvis en tilsynskonsulent bliver syg. Overvej mere kapacitet."
+            )
+    if not analysis.check_ok:
+        warnings.append("Det uafhængige tjek fandt brud på de faste regler: " + "; ".join(analysis.violations[:10]))
+    if analysis.status != "optimal" and analysis.gap > 0.02:
+        warnings.append(
+            f"Planen er ikke bevist optimal: op til {round(analysis.gap * 100, 1)} % fra den bedst mulige "
+            "(løseren stoppede ved tidsgrænsen)."
+        )
+    warnings.extend(n for n in analysis.notes if n)
+
+    baseline = analysis.baseline
+    rule_costs = tuple(
+        RuleCost(rule=k, label=RULE_DA.get(k, k), cost=int(v))
+        for k, v in sorted(analysis.rule_costs.items(), key=lambda kv: -kv[1])
+    )
+    return PlanReportContext(
+        plan_id=plan_id,
+        quarter=plan.quarter,
+        as_of=plan.as_of,
+        generated_at=generated_at or _now(),
+        authority=plan.authority,
+        status=plan.status,
+        start=max(plan.start, q_start),
+        end=plan.end,
+        quarter_end=q_end,
+        authorised=authorised,
+        inspectors=tuple(plans),
+        capacity=capacity,
+        deadlines=tuple(rows),
+        baseline=BaselineView(
+            plan_risk_lateness=baseline.plan_risk_lateness,
+            baseline_risk_lateness=baseline.baseline_risk_lateness,
+            top_decile_count=baseline.top_decile_count,
+            plan_top_decile_first_quarter=baseline.plan_top_decile_first_quarter,
+            baseline_top_decile_first_quarter=baseline.baseline_top_decile_first_quarter,
+            ratio=baseline.ratio,
+            baseline_missed_deadlines=baseline.baseline_missed_deadlines,
+        ),
+        warnings=tuple(warnings),
+        rule_costs=rule_costs,
+        gap=analysis.gap,
+        visits_in_quarter=len(in_quarter),
+        visits_in_horizon=len(plan.visits),
+        hidden_dates=hidden,
+    )
+
+
+# --- Modelkort ---------------------------------------------------------------------------------------
+
+
+def _iso(value: Any, fallback: dt.date) -> dt.date:
+    d = _date(value) if value not in (None, "") else None
+    return d or fallback
+
+
+def build_model_card(meta: Mapping[str, Any], *, generated_at: dt.datetime | None = None) -> ModelCardContext:
+    """The model card of a stored model (its ``meta.json``: ``models.store.StoredModel.meta``)."""
+    try:
+        as_of = _iso(meta["as_of"], dt.date.today())
+        window = meta.get("training_window") or [meta["as_of"], meta["as_of"]]
+    except KeyError as error:
+        raise InvalidArgumentError(f"Modelkortet mangler feltet {error}.") from None
+    importance: Mapping[str, float] = meta.get("global_importance") or {}
+    features = tuple(
+        FeatureRow(
+            name=str(f["name"]),
+            monotone=int(f.get("monotone", 0)),
+            categorical=bool(f.get("categorical", False)),
+            importance=_float(importance.get(str(f["name"]))),
+        )
+        for f in meta.get("features", [])
+    )
+    features = tuple(sorted(features, key=lambda f: -(f.importance or 0.0)))
+    metrics = tuple(
+        MetricRow(
+            score=str(name),
+            auc=_float(values.get("auc")),
+            precision_top10=_float(values.get("precision_top10")),
+            base_rate=_float(values.get("base_rate")),
+            rows=None if _float(values.get("rows")) is None else int(float(values["rows"])),
+        )
+        for name, values in (meta.get("metrics") or {}).items()
+    )
+    periods = tuple(
+        Period(str(p["name"]), _iso(p["start"], as_of), _iso(p["end"], as_of), int(p["rows"]), int(p["positives"]))
+        for p in meta.get("periods") or []
+    )
+    reliability = tuple(
+        ReliabilityBin(int(b["bin"]), int(b["n"]), float(b["mean_predicted"]), float(b["observed_rate"]))
+        for b in meta.get("reliability") or []
+        if _float(b.get("mean_predicted")) is not None and _float(b.get("observed_rate")) is not None
+    )
+    offsets_raw = meta.get("authority_offsets") or {}
+    counts = offsets_raw.get("counts") or {}
+    offsets = tuple(
+        OffsetRow(authority=str(a), offset=float(v), observations=int(counts.get(a, 0)))
+        for a, v in sorted((offsets_raw.get("offsets") or {}).items())
+    )
+    hyper = tuple((str(k), str(v)) for k, v in sorted((meta.get("hyperparameters") or {}).items()))
+    fairness = meta.get("fairness")
+    return ModelCardContext(
+        version=str(meta.get("version", "")),
+        created_at=str(meta.get("created_at", "")),
+        as_of=as_of,
+        generated_at=generated_at or _now(),
+        kind_code=str(meta.get("kind", "")),
+        cold_start=bool(meta.get("cold_start", False)),
+        cold_start_reason=str(meta.get("cold_start_reason", "") or ""),
+        window_start=_iso(window[0], as_of),
+        window_end=_iso(window[1], as_of),
+        horizon_months=(meta.get("hyperparameters") or {}).get("horizon_months"),
+        training_rows=int(meta.get("training_rows", 0)),
+        positive_labels=int(meta.get("positive_labels", 0)),
+        snapshots=int(meta.get("snapshots", 0)),
+        features=features,
+        metrics=metrics,
+        periods=periods,
+        reliability=reliability,
+        expected_calibration_error=_float(meta.get("expected_calibration_error")),
+        offsets=offsets,
+        offsets_method=str(offsets_raw.get("method", "")),
+        fairness=None if not fairness else fairness_box_from_audit(fairness),
+        hyperparameters=hyper,
+    )

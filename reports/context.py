@@ -1,0 +1,658 @@
+"""One typed context object per report: frozen dataclasses holding exactly what a report shows.
+
+Builders in :mod:`reports.build` make them from the data, model and planner outputs; :mod:`reports.html`
+renders them (charts are drawn from the context at render time). Codes stay English (``authority``,
+``facility_type``, ``tier``...); the ``*_label`` properties give the Danish words from
+:mod:`data.glossary`. Confidential values (unannounced visit dates) only enter a context built for an
+authorised reader: the contexts refuse them otherwise (``__post_init__``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from data.enums import Authority, FacilityType, Ownership, Theme, VisitKind
+from data.glossary import (
+    AUTHORITY_DA,
+    FACILITY_TYPE_DA,
+    OWNERSHIP_DA,
+    RISK_FEATURE_DA,
+    RISK_SCORE_DA,
+    RISK_TIER_DA,
+    THEME_DA,
+    VISIT_KIND_DA,
+)
+
+
+def authority_label(code: str | None) -> str:
+    if code is None:
+        return "Alle socialtilsyn"
+    try:
+        return AUTHORITY_DA[Authority(code)]
+    except ValueError:
+        return code
+
+
+def facility_type_label(code: str | None) -> str:
+    if code is None:
+        return "Alle tilbudstyper"
+    try:
+        return FACILITY_TYPE_DA[FacilityType(code)]
+    except ValueError:
+        return code
+
+
+def ownership_label(code: str) -> str:
+    try:
+        return OWNERSHIP_DA[Ownership(code)]
+    except ValueError:
+        return code
+
+
+def tier_label(tier: str) -> str:
+    return RISK_TIER_DA.get(tier, tier)
+
+
+def feature_label(name: str) -> str:
+    return RISK_FEATURE_DA.get(name, name)
+
+
+def theme_label(code: str) -> str:
+    try:
+        return THEME_DA[Theme(code)]
+    except ValueError:
+        return code
+
+
+def visit_kind_label(code: str) -> str:
+    try:
+        return VISIT_KIND_DA[VisitKind(code)]
+    except ValueError:
+        return code
+
+
+# --- shared pieces -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AppliedFilter:
+    """A filter the reader chose, as shown at the top of a report (``"Socialtilsyn"``, ``"Socialtilsyn Midt"``)."""
+
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class FairnessRow:
+    """One group (an ownership form or an authority): its share of all listed facilities and of the top decile."""
+
+    group: str  # code, e.g. "privat" or "midt"
+    label: str  # Danish
+    facilities: int
+    share_overall: float  # 0-1
+    in_top_decile: int
+    share_top_decile: float  # 0-1
+    mean_risk: float | None = None
+    share_serious_findings: float | None = None  # of the training window's serious findings (model card)
+
+    @property
+    def ratio(self) -> float | None:
+        """Share in the top decile relative to the share overall (> 1: over-represented)."""
+        return None if self.share_overall <= 0 else self.share_top_decile / self.share_overall
+
+
+@dataclass(frozen=True)
+class FairnessTable:
+    dimension: str  # "ownership" / "authority"
+    title: str  # "Ejerform" / "Socialtilsyn"
+    rows: tuple[FairnessRow, ...]
+
+
+@dataclass(frozen=True)
+class FairnessBox:
+    """Top-decile shares against overall shares, per ownership form and per authority."""
+
+    facilities: int
+    top_decile_size: int
+    tables: tuple[FairnessTable, ...]
+
+    def max_ratio(self) -> float | None:
+        ratios = [r.ratio for t in self.tables for r in t.rows if r.ratio is not None and r.facilities >= 5]
+        return max(ratios) if ratios else None
+
+
+# --- Risikoliste -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RiskRow:
+    rank: int  # 1 = riskiest in this list
+    national_rank: int
+    facility_id: str
+    name: str
+    authority: str
+    facility_type: str
+    ownership: str
+    risk: float  # probability 0-1
+    tier: str  # "høj" / "forhøjet" / "normal"
+    reasons: tuple[str, ...]  # the top reasons, Danish sentences
+    previous_risk: float | None = None  # in the comparison run (None: not scored then)
+    previous_rank: int | None = None  # national rank in the comparison run
+
+    @property
+    def change(self) -> float | None:
+        return None if self.previous_risk is None else self.risk - self.previous_risk
+
+    @property
+    def rank_change(self) -> int | None:
+        """Places moved up the national list since the comparison run (positive: riskier now)."""
+        return None if self.previous_rank is None else self.previous_rank - self.national_rank
+
+    @property
+    def authority_label(self) -> str:
+        return authority_label(self.authority)
+
+    @property
+    def facility_type_label(self) -> str:
+        return facility_type_label(self.facility_type)
+
+    @property
+    def ownership_label(self) -> str:
+        return ownership_label(self.ownership)
+
+    @property
+    def tier_label(self) -> str:
+        return tier_label(self.tier)
+
+
+@dataclass(frozen=True)
+class RiskListContext:
+    template: ClassVar[str] = "reports/risk_list.html"
+    kind: ClassVar[str] = "risk"
+
+    as_of: dt.date
+    generated_at: dt.datetime
+    model_version: str
+    model_kind: str  # "lightgbm" / "expert" (cold start)
+    authority: str | None
+    facility_type: str | None
+    rows: tuple[RiskRow, ...]
+    fairness: FairnessBox
+    national_count: int  # active facilities scored nationally
+    run_id: int | None = None
+    comparison_as_of: dt.date | None = None  # the earlier run the change is measured against
+    comparison_model_version: str | None = None
+    high_threshold: float | None = None  # lowest risk in tier "høj" (national)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        scope = "national" if self.authority is None else authority_label(self.authority)
+        return f"Risikoliste — {scope}"
+
+    @property
+    def filters(self) -> tuple[AppliedFilter, ...]:
+        out = [AppliedFilter("Socialtilsyn", authority_label(self.authority))]
+        out.append(AppliedFilter("Tilbudstype", facility_type_label(self.facility_type)))
+        return tuple(out)
+
+    @property
+    def tier_counts(self) -> dict[str, int]:
+        counts = {"høj": 0, "forhøjet": 0, "normal": 0}
+        for row in self.rows:
+            counts[row.tier] = counts.get(row.tier, 0) + 1
+        return counts
+
+
+# --- Tilbudsprofil -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FacilityInfo:
+    facility_id: str
+    name: str
+    authority: str
+    municipality: str
+    postcode: str
+    facility_type: str
+    ownership: str
+    places: int
+    approved_on: dt.date
+    closed_on: dt.date | None = None
+    target_group: str | None = None
+    has_board: bool = False
+    respite_only: bool = False
+
+    @property
+    def authority_label(self) -> str:
+        return authority_label(self.authority)
+
+    @property
+    def facility_type_label(self) -> str:
+        return facility_type_label(self.facility_type)
+
+    @property
+    def ownership_label(self) -> str:
+        return ownership_label(self.ownership)
+
+
+@dataclass(frozen=True)
+class ThemeValue:
+    theme: str  # code
+    value: float | None  # the facility's latest value (None: never assessed)
+    assessed_on: dt.date | None
+    peer_median: float | None  # median of the latest values of the same type's facilities
+
+    @property
+    def label(self) -> str:
+        return theme_label(self.theme)
+
+
+@dataclass(frozen=True)
+class ThemeAssessment:
+    """The theme values of one visit (theme code -> value; themes not assessed are absent)."""
+
+    visit_id: str
+    date: dt.date
+    values: dict[str, float]
+
+    def value(self, theme: str) -> float | None:
+        return self.values.get(theme)
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One period of a facility's figure against its peer group (same type, all authorities)."""
+
+    period: dt.date  # first day of the month/quarter/year
+    label: str  # "2025", "3. kvt. 2025"
+    value: float | None
+    peer_median: float | None
+    peer_low: float | None  # 25th percentile
+    peer_high: float | None  # 75th percentile
+    peers: int = 0
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One feature's contribution to the risk (SHAP, log-odds) with its Danish sentence."""
+
+    feature: str
+    text: str
+    shap: float
+    value: float | None = None
+    comparison: float | None = None
+
+    @property
+    def label(self) -> str:
+        return feature_label(self.feature)
+
+    @property
+    def direction(self) -> str:
+        return "øger risikoen" if self.shap > 0 else "sænker risikoen"
+
+
+@dataclass(frozen=True)
+class FacilityRisk:
+    risk: float
+    rank: int
+    national_count: int
+    tier: str
+    base_value: float  # the model's average output (log-odds)
+    margin: float  # this facility's output (log-odds) = base + sum of contributions
+    model_version: str
+    cold_start: bool
+    factors: tuple[Factor, ...]  # all, largest |shap| first
+    top_factors: tuple[Factor, ...]  # the ones raising risk most
+
+    @property
+    def tier_label(self) -> str:
+        return tier_label(self.tier)
+
+
+@dataclass(frozen=True)
+class VisitRecord:
+    """A visit that happened (history: dates of past visits are not confidential)."""
+
+    visit_id: str
+    date: dt.date
+    kind: str
+    announced: bool
+    inspectors: tuple[str, ...]  # names (ids when unknown)
+    theme_mean: float | None
+
+    @property
+    def kind_label(self) -> str:
+        return visit_kind_label(self.kind)
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """A sanction or a concern report in the facility's history."""
+
+    date: dt.date
+    what: str  # Danish: "påbud", "bekymringshenvendelse (høj alvor)"
+    serious: bool
+
+
+@dataclass(frozen=True)
+class NextVisit:
+    """The next visit in the latest stored plan. Confidential when unannounced."""
+
+    date: dt.date
+    announced: bool
+    kind: str
+    inspectors: tuple[str, ...]
+    reason: str
+    plan_id: int | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return visit_kind_label(self.kind)
+
+
+@dataclass(frozen=True)
+class FacilityProfileContext:
+    template: ClassVar[str] = "reports/facility_profile.html"
+    kind: ClassVar[str] = "facility"
+
+    as_of: dt.date
+    generated_at: dt.datetime
+    facility: FacilityInfo
+    authorised: bool  # the reader may see confidential dates (the next planned visit)
+    themes: tuple[ThemeValue, ...]  # seven, in the quality model's order
+    theme_history: tuple[ThemeAssessment, ...]  # oldest first
+    force: tuple[SeriesPoint, ...]  # magtanvendelser per place per quarter
+    turnover: tuple[SeriesPoint, ...]  # % per year
+    sickness: tuple[SeriesPoint, ...]  # % per year
+    visits: tuple[VisitRecord, ...]  # newest first
+    events: tuple[EventRecord, ...] = ()  # newest first
+    risk: FacilityRisk | None = None
+    next_visit: NextVisit | None = None
+    peer_count: int = 0  # active facilities of the same type (all authorities), the facility included
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.next_visit is not None and not self.authorised:
+            raise ValueError("next_visit is confidential: only a context for an authorised reader may hold it")
+
+    @property
+    def title(self) -> str:
+        return f"Tilbudsprofil — {self.facility.name}"
+
+    @property
+    def latest_assessment(self) -> dt.date | None:
+        dates = [t.assessed_on for t in self.themes if t.assessed_on is not None]
+        return max(dates) if dates else None
+
+    @property
+    def theme_codes(self) -> tuple[str, ...]:
+        return tuple(t.theme for t in self.themes)
+
+
+# --- Kvartalsplan ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanVisitRow:
+    facility_id: str
+    facility_name: str
+    date: dt.date | None  # None: hidden (unannounced, reader not authorised)
+    announced: bool
+    kind: str
+    reason: str
+    locked: bool
+    risk: float | None = None
+    inspectors: tuple[str, ...] = ()  # names (co-inspectors included)
+
+    @property
+    def kind_label(self) -> str:
+        return visit_kind_label(self.kind)
+
+
+@dataclass(frozen=True)
+class WeekVisits:
+    week: str  # "Uge 41 (5.-9. okt.)", or the heading for hidden dates
+    start: dt.date | None  # Monday; None for the group of hidden dates
+    visits: tuple[PlanVisitRow, ...]
+
+
+@dataclass(frozen=True)
+class InspectorPlan:
+    inspector_id: str
+    name: str
+    authority: str
+    weeks: tuple[WeekVisits, ...]
+    visits: int  # in the quarter
+    capacity: int  # visits the inspector can make in the quarter
+
+    @property
+    def utilisation(self) -> float | None:
+        return None if self.capacity <= 0 else self.visits / self.capacity
+
+    @property
+    def authority_label(self) -> str:
+        return authority_label(self.authority)
+
+
+@dataclass(frozen=True)
+class CapacityRow:
+    authority: str
+    visits: int
+    capacity: int
+    inspectors: int
+
+    @property
+    def utilisation(self) -> float | None:
+        return None if self.capacity <= 0 else self.visits / self.capacity
+
+    @property
+    def authority_label(self) -> str:
+        return authority_label(self.authority)
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    """A facility whose legal deadline drives its visit this quarter (or has already passed)."""
+
+    facility_id: str
+    facility_name: str
+    authority: str
+    deadline: dt.date | None
+    planned_date: dt.date | None  # None: hidden (not authorised) or not planned
+    overdue: bool
+    reason: str
+
+    @property
+    def authority_label(self) -> str:
+        return authority_label(self.authority)
+
+
+@dataclass(frozen=True)
+class BaselineView:
+    """The plan against the rotation baseline ("oldest visit first") at the same capacity."""
+
+    plan_risk_lateness: int
+    baseline_risk_lateness: int
+    top_decile_count: int
+    plan_top_decile_first_quarter: float
+    baseline_top_decile_first_quarter: float
+    ratio: float | None
+    baseline_missed_deadlines: int
+
+
+@dataclass(frozen=True)
+class RuleCost:
+    rule: str
+    label: str
+    cost: int
+
+
+@dataclass(frozen=True)
+class PlanReportContext:
+    template: ClassVar[str] = "reports/quarterly_plan.html"
+    kind: ClassVar[str] = "plan"
+
+    plan_id: int | None
+    quarter: str
+    as_of: dt.date
+    generated_at: dt.datetime
+    authority: str | None
+    status: str
+    start: dt.date
+    end: dt.date  # end of the horizon
+    quarter_end: dt.date
+    authorised: bool
+    inspectors: tuple[InspectorPlan, ...]
+    capacity: tuple[CapacityRow, ...]
+    deadlines: tuple[DeadlineRow, ...]
+    baseline: BaselineView | None
+    warnings: tuple[str, ...]
+    rule_costs: tuple[RuleCost, ...] = ()
+    gap: float | None = None
+    visits_in_quarter: int = 0
+    visits_in_horizon: int = 0
+    hidden_dates: int = 0  # unannounced visits whose dates this reader may not see
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.authorised:
+            return
+        for insp in self.inspectors:
+            for week in insp.weeks:
+                for v in week.visits:
+                    if v.date is not None and not v.announced:
+                        raise ValueError("unannounced visit dates are confidential: reader not authorised")
+        for d in self.deadlines:
+            if d.planned_date is not None:
+                raise ValueError("planned dates at the deadline are confidential: reader not authorised")
+
+    @property
+    def title(self) -> str:
+        scope = "alle socialtilsyn" if self.authority is None else authority_label(self.authority)
+        return f"Kvartalsplan {self.quarter_label} — {scope}"
+
+    @property
+    def quarter_label(self) -> str:
+        """``2026Q4`` -> ``2026K4`` (kvartal)."""
+        return self.quarter.replace("Q", "K")
+
+
+# --- Modelkort ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeatureRow:
+    name: str
+    monotone: int  # +1 never lowers risk when it grows, -1 never raises it, 0 free
+    categorical: bool
+    importance: float | None  # mean |SHAP| over the facilities scored at training
+
+    @property
+    def label(self) -> str:
+        return feature_label(self.name)
+
+    @property
+    def direction(self) -> str:
+        if self.monotone > 0:
+            return "stigende: en højere værdi kan aldrig sænke risikoen"
+        if self.monotone < 0:
+            return "faldende: en højere værdi kan aldrig øge risikoen"
+        return "ingen binding"
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    score: str  # "model", "random", "latest_theme_mean", "expert"
+    auc: float | None
+    precision_top10: float | None
+    base_rate: float | None
+    rows: int | None
+
+    @property
+    def label(self) -> str:
+        return RISK_SCORE_DA.get(self.score, self.score)
+
+
+@dataclass(frozen=True)
+class ReliabilityBin:
+    bin: int
+    n: int
+    mean_predicted: float
+    observed_rate: float
+
+
+@dataclass(frozen=True)
+class OffsetRow:
+    authority: str
+    offset: float  # theme points the authority scores above (+) or below (-) comparable facilities
+    observations: int
+
+    @property
+    def authority_label(self) -> str:
+        return authority_label(self.authority)
+
+
+@dataclass(frozen=True)
+class Period:
+    name: str
+    start: dt.date
+    end: dt.date
+    rows: int
+    positives: int
+
+
+@dataclass(frozen=True)
+class ModelCardContext:
+    template: ClassVar[str] = "reports/model_card.html"
+    kind: ClassVar[str] = "model"
+
+    version: str
+    created_at: str
+    as_of: dt.date
+    generated_at: dt.datetime
+    kind_code: str  # "lightgbm" / "expert"
+    cold_start: bool
+    cold_start_reason: str
+    window_start: dt.date
+    window_end: dt.date
+    horizon_months: int | None
+    training_rows: int
+    positive_labels: int
+    snapshots: int
+    features: tuple[FeatureRow, ...]
+    metrics: tuple[MetricRow, ...]
+    periods: tuple[Period, ...]
+    reliability: tuple[ReliabilityBin, ...]
+    expected_calibration_error: float | None
+    offsets: tuple[OffsetRow, ...]
+    offsets_method: str
+    fairness: FairnessBox | None
+    hyperparameters: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def title(self) -> str:
+        return f"Modelkort — risikomodel {self.version}"
+
+    @property
+    def kind_label(self) -> str:
+        return "Ekspertscore (kold start)" if self.cold_start else "LightGBM med kalibrerede sandsynligheder"
+
+    @property
+    def validation_period(self) -> Period | None:
+        return next((p for p in self.periods if p.name == "C"), None)
+
+    @property
+    def model_metrics(self) -> MetricRow | None:
+        return next((m for m in self.metrics if m.score == "model"), None)
+
+    @property
+    def best_baseline(self) -> MetricRow | None:
+        baselines = [m for m in self.metrics if m.score not in ("model", "oracle") and m.auc is not None]
+        return max(baselines, key=lambda m: m.auc or 0.0) if baselines else None
+
+
+ReportContext = RiskListContext | FacilityProfileContext | PlanReportContext | ModelCardContext

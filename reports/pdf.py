@@ -1,0 +1,61 @@
+"""HTML to PDF with WeasyPrint (A4, page numbers from the report stylesheet).
+
+The HTML is self-contained, so WeasyPrint never needs the network: its URL fetcher refuses every URL
+except inline ``data:`` URLs, and a report that refers to anything outside itself raises
+:class:`ExternalResourceError` (a defect, never a silent network request).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from reports.context import ReportContext
+from reports.html import render_html
+
+log = logging.getLogger(__name__)
+
+# WeasyPrint and its font stack log chatty warnings on every run; keep ours readable.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+class ExternalResourceError(RuntimeError):
+    """A report referred to a resource outside itself (reports must be self-contained)."""
+
+
+class _OfflineFetcher(URLFetcher):
+    """Fetches inline ``data:`` URLs only; records every other URL it was asked for."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols={"data"})
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        if not url.startswith("data:"):
+            self.refused.append(url)
+            raise ValueError(f"reports are self-contained; refused {url!r}")
+        return super().fetch(url, headers)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The PDF of a self-contained HTML document (``ExternalResourceError`` if it refers to any URL
+    other than an inline ``data:`` URL; nothing is fetched)."""
+    fetcher = _OfflineFetcher()
+    started = time.perf_counter()
+    pdf = HTML(string=html, url_fetcher=fetcher).write_pdf()
+    if fetcher.refused:
+        raise ExternalResourceError(f"report refers to external resources (not loaded): {sorted(set(fetcher.refused))}")
+    if pdf is None:  # only when a target is given
+        raise RuntimeError("WeasyPrint returned no PDF")
+    log.info("PDF: %d bytes in %.2f s", len(pdf), time.perf_counter() - started)
+    return bytes(pdf)
+
+
+def render_pdf(report: ReportContext) -> bytes:
+    """The report as a PDF document."""
+    return html_to_pdf(render_html(report))
