@@ -8,13 +8,18 @@ what leaves the API — in particular what a reader may not see — is decided h
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Mapping
 from typing import Any, Literal
 
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.services.risk import ScoreResult, TrainReport
 from data.errors import Violation
 from data.importer import ImportResult
 from data.store import ImportSummary, StatusReport
+from models.explain import FacilityExplanation
 
 # --- errors ------------------------------------------------------------------------------------------
 
@@ -190,4 +195,203 @@ class PushPublic(BaseModel):
             updated=summary.updated,
             unchanged=summary.unchanged,
             warnings=[ViolationPublic.from_violation(w) for w in summary.warnings],
+        )
+
+
+# --- risk ----------------------------------------------------------------------------------------------
+
+
+def clean_number(value: Any) -> float | None:
+    """A float for JSON (``None`` for missing / NaN)."""
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) or math.isinf(number) else number
+
+
+def clean_value(value: Any) -> Any:
+    """A pandas / numpy cell as a plain JSON-able Python value."""
+    if value is None or (not isinstance(value, str | list | dict) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+class FactorPublic(BaseModel):
+    """One reason: a Danish sentence with the facility's value and the comparison value."""
+
+    feature: str
+    text: str = Field(description="The reason in Danish, e.g. 'Magtanvendelser: 14 pr. plads …'.")
+    value: float | None
+    comparison: float | None
+    shap: float = Field(description="Contribution to the model's log-odds (positive raises the risk).")
+
+    @classmethod
+    def from_factor(cls, factor: Mapping[str, Any]) -> FactorPublic:
+        return cls(
+            feature=str(factor.get("feature", "")),
+            text=str(factor.get("text", "")),
+            value=clean_number(factor.get("value")),
+            comparison=clean_number(factor.get("comparison")),
+            shap=clean_number(factor.get("shap")) or 0.0,
+        )
+
+
+class RiskScorePublic(BaseModel):
+    facility_id: str
+    name: str | None
+    authority: str | None
+    facility_type: str | None
+    ownership: str | None = Field(description="Shown for auditing only; never a model input.")
+    risk: float = Field(description="Probability (0-1) that the next visit finds a serious problem.")
+    rank: int = Field(description="1 = riskiest (within the authority when filtered by one).")
+    national_rank: int
+    tier: str = Field(description="`høj` (top 10 % nationally), `forhøjet` (next 20 %), `normal`.")
+    top_factors: list[FactorPublic]
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> RiskScorePublic:
+        return cls(
+            facility_id=str(row["facility_id"]),
+            name=clean_value(row.get("name")),
+            authority=clean_value(row.get("authority")),
+            facility_type=clean_value(row.get("facility_type")),
+            ownership=clean_value(row.get("ownership")),
+            risk=clean_number(row["risk"]) or 0.0,
+            rank=int(row["rank"]),
+            national_rank=int(row["national_rank"]),
+            tier=str(row["tier"]),
+            top_factors=[FactorPublic.from_factor(f) for f in (row.get("top_factors") or [])],
+        )
+
+
+class RiskListPublic(BaseModel):
+    as_of: dt.date
+    model_version: str
+    run_id: int
+    trained_now: bool = Field(description="No model existed: one was trained for this request.")
+    notes: list[str]
+    count: int
+    scores: list[RiskScorePublic] = Field(description="Riskiest first.")
+
+    @classmethod
+    def from_result(cls, result: ScoreResult) -> RiskListPublic:
+        rows = [RiskScorePublic.from_row(r) for r in result.scores.to_dict(orient="records")]
+        return cls(
+            as_of=result.as_of,
+            model_version=result.model_version,
+            run_id=result.run_id,
+            trained_now=result.trained_now,
+            notes=list(result.notes),
+            count=len(rows),
+            scores=rows,
+        )
+
+
+RISK_CSV_COLUMNS = ("facility_id", "name", "authority", "facility_type", "risk", "rank", "national_rank", "tier")
+
+
+def risk_csv(result: ScoreResult) -> str:
+    """The risk list as CSV (UTF-8, comma): one row per facility, the reasons joined by ' | '."""
+    frame = result.scores
+    out = frame[list(RISK_CSV_COLUMNS)].assign(
+        risk=frame["risk"].astype(float).round(6),
+        top_factors=[" | ".join(str(f.get("text", "")) for f in (fs or [])) for fs in frame["top_factors"]],
+    )
+    text: str = out.to_csv(index=False, lineterminator="\n")
+    return text
+
+
+class ExplanationPublic(BaseModel):
+    """Why one facility has its risk: every factor (largest first) and the top ones raising it."""
+
+    facility_id: str
+    name: str
+    authority: str
+    facility_type: str
+    as_of: dt.date
+    risk: float
+    rank: int
+    tier: str
+    margin: float = Field(description="The model's log-odds: base_value + sum of every factor's shap.")
+    base_value: float
+    model_version: str
+    cold_start: bool = Field(description="True: the expert score (too few findings to train LightGBM).")
+    factors: list[FactorPublic]
+    top_factors: list[FactorPublic]
+
+    @classmethod
+    def from_explanation(cls, e: FacilityExplanation) -> ExplanationPublic:
+        return cls(
+            facility_id=e.facility_id,
+            name=e.name,
+            authority=e.authority,
+            facility_type=e.facility_type,
+            as_of=dt.date.fromisoformat(e.as_of),
+            risk=e.risk,
+            rank=e.rank,
+            tier=e.tier,
+            margin=e.margin,
+            base_value=e.base_value,
+            model_version=e.model_version,
+            cold_start=e.cold_start,
+            factors=[FactorPublic.from_factor(f) for f in e.factors],
+            top_factors=[FactorPublic.from_factor(f) for f in e.top_factors],
+        )
+
+
+class FacilityPublic(BaseModel):
+    """A facility's master data and its place in the latest risk list (``risk`` null when it is not
+    active in that list)."""
+
+    facility_id: str
+    name: str
+    authority: str
+    municipality: str | None
+    postcode: str | None
+    facility_type: str
+    ownership: str
+    places: int | None
+    target_group: str | None
+    approved_on: dt.date | None
+    closed_on: dt.date | None
+    has_board: bool | None
+    respite_only: bool | None
+    risk: RiskScorePublic | None
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any], risk: RiskScorePublic | None) -> FacilityPublic:
+        values = {name: clean_value(record.get(name)) for name in cls.model_fields if name != "risk"}
+        return cls(**values, risk=risk)
+
+
+class TrainCreate(BaseModel):
+    as_of: dt.date | None = Field(None, description="Train on what was known before this date (default today).")
+
+
+class TrainPublic(BaseModel):
+    version: str
+    as_of: dt.date
+    cold_start: bool
+    metrics: dict[str, dict[str, Any]] = Field(description="Per score (model, baselines): AUC, precision top 10 %, …")
+    authority_offsets: dict[str, float]
+    fairness: dict[str, Any]
+
+    @classmethod
+    def from_report(cls, report: TrainReport) -> TrainPublic:
+        metrics = {k: {m: clean_number(v) for m, v in d.items()} for k, d in report.card["metrics"].items()}
+        offsets = {k: clean_number(v) or 0.0 for k, v in report.offsets().items()}
+        return cls(
+            version=report.version,
+            as_of=report.as_of,
+            cold_start=report.cold_start,
+            metrics=metrics,
+            authority_offsets=offsets,
+            fairness=report.fairness.as_dict(),
         )

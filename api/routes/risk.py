@@ -1,7 +1,78 @@
-"""risk routes (wired when the service lands)."""
+"""Risk routes: the risk list (JSON or CSV), one facility, its explanation, training the model."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import datetime as dt
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Body, Query
+from fastapi.responses import Response
+
+from api.deps import PlannerDep, SettingsDep
+from api.schemas import (
+    ExplanationPublic,
+    FacilityPublic,
+    RiskListPublic,
+    RiskScorePublic,
+    TrainCreate,
+    TrainPublic,
+    error_responses,
+    risk_csv,
+)
+from api.services import risk as risk_service
+from api.services.risk_lists import facility_record, risk_list
 
 router = APIRouter(tags=["risk"])
+
+AsOf = Annotated[dt.date | None, Query(description="Skæringsdato ÅÅÅÅ-MM-DD (standard: seneste risikokørsel).")]
+
+
+@router.get(
+    "/risk",
+    response_model=RiskListPublic,
+    responses={200: {"content": {"text/csv": {}}}, **error_responses(404, 409, 422)},
+)
+def get_risk(
+    settings: SettingsDep,
+    authority: Annotated[str | None, Query(description="nord, midt, syd, hovedstaden eller oest.")] = None,
+    facility_type: Annotated[str | None, Query(description="En tilbudstype fra datakontrakten.")] = None,
+    top: Annotated[int | None, Query(ge=1, description="Kun de N mest risikable.")] = None,
+    as_of: AsOf = None,
+    format: Annotated[Literal["json", "csv"], Query(description="json eller csv.")] = "json",
+) -> Response | RiskListPublic:
+    """The ranked risk list: the latest stored risk run (or the run of `as_of`); scored now if none."""
+    result = risk_list(settings, as_of=as_of, authority=authority, facility_type=facility_type, top=top)
+    if format == "csv":
+        name = f"risiko-{result.as_of.isoformat()}.csv"
+        return Response(
+            risk_csv(result),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    return RiskListPublic.from_result(result)
+
+
+@router.get("/facilities/{facility_id}", response_model=FacilityPublic, responses=error_responses(404, 409))
+def get_facility(facility_id: str, settings: SettingsDep) -> FacilityPublic:
+    """Master data of one facility and its place in the latest risk list (with the top reasons)."""
+    record = facility_record(settings, facility_id)
+    scores = risk_list(settings).scores
+    rows = scores[scores["facility_id"] == facility_id].to_dict(orient="records")
+    return FacilityPublic.from_record(record, RiskScorePublic.from_row(rows[0]) if rows else None)
+
+
+@router.get(
+    "/facilities/{facility_id}/explanation",
+    response_model=ExplanationPublic,
+    responses=error_responses(404, 409, 422),
+)
+def get_explanation(facility_id: str, settings: SettingsDep, as_of: AsOf = None) -> ExplanationPublic:
+    """Every factor of one facility's risk, in Danish, with its value and the comparison value."""
+    return ExplanationPublic.from_explanation(risk_service.explain_facility(settings, facility_id, as_of))
+
+
+@router.post("/model/train", status_code=201, response_model=TrainPublic, responses=error_responses(401, 403, 409))
+def train(settings: SettingsDep, _: PlannerDep, body: Annotated[TrainCreate | None, Body()] = None) -> TrainPublic:
+    """Train the risk model on what was known before `as_of` (default today) and store it."""
+    report = risk_service.train_model(settings, as_of=body.as_of if body else None)
+    return TrainPublic.from_report(report)

@@ -1,0 +1,114 @@
+"""Risk lists for readers (HTTP API, web pages): the latest stored risk run, or a new scoring if there is none.
+
+A case system pulling the list gets the run the planners work from (the one a plan was built on),
+not a fresh scoring on every request. A stored run holds ids, risk, national rank, tier and reasons;
+names, authority, type and ownership come from the stored facilities.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from api.services.risk import SCORE_COLUMNS, ScoreResult, score_facilities
+from data.enums import Authority, FacilityType
+from data.errors import InvalidArgumentError, NoDataError, NotFoundError
+from data.risk_store import RiskRun, latest_risk_run
+from data.settings import Settings
+from data.store import database_exists, load_reference_data, open_database
+
+
+def _choice(value: str | None, allowed: type[Authority] | type[FacilityType], noun: str) -> str | None:
+    if value is None or value == "":
+        return None
+    text = value.strip().lower()
+    codes = [m.value for m in allowed]
+    if text not in codes:
+        raise InvalidArgumentError(f"Ukendt {noun} '{value}'. Tilladt: {', '.join(codes)}.")
+    return text
+
+
+def stored_run(settings: Settings, as_of: dt.date | None = None) -> RiskRun | None:
+    """The newest stored run (with exactly ``as_of`` when given); ``None`` when there is none."""
+    if not database_exists(settings):
+        return None
+    engine = open_database(settings)
+    try:
+        run = latest_risk_run(engine, on_or_before=as_of)
+    finally:
+        engine.dispose()
+    if run is None or (as_of is not None and run.as_of != as_of):
+        return None
+    return run
+
+
+def _run_scores(settings: Settings, run: RiskRun) -> pd.DataFrame:
+    engine = open_database(settings)
+    try:
+        facilities = load_reference_data(engine).facilities
+    finally:
+        engine.dispose()
+    master = facilities[["facility_id", "name", "authority", "facility_type", "ownership"]].astype(str)
+    frame = run.scores.assign(facility_id=run.scores["facility_id"].astype(str)).merge(
+        master, on="facility_id", how="left"
+    )
+    frame["national_rank"] = frame["rank"].astype(int)
+    return frame.sort_values("national_rank", ignore_index=True)[list(SCORE_COLUMNS)]
+
+
+def risk_list(
+    settings: Settings,
+    *,
+    as_of: dt.date | None = None,
+    authority: str | None = None,
+    facility_type: str | None = None,
+    top: int | None = None,
+) -> ScoreResult:
+    """The risk list: the latest stored run (or the run of ``as_of``), else a new scoring (stored).
+
+    ``authority`` re-ranks within that authority (``national_rank`` beside it); ``facility_type``
+    keeps the ranks; ``top`` keeps the first N rows.
+    """
+    auth = _choice(authority, Authority, "socialtilsyn")
+    ftype = _choice(facility_type, FacilityType, "tilbudstype")
+    if top is not None and top < 1:
+        raise InvalidArgumentError(f"top skal være mindst 1 (fik {top}).")
+    run = stored_run(settings, as_of)
+    if run is None:
+        result = score_facilities(settings, as_of=as_of, authority=auth)
+        frame = result.scores
+    else:
+        frame = _run_scores(settings, run)
+        if auth is not None:
+            frame = frame[frame["authority"] == auth].reset_index(drop=True)
+            frame["rank"] = range(1, len(frame) + 1)
+        result = ScoreResult(scores=frame, run_id=run.id, model_version=run.model_version, as_of=run.as_of)
+    if ftype is not None:
+        frame = frame[frame["facility_type"] == ftype].reset_index(drop=True)
+    if top is not None:
+        frame = frame.head(top)
+    return ScoreResult(
+        scores=frame,
+        run_id=result.run_id,
+        model_version=result.model_version,
+        as_of=result.as_of,
+        trained_now=result.trained_now,
+        notes=result.notes,
+    )
+
+
+def facility_record(settings: Settings, facility_id: str) -> dict[str, object]:
+    """One stored facility's master data (``NotFoundError`` when unknown)."""
+    if not database_exists(settings):
+        raise NoDataError("Der er ingen tilbud i databasen. Importér data først.")
+    engine = open_database(settings)
+    try:
+        facilities = load_reference_data(engine).facilities
+    finally:
+        engine.dispose()
+    match = facilities[facilities["facility_id"].astype(str) == facility_id]
+    if match.empty:
+        raise NotFoundError(f"Tilbud '{facility_id}' findes ikke i databasen.")
+    record: dict[str, object] = match.iloc[0].to_dict()
+    return record

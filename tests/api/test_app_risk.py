@@ -1,0 +1,115 @@
+"""Risk routes: the list (stored run, filters, CSV), one facility, its explanation, training."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.services import imports
+from tests.api.conftest import AUTH, make_settings
+from tests.api.test_app_errors import assert_error_shape
+from tests.factories import small_dataset
+from tests.fixtures.uploads import write_csv_folder
+
+
+@pytest.fixture(scope="module")
+def risk_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The small dataset loaded; the first GET /risk trains a model and stores a run (shared by the module)."""
+    root = tmp_path_factory.mktemp("risk")
+    settings = make_settings(root / "home")
+    imports.import_upload(settings, write_csv_folder(small_dataset(), root / "in"))
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_risk_without_data_is_409(client: TestClient) -> None:
+    response = client.get("/api/v1/risk")
+    assert response.status_code == 409
+    error = assert_error_shape(response.json(), "no_data")
+    assert error["message"].startswith("Der er ingen tilbud i databasen.")
+
+
+def test_risk_list_is_ranked_and_reuses_the_stored_run(risk_client: TestClient) -> None:
+    first = risk_client.get("/api/v1/risk").json()
+    assert first["count"] == 6
+    ranks = [s["rank"] for s in first["scores"]]
+    risks = [s["risk"] for s in first["scores"]]
+    assert ranks == [1, 2, 3, 4, 5, 6]
+    assert risks == sorted(risks, reverse=True)
+    # F1: the worst indicator scores (1-2 at its last visit), a påbud and a serious concern.
+    assert first["scores"][0]["facility_id"] == "F1" and first["scores"][0]["tier"] == "høj"
+    assert first["scores"][0]["top_factors"][0]["text"]
+    second = risk_client.get("/api/v1/risk").json()
+    assert second["run_id"] == first["run_id"] and second["trained_now"] is False
+
+
+def test_authority_filter_reranks_within_it(risk_client: TestClient) -> None:
+    body = risk_client.get("/api/v1/risk?authority=nord").json()
+    assert {s["facility_id"] for s in body["scores"]} == {"F4", "F5", "F6"}
+    assert [s["rank"] for s in body["scores"]] == [1, 2, 3]
+    assert all(s["national_rank"] > 1 for s in body["scores"])
+
+
+def test_type_filter_top_and_bad_values(risk_client: TestClient) -> None:
+    body = risk_client.get("/api/v1/risk?facility_type=kostskole").json()
+    assert [s["facility_id"] for s in body["scores"]] == ["F5"]
+    assert risk_client.get("/api/v1/risk?top=2").json()["count"] == 2
+    response = risk_client.get("/api/v1/risk?facility_type=plejehjem")
+    assert response.status_code == 422
+    assert response.json()["error"]["message"].startswith("Ukendt tilbudstype 'plejehjem'. Tilladt: sel107, sel108")
+    response = risk_client.get("/api/v1/risk?top=0")
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["message"] == "'top' skal være mindst 1"
+
+
+def test_risk_list_as_csv(risk_client: TestClient) -> None:
+    response = risk_client.get("/api/v1/risk?format=csv")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert len(rows) == 6
+    assert list(rows[0])[:7] == ["facility_id", "name", "authority", "facility_type", "risk", "rank", "national_rank"]
+    assert rows[0]["facility_id"] == "F1" and rows[0]["rank"] == "1" and rows[0]["top_factors"]
+
+
+def test_facility_master_data_and_risk(risk_client: TestClient) -> None:
+    body = risk_client.get("/api/v1/facilities/F1").json()
+    assert body["name"] == "Bostedet Egebakken" and body["approved_on"] == "2015-03-01" and body["places"] == 24
+    assert body["closed_on"] is None and body["has_board"] is False
+    assert body["risk"]["rank"] == 1 and body["risk"]["top_factors"]
+
+
+def test_unknown_facility_is_404(risk_client: TestClient) -> None:
+    response = risk_client.get("/api/v1/facilities/F99")
+    assert response.status_code == 404
+    assert assert_error_shape(response.json(), "not_found")["message"] == "Tilbud 'F99' findes ikke i databasen."
+    assert risk_client.get("/api/v1/facilities/F99/explanation").status_code == 404
+
+
+def test_explanation_adds_up_to_the_models_output(risk_client: TestClient) -> None:
+    body = risk_client.get("/api/v1/facilities/F2/explanation").json()
+    assert body["facility_id"] == "F2" and body["as_of"] == "2026-10-01"
+    assert body["base_value"] + sum(f["shap"] for f in body["factors"]) == pytest.approx(body["margin"], abs=1e-6)
+    assert all(f["text"] for f in body["factors"])
+
+
+def test_training_needs_a_planner(risk_client: TestClient) -> None:
+    response = risk_client.post("/api/v1/model/train", json={"as_of": "2026-09-01"})
+    assert response.status_code == 401
+    response = risk_client.post("/api/v1/model/train", json={"as_of": "2026-09-01"}, headers=AUTH)
+    assert response.status_code == 201
+    body = response.json()
+    assert body["as_of"] == "2026-09-01" and body["version"]
+    assert {"model", "random", "expert"} <= set(body["metrics"])
+
+
+def test_openapi_documents_the_api(client: TestClient) -> None:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in ("/api/v1/health", "/api/v1/status", "/api/v1/uploads", "/api/v1/risk", "/api/v1/model/train"):
+        assert path in paths
+    assert "/login" not in paths  # web pages are not part of the API
