@@ -159,7 +159,7 @@ def test_sigkill_midway_leaves_the_database_as_it_was(tmp_path: Path) -> None:
     before = sha(db)
 
     big = write_csv_folder(scaled_dataset(n_facilities=400, visits_per_facility=10), tmp_path / "big")
-    env = {**os.environ, "TILSYNSPLAN_TODAY": AS_OF.isoformat(), "TILSYNSPLAN_TEST_IMPORT_PAUSE_S": "0.5"}
+    env = {**os.environ, "TILSYNSPLAN_TODAY": AS_OF.isoformat(), "TILSYNSPLAN_TEST_IMPORT_PAUSE_S": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "--home", str(home), "import", str(big)],
         cwd=ROOT,

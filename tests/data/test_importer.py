@@ -88,7 +88,7 @@ def test_danish_excel_export_imports_identically(tmp_path: Path) -> None:
     assert (report.delimiter, report.decimal_comma, report.had_bom) == (";", True, True)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     sep=st.sampled_from([",", ";"]),
     bom=st.booleans(),
