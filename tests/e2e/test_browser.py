@@ -1,0 +1,63 @@
+"""A planner and a reader in a real browser against a real server process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.e2e.conftest import Server, log_in
+
+pytestmark = pytest.mark.e2e
+
+BROKEN = Path(__file__).resolve().parents[1] / "fixtures" / "broken_upload"
+
+
+def _rows(page: Page, selector: str) -> list[list[str]]:
+    rows = page.locator(f"{selector} tbody tr")
+    return [[c.strip() for c in rows.nth(i).locator("td").all_inner_texts()] for i in range(rows.count())]
+
+
+def test_login_then_a_broken_upload_shows_every_violation(page: Page, server: Server) -> None:
+    page.goto(f"{server.url}/upload")
+    assert "/login" in page.url  # readers are sent to the login form first
+    page.fill("#token", "forkert")
+    page.click("#login-submit")
+    assert page.inner_text("#login-error").startswith("Forkert token.")
+    log_in(page, server, "/upload")
+    page.set_input_files("#files", sorted(str(p) for p in BROKEN.iterdir()))
+    page.click("#upload-submit")
+    page.wait_for_selector("#violations")
+    assert page.inner_text("#error-message") == "Upload afvist: 27 fejl. Intet er gemt."
+    rows = _rows(page, "#violations")
+    assert len(rows) == 27
+    assert ["indicator_scores.csv", "2", "score", "7", "score skal være et heltal fra 1 til 5"] in rows
+    assert ["visits.csv", "3", "facility_id"] in [r[:3] for r in rows]
+
+
+def test_a_valid_upload_shows_the_import_summary(page: Page, server: Server) -> None:
+    log_in(page, server, "/upload")
+    page.set_input_files("#files", sorted(str(p) for p in server.data.iterdir()))
+    page.click("#upload-submit")
+    page.wait_for_selector("#upload-summary")
+    assert page.inner_text("#upload-summary h2").startswith("Import #")
+    summary = {r[0]: r[1:] for r in _rows(page, "#summary-table")}
+    assert summary["facilities.csv"][0] == "6"  # rows read
+    assert set(summary) >= {"facilities.csv", "visits.csv", "inspectors.csv", "indicator_scores.csv"}
+
+
+def test_logout_returns_to_reading(page: Page, server: Server) -> None:
+    log_in(page, server, "/")
+    assert page.is_visible("#logout")
+    page.click("#logout")
+    page.wait_for_selector("#login")
+    page.goto(f"{server.url}/upload")
+    assert "/login" in page.url
+
+
+def test_unknown_page_is_a_danish_error_page(page: Page, server: Server) -> None:
+    response = page.goto(f"{server.url}/findes-ikke")
+    assert response is not None and response.status == 404
+    assert page.inner_text("#error-message") == "Siden eller ressourcen '/findes-ikke' findes ikke."
+    assert page.title() == "Findes ikke — Tilsynsplan"
