@@ -350,6 +350,19 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
     positions: dict[str, int] = {}
     for pos, title in enumerate(raw.header):
         name = title.strip().lstrip("\ufeff").strip().lower()
+        if not name:
+            if (raw.frame[pos] != "").any():
+                report.warnings.append(
+                    Violation(
+                        raw.source,
+                        1,
+                        None,
+                        None,
+                        "unnamed_column",
+                        f"kolonne nr. {pos + 1} har ingen overskrift; dens værdier gemmes ikke",
+                    )
+                )
+            continue
         if name in positions:
             report.add(
                 Violation(

@@ -275,14 +275,8 @@ def _fast_table(name: str, filename: str, text: str, delimiter: str, had_bom: bo
         return None
     if frame.empty:
         return None
-    header = [str(h) for h in frame.iloc[0].tolist()]
-    while header and not header[-1].strip():
-        header.pop()
-    body = frame.iloc[1:, : len(header)].reset_index(drop=True)
-    if frame.shape[1] > len(header):
-        extra = frame.iloc[1:, len(header) :]
-        if (extra.apply(lambda c: c.str.strip()) != "").to_numpy().any():
-            return None  # a row wider than the header: the careful path reports it
+    header = [str(h) for h in frame.iloc[0].tolist()]  # unnamed columns are the importer's business
+    body = frame.iloc[1:].reset_index(drop=True)
     body.columns = list(range(len(header)))
     body = body.fillna("")
     body = body.apply(lambda c: c.str.strip()) if len(body) and len(header) else body
@@ -314,9 +308,7 @@ def _table_from_records(
         )
         return None
     _, header_cells = numbered[0]
-    header = list(header_cells)
-    while header and not header[-1].strip():  # trailing empty header cells (Excel's ";;;")
-        header.pop()
+    header = list(header_cells)  # empty names (Excel's trailing ";;;") are the importer's business
     width = len(header)
     body = numbered[1:]
     rows = np.fromiter((n for n, _ in body), dtype=np.int64, count=len(body))

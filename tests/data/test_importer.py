@@ -183,6 +183,17 @@ def test_missing_optional_column_gets_its_default(folder: Path) -> None:
     assert result.files["use_of_force"].defaulted_columns == ("kind",)
 
 
+def test_columns_without_a_header_are_skipped(folder: Path) -> None:
+    rows = texts("concerns")
+    rows[0] += ["", ""]  # a workbook's empty column, and one with values but no header
+    rows[1] += ["", "x"]
+    rewrite(folder, "concerns", rows)
+    result = read_upload(folder, today=AS_OF)
+    assert [(w.file, w.rule, w.message) for w in result.warnings] == [
+        ("concerns.csv", "unnamed_column", "kolonne nr. 5 har ingen overskrift; dens værdier gemmes ikke")
+    ]
+
+
 def test_a_column_given_twice_is_refused(folder: Path) -> None:
     rows = texts("concerns")
     rows[0].append("Severity ")
