@@ -45,7 +45,7 @@ class Parameters:
     type_share: dict[FacilityType, float] = field(
         default_factory=lambda: {
             T.SEL107: 0.209,
-            T.SEL108: 0.225,
+            T.SEL108: 0.19,
             T.BOTILBUDSLIGNENDE: 0.175,
             T.SEL109: 0.032,
             T.SEL110: 0.035,
@@ -194,7 +194,7 @@ class Parameters:
         }
     )
     #: "Seriously bad": latent quality below this (about 3-5 % of tilbud at any time).
-    bad_threshold: float = 3.25
+    bad_threshold: float = 3.20
     #: Months simulated before the history so the state at its start is stationary.
     burn_in_months: int = 36
 
@@ -224,7 +224,7 @@ class Parameters:
     weak_theme_value: float = 3.0  # a theme at or below this is in focus at the next visit
     #: Probability of a påbud when a problem is seen: sanctions "vary a lot between the five tilsyn".
     p_paabud: dict[Authority, float] = field(
-        default_factory=lambda: {A.NORD: 0.45, A.MIDT: 0.60, A.SYD: 0.80, A.HOVEDSTADEN: 0.55, A.OEST: 0.70}
+        default_factory=lambda: {A.NORD: 0.40, A.MIDT: 0.55, A.SYD: 0.72, A.HOVEDSTADEN: 0.50, A.OEST: 0.63}
     )
     #: A påbud for a lesser matter at a tilbud that is not seriously bad (labels are noisy).
     p_paabud_not_bad: float = 0.005
@@ -246,9 +246,9 @@ class Parameters:
     #: (assumption; adult rate calibrated to DOMAIN's ~11,700 reports from adult tilbud a year).
     force_rate: dict[FacilityType, float] = field(
         default_factory=lambda: {
-            T.SEL107: 0.165,
-            T.SEL108: 0.225,
-            T.BOTILBUDSLIGNENDE: 0.135,
+            T.SEL107: 0.145,
+            T.SEL108: 0.195,
+            T.BOTILBUDSLIGNENDE: 0.12,
             T.SEL109: 0.005,
             T.SEL110: 0.01,
             T.SEL101: 0.0,  # ambulant: the rules on force do not apply
@@ -262,7 +262,7 @@ class Parameters:
     #: Reporting culture per authority (NOT risk): adult reports are very skewed, over half from one
     #: region (DOMAIN.md). Syd's adult tilbud report about four times as much for the same practice.
     force_culture_adult: dict[Authority, float] = field(
-        default_factory=lambda: {A.NORD: 0.9, A.MIDT: 1.0, A.SYD: 4.6, A.HOVEDSTADEN: 0.8, A.OEST: 1.1}
+        default_factory=lambda: {A.NORD: 0.9, A.MIDT: 1.0, A.SYD: 3.8, A.HOVEDSTADEN: 0.8, A.OEST: 1.1}
     )
     force_culture_children: dict[Authority, float] = field(
         default_factory=lambda: {A.NORD: 1.0, A.MIDT: 1.2, A.SYD: 1.3, A.HOVEDSTADEN: 0.8, A.OEST: 0.9}
@@ -271,7 +271,7 @@ class Parameters:
     #: few a lot. The target group text adds its own factor (names.py).
     force_facility_sd: float = 1.0
     #: Real link to latent quality: rate × exp(beta × (quality_ref - quality)).
-    force_quality_beta: float = 1.0
+    force_quality_beta: float = 1.4
     force_quality_ref: float = 4.3
     #: Gamma-Poisson overdispersion (shape) of a month's count.
     force_shape: float = 0.8
@@ -328,7 +328,7 @@ class Parameters:
     # Concern reports (bekymringshenvendelser)
     # ----------------------------------------------------------------------------------------------
     concern_base_month: float = 0.02  # at 15 places, a good month (≈ 0.25 a year)
-    concern_quality_beta: float = 1.1
+    concern_quality_beta: float = 1.3
     concern_bad_extra_month: float = 0.12
     concern_severity_bad: tuple[float, float, float] = (0.20, 0.45, 0.35)  # low, medium, high
     concern_severity_ok: tuple[float, float, float] = (0.55, 0.35, 0.10)
@@ -360,17 +360,20 @@ class Parameters:
     enhanced_offsets_days: tuple[int, ...] = (30, 75, 120, 165)
     p_unannounced_follow_up: float = 0.4
     p_unannounced_enhanced: float = 0.6
-    two_inspector_share: float = 0.25  # operational visits with two inspectors (approval/enhanced: all)
+    two_inspector_share: float = 0.15  # operational visits with two inspectors (approval/enhanced: all)
 
     # ----------------------------------------------------------------------------------------------
     # Inspectors (staff.py)
     # ----------------------------------------------------------------------------------------------
-    #: Weekly capacity of the current staff, in inspector-visits per active tilbud per year. The
-    #: product's two-year rule needs about 0.5 (plus first visits to new tilbud and follow-ups,
-    #: ≈ 0.7); 1.2 leaves slack, but not enough to visit everyone every year (the planner must
-    #: prioritise). Before the reform more staff visited tilbud: those who since moved to other work
-    #: are kept with ``visits_per_week = 0`` so the history's inspector ids resolve.
-    capacity_per_facility_year: float = 1.2
+    #: Weekly capacity of the current staff, in inspector-visits per active tilbud per year (at
+    #: ``working_weeks_per_year``; with holidays as generated the real figure is about 1.15). The
+    #: product's two-year rule needs about 0.5, plus first visits to new tilbud and follow-ups; the
+    #: rest (about half) is room for risk-based extra visits, not enough for everyone every year:
+    #: the planner must prioritise. Before the reform more staff visited tilbud: those who since
+    #: moved to other work are kept with ``visits_per_week = 0`` so the history's inspector ids resolve.
+    capacity_per_facility_year: float = 0.95
+    #: Former staff did tilbud visits until the end of the reform's catch-up year.
+    former_staff_days_after_reform: int = 365
     working_weeks_per_year: float = 42.0
     visits_per_week_probs: dict[int, float] = field(default_factory=lambda: {1: 0.25, 2: 0.45, 3: 0.30})
     all_competence_share: float = 0.55

@@ -11,7 +11,7 @@
   simulation), and sickness (short spells and rare long ones, only before the as-of date).
 - **Former staff**: before the 2025 reform the tilsyn visited every tilbud yearly and more
   consultants did tilbud visits; when the current staff's weekly capacity is used up, a history visit
-  before the reform goes to one of them. They are kept in ``inspectors.csv`` with
+  before the end of the reform's first (catch-up) year goes to one of them. They are kept in ``inspectors.csv`` with
   ``visits_per_week = 0`` (they now work elsewhere) so that every id in ``visits.csv`` resolves.
 """
 
@@ -35,7 +35,7 @@ COMPETENCE_GROUPS: tuple[tuple[str, ...], ...] = (
     ("opholdssted", "doegninstitution", "sikret_doegninstitution", "kostskole"),
     ("sel101", "sul141", "sel110", "sel109"),
 )
-FORMER_CAPACITY = 3  # visits a week a former inspector did in the history
+FORMER_CAPACITY = 5  # visits a week a former inspector did in the history
 
 
 @dataclass
@@ -171,15 +171,15 @@ def assign_inspectors(
     facility_type: np.ndarray,
     day: np.ndarray,
     n_inspectors: np.ndarray,
-    reform_day: int,
+    former_until: int,
     timeline: Timeline,
     rng: np.random.Generator,
 ) -> tuple[list[str], dict[str, int]]:
     """Inspector indices (as ``;``-joined strings of indices) for visits given in date order.
 
     Current inspectors of the authority with the competence who are not absent, least loaded first
-    within their weekly capacity; before the reform, former staff take what the current staff cannot;
-    after it, a full week is overbooked (counted in the returned stats)."""
+    within their weekly capacity; until ``former_until`` (the reform's catch-up year), former staff take
+    what the current staff cannot; after it, a full week is overbooked (counted in the returned stats)."""
     week_load: dict[tuple[int, int], int] = {}
     by_key: dict[tuple[str, str], list[int]] = {}
     former_by_authority: dict[str, list[int]] = {}
@@ -199,7 +199,7 @@ def assign_inspectors(
         present.sort(key=lambda i: week_load.get((i, week), 0) / max(staff.visits_per_week[i], 1))
         free = [i for i in present if week_load.get((i, week), 0) < staff.visits_per_week[i]]
         chosen = free[: int(k)]
-        if len(chosen) < k and d < reform_day:
+        if len(chosen) < k and d < former_until:
             pool = former_by_authority.setdefault(key[0], [])
             for i in pool:
                 if len(chosen) >= k:

@@ -174,6 +174,24 @@ def _rank_auc(score: np.ndarray, label: np.ndarray) -> float:
     return float((order[pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
+def _combined_auc(data: pd.DataFrame, columns: list[str]) -> float:
+    """AUC of a logistic regression on all observable signals: fit on the older half of the snapshots,
+    scored on the newer half (a rough upper reference for a simple model, not the product's model)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    x = data[columns].astype(float)
+    x = x.fillna(x.median())
+    cut = data["snapshot"].sort_values().iloc[len(data) // 2]
+    train = (data["snapshot"] < cut).to_numpy()
+    if train.all() or not train.any():
+        return float("nan")
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+    model.fit(x[train], data["label"][train])
+    return _rank_auc(model.predict_proba(x[~train])[:, 1], data["label"].to_numpy()[~train])
+
+
 def signal_table(world: World, horizon_months: int = 6, snapshots: int = 8) -> pd.DataFrame:
     """Risk-signal sanity: AUC of single observable signals (and the truth's own current state) for
     "seriously bad at some time in the next ``horizon_months``", over quarterly snapshots before as_of."""
@@ -249,6 +267,7 @@ def signal_table(world: World, horizon_months: int = 6, snapshots: int = 8) -> p
         known_mask = col.notna().to_numpy()
         auc = _rank_auc(col.to_numpy()[known_mask], data["label"].to_numpy()[known_mask])
         out.append({"signal": name, "auc": auc, "coverage": float(known_mask.mean())})
+    out.append({"signal": "combined_logistic", "auc": _combined_auc(data, signals[1:]), "coverage": 1.0})
     table = pd.DataFrame(out)
     table.attrs["positives"] = float(data["label"].mean())
     table.attrs["rows"] = len(data)

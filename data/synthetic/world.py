@@ -69,7 +69,7 @@ class VisitOutcome:
     serious_finding: bool  # a sanction in SERIOUS_SANCTIONS or a theme value <= 2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Truth:
     """What really happened (and will happen): never part of the observable dataset.
 
@@ -207,7 +207,7 @@ class Truth:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class World:
     config: WorldConfig
     dataset: Dataset  # everything observable, dated before as_of (passes validation)
@@ -269,7 +269,7 @@ def generate_world(
         fac.facility_type[visits["fi"].to_numpy()],
         visits["day"].to_numpy(),
         visits["n_inspectors"].to_numpy(),
-        day_number(params.reform_date),
+        day_number(params.reform_date) + params.former_staff_days_after_reform,
         timeline,
         rngs[6],
     )
@@ -608,7 +608,7 @@ def write_world(world: World, out_dir: Path) -> None:
     fm = truth.facility_months.copy()
     fm["month"] = fm["month"].dt.strftime("%Y-%m")
     fm["bad"] = fm["bad"].map({True: "true", False: "false"})
-    fm.to_csv(truth_dir / "facility_months.csv", index=False, lineterminator="\n", float_format="%.4f")
+    fm.to_csv(truth_dir / "facility_months.csv", index=False, lineterminator="\n")  # values rounded already
     vf = truth.visit_findings.copy()
     vf["date"] = vf["date"].dt.strftime("%Y-%m-%d")
     for col in ("bad", "found"):
@@ -619,7 +619,7 @@ def write_world(world: World, out_dir: Path) -> None:
         hidden[col] = hidden[col].dt.strftime("%Y-%m-%d").fillna("")
     for col in ("has_board", "respite_only"):
         hidden[col] = hidden[col].map({True: "true", False: "false"})
-    hidden.to_csv(truth_dir / "facilities.csv", index=False, lineterminator="\n", float_format="%.4f")
+    hidden.to_csv(truth_dir / "facilities.csv", index=False, lineterminator="\n")
     (truth_dir / "parameters.json").write_text(
         json.dumps(truth.parameters, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
     )
