@@ -120,6 +120,8 @@ def _validation_detail(error: dict[str, Any]) -> dict[str, Any]:
     location, name = _location_text(error.get("loc", ()))
     template = _PYDANTIC_DA.get(str(error.get("type", "")))
     ctx = {k: v for k, v in (error.get("ctx") or {}).items()}
+    if "expected" in ctx:  # "'html' or 'pdf'"
+        ctx["expected"] = str(ctx["expected"]).replace(" or ", " eller ")
     try:
         text = template.format(**ctx) if template else str(error.get("msg", "ugyldig værdi"))
     except (KeyError, IndexError):

@@ -1,7 +1,71 @@
-"""reports routes (wired when the service lands)."""
+"""Report routes: the four reports of ``reports/`` as HTML or PDF (the same files ``tilsynsplan report``
+writes). Unannounced visit dates appear only for authorised readers."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import datetime as dt
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from api.deps import SettingsDep, ViewerDep
+from api.schemas import error_responses
+from api.services import reports
+from api.services.risk_lists import risk_list
+from reports.context import ReportContext
 
 router = APIRouter(tags=["reports"])
+
+ReportFormat = Annotated[Literal["html", "pdf"], Query(description="html (standard) eller pdf.")]
+MEDIA = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
+RESPONSES: dict[int | str, dict[str, object]] = {
+    200: {"content": {"text/html": {}, "application/pdf": {}}, "description": "The report."},
+    **error_responses(404, 409, 422),
+}
+
+
+def report_response(context: ReportContext, fmt: Literal["html", "pdf"], name: str) -> Response:
+    data = reports.render_report(context, fmt)
+    return Response(data, media_type=MEDIA[fmt], headers={"Content-Disposition": f'inline; filename="{name}.{fmt}"'})
+
+
+@router.get("/reports/risk", response_class=Response, responses=RESPONSES)
+def risk_report(
+    settings: SettingsDep,
+    authority: str | None = None,
+    facility_type: str | None = None,
+    as_of: dt.date | None = None,
+    format: ReportFormat = "html",
+) -> Response:
+    """Risikoliste: the latest stored risk run (or the run of `as_of`), filtered, with the fairness box."""
+    scores = risk_list(settings, as_of=as_of)
+    context = reports.risk_report(settings, authority, facility_type, result=scores)
+    return report_response(context, format, f"risikoliste-{scores.as_of.isoformat()}")
+
+
+@router.get("/reports/model", response_class=Response, responses=RESPONSES)
+def model_report(settings: SettingsDep, version: str | None = None, format: ReportFormat = "html") -> Response:
+    """Modelkort: data window, features, metrics against the baselines, calibration, offsets, audit."""
+    context = reports.model_report(settings, version)
+    return report_response(context, format, "modelkort")
+
+
+@router.get("/reports/facility/{facility_id}", response_class=Response, responses=RESPONSES)
+def facility_report(
+    facility_id: str,
+    settings: SettingsDep,
+    viewer: ViewerDep,
+    as_of: dt.date | None = None,
+    format: ReportFormat = "html",
+) -> Response:
+    """Tilbudsprofil; the next planned visit only for authorised readers."""
+    context = reports.facility_report(settings, facility_id, as_of=as_of, authorised=viewer.authorised)
+    return report_response(context, format, f"tilbud-{facility_id}")
+
+
+@router.get("/reports/plan/{plan_id}", response_class=Response, responses=RESPONSES)
+def plan_report(plan_id: int, settings: SettingsDep, viewer: ViewerDep, format: ReportFormat = "html") -> Response:
+    """Kvartalsplan; unannounced dates only for authorised readers."""
+    context = reports.plan_report(settings, plan_id, authorised=viewer.authorised)
+    return report_response(context, format, f"plan-{plan_id}")

@@ -19,8 +19,10 @@ from api.deps import (
     known_token,
     session_value,
 )
-from api.pages import overview_page, render_page
+from api.pages import overview_page, render_page, render_report_page, risk_filter_options
 from api.routes.data import check_or_import
+from api.services import reports
+from api.services.risk_lists import risk_list
 
 router = APIRouter(include_in_schema=False)
 
@@ -41,6 +43,32 @@ def _to_login(path: str) -> RedirectResponse:
 @router.get("/", response_class=HTMLResponse)
 def overview(settings: SettingsDep, viewer: ViewerDep) -> HTMLResponse:
     return _page("web/index.html", viewer.authorised, title="Overblik", active="/", page=overview_page(settings))
+
+
+@router.get("/risiko", response_class=HTMLResponse)
+def risk_page(
+    settings: SettingsDep, viewer: ViewerDep, authority: str | None = None, facility_type: str | None = None
+) -> HTMLResponse:
+    """The risk list (the latest stored run) with filters by authority and type."""
+    report = reports.risk_report(settings, authority, facility_type, result=risk_list(settings))
+    options = risk_filter_options(authority, facility_type)
+    html = render_report_page(
+        report, authorised=viewer.authorised, active="/risiko", above="web/_risk_filters.html", options=options
+    )
+    return HTMLResponse(html)
+
+
+@router.get("/tilbud/{facility_id}", response_class=HTMLResponse)
+def facility_page(facility_id: str, settings: SettingsDep, viewer: ViewerDep) -> HTMLResponse:
+    """One facility's profile; the next planned visit only for planners."""
+    report = reports.facility_report(settings, facility_id, authorised=viewer.authorised)
+    return HTMLResponse(render_report_page(report, authorised=viewer.authorised, active="/risiko"))
+
+
+@router.get("/modelkort", response_class=HTMLResponse)
+def model_card_page(settings: SettingsDep, viewer: ViewerDep) -> HTMLResponse:
+    report = reports.model_report(settings)
+    return HTMLResponse(render_report_page(report, authorised=viewer.authorised, active="/modelkort"))
 
 
 @router.get("/login", response_class=HTMLResponse)

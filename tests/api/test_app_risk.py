@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -12,6 +13,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.services import imports
 from tests.api.conftest import AUTH, make_settings
+from tests.api.html_parse import Page
 from tests.api.test_app_errors import assert_error_shape
 from tests.factories import small_dataset
 from tests.fixtures.uploads import write_csv_folder
@@ -113,3 +115,47 @@ def test_openapi_documents_the_api(client: TestClient) -> None:
     for path in ("/api/v1/health", "/api/v1/status", "/api/v1/uploads", "/api/v1/risk", "/api/v1/model/train"):
         assert path in paths
     assert "/login" not in paths  # web pages are not part of the API
+
+
+# --- reports and web pages over the same services ---------------------------------------------------
+
+
+def test_risk_page_lists_the_riskiest_first_with_filters(risk_client: TestClient) -> None:
+    response = risk_client.get("/risiko")
+    assert response.status_code == 200
+    page = Page(response.text)
+    assert page.by_id("risk-filters") is not None
+    ids = re.findall(r'data-facility-id="([^"]+)" data-rank="(\d+)"', response.text)
+    assert ids[0] == ("F1", "1")
+    assert [int(rank) for _, rank in ids] == list(range(1, 7))
+    nord = risk_client.get("/risiko?authority=nord").text
+    assert set(re.findall(r'data-facility-id="([^"]+)" data-rank', nord)) == {"F4", "F5", "F6"}
+    assert 'option value="nord" selected' in nord
+
+
+def test_risk_page_with_an_unknown_authority_is_a_danish_error_page(risk_client: TestClient) -> None:
+    response = risk_client.get("/risiko?authority=vest")
+    assert response.status_code == 422
+    assert Page(response.text).text_of("error-message").startswith("Ukendt socialtilsyn 'vest'.")
+
+
+def test_facility_page_and_model_card_page(risk_client: TestClient) -> None:
+    facility = risk_client.get("/tilbud/F1")
+    assert facility.status_code == 200
+    assert "Bostedet Egebakken" in Page(facility.text).text()
+    assert risk_client.get("/tilbud/F99").status_code == 404
+    card = risk_client.get("/modelkort")
+    assert card.status_code == 200 and "Modelkort" in Page(card.text).text()
+
+
+def test_reports_as_html_and_pdf(risk_client: TestClient) -> None:
+    html = risk_client.get("/api/v1/reports/risk?authority=midt")
+    assert html.status_code == 200 and html.headers["content-type"] == "text/html; charset=utf-8"
+    assert re.findall(r'data-facility-id="([^"]+)" data-rank="1"', html.text) == ["F1"]
+    pdf = risk_client.get("/api/v1/reports/model?format=pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert risk_client.get("/api/v1/reports/facility/F2").status_code == 200
+    bad = risk_client.get("/api/v1/reports/risk?format=docx")
+    assert bad.status_code == 422
+    assert bad.json()["error"]["details"][0]["message"] == "'format' skal være en af: 'html' eller 'pdf'"
