@@ -76,6 +76,7 @@ _DATE_FORMAT = r"\d{4}-\d{2}-\d{2}"
 _MONTH_FORMAT = r"\d{4}-\d{2}(?:-01)?"  # "2026-06"; a workbook may turn it into the date 2026-06-01
 _INT_FORMAT = r"[+-]?\d+(?:[.,]0+)?"
 _BOOL_WORDS = "true/false, 1/0 eller ja/nej"
+_CLOSED_KINDS = (Kind.ENUM, Kind.DATE, Kind.MONTH, Kind.BOOL)
 _MAX_VALUE_CHARS = 80
 
 
@@ -664,6 +665,13 @@ def _check_cpr(raw: RawTable, table: _Parsed, report: _Report) -> None:
     """A CPR-like value in any cell (unknown columns included) rejects the upload; the number is masked."""
     for pos, title in enumerate(raw.header):
         text = raw.frame[pos].reset_index(drop=True)
+        name = title.strip().lower()
+        if name in table.values and table.spec.column(name).kind in _CLOSED_KINDS:
+            # A valid enum, date, month or boolean cannot hold a number: look only at the invalid cells.
+            unparsed = table.values[name].isna().to_numpy()
+            if not unparsed.any():
+                continue
+            text = text.where(unparsed, "")
         candidates = text.str.contains(_CPR_CANDIDATE, regex=True).fillna(False).to_numpy(dtype=bool)
         if not candidates.any():
             continue

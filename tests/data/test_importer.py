@@ -518,6 +518,16 @@ def test_cpr_anywhere_rejects_but_coordinates_do_not(folder: Path) -> None:
     assert error.violations[0].value == "barn 240315-**** nævnt"
 
 
+def test_cpr_in_a_closed_column_is_caught_and_masked_in_every_message(folder: Path) -> None:
+    rows = texts("sanctions")
+    rows[1][rows[0].index("kind")] = "0102031234"
+    rewrite(folder, "sanctions", rows)
+    error = fails(folder)
+    assert rules(error) == {("sanctions.csv", 2, "kind", "enum"), ("sanctions.csv", 2, "kind", "cpr")}
+    assert "0102031234" not in repr(error.violations)
+    assert {v.value for v in error.violations} == {"010203-****"}
+
+
 def test_reporting_is_capped_with_a_count_of_the_rest(folder: Path) -> None:
     rows = texts("indicator_scores")[:1]
     codes = ["4.a", "4.b", "5.a", "9.b"]
