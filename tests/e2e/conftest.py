@@ -84,12 +84,14 @@ def prepare_home(root: Path) -> tuple[Settings, Path]:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The server process starts first (its imports take a few seconds); the home is prepared meanwhile
+    (the server touches the database only when a page asks for data)."""
     root = tmp_path_factory.mktemp("e2e")
-    settings, data = prepare_home(root)
+    home = root / "home"
     port = _free_port()
     env = {
         **os.environ,
-        "TILSYNSPLAN_HOME": str(settings.home),
+        "TILSYNSPLAN_HOME": str(home),
         "TILSYNSPLAN_DATABASE_URL": "",
         "TILSYNSPLAN_TODAY": AS_OF.isoformat(),
         "TILSYNSPLAN_API_TOKENS": json.dumps([TOKEN]),
@@ -101,8 +103,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         process = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
+        settings, data = prepare_home(root)
+        assert settings.home == home
         _wait_until_up(url, process, log)
-        yield Server(url=url, home=settings.home, data=data, settings=settings, log=log)
+        yield Server(url=url, home=home, data=data, settings=settings, log=log)
     finally:
         process.terminate()
         try:

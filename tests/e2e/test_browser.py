@@ -61,3 +61,25 @@ def test_unknown_page_is_a_danish_error_page(page: Page, server: Server) -> None
     assert response is not None and response.status == 404
     assert page.inner_text("#error-message") == "Siden eller ressourcen '/findes-ikke' findes ikke."
     assert page.title() == "Findes ikke — Tilsynsplan"
+
+
+def test_risk_list_shows_the_riskiest_first_and_links_to_profiles(page: Page, server: Server) -> None:
+    page.goto(f"{server.url}/risiko")
+    rows = page.locator("table.risk-list tbody tr[data-facility-id]")
+    assert rows.count() == 6
+    ids = [rows.nth(i).get_attribute("data-facility-id") for i in range(rows.count())]
+    ranks = [int(rows.nth(i).get_attribute("data-rank") or 0) for i in range(rows.count())]
+    assert ids[0] == "F1" and ranks == [1, 2, 3, 4, 5, 6]
+    risks = [float(t.replace("%", "").replace(",", ".").strip()) for t in rows.locator("span.risk").all_inner_texts()]
+    assert risks == sorted(risks, reverse=True)
+    page.select_option("#authority", "nord")
+    page.click("#risk-filters button")
+    page.wait_for_url("**/risiko?authority=nord*")
+    assert set(page.locator("table.risk-list tbody tr").evaluate_all("rs => rs.map(r => r.dataset.facilityId)")) == {
+        "F4",
+        "F5",
+        "F6",
+    }
+    page.click("a.facility-link >> nth=0")
+    page.wait_for_url("**/tilbud/F*")
+    assert page.title().endswith("— Tilsynsplan")
