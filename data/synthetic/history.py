@@ -190,7 +190,7 @@ def simulate_history(
                 unannounced = regular_forced or (day >= reform and last_unann + deadline <= day + 30)
                 announced = not (unannounced or rng.random() < p_un)
             elif source == _CONCERN:
-                announced = rng.random() >= 0.85
+                announced = rng.random() >= params.p_unannounced_concern_visit
             elif source == _FOLLOW_UP:
                 announced = rng.random() >= params.p_unannounced_follow_up
             else:
@@ -249,10 +249,12 @@ def simulate_history(
                 elif k == SanctionKind.SKAERPET_TILSYN:
                     skaerpet_until = sday + 180
                     for offset in params.enhanced_offsets_days:
-                        push(day + offset + int(rng.integers(-7, 8)), _ENHANCED)
+                        jitter = int(rng.integers(-params.enhanced_jitter_days, params.enhanced_jitter_days + 1))
+                        push(day + offset + jitter, _ENHANCED)
                 elif k == SanctionKind.OPHOER:
-                    new_close = sday + int(rng.integers(30, 91))
-                    if new_close < close_day[f]:
+                    lo, hi = params.ophoer_closure_days
+                    new_close = sday + int(rng.integers(lo, hi + 1))
+                    if new_close < min(close_day[f], as_of):
                         close_day[f] = new_close
                         end = min(as_of - 1, new_close - 1)
             serious_issued = any(k in SERIOUS_SANCTIONS for _, k in issued)

@@ -58,6 +58,7 @@ class ObservationModel:
     p_detect_unannounced: float
     p_detect_targeted: float
     mask_lift: float
+    mask_sd: float
     detect_push: float
     themes_per_visit: tuple[int, int]
     indicator_keep: float
@@ -83,6 +84,7 @@ class ObservationModel:
             p_detect_unannounced=p.p_detect_unannounced,
             p_detect_targeted=p.p_detect_targeted,
             mask_lift=p.mask_lift,
+            mask_sd=p.mask_sd,
             detect_push=p.detect_push,
             themes_per_visit=p.themes_per_visit,
             indicator_keep=p.indicator_keep,
@@ -212,7 +214,7 @@ def observe_visit(
 
     seen = theme_true.astype(float)
     if bad and not detected:
-        floor = model.bad_threshold + model.mask_lift + 0.15 * rng.standard_normal(N_THEMES)
+        floor = model.bad_threshold + model.mask_lift + model.mask_sd * rng.standard_normal(N_THEMES)
         seen = np.maximum(seen, floor)
     if detected:
         seen = seen.copy()

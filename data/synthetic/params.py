@@ -129,6 +129,8 @@ class Parameters:
     ownership_effect_non_public: float = 0.04
     #: Persistent facility level (sd): the part of risk that the last theme values reveal.
     facility_sd: float = 0.19
+    #: Tilbud that close during the history are this much weaker on average (weak places close more).
+    closing_penalty: float = 0.10
     #: National theme levels (all theme means stay ≥ 4, DOMAIN.md); physical settings score highest.
     theme_offset: dict[Theme, float] = field(
         default_factory=lambda: {
@@ -166,7 +168,9 @@ class Parameters:
     #: (``crisis_stay`` a month: a mean of about 8 months) and fades at ``crisis_decay`` after.
     crisis_hazard_year: float = 0.045
     crisis_weak_mult: float = 2.5
+    crisis_weak_margin: float = 0.45  # "weak": quality below base_quality minus this
     crisis_after_leader_mult: float = 3.0
+    crisis_after_leader_months: int = 6
     crisis_jump: tuple[float, float] = (0.9, 1.9)
     crisis_stay: float = 0.88
     crisis_decay: float = 0.85
@@ -213,8 +217,10 @@ class Parameters:
     p_detect_announced: float = 0.45
     p_detect_unannounced: float = 0.80
     p_detect_targeted: float = 0.90
-    #: An undetected bad place looks like this much above the threshold (prepared, polished).
+    #: An undetected bad place looks like this much above the threshold (prepared, polished), give or
+    #: take ``mask_sd``.
     mask_lift: float = 0.45
+    mask_sd: float = 0.15
     #: A detected problem: the failing themes are documented, scores drop by this much more.
     detect_push: float = 0.55
     #: Themes scored at an operational visit (a themed subset): between these many, plus any theme
@@ -320,6 +326,8 @@ class Parameters:
     staff_year_sd: float = 0.22  # yearly log-noise (larger for small places)
     turnover_crisis: float = 0.55  # log-increase for a year spent in crisis
     turnover_deficit: float = 0.35  # log-increase per point of quality below the reference
+    turnover_leader: float = 0.15  # log-increase in a year with a leader change
+    staff_small_noise: float = 2.0  # small places' figures are noisier: sd × (1 + this / sqrt(places))
     sickness_crisis: float = 0.35
     sickness_deficit: float = 0.25
     staff_missing_share: float = 0.05  # key figures not reported
@@ -360,6 +368,14 @@ class Parameters:
     enhanced_offsets_days: tuple[int, ...] = (30, 75, 120, 165)
     p_unannounced_follow_up: float = 0.4
     p_unannounced_enhanced: float = 0.6
+    p_unannounced_concern_visit: float = 0.85
+    enhanced_jitter_days: int = 7
+    #: A revocation closes the tilbud this many days after the decision (low, high). A closure that
+    #: would fall on or after the as-of date is not applied (appeal pending): the tilbud stays active
+    #: in the truth, so every tilbud active on the as-of date can be visited in the future.
+    ophoer_closure_days: tuple[int, int] = (30, 90)
+    #: Current leaders of tilbud older than the simulation took over this long before it, on average.
+    leader_tenure_days: float = 5 * 365.25
     two_inspector_share: float = 0.15  # operational visits with two inspectors (approval/enhanced: all)
 
     # ----------------------------------------------------------------------------------------------
@@ -378,11 +394,22 @@ class Parameters:
     visits_per_week_probs: dict[int, float] = field(default_factory=lambda: {1: 0.25, 2: 0.45, 3: 0.30})
     all_competence_share: float = 0.55
     min_inspectors: int = 3
+    #: Absences a year: three weeks of summer holiday starting in ISO week 27-30; the autumn (week 42)
+    #: and winter (week 7-8) school-holiday weeks and Christmas with these probabilities; courses of
+    #: 1-3 days; sickness spells of 1-5 days; rarely a long sick leave of 4-12 weeks.
+    summer_start_weeks: tuple[int, int] = (27, 30)
+    p_autumn_week: float = 0.5
+    p_winter_week: float = 0.4
+    p_christmas: float = 0.7
     sick_spells_per_year: float = 3.0
+    sick_days: tuple[int, int] = (1, 5)
     courses_per_year: float = 2.0
+    course_days: tuple[int, int] = (1, 3)
     long_sick_per_year: float = 0.03
+    long_sick_days: tuple[int, int] = (28, 84)
     #: Visits already agreed for the weeks after the as-of date (locked_visits.csv), share of tilbud.
     locked_share: float = 0.015
+    p_locked_announced: float = 0.8
 
     def as_json(self) -> dict[str, Any]:
         """The parameters as JSON-friendly values (enum keys as their codes, dates ISO)."""

@@ -54,7 +54,7 @@ def simulate_quality(fac: Facilities, timeline: Timeline, params: Parameters, rn
     type_eff = np.array([params.type_effect.get(FacilityType(t), 0.0) for t in fac.facility_type])
     own_eff = params.ownership_effect_non_public * fac.non_public
     # Tilbud that will close are a little weaker on average (closures are more often the weak ones).
-    mu = params.facility_sd * rng.standard_normal(n) - 0.10 * closing
+    mu = params.facility_sd * rng.standard_normal(n) - params.closing_penalty * closing
     theme_off = np.array([params.theme_offset[t] for t in THEME_ORDER])
     level = (
         params.base_quality
@@ -111,12 +111,12 @@ def simulate_quality(fac: Facilities, timeline: Timeline, params: Parameters, rn
         leader_day[:, t] = np.where(change, month_days[t] + rng.integers(0, 28, size=n), 0)
 
         # Staff crisis: starts (weak, new, just after a leader change), holds, then fades.
-        weak = q_prev < params.base_quality - 0.45
+        weak = q_prev < params.base_quality - params.crisis_weak_margin
         p_start = (
             h_crisis
             * (1.0 + (params.new_crisis_mult - 1.0) * new_factor)
             * np.where(weak, params.crisis_weak_mult, 1.0)
-            * np.where(months_since_leader < 6, params.crisis_after_leader_mult, 1.0)
+            * np.where(months_since_leader < params.crisis_after_leader_months, params.crisis_after_leader_mult, 1.0)
         )
         start = (~active) & (rng.random(n) < p_start) & (age >= 0)
         ends = active & (rng.random(n) >= params.crisis_stay)

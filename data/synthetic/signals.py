@@ -123,7 +123,7 @@ def staff_figures(
     s_norm = np.array([params.sickness_norm[FacilityType(t)] for t in fac.facility_type])
     t_fac = params.staff_facility_sd * rng.standard_normal(n)
     s_fac = params.staff_facility_sd * rng.standard_normal(n)
-    noise_scale = params.staff_year_sd * (1.0 + 2.0 / np.sqrt(fac.places))
+    noise_scale = params.staff_year_sd * (1.0 + params.staff_small_noise / np.sqrt(fac.places))
     frames: list[pd.DataFrame] = []
     for year in range(first_year, last_year + 1):
         jan = year * 12 - (timeline.sim_start.year * 12 + timeline.sim_start.month - 1)
@@ -142,7 +142,7 @@ def staff_figures(
             + noise_scale * rng.standard_normal(n)
             + params.turnover_crisis * crisis
             + params.turnover_deficit * deficit
-            + 0.15 * leader
+            + params.turnover_leader * leader
         )
         log_s = s_fac + noise_scale * rng.standard_normal(n) + params.sickness_crisis * crisis
         log_s = log_s + params.sickness_deficit * deficit

@@ -112,28 +112,29 @@ def _absences(timeline: Timeline, params: Parameters, rng: np.random.Generator) 
     as_of = timeline.as_of_day
     last = day_number(timeline.end) - 1
     for year in range(timeline.history_start.year, timeline.end.year + 1):
-        summer = _monday_of_week(year, int(rng.integers(27, 31)))
-        spans.append((day_number(summer), day_number(summer) + 18))
-        if rng.random() < 0.5:
+        first_week, last_week = params.summer_start_weeks
+        summer = _monday_of_week(year, int(rng.integers(first_week, last_week + 1)))
+        spans.append((day_number(summer), day_number(summer) + 18))  # Monday to Friday two weeks later
+        if rng.random() < params.p_autumn_week:
             autumn = _monday_of_week(year, 42)
             spans.append((day_number(autumn), day_number(autumn) + 4))
-        if rng.random() < 0.4:
+        if rng.random() < params.p_winter_week:
             winter = _monday_of_week(year, int(rng.integers(7, 9)))
             spans.append((day_number(winter), day_number(winter) + 4))
-        if rng.random() < 0.7:
+        if rng.random() < params.p_christmas:
             spans.append((day_number(dt.date(year, 12, 22)), day_number(dt.date(year + 1, 1, 2))))
         year_start = day_number(dt.date(year, 1, 1))
         for _ in range(int(rng.poisson(params.courses_per_year))):
             start = timeline.next_working_day(year_start + int(rng.integers(0, 365)))
-            spans.append((start, start + int(rng.integers(0, 3))))
+            spans.append((start, start + _length(params.course_days, rng)))
         for _ in range(int(rng.poisson(params.sick_spells_per_year))):
             start = timeline.next_working_day(year_start + int(rng.integers(0, 365)))
             if start < as_of:
-                spans.append((start, start + int(rng.integers(0, 5))))
+                spans.append((start, start + _length(params.sick_days, rng)))
         if rng.random() < params.long_sick_per_year:
             start = year_start + int(rng.integers(0, 365))
             if start < as_of:
-                spans.append((start, start + int(rng.integers(28, 85))))
+                spans.append((start, start + _length(params.long_sick_days, rng)))
     lo = timeline.history_start_day
     spans = [(max(s, lo), min(e, last)) for s, e in spans if e >= lo and s <= last]
     spans.sort()
@@ -144,6 +145,11 @@ def _absences(timeline: Timeline, params: Parameters, rng: np.random.Generator) 
         else:
             merged.append((s, e))
     return merged
+
+
+def _length(days: tuple[int, int], rng: np.random.Generator) -> int:
+    """Days to add to a start day for an absence of ``days[0]``-``days[1]`` days (both inclusive)."""
+    return int(rng.integers(days[0], days[1] + 1)) - 1
 
 
 def availability(staff: Staff, timeline: Timeline) -> dict[tuple[str, str], np.ndarray]:

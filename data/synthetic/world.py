@@ -307,7 +307,7 @@ def _dataset(
     as_of = timeline.as_of_day
     ids = fac.facility_id
     closed_known = np.where(close < as_of, close, 0)
-    leader_since = _leader_since(fac, latent, close, timeline, rng)
+    leader_since = _leader_since(fac, latent, close, timeline, params, rng)
     facilities = pd.DataFrame(
         {
             "facility_id": ids,
@@ -423,13 +423,18 @@ def _dataset(
 
 
 def _leader_since(
-    fac: Facilities, latent: LatentState, close: np.ndarray, timeline: Timeline, rng: np.random.Generator
+    fac: Facilities,
+    latent: LatentState,
+    close: np.ndarray,
+    timeline: Timeline,
+    params: Parameters,
+    rng: np.random.Generator,
 ) -> np.ndarray:
     """The day the leader in charge on the as-of date (or at closure) took over."""
     limit = np.minimum(close, timeline.as_of_day)
     days = np.where((latent.leader_day > 0) & (latent.leader_day < limit[:, None]), latent.leader_day, 0)
     last = days.max(axis=1)
-    before = timeline.day0 - rng.exponential(5 * 365.25, size=len(fac)).astype(np.int64)
+    before = timeline.day0 - rng.exponential(params.leader_tenure_days, size=len(fac)).astype(np.int64)
     fallback = np.maximum(fac.approved_day, before)
     out = np.where(last > 0, np.maximum(last, fac.approved_day), fallback)
     return np.minimum(out, limit - 1)
@@ -478,7 +483,8 @@ def _locked_visits(
             if day <= hi and free:
                 i = free[int(rng.integers(len(free)))]
                 load[(i, week)] = load.get((i, week), 0) + 1
-                rows.append((str(fac.facility_id[f]), day, staff.ids[i], bool(rng.random() < 0.8)))
+                announced = bool(rng.random() < params.p_locked_announced)
+                rows.append((str(fac.facility_id[f]), day, staff.ids[i], announced))
                 break
     frame = pd.DataFrame(rows, columns=["facility_id", "day", "inspector_id", "announced"])
     frame["date"] = _dates(frame["day"].to_numpy(dtype=np.int64))

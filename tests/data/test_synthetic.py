@@ -151,10 +151,14 @@ def test_truth_covers_history_and_future(world: World) -> None:
     themes = fm[list(THEME_COLUMNS)].mean(axis=1)
     assert np.allclose(themes, fm["quality"], atol=1e-3)
     assert 0.005 < fm["bad"].mean() < 0.15
-    # every active facility has a row for each month to the end
+    # every facility active on the as-of date has a row for each month to the end of the simulation,
+    # so the backtest can visit any of them at any future date
     active = world.dataset.active_facilities(AS_OF - dt.timedelta(days=1))
     last = fm.groupby("facility_id")["month"].max()
-    assert (last.reindex(active["facility_id"]) >= pd.Timestamp(AS_OF.replace(day=1))).all()
+    assert (last.reindex(active["facility_id"]) == pd.Timestamp(2028, 10, 1)).all()
+    future = AS_OF + dt.timedelta(days=700)
+    for fid in active["facility_id"]:
+        assert world.visit_outcome(fid, future, announced=False, seed=1).indicator_scores["score"].between(1, 5).all()
 
 
 def test_is_bad_and_bad_spells_agree_with_facility_months(world: World) -> None:
