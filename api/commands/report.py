@@ -1,1 +1,77 @@
-"""CLI commands for report (placeholder until the feature lands)."""
+"""``tilsynsplan report risk|facility ID|plan ID|model [VERSION] --out FILE.html|FILE.pdf`` (thin over
+``api.services.reports``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.cli_app import app, console, settings
+from api.services.reports import KINDS, write_report
+from data.errors import InvalidArgumentError
+from data.glossary import format_number_da
+
+
+@app.command("report")
+def report(
+    kind: Annotated[str, typer.Argument(help="Rapport: risk, facility, plan eller model.", show_default=False)],
+    target: Annotated[
+        str | None,
+        typer.Argument(
+            help="Tilbuddets id (facility), planens id (plan) eller modelversionen (model).", show_default=False
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Fil der skrives: .html eller .pdf (formatet følger filtypen).", show_default=False
+        ),
+    ] = None,
+    authority: Annotated[
+        str | None, typer.Option("--authority", help="Kun ét socialtilsyn (risk): nord, midt, syd, hovedstaden, oest.")
+    ] = None,
+    facility_type: Annotated[
+        str | None, typer.Option("--type", help="Kun én tilbudstype (risk), fx opholdssted eller sel108.")
+    ] = None,
+    as_of: Annotated[
+        dt.datetime | None,
+        typer.Option("--as-of", formats=["%Y-%m-%d"], help="Dato (ÅÅÅÅ-MM-DD) rapporten gælder pr. Standard: i dag."),
+    ] = None,
+    confidential: Annotated[
+        bool,
+        typer.Option(
+            "--confidential/--no-confidential",
+            help="Medtag fortrolige datoer for uanmeldte besøg (facility, plan). Kun til autoriserede læsere.",
+        ),
+    ] = False,
+) -> None:
+    """Skriv en rapport til ledelsen som HTML eller PDF: risikoliste, tilbudsprofil, kvartalsplan eller modelkort."""
+    if kind not in KINDS:
+        raise InvalidArgumentError(f"Ukendt rapport '{kind}'. Tilladt: {', '.join(KINDS)}.")
+    if out is None:
+        raise InvalidArgumentError("Angiv filen der skal skrives med --out FIL.html eller --out FIL.pdf.")
+    if kind != "risk" and (authority or facility_type):
+        raise InvalidArgumentError("--authority og --type gælder kun rapporten 'risk'.")
+    if kind == "risk" and target:
+        raise InvalidArgumentError(f"Rapporten 'risk' tager intet id (fik '{target}'); brug --authority/--type.")
+    written = write_report(
+        settings(),
+        kind,
+        out,
+        target,
+        authority=authority,
+        facility_type=facility_type,
+        as_of=None if as_of is None else as_of.date(),
+        authorised=confidential,
+    )
+    size = format_number_da(written.size / 1024, 0)
+    console.print(
+        f"[bold]{written.title}[/] skrevet til {written.path} ({written.fmt.upper()}, {size} kB, "
+        f"{format_number_da(written.seconds, 1)} s)",
+        highlight=False,
+    )
+    if confidential and kind in ("facility", "plan"):
+        console.print("[yellow]Fortroligt:[/] rapporten indeholder datoer for uanmeldte besøg.")

@@ -1,0 +1,333 @@
+"""Report services: build a report's context from the stored data, model and plans, render it as HTML
+or PDF, write it to a file. Shared by ``tilsynsplan report`` and the web app (which serves the same HTML).
+
+- :func:`risk_report` -> ``RiskListContext`` (scores every active facility as of a date, or uses a
+  ``ScoreResult`` the caller already has; the change is measured against the newest stored run from
+  an earlier quarter);
+- :func:`facility_report` -> ``FacilityProfileContext`` (the next planned visit only when ``authorised``);
+- :func:`plan_report` -> ``PlanReportContext`` (unannounced dates only when ``authorised``);
+- :func:`model_report` -> ``ModelCardContext``;
+- :func:`render_report` (context, ``"html"`` | ``"pdf"``) -> bytes; :func:`report_format` (a file
+  name's extension -> format); :func:`write_report` does it all for one file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from api.services.risk import ScoreResult, explain_facility, score_facilities
+from data.calendar import quarter_bounds, quarter_of
+from data.db import PlanRow, PlanVisitRow
+from data.enums import Authority, FacilityType
+from data.errors import InvalidArgumentError, NoDataError, NotFoundError
+from data.risk_store import previous_risk_run
+from data.settings import Settings
+from data.store import database_exists, load_dataset, open_database
+from models.store import list_models, load_model
+from reports.build import (
+    build_facility_profile,
+    build_model_card,
+    build_plan_report,
+    build_risk_list,
+)
+from reports.context import (
+    FacilityProfileContext,
+    ModelCardContext,
+    NextVisit,
+    PlanReportContext,
+    ReportContext,
+    RiskListContext,
+)
+from reports.html import render_html
+from reports.pdf import html_to_pdf
+
+log = logging.getLogger(__name__)
+
+Format = Literal["html", "pdf"]
+Kind = Literal["risk", "facility", "plan", "model"]
+KINDS: tuple[str, ...] = ("risk", "facility", "plan", "model")
+EXTENSIONS: dict[str, Format] = {".html": "html", ".htm": "html", ".pdf": "pdf"}
+
+
+# --- arguments ---------------------------------------------------------------------------------------
+
+
+def _authority(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    text = value.strip().lower()
+    allowed = [a.value for a in Authority]
+    if text not in allowed:
+        raise InvalidArgumentError(f"Ukendt socialtilsyn '{value}'. Tilladt: {', '.join(allowed)}.")
+    return text
+
+
+def _facility_type(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    text = value.strip().lower()
+    allowed = [t.value for t in FacilityType]
+    if text not in allowed:
+        raise InvalidArgumentError(f"Ukendt tilbudstype '{value}'. Tilladt: {', '.join(allowed)}.")
+    return text
+
+
+def report_format(out: Path) -> Format:
+    """The format a file name asks for (``.html``/``.htm`` or ``.pdf``); anything else is refused."""
+    fmt = EXTENSIONS.get(out.suffix.lower())
+    if fmt is None:
+        shown = out.suffix or "(ingen)"
+        raise InvalidArgumentError(
+            f"Ukendt filtype '{shown}' for rapporten '{out.name}'. Tilladt: {', '.join(EXTENSIONS)}."
+        )
+    return fmt
+
+
+def _engine(settings: Settings) -> Engine:
+    if not database_exists(settings):
+        raise NoDataError("Der er ingen database endnu. Importér data først med 'tilsynsplan import MAPPE'.")
+    return open_database(settings)
+
+
+def _model_kind(settings: Settings, version: str) -> str:
+    for card in list_models(settings):
+        if str(card.get("version")) == version:
+            return str(card.get("kind", "lightgbm"))
+    return "lightgbm"
+
+
+# --- Risikoliste -------------------------------------------------------------------------------------
+
+
+def risk_report(
+    settings: Settings,
+    authority: str | None = None,
+    facility_type: str | None = None,
+    as_of: dt.date | None = None,
+    *,
+    result: ScoreResult | None = None,
+) -> RiskListContext:
+    """The risk list (national, or one authority's and/or one type's), riskiest first.
+
+    Scores every active facility as of ``as_of`` (default today; stores the run) unless ``result``
+    (national scores, e.g. the stored run the web app serves) is given. The change is measured against
+    the newest stored run dated before the quarter of the scores.
+    """
+    auth = _authority(authority)
+    ftype = _facility_type(facility_type)
+    if result is None:
+        result = score_facilities(settings, as_of=as_of)
+    engine = _engine(settings)
+    try:
+        quarter_start, _ = quarter_bounds(quarter_of(result.as_of))
+        previous = previous_risk_run(engine, before=quarter_start)
+    finally:
+        engine.dispose()
+    scores = result.scores
+    if "ownership" not in scores.columns:
+        raise InvalidArgumentError("Risikotabellen mangler kolonnen 'ownership' (ejerform) til retfærdighedsboksen.")
+    return build_risk_list(
+        scores,
+        as_of=result.as_of,
+        model_version=result.model_version,
+        model_kind=_model_kind(settings, result.model_version),
+        authority=auth,
+        facility_type=ftype,
+        previous=None if previous is None else previous.scores,
+        comparison_as_of=None if previous is None else previous.as_of,
+        comparison_model_version=None if previous is None else previous.model_version,
+        run_id=result.run_id,
+        reasons=settings.risk_top_factors,
+        notes=tuple(result.notes),
+    )
+
+
+# --- Tilbudsprofil -----------------------------------------------------------------------------------
+
+
+def _next_planned_visit(engine: Engine, facility_id: str, after: dt.date, names: dict[str, str]) -> NextVisit | None:
+    """The facility's first visit on or after ``after`` in the newest stored plan that plans it."""
+    with Session(engine) as session:
+        plan_id = session.scalars(
+            select(PlanVisitRow.plan_id)
+            .where(PlanVisitRow.facility_id == facility_id)
+            .order_by(PlanVisitRow.plan_id.desc())
+            .limit(1)
+        ).first()
+        if plan_id is None:
+            return None
+        row = session.scalars(
+            select(PlanVisitRow)
+            .where(
+                PlanVisitRow.plan_id == plan_id,
+                PlanVisitRow.facility_id == facility_id,
+                PlanVisitRow.date >= after,
+            )
+            .order_by(PlanVisitRow.date)
+            .limit(1)
+        ).first()
+        if row is None:
+            return None
+        inspectors = tuple(names.get(i, i) for i in str(row.inspector_ids or "").split(";") if i)
+        return NextVisit(
+            date=row.date,
+            announced=bool(row.announced),
+            kind=str(row.kind),
+            inspectors=inspectors,
+            reason=str(row.reason),
+            plan_id=int(plan_id),
+        )
+
+
+def facility_report(
+    settings: Settings, facility_id: str, as_of: dt.date | None = None, authorised: bool = False
+) -> FacilityProfileContext:
+    """One facility's profile as of ``as_of`` (default today). ``authorised``: the reader may see the
+    next planned visit (unannounced dates are confidential); otherwise it is left out of the context."""
+    day = as_of or settings.effective_today()
+    engine = _engine(settings)
+    try:
+        ds = load_dataset(engine)
+        if facility_id not in set(ds.facilities["facility_id"].astype(str)):
+            raise NotFoundError(f"Tilbud '{facility_id}' findes ikke i databasen.")
+        names = {str(i): str(n) for i, n in zip(ds.inspectors["inspector_id"], ds.inspectors["name"], strict=True)}
+        next_visit = _next_planned_visit(engine, facility_id, day, names) if authorised else None
+    finally:
+        engine.dispose()
+    notes: list[str] = []
+    try:
+        explanation = explain_facility(settings, facility_id, as_of=day)
+    except NotFoundError as error:  # known but not active on the day: a profile without a risk
+        explanation = None
+        notes.append(error.message)
+    national = len(ds.known_at(day).active_facilities(day))
+    return build_facility_profile(
+        ds,
+        facility_id,
+        as_of=day,
+        explanation=explanation,
+        national_count=national,
+        authorised=authorised,
+        next_visit=next_visit,
+        notes=notes,
+    )
+
+
+# --- Kvartalsplan ------------------------------------------------------------------------------------
+
+
+def plan_report(settings: Settings, plan_id: int, authorised: bool = False) -> PlanReportContext:
+    """The quarterly plan of a stored plan version. ``authorised``: unannounced dates are shown."""
+    from api.services.plans import load_stored_plan  # the planner's services (issue 5)
+
+    engine = _engine(settings)
+    try:
+        ds = load_dataset(engine)
+        with Session(engine) as session:
+            row = session.get(PlanRow, plan_id)
+            run_id = None if row is None else row.risk_run_id
+    finally:
+        engine.dispose()
+    plan, deadlines, risks = load_stored_plan(settings, plan_id, run_id=run_id)
+    return build_plan_report(plan, ds, plan_id=plan_id, authorised=authorised, risks=risks, deadlines=deadlines)
+
+
+# --- Modelkort ---------------------------------------------------------------------------------------
+
+
+def model_report(settings: Settings, version: str | None = None) -> ModelCardContext:
+    """The model card of a stored model (default: the newest)."""
+    stored = load_model(settings, version)
+    return build_model_card(stored.meta)
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+
+def render_report(context: ReportContext, fmt: Format) -> bytes:
+    """The report as UTF-8 HTML or as PDF."""
+    if fmt == "html":
+        return render_html(context).encode("utf-8")
+    if fmt == "pdf":
+        return html_to_pdf(render_html(context))
+    raise InvalidArgumentError(f"Ukendt format '{fmt}'. Tilladt: html, pdf.")
+
+
+@dataclass(frozen=True)
+class WrittenReport:
+    kind: str
+    path: Path
+    fmt: Format
+    title: str
+    size: int
+    seconds: float
+
+
+def build_report(
+    settings: Settings,
+    kind: str,
+    target: str | None = None,
+    *,
+    authority: str | None = None,
+    facility_type: str | None = None,
+    as_of: dt.date | None = None,
+    authorised: bool = False,
+) -> ReportContext:
+    """The context of a report of ``kind`` (``risk``, ``facility`` ID, ``plan`` ID, ``model`` [VERSION])."""
+    if kind == "risk":
+        return risk_report(settings, authority=authority, facility_type=facility_type, as_of=as_of)
+    if kind == "facility":
+        if not target:
+            raise InvalidArgumentError("Angiv tilbuddets id: 'tilsynsplan report facility ID --out FIL'.")
+        return facility_report(settings, target, as_of=as_of, authorised=authorised)
+    if kind == "plan":
+        if not target:
+            raise InvalidArgumentError("Angiv planens id: 'tilsynsplan report plan ID --out FIL'.")
+        try:
+            plan_id = int(target)
+        except ValueError:
+            raise InvalidArgumentError(f"Planens id skal være et heltal, ikke '{target}'.") from None
+        return plan_report(settings, plan_id, authorised=authorised)
+    if kind == "model":
+        return model_report(settings, target or None)
+    raise InvalidArgumentError(f"Ukendt rapport '{kind}'. Tilladt: {', '.join(KINDS)}.")
+
+
+def write_report(
+    settings: Settings,
+    kind: str,
+    out: Path,
+    target: str | None = None,
+    *,
+    authority: str | None = None,
+    facility_type: str | None = None,
+    as_of: dt.date | None = None,
+    authorised: bool = False,
+) -> WrittenReport:
+    """Build the report of ``kind`` and write it to ``out`` (HTML or PDF by the file's extension)."""
+    fmt = report_format(out)
+    started = time.perf_counter()
+    context = build_report(
+        settings,
+        kind,
+        target,
+        authority=authority,
+        facility_type=facility_type,
+        as_of=as_of,
+        authorised=authorised,
+    )
+    data = render_report(context, fmt)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    seconds = time.perf_counter() - started
+    log.info("%s report written to %s (%d bytes, %.1f s)", kind, out, len(data), seconds)
+    return WrittenReport(kind=kind, path=out, fmt=fmt, title=context.title, size=len(data), seconds=seconds)
