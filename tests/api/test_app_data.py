@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
+from starlette.datastructures import UploadFile
 
 from api.app import create_app
+from api.errors import UploadTooLarge
+from api.uploads import spool_upload
 from data.settings import Settings
 from tests.api.conftest import AUTH, make_settings
 from tests.api.test_app_errors import assert_error_shape
@@ -157,3 +163,15 @@ def test_push_before_any_facility_is_stored_names_the_missing_file(client: TestC
     assert response.status_code == 422
     files = {d["file"] for d in response.json()["error"]["details"]}
     assert "facilities.csv" in files
+
+
+def test_files_are_counted_while_written_when_no_length_is_declared(tmp_path: Path) -> None:
+    """A body without Content-Length (chunked) passes the middleware; writing it stops at the limit."""
+    big = UploadFile(io.BytesIO(b"x" * (1024 * 1024 + 1)), filename="facilities.csv")
+    with pytest.raises(UploadTooLarge) as info:
+        asyncio.run(spool_upload([big], tmp_path, max_mb=1))
+    assert info.value.http_status == 413
+    small = UploadFile(io.BytesIO(b"facility_id\n"), filename="../../etc/facilities.csv")
+    (tmp_path / "ok").mkdir()
+    assert asyncio.run(spool_upload([small], tmp_path / "ok", 1)) == tmp_path / "ok"
+    assert (tmp_path / "ok" / "facilities.csv").read_bytes() == b"facility_id\n"  # folder parts dropped
