@@ -100,17 +100,20 @@ def generate_facilities(n_active: int, timeline: Timeline, params: Parameters, r
     approved = np.zeros(n, dtype=np.int64)
     approved[new] = rng.integers(hs, as_of, size=int(new.sum()))
     wave_start, wave_end = (day_number(d) for d in params.reapproval_wave)
+
+    def old_approvals(k: int) -> np.ndarray:
+        """Approval days before the history: the 2014-2015 re-approval wave or later."""
+        if wave_end >= hs - 365:  # a history that starts before the socialtilsyn existed
+            return rng.integers(hs - 3650, hs - 30, size=k)
+        in_wave = rng.random(k) < params.reapproval_share
+        return np.where(in_wave, rng.integers(wave_start, wave_end, size=k), rng.integers(wave_end, hs - 30, size=k))
+
     old = np.flatnonzero(~new)
-    if wave_end < hs - 365:
-        in_wave = rng.random(len(old)) < params.reapproval_share
-        approved[old[in_wave]] = rng.integers(wave_start, wave_end, size=int(in_wave.sum()))
-        approved[old[~in_wave]] = rng.integers(wave_end, hs - 30, size=int((~in_wave).sum()))
-    else:  # a history that starts before the socialtilsyn existed: spread over ten years before it
-        approved[old] = rng.integers(hs - 3650, hs - 30, size=len(old))
+    approved[old] = old_approvals(len(old))
     # Closed tilbud ran at least half a year; closed on a day in the history.
     closed_idx = np.flatnonzero(closing)
     too_late = approved[closed_idx] > as_of - 240
-    approved[closed_idx[too_late]] = rng.integers(hs - 3650, hs - 30, size=int(too_late.sum()))
+    approved[closed_idx[too_late]] = old_approvals(int(too_late.sum()))
     close = np.full(n, NO_DAY, dtype=np.int64)
     close_from = np.maximum(approved[closed_idx] + 180, hs)
     close[closed_idx] = close_from + (rng.random(len(closed_idx)) * (as_of - 1 - close_from)).astype(np.int64)
@@ -123,7 +126,7 @@ def generate_facilities(n_active: int, timeline: Timeline, params: Parameters, r
 
     # --- the rest ---------------------------------------------------------------------------------
     locations = sample_locations(authority, rng)
-    names = facility_names(ftype, locations.municipality, rng)
+    names = facility_names(ftype, locations.municipality, ownership, rng)
     groups, group_factor = target_groups(ftype, rng)
     board_p = np.array([params.board_share.get(o, 0.0) for o in ownership])
     has_board = rng.random(n) < board_p

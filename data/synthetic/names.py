@@ -119,8 +119,9 @@ LAST_NAMES: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def facility_names(types: np.ndarray, towns: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """A Danish name per tilbud; unique within the world (a town, then a numeral, is added on a clash)."""
+def facility_names(types: np.ndarray, towns: np.ndarray, ownership: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A Danish name per tilbud; unique within the world (a town, then a numeral, is added on a clash).
+    Only private companies carry "ApS"."""
     n = len(types)
     out = np.empty(n, dtype=object)
     seen: set[str] = set()
@@ -130,6 +131,8 @@ def facility_names(types: np.ndarray, towns: np.ndarray, rng: np.random.Generato
         patterns = PATTERNS[FacilityType(types[i])]
         pattern = patterns[int(picks[i] * len(patterns))]
         name = pattern.format(stem=STEMS[stems[i]], town=towns[i])
+        if ownership[i] != "privat":
+            name = name.removesuffix(" ApS")
         if name in seen:
             name = f"{name}, {towns[i]}"
         base, k = name, 2

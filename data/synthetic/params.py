@@ -259,9 +259,9 @@ class Parameters:
             T.SEL110: 0.01,
             T.SEL101: 0.0,  # ambulant: the rules on force do not apply
             T.SUL141: 0.0,
-            T.OPHOLDSSTED: 1.6,
-            T.DOEGNINSTITUTION: 2.4,
-            T.SIKRET_DOEGNINSTITUTION: 9.0,
+            T.OPHOLDSSTED: 1.2,
+            T.DOEGNINSTITUTION: 1.8,
+            T.SIKRET_DOEGNINSTITUTION: 5.0,
             T.KOSTSKOLE: 0.04,
         }
     )

@@ -75,15 +75,19 @@ class Timeline:
         return bool(self.working[day - self.day0])
 
     def next_working_day(self, day: int) -> int:
-        """The first working day on or after ``day`` (a day number)."""
-        i = min(max(day - self.day0, 0), len(self.next_working) - 1)
-        return int(self.next_working[i]) + self.day0
+        """The first working day on or after ``day`` (a day number; any day, also outside the timeline)."""
+        i = day - self.day0
+        if 0 <= i < len(self.next_working) and self.next_working[i] < len(self.next_working) - 1:
+            return int(self.next_working[i]) + self.day0
+        while not is_working_day(from_day_number(day)):
+            day += 1
+        return day
 
     def previous_working_day(self, day: int) -> int:
-        i = min(max(day - self.day0, 0), len(self.working) - 1)
-        while i > 0 and not self.working[i]:
-            i -= 1
-        return i + self.day0
+        """The last working day on or before ``day``."""
+        while not is_working_day(from_day_number(day)):
+            day -= 1
+        return day
 
     # --- months -----------------------------------------------------------------------------------
     @property

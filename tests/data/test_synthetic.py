@@ -96,6 +96,26 @@ def test_nothing_observable_is_dated_on_or_after_as_of(world: World) -> None:
     assert (ds.locked_visits["date"] > t).all()
 
 
+def test_facilities_look_like_denmark(world: World) -> None:
+    f = world.dataset.facilities
+    assert f["postcode"].str.fullmatch(r"\d{4}").all()
+    assert f["lat"].between(54.5, 57.8).all() and f["lon"].between(8.0, 15.25).all()
+    # Midt's tilbud lie in Region Midtjylland (postcodes 6900-8999 and 7xxx)
+    midt = f[f["authority"] == "midt"]["postcode"].astype(int)
+    assert midt.between(6900, 8999).all()
+    assert f["name"].is_unique
+    assert not f[f["ownership"] != "privat"]["name"].str.endswith("ApS").any()
+    # approval dates are spread (the re-approval wave of 2014-2015 and later), none before 2014
+    assert f["approved_on"].min() >= pd.Timestamp(2014, 1, 1)
+    assert f["approved_on"].value_counts().max() <= max(3, len(f) // 50)
+    assert (f["approved_on"] >= pd.Timestamp(AS_OF) - pd.DateOffset(years=2)).mean() > 0.04
+    # boards: public tilbud never, self-governing always
+    assert not f[f["ownership"].isin(["kommunal", "regional"])]["has_board"].any()
+    assert f[f["ownership"] == "selvejende"]["has_board"].all()
+    assert set(f[f["respite_only"]]["facility_type"]) <= {"opholdssted", "doegninstitution"}
+    assert (f["leader_since"] >= f["approved_on"]).all()
+
+
 def test_visits_follow_the_rules(world: World) -> None:
     ds = world.dataset
     v = ds.visits.merge(ds.facilities, on="facility_id")
