@@ -163,7 +163,7 @@ class Truth:
             )
         traits = self._traits[facility_id]
         quality, _, themes = self._arrays
-        model = ObservationModel.from_json(self.parameters["observation"])
+        model = self._model
         profile = indicator_profile(
             traits["facility_type"], traits["has_board"], traits["respite_only"], traits["ownership"]
         )
@@ -191,6 +191,10 @@ class Truth:
         scores = pd.DataFrame({"indicator": list(obs.codes), "score": obs.scores.astype("int64")})
         sanctions = [(day + dt.timedelta(days=lag), kind.value) for lag, kind in obs.sanctions]
         return VisitOutcome(indicator_scores=scores, sanctions=sanctions, serious_finding=obs.serious)
+
+    @cached_property
+    def _model(self) -> ObservationModel:
+        return ObservationModel.from_json(self.parameters["observation"])
 
     @cached_property
     def _traits(self) -> dict[str, dict[str, Any]]:
