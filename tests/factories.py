@@ -6,10 +6,15 @@ Add new factories here (append; keep the existing ones stable: other tests depen
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from data.dataset import Dataset
+from data.enums import VisitKind
+
+if TYPE_CHECKING:
+    from planner.domain import Plan, PlannedVisit
 
 AS_OF = dt.date(2026, 10, 1)
 
@@ -95,3 +100,165 @@ def small_dataset() -> Dataset:
             "absences": pd.DataFrame([("I1", "2026-12-21", "2027-01-03")], columns=["inspector_id", "start", "end"]),
         }
     )
+
+
+# --- reports (issue 7) ------------------------------------------------------------------------------
+
+
+def peer_dataset() -> Dataset:
+    """``small_dataset()`` plus two more længerevarende botilbud (§ 108) as F1's peers, with known values:
+    F7 (10 places): health 4.0, organisation 3.0, turnover 20 % in 2025, 2 magtanvendelser in Aug 2026;
+    F8 (20 places): health 5.0, turnover 30 % in 2025, no magtanvendelser."""
+    ds = small_dataset()
+    fac = pd.concat(
+        [
+            ds.facilities,
+            pd.DataFrame(
+                [
+                    ("F7", "Bostedet Bøgely", "syd", "Odense", "5000", "sel108", "privat", 10, "2016-01-01"),
+                    ("F8", "Botilbuddet Åløkke", "oest", "Roskilde", "4000", "sel108", "kommunal", 20, "2017-01-01"),
+                ],
+                columns=["facility_id", "name", "authority", "municipality", "postcode", "facility_type",
+                         "ownership", "places", "approved_on"],
+            ),
+        ],
+        ignore_index=True,
+    )  # fmt: skip
+    visits = pd.concat(
+        [
+            ds.visits,
+            pd.DataFrame(
+                [
+                    ("V7", "F7", "2025-06-02", False, "operational", ""),
+                    ("V8", "F8", "2025-09-01", True, "operational", ""),
+                ],
+                columns=["visit_id", "facility_id", "date", "announced", "kind", "inspector_ids"],
+            ),
+        ],
+        ignore_index=True,
+    )
+    themes = pd.concat(
+        [
+            ds.theme_scores,
+            pd.DataFrame(
+                [
+                    ("V7", "health_wellbeing", 4.0),
+                    ("V7", "organisation_management", 3.0),
+                    ("V8", "health_wellbeing", 5.0),
+                ],
+                columns=["visit_id", "theme", "score"],
+            ),
+        ],
+        ignore_index=True,
+    )
+    force = pd.concat(
+        [ds.use_of_force, pd.DataFrame([("F7", "2026-08", 2, "")], columns=["facility_id", "month", "count", "kind"])],
+        ignore_index=True,
+    )
+    staff = pd.concat(
+        [
+            ds.staff_figures,
+            pd.DataFrame(
+                [("F7", 2025, 20.0, 5.0), ("F8", 2025, 30.0, 7.0)],
+                columns=["facility_id", "year", "staff_turnover_pct", "sickness_absence_pct"],
+            ),
+        ],
+        ignore_index=True,
+    )
+    return ds.with_tables(facilities=fac, visits=visits, theme_scores=themes, use_of_force=force, staff_figures=staff)
+
+
+def risk_scores_frame() -> pd.DataFrame:
+    """National scores of ten facilities as ``api.services.risk.score_facilities`` returns them (riskiest
+    first; tiers: 1 "høj", 2 "forhøjet", 7 "normal"), with Danish reasons."""
+    rows = [
+        # id, name, authority, type, ownership, risk, tier
+        ("R01", "Opholdsstedet Skovbrynet", "midt", "opholdssted", "privat", 0.62, "høj"),
+        ("R02", "Bostedet Fjordglimt", "syd", "sel108", "kommunal", 0.41, "forhøjet"),
+        ("R03", "Døgninstitutionen Æblehaven", "midt", "doegninstitution", "regional", 0.33, "forhøjet"),
+        ("R04", "Krisecentret Løvspring", "nord", "sel109", "selvejende", 0.20, "normal"),
+        ("R05", "Opholdsstedet Møllegården", "midt", "opholdssted", "privat", 0.15, "normal"),
+        ("R06", "Bostedet Ørnereden", "oest", "sel108", "kommunal", 0.11, "normal"),
+        ("R07", "Forsorgshjemmet Havnen", "hovedstaden", "sel110", "selvejende", 0.08, "normal"),
+        ("R08", "Opholdsstedet Kløvermarken", "syd", "opholdssted", "privat", 0.05, "normal"),
+        ("R09", "Bostedet Søbakken", "midt", "sel108", "kommunal", 0.03, "normal"),
+        ("R10", "Efterskolen Åbrinken", "nord", "kostskole", "selvejende", 0.02, "normal"),
+    ]  # fmt: skip
+    frame = pd.DataFrame(
+        rows, columns=["facility_id", "name", "authority", "facility_type", "ownership", "risk", "tier"]
+    )
+    frame["national_rank"] = range(1, len(frame) + 1)
+    frame["rank"] = frame["national_rank"]
+    frame["top_factors"] = [
+        [
+            {"feature": "force_ratio_12m", "value": 1.2, "comparison": 0.4, "shap": 0.9,
+             "text": f"Magtanvendelser: {i} pr. plads de seneste 12 måneder — 3,0 × det forventede for opholdssteder"},
+            {"feature": "theme_min", "value": 2.0, "comparison": 3.8, "shap": 0.5,
+             "text": "Laveste temaværdi: 2,0 — medianen for opholdssteder er 3,8"},
+            {"feature": "sickness_ratio", "value": 9.0, "comparison": 6.0, "shap": 0.2,
+             "text": "Sygefravær: 9,0 % i 2025 — 1,5 × medianen for opholdssteder (6,0 %)"},
+            {"feature": "places", "value": 8, "comparison": 8, "shap": 0.01, "text": "Pladser: 8"},
+        ]
+        for i in range(1, len(frame) + 1)
+    ]  # fmt: skip
+    return frame
+
+
+def _plan_visit(
+    fid: str, authority: str, day: dt.date, inspectors: tuple[str, ...], announced: bool, code: str, reason: str
+) -> PlannedVisit:
+    from planner.domain import PlannedVisit, ReasonCode, VisitRole  # planner types only where a plan is built
+
+    role = VisitRole.OVERDUE if code == ReasonCode.OVERDUE else VisitRole.DEADLINE
+    return PlannedVisit(
+        fid, authority, day, inspectors, announced, VisitKind.OPERATIONAL, role, ReasonCode(code), reason
+    )
+
+
+def hand_plan() -> Plan:
+    """2026Q4 for the small dataset: F1 (unannounced, deadline) and F2 (announced, I1 with I2) in week 41,
+    F3 overdue (week 47), F4 (nord, week 49); F5 next quarter. Nord's one inspector is at 100 %."""
+    from planner.domain import BaselineComparison, OverdueFacility, Plan, PlanAnalysis
+
+    visits = (
+        _plan_visit("F1", "midt", dt.date(2026, 10, 6), ("I1",), False, "deadline", "Lovkrav: uanmeldt besøg senest 20. december 2026"),
+        _plan_visit("F2", "midt", dt.date(2026, 10, 7), ("I1", "I2"), True, "risk", "Risiko: nr. 2 af 3 i socialtilsynet"),
+        _plan_visit("F3", "midt", dt.date(2026, 11, 17), ("I2",), False, "overdue", "Fristen kunne ikke nås ved planens start"),
+        _plan_visit("F4", "nord", dt.date(2026, 12, 1), ("I3",), False, "risk", "Risiko: nr. 1 af 3 i socialtilsynet"),
+        _plan_visit("F5", "nord", dt.date(2027, 3, 1), ("I3",), False, "deadline", "Lovkrav: uanmeldt besøg senest 1. marts 2027"),
+    )  # fmt: skip
+    analysis = PlanAnalysis(
+        status="optimal",
+        objective=50.0,
+        bound=50.0,
+        gap=0.0,
+        solve_seconds=0.1,
+        first_solution_seconds=0.05,
+        authorities=(),
+        rule_costs={"risk_lateness": 12, "travel": 30, "stability": 0},
+        overdue=(OverdueFacility("F3", "midt", dt.date(2025, 11, 2), dt.date(2026, 11, 17)),),
+        baseline=BaselineComparison(10, 40, 1, 1.0, 0.0, None, 2),
+        check_ok=True,
+        violations=(),
+        visits_first_quarter_by_inspector={"I1": 2, "I2": 2, "I3": 1},
+        capacity_first_quarter_by_inspector={"I1": 2, "I2": 20, "I3": 1},
+    )
+    return Plan(
+        quarter="2026Q4",
+        as_of=dt.date(2026, 10, 1),
+        start=dt.date(2026, 10, 1),
+        end=dt.date(2027, 12, 31),
+        authority=None,
+        status="optimal",
+        visits=visits,
+        analysis=analysis,
+    )
+
+
+#: Legal due dates (for ``hand_plan``) of the next unannounced visit (F1's falls in the quarter; F3 is overdue).
+HAND_PLAN_DEADLINES = {
+    "F1": dt.date(2026, 12, 20),
+    "F2": dt.date(2027, 1, 20),
+    "F4": dt.date(2027, 9, 15),
+    "F5": dt.date(2027, 3, 1),
+}

@@ -1,0 +1,369 @@
+"""Builders: what each report's context holds, checked against hand-computed values."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from models.explain import FacilityExplanation
+from reports.build import build_facility_profile, build_model_card, build_plan_report, build_risk_list, week_label
+from reports.context import NextVisit, PlanVisitRow
+from tests.factories import AS_OF, HAND_PLAN_DEADLINES, hand_plan, peer_dataset, risk_scores_frame, small_dataset
+
+# --- Risikoliste -------------------------------------------------------------------------------------
+
+
+def test_national_list_is_ranked_riskiest_first_with_three_reasons() -> None:
+    ctx = build_risk_list(risk_scores_frame(), as_of=AS_OF, model_version="v1")
+    assert [r.facility_id for r in ctx.rows][:3] == ["R01", "R02", "R03"]
+    assert [r.rank for r in ctx.rows] == list(range(1, 11))
+    first = ctx.rows[0]
+    assert first.risk == 0.62 and first.tier == "høj"
+    assert len(first.reasons) == 3 and first.reasons[0].startswith("Magtanvendelser: 1 pr. plads")
+    assert ctx.national_count == 10
+    assert ctx.high_threshold == 0.62  # the lowest risk in tier "høj"
+    assert ctx.tier_counts == {"høj": 1, "forhøjet": 2, "normal": 7}
+    assert ctx.title == "Risikoliste — national"
+    assert [f.value for f in ctx.filters] == ["Alle socialtilsyn", "Alle tilbudstyper"]
+
+
+def test_filters_keep_national_ranks_and_renumber_the_list() -> None:
+    ctx = build_risk_list(
+        risk_scores_frame(), as_of=AS_OF, model_version="v1", authority="midt", facility_type="opholdssted"
+    )
+    assert [(r.facility_id, r.rank, r.national_rank) for r in ctx.rows] == [("R01", 1, 1), ("R05", 2, 5)]
+    assert [f.value for f in ctx.filters] == ["Socialtilsyn Midt", "opholdssted"]
+    assert ctx.title == "Risikoliste — Socialtilsyn Midt"
+    assert ctx.national_count == 10  # the list shows 2 of 10 nationally
+
+
+def test_change_since_the_previous_run() -> None:
+    previous = pd.DataFrame({"facility_id": ["R01", "R02"], "risk": [0.50, 0.45], "rank": [3, 1]})
+    ctx = build_risk_list(
+        risk_scores_frame(),
+        as_of=AS_OF,
+        model_version="v2",
+        previous=previous,
+        comparison_as_of=dt.date(2026, 7, 1),
+        comparison_model_version="v1",
+    )
+    r01, r02, r03 = ctx.rows[:3]
+    assert r01.change == pytest.approx(0.12) and r01.rank_change == 2  # 3rd -> 1st
+    assert r02.change == pytest.approx(-0.04) and r02.rank_change == -1
+    assert r03.change is None and r03.rank_change is None  # not scored then
+    assert ctx.comparison_as_of == dt.date(2026, 7, 1)
+    assert any("model v1" in n for n in ctx.notes)  # a different model may explain part of the change
+
+
+def test_without_a_previous_run_the_report_says_so() -> None:
+    ctx = build_risk_list(risk_scores_frame(), as_of=AS_OF, model_version="v1")
+    assert ctx.comparison_as_of is None
+    assert any("ingen tidligere gemt risikokørsel" in n for n in ctx.notes)
+
+
+def test_fairness_box_top_decile_against_overall_shares() -> None:
+    box = build_risk_list(risk_scores_frame(), as_of=AS_OF, model_version="v1").fairness
+    assert box.facilities == 10 and box.top_decile_size == 1  # ceil(10 * 0.1)
+    ownership = {r.group: r for r in next(t for t in box.tables if t.dimension == "ownership").rows}
+    # Private: R01, R05, R08 -> 3 of 10 overall; R01 is the whole top decile.
+    assert ownership["privat"].share_overall == pytest.approx(0.3)
+    assert ownership["privat"].share_top_decile == pytest.approx(1.0)
+    assert ownership["privat"].ratio == pytest.approx(1 / 0.3)
+    assert ownership["kommunal"].in_top_decile == 0 and ownership["kommunal"].label == "Kommunal"
+    authority = {r.group: r for r in next(t for t in box.tables if t.dimension == "authority").rows}
+    assert authority["midt"].facilities == 4 and authority["oest"].label == "Socialtilsyn Øst"
+
+
+def test_one_authority_has_no_authority_comparison() -> None:
+    box = build_risk_list(risk_scores_frame(), as_of=AS_OF, model_version="v1", authority="midt").fairness
+    assert [t.dimension for t in box.tables] == ["ownership"]
+
+
+scores_strategy = st.lists(
+    st.tuples(
+        st.floats(0, 1, allow_nan=False),
+        st.sampled_from(["nord", "midt", "syd"]),
+        st.sampled_from(["privat", "kommunal"]),
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(scores_strategy, st.sampled_from([None, "nord", "midt"]))
+def test_any_list_is_sorted_by_risk_and_shares_add_up(
+    rows: list[tuple[float, str, str]], authority: str | None
+) -> None:
+    frame = pd.DataFrame(
+        {
+            "facility_id": [f"X{i}" for i in range(len(rows))],
+            "name": [f"Tilbud {i}" for i in range(len(rows))],
+            "authority": [r[1] for r in rows],
+            "facility_type": "sel108",
+            "ownership": [r[2] for r in rows],
+            "risk": [r[0] for r in rows],
+            "tier": "normal",
+            "top_factors": [[] for _ in rows],
+        }
+    )
+    frame["national_rank"] = frame["risk"].rank(ascending=False, method="first").astype(int)
+    ctx = build_risk_list(frame, as_of=AS_OF, model_version="v", authority=authority)
+    risks = [r.risk for r in ctx.rows]
+    assert risks == sorted(risks, reverse=True)
+    assert [r.rank for r in ctx.rows] == list(range(1, len(ctx.rows) + 1))
+    expected = frame if authority is None else frame[frame["authority"] == authority]
+    assert {r.facility_id for r in ctx.rows} == set(expected["facility_id"])
+    for table in ctx.fairness.tables:
+        assert sum(r.share_overall for r in table.rows) == pytest.approx(1.0)
+        assert sum(r.share_top_decile for r in table.rows) == pytest.approx(1.0)
+        assert sum(r.in_top_decile for r in table.rows) == ctx.fairness.top_decile_size
+
+
+# --- Tilbudsprofil -----------------------------------------------------------------------------------
+
+
+def explanation() -> FacilityExplanation:
+    factors = [
+        {"feature": "theme_min", "value": 1.0, "comparison": 3.0, "shap": 0.8, "text": "Laveste temaværdi: 1,0"},
+        {"feature": "places", "value": 24, "comparison": 15, "shap": -0.2, "text": "Pladser: 24"},
+    ]
+    return FacilityExplanation(
+        facility_id="F1",
+        name="Bostedet Egebakken",
+        authority="midt",
+        facility_type="sel108",
+        as_of=AS_OF.isoformat(),
+        risk=0.45,
+        rank=1,
+        tier="høj",
+        margin=-1.0,
+        base_value=-1.6,
+        model_version="v1",
+        cold_start=True,
+        factors=factors,
+        top_factors=factors[:1],
+    )
+
+
+NEXT = NextVisit(dt.date(2026, 11, 4), False, "operational", ("Anne Holm",), "Risiko", plan_id=3)
+
+
+def test_profile_themes_against_the_peer_median() -> None:
+    ctx = build_facility_profile(peer_dataset(), "F1", as_of=AS_OF)
+    themes = {t.theme: t for t in ctx.themes}
+    assert len(ctx.themes) == 7
+    # F1's latest visit V2 (2025-04-08): 4.a=2, 4.b=1 -> criterion 4 = 1.5; 5.a=2 -> health = (1.5+2)/2.
+    assert themes["health_wellbeing"].value == pytest.approx(1.75)
+    assert themes["health_wellbeing"].assessed_on == dt.date(2025, 4, 8)
+    assert themes["organisation_management"].value == pytest.approx(1.0)  # 9.b = 1
+    assert themes["competences"].value is None and themes["competences"].assessed_on is None
+    # Peers are the other § 108 facilities F7 (health 4.0, organisation 3.0) and F8 (health 5.0).
+    assert ctx.peer_count == 2
+    assert themes["health_wellbeing"].peer_median == pytest.approx(4.5)
+    assert themes["organisation_management"].peer_median == pytest.approx(3.0)
+    assert themes["physical_setting"].peer_median is None
+    assert [a.date for a in ctx.theme_history] == [dt.date(2024, 3, 12), dt.date(2025, 4, 8)]
+    assert ctx.theme_history[0].values == {"health_wellbeing": 3.5, "organisation_management": 2.0}
+
+
+def test_profile_series_against_the_peer_group() -> None:
+    ctx = build_facility_profile(peer_dataset(), "F1", as_of=AS_OF)
+    assert len(ctx.force) == 12 and ctx.force[-1].period == dt.date(2026, 7, 1)
+    q3 = ctx.force[-1]
+    # F1: 1 use in July 2026 / 24 places. Peers: F7 2 in Aug / 10 places = 0.2, F8 0 -> median 0.1.
+    assert q3.value == pytest.approx(1 / 24)
+    assert (q3.peer_median, q3.peer_low, q3.peer_high) == pytest.approx((0.1, 0.05, 0.15))
+    assert q3.label == "3. kvt. 2026"
+    assert ctx.force[-2].value == 0.0 and ctx.force[-2].peer_median == 0.0
+    turnover = {p.period.year: p for p in ctx.turnover}
+    assert sorted(turnover) == [2021, 2022, 2023, 2024, 2025]
+    assert turnover[2024].value == 18.0 and turnover[2024].peer_median is None
+    assert turnover[2025].value == 31.0
+    assert (turnover[2025].peer_median, turnover[2025].peer_low, turnover[2025].peer_high) == pytest.approx(
+        (25.0, 22.5, 27.5)
+    )
+
+
+def test_profile_history_risk_and_master_data() -> None:
+    ctx = build_facility_profile(peer_dataset(), "F1", as_of=AS_OF, explanation=explanation(), national_count=8)
+    assert ctx.facility.name == "Bostedet Egebakken" and ctx.facility.places == 24
+    assert ctx.facility.ownership_label == "kommunal" and ctx.facility.authority_label == "Socialtilsyn Midt"
+    assert [(v.visit_id, v.announced, v.inspectors) for v in ctx.visits] == [
+        ("V2", True, ("Anne Holm",)),
+        ("V1", False, ("Anne Holm",)),
+    ]
+    assert ctx.visits[0].theme_mean == pytest.approx((1.75 + 1.0) / 2)
+    assert [(e.date, e.what, e.serious) for e in ctx.events] == [
+        (dt.date(2026, 2, 3), "bekymringshenvendelse (alvor: høj)", True),
+        (dt.date(2025, 4, 20), "påbud", True),
+    ]
+    assert ctx.risk is not None and ctx.risk.national_count == 8
+    assert [f.label for f in ctx.risk.factors] == ["Laveste temaværdi", "Pladser"]
+    assert ctx.risk.base_value + sum(f.shap for f in ctx.risk.factors) == pytest.approx(ctx.risk.margin)
+
+
+def test_next_visit_only_for_authorised_readers() -> None:
+    hidden = build_facility_profile(small_dataset(), "F1", as_of=AS_OF, next_visit=NEXT, authorised=False)
+    assert hidden.next_visit is None and hidden.authorised is False
+    shown = build_facility_profile(small_dataset(), "F1", as_of=AS_OF, next_visit=NEXT, authorised=True)
+    assert shown.next_visit == NEXT
+    with pytest.raises(ValueError, match="confidential"):
+        dataclasses.replace(hidden, next_visit=NEXT)
+
+
+def test_unknown_facility_is_not_found() -> None:
+    from data.errors import NotFoundError
+
+    with pytest.raises(NotFoundError, match="'F99'"):
+        build_facility_profile(small_dataset(), "F99", as_of=AS_OF)
+
+
+# --- Kvartalsplan ------------------------------------------------------------------------------------
+
+
+def test_week_labels_are_danish() -> None:
+    assert week_label(dt.date(2026, 10, 5)) == "Uge 41 (5.–9. okt. 2026)"
+    assert week_label(dt.date(2026, 9, 28)) == "Uge 40 (28. sep.–2. okt. 2026)"
+
+
+def test_plan_per_inspector_and_week_for_an_authorised_reader() -> None:
+    ctx = build_plan_report(
+        hand_plan(), small_dataset(), plan_id=7, authorised=True, deadlines=HAND_PLAN_DEADLINES, risks={"F1": 0.4}
+    )
+    assert ctx.title == "Kvartalsplan 2026K4 — alle socialtilsyn"
+    assert [i.name for i in ctx.inspectors] == ["Anne Holm", "Bo Jensen", "Camilla Søndergaard"]
+    anne, bo, camilla = ctx.inspectors
+    assert [w.week for w in anne.weeks] == ["Uge 41 (5.–9. okt. 2026)"]
+    assert [(v.facility_id, v.date) for v in anne.weeks[0].visits] == [
+        ("F1", dt.date(2026, 10, 6)),
+        ("F2", dt.date(2026, 10, 7)),
+    ]
+    assert anne.weeks[0].visits[0].risk == 0.4 and anne.weeks[0].visits[1].inspectors == ("Anne Holm", "Bo Jensen")
+    assert [w.start for w in bo.weeks] == [dt.date(2026, 10, 5), dt.date(2026, 11, 16)]  # F2 with Anne; F3
+    assert [v.facility_id for w in camilla.weeks for v in w.visits] == ["F4"]  # F5 is next quarter
+    assert (anne.visits, anne.capacity, anne.utilisation) == (2, 2, 1.0)
+    assert ctx.visits_in_quarter == 4 and ctx.visits_in_horizon == 5 and ctx.hidden_dates == 0
+
+
+def test_capacity_deadlines_baseline_and_warnings() -> None:
+    ctx = build_plan_report(hand_plan(), small_dataset(), authorised=True, deadlines=HAND_PLAN_DEADLINES)
+    assert [(c.authority, c.visits, c.capacity, c.inspectors) for c in ctx.capacity] == [
+        ("midt", 4, 22, 2),
+        ("nord", 1, 1, 1),
+    ]
+    # F3 is overdue (listed first); F1's deadline 20 Dec 2026 falls in the quarter; F2/F4/F5 do not.
+    assert [(d.facility_id, d.overdue, d.deadline, d.planned_date) for d in ctx.deadlines] == [
+        ("F3", True, dt.date(2025, 11, 2), dt.date(2026, 11, 17)),
+        ("F1", False, dt.date(2026, 12, 20), dt.date(2026, 10, 6)),
+    ]
+    assert ctx.baseline is not None and ctx.baseline.baseline_missed_deadlines == 2
+    assert any(w.startswith("1 tilbud har en frist") for w in ctx.warnings)
+    assert any(w.startswith("Socialtilsyn Nord bruger 100 %") for w in ctx.warnings)
+    assert not any("Socialtilsyn Midt bruger" in w for w in ctx.warnings)  # 4 of 22
+    assert [r.rule for r in ctx.rule_costs] == ["travel", "risk_lateness", "stability"]
+
+
+def test_unannounced_dates_are_left_out_for_other_readers() -> None:
+    ctx = build_plan_report(hand_plan(), small_dataset(), authorised=False, deadlines=HAND_PLAN_DEADLINES)
+    anne = ctx.inspectors[0]
+    by_week = {w.week: [(v.facility_id, v.date) for v in w.visits] for w in anne.weeks}
+    assert by_week["Uge 41 (5.–9. okt. 2026)"] == [("F2", dt.date(2026, 10, 7))]  # announced: shown
+    hidden = [w for w in anne.weeks if w.start is None]
+    assert len(hidden) == 1 and [(v.facility_id, v.date) for v in hidden[0].visits] == [("F1", None)]
+    assert ctx.hidden_dates == 3  # F1, F3, F4
+    assert all(d.planned_date is None for d in ctx.deadlines)
+    all_dates = {v.date for i in ctx.inspectors for w in i.weeks for v in w.visits}
+    assert dt.date(2026, 10, 6) not in all_dates and dt.date(2026, 12, 1) not in all_dates
+    leak = dataclasses.replace(
+        anne.weeks[0],
+        visits=(PlanVisitRow("F1", "Bostedet Egebakken", dt.date(2026, 10, 6), False, "operational", "x", False),),
+    )
+    with pytest.raises(ValueError, match="confidential"):
+        dataclasses.replace(ctx, inspectors=(dataclasses.replace(anne, weeks=(leak,)),))
+
+
+def test_without_deadlines_the_deadline_driven_visits_are_listed() -> None:
+    ctx = build_plan_report(hand_plan(), small_dataset(), authorised=True)
+    assert [d.facility_id for d in ctx.deadlines] == ["F3", "F1"]
+
+
+# --- Modelkort ---------------------------------------------------------------------------------------
+
+
+def model_meta() -> dict[str, object]:
+    return {
+        "version": "20261001T120000-abcdef12",
+        "created_at": "2026-10-01T12:00:00+00:00",
+        "as_of": "2026-10-01",
+        "training_window": ["2021-10-01", "2026-10-01"],
+        "kind": "lightgbm",
+        "cold_start": False,
+        "cold_start_reason": "",
+        "training_rows": 5000,
+        "positive_labels": 300,
+        "snapshots": 60,
+        "features": [
+            {"name": "theme_min", "monotone": -1, "categorical": False},
+            {"name": "force_ratio_12m", "monotone": 1, "categorical": False},
+            {"name": "facility_type", "monotone": 0, "categorical": True},
+        ],
+        "hyperparameters": {"horizon_months": 6, "learning_rate": 0.05},
+        "periods": [{"name": "C", "start": "2025-06-01", "end": "2026-03-01", "rows": 900, "positives": 50}],
+        "metrics": {
+            "model": {"auc": 0.81, "precision_top10": 0.3, "base_rate": 0.06, "rows": 900.0},
+            "random": {"auc": 0.5, "precision_top10": 0.06, "base_rate": 0.06, "rows": 900.0},
+            "expert": {"auc": 0.74, "precision_top10": 0.2, "base_rate": 0.06, "rows": 900.0},
+        },
+        "reliability": [
+            {"bin": 1, "n": 450, "mean_predicted": 0.02, "observed_rate": 0.01, "low": 0.0, "high": 0.05},
+            {"bin": 2, "n": 450, "mean_predicted": 0.1, "observed_rate": 0.11, "low": 0.05, "high": 0.6},
+        ],
+        "expected_calibration_error": 0.01,
+        "authority_offsets": {"offsets": {"syd": -0.37, "midt": 0.04}, "counts": {"syd": 1169, "midt": 1477}, "method": "m"},
+        "fairness": {
+            "top_share": 0.1,
+            "facilities": 20,
+            "groups": {
+                "ownership": [
+                    {"group": "privat", "facilities": 10, "share_of_facilities": 0.5, "in_top_decile": 1,
+                     "share_of_top_decile": 0.5, "top_decile_ratio": 1.0, "share_of_serious_findings": 0.55},
+                    {"group": "kommunal", "facilities": 10, "share_of_facilities": 0.5, "in_top_decile": 1,
+                     "share_of_top_decile": 0.5, "top_decile_ratio": 1.0, "share_of_serious_findings": 0.45},
+                ],
+            },
+        },
+        "global_importance": {"theme_min": 0.4, "force_ratio_12m": 0.6},
+    }  # fmt: skip
+
+
+def test_model_card_from_the_stored_card() -> None:
+    ctx = build_model_card(model_meta())
+    assert ctx.title == "Modelkort — risikomodel 20261001T120000-abcdef12"
+    assert (ctx.window_start, ctx.window_end) == (dt.date(2021, 10, 1), dt.date(2026, 10, 1))
+    assert ctx.horizon_months == 6
+    assert [f.name for f in ctx.features] == ["force_ratio_12m", "theme_min", "facility_type"]  # by importance
+    assert ctx.features[0].label == "Magtanvendelser (12 måneder)"
+    assert ctx.model_metrics is not None and ctx.model_metrics.auc == 0.81
+    assert ctx.best_baseline is not None and ctx.best_baseline.score == "expert"
+    assert ctx.validation_period is not None and ctx.validation_period.rows == 900
+    assert [(o.authority, o.offset, o.observations) for o in ctx.offsets] == [
+        ("midt", 0.04, 1477),
+        ("syd", -0.37, 1169),
+    ]
+    assert [b.observed_rate for b in ctx.reliability] == [0.01, 0.11]
+    assert ctx.fairness is not None and ctx.fairness.top_decile_size == 2
+    privat = next(r for r in ctx.fairness.tables[0].rows if r.group == "privat")
+    assert privat.share_serious_findings == 0.55 and privat.label == "Privat"
+
+
+def test_model_card_without_audit_or_importance() -> None:
+    meta = model_meta()
+    del meta["fairness"], meta["global_importance"]
+    ctx = build_model_card(meta)
+    assert ctx.fairness is None and all(f.importance is None for f in ctx.features)

@@ -1,0 +1,96 @@
+"""Charts are inline SVG a browser and WeasyPrint can place anywhere: no prolog, nothing external,
+unique ids per chart, Danish text kept as text, deterministic."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from markupsafe import Markup
+
+from reports import charts
+from tests.reports.html_doc import parse
+
+THEMES = (
+    "Uddannelse og beskæftigelse",
+    "Selvstændighed og relationer",
+    "Målgruppe, metoder og resultater",
+    "Sundhed og trivsel",
+    "Organisation og ledelse",
+    "Kompetencer",
+    "Fysiske rammer",
+)
+QUARTERS = [dt.date(2025, 1, 1), dt.date(2025, 4, 1), dt.date(2025, 7, 1), dt.date(2025, 10, 1)]
+
+
+def all_charts() -> dict[str, Markup]:
+    return {
+        "spider": charts.spider_chart(
+            THEMES, [3.5, 4, None, 2.0, 3, 4.5, 5], [4] * 7, title="Temaværdier", value_label="Tilbuddet",
+            peer_label="Median for opholdssteder",
+        ),
+        "waterfall": charts.waterfall_chart(
+            -2.5, [("Magtanvendelser", 0.8), ("Pladser", -0.3)], title="Hvorfor", start_label="Gennemsnit",
+            end_label="Tilbuddet", axis_label="log-odds",
+        ),
+        "series": charts.series_vs_peer(
+            QUARTERS, [0.1, None, 0.4, 0.2], [0.1] * 4, [0.05] * 4, [0.2] * 4, title="Magtanvendelser",
+            y_label="pr. plads", value_label="Tilbuddet", peer_label="Median", band_label="Midterste halvdel",
+        ),
+        "history": charts.theme_history_chart(QUARTERS[:2], {"Kompetencer": [3.0, None]}, title="Temahistorik"),
+        "calibration": charts.calibration_chart([0.01, 0.1, 0.3], [0.0, 0.12, 0.35], [10, 10, 10], title="Kalibrering"),
+        "capacity": charts.capacity_chart(["Anne Holm", "Søren Ærø"], [30, 40], [39, 39], title="Kapacitet"),
+        "histogram": charts.risk_histogram([0.01, 0.2, 0.5], title="Fordeling", threshold=0.4),
+    }  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def drawn() -> dict[str, Markup]:
+    return all_charts()
+
+
+def test_every_chart_is_one_clean_inline_svg(drawn: dict[str, Markup]) -> None:
+    for name, svg in drawn.items():
+        assert isinstance(svg, Markup), name
+        assert svg.startswith("<svg "), name
+        assert svg.rstrip().endswith("</svg>"), name
+        assert "<?xml" not in svg and "DOCTYPE" not in svg and "<metadata" not in svg, name
+        doc = parse(f"<html><body>{svg}</body></html>")
+        assert len(doc.svgs()) == 1, name
+        root = doc.svgs()[0]
+        assert root.attrs["role"] == "img" and root.attrs["aria-label"], name
+        assert root.attrs["viewbox"], name
+        assert doc.external_urls() == [], (name, doc.external_urls())
+
+
+def test_text_stays_text_with_danish_letters(drawn: dict[str, Markup]) -> None:
+    assert "Selvstændighed" in drawn["spider"] and "Målgruppe" in drawn["spider"]
+    assert "<text" in drawn["spider"]
+    assert "Søren Ærø" in drawn["capacity"]
+    # Danish number formatting on the axes (decimal comma) and in the description.
+    assert "0,4" in drawn["series"] or "0,40" in drawn["series"]
+    assert "ikke vurderet" in drawn["spider"]  # the theme without a value is marked, not drawn as 0
+
+
+def test_ids_are_unique_across_charts_and_all_references_resolve(drawn: dict[str, Markup]) -> None:
+    page = "".join(drawn.values())
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), "two charts on one page share an id"
+    refs = set(re.findall(r'href="#([^"]+)"', page)) | set(re.findall(r"url\(#([^)]+)\)", page))
+    assert refs <= set(ids)
+
+
+def test_charts_are_deterministic() -> None:
+    assert all_charts() == all_charts()
+
+
+def test_empty_data_draws_a_message_not_an_error() -> None:
+    svg = charts.series_vs_peer(
+        [], [], [], [], [], title="Sygefravær", y_label="%", value_label="a", peer_label="b", band_label="c"
+    )
+    assert "Ingen data" in svg and svg.startswith("<svg ")
+    assert "For få temaer" in charts.spider_chart(
+        ["A", "B"], [1, 2], [1, 2], title="T", value_label="a", peer_label="b"
+    )
+    assert "Ingen tilbud" in charts.risk_histogram([], title="Fordeling")

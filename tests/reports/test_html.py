@@ -1,0 +1,180 @@
+"""The rendered HTML, read as a leader would: the riskiest facility first with its reasons, the charts,
+Danish throughout, nothing loaded from outside, and no confidential date for an unauthorised reader."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from reports.build import build_facility_profile, build_model_card, build_plan_report, build_risk_list
+from reports.context import NextVisit, ReportContext
+from reports.html import render_html
+from tests.factories import AS_OF, HAND_PLAN_DEADLINES, hand_plan, peer_dataset, risk_scores_frame, small_dataset
+from tests.reports.html_doc import MOJIBAKE, Document, parse
+from tests.reports.test_build import explanation, model_meta
+
+NEXT = NextVisit(dt.date(2026, 11, 4), False, "operational", ("Anne Holm",), "Ekstra uanmeldt besøg", plan_id=3)
+
+
+def risk_list() -> ReportContext:
+    previous = risk_scores_frame()[["facility_id", "risk", "rank"]].assign(risk=lambda f: f["risk"] - 0.01)
+    return build_risk_list(
+        risk_scores_frame(), as_of=AS_OF, model_version="v1", previous=previous, comparison_as_of=dt.date(2026, 7, 1)
+    )
+
+
+def profile(authorised: bool) -> ReportContext:
+    return build_facility_profile(
+        peer_dataset(),
+        "F1",
+        as_of=AS_OF,
+        explanation=explanation(),
+        national_count=8,
+        authorised=authorised,
+        next_visit=NEXT,
+    )
+
+
+def plan(authorised: bool) -> ReportContext:
+    return build_plan_report(
+        hand_plan(), small_dataset(), plan_id=7, authorised=authorised, deadlines=HAND_PLAN_DEADLINES
+    )
+
+
+def all_reports() -> dict[str, ReportContext]:
+    return {
+        "risk": risk_list(),
+        "facility": profile(True),
+        "facility_public": profile(False),
+        "plan": plan(True),
+        "plan_public": plan(False),
+        "model": build_model_card(model_meta()),
+    }
+
+
+@pytest.fixture(scope="module")
+def docs() -> dict[str, Document]:
+    return {name: parse(render_html(ctx)) for name, ctx in all_reports().items()}
+
+
+def test_risk_list_shows_the_riskiest_facility_first_with_its_reasons(docs: dict[str, Document]) -> None:
+    doc = docs["risk"]
+    rows = doc.root.find_all("tr")
+    listed = [r for r in rows if "data-facility-id" in r.attrs]
+    assert [r.attrs["data-facility-id"] for r in listed][:3] == ["R01", "R02", "R03"]
+    first = listed[0].text()
+    assert "Opholdsstedet Skovbrynet" in first and "62,0 %" in first and "høj" in first
+    reasons = [li.text() for li in listed[0].find_all("li")]
+    assert reasons == [
+        "Magtanvendelser: 1 pr. plads de seneste 12 måneder — 3,0 × det forventede for opholdssteder",
+        "Laveste temaværdi: 2,0 — medianen for opholdssteder er 3,8",
+        "Sygefravær: 9,0 % i 2025 — 1,5 × medianen for opholdssteder (6,0 %)",
+    ]
+    assert "+1,0 pp" in first  # change since the run of 1 July 2026
+    text = doc.body_text
+    assert "Socialtilsyn: Alle socialtilsyn" in text and "Tilbudstype: Alle tilbudstyper" in text
+    assert "Retfærdighed: hvem er i toppen?" in text
+    assert "Ændring siden 1. jul. 2026" in text
+    assert "risikomodel v1" in text and "1. oktober 2026" in text
+
+
+def test_filters_applied_are_shown() -> None:
+    ctx = build_risk_list(
+        risk_scores_frame(), as_of=AS_OF, model_version="v1", authority="midt", facility_type="opholdssted"
+    )
+    doc = parse(render_html(ctx))
+    filters = doc.root.find_all("ul", **{"aria-label": "Valgte filtre"})[0].text()
+    assert filters == "Socialtilsyn: Socialtilsyn Midt Tilbudstype: opholdssted"
+    assert [r.attrs["data-facility-id"] for r in doc.root.with_attr("data-facility-id")] == ["R01", "R05"]
+
+
+def test_every_report_has_its_charts_inline(docs: dict[str, Document]) -> None:
+    expected = {"risk": 1, "facility": 6, "plan": 1, "model": 1}  # facility: waterfall, spider, history, 3 series
+    for name, count in expected.items():
+        svgs = docs[name].svgs()
+        assert len(svgs) == count, name
+        assert all(s.attrs.get("role") == "img" for s in svgs)
+    labels = [s.attrs["aria-label"] for s in docs["facility"].svgs()]
+    assert any(label.startswith("Seneste temaværdier (spindelvæv)") for label in labels)
+    assert any(label.startswith("Hvad driver risikoen (SHAP)") for label in labels)
+
+
+def test_no_report_loads_anything_from_outside(docs: dict[str, Document]) -> None:
+    for name, doc in docs.items():
+        assert doc.external_urls() == [], name
+        assert "http://" not in doc.html.replace('xmlns="http://www.w3.org/2000/svg"', "").replace(
+            'xmlns:xlink="http://www.w3.org/1999/xlink"', ""
+        ), name
+        assert "<script" not in doc.html and "<link" not in doc.html and "<img" not in doc.html, name
+
+
+def test_danish_throughout_without_mojibake(docs: dict[str, Document]) -> None:
+    for name, doc in docs.items():
+        for bad in MOJIBAKE:
+            assert bad not in doc.html, (name, bad)
+        assert doc.root.find_all("html")[0].attrs["lang"] == "da"
+        assert '<meta charset="utf-8">' in doc.html
+        assert any(ch in doc.body_text for ch in "æøåÆØÅ"), name
+    assert "Døgninstitutionen Æblehaven" in docs["risk"].body_text
+    assert "Camilla Søndergaard" in docs["plan"].body_text
+    assert "Socialtilsynenes bedømmelsesniveau" in docs["model"].body_text
+    assert "Magtanvendelser, personalegennemstrømning og sygefravær" in docs["facility"].body_text
+
+
+def test_next_planned_visit_only_for_authorised_readers(docs: dict[str, Document]) -> None:
+    assert "4. november 2026" in docs["facility"].body_text
+    public = docs["facility_public"]
+    assert "Vises kun for autoriserede brugere" in public.body_text
+    for text in ("4. november 2026", "4. nov. 2026", "2026-11-04", "Ekstra uanmeldt besøg"):
+        assert text not in public.html
+
+
+def test_unannounced_plan_dates_absent_for_other_readers(docs: dict[str, Document]) -> None:
+    shown = docs["plan"].html
+    assert "6. okt. 2026" in shown and "1. dec. 2026" in shown
+    public = docs["plan_public"]
+    for text in ("6. okt. 2026", "17. nov. 2026", "1. dec. 2026", "Uge 47", "Uge 49", "2026-10-06"):
+        assert text not in public.html, text
+    assert "7. okt. 2026" in public.body_text  # the announced visit keeps its date
+    assert "3 uanmeldte besøg i kvartalet vises uden dato og uge" in public.body_text
+
+
+def test_plan_report_reads_right(docs: dict[str, Document]) -> None:
+    text = docs["plan"].body_text
+    assert "Kvartalsplan 2026K4 — alle socialtilsyn" in text
+    assert "Advarsler" in text and "Socialtilsyn Nord bruger 100 %" in text
+    assert "Sammenligning med rotation" in text
+    deadline_rows = [
+        r.attrs["data-facility-id"]
+        for r in docs["plan"].root.find_all("table", **{"class": "deadlines"})[0].with_attr("data-facility-id")
+    ]
+    assert deadline_rows == ["F3", "F1"]
+    inspectors = [d.attrs["data-inspector-id"] for d in docs["plan"].root.with_attr("data-inspector-id")]
+    assert inspectors == ["I1", "I2", "I3"]
+
+
+def test_model_card_reads_right(docs: dict[str, Document]) -> None:
+    doc = docs["model"]
+    metrics = {r.attrs["data-score"]: r.text() for r in doc.root.with_attr("data-score")}
+    assert metrics["model"].startswith("Risikomodel 0,810 30,0 %")
+    assert metrics["expert"].startswith("Ekspertscore 0,740")
+    assert "Forskel i AUC til den bedste baseline (ekspertscore): +0,070." in doc.body_text
+    offsets = {r.attrs["data-authority"]: r.text() for r in doc.root.with_attr("data-authority")}
+    assert offsets["syd"].startswith("Socialtilsyn Syd −0,37")
+
+
+def test_text_is_escaped() -> None:
+    scores = risk_scores_frame()
+    scores.loc[0, "name"] = "<script>alert('x')</script> & Co"
+    doc = parse(render_html(build_risk_list(scores, as_of=AS_OF, model_version="v1")))
+    assert "<script>" not in doc.html
+    assert "&lt;script&gt;" in doc.html and "& Co" in doc.body_text
+
+
+def test_rendering_is_deterministic_given_the_context() -> None:
+    ctx = risk_list()
+    assert render_html(ctx) == render_html(ctx)
+    later = dataclasses.replace(ctx, generated_at=ctx.generated_at + dt.timedelta(hours=1))
+    assert render_html(later) != render_html(ctx)  # only because the footer shows when it was made

@@ -1,0 +1,79 @@
+"""PDFs rendered to PNG pages with pdftoppm and looked at: every page carries ink, and the PDF is what
+the HTML says (A4, Danish text embedded)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from reports.context import ReportContext
+from reports.pdf import ExternalResourceError, html_to_pdf, render_pdf
+from tests.reports.test_html import all_reports
+
+PDFTOPPM = shutil.which("pdftoppm") or "/usr/bin/pdftoppm"
+pytestmark = pytest.mark.skipif(not Path(PDFTOPPM).exists(), reason="pdftoppm (poppler-utils) is not installed")
+
+
+def ink(page: Path) -> float:
+    """Share of pixels that are not (near) white."""
+    gray = Image.open(page).convert("L")
+    histogram = gray.histogram()
+    dark = sum(histogram[:240])
+    return dark / (gray.width * gray.height)
+
+
+def pages_of(pdf: bytes, folder: Path, name: str) -> list[Path]:
+    path = folder / f"{name}.pdf"
+    path.write_bytes(pdf)
+    subprocess.run([PDFTOPPM, "-r", "30", "-png", str(path), str(folder / name)], check=True, timeout=120)
+    return sorted(folder.glob(f"{name}-*.png"))
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[bytes, list[Path]]]:
+    folder = tmp_path_factory.mktemp("pdf")
+    reports: dict[str, ReportContext] = all_reports()
+    out = {}
+    for name in ("risk", "facility", "plan", "model"):
+        pdf = render_pdf(reports[name])
+        out[name] = (pdf, pages_of(pdf, folder, name))
+    return out
+
+
+def test_every_page_of_every_report_is_not_blank(rendered: dict[str, tuple[bytes, list[Path]]]) -> None:
+    for name, (pdf, pages) in rendered.items():
+        assert pdf.startswith(b"%PDF-"), name
+        assert pages, name
+        shares = [ink(p) for p in pages]
+        assert shares[0] > 0.03, (name, shares)  # the first page: title, key figures, a chart
+        assert min(shares) > 0.02, (name, shares)  # no empty page anywhere (a blank page is 0.0)
+
+
+def test_page_size_follows_the_report(rendered: dict[str, tuple[bytes, list[Path]]]) -> None:
+    for name, (_, pages) in rendered.items():
+        width, height = Image.open(pages[0]).size
+        landscape = name == "risk"  # the risk list is printed in landscape for its long reasons
+        assert (width > height) == landscape, (name, width, height)
+        assert round(max(width, height) / min(width, height), 2) == pytest.approx(1.41, abs=0.02)  # A4
+
+
+def test_danish_text_is_in_the_pdf(rendered: dict[str, tuple[bytes, list[Path]]], tmp_path: Path) -> None:
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext is not installed")
+    path = tmp_path / "facility.pdf"
+    path.write_bytes(rendered["facility"][0])
+    text = subprocess.run([pdftotext, str(path), "-"], check=True, capture_output=True, text=True).stdout
+    assert "Tilbudsprofil — Bostedet Egebakken" in text
+    assert "Magtanvendelser pr. plads pr. kvartal" in text
+    assert "Side 1 af" in text
+
+
+def test_a_report_referring_to_the_network_is_refused() -> None:
+    with pytest.raises(ExternalResourceError, match=r"http://example\.invalid/logo\.png"):
+        html_to_pdf('<p>Hej</p><img src="http://example.invalid/logo.png">')
+    assert html_to_pdf("<p>Æbler og pærer på Ærø</p>").startswith(b"%PDF-")
