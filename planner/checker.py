@@ -1,0 +1,264 @@
+"""An independent plan checker: every hard rule, verified in plain Python on the final day-level plan.
+
+It reads only the :class:`PlanningProblem` (the facts and the rules' parameters) and the visits; it
+shares no code with the CP-SAT model, the slots or the day step, so a modelling error shows up here.
+Each violation names the rule (:class:`HardRule`), the facility and/or inspector, the date, and says
+in Danish what is wrong.
+
+Overdue facilities (their deadline could not be met any more at plan start) are not violations when
+they are visited unannounced by their relaxed due date; they are listed in ``overdue``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from data.calendar import add_months, is_working_day
+from planner.domain import HardRule, PlannedVisit, PlanningProblem
+
+
+@dataclass(frozen=True)
+class RuleViolation:
+    rule: HardRule
+    message: str
+    facility_id: str | None = None
+    inspector_id: str | None = None
+    date: dt.date | None = None
+
+    def __str__(self) -> str:
+        return f"[{self.rule.value}] {self.message}"
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    violations: tuple[RuleViolation, ...]
+    overdue: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    def of_rule(self, rule: HardRule) -> list[RuleViolation]:
+        return [v for v in self.violations if v.rule == rule]
+
+    @property
+    def rules_broken(self) -> set[HardRule]:
+        return {v.rule for v in self.violations}
+
+
+def _week_monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _capacity(problem: PlanningProblem, inspector_id: str, monday: dt.date) -> int:
+    insp = problem.inspector_by_id[inspector_id]
+    days = 0
+    for k in range(5):
+        day = monday + dt.timedelta(days=k)
+        if problem.start <= day <= problem.end and is_working_day(day) and not insp.absent(day):
+            days += 1
+    return math.floor(insp.visits_per_week * days / 5 + 0.5)
+
+
+def check_plan(problem: PlanningProblem, visits: Iterable[PlannedVisit]) -> CheckReport:
+    visits = list(visits)
+    out: list[RuleViolation] = []
+    facilities = problem.facility_by_id
+    inspectors = problem.inspector_by_id
+    gap = problem.min_gap_days
+
+    # --- known facility, working day, authority and competence, per visit -------------------------
+    for v in visits:
+        f = facilities.get(v.facility_id)
+        if f is None:
+            out.append(
+                RuleViolation(
+                    HardRule.KNOWN_FACILITY,
+                    f"{v.facility_id} er ikke et aktivt tilbud i planen",
+                    v.facility_id,
+                    date=v.date,
+                )
+            )
+            continue
+        if not (problem.start <= v.date <= problem.end):
+            out.append(
+                RuleViolation(
+                    HardRule.WORKING_DAY,
+                    f"{v.facility_id}: {v.date} ligger uden for planens periode",
+                    v.facility_id,
+                    date=v.date,
+                )
+            )
+        elif not is_working_day(v.date):
+            out.append(
+                RuleViolation(
+                    HardRule.WORKING_DAY,
+                    f"{v.facility_id}: {v.date} er weekend eller helligdag",
+                    v.facility_id,
+                    date=v.date,
+                )
+            )
+        if not v.inspector_ids:
+            out.append(
+                RuleViolation(
+                    HardRule.AUTHORITY_COMPETENCE,
+                    f"{v.facility_id}: besøget den {v.date} har ingen tilsynskonsulent",
+                    v.facility_id,
+                    date=v.date,
+                )
+            )
+        for iid in v.inspector_ids:
+            insp = inspectors.get(iid)
+            if insp is None or insp.authority != f.authority:
+                out.append(
+                    RuleViolation(
+                        HardRule.AUTHORITY_COMPETENCE,
+                        f"{v.facility_id}: {iid} hører ikke til tilbuddets socialtilsyn",
+                        v.facility_id,
+                        iid,
+                        v.date,
+                    )
+                )
+                continue
+            if insp.competences is not None and f.facility_type not in insp.competences:
+                out.append(
+                    RuleViolation(
+                        HardRule.AUTHORITY_COMPETENCE,
+                        f"{v.facility_id}: {iid} har ikke kompetence til {f.facility_type}",
+                        v.facility_id,
+                        iid,
+                        v.date,
+                    )
+                )
+            if insp.absent(v.date):
+                out.append(
+                    RuleViolation(
+                        HardRule.WORKING_DAY,
+                        f"{v.facility_id}: {iid} er fraværende den {v.date}",
+                        v.facility_id,
+                        iid,
+                        v.date,
+                    )
+                )
+
+    # --- weekly capacity ---------------------------------------------------------------------------
+    per_week: dict[tuple[str, dt.date], int] = defaultdict(int)
+    for v in visits:
+        for iid in v.inspector_ids:
+            if iid in inspectors:
+                per_week[(iid, _week_monday(v.date))] += 1
+    locked_per_week: dict[tuple[str, dt.date], int] = defaultdict(int)
+    for lv in problem.locked:
+        locked_per_week[(lv.inspector_id, _week_monday(lv.date))] += 1
+    for (iid, monday), n in sorted(per_week.items()):
+        # locked visits are the planner's own decision: a week they fill beyond capacity gets no more
+        cap = max(_capacity(problem, iid, monday), locked_per_week.get((iid, monday), 0))
+        if n > cap:
+            out.append(
+                RuleViolation(
+                    HardRule.WEEKLY_CAPACITY,
+                    f"{iid} har {n} besøg i ugen fra {monday}, men kapacitet til {cap}",
+                    inspector_id=iid,
+                    date=monday,
+                )
+            )
+
+    # --- locked visits stay ------------------------------------------------------------------------
+    present = {(v.facility_id, v.date, v.announced, iid) for v in visits for iid in v.inspector_ids}
+    for lv in problem.locked:
+        if (lv.facility_id, lv.date, lv.announced, lv.inspector_id) not in present:
+            out.append(
+                RuleViolation(
+                    HardRule.LOCKED_VISIT,
+                    f"Det låste besøg i {lv.facility_id} den {lv.date} ({lv.inspector_id}) mangler eller er ændret",
+                    lv.facility_id,
+                    lv.inspector_id,
+                    lv.date,
+                )
+            )
+
+    # --- per facility: minimum gap, deadline chain, first visit --------------------------------------
+    by_facility: dict[str, list[PlannedVisit]] = defaultdict(list)
+    for v in visits:
+        if v.facility_id in facilities:
+            by_facility[v.facility_id].append(v)
+    locked_keys = {(lv.facility_id, lv.date) for lv in problem.locked}
+    overdue: list[str] = []
+    for f in problem.facilities:
+        own = sorted(by_facility.get(f.facility_id, []), key=lambda v: v.date)
+        dated = [(f.last_visit, True)] if f.last_visit is not None else []
+        dated += [(v.date, (f.facility_id, v.date) in locked_keys) for v in own]
+        dated.sort(key=lambda t: t[0])
+        for (a, a_fixed), (b, b_fixed) in itertools.pairwise(dated):
+            if a_fixed and b_fixed:
+                continue  # history and locked visits are given, not planned
+            if (b - a).days < gap:
+                out.append(
+                    RuleViolation(
+                        HardRule.MIN_GAP,
+                        f"{f.facility_id}: besøg den {a} og {b} ligger kun {(b - a).days} dage "
+                        f"fra hinanden (mindst {gap})",
+                        f.facility_id,
+                        date=b,
+                    )
+                )
+
+        unannounced = [v.date for v in own if not v.announced]
+        if f.overdue:
+            overdue.append(f.facility_id)
+            due = f.overdue_due or problem.first_quarter_end
+            if not unannounced or unannounced[0] > due:
+                out.append(
+                    RuleViolation(
+                        HardRule.DEADLINE,
+                        f"{f.facility_id}: fristen {f.deadline} er overskredet, og tilbuddet "
+                        f"får ikke uanmeldt besøg senest {due}",
+                        f.facility_id,
+                        date=due,
+                    )
+                )
+                continue
+            current = add_months(unannounced[0], f.interval_months)
+            rest = unannounced[1:]
+        else:
+            current = f.deadline
+            rest = unannounced
+        for day in rest:
+            if day > current:
+                out.append(
+                    RuleViolation(
+                        HardRule.DEADLINE,
+                        f"{f.facility_id}: uanmeldt besøg den {day} kommer efter fristen {current}",
+                        f.facility_id,
+                        date=day,
+                    )
+                )
+            current = add_months(day, f.interval_months)
+        if current <= problem.end:
+            out.append(
+                RuleViolation(
+                    HardRule.DEADLINE,
+                    f"{f.facility_id}: intet uanmeldt besøg senest {current}",
+                    f.facility_id,
+                    date=current,
+                )
+            )
+
+        if f.is_new and f.first_visit_due is not None and not f.overdue:
+            first = own[0].date if own else None
+            if first is None or first > f.first_visit_due:
+                out.append(
+                    RuleViolation(
+                        HardRule.FIRST_VISIT,
+                        f"{f.facility_id}: nyt tilbud (godkendt {f.approved_on}) "
+                        f"får ikke første besøg senest {f.first_visit_due}",
+                        f.facility_id,
+                        date=f.first_visit_due,
+                    )
+                )
+    return CheckReport(tuple(out), tuple(overdue))

@@ -1,0 +1,331 @@
+"""From a ``Dataset`` and a risk table to a :class:`PlanningProblem`.
+
+Decisions (documented here, relied on by the model and the checker):
+
+- **What is known.** Only what was known on ``as_of`` (``Dataset.known_at``): facilities approved
+  before it, visits before it. Inspectors, absences and locked visits are planning inputs, kept whole.
+  The facilities planned are those active on the plan start.
+- **Plan start.** The first day of the quarter, or ``as_of`` when that is later (re-planning within
+  the quarter). The horizon ends with the last day of quarter ``plan_horizon_quarters``.
+- **Deadline.** The last unannounced visit + the interval of the facility's type; never visited
+  unannounced: approval + interval. Locked visits dated before the plan start count as history.
+- **New facility.** No visit yet other than an approval visit: its first visit is due within
+  ``first_visit_months`` of approval (a locked visit by then keeps the rule). Planned visits are
+  unannounced, so the first visit also starts the facility's unannounced rhythm.
+- **Overdue.** When the due date cannot be met any more at plan start (it has passed, or the minimum
+  gap to the last visit or to locked visits leaves no working day before it), the planner cannot repair the
+  history: the facility must be visited by the end of the first quarter (or 4 weeks after its earliest
+  possible day, if later), as early as possible, and is reported as overdue. This keeps the model
+  feasible for history while keeping the legal pressure.
+- **Risk.** Per authority: rank 1 = riskiest; percentile ``(n - rank) / (n - 1)`` (1 riskiest, 0
+  least); the top tier is the riskiest ``ceil(top_tier_share * n)`` facilities of each authority (each
+  authority plans its own staff). A facility without a risk score gets its authority's median (reported in the notes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from data.calendar import add_months, is_working_day, quarter_bounds, quarter_of
+from data.dataset import Dataset
+from data.enums import FacilityType, VisitKind
+from data.errors import InvalidArgumentError
+from data.glossary import FACILITY_TYPE_DA
+from data.settings import Settings
+from planner.domain import FacilityNeed, Inspector, LockedVisit, ParentVisit, PlanningProblem
+
+OVERDUE_MIN_DAYS = 28
+
+
+def _date(value: object) -> dt.date | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        ts = pd.Timestamp(str(value))
+    except (ValueError, TypeError):
+        return None
+    return None if pd.isna(ts) else ts.date()
+
+
+def _float(value: object) -> float | None:
+    try:
+        f = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def horizon(quarter: str, quarters: int) -> tuple[dt.date, dt.date, tuple[str, ...]]:
+    """First day, last day and the quarters of a horizon of ``quarters`` quarters from ``quarter``."""
+    try:
+        q_start, _ = quarter_bounds(quarter)
+    except ValueError as error:
+        raise InvalidArgumentError(str(error)) from error
+    names = tuple(quarter_of(add_months(q_start, 3 * k)) for k in range(quarters))
+    _, end = quarter_bounds(names[-1])
+    return q_start, end, names
+
+
+def first_possible_day(start: dt.date, end: dt.date, fixed: list[dt.date], gap_days: int) -> dt.date | None:
+    """The first working day in ``[start, end]`` at least ``gap_days`` from every fixed visit (history, locks)."""
+    gap = dt.timedelta(days=gap_days)
+    day = start
+    while day <= end:
+        if is_working_day(day) and all(abs(day - x) >= gap and day != x for x in fixed):
+            return day
+        day += dt.timedelta(days=1)
+    return None
+
+
+def parse_competences(text: object) -> frozenset[str] | None:
+    raw = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
+    parts = {p.strip().lower() for p in raw.split(";") if p.strip()}
+    if not parts or "all" in parts:
+        return None
+    return frozenset(parts)
+
+
+def risk_map(risk: pd.DataFrame) -> dict[str, float]:
+    if "facility_id" not in risk.columns or "risk" not in risk.columns:
+        raise InvalidArgumentError(
+            f"Risikotabellen skal have kolonnerne facility_id og risk; den har {sorted(map(str, risk.columns))}"
+        )
+    out: dict[str, float] = {}
+    for fid, r in zip(risk["facility_id"], risk["risk"], strict=True):
+        value = _float(r)
+        if value is not None:
+            out[str(fid)] = min(1.0, max(0.0, value))
+    return out
+
+
+def _inspectors(ds: Dataset, authorities: Iterable[str]) -> tuple[Inspector, ...]:
+    wanted = set(authorities)
+    absences: dict[str, list[tuple[dt.date, dt.date]]] = {}
+    for row in ds.absences.itertuples(index=False):
+        s, e = _date(row.start), _date(row.end)
+        if s is not None and e is not None:
+            absences.setdefault(str(row.inspector_id), []).append((s, e))
+    out = []
+    for row in ds.inspectors.sort_values("inspector_id").itertuples(index=False):
+        if str(row.authority) not in wanted:
+            continue
+        iid = str(row.inspector_id)
+        postcode = None if row.postcode is None or pd.isna(row.postcode) else str(row.postcode)
+        out.append(
+            Inspector(
+                inspector_id=iid,
+                name=str(row.name),
+                authority=str(row.authority),
+                competences=parse_competences(row.competences),
+                visits_per_week=int(row.visits_per_week),
+                postcode=postcode,
+                absences=tuple(sorted(absences.get(iid, []))),
+            )
+        )
+    return tuple(out)
+
+
+def build_problem(
+    dataset: Dataset,
+    risk: pd.DataFrame,
+    settings: Settings,
+    quarter: str,
+    as_of: dt.date | None = None,
+    authority: str | None = None,
+    *,
+    parent_visits: Iterable[ParentVisit] = (),
+    parent_plan_id: int | None = None,
+    time_limit_s: float | None = None,
+) -> PlanningProblem:
+    """The planning problem for ``quarter`` (the plan of record) and the quarters after it."""
+    as_of = as_of or settings.effective_today()
+    q_start, end, quarters = horizon(quarter, settings.plan_horizon_quarters)
+    _, first_quarter_end = quarter_bounds(quarters[0])
+    if as_of > first_quarter_end:
+        raise InvalidArgumentError(
+            f"Kvartalet {quarter} er allerede slut på opgørelsesdatoen {as_of.isoformat()}; "
+            "vælg et kvartal, der slutter efter den"
+        )
+    start = max(q_start, as_of)
+    if time_limit_s is not None and time_limit_s <= 0:
+        raise InvalidArgumentError(f"Tidsgrænsen skal være positiv, ikke {time_limit_s}")
+    gap = settings.min_visit_gap_days
+    known = dataset.known_at(as_of)
+    active = known.active_facilities(start)
+    if authority is not None:
+        active = active[active["authority"] == authority]
+    active = active.sort_values("facility_id").reset_index(drop=True)
+    notes: list[str] = []
+
+    # --- history per facility (visits known on as_of; locked visits before the start count too) ---
+    ids = set(active["facility_id"].astype(str))
+    last_visit: dict[str, dt.date] = {}
+    last_unannounced: dict[str, dt.date] = {}
+    visited: set[str] = set()
+
+    def see(fid: str, day: dt.date, announced: bool, kind: str) -> None:
+        if day > last_visit.get(fid, dt.date.min):
+            last_visit[fid] = day
+        if not announced and day > last_unannounced.get(fid, dt.date.min):
+            last_unannounced[fid] = day
+        if kind != VisitKind.APPROVAL:
+            visited.add(fid)
+
+    for row in known.visits.itertuples(index=False):
+        fid = str(row.facility_id)
+        day = _date(row.date)
+        if fid in ids and day is not None:
+            see(fid, day, bool(row.announced), str(row.kind))
+
+    locked: list[LockedVisit] = []
+    dropped_after = 0
+    for row in dataset.locked_visits.itertuples(index=False):
+        fid = str(row.facility_id)
+        day = _date(row.date)
+        if fid not in ids or day is None:
+            continue
+        if day < start:
+            see(fid, day, bool(row.announced), VisitKind.OPERATIONAL)
+        elif day > end:
+            dropped_after += 1
+        else:
+            locked.append(LockedVisit(fid, day, str(row.inspector_id), bool(row.announced)))
+    if dropped_after:
+        notes.append(f"{dropped_after} låste besøg ligger efter planens horisont og indgår ikke.")
+    locked.sort(key=lambda lv: (lv.date, lv.facility_id))
+    locks_by_facility: dict[str, list[LockedVisit]] = {}
+    for lv in locked:
+        locks_by_facility.setdefault(lv.facility_id, []).append(lv)
+
+    # --- risk, per authority ------------------------------------------------------------------
+    risks = risk_map(risk)
+    facilities: list[FacilityNeed] = []
+    missing_total = 0
+    for auth, group in active.groupby("authority", sort=True):
+        fids = [str(f) for f in group["facility_id"]]
+        present = [risks[f] for f in fids if f in risks]
+        median = float(np.median(present)) if present else 0.5
+        missing = {f for f in fids if f not in risks}
+        missing_total += len(missing)
+        values = {f: risks.get(f, median) for f in fids}
+        # riskiest first; ties by id so the order never depends on input row order
+        order = sorted(fids, key=lambda f: (-values[f], f))
+        n = len(order)
+        top_n = math.ceil(settings.top_tier_share * n - 1e-9) if settings.top_tier_share > 0 else 0
+        rank = {f: k + 1 for k, f in enumerate(order)}
+        for row in group.itertuples(index=False):
+            fid = str(row.facility_id)
+            ftype = str(row.facility_type)
+            approved = _date(row.approved_on)
+            assert approved is not None
+            interval = settings.interval_months(FacilityType(ftype))
+            base = last_unannounced.get(fid, approved)
+            deadline = add_months(base, interval)
+            is_new = fid not in visited
+            first_due: dt.date | None = None
+            if is_new:
+                first_due = add_months(approved, settings.first_visit_months)
+                if any(lv.date <= first_due for lv in locks_by_facility.get(fid, [])):
+                    first_due = None  # a locked visit keeps the first-visit rule
+            due = min(deadline, first_due) if first_due is not None else deadline
+            fixed = [lv.date for lv in locks_by_facility.get(fid, [])]
+            if fid in last_visit:
+                fixed.append(last_visit[fid])
+            earliest = first_possible_day(start, end, fixed, gap)
+            locks_before_due = [lv for lv in locks_by_facility.get(fid, []) if not lv.announced and lv.date <= due]
+            overdue = (earliest is None or due < earliest) and not locks_before_due
+            overdue_due: dt.date | None = None
+            if overdue:
+                base_day = earliest or start
+                overdue_due = min(end, max(first_quarter_end, base_day + dt.timedelta(days=OVERDUE_MIN_DAYS)))
+            lat, lon = _float(getattr(row, "lat", None)), _float(getattr(row, "lon", None))
+            facilities.append(
+                FacilityNeed(
+                    facility_id=fid,
+                    name=str(row.name),
+                    authority=str(auth),
+                    facility_type=ftype,
+                    postcode=str(row.postcode),
+                    lat=lat,
+                    lon=lon,
+                    risk=values[fid],
+                    risk_rank=rank[fid],
+                    risk_percentile=(n - rank[fid]) / (n - 1) if n > 1 else 1.0,
+                    top_tier=rank[fid] <= top_n,
+                    approved_on=approved,
+                    interval_months=interval,
+                    last_unannounced=last_unannounced.get(fid),
+                    last_visit=last_visit.get(fid),
+                    is_new=is_new,
+                    first_visit_due=first_due,
+                    deadline=deadline,
+                    overdue=overdue,
+                    overdue_due=overdue_due,
+                    risk_missing=fid in missing,
+                )
+            )
+    if missing_total:
+        notes.append(f"{missing_total} tilbud har ingen risikoscore; de har fået socialtilsynets median.")
+
+    inspectors = _inspectors(dataset, {f.authority for f in facilities} | ({authority} if authority else set()))
+    _validate_locks(locked, {i.inspector_id: i for i in inspectors}, {f.facility_id: f for f in facilities})
+    parents = tuple(p for p in parent_visits if p.facility_id in ids and start <= p.date <= end)
+    return PlanningProblem(
+        quarter=quarters[0],
+        as_of=as_of,
+        start=start,
+        end=end,
+        first_quarter_end=first_quarter_end,
+        quarters=quarters,
+        authority=authority,
+        facilities=tuple(sorted(facilities, key=lambda f: f.facility_id)),
+        inspectors=inspectors,
+        locked=tuple(locked),
+        min_gap_days=gap,
+        first_visit_months=settings.first_visit_months,
+        top_tier_share=settings.top_tier_share,
+        seed=settings.seed,
+        time_limit_s=time_limit_s if time_limit_s is not None else settings.solver_time_limit_s,
+        workers=settings.solver_workers,
+        parent_visits=parents,
+        parent_plan_id=parent_plan_id,
+        notes=tuple(notes),
+    )
+
+
+def _validate_locks(
+    locked: list[LockedVisit], inspectors: dict[str, Inspector], facilities: dict[str, FacilityNeed]
+) -> None:
+    """Locked visits must themselves keep the inspector rules; the planner cannot move them."""
+    problems: list[dict[str, object]] = []
+    for lv in locked:
+        fac = facilities[lv.facility_id]
+        insp = inspectors.get(lv.inspector_id)
+        where = f"Låst besøg i {lv.facility_id} den {lv.date.isoformat()}"
+        if insp is None or insp.authority != fac.authority:
+            problems.append(
+                {"message": f"{where}: {lv.inspector_id} er ikke tilsynskonsulent i tilbuddets socialtilsyn"}
+            )
+        elif not insp.competent(fac.facility_type):
+            label = FACILITY_TYPE_DA.get(FacilityType(fac.facility_type), fac.facility_type)
+            problems.append({"message": f"{where}: {lv.inspector_id} har ikke kompetence til {label}"})
+        elif insp.absent(lv.date):
+            problems.append({"message": f"{where}: {lv.inspector_id} er fraværende den dag"})
+        if not is_working_day(lv.date):
+            problems.append({"message": f"{where}: dagen er ikke en arbejdsdag (weekend eller helligdag)"})
+    if problems:
+        raise InvalidArgumentError(
+            f"{len(problems)} låste besøg strider mod reglerne; ret eller lås dem op, før der planlægges",
+            details=problems,
+        )

@@ -1,0 +1,258 @@
+"""The visits each facility needs within the horizon ("slots"), each with its window of days.
+
+A facility's unannounced visits form a *chain*: the next one is due at most ``interval`` months after
+the previous one (history, a locked unannounced visit, or a planned visit). The number of planned
+visits is the fewest that keep every deadline falling inside the horizon, found by placing each as
+late as it may go (working days, minimum gap to history and locked visits). Each planned slot then
+gets a window:
+
+- ``lo``: the minimum gap after the last visit and after the preceding locked visit, and, for the last
+  slot before a locked unannounced visit or the horizon end, the first day from which the *next*
+  deadline falls at or after that visit (resp. after the horizon) -- so the chain needs no more visits;
+- ``hi``: the deadline when it is fixed (from history, a locked visit, the first-visit rule or the
+  overdue rule), and the minimum gap before the next locked visit;
+- between two planned slots of one chain (only with intervals shorter than the horizon, or around
+  locked visits) the model links their weeks: at least ``gap_weeks`` and at most ``chain_weeks``
+  apart. Both are conservative at week level (any day within the weeks keeps the day-level rule):
+  ``gap_weeks = ceil((gap + 4) / 7)`` and ``chain_weeks = floor((min days of the interval - 4) / 7)``.
+
+A planned slot never straddles a locked visit (it stays in the stretch between two locked visits
+where the as-late-as-possible placement put it): a small restriction that keeps windows convex.
+
+The top risk tier's visit in the first quarter is not a slot of its own: it is the facility's first
+slot pulled into the quarter (a soft rule, see ``constraints.add_extra_top_tier_visit``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import math
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from data.calendar import add_months
+from data.enums import Authority
+from data.errors import TilsynsplanError
+from data.glossary import AUTHORITY_DA
+from planner.calendar_grid import WeekGrid
+from planner.domain import FacilityNeed, PlanInfeasibleError, PlanningProblem, VisitRole
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class VisitSlot:
+    slot_id: str
+    facility_id: str
+    authority: str
+    facility_type: str
+    role: VisitRole
+    index: int  # position in the facility's chain
+    lo: dt.date  # earliest allowed day
+    hi: dt.date  # latest allowed day under the hard rules
+    latest: dt.date  # latest day allowed by the structure alone (gap to locks, horizon): relaxed models go here
+    deadline: dt.date | None  # the fixed due date this slot keeps (None: chained to a planned slot)
+    prev: str | None  # planned chain predecessor
+    chain_weeks: int  # max weeks after ``prev``
+    bound_by: str  # what sets ``hi``: deadline, first_visit, overdue, chain, lock_gap, horizon
+
+
+@dataclass(frozen=True)
+class SlotSet:
+    slots: tuple[VisitSlot, ...]
+    gap_weeks: int
+    by_facility: dict[str, tuple[VisitSlot, ...]] = field(default_factory=dict)
+
+    def of_authority(self, authority: str) -> tuple[VisitSlot, ...]:
+        return tuple(s for s in self.slots if s.authority == authority)
+
+
+def gap_weeks(gap_days: int) -> int:
+    return max(1, math.ceil((gap_days + 4) / 7)) if gap_days > 0 else 1
+
+
+@lru_cache(maxsize=256)
+def min_interval_days(months: int, start: dt.date, end: dt.date) -> int:
+    day, best = start, 10**9
+    while day <= end:
+        best = min(best, (add_months(day, months) - day).days)
+        day += ONE_DAY
+    return best
+
+
+def chain_weeks(months: int, start: dt.date, end: dt.date) -> int:
+    return max(0, (min_interval_days(months, start, end) - 4) // 7)
+
+
+def first_day_reaching(target: dt.date, months: int, strictly_after: bool) -> dt.date:
+    """The first day ``d`` with ``add_months(d, months) >= target`` (``>`` when ``strictly_after``)."""
+
+    def ok(d: dt.date) -> bool:
+        t = add_months(d, months)
+        return t > target if strictly_after else t >= target
+
+    d = add_months(target, -months) - dt.timedelta(days=3)
+    while ok(d):
+        d -= ONE_DAY
+    while not ok(d):
+        d += ONE_DAY
+    return d
+
+
+class _FacilityTimeline:
+    """Working days and the stretches between locked visits (minimum gap kept) of one facility."""
+
+    def __init__(self, problem: PlanningProblem, grid: WeekGrid, workdays: list[dt.date], f: FacilityNeed) -> None:
+        self.start, self.end = problem.start, problem.end
+        self.gap = dt.timedelta(days=problem.min_gap_days)
+        self.workdays = workdays
+        self.locks = [lv.date for lv in problem.locked_of(f.facility_id)]
+        self.lo0 = self.start if f.last_visit is None else max(self.start, f.last_visit + self.gap)
+
+    def segment(self, day: dt.date) -> tuple[dt.date, dt.date] | None:
+        lo, hi = self.lo0, self.end
+        for lock in self.locks:
+            if lock == day:
+                return None
+            if lock < day:
+                lo = max(lo, lock + self.gap)
+            else:
+                hi = min(hi, lock - self.gap)
+        return (lo, hi) if lo <= day <= hi else None
+
+    def latest_day(self, limit: dt.date, floor: dt.date) -> dt.date | None:
+        """The latest working day in ``[floor, limit]`` inside a stretch free of locked visits (gap kept)."""
+        floor = max(floor, self.lo0)
+        k = bisect.bisect_right(self.workdays, min(limit, self.end)) - 1
+        while k >= 0 and self.workdays[k] >= floor:
+            if self.segment(self.workdays[k]) is not None:
+                return self.workdays[k]
+            k -= 1
+        return None
+
+
+def _facility_slots(
+    problem: PlanningProblem, grid: WeekGrid, workdays: list[dt.date], f: FacilityNeed, gap_w: int
+) -> list[VisitSlot]:
+    tl = _FacilityTimeline(problem, grid, workdays, f)
+    months = f.interval_months
+    chain_w = chain_weeks(months, problem.start, problem.end)
+    unannounced_locks = [lv.date for lv in problem.locked_of(f.facility_id) if not lv.announced]
+    raw: list[dict[str, object]] = []
+    successor: dict[int, tuple[str, dt.date | None]] = {}
+
+    due = f.first_due
+    due_fixed = True
+    if f.overdue:
+        role, bound = VisitRole.OVERDUE, "overdue"
+    elif f.first_visit_due is not None and f.first_visit_due <= f.deadline:
+        role, bound = VisitRole.NEW_FACILITY, "first_visit"
+    else:
+        role, bound = VisitRole.DEADLINE, "deadline"
+    prev: int | None = None
+    prev_day: dt.date | None = None
+    pos = problem.start - ONE_DAY
+    while True:
+        nxt = next((d for d in unannounced_locks if d > pos), None)
+        if nxt is not None and nxt <= due:
+            if prev is not None:
+                successor[prev] = ("lock", nxt)
+            prev, prev_day = None, None
+            due, due_fixed, pos = add_months(nxt, months), True, nxt
+            role, bound = VisitRole.DEADLINE, "deadline"
+            continue
+        if due > problem.end:
+            if prev is not None:
+                successor[prev] = ("end", None)
+            break
+        floor, limit = problem.start, due
+        if prev_day is not None:
+            w_prev = grid.week_of(prev_day)
+            floor = grid.week_start(w_prev + gap_w)
+            limit = min(limit, grid.week_start(w_prev + chain_w) + dt.timedelta(days=6))
+        day = tl.latest_day(limit, floor)
+        if day is None:
+            raise _impossible(f, due, problem)
+        seg = tl.segment(day)
+        assert seg is not None
+        seg_lo, seg_hi = seg
+        hi = min(due, seg_hi) if due_fixed else seg_hi
+        if due_fixed:
+            this_bound = bound if due <= seg_hi else ("lock_gap" if seg_hi < problem.end else "horizon")
+        else:
+            this_bound = "chain"
+        raw.append(
+            {
+                "role": role,
+                "lo": seg_lo,
+                "hi": hi,
+                "latest": seg_hi,
+                "deadline": due if due_fixed else None,
+                "prev": prev,
+                "bound_by": this_bound,
+            }
+        )
+        k = len(raw) - 1
+        if prev is not None:
+            successor[prev] = ("planned", None)
+        prev, prev_day = k, day
+        due, due_fixed, pos = add_months(day, months), False, day
+        role, bound = VisitRole.DEADLINE, "deadline"
+
+    slots: list[VisitSlot] = []
+    for k, r in enumerate(raw):
+        lo = r["lo"]
+        assert isinstance(lo, dt.date)
+        kind, target = successor.get(k, ("end", None))
+        if kind == "lock" and target is not None:
+            lo = max(lo, first_day_reaching(target, months, strictly_after=False))
+        elif kind == "end":
+            lo = max(lo, first_day_reaching(problem.end, months, strictly_after=True))
+        prev_k = r["prev"]
+        slots.append(
+            VisitSlot(
+                slot_id=f"{f.facility_id}#{k + 1}",
+                facility_id=f.facility_id,
+                authority=f.authority,
+                facility_type=f.facility_type,
+                role=r["role"],  # type: ignore[arg-type]
+                index=k,
+                lo=lo,
+                hi=r["hi"],  # type: ignore[arg-type]
+                latest=r["latest"],  # type: ignore[arg-type]
+                deadline=r["deadline"],  # type: ignore[arg-type]
+                prev=None if prev_k is None else f"{f.facility_id}#{int(prev_k) + 1}",  # type: ignore[call-overload]
+                chain_weeks=chain_w,
+                bound_by=str(r["bound_by"]),
+            )
+        )
+
+    return slots
+
+
+def _impossible(f: FacilityNeed, due: dt.date, problem: PlanningProblem) -> TilsynsplanError:
+    label = AUTHORITY_DA.get(Authority(f.authority), f.authority)
+    message = (
+        f"{label}: {f.facility_id} ({f.name}) kan ikke få sit uanmeldte besøg senest {due.isoformat()}: "
+        "låste besøg og mindsteafstanden mellem besøg udelukker alle arbejdsdage før fristen. "
+        "Flyt eller lås de låste besøg op."
+    )
+    return PlanInfeasibleError(message, details=[{"facility_id": f.facility_id, "message": message}])
+
+
+def compute_slots(problem: PlanningProblem, grid: WeekGrid) -> SlotSet:
+    workdays = [d for week in grid.days for d in week]
+    gap_w = gap_weeks(problem.min_gap_days)
+    slots: list[VisitSlot] = []
+    by_facility: dict[str, tuple[VisitSlot, ...]] = {}
+    for f in problem.facilities:
+        own = _facility_slots(problem, grid, workdays, f, gap_w)
+        by_facility[f.facility_id] = tuple(own)
+        slots.extend(own)
+    return SlotSet(tuple(slots), gap_w, by_facility)
+
+
+def relaxed(slot: VisitSlot) -> VisitSlot:
+    """The slot with its deadline-type bound lifted to the structural latest day (infeasibility analysis)."""
+    return replace(slot, hi=slot.latest)

@@ -1,0 +1,268 @@
+"""Solve a :class:`PlanningProblem` into a checked, analysed :class:`Plan`.
+
+1. The horizon becomes a week grid with each inspector's capacity (``calendar_grid``), each facility's
+   needed visits become slots with windows (``slots``).
+2. The authorities are independent subproblems (own facilities, own inspectors): each is one CP-SAT
+   week model (``week_model``, ``constraints``, ``week_solve``), solved one after the other on the
+   configured workers; the time limit is shared out in proportion to their sizes (time an authority
+   does not use passes to the next). A greedy schedule is the hint, so the first feasible plan
+   comes at once.
+3. Infeasible: the deadline rules are relaxed to find the facilities and the missing capacity
+   (``infeasibility``); no solution within the time limit: :class:`PlanTimeoutError`.
+4. The day step gives each visit its day and inspector (``day_assignment``); the independent checker
+   verifies every hard rule on that final plan; the analysis prices every rule, explains every visit
+   and compares with the rotation baseline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+
+import numpy as np
+
+from data.enums import VisitKind
+from planner.analysis import LOCK_REASON, authority_da, compare_with_baseline, final_rule_costs, reason_for
+from planner.baseline import BaselineSchedule, rotation_baseline
+from planner.calendar_grid import CapacityTable, WeekGrid, build_capacity
+from planner.checker import check_plan
+from planner.day_assignment import assign_days
+from planner.domain import (
+    AuthoritySolve,
+    BaselineComparison,
+    OverdueFacility,
+    Plan,
+    PlanAnalysis,
+    PlanCheckError,
+    PlannedVisit,
+    PlanningProblem,
+    PlanTimeoutError,
+    ReasonCode,
+    VisitRole,
+)
+from planner.infeasibility import check_competence, diagnose
+from planner.slots import compute_slots
+from planner.week_model import WeekModelData
+from planner.week_solve import WeekResult, solve_week_model
+from planner.weights import as_dict as weights_dict
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+
+def solve_plan(
+    problem: PlanningProblem,
+    *,
+    stop_after_first_solution: bool = False,
+    progress: Progress | None = None,
+) -> Plan:
+    """The plan for ``problem`` (raises ``PlanInfeasibleError`` / ``PlanTimeoutError``; see module doc)."""
+    say = progress or (lambda _msg: None)
+    grid = WeekGrid(problem.start, problem.end)
+    capacity = build_capacity(problem, grid)
+    slotset = compute_slots(problem, grid)
+    check_competence(problem, slotset)
+
+    notes = list(problem.notes) + _overbooked_notes(problem, grid, capacity)
+    budget = problem.time_limit_s
+    remaining_slots = len(slotset.slots)
+    datas: list[WeekModelData] = []
+    results: dict[str, WeekResult] = {}
+    infeasible: list[WeekModelData] = []
+    for authority in problem.authorities:
+        d = WeekModelData(authority, problem, grid, capacity, slotset.of_authority(authority), slotset.gap_weeks)
+        share = max(0.5, budget * len(d.slots) / max(1, remaining_slots))
+        remaining_slots -= len(d.slots)
+        say(f"Planlægger {authority_da(authority)} ({len(d.slots)} besøg, op til {share:.0f} s)")
+        result = solve_week_model(
+            d, share, problem.workers, problem.seed, stop_after_first_solution=stop_after_first_solution
+        )
+        budget = max(0.0, budget - result.solve_seconds - result.build_seconds)
+        if result.status == "infeasible":
+            infeasible.append(d)
+            continue
+        if not result.solved:
+            raise PlanTimeoutError(
+                f"{authority_da(authority)}: ingen gyldig plan fundet inden for tidsgrænsen på {share:.0f} s "
+                f"({len(d.slots)} besøg). Giv solveren mere tid (--time-limit) eller planlæg ét socialtilsyn ad gangen."
+            )
+        datas.append(d)
+        results[authority] = result
+    if infeasible:
+        say("Reglerne kan ikke overholdes: finder de tilbud og den kapacitet, det drejer sig om")
+        raise diagnose(problem, infeasible, max(5.0, problem.time_limit_s), problem.workers, problem.seed)
+
+    say("Fordeler besøgene på dage og tilsynskonsulenter")
+    rng = np.random.default_rng(problem.seed)
+    days: dict[str, tuple[dt.date, str]] = {}
+    for d in datas:
+        days.update(assign_days(d, results[d.authority].placements, rng))
+    visits = _visits(problem, grid, datas, days)
+
+    report = check_plan(problem, visits)
+    if not report.ok:
+        log.error("plan checker: %s", [str(v) for v in report.violations[:20]])
+        raise PlanCheckError(
+            f"Den uafhængige kontrol afviste planen ({len(report.violations)} brud); det er en fejl i planlæggeren",
+            details=[{"rule": v.rule.value, "message": v.message} for v in report.violations[:100]],
+        )
+
+    baselines: dict[str, BaselineSchedule] = {}
+    for d in datas:
+        per_week: dict[int, int] = defaultdict(int)
+        for sid in d.slot_by_id:
+            if sid in days:
+                per_week[grid.week_of(days[sid][0])] += 1
+        baselines[d.authority] = rotation_baseline(d, per_week)
+    comparison = compare_with_baseline(problem, grid, datas, days, visits, baselines)
+    costs = final_rule_costs(problem, grid, capacity, datas, days, visits)
+    analysis = _analysis(problem, grid, capacity, datas, results, costs, comparison, visits, notes)
+    return Plan(
+        quarter=problem.quarter,
+        as_of=problem.as_of,
+        start=problem.start,
+        end=problem.end,
+        authority=problem.authority,
+        status=analysis.status,
+        visits=tuple(sorted(visits, key=lambda v: (v.date, v.facility_id, v.slot_id))),
+        analysis=analysis,
+        parent_plan_id=problem.parent_plan_id,
+    )
+
+
+def _visits(
+    problem: PlanningProblem, grid: WeekGrid, datas: list[WeekModelData], days: dict[str, tuple[dt.date, str]]
+) -> list[PlannedVisit]:
+    n_by_authority: dict[str, int] = defaultdict(int)
+    for f in problem.facilities:
+        n_by_authority[f.authority] += 1
+    out: list[PlannedVisit] = []
+    for d in datas:
+        for s in d.slots:
+            if s.slot_id not in days:
+                continue
+            day, inspector = days[s.slot_id]
+            f = d.facility[s.facility_id]
+            code, text = reason_for(
+                s, day, f, d.timing.get(s.slot_id), grid, n_by_authority[f.authority], problem.first_quarter_end
+            )
+            out.append(
+                PlannedVisit(
+                    facility_id=s.facility_id,
+                    authority=s.authority,
+                    date=day,
+                    inspector_ids=(inspector,),
+                    announced=False,
+                    kind=VisitKind.OPERATIONAL,
+                    role=s.role,
+                    reason_code=code,
+                    reason=text,
+                    locked=False,
+                    slot_id=s.slot_id,
+                )
+            )
+    facility = problem.facility_by_id
+    for k, lv in enumerate(problem.locked):
+        out.append(
+            PlannedVisit(
+                facility_id=lv.facility_id,
+                authority=facility[lv.facility_id].authority,
+                date=lv.date,
+                inspector_ids=(lv.inspector_id,),
+                announced=lv.announced,
+                kind=VisitKind.OPERATIONAL,
+                role=VisitRole.LOCKED,
+                reason_code=ReasonCode.LOCK,
+                reason=LOCK_REASON,
+                locked=True,
+                slot_id=f"{lv.facility_id}#L{k + 1}",
+            )
+        )
+    return out
+
+
+def _analysis(
+    problem: PlanningProblem,
+    grid: WeekGrid,
+    capacity: CapacityTable,
+    datas: list[WeekModelData],
+    results: dict[str, WeekResult],
+    costs: dict[str, int],
+    comparison: BaselineComparison,
+    visits: list[PlannedVisit],
+    notes: list[str],
+) -> PlanAnalysis:
+    n_slots = {d.authority: len(d.slots) for d in datas}
+    solves = tuple(
+        AuthoritySolve(
+            authority=a,
+            status=r.status,
+            method=r.method,
+            objective=r.objective,
+            bound=r.bound,
+            gap=r.gap,
+            seconds=round(r.solve_seconds, 3),
+            build_seconds=round(r.build_seconds, 3),
+            first_solution_seconds=None if r.first_solution_seconds is None else round(r.first_solution_seconds, 3),
+            slots=n_slots[a],
+            variables=r.variables,
+            candidates=r.candidates,
+        )
+        for a, r in results.items()
+    )
+    objective = sum(r.objective for r in results.values())
+    bound = sum(r.bound for r in results.values())
+    firsts = [r.first_solution_seconds for r in results.values() if r.first_solution_seconds is not None]
+    q1_weeks = [w for w in range(grid.n_weeks) if grid.days[w] and grid.days[w][0] <= problem.first_quarter_end]
+    q1_visits: dict[str, int] = defaultdict(int)
+    for v in visits:
+        if v.date <= problem.first_quarter_end:
+            for iid in v.inspector_ids:
+                q1_visits[iid] += 1
+    q1_capacity = {
+        i.inspector_id: sum(capacity.capacity[i.inspector_id][w] for w in q1_weeks) for i in problem.inspectors
+    }
+    overdue = tuple(
+        OverdueFacility(
+            f.facility_id,
+            f.authority,
+            f.first_visit_due if f.first_visit_due is not None and f.first_visit_due < f.deadline else f.deadline,
+            min((v.date for v in visits if v.facility_id == f.facility_id and not v.announced), default=None),
+        )
+        for f in problem.facilities
+        if f.overdue
+    )
+    return PlanAnalysis(
+        status="optimal" if all(r.status == "optimal" for r in results.values()) else "feasible",
+        objective=objective,
+        bound=bound,
+        gap=max(0.0, objective - bound) / max(1.0, abs(objective)),
+        solve_seconds=round(sum(r.solve_seconds for r in results.values()), 3),
+        first_solution_seconds=round(sum(firsts), 3) if len(firsts) == len(results) else None,
+        authorities=solves,
+        rule_costs=costs,
+        overdue=overdue,
+        baseline=comparison,
+        check_ok=True,
+        violations=(),
+        visits_first_quarter_by_inspector={
+            i.inspector_id: q1_visits.get(i.inspector_id, 0) for i in problem.inspectors
+        },
+        capacity_first_quarter_by_inspector=q1_capacity,
+        notes=tuple(notes),
+        weights=weights_dict(),
+    )
+
+
+def _overbooked_notes(problem: PlanningProblem, grid: WeekGrid, capacity: CapacityTable) -> list[str]:
+    over = capacity.overbooked()
+    if not over:
+        return []
+    weeks = ", ".join(
+        f"{i} i ugen fra {grid.week_start(w).isoformat()} ({n} låste, kapacitet {c})" for i, w, n, c in over[:10]
+    )
+    more = f" og {len(over) - 10} flere" if len(over) > 10 else ""
+    return [f"Låste besøg fylder mere end kapaciteten for {weeks}{more}; de uger får ingen planlagte besøg."]
