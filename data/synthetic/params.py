@@ -152,8 +152,8 @@ class Parameters:
     theme_ar_sd: float = 0.08
     #: New tilbud are shakier (seed 000): an initial dip decaying over ``new_months``, a larger AR
     #: innovation and more crises in the first two years.
-    new_dip: float = 0.35
-    new_months: float = 12.0
+    new_dip: float = 0.5
+    new_months: float = 18.0
     new_sd_mult: float = 1.8
     new_crisis_mult: float = 2.5
     #: Leader changes: leaders stay about 7 years; bad places lose leaders faster. A change is a shock
@@ -198,7 +198,7 @@ class Parameters:
         }
     )
     #: "Seriously bad": latent quality below this (about 3-5 % of tilbud at any time).
-    bad_threshold: float = 3.20
+    bad_threshold: float = 3.10
     #: Months simulated before the history so the state at its start is stationary.
     burn_in_months: int = 36
 
@@ -252,9 +252,9 @@ class Parameters:
     #: (assumption; adult rate calibrated to DOMAIN's ~11,700 reports from adult tilbud a year).
     force_rate: dict[FacilityType, float] = field(
         default_factory=lambda: {
-            T.SEL107: 0.145,
-            T.SEL108: 0.195,
-            T.BOTILBUDSLIGNENDE: 0.12,
+            T.SEL107: 0.174,
+            T.SEL108: 0.234,
+            T.BOTILBUDSLIGNENDE: 0.144,
             T.SEL109: 0.005,
             T.SEL110: 0.01,
             T.SEL101: 0.0,  # ambulant: the rules on force do not apply
@@ -268,17 +268,18 @@ class Parameters:
     #: Reporting culture per authority (NOT risk): adult reports are very skewed, over half from one
     #: region (DOMAIN.md). Syd's adult tilbud report about four times as much for the same practice.
     force_culture_adult: dict[Authority, float] = field(
-        default_factory=lambda: {A.NORD: 0.9, A.MIDT: 1.0, A.SYD: 3.8, A.HOVEDSTADEN: 0.8, A.OEST: 1.1}
+        default_factory=lambda: {A.NORD: 0.9, A.MIDT: 1.0, A.SYD: 3.5, A.HOVEDSTADEN: 0.8, A.OEST: 1.1}
     )
     force_culture_children: dict[Authority, float] = field(
         default_factory=lambda: {A.NORD: 1.0, A.MIDT: 1.2, A.SYD: 1.3, A.HOVEDSTADEN: 0.8, A.OEST: 0.9}
     )
     #: Persistent facility factor (target group, residents), log-sd: most places report little, a
     #: few a lot. The target group text adds its own factor (names.py).
-    force_facility_sd: float = 1.0
+    force_facility_sd: float = 0.8
     #: Real link to latent quality: rate × exp(beta × (quality_ref - quality)).
     force_quality_beta: float = 1.4
     force_quality_ref: float = 4.3
+    force_quality_cap: float = 1.2  # the link saturates: at most exp(beta × cap) times the rate
     #: Gamma-Poisson overdispersion (shape) of a month's count.
     force_shape: float = 0.8
     force_kinds_adult: dict[str, float] = field(

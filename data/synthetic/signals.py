@@ -55,7 +55,8 @@ def use_of_force(
     m0, m1 = timeline.history_start_month, timeline.as_of_month  # complete months before the as-of month
     q = latent.quality[:, m0:m1].astype(float)
     active = active_months(fac, timeline, fac.planned_close_day)[:, m0:m1]
-    lam = base[:, None] * np.exp(params.force_quality_beta * (params.force_quality_ref - q))
+    deficit = np.minimum(params.force_quality_ref - q, params.force_quality_cap)
+    lam = base[:, None] * np.exp(params.force_quality_beta * deficit)
     lam = lam * rng.gamma(params.force_shape, 1.0 / params.force_shape, size=lam.shape)
     counts = rng.poisson(lam) * active
     fi, mi = np.nonzero(counts)
