@@ -134,11 +134,11 @@ class Parameters:
     #: National theme levels (all theme means stay ≥ 4, DOMAIN.md); physical settings score highest.
     theme_offset: dict[Theme, float] = field(
         default_factory=lambda: {
-            TH.EDUCATION_EMPLOYMENT: -0.06,
+            TH.EDUCATION_EMPLOYMENT: -0.03,
             TH.INDEPENDENCE_RELATIONS: 0.00,
-            TH.TARGET_METHODS_RESULTS: -0.04,
+            TH.TARGET_METHODS_RESULTS: -0.02,
             TH.HEALTH_WELLBEING: 0.02,
-            TH.ORGANISATION_MANAGEMENT: -0.02,
+            TH.ORGANISATION_MANAGEMENT: 0.06,  # leader changes hit it hardest (loading 1.8)
             TH.COMPETENCES: 0.00,
             TH.PHYSICAL_SETTING: 0.10,
         }
