@@ -304,6 +304,9 @@ class PlanAnalysis:
     capacity_first_quarter_by_inspector: dict[str, int]
     notes: tuple[str, ...] = ()
     weights: dict[str, int] = field(default_factory=dict)
+    #: facility -> the legal due date of its next unannounced visit (first visit for new ones), ISO
+    deadlines: dict[str, str] = field(default_factory=dict)
+    utilisation_spread_first_quarter: float = 0.0  # percentage points, worst authority
 
     def to_dict(self) -> dict[str, Any]:
         raw = asdict(self)
@@ -348,10 +351,14 @@ class PlanAnalysis:
             capacity_first_quarter_by_inspector=dict(raw.get("capacity_first_quarter_by_inspector", {})),
             notes=tuple(raw.get("notes", [])),
             weights=dict(raw.get("weights", {})),
+            deadlines=dict(raw.get("deadlines", {})),
+            utilisation_spread_first_quarter=float(raw.get("utilisation_spread_first_quarter", 0.0)),
         )
 
 
-VISIT_COLUMNS = ("facility_id", "date", "inspector_ids", "announced", "kind", "reason", "locked", "role", "authority")
+VISIT_COLUMNS = (
+    "facility_id", "date", "inspector_ids", "announced", "kind", "reason", "locked", "role", "authority", "reason_code",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -379,13 +386,15 @@ class Plan:
                 "locked": v.locked,
                 "role": v.role.value,
                 "authority": v.authority,
+                "reason_code": v.reason_code.value,
             }
             for v in sorted(self.visits, key=lambda v: (v.date, v.facility_id, v.slot_id))
         ]
         return pd.DataFrame(rows, columns=list(VISIT_COLUMNS))
 
     def analysis_dict(self) -> dict[str, Any]:
-        return self.analysis.to_dict()
+        """The analysis as JSON, with the horizon (``start``, ``end``) so a stored plan can be rebuilt."""
+        return {**self.analysis.to_dict(), "start": self.start.isoformat(), "end": self.end.isoformat()}
 
     @property
     def first_quarter_end(self) -> dt.date:

@@ -24,7 +24,14 @@ from collections.abc import Callable
 import numpy as np
 
 from data.enums import VisitKind
-from planner.analysis import LOCK_REASON, authority_da, compare_with_baseline, final_rule_costs, reason_for
+from planner.analysis import (
+    LOCK_REASON,
+    authority_da,
+    compare_with_baseline,
+    final_rule_costs,
+    reason_for,
+    utilisation_spread,
+)
 from planner.baseline import BaselineSchedule, rotation_baseline
 from planner.calendar_grid import CapacityTable, WeekGrid, build_capacity
 from planner.checker import check_plan
@@ -254,6 +261,11 @@ def _analysis(
         capacity_first_quarter_by_inspector=q1_capacity,
         notes=tuple(notes),
         weights=weights_dict(),
+        deadlines={
+            f.facility_id: f.first_due.isoformat() if not f.overdue else f.deadline.isoformat()
+            for f in problem.facilities
+        },
+        utilisation_spread_first_quarter=round(utilisation_spread(problem, grid, capacity, visits), 1),
     )
 
 

@@ -1,1 +1,224 @@
-"""CLI commands for plan (placeholder until the feature lands)."""
+"""``tilsynsplan plan``: plan a quarter (and the horizon after it), show, list and export stored plans.
+
+``plan`` is a command group whose callback plans when no subcommand is given, so both
+``tilsynsplan plan --quarter 2026Q4`` and ``tilsynsplan plan show 7`` work. The CLI is for planners
+(authorised): unannounced dates are shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from api.cli_app import app, console, settings
+from api.services import plans as plan_service
+from data.calendar import quarter_bounds
+from data.enums import Authority
+from data.errors import InvalidArgumentError
+from data.glossary import AUTHORITY_DA, format_number_da, format_percent_da
+from data.plan_store import StoredPlan
+
+plan_app = typer.Typer(
+    help="Besøgsplaner: planlæg et kvartal (--quarter), eller vis/list gemte planer.",
+    no_args_is_help=False,
+    rich_markup_mode="rich",
+)
+app.add_typer(plan_app, name="plan")
+
+STATUS_DA = {"optimal": "optimal (bevist)", "feasible": "gyldig (ikke bevist optimal)"}
+SHOWN_VISITS = 60
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+def _date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise InvalidArgumentError(f"{option} '{value}' er ikke en dato; brug ÅÅÅÅ-MM-DD, fx 2026-10-01") from error
+
+
+def _authority_da(code: str | None) -> str:
+    if code is None:
+        return "alle socialtilsyn"
+    try:
+        return AUTHORITY_DA[Authority(code)]
+    except ValueError:
+        return code
+
+
+def _print_summary(stored: StoredPlan) -> None:
+    a = stored.analysis
+    console.print(
+        f"[bold]Plan {stored.id}[/] for {stored.quarter} ({_authority_da(stored.authority)}), "
+        f"opgjort {stored.as_of.isoformat()}: {stored.visit_count} besøg i horisonten"
+    )
+    console.print(
+        f"Status: {STATUS_DA.get(stored.status, stored.status)}; mål {format_number_da(a['objective'], 0)}, "
+        f"nedre grænse {format_number_da(a['bound'], 0)}, gap {format_percent_da(a['gap'], 2)}; "
+        f"løsning {format_number_da(a['solve_seconds'], 1)} s, første gyldige plan efter "
+        f"{format_number_da(a['first_solution_seconds'] or 0, 1)} s"
+    )
+    overdue = a.get("overdue", [])
+    if overdue:
+        shown = ", ".join(f"{o['facility_id']} (frist {o['deadline']})" for o in overdue[:10])
+        more = f" og {len(overdue) - 10} flere" if len(overdue) > 10 else ""
+        console.print(f"[yellow]Overskredet frist ved planens start:[/] {len(overdue)} tilbud: {shown}{more}")
+    else:
+        console.print("Ingen tilbud har overskredet fristen for uanmeldt besøg.")
+    b = a["baseline"]
+    ratio = "–" if b["ratio"] is None else format_number_da(b["ratio"], 2) + " ×"
+    console.print(
+        f"Højeste risikodecil ({b['top_decile_count']} tilbud) besøgt i {stored.quarter}: "
+        f"{format_percent_da(b['plan_top_decile_first_quarter'])} mod "
+        f"{format_percent_da(b['baseline_top_decile_first_quarter'])} i rotationen ({ratio}); "
+        f"risikovægtet forsinkelse {b['plan_risk_lateness']} mod {b['baseline_risk_lateness']}"
+    )
+    for note in a.get("notes", []):
+        console.print(f"[yellow]Bemærk:[/] {note}")
+    _print_inspectors(stored)
+
+
+def _print_inspectors(stored: StoredPlan) -> None:
+    a = stored.analysis
+    visits = a.get("visits_first_quarter_by_inspector", {})
+    capacity = a.get("capacity_first_quarter_by_inspector", {})
+    table = Table(
+        "tilsynskonsulent",
+        "besøg",
+        "kapacitet",
+        "udnyttelse",
+        title=f"Kvartalets besøg pr. konsulent ({stored.quarter})",
+    )
+    for iid in sorted(visits):
+        cap = int(capacity.get(iid, 0))
+        n = int(visits[iid])
+        table.add_row(iid, str(n), str(cap), format_percent_da(n / cap) if cap else "–")
+    console.print(table)
+
+
+def _visit_table(stored: StoredPlan, limit: int | None) -> Table:
+    _, q_end = quarter_bounds(stored.quarter)
+    rows = stored.visits[stored.visits["date"] <= q_end].sort_values(["inspector_ids", "date", "facility_id"])
+    title = f"Besøg i {stored.quarter} ({len(rows)})"
+    if limit is not None and len(rows) > limit:
+        title += f"; de første {limit} vises, resten med --export"
+        rows = rows.head(limit)
+    table = Table("konsulent", "dato", "tilbud", "anmeldt", "årsag", title=title)
+    for r in rows.itertuples(index=False):
+        table.add_row(
+            str(r.inspector_ids), r.date.isoformat(), str(r.facility_id), "ja" if r.announced else "nej", str(r.reason)
+        )
+    return table
+
+
+@plan_app.callback(invoke_without_command=True)
+def plan(
+    ctx: typer.Context,
+    quarter: Annotated[
+        str | None, typer.Option("--quarter", help="Kvartalet der planlægges (planen der gælder), fx 2026Q4.")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Hvad der vides pr. denne dato (ÅÅÅÅ-MM-DD). Standard: i dag.")
+    ] = None,
+    authority: Annotated[
+        str | None, typer.Option("--authority", help="Kun ét socialtilsyn: nord, midt, syd, hovedstaden, oest.")
+    ] = None,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", help="Solverens tidsgrænse i sekunder (standard: indstillingen).")
+    ] = None,
+    export: Annotated[
+        Path | None, typer.Option("--export", help="Gem alle horisontens besøg som CSV (én række pr. besøg).")
+    ] = None,
+    replan_of: Annotated[
+        int | None, typer.Option("--replan-of", help="Genplanlæg en gemt plan: flyt så få af dens besøg som muligt.")
+    ] = None,
+) -> None:
+    """Planlæg kvartalets besøg (og horisonten efter) og gem planen; 'plan show ID' viser en gemt plan."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if quarter is None:
+        raise InvalidArgumentError("Angiv kvartalet med --quarter, fx --quarter 2026Q4 (eller 'plan show ID')")
+    day = _date(as_of, "--as-of")
+    with console.status("Planlægger …", spinner="dots") as status:
+        stored = plan_service.create_plan(
+            settings(),
+            quarter,
+            as_of=day,
+            authority=authority,
+            time_limit_s=time_limit,
+            parent_plan_id=replan_of,
+            progress=lambda message: status.update(f"{message} …"),
+        )
+    _print_summary(stored)
+    if export is not None:
+        path = plan_service.export_plan_csv(stored, export)
+        console.print(f"Eksporteret {stored.visit_count} besøg til {path}")
+
+
+@plan_app.command("show")
+def show(
+    plan_id: Annotated[int, typer.Argument(help="Planens id (se 'plan list').")],
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="table eller json")] = OutputFormat.TABLE,
+    export: Annotated[Path | None, typer.Option("--export", help="Gem alle besøg som CSV.")] = None,
+) -> None:
+    """Vis en gemt plan: status, bund og gap, overskredne frister, sammenligning med rotationen, besøg."""
+    stored = plan_service.show_plan(settings(), plan_id)
+    if fmt == OutputFormat.JSON:
+        console.print_json(json.dumps(_as_json(stored), default=str))
+    else:
+        _print_summary(stored)
+        console.print(_visit_table(stored, SHOWN_VISITS))
+    if export is not None:
+        path = plan_service.export_plan_csv(stored, export)
+        console.print(f"Eksporteret {stored.visit_count} besøg til {path}")
+
+
+@plan_app.command("list")
+def list_command() -> None:
+    """List de gemte planer (nyeste først)."""
+    rows = plan_service.plans(settings())
+    table = Table("id", "kvartal", "socialtilsyn", "opgjort", "status", "besøg", "forrige", "oprettet")
+    for p in rows:
+        table.add_row(
+            str(p.id),
+            p.quarter,
+            _authority_da(p.authority),
+            p.as_of.isoformat(),
+            p.status,
+            str(p.visit_count),
+            "" if p.parent_id is None else str(p.parent_id),
+            p.created_at.isoformat(sep=" "),
+        )
+    console.print(table)
+
+
+def _as_json(stored: StoredPlan) -> dict[str, Any]:
+    visits = plan_service.visits_for_reader(stored, authorised=True)
+    return {
+        "id": stored.id,
+        "created_at": stored.created_at.isoformat(),
+        "quarter": stored.quarter,
+        "as_of": stored.as_of.isoformat(),
+        "authority": stored.authority,
+        "status": stored.status,
+        "parent_id": stored.parent_id,
+        "risk_run_id": stored.risk_run_id,
+        "settings": stored.settings,
+        "analysis": stored.analysis,
+        "visits": [
+            {**r, "date": None if r["date"] is None else r["date"].isoformat()}
+            for r in visits.to_dict(orient="records")
+        ],
+    }

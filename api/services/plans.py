@@ -1,0 +1,226 @@
+"""Plan services shared by the CLI and the HTTP app: create a plan, show, list and export stored plans.
+
+``create_plan`` loads the data (``data.store``), takes the risk of the newest stored risk run on or
+before the as-of date (``data.risk_store``), plans (``planner``) and stores the plan version
+(``data.plan_store``). Re-planning (``parent_plan_id``) makes moving the parent's visits cost
+(stability); it locks nothing new.
+
+Confidentiality: stored plans hold unannounced dates. Outputs for readers who are not authorised must
+go through :func:`visits_for_reader` (the CLI is for planners, who are authorised).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from data.calendar import quarter_bounds
+from data.enums import Authority, VisitKind
+from data.errors import InvalidArgumentError, NoDataError
+from data.plan_store import PlanInfo, StoredPlan, latest_plan, list_plans, load_plan, save_plan
+from data.risk_store import get_risk_run, latest_risk_run
+from data.settings import Settings
+from data.store import load_dataset, open_database
+from planner import build_problem, solve_plan
+from planner.domain import ParentVisit, Plan, PlanAnalysis, PlannedVisit, ReasonCode, VisitRole
+
+Progress = Callable[[str], None]
+
+EXPORT_COLUMNS = ("facility_id", "date", "inspector_ids", "announced", "kind", "reason", "locked", "role", "authority")
+
+PLAN_SETTINGS = (
+    "visit_interval_default_months",
+    "visit_interval_months",
+    "first_visit_months",
+    "plan_horizon_quarters",
+    "min_visit_gap_days",
+    "top_tier_share",
+    "solver_time_limit_s",
+    "solver_workers",
+    "seed",
+)
+
+
+def _authority(value: str | None) -> str | None:
+    if value is None:
+        return None
+    code = value.strip().lower()
+    allowed = [a.value for a in Authority]
+    if code not in allowed:
+        raise InvalidArgumentError(f"Ukendt socialtilsyn '{value}'; tilladt er {', '.join(allowed)}")
+    return code
+
+
+def _quarter(value: str) -> str:
+    try:
+        quarter_bounds(value)
+    except ValueError as error:
+        raise InvalidArgumentError(str(error)) from error
+    return value.strip().upper()
+
+
+def settings_snapshot(settings: Settings) -> dict[str, Any]:
+    """The settings a plan depends on, JSON-friendly (stored with every plan)."""
+    raw = settings.model_dump(mode="json")
+    return {k: raw[k] for k in PLAN_SETTINGS}
+
+
+def create_plan(
+    settings: Settings,
+    quarter: str,
+    as_of: dt.date | None = None,
+    authority: str | None = None,
+    time_limit_s: float | None = None,
+    parent_plan_id: int | None = None,
+    progress: Progress | None = None,
+) -> StoredPlan:
+    """Plan ``quarter`` (and the horizon after it), store the plan version and return it."""
+    quarter = _quarter(quarter)
+    authority = _authority(authority)
+    as_of = as_of or settings.effective_today()
+    engine = open_database(settings)
+    try:
+        ds = load_dataset(engine, authority)
+        if ds.facilities.empty:
+            where = "" if authority is None else f" i {authority}"
+            raise NoDataError(f"Ingen tilbud{where} er importeret endnu: kør 'tilsynsplan import' først")
+        if ds.inspectors.empty:
+            raise NoDataError("Ingen tilsynskonsulenter er importeret endnu (inspectors.csv): kør 'tilsynsplan import'")
+        run = latest_risk_run(engine, on_or_before=as_of)
+        if run is None:
+            raise NoDataError("Ingen risikoscorer endnu: kør 'tilsynsplan score' først")
+        parents: list[ParentVisit] = []
+        if parent_plan_id is not None:
+            parent = load_plan(engine, parent_plan_id)
+            parents = [
+                ParentVisit(str(r.facility_id), r.date, tuple(str(r.inspector_ids).split(";")))
+                for r in parent.visits.itertuples(index=False)
+                if not r.locked
+            ]
+        problem = build_problem(
+            ds,
+            run.scores[["facility_id", "risk"]],
+            settings,
+            quarter,
+            as_of=as_of,
+            authority=authority,
+            parent_visits=parents,
+            parent_plan_id=parent_plan_id,
+            time_limit_s=time_limit_s,
+        )
+        plan = solve_plan(problem, progress=progress)
+        if progress is not None:
+            progress("Gemmer planen")
+        snapshot = settings_snapshot(settings)
+        if time_limit_s is not None:
+            snapshot["solver_time_limit_s"] = time_limit_s
+        plan_id = save_plan(engine, plan, parent_id=parent_plan_id, risk_run_id=run.id, settings=snapshot)
+        return load_plan(engine, plan_id)
+    finally:
+        engine.dispose()
+
+
+def show_plan(settings: Settings, plan_id: int) -> StoredPlan:
+    """A stored plan (``NotFoundError`` naming the id if there is none)."""
+    engine = open_database(settings)
+    try:
+        return load_plan(engine, plan_id)
+    finally:
+        engine.dispose()
+
+
+def plans(settings: Settings) -> list[PlanInfo]:
+    """Every stored plan version, newest first."""
+    engine = open_database(settings)
+    try:
+        return list_plans(engine)
+    finally:
+        engine.dispose()
+
+
+def newest_plan(settings: Settings, quarter: str | None = None, authority: str | None = None) -> StoredPlan | None:
+    engine = open_database(settings)
+    try:
+        return latest_plan(engine, None if quarter is None else _quarter(quarter), _authority(authority))
+    finally:
+        engine.dispose()
+
+
+def visits_for_reader(plan: StoredPlan, authorised: bool) -> pd.DataFrame:
+    """The plan's visits; for readers who are not authorised, unannounced dates are blanked
+    (``confidential`` marks them)."""
+    frame = plan.visits.copy()
+    frame["confidential"] = ~frame["announced"].astype(bool)
+    if not authorised:
+        frame["date"] = [None if c else d for c, d in zip(frame["confidential"], frame["date"], strict=True)]
+    return frame
+
+
+def export_plan_csv(plan: StoredPlan, path: Path) -> Path:
+    """Every visit of the horizon, one row a visit (planners only: unannounced dates included)."""
+    frame = plan.visits.copy()
+    frame["date"] = [d.isoformat() for d in frame["date"]]
+    frame["announced"] = frame["announced"].map({True: "true", False: "false"})
+    frame["locked"] = frame["locked"].map({True: "true", False: "false"})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame[list(EXPORT_COLUMNS)].to_csv(path, index=False, encoding="utf-8")
+    return path
+
+
+def plan_from_stored(stored: StoredPlan) -> Plan:
+    """The planner's ``Plan`` rebuilt from a stored version (for reports)."""
+    analysis = PlanAnalysis.from_dict(stored.analysis)
+    start_text, end_text = stored.analysis.get("start"), stored.analysis.get("end")
+    q_start, _ = quarter_bounds(stored.quarter)
+    visits = tuple(
+        PlannedVisit(
+            facility_id=str(r.facility_id),
+            authority=str(r.authority or ""),
+            date=r.date,
+            inspector_ids=tuple(i for i in str(r.inspector_ids).split(";") if i),
+            announced=bool(r.announced),
+            kind=VisitKind(str(r.kind)),
+            role=VisitRole(str(r.role)) if r.role else (VisitRole.LOCKED if r.locked else VisitRole.DEADLINE),
+            reason_code=ReasonCode(str(r.reason_code)) if r.reason_code else ReasonCode.DEADLINE,
+            reason=str(r.reason),
+            locked=bool(r.locked),
+        )
+        for r in stored.visits.itertuples(index=False)
+    )
+    end = dt.date.fromisoformat(str(end_text)) if end_text else max((v.date for v in visits), default=q_start)
+    return Plan(
+        quarter=stored.quarter,
+        as_of=stored.as_of,
+        start=dt.date.fromisoformat(str(start_text)) if start_text else max(q_start, stored.as_of),
+        end=end,
+        authority=stored.authority,
+        status=stored.status,
+        visits=visits,
+        analysis=analysis,
+        parent_plan_id=stored.parent_id,
+    )
+
+
+def load_stored_plan(
+    settings: Settings, plan_id: int, run_id: int | None = None
+) -> tuple[Plan, dict[str, dt.date], dict[str, float]]:
+    """A stored plan as the planner's ``Plan``, the facilities' legal due dates, and the risk values of
+    the run it was planned from (``run_id``; empty when unknown)."""
+    engine = open_database(settings)
+    try:
+        stored = load_plan(engine, plan_id)
+        run = get_risk_run(engine, run_id if run_id is not None else stored.risk_run_id or -1)
+    finally:
+        engine.dispose()
+    plan = plan_from_stored(stored)
+    deadlines = {fid: dt.date.fromisoformat(d) for fid, d in plan.analysis.deadlines.items()}
+    risks = (
+        {}
+        if run is None
+        else {str(f): float(r) for f, r in zip(run.scores["facility_id"], run.scores["risk"], strict=True)}
+    )
+    return plan, deadlines, risks

@@ -1,0 +1,223 @@
+"""Stored plans: every plan version with its visits and its analysis (``plans`` / ``plan_visits``).
+
+The data layer does not know the planner's classes: :func:`save_plan` takes anything with the plan's
+header attributes and ``visits_frame()`` / ``analysis_dict()`` (``planner.domain.Plan`` has them) and
+:func:`load_plan` returns a :class:`StoredPlan` whose visits are a DataFrame with the columns of
+:data:`VISIT_COLUMNS`. Per-visit fields the table has no column for (:data:`META_COLUMNS`) travel in
+the analysis JSON under ``visit_meta``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from data.db import PlanRow, PlanVisitRow
+from data.errors import NotFoundError
+
+VISIT_COLUMNS = (
+    "facility_id", "date", "inspector_ids", "announced", "kind", "reason", "locked", "role", "authority", "reason_code",
+)  # fmt: skip
+META_COLUMNS = ("role", "authority", "reason_code")
+
+
+class SavablePlan(Protocol):
+    @property
+    def quarter(self) -> str: ...
+
+    @property
+    def as_of(self) -> dt.date: ...
+
+    @property
+    def authority(self) -> str | None: ...
+
+    @property
+    def status(self) -> str: ...
+
+    def visits_frame(self) -> pd.DataFrame: ...
+
+    def analysis_dict(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class StoredPlan:
+    id: int
+    created_at: dt.datetime
+    quarter: str
+    as_of: dt.date
+    authority: str | None
+    status: str
+    parent_id: int | None
+    risk_run_id: int | None
+    settings: dict[str, Any]
+    analysis: dict[str, Any]
+    visits: pd.DataFrame  # VISIT_COLUMNS; ``date`` as datetime.date; sorted by date, facility
+
+    @property
+    def visit_count(self) -> int:
+        return len(self.visits)
+
+
+@dataclass(frozen=True)
+class PlanInfo:
+    """A plan's header without its visits (for lists)."""
+
+    id: int
+    created_at: dt.datetime
+    quarter: str
+    as_of: dt.date
+    authority: str | None
+    status: str
+    parent_id: int | None
+    visit_count: int
+
+
+def _key(facility_id: str, day: dt.date) -> str:
+    return f"{facility_id}|{day.isoformat()}"
+
+
+def _as_date(value: object) -> dt.date:
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def save_plan(
+    engine: Engine,
+    plan: SavablePlan,
+    *,
+    parent_id: int | None = None,
+    risk_run_id: int | None = None,
+    settings: dict[str, Any] | None = None,
+) -> int:
+    """Store a plan version with its visits in one transaction; returns its id."""
+    frame = plan.visits_frame()
+    analysis = dict(plan.analysis_dict())
+    meta: dict[str, list[object]] = {}
+    rows = []
+    for r in frame.itertuples(index=False):
+        day = _as_date(r.date)
+        meta[_key(str(r.facility_id), day)] = [getattr(r, c, None) for c in META_COLUMNS]
+        rows.append(
+            {
+                "facility_id": str(r.facility_id),
+                "date": day,
+                "inspector_ids": str(r.inspector_ids),
+                "announced": bool(r.announced),
+                "kind": str(r.kind),
+                "reason": str(r.reason),
+                "locked": bool(getattr(r, "locked", False)),
+            }
+        )
+    analysis["visit_meta"] = meta
+    with Session(engine) as session, session.begin():
+        if parent_id is not None and session.get(PlanRow, parent_id) is None:
+            raise NotFoundError(f"Planen {parent_id} findes ikke; se de gemte planer med 'tilsynsplan plan list'")
+        row = PlanRow(
+            created_at=dt.datetime.now().replace(microsecond=0),
+            quarter=plan.quarter,
+            as_of=plan.as_of,
+            authority=plan.authority,
+            status=plan.status,
+            parent_id=parent_id,
+            risk_run_id=risk_run_id,
+            settings=settings or {},
+            analysis=analysis,
+        )
+        session.add(row)
+        session.flush()
+        session.add_all(PlanVisitRow(plan_id=row.id, **r) for r in rows)
+        return int(row.id)
+
+
+def _visits(session: Session, plan_id: int, meta: dict[str, Any]) -> pd.DataFrame:
+    rows = session.scalars(select(PlanVisitRow).where(PlanVisitRow.plan_id == plan_id).order_by(PlanVisitRow.id)).all()
+    records = []
+    for r in rows:
+        extra = list(meta.get(_key(r.facility_id, r.date)) or [])
+        extra += [None] * (len(META_COLUMNS) - len(extra))
+        records.append(
+            {
+                "facility_id": r.facility_id,
+                "date": r.date,
+                "inspector_ids": r.inspector_ids,
+                "announced": bool(r.announced),
+                "kind": r.kind,
+                "reason": r.reason,
+                "locked": bool(r.locked),
+                **dict(zip(META_COLUMNS, extra, strict=True)),
+            }
+        )
+    frame = pd.DataFrame(records, columns=list(VISIT_COLUMNS))
+    return frame.sort_values(["date", "facility_id"], kind="stable").reset_index(drop=True)
+
+
+def _stored(session: Session, row: PlanRow) -> StoredPlan:
+    analysis = dict(row.analysis or {})
+    meta = analysis.pop("visit_meta", {})
+    return StoredPlan(
+        id=int(row.id),
+        created_at=row.created_at,
+        quarter=row.quarter,
+        as_of=row.as_of,
+        authority=row.authority,
+        status=row.status,
+        parent_id=row.parent_id,
+        risk_run_id=row.risk_run_id,
+        settings=dict(row.settings or {}),
+        analysis=analysis,
+        visits=_visits(session, int(row.id), meta),
+    )
+
+
+def load_plan(engine: Engine, plan_id: int) -> StoredPlan:
+    """A stored plan with its visits (``NotFoundError`` naming the id if there is none)."""
+    with Session(engine) as session:
+        row = session.get(PlanRow, plan_id)
+        if row is None:
+            raise NotFoundError(f"Planen {plan_id} findes ikke; se de gemte planer med 'tilsynsplan plan list'")
+        return _stored(session, row)
+
+
+def list_plans(engine: Engine) -> list[PlanInfo]:
+    """Every stored plan, newest first."""
+    with Session(engine) as session:
+        counts = dict(
+            session.execute(select(PlanVisitRow.plan_id, func.count()).group_by(PlanVisitRow.plan_id)).tuples().all()
+        )
+        rows = session.scalars(select(PlanRow).order_by(PlanRow.id.desc())).all()
+        return [
+            PlanInfo(
+                id=int(r.id),
+                created_at=r.created_at,
+                quarter=r.quarter,
+                as_of=r.as_of,
+                authority=r.authority,
+                status=r.status,
+                parent_id=r.parent_id,
+                visit_count=int(counts.get(r.id, 0)),
+            )
+            for r in rows
+        ]
+
+
+def latest_plan(engine: Engine, quarter: str | None = None, authority: str | None = None) -> StoredPlan | None:
+    """The newest plan, optionally for one quarter and/or one authority (``None`` if there is none)."""
+    with Session(engine) as session:
+        query = select(PlanRow).order_by(PlanRow.id.desc())
+        if quarter is not None:
+            query = query.where(PlanRow.quarter == quarter.strip().upper())
+        if authority is not None:
+            query = query.where(PlanRow.authority == authority)
+        row = session.scalars(query.limit(1)).first()
+        return None if row is None else _stored(session, row)
