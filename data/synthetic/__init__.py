@@ -30,11 +30,12 @@ The generative story (every number, with its source or reasoning, is in :mod:`.p
    effect), an AR(1) wobble, **leader changes** (a shock that fades; bad places lose leaders faster)
    and **staff crises** (a drop that lasts while the crisis lasts, then recovers; likelier in weak and
    new places and after a leader change); new tilbud start lower and wobble more. Quality is the mean
-   of the seven themes; below ``bad_threshold`` the tilbud is in a *seriously bad state* (about 5 %
-   of tilbud at any time; spells last months to a year or more). The truth does not react to visits,
+   of the seven themes; below ``bad_threshold`` the tilbud is in a *seriously bad state* (4-5 %
+   of tilbud at any time, about twice that in their first two years; spells last months to a year or
+   more). The truth does not react to visits,
    so visiting policies can be compared on the same truth.
 3. **Signals without visits** (:mod:`.signals`): magtanvendelser monthly (rate per place by type,
-   a reporting culture per authority that is *not* risk — Syd's adult tilbud report about four times
+   a reporting culture per authority that is *not* risk — Syd's adult tilbud report about 3.5 times
    as much, so over half the ~11,700 adult reports a year come from one region — a persistent
    facility and target-group factor, and a real link to latent quality; only months with a count
    above zero are written, so a missing month means zero); concern reports (more and more severe when
@@ -61,7 +62,7 @@ The generative story (every number, with its source or reasoning, is in :mod:`.p
    quality plus the authority's calibration offset (Øst clearly harsher, seed 001), visit noise and
    indicator noise; an unseen bad place looks prepared. A seen problem brings a påbud (probability by
    authority), skærpet tilsyn when deep, rarely revocation; serious findings also show as a theme
-   value ≤ 2. About 85 påbud a year; a few % of tilbud a year get a serious sanction.
+   value ≤ 2. About 80 påbud a year; a few % of tilbud a year get a serious sanction.
 
 ``bench/world_stats.py`` prints the generated figures beside DOMAIN.md's public ones with tolerances.
 """

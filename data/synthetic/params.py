@@ -197,7 +197,7 @@ class Parameters:
             TH.PHYSICAL_SETTING: 0.4,
         }
     )
-    #: "Seriously bad": latent quality below this (about 3-5 % of tilbud at any time).
+    #: "Seriously bad": latent quality below this (about 4-5 % of tilbud at any time).
     bad_threshold: float = 3.10
     #: Months simulated before the history so the state at its start is stationary.
     burn_in_months: int = 36
@@ -266,7 +266,7 @@ class Parameters:
         }
     )
     #: Reporting culture per authority (NOT risk): adult reports are very skewed, over half from one
-    #: region (DOMAIN.md). Syd's adult tilbud report about four times as much for the same practice.
+    #: region (DOMAIN.md). Syd's adult tilbud report about 3.5 times as much for the same practice.
     force_culture_adult: dict[Authority, float] = field(
         default_factory=lambda: {A.NORD: 0.9, A.MIDT: 1.0, A.SYD: 3.5, A.HOVEDSTADEN: 0.8, A.OEST: 1.1}
     )
