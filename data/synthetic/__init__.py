@@ -32,8 +32,7 @@ The generative story (every number, with its source or reasoning, is in :mod:`.p
    new places and after a leader change); new tilbud start lower and wobble more. Quality is the mean
    of the seven themes; below ``bad_threshold`` the tilbud is in a *seriously bad state* (4-5 %
    of tilbud at any time, about twice that in their first two years; spells last months to a year or
-   more). The truth does not react to visits,
-   so visiting policies can be compared on the same truth.
+   more). The truth does not react to visits, so visiting policies can be compared on the same truth.
 3. **Signals without visits** (:mod:`.signals`): magtanvendelser monthly (rate per place by type,
    a reporting culture per authority that is *not* risk — Syd's adult tilbud report about 3.5 times
    as much, so over half the ~11,700 adult reports a year come from one region — a persistent
