@@ -154,6 +154,14 @@ RISK_TIER_DA: dict[str, str] = {
     "normal": "normal risiko",
 }
 
+#: The backtest's visiting policies (keys of ``tilsynsplan backtest --format json``'s ``policies``).
+BACKTEST_POLICY_DA: dict[str, str] = {
+    "risk": "Risikobaseret (model + planlægger)",
+    "rotation": "Rotation (ældste besøg først)",
+    "random": "Tilfældig rækkefølge",
+    "oracle": "Perfekt viden (sandheden)",
+}
+
 _LABELS: dict[type[StrEnum], dict] = {
     Authority: AUTHORITY_DA,
     FacilityType: FACILITY_TYPE_DA,

@@ -1,1 +1,161 @@
-"""CLI commands for backtest (placeholder until the feature lands)."""
+"""``tilsynsplan backtest``: does risk-based planning find problems sooner? (thin over ``api.services.backtest``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from api.cli_app import app, console, settings
+from api.services.backtest import (
+    DEFAULT_QUARTERS,
+    DEFAULT_TIME_LIMIT_S,
+    TARGET_IMPROVEMENT,
+    WITHIN_DAYS,
+    BacktestResult,
+    run_backtest,
+)
+from data.enums import Authority, Ownership
+from data.errors import InvalidArgumentError
+from data.glossary import AUTHORITY_DA, BACKTEST_POLICY_DA, OWNERSHIP_DA, format_number_da, format_percent_da
+
+FORMATS = ("table", "json")
+
+
+def _label(mapping: dict[Any, str], enum: type[Authority] | type[Ownership], code: str) -> str:
+    try:
+        return mapping[enum(code)]
+    except ValueError:
+        return code
+
+
+def _num(value: float | None, decimals: int = 0) -> str:
+    return "–" if value is None else format_number_da(value, decimals)
+
+
+def _pct(value: float | None, decimals: int = 0) -> str:
+    return "–" if value is None else format_percent_da(value, decimals)
+
+
+def print_result(result: BacktestResult) -> None:
+    w = result.window
+    console.print(
+        f"[bold]Backtest på syntetisk Danmark[/] (frø {result.seed}, {format_number_da(result.facilities, 0)} tilbud, "
+        f"data til {result.as_of.isoformat()}): {len(w.quarters)} kvartaler {w.quarters[0]}–{w.quarters[-1]} "
+        f"genafspillet med samme tilsynskonsulenter og kapacitet for hver politik."
+    )
+    console.print(
+        f"{format_number_da(result.spells, 0)} problemer (perioder i alvorligt dårlig tilstand) begyndte i vinduet."
+    )
+    table = Table(
+        "politik",
+        "besøg",
+        "alvorlige fund",
+        "problemer fundet",
+        "dage til fund (fundne)",
+        "dage uopdaget (alle)",
+        f"fundet inden {WITHIN_DAYS} dage",
+        "toårsreglen overholdt",
+        title="Hvor hurtigt findes problemerne?",
+    )
+    for name, m in result.policies.items():
+        table.add_row(
+            BACKTEST_POLICY_DA.get(name, name),
+            format_number_da(m.visits, 0),
+            format_number_da(m.serious_findings, 0),
+            f"{m.spells_found} af {m.spells} ({_pct(m.found_share)})",
+            _num(m.mean_days_found),
+            _num(m.mean_days_censored),
+            _pct(m.found_within_90_share),
+            f"{_pct(m.two_year_compliance, 1)} ({m.deadlines_checked - m.deadlines_missed}/{m.deadlines_checked})",
+        )
+    console.print(table)
+    console.print(
+        "Dage uopdaget: fra problemets første måned til det findes; et problem, der aldrig findes, tæller til "
+        "tilbuddet kommer ud af den dårlige tilstand eller vinduet slutter (en nedre grænse)."
+    )
+
+    authorities = sorted({a for m in result.policies.values() for a in m.visits_by_authority})
+    per_auth = Table(
+        "politik", *[_label(AUTHORITY_DA, Authority, a) for a in authorities], title="Besøg pr. socialtilsyn"
+    )
+    for name, m in result.policies.items():
+        per_auth.add_row(
+            BACKTEST_POLICY_DA.get(name, name),
+            *[format_number_da(m.visits_by_authority.get(a, 0), 0) for a in authorities],
+        )
+    console.print(per_auth)
+
+    owners = list(result.problems_by_ownership)
+    own = Table(
+        "", *[_label(OWNERSHIP_DA, Ownership, o) for o in owners], title="Ejerform: andel af besøg og problemer"
+    )
+    own.add_row("andel af tilbud", *[_pct(result.facilities_by_ownership.get(o)) for o in owners])
+    own.add_row("andel af problemer (sandheden)", *[_pct(result.problems_by_ownership.get(o)) for o in owners])
+    for name, m in result.policies.items():
+        own.add_row(
+            f"besøg: {BACKTEST_POLICY_DA.get(name, name)}", *[_pct(m.visits_by_ownership.get(o)) for o in owners]
+        )
+    console.print(own)
+
+    gain = result.improvement("mean_days_censored")
+    gain_found = result.improvement("mean_days_found")
+    if gain is not None:
+        verdict = "[green]nået[/]" if result.target_met else "[red]ikke nået[/]"
+        console.print(
+            f"Risikobaseret mod rotation: problemer fundet {_pct(gain)} hurtigere (dage uopdaget, alle problemer); "
+            f"{_pct(gain_found)} (kun de fundne). Mål: mindst {_pct(TARGET_IMPROVEMENT)} hurtigere med 100 % "
+            f"overholdt toårsregel — {verdict}."
+        )
+    console.print(
+        f"Køretid {format_number_da(result.seconds, 0)} s (heraf generering "
+        f"{format_number_da(result.generate_seconds, 0)} s); planlæggerens tidsgrænse "
+        f"{format_number_da(result.time_limit_s, 0)} s pr. socialtilsyn og kvartal."
+    )
+
+
+@app.command("backtest")
+def backtest(
+    quarters: Annotated[
+        int, typer.Option("--quarters", help="Kvartaler, der genafspilles før datasættets slutning.")
+    ] = DEFAULT_QUARTERS,
+    output_format: Annotated[str, typer.Option("--format", help="table eller json.")] = "table",
+    seed: Annotated[int | None, typer.Option("--seed", help="Frø for verden (standard: TILSYNSPLAN_SEED).")] = None,
+    facilities: Annotated[int, typer.Option("--facilities", help="Antal aktive tilbud i landet.")] = 2000,
+    years: Annotated[int, typer.Option("--years", help="År med historik i den genererede verden.")] = 6,
+    as_of: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            help="Verdens skæringsdato (standard: så genafspilningen starter, når toårsreglen er indfaset).",
+        ),
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="Planlæggerens tidsgrænse i sekunder pr. socialtilsyn og kvartal.")
+    ] = DEFAULT_TIME_LIMIT_S,
+) -> None:
+    """Genafspil de seneste kvartaler: finder risikobaseret planlægning problemerne hurtigere end rotation?"""
+    if output_format not in FORMATS:
+        raise InvalidArgumentError(f"Formatet '{output_format}' findes ikke; vælg {' eller '.join(FORMATS)}.")
+    day = None if as_of is None else as_of.date()
+    if output_format == "json":
+        result = run_backtest(
+            settings(), quarters=quarters, seed=seed, facilities=facilities, years=years, as_of=day,
+            time_limit_s=time_limit,
+        )  # fmt: skip
+        typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        return
+    with console.status("Starter") as status:
+
+        def step(message: str) -> None:
+            status.update(f"Genafspiller: {message}")
+
+        result = run_backtest(
+            settings(), quarters=quarters, seed=seed, facilities=facilities, years=years, as_of=day,
+            time_limit_s=time_limit, progress=step,
+        )  # fmt: skip
+    print_result(result)

@@ -1,0 +1,175 @@
+"""The backtest service: the replay window, the figures on hand-built cases, and a tiny replay end to end."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from api.services.backtest import (
+    POLICIES,
+    ReplayWindow,
+    backtest_world,
+    default_as_of,
+    detection,
+    rank_matched,
+    replay_window,
+    rule_in_force_from,
+    two_year_compliance,
+)
+from data.errors import InvalidArgumentError
+from data.settings import Settings
+from data.synthetic import WorldConfig, generate_world
+
+D = dt.date
+
+
+def test_replay_window_is_the_whole_quarters_before_the_data_end() -> None:
+    w = replay_window(D(2028, 7, 1), 8)
+    assert (w.start, w.end) == (D(2026, 7, 1), D(2028, 7, 1))
+    assert w.quarters == ("2026Q3", "2026Q4", "2027Q1", "2027Q2", "2027Q3", "2027Q4", "2028Q1", "2028Q2")
+    # the quarter the data end falls in is not whole: it is left out
+    w = replay_window(D(2026, 11, 22), 2)
+    assert (w.start, w.end, w.quarters) == (D(2026, 4, 1), D(2026, 10, 1), ("2026Q2", "2026Q3"))
+    with pytest.raises(InvalidArgumentError, match="kvartaler"):
+        replay_window(D(2028, 7, 1), 0)
+
+
+def test_default_data_end_lets_the_replay_start_after_the_two_year_rule_is_phased_in() -> None:
+    # the 2025-07-01 reform plus its 360-day catch-up ends 2026-06-26; the next quarter starts 2026-07-01
+    assert rule_in_force_from() == D(2026, 7, 1)
+    assert default_as_of(Settings(today=D(2026, 11, 22)), 8) == D(2028, 7, 1)
+    assert default_as_of(Settings(today=D(2026, 11, 22)), 1) == D(2026, 10, 1)
+    assert default_as_of(Settings(today=D(2031, 2, 3)), 8) == D(2031, 1, 1)
+
+
+def test_rank_matched_hands_the_reference_values_over_in_the_policys_order() -> None:
+    priority = pd.Series([5.0, 1.0, 3.0, 2.0, 2.0], index=["a", "b", "c", "d", "e"])
+    authority = pd.Series(["x", "x", "x", "y", "y"], index=priority.index)
+    reference = {"x": np.array([0.1, 0.9, 0.5]), "y": np.array([0.2, 0.7])}
+    out = rank_matched(priority, authority, reference)
+    # x: a (5) > c (3) > b (1) get 0.9, 0.5, 0.1; y: d and e tie, broken by id: d first
+    assert out.to_dict() == {"a": 0.9, "b": 0.1, "c": 0.5, "d": 0.7, "e": 0.2}
+    # counts differ: quantile-matched (first and last kept)
+    out = rank_matched(pd.Series([3.0, 2.0, 1.0], index=["p", "q", "r"]), pd.Series(["x"] * 3, index=["p", "q", "r"]),
+                       {"x": np.array([0.8, 0.6, 0.4, 0.2, 0.0])})  # fmt: skip
+    assert out.to_dict() == {"p": 0.8, "q": 0.4, "r": 0.0}
+
+
+def test_detection_days_found_and_censored() -> None:
+    spells = pd.DataFrame(
+        {
+            "facility_id": ["A", "B", "C", "D"],
+            "start": [D(2026, 7, 1), D(2026, 8, 1), D(2026, 9, 1), D(2026, 11, 1)],
+            "end": [D(2026, 9, 30), D(2026, 8, 31), D(2027, 3, 31), D(2027, 2, 28)],
+        }
+    )
+    visits = pd.DataFrame(
+        {
+            "facility_id": ["A", "A", "B", "B", "C", "D"],
+            "date": [D(2026, 7, 15), D(2026, 8, 20), D(2026, 7, 20), D(2026, 9, 2), D(2026, 10, 1), D(2026, 11, 11)],
+            "serious_finding": [False, True, True, True, False, True],
+        }
+    )
+    out = detection(spells, visits, window_end=D(2027, 1, 1)).set_index("facility_id")
+    # A: found at the second visit, 50 days after 1 July
+    assert out.loc["A", "found"] == D(2026, 8, 20) and out.loc["A", "days_found"] == 50
+    # B: both findings lie outside the spell (before it, after it): unfound; censored at recovery (1 Sept)
+    assert out.loc["B", "found"] is None and out.loc["B", "days_censored"] == 31
+    # C: nothing found; censored at the window's end
+    assert out.loc["C", "found"] is None and out.loc["C", "days_censored"] == (D(2027, 1, 1) - D(2026, 9, 1)).days
+    # D: found after 10 days
+    assert out.loc["D", "days_found"] == 10 and out.loc["D", "days_censored"] == 10
+
+
+def test_two_year_compliance_counts_deadlines_inside_the_window() -> None:
+    window = ReplayWindow(D(2026, 7, 1), D(2028, 7, 1), ())
+    facilities = pd.DataFrame(
+        {
+            "facility_id": ["met", "missed", "overdue", "closed", "new"],
+            "facility_type": ["sel107"] * 5,
+            "approved_on": pd.to_datetime(["2015-01-01"] * 4 + ["2027-03-01"]),
+            "closed_on": pd.to_datetime([None, None, None, "2026-09-01", None]),
+        }
+    )
+    unannounced = pd.DataFrame(
+        {
+            "facility_id": ["met", "met", "missed", "overdue", "closed"],
+            "date": pd.to_datetime(["2025-01-10", "2026-12-01", "2025-02-01", "2026-08-01", "2024-07-15"]),
+        }
+    )
+    c = two_year_compliance(facilities, unannounced, window, lambda _t: 24)
+    # met: deadline 2027-01-10 met by 2026-12-01 (next deadline 2028-12-01 is after the window)
+    # missed: deadline 2027-02-01 with no visit after it -> missed
+    # overdue: no unannounced visit, approval 2015 + 24 months long before the start: overdue at start;
+    #   then its 2026-08-01 visit starts a chain whose deadline (2028-08-01) is after the window
+    # closed: deadline 2026-07-15 inside the window... but it closed on 2026-09-01, after the deadline: missed
+    # new: approved 2027-03-01, deadline 2029-03-01 after the window: nothing to check
+    assert (c.deadlines, c.met, c.overdue_at_start) == (3, 1, 1)
+    assert {fid for fid, _ in c.missed} == {"missed", "closed"}
+    assert c.share == pytest.approx(1 / 3)
+
+
+@pytest.fixture(scope="module")
+def tiny_result() -> dict[str, object]:
+    world = generate_world(WorldConfig(seed=5, facilities=60, years=3, as_of=D(2027, 1, 1)))
+    settings = Settings(seed=5, today=D(2027, 1, 1), risk_training_years=2)
+    result = backtest_world(world, settings, quarters=2, time_limit_s=2.0)
+    return {"result": result, "json": json.loads(json.dumps(result.as_dict()))}
+
+
+def test_tiny_replay_every_policy_keeps_the_two_year_rule(tiny_result: dict[str, object]) -> None:
+    data = tiny_result["json"]
+    assert isinstance(data, dict)
+    assert list(data["policies"]) == list(POLICIES)
+    assert data["window"] == {"start": "2026-07-01", "end": "2027-01-01", "quarters": ["2026Q3", "2026Q4"]}
+    spells = {p["spells"] for p in data["policies"].values()}
+    assert spells == {data["spells"]}  # the same problems for every policy
+    for name, p in data["policies"].items():
+        assert p["two_year_compliance"] == 1.0, name
+        assert p["deadlines_missed"] == 0, name
+        assert sum(p["visits_by_authority"].values()) == p["visits"]
+        assert sum(q["carried_out"] for q in p["quarters"]) == p["visits"]
+        assert p["visits"] > 0
+        assert sum(p["visits_by_ownership"].values()) == pytest.approx(1.0)
+        assert 0 <= p["spells_found"] <= p["spells"]
+        assert p["findings_in_bad_state"] <= p["serious_findings"]
+    assert sum(data["problems_by_ownership"].values()) == pytest.approx(1.0) or data["spells"] == 0
+    assert "model_auc" in data["policies"]["risk"]["quarters"][0]
+    assert set(data["risk_vs_rotation"]) == {"censored_improvement", "found_only_improvement", "target", "target_met"}
+
+
+def test_replay_cannot_start_before_the_rule_is_in_force() -> None:
+    world = generate_world(WorldConfig(seed=1, facilities=20, years=2, as_of=D(2026, 10, 1)))
+    with pytest.raises(InvalidArgumentError, match="toårsreglen"):
+        backtest_world(world, Settings(seed=1), quarters=2)
+
+
+def test_cli_prints_the_tables_in_danish(
+    tiny_result: dict[str, object], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.cli_app import console
+    from api.commands.backtest import print_result
+    from data.glossary import BACKTEST_POLICY_DA
+
+    monkeypatch.setattr(console, "width", 300)
+    print_result(tiny_result["result"])  # type: ignore[arg-type]
+    out = capsys.readouterr().out
+    assert "Hvor hurtigt findes problemerne?" in out
+    assert "toårsreglen overholdt" in out
+    assert "100,0 %" in out  # compliance, Danish decimal comma
+    for label in BACKTEST_POLICY_DA.values():
+        assert label in out
+    assert "Besøg pr. socialtilsyn" in out and "Hovedstaden" in out
+
+
+def test_cli_refuses_an_unknown_format(capsys: pytest.CaptureFixture[str]) -> None:
+    from api.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["backtest", "--format", "xml"])
+    assert info.value.code == 2
+    assert "xml" in capsys.readouterr().err
