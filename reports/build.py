@@ -655,6 +655,9 @@ def build_plan_report(
         if None in weeks:
             week_list.append(WeekVisits(HIDDEN_WEEK, None, tuple(sorted(weeks[None], key=lambda r: r.facility_name))))
         n_visits = int(analysis.visits_first_quarter_by_inspector.get(iid, len(visits)))
+        n_capacity = int(analysis.capacity_first_quarter_by_inspector.get(iid, 0))
+        if not visits and n_visits == 0 and n_capacity == 0:
+            continue  # no capacity this quarter (former staff, on leave): nothing to plan or show
         plans.append(
             InspectorPlan(
                 inspector_id=iid,
@@ -662,7 +665,7 @@ def build_plan_report(
                 authority=authority_of.get(iid, ""),
                 weeks=tuple(week_list),
                 visits=n_visits,
-                capacity=int(analysis.capacity_first_quarter_by_inspector.get(iid, 0)),
+                capacity=n_capacity,
             )
         )
     hidden = sum(1 for v in in_quarter if not v.announced) if not authorised else 0
@@ -682,7 +685,7 @@ def build_plan_report(
         first_in_quarter.setdefault(v.facility_id, v)
     overdue = {o.facility_id: o for o in analysis.overdue}
     rows: list[DeadlineRow] = []
-    if deadlines is not None:
+    if deadlines:  # an empty map (a plan stored without its due dates) falls back to the reasons
         due_ids = {fid for fid, d in deadlines.items() if d <= q_end} | set(overdue)
     else:
         due_ids = {
@@ -708,6 +711,7 @@ def build_plan_report(
                 planned_date=planned,
                 overdue=o is not None,
                 reason=first.reason if first is not None else "Ikke planlagt i kvartalet",
+                planned_announced=first is not None and first.announced,
             )
         )
     rows.sort(key=lambda r: (not r.overdue, r.deadline or dt.date.max, r.facility_name))

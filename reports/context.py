@@ -464,6 +464,7 @@ class DeadlineRow:
     planned_date: dt.date | None  # None: hidden (not authorised) or not planned
     overdue: bool
     reason: str
+    planned_announced: bool = False  # the planned visit is announced (its date is not confidential)
 
     @property
     def authority_label(self) -> str:
@@ -526,8 +527,8 @@ class PlanReportContext:
                     if v.date is not None and not v.announced:
                         raise ValueError("unannounced visit dates are confidential: reader not authorised")
         for d in self.deadlines:
-            if d.planned_date is not None:
-                raise ValueError("planned dates at the deadline are confidential: reader not authorised")
+            if d.planned_date is not None and not d.planned_announced:
+                raise ValueError("unannounced planned dates are confidential: reader not authorised")
 
     @property
     def title(self) -> str:

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from api.services.plans import load_stored_plan
 from api.services.risk import ScoreResult, explain_facility, score_facilities
 from data.calendar import quarter_bounds, quarter_of
 from data.db import PlanRow, PlanVisitRow
@@ -227,8 +228,6 @@ def facility_report(
 
 def plan_report(settings: Settings, plan_id: int, authorised: bool = False) -> PlanReportContext:
     """The quarterly plan of a stored plan version. ``authorised``: unannounced dates are shown."""
-    from api.services.plans import load_stored_plan  # the planner's services (issue 5)
-
     engine = _engine(settings)
     try:
         ds = load_dataset(engine)

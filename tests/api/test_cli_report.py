@@ -3,20 +3,18 @@ file's extension, Danish errors with exit codes, and confidential dates only wit
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy.orm import Session
 
 from api.cli import main
 from api.cli_app import console, err_console
 from api.services import imports
-from data.db import PlanRow, PlanVisitRow
+from data.plan_store import save_plan
 from data.settings import Settings
 from data.store import open_database
-from tests.factories import AS_OF, small_dataset
+from tests.factories import AS_OF, hand_plan, small_dataset
 from tests.fixtures.uploads import write_csv_folder
 from tests.reports.html_doc import parse
 
@@ -31,36 +29,13 @@ def wide_console(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A home with the small dataset and one stored plan visiting F1 unannounced on 4 November 2026."""
+    """A home with the small dataset and one stored plan (``hand_plan``: F1 unannounced on 6 October 2026)."""
     root = tmp_path_factory.mktemp("report")
     home = root / "home"
     settings = Settings(home=home, database_url="", today=AS_OF)
     imports.import_upload(settings, write_csv_folder(small_dataset(), root / "in"))
     engine = open_database(settings)
-    with Session(engine) as session, session.begin():
-        plan = PlanRow(
-            created_at=dt.datetime(2026, 10, 1, 9),
-            quarter="2026Q4",
-            as_of=AS_OF,
-            authority=None,
-            status="optimal",
-            settings={},
-            analysis={},
-        )
-        session.add(plan)
-        session.flush()
-        session.add(
-            PlanVisitRow(
-                plan_id=plan.id,
-                facility_id="F1",
-                date=dt.date(2026, 11, 4),
-                inspector_ids="I1",
-                announced=False,
-                kind="operational",
-                reason="Lovkrav: uanmeldt besøg senest 12. marts 2027",
-                locked=False,
-            )
-        )
+    save_plan(engine, hand_plan(), settings={})
     engine.dispose()
     return home
 
@@ -100,13 +75,30 @@ def test_facility_profile_hides_the_next_visit_unless_confidential(
     assert code == 0, err
     html = public.read_text(encoding="utf-8")
     assert "Tilbudsprofil — Bostedet Egebakken" in html
-    assert "4. november 2026" not in html and "Vises kun for autoriserede brugere" in html
+    assert "6. oktober 2026" not in html and "6. okt. 2026" not in html
+    assert "Vises kun for autoriserede brugere" in html
     confidential = tmp_path / "f1-fortrolig.html"
     code, out, err = run(capsys, home, "report", "facility", "F1", "--confidential", "--out", str(confidential))
     assert code == 0, err
     assert "Fortroligt:" in out
     text = parse(confidential.read_text(encoding="utf-8")).body_text
-    assert "4. november 2026 · uanmeldt driftsorienteret tilsyn · Anne Holm" in text
+    assert "6. oktober 2026 · uanmeldt driftsorienteret tilsyn · Anne Holm · plan 1" in text
+
+
+def test_quarterly_plan_with_and_without_confidential_dates(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    public = tmp_path / "plan.html"
+    code, out, err = run(capsys, home, "report", "plan", "1", "--out", str(public))
+    assert code == 0, err
+    assert "Kvartalsplan 2026K4 — alle socialtilsyn skrevet til" in " ".join(out.split())
+    doc = parse(public.read_text(encoding="utf-8"))
+    assert [d.attrs["data-inspector-id"] for d in doc.root.with_attr("data-inspector-id")] == ["I1", "I2", "I3"]
+    assert "6. okt. 2026" not in doc.html and "7. okt. 2026" in doc.body_text  # F2 is announced
+    confidential = tmp_path / "plan.pdf"
+    code, out, err = run(capsys, home, "report", "plan", "1", "--confidential", "--out", str(confidential))
+    assert code == 0, err
+    assert confidential.read_bytes().startswith(b"%PDF-") and "Fortroligt:" in out
 
 
 def test_model_card(capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path) -> None:
@@ -131,6 +123,7 @@ def test_model_card(capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Pa
         (("facility", "F99", "--out", "x.html"), 3, "Tilbud 'F99' findes ikke i databasen."),
         (("facility", "F1", "--type", "sel108", "--out", "x.html"), 2, "gælder kun rapporten 'risk'"),
         (("plan", "abc", "--out", "x.html"), 2, "Planens id skal være et heltal, ikke 'abc'."),
+        (("plan", "99", "--out", "x.html"), 3, "Planen 99 findes ikke"),
         (("model", "v0", "--out", "x.html"), 3, "Modelversion 'v0' findes ikke."),
     ],
 )

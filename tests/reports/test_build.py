@@ -278,6 +278,15 @@ def test_unannounced_dates_are_left_out_for_other_readers() -> None:
     assert len(hidden) == 1 and [(v.facility_id, v.date) for v in hidden[0].visits] == [("F1", None)]
     assert ctx.hidden_dates == 3  # F1, F3, F4
     assert all(d.planned_date is None for d in ctx.deadlines)
+    # An announced visit at its deadline keeps its date for every reader.
+    due_f2 = build_plan_report(
+        hand_plan(), small_dataset(), authorised=False, deadlines={**HAND_PLAN_DEADLINES, "F2": dt.date(2026, 12, 1)}
+    )
+    assert [(d.facility_id, d.planned_date) for d in due_f2.deadlines] == [
+        ("F3", None),
+        ("F2", dt.date(2026, 10, 7)),
+        ("F1", None),
+    ]
     all_dates = {v.date for i in ctx.inspectors for w in i.weeks for v in w.visits}
     assert dt.date(2026, 10, 6) not in all_dates and dt.date(2026, 12, 1) not in all_dates
     leak = dataclasses.replace(
@@ -289,8 +298,21 @@ def test_unannounced_dates_are_left_out_for_other_readers() -> None:
 
 
 def test_without_deadlines_the_deadline_driven_visits_are_listed() -> None:
-    ctx = build_plan_report(hand_plan(), small_dataset(), authorised=True)
-    assert [d.facility_id for d in ctx.deadlines] == ["F3", "F1"]
+    for deadlines in (None, {}):
+        ctx = build_plan_report(hand_plan(), small_dataset(), authorised=True, deadlines=deadlines)
+        assert [d.facility_id for d in ctx.deadlines] == ["F3", "F1"]
+
+
+def test_inspectors_without_capacity_or_visits_are_left_out() -> None:
+    ds = small_dataset()
+    former = pd.DataFrame(
+        [("I9", "Tidligere Ansat", "midt", "all", 0, "8000")],
+        columns=["inspector_id", "name", "authority", "competences", "visits_per_week", "postcode"],
+    )
+    ds = ds.with_tables(inspectors=pd.concat([ds.inspectors, former], ignore_index=True))
+    ctx = build_plan_report(hand_plan(), ds, authorised=True)
+    assert [i.inspector_id for i in ctx.inspectors] == ["I1", "I2", "I3"]
+    assert [(c.authority, c.inspectors) for c in ctx.capacity] == [("midt", 2), ("nord", 1)]
 
 
 # --- Modelkort ---------------------------------------------------------------------------------------

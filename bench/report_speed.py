@@ -1,0 +1,132 @@
+"""How long do the reports take on the default national synthetic dataset (~2,000 facilities)?
+
+    .venv/bin/python bench/report_speed.py              # generate, import, train, then time the reports
+    .venv/bin/python bench/report_speed.py --keep DIR   # keep the home (database, model, reports) in DIR
+
+Setup (timed, not part of the target): generate ``WorldConfig()`` with ``data.synthetic``, import it into
+a fresh SQLite home, train the risk model as of the quarter before, score that quarter (the "previous
+run" for the change column) and score today (``score_facilities``).
+
+Timed, each on its own (median of ``--repeat`` runs):
+- the national Risikoliste: building its context from the scores (``risk_report(result=...)``: the
+  previous run from the database, filters, fairness box) and rendering the HTML (charts + template).
+  Target: under 5 s on 2 cores. Its PDF (WeasyPrint) is timed once and printed beside it;
+- the same for one authority's list, one Tilbudsprofil (including ``explain_facility``), the Modelkort.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from api.services import imports
+from api.services.reports import facility_report, model_report, risk_report
+from api.services.risk import score_facilities, train_model
+from data.calendar import add_months
+from data.settings import Settings
+from data.synthetic import WorldConfig, generate_world, write_world
+from reports.html import render_html
+from reports.pdf import html_to_pdf
+
+TARGET_S = 5.0
+T = TypeVar("T")
+
+
+def timed(fn: Callable[[], T]) -> tuple[T, float]:
+    t0 = time.perf_counter()
+    value = fn()
+    return value, time.perf_counter() - t0
+
+
+def pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def median_time(fn: Callable[[], object], repeat: int) -> float:
+    return statistics.median(timed(fn)[1] for _ in range(repeat))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--keep", type=Path, help="keep the home folder here")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per timing (median)")
+    parser.add_argument("--facilities", type=int, default=2000)
+    args = parser.parse_args()
+    root = args.keep or Path(tempfile.mkdtemp(prefix="report-speed-"))
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        config = WorldConfig(facilities=args.facilities)
+        as_of = config.resolved_as_of()
+        settings = Settings(home=root / "home", database_url="", today=as_of)
+        print(f"Synthetic Denmark: {config.facilities} facilities, as of {as_of}; home {settings.home}")
+
+        world, s = timed(lambda: generate_world(config))
+        write_world(world, root / "world")
+        print(f"  generate + write     {s:7.1f} s")
+        _, s = timed(lambda: imports.import_upload(settings, root / "world" / "data"))
+        print(f"  import               {s:7.1f} s")
+        previous = add_months(as_of, -3)
+        _, s = timed(lambda: train_model(settings, as_of=previous))
+        print(f"  train (as of {previous}) {s:5.1f} s")
+        _, s = timed(lambda: score_facilities(settings, as_of=previous))
+        print(f"  score previous run   {s:7.1f} s")
+        result, s = timed(lambda: score_facilities(settings, as_of=as_of))
+        print(f"  score today          {s:7.1f} s   ({len(result.scores)} active facilities)")
+
+        print(f"\nTimings (median of {args.repeat}):")
+        national = risk_report(settings, result=result)
+        build = median_time(lambda: risk_report(settings, result=result), args.repeat)
+        html = render_html(national)
+        render = median_time(lambda: render_html(national), args.repeat)
+        total = national_total = build + render
+        verdict = "OK" if total < TARGET_S else f"MISSED by {total - TARGET_S:.2f} s"
+        print(
+            f"  Risikoliste national: {len(national.rows)} rows, build {build:.2f} s + HTML {render:.2f} s "
+            f"= {total:.2f} s (target < {TARGET_S:.0f} s: {verdict}); {len(html) / 1e6:.1f} MB"
+        )
+        pdf, pdf_s = timed(lambda: html_to_pdf(html))
+        print(
+            f"  Risikoliste national PDF: {pdf_s:.1f} s, {pdf_pages(pdf)} pages (A4 landscape), {len(pdf) / 1e6:.1f} MB"
+        )
+
+        midt = risk_report(settings, authority="midt", result=result)
+        build = median_time(lambda: risk_report(settings, authority="midt", result=result), args.repeat)
+        render = median_time(lambda: render_html(midt), args.repeat)
+        pdf, pdf_s = timed(lambda: html_to_pdf(render_html(midt)))
+        print(
+            f"  Risikoliste Midt: {len(midt.rows)} rows, build {build:.2f} s + HTML {render:.2f} s; PDF {pdf_s:.1f} s"
+        )
+
+        fid = national.rows[0].facility_id
+        profile, build = timed(lambda: facility_report(settings, fid, as_of=as_of, authorised=True))
+        render = median_time(lambda: render_html(profile), args.repeat)
+        pdf, pdf_s = timed(lambda: html_to_pdf(render_html(profile)))
+        print(f"  Tilbudsprofil {fid}: build {build:.2f} s (incl. explain) + HTML {render:.2f} s; PDF {pdf_s:.1f} s")
+
+        card, build = timed(lambda: model_report(settings))
+        render = median_time(lambda: render_html(card), args.repeat)
+        pdf, pdf_s = timed(lambda: html_to_pdf(render_html(card)))
+        print(f"  Modelkort: build {build:.2f} s + HTML {render:.2f} s; PDF {pdf_s:.1f} s")
+        if args.keep:
+            out = args.keep / "reports"
+            out.mkdir(exist_ok=True)
+            (out / "risikoliste.html").write_text(html, encoding="utf-8")
+            print(f"\nKept in {args.keep}")
+        return 0 if national_total < TARGET_S else 1
+    finally:
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
