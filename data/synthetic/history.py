@@ -270,9 +270,7 @@ def simulate_history(
             focus = frozenset(k for k, v in obs.theme_values.items() if v <= params.weak_theme_value)
             if source in (_REGULAR, _CONCERN, _APPROVAL):
                 weak = bool(focus) or found
-                if source == _APPROVAL and appr == day:
-                    pass  # the first operational visit is already scheduled
-                else:
+                if source != _APPROVAL:  # after approval, the first operational visit is already scheduled
                     next_regular = day + _interval(day, weak, reform, params, rng)
                     regular_forced = False
                 if day >= reform or transitioned:

@@ -132,6 +132,16 @@ def test_visits_follow_the_rules(world: World) -> None:
             mine = absences[absences["inspector_id"] == i]
             assert not ((mine["start"] <= row.date) & (mine["end"] >= row.date)).any()
     assert set(ds.visits["kind"]) <= {"operational", "approval", "enhanced", "follow_up"}
+    # a new tilbud's first operational visit comes within six months of its approval (the planner's rule)
+    hs = pd.Timestamp(world.truth.parameters["history_start"])
+    grown = ds.facilities[
+        (ds.facilities["approved_on"] >= hs)
+        & (ds.facilities["approved_on"] < pd.Timestamp(AS_OF) - pd.Timedelta(days=200))
+        & ~(ds.facilities["closed_on"] < ds.facilities["approved_on"] + pd.Timedelta(days=200))
+    ]
+    later = v[v["kind"] != "approval"].groupby("facility_id")["date"].min()
+    gap = (later.reindex(grown["facility_id"]) - grown.set_index("facility_id")["approved_on"]).dt.days
+    assert len(grown) > 5 and gap.notna().all() and (gap <= 200).all(), gap.describe()
     # new tilbud get an approval visit on their first day in the history
     new = ds.facilities[ds.facilities["approved_on"] >= pd.Timestamp(world.truth.parameters["history_start"])]
     first = v.sort_values("date").groupby("facility_id").first()
