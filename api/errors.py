@@ -122,6 +122,9 @@ def _validation_detail(error: dict[str, Any]) -> dict[str, Any]:
     ctx = {k: v for k, v in (error.get("ctx") or {}).items()}
     if "expected" in ctx:  # "'html' or 'pdf'"
         ctx["expected"] = str(ctx["expected"]).replace(" or ", " eller ")
+    for key, value in ctx.items():  # limits: 0.0 -> "0", 0.5 -> "0,5"
+        if isinstance(value, float):
+            ctx[key] = str(int(value)) if value.is_integer() else str(value).replace(".", ",")
     try:
         text = template.format(**ctx) if template else str(error.get("msg", "ugyldig værdi"))
     except (KeyError, IndexError):

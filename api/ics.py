@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import pandas as pd
 from icalendar import Calendar, Event
 
 from data.enums import VisitKind
@@ -28,6 +29,25 @@ class CalendarVisit:
     announced: bool
     kind: str
     reason: str
+
+
+def calendar_visits(
+    visits: pd.DataFrame, facility_names: Mapping[str, str], inspector_id: str | None = None
+) -> list[CalendarVisit]:
+    """A stored plan's visits (``data.plan_store.VISIT_COLUMNS``) for the calendar, optionally only
+    those of one inspector."""
+    out = []
+    for r in visits.itertuples(index=False):
+        inspectors = tuple(i for i in str(r.inspector_ids).split(";") if i)
+        if inspector_id is not None and inspector_id not in inspectors:
+            continue
+        fid = str(r.facility_id)
+        out.append(
+            CalendarVisit(
+                fid, facility_names.get(fid, fid), r.date, inspectors, bool(r.announced), str(r.kind), str(r.reason)
+            )
+        )
+    return out
 
 
 def _kind_label(kind: str) -> str:

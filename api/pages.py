@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from api.schemas import PlanCreate
 from api.services import imports
+from api.services import plans as plan_service
+from data.calendar import next_quarter
 from data.enums import Authority, FacilityType
+from data.errors import InvalidArgumentError
 from data.glossary import danish
+from data.plan_store import PlanInfo
 from data.settings import Settings
-from data.store import StatusReport
+from data.store import StatusReport, database_exists
 from models.store import list_models
 from reports.context import ReportContext
 from reports.html import report_charts
@@ -45,11 +51,49 @@ class ModelSummary:
 
 
 @dataclass(frozen=True)
+class PlanListRow:
+    """One stored plan in a list."""
+
+    id: int
+    quarter: str
+    authority_label: str
+    as_of: dt.date
+    created_at: dt.datetime
+    visit_count: int
+    status_label: str
+    parent_id: int | None
+
+    @classmethod
+    def from_info(cls, info: PlanInfo) -> PlanListRow:
+        return cls(
+            id=info.id,
+            quarter=info.quarter,
+            authority_label=authority_label(info.authority) if info.authority else "Alle fem",
+            as_of=info.as_of,
+            created_at=info.created_at,
+            visit_count=info.visit_count,
+            status_label=STATUS_DA.get(info.status, info.status),
+            parent_id=info.parent_id,
+        )
+
+
+STATUS_DA = {"optimal": "optimal", "feasible": "gyldig (ikke bevist optimal)"}
+
+
+@dataclass(frozen=True)
 class OverviewPage:
     status: StatusReport
     authorities: list[tuple[str, int]]  # (Danish name, facilities)
     model: ModelSummary | None
-    plans: list[dict[str, Any]] = field(default_factory=list)
+    plans: list[PlanListRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PlansPage:
+    plans: list[PlanListRow]
+    authorities: list[tuple[str, str]]  # (code, Danish name) for the form
+    next_quarter: str
+    time_limit_s: float
 
 
 def authority_label(code: str) -> str:
@@ -69,10 +113,27 @@ def latest_model(settings: Settings) -> ModelSummary | None:
     )
 
 
+def plan_rows(settings: Settings, limit: int | None = None) -> list[PlanListRow]:
+    if not database_exists(settings):
+        return []
+    return [PlanListRow.from_info(info) for info in plan_service.plans(settings)[:limit]]
+
+
 def overview_page(settings: Settings) -> OverviewPage:
     report = imports.status(settings)
     authorities = [(authority_label(a), n) for a, n in report.facilities_per_authority.items()]
-    return OverviewPage(status=report, authorities=authorities, model=latest_model(settings))
+    return OverviewPage(
+        status=report, authorities=authorities, model=latest_model(settings), plans=plan_rows(settings, 5)
+    )
+
+
+def plans_page(settings: Settings) -> PlansPage:
+    return PlansPage(
+        plans=plan_rows(settings),
+        authorities=[(a.value, danish(a)) for a in Authority],
+        next_quarter=next_quarter(settings.effective_today()),
+        time_limit_s=settings.solver_time_limit_s,
+    )
 
 
 @dataclass(frozen=True)
@@ -114,3 +175,16 @@ def render_report_page(
         above=above,
         **context,
     )
+
+
+def plan_request_from_form(quarter: str, authority: str, time_limit_s: str) -> PlanCreate:
+    """The web form's fields as the API's plan request (empty fields: the defaults)."""
+    limit: float | None = None
+    if time_limit_s.strip():
+        try:
+            limit = float(time_limit_s.replace(",", "."))
+        except ValueError:
+            raise InvalidArgumentError(f"Tidsgrænsen '{time_limit_s}' er ikke et tal (sekunder).") from None
+        if not 0 < limit <= 3600:
+            raise InvalidArgumentError(f"Tidsgrænsen skal være mellem 1 og 3600 sekunder (fik {time_limit_s}).")
+    return PlanCreate(quarter=quarter.strip(), authority=authority.strip() or None, time_limit_s=limit)

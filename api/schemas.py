@@ -16,8 +16,10 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.services.risk import ScoreResult, TrainReport
+from data.calendar import quarter_of
 from data.errors import Violation
 from data.importer import ImportResult
+from data.plan_store import PlanInfo, StoredPlan
 from data.store import ImportSummary, StatusReport
 from models.explain import FacilityExplanation
 
@@ -395,3 +397,108 @@ class TrainPublic(BaseModel):
             authority_offsets=offsets,
             fairness=report.fairness.as_dict(),
         )
+
+
+# --- plans ---------------------------------------------------------------------------------------------
+
+
+class PlanCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    quarter: str = Field(description="The plan of record, `YYYYQn`.", examples=["2027Q1"])
+    as_of: dt.date | None = Field(None, description="Plan with what was known on this date (default today).")
+    authority: str | None = Field(None, description="Only one socialtilsyn (default: all five).")
+    time_limit_s: float | None = Field(None, gt=0, le=3600, description="Solver time limit (default: setting).")
+    parent_plan_id: int | None = Field(None, description="Re-plan: moving this plan's visits costs.")
+
+
+class PlanSummaryPublic(BaseModel):
+    id: int
+    created_at: dt.datetime
+    quarter: str
+    as_of: dt.date
+    authority: str | None
+    status: str = Field(description="`optimal` or `feasible` (not proven optimal).")
+    parent_id: int | None
+    visit_count: int
+
+    @classmethod
+    def from_info(cls, info: PlanInfo | StoredPlan) -> PlanSummaryPublic:
+        return cls(
+            id=info.id,
+            created_at=info.created_at,
+            quarter=info.quarter,
+            as_of=info.as_of,
+            authority=info.authority,
+            status=info.status,
+            parent_id=info.parent_id,
+            visit_count=info.visit_count,
+        )
+
+
+class PlanVisitPublic(BaseModel):
+    """One planned visit. For readers who are not authorised an unannounced visit shows only its
+    quarter: ``date``, ``week`` and ``inspector_ids`` are null."""
+
+    facility_id: str
+    authority: str | None
+    quarter: str
+    week: int | None = Field(description="ISO week number.")
+    date: dt.date | None
+    inspector_ids: list[str] | None
+    announced: bool
+    confidential: bool = Field(description="An unannounced visit: date, week and inspectors are confidential.")
+    kind: str
+    role: str | None
+    reason_code: str | None
+    reason: str = Field(description="Why the visit sits where it sits, in Danish.")
+    locked: bool
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any], day: dt.date, authorised: bool) -> PlanVisitPublic:
+        """``row`` from ``visits_for_reader``; ``day`` the true date (only its quarter leaves for readers)."""
+        hide = bool(row["confidential"]) and not authorised
+        return cls(
+            facility_id=str(row["facility_id"]),
+            authority=clean_value(row.get("authority")),
+            quarter=quarter_of(day),
+            week=None if hide else day.isocalendar().week,
+            date=None if hide else day,
+            inspector_ids=None if hide else [i for i in str(row["inspector_ids"]).split(";") if i],
+            announced=bool(row["announced"]),
+            confidential=bool(row["confidential"]),
+            kind=str(row["kind"]),
+            role=clean_value(row.get("role")),
+            reason_code=clean_value(row.get("reason_code")),
+            reason=str(row["reason"]),
+            locked=bool(row["locked"]),
+        )
+
+
+class PlanPublic(PlanSummaryPublic):
+    risk_run_id: int | None
+    authorised: bool = Field(description="Whether confidential fields are shown (the caller is a planner).")
+    visits: list[PlanVisitPublic]
+
+    @classmethod
+    def from_stored(cls, plan: StoredPlan, visits: pd.DataFrame, authorised: bool) -> PlanPublic:
+        """``visits``: ``visits_for_reader(plan, authorised)``."""
+        days = list(plan.visits["date"])
+        rows = visits.to_dict(orient="records")
+        return cls(
+            **PlanSummaryPublic.from_info(plan).model_dump(),
+            risk_run_id=plan.risk_run_id,
+            authorised=authorised,
+            visits=[PlanVisitPublic.from_row(r, d, authorised) for r, d in zip(rows, days, strict=True)],
+        )
+
+
+def analysis_for_reader(analysis: Mapping[str, Any], authorised: bool) -> dict[str, Any]:
+    """A plan's analysis; for readers who are not authorised the planned dates of overdue facilities
+    and the checker's messages (which may name dates) are left out."""
+    out = dict(analysis)
+    if authorised:
+        return out
+    out["overdue"] = [{**o, "planned_date": None} for o in analysis.get("overdue", [])]
+    out["violations"] = []
+    return out

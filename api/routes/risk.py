@@ -20,7 +20,8 @@ from api.schemas import (
     risk_csv,
 )
 from api.services import risk as risk_service
-from api.services.risk_lists import facility_record, risk_list
+from api.services.lookups import facility_record
+from api.services.risk_lists import risk_list
 
 router = APIRouter(tags=["risk"])
 

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api.deps import (
@@ -19,8 +20,16 @@ from api.deps import (
     known_token,
     session_value,
 )
-from api.pages import overview_page, render_page, render_report_page, risk_filter_options
+from api.pages import (
+    overview_page,
+    plan_request_from_form,
+    plans_page,
+    render_page,
+    render_report_page,
+    risk_filter_options,
+)
 from api.routes.data import check_or_import
+from api.routes.plans import make_plan
 from api.services import reports
 from api.services.risk_lists import risk_list
 
@@ -69,6 +78,36 @@ def facility_page(facility_id: str, settings: SettingsDep, viewer: ViewerDep) ->
 def model_card_page(settings: SettingsDep, viewer: ViewerDep) -> HTMLResponse:
     report = reports.model_report(settings)
     return HTMLResponse(render_report_page(report, authorised=viewer.authorised, active="/modelkort"))
+
+
+@router.get("/planer", response_class=HTMLResponse)
+def plans_list_page(settings: SettingsDep, viewer: ViewerDep) -> HTMLResponse:
+    """Every stored plan; planners also get the form for a new plan."""
+    return _page("web/plans.html", viewer.authorised, title="Besøgsplaner", active="/planer", page=plans_page(settings))
+
+
+@router.post("/planer", response_class=HTMLResponse)
+async def create_plan(
+    settings: SettingsDep,
+    _: PlannerDep,
+    quarter: Annotated[str, Form()],
+    authority: Annotated[str, Form()] = "",
+    time_limit_s: Annotated[str, Form()] = "",
+) -> Response:
+    """Make a plan (as POST /api/v1/plans) and show it."""
+    request = plan_request_from_form(quarter, authority, time_limit_s)
+    plan = await run_in_threadpool(make_plan, settings, request)
+    return RedirectResponse(f"/planer/{plan.id}", status_code=303)
+
+
+@router.get("/planer/{plan_id}", response_class=HTMLResponse)
+def plan_page(plan_id: int, settings: SettingsDep, viewer: ViewerDep) -> HTMLResponse:
+    """The quarterly plan; unannounced dates only for planners."""
+    report = reports.plan_report(settings, plan_id, authorised=viewer.authorised)
+    html = render_report_page(
+        report, authorised=viewer.authorised, active="/planer", above="web/_plan_links.html", plan_id=plan_id
+    )
+    return HTMLResponse(html)
 
 
 @router.get("/login", response_class=HTMLResponse)

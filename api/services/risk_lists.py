@@ -13,7 +13,7 @@ import pandas as pd
 
 from api.services.risk import SCORE_COLUMNS, ScoreResult, score_facilities
 from data.enums import Authority, FacilityType
-from data.errors import InvalidArgumentError, NoDataError, NotFoundError
+from data.errors import InvalidArgumentError
 from data.risk_store import RiskRun, latest_risk_run
 from data.settings import Settings
 from data.store import database_exists, load_reference_data, open_database
@@ -98,17 +98,16 @@ def risk_list(
     )
 
 
-def facility_record(settings: Settings, facility_id: str) -> dict[str, object]:
-    """One stored facility's master data (``NotFoundError`` when unknown)."""
-    if not database_exists(settings):
-        raise NoDataError("Der er ingen tilbud i databasen. Importér data først.")
-    engine = open_database(settings)
-    try:
-        facilities = load_reference_data(engine).facilities
-    finally:
-        engine.dispose()
-    match = facilities[facilities["facility_id"].astype(str) == facility_id]
-    if match.empty:
-        raise NotFoundError(f"Tilbud '{facility_id}' findes ikke i databasen.")
-    record: dict[str, object] = match.iloc[0].to_dict()
-    return record
+def ensure_risk_run(settings: Settings, as_of: dt.date | None = None) -> int:
+    """The newest stored run on or before ``as_of`` (default today), scoring and storing one when there
+    is none — what a plan is built from (so a plan can be made over HTTP without a separate scoring)."""
+    day = as_of or settings.effective_today()
+    if database_exists(settings):
+        engine = open_database(settings)
+        try:
+            run = latest_risk_run(engine, on_or_before=day)
+        finally:
+            engine.dispose()
+        if run is not None:
+            return run.id
+    return score_facilities(settings, as_of=day).run_id

@@ -1,0 +1,164 @@
+"""Plan routes: create (planners), list, visits with confidential fields hidden for readers, analysis,
+CSV export and calendar (planners), and the plan pages."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from icalendar import Calendar
+
+from api.app import create_app
+from api.services import imports
+from tests.api.conftest import AUTH, TOKEN, make_settings
+from tests.api.html_parse import Page
+from tests.api.test_app_errors import assert_error_shape
+from tests.factories import small_dataset
+from tests.fixtures.uploads import write_csv_folder
+
+HIDDEN_DAY = '<td class="nowrap">fortrolig</td>'
+WEEK_PLAN = 'aria-label="Besøg pr. tilsynskonsulent og uge"'
+
+
+def week_plan(html: str) -> str:
+    """The plan page's section of visits per inspector and week."""
+    assert WEEK_PLAN in html
+    return html.split(WEEK_PLAN, 1)[1].split("</section>", 1)[0]
+
+
+@pytest.fixture(scope="module")
+def plan_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The small dataset loaded and plan 1 (2026Q4) made through the API; no risk run before it."""
+    root = tmp_path_factory.mktemp("plans")
+    settings = make_settings(root / "home", solver_time_limit_s=5.0)
+    imports.import_upload(settings, write_csv_folder(small_dataset(), root / "in"))
+    with TestClient(create_app(settings)) as client:
+        response = client.post("/api/v1/plans", json={"quarter": "2026Q4"}, headers=AUTH)
+        assert response.status_code == 201, response.text
+        yield client
+
+
+@pytest.fixture(scope="module")
+def full_plan(plan_client: TestClient) -> dict:
+    return plan_client.get("/api/v1/plans/1", headers=AUTH).json()
+
+
+def test_creating_a_plan_needs_a_planner(plan_client: TestClient) -> None:
+    response = plan_client.post("/api/v1/plans", json={"quarter": "2027Q1"})
+    assert response.status_code == 401
+    assert_error_shape(response.json(), "unauthorized")
+
+
+def test_bad_plan_requests(plan_client: TestClient) -> None:
+    response = plan_client.post("/api/v1/plans", json={"quarter": "2026K4"}, headers=AUTH)
+    assert response.status_code == 422
+    assert response.json()["error"]["message"] == "'2026K4' er ikke et kvartal; brug formen ÅÅÅÅKn, fx 2026Q4"
+    response = plan_client.post("/api/v1/plans", json={"quarter": "2027Q1", "parent_plan_id": 99}, headers=AUTH)
+    assert response.status_code == 404
+    assert response.json()["error"]["message"].startswith("Planen 99 findes ikke")
+    response = plan_client.post("/api/v1/plans", json={"quarter": "2027Q1", "time_limit_s": 0}, headers=AUTH)
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["message"] == "'time_limit_s' skal være større end 0"
+
+
+def test_the_planner_sees_every_field(full_plan: dict) -> None:
+    assert full_plan["quarter"] == "2026Q4" and full_plan["authorised"] is True
+    assert full_plan["visit_count"] == len(full_plan["visits"]) > 0
+    unannounced = [v for v in full_plan["visits"] if not v["announced"]]
+    assert unannounced, "the small dataset's plan has unannounced visits"
+    for v in unannounced:
+        day = dt.date.fromisoformat(v["date"])
+        assert v["confidential"] is True and v["inspector_ids"]
+        assert v["week"] == day.isocalendar().week
+        assert v["quarter"] == f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def test_a_reader_sees_an_unannounced_visit_only_as_its_quarter(plan_client: TestClient, full_plan: dict) -> None:
+    reader = plan_client.get("/api/v1/plans/1").json()
+    assert reader["authorised"] is False
+    assert len(reader["visits"]) == len(full_plan["visits"])
+    for seen, truth in zip(reader["visits"], full_plan["visits"], strict=True):
+        assert seen["facility_id"] == truth["facility_id"] and seen["quarter"] == truth["quarter"]
+        if truth["announced"]:
+            assert seen["date"] == truth["date"]
+        else:
+            assert (seen["date"], seen["week"], seen["inspector_ids"]) == (None, None, None)
+    assert not set(re.findall(r"\d{4}-\d{2}-\d{2}", str([v for v in reader["visits"] if v["confidential"]])))
+
+
+def test_plan_list_and_unknown_plan(plan_client: TestClient) -> None:
+    plans = plan_client.get("/api/v1/plans").json()
+    assert plans[-1]["id"] == 1 and plans[-1]["quarter"] == "2026Q4"
+    response = plan_client.get("/api/v1/plans/99")
+    assert response.status_code == 404
+    assert assert_error_shape(response.json(), "not_found")["message"].startswith("Planen 99 findes ikke")
+
+
+def test_analysis_hides_planned_dates_from_readers(plan_client: TestClient) -> None:
+    full = plan_client.get("/api/v1/plans/1/analysis", headers=AUTH).json()
+    reader = plan_client.get("/api/v1/plans/1/analysis").json()
+    assert {"rule_costs", "bound", "gap", "baseline"} <= set(reader)
+    assert reader["rule_costs"] == full["rule_costs"]
+    assert [o["facility_id"] for o in reader["overdue"]] == [o["facility_id"] for o in full["overdue"]]
+    assert all(o["planned_date"] is None for o in reader["overdue"])
+    assert all(o["planned_date"] for o in full["overdue"])
+
+
+def test_csv_export_is_for_planners(plan_client: TestClient, full_plan: dict) -> None:
+    assert plan_client.get("/api/v1/plans/1/export.csv").status_code == 401
+    response = plan_client.get("/api/v1/plans/1/export.csv", headers=AUTH)
+    assert response.status_code == 200 and response.headers["content-type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert len(rows) == full_plan["visit_count"]
+    assert list(rows[0])[:6] == ["facility_id", "date", "inspector_ids", "announced", "kind", "reason"]
+    assert {r["date"] for r in rows} == {v["date"] for v in full_plan["visits"]}
+
+
+def test_calendar_per_inspector(plan_client: TestClient, full_plan: dict) -> None:
+    assert plan_client.get("/api/v1/plans/1/calendar.ics").status_code == 401
+    whole = Calendar.from_ical(plan_client.get("/api/v1/plans/1/calendar.ics", headers=AUTH).content)
+    assert len(list(whole.walk("VEVENT"))) == full_plan["visit_count"]
+    response = plan_client.get("/api/v1/plans/1/calendar.ics?inspector_id=I3", headers=AUTH)
+    assert response.headers["content-type"] == "text/calendar; charset=utf-8"
+    events = list(Calendar.from_ical(response.content).walk("VEVENT"))
+    expected = sorted(v["date"] for v in full_plan["visits"] if "I3" in v["inspector_ids"])
+    assert sorted(e.decoded("dtstart").isoformat() for e in events) == expected
+    assert all(str(e["summary"]).endswith(")") and "tilsynsbesøg:" in str(e["summary"]) for e in events)
+    unknown = plan_client.get("/api/v1/plans/1/calendar.ics?inspector_id=I9", headers=AUTH)
+    assert unknown.status_code == 404
+    assert unknown.json()["error"]["message"] == "Tilsynskonsulent 'I9' findes ikke i databasen."
+
+
+def test_plan_page_hides_unannounced_days_from_readers(plan_client: TestClient, full_plan: dict) -> None:
+    in_quarter = [v for v in full_plan["visits"] if v["quarter"] == "2026Q4" and not v["announced"]]
+    reader = plan_client.get("/planer/1")
+    assert reader.status_code == 200
+    assert week_plan(reader.text).count(HIDDEN_DAY) == len(in_quarter)
+    assert "Log ind" in Page(reader.text).text_of("plan-files")
+    plan_client.post("/login", data={"token": TOKEN})
+    planner = plan_client.get("/planer/1")
+    assert HIDDEN_DAY not in planner.text
+    assert week_plan(planner.text).count('<td class="nowrap">') == len(in_quarter)
+    assert "/api/v1/plans/1/calendar.ics" in Page(planner.text).links()
+    plan_client.cookies.clear()
+
+
+def test_plans_page_and_form(plan_client: TestClient) -> None:
+    reader = Page(plan_client.get("/planer").text)
+    assert reader.by_id("plan-form") is None
+    assert reader.table("plans-table")[-1][:2] == ["Plan 1", "2026Q4"]
+    plan_client.post("/login", data={"token": TOKEN})
+    assert Page(plan_client.get("/planer").text).by_id("plan-form") is not None
+    response = plan_client.post(
+        "/planer", data={"quarter": "2027q1", "authority": "nord", "time_limit_s": "5"}, follow_redirects=False
+    )
+    assert response.status_code == 303 and re.fullmatch(r"/planer/\d+", response.headers["location"])
+    bad = plan_client.post("/planer", data={"quarter": "2027Q1", "time_limit_s": "hurtigt"})
+    assert bad.status_code == 422
+    assert Page(bad.text).text_of("error-message") == "Tidsgrænsen 'hurtigt' er ikke et tal (sekunder)."
+    plan_client.cookies.clear()
