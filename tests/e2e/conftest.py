@@ -25,7 +25,9 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from api.services import imports
+from api.services.plans import create_plan
 from api.services.risk_lists import risk_list
+from data.calendar import quarter_of
 from data.settings import Settings
 from tests.factories import AS_OF, small_dataset
 from tests.fixtures.uploads import write_csv_folder
@@ -49,6 +51,7 @@ class Server:
     url: str
     home: Path
     data: Path  # the small dataset as CSV files (valid upload)
+    plan_id: int  # a stored plan of 2026Q4 with unannounced visits
     settings: Settings
     log: Path
 
@@ -73,13 +76,14 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
     raise RuntimeError(f"tilsynsplan serve did not answer within {START_TIMEOUT_S} s:\n{log.read_text()}")
 
 
-def prepare_home(root: Path) -> tuple[Settings, Path]:
-    """The small dataset imported and scored in a fresh home (before the server starts)."""
-    settings = Settings(home=root / "home", database_url="", today=AS_OF, api_tokens=[TOKEN])
+def prepare_home(root: Path) -> tuple[Settings, Path, int]:
+    """The small dataset imported, scored and planned in a fresh home (while the server starts)."""
+    settings = Settings(home=root / "home", database_url="", today=AS_OF, api_tokens=[TOKEN], solver_time_limit_s=5)
     data = write_csv_folder(small_dataset(), root / "data")
     imports.import_upload(settings, data, label="e2e")
     risk_list(settings)  # trains the (cold-start) model and stores the first risk run
-    return settings, data
+    plan = create_plan(settings, quarter_of(AS_OF), as_of=AS_OF)
+    return settings, data, plan.id
 
 
 @pytest.fixture(scope="session")
@@ -103,10 +107,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         process = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        settings, data = prepare_home(root)
+        settings, data, plan_id = prepare_home(root)
         assert settings.home == home
         _wait_until_up(url, process, log)
-        yield Server(url=url, home=home, data=data, settings=settings, log=log)
+        yield Server(url=url, home=home, data=data, plan_id=plan_id, settings=settings, log=log)
     finally:
         process.terminate()
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,28 @@ def test_risk_list_shows_the_riskiest_first_and_links_to_profiles(page: Page, se
     page.click("a.facility-link >> nth=0")
     page.wait_for_url("**/tilbud/F*")
     assert page.title().endswith("— Tilsynsplan")
+
+
+def _week_plan_days(page: Page) -> list[str]:
+    """The day cells of the plan's visits per inspector and week."""
+    section = page.locator("section[aria-label='Besøg pr. tilsynskonsulent og uge']")
+    return [
+        t.strip() for t in section.locator("table.week-plan tbody tr[data-facility-id] td.nowrap").all_inner_texts()
+    ]
+
+
+def test_unannounced_dates_are_hidden_when_logged_out(page: Page, server: Server) -> None:
+    page.goto(f"{server.url}/planer/{server.plan_id}")
+    hidden = _week_plan_days(page)
+    assert hidden and set(hidden) == {"fortrolig"}
+    assert "Datoer for uanmeldte besøg er udeladt." in page.inner_text("section.confidential")
+    reader_json = page.request.get(f"{server.url}/api/v1/plans/{server.plan_id}").json()
+    unannounced = [v for v in reader_json["visits"] if not v["announced"]]
+    assert unannounced and all(v["date"] is None and v["inspector_ids"] is None for v in unannounced)
+    assert page.request.get(f"{server.url}/api/v1/plans/{server.plan_id}/export.csv").status == 401
+    log_in(page, server, f"/planer/{server.plan_id}")
+    shown = _week_plan_days(page)
+    assert len(shown) == len(hidden) and "fortrolig" not in shown
+    assert all(re.fullmatch(r"\d{1,2}\. [a-zæøå]{3}\.? \d{4}", d) for d in shown), shown
+    planner_json = page.request.get(f"{server.url}/api/v1/plans/{server.plan_id}").json()  # the session cookie
+    assert all(v["date"] for v in planner_json["visits"])
