@@ -192,9 +192,10 @@ def load_plan(engine: Engine, plan_id: int) -> StoredPlan:
 def list_plans(engine: Engine) -> list[PlanInfo]:
     """Every stored plan, newest first."""
     with Session(engine) as session:
-        counts = dict(
-            session.execute(select(PlanVisitRow.plan_id, func.count()).group_by(PlanVisitRow.plan_id)).tuples().all()
-        )
+        counts = {
+            int(plan_id): int(n)
+            for plan_id, n in session.execute(select(PlanVisitRow.plan_id, func.count()).group_by(PlanVisitRow.plan_id))
+        }
         rows = session.scalars(select(PlanRow).order_by(PlanRow.id.desc())).all()
         return [
             PlanInfo(

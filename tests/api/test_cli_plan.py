@@ -1,0 +1,153 @@
+"""``tilsynsplan plan --quarter …`` and ``tilsynsplan plan show ID``: exit codes, what is printed, the export."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from api.cli import main
+from api.cli_app import console, err_console
+from api.services import imports
+from api.services.plans import load_stored_plan, show_plan
+from data.risk_store import save_risk_run
+from data.settings import Settings
+from data.store import open_database
+from tests.factories import AS_OF, small_dataset
+from tests.fixtures.uploads import write_csv_folder
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("TILSYNSPLAN_TODAY", AS_OF.isoformat())
+    monkeypatch.setenv("TILSYNSPLAN_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("TILSYNSPLAN_DATABASE_URL", "")
+    for c in (console, err_console):
+        monkeypatch.setattr(c, "width", 300)
+    yield tmp_path / "home"
+
+
+def settings(home: Path) -> Settings:
+    return Settings(home=home, today=AS_OF)  # type: ignore[call-arg]
+
+
+def load_data(home: Path, tmp_path: Path, with_risk: bool = True) -> None:
+    s = settings(home)
+    imports.import_upload(s, write_csv_folder(small_dataset(), tmp_path / "small"), label="test")
+    if with_risk:
+        engine = open_database(s)
+        scores = pd.DataFrame(
+            {"facility_id": ["F1", "F2", "F3", "F4", "F5", "F6"], "risk": [0.8, 0.3, 0.5, 0.1, 0.2, 0.6]}
+        )
+        scores["rank"] = scores["risk"].rank(ascending=False).astype(int)
+        scores["tier"] = "middel"
+        scores["top_factors"] = [[] for _ in range(len(scores))]
+        save_risk_run(engine, AS_OF, "test-model", scores)
+        engine.dispose()
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as info:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    code = info.value.code
+    return (code if isinstance(code, int) else 1), out, err
+
+
+def test_plan_prints_a_summary_stores_and_exports(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    load_data(home, tmp_path)
+    out_file = tmp_path / "plan.csv"
+    code, out, err = run(capsys, "plan", "--quarter", "2026Q4", "--time-limit", "5", "--export", str(out_file))
+    assert code == 0, err
+    assert "Plan 1 for 2026Q4 (alle socialtilsyn)" in out
+    assert "Status: optimal" in out
+    assert "Overskredet frist ved planens start: 3 tilbud: F1 (frist 2026-03-12)" in out
+    assert "Højeste risikodecil (2 tilbud)" in out
+    assert "Kvartalets besøg pr. konsulent (2026Q4)" in out
+    with out_file.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert {"facility_id", "date", "inspector_ids", "announced", "kind", "reason"} <= set(rows[0])
+    stored = show_plan(settings(home), 1)
+    assert len(rows) == stored.visit_count == 6
+    assert {r["facility_id"] for r in rows} == {"F1", "F2", "F3", "F4", "F5", "F6"}
+    assert all(r["announced"] in ("true", "false") and r["reason"] for r in rows)
+    assert stored.risk_run_id is not None and stored.settings["solver_time_limit_s"] == 5
+
+
+def test_show_table_and_json(capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path) -> None:
+    load_data(home, tmp_path)
+    assert run(capsys, "plan", "--quarter", "2026Q4")[0] == 0
+    code, out, _ = run(capsys, "plan", "show", "1")
+    assert code == 0
+    assert "Plan 1 for 2026Q4" in out and "Besøg i 2026Q4" in out
+    code, out, _ = run(capsys, "plan", "show", "1", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["id"] == 1 and data["quarter"] == "2026Q4"
+    assert len(data["visits"]) == 6 and all(v["date"] for v in data["visits"])  # planners see every date
+    assert {v["confidential"] for v in data["visits"]} == {True}
+    assert data["analysis"]["baseline"]["top_decile_count"] == 2
+
+
+def test_replan_and_list(capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path) -> None:
+    load_data(home, tmp_path)
+    assert run(capsys, "plan", "--quarter", "2026Q4")[0] == 0
+    code, out, err = run(capsys, "plan", "--quarter", "2026Q4", "--replan-of", "1")
+    assert code == 0, err
+    second = show_plan(settings(home), 2)
+    first = show_plan(settings(home), 1)
+    assert second.parent_id == 1
+    assert second.analysis["rule_costs"]["stability"] == 0
+    assert second.visits[["facility_id", "date"]].equals(first.visits[["facility_id", "date"]])
+    code, out, _ = run(capsys, "plan", "list")
+    assert code == 0
+    lines = [line for line in out.splitlines() if line.startswith("│")]
+    assert [line.split("│")[1].strip() for line in lines] == ["2", "1"]
+
+
+def test_stored_plan_for_reports(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    load_data(home, tmp_path)
+    assert run(capsys, "plan", "--quarter", "2026Q4")[0] == 0
+    plan, deadlines, risks = load_stored_plan(settings(home), 1)
+    assert len(plan.visits) == 6 and plan.quarter == "2026Q4"
+    assert deadlines["F2"].isoformat() == "2027-01-20" and risks["F1"] == 0.8
+    assert plan.analysis.status == "optimal"
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [
+        (["plan"], 2, "Angiv kvartalet med --quarter"),
+        (["plan", "--quarter", "2026Q9"], 2, "er ikke et kvartal"),
+        (["plan", "--quarter", "2026Q4", "--authority", "fyn"], 2, "Ukendt socialtilsyn 'fyn'"),
+        (["plan", "--quarter", "2026Q4", "--as-of", "1/10/2026"], 2, "er ikke en dato"),
+        (["plan", "show", "99"], 3, "Planen 99 findes ikke"),
+        (["plan", "--quarter", "2026Q4", "--replan-of", "99"], 3, "Planen 99 findes ikke"),
+    ],
+)
+def test_bad_arguments(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path, argv: list[str], code: int, message: str
+) -> None:
+    load_data(home, tmp_path)
+    got, _, err = run(capsys, *argv)
+    assert got == code
+    assert message in err
+
+
+def test_no_risk_scores_yet(capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path) -> None:
+    load_data(home, tmp_path, with_risk=False)
+    code, _, err = run(capsys, "plan", "--quarter", "2026Q4")
+    assert code == 3
+    assert "Ingen risikoscorer endnu: kør 'tilsynsplan score' først" in err
+
+
+def test_no_data_yet(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "plan", "--quarter", "2026Q4")
+    assert code == 3
+    assert "Ingen tilbud er importeret endnu" in err

@@ -1,0 +1,357 @@
+"""Per rule: a tiny case where the rule binds -- the solver's plan keeps it (and the checker agrees) --
+and, for soft rules, the exact cost of hand-placed schedules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+
+from planner import solve_plan
+from planner.calendar_grid import WeekGrid, build_capacity
+from planner.checker import check_plan
+from planner.day_assignment import day_travel_cost
+from planner.domain import (
+    FacilityNeed,
+    ParentVisit,
+    Plan,
+    PlanInfeasibleError,
+    PlanningProblem,
+    PlanTimeoutError,
+    ReasonCode,
+    SoftRule,
+    VisitRole,
+)
+from planner.objective import evaluate
+from planner.slots import compute_slots
+from planner.week_model import Placement, WeekModelData
+from planner.week_solve import WeekResult
+from planner.weights import balance_cost, balance_pieces, risk_weight
+from tests.planner.cases import Case
+
+
+def solve(case: Case, **overrides: object) -> tuple[PlanningProblem, Plan]:
+    problem = case.problem(**overrides)
+    plan = solve_plan(problem)
+    assert check_plan(problem, plan.visits).ok
+    return problem, plan
+
+
+def dates(plan: Plan, fid: str) -> list[dt.date]:
+    return sorted(v.date for v in plan.visits if v.facility_id == fid)
+
+
+def week_data(problem: PlanningProblem, authority: str = "midt") -> WeekModelData:
+    grid = WeekGrid(problem.start, problem.end)
+    slots = compute_slots(problem, grid)
+    return WeekModelData(
+        authority, problem, grid, build_capacity(problem, grid), slots.of_authority(authority), slots.gap_weeks
+    )
+
+
+# --- hard rules: the solver keeps them where they bind ----------------------------------------------
+
+
+def test_deadline_with_exactly_enough_capacity() -> None:
+    # four facilities due 2026-10-30; one visit a week; week 0 (Thu-Fri) has 1 * 2/5 -> 0 capacity
+    case = Case().inspector("I1", per_week=1)
+    for k in range(4):
+        case.facility(f"F{k}", last_unannounced="2026-04-30")
+    _, plan = solve(case)
+    days = [dates(plan, f"F{k}")[0] for k in range(4)]
+    assert all(d <= dt.date(2026, 10, 30) for d in days)
+    assert len({d.isocalendar()[1] for d in days}) == 4  # one per week
+
+
+def test_first_visit_to_a_new_facility() -> None:
+    # approved 2026-08-15: first visit by 2026-11-15 even though its low risk would rather wait
+    case = Case().facility("N1", approved="2026-08-15", risk=0.01).facility("F1", risk=0.9).inspector("I1")
+    _, plan = solve(case)
+    first = dates(plan, "N1")[0]
+    assert first <= dt.date(2026, 11, 15)
+    assert next(v for v in plan.visits if v.facility_id == "N1").reason_code == ReasonCode.NEW_FACILITY
+
+
+def test_only_competent_inspectors_of_the_authority() -> None:
+    case = (
+        Case()
+        .facility("F1", ftype="sel108", last_unannounced="2026-05-15")
+        .facility("F2", ftype="opholdssted", last_unannounced="2026-05-15")
+        .inspector("I1", competences="opholdssted")
+        .inspector("I2", per_week=1)
+        .inspector("I9", authority="nord")
+    )
+    _, plan = solve(case)
+    by_facility = {v.facility_id: v.inspector_ids for v in plan.visits}
+    assert by_facility["F1"] == ("I2",)
+    assert by_facility["F2"] in {("I1",), ("I2",)}
+    assert all("I9" not in v.inspector_ids for v in plan.visits)
+
+
+def test_weekly_capacity_spreads_visits() -> None:
+    case = Case().inspector("I1", per_week=1)
+    for k in range(3):
+        case.facility(f"F{k}", last_unannounced="2026-05-27")  # due 2026-11-27
+    _, plan = solve(case)
+    weeks = [v.date.isocalendar()[1] for v in plan.visits]
+    assert len(set(weeks)) == 3
+
+
+def test_no_visits_on_absences_weekends_or_holidays() -> None:
+    # absent 2026-10-05 .. 2026-11-27; due 2026-12-04: only 1-2 October or 30 Nov - 4 Dec remain
+    case = Case().facility("F1", last_unannounced="2026-06-04").inspector("I1").absent("I1", "2026-10-05", "2026-11-27")
+    _, plan = solve(case)
+    day = dates(plan, "F1")[0]
+    assert day.weekday() < 5
+    assert not (dt.date(2026, 10, 5) <= day <= dt.date(2026, 11, 27))
+    assert day <= dt.date(2026, 12, 4)
+
+
+def test_min_gap_after_the_last_visit() -> None:
+    # risky (wants week 0) but visited (announced) on 2026-09-25: not before 2026-10-25
+    case = (
+        Case()
+        .facility("F1", last_unannounced="2026-05-20", risk=0.95)
+        .visit("F1", "2026-09-25", announced=True)
+        .inspector("I1")
+    )
+    _, plan = solve(case)
+    assert (dates(plan, "F1")[0] - dt.date(2026, 9, 25)).days >= 30
+
+
+def test_chain_of_visits_keeps_every_deadline_and_the_gap() -> None:
+    # 2-month interval over two quarters: several visits, each within 2 months of the previous one
+    case = Case().facility("F1", last_unannounced="2026-08-20").inspector("I1")
+    _, plan = solve(case, settings={"visit_interval_default_months": 2})
+    days = dates(plan, "F1")
+    assert len(days) >= 3
+    assert all((b - a).days >= 30 for a, b in itertools.pairwise(days))
+    assert days[0] <= dt.date(2026, 10, 20)
+
+
+def test_locked_visit_stays_and_takes_capacity() -> None:
+    # I1 one a week; the week of 12 October is taken by a lock, so F2 (due 16 October) goes the week before
+    case = (
+        Case()
+        .facility("F1", last_unannounced="2026-06-01")
+        .facility("F2", last_unannounced="2026-04-16")
+        .inspector("I1", per_week=1)
+        .lock("F1", "2026-10-14", "I1", announced=True)
+    )
+    _, plan = solve(case)
+    locked = [v for v in plan.visits if v.locked]
+    assert [(v.facility_id, v.date, v.inspector_ids, v.announced) for v in locked] == [
+        ("F1", dt.date(2026, 10, 14), ("I1",), True)
+    ]
+    assert dt.date(2026, 10, 5) <= dates(plan, "F2")[0] <= dt.date(2026, 10, 9)
+
+
+# --- infeasible and timed out --------------------------------------------------------------------
+
+
+def test_infeasible_capacity_names_the_facilities_and_the_missing_days() -> None:
+    # three facilities due 2026-10-09, one visit a week: only week 5-9 October can take one
+    case = Case().inspector("I1", per_week=1)
+    for k in range(3):
+        case.facility(f"F{k}", last_unannounced="2026-04-09")
+    with pytest.raises(PlanInfeasibleError) as info:
+        solve_plan(case.problem())
+    error = info.value
+    assert error.code == "plan_infeasible" and error.http_status == 409
+    named = error.details[0]["facility_ids"]
+    assert len(named) == 2 and set(named) < {"F0", "F1", "F2"}
+    # two visits at one visit a week (1/5 a day) = 10 inspector-days, in the quarter of the deadline
+    assert "Socialtilsyn Midt mangler 10 tilsynsdage i 2026K4" in error.message
+    assert error.details[0]["inspector_days"] == 10
+
+
+def test_infeasible_competence_names_the_facility() -> None:
+    case = Case().facility("S1", ftype="sikret_doegninstitution", last_unannounced="2026-05-01")
+    case.facility("F1", last_unannounced="2026-05-01").inspector("I1", competences="sel108")
+    with pytest.raises(PlanInfeasibleError) as info:
+        solve_plan(case.problem())
+    assert "kompetence til sikret døgninstitution" in info.value.message
+    assert info.value.details[0]["facility_ids"] == ["S1"]
+
+
+def test_no_solution_in_time_is_a_domain_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("planner.solver.solve_week_model", lambda *a, **k: WeekResult(status="unknown"))
+    with pytest.raises(PlanTimeoutError) as info:
+        solve_plan(Case().facility("F1", last_unannounced="2026-05-01").inspector("I1").problem())
+    assert "tidsgrænsen" in info.value.message and info.value.code == "plan_timeout"
+
+
+# --- soft rules: exact costs -----------------------------------------------------------------------
+
+
+def late_case(**facility: object) -> Case:
+    # deadline 2027-03-01 (week 22 of the grid that starts Monday 2026-09-28)
+    return Case().facility("F1", last_unannounced="2026-09-01", **facility).inspector("I1")  # type: ignore[arg-type]
+
+
+def test_risk_lateness_cost() -> None:
+    d = week_data(late_case(risk=0.5).problem())
+    assert d.timing["F1#1"].hi == 6 and d.timing["F1#1"].weight == 50  # the only facility: riskiest
+    assert evaluate(d, {"F1#1": Placement(10, "P0", None)})[SoftRule.RISK_LATENESS] == 50 * 4
+    assert evaluate(d, {"F1#1": Placement(6, "P0", None)})[SoftRule.RISK_LATENESS] == 0
+
+
+def test_early_visit_cost() -> None:
+    case = late_case(risk=0.9).facility("F2", last_unannounced="2026-09-01", risk=0.1)
+    d = week_data(case.problem())
+    t = d.timing["F2#1"]
+    assert (t.lo, t.hi) == (22 - 13, 22)  # the least risky: no lateness before its deadline week
+    costs = evaluate(d, {"F1#1": Placement(3, "P0", None), "F2#1": Placement(0, "P0", None)})
+    assert costs[SoftRule.EARLY_VISIT] == 9
+    assert costs[SoftRule.RISK_LATENESS] == 0
+
+
+def test_extra_top_tier_visit_cost_and_reason() -> None:
+    case = late_case(risk=0.9).facility("F2", last_unannounced="2026-09-01", risk=0.1)
+    problem = case.problem(settings={"top_tier_share": 0.5})
+    d = week_data(problem)
+    assert d.extra_weight == {"F1#1": 13 * 90}
+    base = {"F2#1": Placement(20, "P0", None)}
+    assert evaluate(d, {**base, "F1#1": Placement(14, "P0", None)})[SoftRule.EXTRA_TOP_TIER] == 1170
+    assert evaluate(d, {**base, "F1#1": Placement(10, "P0", None)})[SoftRule.EXTRA_TOP_TIER] == 0
+    plan = solve_plan(problem)
+    f1 = next(v for v in plan.visits if v.facility_id == "F1")
+    assert f1.date <= dt.date(2026, 12, 31) and f1.reason_code == ReasonCode.EXTRA_TOP_TIER
+    assert plan.analysis.rule_costs[SoftRule.EXTRA_TOP_TIER] == 0
+
+
+def test_workload_cost_pieces() -> None:
+    # capacity 10: ten pieces of one visit costing 1, 3, 5, ..., 19 (BALANCE_WEIGHT * load**2 / capacity)
+    assert [c for _, _, c in balance_pieces(10)] == [1, 3, 5, 7, 9, 11, 13, 15, 17, 19]
+    assert balance_cost(3, 10) == 1 + 3 + 5
+    assert balance_cost(10, 10) == 100
+    assert balance_cost(0, 10) == 0
+    # the convex cost prefers two half-full pools to one full and one empty
+    assert 2 * balance_cost(5, 10) < balance_cost(10, 10) + balance_cost(0, 10)
+
+
+def need(fid: str, postcode: str) -> FacilityNeed:
+    d = dt.date(2020, 1, 1)
+    return FacilityNeed(
+        fid, fid, "midt", "sel108", postcode, None, None, 0.1, 1, 1.0, False, d, 24, d, d, False, None, d, False, None
+    )
+
+
+def test_travel_cost_by_postcode_proxy() -> None:
+    assert day_travel_cost([need("A", "8000"), need("B", "8000")]) == 0
+    assert day_travel_cost([need("A", "8000"), need("B", "8010")]) == 15
+    assert day_travel_cost([need("A", "8000"), need("B", "8600")]) == 40
+    assert day_travel_cost([need("A", "8000"), need("B", "8010"), need("C", "9000")]) == 15 + 100 + 100
+
+
+def test_day_step_pairs_the_closest_visits_when_days_are_short() -> None:
+    # three visits due 9 October; the inspector works only 8 and 9 October (3.2 -> 3 visits that week)
+    case = (
+        Case()
+        .facility("A", postcode="8000", last_unannounced="2026-04-09")
+        .facility("B", postcode="8010", last_unannounced="2026-04-09")
+        .facility("C", postcode="9000", last_unannounced="2026-04-09")
+        .inspector("I1", per_week=8)
+        .absent("I1", "2026-10-01", "2026-10-07")
+    )
+    _, plan = solve(case)
+    day = {v.facility_id: v.date for v in plan.visits}
+    assert day["A"] == day["B"] != day["C"]
+    assert plan.analysis.rule_costs[SoftRule.TRAVEL] == 15
+
+
+def test_stability_cost_and_replanning_keeps_the_parent_weeks() -> None:
+    case = Case().inspector("I1").inspector("I2")
+    for k in range(6):
+        case.facility(f"F{k}", last_unannounced=f"2026-0{4 + k % 5}-1{k}", risk=0.1 * (k + 1))
+    problem = case.problem()
+    first = solve_plan(problem)
+    parents = [ParentVisit(v.facility_id, v.date, v.inspector_ids) for v in first.visits]
+    other_seed = case.problem(settings={"seed": 99})
+    replan = solve_plan(other_seed.__class__(**{**other_seed.__dict__, "parent_visits": tuple(parents)}))
+    assert replan.analysis.rule_costs[SoftRule.STABILITY] == 0
+    assert sorted((v.facility_id, v.date) for v in replan.visits) == sorted(
+        (v.facility_id, v.date) for v in first.visits
+    )
+    # a parent visit in a week the facility no longer gets costs STABILITY_WEIGHT
+    d = week_data(
+        other_seed.__class__(
+            **{**other_seed.__dict__, "parent_visits": (ParentVisit("F0", dt.date(2026, 10, 7), ("I1",)),)}
+        )
+    )
+    sid = next(s.slot_id for s in d.slots if s.facility_id == "F0")
+    assert evaluate(d, {sid: Placement(1, "P0", None)})[SoftRule.STABILITY] == 0
+    assert evaluate(d, {sid: Placement(2, "P0", None)})[SoftRule.STABILITY] == 500
+
+
+def test_overdue_is_visited_as_early_as_possible() -> None:
+    case = Case().facility("F1", last_unannounced="2026-01-01").inspector("I1")  # deadline 2026-07-01 passed
+    problem, plan = solve(case)
+    assert problem.facilities[0].overdue
+    visit = plan.visits[0]
+    assert visit.date == dt.date(2026, 10, 1) and visit.reason_code == ReasonCode.OVERDUE
+    d = week_data(problem)
+    assert evaluate(d, {"F1#1": Placement(2, "P0", None)})[SoftRule.OVERDUE_DELAY] == 2000
+    assert [o.facility_id for o in plan.analysis.overdue] == ["F1"]
+
+
+def test_risk_weight() -> None:
+    assert [risk_weight(r) for r in (0.0, 0.004, 0.005, 0.5, 1.0)] == [1, 1, 1, 50, 100]
+
+
+# --- unpredictability, reproducibility, confidentiality ----------------------------------------------
+
+
+def many(seed: int) -> Plan:
+    case = Case().inspector("I1", per_week=5).inspector("I2", per_week=5)
+    for k in range(12):
+        case.facility(f"F{k:02d}", last_unannounced="2026-09-01", risk=0.5 + k / 40)
+    return solve_plan(case.problem(settings={"seed": seed}))
+
+
+def test_same_seed_same_plan_other_seed_other_dates() -> None:
+    a, b, c = many(1), many(1), many(2)
+    key = lambda p: [(v.facility_id, v.date, v.inspector_ids) for v in p.visits]  # noqa: E731
+    assert key(a) == key(b)
+    assert [v.date for v in a.visits] != [v.date for v in c.visits]
+
+
+def test_dates_do_not_follow_the_risk_rank() -> None:
+    plan = many(1)
+    by_risk = [v.date for v in sorted(plan.visits, key=lambda v: v.facility_id, reverse=True)]  # riskiest first
+    assert by_risk != sorted(by_risk)  # the riskiest are not simply served first
+    assert len({v.date for v in plan.visits}) >= 6  # spread over the no-cost weeks, not stacked
+
+
+def test_unannounced_dates_are_hidden_from_unauthorised_readers() -> None:
+    case = (
+        Case()
+        .facility("F1", last_unannounced="2026-06-01")
+        .inspector("I1")
+        .lock("F1", "2026-10-14", "I1", announced=True)
+    )
+    _, plan = solve(case)
+    for v in plan.visits:
+        public = v.as_dict(authorised=False)
+        assert public["confidential"] is (not v.announced)
+        assert (public["date"] is None) is (not v.announced)
+        assert v.as_dict(authorised=True)["date"] == v.date.isoformat()
+
+
+def test_every_visit_has_a_danish_reason_matching_its_role() -> None:
+    case = (
+        Case()
+        .facility("OV", last_unannounced="2026-01-01")
+        .facility("NEW", approved="2026-08-15")
+        .facility("DL", last_unannounced="2026-05-01", risk=0.05)
+        .inspector("I1")
+        .lock("DL", "2026-12-15", "I1", announced=True)
+    )
+    _, plan = solve(case)
+    code = {(v.facility_id, v.locked): v.reason_code for v in plan.visits}
+    assert code[("OV", False)] == ReasonCode.OVERDUE
+    assert code[("NEW", False)] == ReasonCode.NEW_FACILITY
+    assert code[("DL", True)] == ReasonCode.LOCK
+    assert code[("DL", False)] in (ReasonCode.DEADLINE, ReasonCode.RISK)
+    assert all(v.reason and v.role in VisitRole for v in plan.visits)
