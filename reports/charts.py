@@ -295,8 +295,10 @@ def theme_history_chart(
             mask = ~np.isnan(v)
             if mask.any():
                 ax.plot(pos[mask], v[mask], marker="o", markersize=3.5, linewidth=1.5, color=colour, label=label)
-        ax.set_xticks(pos)
-        ax.set_xticklabels([d.strftime("%d-%m-%Y") for d in dates], fontsize=7, rotation=30, ha="right")
+        step = max(1, math.ceil(len(dates) / 12))  # at most about 12 labels
+        ticks = pos[::step]
+        ax.set_xticks(ticks)
+        ax.set_xticklabels([dates[i].strftime("%d-%m-%Y") for i in ticks], fontsize=7, rotation=30, ha="right")
         ax.set_ylim(0.8, 5.2)
         ax.set_yticks([1, 2, 3, 4, 5])
         ax.yaxis.set_major_formatter(_number_formatter(0))
