@@ -101,6 +101,13 @@ def print_result(result: BacktestResult) -> None:
         )
     console.print(own)
 
+    for name, m in result.policies.items():
+        for q in m.quarters:
+            if q.left_out:
+                console.print(
+                    f"[yellow]{BACKTEST_POLICY_DA.get(name, name)}, {q.quarter}:[/] planlæggeren kunne ikke "
+                    f"overholde alle frister og udelod {len(q.left_out)} tilbud det kvartal ({q.infeasible})"
+                )
     gain = result.improvement("mean_days_censored")
     gain_found = result.improvement("mean_days_found")
     if gain is not None:

@@ -79,7 +79,7 @@ from data.settings import Settings
 from data.synthetic import World, WorldConfig, generate_world
 from data.synthetic.params import DEFAULT_PARAMETERS
 from models.risk_model import RiskModel
-from planner import PlanTimeoutError, build_problem, solve_plan
+from planner import PlanInfeasibleError, PlanTimeoutError, build_problem, solve_plan
 
 log = logging.getLogger(__name__)
 
@@ -181,6 +181,8 @@ class QuarterLog:
     model_seconds: float = 0.0
     model_auc: float | None = None  # validation AUC (observed labels) of the risk model, risk policy only
     cold_start: bool | None = None
+    left_out: tuple[str, ...] = ()  # tilbud the planner could not fit (infeasible) and left out this quarter
+    infeasible: str = ""  # the planner's message when it was
 
 
 @dataclass
@@ -308,7 +310,8 @@ def replay_policy(
         }
         t0 = time.perf_counter()
         n_auth = int(active["authority"].nunique())
-        plan = _plan(ds, risk, settings, quarter, q_start, time_limit_s * max(1, n_auth))
+        qplan = _plan(ds, risk, settings, quarter, q_start, time_limit_s * max(1, n_auth))
+        plan = qplan.plan
         plan_seconds = time.perf_counter() - t0
         planned = [v for v in plan.visits if q_start <= v.date <= q_end]
         carried = 0
@@ -358,6 +361,8 @@ def replay_policy(
                 model_seconds=round(float(info.get("model_seconds", 0.0)), 1),
                 model_auc=info.get("model_auc"),
                 cold_start=info.get("cold_start"),
+                left_out=qplan.left_out,
+                infeasible=qplan.message,
             )
         )
         log.info("backtest %s %s: %d visits, %d serious findings", policy, quarter, carried, found)
@@ -366,16 +371,45 @@ def replay_policy(
     return run, used
 
 
-def _plan(ds: Dataset, risk: pd.DataFrame, settings: Settings, quarter: str, on: dt.date, limit: float) -> Any:
-    """The product's plan for the quarter; when the time limit finds nothing, once more with double time
-    and the first solution (the planner's flow hint) accepted."""
-    problem = build_problem(ds, risk, settings, quarter, as_of=on, time_limit_s=limit)
-    try:
-        return solve_plan(problem)
-    except PlanTimeoutError:
-        log.warning("backtest: no plan for %s within %.0f s; retrying with the first solution", quarter, limit)
-        problem = build_problem(ds, risk, settings, quarter, as_of=on, time_limit_s=2 * limit)
-        return solve_plan(problem, stop_after_first_solution=True)
+@dataclass(frozen=True)
+class QuarterPlan:
+    plan: Any  # planner.Plan
+    left_out: tuple[str, ...] = ()  # facilities the planner could not fit (infeasible): not planned this quarter
+    message: str = ""
+
+
+def _plan(ds: Dataset, risk: pd.DataFrame, settings: Settings, quarter: str, on: dt.date, limit: float) -> QuarterPlan:
+    """The product's plan for the quarter.
+
+    No plan within the time limit: once more with double time, the first solution (the planner's flow
+    hint) accepted. The rules cannot all be met (``PlanInfeasibleError``, naming the tilbud that miss
+    their deadline): those tilbud are left out of this quarter's plan, which then misses their deadline
+    (counted by the compliance figure), and the error's message is kept in the quarter's log.
+    """
+    left_out: list[str] = []
+    messages: list[str] = []
+    data = ds
+    for _attempt in range(4):
+        try:
+            try:
+                plan = solve_plan(build_problem(data, risk, settings, quarter, as_of=on, time_limit_s=limit))
+            except PlanTimeoutError:
+                log.warning("backtest: no plan for %s within %.0f s; retrying with the first solution", quarter, limit)
+                problem = build_problem(data, risk, settings, quarter, as_of=on, time_limit_s=2 * limit)
+                plan = solve_plan(problem, stop_after_first_solution=True)
+            return QuarterPlan(plan, tuple(left_out), " ".join(messages))
+        except PlanInfeasibleError as error:
+            named = sorted(
+                {str(f) for d in error.details for f in d.get("facility_ids", []) or []}  # type: ignore[attr-defined]
+                | {str(d["facility_id"]) for d in error.details if "facility_id" in d}
+            )
+            if not named:
+                raise
+            log.warning("backtest: %s infeasible (%s); leaving %s out of the quarter", quarter, error.message, named)
+            messages.append(error.message)
+            left_out.extend(named)
+            data = data.with_tables(facilities=data.facilities[~data.facilities["facility_id"].isin(left_out)])
+    raise PlanInfeasibleError(f"Backtest: {quarter} kan ikke planlægges: {' '.join(messages)}")
 
 
 def replay(
@@ -560,6 +594,8 @@ class PolicyMetrics:
                     "serious_findings": q.serious_findings,
                     "plan_status": q.plan_status,
                     "plan_seconds": q.plan_seconds,
+                    "left_out": list(q.left_out),
+                    "infeasible": q.infeasible,
                     **(
                         {"model_seconds": q.model_seconds, "model_auc": q.model_auc, "cold_start": q.cold_start}
                         if q.cold_start is not None

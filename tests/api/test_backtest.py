@@ -173,3 +173,30 @@ def test_cli_refuses_an_unknown_format(capsys: pytest.CaptureFixture[str]) -> No
         main(["backtest", "--format", "xml"])
     assert info.value.code == 2
     assert "xml" in capsys.readouterr().err
+
+
+def test_an_infeasible_quarter_leaves_the_named_facilities_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    from api.services import backtest as bt
+    from planner import PlanInfeasibleError
+    from tests.factories import small_dataset
+
+    ds = small_dataset()
+    seen: list[set[str]] = []
+
+    def fake_build(data: object, *args: object, **kwargs: object) -> object:
+        return data
+
+    def fake_solve(data: object, **kwargs: object) -> str:
+        ids = set(data.facilities["facility_id"])  # type: ignore[attr-defined]
+        seen.append(ids)
+        if len(seen) == 1:
+            raise PlanInfeasibleError("for lidt kapacitet", details=[{"facility_ids": [sorted(ids)[0]]}])
+        return "plan"
+
+    monkeypatch.setattr(bt, "build_problem", fake_build)
+    monkeypatch.setattr(bt, "solve_plan", fake_solve)
+    risk = pd.DataFrame({"facility_id": [], "risk": []})
+    out = bt._plan(ds, risk, Settings(), "2026Q3", D(2026, 7, 1), 1.0)
+    first = sorted(seen[0])[0]
+    assert out.plan == "plan" and out.left_out == (first,) and "for lidt kapacitet" in out.message
+    assert seen[1] == seen[0] - {first}
