@@ -10,7 +10,8 @@ from playwright.sync_api import Page
 
 from tests.e2e.conftest import Server, log_in
 
-pytestmark = pytest.mark.e2e
+# One server per xdist worker; with `--dist loadgroup` all of these share one worker (and one server).
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
 BROKEN = Path(__file__).resolve().parents[1] / "fixtures" / "broken_upload"
 
