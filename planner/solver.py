@@ -65,8 +65,11 @@ def solve_plan(
     *,
     stop_after_first_solution: bool = False,
     progress: Progress | None = None,
+    strategy: str = "flow",
 ) -> Plan:
-    """The plan for ``problem`` (raises ``PlanInfeasibleError`` / ``PlanTimeoutError``; see module doc)."""
+    """The plan for ``problem`` (raises ``PlanInfeasibleError`` / ``PlanTimeoutError``; see module doc).
+
+    ``strategy="cp-sat"`` runs CP-SAT alone from a greedy hint (no min-cost flow): for comparison only."""
     say = progress or (lambda _msg: None)
     grid = WeekGrid(problem.start, problem.end)
     capacity = build_capacity(problem, grid)
@@ -85,7 +88,12 @@ def solve_plan(
         remaining_slots -= len(d.slots)
         say(f"Planlægger {authority_da(authority)} ({len(d.slots)} besøg, op til {share:.0f} s)")
         result = solve_week_model(
-            d, share, problem.workers, problem.seed, stop_after_first_solution=stop_after_first_solution
+            d,
+            share,
+            problem.workers,
+            problem.seed,
+            stop_after_first_solution=stop_after_first_solution,
+            strategy=strategy,
         )
         budget = max(0.0, budget - result.solve_seconds - result.build_seconds)
         if result.status == "infeasible":
