@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from dataclasses import replace
 
 import pytest
 
@@ -269,17 +270,13 @@ def test_stability_cost_and_replanning_keeps_the_parent_weeks() -> None:
     first = solve_plan(problem)
     parents = [ParentVisit(v.facility_id, v.date, v.inspector_ids) for v in first.visits]
     other_seed = case.problem(settings={"seed": 99})
-    replan = solve_plan(other_seed.__class__(**{**other_seed.__dict__, "parent_visits": tuple(parents)}))
+    replan = solve_plan(replace(other_seed, parent_visits=tuple(parents)))
     assert replan.analysis.rule_costs[SoftRule.STABILITY] == 0
     assert sorted((v.facility_id, v.date) for v in replan.visits) == sorted(
         (v.facility_id, v.date) for v in first.visits
     )
     # a parent visit in a week the facility no longer gets costs STABILITY_WEIGHT
-    d = week_data(
-        other_seed.__class__(
-            **{**other_seed.__dict__, "parent_visits": (ParentVisit("F0", dt.date(2026, 10, 7), ("I1",)),)}
-        )
-    )
+    d = week_data(replace(other_seed, parent_visits=(ParentVisit("F0", dt.date(2026, 10, 7), ("I1",)),)))
     sid = next(s.slot_id for s in d.slots if s.facility_id == "F0")
     assert evaluate(d, {sid: Placement(1, "P0", None)})[SoftRule.STABILITY] == 0
     assert evaluate(d, {sid: Placement(2, "P0", None)})[SoftRule.STABILITY] == 500
