@@ -11,6 +11,9 @@ from rich.table import Table
 from api.cli_app import app, console, settings
 from data.settings import Settings
 
+#: Settings whose values are never printed (bearer tokens).
+SECRET_SETTINGS = frozenset({"api_tokens"})
+
 
 @app.command("settings")
 def show_settings(
@@ -20,12 +23,15 @@ def show_settings(
     current = settings()
     rows = []
     for name, field in Settings.model_fields.items():
+        value = getattr(current, name)
+        if name in SECRET_SETTINGS and value:
+            value = f"({len(value)} skjult)"
         default = field.default_factory() if field.default_factory else field.default  # type: ignore[call-arg]
         rows.append(
             {
                 "name": name,
                 "env": f"TILSYNSPLAN_{name.upper()}",
-                "value": getattr(current, name),
+                "value": value,
                 "default": default,
                 "help": field.description or "",
             }

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from api.cli import main
+
+
+def test_settings_json_lists_every_setting_and_hides_tokens(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TILSYNSPLAN_API_TOKENS", '["hemmelig-token-1", "hemmelig-token-2"]')
+    monkeypatch.setenv("TILSYNSPLAN_SOLVER_WORKERS", "3")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["settings", "--format", "json"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert "hemmelig-token" not in out
+    rows = {r["name"]: r for r in json.loads(out)}
+    assert rows["api_tokens"]["value"] == "(2 skjult)"
+    assert rows["solver_workers"]["value"] == 3
+    assert rows["solver_workers"]["default"] == 2
+    assert rows["solver_workers"]["env"] == "TILSYNSPLAN_SOLVER_WORKERS"
