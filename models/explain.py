@@ -34,6 +34,14 @@ def _num(value: float | None, decimals: int = 1) -> str:
     return format_number_da(float(value), decimals)
 
 
+def _smart(value: float | None) -> str:
+    """A rate with as many decimals as it needs: 14 / 3,1 / 0,42."""
+    if value is None:
+        return "ukendt"
+    magnitude = abs(value)
+    return _num(value, 0 if magnitude >= 10 else 1 if magnitude >= 1 else 2)
+
+
 def _clean(value: Any) -> float | None:
     if value is None:
         return None
@@ -142,7 +150,7 @@ def _force(months: int) -> Sentence:
         expected = _clean(row["force_expected_per_place"])
         exp_window = None if expected is None else expected * months / 12
         ratio = _clean(row[f"force_ratio_{months}m"])
-        text = f"Magtanvendelser: {_num(v, 2)} pr. plads de seneste {months} måneder"
+        text = f"Magtanvendelser: {_smart(v)} pr. plads de seneste {months} måneder"
         if ratio is not None:
             text += f" — {_num(ratio, 1)} × det forventede for {plural} (justeret for tilsynets indberetningspraksis)"
         return v, exp_window, text

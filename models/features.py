@@ -12,7 +12,12 @@ The features, and why:
   (:mod:`models.calibration`); ``theme_mean`` / ``theme_min`` over them; ``theme_change``: mean over
   themes of (latest - previous value of that theme). A lower value never lowers the risk: monotone -1.
 - ``days_since_visit``, ``days_since_unannounced``: days since the last visit / unannounced visit
-  (since approval when there was none). Direction not imposed.
+  (since approval when there was none). Monotone +1: the longer nobody has looked, the more can have
+  gone wrong unseen. The constraint also blocks a selection artefact: training rows exist only where
+  someone visited within the horizon, and a place visited *recently* is visited again within six
+  months mostly when something triggered it (a concern, a finding), so unconstrained the model learns
+  "recently visited = risky", which is false for the facilities it scores (on synthetic Denmark the
+  constraint raised the AUC against the truth from 0.74 to 0.78 on one seed).
 - ``force_ratio_12m``, ``force_ratio_3m``: magtanvendelser over the last 12 / 3 complete months,
   observed against expected, ``(observed + 1) / (expected + 1)``. Expected is
   ``places x rate[type] x culture[authority]``, fitted on all active facilities by alternating
@@ -67,8 +72,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("theme_min", -1),
     FeatureSpec("theme_change", -1),
     *(FeatureSpec(name, -1) for name in THEME_FEATURES),
-    FeatureSpec("days_since_visit"),
-    FeatureSpec("days_since_unannounced"),
+    FeatureSpec("days_since_visit", 1),
+    FeatureSpec("days_since_unannounced", 1),
     FeatureSpec("force_ratio_12m", 1),
     FeatureSpec("force_ratio_3m", 1),
     FeatureSpec("force_trend", 1),

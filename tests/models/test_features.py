@@ -35,6 +35,7 @@ def test_monotone_directions_are_the_known_ones() -> None:
     assert spec["concerns_12m"] == spec["concern_severity_12m"] == 1
     assert spec["days_since_concern"] == -1
     assert spec["sanctions_5y"] == 1
+    assert spec["days_since_visit"] == spec["days_since_unannounced"] == 1
 
 
 def test_theme_features_of_f1(feats: pd.DataFrame) -> None:

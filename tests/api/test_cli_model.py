@@ -1,0 +1,100 @@
+"""The risk model's CLI (train, score, explain) over a small simulated world in a temporary database."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from api.cli import main
+from data.dataset import Dataset
+from data.importer import FileReport, ImportResult
+from data.risk_store import latest_risk_run
+from data.settings import Settings
+from data.store import open_database, save_upload
+from tests.models.sim import simulate
+
+AS_OF = "2026-01-01"
+
+
+def _store(ds: Dataset, settings: Settings) -> None:
+    tables = [name for name, frame in ds.tables().items() if len(frame)]
+    files = {name: FileReport(name, f"{name}.csv", len(ds.tables()[name]), ",", False, False) for name in tables}
+    save_upload(open_database(settings), ImportResult(ds, [], files), "test")
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("home")
+    ds, _ = simulate(seed=5, facilities=150, years=6, as_of=dt.date(2026, 1, 1))
+    _store(ds, Settings(home=path))
+    return path
+
+
+def run(home: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--home", str(home), *args])
+    out, err = capsys.readouterr()
+    return int(exit_info.value.code or 0), out, err
+
+
+def test_score_trains_first_when_no_model_exists(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(home, capsys, "score", "--as-of", AS_OF, "--format", "csv")
+    assert code == 0, err
+    assert "trænet nu" in err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {"facility_id", "name", "authority", "facility_type", "risk", "rank", "top_factors"} <= set(rows[0])
+    assert [int(r["rank"]) for r in rows] == list(range(1, len(rows) + 1))
+    risks = [float(r["risk"]) for r in rows]
+    assert risks == sorted(risks, reverse=True) and 0 <= risks[-1] <= risks[0] <= 1
+    assert rows[0]["top_factors"]  # Danish sentences
+    run_ = latest_risk_run(open_database(Settings(home=home)))
+    assert run_ is not None and len(run_.scores) == len(rows)
+    assert set(run_.scores["tier"]) == {"høj", "forhøjet", "normal"}
+
+
+def test_train_prints_metrics_reliability_offsets_and_audit(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(home, capsys, "train", "--as-of", AS_OF)
+    assert code == 0, err
+    for text in ("AUC", "Ekspertscore", "Kalibrering", "Socialtilsyn Syd", "Retfærdighed", "ejerform", "Gemt i"):
+        assert text in out
+
+
+def test_score_one_authority_as_json(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        home, capsys, "score", "--as-of", AS_OF, "--authority", "syd", "--top", "5", "--format", "json"
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert len(data["scores"]) == 5
+    assert {s["authority"] for s in data["scores"]} == {"syd"}
+    assert [s["rank"] for s in data["scores"]] == [1, 2, 3, 4, 5]
+    factor = data["scores"][0]["top_factors"][0]
+    assert set(factor) == {"feature", "value", "comparison", "shap", "text"}
+
+
+def test_explain_one_facility_and_unknown_id(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(home, capsys, "explain", "S0001", "--as-of", AS_OF)
+    assert code == 0, err
+    assert "Tilbud 1" in out and "risiko" in out and "log-odds" in out
+    code, out, err = run(home, capsys, "explain", "S0001", "--as-of", AS_OF, "--format", "json")
+    data = json.loads(out)
+    assert abs(data["base_value"] + sum(f["shap"] for f in data["factors"]) - data["margin"]) < 1e-4
+    code, _, err = run(home, capsys, "explain", "NOPE", "--as-of", AS_OF)
+    assert code == 3 and "NOPE" in err and "findes ikke" in err
+
+
+def test_bad_arguments(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(home, capsys, "score", "--format", "xml", "--as-of", AS_OF)
+    assert code == 2 and "xml" in err
+    code, _, err = run(home, capsys, "score", "--authority", "narnia", "--as-of", AS_OF)
+    assert code == 2 and "narnia" in err and "hovedstaden" in err
+
+
+def test_no_data_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(tmp_path, capsys, "train", "--as-of", AS_OF)
+    assert code == 3 and "Importér" in err

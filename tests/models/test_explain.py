@@ -1,0 +1,90 @@
+"""Danish factor sentences: the facility's value, the comparison, and the contribution."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from data.glossary import RISK_FEATURE_DA
+from models.calibration import AuthorityOffsets
+from models.explain import SENTENCES, comparison_values, facility_factors, factor, global_importance, top_factors
+from models.features import FEATURE_NAMES, compute_features
+from tests.factories import AS_OF, small_dataset
+
+
+@pytest.fixture(scope="module")
+def feats() -> pd.DataFrame:
+    f = compute_features(small_dataset(), AS_OF, AuthorityOffsets())
+    return f.set_index("facility_id", drop=False)
+
+
+def test_every_feature_has_a_sentence_and_a_danish_label() -> None:
+    assert set(SENTENCES) == set(FEATURE_NAMES)
+    assert set(FEATURE_NAMES) <= set(RISK_FEATURE_DA)
+
+
+def test_force_sentence_names_value_ratio_and_peer_group() -> None:
+    row = pd.Series(
+        {"facility_type": "opholdssted", "force_per_place_12m": 14.0, "force_expected_per_place": 14.0 / 3.1,
+         "force_ratio_12m": 3.1, "force_per_place_3m": 0.42, "force_ratio_3m": 1.5}
+    )  # fmt: skip
+    f = factor("force_ratio_12m", row, None, 0.8)
+    assert f["text"] == (
+        "Magtanvendelser: 14 pr. plads de seneste 12 måneder — 3,1 × det forventede for opholdssteder "
+        "(justeret for tilsynets indberetningspraksis)"
+    )
+    assert f["value"] == 14.0 and f["comparison"] == pytest.approx(14.0 / 3.1, abs=1e-4)
+    assert factor("force_ratio_3m", row, None, 0.1)["text"].startswith("Magtanvendelser: 0,42 pr. plads de seneste 3")
+
+
+def test_factor_dicts_of_f1(feats: pd.DataFrame) -> None:
+    comps = comparison_values(feats)
+    contrib = pd.Series(0.0, index=list(FEATURE_NAMES))
+    contrib["theme_min"] = 0.9
+    contrib["concerns_12m"] = 0.4
+    contrib["turnover_ratio"] = 0.2
+    contrib["places"] = -0.3
+    top = top_factors(feats.loc["F1"], contrib, comps.loc["F1"], 3)
+    assert [f["feature"] for f in top] == ["theme_min", "concerns_12m", "turnover_ratio"]
+    assert set(top[0]) == {"feature", "value", "comparison", "shap", "text"}
+    assert top[0]["text"] == "Laveste temaværdi: 1,0 — medianen for længerevarende botilbud er 1,0"
+    assert (
+        top[1]["text"] == "Bekymringshenvendelser de seneste 12 måneder: 1 — medianen for længerevarende botilbud er 1"
+    )
+    assert (
+        top[2]["text"]
+        == "Personalegennemstrømning: 31,0 % i 2025 — 1,0 × medianen for længerevarende botilbud (31,0 %)"
+    )
+    every = facility_factors(feats.loc["F1"], contrib, comps.loc["F1"])
+    assert len(every) == len(FEATURE_NAMES)
+    assert [f["feature"] for f in every[:4]] == ["theme_min", "concerns_12m", "places", "turnover_ratio"]
+    json.dumps(every, ensure_ascii=False)
+
+
+def test_sentences_for_missing_and_never(feats: pd.DataFrame) -> None:
+    comps = comparison_values(feats)
+    f6 = feats.loc["F6"]
+    assert factor("theme_mean", f6, None, 0.1)["text"] == "Ingen temaværdier endnu"
+    assert factor("days_since_concern", f6, None, 0.1)["text"] == "Ingen bekymringshenvendelser registreret"
+    assert factor("days_since_visit", f6, comps.loc["F6", "days_since_visit"], 0.1)["text"].startswith(
+        "Intet tilsynsbesøg siden godkendelsen for 5 måneder siden"
+    )
+    assert factor("facility_type", f6, None, 0.1)["text"] == "Tilbudstype: døgninstitution"
+    assert factor("leader_change_12m", f6, None, 0.0)["text"] == "Intet kendt lederskifte det seneste år"
+
+
+def test_comparisons_are_type_medians(feats: pd.DataFrame) -> None:
+    ds = small_dataset()
+    extra = ds.facilities.iloc[[0]].assign(facility_id="F7", name="Bo 7", places=10)
+    f = compute_features(ds.with_tables(facilities=pd.concat([ds.facilities, extra])), AS_OF, AuthorityOffsets())
+    comps = comparison_values(f.set_index("facility_id"))
+    assert comps.loc["F1", "places"] == (24 + 10) / 2  # F1 and F7 are both sel108
+    assert comps.loc["F2", "places"] == 8
+
+
+def test_global_importance_orders_by_mean_absolute_contribution() -> None:
+    contrib = pd.DataFrame({"a": [0.1, -0.1], "b": [1.0, -3.0], "c": [0.0, 0.0]})
+    assert list(global_importance(contrib)) == ["b", "a", "c"]
+    assert global_importance(contrib)["b"] == pytest.approx(2.0)

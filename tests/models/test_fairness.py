@@ -1,0 +1,48 @@
+"""The fairness audit on a hand-computed example."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from models.fairness import FairnessAudit, fairness_audit, finding_shares
+
+
+def test_top_decile_shares_by_group() -> None:
+    n = 20
+    fac = pd.DataFrame(
+        {
+            "facility_id": [f"F{i}" for i in range(n)],
+            "ownership": ["privat"] * 5 + ["kommunal"] * 15,
+            "authority": ["syd"] * 10 + ["nord"] * 10,
+        }
+    )
+    # The two riskiest (the top decile of 20) are F0 (privat, syd) and F10 (kommunal, nord).
+    risk = [0.9] + [0.1] * 9 + [0.8] + [0.2] * 9
+    audit = fairness_audit(pd.DataFrame({"facility_id": fac["facility_id"], "risk": risk}), fac)
+    own = audit.tables["ownership"].set_index("group")
+    assert own.loc["privat", "share_of_facilities"] == pytest.approx(0.25)
+    assert own.loc["privat", "share_of_top_decile"] == pytest.approx(0.5)
+    assert own.loc["privat", "top_decile_ratio"] == pytest.approx(2.0)
+    assert own.loc["kommunal", "top_decile_ratio"] == pytest.approx(0.5 / 0.75)
+    auth = audit.tables["authority"].set_index("group")
+    assert auth.loc["syd", "in_top_decile"] == 1 and auth.loc["nord", "in_top_decile"] == 1
+    assert auth.loc["nord", "median_risk"] == pytest.approx(0.2)
+    data = audit.as_dict()
+    json.dumps(data)
+    again = FairnessAudit.from_dict(data)
+    assert again.tables["ownership"]["group"].tolist() == ["kommunal", "privat"]
+
+
+def test_finding_shares_give_context() -> None:
+    labelled = pd.DataFrame(
+        {"label": [1, 1, 1, 0], "ownership": ["privat", "kommunal", "kommunal", "privat"], "authority": "syd"}
+    )
+    shares = finding_shares(labelled)
+    assert shares["ownership"] == pytest.approx({"privat": 1 / 3, "kommunal": 2 / 3})
+    fac = pd.DataFrame({"facility_id": ["A", "B"], "ownership": ["privat", "kommunal"], "authority": ["syd", "syd"]})
+    audit = fairness_audit(pd.DataFrame({"facility_id": ["A", "B"], "risk": [0.5, 0.4]}), fac, finding_shares=shares)
+    own = audit.tables["ownership"].set_index("group")
+    assert own.loc["kommunal", "share_of_serious_findings"] == pytest.approx(2 / 3)
