@@ -20,6 +20,7 @@ import argparse
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -48,8 +49,17 @@ def timed(fn: Callable[[], T]) -> tuple[T, float]:
     return value, time.perf_counter() - t0
 
 
-def pdf_pages(pdf: bytes) -> int:
-    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+def pdf_pages(pdf: bytes) -> str:
+    """The page count by ``pdfinfo`` (poppler-utils), or "?" without it."""
+    pdfinfo = shutil.which("pdfinfo")
+    if pdfinfo is None:
+        return "?"
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
+        fh.write(pdf)
+        fh.flush()
+        info = subprocess.run([pdfinfo, fh.name], capture_output=True, text=True, check=False).stdout
+    match = re.search(r"^Pages:\s+(\d+)", info, re.M)
+    return match.group(1) if match else "?"
 
 
 def median_time(fn: Callable[[], object], repeat: int) -> float:
