@@ -148,11 +148,8 @@ def workload_balance_cost(
             load[(iid, grid.quarter_of_week[grid.week_of(v.date)])] += 1
     total = 0
     for d in datas:
-        for q, weeks in d.weeks_of_quarter.items():
-            for p in d.pools:
-                cap = sum(capacity.capacity[m][w] for m in p.members for w in weeks)
-                if cap > 0:
-                    total += balance_cost(sum(load[(m, q)] for m in p.members), cap)
+        for q, pool, _weeks, cap, _fixed in d.pool_quarters:
+            total += balance_cost(sum(load[(m, q)] for m in pool.members), cap)
     return total
 
 

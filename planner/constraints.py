@@ -185,21 +185,15 @@ def add_balanced_workload(
     ``weights.balance_pieces``), which spreads the work over pools and quarters in proportion to their
     capacity; inside a pool the day step spreads it over the inspectors."""
     terms = CostTerms(SoftRule.WORKLOAD_BALANCE)
-    capacity, locked = d.capacity.capacity, d.capacity.locked
-    for q, weeks in sorted(d.weeks_of_quarter.items()):
-        for p in d.pools:
-            cap = sum(capacity[m][w] for m in p.members for w in weeks)
-            if cap <= 0:
-                continue
-            fixed = sum(locked[m][w] for m in p.members for w in weeks)
-            ts = [t for w in weeks for t in load.get((p.pool_id, w), [])]
-            pieces = []
-            for k, (start, size, cost) in enumerate(balance_pieces(cap)):
-                piece = model.new_int_var(0, size, f"load[{p.pool_id},{q},{k}]")
-                pieces.append((piece, start, size))
-                terms.add(piece, cost)
-            model.add(sum(x for x, _, _ in pieces) == sum(ts) + fixed)
-            v.balance.append((fixed, ts, pieces))
+    for q, p, weeks, cap, fixed in d.pool_quarters:
+        ts = [t for w in weeks for t in load.get((p.pool_id, w), [])]
+        pieces = []
+        for k, (start, size, cost) in enumerate(balance_pieces(cap)):
+            piece = model.new_int_var(0, size, f"load[{p.pool_id},{q},{k}]")
+            pieces.append((piece, start, size))
+            terms.add(piece, cost)
+        model.add(sum(x for x, _, _ in pieces) == sum(ts) + fixed)
+        v.balance.append((fixed, ts, pieces))
     return terms
 
 

@@ -127,15 +127,14 @@ def flow_schedule(d: WeekModelData) -> FlowResult:
             if (key, q) not in quarter_node:
                 quarter_node[(key, q)] = node("quarter", (key, q), -1)
             arc(n, quarter_node[(key, q)], d.pool_remaining[key][w], 0)
-    members = {p.pool_id: p.members for p in d.pools}
-    for (pool, q), n in quarter_node.items():
-        weeks_q = d.weeks_of_quarter[q]
-        cap = sum(d.capacity.capacity[m][w] for m in members[pool] for w in weeks_q)
-        fixed = sum(d.capacity.locked[m][w] for m in members[pool] for w in weeks_q)
+    for q, pool, _weeks, cap, fixed in d.pool_quarters:
+        qn = quarter_node.get((pool.pool_id, q))
+        if qn is None:
+            continue
         for start, size, cost in balance_pieces(cap):
             free = size - min(size, max(0, fixed - start))  # locked visits fill the first pieces
             if free > 0:
-                arc(n, sink, free, cost)
+                arc(qn, sink, free, cost)
     supplies[sink] = -sum(supplies.values())
 
     mcf = min_cost_flow.SimpleMinCostFlow()

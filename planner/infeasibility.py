@@ -101,10 +101,8 @@ def diagnose(
             fids = sorted(set(fids))
             days = math.ceil(len(fids) / per_day) if per_day > 0 else None
             need = f"{days} tilsynsdage" if days is not None else "tilsynskonsulenter"
-            line = (
-                f"{name} mangler {need} i {quarter_da(quarter)} for at overholde toårsreglen "
-                f"for disse {len(fids)} tilbud: {_ids(fids)}"
-            )
+            which = f"for dette tilbud: {fids[0]}" if len(fids) == 1 else f"for disse {len(fids)} tilbud: {_ids(fids)}"
+            line = f"{name} mangler {need} i {quarter_da(quarter)} for at overholde toårsreglen {which}"
             lines.append(line)
             details.append(
                 {

@@ -65,24 +65,11 @@ def workload_cost(d: WeekModelData, placed: dict[str, Placement]) -> int:
         pool_id = p.pool_id if p.pool_id is not None else d.pool_of[str(p.inspector_id)].pool_id
         load[(pool_id, p.week)] += 1
     total = 0
-    capacity, locked = d.capacity.capacity, d.capacity.locked
-    for weeks in d.weeks_of_quarter.values():
-        for pool in d.pools:
-            cap = sum(capacity[m][w] for m in pool.members for w in weeks)
-            if cap > 0:
-                used = sum(locked[m][w] for m in pool.members for w in weeks)
-                used += sum(load[(pool.pool_id, w)] for w in weeks)
-                total += balance_cost(used, cap)
+    for _q, pool, weeks, cap, fixed in d.pool_quarters:
+        total += balance_cost(fixed + sum(load[(pool.pool_id, w)] for w in weeks), cap)
     return total
 
 
 def locked_workload_cost(d: WeekModelData) -> int:
     """The part of the workload cost that locked visits alone cause (a constant of the model)."""
-    total = 0
-    capacity, locked = d.capacity.capacity, d.capacity.locked
-    for weeks in d.weeks_of_quarter.values():
-        for pool in d.pools:
-            cap = sum(capacity[m][w] for m in pool.members for w in weeks)
-            if cap > 0:
-                total += balance_cost(sum(locked[m][w] for m in pool.members for w in weeks), cap)
-    return total
+    return sum(balance_cost(fixed, cap) for _q, _pool, _weeks, cap, fixed in d.pool_quarters)

@@ -162,6 +162,20 @@ class WeekModelData:
         return out
 
     @cached_property
+    def pool_quarters(self) -> list[tuple[str, Pool, list[int], int, int]]:
+        """``(quarter, pool, weeks, capacity, locked)`` for the workload rule. The capacity counts a week
+        that locked visits fill beyond its capacity at the locked number, so the pieces always hold
+        every load the weekly capacity rule allows."""
+        capacity, locked = self.capacity.capacity, self.capacity.locked
+        out = []
+        for q, weeks in sorted(self.weeks_of_quarter.items()):
+            for p in self.pools:
+                cap = sum(max(capacity[m][w], locked[m][w]) for m in p.members for w in weeks)
+                if cap > 0:
+                    out.append((q, p, weeks, cap, sum(locked[m][w] for m in p.members for w in weeks)))
+        return out
+
+    @cached_property
     def weeks_of_quarter(self) -> dict[str, list[int]]:
         out: dict[str, list[int]] = defaultdict(list)
         for w, q in enumerate(self.grid.quarter_of_week):

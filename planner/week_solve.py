@@ -107,7 +107,8 @@ def solve_week_model(
     else:
         incumbent, flow_bound = schedule_hint(d)
         source = "flow"
-    complete = len(incumbent) == len(d.slots)
+    # relaxed (infeasibility analysis): the flow may leave visits unplaced, at their cost
+    complete = len(incumbent) == len(d.slots) or (d.relaxed and flow_bound is not None)
     candidates = sum(len(c) for c in d.candidates.values())
     result = WeekResult(status="unknown", candidates=candidates, method=source)
     if complete:
@@ -142,9 +143,6 @@ def solve_week_model(
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     solver.parameters.stop_after_first_solution = stop_after_first_solution
-    # the workers' subsolvers run interleaved in a fixed order: the same input, seed and workers give the
-    # same solution whenever the solve ends before its time limit
-    solver.parameters.interleave_search = True
     # Presolve is the slow part on these models (probing and linear-overlap detection take seconds and
     # gain nothing measurable on the bound): one light presolve pass.
     solver.parameters.max_presolve_iterations = 1
@@ -158,7 +156,7 @@ def solve_week_model(
     if status == "model_invalid":
         raise RuntimeError(f"CP-SAT model invalid: {model.validate()}")
     if status == "infeasible":
-        result.status, result.placements = "infeasible", {}
+        result.status, result.placements, result.method = "infeasible", {}, "cp-sat"
     elif status in ("optimal", "feasible"):
         objective = float(solver.objective_value)
         if not complete or objective < result.objective:  # ties keep the (deterministic) flow schedule

@@ -24,6 +24,7 @@ from planner.domain import (
     SoftRule,
     VisitRole,
 )
+from planner.hint import flow_lower_bound, flow_schedule
 from planner.objective import evaluate
 from planner.slots import compute_slots
 from planner.week_model import Placement, WeekModelData
@@ -352,3 +353,22 @@ def test_every_visit_has_a_danish_reason_matching_its_role() -> None:
     assert code[("DL", True)] == ReasonCode.LOCK
     assert code[("DL", False)] in (ReasonCode.DEADLINE, ReasonCode.RISK)
     assert all(v.reason and v.role in VisitRole for v in plan.visits)
+
+
+def test_a_week_overbooked_by_a_lock_still_lets_every_other_week_be_used() -> None:
+    # I1 (one a week) is away Monday-Thursday of the week of 12 October (capacity 0) but has a locked visit
+    # on the Friday; every other week of the quarter is needed for the facilities due by 1 January 2027
+    case = Case().inspector("I1", per_week=1).absent("I1", "2026-10-12", "2026-10-15")
+    case.facility("L", last_unannounced="2026-09-01").lock("L", "2026-10-16", "I1", announced=True)
+    probe = case.problem()
+    grid = WeekGrid(probe.start, probe.end)
+    remaining = build_capacity(probe, grid).remaining["I1"]
+    usable = sum(r for w, r in enumerate(remaining) if grid.days[w] and grid.days[w][-1] <= dt.date(2026, 12, 31))
+    for k in range(usable):
+        case.facility(f"F{k:02d}", last_unannounced="2026-07-01")
+    problem, plan = solve(case)
+    assert sum(1 for v in plan.visits if v.facility_id.startswith("F")) == usable
+    assert any("Låste besøg fylder mere end kapaciteten" in n for n in plan.analysis.notes)
+    d = week_data(problem)
+    bound = flow_lower_bound(d, flow_schedule(d))
+    assert bound is not None and bound <= plan.analysis.objective
