@@ -10,7 +10,8 @@ data's end, quarter by quarter, each *policy*:
 2. ranks the active tilbud (the policy's priority, below) and plans with the product's planner
    (``planner.solve_plan``, CP-SAT, the real inspectors and their capacity, the two-year rule as a hard
    rule) over the usual horizon; the plan's first quarter is carried out;
-3. carries out those visits: the world decides what each finds (``World.visit_outcome``: indicator
+3. carries out those visits (a step runs from the first Monday of its quarter to the next step's, see
+   ``step_starts``): the world decides what each finds (``World.visit_outcome``: indicator
    scores, sanctions, a serious finding), and they join the policy's history.
 
 The world's own visits, scores and sanctions from the replay start on are dropped and replaced by the
@@ -112,6 +113,24 @@ def replay_window(as_of: dt.date, quarters: int) -> ReplayWindow:
     start = add_months(end, -3 * quarters)
     names = tuple(quarter_of(add_months(start, 3 * k)) for k in range(quarters))
     return ReplayWindow(start=start, end=end, quarters=names)
+
+
+def step_starts(window: ReplayWindow) -> list[dt.date]:
+    """First day of each replay step, and the window's end last.
+
+    Step ``k`` plans from the first Monday on or after its quarter's first day (the first step: from the
+    window's start) and carries out the plan's visits until the next step starts. The days between a
+    quarter's first day and that Monday belong to the step before: its plan counted that week as one
+    (a week straddling two quarters), and a new plan starting mid-week would get only a pro-rata share
+    of the week's capacity -- visits already agreed there would not fit (at worst a deadline missed
+    only because the replay cut the week in two).
+    """
+    out = [window.start]
+    for quarter in window.quarters[1:]:
+        first = quarter_bounds(quarter)[0]
+        out.append(first + dt.timedelta(days=(7 - first.weekday()) % 7))
+    out.append(window.end)
+    return out
 
 
 def rule_in_force_from() -> dt.date:
@@ -296,8 +315,9 @@ def replay_policy(
     quarter_logs: list[QuarterLog] = []
     used: dict[str, dict[str, np.ndarray]] = {}
     authorities = world.dataset.facilities.set_index("facility_id")["authority"]
+    starts = step_starts(window)
     for k, quarter in enumerate(window.quarters):
-        q_start, q_end = quarter_bounds(quarter)
+        q_start, q_end = starts[k], starts[k + 1] - dt.timedelta(days=1)
         say(f"{policy}: {quarter}")
         ds = history.dataset()
         known = ds.known_at(q_start)

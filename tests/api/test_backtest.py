@@ -38,6 +38,17 @@ def test_replay_window_is_the_whole_quarters_before_the_data_end() -> None:
         replay_window(D(2028, 7, 1), 0)
 
 
+def test_steps_start_on_the_first_monday_of_each_quarter() -> None:
+    from api.services.backtest import step_starts
+
+    w = replay_window(D(2027, 1, 1), 2)
+    # 1 October 2026 is a Thursday: the step of 2026Q4 starts on Monday 5 October
+    assert step_starts(w) == [D(2026, 7, 1), D(2026, 10, 5), D(2027, 1, 1)]
+    w = replay_window(D(2028, 1, 1), 2)
+    # 1 October 2027 is a Friday: Monday 4 October
+    assert step_starts(w)[1] == D(2027, 10, 4)
+
+
 def test_default_data_end_lets_the_replay_start_after_the_two_year_rule_is_phased_in() -> None:
     # the 2025-07-01 reform plus its 360-day catch-up ends 2026-06-26; the next quarter starts 2026-07-01
     assert rule_in_force_from() == D(2026, 7, 1)
