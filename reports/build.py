@@ -571,9 +571,6 @@ def week_label(monday: dt.date) -> str:
     return f"Uge {week} ({span})"
 
 
-HIDDEN_WEEK = "Uanmeldte besøg — datoer vises kun for autoriserede brugere"
-
-
 def _plan_row(
     v: PlannedVisit,
     names: Mapping[str, str],
@@ -591,7 +588,7 @@ def _plan_row(
         reason=v.reason,
         locked=v.locked,
         risk=risks.get(v.facility_id),
-        inspectors=tuple(names.get(i, i) for i in v.inspector_ids),
+        inspectors=() if hide else tuple(names.get(i, i) for i in v.inspector_ids),
     )
 
 
@@ -623,8 +620,14 @@ def build_plan_report(
     analysis = plan.analysis
 
     # --- per inspector and week ---
+    # A reader who may not see unannounced dates may not see who makes those visits either (the
+    # inspector's calendar would give the date away): they are listed apart, without inspector or week.
     by_inspector: dict[str, list[PlannedVisit]] = defaultdict(list)
+    confidential: list[PlanVisitRow] = []
     for v in in_quarter:
+        if not v.announced and not authorised:
+            confidential.append(_plan_row(v, names, fac_names, risks, authorised))
+            continue
         for iid in v.inspector_ids:
             by_inspector[iid].append(v)
     insp = ds.inspectors
@@ -640,20 +643,13 @@ def build_plan_report(
         )
     )
     plans = []
-    hidden = 0
     for iid in ids:
         visits = sorted(by_inspector.get(iid, []), key=lambda v: (v.date, v.facility_id))
-        weeks: dict[dt.date | None, list[PlanVisitRow]] = {}
+        weeks: dict[dt.date, list[PlanVisitRow]] = {}
         for v in visits:
             row = _plan_row(v, names, fac_names, risks, authorised)
-            key = None if row.date is None else v.date - dt.timedelta(days=v.date.weekday())
-            weeks.setdefault(key, []).append(row)
-        week_list = [
-            WeekVisits(week_label(k), k, tuple(rows))
-            for k, rows in sorted((k, r) for k, r in weeks.items() if k is not None)
-        ]
-        if None in weeks:
-            week_list.append(WeekVisits(HIDDEN_WEEK, None, tuple(sorted(weeks[None], key=lambda r: r.facility_name))))
+            weeks.setdefault(v.date - dt.timedelta(days=v.date.weekday()), []).append(row)
+        week_list = [WeekVisits(week_label(k), k, tuple(rows)) for k, rows in sorted(weeks.items())]
         n_visits = int(analysis.visits_first_quarter_by_inspector.get(iid, len(visits)))
         n_capacity = int(analysis.capacity_first_quarter_by_inspector.get(iid, 0))
         if not visits and n_visits == 0 and n_capacity == 0:
@@ -668,7 +664,7 @@ def build_plan_report(
                 capacity=n_capacity,
             )
         )
-    hidden = sum(1 for v in in_quarter if not v.announced) if not authorised else 0
+    confidential.sort(key=lambda r: r.facility_name)
 
     # --- capacity per authority ---
     cap: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -773,7 +769,8 @@ def build_plan_report(
         gap=analysis.gap,
         visits_in_quarter=len(in_quarter),
         visits_in_horizon=len(plan.visits),
-        hidden_dates=hidden,
+        hidden_dates=len(confidential),
+        confidential_visits=tuple(confidential),
     )
 
 

@@ -517,6 +517,8 @@ class PlanReportContext:
     visits_in_horizon: int = 0
     hidden_dates: int = 0  # unannounced visits whose dates this reader may not see
     notes: tuple[str, ...] = ()
+    # for a reader who is not authorised: the quarter's unannounced visits, without date, week or inspector
+    confidential_visits: tuple[PlanVisitRow, ...] = ()
 
     def __post_init__(self) -> None:
         if self.authorised:
@@ -524,8 +526,11 @@ class PlanReportContext:
         for insp in self.inspectors:
             for week in insp.weeks:
                 for v in week.visits:
-                    if v.date is not None and not v.announced:
-                        raise ValueError("unannounced visit dates are confidential: reader not authorised")
+                    if not v.announced:
+                        raise ValueError("unannounced visits are confidential: not by inspector for this reader")
+        for v in self.confidential_visits:
+            if v.date is not None or v.inspectors:
+                raise ValueError("unannounced visit dates and inspectors are confidential: reader not authorised")
         for d in self.deadlines:
             if d.planned_date is not None and not d.planned_announced:
                 raise ValueError("unannounced planned dates are confidential: reader not authorised")

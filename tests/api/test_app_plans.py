@@ -138,11 +138,15 @@ def test_plan_page_hides_unannounced_days_from_readers(plan_client: TestClient, 
     in_quarter = [v for v in full_plan["visits"] if v["quarter"] == "2026Q4" and not v["announced"]]
     reader = plan_client.get("/planer/1")
     assert reader.status_code == 200
-    assert week_plan(reader.text).count(HIDDEN_DAY) == len(in_quarter)
+    # A reader sees no unannounced visit in any inspector's weeks (that would give the date away): they
+    # are listed apart, without date, week or inspector.
+    assert "uanmeldt" not in week_plan(reader.text)
+    apart = reader.text.split('class="confidential-visits"', 1)[1].split("</table>", 1)[0]
+    assert apart.count("data-facility-id=") == len(in_quarter)
     assert "Log ind" in Page(reader.text).text_of("plan-files")
     plan_client.post("/login", data={"token": TOKEN})
     planner = plan_client.get("/planer/1")
-    assert HIDDEN_DAY not in planner.text
+    assert HIDDEN_DAY not in planner.text and 'class="confidential-visits"' not in planner.text
     assert week_plan(planner.text).count('<td class="nowrap">') == len(in_quarter)
     assert "/api/v1/plans/1/calendar.ics" in Page(planner.text).links()
     plan_client.cookies.clear()

@@ -138,7 +138,13 @@ def test_unannounced_plan_dates_absent_for_other_readers(docs: dict[str, Documen
     for text in ("6. okt. 2026", "17. nov. 2026", "1. dec. 2026", "Uge 47", "Uge 49", "2026-10-06"):
         assert text not in public.html, text
     assert "7. okt. 2026" in public.body_text  # the announced visit keeps its date
-    assert "3 uanmeldte besøg i kvartalet vises uden dato og uge" in public.body_text
+    assert "3 uanmeldte besøg i kvartalet vises uden dato, uge og tilsynskonsulent" in public.body_text
+    # No unannounced visit appears in any inspector's week table; they are listed apart, without inspector.
+    for block in public.root.with_attr("data-inspector-id"):
+        assert "uanmeldt" not in block.text(), block.attrs["data-inspector-id"]
+    listed = public.root.find_all("table", **{"class": "confidential-visits"})[0]
+    assert [r.attrs["data-facility-id"] for r in listed.with_attr("data-facility-id")] == ["F1", "F3", "F4"]
+    assert "Anne Holm" not in listed.text() and "Bo Jensen" not in listed.text()
 
 
 def test_plan_report_reads_right(docs: dict[str, Document]) -> None:
