@@ -12,7 +12,7 @@ points; in both cases ``base_value + sum(shap) == margin``.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,13 +76,16 @@ def _ratio_text(value: float | None, comparison: float | None) -> str:
     return f"{_num(value / comparison, 1)} × "
 
 
-Sentence = Callable[[pd.Series, float | None, str], tuple[float | None, float | None, str]]
+#: A facility's features and context: a pandas row or a plain dict (the fast path).
+Row = Mapping[str, Any]
+
+Sentence = Callable[[Row, float | None, str], tuple[float | None, float | None, str]]
 
 
 def _theme(feature: str) -> Sentence:
     label = RISK_FEATURE_DA[feature]
 
-    def sentence(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+    def sentence(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
         v = _clean(row[feature])
         if v is None:
             return None, comp, f"{label}: ikke vurderet ved de seneste tilsyn"
@@ -91,21 +94,21 @@ def _theme(feature: str) -> Sentence:
     return sentence
 
 
-def _theme_mean(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+def _theme_mean(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
     v = _clean(row["theme_mean"])
     if v is None:
         return None, comp, "Ingen temaværdier endnu"
     return v, comp, f"Gennemsnitlig temaværdi: {_num(v, 1)}{_vs_median(comp, plural)}"
 
 
-def _theme_min(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+def _theme_min(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
     v = _clean(row["theme_min"])
     if v is None:
         return None, comp, "Ingen temaværdier endnu"
     return v, comp, f"Laveste temaværdi: {_num(v, 1)}{_vs_median(comp, plural)}"
 
 
-def _theme_change(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+def _theme_change(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
     v = _clean(row["theme_change"])
     if v is None:
         return None, comp, "Ændring i temaværdier: kun ét tilsyn med vurderinger"
@@ -114,7 +117,7 @@ def _theme_change(row: pd.Series, comp: float | None, plural: str) -> tuple[floa
 
 
 def _since(feature: str, what: str, never: str) -> Sentence:
-    def sentence(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+    def sentence(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
         days = _clean(row[feature])
         comp_m = None if comp is None else comp / DAYS_PER_MONTH
         if days is None or days >= NEVER_DAYS:
@@ -126,7 +129,7 @@ def _since(feature: str, what: str, never: str) -> Sentence:
     return sentence
 
 
-def _unannounced(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+def _unannounced(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
     m = _months(row["days_since_unannounced"])
     comp_m = None if comp is None else comp / DAYS_PER_MONTH
     tail = "" if comp_m is None else f" — medianen for {plural} er {_num(comp_m, 0)} måneder"
@@ -135,7 +138,7 @@ def _unannounced(row: pd.Series, comp: float | None, plural: str) -> tuple[float
     return m, comp_m, f"Seneste uanmeldte tilsyn: {_num(m, 0)} måneder siden{tail}"
 
 
-def _visit(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+def _visit(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
     m = _months(row["days_since_visit"])
     comp_m = None if comp is None else comp / DAYS_PER_MONTH
     tail = "" if comp_m is None else f" — medianen for {plural} er {_num(comp_m, 0)} måneder"
@@ -145,7 +148,7 @@ def _visit(row: pd.Series, comp: float | None, plural: str) -> tuple[float | Non
 
 
 def _force(months: int) -> Sentence:
-    def sentence(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+    def sentence(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
         v = _clean(row[f"force_per_place_{months}m"])
         expected = _clean(row["force_expected_per_place"])
         exp_window = None if expected is None else expected * months / 12
@@ -158,7 +161,7 @@ def _force(months: int) -> Sentence:
     return sentence
 
 
-def _force_trend(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+def _force_trend(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
     v3 = _clean(row["force_3m"]) or 0.0
     quarter = (_clean(row["force_12m"]) or 0.0) / 4
     word = "stigende" if v3 > quarter else ("faldende" if v3 < quarter else "uændret")
@@ -176,7 +179,7 @@ def _staff(kind: str) -> Sentence:
         "sickness": ("Sygefravær", "sickness_pct", "sickness_median"),
     }[kind]
 
-    def sentence(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+    def sentence(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
         v = _clean(row[pct])
         m = _clean(row[median])
         year = _clean(row["staff_year"])
@@ -190,7 +193,7 @@ def _staff(kind: str) -> Sentence:
 
 
 def _count(feature: str, label: str, unit: str = "") -> Sentence:
-    def sentence(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+    def sentence(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
         v = _clean(row[feature]) or 0.0
         return v, comp, f"{label}: {_num(v, 0)}{unit}{_vs_median(comp, plural, 0)}"
 
@@ -198,7 +201,7 @@ def _count(feature: str, label: str, unit: str = "") -> Sentence:
 
 
 def _years(feature: str, label: str, unknown: str) -> Sentence:
-    def sentence(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+    def sentence(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
         v = _clean(row[feature])
         if v is None:
             return None, comp, unknown
@@ -207,7 +210,7 @@ def _years(feature: str, label: str, unknown: str) -> Sentence:
     return sentence
 
 
-def _leader(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+def _leader(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
     if (_clean(row["leader_change_12m"]) or 0.0) > 0:
         months = _clean(row.get("leader_months"))
         when = "" if months is None else f" for {_num(months, 0)} måneder siden"
@@ -215,12 +218,12 @@ def _leader(row: pd.Series, comp: float | None, plural: str) -> tuple[float | No
     return 0.0, None, "Intet kendt lederskifte det seneste år"
 
 
-def _places(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+def _places(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
     v = _clean(row["places"])
     return v, comp, f"Pladser: {_num(v, 0)}{_vs_median(comp, plural, 0)}"
 
 
-def _type(row: pd.Series, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+def _type(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
     try:
         label = FACILITY_TYPE_DA[FacilityType(row["facility_type"])]
     except ValueError:
@@ -267,7 +270,7 @@ def comparison_values(features: pd.DataFrame) -> pd.DataFrame:
     return values.groupby(features["facility_type"]).transform("median")
 
 
-def factor(feature: str, row: pd.Series, comparison: float | None, shap_value: float) -> Factor:
+def factor(feature: str, row: Row, comparison: float | None, shap_value: float) -> Factor:
     plural = _plural(str(row["facility_type"]))
     value, comp, text = SENTENCES[feature](row, comparison, plural)
     return {
@@ -289,6 +292,25 @@ def top_factors(row: pd.Series, contributions: pd.Series, comparisons: pd.Series
     """The ``n`` contributions that raise the risk most (positive only), as factors."""
     positive = contributions[contributions > 1e-9].sort_values(ascending=False, kind="stable")
     return [factor(str(f), row, _clean(comparisons.get(f)), float(positive[f])) for f in positive.index[:n]]
+
+
+def top_factors_all(
+    features: pd.DataFrame, contributions: pd.DataFrame, comparisons: pd.DataFrame, n: int | None
+) -> list[list[Factor]]:
+    """For every row at once (same order as ``features``, no per-row pandas work): with ``n`` the
+    ``n`` risk-raising factors (as :func:`top_factors`); with ``n=None`` every factor, largest
+    absolute contribution first (as :func:`facility_factors`)."""
+    names = list(contributions.columns)
+    values = contributions.to_numpy(dtype=float)
+    comps = comparisons.reindex(columns=names).to_numpy(dtype=float)
+    records = features.to_dict(orient="records")
+    key = np.abs(values) if n is None else values
+    order = np.argsort(-key, axis=1, kind="stable")[:, : (len(names) if n is None else min(n, len(names)))]
+    out: list[list[Factor]] = []
+    for i, row in enumerate(records):
+        chosen = list(order[i]) if n is None else [j for j in order[i] if values[i, j] > 1e-9]
+        out.append([factor(names[j], row, _clean(comps[i, j]), values[i, j]) for j in chosen])
+    return out
 
 
 def global_importance(contributions: pd.DataFrame) -> dict[str, float]:

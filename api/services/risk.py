@@ -178,7 +178,7 @@ def _scores_frame(scored: Scored, top_n: int, high_share: float) -> pd.DataFrame
             "risk": scored.risk.to_numpy(),
             "national_rank": ranks["rank"].to_numpy(),
             "tier": ranks["tier"].to_numpy(),
-            "top_factors": [scored.top_factors(fid, top_n) for fid in feats.index],
+            "top_factors": scored.all_top_factors(top_n),
         }
     )
     frame["rank"] = frame["national_rank"]

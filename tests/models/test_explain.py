@@ -88,3 +88,19 @@ def test_global_importance_orders_by_mean_absolute_contribution() -> None:
     contrib = pd.DataFrame({"a": [0.1, -0.1], "b": [1.0, -3.0], "c": [0.0, 0.0]})
     assert list(global_importance(contrib)) == ["b", "a", "c"]
     assert global_importance(contrib)["b"] == pytest.approx(2.0)
+
+
+def test_vectorised_factors_equal_the_per_facility_ones(feats: pd.DataFrame) -> None:
+    from models.explain import top_factors_all
+
+    comps = comparison_values(feats)
+    contrib = pd.DataFrame(0.0, index=feats.index, columns=list(FEATURE_NAMES))
+    contrib["theme_min"] = [0.9, -0.2, 0.1, 0.0, 0.3, 0.05]
+    contrib["force_ratio_3m"] = [0.1, 0.7, -0.4, 0.2, 0.0, 0.0]
+    contrib["places"] = [-0.5, 0.1, 0.2, 0.0, 0.3, 0.0]
+    fast_top = top_factors_all(feats, contrib, comps, 2)
+    fast_all = top_factors_all(feats, contrib, comps, None)
+    for i, fid in enumerate(feats.index):
+        assert fast_top[i] == top_factors(feats.loc[fid], contrib.loc[fid], comps.loc[fid], 2)
+        assert fast_all[i] == facility_factors(feats.loc[fid], contrib.loc[fid], comps.loc[fid])
+    assert fast_top[3] == [factor("force_ratio_3m", feats.loc["F4"], None, 0.2)]

@@ -194,6 +194,10 @@ def test_rank_and_tier() -> None:
     assert out.loc["j", "tier"] == "forhøjet" and out.loc["h", "tier"] == "forhøjet"
 
 
-def test_booster_is_bounded_to_two_threads() -> None:
-    assert BoosterParams().n_jobs == 2
-    assert RiskModel().n_jobs == 2
+def test_booster_threads_are_bounded(world: tuple[Dataset, pd.DataFrame]) -> None:
+    from data.errors import InvalidArgumentError
+
+    assert BoosterParams().n_jobs == 1 and BoosterParams().lgb_params()["n_jobs"] == 1
+    assert RiskModel().n_jobs == 1
+    with pytest.raises(InvalidArgumentError, match="n_jobs=8"):
+        RiskModel(n_jobs=8).fit(world[0], AS_OF)
