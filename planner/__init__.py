@@ -1,13 +1,14 @@
-"""The visit planner: CP-SAT plans that keep the two-year unannounced visit for every facility and put
-risk first.
+"""The visit planner: plans that keep the two-year unannounced visit for every facility and put risk first.
 
 Read in this order: ``domain`` (what goes in and comes out), ``problem`` (a ``Dataset`` plus a risk
 table becomes a ``PlanningProblem``), ``calendar_grid`` and ``slots`` (weeks, capacity and the visits
-each facility needs, with their windows), ``constraints`` (one ``add_<rule>`` per business rule, hard
-apart from soft), ``solver`` (the week model per authority, then the day and inspector step in
-``day_assignment``), ``checker`` (an independent plain-Python check of every hard rule),
-``baseline`` (the rotation "oldest visit first"), ``analysis`` (costs, reasons, comparison) and
-``infeasibility`` (what is missing when the rules cannot all be met).
+each facility needs, with their windows), ``week_model`` and ``constraints`` (the CP-SAT week model
+per authority: one ``add_<rule>`` per business rule, hard apart from soft; weights in ``weights``),
+``hint`` (the min-cost flow that gives CP-SAT a near-optimal hint and a lower bound), ``week_solve``
+(the bounded, seeded solve of one authority), ``solver`` (all authorities, then the day and inspector
+step in ``day_assignment``), ``checker`` (an independent plain-Python check of every hard rule),
+``baseline`` (the rotation "oldest visit first"), ``objective`` and ``analysis`` (costs, reasons,
+comparison) and ``infeasibility`` (what is missing when the rules cannot all be met).
 
 ``planner`` never imports ``models``: risk arrives as a table ``facility_id, risk``.
 """

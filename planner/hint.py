@@ -58,8 +58,8 @@ class FlowResult:
     cost: int | None  # the flow's optimal cost; None when the flow is infeasible or skipped a slot
 
 
-def flow_schedule(d: WeekModelData) -> FlowResult:
-    """The min-cost-flow schedule (see module doc)."""
+def flow_schedule(d: WeekModelData, restrict: dict[str, tuple[int, int]] | None = None) -> FlowResult:
+    """The min-cost-flow schedule (see module doc); ``restrict`` limits some slots to a range of weeks."""
     nodes: dict[tuple[str, object, int], int] = {}
 
     def node(kind: str, key: object, week: int) -> int:
@@ -90,6 +90,9 @@ def flow_schedule(d: WeekModelData) -> FlowResult:
     demand: dict[tuple[int, int], int] = defaultdict(int)
     for s in d.slots:
         options = d.candidates[s.slot_id]
+        if restrict is not None and s.slot_id in restrict:
+            w_lo, w_hi = restrict[s.slot_id]
+            options = [(w, e) for w, e in options if w_lo <= w <= w_hi]
         if not options and not d.relaxed:
             complete = False
             continue
@@ -193,67 +196,162 @@ def _remove_conflicts(d: WeekModelData, placed: dict[str, Placement]) -> dict[st
     return out
 
 
-def greedy_schedule(d: WeekModelData, fixed: dict[str, Placement] | None = None) -> dict[str, Placement]:
-    """Complete ``fixed`` greedily: overdue first, then earliest deadline; each visit to its cheapest week
-    with capacity that keeps the week distances to the facility's other visits."""
-    pool_used: dict[tuple[str, int], int] = defaultdict(int)
-    named_used: dict[tuple[str, int], int] = defaultdict(int)
-    remaining = d.capacity.remaining
-    placed: dict[str, Placement] = {}
-    weeks_of_facility: dict[str, list[int]] = defaultdict(list)
+class _Greedy:
+    """A schedule under construction with reversible capacity bookkeeping (same capacity rules as the
+    model: per pool and week, and per named inspector and week)."""
 
-    def take(sid: str, p: Placement) -> None:
-        placed[sid] = p
-        weeks_of_facility[d.slot_by_id[sid].facility_id].append(p.week)
+    def __init__(self, d: WeekModelData) -> None:
+        self.d = d
+        self.pool_used: dict[tuple[str, int], int] = defaultdict(int)
+        self.named_used: dict[tuple[str, int], int] = defaultdict(int)
+        self.placed: dict[str, Placement] = {}
+        self.weeks_of_facility: dict[str, list[int]] = defaultdict(list)
+
+    def take(self, sid: str, p: Placement) -> None:
+        self.placed[sid] = p
+        self.weeks_of_facility[self.d.slot_by_id[sid].facility_id].append(p.week)
         if p.inspector_id is not None:
-            named_used[(p.inspector_id, p.week)] += 1
-            pool_used[(d.pool_of[p.inspector_id].pool_id, p.week)] += 1
+            self.named_used[(p.inspector_id, p.week)] += 1
+            self.pool_used[(self.d.pool_of[p.inspector_id].pool_id, p.week)] += 1
         else:
             assert p.pool_id is not None
-            pool_used[(p.pool_id, p.week)] += 1
+            self.pool_used[(p.pool_id, p.week)] += 1
 
+    def untake(self, sid: str) -> None:
+        p = self.placed.pop(sid)
+        self.weeks_of_facility[self.d.slot_by_id[sid].facility_id].remove(p.week)
+        if p.inspector_id is not None:
+            self.named_used[(p.inspector_id, p.week)] -= 1
+            self.pool_used[(self.d.pool_of[p.inspector_id].pool_id, p.week)] -= 1
+        else:
+            assert p.pool_id is not None
+            self.pool_used[(p.pool_id, p.week)] -= 1
+
+    def options(self, sid: str) -> list[tuple[int, tuple[str, ...] | None]]:
+        noise = self.d.tie_break(sid)
+        return sorted(self.d.candidates[sid], key=lambda we: (week_cost(self.d, sid, we[0], int(noise[we[0]])), we[0]))
+
+    def fit(self, sid: str, w: int, eligible: tuple[str, ...] | None, prev_week: int | None) -> Placement | None:
+        """A placement of ``sid`` in week ``w`` that keeps capacity and week distances, or None."""
+        d = self.d
+        s = d.slot_by_id[sid]
+        if prev_week is not None and not (d.gap_weeks <= w - prev_week <= s.chain_weeks):
+            return None
+        if any(abs(w - w2) < d.gap_weeks for w2 in self.weeks_of_facility[s.facility_id]):
+            return None
+        if eligible is not None:
+            for i in eligible:
+                pool = d.pool_of[i].pool_id
+                if (
+                    self.named_used[(i, w)] < d.capacity.remaining[i][w]
+                    and self.pool_used[(pool, w)] < d.pool_remaining[pool][w]
+                ):
+                    return Placement(w, None, i)
+            return None
+        pools = [
+            p for p in d.class_pools[d.classes[s.facility_type]] if d.pool_remaining[p][w] > self.pool_used[(p, w)]
+        ]
+        if not pools:
+            return None
+        return Placement(w, max(pools, key=lambda p: d.pool_remaining[p][w] - self.pool_used[(p, w)]), None)
+
+    def place_chain(self, chain: list[str], budget: list[int]) -> bool:
+        """Place a chain's slots in order, backtracking over weeks (at most ``budget[0]`` tries)."""
+
+        def go(k: int, prev_week: int | None) -> bool:
+            if k == len(chain):
+                return True
+            for w, eligible in self.options(chain[k]):
+                if budget[0] <= 0:
+                    return False
+                budget[0] -= 1
+                choice = self.fit(chain[k], w, eligible, prev_week)
+                if choice is None:
+                    continue
+                self.take(chain[k], choice)
+                if go(k + 1, w):
+                    return True
+                self.untake(chain[k])
+            return False
+
+        return go(0, None)
+
+
+CHAIN_SEARCH_BUDGET = 20_000
+
+
+def greedy_schedule(d: WeekModelData, fixed: dict[str, Placement] | None = None) -> dict[str, Placement]:
+    """Complete ``fixed`` greedily: overdue first, then earliest deadline; each visit (a chain of visits
+    together, with backtracking) to its cheapest weeks with capacity that keep the week distances."""
+    g = _Greedy(d)
     for sid, p in (fixed or {}).items():
-        take(sid, p)
+        g.take(sid, p)
+    successors: dict[str, str] = {s.prev: s.slot_id for s in d.slots if s.prev is not None}
+    heads = [s for s in d.slots if s.prev is None]
 
-    def order_key(sid: str) -> tuple[int, object, int]:
-        s = d.slot_by_id[sid]
-        return (0 if s.role == VisitRole.OVERDUE else 1, s.hi, s.index)
+    def chain_of(head: str) -> list[str]:
+        out = [head]
+        while out[-1] in successors:
+            out.append(successors[out[-1]])
+        return out
 
-    for sid in sorted((sid for sid, ws in d.candidates.items() if ws and sid not in placed), key=order_key):
-        s = d.slot_by_id[sid]
-        noise = d.tie_break(sid)
-        weeks = sorted(d.candidates[sid], key=lambda we: (week_cost(d, sid, we[0], int(noise[we[0]])), we[0]))
-        prev = placed.get(s.prev) if s.prev else None
-        if s.prev and prev is None:
-            continue  # chain predecessor not placed: leave both to the solver
-        cls = d.classes[s.facility_type]
-        for w, eligible in weeks:
-            if prev is not None and not (d.gap_weeks <= w - prev.week <= s.chain_weeks):
+    def order_key(chain: list[str]) -> tuple[int, object]:
+        s = d.slot_by_id[chain[0]]
+        return (0 if s.role == VisitRole.OVERDUE else 1, s.hi)
+
+    chains = sorted((chain_of(h.slot_id) for h in heads), key=order_key)
+    for chain in chains:
+        if all(sid in g.placed for sid in chain) or not all(d.candidates[sid] for sid in chain):
+            continue
+        kept = [sid for sid in chain if sid in g.placed]
+        for sid in kept:  # place the chain again as a whole
+            g.untake(sid)
+        if not g.place_chain(chain, [CHAIN_SEARCH_BUDGET]):
+            for sid in kept:  # leave it to the solver; keep what the flow had where it still fits
+                p = (fixed or {})[sid]
+                if g.fit(sid, p.week, None if p.inspector_id is None else (p.inspector_id,), None) is not None:
+                    g.take(sid, p)
+    return g.placed
+
+
+def chain_flow(d: WeekModelData, flow: FlowResult) -> dict[str, Placement]:
+    """Repair the week distances of chains by re-solving the flow: fix every chain's first visit where the
+    flow put it and confine the next to ``gap_weeks``-``chain_weeks`` after it (everything else free to
+    move out of the way); then the next link, and so on."""
+    placed = flow.placements
+    depth = max((s.index for s in d.slots if s.prev is not None), default=0)
+    for k in range(1, depth + 1):
+        if not any(
+            s.prev is not None
+            and s.slot_id in placed
+            and s.prev in placed
+            and not (d.gap_weeks <= placed[s.slot_id].week - placed[s.prev].week <= s.chain_weeks)
+            for s in d.slots
+        ):
+            break
+        restrict: dict[str, tuple[int, int]] = {}
+        for s in d.slots:
+            if s.prev is None or s.index > k:
                 continue
-            if any(abs(w - w2) < d.gap_weeks for w2 in weeks_of_facility[s.facility_id]):
+            chain_prev = placed.get(s.prev)
+            if chain_prev is None:
                 continue
-            choice: Placement | None = None
-            if eligible is not None:
-                for i in eligible:
-                    pool = d.pool_of[i].pool_id
-                    if named_used[(i, w)] < remaining[i][w] and pool_used[(pool, w)] < d.pool_remaining[pool][w]:
-                        choice = Placement(w, None, i)
-                        break
-            else:
-                pools = [p for p in d.class_pools[cls] if d.pool_remaining[p][w] > pool_used[(p, w)]]
-                if pools:
-                    best = max(pools, key=lambda p: d.pool_remaining[p][w] - pool_used[(p, w)])
-                    choice = Placement(w, best, None)
-            if choice is not None:
-                take(sid, choice)
-                break
+            if s.index == k:
+                restrict[s.slot_id] = (chain_prev.week + d.gap_weeks, chain_prev.week + s.chain_weeks)
+            restrict[s.prev] = (chain_prev.week, chain_prev.week)
+        again = flow_schedule(d, restrict)
+        if again.cost is None:
+            break
+        placed = again.placements
     return placed
 
 
 def schedule_hint(d: WeekModelData) -> tuple[dict[str, Placement], int | None]:
-    """Min-cost flow, chain conflicts removed, completed greedily; and the flow's lower bound."""
+    """Min-cost flow, chains repaired by further flows, the rest completed greedily; and the first flow's
+    lower bound."""
     flow = flow_schedule(d)
-    return greedy_schedule(d, _remove_conflicts(d, flow.placements)), flow_lower_bound(d, flow)
+    placed = chain_flow(d, flow) if any(s.prev for s in d.slots) else flow.placements
+    return greedy_schedule(d, _remove_conflicts(d, placed)), flow_lower_bound(d, flow)
 
 
 def apply_hint(model: cp_model.CpModel, d: WeekModelData, v: WeekModelVars, placed: dict[str, Placement]) -> None:

@@ -227,8 +227,32 @@ def _facility_slots(
                 bound_by=str(r["bound_by"]),
             )
         )
+    return _propagate_chains(slots, grid, gap_w)
 
-    return slots
+
+def _propagate_chains(slots: list[VisitSlot], grid: WeekGrid, gap_w: int) -> list[VisitSlot]:
+    """Tighten the windows of chained slots until every week of a slot's window leaves a week for its
+    neighbours (``gap_weeks`` to ``chain_weeks`` apart): the min-cost flow, which ignores the week
+    distances, then rarely breaks them, and a broken one can always be repaired. The as-late-as-possible
+    placement satisfies every bound, so no window becomes empty."""
+    six = dt.timedelta(days=6)
+    by_id = {s.slot_id: s for s in slots}
+    changed = True
+    while changed:
+        changed = False
+        for sid in [s.slot_id for s in slots if s.prev is not None]:
+            s = by_id[sid]
+            assert s.prev is not None
+            q = by_id[s.prev]
+            q_lo = max(q.lo, grid.week_start(grid.week_of(s.lo) - s.chain_weeks))
+            q_hi = min(q.hi, grid.week_start(grid.week_of(s.hi) - gap_w) + six)
+            s_lo = max(s.lo, grid.week_start(grid.week_of(q_lo) + gap_w))
+            s_hi = min(s.hi, grid.week_start(grid.week_of(q_hi) + s.chain_weeks) + six)
+            if (q_lo, q_hi, s_lo, s_hi) != (q.lo, q.hi, s.lo, s.hi):
+                by_id[q.slot_id] = replace(q, lo=q_lo, hi=q_hi)
+                by_id[sid] = replace(s, lo=s_lo, hi=s_hi)
+                changed = True
+    return [by_id[s.slot_id] for s in slots]
 
 
 def _impossible(f: FacilityNeed, due: dt.date, problem: PlanningProblem) -> TilsynsplanError:

@@ -17,6 +17,7 @@ returns the first complete schedule (the incumbent when it is complete).
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -158,7 +159,7 @@ def solve_week_model(
     if status == "infeasible":
         result.status, result.placements, result.method = "infeasible", {}, "cp-sat"
     elif status in ("optimal", "feasible"):
-        objective = float(solver.objective_value)
+        objective = float(round(solver.objective_value))  # integer costs; CP-SAT reports a float
         if not complete or objective < result.objective:  # ties keep the (deterministic) flow schedule
             result.placements = extract_placements(d, v, solver)
             result.model_costs = evaluate(d, result.placements)
@@ -168,7 +169,7 @@ def solve_week_model(
             result.method = f"{source}+cp-sat"  # CP-SAT ran and found nothing better (and bounds it)
         if result.first_solution_seconds is None and callback.first is not None:
             result.first_solution_seconds = result.build_seconds + callback.first
-        result.bound = max(result.bound, float(solver.best_objective_bound))
+        result.bound = max(result.bound, float(math.ceil(solver.best_objective_bound - 1e-6)))
         result.status = "optimal" if status == "optimal" or result.bound >= result.objective else "feasible"
     _log(d, result)
     return result
