@@ -264,13 +264,11 @@ class CostTerms:
             self.variables.append(var)
             self.coefficients.append(int(coefficient))
 
-    def expression(self) -> cp_model.LinearExpr:
-        return cp_model.LinearExpr.weighted_sum(self.variables, self.coefficients) + self.constant
-
     def value(self, solver: cp_model.CpSolver) -> int:
-        if not self.variables:
-            return self.constant
-        return int(solver.value(self.expression()))
+        """The rule's cost in a solution (small models and tests; ``planner.objective`` prices schedules)."""
+        return self.constant + sum(
+            c * int(solver.value(x)) for x, c in zip(self.variables, self.coefficients, strict=True)
+        )
 
 
 @dataclass

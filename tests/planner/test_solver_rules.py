@@ -8,6 +8,7 @@ import itertools
 from dataclasses import replace
 
 import pytest
+from ortools.sat.python import cp_model
 
 from planner import solve_plan
 from planner.calendar_grid import WeekGrid, build_capacity
@@ -28,7 +29,7 @@ from planner.hint import flow_lower_bound, flow_schedule
 from planner.objective import evaluate
 from planner.slots import compute_slots
 from planner.week_model import Placement, WeekModelData
-from planner.week_solve import WeekResult
+from planner.week_solve import WeekResult, build_week_model, extract_placements
 from planner.weights import balance_cost, balance_pieces, risk_weight
 from tests.planner.cases import Case
 
@@ -372,3 +373,26 @@ def test_a_week_overbooked_by_a_lock_still_lets_every_other_week_be_used() -> No
     d = week_data(problem)
     bound = flow_lower_bound(d, flow_schedule(d))
     assert bound is not None and bound <= plan.analysis.objective
+
+
+def test_every_rule_costs_the_same_in_cp_sat_and_in_python() -> None:
+    # chains (2-month interval), a parent plan, a top tier, an overdue facility and a lock: every soft rule
+    case = Case().inspector("I1", per_week=2).inspector("I2", per_week=1, competences="opholdssted")
+    for k in range(5):
+        case.facility(
+            f"F{k}", last_unannounced=f"2026-0{4 + k}-15", risk=0.2 * k, ftype=("sel108", "opholdssted")[k % 2]
+        )
+    case.facility("OV", last_unannounced="2026-01-10").lock("F1", "2026-10-21", "I1", announced=True)
+    problem = case.problem(settings={"top_tier_share": 0.3, "visit_interval_default_months": 3})
+    problem = replace(problem, parent_visits=(ParentVisit("F2", dt.date(2026, 10, 14), ("I1",)),))
+    d = week_data(problem)
+    model, v, terms = build_week_model(d)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 5
+    solver.parameters.num_workers = 1
+    assert solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    python = evaluate(d, extract_placements(d, v, solver))
+    for t in terms:
+        assert t.value(solver) == python[str(t.rule)], t.rule
+    assert sum(python.values()) == round(solver.objective_value)
+    assert any(s.prev for s in d.slots) and d.extra_weight and d.parent_weeks
