@@ -13,10 +13,11 @@ from rich.table import Table
 
 from api.cli_app import app, console, err_console, settings
 from api.services.risk import ScoreResult, TrainReport, explain_facility, score_facilities, train_model
-from data.enums import Authority
+from data.enums import Authority, FacilityType
 from data.errors import InvalidArgumentError
 from data.glossary import (
     AUTHORITY_DA,
+    FACILITY_TYPE_DA,
     RISK_FEATURE_DA,
     RISK_SCORE_DA,
     format_number_da,
@@ -50,6 +51,13 @@ def _pct(value: Any, decimals: int = 1) -> str:
 def _authority_da(code: str) -> str:
     try:
         return AUTHORITY_DA[Authority(code)]
+    except ValueError:
+        return code
+
+
+def _type_da(code: str) -> str:
+    try:
+        return FACILITY_TYPE_DA[FacilityType(code)]
     except ValueError:
         return code
 
@@ -95,7 +103,13 @@ def _print_train(report: TrainReport) -> None:
                 f"{p['name']} ({use[p['name']]})", p["start"], p["end"], str(p["rows"]), str(p["positives"])
             )
         console.print(periods)
-        console.print(f"Træer: {card['best_iteration']}; kalibrering: {card['calibrator']}")
+        cal = card["calibrator"]
+        how = (
+            f"Platt, sigmoid({_num(cal['a'], 3)} × margin {'+' if cal['b'] >= 0 else '−'} {_num(abs(cal['b']), 3)})"
+            if cal.get("method") == "platt"
+            else str(cal.get("method"))
+        )
+        console.print(f"Træer: {card['best_iteration']}; kalibrering på periode C: {how}")
     rel = Table(
         "gruppe", "rækker", "gns. forudsagt", "observeret", title="Kalibrering (pålidelighed): forudsagt mod observeret"
     )
@@ -187,7 +201,7 @@ def _print_scores(result: ScoreResult, fmt: str, top: int | None) -> None:
             row["facility_id"],
             row["name"],
             _authority_da(row["authority"]),
-            row["facility_type"],
+            _type_da(row["facility_type"]),
             _pct(row["risk"]),
             row["tier"],
             "\n".join(str(f["text"]) for f in row["top_factors"]),
