@@ -110,12 +110,14 @@ def print_result(result: BacktestResult) -> None:
                 )
     gain = result.improvement("mean_days_censored")
     gain_found = result.improvement("mean_days_found")
+    interval = result.improvement_interval()
     if gain is not None:
         verdict = "[green]nået[/]" if result.target_met else "[red]ikke nået[/]"
+        spread = f"; 95 %-interval {_pct(interval[0])} til {_pct(interval[1])}" if interval else ""
         console.print(
-            f"Risikobaseret mod rotation: problemer fundet {_pct(gain)} hurtigere (dage uopdaget, alle problemer); "
-            f"{_pct(gain_found)} (kun de fundne). Mål: mindst {_pct(TARGET_IMPROVEMENT)} hurtigere med 100 % "
-            f"overholdt toårsregel — {verdict}."
+            f"Risikobaseret mod rotation: problemer fundet {_pct(gain)} hurtigere (dage uopdaget, alle problemer"
+            f"{spread}); {_pct(gain_found)} (kun de fundne). Mål: mindst {_pct(TARGET_IMPROVEMENT)} hurtigere "
+            f"med 100 % overholdt toårsregel — {verdict}."
         )
     console.print(
         f"Køretid {format_number_da(result.seconds, 0)} s (heraf generering "

@@ -584,6 +584,7 @@ class PolicyMetrics:
     overdue_at_start: int
     seconds: float
     quarters: tuple[QuarterLog, ...]
+    days_censored: tuple[float, ...] = ()  # per spell, in the order of ``window_spells`` (for the bootstrap)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -674,6 +675,7 @@ def policy_metrics(
         overdue_at_start=compliance.overdue_at_start,
         seconds=run.seconds,
         quarters=tuple(run.quarters),
+        days_censored=tuple(float(d) for d in det["days_censored"]),
     )
 
 
@@ -702,6 +704,22 @@ class BacktestResult:
             return None
         return 1.0 - float(risk) / float(rot)
 
+    def improvement_interval(self, resamples: int = 2000, seed: int = 0) -> tuple[float, float] | None:
+        """95 % paired bootstrap interval of the censored improvement (the spells resampled, the same draw
+        for both policies): how much of the figure is the luck of which problems arose."""
+        if "rotation" not in self.policies or "risk" not in self.policies:
+            return None
+        risk = np.asarray(self.policies["risk"].days_censored, dtype=float)
+        rot = np.asarray(self.policies["rotation"].days_censored, dtype=float)
+        if len(risk) == 0 or len(risk) != len(rot):
+            return None
+        rng = np.random.default_rng(seed)
+        draws = rng.integers(0, len(risk), size=(resamples, len(risk)))
+        rot_means = rot[draws].mean(axis=1)
+        gains = 1.0 - risk[draws].mean(axis=1) / np.where(rot_means > 0, rot_means, np.nan)
+        lo, hi = np.nanpercentile(gains, [2.5, 97.5])
+        return float(lo), float(hi)
+
     @property
     def target_met(self) -> bool:
         gain = self.improvement("mean_days_censored")
@@ -725,6 +743,7 @@ class BacktestResult:
             "policies": {name: m.as_dict() for name, m in self.policies.items()},
             "risk_vs_rotation": {
                 "censored_improvement": self.improvement("mean_days_censored"),
+                "censored_improvement_ci95": self.improvement_interval(),
                 "found_only_improvement": self.improvement("mean_days_found"),
                 "target": TARGET_IMPROVEMENT,
                 "target_met": self.target_met,

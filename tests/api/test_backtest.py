@@ -150,7 +150,13 @@ def test_tiny_replay_every_policy_keeps_the_two_year_rule(tiny_result: dict[str,
         assert p["findings_in_bad_state"] <= p["serious_findings"]
     assert sum(data["problems_by_ownership"].values()) == pytest.approx(1.0) or data["spells"] == 0
     assert "model_auc" in data["policies"]["risk"]["quarters"][0]
-    assert set(data["risk_vs_rotation"]) == {"censored_improvement", "found_only_improvement", "target", "target_met"}
+    assert set(data["risk_vs_rotation"]) == {
+        "censored_improvement",
+        "censored_improvement_ci95",
+        "found_only_improvement",
+        "target",
+        "target_met",
+    }
 
 
 def test_replay_cannot_start_before_the_rule_is_in_force() -> None:
@@ -211,3 +217,21 @@ def test_an_infeasible_quarter_leaves_the_named_facilities_out(monkeypatch: pyte
     first = sorted(seen[0])[0]
     assert out.plan == "plan" and out.left_out == (first,) and "for lidt kapacitet" in out.message
     assert seen[1] == seen[0] - {first}
+
+
+def test_improvement_and_its_bootstrap_interval(tiny_result: dict[str, object]) -> None:
+    from dataclasses import replace
+
+    result = tiny_result["result"]
+    policies = dict(result.policies)  # type: ignore[attr-defined]
+    policies["risk"] = replace(policies["risk"], mean_days_censored=50.0, days_censored=(40.0, 60.0, 50.0, 50.0))
+    policies["rotation"] = replace(
+        policies["rotation"], mean_days_censored=100.0, days_censored=(80.0, 120.0, 100.0, 100.0)
+    )
+    r = replace(result, policies=policies)  # type: ignore[type-var]
+    assert r.improvement("mean_days_censored") == pytest.approx(0.5)
+    # every resample pairs the same spells: risk is exactly half of rotation spell by spell
+    assert r.improvement_interval() == pytest.approx((0.5, 0.5))
+    policies["risk"] = replace(policies["risk"], days_censored=(100.0, 0.0, 50.0, 50.0), mean_days_censored=50.0)
+    lo, hi = replace(result, policies=policies).improvement_interval()  # type: ignore[type-var, misc]
+    assert lo < 0.5 < hi
