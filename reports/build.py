@@ -204,6 +204,7 @@ def build_risk_list(
     reasons: int = 3,
     notes: Sequence[str] = (),
     generated_at: dt.datetime | None = None,
+    top: int | None = None,
 ) -> RiskListContext:
     """The risk list of the facilities in ``scores`` (national scores: ``facility_id, name, authority,
     facility_type, ownership, risk, tier, top_factors`` and ``national_rank`` or ``rank``), keeping those
@@ -272,6 +273,7 @@ def build_risk_list(
         comparison_model_version=comparison_model_version if previous is not None else None,
         high_threshold=high_threshold,
         notes=tuple(all_notes),
+        top=top,
     )
 
 

@@ -186,11 +186,17 @@ class RiskListContext:
     comparison_model_version: str | None = None
     high_threshold: float | None = None  # lowest risk in tier "høj" (national)
     notes: tuple[str, ...] = ()
+    top: int | None = None  # the table lists only the ``top`` riskiest rows (counts and charts cover all)
 
     @property
     def title(self) -> str:
         scope = "national" if self.authority is None else authority_label(self.authority)
         return f"Risikoliste — {scope}"
+
+    @property
+    def listed_rows(self) -> tuple[RiskRow, ...]:
+        """The rows the table shows: all, or the ``top`` riskiest."""
+        return self.rows if self.top is None else self.rows[: self.top]
 
     @property
     def filters(self) -> tuple[AppliedFilter, ...]:

@@ -40,6 +40,10 @@ def report(
         dt.datetime | None,
         typer.Option("--as-of", formats=["%Y-%m-%d"], help="Dato (ÅÅÅÅ-MM-DD) rapporten gælder pr. Standard: i dag."),
     ] = None,
+    top: Annotated[
+        int | None,
+        typer.Option("--top", help="Kun de N mest risikable i tabellen (risk); tal og grafer dækker hele listen."),
+    ] = None,
     confidential: Annotated[
         bool,
         typer.Option(
@@ -53,8 +57,8 @@ def report(
         raise InvalidArgumentError(f"Ukendt rapport '{kind}'. Tilladt: {', '.join(KINDS)}.")
     if out is None:
         raise InvalidArgumentError("Angiv filen der skal skrives med --out FIL.html eller --out FIL.pdf.")
-    if kind != "risk" and (authority or facility_type):
-        raise InvalidArgumentError("--authority og --type gælder kun rapporten 'risk'.")
+    if kind != "risk" and (authority or facility_type or top is not None):
+        raise InvalidArgumentError("--authority, --type og --top gælder kun rapporten 'risk'.")
     if kind == "risk" and target:
         raise InvalidArgumentError(f"Rapporten 'risk' tager intet id (fik '{target}'); brug --authority/--type.")
     written = write_report(
@@ -66,6 +70,7 @@ def report(
         facility_type=facility_type,
         as_of=None if as_of is None else as_of.date(),
         authorised=confidential,
+        top=top,
     )
     size = format_number_da(written.size / 1024, 0)
     console.print(

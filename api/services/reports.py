@@ -116,6 +116,7 @@ def risk_report(
     as_of: dt.date | None = None,
     *,
     result: ScoreResult | None = None,
+    top: int | None = None,
 ) -> RiskListContext:
     """The risk list (national, or one authority's and/or one type's), riskiest first.
 
@@ -125,6 +126,8 @@ def risk_report(
     """
     auth = _authority(authority)
     ftype = _facility_type(facility_type)
+    if top is not None and top < 1:
+        raise InvalidArgumentError(f"--top skal være et positivt heltal, ikke {top}.")
     if result is None:
         result = score_facilities(settings, as_of=as_of)
     engine = _engine(settings)
@@ -149,6 +152,7 @@ def risk_report(
         run_id=result.run_id,
         reasons=settings.risk_top_factors,
         notes=tuple(result.notes),
+        top=top,
     )
 
 
@@ -280,10 +284,14 @@ def build_report(
     facility_type: str | None = None,
     as_of: dt.date | None = None,
     authorised: bool = False,
+    top: int | None = None,
+    result: ScoreResult | None = None,
 ) -> ReportContext:
     """The context of a report of ``kind`` (``risk``, ``facility`` ID, ``plan`` ID, ``model`` [VERSION])."""
     if kind == "risk":
-        return risk_report(settings, authority=authority, facility_type=facility_type, as_of=as_of)
+        return risk_report(
+            settings, authority=authority, facility_type=facility_type, as_of=as_of, top=top, result=result
+        )
     if kind == "facility":
         if not target:
             raise InvalidArgumentError("Angiv tilbuddets id: 'tilsynsplan report facility ID --out FIL'.")
@@ -311,6 +319,8 @@ def write_report(
     facility_type: str | None = None,
     as_of: dt.date | None = None,
     authorised: bool = False,
+    top: int | None = None,
+    result: ScoreResult | None = None,
 ) -> WrittenReport:
     """Build the report of ``kind`` and write it to ``out`` (HTML or PDF by the file's extension)."""
     fmt = report_format(out)
@@ -323,6 +333,8 @@ def write_report(
         facility_type=facility_type,
         as_of=as_of,
         authorised=authorised,
+        top=top,
+        result=result,
     )
     data = render_report(context, fmt)
     out.parent.mkdir(parents=True, exist_ok=True)

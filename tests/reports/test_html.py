@@ -80,6 +80,18 @@ def test_risk_list_shows_the_riskiest_facility_first_with_its_reasons(docs: dict
     assert "risikomodel v1" in text and "1. oktober 2026" in text
 
 
+def test_top_lists_only_the_riskiest_but_counts_cover_the_whole_list() -> None:
+    ctx = build_risk_list(risk_scores_frame(), as_of=AS_OF, model_version="v1", top=3)
+    doc = parse(render_html(ctx))
+    assert [r.attrs["data-facility-id"] for r in doc.root.with_attr("data-facility-id")] == ["R01", "R02", "R03"]
+    assert "Tabellen viser de 3 mest risikable af 10 tilbud i listen." in doc.body_text
+    assert "10 af 10 aktive tilbud" in doc.body_text
+    assert (
+        len(ctx.rows) == 10
+        and ctx.fairness == build_risk_list(risk_scores_frame(), as_of=AS_OF, model_version="v1").fairness
+    )
+
+
 def test_filters_applied_are_shown() -> None:
     ctx = build_risk_list(
         risk_scores_frame(), as_of=AS_OF, model_version="v1", authority="midt", facility_type="opholdssted"
