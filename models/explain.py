@@ -21,7 +21,7 @@ import pandas as pd
 
 from data.enums import FacilityType
 from data.glossary import FACILITY_TYPE_DA, FACILITY_TYPE_PLURAL_DA, RISK_FEATURE_DA, format_number_da
-from models.features import FEATURE_NAMES, NEVER_DAYS, THEME_FEATURES
+from models.features import FEATURE_NAMES, NEVER_DAYS, RAW_THEME_COLUMNS, THEME_FEATURES
 
 DAYS_PER_MONTH = 365.25 / 12
 
@@ -64,6 +64,30 @@ def _months(days: Any) -> float | None:
     return None if d is None else d / DAYS_PER_MONTH
 
 
+def _months_ago(months: float) -> str:
+    """``"under 1 måned"``, ``"1 måned"``, ``"7 måneder"`` (whole months, Danish singular/plural)."""
+    n = round(months)
+    if n < 1:
+        return "under 1 måned"
+    return "1 måned" if n == 1 else f"{n} måneder"
+
+
+def _median_months(comp_months: float | None, plural: str, none_text: str) -> str:
+    """The peer comparison of a recency: the median in months, or that most peers have none at all."""
+    if comp_months is None:
+        return ""
+    if comp_months * DAYS_PER_MONTH >= NEVER_DAYS - 1:
+        return f" — de fleste {plural} har {none_text}"
+    return f" — medianen for {plural} er {_months_ago(comp_months)}"
+
+
+def _raw(row: Row, feature: str) -> float | None:
+    """A theme feature's value as the tilsyn scored it (before the authority adjustment), when known."""
+    column = RAW_THEME_COLUMNS.get(feature)
+    raw = _clean(row.get(column)) if column is not None else None
+    return raw if raw is not None else _clean(row[feature])
+
+
 def _vs_median(comparison: float | None, plural: str, decimals: int = 1, unit: str = "") -> str:
     if comparison is None:
         return ""
@@ -86,7 +110,7 @@ def _theme(feature: str) -> Sentence:
     label = RISK_FEATURE_DA[feature]
 
     def sentence(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
-        v = _clean(row[feature])
+        v = _raw(row, feature)
         if v is None:
             return None, comp, f"{label}: ikke vurderet ved de seneste tilsyn"
         return v, comp, f"{label}: {_num(v, 1)} ved seneste vurdering{_vs_median(comp, plural)}"
@@ -95,14 +119,14 @@ def _theme(feature: str) -> Sentence:
 
 
 def _theme_mean(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
-    v = _clean(row["theme_mean"])
+    v = _raw(row, "theme_mean")
     if v is None:
         return None, comp, "Ingen temaværdier endnu"
     return v, comp, f"Gennemsnitlig temaværdi: {_num(v, 1)}{_vs_median(comp, plural)}"
 
 
 def _theme_min(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
-    v = _clean(row["theme_min"])
+    v = _raw(row, "theme_min")
     if v is None:
         return None, comp, "Ingen temaværdier endnu"
     return v, comp, f"Laveste temaværdi: {_num(v, 1)}{_vs_median(comp, plural)}"
@@ -116,35 +140,34 @@ def _theme_change(row: Row, comp: float | None, plural: str) -> tuple[float | No
     return v, comp, f"Ændring i temaværdier siden forrige vurdering: {sign}{_num(v, 1)} point{_vs_median(comp, plural)}"
 
 
-def _since(feature: str, what: str, never: str) -> Sentence:
+def _since(feature: str, what: str, never: str, none_text: str) -> Sentence:
     def sentence(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
         days = _clean(row[feature])
         comp_m = None if comp is None else comp / DAYS_PER_MONTH
         if days is None or days >= NEVER_DAYS:
             return None, comp_m, never
         m = days / DAYS_PER_MONTH
-        tail = "" if comp_m is None else f" — medianen for {plural} er {_num(comp_m, 0)} måneder"
-        return m, comp_m, f"{what}: {_num(m, 0)} måneder siden{tail}"
+        return m, comp_m, f"{what}: {_months_ago(m)} siden{_median_months(comp_m, plural, none_text)}"
 
     return sentence
 
 
 def _unannounced(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
-    m = _months(row["days_since_unannounced"])
+    m = _months(row["days_since_unannounced"]) or 0.0
     comp_m = None if comp is None else comp / DAYS_PER_MONTH
-    tail = "" if comp_m is None else f" — medianen for {plural} er {_num(comp_m, 0)} måneder"
+    tail = _median_months(comp_m, plural, "intet uanmeldt tilsyn")
     if pd.isna(row.get("last_unannounced")):
-        return m, comp_m, f"Intet uanmeldt tilsyn siden godkendelsen for {_num(m, 0)} måneder siden{tail}"
-    return m, comp_m, f"Seneste uanmeldte tilsyn: {_num(m, 0)} måneder siden{tail}"
+        return m, comp_m, f"Intet uanmeldt tilsyn siden godkendelsen for {_months_ago(m)} siden{tail}"
+    return m, comp_m, f"Seneste uanmeldte tilsyn: {_months_ago(m)} siden{tail}"
 
 
 def _visit(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
-    m = _months(row["days_since_visit"])
+    m = _months(row["days_since_visit"]) or 0.0
     comp_m = None if comp is None else comp / DAYS_PER_MONTH
-    tail = "" if comp_m is None else f" — medianen for {plural} er {_num(comp_m, 0)} måneder"
+    tail = _median_months(comp_m, plural, "intet tilsynsbesøg")
     if pd.isna(row.get("last_visit")):
-        return m, comp_m, f"Intet tilsynsbesøg siden godkendelsen for {_num(m, 0)} måneder siden{tail}"
-    return m, comp_m, f"Seneste tilsynsbesøg: {_num(m, 0)} måneder siden{tail}"
+        return m, comp_m, f"Intet tilsynsbesøg siden godkendelsen for {_months_ago(m)} siden{tail}"
+    return m, comp_m, f"Seneste tilsynsbesøg: {_months_ago(m)} siden{tail}"
 
 
 def _force(months: int) -> Sentence:
@@ -213,7 +236,7 @@ def _years(feature: str, label: str, unknown: str) -> Sentence:
 def _leader(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
     if (_clean(row["leader_change_12m"]) or 0.0) > 0:
         months = _clean(row.get("leader_months"))
-        when = "" if months is None else f" for {_num(months, 0)} måneder siden"
+        when = "" if months is None else f" for {_months_ago(months)} siden"
         return 1.0, None, f"Ny leder tiltrådt{when}"
     return 0.0, None, "Intet kendt lederskifte det seneste år"
 
@@ -250,11 +273,17 @@ SENTENCES: dict[str, Sentence] = {
         " point (lav 1, middel 2, høj 3)",
     ),
     "days_since_concern": _since(
-        "days_since_concern", "Seneste bekymringshenvendelse", "Ingen bekymringshenvendelser registreret"
+        "days_since_concern",
+        "Seneste bekymringshenvendelse",
+        "Ingen bekymringshenvendelser registreret",
+        "ingen bekymringshenvendelser",
     ),
     "sanctions_5y": _count("sanctions_5y", "Påbud, skærpet tilsyn eller ophør de seneste 5 år"),
     "days_since_sanction": _since(
-        "days_since_sanction", "Seneste påbud eller skærpede tilsyn", "Ingen påbud eller skærpet tilsyn registreret"
+        "days_since_sanction",
+        "Seneste påbud eller skærpet tilsyn",
+        "Ingen påbud eller skærpet tilsyn registreret",
+        "hverken påbud eller skærpet tilsyn",
     ),
     "approval_age_years": _years("approval_age_years", "Godkendt", "Godkendelsesdato ukendt"),
     "leader_change_12m": _leader,
@@ -264,9 +293,16 @@ SENTENCES: dict[str, Sentence] = {
 
 
 def comparison_values(features: pd.DataFrame) -> pd.DataFrame:
-    """The median of each numeric feature among facilities of the same type (same index)."""
+    """The median of each numeric feature among facilities of the same type (same index).
+
+    Theme values are compared as scored (the raw columns, where present), like the value the
+    sentence shows: a reader compares scores on the model's 1-5 scale, not adjusted ones.
+    """
     numeric = [n for n in FEATURE_NAMES if n != "facility_type"]
     values = features[numeric].apply(pd.to_numeric, errors="coerce")
+    for feature, raw in RAW_THEME_COLUMNS.items():
+        if raw in features.columns:
+            values[feature] = pd.to_numeric(features[raw], errors="coerce")
     return values.groupby(features["facility_type"]).transform("median")
 
 

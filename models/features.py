@@ -66,6 +66,13 @@ STAFF_MAX_AGE_YEARS = 2
 SEVERITY_WEIGHT = {"low": 1.0, "medium": 2.0, "high": 3.0}
 
 THEME_FEATURES: tuple[str, ...] = tuple(f"theme_{code}" for code in THEME_CODES)
+#: The same theme values as the tilsyn scored them (before the authority adjustment): context for the
+#: sentences a reader sees (a value on the 1-5 scale), never a model input.
+RAW_THEME_COLUMNS: dict[str, str] = {
+    "theme_mean": "theme_mean_raw",
+    "theme_min": "theme_min_raw",
+    **{name: f"{name}_raw" for name in THEME_FEATURES},
+}
 
 FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("theme_mean", -1),
@@ -97,7 +104,7 @@ CONTEXT_COLUMNS: tuple[str, ...] = (
     "name",
     "authority",
     "ownership",
-    "theme_mean_raw",
+    *RAW_THEME_COLUMNS.values(),
     "theme_visit_date",
     "last_visit",
     "last_unannounced",
@@ -125,7 +132,7 @@ def _theme_features(tv: pd.DataFrame, fac: pd.DataFrame, offsets: AuthorityOffse
     out = pd.DataFrame(index=pd.Index(ids, name="facility_id"))
     tv = tv[tv["facility_id"].isin(set(ids))]
     if tv.empty:
-        for col in ("theme_mean", "theme_min", "theme_change", *THEME_FEATURES, "theme_mean_raw"):
+        for col in ("theme_mean", "theme_min", "theme_change", *THEME_FEATURES, *RAW_THEME_COLUMNS.values()):
             out[col] = np.nan
         out["theme_visit_date"] = pd.NaT
         return out
@@ -138,13 +145,16 @@ def _theme_features(tv: pd.DataFrame, fac: pd.DataFrame, offsets: AuthorityOffse
     wide_raw = last.pivot(index="facility_id", columns="theme", values="value")
     for code, name in zip(THEME_CODES, THEME_FEATURES, strict=True):
         out[name] = wide[code] if code in wide.columns else np.nan
+        out[RAW_THEME_COLUMNS[name]] = wide_raw[code] if code in wide_raw.columns else np.nan
     themes = out[list(THEME_FEATURES)]
     out["theme_mean"] = themes.mean(axis=1)
     out["theme_min"] = themes.min(axis=1)
     change = last.merge(prev, on=["facility_id", "theme"], suffixes=("", "_prev"))
     change = (change["cal"] - change["cal_prev"]).groupby(change["facility_id"]).mean()
     out["theme_change"] = change.reindex(out.index)
-    out["theme_mean_raw"] = wide_raw.mean(axis=1).reindex(out.index)
+    raw_themes = out[[RAW_THEME_COLUMNS[name] for name in THEME_FEATURES]]
+    out["theme_mean_raw"] = raw_themes.mean(axis=1)
+    out["theme_min_raw"] = raw_themes.min(axis=1)
     out["theme_visit_date"] = tv.groupby("facility_id")["date"].max().reindex(out.index)
     return out
 

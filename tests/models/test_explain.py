@@ -104,3 +104,30 @@ def test_vectorised_factors_equal_the_per_facility_ones(feats: pd.DataFrame) -> 
         assert fast_top[i] == top_factors(feats.loc[fid], contrib.loc[fid], comps.loc[fid], 2)
         assert fast_all[i] == facility_factors(feats.loc[fid], contrib.loc[fid], comps.loc[fid])
     assert fast_top[3] == [factor("force_ratio_3m", feats.loc["F4"], None, 0.2)]
+
+
+def test_theme_sentences_show_the_values_as_scored_not_the_adjusted_ones() -> None:
+    # Midt scores 0.4 points high in this test: the model sees F1's themes 0.4 lower, but the reader is
+    # shown what the tilsyn gave (1.0 for Organisation og ledelse at V2), on the 1-5 scale.
+    adjusted = compute_features(small_dataset(), AS_OF, AuthorityOffsets(offsets={"midt": 0.4}))
+    f1 = adjusted.set_index("facility_id", drop=False).loc["F1"]
+    assert f1["theme_organisation_management"] == pytest.approx(0.6)
+    assert f1["theme_organisation_management_raw"] == pytest.approx(1.0)
+    assert f1["theme_min"] == pytest.approx(0.6) and f1["theme_min_raw"] == pytest.approx(1.0)
+    text = factor("theme_min", f1, None, 0.5)["text"]
+    assert text == "Laveste temaværdi: 1,0"
+    assert factor("theme_organisation_management", f1, None, 0.5)["value"] == pytest.approx(1.0)
+    comps = comparison_values(adjusted.set_index("facility_id"))
+    assert comps.loc["F1", "theme_min"] == pytest.approx(1.0)  # the raw median of the sel108 peers (F1 alone)
+
+
+def test_months_are_danish_singular_and_a_never_median_says_so() -> None:
+    row = pd.Series({"facility_type": "sel107", "days_since_concern": 30.0, "days_since_sanction": 10.0})
+    concern = factor("days_since_concern", row, 3650.0, 0.3)["text"]
+    assert concern == (
+        "Seneste bekymringshenvendelse: 1 måned siden — de fleste midlertidige botilbud har ingen bekymringshenvendelser"
+    )
+    sanction = factor("days_since_sanction", row, 24 * 30.4375, 0.3)["text"]
+    assert sanction == (
+        "Seneste påbud eller skærpet tilsyn: under 1 måned siden — medianen for midlertidige botilbud er 24 måneder"
+    )
