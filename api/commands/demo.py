@@ -1,1 +1,83 @@
-"""CLI commands for demo (placeholder until the feature lands)."""
+"""``tilsynsplan demo``: the whole chain on the built-in synthetic dataset, with the paths of what it wrote."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from api.cli_app import app, console, settings
+from data.glossary import format_number_da, format_percent_da
+
+
+@app.command("demo")
+def demo(
+    facilities: Annotated[int, typer.Option("--facilities", help="Antal aktive tilbud i det syntetiske land.")] = 2000,
+    seed: Annotated[int | None, typer.Option("--seed", help="Tilfældigt frø (standard: TILSYNSPLAN_SEED).")] = None,
+) -> None:
+    """Kør hele kæden på syntetisk Danmark: generér, importér, træn, scor, planlæg næste kvartal, skriv rapporter."""
+    from api.services.demo import STEPS, run_demo
+
+    current = settings()
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("Starter", total=STEPS)
+
+        def step(message: str) -> None:
+            progress.update(task, description=message, advance=1)
+
+        result = run_demo(current, facilities=facilities, seed=seed, progress=step)
+
+    assert result.world and result.imported and result.trained and result.scored and result.plan
+    world, plan = result.world, result.plan
+    rows = sum(t.inserted + t.updated + t.unchanged for t in result.imported.summary.tables.values())
+    console.print(
+        f"[bold]Syntetisk Danmark[/]: {format_number_da(world.config.facilities, 0)} tilbud, frø {world.config.seed}, "
+        f"data til {world.config.resolved_as_of().isoformat()} — {format_number_da(rows, 0)} rækker importeret "
+        f"til {current.resolved_database_url}"
+    )
+    metrics = result.trained.card["metrics"]
+    model_auc = metrics.get("model", {}).get("auc")
+    best = max(
+        ((k, v["auc"]) for k, v in metrics.items() if k not in ("model", "oracle") and v.get("auc") is not None),
+        key=lambda kv: kv[1],
+        default=None,
+    )
+    if model_auc is not None and best is not None:
+        console.print(
+            f"[bold]Risikomodel[/] {result.trained.version}: AUC {format_number_da(model_auc, 3)} på den seneste "
+            f"periode mod {format_number_da(best[1], 3)} for den bedste baseline ({best[0]})"
+        )
+    top = result.scored.scores.head(5)
+    table = Table("nr.", "tilbud", "socialtilsyn", "risiko", "vigtigste grund", title="De fem mest risikable tilbud")
+    for r in top.itertuples(index=False):
+        reason = r.top_factors[0]["text"] if r.top_factors else ""
+        table.add_row(
+            str(r.rank), f"{r.name} ({r.facility_id})", str(r.authority), format_percent_da(r.risk, 1), reason
+        )
+    console.print(table)
+    baseline = plan.analysis["baseline"]
+    console.print(
+        f"[bold]Plan {plan.id}[/] for {plan.quarter}: {plan.visit_count} besøg i horisonten, status {plan.status}, "
+        f"gap {format_percent_da(plan.analysis['gap'], 2)}; højeste risikodecil besøgt i kvartalet: "
+        f"{format_percent_da(baseline['plan_top_decile_first_quarter'])} mod "
+        f"{format_percent_da(baseline['baseline_top_decile_first_quarter'])} ved rotation"
+    )
+    reports = Table("rapport", "fil", "størrelse", title=f"Rapporter i {current.report_dir}")
+    for w in result.reports:
+        reports.add_row(w.title, str(w.path), f"{format_number_da(w.size / 1024, 0)} kB")
+    console.print(reports)
+    timing = ", ".join(f"{name} {format_number_da(sec, 1)} s" for name, sec in result.seconds.items())
+    console.print(f"Tid: {timing} — i alt {format_number_da(result.total_seconds, 1)} s")
+    console.print(
+        "Næste skridt: [bold].venv/bin/tilsynsplan serve[/] starter webappen og API'et (http://127.0.0.1:8000); "
+        "[bold].venv/bin/tilsynsplan --help[/] viser alle kommandoer."
+    )

@@ -323,7 +323,7 @@ def write_report(
     result: ScoreResult | None = None,
 ) -> WrittenReport:
     """Build the report of ``kind`` and write it to ``out`` (HTML or PDF by the file's extension)."""
-    fmt = report_format(out)
+    report_format(out)  # refuse an unknown extension before the work of building the report
     started = time.perf_counter()
     context = build_report(
         settings,
@@ -336,9 +336,20 @@ def write_report(
         top=top,
         result=result,
     )
+    return write_context(context, out, started=started)
+
+
+def write_context(context: ReportContext, out: Path, *, started: float | None = None) -> WrittenReport:
+    """Render an already-built report context to ``out`` (HTML or PDF by the extension).
+
+    Lets a caller that wants one report in both formats build its context (scoring, explaining) once.
+    ``started`` (``time.perf_counter()``) counts the building too in the reported seconds.
+    """
+    fmt = report_format(out)
+    started = time.perf_counter() if started is None else started
     data = render_report(context, fmt)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     seconds = time.perf_counter() - started
-    log.info("%s report written to %s (%d bytes, %.1f s)", kind, out, len(data), seconds)
-    return WrittenReport(kind=kind, path=out, fmt=fmt, title=context.title, size=len(data), seconds=seconds)
+    log.info("%s report written to %s (%d bytes, %.1f s)", context.kind, out, len(data), seconds)
+    return WrittenReport(kind=context.kind, path=out, fmt=fmt, title=context.title, size=len(data), seconds=seconds)
