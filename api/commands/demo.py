@@ -71,10 +71,11 @@ def demo(
         f"{format_percent_da(baseline['plan_top_decile_first_quarter'])} mod "
         f"{format_percent_da(baseline['baseline_top_decile_first_quarter'])} ved rotation"
     )
-    reports = Table("rapport", "fil", "størrelse", title=f"Rapporter i {current.report_dir}")
+    console.print(f"[bold]Rapporter[/] ({len(result.reports)}):")
     for w in result.reports:
-        reports.add_row(w.title, str(w.path), f"{format_number_da(w.size / 1024, 0)} kB")
-    console.print(reports)
+        size = format_number_da(w.size / 1024, 0)
+        # soft_wrap: a long path is never cut or broken by Rich, so it can be copied from the terminal
+        console.print(f"  {w.title} ({w.fmt.upper()}, {size} kB): {w.path.resolve()}", soft_wrap=True, highlight=False)
     timing = ", ".join(f"{name} {format_number_da(sec, 1)} s" for name, sec in result.seconds.items())
     console.print(f"Tid: {timing} — i alt {format_number_da(result.total_seconds, 1)} s")
     console.print(
