@@ -104,6 +104,8 @@ def _print_inspectors(stored: StoredPlan) -> None:
     for iid in sorted(visits):
         cap = int(capacity.get(iid, 0))
         n = int(visits[iid])
+        if cap == 0 and n == 0:
+            continue  # no capacity this quarter (e.g. left the team, or absent all quarter)
         table.add_row(iid, str(n), str(cap), format_percent_da(n / cap) if cap else "–")
     console.print(table)
 
