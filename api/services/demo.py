@@ -6,6 +6,7 @@ the CLI and the HTTP app use; the demo only chains them and records how long eac
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from api.services.plans import create_plan
 from api.services.reports import WrittenReport, build_report, write_context, write_report
 from api.services.risk import ScoreResult, TrainReport, score_facilities, train_model
 from api.services.synthetic import GeneratedWorld, generate_to_dir, world_config
-from data.calendar import next_quarter
+from data.calendar import next_quarter, quarter_bounds, quarter_of
 from data.plan_store import StoredPlan
 from data.settings import Settings
 
@@ -77,6 +78,10 @@ def run_demo(
     with timed("train", "Træner risikomodellen"):
         result.trained = train_model(settings, as_of=today)
     with timed("score", "Beregner risiko for alle tilbud"):
+        # Also as of the last day of the previous quarter, so the risk list can show the change since
+        # last quarter (a running installation has that run from last quarter; the demo starts empty).
+        previous_quarter_end = quarter_bounds(quarter_of(today))[0] - dt.timedelta(days=1)
+        score_facilities(settings, as_of=previous_quarter_end, model_version=result.trained.version)
         result.scored = score_facilities(settings, as_of=today, model_version=result.trained.version)
     with timed("plan", f"Planlægger {quarter}"):
         result.plan = create_plan(settings, quarter, as_of=today)

@@ -1,0 +1,58 @@
+"""The demo chain on a small synthetic world: every step runs, every report is written, and a second
+run changes nothing in the imported data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from api.services.demo import PDF_RISK_ROWS, run_demo
+from data.risk_store import latest_risk_run, previous_risk_run
+from data.settings import Settings
+from data.store import open_database
+
+
+@pytest.mark.slow
+def test_demo_runs_the_whole_chain_and_is_rerunnable(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path, today=dt.date(2026, 11, 22), solver_time_limit_s=10)
+    steps: list[str] = []
+    first = run_demo(settings, facilities=150, seed=7, progress=steps.append)
+
+    assert list(first.seconds) == ["generate", "import", "train", "score", "plan", "reports"]
+    assert len(steps) == 6
+    assert first.plan is not None and first.plan.quarter == "2027Q1"
+    assert first.world is not None and (first.world.data_dir / "facilities.csv").exists()
+    names = sorted(w.path.name for w in first.reports)
+    riskiest = first.scored.scores.iloc[0]["facility_id"] if first.scored is not None else None
+    assert names == sorted(
+        [
+            "risikoliste.html",
+            f"risikoliste-top{PDF_RISK_ROWS}.pdf",
+            f"tilbudsprofil-{riskiest}.html",
+            f"tilbudsprofil-{riskiest}.pdf",
+            "kvartalsplan-2027Q1.html",
+            "kvartalsplan-2027Q1.pdf",
+            "modelkort.html",
+            "modelkort.pdf",
+        ]
+    )
+    for w in first.reports:
+        data = w.path.read_bytes()
+        assert data.startswith(b"%PDF") if w.fmt == "pdf" else b"<!doctype html>" in data[:100].lower()
+        assert w.path.parent == settings.report_dir
+
+    engine = open_database(settings)
+    latest = latest_risk_run(engine)
+    earlier = previous_risk_run(engine, before=dt.date(2026, 10, 1))
+    assert latest is not None and latest.as_of == dt.date(2026, 11, 22)
+    assert earlier is not None and earlier.as_of == dt.date(2026, 9, 30)  # for "change since last quarter"
+    risk_html = (settings.report_dir / "risikoliste.html").read_text(encoding="utf-8")
+    assert "Ændring siden 30. sep. 2026" in risk_html
+
+    second = run_demo(settings, facilities=150, seed=7)
+    assert second.imported is not None
+    changed = {name: t.inserted + t.updated for name, t in second.imported.summary.tables.items()}
+    assert set(changed.values()) == {0}, changed
+    assert second.plan is not None and second.plan.id != first.plan.id
