@@ -67,8 +67,8 @@ def print_result(result: BacktestResult) -> None:
             format_number_da(m.visits, 0),
             format_number_da(m.serious_findings, 0),
             f"{m.spells_found} af {m.spells} ({_pct(m.found_share)})",
-            _num(m.mean_days_found),
-            _num(m.mean_days_censored),
+            _num(m.mean_days_found, 1),
+            _num(m.mean_days_censored, 1),
             _pct(m.found_within_90_share),
             f"{_pct(m.two_year_compliance, 1)} ({m.deadlines_checked - m.deadlines_missed}/{m.deadlines_checked})",
         )
@@ -113,10 +113,10 @@ def print_result(result: BacktestResult) -> None:
     interval = result.improvement_interval()
     if gain is not None:
         verdict = "[green]nået[/]" if result.target_met else "[red]ikke nået[/]"
-        spread = f"; 95 %-interval {_pct(interval[0])} til {_pct(interval[1])}" if interval else ""
+        spread = f"; 95 %-interval {_pct(interval[0], 1)} til {_pct(interval[1], 1)}" if interval else ""
         console.print(
-            f"Risikobaseret mod rotation: problemer fundet {_pct(gain)} hurtigere (dage uopdaget, alle problemer"
-            f"{spread}); {_pct(gain_found)} (kun de fundne). Mål: mindst {_pct(TARGET_IMPROVEMENT)} hurtigere "
+            f"Risikobaseret mod rotation: problemer fundet {_pct(gain, 1)} hurtigere (dage uopdaget, alle problemer"
+            f"{spread}); {_pct(gain_found, 1)} (kun de fundne). Mål: mindst {_pct(TARGET_IMPROVEMENT)} hurtigere "
             f"med 100 % overholdt toårsregel — {verdict}."
         )
     console.print(
