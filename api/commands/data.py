@@ -10,19 +10,20 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from api.cli_app import app, console, settings
-from api.services import imports
 from data.enums import Authority
 from data.errors import Violation
 from data.glossary import danish
-from data.importer import ImportResult
-from data.store import StatusReport
+
+if TYPE_CHECKING:  # the services import pandas, SQLAlchemy and Alembic: only when a command runs
+    from data.importer import ImportResult
+    from data.store import StatusReport
 
 MAX_WARNINGS_SHOWN = 50
 
@@ -66,6 +67,8 @@ def print_warnings(warnings: list[Violation]) -> None:
 def validate(source: SourceArg) -> None:
     """Kontrollér en upload mod datakontrakten uden at gemme noget (exit 0: gyldig, 1: fejl)."""
     with console.status("Kontrollerer filerne …"):
+        from api.services import imports
+
         result = imports.validate_upload(settings(), source)
     table = Table("fil", "rækker", "format", "ukendte kolonner", title="Upload er gyldig")
     for name in result.tables:
@@ -101,6 +104,8 @@ def import_(source: SourceArg) -> None:
             if table not in tasks:
                 tasks[table] = bar.add_task(table, total=max(total, 1))
             bar.update(tasks[table], completed=done if total else 1)
+
+        from api.services import imports
 
         outcome = imports.import_upload(settings(), source, progress=progress, label=str(source))
     summary = outcome.summary
@@ -159,6 +164,8 @@ def status(
     ] = OutputFormat.TABLE,
 ) -> None:
     """Vis hvad der er indlæst: rækker pr. fil, perioder, tilbud pr. socialtilsyn og seneste import."""
+    from api.services import imports
+
     report = imports.status(settings())
     if output == OutputFormat.JSON:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))

@@ -6,13 +6,12 @@ import datetime as dt
 import json
 import math
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from api.cli_app import app, console, err_console, settings
-from api.services.risk import ScoreResult, TrainReport, explain_facility, score_facilities, train_model
 from data.enums import Authority, FacilityType
 from data.errors import InvalidArgumentError
 from data.glossary import (
@@ -23,6 +22,9 @@ from data.glossary import (
     format_number_da,
     format_percent_da,
 )
+
+if TYPE_CHECKING:  # the risk services import LightGBM and SHAP: only when a command runs
+    from api.services.risk import ScoreResult, TrainReport
 
 FORMATS = ("table", "csv", "json")
 
@@ -155,6 +157,8 @@ def _print_train(report: TrainReport) -> None:
 
 @app.command("train", help="Træn risikomodellen på data kendt før datoen, og vis validering, kalibrering og audit.")
 def train(as_of: AsOf = None) -> None:
+    from api.services.risk import train_model
+
     report = train_model(settings(), _day(as_of))
     _print_train(report)
 
@@ -222,6 +226,8 @@ def score(
 ) -> None:
     if fmt not in FORMATS:
         raise InvalidArgumentError(f"Formatet '{fmt}' findes ikke. Tilladt: {', '.join(FORMATS)}.")
+    from api.services.risk import score_facilities
+
     result = score_facilities(settings(), _day(as_of), authority=authority, model_version=model_version)
     _print_scores(result, fmt, top)
 
@@ -234,6 +240,8 @@ def explain(
 ) -> None:
     if fmt not in ("table", "json"):
         raise InvalidArgumentError(f"Formatet '{fmt}' findes ikke. Tilladt: table, json.")
+    from api.services.risk import explain_facility
+
     result = explain_facility(settings(), facility_id, _day(as_of))
     if fmt == "json":
         sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n")

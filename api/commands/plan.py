@@ -11,18 +11,19 @@ import datetime as dt
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from api.cli_app import app, console, settings
-from api.services import plans as plan_service
 from data.calendar import quarter_bounds
 from data.enums import Authority
 from data.errors import InvalidArgumentError
 from data.glossary import AUTHORITY_DA, format_number_da, format_percent_da
-from data.plan_store import StoredPlan
+
+if TYPE_CHECKING:  # the planner imports OR-Tools: only when a command runs
+    from data.plan_store import StoredPlan
 
 plan_app = typer.Typer(
     help="Besøgsplaner: planlæg et kvartal (--quarter), eller vis/list gemte planer.",
@@ -148,6 +149,8 @@ def plan(
     ] = None,
 ) -> None:
     """Planlæg kvartalets besøg (og horisonten efter) og gem planen; 'plan show ID' viser en gemt plan."""
+    from api.services import plans as plan_service
+
     if ctx.invoked_subcommand is not None:
         return
     if quarter is None:
@@ -176,6 +179,8 @@ def show(
     export: Annotated[Path | None, typer.Option("--export", help="Gem alle besøg som CSV.")] = None,
 ) -> None:
     """Vis en gemt plan: status, bund og gap, overskredne frister, sammenligning med rotationen, besøg."""
+    from api.services import plans as plan_service
+
     stored = plan_service.show_plan(settings(), plan_id)
     if fmt == OutputFormat.JSON:
         console.print_json(json.dumps(_as_json(stored), default=str))
@@ -190,6 +195,8 @@ def show(
 @plan_app.command("list")
 def list_command() -> None:
     """List de gemte planer (nyeste først)."""
+    from api.services import plans as plan_service
+
     rows = plan_service.plans(settings())
     table = Table("id", "kvartal", "socialtilsyn", "opgjort", "status", "besøg", "forrige", "oprettet")
     for p in rows:
@@ -207,6 +214,8 @@ def list_command() -> None:
 
 
 def _as_json(stored: StoredPlan) -> dict[str, Any]:
+    from api.services import plans as plan_service
+
     visits = plan_service.visits_for_reader(stored, authorised=True)
     return {
         "id": stored.id,

@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from api.cli_app import app, console, settings
-from api.services.reports import KINDS, write_report
 from data.errors import InvalidArgumentError
 from data.glossary import format_number_da
 
@@ -53,6 +52,8 @@ def report(
     ] = False,
 ) -> None:
     """Skriv en rapport til ledelsen som HTML eller PDF: risikoliste, tilbudsprofil, kvartalsplan eller modelkort."""
+    from api.services.reports import KINDS, write_report
+
     if kind not in KINDS:
         raise InvalidArgumentError(f"Ukendt rapport '{kind}'. Tilladt: {', '.join(KINDS)}.")
     if out is None:

@@ -10,9 +10,7 @@ import secrets
 from typing import Annotated
 
 import typer
-import uvicorn
 
-from api.app import create_app
 from api.cli_app import app, console, settings
 
 
@@ -37,4 +35,8 @@ def serve(
         )
     address, number = host or current.host, port or current.port
     console.print(f"Tilsynsplan kører på http://{address}:{number}/  (API: /api/v1/docs; stop med Ctrl+C)")
+    import uvicorn
+
+    from api.app import create_app
+
     uvicorn.run(create_app(current), host=address, port=number, log_level=current.log_level.lower())

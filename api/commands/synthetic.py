@@ -11,7 +11,6 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from api.cli_app import app, console, settings
-from api.services.synthetic import STEPS, generate_to_dir, world_config
 from data.errors import InvalidArgumentError
 from data.glossary import format_number_da
 
@@ -36,6 +35,8 @@ def generate(
     ] = None,
 ) -> None:
     """Generér syntetisk Danmark: tilbud, besøg, fund og signaler med kendt sandhed."""
+    from api.services.synthetic import STEPS, generate_to_dir, world_config
+
     config = world_config(settings(), seed=seed, facilities=facilities, years=years, as_of=_parse_date(as_of))
     with Progress(
         SpinnerColumn(),

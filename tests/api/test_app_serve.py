@@ -21,7 +21,7 @@ def _serve(monkeypatch: pytest.MonkeyPatch, home: Path, tokens: str, *args: str)
     def fake_run(asgi: Any, host: str, port: int, log_level: str) -> None:
         captured.update(app=asgi, host=host, port=port, log_level=log_level)
 
-    monkeypatch.setattr("api.commands.serve.uvicorn.run", fake_run)
+    monkeypatch.setattr("uvicorn.run", fake_run)  # serve imports uvicorn when it runs
     monkeypatch.setenv("TILSYNSPLAN_HOME", str(home))
     monkeypatch.setenv("TILSYNSPLAN_API_TOKENS", tokens)
     result = CliRunner().invoke(app, ["serve", *args])
