@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.deps import app_version, get_viewer
 from api.errors import handle_error, install_error_handlers
-from api.routes import data, plans, reports, risk, web
+from api.routes import data, locks, plans, reports, risk, web
 from api.uploads import too_large
 from data.settings import Settings
 
@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_mb=settings.max_upload_mb)
-    for module in (data, risk, plans, reports):
+    for module in (data, risk, plans, locks, reports):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(web.router)
     return app

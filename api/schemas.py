@@ -167,6 +167,22 @@ class ConcernCreate(_Record):
     severity: str = Field(description="`low`, `medium` or `high`.")
 
 
+class LockCreate(_Record):
+    """A visit a planner has agreed: every plan keeps it on the day with the inspector."""
+
+    facility_id: str
+    date: dt.date = Field(description="A working day, not before today.", examples=["2027-02-09"])
+    inspector_id: str
+    announced: bool = True
+
+
+class LockPublic(BaseModel):
+    facility_id: str
+    date: dt.date
+    inspector_id: str
+    announced: bool
+
+
 MAX_PUSH_RECORDS = 100_000
 
 

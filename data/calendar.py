@@ -25,8 +25,8 @@ def is_holiday(day: dt.date) -> bool:
 
 
 def holiday_name(day: dt.date) -> str | None:
-    names = holidays.country_holidays("DK", years=day.year)
-    name = names.get(day)
+    """The Danish name of the public holiday on ``day`` ("Juledag"), or ``None``."""
+    name = holidays.country_holidays("DK", years=day.year, language="da").get(day)
     return None if name is None else str(name)
 
 

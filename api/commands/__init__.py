@@ -6,6 +6,7 @@ One module per feature, so parallel work never edits the same file.
 from api.commands import backtest as backtest
 from api.commands import data as data
 from api.commands import demo as demo
+from api.commands import locks as locks
 from api.commands import model as model
 from api.commands import plan as plan
 from api.commands import report as report
@@ -13,4 +14,4 @@ from api.commands import serve as serve
 from api.commands import settings_cmd as settings_cmd
 from api.commands import synthetic as synthetic
 
-__all__ = ["backtest", "data", "demo", "model", "plan", "report", "serve", "settings_cmd", "synthetic"]
+__all__ = ["backtest", "data", "demo", "locks", "model", "plan", "report", "serve", "settings_cmd", "synthetic"]

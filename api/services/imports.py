@@ -92,8 +92,9 @@ def status(settings: Settings) -> StatusReport:
         engine.dispose()
 
 
-#: Contract files a case system may push as JSON records (``push_records``).
-PUSHABLE_TABLES = ("use_of_force", "concerns")
+#: Contract files whose rows may be sent as records (``push_records``): a case system's magtanvendelser
+#: and concerns, and a planner's locked (agreed) visits.
+PUSHABLE_TABLES = ("use_of_force", "concerns", "locked_visits")
 
 
 def _cell(value: object) -> str:

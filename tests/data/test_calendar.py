@@ -4,7 +4,15 @@ import datetime as dt
 
 import pytest
 
-from data.calendar import add_months, is_working_day, next_quarter, quarter_bounds, quarter_of, working_days
+from data.calendar import (
+    add_months,
+    holiday_name,
+    is_working_day,
+    next_quarter,
+    quarter_bounds,
+    quarter_of,
+    working_days,
+)
 
 
 def test_danish_holidays_are_not_working_days() -> None:
@@ -35,3 +43,9 @@ def test_add_months_clamps() -> None:
     assert add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
     assert add_months(dt.date(2024, 11, 15), 24) == dt.date(2026, 11, 15)
     assert add_months(dt.date(2025, 3, 31), -1) == dt.date(2025, 2, 28)
+
+
+def test_holiday_names_are_danish() -> None:
+    assert holiday_name(dt.date(2026, 12, 25)) == "Juledag"
+    assert holiday_name(dt.date(2026, 4, 6)) == "Anden påskedag"
+    assert holiday_name(dt.date(2026, 12, 24)) is None  # juleaftensdag is not a public holiday

@@ -1,0 +1,64 @@
+"""``tilsynsplan lock / unlock / locks``: the visits a planner has agreed, which every plan keeps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from api.cli_app import app, console, settings
+from data.dataset import to_records
+
+DateArg = Annotated[dt.datetime, typer.Argument(formats=["%Y-%m-%d"], help="Dato ÅÅÅÅ-MM-DD.", show_default=False)]
+
+
+@app.command("lock")
+def lock(
+    facility_id: Annotated[str, typer.Argument(help="Tilbuddets id.", show_default=False)],
+    day: DateArg,
+    inspector: Annotated[str, typer.Option("--inspector", help="Tilsynskonsulentens id.", show_default=False)],
+    announced: Annotated[
+        bool, typer.Option("--announced/--unannounced", help="Anmeldt eller uanmeldt besøg.")
+    ] = True,
+) -> None:
+    """Lås et aftalt besøg: alle planer beholder det på datoen med konsulenten."""
+    from api.services.locks import lock_visit
+
+    outcome = lock_visit(settings(), facility_id, day.date(), inspector, announced=announced)
+    verb = "opdateret" if outcome.summary.updated else ("uændret" if outcome.summary.unchanged else "låst")
+    kind = "anmeldt" if announced else "uanmeldt"
+    console.print(f"Besøg hos {facility_id} den {day.date().isoformat()} ({kind}, {inspector}) {verb}.")
+
+
+@app.command("unlock")
+def unlock(
+    facility_id: Annotated[str, typer.Argument(help="Tilbuddets id.", show_default=False)],
+    day: DateArg,
+) -> None:
+    """Lås et aftalt besøg op: næste plan (eller genplan) må flytte det."""
+    from api.services.locks import unlock_visit
+
+    unlock_visit(settings(), facility_id, day.date())
+    console.print(f"Besøget hos {facility_id} den {day.date().isoformat()} er ikke længere låst.")
+
+
+@app.command("locks")
+def locks(
+    facility_id: Annotated[str | None, typer.Option("--facility", help="Kun ét tilbud.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table eller json")] = "table",
+) -> None:
+    """Vis de låste (aftalte) besøg. Fortroligt: indeholder datoer for uanmeldte besøg."""
+    from api.services.locks import locked_visits
+
+    frame = locked_visits(settings(), facility_id)
+    if fmt == "json":
+        console.print_json(json.dumps(to_records(frame), default=str))
+        return
+    table = Table("tilbud", "dato", "konsulent", "anmeldt", title=f"Låste besøg ({len(frame)})")
+    for r in frame.itertuples(index=False):
+        announced = "ja" if r.announced else "nej"
+        table.add_row(str(r.facility_id), r.date.date().isoformat(), str(r.inspector_id), announced)
+    console.print(table)

@@ -1,0 +1,41 @@
+"""Locked (agreed) visits: list, lock, unlock — planners only (a lock's date may be an unannounced visit's)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Response
+
+from api.deps import PlannerDep, SettingsDep
+from api.schemas import LockCreate, LockPublic, PushPublic, error_responses
+from api.services import locks as lock_service
+from data.dataset import to_records
+
+router = APIRouter(tags=["locked visits"])
+
+
+@router.get("/locked-visits", response_model=list[LockPublic], responses=error_responses(401, 403))
+def list_locks(settings: SettingsDep, _: PlannerDep, facility_id: str | None = None) -> list[LockPublic]:
+    """Every locked visit (optionally one facility's), by date."""
+    return [LockPublic(**r) for r in to_records(lock_service.locked_visits(settings, facility_id))]
+
+
+@router.post("/locked-visits", status_code=201, response_model=PushPublic, responses=error_responses(401, 403, 422))
+def lock(body: LockCreate, settings: SettingsDep, _: PlannerDep) -> PushPublic:
+    """Lock a visit; the importer's rules of `locked_visits.csv` apply, and the day must be a future working day."""
+    outcome = lock_service.lock_visit(
+        settings, body.facility_id, body.date, body.inspector_id, announced=body.announced
+    )
+    return PushPublic.from_summary("locked_visits", 1, outcome.summary)
+
+
+@router.delete(
+    "/locked-visits/{facility_id}/{day}",
+    status_code=204,
+    response_class=Response,
+    responses=error_responses(401, 403, 404),
+)
+def unlock(facility_id: str, day: dt.date, settings: SettingsDep, _: PlannerDep) -> Response:
+    """Unlock a visit: the next plan or re-plan may move it."""
+    lock_service.unlock_visit(settings, facility_id, day)
+    return Response(status_code=204)
