@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from api.cli_app import app, console, settings
-from api.services.backtest import (
-    DEFAULT_QUARTERS,
-    DEFAULT_TIME_LIMIT_S,
-    TARGET_IMPROVEMENT,
-    WITHIN_DAYS,
-    BacktestResult,
-    run_backtest,
-)
+from api.services.backtest_defaults import DEFAULT_QUARTERS, DEFAULT_TIME_LIMIT_S, TARGET_IMPROVEMENT, WITHIN_DAYS
 from data.enums import Authority, Ownership
 from data.errors import InvalidArgumentError
 from data.glossary import AUTHORITY_DA, BACKTEST_POLICY_DA, OWNERSHIP_DA, format_number_da, format_percent_da
+
+if TYPE_CHECKING:  # the replay imports the risk model and the planner: only when the command runs
+    from api.services.backtest import BacktestResult
 
 FORMATS = ("table", "json")
 
@@ -148,6 +144,8 @@ def backtest(
     ] = DEFAULT_TIME_LIMIT_S,
 ) -> None:
     """Genafspil de seneste kvartaler: finder risikobaseret planlægning problemerne hurtigere end rotation?"""
+    from api.services.backtest import run_backtest
+
     if output_format not in FORMATS:
         raise InvalidArgumentError(f"Formatet '{output_format}' findes ikke; vælg {' eller '.join(FORMATS)}.")
     day = None if as_of is None else as_of.date()

@@ -72,6 +72,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from api.services.backtest_defaults import DEFAULT_QUARTERS, DEFAULT_TIME_LIMIT_S, TARGET_IMPROVEMENT, WITHIN_DAYS
 from data.calendar import add_months, quarter_bounds, quarter_of
 from data.dataset import Dataset
 from data.enums import VisitKind
@@ -85,10 +86,6 @@ from planner import PlanInfeasibleError, PlanTimeoutError, build_problem, solve_
 log = logging.getLogger(__name__)
 
 POLICIES: tuple[str, ...] = ("risk", "rotation", "random", "oracle")
-TARGET_IMPROVEMENT = 0.30  # issue 6: problems found at least 30 % sooner than rotation
-WITHIN_DAYS = 90
-DEFAULT_QUARTERS = 8
-DEFAULT_TIME_LIMIT_S = 5.0  # per authority and quarter
 
 Progress = Callable[[str], None]
 
