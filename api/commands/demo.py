@@ -9,7 +9,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from api.cli_app import app, console, settings
-from data.glossary import format_number_da, format_percent_da
+from data.glossary import RISK_SCORE_DA, format_number_da, format_percent_da
 
 
 @app.command("demo")
@@ -54,7 +54,8 @@ def demo(
     if model_auc is not None and best is not None:
         console.print(
             f"[bold]Risikomodel[/] {result.trained.version}: AUC {format_number_da(model_auc, 3)} på den seneste "
-            f"periode mod {format_number_da(best[1], 3)} for den bedste baseline ({best[0]})"
+            f"periode mod {format_number_da(best[1], 3)} for den bedste baseline "
+            f"({RISK_SCORE_DA.get(best[0], best[0]).lower()})"
         )
     top = result.scored.scores.head(5)
     table = Table("nr.", "tilbud", "socialtilsyn", "risiko", "vigtigste grund", title="De fem mest risikable tilbud")
