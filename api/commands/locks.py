@@ -20,9 +20,7 @@ def lock(
     facility_id: Annotated[str, typer.Argument(help="Tilbuddets id.", show_default=False)],
     day: DateArg,
     inspector: Annotated[str, typer.Option("--inspector", help="Tilsynskonsulentens id.", show_default=False)],
-    announced: Annotated[
-        bool, typer.Option("--announced/--unannounced", help="Anmeldt eller uanmeldt besøg.")
-    ] = True,
+    announced: Annotated[bool, typer.Option("--announced/--unannounced", help="Anmeldt eller uanmeldt besøg.")] = True,
 ) -> None:
     """Lås et aftalt besøg: alle planer beholder det på datoen med konsulenten."""
     from api.services.locks import lock_visit
