@@ -182,6 +182,15 @@ def danish(value: StrEnum) -> str:
     return label
 
 
+def danish_code(enum: type[StrEnum], code: str) -> str:
+    """The Danish label of a stored code (``danish_code(Authority, "oest") == "Socialtilsyn Øst"``); the code
+    itself when it is not one of the enum's values or has no label."""
+    try:
+        return danish(enum(code))
+    except (ValueError, KeyError):
+        return code
+
+
 def format_number_da(value: float, decimals: int = 1) -> str:
     """A number the Danish way: decimal comma, thousands with a dot (``1.234,5``)."""
     text = f"{value:,.{decimals}f}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -13,19 +13,12 @@ from api.cli_app import app, console, settings
 from api.services.backtest_defaults import DEFAULT_QUARTERS, DEFAULT_TIME_LIMIT_S, TARGET_IMPROVEMENT, WITHIN_DAYS
 from data.enums import Authority, Ownership
 from data.errors import InvalidArgumentError
-from data.glossary import AUTHORITY_DA, BACKTEST_POLICY_DA, OWNERSHIP_DA, format_number_da, format_percent_da
+from data.glossary import BACKTEST_POLICY_DA, danish_code, format_number_da, format_percent_da
 
 if TYPE_CHECKING:  # the replay imports the risk model and the planner: only when the command runs
     from api.services.backtest import BacktestResult
 
 FORMATS = ("table", "json")
-
-
-def _label(mapping: dict[Any, str], enum: type[Authority] | type[Ownership], code: str) -> str:
-    try:
-        return mapping[enum(code)]
-    except ValueError:
-        return code
 
 
 def _num(value: float | None, decimals: int = 0) -> str:
@@ -75,9 +68,7 @@ def print_result(result: BacktestResult) -> None:
     )
 
     authorities = sorted({a for m in result.policies.values() for a in m.visits_by_authority})
-    per_auth = Table(
-        "politik", *[_label(AUTHORITY_DA, Authority, a) for a in authorities], title="Besøg pr. socialtilsyn"
-    )
+    per_auth = Table("politik", *[danish_code(Authority, a) for a in authorities], title="Besøg pr. socialtilsyn")
     for name, m in result.policies.items():
         per_auth.add_row(
             BACKTEST_POLICY_DA.get(name, name),
@@ -86,9 +77,7 @@ def print_result(result: BacktestResult) -> None:
     console.print(per_auth)
 
     owners = list(result.problems_by_ownership)
-    own = Table(
-        "", *[_label(OWNERSHIP_DA, Ownership, o) for o in owners], title="Ejerform: andel af besøg og problemer"
-    )
+    own = Table("", *[danish_code(Ownership, o) for o in owners], title="Ejerform: andel af besøg og problemer")
     own.add_row("andel af tilbud", *[_pct(result.facilities_by_ownership.get(o)) for o in owners])
     own.add_row("andel af problemer (sandheden)", *[_pct(result.problems_by_ownership.get(o)) for o in owners])
     for name, m in result.policies.items():

@@ -9,7 +9,8 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from api.cli_app import app, console, settings
-from data.glossary import RISK_SCORE_DA, format_number_da, format_percent_da
+from data.enums import Authority
+from data.glossary import RISK_SCORE_DA, danish_code, format_number_da, format_percent_da
 
 
 @app.command("demo")
@@ -62,12 +63,17 @@ def demo(
     for r in top.itertuples(index=False):
         reason = r.top_factors[0]["text"] if r.top_factors else ""
         table.add_row(
-            str(r.rank), f"{r.name} ({r.facility_id})", str(r.authority), format_percent_da(r.risk, 1), reason
+            str(r.rank),
+            f"{r.name} ({r.facility_id})",
+            danish_code(Authority, r.authority).removeprefix("Socialtilsyn "),
+            format_percent_da(r.risk, 1),
+            reason,
         )
     console.print(table)
     baseline = plan.analysis["baseline"]
     console.print(
-        f"[bold]Plan {plan.id}[/] for {plan.quarter}: {plan.visit_count} besøg i horisonten, status {plan.status}, "
+        f"[bold]Plan {plan.id}[/] for {plan.quarter}: {format_number_da(plan.visit_count, 0)} besøg i horisonten, "
+        f"status {plan.status}, "
         f"gap {format_percent_da(plan.analysis['gap'], 2)}; højeste risikodecil besøgt i kvartalet: "
         f"{format_percent_da(baseline['plan_top_decile_first_quarter'])} mod "
         f"{format_percent_da(baseline['baseline_top_decile_first_quarter'])} ved rotation"

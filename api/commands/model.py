@@ -15,10 +15,9 @@ from api.cli_app import app, console, err_console, settings
 from data.enums import Authority, FacilityType
 from data.errors import InvalidArgumentError
 from data.glossary import (
-    AUTHORITY_DA,
-    FACILITY_TYPE_DA,
     RISK_FEATURE_DA,
     RISK_SCORE_DA,
+    danish_code,
     format_number_da,
     format_percent_da,
 )
@@ -48,20 +47,6 @@ def _pct(value: Any, decimals: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     return format_percent_da(float(value), decimals)
-
-
-def _authority_da(code: str) -> str:
-    try:
-        return AUTHORITY_DA[Authority(code)]
-    except ValueError:
-        return code
-
-
-def _type_da(code: str) -> str:
-    try:
-        return FACILITY_TYPE_DA[FacilityType(code)]
-    except ValueError:
-        return code
 
 
 def _print_train(report: TrainReport) -> None:
@@ -122,7 +107,8 @@ def _print_train(report: TrainReport) -> None:
     offsets = Table("socialtilsyn", "forskydning (point)", "temaværdier", title="Tilsynenes kalibrering (seed 001)")
     counts = card["authority_offsets"]["counts"]
     for code, value in card["authority_offsets"]["offsets"].items():
-        offsets.add_row(_authority_da(code), f"{'+' if value > 0 else ''}{_num(value, 2)}", str(counts.get(code, 0)))
+        sign = "+" if value > 0 else ""
+        offsets.add_row(danish_code(Authority, code), f"{sign}{_num(value, 2)}", str(counts.get(code, 0)))
     console.print(offsets)
     console.print("Negativ forskydning: tilsynet giver lavere temaværdier end landet for samme type og år.")
     for group, title in (("ownership", "ejerform"), ("authority", "socialtilsyn")):
@@ -137,7 +123,7 @@ def _print_train(report: TrainReport) -> None:
             title=f"Retfærdighed: top 10 % efter {title}",
         )
         for row in report.fairness.tables[group].to_dict(orient="records"):
-            name = _authority_da(row["group"]) if group == "authority" else row["group"]
+            name = danish_code(Authority, row["group"]) if group == "authority" else row["group"]
             table.add_row(
                 name,
                 str(int(row["facilities"])),
@@ -204,8 +190,8 @@ def _print_scores(result: ScoreResult, fmt: str, top: int | None) -> None:
             str(row["rank"]),
             row["facility_id"],
             row["name"],
-            _authority_da(row["authority"]),
-            _type_da(row["facility_type"]),
+            danish_code(Authority, row["authority"]),
+            danish_code(FacilityType, row["facility_type"]),
             _pct(row["risk"]),
             row["tier"],
             "\n".join(str(f["text"]) for f in row["top_factors"]),
@@ -247,7 +233,7 @@ def explain(
         sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n")
         return
     console.print(
-        f"[bold]{result.name}[/] ({result.facility_id}), {_authority_da(result.authority)} — "
+        f"[bold]{result.name}[/] ({result.facility_id}), {danish_code(Authority, result.authority)} — "
         f"risiko {_pct(result.risk)}, rang {result.rank}, niveau {result.tier} "
         f"(pr. {result.as_of}, model {result.model_version})"
     )

@@ -20,7 +20,7 @@ from api.cli_app import app, console, settings
 from data.calendar import quarter_bounds
 from data.enums import Authority
 from data.errors import InvalidArgumentError
-from data.glossary import AUTHORITY_DA, format_number_da, format_percent_da
+from data.glossary import danish_code, format_number_da, format_percent_da
 
 if TYPE_CHECKING:  # the planner imports OR-Tools: only when a command runs
     from data.plan_store import StoredPlan
@@ -53,17 +53,14 @@ def _date(value: str | None, option: str) -> dt.date | None:
 def _authority_da(code: str | None) -> str:
     if code is None:
         return "alle socialtilsyn"
-    try:
-        return AUTHORITY_DA[Authority(code)]
-    except ValueError:
-        return code
+    return danish_code(Authority, code)
 
 
 def _print_summary(stored: StoredPlan) -> None:
     a = stored.analysis
     console.print(
         f"[bold]Plan {stored.id}[/] for {stored.quarter} ({_authority_da(stored.authority)}), "
-        f"opgjort {stored.as_of.isoformat()}: {stored.visit_count} besøg i horisonten"
+        f"opgjort {stored.as_of.isoformat()}: {format_number_da(stored.visit_count, 0)} besøg i horisonten"
     )
     console.print(
         f"Status: {STATUS_DA.get(stored.status, stored.status)}; mål {format_number_da(a['objective'], 0)}, "

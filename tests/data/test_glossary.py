@@ -1,0 +1,18 @@
+"""Danish labels and number formats used in every table, report and message."""
+
+from __future__ import annotations
+
+from data.enums import Authority, FacilityType
+from data.glossary import danish_code, format_number_da, format_percent_da
+
+
+def test_danish_code_names_a_stored_code_and_leaves_an_unknown_one_as_it_is() -> None:
+    assert danish_code(Authority, "oest") == "Socialtilsyn Øst"
+    assert danish_code(FacilityType, "sel108") == "længerevarende botilbud (SEL § 108)"
+    assert danish_code(Authority, "atlantis") == "atlantis"
+
+
+def test_numbers_are_written_the_danish_way() -> None:
+    assert format_number_da(1988, 0) == "1.988"
+    assert format_number_da(1234.56, 1) == "1.234,6"
+    assert format_percent_da(0.1234, 1) == "12,3 %"
