@@ -83,7 +83,7 @@ STATUS_DA = {"optimal": "optimal", "feasible": "gyldig (ikke bevist optimal)"}
 @dataclass(frozen=True)
 class OverviewPage:
     status: StatusReport
-    authorities: list[tuple[str, int]]  # (Danish name, facilities)
+    authorities: list[tuple[str, int, int]]  # (Danish name, active facilities, all facilities)
     model: ModelSummary | None
     plans: list[PlanListRow] = field(default_factory=list)
 
@@ -121,7 +121,8 @@ def plan_rows(settings: Settings, limit: int | None = None) -> list[PlanListRow]
 
 def overview_page(settings: Settings) -> OverviewPage:
     report = imports.status(settings)
-    authorities = [(authority_label(a), n) for a, n in report.facilities_per_authority.items()]
+    active = report.active_per_authority
+    authorities = [(authority_label(a), active.get(a, 0), n) for a, n in report.facilities_per_authority.items()]
     return OverviewPage(
         status=report, authorities=authorities, model=latest_model(settings), plans=plan_rows(settings, 5)
     )

@@ -64,7 +64,8 @@ class StatusPublic(BaseModel):
     database: str = Field(description="Database URL, password hidden.")
     rows: dict[str, int] = Field(description="Stored rows per contract file.")
     date_ranges: dict[str, DateRangePublic]
-    facilities_per_authority: dict[str, int]
+    facilities_per_authority: dict[str, int] = Field(description="Stored tilbud per authority, closed ones included.")
+    active_per_authority: dict[str, int] = Field(description="Tilbud per authority that are not closed today.")
     imports: int
     last_import: dict[str, Any] | None
 
@@ -76,6 +77,7 @@ class StatusPublic(BaseModel):
             rows=report.rows,
             date_ranges=ranges,
             facilities_per_authority=report.facilities_per_authority,
+            active_per_authority=report.active_per_authority,
             imports=report.imports,
             last_import=report.last_import,
         )

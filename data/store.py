@@ -35,7 +35,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Table, bindparam, func, insert, inspect, select
+from sqlalchemy import Table, bindparam, func, insert, inspect, or_, select
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from data.contract import FILE_BY_NAME, FILES, Kind
@@ -371,7 +371,8 @@ class StatusReport:
     database: str  # the URL, password hidden
     rows: dict[str, int]
     date_ranges: dict[str, tuple[dt.date | None, dt.date | None]]  # "visits.date" -> (first, last)
-    facilities_per_authority: dict[str, int]
+    facilities_per_authority: dict[str, int]  # every stored facility, closed ones included
+    active_per_authority: dict[str, int]  # not closed on the day the status was taken
     imports: int
     last_import: dict[str, Any] | None
 
@@ -388,6 +389,7 @@ class StatusReport:
                 for k, (a, b) in self.date_ranges.items()
             },
             "facilities_per_authority": dict(self.facilities_per_authority),
+            "active_per_authority": dict(self.active_per_authority),
             "imports": self.imports,
             "last_import": self.last_import,
         }
@@ -404,6 +406,7 @@ def empty_status(settings: Settings) -> StatusReport:
         rows={spec.name: 0 for spec in FILES},
         date_ranges={f"{t}.{c}": (None, None) for t, c in DATED_COLUMNS},
         facilities_per_authority={},
+        active_per_authority={},
         imports=0,
         last_import=None,
     )
@@ -419,8 +422,11 @@ def _as_date(value: object) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def database_status(engine: Engine) -> StatusReport:
-    """Rows per table, date ranges of the dated tables, facilities per authority and the last import."""
+def database_status(engine: Engine, today: dt.date | None = None) -> StatusReport:
+    """Rows per table, date ranges of the dated tables, facilities per authority and the last import.
+
+    A facility is active when it has no ``closed_on`` or closes after ``today`` (without ``today``: no
+    ``closed_on``)."""
     batches: Table = ImportBatchRow.__table__  # type: ignore[assignment]
     facilities: Table = FacilityRow.__table__  # type: ignore[assignment]
     with engine.connect() as conn:
@@ -439,6 +445,20 @@ def database_status(engine: Engine) -> StatusReport:
             str(a): int(n)
             for a, n in conn.execute(
                 select(facilities.c.authority, func.count())
+                .group_by(facilities.c.authority)
+                .order_by(facilities.c.authority)
+            )
+        }
+        open_ = (
+            facilities.c.closed_on.is_(None)
+            if today is None
+            else or_(facilities.c.closed_on.is_(None), facilities.c.closed_on > today)
+        )
+        active = {
+            str(a): int(n)
+            for a, n in conn.execute(
+                select(facilities.c.authority, func.count())
+                .where(open_)
                 .group_by(facilities.c.authority)
                 .order_by(facilities.c.authority)
             )
@@ -462,6 +482,7 @@ def database_status(engine: Engine) -> StatusReport:
         rows=rows,
         date_ranges=ranges,
         facilities_per_authority=per_authority,
+        active_per_authority={a: active.get(a, 0) for a in per_authority},
         imports=imports,
         last_import=last_import,
     )

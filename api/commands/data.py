@@ -19,7 +19,7 @@ from rich.table import Table
 from api.cli_app import app, console, settings
 from data.enums import Authority
 from data.errors import Violation
-from data.glossary import danish
+from data.glossary import danish_code
 
 if TYPE_CHECKING:  # the services import pandas, SQLAlchemy and Alembic: only when a command runs
     from data.importer import ImportResult
@@ -142,10 +142,9 @@ def _print_status(report: StatusReport) -> None:
         fmt = "%Y-%m" if key.endswith(".month") else "%Y-%m-%d"
         ranges.add_row(key, "" if first is None else first.strftime(fmt), "" if last is None else last.strftime(fmt))
     console.print(ranges)
-    per = Table("tilsyn", "tilbud", title="Tilbud pr. socialtilsyn")
+    per = Table("tilsyn", "aktive tilbud", "i alt (med lukkede)", title="Tilbud pr. socialtilsyn")
     for authority, n in report.facilities_per_authority.items():
-        label = danish(Authority(authority)) if authority in Authority._value2member_map_ else authority
-        per.add_row(label, _n(n))
+        per.add_row(danish_code(Authority, authority), _n(report.active_per_authority.get(authority, 0)), _n(n))
     console.print(per)
     if report.last_import:
         latest = report.last_import

@@ -87,7 +87,7 @@ def status(settings: Settings) -> StatusReport:
         return empty_status(settings)
     engine = open_database(settings)
     try:
-        return database_status(engine)
+        return database_status(engine, settings.effective_today())
     finally:
         engine.dispose()
 

@@ -117,10 +117,11 @@ def test_status_table_and_json(capsys: pytest.CaptureFixture[str], home: Path, v
     report = json.loads(out)
     assert report["rows"]["visits"] == 6
     assert report["facilities_per_authority"] == {"midt": 3, "nord": 3}
+    assert report["active_per_authority"] == {"midt": 3, "nord": 3}
     assert report["date_ranges"]["visits.date"] == {"first": "2023-11-02", "last": "2025-09-15"}
     assert report["last_import"]["inserted"] == 41
     code, out, _ = run(capsys, "--home", str(home), "status")
-    assert ["Socialtilsyn Midt", "3"] in table_rows(out)
+    assert ["Socialtilsyn Midt", "3", "3"] in table_rows(out)  # active, all (none closed)
     assert ["visits.date", "2023-11-02", "2025-09-15"] in table_rows(out)
     assert ["use_of_force.month", "2026-06", "2026-07"] in table_rows(out)
 

@@ -229,6 +229,21 @@ def test_load_one_authority(engine: Engine, tmp_path: Path) -> None:
     assert list(nord.inspectors["inspector_id"]) == ["I3"]
 
 
+def test_status_counts_active_facilities_apart_from_closed_ones(engine: Engine, tmp_path: Path) -> None:
+    tables = small_dataset().tables()
+    facilities = tables["facilities"].copy()
+    facilities["closed_on"] = pd.NaT
+    facilities.loc[facilities["facility_id"] == "F4", "closed_on"] = pd.Timestamp("2026-03-01")
+    facilities.loc[facilities["facility_id"] == "F5", "closed_on"] = pd.Timestamp("2026-09-30")
+    tables["facilities"] = facilities
+    save_upload(engine, upload(Dataset.from_frames(tables), tmp_path / "a"), "lukninger")
+    assert database_status(engine, dt.date(2026, 6, 1)).active_per_authority == {"midt": 3, "nord": 2}
+    after = database_status(engine, dt.date(2026, 10, 1))
+    assert after.active_per_authority == {"midt": 3, "nord": 1}
+    assert after.facilities_per_authority == {"midt": 3, "nord": 3}
+    assert after.as_dict()["active_per_authority"] == {"midt": 3, "nord": 1}
+
+
 def test_reference_data_holds_only_what_uploads_may_point_at(engine: Engine, tmp_path: Path) -> None:
     save_upload(engine, upload(small_dataset(), tmp_path / "a"), "første")
     refs = load_reference_data(engine)
