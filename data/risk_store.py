@@ -28,20 +28,27 @@ class RiskRun:
 
 
 def save_risk_run(engine: Engine, as_of: dt.date, model_version: str, scores: pd.DataFrame) -> int:
-    """Store a run (replacing an earlier run with the same as-of date and model version); returns its id."""
+    """Store a run; returns its id.
+
+    Scoring again with the same as-of date and model version replaces the earlier run's scores but keeps
+    its id, so plans made from it (``plans.risk_run_id``) still point at it: the same model on the same
+    data gives the same scores."""
     missing = set(SCORE_COLUMNS) - set(scores.columns)
     if missing:
         raise ValueError(f"scores lack columns {sorted(missing)}")
     with Session(engine) as session, session.begin():
-        old = session.scalars(
-            select(RiskRunRow.id).where(RiskRunRow.as_of == as_of, RiskRunRow.model_version == model_version)
-        ).all()
-        if old:
-            session.execute(delete(RiskScoreRow).where(RiskScoreRow.run_id.in_(old)))
-            session.execute(delete(RiskRunRow).where(RiskRunRow.id.in_(old)))
-        run = RiskRunRow(created_at=dt.datetime.now(), as_of=as_of, model_version=model_version)
-        session.add(run)
-        session.flush()
+        run = session.scalars(
+            select(RiskRunRow)
+            .where(RiskRunRow.as_of == as_of, RiskRunRow.model_version == model_version)
+            .order_by(RiskRunRow.id)
+        ).first()
+        if run is None:
+            run = RiskRunRow(created_at=dt.datetime.now(), as_of=as_of, model_version=model_version)
+            session.add(run)
+            session.flush()
+        else:
+            session.execute(delete(RiskScoreRow).where(RiskScoreRow.run_id == run.id))
+            run.created_at = dt.datetime.now()
         session.add_all(
             RiskScoreRow(
                 run_id=run.id,

@@ -4,7 +4,9 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
+from sqlalchemy.orm import Session
 
+from data.db import PlanRow
 from data.risk_store import latest_risk_run, previous_risk_run, save_risk_run
 from data.settings import Settings
 from data.store import open_database
@@ -39,3 +41,22 @@ def test_same_as_of_and_version_replaces(tmp_path: Path) -> None:
     latest = latest_risk_run(engine)
     assert latest is not None and len(latest.scores) == 2
     assert previous_risk_run(engine, before=dt.date(2026, 10, 1)) is None
+
+
+def test_scoring_again_keeps_the_run_a_plan_was_made_from(tmp_path: Path) -> None:
+    engine = open_database(Settings(home=tmp_path))
+    first = save_risk_run(engine, dt.date(2026, 10, 1), "m1", _scores([0.1, 0.2]))
+    with Session(engine) as session, session.begin():
+        session.add(
+            PlanRow(
+                created_at=dt.datetime(2026, 10, 2), quarter="2026Q4", as_of=dt.date(2026, 10, 1), status="optimal",
+                risk_run_id=first, settings={}, analysis={},
+            )
+        )  # fmt: skip
+    again = save_risk_run(engine, dt.date(2026, 10, 1), "m1", _scores([0.3, 0.4, 0.5]))
+    assert again == first  # no foreign-key failure, and the plan's run is the re-scored one
+    latest = latest_risk_run(engine)
+    assert latest is not None and latest.id == first and len(latest.scores) == 3
+    with Session(engine) as session:
+        plan = session.query(PlanRow).one()
+        assert plan.risk_run_id == first
