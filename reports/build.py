@@ -718,8 +718,9 @@ def build_plan_report(
     warnings: list[str] = []
     if analysis.overdue:
         warnings.append(
-            f"{len(analysis.overdue)} tilbud har en frist for uanmeldt besøg, der ikke kunne nås ved planens start; "
-            "de besøges hurtigst muligt (se listen over tilbud ved fristen)."
+            f"{len(analysis.overdue)} tilbud har en frist for uanmeldt besøg, der falder før kvartalet begynder; "
+            "de besøges hurtigst muligt i kvartalet — besøg dem allerede i indeværende kvartal, hvis fristen "
+            "ikke er passeret (se listen over tilbud ved fristen)."
         )
     for cap_row in capacity:
         u = cap_row.utilisation

@@ -69,11 +69,21 @@ def _print_summary(stored: StoredPlan) -> None:
         f"{format_number_da(a['first_solution_seconds'] or 0, 1)} s"
     )
     overdue = a.get("overdue", [])
-    if overdue:
-        shown = ", ".join(f"{o['facility_id']} (frist {o['deadline']})" for o in overdue[:10])
-        more = f" og {len(overdue) - 10} flere" if len(overdue) > 10 else ""
-        console.print(f"[yellow]Overskredet frist ved planens start:[/] {len(overdue)} tilbud: {shown}{more}")
-    else:
+    # the plan starts on the quarter's first day: a deadline between the as-of date and then can still be met by
+    # a visit in the current quarter; one before the as-of date has passed already
+    passed = [o for o in overdue if dt.date.fromisoformat(o["deadline"]) < stored.as_of]
+    before_start = [o for o in overdue if o not in passed]
+    for group, text in (
+        (passed, "Frist allerede overskredet"),
+        (before_start, f"Frist før {stored.quarter} begynder — besøg dem i indeværende kvartal"),
+    ):
+        if group:
+            shown = ", ".join(f"{o['facility_id']} (frist {o['deadline']})" for o in group[:10])
+            more = f" og {len(group) - 10} flere" if len(group) > 10 else ""
+            console.print(
+                f"[yellow]{text}:[/] {len(group)} tilbud: {shown}{more}. Planen lægger dem først i kvartalet."
+            )
+    if not overdue:
         console.print("Ingen tilbud har overskredet fristen for uanmeldt besøg.")
     b = a["baseline"]
     ratio = "–" if b["ratio"] is None else format_number_da(b["ratio"], 2) + " ×"
@@ -81,7 +91,8 @@ def _print_summary(stored: StoredPlan) -> None:
         f"Højeste risikodecil ({b['top_decile_count']} tilbud) besøgt i {stored.quarter}: "
         f"{format_percent_da(b['plan_top_decile_first_quarter'])} mod "
         f"{format_percent_da(b['baseline_top_decile_first_quarter'])} i rotationen ({ratio}); "
-        f"risikovægtet forsinkelse {b['plan_risk_lateness']} mod {b['baseline_risk_lateness']}"
+        f"risikovægtet forsinkelse {format_number_da(b['plan_risk_lateness'], 0)} mod "
+        f"{format_number_da(b['baseline_risk_lateness'], 0)}"
     )
     for note in a.get("notes", []):
         console.print(f"[yellow]Bemærk:[/] {note}")

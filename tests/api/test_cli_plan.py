@@ -67,7 +67,7 @@ def test_plan_prints_a_summary_stores_and_exports(
     assert code == 0, err
     assert "Plan 1 for 2026Q4 (alle socialtilsyn)" in out
     assert "Status: optimal" in out
-    assert "Overskredet frist ved planens start: 3 tilbud: F1 (frist 2026-03-12)" in out
+    assert "Frist allerede overskredet: 3 tilbud: F1 (frist 2026-03-12)" in out
     assert "Højeste risikodecil (2 tilbud)" in out
     assert "Kvartalets besøg pr. konsulent (2026Q4)" in out
     with out_file.open(encoding="utf-8") as f:
