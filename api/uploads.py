@@ -12,6 +12,7 @@ from data.errors import InvalidArgumentError
 
 CHUNK_BYTES = 1024 * 1024
 SINGLE_FILE_SUFFIXES = (".zip", ".xlsx", ".xlsm")
+MAX_NAME_BYTES = 255  # what a file system takes
 
 
 def too_large(max_mb: int) -> UploadTooLarge:
@@ -26,6 +27,12 @@ def safe_name(filename: str | None) -> str:
     name = PurePosixPath((filename or "").replace("\\", "/")).name.strip()
     if not name or name in {".", ".."}:
         raise InvalidArgumentError("En af filerne har intet navn. Giv filerne navne som 'facilities.csv'.")
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES or "\x00" in name:
+        shown = name.replace("\x00", "")
+        shown = shown if len(shown) <= 40 else shown[:40] + "…"
+        raise InvalidArgumentError(
+            f"Filnavnet '{shown}' er for langt eller ugyldigt. Giv filerne navne som 'facilities.csv'."
+        )
     return name
 
 

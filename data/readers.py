@@ -6,7 +6,10 @@ every cell comes out as a stripped string (``""`` when empty), and the importer 
 checks them. What this layer does check, and reports as :class:`~data.errors.Violation`:
 
 - a contract file that is not UTF-8 (with or without BOM), that is binary (an Excel workbook or a PDF
-  saved as ``.csv``), or that is empty;
+  saved as ``.csv``), or that is empty; a quote that is never closed; a tab-separated file;
+- a zip member that cannot be unpacked (damaged, encrypted, an unsupported compression) and a
+  workbook that cannot be read;
+- an upload that holds none of the contract's files;
 - a contract file with the wrong extension (``visits.xlsx`` inside a folder of CSV files);
 - a row with more (non-empty) fields than the header has;
 - a file name given twice (``Facilities.csv`` and ``facilities.csv``).
@@ -23,6 +26,7 @@ import datetime as dt
 import io
 import logging
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -37,6 +41,9 @@ log = logging.getLogger(__name__)
 
 #: Largest total uncompressed size of a ``.zip`` upload we unpack (a guard against zip bombs).
 MAX_UNPACKED_BYTES = 2 * 1024**3
+#: A member larger than 1 MB that unpacks to more than this many times its packed size is refused: CSV files
+#: pack 5-20 times; a zip bomb (1 MB that unpacks to gigabytes and exhausts the memory) far more.
+MAX_PACKING_RATIO = 100
 
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"PK\x03\x04", "en Excel-arbejdsbog eller zip-fil"),
@@ -78,6 +85,10 @@ class RawUpload:
     present: set[str] = field(default_factory=set)
 
 
+class UnreadableFile(Exception):
+    """A member of an upload that cannot be read (a damaged or encrypted zip member); the text is Danish."""
+
+
 def _violation(file: str, message: str, rule: str, *, row: int | None = None) -> Violation:
     return Violation(file=file, row=row, column=None, value=None, rule=rule, message=message)
 
@@ -101,6 +112,16 @@ def read_upload_files(source: Path) -> RawUpload:
     else:
         raise InvalidArgumentError(
             f"'{source.name}' kan ikke indlæses; angiv en mappe med CSV-filer, en .zip med CSV-filer eller en .xlsx"
+        )
+    if not upload.present and not upload.violations:
+        # Only ignored files ("Facilities (1).csv", a sheet "Ark1"): storing nothing must not look like success.
+        upload.violations.append(
+            _violation(
+                "" if source.is_dir() else source.name,
+                f"uploaden indeholder ingen af datakontraktens filer; kendte filer: {_KNOWN_FILES} "
+                "(i en .xlsx: ark med de samme navne uden .csv)",
+                "no_contract_files",
+            )
         )
     return upload
 
@@ -138,10 +159,26 @@ def _read_zip(path: Path, upload: RawUpload) -> None:
             )
             return
         for member in members:
-            name = PurePosixPath(member.filename).name
+            name = PurePosixPath(member.filename.replace("\\", "/")).name  # Windows tools write "eksport\\x.csv"
 
             def read(member: zipfile.ZipInfo = member) -> bytes:
-                return archive.read(member)
+                if member.file_size > 1024**2 and member.file_size > MAX_PACKING_RATIO * max(member.compress_size, 1):
+                    raise UnreadableFile(
+                        f"filen pakkes ud til over {MAX_PACKING_RATIO} gange sin størrelse i zip-filen {path.name} og "
+                        "pakkes ikke ud (en zip-bombe?); zip de rigtige CSV-filer igen"
+                    )
+                if member.flag_bits & 0x1:
+                    raise UnreadableFile(
+                        f"filen i zip-filen {path.name} er beskyttet med adgangskode; zip den igen uden adgangskode"
+                    )
+                try:
+                    return archive.read(member)
+                except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as error:
+                    log.info("cannot unpack %s from %s: %s", member.filename, path.name, error)
+                    raise UnreadableFile(
+                        f"filen kan ikke pakkes ud af zip-filen {path.name} (den er beskadiget eller pakket med en "
+                        "metode, der ikke understøttes); zip filerne igen"
+                    ) from None
 
             _add_member(name, read, upload)
 
@@ -161,7 +198,12 @@ def _add_member(filename: str, read: Callable[[], bytes], upload: RawUpload) -> 
             )
             return
         upload.present.add(stem)
-        table = _parse_csv(stem, filename, read(), upload)
+        try:
+            data = read()
+        except UnreadableFile as error:
+            upload.violations.append(_violation(filename, str(error), "file_unreadable"))
+            return
+        table = _parse_csv(stem, filename, data, upload)
         if table is not None:
             upload.tables[stem] = table
     elif stem in FILE_BY_NAME:
@@ -199,7 +241,17 @@ def _decode(name: str, filename: str, data: bytes, upload: RawUpload) -> tuple[s
                 _violation(filename, f"filen er ikke en CSV-fil (den ligner {what}); {_CSV_HINT}", "file_not_csv")
             )
             return None
-    if b"\x00" in body[:65536]:
+    if body.startswith((b"\xff\xfe", b"\xfe\xff")):
+        upload.violations.append(
+            _violation(
+                filename,
+                "filen er gemt som UTF-16 (Excel: 'Unicode-tekst'), ikke UTF-8; gem den i Excel som "
+                "'CSV UTF-8 (kommasepareret)'",
+                "file_not_utf8",
+            )
+        )
+        return None
+    if b"\x00" in body:  # anywhere: a NUL byte cannot be stored (PostgreSQL refuses it)
         upload.violations.append(
             _violation(filename, f"filen er ikke en CSV-fil (den indeholder binære data); {_CSV_HINT}", "file_not_csv")
         )
@@ -243,15 +295,53 @@ def _parse_csv(name: str, filename: str, data: bytes, upload: RawUpload) -> RawT
     text, had_bom = decoded
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     delimiter = detect_delimiter(first_line)
+    if "\t" in first_line and delimiter not in first_line:
+        upload.violations.append(
+            _violation(
+                filename,
+                "filen er adskilt med tabulator; den skal være adskilt med komma eller semikolon: gem den i Excel "
+                "som 'CSV UTF-8 (kommasepareret)'",
+                "file_tab_separated",
+                row=1,
+            )
+        )
+        return None
     fast = _fast_table(name, filename, text, delimiter, had_bom)
     if fast is not None:
         return fast
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as error:
-        upload.violations.append(_violation(filename, f"filen kan ikke læses som CSV: {error}", "file_not_csv"))
+    records = _csv_records(filename, text, delimiter, upload)
+    if records is None:
         return None
     return _table_from_records(name, filename, records, upload, delimiter=delimiter, had_bom=had_bom)
+
+
+def _csv_records(filename: str, text: str, delimiter: str, upload: RawUpload) -> list[list[str]] | None:
+    """The records of a CSV text (Python's csv module). A quote that is never closed is reported at the row
+    where it opens (instead of the rest of the file silently becoming one cell)."""
+    csv.field_size_limit(2**31 - 1)  # as long a cell as the fast path (pandas) reads; the default is 128 KB
+    records: list[list[str]] = []
+    for strict in (True, False):
+        records = []
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
+        try:
+            for record in reader:
+                records.append(record)
+            return records
+        except csv.Error as error:
+            row = len(records) + 1  # records include blank lines, so this is the spreadsheet row
+            if "end of data" in str(error):
+                message, rule = (
+                    f'et anførselstegn (") i række {row} lukkes aldrig, så resten af filen bliver til én celle; '
+                    "fjern anførselstegnet eller luk det",
+                    "unclosed_quote",
+                )
+            elif strict:
+                continue  # e.g. '"abc"def': read leniently, as Excel does
+            else:
+                message, rule = f"filen kan ikke læses som CSV (række {row}): {error}", "file_not_csv"
+            upload.violations.append(_violation(filename, message, rule, row=row))
+            return None
+    return records
 
 
 def _fast_table(name: str, filename: str, text: str, delimiter: str, had_bom: bool) -> RawTable | None:
@@ -392,7 +482,18 @@ def _read_workbook(filename: str, data: bytes, upload: RawUpload) -> None:
                 upload.violations.append(_violation(source, f"arket {name} findes flere gange", "file_twice"))
                 continue
             upload.present.add(name)
-            records = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            try:
+                records = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            except Exception as error:  # read_only parses each sheet lazily: a damaged sheet fails here
+                log.info("cannot read sheet %s of %s: %s", sheet.title, filename, error)
+                upload.violations.append(
+                    _violation(
+                        source,
+                        "arket kan ikke læses (arbejdsbogen er beskadiget); gem den igen i Excel",
+                        "file_not_xlsx",
+                    )
+                )
+                continue
             table = _table_from_records(name, source, records, upload, delimiter=None, had_bom=False)
             if table is not None:
                 upload.tables[name] = table

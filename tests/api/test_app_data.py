@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -105,6 +106,27 @@ def test_repeated_file_name_is_refused(client: TestClient) -> None:
     response = client.post("/api/v1/uploads", files=files, headers=AUTH)
     assert response.status_code == 422
     assert response.json()["error"]["message"] == "Samme filnavn er valgt flere gange: visits.csv."
+
+
+def test_a_file_name_too_long_for_the_disk_is_422_not_500(client: TestClient) -> None:
+    files = [("files", ("use_of_force.csv", b"facility_id\n")), ("files", ("x" * 300 + ".csv", b"a\n"))]
+    response = client.post("/api/v1/uploads", files=files, headers=AUTH)
+    assert response.status_code == 422
+    error = assert_error_shape(response.json(), "invalid_argument")
+    assert "for langt" in error["message"]
+
+
+def test_a_damaged_zip_is_422_with_the_file_named_and_nothing_stored(client: TestClient, tmp_path: Path) -> None:
+    archive = tmp_path / "eksport.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("facilities.csv", "facility_id,name\nF1,Egebakken\n")
+    data = bytearray(archive.read_bytes())
+    data[data.find(b"Egebakken")] = ord("X")  # the member's CRC no longer matches
+    response = client.post("/api/v1/uploads", files={"files": ("eksport.zip", bytes(data))}, headers=AUTH)
+    assert response.status_code == 422
+    error = assert_error_shape(response.json(), "validation_failed")
+    assert ("facilities.csv", "file_unreadable") in [(d["file"], d["rule"]) for d in error["details"]]
+    assert client.get("/api/v1/status").json()["imports"] == 0
 
 
 def test_upload_larger_than_the_limit_is_413(tmp_path: Path) -> None:

@@ -1,0 +1,168 @@
+"""Hostile uploads: files broken in ways an export tool, a spreadsheet or an attacker produces. Each is
+refused with a violation that says what is wrong (never a crash, never silently wrong data)."""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from data.importer import read_upload
+from tests.data.test_importer import fails, rewrite, rules, texts
+from tests.factories import AS_OF, small_dataset
+from tests.fixtures.uploads import write_csv_folder
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return write_csv_folder(small_dataset(), tmp_path / "upload")
+
+
+def zipped(folder: Path, target: Path, *, compression: int = zipfile.ZIP_STORED) -> Path:
+    with zipfile.ZipFile(target, "w", compression=compression) as archive:
+        for path in sorted(folder.iterdir()):
+            archive.write(path, path.name)
+    return target
+
+
+def patch_member_header(archive: Path, member: str, offset_local: int, offset_central: int, value: bytes) -> None:
+    """Overwrite bytes of ``member``'s local header and its central directory entry."""
+    data = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as z:
+        info = z.getinfo(member)
+    local = info.header_offset
+    central = data.find(b"PK\x01\x02" + data[local + 4 : local + 6])
+    while data[central + 46 : central + 46 + len(member)] != member.encode():
+        central = data.find(b"PK\x01\x02", central + 4)
+    data[local + offset_local : local + offset_local + len(value)] = value
+    data[central + offset_central : central + offset_central + len(value)] = value
+    archive.write_bytes(bytes(data))
+
+
+# --- zip -------------------------------------------------------------------------------------------
+
+
+def test_a_damaged_zip_member_is_a_violation(folder: Path, tmp_path: Path) -> None:
+    archive = zipped(folder, tmp_path / "up.zip")
+    data = bytearray(archive.read_bytes())
+    at = data.find(b"Egebakken")  # a facility name inside the stored facilities.csv
+    assert at > 0
+    data[at] = ord("X")  # the CRC no longer matches
+    archive.write_bytes(bytes(data))
+    error = fails(archive)
+    assert rules(error) == {("facilities.csv", None, None, "file_unreadable")}
+    assert "beskadiget" in error.violations[0].message
+
+
+def test_an_encrypted_zip_member_is_a_violation(folder: Path, tmp_path: Path) -> None:
+    archive = zipped(folder, tmp_path / "up.zip")
+    patch_member_header(archive, "visits.csv", 6, 8, struct.pack("<H", 1))  # "encrypted" flag bit
+    error = fails(archive)
+    assert rules(error) == {("visits.csv", None, None, "file_unreadable")}
+    assert "adgangskode" in error.violations[0].message
+
+
+def test_an_unsupported_zip_compression_is_a_violation(folder: Path, tmp_path: Path) -> None:
+    archive = zipped(folder, tmp_path / "up.zip")
+    patch_member_header(archive, "visits.csv", 8, 10, struct.pack("<H", 9))  # Deflate64 (Windows Explorer)
+    assert rules(fails(archive)) == {("visits.csv", None, None, "file_unreadable")}
+
+
+def test_a_zip_bomb_is_not_unpacked(folder: Path, tmp_path: Path) -> None:
+    (folder / "concerns.csv").write_text("facility_id,date,severity\n" + " " * (8 * 1024**2), encoding="utf-8")
+    archive = zipped(folder, tmp_path / "up.zip", compression=zipfile.ZIP_DEFLATED)
+    assert archive.stat().st_size < 100_000
+    error = fails(archive)
+    assert rules(error) == {("concerns.csv", None, None, "file_unreadable")}
+    assert "zip-bombe" in error.violations[0].message
+
+
+def test_zip_member_names_with_backslashes_are_found(folder: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "windows.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for path in sorted(folder.iterdir()):
+            z.write(path, f"eksport\\{path.name}")
+    result = read_upload(archive, today=AS_OF)
+    assert result.files["facilities"].rows == 6
+
+
+# --- no contract file --------------------------------------------------------------------------------
+
+
+def test_an_upload_without_any_contract_file_is_refused(folder: Path, tmp_path: Path) -> None:
+    """Nothing to store must not look like a successful import (a renamed copy, a workbook of 'Ark1')."""
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "Facilities (1).csv").write_bytes((folder / "facilities.csv").read_bytes())
+    error = fails(other, existing=small_dataset())
+    assert {v.rule for v in error.violations} == {"no_contract_files"}
+    assert [w.file for w in error.warnings if w.rule == "file_ignored"] == ["Facilities (1).csv"]
+    empty = tmp_path / "empty.zip"
+    zipfile.ZipFile(empty, "w").close()
+    assert rules(fails(empty, existing=small_dataset())) == {("empty.zip", None, None, "no_contract_files")}
+
+
+# --- CSV text ----------------------------------------------------------------------------------------
+
+
+def test_utf16_is_named_as_such(folder: Path) -> None:
+    text = (folder / "concerns.csv").read_text(encoding="utf-8")
+    (folder / "concerns.csv").write_bytes(text.encode("utf-16"))
+    error = fails(folder)
+    assert rules(error) == {("concerns.csv", None, None, "file_not_utf8")}
+    assert "UTF-16" in error.violations[0].message
+
+
+def test_a_nul_byte_anywhere_is_refused(folder: Path) -> None:
+    """Also after the first 64 KB (SQLite stored it; PostgreSQL refuses it mid-transaction)."""
+    padding = "".join(f"F2,2019-{m:02d},1,pad{i}\n" for i in range(300) for m in range(1, 13)).encode()
+    data = (folder / "use_of_force.csv").read_bytes() + padding + b"F3,2019-01,1,bad\x00kind\n"
+    assert len(data) > 65536
+    (folder / "use_of_force.csv").write_bytes(data)
+    assert rules(fails(folder)) == {("use_of_force.csv", None, None, "file_not_csv")}
+
+
+def test_a_tab_separated_file_is_named_as_such(folder: Path) -> None:
+    rewrite(folder, "concerns", texts("concerns"), sep="\t")
+    error = fails(folder)
+    assert rules(error) == {("concerns.csv", 1, None, "file_tab_separated")}
+    assert "tabulator" in error.violations[0].message
+
+
+def test_an_unclosed_quote_is_reported_where_it_opens(folder: Path) -> None:
+    lines = (folder / "visits.csv").read_text(encoding="utf-8").splitlines()
+    lines[3] = '"' + lines[3]  # row 4; otherwise the rest of the file silently becomes one cell
+    (folder / "visits.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    error = fails(folder)
+    assert rules(error) == {("visits.csv", 4, None, "unclosed_quote")}
+    assert "anførselstegn" in error.violations[0].message
+
+
+def test_a_long_cell_reads_the_same_on_the_careful_path(folder: Path) -> None:
+    rows = texts("facilities")
+    rows[1][1] = "A" * 200_000  # longer than the csv module's default field limit
+    rows[2] = [*rows[2], "x"]  # a row too wide sends the file down the careful path
+    rewrite(folder, "facilities", rows)
+    assert rules(fails(folder)) == {("facilities.csv", 3, None, "row_too_long")}
+
+
+def test_a_damaged_workbook_sheet_is_a_violation(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "concerns"
+    for row in texts("concerns"):
+        sheet.append(row)
+    whole = tmp_path / "whole.xlsx"
+    book.save(whole)
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(whole) as src, zipfile.ZipFile(damaged, "w") as out:
+        for info in src.infolist():
+            data = src.read(info)
+            out.writestr(info, data[: len(data) // 2] if info.filename.startswith("xl/worksheets/") else data)
+    error = fails(damaged, existing=small_dataset())
+    assert rules(error) == {("[damaged.xlsx]concerns", None, None, "file_not_xlsx")}
