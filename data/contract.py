@@ -76,8 +76,9 @@ def _enum(e: type[StrEnum]) -> tuple[str, ...]:
 
 
 FACILITY_ID_REF = "facilities.facility_id"
-CPR_PATTERN = r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}-?\d{4}(?!\d)"
-"""A value that looks like a Danish CPR number (``DDMMYY-XXXX``; the dash optional) rejects an upload."""
+CPR_PATTERN = r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[-\u2010-\u2015 ]?\d{4}(?!\d)"
+"""A value that looks like a Danish CPR number (``DDMMYY-XXXX``; the dash optional, or a space or another
+dash such as Word's –) rejects an upload."""
 
 # Denmark's bounding box incl. Bornholm and Christiansø (not Greenland / the Faroe Islands).
 DK_LAT = (54.5, 57.8)
@@ -93,7 +94,7 @@ FACILITIES = FileSpec(
         Column("name", Kind.TEXT),
         Column("authority", Kind.ENUM, allowed=_enum(Authority)),
         Column("municipality", Kind.TEXT, nullable=True),
-        Column("postcode", Kind.TEXT, pattern=r"\d{4}", hint_da="4 cifre", help="4 digits"),
+        Column("postcode", Kind.TEXT, pattern=r"[0-9]{4}", hint_da="4 cifre", help="4 digits"),
         Column(
             "lat",
             Kind.DECIMAL,
@@ -235,7 +236,7 @@ INSPECTORS = FileSpec(
         Column("authority", Kind.ENUM, allowed=_enum(Authority)),
         Column("competences", Kind.TEXT, check="competences", help="';'-separated facility types, or 'all'"),
         Column("visits_per_week", Kind.INT, minimum=0),
-        Column("postcode", Kind.TEXT, required=False, nullable=True, pattern=r"\d{4}", hint_da="4 cifre"),
+        Column("postcode", Kind.TEXT, required=False, nullable=True, pattern=r"[0-9]{4}", hint_da="4 cifre"),
     ),
 )
 

@@ -36,6 +36,7 @@ Import and upsert semantics (the decisions, also in the README):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -70,11 +71,16 @@ MAX_REPORTED = 1000
 THEME_SCORE_TOLERANCE = 0.05
 
 _CPR = re.compile(CPR_PATTERN)
-_CPR_CANDIDATE = r"\d{6}-?\d{4}"
+_CPR_CANDIDATE = r"\d{6}[-\u2010-\u2015 ]?\d{4}"
 _PLAIN_DECIMAL = r"-?\d+[.,]\d+"
-_DATE_FORMAT = r"\d{4}-\d{2}-\d{2}"
-_MONTH_FORMAT = r"\d{4}-\d{2}(?:-01)?"  # "2026-06"; a workbook may turn it into the date 2026-06-01
-_INT_FORMAT = r"[+-]?\d+(?:[.,]0+)?"
+_DATE_FORMAT = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_MONTH_FORMAT = r"[0-9]{4}-[0-9]{2}(?:-01)?"  # "2026-06"; a workbook may turn it into the date 2026-06-01
+_INT_FORMAT = r"[+-]?[0-9]+(?:[.,]0+)?"
+_THOUSANDS_FORMAT = r"[+-]?[0-9]{1,3}(?:[.,][0-9]{3})+"  # "1.000", "12,000": a thousands separator, or decimals?
+#: Dates and months outside these years are refused (sentinels such as 9999-12-31 or Excel's 1899-12-30).
+_YEARS = ("1900", "2199")
+#: The largest integer accepted: beyond it a number is no longer exact (and does not fit the database).
+_MAX_INT = 2**53 - 1
 _BOOL_WORDS = "true/false, 1/0 eller ja/nej"
 _CLOSED_KINDS = (Kind.ENUM, Kind.DATE, Kind.MONTH, Kind.BOOL)
 _MAX_VALUE_CHARS = 80
@@ -133,6 +139,16 @@ class ImportResult:
 def mask_cpr(text: str) -> str:
     """``text`` with every CPR-like number masked (``010203-1234`` -> ``010203-****``)."""
     return _CPR.sub(lambda m: m.group(0)[:6] + "-****", text)
+
+
+def _masked(violation: Violation) -> Violation:
+    """``violation`` with CPR-like numbers masked in every text a message quotes (ids, column and file names)."""
+    return dataclasses.replace(
+        violation,
+        file=mask_cpr(violation.file),
+        column=None if violation.column is None else mask_cpr(violation.column),
+        message=mask_cpr(violation.message),
+    )
 
 
 def _display(value: object) -> str | None:
@@ -317,8 +333,9 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | None = N
         )
 
     order = {name: i for i, name in enumerate(_source_order(raw))}
+    report.warnings = [_masked(w) for w in report.warnings]
     if report.total:
-        raise ValidationFailed(report.final_violations(order), report.warnings)
+        raise ValidationFailed([_masked(v) for v in report.final_violations(order)], report.warnings)
 
     frames = {name: _typed_frame(table) for name, table in parsed.items()}
     files = {
@@ -457,11 +474,20 @@ def _parse_column(table: _Parsed, col: Column, text: pd.Series, report: _Report,
 
     if col.kind == Kind.DATE:
         well_formed = text.str.fullmatch(_DATE_FORMAT).fillna(False).to_numpy(dtype=bool)
-        parsed = pd.to_datetime(text.where(well_formed, None), format="%Y-%m-%d", errors="coerce")
+        in_range = _years_in_range(text, well_formed, report, table, col)
+        parsed = pd.to_datetime(text.where(in_range, None), format="%Y-%m-%d", errors="coerce")
         parsed = parsed.astype("datetime64[ns]")
-        bad = filled & parsed.isna().to_numpy()
+        bad = filled & parsed.isna().to_numpy() & (in_range | ~well_formed)
         report.cells(
-            table, bad, col.name, text, "date", f"{col.name} skal være en dato på formen ÅÅÅÅ-MM-DD, fx 2024-03-12"
+            table,
+            bad,
+            col.name,
+            text,
+            "date",
+            lambda p: (
+                f"{col.name} skal være en dato på formen ÅÅÅÅ-MM-DD, fx 2024-03-12"
+                + ("; den dato findes ikke i kalenderen" if well_formed[p] else "")
+            ),
         )
         if col.not_after_today:
             late = (parsed > pd.Timestamp(today)).to_numpy()
@@ -477,10 +503,11 @@ def _parse_column(table: _Parsed, col: Column, text: pd.Series, report: _Report,
 
     if col.kind == Kind.MONTH:
         well_formed = text.str.fullmatch(_MONTH_FORMAT).fillna(False).to_numpy(dtype=bool)
+        in_range = _years_in_range(text, well_formed, report, table, col)
         first_days = text.str.slice(0, 7) + "-01"
-        parsed = pd.to_datetime(first_days.where(well_formed, None), format="%Y-%m-%d", errors="coerce")
+        parsed = pd.to_datetime(first_days.where(in_range, None), format="%Y-%m-%d", errors="coerce")
         parsed = parsed.astype("datetime64[ns]")
-        bad = filled & parsed.isna().to_numpy()
+        bad = filled & parsed.isna().to_numpy() & (in_range | ~well_formed)
         report.cells(
             table, bad, col.name, text, "month", f"{col.name} skal være en måned på formen ÅÅÅÅ-MM, fx 2024-03"
         )
@@ -500,8 +527,10 @@ def _parse_column(table: _Parsed, col: Column, text: pd.Series, report: _Report,
     if col.kind in (Kind.INT, Kind.DECIMAL):
         integer = col.kind == Kind.INT
         rule = _range_rule(col, "et heltal" if integer else "et tal")
+        grouped = np.zeros(len(text), dtype=bool)
         if integer:
-            well_formed = text.str.fullmatch(_INT_FORMAT).fillna(False).to_numpy(dtype=bool)
+            grouped = text.str.fullmatch(_THOUSANDS_FORMAT).fillna(False).to_numpy(dtype=bool)
+            well_formed = text.str.fullmatch(_INT_FORMAT).fillna(False).to_numpy(dtype=bool) & ~grouped
             cleaned = text.str.replace(r"[.,]0+$", "", regex=True).where(well_formed, None)
         else:
             has_comma = text.str.contains(",", regex=False).fillna(False).to_numpy(dtype=bool)
@@ -509,12 +538,21 @@ def _parse_column(table: _Parsed, col: Column, text: pd.Series, report: _Report,
             cleaned = text.str.replace(",", ".", regex=False)
         numbers = pd.to_numeric(cleaned.where(filled, None), errors="coerce").astype("float64")
         finite = np.isfinite(numbers.to_numpy())
-        bad = filled & ~finite
+        huge = finite & (np.abs(numbers.to_numpy()) > _MAX_INT)
+        bad = filled & ~finite | huge
         if col.minimum is not None:
             bad |= finite & (numbers.to_numpy() < col.minimum)
         if col.maximum is not None:
             bad |= finite & (numbers.to_numpy() > col.maximum)
-        report.cells(table, bad, col.name, text, "int" if integer else "decimal", rule)
+
+        def message(pos: int) -> str:
+            if grouped[pos]:
+                return f"{rule}; skriv tallet uden tusindtalsseparator og decimaler (fx 1000, ikke 1.000)"
+            if huge[pos]:
+                return f"{rule}; tallet er for stort (højst {_MAX_INT:,})".replace(",", ".")
+            return rule
+
+        report.cells(table, bad, col.name, text, "int" if integer else "decimal", message)
         numbers = numbers.where(~bad, np.nan)
         if integer and col.not_after_today:
             late = (numbers > today.year).to_numpy()
@@ -524,6 +562,24 @@ def _parse_column(table: _Parsed, col: Column, text: pd.Series, report: _Report,
         return numbers
 
     raise AssertionError(f"unhandled kind {col.kind}")  # pragma: no cover
+
+
+def _years_in_range(
+    text: pd.Series, well_formed: np.ndarray, report: _Report, table: _Parsed, col: Column
+) -> np.ndarray:
+    """Well-formed dates/months whose year is in ``_YEARS``; the others are reported (not as a format error)."""
+    years = text.str.slice(0, 4)
+    in_range = well_formed & ((years >= _YEARS[0]) & (years <= _YEARS[1])).to_numpy(dtype=bool)
+    report.cells(
+        table,
+        well_formed & ~in_range,
+        col.name,
+        text,
+        "date_range",
+        f"{col.name} skal ligge i årene {_YEARS[0]}-{_YEARS[1]}"
+        + ("; lad feltet stå tomt, hvis datoen ikke kendes" if col.nullable else ""),
+    )
+    return in_range
 
 
 def _typed_frame(table: _Parsed) -> pd.DataFrame:
@@ -664,6 +720,18 @@ def _competences_column(table: _Parsed, name: str, report: _Report) -> None:
 def _check_cpr(raw: RawTable, table: _Parsed, report: _Report) -> None:
     """A CPR-like value in any cell (unknown columns included) rejects the upload; the number is masked."""
     for pos, title in enumerate(raw.header):
+        if _CPR.search(title):
+            report.add(
+                Violation(
+                    raw.source,
+                    1,
+                    mask_cpr(title.strip()),
+                    None,
+                    "cpr",
+                    "kolonneoverskriften ligner et CPR-nummer; en upload må ikke indeholde personoplysninger om "
+                    "borgere (kun antal)",
+                )
+            )
         text = raw.frame[pos].reset_index(drop=True)
         name = title.strip().lower()
         if name in table.values and table.spec.column(name).kind in _CLOSED_KINDS:

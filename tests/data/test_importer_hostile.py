@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from data.importer import read_upload
+from data.errors import ValidationFailed
+from data.importer import mask_cpr, read_upload
 from tests.data.test_importer import fails, rewrite, rules, texts
 from tests.factories import AS_OF, small_dataset
 from tests.fixtures.uploads import write_csv_folder
@@ -166,3 +167,84 @@ def test_a_damaged_workbook_sheet_is_a_violation(tmp_path: Path) -> None:
             out.writestr(info, data[: len(data) // 2] if info.filename.startswith("xl/worksheets/") else data)
     error = fails(damaged, existing=small_dataset())
     assert rules(error) == {("[damaged.xlsx]concerns", None, None, "file_not_xlsx")}
+
+
+# --- values ----------------------------------------------------------------------------------------
+
+
+def test_dates_outside_the_supported_years_are_violations_not_a_crash(folder: Path) -> None:
+    rows = texts("concerns")
+    rows.append(["F2", "0001-01-01", "low"])
+    rows.append(["F2", "1899-12-30", "low"])  # Excel's day zero
+    rows.append(["F2", "2026-02-30", "low"])
+    rewrite(folder, "concerns", rows)
+    fac = texts("facilities")
+    fac[1][fac[0].index("closed_on")] = "9999-12-31"  # "not closed" in some systems
+    rewrite(folder, "facilities", fac)
+    uof = texts("use_of_force")
+    uof.append(["F3", "0001-01", "1", ""])
+    rewrite(folder, "use_of_force", uof)
+    error = fails(folder)
+    assert rules(error) == {
+        ("facilities.csv", 2, "closed_on", "date_range"),
+        ("concerns.csv", 3, "date", "date_range"),
+        ("concerns.csv", 4, "date", "date_range"),
+        ("concerns.csv", 5, "date", "date"),
+        ("use_of_force.csv", 5, "month", "date_range"),
+    }
+    by_row = {(v.file, v.row): v.message for v in error.violations}
+    assert "1900-2199" in by_row[("concerns.csv", 3)]
+    assert "kalenderen" in by_row[("concerns.csv", 5)]
+
+
+def test_integers_too_large_or_with_a_thousands_separator_are_refused(folder: Path) -> None:
+    fac = texts("facilities")
+    places = fac[0].index("places")
+    fac[1][places] = "10000000000000000000000"  # was stored as -9223372036854775808
+    fac[2][places] = "1.000"  # was stored as 1
+    fac[3][places] = "4,0"  # a decimal comma with a zero decimal: still 4
+    rewrite(folder, "facilities", fac)
+    error = fails(folder)
+    assert rules(error) == {("facilities.csv", 2, "places", "int"), ("facilities.csv", 3, "places", "int")}
+    messages = [v.message for v in error.violations]
+    assert "for stort" in messages[0]
+    assert "tusindtalsseparator" in messages[1]
+
+
+def test_digits_of_other_scripts_are_no_postcode(folder: Path) -> None:
+    fac = texts("facilities")
+    fac[1][fac[0].index("postcode")] = "８６００"  # full-width digits
+    rewrite(folder, "facilities", fac)
+    assert rules(fails(folder)) == {("facilities.csv", 2, "postcode", "pattern")}
+
+
+# --- CPR ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [("010190 1234", "010190-****"), ("010190\u20131234", "010190-****"), ("Jens 0101901234", "Jens 010190-****")],
+)
+def test_mask_cpr_with_a_space_or_another_dash(text: str, masked: str) -> None:
+    assert mask_cpr(text) == masked
+
+
+def test_cpr_in_a_header_or_a_reference_is_masked_everywhere(folder: Path) -> None:
+    fac = texts("facilities")
+    fac[0].append("010190-1234")  # a column named by a CPR number (a pasted row as header)
+    for row in fac[1:]:
+        row.append("")
+    fac[2][fac[0].index("target_group")] = "borger 020290 1234"
+    rewrite(folder, "facilities", fac)
+    visits = texts("visits")
+    visits[1][visits[0].index("inspector_ids")] = "I1;030390-1234"
+    rewrite(folder, "visits", visits)
+    with pytest.raises(ValidationFailed) as info:
+        read_upload(folder, today=AS_OF)
+    error = info.value
+    assert ("facilities.csv", 1, "010190-****", "cpr") in rules(error)
+    assert ("facilities.csv", 3, "target_group", "cpr") in rules(error)
+    assert ("visits.csv", 2, "inspector_ids", "reference") in rules(error)
+    shown = repr(error.violations) + repr(error.warnings)
+    for number in ("010190-1234", "020290 1234", "030390-1234"):
+        assert number not in shown
