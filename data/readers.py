@@ -294,7 +294,15 @@ def _parse_csv(name: str, filename: str, data: bytes, upload: RawUpload) -> RawT
         return None
     text, had_bom = decoded
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
-    delimiter = detect_delimiter(first_line)
+    hint = first_line.strip().lower()
+    if len(hint) == 5 and hint.startswith("sep=") and hint[4] in ",;":
+        # Excel's delimiter hint line ("sep=;"): Excel hides it when it opens the file, so the header is
+        # row 1 there, and it is here
+        delimiter = hint[4]
+        text = text.lstrip("\r\n").split("\n", 1)[1] if "\n" in text.lstrip("\r\n") else ""
+        first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    else:
+        delimiter = detect_delimiter(first_line)
     if "\t" in first_line and delimiter not in first_line:
         upload.violations.append(
             _violation(

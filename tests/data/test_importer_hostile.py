@@ -7,13 +7,14 @@ import struct
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from data.errors import ValidationFailed
 from data.importer import mask_cpr, read_upload
 from tests.data.test_importer import fails, rewrite, rules, texts
 from tests.factories import AS_OF, small_dataset
-from tests.fixtures.uploads import write_csv_folder
+from tests.fixtures.uploads import csv_bytes, write_csv_folder
 
 
 @pytest.fixture
@@ -130,6 +131,20 @@ def test_a_tab_separated_file_is_named_as_such(folder: Path) -> None:
     error = fails(folder)
     assert rules(error) == {("concerns.csv", 1, None, "file_tab_separated")}
     assert "tabulator" in error.violations[0].message
+
+
+@pytest.mark.parametrize("hint", ["sep=;", "SEP=;\r"])
+def test_excels_delimiter_hint_line_is_understood_and_not_counted_as_a_row(folder: Path, hint: str) -> None:
+    good = read_upload(folder, today=AS_OF).dataset.visits
+    rows = texts("visits")
+    rows[2][1] = "F99"  # the second visit (row 3 as Excel shows it, with the hint line hidden)
+    body = csv_bytes(rows, sep=";").decode("utf-8")
+    (folder / "visits.csv").write_text(f"{hint}\n{body}", encoding="utf-8")
+    error = fails(folder)
+    assert ("visits.csv", 3, "facility_id", "reference") in rules(error)
+    rows[2][1] = texts("visits")[2][1]
+    (folder / "visits.csv").write_text(f"{hint}\n{csv_bytes(rows, sep=';').decode('utf-8')}", encoding="utf-8")
+    pd.testing.assert_frame_equal(read_upload(folder, today=AS_OF).dataset.visits, good)
 
 
 def test_an_unclosed_quote_is_reported_where_it_opens(folder: Path) -> None:
