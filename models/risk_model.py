@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -259,8 +260,18 @@ class RiskModel(BaseEstimator):
             raise NoDataError("Risikomodellen er ikke trænet endnu: kør 'tilsynsplan train' først.")
 
     # --- use --------------------------------------------------------------------------------------
-    def score(self, dataset: Dataset, as_of: dt.date | pd.Timestamp, *, explain: bool = True) -> Scored:
-        """Features, risk and (with ``explain``) contributions for every facility in the population."""
+    def score(
+        self,
+        dataset: Dataset,
+        as_of: dt.date | pd.Timestamp,
+        *,
+        explain: bool = True,
+        explain_only: Collection[str] | None = None,
+    ) -> Scored:
+        """Features, risk and (with ``explain``) contributions for every facility in the population.
+
+        ``explain_only``: contributions for these facilities only (one facility's explanation need not pay
+        for SHAP over the whole country); risk, margin and comparisons still cover everyone."""
         self._check_fitted()
         t = _ts(as_of)
         feats = compute_features(dataset, t, self.offsets_).set_index("facility_id", drop=False)
@@ -272,12 +283,16 @@ class RiskModel(BaseEstimator):
             margin = self.engine_.predict_margin(feats) if len(feats) else np.zeros(0)
             risk = self.engine_.calibrator_(margin)
             if explain and len(feats):
-                contributions, base_value = self.engine_.contributions(feats)
+                subset = feats if explain_only is None else feats[feats.index.isin(list(explain_only))]
+                if len(subset):
+                    contributions, base_value = self.engine_.contributions(subset)
         else:
             margin = self.expert_.margin(feats)
             risk = 1.0 / (1.0 + np.exp(-margin))
             if explain:
                 contributions, base_value = self.expert_.contributions(feats)
+                if explain_only is not None:
+                    contributions = contributions[contributions.index.isin(list(explain_only))]
         if explain:
             comparisons = comparison_values(feats)
             if contributions is None:

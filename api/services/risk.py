@@ -221,7 +221,7 @@ def explain_facility(
     if facility_id not in known_ids:
         raise NotFoundError(f"Tilbud '{facility_id}' findes ikke i databasen.")
     stored, _, _ = _model_for(settings, ds, day, model_version)
-    scored = stored.model.score(ds, day, explain=True)
+    scored = stored.model.score(ds, day, explain=True, explain_only=[facility_id])
     if facility_id not in scored.risk.index:
         raise NotFoundError(
             f"Tilbud '{facility_id}' er ikke aktivt pr. {day.isoformat()} (ikke godkendt endnu eller lukket)."

@@ -73,6 +73,20 @@ def test_shap_adds_up_for_every_facility(world: tuple[Dataset, pd.DataFrame], fi
     assert list(s.contributions.columns) == list(FEATURE_NAMES)
 
 
+def test_explaining_one_facility_gives_the_same_factors_as_explaining_all(
+    world: tuple[Dataset, pd.DataFrame], fitted: RiskModel
+) -> None:
+    ds, _ = world
+    full = fitted.score(ds, AS_OF)
+    fid = str(full.risk.idxmax())
+    one = fitted.score(ds, AS_OF, explain_only=[fid])
+    assert one.contributions is not None and list(one.contributions.index) == [fid]
+    pd.testing.assert_series_equal(one.risk, full.risk)
+    assert one.base_value == pytest.approx(full.base_value)
+    assert one.factors(fid) == full.factors(fid)
+    assert one.top_factors(fid, 3) == full.top_factors(fid, 3)
+
+
 def test_no_leakage_in_fit_or_score(world: tuple[Dataset, pd.DataFrame], fitted: RiskModel) -> None:
     ds, _ = world
     changed = perturb_future(ds, pd.Timestamp(AS_OF))
