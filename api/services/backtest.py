@@ -160,13 +160,35 @@ def rank_matched(priority: pd.Series, authority: pd.Series, reference: dict[str,
     return out
 
 
-def rotation_priority(known: Dataset, active: pd.DataFrame, on: dt.date) -> pd.Series:
-    """Days since the last unannounced visit (or the approval): the oldest first."""
+#: Below every tilbud not yet due: a rotation's priority for those whose deadline falls in the quarter.
+_DUE_ANYWAY = 1e6
+
+
+def rotation_priority(
+    known: Dataset, active: pd.DataFrame, on: dt.date, settings: Settings, quarter_end: dt.date | None = None
+) -> pd.Series:
+    """Days since the last unannounced visit (or the approval): the oldest first.
+
+    With ``quarter_end``: tilbud whose unannounced deadline (that date + the type's interval) falls in the
+    quarter are visited then anyway (a hard rule), so they rank after all others (oldest first among
+    themselves) and the extra visits the planner gives the top of the list go to the next in line, as a
+    rotation that fills its capacity would. (Without it the rotation's top tier is mostly due anyway and
+    one visit counts for both.) The rotation still makes fewer visits than the risk policy (seed 42:
+    3,720 against 4,089): its extra visit pulls forward a visit that was due a quarter later, while the
+    risk policy's goes to a tilbud whose clock has far to run."""
     v = known.visits
     last = v.loc[~v["announced"]].groupby("facility_id")["date"].max()
     fac = active.set_index("facility_id")
     base = last.reindex(fac.index).fillna(fac["approved_on"])
-    return (pd.Timestamp(on) - base).dt.days.astype(float)
+    days = (pd.Timestamp(on) - base).dt.days.astype(float)
+    if quarter_end is None:
+        return days
+    months = fac["facility_type"].map(settings.interval_months)
+    deadline = pd.Series(
+        [add_months(b.date(), int(m)) for b, m in zip(base, months, strict=True)], index=fac.index, dtype=object
+    )
+    due = (deadline <= quarter_end).to_numpy()
+    return days - np.where(due, _DUE_ANYWAY, 0.0)
 
 
 def oracle_priority(world: World, active: pd.DataFrame, quarter: str) -> pd.Series:
@@ -279,7 +301,7 @@ def _risk_values(
         risk = risk.fillna(risk.median() if risk.notna().any() else 0.5)
         return pd.DataFrame({"facility_id": ids.to_numpy(), "risk": risk.to_numpy(float)}), info
     if policy == "rotation":
-        priority = rotation_priority(known, active, on)
+        priority = rotation_priority(known, active, on, settings, quarter_bounds(quarter)[1])
     elif policy == "random":
         rng = np.random.default_rng([settings.seed, 11, k])
         priority = pd.Series(rng.random(len(ids)), index=ids.to_numpy())

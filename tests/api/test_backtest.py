@@ -17,12 +17,14 @@ from api.services.backtest import (
     detection,
     rank_matched,
     replay_window,
+    rotation_priority,
     rule_in_force_from,
     two_year_compliance,
 )
 from data.errors import InvalidArgumentError
 from data.settings import Settings
 from data.synthetic import WorldConfig, generate_world
+from tests.factories import small_dataset
 
 D = dt.date
 
@@ -68,6 +70,18 @@ def test_rank_matched_hands_the_reference_values_over_in_the_policys_order() -> 
     out = rank_matched(pd.Series([3.0, 2.0, 1.0], index=["p", "q", "r"]), pd.Series(["x"] * 3, index=["p", "q", "r"]),
                        {"x": np.array([0.8, 0.6, 0.4, 0.2, 0.0])})  # fmt: skip
     assert out.to_dict() == {"p": 0.8, "q": 0.4, "r": 0.0}
+
+
+def test_rotation_puts_the_tilbud_due_anyway_after_the_next_in_line() -> None:
+    known = small_dataset()  # last unannounced visit: F1 2024-03-12, F2 2025-01-20, F4 2025-09-15; F3, F5, F6 none
+    facilities = known.facilities
+    on, q_end = D(2026, 1, 5), D(2026, 3, 31)
+    plain = rotation_priority(known, facilities, on, Settings())
+    assert list(plain.sort_values(ascending=False).index) == ["F3", "F5", "F1", "F2", "F4", "F6"]
+    # F3, F5 (approved long ago, never unannounced) and F1 (2024-03-12 + 24 months) fall due in the quarter
+    # and are visited then anyway: the next in line come first
+    filled = rotation_priority(known, facilities, on, Settings(), q_end)
+    assert list(filled.sort_values(ascending=False).index) == ["F2", "F4", "F6", "F3", "F5", "F1"]
 
 
 def test_detection_days_found_and_censored() -> None:
