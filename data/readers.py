@@ -293,14 +293,14 @@ def _parse_csv(name: str, filename: str, data: bytes, upload: RawUpload) -> RawT
     if decoded is None:
         return None
     text, had_bom = decoded
-    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    first_line, _, rest = text.lstrip("\r\n").partition("\n")
     hint = first_line.strip().lower()
     if len(hint) == 5 and hint.startswith("sep=") and hint[4] in ",;":
         # Excel's delimiter hint line ("sep=;"): Excel hides it when it opens the file, so the header is
         # row 1 there, and it is here
         delimiter = hint[4]
-        text = text.lstrip("\r\n").split("\n", 1)[1] if "\n" in text.lstrip("\r\n") else ""
-        first_line = text.lstrip("\r\n").split("\n", 1)[0]
+        text = rest
+        first_line = text.lstrip("\r\n").partition("\n")[0]
     else:
         delimiter = detect_delimiter(first_line)
     if "\t" in first_line and delimiter not in first_line:
