@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import data.readers as readers
 from data.errors import ValidationFailed
 from data.importer import mask_cpr, read_upload
 from tests.data.test_importer import fails, rewrite, rules, texts
@@ -79,6 +80,16 @@ def test_a_zip_bomb_is_not_unpacked(folder: Path, tmp_path: Path) -> None:
     error = fails(archive)
     assert rules(error) == {("concerns.csv", None, None, "file_unreadable")}
     assert "zip-bombe" in error.violations[0].message
+
+
+def test_a_zip_too_large_when_unpacked_is_refused_before_unpacking(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive = zipped(folder, tmp_path / "upload.zip", compression=zipfile.ZIP_DEFLATED)
+    monkeypatch.setattr(readers, "MAX_UNPACKED_BYTES", 1000)  # the small upload stands in for a huge one
+    error = fails(archive)
+    assert ("upload.zip", None, None, "file_too_large") in rules(error)  # and so the required files are missing
+    assert "for stor udpakket" in next(v.message for v in error.violations if v.rule == "file_too_large")
 
 
 def test_zip_member_names_with_backslashes_are_found(folder: Path, tmp_path: Path) -> None:
