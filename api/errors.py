@@ -129,6 +129,8 @@ def _validation_detail(error: dict[str, Any]) -> dict[str, Any]:
         text = template.format(**ctx) if template else str(error.get("msg", "ugyldig værdi"))
     except (KeyError, IndexError):
         text = str(error.get("msg", "ugyldig værdi"))
+    if "Expected UploadFile" in text:  # a multipart part without a filename arrives as a text field
+        text = "skal være en fil med et filnavn, fx facilities.csv (multipart-feltet sendte tekst)"
     subject = f"'{name}'" if name else "Forespørgslen"
     return {"location": location, "field": name, "message": f"{subject} {text}", "type": error.get("type")}
 

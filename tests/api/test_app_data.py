@@ -129,6 +129,15 @@ def test_a_damaged_zip_is_422_with_the_file_named_and_nothing_stored(client: Tes
     assert client.get("/api/v1/status").json()["imports"] == 0
 
 
+def test_a_part_without_a_filename_is_422_in_danish(client: TestClient) -> None:
+    response = client.post("/api/v1/uploads", files=[("files", ("", b"facility_id\nF1\n", "text/csv"))], headers=AUTH)
+    assert response.status_code == 422
+    error = assert_error_shape(response.json(), "invalid_request")
+    assert error["details"][0]["field"] == "files[0]"
+    assert "skal være en fil med et filnavn" in error["details"][0]["message"]
+    assert "UploadFile" not in response.text
+
+
 def test_upload_larger_than_the_limit_is_413(tmp_path: Path) -> None:
     client = TestClient(create_app(make_settings(tmp_path / "home", max_upload_mb=1)))
     big = b"facility_id\n" + b"F1\n" * 600_000  # 1.8 MB
