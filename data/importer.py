@@ -404,9 +404,22 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
                 + f" (kendte: {', '.join(spec.column_names)})",
             )
         )
+    header_row = _header_further_down(spec, raw, positions)
+    if header_row is not None:
+        report.add(
+            Violation(
+                raw.source,
+                1,
+                None,
+                None,
+                "header_not_first",
+                f"overskriften med kolonnerne står i række {header_row}, ikke i række 1; slet rækkerne over den "
+                "(fx en titel eller en tom række)",
+            )
+        )
     for col in spec.columns:
         if col.name not in positions:
-            if col.required:
+            if col.required and header_row is None:
                 report.add(
                     Violation(
                         raw.source,
@@ -425,6 +438,19 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
     if spec.required and table.n == 0:
         report.add(Violation(raw.source, None, None, None, "file_no_rows", "filen har ingen rækker under overskriften"))
     return table
+
+
+def _header_further_down(spec: FileSpec, raw: RawTable, positions: dict[str, int]) -> int | None:
+    """The spreadsheet row of the real header when row 1 lacks required columns and one of the next rows has
+    them all (a title above the table, as a workbook often has); else None."""
+    required = {c.name for c in spec.columns if c.required}
+    if not required or required <= set(positions):
+        return None
+    for i in range(min(10, len(raw.frame))):
+        cells = {str(v).strip().lower() for v in raw.frame.iloc[i].tolist()}
+        if required <= cells:
+            return int(raw.rows[i])
+    return None
 
 
 def _parse_column(table: _Parsed, col: Column, text: pd.Series, report: _Report, today: dt.date) -> pd.Series:
@@ -801,9 +827,11 @@ class _CrossChecks:
                 self._references_column(table, col, col.references)
 
     def _references_column(self, table: _Parsed, col: Column, reference: str) -> None:
-        target = reference.split(".")[0]
+        target, target_column = reference.split(".")
         if target in self.unreadable:
             return  # already reported; every row would fail otherwise
+        if target in self.parsed and target_column not in self.parsed[target].present:
+            return  # the target's column is missing (or its header is not in row 1): reported there already
         known = self.known(reference)
         values = table.values[col.name]
         where = f"{target} (hverken i denne upload eller i databasen)"

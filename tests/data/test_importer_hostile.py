@@ -15,7 +15,7 @@ from data.errors import ValidationFailed
 from data.importer import mask_cpr, read_upload
 from tests.data.test_importer import fails, rewrite, rules, texts
 from tests.factories import AS_OF, small_dataset
-from tests.fixtures.uploads import csv_bytes, write_csv_folder
+from tests.fixtures.uploads import csv_bytes, write_csv_folder, write_workbook
 
 
 @pytest.fixture
@@ -156,6 +156,25 @@ def test_excels_delimiter_hint_line_is_understood_and_not_counted_as_a_row(folde
     rows[2][1] = texts("visits")[2][1]
     (folder / "visits.csv").write_text(f"{hint}\n{csv_bytes(rows, sep=';').decode('utf-8')}", encoding="utf-8")
     pd.testing.assert_frame_equal(read_upload(folder, today=AS_OF).dataset.visits, good)
+
+
+def test_a_title_above_the_header_in_a_workbook_is_named_once(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    book_path = write_workbook(small_dataset(), tmp_path / "eksport.xlsx")
+    book = load_workbook(book_path)
+    book["visits"].insert_rows(1, amount=2)
+    book["visits"]["A1"] = "Tilsynsbesøg 2023-2025"  # a title, then a blank row, then the header in row 3
+    book.save(book_path)
+    error = fails(book_path)
+    assert rules(error) == {("[eksport.xlsx]visits", 1, None, "header_not_first")}
+    assert "række 3" in error.violations[0].message
+
+
+def test_a_header_with_a_missing_column_is_still_named_column_by_column(folder: Path) -> None:
+    rows = [row[:1] + row[2:] for row in texts("visits")]  # no facility_id: not a header further down
+    rewrite(folder, "visits", rows)
+    assert ("visits.csv", 1, "facility_id", "column_missing") in rules(fails(folder))
 
 
 def test_an_unclosed_quote_is_reported_where_it_opens(folder: Path) -> None:
