@@ -7,11 +7,14 @@ all and owns the one place where domain errors become messages and exit codes.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from data.settings import Settings
 
@@ -32,6 +35,25 @@ class _State:
 
 
 _state = _State()
+
+
+@contextmanager
+def step_progress(total: int) -> Iterator[Callable[[str], None]]:
+    """A progress bar over ``total`` named steps; yields ``step(message)``, called as each step starts."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("Starter", total=total)
+
+        def step(message: str) -> None:
+            progress.update(task, description=message, advance=1)
+
+        yield step
 
 
 def settings() -> Settings:

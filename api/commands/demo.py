@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.cli_app import app, console, settings
+from api.cli_app import app, console, settings, step_progress
 from data.enums import Authority
 from data.glossary import RISK_SCORE_DA, danish_code, format_number_da, format_percent_da
 
@@ -22,19 +21,7 @@ def demo(
     from api.services.demo import STEPS, run_demo
 
     current = settings()
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("Starter", total=STEPS)
-
-        def step(message: str) -> None:
-            progress.update(task, description=message, advance=1)
-
+    with step_progress(STEPS) as step:
         result = run_demo(current, facilities=facilities, seed=seed, progress=step)
 
     assert result.world and result.imported and result.trained and result.scored and result.plan

@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.cli_app import app, console, settings
+from api.cli_app import app, console, settings, step_progress
 from data.errors import InvalidArgumentError
 from data.glossary import format_number_da
 
@@ -38,19 +37,7 @@ def generate(
     from api.services.synthetic import STEPS, generate_to_dir, world_config
 
     config = world_config(settings(), seed=seed, facilities=facilities, years=years, as_of=_parse_date(as_of))
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("Starter", total=STEPS)
-
-        def step(message: str) -> None:
-            progress.update(task, description=message, advance=1)
-
+    with step_progress(STEPS) as step:
         result = generate_to_dir(out_dir, config, progress=step)
 
     console.print(
