@@ -290,6 +290,12 @@ class RiskEngine:
         part_b = self._purge(data[data[self.date_col] >= b_start], c_start)
         part_ab = self._purge(data, c_start)
         part_c = data[data[self.date_col] >= c_start]
+        for name, part in (("A", part_a), ("B", part_b), ("C", part_c)):
+            if part.empty:
+                raise ValueError(
+                    f"period {name} has no rows once rows whose label window crosses a period boundary are "
+                    "purged: the history is too short for time-ordered validation"
+                )
         if len(np.unique(part_a[self.label_col])) < 2:
             raise ValueError("the training period A needs both labels")
 

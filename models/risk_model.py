@@ -221,8 +221,12 @@ class RiskModel(BaseEstimator):
             try:
                 self.engine_ = engine.fit(train, baselines=BASELINES)
             except ValueError as error:
-                log.warning("LightGBM not fitted (%s); falling back to the expert score", error)
-                self.cold_start_reason_ = f"Modellen kunne ikke trænes tidsordnet ({error}): ekspertscoren bruges."
+                log.info("LightGBM not fitted (%s); falling back to the expert score", error)
+                self.cold_start_reason_ = (
+                    "Historikken er for kort eller for ensartet til tidsordnet validering (træning, tidligt stop og "
+                    "kalibrering skal hver have en senere periode med mærkede øjebliksbilleder og både fund og "
+                    "ikke-fund): ekspertscoren bruges."
+                )
         self.cold_start_ = self.engine_ is None
         if self.engine_ is not None:
             report = self.engine_.report_

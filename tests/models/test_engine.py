@@ -47,6 +47,13 @@ def test_periods_are_in_time_order_and_purged(engine: RiskEngine) -> None:
     assert a.rows > b.rows > 0 and c.rows > 0
 
 
+def test_a_history_too_short_for_the_label_window_is_refused_clearly(frame: pd.DataFrame) -> None:
+    short = frame[frame["date"] < pd.Timestamp("2020-07-01")]  # six months: every B row's window crosses C
+    engine = RiskEngine(SPECS, label_window=pd.DateOffset(months=3), params=BoosterParams(n_estimators=10))
+    with pytest.raises(ValueError, match="history is too short"):
+        engine.fit(short)
+
+
 def test_time_periods_split_distinct_dates() -> None:
     dates = pd.Series(pd.date_range("2020-01-01", periods=10, freq="MS").repeat(3))
     b, c = time_periods(dates, (0.6, 0.2, 0.2))
