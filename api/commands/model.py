@@ -56,8 +56,8 @@ def _print_train(report: TrainReport) -> None:
         f"(træningsvindue {card['training_window'][0]} – {card['training_window'][1]})"
     )
     console.print(
-        f"{card['training_rows']} mærkede øjebliksbilleder fra {card['snapshots']} måneder, "
-        f"{card['positive_labels']} med alvorligt fund inden for horisonten."
+        f"{_num(card['training_rows'], 0)} mærkede øjebliksbilleder fra {card['snapshots']} måneder, "
+        f"{_num(card['positive_labels'], 0)} med alvorligt fund inden for horisonten."
     )
     if report.cold_start:
         console.print(f"[yellow]Kold start:[/] {card['cold_start_reason']}")
@@ -65,7 +65,7 @@ def _print_train(report: TrainReport) -> None:
     else:
         test = next(p for p in card["periods"] if p["name"] == "C")
         heading = (
-            f"Validering på den seneste periode {test['start']} – {test['end']} ({test['rows']} rækker), "
+            f"Validering på den seneste periode {test['start']} – {test['end']} ({_num(test['rows'], 0)} rækker), "
             "som den evaluerede model ikke har set"
         )
     metrics = Table("score", "AUC", "præcision i top 10 %", "andel med fund", "rækker", title=heading)
@@ -87,7 +87,7 @@ def _print_train(report: TrainReport) -> None:
         }
         for p in card["periods"]:
             periods.add_row(
-                f"{p['name']} ({use[p['name']]})", p["start"], p["end"], str(p["rows"]), str(p["positives"])
+                f"{p['name']} ({use[p['name']]})", p["start"], p["end"], _num(p["rows"], 0), _num(p["positives"], 0)
             )
         console.print(periods)
         cal = card["calibrator"]
