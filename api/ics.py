@@ -13,7 +13,7 @@ import pandas as pd
 from icalendar import Calendar, Event
 
 from data.enums import VisitKind
-from data.glossary import danish
+from data.glossary import danish_code
 
 PRODID = "-//Tilsynsplan//Besøgsplan//DA"
 
@@ -51,7 +51,7 @@ def calendar_visits(
 
 
 def _kind_label(kind: str) -> str:
-    return danish(VisitKind(kind)) if kind in VisitKind._value2member_map_ else kind
+    return danish_code(VisitKind, kind)
 
 
 def visit_event(plan_id: int, visit: CalendarVisit, inspector_names: Mapping[str, str], stamp: dt.datetime) -> Event:

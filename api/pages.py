@@ -13,7 +13,7 @@ from api.services import plans as plan_service
 from data.calendar import next_quarter
 from data.enums import Authority, FacilityType
 from data.errors import InvalidArgumentError
-from data.glossary import danish
+from data.glossary import danish, danish_code
 from data.plan_store import PlanInfo
 from data.settings import Settings
 from data.store import StatusReport, database_exists
@@ -97,7 +97,7 @@ class PlansPage:
 
 
 def authority_label(code: str) -> str:
-    return danish(Authority(code)) if code in Authority._value2member_map_ else code
+    return danish_code(Authority, code)
 
 
 def latest_model(settings: Settings) -> ModelSummary | None:

@@ -15,40 +15,27 @@ from typing import ClassVar
 
 from data.enums import Authority, FacilityType, Ownership, Theme, VisitKind
 from data.glossary import (
-    AUTHORITY_DA,
-    FACILITY_TYPE_DA,
-    OWNERSHIP_DA,
     RISK_FEATURE_DA,
     RISK_SCORE_DA,
     RISK_TIER_DA,
-    THEME_DA,
-    VISIT_KIND_DA,
+    danish_code,
 )
 
 
 def authority_label(code: str | None) -> str:
     if code is None:
         return "Alle socialtilsyn"
-    try:
-        return AUTHORITY_DA[Authority(code)]
-    except ValueError:
-        return code
+    return danish_code(Authority, code)
 
 
 def facility_type_label(code: str | None) -> str:
     if code is None:
         return "Alle tilbudstyper"
-    try:
-        return FACILITY_TYPE_DA[FacilityType(code)]
-    except ValueError:
-        return code
+    return danish_code(FacilityType, code)
 
 
 def ownership_label(code: str) -> str:
-    try:
-        return OWNERSHIP_DA[Ownership(code)]
-    except ValueError:
-        return code
+    return danish_code(Ownership, code)
 
 
 def tier_label(tier: str) -> str:
@@ -60,17 +47,11 @@ def feature_label(name: str) -> str:
 
 
 def theme_label(code: str) -> str:
-    try:
-        return THEME_DA[Theme(code)]
-    except ValueError:
-        return code
+    return danish_code(Theme, code)
 
 
 def visit_kind_label(code: str) -> str:
-    try:
-        return VISIT_KIND_DA[VisitKind(code)]
-    except ValueError:
-        return code
+    return danish_code(VisitKind, code)
 
 
 # --- shared pieces -----------------------------------------------------------------------------------
