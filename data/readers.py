@@ -7,8 +7,10 @@ checks them. What this layer does check, and reports as :class:`~data.errors.Vio
 
 - a contract file that is not UTF-8 (with or without BOM), that is binary (an Excel workbook or a PDF
   saved as ``.csv``), or that is empty; a quote that is never closed; a tab-separated file;
-- a zip member that cannot be unpacked (damaged, encrypted, an unsupported compression) and a
-  workbook that cannot be read;
+- a zip member that cannot be unpacked (damaged, encrypted, an unsupported compression), a workbook
+  that cannot be read or is not an ``.xlsx`` (an ``.xls`` or ``.ods`` renamed), and a workbook sheet
+  whose cells reach far outside its table (calamine, which reads workbooks, would need the whole range
+  in memory at once);
 - an upload that holds none of the contract's files;
 - a contract file with the wrong extension (``visits.xlsx`` inside a folder of CSV files);
 - a row with more (non-empty) fields than the header has;
@@ -23,19 +25,26 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import logging
+import posixpath
+import re
 import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from data.contract import FILE_BY_NAME
 from data.errors import InvalidArgumentError, Violation
+
+if TYPE_CHECKING:
+    from python_calamine import CalamineWorkbook
 
 log = logging.getLogger(__name__)
 
@@ -403,7 +412,7 @@ def _table_from_records(
     had_bom: bool,
 ) -> RawTable | None:
     """Header + records (lists of cell texts) -> a RawTable; blank records skipped, row numbers kept."""
-    numbered = [(i + 1, r) for i, r in enumerate(records) if any(cell.strip() for cell in r)]
+    numbered = [(i + 1, r) for i, r in enumerate(records) if "".join(r).strip()]  # not blank
     if not numbered:
         columns = ", ".join(FILE_BY_NAME[name].column_names)
         upload.violations.append(
@@ -450,9 +459,37 @@ def _table_from_records(
 
 # --- xlsx ----------------------------------------------------------------------------------------
 
+#: The largest sheet read from a workbook, in cells from A1 to its last used cell. calamine allocates that
+#: whole rectangle at once and aborts the process (no exception to catch) when the memory is not there: one
+#: value typed in XFD1048576 asks for 17 billion cells. A full sheet of the widest contract file (Excel's
+#: 1,048,576 rows) is under 16 million; the national dataset's largest sheet is 190,259 x 3.
+MAX_SHEET_CELLS = 50_000_000
+
+_NOT_XLSX = "filen kan ikke læses som Excel-arbejdsbog (.xlsx)"
+_SHEET_DAMAGED = "arket kan ikke læses (arbejdsbogen er beskadiget); gem den igen i Excel"
+# Every cell written as <c r="A1"...> with a column A-Z and a row below 1,000,000 (what Excel, LibreOffice and
+# openpyxl write for a contract sheet): then the sheet is at most 26 x 999,999 cells and needs no counting.
+_UNUSUAL_CELL = re.compile(rb'<c(?:[\t\r\n/>]| (?!r="[A-Z][0-9]{1,6}"))')
+_PREFIXED_CELL = re.compile(rb":c[\s/>]")
+_ANY_CELL = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
+_ANY_ROW = re.compile(rb"<(?:[\w.-]+:)?row[\s/>]")
+# A cell's own r attribute (not text inside another attribute's value): its column letters and row.
+_CELL_REF = re.compile(
+    rb"""<(?:[\w.-]+:)?c(?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*?\s+r\s*=\s*["']([A-Za-z]+)([0-9]+)["']"""
+)
+_ERROR_TYPE = re.compile(rb"""t\s*=\s*["']e["']""")
+# A cell's cached value, after its formula if it has one: <f>1/0</f><v>#DIV/0!</v>
+_CACHED_VALUE = re.compile(rb"(?:<(?:[\w.-]+:)?f\b[^>]*?(?:/>|>[^<]*</(?:[\w.-]+:)?f>))?<(?:[\w.-]+:)?v>([^<]*)</")
+
+
+class _SheetTooLarge(Exception):
+    """A sheet whose used range is larger than :data:`MAX_SHEET_CELLS`; the text is Danish."""
+
 
 def _cell_text(value: object) -> str:
-    """A workbook cell as the text a CSV export would hold."""
+    """A workbook cell as the text a CSV export would hold (calamine gives ``""`` for an empty cell)."""
+    if isinstance(value, str):
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -463,54 +500,211 @@ def _cell_text(value: object) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat()  # "13:45:00", as Excel shows a time
+    if isinstance(value, dt.timedelta):  # a duration ("[t]:mm:ss"): "30:05:00", as Excel shows it
+        seconds = round(value.total_seconds())
+        sign, seconds = ("-", -seconds) if seconds < 0 else ("", seconds)
+        return f"{sign}{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     return str(value)
 
 
-def _read_workbook(filename: str, data: bytes, upload: RawUpload) -> None:
-    from openpyxl import load_workbook  # local: only workbook uploads need it
+def _calamine_failed(error: BaseException) -> bool:
+    """True for calamine's own errors and for a panic in its Rust code (pyo3's PanicException derives from
+    BaseException, so ``except Exception`` would let it through); False for KeyboardInterrupt and the like."""
+    return isinstance(error, Exception) or type(error).__name__ == "PanicException"
 
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - ord("A") + 1
+    return number
+
+
+def _check_sheet_size(xml: bytes) -> None:
+    """Raise :class:`_SheetTooLarge` when the sheet's cells span more than :data:`MAX_SHEET_CELLS` from A1.
+
+    Cells without a reference (allowed; calamine places them after the previous cell) are counted as if each
+    added a column and each row element a row, so the bound holds for any file, also a hostile one."""
+    if _UNUSUAL_CELL.search(xml) is None and _PREFIXED_CELL.search(xml) is None:
+        return  # at most 26 x 999,999 cells
+    refs = _CELL_REF.findall(xml)
+    rows = max((int(row) for _, row in refs), default=0)
+    columns = max((_column_number(letters) for letters in {letters for letters, _ in refs}), default=0)
+    unreferenced = len(_ANY_CELL.findall(xml)) - len(refs)
+    if unreferenced > 0:
+        rows += len(_ANY_ROW.findall(xml))
+        columns += unreferenced
+    if rows * columns > MAX_SHEET_CELLS:
+        where = f"til celle {_column_letters(columns)}{rows}" if unreferenced <= 0 else f"over {_dots(rows)} rækker"
+        raise _SheetTooLarge(
+            f"arket er for stort til at blive læst: det går fra A1 {where} ({_dots(rows * columns)} celler, højst "
+            f"{_dots(MAX_SHEET_CELLS)}); står der en værdi langt uden for tabellen? Slet rækkerne og kolonnerne "
+            "efter tabellen (Ctrl+End viser den sidste celle) og gem igen"
+        )
+
+
+def _dots(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def _error_cells(xml: bytes) -> dict[tuple[int, int], str]:
+    """The cached values of cells holding an error (``#N/A``, ``#DIV/0!``) by (row, column), 0-based.
+
+    calamine reads an error as an empty cell; openpyxl gave its text, which a typed column then refuses (an
+    empty cell would pass silently where the column is optional). Only run when the sheet has such a cell."""
+    found: dict[tuple[int, int], str] = {}
+    for match in _ERROR_TYPE.finditer(xml):
+        if not xml[match.start() - 1 : match.start()].isspace():
+            continue  # "xt='e'": another attribute
+        start = xml.rfind(b"<", 0, match.start())
+        end = xml.find(b">", match.end())
+        if start < 0 or end < 0:
+            continue
+        tag = xml[start : end + 1]
+        ref = _CELL_REF.search(tag)
+        value = _CACHED_VALUE.match(xml, end + 1) if not tag.endswith(b"/>") else None
+        if ref is None or value is None:
+            continue  # not a cell, or an error without its text: left empty, as calamine reads it
+        row, column = int(ref.group(2)) - 1, _column_number(ref.group(1)) - 1
+        found[(row, column)] = value.group(1).decode("utf-8", "replace").strip()
+    return found
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its member in the zip (``xl/worksheets/sheet1.xml``), from the workbook's relations."""
+    import xml.etree.ElementTree as ET  # local: only workbook uploads need it
+
+    def local(tag: str) -> str:
+        return tag.rpartition("}")[2]
+
+    targets = {
+        rel.get("Id"): rel.get("Target", "")
+        for rel in ET.fromstring(archive.read("xl/_rels/workbook.xml.rels")).iter()
+        if local(rel.tag) == "Relationship"
+    }
+    parts: dict[str, str] = {}
+    for sheet in ET.fromstring(archive.read("xl/workbook.xml")).iter():
+        if local(sheet.tag) != "sheet":
+            continue
+        rel_id = next((v for k, v in sheet.attrib.items() if local(k) == "id"), None)
+        target = targets.get(rel_id, "")
+        if target:
+            parts[sheet.get("name", "")] = (
+                target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+            )
+    return parts
+
+
+def _sheet_records(book: CalamineWorkbook, archive: zipfile.ZipFile, title: str, part: str | None) -> list[list[str]]:
+    """One sheet's cells as text, row 1 first (leading empty rows and columns kept, so row numbers are Excel's)."""
+    if part is None or part not in archive.NameToInfo:
+        raise KeyError(f"no worksheet part for {title!r}")
+    xml = archive.read(part)
+    _check_sheet_size(xml)
+    rows = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+    records = [[v if type(v) is str else _cell_text(v) for v in row] for row in rows]  # most cells are text
+    if _ERROR_TYPE.search(xml):
+        for (row, column), text in _error_cells(xml).items():
+            while len(records) <= row:
+                records.append([])
+            record = records[row]
+            record.extend([""] * (column + 1 - len(record)))
+            record[column] = text
+    return records
+
+
+def _open_xlsx(data: bytes) -> zipfile.ZipFile | None:
+    """The workbook as a zip when it is an .xlsx (or .xlsm); None for anything else.
+
+    calamine would also read an old .xls, an .xlsb or an .ods given the name .xlsx (it detects the format from
+    the content); the data contract allows .xlsx only, so they are refused as openpyxl refused them."""
+    if not data.startswith(b"PK\x03\x04"):
+        return None  # also an encrypted .xlsx, which Excel stores inside an OLE container
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a broken file
-        log.info("cannot open %s as a workbook: %s", filename, error)
-        upload.violations.append(
-            _violation(filename, "filen kan ikke læses som Excel-arbejdsbog (.xlsx)", "file_not_xlsx")
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+    if "xl/workbook.xml" not in archive.NameToInfo or "xl/_rels/workbook.xml.rels" not in archive.NameToInfo:
+        archive.close()
+        return None  # an .xlsb or .ods, or not a workbook at all
+    return archive
+
+
+def _read_workbook(filename: str, data: bytes, upload: RawUpload) -> None:
+    from python_calamine import CalamineWorkbook, SheetTypeEnum  # local: only workbook uploads need it
+
+    archive = _open_xlsx(data)
+    if archive is None:
+        upload.violations.append(_violation(filename, _NOT_XLSX, "file_not_xlsx"))
+        return
+    with archive:
+        if sum(i.file_size for i in archive.infolist()) > MAX_UNPACKED_BYTES:  # the sheets are read into memory
+            upload.violations.append(
+                _violation(
+                    filename,
+                    f"arbejdsbogen er for stor udpakket (over {MAX_UNPACKED_BYTES // 1024**2} MB); del den op i "
+                    "flere uploads, fx ét ark ad gangen",
+                    "file_too_large",
+                )
+            )
+            return
+        try:
+            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            titles = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]  # no chart sheets
+            parts = _sheet_parts(archive)
+        except BaseException as error:  # calamine and ElementTree raise many kinds for a broken file
+            if not _calamine_failed(error):
+                raise
+            log.info("cannot open %s as a workbook: %s", filename, error)
+            upload.violations.append(_violation(filename, _NOT_XLSX, "file_not_xlsx"))
+            return
+        with book:
+            for title in titles:
+                read = functools.partial(_sheet_records, book, archive, title, parts.get(title))
+                _add_sheet(filename, title, read, upload)
+
+
+def _add_sheet(filename: str, title: str, read: Callable[[], list[list[str]]], upload: RawUpload) -> None:
+    """One worksheet: a contract sheet, one given twice, or one that is not part of the contract."""
+    name = title.strip().lower()
+    source = f"[{filename}]{title}"
+    if name not in FILE_BY_NAME:
+        upload.warnings.append(
+            _violation(
+                source,
+                "arket hører ikke til datakontrakten og ignoreres; arkene skal hedde som filerne uden .csv: "
+                + ", ".join(FILE_BY_NAME),
+                "sheet_ignored",
+            )
         )
         return
+    if name in upload.present:
+        upload.violations.append(_violation(source, f"arket {name} findes flere gange", "file_twice"))
+        return
+    upload.present.add(name)
     try:
-        for sheet in book.worksheets:
-            name = sheet.title.strip().lower()
-            source = f"[{filename}]{sheet.title}"
-            if name not in FILE_BY_NAME:
-                upload.warnings.append(
-                    _violation(
-                        source,
-                        "arket hører ikke til datakontrakten og ignoreres; arkene skal hedde som filerne uden .csv: "
-                        + ", ".join(FILE_BY_NAME),
-                        "sheet_ignored",
-                    )
-                )
-                continue
-            if name in upload.present:
-                upload.violations.append(_violation(source, f"arket {name} findes flere gange", "file_twice"))
-                continue
-            upload.present.add(name)
-            try:
-                records = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-            except Exception as error:  # read_only parses each sheet lazily: a damaged sheet fails here
-                log.info("cannot read sheet %s of %s: %s", sheet.title, filename, error)
-                upload.violations.append(
-                    _violation(
-                        source,
-                        "arket kan ikke læses (arbejdsbogen er beskadiget); gem den igen i Excel",
-                        "file_not_xlsx",
-                    )
-                )
-                continue
-            table = _table_from_records(name, source, records, upload, delimiter=None, had_bom=False)
-            if table is not None:
-                upload.tables[name] = table
-    finally:
-        book.close()
+        records = read()
+    except _SheetTooLarge as error:
+        upload.violations.append(_violation(source, str(error), "file_too_large"))
+        return
+    except BaseException as error:  # a damaged sheet fails here (calamine reads each sheet when asked)
+        if not _calamine_failed(error):
+            raise
+        log.info("cannot read sheet %s of %s: %s", title, filename, error)
+        upload.violations.append(_violation(source, _SHEET_DAMAGED, "file_not_xlsx"))
+        return
+    table = _table_from_records(name, source, records, upload, delimiter=None, had_bom=False)
+    if table is not None:
+        upload.tables[name] = table

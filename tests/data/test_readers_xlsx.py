@@ -1,0 +1,281 @@
+"""Workbook uploads read with calamine: every kind of cell becomes the text a CSV export holds, row numbers stay
+Excel's, and a damaged, foreign or hostile file is a violation (never a traceback, never a dead process)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+import data.readers as readers
+from data.readers import RawUpload, _cell_text, read_upload_files
+from tests.data.test_importer import fails, rules
+from tests.factories import small_dataset
+from tests.fixtures.uploads import write_workbook
+
+
+def one_sheet(path: Path, rows: list[list[object]], *, title: str = "concerns") -> Path:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def patch_sheet(path: Path, sheet: int, change: Callable[[str], str]) -> None:
+    """Rewrite the XML of the workbook's ``sheet``-th worksheet (1-based), as another tool would have written it."""
+    member = f"xl/worksheets/sheet{sheet}.xml"
+    with zipfile.ZipFile(path) as src:
+        parts = {info.filename: src.read(info) for info in src.infolist()}
+    parts[member] = change(parts[member].decode("utf-8")).encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+
+
+def sheet_data(xml: str, cells: str) -> str:
+    """``xml`` with its sheetData replaced by ``cells`` (rows of hand-written cells)."""
+    return re.sub(r"<sheetData>.*</sheetData>|<sheetData\s*/>", f"<sheetData>{cells}</sheetData>", xml, flags=re.S)
+
+
+def read(path: Path) -> RawUpload:
+    upload = read_upload_files(path)
+    assert not upload.violations, upload.violations
+    return upload
+
+
+def table(upload: RawUpload, name: str = "concerns") -> list[list[str]]:
+    raw = upload.tables[name]
+    return [list(raw.header), *raw.frame.values.tolist()]
+
+
+def only_violation(path: Path) -> tuple[str, str, str]:
+    upload = read_upload_files(path)
+    assert len(upload.violations) == 1, upload.violations
+    v = upload.violations[0]
+    return v.file, v.rule, v.message
+
+
+# --- cells ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, ""),
+        ("", ""),
+        (" x ", " x "),  # stripped later, with every other cell
+        (True, "true"),
+        (False, "false"),
+        (3, "3"),
+        (3.0, "3"),
+        (-0.0, "0"),
+        (2.5, "2.5"),
+        (1e20, "100000000000000000000"),
+        (dt.date(2026, 3, 1), "2026-03-01"),
+        (dt.datetime(2026, 3, 1), "2026-03-01"),  # a date cell: openpyxl gave a datetime at midnight
+        (dt.datetime(2026, 3, 1, 13, 45, 10), "2026-03-01 13:45:10"),
+        (dt.time(13, 45), "13:45:00"),
+        (dt.timedelta(hours=30, minutes=5), "30:05:00"),  # a duration ([t]:mm:ss), as Excel shows it
+        (-dt.timedelta(minutes=90), "-1:30:00"),
+    ],
+)
+def test_cell_text_of_each_type_calamine_returns(value: object, text: str) -> None:
+    assert _cell_text(value) == text
+
+
+def test_typed_cells_read_as_a_csv_export_writes_them(tmp_path: Path) -> None:
+    values: list[object] = [
+        dt.date(2026, 3, 1),
+        dt.datetime(2026, 3, 1),
+        dt.datetime(2026, 3, 1, 13, 45, 10),
+        dt.time(13, 45),
+        dt.timedelta(hours=30, minutes=5),
+        True,
+        3,
+        3.0,
+        2.5,
+        "  tekst  ",
+    ]
+    book = one_sheet(tmp_path / "typer.xlsx", [[f"k{i}" for i in range(len(values))], values])
+    assert table(read(book))[1] == [
+        "2026-03-01",
+        "2026-03-01",
+        "2026-03-01 13:45:10",
+        "13:45:00",
+        "30:05:00",
+        "true",
+        "3",
+        "3",
+        "2.5",
+        "tekst",
+    ]
+
+
+def test_leading_empty_rows_and_columns_keep_excels_row_numbers(tmp_path: Path) -> None:
+    path = write_workbook(small_dataset(), tmp_path / "flyttet.xlsx")
+    book = load_workbook(path)
+    sheet = book["concerns"]
+    sheet.insert_rows(1)
+    sheet.insert_cols(1, amount=2)  # the table starts in C2
+    assert sheet["C2"].value == "facility_id"
+    sheet["E3"] = "meget"  # severity of the one concern
+    book.save(path)
+    assert rules(fails(path)) == {("[flyttet.xlsx]concerns", 3, "severity", "enum")}
+
+
+def test_merged_cells_hold_their_value_in_the_top_left_cell_only(tmp_path: Path) -> None:
+    path = one_sheet(tmp_path / "flettet.xlsx", [["a", "b", "c"], ["x", None, None], ["", "", "y"]])
+    book = load_workbook(path)
+    book["concerns"].merge_cells("A2:B3")
+    book.save(path)
+    assert table(read(path)) == [["a", "b", "c"], ["x", "", ""], ["", "", "y"]]
+
+
+def test_formula_cells_give_their_cached_value_and_errors_their_text(tmp_path: Path) -> None:
+    path = one_sheet(tmp_path / "formler.xlsx", [])
+    cells = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="B1" t="inlineStr"><is><t>b</t></is></c>'
+        '<c r="C1" t="inlineStr"><is><t>c</t></is></c></row>'
+        '<row r="2"><c r="A2" t="str"><f>"F"&amp;"1"</f><v>F1</v></c><c r="B2"><f>1+2</f><v>3</v></c>'
+        '<c r="C2"><f>1+2</f></c></row>'  # no cached value (written by a tool that does not calculate): empty
+        '<row r="3"><c r="A3" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r=\'B3\' t=\'e\'><v>#N/A</v></c></row>'
+    )
+    patch_sheet(path, 1, lambda xml: sheet_data(xml, cells))
+    assert table(read(path)) == [["a", "b", "c"], ["F1", "3", ""], ["#DIV/0!", "#N/A", ""]]
+
+
+def test_an_error_in_an_optional_typed_column_is_a_violation_not_an_empty_cell(tmp_path: Path) -> None:
+    path = write_workbook(small_dataset(), tmp_path / "fejl.xlsx")
+    book = load_workbook(path)
+    sheet = book["facilities"]
+    column = [c.value for c in sheet[1]].index("closed_on") + 1
+    sheet.cell(row=3, column=column, value="FEJLCELLE")
+    book.save(path)
+    index = book.sheetnames.index("facilities") + 1
+    patch_sheet(
+        path,
+        index,
+        lambda xml: re.sub(
+            r'<c r="([A-Z]+3)" t="inlineStr"><is><t>FEJLCELLE</t></is></c>',
+            r'<c r="\1" t="e"><f>VLOOKUP("x",A1:A2,2,FALSE)</f><v>#N/A</v></c>',
+            xml,
+        ),
+    )
+    error = fails(path)
+    assert rules(error) == {("[fejl.xlsx]facilities", 3, "closed_on", "date")}
+    assert "#N/A" in str(error.violations[0])
+
+
+# --- sheets ----------------------------------------------------------------------------------------
+
+
+def test_sheet_names_ignore_case_and_spaces_and_other_sheets_are_ignored_with_a_warning(tmp_path: Path) -> None:
+    path = one_sheet(tmp_path / "ark.xlsx", [["facility_id", "date", "severity"]], title=" Concerns ")
+    book = load_workbook(path)
+    book.create_sheet("Ark1")
+    book.create_chartsheet("Diagram")  # not a worksheet: skipped, as openpyxl's book.worksheets skipped it
+    book.save(path)
+    upload = read(path)
+    assert set(upload.tables) == {"concerns"}
+    assert upload.tables["concerns"].source == "[ark.xlsx] Concerns "
+    assert [(w.file, w.rule) for w in upload.warnings] == [("[ark.xlsx]Ark1", "sheet_ignored")]
+
+
+def test_a_sheet_given_twice_is_a_violation(tmp_path: Path) -> None:
+    path = one_sheet(tmp_path / "to.xlsx", [["facility_id", "date", "severity"]])
+    book = load_workbook(path)
+    book.create_sheet("CONCERNS ")
+    book.save(path)
+    assert only_violation(path)[:2] == ("[to.xlsx]CONCERNS ", "file_twice")
+
+
+# --- damaged, foreign and hostile files ---------------------------------------------------------------
+
+
+def _zip_without_workbook(good: bytes) -> bytes:
+    """An .ods or .xlsb is a zip too, without xl/workbook.xml; calamine would read them, the contract does not."""
+    import io
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            if info.filename != "xl/workbook.xml":
+                dst.writestr(info, src.read(info))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda good: b"",
+        lambda good: b"facility_id,date,severity\nF1,2026-01-01,low\n",  # a CSV file named .xlsx
+        lambda good: good[: len(good) // 2],
+        lambda good: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000),  # OLE: an old .xls or an encrypted .xlsx
+        _zip_without_workbook,
+    ],
+    ids=["empty", "csv", "truncated", "ole", "zip-not-xlsx"],
+)
+def test_a_file_that_is_not_a_readable_xlsx_is_a_violation(tmp_path: Path, damage: Callable[[bytes], bytes]) -> None:
+    path = write_workbook(small_dataset(), tmp_path / "data.xlsx")
+    path.write_bytes(damage(path.read_bytes()))
+    assert only_violation(path) == ("data.xlsx", "file_not_xlsx", "filen kan ikke læses som Excel-arbejdsbog (.xlsx)")
+
+
+class PanicException(BaseException):
+    """What pyo3 raises when calamine's Rust code panics: a BaseException, not an Exception."""
+
+
+def test_a_panic_in_calamine_is_a_violation_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def panic(*args: object) -> list[list[str]]:
+        raise PanicException("index out of bounds")
+
+    monkeypatch.setattr(readers, "_sheet_records", panic)
+    path = one_sheet(tmp_path / "panik.xlsx", [["facility_id", "date", "severity"]])
+    assert only_violation(path)[:2] == ("[panik.xlsx]concerns", "file_not_xlsx")
+
+
+def test_ctrl_c_while_reading_a_workbook_is_not_taken_for_a_damaged_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*args: object) -> list[list[str]]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(readers, "_sheet_records", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        read_upload_files(one_sheet(tmp_path / "afbrudt.xlsx", [["facility_id"]]))
+
+
+@pytest.mark.parametrize(
+    ("cells", "named"),
+    [
+        ('<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>', "XFD1048576"),
+        ('<row r="1"><c r="A1"><v>1</v></c><c r="ZZZZZZ1"><v>1</v></c></row>', "ZZZZZZ1"),
+        # cells without a reference are placed after the previous one: 50,000 wide and 50,000 high
+        ("<row>" + "<c><v>1</v></c>" * 50_000 + "</row>" + "<row><c><v>1</v></c></row>" * 50_000, "50.001 rækker"),
+    ],
+    ids=["last-cell", "beyond-excel", "no-references"],
+)
+def test_a_sheet_reaching_far_outside_its_table_is_refused_not_a_dead_process(
+    tmp_path: Path, cells: str, named: str
+) -> None:
+    # calamine allocates the whole rectangle from A1 at once and aborts the process when it cannot
+    path = one_sheet(tmp_path / "stor.xlsx", [])
+    patch_sheet(path, 1, lambda xml: sheet_data(xml, cells))
+    source, rule, message = only_violation(path)
+    assert (source, rule) == ("[stor.xlsx]concerns", "file_too_large")
+    assert named in message and "Ctrl+End" in message
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(readers, "MAX_UNPACKED_BYTES", 1000)
+    path = one_sheet(tmp_path / "bombe.xlsx", [["x" * 2000]])
+    assert only_violation(path)[:2] == ("bombe.xlsx", "file_too_large")
