@@ -61,7 +61,7 @@ from data.quality_model import (
     theme_applies,
     theme_of_indicator,
 )
-from data.readers import RawTable, RawUpload, read_upload_files
+from data.readers import HEADER_SEARCH_ROWS, RawTable, RawUpload, find_header_row, header_not_first, read_upload_files
 
 log = logging.getLogger(__name__)
 
@@ -406,17 +406,7 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
         )
     header_row = _header_further_down(spec, raw, positions)
     if header_row is not None:
-        report.add(
-            Violation(
-                raw.source,
-                1,
-                None,
-                None,
-                "header_not_first",
-                f"overskriften med kolonnerne står i række {header_row}, ikke i række 1; slet rækkerne over den "
-                "(fx en titel eller en tom række)",
-            )
-        )
+        report.add(header_not_first(raw.source, header_row))
     for col in spec.columns:
         if col.name not in positions:
             if col.required and header_row is None:
@@ -444,13 +434,10 @@ def _header_further_down(spec: FileSpec, raw: RawTable, positions: dict[str, int
     """The spreadsheet row of the real header when row 1 lacks required columns and one of the next rows has
     them all (a title above the table, as a workbook often has); else None."""
     required = {c.name for c in spec.columns if c.required}
-    if not required or required <= set(positions):
+    if required <= set(positions):
         return None
-    for i in range(min(10, len(raw.frame))):
-        cells = {str(v).strip().lower() for v in raw.frame.iloc[i].tolist()}
-        if required <= cells:
-            return int(raw.rows[i])
-    return None
+    below = raw.frame.head(HEADER_SEARCH_ROWS)
+    return find_header_row(required, zip(raw.rows[: len(below)].tolist(), below.itertuples(index=False), strict=True))
 
 
 def _parse_column(table: _Parsed, col: Column, text: pd.Series, report: _Report, today: dt.date) -> pd.Series:

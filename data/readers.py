@@ -27,12 +27,13 @@ import csv
 import datetime as dt
 import functools
 import io
+import itertools
 import logging
 import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -55,6 +56,8 @@ MAX_UNPACKED_BYTES = 256 * 1024**2
 #: A member larger than 1 MB that unpacks to more than this many times its packed size is refused: CSV files
 #: pack 5-20 times; a zip bomb (1 MB that unpacks to gigabytes and exhausts the memory) far more.
 MAX_PACKING_RATIO = 100
+#: How many rows below the first one are searched for the real header when the first lacks required columns.
+HEADER_SEARCH_ROWS = 10
 
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"PK\x03\x04", "en Excel-arbejdsbog eller zip-fil"),
@@ -102,6 +105,31 @@ class UnreadableFile(Exception):
 
 def _violation(file: str, message: str, rule: str, *, row: int | None = None) -> Violation:
     return Violation(file=file, row=row, column=None, value=None, rule=rule, message=message)
+
+
+def find_header_row(required: Collection[str], rows: Iterable[tuple[int, Sequence[object]]]) -> int | None:
+    """The row number of the first of ``rows`` ((row number, cells), at most :data:`HEADER_SEARCH_ROWS` of them)
+    whose cells include every name in ``required`` (case and surrounding spaces ignored); None when none does.
+
+    Finds the real header below a title ("Tilbud udtræk 2026"), in a workbook sheet as in a CSV file."""
+    if not required:
+        return None
+    wanted = set(required)
+    for number, cells in itertools.islice(rows, HEADER_SEARCH_ROWS):
+        if wanted <= {str(cell).strip().lower() for cell in cells}:
+            return number
+    return None
+
+
+def header_not_first(file: str, header_row: int) -> Violation:
+    """The one violation for a header found in ``header_row`` instead of row 1 (instead of one per row)."""
+    return _violation(
+        file,
+        f"overskriften med kolonnerne står i række {header_row}, ikke i række 1; slet rækkerne over den "
+        "(fx en titel eller en tom række)",
+        "header_not_first",
+        row=1,
+    )
 
 
 def read_upload_files(source: Path) -> RawUpload:
@@ -330,6 +358,11 @@ def _parse_csv(name: str, filename: str, data: bytes, upload: RawUpload) -> RawT
             )
         )
         return None
+    header_row = _csv_header_further_down(name, text)
+    if header_row is not None:
+        # a title line above the header: one violation, not "row too long" for every row below it
+        upload.violations.append(header_not_first(filename, header_row))
+        return None
     fast = _fast_table(name, filename, text, delimiter, had_bom)
     if fast is not None:
         return fast
@@ -337,6 +370,25 @@ def _parse_csv(name: str, filename: str, data: bytes, upload: RawUpload) -> RawT
     if records is None:
         return None
     return _table_from_records(name, filename, records, upload, delimiter=delimiter, had_bom=had_bom)
+
+
+def _csv_header_further_down(name: str, text: str) -> int | None:
+    """The line of the real header when the first non-blank line lacks a required column and one of the next
+    lines has them all; else None. Each line is split by its own delimiter (a title has none, or another)."""
+
+    def cells(numbered: tuple[int, str]) -> tuple[int, list[str]]:
+        number, line = numbered
+        try:
+            return number, next(csv.reader([line], delimiter=detect_delimiter(line)), [])
+        except csv.Error:
+            return number, []
+
+    required = [c.name for c in FILE_BY_NAME[name].columns if c.required]
+    lines = ((n, line) for n, line in enumerate(io.StringIO(text, newline=""), start=1) if line.strip())
+    first = next(lines, None)
+    if first is None or find_header_row(required, [cells(first)]) is not None:
+        return None
+    return find_header_row(required, map(cells, lines))
 
 
 def _csv_records(filename: str, text: str, delimiter: str, upload: RawUpload) -> list[list[str]] | None:

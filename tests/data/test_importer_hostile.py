@@ -171,6 +171,36 @@ def test_a_title_above_the_header_in_a_workbook_is_named_once(tmp_path: Path) ->
     assert "række 3" in error.violations[0].message
 
 
+@pytest.mark.parametrize(
+    ("above", "sep", "header_row"),
+    [
+        (["Tilbud udtræk 2026"], ",", 2),  # a title without a delimiter: every row below was "too long"
+        (["Tilbud udtræk 2026", ""], ",", 3),  # a title and a blank line
+        (["Tilbud udtræk, 2026", "Dato: 22.11.2026"], ";", 3),  # a comma in a semicolon file's title
+        (["Tilbud udtræk 2026;;;;;"], ";", 2),  # as Excel saves a title row
+    ],
+)
+def test_a_title_above_the_header_in_a_csv_file_is_named_once(
+    folder: Path, above: list[str], sep: str, header_row: int
+) -> None:
+    body = csv_bytes(texts("visits"), sep=sep).decode("utf-8")
+    (folder / "visits.csv").write_text("\n".join(above) + "\n" + body, encoding="utf-8")
+    error = fails(folder)
+    assert rules(error) == {("visits.csv", 1, None, "header_not_first")}  # not row_too_long for every row
+    assert error.violations[0].message == (
+        f"overskriften med kolonnerne står i række {header_row}, ikke i række 1; slet rækkerne over den "
+        "(fx en titel eller en tom række)"
+    )
+
+
+def test_excels_delimiter_hint_line_above_a_title_is_not_counted(folder: Path) -> None:
+    body = csv_bytes(texts("visits"), sep=";").decode("utf-8")
+    (folder / "visits.csv").write_text("sep=;\nTilbud udtræk 2026\n" + body, encoding="utf-8")
+    error = fails(folder)
+    assert rules(error) == {("visits.csv", 1, None, "header_not_first")}
+    assert "række 2" in error.violations[0].message
+
+
 def test_a_header_with_a_missing_column_is_still_named_column_by_column(folder: Path) -> None:
     rows = [row[:1] + row[2:] for row in texts("visits")]  # no facility_id: not a header further down
     rewrite(folder, "visits", rows)
