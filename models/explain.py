@@ -128,7 +128,7 @@ def _theme_mean(row: Row, comp: float | None, plural: str) -> tuple[float | None
 def _theme_min(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
     v = _raw(row, "theme_min")
     if v is None:
-        return None, comp, "Ingen temaværdier endnu"
+        return None, comp, "Laveste temaværdi: ingen temaværdier endnu"
     return v, comp, f"Laveste temaværdi: {_num(v, 1)}{_vs_median(comp, plural)}"
 
 

@@ -262,6 +262,11 @@ class SeriesPoint:
     peers: int = 0
 
 
+#: A contribution (log-odds) below this moves nothing: shown without a direction (a cold-start expert
+#: score gives exactly 0 for every warning sign that is absent).
+NO_EFFECT = 0.0005
+
+
 @dataclass(frozen=True)
 class Factor:
     """One feature's contribution to the risk (SHAP, log-odds) with its Danish sentence."""
@@ -278,7 +283,16 @@ class Factor:
 
     @property
     def direction(self) -> str:
+        if abs(self.shap) < NO_EFFECT:
+            return "påvirker ikke risikoen"
         return "øger risikoen" if self.shap > 0 else "sænker risikoen"
+
+    @property
+    def css(self) -> str:
+        """``up``, ``down`` or ``none`` (a contribution too small to show a direction)."""
+        if abs(self.shap) < NO_EFFECT:
+            return "none"
+        return "up" if self.shap > 0 else "down"
 
 
 @dataclass(frozen=True)

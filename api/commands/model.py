@@ -239,12 +239,15 @@ def explain(
     )
     if result.cold_start:
         console.print("[yellow]Ekspertscore (kold start): bidragene er ekspertpoint, ikke lærte.[/]")
-    table = Table("", "faktor", "bidrag (log-odds)", title="Hvad trækker risikoen op (↑) og ned (↓)")
-    shown = [f for f in result.factors if abs(float(f["shap"])) >= 0.005] or result.factors[:5]
-    for f in shown:
-        arrow = "↑" if f["shap"] > 0 else "↓"
-        table.add_row(arrow, f["text"], format_number_da(float(f["shap"]), 3))
-    console.print(table)
+    shown = [f for f in result.factors if abs(float(f["shap"])) >= 0.005]
+    if shown:
+        table = Table("", "faktor", "bidrag (log-odds)", title="Hvad trækker risikoen op (↑) og ned (↓)")
+        for f in shown:
+            arrow = "↑" if f["shap"] > 0 else "↓"
+            table.add_row(arrow, f["text"], format_number_da(float(f["shap"]), 3))
+        console.print(table)
+    else:
+        console.print("Ingen faktor flytter risikoen væk fra udgangspunktet: der er ingen advarselstegn i data.")
     console.print(
         f"Udgangspunkt {format_number_da(result.base_value, 3)} + bidrag = "
         f"{format_number_da(result.margin, 3)} (log-odds)."

@@ -98,3 +98,27 @@ def test_bad_arguments(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_no_data_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(tmp_path, capsys, "train", "--as-of", AS_OF)
     assert code == 3 and "Importér" in err
+
+
+def test_explain_without_warning_signs_says_so_instead_of_listing_zeros(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only the required files: no findings, so the expert score (cold start) is used, and a tilbud with no
+    warning sign gets exactly the base value. Its factors all contribute 0: none may be shown as lowering
+    the risk."""
+    ds, _ = simulate(seed=5, facilities=60, years=4, as_of=dt.date(2026, 1, 1))
+    empty = {name: ds.tables()[name].iloc[0:0] for name in ("indicator_scores", "theme_scores", "sanctions")}
+    _store(ds.with_tables(**empty), Settings(home=tmp_path))
+    code, out, err = run(tmp_path, capsys, "score", "--as-of", AS_OF, "--format", "json")
+    assert code == 0, err
+    rows = json.loads(out)["scores"]
+    base = min(float(r["risk"]) for r in rows)
+    calm = next(r["facility_id"] for r in rows if float(r["risk"]) == base)
+    code, out, err = run(tmp_path, capsys, "explain", calm, "--as-of", AS_OF, "--format", "json")
+    factors = json.loads(out)["factors"]
+    if any(abs(f["shap"]) >= 0.005 for f in factors):
+        pytest.skip("every tilbud of this world shows a warning sign")
+    code, out, err = run(tmp_path, capsys, "explain", calm, "--as-of", AS_OF)
+    assert code == 0, err
+    assert "Ekspertscore (kold start)" in out
+    assert "ingen advarselstegn" in out and "↓" not in out and "↑" not in out

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from models.explain import FacilityExplanation
 from reports.build import build_facility_profile, build_model_card, build_plan_report, build_risk_list, week_label
-from reports.context import NextVisit, PlanVisitRow
+from reports.context import Factor, NextVisit, PlanVisitRow
 from tests.factories import AS_OF, HAND_PLAN_DEADLINES, hand_plan, peer_dataset, risk_scores_frame, small_dataset
 
 # --- Risikoliste -------------------------------------------------------------------------------------
@@ -398,3 +398,11 @@ def test_model_card_without_audit_or_importance() -> None:
     del meta["fairness"], meta["global_importance"]
     ctx = build_model_card(meta)
     assert ctx.fairness is None and all(f.importance is None for f in ctx.features)
+
+
+def test_a_factor_that_contributes_nothing_has_no_direction() -> None:
+    """A cold-start expert score gives exactly 0 for an absent warning sign: not "sænker risikoen"."""
+    assert Factor("sanctions_5y", "Ingen påbud", 0.0).direction == "påvirker ikke risikoen"
+    assert Factor("sanctions_5y", "Ingen påbud", 0.0).css == "none"
+    assert Factor("sanctions_5y", "1 påbud", 0.4).css == "up"
+    assert Factor("sanctions_5y", "Ingen påbud", -0.1).direction == "sænker risikoen"
