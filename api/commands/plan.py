@@ -19,7 +19,7 @@ from rich.table import Table
 from api.cli_app import app, console, settings
 from data.calendar import quarter_bounds
 from data.enums import Authority
-from data.errors import InvalidArgumentError
+from data.errors import InvalidArgumentError, NoDataError
 from data.glossary import danish_code, format_number_da, format_percent_da
 
 if TYPE_CHECKING:  # the planner imports OR-Tools: only when a command runs
@@ -99,6 +99,16 @@ def _print_summary(stored: StoredPlan) -> None:
     _print_inspectors(stored)
 
 
+def _inspector_names() -> dict[str, str]:
+    """Stored inspectors' names by id; none when the data is gone (a plan outlives a re-import)."""
+    from api.services.lookups import inspector_names
+
+    try:
+        return inspector_names(settings())
+    except NoDataError:
+        return {}
+
+
 def _print_inspectors(stored: StoredPlan) -> None:
     a = stored.analysis
     visits = a.get("visits_first_quarter_by_inspector", {})
@@ -110,12 +120,14 @@ def _print_inspectors(stored: StoredPlan) -> None:
         "udnyttelse",
         title=f"Kvartalets besøg pr. konsulent ({stored.quarter})",
     )
+    names = _inspector_names()
     for iid in sorted(visits):
         cap = int(capacity.get(iid, 0))
         n = int(visits[iid])
         if cap == 0 and n == 0:
             continue  # no capacity this quarter (e.g. left the team, or absent all quarter)
-        table.add_row(iid, str(n), str(cap), format_percent_da(n / cap) if cap else "–")
+        who = f"{names[iid]} ({iid})" if iid in names else iid
+        table.add_row(who, str(n), str(cap), format_percent_da(n / cap) if cap else "–")
     console.print(table)
 
 

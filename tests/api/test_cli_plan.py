@@ -70,6 +70,7 @@ def test_plan_prints_a_summary_stores_and_exports(
     assert "Frist allerede overskredet: 3 tilbud: F1 (frist 2026-03-12)" in out
     assert "Højeste risikodecil (2 tilbud)" in out
     assert "Kvartalets besøg pr. konsulent (2026Q4)" in out
+    assert "Anne Holm (I1)" in out  # the inspector by name, not only the id
     with out_file.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert {"facility_id", "date", "inspector_ids", "announced", "kind", "reason"} <= set(rows[0])
