@@ -30,6 +30,7 @@ test: $(VENV)/.installed-dev system-deps lint typecheck unit
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
