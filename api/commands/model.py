@@ -252,3 +252,9 @@ def explain(
         f"Udgangspunkt {format_number_da(result.base_value, 3)} + bidrag = "
         f"{format_number_da(result.margin, 3)} (log-odds)."
     )
+    if shown and not result.cold_start:
+        console.print(
+            "[dim]Bidragene måles mod et gennemsnitligt tilbud (udgangspunktet), ikke mod medianen i teksten: "
+            "en værdi lidt dårligere end medianen kan sænke risikoen en smule, fordi gennemsnittet også "
+            "rummer de få meget dårlige.[/]"
+        )

@@ -81,6 +81,7 @@ def test_explain_one_facility_and_unknown_id(home: Path, capsys: pytest.CaptureF
     code, out, err = run(home, capsys, "explain", "S0001", "--as-of", AS_OF)
     assert code == 0, err
     assert "Tilbud 1" in out and "risiko" in out and "log-odds" in out
+    assert "mod et gennemsnitligt tilbud" in " ".join(out.split())  # what a contribution is measured against
     code, out, err = run(home, capsys, "explain", "S0001", "--as-of", AS_OF, "--format", "json")
     data = json.loads(out)
     assert abs(data["base_value"] + sum(f["shap"] for f in data["factors"]) - data["margin"]) < 1e-4
