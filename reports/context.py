@@ -283,9 +283,7 @@ class Factor:
 
     @property
     def direction(self) -> str:
-        if abs(self.shap) < NO_EFFECT:
-            return "påvirker ikke risikoen"
-        return "øger risikoen" if self.shap > 0 else "sænker risikoen"
+        return {"none": "påvirker ikke risikoen", "up": "øger risikoen", "down": "sænker risikoen"}[self.css]
 
     @property
     def css(self) -> str:
