@@ -195,6 +195,7 @@ def test_cli_prints_the_tables_in_danish(
     for label in BACKTEST_POLICY_DA.values():
         assert label in out
     assert "Besøg pr. socialtilsyn" in out and "Hovedstaden" in out
+    assert "i denne verden" in out and "bench/backtest_seeds.py" in out  # one world is not the verdict
 
 
 def test_cli_refuses_an_unknown_format(capsys: pytest.CaptureFixture[str]) -> None:
