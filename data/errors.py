@@ -37,6 +37,14 @@ class NoDataError(TilsynsplanError):
     http_status = 409
 
 
+class NotComputedError(TilsynsplanError):
+    """A risk run or model that does not exist yet and that only a planner may compute (a reader's GET must not
+    train a model or store a run: that is a write, and minutes of CPU on every new date asked for)."""
+
+    code = "not_computed"
+    http_status = 409
+
+
 class ForbiddenError(TilsynsplanError):
     code = "forbidden"
     http_status = 403

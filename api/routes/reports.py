@@ -33,13 +33,14 @@ def report_response(context: ReportContext, fmt: Literal["html", "pdf"], name: s
 @router.get("/reports/risk", response_class=Response, responses=RESPONSES)
 def risk_report(
     settings: SettingsDep,
+    viewer: ViewerDep,
     authority: str | None = None,
     facility_type: str | None = None,
     as_of: dt.date | None = None,
     format: ReportFormat = "html",
 ) -> Response:
     """Risikoliste: the latest stored risk run (or the run of `as_of`), filtered, with the fairness box."""
-    scores = risk_list(settings, as_of=as_of)
+    scores = risk_list(settings, as_of=as_of, may_score=viewer.authorised)
     context = reports.risk_report(settings, authority, facility_type, result=scores)
     return report_response(context, format, f"risikoliste-{scores.as_of.isoformat()}")
 
@@ -60,7 +61,9 @@ def facility_report(
     format: ReportFormat = "html",
 ) -> Response:
     """Tilbudsprofil; the next planned visit only for authorised readers."""
-    context = reports.facility_report(settings, facility_id, as_of=as_of, authorised=viewer.authorised)
+    context = reports.facility_report(
+        settings, facility_id, as_of=as_of, authorised=viewer.authorised, may_train=viewer.authorised
+    )
     return report_response(context, format, f"tilbud-{facility_id}")
 
 

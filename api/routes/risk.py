@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
+import pandas as pd
 from fastapi import APIRouter, Body, Query
 from fastapi.responses import Response
 
-from api.deps import PlannerDep, SettingsDep
+from api.deps import PlannerDep, SettingsDep, ViewerDep
 from api.schemas import (
     ExplanationPublic,
     FacilityPublic,
@@ -22,6 +23,7 @@ from api.schemas import (
 from api.services import risk as risk_service
 from api.services.lookups import facility_record
 from api.services.risk_lists import risk_list
+from data.errors import NotComputedError
 
 router = APIRouter(tags=["risk"])
 
@@ -35,14 +37,18 @@ AsOf = Annotated[dt.date | None, Query(description="Skæringsdato ÅÅÅÅ-MM-DD
 )
 def get_risk(
     settings: SettingsDep,
+    viewer: ViewerDep,
     authority: Annotated[str | None, Query(description="nord, midt, syd, hovedstaden eller oest.")] = None,
     facility_type: Annotated[str | None, Query(description="En tilbudstype fra datakontrakten.")] = None,
     top: Annotated[int | None, Query(ge=1, description="Kun de N mest risikable.")] = None,
     as_of: AsOf = None,
     format: Annotated[Literal["json", "csv"], Query(description="json eller csv.")] = "json",
 ) -> Response | RiskListPublic:
-    """The ranked risk list: the latest stored risk run (or the run of `as_of`); scored now if none."""
-    result = risk_list(settings, as_of=as_of, authority=authority, facility_type=facility_type, top=top)
+    """The ranked risk list: the latest stored risk run (or the run of `as_of`). With none, a planner's request
+    scores now (and trains a model if there is none) and stores the run; a reader's gets 409 `not_computed`."""
+    result = risk_list(
+        settings, as_of=as_of, authority=authority, facility_type=facility_type, top=top, may_score=viewer.authorised
+    )
     if format == "csv":
         name = f"risiko-{result.as_of.isoformat()}.csv"
         return Response(
@@ -54,10 +60,14 @@ def get_risk(
 
 
 @router.get("/facilities/{facility_id}", response_model=FacilityPublic, responses=error_responses(404, 409))
-def get_facility(facility_id: str, settings: SettingsDep) -> FacilityPublic:
-    """Master data of one facility and its place in the latest risk list (with the top reasons)."""
+def get_facility(facility_id: str, settings: SettingsDep, viewer: ViewerDep) -> FacilityPublic:
+    """Master data of one facility and its place in the latest risk list (with the top reasons); no risk for
+    a reader when no run is stored yet."""
     record = facility_record(settings, facility_id)
-    scores = risk_list(settings).scores
+    try:
+        scores = risk_list(settings, may_score=viewer.authorised).scores
+    except NotComputedError:
+        scores = pd.DataFrame({"facility_id": pd.Series([], dtype=str)})
     rows = scores[scores["facility_id"] == facility_id].to_dict(orient="records")
     return FacilityPublic.from_record(record, RiskScorePublic.from_row(rows[0]) if rows else None)
 
@@ -67,9 +77,13 @@ def get_facility(facility_id: str, settings: SettingsDep) -> FacilityPublic:
     response_model=ExplanationPublic,
     responses=error_responses(404, 409, 422),
 )
-def get_explanation(facility_id: str, settings: SettingsDep, as_of: AsOf = None) -> ExplanationPublic:
-    """Every factor of one facility's risk, in Danish, with its value and the comparison value."""
-    return ExplanationPublic.from_explanation(risk_service.explain_facility(settings, facility_id, as_of))
+def get_explanation(
+    facility_id: str, settings: SettingsDep, viewer: ViewerDep, as_of: AsOf = None
+) -> ExplanationPublic:
+    """Every factor of one facility's risk, in Danish, with its value and the comparison value (409
+    `not_computed` for a reader when no model is trained as of the date)."""
+    explanation = risk_service.explain_facility(settings, facility_id, as_of, may_train=viewer.authorised)
+    return ExplanationPublic.from_explanation(explanation)
 
 
 @router.post("/model/train", status_code=201, response_model=TrainPublic, responses=error_responses(401, 403, 409))

@@ -59,7 +59,8 @@ def risk_page(
     settings: SettingsDep, viewer: ViewerDep, authority: str | None = None, facility_type: str | None = None
 ) -> HTMLResponse:
     """The risk list (the latest stored run) with filters by authority and type."""
-    report = reports.risk_report(settings, authority, facility_type, result=risk_list(settings))
+    scores = risk_list(settings, may_score=viewer.authorised)
+    report = reports.risk_report(settings, authority, facility_type, result=scores)
     options = risk_filter_options(authority, facility_type)
     html = render_report_page(
         report, authorised=viewer.authorised, active="/risiko", above="web/_risk_filters.html", options=options
@@ -70,7 +71,7 @@ def risk_page(
 @router.get("/tilbud/{facility_id}", response_class=HTMLResponse)
 def facility_page(facility_id: str, settings: SettingsDep, viewer: ViewerDep) -> HTMLResponse:
     """One facility's profile; the next planned visit only for planners."""
-    report = reports.facility_report(settings, facility_id, authorised=viewer.authorised)
+    report = reports.facility_report(settings, facility_id, authorised=viewer.authorised, may_train=viewer.authorised)
     return HTMLResponse(render_report_page(report, authorised=viewer.authorised, active="/risiko"))
 
 

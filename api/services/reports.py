@@ -29,7 +29,7 @@ from api.services.risk import ScoreResult, explain_facility, score_facilities
 from data.calendar import quarter_bounds, quarter_of
 from data.db import PlanRow, PlanVisitRow
 from data.enums import Authority, FacilityType
-from data.errors import InvalidArgumentError, NoDataError, NotFoundError
+from data.errors import InvalidArgumentError, NoDataError, NotComputedError, NotFoundError
 from data.risk_store import previous_risk_run
 from data.settings import Settings
 from data.store import database_exists, load_dataset, open_database
@@ -194,10 +194,17 @@ def _next_planned_visit(engine: Engine, facility_id: str, after: dt.date, names:
 
 
 def facility_report(
-    settings: Settings, facility_id: str, as_of: dt.date | None = None, authorised: bool = False
+    settings: Settings,
+    facility_id: str,
+    as_of: dt.date | None = None,
+    authorised: bool = False,
+    *,
+    may_train: bool = True,
 ) -> FacilityProfileContext:
     """One facility's profile as of ``as_of`` (default today). ``authorised``: the reader may see the
-    next planned visit (unannounced dates are confidential); otherwise it is left out of the context."""
+    next planned visit (unannounced dates are confidential); otherwise it is left out of the context.
+    ``may_train``: with no model trained as of the day, train one (the CLI, a planner); else the profile
+    has no risk and says why (a reader of the web app)."""
     day = as_of or settings.effective_today()
     engine = _engine(settings)
     try:
@@ -210,8 +217,8 @@ def facility_report(
         engine.dispose()
     notes: list[str] = []
     try:
-        explanation = explain_facility(settings, facility_id, as_of=day)
-    except NotFoundError as error:  # known but not active on the day: a profile without a risk
+        explanation = explain_facility(settings, facility_id, as_of=day, may_train=may_train)
+    except (NotFoundError, NotComputedError) as error:  # not active on the day, or no model for a reader
         explanation = None
         notes.append(error.message)
     national = len(ds.known_at(day).active_facilities(day))

@@ -19,7 +19,7 @@ import pandas as pd
 
 from data.dataset import Dataset
 from data.enums import Authority
-from data.errors import InvalidArgumentError, NoDataError, NotFoundError
+from data.errors import InvalidArgumentError, NoDataError, NotComputedError, NotFoundError
 from data.risk_store import save_risk_run
 from data.settings import Settings
 from data.store import load_dataset, open_database
@@ -87,11 +87,14 @@ def _as_of(settings: Settings, as_of: dt.date | None) -> dt.date:
     return as_of if as_of is not None else settings.effective_today()
 
 
+NO_FACILITIES = "Der er ingen tilbud i databasen. Importér data først med 'tilsynsplan import MAPPE'."
+
+
 def _dataset(settings: Settings) -> tuple[Any, Dataset]:
     engine = open_database(settings)
     ds = load_dataset(engine)
     if ds.facilities.empty:
-        raise NoDataError("Der er ingen tilbud i databasen. Importér data først med 'tilsynsplan import MAPPE'.")
+        raise NoDataError(NO_FACILITIES)
     return engine, ds
 
 
@@ -144,10 +147,10 @@ def train_model(settings: Settings, as_of: dt.date | None = None) -> TrainReport
 
 
 def _model_for(
-    settings: Settings, ds: Dataset, as_of: dt.date, model_version: str | None
+    settings: Settings, ds: Dataset, as_of: dt.date, model_version: str | None, *, may_train: bool = True
 ) -> tuple[StoredModel, bool, list[str]]:
     """The model to score with: the one asked for, else the newest trained as of ``as_of`` or before,
-    else a new one trained now."""
+    else a new one trained now (``NotComputedError`` instead when ``may_train`` is false: a reader)."""
     notes: list[str] = []
     if model_version is not None:
         stored = load_model(settings, model_version)
@@ -160,6 +163,11 @@ def _model_for(
     version = latest_version(settings, as_of_on_or_before=as_of)
     if version is not None:
         return load_model(settings, version), False, notes
+    if not may_train:
+        raise NotComputedError(
+            f"Der er ingen trænet risikomodel pr. {as_of.isoformat()} eller før. En planlægger træner den med "
+            "'tilsynsplan train' eller POST /api/v1/model/train."
+        )
     stored, _ = _fit_and_store(settings, ds, as_of)
     notes.append(f"Ingen trænet model pr. {as_of.isoformat()} eller før: model {stored.version} er trænet nu.")
     return stored, True, notes
@@ -212,15 +220,21 @@ def score_facilities(
 
 
 def explain_facility(
-    settings: Settings, facility_id: str, as_of: dt.date | None = None, model_version: str | None = None
+    settings: Settings,
+    facility_id: str,
+    as_of: dt.date | None = None,
+    model_version: str | None = None,
+    *,
+    may_train: bool = True,
 ) -> FacilityExplanation:
-    """Why one facility has its risk: every factor in Danish, with its value and comparison."""
+    """Why one facility has its risk: every factor in Danish, with its value and comparison. With no model
+    trained as of the date one is trained now, unless ``may_train`` is false (``NotComputedError``)."""
     day = _as_of(settings, as_of)
     _, ds = _dataset(settings)
     known_ids = set(ds.facilities["facility_id"].astype(str))
     if facility_id not in known_ids:
         raise NotFoundError(f"Tilbud '{facility_id}' findes ikke i databasen.")
-    stored, _, _ = _model_for(settings, ds, day, model_version)
+    stored, _, _ = _model_for(settings, ds, day, model_version, may_train=may_train)
     scored = stored.model.score(ds, day, explain=True, explain_only=[facility_id])
     if facility_id not in scored.risk.index:
         raise NotFoundError(

@@ -11,9 +11,10 @@ import datetime as dt
 
 import pandas as pd
 
-from api.services.risk import SCORE_COLUMNS, ScoreResult, score_facilities
+from api.services.lookups import reference_data
+from api.services.risk import NO_FACILITIES, SCORE_COLUMNS, ScoreResult, score_facilities
 from data.enums import Authority, FacilityType
-from data.errors import InvalidArgumentError
+from data.errors import InvalidArgumentError, NoDataError, NotComputedError
 from data.risk_store import RiskRun, latest_risk_run
 from data.settings import Settings
 from data.store import database_exists, load_reference_data, open_database
@@ -64,8 +65,10 @@ def risk_list(
     authority: str | None = None,
     facility_type: str | None = None,
     top: int | None = None,
+    may_score: bool = True,
 ) -> ScoreResult:
-    """The risk list: the latest stored run (or the run of ``as_of``), else a new scoring (stored).
+    """The risk list: the latest stored run (or the run of ``as_of``), else a new scoring (stored) -- or,
+    when ``may_score`` is false (a reader), ``NotComputedError``: scoring stores a run and may train a model.
 
     ``authority`` re-ranks within that authority (``national_rank`` beside it); ``facility_type``
     keeps the ranks; ``top`` keeps the first N rows.
@@ -75,6 +78,15 @@ def risk_list(
     if top is not None and top < 1:
         raise InvalidArgumentError(f"top skal være mindst 1 (fik {top}).")
     run = stored_run(settings, as_of)
+    if run is None and not may_score:
+        if reference_data(settings).facilities.empty:
+            raise NoDataError(NO_FACILITIES)
+        when = f" pr. {as_of.isoformat()}" if as_of is not None else ""
+        raise NotComputedError(
+            f"Der er ingen gemt risikokørsel{when}. En planlægger beregner den med 'tilsynsplan score', ved at "
+            "logge ind (/login) eller med sin nøgle i API'et (Authorization: Bearer …); uden login vises kun "
+            "gemte kørsler."
+        )
     if run is None:
         result = score_facilities(settings, as_of=as_of, authority=auth)
         frame = result.scores

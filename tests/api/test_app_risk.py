@@ -6,12 +6,15 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.services import imports
+from data.risk_store import latest_risk_run
+from data.store import open_database
 from tests.api.conftest import AUTH, make_settings
 from tests.api.html_parse import Page
 from tests.api.test_app_errors import assert_error_shape
@@ -21,11 +24,13 @@ from tests.fixtures.uploads import write_csv_folder
 
 @pytest.fixture(scope="module")
 def risk_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    """The small dataset loaded; the first GET /risk trains a model and stores a run (shared by the module)."""
+    """The small dataset loaded; the first (planner's) GET /risk trains a model and stores a run (shared by the
+    module)."""
     root = tmp_path_factory.mktemp("risk")
     settings = make_settings(root / "home")
     imports.import_upload(settings, write_csv_folder(small_dataset(), root / "in"))
     with TestClient(create_app(settings)) as client:
+        assert client.get("/api/v1/risk", headers=AUTH).status_code == 200  # a planner scores; readers then read
         yield client
 
 
@@ -36,8 +41,29 @@ def test_risk_without_data_is_409(client: TestClient) -> None:
     assert error["message"].startswith("Der er ingen tilbud i databasen.")
 
 
+def test_a_reader_gets_409_not_computed_and_nothing_is_trained_or_stored(tmp_path: Path) -> None:
+    """Scoring stores a run and may train a model (minutes of CPU for each new date asked for): a write, so
+    a reader without a key gets only stored runs; a planner's GET computes."""
+    settings = make_settings(tmp_path / "home")
+    imports.import_upload(settings, write_csv_folder(small_dataset(), tmp_path / "in"))
+    with TestClient(create_app(settings)) as reader:
+        for path in ("/api/v1/risk", "/api/v1/risk?as_of=2025-06-02", "/api/v1/facilities/F1/explanation"):
+            response = reader.get(path)
+            assert response.status_code == 409, path
+            error = assert_error_shape(response.json(), "not_computed")
+            assert "planlægger" in error["message"], path
+        assert reader.get("/api/v1/facilities/F1").json()["risk"] is None  # master data, no risk yet
+        assert reader.get("/risiko").status_code == 409
+        profile = reader.get("/tilbud/F1")
+        assert profile.status_code == 200 and "ingen trænet risikomodel" in profile.text
+        assert latest_risk_run(open_database(settings)) is None
+        assert not (settings.home / "models").exists() or not any((settings.home / "models").iterdir())
+        assert reader.get("/api/v1/risk", headers=AUTH).json()["count"] == 6  # a planner computes
+        assert reader.get("/api/v1/risk").json()["count"] == 6  # then readers get the stored run
+
+
 def test_risk_list_is_ranked_and_reuses_the_stored_run(risk_client: TestClient) -> None:
-    first = risk_client.get("/api/v1/risk").json()
+    first = risk_client.get("/api/v1/risk", headers=AUTH).json()
     assert first["count"] == 6
     ranks = [s["rank"] for s in first["scores"]]
     risks = [s["risk"] for s in first["scores"]]
