@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-import pandas as pd
 from fastapi import APIRouter, Body, Query
 from fastapi.responses import Response
 
@@ -66,9 +65,9 @@ def get_facility(facility_id: str, settings: SettingsDep, viewer: ViewerDep) -> 
     record = facility_record(settings, facility_id)
     try:
         scores = risk_list(settings, may_score=viewer.authorised).scores
+        rows = scores[scores["facility_id"] == facility_id].to_dict(orient="records")
     except NotComputedError:
-        scores = pd.DataFrame({"facility_id": pd.Series([], dtype=str)})
-    rows = scores[scores["facility_id"] == facility_id].to_dict(orient="records")
+        rows = []
     return FacilityPublic.from_record(record, RiskScorePublic.from_row(rows[0]) if rows else None)
 
 
