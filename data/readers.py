@@ -178,6 +178,18 @@ def _read_folder(folder: Path, upload: RawUpload) -> None:
         _add_member(path.name, path.read_bytes, upload)
 
 
+def _unpacked_too_large(filename: str, members: Iterable[zipfile.ZipInfo], what: str, part: str) -> Violation | None:
+    """The violation for a zip or workbook whose members unpack to more than :data:`MAX_UNPACKED_BYTES`."""
+    if sum(m.file_size for m in members) <= MAX_UNPACKED_BYTES:
+        return None
+    return _violation(
+        filename,
+        f"{what} er for stor udpakket (over {MAX_UNPACKED_BYTES // 1024**2} MB); del den op i flere uploads, "
+        f"fx {part} ad gangen",
+        "file_too_large",
+    )
+
+
 def _read_zip(path: Path, upload: RawUpload) -> None:
     try:
         archive = zipfile.ZipFile(path)
@@ -192,15 +204,9 @@ def _read_zip(path: Path, upload: RawUpload) -> None:
             and not m.filename.startswith("__MACOSX/")
             and not PurePosixPath(m.filename).name.startswith(".")
         ]
-        if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
-            upload.violations.append(
-                _violation(
-                    path.name,
-                    f"zip-filen er for stor udpakket (over {MAX_UNPACKED_BYTES // 1024**2} MB); del den op i flere "
-                    "uploads, fx én fil ad gangen",
-                    "file_too_large",
-                )
-            )
+        too_large = _unpacked_too_large(path.name, members, "zip-filen", "én fil")
+        if too_large is not None:
+            upload.violations.append(too_large)
             return
         for member in members:
             name = PurePosixPath(member.filename.replace("\\", "/")).name  # Windows tools write "eksport\\x.csv"
@@ -704,15 +710,9 @@ def _read_workbook(filename: str, data: bytes, upload: RawUpload) -> None:
         upload.violations.append(_violation(filename, _NOT_XLSX, "file_not_xlsx"))
         return
     with archive:
-        if sum(i.file_size for i in archive.infolist()) > MAX_UNPACKED_BYTES:  # the sheets are read into memory
-            upload.violations.append(
-                _violation(
-                    filename,
-                    f"arbejdsbogen er for stor udpakket (over {MAX_UNPACKED_BYTES // 1024**2} MB); del den op i "
-                    "flere uploads, fx ét ark ad gangen",
-                    "file_too_large",
-                )
-            )
+        too_large = _unpacked_too_large(filename, archive.infolist(), "arbejdsbogen", "ét ark")  # read into memory
+        if too_large is not None:
+            upload.violations.append(too_large)
             return
         try:
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
