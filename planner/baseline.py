@@ -1,15 +1,19 @@
 """The rotation baseline: "oldest visit first" at the same capacity, for the plan analysis.
 
-What a tilsyn does without risk: every week it visits the facilities whose last unannounced visit is
-oldest (equivalently: whose deadline comes first). *Same capacity* means the same number of visits per
-authority and week as the optimised plan makes (locked visits aside), with the same inspectors: a
-visit needs a competent pool with capacity left that week. The rotation ignores risk: it does not pull
+What a tilsyn does without risk: every week it visits the facilities whose deadline comes first --
+for a facility already visited, the one whose last unannounced visit is oldest. A new facility's first
+visit is due months after its approval, so it is ordered by that deadline, not by the approval date
+(by the approval it would come last and miss its deadline, which no planner would). *Same capacity*
+means the same number of visits per authority and week as the optimised plan makes (locked visits
+aside), with the same inspectors: a visit needs a competent pool with capacity left that week, and the
+most specialised competent pool takes it (generalists stay free for the types only they cover). The rotation ignores risk: it does not pull
 the top tier into the first quarter, it visits the oldest first. A visit the rotation places after its
 deadline week (or not at all) counts as a missed deadline.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -31,7 +35,7 @@ def rotation_baseline(d: WeekModelData, visits_per_week: dict[int, int]) -> Base
         s = d.slot_by_id[s_id]
         f = facility[s.facility_id]
         last = f.last_unannounced or f.approved_on
-        return (s.index, last, s.hi, s.facility_id)
+        return (s.index, s.hi, last, s.facility_id)
 
     pending = sorted((s.slot_id for s in required), key=oldest_first)
     placed: dict[str, int] = {}
@@ -56,7 +60,8 @@ def rotation_baseline(d: WeekModelData, visits_per_week: dict[int, int]) -> Base
             ]
             if not pools:
                 continue
-            used[(pools[0].pool_id, w)] += 1
+            pool = min(pools, key=lambda p: (math.inf if p.competences is None else len(p.competences), p.pool_id))
+            used[(pool.pool_id, w)] += 1
             placed[sid] = w
             taken.append(sid)
         done = set(taken)
