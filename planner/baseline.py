@@ -6,9 +6,9 @@ visit is due months after its approval, so it is ordered by that deadline, not b
 (by the approval it would come last and miss its deadline, which no planner would). *Same capacity*
 means the same number of visits per authority and week as the optimised plan makes (locked visits
 aside), with the same inspectors: a visit needs a competent pool with capacity left that week, and the
-most specialised competent pool takes it (generalists stay free for the types only they cover). The rotation ignores risk: it does not pull
-the top tier into the first quarter, it visits the oldest first. A visit the rotation places after its
-deadline week (or not at all) counts as a missed deadline.
+most specialised competent pool takes it (generalists stay free for the types only they cover). The
+rotation ignores risk: it does not pull the top tier into the first quarter, it visits the oldest first.
+A visit the rotation places after its deadline week (or not at all) counts as a missed deadline.
 """
 
 from __future__ import annotations

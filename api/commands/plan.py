@@ -126,9 +126,13 @@ def _print_inspectors(stored: StoredPlan) -> None:
         n = int(visits[iid])
         if cap == 0 and n == 0:
             continue  # no capacity this quarter (e.g. left the team, or absent all quarter)
-        who = f"{names[iid]} ({iid})" if iid in names else iid
-        table.add_row(who, str(n), str(cap), format_percent_da(n / cap) if cap else "–")
+        table.add_row(_who(iid, names), str(n), str(cap), format_percent_da(n / cap) if cap else "–")
     console.print(table)
+
+
+def _who(inspector_id: str, names: dict[str, str]) -> str:
+    """"Anne Holm (I1)"; the id alone when the inspector is no longer in the data."""
+    return f"{names[inspector_id]} ({inspector_id})" if inspector_id in names else inspector_id
 
 
 def _visit_table(stored: StoredPlan, limit: int | None) -> Table:
@@ -138,11 +142,11 @@ def _visit_table(stored: StoredPlan, limit: int | None) -> Table:
     if limit is not None and len(rows) > limit:
         title += f"; de første {limit} vises, resten med --export"
         rows = rows.head(limit)
-    table = Table("konsulent", "dato", "tilbud", "anmeldt", "årsag", title=title)
+    table = Table("tilsynskonsulent", "dato", "tilbud", "anmeldt", "årsag", title=title)
+    names = _inspector_names()
     for r in rows.itertuples(index=False):
-        table.add_row(
-            str(r.inspector_ids), r.date.isoformat(), str(r.facility_id), "ja" if r.announced else "nej", str(r.reason)
-        )
+        who = ", ".join(_who(iid, names) for iid in str(r.inspector_ids).split(";"))
+        table.add_row(who, r.date.isoformat(), str(r.facility_id), "ja" if r.announced else "nej", str(r.reason))
     return table
 
 

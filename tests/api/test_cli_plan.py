@@ -87,6 +87,8 @@ def test_show_table_and_json(capsys: pytest.CaptureFixture[str], home: Path, tmp
     code, out, _ = run(capsys, "plan", "show", "1")
     assert code == 0
     assert "Plan 1 for 2026Q4" in out and "Besøg i 2026Q4" in out
+    visits_table = out.split("Besøg i 2026Q4", 1)[1]
+    assert "Anne Holm (I1)" in visits_table  # each visit names its inspector, not only the id
     code, out, _ = run(capsys, "plan", "show", "1", "--format", "json")
     assert code == 0
     data = json.loads(out)
