@@ -131,7 +131,7 @@ def _print_inspectors(stored: StoredPlan) -> None:
 
 
 def _who(inspector_id: str, names: dict[str, str]) -> str:
-    """"Anne Holm (I1)"; the id alone when the inspector is no longer in the data."""
+    """The inspector as "Anne Holm (I1)"; the id alone when the inspector is no longer in the data."""
     return f"{names[inspector_id]} ({inspector_id})" if inspector_id in names else inspector_id
 
 
