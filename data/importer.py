@@ -470,6 +470,18 @@ def _parse_column(table: _Parsed, col: Column, text: pd.Series, report: _Report,
             )
             report.cells(table, bad, col.name, text, "pattern", rule)
             values = values.where(~bad, None)
+        if col.max_length is not None:
+            lengths = text.str.len()
+            long = filled & (lengths > col.max_length).to_numpy()
+            report.cells(
+                table,
+                long,
+                col.name,
+                text,
+                "too_long",
+                lambda p: f"{col.name} må højst have {col.max_length} tegn (værdien har {lengths.iat[p]} tegn)",
+            )
+            values = values.where(~long, None)
         if col.kind == Kind.ID_LIST:
             values = values.map(lambda s: ";".join(p.strip() for p in s.split(";") if p.strip()))
         return values.where(filled, None)
