@@ -456,14 +456,23 @@ def _without_misplaced_rows(raw: RawTable, positions: dict[str, int], report: _R
     frame = raw.frame
     if frame.empty or len(positions) < 2:
         return raw
-    cells = {name: frame[pos].str.lstrip("\ufeff").str.strip().str.lower() for name, pos in positions.items()}
-    repeated = np.logical_and.reduce([(cells[name] == name).to_numpy() for name in cells])
+
+    def own_name(cells: pd.Series, name: str) -> np.ndarray:
+        return np.array(cells.str.lstrip("\ufeff").str.strip().str.lower() == name, dtype=bool)
+
+    first, first_pos = next(iter(positions.items()))  # one column first; the others only where it holds its name
+    if first in "\n".join(frame[first_pos].tolist()).lower():
+        repeated = own_name(frame[first_pos], first)
+    else:
+        repeated = np.zeros(len(frame), dtype=bool)
+    if repeated.any():
+        below = frame[repeated]
+        repeated[repeated] = np.logical_and.reduce([own_name(below[p], n) for n, p in positions.items()])
     other_row = np.zeros(len(frame), dtype=bool)
-    if raw.delimiter is not None and frame.shape[1] > 2:
-        other = "," if raw.delimiter == ";" else ";"
-        first = frame[0]
+    other = "," if raw.delimiter == ";" else ";"
+    if raw.delimiter is not None and frame.shape[1] > 2 and other in "".join(frame[0].tolist()):
         alone = (frame.iloc[:, 1:] == "").all(axis=1).to_numpy()
-        other_row = alone & (first.str.count(other) >= max(2, frame.shape[1] // 2)).to_numpy()
+        other_row = alone & (frame[0].str.count(other) >= max(2, frame.shape[1] // 2)).to_numpy()
     names = {",": "komma", ";": "semikolon"}
     for pos in np.flatnonzero(repeated | other_row):
         if repeated[pos]:
@@ -675,9 +684,10 @@ def _years_in_range(
 
 def _visible(table: _Parsed, col: Column, text: pd.Series, report: _Report) -> pd.Series:
     """``text`` without invisible characters; around a value they are ignored, inside one each cell is reported."""
-    has = text.str.contains(_INVISIBLE_RE, regex=True).fillna(False).to_numpy(dtype=bool)
-    if not has.any():
+    joined = "".join(text.tolist())  # one scan of the whole column (fast) before a per-cell one (slow)
+    if not any(c in joined for c in _INVISIBLE):
         return text
+    has = text.str.contains(_INVISIBLE_RE, regex=True).fillna(False).to_numpy(dtype=bool)
     cleaned = text.str.strip(_INVISIBLE).str.strip().str.strip(_INVISIBLE)
     inside = has & cleaned.str.contains(_INVISIBLE_RE, regex=True).fillna(False).to_numpy(dtype=bool)
 
