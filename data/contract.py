@@ -42,6 +42,7 @@ class Column:
     # --- rules the importer checks (besides kind, allowed, minimum/maximum, references) ---------
     # ``not_after_today`` on an INT column means a year not after today's year.
     pattern: str | None = None  # TEXT: the whole cell must match this regular expression
+    max_length: int | None = None  # TEXT: at most this many characters (the database column's length)
     not_before: str | None = None  # "approved_on" (same row) or "facilities.approved_on" (via references)
     check: str | None = None  # a named rule of the importer: "indicator", "competences"
     hint_da: str = ""  # Danish words appended to the rule's message, e.g. "inden for Danmark"
@@ -90,10 +91,10 @@ FACILITIES = FileSpec(
     key=("facility_id",),
     help="One row per approved facility (tilbud).",
     columns=(
-        Column("facility_id", Kind.TEXT),
-        Column("name", Kind.TEXT),
+        Column("facility_id", Kind.TEXT, max_length=64),
+        Column("name", Kind.TEXT, max_length=300),
         Column("authority", Kind.ENUM, allowed=_enum(Authority)),
-        Column("municipality", Kind.TEXT, nullable=True),
+        Column("municipality", Kind.TEXT, nullable=True, max_length=100),
         Column("postcode", Kind.TEXT, pattern=r"[0-9]{4}", hint_da="4 cifre", help="4 digits"),
         Column(
             "lat",
@@ -116,7 +117,7 @@ FACILITIES = FileSpec(
         Column("facility_type", Kind.ENUM, allowed=_enum(FacilityType)),
         Column("ownership", Kind.ENUM, allowed=_enum(Ownership)),
         Column("places", Kind.INT, minimum=1),
-        Column("target_group", Kind.TEXT, required=False, nullable=True),
+        Column("target_group", Kind.TEXT, required=False, nullable=True, max_length=300),
         Column("approved_on", Kind.DATE, not_after_today=True),
         Column("closed_on", Kind.DATE, required=False, nullable=True, not_before="approved_on", help=">= approved_on"),
         Column("has_board", Kind.BOOL, required=False, nullable=True, default=False),
@@ -138,7 +139,7 @@ VISITS = FileSpec(
     required=True,
     key=("visit_id",),
     columns=(
-        Column("visit_id", Kind.TEXT),
+        Column("visit_id", Kind.TEXT, max_length=64),
         Column("facility_id", Kind.TEXT, references=FACILITY_ID_REF),
         Column(
             "date",
@@ -188,7 +189,7 @@ USE_OF_FORCE = FileSpec(
         Column("facility_id", Kind.TEXT, references=FACILITY_ID_REF),
         Column("month", Kind.MONTH, not_after_today=True),
         Column("count", Kind.INT, minimum=0),
-        Column("kind", Kind.TEXT, required=False, nullable=True, default=""),
+        Column("kind", Kind.TEXT, required=False, nullable=True, default="", max_length=60),
     ),
 )
 
@@ -231,8 +232,8 @@ INSPECTORS = FileSpec(
     required=False,  # required for planning, not for import
     key=("inspector_id",),
     columns=(
-        Column("inspector_id", Kind.TEXT),
-        Column("name", Kind.TEXT),
+        Column("inspector_id", Kind.TEXT, max_length=64),
+        Column("name", Kind.TEXT, max_length=200),
         Column("authority", Kind.ENUM, allowed=_enum(Authority)),
         Column("competences", Kind.TEXT, check="competences", help="';'-separated facility types, or 'all'"),
         Column("visits_per_week", Kind.INT, minimum=0),

@@ -76,7 +76,8 @@ _PLAIN_DECIMAL = r"-?\d+[.,]\d+"
 _DATE_FORMAT = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _MONTH_FORMAT = r"[0-9]{4}-[0-9]{2}(?:-01)?"  # "2026-06"; a workbook may turn it into the date 2026-06-01
 _INT_FORMAT = r"[+-]?[0-9]+(?:[.,]0+)?"
-_THOUSANDS_FORMAT = r"[+-]?[0-9]{1,3}(?:[.,][0-9]{3})+"  # "1.000", "12,000": a thousands separator, or decimals?
+# "1.000", "12,000", "1 000": a thousands separator (a space, also Excel's non-breaking one), or decimals?
+_THOUSANDS_FORMAT = r"[+-]?[0-9]{1,3}(?:[., \u00a0\u202f][0-9]{3})+"
 #: Dates and months outside these years are refused (sentinels such as 9999-12-31 or Excel's 1899-12-30).
 _YEARS = ("1900", "2199")
 #: The largest integer accepted: beyond it a number is no longer exact (and does not fit the database).
@@ -84,6 +85,14 @@ _MAX_INT = 2**53 - 1
 _BOOL_WORDS = "true/false, 1/0 eller ja/nej"
 _CLOSED_KINDS = (Kind.ENUM, Kind.DATE, Kind.MONTH, Kind.BOOL)
 _MAX_VALUE_CHARS = 80
+#: Characters nobody sees (byte order mark, zero-width space and joiners, word joiner, soft hyphen). Around a
+#: value they are ignored like spaces (``copy a.csv+b.csv`` puts b's BOM before its first cell); inside one
+#: they are a violation: "F\u200b1" would be stored as a new facility that looks exactly like F1.
+_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060\u00ad"
+_INVISIBLE_RE = f"[{_INVISIBLE}]"
+#: What exports write for "no value"; in an optional column the cell should be left empty instead.
+_NOTHING_WORDS = frozenset({"na", "n/a", "n.a.", "#n/a", "-", "--", "null", "none", "nan", "nil", "?", "ukendt"})
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 # --- results -------------------------------------------------------------------------------------
@@ -315,8 +324,8 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | None = N
         checks.not_before_referenced(table)
     if "theme_scores" in parsed:
         checks.theme_score_warnings(parsed["theme_scores"], parsed.get("indicator_scores"))
-    for raw_table in raw.tables.values():
-        _check_cpr(raw_table, parsed[raw_table.name], report)
+    for table in parsed.values():
+        _check_cpr(table.raw, table, report)
     if "inspectors" not in parsed and existing.inspectors.empty:
         report.warnings.append(
             Violation(
@@ -407,9 +416,14 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
     header_row = _header_further_down(spec, raw, positions)
     if header_row is not None:
         report.add(header_not_first(raw.source, header_row))
+    else:
+        table.raw = _without_misplaced_rows(raw, positions, report)
+    had_rows = not raw.frame.empty  # before rows that are no records were taken out (they are reported)
+    raw = table.raw
     for col in spec.columns:
         if col.name not in positions:
             if col.required and header_row is None:
+                near = next((t.strip() for t in raw.header if _loose_name(t) == col.name), None)
                 report.add(
                     Violation(
                         raw.source,
@@ -418,16 +432,65 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
                         None,
                         "column_missing",
                         f"den obligatoriske kolonne '{col.name}' mangler; filen skal have kolonnerne "
-                        + ", ".join(c.name for c in spec.columns if c.required),
+                        + ", ".join(c.name for c in spec.columns if c.required)
+                        + ("" if near is None else f" (kolonnen '{near}' skal hedde '{col.name}')"),
                     )
                 )
             continue
         table.present.add(col.name)
         text = raw.frame[positions[col.name]].reset_index(drop=True)
         table.values[col.name] = _parse_column(table, col, text, report, today)
-    if spec.required and table.n == 0:
+    if spec.required and not had_rows:
         report.add(Violation(raw.source, None, None, None, "file_no_rows", "filen har ingen rækker under overskriften"))
     return table
+
+
+def _loose_name(title: str) -> str:
+    """A header cell as a column name, with spaces, hyphens and dots read as underscores ("Facility ID")."""
+    return re.sub(r"[\s.\-]+", "_", title.strip().lstrip("\ufeff").strip().lower())
+
+
+def _without_misplaced_rows(raw: RawTable, positions: dict[str, int], report: _Report) -> RawTable:
+    """``raw`` without rows that are not records, each reported once instead of once per column: the header again
+    (two exports put after one another) and a row separated by the other delimiter (a line edited by hand)."""
+    frame = raw.frame
+    if frame.empty or len(positions) < 2:
+        return raw
+
+    def own_name(cells: pd.Series, name: str) -> np.ndarray:
+        return np.array(cells.str.lstrip("\ufeff").str.strip().str.lower() == name, dtype=bool)
+
+    first, first_pos = next(iter(positions.items()))  # one column first; the others only where it holds its name
+    if first in "\n".join(frame[first_pos].tolist()).lower():
+        repeated = own_name(frame[first_pos], first)
+    else:
+        repeated = np.zeros(len(frame), dtype=bool)
+    if repeated.any():
+        below = frame[repeated]
+        repeated[repeated] = np.logical_and.reduce([own_name(below[p], n) for n, p in positions.items()])
+    other_row = np.zeros(len(frame), dtype=bool)
+    other = "," if raw.delimiter == ";" else ";"
+    if raw.delimiter is not None and frame.shape[1] > 2 and other in "".join(frame[0].tolist()):
+        alone = (frame.iloc[:, 1:] == "").all(axis=1).to_numpy()
+        other_row = alone & (frame[0].str.count(other) >= max(2, frame.shape[1] // 2)).to_numpy()
+    names = {",": "komma", ";": "semikolon"}
+    for pos in np.flatnonzero(repeated | other_row):
+        if repeated[pos]:
+            rule, message = (
+                "header_repeated",
+                "rækken gentager overskriften (er to udtræk sat efter hinanden?); slet rækken",
+            )
+        else:
+            rule, message = (
+                "row_other_delimiter",
+                f"rækken er adskilt med {names[other]}, men filen (overskriften) med {names[str(raw.delimiter)]}; "
+                "brug samme skilletegn i hele filen",
+            )
+        report.add(Violation(raw.source, int(raw.rows[pos]), None, None, rule, message))
+    keep = ~(repeated | other_row)
+    if keep.all():
+        return raw
+    return dataclasses.replace(raw, frame=frame[keep].reset_index(drop=True), rows=raw.rows[keep])
 
 
 def _header_further_down(spec: FileSpec, raw: RawTable, positions: dict[str, int]) -> int | None:
@@ -442,10 +505,17 @@ def _header_further_down(spec: FileSpec, raw: RawTable, positions: dict[str, int
 
 def _parse_column(table: _Parsed, col: Column, text: pd.Series, report: _Report, today: dt.date) -> pd.Series:
     """Typed values of one column (null where empty or invalid); violations reported."""
+    text = _visible(table, col, text, report)
     empty = (text == "").to_numpy()
     filled = ~empty
     if not col.nullable:
         report.cells(table, empty, col.name, None, "required", f"{col.name} må ikke være tom")
+
+    def nothing(pos: int) -> str:
+        """The hint for "NA", "-" or "null" in an optional column: such a cell is left empty."""
+        if col.nullable and text.iat[pos].lower() in _NOTHING_WORDS:
+            return "; lad feltet stå tomt, hvis værdien ikke kendes"
+        return ""
 
     if col.kind == Kind.ENUM:
         lower = text.str.lower()
@@ -470,6 +540,18 @@ def _parse_column(table: _Parsed, col: Column, text: pd.Series, report: _Report,
             )
             report.cells(table, bad, col.name, text, "pattern", rule)
             values = values.where(~bad, None)
+        if col.max_length is not None:
+            lengths = text.str.len()
+            long = filled & (lengths > col.max_length).to_numpy()
+            report.cells(
+                table,
+                long,
+                col.name,
+                text,
+                "too_long",
+                lambda p: f"{col.name} må højst have {col.max_length} tegn (værdien har {lengths.iat[p]} tegn)",
+            )
+            values = values.where(~long, None)
         if col.kind == Kind.ID_LIST:
             values = values.map(lambda s: ";".join(p.strip() for p in s.split(";") if p.strip()))
         return values.where(filled, None)
@@ -479,7 +561,7 @@ def _parse_column(table: _Parsed, col: Column, text: pd.Series, report: _Report,
         is_true = lower.isin(TRUE_WORDS).to_numpy()
         is_false = lower.isin(FALSE_WORDS).to_numpy()
         bad = filled & ~is_true & ~is_false
-        report.cells(table, bad, col.name, text, "bool", f"{col.name} skal være {_BOOL_WORDS}")
+        report.cells(table, bad, col.name, text, "bool", lambda p: f"{col.name} skal være {_BOOL_WORDS}{nothing(p)}")
         out = pd.Series([None] * len(text), dtype=object)
         out[is_true] = True
         out[is_false] = False
@@ -499,7 +581,7 @@ def _parse_column(table: _Parsed, col: Column, text: pd.Series, report: _Report,
             "date",
             lambda p: (
                 f"{col.name} skal være en dato på formen ÅÅÅÅ-MM-DD, fx 2024-03-12"
-                + ("; den dato findes ikke i kalenderen" if well_formed[p] else "")
+                + ("; den dato findes ikke i kalenderen" if well_formed[p] else _date_hint(text.iat[p]) or nothing(p))
             ),
         )
         if col.not_after_today:
@@ -522,7 +604,12 @@ def _parse_column(table: _Parsed, col: Column, text: pd.Series, report: _Report,
         parsed = parsed.astype("datetime64[ns]")
         bad = filled & parsed.isna().to_numpy() & (in_range | ~well_formed)
         report.cells(
-            table, bad, col.name, text, "month", f"{col.name} skal være en måned på formen ÅÅÅÅ-MM, fx 2024-03"
+            table,
+            bad,
+            col.name,
+            text,
+            "month",
+            lambda p: f"{col.name} skal være en måned på formen ÅÅÅÅ-MM, fx 2024-03{nothing(p)}",
         )
         if col.not_after_today:
             this_month = pd.Timestamp(today.replace(day=1))
@@ -563,7 +650,7 @@ def _parse_column(table: _Parsed, col: Column, text: pd.Series, report: _Report,
                 return f"{rule}; skriv tallet uden tusindtalsseparator og decimaler (fx 1000, ikke 1.000)"
             if huge[pos]:
                 return f"{rule}; tallet er for stort (højst {_MAX_INT:,})".replace(",", ".")
-            return rule
+            return rule + nothing(pos)
 
         report.cells(table, bad, col.name, text, "int" if integer else "decimal", message)
         numbers = numbers.where(~bad, np.nan)
@@ -593,6 +680,44 @@ def _years_in_range(
         + ("; lad feltet stå tomt, hvis datoen ikke kendes" if col.nullable else ""),
     )
     return in_range
+
+
+def _visible(table: _Parsed, col: Column, text: pd.Series, report: _Report) -> pd.Series:
+    """``text`` without invisible characters; around a value they are ignored, inside one each cell is reported."""
+    joined = "".join(text.tolist())  # one scan of the whole column (fast) before a per-cell one (slow)
+    if not any(c in joined for c in _INVISIBLE):
+        return text
+    has = text.str.contains(_INVISIBLE_RE, regex=True).fillna(False).to_numpy(dtype=bool)
+    cleaned = text.str.strip(_INVISIBLE).str.strip().str.strip(_INVISIBLE)
+    inside = has & cleaned.str.contains(_INVISIBLE_RE, regex=True).fillna(False).to_numpy(dtype=bool)
+
+    def message(pos: int) -> str:
+        codes = sorted({f"U+{ord(c):04X}" for c in cleaned.iat[pos] if c in _INVISIBLE})
+        return (
+            f"{col.name} indeholder et usynligt tegn ({', '.join(codes)}), så værdien ikke er den, den ser ud til; "
+            "skriv værdien igen (tegnet kommer ofte med, når tekst kopieres fra en webside)"
+        )
+
+    report.cells(table, inside, col.name, text, "invisible_character", message)
+    return cleaned.str.replace(_INVISIBLE_RE, "", regex=True)
+
+
+def _date_hint(text: str) -> str:
+    """What a date in a common wrong spelling should have been written as ("" when none fits)."""
+    m = re.fullmatch(r"([0-9]{1,2})[-./]([0-9]{1,2})[-./]([0-9]{4})", text)
+    if m is not None:
+        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        return f"; skriv {year:04d}-{month:02d}-{day:02d} (år-måned-dag)" if month <= 12 and day <= 31 else ""
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]*)?)?Z?", text):
+        return f"; skriv datoen uden klokkeslæt ({text[:10]})"
+    m = re.fullmatch(r"([0-9]{5})(?:[.,]0+)?", text)
+    if m is not None:
+        serial = _EXCEL_EPOCH + dt.timedelta(days=int(m.group(1)))
+        return (
+            f"; tallet ligner et Excel-datonummer (svarer til {serial.isoformat()}): formatér kolonnen som dato "
+            "i Excel, før filen gemmes"
+        )
+    return ""
 
 
 def _typed_frame(table: _Parsed) -> pd.DataFrame:

@@ -97,6 +97,8 @@ class RawUpload:
     warnings: list[Violation] = field(default_factory=list)
     #: Contract files present in the upload even when unreadable (so "file missing" is not reported too).
     present: set[str] = field(default_factory=set)
+    #: Where each contract file came from ("2024/visits.csv" in a zip), to name both places of a file given twice.
+    paths: dict[str, str] = field(default_factory=dict)
 
 
 class UnreadableFile(Exception):
@@ -230,24 +232,44 @@ def _read_zip(path: Path, upload: RawUpload) -> None:
                         "metode, der ikke understøttes); zip filerne igen"
                     ) from None
 
-            _add_member(name, read, upload)
+            _add_member(name, read, upload, path=member.filename)
 
 
-def _add_member(filename: str, read: Callable[[], bytes], upload: RawUpload) -> None:
-    """One file of a folder or zip: a contract CSV, a contract file in the wrong format, or something else."""
+def _add_member(filename: str, read: Callable[[], bytes], upload: RawUpload, *, path: str | None = None) -> None:
+    """One file of a folder or zip: a contract CSV, a contract file in the wrong format, or something else.
+    ``path`` is where a zip holds it ("eksport/2024/visits.csv"), when that is more than ``filename``."""
     stem, _, ext = filename.strip().rpartition(".")
     stem, ext = stem.strip().lower(), ext.lower()
     if not stem:
         stem, ext = ext, ""
+    path = path or filename
+    if stem.endswith(".csv") and stem[:-4] in FILE_BY_NAME and ext in ("csv", "txt", "tsv", ""):
+        # "visits.csv.txt": Windows hides the last extension, so the file looks right; ignoring it would store
+        # the rest of the upload as if this file had been sent
+        upload.present.add(stem[:-4])
+        upload.violations.append(
+            _violation(
+                filename,
+                f"filen hedder {filename.strip()}; omdøb den til {stem[:-4]}.csv (Windows skjuler ofte den sidste "
+                "filendelse)",
+                "file_name",
+            )
+        )
+        return
     if ext == "csv" and stem in FILE_BY_NAME:
         if stem in upload.present:
+            first = upload.paths.get(stem)
+            where = f" ({first} og {path})" if first and first != path else ""
             upload.violations.append(
                 _violation(
-                    filename, f"filen {stem}.csv findes flere gange i uploaden; medtag den kun én gang", "file_twice"
+                    filename,
+                    f"filen {stem}.csv findes flere gange i uploaden{where}; medtag den kun én gang",
+                    "file_twice",
                 )
             )
             return
         upload.present.add(stem)
+        upload.paths[stem] = path
         try:
             data = read()
         except UnreadableFile as error:
@@ -320,6 +342,7 @@ def _decode(name: str, filename: str, data: bytes, upload: RawUpload) -> tuple[s
             )
         )
         return None
+    text = text.rstrip("\x1a")  # a DOS end-of-file mark (Ctrl+Z), which some older export tools still write
     if not text.strip():
         columns = ", ".join(FILE_BY_NAME[name].column_names)
         upload.violations.append(
@@ -703,7 +726,7 @@ def _open_xlsx(data: bytes) -> zipfile.ZipFile | None:
 
 
 def _read_workbook(filename: str, data: bytes, upload: RawUpload) -> None:
-    from python_calamine import CalamineWorkbook, SheetTypeEnum  # local: only workbook uploads need it
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum  # local: only workbooks need it
 
     archive = _open_xlsx(data)
     if archive is None:
@@ -716,7 +739,9 @@ def _read_workbook(filename: str, data: bytes, upload: RawUpload) -> None:
             return
         try:
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            titles = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]  # no chart sheets
+            sheets = [m for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]  # no chart sheets
+            titles = [m.name for m in sheets]
+            hidden = {m.name for m in sheets if m.visible != SheetVisibleEnum.Visible}
             parts = _sheet_parts(archive)
         except BaseException as error:  # calamine and ElementTree raise many kinds for a broken file
             if not _calamine_failed(error):
@@ -727,13 +752,34 @@ def _read_workbook(filename: str, data: bytes, upload: RawUpload) -> None:
         with book:
             for title in titles:
                 read = functools.partial(_sheet_records, book, archive, title, parts.get(title))
-                _add_sheet(filename, title, read, upload)
+                _add_sheet(filename, title, read, upload, hidden=title in hidden)
 
 
-def _add_sheet(filename: str, title: str, read: Callable[[], list[list[str]]], upload: RawUpload) -> None:
+def _add_sheet(
+    filename: str, title: str, read: Callable[[], list[list[str]]], upload: RawUpload, *, hidden: bool = False
+) -> None:
     """One worksheet: a contract sheet, one given twice, or one that is not part of the contract."""
     name = title.strip().lower()
     source = f"[{filename}]{title}"
+    if name.endswith(".csv") and name[:-4] in FILE_BY_NAME:
+        # ignoring it would store the other sheets as if this one had been sent
+        upload.present.add(name[:-4])
+        upload.violations.append(
+            _violation(
+                source,
+                f"arket hedder '{title.strip()}'; omdøb det til '{name[:-4]}' (arkene hedder som filerne uden .csv)",
+                "file_name",
+            )
+        )
+        return
+    if hidden and name in FILE_BY_NAME:
+        upload.warnings.append(
+            _violation(
+                source,
+                "arket er skjult i Excel, men indlæses alligevel; slet det, hvis dets rækker ikke skal med",
+                "sheet_hidden",
+            )
+        )
     if name not in FILE_BY_NAME:
         upload.warnings.append(
             _violation(

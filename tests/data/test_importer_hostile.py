@@ -221,7 +221,9 @@ def test_a_long_cell_reads_the_same_on_the_careful_path(folder: Path) -> None:
     rows[1][1] = "A" * 200_000  # longer than the csv module's default field limit
     rows[2] = [*rows[2], "x"]  # a row too wide sends the file down the careful path
     rewrite(folder, "facilities", rows)
-    assert rules(fails(folder)) == {("facilities.csv", 3, None, "row_too_long")}
+    error = fails(folder)
+    assert rules(error) == {("facilities.csv", 3, None, "row_too_long"), ("facilities.csv", 2, "name", "too_long")}
+    assert "(værdien har 200000 tegn)" in error.violations[0].message  # the whole cell was read
 
 
 def test_a_damaged_workbook_sheet_is_a_violation(tmp_path: Path) -> None:

@@ -1,0 +1,167 @@
+"""Exports as a tilsyn's tools really write them (Excel, a case system, files put together by hand): each is
+either read as the contract allows or refused with one violation that says what to do, never a pile of
+follow-on errors, a phantom row or a crash in the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from data.contract import FILES, Kind
+from data.db import Base
+from data.errors import ValidationFailed
+from data.importer import read_upload
+from tests.data.test_importer import fails, rewrite, texts
+from tests.factories import AS_OF, small_dataset
+from tests.fixtures.uploads import csv_bytes, write_csv_folder
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return write_csv_folder(small_dataset(), tmp_path / "upload")
+
+
+def only(error: ValidationFailed, rule: str) -> list[tuple[str, int | None, str | None, str | None]]:
+    return [(v.file, v.row, v.column, v.value) for v in error.violations if v.rule == rule]
+
+
+def message(error: ValidationFailed, row: int, column: str) -> str:
+    return next(v.message for v in error.violations if (v.row, v.column) == (row, column))
+
+
+# --- lengths -----------------------------------------------------------------------------------------
+
+
+def test_text_lengths_of_the_contract_are_the_database_columns() -> None:
+    """A text longer than its database column is accepted by SQLite and refused by PostgreSQL at storage time
+    (a 500 after validation said yes): the contract must know each length."""
+    for spec in FILES:
+        table = Base.metadata.tables[spec.name]
+        for col in spec.columns:
+            if col.kind != Kind.TEXT or col.references is not None or col.pattern is not None or col.check:
+                continue
+            length = getattr(table.c[col.name].type, "length", None)
+            assert col.max_length == length, f"{spec.name}.{col.name}: contract {col.max_length}, database {length}"
+
+
+def test_a_text_longer_than_its_column_is_refused_with_the_limit(folder: Path) -> None:
+    fac = texts("facilities")
+    fac[1][1] = "N" * 301
+    fac[2][0] = "F" * 65
+    rewrite(folder, "facilities", fac)
+    uof = texts("use_of_force")
+    uof[1][3] = "k" * 61
+    rewrite(folder, "use_of_force", uof)
+    error = fails(folder)
+    places = {(f, r, c) for f, r, c, _ in only(error, "too_long")}
+    assert places == {
+        ("facilities.csv", 2, "name"),
+        ("facilities.csv", 3, "facility_id"),
+        ("use_of_force.csv", 2, "kind"),
+    }
+    assert message(error, 2, "name") == "name må højst have 300 tegn (værdien har 301 tegn)"
+
+
+# --- invisible characters ----------------------------------------------------------------------------
+
+
+def test_a_byte_order_mark_at_the_start_of_a_line_is_ignored_like_a_space(folder: Path) -> None:
+    """``copy a.csv+b.csv`` puts b's BOM in front of its first cell: the id must not become a new facility."""
+    data = (folder / "facilities.csv").read_bytes()
+    header, first, rest = data.split(b"\n", 2)
+    (folder / "facilities.csv").write_bytes(header + b"\n" + first + b"\n\xef\xbb\xbf" + rest)
+    result = read_upload(folder, today=AS_OF)
+    assert list(result.dataset.facilities["facility_id"]) == list(small_dataset().facilities["facility_id"])
+
+
+def test_an_invisible_character_inside_a_value_is_refused_and_named(folder: Path) -> None:
+    fac = texts("facilities")
+    fac[1][0] = "F\u200b1"  # a zero-width space copied from a web page
+    fac[2][7] = "opholds\ufeffsted"
+    rewrite(folder, "facilities", fac)
+    error = fails(folder)
+    assert {(r, c) for _, r, c, _ in only(error, "invisible_character")} == {(2, "facility_id"), (3, "facility_type")}
+    assert "U+200B" in message(error, 2, "facility_id")
+    assert not only(error, "enum")  # one violation per cell, not also "unknown type"
+
+
+# --- rows and lines ----------------------------------------------------------------------------------
+
+
+def test_a_header_repeated_below_is_one_violation_not_one_per_column(folder: Path) -> None:
+    """Two exports put after one another: the second header is a row of the first file."""
+    fac = texts("facilities")
+    rewrite(folder, "facilities", [*fac[:3], fac[0], *fac[3:]])
+    error = fails(folder)
+    assert [(v.file, v.row, v.rule) for v in error.violations] == [("facilities.csv", 4, "header_repeated")]
+    assert "overskriften" in error.violations[0].message
+
+
+def test_a_row_in_the_other_delimiter_is_one_violation(folder: Path) -> None:
+    fac = texts("facilities")
+    data = csv_bytes(fac, sep=";").split(b"\r\n")
+    data[2] = ",".join(fac[2]).encode()
+    (folder / "facilities.csv").write_bytes(b"\r\n".join(data))
+    error = fails(folder)
+    own = [v for v in error.violations if v.file == "facilities.csv"]
+    assert [(v.row, v.column, v.rule) for v in own] == [(3, None, "row_other_delimiter")]
+    assert "komma" in own[0].message and "semikolon" in own[0].message
+
+
+# --- helpful messages --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        ("12-03-2024", "skriv 2024-03-12"),
+        ("12.03.2024", "skriv 2024-03-12"),
+        ("2024-03-12T00:00", "uden klokkeslæt"),
+        ("2024-03-12 00:00:00", "uden klokkeslæt"),
+        ("45363", "Excel"),
+    ],
+)
+def test_common_date_spellings_get_a_hint(folder: Path, value: str, hint: str) -> None:
+    vis = texts("visits")
+    vis[1][2] = value
+    rewrite(folder, "visits", vis)
+    text = message(fails(folder), 2, "date")
+    assert text.startswith("date skal være en dato på formen ÅÅÅÅ-MM-DD") and hint in text
+
+
+@pytest.mark.parametrize("value", ["1 000", "1\u00a0000", "1\u202f000"])
+def test_a_space_as_thousands_separator_is_named(folder: Path, value: str) -> None:
+    fac = texts("facilities")
+    fac[1][9] = value
+    rewrite(folder, "facilities", fac)
+    assert "tusindtalsseparator" in message(fails(folder), 2, "places")
+
+
+@pytest.mark.parametrize("value", ["NA", "N/A", "-", "null", "#N/A", "nan"])
+def test_a_placeholder_for_nothing_in_an_optional_column_says_leave_it_empty(folder: Path, value: str) -> None:
+    fac = texts("facilities")
+    fac[1][5] = value  # lat
+    fac[1][12] = value  # closed_on
+    rewrite(folder, "facilities", fac)
+    error = fails(folder)
+    assert "lad feltet stå tomt" in message(error, 2, "lat")
+    assert "lad feltet stå tomt" in message(error, 2, "closed_on")
+
+
+def test_a_header_with_spaces_for_underscores_names_the_column_meant(folder: Path) -> None:
+    fac = texts("facilities")
+    fac[0] = [h.replace("_", " ") for h in fac[0]]
+    rewrite(folder, "facilities", fac)
+    error = fails(folder)
+    assert "'facility id'" in message(error, 1, "facility_id")
+
+
+def test_a_file_whose_rows_all_use_the_other_delimiter_is_named_row_by_row_only(folder: Path) -> None:
+    fac = texts("facilities")
+    (folder / "facilities.csv").write_bytes(
+        (";".join(fac[0]) + "\n" + "".join(",".join(r) + "\n" for r in fac[1:])).encode()
+    )
+    error = fails(folder)
+    own = {(v.row, v.rule) for v in error.violations if v.file == "facilities.csv"}
+    assert own == {(row, "row_other_delimiter") for row in range(2, len(fac) + 1)}  # not also "no rows"

@@ -1,0 +1,80 @@
+"""File and sheet names, hidden sheets and end-of-file marks as export tools and people leave them: a contract
+file under a near-miss name is refused with the name it should have, never ignored while the rest is stored."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from data.importer import read_upload
+from tests.data.test_importer import fails
+from tests.factories import AS_OF, small_dataset
+from tests.fixtures.uploads import cell_texts, write_csv_folder
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return write_csv_folder(small_dataset(), tmp_path / "upload")
+
+
+def test_a_dos_end_of_file_mark_is_ignored(folder: Path) -> None:
+    path = folder / "facilities.csv"
+    path.write_bytes(path.read_bytes() + b"\x1a")
+    read_upload(folder, today=AS_OF)
+
+
+# --- file and sheet names ----------------------------------------------------------------------------
+
+
+def test_a_contract_file_with_a_second_extension_is_refused_not_ignored(folder: Path) -> None:
+    """Windows hides ".txt": "visits.csv" saved as text becomes visits.csv.txt, and ignoring it would import the
+    rest as if the visits had been sent."""
+    (folder / "visits.csv").rename(folder / "visits.csv.txt")
+    error = fails(folder)
+    assert [(v.file, v.rule) for v in error.violations if v.file.startswith("visits")] == [
+        ("visits.csv.txt", "file_name")
+    ]
+    assert "visits.csv" in error.violations[0].message
+
+
+def test_a_sheet_named_like_the_csv_file_is_refused_not_ignored(tmp_path: Path) -> None:
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for name, sheet in (("facilities.csv", "facilities"), ("inspectors", "inspectors"), ("visits", "visits")):
+        ws = book.create_sheet(name)
+        for row in cell_texts(sheet, small_dataset().tables()[sheet]):
+            ws.append(row)
+    book.save(tmp_path / "data.xlsx")
+    error = fails(tmp_path / "data.xlsx")
+    assert [(v.file, v.rule) for v in error.violations] == [("[data.xlsx]facilities.csv", "file_name")]
+    assert "'facilities'" in error.violations[0].message
+
+
+def test_a_hidden_sheet_is_read_with_a_warning(tmp_path: Path) -> None:
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for name in ("facilities", "inspectors", "visits", "concerns"):
+        ws = book.create_sheet(name)
+        for row in cell_texts(name, small_dataset().tables()[name]):
+            ws.append(row)
+    book["concerns"].sheet_state = "hidden"
+    book.save(tmp_path / "data.xlsx")
+    result = read_upload(tmp_path / "data.xlsx", today=AS_OF)
+    assert "concerns" in result.tables
+    assert [(w.file, w.rule) for w in result.warnings if w.rule == "sheet_hidden"] == [
+        ("[data.xlsx]concerns", "sheet_hidden")
+    ]
+
+
+def test_the_same_file_in_two_folders_of_a_zip_names_both(folder: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "eksport.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for path in sorted(folder.iterdir()):
+            z.write(path, f"2024/{path.name}")
+        z.write(folder / "visits.csv", "2025/visits.csv")
+    error = fails(archive)
+    twice = [v for v in error.violations if v.rule == "file_twice"]
+    assert len(twice) == 1 and "2024/visits.csv" in twice[0].message and "2025/visits.csv" in twice[0].message
