@@ -66,10 +66,8 @@ def check_competence(problem: PlanningProblem, slots: SlotSet) -> None:
                 why = "der er ingen tilsynskonsulenter i inspectors.csv"
             line = f"{authority_da(authority)} har ingen kapacitet til tilsynsbesøg ({why}) for {_these(fids)}"
             lines.append(line)
-            details.append(
-                {"authority": authority, "facility_type": None, "facility_ids": fids}
-                | {"rule": "capacity", "message": line}
-            )
+            detail: dict[str, object] = {"authority": authority, "facility_type": None, "facility_ids": fids}
+            details.append(detail | {"rule": "capacity", "message": line})
             continue
         for ftype, fids in sorted(missing.items()):
             fids = sorted(set(fids))
