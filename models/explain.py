@@ -134,6 +134,8 @@ def _theme_min(row: Row, comp: float | None, plural: str) -> tuple[float | None,
 
 def _theme_change(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
     v = _clean(row["theme_change"])
+    if v is None and _raw(row, "theme_mean") is None:
+        return None, comp, "Ændring i temaværdier: ingen tilsyn med vurderinger endnu"
     if v is None:
         return None, comp, "Ændring i temaværdier: kun ét tilsyn med vurderinger"
     sign = "+" if v > 0 else ""

@@ -67,6 +67,8 @@ def test_sentences_for_missing_and_never(feats: pd.DataFrame) -> None:
     comps = comparison_values(feats)
     f6 = feats.loc["F6"]
     assert factor("theme_mean", f6, None, 0.1)["text"] == "Ingen temaværdier endnu"
+    # no assessment at all is not "only one" (a new tilbud, or a type new to the tilsyn)
+    assert factor("theme_change", f6, None, 0.1)["text"] == "Ændring i temaværdier: ingen tilsyn med vurderinger endnu"
     assert factor("days_since_concern", f6, None, 0.1)["text"] == "Ingen bekymringshenvendelser registreret"
     assert factor("days_since_visit", f6, comps.loc["F6", "days_since_visit"], 0.1)["text"].startswith(
         "Intet tilsynsbesøg siden godkendelsen for 5 måneder siden"
