@@ -123,3 +123,12 @@ def test_explain_without_warning_signs_says_so_instead_of_listing_zeros(
     assert code == 0, err
     assert "Ekspertscore (kold start)" in out
     assert "ingen advarselstegn" in out and "↓" not in out and "↑" not in out
+
+
+def test_a_bad_option_value_is_wrong_usage_not_a_traceback(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for args in (("score", "--top", "0"), ("score", "--as-of", "2026-13-01"), ("score", "--bogus"), ("explain",)):
+        code, _, err = run(home, capsys, *args)
+        assert code == 2, (args, err)
+        assert "Traceback" not in err, args
+    _, _, err = run(home, capsys, "score", "--top", "0")
+    assert "--top" in err
