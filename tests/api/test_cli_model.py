@@ -8,6 +8,7 @@ import io
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from api.cli import main
@@ -132,3 +133,16 @@ def test_a_bad_option_value_is_wrong_usage_not_a_traceback(home: Path, capsys: p
         assert "Traceback" not in err, args
     _, _, err = run(home, capsys, "score", "--top", "0")
     assert "--top" in err
+
+
+def test_an_authority_without_tilbud_is_said_not_an_empty_table(capsys: pytest.CaptureFixture[str]) -> None:
+    # a tilsyn that imports only its own tilbud (Midt) and asks for Nord
+    from api.commands.model import _print_scores
+    from api.services.risk import ScoreResult
+
+    empty = pd.DataFrame(columns=["facility_id", "name", "authority", "facility_type", "risk", "rank", "tier"])
+    result = ScoreResult(scores=empty, run_id=1, model_version="v", as_of=dt.date(2026, 1, 1))
+    _print_scores(result, "table", None, "nord")
+    out = capsys.readouterr().out
+    assert "Ingen aktive tilbud i Socialtilsyn Nord pr. 2026-01-01" in out
+    assert "rang" not in out  # no empty table
