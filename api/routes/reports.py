@@ -54,7 +54,7 @@ def model_report(settings: SettingsDep, version: str | None = None, format: Repo
     return report_response(context, format, "modelkort")
 
 
-@router.get("/reports/facility/{facility_id}", response_class=Response, responses=RESPONSES)
+@router.get("/reports/facility/{facility_id:path}", response_class=Response, responses=RESPONSES)
 def facility_report(
     facility_id: str,
     settings: SettingsDep,
