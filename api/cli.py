@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 import click
+import typer
 from rich.table import Table
 
 from api import commands  # noqa: F401  (registers every command on the app)
@@ -52,6 +53,15 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
+    except typer.TyperException as error:
+        # Typer >= 0.2x parses with its own copy of click: a bad value, an unknown option or a missing
+        # argument raises its UsageError, not click's. Shown as click shows it, exit code 2 (wrong usage);
+        # without this the user got a Python traceback and exit code 1 ("upload refused").
+        show = getattr(error, "show", None)
+        if show is None:
+            raise
+        show()
+        sys.exit(int(getattr(error, "exit_code", 2)))
     except click.exceptions.Exit as error:
         sys.exit(error.exit_code)
     except click.Abort:

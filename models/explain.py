@@ -134,6 +134,8 @@ def _theme_min(row: Row, comp: float | None, plural: str) -> tuple[float | None,
 
 def _theme_change(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
     v = _clean(row["theme_change"])
+    if v is None and _raw(row, "theme_mean") is None:
+        return None, comp, "Ændring i temaværdier: ingen tilsyn med vurderinger endnu"
     if v is None:
         return None, comp, "Ændring i temaværdier: kun ét tilsyn med vurderinger"
     sign = "+" if v > 0 else ""
@@ -177,7 +179,11 @@ def _force(months: int) -> Sentence:
         exp_window = None if expected is None else expected * months / 12
         ratio = _clean(row[f"force_ratio_{months}m"])
         text = f"Magtanvendelser: {_smart(v)} pr. plads de seneste {months} måneder"
-        if ratio is not None:
+        if expected is not None and expected <= 0:
+            # nobody of the type reports any (ambulant treatment; or none in the data at all): the smoothed
+            # ratio is 1,0 but "1,0 × the expected" of nothing says nothing
+            text += f" — der er ingen indberetninger for {plural} at sammenligne med"
+        elif ratio is not None:
             text += f" — {_num(ratio, 1)} × det forventede for {plural} (justeret for tilsynets indberetningspraksis)"
         return v, exp_window, text
 

@@ -54,14 +54,21 @@ def rank_and_tier(
     risk: pd.Series, high_share: float = HIGH_TIER_SHARE, elevated_share: float = ELEVATED_TIER_SHARE
 ) -> pd.DataFrame:
     """Rank 1 = riskiest (ties by index order, stable) and tier: "høj" the top ``high_share``, "forhøjet"
-    the next ``elevated_share``, "normal" the rest (shares of facilities, rounded up)."""
+    the next ``elevated_share``, "normal" the rest (shares of facilities, rounded up).
+
+    The tier follows the risk, not the tie-break: facilities with the same risk share the tier of the
+    first of them (a tier may then hold more than its share). A small tilsyn or a coarse model gives
+    many equal risks; an equal risk in two tiers would be a distinction the model never made.
+    """
     n = len(risk)
-    order = np.argsort(-risk.to_numpy(float), kind="stable")
+    values = risk.to_numpy(float)
+    order = np.argsort(-values, kind="stable")
     rank = np.empty(n, dtype=int)
     rank[order] = np.arange(1, n + 1)
+    first_of_tie = pd.Series(-values).rank(method="min").to_numpy(int)  # the best rank among equal risks
     n_high = math.ceil(round(n * high_share, 9))
     n_elev = math.ceil(round(n * (high_share + elevated_share), 9))
-    tier = np.where(rank <= n_high, TIERS[0], np.where(rank <= n_elev, TIERS[1], TIERS[2]))
+    tier = np.where(first_of_tie <= n_high, TIERS[0], np.where(first_of_tie <= n_elev, TIERS[1], TIERS[2]))
     return pd.DataFrame({"rank": rank, "tier": tier}, index=risk.index)
 
 

@@ -37,25 +37,58 @@ def _ids(ids: list[str]) -> str:
     return shown + (f" … (+{len(ids) - MAX_LISTED})" if len(ids) > MAX_LISTED else "")
 
 
+def _these(fids: list[str]) -> str:
+    return f"dette tilbud: {fids[0]}" if len(fids) == 1 else f"disse {len(fids)} tilbud: {_ids(fids)}"
+
+
 def check_competence(problem: PlanningProblem, slots: SlotSet) -> None:
-    """Every facility type needs an inspector of its authority with competence and capacity."""
+    """Every facility type needs an inspector of its authority with competence and capacity.
+
+    The message says which is missing: an inspector with the competence at all, or one with capacity
+    (``visits_per_week`` above 0) -- an authority whose competent inspectors all have 0 visits a week
+    lacks capacity, not competence.
+    """
     lines: list[str] = []
     details: list[dict[str, object]] = []
     for authority in problem.authorities:
-        pools = make_pools(tuple(i for i in problem.inspectors if i.authority == authority))
+        staff = tuple(i for i in problem.inspectors if i.authority == authority)
+        pools = make_pools(staff)
         missing: dict[str, list[str]] = defaultdict(list)
         for s in slots.of_authority(authority):
             if not any(p.competent(s.facility_type) for p in pools):
                 missing[s.facility_type].append(s.facility_id)
+        if missing and not pools:
+            fids = sorted({f for ids in missing.values() for f in ids})
+            if staff:
+                idle = ", ".join(sorted(i.inspector_id for i in staff))
+                why = f"alle dens tilsynskonsulenter ({idle}) har 0 besøg om ugen i inspectors.csv"
+            else:
+                why = "der er ingen tilsynskonsulenter i inspectors.csv"
+            line = f"{authority_da(authority)} har ingen kapacitet til tilsynsbesøg ({why}) for {_these(fids)}"
+            lines.append(line)
+            detail: dict[str, object] = {"authority": authority, "facility_type": None, "facility_ids": fids}
+            details.append(detail | {"rule": "capacity", "message": line})
+            continue
         for ftype, fids in sorted(missing.items()):
             fids = sorted(set(fids))
             label = FACILITY_TYPE_DA.get(FacilityType(ftype), ftype)
-            line = (
-                f"{authority_da(authority)} mangler en tilsynskonsulent med kompetence til {label} "
-                f"for disse {len(fids)} tilbud: {_ids(fids)}"
-            )
+            idle_competent = sorted(i.inspector_id for i in staff if i.competent(ftype) and i.visits_per_week <= 0)
+            if idle_competent:
+                line = (
+                    f"{authority_da(authority)} mangler kapacitet til {label}: de kompetente tilsynskonsulenter "
+                    f"({', '.join(idle_competent)}) har 0 besøg om ugen, for {_these(fids)}"
+                )
+                rule = "capacity"
+            else:
+                line = (
+                    f"{authority_da(authority)} mangler en tilsynskonsulent med kompetence til {label} "
+                    f"for {_these(fids)}"
+                )
+                rule = "competence"
             lines.append(line)
-            details.append({"authority": authority, "facility_type": ftype, "facility_ids": fids, "message": line})
+            details.append(
+                {"authority": authority, "facility_type": ftype, "facility_ids": fids, "rule": rule, "message": line}
+            )
     if lines:
         raise PlanInfeasibleError("Planen kan ikke overholde reglerne: " + "; ".join(lines), details=details)
 

@@ -30,7 +30,7 @@ from data.calendar import quarter_bounds
 from data.dataset import Dataset
 from data.enums import SERIOUS_SANCTIONS, SanctionKind, Severity, Theme
 from data.errors import InvalidArgumentError, NotFoundError
-from data.glossary import MONTH_ABBR_DA, SANCTION_DA, SEVERITY_DA
+from data.glossary import MONTH_ABBR_DA, SANCTION_DA, SEVERITY_DA, format_date_da
 from models.explain import FacilityExplanation
 from models.fairness import fairness_audit
 from planner.domain import RULE_DA, Plan, PlannedVisit, ReasonCode
@@ -716,11 +716,21 @@ def build_plan_report(
 
     # --- warnings ---
     warnings: list[str] = []
-    if analysis.overdue:
+    # as the CLI: a deadline before the as-of date has passed already; one between the as-of date and the
+    # plan's start can still be met in the current quarter (a plan of the current quarter has none)
+    passed = [o for o in analysis.overdue if o.deadline < plan.as_of]
+    before_start = [o for o in analysis.overdue if o.deadline >= plan.as_of]
+    if passed:
         warnings.append(
-            f"{len(analysis.overdue)} tilbud har en frist for uanmeldt besøg, der falder før kvartalet begynder; "
-            "de besøges hurtigst muligt i kvartalet — besøg dem allerede i indeværende kvartal, hvis fristen "
-            "ikke er passeret (se listen over tilbud ved fristen)."
+            f"{len(passed)} tilbud har allerede overskredet fristen for uanmeldt besøg (fristen lå før "
+            f"opgørelsesdatoen {format_date_da(plan.as_of)}); de besøges hurtigst muligt i kvartalet "
+            "(se listen over tilbud ved fristen)."
+        )
+    if before_start:
+        warnings.append(
+            f"{len(before_start)} tilbud har en frist for uanmeldt besøg, der falder før kvartalet begynder; "
+            "besøg dem allerede i indeværende kvartal — ellers besøges de hurtigst muligt i kvartalet "
+            "(se listen over tilbud ved fristen)."
         )
     for cap_row in capacity:
         u = cap_row.utilisation

@@ -428,6 +428,11 @@ class InspectorPlan:
     capacity: int  # visits the inspector can make in the quarter
 
     @property
+    def hidden_visits(self) -> int:
+        """Visits of the quarter counted in ``visits`` but not shown by week (confidential dates)."""
+        return max(0, self.visits - sum(len(w.visits) for w in self.weeks))
+
+    @property
     def utilisation(self) -> float | None:
         return None if self.capacity <= 0 else self.visits / self.capacity
 

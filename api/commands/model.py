@@ -153,7 +153,7 @@ def _texts(factors: list[dict[str, Any]]) -> str:
     return " | ".join(str(f["text"]) for f in factors)
 
 
-def _print_scores(result: ScoreResult, fmt: str, top: int | None) -> None:
+def _print_scores(result: ScoreResult, fmt: str, top: int | None, authority: str | None = None) -> None:
     frame = result.scores if top is None else result.scores.head(top)
     info = err_console if fmt != "table" else console
     for note in result.notes:
@@ -196,6 +196,13 @@ def _print_scores(result: ScoreResult, fmt: str, top: int | None) -> None:
             row["tier"],
             "\n".join(str(f["text"]) for f in row["top_factors"]),
         )
+    if frame.empty:
+        where = "" if authority is None else f" i {danish_code(Authority, authority)}"
+        console.print(
+            f"Ingen aktive tilbud{where} pr. {result.as_of.isoformat()}. "
+            "Se 'tilsynsplan status' for tilbud pr. socialtilsyn."
+        )
+        return
     console.print(table)
     console.print(f"{len(result.scores)} aktive tilbud scoret; {len(frame)} vist.")
 
@@ -215,7 +222,7 @@ def score(
     from api.services.risk import score_facilities
 
     result = score_facilities(settings(), _day(as_of), authority=authority, model_version=model_version)
-    _print_scores(result, fmt, top)
+    _print_scores(result, fmt, top, None if authority is None else authority.strip().lower())
 
 
 @app.command("explain", help="Forklar ét tilbuds risiko på dansk: faktorer, værdier og sammenligning.")

@@ -30,7 +30,7 @@ def lock(body: LockCreate, settings: SettingsDep, _: PlannerDep) -> PushPublic:
 
 
 @router.delete(
-    "/locked-visits/{facility_id}/{day}",
+    "/locked-visits/{facility_id:path}/{day}",
     status_code=204,
     response_class=Response,
     responses=error_responses(401, 403, 404),

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import PlannerDep, SettingsDep, ViewerDep
+from api.headers import content_disposition
 from api.ics import calendar_visits, plan_calendar
 from api.schemas import PlanCreate, PlanPublic, PlanSummaryPublic, analysis_for_reader, error_responses
 from api.services import plans as plan_service
@@ -102,5 +103,5 @@ def calendar(
     return Response(
         data,
         media_type="text/calendar; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": content_disposition("attachment", filename)},
     )

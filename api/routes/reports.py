@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.deps import SettingsDep, ViewerDep
+from api.headers import content_disposition
 from api.schemas import error_responses
 from api.services import reports
 from api.services.risk_lists import risk_list
@@ -27,7 +28,8 @@ RESPONSES: dict[int | str, dict[str, object]] = {
 
 def report_response(context: ReportContext, fmt: Literal["html", "pdf"], name: str) -> Response:
     data = reports.render_report(context, fmt)
-    return Response(data, media_type=MEDIA[fmt], headers={"Content-Disposition": f'inline; filename="{name}.{fmt}"'})
+    disposition = content_disposition("inline", f"{name}.{fmt}")
+    return Response(data, media_type=MEDIA[fmt], headers={"Content-Disposition": disposition})
 
 
 @router.get("/reports/risk", response_class=Response, responses=RESPONSES)
@@ -52,7 +54,7 @@ def model_report(settings: SettingsDep, version: str | None = None, format: Repo
     return report_response(context, format, "modelkort")
 
 
-@router.get("/reports/facility/{facility_id}", response_class=Response, responses=RESPONSES)
+@router.get("/reports/facility/{facility_id:path}", response_class=Response, responses=RESPONSES)
 def facility_report(
     facility_id: str,
     settings: SettingsDep,

@@ -58,21 +58,10 @@ def get_risk(
     return RiskListPublic.from_result(result)
 
 
-@router.get("/facilities/{facility_id}", response_model=FacilityPublic, responses=error_responses(404, 409))
-def get_facility(facility_id: str, settings: SettingsDep, viewer: ViewerDep) -> FacilityPublic:
-    """Master data of one facility and its place in the latest risk list (with the top reasons); no risk for
-    a reader when no run is stored yet."""
-    record = facility_record(settings, facility_id)
-    try:
-        scores = risk_list(settings, may_score=viewer.authorised).scores
-        rows = scores[scores["facility_id"] == facility_id].to_dict(orient="records")
-    except NotComputedError:
-        rows = []
-    return FacilityPublic.from_record(record, RiskScorePublic.from_row(rows[0]) if rows else None)
-
-
+# Ids are text and may hold a '/', which the server decodes before routing: every facility route takes
+# the id as a path (the explanation route first, or the plain route would swallow '…/explanation').
 @router.get(
-    "/facilities/{facility_id}/explanation",
+    "/facilities/{facility_id:path}/explanation",
     response_model=ExplanationPublic,
     responses=error_responses(404, 409, 422),
 )
@@ -83,6 +72,19 @@ def get_explanation(
     `not_computed` for a reader when no model is trained as of the date)."""
     explanation = risk_service.explain_facility(settings, facility_id, as_of, may_train=viewer.authorised)
     return ExplanationPublic.from_explanation(explanation)
+
+
+@router.get("/facilities/{facility_id:path}", response_model=FacilityPublic, responses=error_responses(404, 409))
+def get_facility(facility_id: str, settings: SettingsDep, viewer: ViewerDep) -> FacilityPublic:
+    """Master data of one facility and its place in the latest risk list (with the top reasons); no risk for
+    a reader when no run is stored yet."""
+    record = facility_record(settings, facility_id)
+    try:
+        scores = risk_list(settings, may_score=viewer.authorised).scores
+        rows = scores[scores["facility_id"] == facility_id].to_dict(orient="records")
+    except NotComputedError:
+        rows = []
+    return FacilityPublic.from_record(record, RiskScorePublic.from_row(rows[0]) if rows else None)
 
 
 @router.post("/model/train", status_code=201, response_model=TrainPublic, responses=error_responses(401, 403, 409))

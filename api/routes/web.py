@@ -68,7 +68,7 @@ def risk_page(
     return HTMLResponse(html)
 
 
-@router.get("/tilbud/{facility_id}", response_class=HTMLResponse)
+@router.get("/tilbud/{facility_id:path}", response_class=HTMLResponse)
 def facility_page(facility_id: str, settings: SettingsDep, viewer: ViewerDep) -> HTMLResponse:
     """One facility's profile; the next planned visit only for planners."""
     report = reports.facility_report(settings, facility_id, authorised=viewer.authorised, may_train=viewer.authorised)

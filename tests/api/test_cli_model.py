@@ -8,6 +8,7 @@ import io
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from api.cli import main
@@ -123,3 +124,25 @@ def test_explain_without_warning_signs_says_so_instead_of_listing_zeros(
     assert code == 0, err
     assert "Ekspertscore (kold start)" in out
     assert "ingen advarselstegn" in out and "↓" not in out and "↑" not in out
+
+
+def test_a_bad_option_value_is_wrong_usage_not_a_traceback(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for args in (("score", "--top", "0"), ("score", "--as-of", "2026-13-01"), ("score", "--bogus"), ("explain",)):
+        code, _, err = run(home, capsys, *args)
+        assert code == 2, (args, err)
+        assert "Traceback" not in err, args
+    _, _, err = run(home, capsys, "score", "--top", "0")
+    assert "--top" in err
+
+
+def test_an_authority_without_tilbud_is_said_not_an_empty_table(capsys: pytest.CaptureFixture[str]) -> None:
+    # a tilsyn that imports only its own tilbud (Midt) and asks for Nord
+    from api.commands.model import _print_scores
+    from api.services.risk import ScoreResult
+
+    empty = pd.DataFrame(columns=["facility_id", "name", "authority", "facility_type", "risk", "rank", "tier"])
+    result = ScoreResult(scores=empty, run_id=1, model_version="v", as_of=dt.date(2026, 1, 1))
+    _print_scores(result, "table", None, "nord")
+    out = capsys.readouterr().out
+    assert "Ingen aktive tilbud i Socialtilsyn Nord pr. 2026-01-01" in out
+    assert "rang" not in out  # no empty table

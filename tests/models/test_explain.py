@@ -39,6 +39,21 @@ def test_force_sentence_names_value_ratio_and_peer_group() -> None:
     assert factor("force_ratio_3m", row, None, 0.1)["text"].startswith("Magtanvendelser: 0,42 pr. plads de seneste 3")
 
 
+def test_force_sentence_when_the_type_reports_none() -> None:
+    # ambulant treatment never reports, and an upload may hold no use_of_force.csv at all: the smoothed
+    # ratio is 1.0, which must not read as "1,0 × det forventede"
+    row = pd.Series(
+        {"facility_type": "sul141", "force_per_place_12m": 0.0, "force_expected_per_place": 0.0,
+         "force_ratio_12m": 1.0, "force_per_place_3m": 0.0, "force_ratio_3m": 1.0}
+    )  # fmt: skip
+    text = factor("force_ratio_12m", row, None, 0.01)["text"]
+    assert "det forventede" not in text
+    assert text == (
+        "Magtanvendelser: 0,00 pr. plads de seneste 12 måneder — der er ingen indberetninger for "
+        "alkoholbehandlingstilbud at sammenligne med"
+    )
+
+
 def test_factor_dicts_of_f1(feats: pd.DataFrame) -> None:
     comps = comparison_values(feats)
     contrib = pd.Series(0.0, index=list(FEATURE_NAMES))
@@ -67,6 +82,8 @@ def test_sentences_for_missing_and_never(feats: pd.DataFrame) -> None:
     comps = comparison_values(feats)
     f6 = feats.loc["F6"]
     assert factor("theme_mean", f6, None, 0.1)["text"] == "Ingen temaværdier endnu"
+    # no assessment at all is not "only one" (a new tilbud, or a type new to the tilsyn)
+    assert factor("theme_change", f6, None, 0.1)["text"] == "Ændring i temaværdier: ingen tilsyn med vurderinger endnu"
     assert factor("days_since_concern", f6, None, 0.1)["text"] == "Ingen bekymringshenvendelser registreret"
     assert factor("days_since_visit", f6, comps.loc["F6", "days_since_visit"], 0.1)["text"].startswith(
         "Intet tilsynsbesøg siden godkendelsen for 5 måneder siden"

@@ -208,6 +208,18 @@ def test_rank_and_tier() -> None:
     assert out.loc["j", "tier"] == "forhøjet" and out.loc["h", "tier"] == "forhøjet"
 
 
+def test_equal_risks_share_a_tier() -> None:
+    # a tiny tilsyn: a coarse model gives five of ten facilities the same risk
+    risk = pd.Series([0.21, 0.21, 0.21, 0.21, 0.21, 0.05, 0.04, 0.03, 0.02, 0.01], index=list("abcdefghij"))
+    out = rank_and_tier(risk)
+    assert out["rank"].tolist() == list(range(1, 11))  # ranks still break ties (stable, by index)
+    assert set(out.loc[list("abcde"), "tier"]) == {"høj"}
+    assert out.loc["f", "tier"] == "normal"  # 6th: beyond the 30 % (3 facilities) of høj + forhøjet
+    tied_second = rank_and_tier(pd.Series([0.9, 0.5, 0.5, 0.5, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]))
+    assert tied_second["tier"].tolist()[:4] == ["høj", "forhøjet", "forhøjet", "forhøjet"]
+    assert set(tied_second["tier"].tolist()[4:]) == {"normal"}
+
+
 def test_booster_threads_are_bounded(world: tuple[Dataset, pd.DataFrame]) -> None:
     from data.errors import InvalidArgumentError
 

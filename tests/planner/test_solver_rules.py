@@ -178,6 +178,29 @@ def test_infeasible_competence_names_the_facility() -> None:
     assert info.value.details[0]["facility_ids"] == ["S1"]
 
 
+def test_infeasible_zero_capacity_says_capacity_not_competence() -> None:
+    # the authority's only inspector has the competence but 0 visits a week (e.g. on leave all quarter)
+    case = Case().facility("F1", last_unannounced="2026-05-01").inspector("I1", per_week=0)
+    with pytest.raises(PlanInfeasibleError) as info:
+        solve_plan(case.problem())
+    message = info.value.message
+    assert "kompetence" not in message
+    assert "Socialtilsyn Midt har ingen kapacitet" in message and "I1" in message and "0 besøg om ugen" in message
+    assert "dette tilbud: F1" in message
+    assert info.value.details[0]["rule"] == "capacity" and info.value.details[0]["facility_ids"] == ["F1"]
+
+
+def test_infeasible_competent_inspector_without_capacity_is_named() -> None:
+    case = Case().facility("S1", ftype="sikret_doegninstitution", last_unannounced="2026-05-01")
+    case.facility("F1", last_unannounced="2026-05-01").inspector("I1", competences="sel108")
+    case.inspector("I2", competences="sikret_doegninstitution", per_week=0)
+    with pytest.raises(PlanInfeasibleError) as info:
+        solve_plan(case.problem())
+    message = info.value.message
+    assert "mangler kapacitet til sikret døgninstitution" in message and "(I2) har 0 besøg om ugen" in message
+    assert info.value.details[0]["rule"] == "capacity"
+
+
 def test_no_solution_in_time_is_a_domain_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("planner.solver.solve_week_model", lambda *a, **k: WeekResult(status="unknown"))
     with pytest.raises(PlanTimeoutError) as info:

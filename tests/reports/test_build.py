@@ -251,6 +251,25 @@ def test_plan_per_inspector_and_week_for_an_authorised_reader() -> None:
     assert ctx.visits_in_quarter == 4 and ctx.visits_in_horizon == 5 and ctx.hidden_dates == 0
 
 
+def test_a_passed_deadline_is_not_said_to_fall_before_the_quarter() -> None:
+    # F3's deadline (2 Nov 2025) passed long before the plan was made (1 Oct 2026): "visit it in the
+    # current quarter" is no advice. A deadline between the as-of date and the quarter's start still is.
+    passed = build_plan_report(hand_plan(), small_dataset(), authorised=True, deadlines=HAND_PLAN_DEADLINES)
+    texts = " ".join(passed.warnings)
+    assert "1 tilbud har allerede overskredet fristen for uanmeldt besøg" in texts
+    assert "1. oktober 2026" in texts and "falder før kvartalet begynder" not in texts
+    plan = hand_plan()
+    early = dataclasses.replace(plan, as_of=dt.date(2026, 9, 1))
+    o = plan.analysis.overdue[0]
+    soon = dataclasses.replace(
+        early,
+        analysis=dataclasses.replace(plan.analysis, overdue=(dataclasses.replace(o, deadline=dt.date(2026, 9, 20)),)),
+    )
+    texts = " ".join(build_plan_report(soon, small_dataset(), authorised=True, deadlines=HAND_PLAN_DEADLINES).warnings)
+    assert "1 tilbud har en frist for uanmeldt besøg, der falder før kvartalet begynder" in texts
+    assert "allerede overskredet" not in texts
+
+
 def test_capacity_deadlines_baseline_and_warnings() -> None:
     ctx = build_plan_report(hand_plan(), small_dataset(), authorised=True, deadlines=HAND_PLAN_DEADLINES)
     assert [(c.authority, c.visits, c.capacity, c.inspectors) for c in ctx.capacity] == [
@@ -263,7 +282,7 @@ def test_capacity_deadlines_baseline_and_warnings() -> None:
         ("F1", False, dt.date(2026, 12, 20), dt.date(2026, 10, 6)),
     ]
     assert ctx.baseline is not None and ctx.baseline.baseline_missed_deadlines == 2
-    assert any(w.startswith("1 tilbud har en frist") for w in ctx.warnings)
+    assert any(w.startswith("1 tilbud har allerede overskredet fristen") for w in ctx.warnings)
     assert any(w.startswith("Socialtilsyn Nord bruger 100 %") for w in ctx.warnings)
     assert not any("Socialtilsyn Midt bruger" in w for w in ctx.warnings)  # 4 of 22
     assert [r.rule for r in ctx.rule_costs] == ["travel", "risk_lateness", "stability"]

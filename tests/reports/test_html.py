@@ -159,6 +159,17 @@ def test_unannounced_plan_dates_absent_for_other_readers(docs: dict[str, Documen
     assert "Anne Holm" not in listed.text() and "Bo Jensen" not in listed.text()
 
 
+def test_an_inspector_with_hidden_visits_is_not_said_to_have_none(docs: dict[str, Document]) -> None:
+    # Camilla (I3) has one unannounced visit: a reader sees no week of hers, but she has a visit.
+    blocks = {b.attrs["data-inspector-id"]: b.text() for b in docs["plan_public"].root.with_attr("data-inspector-id")}
+    assert "1 besøg af 1 mulige" in blocks["I3"]
+    assert "Ingen besøg i kvartalet" not in blocks["I3"]
+    assert "1 af besøgene har fortrolig dato" in blocks["I3"]
+    assert "1 af besøgene har fortrolig dato" in blocks["I1"]  # two visits, one of them shown by week
+    shown = {b.attrs["data-inspector-id"]: b.text() for b in docs["plan"].root.with_attr("data-inspector-id")}
+    assert not any("fortrolig dato" in text for text in shown.values())
+
+
 def test_plan_report_reads_right(docs: dict[str, Document]) -> None:
     text = docs["plan"].body_text
     assert "Kvartalsplan 2026K4 — alle socialtilsyn" in text
