@@ -30,6 +30,21 @@ def holiday_name(day: dt.date) -> str | None:
     return None if name is None else str(name)
 
 
+def days_off_between(start: dt.date, end: dt.date, month_days: list[str]) -> frozenset[dt.date]:
+    """The dates in ``[start, end]`` of the days ``month_days`` ("12-24", every year) that are weekdays and
+    no public holiday, i.e. the working days a setting takes off (``Settings.days_off``)."""
+    out: set[dt.date] = set()
+    for year in range(start.year, end.year + 1):
+        for text in month_days:
+            try:
+                day = dt.date.fromisoformat(f"{year}-{text}")
+            except ValueError:  # 02-29 outside a leap year
+                continue
+            if start <= day <= end and is_working_day(day):
+                out.add(day)
+    return frozenset(out)
+
+
 def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 and not is_holiday(day)
 

@@ -85,6 +85,14 @@ class Settings(BaseSettings):
         le=1.0,
         description="Share of facilities (highest risk) due an extra visit next quarter, capacity allowing.",
     )
+    days_off: list[str] = Field(
+        default_factory=lambda: ["12-24", "12-31"],
+        description=(
+            "Days (MM-DD, every year) on which the planner plans no visits although they are weekdays and not "
+            "public holidays, as JSON. Default: juleaftensdag and nytårsaftensdag, days off under the "
+            "municipal and regional agreements. Agreed (locked) visits may still lie on them."
+        ),
+    )
     solver_time_limit_s: float = Field(30.0, gt=0, description="Time limit of one CP-SAT solve, in seconds.")
     solver_workers: int = Field(2, ge=1, le=64, description="CP-SAT search workers (threads).")
 
@@ -99,6 +107,16 @@ class Settings(BaseSettings):
         ),
     )
     max_upload_mb: int = Field(100, ge=1, description="Largest accepted upload, in megabytes.")
+
+    @field_validator("days_off")
+    @classmethod
+    def _month_days(cls, value: list[str]) -> list[str]:
+        for text in value:
+            try:
+                dt.date.fromisoformat(f"2024-{text}")  # a leap year: 02-29 is a day some years
+            except ValueError:
+                raise ValueError(f"days_off: '{text}' is not a day of the year as MM-DD, e.g. 12-24") from None
+        return value
 
     @field_validator("log_level")
     @classmethod

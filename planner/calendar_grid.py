@@ -2,7 +2,8 @@
 
 Weeks run Monday-Sunday; week 0 is the week of the plan start (its days before the start are not
 plannable). A week's *working days* are its weekdays that are not Danish public holidays
-(``data.calendar``) and lie inside the horizon.
+(``data.calendar``) nor one of the problem's days off (``Settings.days_off``: juleaftensdag,
+nytårsaftensdag) and lie inside the horizon.
 
 Weekly capacity (the "visits_per_week minus absence days pro rata" rule): an inspector with ``v``
 visits per week who can work ``a`` of a week's days gets ``floor(v * a / 5 + 1/2)`` visits that week.
@@ -35,6 +36,11 @@ def monday(day: dt.date) -> dt.date:
 class WeekGrid:
     start: dt.date
     end: dt.date
+    days_off: frozenset[dt.date] = frozenset()  # weekdays off besides the public holidays (Settings.days_off)
+
+    @classmethod
+    def of(cls, problem: PlanningProblem) -> WeekGrid:
+        return cls(problem.start, problem.end, problem.days_off)
 
     @cached_property
     def monday0(self) -> dt.date:
@@ -50,7 +56,7 @@ class WeekGrid:
         out: list[list[dt.date]] = [[] for _ in range(self.n_weeks)]
         day = self.start
         while day <= self.end:
-            if is_working_day(day):
+            if is_working_day(day) and day not in self.days_off:
                 out[self.week_of(day)].append(day)
             day += dt.timedelta(days=1)
         return tuple(tuple(d) for d in out)

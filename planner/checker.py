@@ -60,7 +60,7 @@ def _capacity(problem: PlanningProblem, inspector_id: str, monday: dt.date) -> i
     days = 0
     for k in range(5):
         day = monday + dt.timedelta(days=k)
-        if problem.start <= day <= problem.end and is_working_day(day) and not insp.absent(day):
+        if problem.start <= day <= problem.end and problem.plannable(day) and not insp.absent(day):
             days += 1
     return math.floor(insp.visits_per_week * days / 5 + 0.5)
 
@@ -99,6 +99,15 @@ def check_plan(problem: PlanningProblem, visits: Iterable[PlannedVisit]) -> Chec
                 RuleViolation(
                     HardRule.WORKING_DAY,
                     f"{v.facility_id}: {v.date} er weekend eller helligdag",
+                    v.facility_id,
+                    date=v.date,
+                )
+            )
+        elif v.date in problem.days_off and not v.locked:
+            out.append(
+                RuleViolation(
+                    HardRule.WORKING_DAY,
+                    f"{v.facility_id}: {v.date} er en fridag (indstillingen days_off); kun aftalte besøg må ligge der",
                     v.facility_id,
                     date=v.date,
                 )

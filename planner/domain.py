@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from data.calendar import quarter_bounds
+from data.calendar import is_working_day, quarter_bounds
 from data.enums import VisitKind
 from data.errors import TilsynsplanError
 
@@ -190,6 +190,13 @@ class PlanningProblem:
     parent_visits: tuple[ParentVisit, ...] = ()
     parent_plan_id: int | None = None
     notes: tuple[str, ...] = ()
+    #: Weekdays that are no public holiday but on which nothing is planned (``Settings.days_off``:
+    #: juleaftensdag, nytårsaftensdag); locked (agreed) visits may lie on them.
+    days_off: frozenset[dt.date] = frozenset()
+
+    def plannable(self, day: dt.date) -> bool:
+        """A working day (no weekend, no public holiday) that is not one of the days off."""
+        return is_working_day(day) and day not in self.days_off
 
     @cached_property
     def facility_by_id(self) -> dict[str, FacilityNeed]:

@@ -31,7 +31,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from data.calendar import add_months, is_working_day, quarter_bounds, quarter_of
+from data.calendar import add_months, days_off_between, is_working_day, quarter_bounds, quarter_of
 from data.dataset import Dataset
 from data.enums import FacilityType, VisitKind
 from data.errors import InvalidArgumentError
@@ -77,12 +77,15 @@ def horizon(quarter: str, quarters: int) -> tuple[dt.date, dt.date, tuple[str, .
     return q_start, end, names
 
 
-def first_possible_day(start: dt.date, end: dt.date, fixed: list[dt.date], gap_days: int) -> dt.date | None:
-    """The first working day in ``[start, end]`` at least ``gap_days`` from every fixed visit (history, locks)."""
+def first_possible_day(
+    start: dt.date, end: dt.date, fixed: list[dt.date], gap_days: int, days_off: frozenset[dt.date] = frozenset()
+) -> dt.date | None:
+    """The first working day in ``[start, end]`` (not in ``days_off``) at least ``gap_days`` from every fixed
+    visit (history, locks)."""
     gap = dt.timedelta(days=gap_days)
     day = start
     while day <= end:
-        if is_working_day(day) and all(abs(day - x) >= gap and day != x for x in fixed):
+        if is_working_day(day) and day not in days_off and all(abs(day - x) >= gap and day != x for x in fixed):
             return day
         day += dt.timedelta(days=1)
     return None
@@ -161,6 +164,7 @@ def build_problem(
     if time_limit_s is not None and time_limit_s <= 0:
         raise InvalidArgumentError(f"Tidsgrænsen skal være positiv, ikke {time_limit_s}")
     gap = settings.min_visit_gap_days
+    days_off = days_off_between(start, end, settings.days_off)
     known = dataset.known_at(as_of)
     active = known.active_facilities(start)
     if authority is not None:
@@ -242,7 +246,7 @@ def build_problem(
             fixed = [lv.date for lv in locks_by_facility.get(fid, [])]
             if fid in last_visit:
                 fixed.append(last_visit[fid])
-            earliest = first_possible_day(start, end, fixed, gap)
+            earliest = first_possible_day(start, end, fixed, gap, days_off)
             locks_before_due = [lv for lv in locks_by_facility.get(fid, []) if not lv.announced and lv.date <= due]
             overdue = (earliest is None or due < earliest) and not locks_before_due
             overdue_due: dt.date | None = None
@@ -301,6 +305,7 @@ def build_problem(
         parent_visits=parents,
         parent_plan_id=parent_plan_id,
         notes=tuple(notes),
+        days_off=days_off,
     )
 
 

@@ -71,7 +71,7 @@ def solve_plan(
 
     ``strategy="cp-sat"`` runs CP-SAT alone from a greedy hint (no min-cost flow): for comparison only."""
     say = progress or (lambda _msg: None)
-    grid = WeekGrid(problem.start, problem.end)
+    grid = WeekGrid.of(problem)
     capacity = build_capacity(problem, grid)
     slotset = compute_slots(problem, grid)
     check_competence(problem, slotset)

@@ -102,7 +102,7 @@ def test_every_plan_passes_the_checker_or_the_error_names_real_facilities(
 def test_week_objective_evaluation_and_flow_bound_agree(instance: tuple[Case, dict[str, object]]) -> None:
     case, options = instance
     problem = case.problem(settings=options)
-    grid = WeekGrid(problem.start, problem.end)
+    grid = WeekGrid.of(problem)
     capacity = build_capacity(problem, grid)
     slots = compute_slots(problem, grid)
     for authority in problem.authorities:

@@ -46,7 +46,7 @@ def dates(plan: Plan, fid: str) -> list[dt.date]:
 
 
 def week_data(problem: PlanningProblem, authority: str = "midt") -> WeekModelData:
-    grid = WeekGrid(problem.start, problem.end)
+    grid = WeekGrid.of(problem)
     slots = compute_slots(problem, grid)
     return WeekModelData(
         authority, problem, grid, build_capacity(problem, grid), slots.of_authority(authority), slots.gap_weeks
@@ -385,7 +385,7 @@ def test_a_week_overbooked_by_a_lock_still_lets_every_other_week_be_used() -> No
     case = Case().inspector("I1", per_week=1).absent("I1", "2026-10-12", "2026-10-15")
     case.facility("L", last_unannounced="2026-09-01").lock("L", "2026-10-16", "I1", announced=True)
     probe = case.problem()
-    grid = WeekGrid(probe.start, probe.end)
+    grid = WeekGrid.of(probe)
     remaining = build_capacity(probe, grid).remaining["I1"]
     usable = sum(r for w, r in enumerate(remaining) if grid.days[w] and grid.days[w][-1] <= dt.date(2026, 12, 31))
     for k in range(usable):
