@@ -41,6 +41,19 @@ def _these(fids: list[str]) -> str:
     return f"dette tilbud: {fids[0]}" if len(fids) == 1 else f"disse {len(fids)} tilbud: {_ids(fids)}"
 
 
+def _others_hint(problem: PlanningProblem, blocked: set[str]) -> str:
+    """When a plan for every authority fails on some: how to plan the others meanwhile ("" otherwise)."""
+    if problem.authority is not None:
+        return ""
+    others = [a for a in problem.authorities if a not in blocked]
+    if not others:
+        return ""
+    return (
+        f" De øvrige socialtilsyn ({', '.join(authority_da(a) for a in others)}) kan planlægges hver for sig, "
+        f"indtil det er rettet: tilsynsplan plan --authority {others[0]} (API: feltet authority)."
+    )
+
+
 def check_competence(problem: PlanningProblem, slots: SlotSet) -> None:
     """Every facility type needs an inspector of its authority with competence and capacity.
 
@@ -90,7 +103,10 @@ def check_competence(problem: PlanningProblem, slots: SlotSet) -> None:
                 {"authority": authority, "facility_type": ftype, "facility_ids": fids, "rule": rule, "message": line}
             )
     if lines:
-        raise PlanInfeasibleError("Planen kan ikke overholde reglerne: " + "; ".join(lines), details=details)
+        blocked = {str(d["authority"]) for d in details}
+        raise PlanInfeasibleError(
+            "Planen kan ikke overholde reglerne: " + "; ".join(lines) + _others_hint(problem, blocked), details=details
+        )
 
 
 def diagnose(
@@ -147,5 +163,8 @@ def diagnose(
                 }
             )
     return PlanInfeasibleError(
-        "Planen kan ikke overholde fristerne. " + " ".join(f"{x}." for x in lines), details=details
+        "Planen kan ikke overholde fristerne. "
+        + " ".join(f"{x}." for x in lines)
+        + _others_hint(problem, {d.authority for d in datas}),
+        details=details,
     )

@@ -169,6 +169,28 @@ def test_infeasible_capacity_names_the_facilities_and_the_missing_days() -> None
     assert error.details[0]["inspector_days"] == 10
 
 
+def test_an_infeasible_authority_says_the_others_can_be_planned_alone() -> None:
+    # Midt cannot keep its deadlines (as above); Nord can. A plan for all fails, so the message says how to plan
+    # Nord meanwhile, and planning Midt alone does not suggest it again.
+    case = Case().inspector("I1", per_week=1).inspector("N1", authority="nord")
+    for k in range(3):
+        case.facility(f"F{k}", last_unannounced="2026-04-09")
+    case.facility("G1", authority="nord", last_unannounced="2026-05-01")
+    with pytest.raises(PlanInfeasibleError) as info:
+        solve_plan(case.problem())
+    assert "De øvrige socialtilsyn (Socialtilsyn Nord) kan planlægges hver for sig" in info.value.message
+    assert "tilsynsplan plan --authority nord" in info.value.message
+    with pytest.raises(PlanInfeasibleError) as info:
+        solve_plan(case.problem(authority="midt"))
+    assert "øvrige" not in info.value.message
+    # the competence check (before any solve) says the same
+    case = Case().facility("S1", ftype="sikret_doegninstitution", last_unannounced="2026-05-01")
+    case.inspector("I1", competences="sel108").facility("G1", authority="nord").inspector("N1", authority="nord")
+    with pytest.raises(PlanInfeasibleError) as info:
+        solve_plan(case.problem())
+    assert "De øvrige socialtilsyn (Socialtilsyn Nord)" in info.value.message
+
+
 def test_infeasible_competence_names_the_facility() -> None:
     case = Case().facility("S1", ftype="sikret_doegninstitution", last_unannounced="2026-05-01")
     case.facility("F1", last_unannounced="2026-05-01").inspector("I1", competences="sel108")
