@@ -45,8 +45,9 @@ def days_off_between(start: dt.date, end: dt.date, month_days: list[str]) -> fro
     return frozenset(out)
 
 
-def is_working_day(day: dt.date) -> bool:
-    return day.weekday() < 5 and not is_holiday(day)
+def is_working_day(day: dt.date, days_off: frozenset[dt.date] = frozenset()) -> bool:
+    """A weekday that is no public holiday, nor one of ``days_off`` (the planner's ``Settings.days_off``)."""
+    return day.weekday() < 5 and not is_holiday(day) and day not in days_off
 
 
 def working_days(start: dt.date, end: dt.date) -> list[dt.date]:

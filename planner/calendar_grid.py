@@ -56,7 +56,7 @@ class WeekGrid:
         out: list[list[dt.date]] = [[] for _ in range(self.n_weeks)]
         day = self.start
         while day <= self.end:
-            if is_working_day(day) and day not in self.days_off:
+            if is_working_day(day, self.days_off):
                 out[self.week_of(day)].append(day)
             day += dt.timedelta(days=1)
         return tuple(tuple(d) for d in out)

@@ -196,7 +196,7 @@ class PlanningProblem:
 
     def plannable(self, day: dt.date) -> bool:
         """A working day (no weekend, no public holiday) that is not one of the days off."""
-        return is_working_day(day) and day not in self.days_off
+        return is_working_day(day, self.days_off)
 
     @cached_property
     def facility_by_id(self) -> dict[str, FacilityNeed]:

@@ -150,8 +150,7 @@ def diagnose(
             fids = sorted(set(fids))
             days = math.ceil(len(fids) / per_day) if per_day > 0 else None
             need = f"{days} tilsynsdage" if days is not None else "tilsynskonsulenter"
-            which = f"for dette tilbud: {fids[0]}" if len(fids) == 1 else f"for disse {len(fids)} tilbud: {_ids(fids)}"
-            line = f"{name} mangler {need} i {quarter_da(quarter)} for at overholde toårsreglen {which}"
+            line = f"{name} mangler {need} i {quarter_da(quarter)} for at overholde toårsreglen for {_these(fids)}"
             lines.append(line)
             details.append(
                 {

@@ -85,7 +85,7 @@ def first_possible_day(
     gap = dt.timedelta(days=gap_days)
     day = start
     while day <= end:
-        if is_working_day(day) and day not in days_off and all(abs(day - x) >= gap and day != x for x in fixed):
+        if is_working_day(day, days_off) and all(abs(day - x) >= gap and day != x for x in fixed):
             return day
         day += dt.timedelta(days=1)
     return None
