@@ -952,13 +952,24 @@ class _CrossChecks:
                 lambda s: [] if not isinstance(s, str) else [i for i in s.split(";") if i not in known]
             )
             bad = missing.map(bool).to_numpy(dtype=bool)
+
+            def separator_hint(ids: list[str]) -> str:
+                """The hint for "I1,I2" or "I1 I2" where each part is a known id: the wrong separator."""
+                parts = [p for i in ids for p in re.split(r"[,\s]+", i.strip()) if p]
+                if len(parts) > len(ids) and all(p in known for p in parts):
+                    return f"; adskil flere id'er med semikolon: {';'.join(parts)}"
+                return ""
+
             self.report.cells(
                 table,
                 bad,
                 col.name,
                 values,
                 "reference",
-                lambda p: f"{col.name}: {', '.join(repr(i) for i in missing.iat[p])} findes ikke i {where}",
+                lambda p: (
+                    f"{col.name}: {', '.join(repr(i) for i in missing.iat[p])} findes ikke i {where}"
+                    + separator_hint(missing.iat[p])
+                ),
             )
         else:
             bad = (values.notna() & ~values.isin(known)).to_numpy()

@@ -165,3 +165,15 @@ def test_a_file_whose_rows_all_use_the_other_delimiter_is_named_row_by_row_only(
     error = fails(folder)
     own = {(v.row, v.rule) for v in error.violations if v.file == "facilities.csv"}
     assert own == {(row, "row_other_delimiter") for row in range(2, len(fac) + 1)}  # not also "no rows"
+
+
+def test_inspector_ids_written_with_a_comma_or_space_get_the_separator_hint(folder: Path) -> None:
+    visits = texts("visits")
+    visits[1][5] = "I1,I2"
+    visits[2][5] = "I1 I2"
+    visits[3][5] = "I1,I9"  # I9 is no inspector: no hint that would send the user to write "I1;I9"
+    rewrite(folder, "visits", visits)
+    error = fails(folder)
+    assert message(error, 2, "inspector_ids").endswith("; adskil flere id'er med semikolon: I1;I2")
+    assert message(error, 3, "inspector_ids").endswith("; adskil flere id'er med semikolon: I1;I2")
+    assert "semikolon" not in message(error, 4, "inspector_ids")
