@@ -56,7 +56,7 @@ def _authority_da(code: str | None) -> str:
     return danish_code(Authority, code)
 
 
-def _print_summary(stored: StoredPlan) -> None:
+def _print_summary(stored: StoredPlan, names: dict[str, str]) -> None:
     a = stored.analysis
     console.print(
         f"[bold]Plan {stored.id}[/] for {stored.quarter} ({_authority_da(stored.authority)}), "
@@ -96,7 +96,7 @@ def _print_summary(stored: StoredPlan) -> None:
     )
     for note in a.get("notes", []):
         console.print(f"[yellow]Bemærk:[/] {note}")
-    _print_inspectors(stored)
+    _print_inspectors(stored, names)
 
 
 def _inspector_names() -> dict[str, str]:
@@ -109,7 +109,7 @@ def _inspector_names() -> dict[str, str]:
         return {}
 
 
-def _print_inspectors(stored: StoredPlan) -> None:
+def _print_inspectors(stored: StoredPlan, names: dict[str, str]) -> None:
     a = stored.analysis
     visits = a.get("visits_first_quarter_by_inspector", {})
     capacity = a.get("capacity_first_quarter_by_inspector", {})
@@ -120,7 +120,6 @@ def _print_inspectors(stored: StoredPlan) -> None:
         "udnyttelse",
         title=f"Kvartalets besøg pr. konsulent ({stored.quarter})",
     )
-    names = _inspector_names()
     for iid in sorted(visits):
         cap = int(capacity.get(iid, 0))
         n = int(visits[iid])
@@ -135,7 +134,7 @@ def _who(inspector_id: str, names: dict[str, str]) -> str:
     return f"{names[inspector_id]} ({inspector_id})" if inspector_id in names else inspector_id
 
 
-def _visit_table(stored: StoredPlan, limit: int | None) -> Table:
+def _visit_table(stored: StoredPlan, limit: int | None, names: dict[str, str]) -> Table:
     _, q_end = quarter_bounds(stored.quarter)
     rows = stored.visits[stored.visits["date"] <= q_end].sort_values(["inspector_ids", "date", "facility_id"])
     title = f"Besøg i {stored.quarter} ({len(rows)})"
@@ -143,7 +142,6 @@ def _visit_table(stored: StoredPlan, limit: int | None) -> Table:
         title += f"; de første {limit} vises, resten med --export"
         rows = rows.head(limit)
     table = Table("tilsynskonsulent", "dato", "tilbud", "anmeldt", "årsag", title=title)
-    names = _inspector_names()
     for r in rows.itertuples(index=False):
         who = ", ".join(_who(iid, names) for iid in str(r.inspector_ids).split(";"))
         table.add_row(who, r.date.isoformat(), str(r.facility_id), "ja" if r.announced else "nej", str(r.reason))
@@ -190,7 +188,7 @@ def plan(
             parent_plan_id=replan_of,
             progress=lambda message: status.update(f"{message} …"),
         )
-    _print_summary(stored)
+    _print_summary(stored, _inspector_names())
     if export is not None:
         path = plan_service.export_plan_csv(stored, export)
         console.print(f"Eksporteret {stored.visit_count} besøg til {path}")
@@ -209,8 +207,9 @@ def show(
     if fmt == OutputFormat.JSON:
         console.print_json(json.dumps(_as_json(stored), default=str))
     else:
-        _print_summary(stored)
-        console.print(_visit_table(stored, SHOWN_VISITS))
+        names = _inspector_names()  # one load of the stored inspectors for both tables
+        _print_summary(stored, names)
+        console.print(_visit_table(stored, SHOWN_VISITS, names))
     if export is not None:
         path = plan_service.export_plan_csv(stored, export)
         console.print(f"Eksporteret {stored.visit_count} besøg til {path}")
