@@ -7,10 +7,12 @@ Exit codes: 0 ok; 1 the input was refused (validation failed); 2 wrong usage / b
 
 from __future__ import annotations
 
+import re
 import sys
 
 import click
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from api import commands  # noqa: F401  (registers every command on the app)
@@ -44,23 +46,112 @@ def render_error(error: TilsynsplanError) -> None:
             err_console.print(f"  • {detail.get('message', detail)}")
 
 
+# click's usage errors (unknown option, missing argument, bad value, ...) in Danish. Typer >= 0.2x parses with its
+# own copy of click, which writes these messages in English without gettext: there is no catalogue to hook, so
+# click's message templates are translated here (click 8's wording too, for an older Typer). Each pattern must
+# match the whole message, the first that matches wins; a ``detail`` group is translated again (the reason after
+# "Invalid value for '--top': "). A message none matches is shown as click wrote it.
+_NAME = r"'[^']*'(?: / '[^']*')*"  # click's parameter hint: '--format' or '-v' / '--verbose'
+_USAGE_MESSAGES_DA: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.DOTALL), danish)
+    for pattern, danish in (
+        (r"No such option: (?P<option>\S+)", "Ukendt tilvalg: {option}"),
+        (r"No such option: (?P<option>\S+) Did you mean (?P<hint>\S+)\?", "Ukendt tilvalg: {option}. Mente du {hint}?"),
+        (
+            r"No such option: (?P<option>\S+) \(Possible options: (?P<hint>.+)\)",
+            "Ukendt tilvalg: {option}. Mente du {hint}?",
+        ),
+        (r"No such command (?P<command>'[^']*')\.", "Ukendt kommando {command}."),
+        (
+            r"No such command (?P<command>'[^']*')\. Did you mean (?P<hint>.+)\?",
+            "Ukendt kommando {command}. Mente du {hint}?",
+        ),
+        (r"Missing command\.", "Angiv en kommando."),
+        (rf"Missing argument (?P<name>{_NAME})\.(?P<detail>.*)", "Argumentet {name} mangler.{detail}"),
+        (rf"Missing option (?P<name>{_NAME})\.(?P<detail>.*)", "Tilvalget {name} mangler.{detail}"),
+        (r" Choose from:(?P<choices>.*)", " Vælg mellem:{choices}"),
+        (rf"Invalid value for (?P<name>{_NAME}): (?P<detail>.*)", "Ugyldig værdi for {name}: {detail}"),
+        (r"Invalid value: (?P<detail>.*)", "Ugyldig værdi: {detail}"),
+        (r"Value error, (?P<detail>.*)", "{detail}"),  # a ValueError as pydantic (Typer's coercion) words it
+        (r"(?P<value>'.*') is not one of (?P<choices>.*)\.", "{value} er ikke en af de tilladte værdier: {choices}."),
+        (
+            r"(?P<value>'.*') is not (?P<choice>'.*')\.",
+            "{value} er ikke tilladt; den eneste tilladte værdi er {choice}.",
+        ),
+        (
+            r"(?P<value>'.*') does not match the formats? (?P<formats>.*)\.",
+            "{value} passer ikke til formatet {formats}.",
+        ),
+        (r"(?P<value>.*) is not a valid integer\.", "{value} er ikke et helt tal."),
+        (r"(?P<value>.*) is not a valid float\.", "{value} er ikke et tal."),
+        (r"(?P<value>.*) is not in the range (?P<range>.*)\.", "{value} ligger uden for intervallet {range}."),
+        (r"Input should be greater than or equal to (?P<bound>\S+)", "skal være mindst {bound}"),
+        (r"Input should be less than or equal to (?P<bound>\S+)", "skal være højst {bound}"),
+        (r"Input should be greater than (?P<bound>\S+)", "skal være større end {bound}"),
+        (r"Input should be less than (?P<bound>\S+)", "skal være mindre end {bound}"),
+        (r"Input should be a valid integer(?:,.*)?", "skal være et helt tal"),
+        (r"Input should be a valid number(?:,.*)?", "skal være et tal"),
+        (r"(?:File|Directory|Path) (?P<path>'.*') does not exist\.", "{path} findes ikke."),
+        (r"Option (?P<option>'[^']*') requires an argument\.", "Tilvalget {option} skal have en værdi."),
+        (r"Option (?P<option>'[^']*') requires (?P<n>\d+) arguments\.", "Tilvalget {option} skal have {n} værdier."),
+        (r"Option (?P<option>'[^']*') does not take a value\.", "Tilvalget {option} tager ingen værdi."),
+        (r"Argument (?P<name>'[^']*') takes (?P<n>\d+) values\.", "Argumentet {name} skal have {n} værdier."),
+        (r"Got unexpected extra argument \((?P<args>.*)\)", "Uventet ekstra argument: {args}"),
+        (r"Got unexpected extra arguments \((?P<args>.*)\)", "Uventede ekstra argumenter: {args}"),
+        (r"Got unexpected extra argument\(s\) \((?P<args>.*)\)", "Uventet ekstra argument(er): {args}"),
+    )
+)
+
+
+def usage_message_da(message: str) -> str:
+    """click's English usage-error message in Danish; unchanged when no template matches it."""
+    for pattern, danish in _USAGE_MESSAGES_DA:
+        match = pattern.fullmatch(message)
+        if match is not None:
+            parts = match.groupdict()
+            if "detail" in parts:
+                parts["detail"] = usage_message_da(parts["detail"])
+            return danish.format(**parts)
+    return message
+
+
+def render_usage_error(error: click.ClickException | typer.TyperException) -> None:
+    """A usage error as click shows it -- usage line, help hint, message -- in Danish. ``error`` is click's or
+    Typer's copy's ``ClickException`` (no common base class, the same shape); without a context only the message."""
+    ctx = getattr(error, "ctx", None)
+    if ctx is not None:
+        usage = ctx.get_usage()
+        err_console.print(escape(re.sub(r"^Usage:", "Brug:", usage)), highlight=False, soft_wrap=True)
+        if ctx.command.get_help_option(ctx) is not None:
+            hint = f"Prøv '{ctx.command_path} {ctx.help_option_names[0]}' for hjælp."
+            err_console.print(escape(hint), highlight=False, soft_wrap=True)
+        err_console.print()
+    message = escape(usage_message_da(error.format_message()))
+    err_console.print(f"[bold red]Fejl:[/] {message}", highlight=False, soft_wrap=True)
+
+
+def _is_help_request(error: Exception) -> bool:
+    """``tilsynsplan`` alone: click raises NoArgsIsHelpError, a usage error whose message is the help page
+    (click's and Typer's copy are different classes of that name)."""
+    return any(cls.__name__ == "NoArgsIsHelpError" for cls in type(error).__mro__)
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
         result = app(args=argv, standalone_mode=False)
     except TilsynsplanError as error:
         render_error(error)
         sys.exit(exit_code(error))
-    except click.ClickException as error:
-        error.show()
-        sys.exit(error.exit_code)
-    except typer.TyperException as error:
+    except (click.ClickException, typer.TyperException) as error:
         # Typer >= 0.2x parses with its own copy of click: a bad value, an unknown option or a missing
-        # argument raises its UsageError, not click's. Shown as click shows it, exit code 2 (wrong usage);
-        # without this the user got a Python traceback and exit code 1 ("upload refused").
-        show = getattr(error, "show", None)
-        if show is None:
+        # argument raises its UsageError, not click's. Shown as click shows it, in Danish, exit code 2 (wrong
+        # usage); without this the user got a Python traceback and exit code 1 ("upload refused").
+        if not hasattr(error, "format_message") or not hasattr(error, "show"):
             raise
-        show()
+        if _is_help_request(error):
+            error.show()
+        else:
+            render_usage_error(error)
         sys.exit(int(getattr(error, "exit_code", 2)))
     except click.exceptions.Exit as error:
         sys.exit(error.exit_code)
