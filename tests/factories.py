@@ -14,6 +14,7 @@ from data.dataset import Dataset
 from data.enums import VisitKind
 
 if TYPE_CHECKING:
+    from api.services.backtest import BacktestResult
     from planner.domain import Plan, PlannedVisit
 
 AS_OF = dt.date(2026, 10, 1)
@@ -262,3 +263,54 @@ HAND_PLAN_DEADLINES = {
     "F4": dt.date(2027, 9, 15),
     "F5": dt.date(2027, 3, 1),
 }
+
+
+# --- backtest ---------------------------------------------------------------------------------------
+
+
+def backtest_result(days_unseen: dict[str, float], deadlines: dict[str, tuple[int, int]]) -> BacktestResult:
+    """A backtest of one quarter built by hand, without a replay: per policy the mean days a problem went
+    unseen (each of its four problems the same) and its two-year deadlines as (checked, met)."""
+    from api.services.backtest import BacktestResult, Compliance, PolicyMetrics, ReplayWindow
+
+    def metrics(policy: str) -> PolicyMetrics:
+        checked, met = deadlines[policy]
+        days = days_unseen[policy]
+        return PolicyMetrics(
+            policy=policy,
+            visits=10,
+            visits_unannounced=5,
+            visits_by_authority={"midt": 6, "nord": 4},
+            visits_by_ownership={"kommunal": 0.5, "privat": 0.5},
+            serious_findings=2,
+            findings_in_bad_state=1,
+            spells=4,
+            spells_found=2,
+            found_share=0.5,
+            mean_days_found=days,
+            mean_days_censored=days,
+            median_days_censored=days,
+            found_within_90_share=None,
+            spells_90_eligible=0,
+            two_year_compliance=Compliance(checked, met, 0).share,
+            deadlines_checked=checked,
+            deadlines_missed=checked - met,
+            overdue_at_start=0,
+            seconds=1.0,
+            quarters=(),
+            days_censored=(days,) * 4,
+        )
+
+    return BacktestResult(
+        seed=1,
+        facilities=20,
+        as_of=dt.date(2026, 10, 1),
+        window=ReplayWindow(dt.date(2026, 7, 1), dt.date(2026, 10, 1), ("2026Q3",)),
+        time_limit_s=1.0,
+        spells=4,
+        problems_by_ownership={"kommunal": 0.5, "privat": 0.5},
+        facilities_by_ownership={"kommunal": 0.5, "privat": 0.5},
+        policies={policy: metrics(policy) for policy in days_unseen},
+        seconds=2.0,
+        generate_seconds=0.5,
+    )

@@ -16,7 +16,7 @@ from data.errors import InvalidArgumentError
 from data.glossary import BACKTEST_POLICY_DA, danish_code, format_number_da, format_percent_da
 
 if TYPE_CHECKING:  # the replay imports the risk model and the planner: only when the command runs
-    from api.services.backtest import BacktestResult
+    from api.services.backtest import BacktestResult, PolicyMetrics
 
 FORMATS = ("table", "json")
 
@@ -27,6 +27,13 @@ def _num(value: float | None, decimals: int = 0) -> str:
 
 def _pct(value: float | None, decimals: int = 0) -> str:
     return "–" if value is None else format_percent_da(value, decimals)
+
+
+def _compliance(m: PolicyMetrics) -> str:
+    """The two-year cell, e.g. "100,0 % (1847/1847)"; no share when no deadline fell in the window."""
+    if m.two_year_compliance is None:
+        return "– (ingen frister i vinduet)"
+    return f"{_pct(m.two_year_compliance, 1)} ({m.deadlines_checked - m.deadlines_missed}/{m.deadlines_checked})"
 
 
 def print_result(result: BacktestResult) -> None:
@@ -59,7 +66,7 @@ def print_result(result: BacktestResult) -> None:
             _num(m.mean_days_found, 1),
             _num(m.mean_days_censored, 1),
             _pct(m.found_within_90_share),
-            f"{_pct(m.two_year_compliance, 1)} ({m.deadlines_checked - m.deadlines_missed}/{m.deadlines_checked})",
+            _compliance(m),
         )
     console.print(table)
     console.print(
@@ -97,12 +104,19 @@ def print_result(result: BacktestResult) -> None:
     gain_found = result.improvement("mean_days_found")
     interval = result.improvement_interval()
     if gain is not None:
+        from api.services.backtest import TwoYearRule
+
         verdict = "[green]nået[/]" if result.target_met else "[red]ikke nået[/]"
+        untested = (
+            "; men toårsreglen blev ikke prøvet: ingen frister faldt i vinduet"
+            if result.two_year_rule == TwoYearRule.VACUOUS
+            else ""
+        )
         spread = f"; 95 %-interval {_pct(interval[0], 1)} til {_pct(interval[1], 1)}" if interval else ""
         console.print(
             f"Risikobaseret mod rotation: problemer fundet {_pct(gain, 1)} hurtigere (dage uopdaget, alle problemer"
             f"{spread}); {_pct(gain_found, 1)} (kun de fundne). Mål: mindst {_pct(TARGET_IMPROVEMENT)} hurtigere "
-            f"med 100 % overholdt toårsregel — {verdict} i denne verden."
+            f"med 100 % overholdt toårsregel — {verdict} i denne verden{untested}."
         )
         console.print(
             "[dim]Én verdens tal svinger omkring 5 point med hvilke problemer der opstod (se intervallet); "

@@ -12,6 +12,7 @@ import pytest
 from api.services.backtest import (
     POLICIES,
     ReplayWindow,
+    TwoYearRule,
     backtest_world,
     default_as_of,
     detection,
@@ -20,11 +21,12 @@ from api.services.backtest import (
     rotation_priority,
     rule_in_force_from,
     two_year_compliance,
+    two_year_rule,
 )
 from data.errors import InvalidArgumentError
 from data.settings import Settings
 from data.synthetic import WorldConfig, generate_world
-from tests.factories import small_dataset
+from tests.factories import backtest_result, small_dataset
 
 D = dt.date
 
@@ -138,6 +140,70 @@ def test_two_year_compliance_counts_deadlines_inside_the_window() -> None:
     assert c.share == pytest.approx(1 / 3)
 
 
+def test_no_deadline_in_the_window_is_no_compliance_figure_not_100_percent() -> None:
+    # one quarter; the one tilbud was visited unannounced a year before: its deadline is after the window
+    window = ReplayWindow(D(2026, 7, 1), D(2026, 10, 1), ("2026Q3",))
+    facilities = pd.DataFrame(
+        {
+            "facility_id": ["F1"],
+            "facility_type": ["sel107"],
+            "approved_on": pd.to_datetime(["2015-01-01"]),
+            "closed_on": pd.to_datetime([None]),
+        }
+    )
+    unannounced = pd.DataFrame({"facility_id": ["F1"], "date": pd.to_datetime(["2025-08-01"])})
+    c = two_year_compliance(facilities, unannounced, window, lambda _t: 24)
+    assert (c.deadlines, c.met, c.overdue_at_start) == (0, 0, 0)
+    assert c.share is None
+
+
+@pytest.mark.parametrize(
+    ("compliances", "rule"),
+    [
+        ([1.0, 1.0], TwoYearRule.KEPT),
+        ([1.0, None], TwoYearRule.KEPT),  # kept wherever a deadline was checked
+        ([None, None], TwoYearRule.VACUOUS),  # nothing checked: neither kept nor broken
+        ([], TwoYearRule.VACUOUS),
+        ([1.0, 0.99, None], TwoYearRule.BROKEN),
+        ([None, 0.0], TwoYearRule.BROKEN),
+    ],
+)
+def test_the_two_year_rule_over_runs(compliances: list[float | None], rule: TwoYearRule) -> None:
+    assert two_year_rule(compliances) == rule
+
+
+def test_a_replay_without_deadlines_says_so_instead_of_100_percent(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.cli_app import console
+    from api.commands.backtest import print_result
+
+    result = backtest_result({"risk": 50.0, "rotation": 100.0}, {"risk": (0, 0), "rotation": (0, 0)})
+    # not a failure: the risk policy is 50 % faster and no deadline was missed ...
+    assert result.target_met
+    # ... and not a silent pass: the rule was never put to the test
+    assert result.two_year_rule == TwoYearRule.VACUOUS
+    data = json.loads(json.dumps(result.as_dict()))
+    assert data["policies"]["risk"]["two_year_compliance"] is None
+    assert data["policies"]["risk"]["deadlines_checked"] == 0
+    assert data["risk_vs_rotation"]["target_met"] is True
+    assert data["risk_vs_rotation"]["two_year_rule"] == "vacuous"
+
+    monkeypatch.setattr(console, "width", 300)
+    print_result(result)
+    out = capsys.readouterr().out
+    assert "– (ingen frister i vinduet)" in out
+    assert "100,0 %" not in out and "(0/0)" not in out
+    assert "toårsreglen blev ikke prøvet: ingen frister faldt i vinduet" in out
+
+
+def test_a_missed_deadline_still_fails_the_target() -> None:
+    kept = backtest_result({"risk": 50.0, "rotation": 100.0}, {"risk": (10, 10), "rotation": (0, 0)})
+    assert kept.target_met and kept.two_year_rule == TwoYearRule.KEPT
+    broken = backtest_result({"risk": 50.0, "rotation": 100.0}, {"risk": (10, 9), "rotation": (0, 0)})
+    assert not broken.target_met and broken.two_year_rule == TwoYearRule.BROKEN
+
+
 @pytest.fixture(scope="module")
 def tiny_result() -> dict[str, object]:
     world = generate_world(WorldConfig(seed=5, facilities=60, years=3, as_of=D(2027, 1, 1)))
@@ -154,7 +220,9 @@ def test_tiny_replay_every_policy_keeps_the_two_year_rule(tiny_result: dict[str,
     spells = {p["spells"] for p in data["policies"].values()}
     assert spells == {data["spells"]}  # the same problems for every policy
     for name, p in data["policies"].items():
-        assert p["two_year_compliance"] == 1.0, name
+        # this tiny world's two quarters hold no deadline (checked: 0), so here the rule is kept only vacuously;
+        # a window with deadlines must meet them all
+        assert p["two_year_compliance"] == (None if p["deadlines_checked"] == 0 else 1.0), name
         assert p["deadlines_missed"] == 0, name
         assert sum(p["visits_by_authority"].values()) == p["visits"]
         assert sum(q["carried_out"] for q in p["quarters"]) == p["visits"]
@@ -170,7 +238,9 @@ def test_tiny_replay_every_policy_keeps_the_two_year_rule(tiny_result: dict[str,
         "found_only_improvement",
         "target",
         "target_met",
+        "two_year_rule",
     }
+    assert data["risk_vs_rotation"]["two_year_rule"] in ("kept", "vacuous")
 
 
 def test_replay_cannot_start_before_the_rule_is_in_force() -> None:
@@ -191,7 +261,7 @@ def test_cli_prints_the_tables_in_danish(
     out = capsys.readouterr().out
     assert "Hvor hurtigt findes problemerne?" in out
     assert "toårsreglen overholdt" in out
-    assert "100,0 %" in out  # compliance, Danish decimal comma
+    assert "100,0 %" in out or "– (ingen frister i vinduet)" in out  # compliance (Danish decimal comma), or none
     for label in BACKTEST_POLICY_DA.values():
         assert label in out
     assert "Besøg pr. socialtilsyn" in out and "Hovedstaden" in out
