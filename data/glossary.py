@@ -7,6 +7,7 @@ JSON field names are English. Every Danish label of an enum value lives here, no
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from enum import StrEnum
 
 from data.enums import Authority, FacilityType, Ownership, SanctionKind, Severity, Theme, VisitKind
@@ -189,6 +190,18 @@ def danish_code(enum: type[StrEnum], code: str) -> str:
         return danish(enum(code))
     except (ValueError, KeyError):
         return code
+
+
+def plan_scope_da(authority: str | None, planned: Iterable[str] = ()) -> str:
+    """Whom a plan is for: the socialtilsyn it was made for (``--authority``); without one, the only
+    socialtilsyn among ``planned`` (the authorities whose tilbud it plans -- a tilsyn that imports only its
+    own files has one), else "alle socialtilsyn"."""
+    if authority is None:
+        present = set(planned)
+        if len(present) != 1:
+            return "alle socialtilsyn"
+        (authority,) = present
+    return danish_code(Authority, authority)
 
 
 def format_number_da(value: float, decimals: int = 1) -> str:

@@ -784,6 +784,7 @@ def build_plan_report(
         visits_in_horizon=len(plan.visits),
         hidden_dates=len(confidential),
         confidential_visits=tuple(confidential),
+        planned_authorities=tuple(a.authority for a in analysis.authorities),
     )
 
 

@@ -19,6 +19,7 @@ from data.glossary import (
     RISK_SCORE_DA,
     RISK_TIER_DA,
     danish_code,
+    plan_scope_da,
 )
 
 
@@ -523,6 +524,7 @@ class PlanReportContext:
     notes: tuple[str, ...] = ()
     # for a reader who is not authorised: the quarter's unannounced visits, without date, week or inspector
     confidential_visits: tuple[PlanVisitRow, ...] = ()
+    planned_authorities: tuple[str, ...] = ()  # the socialtilsyn whose tilbud the plan covers
 
     def __post_init__(self) -> None:
         if self.authorised:
@@ -541,8 +543,7 @@ class PlanReportContext:
 
     @property
     def title(self) -> str:
-        scope = "alle socialtilsyn" if self.authority is None else authority_label(self.authority)
-        return f"Kvartalsplan {self.quarter_label} — {scope}"
+        return f"Kvartalsplan {self.quarter_label} — {plan_scope_da(self.authority, self.planned_authorities)}"
 
     @property
     def quarter_label(self) -> str:

@@ -265,6 +265,44 @@ HAND_PLAN_DEADLINES = {
 }
 
 
+# --- one socialtilsyn's own data ---------------------------------------------------------------------
+
+
+def midt_dataset() -> Dataset:
+    """``small_dataset()`` as Socialtilsyn Midt imports it (the common case for a customer): only its own
+    tilbud F1-F3, inspectors I1-I2 and their visits, scores and signals."""
+    ds = small_dataset()
+    keep = {
+        "facility_id": set(ds.facilities.loc[ds.facilities["authority"] == "midt", "facility_id"]),
+        "inspector_id": set(ds.inspectors.loc[ds.inspectors["authority"] == "midt", "inspector_id"]),
+    }
+    keep["visit_id"] = set(ds.visits.loc[ds.visits["facility_id"].isin(keep["facility_id"]), "visit_id"])
+    tables = {}
+    for name, frame in ds.tables().items():
+        rows = pd.Series(True, index=frame.index)
+        for column, ids in keep.items():
+            if column in frame.columns:
+                rows &= frame[column].isin(ids)
+        tables[name] = frame[rows]
+    return ds.with_tables(**tables)
+
+
+def midt_plan() -> Plan:
+    """``hand_plan`` made without an authority filter over ``midt_dataset()``: Midt's visits, one authority
+    solved."""
+    from dataclasses import replace
+
+    from planner.domain import AuthoritySolve
+
+    plan = hand_plan()
+    solve = AuthoritySolve("midt", "optimal", "cp-sat", 50.0, 50.0, 0.0, 0.1, 0.0, 0.05, 3, 10, 12)
+    return replace(
+        plan,
+        visits=tuple(v for v in plan.visits if v.authority == "midt"),
+        analysis=replace(plan.analysis, authorities=(solve,)),
+    )
+
+
 # --- backtest ---------------------------------------------------------------------------------------
 
 

@@ -18,9 +18,8 @@ from rich.table import Table
 
 from api.cli_app import app, console, settings
 from data.calendar import quarter_bounds
-from data.enums import Authority
 from data.errors import InvalidArgumentError, NoDataError
-from data.glossary import danish_code, format_number_da, format_percent_da
+from data.glossary import format_number_da, format_percent_da, plan_scope_da
 
 if TYPE_CHECKING:  # the planner imports OR-Tools: only when a command runs
     from data.plan_store import StoredPlan
@@ -50,16 +49,11 @@ def _date(value: str | None, option: str) -> dt.date | None:
         raise InvalidArgumentError(f"{option} '{value}' er ikke en dato; brug ÅÅÅÅ-MM-DD, fx 2026-10-01") from error
 
 
-def _authority_da(code: str | None) -> str:
-    if code is None:
-        return "alle socialtilsyn"
-    return danish_code(Authority, code)
-
-
 def _print_summary(stored: StoredPlan, names: dict[str, str]) -> None:
     a = stored.analysis
+    scope = plan_scope_da(stored.authority, (s["authority"] for s in a.get("authorities", [])))
     console.print(
-        f"[bold]Plan {stored.id}[/] for {stored.quarter} ({_authority_da(stored.authority)}), "
+        f"[bold]Plan {stored.id}[/] for {stored.quarter} ({scope}), "
         f"opgjort {stored.as_of.isoformat()}: {format_number_da(stored.visit_count, 0)} besøg i horisonten"
     )
     console.print(
@@ -226,7 +220,7 @@ def list_command() -> None:
         table.add_row(
             str(p.id),
             p.quarter,
-            _authority_da(p.authority),
+            plan_scope_da(p.authority),
             p.as_of.isoformat(),
             p.status,
             str(p.visit_count),

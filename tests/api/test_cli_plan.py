@@ -14,10 +14,11 @@ from api.cli import main
 from api.cli_app import console, err_console
 from api.services import imports
 from api.services.plans import load_stored_plan, show_plan
+from data.dataset import Dataset
 from data.risk_store import save_risk_run
 from data.settings import Settings
 from data.store import open_database
-from tests.factories import AS_OF, small_dataset
+from tests.factories import AS_OF, midt_dataset, small_dataset
 from tests.fixtures.uploads import write_csv_folder
 
 
@@ -35,14 +36,16 @@ def settings(home: Path) -> Settings:
     return Settings(home=home, today=AS_OF)  # type: ignore[call-arg]
 
 
-def load_data(home: Path, tmp_path: Path, with_risk: bool = True) -> None:
+def load_data(home: Path, tmp_path: Path, with_risk: bool = True, dataset: Dataset | None = None) -> None:
     s = settings(home)
-    imports.import_upload(s, write_csv_folder(small_dataset(), tmp_path / "small"), label="test")
+    dataset = small_dataset() if dataset is None else dataset
+    imports.import_upload(s, write_csv_folder(dataset, tmp_path / "small"), label="test")
     if with_risk:
         engine = open_database(s)
         scores = pd.DataFrame(
             {"facility_id": ["F1", "F2", "F3", "F4", "F5", "F6"], "risk": [0.8, 0.3, 0.5, 0.1, 0.2, 0.6]}
         )
+        scores = scores[scores["facility_id"].isin(dataset.facilities["facility_id"])].reset_index(drop=True)
         scores["rank"] = scores["risk"].rank(ascending=False).astype(int)
         scores["tier"] = "middel"
         scores["top_factors"] = [[] for _ in range(len(scores))]
@@ -79,6 +82,22 @@ def test_plan_prints_a_summary_stores_and_exports(
     assert {r["facility_id"] for r in rows} == {"F1", "F2", "F3", "F4", "F5", "F6"}
     assert all(r["announced"] in ("true", "false") and r["reason"] for r in rows)
     assert stored.risk_run_id is not None and stored.settings["solver_time_limit_s"] == 5
+
+
+def test_a_plan_over_one_socialtilsyns_data_is_named_after_it(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    # Socialtilsyn Midt imports its own files and plans without --authority (the data holds no other tilsyn)
+    load_data(home, tmp_path, dataset=midt_dataset())
+    code, out, err = run(capsys, "plan", "--quarter", "2026Q4", "--time-limit", "5")
+    assert code == 0, err
+    assert "Plan 1 for 2026Q4 (Socialtilsyn Midt)" in out
+    code, out, _ = run(capsys, "plan", "show", "1")
+    assert code == 0 and "Plan 1 for 2026Q4 (Socialtilsyn Midt)" in out
+    report = tmp_path / "plan.html"
+    code, out, err = run(capsys, "report", "plan", "1", "--out", str(report))
+    assert code == 0, err
+    assert "Kvartalsplan 2026K4 — Socialtilsyn Midt" in report.read_text(encoding="utf-8")
 
 
 def test_show_table_and_json(capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path) -> None:

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from data.enums import Authority, FacilityType
-from data.glossary import danish_code, format_number_da, format_percent_da
+from data.glossary import danish_code, format_number_da, format_percent_da, plan_scope_da
 
 
 def test_danish_code_names_a_stored_code_and_leaves_an_unknown_one_as_it_is() -> None:
     assert danish_code(Authority, "oest") == "Socialtilsyn Øst"
     assert danish_code(FacilityType, "sel108") == "længerevarende botilbud (SEL § 108)"
     assert danish_code(Authority, "atlantis") == "atlantis"
+
+
+def test_a_plan_without_authority_filter_over_one_socialtilsyn_is_named_after_it() -> None:
+    assert plan_scope_da(None, ["nord", "nord"]) == "Socialtilsyn Nord"  # a tilsyn that imports only its own files
+    assert plan_scope_da(None, ["midt", "nord"]) == "alle socialtilsyn"
+    assert plan_scope_da(None) == "alle socialtilsyn"  # not known (a plan list has no visits)
+    assert plan_scope_da("oest", ["midt", "nord"]) == "Socialtilsyn Øst"  # --authority decides
 
 
 def test_numbers_are_written_the_danish_way() -> None:

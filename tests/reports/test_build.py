@@ -13,7 +13,16 @@ from hypothesis import strategies as st
 from models.explain import FacilityExplanation
 from reports.build import build_facility_profile, build_model_card, build_plan_report, build_risk_list, week_label
 from reports.context import Factor, NextVisit, PlanVisitRow
-from tests.factories import AS_OF, HAND_PLAN_DEADLINES, hand_plan, peer_dataset, risk_scores_frame, small_dataset
+from tests.factories import (
+    AS_OF,
+    HAND_PLAN_DEADLINES,
+    hand_plan,
+    midt_dataset,
+    midt_plan,
+    peer_dataset,
+    risk_scores_frame,
+    small_dataset,
+)
 
 # --- Risikoliste -------------------------------------------------------------------------------------
 
@@ -230,6 +239,12 @@ def test_unknown_facility_is_not_found() -> None:
 def test_week_labels_are_danish() -> None:
     assert week_label(dt.date(2026, 10, 5)) == "Uge 41 (5.–9. okt. 2026)"
     assert week_label(dt.date(2026, 9, 28)) == "Uge 40 (28. sep.–2. okt. 2026)"
+
+
+def test_a_plan_over_one_socialtilsyns_data_is_titled_with_its_name() -> None:
+    ctx = build_plan_report(midt_plan(), midt_dataset(), authorised=True, deadlines=HAND_PLAN_DEADLINES)
+    assert ctx.authority is None  # planned without --authority ...
+    assert ctx.title == "Kvartalsplan 2026K4 — Socialtilsyn Midt"  # ... but Midt's data is all there is
 
 
 def test_plan_per_inspector_and_week_for_an_authorised_reader() -> None:
