@@ -153,9 +153,11 @@ def main(argv: list[str] | None = None) -> None:
         else:
             render_usage_error(error)
         sys.exit(int(getattr(error, "exit_code", 2)))
-    except click.exceptions.Exit as error:
+    except (click.exceptions.Exit, typer.Exit) as error:
         sys.exit(error.exit_code)
-    except click.Abort:
+    except (click.Abort, typer.Abort):
+        # Ctrl-C (or end of input at a prompt): click turns KeyboardInterrupt into Abort, Typer's copy into
+        # its own Abort. An import in progress is rolled back by its transaction; nothing is half-written.
         err_console.print("Afbrudt.")
         sys.exit(130)
     sys.exit(result if isinstance(result, int) else 0)

@@ -131,3 +131,31 @@ def test_every_template_names_only_its_patterns_groups() -> None:
     for pattern, danish in _USAGE_MESSAGES_DA:
         named = set(re.findall(r"{(\w+)}", danish))
         assert named <= set(pattern.groupindex), pattern.pattern
+
+
+def test_end_of_input_says_afbrudt_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typer's copy of click turns EOFError (end of input at a prompt) into *its* Abort, which ``click.Abort``
+    does not catch: the user got a traceback. (Ctrl-C becomes Typer's Exit(130): exit code 130.)"""
+    import api.services.synthetic as synthetic
+
+    def eof(*_args: object, **_kwargs: object) -> None:
+        raise EOFError
+
+    monkeypatch.setattr(synthetic, "generate_to_dir", eof)
+    code, err = run(capsys, "generate", "x")
+    assert code == 130
+    assert "Afbrudt." in err
+
+
+def test_ctrl_c_exits_130(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import api.services.synthetic as synthetic
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(synthetic, "generate_to_dir", interrupted)
+    code, err = run(capsys, "generate", "x")
+    assert code == 130
+    assert "Traceback" not in err
