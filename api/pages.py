@@ -68,7 +68,7 @@ class PlanListRow:
         return cls(
             id=info.id,
             quarter=info.quarter,
-            authority_label=authority_label(info.authority) if info.authority else "Alle fem",
+            authority_label=authority_label(info.authority) if info.authority else "Alle socialtilsyn",
             as_of=info.as_of,
             created_at=info.created_at,
             visit_count=info.visit_count,
@@ -128,10 +128,17 @@ def overview_page(settings: Settings) -> OverviewPage:
     )
 
 
+def authority_choices(settings: Settings) -> list[tuple[str, str]]:
+    """``(code, Danish name)`` of the socialtilsyn whose tilbud are loaded, for the forms' choices (a tilsyn
+    that imported only its own files is offered only itself); all five before anything is loaded."""
+    present = set(imports.status(settings).facilities_per_authority)
+    return [(a.value, danish(a)) for a in Authority if a.value in present or not present]
+
+
 def plans_page(settings: Settings) -> PlansPage:
     return PlansPage(
         plans=plan_rows(settings),
-        authorities=[(a.value, danish(a)) for a in Authority],
+        authorities=authority_choices(settings),
         next_quarter=next_quarter(settings.effective_today()),
         time_limit_s=settings.solver_time_limit_s,
     )
@@ -149,13 +156,15 @@ class RiskFilterOptions:
     pdf_url: str
 
 
-def risk_filter_options(authority: str | None, facility_type: str | None) -> RiskFilterOptions:
+def risk_filter_options(
+    authority: str | None, facility_type: str | None, authorities: list[tuple[str, str]]
+) -> RiskFilterOptions:
     query = urlencode({k: v for k, v in (("authority", authority), ("facility_type", facility_type)) if v})
     suffix = f"&{query}" if query else ""
     return RiskFilterOptions(
         authority=authority or None,
         facility_type=facility_type or None,
-        authorities=[(a.value, danish(a)) for a in Authority],
+        authorities=authorities,
         facility_types=[(t.value, danish(t)) for t in FacilityType],
         csv_url=f"/api/v1/risk?format=csv{suffix}",
         pdf_url=f"/api/v1/reports/risk?format=pdf{suffix}",

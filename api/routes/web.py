@@ -21,6 +21,7 @@ from api.deps import (
     session_value,
 )
 from api.pages import (
+    authority_choices,
     overview_page,
     plan_request_from_form,
     plans_page,
@@ -61,7 +62,7 @@ def risk_page(
     """The risk list (the latest stored run) with filters by authority and type."""
     scores = risk_list(settings, may_score=viewer.authorised)
     report = reports.risk_report(settings, authority, facility_type, result=scores)
-    options = risk_filter_options(authority, facility_type)
+    options = risk_filter_options(authority, facility_type, authority_choices(settings))
     html = render_report_page(
         report, authorised=viewer.authorised, active="/risiko", above="web/_risk_filters.html", options=options
     )

@@ -81,3 +81,17 @@ def test_upload_form_post_without_login_is_a_401_page(client: TestClient, small_
     page = Page(response.text)
     assert page.text_of("error-message").startswith("Kun autoriserede planlæggere")
     assert "/login" in page.links()
+
+
+def test_the_forms_offer_only_the_socialtilsyn_whose_data_is_loaded(settings: Settings, tmp_path: Path) -> None:
+    """A tilsyn that imports only its own files is not offered the other four (a plan or a filter for them
+    finds no tilbud); before anything is loaded all five are offered."""
+    from api.pages import authority_choices, plans_page
+    from api.services import imports
+    from tests.factories import midt_dataset
+    from tests.fixtures.uploads import write_csv_folder
+
+    assert [code for code, _ in authority_choices(settings)] == ["nord", "midt", "syd", "hovedstaden", "oest"]
+    imports.import_upload(settings, write_csv_folder(midt_dataset(), tmp_path / "midt"), label="test")
+    assert authority_choices(settings) == [("midt", "Socialtilsyn Midt")]
+    assert plans_page(settings).authorities == [("midt", "Socialtilsyn Midt")]
