@@ -122,6 +122,16 @@ def print_result(result: BacktestResult) -> None:
             "[dim]Én verdens tal svinger omkring 5 point med hvilke problemer der opstod (se intervallet); "
             "bench/backtest_seeds.py kører flere verdener og samler dem.[/]"
         )
+    elif "risk" in result.policies and "rotation" in result.policies:
+        console.print(
+            "Risikobaseret mod rotation: intet at sammenligne — "
+            + (
+                "ingen problemer begyndte i vinduet."
+                if result.spells == 0
+                else "rotationen lod ingen problemer gå uopdaget hen."
+            )
+            + " Kør flere kvartaler (--quarters) eller en større verden (--facilities)."
+        )
     console.print(
         f"Køretid {format_number_da(result.seconds, 0)} s (heraf generering "
         f"{format_number_da(result.generate_seconds, 0)} s); planlæggerens tidsgrænse "
