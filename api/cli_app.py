@@ -69,15 +69,15 @@ def _global_options(
         str | None,
         typer.Option(
             "--database-url",
-            help="Database URL (default: SQLite in the home folder). Same as TILSYNSPLAN_DATABASE_URL.",
+            help="Databasens URL (standard: SQLite i arbejdsmappen). Samme som TILSYNSPLAN_DATABASE_URL.",
             show_default=False,
         ),
     ] = None,
     home: Annotated[
         Path | None,
-        typer.Option("--home", help="Working folder (database, models, reports). Same as TILSYNSPLAN_HOME."),
+        typer.Option("--home", help="Arbejdsmappe (database, modeller, rapporter). Samme som TILSYNSPLAN_HOME."),
     ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log detaljer om fremdriften.")] = False,
 ) -> None:
     overrides: dict[str, object] = {}
     if database_url is not None:

@@ -17,7 +17,7 @@ SECRET_SETTINGS = frozenset({"api_tokens"})
 
 @app.command("settings")
 def show_settings(
-    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    fmt: Annotated[str, typer.Option("--format", help="table eller json.")] = "table",
 ) -> None:
     """Vis alle indstillinger: værdi, standardværdi og forklaring."""
     current = settings()
