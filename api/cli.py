@@ -120,8 +120,8 @@ def render_usage_error(error: click.ClickException | typer.TyperException) -> No
     Typer's copy's ``ClickException`` (no common base class, the same shape); without a context only the message."""
     ctx = getattr(error, "ctx", None)
     if ctx is not None:
-        usage = ctx.get_usage()
-        err_console.print(escape(re.sub(r"^Usage:", "Brug:", usage)), highlight=False, soft_wrap=True)
+        # "Brug: tilsynsplan plan [TILVALG] …": the Danish command classes of api.cli_app write the usage line
+        err_console.print(escape(ctx.get_usage()), highlight=False, soft_wrap=True)
         if ctx.command.get_help_option(ctx) is not None:
             hint = f"Prøv '{ctx.command_path} {ctx.help_option_names[0]}' for hjælp."
             err_console.print(escape(hint), highlight=False, soft_wrap=True)

@@ -1,7 +1,8 @@
 """The Typer application object, its global options and the shared console.
 
 Command modules in ``api/commands/`` register their commands on :data:`app`; ``api.cli`` imports them
-all and owns the one place where domain errors become messages and exit codes.
+all and owns the one place where domain errors become messages and exit codes. The help pages' own words
+(``Brug:``, the panel titles, ``[standard: …]``, the ``--help`` option) are made Danish here, in one place.
 """
 
 from __future__ import annotations
@@ -10,15 +11,108 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from typer.core import TyperCommand, TyperGroup, TyperOption
+from typer.models import CommandFunctionType
 
 from data.settings import Settings
 
-app = typer.Typer(
+if TYPE_CHECKING:  # the types of Typer's own copy of click (an older Typer runs on click itself)
+    from typer._click import Command as _TyperCommandBase
+    from typer._click import Context, HelpFormatter
+else:
+    _TyperCommandBase = object
+
+# The frame of Typer's help pages is English, and Typer has no setting for it: the usage line's "Usage:" and the
+# help option's "Show this message and exit." are literals in its copy of click (no gettext), and the panel titles
+# and markers of its rich help are module constants of ``typer.rich_utils``, passed through gettext once, when that
+# module is imported (a catalogue would have to be installed process-wide before, and Typer ships none). So: the
+# command and group classes below (Typer's supported ``cls=``) write the usage line and the help option,
+# ``DanishTyper`` makes them and the Danish placeholders ([TILVALG]) the default of every app, and the rich
+# constants are set when a help page is drawn (importing ``typer.rich_utils`` takes about 0.08 s, which a command
+# that shows no help should not pay).
+USAGE_PREFIX_DA = "Brug: "
+OPTIONS_METAVAR_DA = "[TILVALG]"
+SUBCOMMAND_METAVAR_DA = "KOMMANDO [ARGUMENTER]..."
+HELP_OPTION_DA = "Vis denne hjælp og afslut."
+#: ``typer.rich_utils`` constant -> its Danish text (the ``{}`` stay: Typer fills them in).
+RICH_HELP_TEXTS_DA: dict[str, str] = {
+    "ARGUMENTS_PANEL_TITLE": "Argumenter",
+    "OPTIONS_PANEL_TITLE": "Tilvalg",
+    "COMMANDS_PANEL_TITLE": "Kommandoer",
+    "DEFAULT_STRING": "[standard: {}]",
+    "REQUIRED_LONG_STRING": "[påkrævet]",
+    "ENVVAR_STRING": "[miljøvariabel: {}]",
+    "DEPRECATED_STRING": "(forældet) ",
+}
+
+
+def danish_rich_help() -> list[str]:
+    """Set Typer's rich help texts to :data:`RICH_HELP_TEXTS_DA`; returns the names this Typer does not have.
+
+    A Typer upgrade that renames a constant leaves that text English and the CLI working (a new name set here
+    would be read by no one); ``tests/api/test_cli_help.py`` fails on a non-empty list.
+    """
+    try:
+        from typer import rich_utils
+    except ImportError:  # Typer without rich draws click's plain help pages, in English
+        return sorted(RICH_HELP_TEXTS_DA)
+    missing = []
+    for name, text in RICH_HELP_TEXTS_DA.items():
+        if isinstance(getattr(rich_utils, name, None), str):
+            setattr(rich_utils, name, text)
+        else:
+            missing.append(name)
+    return missing
+
+
+class _DanishHelp(_TyperCommandBase):
+    """A help page's frame in Danish, mixed in before Typer's command or group class (for mypy a click
+    ``Command``, whose methods it overrides; at run time a plain mixin)."""
+
+    def get_help_option(self, ctx: Context) -> TyperOption | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = HELP_OPTION_DA
+        return option
+
+    def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
+        """The usage line, on help pages and above usage errors alike: ``Brug: tilsynsplan plan [TILVALG] …``."""
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=USAGE_PREFIX_DA)
+
+    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
+        danish_rich_help()
+        super().format_help(ctx, formatter)
+
+
+class DanishCommand(_DanishHelp, TyperCommand):
+    """A Typer command whose help page is Danish."""
+
+
+class DanishGroup(_DanishHelp, TyperGroup):
+    """A Typer group whose help page is Danish."""
+
+
+class DanishTyper(typer.Typer):
+    """``typer.Typer`` whose group and commands draw Danish help pages; use it for the app and every sub-app."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("cls", DanishGroup)
+        kwargs.setdefault("options_metavar", OPTIONS_METAVAR_DA)
+        kwargs.setdefault("subcommand_metavar", SUBCOMMAND_METAVAR_DA)
+        super().__init__(**kwargs)
+
+    def command(
+        self, name: str | None = None, *, cls: type[TyperCommand] | None = None, **kwargs: Any
+    ) -> Callable[[CommandFunctionType], CommandFunctionType]:
+        return super().command(name, cls=cls or DanishCommand, **kwargs)
+
+
+app = DanishTyper(
     name="tilsynsplan",
     help="Risikobaseret tilsynsplanlægning for socialtilsynene: import, risiko, forklaringer og besøgsplaner.",
     no_args_is_help=True,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from api.cli_app import app, console, settings
+from api.cli_app import DanishTyper, app, console, settings
 from data.calendar import quarter_bounds
 from data.errors import InvalidArgumentError, NoDataError
 from data.glossary import format_number_da, format_percent_da, plan_scope_da
@@ -24,7 +24,7 @@ from data.glossary import format_number_da, format_percent_da, plan_scope_da
 if TYPE_CHECKING:  # the planner imports OR-Tools: only when a command runs
     from data.plan_store import StoredPlan
 
-plan_app = typer.Typer(
+plan_app = DanishTyper(
     help="Besøgsplaner: planlæg et kvartal (--quarter), eller vis/list gemte planer.",
     no_args_is_help=False,
     rich_markup_mode="rich",

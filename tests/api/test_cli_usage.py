@@ -50,9 +50,9 @@ def test_usage_errors_are_danish_with_exit_code_2(
     assert code == 2
     assert f"Fejl: {message}" in err
     usage, hint = err.splitlines()[:2]
-    assert usage.startswith("Brug: ") and f"{command} [OPTIONS]".strip() in usage
+    assert usage.startswith("Brug: ") and f"{command} [TILVALG]".strip() in usage
     assert hint.startswith("Prøv '") and hint.endswith(f"{command} --help' for hjælp.".strip()), hint
-    for english in ("Error", "Usage", "Try ", "No such", "Missing", "Invalid", "unexpected"):
+    for english in ("Error", "Usage", "OPTIONS", "Try ", "No such", "Missing", "Invalid", "unexpected"):
         assert english not in err, english
 
 
@@ -68,6 +68,7 @@ def test_the_command_alone_still_shows_the_help(capsys: pytest.CaptureFixture[st
     out, err = capsys.readouterr()
     assert info.value.code == 2
     assert "backtest" in out + err and "Besøgsplaner" in out + err  # the commands and their help
+    assert "Kommandoer" in out + err and "Commands" not in out + err  # in the Danish frame (test_cli_help.py)
     assert "Fejl" not in out + err
 
 
