@@ -205,8 +205,13 @@ def plan_scope_da(authority: str | None, planned: Iterable[str] = ()) -> str:
 
 
 def format_number_da(value: float, decimals: int = 1) -> str:
-    """A number the Danish way: decimal comma, thousands with a dot (``1.234,5``)."""
+    """A number the Danish way: decimal comma, thousands with a dot (``1.234,5``).
+
+    A value that rounds to zero has no sign: a change of -0.04 is ``0,0``, never ``-0,0``.
+    """
     text = f"{value:,.{decimals}f}"
+    if text.startswith("-") and not any(c in "123456789" for c in text):
+        text = text[1:]
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 

@@ -138,7 +138,7 @@ def _theme_change(row: Row, comp: float | None, plural: str) -> tuple[float | No
         return None, comp, "Ændring i temaværdier: ingen tilsyn med vurderinger endnu"
     if v is None:
         return None, comp, "Ændring i temaværdier: kun ét tilsyn med vurderinger"
-    sign = "+" if v > 0 else ""
+    sign = "+" if round(v, 1) > 0 else ""  # a change that rounds to 0,0 has no sign
     return v, comp, f"Ændring i temaværdier siden forrige vurdering: {sign}{_num(v, 1)} point{_vs_median(comp, plural)}"
 
 

@@ -23,3 +23,12 @@ def test_numbers_are_written_the_danish_way() -> None:
     assert format_number_da(1988, 0) == "1.988"
     assert format_number_da(1234.56, 1) == "1.234,6"
     assert format_percent_da(0.1234, 1) == "12,3 %"
+
+
+def test_a_number_that_rounds_to_zero_has_no_minus_sign() -> None:
+    # a tilsyn's median change of theme values, -0.04, was written "-0,0" in explanations and reports
+    assert format_number_da(-0.04, 1) == "0,0"
+    assert format_number_da(-0.4, 0) == "0"
+    assert format_number_da(-0.0, 2) == "0,00"
+    assert format_number_da(-0.06, 1) == "-0,1"
+    assert format_number_da(-1234.5, 0) == "-1.234"

@@ -92,6 +92,19 @@ def test_sentences_for_missing_and_never(feats: pd.DataFrame) -> None:
     assert factor("leader_change_12m", f6, None, 0.0)["text"] == "Intet kendt lederskifte det seneste år"
 
 
+def test_a_change_that_rounds_to_zero_is_written_without_a_sign() -> None:
+    # a foreign tilsyn's data: a change of -0.04 against a type median of -0.03 read "-0,0 point ... er -0,0"
+    for change, median in ((-0.04, -0.03), (0.04, 0.03)):
+        row = pd.Series({"facility_type": "sel108", "theme_change": change, "theme_mean_raw": 3.5})
+        assert factor("theme_change", row, median, 0.1)["text"] == (
+            "Ændring i temaværdier siden forrige vurdering: 0,0 point — medianen for længerevarende botilbud er 0,0"
+        )
+    row = pd.Series({"facility_type": "sel108", "theme_change": 0.06, "theme_mean_raw": 3.5})
+    assert factor("theme_change", row, -0.06, 0.1)["text"].startswith(
+        "Ændring i temaværdier siden forrige vurdering: +0,1 point — medianen for længerevarende botilbud er -0,1"
+    )
+
+
 def test_comparisons_are_type_medians(feats: pd.DataFrame) -> None:
     ds = small_dataset()
     extra = ds.facilities.iloc[[0]].assign(facility_id="F7", name="Bo 7", places=10)
