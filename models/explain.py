@@ -21,7 +21,7 @@ import pandas as pd
 
 from data.enums import FacilityType
 from data.glossary import FACILITY_TYPE_DA, FACILITY_TYPE_PLURAL_DA, RISK_FEATURE_DA, format_number_da
-from models.features import FEATURE_NAMES, NEVER_DAYS, RAW_THEME_COLUMNS, THEME_FEATURES
+from models.features import FEATURE_NAMES, NEVER_DAYS, NOT_COLLECTED_RATIO, RAW_THEME_COLUMNS, THEME_FEATURES
 
 DAYS_PER_MONTH = 365.25 / 12
 
@@ -203,15 +203,17 @@ def _force_trend(row: Row, comp: float | None, plural: str) -> tuple[float | Non
 
 
 def _staff(kind: str) -> Sentence:
-    label, pct, median = {
-        "turnover": ("Personalegennemstrømning", "turnover_pct", "turnover_median"),
-        "sickness": ("Sygefravær", "sickness_pct", "sickness_median"),
+    label, pct, median, ratio = {
+        "turnover": ("Personalegennemstrømning", "turnover_pct", "turnover_median", "turnover_ratio"),
+        "sickness": ("Sygefravær", "sickness_pct", "sickness_median", "sickness_ratio"),
     }[kind]
 
     def sentence(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
         v = _clean(row[pct])
         m = _clean(row[median])
         year = _clean(row["staff_year"])
+        if v is None and _clean(row[ratio]) == NOT_COLLECTED_RATIO:
+            return None, m, f"{label}: ingen nøgletal for nogen tilbud de seneste år (regnet som typens median)"
         if v is None:
             return None, m, f"{label}: ingen nøgletal de seneste år"
         when = "" if year is None else f" i {int(year)}"

@@ -32,7 +32,12 @@ The features, and why:
   and the model weighs the two.
 - ``turnover_ratio``, ``sickness_ratio``: the latest yearly staff turnover / sickness absence
   (at most two years old) over the median of the same facility type in the same year (indicators
-  9.b and 9.c compare with "comparable workplaces"). Monotone +1.
+  9.b and 9.c compare with "comparable workplaces"). Monotone +1. Missing for a facility without a
+  figure while others have one. But when *no* facility has the figure (the tilsyn did not collect it
+  in those years: a tilsyn that began collecting in 2023, or stopped in 2022), every facility gets
+  :data:`NOT_COLLECTED_RATIO` (1: as its type's median). A period without figures says nothing about
+  a facility; left missing, it told the model only *when* a snapshot was taken, and on such data the
+  model learnt "no figures" as a risk of its own (the first reason of every tilbud on the risk list).
 - ``concerns_12m`` (count), ``concern_severity_12m`` (low 1, medium 2, high 3, summed) and
   ``days_since_concern`` (capped at :data:`NEVER_DAYS`). Monotone +1, +1, -1.
 - ``sanctions_5y`` (serious sanctions, :data:`data.enums.SERIOUS_SANCTIONS`, in five years) and
@@ -67,6 +72,7 @@ NEVER_DAYS = 3650.0  # "never" for recency features: ten years
 FORCE_PRIOR = 1.0  # events added to observed and expected force counts
 CULTURE_PRIOR = 10.0  # events that shrink an authority's reporting-culture factor towards 1
 STAFF_MAX_AGE_YEARS = 2
+NOT_COLLECTED_RATIO = 1.0  # a staff ratio when no facility has the figure (see the module docstring)
 SEVERITY_WEIGHT = {"low": 1.0, "medium": 2.0, "high": 3.0}
 
 THEME_FEATURES: tuple[str, ...] = tuple(f"theme_{code}" for code in THEME_CODES)
@@ -242,8 +248,8 @@ def _staff_features(staff: pd.DataFrame, all_fac: pd.DataFrame, fac: pd.DataFram
     if s.empty:
         for col in ("staff_year", "turnover_pct", "turnover_median", "sickness_pct", "sickness_median"):
             out[col] = np.nan
-        out["turnover_ratio"] = np.nan
-        out["sickness_ratio"] = np.nan
+        out["turnover_ratio"] = NOT_COLLECTED_RATIO
+        out["sickness_ratio"] = NOT_COLLECTED_RATIO
         return out
     medians = s.groupby(["facility_type", "year"])[["staff_turnover_pct", "sickness_absence_pct"]].median()
     latest = s.sort_values(["facility_id", "year"], kind="stable").groupby("facility_id").tail(1)
@@ -257,6 +263,9 @@ def _staff_features(staff: pd.DataFrame, all_fac: pd.DataFrame, fac: pd.DataFram
     out["sickness_median"] = latest["sickness_absence_pct_median"]
     out["turnover_ratio"] = out["turnover_pct"] / out["turnover_median"].where(out["turnover_median"] > 0)
     out["sickness_ratio"] = out["sickness_pct"] / out["sickness_median"].where(out["sickness_median"] > 0)
+    for ratio, column in (("turnover_ratio", "staff_turnover_pct"), ("sickness_ratio", "sickness_absence_pct")):
+        if s[column].isna().all():
+            out[ratio] = NOT_COLLECTED_RATIO
     return out
 
 

@@ -105,6 +105,16 @@ def test_a_change_that_rounds_to_zero_is_written_without_a_sign() -> None:
     )
 
 
+def test_staff_figures_nobody_has_are_named_as_such() -> None:
+    ds = small_dataset()
+    none = ds.with_tables(staff_figures=ds.staff_figures.iloc[0:0])
+    f = compute_features(none, AS_OF, AuthorityOffsets()).set_index("facility_id", drop=False)
+    assert factor("sickness_ratio", f.loc["F1"], None, 0.0)["text"] == (
+        "Sygefravær: ingen nøgletal for nogen tilbud de seneste år (regnet som typens median)"
+    )
+    assert factor("turnover_ratio", f.loc["F1"], None, 0.0)["value"] is None
+
+
 def test_comparisons_are_type_medians(feats: pd.DataFrame) -> None:
     ds = small_dataset()
     extra = ds.facilities.iloc[[0]].assign(facility_id="F7", name="Bo 7", places=10)

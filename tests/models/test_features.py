@@ -126,6 +126,23 @@ def test_staff_relative_to_same_type_median() -> None:
     assert math.isnan(f.loc["F3", "turnover_ratio"])
 
 
+def test_staff_figures_no_facility_has_count_as_the_type_median_not_as_missing() -> None:
+    # A tilsyn that collected staff figures only in 2021-22 (or began in 2023): on the dates without any
+    # figure a missing ratio only told the model when the snapshot was taken, and "no figures" became
+    # every tilbud's first reason on the risk list.
+    ds = small_dataset()
+    old = ds.with_tables(staff_figures=ds.staff_figures.assign(year=ds.staff_figures["year"] - 4))
+    f = compute_features(old, AS_OF, AuthorityOffsets()).set_index("facility_id")
+    assert (f["turnover_ratio"] == 1.0).all() and (f["sickness_ratio"] == 1.0).all()
+    assert f["turnover_pct"].isna().all() and f["sickness_pct"].isna().all()  # the sentence still says none
+    # Only sickness absence is never reported: turnover keeps its ratios and its missing values.
+    no_sickness = ds.with_tables(staff_figures=ds.staff_figures.assign(sickness_absence_pct=np.nan))
+    f = compute_features(no_sickness, AS_OF, AuthorityOffsets()).set_index("facility_id")
+    assert (f["sickness_ratio"] == 1.0).all()
+    assert f.loc["F1", "turnover_ratio"] == pytest.approx(1.0)  # 31 % against the median of F1 alone
+    assert math.isnan(f.loc["F3", "turnover_ratio"])  # F3 has no figure while F1 and F2 have
+
+
 def test_concerns_and_sanctions(feats: pd.DataFrame) -> None:
     f1 = feats.loc["F1"]
     assert f1["concerns_12m"] == 1 and f1["concern_severity_12m"] == 3  # one "high"
