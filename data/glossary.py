@@ -204,6 +204,27 @@ def plan_scope_da(authority: str | None, planned: Iterable[str] = ()) -> str:
     return danish_code(Authority, authority)
 
 
+def covers_all_authorities(codes: Iterable[str]) -> bool:
+    """True when ``codes`` (the socialtilsyn of the tilbud loaded) holds all five, or is unknown (empty)."""
+    present = set(codes)
+    return not present or present >= {a.value for a in Authority}
+
+
+def authorities_da(codes: Iterable[str]) -> str:
+    """The socialtilsyn whose tilbud are loaded, for texts that would otherwise say "national" or "all five":
+    ``"Socialtilsyn Nord"``, ``"Socialtilsyn Midt og Syd"``; ``"alle fem socialtilsyn"`` when all five
+    (or unknown). A tilsyn that imports only its own files has one."""
+    present = set(codes)
+    if covers_all_authorities(present):
+        return "alle fem socialtilsyn"
+    ordered = [a for a in Authority if a.value in present] + sorted(present - {a.value for a in Authority})
+    names = [danish_code(Authority, str(a)) for a in ordered]
+    if len(names) == 1:
+        return names[0]
+    short = [n.removeprefix("Socialtilsyn ") for n in names]
+    return f"Socialtilsyn {', '.join(short[:-1])} og {short[-1]}"
+
+
 def format_number_da(value: float, decimals: int = 1) -> str:
     """A number the Danish way: decimal comma, thousands with a dot (``1.234,5``).
 

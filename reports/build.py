@@ -219,6 +219,7 @@ def build_risk_list(
     if "ownership" not in frame.columns:
         frame["ownership"] = ""
     national_count = len(frame)
+    authorities = tuple(sorted({str(a) for a in frame["authority"]}))
     high = frame.loc[frame["tier"] == "høj", "risk"]
     high_threshold = float(high.min()) if len(high) else None
     if authority is not None:
@@ -274,6 +275,7 @@ def build_risk_list(
         high_threshold=high_threshold,
         notes=tuple(all_notes),
         top=top,
+        authorities=authorities,
     )
 
 
@@ -457,8 +459,8 @@ def build_facility_profile(
         raise NotFoundError(f"Tilbud '{facility_id}' findes ikke i databasen.")
     info = _facility_info(fac.iloc[0].to_dict())
     known = ds.known_at(as_of)
-    peers = known.active_facilities(as_of)
-    peers = peers[(peers["facility_type"] == info.facility_type) & (peers["facility_id"] != facility_id)]
+    active = known.active_facilities(as_of)
+    peers = active[(active["facility_type"] == info.facility_type) & (active["facility_id"] != facility_id)]
 
     tv = known.visit_theme_values()
     tv = tv[tv["facility_id"].isin(set(peers["facility_id"]) | {facility_id})]
@@ -534,6 +536,7 @@ def build_facility_profile(
         next_visit=next_visit,
         peer_count=len(peers),
         notes=tuple(all_notes),
+        authorities=tuple(sorted({str(a) for a in active["authority"]})),
     )
 
 

@@ -18,6 +18,8 @@ from data.glossary import (
     RISK_FEATURE_DA,
     RISK_SCORE_DA,
     RISK_TIER_DA,
+    authorities_da,
+    covers_all_authorities,
     danish_code,
     plan_scope_da,
 )
@@ -169,11 +171,20 @@ class RiskListContext:
     high_threshold: float | None = None  # lowest risk in tier "høj" (national)
     notes: tuple[str, ...] = ()
     top: int | None = None  # the table lists only the ``top`` riskiest rows (counts and charts cover all)
+    authorities: tuple[str, ...] = ()  # the socialtilsyn of the scored tilbud (empty: not known)
 
     @property
     def title(self) -> str:
-        scope = "national" if self.authority is None else authority_label(self.authority)
+        if self.authority is not None:
+            scope = authority_label(self.authority)
+        else:
+            scope = "national" if covers_all_authorities(self.authorities) else authorities_da(self.authorities)
         return f"Risikoliste — {scope}"
+
+    @property
+    def tier_scope(self) -> str:
+        """Where the tiers are shares of: "nationalt", or "i Socialtilsyn Nord" for a tilsyn's own data."""
+        return "nationalt" if covers_all_authorities(self.authorities) else f"i {authorities_da(self.authorities)}"
 
     @property
     def listed_rows(self) -> tuple[RiskRow, ...]:
@@ -373,6 +384,7 @@ class FacilityProfileContext:
     next_visit: NextVisit | None = None
     peer_count: int = 0  # active facilities of the same type (all authorities), the facility included
     notes: tuple[str, ...] = ()
+    authorities: tuple[str, ...] = ()  # the socialtilsyn of the active tilbud loaded (empty: not known)
 
     def __post_init__(self) -> None:
         if self.next_visit is not None and not self.authorised:
@@ -381,6 +393,16 @@ class FacilityProfileContext:
     @property
     def title(self) -> str:
         return f"Tilbudsprofil — {self.facility.name}"
+
+    @property
+    def peer_scope(self) -> str:
+        """Where the peer group comes from: "alle fem socialtilsyn", or those whose data is loaded."""
+        return authorities_da(self.authorities)
+
+    @property
+    def rank_scope(self) -> str:
+        """What the rank is among: "nationalt", or "i Socialtilsyn Nord" for a tilsyn's own data."""
+        return "nationalt" if covers_all_authorities(self.authorities) else f"i {self.peer_scope}"
 
     @property
     def latest_assessment(self) -> dt.date | None:

@@ -11,7 +11,15 @@ import pytest
 from reports.build import build_facility_profile, build_model_card, build_plan_report, build_risk_list
 from reports.context import NextVisit, ReportContext
 from reports.html import render_html
-from tests.factories import AS_OF, HAND_PLAN_DEADLINES, hand_plan, peer_dataset, risk_scores_frame, small_dataset
+from tests.factories import (
+    AS_OF,
+    HAND_PLAN_DEADLINES,
+    hand_plan,
+    midt_dataset,
+    peer_dataset,
+    risk_scores_frame,
+    small_dataset,
+)
 from tests.reports.html_doc import MOJIBAKE, Document, parse
 from tests.reports.test_build import explanation, model_meta
 
@@ -100,6 +108,29 @@ def test_filters_applied_are_shown() -> None:
     filters = doc.root.find_all("ul", **{"aria-label": "Valgte filtre"})[0].text()
     assert filters == "Socialtilsyn: Socialtilsyn Midt Tilbudstype: opholdssted"
     assert [r.attrs["data-facility-id"] for r in doc.root.with_attr("data-facility-id")] == ["R01", "R05"]
+
+
+def test_a_tilsyns_own_risk_list_is_not_called_national() -> None:
+    # A tilsyn that imports only its own files: its list, tiers and ranks cover its own tilbud, not Denmark.
+    scores = risk_scores_frame()
+    own = build_risk_list(scores[scores["authority"] == "midt"], as_of=AS_OF, model_version="v1")
+    assert own.title == "Risikoliste — Socialtilsyn Midt"
+    text = parse(render_html(own)).body_text
+    assert 'Gruppen „høj" er de 10 % mest risikable i Socialtilsyn Midt' in text
+    assert "nationalt" not in text
+    two = build_risk_list(scores[scores["authority"].isin(["syd", "midt"])], as_of=AS_OF, model_version="v1")
+    assert two.title == "Risikoliste — Socialtilsyn Midt og Syd"
+    national = build_risk_list(scores, as_of=AS_OF, model_version="v1")  # all five socialtilsyn
+    assert national.title == "Risikoliste — national"
+    assert 'Gruppen „høj" er de 10 % mest risikable nationalt' in parse(render_html(national)).body_text
+
+
+def test_a_tilsyns_own_profile_compares_within_its_own_tilbud() -> None:
+    ctx = build_facility_profile(midt_dataset(), "F1", as_of=AS_OF, explanation=explanation(), national_count=3)
+    text = parse(render_html(ctx)).body_text
+    assert "Sammenligningsgruppe 0 andre aktive tilbud af samme type i Socialtilsyn Midt" in " ".join(text.split())
+    assert "af 3 tilbud i Socialtilsyn Midt" in text
+    assert "alle fem" not in text and "nationalt" not in text
 
 
 def test_every_report_has_its_charts_inline(docs: dict[str, Document]) -> None:
