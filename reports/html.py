@@ -91,11 +91,12 @@ def facility_charts(report: FacilityProfileContext) -> dict[str, Markup]:
         rest = factors[WATERFALL_STEPS:]
         if rest:
             steps.append((f"Øvrige {len(rest)} faktorer", sum(f.shap for f in rest)))
+        expert = report.risk.cold_start  # the expert score's base is "no warning sign", not an average tilbud
         out["waterfall"] = charts.waterfall_chart(
             report.risk.base_value,
             steps,
-            title="Hvad driver risikoen (SHAP)",
-            start_label="Gennemsnitligt tilbud",
+            title="Hvad driver risikoen (ekspertpoint)" if expert else "Hvad driver risikoen (SHAP)",
+            start_label="Uden advarselstegn" if expert else "Gennemsnitligt tilbud",
             end_label="Dette tilbud",
             axis_label="Modellens score (log-odds): rød øger, grøn sænker risikoen",
         )

@@ -141,7 +141,27 @@ def test_every_report_has_its_charts_inline(docs: dict[str, Document]) -> None:
         assert all(s.attrs.get("role") == "img" for s in svgs)
     labels = [s.attrs["aria-label"] for s in docs["facility"].svgs()]
     assert any(label.startswith("Seneste temaværdier (spindelvæv)") for label in labels)
-    assert any(label.startswith("Hvad driver risikoen (SHAP)") for label in labels)
+    assert any(label.startswith("Hvad driver risikoen (ekspertpoint)") for label in labels)  # a cold start
+
+
+def test_a_cold_start_profile_shows_expert_points_not_shap() -> None:
+    # A tilsyn with two years of history got the expert score (too short for time-ordered validation,
+    # with 180 serious findings); its profiles said "for få alvorlige fund" and called expert points SHAP.
+    cold = parse(render_html(profile(False)))
+    text = " ".join(cold.body_text.split())
+    assert "ekspertscore, kold start: historikken var ikke nok til at træne og validere en model" in text
+    assert "for få alvorlige fund" not in text and "SHAP" not in text
+    assert "Ekspertscoren (kold start): hvert advarselstegn giver faste point" in text
+    waterfall = next(s for s in cold.svgs() if s.attrs["aria-label"].startswith("Hvad driver risikoen"))
+    assert waterfall.attrs["aria-label"].startswith("Hvad driver risikoen (ekspertpoint): Uden advarselstegn")
+    learned = build_facility_profile(
+        peer_dataset(), "F1", as_of=AS_OF, explanation=dataclasses.replace(explanation(), cold_start=False)
+    )
+    doc = parse(render_html(learned))
+    assert "SHAP-værdier i log-odds" in doc.body_text and "kold start" not in doc.body_text
+    assert any(
+        s.attrs["aria-label"].startswith("Hvad driver risikoen (SHAP): Gennemsnitligt tilbud") for s in doc.svgs()
+    )
 
 
 def test_no_report_loads_anything_from_outside(docs: dict[str, Document]) -> None:
