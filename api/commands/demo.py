@@ -32,13 +32,8 @@ def demo(
         f"data til {world.config.resolved_as_of().isoformat()} — {format_number_da(rows, 0)} rækker importeret "
         f"til {current.resolved_database_url}"
     )
-    metrics = result.trained.card["metrics"]
-    model_auc = metrics.get("model", {}).get("auc")
-    best = max(
-        ((k, v["auc"]) for k, v in metrics.items() if k not in ("model", "oracle") and v.get("auc") is not None),
-        key=lambda kv: kv[1],
-        default=None,
-    )
+    model_auc = result.trained.card["metrics"].get("model", {}).get("auc")
+    best = result.trained.best_baseline()
     if model_auc is not None and best is not None:
         console.print(
             f"[bold]Risikomodel[/] {result.trained.version}: AUC {format_number_da(model_auc, 3)} på den seneste "

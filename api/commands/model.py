@@ -78,6 +78,15 @@ def _print_train(report: TrainReport) -> None:
             str(int(row["rows"] or 0)),
         )
     console.print(metrics)
+    best = report.best_baseline()
+    model_auc = card["metrics"].get("model", {}).get("auc")
+    if not report.cold_start and best is not None and model_auc is not None and model_auc < best[1]:
+        console.print(
+            f"[yellow]Bemærk:[/] modellen rangerer ringere end den bedste baseline "
+            f"({RISK_SCORE_DA.get(best[0], best[0]).lower()}) på valideringsperioden: AUC {_num(model_auc)} mod "
+            f"{_num(best[1])}. Den gemte model bruges alligevel af score, plan og rapporter; læs dens risici med "
+            "det forbehold (modelkortet viser sammenligningen)."
+        )
     if card["periods"]:
         periods = Table("periode", "fra", "til", "rækker", "alvorlige fund", title="Tidsordnede perioder")
         use = {

@@ -64,6 +64,15 @@ class TrainReport:
         rows = [{"score": name, **values} for name, values in self.card["metrics"].items()]
         return pd.DataFrame(rows)
 
+    def best_baseline(self) -> tuple[str, float] | None:
+        """The baseline with the highest AUC where the model was measured (``("expert", 0.79)``), or None."""
+        scores = [
+            (name, float(values["auc"]))
+            for name, values in self.card["metrics"].items()
+            if name not in ("model", "oracle") and values.get("auc") is not None
+        ]
+        return max(scores, key=lambda kv: kv[1], default=None)
+
     def reliability_table(self) -> pd.DataFrame:
         return pd.DataFrame(self.card["reliability"])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import io
@@ -12,12 +13,16 @@ import pandas as pd
 import pytest
 
 from api.cli import main
+from api.commands.model import _print_train
+from api.services.risk import TrainReport
 from data.dataset import Dataset
 from data.importer import FileReport, ImportResult
 from data.risk_store import latest_risk_run
 from data.settings import Settings
 from data.store import open_database, save_upload
+from models.fairness import FairnessAudit
 from tests.models.sim import simulate
+from tests.reports.test_build import model_meta
 
 AS_OF = "2026-01-01"
 
@@ -63,6 +68,35 @@ def test_train_prints_metrics_reliability_offsets_and_audit(home: Path, capsys: 
     assert code == 0, err
     for text in ("AUC", "Ekspertscore", "Kalibrering", "Socialtilsyn Syd", "Retfærdighed", "ejerform", "Gemt i"):
         assert text in out
+
+
+def _train_report(model_auc: float) -> TrainReport:
+    card = copy.deepcopy(model_meta())
+    card["metrics"]["model"]["auc"] = model_auc  # the expert score has 0.74
+    card["calibrator"] = {"method": "platt", "a": 1.0, "b": 0.0}
+    card["best_iteration"] = 40
+    authority = {"group": "midt", "facilities": 20, "share_of_facilities": 1.0, "in_top_decile": 2,
+                 "share_of_top_decile": 1.0, "top_decile_ratio": 1.0, "share_of_serious_findings": 1.0}  # fmt: skip
+    card["fairness"]["groups"]["authority"] = [authority]
+    for rows in card["fairness"]["groups"].values():
+        for row in rows:
+            row["median_risk"] = 0.05
+    return TrainReport(
+        card["version"], dt.date(2026, 10, 1), Path("m"), card, FairnessAudit.from_dict(card["fairness"]), {}
+    )
+
+
+def test_train_says_when_the_model_ranks_worse_than_a_baseline(capsys: pytest.CaptureFixture[str]) -> None:
+    # On a tilsyn's own data the latest mean theme value (AUC 0.960) beat the model (0.929) on the held-out
+    # period; only the model card said so, as a bare difference.
+    _print_train(_train_report(0.70))
+    out = " ".join(capsys.readouterr().out.split())
+    assert (
+        "Bemærk: modellen rangerer ringere end den bedste baseline (ekspertscore) på valideringsperioden: "
+        "AUC 0,700 mod 0,740." in out
+    )
+    _print_train(_train_report(0.81))
+    assert "Bemærk" not in capsys.readouterr().out
 
 
 def test_score_one_authority_as_json(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
