@@ -67,9 +67,15 @@ def reason_for(
     """Why a planned visit sits where it sits, as a code and a Danish sentence."""
     risk = format_number_da(f.risk, 2)
     if slot.role == VisitRole.OVERDUE:
+        asap = f"besøges hurtigst muligt, senest {date_da(slot.hi)}"
+        if f.first_visit_due is not None and f.first_visit_due < f.deadline:  # the first-visit rule bound
+            return ReasonCode.OVERDUE, (
+                f"Nyt tilbud godkendt {date_da(f.approved_on)}: første besøg senest {date_da(f.first_visit_due)} "
+                f"kunne ikke nås ved planens start: {asap}"
+            )
         return ReasonCode.OVERDUE, (
-            f"Fristen for uanmeldt besøg ({date_da(f.deadline)}) kunne ikke nås ved planens start: "
-            f"besøges hurtigst muligt, senest {date_da(slot.hi)}"
+            f"Fristen for uanmeldt besøg ({date_da(f.deadline)}; {_deadline_basis(f)}) kunne ikke nås ved "
+            f"planens start: {asap}"
         )
     due = slot.deadline or slot.hi
     if f.top_tier and slot.index == 0 and day <= first_quarter_end < due:
@@ -95,11 +101,15 @@ def reason_for(
             f"Risiko: nr. {f.risk_rank} af {n_in_authority} i socialtilsynet (risiko {risk}); "
             f"planlagt før fristen {date_da(slot.deadline)}"
         )
+    return ReasonCode.DEADLINE, f"Lovkrav: uanmeldt besøg senest {date_da(slot.deadline)} ({_deadline_basis(f)})"
+
+
+def _deadline_basis(f: FacilityNeed) -> str:
+    """What the unannounced-visit deadline is counted from. A deadline counted from an approval years ago
+    usually means the visit history loaded does not reach back to the last unannounced visit."""
     if f.last_unannounced is not None:
-        basis = f"sidste uanmeldte besøg {date_da(f.last_unannounced)}"
-    else:
-        basis = f"godkendt {date_da(f.approved_on)}, endnu ikke besøgt uanmeldt"
-    return ReasonCode.DEADLINE, f"Lovkrav: uanmeldt besøg senest {date_da(slot.deadline)} ({basis})"
+        return f"sidste uanmeldte besøg {date_da(f.last_unannounced)}"
+    return f"godkendt {date_da(f.approved_on)}, endnu ikke besøgt uanmeldt"
 
 
 LOCK_REASON = "Låst besøg (aftalt på forhånd)"

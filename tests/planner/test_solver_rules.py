@@ -340,6 +340,26 @@ def test_overdue_is_visited_as_early_as_possible() -> None:
     assert [o.facility_id for o in plan.analysis.overdue] == ["F1"]
 
 
+def test_an_overdue_visit_names_the_date_that_passed_and_what_it_was_counted_from() -> None:
+    case = (
+        Case()
+        .facility("OV", last_unannounced="2026-01-01")  # deadline 1 July 2026
+        .facility("ANN", approved="2015-01-05")  # only announced visits in the history loaded
+        .visit("ANN", "2026-03-02", announced=True)
+        .facility("NEW", approved="2026-05-04")  # first visit due 4 August, the deadline only 4 November
+        .inspector("I1")
+    )
+    _, plan = solve(case)
+    reason = {v.facility_id: v.reason for v in plan.visits if v.reason_code == ReasonCode.OVERDUE}
+    asap = "kunne ikke nås ved planens start: besøges hurtigst muligt, senest 31. december 2026"
+    assert reason["OV"] == f"Fristen for uanmeldt besøg (1. juli 2026; sidste uanmeldte besøg 1. januar 2026) {asap}"
+    assert reason["ANN"] == (
+        f"Fristen for uanmeldt besøg (5. juli 2015; godkendt 5. januar 2015, endnu ikke besøgt uanmeldt) {asap}"
+    )
+    # not "Fristen for uanmeldt besøg (4. november 2026) kunne ikke nås": that date had not come
+    assert reason["NEW"] == f"Nyt tilbud godkendt 4. maj 2026: første besøg senest 4. august 2026 {asap}"
+
+
 def test_risk_weight() -> None:
     assert [risk_weight(r) for r in (0.0, 0.004, 0.005, 0.5, 1.0)] == [1, 1, 1, 50, 100]
 
