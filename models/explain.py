@@ -111,6 +111,8 @@ def _theme(feature: str) -> Sentence:
 
     def sentence(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
         v = _raw(row, feature)
+        if v is None and _raw(row, "theme_mean") is None:  # no theme assessed yet (a new tilbud)
+            return None, comp, f"{label}: ingen vurdering endnu"
         if v is None:
             return None, comp, f"{label}: ikke vurderet ved de seneste tilsyn"
         return v, comp, f"{label}: {_num(v, 1)} ved seneste vurdering{_vs_median(comp, plural)}"

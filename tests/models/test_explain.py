@@ -82,6 +82,12 @@ def test_sentences_for_missing_and_never(feats: pd.DataFrame) -> None:
     comps = comparison_values(feats)
     f6 = feats.loc["F6"]
     assert factor("theme_mean", f6, None, 0.1)["text"] == "Ingen temaværdier endnu"
+    # a tilbud never assessed was not "ikke vurderet ved de seneste tilsyn": it has had none
+    assert factor("theme_competences", f6, None, 0.1)["text"] == "Kompetencer: ingen vurdering endnu"
+    f1 = feats.loc["F1"]  # assessed, but never on physical setting
+    assert factor("theme_physical_setting", f1, None, 0.1)["text"] == (
+        "Fysiske rammer: ikke vurderet ved de seneste tilsyn"
+    )
     # no assessment at all is not "only one" (a new tilbud, or a type new to the tilsyn)
     assert factor("theme_change", f6, None, 0.1)["text"] == "Ændring i temaværdier: ingen tilsyn med vurderinger endnu"
     assert factor("days_since_concern", f6, None, 0.1)["text"] == "Ingen bekymringshenvendelser registreret"
