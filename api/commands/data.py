@@ -140,7 +140,10 @@ def _print_status(report: StatusReport) -> None:
     ranges = Table("data", "første", "seneste", title="Periode")
     for key, (first, last) in report.date_ranges.items():
         fmt = "%Y-%m" if key.endswith(".month") else "%Y-%m-%d"
-        ranges.add_row(key, "" if first is None else first.strftime(fmt), "" if last is None else last.strftime(fmt))
+        if first is None or last is None:  # a file the tilsyn did not bring (optional in the contract)
+            ranges.add_row(key, "ingen rækker", "–")
+        else:
+            ranges.add_row(key, first.strftime(fmt), last.strftime(fmt))
     console.print(ranges)
     per = Table("tilsyn", "aktive tilbud", "i alt (med lukkede)", title="Tilbud pr. socialtilsyn")
     for authority, n in report.facilities_per_authority.items():

@@ -126,6 +126,18 @@ def test_status_table_and_json(capsys: pytest.CaptureFixture[str], home: Path, v
     assert ["use_of_force.month", "2026-06", "2026-07"] in table_rows(out)
 
 
+def test_status_says_which_optional_files_have_no_rows(
+    capsys: pytest.CaptureFixture[str], home: Path, valid: Path
+) -> None:
+    # a tilsyn that brings no concerns.csv saw a row "concerns.date" with two empty cells
+    (valid / "concerns.csv").unlink()
+    run(capsys, "--home", str(home), "import", str(valid))
+    code, out, _ = run(capsys, "--home", str(home), "status")
+    assert code == 0
+    assert ["concerns.date", "ingen rækker", "–"] in table_rows(out)
+    assert ["visits.date", "2023-11-02", "2025-09-15"] in table_rows(out)
+
+
 def test_database_url_option_and_environment(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, valid: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
