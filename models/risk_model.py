@@ -194,6 +194,14 @@ class RiskModel(BaseEstimator):
         self.as_of_ = t
         self.feature_names_ = list(FEATURE_NAMES)
         self.training_rows_ = len(train)
+        # the snapshot months that have labelled rows: fewer than the window's when the history is shorter
+        labelled = sorted(pd.to_datetime(train["date"]).unique()) if len(train) else []
+        self.labelled_months_ = len(labelled)
+        self.labelled_period_ = (
+            (pd.Timestamp(labelled[0]).date().isoformat(), pd.Timestamp(labelled[-1]).date().isoformat())
+            if labelled
+            else None
+        )
         self.positive_labels_ = int(train["label"].sum()) if len(train) else 0
         first = pd.Timestamp(self.snapshot_dates_[0]) if self.snapshot_dates_ else t
         self.training_window_ = (first.date().isoformat(), t.date().isoformat())
@@ -376,6 +384,8 @@ class RiskModel(BaseEstimator):
             "training_rows": self.training_rows_,
             "positive_labels": self.positive_labels_,
             "snapshots": len(self.snapshot_dates_),
+            "labelled_months": self.labelled_months_,
+            "labelled_period": None if self.labelled_period_ is None else list(self.labelled_period_),
             "features": [{"name": f.name, "monotone": f.monotone, "categorical": f.categorical} for f in FEATURES],
             "hyperparameters": self.get_params(),
             "periods": self.periods_,

@@ -843,6 +843,7 @@ def build_model_card(meta: Mapping[str, Any], *, generated_at: dt.datetime | Non
         for a, v in sorted((offsets_raw.get("offsets") or {}).items())
     )
     hyper = tuple((str(k), str(v)) for k, v in sorted((meta.get("hyperparameters") or {}).items()))
+    labelled = meta.get("labelled_period")
     fairness = meta.get("fairness")
     return ModelCardContext(
         version=str(meta.get("version", "")),
@@ -858,6 +859,9 @@ def build_model_card(meta: Mapping[str, Any], *, generated_at: dt.datetime | Non
         training_rows=int(meta.get("training_rows", 0)),
         positive_labels=int(meta.get("positive_labels", 0)),
         snapshots=int(meta.get("snapshots", 0)),
+        labelled_months=None if meta.get("labelled_months") is None else int(meta["labelled_months"]),
+        labelled_first=_date(labelled[0]) if labelled else None,
+        labelled_last=_date(labelled[1]) if labelled else None,
         features=features,
         metrics=metrics,
         periods=periods,

@@ -654,7 +654,7 @@ class ModelCardContext:
     horizon_months: int | None
     training_rows: int
     positive_labels: int
-    snapshots: int
+    snapshots: int  # monthly snapshot dates in the window
     features: tuple[FeatureRow, ...]
     metrics: tuple[MetricRow, ...]
     periods: tuple[Period, ...]
@@ -664,6 +664,9 @@ class ModelCardContext:
     offsets_method: str
     fairness: FairnessBox | None
     hyperparameters: tuple[tuple[str, str], ...] = ()
+    labelled_months: int | None = None  # snapshot months with labelled rows (None: a card from before)
+    labelled_first: dt.date | None = None
+    labelled_last: dt.date | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property

@@ -55,8 +55,11 @@ def _print_train(report: TrainReport) -> None:
         f"[bold]Risikomodel {report.version}[/] trænet pr. {report.as_of.isoformat()} "
         f"(træningsvindue {card['training_window'][0]} – {card['training_window'][1]})"
     )
+    period = card.get("labelled_period")  # a card stored before it was kept has only the window's months
+    months = card.get("labelled_months", card["snapshots"])
+    span = f" ({period[0][:7]} – {period[1][:7]})" if period else ""
     console.print(
-        f"{_num(card['training_rows'], 0)} mærkede øjebliksbilleder fra {card['snapshots']} måneder, "
+        f"{_num(card['training_rows'], 0)} mærkede øjebliksbilleder fra {months} måneder{span}, "
         f"{_num(card['positive_labels'], 0)} med alvorligt fund inden for horisonten."
     )
     if report.cold_start:

@@ -99,6 +99,16 @@ def test_train_says_when_the_model_ranks_worse_than_a_baseline(capsys: pytest.Ca
     assert "Bemærk" not in capsys.readouterr().out
 
 
+def test_train_counts_only_the_months_with_labelled_snapshots(capsys: pytest.CaptureFixture[str]) -> None:
+    report = _train_report(0.81)
+    report.card.update(
+        training_rows=1665, snapshots=55, labelled_months=24, labelled_period=["2024-06-17", "2026-05-17"]
+    )
+    _print_train(report)
+    out = " ".join(capsys.readouterr().out.split())
+    assert "1.665 mærkede øjebliksbilleder fra 24 måneder (2024-06 – 2026-05), 300 med alvorligt fund" in out
+
+
 def test_score_one_authority_as_json(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(
         home, capsys, "score", "--as-of", AS_OF, "--authority", "syd", "--top", "5", "--format", "json"

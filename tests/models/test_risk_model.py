@@ -186,6 +186,24 @@ def test_cold_start_uses_the_expert_score_with_the_same_interface(world: tuple[D
     assert model.card()["kind"] == "expert"
 
 
+def test_card_counts_the_months_that_have_labelled_snapshots(world: tuple[Dataset, pd.DataFrame]) -> None:
+    # A tilsyn that exports two years of visits: its five-year window has far fewer labelled months, and
+    # "1.665 mærkede øjebliksbilleder fra 55 måneder" hid why time-ordered validation had no room.
+    ds, _ = world
+    since = pd.Timestamp("2024-01-01")
+    recent = ds.with_tables(
+        visits=ds.visits[pd.to_datetime(ds.visits["date"]) >= since],
+        sanctions=ds.sanctions[pd.to_datetime(ds.sanctions["date"]) >= since],
+    )
+    model = RiskModel(min_positive_labels=10**6, snapshot_step_months=3).fit(recent, AS_OF)
+    card = model.card()
+    dates = sorted(model.training_frame(recent, AS_OF)["date"].unique())
+    assert card["labelled_months"] == len(dates) < card["snapshots"]
+    assert card["labelled_period"] == [pd.Timestamp(dates[0]).date().isoformat(), "2025-07-01"]
+    assert card["labelled_period"][0] >= "2023-07-01"  # a label needs a visit within six months after
+    json.dumps(card)
+
+
 def test_explain_gives_danish_factors_for_every_facility(
     world: tuple[Dataset, pd.DataFrame], fitted: RiskModel
 ) -> None:

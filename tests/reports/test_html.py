@@ -133,6 +133,14 @@ def test_a_tilsyns_own_profile_compares_within_its_own_tilbud() -> None:
     assert "alle fem" not in text and "nationalt" not in text
 
 
+def test_model_card_says_how_many_months_have_labelled_snapshots() -> None:
+    meta = {**model_meta(), "labelled_months": 24, "labelled_period": ["2024-06-17", "2026-05-17"]}
+    text = " ".join(parse(render_html(build_model_card(meta))).body_text.split())
+    assert "(24 af vinduets 60 måneder har mærkede øjebliksbilleder: 17. juni 2024 – 17. maj 2026)" in text
+    old = " ".join(parse(render_html(build_model_card(model_meta()))).body_text.split())  # stored before
+    assert "månedlige øjebliksbilleder af tilbud (60 måneder)" in old
+
+
 def test_every_report_has_its_charts_inline(docs: dict[str, Document]) -> None:
     expected = {"risk": 1, "facility": 6, "plan": 1, "model": 1}  # facility: waterfall, spider, history, 3 series
     for name, count in expected.items():
