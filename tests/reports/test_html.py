@@ -141,6 +141,18 @@ def test_model_card_says_how_many_months_have_labelled_snapshots() -> None:
     assert "månedlige øjebliksbilleder af tilbud (60 måneder)" in old
 
 
+def test_a_cold_start_model_card_does_not_describe_lightgbm() -> None:
+    # on a tilsyn with two years of history the card of the expert score spoke of monotone constraints,
+    # mean |SHAP| and LightGBM's trees and learning rate as if they had been used
+    meta = {**model_meta(), "kind": "expert", "cold_start": True, "cold_start_reason": "Historikken er for kort."}
+    text = " ".join(parse(render_html(build_model_card(meta))).body_text.split())
+    assert "Betydning (gns. |ekspertpoint|)" in text and "SHAP" not in text
+    assert "Monotone bindinger" not in text and "Ekspertscoren giver faste point for advarselstegn" in text
+    assert "Kold start: LightGBM er ikke trænet, så dens indstillinger" in text
+    learned = " ".join(parse(render_html(build_model_card(model_meta()))).body_text.split())
+    assert "Betydning (gns. |SHAP|)" in learned and "LightGBM er ikke trænet" not in learned
+
+
 def test_every_report_has_its_charts_inline(docs: dict[str, Document]) -> None:
     expected = {"risk": 1, "facility": 6, "plan": 1, "model": 1}  # facility: waterfall, spider, history, 3 series
     for name, count in expected.items():
