@@ -176,6 +176,7 @@ def _print_scores(result: ScoreResult, fmt: str, top: int | None, authority: str
             "model_version": result.model_version,
             "run_id": result.run_id,
             "trained_now": result.trained_now,
+            "cold_start": result.cold_start,
             "notes": result.notes,
             "scores": [
                 {
@@ -195,7 +196,8 @@ def _print_scores(result: ScoreResult, fmt: str, top: int | None, authority: str
         return
     table = Table(
         "rang", "tilbud", "navn", "tilsyn", "type", "risiko", "niveau", "vigtigste grunde",
-        title=f"Risiko pr. {result.as_of.isoformat()} (model {result.model_version}, kørsel {result.run_id})",
+        title=f"Risiko pr. {result.as_of.isoformat()} (model {result.model_version}"
+        f"{' — ekspertscore, kold start' if result.cold_start else ''}, kørsel {result.run_id})",
     )  # fmt: skip
     for row in frame.to_dict(orient="records"):
         table.add_row(

@@ -90,6 +90,7 @@ class ScoreResult:
     as_of: dt.date
     trained_now: bool = False
     notes: list[str] = field(default_factory=list)
+    cold_start: bool = False  # the model is the expert score (not known for a run read back from storage)
 
 
 def _as_of(settings: Settings, as_of: dt.date | None) -> dt.date:
@@ -224,7 +225,13 @@ def score_facilities(
         frame = frame[frame["authority"] == auth].reset_index(drop=True)
         frame["rank"] = range(1, len(frame) + 1)
     return ScoreResult(
-        scores=frame, run_id=run_id, model_version=stored.version, as_of=day, trained_now=trained_now, notes=notes
+        scores=frame,
+        run_id=run_id,
+        model_version=stored.version,
+        as_of=day,
+        trained_now=trained_now,
+        notes=notes,
+        cold_start=bool(stored.model.cold_start_),
     )
 
 

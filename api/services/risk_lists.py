@@ -107,6 +107,7 @@ def risk_list(
         as_of=result.as_of,
         trained_now=result.trained_now,
         notes=result.notes,
+        cold_start=result.cold_start,
     )
 
 

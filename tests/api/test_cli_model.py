@@ -21,6 +21,7 @@ from data.risk_store import latest_risk_run
 from data.settings import Settings
 from data.store import open_database, save_upload
 from models.fairness import FairnessAudit
+from tests.factories import small_dataset
 from tests.models.sim import simulate
 from tests.reports.test_build import model_meta
 
@@ -107,6 +108,18 @@ def test_train_counts_only_the_months_with_labelled_snapshots(capsys: pytest.Cap
     _print_train(report)
     out = " ".join(capsys.readouterr().out.split())
     assert "1.665 mærkede øjebliksbilleder fra 24 måneder (2024-06 – 2026-05), 300 med alvorligt fund" in out
+
+
+def test_score_says_when_the_list_comes_from_the_expert_score(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the risk report said "(ekspertscore, kold start)" but the score table of the same run did not
+    _store(small_dataset(), Settings(home=tmp_path))
+    code, out, err = run(tmp_path, capsys, "score", "--as-of", "2026-10-01")
+    assert code == 0, err
+    assert "ekspertscore, kold start" in " ".join(out.split())
+    code, out, err = run(tmp_path, capsys, "score", "--as-of", "2026-10-01", "--format", "json")
+    assert code == 0 and json.loads(out)["cold_start"] is True
 
 
 def test_score_one_authority_as_json(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
