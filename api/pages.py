@@ -131,7 +131,7 @@ def overview_page(settings: Settings) -> OverviewPage:
 def authority_choices(settings: Settings) -> list[tuple[str, str]]:
     """``(code, Danish name)`` of the socialtilsyn whose tilbud are loaded, for the forms' choices (a tilsyn
     that imported only its own files is offered only itself); all five before anything is loaded."""
-    present = set(imports.status(settings).facilities_per_authority)
+    present = imports.authorities_loaded(settings)
     return [(a.value, danish(a)) for a in Authority if a.value in present or not present]
 
 

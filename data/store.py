@@ -422,6 +422,13 @@ def _as_date(value: object) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
+def loaded_authorities(engine: Engine) -> set[str]:
+    """The socialtilsyn with at least one stored facility (one query; for the forms' choices)."""
+    facilities: Table = FacilityRow.__table__  # type: ignore[assignment]
+    with engine.connect() as conn:
+        return {str(a) for (a,) in conn.execute(select(facilities.c.authority).distinct())}
+
+
 def database_status(engine: Engine, today: dt.date | None = None) -> StatusReport:
     """Rows per table, date ranges of the dated tables, facilities per authority and the last import.
 

@@ -28,6 +28,7 @@ from data.store import (
     database_status,
     empty_status,
     load_reference_data,
+    loaded_authorities,
     open_database,
     save_upload,
 )
@@ -88,6 +89,17 @@ def status(settings: Settings) -> StatusReport:
     engine = open_database(settings)
     try:
         return database_status(engine, settings.effective_today())
+    finally:
+        engine.dispose()
+
+
+def authorities_loaded(settings: Settings) -> set[str]:
+    """The socialtilsyn whose tilbud are stored (empty when there is no database yet; none is created)."""
+    if not database_exists(settings):
+        return set()
+    engine = open_database(settings)
+    try:
+        return loaded_authorities(engine)
     finally:
         engine.dispose()
 
