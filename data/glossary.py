@@ -193,15 +193,13 @@ def danish_code(enum: type[StrEnum], code: str) -> str:
 
 
 def plan_scope_da(authority: str | None, planned: Iterable[str] = ()) -> str:
-    """Whom a plan is for: the socialtilsyn it was made for (``--authority``); without one, the only
-    socialtilsyn among ``planned`` (the authorities whose tilbud it plans -- a tilsyn that imports only its
-    own files has one), else "alle socialtilsyn"."""
-    if authority is None:
-        present = set(planned)
-        if len(present) != 1:
-            return "alle socialtilsyn"
-        (authority,) = present
-    return danish_code(Authority, authority)
+    """Whom a plan is for: the socialtilsyn it was made for (``--authority``); without one, the socialtilsyn
+    among ``planned`` (the authorities whose tilbud it plans -- a tilsyn that imports only its own files has
+    one) named as :func:`authorities_da` names them, or "alle socialtilsyn" when that is all five or unknown."""
+    if authority is not None:
+        return danish_code(Authority, authority)
+    present = set(planned)
+    return "alle socialtilsyn" if covers_all_authorities(present) else authorities_da(present)
 
 
 def covers_all_authorities(codes: Iterable[str]) -> bool:

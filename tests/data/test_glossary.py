@@ -14,7 +14,8 @@ def test_danish_code_names_a_stored_code_and_leaves_an_unknown_one_as_it_is() ->
 
 def test_a_plan_without_authority_filter_over_one_socialtilsyn_is_named_after_it() -> None:
     assert plan_scope_da(None, ["nord", "nord"]) == "Socialtilsyn Nord"  # a tilsyn that imports only its own files
-    assert plan_scope_da(None, ["midt", "nord"]) == "alle socialtilsyn"
+    assert plan_scope_da(None, ["midt", "nord"]) == "Socialtilsyn Nord og Midt"  # as the reports name them
+    assert plan_scope_da(None, ["nord", "midt", "syd", "hovedstaden", "oest"]) == "alle socialtilsyn"
     assert plan_scope_da(None) == "alle socialtilsyn"  # not known (a plan list has no visits)
     assert plan_scope_da("oest", ["midt", "nord"]) == "Socialtilsyn Øst"  # --authority decides
 
