@@ -117,6 +117,8 @@ def test_a_tilsyns_own_risk_list_is_not_called_national() -> None:
     assert own.title == "Risikoliste — Socialtilsyn Midt"
     text = parse(render_html(own)).body_text
     assert 'Gruppen „høj" er de 10 % mest risikable i Socialtilsyn Midt' in text
+    assert "grænsen for høj risiko (de 10 % mest risikable i Socialtilsyn Midt)" in " ".join(text.split())
+    assert "{{" not in text  # a caption built inside a Jinja expression printed its own template text
     assert "nationalt" not in text
     two = build_risk_list(scores[scores["authority"].isin(["syd", "midt"])], as_of=AS_OF, model_version="v1")
     assert two.title == "Risikoliste — Socialtilsyn Midt og Syd"
