@@ -223,6 +223,12 @@ def authorities_da(codes: Iterable[str]) -> str:
     return f"Socialtilsyn {', '.join(short[:-1])} og {short[-1]}"
 
 
+def within_authorities_da(codes: Iterable[str]) -> str:
+    """Where shares and ranks are counted: "nationalt", or "i Socialtilsyn Nord" for a tilsyn's own data."""
+    present = set(codes)
+    return "nationalt" if covers_all_authorities(present) else f"i {authorities_da(present)}"
+
+
 def format_number_da(value: float, decimals: int = 1) -> str:
     """A number the Danish way: decimal comma, thousands with a dot (``1.234,5``).
 

@@ -22,6 +22,7 @@ from data.glossary import (
     covers_all_authorities,
     danish_code,
     plan_scope_da,
+    within_authorities_da,
 )
 
 
@@ -184,7 +185,7 @@ class RiskListContext:
     @property
     def tier_scope(self) -> str:
         """Where the tiers are shares of: "nationalt", or "i Socialtilsyn Nord" for a tilsyn's own data."""
-        return "nationalt" if covers_all_authorities(self.authorities) else f"i {authorities_da(self.authorities)}"
+        return within_authorities_da(self.authorities)
 
     @property
     def listed_rows(self) -> tuple[RiskRow, ...]:
@@ -402,7 +403,7 @@ class FacilityProfileContext:
     @property
     def rank_scope(self) -> str:
         """What the rank is among: "nationalt", or "i Socialtilsyn Nord" for a tilsyn's own data."""
-        return "nationalt" if covers_all_authorities(self.authorities) else f"i {self.peer_scope}"
+        return within_authorities_da(self.authorities)
 
     @property
     def latest_assessment(self) -> dt.date | None:
