@@ -131,6 +131,19 @@ FACILITIES = FileSpec(
             extension=True,
             help="Date the current leader took over (leader change is a risk signal).",
         ),
+        Column(
+            "last_unannounced_visit",
+            Kind.DATE,
+            required=False,
+            nullable=True,
+            not_after_today=True,
+            not_before="approved_on",
+            extension=True,
+            help=(
+                "Date of the last unannounced visit when it may predate visits.csv (a short export): the "
+                "two-year deadline counts from the later of this and the unannounced visits in visits.csv."
+            ),
+        ),
     ),
 )
 

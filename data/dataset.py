@@ -127,8 +127,9 @@ class Dataset:
         t = pd.Timestamp(as_of).normalize()
         fac = self.facilities[self.facilities["approved_on"] < t].copy()
         fac.loc[fac["closed_on"] >= t, "closed_on"] = pd.NaT
-        if "leader_since" in fac:
-            fac.loc[fac["leader_since"] >= t, "leader_since"] = pd.NaT
+        for column in ("leader_since", "last_unannounced_visit"):
+            if column in fac:
+                fac.loc[fac[column] >= t, column] = pd.NaT
         visits = self.visits[self.visits["date"] < t]
         visit_ids = set(visits["visit_id"])
         month_end = self.use_of_force["month"] + pd.offsets.MonthBegin(1)
@@ -145,6 +146,23 @@ class Dataset:
             concerns=self.concerns[self.concerns["date"] < t].reset_index(drop=True),
             sanctions=self.sanctions[self.sanctions["date"] < t].reset_index(drop=True),
         )
+
+    def unannounced_visit_dates(self) -> pd.DataFrame:
+        """``facility_id, date`` of every unannounced visit known: those in ``visits`` and, for a short
+        export, the facilities' ``last_unannounced_visit`` (the last one before the export began). The
+        two-year deadline, the rotation and the model's ``days_since_unannounced`` all count from these."""
+        v = self.visits.loc[~self.visits["announced"].astype(bool), ["facility_id", "date"]]
+        f = self.facilities
+        if "last_unannounced_visit" not in f:
+            return v.reset_index(drop=True)
+        given = f.loc[f["last_unannounced_visit"].notna(), ["facility_id", "last_unannounced_visit"]]
+        given = given.rename(columns={"last_unannounced_visit": "date"})
+        return pd.concat([v, given], ignore_index=True)
+
+    def last_unannounced(self) -> pd.Series:
+        """The latest unannounced visit per facility (:meth:`unannounced_visit_dates`), indexed by id."""
+        dates = self.unannounced_visit_dates()
+        return pd.to_datetime(dates["date"]).groupby(dates["facility_id"].astype(str)).max()
 
     def active_facilities(self, on: dt.date | pd.Timestamp) -> pd.DataFrame:
         """Facilities approved on or before ``on`` and not closed on it."""

@@ -54,6 +54,7 @@ class FacilityRow(Base):
     has_board: Mapped[bool] = mapped_column(Boolean, default=False)
     respite_only: Mapped[bool] = mapped_column(Boolean, default=False)
     leader_since: Mapped[dt.date | None] = mapped_column(Date)
+    last_unannounced_visit: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class InspectorRow(Base):

@@ -12,7 +12,8 @@ The features, and why:
   (:mod:`models.calibration`); ``theme_mean`` / ``theme_min`` over them; ``theme_change``: mean over
   themes of (latest - previous value of that theme). A lower value never lowers the risk: monotone -1.
 - ``days_since_visit``, ``days_since_unannounced``: days since the last visit / unannounced visit
-  (since approval when there was none). Monotone +1: the longer nobody has looked, the more can have
+  (since approval when there was none; a short export's ``last_unannounced_visit`` counts as an
+  unannounced visit). Monotone +1: the longer nobody has looked, the more can have
   gone wrong unseen. The constraint also blocks a selection artefact: training rows exist only where
   someone visited within the horizon, and a place visited *recently* is visited again within six
   months mostly when something triggered it (a concern, a finding), so unconstrained the model learns
@@ -169,10 +170,12 @@ def _theme_features(tv: pd.DataFrame, fac: pd.DataFrame, offsets: AuthorityOffse
     return out
 
 
-def _visit_features(visits: pd.DataFrame, fac: pd.DataFrame, t: pd.Timestamp) -> pd.DataFrame:
+def _visit_features(known: Dataset, fac: pd.DataFrame, t: pd.Timestamp) -> pd.DataFrame:
     f = fac.set_index("facility_id")
-    last = visits.groupby("facility_id")["date"].max().reindex(f.index)
-    unann = visits[~visits["announced"]].groupby("facility_id")["date"].max().reindex(f.index)
+    unann = known.last_unannounced().reindex(f.index)
+    # a last unannounced visit given for a short export is a visit too
+    last = known.visits.groupby("facility_id")["date"].max().reindex(f.index)
+    last = pd.concat([last, unann], axis=1).max(axis=1)
     out = pd.DataFrame(index=f.index)
     out["last_visit"] = last
     out["last_unannounced"] = unann
@@ -325,7 +328,7 @@ def compute_features(
     out["leader_change_12m"] = recent.fillna(False).astype("float64")
     parts = [
         _theme_features(tv, fac, offsets),
-        _visit_features(known.visits, fac, t),
+        _visit_features(known, fac, t),
         _force_features(known.use_of_force, fac, t),
         _staff_features(known.staff_figures, known.facilities, fac, t),
         _event_features(known.concerns, known.sanctions, ids, t),

@@ -7,7 +7,8 @@ Decisions (documented here, relied on by the model and the checker):
   The facilities planned are those active on the plan start.
 - **Plan start.** The first day of the quarter, or ``as_of`` when that is later (re-planning within
   the quarter). The horizon ends with the last day of quarter ``plan_horizon_quarters``.
-- **Deadline.** The last unannounced visit + the interval of the facility's type; never visited
+- **Deadline.** The last unannounced visit + the interval of the facility's type (the later of the
+  visits file's and ``facilities.last_unannounced_visit``, given for a short export); never visited
   unannounced: approval + interval. Locked visits dated before the plan start count as history.
 - **New facility.** No visit yet other than an approval visit: its first visit is due within
   ``first_visit_months`` of approval (a locked visit by then keeps the rule). Planned visits are
@@ -191,6 +192,12 @@ def build_problem(
         day = _date(row.date)
         if fid in ids and day is not None:
             see(fid, day, bool(row.announced), str(row.kind))
+    if "last_unannounced_visit" in active:
+        # a short export: the last unannounced visit before visits.csv begins
+        for fid, value in zip(active["facility_id"].astype(str), active["last_unannounced_visit"], strict=True):
+            day = _date(value)
+            if day is not None:
+                see(fid, day, False, VisitKind.OPERATIONAL)
 
     locked: list[LockedVisit] = []
     dropped_after = 0
@@ -281,6 +288,9 @@ def build_problem(
             )
     if missing_total:
         notes.append(f"{missing_total} tilbud har ingen risikoscore; de har fået socialtilsynets median.")
+    short = short_export_note(facilities, _date(known.visits["date"].min()) if len(known.visits) else None, start)
+    if short:
+        notes.append(short)
 
     inspectors = _inspectors(dataset, {f.authority for f in facilities} | ({authority} if authority else set()))
     _validate_locks(locked, {i.inspector_id: i for i in inspectors}, {f.facility_id: f for f in facilities})
@@ -306,6 +316,32 @@ def build_problem(
         parent_plan_id=parent_plan_id,
         notes=tuple(notes),
         days_off=days_off,
+    )
+
+
+def short_export_note(facilities: Iterable[FacilityNeed], data_start: dt.date | None, start: dt.date) -> str:
+    """A note when tilbud look overdue only because the visits begin too late to show their last
+    unannounced visit: no unannounced visit known, approved before the first visit in the data, and
+    the data beginning less than the tilbud's interval before the plan starts (a longer history would
+    have shown a visit that keeps the deadline). Empty when there is none."""
+    if data_start is None:
+        return ""
+    unknown = sorted(
+        f.facility_id
+        for f in facilities
+        if f.overdue
+        and f.last_unannounced is None
+        and f.approved_on < data_start
+        and add_months(data_start, f.interval_months) > start
+    )
+    if not unknown:
+        return ""
+    shown = ", ".join(unknown[:5]) + (f" og {len(unknown) - 5} andre" if len(unknown) > 5 else "")
+    return (
+        f"{len(unknown)} tilbud står som forfaldne alene fordi besøgsdata først begynder {data_start.isoformat()}, "
+        f"efter deres godkendelse: intet uanmeldt besøg er kendt, så fristen regnes fra godkendelsen ({shown}). "
+        "Kendes deres seneste uanmeldte besøg, så angiv det i facilities.csv, kolonnen last_unannounced_visit, "
+        "og importér igen."
     )
 
 

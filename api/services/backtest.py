@@ -179,8 +179,7 @@ def rotation_priority(
     one visit counts for both.) The rotation still makes fewer visits than the risk policy (seed 42:
     3,720 against 4,089): its extra visit pulls forward a visit that was due a quarter later, while the
     risk policy's goes to a tilbud whose clock has far to run."""
-    v = known.visits
-    last = v.loc[~v["announced"]].groupby("facility_id")["date"].max()
+    last = known.last_unannounced()
     fac = active.set_index("facility_id")
     base = last.reindex(fac.index).fillna(fac["approved_on"])
     days = (pd.Timestamp(on) - base).dt.days.astype(float)
@@ -678,12 +677,10 @@ def policy_metrics(
     found = det[det["found"].notna()]
     eligible = det[det["start"] <= window.end - dt.timedelta(days=WITHIN_DAYS)]
     within = eligible["days_found"].apply(lambda d: d is not None and not pd.isna(d) and d <= WITHIN_DAYS)
-    history = world.dataset.visits
+    history = world.dataset.unannounced_visit_dates()
     unannounced = pd.concat(
         [
-            history.loc[
-                (history["date"] < pd.Timestamp(window.start)) & ~history["announced"], ["facility_id", "date"]
-            ],
+            history.loc[history["date"] < pd.Timestamp(window.start)],
             visits.loc[~visits["announced"].astype(bool), ["facility_id", "date"]],
         ],
         ignore_index=True,

@@ -562,3 +562,23 @@ def test_dtypes_are_canonical(folder: Path) -> None:
     assert ds.indicator_scores["score"].dtype == np.dtype("int64")
     assert ds.facilities["has_board"].dtype == np.dtype("bool")
     assert ds.theme_scores["score"].dtype == np.dtype("float64")
+
+
+def test_last_unannounced_visit_is_a_date_between_approval_and_today(folder: Path) -> None:
+    rows = texts("facilities")
+    k = rows[0].index("last_unannounced_visit")  # the contract's extension column, empty in the factory
+    assert all(r[k] == "" for r in rows[1:])
+    rows[1][k] = "2024-05-02"  # F1, approved 2015-03-01: fine
+    rows[2][k] = "2019-06-14"  # F2, approved 2019-06-15: the day before
+    rows[3][k] = "2026-10-02"  # F3: the day after today
+    rewrite(folder, "facilities", rows)
+    error = fails(folder)
+    assert rules(error) == {
+        ("facilities.csv", 3, "last_unannounced_visit", "not_before"),
+        ("facilities.csv", 4, "last_unannounced_visit", "future_date"),
+    }
+    rows[2][k] = rows[3][k] = ""
+    rewrite(folder, "facilities", rows)
+    result = read_upload(folder, today=AS_OF)
+    given = result.dataset.facilities.set_index("facility_id")["last_unannounced_visit"]
+    assert given["F1"] == pd.Timestamp("2024-05-02") and given.drop("F1").isna().all()

@@ -262,3 +262,13 @@ def test_scores_are_stored_under_their_natural_key(engine: Engine, tmp_path: Pat
         ).scalar_one()
     assert pk == ["visit_id", "indicator"]
     assert score == 1
+
+
+def test_last_unannounced_visit_is_stored_and_read_back(engine: Engine, tmp_path: Path) -> None:
+    ds = small_dataset()
+    fac = ds.facilities.copy()
+    fac["last_unannounced_visit"] = pd.to_datetime(fac["facility_id"].map({"F1": "2024-05-02"}))
+    ds = ds.with_tables(facilities=fac)
+    save_upload(engine, upload(ds, tmp_path / "a"), "kort eksport")
+    stored = load_dataset(engine).facilities.set_index("facility_id")["last_unannounced_visit"]
+    assert stored["F1"] == pd.Timestamp("2024-05-02") and stored.drop("F1").isna().all()
