@@ -205,6 +205,8 @@ def build_risk_list(
     notes: Sequence[str] = (),
     generated_at: dt.datetime | None = None,
     top: int | None = None,
+    high_share: float = 0.10,
+    elevated_share: float = 0.20,
 ) -> RiskListContext:
     """The risk list of the facilities in ``scores`` (national scores: ``facility_id, name, authority,
     facility_type, ownership, risk, tier, top_factors`` and ``national_rank`` or ``rank``), keeping those
@@ -220,6 +222,8 @@ def build_risk_list(
         frame["ownership"] = ""
     national_count = len(frame)
     authorities = tuple(sorted({str(a) for a in frame["authority"]}))
+    tiers = frame["tier"].astype(str)
+    tier_shares = (float((tiers == "høj").mean()), float((tiers == "forhøjet").mean())) if len(frame) else (0.0, 0.0)
     high = frame.loc[frame["tier"] == "høj", "risk"]
     high_threshold = float(high.min()) if len(high) else None
     if authority is not None:
@@ -276,6 +280,9 @@ def build_risk_list(
         notes=tuple(all_notes),
         top=top,
         authorities=authorities,
+        high_share=high_share,
+        elevated_share=elevated_share,
+        tier_shares=tier_shares,
     )
 
 

@@ -21,6 +21,7 @@ from data.glossary import (
     authorities_da,
     covers_all_authorities,
     danish_code,
+    format_percent_da,
     plan_scope_da,
     within_authorities_da,
 )
@@ -173,6 +174,24 @@ class RiskListContext:
     notes: tuple[str, ...] = ()
     top: int | None = None  # the table lists only the ``top`` riskiest rows (counts and charts cover all)
     authorities: tuple[str, ...] = ()  # the socialtilsyn of the scored tilbud (empty: not known)
+    high_share: float = 0.10  # the tiers' shares (TILSYNSPLAN_TOP_TIER_SHARE and the next)
+    elevated_share: float = 0.20
+    tier_shares: tuple[float, float] = (0.0, 0.0)  # measured shares of "høj" and "forhøjet" in the whole run
+
+    @property
+    def tier_ties_note(self) -> str:
+        """When equal risks make a tier hold more than its share (a coarse cold-start score), how much."""
+        n = self.national_count
+        if n == 0:
+            return ""
+        high, elevated = self.tier_shares
+        slack = 1.0 / n  # the shares are rounded up to whole tilbud
+        if high <= self.high_share + slack and high + elevated <= self.high_share + self.elevated_share + slack:
+            return ""
+        return (
+            'Tilbud med samme risiko er altid i samme gruppe, og her har mange tilbud samme risiko: „høj" rummer '
+            f'{format_percent_da(high)} og „forhøjet" {format_percent_da(elevated)} af tilbuddene {self.tier_scope}.'
+        )
 
     @property
     def title(self) -> str:

@@ -33,6 +33,7 @@ from data.errors import InvalidArgumentError, NoDataError, NotComputedError, Not
 from data.risk_store import previous_risk_run
 from data.settings import Settings
 from data.store import database_exists, load_dataset, open_database
+from models.risk_model import ELEVATED_TIER_SHARE
 from models.store import list_models, load_model
 from reports.build import (
     build_facility_profile,
@@ -153,6 +154,8 @@ def risk_report(
         reasons=settings.risk_top_factors,
         notes=tuple(result.notes),
         top=top,
+        high_share=settings.top_tier_share,
+        elevated_share=ELEVATED_TIER_SHARE,
     )
 
 

@@ -127,6 +127,23 @@ def test_a_tilsyns_own_risk_list_is_not_called_national() -> None:
     assert 'Gruppen „høj" er de 10 % mest risikable nationalt' in parse(render_html(national)).body_text
 
 
+def test_the_risk_list_names_the_tier_shares_in_use_and_says_when_ties_swell_a_tier() -> None:
+    scores = risk_scores_frame()
+    plain = " ".join(parse(render_html(build_risk_list(scores, as_of=AS_OF, model_version="v1"))).body_text.split())
+    assert "Tilbud med samme risiko er altid i samme gruppe" not in plain  # 1 and 2 of 10: the shares
+    wider = build_risk_list(scores, as_of=AS_OF, model_version="v1", high_share=0.2)  # TILSYNSPLAN_TOP_TIER_SHARE
+    text = " ".join(parse(render_html(wider)).body_text.split())
+    assert 'Gruppen „høj" er de 20 % mest risikable nationalt, „forhøjet" de næste 20 %.' in text
+    assert "grænsen for høj risiko (de 20 % mest risikable nationalt)" in text
+    # a coarse cold-start score: R02-R05 share one risk and so the tier of R02
+    tied = scores.assign(tier=["høj", "forhøjet", "forhøjet", "forhøjet", "forhøjet", *["normal"] * 5])
+    text = " ".join(parse(render_html(build_risk_list(tied, as_of=AS_OF, model_version="v1"))).body_text.split())
+    assert (
+        'Tilbud med samme risiko er altid i samme gruppe, og her har mange tilbud samme risiko: „høj" rummer 10 % '
+        'og „forhøjet" 40 % af tilbuddene nationalt.'
+    ) in text
+
+
 def test_a_tilsyns_own_profile_compares_within_its_own_tilbud() -> None:
     ctx = build_facility_profile(midt_dataset(), "F1", as_of=AS_OF, explanation=explanation(), national_count=3)
     text = parse(render_html(ctx)).body_text
