@@ -17,6 +17,14 @@ When a row's label depends on events after its date (a horizon: ``label_window``
 window reaches into the next period are purged from the earlier one, so no outcome is seen on both
 sides of a boundary.
 
+*A short history* (too few dates for three purged periods, e.g. two years of data with a six-month
+horizon) is fitted on two periods when ``short_history_trees`` is set: a booster with that many trees
+(no early stopping: there is no period to stop on) is trained on ``A``, calibrated on the later ``C``
+and measured there. AUC and precision on ``C`` are honest (the calibrator is monotone, so the ranking
+is the booster's, which never saw ``C``); the reliability table is not (``C`` also fitted the
+calibrator), and the report says ``short_history``. It is this booster that scores: retraining on
+``A`` + ``C`` would leave no later period to calibrate on.
+
 Calibration: Platt scaling (a logistic regression on the raw margin) by default. It is monotone, so
 the ranking is the booster's, and with two parameters it is stable on the few hundred positives a
 calibration fold holds; isotonic regression is offered for large data, but it turns the ranking
@@ -175,6 +183,7 @@ class EngineReport:
     reliability: pd.DataFrame  # bin, n, mean_predicted, observed_rate
     calibrator: dict[str, Any]
     test_predictions: pd.DataFrame = field(repr=False)  # the C rows: date, label, model, baselines...
+    short_history: bool = False  # two periods (A, C): a fixed number of trees, calibrated and measured on C
 
 
 def time_periods(dates: pd.Series, fractions: Sequence[float] = (0.6, 0.2, 0.2)) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -206,6 +215,7 @@ class RiskEngine:
         params: BoosterParams | None = None,
         calibration: CalibrationMethod = "platt",
         fractions: Sequence[float] = (0.6, 0.2, 0.2),
+        short_history_trees: int | None = None,
     ) -> None:
         names = [f.name for f in features]
         if len(set(names)) != len(names):
@@ -219,6 +229,9 @@ class RiskEngine:
         self.params = params or BoosterParams()
         self.calibration = calibration
         self.fractions = tuple(fractions)
+        if short_history_trees is not None and short_history_trees < 1:
+            raise ValueError(f"short_history_trees must be at least 1, not {short_history_trees}")
+        self.short_history_trees = short_history_trees
 
     # --- inputs ---------------------------------------------------------------------------------
     @property
@@ -290,6 +303,8 @@ class RiskEngine:
         part_b = self._purge(data[data[self.date_col] >= b_start], c_start)
         part_ab = self._purge(data, c_start)
         part_c = data[data[self.date_col] >= c_start]
+        if self.short_history_trees is not None and (part_a.empty or part_b.empty or part_c.empty):
+            return self._fit_two_periods(data, baselines)
         for name, part in (("A", part_a), ("B", part_b), ("C", part_c)):
             if part.empty:
                 raise ValueError(
@@ -344,6 +359,55 @@ class RiskEngine:
                 for p in self.report_.periods
             ),
         )
+        return self
+
+    def _fit_two_periods(self, data: pd.DataFrame, baselines: Sequence[str]) -> RiskEngine:
+        """A short history: train on A with ``short_history_trees`` trees, calibrate and measure on C."""
+        assert self.short_history_trees is not None
+        share = self.fractions[0] / float(sum(self.fractions)) + self.fractions[1] / float(sum(self.fractions)) / 2
+        distinct = np.sort(data[self.date_col].unique())
+        if len(distinct) < 2:
+            raise ValueError(f"time-ordered validation needs at least 2 distinct dates, got {len(distinct)}")
+        i_c = min(max(1, round(len(distinct) * share)), len(distinct) - 1)
+        c_start = pd.Timestamp(distinct[i_c])
+        part_a = self._purge(data, c_start)
+        part_c = data[data[self.date_col] >= c_start]
+        for name, part in (("A", part_a), ("C", part_c)):
+            if len(np.unique(part[self.label_col])) < 2:
+                raise ValueError(
+                    f"period {name} needs rows with both labels once rows whose label window crosses the boundary "
+                    "are purged: the history is too short for time-ordered validation"
+                )
+        trees = min(self.short_history_trees, self.params.n_estimators)
+        booster_a = self._train(part_a, trees, None)
+        margin_c = self._margin(booster_a, part_c)
+        y_c = part_c[self.label_col].to_numpy(int)
+        self.calibrator_ = fit_calibrator(margin_c, y_c, self.calibration)
+        test = pd.DataFrame(
+            {self.date_col: part_c[self.date_col].to_numpy(), "label": y_c, "model": self.calibrator_(margin_c)}
+        )
+        # production: every row, the same trees, and the calibrator fitted on C with A's booster
+        self.booster_ = self._train(data, trees, None)
+        for name in baselines:
+            test[name] = part_c[name].to_numpy(float)
+        metrics = {name: score_metrics(test["label"], test[name]) for name in ["model", *baselines]}
+
+        def period(name: str, part: pd.DataFrame) -> Period:
+            d = part[self.date_col]
+            return Period(
+                name, pd.Timestamp(d.min()), pd.Timestamp(d.max()), len(part), int(part[self.label_col].sum())
+            )
+
+        self.report_ = EngineReport(
+            periods=(period("A", part_a), period("C", part_c)),
+            best_iteration=trees,
+            metrics=metrics,
+            reliability=reliability_table(y_c, test["model"].to_numpy(float)),
+            calibrator=self.calibrator_.as_dict(),
+            test_predictions=test,
+            short_history=True,
+        )
+        log.info("engine fitted on a short history: %d trees, A %d rows, C %d rows", trees, len(part_a), len(part_c))
         return self
 
     # --- use --------------------------------------------------------------------------------------

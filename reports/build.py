@@ -878,4 +878,6 @@ def build_model_card(meta: Mapping[str, Any], *, generated_at: dt.datetime | Non
         offsets_method=str(offsets_raw.get("method", "")),
         fairness=None if not fairness else fairness_box_from_audit(fairness),
         hyperparameters=hyper,
+        short_history=bool(meta.get("short_history", False)),
+        short_history_trees=(meta.get("hyperparameters") or {}).get("short_history_trees"),
     )

@@ -688,10 +688,19 @@ class ModelCardContext:
     labelled_first: dt.date | None = None
     labelled_last: dt.date | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    short_history: bool = False  # two periods (A, C): too few months for three
+    short_history_trees: int | None = None
 
     @property
     def title(self) -> str:
         return f"Modelkort — risikomodel {self.version}"
+
+    def period_label(self, name: str) -> str:
+        if self.short_history:
+            return {"A": "Træning (den evaluerede model)", "C": "Kalibrering og validering (holdt ude fra A)"}.get(
+                name, name
+            )
+        return {"A": "Træning", "B": "Tidlig stop og kalibrering", "C": "Validering (holdt ude)"}.get(name, name)
 
     @property
     def kind_label(self) -> str:

@@ -97,6 +97,13 @@ def _print_train(report: TrainReport) -> None:
             "B": "tidlig stop + kalibrering (evaluering)",
             "C": "test; kalibrering af den endelige model",
         }
+        if card.get("short_history"):
+            use = {"A": "træning (evaluering)", "C": "kalibrering + test; den endelige model er trænet på A + C"}
+            console.print(
+                f"Kort historik: for få måneder til tre perioder; {card['best_iteration']} træer uden tidligt stop. "
+                "Modellen bruges, fordi den rangerede C bedre end ekspertscoren; pålidelighedstabellen er målt på "
+                "den periode, kalibreringen blev tilpasset på."
+            )
         for p in card["periods"]:
             periods.add_row(
                 f"{p['name']} ({use[p['name']]})", p["start"], p["end"], _num(p["rows"], 0), _num(p["positives"], 0)

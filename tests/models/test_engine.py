@@ -54,6 +54,28 @@ def test_a_history_too_short_for_the_label_window_is_refused_clearly(frame: pd.D
         engine.fit(short)
 
 
+def test_a_short_history_is_fitted_on_two_purged_periods_when_allowed(frame: pd.DataFrame) -> None:
+    short = frame[frame["date"] < pd.Timestamp("2020-07-01")]  # too short for A, B and C
+    window = pd.DateOffset(months=3)
+    params = BoosterParams(n_estimators=80, min_child_samples=40, random_state=3)
+    engine = RiskEngine(SPECS, label_window=window, params=params, short_history_trees=25).fit(short, ["naive"])
+    report = engine.report_
+    assert report.short_history and report.best_iteration == 25
+    a, c = report.periods
+    assert (a.name, c.name) == ("A", "C")
+    assert a.end + window <= c.start and c.end == pd.Timestamp("2020-06-01")  # purged, C the latest dates
+    assert report.metrics["model"]["rows"] == c.rows
+    assert report.metrics["model"]["auc"] > report.metrics["naive"]["auc"] > 0.5
+    assert engine.booster_.num_trees() == 25  # the production booster: every row, the same trees
+    # the calibrator was fitted on C with A's booster: its probabilities rank as the margin does
+    margin = engine.predict_margin(short)
+    proba = engine.predict_proba(short)
+    assert np.all(np.diff(proba[np.argsort(margin)]) >= -1e-12)
+    # three periods when the history allows them, whatever the setting
+    full = RiskEngine(SPECS, label_window=window, params=params, short_history_trees=25).fit(frame)
+    assert not full.report_.short_history and len(full.report_.periods) == 3
+
+
 def test_time_periods_split_distinct_dates() -> None:
     dates = pd.Series(pd.date_range("2020-01-01", periods=10, freq="MS").repeat(3))
     b, c = time_periods(dates, (0.6, 0.2, 0.2))

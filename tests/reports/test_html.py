@@ -297,3 +297,21 @@ def test_rendering_is_deterministic_given_the_context() -> None:
     assert render_html(ctx) == render_html(ctx)
     later = dataclasses.replace(ctx, generated_at=ctx.generated_at + dt.timedelta(hours=1))
     assert render_html(later) != render_html(ctx)  # only because the footer shows when it was made
+
+
+def test_model_card_of_a_short_history_names_its_two_periods_and_what_they_were_used_for() -> None:
+    meta = {
+        **model_meta(),
+        "short_history": True,
+        "hyperparameters": {"horizon_months": 6, "short_history_trees": 60},
+        "periods": [
+            {"name": "A", "start": "2024-01-01", "end": "2024-12-01", "rows": 9000, "positives": 600},
+            {"name": "C", "start": "2025-06-01", "end": "2025-12-01", "rows": 5000, "positives": 320},
+        ],
+    }
+    text = " ".join(parse(render_html(build_model_card(meta))).body_text.split())
+    assert "Træning (den evaluerede model)" in text and "Kalibrering og validering (holdt ude fra A)" in text
+    assert "Kort historik: for få måneder til tre perioder, så modellen har 60 træer uden tidligt stop" in text
+    assert "den periode, kalibreringen blev tilpasset på" in text
+    long = " ".join(parse(render_html(build_model_card(model_meta()))).body_text.split())
+    assert "Kort historik" not in long and "Validering (holdt ude)" in long
