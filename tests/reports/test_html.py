@@ -315,3 +315,12 @@ def test_model_card_of_a_short_history_names_its_two_periods_and_what_they_were_
     assert "den periode, kalibreringen blev tilpasset på" in text
     long = " ".join(parse(render_html(build_model_card(model_meta()))).body_text.split())
     assert "Kort historik" not in long and "Validering (holdt ude)" in long
+
+
+def test_model_card_with_one_socialtilsyn_says_its_level_is_its_own_average() -> None:
+    one = {**model_meta(), "authority_offsets": {"offsets": {"midt": 0.0}, "counts": {"midt": 4200}, "method": "m"}}
+    text = " ".join(parse(render_html(build_model_card(one))).body_text.split())
+    assert "Her er der data fra ét socialtilsyn, som derfor er sit eget gennemsnit" in text
+    assert "Modellen estimerer hvert tilsyns niveau" not in text
+    five = " ".join(parse(render_html(build_model_card(model_meta()))).body_text.split())
+    assert "Modellen estimerer hvert tilsyns niveau" in five
