@@ -22,8 +22,9 @@ horizon) is fitted on two periods when ``short_history_trees`` is set: a booster
 (no early stopping: there is no period to stop on) is trained on ``A``, calibrated on the later ``C``
 and measured there. AUC and precision on ``C`` are honest (the calibrator is monotone, so the ranking
 is the booster's, which never saw ``C``); the reliability table is not (``C`` also fitted the
-calibrator), and the report says ``short_history``. It is this booster that scores: retraining on
-``A`` + ``C`` would leave no later period to calibrate on.
+calibrator), and the report says ``short_history``. The booster that scores is retrained on every
+row with the same number of trees and keeps that calibrator (no later period is left to fit one on;
+with the same trees and learning rate its margins are on the scale the calibrator was fitted to).
 
 Calibration: Platt scaling (a logistic regression on the raw margin) by default. It is monotone, so
 the ranking is the booster's, and with two parameters it is stable on the few hundred positives a
@@ -337,14 +338,8 @@ class RiskEngine:
         margin_c = self._margin(self.booster_, part_c)
         self.calibrator_ = fit_calibrator(margin_c, part_c[self.label_col].to_numpy(int), self.calibration)
 
-        def period(name: str, part: pd.DataFrame) -> Period:
-            d = part[self.date_col]
-            return Period(
-                name, pd.Timestamp(d.min()), pd.Timestamp(d.max()), len(part), int(part[self.label_col].sum())
-            )
-
         self.report_ = EngineReport(
-            periods=(period("A", part_a), period("B", part_b), period("C", part_c)),
+            periods=(self._period("A", part_a), self._period("B", part_b), self._period("C", part_c)),
             best_iteration=best,
             metrics=metrics,
             reliability=reliability,
@@ -360,6 +355,10 @@ class RiskEngine:
             ),
         )
         return self
+
+    def _period(self, name: str, part: pd.DataFrame) -> Period:
+        d = part[self.date_col]
+        return Period(name, pd.Timestamp(d.min()), pd.Timestamp(d.max()), len(part), int(part[self.label_col].sum()))
 
     def _fit_two_periods(self, data: pd.DataFrame, baselines: Sequence[str]) -> RiskEngine:
         """A short history: train on A with ``short_history_trees`` trees, calibrate and measure on C."""
@@ -386,20 +385,13 @@ class RiskEngine:
         test = pd.DataFrame(
             {self.date_col: part_c[self.date_col].to_numpy(), "label": y_c, "model": self.calibrator_(margin_c)}
         )
-        # production: every row, the same trees, and the calibrator fitted on C with A's booster
-        self.booster_ = self._train(data, trees, None)
         for name in baselines:
             test[name] = part_c[name].to_numpy(float)
         metrics = {name: score_metrics(test["label"], test[name]) for name in ["model", *baselines]}
-
-        def period(name: str, part: pd.DataFrame) -> Period:
-            d = part[self.date_col]
-            return Period(
-                name, pd.Timestamp(d.min()), pd.Timestamp(d.max()), len(part), int(part[self.label_col].sum())
-            )
-
+        # production: every row, the same trees, and the calibrator fitted on C with A's booster
+        self.booster_ = self._train(data, trees, None)
         self.report_ = EngineReport(
-            periods=(period("A", part_a), period("C", part_c)),
+            periods=(self._period("A", part_a), self._period("C", part_c)),
             best_iteration=trees,
             metrics=metrics,
             reliability=reliability_table(y_c, test["model"].to_numpy(float)),

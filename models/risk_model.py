@@ -32,6 +32,7 @@ from sklearn.base import BaseEstimator
 
 from data.dataset import Dataset
 from data.errors import InvalidArgumentError, NoDataError
+from data.glossary import format_number_da
 from data.settings import Settings
 from models.baselines import ExpertModel, baseline_scores
 from models.calibration import AuthorityOffsets, estimate_offsets
@@ -106,10 +107,6 @@ class Scored:
         return top_factors(
             self.features.loc[facility_id], self.contributions.loc[facility_id], self.comparisons.loc[facility_id], n
         )
-
-
-def _auc_da(value: float | None) -> str:
-    return "–" if value is None else f"{value:.3f}".replace(".", ",")
 
 
 def _ts(value: dt.date | pd.Timestamp) -> pd.Timestamp:
@@ -257,10 +254,11 @@ class RiskModel(BaseEstimator):
             model_auc, expert_auc = held_out["model"].get("auc"), held_out["expert"].get("auc")
             if model_auc is None or expert_auc is None or not model_auc > expert_auc:
                 # two periods only: the model earns its place by out-ranking the expert score on the later one
+                model_da, expert_da = ("–" if v is None else format_number_da(v, 3) for v in (model_auc, expert_auc))
                 self.cold_start_reason_ = (
                     f"Historikken er kort ({len(labelled)} måneder med mærkede øjebliksbilleder): LightGBM blev "
                     f"trænet på den ældste del og rangerede den seneste periode ringere end ekspertscoren "
-                    f"(AUC {_auc_da(model_auc)} mod {_auc_da(expert_auc)}): ekspertscoren bruges."
+                    f"(AUC {model_da} mod {expert_da}): ekspertscoren bruges."
                 )
                 self.engine_ = None
         self.cold_start_ = self.engine_ is None

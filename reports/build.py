@@ -33,6 +33,7 @@ from data.errors import InvalidArgumentError, NotFoundError
 from data.glossary import MONTH_ABBR_DA, SANCTION_DA, SEVERITY_DA, format_date_da
 from models.explain import FacilityExplanation
 from models.fairness import fairness_audit
+from models.risk_model import ELEVATED_TIER_SHARE, HIGH_TIER_SHARE
 from planner.domain import RULE_DA, Plan, PlannedVisit, ReasonCode
 from reports.context import (
     BaselineView,
@@ -205,8 +206,8 @@ def build_risk_list(
     notes: Sequence[str] = (),
     generated_at: dt.datetime | None = None,
     top: int | None = None,
-    high_share: float = 0.10,
-    elevated_share: float = 0.20,
+    high_share: float = HIGH_TIER_SHARE,
+    elevated_share: float = ELEVATED_TIER_SHARE,
 ) -> RiskListContext:
     """The risk list of the facilities in ``scores`` (national scores: ``facility_id, name, authority,
     facility_type, ownership, risk, tier, top_factors`` and ``national_rank`` or ``rank``), keeping those

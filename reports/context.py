@@ -25,6 +25,7 @@ from data.glossary import (
     plan_scope_da,
     within_authorities_da,
 )
+from models.risk_model import ELEVATED_TIER_SHARE, HIGH_TIER_SHARE
 
 
 def authority_label(code: str | None) -> str:
@@ -174,8 +175,8 @@ class RiskListContext:
     notes: tuple[str, ...] = ()
     top: int | None = None  # the table lists only the ``top`` riskiest rows (counts and charts cover all)
     authorities: tuple[str, ...] = ()  # the socialtilsyn of the scored tilbud (empty: not known)
-    high_share: float = 0.10  # the tiers' shares (TILSYNSPLAN_TOP_TIER_SHARE and the next)
-    elevated_share: float = 0.20
+    high_share: float = HIGH_TIER_SHARE  # the tiers' shares (TILSYNSPLAN_TOP_TIER_SHARE and the next)
+    elevated_share: float = ELEVATED_TIER_SHARE
     tier_shares: tuple[float, float] = (0.0, 0.0)  # measured shares of "høj" and "forhøjet" in the whole run
 
     @property
