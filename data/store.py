@@ -4,6 +4,8 @@ what is loaded.
 - :func:`open_database` returns an engine on ``settings.resolved_database_url`` (a SQLite file by
   default, PostgreSQL through ``postgresql+psycopg://...``) with the newest schema: the Alembic
   migrations in ``data/migrations`` run automatically (a no-op when the database is at head).
+  :func:`database` is the same as a context manager that always disposes the engine (optionally
+  refusing, with ``NoDataError``, to create a database that is not there yet).
 - :func:`save_upload` stores a checked upload in **one transaction**: every table of the upload and
   the import batch record are committed together or not at all (a crash or SIGKILL midway leaves the
   database as it was: SQLite's rollback journal / PostgreSQL's WAL undo the open transaction).
@@ -24,7 +26,8 @@ import datetime as dt
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +44,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from data.contract import FILE_BY_NAME, FILES, Kind
 from data.dataset import Dataset, coerce_frame, empty_frame
 from data.db import CONTRACT_TABLES, FacilityRow, ImportBatchRow, make_engine
-from data.errors import Violation
+from data.errors import NoDataError, Violation
 from data.importer import ImportResult
 from data.settings import Settings
 
@@ -122,6 +125,22 @@ def open_database(settings: Settings) -> Engine:
     engine = make_engine(settings.resolved_database_url)
     migrate(engine)
     return engine
+
+
+@contextmanager
+def database(settings: Settings, *, missing: str | None = None) -> Iterator[Engine]:
+    """:func:`open_database` for the ``with`` block; the engine is disposed when the block ends.
+
+    ``missing``: when given and there is no database yet (:func:`database_exists`), raise
+    ``NoDataError(missing)`` instead of creating one (a read never creates a database).
+    """
+    if missing is not None and not database_exists(settings):
+        raise NoDataError(missing)
+    engine = open_database(settings)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 # --- reading -----------------------------------------------------------------------------------------

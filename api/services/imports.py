@@ -24,12 +24,12 @@ from data.store import (
     ImportSummary,
     Progress,
     StatusReport,
+    database,
     database_exists,
     database_status,
     empty_status,
     load_reference_data,
     loaded_authorities,
-    open_database,
     save_upload,
 )
 
@@ -46,11 +46,8 @@ def stored_references(settings: Settings) -> Dataset | None:
     """Facilities, inspectors and visits already stored (``None`` when there is no database yet)."""
     if not database_exists(settings):
         return None
-    engine = open_database(settings)
-    try:
+    with database(settings) as engine:
         return load_reference_data(engine)
-    finally:
-        engine.dispose()
 
 
 def validate_upload(settings: Settings, source: Path) -> ImportResult:
@@ -74,11 +71,8 @@ def import_upload(
     :class:`~data.errors.ValidationFailed` before anything is written when the upload is not valid.
     """
     result = validate_upload(settings, source)
-    engine = open_database(settings)
-    try:
+    with database(settings) as engine:
         summary = save_upload(engine, result, label or str(source), progress)
-    finally:
-        engine.dispose()
     return ImportOutcome(result=result, summary=summary)
 
 
@@ -86,22 +80,16 @@ def status(settings: Settings) -> StatusReport:
     """What is loaded (an empty report when there is no database yet; none is created)."""
     if not database_exists(settings):
         return empty_status(settings)
-    engine = open_database(settings)
-    try:
+    with database(settings) as engine:
         return database_status(engine, settings.effective_today())
-    finally:
-        engine.dispose()
 
 
 def authorities_loaded(settings: Settings) -> set[str]:
     """The socialtilsyn whose tilbud are stored (empty when there is no database yet; none is created)."""
     if not database_exists(settings):
         return set()
-    engine = open_database(settings)
-    try:
+    with database(settings) as engine:
         return loaded_authorities(engine)
-    finally:
-        engine.dispose()
 
 
 #: Contract files whose rows may be sent as records (``push_records``): a case system's magtanvendelser

@@ -19,7 +19,7 @@ from data.dataset import empty_frame
 from data.errors import InvalidArgumentError, NotFoundError
 from data.lock_store import delete_locked_visit, load_locked_visits
 from data.settings import Settings
-from data.store import database_exists, open_database
+from data.store import database, database_exists
 
 
 def lock_visit(
@@ -43,20 +43,14 @@ def lock_visit(
 
 def unlock_visit(settings: Settings, facility_id: str, day: dt.date) -> None:
     """Remove the lock of ``facility_id`` on ``day`` (``NotFoundError`` when there is none)."""
-    engine = open_database(settings)
-    try:
+    with database(settings) as engine:
         if not delete_locked_visit(engine, facility_id, day):
             raise NotFoundError(f"Tilbud '{facility_id}' har intet låst besøg den {day.isoformat()}.")
-    finally:
-        engine.dispose()
 
 
 def locked_visits(settings: Settings, facility_id: str | None = None) -> pd.DataFrame:
     """The locked visits (optionally one facility's); empty when nothing is stored yet."""
     if not database_exists(settings):
         return empty_frame("locked_visits")
-    engine = open_database(settings)
-    try:
+    with database(settings) as engine:
         return load_locked_visits(engine, facility_id)
-    finally:
-        engine.dispose()

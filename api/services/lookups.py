@@ -5,20 +5,15 @@ from __future__ import annotations
 import pandas as pd
 
 from data.dataset import Dataset
-from data.errors import NoDataError, NotFoundError
+from data.errors import NotFoundError
 from data.settings import Settings
-from data.store import database_exists, load_reference_data, open_database
+from data.store import database, load_reference_data
 
 
 def reference_data(settings: Settings) -> Dataset:
     """Stored facilities, inspectors and visits (``NoDataError`` when nothing is imported yet)."""
-    if not database_exists(settings):
-        raise NoDataError("Der er ingen tilbud i databasen. Importér data først.")
-    engine = open_database(settings)
-    try:
+    with database(settings, missing="Der er ingen tilbud i databasen. Importér data først.") as engine:
         return load_reference_data(engine)
-    finally:
-        engine.dispose()
 
 
 def facility_record(settings: Settings, facility_id: str) -> dict[str, object]:

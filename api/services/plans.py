@@ -24,7 +24,7 @@ from data.errors import InvalidArgumentError, NoDataError
 from data.plan_store import PlanInfo, StoredPlan, latest_plan, list_plans, load_plan, save_plan
 from data.risk_store import get_risk_run, latest_risk_run
 from data.settings import Settings
-from data.store import load_dataset, open_database
+from data.store import database, load_dataset
 from planner import build_problem, solve_plan
 from planner.domain import ParentVisit, Plan, PlanAnalysis, PlannedVisit, ReasonCode, VisitRole
 
@@ -82,8 +82,7 @@ def create_plan(
     quarter = _quarter(quarter)
     authority = _authority(authority)
     as_of = as_of or settings.effective_today()
-    engine = open_database(settings)
-    try:
+    with database(settings) as engine:
         ds = load_dataset(engine, authority)
         if ds.facilities.empty:
             where = "" if authority is None else f" i {authority}"
@@ -120,34 +119,23 @@ def create_plan(
             snapshot["solver_time_limit_s"] = time_limit_s
         plan_id = save_plan(engine, plan, parent_id=parent_plan_id, risk_run_id=run.id, settings=snapshot)
         return load_plan(engine, plan_id)
-    finally:
-        engine.dispose()
 
 
 def show_plan(settings: Settings, plan_id: int) -> StoredPlan:
     """A stored plan (``NotFoundError`` naming the id if there is none)."""
-    engine = open_database(settings)
-    try:
+    with database(settings) as engine:
         return load_plan(engine, plan_id)
-    finally:
-        engine.dispose()
 
 
 def plans(settings: Settings) -> list[PlanInfo]:
     """Every stored plan version, newest first."""
-    engine = open_database(settings)
-    try:
+    with database(settings) as engine:
         return list_plans(engine)
-    finally:
-        engine.dispose()
 
 
 def newest_plan(settings: Settings, quarter: str | None = None, authority: str | None = None) -> StoredPlan | None:
-    engine = open_database(settings)
-    try:
+    with database(settings) as engine:
         return latest_plan(engine, None if quarter is None else _quarter(quarter), _authority(authority))
-    finally:
-        engine.dispose()
 
 
 def visits_for_reader(plan: StoredPlan, authorised: bool) -> pd.DataFrame:
@@ -210,12 +198,9 @@ def load_stored_plan(
 ) -> tuple[Plan, dict[str, dt.date], dict[str, float]]:
     """A stored plan as the planner's ``Plan``, the facilities' legal due dates, and the risk values of
     the run it was planned from (``run_id``; empty when unknown)."""
-    engine = open_database(settings)
-    try:
+    with database(settings) as engine:
         stored = load_plan(engine, plan_id)
         run = get_risk_run(engine, run_id if run_id is not None else stored.risk_run_id or -1)
-    finally:
-        engine.dispose()
     plan = plan_from_stored(stored)
     deadlines = {fid: dt.date.fromisoformat(d) for fid, d in plan.analysis.deadlines.items()}
     risks = (

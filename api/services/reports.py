@@ -29,10 +29,10 @@ from api.services.risk import ScoreResult, explain_facility, score_facilities
 from data.calendar import quarter_bounds, quarter_of
 from data.db import PlanRow, PlanVisitRow
 from data.enums import Authority, FacilityType
-from data.errors import InvalidArgumentError, NoDataError, NotComputedError, NotFoundError
+from data.errors import InvalidArgumentError, NotComputedError, NotFoundError
 from data.risk_store import previous_risk_run
 from data.settings import Settings
-from data.store import database_exists, load_dataset, open_database
+from data.store import database, load_dataset
 from models.risk_model import ELEVATED_TIER_SHARE
 from models.store import list_models, load_model
 from reports.build import (
@@ -94,10 +94,8 @@ def report_format(out: Path) -> Format:
     return fmt
 
 
-def _engine(settings: Settings) -> Engine:
-    if not database_exists(settings):
-        raise NoDataError("Der er ingen database endnu. Importér data først med 'tilsynsplan import MAPPE'.")
-    return open_database(settings)
+#: The ``NoDataError`` message when there is no database yet (a report never creates one).
+NO_DATABASE = "Der er ingen database endnu. Importér data først med 'tilsynsplan import MAPPE'."
 
 
 def _model_kind(settings: Settings, version: str) -> str:
@@ -131,12 +129,9 @@ def risk_report(
         raise InvalidArgumentError(f"--top skal være et positivt heltal, ikke {top}.")
     if result is None:
         result = score_facilities(settings, as_of=as_of)
-    engine = _engine(settings)
-    try:
+    with database(settings, missing=NO_DATABASE) as engine:
         quarter_start, _ = quarter_bounds(quarter_of(result.as_of))
         previous = previous_risk_run(engine, before=quarter_start)
-    finally:
-        engine.dispose()
     scores = result.scores
     if "ownership" not in scores.columns:
         raise InvalidArgumentError("Risikotabellen mangler kolonnen 'ownership' (ejerform) til retfærdighedsboksen.")
@@ -209,15 +204,12 @@ def facility_report(
     ``may_train``: with no model trained as of the day, train one (the CLI, a planner); else the profile
     has no risk and says why (a reader of the web app)."""
     day = as_of or settings.effective_today()
-    engine = _engine(settings)
-    try:
+    with database(settings, missing=NO_DATABASE) as engine:
         ds = load_dataset(engine)
         if facility_id not in set(ds.facilities["facility_id"].astype(str)):
             raise NotFoundError(f"Tilbud '{facility_id}' findes ikke i databasen.")
         names = {str(i): str(n) for i, n in zip(ds.inspectors["inspector_id"], ds.inspectors["name"], strict=True)}
         next_visit = _next_planned_visit(engine, facility_id, day, names) if authorised else None
-    finally:
-        engine.dispose()
     notes: list[str] = []
     try:
         explanation = explain_facility(settings, facility_id, as_of=day, may_train=may_train)
@@ -242,14 +234,11 @@ def facility_report(
 
 def plan_report(settings: Settings, plan_id: int, authorised: bool = False) -> PlanReportContext:
     """The quarterly plan of a stored plan version. ``authorised``: unannounced dates are shown."""
-    engine = _engine(settings)
-    try:
+    with database(settings, missing=NO_DATABASE) as engine:
         ds = load_dataset(engine)
         with Session(engine) as session:
             row = session.get(PlanRow, plan_id)
             run_id = None if row is None else row.risk_run_id
-    finally:
-        engine.dispose()
     plan, deadlines, risks = load_stored_plan(settings, plan_id, run_id=run_id)
     return build_plan_report(plan, ds, plan_id=plan_id, authorised=authorised, risks=risks, deadlines=deadlines)
 

@@ -17,7 +17,7 @@ from data.enums import Authority, FacilityType
 from data.errors import InvalidArgumentError, NoDataError, NotComputedError
 from data.risk_store import RiskRun, latest_risk_run
 from data.settings import Settings
-from data.store import database_exists, load_reference_data, open_database
+from data.store import database, database_exists, load_reference_data
 
 
 def _choice(value: str | None, allowed: type[Authority] | type[FacilityType], noun: str) -> str | None:
@@ -34,22 +34,16 @@ def stored_run(settings: Settings, as_of: dt.date | None = None) -> RiskRun | No
     """The newest stored run (with exactly ``as_of`` when given); ``None`` when there is none."""
     if not database_exists(settings):
         return None
-    engine = open_database(settings)
-    try:
+    with database(settings) as engine:
         run = latest_risk_run(engine, on_or_before=as_of)
-    finally:
-        engine.dispose()
     if run is None or (as_of is not None and run.as_of != as_of):
         return None
     return run
 
 
 def _run_scores(settings: Settings, run: RiskRun) -> pd.DataFrame:
-    engine = open_database(settings)
-    try:
+    with database(settings) as engine:
         facilities = load_reference_data(engine).facilities
-    finally:
-        engine.dispose()
     master = facilities[["facility_id", "name", "authority", "facility_type", "ownership"]].astype(str)
     frame = run.scores.assign(facility_id=run.scores["facility_id"].astype(str)).merge(
         master, on="facility_id", how="left"
@@ -116,11 +110,8 @@ def ensure_risk_run(settings: Settings, as_of: dt.date | None = None) -> int:
     is none — what a plan is built from (so a plan can be made over HTTP without a separate scoring)."""
     day = as_of or settings.effective_today()
     if database_exists(settings):
-        engine = open_database(settings)
-        try:
+        with database(settings) as engine:
             run = latest_risk_run(engine, on_or_before=day)
-        finally:
-            engine.dispose()
         if run is not None:
             return run.id
     return score_facilities(settings, as_of=day).run_id
