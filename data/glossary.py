@@ -148,12 +148,18 @@ RISK_SCORE_DA: dict[str, str] = {
     "oracle": "Sandheden (orakel)",
 }
 
-#: Risk tiers (stored values are these Danish words) and what they mean.
-RISK_TIER_DA: dict[str, str] = {
-    "høj": "høj risiko (de 10 % højeste)",
-    "forhøjet": "forhøjet risiko (de næste 20 %)",
-    "normal": "normal risiko",
-}
+
+def risk_tier_da(tier: str, high_share: float, elevated_share: float) -> str:
+    """A risk tier (stored values are the Danish words "høj", "forhøjet", "normal") and what it means,
+    with the shares in force (``TILSYNSPLAN_TOP_TIER_SHARE`` for "høj")."""
+    if tier == "høj":
+        return f"høj risiko (de {format_percent_da(high_share)} højeste)"
+    if tier == "forhøjet":
+        return f"forhøjet risiko (de næste {format_percent_da(elevated_share)})"
+    if tier == "normal":
+        return "normal risiko"
+    return tier
+
 
 #: The backtest's visiting policies (keys of ``tilsynsplan backtest --format json``'s ``policies``).
 BACKTEST_POLICY_DA: dict[str, str] = {

@@ -420,7 +420,9 @@ def _factor(raw: Mapping[str, Any]) -> Factor:
     )
 
 
-def facility_risk(explanation: FacilityExplanation, national_count: int) -> FacilityRisk:
+def facility_risk(
+    explanation: FacilityExplanation, national_count: int, high_share: float = HIGH_TIER_SHARE
+) -> FacilityRisk:
     return FacilityRisk(
         risk=explanation.risk,
         rank=explanation.rank,
@@ -432,6 +434,7 @@ def facility_risk(explanation: FacilityExplanation, national_count: int) -> Faci
         cold_start=explanation.cold_start,
         factors=tuple(_factor(f) for f in explanation.factors),
         top_factors=tuple(_factor(f) for f in explanation.top_factors),
+        high_share=high_share,
     )
 
 
@@ -457,6 +460,7 @@ def build_facility_profile(
     staff_years: int = STAFF_YEARS,
     notes: Sequence[str] = (),
     generated_at: dt.datetime | None = None,
+    high_share: float = HIGH_TIER_SHARE,
 ) -> FacilityProfileContext:
     """The profile of one facility as known on ``as_of`` (records dated before it, like the model).
 
@@ -540,7 +544,7 @@ def build_facility_profile(
         sickness=_staff_series(known, facility_id, peers, "sickness_absence_pct", as_of, staff_years),
         visits=visit_rows,
         events=tuple(events),
-        risk=None if explanation is None else facility_risk(explanation, national_count),
+        risk=None if explanation is None else facility_risk(explanation, national_count, high_share),
         next_visit=next_visit,
         peer_count=len(peers),
         notes=tuple(all_notes),

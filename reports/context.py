@@ -17,12 +17,12 @@ from data.enums import Authority, FacilityType, Ownership, Theme, VisitKind
 from data.glossary import (
     RISK_FEATURE_DA,
     RISK_SCORE_DA,
-    RISK_TIER_DA,
     authorities_da,
     covers_all_authorities,
     danish_code,
     format_percent_da,
     plan_scope_da,
+    risk_tier_da,
     within_authorities_da,
 )
 from models.risk_model import ELEVATED_TIER_SHARE, HIGH_TIER_SHARE
@@ -44,8 +44,8 @@ def ownership_label(code: str) -> str:
     return danish_code(Ownership, code)
 
 
-def tier_label(tier: str) -> str:
-    return RISK_TIER_DA.get(tier, tier)
+def tier_label(tier: str, high_share: float = HIGH_TIER_SHARE) -> str:
+    return risk_tier_da(tier, high_share, ELEVATED_TIER_SHARE)
 
 
 def feature_label(name: str) -> str:
@@ -338,10 +338,11 @@ class FacilityRisk:
     cold_start: bool
     factors: tuple[Factor, ...]  # all, largest |shap| first
     top_factors: tuple[Factor, ...]  # the ones raising risk most
+    high_share: float = HIGH_TIER_SHARE  # TILSYNSPLAN_TOP_TIER_SHARE when the tier was given
 
     @property
     def tier_label(self) -> str:
-        return tier_label(self.tier)
+        return tier_label(self.tier, self.high_share)
 
 
 @dataclass(frozen=True)

@@ -226,6 +226,7 @@ def facility_report(
         authorised=authorised,
         next_visit=next_visit,
         notes=notes,
+        high_share=settings.top_tier_share,
     )
 
 

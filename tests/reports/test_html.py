@@ -324,3 +324,12 @@ def test_model_card_with_one_socialtilsyn_says_its_level_is_its_own_average() ->
     assert "Modellen estimerer hvert tilsyns niveau" not in text
     five = " ".join(parse(render_html(build_model_card(model_meta()))).body_text.split())
     assert "Modellen estimerer hvert tilsyns niveau" in five
+
+
+def test_a_profile_names_the_top_tier_share_in_force() -> None:
+    ds = midt_dataset()
+    default = build_facility_profile(ds, "F1", as_of=AS_OF, explanation=explanation(), national_count=3)
+    wider = build_facility_profile(ds, "F1", as_of=AS_OF, explanation=explanation(), national_count=3, high_share=0.25)
+    assert default.risk is not None and wider.risk is not None and wider.risk.tier == "høj"
+    assert default.risk.tier_label == "høj risiko (de 10 % højeste)"
+    assert "høj risiko (de 25 % højeste)" in " ".join(parse(render_html(wider)).body_text.split())
