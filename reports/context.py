@@ -44,10 +44,6 @@ def ownership_label(code: str) -> str:
     return danish_code(Ownership, code)
 
 
-def tier_label(tier: str, high_share: float = HIGH_TIER_SHARE) -> str:
-    return risk_tier_da(tier, high_share, ELEVATED_TIER_SHARE)
-
-
 def feature_label(name: str) -> str:
     return RISK_FEATURE_DA.get(name, name)
 
@@ -148,10 +144,6 @@ class RiskRow:
     @property
     def ownership_label(self) -> str:
         return ownership_label(self.ownership)
-
-    @property
-    def tier_label(self) -> str:
-        return tier_label(self.tier)
 
 
 @dataclass(frozen=True)
@@ -342,7 +334,7 @@ class FacilityRisk:
 
     @property
     def tier_label(self) -> str:
-        return tier_label(self.tier, self.high_share)
+        return risk_tier_da(self.tier, self.high_share, ELEVATED_TIER_SHARE)
 
 
 @dataclass(frozen=True)
