@@ -22,7 +22,7 @@ from data.enums import Authority
 from data.errors import InvalidArgumentError, NoDataError, NotComputedError, NotFoundError
 from data.risk_store import save_risk_run
 from data.settings import Settings
-from data.store import load_dataset, open_database
+from data.store import database, load_dataset
 from models.explain import FacilityExplanation
 from models.fairness import FairnessAudit, fairness_audit
 from models.risk_model import ELEVATED_TIER_SHARE, RiskModel, Scored, rank_and_tier
@@ -100,12 +100,13 @@ def _as_of(settings: Settings, as_of: dt.date | None) -> dt.date:
 NO_FACILITIES = "Der er ingen tilbud i databasen. Importér data først med 'tilsynsplan import MAPPE'."
 
 
-def _dataset(settings: Settings) -> tuple[Any, Dataset]:
-    engine = open_database(settings)
-    ds = load_dataset(engine)
+def _dataset(settings: Settings) -> Dataset:
+    """Everything stored (the engine is disposed: a web request must not leave a connection pool behind)."""
+    with database(settings) as engine:
+        ds = load_dataset(engine)
     if ds.facilities.empty:
         raise NoDataError(NO_FACILITIES)
-    return engine, ds
+    return ds
 
 
 def _authority(value: str | None) -> str | None:
@@ -150,7 +151,7 @@ def _fit_and_store(settings: Settings, ds: Dataset, as_of: dt.date) -> tuple[Sto
 def train_model(settings: Settings, as_of: dt.date | None = None) -> TrainReport:
     """Train on what was known before ``as_of`` (default: today), store the model, and report."""
     day = _as_of(settings, as_of)
-    _, ds = _dataset(settings)
+    ds = _dataset(settings)
     _, report = _fit_and_store(settings, ds, day)
     log.info("trained model %s as of %s", report.version, day)
     return report
@@ -214,13 +215,16 @@ def score_facilities(
     scores (one authority's when ``authority`` is given, ranked within it; ``national_rank`` beside)."""
     day = _as_of(settings, as_of)
     auth = _authority(authority)
-    engine, ds = _dataset(settings)
+    ds = _dataset(settings)
     stored, trained_now, notes = _model_for(settings, ds, day, model_version)
     scored = stored.model.score(ds, day, explain=True)
     if scored.risk.empty:
         raise NoDataError(f"Ingen aktive tilbud pr. {day.isoformat()}.")
     frame = _scores_frame(scored, settings.risk_top_factors, settings.top_tier_share)
-    run_id = save_risk_run(engine, day, stored.version, frame[["facility_id", "risk", "rank", "tier", "top_factors"]])
+    with database(settings) as engine:
+        run_id = save_risk_run(
+            engine, day, stored.version, frame[["facility_id", "risk", "rank", "tier", "top_factors"]]
+        )
     if auth is not None:
         frame = frame[frame["authority"] == auth].reset_index(drop=True)
         frame["rank"] = range(1, len(frame) + 1)
@@ -246,7 +250,7 @@ def explain_facility(
     """Why one facility has its risk: every factor in Danish, with its value and comparison. With no model
     trained as of the date one is trained now, unless ``may_train`` is false (``NotComputedError``)."""
     day = _as_of(settings, as_of)
-    _, ds = _dataset(settings)
+    ds = _dataset(settings)
     known_ids = set(ds.facilities["facility_id"].astype(str))
     if facility_id not in known_ids:
         raise NotFoundError(f"Tilbud '{facility_id}' findes ikke i databasen.")

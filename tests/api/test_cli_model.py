@@ -12,8 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import data.store as store
 from api.cli import main
 from api.commands.model import _print_train
+from api.services import risk as risk_service
 from api.services.risk import TrainReport
 from data.dataset import Dataset
 from data.importer import FileReport, ImportResult
@@ -203,3 +205,29 @@ def test_an_authority_without_tilbud_is_said_not_an_empty_table(capsys: pytest.C
     out = capsys.readouterr().out
     assert "Ingen aktive tilbud i Socialtilsyn Nord pr. 2026-01-01" in out
     assert "rang" not in out  # no empty table
+
+
+def test_train_score_and_explain_dispose_every_database_engine_they_open(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The web app serves explanations request after request: an engine left open keeps a pool of
+    # connections (on PostgreSQL, server connections) until the garbage collector finds it.
+    opened: list[object] = []
+    disposed: list[object] = []
+    real_open = store.open_database
+
+    def counting_open(settings: Settings) -> object:
+        engine = real_open(settings)
+        opened.append(engine)
+        real_dispose = engine.dispose
+        monkeypatch.setattr(engine, "dispose", lambda *a, **k: (disposed.append(engine), real_dispose(*a, **k)))
+        return engine
+
+    monkeypatch.setattr(store, "open_database", counting_open)
+    settings = Settings(home=home)
+    day = dt.date(2026, 1, 1)
+    risk_service.train_model(settings, as_of=day)
+    result = risk_service.score_facilities(settings, as_of=day)
+    risk_service.explain_facility(settings, str(result.scores["facility_id"].iloc[0]), as_of=day)
+    assert len(opened) >= 3
+    assert {id(e) for e in opened} == {id(e) for e in disposed}
