@@ -360,7 +360,58 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | None = N
         )
         for name, table in parsed.items()
     }
-    return ImportResult(dataset=Dataset.from_frames(frames), warnings=report.warnings, files=files)
+    dataset = Dataset.from_frames(frames)
+    if "visits" in frames or "facilities" in frames:
+        short = short_export_warning(dataset, existing, today)
+        if short is not None:
+            report.warnings.append(short)
+    return ImportResult(dataset=dataset, warnings=report.warnings, files=files)
+
+
+#: Months an export must cover to show every active tilbud's last unannounced visit (the two-year rule).
+SHORT_EXPORT_MONTHS = 24
+
+
+def short_export_warning(upload: Dataset, existing: Dataset, today: dt.date) -> Violation | None:
+    """A warning when the visits (stored and uploaded) begin less than two years before ``today`` and
+    active tilbud approved before that have no unannounced visit in them nor a ``last_unannounced_visit``:
+    their deadline would count from the approval and the plan would call them overdue."""
+    visits = pd.concat([existing.visits, upload.visits], ignore_index=True)
+    if visits.empty:
+        return None
+    data_start = pd.Timestamp(visits["date"].min())
+    if data_start <= pd.Timestamp(today) - pd.DateOffset(months=SHORT_EXPORT_MONTHS):
+        return None
+    fac = pd.concat(
+        [
+            existing.facilities[~existing.facilities["facility_id"].isin(upload.facilities["facility_id"])],
+            upload.facilities,
+        ],
+        ignore_index=True,
+    )
+    known = set(visits.loc[~visits["announced"].astype(bool), "facility_id"].astype(str))
+    known |= set(fac.loc[fac["last_unannounced_visit"].notna(), "facility_id"].astype(str))
+    active = fac["closed_on"].isna() | (fac["closed_on"] > pd.Timestamp(today))
+    candidates = fac[active & (fac["approved_on"] < data_start) & ~fac["facility_id"].astype(str).isin(known)]
+    unknown = sorted(candidates["facility_id"].astype(str))
+    if not unknown:
+        return None
+    cutoff = pd.Timestamp(today) - pd.DateOffset(months=SHORT_EXPORT_MONTHS)
+    overdue = int((candidates["approved_on"] < cutoff).sum())
+    shown = ", ".join(unknown[:5]) + (f" og {len(unknown) - 5} andre" if len(unknown) > 5 else "")
+    return Violation(
+        file="facilities.csv",
+        row=None,
+        column="last_unannounced_visit",
+        value=None,
+        rule="short_export",
+        message=(
+            f"besøgsdata begynder {data_start.date().isoformat()}, mindre end to år før i dag: {len(unknown)} aktive "
+            f"tilbud godkendt før da har intet uanmeldt besøg i data ({shown}), så toårsfristen regnes fra "
+            f"godkendelsen og er for {overdue} af dem allerede overskredet: planen kalder dem forfaldne; angiv deres "
+            "seneste uanmeldte besøg i facilities.csv, kolonnen last_unannounced_visit (valgfri)"
+        ),
+    )
 
 
 def _source_order(raw: RawUpload) -> list[str]:

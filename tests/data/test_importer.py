@@ -582,3 +582,33 @@ def test_last_unannounced_visit_is_a_date_between_approval_and_today(folder: Pat
     result = read_upload(folder, today=AS_OF)
     given = result.dataset.facilities.set_index("facility_id")["last_unannounced_visit"]
     assert given["F1"] == pd.Timestamp("2024-05-02") and given.drop("F1").isna().all()
+
+
+def test_a_short_export_warns_which_tilbud_will_look_overdue_and_names_the_column(folder: Path) -> None:
+    # visits.csv begins 2025-01-20, less than two years before today (2026-10-01): F1 (only an announced
+    # visit left), F3 and F5 (none left) were approved long before and have no unannounced visit in it.
+    visits = texts("visits")
+    rewrite(folder, "visits", [visits[0]] + [r for r in visits[1:] if r[0] in {"V2", "V3", "V5"}])
+    for table in ("indicator_scores", "theme_scores"):  # the scores of the visits left out go too
+        scores = texts(table)
+        rewrite(folder, table, [scores[0]] + [r for r in scores[1:] if r[0] in {"V2", "V3", "V5"}])
+    result = read_upload(folder, today=AS_OF)
+    [warning] = [w for w in result.warnings if w.rule == "short_export"]
+    assert (warning.file, warning.column) == ("facilities.csv", "last_unannounced_visit")
+    assert warning.message.startswith(
+        "besøgsdata begynder 2025-01-20, mindre end to år før i dag: 3 aktive tilbud godkendt før da har intet "
+        "uanmeldt besøg i data (F1, F3, F5), så toårsfristen regnes fra godkendelsen og er for 3 af dem allerede "
+        "overskredet"
+    )
+    facilities = texts("facilities")
+    k = facilities[0].index("last_unannounced_visit")
+    for row in facilities[1:]:
+        row[k] = {"F1": "2024-03-12", "F3": "2024-12-02", "F5": "2024-10-01"}.get(row[0], "")
+    rewrite(folder, "facilities", facilities)
+    assert not [w for w in read_upload(folder, today=AS_OF).warnings if w.rule == "short_export"]
+    # a long enough export says nothing: the factory's visits begin 2023-11-02
+    assert not [
+        w
+        for w in read_upload(write_csv_folder(small_dataset(), folder.parent / "full"), today=AS_OF).warnings
+        if w.rule == "short_export"
+    ]
