@@ -149,6 +149,12 @@ RISK_SCORE_DA: dict[str, str] = {
 }
 
 
+def some_ids_da(ids: list[str], shown: int = 5) -> str:
+    """The first ``shown`` ids, then how many more: ``"T1, T2, T3, T4, T5 og 91 andre"``."""
+    head = ", ".join(ids[:shown])
+    return head + (f" og {len(ids) - shown} andre" if len(ids) > shown else "")
+
+
 def risk_tier_da(tier: str, high_share: float, elevated_share: float) -> str:
     """A risk tier (stored values are the Danish words "høj", "forhøjet", "normal") and what it means,
     with the shares in force (``TILSYNSPLAN_TOP_TIER_SHARE`` for "høj")."""

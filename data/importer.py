@@ -51,7 +51,7 @@ from data.contract import CPR_PATTERN, FALSE_WORDS, FILE_BY_NAME, FILES, TRUE_WO
 from data.dataset import Dataset
 from data.enums import FacilityType, Ownership, Theme
 from data.errors import ValidationFailed, Violation
-from data.glossary import danish
+from data.glossary import danish, some_ids_da
 from data.quality_model import (
     ALL_INDICATOR_CODES,
     INDICATOR_BY_CODE,
@@ -389,8 +389,7 @@ def short_export_warning(upload: Dataset, existing: Dataset, today: dt.date) -> 
         ],
         ignore_index=True,
     )
-    known = set(visits.loc[~visits["announced"].astype(bool), "facility_id"].astype(str))
-    known |= set(fac.loc[fac["last_unannounced_visit"].notna(), "facility_id"].astype(str))
+    known = set(existing.with_tables(facilities=fac, visits=visits).last_unannounced().index)
     active = fac["closed_on"].isna() | (fac["closed_on"] > pd.Timestamp(today))
     candidates = fac[active & (fac["approved_on"] < data_start) & ~fac["facility_id"].astype(str).isin(known)]
     unknown = sorted(candidates["facility_id"].astype(str))
@@ -398,7 +397,6 @@ def short_export_warning(upload: Dataset, existing: Dataset, today: dt.date) -> 
         return None
     cutoff = pd.Timestamp(today) - pd.DateOffset(months=SHORT_EXPORT_MONTHS)
     overdue = int((candidates["approved_on"] < cutoff).sum())
-    shown = ", ".join(unknown[:5]) + (f" og {len(unknown) - 5} andre" if len(unknown) > 5 else "")
     return Violation(
         file="facilities.csv",
         row=None,
@@ -407,9 +405,9 @@ def short_export_warning(upload: Dataset, existing: Dataset, today: dt.date) -> 
         rule="short_export",
         message=(
             f"besøgsdata begynder {data_start.date().isoformat()}, mindre end to år før i dag: {len(unknown)} aktive "
-            f"tilbud godkendt før da har intet uanmeldt besøg i data ({shown}), så toårsfristen regnes fra "
-            f"godkendelsen og er for {overdue} af dem allerede overskredet: planen kalder dem forfaldne; angiv deres "
-            "seneste uanmeldte besøg i facilities.csv, kolonnen last_unannounced_visit (valgfri)"
+            f"tilbud godkendt før da har intet uanmeldt besøg i data ({some_ids_da(unknown)}), så toårsfristen "
+            f"regnes fra godkendelsen og er for {overdue} af dem allerede overskredet: planen kalder dem forfaldne; "
+            "angiv deres seneste uanmeldte besøg i facilities.csv, kolonnen last_unannounced_visit (valgfri)"
         ),
     )
 

@@ -36,7 +36,7 @@ from data.calendar import add_months, days_off_between, is_working_day, quarter_
 from data.dataset import Dataset
 from data.enums import FacilityType, VisitKind
 from data.errors import InvalidArgumentError
-from data.glossary import FACILITY_TYPE_DA
+from data.glossary import FACILITY_TYPE_DA, some_ids_da
 from data.settings import Settings
 from planner.domain import FacilityNeed, Inspector, LockedVisit, ParentVisit, PlanningProblem
 
@@ -336,10 +336,10 @@ def short_export_note(facilities: Iterable[FacilityNeed], data_start: dt.date | 
     )
     if not unknown:
         return ""
-    shown = ", ".join(unknown[:5]) + (f" og {len(unknown) - 5} andre" if len(unknown) > 5 else "")
     return (
         f"{len(unknown)} tilbud står som forfaldne alene fordi besøgsdata først begynder {data_start.isoformat()}, "
-        f"efter deres godkendelse: intet uanmeldt besøg er kendt, så fristen regnes fra godkendelsen ({shown}). "
+        "efter deres godkendelse: intet uanmeldt besøg er kendt, så fristen regnes fra godkendelsen "
+        f"({some_ids_da(unknown)}). "
         "Kendes deres seneste uanmeldte besøg, så angiv det i facilities.csv, kolonnen last_unannounced_visit, "
         "og importér igen."
     )
