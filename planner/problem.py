@@ -21,6 +21,8 @@ Decisions (documented here, relied on by the model and the checker):
 - **Risk.** Per authority: rank 1 = riskiest; percentile ``(n - rank) / (n - 1)`` (1 riskiest, 0
   least); the top tier is the riskiest ``ceil(top_tier_share * n)`` facilities of each authority (each
   authority plans its own staff). A facility without a risk score gets its authority's median (reported in the notes).
+  The top tier's extra visit in the first quarter is asked only of those not yet visited in it: a re-plan
+  within the quarter does not send inspectors back to a top-tier facility they saw a few weeks ago.
 """
 
 from __future__ import annotations
@@ -178,6 +180,7 @@ def build_problem(
     last_visit: dict[str, dt.date] = {}
     last_unannounced: dict[str, dt.date] = {}
     visited: set[str] = set()
+    seen_this_quarter: set[str] = set()  # a re-plan within the quarter: visited since its first day
 
     def see(fid: str, day: dt.date, announced: bool, kind: str) -> None:
         if day > last_visit.get(fid, dt.date.min):
@@ -186,6 +189,8 @@ def build_problem(
             last_unannounced[fid] = day
         if kind != VisitKind.APPROVAL:
             visited.add(fid)
+            if day >= q_start:
+                seen_this_quarter.add(fid)
 
     for row in known.visits.itertuples(index=False):
         fid = str(row.facility_id)
@@ -273,7 +278,7 @@ def build_problem(
                     risk=values[fid],
                     risk_rank=rank[fid],
                     risk_percentile=(n - rank[fid]) / (n - 1) if n > 1 else 1.0,
-                    top_tier=rank[fid] <= top_n,
+                    top_tier=rank[fid] <= top_n and fid not in seen_this_quarter,
                     approved_on=approved,
                     interval_months=interval,
                     last_unannounced=last_unannounced.get(fid),

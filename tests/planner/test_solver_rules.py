@@ -269,6 +269,21 @@ def test_extra_top_tier_visit_cost_and_reason() -> None:
     assert plan.analysis.rule_costs[SoftRule.EXTRA_TOP_TIER] == 0
 
 
+def test_a_replan_within_the_quarter_asks_no_extra_visit_of_a_top_tier_facility_seen_in_it() -> None:
+    # F1 is the riskiest (top tier); re-planning on 2026-11-16, after a visit on 2026-10-20 in this quarter
+    seen = late_case(risk=0.9).facility("F2", last_unannounced="2026-09-01", risk=0.1).visit("F1", "2026-10-20")
+    problem = seen.problem(settings={"top_tier_share": 0.5}, as_of=dt.date(2026, 11, 16))
+    assert problem.facility_by_id["F1"].risk_rank == 1 and not problem.facility_by_id["F1"].top_tier
+    assert week_data(problem).extra_weight == {}
+    plan = solve_plan(problem)
+    assert all(v.date > dt.date(2026, 12, 31) for v in plan.visits if v.facility_id == "F1")
+    # visited before the quarter began (2026-09-20): still owed its extra visit this quarter
+    before = late_case(risk=0.9).facility("F2", last_unannounced="2026-09-01", risk=0.1).visit("F1", "2026-09-20")
+    problem = before.problem(settings={"top_tier_share": 0.5}, as_of=dt.date(2026, 11, 16))
+    assert problem.facility_by_id["F1"].top_tier
+    assert list(week_data(problem).extra_weight) == ["F1#1"]
+
+
 def test_workload_cost_pieces() -> None:
     # capacity 10: ten pieces of one visit costing 1, 3, 5, ..., 19 (BALANCE_WEIGHT * load**2 / capacity)
     assert [c for _, _, c in balance_pieces(10)] == [1, 3, 5, 7, 9, 11, 13, 15, 17, 19]
