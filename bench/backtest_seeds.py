@@ -9,7 +9,7 @@ the improvement with its paired bootstrap interval, two-year compliance and visi
 worlds the mean of the per-world improvements and the pooled improvement (every problem of every
 world counted once) with a bootstrap interval that resamples problems within each world.
 
-    .venv/bin/python bench/backtest_seeds.py [--seeds 42 1 2 3 4 5] [--quarters 8] [--json]
+    .venv/bin/python bench/backtest_seeds.py [--seeds 42 1 2 3 4 5] [--quarters 8] [--replan monthly] [--json]
 
 About five minutes a world on 2 cores (eight risk-model fits and sixteen planner runs).
 """
@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from api.services.backtest import TwoYearRule, backtest_world, default_as_of, two_year_rule
+from api.services.backtest import REPLANS, TwoYearRule, backtest_world, default_as_of, two_year_rule
 from api.services.backtest_defaults import DEFAULT_QUARTERS, TARGET_IMPROVEMENT
 from data.settings import Settings
 from data.synthetic import WorldConfig, generate_world
@@ -31,11 +31,11 @@ from data.synthetic import WorldConfig, generate_world
 POLICIES = ("risk", "rotation")
 
 
-def run_world(seed: int, facilities: int, quarters: int, settings: Settings) -> dict[str, Any]:
+def run_world(seed: int, facilities: int, quarters: int, settings: Settings, replan: str = "none") -> dict[str, Any]:
     t0 = time.perf_counter()
     config = WorldConfig(seed=seed, facilities=facilities, years=6, as_of=default_as_of(settings, quarters))
     world = generate_world(config)
-    result = backtest_world(world, settings, quarters=quarters, policies=POLICIES)
+    result = backtest_world(world, settings, quarters=quarters, policies=POLICIES, replan=replan)
     risk, rot = result.policies["risk"], result.policies["rotation"]
     return {
         "seed": seed,
@@ -80,12 +80,13 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[42, 1, 2, 3, 4, 5])
     parser.add_argument("--facilities", type=int, default=2000)
     parser.add_argument("--quarters", type=int, default=DEFAULT_QUARTERS)
+    parser.add_argument("--replan", choices=REPLANS, default="none", help="monthly: re-plan in months 2 and 3")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     settings = Settings()
     worlds = []
     for s in args.seeds:
-        worlds.append(run_world(s, args.facilities, args.quarters, settings))
+        worlds.append(run_world(s, args.facilities, args.quarters, settings, args.replan))
         if not args.json:
             w = worlds[-1]
             lo, hi = w["ci95"] or (float("nan"), float("nan"))
@@ -103,6 +104,7 @@ def main() -> None:
     rule = two_year_rule(compliances)
     unchecked = sum(v is None for v in compliances)
     summary = {
+        "replan": args.replan,
         "worlds": [{k: v for k, v in w.items() if not k.startswith("_")} for w in worlds],
         "mean_improvement": float(np.mean(gains)),
         "min_improvement": float(np.min(gains)),

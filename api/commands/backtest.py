@@ -46,6 +46,10 @@ def print_result(result: BacktestResult) -> None:
     console.print(
         f"{format_number_da(result.spells, 0)} problemer (perioder i alvorligt dårlig tilstand) begyndte i vinduet."
     )
+    if result.replan == "monthly":
+        console.print(
+            "Hver politik genplanlagde også ved kvartalets 2. og 3. måned med det, den vidste da (--replan monthly)."
+        )
     table = Table(
         "politik",
         "besøg",
@@ -159,6 +163,14 @@ def backtest(
     time_limit: Annotated[
         float, typer.Option("--time-limit", help="Planlæggerens tidsgrænse i sekunder pr. socialtilsyn og kvartal.")
     ] = DEFAULT_TIME_LIMIT_S,
+    replan: Annotated[
+        str,
+        typer.Option(
+            "--replan",
+            help="none: én plan pr. kvartal; monthly: genplanlæg også ved kvartalets 2. og 3. måned med det, "
+            "der er kendt da (tager omkring tre gange så lang tid).",
+        ),
+    ] = "none",
 ) -> None:
     """Genafspil de seneste kvartaler: finder risikobaseret planlægning problemerne hurtigere end rotation?"""
     from api.services.backtest import run_backtest
@@ -169,7 +181,7 @@ def backtest(
     if output_format == "json":
         result = run_backtest(
             settings(), quarters=quarters, seed=seed, facilities=facilities, years=years, as_of=day,
-            time_limit_s=time_limit,
+            time_limit_s=time_limit, replan=replan,
         )  # fmt: skip
         typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
         return
@@ -180,6 +192,6 @@ def backtest(
 
         result = run_backtest(
             settings(), quarters=quarters, seed=seed, facilities=facilities, years=years, as_of=day,
-            time_limit_s=time_limit, progress=step,
+            time_limit_s=time_limit, replan=replan, progress=step,
         )  # fmt: skip
     print_result(result)

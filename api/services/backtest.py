@@ -85,10 +85,15 @@ from data.synthetic import World, WorldConfig, generate_world
 from data.synthetic.params import DEFAULT_PARAMETERS
 from models.risk_model import RiskModel
 from planner import PlanInfeasibleError, PlanTimeoutError, build_problem, solve_plan
+from planner.domain import ParentVisit
 
 log = logging.getLogger(__name__)
 
 POLICIES: tuple[str, ...] = ("risk", "rotation", "random", "oracle")
+#: When a policy plans: once a quarter (the issue's protocol), or also re-plans at the start of the quarter's
+#: second and third month with what it knows then (the product's re-plan: the plan's later visits are the
+#: parent plan, moving one costs), as a planner who "re-plans when something happens" would.
+REPLANS: tuple[str, ...] = ("none", "monthly")
 
 Progress = Callable[[str], None]
 
@@ -131,6 +136,27 @@ def step_starts(window: ReplayWindow) -> list[dt.date]:
         out.append(first + dt.timedelta(days=(7 - first.weekday()) % 7))
     out.append(window.end)
     return out
+
+
+def check_replan(replan: str) -> None:
+    if replan not in REPLANS:
+        raise InvalidArgumentError(f"Ukendt genplanlægning '{replan}'; tilladt: {', '.join(REPLANS)}.")
+
+
+def plan_days(window: ReplayWindow, k: int, replan: str = "none") -> list[dt.date]:
+    """The days on which step ``k`` plans: its first day and, with monthly re-plans, the first Monday of
+    each later month of its quarter (a Monday, for the same reason as :func:`step_starts`)."""
+    check_replan(replan)
+    starts = step_starts(window)
+    days = [starts[k]]
+    if replan == "monthly":
+        first = quarter_bounds(window.quarters[k])[0]
+        for m in (1, 2):
+            day = add_months(first, m)
+            day += dt.timedelta(days=(7 - day.weekday()) % 7)
+            if starts[k] < day < starts[k + 1]:
+                days.append(day)
+    return days
 
 
 def rule_in_force_from() -> dt.date:
@@ -193,10 +219,12 @@ def rotation_priority(
     return days - np.where(due, _DUE_ANYWAY, 0.0)
 
 
-def oracle_priority(world: World, active: pd.DataFrame, quarter: str) -> pd.Series:
+def oracle_priority(world: World, active: pd.DataFrame, quarter: str, since: dt.date | None = None) -> pd.Series:
     """Perfect knowledge: bad on the quarter's first day (2), bad later in the quarter (1), then the lowest
-    latent quality (a fraction below 1)."""
+    latent quality (a fraction below 1). ``since``: a re-plan's day; its month counts as the first."""
     q_start, q_end = quarter_bounds(quarter)
+    if since is not None:
+        q_start = since.replace(day=1)
     fm = world.truth.facility_months
     months = fm[(fm["month"] >= pd.Timestamp(q_start)) & (fm["month"] <= pd.Timestamp(q_end))]
     first = months[months["month"] == pd.Timestamp(q_start)].set_index("facility_id")
@@ -223,6 +251,7 @@ class QuarterLog:
     cold_start: bool | None = None
     left_out: tuple[str, ...] = ()  # tilbud the planner could not fit (infeasible) and left out this quarter
     infeasible: str = ""  # the planner's message when it was
+    replans: int = 0  # re-plans within the quarter (monthly re-plans)
 
 
 @dataclass
@@ -285,20 +314,26 @@ def _risk_values(
     k: int,
     settings: Settings,
     reference: dict[str, np.ndarray] | None,
+    model: RiskModel | None = None,
+    since: dt.date | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """The risk table ``facility_id, risk`` a policy hands to the planner, and what it took."""
+    """The risk table ``facility_id, risk`` a policy hands to the planner, and what it took. ``model``: the
+    risk model the quarter trained (a re-plan scores with it what is known on ``on``); ``since``: a re-plan's
+    day (the oracle looks from its month)."""
     info: dict[str, Any] = {}
     ids = active["facility_id"]
     authority = active.set_index("facility_id")["authority"]
     if policy == "risk":
         t0 = time.perf_counter()
-        model = RiskModel.from_settings(settings).fit(ds, on)
+        if model is None:
+            model = RiskModel.from_settings(settings).fit(ds, on)
+            info = {
+                "model_auc": (model.metrics_.get("model") or {}).get("auc"),
+                "cold_start": bool(model.cold_start_),
+            }
         scored = model.predict_proba(ds, on).set_index("facility_id")["risk"]
-        info = {
-            "model_seconds": time.perf_counter() - t0,
-            "model_auc": (model.metrics_.get("model") or {}).get("auc"),
-            "cold_start": bool(model.cold_start_),
-        }
+        info["model_seconds"] = time.perf_counter() - t0
+        info["model"] = model
         risk = scored.reindex(ids)
         risk = risk.fillna(risk.median() if risk.notna().any() else 0.5)
         return pd.DataFrame({"facility_id": ids.to_numpy(), "risk": risk.to_numpy(float)}), info
@@ -308,7 +343,7 @@ def _risk_values(
         rng = np.random.default_rng([settings.seed, 11, k])
         priority = pd.Series(rng.random(len(ids)), index=ids.to_numpy())
     elif policy == "oracle":
-        priority = oracle_priority(world, active, quarter)
+        priority = oracle_priority(world, active, quarter, since)
     else:
         raise InvalidArgumentError(f"Ukendt politik '{policy}'; tilladt: {', '.join(POLICIES)}.")
     if reference is None:
@@ -325,10 +360,12 @@ def replay_policy(
     *,
     time_limit_s: float = DEFAULT_TIME_LIMIT_S,
     references: dict[str, dict[str, np.ndarray]] | None = None,
+    replan: str = "none",
     progress: Progress | None = None,
 ) -> tuple[PolicyRun, dict[str, dict[str, np.ndarray]]]:
-    """Replay one policy over the window. Returns the run and, per quarter, the risk values it handed
-    to the planner per authority (the references the rank-matched policies use)."""
+    """Replay one policy over the window. Returns the run and, per plan (the quarter, or ``"2026Q1+1"`` for
+    its first monthly re-plan), the risk values it handed to the planner per authority (the references the
+    rank-matched policies use)."""
     say = progress or (lambda _m: None)
     start_time = time.perf_counter()
     history = _History(replay_base(world, window.start))
@@ -338,72 +375,100 @@ def replay_policy(
     authorities = world.dataset.facilities.set_index("facility_id")["authority"]
     starts = step_starts(window)
     for k, quarter in enumerate(window.quarters):
-        q_start, q_end = starts[k], starts[k + 1] - dt.timedelta(days=1)
-        say(f"{policy}: {quarter}")
-        ds = history.dataset()
-        known = ds.known_at(q_start)
-        active = known.active_facilities(q_start)
-        reference = None if references is None else references.get(quarter)
-        risk, info = _risk_values(policy, world, known, ds, active, q_start, quarter, k, settings, reference)
-        used[quarter] = {
-            str(a): np.sort(g.to_numpy(float))[::-1]
-            for a, g in risk.set_index("facility_id")["risk"].groupby(authorities.reindex(risk["facility_id"]).values)
-        }
-        t0 = time.perf_counter()
-        n_auth = int(active["authority"].nunique())
-        qplan = _plan(ds, risk, settings, quarter, q_start, time_limit_s * max(1, n_auth))
-        plan = qplan.plan
-        plan_seconds = time.perf_counter() - t0
-        planned = [v for v in plan.visits if q_start <= v.date <= q_end]
-        carried = 0
-        found = 0
-        for v in sorted(planned, key=lambda v: (v.date, v.facility_id)):
-            try:
-                outcome = world.visit_outcome(v.facility_id, v.date, v.announced, settings.seed)
-            except InvalidArgumentError:
-                continue  # closed before the day: the visit does not happen
-            carried += 1
-            found += int(outcome.serious_finding)
-            vid = f"B{POLICIES.index(policy) if policy in POLICIES else 9}-{len(log_rows) + 1:06d}"
-            history.visits.append(
-                {
-                    "visit_id": vid,
-                    "facility_id": v.facility_id,
-                    "date": pd.Timestamp(v.date),
-                    "announced": bool(v.announced),
-                    "kind": VisitKind.OPERATIONAL.value,
-                    "inspector_ids": ";".join(v.inspector_ids),
-                }
+        days = plan_days(window, k, replan)
+        ends = [*days[1:], starts[k + 1]]
+        model: RiskModel | None = None
+        parents: tuple[ParentVisit, ...] = ()
+        first_info: dict[str, Any] = {}
+        planned_n = carried = found = 0
+        plan_seconds = model_seconds = 0.0
+        statuses: list[str] = []
+        left_out: list[str] = []
+        messages: list[str] = []
+        for j, (on, until) in enumerate(zip(days, ends, strict=True)):
+            key = quarter if j == 0 else f"{quarter}+{j}"
+            say(f"{policy}: {key}")
+            ds = history.dataset()
+            known = ds.known_at(on)
+            active = known.active_facilities(on)
+            reference = None if references is None else references.get(key)
+            risk, info = _risk_values(
+                policy, world, known, ds, active, on, quarter, k, settings, reference,
+                model=model, since=on if j else None,
+            )  # fmt: skip
+            model = info.pop("model", model)
+            model_seconds += float(info.pop("model_seconds", 0.0))
+            if j == 0:
+                first_info = info
+            groups = authorities.reindex(risk["facility_id"]).values
+            used[key] = {
+                str(a): np.sort(g.to_numpy(float))[::-1]
+                for a, g in risk.set_index("facility_id")["risk"].groupby(groups)
+            }
+            t0 = time.perf_counter()
+            n_auth = int(active["authority"].nunique())
+            qplan = _plan(ds, risk, settings, quarter, on, time_limit_s * max(1, n_auth), parents)
+            plan = qplan.plan
+            plan_seconds += time.perf_counter() - t0
+            statuses.append(plan.status)
+            left_out.extend(f for f in qplan.left_out if f not in left_out)
+            if qplan.message:
+                messages.append(qplan.message)
+            planned = [v for v in plan.visits if on <= v.date < until]
+            parents = tuple(
+                ParentVisit(v.facility_id, v.date, tuple(v.inspector_ids)) for v in plan.visits if v.date >= until
             )
-            if len(outcome.indicator_scores):
-                history.scores.append(outcome.indicator_scores.assign(visit_id=vid)[["visit_id", "indicator", "score"]])
-            for day, kind in outcome.sanctions:
-                history.sanctions.append({"facility_id": v.facility_id, "date": pd.Timestamp(day), "kind": kind})
-            log_rows.append(
-                {
-                    "visit_id": vid,
-                    "facility_id": v.facility_id,
-                    "date": v.date,
-                    "announced": bool(v.announced),
-                    "quarter": quarter,
-                    "serious_finding": bool(outcome.serious_finding),
-                    "bad": world.truth.is_bad(v.facility_id, v.date),
-                }
-            )
+            planned_n += len(planned)
+            for v in sorted(planned, key=lambda v: (v.date, v.facility_id)):
+                try:
+                    outcome = world.visit_outcome(v.facility_id, v.date, v.announced, settings.seed)
+                except InvalidArgumentError:
+                    continue  # closed before the day: the visit does not happen
+                carried += 1
+                found += int(outcome.serious_finding)
+                vid = f"B{POLICIES.index(policy) if policy in POLICIES else 9}-{len(log_rows) + 1:06d}"
+                history.visits.append(
+                    {
+                        "visit_id": vid,
+                        "facility_id": v.facility_id,
+                        "date": pd.Timestamp(v.date),
+                        "announced": bool(v.announced),
+                        "kind": VisitKind.OPERATIONAL.value,
+                        "inspector_ids": ";".join(v.inspector_ids),
+                    }
+                )
+                if len(outcome.indicator_scores):
+                    history.scores.append(
+                        outcome.indicator_scores.assign(visit_id=vid)[["visit_id", "indicator", "score"]]
+                    )
+                for day, kind in outcome.sanctions:
+                    history.sanctions.append({"facility_id": v.facility_id, "date": pd.Timestamp(day), "kind": kind})
+                log_rows.append(
+                    {
+                        "visit_id": vid,
+                        "facility_id": v.facility_id,
+                        "date": v.date,
+                        "announced": bool(v.announced),
+                        "quarter": quarter,
+                        "serious_finding": bool(outcome.serious_finding),
+                        "bad": world.truth.is_bad(v.facility_id, v.date),
+                    }
+                )
         quarter_logs.append(
             QuarterLog(
                 quarter=quarter,
                 policy=policy,
-                planned=len(planned),
+                planned=planned_n,
                 carried_out=carried,
                 serious_findings=found,
-                plan_status=plan.status,
+                plan_status=" / ".join(dict.fromkeys(statuses)),
                 plan_seconds=round(plan_seconds, 1),
-                model_seconds=round(float(info.get("model_seconds", 0.0)), 1),
-                model_auc=info.get("model_auc"),
-                cold_start=info.get("cold_start"),
-                left_out=qplan.left_out,
-                infeasible=qplan.message,
+                model_seconds=round(model_seconds, 1),
+                model_auc=first_info.get("model_auc"),
+                cold_start=first_info.get("cold_start"),
+                left_out=tuple(left_out),
+                infeasible=" ".join(messages),
+                replans=len(days) - 1,
             )
         )
         log.info("backtest %s %s: %d visits, %d serious findings", policy, quarter, carried, found)
@@ -419,8 +484,17 @@ class QuarterPlan:
     message: str = ""
 
 
-def _plan(ds: Dataset, risk: pd.DataFrame, settings: Settings, quarter: str, on: dt.date, limit: float) -> QuarterPlan:
-    """The product's plan for the quarter.
+def _plan(
+    ds: Dataset,
+    risk: pd.DataFrame,
+    settings: Settings,
+    quarter: str,
+    on: dt.date,
+    limit: float,
+    parents: Sequence[ParentVisit] = (),
+) -> QuarterPlan:
+    """The product's plan for the quarter (a re-plan of ``parents``' plan when given: moving one of its
+    visits costs, as in ``tilsynsplan plan --replan-of``).
 
     No plan within the time limit: once more with double time, the first solution (the planner's flow
     hint) accepted. The rules cannot all be met (``PlanInfeasibleError``, naming the tilbud that miss
@@ -433,10 +507,15 @@ def _plan(ds: Dataset, risk: pd.DataFrame, settings: Settings, quarter: str, on:
     for _attempt in range(4):
         try:
             try:
-                plan = solve_plan(build_problem(data, risk, settings, quarter, as_of=on, time_limit_s=limit))
+                problem = build_problem(
+                    data, risk, settings, quarter, as_of=on, parent_visits=parents, time_limit_s=limit
+                )
+                plan = solve_plan(problem)
             except PlanTimeoutError:
                 log.warning("backtest: no plan for %s within %.0f s; retrying with the first solution", quarter, limit)
-                problem = build_problem(data, risk, settings, quarter, as_of=on, time_limit_s=2 * limit)
+                problem = build_problem(
+                    data, risk, settings, quarter, as_of=on, parent_visits=parents, time_limit_s=2 * limit
+                )
                 plan = solve_plan(problem, stop_after_first_solution=True)
             return QuarterPlan(plan, tuple(left_out), " ".join(messages))
         except PlanInfeasibleError as error:
@@ -460,6 +539,7 @@ def replay(
     *,
     policies: Sequence[str] = POLICIES,
     time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+    replan: str = "none",
     progress: Progress | None = None,
 ) -> dict[str, PolicyRun]:
     """Every policy over the window; ``risk`` first (the others hand over its values in their order)."""
@@ -470,12 +550,19 @@ def replay(
         raise InvalidArgumentError("Politikken 'risk' skal være med: de andre bruger dens risikoværdier.")
     runs: dict[str, PolicyRun] = {}
     runs["risk"], references = replay_policy(
-        world, window, "risk", settings, time_limit_s=time_limit_s, progress=progress
+        world, window, "risk", settings, time_limit_s=time_limit_s, replan=replan, progress=progress
     )
     for policy in policies:
         if policy != "risk":
             runs[policy], _ = replay_policy(
-                world, window, policy, settings, time_limit_s=time_limit_s, references=references, progress=progress
+                world,
+                window,
+                policy,
+                settings,
+                time_limit_s=time_limit_s,
+                references=references,
+                replan=replan,
+                progress=progress,
             )
     return runs
 
@@ -656,6 +743,7 @@ class PolicyMetrics:
                     "plan_seconds": q.plan_seconds,
                     "left_out": list(q.left_out),
                     "infeasible": q.infeasible,
+                    "replans": q.replans,
                     **(
                         {"model_seconds": q.model_seconds, "model_auc": q.model_auc, "cold_start": q.cold_start}
                         if q.cold_start is not None
@@ -730,6 +818,7 @@ class BacktestResult:
     policies: dict[str, PolicyMetrics]
     seconds: float
     generate_seconds: float
+    replan: str = "none"
 
     def improvement(self, figure: str) -> float | None:
         """How much sooner ``risk`` finds problems than ``rotation``: 1 - risk / rotation."""
@@ -779,6 +868,7 @@ class BacktestResult:
                 "quarters": list(self.window.quarters),
             },
             "time_limit_s_per_authority": self.time_limit_s,
+            "replan": self.replan,
             "spells": self.spells,
             "problems_by_ownership": self.problems_by_ownership,
             "facilities_by_ownership": self.facilities_by_ownership,
@@ -805,6 +895,7 @@ def evaluate(
     time_limit_s: float,
     seconds: float,
     generate_seconds: float,
+    replan: str = "none",
 ) -> BacktestResult:
     spells = window_spells(world, window)
     fac = world.dataset.facilities.set_index("facility_id")
@@ -822,6 +913,7 @@ def evaluate(
         policies={name: policy_metrics(world, window, run, spells, settings) for name, run in runs.items()},
         seconds=seconds,
         generate_seconds=generate_seconds,
+        replan=replan,
     )
 
 
@@ -832,6 +924,7 @@ def backtest_world(
     quarters: int = DEFAULT_QUARTERS,
     time_limit_s: float = DEFAULT_TIME_LIMIT_S,
     policies: Sequence[str] = POLICIES,
+    replan: str = "none",
     progress: Progress | None = None,
     generate_seconds: float = 0.0,
 ) -> BacktestResult:
@@ -846,7 +939,10 @@ def backtest_world(
             "kvartaler."
         )
     t0 = time.perf_counter()
-    runs = replay(world, window, settings, policies=policies, time_limit_s=time_limit_s, progress=progress)
+    check_replan(replan)
+    runs = replay(
+        world, window, settings, policies=policies, time_limit_s=time_limit_s, replan=replan, progress=progress
+    )
     return evaluate(
         world,
         window,
@@ -855,6 +951,7 @@ def backtest_world(
         time_limit_s=time_limit_s,
         seconds=time.perf_counter() - t0 + generate_seconds,
         generate_seconds=generate_seconds,
+        replan=replan,
     )
 
 
@@ -867,12 +964,14 @@ def run_backtest(
     years: int = 6,
     as_of: dt.date | None = None,
     time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+    replan: str = "none",
     progress: Progress | None = None,
 ) -> BacktestResult:
     """Generate synthetic Denmark (settings' seed, the national size by default) and backtest on it."""
     say = progress or (lambda _m: None)
     if quarters < 1:
         raise InvalidArgumentError(f"Antal kvartaler {quarters} er ugyldigt; brug mindst 1.")
+    check_replan(replan)
     config = WorldConfig(
         seed=settings.seed if seed is None else seed,
         facilities=2000 if facilities is None else facilities,
@@ -889,6 +988,7 @@ def run_backtest(
         settings,
         quarters=quarters,
         time_limit_s=time_limit_s,
+        replan=replan,
         progress=progress,
         generate_seconds=generated,
     )

@@ -345,3 +345,44 @@ def test_improvement_and_its_bootstrap_interval(tiny_result: dict[str, object]) 
     policies["risk"] = replace(policies["risk"], days_censored=(100.0, 0.0, 50.0, 50.0), mean_days_censored=50.0)
     lo, hi = replace(result, policies=policies).improvement_interval()  # type: ignore[type-var, misc]
     assert lo < 0.5 < hi
+
+
+def test_monthly_replans_fall_on_the_first_monday_of_the_quarters_later_months() -> None:
+    from api.services.backtest import plan_days
+
+    w = replay_window(D(2027, 1, 1), 2)  # 2026Q3 (from Wednesday 1 July), 2026Q4 (from Monday 5 October)
+    assert plan_days(w, 0) == [D(2026, 7, 1)]
+    assert plan_days(w, 0, "monthly") == [D(2026, 7, 1), D(2026, 8, 3), D(2026, 9, 7)]
+    assert plan_days(w, 1, "monthly") == [D(2026, 10, 5), D(2026, 11, 2), D(2026, 12, 7)]
+    with pytest.raises(InvalidArgumentError, match="genplanlægning 'weekly'"):
+        plan_days(w, 0, "weekly")
+
+
+@pytest.fixture(scope="module")
+def monthly_runs() -> dict[str, object]:
+    from api.services.backtest import replay
+
+    world = generate_world(WorldConfig(seed=5, facilities=120, years=3, as_of=D(2028, 1, 1)))
+    settings = Settings(seed=5, today=D(2028, 1, 1), risk_training_years=2)
+    window = replay_window(D(2028, 1, 1), 1)
+    policies = ("risk", "rotation")
+    return {
+        "world": world,
+        "none": replay(world, window, settings, policies=policies, time_limit_s=2.0),
+        "monthly": replay(world, window, settings, policies=policies, time_limit_s=2.0, replan="monthly"),
+    }
+
+
+def test_a_monthly_replay_replans_twice_a_quarter_and_keeps_the_rotations_plan(
+    monthly_runs: dict[str, object],
+) -> None:
+    none, monthly = monthly_runs["none"], monthly_runs["monthly"]
+    assert isinstance(none, dict) and isinstance(monthly, dict)
+    for name, run in monthly.items():
+        [q] = run.quarters
+        assert q.replans == 2 and q.carried_out == len(run.visits) > 0, name
+        assert none[name].quarters[0].replans == 0
+    # the rotation learns nothing new within the quarter: re-planning moves (almost) none of its visits
+    key = ["facility_id", "date"]
+    kept = monthly["rotation"].visits[key].merge(none["rotation"].visits[key], on=key)
+    assert len(kept) >= 0.9 * len(none["rotation"].visits)
