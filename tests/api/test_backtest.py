@@ -386,3 +386,12 @@ def test_a_monthly_replay_replans_twice_a_quarter_and_keeps_the_rotations_plan(
     key = ["facility_id", "date"]
     kept = monthly["rotation"].visits[key].merge(none["rotation"].visits[key], on=key)
     assert len(kept) >= 0.9 * len(none["rotation"].visits)
+
+
+def test_cli_refuses_an_unknown_replan_before_generating_a_world(capsys: pytest.CaptureFixture[str]) -> None:
+    from api.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["backtest", "--replan", "weekly"])
+    assert info.value.code == 2
+    assert "genplanlægning 'weekly'; tilladt: none, monthly" in " ".join(capsys.readouterr().err.split())
