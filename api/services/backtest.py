@@ -19,6 +19,11 @@ policy's. Locked visits are not used (they belong to the world's future). Reacti
 concerns, follow-ups after påbud) are left out for every policy: only planned visits find problems
 here. Closures are the world's (a påbud in the replay does not close a tilbud).
 
+**Monthly re-plans** (``replan="monthly"``, not the default): every policy also re-plans on the first
+Monday of the quarter's second and third month (:func:`plan_days`) with what it knows then -- the risk
+policy scores with the quarter's model, the others recompute their priority -- and the quarter's remaining
+planned visits are the parent plan (moving one costs, as in ``tilsynsplan plan --replan-of``).
+
 **Policies at the same capacity.** All four run the *same* planner with the same inspectors, so every
 one keeps the two-year rule (deadline visits first) and differs only in the priority it hands over:
 
