@@ -66,11 +66,18 @@ def quarter_of(day: dt.date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
-def quarter_bounds(quarter: str) -> tuple[dt.date, dt.date]:
-    """First and last day of a quarter given as ``YYYYQn`` (``ValueError`` if malformed)."""
+def parse_quarter(quarter: str) -> str:
+    """A quarter as written by a user, ``2026Q4`` or the Danish ``2026K4`` (the reports' form), in the
+    canonical ``YYYYQn`` (``ValueError`` if malformed)."""
     text = quarter.strip().upper()
-    if len(text) != 6 or text[4] != "Q" or not text[:4].isdigit() or text[5] not in "1234":
-        raise ValueError(f"'{quarter}' er ikke et kvartal; brug formen ÅÅÅÅKn, fx 2026Q4")
+    if len(text) != 6 or text[4] not in "QK" or not text[:4].isdigit() or text[5] not in "1234":
+        raise ValueError(f"'{quarter}' er ikke et kvartal; brug formen ÅÅÅÅKn eller ÅÅÅÅQn, fx 2026K4 eller 2026Q4")
+    return f"{text[:4]}Q{text[5]}"
+
+
+def quarter_bounds(quarter: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a quarter given as ``YYYYQn`` or ``YYYYKn`` (``ValueError`` if malformed)."""
+    text = parse_quarter(quarter)
     year, q = int(text[:4]), int(text[5])
     start = dt.date(year, 3 * (q - 1) + 1, 1)
     end = dt.date(year + (q == 4), (3 * q) % 12 + 1, 1) - dt.timedelta(days=1)

@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from data.calendar import quarter_bounds
+from data.calendar import parse_quarter, quarter_bounds
 from data.enums import Authority, VisitKind
 from data.errors import InvalidArgumentError, NoDataError
 from data.plan_store import PlanInfo, StoredPlan, latest_plan, list_plans, load_plan, save_plan
@@ -57,10 +57,9 @@ def _authority(value: str | None) -> str | None:
 
 def _quarter(value: str) -> str:
     try:
-        quarter_bounds(value)
+        return parse_quarter(value)
     except ValueError as error:
         raise InvalidArgumentError(str(error)) from error
-    return value.strip().upper()
 
 
 def settings_snapshot(settings: Settings) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from data.calendar import (
     holiday_name,
     is_working_day,
     next_quarter,
+    parse_quarter,
     quarter_bounds,
     quarter_of,
     working_days,
@@ -37,6 +38,12 @@ def test_quarters() -> None:
     assert next_quarter(dt.date(2026, 11, 22)) == "2027Q1"
     with pytest.raises(ValueError, match="ÅÅÅÅKn"):
         quarter_bounds("2026-4")
+    # the Danish form the reports print ("Kvartalsplan 2027K1") is accepted and made canonical
+    assert parse_quarter(" 2027k1 ") == parse_quarter("2027Q1") == "2027Q1"
+    assert quarter_bounds("2026K4") == quarter_bounds("2026Q4")
+    for bad in ("2026K5", "2026X1", "26Q1"):
+        with pytest.raises(ValueError, match="fx 2026K4 eller 2026Q4"):
+            parse_quarter(bad)
 
 
 def test_add_months_clamps() -> None:
