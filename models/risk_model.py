@@ -182,6 +182,11 @@ class RiskModel(BaseEstimator):
         tv = known.visit_theme_values()
         self.offsets_ = estimate_offsets(tv, known.facilities, since=t - pd.DateOffset(years=self.training_years))
         dates = snapshot_dates(t, self.horizon_months, self.training_years, self.snapshot_step_months)
+        # No snapshot before the visits begin: a tilbud there has no history in the data (every one looks
+        # never visited and never scored) while the data's first visits label it, a row that teaches nothing true.
+        begins = pd.to_datetime(known.visits["date"]).min() if len(known.visits) else pd.NaT
+        if pd.notna(begins):
+            dates = [d for d in dates if d >= begins]
         labels = label_snapshots(known, dates, self.horizon_months, theme_values=tv)
         parts: list[pd.DataFrame] = []
         for d, lab in labels.groupby("date", sort=True):
