@@ -517,7 +517,7 @@ def _plan(
                 )
                 plan = solve_plan(problem)
             except PlanTimeoutError:
-                log.warning("backtest: no plan for %s within %.0f s; retrying with the first solution", quarter, limit)
+                log.info("backtest: no plan for %s within %.0f s; retrying with the first solution", quarter, limit)
                 problem = build_problem(
                     data, risk, settings, quarter, as_of=on, parent_visits=parents, time_limit_s=2 * limit
                 )
@@ -530,7 +530,8 @@ def _plan(
             )
             if not named:
                 raise
-            log.warning("backtest: %s infeasible (%s); leaving %s out of the quarter", quarter, error.message, named)
+            # said in Danish by the CLI from the quarter's log (left_out, infeasible); the log line is for -v
+            log.info("backtest: %s infeasible (%s); leaving %s out of the quarter", quarter, error.message, named)
             messages.append(error.message)
             left_out.extend(named)
             data = data.with_tables(facilities=data.facilities[~data.facilities["facility_id"].isin(left_out)])

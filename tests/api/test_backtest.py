@@ -395,3 +395,22 @@ def test_cli_refuses_an_unknown_replan_before_generating_a_world(capsys: pytest.
         main(["backtest", "--replan", "weekly"])
     assert info.value.code == 2
     assert "genplanlægning 'weekly'; tilladt: none, monthly" in " ".join(capsys.readouterr().err.split())
+
+
+def test_cli_says_slower_and_names_the_tilbud_overdue_before_the_window(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A world where the risk policy was slower said "-66,9 % hurtigere"; and "100 % (5/5)" kept quiet about
+    tilbud already past their deadline when the window began (left out of the share, shared history)."""
+    import dataclasses
+
+    from api.cli_app import console
+    from api.commands.backtest import print_result
+
+    monkeypatch.setattr(console, "width", 300)
+    result = backtest_result({"risk": 150.0, "rotation": 100.0}, {"risk": (5, 5), "rotation": (5, 5)})
+    policies = {name: dataclasses.replace(m, overdue_at_start=9) for name, m in result.policies.items()}
+    print_result(dataclasses.replace(result, policies=policies))
+    out = " ".join(capsys.readouterr().out.split())
+    assert "problemer fundet 50,0 % langsommere (dage uopdaget" in out and "fundet -50,0 % hurtigere" not in out
+    assert "Toårsreglen: 9 tilbud var allerede over fristen, da vinduet begyndte" in out
