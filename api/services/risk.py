@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import func, select
 
 from data.dataset import Dataset
+from data.db import ImportBatchRow
 from data.enums import Authority
 from data.errors import InvalidArgumentError, NoDataError, NotComputedError, NotFoundError
 from data.risk_store import save_risk_run
@@ -173,7 +175,9 @@ def _model_for(
         return stored, False, notes
     version = latest_version(settings, as_of_on_or_before=as_of)
     if version is not None:
-        return load_model(settings, version), False, notes
+        stored = load_model(settings, version)
+        note = _trained_before_last_import(settings, stored)
+        return stored, False, [note] if note else notes
     if not may_train:
         raise NotComputedError(
             f"Der er ingen trænet risikomodel pr. {as_of.isoformat()} eller før. En planlægger træner den med "
@@ -182,6 +186,23 @@ def _model_for(
     stored, _ = _fit_and_store(settings, ds, as_of)
     notes.append(f"Ingen trænet model pr. {as_of.isoformat()} eller før: model {stored.version} er trænet nu.")
     return stored, True, notes
+
+
+def _trained_before_last_import(settings: Settings, stored: StoredModel) -> str | None:
+    """A note when data were imported after the model was trained: they are scored, not learnt from."""
+    created = stored.meta.get("created_at")
+    with database(settings) as engine, engine.connect() as conn:
+        imported = conn.execute(select(func.max(ImportBatchRow.imported_at))).scalar_one_or_none()
+    if not created or imported is None:
+        return None
+    trained = dt.datetime.fromisoformat(str(created)).astimezone().replace(tzinfo=None)  # imports: local time
+    if imported <= trained:
+        return None
+    return (
+        f"Model {stored.version} er trænet {trained:%Y-%m-%d %H:%M}, før seneste import ({imported:%Y-%m-%d %H:%M}): "
+        "de nye data indgår i scoringen, men modellen har ikke lært af dem. Kør 'tilsynsplan train' for at træne "
+        "på dem."
+    )
 
 
 def _scores_frame(scored: Scored, top_n: int, high_share: float) -> pd.DataFrame:

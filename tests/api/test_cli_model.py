@@ -231,3 +231,30 @@ def test_train_score_and_explain_dispose_every_database_engine_they_open(
     risk_service.explain_facility(settings, str(result.scores["facility_id"].iloc[0]), as_of=day)
     assert len(opened) >= 3
     assert {id(e) for e in opened} == {id(e) for e in disposed}
+
+
+def test_score_says_when_data_were_imported_after_the_model_was_trained(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After a new import, score used the older model without a word: the new data were scored, not learnt."""
+    from sqlalchemy import update
+
+    from data.db import ImportBatchRow
+
+    ds, _ = simulate(seed=6, facilities=60, years=4, as_of=dt.date(2026, 1, 1))
+    settings = Settings(home=tmp_path)
+    _store(ds, settings)
+    code, _, err = run(tmp_path, capsys, "score", "--as-of", AS_OF, "--format", "csv")
+    assert code == 0 and "trænet nu" in err and "før seneste import" not in err
+    code, _, err = run(tmp_path, capsys, "score", "--as-of", AS_OF, "--format", "csv")
+    assert code == 0 and "før seneste import" not in err  # nothing imported since
+    _store(ds, settings)  # a later import (its time set past the training, which ran within the same second)
+    engine = open_database(settings)
+    with engine.begin() as conn:
+        later = dt.datetime.now().replace(microsecond=0) + dt.timedelta(minutes=5)
+        conn.execute(update(ImportBatchRow).where(ImportBatchRow.id == 2).values(imported_at=later))
+    engine.dispose()
+    code, _, err = run(tmp_path, capsys, "score", "--as-of", AS_OF, "--format", "csv")
+    assert code == 0, err
+    err = " ".join(err.split())
+    assert f"før seneste import ({later:%Y-%m-%d %H:%M})" in err and "Kør 'tilsynsplan train'" in err
