@@ -170,7 +170,10 @@ def plan(
     if ctx.invoked_subcommand is not None:
         return
     if quarter is None:
-        raise InvalidArgumentError("Angiv kvartalet med --quarter, fx --quarter 2026Q4 (eller 'plan show ID')")
+        from data.calendar import next_quarter
+
+        upcoming = next_quarter(settings().effective_today())
+        raise InvalidArgumentError(f"Angiv kvartalet med --quarter, fx --quarter {upcoming} (eller 'plan show ID')")
     day = _date(as_of, "--as-of")
     with console.status("Planlægger …", spinner="dots") as status:
         stored = plan_service.create_plan(

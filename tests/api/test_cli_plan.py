@@ -146,7 +146,7 @@ def test_stored_plan_for_reports(home: Path, tmp_path: Path, capsys: pytest.Capt
 @pytest.mark.parametrize(
     ("argv", "code", "message"),
     [
-        (["plan"], 2, "Angiv kvartalet med --quarter"),
+        (["plan"], 2, "Angiv kvartalet med --quarter, fx --quarter 2027Q1"),  # the next quarter, never a past one
         (["plan", "--quarter", "2026Q9"], 2, "er ikke et kvartal"),
         (["plan", "--quarter", "2026Q4", "--authority", "fyn"], 2, "Ukendt socialtilsyn 'fyn'"),
         (["plan", "--quarter", "2026Q4", "--as-of", "1/10/2026"], 2, "er ikke en dato"),
