@@ -50,6 +50,8 @@ def _date(value: str | None, option: str) -> dt.date | None:
 
 
 def _print_summary(stored: StoredPlan, names: dict[str, str]) -> None:
+    from api.services import plans as plan_service
+
     a = stored.analysis
     scope = plan_scope_da(stored.authority, (s["authority"] for s in a.get("authorities", [])))
     console.print(
@@ -88,6 +90,14 @@ def _print_summary(stored: StoredPlan, names: dict[str, str]) -> None:
         f"risikovægtet forsinkelse {format_number_da(b['plan_risk_lateness'], 0)} mod "
         f"{format_number_da(b['baseline_risk_lateness'], 0)}"
     )
+    changes = plan_service.replan_changes(settings(), stored)
+    if changes is not None:
+        console.print(
+            f"Genplan af plan {changes.parent_id}: af dens {format_number_da(changes.parent_visits, 0)} besøg fra "
+            f"{changes.since.isoformat()} ligger {format_number_da(changes.kept, 0)} på samme dag, "
+            f"{format_number_da(changes.moved, 0)} er flyttet og {format_number_da(changes.dropped, 0)} udgået; "
+            f"{format_number_da(changes.added, 0)} besøg er nye."
+        )
     for note in a.get("notes", []):
         console.print(f"[yellow]Bemærk:[/] {note}")
     _print_inspectors(stored, names)
@@ -237,6 +247,7 @@ def _as_json(stored: StoredPlan) -> dict[str, Any]:
     from api.services import plans as plan_service
 
     visits = plan_service.visits_for_reader(stored, authorised=True)
+    changes = plan_service.replan_changes(settings(), stored)
     return {
         "id": stored.id,
         "created_at": stored.created_at.isoformat(),
@@ -245,6 +256,7 @@ def _as_json(stored: StoredPlan) -> dict[str, Any]:
         "authority": stored.authority,
         "status": stored.status,
         "parent_id": stored.parent_id,
+        "replan_changes": None if changes is None else changes.as_dict(),
         "risk_run_id": stored.risk_run_id,
         "settings": stored.settings,
         "analysis": stored.analysis,

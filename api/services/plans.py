@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +119,49 @@ def create_plan(
             snapshot["solver_time_limit_s"] = time_limit_s
         plan_id = save_plan(engine, plan, parent_id=parent_plan_id, risk_run_id=run.id, settings=snapshot)
         return load_plan(engine, plan_id)
+
+
+@dataclass(frozen=True)
+class ReplanChanges:
+    """How a re-plan changed its parent's visits from the re-plan's first day on."""
+
+    parent_id: int
+    since: dt.date  # the re-plan's first plannable day (the parent's earlier visits are history)
+    parent_visits: int  # the parent's visits on or after ``since``
+    kept: int  # the same tilbud on the same day
+    moved: int  # the same tilbud on another day
+    dropped: int  # a visit of the parent's with no counterpart now
+    added: int  # a visit now with no counterpart in the parent
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "since": self.since.isoformat()}
+
+
+def replan_changes(settings: Settings, stored: StoredPlan) -> ReplanChanges | None:
+    """For a re-plan (``parent_id``): its parent's visits kept, moved, dropped and added; else ``None``.
+    Visits pair up per tilbud: the same day first, then the rest in date order (moved)."""
+    if stored.parent_id is None:
+        return None
+    with database(settings) as engine:
+        parent = load_plan(engine, stored.parent_id)
+    since = max(quarter_bounds(stored.quarter)[0], stored.as_of)
+    before = parent.visits[parent.visits["date"] >= since]
+    return ReplanChanges(stored.parent_id, since, len(before), *compare_visits(before, stored.visits))
+
+
+def compare_visits(old: pd.DataFrame, new: pd.DataFrame) -> tuple[int, int, int, int]:
+    """``(kept, moved, dropped, added)`` between two plans' visits (``facility_id, date``), per tilbud."""
+    before = old.groupby("facility_id")["date"].apply(set).to_dict()
+    after = new.groupby("facility_id")["date"].apply(set).to_dict()
+    kept = moved = dropped = added = 0
+    for fid in before.keys() | after.keys():
+        a, b = before.get(fid, set()), after.get(fid, set())
+        same = len(a & b)
+        pairs = min(len(a) - same, len(b) - same)
+        kept, moved = kept + same, moved + pairs
+        dropped += len(a) - same - pairs
+        added += len(b) - same - pairs
+    return kept, moved, dropped, added
 
 
 def show_plan(settings: Settings, plan_id: int) -> StoredPlan:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -128,6 +129,12 @@ def test_replan_and_list(capsys: pytest.CaptureFixture[str], home: Path, tmp_pat
     assert second.parent_id == 1
     assert second.analysis["rule_costs"]["stability"] == 0
     assert second.visits[["facility_id", "date"]].equals(first.visits[["facility_id", "date"]])
+    flat = " ".join(out.split())
+    assert "Genplan af plan 1: af dens 6 besøg fra 2026-10-01 ligger 6 på samme dag, 0 er flyttet og 0 udgået" in flat
+    code, out, _ = run(capsys, "plan", "show", "2", "--format", "json")
+    assert json.loads(out)["replan_changes"] == {
+        "parent_id": 1, "since": "2026-10-01", "parent_visits": 6, "kept": 6, "moved": 0, "dropped": 0, "added": 0,
+    }  # fmt: skip
     code, out, _ = run(capsys, "plan", "list")
     assert code == 0
     lines = [line for line in out.splitlines() if line.startswith("│")]
@@ -174,3 +181,17 @@ def test_no_data_yet(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "plan", "--quarter", "2026Q4")
     assert code == 3
     assert "Ingen tilbud er importeret endnu" in err
+
+
+def test_replan_changes_pair_each_tilbuds_visits() -> None:
+    from api.services.plans import compare_visits
+
+    d = dt.date
+    old = pd.DataFrame(
+        {"facility_id": ["A", "B", "B", "C"], "date": [d(2026, 10, 5), d(2026, 11, 2), d(2027, 3, 1), d(2026, 12, 1)]}
+    )
+    new = pd.DataFrame(
+        {"facility_id": ["A", "B", "D", "D"], "date": [d(2026, 10, 5), d(2026, 11, 9), d(2026, 10, 6), d(2027, 2, 1)]}
+    )
+    # A kept; B: one moved, one dropped; C dropped; D: two added
+    assert compare_visits(old, new) == (1, 1, 2, 2)
