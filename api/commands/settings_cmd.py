@@ -14,6 +14,52 @@ from data.settings import Settings
 #: Settings whose values are never printed (bearer tokens).
 SECRET_SETTINGS = frozenset({"api_tokens"})
 
+#: The help a Danish user reads (the settings' own descriptions are the English developer docs).
+HELP_DA: dict[str, str] = {
+    "home": "Arbejdsmappe for den indbyggede database, modeller, planer og rapporter.",
+    "database_url": (
+        "Databasens SQLAlchemy-URL. Tom: en SQLite-fil tilsynsplan.db i arbejdsmappen. PostgreSQL: "
+        "postgresql+psycopg://bruger:adgangskode@vært/database."
+    ),
+    "today": "Datoen, der regnes som i dag (senere datoer afvises; standarddato for opgørelser). Tom: dags dato.",
+    "seed": "Tilfældigt frø for generatoren, modellen og planlæggeren.",
+    "log_level": "Logniveau (DEBUG, INFO, WARNING, ERROR).",
+    "risk_horizon_months": "Et alvorligt fund ved et besøg inden for så mange måneder er det, modellen forudsiger.",
+    "risk_training_years": "Træningsvinduets længde før opgørelsesdatoen, i år.",
+    "risk_min_positive_labels": (
+        "Under så mange alvorlige fund i træningsvinduet bruges ekspertscoren i stedet for LightGBM (kold start)."
+    ),
+    "risk_top_factors": "Antal begrundelser pr. tilbud i lister.",
+    "visit_interval_default_months": "Højst så mange måneder mellem uanmeldte besøg (lovens minimum).",
+    "visit_interval_months": (
+        'Interval for uanmeldte besøg pr. tilbudstype i måneder, som JSON, fx {"sikret_doegninstitution": 12}.'
+    ),
+    "first_visit_months": "Et nyt tilbuds første besøg skal ligge inden for så mange måneder efter godkendelsen.",
+    "plan_horizon_quarters": "Kvartaler i en plan; det første er det planlagte kvartal.",
+    "min_visit_gap_days": "Mindst så mange dage mellem to besøg i samme tilbud.",
+    "top_tier_share": (
+        "Andel af tilbud (højeste risiko), der skal have et ekstra besøg næste kvartal, når kapaciteten rækker."
+    ),
+    "days_off": (
+        "Dage (MM-DD, hvert år), hvor planlæggeren ikke lægger besøg, selv om de er hverdage, som JSON. Standard: "
+        "juleaftensdag og nytårsaftensdag. Aftalte (låste) besøg må stadig ligge der."
+    ),
+    "solver_time_limit_s": "Tidsgrænse for én CP-SAT-løsning, i sekunder.",
+    "solver_workers": "CP-SAT-søgetråde.",
+    "host": "Adressen, 'tilsynsplan serve' lytter på.",
+    "port": "Porten, 'tilsynsplan serve' lytter på.",
+    "api_tokens": (
+        "Adgangsnøgler (bearer tokens) for autoriserede brugere (planlæggere) som JSON-liste. Kun de ser datoer for "
+        "uanmeldte besøg og må uploade data eller lægge planer."
+    ),
+    "max_upload_mb": "Største upload, der modtages, i megabyte.",
+}
+
+
+def _shown(value: object) -> str:
+    """A value as a user reads it: nothing set is "–", not Python's None."""
+    return "–" if value is None or value == "" else str(value)
+
 
 @app.command("settings")
 def show_settings(
@@ -33,7 +79,7 @@ def show_settings(
                 "env": f"TILSYNSPLAN_{name.upper()}",
                 "value": value,
                 "default": default,
-                "help": field.description or "",
+                "help": HELP_DA.get(name, field.description or ""),
             }
         )
     if fmt == "json":
@@ -41,5 +87,5 @@ def show_settings(
         return
     table = Table("miljøvariabel", "værdi", "standard", "forklaring")
     for r in rows:
-        table.add_row(r["env"], str(r["value"]), str(r["default"]), r["help"])
+        table.add_row(r["env"], _shown(r["value"]), _shown(r["default"]), r["help"])
     console.print(table)

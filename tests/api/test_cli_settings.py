@@ -22,3 +22,22 @@ def test_settings_json_lists_every_setting_and_hides_tokens(
     assert rows["solver_workers"]["value"] == 3
     assert rows["solver_workers"]["default"] == 2
     assert rows["solver_workers"]["env"] == "TILSYNSPLAN_SOLVER_WORKERS"
+
+
+def test_every_setting_is_explained_in_danish_and_unset_values_read_as_a_dash(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from api.cli_app import console
+    from api.commands.settings_cmd import HELP_DA
+    from data.settings import Settings
+
+    assert set(HELP_DA) == set(Settings.model_fields)  # a new setting needs its Danish help
+    monkeypatch.delenv("TILSYNSPLAN_TODAY", raising=False)
+    monkeypatch.setattr(console, "width", 400)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["settings"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert "Arbejdsmappe for den indbyggede database" in out and "Working folder" not in out
+    today = next(line for line in out.splitlines() if "TILSYNSPLAN_TODAY " in line)
+    assert "None" not in today and "│ –" in today
