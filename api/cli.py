@@ -2,7 +2,8 @@
 translated to Danish messages and exit codes here, in one place.
 
 Exit codes: 0 ok; 1 the input was refused (validation failed); 2 wrong usage / bad argument;
-3 something needed is missing (no data, unknown id); 4 the plan cannot meet the rules.
+3 something needed is missing (no data, unknown id); 4 the plan cannot meet the rules; 5 the database is
+busy (another process holds it; nothing was written, try again).
 """
 
 from __future__ import annotations
@@ -17,12 +18,21 @@ from rich.table import Table
 
 from api import commands  # noqa: F401  (registers every command on the app)
 from api.cli_app import app, err_console
-from data.errors import InvalidArgumentError, NoDataError, NotFoundError, TilsynsplanError, ValidationFailed
+from data.errors import (
+    DatabaseBusyError,
+    InvalidArgumentError,
+    NoDataError,
+    NotFoundError,
+    TilsynsplanError,
+    ValidationFailed,
+)
 
 
 def exit_code(error: TilsynsplanError) -> int:
     if isinstance(error, ValidationFailed):
         return 1
+    if isinstance(error, DatabaseBusyError):
+        return 5  # not 1: nothing is wrong with the upload, and the same command will work later
     if isinstance(error, InvalidArgumentError):
         return 2
     if isinstance(error, NoDataError | NotFoundError):

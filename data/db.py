@@ -25,8 +25,10 @@ from sqlalchemy import (
     create_engine,
     event,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, ExceptionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from data.errors import DatabaseBusyError
 
 
 class Base(DeclarativeBase):
@@ -214,11 +216,20 @@ class PlanVisitRow(Base):
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; for SQLite files the parent folder is created and foreign keys enforced."""
+def make_engine(url: str, *, busy_timeout_s: float | None = None) -> Engine:
+    """An engine for ``url``; for SQLite files the parent folder is created and foreign keys enforced.
+
+    ``busy_timeout_s``: how long SQLite waits for a database another process is writing to (the driver's
+    default, 5 s, when ``None``). When the wait runs out -- or PostgreSQL gives up on a lock -- the engine
+    raises :class:`~data.errors.DatabaseBusyError` instead of the driver's ``OperationalError``, so every
+    command and request says "try again" instead of failing with a stack trace.
+    """
+    connect_args: dict[str, object] = {}
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True)
+    if url.startswith("sqlite") and busy_timeout_s is not None:
+        connect_args["timeout"] = busy_timeout_s
+    engine = create_engine(url, future=True, connect_args=connect_args)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
@@ -227,4 +238,25 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
+    waited = (busy_timeout_s or 5.0) if engine.dialect.name == "sqlite" else None
+
+    @event.listens_for(engine, "handle_error")
+    def _busy(context: ExceptionContext) -> None:
+        if database_busy(context.original_exception):
+            raise DatabaseBusyError(waited) from context.original_exception
+
     return engine
+
+
+#: SQLite's result codes for a database (SQLITE_BUSY) or table (SQLITE_LOCKED) another connection holds.
+_SQLITE_BUSY_CODES = (5, 6)
+#: PostgreSQL's SQLSTATE lock_not_available (a ``lock_timeout`` ran out, or ``NOWAIT``).
+_PG_LOCK_NOT_AVAILABLE = "55P03"
+
+
+def database_busy(error: BaseException) -> bool:
+    """Whether a driver error means that another process holds the database (not that something is wrong)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in _SQLITE_BUSY_CODES  # extended codes (SQLITE_BUSY_SNAPSHOT, ...) keep the base code
+    return getattr(error, "sqlstate", None) == _PG_LOCK_NOT_AVAILABLE

@@ -50,6 +50,26 @@ class ForbiddenError(TilsynsplanError):
     http_status = 403
 
 
+class DatabaseBusyError(TilsynsplanError):
+    """Another process holds the database (an import or a plan being written) longer than we wait for it.
+    Nothing was written; the same command succeeds when the other process is done."""
+
+    code = "database_busy"
+    http_status = 503
+
+    def __init__(self, waited_s: float | None = None) -> None:
+        waited = "" if waited_s is None else f" (ventede {_seconds_da(waited_s)})"
+        super().__init__(
+            f"Databasen er optaget af en anden proces{waited}, fx en import eller en plan, der bliver gemt. "
+            "Intet er gemt; prøv igen om lidt."
+        )
+
+
+def _seconds_da(seconds: float) -> str:
+    text = f"{seconds:g}".replace(".", ",")
+    return f"{text} sekund" if seconds == 1 else f"{text} sekunder"
+
+
 @dataclass(frozen=True)
 class Violation:
     """One broken rule in one cell of an uploaded file.

@@ -32,6 +32,15 @@ class Settings(BaseSettings):
             "PostgreSQL: `postgresql+psycopg://user:password@host/dbname`."
         ),
     )
+    database_busy_timeout_s: float = Field(
+        5.0,
+        gt=0,
+        le=3600,
+        description=(
+            "Seconds to wait for a SQLite database that another process is writing to (an import, a plan being "
+            "stored) before giving up with 'databasen er optaget' (exit code 5, HTTP 503); nothing is written."
+        ),
+    )
     today: dt.date | None = Field(
         None,
         description=(

@@ -122,7 +122,7 @@ def database_exists(settings: Settings) -> bool:
 
 def open_database(settings: Settings) -> Engine:
     """An engine on the configured database with the newest schema."""
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url, busy_timeout_s=settings.database_busy_timeout_s)
     migrate(engine)
     return engine
 

@@ -2,7 +2,7 @@
 
 Exit codes (``api/cli.py``): 0 valid / imported; 1 the upload broke the data contract (every violation
 is printed, nothing is stored); 2 bad argument (the path does not exist or is not a folder, .zip,
-.xlsx or .csv).
+.xlsx or .csv); 5 the database is busy (another process holds it; nothing is stored).
 """
 
 from __future__ import annotations

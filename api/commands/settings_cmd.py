@@ -21,6 +21,10 @@ HELP_DA: dict[str, str] = {
         "Databasens SQLAlchemy-URL. Tom: en SQLite-fil tilsynsplan.db i arbejdsmappen. PostgreSQL: "
         "postgresql+psycopg://bruger:adgangskode@vært/database."
     ),
+    "database_busy_timeout_s": (
+        "Sekunder, der ventes på en SQLite-database, som en anden proces skriver i (en import, en plan, der gemmes), "
+        "før kommandoen giver op med 'databasen er optaget' (exitkode 5, HTTP 503); intet gemmes."
+    ),
     "today": "Datoen, der regnes som i dag (senere datoer afvises; standarddato for opgørelser). Tom: dags dato.",
     "seed": "Tilfældigt frø for generatoren, modellen og planlæggeren.",
     "log_level": "Logniveau (DEBUG, INFO, WARNING, ERROR).",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from starlette.datastructures import UploadFile
 
 from api.app import create_app
 from api.errors import UploadTooLarge
+from api.services import imports
 from api.uploads import spool_upload
 from data.settings import Settings
 from tests.api.conftest import AUTH, make_settings
@@ -206,3 +208,24 @@ def test_files_are_counted_while_written_when_no_length_is_declared(tmp_path: Pa
     (tmp_path / "ok").mkdir()
     assert asyncio.run(spool_upload([small], tmp_path / "ok", 1)) == tmp_path / "ok"
     assert (tmp_path / "ok" / "facilities.csv").read_bytes() == b"facility_id\n"  # folder parts dropped
+
+
+def test_a_locked_database_is_503_in_the_error_shape_and_nothing_is_stored(tmp_path: Path, small_folder: Path) -> None:
+    settings = make_settings(tmp_path / "home", database_busy_timeout_s=0.2)
+    imports.import_upload(settings, small_folder, label="test")
+    other = sqlite3.connect(tmp_path / "home" / "tilsynsplan.db", isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")  # another process's import holds the database
+    try:
+        with TestClient(create_app(settings)) as client:
+            response = client.post("/api/v1/uploads", files=csv_parts(small_folder), headers=AUTH)
+            assert response.status_code == 503, response.text
+            error = assert_error_shape(response.json(), "database_busy")
+            assert error["message"].startswith("Databasen er optaget af en anden proces")
+            assert "prøv igen" in error["message"] and "OperationalError" not in response.text
+            assert client.get("/api/v1/status").status_code == 503  # a read waits for the lock too
+            page = client.get("/api/v1/status", headers={"Accept": "text/html"})
+            assert page.status_code == 503 and "Databasen er optaget" in page.text
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert imports.status(settings).imports == 1  # the refused upload wrote nothing

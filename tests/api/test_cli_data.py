@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -206,3 +207,40 @@ def test_sigkill_midway_leaves_the_database_as_it_was(tmp_path: Path) -> None:
         pd.testing.assert_frame_equal(frame, after_rows.tables()[name], obj=name)
     assert not journal.exists()
     assert sha(db) == before
+
+
+@pytest.fixture
+def locked_database(home: Path, valid: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[Path]:
+    """The small dataset imported, then held by a second connection with ``BEGIN EXCLUSIVE`` (as another
+    process's import holds it) until the test ends; yields the database file."""
+    assert run(capsys, "--home", str(home), "import", str(valid))[0] == 0
+    db = home / "tilsynsplan.db"
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        yield db
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+def test_a_locked_database_says_try_again_with_exit_code_5_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    home: Path,
+    tmp_path: Path,
+    locked_database: Path,
+) -> None:
+    monkeypatch.setenv("TILSYNSPLAN_DATABASE_BUSY_TIMEOUT_S", "0.2")
+    before = sha(locked_database)
+    changed = small_dataset()
+    facilities = changed.facilities.copy()
+    facilities.loc[0, "name"] = "Nyt navn"
+    upload = write_csv_folder(changed.with_tables(facilities=facilities), tmp_path / "changed")
+    for argv in (("import", str(upload)), ("validate", str(upload)), ("status",)):
+        code, out, err = run(capsys, "--home", str(home), *argv)
+        assert code == 5, (argv, err)  # not 1: the upload was not refused
+        assert "Databasen er optaget af en anden proces (ventede 0,2 sekunder)" in err
+        assert "prøv igen" in err
+        assert "Traceback" not in err + out and "OperationalError" not in err + out
+    assert sha(locked_database) == before
