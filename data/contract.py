@@ -128,6 +128,7 @@ FACILITIES = FileSpec(
             required=False,
             nullable=True,
             not_after_today=True,
+            not_before="approved_on",
             extension=True,
             help="Date the current leader took over (leader change is a risk signal).",
         ),

@@ -584,6 +584,27 @@ def test_last_unannounced_visit_is_a_date_between_approval_and_today(folder: Pat
     assert given["F1"] == pd.Timestamp("2024-05-02") and given.drop("F1").isna().all()
 
 
+def test_leader_since_is_a_date_between_approval_and_today(folder: Path) -> None:
+    """The README's rule for both extension columns: not after today, not before approved_on."""
+    rows = texts("facilities")
+    k = rows[0].index("leader_since")
+    rows[1][k] = "2015-03-01"  # F1, approved 2015-03-01: the same day is fine
+    rows[2][k] = "2019-06-14"  # F2, approved 2019-06-15: the day before
+    rows[3][k] = "2026-10-02"  # F3: the day after today
+    rewrite(folder, "facilities", rows)
+    error = fails(folder)
+    assert rules(error) == {
+        ("facilities.csv", 3, "leader_since", "not_before"),
+        ("facilities.csv", 4, "leader_since", "future_date"),
+    }
+    [before] = [v for v in error.violations if v.rule == "not_before"]
+    assert before.value == "2019-06-14"
+    assert before.message == (
+        "leader_since (2019-06-14) ligger før approved_on (2019-06-15); "
+        "leader_since skal være samme dag som eller efter approved_on"
+    )
+
+
 def test_a_short_export_warns_which_tilbud_will_look_overdue_and_names_the_column(folder: Path) -> None:
     # visits.csv begins 2025-01-20, less than two years before today (2026-10-01): F1 (only an announced
     # visit left), F3 and F5 (none left) were approved long before and have no unannounced visit in it.
