@@ -155,6 +155,21 @@ def some_ids_da(ids: list[str], shown: int = 5) -> str:
     return head + (f" og {len(ids) - shown} andre" if len(ids) > shown else "")
 
 
+#: Control characters that have a Danish name; the others are named by their code point.
+_CONTROL_CHARACTERS_DA: dict[str, str] = {
+    "\n": "et linjeskift",
+    "\r": "et linjeskift (CR)",
+    "\t": "et tabulatortegn",
+    "\x0b": "en lodret tabulator (U+000B)",
+    "\x0c": "et sideskift (U+000C)",
+}
+
+
+def control_character_da(char: str) -> str:
+    """A control character in words: ``"\\n"`` -> ``"et linjeskift"``, BEL -> ``"styretegnet U+0007"``."""
+    return _CONTROL_CHARACTERS_DA.get(char, f"styretegnet U+{ord(char):04X}")
+
+
 def risk_tier_da(tier: str, high_share: float, elevated_share: float) -> str:
     """A risk tier (stored values are the Danish words "høj", "forhøjet", "normal") and what it means,
     with the shares in force (``TILSYNSPLAN_TOP_TIER_SHARE`` for "høj")."""

@@ -51,7 +51,7 @@ from data.contract import CPR_PATTERN, FALSE_WORDS, FILE_BY_NAME, FILES, TRUE_WO
 from data.dataset import Dataset
 from data.enums import FacilityType, Ownership, Theme
 from data.errors import ValidationFailed, Violation
-from data.glossary import danish, some_ids_da
+from data.glossary import control_character_da, danish, some_ids_da
 from data.quality_model import (
     ALL_INDICATOR_CODES,
     INDICATOR_BY_CODE,
@@ -90,6 +90,12 @@ _MAX_VALUE_CHARS = 80
 #: they are a violation: "F\u200b1" would be stored as a new facility that looks exactly like F1.
 _INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060\u00ad"
 _INVISIBLE_RE = f"[{_INVISIBLE}]"
+#: Control characters (C0, DEL, C1). The whitespace among them (tab, line breaks) is stripped around a value like
+#: a space; inside one they are a violation: "T10\n005" would be stored as a new tilbud that looks like T10005, and
+#: a tab, a BEL or an escape code from an old system would end up in reports and exports. Free text (a name, a
+#: target group) may hold a line break, as a spreadsheet cell typed with Alt+Enter does; an id or a key may not.
+_CONTROL_RE = "[\x00-\x1f\x7f-\x9f]"
+_CONTROL_BUT_LINE_BREAKS_RE = "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 #: What exports write for "no value"; in an optional column the cell should be left empty instead.
 _NOTHING_WORDS = frozenset({"na", "n/a", "n.a.", "#n/a", "-", "--", "null", "none", "nan", "nil", "?", "ukendt"})
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -581,9 +587,10 @@ def _parse_column(table: _Parsed, col: Column, text: pd.Series, report: _Report,
         return lower.astype(object).where(filled & ~bad, None)
 
     if col.kind in (Kind.TEXT, Kind.ID_LIST):
-        values = text.astype(object)
+        control = _control_characters(table, col, text, report)
+        values = text.astype(object).where(~control, None)
         if col.pattern is not None:
-            bad = filled & ~text.str.fullmatch(col.pattern).fillna(False).to_numpy(dtype=bool)
+            bad = filled & ~control & ~text.str.fullmatch(col.pattern).fillna(False).to_numpy(dtype=bool)
             rule = (
                 f"{col.name} skal være {col.hint_da}" if col.hint_da else f"{col.name} skal have formen {col.pattern}"
             )
@@ -591,7 +598,7 @@ def _parse_column(table: _Parsed, col: Column, text: pd.Series, report: _Report,
             values = values.where(~bad, None)
         if col.max_length is not None:
             lengths = text.str.len()
-            long = filled & (lengths > col.max_length).to_numpy()
+            long = filled & ~control & (lengths > col.max_length).to_numpy()
             report.cells(
                 table,
                 long,
@@ -602,7 +609,7 @@ def _parse_column(table: _Parsed, col: Column, text: pd.Series, report: _Report,
             )
             values = values.where(~long, None)
         if col.kind == Kind.ID_LIST:
-            values = values.map(lambda s: ";".join(p.strip() for p in s.split(";") if p.strip()))
+            values = values.map(lambda s: ";".join(p.strip() for p in s.split(";") if p.strip()), na_action="ignore")
         return values.where(filled, None)
 
     if col.kind == Kind.BOOL:
@@ -749,6 +756,43 @@ def _visible(table: _Parsed, col: Column, text: pd.Series, report: _Report) -> p
 
     report.cells(table, inside, col.name, text, "invisible_character", message)
     return cleaned.str.replace(_INVISIBLE_RE, "", regex=True)
+
+
+def _control_characters(table: _Parsed, col: Column, text: pd.Series, report: _Report) -> np.ndarray:
+    """Cells with a control character inside (a line break, a tab, BEL ...), each reported with the character
+    named and where it stands; the mask of those cells. Around a value the whitespace ones are already stripped."""
+    is_id = col.kind == Kind.ID_LIST or col.references is not None or table.spec.key == (col.name,)
+    free_text = not (is_id or col.name in table.spec.key or col.pattern or col.check)
+    pattern = re.compile(_CONTROL_BUT_LINE_BREAKS_RE if free_text else _CONTROL_RE)
+    if pattern.search("".join(text.tolist())) is None:  # one scan of the whole column before a per-cell one
+        return np.zeros(len(text), dtype=bool)
+    bad = text.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
+    shown = text.where(bad, "").str.replace(_CONTROL_RE, lambda m: _control_picture(m.group(0)), regex=True)
+
+    def message(pos: int) -> str:
+        value = str(text.iat[pos])
+        first = pattern.search(value)
+        assert first is not None
+        chars = list(dict.fromkeys(pattern.findall(value)))
+        before = value[: first.start()]
+        where = "først i værdien" if not before else f"efter '{before[-20:]}'"
+        why = " (et id med et styretegn bliver et nyt id, der ligner et andet)" if is_id else ""
+        fix = "skriv værdien på én linje" if {"\n", "\r"} & set(chars) else "skriv værdien igen uden tegnet"
+        return (
+            f"{col.name} indeholder {' og '.join(control_character_da(c) for c in chars)} {where}; styretegn er "
+            f"ikke tilladt i en værdi{why}: {fix}"
+        )
+
+    report.cells(table, bad, col.name, shown, "control_character", message)
+    return bad
+
+
+def _control_picture(char: str) -> str:
+    """A control character made visible in a quoted value: LF -> "␊", TAB -> "␉", DEL -> "␡", C1 -> "<U+0085>"."""
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)
+    return "\u2421" if code == 0x7F else f"<U+{code:04X}>"
 
 
 def _date_hint(text: str) -> str:

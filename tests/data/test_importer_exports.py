@@ -86,6 +86,51 @@ def test_an_invisible_character_inside_a_value_is_refused_and_named(folder: Path
     assert not only(error, "enum")  # one violation per cell, not also "unknown type"
 
 
+# --- control characters ------------------------------------------------------------------------------
+
+
+def test_a_control_character_inside_an_id_is_refused_and_named(folder: Path) -> None:
+    """A line break typed into an id (Alt+Enter in Excel) would store a new visit that looks like V9."""
+    visits = texts("visits")
+    visits.append(["V\n9", "F1", "2024-01-02", "true", "operational", ""])
+    visits[2][5] = "I1;I\t2"  # a tab inside a list of inspector ids
+    rewrite(folder, "visits", visits)
+    error = fails(folder)
+    assert only(error, "control_character") == [
+        ("visits.csv", 3, "inspector_ids", "I1;I\u24092"),
+        ("visits.csv", 8, "visit_id", "V\u240a9"),
+    ]
+    assert message(error, 8, "visit_id") == (
+        "visit_id indeholder et linjeskift efter 'V'; styretegn er ikke tilladt i en værdi (et id med et "
+        "styretegn bliver et nyt id, der ligner et andet): skriv værdien på én linje"
+    )
+    assert "et tabulatortegn efter 'I1;I'" in message(error, 3, "inspector_ids")
+    assert len(error.violations) == 2  # no follow-on "unknown inspector" or "must not be empty"
+
+
+def test_a_control_character_inside_a_text_is_refused_but_whitespace_around_it_is_stripped(folder: Path) -> None:
+    fac = texts("facilities")
+    fac[1][1] = "Bostedet\x07Egebakken"  # a BEL from an old case system
+    fac[2][1] = "Bostedet\tÅen"
+    fac[3][1] = "\tBotilbuddet Kastanjen\u00a0"  # a tab or a non-breaking space around it: stripped like a space
+    fac[4][1] = "Opholdsstedet\nafd. Nord"  # free text may hold a line break (a cell typed with Alt+Enter)
+    rewrite(folder, "facilities", fac)
+    error = fails(folder)
+    assert only(error, "control_character") == [
+        ("facilities.csv", 2, "name", "Bostedet\u2407Egebakken"),
+        ("facilities.csv", 3, "name", "Bostedet\u2409Åen"),
+    ]
+    assert message(error, 2, "name") == (
+        "name indeholder styretegnet U+0007 efter 'Bostedet'; styretegn er ikke tilladt i en værdi: "
+        "skriv værdien igen uden tegnet"
+    )
+    assert message(error, 3, "name").startswith("name indeholder et tabulatortegn efter 'Bostedet'")
+    fac[1][1], fac[2][1] = "Bostedet Egebakken", "Bostedet Åen"
+    rewrite(folder, "facilities", fac)
+    names = read_upload(folder, today=AS_OF).dataset.facilities["name"].tolist()
+    assert names[2:4] == ["Botilbuddet Kastanjen", "Opholdsstedet\nafd. Nord"]
+
+
 # --- rows and lines ----------------------------------------------------------------------------------
 
 
