@@ -473,6 +473,7 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
         report.add(header_not_first(raw.source, header_row))
     else:
         table.raw = _without_misplaced_rows(raw, positions, report)
+        _check_short_rows(table.raw, report)
     had_rows = not raw.frame.empty  # before rows that are no records were taken out (they are reported)
     raw = table.raw
     for col in spec.columns:
@@ -494,10 +495,16 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
             continue
         table.present.add(col.name)
         text = raw.frame[positions[col.name]].reset_index(drop=True)
-        table.values[col.name] = _parse_column(table, col, text, report, today)
+        # cells a short row does not have: the row is reported once (_check_short_rows), not once per cell
+        padded = None if raw.fields is None else raw.fields <= positions[col.name]
+        table.values[col.name] = _parse_column(table, col, text, report, today, padded)
     if spec.required and not had_rows:
         report.add(Violation(raw.source, None, None, None, "file_no_rows", "filen har ingen rækker under overskriften"))
     return table
+
+
+def _fields_da(n: int) -> str:
+    return "1 felt" if n == 1 else f"{n} felter"
 
 
 def _loose_name(title: str) -> str:
@@ -545,7 +552,30 @@ def _without_misplaced_rows(raw: RawTable, positions: dict[str, int], report: _R
     keep = ~(repeated | other_row)
     if keep.all():
         return raw
-    return dataclasses.replace(raw, frame=frame[keep].reset_index(drop=True), rows=raw.rows[keep])
+    fields = None if raw.fields is None else raw.fields[keep]
+    return dataclasses.replace(raw, frame=frame[keep].reset_index(drop=True), rows=raw.rows[keep], fields=fields)
+
+
+def _check_short_rows(raw: RawTable, report: _Report) -> None:
+    """A CSV row with fewer fields than the header (up to its last named column): the reader pads it with empty
+    cells, which would erase an optional value stored before or hide a split row (a line break that is not in
+    quotes ends the row early). One violation for the row, as for a row with too many fields."""
+    named = [i for i, title in enumerate(raw.header) if title.strip().lstrip("\ufeff").strip()]
+    if raw.fields is None or not named:
+        return
+    width = named[-1] + 1
+    for pos in np.flatnonzero(raw.fields < width):
+        report.add(
+            Violation(
+                raw.source,
+                int(raw.rows[pos]),
+                None,
+                None,
+                "row_too_short",
+                f"rækken har {_fields_da(int(raw.fields[pos]))}, men overskriften har {width}; mangler der felter "
+                "sidst i rækken, eller er et linjeskift i en celle ikke sat i anførselstegn?",
+            )
+        )
 
 
 def _header_further_down(spec: FileSpec, raw: RawTable, positions: dict[str, int]) -> int | None:
@@ -558,13 +588,17 @@ def _header_further_down(spec: FileSpec, raw: RawTable, positions: dict[str, int
     return find_header_row(required, zip(raw.rows[: len(below)].tolist(), below.itertuples(index=False), strict=True))
 
 
-def _parse_column(table: _Parsed, col: Column, text: pd.Series, report: _Report, today: dt.date) -> pd.Series:
-    """Typed values of one column (null where empty or invalid); violations reported."""
+def _parse_column(
+    table: _Parsed, col: Column, text: pd.Series, report: _Report, today: dt.date, padded: np.ndarray | None = None
+) -> pd.Series:
+    """Typed values of one column (null where empty or invalid); violations reported. ``padded``: the cells a
+    row too short does not have (reported for the row, not here)."""
     text = _visible(table, col, text, report)
     empty = (text == "").to_numpy()
     filled = ~empty
     if not col.nullable:
-        report.cells(table, empty, col.name, None, "required", f"{col.name} må ikke være tom")
+        missing = empty if padded is None else empty & ~padded
+        report.cells(table, missing, col.name, None, "required", f"{col.name} må ikke være tom")
 
     def nothing(pos: int) -> str:
         """The hint for "NA", "-" or "null" in an optional column: such a cell is left empty."""

@@ -13,7 +13,8 @@ checks them. What this layer does check, and reports as :class:`~data.errors.Vio
   in memory at once);
 - an upload that holds none of the contract's files;
 - a contract file with the wrong extension (``visits.xlsx`` inside a folder of CSV files);
-- a row with more (non-empty) fields than the header has;
+- a row with more (non-empty) fields than the header has (one with fewer is the importer's: it knows which
+  rows are no records at all);
 - a file name given twice (``Facilities.csv`` and ``facilities.csv``).
 
 Files and sheets that are not part of the contract give a warning and are ignored. CSV files may be
@@ -86,6 +87,9 @@ class RawTable:
     rows: np.ndarray
     delimiter: str | None = None  # None for workbook sheets
     had_bom: bool = False
+    #: How many fields each record of a CSV file had (before the frame was padded to the header's width), to
+    #: tell a row with too few fields from one with empty cells; None for workbook sheets (a sheet has cells).
+    fields: np.ndarray | None = None
 
 
 @dataclass
@@ -470,6 +474,10 @@ def _fast_table(name: str, filename: str, text: str, delimiter: str, had_bom: bo
         return None
     if frame.empty:
         return None
+    fields = _field_counts(text, delimiter)
+    if len(fields) != len(frame):
+        log.info("%s: careful CSV parse (records do not line up)", filename)
+        return None
     header = [str(h) for h in frame.iloc[0].tolist()]  # unnamed columns are the importer's business
     body = frame.iloc[1:].reset_index(drop=True)
     body.columns = list(range(len(header)))
@@ -479,8 +487,34 @@ def _fast_table(name: str, filename: str, text: str, delimiter: str, had_bom: bo
     rows = np.arange(2, len(body) + 2, dtype=np.int64)[nonblank]
     body = body[nonblank].reset_index(drop=True)
     return RawTable(
-        name=name, source=filename, header=tuple(header), frame=body, rows=rows, delimiter=delimiter, had_bom=had_bom
+        name=name,
+        source=filename,
+        header=tuple(header),
+        frame=body,
+        rows=rows,
+        delimiter=delimiter,
+        had_bom=had_bom,
+        fields=fields[1:][nonblank],
     )
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _field_counts(text: str, delimiter: str) -> np.ndarray:
+    """The number of fields of each record of ``text`` (blank lines included, as pandas reads them): pandas
+    pads a short row with empty cells, which then look like cells left empty on purpose. Without a quote in
+    the text a record is a line (fast); with one, Python's csv module splits the records."""
+    if '"' not in text:
+        lines = _LINE_BREAK.split(text)
+        if lines and lines[-1] == "":
+            lines.pop()  # the line break that ends the last line
+        return np.fromiter((line.count(delimiter) + 1 for line in lines), dtype=np.int64, count=len(lines))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return np.fromiter((max(len(record), 1) for record in reader), dtype=np.int64)
+    except csv.Error:
+        return np.zeros(0, dtype=np.int64)  # cannot line up: the careful path reports it
 
 
 def _table_from_records(
@@ -533,8 +567,16 @@ def _table_from_records(
     frame.columns = list(range(width))
     frame = frame.fillna("")
     frame = frame.apply(lambda c: c.astype(str).str.strip()) if width and len(frame) else frame
+    fields = None if delimiter is None else np.fromiter((len(r) for _, r in body), dtype=np.int64, count=len(body))
     return RawTable(
-        name=name, source=source, header=tuple(header), frame=frame, rows=rows, delimiter=delimiter, had_bom=had_bom
+        name=name,
+        source=source,
+        header=tuple(header),
+        frame=frame,
+        rows=rows,
+        delimiter=delimiter,
+        had_bom=had_bom,
+        fields=fields,
     )
 
 

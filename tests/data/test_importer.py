@@ -257,6 +257,47 @@ def test_a_row_wider_than_the_header_is_refused(folder: Path) -> None:
     assert "decimaltal med komma" in error.violations[0].message
 
 
+def test_a_row_with_fewer_fields_than_the_header_is_refused_once(folder: Path) -> None:
+    """A row cut short was padded with empty cells: the optional inspector_ids of V2 would be erased."""
+    body = (
+        "visit_id,facility_id,date,announced,kind,inspector_ids\n"
+        "V1,F1,2024-03-12,false,operational,I1\n"
+        "V2,F1,2025-04-08,true,operational\n"
+        "V3,F2\n"
+        "V4,F3,2023-11-02,true,operational,I1;I2\n"
+        "V5,F4,2025-09-15,false,operational,\n"  # an empty last cell is a cell
+        "V6,F5,2024-10-01,true,operational,I3\n"
+    )
+    (folder / "visits.csv").write_text(body, encoding="utf-8")
+    # a carriage return typed into an id (not in quotes) ends the row early, on the careful path (quotes in the file)
+    (folder / "inspectors.csv").write_text(
+        "inspector_id,name,authority,competences,visits_per_week,postcode\n"
+        'I1,"Anne Holm",midt,all,3,8600\nI2,Bo Jensen,midt,all,2,8000\nI3,Camilla Søndergaard,nord,all,3,9000\n'
+        "I\r4,Dorte Dam,nord,all,2,9000\n",
+        encoding="utf-8",
+    )
+    error = fails(folder)
+    assert rules(error) == {
+        ("visits.csv", 3, None, "row_too_short"),
+        ("visits.csv", 4, None, "row_too_short"),
+        ("inspectors.csv", 5, None, "row_too_short"),
+    }  # once for the row, not also "announced må ikke være tom"
+    by_row = {(v.file, v.row): v.message for v in error.violations}
+    assert by_row["visits.csv", 3] == (
+        "rækken har 5 felter, men overskriften har 6; mangler der felter sidst i rækken, eller er et linjeskift i "
+        "en celle ikke sat i anførselstegn?"
+    )
+    assert by_row["inspectors.csv", 5].startswith("rækken har 1 felt, men overskriften har 6")
+
+
+def test_a_header_with_empty_trailing_cells_does_not_make_rows_short(folder: Path) -> None:
+    rows = texts("concerns")
+    (folder / "concerns.csv").write_text(
+        ",".join(rows[0]) + ",,\n" + "".join(",".join(r) + "\n" for r in rows[1:]), encoding="utf-8"
+    )
+    assert read_upload(folder, today=AS_OF).files["concerns"].rows == 1
+
+
 def test_blank_lines_are_skipped_but_counted(folder: Path) -> None:
     body = "facility_id,date,severity\n\nF1,2026-02-03,high\n\nF1,2026-02-04,urgent\n"
     (folder / "concerns.csv").write_text(body, encoding="utf-8")
