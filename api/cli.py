@@ -26,6 +26,7 @@ from data.errors import (
     TilsynsplanError,
     ValidationFailed,
 )
+from data.glossary import format_number_da
 
 
 def exit_code(error: TilsynsplanError) -> int:
@@ -43,7 +44,9 @@ def exit_code(error: TilsynsplanError) -> int:
 def render_error(error: TilsynsplanError) -> None:
     err_console.print(f"[bold red]Fejl:[/] {error.message}")
     if isinstance(error, ValidationFailed):
-        table = Table("fil", "række", "kolonne", "værdi", "problem", title=f"{len(error.violations)} fejl")
+        shown = format_number_da(len(error.violations), 0)
+        title = f"de første {shown} af {format_number_da(error.total, 0)} fejl" if error.truncated else f"{shown} fejl"
+        table = Table("fil", "række", "kolonne", "værdi", "problem", title=title)
         for v in error.violations:
             table.add_row(v.file, "" if v.row is None else str(v.row), v.column or "", v.value or "", v.message)
         err_console.print(table)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from data.glossary import format_number_da
+
 
 class TilsynsplanError(Exception):
     """Base of every domain error. ``code`` is a stable English identifier for the JSON error shape."""
@@ -106,13 +108,29 @@ class Violation:
 
 
 class ValidationFailed(TilsynsplanError):
-    """An upload broke one or more rules of the data contract. Nothing was stored."""
+    """An upload broke one or more rules of the data contract. Nothing was stored.
+
+    ``violations`` are the ones reported (the importer lists at most 1,000); ``total`` is how many there were
+    (default: as many as are listed), which the message states: "Upload afvist: 270.987 fejl; de første 1.000
+    vises. Intet er gemt."
+    """
 
     code = "validation_failed"
     http_status = 422
 
-    def __init__(self, violations: list[Violation], warnings: list[Violation] | None = None) -> None:
-        n = len(violations)
-        super().__init__(f"Upload afvist: {n} fejl. Intet er gemt.", details=[v.as_dict() for v in violations])
+    def __init__(
+        self, violations: list[Violation], warnings: list[Violation] | None = None, *, total: int | None = None
+    ) -> None:
+        self.total = max(total or 0, len(violations))
+        shown = "" if self.total == len(violations) else f"; de første {format_number_da(len(violations), 0)} vises"
+        super().__init__(
+            f"Upload afvist: {format_number_da(self.total, 0)} fejl{shown}. Intet er gemt.",
+            details=[v.as_dict() for v in violations],
+        )
         self.violations = violations
         self.warnings = warnings or []
+
+    @property
+    def truncated(self) -> bool:
+        """Whether more violations were found than are listed."""
+        return self.total > len(self.violations)

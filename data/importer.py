@@ -4,7 +4,7 @@ of the data contract and turned into a :class:`~data.dataset.Dataset`.
 :func:`read_upload` reads the files (:mod:`data.readers`), checks every rule of ``DATA_CONTRACT.md`` as
 expressed by the specs in :mod:`data.contract` and either returns an :class:`ImportResult` or raises
 :class:`~data.errors.ValidationFailed` with *all* violations of the upload (the first
-:data:`MAX_REPORTED` of them, plus one "… og N flere fejl" line). Nothing here touches the database;
+:data:`MAX_REPORTED` of them listed, and how many there were in all). Nothing here touches the database;
 :func:`data.store.save_upload` stores a result.
 
 Checks are vectorised with pandas (one pass per column and rule, never per cell over large files), so
@@ -65,7 +65,7 @@ from data.readers import HEADER_SEARCH_ROWS, RawTable, RawUpload, find_header_ro
 
 log = logging.getLogger(__name__)
 
-#: At most this many violations are listed; the rest are counted in one final line.
+#: At most this many violations are listed; the rest are counted (``ValidationFailed.total``).
 MAX_REPORTED = 1000
 #: A given theme score that differs more than this from the value computed from indicators is a warning.
 THEME_SCORE_TOLERANCE = 0.05
@@ -242,20 +242,8 @@ class _Report:
             )
 
     def final_violations(self, order: dict[str, int]) -> list[Violation]:
-        ordered = sorted(self.violations, key=lambda v: (order.get(v.file, len(order)), v.row or 0))
-        if self.total > len(ordered):
-            rest = self.total - len(ordered)
-            ordered.append(
-                Violation(
-                    file="",
-                    row=None,
-                    column=None,
-                    value=None,
-                    rule="too_many",
-                    message=f"… og {rest} flere fejl (kun de første {len(ordered)} vises)",
-                )
-            )
-        return ordered
+        """The listed violations in file order, then row order (``self.total`` says how many there were)."""
+        return sorted(self.violations, key=lambda v: (order.get(v.file, len(order)), v.row or 0))
 
 
 @dataclass
@@ -350,7 +338,8 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | None = N
     order = {name: i for i, name in enumerate(_source_order(raw))}
     report.warnings = [_masked(w) for w in report.warnings]
     if report.total:
-        raise ValidationFailed([_masked(v) for v in report.final_violations(order)], report.warnings)
+        violations = [_masked(v) for v in report.final_violations(order)]
+        raise ValidationFailed(violations, report.warnings, total=report.total)
 
     frames = {name: _typed_frame(table) for name, table in parsed.items()}
     files = {

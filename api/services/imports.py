@@ -144,4 +144,4 @@ def push_records(
         except ValidationFailed as error:
             violations = [_as_record_violation(v, table) for v in error.violations]
             warnings = [_as_record_violation(w, table) for w in error.warnings]
-            raise ValidationFailed(violations, warnings) from None
+            raise ValidationFailed(violations, warnings, total=error.total) from None

@@ -20,7 +20,7 @@ from data.settings import Settings
 from tests.api.conftest import AUTH, make_settings
 from tests.api.test_app_errors import assert_error_shape
 from tests.factories import small_dataset
-from tests.fixtures.uploads import write_workbook, write_zip
+from tests.fixtures.uploads import write_many_violations, write_workbook, write_zip
 
 BROKEN = Path(__file__).resolve().parents[1] / "fixtures" / "broken_upload"
 
@@ -93,6 +93,16 @@ def test_broken_upload_is_422_with_every_violation_and_nothing_stored(client: Te
     assert score["value"] == "7" and score["message"] == "score skal være et heltal fra 1 til 5"
     assert set(score) == {"file", "row", "column", "value", "rule", "message"}
     assert client.get("/api/v1/status").json()["imports"] == 0
+
+
+def test_a_capped_report_gives_the_true_count(client: TestClient, tmp_path: Path) -> None:
+    response = client.post(
+        "/api/v1/uploads", files=csv_parts(write_many_violations(tmp_path / "m", 1500)), headers=AUTH
+    )
+    assert response.status_code == 422
+    error = assert_error_shape(response.json(), "validation_failed")
+    assert error["message"] == "Upload afvist: 1.500 fejl; de første 1.000 vises. Intet er gemt."
+    assert len(error["details"]) == 1000 and {d["rule"] for d in error["details"]} == {"int"}
 
 
 def test_zip_with_other_files_is_refused(client: TestClient, small_folder: Path) -> None:

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from data.settings import Settings
 from tests.api.conftest import TOKEN
 from tests.api.html_parse import Page
+from tests.fixtures.uploads import write_many_violations
 
 BROKEN = Path(__file__).resolve().parents[1] / "fixtures" / "broken_upload"
 
@@ -48,6 +49,15 @@ def test_broken_upload_through_the_form_shows_every_violation(client: TestClient
     assert len(rows) == 27
     assert ["indicator_scores.csv", "2", "score", "7", "score skal være et heltal fra 1 til 5"] in rows
     assert "/upload" in page.links()  # back to the form
+
+
+def test_a_capped_report_in_the_form_gives_the_true_count(client: TestClient, tmp_path: Path) -> None:
+    client.post("/login", data={"token": TOKEN})
+    response = client.post("/upload", files=form_files(write_many_violations(tmp_path / "many", 1500)))
+    assert response.status_code == 422
+    page = Page(response.text)
+    assert page.text_of("error-message") == "Upload afvist: 1.500 fejl; de første 1.000 vises. Intet er gemt."
+    assert len(page.table("violations")) == 1000
 
 
 def test_valid_upload_through_the_form_shows_the_summary(client: TestClient, small_folder: Path) -> None:

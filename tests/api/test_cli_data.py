@@ -23,7 +23,7 @@ from data.settings import Settings
 from data.store import load_dataset, open_database
 from tests.data.test_importer_broken import BROKEN, EXPECTED
 from tests.factories import AS_OF, small_dataset
-from tests.fixtures.uploads import scaled_dataset, write_csv_folder
+from tests.fixtures.uploads import scaled_dataset, write_csv_folder, write_many_violations
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -83,6 +83,15 @@ def test_validate_reports_every_violation_with_row_and_column(capsys: pytest.Cap
     assert "010203-****" in err and "010203-1234" not in err
     assert "advarsler" in err and "LÆSMIG.txt" in err  # warnings are shown too
     assert out == ""
+
+
+def test_a_capped_report_gives_the_true_count(capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path) -> None:
+    code, _, err = run(capsys, "--home", str(home), "validate", str(write_many_violations(tmp_path / "many", 1500)))
+    assert code == 1
+    assert "Upload afvist: 1.500 fejl; de første 1.000 vises. Intet er gemt." in err
+    assert "de første 1.000 af 1.500 fejl" in err  # the table's title
+    assert len([r for r in table_rows(err) if r[0] == "indicator_scores.csv"]) == 1000
+    assert "flere fejl" not in err  # no made-up row counted as an error
 
 
 def test_import_then_reimport(capsys: pytest.CaptureFixture[str], home: Path, valid: Path) -> None:

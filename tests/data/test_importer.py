@@ -17,7 +17,14 @@ from data.dataset import Dataset
 from data.errors import InvalidArgumentError, ValidationFailed, Violation
 from data.importer import MAX_REPORTED, ImportResult, mask_cpr, read_upload
 from tests.factories import AS_OF, small_dataset
-from tests.fixtures.uploads import cell_texts, csv_bytes, write_csv_folder, write_workbook, write_zip
+from tests.fixtures.uploads import (
+    cell_texts,
+    csv_bytes,
+    write_csv_folder,
+    write_many_violations,
+    write_workbook,
+    write_zip,
+)
 
 
 def dataset_with_coordinates() -> Dataset:
@@ -569,21 +576,13 @@ def test_cpr_in_a_closed_column_is_caught_and_masked_in_every_message(folder: Pa
     assert {v.value for v in error.violations} == {"010203-****"}
 
 
-def test_reporting_is_capped_with_a_count_of_the_rest(folder: Path) -> None:
-    rows = texts("indicator_scores")[:1]
-    codes = ["4.a", "4.b", "5.a", "9.b"]
-    # 1,500 visits of F1 with one bad score each (needs the visits too).
-    visits = texts("visits")
-    for i in range(1500):
-        visits.append([f"X{i}", "F1", "2024-01-02", "true", "operational", ""])
-        rows.append([f"X{i}", codes[i % 4], "9"])
-    rewrite(folder, "visits", visits)
-    rewrite(folder, "indicator_scores", rows)
-    error = fails(folder)
-    assert len(error.violations) == MAX_REPORTED + 1
-    last = error.violations[-1]
-    assert last.rule == "too_many"
-    assert last.message == f"… og {1500 - MAX_REPORTED} flere fejl (kun de første {MAX_REPORTED} vises)"
+def test_reporting_is_capped_and_the_message_gives_the_true_count(tmp_path: Path) -> None:
+    """1,500 bad scores: the first 1,000 are listed, the message counts all (no made-up line among them)."""
+    error = fails(write_many_violations(tmp_path / "many", 1500))
+    assert len(error.violations) == MAX_REPORTED
+    assert (error.total, error.truncated) == (1500, True)
+    assert error.message == "Upload afvist: 1.500 fejl; de første 1.000 vises. Intet er gemt."
+    assert {v.rule for v in error.violations} == {"int"}
     assert [v.row for v in error.violations[:3]] == [2, 3, 4]
 
 
