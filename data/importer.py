@@ -40,6 +40,7 @@ import dataclasses
 import datetime as dt
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -253,6 +254,7 @@ class _Parsed:
     spec: FileSpec
     raw: RawTable
     values: dict[str, pd.Series] = field(default_factory=dict)
+    text: dict[str, pd.Series] = field(default_factory=dict)  # the cells as written (stripped), to quote them
     present: set[str] = field(default_factory=set)
     unknown: list[str] = field(default_factory=list)
     decimal_comma: bool = False
@@ -583,6 +585,7 @@ def _parse_column(
     """Typed values of one column (null where empty or invalid); violations reported. ``padded``: the cells a
     row too short does not have (reported for the row, not here)."""
     text = _visible(table, col, text, report)
+    table.text[col.name] = text
     empty = (text == "").to_numpy()
     filled = ~empty
     if not col.nullable:
@@ -633,6 +636,7 @@ def _parse_column(
             values = values.where(~long, None)
         if col.kind == Kind.ID_LIST:
             values = values.map(lambda s: ";".join(p.strip() for p in s.split(";") if p.strip()), na_action="ignore")
+            values = values.where(~_repeated_in_list(table, col, values, report), None)
         return values.where(filled, None)
 
     if col.kind == Kind.BOOL:
@@ -781,6 +785,26 @@ def _visible(table: _Parsed, col: Column, text: pd.Series, report: _Report) -> p
     return cleaned.str.replace(_INVISIBLE_RE, "", regex=True)
 
 
+def _repeated_in_list(table: _Parsed, col: Column, values: pd.Series, report: _Report) -> np.ndarray:
+    """Lists that name an id twice ("I007;I007": the same inspector twice on one visit); each is reported."""
+    repeated = values.map(
+        lambda s: [] if not isinstance(s, str) else [i for i, n in Counter(s.split(";")).items() if n > 1]
+    )
+    bad = repeated.map(bool).to_numpy(dtype=bool)
+    report.cells(
+        table,
+        bad,
+        col.name,
+        values,
+        "repeated_in_list",
+        lambda p: (
+            f"{col.name} nævner {' og '.join(repr(i) for i in repeated.iat[p])} flere gange; hvert id må kun stå "
+            "én gang i listen"
+        ),
+    )
+    return bad
+
+
 def _control_characters(table: _Parsed, col: Column, text: pd.Series, report: _Report) -> np.ndarray:
     """Cells with a control character inside (a line break, a tab, BEL ...), each reported with the character
     named and where it stands; the mask of those cells. Around a value the whitespace ones are already stripped."""
@@ -886,7 +910,11 @@ def _check_unique_key(table: _Parsed, report: _Report) -> None:
     label = key[0] if len(key) == 1 else "(" + ", ".join(key) + ")"
 
     def key_text(pos: int) -> str:
-        parts = [_key_value(keys.iat[pos, i]) for i in range(len(key))]
+        """The key as the file writes it (a month "2023-11", not the date it is stored as)."""
+        parts = [
+            str(table.text[name].iat[pos]) if name in table.text else _key_value(keys.iat[pos, i])
+            for i, name in enumerate(key)
+        ]
         return parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")"
 
     values = pd.Series([key_text(p) if dup_mask[p] else "" for p in range(table.n)], dtype=object)

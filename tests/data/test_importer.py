@@ -418,8 +418,32 @@ def test_composite_key_duplicates(folder: Path) -> None:
     rewrite(folder, "indicator_scores", rows)
     error = fails(folder)
     assert rules(error) == {("indicator_scores.csv", 17, "visit_id, indicator", "duplicate_key")}
-    assert error.violations[0].value == "(V1, 4.a)"
+    assert error.violations[0].value == "(V1, 4.A)"  # as the file writes it
     assert error.violations[0].message.startswith("dublet: samme (visit_id, indicator) som række 2")
+
+
+def test_a_duplicate_key_is_quoted_as_the_file_writes_it(folder: Path) -> None:
+    rows = texts("use_of_force")
+    rows.append(["F2", "2026-06", "4", "fastholdelse"])  # same (facility, month, kind) as row 2
+    rows.append(["F1", "2026-07", "2", ""])  # same as row 4, whose kind is empty too
+    rewrite(folder, "use_of_force", rows)
+    error = fails(folder)
+    assert [(v.row, v.value) for v in error.violations] == [(5, "(F2, 2026-06, fastholdelse)"), (6, "(F1, 2026-07, )")]
+    assert error.violations[0].message.startswith("dublet: samme (facility_id, month, kind) som række 2")
+
+
+def test_an_inspector_named_twice_on_one_visit_is_refused(folder: Path) -> None:
+    rows = texts("visits")
+    rows[1][5] = "I1;I1"
+    rows[4][5] = "I1; I2 ;I2;I1"
+    rewrite(folder, "visits", rows)
+    error = fails(folder)
+    assert rules(error) == {
+        ("visits.csv", 2, "inspector_ids", "repeated_in_list"),
+        ("visits.csv", 5, "inspector_ids", "repeated_in_list"),
+    }
+    assert error.violations[0].message == "inspector_ids nævner 'I1' flere gange; hvert id må kun stå én gang i listen"
+    assert error.violations[1].message.startswith("inspector_ids nævner 'I1' og 'I2' flere gange")
 
 
 def test_postcode_and_locations(folder: Path) -> None:
