@@ -1,5 +1,5 @@
-"""Reading an upload into raw text tables: a folder of CSV files, one ``.xlsx`` workbook, a ``.zip`` of
-CSV files, or a single CSV file.
+"""Reading an upload into raw text tables: a folder of CSV files (the contract's files one sub-folder down
+included), one ``.xlsx`` workbook, a ``.zip`` of CSV files, or a single CSV file.
 
 This layer only turns bytes into cells. It knows the contract's *file names* but none of its rules:
 every cell comes out as a stripped string (``""`` when empty), and the importer (:mod:`data.importer`)
@@ -160,10 +160,18 @@ def read_upload_files(source: Path) -> RawUpload:
         )
     if not upload.present and not upload.violations:
         # Only ignored files ("Facilities (1).csv", a sheet "Ark1"): storing nothing must not look like success.
+        below = _contract_files_below(source) if source.is_dir() else []
+        where = ""
+        if below:
+            folders = " og ".join(f"'{b}'" for b in below[:3]) + (" m.fl." if len(below) > 3 else "")
+            where = (
+                f"; filer med datakontraktens navne ligger i undermappen {folders}: angiv den mappe "
+                f"(fx {(source / below[0]).as_posix()})"
+            )
         upload.violations.append(
             _violation(
                 "" if source.is_dir() else source.name,
-                f"uploaden indeholder ingen af datakontraktens filer; kendte filer: {_KNOWN_FILES} "
+                f"uploaden indeholder ingen af datakontraktens filer{where}; kendte filer: {_KNOWN_FILES} "
                 "(i en .xlsx: ark med de samme navne uden .csv)",
                 "no_contract_files",
             )
@@ -174,14 +182,56 @@ def read_upload_files(source: Path) -> RawUpload:
 # --- containers ----------------------------------------------------------------------------------
 
 
+def _visible_entries(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if not p.name.startswith(".") and p.name != "__MACOSX")
+
+
 def _read_folder(folder: Path, upload: RawUpload) -> None:
-    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    """A folder's files, and the contract's CSV files one sub-folder down, as a zip's are read wherever they sit
+    (``eksport/facilities.csv``); a file found twice (``visits.csv`` and ``gammel/visits.csv``) is refused
+    naming both, as in a zip. Other files in sub-folders are left alone (a folder may hold anything)."""
+    entries = _visible_entries(folder)
+    files = [p for p in entries if p.is_file()]
     if not any(p.suffix.lower() == ".csv" for p in files) and (folder / "data").is_dir():
-        # `tilsynsplan generate OUT` writes OUT/data/*.csv; accept OUT as well.
+        # `tilsynsplan generate OUT` writes OUT/data/*.csv (and OUT/truth/*.csv, not for import); accept OUT as well.
         log.info("no CSV files in %s; reading %s", folder, folder / "data")
-        files = sorted(p for p in (folder / "data").iterdir() if p.is_file() and not p.name.startswith("."))
+        files = [p for p in _visible_entries(folder / "data") if p.is_file()]
+        entries = []
     for path in files:
         _add_member(path.name, path.read_bytes, upload)
+    for sub in (p for p in entries if p.is_dir()):
+        for path in _visible_entries(sub):
+            if path.is_file() and _contract_stem(path.name) is not None:
+                _add_member(path.name, path.read_bytes, upload, path=f"{sub.name}/{path.name}")
+
+
+def _contract_stem(filename: str) -> str | None:
+    """The contract file a file name stands for ("Visits.csv", "visits.csv.txt", "visits.xlsx" -> "visits")."""
+    stem = filename.strip().lower().partition(".")[0]
+    return stem if stem in FILE_BY_NAME else None
+
+
+def _contract_files_below(folder: Path, depth: int = 3, limit: int = 2000) -> list[str]:
+    """Sub-folders (relative, at most ``depth`` down; at most ``limit`` entries looked at) that hold a file named
+    like a contract file, to say where an upload's files are when the folder itself has none."""
+    found: list[str] = []
+    seen = 0
+    level = [folder]
+    for _ in range(depth):
+        below: list[Path] = []
+        for current in level:
+            try:
+                entries = _visible_entries(current)
+            except OSError:
+                continue
+            seen += len(entries)
+            if current != folder and any(p.is_file() and _contract_stem(p.name) for p in entries):
+                found.append(current.relative_to(folder).as_posix())
+            below.extend(p for p in entries if p.is_dir())
+            if seen > limit:
+                return found
+        level = below
+    return found
 
 
 def _unpacked_too_large(filename: str, members: Iterable[zipfile.ZipInfo], what: str, part: str) -> Violation | None:

@@ -117,6 +117,39 @@ def test_an_upload_without_any_contract_file_is_refused(folder: Path, tmp_path: 
     assert rules(fails(empty, existing=small_dataset())) == {("empty.zip", None, None, "no_contract_files")}
 
 
+def test_a_folder_is_read_one_subfolder_down_like_a_zip(tmp_path: Path) -> None:
+    """`tilsynsplan import ~/Hentet` when the export sits in ~/Hentet/eksport: read there, as a zip would be."""
+    write_csv_folder(small_dataset(), tmp_path / "up" / "eksport")
+    (tmp_path / "up" / "eksport" / "noter.txt").write_text("ikke en del af uploaden", encoding="utf-8")
+    result = read_upload(tmp_path / "up", today=AS_OF)
+    assert result.files["visits"].rows == 6 and result.files["visits"].source == "visits.csv"
+    assert result.warnings == []  # other files in a sub-folder are left alone
+
+
+def test_a_file_both_in_the_folder_and_a_subfolder_is_refused_naming_both(folder: Path) -> None:
+    (folder / "gammel").mkdir()
+    (folder / "gammel" / "visits.csv").write_bytes((folder / "visits.csv").read_bytes())
+    error = fails(folder)
+    assert rules(error) == {("visits.csv", None, None, "file_twice")}
+    assert "(visits.csv og gammel/visits.csv)" in error.violations[0].message
+
+
+def test_the_generators_truth_folder_is_not_read_beside_its_data_folder(tmp_path: Path) -> None:
+    write_csv_folder(small_dataset(), tmp_path / "out" / "data")
+    write_csv_folder(small_dataset(), tmp_path / "out" / "truth", tables=["facilities"])
+    assert read_upload(tmp_path / "out", today=AS_OF).files["facilities"].rows == 6
+
+
+def test_an_upload_whose_files_sit_further_down_says_where_they_are(tmp_path: Path) -> None:
+    write_csv_folder(small_dataset(), tmp_path / "up" / "eksport" / "2026")
+    error = fails(tmp_path / "up", existing=small_dataset())
+    assert {v.rule for v in error.violations} == {"no_contract_files"}
+    assert (
+        f"filer med datakontraktens navne ligger i undermappen 'eksport/2026': angiv den mappe "
+        f"(fx {(tmp_path / 'up' / 'eksport' / '2026').as_posix()})" in error.violations[0].message
+    )
+
+
 # --- CSV text ----------------------------------------------------------------------------------------
 
 
