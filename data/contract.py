@@ -44,6 +44,10 @@ class Column:
     pattern: str | None = None  # TEXT: the whole cell must match this regular expression
     max_length: int | None = None  # TEXT: at most this many characters (the database column's length)
     not_before: str | None = None  # "approved_on" (same row) or "facilities.approved_on" (via references)
+    not_after: str | None = None  # "facilities.closed_on" (via references): not after the referenced row's value
+    # "facilities.approved_on": a value before the referenced row's one is a warning, not an error (real exports
+    # hold records from before a re-approval); a month is compared with the month of that date
+    warn_before: str | None = None
     check: str | None = None  # a named rule of the importer: "indicator", "competences"
     hint_da: str = ""  # Danish words appended to the rule's message, e.g. "inden for Danmark"
 
@@ -77,6 +81,7 @@ def _enum(e: type[StrEnum]) -> tuple[str, ...]:
 
 
 FACILITY_ID_REF = "facilities.facility_id"
+APPROVED_ON_REF = "facilities.approved_on"
 CPR_PATTERN = r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[-\u2010-\u2015 ]?\d{4}(?!\d)"
 """A value that looks like a Danish CPR number (``DDMMYY-XXXX``; the dash optional, or a space or another
 dash such as Word's –) rejects an upload."""
@@ -160,7 +165,8 @@ VISITS = FileSpec(
             Kind.DATE,
             not_after_today=True,
             not_before="facilities.approved_on",
-            help="not before the facility's approved_on",
+            not_after="facilities.closed_on",
+            help="not before the facility's approved_on, not after its closed_on",
         ),
         Column("announced", Kind.BOOL),
         Column("kind", Kind.ENUM, allowed=_enum(VisitKind)),
@@ -201,7 +207,7 @@ USE_OF_FORCE = FileSpec(
     key=("facility_id", "month", "kind"),
     columns=(
         Column("facility_id", Kind.TEXT, references=FACILITY_ID_REF),
-        Column("month", Kind.MONTH, not_after_today=True),
+        Column("month", Kind.MONTH, not_after_today=True, warn_before=APPROVED_ON_REF),
         Column("count", Kind.INT, minimum=0),
         Column("kind", Kind.TEXT, required=False, nullable=True, default="", max_length=60),
     ),
@@ -225,7 +231,7 @@ CONCERNS = FileSpec(
     key=("facility_id", "date", "severity"),
     columns=(
         Column("facility_id", Kind.TEXT, references=FACILITY_ID_REF),
-        Column("date", Kind.DATE, not_after_today=True),
+        Column("date", Kind.DATE, not_after_today=True, warn_before=APPROVED_ON_REF),
         Column("severity", Kind.ENUM, allowed=_enum(Severity)),
     ),
 )
@@ -236,7 +242,7 @@ SANCTIONS = FileSpec(
     key=("facility_id", "date", "kind"),
     columns=(
         Column("facility_id", Kind.TEXT, references=FACILITY_ID_REF),
-        Column("date", Kind.DATE, not_after_today=True),
+        Column("date", Kind.DATE, not_after_today=True, warn_before=APPROVED_ON_REF),
         Column("kind", Kind.ENUM, allowed=_enum(SanctionKind)),
     ),
 )

@@ -152,7 +152,8 @@ RISK_SCORE_DA: dict[str, str] = {
 def some_ids_da(ids: list[str], shown: int = 5) -> str:
     """The first ``shown`` ids, then how many more: ``"T1, T2, T3, T4, T5 og 91 andre"``."""
     head = ", ".join(ids[:shown])
-    return head + (f" og {len(ids) - shown} andre" if len(ids) > shown else "")
+    rest = len(ids) - shown
+    return head + ("" if rest <= 0 else f" og {rest} {'anden' if rest == 1 else 'andre'}")
 
 
 #: Control characters that have a Danish name; the others are named by their code point.

@@ -52,7 +52,7 @@ from data.contract import CPR_PATTERN, FALSE_WORDS, FILE_BY_NAME, FILES, TRUE_WO
 from data.dataset import Dataset
 from data.enums import FacilityType, Ownership, Theme
 from data.errors import ValidationFailed, Violation
-from data.glossary import control_character_da, danish, some_ids_da
+from data.glossary import control_character_da, danish, format_number_da, some_ids_da
 from data.quality_model import (
     ALL_INDICATOR_CODES,
     INDICATOR_BY_CODE,
@@ -317,7 +317,7 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | None = N
         _check_unique_key(table, report)
         _check_not_before_same_row(table, report)
         checks.references(table)
-        checks.not_before_referenced(table)
+        checks.referenced_bounds(table)
     if "theme_scores" in parsed:
         checks.theme_score_warnings(parsed["theme_scores"], parsed.get("indicator_scores"))
     for table in parsed.values():
@@ -1126,39 +1126,90 @@ class _CrossChecks:
                 lambda p: f"{col.name} '{_display(values.iat[p])}' findes ikke i {where}",
             )
 
-    def not_before_referenced(self, table: _Parsed) -> None:
-        """``not_before="facilities.approved_on"``: not before the value in the referenced row."""
+    def referenced_bounds(self, table: _Parsed) -> None:
+        """``not_before`` / ``not_after`` = "facilities.approved_on" / "facilities.closed_on": a date compared with
+        the value in the row it references (violations); ``warn_before``: the same comparison as a warning."""
         for col in table.spec.columns:
-            if col.not_before is None or "." not in col.not_before or col.name not in table.present:
+            if col.name not in table.present:
                 continue
-            target, other = col.not_before.split(".")
-            via = next(
-                (
-                    c
-                    for c in table.spec.columns
-                    if c.references is not None and c.references.split(".")[0] == target and c.kind != Kind.ID_LIST
-                ),
-                None,
-            )
-            if via is not None and via.name in table.present:
-                self._not_before_referenced_column(table, col.name, via.name, target, other)
+            for rule, bound in (("not_before", col.not_before), ("not_after", col.not_after)):
+                if bound is not None and "." in bound:
+                    self._bound_column(table, col, rule, bound)
+            if col.warn_before is not None:
+                self._before_warning(table, col, col.warn_before)
 
-    def _not_before_referenced_column(self, table: _Parsed, name: str, via: str, target: str, other: str) -> None:
-        ids = table.values[via]
+    def _referenced_bound(self, table: _Parsed, col: Column, bound: str) -> tuple[pd.Series, pd.Series] | None:
+        """The referencing ids and, per row, the referenced row's value of ``bound`` ("facilities.approved_on"; for
+        a month column the first day of that value's month); None when the file does not reference ``bound``'s file."""
+        target, other = bound.split(".")
+        via = next(
+            (
+                c
+                for c in table.spec.columns
+                if c.references is not None and c.references.split(".")[0] == target and c.kind != Kind.ID_LIST
+            ),
+            None,
+        )
+        if via is None or via.name not in table.present:
+            return None
+        ids = table.values[via.name]
         keys = ids.where(ids.notna(), "").astype(str).to_numpy()
-        bound = pd.Series(pd.to_datetime(self.lookup(target, other).reindex(keys).to_numpy(), errors="coerce"))
-        values = table.values[name]
-        bad = (values.notna() & bound.notna() & (values < bound)).to_numpy()
+        limit = pd.Series(pd.to_datetime(self.lookup(target, other).reindex(keys).to_numpy(), errors="coerce"))
+        if col.kind == Kind.MONTH:
+            limit = limit.dt.to_period("M").dt.to_timestamp()
+        return ids, limit
+
+    def _bound_column(self, table: _Parsed, col: Column, rule: str, bound: str) -> None:
+        found = self._referenced_bound(table, col, bound)
+        if found is None:
+            return
+        ids, limit = found
+        target, other = bound.split(".")
+        values = table.values[col.name]
+        beyond = values < limit if rule == "not_before" else values > limit
+        bad = (values.notna() & limit.notna() & beyond).to_numpy()
+        side = "før" if rule == "not_before" else "efter"
         self.report.cells(
             table,
             bad,
-            name,
+            col.name,
             values.map(_key_value),
-            "not_before",
+            rule,
             lambda p: (
-                f"{name} ({_fmt_date(values.iat[p])}) ligger før {other} ({_fmt_date(bound.iat[p])}) "
+                f"{col.name} ({_fmt_date(values.iat[p])}) ligger {side} {other} ({_fmt_date(limit.iat[p])}) "
                 f"for {ids.iat[p]} i {target}"
             ),
+        )
+
+    def _before_warning(self, table: _Parsed, col: Column, bound: str) -> None:
+        """One warning for the file: how many rows lie before the referenced value, and a few of their row numbers."""
+        found = self._referenced_bound(table, col, bound)
+        if found is None:
+            return
+        _, limit = found
+        values = table.values[col.name]
+        rows = table.raw.rows[(values.notna() & limit.notna() & (values < limit)).to_numpy()]
+        if len(rows) == 0:
+            return
+        target, other = bound.split(".")
+        what = (
+            f"en {col.name} før tilbuddets {other}"
+            if col.kind != Kind.MONTH
+            else f"en {col.name} før måneden for tilbuddets {other}"
+        )
+        one = len(rows) == 1
+        self.report.warnings.append(
+            Violation(
+                table.raw.source,
+                None,
+                col.name,
+                None,
+                "before_approval",
+                f"{format_number_da(len(rows), 0)} {'række har' if one else 'rækker har'} {what} i {target} "
+                f"(række {some_ids_da([str(r) for r in rows])}); {'den' if one else 'de'} indlæses, for et tilbud kan "
+                f"være godkendt på ny efter {'den' if one else 'dem'}, men tjek, at {'den' if one else 'de'} hører "
+                "til det rigtige tilbud",
+            )
         )
 
     # --- the quality model -------------------------------------------------------------------------

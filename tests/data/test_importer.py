@@ -496,6 +496,57 @@ def test_visit_not_before_approval_uses_the_stored_facility(folder: Path) -> Non
     assert error.violations[0].message == "date (2026-04-30) ligger før approved_on (2026-05-01) for F6 i facilities"
 
 
+def test_a_visit_after_the_facility_closed_is_refused(folder: Path) -> None:
+    facilities = texts("facilities")
+    facilities[3][12] = "2025-06-30"  # F3 closes
+    rewrite(folder, "facilities", facilities)
+    rows = texts("visits")
+    rows.append(["V7", "F3", "2025-06-30", "false", "operational", ""])  # the day it closes: fine
+    rows.append(["V8", "F3", "2025-07-01", "false", "operational", ""])
+    rewrite(folder, "visits", rows)
+    error = fails(folder)
+    assert rules(error) == {("visits.csv", 9, "date", "not_after")}
+    assert error.violations[0].value == "2025-07-01"
+    assert error.violations[0].message == "date (2025-07-01) ligger efter closed_on (2025-06-30) for F3 i facilities"
+    # the same against the stored facility, when only the visits come
+    (folder / "facilities.csv").unlink()
+    stored = small_dataset()
+    closed = stored.facilities.copy()
+    closed.loc[closed["facility_id"] == "F3", "closed_on"] = pd.Timestamp("2025-06-30")
+    assert rules(fails(folder, existing=stored.with_tables(facilities=closed))) == {
+        ("visits.csv", 9, "date", "not_after")
+    }
+
+
+def test_records_from_before_the_approval_are_a_warning_with_a_few_rows(folder: Path) -> None:
+    """Concerns, sanctions and magtanvendelser from before the (re-)approval: stored, with one warning a file."""
+    concerns = texts("concerns")
+    concerns += [["F2", f"2019-0{m}-10", "low"] for m in range(1, 8)]  # F2 approved 2019-06-15: 6 before, 1 after
+    rewrite(folder, "concerns", concerns)
+    sanctions = texts("sanctions")
+    sanctions.append(["F1", "1950-01-01", "paabud"])  # F1 approved 2015-03-01
+    rewrite(folder, "sanctions", sanctions)
+    force = texts("use_of_force")
+    force.append(["F2", "2019-06", "1", ""])  # the month of the approval: fine
+    force.append(["F2", "2019-05", "2", ""])
+    rewrite(folder, "use_of_force", force)
+    result = read_upload(folder, today=AS_OF)
+    warnings = {w.file: w for w in result.warnings if w.rule == "before_approval"}
+    assert {(w.file, w.row, w.column) for w in warnings.values()} == {
+        ("concerns.csv", None, "date"),
+        ("sanctions.csv", None, "date"),
+        ("use_of_force.csv", None, "month"),
+    }
+    assert warnings["concerns.csv"].message == (
+        "6 rækker har en date før tilbuddets approved_on i facilities (række 3, 4, 5, 6, 7 og 1 anden); de indlæses, for et "
+        "tilbud kan være godkendt på ny efter dem, men tjek, at de hører til det rigtige tilbud"
+    )
+    assert warnings["sanctions.csv"].message.startswith("1 række har en date før tilbuddets approved_on")
+    assert "(række 6)" in warnings["use_of_force.csv"].message
+    assert "måneden for tilbuddets approved_on" in warnings["use_of_force.csv"].message
+    assert len(result.dataset.concerns) == 8  # stored all the same
+
+
 def test_indicator_applicability_follows_the_facility(folder: Path) -> None:
     rows = texts("indicator_scores")
     rows.append(["V3", "8.c", "4"])  # F2: private opholdssted with a board -> 8.c applies
