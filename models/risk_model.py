@@ -23,7 +23,7 @@ import datetime as dt
 import logging
 import math
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -321,36 +321,44 @@ class RiskModel(BaseEstimator):
         t = _ts(as_of)
         feats = compute_features(dataset, t, self.offsets_).set_index("facility_id", drop=False)
         feats.index.name = None
-        contributions: pd.DataFrame | None = None
-        comparisons: pd.DataFrame | None = None
-        base_value = 0.0
         if self.engine_ is not None:
             margin = self.engine_.predict_margin(feats) if len(feats) else np.zeros(0)
             risk = self.engine_.calibrator_(margin)
-            if explain and len(feats):
-                subset = feats if explain_only is None else feats[feats.index.isin(list(explain_only))]
-                if len(subset):
-                    contributions, base_value = self.engine_.contributions(subset)
         else:
             margin = self.expert_.margin(feats)
             risk = 1.0 / (1.0 + np.exp(-margin))
-            if explain:
-                contributions, base_value = self.expert_.contributions(feats)
-                if explain_only is not None:
-                    contributions = contributions[contributions.index.isin(list(explain_only))]
-        if explain:
-            comparisons = comparison_values(feats)
-            if contributions is None:
-                contributions = pd.DataFrame(0.0, index=feats.index, columns=list(FEATURE_NAMES))
-        return Scored(
+        scored = Scored(
             as_of=t,
             features=feats,
             risk=pd.Series(risk, index=feats.index, dtype="float64"),
             margin=pd.Series(margin, index=feats.index, dtype="float64"),
-            contributions=contributions,
-            base_value=float(base_value),
-            comparisons=comparisons,
+            contributions=None,
+            base_value=0.0,
+            comparisons=None,
         )
+        return self.explain_scored(scored, explain_only) if explain else scored
+
+    def explain_scored(self, scored: Scored, facility_ids: Collection[str] | None = None) -> Scored:
+        """``scored`` (a :meth:`score` with ``explain=False``, e.g. one kept for many requests) with
+        contributions -- of ``facility_ids`` only, when given -- and the comparison values (those of
+        ``scored`` when it has them: they cover everyone and do not depend on which facility is explained)."""
+        self._check_fitted()
+        feats = scored.features
+        contributions: pd.DataFrame | None = None
+        base_value = 0.0
+        if self.engine_ is not None:
+            if len(feats):
+                subset = feats if facility_ids is None else feats[feats.index.isin(list(facility_ids))]
+                if len(subset):
+                    contributions, base_value = self.engine_.contributions(subset)
+        else:
+            contributions, base_value = self.expert_.contributions(feats)
+            if facility_ids is not None:
+                contributions = contributions[contributions.index.isin(list(facility_ids))]
+        if contributions is None:
+            contributions = pd.DataFrame(0.0, index=feats.index, columns=list(FEATURE_NAMES))
+        comparisons = scored.comparisons if scored.comparisons is not None else comparison_values(feats)
+        return replace(scored, contributions=contributions, base_value=float(base_value), comparisons=comparisons)
 
     def predict_proba(self, dataset: Dataset, as_of: dt.date | pd.Timestamp) -> pd.DataFrame:
         """``facility_id, risk, margin`` for every facility in the population as of ``as_of``."""
