@@ -12,7 +12,10 @@ what is loaded.
   Rows are upserted by each file's key (``FileSpec.key``, the tables' primary keys): new keys are
   inserted, stored keys with different values updated, identical rows left alone; nothing is deleted
   (see :mod:`data.importer` for the semantics).
-- :func:`load_dataset` reads everything back as a :class:`~data.dataset.Dataset`.
+- :func:`load_dataset` reads everything back as a :class:`~data.dataset.Dataset`;
+  :func:`facility_exists`, :func:`facility_count` and :func:`import_stamp` answer with one query each
+  (whether an id is stored, how many are, which import is the newest) for callers that keep a loaded
+  Dataset or need not load one.
 - :func:`database_status` summarises what is loaded.
 
 Test-only hook: when the environment variable ``TILSYNSPLAN_TEST_IMPORT_PAUSE_S`` is set,
@@ -167,6 +170,32 @@ def load_dataset(engine: Engine, authority: str | None = None) -> Dataset:
     if authority is None:
         return ds
     return restrict_to_authority(ds, authority)
+
+
+def facility_exists(engine: Engine, facility_id: str) -> bool:
+    """Whether a facility with this id is stored (one query by the key: a page for an unknown id need not
+    load anything else)."""
+    facilities: Table = FacilityRow.__table__  # type: ignore[assignment]
+    query = select(facilities.c.facility_id).where(facilities.c.facility_id == facility_id).limit(1)
+    with engine.connect() as conn:
+        return conn.execute(query).first() is not None
+
+
+def facility_count(engine: Engine) -> int:
+    """How many facilities are stored (one query)."""
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(FacilityRow.__table__)).scalar_one())
+
+
+def import_stamp(engine: Engine) -> tuple[int, dt.datetime] | None:
+    """The newest import batch (id, time), ``None`` before the first. :func:`save_upload` writes it in the
+    transaction that writes the rows, so it changes whenever an import can have changed the stored data
+    (locked visits, written by ``tilsynsplan lock``, are not imports)."""
+    batches: Table = ImportBatchRow.__table__  # type: ignore[assignment]
+    query = select(batches.c.id, batches.c.imported_at).order_by(batches.c.id.desc()).limit(1)
+    with engine.connect() as conn:
+        row = conn.execute(query).first()
+    return None if row is None else (int(row[0]), row[1])
 
 
 def load_reference_data(engine: Engine) -> Dataset:
