@@ -461,20 +461,25 @@ def build_facility_profile(
     notes: Sequence[str] = (),
     generated_at: dt.datetime | None = None,
     high_share: float = HIGH_TIER_SHARE,
+    known: Dataset | None = None,
+    theme_values: pd.DataFrame | None = None,
 ) -> FacilityProfileContext:
     """The profile of one facility as known on ``as_of`` (records dated before it, like the model).
 
     ``next_visit`` is dropped unless ``authorised`` (an unannounced date must not reach other readers).
+    ``known`` and ``theme_values`` may be ``ds.known_at(as_of)`` and its ``visit_theme_values()``, computed
+    once by a caller that shows many facilities as of the same day (the same for every facility).
     """
     fac = ds.facilities[ds.facilities["facility_id"].astype(str) == facility_id]
     if fac.empty:
         raise NotFoundError(f"Tilbud '{facility_id}' findes ikke i databasen.")
     info = _facility_info(fac.iloc[0].to_dict())
-    known = ds.known_at(as_of)
+    if known is None:
+        known = ds.known_at(as_of)
     active = known.active_facilities(as_of)
     peers = active[(active["facility_type"] == info.facility_type) & (active["facility_id"] != facility_id)]
 
-    tv = known.visit_theme_values()
+    tv = known.visit_theme_values() if theme_values is None else theme_values
     tv = tv[tv["facility_id"].isin(set(peers["facility_id"]) | {facility_id})]
     latest = _latest_theme_values(tv)
     own_latest = latest[latest["facility_id"] == facility_id].set_index("theme")

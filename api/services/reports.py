@@ -4,7 +4,9 @@ or PDF, write it to a file. Shared by ``tilsynsplan report`` and the web app (wh
 - :func:`risk_report` -> ``RiskListContext`` (scores every active facility as of a date, or uses a
   ``ScoreResult`` the caller already has; the change is measured against the newest stored run from
   an earlier quarter);
-- :func:`facility_report` -> ``FacilityProfileContext`` (the next planned visit only when ``authorised``);
+- :func:`facility_report` -> ``FacilityProfileContext`` (the next planned visit only when ``authorised``;
+  an unknown id is refused before anything is loaded, and what every profile compares with -- the stored
+  data, the national scoring, the theme values -- is kept between calls by :mod:`api.services.national`);
 - :func:`plan_report` -> ``PlanReportContext`` (unannounced dates only when ``authorised``);
 - :func:`model_report` -> ``ModelCardContext``;
 - :func:`render_report` (context, ``"html"`` | ``"pdf"``) -> bytes; :func:`report_format` (a file
@@ -24,15 +26,16 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from api.services.national import stored_data
 from api.services.plans import load_stored_plan
-from api.services.risk import ScoreResult, explain_facility, score_facilities
+from api.services.risk import ScoreResult, explain_stored, score_facilities
 from data.calendar import quarter_bounds, quarter_of
 from data.db import PlanRow, PlanVisitRow
 from data.enums import Authority, FacilityType
 from data.errors import InvalidArgumentError, NotComputedError, NotFoundError
 from data.risk_store import previous_risk_run
 from data.settings import Settings
-from data.store import database, load_dataset
+from data.store import database, facility_exists, load_dataset
 from models.risk_model import ELEVATED_TIER_SHARE
 from models.store import list_models, load_model
 from reports.build import (
@@ -205,28 +208,31 @@ def facility_report(
     has no risk and says why (a reader of the web app)."""
     day = as_of or settings.effective_today()
     with database(settings, missing=NO_DATABASE) as engine:
-        ds = load_dataset(engine)
-        if facility_id not in set(ds.facilities["facility_id"].astype(str)):
+        if not facility_exists(engine, facility_id):  # before loading anything
             raise NotFoundError(f"Tilbud '{facility_id}' findes ikke i databasen.")
+        data = stored_data(engine)
+        ds = data.dataset
         names = {str(i): str(n) for i, n in zip(ds.inspectors["inspector_id"], ds.inspectors["name"], strict=True)}
         next_visit = _next_planned_visit(engine, facility_id, day, names) if authorised else None
     notes: list[str] = []
     try:
-        explanation = explain_facility(settings, facility_id, as_of=day, may_train=may_train)
+        explanation = explain_stored(settings, data, facility_id, day, may_train=may_train)
     except (NotFoundError, NotComputedError) as error:  # not active on the day, or no model for a reader
         explanation = None
         notes.append(error.message)
-    national = len(ds.known_at(day).active_facilities(day))
+    known = data.day(day)
     return build_facility_profile(
         ds,
         facility_id,
         as_of=day,
         explanation=explanation,
-        national_count=national,
+        national_count=known.active_count,
         authorised=authorised,
         next_visit=next_visit,
         notes=notes,
         high_share=settings.top_tier_share,
+        known=known.known,
+        theme_values=known.theme_values,
     )
 
 

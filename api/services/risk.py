@@ -1,7 +1,8 @@
 """Risk services: train the model, score every active facility, explain one facility.
 
 Shared by the CLI (``api/commands/model.py``), the planner's and reports' services and the HTTP app.
-Each loads the stored data, uses (or trains) a stored model, and — for scoring — stores a risk run.
+Each loads the stored data, uses (or trains) a stored model, and — for scoring — stores a risk run;
+explaining one facility uses the data and national scoring kept by :mod:`api.services.national`.
 Ranks and tiers are national: tier "høj" is the riskiest ``settings.top_tier_share`` of all active
 facilities (10 %), "forhøjet" the next 20 %, "normal" the rest, so the same risk gets the same tier in
 every authority.
@@ -17,14 +18,16 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
 
+from api.services.national import StoredData, stored_data
 from data.dataset import Dataset
 from data.db import ImportBatchRow
 from data.enums import Authority
 from data.errors import InvalidArgumentError, NoDataError, NotComputedError, NotFoundError
 from data.risk_store import save_risk_run
 from data.settings import Settings
-from data.store import database, load_dataset
+from data.store import database, facility_count, facility_exists, load_dataset
 from models.explain import FacilityExplanation
 from models.fairness import FairnessAudit, fairness_audit
 from models.risk_model import ELEVATED_TIER_SHARE, RiskModel, Scored, rank_and_tier
@@ -260,6 +263,16 @@ def score_facilities(
     )
 
 
+def _require_facility(engine: Engine, facility_id: str) -> None:
+    """``NotFoundError`` for an id that is not stored (``NoDataError`` when none is), by a query: nothing is
+    loaded for an unknown id."""
+    if facility_exists(engine, facility_id):
+        return
+    if facility_count(engine) == 0:
+        raise NoDataError(NO_FACILITIES)
+    raise NotFoundError(f"Tilbud '{facility_id}' findes ikke i databasen.")
+
+
 def explain_facility(
     settings: Settings,
     facility_id: str,
@@ -271,16 +284,30 @@ def explain_facility(
     """Why one facility has its risk: every factor in Danish, with its value and comparison. With no model
     trained as of the date one is trained now, unless ``may_train`` is false (``NotComputedError``)."""
     day = _as_of(settings, as_of)
-    ds = _dataset(settings)
-    known_ids = set(ds.facilities["facility_id"].astype(str))
-    if facility_id not in known_ids:
-        raise NotFoundError(f"Tilbud '{facility_id}' findes ikke i databasen.")
-    stored, _, _ = _model_for(settings, ds, day, model_version, may_train=may_train)
-    scored = stored.model.score(ds, day, explain=True, explain_only=[facility_id])
-    if facility_id not in scored.risk.index:
+    with database(settings, missing=NO_FACILITIES) as engine:
+        _require_facility(engine, facility_id)
+        data = stored_data(engine)
+    return explain_stored(settings, data, facility_id, day, model_version, may_train=may_train)
+
+
+def explain_stored(
+    settings: Settings,
+    data: StoredData,
+    facility_id: str,
+    day: dt.date,
+    model_version: str | None = None,
+    *,
+    may_train: bool = True,
+) -> FacilityExplanation:
+    """:func:`explain_facility` of a stored facility in the kept data (:mod:`api.services.national`): the
+    scoring of every facility is made once per model and day, and SHAP runs for this facility only."""
+    stored, _, _ = _model_for(settings, data.dataset, day, model_version, may_train=may_train)
+    national = data.scoring(stored, day)
+    if facility_id not in national.risk.index:
         raise NotFoundError(
             f"Tilbud '{facility_id}' er ikke aktivt pr. {day.isoformat()} (ikke godkendt endnu eller lukket)."
         )
+    scored = stored.model.explain_scored(national, [facility_id])
     ranks = rank_and_tier(scored.risk, high_share=settings.top_tier_share, elevated_share=ELEVATED_TIER_SHARE)
     row = scored.features.loc[facility_id]
     return FacilityExplanation(
