@@ -39,11 +39,16 @@ def risk_report(
     authority: str | None = None,
     facility_type: str | None = None,
     as_of: dt.date | None = None,
+    top: Annotated[
+        int | None,
+        Query(ge=1, description="Kun de N mest risikable i tabellen; tal og grafer dækker hele listen."),
+    ] = None,
     format: ReportFormat = "html",
 ) -> Response:
-    """Risikoliste: the latest stored risk run (or the run of `as_of`), filtered, with the fairness box."""
+    """Risikoliste: the latest stored risk run (or the run of `as_of`), filtered, with the fairness box;
+    `top` keeps the table to the N riskiest (as `tilsynsplan report risk --top`: a short PDF)."""
     scores = risk_list(settings, as_of=as_of, may_score=viewer.authorised)
-    context = reports.risk_report(settings, authority, facility_type, result=scores)
+    context = reports.risk_report(settings, authority, facility_type, result=scores, top=top)
     return report_response(context, format, f"risikoliste-{scores.as_of.isoformat()}")
 
 

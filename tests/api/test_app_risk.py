@@ -185,3 +185,19 @@ def test_reports_as_html_and_pdf(risk_client: TestClient) -> None:
     bad = risk_client.get("/api/v1/reports/risk?format=docx")
     assert bad.status_code == 422
     assert bad.json()["error"]["details"][0]["message"] == "'format' skal være en af: 'html' eller 'pdf'"
+
+
+def test_risk_report_top_keeps_the_riskiest_rows_and_refuses_a_bad_value(risk_client: TestClient) -> None:
+    full = risk_client.get("/api/v1/reports/risk")
+    short = risk_client.get("/api/v1/reports/risk?top=2")
+    assert short.status_code == 200
+    rows = re.findall(r'data-facility-id="([^"]+)" data-rank="(\d+)"', short.text)
+    assert rows == re.findall(r'data-facility-id="([^"]+)" data-rank="(\d+)"', full.text)[:2]
+    assert [rank for _, rank in rows] == ["1", "2"]
+    pdf = risk_client.get("/api/v1/reports/risk?top=2&format=pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    for bad, message in (("0", "'top' skal være mindst 1"), ("to", "'top' skal være et heltal")):
+        response = risk_client.get(f"/api/v1/reports/risk?top={bad}&format=pdf")
+        assert response.status_code == 422
+        error = assert_error_shape(response.json(), "invalid_request")
+        assert error["details"][0]["field"] == "top" and error["details"][0]["message"] == message
