@@ -10,8 +10,13 @@ run" for the change column) and score today (``score_facilities``).
 Timed, each on its own (median of ``--repeat`` runs):
 - the national Risikoliste: building its context from the scores (``risk_report(result=...)``: the
   previous run from the database, filters, fairness box) and rendering the HTML (charts + template).
-  Target: under 5 s on 2 cores. Its PDF (WeasyPrint) is timed once and printed beside it;
-- the same for one authority's list, one Tilbudsprofil (including ``explain_facility``), the Modelkort.
+  Target: under 5 s on 2 cores. Its PDF (WeasyPrint) is timed once and printed beside it, and so is
+  the PDF of the 100 riskiest (``top``);
+- the same for one authority's list, one Tilbudsprofil (including ``explain_facility``), the Modelkort;
+- one facility's web page as a reader's browser gets it (``GET /tilbud/<id>`` through the FastAPI app with
+  ``TestClient``): the first page after a start (it loads the stored data and scores every facility once,
+  :mod:`api.services.national`), the median of the next pages (other facilities), an unknown id (404) and
+  one facility's explanation (``GET /api/v1/facilities/<id>/explanation``). Target: a page under 1 s.
 """
 
 from __future__ import annotations
@@ -24,13 +29,20 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+with warnings.catch_warnings():  # starlette's note on httpx, printed on import (ignored by pytest too)
+    warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient` is deprecated")
+    from fastapi.testclient import TestClient
+
+from api.app import create_app
 from api.services import imports
+from api.services.national import drop_kept
 from api.services.reports import facility_report, model_report, risk_report
 from api.services.risk import score_facilities, train_model
 from data.calendar import add_months
@@ -40,6 +52,8 @@ from reports.html import render_html
 from reports.pdf import html_to_pdf
 
 TARGET_S = 5.0
+PAGE_TARGET_S = 1.0
+SHORT_TOP = 100
 T = TypeVar("T")
 
 
@@ -64,6 +78,32 @@ def pdf_pages(pdf: bytes) -> str:
 
 def median_time(fn: Callable[[], object], repeat: int) -> float:
     return statistics.median(timed(fn)[1] for _ in range(repeat))
+
+
+def page_timings(settings: Settings, ids: list[str], repeat: int) -> None:
+    """Time one facility's page, an unknown id and one explanation through the app (a reader, no token)."""
+    drop_kept()  # the first page after a start: nothing kept yet
+    client = TestClient(create_app(settings))
+
+    def get(path: str, status: int = 200) -> Callable[[], None]:
+        def fetch() -> None:
+            response = client.get(path)
+            assert response.status_code == status, (path, response.status_code, response.text[:300])
+
+        return fetch
+
+    _, first = timed(get(f"/tilbud/{ids[0]}"))
+    nexts = [timed(get(f"/tilbud/{fid}"))[1] for fid in ids[1 : repeat + 1]]
+    page = statistics.median(nexts)
+    verdict = "OK" if page < PAGE_TARGET_S else f"MISSED by {page - PAGE_TARGET_S:.2f} s"
+    print(f"  Tilbudsprofil page GET /tilbud/{ids[0]}: first after start {first:.2f} s (loads and scores once)")
+    print(
+        f"  Tilbudsprofil page, next {len(nexts)} facilities: median {page:.2f} s "
+        f"(target < {PAGE_TARGET_S:.0f} s: {verdict})"
+    )
+    missing = median_time(get("/tilbud/UKENDT-ID", 404), repeat)
+    explanation = median_time(get(f"/api/v1/facilities/{ids[-1]}/explanation"), repeat)
+    print(f"  unknown id (404) {missing:.2f} s; explanation JSON {explanation:.2f} s")
 
 
 def main() -> int:
@@ -108,6 +148,9 @@ def main() -> int:
         print(
             f"  Risikoliste national PDF: {pdf_s:.1f} s, {pdf_pages(pdf)} pages (A4 landscape), {len(pdf) / 1e6:.1f} MB"
         )
+        short = risk_report(settings, result=result, top=SHORT_TOP)
+        pdf, pdf_s = timed(lambda: html_to_pdf(render_html(short)))
+        print(f"  Risikoliste national PDF, top {SHORT_TOP} (?top=, --top): {pdf_s:.1f} s, {pdf_pages(pdf)} pages")
 
         midt = risk_report(settings, authority="midt", result=result)
         build = median_time(lambda: risk_report(settings, authority="midt", result=result), args.repeat)
@@ -122,6 +165,8 @@ def main() -> int:
         render = median_time(lambda: render_html(profile), args.repeat)
         pdf, pdf_s = timed(lambda: html_to_pdf(render_html(profile)))
         print(f"  Tilbudsprofil {fid}: build {build:.2f} s (incl. explain) + HTML {render:.2f} s; PDF {pdf_s:.1f} s")
+
+        page_timings(settings, [row.facility_id for row in national.rows[: args.repeat + 1]], args.repeat)
 
         card, build = timed(lambda: model_report(settings))
         render = median_time(lambda: render_html(card), args.repeat)
