@@ -340,7 +340,11 @@ def _band(values: pd.DataFrame, key: str, value: str) -> pd.DataFrame:
 def _force_series(
     known: Dataset, facility_id: str, places: int, peers: pd.DataFrame, as_of: dt.date, quarters: int
 ) -> tuple[SeriesPoint, ...]:
-    """Magtanvendelser per place per quarter, the last ``quarters`` complete quarters before ``as_of``."""
+    """Magtanvendelser per place per quarter, the last ``quarters`` complete quarters before ``as_of``.
+
+    A quarter in which no tilbud in the data has a report is taken as not reported (the file is missing or
+    begins later; among hundreds of tilbud a quarter without any use of force does not happen): no value
+    and no band, not a zero. None reported at all: no series (the page says so)."""
     last_start = _quarter_start(as_of)
     starts = []
     day = last_start
@@ -355,6 +359,9 @@ def _force_series(
     first = pd.Timestamp(starts[0])
     uof = uof[(uof["month"] >= first) & (uof["month"] < pd.Timestamp(last_start))]
     quarter_of = uof["month"].dt.to_period("Q").dt.start_time.dt.date
+    reported = set(quarter_of)
+    if not reported:
+        return ()
     counts = uof.assign(q=quarter_of).groupby(["facility_id", "q"])["count"].sum()
     own = counts.xs(facility_id, level="facility_id") if facility_id in counts.index.get_level_values(0) else None
     peer_ids = peers["facility_id"].astype(str).tolist()
@@ -365,6 +372,10 @@ def _force_series(
     band = _band(peer_counts, "q", "rate")
     out = []
     for q in starts:
+        if q not in reported:
+            out.append(SeriesPoint(period=q, label=_quarter_label(q), value=None, peer_median=None, peer_low=None,
+                                   peer_high=None))  # fmt: skip
+            continue
         value = 0.0 if own is None else float(own.get(q, 0)) / max(places, 1)
         b = band.loc[q] if q in band.index else None
         out.append(

@@ -440,3 +440,19 @@ def test_a_factor_that_contributes_nothing_has_no_direction() -> None:
     assert Factor("sanctions_5y", "Ingen påbud", 0.0).css == "none"
     assert Factor("sanctions_5y", "1 påbud", 0.4).css == "up"
     assert Factor("sanctions_5y", "Ingen påbud", -0.1).direction == "sænker risikoen"
+
+
+def test_quarters_without_any_force_report_are_not_drawn_as_zero() -> None:
+    """A missing use_of_force.csv (or one that begins later) drew a flat 0,00 line: a quarter no tilbud in the
+    data reported in is "not reported", not zero; with none reported at all the page says so."""
+    from reports.html import render_html
+
+    ctx = build_facility_profile(peer_dataset(), "F1", as_of=AS_OF)
+    reported = [p for p in ctx.force if p.value is not None]
+    assert [p.period for p in reported] == [dt.date(2026, 4, 1), dt.date(2026, 7, 1)]  # the data's two quarters
+    assert all(p.peer_median is None for p in ctx.force[:-2])
+    none = build_facility_profile(peer_dataset().with_tables(use_of_force=peer_dataset().use_of_force.iloc[0:0]),
+                                  "F1", as_of=AS_OF)  # fmt: skip
+    assert none.force == ()
+    html = " ".join(render_html(none).split())
+    assert "Ingen indberetninger af magtanvendelser i data for perioden" in html
