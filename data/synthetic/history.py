@@ -12,7 +12,9 @@ Per tilbud, in date order:
   yearly for weak ones (a theme ≤ 3 or a serious finding at the last visit), never more than 700 days
   between unannounced visits; tilbud whose last unannounced visit is too old get a catch-up
   unannounced visit in the reform's first year. A new tilbud's first operational visit comes 3-6
-  months after approval.
+  months after approval. A tilbud approved before the history starts counts its deadline from a last
+  unannounced visit before it (``History.prior_unannounced``; the export carries it in
+  ``facilities.last_unannounced_visit`` when the history shows no later one).
 - **Concern visits**: a concern report triggers an unplanned, mostly unannounced operational visit
   (55 % of high, 15 % of medium, 2 % of low severity reports) within 1-6 weeks; it also restarts the
   regular clock.
@@ -59,6 +61,9 @@ class History:
     scores: pd.DataFrame  # seq, indicator, score
     sanctions: pd.DataFrame  # fi, day, kind
     close_day: np.ndarray  # final closure day per facility (revocations included)
+    # per facility, the last unannounced visit before the history start that the simulation counts its
+    # deadline from (day number; 0 for a tilbud approved during the history, which starts from approval)
+    prior_unannounced: np.ndarray
 
 
 def simulate_history(
@@ -77,6 +82,7 @@ def simulate_history(
     reform = day_number(params.reform_date)
     deadline = params.unannounced_deadline_days
     close_day = fac.planned_close_day.copy()
+    prior_unannounced = np.zeros(n, dtype=np.int64)
     month_starts = timeline.month_start_days()
     day0 = timeline.day0
 
@@ -131,6 +137,7 @@ def simulate_history(
             pre = hs < reform
             next_regular = hs + int(rng.integers(0, 365 if pre else 600))
             last_unann = hs - int(rng.integers(0, 1095 if pre else 690))
+            prior_unannounced[f] = last_unann
             last_visit = next_regular - 365
         transitioned = max(hs, appr) >= reform
         regular_forced = False
@@ -302,7 +309,7 @@ def simulate_history(
     sanctions = pd.DataFrame(
         {"fi": np.array(x_fi, dtype=np.int64), "day": np.array(x_day, dtype=np.int64), "kind": x_kind}
     )
-    return History(visits, scores, sanctions, close_day)
+    return History(visits, scores, sanctions, close_day, prior_unannounced)
 
 
 def _pusher(heap: list[tuple[int, int, int]]) -> Callable[[int, int], None]:

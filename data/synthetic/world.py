@@ -330,6 +330,7 @@ def _dataset(
             "has_board": fac.has_board,
             "respite_only": fac.respite_only,
             "leader_since": _dates(leader_since),
+            "last_unannounced_visit": _last_unannounced_before(fac, hist, visits, timeline),
         }
     ).sort_values("facility_id", kind="stable")
 
@@ -424,6 +425,25 @@ def _dataset(
             "locked_visits": locked,
         }
     )
+
+
+def _last_unannounced_before(fac: Facilities, hist: History, visits: pd.DataFrame, timeline: Timeline) -> pd.Series:
+    """``facilities.last_unannounced_visit``: what a tilsyn's export carries when visits.csv begins after
+    a tilbud's last unannounced visit (a short history, ``--years`` 1 or 2). It is the visit the history
+    counts the tilbud's deadline from (``History.prior_unannounced``, moved to the working day on or
+    before it), given only when visits.csv holds no unannounced visit of the tilbud: a later one there
+    supersedes it (``Dataset.last_unannounced`` takes the later of the two). Empty for a tilbud approved
+    during the history, and when that day falls before the approval (no unannounced visit yet).
+    Derived from the history alone: no random draw, so every other value of the world stays the same."""
+    prior = hist.prior_unannounced
+    in_file = np.zeros(len(fac), dtype=bool)
+    in_file[visits.loc[~visits["announced"].astype(bool), "fi"].to_numpy(dtype=np.int64)] = True
+    days = np.zeros(len(fac), dtype=np.int64)
+    for f in np.flatnonzero((prior > 0) & ~in_file):
+        day = timeline.previous_working_day(int(prior[f]))
+        if day >= fac.approved_day[f]:
+            days[f] = day
+    return pd.Series(_dates(days)).where(pd.Series(days > 0))
 
 
 def _leader_since(

@@ -96,6 +96,37 @@ def test_nothing_observable_is_dated_on_or_after_as_of(world: World) -> None:
     assert (ds.locked_visits["date"] > t).all()
 
 
+def test_a_short_history_carries_the_last_unannounced_visit_from_before_it() -> None:
+    # One year of history: most tilbud approved before it had their last unannounced visit before it too.
+    # A real export carries that date in facilities.last_unannounced_visit; without it they look overdue.
+    short = generate_world(WorldConfig(seed=31, facilities=150, years=1, as_of=AS_OF, future_months=6))
+    ds = short.dataset
+    hs = pd.Timestamp(short.truth.parameters["history_start"])
+    f = ds.facilities.set_index("facility_id")
+    given = f["last_unannounced_visit"].dropna()
+    assert len(given) > len(f) // 4
+    assert (given < hs).all() and (given >= f.loc[given.index, "approved_on"]).all()
+    assert (f.loc[given.index, "approved_on"] < hs).all()
+    assert all(is_working_day(d.date()) for d in given)
+    # only where visits.csv cannot show it: no unannounced visit of the tilbud in the file
+    in_file = set(ds.visits.loc[~ds.visits["announced"], "facility_id"])
+    assert not set(given.index) & in_file
+    # every active tilbud approved well before the history now has a known unannounced visit; those without
+    # were approved shortly before it and had none yet (the history counts from a day before their approval)
+    active = ds.active_facilities(pd.Timestamp(AS_OF) - pd.Timedelta(days=1)).set_index("facility_id")
+    old = active[active["approved_on"] < hs]
+    unknown = old.index.difference(ds.last_unannounced().index)
+    assert len(unknown) < len(old) // 10
+    assert (old.loc[unknown, "approved_on"] > hs - pd.Timedelta(days=690)).all()
+
+
+def test_a_long_history_gives_the_date_only_to_tilbud_without_an_unannounced_visit_in_it(world: World) -> None:
+    ds = world.dataset
+    given = ds.facilities.set_index("facility_id")["last_unannounced_visit"].dropna()
+    assert not set(given.index) & set(ds.visits.loc[~ds.visits["announced"], "facility_id"])
+    assert (given < pd.Timestamp(world.truth.parameters["history_start"])).all()
+
+
 def test_facilities_look_like_denmark(world: World) -> None:
     f = world.dataset.facilities
     assert f["postcode"].str.fullmatch(r"\d{4}").all()
