@@ -105,10 +105,13 @@ def reason_for(
 
 
 def _deadline_basis(f: FacilityNeed) -> str:
-    """What the unannounced-visit deadline is counted from. A deadline counted from an approval years ago
-    usually means the visit history loaded does not reach back to the last unannounced visit."""
+    """What the unannounced-visit deadline is counted from. A tilbud approved before the visit data
+    begin and with no unannounced visit in them may well have had one before: the text says only that
+    none is known (the plan's short-export note says why and what to give)."""
     if f.last_unannounced is not None:
         return f"sidste uanmeldte besøg {date_da(f.last_unannounced)}"
+    if not f.history_known:
+        return f"godkendt {date_da(f.approved_on)}, intet uanmeldt besøg kendt i data"
     return f"godkendt {date_da(f.approved_on)}, endnu ikke besøgt uanmeldt"
 
 

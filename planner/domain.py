@@ -116,12 +116,15 @@ class FacilityNeed:
     interval_months: int
     last_unannounced: dt.date | None  # history (and locked visits before the plan start)
     last_visit: dt.date | None  # any kind, for the minimum gap
-    is_new: bool  # no visit yet other than the approval visit
+    is_new: bool  # known to have had no visit yet other than the approval visit (see ``history_known``)
     first_visit_due: dt.date | None  # new facilities: approval + first_visit_months (None if met by a lock)
     deadline: dt.date  # legal deadline of the next unannounced visit
     overdue: bool  # the deadline (or first-visit due date) cannot be met any more at plan start
     overdue_due: dt.date | None  # overdue: visit by this date (end of the first quarter), as early as possible
     risk_missing: bool = False  # no risk score: the authority's median was used
+    #: The visits loaded reach back to the approval, so a visit missing from them never happened. False for
+    #: a tilbud approved before the visit data begin (a short export): no visit in them is no visit known.
+    history_known: bool = True
 
     @property
     def first_due(self) -> dt.date:

@@ -10,9 +10,12 @@ Decisions (documented here, relied on by the model and the checker):
 - **Deadline.** The last unannounced visit + the interval of the facility's type (the later of the
   visits file's and ``facilities.last_unannounced_visit``, given for a short export); never visited
   unannounced: approval + interval. Locked visits dated before the plan start count as history.
-- **New facility.** No visit yet other than an approval visit: its first visit is due within
-  ``first_visit_months`` of approval (a locked visit by then keeps the rule). Planned visits are
-  unannounced, so the first visit also starts the facility's unannounced rhythm.
+- **New facility.** No visit yet other than an approval visit, and that is known: approved on or after
+  the first visit in the data (without any visit data: within ``first_visit_months`` before the plan
+  start). Its first visit is due within ``first_visit_months`` of approval (a locked visit by then keeps
+  the rule). Planned visits are unannounced, so the first visit also starts the facility's unannounced
+  rhythm. A tilbud approved before the data begin with no visit in them is not new (the file simply
+  begins later): an ordinary facility with no known unannounced visit, deadline approval + interval.
 - **Overdue.** When the due date cannot be met any more at plan start (it has passed, or the minimum
   gap to the last visit or to locked visits leaves no working day before it), the planner cannot repair the
   history: the facility must be visited by the end of the first quarter (or 4 weeks after its earliest
@@ -224,6 +227,10 @@ def build_problem(
     for lv in locked:
         locks_by_facility.setdefault(lv.facility_id, []).append(lv)
 
+    # visits before the data start are unknown: "no visit" means none only for a tilbud approved since then
+    data_start = _date(known.visits["date"].min()) if len(known.visits) else None
+    history_from = data_start or add_months(start, -settings.first_visit_months)
+
     # --- risk, per authority ------------------------------------------------------------------
     risks = risk_map(risk)
     facilities: list[FacilityNeed] = []
@@ -248,7 +255,8 @@ def build_problem(
             interval = settings.interval_months(FacilityType(ftype))
             base = last_unannounced.get(fid, approved)
             deadline = add_months(base, interval)
-            is_new = fid not in visited
+            history_known = approved >= history_from
+            is_new = fid not in visited and history_known
             first_due: dt.date | None = None
             if is_new:
                 first_due = add_months(approved, settings.first_visit_months)
@@ -289,11 +297,12 @@ def build_problem(
                     overdue=overdue,
                     overdue_due=overdue_due,
                     risk_missing=fid in missing,
+                    history_known=history_known,
                 )
             )
     if missing_total:
         notes.append(f"{missing_total} tilbud har ingen risikoscore; de har fået socialtilsynets median.")
-    short = short_export_note(facilities, _date(known.visits["date"].min()) if len(known.visits) else None, start)
+    short = short_export_note(facilities, data_start, start)
     if short:
         notes.append(short)
 
@@ -325,10 +334,12 @@ def build_problem(
 
 
 def short_export_note(facilities: Iterable[FacilityNeed], data_start: dt.date | None, start: dt.date) -> str:
-    """A note when tilbud look overdue only because the visits begin too late to show their last
-    unannounced visit: no unannounced visit known, approved before the first visit in the data, and
-    the data beginning less than the tilbud's interval before the plan starts (a longer history would
-    have shown a visit that keeps the deadline). Empty when there is none."""
+    """A note when tilbud look overdue at the plan start only because the visits begin too late to show
+    their last unannounced visit: no unannounced visit known, approved before the first visit in the data,
+    and the data beginning less than the tilbud's interval before the plan starts (a longer history would
+    have shown a visit that keeps the deadline). Empty when there is none. It names the plan start: the
+    import's warning (``data.importer.short_export_warning``) counts the same tilbud overdue on the day of
+    the import, so the two counts differ by the deadlines that pass in between."""
     if data_start is None:
         return ""
     unknown = sorted(
@@ -342,8 +353,9 @@ def short_export_note(facilities: Iterable[FacilityNeed], data_start: dt.date | 
     if not unknown:
         return ""
     return (
-        f"{len(unknown)} tilbud står som forfaldne alene fordi besøgsdata først begynder {data_start.isoformat()}, "
-        "efter deres godkendelse: intet uanmeldt besøg er kendt, så fristen regnes fra godkendelsen "
+        f"{len(unknown)} tilbud står som forfaldne ved planens start {start.isoformat()} alene fordi besøgsdata "
+        f"først begynder {data_start.isoformat()}, efter deres godkendelse: intet uanmeldt besøg er kendt i data, "
+        "så fristen regnes fra godkendelsen "
         f"({some_ids_da(unknown)}). "
         "Kendes deres seneste uanmeldte besøg, så angiv det i facilities.csv, kolonnen last_unannounced_visit, "
         "og importér igen."

@@ -2,7 +2,8 @@
 
 ``facilities.last_unannounced_visit`` (an extension of the contract) carries that visit; the deadline,
 the rotation and the model's ``days_since_unannounced`` count from the later of it and the file's
-unannounced visits. Without it such a tilbud looks overdue, and the plan says why.
+unannounced visits. Without it such a tilbud looks overdue, and the plan says why. It is not a new
+tilbud: only one approved since the data begin is known never to have been visited.
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ import pandas as pd
 from data.dataset import Dataset
 from models.calibration import AuthorityOffsets
 from models.features import compute_features
+from planner.checker import check_plan
+from planner.domain import ReasonCode, VisitRole
 from planner.problem import build_problem, short_export_note
+from planner.solver import solve_plan
 from tests.planner.cases import AS_OF, QUARTER, Case, case_settings
 
 
@@ -37,9 +41,60 @@ def test_without_the_date_a_tilbud_approved_before_the_file_looks_overdue_and_th
     a = problem.facility_by_id["A"]
     assert a.overdue and a.last_unannounced is None and a.deadline == dt.date(2015, 7, 1)
     [note] = [n for n in problem.notes if "last_unannounced_visit" in n]
-    assert note.startswith("1 tilbud står som forfaldne alene fordi besøgsdata først begynder 2026-06-01")
+    assert note.startswith(
+        "1 tilbud står som forfaldne ved planens start 2026-10-01 alene fordi besøgsdata først begynder 2026-06-01"
+    )
     assert "(A)" in note
     assert not problem.facility_by_id["B"].overdue
+
+
+def test_a_tilbud_approved_before_the_file_and_not_in_it_is_not_a_new_tilbud() -> None:
+    # A was approved in 2015 and the file begins 2026-06-01: that it has no visit there does not make it
+    # new (the sweep's plan said "Nyt tilbud godkendt 16. marts 2015: første besøg senest ..."). It is an
+    # ordinary tilbud with no known unannounced visit: deadline approval + interval, overdue, in the note.
+    problem = short_case().problem()
+    a = problem.facility_by_id["A"]
+    assert not a.is_new and a.first_visit_due is None and not a.history_known
+    assert a.overdue and a.deadline == dt.date(2015, 7, 1) and a.first_due == a.overdue_due
+    # C was approved after the file began and has no visit in it: known to be new, first visit in 3 months
+    c = problem.facility_by_id["C"]
+    assert c.is_new and c.history_known and c.first_visit_due == dt.date(2026, 10, 1)
+    plan = solve_plan(problem)
+    assert check_plan(problem, plan.visits).ok
+    [first] = sorted((v for v in plan.visits if v.facility_id == "A"), key=lambda v: v.date)[:1]
+    assert first.role == VisitRole.OVERDUE and first.reason_code == ReasonCode.OVERDUE
+    assert first.reason.startswith(
+        "Fristen for uanmeldt besøg (1. juli 2015; godkendt 1. januar 2015, intet uanmeldt besøg kendt i data) "
+        "kunne ikke nås ved planens start"
+    )
+    assert "Nyt tilbud" not in first.reason
+    assert [o.deadline for o in plan.analysis.overdue if o.facility_id == "A"] == [dt.date(2015, 7, 1)]
+
+
+def test_without_any_visit_data_only_a_recent_approval_makes_a_new_tilbud() -> None:
+    # No visits at all: a tilbud approved within first_visit_months (3) before the plan start is new, an
+    # older one is not known to be unvisited; with a longer interval its deadline is approval + 24 months
+    case = (
+        Case()
+        .inspector("I1", per_week=5)
+        .facility("OLD", approved="2025-01-06")
+        .facility("RECENT", approved="2026-08-03")
+    )
+    problem = case.problem(settings={"visit_interval_default_months": 24})
+    old, recent = problem.facility_by_id["OLD"], problem.facility_by_id["RECENT"]
+    assert not old.is_new and old.first_visit_due is None and not old.overdue
+    assert old.deadline == dt.date(2027, 1, 6)
+    assert recent.is_new and recent.first_visit_due == dt.date(2026, 11, 3)
+    assert short_export_note(problem.facilities, None, problem.start) == ""
+
+
+def test_a_given_last_unannounced_visit_makes_it_known_and_not_new() -> None:
+    # approved before the file, no visit in it, but its last unannounced visit is given
+    case = short_case()
+    ds = with_given(case.dataset(), {"A": "2026-01-12"})
+    risk = pd.DataFrame({"facility_id": list(case.risk), "risk": list(case.risk.values())})
+    a = build_problem(ds, risk, case_settings(), QUARTER, as_of=AS_OF).facility_by_id["A"]
+    assert not a.is_new and a.last_unannounced == dt.date(2026, 1, 12) and a.deadline == dt.date(2026, 7, 12)
 
 
 def test_the_given_date_sets_the_deadline_and_the_note_goes() -> None:

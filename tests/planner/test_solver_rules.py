@@ -359,8 +359,10 @@ def test_an_overdue_visit_names_the_date_that_passed_and_what_it_was_counted_fro
     case = (
         Case()
         .facility("OV", last_unannounced="2026-01-01")  # deadline 1 July 2026
-        .facility("ANN", approved="2015-01-05")  # only announced visits in the history loaded
+        .facility("ANN", approved="2015-01-05")  # only announced visits in the history loaded, which begins later
         .visit("ANN", "2026-03-02", announced=True)
+        .facility("YOUNG", approved="2026-02-02")  # approved after the data begin: never visited unannounced
+        .visit("YOUNG", "2026-03-05", announced=True)
         .facility("NEW", approved="2026-05-04")  # first visit due 4 August, the deadline only 4 November
         .inspector("I1")
     )
@@ -368,8 +370,12 @@ def test_an_overdue_visit_names_the_date_that_passed_and_what_it_was_counted_fro
     reason = {v.facility_id: v.reason for v in plan.visits if v.reason_code == ReasonCode.OVERDUE}
     asap = "kunne ikke nås ved planens start: besøges hurtigst muligt, senest 31. december 2026"
     assert reason["OV"] == f"Fristen for uanmeldt besøg (1. juli 2026; sidste uanmeldte besøg 1. januar 2026) {asap}"
+    # the data begin 1 January 2026: an unannounced visit before then is not known, not known not to exist
     assert reason["ANN"] == (
-        f"Fristen for uanmeldt besøg (5. juli 2015; godkendt 5. januar 2015, endnu ikke besøgt uanmeldt) {asap}"
+        f"Fristen for uanmeldt besøg (5. juli 2015; godkendt 5. januar 2015, intet uanmeldt besøg kendt i data) {asap}"
+    )
+    assert reason["YOUNG"] == (
+        f"Fristen for uanmeldt besøg (2. august 2026; godkendt 2. februar 2026, endnu ikke besøgt uanmeldt) {asap}"
     )
     # not "Fristen for uanmeldt besøg (4. november 2026) kunne ikke nås": that date had not come
     assert reason["NEW"] == f"Nyt tilbud godkendt 4. maj 2026: første besøg senest 4. august 2026 {asap}"
