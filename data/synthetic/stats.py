@@ -146,16 +146,19 @@ def world_figures(world: World, params: Parameters = DEFAULT_PARAMETERS) -> list
 
 
 def overdue_share(ds: Dataset, as_of: dt.date, months: int = 24, first_visit_months: int = 6) -> float:
-    """Share of active tilbud past a planner deadline on ``as_of``: the last unannounced visit (or the
-    approval) more than ``months`` ago, or no visit after approval within ``first_visit_months``."""
+    """Share of active tilbud past a planner deadline on ``as_of``, counted as the planner does: the last
+    unannounced visit (``Dataset.last_unannounced``, so a short export's ``last_unannounced_visit`` too;
+    or the approval) more than ``months`` ago, or a tilbud approved since the visits begin with no visit
+    after approval within ``first_visit_months``."""
     t = pd.Timestamp(as_of)
     active = ds.active_facilities(t - pd.Timedelta(days=1)).set_index("facility_id")
     if active.empty:
         return 0.0
-    un = ds.visits[~ds.visits["announced"]].groupby("facility_id")["date"].max().reindex(active.index)
+    un = ds.last_unannounced().reindex(active.index)
     unannounced_due = un.fillna(active["approved_on"]) + pd.DateOffset(months=months)
     first = ds.visits[ds.visits["kind"] != "approval"].groupby("facility_id")["date"].min().reindex(active.index)
-    first_due = (active["approved_on"] + pd.DateOffset(months=first_visit_months)).where(first.isna())
+    new = first.isna() & (active["approved_on"] >= ds.visits["date"].min())
+    first_due = (active["approved_on"] + pd.DateOffset(months=first_visit_months)).where(new)
     return float(((unannounced_due < t) | (first_due < t)).mean())
 
 
