@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from data.importer import read_upload
 from data.settings import Settings
-from data.store import load_reference_data, open_database, save_upload
+from data.store import StoredTables, open_database, save_upload
 
 TARGET_S = 30.0
 
@@ -78,8 +78,7 @@ def main() -> None:
 
     t0 = time.perf_counter()
     engine = open_database(settings)
-    existing = load_reference_data(engine)
-    result = read_upload(folder, today=today, existing=existing)
+    result = read_upload(folder, today=today, existing=StoredTables(engine))
     t_validate = time.perf_counter() - t0
     rows = result.total_rows
 
@@ -88,7 +87,7 @@ def main() -> None:
     t_store = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    again = read_upload(folder, today=today, existing=load_reference_data(engine))
+    again = read_upload(folder, today=today, existing=StoredTables(engine))
     second = save_upload(engine, again, str(folder))
     t_again = time.perf_counter() - t0
 
@@ -115,7 +114,7 @@ def main() -> None:
         write_workbook(folder, workbook)
         t_write = time.perf_counter() - t0
         t0 = time.perf_counter()
-        from_xlsx = read_upload(workbook, today=today, existing=load_reference_data(engine))
+        from_xlsx = read_upload(workbook, today=today, existing=StoredTables(engine))
         t_xlsx = time.perf_counter() - t0
         same = from_xlsx.total_rows == rows  # read_upload raises when anything is invalid
         print(

@@ -30,6 +30,9 @@ Import and upsert semantics (the decisions, also in the README):
   are resolved against the upload *plus* what is already stored (``existing``), so a month's new
   visits can be imported without re-sending every facility. A required file (facilities, visits) may
   therefore be left out when the database already holds rows of it.
+- **Rules across files hold for the result.** The stored rows the upload leaves as they are are checked against
+  the uploaded rows they refer to, with the same rules (see :func:`check_upload`): a newer export that moves a
+  tilbud's ``approved_on`` after a visit stored earlier is refused at the uploaded row, naming the stored visit.
 - **All or nothing.** One violation anywhere rejects the whole upload; storage happens in one
   transaction.
 """
@@ -44,12 +47,13 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
 from data.contract import CPR_PATTERN, FALSE_WORDS, FILE_BY_NAME, FILES, TRUE_WORDS, Column, FileSpec, Kind
-from data.dataset import Dataset
+from data.dataset import Dataset, empty_frame
 from data.enums import FacilityType, Ownership, Theme
 from data.errors import ValidationFailed, Violation
 from data.glossary import control_character_da, danish, format_number_da, some_ids_da
@@ -273,8 +277,35 @@ class _Parsed:
 # --- the entry point ------------------------------------------------------------------------------
 
 
-def read_upload(source: Path, *, today: dt.date, existing: Dataset | None = None) -> ImportResult:
-    """Read and check an upload. ``existing`` is what is already stored (references may point into it).
+class StoredData(Protocol):
+    """What is already stored, as the importer reads it: whether a table holds rows, and its rows (read only when a
+    rule needs them). :class:`data.store.StoredTables` reads a database; a :class:`Dataset` is wrapped in one."""
+
+    def has_rows(self, table: str) -> bool: ...
+
+    def table(self, table: str) -> pd.DataFrame: ...
+
+
+@dataclass(frozen=True)
+class _StoredDataset:
+    """A :class:`Dataset` held in memory as :class:`StoredData` (tests, and an upload checked without a database)."""
+
+    dataset: Dataset
+
+    def has_rows(self, table: str) -> bool:
+        return not self.dataset.tables()[table].empty
+
+    def table(self, table: str) -> pd.DataFrame:
+        return self.dataset.tables()[table]
+
+
+#: The stored tables an upload's references point into; read for every upload to a database that holds rows.
+REFERENCE_TABLES = ("facilities", "inspectors", "visits")
+
+
+def read_upload(source: Path, *, today: dt.date, existing: Dataset | StoredData | None = None) -> ImportResult:
+    """Read and check an upload. ``existing`` is what is already stored: references may point into it, and the rules
+    that span files are checked on the stored rows as the upload would update them (see :func:`check_upload`).
 
     Raises :class:`ValidationFailed` with every violation (and the warnings) when any rule is broken.
     """
@@ -282,16 +313,31 @@ def read_upload(source: Path, *, today: dt.date, existing: Dataset | None = None
     return check_upload(raw, today=today, existing=existing)
 
 
-def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | None = None) -> ImportResult:
-    """Check raw tables against the contract (see :func:`read_upload`)."""
-    existing = existing if existing is not None else Dataset.empty()
+def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | StoredData | None = None) -> ImportResult:
+    """Check raw tables against the contract (see :func:`read_upload`).
+
+    The rules that span files (a visit not before its tilbud's ``approved_on`` nor after its ``closed_on``, an
+    indicator that applies to the visited tilbud, records dated before the approval, a theme score against the
+    visit's indicators) are checked on the result of the import, the stored rows updated and extended by the
+    upload: an uploaded row against the stored rows it refers to, and the stored rows the upload leaves as they are
+    against the uploaded rows they refer to (a tilbud's new ``approved_on`` after a visit stored earlier). Such a
+    conflict is reported at the uploaded row and names the stored one. Besides the reference tables, a stored table
+    is read only when the upload changes a value its rows depend on (a tilbud's dates or type, a visit's tilbud), or
+    sends scores of visits while scores of the other kind (theme, indicator) are stored.
+    """
+    if existing is None:
+        stored: StoredData = _StoredDataset(Dataset.empty())
+    elif isinstance(existing, Dataset):
+        stored = _StoredDataset(existing)
+    else:
+        stored = existing
     report = _Report()
     report.warnings.extend(raw.warnings)
     for violation in raw.violations:
         report.add(violation)
 
     for spec in FILES:
-        if spec.required and spec.name not in raw.present and existing.tables()[spec.name].empty:
+        if spec.required and spec.name not in raw.present and not stored.has_rows(spec.name):
             report.add(
                 Violation(
                     file=spec.filename,
@@ -308,7 +354,7 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | None = N
         if spec.name in raw.tables:
             parsed[spec.name] = _parse_table(spec, raw.tables[spec.name], report, today)
 
-    checks = _CrossChecks(parsed, existing, report, unreadable=raw.present - set(raw.tables))
+    checks = _CrossChecks(parsed, stored, report, unreadable=raw.present - set(raw.tables))
     if "indicator_scores" in parsed:
         checks.indicators(parsed["indicator_scores"])  # also normalises codes ("4.A" -> "4.a")
     if "inspectors" in parsed:
@@ -318,11 +364,11 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | None = N
         _check_not_before_same_row(table, report)
         checks.references(table)
         checks.referenced_bounds(table)
-    if "theme_scores" in parsed:
-        checks.theme_score_warnings(parsed["theme_scores"], parsed.get("indicator_scores"))
+    checks.stored_rows()
+    checks.theme_score_warnings()
     for table in parsed.values():
         _check_cpr(table.raw, table, report)
-    if "inspectors" not in parsed and existing.inspectors.empty:
+    if "inspectors" not in parsed and not stored.has_rows("inspectors"):
         report.warnings.append(
             Violation(
                 file="inspectors.csv",
@@ -359,10 +405,16 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | None = N
     }
     dataset = Dataset.from_frames(frames)
     if "visits" in frames or "facilities" in frames:
-        short = short_export_warning(dataset, existing, today)
+        short = short_export_warning(dataset, _reference_dataset(stored), today)
         if short is not None:
             report.warnings.append(short)
     return ImportResult(dataset=dataset, warnings=report.warnings, files=files)
+
+
+def _reference_dataset(stored: StoredData) -> Dataset:
+    """The stored tables an upload refers to (:data:`REFERENCE_TABLES`) as a Dataset; the others empty."""
+    tables = {name: stored.table(name) for name in REFERENCE_TABLES if stored.has_rows(name)}
+    return dataclasses.replace(Dataset.empty(), **tables)
 
 
 #: Months an export must cover to show every active tilbud's last unannounced visit (the two-year rule).
@@ -1043,39 +1095,174 @@ def _check_cpr(raw: RawTable, table: _Parsed, report: _Report) -> None:
 # --- across files ---------------------------------------------------------------------------------
 
 
-class _CrossChecks:
-    """Rules that look into other files of the upload or into what is stored."""
+class _Columns(Protocol):
+    """Rows of one file as the rules across files read them: typed values per column. A parsed file of the upload,
+    or stored rows (:class:`_StoredRows`)."""
 
-    def __init__(self, parsed: dict[str, _Parsed], existing: Dataset, report: _Report, unreadable: set[str]) -> None:
+    @property
+    def spec(self) -> FileSpec: ...
+
+    @property
+    def values(self) -> dict[str, pd.Series]: ...
+
+    @property
+    def present(self) -> set[str]: ...
+
+
+@dataclass(frozen=True)
+class _StoredRows:
+    """Stored rows of one file (every column), at positions 0..n-1."""
+
+    spec: FileSpec
+    frame: pd.DataFrame
+
+    @property
+    def values(self) -> dict[str, pd.Series]:
+        return {name: self.frame[name] for name in self.spec.column_names}
+
+    @property
+    def present(self) -> set[str]:
+        return set(self.spec.column_names)
+
+    def key_text(self, pos: int | np.integer) -> str:
+        """The row's key as a file writes it: ``V002131``, ``(F1, 2026-02-03, high)``."""
+        parts = [
+            f"{self.frame[name].iat[pos]:%Y-%m}" if self.spec.column(name).kind == Kind.MONTH else _key_value(value)
+            for name in self.spec.key
+            for value in (self.frame[name].iat[pos],)
+        ]
+        return parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")"
+
+
+#: The facility's values that decide which indicators apply to it (``FacilityTraits``).
+_TRAIT_COLUMNS = ("facility_type", "has_board", "respite_only", "ownership")
+_STORED_NOTE = "gemt ved en tidligere import, ikke i denne upload"
+
+
+def _outside(values: pd.Series, limit: pd.Series, rule: str) -> np.ndarray:
+    """Where a date lies before (``not_before``) or after (``not_after``) its limit; never where either is missing."""
+    beyond = values < limit if rule == "not_before" else values > limit
+    return np.asarray((values.notna() & limit.notna() & beyond).to_numpy(), dtype=bool)
+
+
+def _via(spec: FileSpec, target: str) -> Column | None:
+    """The column of ``spec`` that references one row of file ``target`` (``facility_id`` -> facilities)."""
+    return next(
+        (
+            c
+            for c in spec.columns
+            if c.references is not None and c.references.split(".")[0] == target and c.kind != Kind.ID_LIST
+        ),
+        None,
+    )
+
+
+def _key_strings(frame: pd.DataFrame, spec: FileSpec) -> pd.DataFrame:
+    """Key columns as text, so an uploaded key (a year read as 2024.0) matches the stored one (2024)."""
+    out: dict[str, pd.Series] = {}
+    for name in spec.key:
+        col, s = spec.column(name), frame[name]
+        if col.kind in (Kind.DATE, Kind.MONTH):
+            out[name] = pd.to_datetime(s).dt.strftime("%Y-%m-%d")
+        elif col.kind == Kind.INT:
+            out[name] = pd.to_numeric(s).astype("Int64").astype(str)
+        else:
+            out[name] = s.astype(str)
+    return pd.DataFrame(out)
+
+
+class _CrossChecks:
+    """Rules that look into other files of the upload or into what is stored, checked on the result of the import:
+    the upload's rows against the rows they refer to (the upload's, else the stored ones), and the stored rows the
+    upload leaves as they are against the uploaded rows they refer to (:meth:`stored_rows`)."""
+
+    def __init__(self, parsed: dict[str, _Parsed], stored: StoredData, report: _Report, unreadable: set[str]) -> None:
         self.parsed = parsed
         self.unreadable = unreadable  # files present but unreadable: references into them are not checked
-        self.existing = existing
+        self.stored = stored
         self.report = report
         self._known: dict[str, set[str]] = {}
+        self._uploaded: dict[tuple[str, str], pd.Series] = {}
+        self._untouched: dict[str, pd.DataFrame] = {}
 
     def known(self, reference: str) -> set[str]:
         """Values of ``file.column`` in the upload (valid cells) and in what is stored."""
         if reference not in self._known:
             target, column = reference.split(".")
-            values: set[str] = set(self.existing.tables()[target][column].dropna().astype(str))
+            values: set[str] = set()
+            if self.stored.has_rows(target):
+                values = set(self.stored.table(target)[column].dropna().astype(str))
             if target in self.parsed:
                 values |= set(self.parsed[target].get(column).dropna().astype(str))
             self._known[reference] = values
         return self._known[reference]
 
-    def lookup(self, target: str, column: str) -> pd.Series:
-        """``column`` of file ``target`` by its key (upload wins over stored), e.g. approved_on by facility_id."""
-        key = FILE_BY_NAME[target].key[0]
-        stored = self.existing.tables()[target]
-        series = pd.Series(stored[column].to_numpy(), index=stored[key].astype(str).to_numpy())
-        if target in self.parsed:
+    def uploaded(self, target: str, column: str) -> pd.Series:
+        """``column`` of the uploaded file ``target`` by its key, as it will be stored (a default for an empty cell);
+        a duplicated key (reported) by its first row. Empty when ``target`` is not in the upload."""
+        if target not in self.parsed:
+            return pd.Series([], dtype=object)
+        if (target, column) not in self._uploaded:
+            key = FILE_BY_NAME[target].key[0]
             up = self.parsed[target]
             keys = up.get(key)
             ok = keys.notna().to_numpy()
-            fresh = pd.Series(up.get(column).to_numpy()[ok], index=keys[ok].astype(str).to_numpy())
-            fresh = fresh[~fresh.index.duplicated(keep="first")]  # a duplicated id is reported; use its first row
+            values = up.get(column)
+            default = FILE_BY_NAME[target].column(column).default
+            if default is not None:
+                values = values.where(values.notna(), default)
+            fresh = pd.Series(values.to_numpy()[ok], index=keys[ok].astype(str).to_numpy())
+            self._uploaded[(target, column)] = fresh[~fresh.index.duplicated(keep="first")]
+        return self._uploaded[(target, column)]
+
+    def lookup(self, target: str, column: str, *, stored_only: bool = False) -> pd.Series:
+        """``column`` of file ``target`` by its key (upload wins over stored), e.g. approved_on by facility_id;
+        ``stored_only``: as stored before this upload."""
+        key = FILE_BY_NAME[target].key[0]
+        stored = self.stored.table(target) if self.stored.has_rows(target) else empty_frame(target)
+        series = pd.Series(stored[column].to_numpy(), index=stored[key].astype(str).to_numpy())
+        if target in self.parsed and not stored_only:
+            fresh = self.uploaded(target, column)
             series = pd.concat([series[~series.index.isin(fresh.index)], fresh])
         return series[~series.index.duplicated(keep="last")]
+
+    def changed(self, target: str, columns: tuple[str, ...]) -> dict[str, str]:
+        """Stored rows of ``target`` the upload changes in one of ``columns``: key -> the first such column."""
+        out: dict[str, str] = {}
+        if target not in self.parsed or not self.stored.has_rows(target):
+            return out
+        for column in columns:
+            fresh = self.uploaded(target, column)
+            old = self.lookup(target, column, stored_only=True)
+            fresh = fresh[fresh.index.isin(old.index)]
+            old = old.reindex(fresh.index)
+            same = (fresh.to_numpy(dtype=object) == old.to_numpy(dtype=object)) | (fresh.isna() & old.isna()).to_numpy()
+            for key in fresh.index[~np.asarray(same, dtype=bool)]:
+                out.setdefault(str(key), column)
+        return out
+
+    def untouched(self, name: str) -> pd.DataFrame:
+        """Stored rows of ``name`` whose key the upload does not send (the upload's rows replace the others)."""
+        if name not in self._untouched:
+            stored = self.stored.table(name)
+            if name in self.parsed and not stored.empty:
+                spec = FILE_BY_NAME[name]
+                keys, ok = _key_frame(self.parsed[name])
+                sent = pd.MultiIndex.from_frame(_key_strings(keys[ok], spec))
+                mine = pd.MultiIndex.from_frame(_key_strings(stored, spec))
+                stored = stored[~mine.isin(sent)]
+            self._untouched[name] = stored
+        return self._untouched[name]
+
+    def upload_cell(self, target: str, key: str, column: str) -> tuple[int | None, str | None]:
+        """The spreadsheet row of ``key`` in the uploaded file ``target`` (its first row) and its cell in
+        ``column`` as the file writes it."""
+        table = self.parsed[target]
+        hits = np.flatnonzero((table.get(FILE_BY_NAME[target].key[0]).astype(str) == key).to_numpy())
+        if not len(hits):
+            return None, None
+        text = table.text.get(column)
+        return int(table.raw.rows[hits[0]]), None if text is None else _display(text.iat[hits[0]])
 
     def references(self, table: _Parsed) -> None:
         for col in table.spec.columns:
@@ -1138,26 +1325,27 @@ class _CrossChecks:
             if col.warn_before is not None:
                 self._before_warning(table, col, col.warn_before)
 
-    def _referenced_bound(self, table: _Parsed, col: Column, bound: str) -> tuple[pd.Series, pd.Series] | None:
+    def _referenced_bound(
+        self, rows: _Columns, col: Column, bound: str, *, stored_only: bool = False
+    ) -> tuple[pd.Series, pd.Series] | None:
         """The referencing ids and, per row, the referenced row's value of ``bound`` ("facilities.approved_on"; for
-        a month column the first day of that value's month); None when the file does not reference ``bound``'s file."""
+        a month column the first day of that value's month); None when the file does not reference ``bound``'s file.
+        ``stored_only``: the referenced row as stored before this upload."""
         target, other = bound.split(".")
-        via = next(
-            (
-                c
-                for c in table.spec.columns
-                if c.references is not None and c.references.split(".")[0] == target and c.kind != Kind.ID_LIST
-            ),
-            None,
-        )
-        if via is None or via.name not in table.present:
+        via = _via(rows.spec, target)
+        if via is None or via.name not in rows.present:
             return None
-        ids = table.values[via.name]
+        ids = rows.values[via.name]
         keys = ids.where(ids.notna(), "").astype(str).to_numpy()
-        limit = pd.Series(pd.to_datetime(self.lookup(target, other).reindex(keys).to_numpy(), errors="coerce"))
+        source = self.lookup(target, other, stored_only=stored_only)
+        limit = pd.Series(pd.to_datetime(source.reindex(keys).to_numpy(), errors="coerce"))
         if col.kind == Kind.MONTH:
             limit = limit.dt.to_period("M").dt.to_timestamp()
         return ids, limit
+
+    def _stored_note(self, target: str, key: object) -> str:
+        """A note that the referenced row ``key`` of ``target`` is stored, not uploaded ("" when it is uploaded)."""
+        return "" if str(key) in self.uploaded(target, FILE_BY_NAME[target].key[0]).index else f" ({_STORED_NOTE})"
 
     def _bound_column(self, table: _Parsed, col: Column, rule: str, bound: str) -> None:
         found = self._referenced_bound(table, col, bound)
@@ -1166,18 +1354,16 @@ class _CrossChecks:
         ids, limit = found
         target, other = bound.split(".")
         values = table.values[col.name]
-        beyond = values < limit if rule == "not_before" else values > limit
-        bad = (values.notna() & limit.notna() & beyond).to_numpy()
         side = "før" if rule == "not_before" else "efter"
         self.report.cells(
             table,
-            bad,
+            _outside(values, limit, rule),
             col.name,
             values.map(_key_value),
             rule,
             lambda p: (
                 f"{col.name} ({_fmt_date(values.iat[p])}) ligger {side} {other} ({_fmt_date(limit.iat[p])}) "
-                f"for {ids.iat[p]} i {target}"
+                f"for {ids.iat[p]} i {target}{self._stored_note(target, ids.iat[p])}"
             ),
         )
 
@@ -1188,7 +1374,7 @@ class _CrossChecks:
             return
         _, limit = found
         values = table.values[col.name]
-        rows = table.raw.rows[(values.notna() & limit.notna() & (values < limit)).to_numpy()]
+        rows = table.raw.rows[_outside(values, limit, "not_before")]
         if len(rows) == 0:
             return
         target, other = bound.split(".")
@@ -1212,19 +1398,170 @@ class _CrossChecks:
             )
         )
 
+    # --- stored rows against the upload --------------------------------------------------------------
+
+    def stored_rows(self) -> None:
+        """The stored rows the upload leaves as they are, against the uploaded rows they refer to: the same rules as
+        for the upload's own rows (:meth:`referenced_bounds`, :meth:`indicators`), reported at the uploaded row that
+        breaks them (a tilbud's new ``approved_on`` after a visit stored earlier) with the stored row named. Only
+        what the upload breaks: a stored row that already broke a rule before (stored when the rule did not exist)
+        is not reported on every import. References need no check here: an import never deletes a row."""
+        for spec in FILES:
+            for col in spec.columns:
+                for rule, bound in (("not_before", col.not_before), ("not_after", col.not_after)):
+                    if bound is not None and "." in bound:
+                        self._stored_bound(spec, col, rule, bound)
+                if col.warn_before is not None:
+                    self._stored_before_warning(spec, col, col.warn_before)
+                if col.check == "indicator":
+                    self._stored_indicators(spec, col.name)
+
+    def _affected(
+        self, spec: FileSpec, col: Column, bound: str
+    ) -> tuple[_StoredRows, pd.Series, pd.Series, pd.Series] | None:
+        """Stored rows of ``spec`` the upload leaves as they are but whose referenced row changes its value of
+        ``bound``; with the referencing ids and, per row, the value after and before the upload. None when there are
+        none (nothing stored is read unless the upload changes such a value)."""
+        target, other = bound.split(".")
+        via = _via(spec, target)
+        if via is None or not self.stored.has_rows(spec.name):
+            return None
+        changed = self.changed(target, (other,))
+        if not changed:
+            return None
+        frame = self.untouched(spec.name)
+        frame = frame[frame[via.name].astype(str).isin(changed)].reset_index(drop=True)
+        if frame.empty:
+            return None
+        rows = _StoredRows(spec, frame)
+        after = self._referenced_bound(rows, col, bound)
+        before = self._referenced_bound(rows, col, bound, stored_only=True)
+        assert after is not None and before is not None
+        return rows, after[0], after[1], before[1]
+
+    def _stored_bound(self, spec: FileSpec, col: Column, rule: str, bound: str) -> None:
+        found = self._affected(spec, col, bound)
+        if found is None:
+            return
+        rows, ids, after, before = found
+        values = rows.frame[col.name]
+        bad = _outside(values, after, rule) & ~_outside(values, before, rule)
+        target, other = bound.split(".")
+        side, allowed = ("efter", "før") if rule == "not_before" else ("før", "efter")
+        for p in np.flatnonzero(bad):
+            key = str(ids.iat[p])
+            row, value = self.upload_cell(target, key, other)
+            self.report.add(
+                Violation(
+                    self.parsed[target].raw.source,
+                    row,
+                    other,
+                    value,
+                    f"{rule}_stored",
+                    f"{other} ({_fmt_date(after.iat[p])}) ligger {side} {col.name} ({_fmt_date(values.iat[p])}) i den "
+                    f"gemte række {rows.key_text(p)} i {spec.filename} ({_STORED_NOTE}): {col.name} må ikke ligge "
+                    f"{allowed} {other} for {key}; ret {other}, eller send rækken igen i {spec.filename} med en "
+                    f"rettet {col.name}",
+                )
+            )
+
+    def _stored_before_warning(self, spec: FileSpec, col: Column, bound: str) -> None:
+        """One warning for the file: how many stored rows now lie before the uploaded value, and which."""
+        found = self._affected(spec, col, bound)
+        if found is None:
+            return
+        rows, ids, after, before = found
+        values = rows.frame[col.name]
+        bad = np.flatnonzero(_outside(values, after, "not_before") & ~_outside(values, before, "not_before"))
+        if len(bad) == 0:
+            return
+        target, other = bound.split(".")
+        cells = (self.upload_cell(target, str(ids.iat[p]), other)[0] for p in bad)
+        uploaded_rows = sorted({r for r in cells if r is not None})
+        what = f"en {col.name} før {'måneden for ' if col.kind == Kind.MONTH else ''}tilbuddets {other}"
+        one = len(bad) == 1
+        self.report.warnings.append(
+            Violation(
+                self.parsed[target].raw.source,
+                uploaded_rows[0] if len(uploaded_rows) == 1 else None,
+                other,
+                None,
+                "before_approval_stored",
+                f"{format_number_da(len(bad), 0)} {'gemt række' if one else 'gemte rækker'} i {spec.filename} "
+                f"({_STORED_NOTE}: {some_ids_da([rows.key_text(p) for p in bad], 3)}) får {what}, som denne upload "
+                f"sætter (række {some_ids_da([str(r) for r in uploaded_rows])}); {'den' if one else 'de'} beholdes, "
+                f"for et tilbud kan være godkendt på ny efter {'den' if one else 'dem'}, men tjek, at {other} er "
+                "rigtig",
+            )
+        )
+
+    def _stored_indicators(self, spec: FileSpec, name: str) -> None:
+        """Stored indicator scores of a visit the upload moves to another tilbud, or of a tilbud whose type (board,
+        respite, ownership) the upload changes, that no longer apply."""
+        if not self.stored.has_rows(spec.name):
+            return
+        moved = self.changed("visits", ("facility_id",))
+        retyped = self.changed("facilities", _TRAIT_COLUMNS)
+        if not moved and not retyped:
+            return
+        facility_of = self.lookup("visits", "facility_id")
+        visits = set(moved) | set(facility_of.index[facility_of.astype(str).isin(retyped)])
+        frame = self.untouched(spec.name)
+        frame = frame[frame["visit_id"].astype(str).isin(visits)].reset_index(drop=True)
+        if frame.empty:
+            return
+        rows = _StoredRows(spec, frame)
+        visit_ids, codes = frame["visit_id"], frame[name]
+        after, facility, traits = self._not_applicable(visit_ids, codes)
+        before, _, _ = self._not_applicable(visit_ids, codes, stored_only=True)
+        for p in np.flatnonzero(after & ~before):
+            visit_id, facility_id = str(visit_ids.iat[p]), str(facility.iat[p])
+            if visit_id in moved:
+                target, key, column, why = "visits", visit_id, "facility_id", f"besøget {visit_id} flyttes til"
+            else:
+                target, key, column = "facilities", facility_id, retyped[facility_id]
+                why = f"denne upload ændrer {column} for"
+            row, value = self.upload_cell(target, key, column)
+            self.report.add(
+                Violation(
+                    self.parsed[target].raw.source,
+                    row,
+                    column,
+                    value,
+                    "indicator_not_applicable_stored",
+                    f"den gemte række {rows.key_text(p)} i {spec.filename} ({_STORED_NOTE}) gælder ikke længere, når "
+                    f"{why} {facility_id}: "
+                    + _not_applicable_message(str(codes.iat[p]), facility_id, str(traits.iat[p])),
+                )
+            )
+
     # --- the quality model -------------------------------------------------------------------------
 
-    def _traits_by_facility(self) -> pd.Series:
+    def _traits_by_facility(self, *, stored_only: bool = False) -> pd.Series:
         """Facility id -> a traits key ``type|board|respite|ownership`` (None when the type is invalid)."""
-        ftype = self.lookup("facilities", "facility_type")
-        board = self.lookup("facilities", "has_board").reindex(ftype.index)
-        respite = self.lookup("facilities", "respite_only").reindex(ftype.index)
-        owner = self.lookup("facilities", "ownership").reindex(ftype.index)
+        ftype = self.lookup("facilities", "facility_type", stored_only=stored_only)
+        board = self.lookup("facilities", "has_board", stored_only=stored_only).reindex(ftype.index)
+        respite = self.lookup("facilities", "respite_only", stored_only=stored_only).reindex(ftype.index)
+        owner = self.lookup("facilities", "ownership", stored_only=stored_only).reindex(ftype.index)
         keys = [
             None if not isinstance(t, str) else f"{t}|{_truthy(b)}|{_truthy(r)}|{o if isinstance(o, str) else ''}"
             for t, b, r, o in zip(ftype, board, respite, owner, strict=True)
         ]
         return pd.Series(keys, index=ftype.index, dtype=object)
+
+    def _not_applicable(
+        self, visit_ids: pd.Series, codes: pd.Series, *, stored_only: bool = False
+    ) -> tuple[np.ndarray, pd.Series, pd.Series]:
+        """Where an indicator does not apply to the visited tilbud; with each row's tilbud and its traits key."""
+        facility = visit_ids.map(self.lookup("visits", "facility_id", stored_only=stored_only))
+        traits = facility.map(self._traits_by_facility(stored_only=stored_only))
+        pair = traits.astype(object) + "#" + codes.astype(object)
+        checkable = pair.notna()
+        if not checkable.any():
+            return np.zeros(len(codes), dtype=bool), facility, traits
+        verdict = {p: _applies(p) for p in pd.unique(pair[checkable])}
+        bad = (checkable & ~pair.map(verdict).fillna(True).astype(bool)).to_numpy()
+        return np.asarray(bad, dtype=bool), facility, traits
 
     def indicators(self, table: _Parsed) -> None:
         for col in table.spec.columns:
@@ -1249,61 +1586,83 @@ class _CrossChecks:
         table.values[name] = codes
         if "visit_id" not in table.present:
             return
-        facility = table.values["visit_id"].map(self.lookup("visits", "facility_id"))
-        traits = facility.map(self._traits_by_facility())
-        pair = traits.astype(object) + "#" + codes.astype(object)
-        checkable = pair.notna()
-        if not checkable.any():
-            return
-        verdict = {p: _applies(p) for p in pd.unique(pair[checkable])}
-        bad = (checkable & ~pair.map(verdict).fillna(True).astype(bool)).to_numpy()
-        self.report.cells(
-            table,
-            bad,
-            name,
-            codes,
-            "indicator_not_applicable",
-            lambda p: _not_applicable_message(codes.iat[p], str(facility.iat[p]), str(traits.iat[p])),
-        )
+        visit_ids = table.values["visit_id"]
+        bad, facility, traits = self._not_applicable(visit_ids, codes)
 
-    def theme_score_warnings(self, themes: _Parsed, indicators: _Parsed | None) -> None:
-        """A given theme score that differs from the one computed from the same visit's indicators."""
-        if indicators is None or not {"visit_id", "indicator", "score"} <= indicators.present:
+        def message(p: int) -> str:
+            text = _not_applicable_message(codes.iat[p], str(facility.iat[p]), str(traits.iat[p]))
+            refs = (("besøget", "visits", visit_ids.iat[p]), ("tilbuddet", "facilities", facility.iat[p]))
+            stored = [what for what, target, key in refs if self._stored_note(target, key)]
+            return text if not stored else f"{text} ({' og '.join(stored)} er {_STORED_NOTE})"
+
+        self.report.cells(table, bad, name, codes, "indicator_not_applicable", message)
+
+    def theme_score_warnings(self) -> None:
+        """A given theme score that differs from the one computed from the same visit's indicators, in the result of
+        the import: uploaded theme scores against the visit's indicators (uploaded and stored), and stored theme
+        scores of a visit the upload sends indicators for."""
+        indicators, themes = self.parsed.get("indicator_scores"), self.parsed.get("theme_scores")
+        up_ind = self._score_frame(indicators, "indicator")
+        up_given = self._score_frame(themes, "theme")
+        # stored rows are read only when they are stored and the upload sends scores of the same visits
+        stored_given = self._stored_scores("theme_scores", set(up_ind["visit_id"]))
+        visits = set(up_given["visit_id"]) | set(stored_given["visit_id"])
+        if not visits:
             return
-        if not {"visit_id", "theme", "score"} <= themes.present:
-            return
-        ind = pd.DataFrame(
-            {
-                "visit_id": indicators.values["visit_id"],
-                "indicator": indicators.values["indicator"],
-                "score": indicators.values["score"],
-            }
-        ).dropna()
+        stored_ind = self._stored_scores("indicator_scores", visits)
+        up_ind = up_ind[up_ind["visit_id"].isin(visits)]
+        ind = pd.concat([up_ind.drop(columns="pos"), stored_ind], ignore_index=True)
         if ind.empty:
             return
         computed = _computed_theme_values(ind)
-        given = pd.DataFrame(
-            {
-                "pos": np.arange(themes.n),
-                "visit_id": themes.values["visit_id"],
-                "theme": themes.values["theme"],
-                "score": themes.values["score"],
-            }
-        ).dropna()
-        both = given.merge(computed, on=["visit_id", "theme"], how="inner")
-        both = both[(both["score"] - both["computed"]).abs() > THEME_SCORE_TOLERANCE]
-        for r in both.itertuples(index=False):
-            self.report.warnings.append(
-                Violation(
-                    themes.raw.source,
-                    int(themes.raw.rows[int(r.pos)]),
-                    "score",
-                    _num(float(r.score)),
-                    "theme_score_mismatch",
-                    f"temascoren {_num(float(r.score))} for {danish(Theme(str(r.theme)))} afviger fra værdien beregnet "
-                    f"ud fra besøgets indikatorer ({_num(round(float(r.computed), 2))}); den beregnede værdi bruges",
+        if themes is not None:
+            both = up_given.merge(computed, on=["visit_id", "theme"], how="inner")
+            for r in both[(both["score"] - both["computed"]).abs() > THEME_SCORE_TOLERANCE].itertuples(index=False):
+                self.report.warnings.append(
+                    Violation(
+                        themes.raw.source,
+                        int(themes.raw.rows[int(r.pos)]),
+                        "score",
+                        _num(float(r.score)),
+                        "theme_score_mismatch",
+                        f"temascoren {_num(float(r.score))} for {danish(Theme(str(r.theme)))} afviger fra værdien "
+                        f"beregnet ud fra besøgets indikatorer ({_num(round(float(r.computed), 2))}); den beregnede "
+                        "værdi bruges",
+                    )
                 )
-            )
+        if indicators is not None and not stored_given.empty:
+            first_row = up_ind.drop_duplicates("visit_id").set_index("visit_id")["pos"]
+            both = stored_given.merge(computed, on=["visit_id", "theme"], how="inner")
+            for r in both[(both["score"] - both["computed"]).abs() > THEME_SCORE_TOLERANCE].itertuples(index=False):
+                self.report.warnings.append(
+                    Violation(
+                        indicators.raw.source,
+                        int(indicators.raw.rows[int(first_row[r.visit_id])]),
+                        "visit_id",
+                        str(r.visit_id),
+                        "theme_score_mismatch_stored",
+                        f"den gemte temascore {_num(float(r.score))} for {danish(Theme(str(r.theme)))} ved besøg "
+                        f"{r.visit_id} i theme_scores.csv ({_STORED_NOTE}) afviger fra værdien beregnet ud fra "
+                        f"besøgets indikatorer med denne upload ({_num(round(float(r.computed), 2))}); den beregnede "
+                        "værdi bruges",
+                    )
+                )
+
+    @staticmethod
+    def _score_frame(table: _Parsed | None, what: str) -> pd.DataFrame:
+        """``pos, visit_id, <what>, score`` of an uploaded score file's valid rows (empty without the file)."""
+        columns = ["visit_id", what, "score"]
+        if table is None or not set(columns) <= table.present:
+            return pd.DataFrame({c: pd.Series([], dtype=object) for c in ["pos", *columns]})
+        frame = pd.DataFrame({"pos": np.arange(table.n), **{c: table.values[c] for c in columns}})
+        return frame.dropna()
+
+    def _stored_scores(self, name: str, visits: set[str]) -> pd.DataFrame:
+        """Stored rows of a score file for ``visits`` that the upload leaves as they are."""
+        if not visits or not self.stored.has_rows(name):
+            return empty_frame(name)
+        frame = self.untouched(name)
+        return frame[frame["visit_id"].astype(str).isin(visits)]
 
 
 def _truthy(value: object) -> bool:

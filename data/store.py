@@ -48,7 +48,7 @@ from data.contract import FILE_BY_NAME, FILES, Kind
 from data.dataset import Dataset, coerce_frame, empty_frame
 from data.db import CONTRACT_TABLES, FacilityRow, ImportBatchRow, make_engine
 from data.errors import NoDataError, Violation
-from data.importer import ImportResult
+from data.importer import REFERENCE_TABLES, ImportResult
 from data.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -200,10 +200,38 @@ def import_stamp(engine: Engine) -> tuple[int, dt.datetime] | None:
 
 def load_reference_data(engine: Engine) -> Dataset:
     """What an upload may refer to without sending it again: facilities, inspectors and visits (the
-    other tables are left empty). The importer's ``existing``."""
+    other tables are left empty). To check an upload, pass :class:`StoredTables` as the importer's ``existing``:
+    here the other tables look empty."""
     with engine.connect() as conn:
-        frames = {name: _read_table(conn, name) for name in ("facilities", "inspectors", "visits")}
+        frames = {name: _read_table(conn, name) for name in REFERENCE_TABLES}
     return Dataset.from_frames(frames)
+
+
+class StoredTables:
+    """What the database holds, as the importer reads it (:class:`data.importer.StoredData`, its ``existing``): the
+    number of rows of every table, counted at once, and a table's rows, read when a rule first needs them (the
+    reference tables for every upload, a table such as ``concerns`` only when the upload changes a value its stored
+    rows depend on; see :func:`data.importer.check_upload`). Use it while the engine is open."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        with engine.connect() as conn:
+            self.counts = {
+                spec.name: int(
+                    conn.execute(select(func.count()).select_from(CONTRACT_TABLES[spec.name].__table__)).scalar_one()
+                )
+                for spec in FILES
+            }
+        self._tables: dict[str, pd.DataFrame] = {}
+
+    def has_rows(self, table: str) -> bool:
+        return self.counts[table] > 0
+
+    def table(self, table: str) -> pd.DataFrame:
+        if table not in self._tables:
+            with self._engine.connect() as conn:
+                self._tables[table] = _read_table(conn, table)
+        return self._tables[table]
 
 
 def restrict_to_authority(ds: Dataset, authority: str) -> Dataset:

@@ -1,8 +1,10 @@
 """Import services shared by the CLI and the HTTP API: validate an upload, import it, report what is loaded.
 
 "Today" (dates after it are refused) is ``settings.effective_today()`` (``TILSYNSPLAN_TODAY``).
-References in an upload may point at rows already stored, so validation reads the database's
-facilities, inspectors and visits when a database exists (it never creates or changes one).
+References in an upload may point at rows already stored, and the rules that span files are checked on the
+stored rows as the upload would update them, so validation reads the database when one exists (its facilities,
+inspectors and visits, other tables only when the upload changes what their rows depend on; it never creates or
+changes a database).
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from data.contract import FILE_BY_NAME
-from data.dataset import Dataset
 from data.errors import InvalidArgumentError, ValidationFailed, Violation
 from data.importer import ImportResult, read_upload
 from data.settings import Settings
@@ -24,11 +25,11 @@ from data.store import (
     ImportSummary,
     Progress,
     StatusReport,
+    StoredTables,
     database,
     database_exists,
     database_status,
     empty_status,
-    load_reference_data,
     loaded_authorities,
     save_upload,
 )
@@ -42,20 +43,16 @@ class ImportOutcome:
     summary: ImportSummary
 
 
-def stored_references(settings: Settings) -> Dataset | None:
-    """Facilities, inspectors and visits already stored (``None`` when there is no database yet)."""
-    if not database_exists(settings):
-        return None
-    with database(settings) as engine:
-        return load_reference_data(engine)
-
-
 def validate_upload(settings: Settings, source: Path) -> ImportResult:
-    """Check an upload against every rule of the data contract; stores nothing.
+    """Check an upload against every rule of the data contract, also together with what is stored; stores nothing.
 
     Raises :class:`~data.errors.ValidationFailed` (every violation) when the upload is not valid.
     """
-    return read_upload(source, today=settings.effective_today(), existing=stored_references(settings))
+    today = settings.effective_today()
+    if not database_exists(settings):
+        return read_upload(source, today=today)
+    with database(settings) as engine:
+        return read_upload(source, today=today, existing=StoredTables(engine))
 
 
 def import_upload(

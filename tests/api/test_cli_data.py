@@ -117,6 +117,27 @@ def test_a_refused_import_leaves_the_database_byte_for_byte_unchanged(
     assert sorted(p.name for p in home.iterdir()) == ["tilsynsplan.db"]  # no journal left behind
 
 
+def test_an_upload_that_conflicts_with_stored_rows_is_refused_naming_both(
+    capsys: pytest.CaptureFixture[str], home: Path, valid: Path, tmp_path: Path
+) -> None:
+    """A newer export's facilities.csv moves F1's approval after its visit V1, stored by the first import: the file
+    is valid in itself, the database it would leave is not."""
+    assert run(capsys, "--home", str(home), "import", str(valid))[0] == 0
+    db = home / "tilsynsplan.db"
+    before = sha(db)
+    ds = small_dataset()
+    facilities = ds.facilities.copy()
+    facilities.loc[facilities["facility_id"] == "F1", "approved_on"] = pd.Timestamp("2024-06-01")
+    newer = write_csv_folder(ds.with_tables(facilities=facilities), tmp_path / "newer", tables=["facilities"])
+    for command in ("validate", "import"):
+        code, _, err = run(capsys, "--home", str(home), command, str(newer))
+        assert code == 1, err
+        assert "Upload afvist: 1 fejl. Intet er gemt." in err
+        assert table_rows(err)[0][:4] == ["facilities.csv", "2", "approved_on", "2024-06-01"]
+        assert "den gemte række V1 i visits.csv" in " ".join(c for r in table_rows(err) for c in r)
+    assert sha(db) == before
+
+
 def test_status_table_and_json(capsys: pytest.CaptureFixture[str], home: Path, valid: Path) -> None:
     code, out, _ = run(capsys, "--home", str(home), "status")
     assert code == 0 and "Der er ikke indlæst data endnu" in out

@@ -493,7 +493,10 @@ def test_visit_not_before_approval_uses_the_stored_facility(folder: Path) -> Non
     rewrite(folder, "visits", rows)
     error = fails(folder, existing=small_dataset())
     assert rules(error) == {("visits.csv", 8, "date", "not_before")}
-    assert error.violations[0].message == "date (2026-04-30) ligger før approved_on (2026-05-01) for F6 i facilities"
+    assert error.violations[0].message == (
+        "date (2026-04-30) ligger før approved_on (2026-05-01) for F6 i facilities (gemt ved en tidligere import, "
+        "ikke i denne upload)"
+    )
 
 
 def test_a_visit_after_the_facility_closed_is_refused(folder: Path) -> None:

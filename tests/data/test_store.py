@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 import data.store as store
 from data.dataset import Dataset
 from data.db import Base, FacilityRow, ImportBatchRow, IndicatorScoreRow, make_engine
+from data.errors import ValidationFailed
 from data.importer import ImportResult, read_upload
 from data.settings import Settings
 from data.store import (
@@ -249,6 +250,45 @@ def test_reference_data_holds_only_what_uploads_may_point_at(engine: Engine, tmp
     refs = load_reference_data(engine)
     assert (len(refs.facilities), len(refs.inspectors), len(refs.visits)) == (6, 3, 6)
     assert refs.indicator_scores.empty and refs.concerns.empty
+
+
+class CountingTables(store.StoredTables):
+    """``StoredTables`` that records which tables the importer read."""
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine)
+        self.read: list[str] = []
+
+    def table(self, table: str) -> pd.DataFrame:
+        self.read.append(table)
+        return super().table(table)
+
+
+def test_stored_tables_are_read_only_when_the_upload_changes_what_their_rows_depend_on(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The import is checked with the stored rows, but a re-import of the same files reads no dated records (and the
+    score tables only because both kinds are stored: a theme score is compared with the visit's indicators)."""
+    save_upload(engine, upload(small_dataset(), tmp_path / "a"), "første")
+    stored = CountingTables(engine)
+    assert stored.counts["concerns"] == 1 and stored.has_rows("visits") and not stored.has_rows("locked_visits")
+    upload(small_dataset(), tmp_path / "a", existing=stored)
+    assert set(stored.read) <= {"facilities", "inspectors", "visits", "indicator_scores", "theme_scores"}
+    # a new approval date in facilities.csv alone: F1's stored visits refuse it, its stored concern and sanction
+    # (read now) are warnings
+    ds = small_dataset()
+    fac = ds.facilities.copy()
+    fac.loc[fac["facility_id"] == "F1", "approved_on"] = pd.Timestamp("2026-03-01")
+    stored = CountingTables(engine)
+    folder = write_csv_folder(ds.with_tables(facilities=fac), tmp_path / "b", tables=["facilities"])
+    with pytest.raises(ValidationFailed) as info:
+        read_upload(folder, today=AS_OF, existing=stored)
+    assert {"concerns", "sanctions", "use_of_force"} <= set(stored.read)
+    assert [(v.file, v.row, v.column, v.rule) for v in info.value.violations] == [
+        ("facilities.csv", 2, "approved_on", "not_before_stored")
+    ] * 2
+    assert ["V1" in v.message for v in info.value.violations] == [True, False]
+    assert [w.rule for w in info.value.warnings] == ["before_approval_stored"] * 2
 
 
 def test_scores_are_stored_under_their_natural_key(engine: Engine, tmp_path: Path) -> None:
