@@ -368,20 +368,7 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | StoredDa
     checks.theme_score_warnings()
     for table in parsed.values():
         _check_cpr(table.raw, table, report)
-    if "inspectors" not in parsed and not stored.has_rows("inspectors"):
-        report.warnings.append(
-            Violation(
-                file="inspectors.csv",
-                row=None,
-                column=None,
-                value=None,
-                rule="planning_file_missing",
-                message=(
-                    "inspectors.csv mangler; data kan indlæses, men der kan ikke lægges en besøgsplan "
-                    "uden tilsynsførende"
-                ),
-            )
-        )
+    report.warnings.extend(absent_file_warnings(raw.present | set(parsed), stored))
 
     order = {name: i for i, name in enumerate(_source_order(raw))}
     report.warnings = [_masked(w) for w in report.warnings]
@@ -409,6 +396,58 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | StoredDa
         if short is not None:
             report.warnings.append(short)
     return ImportResult(dataset=dataset, warnings=report.warnings, files=files)
+
+
+#: Optional files whose absence changes what Tilsynsplan can do: (the files, either of which will do; the warning's
+#: rule; what follows). Without a signal file every tilbud would read as having none (no magtanvendelser, no
+#: concerns): that looks like zero, not like "not known", so an upload is told.
+ABSENT_FILE_WARNINGS: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (
+        ("inspectors",),
+        "planning_file_missing",
+        "inspectors.csv mangler; data kan indlæses, men der kan ikke lægges en besøgsplan uden tilsynsførende",
+    ),
+    (
+        ("indicator_scores", "theme_scores"),
+        "signal_file_missing",
+        "indicator_scores.csv og theme_scores.csv mangler, og intet er gemt: besøgene har ingen temaværdier, så "
+        "kvaliteten kan ikke indgå i risikoen, og rapporterne viser den ikke",
+    ),
+    (
+        ("use_of_force",),
+        "signal_file_missing",
+        "use_of_force.csv mangler og intet er gemt: magtanvendelser kan ikke indgå i risikoen, og rapporterne viser "
+        "dem ikke",
+    ),
+    (
+        ("staff_figures",),
+        "signal_file_missing",
+        "staff_figures.csv mangler og intet er gemt: personalegennemstrømning og sygefravær kan ikke indgå i "
+        "risikoen, og rapporterne viser dem ikke",
+    ),
+    (
+        ("concerns",),
+        "signal_file_missing",
+        "concerns.csv mangler og intet er gemt: bekymringshenvendelser kan ikke indgå i risikoen, og rapporterne "
+        "viser dem ikke",
+    ),
+    (
+        ("sanctions",),
+        "signal_file_missing",
+        "sanctions.csv mangler og intet er gemt: påbud, skærpet tilsyn og ophør kan ikke indgå i risikoen, og "
+        "risikomodellen lærer kun af besøgenes temaværdier",
+    ),
+)
+
+
+def absent_file_warnings(uploaded: set[str], stored: StoredData) -> list[Violation]:
+    """A warning for each of :data:`ABSENT_FILE_WARNINGS` that is neither in the upload (``uploaded``: the
+    contract names of its files, an empty file counts) nor stored."""
+    return [
+        Violation(f"{names[0]}.csv", None, None, None, rule, message)
+        for names, rule, message in ABSENT_FILE_WARNINGS
+        if not any(name in uploaded or stored.has_rows(name) for name in names)
+    ]
 
 
 def _reference_dataset(stored: StoredData) -> Dataset:

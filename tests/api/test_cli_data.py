@@ -138,6 +138,25 @@ def test_an_upload_that_conflicts_with_stored_rows_is_refused_naming_both(
     assert sha(db) == before
 
 
+def test_import_warns_of_a_signal_file_neither_uploaded_nor_stored(
+    capsys: pytest.CaptureFixture[str], home: Path, valid: Path, tmp_path: Path
+) -> None:
+    (valid / "use_of_force.csv").unlink()
+    missing = "use_of_force.csv mangler og intet er gemt: magtanvendelser kan ikke indgå i risikoen"
+    for command in ("validate", "import"):
+        code, out, _ = run(capsys, "--home", str(home), command, str(valid))
+        assert code == 0 and missing in out
+    # the next month's file alone: use_of_force.csv is still neither sent nor stored
+    concerns = write_csv_folder(small_dataset(), tmp_path / "month", tables=["concerns"])
+    code, out, _ = run(capsys, "--home", str(home), "import", str(concerns))
+    assert code == 0 and missing in out
+    force = write_csv_folder(small_dataset(), tmp_path / "force", tables=["use_of_force"])
+    code, out, _ = run(capsys, "--home", str(home), "import", str(force))
+    assert code == 0 and "advarsler" not in out
+    code, out, _ = run(capsys, "--home", str(home), "import", str(concerns))
+    assert code == 0 and "advarsler" not in out  # stored now
+
+
 def test_status_table_and_json(capsys: pytest.CaptureFixture[str], home: Path, valid: Path) -> None:
     code, out, _ = run(capsys, "--home", str(home), "status")
     assert code == 0 and "Der er ikke indlæst data endnu" in out

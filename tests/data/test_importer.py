@@ -605,6 +605,43 @@ def test_inspectors_missing_is_a_warning_only(folder: Path) -> None:
     assert list(result.dataset.visits["inspector_ids"]) == [""] * 6
 
 
+def test_an_optional_signal_file_neither_uploaded_nor_stored_is_a_warning_saying_what_follows(folder: Path) -> None:
+    """Without use_of_force.csv every tilbud read as having no magtanvendelser, and nobody was told."""
+    (folder / "use_of_force.csv").unlink()
+    result = read_upload(folder, today=AS_OF)
+    assert [(w.file, w.row, w.column, w.rule) for w in result.warnings] == [
+        ("use_of_force.csv", None, None, "signal_file_missing")
+    ]
+    assert result.warnings[0].message == (
+        "use_of_force.csv mangler og intet er gemt: magtanvendelser kan ikke indgå i risikoen, og rapporterne viser "
+        "dem ikke"
+    )
+    # stored earlier: a partial upload needs not send it again
+    assert read_upload(folder, today=AS_OF, existing=small_dataset()).warnings == []
+    # a file with only its header says "none": no warning
+    rewrite(folder, "use_of_force", texts("use_of_force")[:1])
+    assert read_upload(folder, today=AS_OF).warnings == []
+
+
+def test_every_optional_signal_file_is_warned_about_and_scores_of_either_kind_will_do(folder: Path) -> None:
+    for name in ("staff_figures", "concerns", "sanctions", "indicator_scores"):
+        (folder / f"{name}.csv").unlink()
+    result = read_upload(folder, today=AS_OF)
+    assert [(w.file, w.rule) for w in result.warnings] == [
+        ("staff_figures.csv", "signal_file_missing"),
+        ("concerns.csv", "signal_file_missing"),
+        ("sanctions.csv", "signal_file_missing"),
+    ]
+    assert "personalegennemstrømning og sygefravær kan ikke indgå i risikoen" in result.warnings[0].message
+    assert "bekymringshenvendelser kan ikke indgå i risikoen" in result.warnings[1].message
+    assert "påbud, skærpet tilsyn og ophør kan ikke indgå i risikoen" in result.warnings[2].message
+    (folder / "theme_scores.csv").unlink()
+    scores = [w for w in read_upload(folder, today=AS_OF).warnings if w.file == "indicator_scores.csv"]
+    assert [w.message.split(":")[0] for w in scores] == [
+        "indicator_scores.csv og theme_scores.csv mangler, og intet er gemt"
+    ]
+
+
 def test_competences(folder: Path) -> None:
     rows = texts("inspectors")
     rows[2][3] = " SEL108 ; sel109;opholdssted "
