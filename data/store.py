@@ -25,11 +25,12 @@ test can kill the process while it is writing. It is not a setting and has no ot
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -330,7 +331,9 @@ def save_upload(
     with engine.begin() as conn:
         for name in result.tables:
             frame = result.dataset.tables()[name]
-            summaries[name] = _upsert(conn, name, frame, progress)
+            report = result.files.get(name)
+            keep = report.defaulted_columns if report is not None else ()
+            summaries[name] = _upsert(conn, name, frame, progress, keep=keep)
             log.info("%s: %s", name, summaries[name])
             if pause:
                 time.sleep(pause)
@@ -384,7 +387,12 @@ def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
     return np.asarray(equal, dtype=bool) | both_missing
 
 
-def _upsert(conn: Connection, name: str, frame: pd.DataFrame, progress: Progress | None) -> TableSummary:
+def _upsert(
+    conn: Connection, name: str, frame: pd.DataFrame, progress: Progress | None, keep: Sequence[str] = ()
+) -> TableSummary:
+    """Insert new rows and update changed ones by key. ``keep``: optional columns the file did not have:
+    a stored row keeps its values there (an export without ``closed_on`` must not reopen closed tilbud);
+    a new row gets the column's default."""
     spec = FILE_BY_NAME[name]
     table: Table = CONTRACT_TABLES[name].__table__  # type: ignore[assignment]
     key = list(spec.key)
@@ -402,6 +410,16 @@ def _upsert(conn: Connection, name: str, frame: pd.DataFrame, progress: Progress
             stored.assign(_stored=True), on=key, how="left", suffixes=("", "__old"), sort=False, validate="one_to_one"
         )
         is_new = merged["_stored"].isna().to_numpy()
+        kept = [c for c in keep if c in other]
+        if kept and (~is_new).any():
+            frame = frame.copy()
+            for col in kept:
+                original = frame[col]
+                replaced = original.where(is_new, merged[col].to_numpy())
+                # a left merge makes ints float; a stored NULL in an int column keeps the float (NaN -> NULL)
+                with contextlib.suppress(TypeError, ValueError):
+                    replaced = replaced.astype(original.dtype)
+                frame[col] = replaced
         same = np.ones(total, dtype=bool)
         for col in other:
             same &= _same(frame[col], merged[col])

@@ -156,11 +156,11 @@ def test_a_failure_midway_stores_nothing(engine: Engine, tmp_path: Path, monkeyp
     real = store._upsert
     calls: list[str] = []
 
-    def failing(conn, name, frame, progress):  # type: ignore[no-untyped-def]
+    def failing(conn, name, frame, progress, keep=()):  # type: ignore[no-untyped-def]
         calls.append(name)
         if name == "visits":
             raise RuntimeError("disk full")
-        return real(conn, name, frame, progress)
+        return real(conn, name, frame, progress, keep=keep)
 
     monkeypatch.setattr(store, "_upsert", failing)
     with pytest.raises(RuntimeError, match="disk full"):
@@ -312,3 +312,28 @@ def test_last_unannounced_visit_is_stored_and_read_back(engine: Engine, tmp_path
     save_upload(engine, upload(ds, tmp_path / "a"), "kort eksport")
     stored = load_dataset(engine).facilities.set_index("facility_id")["last_unannounced_visit"]
     assert stored["F1"] == pd.Timestamp("2024-05-02") and stored.drop("F1").isna().all()
+
+
+def test_an_optional_column_left_out_of_a_newer_export_keeps_the_stored_values(engine: Engine, tmp_path: Path) -> None:
+    """A facilities.csv without closed_on (an optional column) wiped the stored closing dates: closed tilbud
+    came back as active. A column the file does not have keeps what is stored; new rows get its default."""
+    ds = small_dataset()
+    fac = ds.facilities.copy()
+    fac.loc[fac["facility_id"] == "F3", "closed_on"] = pd.Timestamp("2026-06-30")
+    fac["last_unannounced_visit"] = pd.to_datetime(fac["facility_id"].map({"F1": "2024-05-02"}))
+    save_upload(engine, upload(ds.with_tables(facilities=fac), tmp_path / "a"), "første")
+    folder = write_csv_folder(ds, tmp_path / "b")
+    path = folder / "facilities.csv"
+    trimmed = pd.read_csv(path, dtype=str, keep_default_na=False)
+    trimmed = trimmed.drop(columns=[c for c in ("closed_on", "last_unannounced_visit") if c in trimmed])
+    trimmed.loc[trimmed["facility_id"] == "F1", "name"] = "Bostedet Egebakken (nyt navn)"
+    trimmed.to_csv(path, index=False)
+    result = read_upload(folder, today=AS_OF, existing=load_reference_data(engine))
+    assert {"closed_on", "last_unannounced_visit"} <= set(result.files["facilities"].defaulted_columns)
+    summary = save_upload(engine, result, "uden closed_on")
+    f = summary.tables["facilities"]
+    assert (f.inserted, f.updated) == (0, 1)  # only the new name
+    stored = load_dataset(engine).facilities.set_index("facility_id")
+    assert stored.loc["F3", "closed_on"] == pd.Timestamp("2026-06-30")
+    assert stored.loc["F1", "last_unannounced_visit"] == pd.Timestamp("2024-05-02")
+    assert stored.loc["F1", "name"] == "Bostedet Egebakken (nyt navn)"
