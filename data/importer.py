@@ -494,7 +494,8 @@ def short_export_warning(upload: Dataset, existing: Dataset, today: dt.date) -> 
         message=(
             f"besøgsdata begynder {data_start.date().isoformat()}, mindre end to år før i dag: {len(unknown)} aktive "
             f"tilbud godkendt før da har intet uanmeldt besøg i data ({some_ids_da(unknown)}), så toårsfristen "
-            f"regnes fra godkendelsen og er for {overdue} af dem allerede overskredet: planen kalder dem forfaldne; "
+            f"regnes fra godkendelsen og er for {overdue} af dem allerede overskredet i dag "
+            f"({pd.Timestamp(today).date().isoformat()}): planen kalder dem forfaldne; "
             "angiv deres seneste uanmeldte besøg i facilities.csv, kolonnen last_unannounced_visit (valgfri)"
         ),
     )
