@@ -423,7 +423,9 @@ class TrainPublic(BaseModel):
 class PlanCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    quarter: str = Field(description="The plan of record, `YYYYQn`.", examples=["2027Q1"])
+    quarter: str = Field(
+        description="The plan of record, `YYYYQn` or the Danish `YYYYKn` (stored as `YYYYQn`).", examples=["2027Q1"]
+    )
     as_of: dt.date | None = Field(None, description="Plan with what was known on this date (default today).")
     authority: str | None = Field(None, description="Only one socialtilsyn (default: all five).")
     time_limit_s: float | None = Field(None, gt=0, le=3600, description="Solver time limit (default: setting).")
