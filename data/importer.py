@@ -1239,7 +1239,9 @@ class _CrossChecks:
 
     def uploaded(self, target: str, column: str) -> pd.Series:
         """``column`` of the uploaded file ``target`` by its key, as it will be stored (a default for an empty cell);
-        a duplicated key (reported) by its first row. Empty when ``target`` is not in the upload."""
+        a duplicated key (reported) by its first row. Empty when ``target`` is not in the upload. A column the file
+        does not have is stored only for new rows (a stored row keeps its value, ``data.store.save_upload``), so only
+        those are here."""
         if target not in self.parsed:
             return pd.Series([], dtype=object)
         if (target, column) not in self._uploaded:
@@ -1252,7 +1254,10 @@ class _CrossChecks:
             if default is not None:
                 values = values.where(values.notna(), default)
             fresh = pd.Series(values.to_numpy()[ok], index=keys[ok].astype(str).to_numpy())
-            self._uploaded[(target, column)] = fresh[~fresh.index.duplicated(keep="first")]
+            fresh = fresh[~fresh.index.duplicated(keep="first")]
+            if column not in up.present and self.stored.has_rows(target):
+                fresh = fresh[~fresh.index.isin(self.stored.table(target)[key].astype(str))]
+            self._uploaded[(target, column)] = fresh
         return self._uploaded[(target, column)]
 
     def lookup(self, target: str, column: str, *, stored_only: bool = False) -> pd.Series:

@@ -86,6 +86,21 @@ def test_a_new_closed_on_before_a_stored_visit_is_refused(tmp_path: Path) -> Non
     )
 
 
+def test_a_column_the_file_leaves_out_is_checked_as_the_stored_value_it_keeps(tmp_path: Path) -> None:
+    """A facilities.csv without closed_on keeps the stored closing date (the store keeps it), so a new visit
+    after it is refused as if closed_on had been sent, not checked against an empty one."""
+    stored = small_dataset()
+    fac = stored.facilities.copy()
+    fac.loc[fac["facility_id"] == "F3", "closed_on"] = pd.Timestamp("2024-01-01")  # V4 (2023-11-02) before it
+    stored = stored.with_tables(facilities=fac)
+    at = texts("facilities", stored)[0].index("closed_on")
+    facilities = [row[:at] + row[at + 1 :] for row in texts("facilities", stored)]
+    visits = texts("visits", stored)
+    visits = [visits[0], ["V9", "F3", "2024-06-03", *visits[1][3:]]]
+    error = fails(upload(tmp_path / "up", facilities=facilities, visits=visits), stored)
+    assert ("visits.csv", 2, "date", "2024-06-03") in {p[:4] for p in places(error)}
+
+
 def test_a_conflict_stored_before_this_upload_is_not_reported_again(tmp_path: Path) -> None:
     """Stored when the rule did not exist yet: the upload does not cause it, so it does not refuse the upload."""
     stored = small_dataset()
