@@ -17,17 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from api.services.national import StoredData, stored_data
 from data.dataset import Dataset
-from data.db import ImportBatchRow
 from data.enums import Authority
 from data.errors import InvalidArgumentError, NoDataError, NotComputedError, NotFoundError
 from data.risk_store import save_risk_run
 from data.settings import Settings
-from data.store import database, facility_count, facility_exists, load_dataset
+from data.store import database, facility_count, facility_exists, import_stamp, load_dataset
 from models.explain import FacilityExplanation
 from models.fairness import FairnessAudit, fairness_audit
 from models.risk_model import ELEVATED_TIER_SHARE, RiskModel, Scored, rank_and_tier
@@ -178,9 +176,7 @@ def _model_for(
         return stored, False, notes
     version = latest_version(settings, as_of_on_or_before=as_of)
     if version is not None:
-        stored = load_model(settings, version)
-        note = _trained_before_last_import(settings, stored)
-        return stored, False, [note] if note else notes
+        return load_model(settings, version), False, notes
     if not may_train:
         raise NotComputedError(
             f"Der er ingen trænet risikomodel pr. {as_of.isoformat()} eller før. En planlægger træner den med "
@@ -194,10 +190,11 @@ def _model_for(
 def _trained_before_last_import(settings: Settings, stored: StoredModel) -> str | None:
     """A note when data were imported after the model was trained: they are scored, not learnt from."""
     created = stored.meta.get("created_at")
-    with database(settings) as engine, engine.connect() as conn:
-        imported = conn.execute(select(func.max(ImportBatchRow.imported_at))).scalar_one_or_none()
-    if not created or imported is None:
+    with database(settings) as engine:
+        newest = import_stamp(engine)
+    if not created or newest is None:
         return None
+    imported = newest[1]
     trained = dt.datetime.fromisoformat(str(created)).astimezone().replace(tzinfo=None)  # imports: local time
     if imported <= trained:
         return None
@@ -241,6 +238,9 @@ def score_facilities(
     auth = _authority(authority)
     ds = _dataset(settings)
     stored, trained_now, notes = _model_for(settings, ds, day, model_version)
+    if not trained_now and model_version is None:  # the newest model: said when older than the data
+        note = _trained_before_last_import(settings, stored)
+        notes = [*notes, note] if note else notes
     scored = stored.model.score(ds, day, explain=True)
     if scored.risk.empty:
         raise NoDataError(f"Ingen aktive tilbud pr. {day.isoformat()}.")
