@@ -15,6 +15,10 @@ gets a window:
   locked visits) the model links their weeks: at least ``gap_weeks`` and at most ``chain_weeks``
   apart. Both are conservative at week level (any day within the weeks keeps the day-level rule):
   ``gap_weeks = ceil((gap + 4) / 7)`` and ``chain_weeks = floor((min days of the interval - 4) / 7)``.
+  When that week bound leaves a slot no day though the day-level rule does (a lock's gap fills the last
+  allowed week), the pair is *pinned* instead: the previous slot starts no earlier than a day ``d`` and
+  this one gets the fixed deadline ``add_months(d, interval)``, which keeps the rule for every day of
+  the previous slot's window, and no week bound.
 
 A planned slot never straddles a locked visit (it stays in the stretch between two locked visits
 where the as-late-as-possible placement put it): a small restriction that keeps windows convex.
@@ -172,13 +176,29 @@ def _facility_slots(
             floor = grid.week_start(w_prev + gap_w)
             limit = min(limit, grid.week_start(w_prev + chain_w) + dt.timedelta(days=6))
         day = tl.latest_day(limit, floor)
+        pinned_from: dt.date | None = None
+        if day is None and prev is not None:
+            # The week-level chain bound assumes the previous visit on the first day of its week. When
+            # that leaves no day (a lock's gap fills the last allowed week) but the day-level rule does,
+            # pin the pair instead: the previous visit no earlier than ``pinned_from`` and this one by
+            # ``add_months(pinned_from, months)``, a fixed deadline that keeps the rule for any day of
+            # the previous visit's window, so the week model needs no chain bound for it.
+            day = tl.latest_day(due, floor)
+            if day is not None:
+                pinned_from = first_day_reaching(day, months, strictly_after=False)
+                prev_lo = raw[prev]["lo"]
+                assert isinstance(prev_lo, dt.date)
+                raw[prev]["lo"] = max(prev_lo, pinned_from)
+                due, due_fixed = add_months(pinned_from, months), True
         if day is None:
             raise _impossible(f, due, problem)
         seg = tl.segment(day)
         assert seg is not None
         seg_lo, seg_hi = seg
         hi = min(due, seg_hi) if due_fixed else seg_hi
-        if due_fixed:
+        if pinned_from is not None:
+            this_bound = "chain"
+        elif due_fixed:
             this_bound = bound if due <= seg_hi else ("lock_gap" if seg_hi < problem.end else "horizon")
         else:
             this_bound = "chain"
@@ -191,6 +211,7 @@ def _facility_slots(
                 "deadline": due if due_fixed else None,
                 "prev": prev,
                 "bound_by": this_bound,
+                "pinned": pinned_from is not None,
             }
         )
         k = len(raw) - 1
@@ -223,7 +244,7 @@ def _facility_slots(
                 latest=r["latest"],  # type: ignore[arg-type]
                 deadline=r["deadline"],  # type: ignore[arg-type]
                 prev=None if prev_k is None else f"{f.facility_id}#{int(prev_k) + 1}",  # type: ignore[call-overload]
-                chain_weeks=chain_w,
+                chain_weeks=grid.n_weeks if r["pinned"] else chain_w,
                 bound_by=str(r["bound_by"]),
             )
         )

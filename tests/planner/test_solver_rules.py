@@ -10,6 +10,7 @@ from dataclasses import replace
 import pytest
 from ortools.sat.python import cp_model
 
+from data.calendar import add_months
 from planner import solve_plan
 from planner.calendar_grid import WeekGrid, build_capacity
 from planner.checker import check_plan
@@ -131,6 +132,21 @@ def test_chain_of_visits_keeps_every_deadline_and_the_gap() -> None:
     assert len(days) >= 3
     assert all((b - a).days >= 30 for a, b in itertools.pairwise(days))
     assert days[0] <= dt.date(2026, 10, 20)
+
+
+def test_a_chain_whose_only_days_the_week_bound_excludes_is_planned_at_day_level() -> None:
+    # Found by Hypothesis: first visit by 2026-10-30 (a Friday), an agreed visit on 2026-12-14 with a
+    # 40-day gap, so the next unannounced visit lies in 2027-01-25..29 (3-month interval from Oct 30).
+    # The week-level chain bound (12 weeks after Oct 26's week) ends on Sunday 2027-01-24 and called
+    # the tilbud impossible "because of the locks"; the day-level rule has five working days.
+    case = Case().inspector("I1").facility("F0", approved="2026-09-30").lock("F0", "2026-12-14", "I1", announced=True)
+    settings = {"visit_interval_default_months": 3, "min_visit_gap_days": 40, "first_visit_months": 1}
+    _, plan = solve(case, settings=settings)
+    unannounced = sorted(v.date for v in plan.visits if v.facility_id == "F0" and not v.announced)
+    first, second = unannounced[0], unannounced[1]
+    assert first <= dt.date(2026, 10, 30)
+    assert dt.date(2027, 1, 25) <= second <= add_months(first, 3)
+    assert (second - dt.date(2026, 12, 14)).days >= 40
 
 
 def test_locked_visit_stays_and_takes_capacity() -> None:
