@@ -25,7 +25,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.pages import render_page
-from data.errors import TilsynsplanError, ValidationFailed
+from data.errors import DatabaseBusyError, TilsynsplanError, ValidationFailed
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +103,8 @@ _STATUS_DA: dict[int, tuple[str, str]] = {
     429: ("too_many_requests", "For mange forespørgsler; prøv igen om lidt."),
 }
 
+#: Seconds a client is asked to wait (``Retry-After``) when the database is held by another process.
+RETRY_AFTER_BUSY_S = 5
 INTERNAL_MESSAGE = "Der opstod en uventet fejl på serveren. Fejlen er logget; prøv igen, eller kontakt driften."
 
 
@@ -154,6 +156,8 @@ def describe(request: Request, exc: Exception) -> ApiError:
     """Any exception as the status, code, Danish message and details the client receives."""
     if isinstance(exc, TilsynsplanError):
         headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else {}
+        if isinstance(exc, DatabaseBusyError):  # nothing is wrong: the same request works in a moment
+            headers = {"Retry-After": str(RETRY_AFTER_BUSY_S)}
         return ApiError(exc.http_status, exc.code, exc.message, list(exc.details), headers)
     if isinstance(exc, RequestValidationError):
         details = [_validation_detail(dict(e)) for e in exc.errors()]
@@ -197,7 +201,9 @@ def _title(status: int) -> str:
 async def handle_error(request: Request, exc: Exception) -> Response:
     """The one handler for every error the app answers (registered for all exception types)."""
     error = describe(request, exc)
-    if error.status >= 500:
+    if isinstance(exc, DatabaseBusyError):
+        log.warning("%s %s -> 503: the database is held by another process", request.method, request.url.path)
+    elif error.status >= 500:
         log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
     else:
         log.info("%s %s -> %s %s", request.method, request.url.path, error.status, error.code)

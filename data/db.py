@@ -220,7 +220,8 @@ def make_engine(url: str, *, busy_timeout_s: float | None = None) -> Engine:
     """An engine for ``url``; for SQLite files the parent folder is created and foreign keys enforced.
 
     ``busy_timeout_s``: how long SQLite waits for a database another process is writing to (the driver's
-    default, 5 s, when ``None``). When the wait runs out -- or PostgreSQL gives up on a lock -- the engine
+    default, 5 s, when ``None``), and PostgreSQL for a lock (its ``lock_timeout``; none when ``None``).
+    When the wait runs out the engine
     raises :class:`~data.errors.DatabaseBusyError` instead of the driver's ``OperationalError``, so every
     command and request says "try again" instead of failing with a stack trace.
     """
@@ -229,6 +230,9 @@ def make_engine(url: str, *, busy_timeout_s: float | None = None) -> Engine:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     if url.startswith("sqlite") and busy_timeout_s is not None:
         connect_args["timeout"] = busy_timeout_s
+    if url.startswith("postgresql") and busy_timeout_s is not None:
+        # the server gives up on a lock after this long (SQLSTATE 55P03), mapped to DatabaseBusyError below
+        connect_args["options"] = f"-c lock_timeout={max(1, round(busy_timeout_s * 1000))}"
     engine = create_engine(url, future=True, connect_args=connect_args)
     if engine.dialect.name == "sqlite":
 
@@ -238,7 +242,7 @@ def make_engine(url: str, *, busy_timeout_s: float | None = None) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
-    waited = (busy_timeout_s or 5.0) if engine.dialect.name == "sqlite" else None
+    waited = (busy_timeout_s or 5.0) if engine.dialect.name == "sqlite" else busy_timeout_s
 
     @event.listens_for(engine, "handle_error")
     def _busy(context: ExceptionContext) -> None:

@@ -38,7 +38,8 @@ class Settings(BaseSettings):
         le=3600,
         description=(
             "Seconds to wait for a SQLite database that another process is writing to (an import, a plan being "
-            "stored) before giving up with 'databasen er optaget' (exit code 5, HTTP 503); nothing is written."
+            "stored), or for a PostgreSQL lock (its lock_timeout), before giving up with 'databasen er optaget' "
+            "(exit code 5, HTTP 503 with Retry-After); nothing is written."
         ),
     )
     today: dt.date | None = Field(

@@ -23,7 +23,8 @@ HELP_DA: dict[str, str] = {
     ),
     "database_busy_timeout_s": (
         "Sekunder, der ventes på en SQLite-database, som en anden proces skriver i (en import, en plan, der gemmes), "
-        "før kommandoen giver op med 'databasen er optaget' (exitkode 5, HTTP 503); intet gemmes."
+        "eller på en lås i PostgreSQL (dens lock_timeout), før kommandoen giver op med 'databasen er optaget' "
+        "(exitkode 5, HTTP 503 med Retry-After); intet gemmes."
     ),
     "today": "Datoen, der regnes som i dag (senere datoer afvises; standarddato for opgørelser). Tom: dags dato.",
     "seed": "Tilfældigt frø for generatoren, modellen og planlæggeren.",

@@ -229,6 +229,7 @@ def test_a_locked_database_is_503_in_the_error_shape_and_nothing_is_stored(tmp_p
         with TestClient(create_app(settings)) as client:
             response = client.post("/api/v1/uploads", files=csv_parts(small_folder), headers=AUTH)
             assert response.status_code == 503, response.text
+            assert response.headers["Retry-After"] == "5"
             error = assert_error_shape(response.json(), "database_busy")
             assert error["message"].startswith("Databasen er optaget af en anden proces")
             assert "prøv igen" in error["message"] and "OperationalError" not in response.text

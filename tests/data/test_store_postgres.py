@@ -146,3 +146,23 @@ def test_the_cli_imports_through_the_database_url(
     with pytest.raises(SystemExit) as info:
         main(["--database-url", postgres_url, "import", str(folder)])
     assert info.value.code == 0
+
+
+def test_a_lock_held_longer_than_the_busy_timeout_is_database_busy(postgres_url: str) -> None:
+    """PostgreSQL waits ``database_busy_timeout_s`` for a lock (its lock_timeout), then says "optaget"."""
+    from sqlalchemy import text
+
+    from data.errors import DatabaseBusyError
+
+    engine = open_database(Settings(database_url=postgres_url, database_busy_timeout_s=0.3))
+    try:
+        with engine.connect() as holder:
+            holder.execute(text("LOCK TABLE import_batches IN ACCESS EXCLUSIVE MODE"))  # another process's import
+            with pytest.raises(DatabaseBusyError) as info, engine.connect() as conn:
+                conn.execute(text("SELECT count(*) FROM import_batches"))
+            holder.rollback()
+        assert "ventede 0,3 sekunder" in info.value.message
+        with engine.connect() as conn:  # free again: the same query works
+            assert conn.execute(text("SELECT count(*) FROM import_batches")).scalar_one() >= 0
+    finally:
+        engine.dispose()
