@@ -103,14 +103,24 @@ def _clean_svg(raw: str, label: str) -> Markup:
 
 def _to_svg(fig: Figure, label: str) -> Markup:
     buf = io.StringIO()
+    tight = fig.get_layout_engine() is not None  # a fixed-margin figure is drawn once, at its own size
     with _style():
-        fig.savefig(buf, format="svg", metadata=_METADATA, bbox_inches="tight", pad_inches=0.05)
+        fig.savefig(buf, format="svg", metadata=_METADATA, bbox_inches="tight" if tight else None, pad_inches=0.05)
     return _clean_svg(buf.getvalue(), label)
 
 
 def _figure(width: float, height: float) -> Figure:
     with _style():
         return Figure(figsize=(width, height), layout="constrained")
+
+
+def _fixed_figure(width: float, height: float, *, left: float, right: float, top: float, bottom: float) -> Figure:
+    """A figure whose axes sit at fixed margins (inches) instead of a computed layout: half the drawing
+    time of ``_figure`` (no layout pass measuring every label), for charts whose labels have a known size."""
+    with _style():
+        fig = Figure(figsize=(width, height))
+        fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height)
+        return fig
 
 
 def _nan(values: Sequence[float | None]) -> np.ndarray:
@@ -252,7 +262,7 @@ def series_vs_peer(
     percent: bool = False,
 ) -> Markup:
     """A facility's series (line with points) against the peer group's median and middle half (band)."""
-    fig = _figure(6.0, 2.6)
+    fig = _fixed_figure(6.0, 2.85, left=0.66, right=0.12, top=0.3, bottom=0.85)
     if not x:
         return _empty(fig, title, "Ingen data")
     with _style():
@@ -274,7 +284,7 @@ def series_vs_peer(
         ax.set_ylim(bottom=0)
         ax.set_ylabel(y_label, fontsize=8)
         ax.set_title(title, loc="left")
-        ax.legend(loc="upper left", ncols=3, bbox_to_anchor=(0, -0.18))
+        ax.legend(loc="upper left", ncols=2, bbox_to_anchor=(0, -0.16))
         ax.grid(axis="y", color=LINE, linewidth=0.6)
     last = next((f for f in reversed(values) if f is not None), None)
     return _to_svg(fig, f"{title}: seneste værdi {_fmt(last, decimals)}")
