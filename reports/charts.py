@@ -294,7 +294,7 @@ def theme_history_chart(
     dates: Sequence[dt.date], series: Mapping[str, Sequence[float | None]], *, title: str
 ) -> Markup:
     """Theme values at each assessed visit, one line per theme, on the 1-5 scale."""
-    fig = _figure(6.8, 3.0)
+    fig = _fixed_figure(6.8, 3.0, left=0.75, right=2.3, top=0.3, bottom=0.7)  # legend of theme names right
     if not dates:
         return _empty(fig, title, "Ingen vurderinger endnu")
     with _style():
