@@ -503,7 +503,7 @@ class PlanPublic(PlanSummaryPublic):
     @classmethod
     def from_stored(cls, plan: StoredPlan, visits: pd.DataFrame, authorised: bool) -> PlanPublic:
         """``visits``: ``visits_for_reader(plan, authorised)``."""
-        days = list(plan.visits["date"])
+        days = list(plan.visits["date"].loc[visits.index])  # the true dates, in the reader's order
         rows = visits.to_dict(orient="records")
         return cls(
             **PlanSummaryPublic.from_info(plan).model_dump(),

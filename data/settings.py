@@ -15,6 +15,10 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from data.enums import FacilityType
+from data.errors import InvalidArgumentError
+
+#: The earliest as-of date accepted (``Settings.as_of_or_today``).
+EARLIEST_AS_OF = dt.date(1900, 1, 1)
 
 
 class Settings(BaseSettings):
@@ -153,6 +157,28 @@ class Settings(BaseSettings):
 
     def effective_today(self) -> dt.date:
         return self.today or dt.date.today()
+
+    def as_of_or_today(self, as_of: dt.date | None, name: str = "as_of") -> dt.date:
+        """The date a score, model, explanation, report or plan is made as of: ``as_of``, or today.
+
+        A later date than today is refused (nothing is known about it yet; stored, it would become the
+        newest risk list every reader sees), and so is one before 1900 (no data, and outside the dates
+        the libraries handle)."""
+        today = self.effective_today()
+        if as_of is None:
+            return today
+        if as_of > today:
+            raise InvalidArgumentError(
+                f"{name} {as_of.isoformat()} ligger efter i dag ({today.isoformat()}); "
+                "en opgørelse kan højst være pr. i dag.",
+                details=[{"field": name, "value": as_of.isoformat(), "rule": "future_date"}],
+            )
+        if as_of < EARLIEST_AS_OF:
+            raise InvalidArgumentError(
+                f"{name} {as_of.isoformat()} er før {EARLIEST_AS_OF.isoformat()}; vælg en dato, hvor der er data.",
+                details=[{"field": name, "value": as_of.isoformat(), "rule": "too_early"}],
+            )
+        return as_of
 
     def interval_months(self, facility_type: FacilityType | str) -> int:
         """The unannounced-visit interval for a facility type (months)."""

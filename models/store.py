@@ -81,11 +81,14 @@ def list_models(settings: Settings) -> list[dict[str, Any]]:
 
 
 def latest_version(settings: Settings, as_of_on_or_before: dt.date | None = None) -> str | None:
-    """The newest stored version (optionally among models trained as of a date on or before one)."""
+    """The newest stored version; with ``as_of_on_or_before``, among the models trained as of that date or
+    before, the one trained as of the latest date (the newest of those): a model trained afterwards as of
+    an earlier date (a what-if, a re-run of last quarter) does not replace the one for the later date."""
     cards = list_models(settings)
     if as_of_on_or_before is not None:
         limit = as_of_on_or_before.isoformat()
         cards = [c for c in cards if str(c.get("as_of", "")) <= limit]
+        cards = sorted(cards, key=lambda c: str(c.get("as_of", "")))  # stable: creation order within a date
     return str(cards[-1]["version"]) if cards else None
 
 

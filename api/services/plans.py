@@ -81,7 +81,7 @@ def create_plan(
     """Plan ``quarter`` (and the horizon after it), store the plan version and return it."""
     quarter = _quarter(quarter)
     authority = _authority(authority)
-    as_of = as_of or settings.effective_today()
+    as_of = settings.as_of_or_today(as_of)
     with database(settings) as engine:
         ds = load_dataset(engine, authority)
         if ds.facilities.empty:
@@ -188,6 +188,10 @@ def visits_for_reader(plan: StoredPlan, authorised: bool) -> pd.DataFrame:
     frame["confidential"] = ~frame["announced"].astype(bool)
     if not authorised:
         frame["date"] = [None if c else d for c, d in zip(frame["confidential"], frame["date"], strict=True)]
+        # the stored order is by date: a reader's list in that order would tell the hidden dates' order (and,
+        # next to a shown announced date, bound them). By socialtilsyn and tilbud, the confidential ones last.
+        # (the index stays the stored row's: ``PlanPublic.from_stored`` takes each visit's true quarter from it)
+        frame = frame.sort_values(["authority", "facility_id", "confidential"], kind="mergesort")
     return frame
 
 

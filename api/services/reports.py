@@ -206,7 +206,7 @@ def facility_report(
     next planned visit (unannounced dates are confidential); otherwise it is left out of the context.
     ``may_train``: with no model trained as of the day, train one (the CLI, a planner); else the profile
     has no risk and says why (a reader of the web app)."""
-    day = as_of or settings.effective_today()
+    day = settings.as_of_or_today(as_of)
     with database(settings, missing=NO_DATABASE) as engine:
         if not facility_exists(engine, facility_id):  # before loading anything
             raise NotFoundError(f"Tilbud '{facility_id}' findes ikke i databasen.")

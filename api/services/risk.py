@@ -97,7 +97,7 @@ class ScoreResult:
 
 
 def _as_of(settings: Settings, as_of: dt.date | None) -> dt.date:
-    return as_of if as_of is not None else settings.effective_today()
+    return settings.as_of_or_today(as_of)
 
 
 NO_FACILITIES = "Der er ingen tilbud i databasen. Importér data først med 'tilsynsplan import MAPPE'."
@@ -122,7 +122,17 @@ def _authority(value: str | None) -> str | None:
         raise InvalidArgumentError(f"Ukendt socialtilsyn '{value}'. Tilladt: {allowed}.") from None
 
 
+def _require_active(ds: Dataset, as_of: dt.date) -> None:
+    """Refuse a date on which no tilbud was active (before the data begin): a model trained or a list scored
+    then has nothing to learn from or rank, and a stored model would be picked for later scorings."""
+    if ds.known_at(as_of).active_facilities(as_of).empty:
+        first = pd.Timestamp(ds.facilities["approved_on"].min())
+        since = "" if pd.isna(first) else f" (det første tilbud er godkendt {first.date().isoformat()})"
+        raise NoDataError(f"Ingen aktive tilbud pr. {as_of.isoformat()}{since}; vælg en senere dato. Intet er gemt.")
+
+
 def _fit_and_store(settings: Settings, ds: Dataset, as_of: dt.date) -> tuple[StoredModel, TrainReport]:
+    _require_active(ds, as_of)
     model = RiskModel.from_settings(settings).fit(ds, as_of)
     scored = model.score(ds, as_of, explain=True)
     audit = fairness_audit(
@@ -237,6 +247,7 @@ def score_facilities(
     day = _as_of(settings, as_of)
     auth = _authority(authority)
     ds = _dataset(settings)
+    _require_active(ds, day)
     stored, trained_now, notes = _model_for(settings, ds, day, model_version)
     if not trained_now and model_version is None:  # the newest model: said when older than the data
         note = _trained_before_last_import(settings, stored)

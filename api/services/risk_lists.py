@@ -31,11 +31,14 @@ def _choice(value: str | None, allowed: type[Authority] | type[FacilityType], no
 
 
 def stored_run(settings: Settings, as_of: dt.date | None = None) -> RiskRun | None:
-    """The newest stored run (with exactly ``as_of`` when given); ``None`` when there is none."""
+    """The newest stored run as of today or before (with exactly ``as_of`` when given); ``None`` when there
+    is none. A run stored for a later date than today (an older version accepted future dates) is not the
+    newest list."""
+    day = settings.as_of_or_today(as_of)
     if not database_exists(settings):
         return None
     with database(settings) as engine:
-        run = latest_risk_run(engine, on_or_before=as_of)
+        run = latest_risk_run(engine, on_or_before=day)
     if run is None or (as_of is not None and run.as_of != as_of):
         return None
     return run
@@ -108,7 +111,7 @@ def risk_list(
 def ensure_risk_run(settings: Settings, as_of: dt.date | None = None) -> int:
     """The newest stored run on or before ``as_of`` (default today), scoring and storing one when there
     is none — what a plan is built from (so a plan can be made over HTTP without a separate scoring)."""
-    day = as_of or settings.effective_today()
+    day = settings.as_of_or_today(as_of)
     if database_exists(settings):
         with database(settings) as engine:
             run = latest_risk_run(engine, on_or_before=day)
