@@ -19,7 +19,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from typer.core import TyperCommand, TyperGroup, TyperOption
 from typer.models import CommandFunctionType
 
-from data.settings import Settings
+from data.settings import Settings, load_settings
 
 if TYPE_CHECKING:  # the types of Typer's own copy of click (an older Typer runs on click itself)
     from typer._click import Command as _TyperCommandBase
@@ -153,7 +153,7 @@ def step_progress(total: int) -> Iterator[Callable[[str], None]]:
 def settings() -> Settings:
     """The settings for this CLI invocation (environment, overridden by the global options)."""
     if _state.settings is None:
-        _state.settings = Settings()
+        _state.settings = load_settings()
     return _state.settings
 
 
@@ -180,5 +180,5 @@ def _global_options(
         overrides["home"] = home
     if verbose:
         overrides["log_level"] = "INFO"
-    _state.settings = Settings(**overrides)  # type: ignore[arg-type]
+    _state.settings = load_settings(**overrides)
     logging.basicConfig(level=_state.settings.log_level, format="%(levelname)s %(name)s: %(message)s")

@@ -11,8 +11,9 @@ import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError
 
 from data.enums import FacilityType
 from data.errors import InvalidArgumentError
@@ -129,7 +130,15 @@ class Settings(BaseSettings):
             try:
                 dt.date.fromisoformat(f"2024-{text}")  # a leap year: 02-29 is a day some years
             except ValueError:
-                raise ValueError(f"days_off: '{text}' is not a day of the year as MM-DD, e.g. 12-24") from None
+                raise ValueError(f"'{text}' er ikke en dag i året som MM-DD, fx 12-24") from None
+        return value
+
+    @field_validator("visit_interval_months")
+    @classmethod
+    def _interval_range(cls, value: dict[FacilityType, int]) -> dict[FacilityType, int]:
+        for kind, months in value.items():  # the same bounds as visit_interval_default_months
+            if not 1 <= months <= 60:
+                raise ValueError(f"{kind.value}: {months} måneder; tilladt 1-60")
         return value
 
     @field_validator("log_level")
@@ -137,7 +146,7 @@ class Settings(BaseSettings):
     def _known_level(cls, value: str) -> str:
         allowed = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
         if value.upper() not in allowed:
-            raise ValueError(f"log_level '{value}' is not one of {sorted(allowed)}")
+            raise ValueError(f"'{value}' er ikke et logniveau; tilladt: {', '.join(sorted(allowed))}")
         return value.upper()
 
     # --- derived -------------------------------------------------------------------------------
@@ -185,7 +194,75 @@ class Settings(BaseSettings):
         return self.visit_interval_months.get(FacilityType(facility_type), self.visit_interval_default_months)
 
 
+#: pydantic's error types in Danish (``{ge}`` etc. from the error's context).
+_SETTING_ERRORS_DA = {
+    "int_parsing": "skal være et heltal",
+    "int_from_float": "skal være et heltal",
+    "float_parsing": "skal være et tal",
+    "bool_parsing": "skal være true eller false",
+    "date_parsing": "skal være en dato som ÅÅÅÅ-MM-DD",
+    "date_from_datetime_parsing": "skal være en dato som ÅÅÅÅ-MM-DD",
+    "greater_than_equal": "skal være mindst {ge}",
+    "greater_than": "skal være større end {gt}",
+    "less_than_equal": "må højst være {le}",
+    "less_than": "skal være mindre end {lt}",
+    "enum": "skal være en af: {expected}",
+    "dict_type": "skal være et JSON-objekt",
+    "list_type": "skal være en JSON-liste",
+}
+
+
+def _setting_problem(error: dict[str, object]) -> str:
+    kind = str(error.get("type", ""))
+    if kind == "value_error":  # our validators' own (Danish) text
+        return "er ugyldig: " + str(error.get("msg", "")).removeprefix("Value error, ")
+    template = _SETTING_ERRORS_DA.get(kind)
+    raw = error.get("ctx")
+    context = {k: str(v).replace(".", ",") if isinstance(v, float) else v for k, v in dict(raw or {}).items()}  # type: ignore[call-overload]
+    try:
+        return template.format(**context) if template else "er ugyldig: " + str(error.get("msg", ""))
+    except (KeyError, IndexError):
+        return "er ugyldig: " + str(error.get("msg", ""))
+
+
+def load_settings(**overrides: object) -> Settings:
+    """``Settings(**overrides)`` with a Danish ``InvalidArgumentError`` naming each bad setting (its
+    environment variable, the value and what is allowed) instead of pydantic's traceback."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        details: list[dict[str, object]] = []
+        for e in error.errors():
+            loc = [str(part) for part in e.get("loc", ())]
+            variable = f"TILSYNSPLAN_{loc[0].upper()}" if loc else "TILSYNSPLAN_?"
+            value = e.get("input")
+            shown = f"{variable}={value!s}" if len(loc) <= 1 else f"{variable}: '{value!s}'"
+            message = f"{shown} {_setting_problem(dict(e))}".replace(" or '", " eller '")
+            details.append({"setting": variable, "value": str(value), "message": message})
+        text = "; ".join(str(d["message"]) for d in details)
+        raise InvalidArgumentError(
+            f"Ugyldig indstilling: {text}. Ret miljøvariablen (eller .env).",
+            details=details if len(details) > 1 else [],
+        ) from None
+    except SettingsError as error:  # a JSON setting that is not JSON
+        text = str(error)
+        name = text.split('"')[1] if text.count('"') >= 2 else ""
+        variable = f"TILSYNSPLAN_{name.upper()}" if name else "en TILSYNSPLAN_-indstilling"
+        example = _JSON_EXAMPLES.get(name, '\'["12-24", "12-31"]\' eller \'{"sikret_doegninstitution": 12}\'')
+        raise InvalidArgumentError(
+            f"Ugyldig indstilling: {variable} skal skrives som JSON, fx {example}. Ret miljøvariablen (eller .env).",
+        ) from None
+
+
+#: How a JSON setting is written (the message for one that is not JSON).
+_JSON_EXAMPLES = {
+    "visit_interval_months": '\'{"sikret_doegninstitution": 12, "opholdssted": 12}\'',
+    "days_off": '\'["12-24", "12-31"]\'',
+    "api_tokens": "'[\"et-langt-hemmeligt-token\"]'",
+}
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process-wide settings (read once). Tests build their own ``Settings(...)`` instead."""
-    return Settings()
+    return load_settings()
