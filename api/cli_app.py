@@ -7,6 +7,7 @@ all and owns the one place where domain errors become messages and exit codes. T
 
 from __future__ import annotations
 
+import errno
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from typer.core import TyperCommand, TyperGroup, TyperOption
 from typer.models import CommandFunctionType
 
+from data.errors import InvalidArgumentError
 from data.settings import Settings, load_settings
 
 if TYPE_CHECKING:  # the types of Typer's own copy of click (an older Typer runs on click itself)
@@ -148,6 +150,41 @@ def step_progress(total: int) -> Iterator[Callable[[str], None]]:
             progress.update(task, description=message, advance=1)
 
         yield step
+
+
+def check_output_file(path: Path | None, option: str, example: str) -> None:
+    """Refuse an output path that cannot be a file before any work is done (a plan would otherwise be
+    stored and its export fail with a traceback): a folder, or a parent that is a file."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise InvalidArgumentError(f"{option} {path} er en mappe; angiv en fil, fx {path / example}.")
+    parent = next((p for p in path.parents if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise InvalidArgumentError(f"{option} {path}: {parent} er en fil, ikke en mappe.")
+
+
+#: Why a file could not be written, in Danish (by errno; anything else as the system says it).
+_OS_ERRORS_DA = {
+    errno.ENOENT: "stien findes ikke og kan ikke oprettes",
+    errno.EACCES: "ingen skriveadgang",
+    errno.EPERM: "ingen skriveadgang",
+    errno.EROFS: "filsystemet er skrivebeskyttet",
+    errno.ENOSPC: "der er ikke plads på disken",
+    errno.EISDIR: "det er en mappe",
+    errno.ENOTDIR: "en del af stien er en fil, ikke en mappe",
+}
+
+
+@contextmanager
+def writing(path: Path, option: str, stored: str = "") -> Iterator[None]:
+    """Say in Danish why ``path`` could not be written (no permission, a read-only or virtual file system),
+    naming what was stored anyway (``stored``), instead of a traceback."""
+    try:
+        yield
+    except OSError as error:
+        reason = _OS_ERRORS_DA.get(error.errno or 0, error.strerror or str(error))
+        raise InvalidArgumentError(f"{option} {path} kan ikke skrives: {reason}.{stored}") from None
 
 
 def settings() -> Settings:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from api.cli_app import DanishTyper, app, console, settings
+from api.cli_app import DanishTyper, app, check_output_file, console, settings, writing
 from data.calendar import quarter_bounds
 from data.errors import InvalidArgumentError, NoDataError
 from data.glossary import format_number_da, format_percent_da, plan_scope_da
@@ -185,6 +185,7 @@ def plan(
         upcoming = next_quarter(settings().effective_today())
         raise InvalidArgumentError(f"Angiv kvartalet med --quarter, fx --quarter {upcoming} (eller 'plan show ID')")
     day = _date(as_of, "--as-of")
+    check_output_file(export, "--export", "plan.csv")
     with console.status("Planlægger …", spinner="dots") as status:
         stored = plan_service.create_plan(
             settings(),
@@ -197,7 +198,9 @@ def plan(
         )
     _print_summary(stored, _inspector_names())
     if export is not None:
-        path = plan_service.export_plan_csv(stored, export)
+        kept = f" Planen er gemt som plan {stored.id}; eksportér den med 'plan show {stored.id} --export FIL'."
+        with writing(export, "--export", kept):
+            path = plan_service.export_plan_csv(stored, export)
         console.print(f"Eksporteret {stored.visit_count} besøg til {path}")
 
 
@@ -210,6 +213,7 @@ def show(
     """Vis en gemt plan: status, bund og gap, overskredne frister, sammenligning med rotationen, besøg."""
     from api.services import plans as plan_service
 
+    check_output_file(export, "--export", "plan.csv")
     stored = plan_service.show_plan(settings(), plan_id)
     if fmt == OutputFormat.JSON:
         console.print_json(json.dumps(_as_json(stored), default=str))
@@ -218,7 +222,8 @@ def show(
         _print_summary(stored, names)
         console.print(_visit_table(stored, SHOWN_VISITS, names))
     if export is not None:
-        path = plan_service.export_plan_csv(stored, export)
+        with writing(export, "--export"):
+            path = plan_service.export_plan_csv(stored, export)
         console.print(f"Eksporteret {stored.visit_count} besøg til {path}")
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli_app import app, console, settings
+from api.cli_app import app, check_output_file, console, settings, writing
 from data.errors import InvalidArgumentError
 from data.glossary import format_number_da
 
@@ -62,17 +62,19 @@ def report(
         raise InvalidArgumentError("--authority, --type og --top gælder kun rapporten 'risk'.")
     if kind == "risk" and target:
         raise InvalidArgumentError(f"Rapporten 'risk' tager intet id (fik '{target}'); brug --authority/--type.")
-    written = write_report(
-        settings(),
-        kind,
-        out,
-        target,
-        authority=authority,
-        facility_type=facility_type,
-        as_of=None if as_of is None else as_of.date(),
-        authorised=confidential,
-        top=top,
-    )
+    check_output_file(out, "--out", f"{kind}.html")
+    with writing(out, "--out"):
+        written = write_report(
+            settings(),
+            kind,
+            out,
+            target,
+            authority=authority,
+            facility_type=facility_type,
+            as_of=None if as_of is None else as_of.date(),
+            authorised=confidential,
+            top=top,
+        )
     size = format_number_da(written.size / 1024, 0)
     console.print(
         f"[bold]{written.title}[/] skrevet til {written.path} ({written.fmt.upper()}, {size} kB, "

@@ -14,6 +14,7 @@ import pytest
 from api.cli import main
 from api.cli_app import console, err_console
 from api.services import imports
+from api.services import plans as plan_service
 from api.services.plans import load_stored_plan, show_plan
 from data.dataset import Dataset
 from data.risk_store import save_risk_run
@@ -195,3 +196,20 @@ def test_replan_changes_pair_each_tilbuds_visits() -> None:
     )
     # A kept; B: one moved, one dropped; C dropped; D: two added
     assert compare_visits(old, new) == (1, 1, 2, 2)
+
+
+def test_an_export_path_that_cannot_be_a_file_is_refused_in_danish_before_planning(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    load_data(home, tmp_path)
+    code, _, err = run(capsys, "plan", "--quarter", "2026Q4", "--export", str(tmp_path))
+    assert code == 2 and f"--export {tmp_path} er en mappe; angiv en fil, fx {tmp_path / 'plan.csv'}" in err
+    assert plan_service.plans(settings(home)) == []  # refused before planning: nothing stored
+    assert run(capsys, "plan", "--quarter", "2026Q4")[0] == 0
+    code, _, err = run(capsys, "plan", "show", "1", "--export", "/proc/plan.csv")  # a virtual file system
+    assert code == 2 and "--export /proc/plan.csv kan ikke skrives:" in " ".join(err.split())
+    assert "Traceback" not in err
+    blocker = tmp_path / "a-file.txt"
+    blocker.write_text("x", encoding="utf-8")
+    code, _, err = run(capsys, "report", "plan", "1", "--out", str(blocker / "x.html"))
+    assert code == 2 and f"{blocker} er en fil, ikke en mappe" in " ".join(err.split())
