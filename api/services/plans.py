@@ -18,10 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from sqlalchemy.engine import Engine
 
+from data.authorities import parse_authority
 from data.calendar import parse_quarter, quarter_bounds
 from data.enums import Authority, VisitKind
 from data.errors import InvalidArgumentError, NoDataError
+from data.glossary import AUTHORITY_DA
 from data.plan_store import PlanInfo, StoredPlan, latest_plan, list_plans, load_plan, save_plan
 from data.risk_store import get_risk_run, latest_risk_run
 from data.settings import Settings
@@ -47,13 +50,7 @@ PLAN_SETTINGS = (
 
 
 def _authority(value: str | None) -> str | None:
-    if value is None:
-        return None
-    code = value.strip().lower()
-    allowed = [a.value for a in Authority]
-    if code not in allowed:
-        raise InvalidArgumentError(f"Ukendt socialtilsyn '{value}'; tilladt er {', '.join(allowed)}")
-    return code
+    return parse_authority(value)
 
 
 def _quarter(value: str) -> str:
@@ -88,6 +85,12 @@ def create_plan(
             where = "" if authority is None else f" i {authority}"
             raise NoDataError(f"Ingen tilbud{where} er importeret endnu: kør 'tilsynsplan import' først")
         if ds.inspectors.empty:
+            if authority is not None and _any_inspectors(engine):
+                label = AUTHORITY_DA[Authority(authority)]
+                raise NoDataError(
+                    f"{label} har ingen tilsynskonsulenter (inspectors.csv har ingen med authority {authority}): "
+                    "importér dem, før socialtilsynet kan planlægges"
+                )
             raise NoDataError("Ingen tilsynskonsulenter er importeret endnu (inspectors.csv): kør 'tilsynsplan import'")
         run = latest_risk_run(engine, on_or_before=as_of)
         if run is None:
@@ -95,6 +98,12 @@ def create_plan(
         parents: list[ParentVisit] = []
         if parent_plan_id is not None:
             parent = load_plan(engine, parent_plan_id)
+            if parent.authority is not None and parent.authority != authority:
+                planned = "alle socialtilsyn" if authority is None else AUTHORITY_DA[Authority(authority)]
+                raise InvalidArgumentError(
+                    f"Plan {parent_plan_id} er for {AUTHORITY_DA[Authority(parent.authority)]}; en genplan for "
+                    f"{planned} kan ikke bygge på den. Vælg en plan for samme socialtilsyn eller en plan for alle."
+                )
             parents = [
                 ParentVisit(str(r.facility_id), r.date, tuple(str(r.inspector_ids).split(";")))
                 for r in parent.visits.itertuples(index=False)
@@ -146,6 +155,8 @@ def replan_changes(settings: Settings, stored: StoredPlan) -> ReplanChanges | No
         parent = load_plan(engine, stored.parent_id)
     since = max(quarter_bounds(stored.quarter)[0], stored.as_of)
     before = parent.visits[parent.visits["date"] >= since]
+    if stored.authority is not None and parent.authority is None:  # one socialtilsyn re-planned from a plan for all
+        before = before[before["authority"] == stored.authority]
     return ReplanChanges(stored.parent_id, since, len(before), *compare_visits(before, stored.visits))
 
 
@@ -162,6 +173,10 @@ def compare_visits(old: pd.DataFrame, new: pd.DataFrame) -> tuple[int, int, int,
         dropped += len(a) - same - pairs
         added += len(b) - same - pairs
     return kept, moved, dropped, added
+
+
+def _any_inspectors(engine: Engine) -> bool:
+    return not load_dataset(engine).inspectors.empty
 
 
 def show_plan(settings: Settings, plan_id: int) -> StoredPlan:

@@ -29,9 +29,10 @@ from sqlalchemy.orm import Session
 from api.services.national import stored_data
 from api.services.plans import load_stored_plan
 from api.services.risk import ScoreResult, explain_stored, score_facilities
+from data.authorities import parse_authority
 from data.calendar import quarter_bounds, quarter_of
 from data.db import PlanRow, PlanVisitRow
-from data.enums import Authority, FacilityType
+from data.enums import FacilityType
 from data.errors import InvalidArgumentError, NotComputedError, NotFoundError
 from data.risk_store import previous_risk_run
 from data.settings import Settings
@@ -67,13 +68,7 @@ EXTENSIONS: dict[str, Format] = {".html": "html", ".htm": "html", ".pdf": "pdf"}
 
 
 def _authority(value: str | None) -> str | None:
-    if value is None or not value.strip():
-        return None
-    text = value.strip().lower()
-    allowed = [a.value for a in Authority]
-    if text not in allowed:
-        raise InvalidArgumentError(f"Ukendt socialtilsyn '{value}'. Tilladt: {', '.join(allowed)}.")
-    return text
+    return parse_authority(value)
 
 
 def _facility_type(value: str | None) -> str | None:

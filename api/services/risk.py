@@ -20,9 +20,9 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from api.services.national import StoredData, stored_data
+from data.authorities import parse_authority
 from data.dataset import Dataset
-from data.enums import Authority
-from data.errors import InvalidArgumentError, NoDataError, NotComputedError, NotFoundError
+from data.errors import NoDataError, NotComputedError, NotFoundError
 from data.risk_store import save_risk_run
 from data.settings import Settings
 from data.store import database, facility_count, facility_exists, import_stamp, load_dataset
@@ -113,13 +113,7 @@ def _dataset(settings: Settings) -> Dataset:
 
 
 def _authority(value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return Authority(value.strip().lower()).value
-    except ValueError:
-        allowed = ", ".join(a.value for a in Authority)
-        raise InvalidArgumentError(f"Ukendt socialtilsyn '{value}'. Tilladt: {allowed}.") from None
+    return parse_authority(value)
 
 
 def _require_active(ds: Dataset, as_of: dt.date) -> None:

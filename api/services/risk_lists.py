@@ -13,6 +13,7 @@ import pandas as pd
 
 from api.services.lookups import reference_data
 from api.services.risk import NO_FACILITIES, SCORE_COLUMNS, ScoreResult, score_facilities
+from data.authorities import parse_authority
 from data.enums import Authority, FacilityType
 from data.errors import InvalidArgumentError, NoDataError, NotComputedError
 from data.risk_store import RiskRun, latest_risk_run
@@ -70,7 +71,7 @@ def risk_list(
     ``authority`` re-ranks within that authority (``national_rank`` beside it); ``facility_type``
     keeps the ranks; ``top`` keeps the first N rows.
     """
-    auth = _choice(authority, Authority, "socialtilsyn")
+    auth = parse_authority(authority)
     ftype = _choice(facility_type, FacilityType, "tilbudstype")
     if top is not None and top < 1:
         raise InvalidArgumentError(f"top skal være mindst 1 (fik {top}).")

@@ -213,3 +213,32 @@ def test_an_export_path_that_cannot_be_a_file_is_refused_in_danish_before_planni
     blocker.write_text("x", encoding="utf-8")
     code, _, err = run(capsys, "report", "plan", "1", "--out", str(blocker / "x.html"))
     assert code == 2 and f"{blocker} er en fil, ikke en mappe" in " ".join(err.split())
+
+
+def test_a_replan_builds_only_on_a_plan_for_the_same_socialtilsyn_or_for_all(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    load_data(home, tmp_path)
+    assert run(capsys, "plan", "--quarter", "2026Q4", "--authority", "midt")[0] == 0  # plan 1: Midt
+    code, _, err = run(capsys, "plan", "--quarter", "2026Q4", "--authority", "Nord", "--replan-of", "1")
+    assert code == 2 and "Plan 1 er for Socialtilsyn Midt; en genplan for Socialtilsyn Nord kan ikke" in err
+    assert run(capsys, "plan", "--quarter", "2026Q4")[0] == 0  # plan 2: all
+    code, _, err = run(capsys, "plan", "--quarter", "2026Q4", "--authority", "midt", "--replan-of", "2")
+    assert code == 0, err
+    changes = plan_service.replan_changes(settings(home), show_plan(settings(home), 3))
+    parent = show_plan(settings(home), 2).visits
+    midt_visits = int((parent["authority"] == "midt").sum())
+    assert changes is not None and changes.parent_visits == midt_visits < len(parent)  # Nord's are not "dropped"
+    assert changes.dropped == 0
+
+
+def test_a_socialtilsyn_without_inspectors_is_named(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    ds = small_dataset()
+    visits = ds.visits.assign(inspector_ids=ds.visits["inspector_ids"].str.replace("I3", "I1"))  # Nord's leaves
+    ds = ds.with_tables(inspectors=ds.inspectors[ds.inspectors["authority"] == "midt"], visits=visits)
+    load_data(home, tmp_path, dataset=ds)
+    code, _, err = run(capsys, "plan", "--quarter", "2026Q4", "--authority", "nord")
+    assert code == 3
+    assert "Socialtilsyn Nord har ingen tilsynskonsulenter (inspectors.csv har ingen med authority nord)" in err

@@ -118,7 +118,11 @@ def test_model_card(capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Pa
         (("risk", "--out", "x"), 2, "Ukendt filtype '(ingen)'"),
         (("risk",), 2, "Angiv filen der skal skrives med --out"),
         (("budget", "--out", "x.html"), 2, "Ukendt rapport 'budget'. Tilladt: risk, facility, plan, model."),
-        (("risk", "--authority", "fyn", "--out", "x.html"), 2, "Ukendt socialtilsyn 'fyn'. Tilladt: nord, midt"),
+        (
+            ("risk", "--authority", "fyn", "--out", "x.html"),
+            2,
+            "Ukendt socialtilsyn 'fyn'. Tilladt: nord (Socialtilsyn Nord), midt",
+        ),
         (("risk", "--type", "hotel", "--out", "x.html"), 2, "Ukendt tilbudstype 'hotel'. Tilladt: sel107"),
         (("facility", "--out", "x.html"), 2, "Angiv tilbuddets id"),
         (("facility", "F99", "--out", "x.html"), 3, "Tilbud 'F99' findes ikke i databasen."),
