@@ -1,9 +1,11 @@
-"""Locked visits (visits already agreed): list them and remove one. Adding goes through the importer's
-rules (``locked_visits.csv``), so a lock is checked exactly like an uploaded one."""
+"""Locked visits (visits already agreed): list them and remove one, and read what a new lock is checked
+against (:func:`lock_context`). Adding goes through the importer's rules (``locked_visits.csv``), so a lock
+is checked like an uploaded one, and before that with the planner's rules for locks (``api.services.locks``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import delete, select
@@ -11,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from data.dataset import coerce_frame
-from data.db import LockedVisitRow
+from data.db import AbsenceRow, FacilityRow, InspectorRow, LockedVisitRow
 
 
 def load_locked_visits(engine: Engine, facility_id: str | None = None) -> pd.DataFrame:
@@ -35,3 +37,28 @@ def delete_locked_visit(engine: Engine, facility_id: str, day: dt.date) -> bool:
             delete(LockedVisitRow).where(LockedVisitRow.facility_id == facility_id, LockedVisitRow.date == day)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class LockContext:
+    """What a new lock of a facility on a day with an inspector is checked against: the stored facility and
+    inspector (``None`` when not stored: the importer's rules then name the missing id) and the inspector's
+    absences that cover the day."""
+
+    facility: FacilityRow | None
+    inspector: InspectorRow | None
+    absences: tuple[tuple[dt.date, dt.date], ...]
+
+
+def lock_context(engine: Engine, facility_id: str, day: dt.date, inspector_id: str) -> LockContext:
+    """The stored rows a lock is checked against (a few queries by key; nothing is loaded whole)."""
+    with Session(engine, expire_on_commit=False) as session:
+        facility = session.get(FacilityRow, facility_id)
+        inspector = session.get(InspectorRow, inspector_id)
+        absences = session.execute(
+            select(AbsenceRow.start, AbsenceRow.end).where(
+                AbsenceRow.inspector_id == inspector_id, AbsenceRow.start <= day, AbsenceRow.end >= day
+            )
+        ).all()
+        session.expunge_all()
+    return LockContext(facility=facility, inspector=inspector, absences=tuple(sorted((s, e) for s, e in absences)))

@@ -2,9 +2,14 @@
 where they are; a planner locks and unlocks them here (CLI: ``lock``/``unlock``/``locks``; HTTP:
 ``/api/v1/locked-visits``). Uploading ``locked_visits.csv`` adds locks too, but never removes one.
 
-A lock is checked with the importer's rules (the facility and the inspector must exist), plus two
-rules for a visit being agreed now: not before today, and on a working day (no weekend or public
-holiday) — the planner could not keep it otherwise.
+A lock is checked with the importer's rules (the facility and the inspector must exist), and first with
+the rules a plan cannot keep a lock without, so a lock the planner would refuse is refused at once
+instead of failing every later plan (:func:`lock_problems`):
+
+- not before today, and on a working day (no weekend or public holiday);
+- the inspector belongs to the facility's socialtilsyn, has the competence for its type and is not absent
+  that day (the planner's ``planner.problem._validate_locks``; the competences are read by its
+  ``parse_competences`` and compared by ``planner.domain.Inspector``, so the two cannot read them apart).
 """
 
 from __future__ import annotations
@@ -16,17 +21,52 @@ import pandas as pd
 from api.services.imports import ImportOutcome, push_records
 from data.calendar import holiday_name, is_working_day
 from data.dataset import empty_frame
+from data.enums import Authority, FacilityType
 from data.errors import InvalidArgumentError, NotFoundError
-from data.lock_store import delete_locked_visit, load_locked_visits
+from data.glossary import danish_code
+from data.lock_store import LockContext, delete_locked_visit, load_locked_visits, lock_context
 from data.settings import Settings
 from data.store import database, database_exists
+from planner.domain import Inspector
+from planner.problem import parse_competences
+
+
+def lock_problems(context: LockContext, facility_id: str, day: dt.date, inspector_id: str) -> list[str]:
+    """Why a plan could not keep this lock (Danish, one sentence a rule; empty when it can). The rules of
+    ``planner.problem._validate_locks`` (authority, competence, absence); a facility or inspector that is not
+    stored is left to the importer's reference rules."""
+    facility, row = context.facility, context.inspector
+    if facility is None or row is None:
+        return []
+    problems: list[str] = []
+    inspector = Inspector(
+        inspector_id=row.inspector_id,
+        name=row.name,
+        authority=row.authority,
+        competences=parse_competences(row.competences),
+        visits_per_week=row.visits_per_week,
+        postcode=row.postcode,
+        absences=context.absences,
+    )
+    if inspector.authority != facility.authority:
+        problems.append(
+            f"{inspector_id} er tilsynskonsulent i {danish_code(Authority, inspector.authority)}, "
+            f"men {facility_id} hører til {danish_code(Authority, facility.authority)}"
+        )
+    elif not inspector.competent(facility.facility_type):
+        problems.append(f"{inspector_id} har ikke kompetence til {danish_code(FacilityType, facility.facility_type)}")
+    for start, end in inspector.absences if inspector.absent(day) else ():
+        period = start.isoformat() if start == end else f"{start.isoformat()}–{end.isoformat()}"
+        problems.append(f"{inspector_id} er fraværende den dag (fravær {period})")
+    return problems
 
 
 def lock_visit(
     settings: Settings, facility_id: str, day: dt.date, inspector_id: str, *, announced: bool
 ) -> ImportOutcome:
     """Lock (agree) a visit: the plan keeps it on ``day`` with ``inspector_id``. Re-locking the same
-    facility and day updates the inspector or the announced flag."""
+    facility and day updates the inspector or the announced flag. Raises ``InvalidArgumentError`` when a
+    plan could not keep the lock (see the module)."""
     today = settings.effective_today()
     if day < today:
         raise InvalidArgumentError(
@@ -37,6 +77,17 @@ def lock_visit(
         raise InvalidArgumentError(
             f"Datoen {day.isoformat()} er ikke en arbejdsdag ({why}); vælg en hverdag, der ikke er helligdag."
         )
+    if database_exists(settings):
+        with database(settings) as engine:
+            context = lock_context(engine, facility_id, day, inspector_id)
+        problems = lock_problems(context, facility_id, day, inspector_id)
+        if problems:
+            raise InvalidArgumentError(
+                f"Besøget hos {facility_id} den {day.isoformat()} med {inspector_id} kan ikke låses: "
+                + "; ".join(problems)
+                + ".",
+                details=[{"message": p} for p in problems],
+            )
     record = {"facility_id": facility_id, "date": day.isoformat(), "inspector_id": inspector_id, "announced": announced}
     return push_records(settings, "locked_visits", [record], label=f"lås: {facility_id} {day.isoformat()}")
 

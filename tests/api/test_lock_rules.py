@@ -1,0 +1,97 @@
+"""A lock the planner could not keep is refused when it is made (CLI and HTTP), with the planner's own rules
+for locks, instead of being stored and failing every later plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from api.cli import main
+from api.services import imports
+from api.services.locks import lock_visit, locked_visits
+from data.errors import InvalidArgumentError
+from data.settings import Settings
+from planner.problem import build_problem
+from tests.api.conftest import AUTH, make_settings
+from tests.factories import small_dataset
+
+TUESDAY = dt.date(2026, 10, 6)  # the tests' today is Thursday 1 October 2026
+ABSENT_DAY = dt.date(2026, 12, 22)  # I1 is absent 21 December 2026 - 3 January 2027
+#: I4: an inspector of Socialtilsyn Midt (F1's) without the competence for F1's type (sel108)
+I4 = ("I4", "Dorthe Krog", "midt", "sel109", 2, "8000")
+INSPECTOR_COLUMNS = ["inspector_id", "name", "authority", "competences", "visits_per_week", "postcode"]
+
+#: (facility, day, inspector, the rule as the refusal names it)
+BROKEN = [
+    pytest.param("F1", TUESDAY, "I3", "I3 er tilsynskonsulent i Socialtilsyn Nord, men F1 hører til Socialtilsyn Midt", id="authority"),
+    pytest.param("F1", TUESDAY, "I4", "I4 har ikke kompetence til længerevarende botilbud (SEL § 108)", id="competence"),
+    pytest.param("F1", ABSENT_DAY, "I1", "I1 er fraværende den dag (fravær 2026-12-21–2027-01-03)", id="absence"),
+]  # fmt: skip
+
+
+@pytest.fixture
+def with_i4(loaded: Settings, tmp_path: Path) -> Settings:
+    """The small dataset plus I4 (imported on its own, as a month's new inspector would be)."""
+    folder = tmp_path / "i4"
+    folder.mkdir()
+    pd.DataFrame([I4], columns=INSPECTOR_COLUMNS).to_csv(folder / "inspectors.csv", index=False)
+    imports.import_upload(loaded, folder, label="I4")
+    return loaded
+
+
+@pytest.mark.parametrize(("facility", "day", "inspector", "rule"), BROKEN)
+def test_a_lock_the_planner_refuses_is_refused_at_once(
+    with_i4: Settings, facility: str, day: dt.date, inspector: str, rule: str
+) -> None:
+    with pytest.raises(InvalidArgumentError) as refused:
+        lock_visit(with_i4, facility, day, inspector, announced=True)
+    where = f"Besøget hos {facility} den {day.isoformat()} med {inspector} kan ikke låses"
+    assert refused.value.message == f"{where}: {rule}."
+    assert refused.value.details == [{"message": rule}]
+    assert locked_visits(with_i4).empty
+
+
+@pytest.mark.parametrize(("facility", "day", "inspector", "rule"), BROKEN)
+def test_the_planner_refuses_the_same_locks(
+    tmp_path: Path, facility: str, day: dt.date, inspector: str, rule: str
+) -> None:
+    """The lock rules are the planner's: each lock refused above makes the planner refuse to plan."""
+    ds = small_dataset()
+    ds = ds.with_tables(
+        inspectors=pd.concat([ds.inspectors, pd.DataFrame([I4], columns=INSPECTOR_COLUMNS)], ignore_index=True),
+        locked_visits=pd.DataFrame(
+            [(facility, pd.Timestamp(day), inspector, True)],
+            columns=["facility_id", "date", "inspector_id", "announced"],
+        ),
+    )
+    risk = pd.DataFrame({"facility_id": ds.facilities["facility_id"], "risk": 0.5})
+    settings = make_settings(tmp_path / "home")
+    with pytest.raises(InvalidArgumentError, match="låste besøg strider mod reglerne") as refused:
+        build_problem(ds, risk, settings, "2026Q4", as_of=dt.date(2026, 10, 1))
+    [detail] = refused.value.details
+    assert str(detail["message"]).startswith(f"Låst besøg i {facility} den {day.isoformat()}: {inspector} ")
+
+
+def test_a_lock_that_keeps_the_rules_is_stored(with_i4: Settings) -> None:
+    assert lock_visit(with_i4, "F3", TUESDAY, "I4", announced=False).summary.inserted == 1  # sel109: competent
+    assert lock_visit(with_i4, "F1", dt.date(2027, 1, 4), "I1", announced=True).summary.inserted == 1  # back
+    assert len(locked_visits(with_i4)) == 2
+
+
+def test_cli_and_http_refuse_a_lock_of_another_socialtilsyn(
+    loaded: Settings, client: TestClient, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TILSYNSPLAN_TODAY", "2026-10-01")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--home", str(loaded.home), "lock", "F1", "2026-10-06", "--inspector", "I3"])
+    assert exit_info.value.code == 2  # as a holiday is refused
+    assert "I3 er tilsynskonsulent i Socialtilsyn Nord" in capsys.readouterr().err
+    body = {"facility_id": "F1", "date": "2026-10-06", "inspector_id": "I3", "announced": True}
+    refused = client.post("/api/v1/locked-visits", json=body, headers=AUTH)
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "invalid_argument"
+    assert "men F1 hører til Socialtilsyn Midt" in refused.json()["error"]["message"]
+    assert locked_visits(loaded).empty
