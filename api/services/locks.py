@@ -7,6 +7,8 @@ the rules a plan cannot keep a lock without, so a lock the planner would refuse 
 instead of failing every later plan (:func:`lock_problems`):
 
 - not before today, and on a working day (no weekend or public holiday);
+- the facility is open on the day (not closed: ``closed_on`` on or before it): a plan does not plan a
+  closed facility and would drop the lock without a word;
 - the inspector belongs to the facility's socialtilsyn, has the competence for its type and is not absent
   that day (the planner's ``planner.problem._validate_locks``; the competences are read by its
   ``parse_competences`` and compared by ``planner.domain.Inspector``, so the two cannot read them apart).
@@ -33,12 +35,16 @@ from planner.problem import parse_competences
 
 def lock_problems(context: LockContext, facility_id: str, day: dt.date, inspector_id: str) -> list[str]:
     """Why a plan could not keep this lock (Danish, one sentence a rule; empty when it can). The rules of
-    ``planner.problem._validate_locks`` (authority, competence, absence); a facility or inspector that is not
-    stored is left to the importer's reference rules."""
+    ``planner.problem._validate_locks`` (authority, competence, absence) and the facility being open on the
+    day (``Dataset.active_facilities``: closed on its ``closed_on``); a facility or inspector that is not
+    stored is left to the importer's reference rules. (``approved_on`` is never after today, so never after
+    a lock's day.)"""
     facility, row = context.facility, context.inspector
     if facility is None or row is None:
         return []
     problems: list[str] = []
+    if facility.closed_on is not None and facility.closed_on <= day:
+        problems.append(f"{facility_id} er lukket pr. {facility.closed_on.isoformat()}")
     inspector = Inspector(
         inspector_id=row.inspector_id,
         name=row.name,

@@ -95,3 +95,28 @@ def test_cli_and_http_refuse_a_lock_of_another_socialtilsyn(
     assert refused.status_code == 422 and refused.json()["error"]["code"] == "invalid_argument"
     assert "men F1 hører til Socialtilsyn Midt" in refused.json()["error"]["message"]
     assert locked_visits(loaded).empty
+
+
+@pytest.mark.parametrize("closed_on", ["2026-09-01", "2026-10-06"])
+def test_a_lock_of_a_closed_facility_is_refused(loaded: Settings, tmp_path: Path, closed_on: str) -> None:
+    """A plan plans only open facilities and would drop the lock without a word; closed on the day counts."""
+    folder = tmp_path / "closed"
+    folder.mkdir()
+    f3 = small_dataset().facilities.query("facility_id == 'F3'").assign(closed_on=closed_on)
+    f3.to_csv(folder / "facilities.csv", index=False, date_format="%Y-%m-%d")
+    imports.import_upload(loaded, folder, label="F3 lukket")
+    with pytest.raises(InvalidArgumentError) as refused:
+        lock_visit(loaded, "F3", TUESDAY, "I1", announced=True)
+    assert refused.value.message == (
+        f"Besøget hos F3 den 2026-10-06 med I1 kan ikke låses: F3 er lukket pr. {closed_on}."
+    )
+    assert locked_visits(loaded).empty
+
+
+def test_a_facility_closing_later_may_be_locked_before_it_closes(loaded: Settings, tmp_path: Path) -> None:
+    folder = tmp_path / "closing"
+    folder.mkdir()
+    f3 = small_dataset().facilities.query("facility_id == 'F3'").assign(closed_on="2026-10-07")
+    f3.to_csv(folder / "facilities.csv", index=False, date_format="%Y-%m-%d")
+    imports.import_upload(loaded, folder, label="F3 lukker")
+    assert lock_visit(loaded, "F3", TUESDAY, "I1", announced=True).summary.inserted == 1
