@@ -6,7 +6,9 @@ A lock is checked with the importer's rules (the facility and the inspector must
 the rules a plan cannot keep a lock without, so a lock the planner would refuse is refused at once
 instead of failing every later plan (:func:`lock_problems`):
 
-- not before today, and on a working day (no weekend or public holiday);
+- not before today (today is allowed: a plan made today starts today and keeps a visit agreed this
+  morning for this afternoon; a day before today is history, which ``visits.csv`` records);
+- on a working day (no weekend or public holiday; a day off of ``TILSYNSPLAN_DAYS_OFF`` is allowed);
 - the facility is open on the day (not closed: ``closed_on`` on or before it): a plan does not plan a
   closed facility and would drop the lock without a word;
 - the inspector belongs to the facility's socialtilsyn, has the competence for its type and is not absent
@@ -76,7 +78,8 @@ def lock_visit(
     today = settings.effective_today()
     if day < today:
         raise InvalidArgumentError(
-            f"Datoen {day.isoformat()} ligger før i dag ({today.isoformat()}); et aftalt besøg skal ligge i fremtiden."
+            f"Datoen {day.isoformat()} ligger før i dag ({today.isoformat()}); "
+            "et aftalt besøg kan tidligst ligge i dag."
         )
     if not is_working_day(day):
         why = holiday_name(day) or ("lørdag" if day.weekday() == 5 else "søndag")

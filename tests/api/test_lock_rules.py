@@ -13,6 +13,8 @@ from fastapi.testclient import TestClient
 from api.cli import main
 from api.services import imports
 from api.services.locks import lock_visit, locked_visits
+from api.services.plans import create_plan
+from api.services.risk_lists import ensure_risk_run
 from data.errors import InvalidArgumentError
 from data.settings import Settings
 from planner.problem import build_problem
@@ -120,3 +122,18 @@ def test_a_facility_closing_later_may_be_locked_before_it_closes(loaded: Setting
     f3.to_csv(folder / "facilities.csv", index=False, date_format="%Y-%m-%d")
     imports.import_upload(loaded, folder, label="F3 lukker")
     assert lock_visit(loaded, "F3", TUESDAY, "I1", announced=True).summary.inserted == 1
+
+
+def test_a_lock_may_be_today_not_before(loaded: Settings) -> None:
+    """Today is allowed (README: "a working day from today on"): a plan made today starts today and keeps it."""
+    today = loaded.effective_today()
+    with pytest.raises(InvalidArgumentError) as refused:
+        lock_visit(loaded, "F1", today - dt.timedelta(days=1), "I1", announced=True)
+    assert refused.value.message == (
+        "Datoen 2026-09-30 ligger før i dag (2026-10-01); et aftalt besøg kan tidligst ligge i dag."
+    )
+    assert lock_visit(loaded, "F1", today, "I1", announced=True).summary.inserted == 1
+    ensure_risk_run(loaded)
+    plan = create_plan(loaded, "2026Q4", time_limit_s=5)
+    locked = plan.visits[plan.visits["locked"]]
+    assert [(r.facility_id, r.date, r.inspector_ids) for r in locked.itertuples()] == [("F1", today, "I1")]
