@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from data.dataset import coerce_frame
-from data.db import AbsenceRow, FacilityRow, InspectorRow, LockedVisitRow
+from data.db import AbsenceRow, FacilityRow, InspectorRow, LockedVisitRow, VisitRow
 
 
 def load_locked_visits(engine: Engine, facility_id: str | None = None) -> pd.DataFrame:
@@ -42,16 +42,22 @@ def delete_locked_visit(engine: Engine, facility_id: str, day: dt.date) -> bool:
 @dataclass(frozen=True)
 class LockContext:
     """What a new lock of a facility on a day with an inspector is checked against: the stored facility and
-    inspector (``None`` when not stored: the importer's rules then name the missing id) and the inspector's
-    absences that cover the day."""
+    inspector (``None`` when not stored: the importer's rules then name the missing id), the inspector's
+    absences that cover the day, and the facility's other visits near the day."""
 
     facility: FacilityRow | None
     inspector: InspectorRow | None
     absences: tuple[tuple[dt.date, dt.date], ...]
+    #: The facility's visits less than ``near_days`` from the day, by date: (date, what), what being "besøg"
+    #: (visits), "låst besøg" (another lock) or "seneste uanmeldte besøg" (``facilities.last_unannounced_visit``).
+    near: tuple[tuple[dt.date, str], ...] = ()
+    #: The lock stored on the same facility and day (locking again updates it), or ``None``.
+    same_day: LockedVisitRow | None = None
 
 
-def lock_context(engine: Engine, facility_id: str, day: dt.date, inspector_id: str) -> LockContext:
+def lock_context(engine: Engine, facility_id: str, day: dt.date, inspector_id: str, near_days: int = 0) -> LockContext:
     """The stored rows a lock is checked against (a few queries by key; nothing is loaded whole)."""
+    low, high = day - dt.timedelta(days=near_days), day + dt.timedelta(days=near_days)
     with Session(engine, expire_on_commit=False) as session:
         facility = session.get(FacilityRow, facility_id)
         inspector = session.get(InspectorRow, inspector_id)
@@ -60,5 +66,25 @@ def lock_context(engine: Engine, facility_id: str, day: dt.date, inspector_id: s
                 AbsenceRow.inspector_id == inspector_id, AbsenceRow.start <= day, AbsenceRow.end >= day
             )
         ).all()
+        visits = session.scalars(
+            select(VisitRow.date).where(VisitRow.facility_id == facility_id, VisitRow.date > low, VisitRow.date < high)
+        ).all()
+        locks = session.scalars(
+            select(LockedVisitRow).where(
+                LockedVisitRow.facility_id == facility_id, LockedVisitRow.date >= low, LockedVisitRow.date <= high
+            )
+        ).all()
         session.expunge_all()
-    return LockContext(facility=facility, inspector=inspector, absences=tuple(sorted((s, e) for s, e in absences)))
+    near = {(lv.date, "låst besøg") for lv in locks if lv.date != day and low < lv.date < high} | {
+        (d, "besøg") for d in visits
+    }
+    last = None if facility is None else facility.last_unannounced_visit
+    if last is not None and low < last < high and last not in visits:
+        near.add((last, "seneste uanmeldte besøg"))
+    return LockContext(
+        facility=facility,
+        inspector=inspector,
+        absences=tuple(sorted((s, e) for s, e in absences)),
+        near=tuple(sorted(near)),
+        same_day=next((lv for lv in locks if lv.date == day), None),
+    )

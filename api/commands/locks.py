@@ -7,6 +7,7 @@ import json
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from api.cli_app import app, console, settings
@@ -23,12 +24,15 @@ def lock(
     announced: Annotated[bool, typer.Option("--announced/--unannounced", help="Anmeldt eller uanmeldt besøg.")] = True,
 ) -> None:
     """Lås et aftalt besøg: alle planer beholder det på datoen med konsulenten."""
-    from api.services.locks import lock_visit
+    from api.services.locks import LOCK_WARNING, lock_visit
 
     outcome = lock_visit(settings(), facility_id, day.date(), inspector, announced=announced)
     verb = "opdateret" if outcome.summary.updated else ("uændret" if outcome.summary.unchanged else "låst")
     kind = "anmeldt" if announced else "uanmeldt"
     console.print(f"Besøg hos {facility_id} den {day.date().isoformat()} ({kind}, {inspector}) {verb}.")
+    for warning in outcome.summary.warnings:
+        if warning.rule == LOCK_WARNING:
+            console.print(f"[yellow]Advarsel:[/] {escape(warning.message)}", highlight=False)
 
 
 @app.command("unlock")

@@ -14,10 +14,18 @@ instead of failing every later plan (:func:`lock_problems`):
 - the inspector belongs to the facility's socialtilsyn, has the competence for its type and is not absent
   that day (the planner's ``planner.problem._validate_locks``; the competences are read by its
   ``parse_competences`` and compared by ``planner.domain.Inspector``, so the two cannot read them apart).
+
+Two things do not refuse a lock but come back as warnings (:func:`lock_warnings`; the CLI prints them, HTTP
+returns them in ``warnings``): another visit to the facility (past, or locked) less than
+``TILSYNSPLAN_MIN_VISIT_GAP_DAYS`` from the day (the planner keeps the gap only between the visits it
+places, so the plan still works, but two visits days apart are seldom meant); and a lock that replaces the
+lock of the same facility and day with another inspector (one lock a facility and day, with one inspector:
+a joint visit cannot be locked).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -26,13 +34,16 @@ from api.services.imports import ImportOutcome, push_records
 from data.calendar import holiday_name, is_working_day
 from data.dataset import empty_frame
 from data.enums import Authority, FacilityType
-from data.errors import InvalidArgumentError, NotFoundError
+from data.errors import InvalidArgumentError, NotFoundError, Violation
 from data.glossary import danish_code
 from data.lock_store import LockContext, delete_locked_visit, load_locked_visits, lock_context
 from data.settings import Settings
 from data.store import database, database_exists
 from planner.domain import Inspector
 from planner.problem import parse_competences
+
+#: The ``rule`` of the warnings :func:`lock_visit` adds (the import's own warnings keep theirs).
+LOCK_WARNING = "lock"
 
 
 def lock_problems(context: LockContext, facility_id: str, day: dt.date, inspector_id: str) -> list[str]:
@@ -63,17 +74,36 @@ def lock_problems(context: LockContext, facility_id: str, day: dt.date, inspecto
         )
     elif not inspector.competent(facility.facility_type):
         problems.append(f"{inspector_id} har ikke kompetence til {danish_code(FacilityType, facility.facility_type)}")
-    for start, end in inspector.absences if inspector.absent(day) else ():
-        period = start.isoformat() if start == end else f"{start.isoformat()}–{end.isoformat()}"
-        problems.append(f"{inspector_id} er fraværende den dag (fravær {period})")
+    if inspector.absent(day):
+        periods = [s.isoformat() if s == e else f"{s.isoformat()}–{e.isoformat()}" for s, e in inspector.absences]
+        problems.append(f"{inspector_id} er fraværende den dag (fravær {', '.join(periods)})")
     return problems
+
+
+def lock_warnings(context: LockContext, facility_id: str, day: dt.date, inspector_id: str, gap_days: int) -> list[str]:
+    """What a planner should know about a lock a plan can keep (Danish; see the module)."""
+    out: list[str] = []
+    for other, what in context.near:
+        days = abs((day - other).days)
+        out.append(
+            f"{facility_id} har {what} den {other.isoformat()}, kun {days} dage fra {day.isoformat()}; "
+            f"planen lægger ellers mindst {gap_days} dage mellem besøg i samme tilbud, men begge bliver liggende"
+        )
+    old = context.same_day
+    if old is not None and old.inspector_id != inspector_id:
+        out.append(
+            f"Låsen erstatter det låste besøg hos {facility_id} den {day.isoformat()} med {old.inspector_id}: "
+            "et tilbud har højst ét låst besøg om dagen, med én tilsynskonsulent"
+        )
+    return out
 
 
 def lock_visit(
     settings: Settings, facility_id: str, day: dt.date, inspector_id: str, *, announced: bool
 ) -> ImportOutcome:
     """Lock (agree) a visit: the plan keeps it on ``day`` with ``inspector_id``. Re-locking the same
-    facility and day updates the inspector or the announced flag. Raises ``InvalidArgumentError`` when a
+    facility and day updates the inspector or the announced flag (a warning says so when the inspector
+    changes). Raises ``InvalidArgumentError`` when a
     plan could not keep the lock (see the module)."""
     today = settings.effective_today()
     if day < today:
@@ -86,9 +116,10 @@ def lock_visit(
         raise InvalidArgumentError(
             f"Datoen {day.isoformat()} er ikke en arbejdsdag ({why}); vælg en hverdag, der ikke er helligdag."
         )
+    warnings: list[str] = []
     if database_exists(settings):
         with database(settings) as engine:
-            context = lock_context(engine, facility_id, day, inspector_id)
+            context = lock_context(engine, facility_id, day, inspector_id, settings.min_visit_gap_days)
         problems = lock_problems(context, facility_id, day, inspector_id)
         if problems:
             raise InvalidArgumentError(
@@ -97,8 +128,14 @@ def lock_visit(
                 + ".",
                 details=[{"message": p} for p in problems],
             )
+        warnings = lock_warnings(context, facility_id, day, inspector_id, settings.min_visit_gap_days)
     record = {"facility_id": facility_id, "date": day.isoformat(), "inspector_id": inspector_id, "announced": announced}
-    return push_records(settings, "locked_visits", [record], label=f"lås: {facility_id} {day.isoformat()}")
+    outcome = push_records(settings, "locked_visits", [record], label=f"lås: {facility_id} {day.isoformat()}")
+    if not warnings:
+        return outcome
+    found = [Violation("locked_visits", 1, "date", day.isoformat(), LOCK_WARNING, w) for w in warnings]
+    summary = dataclasses.replace(outcome.summary, warnings=[*outcome.summary.warnings, *found])
+    return dataclasses.replace(outcome, summary=summary)
 
 
 def unlock_visit(settings: Settings, facility_id: str, day: dt.date) -> None:

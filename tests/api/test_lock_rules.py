@@ -137,3 +137,69 @@ def test_a_lock_may_be_today_not_before(loaded: Settings) -> None:
     plan = create_plan(loaded, "2026Q4", time_limit_s=5)
     locked = plan.visits[plan.visits["locked"]]
     assert [(r.facility_id, r.date, r.inspector_ids) for r in locked.itertuples()] == [("F1", today, "I1")]
+
+
+def test_a_lock_near_another_visit_is_kept_with_a_warning(loaded: Settings, client: TestClient) -> None:
+    """Inside TILSYNSPLAN_MIN_VISIT_GAP_DAYS (30) of another lock: stored, for the planner keeps both (it keeps
+    the gap only between the visits it places), but the planner is told."""
+    lock_visit(loaded, "F1", TUESDAY, "I1", announced=True)
+    outcome = lock_visit(loaded, "F1", dt.date(2026, 10, 8), "I2", announced=False)
+    assert outcome.summary.inserted == 1
+    assert [(w.rule, w.message) for w in outcome.summary.warnings] == [
+        (
+            "lock",
+            "F1 har låst besøg den 2026-10-06, kun 2 dage fra 2026-10-08; planen lægger ellers mindst 30 dage "
+            "mellem besøg i samme tilbud, men begge bliver liggende",
+        )
+    ]
+    body = {"facility_id": "F1", "date": "2026-11-04", "inspector_id": "I1", "announced": True}
+    created = client.post("/api/v1/locked-visits", json=body, headers=AUTH)
+    assert created.status_code == 201
+    assert [w["message"][:40] for w in created.json()["warnings"]] == [
+        "F1 har låst besøg den 2026-10-06, kun 29",
+        "F1 har låst besøg den 2026-10-08, kun 27",
+    ]
+    assert lock_visit(loaded, "F1", dt.date(2026, 12, 4), "I1", announced=True).summary.warnings == []  # 30 days
+    ensure_risk_run(loaded)
+    plan = create_plan(loaded, "2026Q4", time_limit_s=5)  # the plan keeps every lock
+    f1 = plan.visits[(plan.visits["facility_id"] == "F1") & plan.visits["locked"]]
+    assert list(f1["date"]) == [TUESDAY, dt.date(2026, 10, 8), dt.date(2026, 11, 4), dt.date(2026, 12, 4)]
+
+
+def test_a_lock_near_a_past_visit_warns(loaded: Settings, tmp_path: Path) -> None:
+    folder = tmp_path / "visit"
+    folder.mkdir()
+    pd.DataFrame(
+        [("V9", "F2", "2026-09-28", True, "operational", "I2")],
+        columns=["visit_id", "facility_id", "date", "announced", "kind", "inspector_ids"],
+    ).to_csv(folder / "visits.csv", index=False)
+    imports.import_upload(loaded, folder, label="V9")
+    [warning] = lock_visit(loaded, "F2", dt.date(2026, 10, 5), "I2", announced=True).summary.warnings
+    assert warning.message.startswith("F2 har besøg den 2026-09-28, kun 7 dage fra 2026-10-05;")
+
+
+def test_locking_the_same_day_with_another_inspector_replaces_the_lock_and_says_so(
+    loaded: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One lock a facility and day (the key of locked_visits.csv): a second inspector replaces the first."""
+    monkeypatch.setenv("TILSYNSPLAN_TODAY", "2026-10-01")
+    monkeypatch.setenv("COLUMNS", "300")
+
+    def run(*args: str) -> int:
+        with pytest.raises(SystemExit) as exit_info:
+            main(["--home", str(loaded.home), *args])
+        return int(exit_info.value.code or 0)
+
+    assert run("lock", "F1", "2026-10-06", "--inspector", "I1") == 0
+    assert "Advarsel" not in capsys.readouterr().out
+    assert run("lock", "F1", "2026-10-06", "--inspector", "I2") == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Besøg hos F1 den 2026-10-06 (anmeldt, I2) opdateret.",
+        "Advarsel: Låsen erstatter det låste besøg hos F1 den 2026-10-06 med I1: et tilbud har højst ét låst "
+        "besøg om dagen, med én tilsynskonsulent",
+    ]
+    assert run("lock", "F1", "2026-10-06", "--inspector", "I2", "--unannounced") == 0  # same inspector
+    assert "Advarsel" not in capsys.readouterr().out
+    assert [tuple(r) for r in locked_visits(loaded)[["inspector_id", "announced"]].itertuples(index=False)] == [
+        ("I2", False)
+    ]
