@@ -52,6 +52,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from data.calendar import holiday_name, is_working_day
 from data.contract import CPR_PATTERN, FALSE_WORDS, FILE_BY_NAME, FILES, TRUE_WORDS, Column, FileSpec, Kind
 from data.dataset import Dataset, empty_frame
 from data.enums import FacilityType, Ownership, Theme
@@ -364,6 +365,8 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | StoredDa
         _check_not_before_same_row(table, report)
         checks.references(table)
         checks.referenced_bounds(table)
+    if "locked_visits" in parsed:
+        _check_lock_days(parsed["locked_visits"], report, today)
     checks.stored_rows()
     checks.theme_score_warnings()
     for table in parsed.values():
@@ -1054,6 +1057,29 @@ def _not_before_column(table: _Parsed, name: str, other: str, report: _Report) -
             f"{name} skal være samme dag som eller efter {other}"
         ),
     )
+
+
+def _check_lock_days(table: _Parsed, report: _Report, today: dt.date) -> None:
+    """``locked_visits.csv``: an agreed visit from today on lies on a working day. A plan keeps a lock on its day
+    and never has a visit on a weekend or public holiday, so the planner refuses such a lock (``planner.problem``)
+    and every plan would fail; ``tilsynsplan lock`` refuses it too. A lock before today is history (the planner
+    counts it as a past visit), and a day off of ``TILSYNSPLAN_DAYS_OFF`` (juleaftensdag) is a working day an
+    agreed visit may lie on."""
+    if "date" not in table.present:
+        return
+    days = table.values["date"]
+    ahead = days.notna() & (days >= pd.Timestamp(today))
+    off = ahead & days.map(lambda d: isinstance(d, pd.Timestamp) and not is_working_day(d.date()))
+
+    def message(pos: int) -> str:
+        day = days.iat[pos].date()
+        why = holiday_name(day) or ("en lørdag" if day.weekday() == 5 else "en søndag")
+        return (
+            f"date ({day.isoformat()}) er {why}; et låst besøg fra i dag ({today.isoformat()}) og frem skal ligge på "
+            "en arbejdsdag, for planen flytter det ikke og lægger aldrig besøg i weekenden eller på helligdage"
+        )
+
+    report.cells(table, off.to_numpy(dtype=bool), "date", days.map(_key_value), "working_day", message)
 
 
 def _check_competences(table: _Parsed, report: _Report) -> None:
