@@ -278,7 +278,7 @@ LOCKED_VISITS = FileSpec(
     key=("facility_id", "date"),
     columns=(
         Column("facility_id", Kind.TEXT, references=FACILITY_ID_REF),
-        Column("date", Kind.DATE),
+        Column("date", Kind.DATE, not_after="facilities.closed_on"),
         Column("inspector_id", Kind.TEXT, references="inspectors.inspector_id"),
         Column("announced", Kind.BOOL),
     ),

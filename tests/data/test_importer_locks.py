@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from data.errors import ValidationFailed
@@ -53,3 +54,15 @@ def test_past_locks_today_and_a_day_off_pass(tmp_path: Path) -> None:
     )
     result = read_upload(folder, today=AS_OF, existing=small_dataset())
     assert len(result.dataset.locked_visits) == 4
+
+
+def test_a_lock_after_the_facility_closed_is_refused_naming_the_closing_day(tmp_path: Path) -> None:
+    ds = small_dataset()
+    facilities = ds.facilities.assign(closed_on=ds.facilities["closed_on"].mask(ds.facilities["facility_id"] == "F3"))
+    facilities.loc[facilities["facility_id"] == "F3", "closed_on"] = pd.Timestamp("2026-09-01")
+    folder = upload(tmp_path / "up", ["F3", "2026-10-06", "I1", "true"], ["F1", "2026-10-06", "I1", "true"])
+    with pytest.raises(ValidationFailed) as info:
+        read_upload(folder, today=AS_OF, existing=ds.with_tables(facilities=facilities))
+    [violation] = info.value.violations
+    assert (violation.row, violation.column, violation.value) == (2, "date", "2026-10-06")
+    assert "2026-09-01" in violation.message
