@@ -25,6 +25,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.pages import render_page
+from api.schemas import DATABASE_INT_MAX
 from data.errors import DatabaseBusyError, TilsynsplanError, ValidationFailed
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,12 @@ def _location_text(loc: tuple[Any, ...] | list[Any]) -> tuple[str, str]:
     return location, name
 
 
+def _shown(value: Any, limit: int = 40) -> str:
+    """A client's value as a message shows it: its text, cut at ``limit`` characters."""
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _validation_detail(error: dict[str, Any]) -> dict[str, Any]:
     location, name = _location_text(error.get("loc", ()))
     template = _PYDANTIC_DA.get(str(error.get("type", "")))
@@ -131,6 +138,11 @@ def _validation_detail(error: dict[str, Any]) -> dict[str, Any]:
         text = template.format(**ctx) if template else str(error.get("msg", "ugyldig værdi"))
     except (KeyError, IndexError):
         text = str(error.get("msg", "ugyldig værdi"))
+    if error.get("type") == "less_than_equal" and (error.get("ctx") or {}).get("le") == DATABASE_INT_MAX:
+        text = (
+            f"må højst være {DATABASE_INT_MAX}, det største heltal databasen kan gemme (et id), "
+            f"ikke {_shown(error.get('input'))}"
+        )
     if "Expected UploadFile" in text:  # a multipart part without a filename arrives as a text field
         text = "skal være en fil med et filnavn, fx facilities.csv (multipart-feltet sendte tekst)"
     subject = f"'{name}'" if name else "Forespørgslen"

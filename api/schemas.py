@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import pandas as pd
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.services.risk import ScoreResult, TrainReport
@@ -22,6 +23,12 @@ from data.importer import ImportResult
 from data.plan_store import PlanInfo, StoredPlan
 from data.store import ImportSummary, StatusReport
 from models.explain import FacilityExplanation
+
+#: The largest integer SQLite and PostgreSQL (BIGINT) store: an id above it can name no row, and a query with it
+#: fails in the driver (OverflowError), so ids are checked against it where they enter.
+DATABASE_INT_MAX = 2**63 - 1
+
+PlanId = Annotated[int, Path(ge=1, le=DATABASE_INT_MAX, description="Planens id (et heltal ≥ 1).")]
 
 # --- errors ------------------------------------------------------------------------------------------
 
@@ -429,7 +436,9 @@ class PlanCreate(BaseModel):
     as_of: dt.date | None = Field(None, description="Plan with what was known on this date (default today).")
     authority: str | None = Field(None, description="Only one socialtilsyn (default: all five).")
     time_limit_s: float | None = Field(None, gt=0, le=3600, description="Solver time limit (default: setting).")
-    parent_plan_id: int | None = Field(None, description="Re-plan: moving this plan's visits costs.")
+    parent_plan_id: int | None = Field(
+        None, ge=1, le=DATABASE_INT_MAX, description="Re-plan: moving this plan's visits costs."
+    )
 
 
 class PlanSummaryPublic(BaseModel):

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import PlannerDep, SettingsDep, ViewerDep
 from api.headers import content_disposition
 from api.ics import calendar_visits, plan_calendar
-from api.schemas import PlanCreate, PlanPublic, PlanSummaryPublic, analysis_for_reader, error_responses
+from api.schemas import PlanCreate, PlanId, PlanPublic, PlanSummaryPublic, analysis_for_reader, error_responses
 from api.services import plans as plan_service
 from api.services.lookups import facility_names, inspector_names
 from api.services.risk_lists import ensure_risk_run
@@ -52,7 +52,7 @@ def list_plans(settings: SettingsDep) -> list[PlanSummaryPublic]:
 
 
 @router.get("/plans/{plan_id}", response_model=PlanPublic, responses=error_responses(404))
-def get_plan(plan_id: int, settings: SettingsDep, viewer: ViewerDep) -> PlanPublic:
+def get_plan(plan_id: PlanId, settings: SettingsDep, viewer: ViewerDep) -> PlanPublic:
     """A plan's visits; readers see an unannounced visit's quarter only (no date, week or inspector)."""
     plan = plan_service.show_plan(settings, plan_id)
     visits = plan_service.visits_for_reader(plan, viewer.authorised)
@@ -60,7 +60,7 @@ def get_plan(plan_id: int, settings: SettingsDep, viewer: ViewerDep) -> PlanPubl
 
 
 @router.get("/plans/{plan_id}/analysis", response_model=dict[str, Any], responses=error_responses(404))
-def get_analysis(plan_id: int, settings: SettingsDep, viewer: ViewerDep) -> dict[str, Any]:
+def get_analysis(plan_id: PlanId, settings: SettingsDep, viewer: ViewerDep) -> dict[str, Any]:
     """The cost of each rule, the solver's bound and gap, overdue facilities, the rotation comparison."""
     plan = plan_service.show_plan(settings, plan_id)
     return analysis_for_reader(plan.analysis, viewer.authorised)
@@ -71,7 +71,7 @@ def get_analysis(plan_id: int, settings: SettingsDep, viewer: ViewerDep) -> dict
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}, **error_responses(401, 403, 404)},
 )
-def export_csv(plan_id: int, settings: SettingsDep, _: PlannerDep) -> Response:
+def export_csv(plan_id: PlanId, settings: SettingsDep, _: PlannerDep) -> Response:
     """Every visit of the horizon, one row a visit (unannounced dates included: planners only)."""
     plan = plan_service.show_plan(settings, plan_id)
     with tempfile.TemporaryDirectory(prefix="tilsynsplan-export-") as folder:
@@ -86,7 +86,7 @@ def export_csv(plan_id: int, settings: SettingsDep, _: PlannerDep) -> Response:
     responses={200: {"content": {"text/calendar": {}}}, **error_responses(401, 403, 404)},
 )
 def calendar(
-    plan_id: int,
+    plan_id: PlanId,
     settings: SettingsDep,
     _: PlannerDep,
     inspector_id: Annotated[str | None, Query(description="Kun denne tilsynskonsulents besøg.")] = None,

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from api.deps import SettingsDep, ViewerDep
 from api.headers import content_disposition
-from api.schemas import error_responses
+from api.schemas import PlanId, error_responses
 from api.services import reports
 from api.services.risk_lists import risk_list
 from reports.context import ReportContext
@@ -75,7 +75,7 @@ def facility_report(
 
 
 @router.get("/reports/plan/{plan_id}", response_class=Response, responses=RESPONSES)
-def plan_report(plan_id: int, settings: SettingsDep, viewer: ViewerDep, format: ReportFormat = "html") -> Response:
+def plan_report(plan_id: PlanId, settings: SettingsDep, viewer: ViewerDep, format: ReportFormat = "html") -> Response:
     """Kvartalsplan; unannounced dates only for authorised readers."""
     context = reports.plan_report(settings, plan_id, authorised=viewer.authorised)
     return report_response(context, format, f"plan-{plan_id}")

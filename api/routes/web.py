@@ -31,6 +31,7 @@ from api.pages import (
 )
 from api.routes.data import check_or_import
 from api.routes.plans import make_plan
+from api.schemas import PlanId
 from api.services import reports
 from api.services.risk_lists import risk_list
 
@@ -103,7 +104,7 @@ async def create_plan(
 
 
 @router.get("/planer/{plan_id}", response_class=HTMLResponse)
-def plan_page(plan_id: int, settings: SettingsDep, viewer: ViewerDep) -> HTMLResponse:
+def plan_page(plan_id: PlanId, settings: SettingsDep, viewer: ViewerDep) -> HTMLResponse:
     """The quarterly plan; unannounced dates only for planners."""
     report = reports.plan_report(settings, plan_id, authorised=viewer.authorised)
     html = render_report_page(
