@@ -66,12 +66,24 @@ def quarter_of(day: dt.date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
+#: The years a quarter may lie in. A plan covers the quarters after its first (two years by default), so a
+#: year near 9999 would run past the last date Python knows (``year 10000 is out of range``).
+QUARTER_YEARS = (1900, 2999)
+
+
 def parse_quarter(quarter: str) -> str:
     """A quarter as written by a user, ``2026Q4`` or the Danish ``2026K4`` (the reports' form), in the
-    canonical ``YYYYQn`` (``ValueError`` if malformed)."""
+    canonical ``YYYYQn`` (``ValueError`` if malformed or its year is outside :data:`QUARTER_YEARS`)."""
     text = quarter.strip().upper()
+    form = "ÅÅÅÅKn eller ÅÅÅÅQn, fx 2026K4 eller 2026Q4"
     if len(text) != 6 or text[4] not in "QK" or not text[:4].isdigit() or text[5] not in "1234":
-        raise ValueError(f"'{quarter}' er ikke et kvartal; brug formen ÅÅÅÅKn eller ÅÅÅÅQn, fx 2026K4 eller 2026Q4")
+        raise ValueError(f"'{quarter}' er ikke et kvartal; brug formen {form}")
+    first, last = QUARTER_YEARS
+    if not first <= int(text[:4]) <= last:
+        raise ValueError(
+            f"'{quarter}' ligger uden for de år, der kan planlægges; året skal ligge fra {first} til {last}, "
+            f"i formen {form}"
+        )
     return f"{text[:4]}Q{text[5]}"
 
 

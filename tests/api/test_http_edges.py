@@ -66,3 +66,13 @@ def test_a_huge_parent_plan_id_is_422(client: TestClient, loaded: Settings) -> N
     detail = detail_of(response.json(), "parent_plan_id")
     assert detail["message"].startswith("'parent_plan_id' må højst være 9223372036854775807")
     assert detail["message"].endswith(f"ikke {TOO_BIG}")
+
+
+# --- 2. quarters of impossible years ------------------------------------------------------------------------
+
+
+def test_a_plan_for_year_9999_is_refused_in_danish(client: TestClient, loaded: Settings) -> None:
+    response = client.post("/api/v1/plans", json={"quarter": "9999Q4"}, headers=AUTH)
+    assert response.status_code == 422
+    error = assert_error_shape(response.json(), "invalid_argument")
+    assert error["message"].startswith("'9999Q4' ligger uden for de år, der kan planlægges; året skal ligge fra 1900")
