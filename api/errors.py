@@ -15,6 +15,7 @@ nothing of it.
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -57,38 +58,82 @@ class ApiError:
         return {"error": {"code": self.code, "message": self.message, "details": self.details}}
 
 
-# FastAPI's request-validation error types -> Danish text (``{...}`` filled from the error's ctx).
+_DATE_FORM = "skal være en dato på formen ÅÅÅÅ-MM-DD, fx 2026-11-01, ikke '{input}'"
+
+# FastAPI's request-validation error types -> Danish text (``{...}`` filled from the error's ctx and
+# ``{input}``, the value sent). A type missing here is still answered in Danish (``_UNKNOWN_DA``).
 _PYDANTIC_DA: dict[str, str] = {
     "missing": "mangler",
     "int_parsing": "skal være et heltal",
     "int_type": "skal være et heltal",
     "int_from_float": "skal være et heltal",
+    "int_parsing_size": "skal være et heltal, og '{input}' er for stort",
     "float_parsing": "skal være et tal",
     "float_type": "skal være et tal",
+    "finite_number": "skal være et tal, ikke {input}",
     "bool_parsing": "skal være true eller false",
     "bool_type": "skal være true eller false",
     "string_type": "skal være en tekst",
-    "date_parsing": "skal være en dato (ÅÅÅÅ-MM-DD)",
-    "date_from_datetime_parsing": "skal være en dato (ÅÅÅÅ-MM-DD)",
-    "date_type": "skal være en dato (ÅÅÅÅ-MM-DD)",
+    "string_unicode": "skal være en tekst i UTF-8",
+    "date_parsing": _DATE_FORM,
+    "date_from_datetime_parsing": _DATE_FORM,
+    "date_type": _DATE_FORM,
+    "date_from_datetime_inexact": (
+        "skal være en dato på formen ÅÅÅÅ-MM-DD uden klokkeslæt, fx 2026-11-01, ikke '{input}'"
+    ),
+    "date_past": "skal være en dato før i dag, ikke '{input}'",
+    "date_future": "skal være en dato efter i dag, ikke '{input}'",
+    "datetime_parsing": "skal være et tidspunkt på formen ÅÅÅÅ-MM-DDTtt:mm:ss, ikke '{input}'",
+    "datetime_from_date_parsing": "skal være et tidspunkt på formen ÅÅÅÅ-MM-DDTtt:mm:ss, ikke '{input}'",
+    "datetime_type": "skal være et tidspunkt på formen ÅÅÅÅ-MM-DDTtt:mm:ss",
+    "time_parsing": "skal være et klokkeslæt på formen tt:mm, ikke '{input}'",
+    "time_type": "skal være et klokkeslæt på formen tt:mm",
     "list_type": "skal være en liste",
+    "tuple_type": "skal være en liste",
+    "set_type": "skal være en liste",
+    "iterable_type": "skal være en liste",
     "dict_type": "skal være et objekt",
     "model_type": "skal være et objekt",
     "model_attributes_type": "skal være et objekt",
     "json_invalid": "er ikke gyldig JSON",
+    "json_type": "skal være JSON-tekst",
+    "none_required": "skal være null",
     "greater_than_equal": "skal være mindst {ge}",
     "greater_than": "skal være større end {gt}",
     "less_than_equal": "må højst være {le}",
     "less_than": "skal være mindre end {lt}",
-    "too_short": "skal have mindst {min_length} elementer",
-    "too_long": "må højst have {max_length} elementer",
+    "multiple_of": "skal gå op i {multiple_of}",
+    "too_short": "skal have mindst {min_length} {elements}",
+    "too_long": "må højst have {max_length} {elements}",
     "string_too_short": "skal have mindst {min_length} tegn",
     "string_too_long": "må højst have {max_length} tegn",
     "string_pattern_mismatch": "har ikke formatet {pattern}",
     "literal_error": "skal være en af: {expected}",
     "enum": "skal være en af: {expected}",
     "extra_forbidden": "er ikke et kendt felt",
+    "uuid_parsing": "skal være et UUID, ikke '{input}'",
+    "url_parsing": "skal være en URL, ikke '{input}'",
+    "decimal_parsing": "skal være et tal",
 }
+_UNKNOWN_DA = "har en ugyldig værdi: '{input}'"
+
+# The json module's reasons (JSONDecodeError.msg, by prefix) in Danish.
+_JSON_REASONS_DA: tuple[tuple[str, str], ...] = (
+    ("Expecting value", "forventede en værdi"),
+    ("Expecting property name enclosed in double quotes", "forventede et feltnavn i dobbelte anførselstegn"),
+    ("Expecting ',' delimiter", "forventede et komma"),
+    ("Expecting ':' delimiter", "forventede et kolon"),
+    ("Extra data", "der står mere efter JSON-værdien"),
+    ("Unterminated string", "en tekst i anførselstegn slutter aldrig"),
+    ("Invalid \\uXXXX escape", "ugyldig \\uXXXX-escape i en tekst"),
+    ("Invalid \\escape", "ugyldig escape med \\ i en tekst"),
+    ("Invalid control character", "et kontroltegn (fx et linjeskift) står uden escape i en tekst"),
+    ("Illegal trailing comma", "et komma står lige før slutningen af en liste eller et objekt"),
+)
+#: FastAPI's text for a body its parser gave up on (not its JSON syntax: that is a ``json_invalid`` error).
+BODY_PARSE_FAILED = "There was an error parsing the body"
+#: Top message of a request whose body is no JSON at all (bytes that are not UTF-8, nesting past the parser).
+BODY_NOT_JSON = "Forespørgslen er ugyldig: kroppen skal være JSON i UTF-8 (Content-Type: application/json)."
 
 _STATUS_DA: dict[int, tuple[str, str]] = {
     400: ("bad_request", "Forespørgslen kan ikke behandles."),
@@ -125,28 +170,94 @@ def _shown(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _validation_detail(error: dict[str, Any]) -> dict[str, Any]:
+def _json_kind(value: Any) -> str:
+    """What a decoded JSON value is, in Danish ("en liste")."""
+    if isinstance(value, bool):
+        return "true/false"
+    if value is None:
+        return "null"
+    if isinstance(value, int | float):
+        return "et tal"
+    if isinstance(value, str):
+        return "en tekst"
+    return "en liste" if isinstance(value, list) else "et objekt"
+
+
+def _json_syntax_text(error: dict[str, Any], document: Any) -> str:
+    """Where and why the body is no valid JSON: ``loc`` is ("body", character offset), ``document`` the text."""
+    loc = list(error.get("loc", ()))
+    pos = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
+    reason = str((error.get("ctx") or {}).get("error", ""))
+    danish = next((da for en, da in _JSON_REASONS_DA if reason.startswith(en)), "")
+    where = ""
+    if pos is not None:
+        where = f" ved tegn {pos + 1}"
+        if isinstance(document, str):
+            line, column = document.count("\n", 0, pos) + 1, pos - document.rfind("\n", 0, pos)
+            where += f" (linje {line}, kolonne {column})"
+    return f"Forespørgslens JSON er ugyldig{where}" + (f": {danish}" if danish else "")
+
+
+def _body_text(kind: str, error: dict[str, Any], content_type: str | None) -> str | None:
+    """The message about the body as a whole (``loc`` just "body"), or None for the usual one."""
+    if kind == "missing":
+        return "Forespørgslen mangler en JSON-krop (Content-Type: application/json)"
+    if kind not in {"model_attributes_type", "model_type", "dict_type"}:
+        return None
+    value = error.get("input")
+    if isinstance(value, bytes | bytearray):  # not parsed: it did not come as JSON
+        sent = f"Content-Type '{content_type}'" if content_type else "ingen Content-Type"
+        return f"Forespørgslen skal være et JSON-objekt sendt med Content-Type: application/json (den kom med {sent})"
+    return f'Forespørgslen skal være et JSON-objekt ({{"felt": værdi, …}}), ikke {_json_kind(value)}'
+
+
+def _validation_detail(error: dict[str, Any], document: Any = None, content_type: str | None = None) -> dict[str, Any]:
+    """One of FastAPI's request-validation errors as location, field and a Danish message naming the field."""
+    kind = str(error.get("type", ""))
     location, name = _location_text(error.get("loc", ()))
-    template = _PYDANTIC_DA.get(str(error.get("type", "")))
-    ctx = {k: v for k, v in (error.get("ctx") or {}).items()}
+    if kind == "json_invalid" and location == "body":  # loc ("body", 21): a character offset, not a field
+        return {"location": "body", "field": "", "message": _json_syntax_text(error, document), "type": kind}
+    if location == "body" and not name and (whole := _body_text(kind, error, content_type)):
+        return {"location": "body", "field": "", "message": whole, "type": kind}
+    template = _PYDANTIC_DA.get(kind, _UNKNOWN_DA)
+    raw_ctx = error.get("ctx") or {}
+    ctx = {k: v for k, v in raw_ctx.items()}
     if "expected" in ctx:  # "'html' or 'pdf'"
         ctx["expected"] = str(ctx["expected"]).replace(" or ", " eller ")
     for key, value in ctx.items():  # limits: 0.0 -> "0", 0.5 -> "0,5"
         if isinstance(value, float):
             ctx[key] = str(int(value)) if value.is_integer() else str(value).replace(".", ",")
+    least = raw_ctx.get("min_length", raw_ctx.get("max_length"))
+    ctx["elements"] = "element" if least == 1 else "elementer"
+    value = error.get("input")
+    if isinstance(value, float) and not math.isfinite(value):  # as JSON writes them
+        value = "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    ctx["input"] = _shown(value)
     try:
-        text = template.format(**ctx) if template else str(error.get("msg", "ugyldig værdi"))
-    except (KeyError, IndexError):
-        text = str(error.get("msg", "ugyldig værdi"))
-    if error.get("type") == "less_than_equal" and (error.get("ctx") or {}).get("le") == DATABASE_INT_MAX:
-        text = (
-            f"må højst være {DATABASE_INT_MAX}, det største heltal databasen kan gemme (et id), "
-            f"ikke {_shown(error.get('input'))}"
-        )
-    if "Expected UploadFile" in text:  # a multipart part without a filename arrives as a text field
+        text = template.format(**ctx)
+    except (KeyError, IndexError, ValueError):
+        text = _UNKNOWN_DA.format(input=ctx["input"])
+    if kind == "less_than_equal" and raw_ctx.get("le") == DATABASE_INT_MAX:
+        text = f"må højst være {DATABASE_INT_MAX}, det største heltal databasen kan gemme (et id), ikke {ctx['input']}"
+    if "Expected UploadFile" in str(error.get("msg", "")):  # a multipart part without a filename arrives as text
         text = "skal være en fil med et filnavn, fx facilities.csv (multipart-feltet sendte tekst)"
     subject = f"'{name}'" if name else "Forespørgslen"
-    return {"location": location, "field": name, "message": f"{subject} {text}", "type": error.get("type")}
+    return {"location": location, "field": name, "message": f"{subject} {text}", "type": kind}
+
+
+def _body_unreadable(exc: StarletteHTTPException) -> ApiError:
+    """FastAPI's 400 'There was an error parsing the body': bytes that are not UTF-8, or JSON nested past the
+    parser's limit. A malformed request like any other: 422 ``invalid_request`` in Danish."""
+    cause = exc.__cause__
+    if isinstance(cause, UnicodeDecodeError):
+        byte = cause.object[cause.start : cause.start + 1].hex()
+        text = f"Forespørgslens krop er ikke UTF-8: byte {cause.start + 1} er 0x{byte}; send JSON i UTF-8"
+    elif isinstance(cause, RecursionError):
+        text = "Forespørgslens JSON er indlejret for dybt (for mange lister eller objekter inden i hinanden)"
+    else:
+        text = "Forespørgslens krop kan ikke læses som JSON; send JSON i UTF-8"
+    detail = {"location": "body", "field": "", "message": text, "type": "json_invalid"}
+    return ApiError(422, "invalid_request", BODY_NOT_JSON, [detail])
 
 
 def _from_http_exception(request: Request, exc: StarletteHTTPException) -> ApiError:
@@ -159,6 +270,8 @@ def _from_http_exception(request: Request, exc: StarletteHTTPException) -> ApiEr
         message = f"Metoden {request.method} er ikke tilladt for '{request.url.path}'."
         if allowed:
             message += f" Tilladt: {allowed}."
+    elif exc.status_code == 400 and exc.detail == BODY_PARSE_FAILED:
+        return _body_unreadable(exc)
     elif isinstance(exc.detail, str) and exc.detail and exc.detail != HTTPStatus(exc.status_code).phrase:
         message = exc.detail  # raised by our own code with a Danish text
     return ApiError(exc.status_code, code, message, headers=headers)
@@ -172,7 +285,8 @@ def describe(request: Request, exc: Exception) -> ApiError:
             headers = {"Retry-After": str(RETRY_AFTER_BUSY_S)}
         return ApiError(exc.http_status, exc.code, exc.message, list(exc.details), headers)
     if isinstance(exc, RequestValidationError):
-        details = [_validation_detail(dict(e)) for e in exc.errors()]
+        content_type = request.headers.get("content-type")
+        details = [_validation_detail(dict(e), exc.body, content_type) for e in exc.errors()]
         return ApiError(422, "invalid_request", f"Forespørgslen er ugyldig: {len(details)} fejl.", details)
     if isinstance(exc, StarletteHTTPException):
         return _from_http_exception(request, exc)

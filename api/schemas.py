@@ -435,7 +435,9 @@ class PlanCreate(BaseModel):
     )
     as_of: dt.date | None = Field(None, description="Plan with what was known on this date (default today).")
     authority: str | None = Field(None, description="Only one socialtilsyn (default: all five).")
-    time_limit_s: float | None = Field(None, gt=0, le=3600, description="Solver time limit (default: setting).")
+    time_limit_s: float | None = Field(
+        None, gt=0, le=3600, allow_inf_nan=False, description="Solver time limit in seconds (default: setting)."
+    )
     parent_plan_id: int | None = Field(
         None, ge=1, le=DATABASE_INT_MAX, description="Re-plan: moving this plan's visits costs."
     )

@@ -76,3 +76,124 @@ def test_a_plan_for_year_9999_is_refused_in_danish(client: TestClient, loaded: S
     assert response.status_code == 422
     error = assert_error_shape(response.json(), "invalid_argument")
     assert error["message"].startswith("'9999Q4' ligger uden for de år, der kan planlægges; året skal ligge fra 1900")
+
+
+# --- 3. framework messages in Danish -------------------------------------------------------------------------
+
+JSON_TYPE = {"Content-Type": "application/json"}
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (
+            '{"quarter": "2027Q1", "authority": "øst"}'.encode("latin-1"),
+            "Forespørgslens krop er ikke UTF-8: byte 37 er 0xf8; send JSON i UTF-8",
+        ),
+        (
+            b"[" * 5000 + b"]" * 5000,
+            "Forespørgslens JSON er indlejret for dybt (for mange lister eller objekter inden i hinanden)",
+        ),
+    ],
+)
+def test_a_body_that_cannot_be_read_as_json_is_422_in_danish(client: TestClient, body: bytes, reason: str) -> None:
+    response = client.post("/api/v1/plans", content=body, headers={**AUTH, **JSON_TYPE})
+    assert response.status_code == 422, response.text
+    error = assert_error_shape(response.json(), "invalid_request")
+    assert (
+        error["message"] == "Forespørgslen er ugyldig: kroppen skal være JSON i UTF-8 (Content-Type: application/json)."
+    )
+    assert error["details"][0]["location"] == "body"
+    assert error["details"][0]["message"] == reason
+    assert "parsing" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field", "value"),
+    [
+        ("/api/v1/plans", {"quarter": "2027Q1", "as_of": "2026-11-01T10:00:00"}, "as_of", "2026-11-01T10:00:00"),
+        ("/api/v1/plans", {"quarter": "2027Q1", "as_of": 20270101}, "as_of", "20270101"),
+        ("/api/v1/plans", {"quarter": "2027Q1", "as_of": "20261101"}, "as_of", "20261101"),
+        (
+            "/api/v1/locked-visits",
+            {"facility_id": "F1", "date": 1800000000, "inspector_id": "I1", "announced": True},
+            "date",
+            "1800000000",
+        ),
+        ("/api/v1/model/train", {"as_of": "2026-11-01T00:00:01"}, "as_of", "2026-11-01T00:00:01"),
+    ],
+)
+def test_a_date_with_a_time_or_a_number_is_refused_in_danish(
+    client: TestClient, path: str, body: dict, field: str, value: str
+) -> None:
+    response = client.post(path, json=body, headers=AUTH)
+    assert response.status_code == 422
+    detail = detail_of(response.json(), field)
+    assert detail["message"] == (
+        f"'{field}' skal være en dato på formen ÅÅÅÅ-MM-DD uden klokkeslæt, fx 2026-11-01, ikke '{value}'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (
+            "as_of=2026-11-01T10:00:00",
+            "'as_of' skal være en dato på formen ÅÅÅÅ-MM-DD uden klokkeslæt, fx 2026-11-01, ikke '2026-11-01T10:00:00'",
+        ),
+        ("as_of=1.11.2026", "'as_of' skal være en dato på formen ÅÅÅÅ-MM-DD, fx 2026-11-01, ikke '1.11.2026'"),
+        ("as_of=2026-02-30", "'as_of' skal være en dato på formen ÅÅÅÅ-MM-DD, fx 2026-11-01, ikke '2026-02-30'"),
+        ("top=" + "9" * 5000, "'top' skal være et heltal, og '" + "9" * 40 + "…' er for stort"),
+    ],
+)
+def test_query_dates_and_numbers_are_refused_in_danish(client: TestClient, query: str, message: str) -> None:
+    response = client.get(f"/api/v1/risk?{query}")
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["message"] == message
+
+
+def test_malformed_json_names_the_character_not_a_field(client: TestClient) -> None:
+    response = client.post("/api/v1/plans", content=b'{"quarter": "2027Q1",,}', headers={**AUTH, **JSON_TYPE})
+    assert response.status_code == 422
+    detail = response.json()["error"]["details"][0]
+    assert (detail["location"], detail["field"]) == ("body", "")
+    assert detail["message"] == (
+        "Forespørgslens JSON er ugyldig ved tegn 22 (linje 1, kolonne 22): forventede et feltnavn i dobbelte anførselstegn"
+    )
+    multi = client.post("/api/v1/plans", content=b'{\n  "quarter": 2027Q1\n}', headers={**AUTH, **JSON_TYPE})
+    assert multi.json()["error"]["details"][0]["message"] == (
+        "Forespørgslens JSON er ugyldig ved tegn 20 (linje 2, kolonne 18): forventede et komma"
+    )
+
+
+@pytest.mark.parametrize(
+    ("headers", "sent"), [({"Content-Type": "text/plain"}, "Content-Type 'text/plain'"), ({}, "ingen Content-Type")]
+)
+def test_json_without_the_json_content_type_says_so(client: TestClient, headers: dict, sent: str) -> None:
+    response = client.post("/api/v1/plans", content=b'{"quarter": "2027Q1"}', headers={**AUTH, **headers})
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["message"] == (
+        f"Forespørgslen skal være et JSON-objekt sendt med Content-Type: application/json (den kom med {sent})"
+    )
+
+
+def test_a_json_body_that_is_not_an_object_says_what_it_must_be(client: TestClient) -> None:
+    response = client.post("/api/v1/plans", json=["2027Q1"], headers=AUTH)
+    assert response.json()["error"]["details"][0]["message"] == (
+        'Forespørgslen skal være et JSON-objekt ({"felt": værdi, …}), ikke en liste'
+    )
+
+
+def test_an_empty_list_of_records_is_refused_in_correct_danish(client: TestClient) -> None:
+    response = client.post("/api/v1/concerns", json={"records": []}, headers=AUTH)
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["message"] == "'records' skal have mindst 1 element"
+
+
+@pytest.mark.parametrize("number", [b"NaN", b"Infinity", b"-Infinity"])
+def test_a_time_limit_that_is_not_a_number_says_so(client: TestClient, number: bytes) -> None:
+    body = b'{"quarter": "2027Q1", "time_limit_s": ' + number + b"}"
+    response = client.post("/api/v1/plans", content=body, headers={**AUTH, **JSON_TYPE})
+    assert response.status_code == 422
+    shown = {b"NaN": "NaN", b"Infinity": "Infinity", b"-Infinity": "-Infinity"}[number]
+    assert response.json()["error"]["details"][0]["message"] == (f"'time_limit_s' skal være et tal, ikke {shown}")
