@@ -293,12 +293,37 @@ def describe(request: Request, exc: Exception) -> ApiError:
     return ApiError(500, "internal_error", INTERNAL_MESSAGE)
 
 
+def accept_q(accept: str) -> dict[str, float]:
+    """The media types of an ``Accept`` header with their q-values (1 when not given, or not a number)::
+
+    "application/json, text/html;q=0.5" -> {"application/json": 1.0, "text/html": 0.5}
+    """
+    out: dict[str, float] = {}
+    for part in accept.lower().split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        if not media:
+            continue
+        q = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip() == "q":
+                try:
+                    q = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    q = 1.0
+                q = 1.0 if math.isnan(q) else q
+        out[media] = max(out.get(media, 0.0), q)
+    return out
+
+
 def wants_html(request: Request) -> bool:
-    """Browsers get HTML: web pages always unless JSON is asked for; ``/api`` only when HTML is asked for."""
-    accept = request.headers.get("accept", "").lower()
-    if "text/html" in accept:
+    """Browsers get HTML: the one of ``text/html`` and ``application/json`` the ``Accept`` header prefers
+    (by q-value; HTML when they are equal); when it names neither, web pages get HTML and ``/api`` JSON."""
+    q = accept_q(request.headers.get("accept", ""))
+    html, json = q.get("text/html", 0.0), q.get("application/json", 0.0)
+    if html > 0 and html >= json:
         return True
-    if "application/json" in accept:
+    if json > 0:
         return False
     return not request.url.path.startswith("/api/")
 

@@ -197,3 +197,30 @@ def test_a_time_limit_that_is_not_a_number_says_so(client: TestClient, number: b
     assert response.status_code == 422
     shown = {b"NaN": "NaN", b"Infinity": "Infinity", b"-Infinity": "-Infinity"}[number]
     assert response.json()["error"]["details"][0]["message"] == (f"'time_limit_s' skal være et tal, ikke {shown}")
+
+
+# --- 5. content negotiation by q-values ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "accept", "html"),
+    [
+        ("/api/v1/findes-ikke", "application/json;q=1.0, text/html;q=0.1", False),
+        ("/api/v1/findes-ikke", "application/json, text/html;q=0.5", False),
+        ("/api/v1/findes-ikke", "text/html;q=0.5, application/json", False),
+        ("/api/v1/findes-ikke", "text/html;q=0, */*", False),
+        ("/api/v1/findes-ikke", "text/html, application/json", True),  # equal q: HTML, as before
+        ("/api/v1/findes-ikke", "application/json;q=0.8, text/html;q=0.8", True),
+        ("/api/v1/findes-ikke", "text/html;q=0.9, application/json;q=0.1", True),
+        ("/api/v1/findes-ikke", "*/*", False),
+        ("/planlaeg-alt", "application/json, text/html;q=0.5", False),
+        ("/planlaeg-alt", "text/html;q=0.5, application/json;q=0.6", False),
+        ("/planlaeg-alt", "*/*", True),
+        ("/planlaeg-alt", "TEXT/HTML; Q=0.7, application/json; q=0.2", True),
+    ],
+)
+def test_errors_follow_the_q_values_of_accept(client: TestClient, path: str, accept: str, html: bool) -> None:
+    response = client.get(path, headers={"Accept": accept})
+    assert response.status_code == 404
+    kind = response.headers["content-type"]
+    assert kind.startswith("text/html") if html else kind.startswith("application/json"), (accept, kind)
