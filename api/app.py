@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from fastapi import Depends, FastAPI
 from starlette.requests import Request
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import app_version, get_viewer
-from api.errors import handle_error, install_error_handlers
+from api.errors import allowed_methods, handle_error, install_error_handlers
 from api.routes import data, locks, plans, reports, risk, web
 from api.uploads import too_large
 from data.settings import Settings
@@ -40,6 +40,29 @@ class BodySizeLimit:
         await self.app(scope, receive, send)
 
 
+class HeadAsGet:
+    """Answer ``HEAD`` wherever ``GET`` is answered (FastAPI's routes take only the methods they name): the
+    ``GET`` response's status and headers without its body. Elsewhere ``HEAD`` goes on to a 405 naming the
+    path's methods; its body is dropped too."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        as_get = {**scope, "method": "GET"}
+        answers_get = "GET" in allowed_methods(scope.get("app"), as_get)
+        await self.app(as_get if answers_get else scope, receive, without_body)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The app for ``settings`` (default: from the environment)."""
     settings = settings if settings is not None else Settings()
@@ -60,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_mb=settings.max_upload_mb)
+    app.add_middleware(HeadAsGet)
     for module in (data, risk, plans, locks, reports):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(web.router)

@@ -24,6 +24,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+from starlette.types import Scope
 
 from api.pages import render_page
 from api.schemas import DATABASE_INT_MAX
@@ -265,8 +267,11 @@ def _from_http_exception(request: Request, exc: StarletteHTTPException) -> ApiEr
     headers = dict(exc.headers or {})
     if exc.status_code == 404:
         message = f"Siden eller ressourcen '{request.url.path}' findes ikke."
-    elif exc.status_code == 405:
-        allowed = headers.get("allow") or headers.get("Allow") or ""
+    elif exc.status_code == 405:  # Starlette names the methods of the first route of the path only
+        given = headers.pop("allow", None) or headers.pop("Allow", None) or ""
+        allowed = ", ".join(allowed_methods(request.app, request.scope)) or given
+        if allowed:
+            headers["Allow"] = allowed
         message = f"Metoden {request.method} er ikke tilladt for '{request.url.path}'."
         if allowed:
             message += f" Tilladt: {allowed}."
@@ -275,6 +280,25 @@ def _from_http_exception(request: Request, exc: StarletteHTTPException) -> ApiEr
     elif isinstance(exc.detail, str) and exc.detail and exc.detail != HTTPStatus(exc.status_code).phrase:
         message = exc.detail  # raised by our own code with a Danish text
     return ApiError(exc.status_code, code, message, headers=headers)
+
+
+#: The methods a 405 may name, in the order it names them.
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(app: Any, scope: Scope) -> list[str]:
+    """Every method the routes of ``app`` answer at the path of ``scope`` (HEAD wherever GET): each is tried
+    against the routes as the router would (Starlette's 405 names only the first route of the path)."""
+    routes = list(getattr(getattr(app, "router", None), "routes", []))
+
+    def answers(method: str) -> bool:
+        probe = {**scope, "method": method}
+        return any(route.matches(probe)[0] == Match.FULL for route in routes)
+
+    found = {m for m in HTTP_METHODS if m != "HEAD" and answers(m)}
+    if "GET" in found or answers("HEAD"):
+        found.add("HEAD")
+    return [m for m in HTTP_METHODS if m in found]
 
 
 def describe(request: Request, exc: Exception) -> ApiError:

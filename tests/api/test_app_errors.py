@@ -50,7 +50,8 @@ def test_wrong_method_is_405_and_names_the_allowed_ones(client: TestClient) -> N
     response = client.delete("/api/v1/health")
     assert response.status_code == 405
     error = assert_error_shape(response.json(), "method_not_allowed")
-    assert error["message"] == "Metoden DELETE er ikke tilladt for '/api/v1/health'. Tilladt: GET."
+    assert error["message"] == "Metoden DELETE er ikke tilladt for '/api/v1/health'. Tilladt: GET, HEAD."
+    assert response.headers["allow"] == "GET, HEAD"
 
 
 def test_request_validation_lists_each_field_in_danish(client: TestClient) -> None:

@@ -224,3 +224,47 @@ def test_errors_follow_the_q_values_of_accept(client: TestClient, path: str, acc
     assert response.status_code == 404
     kind = response.headers["content-type"]
     assert kind.startswith("text/html") if html else kind.startswith("application/json"), (accept, kind)
+
+
+# --- 6. 405 names every method of the path; HEAD wherever GET ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/api/v1/locked-visits", "GET, HEAD, POST"),
+        ("/api/v1/plans", "GET, HEAD, POST"),
+        ("/api/v1/model/train", "POST"),
+        ("/api/v1/locked-visits/F1/2026-10-06", "DELETE"),
+        ("/planer", "GET, HEAD, POST"),
+    ],
+)
+def test_405_lists_every_method_of_the_path(client: TestClient, path: str, allowed: str) -> None:
+    response = client.put(path, headers=AUTH)
+    assert response.status_code == 405
+    assert response.headers["allow"] == allowed
+    if path.startswith("/api/"):
+        error = assert_error_shape(response.json(), "method_not_allowed")
+        assert error["message"] == f"Metoden PUT er ikke tilladt for '{path}'. Tilladt: {allowed}."
+
+
+@pytest.mark.parametrize("path", ["/api/v1/health", "/api/v1/status", "/", "/login", "/api/v1/openapi.json"])
+def test_head_answers_where_get_does_without_a_body(client: TestClient, path: str) -> None:
+    get = client.get(path)
+    head = client.head(path)
+    assert head.status_code == get.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert head.headers["content-length"] == get.headers["content-length"]
+
+
+def test_head_where_only_post_is_allowed_is_405(client: TestClient) -> None:
+    response = client.head("/api/v1/model/train", headers=AUTH)
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert response.content == b""
+
+
+def test_head_of_a_missing_plan_is_404_without_a_body(client: TestClient, loaded: Settings) -> None:
+    response = client.head("/api/v1/plans/7", headers=AUTH)
+    assert response.status_code == 404 and response.content == b""
