@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import app_version, get_viewer
-from api.errors import allowed_methods, handle_error, install_error_handlers
+from api.errors import AnswerCrashes, allowed_methods, handle_error, install_error_handlers
 from api.routes import data, locks, plans, reports, risk, web
 from api.uploads import too_large
 from data.settings import Settings
@@ -84,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_mb=settings.max_upload_mb)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(AnswerCrashes)  # last: the outermost, so a crash anywhere is answered by the one handler
     for module in (data, risk, plans, locks, reports):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(web.router)

@@ -25,7 +25,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
-from starlette.types import Scope
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.pages import render_page
 from api.schemas import DATABASE_INT_MAX
@@ -387,6 +387,40 @@ async def handle_error(request: Request, exc: Exception) -> Response:
     return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
 
 
+class AnswerCrashes:
+    """The outermost middleware: an unexpected exception is answered here, by :func:`handle_error` (one log
+    record with the stack trace, a 500 in the error shape), and goes no further.
+
+    Starlette's own last resort (``ServerErrorMiddleware``, where a handler for ``Exception`` would go) sends
+    the answer and then raises the exception again to the server, which logs it a second time ("Exception in
+    ASGI application") and drops the keep-alive connection, so the client's next request on it fails. When
+    the answer had already begun, nothing can be sent: the exception goes on and the server closes the
+    connection (the client sees a cut-off answer, not a complete wrong one)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def noting_start(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, noting_start)
+        except Exception as exc:
+            if started:
+                raise
+            response = await handle_error(Request(scope, receive), exc)
+            await response(scope, receive, send)
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    for exc_type in (TilsynsplanError, RequestValidationError, StarletteHTTPException, Exception):
+    """Every error through :func:`handle_error`; add :class:`AnswerCrashes` last (outermost) for the rest."""
+    for exc_type in (TilsynsplanError, RequestValidationError, StarletteHTTPException):
         app.add_exception_handler(exc_type, handle_error)

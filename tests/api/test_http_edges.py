@@ -4,9 +4,19 @@ blank pushed records and record numbers in pushes."""
 
 from __future__ import annotations
 
+import http.client
+import json
+import logging
+import socket
+import threading
+import time
+
 import pytest
+import uvicorn
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from api.app import create_app
 from data.settings import Settings
 from tests.api.conftest import AUTH
 from tests.api.test_app_errors import assert_error_shape
@@ -268,3 +278,61 @@ def test_head_where_only_post_is_allowed_is_405(client: TestClient) -> None:
 def test_head_of_a_missing_plan_is_404_without_a_body(client: TestClient, loaded: Settings) -> None:
     response = client.head("/api/v1/plans/7", headers=AUTH)
     assert response.status_code == 404 and response.content == b""
+
+
+# --- 7. a crash: one log record with the stack trace, a clean 500, the connection kept -------------------------
+
+
+def _app_that_crashes(settings: Settings) -> FastAPI:
+    app = create_app(settings)
+
+    @app.get("/api/v1/crash")
+    def crash() -> None:
+        raise RuntimeError("hemmelig intern detalje")
+
+    return app
+
+
+def test_a_crash_is_answered_not_raised_to_the_server(settings: Settings, caplog: pytest.LogCaptureFixture) -> None:
+    client = TestClient(_app_that_crashes(settings))  # raises what the app lets through to the server
+    with caplog.at_level(logging.INFO):
+        response = client.get("/api/v1/crash")
+    assert response.status_code == 500
+    assert_error_shape(response.json(), "internal_error")
+    logged = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(logged) == 1 and logged[0].exc_info is not None, [r.getMessage() for r in logged]
+    page = client.get("/api/v1/crash", headers={"Accept": "text/html"})
+    assert page.status_code == 500 and "hemmelig" not in page.text
+
+
+def test_after_a_crash_the_keep_alive_connection_still_works(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(_app_that_crashes(settings), log_level="info", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    with caplog.at_level(logging.INFO):
+        thread.start()
+        try:
+            for _ in range(800):  # up to 20 s on a busy machine
+                if server.started:
+                    break
+                time.sleep(0.025)
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.request("GET", "/api/v1/crash")
+            crashed = connection.getresponse()
+            body = json.loads(crashed.read())
+            assert crashed.status == 500 and body["error"]["code"] == "internal_error"
+            connection.request("GET", "/api/v1/health")  # the same connection
+            health = connection.getresponse()
+            assert health.status == 200 and json.loads(health.read())["status"] == "ok"
+            connection.close()
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)
+            sock.close()
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1, [(r.name, r.getMessage()) for r in errors]
+    assert errors[0].name == "api.errors" and errors[0].exc_info is not None
