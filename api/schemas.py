@@ -182,7 +182,7 @@ class LockCreate(_Record):
     facility_id: str
     date: dt.date = Field(description="A working day, not before today.", examples=["2027-02-09"])
     inspector_id: str
-    announced: bool = True
+    announced: bool = Field(description="false: an unannounced visit, whose date only planners see.")
 
 
 class LockPublic(BaseModel):

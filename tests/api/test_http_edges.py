@@ -336,3 +336,15 @@ def test_after_a_crash_the_keep_alive_connection_still_works(
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1, [(r.name, r.getMessage()) for r in errors]
     assert errors[0].name == "api.errors" and errors[0].exc_info is not None
+
+
+# --- 9. a lock says whether it is announced ---------------------------------------------------------------------
+
+
+def test_a_lock_without_announced_is_refused(client: TestClient, loaded: Settings) -> None:
+    body = {"facility_id": "F1", "date": "2026-10-06", "inspector_id": "I1"}
+    response = client.post("/api/v1/locked-visits", json=body, headers=AUTH)
+    assert response.status_code == 422, response.text
+    assert_error_shape(response.json(), "invalid_request")
+    assert detail_of(response.json(), "announced")["message"] == "'announced' mangler"
+    assert client.get("/api/v1/locked-visits", headers=AUTH).json() == []  # nothing locked
