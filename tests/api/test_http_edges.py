@@ -348,3 +348,58 @@ def test_a_lock_without_announced_is_refused(client: TestClient, loaded: Setting
     assert_error_shape(response.json(), "invalid_request")
     assert detail_of(response.json(), "announced")["message"] == "'announced' mangler"
     assert client.get("/api/v1/locked-visits", headers=AUTH).json() == []  # nothing locked
+
+
+# --- 8. pushed records: blank records refused, record numbers everywhere ---------------------------------------
+
+
+@pytest.mark.parametrize("blank", ["", " "])
+def test_a_pushed_record_whose_every_field_is_blank_is_refused(
+    client: TestClient, loaded: Settings, blank: str
+) -> None:
+    body = {"records": [{"facility_id": blank, "date": blank, "severity": blank}]}
+    response = client.post("/api/v1/concerns", json=body, headers=AUTH)
+    assert response.status_code == 422, response.text
+    error = assert_error_shape(response.json(), "validation_failed")
+    places = {(d["file"], d["row"], d["column"], d["message"]) for d in error["details"]}
+    assert places == {
+        ("concerns", 1, "facility_id", "facility_id må ikke være tom"),
+        ("concerns", 1, "date", "date må ikke være tom"),
+        ("concerns", 1, "severity", "severity må ikke være tom"),
+    }
+
+
+def test_a_blank_record_among_others_keeps_every_record_number(client: TestClient, loaded: Settings) -> None:
+    body = {
+        "records": [
+            {"facility_id": "F2", "date": "2026-09-14", "severity": "low"},
+            {"facility_id": "", "date": "", "severity": ""},
+            {"facility_id": "F2", "date": "2026-09-15", "severity": "akut"},
+        ]
+    }
+    response = client.post("/api/v1/concerns", json=body, headers=AUTH)
+    assert response.status_code == 422
+    places = {(d["row"], d["column"]) for d in response.json()["error"]["details"]}
+    assert places == {(2, "facility_id"), (2, "date"), (2, "severity"), (3, "severity")}
+    assert client.get("/api/v1/status").json()["rows"]["concerns"] == 1  # nothing stored
+
+
+def test_a_duplicate_in_one_push_names_the_first_records_number(client: TestClient, loaded: Settings) -> None:
+    record = {"facility_id": "F2", "date": "2026-09-14", "severity": "low"}
+    other = {"facility_id": "F3", "date": "2026-09-14", "severity": "low"}
+    response = client.post("/api/v1/concerns", json={"records": [record, other, record]}, headers=AUTH)
+    assert response.status_code == 422
+    [detail] = response.json()["error"]["details"]
+    assert (detail["file"], detail["row"], detail["rule"]) == ("concerns", 3, "duplicate_key")
+    assert "som række 1;" in detail["message"]
+
+
+def test_warnings_of_a_push_name_the_table_and_the_record(client: TestClient, loaded: Settings) -> None:
+    early = {"facility_id": "F6", "date": "2026-01-05", "severity": "low"}  # F6 was approved 2026-05-01
+    good = {"facility_id": "F2", "date": "2026-09-14", "severity": "low"}
+    response = client.post("/api/v1/concerns", json={"records": [good, early]}, headers=AUTH)
+    assert response.status_code == 201, response.text
+    [warning] = response.json()["warnings"]
+    assert warning["file"] == "concerns" and warning["rule"] == "before_approval"
+    assert "(række 2)" in warning["message"]
+    assert response.json()["inserted"] == 2
