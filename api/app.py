@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.deps import app_version, get_viewer
 from api.errors import AnswerCrashes, allowed_methods, handle_error, install_error_handlers
 from api.routes import data, locks, plans, reports, risk, web
+from api.schemas import EVERY_REQUEST, error_responses
 from api.uploads import too_large
 from data.settings import Settings
 
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
         dependencies=[Depends(get_viewer)],  # every request: a bad token is refused, error pages know the viewer
+        responses=error_responses(*EVERY_REQUEST),
     )
     app.state.settings = settings
     install_error_handlers(app)

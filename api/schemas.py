@@ -49,9 +49,38 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
+#: What each error status of the API means (its codes), for OpenAPI.
+ERROR_STATUSES: dict[int, str] = {
+    401: "`unauthorized`: a planner's request without credentials, or an `Authorization` header that is not "
+    "`Bearer <token>`.",
+    403: "`forbidden`: the bearer token is not one of the configured tokens (refused on every request).",
+    404: "`not_found`: the facility, plan, inspector or locked visit does not exist.",
+    409: "`no_data` (nothing imported yet), `not_computed` (a reader asked for a risk run or model no planner "
+    "has computed) or `plan_infeasible` (the hard rules cannot all be kept).",
+    413: "`upload_too_large`: the body is larger than `TILSYNSPLAN_MAX_UPLOAD_MB`.",
+    422: "`invalid_request` (a malformed request; details: location, field, message), `invalid_argument`, or "
+    "`validation_failed` (the data contract; details are the violations).",
+    500: "`internal_error` (logged with its stack trace, which the answer never holds) or `plan_check_failed`.",
+    503: "`database_busy`: another process held the database; nothing was written: send the request again after "
+    "`Retry-After` seconds. (`POST /plans` also: `plan_timeout`, no plan within the solver's time limit.)",
+}
+#: The status of a request that waited too long for the database (``database_busy``, with ``Retry-After``).
+DATABASE_BUSY = 503
+#: What any request may answer: a bad token is refused on every request, and any request may fail.
+EVERY_REQUEST = (401, 403, 500)
+
+
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses=`` entries: these statuses answer the one error shape."""
-    return {status: {"model": ErrorResponse} for status in statuses}
+    """OpenAPI ``responses=`` entries: these statuses answer the one error shape (with what each means)."""
+    out: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        entry: dict[str, Any] = {"model": ErrorResponse, "description": ERROR_STATUSES[status]}
+        if status == DATABASE_BUSY:
+            entry["headers"] = {
+                "Retry-After": {"description": "Seconds to wait before sending again.", "schema": {"type": "integer"}}
+            }
+        out[status] = entry
+    return out
 
 
 # --- health and status -------------------------------------------------------------------------------

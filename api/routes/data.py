@@ -39,7 +39,7 @@ def health() -> HealthPublic:
     return HealthPublic(version=app_version())
 
 
-@router.get("/status", response_model=StatusPublic)
+@router.get("/status", response_model=StatusPublic, responses=error_responses(503))
 def status(settings: SettingsDep) -> StatusPublic:
     """What is loaded: rows per file, date ranges, facilities per authority, the last import."""
     return StatusPublic.from_report(imports.status(settings))
@@ -57,7 +57,7 @@ async def check_or_import(settings: Settings, files: Sequence[StarletteUpload], 
         return UploadPublic.from_result(outcome.result, outcome.summary)
 
 
-@router.post("/uploads", status_code=201, response_model=UploadPublic, responses=error_responses(401, 403, 413, 422))
+@router.post("/uploads", status_code=201, response_model=UploadPublic, responses=error_responses(413, 422, 503))
 async def upload(
     files: UploadFiles,
     settings: SettingsDep,
@@ -73,7 +73,7 @@ async def upload(
     return result
 
 
-@router.post("/use-of-force", status_code=201, response_model=PushPublic, responses=error_responses(401, 403, 422))
+@router.post("/use-of-force", status_code=201, response_model=PushPublic, responses=error_responses(413, 422, 503))
 def push_use_of_force(body: UseOfForcePush, settings: SettingsDep, _: PlannerDep) -> PushPublic:
     """A case system pushes monthly magtanvendelser counts; the rules of `use_of_force.csv` apply."""
     records = [r.model_dump() for r in body.records]
@@ -81,7 +81,7 @@ def push_use_of_force(body: UseOfForcePush, settings: SettingsDep, _: PlannerDep
     return PushPublic.from_summary("use_of_force", len(records), outcome.summary)
 
 
-@router.post("/concerns", status_code=201, response_model=PushPublic, responses=error_responses(401, 403, 422))
+@router.post("/concerns", status_code=201, response_model=PushPublic, responses=error_responses(413, 422, 503))
 def push_concerns(body: ConcernPush, settings: SettingsDep, _: PlannerDep) -> PushPublic:
     """A case system pushes bekymringshenvendelser; the rules of `concerns.csv` apply."""
     records = [r.model_dump() for r in body.records]

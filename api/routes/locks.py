@@ -14,13 +14,13 @@ from data.dataset import to_records
 router = APIRouter(tags=["locked visits"])
 
 
-@router.get("/locked-visits", response_model=list[LockPublic], responses=error_responses(401, 403))
+@router.get("/locked-visits", response_model=list[LockPublic], responses=error_responses(422, 503))
 def list_locks(settings: SettingsDep, _: PlannerDep, facility_id: str | None = None) -> list[LockPublic]:
     """Every locked visit (optionally one facility's), by date."""
     return [LockPublic(**r) for r in to_records(lock_service.locked_visits(settings, facility_id))]
 
 
-@router.post("/locked-visits", status_code=201, response_model=PushPublic, responses=error_responses(401, 403, 422))
+@router.post("/locked-visits", status_code=201, response_model=PushPublic, responses=error_responses(422, 503))
 def lock(body: LockCreate, settings: SettingsDep, _: PlannerDep) -> PushPublic:
     """Lock a visit; the importer's rules of `locked_visits.csv` apply, and the day must be a future working day."""
     outcome = lock_service.lock_visit(
@@ -33,7 +33,7 @@ def lock(body: LockCreate, settings: SettingsDep, _: PlannerDep) -> PushPublic:
     "/locked-visits/{facility_id:path}/{day}",
     status_code=204,
     response_class=Response,
-    responses=error_responses(401, 403, 404),
+    responses=error_responses(404, 422, 503),
 )
 def unlock(facility_id: str, day: dt.date, settings: SettingsDep, _: PlannerDep) -> Response:
     """Unlock a visit: the next plan or re-plan may move it."""

@@ -38,20 +38,20 @@ def make_plan(settings: Settings, body: PlanCreate) -> StoredPlan:
     )
 
 
-@router.post("/plans", status_code=201, response_model=PlanPublic, responses=error_responses(401, 403, 404, 409, 422))
+@router.post("/plans", status_code=201, response_model=PlanPublic, responses=error_responses(404, 409, 422, 503))
 async def create_plan(body: PlanCreate, settings: SettingsDep, _: PlannerDep) -> PlanPublic:
     """Plan the quarter (and the horizon after it) from the latest risk run and store the plan version."""
     plan = await run_in_threadpool(make_plan, settings, body)
     return PlanPublic.from_stored(plan, plan_service.visits_for_reader(plan, True), authorised=True)
 
 
-@router.get("/plans", response_model=list[PlanSummaryPublic])
+@router.get("/plans", response_model=list[PlanSummaryPublic], responses=error_responses(503))
 def list_plans(settings: SettingsDep) -> list[PlanSummaryPublic]:
     """Every stored plan version, newest first."""
     return [PlanSummaryPublic.from_info(info) for info in plan_service.plans(settings)]
 
 
-@router.get("/plans/{plan_id}", response_model=PlanPublic, responses=error_responses(404))
+@router.get("/plans/{plan_id}", response_model=PlanPublic, responses=error_responses(404, 422, 503))
 def get_plan(plan_id: PlanId, settings: SettingsDep, viewer: ViewerDep) -> PlanPublic:
     """A plan's visits; readers see an unannounced visit's quarter only (no date, week or inspector)."""
     plan = plan_service.show_plan(settings, plan_id)
@@ -59,7 +59,7 @@ def get_plan(plan_id: PlanId, settings: SettingsDep, viewer: ViewerDep) -> PlanP
     return PlanPublic.from_stored(plan, visits, viewer.authorised)
 
 
-@router.get("/plans/{plan_id}/analysis", response_model=dict[str, Any], responses=error_responses(404))
+@router.get("/plans/{plan_id}/analysis", response_model=dict[str, Any], responses=error_responses(404, 422, 503))
 def get_analysis(plan_id: PlanId, settings: SettingsDep, viewer: ViewerDep) -> dict[str, Any]:
     """The cost of each rule, the solver's bound and gap, overdue facilities, the rotation comparison."""
     plan = plan_service.show_plan(settings, plan_id)
@@ -69,7 +69,7 @@ def get_analysis(plan_id: PlanId, settings: SettingsDep, viewer: ViewerDep) -> d
 @router.get(
     "/plans/{plan_id}/export.csv",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}, **error_responses(401, 403, 404)},
+    responses={200: {"content": {"text/csv": {}}}, **error_responses(404, 422, 503)},
 )
 def export_csv(plan_id: PlanId, settings: SettingsDep, _: PlannerDep) -> Response:
     """Every visit of the horizon, one row a visit (unannounced dates included: planners only)."""
@@ -83,7 +83,7 @@ def export_csv(plan_id: PlanId, settings: SettingsDep, _: PlannerDep) -> Respons
 @router.get(
     "/plans/{plan_id}/calendar.ics",
     response_class=Response,
-    responses={200: {"content": {"text/calendar": {}}}, **error_responses(401, 403, 404)},
+    responses={200: {"content": {"text/calendar": {}}}, **error_responses(404, 422, 503)},
 )
 def calendar(
     plan_id: PlanId,

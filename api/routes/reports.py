@@ -22,7 +22,7 @@ ReportFormat = Annotated[Literal["html", "pdf"], Query(description="html (standa
 MEDIA = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 RESPONSES: dict[int | str, dict[str, object]] = {
     200: {"content": {"text/html": {}, "application/pdf": {}}, "description": "The report."},
-    **error_responses(404, 409, 422),
+    **error_responses(404, 409, 422, 503),
 }
 
 

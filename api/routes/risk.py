@@ -32,7 +32,7 @@ AsOf = Annotated[dt.date | None, Query(description="Skæringsdato ÅÅÅÅ-MM-DD
 @router.get(
     "/risk",
     response_model=RiskListPublic,
-    responses={200: {"content": {"text/csv": {}}}, **error_responses(404, 409, 422)},
+    responses={200: {"content": {"text/csv": {}}}, **error_responses(404, 409, 422, 503)},
 )
 def get_risk(
     settings: SettingsDep,
@@ -63,7 +63,7 @@ def get_risk(
 @router.get(
     "/facilities/{facility_id:path}/explanation",
     response_model=ExplanationPublic,
-    responses=error_responses(404, 409, 422),
+    responses=error_responses(404, 409, 422, 503),
 )
 def get_explanation(
     facility_id: str, settings: SettingsDep, viewer: ViewerDep, as_of: AsOf = None
@@ -74,7 +74,9 @@ def get_explanation(
     return ExplanationPublic.from_explanation(explanation)
 
 
-@router.get("/facilities/{facility_id:path}", response_model=FacilityPublic, responses=error_responses(404, 409))
+@router.get(
+    "/facilities/{facility_id:path}", response_model=FacilityPublic, responses=error_responses(404, 409, 422, 503)
+)
 def get_facility(facility_id: str, settings: SettingsDep, viewer: ViewerDep) -> FacilityPublic:
     """Master data of one facility and its place in the latest risk list (with the top reasons); no risk for
     a reader when no run is stored yet."""
@@ -87,7 +89,7 @@ def get_facility(facility_id: str, settings: SettingsDep, viewer: ViewerDep) -> 
     return FacilityPublic.from_record(record, RiskScorePublic.from_row(rows[0]) if rows else None)
 
 
-@router.post("/model/train", status_code=201, response_model=TrainPublic, responses=error_responses(401, 403, 409))
+@router.post("/model/train", status_code=201, response_model=TrainPublic, responses=error_responses(409, 422, 503))
 def train(settings: SettingsDep, _: PlannerDep, body: Annotated[TrainCreate | None, Body()] = None) -> TrainPublic:
     """Train the risk model on what was known before `as_of` (default today) and store it."""
     report = risk_service.train_model(settings, as_of=body.as_of if body else None)

@@ -403,3 +403,40 @@ def test_warnings_of_a_push_name_the_table_and_the_record(client: TestClient, lo
     assert warning["file"] == "concerns" and warning["rule"] == "before_approval"
     assert "(række 2)" in warning["message"]
     assert response.json()["inserted"] == 2
+
+
+# --- 4. OpenAPI documents the one error shape ------------------------------------------------------------------
+
+ERROR_REF = "#/components/schemas/ErrorResponse"
+#: Endpoints that never open the database (no 503 database_busy).
+WITHOUT_DATABASE = {("get", "/api/v1/health")}
+#: Endpoints that take a JSON or multipart body that may be too large (413).
+WITH_BODY_LIMIT = {("post", "/api/v1/uploads"), ("post", "/api/v1/concerns"), ("post", "/api/v1/use-of-force")}
+
+
+def _operations(client: TestClient) -> list[tuple[str, str, dict]]:
+    schema = client.get("/api/v1/openapi.json").json()
+    return [(method, path, op) for path, item in schema["paths"].items() for method, op in item.items()]
+
+
+def test_openapi_documents_our_error_shape_and_never_fastapis(client: TestClient) -> None:
+    schema = client.get("/api/v1/openapi.json")
+    assert "HTTPValidationError" not in schema.text and '"ValidationError"' not in schema.text
+    operations = _operations(client)
+    assert len(operations) >= 20
+    for method, path, op in operations:
+        where = f"{method.upper()} {path}"
+        for status, response in op["responses"].items():
+            if int(status) >= 400:
+                ref = response.get("content", {}).get("application/json", {}).get("schema", {}).get("$ref")
+                assert ref == ERROR_REF, (where, status, response)
+                assert response.get("description"), (where, status)
+        documented = {int(s) for s in op["responses"]}
+        assert {401, 403, 500} <= documented, (where, documented)  # a bad token is refused on every request
+        if op.get("parameters") or op.get("requestBody"):
+            assert 422 in documented, (where, documented)
+        if (method, path) not in WITHOUT_DATABASE:
+            assert 503 in documented, (where, documented)
+            assert "Retry-After" in op["responses"]["503"].get("headers", {}), where
+        if (method, path) in WITH_BODY_LIMIT:
+            assert 413 in documented, (where, documented)
