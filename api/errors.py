@@ -208,8 +208,8 @@ def _body_text(kind: str, error: dict[str, Any], content_type: str | None) -> st
         return None
     value = error.get("input")
     if isinstance(value, bytes | bytearray):  # not parsed: it did not come as JSON
-        sent = f"Content-Type '{content_type}'" if content_type else "ingen Content-Type"
-        return f"Forespørgslen skal være et JSON-objekt sendt med Content-Type: application/json (den kom med {sent})"
+        sent = f"med Content-Type '{content_type}'" if content_type else "uden Content-Type"
+        return f"Forespørgslen skal være et JSON-objekt sendt med Content-Type: application/json (den kom {sent})"
     return f'Forespørgslen skal være et JSON-objekt ({{"felt": værdi, …}}), ikke {_json_kind(value)}'
 
 

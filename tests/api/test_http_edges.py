@@ -177,13 +177,13 @@ def test_malformed_json_names_the_character_not_a_field(client: TestClient) -> N
 
 
 @pytest.mark.parametrize(
-    ("headers", "sent"), [({"Content-Type": "text/plain"}, "Content-Type 'text/plain'"), ({}, "ingen Content-Type")]
+    ("headers", "sent"), [({"Content-Type": "text/plain"}, "med Content-Type 'text/plain'"), ({}, "uden Content-Type")]
 )
 def test_json_without_the_json_content_type_says_so(client: TestClient, headers: dict, sent: str) -> None:
     response = client.post("/api/v1/plans", content=b'{"quarter": "2027Q1"}', headers={**AUTH, **headers})
     assert response.status_code == 422
     assert response.json()["error"]["details"][0]["message"] == (
-        f"Forespørgslen skal være et JSON-objekt sendt med Content-Type: application/json (den kom med {sent})"
+        f"Forespørgslen skal være et JSON-objekt sendt med Content-Type: application/json (den kom {sent})"
     )
 
 
