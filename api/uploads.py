@@ -3,21 +3,13 @@ folder, and records pushed as JSON made into the raw table of their contract fil
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
-import numpy as np
-import pandas as pd
 from starlette.datastructures import UploadFile
 
 from api.errors import UploadTooLarge
-from api.services.imports import PUSHABLE_TABLES, ImportOutcome
-from data.contract import FILE_BY_NAME
 from data.errors import InvalidArgumentError
-from data.importer import ImportResult, check_upload
-from data.readers import RawTable, RawUpload
-from data.settings import Settings
-from data.store import StoredTables, database, database_exists, save_upload
 
 CHUNK_BYTES = 1024 * 1024
 SINGLE_FILE_SUFFIXES = (".zip", ".xlsx", ".xlsm")
@@ -70,48 +62,3 @@ async def spool_upload(files: Sequence[UploadFile], folder: Path, max_mb: int) -
                     raise too_large(max_mb)
                 out.write(chunk)
     return folder / bundles[0] if bundles else folder
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value).strip()
-
-
-def records_upload(table: str, records: Sequence[Mapping[str, object]]) -> RawUpload:
-    """Records a case system pushes (rows of the contract file ``table``) as the importer reads that file,
-    named ``table`` with ``row`` the record's number (1 = the first), so that every violation and warning counts
-    records, also in its message ("dublet: … som række 1"). Unlike a blank line of a CSV file, which a reader
-    skips, a record whose every field is blank is kept: the contract's rules refuse it, field by field."""
-    columns = FILE_BY_NAME[table].column_names
-    cells = [[_cell(record.get(column)) for column in columns] for record in records]
-    frame = pd.DataFrame(cells, columns=list(range(len(columns))), dtype=object)
-    rows = np.arange(1, len(records) + 1, dtype=np.int64)
-    raw = RawTable(name=table, source=table, header=tuple(columns), frame=frame, rows=rows)
-    return RawUpload(tables={table: raw}, present={table})
-
-
-def push_records(settings: Settings, table: str, records: Sequence[Mapping[str, object]]) -> ImportOutcome:
-    """Check pushed records with the importer's rules against the stored data and store them in one
-    transaction (upsert by key); :class:`~data.errors.ValidationFailed` (nothing stored) names each
-    violation by ``file`` = ``table`` and ``row`` = record number.
-
-    As ``api.services.imports.push_records`` but without its round trip through a CSV file, whose reader
-    dropped a record of blank fields and whose row numbers (record + 1) stayed in messages and warnings.
-    """
-    if table not in PUSHABLE_TABLES:
-        raise InvalidArgumentError(f"'{table}' kan ikke indsendes som poster. Tilladt: {', '.join(PUSHABLE_TABLES)}.")
-    if not records:
-        raise InvalidArgumentError("Ingen poster at gemme: 'records' er tom.")
-    raw, today = records_upload(table, records), settings.effective_today()
-    result: ImportResult
-    if database_exists(settings):
-        with database(settings) as engine:
-            result = check_upload(raw, today=today, existing=StoredTables(engine))
-    else:
-        result = check_upload(raw, today=today)
-    with database(settings) as engine:
-        summary = save_upload(engine, result, f"push:{table}")
-    return ImportOutcome(result=result, summary=summary)

@@ -22,7 +22,7 @@ from api.schemas import (
     error_responses,
 )
 from api.services import imports
-from api.uploads import push_records, spool_upload
+from api.uploads import spool_upload
 from data.settings import Settings
 
 router = APIRouter(tags=["data"])
@@ -77,7 +77,7 @@ async def upload(
 def push_use_of_force(body: UseOfForcePush, settings: SettingsDep, _: PlannerDep) -> PushPublic:
     """A case system pushes monthly magtanvendelser counts; the rules of `use_of_force.csv` apply."""
     records = [r.model_dump() for r in body.records]
-    outcome = push_records(settings, "use_of_force", records)
+    outcome = imports.push_records(settings, "use_of_force", records)
     return PushPublic.from_summary("use_of_force", len(records), outcome.summary)
 
 
@@ -85,5 +85,5 @@ def push_use_of_force(body: UseOfForcePush, settings: SettingsDep, _: PlannerDep
 def push_concerns(body: ConcernPush, settings: SettingsDep, _: PlannerDep) -> PushPublic:
     """A case system pushes bekymringshenvendelser; the rules of `concerns.csv` apply."""
     records = [r.model_dump() for r in body.records]
-    outcome = push_records(settings, "concerns", records)
+    outcome = imports.push_records(settings, "concerns", records)
     return PushPublic.from_summary("concerns", len(records), outcome.summary)

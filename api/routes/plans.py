@@ -26,7 +26,9 @@ router = APIRouter(tags=["plans"])
 
 
 def make_plan(settings: Settings, body: PlanCreate) -> StoredPlan:
-    """Score first when no risk run exists yet, then plan (shared by the API and the web form)."""
+    """Score first when no risk run exists yet, then plan (shared by the API and the web form). The quarter and
+    the socialtilsyn are checked first: a bad one must not cost a model training."""
+    plan_service.check_plan_request(settings, body.quarter, body.authority, body.as_of)
     ensure_risk_run(settings, body.as_of)
     return plan_service.create_plan(
         settings,

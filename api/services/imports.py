@@ -9,17 +9,17 @@ changes a database).
 
 from __future__ import annotations
 
-import csv
-import dataclasses
-import io
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from data.contract import FILE_BY_NAME
-from data.errors import InvalidArgumentError, ValidationFailed, Violation
-from data.importer import ImportResult, read_upload
+from data.errors import InvalidArgumentError
+from data.importer import ImportResult, check_upload, read_upload
+from data.readers import RawTable, RawUpload
 from data.settings import Settings
 from data.store import (
     ImportSummary,
@@ -99,46 +99,44 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return str(value).strip()
 
 
-def records_csv(table: str, records: Sequence[Mapping[str, object]]) -> str:
-    """Records (dicts keyed by the contract's column names) as the text of ``<table>.csv``."""
+def records_upload(table: str, records: Sequence[Mapping[str, object]]) -> RawUpload:
+    """Records a case system pushes (rows of the contract file ``table``) as the importer reads that file,
+    named ``table`` with ``row`` the record's number (1 = the first), so that every violation and warning counts
+    records, also in its message ("dublet: … som række 1"). Unlike a blank line of a CSV file, which a reader
+    skips, a record whose every field is blank is kept: the contract's rules refuse it, field by field."""
     columns = FILE_BY_NAME[table].column_names
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows([_cell(record.get(c)) for c in columns] for record in records)
-    return buffer.getvalue()
-
-
-def _as_record_violation(v: Violation, table: str) -> Violation:
-    """A violation in the temporary CSV, named by the pushed record instead (row 1 = the first record)."""
-    if v.file != FILE_BY_NAME[table].filename:
-        return v  # about another file (e.g. no facilities stored yet)
-    row = None if v.row is None else v.row - 1
-    return dataclasses.replace(v, file=table, row=row)
+    cells = [[_cell(record.get(column)) for column in columns] for record in records]
+    frame = pd.DataFrame(cells, columns=list(range(len(columns))), dtype=object)
+    rows = np.arange(1, len(records) + 1, dtype=np.int64)
+    raw = RawTable(name=table, source=table, header=tuple(columns), frame=frame, rows=rows)
+    return RawUpload(tables={table: raw}, present={table})
 
 
 def push_records(
     settings: Settings, table: str, records: Sequence[Mapping[str, object]], *, label: str | None = None
 ) -> ImportOutcome:
-    """Check records a case system pushes (rows of one contract file, e.g. ``use_of_force``) with the
-    importer's rules against the stored data, and store them in one transaction (upsert by key).
+    """Check pushed records with the importer's rules against the stored data and store them in one
+    transaction (upsert by key); :class:`~data.errors.ValidationFailed` (nothing stored) names each
+    violation by ``file`` = ``table`` and ``row`` = record number.
 
-    Raises :class:`~data.errors.ValidationFailed` (nothing stored) with every violation; in it ``file``
-    is the table and ``row`` the record's position (1 = the first record).
+    The records are checked as the raw table of their contract file (``records_upload``), not through a
+    CSV file, whose reader dropped a record of blank fields and whose row numbers (record + 1) stayed in
+    messages and warnings. ``label`` names the push in the import log (default ``push:<table>``).
     """
     if table not in PUSHABLE_TABLES:
         raise InvalidArgumentError(f"'{table}' kan ikke indsendes som poster. Tilladt: {', '.join(PUSHABLE_TABLES)}.")
     if not records:
         raise InvalidArgumentError("Ingen poster at gemme: 'records' er tom.")
-    with tempfile.TemporaryDirectory(prefix="tilsynsplan-push-") as folder:
-        path = Path(folder) / FILE_BY_NAME[table].filename
-        path.write_text(records_csv(table, records), encoding="utf-8")
-        try:
-            return import_upload(settings, path, label=label or f"push:{table}")
-        except ValidationFailed as error:
-            violations = [_as_record_violation(v, table) for v in error.violations]
-            warnings = [_as_record_violation(w, table) for w in error.warnings]
-            raise ValidationFailed(violations, warnings, total=error.total) from None
+    raw, today = records_upload(table, records), settings.effective_today()
+    result: ImportResult
+    if database_exists(settings):
+        with database(settings) as engine:
+            result = check_upload(raw, today=today, existing=StoredTables(engine))
+    else:
+        result = check_upload(raw, today=today)
+    with database(settings) as engine:
+        summary = save_upload(engine, result, label or f"push:{table}")
+    return ImportOutcome(result=result, summary=summary)

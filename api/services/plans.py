@@ -179,6 +179,13 @@ def _any_inspectors(engine: Engine) -> bool:
     return not load_dataset(engine).inspectors.empty
 
 
+def check_plan_request(settings: Settings, quarter: str, authority: str | None, as_of: dt.date | None) -> None:
+    """Refuse a bad quarter, socialtilsyn or as-of date before any work (``create_plan`` checks them again)."""
+    _quarter(quarter)
+    _authority(authority)
+    settings.as_of_or_today(as_of)
+
+
 def show_plan(settings: Settings, plan_id: int) -> StoredPlan:
     """A stored plan (``NotFoundError`` naming the id if there is none)."""
     with database(settings) as engine:

@@ -93,3 +93,12 @@ def test_the_newest_list_is_never_a_run_stored_for_a_later_day_than_today(tmp_pa
     save_risk_run(engine, dt.date(2099, 1, 1), "m1", scores)  # stored by a version that accepted future dates
     run = stored_run(settings)
     assert run is not None and run.id == today_run and run.as_of == AS_OF
+
+
+def test_a_bad_quarter_is_refused_before_a_model_is_trained_for_the_plan(loaded: Settings) -> None:
+    with TestClient(create_app(loaded)) as client:
+        response = client.post("/api/v1/plans", json={"quarter": "2026Q9"}, headers=AUTH)
+        assert response.status_code == 422, response.text
+        response = client.post("/api/v1/plans", json={"quarter": "2026Q4", "authority": "fyn"}, headers=AUTH)
+        assert response.status_code == 422, response.text
+    assert list_models(loaded) == []  # no risk run existed: scoring would have trained one first
