@@ -97,7 +97,7 @@ class DateRangePublic(BaseModel):
 
 
 class StatusPublic(BaseModel):
-    database: str = Field(description="Database URL, password hidden.")
+    database: str = Field(description="Database URL, password hidden (planners); the kind of database (readers).")
     rows: dict[str, int] = Field(description="Stored rows per contract file.")
     date_ranges: dict[str, DateRangePublic]
     facilities_per_authority: dict[str, int] = Field(description="Stored tilbud per authority, closed ones included.")
@@ -106,10 +106,12 @@ class StatusPublic(BaseModel):
     last_import: dict[str, Any] | None
 
     @classmethod
-    def from_report(cls, report: StatusReport) -> StatusPublic:
+    def from_report(cls, report: StatusReport, authorised: bool = True) -> StatusPublic:
+        """``authorised``: the full URL (host, path); a reader sees only the kind (``sqlite``, ``postgresql``)."""
         ranges = {k: DateRangePublic(first=a, last=b) for k, (a, b) in report.date_ranges.items()}
+        kind = report.database.split(":", 1)[0].split("+", 1)[0]
         return cls(
-            database=report.database,
+            database=report.database if authorised else kind,
             rows=report.rows,
             date_ranges=ranges,
             facilities_per_authority=report.facilities_per_authority,
@@ -350,7 +352,10 @@ class RiskListPublic(BaseModel):
         )
 
 
-RISK_CSV_COLUMNS = ("facility_id", "name", "authority", "facility_type", "risk", "rank", "national_rank", "tier")
+#: As the CLI's ``score --format csv`` (README), ``top_factors`` last.
+RISK_CSV_COLUMNS = (
+    "facility_id", "name", "authority", "facility_type", "ownership", "risk", "rank", "national_rank", "tier"
+)  # fmt: skip
 
 
 def risk_csv(result: ScoreResult) -> str:

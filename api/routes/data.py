@@ -11,7 +11,7 @@ from fastapi import APIRouter, File, Query, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
 
-from api.deps import PlannerDep, SettingsDep, app_version
+from api.deps import PlannerDep, SettingsDep, ViewerDep, app_version
 from api.schemas import (
     ConcernPush,
     HealthPublic,
@@ -40,9 +40,10 @@ def health() -> HealthPublic:
 
 
 @router.get("/status", response_model=StatusPublic, responses=error_responses(503))
-def status(settings: SettingsDep) -> StatusPublic:
-    """What is loaded: rows per file, date ranges, facilities per authority, the last import."""
-    return StatusPublic.from_report(imports.status(settings))
+def status(settings: SettingsDep, viewer: ViewerDep) -> StatusPublic:
+    """What is loaded: rows per file, date ranges, facilities per authority, the last import (the database's
+    address only for planners)."""
+    return StatusPublic.from_report(imports.status(settings), authorised=viewer.authorised)
 
 
 async def check_or_import(settings: Settings, files: Sequence[StarletteUpload], dry_run: bool) -> UploadPublic:

@@ -39,6 +39,8 @@ def test_status_of_an_empty_home(client: TestClient) -> None:
     body = client.get("/api/v1/status").json()
     assert body["rows"]["facilities"] == 0
     assert body["imports"] == 0 and body["last_import"] is None
+    assert body["database"] == "sqlite"  # a reader: the kind, not the server's path
+    assert client.get("/api/v1/status", headers=AUTH).json()["database"].startswith("sqlite:////")
 
 
 def test_upload_csv_files_stores_them_and_reports_per_file(client: TestClient, small_folder: Path) -> None:

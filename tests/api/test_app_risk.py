@@ -101,7 +101,18 @@ def test_risk_list_as_csv(risk_client: TestClient) -> None:
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert len(rows) == 6
-    assert list(rows[0])[:7] == ["facility_id", "name", "authority", "facility_type", "risk", "rank", "national_rank"]
+    assert list(rows[0]) == [
+        "facility_id",
+        "name",
+        "authority",
+        "facility_type",
+        "ownership",
+        "risk",
+        "rank",
+        "national_rank",
+        "tier",
+        "top_factors",
+    ]  # fmt: skip  (the CLI's CSV columns, README)
     assert rows[0]["facility_id"] == "F1" and rows[0]["rank"] == "1" and rows[0]["top_factors"]
 
 
