@@ -543,17 +543,25 @@ class PlanVisitPublic(BaseModel):
 class PlanPublic(PlanSummaryPublic):
     risk_run_id: int | None
     authorised: bool = Field(description="Whether confidential fields are shown (the caller is a planner).")
+    replan_changes: dict[str, Any] | None = Field(
+        None,
+        description="A re-plan: how many of the parent's visits from `since` on lie on the same day (`kept`), "
+        "were `moved`, `dropped` or `added` (as `tilsynsplan plan show --format json`).",
+    )
     visits: list[PlanVisitPublic]
 
     @classmethod
-    def from_stored(cls, plan: StoredPlan, visits: pd.DataFrame, authorised: bool) -> PlanPublic:
-        """``visits``: ``visits_for_reader(plan, authorised)``."""
+    def from_stored(
+        cls, plan: StoredPlan, visits: pd.DataFrame, authorised: bool, changes: Mapping[str, Any] | None = None
+    ) -> PlanPublic:
+        """``visits``: ``visits_for_reader(plan, authorised)``; ``changes``: ``replan_changes(...).as_dict()``."""
         days = list(plan.visits["date"].loc[visits.index])  # the true dates, in the reader's order
         rows = visits.to_dict(orient="records")
         return cls(
             **PlanSummaryPublic.from_info(plan).model_dump(),
             risk_run_id=plan.risk_run_id,
             authorised=authorised,
+            replan_changes=None if changes is None else dict(changes),
             visits=[PlanVisitPublic.from_row(r, d, authorised) for r, d in zip(rows, days, strict=True)],
         )
 

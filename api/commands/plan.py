@@ -265,8 +265,12 @@ def _as_json(stored: StoredPlan) -> dict[str, Any]:
         "risk_run_id": stored.risk_run_id,
         "settings": stored.settings,
         "analysis": stored.analysis,
-        "visits": [
-            {**r, "date": None if r["date"] is None else r["date"].isoformat()}
+        "visits": [  # as GET /api/v1/plans/{id}: inspector_ids a list
+            {
+                **r,
+                "date": None if r["date"] is None else r["date"].isoformat(),
+                "inspector_ids": [i for i in str(r["inspector_ids"] or "").split(";") if i],
+            }
             for r in visits.to_dict(orient="records")
         ],
     }

@@ -44,7 +44,10 @@ def make_plan(settings: Settings, body: PlanCreate) -> StoredPlan:
 async def create_plan(body: PlanCreate, settings: SettingsDep, _: PlannerDep) -> PlanPublic:
     """Plan the quarter (and the horizon after it) from the latest risk run and store the plan version."""
     plan = await run_in_threadpool(make_plan, settings, body)
-    return PlanPublic.from_stored(plan, plan_service.visits_for_reader(plan, True), authorised=True)
+    changes = plan_service.replan_changes(settings, plan)
+    return PlanPublic.from_stored(
+        plan, plan_service.visits_for_reader(plan, True), True, None if changes is None else changes.as_dict()
+    )
 
 
 @router.get("/plans", response_model=list[PlanSummaryPublic], responses=error_responses(503))
@@ -58,7 +61,8 @@ def get_plan(plan_id: PlanId, settings: SettingsDep, viewer: ViewerDep) -> PlanP
     """A plan's visits; readers see an unannounced visit's quarter only (no date, week or inspector)."""
     plan = plan_service.show_plan(settings, plan_id)
     visits = plan_service.visits_for_reader(plan, viewer.authorised)
-    return PlanPublic.from_stored(plan, visits, viewer.authorised)
+    changes = plan_service.replan_changes(settings, plan)
+    return PlanPublic.from_stored(plan, visits, viewer.authorised, None if changes is None else changes.as_dict())
 
 
 @router.get("/plans/{plan_id}/analysis", response_model=dict[str, Any], responses=error_responses(404, 422, 503))

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from fastapi.testclient import TestClient
 
+from api.app import create_app
 from api.cli import main
 from api.cli_app import console, err_console
 from api.services import imports
@@ -117,6 +119,7 @@ def test_show_table_and_json(capsys: pytest.CaptureFixture[str], home: Path, tmp
     assert data["id"] == 1 and data["quarter"] == "2026Q4"
     assert len(data["visits"]) == 6 and all(v["date"] for v in data["visits"])  # planners see every date
     assert {v["confidential"] for v in data["visits"]} == {True}
+    assert all(isinstance(v["inspector_ids"], list) and v["inspector_ids"] for v in data["visits"])  # as the API
     assert data["analysis"]["baseline"]["top_decile_count"] == 2
 
 
@@ -133,9 +136,13 @@ def test_replan_and_list(capsys: pytest.CaptureFixture[str], home: Path, tmp_pat
     flat = " ".join(out.split())
     assert "Genplan af plan 1: af dens 6 besøg fra 2026-10-01 ligger 6 på samme dag, 0 er flyttet og 0 udgået" in flat
     code, out, _ = run(capsys, "plan", "show", "2", "--format", "json")
-    assert json.loads(out)["replan_changes"] == {
+    expected = {
         "parent_id": 1, "since": "2026-10-01", "parent_visits": 6, "kept": 6, "moved": 0, "dropped": 0, "added": 0,
     }  # fmt: skip
+    assert json.loads(out)["replan_changes"] == expected
+    with TestClient(create_app(settings(home))) as client:  # the API's plan says the same
+        assert client.get("/api/v1/plans/2").json()["replan_changes"] == expected
+        assert client.get("/api/v1/plans/1").json()["replan_changes"] is None
     code, out, _ = run(capsys, "plan", "list")
     assert code == 0
     lines = [line for line in out.splitlines() if line.startswith("│")]
