@@ -2,9 +2,13 @@
 
 Decisions (documented here, relied on by the model and the checker):
 
-- **What is known.** Only what was known on ``as_of`` (``Dataset.known_at``): facilities approved
-  before it, visits before it. Inspectors, absences and locked visits are planning inputs, kept whole.
-  The facilities planned are those active on the plan start.
+- **What is known.** Only what was known on ``as_of``: records dated on or before it
+  (``Dataset.known_at(as_of + 1 day)``): facilities approved on or before it, visits on or before it. A
+  visit imported with the as-of day's date has happened (it keeps the minimum gap and restarts the
+  deadline), and a tilbud approved that day is active and gets its first visit. (The risk model's
+  features use ``known_at(as_of)``: the day's records are not yet reported there.) Inspectors,
+  absences and locked visits are planning inputs, kept whole. The facilities planned are those active
+  on the plan start.
 - **Plan start.** The first day of the quarter, or ``as_of`` when that is later (re-planning within
   the quarter). The horizon ends with the last day of quarter ``plan_horizon_quarters``.
 - **Deadline.** The last unannounced visit + the interval of the facility's type (the later of the
@@ -171,7 +175,7 @@ def build_problem(
         raise InvalidArgumentError(f"Tidsgrænsen skal være positiv, ikke {time_limit_s}")
     gap = settings.min_visit_gap_days
     days_off = days_off_between(start, end, settings.days_off)
-    known = dataset.known_at(as_of)
+    known = dataset.known_at(as_of + dt.timedelta(days=1))  # the as-of day's records are history
     active = known.active_facilities(start)
     if authority is not None:
         active = active[active["authority"] == authority]
