@@ -13,7 +13,14 @@ Decisions (documented here, relied on by the model and the checker):
   the quarter). The horizon ends with the last day of quarter ``plan_horizon_quarters``.
 - **Deadline.** The last unannounced visit + the interval of the facility's type (the later of the
   visits file's and ``facilities.last_unannounced_visit``, given for a short export); never visited
-  unannounced: approval + interval. Locked visits dated before the plan start count as history.
+  unannounced: approval + interval.
+- **Locked visits before the plan start.** One dated after ``as_of`` (planning a later quarter) is an agreed
+  visit that will have taken place: it counts as history, an unannounced one restarting the deadline.
+  One dated on or before ``as_of`` should have taken place, and ``visits.csv`` is the record of what
+  did: it counts only for the minimum gap (it probably happened), not as a completed visit (neither the
+  unannounced deadline nor the first-visit rule). When ``visits.csv`` has no visit of that tilbud on
+  that day, a plan note says so; an unannounced lock's date is confidential and plan notes reach
+  every reader, so that note names the tilbud, not the date (``tilsynsplan locks`` shows it).
 - **New facility.** No visit yet other than an approval visit, and that is known: approved on or after
   the first visit in the data (without any visit data: within ``first_visit_months`` before the plan
   start). Its first visit is due within ``first_visit_months`` of approval (a locked visit by then keeps
@@ -182,7 +189,7 @@ def build_problem(
     active = active.sort_values("facility_id").reset_index(drop=True)
     notes: list[str] = []
 
-    # --- history per facility (visits known on as_of; locked visits before the start count too) ---
+    # --- history per facility (visits known on as_of; locked visits before the start, see the doc) ---
     ids = set(active["facility_id"].astype(str))
     last_visit: dict[str, dt.date] = {}
     last_unannounced: dict[str, dt.date] = {}
@@ -211,14 +218,25 @@ def build_problem(
             if day is not None:
                 see(fid, day, False, VisitKind.OPERATIONAL)
 
+    visits = known.visits
+    visit_days = {(str(f), _date(d)) for f, d in zip(visits["facility_id"], visits["date"], strict=True)}
     locked: list[LockedVisit] = []
+    past_locks: list[tuple[str, dt.date, bool]] = []  # on or before as_of and not in visits.csv
     dropped_after = 0
     for row in dataset.locked_visits.itertuples(index=False):
         fid = str(row.facility_id)
         day = _date(row.date)
         if fid not in ids or day is None:
             continue
-        if day < start:
+        if day < start and day <= as_of:
+            # should have happened: the minimum gap only (see the module doc)
+            if day > last_visit.get(fid, dt.date.min):
+                last_visit[fid] = day
+            if day >= q_start:
+                seen_this_quarter.add(fid)
+            if (fid, day) not in visit_days:
+                past_locks.append((fid, day, bool(row.announced)))
+        elif day < start:
             see(fid, day, bool(row.announced), VisitKind.OPERATIONAL)
         elif day > end:
             dropped_after += 1
@@ -226,6 +244,7 @@ def build_problem(
             locked.append(LockedVisit(fid, day, str(row.inspector_id), bool(row.announced)))
     if dropped_after:
         notes.append(f"{dropped_after} låste besøg ligger efter planens horisont og indgår ikke.")
+    notes.extend(past_lock_notes(past_locks))
     locked.sort(key=lambda lv: (lv.date, lv.facility_id))
     locks_by_facility: dict[str, list[LockedVisit]] = {}
     for lv in locked:
@@ -364,6 +383,41 @@ def short_export_note(facilities: Iterable[FacilityNeed], data_start: dt.date | 
         "Kendes deres seneste uanmeldte besøg, så angiv det i facilities.csv, kolonnen last_unannounced_visit, "
         "og importér igen."
     )
+
+
+def past_lock_notes(past_locks: Iterable[tuple[str, dt.date, bool]]) -> list[str]:
+    """Notes for locked visits dated on or before the as-of day that ``visits.csv`` does not hold
+    (``(facility, day, announced)``): they count only for the minimum gap. Plan notes reach every reader,
+    so an unannounced lock's date is not named (``tilsynsplan locks`` shows it to planners)."""
+    unannounced = sorted({fid for fid, _day, announced in past_locks if not announced})
+    announced = sorted((fid, day) for fid, day, is_announced in past_locks if is_announced)
+    notes: list[str] = []
+    if len(unannounced) == 1:
+        fid = unannounced[0]
+        notes.append(
+            f"Et låst uanmeldt besøg hos {fid} ligger før planens start og tæller ikke som gennemført uanmeldt "
+            "besøg (kun mindsteafstanden regnes fra det); importér det i visits.csv, hvis det fandt sted. "
+            f"Datoen er fortrolig: se den med tilsynsplan locks --facility {fid}."
+        )
+    elif unannounced:
+        notes.append(
+            f"Låste uanmeldte besøg hos {len(unannounced)} tilbud ({some_ids_da(unannounced)}) ligger før planens "
+            "start og tæller ikke som gennemførte uanmeldte besøg (kun mindsteafstanden regnes fra dem); "
+            "importér dem i visits.csv, hvis de fandt sted. Datoerne er fortrolige: se dem med tilsynsplan locks."
+        )
+    if len(announced) == 1:
+        fid, day = announced[0]
+        notes.append(
+            f"Låst besøg {day.isoformat()} hos {fid} ligger før planens start og tæller ikke som gennemført "
+            "besøg (kun mindsteafstanden regnes fra det); importér det i visits.csv, hvis det fandt sted."
+        )
+    elif announced:
+        listed = some_ids_da([f"{fid} {day.isoformat()}" for fid, day in announced])
+        notes.append(
+            f"{len(announced)} låste anmeldte besøg ligger før planens start ({listed}) og tæller ikke som "
+            "gennemførte besøg (kun mindsteafstanden regnes fra dem); importér dem i visits.csv, hvis de fandt sted."
+        )
+    return notes
 
 
 def _validate_locks(

@@ -66,3 +66,57 @@ def test_a_tilbud_closed_on_the_as_of_day_is_not_planned() -> None:
     case.facilities[1]["closed_on"] = AS_OF.isoformat()
     problem = case.inspector("I1").problem()
     assert [f.facility_id for f in problem.facilities] == ["F1"]
+
+
+# --- locked visits before the plan start ---------------------------------------------------------------
+
+REPLAN = dt.date(2026, 10, 20)  # a re-plan within the quarter: the plan starts on the as-of day
+
+
+def test_a_past_unannounced_lock_keeps_the_gap_but_not_the_deadline() -> None:
+    # F1 due 2026-11-15; a lock (unannounced) on 2026-10-12, not in visits.csv: it used to count as the
+    # unannounced visit (next due 2027-04-12, after the horizon, so no visit at all)
+    case = Case().facility("F1", last_unannounced="2026-05-15").inspector("I1").lock("F1", "2026-10-12", "I1")
+    problem = case.problem(as_of=REPLAN, settings={"today": REPLAN})
+    f = problem.facility_by_id["F1"]
+    assert f.last_unannounced == dt.date(2026, 5, 15) and f.deadline == dt.date(2026, 11, 15)
+    assert f.last_visit == dt.date(2026, 10, 12)
+    days = dates(solve(problem), "F1")
+    assert dt.date(2026, 11, 11) <= days[0] <= dt.date(2026, 11, 15)  # the gap after the lock, the old deadline
+    (note,) = [n for n in problem.notes if "låst" in n.lower()]
+    assert "F1" in note and "visits.csv" in note
+    assert "2026-10-12" not in note and "12. oktober" not in note  # an unannounced date is confidential
+
+
+def test_a_past_announced_lock_is_named_with_its_date() -> None:
+    case = Case().facility("F1", last_unannounced="2026-05-15").inspector("I1")
+    case.lock("F1", "2026-10-12", "I1", announced=True)
+    problem = case.problem(as_of=REPLAN, settings={"today": REPLAN})
+    assert problem.facility_by_id["F1"].deadline == dt.date(2026, 11, 15)
+    assert any("Låst besøg 2026-10-12 hos F1" in n for n in problem.notes)
+
+
+def test_a_past_lock_in_the_visits_file_needs_no_note() -> None:
+    case = Case().facility("F1", last_unannounced="2026-05-15").inspector("I1").lock("F1", "2026-10-12", "I1")
+    case.visit("F1", "2026-10-12")
+    problem = case.problem(as_of=REPLAN, settings={"today": REPLAN})
+    assert problem.facility_by_id["F1"].deadline == dt.date(2027, 4, 12)  # from the visits file
+    assert not [n for n in problem.notes if "låst" in n.lower()]
+
+
+def test_a_past_lock_is_not_a_new_tilbuds_first_visit() -> None:
+    case = Case().facility("N1", approved="2026-08-01").inspector("I1").lock("N1", "2026-10-05", "I1", announced=True)
+    problem = case.problem(as_of=REPLAN, settings={"today": REPLAN})
+    n1 = problem.facility_by_id["N1"]
+    assert n1.is_new and n1.first_visit_due == dt.date(2026, 11, 1)
+    assert n1.last_visit == dt.date(2026, 10, 5)
+    assert dates(solve(problem), "N1")[0] >= dt.date(2026, 11, 4)  # the gap after the lock (overdue)
+
+
+def test_a_lock_between_the_as_of_day_and_the_plan_start_counts_as_history() -> None:
+    # planning 2027Q1 on 2026-10-01: the agreed (unannounced) visit of 2026-11-10 will have taken place
+    case = Case().facility("F1", last_unannounced="2026-05-15").inspector("I1").lock("F1", "2026-11-10", "I1")
+    problem = case.problem(quarter="2027Q1")
+    f = problem.facility_by_id["F1"]
+    assert f.last_unannounced == dt.date(2026, 11, 10) and f.deadline == dt.date(2027, 5, 10)
+    assert not [n for n in problem.notes if "låst" in n.lower()]
