@@ -258,7 +258,8 @@ def check_plan(problem: PlanningProblem, visits: Iterable[PlannedVisit]) -> Chec
                 )
             )
 
-        if f.is_new and f.first_visit_due is not None and not f.overdue:
+        # only a due date within the horizon is demanded (a later one is the next plans' to keep)
+        if f.is_new and f.first_visit_due is not None and not f.overdue and f.first_visit_due <= problem.end:
             first = own[0].date if own else None
             if first is None or first > f.first_visit_due:
                 out.append(

@@ -143,3 +143,18 @@ def test_violations_name_the_date() -> None:
     report = check_plan(base().problem(), [visit("F1", "2026-11-20")])
     assert report.violations[0].date == dt.date(2026, 11, 20)
     assert "fristen 2026-11-15" in report.violations[0].message
+
+
+def test_a_first_visit_due_after_the_horizon_is_not_demanded() -> None:
+    # one quarter (2026-10-01..2026-12-31); approved 2026-09-15, first visit due 2027-03-15
+    case = Case().facility("N1", approved="2026-09-15").inspector("I1")
+    problem = case.problem(settings={"plan_horizon_quarters": 1, "first_visit_months": 6})
+    n1 = problem.facility_by_id["N1"]
+    assert n1.is_new and n1.first_visit_due == dt.date(2027, 3, 15) > problem.end
+    assert check_plan(problem, []).ok
+    assert check_plan(problem, [visit("N1", "2026-12-01")]).ok
+    # within the horizon it is demanded
+    assert check_plan(case.problem(settings={"first_visit_months": 6}), []).rules_broken == {
+        HardRule.FIRST_VISIT,
+        HardRule.DEADLINE,
+    }

@@ -498,3 +498,10 @@ def test_every_rule_costs_the_same_in_cp_sat_and_in_python() -> None:
         assert t.value(solver) == python[str(t.rule)], t.rule
     assert sum(python.values()) == round(solver.objective_value)
     assert any(s.prev for s in d.slots) and d.extra_weight and d.parent_weeks
+
+
+def test_a_one_quarter_plan_with_a_first_visit_due_after_it() -> None:
+    # TILSYNSPLAN_PLAN_HORIZON_QUARTERS=1: the checker used to demand the first visit due 2027-03-15
+    # of a plan ending 2026-12-31 and rejected the planner's own plan
+    case = Case().facility("N1", approved="2026-09-15").facility("F1", last_unannounced="2026-05-01")
+    solve(case.inspector("I1"), settings={"plan_horizon_quarters": 1, "first_visit_months": 6})
