@@ -85,6 +85,15 @@ def check_plan(problem: PlanningProblem, visits: Iterable[PlannedVisit]) -> Chec
                 )
             )
             continue
+        if f.closed_on is not None and v.date >= f.closed_on:
+            out.append(
+                RuleViolation(
+                    HardRule.KNOWN_FACILITY,
+                    f"{v.facility_id}: tilbuddet lukker {f.closed_on}, og besøget den {v.date} ligger derefter",
+                    v.facility_id,
+                    date=v.date,
+                )
+            )
         if not (problem.start <= v.date <= problem.end):
             out.append(
                 RuleViolation(
@@ -200,6 +209,8 @@ def check_plan(problem: PlanningProblem, visits: Iterable[PlannedVisit]) -> Chec
     overdue: list[str] = []
     for f in problem.facilities:
         own = sorted(by_facility.get(f.facility_id, []), key=lambda v: v.date)
+        # the last day a deadline is demanded: the horizon's, or the day before the facility closes
+        last = problem.end if f.closed_on is None else min(problem.end, f.closed_on - dt.timedelta(days=1))
         dated = [(f.last_visit, True)] if f.last_visit is not None else []
         dated += [(v.date, (f.facility_id, v.date) in locked_keys) for v in own]
         dated.sort(key=lambda t: t[0])
@@ -248,7 +259,7 @@ def check_plan(problem: PlanningProblem, visits: Iterable[PlannedVisit]) -> Chec
                     )
                 )
             current = add_months(day, f.interval_months)
-        if current <= problem.end:
+        if current <= last:
             out.append(
                 RuleViolation(
                     HardRule.DEADLINE,
@@ -258,8 +269,8 @@ def check_plan(problem: PlanningProblem, visits: Iterable[PlannedVisit]) -> Chec
                 )
             )
 
-        # only a due date within the horizon is demanded (a later one is the next plans' to keep)
-        if f.is_new and f.first_visit_due is not None and not f.overdue and f.first_visit_due <= problem.end:
+        # only a due date within the horizon (and before closing) is demanded: a later one is for later plans
+        if f.is_new and f.first_visit_due is not None and not f.overdue and f.first_visit_due <= last:
             first = own[0].date if own else None
             if first is None or first > f.first_visit_due:
                 out.append(

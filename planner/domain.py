@@ -125,6 +125,15 @@ class FacilityNeed:
     #: The visits loaded reach back to the approval, so a visit missing from them never happened. False for
     #: a tilbud approved before the visit data begin (a short export): no visit in them is no visit known.
     history_known: bool = True
+    #: The tilbud closes on this day within the horizon (a known, announced closure): it is visited only
+    #: before it, and a deadline on or after it needs no visit. None: open throughout the horizon.
+    closed_on: dt.date | None = None
+
+    def last_day(self, horizon_end: dt.date) -> dt.date:
+        """The last day the facility may be visited within a horizon ending on ``horizon_end``."""
+        if self.closed_on is None:
+            return horizon_end
+        return min(horizon_end, self.closed_on - dt.timedelta(days=1))
 
     @property
     def first_due(self) -> dt.date:

@@ -9,6 +9,12 @@ Decisions (documented here, relied on by the model and the checker):
   features use ``known_at(as_of)``: the day's records are not yet reported there.) Inspectors,
   absences and locked visits are planning inputs, kept whole. The facilities planned are those active
   on the plan start.
+- **Closing tilbud.** A ``closed_on`` after the as-of day (an announced closure, accepted by the import;
+  ``known_at`` leaves it out) is honoured when it also lies after today: one between the as-of day and
+  today was not known on the as-of day (a what-if or a replay as of an earlier day ignores it, as
+  ``known_at`` does). A tilbud closing on or before the plan start is not planned; one closing within
+  the horizon is visited only before its closing day, and a deadline on or after that day needs no
+  visit (``FacilityNeed.last_day``); the plan's notes name them.
 - **Plan start.** The first day of the quarter, or ``as_of`` when that is later (re-planning within
   the quarter). The horizon ends with the last day of quarter ``plan_horizon_quarters``.
 - **Deadline.** The last unannounced visit + the interval of the facility's type (the later of the
@@ -186,8 +192,12 @@ def build_problem(
     active = known.active_facilities(start)
     if authority is not None:
         active = active[active["authority"] == authority]
-    active = active.sort_values("facility_id").reset_index(drop=True)
     notes: list[str] = []
+    closing = _closures(dataset, set(active["facility_id"].astype(str)), max(as_of, settings.effective_today()), end)
+    closed_before = sorted(fid for fid, day in closing.items() if day <= start)
+    if closed_before:
+        active = active[~active["facility_id"].astype(str).isin(closed_before)]
+    active = active.sort_values("facility_id").reset_index(drop=True)
 
     # --- history per facility (visits known on as_of; locked visits before the start, see the doc) ---
     ids = set(active["facility_id"].astype(str))
@@ -255,6 +265,21 @@ def build_problem(
     history_from = data_start or add_months(start, -settings.first_visit_months)
 
     # --- risk, per authority ------------------------------------------------------------------
+    # a tilbud that closes before the minimum gap after its last visit allows another: nothing to plan
+    unreachable = sorted(
+        fid
+        for fid, closes in closing.items()
+        if fid in ids
+        and fid not in locks_by_facility
+        and first_possible_day(
+            start, closes - dt.timedelta(days=1), [last_visit[fid]] if fid in last_visit else [], gap, days_off
+        )
+        is None
+    )
+    if unreachable:
+        ids -= set(unreachable)
+        active = active[active["facility_id"].astype(str).isin(ids)].reset_index(drop=True)
+
     risks = risk_map(risk)
     facilities: list[FacilityNeed] = []
     missing_total = 0
@@ -286,16 +311,20 @@ def build_problem(
                 if any(lv.date <= first_due for lv in locks_by_facility.get(fid, [])):
                     first_due = None  # a locked visit keeps the first-visit rule
             due = min(deadline, first_due) if first_due is not None else deadline
+            closes = closing.get(fid)
+            last_day = end if closes is None else min(end, closes - dt.timedelta(days=1))
             fixed = [lv.date for lv in locks_by_facility.get(fid, [])]
             if fid in last_visit:
                 fixed.append(last_visit[fid])
-            earliest = first_possible_day(start, end, fixed, gap, days_off)
+            earliest = first_possible_day(start, last_day, fixed, gap, days_off)
             locks_before_due = [lv for lv in locks_by_facility.get(fid, []) if not lv.announced and lv.date <= due]
-            overdue = (earliest is None or due < earliest) and not locks_before_due
+            # no day left before the due date; a due date after the facility's last day needs no visit
+            missed = due <= last_day if earliest is None else due < earliest
+            overdue = missed and not locks_before_due
             overdue_due: dt.date | None = None
             if overdue:
                 base_day = earliest or start
-                overdue_due = min(end, max(first_quarter_end, base_day + dt.timedelta(days=OVERDUE_MIN_DAYS)))
+                overdue_due = min(last_day, max(first_quarter_end, base_day + dt.timedelta(days=OVERDUE_MIN_DAYS)))
             lat, lon = _float(getattr(row, "lat", None)), _float(getattr(row, "lon", None))
             facilities.append(
                 FacilityNeed(
@@ -321,10 +350,12 @@ def build_problem(
                     overdue_due=overdue_due,
                     risk_missing=fid in missing,
                     history_known=history_known,
+                    closed_on=closes,
                 )
             )
     if missing_total:
         notes.append(f"{missing_total} tilbud har ingen risikoscore; de har fået socialtilsynets median.")
+    notes.extend(closing_notes(closing, closed_before, unreachable, start))
     short = short_export_note(facilities, data_start, start)
     if short:
         notes.append(short)
@@ -385,6 +416,49 @@ def short_export_note(facilities: Iterable[FacilityNeed], data_start: dt.date | 
     )
 
 
+def _closures(dataset: Dataset, ids: set[str], after: dt.date, end: dt.date) -> dict[str, dt.date]:
+    """Facility -> its closing day, for the tilbud in ``ids`` that close after ``after`` and by ``end``
+    (see the module doc: ``known_at`` leaves future closures out, so they are read from the whole data)."""
+    fac = dataset.facilities
+    if "closed_on" not in fac:
+        return {}
+    out: dict[str, dt.date] = {}
+    for fid, value in zip(fac["facility_id"].astype(str), fac["closed_on"], strict=True):
+        day = _date(value)
+        if fid in ids and day is not None and after < day <= end:
+            out[fid] = day
+    return out
+
+
+def closing_notes(
+    closing: dict[str, dt.date], before_start: list[str], unreachable: list[str], start: dt.date
+) -> list[str]:
+    """Notes on the tilbud that close before the plan starts or within its horizon."""
+    notes: list[str] = []
+    if before_start:
+        listed = some_ids_da([f"{fid} ({closing[fid].isoformat()})" for fid in before_start])
+        notes.append(
+            f"{len(before_start)} tilbud lukker senest på planens første dag ({start.isoformat()}) "
+            f"og er ikke med i planen: {listed}."
+        )
+    unreachable_set = set(unreachable)
+    within = sorted((fid for fid in closing if fid not in before_start), key=lambda f: (closing[f], f))
+    visited = [fid for fid in within if fid not in unreachable_set]
+    if len(visited) == 1:
+        fid = visited[0]
+        notes.append(f"{fid} lukker {closing[fid].isoformat()}: ingen besøg planlagt efter.")
+    elif visited:
+        listed = some_ids_da([f"{fid} lukker {closing[fid].isoformat()}" for fid in visited])
+        notes.append(f"{len(visited)} tilbud lukker i planens horisont; ingen besøg planlagt fra lukkedagen: {listed}.")
+    if unreachable:
+        listed = some_ids_da([f"{fid} ({closing[fid].isoformat()})" for fid in sorted(unreachable)])
+        notes.append(
+            f"{len(unreachable)} tilbud lukker, før mindsteafstanden til det seneste besøg tillader et nyt, "
+            f"og er ikke med i planen: {listed}."
+        )
+    return notes
+
+
 def past_lock_notes(past_locks: Iterable[tuple[str, dt.date, bool]]) -> list[str]:
     """Notes for locked visits dated on or before the as-of day that ``visits.csv`` does not hold
     (``(facility, day, announced)``): they count only for the minimum gap. Plan notes reach every reader,
@@ -438,6 +512,8 @@ def _validate_locks(
             problems.append({"message": f"{where}: {lv.inspector_id} har ikke kompetence til {label}"})
         elif insp.absent(lv.date):
             problems.append({"message": f"{where}: {lv.inspector_id} er fraværende den dag"})
+        if fac.closed_on is not None and lv.date >= fac.closed_on:
+            problems.append({"message": f"{where}: tilbuddet lukker {fac.closed_on.isoformat()}"})
         if not is_working_day(lv.date):
             problems.append({"message": f"{where}: dagen er ikke en arbejdsdag (weekend eller helligdag)"})
     if problems:

@@ -4,7 +4,8 @@ A facility's unannounced visits form a *chain*: the next one is due at most ``in
 the previous one (history, a locked unannounced visit, or a planned visit). The number of planned
 visits is the fewest that keep every deadline falling inside the horizon, found by placing each as
 late as it may go (working days, minimum gap to history and locked visits). Each planned slot then
-gets a window:
+gets a window. The horizon of a facility that closes within it ends the day before it closes (a
+deadline on or after that day needs no visit):
 
 - ``lo``: the minimum gap after the last visit and after the preceding locked visit, and, for the last
   slot before a locked unannounced visit or the horizon end, the first day from which the *next*
@@ -108,7 +109,7 @@ class _FacilityTimeline:
     """Working days and the stretches between locked visits (minimum gap kept) of one facility."""
 
     def __init__(self, problem: PlanningProblem, grid: WeekGrid, workdays: list[dt.date], f: FacilityNeed) -> None:
-        self.start, self.end = problem.start, problem.end
+        self.start, self.end = problem.start, f.last_day(problem.end)
         self.gap = dt.timedelta(days=problem.min_gap_days)
         self.workdays = workdays
         self.locks = [lv.date for lv in problem.locked_of(f.facility_id)]
@@ -140,6 +141,7 @@ def _facility_slots(
     problem: PlanningProblem, grid: WeekGrid, workdays: list[dt.date], f: FacilityNeed, gap_w: int
 ) -> list[VisitSlot]:
     tl = _FacilityTimeline(problem, grid, workdays, f)
+    end = tl.end  # the horizon's last day, or the day before the facility closes
     months = f.interval_months
     chain_w = chain_weeks(months, problem.start, problem.end)
     unannounced_locks = [lv.date for lv in problem.locked_of(f.facility_id) if not lv.announced]
@@ -166,7 +168,7 @@ def _facility_slots(
             due, due_fixed, pos = add_months(nxt, months), True, nxt
             role, bound = VisitRole.DEADLINE, "deadline"
             continue
-        if due > problem.end:
+        if due > end:
             if prev is not None:
                 successor[prev] = ("end", None)
             break
@@ -199,7 +201,7 @@ def _facility_slots(
         if pinned_from is not None:
             this_bound = "chain"
         elif due_fixed:
-            this_bound = bound if due <= seg_hi else ("lock_gap" if seg_hi < problem.end else "horizon")
+            this_bound = bound if due <= seg_hi else ("lock_gap" if seg_hi < end else "horizon")
         else:
             this_bound = "chain"
         raw.append(
@@ -229,7 +231,7 @@ def _facility_slots(
         if kind == "lock" and target is not None:
             lo = max(lo, first_day_reaching(target, months, strictly_after=False))
         elif kind == "end":
-            lo = max(lo, first_day_reaching(problem.end, months, strictly_after=True))
+            lo = max(lo, first_day_reaching(end, months, strictly_after=True))
         prev_k = r["prev"]
         slots.append(
             VisitSlot(

@@ -43,6 +43,7 @@ class Case:
         lon: float | None = None,
         risk: float = 0.2,
         last_unannounced: str | None = None,
+        closed: str | None = None,
     ) -> Case:
         self.facilities.append(
             {
@@ -57,6 +58,7 @@ class Case:
                 "ownership": "kommunal",
                 "places": 10,
                 "approved_on": approved,
+                "closed_on": closed,
             }
         )
         self.risk[fid] = risk

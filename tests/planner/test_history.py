@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from data.errors import InvalidArgumentError
 from planner import solve_plan
 from planner.checker import check_plan
-from planner.domain import Plan, PlanningProblem, ReasonCode
-from tests.planner.cases import AS_OF, Case
+from planner.domain import HardRule, Plan, PlanningProblem, ReasonCode
+from tests.planner.cases import AS_OF, Case, visit
 
 
 def solve(problem: PlanningProblem) -> Plan:
@@ -62,8 +65,8 @@ def test_a_tilbud_approved_on_the_as_of_day_gets_its_first_visit() -> None:
 
 
 def test_a_tilbud_closed_on_the_as_of_day_is_not_planned() -> None:
-    case = Case().facility("F1", last_unannounced="2026-05-20").facility("F2", last_unannounced="2026-05-20")
-    case.facilities[1]["closed_on"] = AS_OF.isoformat()
+    case = Case().facility("F1", last_unannounced="2026-05-20")
+    case.facility("F2", last_unannounced="2026-05-20", closed=AS_OF.isoformat())
     problem = case.inspector("I1").problem()
     assert [f.facility_id for f in problem.facilities] == ["F1"]
 
@@ -120,3 +123,81 @@ def test_a_lock_between_the_as_of_day_and_the_plan_start_counts_as_history() -> 
     f = problem.facility_by_id["F1"]
     assert f.last_unannounced == dt.date(2026, 11, 10) and f.deadline == dt.date(2027, 5, 10)
     assert not [n for n in problem.notes if "låst" in n.lower()]
+
+
+# --- tilbud that close within the horizon -------------------------------------------------------------
+
+
+def test_a_tilbud_closing_before_its_deadline_is_not_visited() -> None:
+    # F1 due 2027-02-15 but closing 2027-01-15: no visit needed (it used to be planned up to 2027-02-15);
+    # F2 due 2026-12-15, closing 2027-01-15: visited before it closes
+    case = (
+        Case()
+        .facility("F1", last_unannounced="2026-08-15", closed="2027-01-15")
+        .facility("F2", last_unannounced="2026-06-15", closed="2027-01-15")
+        .facility("F3", last_unannounced="2026-08-15")
+        .inspector("I1")
+    )
+    problem = case.problem()
+    assert problem.facility_by_id["F1"].closed_on == dt.date(2027, 1, 15)
+    plan = solve(problem)
+    assert dates(plan, "F1") == []
+    assert dates(plan, "F2") and max(dates(plan, "F2")) <= dt.date(2026, 12, 15)
+    assert dates(plan, "F3")
+    assert "2 tilbud lukker i planens horisont; ingen besøg planlagt fra lukkedagen: " in " ".join(plan.analysis.notes)
+
+
+def test_a_chain_stops_at_the_closing_day() -> None:
+    # a 2-month interval: visits every two months, but none on or after the closing day 2027-01-15
+    case = Case().facility("F1", last_unannounced="2026-09-01", closed="2027-01-15").inspector("I1")
+    problem = case.problem(settings={"visit_interval_default_months": 2})
+    assert "F1 lukker 2027-01-15: ingen besøg planlagt efter." in problem.notes
+    days = dates(solve(problem), "F1")
+    assert len(days) == 2 and max(days) < dt.date(2027, 1, 15)
+
+
+def test_an_overdue_tilbud_that_closes_is_visited_before_it_closes() -> None:
+    case = Case().facility("F1", last_unannounced="2026-03-01", closed="2026-11-16").inspector("I1")
+    problem = case.problem()
+    f = problem.facility_by_id["F1"]
+    assert f.overdue and f.overdue_due == dt.date(2026, 11, 15)
+    assert dates(solve(problem), "F1")[0] <= dt.date(2026, 11, 15)
+
+
+def test_the_checker_refuses_a_visit_on_or_after_the_closing_day() -> None:
+    problem = Case().facility("F1", last_unannounced="2026-06-15", closed="2026-12-01").inspector("I1").problem()
+    assert check_plan(problem, [visit("F1", "2026-11-30")]).ok
+    assert check_plan(problem, [visit("F1", "2026-12-01")]).rules_broken == {HardRule.KNOWN_FACILITY}
+    assert check_plan(problem, []).ok  # the deadline 2026-12-15 falls after the closing day: no visit needed
+    earlier = Case().facility("F1", last_unannounced="2026-05-15", closed="2026-12-01").inspector("I1").problem()
+    assert check_plan(earlier, []).rules_broken == {HardRule.DEADLINE}  # due 2026-11-15, before it closes
+
+
+def test_a_tilbud_closing_before_the_plan_start_is_not_planned() -> None:
+    case = Case().facility("F1", last_unannounced="2026-08-15").facility("F2", closed="2026-12-01").inspector("I1")
+    problem = case.problem(quarter="2027Q1")
+    assert [f.facility_id for f in problem.facilities] == ["F1"]
+    assert any("F2 (2026-12-01)" in n and "ikke med i planen" in n for n in problem.notes)
+
+
+def test_a_tilbud_closing_before_the_gap_allows_a_visit_is_not_planned() -> None:
+    case = Case().facility("F1", last_unannounced="2026-03-01", closed="2026-10-20").inspector("I1")
+    problem = case.visit("F1", "2026-09-25", announced=True).problem()
+    assert problem.facilities == ()
+    assert any("F1 (2026-10-20)" in n for n in problem.notes)
+    assert solve(problem).visits == ()
+
+
+def test_a_closure_between_the_as_of_day_and_today_was_not_known_on_the_as_of_day() -> None:
+    # a what-if as of 2026-10-01 made on 2026-11-01: the closure of 2026-10-20 had not been announced then
+    case = Case().facility("F1", last_unannounced="2026-06-15", closed="2026-10-20").inspector("I1")
+    problem = case.problem(settings={"today": dt.date(2026, 11, 1)})
+    assert problem.facility_by_id["F1"].closed_on is None
+
+
+def test_a_lock_on_or_after_the_closing_day_is_refused() -> None:
+    case = Case().facility("F1", last_unannounced="2026-06-15", closed="2026-12-01").inspector("I1")
+    case.lock("F1", "2026-12-01", "I1")
+    with pytest.raises(InvalidArgumentError) as error:
+        case.problem()
+    assert "tilbuddet lukker 2026-12-01" in str(error.value.details)
