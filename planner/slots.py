@@ -193,7 +193,7 @@ def _facility_slots(
                 raw[prev]["lo"] = max(prev_lo, pinned_from)
                 due, due_fixed = add_months(pinned_from, months), True
         if day is None:
-            raise _impossible(f, due, problem)
+            raise _impossible(f, due, problem, floor, prev is not None)
         seg = tl.segment(day)
         assert seg is not None
         seg_lo, seg_hi = seg
@@ -278,13 +278,35 @@ def _propagate_chains(slots: list[VisitSlot], grid: WeekGrid, gap_w: int) -> lis
     return [by_id[s.slot_id] for s in slots]
 
 
-def _impossible(f: FacilityNeed, due: dt.date, problem: PlanningProblem) -> TilsynsplanError:
+def _impossible(
+    f: FacilityNeed, due: dt.date, problem: PlanningProblem, floor: dt.date, chained: bool
+) -> TilsynsplanError:
+    """The error for a visit no working day can take, naming its cause: locked visits within the minimum
+    gap of the days it could take (``[floor, due]``), or else the interval and the minimum gap (a chained
+    visit: the interval is too short for the gap after the previous planned visit) or the minimum gap after
+    the last visit alone."""
     label = AUTHORITY_DA.get(Authority(f.authority), f.authority)
-    message = (
-        f"{label}: {f.facility_id} ({f.name}) kan ikke få sit uanmeldte besøg senest {due.isoformat()}: "
-        "låste besøg og mindsteafstanden mellem besøg udelukker alle arbejdsdage før fristen. "
-        "Flyt eller lås de låste besøg op."
-    )
+    gap = dt.timedelta(days=problem.min_gap_days)
+    head = f"{label}: {f.facility_id} ({f.name}) kan ikke få sit uanmeldte besøg senest {due.isoformat()}: "
+    locks = [lv.date for lv in problem.locked_of(f.facility_id)]
+    if any(floor - gap < lock < due + gap for lock in locks):
+        cause = (
+            "låste besøg og mindsteafstanden mellem besøg udelukker alle arbejdsdage før fristen. "
+            "Flyt eller lås de låste besøg op."
+        )
+    elif chained:
+        months = "1 måned" if f.interval_months == 1 else f"{f.interval_months} måneder"
+        cause = (
+            f"intervallet på {months} og mindsteafstanden på {problem.min_gap_days} dage efter det forrige "
+            "besøg levner ingen arbejdsdag før fristen. Gør intervallet for tilbudstypen længere eller "
+            "mindsteafstanden (TILSYNSPLAN_MIN_VISIT_GAP_DAYS) kortere."
+        )
+    else:
+        cause = (
+            f"mindsteafstanden på {problem.min_gap_days} dage efter det seneste besøg levner ingen "
+            "arbejdsdag før fristen."
+        )
+    message = head + cause
     return PlanInfeasibleError(message, details=[{"facility_id": f.facility_id, "message": message}])
 
 

@@ -505,3 +505,32 @@ def test_a_one_quarter_plan_with_a_first_visit_due_after_it() -> None:
     # of a plan ending 2026-12-31 and rejected the planner's own plan
     case = Case().facility("N1", approved="2026-09-15").facility("F1", last_unannounced="2026-05-01")
     solve(case.inspector("I1"), settings={"plan_horizon_quarters": 1, "first_visit_months": 6})
+
+
+def test_an_interval_shorter_than_the_gap_is_named_as_the_cause() -> None:
+    # a 1-month interval and a 30-day gap: no chain of visits is possible, and the facility has no locks
+    # (the message used to blame locked visits)
+    case = Case().facility("F1", last_unannounced="2026-09-20").inspector("I1")
+    problem = case.problem(settings={"visit_interval_months": {"sel108": 1}})
+    with pytest.raises(PlanInfeasibleError) as error:
+        solve_plan(problem)
+    message = error.value.message
+    assert "intervallet på 1 måned og mindsteafstanden på 30 dage" in message
+    assert "låste" not in message
+
+
+def test_locks_that_leave_no_day_are_named_as_the_cause() -> None:
+    # 2-month interval; an agreed visit on 2026-12-15 keeps the chain's second visit out of 2026-11-16 ..
+    # 2027-01-13, so the first visit placed as late as it may go (2026-10-30) leaves it no day
+    case = Case().facility("F1", last_unannounced="2026-09-01").inspector("I1")
+    case.lock("F1", "2026-12-15", "I1", announced=True)
+    with pytest.raises(PlanInfeasibleError, match="låste besøg og mindsteafstanden"):
+        solve_plan(case.problem(settings={"visit_interval_default_months": 2}))
+
+
+def test_a_gap_that_leaves_no_day_in_the_horizon_is_named_as_the_cause() -> None:
+    case = Case().facility("F1", last_unannounced="2026-05-15").visit("F1", "2026-09-30", announced=True)
+    with pytest.raises(PlanInfeasibleError) as error:
+        solve_plan(case.inspector("I1").problem(settings={"min_visit_gap_days": 365}))
+    assert "mindsteafstanden på 365 dage efter det seneste besøg" in error.value.message
+    assert "låste" not in error.value.message
