@@ -77,6 +77,11 @@ def reason_for(
             f"Fristen for uanmeldt besøg ({date_da(f.deadline)}; {_deadline_basis(f)}) kunne ikke nås ved "
             f"planens start: {asap}"
         )
+    if slot.role == VisitRole.EXTRA_TOP_TIER:  # no visit needed in the horizon: the extra visit alone
+        return ReasonCode.EXTRA_TOP_TIER, (
+            f"Ekstra uanmeldt besøg i kvartalet: blandt socialtilsynets mest risikable tilbud "
+            f"(nr. {f.risk_rank} af {n_in_authority}, risiko {risk}); fristen er først {date_da(f.first_due)}"
+        )
     due = slot.deadline or slot.hi
     if f.top_tier and slot.index == 0 and day <= first_quarter_end < due:
         return ReasonCode.EXTRA_TOP_TIER, (

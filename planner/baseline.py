@@ -28,7 +28,7 @@ class BaselineSchedule:
 
 def rotation_baseline(d: WeekModelData, visits_per_week: dict[int, int]) -> BaselineSchedule:
     """Oldest first, week by week, ``visits_per_week[w]`` visits in week ``w`` (see module doc)."""
-    required = list(d.slots)
+    required = [s for s in d.slots if not s.optional]  # the rotation makes no extra visits
     facility = d.facility
 
     def oldest_first(s_id: str) -> tuple[object, ...]:

@@ -33,10 +33,13 @@ Model = cp_model.CpModel
 
 
 def add_one_visit_per_slot(model: Model, v: WeekModelVars, d: WeekModelData) -> None:
-    """Every needed visit lies in exactly one week (relaxed: or is marked unplaced)."""
+    """Every needed visit lies in exactly one week (relaxed: or is marked unplaced); an optional one (the
+    top tier's extra visit) in at most one."""
     for s in d.slots:
         placed = v.placed(s.slot_id)
-        if s.slot_id in v.unplaced:
+        if s.optional:
+            model.add_at_most_one(placed)
+        elif s.slot_id in v.unplaced:
             model.add_exactly_one([*placed, v.unplaced[s.slot_id]])
         else:
             model.add_exactly_one(placed)  # empty: no possible week -> the model is infeasible
@@ -167,7 +170,8 @@ def add_extra_top_tier_visit(model: Model, v: WeekModelVars, d: WeekModelData) -
     """The top risk tier gets a visit in the first quarter, as capacity allows -- an extra visit compared
     with the legal rhythm: a top-tier facility whose first visit is not in a first-quarter week costs
     ``EXTRA_WEIGHT`` times its risk weight. (Its visit then restarts its interval; no second visit is
-    planned in the same quarter.)"""
+    planned in the same quarter.) One that needs no visit in the horizon has an optional slot instead
+    (``slots``): leaving it out costs the same."""
     terms = CostTerms(SoftRule.EXTRA_TOP_TIER)
     q1 = d.first_quarter_weeks
     for sid, weight in d.extra_weight.items():

@@ -35,6 +35,7 @@ class VisitRole(StrEnum):
     NEW_FACILITY = "new_facility"  # the first visit to a newly approved facility
     OVERDUE = "overdue"  # the legal deadline had already passed at plan start
     LOCKED = "locked"  # a visit agreed beforehand (locked_visits)
+    EXTRA_TOP_TIER = "extra_top_tier"  # the top tier's optional visit in the first quarter (no deadline in the horizon)
 
 
 class ReasonCode(StrEnum):

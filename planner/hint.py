@@ -5,7 +5,8 @@ Without chains of several visits (intervals shorter than the horizon, locked vis
 week model *is* a min-cost flow: slot -> (class, week) -> (pool, week) for full weeks, slot ->
 (inspector, week) -> (pool, week) for partial weeks, then (pool, week) -> (pool, quarter) -> sink
 through the convex workload pieces; the arc from a slot to a week costs that week's soft-rule costs
-(risk timing, first quarter for the top tier, overdue, tie-break, minus the stability bonus).
+(risk timing, first quarter for the top tier, overdue, tie-break, minus the stability bonus); the top
+tier's optional extra visit also has an arc straight to the sink at the cost of leaving it out.
 ``SimpleMinCostFlow`` solves it exactly in well under a second. Chain placements that break the
 week distances are removed and placed again greedily; a visit that finds no week is left out of the
 hint (CP-SAT repairs it).
@@ -93,7 +94,7 @@ def flow_schedule(d: WeekModelData, restrict: dict[str, tuple[int, int]] | None 
         if restrict is not None and s.slot_id in restrict:
             w_lo, w_hi = restrict[s.slot_id]
             options = [(w, e) for w, e in options if w_lo <= w <= w_hi]
-        if not options and not d.relaxed:
+        if not options and not d.relaxed and not s.optional:
             complete = False
             continue
         sn = node("slot", s.slot_id, -1)
@@ -110,7 +111,9 @@ def flow_schedule(d: WeekModelData, restrict: dict[str, tuple[int, int]] | None 
                 assert cls is not None
                 demand[(cls, w)] += 1
                 arc_of_slot[arc(sn, node("class", cls, w), 1, c)] = (s.slot_id, w, None)
-        if d.relaxed:
+        if s.optional:  # the top tier's extra visit may be left out, at the cost of its soft rule
+            arc(sn, sink, 1, d.extra_weight.get(s.slot_id, 0))
+        elif d.relaxed:
             arc(sn, sink, 1, UNPLACED_WEIGHT)
     class_arcs: dict[int, tuple[int, str, int]] = {}
     for (kind, key, w), n in list(nodes.items()):
@@ -297,7 +300,7 @@ def greedy_schedule(d: WeekModelData, fixed: dict[str, Placement] | None = None)
 
     def order_key(chain: list[str]) -> tuple[int, object]:
         s = d.slot_by_id[chain[0]]
-        return (0 if s.role == VisitRole.OVERDUE else 1, s.hi)
+        return (0 if s.role == VisitRole.OVERDUE else 2 if s.optional else 1, s.hi)
 
     chains = sorted((chain_of(h.slot_id) for h in heads), key=order_key)
     for chain in chains:

@@ -68,7 +68,7 @@ def check_competence(problem: PlanningProblem, slots: SlotSet) -> None:
         pools = make_pools(staff)
         missing: dict[str, list[str]] = defaultdict(list)
         for s in slots.of_authority(authority):
-            if not any(p.competent(s.facility_type) for p in pools):
+            if not s.optional and not any(p.competent(s.facility_type) for p in pools):
                 missing[s.facility_type].append(s.facility_id)
         if missing and not pools:
             fids = sorted({f for ids in missing.values() for f in ids})
@@ -137,6 +137,8 @@ def diagnose(
         late: dict[str, list[str]] = defaultdict(list)
         for s in d.slots:
             p = result.placements.get(s.slot_id)
+            if s.optional:
+                continue  # the top tier's extra visit: no deadline to miss
             if p is None or p.week > d.grid.week_of(s.hi):
                 late[quarter_of(s.hi)].append(s.facility_id)
         inspectors = [i for i in problem.inspectors if i.authority == d.authority and i.visits_per_week > 0]

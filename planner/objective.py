@@ -29,7 +29,7 @@ def evaluate(d: WeekModelData, placed: dict[str, Placement]) -> dict[str, int]:
     q1 = d.first_quarter_weeks
     for s in d.slots:
         p = placed.get(s.slot_id)
-        if d.relaxed:
+        if d.relaxed and not s.optional:
             key = "first_visit_relaxed" if s.role == VisitRole.NEW_FACILITY else "deadline_relaxed"
             if p is None:
                 costs[key] += UNPLACED_WEIGHT

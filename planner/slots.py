@@ -24,8 +24,14 @@ deadline on or after that day needs no visit):
 A planned slot never straddles a locked visit (it stays in the stretch between two locked visits
 where the as-late-as-possible placement put it): a small restriction that keeps windows convex.
 
-The top risk tier's visit in the first quarter is not a slot of its own: it is the facility's first
-slot pulled into the quarter (a soft rule, see ``constraints.add_extra_top_tier_visit``).
+The top risk tier's visit in the first quarter is normally not a slot of its own: it is the facility's
+first slot pulled into the quarter (a soft rule, see ``constraints.add_extra_top_tier_visit``). A top-tier
+facility with no slot at all (its deadline lies after the horizon or its closing day: a 36-month interval,
+a short horizon) and no locked visit in the first quarter gets an *optional* slot instead
+(``VisitSlot.optional``, role ``EXTRA_TOP_TIER``): the model may leave it out at the same cost as a
+first slot outside the quarter. Its window is the first quarter, after the minimum gap to history and
+locked visits, and late enough that the next deadline it starts still falls after the facility's horizon
+(so it needs no further visit).
 """
 
 from __future__ import annotations
@@ -60,7 +66,8 @@ class VisitSlot:
     deadline: dt.date | None  # the fixed due date this slot keeps (None: chained to a planned slot)
     prev: str | None  # planned chain predecessor
     chain_weeks: int  # max weeks after ``prev``
-    bound_by: str  # what sets ``hi``: deadline, first_visit, overdue, chain, lock_gap, horizon
+    bound_by: str  # what sets ``hi``: deadline, first_visit, overdue, chain, lock_gap, horizon, extra
+    optional: bool = False  # the top tier's extra visit: the model may leave it out (at its cost)
 
 
 @dataclass(frozen=True)
@@ -310,6 +317,38 @@ def _impossible(
     return PlanInfeasibleError(message, details=[{"facility_id": f.facility_id, "message": message}])
 
 
+def _extra_slot(problem: PlanningProblem, grid: WeekGrid, workdays: list[dt.date], f: FacilityNeed) -> VisitSlot | None:
+    """The optional first-quarter visit of a top-tier facility that needs none in the horizon (module doc),
+    or None when a locked visit lies in the first quarter or no day keeps the rules."""
+    if any(lv.date <= problem.first_quarter_end for lv in problem.locked_of(f.facility_id)):
+        return None  # visited in the quarter anyway
+    tl = _FacilityTimeline(problem, grid, workdays, f)
+    floor = first_day_reaching(tl.end, f.interval_months, strictly_after=True)
+    limit = min(problem.first_quarter_end, tl.end, f.deadline)
+    day = tl.latest_day(limit, floor)
+    if day is None:
+        return None
+    seg = tl.segment(day)
+    assert seg is not None
+    lo, hi = max(seg[0], floor), min(seg[1], limit)
+    return VisitSlot(
+        slot_id=f"{f.facility_id}#1",
+        facility_id=f.facility_id,
+        authority=f.authority,
+        facility_type=f.facility_type,
+        role=VisitRole.EXTRA_TOP_TIER,
+        index=0,
+        lo=lo,
+        hi=hi,
+        latest=hi,
+        deadline=None,
+        prev=None,
+        chain_weeks=grid.n_weeks,
+        bound_by="extra",
+        optional=True,
+    )
+
+
 def compute_slots(problem: PlanningProblem, grid: WeekGrid) -> SlotSet:
     workdays = [d for week in grid.days for d in week]
     gap_w = gap_weeks(problem.min_gap_days)
@@ -317,6 +356,9 @@ def compute_slots(problem: PlanningProblem, grid: WeekGrid) -> SlotSet:
     by_facility: dict[str, tuple[VisitSlot, ...]] = {}
     for f in problem.facilities:
         own = _facility_slots(problem, grid, workdays, f, gap_w)
+        if not own and f.top_tier:
+            extra = _extra_slot(problem, grid, workdays, f)
+            own = [extra] if extra is not None else []
         by_facility[f.facility_id] = tuple(own)
         slots.extend(own)
     return SlotSet(tuple(slots), gap_w, by_facility)

@@ -153,11 +153,13 @@ class WeekModelData:
 
     @cached_property
     def extra_weight(self) -> dict[str, int]:
-        """Top-tier facilities' first slot -> the cost of not visiting them in the first quarter."""
+        """Top-tier facilities' first slot (or optional extra slot) -> the cost of not visiting them in the
+        first quarter."""
         out: dict[str, int] = {}
         for s in self.slots:
             f = self.facility[s.facility_id]
-            if f.top_tier and s.index == 0 and s.role in (VisitRole.DEADLINE, VisitRole.NEW_FACILITY):
+            first = s.index == 0 and s.role in (VisitRole.DEADLINE, VisitRole.NEW_FACILITY)
+            if f.top_tier and (first or s.optional):
                 out[s.slot_id] = EXTRA_WEIGHT * risk_weight(f.risk)
         return out
 
@@ -315,6 +317,6 @@ def create_variables(model: cp_model.CpModel, data: WeekModelData) -> WeekModelV
             for i in eligible:
                 v.y[(s.slot_id, w, i)] = model.new_bool_var(f"y[{s.slot_id},{w},{i}]")
                 v.y_of[(s.slot_id, w)].append(i)
-        if data.relaxed:
+        if data.relaxed and not s.optional:
             v.unplaced[s.slot_id] = model.new_bool_var(f"unplaced[{s.slot_id}]")
     return v

@@ -109,7 +109,7 @@ def solve_week_model(
         incumbent, flow_bound = schedule_hint(d)
         source = "flow"
     # relaxed (infeasibility analysis): the flow may leave visits unplaced, at their cost
-    complete = len(incumbent) == len(d.slots) or (d.relaxed and flow_bound is not None)
+    complete = all(s.slot_id in incumbent for s in d.slots if not s.optional) or (d.relaxed and flow_bound is not None)
     candidates = sum(len(c) for c in d.candidates.values())
     result = WeekResult(status="unknown", candidates=candidates, method=source)
     if complete:
