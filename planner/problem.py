@@ -9,10 +9,12 @@ Decisions (documented here, relied on by the model and the checker):
   features use ``known_at(as_of)``: the day's records are not yet reported there.) Inspectors,
   absences and locked visits are planning inputs, kept whole. The facilities planned are those active
   on the plan start.
-- **Closing tilbud.** A ``closed_on`` after the as-of day (an announced closure, accepted by the import;
-  ``known_at`` leaves it out) is honoured when it also lies after today: one between the as-of day and
-  today was not known on the as-of day (a what-if or a replay as of an earlier day ignores it, as
-  ``known_at`` does). A tilbud closing on or before the plan start is not planned; one closing within
+- **Closing tilbud.** A ``closed_on`` after the as-of day (``known_at`` leaves it out) is an announced
+  closure, accepted by the import, and honoured, when it also lies after today and after the data's last
+  record (``Dataset.last_date``): a closing day within the data's span, or between the as-of day and
+  today, is a closure that happened and was not known on the as-of day (a what-if, or the backtest's
+  replay of synthetic Denmark as of an earlier day, ignores it, as ``known_at`` does). A tilbud closing
+  on or before the plan start is not planned; one closing within
   the horizon is visited only before its closing day, and a deadline on or after that day needs no
   visit (``FacilityNeed.last_day``); the plan's notes name them.
 - **Plan start.** The first day of the quarter, or ``as_of`` when that is later (re-planning within
@@ -193,7 +195,9 @@ def build_problem(
     if authority is not None:
         active = active[active["authority"] == authority]
     notes: list[str] = []
-    closing = _closures(dataset, set(active["facility_id"].astype(str)), max(as_of, settings.effective_today()), end)
+    data_end = _date(dataset.last_date())
+    announced_after = max(as_of, settings.effective_today(), data_end or as_of)
+    closing = _closures(dataset, set(active["facility_id"].astype(str)), announced_after, end)
     closed_before = sorted(fid for fid, day in closing.items() if day <= start)
     if closed_before:
         active = active[~active["facility_id"].astype(str).isin(closed_before)]

@@ -201,3 +201,14 @@ def test_a_lock_on_or_after_the_closing_day_is_refused() -> None:
     with pytest.raises(InvalidArgumentError) as error:
         case.problem()
     assert "tilbuddet lukker 2026-12-01" in str(error.value.details)
+
+
+def test_a_closure_within_the_datas_span_is_history_not_an_announcement() -> None:
+    # a replay as of 2026-10-01 of data that runs to 2026-12-10 (synthetic Denmark in the backtest): the
+    # closure of 2026-11-01 happened later in the data and was not known on the as-of day
+    case = Case().facility("F1", last_unannounced="2026-06-15", closed="2026-11-01").facility("F2")
+    case.visit("F2", "2026-12-10").inspector("I1")
+    assert case.problem().facility_by_id["F1"].closed_on is None
+    # the same closure announced (after the data's last record) is honoured
+    announced = Case().facility("F1", last_unannounced="2026-06-15", closed="2026-11-01").inspector("I1")
+    assert announced.problem().facility_by_id["F1"].closed_on == dt.date(2026, 11, 1)
