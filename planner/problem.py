@@ -14,16 +14,17 @@ Decisions (documented here, relied on by the model and the checker):
   record (``Dataset.last_date``): a closing day within the data's span, or between the as-of day and
   today, is a closure that happened and was not known on the as-of day (a what-if, or the backtest's
   replay of synthetic Denmark as of an earlier day, ignores it, as ``known_at`` does). A tilbud closing
-  on or before the plan start is not planned; one closing within
-  the horizon is visited only before its closing day, and a deadline on or after that day needs no
-  visit (``FacilityNeed.last_day``); the plan's notes name them.
+  on or before the plan start is not planned, nor one closing before the minimum gap after its last
+  visit allows another; one closing within the horizon is visited only before its closing day, and a
+  deadline on or after that day needs no visit (``FacilityNeed.last_day``); the plan's notes name them.
 - **Plan start.** The first day of the quarter, or ``as_of`` when that is later (re-planning within
   the quarter). The horizon ends with the last day of quarter ``plan_horizon_quarters``.
 - **Deadline.** The last unannounced visit + the interval of the facility's type (the later of the
   visits file's and ``facilities.last_unannounced_visit``, given for a short export); never visited
   unannounced: approval + interval.
-- **Locked visits before the plan start.** One dated after ``as_of`` (planning a later quarter) is an agreed
-  visit that will have taken place: it counts as history, an unannounced one restarting the deadline.
+- **Locked visits before the plan start.** One dated after ``as_of`` (planning a later quarter) is an
+  agreed visit that will have taken place: it counts as history, an unannounced one restarting the
+  deadline.
   One dated on or before ``as_of`` should have taken place, and ``visits.csv`` is the record of what
   did: it counts only for the minimum gap (it probably happened), not as a completed visit (neither the
   unannounced deadline nor the first-visit rule). When ``visits.csv`` has no visit of that tilbud on
