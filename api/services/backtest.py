@@ -508,7 +508,11 @@ def _plan(
     """
     left_out: list[str] = []
     messages: list[str] = []
-    data = ds
+    # A closure after the plan day is the world's future, not a closing announced to the tilsyn: the planner
+    # (which honours a known closing day) must not see it.
+    facilities = ds.facilities
+    later = facilities["closed_on"] > pd.Timestamp(on)
+    data = ds.with_tables(facilities=facilities.assign(closed_on=facilities["closed_on"].mask(later)))
     for _attempt in range(4):
         try:
             try:

@@ -13,6 +13,7 @@ from api.services.backtest import (
     POLICIES,
     ReplayWindow,
     TwoYearRule,
+    _plan,
     backtest_world,
     default_as_of,
     detection,
@@ -414,3 +415,16 @@ def test_cli_says_slower_and_names_the_tilbud_overdue_before_the_window(
     out = " ".join(capsys.readouterr().out.split())
     assert "problemer fundet 50,0 % langsommere (dage uopdaget" in out and "fundet -50,0 % hurtigere" not in out
     assert "Toårsreglen: 9 tilbud var allerede over fristen, da vinduet begyndte" in out
+
+
+def test_a_closure_after_the_plan_day_is_the_worlds_future_not_an_announced_closing() -> None:
+    """The replay's history holds the world's closures; one after the plan day must not reach the planner (which
+    honours a known closing day by planning no visit after it), or the replay would plan with hindsight."""
+    ds = small_dataset()
+    on = dt.date(2026, 10, 5)
+    facilities = ds.facilities.copy()
+    facilities.loc[facilities["facility_id"] == "F4", "closed_on"] = pd.Timestamp("2026-11-20")
+    risk = pd.DataFrame({"facility_id": facilities["facility_id"], "risk": np.linspace(0.9, 0.1, len(facilities))})
+    settings = Settings(today=on, solver_time_limit_s=5.0)  # type: ignore[call-arg]
+    planned = _plan(ds.with_tables(facilities=facilities), risk, settings, "2026Q4", on, 5.0).plan
+    assert any(v.facility_id == "F4" and v.date >= dt.date(2026, 11, 20) for v in planned.visits)
