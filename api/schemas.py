@@ -574,4 +574,5 @@ def analysis_for_reader(analysis: Mapping[str, Any], authorised: bool) -> dict[s
         return out
     out["overdue"] = [{**o, "planned_date": None} for o in analysis.get("overdue", [])]
     out["violations"] = []
+    out["confidential_notes"] = []  # they name the weeks of locked visits, unannounced ones included
     return out

@@ -323,6 +323,8 @@ class PlanAnalysis:
     visits_first_quarter_by_inspector: dict[str, int]
     capacity_first_quarter_by_inspector: dict[str, int]
     notes: tuple[str, ...] = ()
+    #: notes that name when locked (agreed) visits lie, unannounced ones included: for planners only
+    confidential_notes: tuple[str, ...] = ()
     weights: dict[str, int] = field(default_factory=dict)
     #: facility -> the legal due date of its next unannounced visit (first visit for new ones), ISO
     deadlines: dict[str, str] = field(default_factory=dict)
@@ -342,6 +344,7 @@ class PlanAnalysis:
         raw["authorities"] = [asdict(a) for a in self.authorities]
         raw["violations"] = list(self.violations)
         raw["notes"] = list(self.notes)
+        raw["confidential_notes"] = list(self.confidential_notes)
         return raw
 
     @classmethod
@@ -370,6 +373,7 @@ class PlanAnalysis:
             visits_first_quarter_by_inspector=dict(raw.get("visits_first_quarter_by_inspector", {})),
             capacity_first_quarter_by_inspector=dict(raw.get("capacity_first_quarter_by_inspector", {})),
             notes=tuple(raw.get("notes", [])),
+            confidential_notes=tuple(raw.get("confidential_notes", [])),
             weights=dict(raw.get("weights", {})),
             deadlines=dict(raw.get("deadlines", {})),
             utilisation_spread_first_quarter=float(raw.get("utilisation_spread_first_quarter", 0.0)),

@@ -76,7 +76,7 @@ def solve_plan(
     slotset = compute_slots(problem, grid)
     check_competence(problem, slotset)
 
-    notes = list(problem.notes) + _overbooked_notes(problem, grid, capacity)
+    notes = list(problem.notes)
     budget = problem.time_limit_s
     remaining_slots = len(slotset.slots)
     datas: list[WeekModelData] = []
@@ -268,6 +268,7 @@ def _analysis(
         },
         capacity_first_quarter_by_inspector=q1_capacity,
         notes=tuple(notes),
+        confidential_notes=tuple(_overbooked_notes(problem, grid, capacity)),  # the weeks of locked visits
         weights=weights_dict(),
         deadlines={
             f.facility_id: f.first_due.isoformat() if not f.overdue else f.deadline.isoformat()

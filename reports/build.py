@@ -779,6 +779,8 @@ def build_plan_report(
             "(løseren stoppede ved tidsgrænsen)."
         )
     warnings.extend(n for n in analysis.notes if n)
+    if authorised:  # they name the weeks of locked visits, unannounced ones included
+        warnings.extend(n for n in analysis.confidential_notes if n)
 
     baseline = analysis.baseline
     rule_costs = tuple(

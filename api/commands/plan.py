@@ -98,7 +98,7 @@ def _print_summary(stored: StoredPlan, names: dict[str, str]) -> None:
             f"{format_number_da(changes.moved, 0)} er flyttet og {format_number_da(changes.dropped, 0)} udgået; "
             f"{format_number_da(changes.added, 0)} besøg er nye."
         )
-    for note in a.get("notes", []):
+    for note in [*a.get("notes", []), *a.get("confidential_notes", [])]:  # the CLI is for planners
         console.print(f"[yellow]Bemærk:[/] {note}")
     _print_inspectors(stored, names)
 

@@ -176,3 +176,12 @@ def test_plans_page_and_form(plan_client: TestClient) -> None:
     assert bad.status_code == 422
     assert Page(bad.text).text_of("error-message") == "Tidsgrænsen 'hurtigt' er ikke et tal (sekunder)."
     plan_client.cookies.clear()
+
+
+def test_notes_naming_locked_weeks_reach_planners_only() -> None:
+    from api.schemas import analysis_for_reader
+
+    analysis = {"notes": ["T1 lukker 2027-01-15"], "confidential_notes": ["Låste besøg … I23 i ugen fra 2027-03-08"]}
+    assert analysis_for_reader(analysis, authorised=False)["confidential_notes"] == []
+    assert analysis_for_reader(analysis, authorised=False)["notes"] == ["T1 lukker 2027-01-15"]
+    assert analysis_for_reader(analysis, authorised=True) == analysis
