@@ -63,7 +63,7 @@ from data.enums import FacilityType, VisitKind
 from data.errors import InvalidArgumentError
 from data.glossary import FACILITY_TYPE_DA, some_ids_da
 from data.settings import Settings
-from planner.domain import FacilityNeed, Inspector, LockedVisit, ParentVisit, PlanningProblem
+from planner.domain import FacilityNeed, Inspector, LockedVisit, ParentVisit, PlanInfeasibleError, PlanningProblem
 
 OVERDUE_MIN_DAYS = 28
 
@@ -522,7 +522,7 @@ def _validate_locks(
         if not is_working_day(lv.date):
             problems.append({"message": f"{where}: dagen er ikke en arbejdsdag (weekend eller helligdag)"})
     if problems:
-        raise InvalidArgumentError(
+        raise PlanInfeasibleError(  # a plan cannot keep these locks: exit 4 / HTTP 409, like other broken rules
             f"{len(problems)} låste besøg strider mod reglerne; ret eller lås dem op, før der planlægges",
             details=problems,
         )

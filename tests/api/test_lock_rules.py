@@ -17,6 +17,7 @@ from api.services.plans import create_plan
 from api.services.risk_lists import ensure_risk_run
 from data.errors import InvalidArgumentError
 from data.settings import Settings
+from planner.domain import PlanInfeasibleError
 from planner.problem import build_problem
 from tests.api.conftest import AUTH, make_settings
 from tests.factories import small_dataset
@@ -72,7 +73,7 @@ def test_the_planner_refuses_the_same_locks(
     )
     risk = pd.DataFrame({"facility_id": ds.facilities["facility_id"], "risk": 0.5})
     settings = make_settings(tmp_path / "home")
-    with pytest.raises(InvalidArgumentError, match="låste besøg strider mod reglerne") as refused:
+    with pytest.raises(PlanInfeasibleError, match="låste besøg strider mod reglerne") as refused:
         build_problem(ds, risk, settings, "2026Q4", as_of=dt.date(2026, 10, 1))
     [detail] = refused.value.details
     assert str(detail["message"]).startswith(f"Låst besøg i {facility} den {day.isoformat()}: {inspector} ")

@@ -7,10 +7,9 @@ import datetime as dt
 
 import pytest
 
-from data.errors import InvalidArgumentError
 from planner import solve_plan
 from planner.checker import check_plan
-from planner.domain import HardRule, Plan, PlanningProblem, ReasonCode
+from planner.domain import HardRule, Plan, PlanInfeasibleError, PlanningProblem, ReasonCode
 from tests.planner.cases import AS_OF, Case, visit
 
 
@@ -198,7 +197,7 @@ def test_a_closure_between_the_as_of_day_and_today_was_not_known_on_the_as_of_da
 def test_a_lock_on_or_after_the_closing_day_is_refused() -> None:
     case = Case().facility("F1", last_unannounced="2026-06-15", closed="2026-12-01").inspector("I1")
     case.lock("F1", "2026-12-01", "I1")
-    with pytest.raises(InvalidArgumentError) as error:
+    with pytest.raises(PlanInfeasibleError) as error:
         case.problem()
     assert "tilbuddet lukker 2026-12-01" in str(error.value.details)
 
