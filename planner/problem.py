@@ -59,9 +59,9 @@ import pandas as pd
 
 from data.calendar import add_months, days_off_between, is_working_day, quarter_bounds, quarter_of
 from data.dataset import Dataset
-from data.enums import FacilityType, VisitKind
+from data.enums import Authority, FacilityType, VisitKind
 from data.errors import InvalidArgumentError
-from data.glossary import FACILITY_TYPE_DA, some_ids_da
+from data.glossary import danish_code, some_ids_da
 from data.settings import Settings
 from planner.domain import FacilityNeed, Inspector, LockedVisit, ParentVisit, PlanInfeasibleError, PlanningProblem
 
@@ -499,6 +499,37 @@ def past_lock_notes(past_locks: Iterable[tuple[str, dt.date, bool]]) -> list[str
     return notes
 
 
+def lock_rule_problems(
+    facility_id: str,
+    authority: str,
+    facility_type: str,
+    closed_on: dt.date | None,
+    inspector_id: str,
+    inspector: Inspector | None,
+    day: dt.date,
+) -> list[str]:
+    """Why a plan cannot keep a locked visit of ``inspector_id`` to ``facility_id`` on ``day`` (one Danish
+    sentence a broken rule; empty when it can): the facility closed by the day, an inspector of another
+    socialtilsyn (or none), without the competence for the type, or absent. The working day is checked by
+    the callers (the lock command names the holiday). Shared by the planner and ``tilsynsplan lock``."""
+    problems: list[str] = []
+    if closed_on is not None and closed_on <= day:
+        problems.append(f"{facility_id} er lukket pr. {closed_on.isoformat()}")
+    if inspector is None:
+        problems.append(f"{inspector_id} er ikke tilsynskonsulent i {danish_code(Authority, authority)}")
+    elif inspector.authority != authority:
+        problems.append(
+            f"{inspector_id} er tilsynskonsulent i {danish_code(Authority, inspector.authority)}, "
+            f"men {facility_id} hører til {danish_code(Authority, authority)}"
+        )
+    elif not inspector.competent(facility_type):
+        problems.append(f"{inspector_id} har ikke kompetence til {danish_code(FacilityType, facility_type)}")
+    if inspector is not None and inspector.absent(day):
+        periods = [s.isoformat() if s == e else f"{s.isoformat()}–{e.isoformat()}" for s, e in inspector.absences]
+        problems.append(f"{inspector_id} er fraværende den dag (fravær {', '.join(periods)})")
+    return problems
+
+
 def _validate_locks(
     locked: list[LockedVisit], inspectors: dict[str, Inspector], facilities: dict[str, FacilityNeed]
 ) -> None:
@@ -506,19 +537,12 @@ def _validate_locks(
     problems: list[dict[str, object]] = []
     for lv in locked:
         fac = facilities[lv.facility_id]
-        insp = inspectors.get(lv.inspector_id)
         where = f"Låst besøg i {lv.facility_id} den {lv.date.isoformat()}"
-        if insp is None or insp.authority != fac.authority:
-            problems.append(
-                {"message": f"{where}: {lv.inspector_id} er ikke tilsynskonsulent i tilbuddets socialtilsyn"}
-            )
-        elif not insp.competent(fac.facility_type):
-            label = FACILITY_TYPE_DA.get(FacilityType(fac.facility_type), fac.facility_type)
-            problems.append({"message": f"{where}: {lv.inspector_id} har ikke kompetence til {label}"})
-        elif insp.absent(lv.date):
-            problems.append({"message": f"{where}: {lv.inspector_id} er fraværende den dag"})
-        if fac.closed_on is not None and lv.date >= fac.closed_on:
-            problems.append({"message": f"{where}: tilbuddet lukker {fac.closed_on.isoformat()}"})
+        rules = lock_rule_problems(
+            lv.facility_id, fac.authority, fac.facility_type, fac.closed_on, lv.inspector_id,
+            inspectors.get(lv.inspector_id), lv.date,
+        )  # fmt: skip
+        problems.extend({"message": f"{where}: {rule}"} for rule in rules)
         if not is_working_day(lv.date):
             problems.append({"message": f"{where}: dagen er ikke en arbejdsdag (weekend eller helligdag)"})
     if problems:

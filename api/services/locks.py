@@ -33,31 +33,24 @@ import pandas as pd
 from api.services.imports import ImportOutcome, push_records
 from data.calendar import holiday_name, is_working_day
 from data.dataset import empty_frame
-from data.enums import Authority, FacilityType
 from data.errors import InvalidArgumentError, NotFoundError, Violation
-from data.glossary import danish_code
 from data.lock_store import LockContext, delete_locked_visit, load_locked_visits, lock_context
 from data.settings import Settings
 from data.store import database, database_exists
 from planner.domain import Inspector
-from planner.problem import parse_competences
+from planner.problem import lock_rule_problems, parse_competences
 
 #: The ``rule`` of the warnings :func:`lock_visit` adds (the import's own warnings keep theirs).
 LOCK_WARNING = "lock"
 
 
 def lock_problems(context: LockContext, facility_id: str, day: dt.date, inspector_id: str) -> list[str]:
-    """Why a plan could not keep this lock (Danish, one sentence a rule; empty when it can). The rules of
-    ``planner.problem._validate_locks`` (authority, competence, absence) and the facility being open on the
-    day (``Dataset.active_facilities``: closed on its ``closed_on``); a facility or inspector that is not
-    stored is left to the importer's reference rules. (``approved_on`` is never after today, so never after
-    a lock's day.)"""
+    """Why a plan could not keep this lock (Danish, one sentence a rule; empty when it can): the planner's own
+    rules (``planner.problem.lock_rule_problems``); a facility or inspector that is not stored is left to the
+    importer's reference rules. (``approved_on`` is never after today, so never after a lock's day.)"""
     facility, row = context.facility, context.inspector
     if facility is None or row is None:
         return []
-    problems: list[str] = []
-    if facility.closed_on is not None and facility.closed_on <= day:
-        problems.append(f"{facility_id} er lukket pr. {facility.closed_on.isoformat()}")
     inspector = Inspector(
         inspector_id=row.inspector_id,
         name=row.name,
@@ -67,17 +60,9 @@ def lock_problems(context: LockContext, facility_id: str, day: dt.date, inspecto
         postcode=row.postcode,
         absences=context.absences,
     )
-    if inspector.authority != facility.authority:
-        problems.append(
-            f"{inspector_id} er tilsynskonsulent i {danish_code(Authority, inspector.authority)}, "
-            f"men {facility_id} hører til {danish_code(Authority, facility.authority)}"
-        )
-    elif not inspector.competent(facility.facility_type):
-        problems.append(f"{inspector_id} har ikke kompetence til {danish_code(FacilityType, facility.facility_type)}")
-    if inspector.absent(day):
-        periods = [s.isoformat() if s == e else f"{s.isoformat()}–{e.isoformat()}" for s, e in inspector.absences]
-        problems.append(f"{inspector_id} er fraværende den dag (fravær {', '.join(periods)})")
-    return problems
+    return lock_rule_problems(
+        facility_id, facility.authority, facility.facility_type, facility.closed_on, inspector_id, inspector, day
+    )
 
 
 def lock_warnings(context: LockContext, facility_id: str, day: dt.date, inspector_id: str, gap_days: int) -> list[str]:

@@ -199,7 +199,7 @@ def test_a_lock_on_or_after_the_closing_day_is_refused() -> None:
     case.lock("F1", "2026-12-01", "I1")
     with pytest.raises(PlanInfeasibleError) as error:
         case.problem()
-    assert "tilbuddet lukker 2026-12-01" in str(error.value.details)
+    assert "Låst besøg i F1 den 2026-12-01: F1 er lukket pr. 2026-12-01" in str(error.value.details)
 
 
 def test_a_closure_within_the_datas_span_is_history_not_an_announcement() -> None:
