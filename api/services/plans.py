@@ -28,7 +28,7 @@ from data.glossary import AUTHORITY_DA
 from data.plan_store import PlanInfo, StoredPlan, latest_plan, list_plans, load_plan, save_plan
 from data.risk_store import get_risk_run, latest_risk_run
 from data.settings import Settings
-from data.store import database, load_dataset
+from data.store import database, load_dataset, load_reference_data
 from planner import build_problem, solve_plan
 from planner.domain import ParentVisit, Plan, PlanAnalysis, PlannedVisit, ReasonCode, VisitRole
 
@@ -47,10 +47,6 @@ PLAN_SETTINGS = (
     "solver_workers",
     "seed",
 )
-
-
-def _authority(value: str | None) -> str | None:
-    return parse_authority(value)
 
 
 def _quarter(value: str) -> str:
@@ -77,7 +73,7 @@ def create_plan(
 ) -> StoredPlan:
     """Plan ``quarter`` (and the horizon after it), store the plan version and return it."""
     quarter = _quarter(quarter)
-    authority = _authority(authority)
+    authority = parse_authority(authority)
     as_of = settings.as_of_or_today(as_of)
     with database(settings) as engine:
         ds = load_dataset(engine, authority)
@@ -176,13 +172,13 @@ def compare_visits(old: pd.DataFrame, new: pd.DataFrame) -> tuple[int, int, int,
 
 
 def _any_inspectors(engine: Engine) -> bool:
-    return not load_dataset(engine).inspectors.empty
+    return not load_reference_data(engine).inspectors.empty
 
 
 def check_plan_request(settings: Settings, quarter: str, authority: str | None, as_of: dt.date | None) -> None:
     """Refuse a bad quarter, socialtilsyn or as-of date before any work (``create_plan`` checks them again)."""
     _quarter(quarter)
-    _authority(authority)
+    parse_authority(authority)
     settings.as_of_or_today(as_of)
 
 
@@ -200,7 +196,7 @@ def plans(settings: Settings) -> list[PlanInfo]:
 
 def newest_plan(settings: Settings, quarter: str | None = None, authority: str | None = None) -> StoredPlan | None:
     with database(settings) as engine:
-        return latest_plan(engine, None if quarter is None else _quarter(quarter), _authority(authority))
+        return latest_plan(engine, None if quarter is None else _quarter(quarter), parse_authority(authority))
 
 
 def visits_for_reader(plan: StoredPlan, authorised: bool) -> pd.DataFrame:

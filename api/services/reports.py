@@ -67,10 +67,6 @@ EXTENSIONS: dict[str, Format] = {".html": "html", ".htm": "html", ".pdf": "pdf"}
 # --- arguments ---------------------------------------------------------------------------------------
 
 
-def _authority(value: str | None) -> str | None:
-    return parse_authority(value)
-
-
 def _facility_type(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
@@ -121,7 +117,7 @@ def risk_report(
     (national scores, e.g. the stored run the web app serves) is given. The change is measured against
     the newest stored run dated before the quarter of the scores.
     """
-    auth = _authority(authority)
+    auth = parse_authority(authority)
     ftype = _facility_type(facility_type)
     if top is not None and top < 1:
         raise InvalidArgumentError(f"--top skal være et positivt heltal, ikke {top}.")

@@ -112,10 +112,6 @@ def _dataset(settings: Settings) -> Dataset:
     return ds
 
 
-def _authority(value: str | None) -> str | None:
-    return parse_authority(value)
-
-
 def _require_active(ds: Dataset, as_of: dt.date) -> None:
     """Refuse a date on which no tilbud was active (before the data begin): a model trained or a list scored
     then has nothing to learn from or rank, and a stored model would be picked for later scorings."""
@@ -239,7 +235,7 @@ def score_facilities(
     """Score every active facility as of ``as_of`` (default today), store the national run, return the
     scores (one authority's when ``authority`` is given, ranked within it; ``national_rank`` beside)."""
     day = _as_of(settings, as_of)
-    auth = _authority(authority)
+    auth = parse_authority(authority)
     ds = _dataset(settings)
     _require_active(ds, day)
     stored, trained_now, notes = _model_for(settings, ds, day, model_version)
