@@ -58,6 +58,7 @@ from data.dataset import Dataset, empty_frame
 from data.enums import FacilityType, Ownership, Theme
 from data.errors import ValidationFailed, Violation
 from data.glossary import control_character_da, danish, format_number_da, some_ids_da
+from data.lock_rules import InspectorTerms, lock_rule_problems, parse_competences
 from data.quality_model import (
     ALL_INDICATOR_CODES,
     INDICATOR_BY_CODE,
@@ -201,6 +202,22 @@ def _range_rule(col: Column, noun: str) -> str:
     if col.hint_da:
         text += f" ({col.hint_da})"
     return f"{col.name} skal være {text}"
+
+
+def _as_date(value: object) -> dt.date | None:
+    """A stored or parsed date cell as a date (None when empty or not a date)."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
 
 
 def _fmt_date(value: object) -> str:
@@ -367,6 +384,8 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | StoredDa
         checks.referenced_bounds(table)
     if "locked_visits" in parsed:
         _check_lock_days(parsed["locked_visits"], report, today)
+        checks.locks(parsed["locked_visits"], today)
+    checks.stored_locks(today)
     checks.stored_rows()
     checks.theme_score_warnings()
     for table in parsed.values():
@@ -1311,6 +1330,112 @@ class _CrossChecks:
             for key in fresh.index[~np.asarray(same, dtype=bool)]:
                 out.setdefault(str(key), column)
         return out
+
+    def lock_terms(self, *, stored_only: bool = False) -> Callable[[str, str, dt.date], list[str] | None]:
+        """Why a plan could not keep a lock (``data.lock_rules``), read from the tilbud, inspectors and absences as the
+        upload leaves them (``stored_only``: as stored before it). None when the tilbud or the inspector is not known
+        (the reference rules report that)."""
+        authority = self.lookup("facilities", "authority", stored_only=stored_only)
+        ftype = self.lookup("facilities", "facility_type", stored_only=stored_only)
+        closed = self.lookup("facilities", "closed_on", stored_only=stored_only)
+        i_authority = self.lookup("inspectors", "authority", stored_only=stored_only)
+        i_competences = self.lookup("inspectors", "competences", stored_only=stored_only)
+        periods: dict[str, list[tuple[dt.date, dt.date]]] = {}
+        frames = [self.stored.table("absences")] if self.stored.has_rows("absences") else []
+        if "absences" in self.parsed and not stored_only:
+            up = self.parsed["absences"]
+            frames.append(pd.DataFrame({c: up.get(c).to_numpy() for c in ("inspector_id", "start", "end")}))
+        for frame in frames:
+            for iid, start, end in zip(frame["inspector_id"], frame["start"], frame["end"], strict=True):
+                s, e = _as_date(start), _as_date(end)
+                if isinstance(iid, str) and s is not None and e is not None:
+                    periods.setdefault(iid, []).append((s, e))
+
+        def problems(facility_id: str, inspector_id: str, day: dt.date) -> list[str] | None:
+            if facility_id not in authority.index or inspector_id not in i_authority.index:
+                return None
+            closed_on = _as_date(closed.get(facility_id))
+            inspector = InspectorTerms(
+                authority=str(i_authority[inspector_id]),
+                competences=parse_competences(i_competences.get(inspector_id)),
+                absences=tuple(sorted(set(periods.get(inspector_id, [])))),
+            )
+            where = (str(authority[facility_id]), str(ftype[facility_id]), closed_on)
+            return lock_rule_problems(facility_id, *where, inspector_id, inspector, day)
+
+        return problems
+
+    def locks(self, table: _Parsed, today: dt.date) -> None:
+        """``locked_visits.csv``: a lock from today on must be one a plan can keep (``data.lock_rules``: the tilbud
+        open on the day, the inspector of its socialtilsyn, with the competence for its type, not absent), as
+        ``tilsynsplan lock`` and the planner require; stored, such a lock made every later plan fail. A lock after
+        ``closed_on`` is already refused by the contract's bound; this adds a lock *on* the closing day."""
+        if not {"facility_id", "inspector_id", "date"} <= table.present:
+            return
+        fids, iids, days = table.get("facility_id"), table.get("inspector_id"), table.get("date")
+        ahead = fids.notna() & iids.notna() & days.notna() & (days >= pd.Timestamp(today))
+        if not ahead.any():
+            return
+        terms = self.lock_terms()
+        closed_on = self.lookup("facilities", "closed_on")
+        found: dict[int, list[str]] = {}
+        for pos in np.flatnonzero(ahead.to_numpy(dtype=bool)):
+            day = days.iat[pos].date()
+            rules = terms(str(fids.iat[pos]), str(iids.iat[pos]), day)
+            closed = _as_date(closed_on.get(str(fids.iat[pos])))
+            if closed is not None and closed < day:  # the contract's not_after rule reports it
+                rules = [r for r in (rules or []) if " er lukket pr. " not in r]
+            if rules:
+                found[int(pos)] = rules
+        mask = np.zeros(table.n, dtype=bool)
+        mask[list(found)] = True
+        self.report.cells(
+            table,
+            mask,
+            "inspector_id",
+            table.text.get("inspector_id", iids),
+            "lock_rule",
+            lambda p: (
+                f"{'; '.join(found[p])}. En plan kan ikke beholde et låst besøg, hvis tilbuddet er lukket den dag, "
+                "eller tilsynskonsulenten hører til et andet socialtilsyn, mangler kompetence til tilbudstypen eller "
+                "er fraværende; vælg en anden tilsynskonsulent eller dato, eller udelad låsen"
+            ),
+        )
+
+    def stored_locks(self, today: dt.date) -> None:
+        """Stored locks from today on that this upload's tilbud, inspectors or absences break (a plan could keep them
+        before): one warning. They are kept (the upload may be right, and the lock then has to move), and the next
+        plan names them; ``tilsynsplan unlock`` or a new ``tilsynsplan lock`` moves them."""
+        if not self.stored.has_rows("locked_visits") or not {"facilities", "inspectors", "absences"} & set(self.parsed):
+            return
+        frame = self.untouched("locked_visits")
+        if frame.empty:
+            return
+        after, before = self.lock_terms(), self.lock_terms(stored_only=True)
+        broken: list[str] = []
+        for fid, iid, value in zip(frame["facility_id"], frame["inspector_id"], frame["date"], strict=True):
+            day = _as_date(value)
+            if day is None or day < today:
+                continue
+            if after(str(fid), str(iid), day) and not before(str(fid), str(iid), day):
+                broken.append(f"{fid} {day.isoformat()}")
+        if not broken:
+            return
+        one = len(broken) == 1
+        self.report.warnings.append(
+            Violation(
+                "locked_visits.csv",
+                None,
+                None,
+                None,
+                "lock_rule_stored",
+                f"{format_number_da(len(broken), 0)} {'gemt låst besøg' if one else 'gemte låste besøg'} "
+                f"({some_ids_da(broken, 3)}) kan ikke holdes efter denne upload (tilbuddet lukker, eller "
+                "tilsynskonsulenten skifter socialtilsyn, mister kompetencen eller er fraværende); "
+                f"{'det' if one else 'de'} beholdes, men næste plan afvises, til {'det' if one else 'de'} flyttes "
+                "(tilsynsplan lock) eller låses op (tilsynsplan unlock)",
+            )
+        )
 
     def untouched(self, name: str) -> pd.DataFrame:
         """Stored rows of ``name`` whose key the upload does not send (the upload's rows replace the others)."""

@@ -59,9 +59,10 @@ import pandas as pd
 
 from data.calendar import add_months, days_off_between, is_working_day, quarter_bounds, quarter_of
 from data.dataset import Dataset
-from data.enums import Authority, FacilityType, VisitKind
+from data.enums import FacilityType, VisitKind
 from data.errors import InvalidArgumentError
-from data.glossary import danish_code, some_ids_da
+from data.glossary import some_ids_da
+from data.lock_rules import lock_rule_problems, parse_competences
 from data.settings import Settings
 from planner.domain import FacilityNeed, Inspector, LockedVisit, ParentVisit, PlanInfeasibleError, PlanningProblem
 
@@ -115,14 +116,6 @@ def first_possible_day(
             return day
         day += dt.timedelta(days=1)
     return None
-
-
-def parse_competences(text: object) -> frozenset[str] | None:
-    raw = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
-    parts = {p.strip().lower() for p in raw.split(";") if p.strip()}
-    if not parts or "all" in parts:
-        return None
-    return frozenset(parts)
 
 
 def risk_map(risk: pd.DataFrame) -> dict[str, float]:
@@ -497,37 +490,6 @@ def past_lock_notes(past_locks: Iterable[tuple[str, dt.date, bool]]) -> list[str
             "gennemførte besøg (kun mindsteafstanden regnes fra dem); importér dem i visits.csv, hvis de fandt sted."
         )
     return notes
-
-
-def lock_rule_problems(
-    facility_id: str,
-    authority: str,
-    facility_type: str,
-    closed_on: dt.date | None,
-    inspector_id: str,
-    inspector: Inspector | None,
-    day: dt.date,
-) -> list[str]:
-    """Why a plan cannot keep a locked visit of ``inspector_id`` to ``facility_id`` on ``day`` (one Danish
-    sentence a broken rule; empty when it can): the facility closed by the day, an inspector of another
-    socialtilsyn (or none), without the competence for the type, or absent. The working day is checked by
-    the callers (the lock command names the holiday). Shared by the planner and ``tilsynsplan lock``."""
-    problems: list[str] = []
-    if closed_on is not None and closed_on <= day:
-        problems.append(f"{facility_id} er lukket pr. {closed_on.isoformat()}")
-    if inspector is None:
-        problems.append(f"{inspector_id} er ikke tilsynskonsulent i {danish_code(Authority, authority)}")
-    elif inspector.authority != authority:
-        problems.append(
-            f"{inspector_id} er tilsynskonsulent i {danish_code(Authority, inspector.authority)}, "
-            f"men {facility_id} hører til {danish_code(Authority, authority)}"
-        )
-    elif not inspector.competent(facility_type):
-        problems.append(f"{inspector_id} har ikke kompetence til {danish_code(FacilityType, facility_type)}")
-    if inspector is not None and inspector.absent(day):
-        periods = [s.isoformat() if s == e else f"{s.isoformat()}–{e.isoformat()}" for s, e in inspector.absences]
-        problems.append(f"{inspector_id} er fraværende den dag (fravær {', '.join(periods)})")
-    return problems
 
 
 def _validate_locks(

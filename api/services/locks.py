@@ -12,8 +12,8 @@ instead of failing every later plan (:func:`lock_problems`):
 - the facility is open on the day (not closed: ``closed_on`` on or before it): a plan does not plan a
   closed facility and would drop the lock without a word;
 - the inspector belongs to the facility's socialtilsyn, has the competence for its type and is not absent
-  that day (the planner's ``planner.problem._validate_locks``; the competences are read by its
-  ``parse_competences`` and compared by ``planner.domain.Inspector``, so the two cannot read them apart).
+  that day (``data.lock_rules``: the rules the planner and the upload of ``locked_visits.csv`` check too,
+  so none of the three can read them apart).
 
 Two things do not refuse a lock but come back as warnings (:func:`lock_warnings`; the CLI prints them, HTTP
 returns them in ``warnings``): another visit to the facility (past, or locked) less than
@@ -34,11 +34,11 @@ from api.services.imports import ImportOutcome, push_records
 from data.calendar import holiday_name, is_working_day
 from data.dataset import empty_frame
 from data.errors import InvalidArgumentError, NotFoundError, Violation
+from data.lock_rules import lock_rule_problems, parse_competences
 from data.lock_store import LockContext, delete_locked_visit, load_locked_visits, lock_context
 from data.settings import Settings
 from data.store import database, database_exists
 from planner.domain import Inspector
-from planner.problem import lock_rule_problems, parse_competences
 
 #: The ``rule`` of the warnings :func:`lock_visit` adds (the import's own warnings keep theirs).
 LOCK_WARNING = "lock"
@@ -46,7 +46,7 @@ LOCK_WARNING = "lock"
 
 def lock_problems(context: LockContext, facility_id: str, day: dt.date, inspector_id: str) -> list[str]:
     """Why a plan could not keep this lock (Danish, one sentence a rule; empty when it can): the planner's own
-    rules (``planner.problem.lock_rule_problems``); a facility or inspector that is not stored is left to the
+    rules (``data.lock_rules.lock_rule_problems``); a facility or inspector that is not stored is left to the
     importer's reference rules. (``approved_on`` is never after today, so never after a lock's day.)"""
     facility, row = context.facility, context.inspector
     if facility is None or row is None:

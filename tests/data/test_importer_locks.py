@@ -49,7 +49,7 @@ def test_past_locks_today_and_a_day_off_pass(tmp_path: Path) -> None:
         tmp_path / "up",
         ["F1", "2020-01-06", "I1", "true"],
         ["F2", "2026-09-26", "I2", "false"],  # a past Saturday
-        ["F3", "2026-12-24", "I1", "true"],
+        ["F3", "2026-12-24", "I2", "true"],
         ["F4", "2026-10-01", "I3", "true"],
     )
     result = read_upload(folder, today=AS_OF, existing=small_dataset())
@@ -66,3 +66,90 @@ def test_a_lock_after_the_facility_closed_is_refused_naming_the_closing_day(tmp_
     [violation] = info.value.violations
     assert (violation.row, violation.column, violation.value) == (2, "date", "2026-10-06")
     assert "2026-09-01" in violation.message
+
+
+def test_a_lock_a_plan_cannot_keep_is_refused_at_its_row(tmp_path: Path) -> None:
+    """The planner's lock rules (data.lock_rules) at upload: an inspector of another socialtilsyn, without the
+    competence for the type, or absent that day; stored, such a lock made every later plan fail (exit 4)."""
+    folder = upload(
+        tmp_path / "up",
+        ["F1", "2026-10-06", "I3", "true"],  # F1 is in Midt, I3 in Nord
+        ["F5", "2026-10-06", "I3", "true"],  # fine: Nord, competences all
+        ["F4", "2026-10-07", "I2", "false"],  # F4 is in Nord, I2 in Midt
+        ["F2", "2026-10-08", "I2", "true"],  # fine: I2 may visit an opholdssted
+        ["F1", "2026-12-22", "I1", "true"],  # I1 is absent 21 Dec - 3 Jan
+        ["F3", "2020-01-06", "I3", "true"],  # history: not checked
+    )
+    with pytest.raises(ValidationFailed) as info:
+        read_upload(folder, today=AS_OF, existing=small_dataset())
+    found = [(v.row, v.column, v.value, v.rule) for v in info.value.violations]
+    assert found == [
+        (2, "inspector_id", "I3", "lock_rule"),
+        (4, "inspector_id", "I2", "lock_rule"),
+        (6, "inspector_id", "I1", "lock_rule"),
+    ]
+    messages = [v.message for v in info.value.violations]
+    assert messages[0].startswith("I3 er tilsynskonsulent i Socialtilsyn Nord, men F1 hører til Socialtilsyn Midt.")
+    assert messages[2].startswith("I1 er fraværende den dag (fravær 2026-12-21–2027-01-03).")
+
+
+def test_a_lock_without_the_competence_and_one_on_the_closing_day_are_refused(tmp_path: Path) -> None:
+    ds = small_dataset()
+    facilities = ds.facilities.copy()
+    facilities.loc[facilities["facility_id"] == "F3", "closed_on"] = pd.Timestamp("2026-10-06")
+    ds = ds.with_tables(facilities=facilities, inspectors=ds.inspectors.assign(competences="sel108;opholdssted"))
+    folder = upload(tmp_path / "up", ["F3", "2026-10-06", "I1", "true"], ["F1", "2026-10-06", "I2", "true"])
+    with pytest.raises(ValidationFailed) as info:
+        read_upload(folder, today=AS_OF, existing=ds)
+    [violation] = info.value.violations
+    assert (violation.row, violation.rule) == (2, "lock_rule")
+    assert violation.message.startswith(
+        "F3 er lukket pr. 2026-10-06; I1 har ikke kompetence til krisecenter (SEL § 109)."
+    )
+
+
+def test_inspectors_or_absences_uploaded_later_are_checked_against_the_uploaded_locks(tmp_path: Path) -> None:
+    """The rules read the inspectors and absences as the upload leaves them: an absence sent beside the lock
+    counts, and so does an inspector moved to another socialtilsyn in the same upload."""
+    folder = upload(tmp_path / "up", ["F1", "2026-10-13", "I1", "true"], ["F2", "2026-10-14", "I2", "true"])
+    (folder / "absences.csv").write_bytes(
+        csv_bytes([["inspector_id", "start", "end"], ["I1", "2026-10-12", "2026-10-16"]])
+    )
+    ds = small_dataset()
+    (folder / "inspectors.csv").write_bytes(
+        csv_bytes(
+            [
+                ["inspector_id", "name", "authority", "competences", "visits_per_week", "postcode"],
+                ["I2", "Bo Jensen", "nord", "all", "2", "9000"],
+            ]
+        )
+    )
+    with pytest.raises(ValidationFailed) as info:
+        read_upload(folder, today=AS_OF, existing=ds)
+    assert [(v.file, v.row, v.rule) for v in info.value.violations] == [
+        ("locked_visits.csv", 2, "lock_rule"),
+        ("locked_visits.csv", 3, "lock_rule"),
+    ]
+
+
+def test_a_stored_lock_an_upload_breaks_is_kept_with_a_warning(tmp_path: Path) -> None:
+    """An absence uploaded later over a stored lock: the upload is right and the lock has to move, so the lock is
+    kept and the upload says which lock a plan can no longer keep."""
+    ds = small_dataset()
+    locks = pd.DataFrame(
+        {
+            "facility_id": ["F1", "F2"],
+            "date": [pd.Timestamp("2026-10-13"), pd.Timestamp("2026-11-03")],
+            "inspector_id": ["I1", "I1"],
+            "announced": [True, False],
+        }
+    )
+    ds = ds.with_tables(locked_visits=locks)
+    folder = tmp_path / "up"
+    folder.mkdir()
+    (folder / "absences.csv").write_bytes(
+        csv_bytes([["inspector_id", "start", "end"], ["I1", "2026-10-12", "2026-10-16"]])
+    )
+    result = read_upload(folder, today=AS_OF, existing=ds)
+    [warning] = [w for w in result.warnings if w.rule == "lock_rule_stored"]
+    assert warning.message.startswith("1 gemt låst besøg (F1 2026-10-13) kan ikke holdes efter denne upload")
