@@ -29,10 +29,9 @@ from sqlalchemy.orm import Session
 from api.services.national import stored_data
 from api.services.plans import load_stored_plan
 from api.services.risk import ScoreResult, explain_stored, score_facilities
-from data.authorities import parse_authority
+from data.authorities import parse_authority, parse_facility_type
 from data.calendar import quarter_bounds, quarter_of
 from data.db import PlanRow, PlanVisitRow
-from data.enums import FacilityType
 from data.errors import InvalidArgumentError, NotComputedError, NotFoundError
 from data.risk_store import previous_risk_run
 from data.settings import Settings
@@ -65,16 +64,6 @@ EXTENSIONS: dict[str, Format] = {".html": "html", ".htm": "html", ".pdf": "pdf"}
 
 
 # --- arguments ---------------------------------------------------------------------------------------
-
-
-def _facility_type(value: str | None) -> str | None:
-    if value is None or not value.strip():
-        return None
-    text = value.strip().lower()
-    allowed = [t.value for t in FacilityType]
-    if text not in allowed:
-        raise InvalidArgumentError(f"Ukendt tilbudstype '{value}'. Tilladt: {', '.join(allowed)}.")
-    return text
 
 
 def report_format(out: Path) -> Format:
@@ -118,7 +107,7 @@ def risk_report(
     the newest stored run dated before the quarter of the scores.
     """
     auth = parse_authority(authority)
-    ftype = _facility_type(facility_type)
+    ftype = parse_facility_type(facility_type)
     if top is not None and top < 1:
         raise InvalidArgumentError(f"--top skal være et positivt heltal, ikke {top}.")
     if result is None:

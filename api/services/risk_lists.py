@@ -13,22 +13,11 @@ import pandas as pd
 
 from api.services.lookups import reference_data
 from api.services.risk import NO_FACILITIES, SCORE_COLUMNS, ScoreResult, score_facilities
-from data.authorities import parse_authority
-from data.enums import Authority, FacilityType
+from data.authorities import parse_authority, parse_facility_type
 from data.errors import InvalidArgumentError, NoDataError, NotComputedError
 from data.risk_store import RiskRun, latest_risk_run
 from data.settings import Settings
 from data.store import database, database_exists, load_reference_data
-
-
-def _choice(value: str | None, allowed: type[Authority] | type[FacilityType], noun: str) -> str | None:
-    if value is None or value == "":
-        return None
-    text = value.strip().lower()
-    codes = [m.value for m in allowed]
-    if text not in codes:
-        raise InvalidArgumentError(f"Ukendt {noun} '{value}'. Tilladt: {', '.join(codes)}.")
-    return text
 
 
 def stored_run(settings: Settings, as_of: dt.date | None = None) -> RiskRun | None:
@@ -72,7 +61,7 @@ def risk_list(
     keeps the ranks; ``top`` keeps the first N rows.
     """
     auth = parse_authority(authority)
-    ftype = _choice(facility_type, FacilityType, "tilbudstype")
+    ftype = parse_facility_type(facility_type)
     if top is not None and top < 1:
         raise InvalidArgumentError(f"top skal være mindst 1 (fik {top}).")
     run = stored_run(settings, as_of)
