@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import shlex
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from api.cli_app import app, console, settings, step_progress
 from data.enums import Authority
 from data.glossary import RISK_SCORE_DA, danish_code, format_number_da, format_percent_da
+from data.settings import Settings
 
 
 @app.command("demo")
@@ -67,7 +70,17 @@ def demo(
         console.print(f"  {w.title} ({w.fmt.upper()}, {size} kB): {w.path.resolve()}", soft_wrap=True, highlight=False)
     timing = ", ".join(f"{name} {format_number_da(sec, 1)} s" for name, sec in result.seconds.items())
     console.print(f"Tid: {timing} — i alt {format_number_da(result.total_seconds, 1)} s")
-    console.print(
-        "Næste skridt: [bold].venv/bin/tilsynsplan serve[/] starter webappen og API'et (http://127.0.0.1:8000); "
+    console.print(f"Næste skridt: {next_steps(current)}", soft_wrap=True, highlight=False)
+
+
+def next_steps(current: Settings) -> str:
+    """The commands that open what the demo made: with ``--home`` given, ``serve`` without it would open another
+    working folder, so the command carries it (quoted for a shell)."""
+    where = ""
+    if current.home != Settings.model_fields["home"].default:
+        where = escape(f" --home {shlex.quote(str(current.home))}")
+    url = f"http://{current.host}:{current.port}"
+    return (
+        f"[bold].venv/bin/tilsynsplan{where} serve[/] starter webappen og API'et ({url}); "
         "[bold].venv/bin/tilsynsplan --help[/] viser alle kommandoer."
     )

@@ -56,3 +56,23 @@ def test_demo_runs_the_whole_chain_and_is_rerunnable(tmp_path: Path) -> None:
     changed = {name: t.inserted + t.updated for name, t in second.imported.summary.tables.items()}
     assert set(changed.values()) == {0}, changed
     assert second.plan is not None and second.plan.id != first.plan.id
+
+
+def test_the_next_step_opens_the_demo_just_made(tmp_path: Path) -> None:
+    """With --home, 'serve' without it opens another working folder (the default), not the demo's."""
+    from rich.console import Console
+
+    from api.commands.demo import next_steps
+
+    def shown(settings: Settings) -> str:
+        console = Console(record=True, width=400)
+        console.print(next_steps(settings), soft_wrap=True)
+        return console.export_text()
+
+    assert shown(Settings(home=Path(".tilsynsplan"), port=8000)).startswith(
+        ".venv/bin/tilsynsplan serve starter webappen og API'et (http://127.0.0.1:8000)"
+    )
+    home = tmp_path / "my demo [bold]"
+    assert shown(Settings(home=home, port=8080)).startswith(
+        f".venv/bin/tilsynsplan --home '{home}' serve starter webappen og API'et (http://127.0.0.1:8080)"
+    )
