@@ -29,7 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.pages import render_page
 from api.schemas import DATABASE_INT_MAX
-from data.errors import DatabaseBusyError, TilsynsplanError, ValidationFailed
+from data.errors import TilsynsplanError, ValidationFailed
 
 log = logging.getLogger(__name__)
 
@@ -151,8 +151,6 @@ _STATUS_DA: dict[int, tuple[str, str]] = {
     429: ("too_many_requests", "For mange forespørgsler; prøv igen om lidt."),
 }
 
-#: Seconds a client is asked to wait (``Retry-After``) when the database is held by another process.
-RETRY_AFTER_BUSY_S = 5
 INTERNAL_MESSAGE = "Der opstod en uventet fejl på serveren. Fejlen er logget; prøv igen, eller kontakt driften."
 
 
@@ -305,8 +303,8 @@ def describe(request: Request, exc: Exception) -> ApiError:
     """Any exception as the status, code, Danish message and details the client receives."""
     if isinstance(exc, TilsynsplanError):
         headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else {}
-        if isinstance(exc, DatabaseBusyError):  # nothing is wrong: the same request works in a moment
-            headers = {"Retry-After": str(RETRY_AFTER_BUSY_S)}
+        if exc.retry_after_s is not None:  # nothing is wrong: the same request works in a moment
+            headers = {"Retry-After": str(exc.retry_after_s)}
         return ApiError(exc.http_status, exc.code, exc.message, list(exc.details), headers)
     if isinstance(exc, RequestValidationError):
         content_type = request.headers.get("content-type")
@@ -376,8 +374,8 @@ def _title(status: int) -> str:
 async def handle_error(request: Request, exc: Exception) -> Response:
     """The one handler for every error the app answers (registered for all exception types)."""
     error = describe(request, exc)
-    if isinstance(exc, DatabaseBusyError):
-        log.warning("%s %s -> 503: the database is held by another process", request.method, request.url.path)
+    if isinstance(exc, TilsynsplanError) and exc.retry_after_s is not None:
+        log.warning("%s %s -> %s %s: %s", request.method, request.url.path, error.status, error.code, exc.message)
     elif error.status >= 500:
         log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
     else:

@@ -15,6 +15,8 @@ class TilsynsplanError(Exception):
 
     code: str = "error"
     http_status: int = 400
+    #: Seconds a client is asked to wait before trying again (HTTP ``Retry-After``); None: retrying will not help.
+    retry_after_s: int | None = None
 
     def __init__(self, message: str, *, details: list[dict[str, object]] | None = None) -> None:
         super().__init__(message)
@@ -58,6 +60,7 @@ class DatabaseBusyError(TilsynsplanError):
 
     code = "database_busy"
     http_status = 503
+    retry_after_s = 5
 
     def __init__(self, waited_s: float | None = None) -> None:
         waited = "" if waited_s is None else f" (ventede {_seconds_da(waited_s)})"
@@ -65,6 +68,15 @@ class DatabaseBusyError(TilsynsplanError):
             f"Databasen er optaget af en anden proces{waited}, fx en import eller en plan, der bliver gemt. "
             "Intet er gemt; prøv igen om lidt."
         )
+
+
+class ServerBusyError(TilsynsplanError):
+    """The server is already doing as much of a heavy kind of work (PDF reports) as it does at once, and this
+    request waited its turn in vain. Nothing is wrong with the request; it succeeds in a moment."""
+
+    code = "server_busy"
+    http_status = 503
+    retry_after_s = 30
 
 
 def _seconds_da(seconds: float) -> str:

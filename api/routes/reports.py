@@ -4,6 +4,7 @@ writes). Unannounced visit dates appear only for authorised readers."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -14,6 +15,8 @@ from api.headers import content_disposition
 from api.schemas import PlanId, error_responses
 from api.services import reports
 from api.services.risk_lists import risk_list
+from data.errors import ServerBusyError
+from data.glossary import format_number_da
 from reports.context import ReportContext
 
 router = APIRouter(tags=["reports"])
@@ -26,8 +29,28 @@ RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
+#: PDF reports rendered at once by one server process. WeasyPrint is CPU-bound (the national risk list takes
+#: most of a minute on one core), so a few readers asking for it at once would starve every other request;
+#: one at a time leaves the other core to the rest of the server.
+PDF_AT_ONCE = 1
+#: Seconds a PDF request waits for its turn before it is answered 503 ``server_busy`` with ``Retry-After``.
+PDF_WAIT_S = 60.0
+_pdf_turns = threading.BoundedSemaphore(PDF_AT_ONCE)
+
+
 def report_response(context: ReportContext, fmt: Literal["html", "pdf"], name: str) -> Response:
-    data = reports.render_report(context, fmt)
+    if fmt == "pdf":
+        if not _pdf_turns.acquire(timeout=PDF_WAIT_S):
+            raise ServerBusyError(
+                f"Serveren laver allerede en PDF-rapport og har ventet {format_number_da(PDF_WAIT_S, 0)} sekunder på "
+                "tur; prøv igen om lidt, eller hent rapporten som HTML (format=html) eller med top=N, som er hurtigere."
+            )
+        try:
+            data = reports.render_report(context, fmt)
+        finally:
+            _pdf_turns.release()
+    else:
+        data = reports.render_report(context, fmt)
     disposition = content_disposition("inline", f"{name}.{fmt}")
     return Response(data, media_type=MEDIA[fmt], headers={"Content-Disposition": disposition})
 
