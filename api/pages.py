@@ -17,7 +17,7 @@ from data.glossary import danish, danish_code
 from data.plan_store import PlanInfo
 from data.settings import Settings
 from data.store import StatusReport, database_exists
-from models.store import list_models
+from models.store import latest_version, list_models
 from reports.context import ReportContext
 from reports.html import report_charts
 from reports.render import render_template
@@ -101,10 +101,10 @@ def authority_label(code: str) -> str:
 
 
 def latest_model(settings: Settings) -> ModelSummary | None:
-    cards = list_models(settings)
-    if not cards:
+    version = latest_version(settings)  # trained as of the latest date: a what-if does not replace it
+    card = next((c for c in list_models(settings) if str(c.get("version")) == version), None)
+    if card is None:
         return None
-    card = cards[-1]
     return ModelSummary(
         version=str(card.get("version", "")),
         as_of=str(card.get("as_of", "")),

@@ -81,19 +81,21 @@ def list_models(settings: Settings) -> list[dict[str, Any]]:
 
 
 def latest_version(settings: Settings, as_of_on_or_before: dt.date | None = None) -> str | None:
-    """The newest stored version; with ``as_of_on_or_before``, among the models trained as of that date or
-    before, the one trained as of the latest date (the newest of those): a model trained afterwards as of
-    an earlier date (a what-if, a re-run of last quarter) does not replace the one for the later date."""
+    """The current model: the one trained as of the latest date (the newest of those); with
+    ``as_of_on_or_before``, among the models trained as of that date or before. A model trained afterwards as of
+    an earlier date (a what-if, a past-date report, a re-run of last quarter) does not replace the one for the
+    later date, neither for scoring nor on the overview and the model card."""
     cards = list_models(settings)
     if as_of_on_or_before is not None:
         limit = as_of_on_or_before.isoformat()
         cards = [c for c in cards if str(c.get("as_of", "")) <= limit]
-        cards = sorted(cards, key=lambda c: str(c.get("as_of", "")))  # stable: creation order within a date
+    cards = sorted(cards, key=lambda c: str(c.get("as_of", "")))  # stable: creation order within a date
     return str(cards[-1]["version"]) if cards else None
 
 
 def load_model(settings: Settings, version: str | None = None) -> StoredModel:
-    """A stored model: ``version``, or the latest when ``None``. Unknown or none -> ``NotFoundError``."""
+    """A stored model: ``version``, or the current one (:func:`latest_version`) when ``None``. Unknown or none ->
+    ``NotFoundError``."""
     if version is None:
         version = latest_version(settings)
         if version is None:

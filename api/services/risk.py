@@ -113,12 +113,20 @@ def _dataset(settings: Settings) -> Dataset:
 
 
 def _require_active(ds: Dataset, as_of: dt.date) -> None:
-    """Refuse a date on which no tilbud was active (before the data begin): a model trained or a list scored
-    then has nothing to learn from or rank, and a stored model would be picked for later scorings."""
+    """Refuse a date on which no tilbud was active, or on or before the first visit in the data (before the data
+    begin): a model trained or a list scored then has nothing to learn from or rank (every tilbud looks never
+    visited), and a stored model would be picked for later scorings of later dates."""
     if ds.known_at(as_of).active_facilities(as_of).empty:
         first = pd.Timestamp(ds.facilities["approved_on"].min())
         since = "" if pd.isna(first) else f" (det første tilbud er godkendt {first.date().isoformat()})"
         raise NoDataError(f"Ingen aktive tilbud pr. {as_of.isoformat()}{since}; vælg en senere dato. Intet er gemt.")
+    first_visit = pd.Timestamp(ds.visits["date"].min()) if not ds.visits.empty else pd.NaT
+    if not pd.isna(first_visit) and as_of <= first_visit.date():
+        raise NoDataError(
+            f"Besøgsdata begynder {first_visit.date().isoformat()}; pr. {as_of.isoformat()} er intet besøg kendt, så "
+            "hvert tilbud ville se ud, som om det aldrig var besøgt, og risikoen ville intet betyde. Vælg en dato "
+            "efter den første registrerede besøgsdag. Intet er gemt."
+        )
 
 
 def _fit_and_store(settings: Settings, ds: Dataset, as_of: dt.date) -> tuple[StoredModel, TrainReport]:

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.cli import main
+from api.pages import latest_model
 from api.services.risk_lists import stored_run
 from data.risk_store import latest_risk_run, save_risk_run
 from data.settings import Settings
@@ -70,6 +71,26 @@ def test_the_cli_refuses_a_future_as_of(
     assert list_models(loaded) == []
 
 
+def test_a_date_before_the_first_visit_trains_and_stores_nothing(loaded: Settings, tmp_path: Path) -> None:
+    """Tilbud were active, but no visit is known yet (the small data's visits begin 2023-11-02): every tilbud would
+    look never visited; a report for such a date had stored a cold-start model and a list with nearly every tilbud
+    in the top tier."""
+    with TestClient(create_app(loaded)) as client:
+        for day in ("2019-01-01", "2023-11-02"):
+            response = client.get("/api/v1/risk", params={"as_of": day}, headers=AUTH)
+            assert response.status_code == 409, response.text
+            message = assert_error_shape(response.json(), "no_data")["message"]
+            assert message.startswith(f"Besøgsdata begynder 2023-11-02; pr. {day} er intet besøg kendt")
+        response = client.get("/api/v1/reports/risk", params={"as_of": "2019-01-01"}, headers=AUTH)
+        assert response.status_code == 409, response.text
+    with pytest.raises(SystemExit) as info:
+        main(["--home", str(loaded.home), "report", "risk", "--as-of", "2019-01-01", "--out", str(tmp_path / "r.html")])
+    assert info.value.code != 0
+    assert list_models(loaded) == []
+    assert latest_risk_run(open_database(loaded)) is None
+    assert not (tmp_path / "r.html").exists()
+
+
 def test_scoring_uses_the_model_of_the_latest_date_not_the_newest_what_if(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path)
     root = settings.model_dir
@@ -82,7 +103,11 @@ def test_scoring_uses_the_model_of_the_latest_date_not_the_newest_what_if(tmp_pa
         (root / version / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     assert latest_version(settings, as_of_on_or_before=dt.date(2026, 10, 1)) == "20261001T080000-aaaaaaaa"
     assert latest_version(settings, as_of_on_or_before=dt.date(2026, 9, 30)) == "20261002T080000-bbbbbbbb"
-    assert latest_version(settings) == "20261002T080000-bbbbbbbb"  # without a date: the newest trained
+    # without a date, too, the current model is the one of the latest date: the overview, the model card and
+    # 'report model' showed the what-if (a past-date report had trained it) as the latest model
+    assert latest_version(settings) == "20261001T080000-aaaaaaaa"
+    summary = latest_model(settings)
+    assert summary is not None and (summary.version, summary.as_of) == ("20261001T080000-aaaaaaaa", "2026-10-01")
 
 
 def test_the_newest_list_is_never_a_run_stored_for_a_later_day_than_today(tmp_path: Path) -> None:
