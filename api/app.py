@@ -8,10 +8,11 @@ planners and leaders. Both are thin layers over ``api.services`` (the same funct
 from __future__ import annotations
 
 from fastapi import Depends, FastAPI
+from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.deps import app_version, get_viewer
+from api.deps import SESSION_COOKIE, app_version, get_viewer
 from api.errors import AnswerCrashes, allowed_methods, handle_error, install_error_handlers
 from api.routes import data, locks, plans, reports, risk, web
 from api.schemas import EVERY_REQUEST, error_responses
@@ -64,6 +65,34 @@ class HeadAsGet:
         await self.app(as_get if answers_get else scope, receive, without_body)
 
 
+class PrivateAnswers:
+    """The same URL answers a reader and a planner differently (unannounced dates only for planners), so every
+    answer says it varies with the credentials (``Vary: Authorization, Cookie``), and an answer to a request that
+    carries them (a bearer token or the session cookie) must not be stored by the browser or a proxy
+    (``Cache-Control: no-store``): after logging out on a shared PC, Back showed a plan's unannounced dates."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        names = {name.lower() for name, _ in scope.get("headers", [])}
+        cookies = b"; ".join(v for n, v in scope.get("headers", []) if n.lower() == b"cookie")
+        credentials = b"authorization" in names or SESSION_COOKIE.encode() + b"=" in cookies
+
+        async def marked(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.append("Vary", "Authorization, Cookie")
+                if credentials:
+                    headers["Cache-Control"] = "no-store"
+            await send(message)
+
+        await self.app(scope, receive, marked)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The app for ``settings`` (default: from the environment)."""
     settings = settings if settings is not None else Settings()
@@ -86,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_mb=settings.max_upload_mb)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(PrivateAnswers)
     app.add_middleware(AnswerCrashes)  # last: the outermost, so a crash anywhere is answered by the one handler
     for module in (data, risk, plans, locks, reports):
         app.include_router(module.router, prefix=API_PREFIX)

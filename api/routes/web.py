@@ -141,6 +141,7 @@ def login(
 def logout() -> Response:
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax")
+    response.headers["Clear-Site-Data"] = '"cache"'  # pages a planner saw (unannounced dates) leave the browser
     return response
 
 

@@ -85,3 +85,20 @@ def test_a_cookie_of_a_removed_token_makes_a_reader(client: TestClient) -> None:
     client.cookies.set(SESSION_COOKIE, session_value("gammelt-token"))
     assert client.get("/api/v1/status").status_code == 200
     assert client.post("/api/v1/concerns", json=PUSH).status_code == 401
+
+
+def test_answers_to_a_planner_are_not_stored_and_every_answer_varies_with_the_credentials(client: TestClient) -> None:
+    """The same URL answers a reader and a planner differently; a planner's page (unannounced dates) must not
+    survive logout in the browser's cache (Back showed it) or be kept by a proxy."""
+
+    for path in ("/", "/planer", "/api/v1/status", "/api/v1/plans"):
+        reader = client.get(path)
+        assert reader.status_code == 200, path
+        assert reader.headers["vary"] == "Authorization, Cookie" and "cache-control" not in reader.headers
+        planner = client.get(path, headers=AUTH)
+        assert planner.headers["cache-control"] == "no-store", path
+    client.post("/login", data={"token": TOKEN})
+    assert client.get("/planer").headers["cache-control"] == "no-store"  # by the session cookie
+    assert client.get("/api/v1/health", headers={"Authorization": "Bearer gaet"}).headers["cache-control"] == "no-store"
+    response = client.get("/logout", follow_redirects=False)
+    assert response.headers["clear-site-data"] == '"cache"'
