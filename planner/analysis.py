@@ -30,7 +30,7 @@ from planner.domain import (
 )
 from planner.slots import VisitSlot
 from planner.week_model import Timing, WeekModelData
-from planner.weights import EARLY_WEIGHT, OVERDUE_WEIGHT, STABILITY_WEIGHT, TARGET_WINDOW_WEEKS, balance_cost
+from planner.weights import EARLY_WEIGHT, STABILITY_WEIGHT, TARGET_WINDOW_WEEKS, balance_cost, overdue_cost
 
 MONTHS_DA = (
     "januar", "februar", "marts", "april", "maj", "juni",
@@ -67,7 +67,7 @@ def reason_for(
     """Why a planned visit sits where it sits, as a code and a Danish sentence."""
     risk = format_number_da(f.risk, 2)
     if slot.role == VisitRole.OVERDUE:
-        asap = f"besøges hurtigst muligt, senest {date_da(slot.hi)}"
+        asap = f"besøges i planens første uger, senest {date_da(slot.hi)}"
         if f.first_visit_due is not None and f.first_visit_due < f.deadline:  # the first-visit rule bound
             return ReasonCode.OVERDUE, (
                 f"Nyt tilbud godkendt {date_da(f.approved_on)}: første besøg senest {date_da(f.first_visit_due)} "
@@ -147,7 +147,7 @@ def final_rule_costs(
             if s.slot_id in d.extra_weight and week not in d.first_quarter_weeks:
                 costs[SoftRule.EXTRA_TOP_TIER] += d.extra_weight[s.slot_id]
             if s.role == VisitRole.OVERDUE and week is not None:
-                costs[SoftRule.OVERDUE_DELAY] += OVERDUE_WEIGHT * week
+                costs[SoftRule.OVERDUE_DELAY] += overdue_cost(week)
             if week is not None:
                 costs[SoftRule.TIE_BREAK] += int(d.tie_break(s.slot_id)[week])
     costs[SoftRule.WORKLOAD_BALANCE] = workload_balance_cost(grid, capacity, datas, visits)

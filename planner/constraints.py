@@ -19,10 +19,10 @@ from planner.week_model import CostTerms, WeekModelData, WeekModelVars
 from planner.weights import (
     EARLY_WEIGHT,
     LATE_WEIGHT,
-    OVERDUE_WEIGHT,
     STABILITY_WEIGHT,
     UNPLACED_WEIGHT,
     balance_pieces,
+    overdue_cost,
 )
 
 Model = cp_model.CpModel
@@ -222,12 +222,13 @@ def add_stability(model: Model, v: WeekModelVars, d: WeekModelData) -> CostTerms
 
 
 def add_overdue_asap(model: Model, v: WeekModelVars, d: WeekModelData) -> CostTerms:
-    """An overdue facility is visited as early as possible: each week from the plan start costs."""
+    """An overdue facility is visited as early as possible: each week after its grace weeks costs
+    (``planner.weights.overdue_cost``)."""
     terms = CostTerms(SoftRule.OVERDUE_DELAY)
     for s in d.slots:
         if s.role == VisitRole.OVERDUE:
             for w in v.weeks.get(s.slot_id, []):
-                terms.add(v.x[(s.slot_id, w)], OVERDUE_WEIGHT * w)
+                terms.add(v.x[(s.slot_id, w)], overdue_cost(w))
     return terms
 
 

@@ -27,10 +27,10 @@ from planner.week_model import Placement, WeekModelData, WeekModelVars
 from planner.weights import (
     EARLY_WEIGHT,
     LATE_WEIGHT,
-    OVERDUE_WEIGHT,
     STABILITY_WEIGHT,
     UNPLACED_WEIGHT,
     balance_pieces,
+    overdue_cost,
 )
 
 
@@ -40,7 +40,7 @@ def week_cost(d: WeekModelData, slot_id: str, week: int, noise: int) -> int:
     s = d.slot_by_id[slot_id]
     cost = noise
     if s.role == VisitRole.OVERDUE:
-        cost += OVERDUE_WEIGHT * week
+        cost += overdue_cost(week)
     t = d.timing.get(slot_id)
     if t is not None:
         cost += t.weight * max(0, week - t.hi) + EARLY_WEIGHT * max(0, t.lo - week)

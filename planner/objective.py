@@ -13,10 +13,10 @@ from planner.week_model import Placement, WeekModelData
 from planner.weights import (
     EARLY_WEIGHT,
     LATE_WEIGHT,
-    OVERDUE_WEIGHT,
     STABILITY_WEIGHT,
     UNPLACED_WEIGHT,
     balance_cost,
+    overdue_cost,
 )
 
 
@@ -46,7 +46,7 @@ def evaluate(d: WeekModelData, placed: dict[str, Placement]) -> dict[str, int]:
             costs[SoftRule.RISK_LATENESS] += t.weight * max(0, p.week - t.hi)
             costs[SoftRule.EARLY_VISIT] += EARLY_WEIGHT * max(0, t.lo - p.week)
         if s.role == VisitRole.OVERDUE:
-            costs[SoftRule.OVERDUE_DELAY] += OVERDUE_WEIGHT * p.week
+            costs[SoftRule.OVERDUE_DELAY] += overdue_cost(p.week)
         costs[SoftRule.TIE_BREAK] += int(d.tie_break(s.slot_id)[p.week])
 
     weeks_of_facility: dict[str, set[int]] = defaultdict(set)

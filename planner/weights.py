@@ -21,8 +21,12 @@ TARGET_WINDOW_WEEKS = 13
 EARLY_WEIGHT = 1
 #: Per risk-weight unit when a top-tier facility is not visited in the first quarter.
 EXTRA_WEIGHT = 13
-#: Per week from the plan start until an overdue facility is visited.
+#: Per week from the plan start until an overdue facility is visited (after its grace weeks).
 OVERDUE_WEIGHT = 1000
+#: Weeks at the start of the plan in which an overdue visit costs nothing more: it is drawn at random among
+#: their working days, so the tilbud whose deadline has passed (it knows it) cannot tell its visit's day (the
+#: first Monday, as before). Two weeks: ten working days, at most one more week of delay than "at once".
+OVERDUE_GRACE_WEEKS = 2
 #: Scale of the convex workload cost ``BALANCE_WEIGHT * load**2 / capacity`` per pool and quarter,
 #: as ``BALANCE_SEGMENTS`` linear pieces (see :func:`balance_pieces`).
 BALANCE_WEIGHT = 10
@@ -41,6 +45,11 @@ UNPLACED_WEIGHT = 10_000_000
 def risk_weight(risk: float) -> int:
     """Lateness cost per week for a facility with ``risk`` (0-1): ``max(1, round(100 * risk))``."""
     return max(1, math.floor(100 * risk + 0.5))
+
+
+def overdue_cost(week: int) -> int:
+    """The cost of visiting an overdue facility in ``week`` (0 = the plan's first week)."""
+    return OVERDUE_WEIGHT * max(0, week - OVERDUE_GRACE_WEEKS + 1)
 
 
 def balance_pieces(capacity: int) -> list[tuple[int, int, int]]:
@@ -70,6 +79,7 @@ def as_dict() -> dict[str, int]:
         "early_weight": EARLY_WEIGHT,
         "extra_weight": EXTRA_WEIGHT,
         "overdue_weight": OVERDUE_WEIGHT,
+        "overdue_grace_weeks": OVERDUE_GRACE_WEEKS,
         "balance_weight": BALANCE_WEIGHT,
         "balance_segments": BALANCE_SEGMENTS,
         "stability_weight": STABILITY_WEIGHT,

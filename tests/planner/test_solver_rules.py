@@ -360,15 +360,26 @@ def test_stability_cost_and_replanning_keeps_the_parent_weeks() -> None:
     assert evaluate(d, {sid: Placement(2, "P0", None)})[SoftRule.STABILITY] == 500
 
 
-def test_overdue_is_visited_as_early_as_possible() -> None:
-    case = Case().facility("F1", last_unannounced="2026-01-01").inspector("I1")  # deadline 2026-07-01 passed
-    problem, plan = solve(case)
-    assert problem.facilities[0].overdue
-    visit = plan.visits[0]
-    assert visit.date == dt.date(2026, 10, 1) and visit.reason_code == ReasonCode.OVERDUE
+def test_overdue_is_visited_in_the_first_two_weeks_on_a_day_the_tilbud_cannot_predict() -> None:
+    """An overdue visit always took the plan's first working day, which the tilbud (it knows its deadline has
+    passed) could predict; now a random working day of the first two weeks (OVERDUE_GRACE_WEEKS), later costs."""
+    case = Case().inspector("I1", per_week=10).inspector("I2", per_week=10)
+    for k in range(12):
+        case = case.facility(f"F{k}", last_unannounced="2026-01-01")  # deadline 2026-07-01 passed
+    first_days: set[dt.date] = set()
+    for seed in (1, 2, 3):
+        problem, plan = solve(case, settings={"seed": seed})
+        assert all(f.overdue for f in problem.facilities)
+        days = [v.date for v in plan.visits if v.reason_code == ReasonCode.OVERDUE]
+        assert len(days) == 12 and all(d <= dt.date(2026, 10, 9) for d in days)  # Thu 1 Oct - Fri 9 Oct
+        assert len(set(days)) >= 4, days  # not all on the first day
+        first_days.add(dates(plan, "F0")[0])
+    assert len(first_days) > 1  # the seed decides, not the rule
     d = week_data(problem)
-    assert evaluate(d, {"F1#1": Placement(2, "P0", None)})[SoftRule.OVERDUE_DELAY] == 2000
-    assert [o.facility_id for o in plan.analysis.overdue] == ["F1"]
+    sid = next(s.slot_id for s in d.slots if s.facility_id == "F0")
+    costs = [evaluate(d, {sid: Placement(w, "P0", None)})[SoftRule.OVERDUE_DELAY] for w in (0, 1, 2, 3)]
+    assert costs == [0, 0, 1000, 2000]
+    assert sorted(o.facility_id for o in plan.analysis.overdue) == sorted(f"F{k}" for k in range(12))
 
 
 def test_an_overdue_visit_names_the_date_that_passed_and_what_it_was_counted_from() -> None:
@@ -384,7 +395,7 @@ def test_an_overdue_visit_names_the_date_that_passed_and_what_it_was_counted_fro
     )
     _, plan = solve(case)
     reason = {v.facility_id: v.reason for v in plan.visits if v.reason_code == ReasonCode.OVERDUE}
-    asap = "kunne ikke nås ved planens start: besøges hurtigst muligt, senest 31. december 2026"
+    asap = "kunne ikke nås ved planens start: besøges i planens første uger, senest 31. december 2026"
     assert reason["OV"] == f"Fristen for uanmeldt besøg (1. juli 2026; sidste uanmeldte besøg 1. januar 2026) {asap}"
     # the data begin 1 January 2026: an unannounced visit before then is not known, not known not to exist
     assert reason["ANN"] == (
