@@ -18,7 +18,9 @@ from api.schemas import PlanCreate, PlanId, PlanPublic, PlanSummaryPublic, analy
 from api.services import plans as plan_service
 from api.services.lookups import facility_names, inspector_names
 from api.services.risk_lists import ensure_risk_run
+from data.calendar import quarter_bounds
 from data.errors import NotFoundError
+from data.glossary import format_date_da
 from data.plan_store import StoredPlan
 from data.settings import Settings
 
@@ -97,14 +99,31 @@ def calendar(
     _: PlannerDep,
     inspector_id: Annotated[str | None, Query(description="Kun denne tilsynskonsulents besøg.")] = None,
 ) -> Response:
-    """The plan's visits as all-day events (one inspector's with `inspector_id`)."""
+    """The plan's visits as all-day events (one inspector's with `inspector_id`). Importing the calendar of a
+    re-plan or of the next quarter's plan moves the events (a UID a visit, not a plan); visits of the parent plan
+    this plan no longer has come as cancelled events; visits after the plan's quarter are tentative."""
     plan = plan_service.show_plan(settings, plan_id)
     names, inspectors = facility_names(settings), inspector_names(settings)
     if inspector_id is not None and inspector_id not in inspectors:
         raise NotFoundError(f"Tilsynskonsulent '{inspector_id}' findes ikke i databasen.")
     visits = calendar_visits(plan.visits, names, inspector_id)
+    cancelled = []
+    if plan.parent_id is not None:
+        start = max(quarter_bounds(plan.quarter)[0], plan.as_of)
+        kept = {v.uid for v in visits}
+        parent = plan_service.show_plan(settings, plan.parent_id)
+        cancelled = [
+            v for v in calendar_visits(parent.visits, names, inspector_id) if v.date >= start and v.uid not in kept
+        ]
     who = f" — {inspectors[inspector_id]}" if inspector_id else ""
-    data = plan_calendar(plan_id, visits, inspectors, title=f"Tilsynsplan {plan.quarter} (plan {plan_id}){who}")
+    last = max((v.date for v in visits), default=None)
+    until = (
+        f", foreløbigt til {format_date_da(last)}"
+        if last is not None and last > quarter_bounds(plan.quarter)[1]
+        else ""
+    )
+    title = f"Tilsynsplan {plan.quarter.replace('Q', 'K')} (plan {plan_id}{until}){who}"
+    data = plan_calendar(plan_id, visits, inspectors, title=title, quarter=plan.quarter, cancelled=cancelled)
     filename = f"plan-{plan_id}{'-' + inspector_id if inspector_id else ''}.ics"
     return Response(
         data,
