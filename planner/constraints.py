@@ -18,6 +18,7 @@ from planner.domain import SoftRule, VisitRole
 from planner.week_model import CostTerms, WeekModelData, WeekModelVars
 from planner.weights import (
     EARLY_WEIGHT,
+    INSPECTOR_CHANGE_WEIGHT,
     LATE_WEIGHT,
     STABILITY_WEIGHT,
     UNPLACED_WEIGHT,
@@ -203,7 +204,8 @@ def add_balanced_workload(
 
 def add_stability(model: Model, v: WeekModelVars, d: WeekModelData) -> CostTerms:
     """Re-planning moves as few visits as it can: a parent-plan visit whose facility is no longer visited
-    in the same week costs ``STABILITY_WEIGHT``."""
+    in the same week costs ``STABILITY_WEIGHT``; one kept in its week but named (a partial week) to another
+    inspector than the parent's ``INSPECTOR_CHANGE_WEIGHT`` (the day step could not keep its day)."""
     terms = CostTerms(SoftRule.STABILITY)
     slots_of: dict[str, list[str]] = defaultdict(list)
     for s in d.slots:
@@ -218,6 +220,10 @@ def add_stability(model: Model, v: WeekModelVars, d: WeekModelData) -> CostTerms
             model.add(keep <= sum(xs))
             v.keep.append((keep, xs))
             terms.add(keep, -STABILITY_WEIGHT)
+    for (sid, w, inspector), y in v.y.items():  # a named inspector other than the parent's, in the parent's week
+        others = d.parent_inspectors.get((d.slot_by_id[sid].facility_id, w))
+        if others is not None and inspector not in others:
+            terms.add(y, INSPECTOR_CHANGE_WEIGHT)
     return terms
 
 

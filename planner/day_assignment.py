@@ -8,8 +8,9 @@ there is no daily cap. The step then decides, per week:
    member with the lowest utilisation of the quarter so far (``(load + 1) / capacity``) who has
    capacity left this week; when re-planning, the parent plan's inspector is kept if possible.
 2. **Day** (short travel, unpredictability): each visit takes a random free available day of its
-   inspector (the parent plan's day when re-planning; an overdue visit too, within its grace weeks: a
-   first-day visit was predictable to a tilbud that knows its deadline has passed); only when an
+   inspector (the parent plan's day when re-planning, with whichever inspector; an overdue visit too,
+   within its grace weeks: a first-day visit was predictable to a tilbud that knows its deadline has
+   passed); only when an
    inspector has more visits than available days do visits share a day, and then with the closest
    visits. A local search (move a visit to another day, swap two visits' days) then lowers the km
    between same-day visits.
@@ -142,8 +143,8 @@ def _choose_days(
         opts = options[sid]
         free = [day for day in opts if not on_day[day]]
         wanted = parent.get((fac[sid].facility_id, w))
-        if wanted is not None and wanted[0] in opts and not on_day[wanted[0]] and insp in wanted[1]:
-            day = wanted[0]
+        if wanted is not None and wanted[0] in opts and not on_day[wanted[0]]:
+            day = wanted[0]  # the parent plan's day, also when the week model gave the visit another inspector
         elif free:  # overdue ones too: the earliest day was predictable to the tilbud that knows it is late
             day = free[int(rng.integers(len(free)))]
         else:

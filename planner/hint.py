@@ -169,11 +169,8 @@ def flow_schedule(d: WeekModelData, restrict: dict[str, tuple[int, int]] | None 
         if flows[a] > 0:
             to_pool[(cls, w)].append((p, int(flows[a])))
     for key, sids in full.items():
-        k = 0
-        for p, count in sorted(to_pool[key]):
-            for _ in range(count):
-                placed[sids[k]] = Placement(key[1], p, None)
-                k += 1
+        for sid, p in d.share_out(key[1], sids, sorted(to_pool[key])).items():
+            placed[sid] = Placement(key[1], p, None)
     return FlowResult(placed, int(mcf.optimal_cost()) if complete else None)
 
 

@@ -12,6 +12,7 @@ from planner.domain import SoftRule, VisitRole
 from planner.week_model import Placement, WeekModelData
 from planner.weights import (
     EARLY_WEIGHT,
+    INSPECTOR_CHANGE_WEIGHT,
     LATE_WEIGHT,
     STABILITY_WEIGHT,
     UNPLACED_WEIGHT,
@@ -54,6 +55,10 @@ def evaluate(d: WeekModelData, placed: dict[str, Placement]) -> dict[str, int]:
         weeks_of_facility[d.slot_by_id[sid].facility_id].add(p.week)
     for fid, weeks in d.parent_weeks.items():
         costs[SoftRule.STABILITY] += STABILITY_WEIGHT * sum(1 for w in weeks if w not in weeks_of_facility[fid])
+    for sid, p in placed.items():
+        others = d.parent_inspectors.get((d.slot_by_id[sid].facility_id, p.week))
+        if p.inspector_id is not None and others is not None and p.inspector_id not in others:
+            costs[SoftRule.STABILITY] += INSPECTOR_CHANGE_WEIGHT
 
     costs[SoftRule.WORKLOAD_BALANCE] = workload_cost(d, placed)
     return costs

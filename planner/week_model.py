@@ -94,6 +94,10 @@ class WeekModelData:
         return {m: p for p in self.pools for m in p.members}
 
     @cached_property
+    def pool_by_id(self) -> dict[str, Pool]:
+        return {p.pool_id: p for p in self.pools}
+
+    @cached_property
     def facility(self) -> dict[str, FacilityNeed]:
         return self.problem.facility_by_id
 
@@ -243,12 +247,45 @@ class WeekModelData:
         return out
 
     @cached_property
+    def parent_inspectors(self) -> dict[tuple[str, int], frozenset[str]]:
+        """(facility, week) of a parent-plan visit -> its inspectors."""
+        out: dict[tuple[str, int], set[str]] = defaultdict(set)
+        for fid, week, inspectors in self._parent_visits:
+            out[(fid, week)].update(inspectors)
+        return {k: frozenset(v) for k, v in out.items()}
+
+    @cached_property
+    def _parent_visits(self) -> list[tuple[str, int, tuple[str, ...]]]:
+        ids = {s.facility_id for s in self.slots}
+        return [
+            (p.facility_id, self.grid.week_of(p.date), p.inspector_ids)
+            for p in self.problem.parent_visits
+            if p.facility_id in ids and self.problem.start <= p.date <= self.problem.end
+        ]
+
+    def share_out(self, week: int, sids: list[str], counts: list[tuple[str, int]]) -> dict[str, str]:
+        """The visits of one class in a full week, ``sids`` in the order to fill them, to pools by the flows'
+        ``counts`` (pool, visits): a re-planned visit first to a pool of its parent-plan inspector (any order
+        would cost the same, but only then can the day step keep the parent's inspector and day)."""
+        left = dict(counts)
+        out: dict[str, str] = {}
+        for sid in sids:
+            wanted = self.parent_inspectors.get((self.slot_by_id[sid].facility_id, week), frozenset())
+            pool = next((p for p, _ in counts if left[p] > 0 and wanted & set(self.pool_by_id[p].members)), None)
+            if pool is not None:
+                out[sid] = pool
+                left[pool] -= 1
+        rest = iter(sid for sid in sids if sid not in out)
+        for pool, _ in counts:
+            for _ in range(left[pool]):
+                out[next(rest)] = pool
+        return out
+
+    @cached_property
     def parent_weeks(self) -> dict[str, list[int]]:
         out: dict[str, list[int]] = defaultdict(list)
-        ids = {s.facility_id for s in self.slots}
-        for p in self.problem.parent_visits:
-            if p.facility_id in ids and self.problem.start <= p.date <= self.problem.end:
-                out[p.facility_id].append(self.grid.week_of(p.date))
+        for fid, week, _ in self._parent_visits:
+            out[fid].append(week)
         return out
 
 

@@ -205,9 +205,6 @@ def extract_placements(d: WeekModelData, v: WeekModelVars, solver: cp_model.CpSo
         counts = {pools[0]: len(sids)} if single else {p: int(solver.value(v.flow[(cls, p, w)])) for p in pools}
         assert sum(counts.values()) == len(sids)
         order = [sids[k] for k in rng.permutation(len(sids))]
-        k = 0
-        for p in pools:
-            for _ in range(counts[p]):
-                out[order[k]] = Placement(w, p, None)
-                k += 1
+        for sid, p in d.share_out(w, order, [(p, counts[p]) for p in pools]).items():
+            out[sid] = Placement(w, p, None)
     return out

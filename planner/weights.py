@@ -33,6 +33,9 @@ BALANCE_WEIGHT = 10
 BALANCE_SEGMENTS = 10
 #: Per visit of the parent plan whose facility is no longer visited in the same week.
 STABILITY_WEIGHT = 500
+#: Per re-planned visit kept in its week but, in a week where the week model names the inspector (a partial
+#: week), given to another inspector than the parent plan's: the day step then cannot keep the parent's day.
+INSPECTOR_CHANGE_WEIGHT = 20
 #: Upper bound of the seeded random tie-break cost per visit and week.
 TIE_BREAK_MAX = 3
 #: Per kilometre between two visits of one inspector on one day (day step).
@@ -83,6 +86,7 @@ def as_dict() -> dict[str, int]:
         "balance_weight": BALANCE_WEIGHT,
         "balance_segments": BALANCE_SEGMENTS,
         "stability_weight": STABILITY_WEIGHT,
+        "inspector_change_weight": INSPECTOR_CHANGE_WEIGHT,
         "tie_break_max": TIE_BREAK_MAX,
         "travel_weight": TRAVEL_WEIGHT,
     }

@@ -548,3 +548,19 @@ def test_a_gap_that_leaves_no_day_in_the_horizon_is_named_as_the_cause() -> None
         solve_plan(case.inspector("I1").problem(settings={"min_visit_gap_days": 365}))
     assert "mindsteafstanden på 365 dage efter det seneste besøg" in error.value.message
     assert "låste" not in error.value.message
+
+
+def test_a_re_plan_keeps_the_named_inspector_of_a_partial_week_unless_it_costs_more() -> None:
+    """In a partial week the week model names the inspector; another than the parent plan's costs
+    INSPECTOR_CHANGE_WEIGHT (the day step could not keep the parent's day with them)."""
+    from planner.weights import INSPECTOR_CHANGE_WEIGHT
+
+    case = Case().facility("F1", last_unannounced="2024-12-03").inspector("I1").inspector("I2")  # due 3 Dec 2026
+    problem = case.problem()
+    d = week_data(replace(problem, parent_visits=(ParentVisit("F1", dt.date(2026, 12, 1), ("I2",)),)))
+    [slot] = [s for s in d.slots if s.facility_id == "F1"]
+    week = d.grid.week_of(dt.date(2026, 12, 1))
+    base = evaluate(d, {slot.slot_id: Placement(week, None, "I2")})[SoftRule.STABILITY]
+    other = evaluate(d, {slot.slot_id: Placement(week, None, "I1")})[SoftRule.STABILITY]
+    assert other - base == INSPECTOR_CHANGE_WEIGHT
+    assert d.share_out(week, [slot.slot_id], [(d.pool_of["I1"].pool_id, 1)]) == {slot.slot_id: d.pool_of["I1"].pool_id}
