@@ -169,6 +169,7 @@ def _masked(violation: Violation) -> Violation:
         violation,
         file=mask_cpr(violation.file),
         column=None if violation.column is None else mask_cpr(violation.column),
+        value=None if violation.value is None else mask_cpr(violation.value),  # a reader's preview of a cell too
         message=mask_cpr(violation.message),
     )
 

@@ -6,7 +6,8 @@ every cell comes out as a stripped string (``""`` when empty), and the importer 
 checks them. What this layer does check, and reports as :class:`~data.errors.Violation`:
 
 - a contract file that is not UTF-8 (with or without BOM), that is binary (an Excel workbook or a PDF
-  saved as ``.csv``), or that is empty; a quote that is never closed; a tab-separated file;
+  saved as ``.csv``), or that is empty; a quote that is never closed, or one closed only in a later row so that
+  a cell swallows whole rows; a tab-separated file;
 - a zip member that cannot be unpacked (damaged, encrypted, an unsupported compression), a workbook
   that cannot be read or is not an ``.xlsx`` (an ``.xls`` or ``.ods`` renamed), and a workbook sheet
   whose cells reach far outside its table (calamine, which reads workbooks, would need the whole range
@@ -448,6 +449,10 @@ def _parse_csv(name: str, filename: str, data: bytes, upload: RawUpload) -> RawT
         return None
     fast = _fast_table(name, filename, text, delimiter, had_bom)
     if fast is not None:
+        stray = _stray_quotes(fast.source, fast.header, fast.frame, fast.rows, delimiter) if '"' in text else []
+        if stray:
+            upload.violations.extend(stray)
+            return None
         return fast
     records = _csv_records(filename, text, delimiter, upload)
     if records is None:
@@ -567,6 +572,53 @@ def _field_counts(text: str, delimiter: str) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)  # cannot line up: the careful path reports it
 
 
+def _stray_quotes(
+    source: str, header: Sequence[str], frame: pd.DataFrame, rows: np.ndarray, delimiter: str
+) -> list[Violation]:
+    """A quote that opens a cell by mistake (``"Hjortholm`` with no closing quote on its line) and is closed by a
+    quote in a later row: the CSV rules make everything in between one cell, so the next row vanishes into this
+    one, and when the closing quote stands in the same column the field count still fits. Such a cell spans lines
+    *and* holds at least as many delimiters as a whole row has (the rest of its own row and the start of the
+    next); a cell typed with Alt+Enter (``"Bostedet Egebakken␊afd. 2, Silkeborg"``) holds a line break and perhaps
+    a comma, never a row's worth of them. One violation per such cell, at the row where the quote opens."""
+    named = [i for i, title in enumerate(header) if str(title).strip()]
+    if frame.empty or not named:
+        return []
+    row_delimiters = max(named[-1], 1)  # a row of the header's named columns has this many delimiters
+    found: list[Violation] = []
+    for pos in range(min(frame.shape[1], len(header))):
+        text = frame.iloc[:, pos].fillna("").astype(str)
+        if not text.str.contains("\n|\r", regex=True).any():
+            continue
+        bad = text.str.contains("\n|\r", regex=True) & (text.str.count(re.escape(delimiter)) >= row_delimiters)
+        for index in np.flatnonzero(bad.to_numpy(dtype=bool)):
+            cell = str(text.iat[index])
+            first, _, after = cell.partition("\n") if "\n" in cell else cell.partition("\r")
+            column = str(header[pos]).strip().lstrip("\ufeff").strip() or f"nr. {pos + 1}"
+            swallowed = after.strip().splitlines()[0] if after.strip() else ""
+            found.append(
+                Violation(
+                    file=source,
+                    row=int(rows[index]),
+                    column=column,
+                    value=_preview(first),
+                    rule="stray_quote",
+                    message=(
+                        'et anførselstegn (") åbner cellen uden at lukke den på linjen, så cellen fortsætter over '
+                        f"flere linjer og opsluger det, der ligner de følgende rækker ('{_preview(swallowed)}'); "
+                        'fjern anførselstegnet, eller luk det i samme celle (et anførselstegn i en tekst skrives "")'
+                    ),
+                )
+            )
+    return sorted(found, key=lambda v: v.row or 0)
+
+
+def _preview(text: str, limit: int = 40) -> str:
+    """The start of a long text as a message quotes it."""
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _table_from_records(
     name: str,
     source: str,
@@ -594,6 +646,12 @@ def _table_from_records(
     widest = max((len(r) for _, r in body), default=0)
     padded = [r if len(r) == widest else [*r, *([""] * (widest - len(r)))] for _, r in body]
     frame = pd.DataFrame(padded, dtype=object) if body else pd.DataFrame(dtype=object)
+    if delimiter is not None:
+        stray = _stray_quotes(source, header, frame, rows, delimiter)
+        if stray:
+            # the rows after the quote are misread (fields shifted or swallowed): the quote is the one thing to fix
+            upload.violations.extend(stray)
+            return None
     if frame.shape[1] > width:
         extra = frame.iloc[:, width:].fillna("").astype(str).apply(lambda c: c.str.strip() != "").any(axis=1)
         for pos in np.flatnonzero(extra.to_numpy()):

@@ -222,3 +222,51 @@ def test_inspector_ids_written_with_a_comma_or_space_get_the_separator_hint(fold
     assert message(error, 2, "inspector_ids").endswith("; adskil flere id'er med semikolon: I1;I2")
     assert message(error, 3, "inspector_ids").endswith("; adskil flere id'er med semikolon: I1;I2")
     assert "semikolon" not in message(error, 4, "inspector_ids")
+
+
+# --- stray quotes ------------------------------------------------------------------------------------
+
+
+def _lines(rows: list[list[str]], sep: str) -> str:
+    """Rows joined as a hand-edited file has them: no quoting added."""
+    return "".join(sep.join(r) + "\n" for r in rows)
+
+
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_a_stray_quote_that_swallows_the_next_row_is_refused_where_it_opens(folder: Path, sep: str) -> None:
+    """A quote typed at the start of a name and a quoted nickname in the next row's name: the CSV rules make the
+    two rows one, with the field count intact, so F4 would vanish and F3 would take its values."""
+    fac = texts("facilities")
+    fac[3][1] = '"' + fac[3][1]  # F3, row 4: the quote is never closed on its line
+    fac[4][1] = 'Rusmiddelcenter "Nord"'  # F4, row 5: its first quote closes F3's cell
+    (folder / "facilities.csv").write_text(_lines(fac, sep), encoding="utf-8")
+    error = fails(folder)
+    own = [v for v in error.violations if v.file == "facilities.csv"]
+    assert [(v.row, v.column, v.rule, v.value) for v in own] == [
+        (4, "name", "stray_quote", f"Krisecenter Havbrisen{sep}midt{sep}Randers{sep}8900…")
+    ]
+    assert "opsluger det, der ligner de følgende rækker ('F4" in own[0].message
+    assert "fjern anførselstegnet" in own[0].message
+
+
+def test_a_stray_quote_closed_in_another_column_is_named_not_the_row_length(folder: Path) -> None:
+    """Closed in a later column, the merged row is short; the quote is what to fix, on the careful path too."""
+    ins = texts("inspectors")
+    ins[1][1] = '"Anne Holm'
+    ins[2][3] = 'sel108 "sel109"'
+    (folder / "inspectors.csv").write_text(_lines(ins, ","), encoding="utf-8")
+    error = fails(folder)
+    assert [(v.row, v.column, v.rule) for v in error.violations if v.file == "inspectors.csv"] == [
+        (2, "name", "stray_quote")
+    ]
+
+
+def test_a_multi_line_cell_with_a_delimiter_after_the_line_break_is_still_a_cell(folder: Path) -> None:
+    """A name typed with Alt+Enter may hold a comma on its second line: a few delimiters, never a whole row."""
+    fac = texts("facilities")
+    fac[1][1] = "Bostedet Egebakken\nafd. 2, Silkeborg"
+    fac[2][10] = "Unge, 14-17 år,\nmed adfærdsproblemer, efterværn"
+    rewrite(folder, "facilities", fac)
+    facilities = read_upload(folder, today=AS_OF).dataset.facilities
+    assert facilities["name"].iat[0] == "Bostedet Egebakken\nafd. 2, Silkeborg"
+    assert facilities["target_group"].iat[1] == "Unge, 14-17 år,\nmed adfærdsproblemer, efterværn"
