@@ -50,6 +50,9 @@ class Column:
     warn_before: str | None = None
     check: str | None = None  # a named rule of the importer: "indicator", "competences"
     hint_da: str = ""  # Danish words appended to the rule's message, e.g. "inden for Danmark"
+    # DECIMAL: a number of percent (0-100). A workbook cell formatted as percent in Excel (0.155 shown as "15,5 %")
+    # is read as the percent Excel shows (15.5), with a warning.
+    percent: bool = False
 
 
 @dataclass(frozen=True)
@@ -220,8 +223,8 @@ STAFF_FIGURES = FileSpec(
     columns=(
         Column("facility_id", Kind.TEXT, references=FACILITY_ID_REF),
         Column("year", Kind.INT, minimum=1990, not_after_today=True, help="not after this year"),
-        Column("staff_turnover_pct", Kind.DECIMAL, nullable=True, minimum=0, maximum=100),
-        Column("sickness_absence_pct", Kind.DECIMAL, nullable=True, minimum=0, maximum=100),
+        Column("staff_turnover_pct", Kind.DECIMAL, nullable=True, minimum=0, maximum=100, percent=True),
+        Column("sickness_absence_pct", Kind.DECIMAL, nullable=True, minimum=0, maximum=100, percent=True),
     ),
 )
 

@@ -46,6 +46,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Protocol
 
@@ -601,12 +602,48 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
             continue
         table.present.add(col.name)
         text = raw.frame[positions[col.name]].reset_index(drop=True)
+        if col.percent and raw.percent.get(positions[col.name]):
+            text = _percent_as_shown(table, col, text, raw.percent[positions[col.name]], report)
         # cells a short row does not have: the row is reported once (_check_short_rows), not once per cell
         padded = None if raw.fields is None else raw.fields <= positions[col.name]
         table.values[col.name] = _parse_column(table, col, text, report, today, padded)
     if spec.required and not had_rows:
         report.add(Violation(raw.source, None, None, None, "file_no_rows", "filen har ingen rækker under overskriften"))
     return table
+
+
+def _percent_as_shown(table: _Parsed, col: Column, text: pd.Series, rows: frozenset[int], report: _Report) -> pd.Series:
+    """A percent column's workbook cells that Excel formats as percent, read as the percent Excel shows: 0.155 in a
+    cell formatted ``0.0%`` is "15,5 %" on screen and 15.5 here (stored as 0.155 it would read as 0.155 %, and every
+    tilbud would look as if it had almost no turnover). One warning for the column, with the first rows."""
+    shown = np.isin(table.raw.rows, np.fromiter(rows, dtype=np.int64, count=len(rows)))
+    converted = text.copy()
+    for pos in np.flatnonzero(shown):
+        try:
+            number = Decimal(str(text.iat[pos]))
+        except InvalidOperation:
+            shown[pos] = False
+            continue
+        converted.iat[pos] = format((number * 100).normalize(), "f")
+    positions = np.flatnonzero(shown)
+    if len(positions) == 0:
+        return text
+    first = int(positions[0])
+    row_numbers = [int(table.raw.rows[p]) for p in positions[:5]]
+    more = f" m.fl. ({len(positions)} i alt)" if len(positions) > 5 else ""
+    report.warnings.append(
+        Violation(
+            table.raw.source,
+            row_numbers[0],
+            col.name,
+            None,
+            "percent_format",
+            f"cellerne er formateret som procent i Excel og er læst som det procenttal, Excel viser "
+            f"(værdien {_num(float(text.iat[first]))} vises som {_num(float(converted.iat[first]))} %, og "
+            f"{_num(float(converted.iat[first]))} gemmes); række {', '.join(map(str, row_numbers))}{more}",
+        )
+    )
+    return converted
 
 
 def _fields_da(n: int) -> str:

@@ -26,6 +26,7 @@ shows: the header is row 1, the first data row is row 2; blank lines are skipped
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import functools
 import io
@@ -91,6 +92,9 @@ class RawTable:
     #: How many fields each record of a CSV file had (before the frame was padded to the header's width), to
     #: tell a row with too few fields from one with empty cells; None for workbook sheets (a sheet has cells).
     fields: np.ndarray | None = None
+    #: Workbook cells holding a number formatted as percent in Excel (0.155 shown as "15,5 %"): column position ->
+    #: the spreadsheet rows of such cells. The importer reads them as the percent Excel shows where a column is one.
+    percent: dict[int, frozenset[int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -840,14 +844,94 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _sheet_records(book: CalamineWorkbook, archive: zipfile.ZipFile, title: str, part: str | None) -> list[list[str]]:
-    """One sheet's cells as text, row 1 first (leading empty rows and columns kept, so row numbers are Excel's)."""
+_BUILTIN_PERCENT_FORMATS = frozenset({9, 10})  # "0%" and "0.00%"
+# A cell element's start tag, and in it the style and reference attributes (not text inside another attribute).
+_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c\s[^>]*>")
+_STYLE_ATTR = re.compile(rb"""\ss\s*=\s*["']([0-9]+)["']""")
+_REF_ATTR = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]+)([0-9]+)["']""")
+
+
+def _is_percent_format(code: str) -> bool:
+    """Whether an Excel number format code shows a number as percent ("0.0%", "0,00 %"): a ``%`` outside quoted
+    text, escapes and brackets."""
+    bare = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code)
+    return "%" in bare
+
+
+def _percent_styles(archive: zipfile.ZipFile) -> frozenset[int]:
+    """The cell styles (indexes into ``cellXfs`` of ``xl/styles.xml``, a cell's ``s``) whose number format is a
+    percent; empty when the workbook has no styles part or it cannot be read (the cells are then read as numbers)."""
+    import xml.etree.ElementTree as ET  # local: only workbook uploads need it
+
+    name = next((n for n in archive.NameToInfo if n.lower() == "xl/styles.xml"), None)
+    if name is None:
+        return frozenset()
+    try:
+        root = ET.fromstring(archive.read(name))
+    except (ET.ParseError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as error:
+        log.info("cannot read the styles of a workbook: %s", error)
+        return frozenset()
+
+    def local(tag: str) -> str:
+        return tag.rpartition("}")[2]
+
+    percent_ids = set(_BUILTIN_PERCENT_FORMATS)
+    for element in root.iter():
+        number_format = element.get("numFmtId", "")
+        if (
+            local(element.tag) == "numFmt"
+            and number_format.isdigit()
+            and _is_percent_format(element.get("formatCode", ""))
+        ):
+            percent_ids.add(int(number_format))
+    styles: set[int] = set()
+    for element in root.iter():
+        if local(element.tag) == "cellXfs":
+            for index, xf in enumerate(x for x in element if local(x.tag) == "xf"):
+                number_format = xf.get("numFmtId", "0")
+                if number_format.isdigit() and int(number_format) in percent_ids:
+                    styles.add(index)
+            break
+    return frozenset(styles)
+
+
+def _percent_cells(xml: bytes, styles: frozenset[int]) -> set[tuple[int, int]]:
+    """The (row, column), 0-based, of the sheet's cells whose style is one of ``styles`` (a percent format)."""
+    if not styles:
+        return set()
+    wanted = re.compile(rb"""\ss\s*=\s*["'](?:%b)["']""" % b"|".join(str(i).encode() for i in sorted(styles)))
+    if wanted.search(xml) is None:  # one scan for the common case, a sheet without percent cells
+        return set()
+    found: set[tuple[int, int]] = set()
+    for tag in _CELL_TAG.finditer(xml):
+        style = _STYLE_ATTR.search(tag.group(0))
+        if style is None or int(style.group(1)) not in styles:
+            continue
+        ref = _REF_ATTR.search(tag.group(0))
+        if ref is not None:
+            found.add((int(ref.group(2)) - 1, _column_number(ref.group(1)) - 1))
+    return found
+
+
+def _sheet_records(
+    book: CalamineWorkbook,
+    archive: zipfile.ZipFile,
+    title: str,
+    part: str | None,
+    percent_styles: frozenset[int] = frozenset(),
+) -> tuple[list[list[str]], dict[int, frozenset[int]]]:
+    """One sheet's cells as text, row 1 first (leading empty rows and columns kept, so row numbers are Excel's),
+    and the numbers formatted as percent (column -> spreadsheet rows; see :attr:`RawTable.percent`)."""
     if part is None or part not in archive.NameToInfo:
         raise KeyError(f"no worksheet part for {title!r}")
     xml = archive.read(part)
     _check_sheet_size(xml)
     rows = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
     records = [[v if type(v) is str else _cell_text(v) for v in row] for row in rows]  # most cells are text
+    percent: dict[int, set[int]] = {}
+    for row, column in _percent_cells(xml, percent_styles):
+        if row < len(rows) and column < len(rows[row]) and type(rows[row][column]) in (int, float):
+            percent.setdefault(column, set()).add(row + 1)
     if _ERROR_TYPE.search(xml):
         for (row, column), text in _error_cells(xml).items():
             while len(records) <= row:
@@ -855,7 +939,7 @@ def _sheet_records(book: CalamineWorkbook, archive: zipfile.ZipFile, title: str,
             record = records[row]
             record.extend([""] * (column + 1 - len(record)))
             record[column] = text
-    return records
+    return records, {column: frozenset(found) for column, found in percent.items()}
 
 
 def _open_xlsx(data: bytes) -> zipfile.ZipFile | None:
@@ -893,6 +977,7 @@ def _read_workbook(filename: str, data: bytes, upload: RawUpload) -> None:
             titles = [m.name for m in sheets]
             hidden = {m.name for m in sheets if m.visible != SheetVisibleEnum.Visible}
             parts = _sheet_parts(archive)
+            percent_styles = _percent_styles(archive)
         except BaseException as error:  # calamine and ElementTree raise many kinds for a broken file
             if not _calamine_failed(error):
                 raise
@@ -901,12 +986,17 @@ def _read_workbook(filename: str, data: bytes, upload: RawUpload) -> None:
             return
         with book:
             for title in titles:
-                read = functools.partial(_sheet_records, book, archive, title, parts.get(title))
+                read = functools.partial(_sheet_records, book, archive, title, parts.get(title), percent_styles)
                 _add_sheet(filename, title, read, upload, hidden=title in hidden)
 
 
 def _add_sheet(
-    filename: str, title: str, read: Callable[[], list[list[str]]], upload: RawUpload, *, hidden: bool = False
+    filename: str,
+    title: str,
+    read: Callable[[], tuple[list[list[str]], dict[int, frozenset[int]]]],
+    upload: RawUpload,
+    *,
+    hidden: bool = False,
 ) -> None:
     """One worksheet: a contract sheet, one given twice, or one that is not part of the contract."""
     name = title.strip().lower()
@@ -945,7 +1035,7 @@ def _add_sheet(
         return
     upload.present.add(name)
     try:
-        records = read()
+        records, percent = read()
     except _SheetTooLarge as error:
         upload.violations.append(_violation(source, str(error), "file_too_large"))
         return
@@ -957,4 +1047,4 @@ def _add_sheet(
         return
     table = _table_from_records(name, source, records, upload, delimiter=None, had_bom=False)
     if table is not None:
-        upload.tables[name] = table
+        upload.tables[name] = dataclasses.replace(table, percent=percent) if percent else table

@@ -13,9 +13,10 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 import data.readers as readers
+from data.importer import read_upload
 from data.readers import RawUpload, _cell_text, read_upload_files
 from tests.data.test_importer import fails, rules
-from tests.factories import small_dataset
+from tests.factories import AS_OF, small_dataset
 from tests.fixtures.uploads import write_workbook
 
 
@@ -279,3 +280,45 @@ def test_a_workbook_that_unpacks_too_large_is_refused(tmp_path: Path, monkeypatc
     monkeypatch.setattr(readers, "MAX_UNPACKED_BYTES", 1000)
     path = one_sheet(tmp_path / "bombe.xlsx", [["x" * 2000]])
     assert only_violation(path)[:2] == ("bombe.xlsx", "file_too_large")
+
+
+def test_percent_formatted_cells_are_read_as_the_percent_excel_shows(tmp_path: Path) -> None:
+    """An HR sheet holds 18 % as 0.18 formatted "0.0%": stored as 0.18 every tilbud would look as if it had almost
+    no turnover. The cell is read as Excel shows it, with a warning; a cell without the format is read as written."""
+    path = write_workbook(small_dataset(), tmp_path / "data.xlsx")
+    book = load_workbook(path)
+    sheet = book["staff_figures"]
+    for row, (turnover, sickness) in enumerate([(0.18, 0.065), (0.31, 0.09)], start=2):
+        sheet.cell(row, 3, turnover).number_format = "0.0%"  # a custom format
+        sheet.cell(row, 4, sickness).number_format = "0%"  # Excel's built-in format 9
+    sheet.cell(4, 3).number_format = "0.00"  # F2's 12 stays 12
+    book.save(path)
+    result = read_upload(path, today=AS_OF)
+    figures = result.dataset.staff_figures
+    assert figures["staff_turnover_pct"].tolist() == [18.0, 31.0, 12.0]
+    assert figures["sickness_absence_pct"].tolist() == [6.5, 9.0, 4.0]
+    warned = [(w.file, w.row, w.column, w.message) for w in result.warnings if w.rule == "percent_format"]
+    assert warned == [
+        (
+            "[data.xlsx]staff_figures",
+            2,
+            "staff_turnover_pct",
+            "cellerne er formateret som procent i Excel og er læst som det procenttal, Excel viser (værdien 0,18 "
+            "vises som 18 %, og 18 gemmes); række 2, 3",
+        ),
+        (
+            "[data.xlsx]staff_figures",
+            2,
+            "sickness_absence_pct",
+            "cellerne er formateret som procent i Excel og er læst som det procenttal, Excel viser (værdien 0,065 "
+            "vises som 6,5 %, og 6,5 gemmes); række 2, 3",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("code", "percent"),
+    [("0.0%", True), ("0,00 %", True), ('0.0"%"', False), ("0.0\\%", False), ("[Red]0.0", False), ("0.00", False)],
+)
+def test_a_number_format_is_a_percent_only_with_a_bare_percent_sign(code: str, percent: bool) -> None:
+    assert readers._is_percent_format(code) is percent
