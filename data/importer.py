@@ -233,6 +233,9 @@ class _Report:
         self.violations: list[Violation] = []
         self.warnings: list[Violation] = []
         self.total = 0
+        #: (file, row) of rows reported as a whole (a row with more fields than the header): their cells are shifted,
+        #: so a violation per cell would only repeat the one for the row
+        self.whole_rows: set[tuple[str, int]] = set()
 
     def add(self, violation: Violation) -> None:
         self.total += 1
@@ -250,6 +253,10 @@ class _Report:
     ) -> None:
         """One violation per row where ``mask`` holds. ``message`` is a text or a function of the row position."""
         positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+        if len(positions) and self.whole_rows and rule != "cpr":  # a CPR number is named wherever it stands
+            own = {row for file, row in self.whole_rows if file == table.raw.source}
+            if own:
+                positions = positions[~np.isin(table.raw.rows[positions], list(own))]
         if len(positions) == 0:
             return
         room = max(MAX_REPORTED - len(self.violations), 0)
@@ -355,6 +362,8 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | StoredDa
     report.warnings.extend(raw.warnings)
     for violation in raw.violations:
         report.add(violation)
+        if violation.rule == "row_too_long" and violation.row is not None:
+            report.whole_rows.add((violation.file, violation.row))
 
     for spec in FILES:
         if spec.required and spec.name not in raw.present and not stored.has_rows(spec.name):
@@ -583,6 +592,8 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
         _check_short_rows(table.raw, report)
     had_rows = not raw.frame.empty  # before rows that are no records were taken out (they are reported)
     raw = table.raw
+    own = [row for file, row in report.whole_rows if file == raw.source]
+    whole = np.isin(raw.rows, own) if own else None
     for col in spec.columns:
         if col.name not in positions:
             if col.required and header_row is None:
@@ -606,7 +617,11 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
             text = _percent_as_shown(table, col, text, raw.percent[positions[col.name]], report)
         # cells a short row does not have: the row is reported once (_check_short_rows), not once per cell
         padded = None if raw.fields is None else raw.fields <= positions[col.name]
-        table.values[col.name] = _parse_column(table, col, text, report, today, padded)
+        values = _parse_column(table, col, text, report, today, padded)
+        if whole is not None and col.name not in spec.key:
+            # the row's cells are shifted: a value from it would only raise follow-on errors in other files
+            values = values.where(~whole, None) if values.dtype == object else values.where(~whole)
+        table.values[col.name] = values
     if spec.required and not had_rows:
         report.add(Violation(raw.source, None, None, None, "file_no_rows", "filen har ingen rækker under overskriften"))
     return table

@@ -14,8 +14,8 @@ checks them. What this layer does check, and reports as :class:`~data.errors.Vio
   in memory at once);
 - an upload that holds none of the contract's files;
 - a contract file with the wrong extension (``visits.xlsx`` inside a folder of CSV files);
-- a row with more (non-empty) fields than the header has (one with fewer is the importer's: it knows which
-  rows are no records at all);
+- a row with more fields than the header has, an empty one after the last column included unless the file makes
+  a habit of it (one with fewer is the importer's: it knows which rows are no records at all);
 - a file name given twice (``Facilities.csv`` and ``facilities.csv``).
 
 Files and sheets that are not part of the contract give a warning and are ignored. CSV files may be
@@ -623,6 +623,20 @@ def _preview(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _trailing_fields_tolerated(
+    header: Sequence[str], body: Sequence[tuple[int, Sequence[str]]], width: int, filled: np.ndarray, delimiter: str
+) -> bool:
+    """Whether the empty fields after a CSV file's last header cell are a habit of the file, not a shifted row: the
+    header itself ends with empty cells (Excel's ``a;b;c;`` when a column to the right was once used), or a
+    semicolon-separated file of several rows ends every row, and no header cell, with them (an export that ends each
+    line with ``;``). Otherwise a row with an empty field too many is refused: an unquoted decimal comma
+    (``T1,2025,15,5,``) or a ``;`` in a name shifts the values, and the empty last cell would hide it; in a comma file
+    every row may be shifted alike, and in a file of one row the habit cannot be told from a shift."""
+    if width and not str(header[-1]).strip():
+        return True
+    return delimiter == ";" and len(body) > 1 and not filled.any() and all(len(record) > width for _, record in body)
+
+
 def _table_from_records(
     name: str,
     source: str,
@@ -657,9 +671,14 @@ def _table_from_records(
             upload.violations.extend(stray)
             return None
     if frame.shape[1] > width:
-        extra = frame.iloc[:, width:].fillna("").astype(str).apply(lambda c: c.str.strip() != "").any(axis=1)
-        for pos in np.flatnonzero(extra.to_numpy()):
+        filled = frame.iloc[:, width:].fillna("").astype(str).apply(lambda c: c.str.strip() != "").any(axis=1)
+        extra = filled.to_numpy(dtype=bool)
+        if delimiter is not None and not _trailing_fields_tolerated(header, body, width, extra, delimiter):
+            # "T1,2025,15,5,": a decimal comma shifts 15,5 into two fields and the empty last cell hides it
+            extra = np.fromiter((len(r) > width for _, r in body), dtype=bool, count=len(body))
+        for pos in np.flatnonzero(extra):
             n_fields = len(body[pos][1])
+            empty_end = not filled.iat[pos]
             upload.violations.append(
                 Violation(
                     file=source,
@@ -669,7 +688,8 @@ def _table_from_records(
                     rule="row_too_long",
                     message=(
                         f"rækken har {n_fields} felter, men overskriften har {width}; står der et decimaltal med "
-                        "komma uden anførselstegn i en kommasepareret fil?"
+                        "komma uden anførselstegn i en kommasepareret fil"
+                        + (", eller et skilletegn for meget sidst i rækken?" if empty_end else "?")
                     ),
                 )
             )

@@ -270,3 +270,60 @@ def test_a_multi_line_cell_with_a_delimiter_after_the_line_break_is_still_a_cell
     facilities = read_upload(folder, today=AS_OF).dataset.facilities
     assert facilities["name"].iat[0] == "Bostedet Egebakken\nafd. 2, Silkeborg"
     assert facilities["target_group"].iat[1] == "Unge, 14-17 år,\nmed adfærdsproblemer, efterværn"
+
+
+# --- fields beyond the header ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rows", "refused"),
+    [
+        (["F1,2024,18.0,6.5", "F1,2025,15,5,"], [3]),
+        (["F1,2025,15,5,"], [2]),  # a monthly update of one row: the habit of a file cannot be told from a shift
+        (["F1,2024,18,0,", "F1,2025,15,5,"], [2, 3]),  # in a comma file every row may be shifted alike
+    ],
+    ids=["one-of-two", "only-row", "every-row-comma"],
+)
+def test_a_row_with_one_empty_field_too_many_is_refused(folder: Path, rows: list[str], refused: list[int]) -> None:
+    """15,5 written without quotes becomes 15 and 5; the empty last cell (sickness unknown) made the row look
+    as wide as the header once the empty field was dropped, and 15 and 5 were stored."""
+    body = "facility_id,year,staff_turnover_pct,sickness_absence_pct\n" + "".join(r + "\n" for r in rows)
+    (folder / "staff_figures.csv").write_text(body, encoding="utf-8")
+    error = fails(folder)
+    assert [(v.file, v.row, v.rule) for v in error.violations] == [
+        ("staff_figures.csv", row, "row_too_long") for row in refused
+    ]
+    assert error.violations[0].message == (
+        "rækken har 5 felter, men overskriften har 4; står der et decimaltal med komma uden anførselstegn i en "
+        "kommasepareret fil, eller et skilletegn for meget sidst i rækken?"
+    )
+
+
+@pytest.mark.parametrize(("sep", "header_end"), [(";", ""), (",", ","), (";", ";")])
+def test_an_empty_field_ending_every_row_or_the_header_is_tolerated(folder: Path, sep: str, header_end: str) -> None:
+    """Excel ends the header too (a column to the right was once used); some exports end every row of a
+    semicolon file with one."""
+    rows = texts("staff_figures")
+    body = sep.join(rows[0]) + header_end + "\n" + "".join(sep.join(r) + sep + "\n" for r in rows[1:])
+    (folder / "staff_figures.csv").write_text(body, encoding="utf-8")
+    figures = read_upload(folder, today=AS_OF).dataset.staff_figures
+    assert figures["staff_turnover_pct"].tolist() == [18.0, 31.0, 12.0]
+
+
+def test_a_shifted_row_with_an_empty_field_too_many_is_one_violation_not_one_per_column(folder: Path) -> None:
+    """A name with an unquoted comma and an empty last column: every value after the name moves one column."""
+    fac = texts("facilities")
+    fac[2][1] = "Opholdsstedet Solsikken, afd. Syd"
+    (folder / "facilities.csv").write_text(_lines(fac, ","), encoding="utf-8")
+    error = fails(folder)
+    assert [(v.file, v.row, v.column, v.rule) for v in error.violations] == [
+        ("facilities.csv", 3, None, "row_too_long")
+    ]
+
+
+def test_a_cpr_number_in_a_row_with_too_many_fields_is_still_named(folder: Path) -> None:
+    fac = texts("facilities")
+    fac[2][1] = "Opholdsstedet Solsikken, 010203-1234"
+    (folder / "facilities.csv").write_text(_lines(fac, ","), encoding="utf-8")
+    error = fails(folder)
+    assert {(v.row, v.rule) for v in error.violations} == {(3, "row_too_long"), (3, "cpr")}
