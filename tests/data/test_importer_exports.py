@@ -327,3 +327,60 @@ def test_a_cpr_number_in_a_row_with_too_many_fields_is_still_named(folder: Path)
     (folder / "facilities.csv").write_text(_lines(fac, ","), encoding="utf-8")
     error = fails(folder)
     assert {(v.row, v.rule) for v in error.violations} == {(3, "row_too_long"), (3, "cpr")}
+
+
+# --- header names ------------------------------------------------------------------------------------
+
+
+def test_a_near_miss_header_of_an_optional_column_is_refused_not_ignored(folder: Path) -> None:
+    """Ignored as an unknown column, "closed on" would store every closed tilbud as active."""
+    fac = texts("facilities")
+    fac[0] = [{"closed_on": "closed on", "last_unannounced_visit": "Last-Unannounced-Visit"}.get(h, h) for h in fac[0]]
+    fac[0].append("Notes")  # an unknown column that is no near miss stays a warning
+    for row in fac[1:]:
+        row.append("")
+    rewrite(folder, "facilities", fac)
+    error = fails(folder)
+    assert [(v.file, v.row, v.column, v.rule, v.message) for v in error.violations] == [
+        (
+            "facilities.csv",
+            1,
+            "closed on",
+            "column_name",
+            "kolonnen 'closed on' skal hedde 'closed_on'; ellers gemmes dens værdier ikke",
+        ),
+        (
+            "facilities.csv",
+            1,
+            "Last-Unannounced-Visit",
+            "column_name",
+            "kolonnen 'Last-Unannounced-Visit' skal hedde 'last_unannounced_visit'; ellers gemmes dens værdier ikke",
+        ),
+    ]
+    assert [(w.column, w.rule) for w in error.warnings if w.file == "facilities.csv"] == [("Notes", "unknown_columns")]
+
+
+def test_a_near_miss_header_beside_the_right_one_is_an_unknown_column(folder: Path) -> None:
+    fac = texts("facilities")
+    fac[0].append("closed on")
+    for row in fac[1:]:
+        row.append("")
+    rewrite(folder, "facilities", fac)
+    result = read_upload(folder, today=AS_OF)
+    assert result.files["facilities"].unknown_columns == ("closed on",)
+
+
+def test_invisible_characters_around_a_header_are_ignored_inside_one_named(folder: Path) -> None:
+    """A zero-width space copied with a header: "date\\u200b" looked like date, yet the column was missing."""
+    con = texts("concerns")
+    con[0][1] = "date\u200b"
+    rewrite(folder, "concerns", con)
+    fac = texts("facilities")
+    fac[0][12] = "closed\u200b_on"
+    rewrite(folder, "facilities", fac)
+    error = fails(folder)
+    assert [(v.file, v.row, v.column, v.rule) for v in error.violations] == [
+        ("facilities.csv", 1, "closed\u200b_on", "invisible_character")
+    ]
+    assert "U+200B" in error.violations[0].message
+    assert not [w for w in error.warnings if w.rule == "unknown_columns"]
