@@ -13,7 +13,8 @@ checks them. What this layer does check, and reports as :class:`~data.errors.Vio
   whose cells reach far outside its table (calamine, which reads workbooks, would need the whole range
   in memory at once);
 - an upload that holds none of the contract's files;
-- a contract file with the wrong extension (``visits.xlsx`` inside a folder of CSV files);
+- a contract file with the wrong extension (``visits.xlsx`` inside a folder of CSV files), or under a near-miss
+  name (``visits.csv.txt``; a copy's name such as ``visits (1).csv`` when ``visits.csv`` itself is not there);
 - a row with more fields than the header has, an empty one after the last column included unless the file makes
   a habit of it (one with fewer is the importer's: it knows which rows are no records at all);
 - a file name given twice (``Facilities.csv`` and ``facilities.csv``).
@@ -108,6 +109,10 @@ class RawUpload:
     present: set[str] = field(default_factory=set)
     #: Where each contract file came from ("2024/visits.csv" in a zip), to name both places of a file given twice.
     paths: dict[str, str] = field(default_factory=dict)
+    #: Files and sheets named like a copy of a contract file ("facilities (1).csv", a sheet "visits (2)"): (how a
+    #: violation names its place, its own name, the contract file, whether a sheet). Settled once the whole upload
+    #: is read (:func:`_settle_copies`): refused when the contract file itself is not there, else ignored.
+    copies: list[tuple[str, str, str, bool]] = field(default_factory=list)
 
 
 class UnreadableFile(Exception):
@@ -163,6 +168,7 @@ def read_upload_files(source: Path) -> RawUpload:
         raise InvalidArgumentError(
             f"'{source.name}' kan ikke indlæses; angiv en mappe med CSV-filer, en .zip med CSV-filer eller en .xlsx"
         )
+    _settle_copies(upload)
     if not upload.present and not upload.violations:
         # Only ignored files ("Facilities (1).csv", a sheet "Ark1"): storing nothing must not look like success.
         below = _contract_files_below(source) if source.is_dir() else []
@@ -214,6 +220,48 @@ def _contract_stem(filename: str) -> str | None:
     """The contract file a file name stands for ("Visits.csv", "visits.csv.txt", "visits.xlsx" -> "visits")."""
     stem = filename.strip().lower().partition(".")[0]
     return stem if stem in FILE_BY_NAME else None
+
+
+#: A name a copy of a contract file gets: "facilities (1)" (a browser's second download, Excel's copied sheet
+#: "facilities (2)"), "facilities - Kopi" / "facilities - Copy" (Windows), "facilities kopi" (macOS), "Kopi af
+#: facilities" / "Copy of facilities" (older Windows), "facilities_2025", "facilities-eksport".
+_COPY_NAME = re.compile(
+    r"(?:(?:kopi af|copy of)[\s_-]+)?(" + "|".join(map(re.escape, FILE_BY_NAME)) + r")(?:[\s_.(-].*)?", re.DOTALL
+)
+
+
+def _copy_of(stem: str) -> str | None:
+    """The contract file a file or sheet name (without extension, lower case) is a copy of, else None."""
+    match = _COPY_NAME.fullmatch(stem.strip())
+    return match.group(1) if match is not None and match.group(0).strip() != match.group(1) else None
+
+
+def _settle_copies(upload: RawUpload) -> None:
+    """A copy's name alone ("facilities (1).csv" with no facilities.csv) is refused with the name it needs, like
+    ``visits.csv.txt``: ignoring it would store the rest of the upload as if the file had not been sent. Beside the
+    file itself it is an old copy, ignored with a warning."""
+    for source, own, name, sheet in upload.copies:
+        what, needs = ("arket", f"'{name}'") if sheet else ("filen", f"{name}.csv")
+        if name in upload.present:
+            upload.warnings.append(
+                _violation(
+                    source,
+                    f"{what} ligner en kopi af {needs} og ignoreres; {needs} indlæses",
+                    "sheet_ignored" if sheet else "file_ignored",
+                )
+            )
+            continue
+        upload.violations.append(
+            _violation(
+                source,
+                f"{what} hedder {own}; omdøb {'det' if sheet else 'den'} til {needs} "
+                f"(ellers ville resten af uploaden blive gemt uden {'det' if sheet else 'den'})",
+                "file_name",
+            )
+        )
+    for _, _, name, _ in upload.copies:
+        upload.present.add(name)  # refused or beside the file: not also "missing"
+    upload.copies.clear()
 
 
 def _contract_files_below(folder: Path, depth: int = 3, limit: int = 2000) -> list[str]:
@@ -342,6 +390,8 @@ def _add_member(filename: str, read: Callable[[], bytes], upload: RawUpload, *, 
         upload.violations.append(
             _violation(filename, f"filen er ikke en CSV-fil; {_CSV_HINT} under navnet {stem}.csv", "file_not_csv")
         )
+    elif ext == "csv" and (copied := _copy_of(stem)) is not None:
+        upload.copies.append((filename, filename.strip(), copied, False))
     elif ext in ("xlsx", "xlsm"):
         upload.warnings.append(
             _violation(
@@ -1040,6 +1090,9 @@ def _add_sheet(
                 "sheet_hidden",
             )
         )
+    if name not in FILE_BY_NAME and (copied := _copy_of(name)) is not None:
+        upload.copies.append((source, title.strip(), copied, True))
+        return
     if name not in FILE_BY_NAME:
         upload.warnings.append(
             _violation(

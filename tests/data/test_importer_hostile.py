@@ -108,10 +108,10 @@ def test_an_upload_without_any_contract_file_is_refused(folder: Path, tmp_path: 
     """Nothing to store must not look like a successful import (a renamed copy, a workbook of 'Ark1')."""
     other = tmp_path / "other"
     other.mkdir()
-    (other / "Facilities (1).csv").write_bytes((folder / "facilities.csv").read_bytes())
+    (other / "tilbud.csv").write_bytes((folder / "facilities.csv").read_bytes())
     error = fails(other, existing=small_dataset())
     assert {v.rule for v in error.violations} == {"no_contract_files"}
-    assert [w.file for w in error.warnings if w.rule == "file_ignored"] == ["Facilities (1).csv"]
+    assert [w.file for w in error.warnings if w.rule == "file_ignored"] == ["tilbud.csv"]
     empty = tmp_path / "empty.zip"
     zipfile.ZipFile(empty, "w").close()
     assert rules(fails(empty, existing=small_dataset())) == {("empty.zip", None, None, "no_contract_files")}

@@ -78,3 +78,52 @@ def test_the_same_file_in_two_folders_of_a_zip_names_both(folder: Path, tmp_path
     error = fails(archive)
     twice = [v for v in error.violations if v.rule == "file_twice"]
     assert len(twice) == 1 and "2024/visits.csv" in twice[0].message and "2025/visits.csv" in twice[0].message
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "facilities (1).csv",  # a browser's second download
+        "Facilities - Kopi.csv",  # Windows' copy, Danish
+        "facilities - Copy.csv",
+        "Kopi af facilities.csv",
+        "facilities_2025.csv",
+        "facilities kopi.csv",  # macOS
+    ],
+)
+def test_a_contract_file_under_a_copy_name_is_refused_not_ignored(folder: Path, name: str) -> None:
+    """Ignored, the rest of the upload would be stored without it (a changed facilities.csv never arrives)."""
+    (folder / "facilities.csv").rename(folder / name)
+    error = fails(folder, existing=small_dataset())
+    assert [(v.file, v.rule, v.message) for v in error.violations] == [
+        (
+            name,
+            "file_name",
+            f"filen hedder {name}; omdøb den til facilities.csv (ellers ville resten af uploaden blive gemt uden den)",
+        )
+    ]
+
+
+def test_a_copy_beside_the_file_itself_is_ignored_with_a_warning(folder: Path) -> None:
+    (folder / "visits (1).csv").write_bytes((folder / "visits.csv").read_bytes())
+    (folder / "README.csv").write_text("ikke en del af uploaden", encoding="utf-8")
+    (folder / "visitsplan.csv").write_text("ikke en del af uploaden", encoding="utf-8")
+    result = read_upload(folder, today=AS_OF)
+    ignored = {w.file: w.message for w in result.warnings if w.rule == "file_ignored"}
+    assert ignored.pop("visits (1).csv") == "filen ligner en kopi af visits.csv og ignoreres; visits.csv indlæses"
+    assert sorted(ignored) == ["README.csv", "visitsplan.csv"]  # no copy's name: not part of the contract
+    assert all(m.startswith("filen hører ikke til datakontrakten og ignoreres") for m in ignored.values())
+
+
+def test_a_copied_sheet_alone_is_refused(tmp_path: Path) -> None:
+    """Excel names a copied sheet "facilities (2)"; the original deleted, the copy is the one meant."""
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for name, sheet in (("facilities (2)", "facilities"), ("inspectors", "inspectors"), ("visits", "visits")):
+        ws = book.create_sheet(name)
+        for row in cell_texts(sheet, small_dataset().tables()[sheet]):
+            ws.append(row)
+    book.save(tmp_path / "data.xlsx")
+    error = fails(tmp_path / "data.xlsx")
+    assert [(v.file, v.rule) for v in error.violations] == [("[data.xlsx]facilities (2)", "file_name")]
+    assert "omdøb det til 'facilities'" in error.violations[0].message
