@@ -366,6 +366,8 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | StoredDa
             report.whole_rows.add((violation.file, violation.row))
 
     for spec in FILES:
+        if raw.refused_whole:
+            break  # nothing could be read: "missing" would only repeat it
         if spec.required and spec.name not in raw.present and not stored.has_rows(spec.name):
             report.add(
                 Violation(
@@ -401,7 +403,8 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | StoredDa
     checks.theme_score_warnings()
     for table in parsed.values():
         _check_cpr(table.raw, table, report)
-    report.warnings.extend(absent_file_warnings(raw.present | set(parsed), stored))
+    if not raw.refused_whole:
+        report.warnings.extend(absent_file_warnings(raw.present | set(parsed), stored))
 
     order = {name: i for i, name in enumerate(_source_order(raw))}
     report.warnings = [_masked(w) for w in report.warnings]

@@ -72,6 +72,8 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 _CSV_HINT = "gem den som CSV (UTF-8), adskilt med komma eller semikolon"
 _KNOWN_FILES = ", ".join(f"{name}.csv" for name in FILE_BY_NAME)
+#: Spreadsheet files other than .xlsx: ignored in a folder with a hint to save them as .xlsx.
+_OTHER_SPREADSHEETS = ("xls", "xlsb", "ods", "numbers")
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,12 @@ class RawUpload:
     #: violation names its place, its own name, the contract file, whether a sheet). Settled once the whole upload
     #: is read (:func:`_settle_copies`): refused when the contract file itself is not there, else ignored.
     copies: list[tuple[str, str, str, bool]] = field(default_factory=list)
+    #: Files and sheets ignored (each also a warning): (name, what to do, "" when nothing more than the warning's
+    #: list of the contract's files), so a refusal of an upload with none of the contract's files can name them.
+    ignored: list[tuple[str, str]] = field(default_factory=list)
+    #: The upload as a whole is refused (a zip or workbook that cannot be read, no contract file at all): the
+    #: contract files missing from it are not reported too, they only repeat that nothing could be read.
+    refused_whole: bool = False
 
 
 class UnreadableFile(Exception):
@@ -179,14 +187,21 @@ def read_upload_files(source: Path) -> RawUpload:
                 f"; filer med datakontraktens navne ligger i undermappen {folders}: angiv den mappe "
                 f"(fx {(source / below[0]).as_posix()})"
             )
+        ignored = upload.ignored[:5]
+        seen = ""
+        if ignored:
+            seen = "; ignoreret: " + ", ".join(f"'{n}'" + (f" ({h})" if h else "") for n, h in ignored)
+            seen += f" m.fl. ({len(upload.ignored)} i alt)" if len(upload.ignored) > len(ignored) else ""
+        only = upload.ignored[0][0] if len(upload.ignored) == 1 and source.is_dir() else ""
         upload.violations.append(
             _violation(
-                "" if source.is_dir() else source.name,
-                f"uploaden indeholder ingen af datakontraktens filer{where}; kendte filer: {_KNOWN_FILES} "
+                only if source.is_dir() else source.name,
+                f"uploaden indeholder ingen af datakontraktens filer{where}{seen}; kendte filer: {_KNOWN_FILES} "
                 "(i en .xlsx: ark med de samme navne uden .csv)",
                 "no_contract_files",
             )
         )
+        upload.refused_whole = True
     return upload
 
 
@@ -304,6 +319,7 @@ def _read_zip(path: Path, upload: RawUpload) -> None:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
         upload.violations.append(_violation(path.name, "filen er ikke en gyldig zip-fil", "file_not_zip"))
+        upload.refused_whole = True
         return
     with archive:
         members = [
@@ -316,6 +332,7 @@ def _read_zip(path: Path, upload: RawUpload) -> None:
         too_large = _unpacked_too_large(path.name, members, "zip-filen", "én fil")
         if too_large is not None:
             upload.violations.append(too_large)
+            upload.refused_whole = True
             return
         for member in members:
             name = PurePosixPath(member.filename.replace("\\", "/")).name  # Windows tools write "eksport\\x.csv"
@@ -393,14 +410,25 @@ def _add_member(filename: str, read: Callable[[], bytes], upload: RawUpload, *, 
     elif ext == "csv" and (copied := _copy_of(stem)) is not None:
         upload.copies.append((filename, filename.strip(), copied, False))
     elif ext in ("xlsx", "xlsm"):
+        hint = "indlæs arbejdsbogen for sig eller gem arkene som CSV"
+        upload.ignored.append((filename.strip(), hint))
         upload.warnings.append(
-            _violation(
-                filename,
-                "en Excel-arbejdsbog i en mappe ignoreres; indlæs arbejdsbogen for sig eller gem arkene som CSV",
-                "file_ignored",
-            )
+            _violation(filename, f"en Excel-arbejdsbog i en mappe ignoreres; {hint}", "file_ignored")
+        )
+    elif ext == "zip":
+        # a zip inside the zip (an export zipped once more), or beside CSV files: its files are not read
+        hint = "en zip-fil i en zip-fil eller en mappe pakkes ikke ud; pak den ud, eller upload den alene"
+        upload.ignored.append((filename.strip(), hint))
+        upload.warnings.append(_violation(filename, f"filen ignoreres: {hint}", "file_ignored"))
+    elif ext in _OTHER_SPREADSHEETS:
+        # "Eksport.xls": an old Excel file, or a workbook a case system names .xls; the contract names .xlsx
+        hint = "gem den i Excel som .xlsx (Excel-projektmappe) og upload den alene"
+        upload.ignored.append((filename.strip(), hint))
+        upload.warnings.append(
+            _violation(filename, f"regnearket er ikke en .xlsx og ignoreres; {hint}", "file_ignored")
         )
     else:
+        upload.ignored.append((filename.strip(), ""))
         upload.warnings.append(
             _violation(
                 filename,
@@ -1035,11 +1063,13 @@ def _read_workbook(filename: str, data: bytes, upload: RawUpload) -> None:
     archive = _open_xlsx(data)
     if archive is None:
         upload.violations.append(_violation(filename, _NOT_XLSX, "file_not_xlsx"))
+        upload.refused_whole = True
         return
     with archive:
         too_large = _unpacked_too_large(filename, archive.infolist(), "arbejdsbogen", "ét ark")  # read into memory
         if too_large is not None:
             upload.violations.append(too_large)
+            upload.refused_whole = True
             return
         try:
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -1053,6 +1083,7 @@ def _read_workbook(filename: str, data: bytes, upload: RawUpload) -> None:
                 raise
             log.info("cannot open %s as a workbook: %s", filename, error)
             upload.violations.append(_violation(filename, _NOT_XLSX, "file_not_xlsx"))
+            upload.refused_whole = True
             return
         with book:
             for title in titles:
@@ -1094,6 +1125,7 @@ def _add_sheet(
         upload.copies.append((source, title.strip(), copied, True))
         return
     if name not in FILE_BY_NAME:
+        upload.ignored.append((source, ""))
         upload.warnings.append(
             _violation(
                 source,

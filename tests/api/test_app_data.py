@@ -143,6 +143,25 @@ def test_a_damaged_zip_is_422_with_the_file_named_and_nothing_stored(client: Tes
     assert client.get("/api/v1/status").json()["imports"] == 0
 
 
+def test_an_upload_of_no_contract_file_names_the_files_it_ignored(client: TestClient, tmp_path: Path) -> None:
+    """The API sends no warnings with a refusal: the one violation names what was sent and what to do."""
+    book = write_workbook(small_dataset(), tmp_path / "data.xlsx")
+    files = {"files": ("Eksport.xls", book.read_bytes())}  # a workbook a case system names .xls
+    response = client.post("/api/v1/uploads?dry_run=true", files=files, headers=AUTH)
+    assert response.status_code == 422
+    [detail] = assert_error_shape(response.json(), "validation_failed")["details"]
+    assert (detail["file"], detail["rule"]) == ("Eksport.xls", "no_contract_files")
+    assert (
+        "ignoreret: 'Eksport.xls' (gem den i Excel som .xlsx (Excel-projektmappe) og upload den alene)"
+        in (detail["message"])
+    )
+    parts = [("files", ("noter.txt", b"x", "text/plain")), ("files", ("tilbud.csv", b"a,b\n1,2\n", "text/csv"))]
+    response = client.post("/api/v1/uploads?dry_run=true", files=parts, headers=AUTH)
+    [detail] = assert_error_shape(response.json(), "validation_failed")["details"]
+    assert detail["file"] == ""  # two files: the upload as a whole
+    assert "ignoreret: 'noter.txt', 'tilbud.csv'; kendte filer: facilities.csv" in detail["message"]
+
+
 def test_a_part_without_a_filename_is_422_in_danish(client: TestClient) -> None:
     response = client.post("/api/v1/uploads", files=[("files", ("", b"facility_id\nF1\n", "text/csv"))], headers=AUTH)
     assert response.status_code == 422

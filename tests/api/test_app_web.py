@@ -51,6 +51,15 @@ def test_broken_upload_through_the_form_shows_every_violation(client: TestClient
     assert "/upload" in page.links()  # back to the form
 
 
+def test_an_upload_of_no_contract_file_names_the_file_in_the_form(client: TestClient) -> None:
+    client.post("/login", data={"token": TOKEN})
+    response = client.post("/upload", files={"files": ("concerns_gammel.txt", b"x", "text/plain")})
+    assert response.status_code == 422
+    [row] = Page(response.text).table("violations")
+    assert row[0] == "concerns_gammel.txt"
+    assert "ignoreret: 'concerns_gammel.txt'" in row[-1]
+
+
 def test_a_capped_report_in_the_form_gives_the_true_count(client: TestClient, tmp_path: Path) -> None:
     client.post("/login", data={"token": TOKEN})
     response = client.post("/upload", files=form_files(write_many_violations(tmp_path / "many", 1500)))

@@ -127,3 +127,33 @@ def test_a_copied_sheet_alone_is_refused(tmp_path: Path) -> None:
     error = fails(tmp_path / "data.xlsx")
     assert [(v.file, v.rule) for v in error.violations] == [("[data.xlsx]facilities (2)", "file_name")]
     assert "omdøb det til 'facilities'" in error.violations[0].message
+
+
+# --- an upload that cannot be read as a whole --------------------------------------------------------
+
+
+def test_a_damaged_zip_is_reported_alone_not_also_as_missing_files(folder: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "eksport.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for path in sorted(folder.iterdir()):
+            z.write(path, path.name)
+    data = archive.read_bytes()
+    archive.write_bytes(data[: len(data) // 2])  # cut in half: no central directory
+    error = fails(archive)
+    assert [(v.file, v.rule) for v in error.violations] == [("eksport.zip", "file_not_zip")]
+    assert error.warnings == []  # not "use_of_force.csv mangler og intet er gemt" either
+
+
+def test_a_zip_inside_a_zip_says_unpack_it(folder: Path, tmp_path: Path) -> None:
+    inner = tmp_path / "eksport.zip"
+    with zipfile.ZipFile(inner, "w") as z:
+        for path in sorted(folder.iterdir()):
+            z.write(path, path.name)
+    outer = tmp_path / "igen.zip"
+    with zipfile.ZipFile(outer, "w") as z:
+        z.write(inner, "eksport.zip")
+    error = fails(outer)
+    assert [(v.file, v.rule) for v in error.violations] == [("igen.zip", "no_contract_files")]
+    assert "ignoreret: 'eksport.zip' (en zip-fil i en zip-fil eller en mappe pakkes ikke ud; pak den ud" in (
+        error.violations[0].message
+    )
