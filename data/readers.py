@@ -468,11 +468,11 @@ def _decode(name: str, filename: str, data: bytes, upload: RawUpload) -> tuple[s
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = body[: error.start].count(b"\n") + 1
+        line = _row_at(body[: error.start].decode("utf-8"))
         upload.violations.append(
             _violation(
                 filename,
-                f"filen er ikke gemt som UTF-8 (ugyldigt tegn i linje {line}); gem den i Excel som "
+                f"filen er ikke gemt som UTF-8 (ugyldigt tegn i række {line}); gem den i Excel som "
                 "'CSV UTF-8 (kommasepareret)'",
                 "file_not_utf8",
                 row=line,
@@ -491,6 +491,20 @@ def _decode(name: str, filename: str, data: bytes, upload: RawUpload) -> tuple[s
         )
         return None
     return text, had_bom
+
+
+def _row_at(before: str) -> int:
+    """The spreadsheet row of the character after ``before`` (a CSV file's text up to it): records, not lines, as a
+    quoted cell may span lines; an Excel ``sep=;`` line is not a row, blank lines are."""
+    first = before.lstrip("\r\n").partition("\n")[0].strip().lower()
+    hinted = len(first) == 5 and first.startswith("sep=") and first[4] in ",;" and "\n" in before.lstrip("\r\n")
+    csv.field_size_limit(2**31 - 1)
+    try:
+        # a character put after it makes the record it stands in the last one, also at the start of a line
+        records = sum(1 for _ in csv.reader(io.StringIO(before + "x", newline=""), delimiter=detect_delimiter(first)))
+    except csv.Error:
+        records = before.count("\n") + 1
+    return max(records - (1 if hinted else 0), 1)
 
 
 def detect_delimiter(header_line: str) -> str:

@@ -255,6 +255,17 @@ def test_non_utf8_file_names_the_line(folder: Path) -> None:
     assert rules(error) == {("inspectors.csv", 4, None, "file_not_utf8")}
 
 
+def test_non_utf8_file_names_the_spreadsheet_row_after_a_multi_line_cell(folder: Path) -> None:
+    """Row 2's name spans three lines: "Hjørring" in row 6 stands on line 8 of the file."""
+    rows = texts("facilities")
+    rows[1][1] = "Bostedet Egebakken\nafd. 2\nSilkeborg"
+    data = csv_bytes(rows).replace("Hjørring".encode(), "Hjørring".encode("cp1252"))
+    (folder / "facilities.csv").write_bytes(data)
+    error = fails(folder)
+    assert rules(error) == {("facilities.csv", 6, None, "file_not_utf8")}
+    assert "ugyldigt tegn i række 6" in error.violations[0].message
+
+
 def test_a_row_wider_than_the_header_is_refused(folder: Path) -> None:
     # A decimal comma in a comma-separated file without quotes splits the cell in two.
     body = "facility_id,year,staff_turnover_pct,sickness_absence_pct\nF1,2024,18.0,6.5\nF1,2025,31,5,9.0\n"
