@@ -403,6 +403,7 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | StoredDa
     checks.theme_score_warnings()
     for table in parsed.values():
         _check_cpr(table.raw, table, report)
+        _mojibake_warnings(table, report)
     if not raw.refused_whole:
         report.warnings.extend(absent_file_warnings(raw.present | set(parsed), stored))
 
@@ -1269,6 +1270,49 @@ def _check_cpr(raw: RawTable, table: _Parsed, report: _Report) -> None:
             text,
             "cpr",
             "værdien ligner et CPR-nummer; en upload må ikke indeholde personoplysninger om borgere (kun antal)",
+        )
+
+
+#: UTF-8 read as Windows-1252 (or Latin-1) and saved as UTF-8 again: "ø" becomes "Ã¸", "Æ" "Ã†", "Å" "Ã…". An
+#: "Ã" followed by what a UTF-8 continuation byte reads as in those encodings is never Danish text.
+_MOJIBAKE = re.compile(
+    "Ã["
+    + re.escape(bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore") + bytes(range(0x80, 0xC0)).decode("latin-1"))
+    + "]"
+)
+
+
+def _mojibake_warnings(table: _Parsed, report: _Report) -> None:
+    """A warning per text column whose cells look double-encoded ("KÃ¸benhavn"): the file was read as Windows-1252
+    and saved as UTF-8 once more somewhere on its way. Stored as written (it is valid text), but named, with the
+    text it most likely was."""
+    for col in table.spec.columns:
+        text = table.text.get(col.name)
+        if col.kind != Kind.TEXT or text is None or "Ã" not in "".join(text.tolist()):
+            continue
+        hits = np.flatnonzero(text.str.contains(_MOJIBAKE, regex=True).fillna(False).to_numpy(dtype=bool))
+        if len(hits) == 0:
+            continue
+        first = str(text.iat[int(hits[0])])
+        try:
+            meant = first.encode("cp1252").decode("utf-8")
+        except UnicodeError:
+            meant = ""
+        rows = [int(table.raw.rows[p]) for p in hits[:5]]
+        more = f" m.fl. ({len(hits)} i alt)" if len(hits) > 5 else ""
+        shown = _display(first)
+        report.warnings.append(
+            Violation(
+                table.raw.source,
+                rows[0],
+                col.name,
+                shown,
+                "mojibake",
+                f"teksten ser ud til at være kodet to gange: '{shown}'"
+                + (f" skulle nok være '{_display(meant)}'" if meant else "")
+                + " (filen er et sted åbnet som Windows-tekst og gemt som UTF-8 igen); den gemmes, som den står: "
+                f"indlæs den oprindelige eksport i stedet; række {', '.join(map(str, rows))}{more}",
+            )
         )
 
 

@@ -384,3 +384,20 @@ def test_invisible_characters_around_a_header_are_ignored_inside_one_named(folde
     ]
     assert "U+200B" in error.violations[0].message
     assert not [w for w in error.warnings if w.rule == "unknown_columns"]
+
+
+def test_double_encoded_text_is_stored_with_a_warning(folder: Path) -> None:
+    """A file opened as Windows text and saved as UTF-8 again: valid text, but "HjÃ¸rring" is not Hjørring."""
+    (folder / "facilities.csv").write_bytes((folder / "facilities.csv").read_bytes().decode("cp1252").encode())
+    result = read_upload(folder, today=AS_OF)
+    assert result.dataset.facilities["municipality"].iat[4] == "HjÃ¸rring"  # stored as written: it is valid text
+    warned = [w for w in result.warnings if w.rule == "mojibake"]
+    assert [(w.file, w.row, w.column, w.value) for w in warned] == [
+        ("facilities.csv", 7, "name", "DÃ¸gninstitutionen LÃ¦rken"),
+        ("facilities.csv", 6, "municipality", "HjÃ¸rring"),
+    ]
+    assert warned[0].message == (
+        "teksten ser ud til at være kodet to gange: 'DÃ¸gninstitutionen LÃ¦rken' skulle nok være "
+        "'Døgninstitutionen Lærken' (filen er et sted åbnet som Windows-tekst og gemt som UTF-8 igen); den "
+        "gemmes, som den står: indlæs den oprindelige eksport i stedet; række 7"
+    )
