@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from data.calendar import quarter_bounds
+from data.calendar import is_working_day, quarter_bounds
 from data.dataset import Dataset
 from data.enums import SERIOUS_SANCTIONS, SanctionKind, Severity, Theme
 from data.errors import InvalidArgumentError, NotFoundError
@@ -625,6 +625,69 @@ def _plan_row(
     )
 
 
+def missed_deadline(deadline: dt.date, plan: Plan, quarter_start: dt.date) -> str:
+    """Why the plan cannot keep the deadline of a facility it lists as overdue (a key of
+    ``reports.context.MISSED_DA``).
+
+    The planner calls a deadline overdue when it falls before the first day a visit can be planned: that
+    is a deadline that has passed (before the as-of date), but also one between the as-of date and the
+    quarter's start (a visit in the current quarter still keeps it), one in the quarter before its first
+    working day (3 January on a Sunday, with 1 January a holiday) and one the minimum gap after an earlier
+    visit rules out. Only the first is a broken deadline.
+    """
+    if deadline < plan.as_of:
+        return "passed"
+    if deadline < quarter_start:
+        return "before_quarter"
+    day = max(plan.start, quarter_start)
+    while day <= deadline and not is_working_day(day):
+        day += dt.timedelta(days=1)
+    return "before_first_working_day" if day > deadline else "before_first_possible_day"
+
+
+def _first_working_day(day: dt.date) -> dt.date:
+    while not is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def _deadline_warnings(plan: Plan, quarter_start: dt.date) -> list[str]:
+    """The warnings about the deadlines the plan cannot keep, one per reason (as ``missed_deadline``)."""
+    groups: dict[str, int] = defaultdict(int)
+    for o in plan.analysis.overdue:
+        groups[missed_deadline(o.deadline, plan, quarter_start)] += 1
+    see = "(se listen over tilbud ved fristen)."
+    # a visit before the plan starts keeps the deadline when the plan is made before its quarter
+    advice = (
+        "besøg dem allerede i indeværende kvartal — ellers besøges de hurtigst muligt i kvartalet"
+        if plan.as_of < quarter_start
+        else "de besøges hurtigst muligt i kvartalet"
+    )
+    out = []
+    if groups["passed"]:
+        out.append(
+            f"{groups['passed']} tilbud har allerede overskredet fristen for uanmeldt besøg (fristen lå før "
+            f"opgørelsesdatoen {format_date_da(plan.as_of)}); de besøges hurtigst muligt i kvartalet {see}"
+        )
+    if groups["before_quarter"]:
+        out.append(
+            f"{groups['before_quarter']} tilbud har en frist for uanmeldt besøg, der falder før kvartalet "
+            f"begynder; {advice} {see}"
+        )
+    if groups["before_first_working_day"]:
+        first = _first_working_day(max(plan.start, quarter_start))
+        out.append(
+            f"{groups['before_first_working_day']} tilbud har en frist for uanmeldt besøg, der falder i "
+            f"kvartalet, men før planens første arbejdsdag ({format_date_da(first)}); {advice} {see}"
+        )
+    if groups["before_first_possible_day"]:
+        out.append(
+            f"{groups['before_first_possible_day']} tilbud har en frist for uanmeldt besøg, der falder før den "
+            f"første dag, et besøg kan lægges (mindsteafstanden til et tidligere besøg); {advice} {see}"
+        )
+    return out
+
+
 def build_plan_report(
     plan: Plan,
     ds: Dataset,
@@ -741,28 +804,13 @@ def build_plan_report(
                 overdue=o is not None,
                 reason=first.reason if first is not None else "Ikke planlagt i kvartalet",
                 planned_announced=first is not None and first.announced,
+                missed=None if o is None else missed_deadline(o.deadline, plan, q_start),
             )
         )
-    rows.sort(key=lambda r: (not r.overdue, r.deadline or dt.date.max, r.facility_name))
+    rows.sort(key=lambda r: (not r.passed, not r.overdue, r.deadline or dt.date.max, r.facility_name))
 
     # --- warnings ---
-    warnings: list[str] = []
-    # as the CLI: a deadline before the as-of date has passed already; one between the as-of date and the
-    # plan's start can still be met in the current quarter (a plan of the current quarter has none)
-    passed = [o for o in analysis.overdue if o.deadline < plan.as_of]
-    before_start = [o for o in analysis.overdue if o.deadline >= plan.as_of]
-    if passed:
-        warnings.append(
-            f"{len(passed)} tilbud har allerede overskredet fristen for uanmeldt besøg (fristen lå før "
-            f"opgørelsesdatoen {format_date_da(plan.as_of)}); de besøges hurtigst muligt i kvartalet "
-            "(se listen over tilbud ved fristen)."
-        )
-    if before_start:
-        warnings.append(
-            f"{len(before_start)} tilbud har en frist for uanmeldt besøg, der falder før kvartalet begynder; "
-            "besøg dem allerede i indeværende kvartal — ellers besøges de hurtigst muligt i kvartalet "
-            "(se listen over tilbud ved fristen)."
-        )
+    warnings = _deadline_warnings(plan, q_start)
     for cap_row in capacity:
         u = cap_row.utilisation
         if u is not None and u >= NEAR_FULL:
@@ -809,6 +857,8 @@ def build_plan_report(
             baseline_top_decile_first_quarter=baseline.baseline_top_decile_first_quarter,
             ratio=baseline.ratio,
             baseline_missed_deadlines=baseline.baseline_missed_deadlines,
+            plan_missed_deadlines=0 if analysis.check_ok else None,
+            overdue=len(analysis.overdue),
         ),
         warnings=tuple(warnings),
         rule_costs=rule_costs,

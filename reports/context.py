@@ -494,22 +494,42 @@ class CapacityRow:
         return authority_label(self.authority)
 
 
+#: Why a deadline cannot be kept by the plan (``DeadlineRow.missed``), as the deadline column says it.
+MISSED_DA = {
+    "passed": "overskredet",  # before the plan's as-of date: the legal deadline has passed
+    "before_quarter": "frist før kvartalet",  # between the as-of date and the quarter: a visit now keeps it
+    "before_first_working_day": "før første arbejdsdag",  # in the quarter, but only weekend/holidays before it
+    "before_first_possible_day": "før første mulige besøgsdag",  # the minimum gap after a visit rules it out
+}
+
+
 @dataclass(frozen=True)
 class DeadlineRow:
-    """A facility whose legal deadline drives its visit this quarter (or has already passed)."""
+    """A facility whose legal deadline drives its visit this quarter (or cannot be kept by the plan)."""
 
     facility_id: str
     facility_name: str
     authority: str
     deadline: dt.date | None
     planned_date: dt.date | None  # None: hidden (not authorised) or not planned
-    overdue: bool
+    overdue: bool  # the plan cannot keep the deadline (the planner's "overdue"): ``missed`` says why
     reason: str
     planned_announced: bool = False  # the planned visit is announced (its date is not confidential)
+    missed: str | None = None  # a key of ``MISSED_DA`` when ``overdue``; only "passed" has passed
 
     @property
     def authority_label(self) -> str:
         return authority_label(self.authority)
+
+    @property
+    def passed(self) -> bool:
+        """The deadline lay before the plan's as-of date: it has been broken (the others can still be kept
+        by a visit before the plan starts, or fall on days no visit can be made)."""
+        return self.missed == "passed"
+
+    @property
+    def missed_label(self) -> str:
+        return MISSED_DA.get(self.missed or "", "")
 
 
 @dataclass(frozen=True)
@@ -523,6 +543,10 @@ class BaselineView:
     baseline_top_decile_first_quarter: float
     ratio: float | None
     baseline_missed_deadlines: int
+    #: the plan's: none when the independent check passed (the deadlines are hard rules; one that cannot be
+    #: kept at the plan's start counts by its postponed due date), None when the check found violations
+    plan_missed_deadlines: int | None = 0
+    overdue: int = 0  # deadlines that could not be kept at the plan's start (counted with the postponed date)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from models.explain import FacilityExplanation
+from planner.domain import OverdueFacility, Plan
 from reports.build import build_facility_profile, build_model_card, build_plan_report, build_risk_list, week_label
 from reports.context import Factor, NextVisit, PlanVisitRow
 from tests.factories import (
@@ -283,6 +284,50 @@ def test_a_passed_deadline_is_not_said_to_fall_before_the_quarter() -> None:
     texts = " ".join(build_plan_report(soon, small_dataset(), authorised=True, deadlines=HAND_PLAN_DEADLINES).warnings)
     assert "1 tilbud har en frist for uanmeldt besøg, der falder før kvartalet begynder" in texts
     assert "allerede overskredet" not in texts
+
+
+def _plan_2027q1_with_four_unkeepable_deadlines() -> Plan:
+    """``hand_plan`` moved to 2027Q1, made on 23 Nov 2026, with four deadlines the plan cannot keep: F3's
+    passed (2 Nov 2026), F1's before the quarter (15 Dec 2026), F4's on Sunday 3 Jan 2027 (1 Jan is a
+    holiday, 2-3 Jan a weekend: the first working day is Monday 4 Jan) and F2's on 6 Jan (kept from by the
+    minimum gap after an earlier visit)."""
+    plan = hand_plan()
+    overdue = (
+        OverdueFacility("F3", "midt", dt.date(2026, 11, 2), None),
+        OverdueFacility("F1", "midt", dt.date(2026, 12, 15), None),
+        OverdueFacility("F4", "nord", dt.date(2027, 1, 3), None),
+        OverdueFacility("F2", "midt", dt.date(2027, 1, 6), None),
+    )
+    return dataclasses.replace(
+        plan,
+        quarter="2027Q1",
+        as_of=dt.date(2026, 11, 23),
+        start=dt.date(2027, 1, 1),
+        visits=tuple(dataclasses.replace(v, date=v.date + dt.timedelta(days=91)) for v in plan.visits),
+        analysis=dataclasses.replace(plan.analysis, overdue=overdue),
+    )
+
+
+def test_only_a_deadline_before_the_as_of_date_is_called_passed() -> None:
+    # The planner calls every deadline "overdue" that falls before the first day it can plan a visit. Only
+    # one before the as-of date has passed; the others can be kept in the current quarter or fall on days
+    # no visit can be made, and the report says which.
+    ctx = build_plan_report(_plan_2027q1_with_four_unkeepable_deadlines(), small_dataset(), authorised=True)
+    rows = {d.facility_id: (d.overdue, d.passed, d.missed_label) for d in ctx.deadlines}
+    assert rows == {
+        "F3": (True, True, "overskredet"),
+        "F1": (True, False, "frist før kvartalet"),
+        "F4": (True, False, "før første arbejdsdag"),
+        "F2": (True, False, "før første mulige besøgsdag"),
+    }
+    assert ctx.deadlines[0].facility_id == "F3"  # the broken deadline first
+    texts = " ".join(ctx.warnings)
+    assert "1 tilbud har allerede overskredet fristen for uanmeldt besøg" in texts
+    assert "1 tilbud har en frist for uanmeldt besøg, der falder før kvartalet begynder" in texts
+    assert "1 tilbud har en frist for uanmeldt besøg, der falder i kvartalet, men før planens første " in texts
+    assert "arbejdsdag (4. januar 2027)" in texts
+    assert "før den første dag, et besøg kan lægges" in texts
+    assert ctx.baseline is not None and ctx.baseline.overdue == 4 and ctx.baseline.plan_missed_deadlines == 0
 
 
 def test_capacity_deadlines_baseline_and_warnings() -> None:

@@ -274,6 +274,34 @@ def test_plan_report_reads_right(docs: dict[str, Document]) -> None:
     assert inspectors == ["I1", "I2", "I3"]
 
 
+def test_the_plan_calls_only_a_passed_deadline_overskredet() -> None:
+    from tests.reports.test_build import _plan_2027q1_with_four_unkeepable_deadlines
+
+    doc = parse(render_html(build_plan_report(_plan_2027q1_with_four_unkeepable_deadlines(), small_dataset())))
+    table = doc.root.find_all("table", **{"class": "deadlines"})[0]
+    deadline = {r.attrs["data-facility-id"]: r.find_all("td")[2].text() for r in table.with_attr("data-facility-id")}
+    assert deadline == {
+        "F3": "2. nov. 2026 (overskredet)",
+        "F1": "15. dec. 2026 (frist før kvartalet)",
+        "F4": "3. jan. 2027 (før første arbejdsdag)",
+        "F2": "6. jan. 2027 (før første mulige besøgsdag)",
+    }
+    assert doc.body_text.count("(overskredet)") == 1
+    # the rotation comparison gives the plan's figure, not a hard-coded 0, and says how overdue ones count
+    row = next(r for r in doc.root.find_all("tr") if r.text().startswith("Besøg efter den lovpligtige frist"))
+    assert row.text() == "Besøg efter den lovpligtige frist* 0 2"
+    assert "De 4 tilbud, hvis frist ikke kunne nås ved planens start" in doc.body_text
+    failed = dataclasses.replace(
+        _plan_2027q1_with_four_unkeepable_deadlines(),
+        analysis=dataclasses.replace(
+            _plan_2027q1_with_four_unkeepable_deadlines().analysis, check_ok=False, violations=("F9: frist brudt",)
+        ),
+    )
+    doc = parse(render_html(build_plan_report(failed, small_dataset())))
+    row = next(r for r in doc.root.find_all("tr") if r.text().startswith("Besøg efter den lovpligtige frist"))
+    assert row.text() == "Besøg efter den lovpligtige frist* se advarslerne 2"
+
+
 def test_model_card_reads_right(docs: dict[str, Document]) -> None:
     doc = docs["model"]
     metrics = {r.attrs["data-score"]: r.text() for r in doc.root.with_attr("data-score")}
