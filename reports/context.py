@@ -171,6 +171,8 @@ class RiskListContext:
     elevated_share: float = ELEVATED_TIER_SHARE
     tier_shares: tuple[float, float] = (0.0, 0.0)  # measured shares of "høj" and "forhøjet" in the whole run
 
+    confidential: ClassVar[bool] = False  # no unannounced dates in a risk list
+
     @property
     def tier_ties_note(self) -> str:
         """When equal risks make a tier hold more than its share (a coarse cold-start score), how much."""
@@ -409,6 +411,11 @@ class FacilityProfileContext:
         return f"Tilbudsprofil — {self.facility.name}"
 
     @property
+    def confidential(self) -> bool:
+        """The profile holds the date of an unannounced visit (every printed page is marked FORTROLIG)."""
+        return self.next_visit is not None and not self.next_visit.announced
+
+    @property
     def peer_scope(self) -> str:
         """Where the peer group comes from: "alle fem socialtilsyn", or those whose data is loaded."""
         return authorities_da(self.authorities)
@@ -606,6 +613,12 @@ class PlanReportContext:
         return f"Kvartalsplan {self.quarter_label} — {plan_scope_da(self.authority, self.planned_authorities)}"
 
     @property
+    def confidential(self) -> bool:
+        """Made for an authorised reader: it holds the dates of unannounced visits (every printed page is
+        marked FORTROLIG)."""
+        return self.authorised
+
+    @property
     def quarter_label(self) -> str:
         """``2026Q4`` -> ``2026K4`` (kvartal)."""
         return self.quarter.replace("Q", "K")
@@ -708,6 +721,8 @@ class ModelCardContext:
     notes: tuple[str, ...] = field(default_factory=tuple)
     short_history: bool = False  # two periods (A, C): too few months for three
     short_history_trees: int | None = None
+
+    confidential: ClassVar[bool] = False  # no unannounced dates in a model card
 
     @property
     def title(self) -> str:

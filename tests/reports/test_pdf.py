@@ -3,6 +3,7 @@ the HTML says (A4, Danish text embedded)."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from reports.context import ReportContext
+from reports.context import PlanReportContext, ReportContext
 from reports.pdf import ExternalResourceError, html_to_pdf, render_pdf
 from tests.reports.test_html import all_reports
 
@@ -71,6 +72,37 @@ def test_danish_text_is_in_the_pdf(rendered: dict[str, tuple[bytes, list[Path]]]
     assert "Tilbudsprofil — Bostedet Egebakken" in text
     assert "Magtanvendelser pr. plads pr. kvartal" in text
     assert "Side 1 af" in text
+
+
+def page_texts(pdf: bytes, folder: Path, name: str) -> list[str]:
+    """The text of each page (pdftotext; pages are separated by form feeds)."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext is not installed")
+    path = folder / f"{name}.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run([pdftotext, "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    return [page for page in text.split("\f") if page.strip()]
+
+
+def test_every_page_of_a_confidential_report_is_marked(tmp_path: Path) -> None:
+    # A plan with unannounced dates over many pages: a single printed page must say it is confidential,
+    # not only the first (the note) and the last (the closing footer).
+    from tests.reports.test_html import plan, profile
+
+    confidential = plan(True)
+    assert isinstance(confidential, PlanReportContext)
+    many = dataclasses.replace(confidential, inspectors=confidential.inspectors * 6)
+    pages = page_texts(render_pdf(many), tmp_path, "plan")
+    assert len(pages) >= 4
+    assert [i for i, page in enumerate(pages, start=1) if "FORTROLIG" not in page] == []
+    public = plan(False)
+    assert isinstance(public, PlanReportContext)
+    pages = page_texts(render_pdf(dataclasses.replace(public, inspectors=public.inspectors * 4)), tmp_path, "pub")
+    assert len(pages) >= 2 and not any("FORTROLIG" in page for page in pages)
+    # a profile with the date of the next unannounced visit is confidential too; without it, not
+    assert all("FORTROLIG" in page for page in page_texts(render_pdf(profile(True)), tmp_path, "facility"))
+    assert not any("FORTROLIG" in page for page in page_texts(render_pdf(profile(False)), tmp_path, "fpub"))
 
 
 def test_a_report_referring_to_the_network_is_refused() -> None:
