@@ -211,7 +211,8 @@ def build_risk_list(
 ) -> RiskListContext:
     """The risk list of the facilities in ``scores`` (national scores: ``facility_id, name, authority,
     facility_type, ownership, risk, tier, top_factors`` and ``national_rank`` or ``rank``), keeping those
-    of ``authority`` and ``facility_type`` when given, riskiest first.
+    of ``authority`` and ``facility_type`` when given, riskiest first. A row's ``rank`` is the API's:
+    within ``authority`` when given, else national; ``facility_type`` keeps it.
 
     ``previous`` (``facility_id, risk, rank``) is an earlier stored run: each row gets its risk and
     national rank then, for the change since.
@@ -229,20 +230,23 @@ def build_risk_list(
     high_threshold = float(high.min()) if len(high) else None
     if authority is not None:
         frame = frame[frame["authority"] == authority]
-    if facility_type is not None:
-        frame = frame[frame["facility_type"] == facility_type]
     frame = frame.sort_values(["risk", "national_rank"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    # the API's ranks (GET /api/v1/risk, its CSV): within the authority when one is chosen, else national;
+    # the type filter keeps them, so the page, its PDF and its CSV give a tilbud the same number
+    frame["list_rank"] = range(1, len(frame) + 1) if authority is not None else frame["national_rank"].astype(int)
+    if facility_type is not None:
+        frame = frame[frame["facility_type"] == facility_type].reset_index(drop=True)
     prev_risk: dict[str, float] = {}
     prev_rank: dict[str, int] = {}
     if previous is not None and len(previous):
         prev_risk = {str(k): float(v) for k, v in zip(previous["facility_id"], previous["risk"], strict=True)}
         prev_rank = {str(k): int(v) for k, v in zip(previous["facility_id"], previous["rank"], strict=True)}
     rows = []
-    for i, r in enumerate(frame.itertuples(index=False), start=1):
+    for r in frame.itertuples(index=False):
         fid = str(r.facility_id)
         rows.append(
             RiskRow(
-                rank=i,
+                rank=int(r.list_rank),
                 national_rank=int(r.national_rank),
                 facility_id=fid,
                 name=str(r.name),

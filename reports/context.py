@@ -111,7 +111,7 @@ class FairnessBox:
 
 @dataclass(frozen=True)
 class RiskRow:
-    rank: int  # 1 = riskiest in this list
+    rank: int  # as the API ranks: 1 = riskiest in the authority chosen, else nationally (a type filter keeps it)
     national_rank: int
     facility_id: str
     name: str
@@ -200,6 +200,14 @@ class RiskListContext:
     def tier_scope(self) -> str:
         """Where the tiers are shares of: "nationalt", or "i Socialtilsyn Nord" for a tilsyn's own data."""
         return within_authorities_da(self.authorities)
+
+    @property
+    def rank_note(self) -> str:
+        """What the numbers count when the list is filtered by type (they keep the ranks, as the CSV)."""
+        if self.facility_type is None:
+            return ""
+        scope = f"i {authority_label(self.authority)}" if self.authority is not None else self.tier_scope
+        return f"Nr. er tilbuddets placering {scope} blandt alle tilbudstyper, som i CSV-filen."
 
     @property
     def listed_rows(self) -> tuple[RiskRow, ...]:

@@ -170,6 +170,27 @@ def test_risk_page_lists_the_riskiest_first_with_filters(risk_client: TestClient
     assert 'option value="nord" selected' in nord
 
 
+def _ranks(html: str) -> dict[str, int]:
+    return {fid: int(rank) for fid, rank in re.findall(r'data-facility-id="([^"]+)" data-rank="(\d+)"', html)}
+
+
+def test_the_risk_page_its_pdf_and_its_csv_give_a_tilbud_the_same_rank(risk_client: TestClient) -> None:
+    # The API's rule: within the authority when one is chosen, else national; the type filter keeps the
+    # ranks. The page and its PDF (the same report) numbered the rows 1, 2, ... within the type filter.
+    types = ["sel108", "opholdssted", "sel101", "kostskole"]
+    renumbered = 0
+    for authority in ("", "midt", "nord"):
+        for facility_type in ["", *types]:
+            query = "&".join(f"{k}={v}" for k, v in (("authority", authority), ("facility_type", facility_type)) if v)
+            rows = list(csv.DictReader(io.StringIO(risk_client.get(f"/api/v1/risk?format=csv&{query}").text)))
+            expected = {r["facility_id"]: int(r["rank"]) for r in rows}
+            page = risk_client.get(f"/risiko?{query}").text
+            report = risk_client.get(f"/api/v1/reports/risk?{query}").text  # the PDF's HTML
+            assert _ranks(page) == expected == _ranks(report), query
+            renumbered += sorted(expected.values()) != list(range(1, len(expected) + 1))
+    assert renumbered >= 3  # filters where numbering the rows 1, 2, ... would differ from the CSV
+
+
 def test_risk_page_with_an_unknown_authority_is_a_danish_error_page(risk_client: TestClient) -> None:
     response = risk_client.get("/risiko?authority=vest")
     assert response.status_code == 422

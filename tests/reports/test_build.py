@@ -42,11 +42,23 @@ def test_national_list_is_ranked_riskiest_first_with_three_reasons() -> None:
     assert [f.value for f in ctx.filters] == ["Alle socialtilsyn", "Alle tilbudstyper"]
 
 
-def test_filters_keep_national_ranks_and_renumber_the_list() -> None:
+def test_filters_keep_the_apis_ranks() -> None:
+    # as GET /api/v1/risk and its CSV: within the authority when one is chosen (R05 is Midt's third after
+    # R01 and R03), else national; the type filter keeps the ranks (the list is not renumbered 1, 2, ...)
     ctx = build_risk_list(
         risk_scores_frame(), as_of=AS_OF, model_version="v1", authority="midt", facility_type="opholdssted"
     )
-    assert [(r.facility_id, r.rank, r.national_rank) for r in ctx.rows] == [("R01", 1, 1), ("R05", 2, 5)]
+    assert [(r.facility_id, r.rank, r.national_rank) for r in ctx.rows] == [("R01", 1, 1), ("R05", 3, 5)]
+    by_type = build_risk_list(risk_scores_frame(), as_of=AS_OF, model_version="v1", facility_type="opholdssted")
+    assert [(r.facility_id, r.rank, r.national_rank) for r in by_type.rows] == [
+        ("R01", 1, 1),
+        ("R05", 5, 5),
+        ("R08", 8, 8),
+    ]
+    assert by_type.rank_note == "Nr. er tilbuddets placering nationalt blandt alle tilbudstyper, som i CSV-filen."
+    assert ctx.rank_note.startswith("Nr. er tilbuddets placering i Socialtilsyn Midt blandt alle tilbudstyper")
+    midt = build_risk_list(risk_scores_frame(), as_of=AS_OF, model_version="v1", authority="midt")
+    assert [r.rank for r in midt.rows] == [1, 2, 3, 4] and midt.rank_note == ""
     assert [f.value for f in ctx.filters] == ["Socialtilsyn Midt", "opholdssted"]
     assert ctx.title == "Risikoliste — Socialtilsyn Midt"
     assert ctx.national_count == 10  # the list shows 2 of 10 nationally
