@@ -144,30 +144,45 @@ def plans_page(settings: Settings) -> PlansPage:
     )
 
 
+#: The risk page's PDF link lists this many rows when the list is longer (the whole national list is
+#: about 240 pages and takes a minute or two, past the 60 s a reverse proxy waits; the top 100: 2-3 s).
+PDF_TOP = 100
+
+
 @dataclass(frozen=True)
 class RiskFilterOptions:
-    """The risk list's filter form: the choices and what is selected."""
+    """The risk list's filter form: the choices, what is selected and the download links (same filters)."""
 
     authority: str | None
     facility_type: str | None
     authorities: list[tuple[str, str]]  # (code, Danish name)
     facility_types: list[tuple[str, str]]
-    csv_url: str
-    pdf_url: str
+    csv_url: str  # for a spreadsheet: Danish columns, ";" and decimal comma (GET /risiko.csv)
+    pdf_url: str  # the PDF a leader gets: the ``pdf_top`` riskiest when the list is longer
+    api_csv_url: str = ""  # the API's CSV for case systems (codes, "," and decimal point)
+    pdf_top: int | None = None  # rows in ``pdf_url``'s table (None: the whole list)
+    full_pdf_url: str | None = None  # the whole list as PDF (slow), when ``pdf_url`` is shortened
 
 
 def risk_filter_options(
-    authority: str | None, facility_type: str | None, authorities: list[tuple[str, str]]
+    authority: str | None, facility_type: str | None, authorities: list[tuple[str, str]], rows: int = 0
 ) -> RiskFilterOptions:
+    """The form over a list of ``rows`` tilbud (the PDF link is shortened to the riskiest ``PDF_TOP``
+    when the list is longer)."""
     query = urlencode({k: v for k, v in (("authority", authority), ("facility_type", facility_type)) if v})
     suffix = f"&{query}" if query else ""
+    full_pdf = f"/api/v1/reports/risk?format=pdf{suffix}"
+    short = rows > PDF_TOP
     return RiskFilterOptions(
         authority=authority or None,
         facility_type=facility_type or None,
         authorities=authorities,
         facility_types=[(t.value, danish(t)) for t in FacilityType],
-        csv_url=f"/api/v1/risk?format=csv{suffix}",
-        pdf_url=f"/api/v1/reports/risk?format=pdf{suffix}",
+        csv_url=f"/risiko.csv?{query}" if query else "/risiko.csv",
+        pdf_url=f"/api/v1/reports/risk?format=pdf&top={PDF_TOP}{suffix}" if short else full_pdf,
+        api_csv_url=f"/api/v1/risk?format=csv{suffix}",
+        pdf_top=PDF_TOP if short else None,
+        full_pdf_url=full_pdf if short else None,
     )
 
 

@@ -20,6 +20,7 @@ from api.deps import (
     known_token,
     session_value,
 )
+from api.headers import content_disposition
 from api.pages import (
     authority_choices,
     overview_page,
@@ -34,6 +35,7 @@ from api.routes.plans import make_plan
 from api.schemas import PlanId
 from api.services import reports
 from api.services.risk_lists import risk_list
+from reports.spreadsheet import risk_list_csv_da
 
 router = APIRouter(include_in_schema=False)
 
@@ -63,11 +65,28 @@ def risk_page(
     """The risk list (the latest stored run) with filters by authority and type."""
     scores = risk_list(settings, may_score=viewer.authorised)
     report = reports.risk_report(settings, authority, facility_type, result=scores)
-    options = risk_filter_options(authority, facility_type, authority_choices(settings))
+    options = risk_filter_options(authority, facility_type, authority_choices(settings), len(report.rows))
     html = render_report_page(
         report, authorised=viewer.authorised, active="/risiko", above="web/_risk_filters.html", options=options
     )
     return HTMLResponse(html)
+
+
+@router.get("/risiko.csv")
+def risk_spreadsheet(
+    settings: SettingsDep, viewer: ViewerDep, authority: str | None = None, facility_type: str | None = None
+) -> Response:
+    """The risk list of ``/risiko`` (same filters, same numbers) as a CSV for Danish Excel: UTF-8 with BOM,
+    ``;``, decimal comma, Danish columns and labels. The API's ``/api/v1/risk?format=csv`` is for case
+    systems."""
+    scores = risk_list(settings, may_score=viewer.authorised)
+    report = reports.risk_report(settings, authority, facility_type, result=scores)
+    name = f"risikoliste-{report.as_of.isoformat()}.csv"
+    return Response(
+        risk_list_csv_da(report),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": content_disposition("attachment", name)},
+    )
 
 
 @router.get("/tilbud/{facility_id:path}", response_class=HTMLResponse)

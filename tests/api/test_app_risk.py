@@ -191,6 +191,65 @@ def test_the_risk_page_its_pdf_and_its_csv_give_a_tilbud_the_same_rank(risk_clie
     assert renumbered >= 3  # filters where numbering the rows 1, 2, ... would differ from the CSV
 
 
+def test_the_risk_pages_pdf_link_is_the_top_100_when_the_list_is_longer() -> None:
+    # The whole national PDF takes one to two minutes (a reverse proxy gives up after 60 s); the top 100
+    # takes a few seconds. The filters stay in every link.
+    from api.pages import risk_filter_options
+
+    long = risk_filter_options("midt", "opholdssted", [], rows=1981)
+    assert long.pdf_url == "/api/v1/reports/risk?format=pdf&top=100&authority=midt&facility_type=opholdssted"
+    assert long.full_pdf_url == "/api/v1/reports/risk?format=pdf&authority=midt&facility_type=opholdssted"
+    assert long.csv_url == "/risiko.csv?authority=midt&facility_type=opholdssted"
+    assert long.api_csv_url == "/api/v1/risk?format=csv&authority=midt&facility_type=opholdssted"
+    short = risk_filter_options(None, None, [], rows=100)
+    assert (short.pdf_url, short.full_pdf_url, short.pdf_top) == ("/api/v1/reports/risk?format=pdf", None, None)
+    assert short.csv_url == "/risiko.csv"
+
+
+def test_the_risk_page_links_its_downloads_with_its_filters(risk_client: TestClient) -> None:
+    page = Page(risk_client.get("/risiko?authority=nord").text)
+    links = {i: (n.attrs["href"], n.text()) for i in ("risk-csv", "risk-pdf", "risk-api-csv") if (n := page.by_id(i))}
+    assert links == {
+        "risk-csv": ("/risiko.csv?authority=nord", "CSV til Excel"),
+        "risk-pdf": ("/api/v1/reports/risk?format=pdf&authority=nord", "PDF"),  # 3 tilbud: the whole list
+        "risk-api-csv": ("/api/v1/risk?format=csv&authority=nord", "CSV til fagsystemer"),
+    }
+    assert page.by_id("risk-pdf-full") is None
+
+
+def test_the_risk_pages_csv_is_for_danish_excel_and_the_apis_stays_for_case_systems(
+    risk_client: TestClient,
+) -> None:
+    response = risk_client.get("/risiko.csv?authority=midt")
+    assert response.status_code == 200 and response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.headers["content-disposition"].startswith('attachment; filename="risikoliste-')
+    assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads æ, ø, å right
+    text = response.content.decode("utf-8-sig")
+    assert "\r\n" in text
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0][:9] == [
+        "Nr.",
+        "Nationalt nr.",
+        "Tilbuds-id",
+        "Tilbud",
+        "Socialtilsyn",
+        "Tilbudstype",
+        "Ejerform",
+        "Risiko (%)",
+        "Risikogruppe",
+    ]
+    body = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    assert {r["Socialtilsyn"] for r in body} == {"Socialtilsyn Midt"}
+    by_id = {r["Tilbuds-id"]: r for r in body}
+    assert by_id["F1"]["Tilbudstype"] == "længerevarende botilbud (SEL § 108)"
+    assert all(re.fullmatch(r"\d{1,3},\d", r["Risiko (%)"]) for r in body)  # decimal comma, a percentage
+    page = _ranks(risk_client.get("/risiko?authority=midt").text)
+    assert {fid: int(r["Nr."]) for fid, r in by_id.items()} == page
+    api = risk_client.get("/api/v1/risk?format=csv&authority=midt").text  # unchanged for case systems
+    assert api.startswith("facility_id,name,authority,facility_type,ownership,risk,rank,national_rank,tier")
+    assert ",midt,sel108," in api
+
+
 def test_risk_page_with_an_unknown_authority_is_a_danish_error_page(risk_client: TestClient) -> None:
     response = risk_client.get("/risiko?authority=vest")
     assert response.status_code == 422
