@@ -7,7 +7,9 @@ JSON field names are English. Every Danish label of an enum value lives here, no
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from data.enums import Authority, FacilityType, Ownership, SanctionKind, Severity, Theme, VisitKind
@@ -260,9 +262,16 @@ def within_authorities_da(codes: Iterable[str]) -> str:
 def format_number_da(value: float, decimals: int = 1) -> str:
     """A number the Danish way: decimal comma, thousands with a dot (``1.234,5``).
 
-    A value that rounds to zero has no sign: a change of -0.04 is ``0,0``, never ``-0,0``.
+    Rounded half up, as a reader rounds the number they see (``1,25 -> 1,3``, ``-1,25 -> -1,3``), not
+    half to even on the binary float (``f"{1.25:.1f}"`` is ``1.2``): the decimal written by ``repr`` is
+    rounded. A value that rounds to zero has no sign: a change of -0.04 is ``0,0``, never ``-0,0``.
     """
-    text = f"{value:,.{decimals}f}"
+    number = float(value)
+    if math.isfinite(number):
+        rounded = Decimal(repr(number)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        text = f"{rounded:,.{decimals}f}"
+    else:
+        text = f"{number:,.{decimals}f}"
     if text.startswith("-") and not any(c in "123456789" for c in text):
         text = text[1:]
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

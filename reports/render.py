@@ -32,11 +32,9 @@ def format_datetime_da(moment: dt.datetime) -> str:
 def format_signed_da(value: float, decimals: int = 1) -> str:
     """``+1,2`` / ``−0,5`` / ``0,0`` (a true minus sign)."""
     text = format_number_da(abs(value), decimals)
-    if round(value, decimals) > 0:
-        return f"+{text}"
-    if round(value, decimals) < 0:
-        return f"−{text}"
-    return text
+    if not any(c in "123456789" for c in text):  # rounds to zero (half up, as the text): no sign
+        return text
+    return f"+{text}" if value > 0 else f"−{text}"
 
 
 @lru_cache(maxsize=1)

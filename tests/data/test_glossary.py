@@ -32,4 +32,17 @@ def test_a_number_that_rounds_to_zero_has_no_minus_sign() -> None:
     assert format_number_da(-0.4, 0) == "0"
     assert format_number_da(-0.0, 2) == "0,00"
     assert format_number_da(-0.06, 1) == "-0,1"
-    assert format_number_da(-1234.5, 0) == "-1.234"
+    assert format_number_da(-1234.5, 0) == "-1.235"  # half up, away from zero (as 1234.5 -> 1.235)
+
+
+def test_numbers_are_rounded_half_up_as_a_reader_rounds() -> None:
+    # Theme values are means of 2 or 4 scores, so x,25 and x,75 are common: half to even on the binary
+    # float wrote 1.25 as "1,2" beside 1.75 as "1,8" (a mean that did not match the values shown).
+    assert format_number_da(1.25, 1) == "1,3"
+    assert format_number_da(1.75, 1) == "1,8"
+    assert format_number_da(2.675, 2) == "2,68"  # the decimal written, not the binary 2.67499999...
+    assert format_number_da(0.5, 0) == "1" and format_number_da(2.5, 0) == "3"
+    assert format_number_da(-1.25, 1) == "-1,3" and format_number_da(-0.05, 1) == "-0,1"
+    assert format_number_da(1234567.25, 1) == "1.234.567,3"
+    assert format_percent_da(0.125) == "13 %"
+    assert format_number_da(float("nan"), 1) == "nan"

@@ -361,3 +361,12 @@ def test_a_profile_names_the_top_tier_share_in_force() -> None:
     assert default.risk is not None and wider.risk is not None and wider.risk.tier == "høj"
     assert default.risk.tier_label == "høj risiko (de 10 % højeste)"
     assert "høj risiko (de 25 % højeste)" in " ".join(parse(render_html(wider)).body_text.split())
+
+
+def test_a_signed_number_has_the_sign_of_the_number_it_shows() -> None:
+    from reports.render import format_signed_da
+
+    assert format_signed_da(0.5, 0) == "+1"  # half up, as the text (half to even gave "1" without its sign)
+    assert format_signed_da(-1.25, 1) == "−1,3"
+    assert format_signed_da(-0.04, 1) == "0,0" and format_signed_da(0.0, 0) == "0"
+
