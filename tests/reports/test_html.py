@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from reports.build import build_facility_profile, build_model_card, build_plan_report, build_risk_list
@@ -370,3 +371,24 @@ def test_a_signed_number_has_the_sign_of_the_number_it_shows() -> None:
     assert format_signed_da(-1.25, 1) == "−1,3"
     assert format_signed_da(-0.04, 1) == "0,0" and format_signed_da(0.0, 0) == "0"
 
+
+def test_counts_have_thousands_separators_in_every_report() -> None:
+    # "1981 af 1981 aktive tilbud", "1982 besøg i hele horisonten" and "Rækker 9036" beside "9.036"
+    frame = pd.concat([risk_scores_frame()] * 120, ignore_index=True)
+    frame["facility_id"] = [f"X{i:04d}" for i in range(len(frame))]
+    frame["risk"] = [1 - i / 2000 for i in range(len(frame))]
+    frame["national_rank"] = frame["rank"] = range(1, len(frame) + 1)
+    risk = parse(render_html(build_risk_list(frame, as_of=AS_OF, model_version="v1", top=5))).body_text
+    assert "1.200 af 1.200 aktive tilbud" in risk and "1.200 tilbud i listen" in risk
+    assert "de 5 mest risikable af 1.200 tilbud i listen" in risk
+    assert "de 120 mest risikable af 1.200 tilbud" in risk  # the fairness box
+    many = dataclasses.replace(plan(True), visits_in_quarter=1556, visits_in_horizon=1982)
+    text = parse(render_html(many)).body_text
+    assert "1.556 besøg i kvartalet" in text and "1.982 besøg i hele horisonten" in text
+    meta = model_meta()
+    meta["metrics"] = {"model": {"auc": 0.81, "precision_top10": 0.3, "base_rate": 0.06, "rows": 9036.0}}
+    meta["reliability"] = [{"bin": 1, "n": 4518, "mean_predicted": 0.02, "observed_rate": 0.01}]
+    card = parse(render_html(build_model_card(meta)))
+    assert [r.text() for r in card.root.with_attr("data-score")] == ["Risikomodel 0,810 30,0 % 6,0 % 9.036"]
+    reliability = card.root.find_all("table", **{"class": "reliability"})[0]
+    assert "4.518" in reliability.text()
