@@ -72,6 +72,20 @@ def _months_ago(months: float) -> str:
     return "1 måned" if n == 1 else f"{n} måneder"
 
 
+def _years_ago(years: float) -> str:
+    """``"for 2,5 år siden"``; under a year in months, under a month in days (a tilbud approved three days
+    ago was "for 0,0 år siden")."""
+    if years >= 1:
+        return f"for {_num(years, 1)} år siden"
+    months = years * 12
+    if months >= 1:
+        return f"for {_months_ago(months)} siden"
+    days = round(years * 365.25)
+    if days < 1:
+        return "i dag"
+    return "for 1 dag siden" if days == 1 else f"for {days} dage siden"
+
+
 def _median_months(comp_months: float | None, plural: str, none_text: str) -> str:
     """The peer comparison of a recency: the median in months, or that most peers have none at all."""
     if comp_months is None:
@@ -238,7 +252,7 @@ def _years(feature: str, label: str, unknown: str) -> Sentence:
         v = _clean(row[feature])
         if v is None:
             return None, comp, unknown
-        return v, comp, f"{label} for {_num(v, 1)} år siden{_vs_median(comp, plural, 1, ' år')}"
+        return v, comp, f"{label} {_years_ago(v)}{_vs_median(comp, plural, 1, ' år')}"
 
     return sentence
 

@@ -54,6 +54,19 @@ def test_force_sentence_when_the_type_reports_none() -> None:
     )
 
 
+def test_a_recent_approval_is_said_in_days_or_months_not_as_0_years() -> None:
+    # a tilbud approved three days before was "Godkendt for 0,0 år siden"
+    def text(years: float) -> str:
+        row = pd.Series({"facility_type": "opholdssted", "approval_age_years": years})
+        return str(factor("approval_age_years", row, None, 0.1)["text"])
+
+    assert text(3 / 365.25) == "Godkendt for 3 dage siden"
+    assert text(1 / 365.25) == "Godkendt for 1 dag siden"
+    assert text(0.0) == "Godkendt i dag"
+    assert text(5 / 12) == "Godkendt for 5 måneder siden"
+    assert text(2.5) == "Godkendt for 2,5 år siden"
+
+
 def test_factor_dicts_of_f1(feats: pd.DataFrame) -> None:
     comps = comparison_values(feats)
     contrib = pd.Series(0.0, index=list(FEATURE_NAMES))
