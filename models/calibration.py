@@ -37,7 +37,11 @@ class AuthorityOffsets:
 
     offsets: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # theme values behind each estimate
-    method: str = "fixed effects: authority + theme x facility type x year, least squares, shrunk"
+    #: shown on the model card ("Metode: ..."): Danish, as every text a leader reads
+    method: str = (
+        "faste effekter for socialtilsyn og for tema × tilbudstype × år, mindste kvadraters metode, "
+        "niveauerne trukket mod 0, når de bygger på få temaværdier"
+    )
 
     def offset(self, authority: str) -> float:
         return self.offsets.get(authority, 0.0)

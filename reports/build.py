@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -31,6 +32,7 @@ from data.dataset import Dataset
 from data.enums import SERIOUS_SANCTIONS, SanctionKind, Severity, Theme
 from data.errors import InvalidArgumentError, NotFoundError
 from data.glossary import MONTH_ABBR_DA, SANCTION_DA, SEVERITY_DA, format_date_da
+from models.calibration import AuthorityOffsets
 from models.explain import FacilityExplanation
 from models.fairness import fairness_audit
 from models.risk_model import ELEVATED_TIER_SHARE, HIGH_TIER_SHARE
@@ -143,7 +145,8 @@ def _group_label(dimension: str, code: str) -> str:
     if dimension == "authority":
         return authority_label(code)
     if dimension == "ownership":
-        return ownership_label(code).capitalize()
+        label = ownership_label(code)
+        return label[:1].upper() + label[1:]
     return code
 
 
@@ -608,6 +611,16 @@ def week_label(monday: dt.date) -> str:
     return f"Uge {week} ({span})"
 
 
+#: The planner writes a risk in a visit's reason as a share ("nr. 63 af 357, risiko 0,06)"); the plan
+#: report shows risks as percentages ("risiko 6 %" beside the facility), so the reason does too.
+_REASON_RISK = re.compile(r"\brisiko (\d),(\d\d)(?=\))")
+
+
+def reason_da(reason: str) -> str:
+    """A planned visit's reason with its risk as a percentage (plans stored with a share included)."""
+    return _REASON_RISK.sub(lambda m: f"risiko {int(m[1] + m[2])} %", reason)
+
+
 def _plan_row(
     v: PlannedVisit,
     names: Mapping[str, str],
@@ -622,7 +635,7 @@ def _plan_row(
         date=None if hide else v.date,
         announced=v.announced,
         kind=v.kind.value,
-        reason=v.reason,
+        reason=reason_da(v.reason),
         locked=v.locked,
         risk=risks.get(v.facility_id),
         inspectors=() if hide else tuple(names.get(i, i) for i in v.inspector_ids),
@@ -806,7 +819,7 @@ def build_plan_report(
                 deadline=deadline,
                 planned_date=planned,
                 overdue=o is not None,
-                reason=first.reason if first is not None else "Ikke planlagt i kvartalet",
+                reason=reason_da(first.reason) if first is not None else "Ikke planlagt i kvartalet",
                 planned_announced=first is not None and first.announced,
                 missed=None if o is None else missed_deadline(o.deadline, plan, q_start),
             )
@@ -883,6 +896,14 @@ def _iso(value: Any, fallback: dt.date) -> dt.date:
     return d or fallback
 
 
+#: The method text of models stored before it was written in Danish (their meta.json keeps it).
+_OFFSETS_METHOD_EN = "fixed effects: authority + theme x facility type x year, least squares, shrunk"
+
+
+def _offsets_method_da(method: str) -> str:
+    return AuthorityOffsets().method if method == _OFFSETS_METHOD_EN else method
+
+
 def build_model_card(meta: Mapping[str, Any], *, generated_at: dt.datetime | None = None) -> ModelCardContext:
     """The model card of a stored model (its ``meta.json``: ``models.store.StoredModel.meta``)."""
     try:
@@ -952,7 +973,7 @@ def build_model_card(meta: Mapping[str, Any], *, generated_at: dt.datetime | Non
         reliability=reliability,
         expected_calibration_error=_float(meta.get("expected_calibration_error")),
         offsets=offsets,
-        offsets_method=str(offsets_raw.get("method", "")),
+        offsets_method=_offsets_method_da(str(offsets_raw.get("method", ""))),
         fairness=None if not fairness else fairness_box_from_audit(fairness),
         hyperparameters=hyper,
         short_history=bool(meta.get("short_history", False)),

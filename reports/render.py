@@ -4,7 +4,8 @@
 
 Filters: ``number`` (``1.234,5``), ``percent`` (share 0-1 -> ``12 %``), ``signed`` (``+1,2`` / ``−0,5``),
 ``date_da`` (``5. okt. 2026``), ``long_date`` (``5. oktober 2026``), ``datetime_da``
-(``5. okt. 2026 kl. 14.03``).
+(``5. okt. 2026 kl. 14.03``), ``when_da`` (either, also from ISO text), ``capfirst`` (the first letter
+upper case, the rest kept).
 """
 
 from __future__ import annotations
@@ -37,6 +38,30 @@ def format_signed_da(value: float, decimals: int = 1) -> str:
     return f"+{text}" if value > 0 else f"−{text}"
 
 
+def format_when_da(value: dt.datetime | dt.date | str | None) -> str:
+    """A moment or a day, also as ISO text (a model card's ``created_at``), the way the app writes them:
+    ``23. nov. 2026 kl. 08.21`` or ``23. nov. 2026`` (a time with a zone in local time; ``–`` for none;
+    text that is no ISO date as it is)."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value) if len(value) == 10 else dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone().replace(tzinfo=None)
+        return format_datetime_da(value)
+    return format_short_date_da(value)
+
+
+def capitalise_first(text: str) -> str:
+    """The first letter upper case and the rest as it is (``forsorgshjem (SEL § 110)`` -> ``Forsorgshjem (SEL
+    § 110)``; Jinja's ``capitalize`` lower-cases the rest: "sel § 110")."""
+    return text[:1].upper() + text[1:]
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
@@ -52,6 +77,8 @@ def environment() -> Environment:
     env.filters["date_da"] = format_short_date_da
     env.filters["long_date"] = format_date_da
     env.filters["datetime_da"] = format_datetime_da
+    env.filters["capfirst"] = capitalise_first
+    env.filters["when_da"] = format_when_da
     return env
 
 

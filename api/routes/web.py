@@ -20,6 +20,7 @@ from api.deps import (
     known_token,
     session_value,
 )
+from api.errors import ApiError, wants_html
 from api.headers import content_disposition
 from api.pages import (
     authority_choices,
@@ -35,6 +36,7 @@ from api.routes.plans import make_plan
 from api.schemas import PlanId
 from api.services import reports
 from api.services.risk_lists import risk_list
+from data.errors import NotFoundError
 from reports.spreadsheet import risk_list_csv_da
 
 router = APIRouter(include_in_schema=False)
@@ -123,9 +125,25 @@ async def create_plan(
 
 
 @router.get("/planer/{plan_id}", response_class=HTMLResponse)
-def plan_page(plan_id: PlanId, settings: SettingsDep, viewer: ViewerDep) -> HTMLResponse:
+def plan_page(request: Request, plan_id: PlanId, settings: SettingsDep, viewer: ViewerDep) -> HTMLResponse:
     """The quarterly plan; unannounced dates only for planners."""
-    report = reports.plan_report(settings, plan_id, authorised=viewer.authorised)
+    try:
+        report = reports.plan_report(settings, plan_id, authorised=viewer.authorised)
+    except NotFoundError as error:
+        if not error.message.startswith(f"Planen {plan_id} findes ikke") or not wants_html(request):
+            raise
+        # the store's message sends a CLI user to 'tilsynsplan plan list'; a browser user has the plan list
+        missing = ApiError(404, NotFoundError.code, f"Planen {plan_id} findes ikke. Se de gemte planer under Planer.")
+        return _page(
+            "web/error.html",
+            viewer.authorised,
+            404,
+            title="Findes ikke",
+            error=missing,
+            violations=False,
+            back=None,
+            links=[("/planer", "Se de gemte planer")],
+        )
     html = render_report_page(
         report, authorised=viewer.authorised, active="/planer", above="web/_plan_links.html", plan_id=plan_id
     )

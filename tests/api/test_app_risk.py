@@ -250,6 +250,12 @@ def test_the_risk_pages_csv_is_for_danish_excel_and_the_apis_stays_for_case_syst
     assert ",midt,sel108," in api
 
 
+def test_the_overview_dates_the_model_the_danish_way(risk_client: TestClient) -> None:
+    text = Page(risk_client.get("/").text).text_of("model")
+    assert re.search(r"trænet pr\. \d{1,2}\. [a-z]{3}\.? \d{4} \(", text), text
+    assert not re.search(r"\d{4}-\d\d-\d\d", text)
+
+
 def test_risk_page_with_an_unknown_authority_is_a_danish_error_page(risk_client: TestClient) -> None:
     response = risk_client.get("/risiko?authority=vest")
     assert response.status_code == 422

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -31,6 +32,20 @@ def test_overview_shows_what_is_loaded(client: TestClient, loaded: Settings) -> 
     rows = dict((r[0], r[1]) for r in page.table("loaded-authorities"))
     assert rows == {"Socialtilsyn Midt": "3", "Socialtilsyn Nord": "3"}
     assert "Seneste import #1" in page.text_of("loaded")
+    # written as the rest of the app writes moments ("23. nov. 2026 kl. 08.21"), not "2026-11-23T08:21:14"
+    assert re.search(r"Seneste import #1 \d{1,2}\. [a-z]{3}\.? \d{4} kl\. \d\d\.\d\d:", page.text_of("loaded"))
+    assert not re.search(r"\d{4}-\d\d-\d\dT", page.text())
+
+
+def test_a_missing_plan_is_a_web_404_that_links_to_the_plans(client: TestClient, loaded: Settings) -> None:
+    # the store's message told a browser user to run 'tilsynsplan plan list'
+    response = client.get("/planer/999")
+    assert response.status_code == 404
+    page = Page(response.text)
+    assert page.text_of("error-message") == "Planen 999 findes ikke. Se de gemte planer under Planer."
+    assert "/planer" in page.links() and "tilsynsplan" not in page.text_of("error-message")
+    api = client.get("/planer/999", headers={"Accept": "application/json"})
+    assert api.status_code == 404 and api.json()["error"]["code"] == "not_found"
 
 
 def test_upload_page_sends_readers_to_login(client: TestClient) -> None:

@@ -392,3 +392,53 @@ def test_counts_have_thousands_separators_in_every_report() -> None:
     assert [r.text() for r in card.root.with_attr("data-score")] == ["Risikomodel 0,810 30,0 % 6,0 % 9.036"]
     reliability = card.root.find_all("table", **{"class": "reliability"})[0]
     assert "4.518" in reliability.text()
+
+
+def test_danish_text_defects_a_leader_saw_are_gone() -> None:
+    # "Længerevarende botilbud (sel § 108)": Jinja's capitalize lower-cased the rest of the label
+    lead = parse(render_html(profile(False))).root.find_all("p", **{"class": "lead"})[0].text()
+    assert lead.startswith("Længerevarende botilbud (SEL § 108) · ")
+    # "+1 pladser", and "20 %.Ændringen" (trim_blocks ate the newline before the sentence)
+    previous = risk_scores_frame()[["facility_id", "risk", "rank"]]
+    previous["rank"] = [2, 1, 6, 4, 5, 3, 7, 8, 9, 10]
+    ctx = build_risk_list(
+        risk_scores_frame(), as_of=AS_OF, model_version="v1", previous=previous, comparison_as_of=dt.date(2026, 7, 1)
+    )
+    doc = parse(render_html(ctx))
+    change = {r.attrs["data-facility-id"]: r.find_all("td")[3].text() for r in doc.root.with_attr("data-rank")}
+    assert (change["R01"], change["R02"], change["R03"]) == ("0,0 pp +1 plads", "0,0 pp −1 plads", "0,0 pp +3 pladser")
+    assert "de næste 20 %. Ændringen er målt mod risikokørslen pr. 1. juli 2026" in doc.body_text
+    # "de 1 mest risikable af 2 tilbud"
+    two = build_risk_list(
+        risk_scores_frame(), as_of=AS_OF, model_version="v1", authority="midt", facility_type="opholdssted"
+    )
+    assert "Den øverste tiendedel er den mest risikable af 2 tilbud." in parse(render_html(two)).body_text
+    # the model card: the calibration method in Danish (also for a model stored with the English text), and
+    # when it was stored the way the app writes moments, not "2026-10-01"
+    meta = model_meta()
+    meta["authority_offsets"] = {
+        "offsets": {"syd": -0.37, "midt": 0.04},
+        "counts": {"syd": 1169, "midt": 1477},
+        "method": "fixed effects: authority + theme x facility type x year, least squares, shrunk",
+    }
+    card = parse(render_html(build_model_card(meta))).body_text
+    assert "Metode: faste effekter for socialtilsyn og for tema × tilbudstype × år, mindste kvadraters" in card
+    assert "least squares" not in card
+    assert "gemt 1. okt. 2026 kl. " in card and "2026-10-01" not in card
+    # one format for a risk in a plan row: "risiko 6 %" beside the reason's "(…, risiko 0,06)"
+    plan_ = hand_plan()
+    reason = "Risiko: nr. 2 af 3 i socialtilsynet (risiko 0,06); planlagt før fristen 20. januar 2027"
+    visits = tuple(dataclasses.replace(v, reason=reason) if v.facility_id == "F2" else v for v in plan_.visits)
+    report = build_plan_report(dataclasses.replace(plan_, visits=visits), small_dataset(), risks={"F2": 0.06})
+    row = next(r for r in parse(render_html(report)).root.find_all("tr") if r.attrs.get("data-facility-id") == "F2")
+    assert "risiko 6 %" in row.text() and "(risiko 6 %); planlagt før fristen" in row.text()
+    assert "0,06" not in row.text()
+
+
+def test_moments_are_written_the_danish_way_also_from_iso_text() -> None:
+    from reports.render import format_when_da
+
+    assert format_when_da("2026-11-23T08:21:14") == "23. nov. 2026 kl. 08.21"
+    assert format_when_da(dt.datetime(2026, 11, 23, 8, 21, 14)) == "23. nov. 2026 kl. 08.21"
+    assert format_when_da("2019-01-01") == "1. jan. 2019"
+    assert format_when_da(None) == "–" and format_when_da("ukendt") == "ukendt"
