@@ -37,7 +37,11 @@ def report(
     ] = None,
     as_of: Annotated[
         dt.datetime | None,
-        typer.Option("--as-of", formats=["%Y-%m-%d"], help="Dato (ÅÅÅÅ-MM-DD) rapporten gælder pr. Standard: i dag."),
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            help="Dato (ÅÅÅÅ-MM-DD) rapporten gælder pr. (risk, facility). Standard: i dag.",
+        ),
     ] = None,
     top: Annotated[
         int | None,
@@ -60,6 +64,17 @@ def report(
         raise InvalidArgumentError("Angiv filen der skal skrives med --out FIL.html eller --out FIL.pdf.")
     if kind != "risk" and (authority or facility_type or top is not None):
         raise InvalidArgumentError("--authority, --type og --top gælder kun rapporten 'risk'.")
+    # refused, not ignored: a plan is planned as of its own date and a model card is the stored model's, and
+    # only a profile and a plan hold unannounced dates
+    if kind in ("plan", "model") and as_of is not None:
+        raise InvalidArgumentError(
+            f"--as-of gælder kun rapporterne 'risk' og 'facility' (rapporten '{kind}' har sin egen dato)."
+        )
+    if kind in ("risk", "model") and confidential:
+        raise InvalidArgumentError(
+            f"--confidential gælder kun rapporterne 'facility' og 'plan' (rapporten '{kind}' har ingen fortrolige "
+            "datoer)."
+        )
     if kind == "risk" and target:
         raise InvalidArgumentError(f"Rapporten 'risk' tager intet id (fik '{target}'); brug --authority/--type.")
     check_output_file(out, "--out", f"{kind}.html")

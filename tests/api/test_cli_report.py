@@ -130,6 +130,19 @@ def test_model_card(capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Pa
         (("plan", "abc", "--out", "x.html"), 2, "Planens id skal være et heltal, ikke 'abc'."),
         (("plan", "99", "--out", "x.html"), 3, "Planen 99 findes ikke"),
         (("model", "v0", "--out", "x.html"), 3, "Modelversion 'v0' findes ikke."),
+        # options that do nothing for a report are refused, not silently ignored
+        (
+            ("plan", "1", "--as-of", "2026-01-01", "--out", "x.html"),
+            2,
+            "--as-of gælder kun rapporterne 'risk' og 'facility' (rapporten 'plan' har sin egen dato).",
+        ),
+        (("model", "--as-of", "2026-01-01", "--out", "x.html"), 2, "--as-of gælder kun rapporterne 'risk' og"),
+        (
+            ("risk", "--confidential", "--top", "5", "--out", "x.html"),
+            2,
+            "--confidential gælder kun rapporterne 'facility' og 'plan' (rapporten 'risk' har ingen fortrolige",
+        ),
+        (("model", "--confidential", "--out", "x.html"), 2, "--confidential gælder kun rapporterne 'facility'"),
     ],
 )
 def test_errors_name_the_bad_value_and_what_is_allowed(
