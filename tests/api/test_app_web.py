@@ -129,3 +129,20 @@ def test_the_forms_offer_only_the_socialtilsyn_whose_data_is_loaded(settings: Se
     imports.import_upload(settings, write_csv_folder(midt_dataset(), tmp_path / "midt"), label="test")
     assert authority_choices(settings) == [("midt", "Socialtilsyn Midt")]
     assert plans_page(settings).authorities == [("midt", "Socialtilsyn Midt")]
+
+
+def test_the_plan_form_takes_the_quarter_as_the_reports_print_it(client: TestClient, loaded: Settings) -> None:
+    # the reports say "2027K1"; the form's pattern accepted only "2027Q1" (the server takes both)
+    client.post("/login", data={"token": TOKEN})
+    quarter = Page(client.get("/planer").text).by_id("quarter")
+    assert quarter is not None
+    pattern = quarter.attrs["pattern"]  # an HTML pattern must match the whole value
+    assert all(re.fullmatch(pattern, q) for q in ("2027K1", "2027k4", "2027Q1", "2026q2"))
+    assert not any(re.fullmatch(pattern, q) for q in ("2027K5", "27K1", "2027-1", "2027X1"))
+
+
+def test_the_upload_fields_have_labels(client: TestClient) -> None:
+    client.post("/login", data={"token": TOKEN})
+    page = Page(client.get("/upload").text)
+    labelled = {n.attrs.get("for") for n in page.root.iter() if n.tag == "label"}
+    assert "files" in labelled and page.by_id("files") is not None
