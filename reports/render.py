@@ -44,16 +44,19 @@ def format_when_da(value: dt.datetime | dt.date | str | None) -> str:
     text that is no ISO date as it is)."""
     if value is None or value == "":
         return "–"
+    moment: dt.datetime | dt.date
     if isinstance(value, str):
         try:
-            value = dt.date.fromisoformat(value) if len(value) == 10 else dt.datetime.fromisoformat(value)
+            moment = dt.date.fromisoformat(value) if len(value) == 10 else dt.datetime.fromisoformat(value)
         except ValueError:
             return value
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone().replace(tzinfo=None)
-        return format_datetime_da(value)
-    return format_short_date_da(value)
+    else:
+        moment = value
+    if isinstance(moment, dt.datetime):
+        if moment.tzinfo is not None:
+            moment = moment.astimezone().replace(tzinfo=None)
+        return format_datetime_da(moment)
+    return format_short_date_da(moment)
 
 
 def capitalise_first(text: str) -> str:
