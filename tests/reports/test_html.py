@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from reports.build import build_facility_profile, build_model_card, build_plan_report, build_risk_list
-from reports.context import NextVisit, ReportContext
+from reports.context import NextVisit, PlanReportContext, ReportContext
 from reports.html import render_html
 from tests.factories import (
     AS_OF,
@@ -382,7 +382,9 @@ def test_counts_have_thousands_separators_in_every_report() -> None:
     assert "1.200 af 1.200 aktive tilbud" in risk and "1.200 tilbud i listen" in risk
     assert "de 5 mest risikable af 1.200 tilbud i listen" in risk
     assert "de 120 mest risikable af 1.200 tilbud" in risk  # the fairness box
-    many = dataclasses.replace(plan(True), visits_in_quarter=1556, visits_in_horizon=1982)
+    planned = plan(True)
+    assert isinstance(planned, PlanReportContext)
+    many = dataclasses.replace(planned, visits_in_quarter=1556, visits_in_horizon=1982)
     text = parse(render_html(many)).body_text
     assert "1.556 besøg i kvartalet" in text and "1.982 besøg i hele horisonten" in text
     meta = model_meta()
