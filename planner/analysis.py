@@ -65,7 +65,7 @@ def reason_for(
     first_quarter_end: dt.date,
 ) -> tuple[ReasonCode, str]:
     """Why a planned visit sits where it sits, as a code and a Danish sentence."""
-    risk = format_number_da(f.risk, 2)
+    risk = format_percent_da(f.risk)  # as the reports show a risk ("risiko 6 %")
     if slot.role == VisitRole.OVERDUE:
         asap = f"besøges i planens første uger, senest {date_da(slot.hi)}"
         if f.first_visit_due is not None and f.first_visit_due < f.deadline:  # the first-visit rule bound

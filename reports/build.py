@@ -611,8 +611,8 @@ def week_label(monday: dt.date) -> str:
     return f"Uge {week} ({span})"
 
 
-#: The planner writes a risk in a visit's reason as a share ("nr. 63 af 357, risiko 0,06)"); the plan
-#: report shows risks as percentages ("risiko 6 %" beside the facility), so the reason does too.
+#: The planner wrote a risk in a visit's reason as a share ("nr. 63 af 357, risiko 0,06)") before it wrote a
+#: percentage; the plan report shows risks as percentages ("risiko 6 %"), so a stored plan's reason does too.
 _REASON_RISK = re.compile(r"\brisiko (\d),(\d\d)(?=\))")
 
 

@@ -564,3 +564,13 @@ def test_a_re_plan_keeps_the_named_inspector_of_a_partial_week_unless_it_costs_m
     other = evaluate(d, {slot.slot_id: Placement(week, None, "I1")})[SoftRule.STABILITY]
     assert other - base == INSPECTOR_CHANGE_WEIGHT
     assert d.share_out(week, [slot.slot_id], [(d.pool_of["I1"].pool_id, 1)]) == {slot.slot_id: d.pool_of["I1"].pool_id}
+
+
+def test_a_visit_pulled_forward_by_risk_gives_the_risk_as_the_reports_do() -> None:
+    """The reason wrote the risk as a share ("risiko 0,80") beside reports that give it as a percentage."""
+    case = Case().inspector("I1").facility("HI", last_unannounced="2026-09-15", risk=0.8)
+    for k in range(4):
+        case = case.facility(f"LO{k}", last_unannounced="2026-09-15", risk=0.05)
+    _, plan = solve(case)
+    [visit] = [v for v in plan.visits if v.facility_id == "HI" and v.reason_code == ReasonCode.RISK]
+    assert visit.reason.startswith("Risiko: nr. 1 af 5 i socialtilsynet (risiko 80 %); planlagt før fristen ")
