@@ -652,11 +652,16 @@ def missed_deadline(deadline: dt.date, plan: Plan, quarter_start: dt.date) -> st
     working day (3 January on a Sunday, with 1 January a holiday) and one the minimum gap after an earlier
     visit rules out. Only the first is a broken deadline.
     """
-    if deadline < plan.as_of:
+    return missed_deadline_on(deadline, plan.as_of, plan.start, quarter_start)
+
+
+def missed_deadline_on(deadline: dt.date, as_of: dt.date, start: dt.date, quarter_start: dt.date) -> str:
+    """:func:`missed_deadline` for a plan made as of ``as_of`` that plans from ``start`` (also for a stored plan)."""
+    if deadline < as_of:
         return "passed"
     if deadline < quarter_start:
         return "before_quarter"
-    day = max(plan.start, quarter_start)
+    day = max(start, quarter_start)
     while day <= deadline and not is_working_day(day):
         day += dt.timedelta(days=1)
     return "before_first_working_day" if day > deadline else "before_first_possible_day"

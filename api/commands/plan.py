@@ -51,6 +51,7 @@ def _date(value: str | None, option: str) -> dt.date | None:
 
 def _print_summary(stored: StoredPlan, names: dict[str, str]) -> None:
     from api.services import plans as plan_service
+    from reports.build import missed_deadline_on
 
     a = stored.analysis
     scope = plan_scope_da(stored.authority, (s["authority"] for s in a.get("authorities", [])))
@@ -65,14 +66,24 @@ def _print_summary(stored: StoredPlan, names: dict[str, str]) -> None:
         f"{format_number_da(a['first_solution_seconds'] or 0, 1)} s"
     )
     overdue = a.get("overdue", [])
-    # the plan starts on the quarter's first day: a deadline between the as-of date and then can still be met by
-    # a visit in the current quarter; one before the as-of date has passed already
-    passed = [o for o in overdue if dt.date.fromisoformat(o["deadline"]) < stored.as_of]
-    before_start = [o for o in overdue if o not in passed]
-    for group, text in (
-        (passed, "Frist allerede overskredet"),
-        (before_start, f"Frist før {stored.quarter} begynder — besøg dem i indeværende kvartal"),
+    # only a deadline before the as-of date has passed; the planner also lists one it cannot keep from the plan's
+    # start (before the quarter, before its first working day, or ruled out by the minimum gap), as the report does
+    quarter_start = quarter_bounds(stored.quarter)[0]
+    start = max(quarter_start, stored.as_of)
+    why = {
+        id(o): missed_deadline_on(dt.date.fromisoformat(o["deadline"]), stored.as_of, start, quarter_start)
+        for o in overdue
+    }
+    for key, text in (
+        ("passed", "Frist allerede overskredet"),
+        ("before_quarter", f"Frist før {stored.quarter} begynder — besøg dem i indeværende kvartal"),
+        (
+            "before_first_working_day",
+            f"Frist før første arbejdsdag i {stored.quarter} — besøg dem i indeværende kvartal",
+        ),
+        ("before_first_possible_day", "Frist før første mulige besøgsdag (mindste afstand til et andet besøg)"),
     ):
+        group = [o for o in overdue if why[id(o)] == key]
         if group:
             shown = ", ".join(f"{o['facility_id']} (frist {o['deadline']})" for o in group[:10])
             more = f" og {len(group) - 10} flere" if len(group) > 10 else ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterator
@@ -249,3 +250,32 @@ def test_a_socialtilsyn_without_inspectors_is_named(
     code, _, err = run(capsys, "plan", "--quarter", "2026Q4", "--authority", "nord")
     assert code == 3
     assert "Socialtilsyn Nord har ingen tilsynskonsulenter (inspectors.csv har ingen med authority nord)" in err
+
+
+def test_the_summary_says_why_each_overdue_deadline_cannot_be_kept(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, home: Path, tmp_path: Path
+) -> None:
+    """As the plan report: only a deadline before the as-of date has passed; 3 January 2027 (a Sunday, after the
+    1 January holiday) lies in 2027Q1 yet before its first working day, and was listed as 'before 2027Q1 begins'."""
+    load_data(home, tmp_path)
+    assert run(capsys, "plan", "--quarter", "2026Q4")[0] == 0
+    from api.commands import plan as plan_command
+    from api.services import plans as plan_service
+
+    stored = plan_service.show_plan(settings(home), 1)
+    overdue = [
+        {"facility_id": "F1", "deadline": "2026-11-01"},
+        {"facility_id": "F2", "deadline": "2026-12-20"},
+        {"facility_id": "F3", "deadline": "2027-01-03"},
+    ]
+    late = dataclasses.replace(
+        stored, quarter="2027Q1", as_of=dt.date(2026, 11, 23), analysis={**stored.analysis, "overdue": overdue}
+    )
+    monkeypatch.setattr(plan_service, "replan_changes", lambda *_: None)
+    plan_command._print_summary(late, {})
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Frist allerede overskredet: 1 tilbud: F1 (frist 2026-11-01)" in out
+    assert "Frist før 2027Q1 begynder — besøg dem i indeværende kvartal: 1 tilbud: F2 (frist 2026-12-20)" in out
+    assert (
+        "Frist før første arbejdsdag i 2027Q1 — besøg dem i indeværende kvartal: 1 tilbud: F3 (frist 2027-01-03)" in out
+    )
