@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 from data.db import PlanRow, PlanVisitRow
 from data.errors import NotFoundError
 
+#: Where a plan id that does not exist sends the user: the CLI's list and the API's (the web page says it its own way).
+SEE_PLANS = "se de gemte planer med 'tilsynsplan plan list' eller GET /api/v1/plans"
 VISIT_COLUMNS = (
     "facility_id", "date", "inspector_ids", "announced", "kind", "reason", "locked", "role", "authority", "reason_code",
 )  # fmt: skip
@@ -122,7 +124,7 @@ def save_plan(
     analysis["visit_meta"] = meta
     with Session(engine) as session, session.begin():
         if parent_id is not None and session.get(PlanRow, parent_id) is None:
-            raise NotFoundError(f"Planen {parent_id} findes ikke; se de gemte planer med 'tilsynsplan plan list'")
+            raise NotFoundError(f"Planen {parent_id} findes ikke; {SEE_PLANS}")
         row = PlanRow(
             created_at=dt.datetime.now().replace(microsecond=0),
             quarter=plan.quarter,
@@ -185,7 +187,7 @@ def load_plan(engine: Engine, plan_id: int) -> StoredPlan:
     with Session(engine) as session:
         row = session.get(PlanRow, plan_id)
         if row is None:
-            raise NotFoundError(f"Planen {plan_id} findes ikke; se de gemte planer med 'tilsynsplan plan list'")
+            raise NotFoundError(f"Planen {plan_id} findes ikke; {SEE_PLANS}")
         return _stored(session, row)
 
 
