@@ -19,6 +19,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from data.glossary import MONTH_ABBR_DA, format_date_da, format_number_da, format_percent_da
 
 
+def quarter_da(quarter: object) -> str:
+    """A quarter as the reports write it: ``2027Q1`` -> ``2027K1`` (kvartal)."""
+    return str(quarter).replace("Q", "K")
+
+
 def format_short_date_da(day: dt.date | None) -> str:
     """``5. okt. 2026`` (``–`` for none)."""
     if day is None:
@@ -82,6 +87,7 @@ def environment() -> Environment:
     env.filters["datetime_da"] = format_datetime_da
     env.filters["capfirst"] = capitalise_first
     env.filters["when_da"] = format_when_da
+    env.filters["quarter_da"] = quarter_da
     return env
 
 
