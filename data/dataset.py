@@ -14,6 +14,7 @@ and ``models``, ``planner`` and ``reports`` read it. Column names are the contra
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -247,3 +248,21 @@ def to_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
                 clean[k] = v
         out.append(clean)
     return out
+
+
+def date_of(value: object) -> dt.date | None:
+    """A date cell as stored or parsed (a ``Timestamp``, a ``datetime``, a ``date`` or ISO text) as a date; None
+    when it is empty or not a date."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        ts = pd.Timestamp(str(value))
+    except (ValueError, TypeError):
+        return None
+    return None if pd.isna(ts) else ts.date()

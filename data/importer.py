@@ -55,7 +55,7 @@ import pandas as pd
 
 from data.calendar import holiday_name, is_working_day
 from data.contract import CPR_PATTERN, FALSE_WORDS, FILE_BY_NAME, FILES, TRUE_WORDS, Column, FileSpec, Kind
-from data.dataset import Dataset, empty_frame
+from data.dataset import Dataset, date_of, empty_frame
 from data.enums import FacilityType, Ownership, Theme
 from data.errors import ValidationFailed, Violation
 from data.glossary import control_character_da, danish, format_number_da, some_ids_da
@@ -204,22 +204,6 @@ def _range_rule(col: Column, noun: str) -> str:
     if col.hint_da:
         text += f" ({col.hint_da})"
     return f"{col.name} skal være {text}"
-
-
-def _as_date(value: object) -> dt.date | None:
-    """A stored or parsed date cell as a date (None when empty or not a date)."""
-    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 def _fmt_date(value: object) -> str:
@@ -1486,14 +1470,14 @@ class _CrossChecks:
             frames.append(pd.DataFrame({c: up.get(c).to_numpy() for c in ("inspector_id", "start", "end")}))
         for frame in frames:
             for iid, start, end in zip(frame["inspector_id"], frame["start"], frame["end"], strict=True):
-                s, e = _as_date(start), _as_date(end)
+                s, e = date_of(start), date_of(end)
                 if isinstance(iid, str) and s is not None and e is not None:
                     periods.setdefault(iid, []).append((s, e))
 
         def problems(facility_id: str, inspector_id: str, day: dt.date) -> list[str] | None:
             if facility_id not in authority.index or inspector_id not in i_authority.index:
                 return None
-            closed_on = _as_date(closed.get(facility_id))
+            closed_on = date_of(closed.get(facility_id))
             inspector = InspectorTerms(
                 authority=str(i_authority[inspector_id]),
                 competences=parse_competences(i_competences.get(inspector_id)),
@@ -1521,7 +1505,7 @@ class _CrossChecks:
         for pos in np.flatnonzero(ahead.to_numpy(dtype=bool)):
             day = days.iat[pos].date()
             rules = terms(str(fids.iat[pos]), str(iids.iat[pos]), day)
-            closed = _as_date(closed_on.get(str(fids.iat[pos])))
+            closed = date_of(closed_on.get(str(fids.iat[pos])))
             if closed is not None and closed < day:  # the contract's not_after rule reports it
                 rules = [r for r in (rules or []) if " er lukket pr. " not in r]
             if rules:
@@ -1553,7 +1537,7 @@ class _CrossChecks:
         after, before = self.lock_terms(), self.lock_terms(stored_only=True)
         broken: list[str] = []
         for fid, iid, value in zip(frame["facility_id"], frame["inspector_id"], frame["date"], strict=True):
-            day = _as_date(value)
+            day = date_of(value)
             if day is None or day < today:
                 continue
             if after(str(fid), str(iid), day) and not before(str(fid), str(iid), day):

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from data.dataset import date_of
 from data.db import PlanRow, PlanVisitRow
 from data.errors import NotFoundError
 
@@ -85,13 +86,10 @@ def _key(facility_id: str, day: dt.date) -> str:
 
 
 def _as_date(value: object) -> dt.date:
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value))
+    day = date_of(value)
+    if day is None:
+        raise ValueError(f"not a date: {value!r}")
+    return day
 
 
 def save_plan(

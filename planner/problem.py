@@ -58,7 +58,7 @@ import numpy as np
 import pandas as pd
 
 from data.calendar import add_months, days_off_between, is_working_day, quarter_bounds, quarter_of
-from data.dataset import Dataset
+from data.dataset import Dataset, date_of
 from data.enums import FacilityType, VisitKind
 from data.errors import InvalidArgumentError
 from data.glossary import some_ids_da
@@ -67,22 +67,6 @@ from data.settings import Settings
 from planner.domain import FacilityNeed, Inspector, LockedVisit, ParentVisit, PlanInfeasibleError, PlanningProblem
 
 OVERDUE_MIN_DAYS = 28
-
-
-def _date(value: object) -> dt.date | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        ts = pd.Timestamp(str(value))
-    except (ValueError, TypeError):
-        return None
-    return None if pd.isna(ts) else ts.date()
 
 
 def _float(value: object) -> float | None:
@@ -135,7 +119,7 @@ def _inspectors(ds: Dataset, authorities: Iterable[str]) -> tuple[Inspector, ...
     wanted = set(authorities)
     absences: dict[str, list[tuple[dt.date, dt.date]]] = {}
     for row in ds.absences.itertuples(index=False):
-        s, e = _date(row.start), _date(row.end)
+        s, e = date_of(row.start), date_of(row.end)
         if s is not None and e is not None:
             absences.setdefault(str(row.inspector_id), []).append((s, e))
     out = []
@@ -189,7 +173,7 @@ def build_problem(
     if authority is not None:
         active = active[active["authority"] == authority]
     notes: list[str] = []
-    data_end = _date(dataset.last_date())
+    data_end = date_of(dataset.last_date())
     announced_after = max(as_of, settings.effective_today(), data_end or as_of)
     closing = _closures(dataset, set(active["facility_id"].astype(str)), announced_after, end)
     closed_before = sorted(fid for fid, day in closing.items() if day <= start)
@@ -216,24 +200,24 @@ def build_problem(
 
     for row in known.visits.itertuples(index=False):
         fid = str(row.facility_id)
-        day = _date(row.date)
+        day = date_of(row.date)
         if fid in ids and day is not None:
             see(fid, day, bool(row.announced), str(row.kind))
     if "last_unannounced_visit" in active:
         # a short export: the last unannounced visit before visits.csv begins
         for fid, value in zip(active["facility_id"].astype(str), active["last_unannounced_visit"], strict=True):
-            day = _date(value)
+            day = date_of(value)
             if day is not None:
                 see(fid, day, False, VisitKind.OPERATIONAL)
 
     visits = known.visits
-    visit_days = {(str(f), _date(d)) for f, d in zip(visits["facility_id"], visits["date"], strict=True)}
+    visit_days = {(str(f), date_of(d)) for f, d in zip(visits["facility_id"], visits["date"], strict=True)}
     locked: list[LockedVisit] = []
     past_locks: list[tuple[str, dt.date, bool]] = []  # on or before as_of and not in visits.csv
     dropped_after = 0
     for row in dataset.locked_visits.itertuples(index=False):
         fid = str(row.facility_id)
-        day = _date(row.date)
+        day = date_of(row.date)
         if fid not in ids or day is None:
             continue
         if day < start and day <= as_of:
@@ -259,7 +243,7 @@ def build_problem(
         locks_by_facility.setdefault(lv.facility_id, []).append(lv)
 
     # visits before the data start are unknown: "no visit" means none only for a tilbud approved since then
-    data_start = _date(known.visits["date"].min()) if len(known.visits) else None
+    data_start = date_of(known.visits["date"].min()) if len(known.visits) else None
     history_from = data_start or add_months(start, -settings.first_visit_months)
 
     # --- risk, per authority ------------------------------------------------------------------
@@ -296,7 +280,7 @@ def build_problem(
         for row in group.itertuples(index=False):
             fid = str(row.facility_id)
             ftype = str(row.facility_type)
-            approved = _date(row.approved_on)
+            approved = date_of(row.approved_on)
             assert approved is not None
             interval = settings.interval_months(FacilityType(ftype))
             base = last_unannounced.get(fid, approved)
@@ -422,7 +406,7 @@ def _closures(dataset: Dataset, ids: set[str], after: dt.date, end: dt.date) -> 
         return {}
     out: dict[str, dt.date] = {}
     for fid, value in zip(fac["facility_id"].astype(str), fac["closed_on"], strict=True):
-        day = _date(value)
+        day = date_of(value)
         if fid in ids and day is not None and after < day <= end:
             out[fid] = day
     return out
