@@ -1478,6 +1478,8 @@ class _CrossChecks:
             if facility_id not in authority.index or inspector_id not in i_authority.index:
                 return None
             closed_on = date_of(closed.get(facility_id))
+            if closed_on is not None and closed_on < day:  # the contract's not_after bound reports a lock after it
+                closed_on = None
             inspector = InspectorTerms(
                 authority=str(i_authority[inspector_id]),
                 competences=parse_competences(i_competences.get(inspector_id)),
@@ -1500,14 +1502,9 @@ class _CrossChecks:
         if not ahead.any():
             return
         terms = self.lock_terms()
-        closed_on = self.lookup("facilities", "closed_on")
         found: dict[int, list[str]] = {}
         for pos in np.flatnonzero(ahead.to_numpy(dtype=bool)):
-            day = days.iat[pos].date()
-            rules = terms(str(fids.iat[pos]), str(iids.iat[pos]), day)
-            closed = date_of(closed_on.get(str(fids.iat[pos])))
-            if closed is not None and closed < day:  # the contract's not_after rule reports it
-                rules = [r for r in (rules or []) if " er lukket pr. " not in r]
+            rules = terms(str(fids.iat[pos]), str(iids.iat[pos]), days.iat[pos].date())
             if rules:
                 found[int(pos)] = rules
         mask = np.zeros(table.n, dtype=bool)
