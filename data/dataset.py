@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -266,3 +267,15 @@ def date_of(value: object) -> dt.date | None:
     except (ValueError, TypeError):
         return None
     return None if pd.isna(ts) else ts.date()
+
+
+def absence_periods(frames: Iterable[pd.DataFrame]) -> dict[str, tuple[tuple[dt.date, dt.date], ...]]:
+    """Inspector -> its absences ``(start, end)``, sorted and each once, from ``absences`` rows (the stored table,
+    an upload's); a row without an inspector or a date is left out."""
+    periods: dict[str, set[tuple[dt.date, dt.date]]] = {}
+    for frame in frames:
+        for iid, start, end in zip(frame["inspector_id"], frame["start"], frame["end"], strict=True):
+            s, e = date_of(start), date_of(end)
+            if iid is not None and not pd.isna(iid) and s is not None and e is not None:
+                periods.setdefault(str(iid), set()).add((s, e))
+    return {iid: tuple(sorted(p)) for iid, p in periods.items()}

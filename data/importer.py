@@ -55,7 +55,7 @@ import pandas as pd
 
 from data.calendar import holiday_name, is_working_day
 from data.contract import CPR_PATTERN, FALSE_WORDS, FILE_BY_NAME, FILES, TRUE_WORDS, Column, FileSpec, Kind
-from data.dataset import Dataset, date_of, empty_frame
+from data.dataset import Dataset, absence_periods, date_of, empty_frame
 from data.enums import FacilityType, Ownership, Theme
 from data.errors import ValidationFailed, Violation
 from data.glossary import control_character_da, danish, format_number_da, some_ids_da
@@ -1463,16 +1463,11 @@ class _CrossChecks:
         closed = self.lookup("facilities", "closed_on", stored_only=stored_only)
         i_authority = self.lookup("inspectors", "authority", stored_only=stored_only)
         i_competences = self.lookup("inspectors", "competences", stored_only=stored_only)
-        periods: dict[str, list[tuple[dt.date, dt.date]]] = {}
         frames = [self.stored.table("absences")] if self.stored.has_rows("absences") else []
         if "absences" in self.parsed and not stored_only:
             up = self.parsed["absences"]
             frames.append(pd.DataFrame({c: up.get(c).to_numpy() for c in ("inspector_id", "start", "end")}))
-        for frame in frames:
-            for iid, start, end in zip(frame["inspector_id"], frame["start"], frame["end"], strict=True):
-                s, e = date_of(start), date_of(end)
-                if isinstance(iid, str) and s is not None and e is not None:
-                    periods.setdefault(iid, []).append((s, e))
+        periods = absence_periods(frames)
 
         def problems(facility_id: str, inspector_id: str, day: dt.date) -> list[str] | None:
             if facility_id not in authority.index or inspector_id not in i_authority.index:
@@ -1483,7 +1478,7 @@ class _CrossChecks:
             inspector = InspectorTerms(
                 authority=str(i_authority[inspector_id]),
                 competences=parse_competences(i_competences.get(inspector_id)),
-                absences=tuple(sorted(set(periods.get(inspector_id, [])))),
+                absences=periods.get(inspector_id, ()),
             )
             where = (str(authority[facility_id]), str(ftype[facility_id]), closed_on)
             return lock_rule_problems(facility_id, *where, inspector_id, inspector, day)

@@ -58,7 +58,7 @@ import numpy as np
 import pandas as pd
 
 from data.calendar import add_months, days_off_between, is_working_day, quarter_bounds, quarter_of
-from data.dataset import Dataset, date_of
+from data.dataset import Dataset, absence_periods, date_of
 from data.enums import FacilityType, VisitKind
 from data.errors import InvalidArgumentError
 from data.glossary import some_ids_da
@@ -117,11 +117,7 @@ def risk_map(risk: pd.DataFrame) -> dict[str, float]:
 
 def _inspectors(ds: Dataset, authorities: Iterable[str]) -> tuple[Inspector, ...]:
     wanted = set(authorities)
-    absences: dict[str, list[tuple[dt.date, dt.date]]] = {}
-    for row in ds.absences.itertuples(index=False):
-        s, e = date_of(row.start), date_of(row.end)
-        if s is not None and e is not None:
-            absences.setdefault(str(row.inspector_id), []).append((s, e))
+    absences = absence_periods([ds.absences])
     out = []
     for row in ds.inspectors.sort_values("inspector_id").itertuples(index=False):
         if str(row.authority) not in wanted:
@@ -136,7 +132,7 @@ def _inspectors(ds: Dataset, authorities: Iterable[str]) -> tuple[Inspector, ...
                 competences=parse_competences(row.competences),
                 visits_per_week=int(row.visits_per_week),
                 postcode=postcode,
-                absences=tuple(sorted(absences.get(iid, []))),
+                absences=absences.get(iid, ()),
             )
         )
     return tuple(out)
