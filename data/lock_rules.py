@@ -17,17 +17,26 @@ from data.glossary import danish_code
 
 
 class LockInspector(Protocol):
-    """What the rules read of an inspector (``planner.domain.Inspector`` is one)."""
+    """What the rules read of an inspector (``planner.domain.Inspector`` and :class:`InspectorTerms` are ones)."""
 
     @property
     def authority(self) -> str: ...
 
     @property
+    def competences(self) -> frozenset[str] | None: ...
+
+    @property
     def absences(self) -> Sequence[tuple[dt.date, dt.date]]: ...
 
-    def competent(self, facility_type: str) -> bool: ...
 
-    def absent(self, day: dt.date) -> bool: ...
+def competent(competences: frozenset[str] | None, facility_type: str) -> bool:
+    """Whether an inspector with ``competences`` (None: every type) may visit a tilbud of ``facility_type``."""
+    return competences is None or facility_type in competences
+
+
+def absent(absences: Sequence[tuple[dt.date, dt.date]], day: dt.date) -> bool:
+    """Whether ``day`` lies in one of the periods ``(start, end)``, both days included."""
+    return any(start <= day <= end for start, end in absences)
 
 
 def parse_competences(text: object) -> frozenset[str] | None:
@@ -62,9 +71,9 @@ def lock_rule_problems(
             f"{inspector_id} er tilsynskonsulent i {danish_code(Authority, inspector.authority)}, "
             f"men {facility_id} hører til {danish_code(Authority, authority)}"
         )
-    elif not inspector.competent(facility_type):
+    elif not competent(inspector.competences, facility_type):
         problems.append(f"{inspector_id} har ikke kompetence til {danish_code(FacilityType, facility_type)}")
-    if inspector is not None and inspector.absent(day):
+    if inspector is not None and absent(inspector.absences, day):
         periods = [s.isoformat() if s == e else f"{s.isoformat()}–{e.isoformat()}" for s, e in inspector.absences]
         problems.append(f"{inspector_id} er fraværende den dag (fravær {', '.join(periods)})")
     return problems
@@ -77,9 +86,3 @@ class InspectorTerms:
     authority: str
     competences: frozenset[str] | None  # None = every facility type
     absences: tuple[tuple[dt.date, dt.date], ...] = ()
-
-    def competent(self, facility_type: str) -> bool:
-        return self.competences is None or facility_type in self.competences
-
-    def absent(self, day: dt.date) -> bool:
-        return any(start <= day <= end for start, end in self.absences)

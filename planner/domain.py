@@ -24,6 +24,7 @@ import pandas as pd
 from data.calendar import is_working_day, quarter_bounds
 from data.enums import VisitKind
 from data.errors import TilsynsplanError
+from data.lock_rules import absent, competent
 
 # --- vocabulary --------------------------------------------------------------------------------
 
@@ -157,10 +158,10 @@ class Inspector:
     absences: tuple[tuple[dt.date, dt.date], ...] = ()
 
     def competent(self, facility_type: str) -> bool:
-        return self.competences is None or facility_type in self.competences
+        return competent(self.competences, facility_type)
 
     def absent(self, day: dt.date) -> bool:
-        return any(start <= day <= end for start, end in self.absences)
+        return absent(self.absences, day)
 
 
 @dataclass(frozen=True)
