@@ -38,7 +38,7 @@ class CalendarVisit:
     announced: bool
     kind: str
     reason: str
-    uid: str = ""
+    uid: str  # the visit's, not the plan's: see the module
 
 
 def visit_uids(visits: pd.DataFrame) -> list[str]:
@@ -95,7 +95,7 @@ def visit_event(
     event = Event()
     announced = "Anmeldt" if visit.announced else "Uanmeldt"
     inspectors = ", ".join(inspector_names.get(i, i) for i in visit.inspector_ids)
-    event.add("uid", visit.uid or f"plan{plan_id}-{visit.facility_id}-{visit.date.isoformat()}@tilsynsplan")
+    event.add("uid", visit.uid)
     event.add("sequence", plan_id)
     event.add("dtstamp", stamp)
     event.add("dtstart", visit.date)  # a date: an all-day event
