@@ -172,6 +172,11 @@ def read_upload_files(source: Path) -> RawUpload:
         _read_workbook(source.name, source.read_bytes(), upload)
     elif source.suffix.lower() == ".csv":
         _add_member(source.name, source.read_bytes, upload)
+    elif source.suffix.lower().lstrip(".") in _OTHER_SPREADSHEETS:
+        raise InvalidArgumentError(
+            f"'{source.name}' er ikke en .xlsx og kan ikke indlæses; gem den i Excel som .xlsx (Excel-projektmappe) "
+            "og indlæs den, eller gem arkene som CSV-filer i en mappe"
+        )
     else:
         raise InvalidArgumentError(
             f"'{source.name}' kan ikke indlæses; angiv en mappe med CSV-filer, en .zip med CSV-filer eller en .xlsx"
@@ -961,6 +966,21 @@ _BUILTIN_PERCENT_FORMATS = frozenset({9, 10})  # "0%" and "0.00%"
 _CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c\s[^>]*>")
 _STYLE_ATTR = re.compile(rb"""\ss\s*=\s*["']([0-9]+)["']""")
 _REF_ATTR = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]+)([0-9]+)["']""")
+# A row element's start tag (<row r="5" hidden="1" ...>); hidden by a filter, or by hand.
+_ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row\s[^>]*>")
+_HIDDEN_ATTR = re.compile(rb"""\shidden\s*=\s*["'](?:1|true)["']""")
+_ROW_ATTR = re.compile(rb"""\sr\s*=\s*["']([0-9]+)["']""")
+
+
+def _hidden_rows(xml: bytes) -> frozenset[int]:
+    """The spreadsheet rows (1-based, Excel's numbers) the sheet hides: filtered out, or hidden by hand."""
+    if _HIDDEN_ATTR.search(xml) is None:  # one scan for the common case
+        return frozenset()
+    found: set[int] = set()
+    for tag in _ROW_TAG.finditer(xml):
+        if _HIDDEN_ATTR.search(tag.group(0)) and (row := _ROW_ATTR.search(tag.group(0))) is not None:
+            found.add(int(row.group(1)))
+    return frozenset(found)
 
 
 def _is_percent_format(code: str) -> bool:
@@ -1031,9 +1051,10 @@ def _sheet_records(
     title: str,
     part: str | None,
     percent_styles: frozenset[int] = frozenset(),
-) -> tuple[list[list[str]], dict[int, frozenset[int]]]:
+) -> tuple[list[list[str]], dict[int, frozenset[int]], frozenset[int]]:
     """One sheet's cells as text, row 1 first (leading empty rows and columns kept, so row numbers are Excel's),
-    and the numbers formatted as percent (column -> spreadsheet rows; see :attr:`RawTable.percent`)."""
+    the numbers formatted as percent (column -> spreadsheet rows; see :attr:`RawTable.percent`) and the rows the
+    sheet hides (an Excel filter: read all the same, as a CSV export would hold them; the caller warns)."""
     if part is None or part not in archive.NameToInfo:
         raise KeyError(f"no worksheet part for {title!r}")
     xml = archive.read(part)
@@ -1051,7 +1072,7 @@ def _sheet_records(
             record = records[row]
             record.extend([""] * (column + 1 - len(record)))
             record[column] = text
-    return records, {column: frozenset(found) for column, found in percent.items()}
+    return records, {column: frozenset(found) for column, found in percent.items()}, _hidden_rows(xml)
 
 
 def _open_xlsx(data: bytes) -> zipfile.ZipFile | None:
@@ -1108,7 +1129,7 @@ def _read_workbook(filename: str, data: bytes, upload: RawUpload) -> None:
 def _add_sheet(
     filename: str,
     title: str,
-    read: Callable[[], tuple[list[list[str]], dict[int, frozenset[int]]]],
+    read: Callable[[], tuple[list[list[str]], dict[int, frozenset[int]], frozenset[int]]],
     upload: RawUpload,
     *,
     hidden: bool = False,
@@ -1154,7 +1175,7 @@ def _add_sheet(
         return
     upload.present.add(name)
     try:
-        records, percent = read()
+        records, percent, hidden_rows = read()
     except _SheetTooLarge as error:
         upload.violations.append(_violation(source, str(error), "file_too_large"))
         return
@@ -1167,3 +1188,22 @@ def _add_sheet(
     table = _table_from_records(name, source, records, upload, delimiter=None, had_bom=False)
     if table is not None:
         upload.tables[name] = dataclasses.replace(table, percent=percent) if percent else table
+        _warn_hidden_rows(source, table, hidden_rows, upload)
+
+
+def _warn_hidden_rows(source: str, table: RawTable, hidden: frozenset[int], upload: RawUpload) -> None:
+    """Rows of the table an Excel filter (or the user) hides are read like the others, as a CSV export of the sheet
+    would hold them; a user who filtered to "only these" must hear that the rest came along."""
+    rows = sorted(hidden.intersection(int(r) for r in table.rows))
+    if not rows:
+        return
+    shown = ", ".join(str(r) for r in rows[:10]) + (" …" if len(rows) > 10 else "")
+    upload.warnings.append(
+        _violation(
+            source,
+            f"{_dots(len(rows))} {'række er skjult' if len(rows) == 1 else 'rækker er skjult'} i Excel (fx af et "
+            f"filter), men indlæses alligevel: række {shown}; slet dem i arket, hvis de ikke skal med",
+            "rows_hidden",
+            row=rows[0],
+        )
+    )

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from data.errors import InvalidArgumentError
 from data.importer import read_upload
 from tests.data.test_importer import fails
 from tests.factories import AS_OF, small_dataset
@@ -67,6 +68,34 @@ def test_a_hidden_sheet_is_read_with_a_warning(tmp_path: Path) -> None:
     assert [(w.file, w.rule) for w in result.warnings if w.rule == "sheet_hidden"] == [
         ("[data.xlsx]concerns", "sheet_hidden")
     ]
+
+
+def test_rows_hidden_by_an_excel_filter_are_read_with_a_warning_naming_them(tmp_path: Path) -> None:
+    """A leader filters the sheet to one socialtilsyn and uploads it: the filtered-out rows are still in the file
+    (as in a CSV export of it) and are stored, so the upload must say so, by row."""
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for name in ("facilities", "inspectors", "visits"):
+        ws = book.create_sheet(name)
+        for row in cell_texts(name, small_dataset().tables()[name]):
+            ws.append(row)
+    book["visits"].row_dimensions[3].hidden = True
+    book["visits"].row_dimensions[5].hidden = True
+    book["visits"].row_dimensions[1].hidden = True  # the header: not a data row, not named
+    book.save(tmp_path / "data.xlsx")
+    result = read_upload(tmp_path / "data.xlsx", today=AS_OF)
+    assert len(result.dataset.visits) == len(small_dataset().visits)  # every row read
+    hidden = [w for w in result.warnings if w.rule == "rows_hidden"]
+    assert [(w.file, w.row) for w in hidden] == [("[data.xlsx]visits", 3)]
+    assert "2 rækker er skjult" in hidden[0].message and "række 3, 5" in hidden[0].message
+
+
+def test_an_old_excel_file_given_alone_says_to_save_it_as_xlsx(tmp_path: Path) -> None:
+    path = tmp_path / "Eksport.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
+    with pytest.raises(InvalidArgumentError) as caught:
+        read_upload(path, today=AS_OF)
+    assert "Eksport.xls" in caught.value.message and "gem den i Excel som .xlsx" in caught.value.message
 
 
 def test_the_same_file_in_two_folders_of_a_zip_names_both(folder: Path, tmp_path: Path) -> None:
