@@ -1,6 +1,9 @@
 """A socialtilsyn or a tilbud type as a user writes it, in any case: the code (``oest``, ``sel108``) or the
 Danish name (``Øst``, ``Socialtilsyn Øst``; ``længerevarende botilbud``, with or without ``(SEL § 108)``).
-One parser each for the CLI options, the HTTP query parameters and forms; blank means none (every one)."""
+One parser each for the CLI options, the HTTP query parameters and forms; blank means none (every one).
+
+:func:`suggest_code` serves the importer, which takes codes only (the data contract's): the code a cell written
+in Danish most likely means (``Påbud`` -> ``paabud``, ``Øst`` -> ``oest``), for its message."""
 
 from __future__ import annotations
 
@@ -8,7 +11,15 @@ import re
 
 from data.enums import Authority, FacilityType
 from data.errors import InvalidArgumentError
-from data.glossary import AUTHORITY_DA, FACILITY_TYPE_DA
+from data.glossary import (
+    AUTHORITY_DA,
+    FACILITY_TYPE_DA,
+    OWNERSHIP_DA,
+    SANCTION_DA,
+    SEVERITY_DA,
+    THEME_DA,
+    VISIT_KIND_DA,
+)
 
 
 def _key(text: str) -> str:
@@ -54,3 +65,32 @@ def parse_facility_type(value: str | None) -> str | None:
             "'længerevarende botilbud')."
         )
     return code
+
+
+_DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e", "§": " "})
+
+
+def _ascii_forms(text: str) -> set[str]:
+    """``text`` as a code could spell it: Danish letters written out (ø -> oe), spaces and hyphens as ``_`` or
+    left out (``Skærpet tilsyn`` -> ``skaerpet_tilsyn``; ``SEL § 108`` -> ``sel108``)."""
+    words = re.split(r"[\s_\-./]+", text.strip().lower().translate(_DANISH_LETTERS))
+    words = [w for w in words if w]
+    return {"_".join(words), "".join(words)}
+
+
+#: Danish label spellings of every code the contract has (a label, and one without its parenthesis).
+_LABEL_SPELLINGS: dict[str, set[str]] = {}
+for _labels in (AUTHORITY_DA, FACILITY_TYPE_DA, OWNERSHIP_DA, VISIT_KIND_DA, THEME_DA, SEVERITY_DA, SANCTION_DA):
+    for _code, _text in _labels.items():
+        for _spelling in (_text, re.sub(r"\s*\(.*\)$", "", _text), _text.removeprefix("Socialtilsyn ")):
+            _LABEL_SPELLINGS.setdefault(_key(_spelling), set()).add(str(_code))
+
+
+def suggest_code(value: str, allowed: tuple[str, ...]) -> str | None:
+    """The one code of ``allowed`` that ``value`` most likely means -- its Danish name (``Socialtilsyn Øst``,
+    ``påbud``) or the code with Danish letters or spaces (``øst``, ``skærpet tilsyn``) -- or None."""
+    found = {code for code in _LABEL_SPELLINGS.get(_key(value), ()) if code in allowed}
+    if not found:
+        forms = _ascii_forms(value)
+        found = {code for code in allowed if code in forms}
+    return found.pop() if len(found) == 1 else None

@@ -53,6 +53,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from data.authorities import suggest_code
 from data.calendar import holiday_name, is_working_day
 from data.contract import CPR_PATTERN, FALSE_WORDS, FILE_BY_NAME, FILES, TRUE_WORDS, Column, FileSpec, Kind
 from data.dataset import Dataset, absence_periods, date_of, empty_frame
@@ -773,6 +774,12 @@ def _header_further_down(spec: FileSpec, raw: RawTable, positions: dict[str, int
     return find_header_row(required, zip(raw.rows[: len(below)].tolist(), below.itertuples(index=False), strict=True))
 
 
+def _did_you_mean(value: str, allowed: tuple[str, ...]) -> str:
+    """``"skriv 'paabud'; "`` when ``value`` is a Danish spelling of one allowed code (the contract takes codes)."""
+    code = suggest_code(value, allowed)
+    return f"skriv '{code}'; " if code is not None else ""
+
+
 def _parse_column(
     table: _Parsed, col: Column, text: pd.Series, report: _Report, today: dt.date, padded: np.ndarray | None = None
 ) -> pd.Series:
@@ -802,7 +809,10 @@ def _parse_column(
             col.name,
             text,
             "enum",
-            lambda p: f"{col.name} '{_display(text.iat[p])}' er ukendt; tilladte værdier: {allowed}",
+            lambda p: (
+                f"{col.name} '{_display(text.iat[p])}' er ukendt; {_did_you_mean(text.iat[p], col.allowed)}"
+                f"tilladte værdier: {allowed}"
+            ),
         )
         return lower.astype(object).where(filled & ~bad, None)
 

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from data.authorities import parse_authority, parse_facility_type
+from data.authorities import parse_authority, parse_facility_type, suggest_code
+from data.contract import FILE_BY_NAME
 from data.errors import InvalidArgumentError
 
 
@@ -35,3 +36,28 @@ def test_a_tilbud_type_may_be_written_as_its_code_or_its_danish_name(written: st
 def test_an_unknown_tilbud_type_lists_the_codes() -> None:
     with pytest.raises(InvalidArgumentError, match=r"Ukendt tilbudstype 'plejehjem'\. Tilladt: sel107, sel108, "):
         parse_facility_type("plejehjem")
+
+
+def _allowed(file: str, column: str) -> tuple[str, ...]:
+    return next(c for c in FILE_BY_NAME[file].columns if c.name == column).allowed
+
+
+@pytest.mark.parametrize(
+    ("written", "file", "column", "code"),
+    [
+        ("Påbud", "sanctions", "kind", "paabud"),
+        ("Skærpet tilsyn", "sanctions", "kind", "skaerpet_tilsyn"),
+        ("Skærpet tilsyn", "visits", "kind", "enhanced"),  # the same words, another column's code
+        ("Ophør af godkendelse", "sanctions", "kind", "ophoer"),
+        ("øst", "facilities", "authority", "oest"),
+        ("Socialtilsyn Øst", "facilities", "authority", "oest"),
+        ("SEL § 108", "facilities", "facility_type", "sel108"),
+        ("længerevarende botilbud", "facilities", "facility_type", "sel108"),
+        ("Høj", "concerns", "severity", "high"),
+        ("Sundhed og trivsel", "theme_scores", "theme", "health_wellbeing"),
+        ("plejehjem", "facilities", "facility_type", None),
+        ("Nordjylland", "facilities", "authority", None),
+    ],
+)
+def test_a_danish_spelling_suggests_the_code_it_means(written: str, file: str, column: str, code: str | None) -> None:
+    assert suggest_code(written, _allowed(file, column)) == code

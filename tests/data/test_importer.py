@@ -377,6 +377,21 @@ def test_enum_values_are_case_insensitive_but_closed(folder: Path) -> None:
     )
 
 
+def test_a_danish_spelling_of_a_code_is_refused_with_the_code_to_write(folder: Path) -> None:
+    """The contract takes codes; a Danish export writes "Øst" and "Påbud". Refused (a guess stored silently could be
+    wrong), but the message says which code to write."""
+    rows = texts("facilities")
+    rows[1][2] = "Øst"
+    rows[2][2] = "Socialtilsyn Nordjylland"  # no single code: no suggestion
+    rewrite(folder, "facilities", rows)
+    error = fails(folder)
+    messages = {v.row: v.message for v in error.violations}
+    assert (
+        messages[2] == "authority 'Øst' er ukendt; skriv 'oest'; tilladte værdier: nord, midt, syd, hovedstaden, oest"
+    )
+    assert messages[3].startswith("authority 'Socialtilsyn Nordjylland' er ukendt; tilladte værdier:")
+
+
 def test_enum_and_boolean_spellings_are_normalised(folder: Path) -> None:
     rows = texts("facilities")
     rows[1][2] = " MIDT "
