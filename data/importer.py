@@ -87,6 +87,8 @@ _MONTH_FORMAT = r"[0-9]{4}-[0-9]{2}(?:-01)?"  # "2026-06"; a workbook may turn i
 _INT_FORMAT = r"[+-]?[0-9]+(?:[.,]0+)?"
 # "1.000", "12,000", "1 000": a thousands separator (a space, also Excel's non-breaking one), or decimals?
 _THOUSANDS_FORMAT = r"[+-]?[0-9]{1,3}(?:[., \u00a0\u202f][0-9]{3})+"
+#: A number with a percent sign ("15,5 %", "15.5%"; Danish Excel puts a no-break space before the sign).
+_PERCENT_SIGN_FORMAT = r"[+-]?[0-9]+(?:[.,][0-9]+)?\s*%"
 #: Dates and months outside these years are refused (sentinels such as 9999-12-31 or Excel's 1899-12-30).
 _YEARS = ("1900", "2199")
 #: The largest integer accepted: beyond it a number is no longer exact (and does not fit the database).
@@ -923,6 +925,14 @@ def _parse_column(
             has_comma = text.str.contains(",", regex=False).fillna(False).to_numpy(dtype=bool)
             table.decimal_comma = table.decimal_comma or bool(has_comma.any())
             cleaned = text.str.replace(",", ".", regex=False)
+        # "15,5 %": what Excel's CSV export writes for a cell formatted as percent. The percent it shows, in a column
+        # of percent (as a workbook's percent cell is read); in any other column refused with the fix.
+        sign = text.str.fullmatch(_PERCENT_SIGN_FORMAT).fillna(False).to_numpy(dtype=bool)
+        if sign.any():
+            if col.percent:
+                cleaned = cleaned.where(~sign, cleaned.str.replace(r"\s*%$", "", regex=True))
+            else:
+                cleaned = cleaned.where(~sign, None)
         numbers = pd.to_numeric(cleaned.where(filled, None), errors="coerce").astype("float64")
         finite = np.isfinite(numbers.to_numpy())
         huge = finite & (np.abs(numbers.to_numpy()) > _MAX_INT)
@@ -937,6 +947,8 @@ def _parse_column(
                 return f"{rule}; skriv tallet uden tusindtalsseparator og decimaler (fx 1000, ikke 1.000)"
             if huge[pos]:
                 return f"{rule}; tallet er for stort (højst {_MAX_INT:,})".replace(",", ".")
+            if sign[pos] and not col.percent:
+                return f"{rule}; skriv tallet uden %-tegn"
             return rule + nothing(pos)
 
         report.cells(table, bad, col.name, text, "int" if integer else "decimal", message)

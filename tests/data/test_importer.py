@@ -392,6 +392,21 @@ def test_a_danish_spelling_of_a_code_is_refused_with_the_code_to_write(folder: P
     assert messages[3].startswith("authority 'Socialtilsyn Nordjylland' er ukendt; tilladte værdier:")
 
 
+def test_a_percent_sign_is_read_in_a_percent_column_and_refused_with_the_fix_elsewhere(folder: Path) -> None:
+    """Danish Excel's CSV export writes a cell formatted as percent as "15,5 %" (a no-break space before the sign)."""
+    rows = texts("staff_figures")
+    rows[1][2:4] = ["15,5\u00a0%", "6%"]
+    rewrite(folder, "staff_figures", rows, sep=";")
+    staff = read_upload(folder, today=AS_OF).dataset.staff_figures
+    assert staff.iloc[0][["staff_turnover_pct", "sickness_absence_pct"]].tolist() == [15.5, 6.0]
+    force = texts("use_of_force")
+    force[1][2] = "3 %"
+    rewrite(folder, "use_of_force", force)
+    error = fails(folder)
+    assert [(v.file, v.row, v.column) for v in error.violations] == [("use_of_force.csv", 2, "count")]
+    assert error.violations[0].message.endswith("skriv tallet uden %-tegn")
+
+
 def test_enum_and_boolean_spellings_are_normalised(folder: Path) -> None:
     rows = texts("facilities")
     rows[1][2] = " MIDT "
