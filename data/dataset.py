@@ -27,6 +27,9 @@ from data.enums import Theme
 from data.quality_model import CRITERION_BY_NUMBER, INDICATOR_BY_CODE, THEMES
 
 DATE_KINDS = (Kind.DATE, Kind.MONTH)
+#: Data whose newest record lies more than this many days before the as-of date are said to be old
+#: (:meth:`Dataset.stale_note`): three months, so a month of use_of_force reported a month late is not.
+STALE_DATA_DAYS = 92
 
 
 def _empty_column(col: Column) -> pd.Series:
@@ -186,6 +189,19 @@ class Dataset:
         valid = [c for c in candidates if pd.notna(c)]
         return max(valid) if valid else None
 
+    def reported_until(self) -> dt.date | None:
+        """The newest reported record: a visit, concern or sanction, or the last day of a month of
+        magtanvendelser (:meth:`last_date` without approvals: a current tilbud list beside old visits is old data)."""
+        candidates = [self.visits["date"].max(), self.concerns["date"].max(), self.sanctions["date"].max()]
+        if len(self.use_of_force):
+            candidates.append(self.use_of_force["month"].max() + pd.offsets.MonthEnd(0))
+        valid = [date_of(c) for c in candidates if pd.notna(c)]
+        return max((v for v in valid if v is not None), default=None)
+
+    def stale_note(self, as_of: dt.date) -> str | None:
+        """:func:`stale_data_note` for these data's end (:meth:`reported_until`)."""
+        return stale_data_note(self.reported_until(), as_of)
+
     # --- quality model over the data ------------------------------------------------------------
     def visit_theme_values(self) -> pd.DataFrame:
         """Theme values per visit: long frame ``visit_id, facility_id, date, theme, value, source``.
@@ -249,6 +265,22 @@ def to_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
                 clean[k] = v
         out.append(clean)
     return out
+
+
+def stale_data_note(end: dt.date | None, as_of: dt.date) -> str | None:
+    """A Danish note when the data end (``end``, their newest record) more than :data:`STALE_DATA_DAYS` before
+    ``as_of`` -- an old export, or no import for months: every visit, magtanvendelse and concern after the end
+    counts as none, so a risk or a plan as of ``as_of`` is computed as if nothing had happened since. None when the
+    data are recent or reach past ``as_of`` (a past date asked for on purpose)."""
+    if end is None or (as_of - end).days <= STALE_DATA_DAYS:
+        return None
+    months = round((as_of - end).days / 30.44)
+    after = end + dt.timedelta(days=1)
+    return (
+        f"Dataene slutter {end.isoformat()}, {months} måneder før {as_of.isoformat()}: besøg, magtanvendelser og "
+        "henvendelser efter den dag mangler og tæller som ingen, så risiko og plan er beregnet, som om intet er sket "
+        f"siden. Indlæs nyere data, eller beregn pr. dataenes slutning (--as-of {after.isoformat()})."
+    )
 
 
 def date_of(value: object) -> dt.date | None:

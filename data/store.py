@@ -45,8 +45,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Table, bindparam, func, insert, inspect, or_, select
 from sqlalchemy.engine import Connection, Engine, make_url
 
+from data.calendar import add_months
 from data.contract import FILE_BY_NAME, FILES, Kind
-from data.dataset import Dataset, coerce_frame, empty_frame
+from data.dataset import Dataset, coerce_frame, empty_frame, stale_data_note
 from data.db import CONTRACT_TABLES, FacilityRow, ImportBatchRow, make_engine
 from data.errors import NoDataError, Violation
 from data.importer import REFERENCE_TABLES, ImportResult
@@ -473,6 +474,23 @@ class StatusReport:
     @property
     def empty(self) -> bool:
         return not any(self.rows.values())
+
+    @property
+    def data_end(self) -> dt.date | None:
+        """The newest reported record (a month of magtanvendelser counts to its last day), as
+        :meth:`Dataset.reported_until`."""
+        ends = []
+        for key, (_first, last) in self.date_ranges.items():
+            if last is None:
+                continue
+            if key == "use_of_force.month":
+                last = add_months(last.replace(day=1), 1) - dt.timedelta(days=1)
+            ends.append(last)
+        return max(ends, default=None)
+
+    def stale_note(self, as_of: dt.date) -> str | None:
+        """:func:`data.dataset.stale_data_note` for the stored data's end."""
+        return stale_data_note(self.data_end, as_of)
 
     def as_dict(self) -> dict[str, Any]:
         return {

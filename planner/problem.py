@@ -169,6 +169,9 @@ def build_problem(
     if authority is not None:
         active = active[active["authority"] == authority]
     notes: list[str] = []
+    stale = dataset.stale_note(as_of)
+    if stale:
+        notes.append(stale)
     data_end = date_of(dataset.last_date())
     announced_after = max(as_of, settings.effective_today(), data_end or as_of)
     closing = _closures(dataset, set(active["facility_id"].astype(str)), announced_after, end)

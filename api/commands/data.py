@@ -16,7 +16,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.cli_app import app, console, settings
+from api.cli_app import app, console, err_console, settings
 from data.enums import Authority
 from data.errors import Violation
 from data.glossary import danish_code
@@ -122,6 +122,9 @@ def import_(source: SourceArg) -> None:
     )
     console.print(table)
     print_warnings(outcome.result.warnings)
+    stale = imports.status(settings()).stale_note(settings().effective_today())
+    if stale:
+        err_console.print(f"[yellow]Bemærk:[/] {stale}")
 
 
 def _n(value: int) -> str:
@@ -173,3 +176,6 @@ def status(
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
         _print_status(report)
+        stale = report.stale_note(settings().effective_today())
+        if stale:
+            err_console.print(f"[yellow]Bemærk:[/] {stale}")

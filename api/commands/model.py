@@ -165,6 +165,8 @@ def train(as_of: AsOf = None) -> None:
     from api.services.risk import train_model
 
     report = train_model(settings(), _day(as_of))
+    for note in report.notes:
+        err_console.print(f"[yellow]Bemærk:[/] {note}")
     _print_train(report)
 
 

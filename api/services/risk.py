@@ -10,6 +10,7 @@ every authority.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
@@ -57,6 +58,7 @@ class TrainReport:
     card: dict[str, Any]
     fairness: FairnessAudit
     importance: dict[str, float]
+    notes: tuple[str, ...] = ()  # e.g. the data end long before the as-of date
 
     @property
     def cold_start(self) -> bool:
@@ -165,7 +167,8 @@ def train_model(settings: Settings, as_of: dt.date | None = None) -> TrainReport
     ds = _dataset(settings)
     _, report = _fit_and_store(settings, ds, day)
     log.info("trained model %s as of %s", report.version, day)
-    return report
+    stale = ds.stale_note(day)
+    return dataclasses.replace(report, notes=(stale,)) if stale else report
 
 
 def _model_for(
@@ -250,6 +253,8 @@ def score_facilities(
     if not trained_now and model_version is None:  # the newest model: said when older than the data
         note = _trained_before_last_import(settings, stored)
         notes = [*notes, note] if note else notes
+    stale = ds.stale_note(day)
+    notes = [*notes, stale] if stale else notes
     scored = stored.model.score(ds, day, explain=True)
     if scored.risk.empty:
         raise NoDataError(f"Ingen aktive tilbud pr. {day.isoformat()}.")

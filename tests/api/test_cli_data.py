@@ -293,3 +293,22 @@ def test_a_locked_database_says_try_again_with_exit_code_5_and_writes_nothing(
         assert "prøv igen" in err
         assert "Traceback" not in err + out and "OperationalError" not in err + out
     assert sha(locked_database) == before
+
+
+def test_data_ending_long_before_today_are_said_by_import_status_train_score_and_plan(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, home: Path, valid: Path
+) -> None:
+    """An old export scored "as of today" counts every month since its end as no magtanvendelser, no concerns and
+    no visits; every step must say so and how to compute as of the data's end instead."""
+    code, _, err = run(capsys, "--home", str(home), "import", str(valid))
+    assert code == 0 and "Dataene slutter" not in err  # recent data: nothing said
+    end = small_dataset().reported_until()
+    assert end is not None
+    later = end + pd.Timedelta(days=200)
+    monkeypatch.setenv("TILSYNSPLAN_TODAY", later.isoformat())
+    said = f"Dataene slutter {end.isoformat()}, 7 måneder før {later.isoformat()}"
+    for argv in (("status",), ("train",), ("score",), ("plan", "--quarter", "2027Q2")):
+        code, out, err = run(capsys, "--home", str(home), *argv)
+        assert code == 0, (argv, out, err)
+        assert said in out + err, argv
+        assert f"--as-of {(end + pd.Timedelta(days=1)).isoformat()}" in out + err, argv
