@@ -138,6 +138,14 @@ class FacilityNeed:
         return min(horizon_end, self.closed_on - dt.timedelta(days=1))
 
     @property
+    def legal_due(self) -> dt.date:
+        """The date the rules set for the next visit: the unannounced deadline, or the first-visit due date
+        of a new tilbud when that comes first (overdue or not)."""
+        if self.first_visit_due is not None and self.first_visit_due < self.deadline:
+            return self.first_visit_due
+        return self.deadline
+
+    @property
     def first_due(self) -> dt.date:
         """The date the first visit in the plan must keep (overdue: the relaxed due date)."""
         if self.overdue and self.overdue_due is not None:
@@ -179,6 +187,27 @@ class ParentVisit:
     facility_id: str
     date: dt.date
     inspector_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EarlierVisit:
+    """A visit of a stored plan of record (see :class:`EarlierPlan`)."""
+
+    facility_id: str
+    date: dt.date
+    announced: bool
+
+
+@dataclass(frozen=True)
+class EarlierPlan:
+    """A stored plan of record for a quarter before the one planned (planning ahead: the current quarter's
+    plan, or the next one's when the quarter after it is planned). Its visits after the as-of day and before
+    the plan's start will have taken place (as a lock there does), so the plan after it builds on them."""
+
+    plan_id: int
+    quarter: str
+    authority: str | None  # None: a plan for every socialtilsyn
+    visits: tuple[EarlierVisit, ...]
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,14 @@ Decisions (documented here, relied on by the model and the checker):
   unannounced deadline nor the first-visit rule). When ``visits.csv`` has no visit of that tilbud on
   that day, a plan note says so; an unannounced lock's date is confidential and plan notes reach
   every reader, so that note names the tilbud, not the date (``tilsynsplan locks`` shows it).
+- **Planning ahead.** The plan of record for a quarter before the one planned, stored earlier (``EarlierPlan``:
+  the newest plan for that quarter of the facility's socialtilsyn or of all), is what will happen in that
+  quarter: its visits after the as-of day and before the plan start count as history, like a lock there (an
+  unannounced one restarts the deadline), from the current quarter on. A quarter after the next one is
+  refused (``InvalidArgumentError``) while a deadline falls before its start that no such visit keeps:
+  the quarters in between would stay unplanned, and the plan would put those visits years late in its first
+  weeks. The message names the first quarter without a plan and the earliest such deadline. The next
+  quarter is always accepted: a deadline before it lies in the current quarter, the planner's business now.
 - **New facility.** No visit yet other than an approval visit, and that is known: approved on or after
   the first visit in the data (without any visit data: within ``first_visit_months`` before the plan
   start). Its first visit is due within ``first_visit_months`` of approval (a locked visit by then keeps
@@ -57,14 +65,23 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from data.calendar import add_months, days_off_between, is_working_day, quarter_bounds, quarter_of
+from data.calendar import add_months, days_off_between, is_working_day, next_quarter, quarter_bounds, quarter_of
 from data.dataset import Dataset, absence_periods, date_of
 from data.enums import FacilityType, VisitKind
 from data.errors import InvalidArgumentError
 from data.glossary import some_ids_da
 from data.lock_rules import lock_rule_problems, parse_competences
 from data.settings import Settings
-from planner.domain import FacilityNeed, Inspector, LockedVisit, ParentVisit, PlanInfeasibleError, PlanningProblem
+from planner.domain import (
+    EarlierPlan,
+    EarlierVisit,
+    FacilityNeed,
+    Inspector,
+    LockedVisit,
+    ParentVisit,
+    PlanInfeasibleError,
+    PlanningProblem,
+)
 
 OVERDUE_MIN_DAYS = 28
 
@@ -149,8 +166,10 @@ def build_problem(
     parent_visits: Iterable[ParentVisit] = (),
     parent_plan_id: int | None = None,
     time_limit_s: float | None = None,
+    earlier_plans: Iterable[EarlierPlan] = (),
 ) -> PlanningProblem:
-    """The planning problem for ``quarter`` (the plan of record) and the quarters after it."""
+    """The planning problem for ``quarter`` (the plan of record) and the quarters after it. ``earlier_plans``:
+    the stored plans for the quarters from the as-of day's up to the one before ``quarter`` (see the module doc)."""
     as_of = as_of or settings.effective_today()
     q_start, end, quarters = horizon(quarter, settings.plan_horizon_quarters)
     _, first_quarter_end = quarter_bounds(quarters[0])
@@ -233,6 +252,14 @@ def build_problem(
             dropped_after += 1
         else:
             locked.append(LockedVisit(fid, day, str(row.inspector_id), bool(row.announced)))
+    authority_of = dict(zip(active["facility_id"].astype(str), active["authority"].astype(str), strict=True))
+    earlier = tuple(earlier_plans)
+    counted: dict[EarlierPlan, int] = {}
+    for fid, plan, visit in earlier_visits(earlier, authority_of, as_of, start):
+        see(fid, visit.date, visit.announced, VisitKind.OPERATIONAL)
+        counted[plan] = counted.get(plan, 0) + 1
+    if counted:
+        notes.append(earlier_plans_note(counted))
     if dropped_after:
         notes.append(f"{dropped_after} låste besøg ligger efter planens horisont og indgår ikke.")
     notes.extend(past_lock_notes(past_locks))
@@ -341,6 +368,8 @@ def build_problem(
     if short:
         notes.append(short)
 
+    check_quarters_before(facilities, earlier, as_of, quarters[0])
+
     inspectors = _inspectors(dataset, {f.authority for f in facilities} | ({authority} if authority else set()))
     _validate_locks(locked, {i.inspector_id: i for i in inspectors}, {f.facility_id: f for f in facilities})
     parents = tuple(p for p in parent_visits if p.facility_id in ids and start <= p.date <= end)
@@ -365,6 +394,96 @@ def build_problem(
         parent_plan_id=parent_plan_id,
         notes=tuple(notes),
         days_off=days_off,
+    )
+
+
+def plan_of_record(earlier: Iterable[EarlierPlan], quarter: str, authority: str) -> EarlierPlan | None:
+    """The newest stored plan for ``quarter`` that plans ``authority``'s tilbud (made for it or for all)."""
+    plans = [p for p in earlier if p.quarter == quarter and p.authority in (None, authority)]
+    return max(plans, key=lambda p: p.plan_id, default=None)
+
+
+def quarters_from(first: str, before: str) -> list[str]:
+    """The quarters from ``first`` up to the one before ``before`` (empty when ``first`` is not earlier)."""
+    out: list[str] = []
+    day, stop = quarter_bounds(first)[0], quarter_bounds(before)[0]
+    while day < stop:
+        out.append(quarter_of(day))
+        day = add_months(day, 3)
+    return out
+
+
+def earlier_visits(
+    earlier: tuple[EarlierPlan, ...], authority_of: dict[str, str], as_of: dt.date, start: dt.date
+) -> list[tuple[str, EarlierPlan, EarlierVisit]]:
+    """The visits of the plans of record before the plan start that will have taken place: for each quarter
+    from the as-of day's to the one before the plan's and each tilbud of ``authority_of``, the visits its plan of
+    record (:func:`plan_of_record`) puts in that quarter, after the as-of day and before ``start``."""
+    if not earlier or as_of >= start:
+        return []
+    out: list[tuple[str, EarlierPlan, EarlierVisit]] = []
+    for quarter in quarters_from(quarter_of(as_of), quarter_of(start)):
+        first, last = quarter_bounds(quarter)
+        for authority in sorted(set(authority_of.values())):
+            plan = plan_of_record(earlier, quarter, authority)
+            if plan is None:
+                continue
+            out.extend(
+                (v.facility_id, plan, v)
+                for v in plan.visits
+                if authority_of.get(v.facility_id) == authority and first <= v.date <= last and as_of < v.date < start
+            )
+    return out
+
+
+def earlier_plans_note(counted: dict[EarlierPlan, int]) -> str:
+    """The plan note naming the stored plans whose visits count as history, with how many (no dates)."""
+    parts = [
+        f"plan {p.plan_id} for {p.quarter} ({n} besøg)"
+        for p, n in sorted(counted.items(), key=lambda item: (item[0].quarter, item[0].plan_id))
+    ]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
+    return (
+        f"Planen bygger på {listed}: de besøg, der ligger efter opgørelsesdatoen og før planens start, "
+        "regnes som gennemførte."
+    )
+
+
+def check_quarters_before(
+    facilities: Iterable[FacilityNeed], earlier: tuple[EarlierPlan, ...], as_of: dt.date, quarter: str
+) -> None:
+    """Refuse a plan for a quarter after the next one while a deadline falls before its start that no stored
+    plan keeps (see the module doc): the message names the first quarter without a plan and the earliest such
+    deadline, and says to plan the quarters in order."""
+    q_start = quarter_bounds(quarter)[0]
+    following = next_quarter(as_of)
+    if q_start <= quarter_bounds(following)[0]:
+        return
+    uncovered = sorted(
+        (f for f in facilities if f.overdue and f.legal_due < q_start), key=lambda f: (f.legal_due, f.facility_id)
+    )
+    if not uncovered:
+        return
+    between = quarters_from(following, quarter)
+    unplanned = [
+        q for q in between if any(plan_of_record(earlier, q, a) is None for a in {f.authority for f in uncovered})
+    ]
+    first = uncovered[0]
+    ids = [f.facility_id for f in uncovered]
+    deadlines = (
+        f"{len(uncovered)} tilbud har en frist før {quarter} begynder ({some_ids_da(ids)}; den tidligste: "
+        f"{first.facility_id}, frist {first.legal_due.isoformat()})"
+    )
+    if unplanned:
+        raise InvalidArgumentError(
+            f"Kvartalet {quarter} kan ikke planlægges endnu: {unplanned[0]} er ikke planlagt, og {deadlines}, som "
+            f"ingen gemt plan dækker. Planlæg kvartalerne i rækkefølge, først tilsynsplan plan --quarter "
+            f"{unplanned[0]}: en plan for et senere kvartal regner de gemte planers besøg i kvartalerne før med."
+        )
+    raise InvalidArgumentError(
+        f"Kvartalet {quarter} kan ikke planlægges endnu: {deadlines}, som de gemte planer for "
+        f"{' og '.join(between)} ikke besøger (fx tilbud godkendt, efter planerne blev lagt). Genplanlæg først "
+        f"{between[0]} (tilsynsplan plan --quarter {between[0]} --replan-of ID)."
     )
 
 

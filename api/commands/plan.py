@@ -94,12 +94,20 @@ def _print_summary(stored: StoredPlan, names: dict[str, str]) -> None:
         console.print("Ingen tilbud har overskredet fristen for uanmeldt besøg.")
     b = a["baseline"]
     ratio = "–" if b["ratio"] is None else format_number_da(b["ratio"], 2) + " ×"
+    # the lateness is counted after each tilbud's risk target; one whose deadline cannot be kept has none (it is
+    # visited at once): without saying so, "0 mod 0" read as "nothing late" when every visit was late
+    left_out = (
+        f" (tal for de tilbud, hvis frist kan nås; de {format_number_da(len(overdue), 0)} tilbud ovenfor, hvis frist "
+        "ikke kan nås ved planens start, er ikke med)"
+        if overdue
+        else ""
+    )
     console.print(
         f"Højeste risikodecil ({b['top_decile_count']} tilbud) besøgt i {stored.quarter}: "
         f"{format_percent_da(b['plan_top_decile_first_quarter'])} mod "
         f"{format_percent_da(b['baseline_top_decile_first_quarter'])} i rotationen ({ratio}); "
         f"risikovægtet forsinkelse {format_number_da(b['plan_risk_lateness'], 0)} mod "
-        f"{format_number_da(b['baseline_risk_lateness'], 0)}"
+        f"{format_number_da(b['baseline_risk_lateness'], 0)}{left_out}"
     )
     changes = plan_service.replan_changes(settings(), stored)
     if changes is not None:

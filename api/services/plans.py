@@ -21,7 +21,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from data.authorities import parse_authority
-from data.calendar import parse_quarter, quarter_bounds
+from data.calendar import parse_quarter, quarter_bounds, quarter_of
 from data.enums import Authority, VisitKind
 from data.errors import InvalidArgumentError, NoDataError
 from data.glossary import AUTHORITY_DA
@@ -30,7 +30,17 @@ from data.risk_store import get_risk_run, latest_risk_run
 from data.settings import Settings
 from data.store import database, load_dataset, load_reference_data
 from planner import build_problem, solve_plan
-from planner.domain import ParentVisit, Plan, PlanAnalysis, PlannedVisit, ReasonCode, VisitRole
+from planner.domain import (
+    EarlierPlan,
+    EarlierVisit,
+    ParentVisit,
+    Plan,
+    PlanAnalysis,
+    PlannedVisit,
+    ReasonCode,
+    VisitRole,
+)
+from planner.problem import quarters_from
 
 Progress = Callable[[str], None]
 
@@ -115,6 +125,7 @@ def create_plan(
             parent_visits=parents,
             parent_plan_id=parent_plan_id,
             time_limit_s=time_limit_s,
+            earlier_plans=earlier_plans(engine, quarter, as_of, authority),
         )
         plan = solve_plan(problem, progress=progress)
         if progress is not None:
@@ -124,6 +135,25 @@ def create_plan(
             snapshot["solver_time_limit_s"] = time_limit_s
         plan_id = save_plan(engine, plan, parent_id=parent_plan_id, risk_run_id=run.id, settings=snapshot)
         return load_plan(engine, plan_id)
+
+
+def earlier_plans(engine: Engine, quarter: str, as_of: dt.date, authority: str | None) -> list[EarlierPlan]:
+    """The stored plans a plan for ``quarter`` builds on (``planner.problem``, "Planning ahead"): for each quarter
+    from the as-of day's up to the one before ``quarter``, the newest plan for all and for each socialtilsyn
+    (only ``authority``'s, when one is planned)."""
+    quarters = set(quarters_from(quarter_of(as_of), quarter))
+    newest: dict[tuple[str, str | None], int] = {}
+    for info in list_plans(engine):  # newest first
+        if info.quarter in quarters and (authority is None or info.authority in (None, authority)):
+            newest.setdefault((info.quarter, info.authority), info.id)
+    out = []
+    for plan_id in sorted(newest.values()):
+        stored = load_plan(engine, plan_id)
+        visits = tuple(
+            EarlierVisit(str(r.facility_id), r.date, bool(r.announced)) for r in stored.visits.itertuples(index=False)
+        )
+        out.append(EarlierPlan(stored.id, stored.quarter, stored.authority, visits))
+    return out
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from data.dataset import Dataset
 from data.risk_store import save_risk_run
 from data.settings import Settings
 from data.store import open_database
+from tests.api.conftest import AUTH, make_settings
 from tests.factories import AS_OF, midt_dataset, small_dataset
 from tests.fixtures.uploads import write_csv_folder
 
@@ -278,4 +279,44 @@ def test_the_summary_says_why_each_overdue_deadline_cannot_be_kept(
     assert "Frist før 2027Q1 begynder — besøg dem i indeværende kvartal: 1 tilbud: F2 (frist 2026-12-20)" in out
     assert (
         "Frist før første arbejdsdag i 2027Q1 — besøg dem i indeværende kvartal: 1 tilbud: F3 (frist 2027-01-03)" in out
+    )
+
+
+def test_a_quarter_after_the_next_is_refused_until_the_quarters_before_it_are_planned(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    """As of 2026-10-01, 2027Q2 is the quarter after next. With F1's and F2's deadlines before it and no plan for
+    2027Q1 it was planned with every such visit "overdue" in its first weeks (the QA's 2030Q1: exit 0, a clean
+    summary). Refused until 2027Q1 has a plan, which the plan for 2027Q2 then builds on."""
+    load_data(home, tmp_path)
+    code, _, err = run(capsys, "plan", "--quarter", "2030Q1")
+    flat = " ".join(err.split())
+    assert code == 2 and "Kvartalet 2030Q1 kan ikke planlægges endnu: 2027Q1 er ikke planlagt" in flat
+    assert "den tidligste: F3, frist 2014-01-10" in flat and "først tilsynsplan plan --quarter 2027Q1" in flat
+    assert plan_service.plans(settings(home)) == []
+    with TestClient(create_app(make_settings(home))) as client:
+        response = client.post("/api/v1/plans", json={"quarter": "2027Q2"}, headers=AUTH)
+        assert response.status_code == 422
+        assert "2027Q1 er ikke planlagt" in response.json()["error"]["message"]
+    assert run(capsys, "plan", "--quarter", "2027Q1", "--time-limit", "5")[0] == 0  # plan 1
+    code, out, err = run(capsys, "plan", "--quarter", "2027Q2", "--time-limit", "5")
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert "Planen bygger på plan 1 for 2027Q1" in flat and "Frist allerede overskredet" not in flat
+    q1_visits = set(show_plan(settings(home), 1).visits["facility_id"])
+    assert not show_plan(settings(home), 2).analysis["overdue"] and {"F1", "F2", "F3"} <= q1_visits
+
+
+def test_the_risk_weighted_lateness_says_it_leaves_out_the_tilbud_whose_deadline_cannot_be_kept(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    # F1, F3 and F5 are overdue: they have no risk target, so the lateness figure (0 for them) left them out
+    # without saying so, and an all-overdue plan read "risikovægtet forsinkelse 0 mod 0"
+    load_data(home, tmp_path)
+    code, out, err = run(capsys, "plan", "--quarter", "2026Q4", "--time-limit", "5")
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert (
+        "(tal for de tilbud, hvis frist kan nås; de 3 tilbud ovenfor, hvis frist ikke kan nås ved planens start, "
+        "er ikke med)" in flat
     )
