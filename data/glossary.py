@@ -253,6 +253,16 @@ def authorities_da(codes: Iterable[str]) -> str:
     return f"Socialtilsyn {', '.join(short[:-1])} og {short[-1]}"
 
 
+def plan_top_group_da(planned: Iterable[str], share: float) -> str:
+    """The plan's top risk group, as the planner counts it: the riskiest ``share`` of each socialtilsyn planned,
+    rounded up in each (each plans its own staff), so not a national decile: 60 tilbud in five tilsyn give
+    2 × 5 = 10, not 6. ``"de 10 % mest risikable i hvert socialtilsyn"``; for one tilsyn ``"… i Socialtilsyn
+    Nord"``."""
+    present = sorted(set(planned))
+    where = danish_code(Authority, present[0]) if len(present) == 1 else "hvert socialtilsyn"
+    return f"de {format_number_da(share * 100, 0)} % mest risikable i {where}"
+
+
 def within_authorities_da(codes: Iterable[str]) -> str:
     """Where shares and ranks are counted: "nationalt", or "i Socialtilsyn Nord" for a tilsyn's own data."""
     present = set(codes)

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from data.enums import Authority
-from data.glossary import AUTHORITY_DA, format_number_da, format_percent_da
+from data.glossary import AUTHORITY_DA, format_percent_da
 from planner.baseline import BaselineSchedule
 from planner.calendar_grid import CapacityTable, WeekGrid
 from planner.day_assignment import day_travel_cost
@@ -265,15 +265,3 @@ def compare_with_baseline(
         ratio=(plan_share / base_share) if base_share > 0 else None,
         baseline_missed_deadlines=sum(b.missed_deadlines for b in baselines.values()),
     )
-
-
-def summary_lines(comparison: BaselineComparison) -> list[str]:
-    """Danish one-liners for the CLI and reports."""
-    ratio = "–" if comparison.ratio is None else format_number_da(comparison.ratio, 2) + " ×"
-    return [
-        f"Højeste risikodecil ({comparison.top_decile_count} tilbud) besøgt i første kvartal: "
-        f"{format_percent_da(comparison.plan_top_decile_first_quarter)} mod "
-        f"{format_percent_da(comparison.baseline_top_decile_first_quarter)} i rotationen ({ratio})",
-        f"Risikovægtet forsinkelse: {comparison.plan_risk_lateness} "
-        f"mod {comparison.baseline_risk_lateness} i rotationen",
-    ]

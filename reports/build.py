@@ -31,11 +31,12 @@ from data.calendar import is_working_day, quarter_bounds
 from data.dataset import Dataset
 from data.enums import SERIOUS_SANCTIONS, SanctionKind, Severity, Theme
 from data.errors import InvalidArgumentError, NotFoundError
-from data.glossary import MONTH_ABBR_DA, SANCTION_DA, SEVERITY_DA, format_date_da
+from data.glossary import MONTH_ABBR_DA, SANCTION_DA, SEVERITY_DA, format_date_da, plan_top_group_da
 from models.calibration import AuthorityOffsets
 from models.explain import FacilityExplanation
 from models.fairness import fairness_audit
 from models.risk_model import ELEVATED_TIER_SHARE, HIGH_TIER_SHARE
+from planner.analysis import TOP_DECILE
 from planner.domain import RULE_DA, Plan, PlannedVisit, ReasonCode
 from reports.context import (
     BaselineView,
@@ -881,6 +882,9 @@ def build_plan_report(
             baseline_missed_deadlines=baseline.baseline_missed_deadlines,
             plan_missed_deadlines=0 if analysis.check_ok else None,
             overdue=len(analysis.overdue),
+            top_group=plan_top_group_da(
+                [plan.authority] if plan.authority else [a.authority for a in analysis.authorities], TOP_DECILE
+            ),
         ),
         warnings=tuple(warnings),
         rule_costs=rule_costs,

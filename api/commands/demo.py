@@ -11,7 +11,7 @@ from rich.table import Table
 
 from api.cli_app import app, console, settings, step_progress
 from data.enums import Authority
-from data.glossary import RISK_SCORE_DA, danish_code, format_number_da, format_percent_da
+from data.glossary import RISK_SCORE_DA, danish_code, format_number_da, format_percent_da, plan_top_group_da
 from data.settings import Settings
 
 
@@ -55,11 +55,15 @@ def demo(
             reason,
         )
     console.print(table)
+    from planner.analysis import TOP_DECILE
+
     baseline = plan.analysis["baseline"]
+    top_group = plan_top_group_da((s["authority"] for s in plan.analysis["authorities"]), TOP_DECILE)
     console.print(
         f"[bold]Plan {plan.id}[/] for {plan.quarter}: {format_number_da(plan.visit_count, 0)} besøg i horisonten, "
         f"status {plan.status}, "
-        f"gap {format_percent_da(plan.analysis['gap'], 2)}; højeste risikodecil besøgt i kvartalet: "
+        f"gap {format_percent_da(plan.analysis['gap'], 2)}; "
+        f"{top_group} besøgt i kvartalet: "
         f"{format_percent_da(baseline['plan_top_decile_first_quarter'])} mod "
         f"{format_percent_da(baseline['baseline_top_decile_first_quarter'])} ved rotation"
     )

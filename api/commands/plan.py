@@ -19,7 +19,7 @@ from rich.table import Table
 from api.cli_app import DanishTyper, app, check_output_file, console, settings, writing
 from data.calendar import quarter_bounds
 from data.errors import InvalidArgumentError, NoDataError
-from data.glossary import format_number_da, format_percent_da, plan_scope_da
+from data.glossary import format_number_da, format_percent_da, plan_scope_da, plan_top_group_da
 
 if TYPE_CHECKING:  # the planner imports OR-Tools: only when a command runs
     from data.plan_store import StoredPlan
@@ -51,6 +51,7 @@ def _date(value: str | None, option: str) -> dt.date | None:
 
 def _print_summary(stored: StoredPlan, names: dict[str, str]) -> None:
     from api.services import plans as plan_service
+    from planner.analysis import TOP_DECILE
     from reports.build import missed_deadline_on
 
     a = stored.analysis
@@ -102,8 +103,10 @@ def _print_summary(stored: StoredPlan, names: dict[str, str]) -> None:
         if overdue
         else ""
     )
+    planned = [stored.authority] if stored.authority else [s["authority"] for s in a.get("authorities", [])]
+    top_group = plan_top_group_da(planned, TOP_DECILE)
     console.print(
-        f"Højeste risikodecil ({b['top_decile_count']} tilbud) besøgt i {stored.quarter}: "
+        f"{top_group[0].upper()}{top_group[1:]} ({b['top_decile_count']} tilbud) besøgt i {stored.quarter}: "
         f"{format_percent_da(b['plan_top_decile_first_quarter'])} mod "
         f"{format_percent_da(b['baseline_top_decile_first_quarter'])} i rotationen ({ratio}); "
         f"risikovægtet forsinkelse {format_number_da(b['plan_risk_lateness'], 0)} mod "

@@ -77,7 +77,8 @@ def test_plan_prints_a_summary_stores_and_exports(
     assert "Plan 1 for 2026Q4 (Socialtilsyn Nord og Midt)" in out  # the data's two socialtilsyn, as reports say
     assert "Status: optimal" in out
     assert "Frist allerede overskredet: 3 tilbud: F1 (frist 2026-03-12)" in out
-    assert "Højeste risikodecil (2 tilbud)" in out
+    # the riskiest tenth of each socialtilsyn, rounded up in each (1 + 1), not a national decile (6 tilbud: 1)
+    assert "De 10 % mest risikable i hvert socialtilsyn (2 tilbud) besøgt i 2026Q4" in out
     assert "Kvartalets besøg pr. konsulent (2026Q4)" in out
     assert "Anne Holm (I1)" in out  # the inspector by name, not only the id
     with out_file.open(encoding="utf-8") as f:
@@ -101,6 +102,7 @@ def test_a_plan_over_one_socialtilsyns_data_is_named_after_it(
     assert "Plan 1 for 2026Q4 (Socialtilsyn Midt)" in out
     code, out, _ = run(capsys, "plan", "show", "1")
     assert code == 0 and "Plan 1 for 2026Q4 (Socialtilsyn Midt)" in out
+    assert "De 10 % mest risikable i Socialtilsyn Midt (1 tilbud) besøgt i 2026Q4" in out
     report = tmp_path / "plan.html"
     code, out, err = run(capsys, "report", "plan", "1", "--out", str(report))
     assert code == 0, err

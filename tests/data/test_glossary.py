@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from data.enums import Authority, FacilityType
-from data.glossary import danish_code, format_number_da, format_percent_da, plan_scope_da
+from data.glossary import danish_code, format_number_da, format_percent_da, plan_scope_da, plan_top_group_da
 
 
 def test_danish_code_names_a_stored_code_and_leaves_an_unknown_one_as_it_is() -> None:
@@ -46,3 +46,11 @@ def test_numbers_are_rounded_half_up_as_a_reader_rounds() -> None:
     assert format_number_da(1234567.25, 1) == "1.234.567,3"
     assert format_percent_da(0.125) == "13 %"
     assert format_number_da(float("nan"), 1) == "nan"
+
+
+def test_the_plans_top_group_says_it_is_counted_in_each_socialtilsyn() -> None:
+    # 60 tilbud in five tilsyn: the planner's top group is 2 in each, 10 in all; "Højeste risikodecil (10 tilbud)"
+    # read as a national decile (6)
+    assert plan_top_group_da(["nord", "midt", "syd"], 0.10) == "de 10 % mest risikable i hvert socialtilsyn"
+    assert plan_top_group_da([], 0.10) == "de 10 % mest risikable i hvert socialtilsyn"
+    assert plan_top_group_da(["nord"], 0.10) == "de 10 % mest risikable i Socialtilsyn Nord"

@@ -266,6 +266,9 @@ def test_plan_report_reads_right(docs: dict[str, Document]) -> None:
     assert "Kvartalsplan 2026K4 — alle socialtilsyn" in text
     assert "Advarsler" in text and "Socialtilsyn Nord bruger 100 %" in text
     assert "Sammenligning med rotation" in text
+    # the plan's top group is the riskiest tenth of each socialtilsyn (rounded up in each), not a national decile
+    assert "Andel af de 10 % mest risikable i hvert socialtilsyn (" in text
+    assert "tiendedel" not in text
     deadline_rows = [
         r.attrs["data-facility-id"]
         for r in docs["plan"].root.find_all("table", **{"class": "deadlines"})[0].with_attr("data-facility-id")
