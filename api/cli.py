@@ -55,7 +55,10 @@ def render_error(error: TilsynsplanError) -> None:
             for w in error.warnings[:50]:
                 err_console.print(f"  • {w}", highlight=False)
     else:
-        for detail in error.details[:50]:
+        # a detail the message already says is not printed again (a plan's infeasibility lists each tilsyn's
+        # problem in the sentence and in the details, for the API's clients: the CLI printed it twice)
+        shown = [d for d in error.details if str(d.get("message", d)) not in error.message]
+        for detail in shown[:50]:
             err_console.print(f"  • {detail.get('message', detail)}")
 
 

@@ -57,10 +57,10 @@ from data.authorities import suggest_code
 from data.calendar import holiday_name, is_working_day
 from data.contract import CPR_PATTERN, FALSE_WORDS, FILE_BY_NAME, FILES, TRUE_WORDS, Column, FileSpec, Kind
 from data.dataset import Dataset, absence_periods, date_of, empty_frame
-from data.enums import FacilityType, Ownership, Theme
+from data.enums import Authority, FacilityType, Ownership, Theme
 from data.errors import ValidationFailed, Violation
-from data.glossary import control_character_da, danish, format_number_da, some_ids_da
-from data.lock_rules import InspectorTerms, lock_rule_problems, parse_competences
+from data.glossary import control_character_da, danish, danish_code, format_number_da, some_ids_da
+from data.lock_rules import InspectorTerms, competent, lock_rule_problems, parse_competences
 from data.quality_model import (
     ALL_INDICATOR_CODES,
     INDICATOR_BY_CODE,
@@ -419,6 +419,8 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | StoredDa
         short = short_export_warning(dataset, _reference_dataset(stored), today)
         if short is not None:
             report.warnings.append(short)
+    if "inspectors" in frames or "facilities" in frames:
+        report.warnings.extend(competence_gap_warnings(dataset, _reference_dataset(stored), today))
     return ImportResult(dataset=dataset, warnings=report.warnings, files=files)
 
 
@@ -523,6 +525,51 @@ def short_export_warning(upload: Dataset, existing: Dataset, today: dt.date) -> 
             "angiv deres seneste uanmeldte besøg i facilities.csv, kolonnen last_unannounced_visit (valgfri)"
         ),
     )
+
+
+def _merged(stored: pd.DataFrame, uploaded: pd.DataFrame, key: str) -> pd.DataFrame:
+    """The rows as the import leaves them: the stored ones the upload does not replace, then the upload's."""
+    kept = stored[~stored[key].astype(str).isin(uploaded[key].astype(str))]
+    return pd.concat([kept, uploaded], ignore_index=True) if len(kept) else uploaded
+
+
+def competence_gap_warnings(upload: Dataset, existing: Dataset, today: dt.date) -> list[Violation]:
+    """A warning for each socialtilsyn with active tilbud (on ``today``) of a type none of its tilsynskonsulenter
+    with visits a week (``visits_per_week`` above 0) may visit: the planner refuses that tilsyn's plan (exit 4)
+    until one has the competence. None when no inspector is known at all (``absent_file_warnings`` says so)."""
+    inspectors = _merged(existing.inspectors, upload.inspectors, "inspector_id")
+    if inspectors.empty:
+        return []
+    fac = _merged(existing.facilities, upload.facilities, "facility_id")
+    t = pd.Timestamp(today)
+    active = fac[(fac["approved_on"] <= t) & (fac["closed_on"].isna() | (fac["closed_on"] > t))]
+    working = inspectors[pd.to_numeric(inspectors["visits_per_week"], errors="coerce").fillna(0) > 0]
+    out: list[Violation] = []
+    for authority, group in active.groupby(active["authority"].astype(str), sort=True):
+        staff = [
+            parse_competences(c) for c in working.loc[working["authority"].astype(str) == authority, "competences"]
+        ]
+        where = danish_code(Authority, authority)
+        if not staff:
+            ids = sorted(group["facility_id"].astype(str))
+            message = (
+                f"{where} har {len(ids)} aktive tilbud ({some_ids_da(ids)}), men ingen tilsynskonsulent med besøg "
+                "om ugen i inspectors.csv: en plan, der omfatter socialtilsynet, afvises, til der er en"
+            )
+            out.append(Violation("inspectors.csv", None, "authority", authority, "no_inspector", message))
+            continue
+        for ftype, of_type in group.groupby(group["facility_type"].astype(str), sort=True):
+            if any(competent(c, ftype) for c in staff):
+                continue
+            ids = sorted(of_type["facility_id"].astype(str))
+            message = (
+                f"{where} har {len(ids)} aktive tilbud af typen {danish_code(FacilityType, ftype)} "
+                f"({some_ids_da(ids)}), men ingen af dens tilsynskonsulenter med besøg om ugen har kompetence til "
+                f"typen (inspectors.csv, kolonnen competences): en plan, der omfatter {where}, afvises, til en har "
+                "den; de øvrige socialtilsyn kan planlægges hver for sig (tilsynsplan plan --authority)"
+            )
+            out.append(Violation("inspectors.csv", None, "competences", ftype, "competence_missing", message))
+    return out
 
 
 def _source_order(raw: RawUpload) -> list[str]:

@@ -42,12 +42,18 @@ def _these(fids: list[str]) -> str:
 
 
 def _others_hint(problem: PlanningProblem, blocked: set[str]) -> str:
-    """When a plan for every authority fails on some: how to plan the others meanwhile ("" otherwise)."""
+    """When a plan for every authority fails on some: how to plan the others meanwhile, or that none of them can
+    be ("" for a plan of one authority). A plan for all is one plan of record: it is refused whole, not stored
+    without the tilsyn that fail (their tilbud would silently have no visits)."""
     if problem.authority is not None:
         return ""
     others = [a for a in problem.authorities if a not in blocked]
     if not others:
-        return ""
+        return (
+            " Det gælder alle socialtilsyn i planen, så ingen af dem kan planlægges, før det er rettet."
+            if len(problem.authorities) > 1
+            else ""
+        )
     return (
         f" De øvrige socialtilsyn ({', '.join(authority_da(a) for a in others)}) kan planlægges hver for sig, "
         f"indtil det er rettet: tilsynsplan plan --authority {others[0]} (API: feltet authority)."
@@ -105,7 +111,11 @@ def check_competence(problem: PlanningProblem, slots: SlotSet) -> None:
     if lines:
         blocked = {str(d["authority"]) for d in details}
         raise PlanInfeasibleError(
-            "Planen kan ikke overholde reglerne: " + "; ".join(lines) + _others_hint(problem, blocked), details=details
+            "Planen kan ikke overholde reglerne: "
+            + "; ".join(lines)
+            + ". Ret tilsynskonsulenternes competences eller visits_per_week i inspectors.csv og importér dem igen."
+            + _others_hint(problem, blocked),
+            details=details,
         )
 
 

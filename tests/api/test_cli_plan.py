@@ -322,3 +322,31 @@ def test_the_risk_weighted_lateness_says_it_leaves_out_the_tilbud_whose_deadline
         "(tal for de tilbud, hvis frist kan nås; de 3 tilbud ovenfor, hvis frist ikke kan nås ved planens start, "
         "er ikke med)" in flat
     )
+
+
+def test_a_type_no_inspector_may_visit_names_the_tilsyn_that_can_be_planned_and_is_printed_once(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    # Nord's only inspector may visit rusmiddelcentre alone (F5 kostskole, F6 døgninstitution). A plan for all is
+    # one plan of record and is refused whole; the message says Midt is fine and how to plan it alone, and each
+    # problem is printed once (it was printed as a sentence and again as bullets)
+    ds = small_dataset()
+    inspectors = ds.inspectors.copy()
+    inspectors.loc[inspectors["inspector_id"] == "I3", "competences"] = "sel101"
+    load_data(home, tmp_path, dataset=ds.with_tables(inspectors=inspectors))
+    code, _, err = run(capsys, "plan", "--quarter", "2026Q4", "--time-limit", "5")
+    flat = " ".join(err.split())
+    assert code == 4, flat
+    line = "Socialtilsyn Nord mangler en tilsynskonsulent med kompetence til døgninstitution for dette tilbud: F6"
+    assert flat.count(line) == 1 and "•" not in flat
+    assert "De øvrige socialtilsyn (Socialtilsyn Midt) kan planlægges hver for sig" in flat
+    assert "tilsynsplan plan --authority midt" in flat
+    assert run(capsys, "plan", "--quarter", "2026Q4", "--authority", "midt", "--time-limit", "5")[0] == 0
+    # when every tilsyn in the plan lacks one, the message says none can be planned
+    inspectors.loc[inspectors["inspector_id"].isin(["I1", "I2"]), "competences"] = "sel108"  # F2, F3 uncovered
+    imports.import_upload(
+        settings(home), write_csv_folder(ds.with_tables(inspectors=inspectors), tmp_path / "again"), label="test"
+    )
+    code, _, err = run(capsys, "plan", "--quarter", "2026Q4", "--time-limit", "5")
+    flat = " ".join(err.split())
+    assert code == 4 and "Det gælder alle socialtilsyn i planen, så ingen af dem kan planlægges" in flat

@@ -829,3 +829,36 @@ def test_a_short_export_warns_which_tilbud_will_look_overdue_and_names_the_colum
         for w in read_upload(write_csv_folder(small_dataset(), folder.parent / "full"), today=AS_OF).warnings
         if w.rule == "short_export"
     ]
+
+
+def test_a_type_no_inspector_of_its_socialtilsyn_may_visit_is_a_warning_at_import(folder: Path) -> None:
+    # Nord's only inspector may visit rusmiddelcentre alone: its kostskole (F5) and døgninstitution (F6) can be
+    # planned by no one, and the plan found out (exit 4 for every socialtilsyn's plan) long after the import
+    inspectors = texts("inspectors")
+    k = inspectors[0].index("competences")
+    for row in inspectors[1:]:
+        if row[0] == "I3":
+            row[k] = "sel101"
+    rewrite(folder, "inspectors", inspectors)
+    result = read_upload(folder, today=AS_OF)
+    warnings = [w for w in result.warnings if w.rule == "competence_missing"]
+    assert [(w.file, w.column, w.value) for w in warnings] == [
+        ("inspectors.csv", "competences", "doegninstitution"),
+        ("inspectors.csv", "competences", "kostskole"),
+    ]
+    assert warnings[1].message.startswith(
+        "Socialtilsyn Nord har 1 aktive tilbud af typen efterskole/fri fag-/grundskole med kostafdeling (F5), men "
+        "ingen af dens tilsynskonsulenter med "
+        "besøg om ugen har kompetence til typen (inspectors.csv, kolonnen competences): en plan, der omfatter "
+        "Socialtilsyn Nord, afvises"
+    )
+    # an upload of inspectors alone is checked against the stored tilbud; one with the competence ends it
+    stored = small_dataset()
+    only = folder.parent / "only"
+    only.mkdir()
+    (only / "inspectors.csv").write_bytes((folder / "inspectors.csv").read_bytes())
+    gaps = [w for w in read_upload(only, today=AS_OF, existing=stored).warnings if w.rule == "competence_missing"]
+    assert len(gaps) == 2
+    fixed = [*inspectors, ["I4", "Dorthe Vang", "nord", "kostskole;doegninstitution", "2", "9000"]]
+    rewrite(only, "inspectors", fixed)
+    assert not [w for w in read_upload(only, today=AS_OF, existing=stored).warnings if w.rule == "competence_missing"]
