@@ -46,6 +46,13 @@ def test_a_quarter_after_the_next_is_refused_while_a_deadline_before_it_is_left_
 def test_the_next_quarter_is_always_accepted() -> None:
     # planning 2027Q1 in early December: A's deadline lies in the current quarter, the planner's business now
     assert problem("2027Q1", as_of=dt.date(2026, 12, 3)).facility_by_id["A"].overdue
+    # ... unless the current quarter's plan visits it in December: then the next plan does not visit it again
+    q4 = EarlierPlan(1, "2026Q4", None, (EarlierVisit("A", dt.date(2026, 12, 10), False),))
+    a = problem("2027Q1", as_of=dt.date(2026, 12, 3), earlier_plans=[q4]).facility_by_id["A"]
+    assert not a.overdue and a.deadline == dt.date(2027, 6, 10)
+    # a visit on or before the as-of day is history only once visits.csv holds it
+    a = problem("2027Q1", as_of=dt.date(2026, 12, 10), earlier_plans=[q4]).facility_by_id["A"]
+    assert a.overdue
 
 
 def test_a_quarter_after_the_next_builds_on_the_stored_plan_of_the_quarter_before() -> None:
