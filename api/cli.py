@@ -57,8 +57,8 @@ def render_error(error: TilsynsplanError) -> None:
     else:
         # a detail the message already says is not printed again (a plan's infeasibility lists each tilsyn's
         # problem in the sentence and in the details, for the API's clients: the CLI printed it twice)
-        shown = [d for d in error.details if str(d.get("message", d)) not in error.message]
-        for detail in shown[:50]:
+        new = [d for d in error.details if str(d.get("message", d)) not in error.message]
+        for detail in new[:50]:
             err_console.print(f"  • {detail.get('message', detail)}")
 
 
