@@ -253,6 +253,26 @@ def authorities_da(codes: Iterable[str]) -> str:
     return f"Socialtilsyn {', '.join(short[:-1])} og {short[-1]}"
 
 
+#: A planned unannounced visit's reason for a reader who may not see its date, by ``reason_code`` (the planner's
+#: ``ReasonCode``). The planner's own reason names the deadline it keeps and, for an overdue tilbud, "the plan's
+#: first weeks" and the day it is visited by: each narrows the visit beyond the quarter a reader is given. These
+#: name no date, week or place in the quarter.
+VISIT_REASON_FOR_READERS_DA: dict[str, str] = {
+    "deadline": "Lovkrav: næste uanmeldte besøg inden for lovens frist",
+    "risk": "Risiko: planlagt før fristen, fordi tilbuddet er blandt socialtilsynets mere risikable",
+    "lock": "Låst besøg (aftalt på forhånd)",
+    "new_facility": "Nyt tilbud: første besøg inden for fristen efter godkendelsen",
+    "extra_top_tier": "Ekstra uanmeldt besøg i kvartalet: blandt socialtilsynets mest risikable tilbud",
+    "overdue": "Fristen for uanmeldt besøg var overskredet eller kunne ikke nås ved planens start",
+}
+VISIT_REASON_FOR_READERS_FALLBACK_DA = "Uanmeldt besøg i kvartalet"
+
+
+def visit_reason_for_reader_da(reason_code: object) -> str:
+    """:data:`VISIT_REASON_FOR_READERS_DA` for a visit's reason code (a plan stored without one: a plain text)."""
+    return VISIT_REASON_FOR_READERS_DA.get(str(reason_code or ""), VISIT_REASON_FOR_READERS_FALLBACK_DA)
+
+
 def plan_top_group_da(planned: Iterable[str], share: float) -> str:
     """The plan's top risk group, as the planner counts it: the riskiest ``share`` of each socialtilsyn planned,
     rounded up in each (each plans its own staff), so not a national decile: 60 tilbud in five tilsyn give

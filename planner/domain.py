@@ -24,6 +24,7 @@ import pandas as pd
 from data.calendar import is_working_day, quarter_bounds
 from data.enums import VisitKind
 from data.errors import TilsynsplanError
+from data.glossary import visit_reason_for_reader_da
 from data.lock_rules import absent, competent
 
 # --- vocabulary --------------------------------------------------------------------------------
@@ -280,7 +281,8 @@ class PlannedVisit:
         return not self.announced
 
     def as_dict(self, authorised: bool = True) -> dict[str, Any]:
-        """JSON-friendly; for unauthorised readers an unannounced visit's date is hidden (``None``)."""
+        """JSON-friendly; for unauthorised readers an unannounced visit's date is hidden (``None``) and its reason
+        is one that does not narrow the date (``visit_reason_for_reader_da``)."""
         hide = self.confidential and not authorised
         return {
             "facility_id": self.facility_id,
@@ -292,7 +294,7 @@ class PlannedVisit:
             "kind": self.kind.value,
             "role": self.role.value,
             "reason_code": self.reason_code.value,
-            "reason": self.reason,
+            "reason": visit_reason_for_reader_da(self.reason_code.value) if hide else self.reason,
             "locked": self.locked,
         }
 

@@ -31,7 +31,14 @@ from data.calendar import is_working_day, quarter_bounds
 from data.dataset import Dataset
 from data.enums import SERIOUS_SANCTIONS, SanctionKind, Severity, Theme
 from data.errors import InvalidArgumentError, NotFoundError
-from data.glossary import MONTH_ABBR_DA, SANCTION_DA, SEVERITY_DA, format_date_da, plan_top_group_da
+from data.glossary import (
+    MONTH_ABBR_DA,
+    SANCTION_DA,
+    SEVERITY_DA,
+    format_date_da,
+    plan_top_group_da,
+    visit_reason_for_reader_da,
+)
 from models.calibration import AuthorityOffsets
 from models.explain import FacilityExplanation
 from models.fairness import fairness_audit
@@ -636,11 +643,20 @@ def _plan_row(
         date=None if hide else v.date,
         announced=v.announced,
         kind=v.kind.value,
-        reason=reason_da(v.reason),
+        reason=visit_reason_for_reader_da(v.reason_code.value) if hide else reason_da(v.reason),
         locked=v.locked,
         risk=risks.get(v.facility_id),
         inspectors=() if hide else tuple(names.get(i, i) for i in v.inspector_ids),
     )
+
+
+def _deadline_reason(first: PlannedVisit | None, authorised: bool) -> str:
+    """The reason of a tilbud's first visit in the quarter for the deadline table (a reader's for a hidden date)."""
+    if first is None:
+        return "Ikke planlagt i kvartalet"
+    if not first.announced and not authorised:
+        return visit_reason_for_reader_da(first.reason_code.value)
+    return reason_da(first.reason)
 
 
 def missed_deadline(deadline: dt.date, plan: Plan, quarter_start: dt.date) -> str:
@@ -825,7 +841,7 @@ def build_plan_report(
                 deadline=deadline,
                 planned_date=planned,
                 overdue=o is not None,
-                reason=reason_da(first.reason) if first is not None else "Ikke planlagt i kvartalet",
+                reason=_deadline_reason(first, authorised),
                 planned_announced=first is not None and first.announced,
                 missed=None if o is None else missed_deadline(o.deadline, plan, q_start),
             )

@@ -24,7 +24,7 @@ from data.authorities import parse_authority
 from data.calendar import parse_quarter, quarter_bounds, quarter_of
 from data.enums import Authority, VisitKind
 from data.errors import InvalidArgumentError, NoDataError
-from data.glossary import AUTHORITY_DA
+from data.glossary import AUTHORITY_DA, visit_reason_for_reader_da
 from data.plan_store import PlanInfo, StoredPlan, latest_plan, list_plans, load_plan, save_plan
 from data.risk_store import get_risk_run, latest_risk_run
 from data.settings import Settings
@@ -230,12 +230,17 @@ def newest_plan(settings: Settings, quarter: str | None = None, authority: str |
 
 
 def visits_for_reader(plan: StoredPlan, authorised: bool) -> pd.DataFrame:
-    """The plan's visits; for readers who are not authorised, unannounced dates are blanked
-    (``confidential`` marks them)."""
+    """The plan's visits; for readers who are not authorised, unannounced dates are blanked (``confidential``
+    marks them) and their reasons are the reader's (``visit_reason_for_reader_da``: the planner's names the
+    deadline and the weeks an overdue visit falls in)."""
     frame = plan.visits.copy()
     frame["confidential"] = ~frame["announced"].astype(bool)
     if not authorised:
         frame["date"] = [None if c else d for c, d in zip(frame["confidential"], frame["date"], strict=True)]
+        frame["reason"] = [
+            visit_reason_for_reader_da(code) if c else reason
+            for c, code, reason in zip(frame["confidential"], frame["reason_code"], frame["reason"], strict=True)
+        ]
         # the stored order is by date: a reader's list in that order would tell the hidden dates' order (and,
         # next to a shown announced date, bound them). By socialtilsyn and tilbud, the confidential ones last.
         # (the index stays the stored row's: ``PlanPublic.from_stored`` takes each visit's true quarter from it)

@@ -101,6 +101,37 @@ def test_a_reader_sees_an_unannounced_visit_only_as_its_quarter(plan_client: Tes
     assert [v["facility_id"] for v in full_plan["visits"]] != [v["facility_id"] for v in reader["visits"]]
 
 
+#: What in a reason narrows a visit's day beyond its quarter: a date, a week, "the plan's first weeks".
+NARROWS = re.compile(
+    r"\d{4}-\d{2}-\d{2}|\d{1,2}\. (?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november"
+    r"|december|jan|feb|mar|apr|jun|jul|aug|sep|okt|nov|dec)|\buger?\b",
+    re.IGNORECASE,
+)
+
+
+def test_a_readers_reason_does_not_narrow_an_unannounced_visit_beyond_its_quarter(
+    plan_client: TestClient, full_plan: dict
+) -> None:
+    # the planner's reason for an overdue tilbud said "besøges i planens første uger, senest 31. december 2026",
+    # and a deadline's "senest 20. januar 2027": readers were promised the quarter only
+    hidden = [v for v in full_plan["visits"] if v["confidential"]]
+    assert any(NARROWS.search(v["reason"]) for v in hidden)  # planners keep the full reason
+    assert any("første uger" in v["reason"] for v in hidden)
+    reader = [v for v in plan_client.get("/api/v1/plans/1").json()["visits"] if v["confidential"]]
+    assert reader and not [v["reason"] for v in reader if NARROWS.search(v["reason"])]
+    codes = {v["reason_code"] for v in reader}
+    assert "overdue" in codes
+    assert {v["reason"] for v in reader if v["reason_code"] == "overdue"} == {
+        "Fristen for uanmeldt besøg var overskredet eller kunne ikke nås ved planens start"
+    }
+    # the plan page (and its PDF: the same report) gives readers the same reasons, also in the deadline table
+    page = Page(plan_client.get("/planer/1").text)
+    for table in ("confidential-visits", "deadlines"):
+        rows = page.root.find_all("table", **{"class": table})[0].with_attr("data-facility-id")
+        reasons = [r.find_all("td")[-1].text() for r in rows]
+        assert reasons and not [r for r in reasons if NARROWS.search(r)], table
+
+
 def test_plan_list_and_unknown_plan(plan_client: TestClient) -> None:
     plans = plan_client.get("/api/v1/plans").json()
     assert plans[-1]["id"] == 1 and plans[-1]["quarter"] == "2026Q4"

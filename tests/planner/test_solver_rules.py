@@ -11,6 +11,7 @@ import pytest
 from ortools.sat.python import cp_model
 
 from data.calendar import add_months
+from data.glossary import VISIT_REASON_FOR_READERS_DA
 from planner import solve_plan
 from planner.calendar_grid import WeekGrid, build_capacity
 from planner.checker import check_plan
@@ -449,6 +450,12 @@ def test_unannounced_dates_are_hidden_from_unauthorised_readers() -> None:
         assert public["confidential"] is (not v.announced)
         assert (public["date"] is None) is (not v.announced)
         assert v.as_dict(authorised=True)["date"] == v.date.isoformat()
+        # nor does its reason narrow the date ("Lovkrav: uanmeldt besøg senest 1. december 2026")
+        if not v.announced:
+            assert v.reason != public["reason"] == VISIT_REASON_FOR_READERS_DA[v.reason_code.value]
+            assert v.as_dict(authorised=True)["reason"] == v.reason
+    # every reason code has a reader's text
+    assert set(VISIT_REASON_FOR_READERS_DA) == {c.value for c in ReasonCode}
 
 
 def test_every_visit_has_a_danish_reason_matching_its_role() -> None:
