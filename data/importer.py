@@ -536,7 +536,8 @@ def _merged(stored: pd.DataFrame, uploaded: pd.DataFrame, key: str) -> pd.DataFr
 def competence_gap_warnings(upload: Dataset, existing: Dataset, today: dt.date) -> list[Violation]:
     """A warning for each socialtilsyn with active tilbud (on ``today``) of a type none of its tilsynskonsulenter
     with visits a week (``visits_per_week`` above 0) may visit: the planner refuses that tilsyn's plan (exit 4)
-    until one has the competence. None when no inspector is known at all (``absent_file_warnings`` says so)."""
+    until one has the competence (the others can be planned alone, which the warning says when there are any). None
+    when no inspector is known at all (``absent_file_warnings`` says so)."""
     inspectors = _merged(existing.inspectors, upload.inspectors, "inspector_id")
     if inspectors.empty:
         return []
@@ -545,6 +546,7 @@ def competence_gap_warnings(upload: Dataset, existing: Dataset, today: dt.date) 
     active = fac[(fac["approved_on"] <= t) & (fac["closed_on"].isna() | (fac["closed_on"] > t))]
     working = inspectors[pd.to_numeric(inspectors["visits_per_week"], errors="coerce").fillna(0) > 0]
     out: list[Violation] = []
+    affected: set[str] = set()
     for authority, group in active.groupby(active["authority"].astype(str), sort=True):
         staff = [
             parse_competences(c) for c in working.loc[working["authority"].astype(str) == authority, "competences"]
@@ -557,6 +559,7 @@ def competence_gap_warnings(upload: Dataset, existing: Dataset, today: dt.date) 
                 "om ugen i inspectors.csv: en plan, der omfatter socialtilsynet, afvises, til der er en"
             )
             out.append(Violation("inspectors.csv", None, "authority", authority, "no_inspector", message))
+            affected.add(authority)
             continue
         for ftype, of_type in group.groupby(group["facility_type"].astype(str), sort=True):
             if any(competent(c, ftype) for c in staff):
@@ -566,9 +569,13 @@ def competence_gap_warnings(upload: Dataset, existing: Dataset, today: dt.date) 
                 f"{where} har {len(ids)} aktive tilbud af typen {danish_code(FacilityType, ftype)} "
                 f"({some_ids_da(ids)}), men ingen af dens tilsynskonsulenter med besøg om ugen har kompetence til "
                 f"typen (inspectors.csv, kolonnen competences): en plan, der omfatter {where}, afvises, til en har "
-                "den; de øvrige socialtilsyn kan planlægges hver for sig (tilsynsplan plan --authority)"
+                "den"
             )
             out.append(Violation("inspectors.csv", None, "competences", ftype, "competence_missing", message))
+            affected.add(authority)
+    if set(active["authority"].astype(str)) - affected:
+        others = "; de øvrige socialtilsyn kan planlægges hver for sig (tilsynsplan plan --authority)"
+        out = [dataclasses.replace(v, message=v.message + others) for v in out]
     return out
 
 

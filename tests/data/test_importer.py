@@ -852,6 +852,9 @@ def test_a_type_no_inspector_of_its_socialtilsyn_may_visit_is_a_warning_at_impor
         "besøg om ugen har kompetence til typen (inspectors.csv, kolonnen competences): en plan, der omfatter "
         "Socialtilsyn Nord, afvises"
     )
+    assert warnings[1].message.endswith(
+        "; de øvrige socialtilsyn kan planlægges hver for sig (tilsynsplan plan --authority)"
+    )
     # an upload of inspectors alone is checked against the stored tilbud; one with the competence ends it
     stored = small_dataset()
     only = folder.parent / "only"
