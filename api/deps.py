@@ -2,18 +2,18 @@
 
 Authorised users (planners) are the holders of a token in ``settings.api_tokens``. A case system sends
 ``Authorization: Bearer <token>``; a browser logs in on ``/login`` and gets an HttpOnly, SameSite
-cookie holding a hash of the token (never the token itself). Everyone else is a reader: they see
-risk lists and plans, but an unannounced visit only as its quarter.
+cookie holding a random session id, stored server-side (``api.services.web_state``) until ``/logout``
+deletes it. Everyone else is a reader: they see risk lists and plans, but an unannounced visit only
+as its quarter.
 
 - no credentials: a reader; a write answers 401;
 - a bearer token that is not one of the configured tokens: 403 on every request (a misconfigured
   case system should notice rather than silently receive less);
-- a session cookie that no longer matches a token (tokens were changed): a reader.
+- a session cookie of no live session (logged out, expired, or its token is no longer configured): a reader.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import importlib.metadata
 from dataclasses import dataclass
@@ -22,11 +22,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from api.errors import AuthenticationRequired
+from api.services.web_state import SESSION_MAX_AGE, session_valid
 from data.errors import ForbiddenError
 from data.settings import Settings
 
 SESSION_COOKIE = "tilsynsplan_session"
-SESSION_MAX_AGE_S = 12 * 3600
+SESSION_MAX_AGE_S = int(SESSION_MAX_AGE.total_seconds())
 
 
 def app_version() -> str:
@@ -58,15 +59,6 @@ def known_token(settings: Settings, token: str) -> bool:
     return any(hmac.compare_digest(given, t.encode("utf-8")) for t in settings.api_tokens if t)
 
 
-def session_value(token: str) -> str:
-    """The cookie value for a logged-in browser: a hash of its token."""
-    return hashlib.sha256(f"tilsynsplan-session:{token}".encode()).hexdigest()
-
-
-def valid_session(settings: Settings, value: str) -> bool:
-    return any(hmac.compare_digest(value, session_value(t)) for t in settings.api_tokens if t)
-
-
 def _bearer_token(header: str) -> str:
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -83,7 +75,7 @@ def get_viewer(request: Request, settings: SettingsDep) -> Viewer:
         viewer = Viewer(authorised=True, via="bearer")
     else:
         cookie = request.cookies.get(SESSION_COOKIE, "")
-        viewer = Viewer(authorised=True, via="cookie") if cookie and valid_session(settings, cookie) else Viewer(False)
+        viewer = Viewer(authorised=True, via="cookie") if cookie and session_valid(settings, cookie) else Viewer(False)
     request.state.authorised = viewer.authorised
     return viewer
 

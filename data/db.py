@@ -216,6 +216,34 @@ class PlanVisitRow(Base):
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+# --- the web app's own state ------------------------------------------------------------------------
+
+
+class WebSessionRow(Base):
+    """One browser login (``/login`` to ``/logout``). The cookie holds a random session id; the table keeps
+    only its SHA-256 (a copy of the table opens no session) and the fingerprint of the token that logged in
+    (a session of a token that is no longer configured is no session). ``/logout`` deletes the row, so a
+    copied cookie is useless afterwards, in every worker process and after a restart."""
+
+    __tablename__ = "web_sessions"
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+class FormSubmissionRow(Base):
+    """A web form that creates something (a plan, an import), claimed by its one-time token when it is first
+    sent: a second send of the same form (a double-click, a reload) finds the row and answers with the
+    first one's ``result`` (e.g. ``/planer/7``) instead of creating a second plan."""
+
+    __tablename__ = "form_submissions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    form: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    result: Mapped[str | None] = mapped_column(String(200))
+
+
 def make_engine(url: str, *, busy_timeout_s: float | None = None) -> Engine:
     """An engine for ``url``; for SQLite files the parent folder is created and foreign keys enforced.
 

@@ -18,7 +18,6 @@ from api.deps import (
     SettingsDep,
     ViewerDep,
     known_token,
-    session_value,
 )
 from api.errors import ApiError, wants_html
 from api.headers import content_disposition
@@ -34,7 +33,7 @@ from api.pages import (
 from api.routes.data import check_or_import
 from api.routes.plans import make_plan
 from api.schemas import PlanId
-from api.services import reports
+from api.services import reports, web_state
 from api.services.risk_lists import risk_list
 from data.errors import NotFoundError
 from reports.spreadsheet import risk_list_csv_da
@@ -159,13 +158,14 @@ def login_form(viewer: ViewerDep, next: str = "/") -> HTMLResponse:
 def login(
     request: Request, settings: SettingsDep, token: Annotated[str, Form()], next: Annotated[str, Form()] = "/"
 ) -> Response:
+    """A known token starts a new session (a random id in the cookie, stored server-side)."""
     if not known_token(settings, token.strip()):
         message = "Forkert token. Brug et af de tokens, der er sat i TILSYNSPLAN_API_TOKENS."
         return _page("web/login.html", False, 401, title="Log ind", next=_local_path(next), message=message)
     response = RedirectResponse(_local_path(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
-        session_value(token.strip()),
+        web_state.start_session(settings, token.strip()),
         max_age=SESSION_MAX_AGE_S,
         httponly=True,
         samesite="lax",
@@ -174,8 +174,16 @@ def login(
     return response
 
 
-@router.api_route("/logout", methods=["GET", "POST"])
-def logout() -> Response:
+@router.get("/logout", response_class=HTMLResponse)
+def logout_page(viewer: ViewerDep) -> HTMLResponse:
+    """A link cannot log anyone out (a page could embed it): this page only offers the button."""
+    return _page("web/logout.html", viewer.authorised, title="Log ud")
+
+
+@router.post("/logout")
+def logout(request: Request, settings: SettingsDep) -> Response:
+    """End the session on the server (a copy of the cookie no longer works) and in the browser."""
+    web_state.end_session(settings, request.cookies.get(SESSION_COOKIE, ""))
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax")
     response.headers["Clear-Site-Data"] = '"cache"'  # pages a planner saw (unannounced dates) leave the browser

@@ -7,7 +7,9 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.deps import SESSION_COOKIE, session_value
+from api.deps import SESSION_COOKIE
+from api.services.web_state import token_fingerprint
+from data.settings import Settings
 from tests.api.conftest import AUTH, TOKEN, make_settings
 from tests.api.html_parse import Page
 from tests.api.test_app_errors import assert_error_shape
@@ -52,9 +54,9 @@ def test_login_sets_an_httponly_samesite_cookie_holding_no_token(client: TestCli
     assert response.status_code == 303
     assert response.headers["location"] == "/upload"
     cookie = response.headers["set-cookie"]
-    assert cookie.startswith(f"{SESSION_COOKIE}={session_value(TOKEN)}")
+    assert cookie.startswith(f"{SESSION_COOKIE}=")
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie
-    assert TOKEN not in cookie
+    assert TOKEN not in cookie and token_fingerprint(TOKEN) not in cookie
     page = Page(client.get("/").text)  # the client keeps the cookie
     assert page.by_id("logout") is not None and page.by_id("login") is None
 
@@ -75,15 +77,68 @@ def test_cookie_allows_writes_and_logout_removes_it(client: TestClient, small_fo
     client.post("/login", data={"token": TOKEN})
     files = [("files", (p.name, p.read_bytes())) for p in sorted(small_folder.iterdir())]
     assert client.post("/api/v1/uploads?dry_run=true", files=files).status_code == 200
-    response = client.get("/logout", follow_redirects=False)
+    response = client.post("/logout", follow_redirects=False)
     assert response.status_code == 303 and f'{SESSION_COOKIE}=""' in response.headers["set-cookie"]
     client.cookies.clear()
     assert client.post("/api/v1/uploads?dry_run=true", files=files).status_code == 401
 
 
-def test_a_cookie_of_a_removed_token_makes_a_reader(client: TestClient) -> None:
-    client.cookies.set(SESSION_COOKIE, session_value("gammelt-token"))
+def _login_cookie(client: TestClient) -> str:
+    response = client.post("/login", data={"token": TOKEN}, follow_redirects=False)
+    client.cookies.clear()
+    return str(response.cookies[SESSION_COOKIE])
+
+
+def test_each_login_gets_its_own_session_and_logout_ends_it_on_the_server(client: TestClient) -> None:
+    """The cookie was a hash of the token: the same for every login, and a copy kept working after /logout."""
+    first, second = _login_cookie(client), _login_cookie(client)
+    assert first != second
+    copy = TestClient(client.app)  # another browser with a copy of the first login's cookie
+    copy.cookies.set(SESSION_COOKIE, first)
+    client.cookies.set(SESSION_COOKIE, first)
+    assert "Logget ind som planlægger" in copy.get("/planer").text
+    client.post("/logout", follow_redirects=False)
+    # the copied cookie no longer opens anything; the other login is untouched
+    assert "Logget ind som planlægger" not in copy.get("/planer").text
+    assert copy.get("/api/v1/plans/1/export.csv").status_code == 401
+    client.cookies.set(SESSION_COOKIE, second)
+    assert "Logget ind som planlægger" in client.get("/planer").text
+
+
+def test_a_session_survives_a_restart_of_the_server(settings: Settings) -> None:
+    """Sessions live in the database: another worker process, or the server after a restart, knows them."""
+    with TestClient(create_app(settings)) as one:
+        cookie = _login_cookie(one)
+    with TestClient(create_app(settings)) as other:
+        other.cookies.set(SESSION_COOKIE, cookie)
+        assert "Logget ind som planlægger" in other.get("/").text
+
+
+def test_logout_by_get_only_offers_the_button(client: TestClient) -> None:
+    """A link (or an image another page embeds) must not log a planner out."""
+    client.post("/login", data={"token": TOKEN})
+    response = client.get("/logout")
+    assert response.status_code == 200 and "set-cookie" not in response.headers
+    page = Page(response.text)
+    assert page.by_id("logout-confirm") is not None
+    assert "Logget ind som planlægger" in client.get("/").text
+    nav_logout = Page(client.get("/").text).by_id("logout")
+    assert nav_logout is not None and nav_logout.tag == "button"
+
+
+def test_a_cookie_of_a_removed_token_makes_a_reader(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    with TestClient(create_app(make_settings(home, api_tokens=["gammelt-token"]))) as old:
+        old.post("/login", data={"token": "gammelt-token"})
+        cookie = str(old.cookies[SESSION_COOKIE])
+    client = TestClient(create_app(make_settings(home)))
+    client.cookies.set(SESSION_COOKIE, cookie)
     assert client.get("/api/v1/status").status_code == 200
+    assert client.post("/api/v1/concerns", json=PUSH).status_code == 401
+
+
+def test_a_made_up_cookie_makes_a_reader(client: TestClient) -> None:
+    client.cookies.set(SESSION_COOKIE, token_fingerprint(TOKEN))  # the old cookie's value
     assert client.post("/api/v1/concerns", json=PUSH).status_code == 401
 
 
@@ -100,5 +155,5 @@ def test_answers_to_a_planner_are_not_stored_and_every_answer_varies_with_the_cr
     client.post("/login", data={"token": TOKEN})
     assert client.get("/planer").headers["cache-control"] == "no-store"  # by the session cookie
     assert client.get("/api/v1/health", headers={"Authorization": "Bearer gaet"}).headers["cache-control"] == "no-store"
-    response = client.get("/logout", follow_redirects=False)
+    response = client.post("/logout", follow_redirects=False)
     assert response.headers["clear-site-data"] == '"cache"'
