@@ -79,6 +79,15 @@ class ServerBusyError(TilsynsplanError):
     retry_after_s = 30
 
 
+class FormInProgressError(TilsynsplanError):
+    """A web form that creates something was sent again while its first send is still working (a double-click,
+    a reload): the second does not create a second plan or import; the first one's result comes when ready."""
+
+    code = "form_in_progress"
+    http_status = 409
+    retry_after_s = 10
+
+
 def _seconds_da(seconds: float) -> str:
     text = f"{seconds:g}".replace(".", ",")
     return f"{text} sekund" if seconds == 1 else f"{text} sekunder"

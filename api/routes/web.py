@@ -20,6 +20,7 @@ from api.deps import (
     known_token,
 )
 from api.errors import ApiError, wants_html
+from api.forms import submit_once
 from api.headers import content_disposition
 from api.pages import (
     authority_choices,
@@ -32,7 +33,7 @@ from api.pages import (
 )
 from api.routes.data import check_or_import
 from api.routes.plans import make_plan
-from api.schemas import PlanId
+from api.schemas import PlanId, UploadPublic
 from api.services import reports, web_state
 from api.services.risk_lists import risk_list
 from data.errors import NotFoundError
@@ -106,7 +107,14 @@ def model_card_page(settings: SettingsDep, viewer: ViewerDep) -> HTMLResponse:
 @router.get("/planer", response_class=HTMLResponse)
 def plans_list_page(settings: SettingsDep, viewer: ViewerDep) -> HTMLResponse:
     """Every stored plan; planners also get the form for a new plan."""
-    return _page("web/plans.html", viewer.authorised, title="Besøgsplaner", active="/planer", page=plans_page(settings))
+    return _page(
+        "web/plans.html",
+        viewer.authorised,
+        title="Besøgsplaner",
+        active="/planer",
+        page=plans_page(settings),
+        form_token=web_state.new_form_token(),
+    )
 
 
 @router.post("/planer", response_class=HTMLResponse)
@@ -116,11 +124,19 @@ async def create_plan(
     quarter: Annotated[str, Form()],
     authority: Annotated[str, Form()] = "",
     time_limit_s: Annotated[str, Form()] = "",
+    form_token: Annotated[str, Form()] = "",
 ) -> Response:
-    """Make a plan (as POST /api/v1/plans) and show it."""
-    request = plan_request_from_form(quarter, authority, time_limit_s)
-    plan = await run_in_threadpool(make_plan, settings, request)
-    return RedirectResponse(f"/planer/{plan.id}", status_code=303)
+    """Make a plan (as POST /api/v1/plans) and show it. The form is sent once: a second send of the same form
+    (a double-click, a reload) makes no second plan and shows the first one's."""
+
+    async def build() -> str:
+        request = plan_request_from_form(quarter, authority, time_limit_s)
+        plan = await run_in_threadpool(make_plan, settings, request)
+        return f"/planer/{plan.id}"
+
+    values = "|".join((quarter, authority, time_limit_s))
+    sent = await submit_once(settings, form_token, "plan", build, values=values)
+    return RedirectResponse(sent.result, status_code=303)
 
 
 @router.get("/planer/{plan_id}", response_class=HTMLResponse)
@@ -194,14 +210,39 @@ def logout(request: Request, settings: SettingsDep) -> Response:
 def upload_form(viewer: ViewerDep) -> Response:
     if not viewer.authorised:
         return _to_login("/upload")
-    return _page("web/upload.html", True, title="Upload data", active="/upload", result=None)
+    return _upload_page(result=None)
+
+
+def _upload_page(status_code: int = 200, **context: Any) -> HTMLResponse:
+    context.setdefault("already", None)
+    return _page(
+        "web/upload.html",
+        True,
+        status_code,
+        title="Upload data",
+        active="/upload",
+        form_token=web_state.new_form_token(),
+        **context,
+    )
 
 
 @router.post("/upload", response_class=HTMLResponse)
 async def upload(request: Request, settings: SettingsDep, _: PlannerDep) -> HTMLResponse:
-    """Violations are shown by the error handler (a table of file, row, column, value, message)."""
+    """Violations are shown by the error handler (a table of file, row, column, value, message). An import
+    is made once per form: a second send of the same form stores nothing and says which import holds it."""
     form = await request.form()
     files = [part for part in form.getlist("files") if isinstance(part, UploadFile)]
     dry_run = str(form.get("dry_run", "")).lower() in {"true", "on", "1"}
-    result = await check_or_import(settings, files, dry_run)
-    return _page("web/upload.html", True, title="Upload data", active="/upload", result=result)
+    if dry_run:
+        return _upload_page(result=await check_or_import(settings, files, dry_run))
+    stored: list[UploadPublic] = []
+
+    async def store() -> str:
+        stored.append(await check_or_import(settings, files, dry_run))
+        return f"import:{stored[0].batch_id}"
+
+    names = "|".join(sorted(f"{f.filename}:{f.size}" for f in files))
+    sent = await submit_once(settings, str(form.get("form_token", "")), "upload", store, values=names)
+    if sent.first:
+        return _upload_page(result=stored[0])
+    return _upload_page(result=None, already=int(sent.result.removeprefix("import:")))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -120,3 +121,28 @@ def test_unannounced_dates_are_hidden_when_logged_out(page: Page, server: Server
     assert all(re.fullmatch(r"\d{1,2}\. [a-zæøå]{3}\.? \d{4}", d) for d in shown), shown
     planner_json = page.request.get(f"{server.url}/api/v1/plans/{server.plan_id}").json()  # the session cookie
     assert all(v["date"] for v in planner_json["visits"])
+
+
+def test_a_double_click_on_lav_plan_makes_one_plan_and_says_it_is_working(page: Page, server: Server) -> None:
+    """A double-click sent two POSTs and stored two plans; nothing showed that a plan was being built."""
+    before = len(page.request.get(f"{server.url}/api/v1/plans").json())
+    log_in(page, server, "/planer")
+    page.select_option("#plan-authority", "nord")
+    page.fill("#time_limit_s", "5")
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" and r.url.endswith("/planer") else None)
+    # what the page shows once the first submit has been handled (kept in sessionStorage across the navigation)
+    page.evaluate(
+        """() => window.addEventListener("submit", () => {
+             if (sessionStorage.getItem("seen")) { return; }
+             const b = document.querySelector("#plan-submit");
+             sessionStorage.setItem("seen", JSON.stringify(
+               [b.disabled, b.textContent, document.querySelector("#plan-status").textContent]));
+           })"""
+    )
+    page.dblclick("#plan-submit")
+    page.wait_for_url(re.compile(r".*/planer/\d+$"), timeout=60_000)
+    disabled, label, status = json.loads(page.evaluate("() => sessionStorage.getItem('seen')"))
+    assert disabled and label == "Arbejder …" and status.startswith("Planen bygges")
+    assert len(posts) == 1  # the second click sent nothing
+    assert len(page.request.get(f"{server.url}/api/v1/plans").json()) == before + 1
