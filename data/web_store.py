@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -42,7 +42,7 @@ def create_session(engine: Engine, token_hash: str, now: dt.datetime, max_age: d
     with engine.begin() as conn:
         conn.execute(delete(WebSessionRow).where(WebSessionRow.expires_at <= now))
         conn.execute(
-            WebSessionRow.__table__.insert().values(
+            insert(WebSessionRow).values(
                 id_hash=digest(session_id), token_hash=token_hash, created_at=now, expires_at=now + max_age
             )
         )
@@ -86,7 +86,7 @@ def claim_form(engine: Engine, token: str, form: str, now: dt.datetime) -> FormC
     try:
         with engine.begin() as conn:
             conn.execute(delete(FormSubmissionRow).where(FormSubmissionRow.created_at < now - FORM_TOKEN_KEEP))
-            conn.execute(FormSubmissionRow.__table__.insert().values(token_hash=key, form=form, created_at=now))
+            conn.execute(insert(FormSubmissionRow).values(token_hash=key, form=form, created_at=now))
         return FormClaim(claimed=True)
     except IntegrityError:
         found = form_state(engine, token)
