@@ -374,7 +374,8 @@ class EventRecord:
 
 @dataclass(frozen=True)
 class NextVisit:
-    """The next visit in the latest stored plan. Confidential when unannounced."""
+    """The next visit: an agreed (locked) one or the latest stored plan's, whichever comes first. Confidential
+    when unannounced."""
 
     date: dt.date
     announced: bool
@@ -382,6 +383,7 @@ class NextVisit:
     inspectors: tuple[str, ...]
     reason: str
     plan_id: int | None = None
+    locked: bool = False  # an agreed (locked) visit: every plan keeps it
 
     @property
     def kind_label(self) -> str:

@@ -32,12 +32,15 @@ from api.services.risk import ScoreResult, explain_stored, score_facilities
 from data.authorities import parse_authority, parse_facility_type
 from data.calendar import quarter_bounds, quarter_of
 from data.db import PlanRow, PlanVisitRow
+from data.enums import VisitKind
 from data.errors import InvalidArgumentError, NotComputedError, NotFoundError
+from data.lock_store import load_locked_visits
 from data.risk_store import previous_risk_run
 from data.settings import Settings
 from data.store import database, facility_exists, load_reference_data
 from models.risk_model import ELEVATED_TIER_SHARE
 from models.store import list_models, load_model
+from planner.analysis import LOCK_REASON
 from reports.build import (
     build_facility_profile,
     build_model_card,
@@ -141,6 +144,30 @@ def risk_report(
 
 
 def _next_planned_visit(engine: Engine, facility_id: str, after: dt.date, names: dict[str, str]) -> NextVisit | None:
+    """The facility's next visit on or after ``after``: the first in the newest stored plan that plans it, or an
+    agreed (locked) visit when that comes first (a lock before the plan's quarter is no visit of the plan, and
+    the profile showed the plan's visit months later)."""
+    planned = _next_plan_visit(engine, facility_id, after, names)
+    lock = load_locked_visits(engine, facility_id)
+    lock = lock[lock["date"].dt.date >= after]
+    if lock.empty:
+        return planned
+    first = lock.iloc[0]
+    day = first["date"].date()
+    if planned is not None and planned.date <= day:
+        return planned
+    inspector = str(first["inspector_id"])
+    return NextVisit(
+        date=day,
+        announced=bool(first["announced"]),
+        kind=VisitKind.OPERATIONAL.value,
+        inspectors=(names.get(inspector, inspector),),
+        reason=LOCK_REASON,
+        locked=True,
+    )
+
+
+def _next_plan_visit(engine: Engine, facility_id: str, after: dt.date, names: dict[str, str]) -> NextVisit | None:
     """The facility's first visit on or after ``after`` in the newest stored plan that plans it."""
     with Session(engine) as session:
         plan_id = session.scalars(
@@ -171,6 +198,7 @@ def _next_planned_visit(engine: Engine, facility_id: str, after: dt.date, names:
             inspectors=inspectors,
             reason=str(row.reason),
             plan_id=int(plan_id),
+            locked=bool(row.locked),
         )
 
 

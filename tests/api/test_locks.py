@@ -16,6 +16,7 @@ from api.services.risk_lists import ensure_risk_run
 from data.errors import InvalidArgumentError, NotFoundError, ValidationFailed
 from data.settings import Settings
 from tests.api.conftest import AUTH
+from tests.api.html_parse import Page
 
 TUESDAY = dt.date(2026, 10, 6)  # the tests' today is Thursday 1 October 2026
 
@@ -100,3 +101,22 @@ def test_http_locks_are_for_planners(client: TestClient, loaded: Settings) -> No
     assert client.delete("/api/v1/locked-visits/F1/2026-10-06", headers=AUTH).status_code == 204
     missing = client.delete("/api/v1/locked-visits/F1/2026-10-06", headers=AUTH)
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+
+
+def test_the_profile_shows_an_agreed_visit_before_the_plans_next_one(client: TestClient, loaded: Settings) -> None:
+    """A lock before the plan's quarter is no visit of the plan: the profile showed the plan's visit months later
+    as the next one and never mentioned the agreed visit."""
+    ensure_risk_run(loaded)
+    plan = create_plan(loaded, "2027Q1", time_limit_s=5)
+    planned = plan.visits[plan.visits["facility_id"] == "F1"]
+    assert not planned.empty and min(planned["date"]) > TUESDAY
+    lock_visit(loaded, "F1", TUESDAY, "I1", announced=False)
+    page = Page(client.get("/tilbud/F1", headers=AUTH).text)
+    shown = " ".join(n.text() for n in page.root.iter() if "next-visit" in str(n.attrs.get("class", "")).split())
+    assert shown.startswith("6. oktober 2026 · uanmeldt driftsorienteret tilsyn · aftalt (låst) · Anne Holm"), shown
+    reader = client.get("/tilbud/F1").text  # an unannounced date only for planners
+    assert "6. oktober 2026" not in reader and "6. okt. 2026" not in reader
+    unlock_visit(loaded, "F1", TUESDAY)  # without the lock: the plan's visit
+    page = Page(client.get("/tilbud/F1", headers=AUTH).text)
+    shown = " ".join(n.text() for n in page.root.iter() if "next-visit" in str(n.attrs.get("class", "")).split())
+    assert f"plan {plan.id}" in shown and "aftalt" not in shown
