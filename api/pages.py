@@ -10,10 +10,11 @@ from urllib.parse import urlencode
 from api.schemas import PlanCreate
 from api.services import imports
 from api.services import plans as plan_service
-from data.calendar import next_quarter
+from data.authorities import parse_authority
+from data.calendar import next_quarter, parse_quarter, quarter_bounds
 from data.enums import Authority, FacilityType
-from data.errors import InvalidArgumentError
-from data.glossary import danish, danish_code
+from data.errors import InvalidArgumentError, TilsynsplanError
+from data.glossary import danish, danish_code, format_date_da
 from data.plan_store import PlanInfo
 from data.settings import Settings
 from data.store import StatusReport, database_exists
@@ -94,6 +95,8 @@ class PlansPage:
     authorities: list[tuple[str, str]]  # (code, Danish name) for the form
     next_quarter: str
     time_limit_s: float
+    values: PlanFormValues | None = None  # what was sent, when the form is shown again with an error
+    error: FormError | None = None
 
 
 def authority_label(code: str) -> str:
@@ -135,12 +138,14 @@ def authority_choices(settings: Settings) -> list[tuple[str, str]]:
     return [(a.value, danish(a)) for a in Authority if a.value in present or not present]
 
 
-def plans_page(settings: Settings) -> PlansPage:
+def plans_page(settings: Settings, values: PlanFormValues | None = None, error: FormError | None = None) -> PlansPage:
     return PlansPage(
         plans=plan_rows(settings),
         authorities=authority_choices(settings),
         next_quarter=next_quarter(settings.effective_today()),
         time_limit_s=settings.solver_time_limit_s,
+        values=values,
+        error=error,
     )
 
 
@@ -202,14 +207,66 @@ def render_report_page(
     )
 
 
-def plan_request_from_form(quarter: str, authority: str, time_limit_s: str) -> PlanCreate:
-    """The web form's fields as the API's plan request (empty fields: the defaults)."""
+class FieldError(InvalidArgumentError):
+    """A web form's field holds a bad value: ``field`` is the id of its input (the page shows the message
+    beside it)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class FormError:
+    """An error shown on a form's own page: the message beside the field it is about (``field``, the input's
+    id; None: the form as a whole), announced to screen readers."""
+
+    message: str
+    field: str | None = None
+
+    @property
+    def element_id(self) -> str:
+        return f"{self.field}-error" if self.field else "form-error"
+
+    @classmethod
+    def of(cls, error: TilsynsplanError) -> FormError:
+        return cls(error.message, error.field if isinstance(error, FieldError) else None)
+
+
+@dataclass(frozen=True)
+class PlanFormValues:
+    """What the planner typed in the plan form (kept when the form is shown again with an error)."""
+
+    quarter: str
+    authority: str
+    time_limit_s: str
+
+
+def plan_request_from_form(quarter: str, authority: str, time_limit_s: str, today: dt.date) -> PlanCreate:
+    """The web form's fields as the API's plan request (empty fields: the defaults). A bad field raises a
+    :class:`FieldError` naming it; a quarter that has ended on ``today`` is one."""
+    if not quarter.strip():
+        raise FieldError("quarter", "Skriv det kvartal, der skal planlægges, fx 2027K1.")
+    try:
+        code = parse_quarter(quarter)
+    except ValueError as error:
+        raise FieldError("quarter", str(error)) from None
+    if quarter_bounds(code)[1] < today:
+        raise FieldError(
+            "quarter",
+            f"Kvartalet {code.replace('Q', 'K')} er allerede slut (i dag er {format_date_da(today)}); "
+            "vælg et kvartal, der slutter efter i dag.",
+        )
+    try:
+        parse_authority(authority)
+    except InvalidArgumentError as error:
+        raise FieldError("plan-authority", error.message) from None
     limit: float | None = None
     if time_limit_s.strip():
         try:
             limit = float(time_limit_s.replace(",", "."))
         except ValueError:
-            raise InvalidArgumentError(f"Tidsgrænsen '{time_limit_s}' er ikke et tal (sekunder).") from None
+            raise FieldError("time_limit_s", f"Tidsgrænsen '{time_limit_s}' er ikke et tal (sekunder).") from None
         if not 0 < limit <= 3600:
-            raise InvalidArgumentError(f"Tidsgrænsen skal være mellem 1 og 3600 sekunder (fik {time_limit_s}).")
+            raise FieldError("time_limit_s", f"Tidsgrænsen skal være mellem 1 og 3600 sekunder (fik {time_limit_s}).")
     return PlanCreate(quarter=quarter.strip(), authority=authority.strip() or None, time_limit_s=limit)

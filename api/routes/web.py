@@ -23,6 +23,9 @@ from api.errors import ApiError, wants_html
 from api.forms import submit_once
 from api.headers import content_disposition
 from api.pages import (
+    FormError,
+    PlanFormValues,
+    PlansPage,
     authority_choices,
     overview_page,
     plan_request_from_form,
@@ -36,7 +39,7 @@ from api.routes.plans import make_plan
 from api.schemas import PlanId, UploadPublic
 from api.services import reports, web_state
 from api.services.risk_lists import risk_list
-from data.errors import NotFoundError
+from data.errors import NotFoundError, TilsynsplanError, ValidationFailed
 from reports.spreadsheet import risk_list_csv_da
 
 router = APIRouter(include_in_schema=False)
@@ -107,12 +110,17 @@ def model_card_page(settings: SettingsDep, viewer: ViewerDep) -> HTMLResponse:
 @router.get("/planer", response_class=HTMLResponse)
 def plans_list_page(settings: SettingsDep, viewer: ViewerDep) -> HTMLResponse:
     """Every stored plan; planners also get the form for a new plan."""
+    return _plans_page(plans_page(settings), viewer.authorised)
+
+
+def _plans_page(page: PlansPage, authorised: bool, status_code: int = 200) -> HTMLResponse:
     return _page(
         "web/plans.html",
-        viewer.authorised,
+        authorised,
+        status_code,
         title="Besøgsplaner",
         active="/planer",
-        page=plans_page(settings),
+        page=page,
         form_token=web_state.new_form_token(),
     )
 
@@ -121,21 +129,29 @@ def plans_list_page(settings: SettingsDep, viewer: ViewerDep) -> HTMLResponse:
 async def create_plan(
     settings: SettingsDep,
     _: PlannerDep,
-    quarter: Annotated[str, Form()],
+    quarter: Annotated[str, Form()] = "",
     authority: Annotated[str, Form()] = "",
     time_limit_s: Annotated[str, Form()] = "",
     form_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Make a plan (as POST /api/v1/plans) and show it. The form is sent once: a second send of the same form
-    (a double-click, a reload) makes no second plan and shows the first one's."""
+    (a double-click, a reload) makes no second plan and shows the first one's. An error is shown on the form,
+    beside its field, with what was typed kept."""
 
     async def build() -> str:
-        request = plan_request_from_form(quarter, authority, time_limit_s)
+        request = plan_request_from_form(quarter, authority, time_limit_s, settings.effective_today())
         plan = await run_in_threadpool(make_plan, settings, request)
         return f"/planer/{plan.id}"
 
     values = "|".join((quarter, authority, time_limit_s))
-    sent = await submit_once(settings, form_token, "plan", build, values=values)
+    try:
+        sent = await submit_once(settings, form_token, "plan", build, values=values)
+    except TilsynsplanError as error:
+        page = plans_page(settings, PlanFormValues(quarter, authority, time_limit_s), FormError.of(error))
+        response = _plans_page(page, True, error.http_status)
+        if error.retry_after_s is not None:
+            response.headers["Retry-After"] = str(error.retry_after_s)
+        return response
     return RedirectResponse(sent.result, status_code=303)
 
 
@@ -176,7 +192,7 @@ def login(
 ) -> Response:
     """A known token starts a new session (a random id in the cookie, stored server-side)."""
     if not known_token(settings, token.strip()):
-        message = "Forkert token. Brug et af de tokens, der er sat i TILSYNSPLAN_API_TOKENS."
+        message = "Forkert token. Prøv igen, eller kontakt administratoren, hvis du ikke har et gyldigt token."
         return _page("web/login.html", False, 401, title="Log ind", next=_local_path(next), message=message)
     response = RedirectResponse(_local_path(next), status_code=303)
     response.set_cookie(
@@ -214,7 +230,8 @@ def upload_form(viewer: ViewerDep) -> Response:
 
 
 def _upload_page(status_code: int = 200, **context: Any) -> HTMLResponse:
-    context.setdefault("already", None)
+    for name, default in (("already", None), ("error", None), ("violations", []), ("chosen", []), ("dry_run", False)):
+        context.setdefault(name, default)
     return _page(
         "web/upload.html",
         True,
@@ -228,21 +245,33 @@ def _upload_page(status_code: int = 200, **context: Any) -> HTMLResponse:
 
 @router.post("/upload", response_class=HTMLResponse)
 async def upload(request: Request, settings: SettingsDep, _: PlannerDep) -> HTMLResponse:
-    """Violations are shown by the error handler (a table of file, row, column, value, message). An import
-    is made once per form: a second send of the same form stores nothing and says which import holds it."""
+    """An import is made once per form: a second send of the same form stores nothing and says which import
+    holds the files. A refused upload is shown on the form's page: the message tied to the file field, every
+    violation in a table (file, row, column, value, message), the choices kept."""
     form = await request.form()
     files = [part for part in form.getlist("files") if isinstance(part, UploadFile)]
     dry_run = str(form.get("dry_run", "")).lower() in {"true", "on", "1"}
-    if dry_run:
-        return _upload_page(result=await check_or_import(settings, files, dry_run))
-    stored: list[UploadPublic] = []
+    names = [f.filename for f in files if f.filename]
+    try:
+        if dry_run:
+            return _upload_page(result=await check_or_import(settings, files, dry_run), dry_run=True)
+        stored: list[UploadPublic] = []
 
-    async def store() -> str:
-        stored.append(await check_or_import(settings, files, dry_run))
-        return f"import:{stored[0].batch_id}"
+        async def store() -> str:
+            stored.append(await check_or_import(settings, files, dry_run))
+            return f"import:{stored[0].batch_id}"
 
-    names = "|".join(sorted(f"{f.filename}:{f.size}" for f in files))
-    sent = await submit_once(settings, str(form.get("form_token", "")), "upload", store, values=names)
+        sizes = "|".join(sorted(f"{f.filename}:{f.size}" for f in files))
+        sent = await submit_once(settings, str(form.get("form_token", "")), "upload", store, values=sizes)
+    except TilsynsplanError as error:
+        return _upload_page(
+            error.http_status,
+            result=None,
+            error=FormError(error.message, "files"),
+            violations=error.details if isinstance(error, ValidationFailed) else [],
+            chosen=names,
+            dry_run=dry_run,
+        )
     if sent.first:
         return _upload_page(result=stored[0])
     return _upload_page(result=None, already=int(sent.result.removeprefix("import:")))

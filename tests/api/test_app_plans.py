@@ -205,7 +205,7 @@ def test_plans_page_and_form(plan_client: TestClient) -> None:
     assert response.status_code == 303 and re.fullmatch(r"/planer/\d+", response.headers["location"])
     bad = plan_client.post("/planer", data={"quarter": "2027Q1", "time_limit_s": "hurtigt"})
     assert bad.status_code == 422
-    assert Page(bad.text).text_of("error-message") == "Tidsgrænsen 'hurtigt' er ikke et tal (sekunder)."
+    assert Page(bad.text).text_of("time_limit_s-error") == "Tidsgrænsen 'hurtigt' er ikke et tal (sekunder)."
     plan_client.cookies.clear()
 
 

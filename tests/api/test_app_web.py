@@ -146,3 +146,71 @@ def test_the_upload_fields_have_labels(client: TestClient) -> None:
     page = Page(client.get("/upload").text)
     labelled = {n.attrs.get("for") for n in page.root.iter() if n.tag == "label"}
     assert "files" in labelled and page.by_id("files") is not None
+
+
+def test_a_wrong_token_is_shown_on_the_login_form_tied_to_the_field(client: TestClient) -> None:
+    """The message was a plain paragraph (not announced, not tied to the field) naming an environment variable."""
+    response = client.post("/login", data={"token": "forkert", "next": "/planer"})
+    assert response.status_code == 401
+    page = Page(response.text)
+    error = page.by_id("login-error")
+    assert error is not None and error.attrs.get("role") == "alert"
+    assert error.text() == "Forkert token. Prøv igen, eller kontakt administratoren, hvis du ikke har et gyldigt token."
+    token = page.by_id("token")
+    assert token is not None and token.attrs.get("aria-describedby") == "login-error"
+    assert token.attrs.get("aria-invalid") == "true"
+    hidden = next(n for n in page.root.iter() if n.attrs.get("name") == "next")
+    assert hidden.attrs["value"] == "/planer"  # where the user was going is kept
+
+
+def _field(page: Page, element_id: str) -> dict[str, str | None]:
+    node = page.by_id(element_id)
+    assert node is not None, element_id
+    return dict(node.attrs)
+
+
+def test_a_plan_form_error_is_shown_beside_its_field_with_the_input_kept(client: TestClient, loaded: Settings) -> None:
+    """Every plan form error was a separate page without the form: the choices were lost."""
+    client.post("/login", data={"token": TOKEN})
+    cases = {
+        "quarter": ({"quarter": "2027K5", "authority": "nord", "time_limit_s": "7"}, "'2027K5' er ikke et kvartal"),
+        "time_limit_s": ({"quarter": "2027K1", "authority": "nord", "time_limit_s": "0"}, "Tidsgrænsen skal være"),
+        "plan-authority": ({"quarter": "2027K1", "authority": "xyz", "time_limit_s": "7"}, "Ukendt socialtilsyn 'xyz'"),
+    }
+    for field, (data, message) in cases.items():
+        response = client.post("/planer", data=data)
+        assert response.status_code == 422, field
+        page = Page(response.text)
+        assert page.by_id("plan-form") is not None  # the form itself, not an error page
+        error = _field(page, f"{field}-error")
+        assert error["role"] == "alert" and page.text_of(f"{field}-error").startswith(message), field
+        attrs = _field(page, field)
+        assert attrs["aria-describedby"] == f"{field}-error" and attrs["aria-invalid"] == "true", field
+        assert _field(page, "quarter")["value"] == data["quarter"]
+        assert _field(page, "time_limit_s")["value"] == data["time_limit_s"]
+        selected = [n.attrs.get("value") for n in page.root.iter() if n.tag == "option" and "selected" in n.attrs]
+        assert selected == ([data["authority"]] if field != "plan-authority" else []), field
+
+
+def test_a_past_quarter_is_refused_on_the_form_in_danish_words(client: TestClient, loaded: Settings) -> None:
+    # the planner's message said "Kvartalet 2020Q1 er allerede slut på opgørelsesdatoen 2026-10-01"
+    client.post("/login", data={"token": TOKEN})
+    page = Page(client.post("/planer", data={"quarter": "2020K1"}).text)
+    assert page.text_of("quarter-error") == (
+        "Kvartalet 2020K1 er allerede slut (i dag er 1. oktober 2026); vælg et kvartal, der slutter efter i dag."
+    )
+
+
+def test_a_refused_upload_is_shown_on_the_form_with_the_choices_kept(client: TestClient) -> None:
+    """The violations were a separate page without the form; the dry-run choice was lost."""
+    client.post("/login", data={"token": TOKEN})
+    response = client.post("/upload", files=form_files(BROKEN), data={"dry_run": "true"})
+    assert response.status_code == 422
+    page = Page(response.text)
+    assert page.by_id("upload-form") is not None
+    error = _field(page, "error-message")
+    assert error["role"] == "alert"
+    assert _field(page, "files")["aria-describedby"] == "error-message files-chosen"
+    assert "checked" in _field(page, "dry-run")
+    assert "facilities.csv" in page.text_of("files-chosen")
+    assert len(page.table("violations")) == 27
