@@ -3,16 +3,24 @@
 Danish Excel opens a CSV as its list separator (``;``) and the decimal comma say, and reads a file
 without a byte order mark as ANSI (æ, ø, å garbled). So: UTF-8 with a BOM, ``;`` between fields,
 decimal comma and no thousands separator (``62,4``: a number Excel can sum), Danish column names and
-labels (*Socialtilsyn Øst*, *forsorgshjem (SEL § 110)*). The API's CSV (``GET /api/v1/risk?format=csv``)
-stays as it is for case systems: comma, point, codes.
+labels (*Socialtilsyn Øst*, *forsorgshjem (SEL § 110)*). An id Excel would read as a number or a date
+(``00029`` loses its zeros, ``123456789012345`` turns into ``1,23457E+14``) is written as the formula
+``="00029"``, which Excel shows as the text. The API's CSVs (``GET /api/v1/risk?format=csv``,
+``GET /api/v1/plans/{id}/export.csv``) stay as they are for case systems: comma, point, codes.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
+from collections.abc import Mapping
 
-from data.glossary import format_number_da
+import pandas as pd
+
+from data.enums import Authority, VisitKind
+from data.glossary import danish_code, format_number_da
 from reports.context import RiskListContext
 
 BOM = "\ufeff"
@@ -34,6 +42,19 @@ RISK_COLUMNS_DA: tuple[str, ...] = (
 )
 
 
+#: Text Excel would turn into a number, a date or a time: digits first, then only what numbers and dates
+#: are written with (``00029``, ``1-2``, ``3/4``, ``1E5``, ``12:30``).
+_EXCEL_WOULD_CONVERT = re.compile(r"[0-9][0-9 .,:/+\-eE]*")
+
+
+def excel_text(value: str) -> str:
+    """``value`` as Excel keeps it: an id that Excel would read as a number or a date becomes ``="value"``
+    (shown as the text, zeros and all); anything else as it is."""
+    if _EXCEL_WOULD_CONVERT.fullmatch(value):
+        return '="' + value.replace('"', '""') + '"'
+    return value
+
+
 def decimal_da(value: float | None, decimals: int = 1) -> str:
     """``62,4`` / ``-1,5``: decimal comma, an ASCII minus and no thousands separator (a spreadsheet reads
     it as a number); empty for none."""
@@ -52,7 +73,7 @@ def risk_list_csv_da(report: RiskListContext) -> bytes:
             (
                 r.rank,
                 r.national_rank,
-                r.facility_id,
+                excel_text(r.facility_id),
                 r.name,
                 r.authority_label,
                 r.facility_type_label,
@@ -62,6 +83,54 @@ def risk_list_csv_da(report: RiskListContext) -> bytes:
                 decimal_da(None if r.change is None else r.change * 100),
                 "" if r.rank_change is None else r.rank_change,
                 " | ".join(r.reasons),
+            )
+        )
+    return (BOM + out.getvalue()).encode("utf-8")
+
+
+PLAN_COLUMNS_DA: tuple[str, ...] = (
+    "Dato",
+    "Uge",
+    "Kvartal",
+    "Tilbuds-id",
+    "Tilbud",
+    "Socialtilsyn",
+    "Tilsynskonsulenter",
+    "Tilsynskonsulent-id",
+    "Besøg",
+    "Tilsynstype",
+    "Låst",
+    "Begrundelse",
+)
+
+
+def _quarter_da(day: dt.date) -> str:
+    return f"{day.year}K{(day.month - 1) // 3 + 1}"
+
+
+def plan_csv_da(visits: pd.DataFrame, facility_names: Mapping[str, str], inspector_names: Mapping[str, str]) -> bytes:
+    """Every visit of a stored plan's horizon (``data.plan_store.VISIT_COLUMNS``), one row a visit by date, in
+    Danish: names beside the ids, *anmeldt*/*uanmeldt*, *ja*/*nej*. Holds unannounced dates: planners only."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=SEPARATOR, lineterminator="\r\n")
+    writer.writerow(PLAN_COLUMNS_DA)
+    for v in visits.sort_values(["date", "facility_id"], kind="mergesort").itertuples(index=False):
+        day: dt.date = v.date
+        inspectors = [i for i in str(v.inspector_ids or "").split(";") if i]
+        writer.writerow(
+            (
+                day.isoformat(),  # Danish Excel reads ÅÅÅÅ-MM-DD as a date
+                day.isocalendar().week,
+                _quarter_da(day),
+                excel_text(str(v.facility_id)),
+                facility_names.get(str(v.facility_id), ""),
+                danish_code(Authority, str(v.authority)) if v.authority else "",
+                ", ".join(inspector_names.get(i, i) for i in inspectors),
+                excel_text(";".join(inspectors)),
+                "anmeldt" if v.announced else "uanmeldt",
+                danish_code(VisitKind, str(v.kind)),
+                "ja" if v.locked else "nej",
+                v.reason,
             )
         )
     return (BOM + out.getvalue()).encode("utf-8")

@@ -37,10 +37,12 @@ from api.pages import (
 from api.routes.data import check_or_import
 from api.routes.plans import make_plan
 from api.schemas import PlanId, UploadPublic
+from api.services import plans as plan_service
 from api.services import reports, web_state
+from api.services.lookups import facility_names, inspector_names
 from api.services.risk_lists import risk_list
 from data.errors import NotFoundError, TilsynsplanError, ValidationFailed
-from reports.spreadsheet import risk_list_csv_da
+from reports.spreadsheet import plan_csv_da, risk_list_csv_da
 
 router = APIRouter(include_in_schema=False)
 
@@ -179,6 +181,20 @@ def plan_page(request: Request, plan_id: PlanId, settings: SettingsDep, viewer: 
         report, authorised=viewer.authorised, active="/planer", above="web/_plan_links.html", plan_id=plan_id
     )
     return HTMLResponse(html)
+
+
+@router.get("/planer/{plan_id}/plan.csv")
+def plan_spreadsheet(plan_id: PlanId, settings: SettingsDep, _: PlannerDep) -> Response:
+    """Every visit of the plan's horizon as a CSV for Danish Excel (as ``/risiko.csv``: BOM, ``;``, Danish
+    columns, names and words). Unannounced dates: planners only. The API's ``export.csv`` is for case systems."""
+    plan = plan_service.show_plan(settings, plan_id)
+    data = plan_csv_da(plan.visits, facility_names(settings), inspector_names(settings))
+    name = f"plan-{plan_id}-{plan.quarter.replace('Q', 'K')}.csv"
+    return Response(
+        data,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": content_disposition("attachment", name)},
+    )
 
 
 @router.get("/login", response_class=HTMLResponse)

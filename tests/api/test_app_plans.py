@@ -216,3 +216,19 @@ def test_notes_naming_locked_weeks_reach_planners_only() -> None:
     assert analysis_for_reader(analysis, authorised=False)["confidential_notes"] == []
     assert analysis_for_reader(analysis, authorised=False)["notes"] == ["T1 lukker 2027-01-15"]
     assert analysis_for_reader(analysis, authorised=True) == analysis
+
+
+def test_the_plan_page_offers_a_csv_for_danish_excel(plan_client: TestClient, full_plan: dict) -> None:
+    """The plan page's only CSV was the API's: English columns, codes, commas and no BOM."""
+    assert plan_client.get("/planer/1/plan.csv").status_code == 401  # unannounced dates: planners only
+    plan_client.post("/login", data={"token": TOKEN})
+    page = Page(plan_client.get("/planer/1").text)
+    assert page.text_of("plan-csv") == "CSV til Excel" and page.text_of("plan-api-csv") == "CSV til fagsystemer"
+    response = plan_client.get("/planer/1/plan.csv")
+    assert response.status_code == 200 and response.content.startswith("\ufeff".encode())
+    assert 'filename="plan-1-2026K4.csv"' in response.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:5] == ["Dato", "Uge", "Kvartal", "Tilbuds-id", "Tilbud"]
+    assert len(rows) - 1 == len(full_plan["visits"])
+    assert {r[8] for r in rows[1:]} <= {"anmeldt", "uanmeldt"} and {r[10] for r in rows[1:]} <= {"ja", "nej"}
+    plan_client.cookies.clear()

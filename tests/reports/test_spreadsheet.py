@@ -6,8 +6,10 @@ import csv
 import datetime as dt
 import io
 
+import pandas as pd
+
 from reports.build import build_risk_list
-from reports.spreadsheet import RISK_COLUMNS_DA, risk_list_csv_da
+from reports.spreadsheet import PLAN_COLUMNS_DA, RISK_COLUMNS_DA, excel_text, plan_csv_da, risk_list_csv_da
 from tests.factories import AS_OF, risk_scores_frame
 
 
@@ -37,3 +39,44 @@ def test_the_danish_csv_reads_as_numbers_and_words_in_danish_excel() -> None:
     assert r02["De vigtigste grunde"].count(" | ") == 2
     r07 = dict(zip(rows[0], rows[7], strict=True))
     assert r07["Tilbudstype"] == "forsorgshjem (SEL § 110)" and r07["Socialtilsyn"] == "Socialtilsyn Hovedstaden"
+
+
+def test_ids_excel_would_turn_into_numbers_are_kept_as_text() -> None:
+    """Excel read '00029' as 29 and a long digit string as 1,23457E+14."""
+    assert excel_text("00029") == '="00029"'
+    assert excel_text("123456789012345") == '="123456789012345"'
+    assert excel_text("1-2") == '="1-2"'  # a date to Excel
+    assert excel_text("T10549") == "T10549" and excel_text("F1") == "F1"
+    scores = risk_scores_frame()
+    scores.loc[0, "facility_id"] = "00029"
+    report = build_risk_list(scores, as_of=AS_OF, model_version="v1")
+    rows = list(csv.reader(io.StringIO(risk_list_csv_da(report).decode("utf-8-sig")), delimiter=";"))
+    ids = [dict(zip(rows[0], r, strict=True))["Tilbuds-id"] for r in rows[1:]]
+    assert '="00029"' in ids and "R02" in ids
+
+
+def test_the_plan_as_a_csv_for_danish_excel() -> None:
+    visits = pd.DataFrame(
+        {
+            "facility_id": ["00029", "F1"],
+            "date": [dt.date(2027, 1, 5), dt.date(2027, 1, 4)],
+            "inspector_ids": ["I1;I2", "I1"],
+            "announced": [False, True],
+            "kind": ["operational", "operational"],
+            "reason": ["Frist 2027-02-01", "Låst besøg (aftalt på forhånd)"],
+            "locked": [False, True],
+            "role": ["deadline", "locked"],
+            "authority": ["oest", "nord"],
+            "reason_code": ["", ""],
+        }
+    )
+    data = plan_csv_da(visits, {"F1": "Bostedet Egebakken", "00029": "Toften"}, {"I1": "Anne Holm", "I2": "Bo Ek"})
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert tuple(rows[0]) == PLAN_COLUMNS_DA
+    first, second = (dict(zip(rows[0], r, strict=True)) for r in rows[1:])
+    assert first["Dato"] == "2027-01-04" and first["Tilbud"] == "Bostedet Egebakken"  # by date
+    assert first["Besøg"] == "anmeldt" and first["Låst"] == "ja" and first["Socialtilsyn"] == "Socialtilsyn Nord"
+    assert first["Tilsynstype"] == "driftsorienteret tilsyn" and first["Kvartal"] == "2027K1" and first["Uge"] == "1"
+    assert second["Tilbuds-id"] == '="00029"' and second["Tilsynskonsulenter"] == "Anne Holm, Bo Ek"
+    assert second["Besøg"] == "uanmeldt" and second["Socialtilsyn"] == "Socialtilsyn Øst"
