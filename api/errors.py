@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -30,6 +31,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.pages import render_page
 from api.schemas import DATABASE_INT_MAX
 from data.errors import TilsynsplanError, ValidationFailed
+from data.glossary import DETAIL_RULE_DA, FIELD_DA
+from reports.render import capitalise_first
 
 log = logging.getLogger(__name__)
 
@@ -350,16 +353,52 @@ def wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/")
 
 
+def detail_row(detail: dict[str, Any]) -> tuple[str, str]:
+    """An error detail as an error page shows it to a person: the field by its Danish name (the parameter in
+    brackets, as the address bar has it) and the problem in words, never a Python dict."""
+    name = str(detail.get("field") or "")
+    label = FIELD_DA.get(name.split(".")[0].split("[")[0], "") if name else ""
+    shown = f"{label} ({name})" if label else name or str(detail.get("location") or "")
+    message = detail.get("message")
+    if message:
+        text = str(message)
+        prefix = f"'{name}' "
+        if name and text.startswith(prefix):  # "'top' skal være mindst 1": the field is in the first column
+            text = capitalise_first(text.removeprefix(prefix))
+        return shown, text
+    value = detail.get("value")
+    rule = DETAIL_RULE_DA.get(str(detail.get("rule") or ""), "er ikke tilladt")
+    return shown, f"Værdien '{_shown(value, 60)}' {rule}." if value is not None else f"Værdien {rule}."
+
+
+#: The message of a 401 on a web page: a person logs in (the API's hint of an Authorization header is for
+#: case systems).
+LOGIN_NEEDED_DA = "Kun autoriserede planlæggere har adgang. Log ind som planlægger for at fortsætte."
+
+
+def _login_next(request: Request) -> str:
+    """Where the login page sends the user back to: the page (or file) they asked for; a form's page for a
+    refused POST."""
+    path = request.url.path
+    if request.method == "GET" and request.url.query:
+        path += f"?{request.url.query}"
+    return "/login?" + urlencode({"next": path})
+
+
 def error_page(request: Request, error: ApiError) -> HTMLResponse:
     authorised = bool(getattr(request.state, "authorised", False))
     violations = error.code == ValidationFailed.code
     back = request.url.path if request.method == "POST" and not request.url.path.startswith("/api/") else None
+    message = LOGIN_NEEDED_DA if error.code == AuthenticationRequired.code and error.status == 401 else error.message
     html = render_page(
         "web/error.html",
         authorised=authorised,
         error=error,
+        message=message,
+        detail_rows=[] if violations else [detail_row(d) for d in error.details],
         violations=violations,
         back=back,
+        login_url=_login_next(request) if error.status == 401 else None,
         title=_title(error.status),
     )
     return HTMLResponse(html, status_code=error.status, headers=error.headers)

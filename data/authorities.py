@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from data.enums import Authority, FacilityType
-from data.errors import InvalidArgumentError
+from data.errors import InvalidArgumentError, shown_value
 from data.glossary import (
     AUTHORITY_DA,
     FACILITY_TYPE_DA,
@@ -41,7 +41,7 @@ def parse_authority(value: str | None) -> str | None:
     code = _SPELLINGS.get(_key(value))
     if code is None:
         allowed = ", ".join(f"{a.value} ({AUTHORITY_DA[a]})" for a in Authority)
-        raise InvalidArgumentError(f"Ukendt socialtilsyn '{value}'. Tilladt: {allowed}.")
+        raise InvalidArgumentError(f"Ukendt socialtilsyn '{shown_value(value)}'. Tilladt: {allowed}.")
     return code
 
 
@@ -61,8 +61,8 @@ def parse_facility_type(value: str | None) -> str | None:
     if code is None:
         allowed = ", ".join(t.value for t in FacilityType)
         raise InvalidArgumentError(
-            f"Ukendt tilbudstype '{value}'. Tilladt: {allowed}, eller typens danske navn (fx 'opholdssted' eller "
-            "'længerevarende botilbud')."
+            f"Ukendt tilbudstype '{shown_value(value)}'. Tilladt: {allowed}, eller typens danske navn "
+            "(fx 'opholdssted' eller 'længerevarende botilbud')."
         )
     return code
 

@@ -11,6 +11,8 @@ from functools import lru_cache
 
 import holidays
 
+from data.errors import shown_value
+
 
 @lru_cache(maxsize=64)
 def danish_holidays(year: int) -> frozenset[dt.date]:
@@ -77,12 +79,12 @@ def parse_quarter(quarter: str) -> str:
     text = quarter.strip().upper()
     form = "ÅÅÅÅKn eller ÅÅÅÅQn, fx 2026K4 eller 2026Q4"
     if len(text) != 6 or text[4] not in "QK" or not text[:4].isdigit() or text[5] not in "1234":
-        raise ValueError(f"'{quarter}' er ikke et kvartal; brug formen {form}")
+        raise ValueError(f"'{shown_value(quarter)}' er ikke et kvartal; brug formen {form}")
     first, last = QUARTER_YEARS
     if not first <= int(text[:4]) <= last:
         raise ValueError(
-            f"'{quarter}' ligger uden for de år, der kan planlægges; året skal ligge fra {first} til {last}, "
-            f"i formen {form}"
+            f"'{shown_value(quarter)}' ligger uden for de år, der kan planlægges; året skal ligge fra {first} "
+            f"til {last}, i formen {form}"
         )
     return f"{text[:4]}Q{text[5]}"
 

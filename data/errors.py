@@ -9,6 +9,15 @@ from dataclasses import dataclass
 
 from data.glossary import format_number_da
 
+#: A value a message echoes is cut at this many characters (a 5,000-character query value widened the page).
+SHOWN_VALUE_LIMIT = 60
+
+
+def shown_value(value: object, limit: int = SHOWN_VALUE_LIMIT) -> str:
+    """A value as a message echoes it: its text, cut at ``limit`` characters with "…"."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
 
 class TilsynsplanError(Exception):
     """Base of every domain error. ``code`` is a stable English identifier for the JSON error shape."""

@@ -151,6 +151,57 @@ RISK_SCORE_DA: dict[str, str] = {
 }
 
 
+#: The risk model's hyperparameters (``models.risk_model.RiskModel``) as the model card names them.
+HYPERPARAMETER_DA: dict[str, str] = {
+    "calibration": "Kalibrering",
+    "horizon_months": "Horisont (måneder)",
+    "learning_rate": "Læringsrate",
+    "min_child_samples": "Mindste antal observationer pr. blad",
+    "min_positive_labels": "Mindste antal alvorlige fund for at træne",
+    "n_estimators": "Antal træer",
+    "n_jobs": "Tråde (CPU)",
+    "num_leaves": "Blade pr. træ",
+    "random_state": "Startværdi for tilfældighed (seed)",
+    "short_history_trees": "Træer for tilbud med kort historik",
+    "snapshot_step_months": "Afstand mellem øjebliksbilleder (måneder)",
+    "top_factors": "Grunde pr. tilbud",
+    "training_years": "Træningsvindue (år)",
+}
+
+#: Values of the hyperparameters that are words.
+HYPERPARAMETER_VALUE_DA: dict[str, str] = {
+    "platt": "Platt-skalering",
+    "isotonic": "isotonisk regression",
+    "none": "ingen",
+}
+
+
+#: Request fields (query parameters, form and JSON fields) as an error page names them to a person.
+FIELD_DA: dict[str, str] = {
+    "as_of": "Opgørelsesdato",
+    "quarter": "Kvartal",
+    "top": "Antal rækker",
+    "plan_id": "Plan",
+    "parent_plan_id": "Genplan af plan",
+    "authority": "Socialtilsyn",
+    "facility_type": "Tilbudstype",
+    "facility_id": "Tilbud",
+    "inspector_id": "Tilsynskonsulent",
+    "time_limit_s": "Tidsgrænse",
+    "format": "Format",
+    "dry_run": "Kontrollér kun",
+    "date": "Dato",
+    "files": "Filer",
+    "token": "Token",
+}
+
+#: The ``rule`` of an error detail that has no message of its own, as the end of a Danish sentence.
+DETAIL_RULE_DA: dict[str, str] = {
+    "future_date": "ligger efter i dag",
+    "too_early": "er for tidlig",
+}
+
+
 def some_ids_da(ids: list[str], shown: int = 5) -> str:
     """The first ``shown`` ids, then how many more: ``"T1, T2, T3, T4, T5 og 91 andre"``."""
     head = ", ".join(ids[:shown])

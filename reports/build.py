@@ -32,10 +32,13 @@ from data.dataset import Dataset
 from data.enums import SERIOUS_SANCTIONS, SanctionKind, Severity, Theme
 from data.errors import InvalidArgumentError, NotFoundError
 from data.glossary import (
+    HYPERPARAMETER_DA,
+    HYPERPARAMETER_VALUE_DA,
     MONTH_ABBR_DA,
     SANCTION_DA,
     SEVERITY_DA,
     format_date_da,
+    format_number_da,
     plan_top_group_da,
     visit_reason_for_reader_da,
 )
@@ -736,6 +739,7 @@ def build_plan_report(
     risks: Mapping[str, float] | None = None,
     deadlines: Mapping[str, dt.date] | None = None,
     generated_at: dt.datetime | None = None,
+    created_at: dt.datetime | None = None,
 ) -> PlanReportContext:
     """The quarterly plan (the plan of record: ``plan.quarter``) per inspector and week.
 
@@ -876,6 +880,7 @@ def build_plan_report(
     )
     return PlanReportContext(
         plan_id=plan_id,
+        created_at=created_at,
         quarter=plan.quarter,
         as_of=plan.as_of,
         generated_at=generated_at or _now(),
@@ -929,6 +934,19 @@ def _offsets_method_da(method: str) -> str:
     return AuthorityOffsets().method if method == _OFFSETS_METHOD_EN else method
 
 
+def _hyper_value_da(value: object) -> str:
+    """A hyperparameter's value the Danish way: ``0,05``, ``1.000``, *Platt-skalering*, ``–`` for none."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, int):
+        return format_number_da(value, 0)
+    if isinstance(value, float):
+        return format_number_da(value, 0) if value.is_integer() else repr(value).replace(".", ",")
+    return HYPERPARAMETER_VALUE_DA.get(str(value), str(value))
+
+
 def build_model_card(meta: Mapping[str, Any], *, generated_at: dt.datetime | None = None) -> ModelCardContext:
     """The model card of a stored model (its ``meta.json``: ``models.store.StoredModel.meta``)."""
     try:
@@ -972,7 +990,10 @@ def build_model_card(meta: Mapping[str, Any], *, generated_at: dt.datetime | Non
         OffsetRow(authority=str(a), offset=float(v), observations=int(counts.get(a, 0)))
         for a, v in sorted((offsets_raw.get("offsets") or {}).items())
     )
-    hyper = tuple((str(k), str(v)) for k, v in sorted((meta.get("hyperparameters") or {}).items()))
+    hyper = tuple(
+        (str(k), HYPERPARAMETER_DA.get(str(k), str(k)), _hyper_value_da(v))
+        for k, v in sorted((meta.get("hyperparameters") or {}).items())
+    )
     labelled = meta.get("labelled_period")
     fairness = meta.get("fairness")
     return ModelCardContext(

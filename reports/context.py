@@ -604,6 +604,7 @@ class PlanReportContext:
     # for a reader who is not authorised: the quarter's unannounced visits, without date, week or inspector
     confidential_visits: tuple[PlanVisitRow, ...] = ()
     planned_authorities: tuple[str, ...] = ()  # the socialtilsyn whose tilbud the plan covers
+    created_at: dt.datetime | None = None  # when the stored plan was made
 
     def __post_init__(self) -> None:
         if self.authorised:
@@ -622,7 +623,10 @@ class PlanReportContext:
 
     @property
     def title(self) -> str:
-        return f"Kvartalsplan {self.quarter_label} — {plan_scope_da(self.authority, self.planned_authorities)}"
+        """``Plan 5 · Kvartalsplan 2027K1 — Socialtilsyn Nord`` (a stored plan: several plans of one quarter and
+        socialtilsyn have one title each)."""
+        title = f"Kvartalsplan {self.quarter_label} — {plan_scope_da(self.authority, self.planned_authorities)}"
+        return title if self.plan_id is None else f"Plan {self.plan_id} · {title}"
 
     @property
     def confidential(self) -> bool:
@@ -726,7 +730,7 @@ class ModelCardContext:
     offsets: tuple[OffsetRow, ...]
     offsets_method: str
     fairness: FairnessBox | None
-    hyperparameters: tuple[tuple[str, str], ...] = ()
+    hyperparameters: tuple[tuple[str, str, str], ...] = ()  # (name, Danish label, value in Danish)
     labelled_months: int | None = None  # snapshot months with labelled rows (None: a card from before)
     labelled_first: dt.date | None = None
     labelled_last: dt.date | None = None

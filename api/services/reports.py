@@ -254,8 +254,17 @@ def plan_report(settings: Settings, plan_id: int, authorised: bool = False) -> P
         with Session(engine) as session:
             row = session.get(PlanRow, plan_id)
             run_id = None if row is None else row.risk_run_id
+            created_at = None if row is None else row.created_at
     plan, deadlines, risks = load_stored_plan(settings, plan_id, run_id=run_id)
-    return build_plan_report(plan, ds, plan_id=plan_id, authorised=authorised, risks=risks, deadlines=deadlines)
+    return build_plan_report(
+        plan,
+        ds,
+        plan_id=plan_id,
+        authorised=authorised,
+        risks=risks,
+        deadlines=deadlines,
+        created_at=created_at,
+    )
 
 
 # --- Modelkort ---------------------------------------------------------------------------------------

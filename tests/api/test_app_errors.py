@@ -37,7 +37,9 @@ def test_browser_gets_a_danish_error_page(client: TestClient) -> None:
     page = Page(response.text)
     assert page.text_of("error-message") == "Siden eller ressourcen '/api/v1/findes-ikke' findes ikke."
     assert "Findes ikke" in page.text()
-    assert "not_found" in page.text()
+    error = page.by_id("error-message")
+    assert error is not None and error.attrs["data-error-code"] == "not_found"  # for programs, not shown
+    assert "not_found" not in page.text() and "Fejlkode" not in page.text()
 
 
 def test_unknown_web_page_is_html_without_accept_header(client: TestClient) -> None:
@@ -110,3 +112,45 @@ def test_domain_error_keeps_its_code_status_and_message(settings: Settings) -> N
     assert response.status_code == 409
     error = assert_error_shape(response.json(), "no_data")
     assert error["message"] == "Der er ingen tilbud i databasen."
+
+
+HTML = {"Accept": "text/html"}
+
+
+def test_an_error_detail_without_a_message_is_shown_in_danish_words(client: TestClient, loaded: Settings) -> None:
+    """The error page printed the detail as a Python dict: {'field': 'as_of', 'value': '1800-01-01', ...}."""
+    response = client.get("/api/v1/reports/risk?as_of=1800-01-01&top=1", headers=HTML)
+    assert response.status_code == 422
+    page = Page(response.text)
+    assert page.table("error-details") == [["Opgørelsesdato (as_of)", "Værdien '1800-01-01' er for tidlig."]]
+    assert "{'field'" not in response.text and "{&#39;field" not in response.text
+
+
+def test_a_request_field_is_named_in_danish_on_the_error_page(client: TestClient) -> None:
+    page = Page(client.get("/api/v1/risk?top=0", headers=HTML).text)
+    assert page.table("error-details") == [["Antal rækker (top)", "Skal være mindst 1"]]
+
+
+def test_the_401_page_sends_a_person_to_log_in_and_back(client: TestClient) -> None:
+    """A browser user was told to send an Authorization header, and "Log ind" lost the page they wanted."""
+    response = client.get("/api/v1/plans/1/export.csv", headers=HTML)
+    assert response.status_code == 401
+    page = Page(response.text)
+    assert page.text_of("error-message") == (
+        "Kun autoriserede planlæggere har adgang. Log ind som planlægger for at fortsætte."
+    )
+    assert "Authorization" not in page.text()
+    login = page.by_id("error-login")
+    assert login is not None and login.attrs["href"] == "/login?next=%2Fapi%2Fv1%2Fplans%2F1%2Fexport.csv"
+    api = client.get("/api/v1/plans/1/export.csv")  # a case system still gets the hint it needs
+    assert "Authorization: Bearer" in api.json()["error"]["message"]
+
+
+def test_a_long_value_is_cut_in_the_message(client: TestClient) -> None:
+    """A 5,000-character value was echoed whole and widened the page to 3,347 px."""
+    for field in ("authority", "quarter"):
+        body = {"quarter": "2026K4", field: "x" * 5000}
+        response = client.post("/api/v1/plans", json=body, headers={**AUTH, **HTML})
+        assert response.status_code == 422, field
+        message = Page(response.text).text_of("error-message")
+        assert f"'{'x' * 60}…'" in message and "x" * 61 not in message, field

@@ -232,3 +232,20 @@ def test_the_plan_page_offers_a_csv_for_danish_excel(plan_client: TestClient, fu
     assert len(rows) - 1 == len(full_plan["visits"])
     assert {r[8] for r in rows[1:]} <= {"anmeldt", "uanmeldt"} and {r[10] for r in rows[1:]} <= {"ja", "nej"}
     plan_client.cookies.clear()
+
+
+def test_plans_of_one_quarter_and_socialtilsyn_have_titles_of_their_own(plan_client: TestClient) -> None:
+    """Every plan of 2027K1 for Nord had the title and heading "Kvartalsplan 2027K1 — Socialtilsyn Nord"."""
+    ids = []
+    for _ in range(2):
+        response = plan_client.post("/api/v1/plans", json={"quarter": "2027Q1", "authority": "nord"}, headers=AUTH)
+        assert response.status_code == 201, response.text
+        ids.append(response.json()["id"])
+    titles, headings = set(), set()
+    for plan_id in ids:
+        html = plan_client.get(f"/planer/{plan_id}").text
+        titles.add(re.search(r"<title>(.*?)</title>", html, re.S).group(1))  # type: ignore[union-attr]
+        headings.add(re.search(r"<h1>(.*?)</h1>", html, re.S).group(1))  # type: ignore[union-attr]
+        assert "Oprettet " in Page(html).text()
+    assert len(titles) == len(headings) == 2
+    assert f"Plan {ids[0]} · Kvartalsplan 2027K1 — Socialtilsyn Nord — Tilsynsplan" in titles

@@ -264,7 +264,7 @@ def test_plan_per_inspector_and_week_for_an_authorised_reader() -> None:
     ctx = build_plan_report(
         hand_plan(), small_dataset(), plan_id=7, authorised=True, deadlines=HAND_PLAN_DEADLINES, risks={"F1": 0.4}
     )
-    assert ctx.title == "Kvartalsplan 2026K4 — alle socialtilsyn"
+    assert ctx.title == "Plan 7 · Kvartalsplan 2026K4 — alle socialtilsyn"  # a stored plan: its number
     assert [i.name for i in ctx.inspectors] == ["Anne Holm", "Bo Jensen", "Camilla Søndergaard"]
     anne, bo, camilla = ctx.inspectors
     assert [w.week for w in anne.weeks] == ["Uge 41 (5.–9. okt. 2026)"]

@@ -452,3 +452,26 @@ def test_moments_are_written_the_danish_way_also_from_iso_text() -> None:
     assert format_when_da(dt.datetime(2026, 11, 23, 8, 21, 14)) == "23. nov. 2026 kl. 08.21"
     assert format_when_da("2019-01-01") == "1. jan. 2019"
     assert format_when_da(None) == "–" and format_when_da("ukendt") == "ukendt"
+
+
+def test_the_model_cards_hyperparameters_have_danish_names_and_numbers() -> None:
+    """The table showed the raw names and values: 'learning_rate 0.05', 'calibration platt'."""
+    meta = {
+        **model_meta(),
+        "hyperparameters": {
+            "learning_rate": 0.05,
+            "calibration": "platt",
+            "n_estimators": 1000,
+            "min_child_samples": 100,
+        },
+    }
+    doc = parse(render_html(build_model_card(meta)))
+    [table] = doc.root.find_all("table", **{"class": "hyper"})
+    rows = {tuple(c.text().strip() for c in r.find_all("td")) for r in table.find_all("tr") if r.find_all("td")}
+    assert rows == {
+        ("Læringsrate", "0,05"),
+        ("Kalibrering", "Platt-skalering"),
+        ("Antal træer", "1.000"),
+        ("Mindste antal observationer pr. blad", "100"),
+    }
+    assert "learning_rate" not in doc.body_text
