@@ -34,8 +34,16 @@ NAV: tuple[tuple[str, str], ...] = (
 
 
 def render_page(template: str, *, authorised: bool, active: str = "", **context: Any) -> str:
-    """Render ``reports/templates/<template>`` (a page extending ``web/layout.html``)."""
-    return render_template(template, authorised=authorised, nav=NAV, active=active, **context)
+    """Render ``reports/templates/<template>`` (a page extending ``web/layout.html``), its tables in
+    scroll boxes (:func:`scrollable_tables`)."""
+    return scrollable_tables(render_template(template, authorised=authorised, nav=NAV, active=active, **context))
+
+
+def scrollable_tables(html: str) -> str:
+    """Every table of a web page inside a ``div.table-scroll`` (``overflow-x: auto``): on a narrow screen
+    (320 px, or 200 % zoom) a wide table scrolls by itself while the page's text reflows. Web pages only: a
+    printed report (PDF) lays its tables out on the page. The templates have no table inside a table."""
+    return html.replace("<table", '<div class="table-scroll"><table').replace("</table>", "</table></div>")
 
 
 # --- page contexts -----------------------------------------------------------------------------------

@@ -214,3 +214,48 @@ def test_a_refused_upload_is_shown_on_the_form_with_the_choices_kept(client: Tes
     assert "checked" in _field(page, "dry-run")
     assert "facilities.csv" in page.text_of("files-chosen")
     assert len(page.table("violations")) == 27
+
+
+def test_every_page_has_a_skip_link_and_labelled_tables_that_scroll_by_themselves(
+    client: TestClient, loaded: Settings
+) -> None:
+    """No skip link; none of the 30+ tables had a caption or label, and none sat in a scroll box, so at 320 px the
+    whole page scrolled sideways."""
+    client.post("/login", data={"token": TOKEN})
+    client.post("/upload", files=form_files(BROKEN))  # a violations table
+    for path in ("/", "/planer", "/risiko", "/tilbud/F1", "/modelkort"):
+        page = Page(client.get(path).text)
+        links = [n for n in page.root.iter() if n.tag == "a"]
+        assert links[0].attrs.get("href") == "#main" and links[0].text() == "Spring til indholdet", path
+        main = next(n for n in page.root.iter() if n.tag == "main")
+        assert main.attrs.get("id") == "main", path
+        tables = [n for n in page.root.iter() if n.tag == "table"]
+        assert tables or path == "/planer", path  # no plan yet: no table
+        for table in tables:
+            assert table.attrs.get("aria-label"), (path, table.attrs)
+            assert table.parent is not None and "table-scroll" in table.parent.attrs.get("class", ""), path
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(foreground: str, background: str) -> float:
+    high, low = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_warning_text_has_a_contrast_of_at_least_4_5() -> None:
+    """The 'forhøjet' badge had 3.80:1, plan warnings 4.01:1 and the deadline column 4.24:1 (WCAG 1.4.3)."""
+    templates = Path(__file__).resolve().parents[2] / "reports" / "templates" / "partials"
+    css = (templates / "style.css").read_text() + (templates / "report.css").read_text()
+    colours = dict(re.findall(r"(--[a-z]+): (#[0-9a-f]{6})", css))
+    badge = re.search(r"\.tier-elevated \{ background: (#[0-9a-f]{6}); color: var\(--warn\)", css)
+    warnings = re.search(r"\.box\.warnings \{[^}]*background: (#[0-9a-f]{6})", css)
+    assert badge and warnings
+    for background in ("#ffffff", badge.group(1), warnings.group(1)):  # td.due, the badge, li.warning
+        assert contrast(colours["--warn"], background) >= 4.5, background
+    for name in ("--muted", "--bad", "--accent", "--ok", "--ink"):
+        assert contrast(colours[name], "#ffffff") >= 4.5, name

@@ -146,3 +146,22 @@ def test_a_double_click_on_lav_plan_makes_one_plan_and_says_it_is_working(page: 
     assert disabled and label == "Arbejder …" and status.startswith("Planen bygges")
     assert len(posts) == 1  # the second click sent nothing
     assert len(page.request.get(f"{server.url}/api/v1/plans").json()) == before + 1
+
+
+def test_pages_reflow_at_320_px_and_the_skip_link_comes_first(page: Page, server: Server) -> None:
+    """At 320 px (200 % zoom of 640 px) the navigation was cut off and the pages were up to 898 px wide (WCAG
+    1.4.10): the navigation wraps, and a wide table scrolls inside its own box instead of the page."""
+    log_in(page, server, "/")
+    page.set_viewport_size({"width": 320, "height": 640})
+    for path in ("/", "/risiko", "/planer", f"/planer/{server.plan_id}", "/tilbud/F1", "/modelkort"):
+        page.goto(f"{server.url}{path}")
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 320, (path, width)
+        outside = page.evaluate(
+            """() => [...document.querySelectorAll("header a, header button, h1, h2, p")]
+                 .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.textContent)"""
+        )
+        assert outside == [], (path, outside)
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent") == "Spring til indholdet"
+    assert page.evaluate("() => document.activeElement.getBoundingClientRect().left") >= 0  # shown when focused
