@@ -241,7 +241,8 @@ def _validation_detail(error: dict[str, Any], document: Any = None, content_type
     except (KeyError, IndexError, ValueError):
         text = _UNKNOWN_DA.format(input=ctx["input"])
     if kind == "less_than_equal" and raw_ctx.get("le") == DATABASE_INT_MAX:
-        text = f"må højst være {DATABASE_INT_MAX}, det største heltal databasen kan gemme (et id), ikke {ctx['input']}"
+        largest = f"{DATABASE_INT_MAX:,}".replace(",", ".")
+        text = f"må højst være {largest}, det største heltal databasen kan gemme (et id), ikke {ctx['input']}"
     if "Expected UploadFile" in str(error.get("msg", "")):  # a multipart part without a filename arrives as text
         text = "skal være en fil med et filnavn, fx facilities.csv (multipart-feltet sendte tekst)"
     subject = f"'{name}'" if name else "Forespørgslen"

@@ -699,33 +699,37 @@ def _deadline_warnings(plan: Plan, quarter_start: dt.date) -> list[str]:
     for o in plan.analysis.overdue:
         groups[missed_deadline(o.deadline, plan, quarter_start)] += 1
     see = "(se listen over tilbud ved fristen)."
-    # a visit before the plan starts keeps the deadline when the plan is made before its quarter
-    advice = (
-        "besøg dem allerede i indeværende kvartal — ellers besøges de hurtigst muligt i kvartalet"
-        if plan.as_of < quarter_start
-        else "de besøges hurtigst muligt i kvartalet"
-    )
+
+    def advice(n: int) -> str:
+        """What to do about ``n`` tilbud ("det"/"dem", "besøges det"/"besøges de")."""
+        it, they = ("det", "det") if n == 1 else ("dem", "de")
+        # a visit before the plan starts keeps the deadline when the plan is made before its quarter
+        if plan.as_of < quarter_start:
+            return f"besøg {it} allerede i indeværende kvartal — ellers besøges {they} hurtigst muligt i kvartalet"
+        return f"{they} besøges hurtigst muligt i kvartalet"
+
     out = []
-    if groups["passed"]:
+    if n := groups["passed"]:
         out.append(
-            f"{groups['passed']} tilbud har allerede overskredet fristen for uanmeldt besøg (fristen lå før "
-            f"opgørelsesdatoen {format_date_da(plan.as_of)}); de besøges hurtigst muligt i kvartalet {see}"
+            f"{format_number_da(n, 0)} tilbud har allerede overskredet fristen for uanmeldt besøg (fristen lå før "
+            f"opgørelsesdatoen {format_date_da(plan.as_of)}); {'det' if n == 1 else 'de'} besøges hurtigst muligt "
+            f"i kvartalet {see}"
         )
-    if groups["before_quarter"]:
+    if n := groups["before_quarter"]:
         out.append(
-            f"{groups['before_quarter']} tilbud har en frist for uanmeldt besøg, der falder før kvartalet "
-            f"begynder; {advice} {see}"
+            f"{format_number_da(n, 0)} tilbud har en frist for uanmeldt besøg, der falder før kvartalet "
+            f"begynder; {advice(n)} {see}"
         )
-    if groups["before_first_working_day"]:
+    if n := groups["before_first_working_day"]:
         first = _first_working_day(max(plan.start, quarter_start))
         out.append(
-            f"{groups['before_first_working_day']} tilbud har en frist for uanmeldt besøg, der falder i "
-            f"kvartalet, men før planens første arbejdsdag ({format_date_da(first)}); {advice} {see}"
+            f"{format_number_da(n, 0)} tilbud har en frist for uanmeldt besøg, der falder i "
+            f"kvartalet, men før planens første arbejdsdag ({format_date_da(first)}); {advice(n)} {see}"
         )
-    if groups["before_first_possible_day"]:
+    if n := groups["before_first_possible_day"]:
         out.append(
-            f"{groups['before_first_possible_day']} tilbud har en frist for uanmeldt besøg, der falder før den "
-            f"første dag, et besøg kan lægges (mindsteafstanden til et tidligere besøg); {advice} {see}"
+            f"{format_number_da(n, 0)} tilbud har en frist for uanmeldt besøg, der falder før den "
+            f"første dag, et besøg kan lægges (mindsteafstanden til et tidligere besøg); {advice(n)} {see}"
         )
     return out
 

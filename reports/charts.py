@@ -76,6 +76,11 @@ def date_label_da(day: dt.date, with_year: bool = True) -> str:
     return f"{month} {day.year}" if with_year else month
 
 
+def short_date_da(day: dt.date) -> str:
+    """``"28. jul. 2021"``: a day on an axis as the pages' tables write it (never ``28-07-2021``)."""
+    return f"{day.day}. {MONTH_ABBR_DA[day.month - 1]} {day.year}"
+
+
 def _clean_svg(raw: str, label: str) -> Markup:
     """Strip prolog/DOCTYPE/metadata, drop unused ids, prefix used ones, add a title and ARIA label."""
     start = raw.index("<svg")
@@ -308,7 +313,7 @@ def theme_history_chart(
         step = max(1, math.ceil(len(dates) / 12))  # at most about 12 labels
         ticks = pos[::step]
         ax.set_xticks(ticks)
-        ax.set_xticklabels([dates[i].strftime("%d-%m-%Y") for i in ticks], fontsize=7, rotation=30, ha="right")
+        ax.set_xticklabels([short_date_da(dates[i]) for i in ticks], fontsize=7, rotation=30, ha="right")
         ax.set_ylim(0.8, 5.2)
         ax.set_yticks([1, 2, 3, 4, 5])
         ax.yaxis.set_major_formatter(_number_formatter(0))
@@ -395,7 +400,8 @@ def risk_histogram(risks: Sequence[float], *, title: str, threshold: float | Non
         ax.set_ylabel("Tilbud", fontsize=8)
         ax.set_title(title, loc="left")
         ax.grid(axis="y", color=LINE, linewidth=0.6)
-    return _to_svg(fig, f"{title}: {len(r)} tilbud, median {format_number_da(float(np.median(r)) * 100, 1)} %")
+    median = format_number_da(float(np.median(r)) * 100, 1)
+    return _to_svg(fig, f"{title}: {format_number_da(len(r), 0)} tilbud, median {median} %")
 
 
 # --- helpers -----------------------------------------------------------------------------------------
@@ -426,7 +432,7 @@ def _x_labels(x: Sequence[dt.date]) -> list[str]:
         return [str(d.year) for d in x]
     if all(d.day == 1 for d in x):
         return [date_label_da(d) for d in x]
-    return [d.strftime("%d-%m-%Y") for d in x]
+    return [short_date_da(d) for d in x]
 
 
 def _extent(base: float, steps: Sequence[tuple[str, float]]) -> tuple[float, float]:

@@ -5,7 +5,7 @@
 Filters: ``number`` (``1.234,5``), ``percent`` (share 0-1 -> ``12 %``), ``signed`` (``+1,2`` / ``−0,5``),
 ``date_da`` (``5. okt. 2026``), ``long_date`` (``5. oktober 2026``), ``datetime_da``
 (``5. okt. 2026 kl. 14.03``), ``when_da`` (either, also from ISO text), ``capfirst`` (the first letter
-upper case, the rest kept).
+upper case, the rest kept), ``count_da`` (``1 række`` / ``2 rækker``).
 """
 
 from __future__ import annotations
@@ -64,6 +64,11 @@ def format_when_da(value: dt.datetime | dt.date | str | None) -> str:
     return format_short_date_da(moment)
 
 
+def format_count_da(count: int, one: str, many: str) -> str:
+    """A count with the word that agrees with it: ``1 række``, ``2 rækker``, ``1.234 rækker``, ``1 ny``."""
+    return f"{format_number_da(count, 0)} {one if count == 1 else many}"
+
+
 def capitalise_first(text: str) -> str:
     """The first letter upper case and the rest as it is (``forsorgshjem (SEL § 110)`` -> ``Forsorgshjem (SEL
     § 110)``; Jinja's ``capitalize`` lower-cases the rest: "sel § 110")."""
@@ -88,6 +93,7 @@ def environment() -> Environment:
     env.filters["capfirst"] = capitalise_first
     env.filters["when_da"] = format_when_da
     env.filters["quarter_da"] = quarter_da
+    env.filters["count_da"] = format_count_da
     return env
 
 

@@ -259,3 +259,13 @@ def test_warning_text_has_a_contrast_of_at_least_4_5() -> None:
         assert contrast(colours["--warn"], background) >= 4.5, background
     for name in ("--muted", "--bad", "--accent", "--ok", "--ink"):
         assert contrast(colours[name], "#ffffff") >= 4.5, name
+
+
+def test_counts_on_the_upload_page_agree_with_their_words(client: TestClient, loaded: Settings, tmp_path: Path) -> None:
+    """'Ingen fejl i 1 rækker', '1 rækker: 1 nye, 0 opdaterede'."""
+    client.post("/login", data={"token": TOKEN})
+    one = [("files", ("concerns.csv", b"facility_id,date,severity\nF1,2026-09-14,low\n", "text/csv"))]
+    dry = Page(client.post("/upload", files=one, data={"dry_run": "true"}).text)
+    assert "Ingen fejl i 1 række. Intet er gemt." in dry.text_of("upload-summary")
+    stored = Page(client.post("/upload", files=one).text)
+    assert stored.text_of("upload-counts") == "1 række: 1 ny, 0 opdaterede, 0 uændrede."

@@ -52,7 +52,7 @@ def test_a_plan_id_beyond_the_database_integers_is_422_naming_it(
     detail = detail_of(response.json(), "plan_id")
     assert detail["location"] == "path"
     assert detail["message"] == (
-        f"'plan_id' må højst være 9223372036854775807, det største heltal databasen kan gemme (et id), ikke {TOO_BIG}"
+        f"'plan_id' må højst være 9.223.372.036.854.775.807, det største heltal databasen kan gemme (et id), ikke {TOO_BIG}"
     )
 
 
@@ -66,7 +66,7 @@ def test_the_plan_page_of_a_huge_id_is_a_422_page(client: TestClient, loaded: Se
     response = client.get(f"/planer/{TOO_BIG}")
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("text/html")
-    assert "plan_id" in response.text and "9223372036854775807" in response.text
+    assert "plan_id" in response.text and "9.223.372.036.854.775.807" in response.text
 
 
 def test_a_huge_parent_plan_id_is_422(client: TestClient, loaded: Settings) -> None:
@@ -74,7 +74,7 @@ def test_a_huge_parent_plan_id_is_422(client: TestClient, loaded: Settings) -> N
     response = client.post("/api/v1/plans", json=body, headers=AUTH)
     assert response.status_code == 422, response.text
     detail = detail_of(response.json(), "parent_plan_id")
-    assert detail["message"].startswith("'parent_plan_id' må højst være 9223372036854775807")
+    assert detail["message"].startswith("'parent_plan_id' må højst være 9.223.372.036.854.775.807")
     assert detail["message"].endswith(f"ikke {TOO_BIG}")
 
 

@@ -513,3 +513,16 @@ def test_quarters_without_any_force_report_are_not_drawn_as_zero() -> None:
     assert none.force == ()
     html = " ".join(render_html(none).split())
     assert "Ingen indberetninger af magtanvendelser i data for perioden" in html
+
+
+def test_the_deadline_warnings_speak_of_one_tilbud_in_the_singular() -> None:
+    """'1 tilbud … de besøges hurtigst muligt' / 'besøg dem allerede': one tilbud is 'det'."""
+    one = " ".join(build_plan_report(_plan_2027q1_with_four_unkeepable_deadlines(), small_dataset()).warnings)
+    assert "(fristen lå før opgørelsesdatoen 23. november 2026); det besøges hurtigst muligt i kvartalet" in one
+    assert "besøg det allerede i indeværende kvartal — ellers besøges det hurtigst muligt" in one
+    assert " dem " not in one and " de besøges" not in one
+    plan = _plan_2027q1_with_four_unkeepable_deadlines()
+    two_passed = tuple(dataclasses.replace(o, deadline=dt.date(2026, 11, 2)) for o in plan.analysis.overdue[:2])
+    plan = dataclasses.replace(plan, analysis=dataclasses.replace(plan.analysis, overdue=two_passed))
+    two = " ".join(build_plan_report(plan, small_dataset()).warnings)
+    assert "2 tilbud har allerede overskredet" in two and "de besøges hurtigst muligt" in two

@@ -94,3 +94,9 @@ def test_empty_data_draws_a_message_not_an_error() -> None:
         ["A", "B"], [1, 2], [1, 2], title="T", value_label="a", peer_label="b"
     )
     assert "Ingen tilbud" in charts.risk_histogram([], title="Fordeling")
+
+
+def test_dates_on_a_chart_axis_are_written_as_the_tables_write_them() -> None:
+    """The theme chart's axis read 28-07-2021 while the tables say 28. jul. 2021."""
+    assert charts.short_date_da(dt.date(2021, 7, 28)) == "28. jul. 2021"
+    assert charts._x_labels([dt.date(2021, 7, 28), dt.date(2022, 3, 2)]) == ["28. jul. 2021", "2. mar. 2022"]

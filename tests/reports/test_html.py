@@ -475,3 +475,9 @@ def test_the_model_cards_hyperparameters_have_danish_names_and_numbers() -> None
         ("Mindste antal observationer pr. blad", "100"),
     }
     assert "learning_rate" not in doc.body_text
+
+
+def test_the_profile_writes_the_national_count_with_a_thousands_separator() -> None:
+    """'nr. 526 af 1981 tilbud nationalt' while the risk list says 1.981."""
+    ctx = build_facility_profile(peer_dataset(), "F1", as_of=AS_OF, explanation=explanation(), national_count=1981)
+    assert "af 1.981 tilbud" in " ".join(parse(render_html(ctx)).body_text.split())
