@@ -249,3 +249,23 @@ def test_plans_of_one_quarter_and_socialtilsyn_have_titles_of_their_own(plan_cli
         assert "Oprettet " in Page(html).text()
     assert len(titles) == len(headings) == 2
     assert f"Plan {ids[0]} · Kvartalsplan 2027K1 — Socialtilsyn Nord — Tilsynsplan" in titles
+
+
+def test_the_plan_pdf_link_says_what_it_is(plan_client: TestClient) -> None:
+    """The link text was the bare word "PDF"."""
+    for authorised in (False, True):
+        if authorised:
+            plan_client.post("/login", data={"token": TOKEN})
+        page = Page(plan_client.get("/planer/1").text)
+        assert page.text_of("plan-pdf") == "Plan som PDF"
+    plan_client.cookies.clear()
+
+
+def test_the_plan_pdf_lays_out_its_long_tables_with_fixed_columns() -> None:
+    """WeasyPrint's automatic table layout measured every cell's text: more than half of the plan PDF's 10-15 s
+    (``bench/plan_pdf_speed.py``)."""
+    from reports.render import render_template
+
+    css = render_template("partials/report.css")
+    print_css = css.split("@media print", 1)[1]
+    assert "table.week-plan, table.deadlines, table.confidential-visits { table-layout: fixed; }" in print_css

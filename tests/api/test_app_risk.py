@@ -211,7 +211,7 @@ def test_the_risk_page_links_its_downloads_with_its_filters(risk_client: TestCli
     links = {i: (n.attrs["href"], n.text()) for i in ("risk-csv", "risk-pdf", "risk-api-csv") if (n := page.by_id(i))}
     assert links == {
         "risk-csv": ("/risiko.csv?authority=nord", "CSV til Excel"),
-        "risk-pdf": ("/api/v1/reports/risk?format=pdf&authority=nord", "PDF"),  # 3 tilbud: the whole list
+        "risk-pdf": ("/api/v1/reports/risk?format=pdf&authority=nord", "Risikolisten som PDF"),  # 3 tilbud: all
         "risk-api-csv": ("/api/v1/risk?format=csv&authority=nord", "CSV til fagsystemer"),
     }
     assert page.by_id("risk-pdf-full") is None
