@@ -47,10 +47,16 @@ RISK_COLUMNS_DA: tuple[str, ...] = (
 _EXCEL_WOULD_CONVERT = re.compile(r"[0-9][0-9 .,:/+\-eE]*")
 
 
+#: A cell Excel would run as a formula (``=HYPERLINK(…)``, ``+1``, ``-2+3``, ``@SUM(…)``): formula injection
+#: through a tilbud's name in an upload.
+_EXCEL_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def excel_text(value: str) -> str:
-    """``value`` as Excel keeps it: an id that Excel would read as a number or a date becomes ``="value"``
-    (shown as the text, zeros and all); anything else as it is."""
-    if _EXCEL_WOULD_CONVERT.fullmatch(value):
+    """``value`` as Excel keeps it: an id that Excel would read as a number or a date, and any text Excel would
+    run as a formula, becomes ``="value"`` (a formula whose result is the text itself, zeros and all); anything
+    else as it is."""
+    if _EXCEL_WOULD_CONVERT.fullmatch(value) or value.startswith(_EXCEL_FORMULA_START):
         return '="' + value.replace('"', '""') + '"'
     return value
 
@@ -74,7 +80,7 @@ def risk_list_csv_da(report: RiskListContext) -> bytes:
                 r.rank,
                 r.national_rank,
                 excel_text(r.facility_id),
-                r.name,
+                excel_text(r.name),
                 r.authority_label,
                 r.facility_type_label,
                 r.ownership_label,
@@ -82,7 +88,7 @@ def risk_list_csv_da(report: RiskListContext) -> bytes:
                 r.tier,
                 decimal_da(None if r.change is None else r.change * 100),
                 "" if r.rank_change is None else r.rank_change,
-                " | ".join(r.reasons),
+                excel_text(" | ".join(r.reasons)),
             )
         )
     return (BOM + out.getvalue()).encode("utf-8")
@@ -123,14 +129,14 @@ def plan_csv_da(visits: pd.DataFrame, facility_names: Mapping[str, str], inspect
                 day.isocalendar().week,
                 _quarter_da(day),
                 excel_text(str(v.facility_id)),
-                facility_names.get(str(v.facility_id), ""),
+                excel_text(facility_names.get(str(v.facility_id), "")),
                 danish_code(Authority, str(v.authority)) if v.authority else "",
-                ", ".join(inspector_names.get(i, i) for i in inspectors),
+                excel_text(", ".join(inspector_names.get(i, i) for i in inspectors)),
                 excel_text(";".join(inspectors)),
                 "anmeldt" if v.announced else "uanmeldt",
                 danish_code(VisitKind, str(v.kind)),
                 "ja" if v.locked else "nej",
-                v.reason,
+                excel_text(str(v.reason)),
             )
         )
     return (BOM + out.getvalue()).encode("utf-8")

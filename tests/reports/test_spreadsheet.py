@@ -55,6 +55,20 @@ def test_ids_excel_would_turn_into_numbers_are_kept_as_text() -> None:
     assert '="00029"' in ids and "R02" in ids
 
 
+def test_a_name_excel_would_run_as_a_formula_is_written_as_its_text() -> None:
+    """A tilbud named '=HYPERLINK("http://x";"Klik")' in an upload must not become a live formula in a leader's
+    Excel (formula injection); '-' or '+' first would be computed."""
+    assert excel_text('=HYPERLINK("http://x";"Klik")') == '="=HYPERLINK(""http://x"";""Klik"")"'
+    assert excel_text("+45 1234") == '="+45 1234"' and excel_text("@SUM(A1)") == '="@SUM(A1)"'
+    assert excel_text("Bostedet Ågården") == "Bostedet Ågården"
+    scores = risk_scores_frame()
+    scores.loc[0, "name"] = "=1+1"
+    report = build_risk_list(scores, as_of=AS_OF, model_version="v1")
+    rows = list(csv.reader(io.StringIO(risk_list_csv_da(report).decode("utf-8-sig")), delimiter=";"))
+    names = [dict(zip(rows[0], r, strict=True))["Tilbud"] for r in rows[1:]]
+    assert '="=1+1"' in names and "=1+1" not in names
+
+
 def test_the_plan_as_a_csv_for_danish_excel() -> None:
     visits = pd.DataFrame(
         {
