@@ -5,9 +5,10 @@
   tilsyn reading Tilbudsportalen would do. Facilities without scores get the median.
 - ``expert``: points for warning signs a tilsynskonsulent would name, with the weights below
   (:data:`EXPERT_RULES`). Points add up; a rule on the same feature with a stricter threshold adds
-  more. The probability is ``sigmoid(EXPERT_BASE_LOGIT + EXPERT_LOGIT_PER_POINT * points)``: 0 points
-  about 5 %, 5 points about 27 %, 10 points about 73 %. These are judgement, not fitted (there are too
-  few labels to fit them when the expert score is needed), and say so in the model report.
+  more. The probability is ``sigmoid(EXPERT_BASE_LOGIT + EXPERT_LOGIT_PER_POINT * points)``, bounded
+  to 1-99 % as every calibrated probability is (:func:`models.engine.bound_probability`): 0 points about
+  6 %, 5 points about 27 %, 10 points about 73 %. These are judgement, not fitted (there are too few
+  labels to fit them when the expert score is needed), and say so in the model report.
 
 The expert score has the model's explanation interface: a feature's contribution is its points times
 the logit per point, so ``base + sum(contributions) == margin`` as for SHAP.
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from models.engine import bound_probability, sigmoid
 from models.features import FEATURE_NAMES
 
 EXPERT_BASE_LOGIT = -3.0
@@ -86,7 +88,7 @@ class ExpertModel:
         return np.asarray(base + contrib.sum(axis=1), dtype=float)
 
     def predict_proba(self, features: pd.DataFrame) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-self.margin(features)))
+        return bound_probability(sigmoid(self.margin(features)))
 
 
 def random_score(n: int, seed: int) -> np.ndarray:

@@ -30,6 +30,14 @@ Calibration: Platt scaling (a logistic regression on the raw margin) by default.
 the ranking is the booster's, and with two parameters it is stable on the few hundred positives a
 calibration fold holds; isotonic regression is offered for large data, but it turns the ranking
 into steps (ties) and overfits small folds.
+
+Every calibrated probability is bounded to [:data:`PROBABILITY_FLOOR`, :data:`PROBABILITY_CEILING`]
+(1 % and 99 %) by :func:`bound_probability`, ``p = 1 % + 98 % x calibrated``. A fold whose classes the
+margin separates cleanly gives a steep Platt fit, and a probability of exactly 0 or 1 (0,0 % or 100,0 %
+on a risk list) that no few hundred labels can support. The map is linear, not a clip: it keeps every
+distinction the calibrator makes (a clip would tie everything below 1 %) and moves no probability by
+more than one percentage point; with the floor at 1 % every output shows at least "1 %", whether it
+prints a whole percent (plan reasons) or one decimal.
 """
 
 from __future__ import annotations
@@ -51,6 +59,20 @@ from models.evaluation import reliability_table, score_metrics
 log = logging.getLogger(__name__)
 
 CalibrationMethod = Literal["platt", "isotonic"]
+
+#: The bounds of every calibrated probability (see the module docstring).
+PROBABILITY_FLOOR = 0.01
+PROBABILITY_CEILING = 0.99
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """The logistic function, written with tanh so that a large margin does not overflow ``exp``."""
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=float)))
+
+
+def bound_probability(p: np.ndarray) -> np.ndarray:
+    """A probability 0-1 mapped linearly into [PROBABILITY_FLOOR, PROBABILITY_CEILING] (order kept)."""
+    return PROBABILITY_FLOOR + (PROBABILITY_CEILING - PROBABILITY_FLOOR) * np.asarray(p, dtype=float)
 
 
 @dataclass(frozen=True)
@@ -108,7 +130,8 @@ class BoosterParams:
 
 @dataclass(frozen=True)
 class Calibrator:
-    """Maps a raw margin to a probability. Platt: ``sigmoid(a * margin + b)``; isotonic: a step function."""
+    """Maps a raw margin to a probability. Platt: ``sigmoid(a * margin + b)``; isotonic: a step function;
+    either bounded to 1-99 % (:func:`bound_probability`)."""
 
     method: str  # "platt", "isotonic" or "identity"
     a: float = 1.0
@@ -119,8 +142,8 @@ class Calibrator:
     def __call__(self, margin: np.ndarray) -> np.ndarray:
         m = np.asarray(margin, dtype=float)
         if self.method == "isotonic":
-            return np.interp(m, np.asarray(self.x), np.asarray(self.y))
-        return 1.0 / (1.0 + np.exp(-(self.a * m + self.b)))
+            return bound_probability(np.interp(m, np.asarray(self.x), np.asarray(self.y)))
+        return bound_probability(sigmoid(self.a * m + self.b))
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"method": self.method}

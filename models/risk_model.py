@@ -36,7 +36,7 @@ from data.glossary import format_number_da
 from data.settings import Settings
 from models.baselines import ExpertModel, baseline_scores
 from models.calibration import AuthorityOffsets, estimate_offsets
-from models.engine import BoosterParams, RiskEngine
+from models.engine import BoosterParams, RiskEngine, bound_probability, sigmoid
 from models.evaluation import expected_calibration_error, reliability_table, score_metrics
 from models.explain import comparison_values, facility_factors, global_importance, top_factors, top_factors_all
 from models.fairness import finding_shares
@@ -55,21 +55,34 @@ BASELINES = ("random", "latest_theme_mean", "expert")
 
 
 def rank_and_tier(
-    risk: pd.Series, high_share: float = HIGH_TIER_SHARE, elevated_share: float = ELEVATED_TIER_SHARE
+    risk: pd.Series,
+    high_share: float = HIGH_TIER_SHARE,
+    elevated_share: float = ELEVATED_TIER_SHARE,
+    margin: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Rank 1 = riskiest (ties by index order, stable) and tier: "høj" the top ``high_share``, "forhøjet"
-    the next ``elevated_share``, "normal" the rest (shares of facilities, rounded up).
+    """Rank 1 = riskiest and tier: "høj" the top ``high_share``, "forhøjet" the next ``elevated_share``,
+    "normal" the rest (shares of facilities, rounded up).
 
-    The tier follows the risk, not the tie-break: facilities with the same risk share the tier of the
-    first of them (a tier may then hold more than its share). A small tilsyn or a coarse model gives
-    many equal risks; an equal risk in two tiers would be a distinction the model never made.
+    Equal risks are ordered by ``margin`` (the raw model output, same index) when given: the bounded
+    calibration (:func:`models.engine.bound_probability`) and a steep fit can give distinct margins the
+    same probability, and the ranking keeps the model's distinction. Then by index order (stable).
+
+    The tier follows the model, not the tie-break: facilities with the same risk and margin share the tier
+    of the first of them, so a tier may hold more than its share. A small tilsyn or a coarse model (the
+    cold-start expert score) gives many equal risks; an equal risk in two tiers would be a distinction the
+    model never made.
     """
     n = len(risk)
     values = risk.to_numpy(float)
-    order = np.argsort(-values, kind="stable")
+    tie = np.zeros(n) if margin is None else margin.reindex(risk.index).to_numpy(float)
+    order = np.lexsort((np.arange(n), -tie, -values))  # the last key sorts first
     rank = np.empty(n, dtype=int)
     rank[order] = np.arange(1, n + 1)
-    first_of_tie = pd.Series(-values).rank(method="min").to_numpy(int)  # the best rank among equal risks
+    ordered_v, ordered_t = values[order], tie[order]
+    starts = np.r_[True, (ordered_v[1:] != ordered_v[:-1]) | (ordered_t[1:] != ordered_t[:-1])] if n else []
+    first_in_order = np.maximum.accumulate(np.where(starts, np.arange(n), 0)) + 1 if n else np.zeros(0, int)
+    first_of_tie = np.empty(n, dtype=int)
+    first_of_tie[order] = first_in_order  # the best rank among equal risks
     n_high = math.ceil(round(n * high_share, 9))
     n_elev = math.ceil(round(n * (high_share + elevated_share), 9))
     tier = np.where(first_of_tie <= n_high, TIERS[0], np.where(first_of_tie <= n_elev, TIERS[1], TIERS[2]))
@@ -326,7 +339,7 @@ class RiskModel(BaseEstimator):
             risk = self.engine_.calibrator_(margin)
         else:
             margin = self.expert_.margin(feats)
-            risk = 1.0 / (1.0 + np.exp(-margin))
+            risk = bound_probability(sigmoid(margin))
         scored = Scored(
             as_of=t,
             features=feats,

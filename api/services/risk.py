@@ -218,7 +218,7 @@ def _trained_before_last_import(settings: Settings, stored: StoredModel) -> str 
 
 def _scores_frame(scored: Scored, top_n: int, high_share: float) -> pd.DataFrame:
     feats = scored.features
-    ranks = rank_and_tier(scored.risk, high_share=high_share, elevated_share=ELEVATED_TIER_SHARE)
+    ranks = rank_and_tier(scored.risk, high_share=high_share, elevated_share=ELEVATED_TIER_SHARE, margin=scored.margin)
     frame = pd.DataFrame(
         {
             "facility_id": feats["facility_id"].astype(str).to_numpy(),
@@ -322,7 +322,9 @@ def explain_stored(
             f"Tilbud '{facility_id}' er ikke aktivt pr. {day.isoformat()} (ikke godkendt endnu eller lukket)."
         )
     scored = stored.model.explain_scored(national, [facility_id])
-    ranks = rank_and_tier(scored.risk, high_share=settings.top_tier_share, elevated_share=ELEVATED_TIER_SHARE)
+    ranks = rank_and_tier(
+        scored.risk, high_share=settings.top_tier_share, elevated_share=ELEVATED_TIER_SHARE, margin=scored.margin
+    )
     row = scored.features.loc[facility_id]
     return FacilityExplanation(
         facility_id=facility_id,

@@ -6,7 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models.engine import BoosterParams, FeatureSpec, RiskEngine, fit_calibrator, time_periods
+from data.glossary import format_percent_da
+from models.engine import (
+    PROBABILITY_CEILING,
+    PROBABILITY_FLOOR,
+    BoosterParams,
+    FeatureSpec,
+    RiskEngine,
+    fit_calibrator,
+    time_periods,
+)
 
 SPECS = (
     FeatureSpec("up", 1),
@@ -121,12 +130,28 @@ def test_isotonic_and_identity_calibrators() -> None:
     label = np.array([0, 0, 0, 1, 1, 1])
     iso = fit_calibrator(margin, label, "isotonic")
     assert iso.method == "isotonic"
-    assert iso(np.array([-5.0, 5.0])).tolist() == [0.0, 1.0]
+    assert iso(np.array([-5.0, 5.0])).tolist() == [PROBABILITY_FLOOR, PROBABILITY_CEILING]
     ident = fit_calibrator(margin, np.zeros(6, dtype=int))
     assert ident.method == "identity"
     assert ident(np.array([0.0]))[0] == pytest.approx(0.5)
     platt = fit_calibrator(margin, label)
     assert platt.a > 0 and platt(np.array([3.0]))[0] > platt(np.array([-2.0]))[0]
+
+
+def test_a_steep_fit_on_cleanly_separated_classes_never_gives_0_or_100_percent() -> None:
+    # hand-built data whose classes the margin separates: the Platt slope is steep, and a risk list read
+    # "100,0 %" and "0,0 %" (plan reasons "risiko 0 %"), a certainty no few hundred labels support
+    margin = np.linspace(-3.0, 3.0, 200)
+    platt = fit_calibrator(margin, (margin > 0).astype(int))
+    assert platt.a > 5
+    p = platt(np.array([-40.0, -3.0, 3.0, 40.0]))
+    assert p.min() == pytest.approx(PROBABILITY_FLOOR) and p.max() == pytest.approx(PROBABILITY_CEILING)
+    assert PROBABILITY_FLOOR == 0.01 and PROBABILITY_CEILING == 0.99
+    shown = {format_percent_da(v, d) for v in p for d in (0, 1)}
+    assert shown == {"1 %", "1,0 %", "99 %", "99,0 %"}
+    # a linear map, not a clip: every distinction the calibrator makes is kept
+    near = platt(np.linspace(-0.3, 0.3, 13))
+    assert np.all(np.diff(near) > 0)
 
 
 def test_bad_specs_are_refused() -> None:

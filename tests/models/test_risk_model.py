@@ -242,6 +242,15 @@ def test_equal_risks_share_a_tier() -> None:
     assert set(tied_second["tier"].tolist()[4:]) == {"normal"}
 
 
+def test_equal_risks_are_ranked_by_the_margin_behind_them() -> None:
+    # the bounded calibration gives every margin far below the rest the floor of 1 %: the ranking keeps
+    # the model's order (the margin), not the order of the ids
+    risk = pd.Series([0.01, 0.01, 0.5, 0.01], index=list("abcd"))
+    margin = pd.Series([-50.0, -40.0, 0.0, -45.0], index=list("abcd"))
+    out = rank_and_tier(risk, margin=margin)
+    assert out["rank"].to_dict() == {"c": 1, "b": 2, "d": 3, "a": 4}
+
+
 def test_booster_threads_are_bounded(world: tuple[Dataset, pd.DataFrame]) -> None:
     from data.errors import InvalidArgumentError
 
