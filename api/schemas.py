@@ -310,7 +310,10 @@ class RiskScorePublic(BaseModel):
     risk: float = Field(description="Probability (0-1) that the next visit finds a serious problem.")
     rank: int = Field(description="1 = riskiest (within the authority when filtered by one).")
     national_rank: int
-    tier: str = Field(description="`høj` (top 10 % nationally), `forhøjet` (next 20 %), `normal`.")
+    tier: str = Field(
+        description="`høj` (top 10 % nationally), `forhøjet` (next 20 %), `normal`; equal risks share a tier, "
+        "so a tier may hold more than its share."
+    )
     top_factors: list[FactorPublic]
 
     @classmethod

@@ -224,16 +224,45 @@ def control_character_da(char: str) -> str:
     return _CONTROL_CHARACTERS_DA.get(char, f"styretegnet U+{ord(char):04X}")
 
 
-def risk_tier_da(tier: str, high_share: float, elevated_share: float) -> str:
+def risk_tier_da(
+    tier: str,
+    high_share: float,
+    elevated_share: float,
+    *,
+    size: int | None = None,
+    meant: int | None = None,
+    of: int | None = None,
+) -> str:
     """A risk tier (stored values are the Danish words "høj", "forhøjet", "normal") and what it means,
-    with the shares in force (``TILSYNSPLAN_TOP_TIER_SHARE`` for "høj")."""
-    if tier == "høj":
-        return f"høj risiko (de {format_percent_da(high_share)} højeste)"
-    if tier == "forhøjet":
-        return f"forhøjet risiko (de næste {format_percent_da(elevated_share)})"
-    if tier == "normal":
-        return "normal risiko"
-    return tier
+    with the shares in force (``TILSYNSPLAN_TOP_TIER_SHARE`` for "høj").
+
+    ``size`` (facilities in the tier), ``meant`` (its share in whole facilities, ``models.risk_model.tier_sizes``)
+    and ``of`` (all facilities ranked): equal risks share a tier, so a tier can hold more (or fewer) than its
+    share; the text then says how many it holds and why instead of "de 10 % højeste"."""
+    claims = {
+        "høj": f"de {format_percent_da(high_share)} højeste",
+        "forhøjet": f"de næste {format_percent_da(elevated_share)}",
+    }
+    if tier not in claims:
+        return "normal risiko" if tier == "normal" else tier
+    if size is not None and meant is not None and of and size != meant:
+        bigger = "større end" if size > meant else "mindre end"
+        return (
+            f"{tier} risiko ({size} af {of} tilbud: tilbud med samme risiko er altid i samme gruppe, så gruppen er "
+            f"{bigger} {claims[tier]})"
+        )
+    return f"{tier} risiko ({claims[tier]})"
+
+
+def fairness_tie_da(tied: int, places: int) -> str:
+    """How the fairness audit counts tilbud of equal risk at the top decile's cut (``models.fairness``)."""
+    if not tied:
+        return ""
+    shared = "den ene plads" if places == 1 else f"de {places} pladser"
+    return (
+        f"{tied} tilbud har samme risiko ved grænsen og deler {shared}: hvert tæller som "
+        f"{format_number_da(places / tied, 2)} tilbud, så andelene afhænger ikke af rækkefølgen mellem dem."
+    )
 
 
 #: The backtest's visiting policies (keys of ``tilsynsplan backtest --format json``'s ``policies``).

@@ -397,6 +397,8 @@ class FacilityExplanation:
     cold_start: bool
     factors: list[Factor] = field(default_factory=list)  # all, largest |shap| first
     top_factors: list[Factor] = field(default_factory=list)  # the ones raising risk most
+    tier_size: int | None = None  # facilities in its tier (equal risks share one: may differ from the share)
+    tier_meant: int | None = None  # the tier's share in whole facilities (``risk_model.tier_sizes``)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -414,6 +416,8 @@ class FacilityExplanation:
             "cold_start": self.cold_start,
             "factors": self.factors,
             "top_factors": self.top_factors,
+            "tier_size": self.tier_size,
+            "tier_meant": self.tier_meant,
         }
 
 

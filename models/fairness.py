@@ -5,6 +5,11 @@ group the audit puts its share of the facilities beside its share of the top dec
 the plan sends inspectors to first), its risk distribution, and — for context, since a group with more
 true problems *should* be over-represented — its share of the serious findings in the training window.
 ``top_decile_ratio`` > 1 means over-represented in the top decile.
+
+The top decile is the ``ceil(10 % x n)`` riskiest. Facilities whose risk equals the decile's lowest
+share the places left for that risk: each counts as ``places / tied`` of a facility (38 tilbud with one
+risk and 6 places: 6/38 each), so a group's share never depends on the order of the ids inside a tie
+(``in_top_decile`` is then a fraction).
 """
 
 from __future__ import annotations
@@ -25,6 +30,9 @@ class FairnessAudit:
     top_share: float
     facilities: int
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # group column -> one row per group
+    top_size: int = 0  # places in the top decile
+    tied_at_cut: int = 0  # facilities with the risk at the decile's cut, when they are more than its places
+    places_at_cut: int = 0  # the places they share
 
     def as_dict(self) -> dict[str, Any]:
         def clean(v: Any) -> Any:
@@ -37,6 +45,9 @@ class FairnessAudit:
         return {
             "top_share": self.top_share,
             "facilities": self.facilities,
+            "top_size": self.top_size,
+            "tied_at_cut": self.tied_at_cut,
+            "places_at_cut": self.places_at_cut,
             "groups": {
                 name: [{k: clean(v) for k, v in row.items()} for row in table.to_dict(orient="records")]
                 for name, table in self.tables.items()
@@ -49,7 +60,26 @@ class FairnessAudit:
             top_share=float(data.get("top_share", TOP_SHARE)),
             facilities=int(data.get("facilities", 0)),
             tables={k: pd.DataFrame(v) for k, v in data.get("groups", {}).items()},
+            top_size=int(data.get("top_size", 0)),
+            tied_at_cut=int(data.get("tied_at_cut", 0)),
+            places_at_cut=int(data.get("places_at_cut", 0)),
         )
+
+
+def top_weights(risk: pd.Series, k: int) -> tuple[pd.Series, int, int]:
+    """Each facility's part of the ``k`` riskiest places (1, 0, or a fraction for those tied at the cut),
+    how many are tied at the cut (0 when the tie fits) and the places they share."""
+    weights = pd.Series(0.0, index=risk.index)
+    if k <= 0 or risk.empty:
+        return weights, 0, 0
+    cut = risk.sort_values(ascending=False, kind="stable").iloc[k - 1]
+    above = risk > cut
+    tied = risk == cut
+    places = k - int(above.sum())
+    weights[above] = 1.0
+    weights[tied] = places / int(tied.sum())
+    spread = int(tied.sum()) if int(tied.sum()) > places else 0
+    return weights, spread, places if spread else 0
 
 
 def fairness_audit(
@@ -69,8 +99,7 @@ def fairness_audit(
     )
     n = len(d)
     k = max(1, math.ceil(round(n * top_share, 9))) if n else 0
-    top_ids = set(d.sort_values("risk", ascending=False, kind="stable")["facility_id"].head(k))
-    d["top"] = d["facility_id"].isin(top_ids)
+    d["top"], tied, places = top_weights(d["risk"].astype(float), k)
     tables: dict[str, pd.DataFrame] = {}
     for group in GROUPS:
         g = d.groupby(group, dropna=False)
@@ -94,7 +123,9 @@ def fairness_audit(
         table = table.reset_index().rename(columns={group: "group"})
         table["group"] = table["group"].astype(str)
         tables[group] = table.sort_values("group", ignore_index=True)
-    return FairnessAudit(top_share=top_share, facilities=n, tables=tables)
+    return FairnessAudit(
+        top_share=top_share, facilities=n, tables=tables, top_size=k, tied_at_cut=tied, places_at_cut=places
+    )
 
 
 def finding_shares(labelled: pd.DataFrame) -> dict[str, dict[str, float]]:

@@ -54,6 +54,15 @@ TIERS = ("høj", "forhøjet", "normal")
 BASELINES = ("random", "latest_theme_mean", "expert")
 
 
+def tier_sizes(
+    n: int, high_share: float = HIGH_TIER_SHARE, elevated_share: float = ELEVATED_TIER_SHARE
+) -> dict[str, int]:
+    """How many of ``n`` facilities each tier is meant to hold: its share, rounded up to whole facilities."""
+    n_high = math.ceil(round(n * high_share, 9))
+    n_elev = math.ceil(round(n * (high_share + elevated_share), 9))
+    return {TIERS[0]: n_high, TIERS[1]: n_elev - n_high, TIERS[2]: n - n_elev}
+
+
 def rank_and_tier(
     risk: pd.Series,
     high_share: float = HIGH_TIER_SHARE,
@@ -68,9 +77,10 @@ def rank_and_tier(
     same probability, and the ranking keeps the model's distinction. Then by index order (stable).
 
     The tier follows the model, not the tie-break: facilities with the same risk and margin share the tier
-    of the first of them, so a tier may hold more than its share. A small tilsyn or a coarse model (the
-    cold-start expert score) gives many equal risks; an equal risk in two tiers would be a distinction the
-    model never made.
+    of the first of them, so a tier may hold more (or, after a larger tier, fewer) than its share
+    (:func:`tier_sizes`); the texts that name a tier then say so (``data.glossary.risk_tier_da``). A small
+    tilsyn or a coarse model (the cold-start expert score) gives many equal risks; an equal risk in two
+    tiers would be a distinction the model never made.
     """
     n = len(risk)
     values = risk.to_numpy(float)
@@ -83,8 +93,9 @@ def rank_and_tier(
     first_in_order = np.maximum.accumulate(np.where(starts, np.arange(n), 0)) + 1 if n else np.zeros(0, int)
     first_of_tie = np.empty(n, dtype=int)
     first_of_tie[order] = first_in_order  # the best rank among equal risks
-    n_high = math.ceil(round(n * high_share, 9))
-    n_elev = math.ceil(round(n * (high_share + elevated_share), 9))
+    sizes = tier_sizes(n, high_share, elevated_share)
+    n_high = sizes[TIERS[0]]
+    n_elev = n_high + sizes[TIERS[1]]
     tier = np.where(first_of_tie <= n_high, TIERS[0], np.where(first_of_tie <= n_elev, TIERS[1], TIERS[2]))
     return pd.DataFrame({"rank": rank, "tier": tier}, index=risk.index)
 

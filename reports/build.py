@@ -142,14 +142,19 @@ def fairness_box(
         groups[missing] = ""
     audit = fairness_audit(scores[["facility_id", "risk"]], groups, top_share=top_share)
     n = audit.facilities
-    k = max(1, math.ceil(n * top_share)) if n else 0
     tables = []
     for dim in present:
         table = audit.tables[dim]
         if table["group"].nunique() < 2:
             continue
         tables.append(_fairness_table(dim, table.to_dict(orient="records")))
-    return FairnessBox(facilities=n, top_decile_size=k, tables=tuple(tables))
+    return FairnessBox(
+        facilities=n,
+        top_decile_size=audit.top_size,
+        tables=tuple(tables),
+        tied_at_cut=audit.tied_at_cut,
+        places_at_cut=audit.places_at_cut,
+    )
 
 
 def _group_label(dimension: str, code: str) -> str:
@@ -171,7 +176,7 @@ def _fairness_table(dimension: str, records: Iterable[Mapping[str, Any]]) -> Fai
                 label=_group_label(dimension, code),
                 facilities=int(r.get("facilities") or 0),
                 share_overall=float(r.get("share_of_facilities") or 0.0),
-                in_top_decile=int(r.get("in_top_decile") or 0),
+                in_top_decile=float(r.get("in_top_decile") or 0.0),
                 share_top_decile=float(r.get("share_of_top_decile") or 0.0),
                 mean_risk=_float(r.get("mean_risk")),
                 share_serious_findings=_float(r.get("share_of_serious_findings")),
@@ -187,7 +192,14 @@ def fairness_box_from_audit(audit: Mapping[str, Any]) -> FairnessBox:
     n = int(audit.get("facilities", 0))
     share = float(audit.get("top_share", TOP_SHARE))
     tables = tuple(_fairness_table(dim, groups[dim]) for dim in ("ownership", "authority") if dim in groups)
-    return FairnessBox(facilities=n, top_decile_size=max(1, math.ceil(n * share)) if n else 0, tables=tables)
+    size = int(audit.get("top_size") or 0) or (max(1, math.ceil(round(n * share, 9))) if n else 0)
+    return FairnessBox(
+        facilities=n,
+        top_decile_size=size,
+        tables=tables,
+        tied_at_cut=int(audit.get("tied_at_cut") or 0),
+        places_at_cut=int(audit.get("places_at_cut") or 0),
+    )
 
 
 # --- Risikoliste -------------------------------------------------------------------------------------
@@ -464,6 +476,8 @@ def facility_risk(
         factors=tuple(_factor(f) for f in explanation.factors),
         top_factors=tuple(_factor(f) for f in explanation.top_factors),
         high_share=high_share,
+        tier_size=explanation.tier_size,
+        tier_meant=explanation.tier_meant,
     )
 
 

@@ -20,6 +20,7 @@ from data.glossary import (
     authorities_da,
     covers_all_authorities,
     danish_code,
+    fairness_tie_da,
     format_percent_da,
     plan_scope_da,
     risk_tier_da,
@@ -75,7 +76,7 @@ class FairnessRow:
     label: str  # Danish
     facilities: int
     share_overall: float  # 0-1
-    in_top_decile: int
+    in_top_decile: float  # tilbud tied at the decile's cut count as a fraction (models.fairness)
     share_top_decile: float  # 0-1
     mean_risk: float | None = None
     share_serious_findings: float | None = None  # of the training window's serious findings (model card)
@@ -100,6 +101,13 @@ class FairnessBox:
     facilities: int
     top_decile_size: int
     tables: tuple[FairnessTable, ...]
+    tied_at_cut: int = 0  # tilbud with the risk at the decile's cut, when more than the places left for it
+    places_at_cut: int = 0
+
+    @property
+    def tie_note(self) -> str:
+        """How tilbud of equal risk at the decile's cut are counted (the order of their ids must not decide)."""
+        return fairness_tie_da(self.tied_at_cut, self.places_at_cut)
 
     def max_ratio(self) -> float | None:
         ratios = [r.ratio for t in self.tables for r in t.rows if r.ratio is not None and r.facilities >= 5]
@@ -174,18 +182,42 @@ class RiskListContext:
     confidential: ClassVar[bool] = False  # no unannounced dates in a risk list
 
     @property
-    def tier_ties_note(self) -> str:
-        """When equal risks make a tier hold more than its share (a coarse cold-start score), how much."""
+    def tiers_as_meant(self) -> bool:
+        """The tiers hold their shares (rounded up to whole tilbud). Equal risks always share a tier, so with
+        many equal risks (a coarse cold-start score, a small tilsyn) "høj" can hold far more than its share."""
         n = self.national_count
         if n == 0:
-            return ""
+            return True
         high, elevated = self.tier_shares
         slack = 1.0 / n  # the shares are rounded up to whole tilbud
-        if high <= self.high_share + slack and high + elevated <= self.high_share + self.elevated_share + slack:
-            return ""
+        return high <= self.high_share + slack and high + elevated <= self.high_share + self.elevated_share + slack
+
+    @property
+    def tier_note(self) -> str:
+        """What the tiers are: their shares, or -- when ties make them differ -- what they hold instead."""
+        meant = (
+            f'Gruppen „høj" er de {format_percent_da(self.high_share)} mest risikable {self.tier_scope}, '
+            f'„forhøjet" de næste {format_percent_da(self.elevated_share)}.'
+        )
+        if self.tiers_as_meant:
+            return meant
+        high, elevated = self.tier_shares
         return (
-            'Tilbud med samme risiko er altid i samme gruppe, og her har mange tilbud samme risiko: „høj" rummer '
-            f'{format_percent_da(high)} og „forhøjet" {format_percent_da(elevated)} af tilbuddene {self.tier_scope}.'
+            f'Gruppen „høj" skal være de {format_percent_da(self.high_share)} mest risikable {self.tier_scope} og '
+            f'„forhøjet" de næste {format_percent_da(self.elevated_share)}, men tilbud med samme risiko er altid i '
+            f'samme gruppe, og her har mange tilbud samme risiko: „høj" rummer {format_percent_da(high)} og '
+            f'„forhøjet" {format_percent_da(elevated)} af tilbuddene {self.tier_scope}.'
+        )
+
+    @property
+    def high_line_caption(self) -> str:
+        """The histogram's caption: what the dashed line (the lowest risk in "høj") marks."""
+        head = "Fordelingen af risikoen blandt tilbuddene i listen. Den stiplede linje er grænsen for høj risiko"
+        if self.tiers_as_meant:
+            return f"{head} (de {format_percent_da(self.high_share)} mest risikable {self.tier_scope})."
+        return (
+            f'{head} (gruppen „høj" rummer her {format_percent_da(self.tier_shares[0])} af tilbuddene '
+            f"{self.tier_scope}, fordi mange har samme risiko)."
         )
 
     @property
@@ -341,10 +373,20 @@ class FacilityRisk:
     factors: tuple[Factor, ...]  # all, largest |shap| first
     top_factors: tuple[Factor, ...]  # the ones raising risk most
     high_share: float = HIGH_TIER_SHARE  # TILSYNSPLAN_TOP_TIER_SHARE when the tier was given
+    tier_size: int | None = None  # facilities in the tier (equal risks share one), when known
+    tier_meant: int | None = None  # the tier's share in whole facilities
 
     @property
     def tier_label(self) -> str:
-        return risk_tier_da(self.tier, self.high_share, ELEVATED_TIER_SHARE)
+        """What the tier means: "høj risiko (de 10 % højeste)", or how many it holds when ties make it differ."""
+        return risk_tier_da(
+            self.tier,
+            self.high_share,
+            ELEVATED_TIER_SHARE,
+            size=self.tier_size,
+            meant=self.tier_meant,
+            of=self.national_count,
+        )
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from data.glossary import (
     RISK_FEATURE_DA,
     RISK_SCORE_DA,
     danish_code,
+    fairness_tie_da,
     format_number_da,
     format_percent_da,
 )
@@ -153,6 +154,9 @@ def _print_train(report: TrainReport) -> None:
                 _pct(row["share_of_serious_findings"]),
             )
         console.print(table)
+    tie = fairness_tie_da(report.fairness.tied_at_cut, report.fairness.places_at_cut)
+    if tie:
+        console.print(f"Top 10 % er de {report.fairness.top_size} mest risikable. {tie}")
     imp = Table("faktor", "gns. |bidrag|", title="Vigtigste faktorer (globalt)")
     for name, value in list(report.importance.items())[:10]:
         imp.add_row(RISK_FEATURE_DA.get(name, name), _num(value, 3))

@@ -5,7 +5,8 @@ Each loads the stored data, uses (or trains) a stored model, and — for scoring
 explaining one facility uses the data and national scoring kept by :mod:`api.services.national`.
 Ranks and tiers are national: tier "høj" is the riskiest ``settings.top_tier_share`` of all active
 facilities (10 %), "forhøjet" the next 20 %, "normal" the rest, so the same risk gets the same tier in
-every authority.
+every authority. Equal risks share a tier (``models.risk_model.rank_and_tier``): a tier may then hold more
+than its share, and an explanation carries its size so that the texts can say so.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from data.settings import Settings
 from data.store import database, facility_count, facility_exists, import_stamp, load_dataset
 from models.explain import FacilityExplanation
 from models.fairness import FairnessAudit, fairness_audit
-from models.risk_model import ELEVATED_TIER_SHARE, RiskModel, Scored, rank_and_tier
+from models.risk_model import ELEVATED_TIER_SHARE, RiskModel, Scored, rank_and_tier, tier_sizes
 from models.store import StoredModel, latest_version, load_model, save_model
 
 log = logging.getLogger(__name__)
@@ -326,6 +327,7 @@ def explain_stored(
         scored.risk, high_share=settings.top_tier_share, elevated_share=ELEVATED_TIER_SHARE, margin=scored.margin
     )
     row = scored.features.loc[facility_id]
+    tier = str(ranks.loc[facility_id, "tier"])
     return FacilityExplanation(
         facility_id=facility_id,
         name=str(row["name"]),
@@ -334,11 +336,13 @@ def explain_stored(
         as_of=day.isoformat(),
         risk=float(scored.risk[facility_id]),
         rank=int(ranks.loc[facility_id, "rank"]),
-        tier=str(ranks.loc[facility_id, "tier"]),
+        tier=tier,
         margin=float(scored.margin[facility_id]),
         base_value=scored.base_value,
         model_version=stored.version,
         cold_start=bool(stored.model.cold_start_),
         factors=scored.factors(facility_id),
         top_factors=scored.top_factors(facility_id, settings.risk_top_factors),
+        tier_size=int((ranks["tier"] == tier).sum()),
+        tier_meant=tier_sizes(len(ranks), settings.top_tier_share, ELEVATED_TIER_SHARE)[tier],
     )

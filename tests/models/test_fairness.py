@@ -46,3 +46,31 @@ def test_finding_shares_give_context() -> None:
     audit = fairness_audit(pd.DataFrame({"facility_id": ["A", "B"], "risk": [0.5, 0.4]}), fac, finding_shares=shares)
     own = audit.tables["ownership"].set_index("group")
     assert own.loc["kommunal", "share_of_serious_findings"] == pytest.approx(2 / 3)
+
+
+def test_tilbud_tied_at_the_cut_share_its_places_whatever_the_order_of_their_ids() -> None:
+    # A cold-start score with two values: 38 of 60 tilbud share the higher risk, and the top decile (6) took
+    # the first six ids among them, so a group's share depended on how the tilsyn numbers its tilbud.
+    n = 60
+    fac = pd.DataFrame(
+        {
+            "facility_id": [f"F{i:02d}" for i in range(n)],
+            "ownership": ["privat"] * 6 + ["kommunal"] * 54,
+            "authority": "syd",
+        }
+    )
+    risk = [0.069] * 38 + [0.047] * 22
+    scores = pd.DataFrame({"facility_id": fac["facility_id"], "risk": risk})
+    audit = fairness_audit(scores, fac)
+    reversed_ids = fairness_audit(scores.iloc[::-1].reset_index(drop=True), fac)
+    own = audit.tables["ownership"].set_index("group")
+    assert own.loc["privat", "in_top_decile"] == pytest.approx(6 * 6 / 38)  # not 6 (the first six ids)
+    assert own.loc["privat", "share_of_top_decile"] == pytest.approx(6 / 38)
+    assert own.loc["privat", "top_decile_ratio"] == pytest.approx((6 / 38) / (6 / 60))
+    pd.testing.assert_frame_equal(audit.tables["ownership"], reversed_ids.tables["ownership"])
+    assert (audit.top_size, audit.tied_at_cut, audit.places_at_cut) == (6, 38, 6)
+    again = FairnessAudit.from_dict(json.loads(json.dumps(audit.as_dict())))
+    assert (again.tied_at_cut, again.places_at_cut) == (38, 6)
+    # a tie that fits inside the decile is not a tie at the cut
+    clear = fairness_audit(pd.DataFrame({"facility_id": fac["facility_id"], "risk": [0.9] * 6 + [0.1] * 54}), fac)
+    assert clear.tied_at_cut == 0 and clear.tables["ownership"].set_index("group").loc["privat", "in_top_decile"] == 6

@@ -17,7 +17,7 @@ from data.synthetic import WorldConfig, generate_world
 from models.engine import BoosterParams
 from models.explain import additivity_gap
 from models.features import FEATURE_NAMES
-from models.risk_model import RiskModel, rank_and_tier
+from models.risk_model import RiskModel, rank_and_tier, tier_sizes
 from tests.models.conftest import AS_OF
 from tests.models.future import perturb_future
 
@@ -240,6 +240,13 @@ def test_equal_risks_share_a_tier() -> None:
     tied_second = rank_and_tier(pd.Series([0.9, 0.5, 0.5, 0.5, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]))
     assert tied_second["tier"].tolist()[:4] == ["høj", "forhøjet", "forhøjet", "forhøjet"]
     assert set(tied_second["tier"].tolist()[4:]) == {"normal"}
+
+
+def test_tier_sizes_are_the_shares_in_whole_facilities() -> None:
+    assert tier_sizes(60) == {"høj": 6, "forhøjet": 12, "normal": 42}
+    assert tier_sizes(8) == {"høj": 1, "forhøjet": 2, "normal": 5}  # rounded up
+    tied = rank_and_tier(pd.Series([0.069] * 38 + [0.047] * 22))
+    assert tied["tier"].value_counts().to_dict() == {"høj": 38, "normal": 22}  # more than its 6: said in texts
 
 
 def test_equal_risks_are_ranked_by_the_margin_behind_them() -> None:

@@ -140,9 +140,36 @@ def test_the_risk_list_names_the_tier_shares_in_use_and_says_when_ties_swell_a_t
     tied = scores.assign(tier=["høj", "forhøjet", "forhøjet", "forhøjet", "forhøjet", *["normal"] * 5])
     text = " ".join(parse(render_html(build_risk_list(tied, as_of=AS_OF, model_version="v1"))).body_text.split())
     assert (
-        'Tilbud med samme risiko er altid i samme gruppe, og her har mange tilbud samme risiko: „høj" rummer 10 % '
-        'og „forhøjet" 40 % af tilbuddene nationalt.'
+        'Gruppen „høj" skal være de 10 % mest risikable nationalt og „forhøjet" de næste 20 %, men tilbud med samme '
+        'risiko er altid i samme gruppe, og her har mange tilbud samme risiko: „høj" rummer 10 % og „forhøjet" 40 % '
+        "af tilbuddene nationalt."
     ) in text
+
+
+def test_a_tier_swollen_by_ties_is_not_called_the_riskiest_10_percent() -> None:
+    # c01 of the QA's hand-built data: a cold-start score with two values, 38 of 60 tilbud in "høj", and the
+    # report said "grænsen for høj risiko (de 10 % mest risikable nationalt)"
+    scores = pd.concat([risk_scores_frame()] * 6, ignore_index=True)
+    scores["facility_id"] = [f"X{i:02d}" for i in range(60)]
+    scores["risk"] = [0.069] * 38 + [0.047] * 22
+    scores["tier"] = ["høj"] * 38 + ["normal"] * 22
+    scores["national_rank"] = scores["rank"] = range(1, 61)
+    text = " ".join(parse(render_html(build_risk_list(scores, as_of=AS_OF, model_version="v1"))).body_text.split())
+    assert "(de 10 % mest risikable nationalt)" not in text and "er de 10 % mest risikable" not in text
+    assert 'grænsen for høj risiko (gruppen „høj" rummer her 63 % af tilbuddene nationalt, fordi mange har' in text
+    assert '„høj" rummer 63 % og „forhøjet" 0 % af tilbuddene nationalt.' in text
+    # the fairness box: the 38 tied tilbud share the 6 places of the top decile
+    assert "38 tilbud har samme risiko ved grænsen og deler de 6 pladser: hvert tæller som 0,16 tilbud" in text
+    # the facility page names what the tier holds
+    ds = midt_dataset()
+    swollen = dataclasses.replace(explanation(), tier="høj", tier_size=38, tier_meant=6)
+    ctx = build_facility_profile(ds, "F1", as_of=AS_OF, explanation=swollen, national_count=60)
+    assert ctx.risk is not None
+    assert ctx.risk.tier_label == (
+        "høj risiko (38 af 60 tilbud: tilbud med samme risiko er altid i samme gruppe, så gruppen er større end de "
+        "10 % højeste)"
+    )
+    assert "(de 10 % højeste)" not in " ".join(parse(render_html(ctx)).body_text.split())
 
 
 def test_a_tilsyns_own_profile_compares_within_its_own_tilbud() -> None:
