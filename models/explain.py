@@ -42,6 +42,11 @@ def _smart(value: float | None) -> str:
     return _num(value, 0 if magnitude >= 10 else 1 if magnitude >= 1 else 2)
 
 
+def _few(value: float) -> str:
+    """A small expected count: ``"0,4"``, ``"2,5"``, ``"under 0,01"`` (never "0,00" for something expected)."""
+    return "under 0,01" if 0 < value < 0.005 else _smart(value)
+
+
 def _clean(value: Any) -> float | None:
     if value is None:
         return None
@@ -199,6 +204,20 @@ def _force(months: int) -> Sentence:
             # nobody of the type reports any (ambulant treatment; or none in the data at all): the smoothed
             # ratio is 1,0 but "1,0 × the expected" of nothing says nothing
             text += f" — der er ingen indberetninger for {plural} at sammenligne med"
+        elif v == 0 and exp_window is not None:
+            # none: the smoothed ratio (0 + 1) / (expected + 1) of a small expectation reads "1,0 ×", as if
+            # exactly as expected; say what was expected instead
+            places = _clean(row.get("places"))
+            count = exp_window * places if places else None
+            expected_text = (
+                f"der forventes {_few(count)} for et tilbud af denne type og størrelse"
+                if count is not None
+                else f"det forventede for {plural} er {_few(exp_window)} pr. plads"
+            )
+            text = (
+                f"Magtanvendelser: ingen de seneste {months} måneder — {expected_text} "
+                "(justeret for tilsynets indberetningspraksis)"
+            )
         elif ratio is not None:
             text += f" — {_num(ratio, 1)} × det forventede for {plural} (justeret for tilsynets indberetningspraksis)"
         return v, exp_window, text

@@ -26,7 +26,14 @@ The features, and why:
   how much more (or less) the authority's facilities report than the same types elsewhere
   (places-weighted mean 1). So a facility is compared with facilities of its own type across all
   authorities, and an authority's reporting culture — which is not risk — is divided out. The +1
-  keeps small facilities with few expected uses from extreme ratios. ``force_trend``: the last
+  keeps small facilities with few expected uses from extreme ratios. The fit is robust to a single
+  facility: each count enters it capped at :data:`FORCE_FIT_CAP` (3) x (the facility's expected count
+  + 1), the expectation of the previous round. One tilbud reporting 500 a month made its tilsyn's
+  "culture" (and its type's national rate) so high that every other tilbud of that tilsyn read
+  0,0-0,5 x the expected; capped, it counts as a few times its expectation, the others keep theirs,
+  and its own ratio still uses its full count. Three times the expectation (+1) is far beyond what
+  chance gives (a Poisson count of 9 where 2 are expected has a probability under 0.1 %), so the cap
+  touches only real outliers. ``force_trend``: the last
   3 months against a quarter of the last 12, ``(obs3 + 0.5) / (obs12 / 4 + 0.5)``. Monotone +1.
   So more force in the last three months raises all three and never lowers the risk; more force
   only 4-12 months back raises the 12-month level but lowers the trend (the place is improving),
@@ -72,6 +79,7 @@ LEADER_FOUNDING_DAYS = 60  # a leader who started within this of the approval fo
 NEVER_DAYS = 3650.0  # "never" for recency features: ten years
 FORCE_PRIOR = 1.0  # events added to observed and expected force counts
 CULTURE_PRIOR = 10.0  # events that shrink an authority's reporting-culture factor towards 1
+FORCE_FIT_CAP = 3.0  # a facility's count enters the rate and culture fit at most this x (expected + prior)
 STAFF_MAX_AGE_YEARS = 2
 NOT_COLLECTED_RATIO = 1.0  # a staff ratio when no facility has the figure (see the module docstring)
 SEVERITY_WEIGHT = {"low": 1.0, "medium": 2.0, "high": 3.0}
@@ -185,28 +193,37 @@ def _visit_features(known: Dataset, fac: pd.DataFrame, t: pd.Timestamp) -> pd.Da
 
 
 def _force_expectation(
-    obs: np.ndarray, places: np.ndarray, types: pd.Series, auths: pd.Series, iterations: int = 30
+    obs: np.ndarray, places: np.ndarray, types: pd.Series, auths: pd.Series, iterations: int = 60
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Expected count per place (``rate[type] * culture[authority]``) and the culture factor per row."""
+    """Expected count per place (``rate[type] * culture[authority]``) and the culture factor per row.
+
+    Each facility's count enters the fit capped at ``FORCE_FIT_CAP x (its expected count + FORCE_PRIOR)``
+    (the expectation of the previous round), so one facility far above its expectation cannot make its
+    type's rate or its authority's culture (see the module docstring); its own ratio uses the full count.
+    """
     t_codes, _ = pd.factorize(types)
     a_codes, _ = pd.factorize(auths)
     n_t, n_a = t_codes.max() + 1, a_codes.max() + 1
-    obs_t = np.bincount(t_codes, weights=obs, minlength=n_t)
-    obs_a = np.bincount(a_codes, weights=obs, minlength=n_a)
+    weights = np.bincount(a_codes, weights=places, minlength=n_a)
     culture = np.ones(n_a)
+    fit = obs.astype(float)
     rate = np.zeros(n_t)
     for _ in range(iterations):
         exposure_t = np.bincount(t_codes, weights=places * culture[a_codes], minlength=n_t)
+        obs_t = np.bincount(t_codes, weights=fit, minlength=n_t)
         rate = np.divide(obs_t, exposure_t, out=np.zeros(n_t), where=exposure_t > 0)
         expected_a = np.bincount(a_codes, weights=places * rate[t_codes], minlength=n_a)
+        obs_a = np.bincount(a_codes, weights=fit, minlength=n_a)
         new = (obs_a + CULTURE_PRIOR) / (expected_a + CULTURE_PRIOR)
-        weights = np.bincount(a_codes, weights=places, minlength=n_a)
         new = new / np.average(new, weights=weights)
-        if np.max(np.abs(new - culture)) < 1e-9:
-            culture = new
+        expected = places * rate[t_codes] * new[a_codes]
+        new_fit = np.minimum(obs, FORCE_FIT_CAP * (expected + FORCE_PRIOR))
+        done = np.max(np.abs(new - culture)) < 1e-9 and np.max(np.abs(new_fit - fit)) < 1e-6
+        culture, fit = new, new_fit
+        if done:
             break
-        culture = new
     exposure_t = np.bincount(t_codes, weights=places * culture[a_codes], minlength=n_t)
+    obs_t = np.bincount(t_codes, weights=fit, minlength=n_t)
     rate = np.divide(obs_t, exposure_t, out=np.zeros(n_t), where=exposure_t > 0)
     return rate[t_codes] * culture[a_codes], culture[a_codes]
 

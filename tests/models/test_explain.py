@@ -54,6 +54,23 @@ def test_force_sentence_when_the_type_reports_none() -> None:
     )
 
 
+def test_no_use_of_force_is_not_called_as_expected() -> None:
+    # F0079 of the QA's data: "0,00 pr. plads ... — 1,0 × det forventede": the smoothed ratio (0 + 1) /
+    # (expected + 1) of a small expectation is about 1, which read as "exactly as expected"
+    row = pd.Series(
+        {"facility_type": "sel108", "places": 6.0, "force_per_place_12m": 0.0, "force_expected_per_place": 0.07,
+         "force_ratio_12m": 1 / 1.42, "force_per_place_3m": 0.0, "force_ratio_3m": 1 / 1.105}
+    )  # fmt: skip
+    text = factor("force_ratio_12m", row, None, -0.01)["text"]
+    assert "×" not in text
+    assert text == (
+        "Magtanvendelser: ingen de seneste 12 måneder — der forventes 0,42 for et tilbud af denne type og "
+        "størrelse (justeret for tilsynets indberetningspraksis)"
+    )
+    three = factor("force_ratio_3m", row, None, -0.01)["text"]
+    assert three.startswith("Magtanvendelser: ingen de seneste 3 måneder — der forventes 0,11 for")
+
+
 def test_a_recent_approval_is_said_in_days_or_months_not_as_0_years() -> None:
     # a tilbud approved three days before was "Godkendt for 0,0 år siden"
     def text(years: float) -> str:

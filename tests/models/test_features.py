@@ -110,6 +110,34 @@ def test_force_ratio_divides_out_reporting_culture() -> None:
     assert f.loc["M1", "force_per_place_12m"] == 2 * f.loc["N1", "force_per_place_12m"]
 
 
+def test_one_outlier_does_not_become_its_tilsyns_reporting_culture() -> None:
+    """c06 of the QA's hand-built data: one Nord tilbud reported 500 a month; its counts became Nord's
+    "culture" (and its type's rate), and every other Nord tilbud read 0,0-0,5 x the expected."""
+    rows = []
+    for auth in ("nord", "midt", "syd"):
+        for i in range(8):
+            for ftype in ("sel107", "sel108"):
+                rows.append((f"{auth[0].upper()}{ftype[-1]}{i}", auth, ftype))
+    fac = pd.DataFrame(rows, columns=["facility_id", "authority", "facility_type"]).assign(
+        name="x", municipality="x", postcode="8000", ownership="kommunal", places=4,
+        approved_on=pd.Timestamp("2015-01-01"),
+    )  # fmt: skip
+    # in the year before AS_OF every tilbud reports one use of force in each of three months; the outlier
+    # (Nord, § 107) 500 in each month
+    months = pd.date_range("2025-10-01", "2026-09-01", freq="MS")[::4]
+    uof = pd.DataFrame(
+        [(fid, m, 500 if fid == "N70" else 1) for fid in fac["facility_id"] for m in months],
+        columns=["facility_id", "month", "count"],
+    )
+    ds = Dataset.from_frames({"facilities": fac, "use_of_force": uof})
+    f = compute_features(ds, AS_OF, AuthorityOffsets()).set_index("facility_id")
+    others = f.drop(index="N70")
+    # every other tilbud reports the same: each reads about as expected, Nord's too (was 0,0-0,1 x)
+    assert others["force_ratio_12m"].between(0.75, 1.25).all()
+    assert others.loc[others["authority"] == "nord", "force_culture"].max() < 1.25
+    assert f.loc["N70", "force_ratio_12m"] > 100  # the outlier itself still stands out, with its full count
+
+
 def test_staff_relative_to_same_type_median() -> None:
     ds = small_dataset()
     extra_fac = ds.facilities.iloc[[0]].assign(facility_id="F7", name="Bo 7")
