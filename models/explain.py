@@ -3,10 +3,14 @@
 A *factor* is a JSON-serialisable dict ``{"feature", "value", "comparison", "shap", "text"}``:
 ``value`` and ``comparison`` are the numbers the sentence shows (in its units: months, % or per
 place), ``shap`` the feature's contribution to the raw margin (log-odds). The comparison is the
-median of facilities of the same type at the same date, except for magtanvendelser (the expected
-rate for the type under the authority's reporting culture) and staff figures (the type's median in the
-same year). Contributions come from SHAP's TreeExplainer (LightGBM) or, for the expert score, from its
-points; in both cases ``base_value + sum(shap) == margin``.
+median of the *other* facilities of the same type at the same date (the peer group of the facility
+profile: the facility itself left out, so that a tilbud is never compared with its own value), except
+for magtanvendelser (the expected rate for the type under the authority's reporting culture) and staff
+figures (the type's median in the same year). A facility that is the only active one of its type has
+no peers: each of those sentences then says "der er ingen andre ... at sammenligne med" instead of a
+comparison (its type's rate and median would be its own). Contributions come from SHAP's
+TreeExplainer (LightGBM) or, for the expert score, from its points; in both cases
+``base_value + sum(shap) == margin``.
 """
 
 from __future__ import annotations
@@ -335,8 +339,44 @@ SENTENCES: dict[str, Sentence] = {
 }
 
 
+#: Features whose sentence compares with the facility's type (a median, its rate of magtanvendelser, its
+#: staff median): without another facility of the type the comparison would be the facility's own value.
+PEER_COMPARED: frozenset[str] = frozenset(
+    {
+        "theme_mean", "theme_min", "theme_change", *THEME_FEATURES, "days_since_visit", "days_since_unannounced",
+        "force_ratio_12m", "force_ratio_3m", "turnover_ratio", "sickness_ratio", "concerns_12m",
+        "concern_severity_12m", "days_since_concern", "sanctions_5y", "days_since_sanction", "approval_age_years",
+        "places",
+    }
+)  # fmt: skip
+#: The column of :func:`comparison_values` that counts the other facilities of the same type.
+PEERS_COLUMN = "peers"
+
+
+def _others_median(values: np.ndarray) -> np.ndarray:
+    """For each element, the median of the *other* elements' known values (NaN when there is none)."""
+    out = np.full(len(values), np.nan)
+    known = ~np.isnan(values)
+    v = np.sort(values[known])
+    m = len(v)
+    if m == 0:
+        return out
+    out[~known] = np.median(v)  # an unknown own value: every known value is another's
+    if m == 1:
+        return out  # the one known value is the facility's own
+    pos = np.searchsorted(v, values[known], side="left")  # removing v[pos] (= the own value) leaves the others
+
+    def other(j: int) -> np.ndarray:
+        return np.where(j < pos, v[j], v[np.minimum(j + 1, m - 1)])
+
+    k = m - 1
+    out[known] = other(k // 2) if k % 2 else (other(k // 2 - 1) + other(k // 2)) / 2
+    return out
+
+
 def comparison_values(features: pd.DataFrame) -> pd.DataFrame:
-    """The median of each numeric feature among facilities of the same type (same index).
+    """The median of each numeric feature among the *other* facilities of the same type (same index), and
+    ``peers``: how many others of the type there are (the facility profile's peer group).
 
     Theme values are compared as scored (the raw columns, where present), like the value the
     sentence shows: a reader compares scores on the model's 1-5 scale, not adjusted ones.
@@ -346,12 +386,27 @@ def comparison_values(features: pd.DataFrame) -> pd.DataFrame:
     for feature, raw in RAW_THEME_COLUMNS.items():
         if raw in features.columns:
             values[feature] = pd.to_numeric(features[raw], errors="coerce")
-    return values.groupby(features["facility_type"]).transform("median")
+    codes, _ = pd.factorize(features["facility_type"])
+    matrix = values.to_numpy(dtype=float)
+    result = np.full(matrix.shape, np.nan)
+    for code in np.unique(codes):
+        rows = np.flatnonzero(codes == code)
+        for j in range(matrix.shape[1]):
+            result[rows, j] = _others_median(matrix[rows, j])
+    out = pd.DataFrame(result, index=features.index, columns=numeric)
+    out[PEERS_COLUMN] = (features.groupby(codes)["facility_type"].transform("size") - 1).to_numpy(dtype=float)
+    return out
 
 
-def factor(feature: str, row: Row, comparison: float | None, shap_value: float) -> Factor:
+def factor(feature: str, row: Row, comparison: float | None, shap_value: float, peers: float | None = None) -> Factor:
+    """One feature as a factor. ``peers``: other facilities of the type (None: not known); with none, a
+    sentence that compares with the type says there is nothing to compare with."""
     plural = _plural(str(row["facility_type"]))
     value, comp, text = SENTENCES[feature](row, comparison, plural)
+    if peers == 0 and feature in PEER_COMPARED:
+        comp = None
+        if value is not None:
+            text = f"{text.split(' — ')[0]} — der er ingen andre {plural} at sammenligne med"
     return {
         "feature": feature,
         "value": None if value is None else round(float(value), 4),
@@ -364,13 +419,15 @@ def factor(feature: str, row: Row, comparison: float | None, shap_value: float) 
 def facility_factors(row: pd.Series, contributions: pd.Series, comparisons: pd.Series) -> list[Factor]:
     """Every feature as a factor, largest absolute contribution first."""
     order = contributions.abs().sort_values(ascending=False, kind="stable").index
-    return [factor(str(f), row, _clean(comparisons.get(f)), float(contributions[f])) for f in order]
+    peers = _clean(comparisons.get(PEERS_COLUMN))
+    return [factor(str(f), row, _clean(comparisons.get(f)), float(contributions[f]), peers) for f in order]
 
 
 def top_factors(row: pd.Series, contributions: pd.Series, comparisons: pd.Series, n: int) -> list[Factor]:
     """The ``n`` contributions that raise the risk most (positive only), as factors."""
     positive = contributions[contributions > 1e-9].sort_values(ascending=False, kind="stable")
-    return [factor(str(f), row, _clean(comparisons.get(f)), float(positive[f])) for f in positive.index[:n]]
+    peers = _clean(comparisons.get(PEERS_COLUMN))
+    return [factor(str(f), row, _clean(comparisons.get(f)), float(positive[f]), peers) for f in positive.index[:n]]
 
 
 def top_factors_all(
@@ -382,13 +439,18 @@ def top_factors_all(
     names = list(contributions.columns)
     values = contributions.to_numpy(dtype=float)
     comps = comparisons.reindex(columns=names).to_numpy(dtype=float)
+    peers = (
+        comparisons[PEERS_COLUMN].to_numpy(dtype=float)
+        if PEERS_COLUMN in comparisons.columns
+        else np.full(len(features), np.nan)
+    )
     records = features.to_dict(orient="records")
     key = np.abs(values) if n is None else values
     order = np.argsort(-key, axis=1, kind="stable")[:, : (len(names) if n is None else min(n, len(names)))]
     out: list[list[Factor]] = []
     for i, row in enumerate(records):
         chosen = list(order[i]) if n is None else [j for j in order[i] if values[i, j] > 1e-9]
-        out.append([factor(names[j], row, _clean(comps[i, j]), values[i, j]) for j in chosen])
+        out.append([factor(names[j], row, _clean(comps[i, j]), values[i, j], _clean(peers[i])) for j in chosen])
     return out
 
 

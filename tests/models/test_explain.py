@@ -11,7 +11,7 @@ from data.glossary import RISK_FEATURE_DA
 from models.calibration import AuthorityOffsets
 from models.explain import SENTENCES, comparison_values, facility_factors, factor, global_importance, top_factors
 from models.features import FEATURE_NAMES, compute_features
-from tests.factories import AS_OF, small_dataset
+from tests.factories import AS_OF, peer_dataset, small_dataset
 
 
 @pytest.fixture(scope="module")
@@ -84,32 +84,33 @@ def test_a_recent_approval_is_said_in_days_or_months_not_as_0_years() -> None:
     assert text(2.5) == "Godkendt for 2,5 år siden"
 
 
-def test_factor_dicts_of_f1(feats: pd.DataFrame) -> None:
-    comps = comparison_values(feats)
+def test_factor_dicts_of_f1() -> None:
+    f = compute_features(peer_dataset(), AS_OF, AuthorityOffsets()).set_index("facility_id", drop=False)
+    comps = comparison_values(f)
     contrib = pd.Series(0.0, index=list(FEATURE_NAMES))
     contrib["theme_min"] = 0.9
     contrib["concerns_12m"] = 0.4
     contrib["turnover_ratio"] = 0.2
     contrib["places"] = -0.3
-    top = top_factors(feats.loc["F1"], contrib, comps.loc["F1"], 3)
+    top = top_factors(f.loc["F1"], contrib, comps.loc["F1"], 3)
     assert [f["feature"] for f in top] == ["theme_min", "concerns_12m", "turnover_ratio"]
     assert set(top[0]) == {"feature", "value", "comparison", "shap", "text"}
-    assert top[0]["text"] == "Laveste temaværdi: 1,0 — medianen for længerevarende botilbud er 1,0"
+    # F1's peers are F7 (lowest theme 3,0) and F8 (5,0): their median, F1's own 1,0 left out
+    assert top[0]["text"] == "Laveste temaværdi: 1,0 — medianen for længerevarende botilbud er 4,0"
     assert (
-        top[1]["text"] == "Bekymringshenvendelser de seneste 12 måneder: 1 — medianen for længerevarende botilbud er 1"
+        top[1]["text"] == "Bekymringshenvendelser de seneste 12 måneder: 1 — medianen for længerevarende botilbud er 0"
     )
     assert (
         top[2]["text"]
-        == "Personalegennemstrømning: 31,0 % i 2025 — 1,0 × medianen for længerevarende botilbud (31,0 %)"
+        == "Personalegennemstrømning: 31,0 % i 2025 — 1,0 × medianen for længerevarende botilbud (30,0 %)"
     )
-    every = facility_factors(feats.loc["F1"], contrib, comps.loc["F1"])
+    every = facility_factors(f.loc["F1"], contrib, comps.loc["F1"])
     assert len(every) == len(FEATURE_NAMES)
     assert [f["feature"] for f in every[:4]] == ["theme_min", "concerns_12m", "places", "turnover_ratio"]
     json.dumps(every, ensure_ascii=False)
 
 
 def test_sentences_for_missing_and_never(feats: pd.DataFrame) -> None:
-    comps = comparison_values(feats)
     f6 = feats.loc["F6"]
     assert factor("theme_mean", f6, None, 0.1)["text"] == "Ingen temaværdier endnu"
     # a tilbud never assessed was not "ikke vurderet ved de seneste tilsyn": it has had none
@@ -121,7 +122,7 @@ def test_sentences_for_missing_and_never(feats: pd.DataFrame) -> None:
     # no assessment at all is not "only one" (a new tilbud, or a type new to the tilsyn)
     assert factor("theme_change", f6, None, 0.1)["text"] == "Ændring i temaværdier: ingen tilsyn med vurderinger endnu"
     assert factor("days_since_concern", f6, None, 0.1)["text"] == "Ingen bekymringshenvendelser registreret"
-    assert factor("days_since_visit", f6, comps.loc["F6", "days_since_visit"], 0.1)["text"].startswith(
+    assert factor("days_since_visit", f6, None, 0.1)["text"].startswith(
         "Intet tilsynsbesøg siden godkendelsen for 5 måneder siden"
     )
     assert factor("facility_type", f6, None, 0.1)["text"] == "Tilbudstype: døgninstitution"
@@ -156,8 +157,28 @@ def test_comparisons_are_type_medians(feats: pd.DataFrame) -> None:
     extra = ds.facilities.iloc[[0]].assign(facility_id="F7", name="Bo 7", places=10)
     f = compute_features(ds.with_tables(facilities=pd.concat([ds.facilities, extra])), AS_OF, AuthorityOffsets())
     comps = comparison_values(f.set_index("facility_id"))
-    assert comps.loc["F1", "places"] == (24 + 10) / 2  # F1 and F7 are both sel108
-    assert comps.loc["F2", "places"] == 8
+    # F1 and F7 are both sel108: each is compared with the other, never with itself
+    assert comps.loc["F1", "places"] == 10 and comps.loc["F7", "places"] == 24
+    assert comps.loc["F1", "peers"] == 1
+
+
+def test_the_only_tilbud_of_its_type_is_not_compared_with_itself(feats: pd.DataFrame) -> None:
+    # c03 of the QA's hand-built data (one tilbud of each type): "Laveste temaværdi: 2,0 — medianen for
+    # længerevarende botilbud er 2,0" (its own value) while the profile said "0 andre aktive tilbud"
+    comps = comparison_values(feats)
+    assert comps.loc["F1", "peers"] == 0 and pd.isna(comps.loc["F1", "theme_min"])
+    assert pd.isna(comps.loc["F2", "places"])  # was 8, F2's own
+    contrib = pd.Series(0.0, index=list(FEATURE_NAMES))
+    contrib[["theme_min", "concerns_12m", "turnover_ratio", "days_since_unannounced", "force_ratio_12m"]] = 0.5
+    texts = {f["feature"]: f for f in facility_factors(feats.loc["F1"], contrib, comps.loc["F1"])}
+    none = "der er ingen andre længerevarende botilbud at sammenligne med"
+    assert texts["theme_min"]["text"] == f"Laveste temaværdi: 1,0 — {none}"
+    assert texts["concerns_12m"]["text"] == f"Bekymringshenvendelser de seneste 12 måneder: 1 — {none}"
+    assert texts["turnover_ratio"]["text"] == f"Personalegennemstrømning: 31,0 % i 2025 — {none}"  # not "1,0 ×"
+    assert texts["force_ratio_12m"]["text"].endswith(f"de seneste 12 måneder — {none}")
+    assert texts["days_since_unannounced"]["text"].endswith(f"siden — {none}")
+    assert all(texts[k]["comparison"] is None for k in ("theme_min", "concerns_12m", "turnover_ratio"))
+    assert "medianen" not in " ".join(f["text"] for f in texts.values())
 
 
 def test_global_importance_orders_by_mean_absolute_contribution() -> None:
@@ -179,7 +200,7 @@ def test_vectorised_factors_equal_the_per_facility_ones(feats: pd.DataFrame) -> 
     for i, fid in enumerate(feats.index):
         assert fast_top[i] == top_factors(feats.loc[fid], contrib.loc[fid], comps.loc[fid], 2)
         assert fast_all[i] == facility_factors(feats.loc[fid], contrib.loc[fid], comps.loc[fid])
-    assert fast_top[3] == [factor("force_ratio_3m", feats.loc["F4"], None, 0.2)]
+    assert fast_top[3] == [factor("force_ratio_3m", feats.loc["F4"], None, 0.2, peers=0)]
 
 
 def test_theme_sentences_show_the_values_as_scored_not_the_adjusted_ones() -> None:
@@ -193,8 +214,9 @@ def test_theme_sentences_show_the_values_as_scored_not_the_adjusted_ones() -> No
     text = factor("theme_min", f1, None, 0.5)["text"]
     assert text == "Laveste temaværdi: 1,0"
     assert factor("theme_organisation_management", f1, None, 0.5)["value"] == pytest.approx(1.0)
-    comps = comparison_values(adjusted.set_index("facility_id"))
-    assert comps.loc["F1", "theme_min"] == pytest.approx(1.0)  # the raw median of the sel108 peers (F1 alone)
+    peers = compute_features(peer_dataset(), AS_OF, AuthorityOffsets(offsets={"midt": 0.4}))
+    comps = comparison_values(peers.set_index("facility_id"))
+    assert comps.loc["F7", "theme_min"] == pytest.approx((1.0 + 5.0) / 2)  # F1 as scored (not 0,6) and F8
 
 
 def test_months_are_danish_singular_and_a_never_median_says_so() -> None:
