@@ -254,6 +254,37 @@ def risk_tier_da(
     return f"{tier} risiko ({claims[tier]})"
 
 
+#: The model card and ``train`` when the rows the reliability table was measured on hold no serious finding.
+NO_CALIBRATION_ERROR_DA = (
+    "Ingen alvorlige fund i den periode, kalibreringen er målt på: kalibreringsfejlen kan ikke beregnes."
+)
+
+
+def authority_levels_da(levels: Iterable[str], authorities: Iterable[str]) -> str:
+    """Why the model card and ``train`` show the authorities' scoring levels (``levels``: the socialtilsyn with a
+    level, i.e. with theme values in the training window) as they do, given the socialtilsyn in the data
+    (``authorities``; empty: not known). Empty when there is a level for two or more."""
+    have = sorted(set(levels))
+    present = set(authorities)
+    if len(have) >= 2:
+        return ""
+    if not have:
+        return (
+            "Ingen temaværdier indlæst: tilsynenes niveau kan ikke beregnes, og modellen har ingen temaværdier "
+            "at justere."
+        )
+    name = danish_code(Authority, have[0])
+    if len(present - set(have)) == 0:
+        return (
+            "Her er der data fra ét socialtilsyn, som derfor er sit eget gennemsnit: niveauet er 0, og "
+            "temaværdierne bruges som bedømt."
+        )
+    return (
+        f"Kun {name} har temaværdier i træningsvinduet: de andre tilsyns niveau kan ikke beregnes, og {name} er sit "
+        "eget gennemsnit (niveau 0)."
+    )
+
+
 def fairness_tie_da(tied: int, places: int) -> str:
     """How the fairness audit counts tilbud of equal risk at the top decile's cut (``models.fairness``)."""
     if not tied:

@@ -241,6 +241,8 @@ class RiskModel(BaseEstimator):
         first = pd.Timestamp(self.snapshot_dates_[0]) if self.snapshot_dates_ else t
         self.training_window_ = (first.date().isoformat(), t.date().isoformat())
         self.finding_shares_ = finding_shares(train) if len(train) else {}
+        known = dataset.known_at(t).facilities
+        self.authorities_ = sorted({str(a) for a in known["authority"].dropna()})
         self.cold_start_reason_ = ""
         self.engine_: RiskEngine | None = None
         self.expert_ = ExpertModel()
@@ -455,9 +457,18 @@ class RiskModel(BaseEstimator):
                 {k: (int(v) if k in ("bin", "n") else clean(v)) for k, v in row.items()}
                 for row in self.reliability_.to_dict(orient="records")
             ],
-            "expected_calibration_error": clean(expected_calibration_error(self.reliability_)),
+            "expected_calibration_error": clean(self._calibration_error()),
             "authority_offsets": self.offsets_.as_dict(),
+            "authorities": list(getattr(self, "authorities_", [])),
         }
+
+    def _calibration_error(self) -> float:
+        """The expected calibration error of the reliability table; NaN (none) when the rows it was measured on
+        hold no serious finding: a gap between predicted and an observed 0 % measures nothing."""
+        table = self.reliability_
+        if table.empty or float((table["n"] * table["observed_rate"]).sum()) == 0:
+            return math.nan
+        return expected_calibration_error(table)
 
     @staticmethod
     def offsets_from_card(card: dict[str, Any]) -> AuthorityOffsets:

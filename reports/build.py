@@ -1035,11 +1035,26 @@ def build_model_card(meta: Mapping[str, Any], *, generated_at: dt.datetime | Non
         metrics=metrics,
         periods=periods,
         reliability=reliability,
-        expected_calibration_error=_float(meta.get("expected_calibration_error")),
+        expected_calibration_error=None
+        if not any(b.observed_rate for b in reliability)
+        else _float(
+            meta.get("expected_calibration_error")
+        ),  # no serious finding where it was measured (a card stored before said "6,3 %" against none)
         offsets=offsets,
         offsets_method=_offsets_method_da(str(offsets_raw.get("method", ""))),
         fairness=None if not fairness else fairness_box_from_audit(fairness),
         hyperparameters=hyper,
         short_history=bool(meta.get("short_history", False)),
         short_history_trees=(meta.get("hyperparameters") or {}).get("short_history_trees"),
+        authorities=_card_authorities(meta),
     )
+
+
+def _card_authorities(meta: Mapping[str, Any]) -> tuple[str, ...]:
+    """The socialtilsyn of the training data: stored with the card, else (a card from before) those of the
+    fairness audit's scored tilbud."""
+    stored = meta.get("authorities")
+    if stored:
+        return tuple(str(a) for a in stored)
+    groups = ((meta.get("fairness") or {}).get("groups") or {}).get("authority") or []
+    return tuple(sorted({str(g.get("group")) for g in groups if g.get("group")}))

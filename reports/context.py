@@ -15,9 +15,11 @@ from typing import ClassVar
 
 from data.enums import Authority, FacilityType, Ownership, Theme, VisitKind
 from data.glossary import (
+    NO_CALIBRATION_ERROR_DA,
     RISK_FEATURE_DA,
     RISK_SCORE_DA,
     authorities_da,
+    authority_levels_da,
     covers_all_authorities,
     danish_code,
     fairness_tie_da,
@@ -779,6 +781,7 @@ class ModelCardContext:
     notes: tuple[str, ...] = field(default_factory=tuple)
     short_history: bool = False  # two periods (A, C): too few months for three
     short_history_trees: int | None = None
+    authorities: tuple[str, ...] = ()  # the socialtilsyn in the training data (empty: not known)
 
     confidential: ClassVar[bool] = False  # no unannounced dates in a model card
 
@@ -796,6 +799,16 @@ class ModelCardContext:
     @property
     def kind_label(self) -> str:
         return "Ekspertscore (kold start)" if self.cold_start else "LightGBM med kalibrerede sandsynligheder"
+
+    @property
+    def calibration_note(self) -> str:
+        """Said instead of the calibration error when it was measured against no serious finding."""
+        return NO_CALIBRATION_ERROR_DA if self.expected_calibration_error is None else ""
+
+    @property
+    def offsets_note(self) -> str:
+        """Why there are fewer than two authority levels (no theme values, or one tilsyn's only), or ""."""
+        return authority_levels_da([o.authority for o in self.offsets], self.authorities)
 
     @property
     def validation_period(self) -> Period | None:

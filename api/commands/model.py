@@ -15,8 +15,10 @@ from api.cli_app import app, console, err_console, settings
 from data.enums import Authority, FacilityType
 from data.errors import InvalidArgumentError
 from data.glossary import (
+    NO_CALIBRATION_ERROR_DA,
     RISK_FEATURE_DA,
     RISK_SCORE_DA,
+    authority_levels_da,
     danish_code,
     fairness_tie_da,
     format_number_da,
@@ -123,14 +125,23 @@ def _print_train(report: TrainReport) -> None:
     for row in card["reliability"]:
         rel.add_row(str(row["bin"]), str(row["n"]), _pct(row["mean_predicted"]), _pct(row["observed_rate"]))
     console.print(rel)
-    console.print(f"Forventet kalibreringsfejl (ECE): {_pct(card['expected_calibration_error'])}")
-    offsets = Table("socialtilsyn", "forskydning (point)", "temaværdier", title="Tilsynenes kalibrering (seed 001)")
-    counts = card["authority_offsets"]["counts"]
-    for code, value in card["authority_offsets"]["offsets"].items():
-        sign = "+" if value > 0 else ""
-        offsets.add_row(danish_code(Authority, code), f"{sign}{_num(value, 2)}", str(counts.get(code, 0)))
-    console.print(offsets)
-    console.print("Negativ forskydning: tilsynet giver lavere temaværdier end landet for samme type og år.")
+    if card["expected_calibration_error"] is None:
+        console.print(NO_CALIBRATION_ERROR_DA)
+    else:
+        console.print(f"Forventet kalibreringsfejl (ECE): {_pct(card['expected_calibration_error'])}")
+    levels = card["authority_offsets"]["offsets"]
+    if levels:
+        offsets = Table("socialtilsyn", "forskydning (point)", "temaværdier", title="Tilsynenes kalibrering (seed 001)")
+        counts = card["authority_offsets"]["counts"]
+        for code, value in levels.items():
+            sign = "+" if value > 0 else ""
+            offsets.add_row(danish_code(Authority, code), f"{sign}{_num(value, 2)}", str(counts.get(code, 0)))
+        console.print(offsets)
+    note = authority_levels_da(levels, card.get("authorities", ()))
+    if note:
+        console.print(f"Tilsynenes kalibrering: {note}")
+    if len(levels) > 1:
+        console.print("Negativ forskydning: tilsynet giver lavere temaværdier end landet for samme type og år.")
     for group, title in (("ownership", "ejerform"), ("authority", "socialtilsyn")):
         table = Table(
             title,

@@ -112,6 +112,39 @@ def test_train_counts_only_the_months_with_labelled_snapshots(capsys: pytest.Cap
     assert "1.665 mærkede øjebliksbilleder fra 24 måneder (2024-06 – 2026-05), 300 med alvorligt fund" in out
 
 
+def test_train_names_missing_theme_values_and_no_error_against_no_finding(capsys: pytest.CaptureFixture[str]) -> None:
+    # c01 of the QA's hand-built data: five socialtilsyn, no theme scores, no serious finding. `train` printed an
+    # empty offsets table, "Negativ forskydning: ..." and "Forventet kalibreringsfejl (ECE): 6,3 %" against none.
+    report = _train_report(0.81)
+    report.card.update(
+        authority_offsets={"offsets": {}, "counts": {}, "method": "m"},
+        authorities=["hovedstaden", "midt", "nord", "oest", "syd"],
+        expected_calibration_error=None,
+    )
+    _print_train(report)
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Ingen temaværdier indlæst: tilsynenes niveau kan ikke beregnes" in out
+    assert "Negativ forskydning" not in out and "Tilsynenes kalibrering (seed 001)" not in out
+    assert "ECE" not in out
+    assert "Ingen alvorlige fund i den periode, kalibreringen er målt på: kalibreringsfejlen kan ikke beregnes." in out
+
+
+def test_a_model_trained_without_findings_reports_no_calibration_error() -> None:
+    from models.risk_model import RiskModel
+
+    ds = small_dataset()
+    # no serious finding: no sanction, every score 4 or 5 (the reliability table observes 0 % in every group)
+    ds = ds.with_tables(
+        sanctions=ds.sanctions.iloc[0:0],
+        indicator_scores=ds.indicator_scores.assign(score=lambda f: f["score"].clip(4)),
+    )
+    model = RiskModel(min_positive_labels=10**6, snapshot_step_months=6).fit(ds, dt.date(2026, 10, 1))
+    card = model.card()
+    assert card["positive_labels"] == 0 and card["reliability"]
+    assert card["expected_calibration_error"] is None
+    assert card["authorities"] == ["midt", "nord"]
+
+
 def test_score_says_when_the_list_comes_from_the_expert_score(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -390,6 +390,39 @@ def test_model_card_with_one_socialtilsyn_says_its_level_is_its_own_average() ->
     assert "Modellen estimerer hvert tilsyns niveau" in five
 
 
+def test_model_card_names_missing_theme_values_and_shows_no_error_against_no_finding() -> None:
+    # c01 of the QA's hand-built data: five socialtilsyn but no theme scores. The card said "Her er der data
+    # fra ét socialtilsyn" and "Gennemsnitlig kalibreringsfejl: 6,3 %" against 0 serious findings.
+    five = ["hovedstaden", "midt", "nord", "oest", "syd"]
+    none = {
+        **model_meta(),
+        "authority_offsets": {"offsets": {}, "counts": {}, "method": "m"},
+        "authorities": five,
+        "reliability": [{"bin": 1, "n": 580, "mean_predicted": 0.05, "observed_rate": 0.0},
+                        {"bin": 2, "n": 580, "mean_predicted": 0.07, "observed_rate": 0.0}],
+        "expected_calibration_error": 0.063,  # as a card stored before this rule has it
+    }  # fmt: skip
+    doc = parse(render_html(build_model_card(none)))
+    text = " ".join(doc.body_text.split())
+    assert "Ingen temaværdier indlæst: tilsynenes niveau kan ikke beregnes" in text
+    assert "ét socialtilsyn" not in text
+    assert not doc.root.find_all("table", **{"class": "offsets"})
+    assert "Gennemsnitlig kalibreringsfejl" not in text and "6,3 %" not in text
+    assert "Ingen alvorlige fund i den periode, kalibreringen er målt på" in text
+    # one tilsyn's theme values in data from five
+    one = {**none, "authority_offsets": {"offsets": {"midt": 0.0}, "counts": {"midt": 80}, "method": "m"}}
+    text = " ".join(parse(render_html(build_model_card(one))).body_text.split())
+    assert "Kun Socialtilsyn Midt har temaværdier i træningsvinduet: de andre tilsyns niveau kan ikke beregnes" in text
+    # a card stored before the authorities were kept: those of its fairness audit
+    old = {k: v for k, v in none.items() if k != "authorities"}
+    old["fairness"] = {
+        "top_share": 0.1,
+        "facilities": 2,
+        "groups": {"authority": [{"group": "syd"}, {"group": "midt"}]},
+    }
+    assert build_model_card(old).authorities == ("midt", "syd")
+
+
 def test_a_profile_names_the_top_tier_share_in_force() -> None:
     ds = midt_dataset()
     default = build_facility_profile(ds, "F1", as_of=AS_OF, explanation=explanation(), national_count=3)
