@@ -157,6 +157,7 @@ HYPERPARAMETER_DA: dict[str, str] = {
     "horizon_months": "Horisont (måneder)",
     "learning_rate": "Læringsrate",
     "min_child_samples": "Mindste antal observationer pr. blad",
+    "min_child_samples_used": "Mindste antal observationer pr. blad, brugt (skaleret ned for små data)",
     "min_positive_labels": "Mindste antal alvorlige fund for at træne",
     "n_estimators": "Antal træer",
     "n_jobs": "Tråde (CPU)",

@@ -1012,6 +1012,9 @@ def build_model_card(meta: Mapping[str, Any], *, generated_at: dt.datetime | Non
         (str(k), HYPERPARAMETER_DA.get(str(k), str(k)), _hyper_value_da(v))
         for k, v in sorted((meta.get("hyperparameters") or {}).items())
     )
+    if meta.get("min_child_samples_used") is not None:  # the leaf minimum scaled to the data (risk_model.leaf_size)
+        key = "min_child_samples_used"
+        hyper = (*hyper, (key, HYPERPARAMETER_DA[key], _hyper_value_da(meta[key])))
     labelled = meta.get("labelled_period")
     fairness = meta.get("fairness")
     return ModelCardContext(

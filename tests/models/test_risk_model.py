@@ -11,13 +11,14 @@ import pandas as pd
 import pytest
 from sklearn.base import clone
 
+import models.risk_model as risk_model
 from data.dataset import Dataset
 from data.settings import Settings
 from data.synthetic import WorldConfig, generate_world
 from models.engine import BoosterParams
 from models.explain import additivity_gap
 from models.features import FEATURE_NAMES
-from models.risk_model import RiskModel, rank_and_tier, tier_sizes
+from models.risk_model import RiskModel, leaf_size, rank_and_tier, tier_sizes
 from tests.models.conftest import AS_OF
 from tests.models.future import perturb_future
 
@@ -289,3 +290,38 @@ def test_two_years_of_history_train_on_two_periods_and_keep_the_better_of_model_
         assert "rangerede den seneste periode ringere end ekspertscoren" in card["cold_start_reason"]
     risk = model.predict_proba(world.dataset, day)["risk"]
     assert risk.between(0, 1).all() and risk.nunique() > 10
+
+
+def test_leaves_scale_with_the_data_and_stay_at_100_on_national_data() -> None:
+    assert leaf_size(58_000, 100) == 100  # six years of national data: as tuned
+    assert leaf_size(2_000, 100) == 100
+    assert leaf_size(1_238, 100) == 61
+    assert leaf_size(533, 100) == 26 and leaf_size(120, 100) == 10
+    assert leaf_size(1_238, 25) == 25  # the hyperparameter is the largest leaf minimum
+
+
+def test_a_small_tilsyn_can_get_a_learnt_model() -> None:
+    # 80 tilbud and two years of visits: 764 labelled snapshots. With leaves of at least 100 rows LightGBM could
+    # hardly split the ~500 rows of its training period and the expert score was always used; with leaves of 38
+    # it learns, and ranks the later period better than the expert score did.
+    day = dt.date(2026, 1, 1)
+    world = generate_world(WorldConfig(seed=1, facilities=80, years=2, as_of=day))
+    model = RiskModel(random_state=1).fit(world.dataset, day)
+    card = model.card()
+    assert card["training_rows"] == 764
+    assert card["min_child_samples_used"] == 38 and card["hyperparameters"]["min_child_samples"] == 100
+    assert not model.cold_start_ and card["short_history"]
+    assert card["metrics"]["model"]["auc"] > card["metrics"]["expert"]["auc"]
+
+
+def test_a_model_that_learnt_nothing_says_the_history_is_too_small(
+    world: tuple[Dataset, pd.DataFrame], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # c04a of the QA's data (14 months): the trees could not split (AUC exactly 0,500, one risk for all) and the
+    # reason read "rangerede den seneste periode ringere end ekspertscoren", as if the model were merely weaker
+    monkeypatch.setattr(risk_model, "leaf_size", lambda rows, cap: 10**6)  # no leaf can be that large
+    ds, _ = world
+    model = RiskModel(min_positive_labels=20, snapshot_step_months=2, random_state=0).fit(ds, AS_OF)
+    assert model.cold_start_ and model.engine_ is None
+    assert model.cold_start_reason_.startswith("Historikken er for lille til at lære af: LightGBM fandt ingen opdeling")
+    assert "ringere" not in model.cold_start_reason_
