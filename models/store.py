@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from data.errors import NotFoundError
+from data.errors import NotFoundError, shown_value
 from data.settings import Settings
 from models.risk_model import RiskModel
 
@@ -93,6 +93,19 @@ def latest_version(settings: Settings, as_of_on_or_before: dt.date | None = None
     return str(cards[-1]["version"]) if cards else None
 
 
+def _is_version_name(version: str) -> bool:
+    """Whether ``version`` can name a folder directly in the model store. A version comes from users (the API's
+    ``/reports/model?version=``, ``tilsynsplan report model --version``): ``../x`` would load (unpickle) a
+    ``model.pkl`` from anywhere, and a name over 255 bytes made the file system's check fail (a 500)."""
+    return (
+        version not in {"", ".", ".."}
+        and "/" not in version
+        and "\\" not in version
+        and "\x00" not in version
+        and len(version.encode("utf-8", "surrogatepass")) <= 255
+    )
+
+
 def load_model(settings: Settings, version: str | None = None) -> StoredModel:
     """A stored model: ``version``, or the current one (:func:`latest_version`) when ``None``. Unknown or none ->
     ``NotFoundError``."""
@@ -101,10 +114,10 @@ def load_model(settings: Settings, version: str | None = None) -> StoredModel:
         if version is None:
             raise NotFoundError(f"Der er ingen trænet risikomodel i {settings.model_dir}. Kør 'tilsynsplan train'.")
     path = settings.model_dir / version
-    if not (path / MODEL_FILE).is_file():
+    if not _is_version_name(version) or not (path / MODEL_FILE).is_file():
         known = [str(c["version"]) for c in list_models(settings)]
         shown = ", ".join(known[-5:]) if known else "ingen"
-        raise NotFoundError(f"Modelversion '{version}' findes ikke. Kendte versioner (nyeste): {shown}.")
+        raise NotFoundError(f"Modelversion '{shown_value(version)}' findes ikke. Kendte versioner (nyeste): {shown}.")
     with (path / MODEL_FILE).open("rb") as fh:
         model = pickle.load(fh)
     meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
