@@ -3,9 +3,13 @@ is one request that answered a 500, a status or body the document does not decla
 
 from __future__ import annotations
 
+import datetime as dt
+
 from fastapi.testclient import TestClient
 
+from data.lock_store import lock_context
 from data.settings import Settings
+from data.store import database
 from tests.api.conftest import AUTH
 from tests.api.test_app_errors import assert_error_shape
 
@@ -16,6 +20,26 @@ def detail(body: dict) -> dict:
     details = body["error"]["details"]
     assert len(details) == 1, body
     return details[0]
+
+
+# --- a locked visit at the end of the calendar --------------------------------------------------------------
+
+
+def test_a_lock_on_9999_12_31_is_refused_not_a_crash(client: TestClient, loaded: Settings) -> None:
+    """The visits near the day were looked up 30 days on either side: past 9999-12-31, OverflowError (500)."""
+    body = {"facility_id": "F1", "date": "9999-12-31", "inspector_id": "I1", "announced": True}
+    response = client.post("/api/v1/locked-visits", json=body, headers=AUTH)
+    assert response.status_code == 422, response.text
+    error = assert_error_shape(response.json(), "validation_failed")
+    assert [d["rule"] for d in error["details"]] == ["date_range"]
+    assert client.get("/api/v1/locked-visits", headers=AUTH).json() == []
+
+
+def test_the_lock_context_of_the_first_and_last_days_does_not_overflow(loaded: Settings) -> None:
+    with database(loaded) as engine:
+        for day in (dt.date.max, dt.date.min, dt.date(9999, 12, 10)):
+            context = lock_context(engine, "F1", day, "I1", near_days=30)
+            assert context.near == () and context.same_day is None
 
 
 # --- the model card's version is a folder name in the model store --------------------------------------------
