@@ -14,6 +14,7 @@ nothing of it.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.pages import render_page
-from api.schemas import DATABASE_INT_MAX
+from api.schemas import DATABASE_INT_MAX, LONE_SURROGATE
 from data.errors import TilsynsplanError, ValidationFailed
 from data.glossary import DETAIL_RULE_DA, FIELD_DA
 from reports.render import capitalise_first
@@ -62,6 +63,23 @@ class ApiError:
     def body(self) -> dict[str, Any]:
         return {"error": {"code": self.code, "message": self.message, "details": self.details}}
 
+    def printable(self) -> ApiError:
+        """The error with every lone UTF-16 surrogate in its texts as U+FFFD: a value a client sent is echoed in
+        messages and details, and a surrogate (``"\\udc00"`` in JSON) cannot be encoded as UTF-8, so the answer
+        itself failed (a 500 in place of the 422)."""
+        return dataclasses.replace(self, message=_printable(self.message), details=_printable(self.details))
+
+
+def _printable(value: Any) -> Any:
+    """``value`` (texts, lists and dicts of them) with each lone surrogate replaced by U+FFFD."""
+    if isinstance(value, str):
+        return LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list | tuple):
+        return [_printable(v) for v in value]
+    if isinstance(value, dict):
+        return {_printable(k): _printable(v) for k, v in value.items()}
+    return value
+
 
 _DATE_FORM = "skal være en dato på formen ÅÅÅÅ-MM-DD, fx 2026-11-01, ikke '{input}'"
 
@@ -79,7 +97,7 @@ _PYDANTIC_DA: dict[str, str] = {
     "bool_parsing": "skal være true eller false",
     "bool_type": "skal være true eller false",
     "string_type": "skal være en tekst",
-    "string_unicode": "skal være en tekst i UTF-8",
+    "string_unicode": "skal være en tekst i UTF-8 (en \\uXXXX-escape af en enlig surrogat, D800-DFFF, er intet tegn)",
     "date_parsing": _DATE_FORM,
     "date_from_datetime_parsing": _DATE_FORM,
     "date_type": _DATE_FORM,
@@ -413,7 +431,7 @@ def _title(status: int) -> str:
 
 async def handle_error(request: Request, exc: Exception) -> Response:
     """The one handler for every error the app answers (registered for all exception types)."""
-    error = describe(request, exc)
+    error = describe(request, exc).printable()
     if isinstance(exc, TilsynsplanError) and exc.retry_after_s is not None:
         log.warning("%s %s -> %s %s: %s", request.method, request.url.path, error.status, error.code, exc.message)
     elif error.status >= 500:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 import pandas as pd
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from api.services.risk import ScoreResult, TrainReport
 from data.calendar import quarter_of
@@ -186,7 +188,23 @@ class UploadPublic(BaseModel):
         )
 
 
-class _Record(BaseModel):
+#: A UTF-16 surrogate alone: JSON may escape one (``"\ud800"``), but it is no character and no UTF-8 can hold it;
+#: stored or echoed in an answer it failed with a 500.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class _Request(BaseModel):
+    """A JSON body a client sends: a text holding a lone surrogate is refused by field (422 ``invalid_request``)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_lone_surrogate(cls, value: Any) -> Any:
+        if isinstance(value, str) and LONE_SURROGATE.search(value):
+            raise PydanticCustomError("string_unicode", "Input should be a valid string without lone surrogates")
+        return value
+
+
+class _Record(_Request):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -435,7 +453,7 @@ class FacilityPublic(BaseModel):
         return cls(**values, risk=risk)
 
 
-class TrainCreate(BaseModel):
+class TrainCreate(_Request):
     as_of: dt.date | None = Field(None, description="Train on what was known before this date (default today).")
 
 
@@ -464,7 +482,7 @@ class TrainPublic(BaseModel):
 # --- plans ---------------------------------------------------------------------------------------------
 
 
-class PlanCreate(BaseModel):
+class PlanCreate(_Request):
     model_config = ConfigDict(extra="forbid")
 
     quarter: str = Field(

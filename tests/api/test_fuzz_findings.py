@@ -4,9 +4,14 @@ is one request that answered a 500, a status or body the document does not decla
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
+from api.app import create_app
+from api.errors import ApiError
+from data.errors import NotFoundError
 from data.lock_store import lock_context
 from data.settings import Settings
 from data.store import database
@@ -20,6 +25,56 @@ def detail(body: dict) -> dict:
     details = body["error"]["details"]
     assert len(details) == 1, body
     return details[0]
+
+
+# --- a lone UTF-16 surrogate in a JSON text ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/v1/use-of-force", b'{"records": [{"facility_id": "F1\\ud800", "month": "2026-09", "count": 1}]}',
+         "records[0].facility_id"),
+        ("/api/v1/use-of-force", b'{"records": [{"facility_id": "F1", "month": "2026-09", "count": 1, '
+         b'"kind": "x\\udc00"}]}', "records[0].kind"),
+        ("/api/v1/concerns", b'{"records": [{"facility_id": "F1", "date": "2026-09-01", "severity": "\\ud800"}]}',
+         "records[0].severity"),
+        ("/api/v1/locked-visits", b'{"facility_id": "F1", "date": "2026-10-06", "inspector_id": "I\\udfff", '
+         b'"announced": true}', "inspector_id"),
+        ("/api/v1/plans", b'{"quarter": "2027Q1\\ud800"}', "quarter"),
+    ],
+)  # fmt: skip
+def test_a_lone_surrogate_in_a_text_is_422_naming_the_field(
+    client: TestClient, loaded: Settings, path: str, body: bytes, field: str
+) -> None:
+    """JSON may escape half a surrogate pair; it is no character. It reached the database or an error message
+    that echoed it, which UTF-8 cannot encode: 500."""
+    before = client.get("/api/v1/status").json()["rows"]
+    response = client.post(path, content=body, headers=JSON)
+    assert response.status_code == 422, response.text
+    error = assert_error_shape(response.json(), "invalid_request")
+    found = detail(response.json())
+    assert found["field"] == field and found["type"] == "string_unicode"
+    assert "UTF-8" in found["message"] and "surrogat" in found["message"]
+    assert error["message"] == "Forespørgslen er ugyldig: 1 fejl."
+    assert client.get("/api/v1/status").json()["rows"] == before  # nothing stored
+
+
+def test_an_error_that_echoes_a_lone_surrogate_is_still_answered() -> None:
+    """Whatever a message echoes, the answer is encoded: the surrogate becomes U+FFFD, never a 500."""
+    app = create_app(Settings(home=Path("/nonexistent"), api_tokens=[]))
+
+    @app.get("/api/v1/echo")
+    def echo() -> None:
+        raise NotFoundError("Tilbud 'F\udc001' findes ikke.", details=[{"value": "\ud800", "k\udfff": ["\udc00"]}])
+
+    with TestClient(app) as client:
+        for accept in ("application/json", "text/html"):
+            response = client.get("/api/v1/echo", headers={"Accept": accept})
+            assert response.status_code == 404, response.text
+            assert "F\ufffd1" in response.text
+    printable = ApiError(404, "not_found", "a\ud800", [{"v": "\udc00"}]).printable()
+    assert printable.body()["error"] == {"code": "not_found", "message": "a\ufffd", "details": [{"v": "\ufffd"}]}
 
 
 # --- a locked visit at the end of the calendar --------------------------------------------------------------
