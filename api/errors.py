@@ -26,6 +26,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -282,6 +283,29 @@ def _body_unreadable(exc: StarletteHTTPException) -> ApiError:
     return ApiError(422, "invalid_request", BODY_NOT_JSON, [detail])
 
 
+#: Top message of a multipart body (an upload) that cannot be parsed.
+MULTIPART_NOT_READ = "Forespørgslen er ugyldig: kroppen kan ikke læses som multipart/form-data."
+# Starlette's reasons for a multipart body it cannot parse (``MultiPartException``, by prefix) in Danish.
+_MULTIPART_REASONS_DA: tuple[tuple[str, str], ...] = (
+    ("Missing boundary", "Content-Type multipart/form-data mangler sin boundary (fx boundary=xyz)"),
+    ("Invalid multipart data", "kroppen er ikke gyldig multipart/form-data (delene passer ikke til boundary)"),
+    ("Too many files", "kroppen har for mange filer; send højst 1.000 ad gangen, eller zip dem"),
+    ("Too many fields", "kroppen har for mange felter; højst 1.000"),
+    ("Field exceeded maximum size", "et tekstfelt er større end 1 MB; send data som en fil med et filnavn"),
+    ("Part exceeded maximum size", "et tekstfelt er større end 1 MB; send data som en fil med et filnavn"),
+    ("The Content-Disposition header", "en del mangler sit feltnavn (Content-Disposition: form-data; name=…)"),
+)
+
+
+def _multipart_unreadable(reason: str) -> ApiError:
+    """Starlette's 400 for a multipart body it cannot parse (English, and a status the API does not document): a
+    malformed request like any other, 422 ``invalid_request`` in Danish."""
+    danish = next((da for en, da in _MULTIPART_REASONS_DA if reason.startswith(en)), "kroppen kan ikke læses")
+    text = f"Forespørgslens multipart-krop er ugyldig: {danish}"
+    detail = {"location": "body", "field": "", "message": text, "type": "multipart_invalid"}
+    return ApiError(422, "invalid_request", MULTIPART_NOT_READ, [detail])
+
+
 def _from_http_exception(request: Request, exc: StarletteHTTPException) -> ApiError:
     code, message = _STATUS_DA.get(exc.status_code, ("http_error", HTTPStatus(exc.status_code).phrase))
     headers = dict(exc.headers or {})
@@ -297,6 +321,8 @@ def _from_http_exception(request: Request, exc: StarletteHTTPException) -> ApiEr
             message += f" Tilladt: {allowed}."
     elif exc.status_code == 400 and exc.detail == BODY_PARSE_FAILED:
         return _body_unreadable(exc)
+    elif exc.status_code == 400 and isinstance(exc.__context__, MultiPartException):
+        return _multipart_unreadable(str(exc.detail))
     elif isinstance(exc.detail, str) and exc.detail and exc.detail != HTTPStatus(exc.status_code).phrase:
         message = exc.detail  # raised by our own code with a Danish text
     return ApiError(exc.status_code, code, message, headers=headers)

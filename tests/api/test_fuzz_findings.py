@@ -120,3 +120,26 @@ def test_a_model_version_longer_than_a_file_name_is_404_cut_short(client: TestCl
     assert response.status_code == 404, response.text
     message = assert_error_shape(response.json(), "not_found")["message"]
     assert "x" * 60 + "…'" in message and "x" * 61 not in message
+
+
+# --- a multipart body that cannot be parsed -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content_type", "reason"),
+    [
+        ("multipart/form-data; boundary=zzz", "ikke gyldig multipart/form-data"),
+        ("multipart/form-data", "mangler sin boundary"),
+    ],
+)
+def test_an_unreadable_multipart_upload_is_422_in_danish(client: TestClient, content_type: str, reason: str) -> None:
+    """Starlette answered 400 ``bad_request`` 'Invalid multipart data.': English, and a status the document
+    does not declare for uploads."""
+    response = client.post(
+        "/api/v1/uploads?dry_run=true", content=b"garbage", headers={**AUTH, "Content-Type": content_type}
+    )
+    assert response.status_code == 422, response.text
+    error = assert_error_shape(response.json(), "invalid_request")
+    assert error["message"] == "Forespørgslen er ugyldig: kroppen kan ikke læses som multipart/form-data."
+    assert reason in detail(response.json())["message"]
+    assert "422" in client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/uploads"]["post"]["responses"]
