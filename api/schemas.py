@@ -64,7 +64,8 @@ ERROR_STATUSES: dict[int, str] = {
     "`validation_failed` (the data contract; details are the violations).",
     500: "`internal_error` (logged with its stack trace, which the answer never holds) or `plan_check_failed`.",
     503: "`database_busy`: another process held the database; nothing was written: send the request again after "
-    "`Retry-After` seconds. (`POST /plans` also: `plan_timeout`, no plan within the solver's time limit.)",
+    "`Retry-After` seconds. (`POST /plans` also: `plan_timeout`, no plan within the solver's time limit; a PDF "
+    "report also: `server_busy`, it waited 60 s for its turn, with `Retry-After`.)",
 }
 #: The status of a request that waited too long for the database (``database_busy``, with ``Retry-After``).
 DATABASE_BUSY = 503
@@ -498,9 +499,15 @@ class PlanCreate(_Request):
     )
 
 
+def with_offset(moment: dt.datetime) -> dt.datetime:
+    """A stored time (the server's local time, naive) with the server's UTC offset: an RFC 3339 ``date-time``, as
+    OpenAPI declares it (``2026-11-23T14:28:29+01:00``), not a time a client must guess the zone of."""
+    return moment if moment.tzinfo is not None else moment.astimezone()
+
+
 class PlanSummaryPublic(BaseModel):
     id: int
-    created_at: dt.datetime
+    created_at: dt.datetime = Field(description="When the plan was made: the server's local time with its UTC offset.")
     quarter: str
     as_of: dt.date
     authority: str | None
@@ -512,7 +519,7 @@ class PlanSummaryPublic(BaseModel):
     def from_info(cls, info: PlanInfo | StoredPlan) -> PlanSummaryPublic:
         return cls(
             id=info.id,
-            created_at=info.created_at,
+            created_at=with_offset(info.created_at),
             quarter=info.quarter,
             as_of=info.as_of,
             authority=info.authority,

@@ -29,7 +29,10 @@ router = APIRouter(tags=["data"])
 
 UploadFiles = Annotated[
     list[UploadFile],
-    File(description="En .zip med CSV-filer, én .xlsx (ét ark pr. fil) eller en eller flere .csv-filer."),
+    File(
+        description="En .zip med CSV-filer, én .xlsx (ét ark pr. fil) eller en eller flere .csv-filer.",
+        json_schema_extra={"minItems": 1},  # none is refused (422): the schema says so, for clients and fuzzers
+    ),
 ]
 
 

@@ -4,6 +4,7 @@ is one request that answered a 500, a status or body the document does not decla
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,10 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.errors import ApiError
+from api.schemas import PlanSummaryPublic
 from data.errors import NotFoundError
 from data.lock_store import lock_context
+from data.plan_store import PlanInfo
 from data.settings import Settings
 from data.store import database
 from tests.api.conftest import AUTH
@@ -25,6 +28,25 @@ def detail(body: dict) -> dict:
     details = body["error"]["details"]
     assert len(details) == 1, body
     return details[0]
+
+
+# --- the document says what the server does: created_at is an RFC 3339 date-time, an upload needs a file ----
+
+
+def test_a_plans_created_at_carries_the_servers_utc_offset() -> None:
+    naive = dt.datetime(2026, 11, 23, 14, 28, 29)  # as stored: the server's local time
+    info = PlanInfo(1, naive, "2027Q1", dt.date(2026, 11, 23), None, "optimal", None, 12)
+    sent = json.loads(PlanSummaryPublic.from_info(info).model_dump_json())["created_at"]
+    moment = dt.datetime.fromisoformat(sent.replace("Z", "+00:00"))
+    assert moment.tzinfo is not None, sent  # "2026-11-23T14:28:29" is no date-time: a client cannot place it
+    assert moment == naive.astimezone()  # the same instant, the server's local time
+    assert sent.startswith("2026-11-23T14:28:29")
+
+
+def test_the_document_says_an_upload_needs_a_file(client: TestClient) -> None:
+    """An empty ``files`` list was valid by the document and refused by the server (422)."""
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert schema["Body_upload_api_v1_uploads_post"]["properties"]["files"]["minItems"] == 1
 
 
 # --- a lone UTF-16 surrogate in a JSON text ------------------------------------------------------------------
