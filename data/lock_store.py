@@ -57,10 +57,10 @@ class LockContext:
 
 def lock_context(engine: Engine, facility_id: str, day: dt.date, inspector_id: str, near_days: int = 0) -> LockContext:
     """The stored rows a lock is checked against (a few queries by key; nothing is loaded whole)."""
-    near = dt.timedelta(days=near_days)
+    reach = dt.timedelta(days=near_days)
     # Clamped to the calendar: a day near 9999-12-31 (the importer refuses it after this) must not overflow.
-    low = day - near if day - dt.date.min > near else dt.date.min
-    high = day + near if dt.date.max - day > near else dt.date.max
+    low = day - reach if day - dt.date.min > reach else dt.date.min
+    high = day + reach if dt.date.max - day > reach else dt.date.max
     with Session(engine, expire_on_commit=False) as session:
         facility = session.get(FacilityRow, facility_id)
         inspector = session.get(InspectorRow, inspector_id)
