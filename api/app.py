@@ -25,21 +25,39 @@ MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
 
 class BodySizeLimit:
-    """Refuse a request whose declared body exceeds ``max_mb`` before it is read (413, the error shape).
-    Uploads without a declared length are counted while they are written (``api.uploads``)."""
+    """Refuse a request whose declared body exceeds ``max_mb`` before it is read (413, the error shape). A body
+    without a declared length (``Transfer-Encoding: chunked``) is counted as it arrives and refused the same way
+    once it passes the limit: a pushed JSON body was otherwise read whole into memory, however large."""
 
     def __init__(self, app: ASGIApp, max_mb: int) -> None:
         self.app = app
         self.max_mb = max_mb
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            length = dict(scope["headers"]).get(b"content-length", b"")
-            if length.isdigit() and int(length) > self.max_mb * 1024 * 1024 + MULTIPART_OVERHEAD_BYTES:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.max_mb * 1024 * 1024 + MULTIPART_OVERHEAD_BYTES
+        length = dict(scope["headers"]).get(b"content-length", b"")
+        if length.isdigit():
+            if int(length) > limit:
                 response = await handle_error(Request(scope, receive), too_large(self.max_mb))
                 await response(scope, receive, send)
                 return
-        await self.app(scope, receive, send)
+            await self.app(scope, receive, send)
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:  # raised where the body is read; answered as 413 (``api.errors``)
+                    raise too_large(self.max_mb)
+            return message
+
+        await self.app(scope, counted, send)
 
 
 class HeadAsGet:

@@ -307,6 +307,8 @@ def _multipart_unreadable(reason: str) -> ApiError:
 
 
 def _from_http_exception(request: Request, exc: StarletteHTTPException) -> ApiError:
+    if exc.status_code == 400 and isinstance(exc.__cause__, TilsynsplanError):  # raised while the body was read
+        return describe(request, exc.__cause__)  # (a body past the size limit: 413), not "cannot be parsed"
     code, message = _STATUS_DA.get(exc.status_code, ("http_error", HTTPStatus(exc.status_code).phrase))
     headers = dict(exc.headers or {})
     if exc.status_code == 404:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from data.lock_store import lock_context
 from data.plan_store import PlanInfo
 from data.settings import Settings
 from data.store import database
-from tests.api.conftest import AUTH
+from tests.api.conftest import AUTH, make_settings
 from tests.api.test_app_errors import assert_error_shape
 
 JSON = {**AUTH, "Content-Type": "application/json"}
@@ -165,3 +166,51 @@ def test_an_unreadable_multipart_upload_is_422_in_danish(client: TestClient, con
     assert error["message"] == "Forespørgslen er ugyldig: kroppen kan ikke læses som multipart/form-data."
     assert reason in detail(response.json())["message"]
     assert "422" in client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/uploads"]["post"]["responses"]
+
+
+# --- a body without a declared length -----------------------------------------------------------------------
+
+
+def _chunked(head: bytes, part: bytes, times: int, tail: bytes) -> Iterator[bytes]:
+    """A body sent in pieces (the test client then sends ``Transfer-Encoding: chunked``, no Content-Length)."""
+    yield head
+    for _ in range(times):
+        yield part
+    yield tail
+
+
+RECORD = b'{"facility_id": "F1", "month": "2026-09", "count": 1}'
+
+
+@pytest.fixture
+def small_limit(tmp_path: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(make_settings(tmp_path / "home", max_upload_mb=1))) as client:
+        yield client
+
+
+def test_a_chunked_json_body_past_the_limit_is_413(small_limit: TestClient) -> None:
+    """Only a declared Content-Length was checked: 3 MB of pushed records sent in chunks were read whole (and
+    validated) under a 1 MB limit, so any size reached memory."""
+    body = _chunked(b'{"records": [', (RECORD + b",") * 1000, 60, RECORD + b"]}")
+    response = small_limit.post("/api/v1/use-of-force", content=body, headers=JSON)
+    assert response.request.headers.get("transfer-encoding") == "chunked"
+    assert "content-length" not in response.request.headers
+    assert response.status_code == 413, response.text[:300]
+    assert "1 MB" in assert_error_shape(response.json(), "upload_too_large")["message"]
+
+
+def test_a_chunked_upload_past_the_limit_is_413(small_limit: TestClient) -> None:
+    head = b'--b\r\nContent-Disposition: form-data; name="files"; filename="visits.csv"\r\n\r\nvisit_id\r\n'
+    body = _chunked(head, b"V1\r\n" * 100_000, 5, b"--b--\r\n")
+    headers = {**AUTH, "Content-Type": "multipart/form-data; boundary=b"}
+    response = small_limit.post("/api/v1/uploads?dry_run=true", content=body, headers=headers)
+    assert response.status_code == 413, response.text[:300]
+    assert_error_shape(response.json(), "upload_too_large")
+
+
+def test_a_chunked_json_body_within_the_limit_is_stored(client: TestClient, loaded: Settings) -> None:
+    body = _chunked(b'{"records": [', b"", 0, RECORD + b"]}")
+    response = client.post("/api/v1/use-of-force", content=body, headers=JSON)
+    assert response.request.headers.get("transfer-encoding") == "chunked"
+    assert response.status_code == 201, response.text
+    assert response.json()["records"] == 1
