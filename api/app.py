@@ -38,10 +38,12 @@ class BodySizeLimit:
             await self.app(scope, receive, send)
             return
         limit = self.max_mb * 1024 * 1024 + MULTIPART_OVERHEAD_BYTES
-        length = dict(scope["headers"]).get(b"content-length", b"")
+        headers = dict(scope["headers"])
+        length = headers.get(b"content-length", b"")
+        files = not headers.get(b"content-type", b"").lower().startswith(b"application/json")
         if length.isdigit():
             if int(length) > limit:
-                response = await handle_error(Request(scope, receive), too_large(self.max_mb))
+                response = await handle_error(Request(scope, receive), too_large(self.max_mb, files))
                 await response(scope, receive, send)
                 return
             await self.app(scope, receive, send)
@@ -54,7 +56,7 @@ class BodySizeLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:  # raised where the body is read; answered as 413 (``api.errors``)
-                    raise too_large(self.max_mb)
+                    raise too_large(self.max_mb, files)
             return message
 
         await self.app(scope, counted, send)

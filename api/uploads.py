@@ -16,10 +16,16 @@ SINGLE_FILE_SUFFIXES = (".zip", ".xlsx", ".xlsm")
 MAX_NAME_BYTES = 255  # what a file system takes
 
 
-def too_large(max_mb: int) -> UploadTooLarge:
+def too_large(max_mb: int, files: bool = True) -> UploadTooLarge:
+    """413 in the words of what was sent: files (an upload) or records pushed as JSON."""
+    if files:
+        return UploadTooLarge(
+            f"Uploaden er større end {max_mb} MB, den største tilladte (TILSYNSPLAN_MAX_UPLOAD_MB). "
+            "Del den op, eller zip CSV-filerne."
+        )
     return UploadTooLarge(
-        f"Uploaden er større end {max_mb} MB, den største tilladte (TILSYNSPLAN_MAX_UPLOAD_MB). "
-        "Del den op, eller zip CSV-filerne."
+        f"Forespørgslen er større end {max_mb} MB, den største tilladte (TILSYNSPLAN_MAX_UPLOAD_MB). "
+        "Send posterne i flere mindre portioner."
     )
 
 

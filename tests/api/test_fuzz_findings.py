@@ -196,7 +196,18 @@ def test_a_chunked_json_body_past_the_limit_is_413(small_limit: TestClient) -> N
     assert response.request.headers.get("transfer-encoding") == "chunked"
     assert "content-length" not in response.request.headers
     assert response.status_code == 413, response.text[:300]
-    assert "1 MB" in assert_error_shape(response.json(), "upload_too_large")["message"]
+    message = assert_error_shape(response.json(), "upload_too_large")["message"]
+    assert "1 MB" in message
+    assert "portioner" in message and "zip" not in message  # records pushed as JSON, not files to zip
+
+
+def test_a_json_body_declared_past_the_limit_speaks_of_records_not_files(small_limit: TestClient) -> None:
+    body = b'{"records": [' + (RECORD + b",") * 30_000 + RECORD + b"]}"
+    response = small_limit.post("/api/v1/use-of-force", content=body, headers=JSON)
+    assert response.request.headers.get("content-length") == str(len(body))
+    assert response.status_code == 413, response.text[:300]
+    message = assert_error_shape(response.json(), "upload_too_large")["message"]
+    assert "Send posterne i flere mindre portioner" in message and "zip" not in message
 
 
 def test_a_chunked_upload_past_the_limit_is_413(small_limit: TestClient) -> None:
@@ -205,7 +216,7 @@ def test_a_chunked_upload_past_the_limit_is_413(small_limit: TestClient) -> None
     headers = {**AUTH, "Content-Type": "multipart/form-data; boundary=b"}
     response = small_limit.post("/api/v1/uploads?dry_run=true", content=body, headers=headers)
     assert response.status_code == 413, response.text[:300]
-    assert_error_shape(response.json(), "upload_too_large")
+    assert "zip CSV-filerne" in assert_error_shape(response.json(), "upload_too_large")["message"]
 
 
 def test_a_chunked_json_body_within_the_limit_is_stored(client: TestClient, loaded: Settings) -> None:
