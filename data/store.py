@@ -152,6 +152,13 @@ def database(settings: Settings, *, missing: str | None = None) -> Iterator[Engi
 
 
 def _read_table(conn: Connection, name: str) -> pd.DataFrame:
+    """A stored table as a frame, its rows sorted by the file's key.
+
+    The order is fixed here, not left to the database: a ``SELECT`` without ``ORDER BY`` returns SQLite's rows
+    in insertion order but PostgreSQL's in heap order (an insert fills free space in earlier pages), and the
+    model's fit and the ranks' ties follow the rows' order, so the same data gave another model on PostgreSQL.
+    Sorted in pandas (code-point order), not by ``ORDER BY``, whose order of text follows the server's
+    collation."""
     table: Table = CONTRACT_TABLES[name].__table__  # type: ignore[assignment]
     result = conn.execute(select(table))
     rows = result.fetchall()
@@ -161,7 +168,8 @@ def _read_table(conn: Connection, name: str) -> pd.DataFrame:
     frame = pd.DataFrame(
         {key: pd.Series(values, dtype=object) for key, values in zip(result.keys(), columns, strict=True)}
     )
-    return coerce_frame(name, frame)
+    frame = coerce_frame(name, frame)
+    return frame.sort_values(list(FILE_BY_NAME[name].key), kind="stable", ignore_index=True)
 
 
 def load_dataset(engine: Engine, authority: str | None = None) -> Dataset:

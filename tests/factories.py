@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from data.contract import FILE_BY_NAME
 from data.dataset import Dataset
 from data.enums import VisitKind
 
@@ -104,6 +105,16 @@ def small_dataset() -> Dataset:
 
 
 # --- reports (issue 7) ------------------------------------------------------------------------------
+
+
+def sorted_by_key(ds: Dataset) -> Dataset:
+    """``ds`` with every table's rows sorted by its file's key: the order ``data.store.load_dataset`` returns."""
+    return ds.with_tables(
+        **{
+            name: frame.sort_values(list(FILE_BY_NAME[name].key), kind="stable", ignore_index=True)
+            for name, frame in ds.tables().items()
+        }
+    )
 
 
 def peer_dataset() -> Dataset:

@@ -28,7 +28,7 @@ from data.store import (
     open_database,
     save_upload,
 )
-from tests.factories import AS_OF, small_dataset
+from tests.factories import AS_OF, small_dataset, sorted_by_key
 from tests.fixtures.uploads import write_csv_folder
 
 
@@ -41,6 +41,8 @@ def upload(ds: Dataset, folder: Path, existing: Dataset | None = None) -> Import
 
 
 def assert_same_dataset(a: Dataset, b: Dataset) -> None:
+    """The same rows, in any order (``load_dataset`` sorts them by key)."""
+    a, b = sorted_by_key(a), sorted_by_key(b)
     for name, frame in a.tables().items():
         pd.testing.assert_frame_equal(frame, b.tables()[name], obj=name)
 
@@ -109,6 +111,22 @@ def test_save_and_load_round_trip(engine: Engine, tmp_path: Path) -> None:
     assert summary.inserted == 41 and summary.updated == 0 and summary.unchanged == 0
     assert summary.tables["indicator_scores"].inserted == 15
     assert_same_dataset(load_dataset(engine), small_dataset())
+
+
+def test_load_dataset_returns_every_table_sorted_by_its_key(engine: Engine, tmp_path: Path) -> None:
+    """The order does not follow the file or the database's storage (PostgreSQL returns rows in heap order):
+    the model's fit and the ranks' ties follow it, so the same data must load in the same order everywhere."""
+    ds = small_dataset()
+    shuffled = ds.with_tables(**{name: frame.iloc[::-1] for name, frame in ds.tables().items()})
+    save_upload(engine, upload(shuffled, tmp_path / "a"), "omvendt")
+    loaded = load_dataset(engine)
+    assert loaded.facilities["facility_id"].tolist() == ["F1", "F2", "F3", "F4", "F5", "F6"]
+    scores = loaded.indicator_scores
+    assert list(zip(scores["visit_id"], scores["indicator"], strict=True)) == sorted(
+        zip(scores["visit_id"], scores["indicator"], strict=True)
+    )
+    for name, frame in sorted_by_key(ds).tables().items():
+        pd.testing.assert_frame_equal(frame, loaded.tables()[name], obj=name)
 
 
 def test_importing_the_same_files_twice_changes_nothing(engine: Engine, tmp_path: Path) -> None:
