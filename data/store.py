@@ -42,7 +42,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Table, bindparam, func, insert, inspect, or_, select
+from sqlalchemy import Table, bindparam, func, insert, inspect, or_, select, text
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from data.calendar import add_months
@@ -338,6 +338,7 @@ def save_upload(
     imported_at = dt.datetime.now().replace(microsecond=0)
     summaries: dict[str, TableSummary] = {}
     with engine.begin() as conn:
+        _one_import_at_a_time(conn)
         for name in result.tables:
             frame = result.dataset.tables()[name]
             report = result.files.get(name)
@@ -363,6 +364,19 @@ def save_upload(
         tables=summaries,
         warnings=list(result.warnings),
     )
+
+
+def _one_import_at_a_time(conn: Connection) -> None:
+    """Wait for an import that is being stored (PostgreSQL; SQLite's write lock already does this), up to the
+    lock timeout (then ``DatabaseBusyError``).
+
+    Without it two imports read the stored keys at once, both insert the same new rows, and the second failed
+    with a unique violation (a stack trace, exit code 1) once the first committed. Taken first, before the
+    stored rows are read: the second import then reads what the first stored. ``SHARE ROW EXCLUSIVE``
+    conflicts only with itself and with writes to ``import_batches`` (which only imports make): reading goes
+    on."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(f"LOCK TABLE {ImportBatchRow.__tablename__} IN SHARE ROW EXCLUSIVE MODE"))
 
 
 def _python_columns(frame: pd.DataFrame, name: str) -> dict[str, list[Any]]:

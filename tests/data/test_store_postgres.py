@@ -169,3 +169,50 @@ def test_a_lock_held_longer_than_the_busy_timeout_is_database_busy(postgres_url:
             assert conn.execute(text("SELECT count(*) FROM import_batches")).scalar_one() >= 0
     finally:
         engine.dispose()
+
+
+def test_two_imports_at_once_wait_for_each_other(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second import waits for the first (up to the busy timeout) and then finds its rows stored. Both used
+    to read the stored keys at once and insert the same rows: the second died with a unique violation (a stack
+    trace and exit code 1) as soon as the first committed."""
+    import threading
+
+    from sqlalchemy import text
+
+    from data.errors import DatabaseBusyError
+
+    # a database of its own: the first import of the small dataset must insert every row
+    admin = open_database(Settings(database_url=postgres_url))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("CREATE DATABASE two_imports"))
+    admin.dispose()
+    url = postgres_url.replace("/tilsynsplan?", "/two_imports?")
+    folder = write_csv_folder(small_dataset(), tmp_path / "a")
+    first_engine = open_database(Settings(database_url=url))
+    patient = open_database(Settings(database_url=url, database_busy_timeout_s=60))
+    impatient = open_database(Settings(database_url=url, database_busy_timeout_s=0.3))
+    uploads = [read_upload(folder, today=AS_OF) for _ in range(3)]  # checked before: only the writing overlaps
+    monkeypatch.setenv("TILSYNSPLAN_TEST_IMPORT_PAUSE_S", "0.3")  # the first import holds its transaction ~3 s
+    writing = threading.Event()
+    results: dict[str, object] = {}
+
+    def first() -> None:
+        results["first"] = save_upload(first_engine, uploads[0], "første", progress=lambda *_: writing.set())
+
+    try:
+        thread = threading.Thread(target=first)
+        thread.start()
+        assert writing.wait(30)
+        with pytest.raises(DatabaseBusyError):
+            save_upload(impatient, uploads[1], "utålmodig")
+        assert thread.is_alive()  # the first was still writing: the second below must wait for it
+        second = save_upload(patient, uploads[2], "anden")
+        thread.join(60)
+        assert results["first"].inserted == 41  # type: ignore[attr-defined]
+        assert (second.inserted, second.updated, second.unchanged) == (0, 0, 41)
+        assert database_status(patient).imports == 2
+    finally:
+        for engine in (first_engine, patient, impatient):
+            engine.dispose()
