@@ -1,18 +1,10 @@
-"""Storage against a real PostgreSQL server, started for this module (initdb + pg_ctl in a temp folder).
-
-Skipped only when no server can be started here (the binaries are missing, or we run as root and
-there is no ``postgres`` user to run them as). ``scripts/system-deps.sh`` installs PostgreSQL.
-"""
+"""Storage against a real PostgreSQL server, started for this module (the ``postgres_url`` fixture of
+``tests/conftest.py``; skipped when no server can be started here)."""
 
 from __future__ import annotations
 
-import glob
 import os
-import pwd
-import shutil
-import socket
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,61 +27,8 @@ from data.store import (
     save_upload,
 )
 from tests.factories import AS_OF, small_dataset, sorted_by_key
-from tests.fixtures.uploads import write_csv_folder
-
-
-def _bindir() -> Path | None:
-    for candidate in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
-        if (Path(candidate) / "initdb").exists() and (Path(candidate) / "pg_ctl").exists():
-            return Path(candidate)
-    pg_ctl = shutil.which("pg_ctl")
-    if pg_ctl and shutil.which("initdb"):
-        return Path(pg_ctl).parent
-    return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    bindir = _bindir()
-    if bindir is None:
-        pytest.skip("PostgreSQL is not installed (no initdb/pg_ctl); run scripts/system-deps.sh")
-    prefix: list[str] = []
-    base = Path(tempfile.mkdtemp(prefix="tilsynsplan-pg-"))
-    if os.geteuid() == 0:  # initdb refuses to run as root: run the server as the postgres user
-        try:
-            user = pwd.getpwnam("postgres")
-        except KeyError:
-            shutil.rmtree(base)
-            pytest.skip("running as root and there is no 'postgres' user to run the server as")
-        os.chown(base, user.pw_uid, user.pw_gid)
-        prefix = ["runuser", "-u", "postgres", "--"]
-    data, port = base / "data", _free_port()
-
-    def run(*args: str) -> None:
-        done = subprocess.run([*prefix, *args], capture_output=True, text=True, timeout=120, check=False)
-        if done.returncode != 0:
-            log = (base / "server.log").read_text() if (base / "server.log").exists() else ""
-            raise RuntimeError(f"{args[0]} failed: {done.stdout}\n{done.stderr}\n{log}")
-
-    run(str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
-    options = f"-p {port} -k {base} -c listen_addresses='' -c fsync=off -c full_page_writes=off"
-    run(str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(base / "server.log"), "-w", "start")
-    try:
-        run(str(bindir / "createdb"), "-h", str(base), "-p", str(port), "-U", "postgres", "tilsynsplan")
-        yield f"postgresql+psycopg://postgres@/tilsynsplan?host={base}&port={port}"
-    finally:
-        subprocess.run(
-            [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-            capture_output=True,
-            check=False,
-        )
-        shutil.rmtree(base, ignore_errors=True)
+from tests.fixtures.uploads import scaled_dataset, write_csv_folder
+from tests.postgres import new_database
 
 
 @pytest.fixture(scope="module")
@@ -179,16 +118,9 @@ def test_two_imports_at_once_wait_for_each_other(
     trace and exit code 1) as soon as the first committed."""
     import threading
 
-    from sqlalchemy import text
-
     from data.errors import DatabaseBusyError
 
-    # a database of its own: the first import of the small dataset must insert every row
-    admin = open_database(Settings(database_url=postgres_url))
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("CREATE DATABASE two_imports"))
-    admin.dispose()
-    url = postgres_url.replace("/tilsynsplan?", "/two_imports?")
+    url = new_database(postgres_url, "two_imports")  # the first import of the small dataset inserts every row
     folder = write_csv_folder(small_dataset(), tmp_path / "a")
     first_engine = open_database(Settings(database_url=url))
     patient = open_database(Settings(database_url=url, database_busy_timeout_s=60))
@@ -216,3 +148,94 @@ def test_two_imports_at_once_wait_for_each_other(
     finally:
         for engine in (first_engine, patient, impatient):
             engine.dispose()
+
+
+def test_an_import_that_fails_midway_stores_nothing(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write that fails after some tables are written (here the fourth) rolls back the tables before it too."""
+    import data.store as store
+
+    engine = open_database(Settings(database_url=new_database(postgres_url, "fails_midway")))
+    try:
+        save_upload(engine, read_upload(write_csv_folder(small_dataset(), tmp_path / "a"), today=AS_OF), "før")
+        before = load_dataset(engine)
+        ds = small_dataset()
+        fac = ds.facilities.copy()
+        fac.loc[fac["facility_id"] == "F2", "places"] = 99
+        newer = read_upload(
+            write_csv_folder(ds.with_tables(facilities=fac), tmp_path / "b"),
+            today=AS_OF,
+            existing=load_reference_data(engine),
+        )
+        real_upsert, written = store._upsert, []
+
+        def failing_upsert(conn, name, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if len(written) == 3:
+                raise RuntimeError("disken er fuld")
+            written.append(name)
+            return real_upsert(conn, name, *args, **kwargs)
+
+        monkeypatch.setattr(store, "_upsert", failing_upsert)
+        with pytest.raises(RuntimeError):
+            save_upload(engine, newer, "fejler")
+        assert written[0] == "facilities"
+        after = load_dataset(engine)
+        for name, frame in before.tables().items():
+            pd.testing.assert_frame_equal(frame, after.tables()[name], obj=name)
+        assert database_status(engine).imports == 1
+    finally:
+        engine.dispose()
+
+
+def test_a_killed_import_leaves_the_database_as_it_was(postgres_url: str, tmp_path: Path) -> None:
+    """SIGKILL while ``tilsynsplan import`` writes: the server rolls the open transaction back, and holds no
+    lock afterwards (the next import runs at once)."""
+    import signal
+    import sys
+    import time
+
+    from sqlalchemy import text
+
+    url = new_database(postgres_url, "killed_import")
+    engine = open_database(Settings(database_url=url, database_busy_timeout_s=2))
+    try:
+        save_upload(engine, read_upload(write_csv_folder(small_dataset(), tmp_path / "a"), today=AS_OF), "før")
+        before = load_dataset(engine)
+        big = write_csv_folder(scaled_dataset(n_facilities=200, visits_per_facility=5), tmp_path / "big")
+        env = {**os.environ, "TILSYNSPLAN_TODAY": AS_OF.isoformat(), "TILSYNSPLAN_TEST_IMPORT_PAUSE_S": "1"}
+        root = Path(__file__).resolve().parents[2]
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "--database-url", url, "import", str(big)],
+            cwd=root,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        writing = (
+            "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+            "WHERE c.relname = 'visits' AND l.mode = 'RowExclusiveLock' AND l.pid <> pg_backend_pid()"
+        )
+        deadline, killed = time.monotonic() + 120, False
+        try:
+            while time.monotonic() < deadline and proc.poll() is None:
+                with engine.connect() as conn:
+                    if conn.execute(text(writing)).scalar_one():  # facilities written, visits being written
+                        proc.send_signal(signal.SIGKILL)
+                        killed = True
+                        break
+                time.sleep(0.05)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait(timeout=30)
+        assert killed, f"the import never reached the writing phase: {proc.stderr.read() if proc.stderr else ''}"
+        after = load_dataset(engine)
+        for name, frame in before.tables().items():
+            pd.testing.assert_frame_equal(frame, after.tables()[name], obj=name)
+        again = save_upload(  # no lock is left behind: within the 2 s busy timeout
+            engine, read_upload(tmp_path / "a", today=AS_OF, existing=load_reference_data(engine)), "efter"
+        )
+        assert (again.inserted, again.updated, again.unchanged) == (0, 0, 41)
+    finally:
+        engine.dispose()
