@@ -59,6 +59,8 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 INITIAL_REVISION = "0001"
 CHUNK_ROWS = 20_000
 _PAUSE_ENV = "TILSYNSPLAN_TEST_IMPORT_PAUSE_S"
+#: The PostgreSQL advisory lock held while the schema is migrated (any constant; "tilsynsp" in ASCII).
+_MIGRATION_LOCK = 0x74696C73796E7370
 
 #: ``progress(table, rows_done, rows_total)``, called while a table is written.
 Progress = Callable[[str, int, int], None]
@@ -102,6 +104,14 @@ def migrate(engine: Engine) -> None:
     if current == head:
         return
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Two processes opening a new database at once (the web app's workers, an import beside it) both
+            # created alembic_version and one died on a unique violation: the second now waits for the first
+            # (up to the lock timeout) and finds the schema at head. SQLite's write lock already serialises this.
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+            current = MigrationContext.configure(conn).get_current_revision()
+            if current == head:
+                return
         config = alembic_config(conn)
         if current is None and inspect(conn).has_table(FacilityRow.__tablename__):
             # Made by ``create_all`` before migrations existed: that is the initial schema.

@@ -239,3 +239,28 @@ def test_a_killed_import_leaves_the_database_as_it_was(postgres_url: str, tmp_pa
         assert (again.inserted, again.updated, again.unchanged) == (0, 0, 41)
     finally:
         engine.dispose()
+
+
+def test_processes_opening_a_new_database_at_once_all_get_the_schema(postgres_url: str) -> None:
+    """The web app's workers (or an import beside the server) opening a new database at once: each used to
+    create alembic_version, and all but one died on a unique violation. Now they migrate one after another."""
+    import sys
+    import time
+
+    url = new_database(postgres_url, "opened_at_once")
+    start = time.time() + 4  # each process imports first, then all open the database at the same moment
+    script = (
+        "import time; from data.settings import Settings; from data.store import open_database; "
+        f"time.sleep(max(0, {start} - time.time())); open_database(Settings(database_url={url!r})).dispose()"
+    )
+    root = Path(__file__).resolve().parents[2]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script], cwd=root, stderr=subprocess.PIPE, text=True) for _ in range(3)
+    ]
+    errors = [p.communicate(timeout=120)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], "\n".join(errors)[-2000:]
+    engine = open_database(Settings(database_url=url))
+    try:
+        assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()
