@@ -24,8 +24,9 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    text,
 )
-from sqlalchemy.engine import Engine, ExceptionContext
+from sqlalchemy.engine import Connection, Engine, ExceptionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from data.errors import DatabaseBusyError
@@ -278,6 +279,18 @@ def make_engine(url: str, *, busy_timeout_s: float | None = None) -> Engine:
             raise DatabaseBusyError(waited) from context.original_exception
 
     return engine
+
+
+def one_writer_at_a_time(conn: Connection, table: str) -> None:
+    """In a PostgreSQL transaction, wait for any other transaction that called this for ``table`` (up to the lock
+    timeout, then :class:`~data.errors.DatabaseBusyError`); a no-op on SQLite, whose write lock does it already.
+
+    For writes that read before they write (an import reads the stored keys, a risk run looks for the run it
+    replaces): run at the same time, both read the same state and the second died on a unique violation or a
+    deadlock. Call it first in the transaction, so what is read after it includes the other's commit.
+    ``SHARE ROW EXCLUSIVE`` conflicts only with itself and with writes to ``table``: reading goes on."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"))
 
 
 #: SQLite's result codes for a database (SQLITE_BUSY) or table (SQLITE_LOCKED) another connection holds.

@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from data.db import RiskRunRow, RiskScoreRow
+from data.db import RiskRunRow, RiskScoreRow, one_writer_at_a_time
 
 SCORE_COLUMNS = ("facility_id", "risk", "rank", "tier", "top_factors")
 
@@ -37,6 +37,10 @@ def save_risk_run(engine: Engine, as_of: dt.date, model_version: str, scores: pd
     if missing:
         raise ValueError(f"scores lack columns {sorted(missing)}")
     with Session(engine) as session, session.begin():
+        # two scorings of the same date and model at once (two planners' requests) both deleted and inserted the
+        # same scores: on PostgreSQL the second died on a unique violation or a deadlock. It now waits for the
+        # first and then replaces its scores.
+        one_writer_at_a_time(session.connection(), RiskRunRow.__tablename__)
         run = session.scalars(
             select(RiskRunRow)
             .where(RiskRunRow.as_of == as_of, RiskRunRow.model_version == model_version)

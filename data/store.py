@@ -48,7 +48,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from data.calendar import add_months
 from data.contract import FILE_BY_NAME, FILES, Kind
 from data.dataset import Dataset, coerce_frame, empty_frame, stale_data_note
-from data.db import CONTRACT_TABLES, FacilityRow, ImportBatchRow, make_engine
+from data.db import CONTRACT_TABLES, FacilityRow, ImportBatchRow, make_engine, one_writer_at_a_time
 from data.errors import NoDataError, Violation
 from data.importer import REFERENCE_TABLES, ImportResult
 from data.settings import Settings
@@ -348,7 +348,9 @@ def save_upload(
     imported_at = dt.datetime.now().replace(microsecond=0)
     summaries: dict[str, TableSummary] = {}
     with engine.begin() as conn:
-        _one_import_at_a_time(conn)
+        # a second import waits for this one and then reads what it stored (it used to insert the same rows
+        # and die on a unique violation when this one committed)
+        one_writer_at_a_time(conn, ImportBatchRow.__tablename__)
         for name in result.tables:
             frame = result.dataset.tables()[name]
             report = result.files.get(name)
@@ -374,19 +376,6 @@ def save_upload(
         tables=summaries,
         warnings=list(result.warnings),
     )
-
-
-def _one_import_at_a_time(conn: Connection) -> None:
-    """Wait for an import that is being stored (PostgreSQL; SQLite's write lock already does this), up to the
-    lock timeout (then ``DatabaseBusyError``).
-
-    Without it two imports read the stored keys at once, both insert the same new rows, and the second failed
-    with a unique violation (a stack trace, exit code 1) once the first committed. Taken first, before the
-    stored rows are read: the second import then reads what the first stored. ``SHARE ROW EXCLUSIVE``
-    conflicts only with itself and with writes to ``import_batches`` (which only imports make): reading goes
-    on."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(text(f"LOCK TABLE {ImportBatchRow.__tablename__} IN SHARE ROW EXCLUSIVE MODE"))
 
 
 def _python_columns(frame: pd.DataFrame, name: str) -> dict[str, list[Any]]:

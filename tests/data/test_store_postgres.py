@@ -264,3 +264,51 @@ def test_processes_opening_a_new_database_at_once_all_get_the_schema(postgres_ur
         assert current_revision(engine) == head_revision()
     finally:
         engine.dispose()
+
+
+def test_the_same_risk_run_stored_from_three_threads_at_once(postgres_url: str) -> None:
+    """Scoring the same date with the same model at once (two planners' requests) replaces one run's scores.
+    On PostgreSQL the writers used to delete and insert the same scores together: unique violations and
+    deadlocks (a 500), and a run for each."""
+    import datetime as dt
+    import threading
+
+    from sqlalchemy import text
+
+    from data.risk_store import latest_risk_run, save_risk_run
+
+    engine = open_database(Settings(database_url=new_database(postgres_url, "risk_runs_at_once")))
+    n = 500
+    scores = pd.DataFrame(
+        {
+            "facility_id": [f"F{i}" for i in range(n)],
+            "risk": 0.5,
+            "rank": range(1, n + 1),
+            "tier": "lav",
+            "top_factors": [[{"feature": "theme_min", "text": "Laveste temaværdi"}] for _ in range(n)],
+        }
+    )
+    errors: list[BaseException] = []
+    ids: list[int] = []
+
+    def score() -> None:
+        for _ in range(6):
+            try:
+                ids.append(save_risk_run(engine, dt.date(2026, 10, 1), "20261001T000000-00000000", scores))
+            except Exception as error:
+                errors.append(error)
+
+    try:
+        threads = [threading.Thread(target=score) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        assert errors == []
+        assert len(set(ids)) == 1 and len(ids) == 18
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM risk_runs")).scalar_one() == 1
+        run = latest_risk_run(engine)
+        assert run is not None and len(run.scores) == n and run.scores["rank"].tolist() == list(range(1, n + 1))
+    finally:
+        engine.dispose()
