@@ -282,15 +282,22 @@ def make_engine(url: str, *, busy_timeout_s: float | None = None) -> Engine:
 
 
 def one_writer_at_a_time(conn: Connection, table: str) -> None:
-    """In a PostgreSQL transaction, wait for any other transaction that called this for ``table`` (up to the lock
-    timeout, then :class:`~data.errors.DatabaseBusyError`); a no-op on SQLite, whose write lock does it already.
+    """Wait for any other transaction writing ``table`` (up to the busy timeout, then
+    :class:`~data.errors.DatabaseBusyError`) before this one reads what it will write.
 
     For writes that read before they write (an import reads the stored keys, a risk run looks for the run it
     replaces): run at the same time, both read the same state and the second died on a unique violation or a
-    deadlock. Call it first in the transaction, so what is read after it includes the other's commit.
-    ``SHARE ROW EXCLUSIVE`` conflicts only with itself and with writes to ``table``: reading goes on."""
+    deadlock (PostgreSQL), or stored a second copy (SQLite: three scorings of the same date and model at once
+    left three runs). Call it first in the transaction, so what is read after it includes the other's commit.
+    PostgreSQL: ``SHARE ROW EXCLUSIVE`` on ``table`` conflicts only with itself and with writes to it; reading
+    goes on. SQLite: the database's write lock, taken now with ``BEGIN IMMEDIATE`` (the driver begins a
+    transaction only at the first write, after the reads); readers go on."""
     if conn.dialect.name == "postgresql":
         conn.execute(text(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"))
+    elif conn.dialect.name == "sqlite":
+        driver = conn.connection.dbapi_connection
+        if driver is not None and not getattr(driver, "in_transaction", True):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 #: SQLite's result codes for a database (SQLITE_BUSY) or table (SQLITE_LOCKED) another connection holds.
