@@ -1244,7 +1244,10 @@ def _check_lock_days(table: _Parsed, report: _Report, today: dt.date) -> None:
         return
     days = table.values["date"]
     ahead = days.notna() & (days >= pd.Timestamp(today))
-    off = ahead & days.map(lambda d: isinstance(d, pd.Timestamp) and not is_working_day(d.date()))
+    # built as a bool Series, not by ``days.map``: mapping an empty datetime column (a header-only file, as
+    # a small tilsyn with no agreed visits exports) returns a datetime column, and ``&`` with it raises
+    weekend_or_holiday = [isinstance(d, pd.Timestamp) and not is_working_day(d.date()) for d in days]
+    off = ahead & pd.Series(weekend_or_holiday, index=days.index, dtype=bool)
 
     def message(pos: int) -> str:
         day = days.iat[pos].date()

@@ -153,3 +153,11 @@ def test_a_stored_lock_an_upload_breaks_is_kept_with_a_warning(tmp_path: Path) -
     result = read_upload(folder, today=AS_OF, existing=ds)
     [warning] = [w for w in result.warnings if w.rule == "lock_rule_stored"]
     assert warning.message.startswith("1 gemt låst besøg (F1 2026-10-13) kan ikke holdes efter denne upload")
+
+
+def test_a_header_only_locks_file_means_no_agreed_visits(tmp_path: Path) -> None:
+    # a small tilsyn with no agreed visits exports the header alone (the generator does so for 30 tilbud);
+    # the working-day check crashed on it with a TypeError instead of accepting "none"
+    result = read_upload(upload(tmp_path / "up"), today=AS_OF, existing=small_dataset())
+    assert len(result.dataset.locked_visits) == 0
+    assert [w for w in result.warnings if w.file == "locked_visits.csv"] == []
