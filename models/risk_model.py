@@ -40,7 +40,7 @@ from models.engine import BoosterParams, RiskEngine, bound_probability, sigmoid
 from models.evaluation import expected_calibration_error, reliability_table, score_metrics
 from models.explain import comparison_values, facility_factors, global_importance, top_factors, top_factors_all
 from models.fairness import finding_shares
-from models.features import FEATURE_NAMES, FEATURES, compute_features
+from models.features import FEATURE_NAMES, FEATURES, ThemeHistory, compute_features
 from models.labels import label_snapshots, snapshot_dates
 
 log = logging.getLogger(__name__)
@@ -233,8 +233,9 @@ class RiskModel(BaseEstimator):
             dates = [d for d in dates if d >= begins]
         labels = label_snapshots(known, dates, self.horizon_months, theme_values=tv)
         parts: list[pd.DataFrame] = []
+        history = ThemeHistory.prepare(tv, known.facilities, self.offsets_)
         for d, lab in labels.groupby("date", sort=True):
-            feats = compute_features(known, d, self.offsets_, theme_values=tv)
+            feats = compute_features(known, d, self.offsets_, theme_values=history)
             rows = feats.merge(lab[["facility_id", "label"]], on="facility_id", how="inner")
             parts.append(rows.assign(date=pd.Timestamp(d)))
         self.snapshot_dates_ = [d.date().isoformat() for d in dates]

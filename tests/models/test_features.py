@@ -10,7 +10,7 @@ import pytest
 
 from data.dataset import Dataset
 from models.calibration import AuthorityOffsets
-from models.features import FEATURE_NAMES, FEATURES, compute_features
+from models.features import FEATURE_NAMES, FEATURES, ThemeHistory, compute_features
 from tests.factories import AS_OF, small_dataset
 from tests.models.future import perturb_future
 
@@ -224,3 +224,17 @@ def test_precomputed_theme_values_give_the_same_features(world: tuple[Dataset, p
         a = compute_features(ds, as_of, AuthorityOffsets({"syd": -0.3}))
         b = compute_features(ds, as_of, AuthorityOffsets({"syd": -0.3}), theme_values=tv)
         pd.testing.assert_frame_equal(a, b)
+
+
+def test_a_prepared_theme_history_gives_the_same_features_at_every_date(world: tuple[Dataset, pd.DataFrame]) -> None:
+    # training computes features at ~60 monthly snapshots from one ThemeHistory (calibrated, sorted and grouped
+    # once); each must equal the features computed from scratch on the dataset as of that date
+    ds, _ = world
+    offsets = AuthorityOffsets({"syd": -0.3, "midt": 0.2})
+    history = ThemeHistory.prepare(ds.visit_theme_values(), ds.facilities, offsets)
+    for as_of in ("2022-01-01", "2023-05-01", "2025-11-15"):
+        expected = compute_features(ds, as_of, offsets)
+        assert expected["theme_change"].notna().any() and expected["theme_min"].notna().any()
+        pd.testing.assert_frame_equal(compute_features(ds, as_of, offsets, theme_values=history), expected)
+    with pytest.raises(ValueError, match="other authority offsets"):
+        compute_features(ds, "2025-11-15", AuthorityOffsets(), theme_values=history)
