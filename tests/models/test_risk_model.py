@@ -325,3 +325,32 @@ def test_a_model_that_learnt_nothing_says_the_history_is_too_small(
     assert model.cold_start_ and model.engine_ is None
     assert model.cold_start_reason_.startswith("Historikken er for lille til at lære af: LightGBM fandt ingen opdeling")
     assert "ringere" not in model.cold_start_reason_
+
+
+@pytest.mark.parametrize(
+    ("seed", "reason"),
+    [
+        # 30 tilbud, six years: three periods, but LightGBM ranked C far worse than the expert score (0,29 against
+        # 0,63) and was used anyway, with a calibration on C's handful of findings
+        (42, "LightGBM rangerede den seneste periode ringere end ekspertscoren (AUC 0,291 mod 0,625)"),
+        # C held 5 serious findings: a Platt fit on them gave every tilbud about 1 % (slope 22,689 in the QA run)
+        (1, "har kun 5 alvorlige fund, for få til at kalibrere LightGBM og måle den mod ekspertscoren (mindst 10)"),
+    ],
+)
+def test_three_periods_keep_lightgbm_only_when_it_earns_its_place(seed: int, reason: str) -> None:
+    day = dt.date(2026, 1, 1)
+    world = generate_world(WorldConfig(seed=seed, facilities=30, years=6, as_of=day))
+    model = RiskModel(random_state=seed).fit(world.dataset, day)
+    assert model.cold_start_ and model.engine_ is None
+    assert reason in model.cold_start_reason_ and model.cold_start_reason_.endswith("ekspertscoren bruges.")
+    card = model.card()
+    assert card["kind"] == "expert" and card["cold_start_reason"] == model.cold_start_reason_
+    risk = model.predict_proba(world.dataset, day)["risk"]
+    assert risk.between(0.01, 0.99).all() and risk.nunique() > 5  # the expert score's spread, not one 1 % for all
+
+
+def test_a_model_that_out_ranks_the_expert_score_on_enough_findings_is_kept(fitted: RiskModel) -> None:
+    card = fitted.card()  # 200 tilbud, six years
+    assert not fitted.cold_start_ and [p["name"] for p in card["periods"]] == ["A", "B", "C"]
+    assert card["periods"][2]["positives"] >= risk_model.MIN_HELD_OUT_POSITIVES
+    assert card["metrics"]["model"]["auc"] > card["metrics"]["expert"]["auc"]
