@@ -39,7 +39,7 @@ def _store(ds: Dataset, settings: Settings) -> None:
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("home")
-    ds, _ = simulate(seed=5, facilities=150, years=6, as_of=dt.date(2026, 1, 1))
+    ds, _ = simulate(seed=8, facilities=150, years=6, as_of=dt.date(2026, 1, 1))
     _store(ds, Settings(home=path))
     return path
 
