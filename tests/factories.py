@@ -6,7 +6,8 @@ Add new factories here (append; keep the existing ones stable: other tests depen
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 
@@ -363,3 +364,30 @@ def backtest_result(days_unseen: dict[str, float], deadlines: dict[str, tuple[in
         seconds=2.0,
         generate_seconds=0.5,
     )
+
+
+T = TypeVar("T")
+
+
+def at_once(action: Callable[[], T], threads: int, times: int) -> tuple[list[T], list[BaseException]]:
+    """Run ``action`` ``times`` times in each of ``threads`` threads started together (two planners' requests at
+    once); returns what the calls gave and every error they raised (for concurrency tests: any error is the
+    defect)."""
+    import threading
+
+    results: list[T] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        for _ in range(times):
+            try:
+                results.append(action())
+            except Exception as error:
+                errors.append(error)
+
+    workers = [threading.Thread(target=run) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+    return results, errors

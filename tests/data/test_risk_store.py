@@ -66,27 +66,13 @@ def test_the_same_run_stored_from_three_threads_at_once_is_one_run(tmp_path: Pat
     """SQLite's driver begins a transaction only at the first write, after the look-up of the run to replace:
     three scorings of the same date and model at once all found none and left three runs (a plan's run id then
     depended on which came first). The writer lock is now taken before the look-up."""
-    import threading
-
     from sqlalchemy import text
+
+    from tests.factories import at_once
 
     engine = open_database(Settings(home=tmp_path, database_busy_timeout_s=60))
     scores = _scores([0.5] * 300)
-    ids: list[int] = []
-    errors: list[BaseException] = []
-
-    def score() -> None:
-        for _ in range(4):
-            try:
-                ids.append(save_risk_run(engine, dt.date(2026, 10, 1), "m1", scores))
-            except Exception as error:  # every error is the defect here
-                errors.append(error)
-
-    threads = [threading.Thread(target=score) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
+    ids, errors = at_once(lambda: save_risk_run(engine, dt.date(2026, 10, 1), "m1", scores), threads=3, times=4)
     assert errors == []
     assert len(ids) == 12 and len(set(ids)) == 1
     with engine.connect() as conn:

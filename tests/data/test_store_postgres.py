@@ -271,11 +271,11 @@ def test_the_same_risk_run_stored_from_three_threads_at_once(postgres_url: str) 
     On PostgreSQL the writers used to delete and insert the same scores together: unique violations and
     deadlocks (a 500), and a run for each."""
     import datetime as dt
-    import threading
 
     from sqlalchemy import text
 
     from data.risk_store import latest_risk_run, save_risk_run
+    from tests.factories import at_once
 
     engine = open_database(Settings(database_url=new_database(postgres_url, "risk_runs_at_once")))
     n = 500
@@ -288,22 +288,10 @@ def test_the_same_risk_run_stored_from_three_threads_at_once(postgres_url: str) 
             "top_factors": [[{"feature": "theme_min", "text": "Laveste temaværdi"}] for _ in range(n)],
         }
     )
-    errors: list[BaseException] = []
-    ids: list[int] = []
-
-    def score() -> None:
-        for _ in range(6):
-            try:
-                ids.append(save_risk_run(engine, dt.date(2026, 10, 1), "20261001T000000-00000000", scores))
-            except Exception as error:
-                errors.append(error)
-
     try:
-        threads = [threading.Thread(target=score) for _ in range(3)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(120)
+        ids, errors = at_once(
+            lambda: save_risk_run(engine, dt.date(2026, 10, 1), "20261001T000000-00000000", scores), threads=3, times=6
+        )
         assert errors == []
         assert len(set(ids)) == 1 and len(ids) == 18
         with engine.connect() as conn:
