@@ -312,20 +312,9 @@ class RiskModel(BaseEstimator):
                 "ekspertscoren bruges."
             )
             self.engine_ = None
-        if self.engine_ is not None and not self.engine_.report_.short_history:
-            self._keep_only_if_it_earns_its_place()
-        if self.engine_ is not None and self.engine_.report_.short_history:
-            held_out = self.engine_.report_.metrics
-            model_auc, expert_auc = held_out["model"].get("auc"), held_out["expert"].get("auc")
-            if model_auc is None or expert_auc is None or not model_auc > expert_auc:
-                # two periods only: the model earns its place by out-ranking the expert score on the later one
-                model_da, expert_da = ("–" if v is None else format_number_da(v, 3) for v in (model_auc, expert_auc))
-                self.cold_start_reason_ = (
-                    f"Historikken er kort ({len(labelled)} måneder med mærkede øjebliksbilleder): LightGBM blev "
-                    f"trænet på den ældste del og rangerede den seneste periode ringere end ekspertscoren "
-                    f"(AUC {model_da} mod {expert_da}): ekspertscoren bruges."
-                )
-                self.engine_ = None
+        if self.engine_ is not None and (reason := self._why_the_expert_score_instead()):
+            self.cold_start_reason_ = reason
+            self.engine_ = None
         self.cold_start_ = self.engine_ is None
         if self.engine_ is not None:
             report = self.engine_.report_
@@ -360,31 +349,40 @@ class RiskModel(BaseEstimator):
         )
         return self
 
-    def _keep_only_if_it_earns_its_place(self) -> None:
-        """Three periods: the final model is calibrated on C, and C is where it is compared with the expert score.
-        With fewer than :data:`MIN_HELD_OUT_POSITIVES` serious findings in C neither means anything (30 tilbud: 3
-        findings, a Platt slope of 22,689 and every tilbud at 1,0 %); a model that ranks C worse than the expert
-        score has not earned its place over it (the rule of the two-period path). Either way the expert score is
-        used, and the reason says why."""
+    def _why_the_expert_score_instead(self) -> str:
+        """Why the fitted LightGBM has not earned its place over the expert score ("" when it has), judged on the
+        later period it is calibrated and measured on (C). Two periods (a short history): it must out-rank the
+        expert score there, and an AUC that cannot be computed counts against it. Three periods: C must hold at
+        least :data:`MIN_HELD_OUT_POSITIVES` serious findings, or neither the calibration nor the comparison means
+        anything (30 tilbud: 3 findings, a Platt slope of 22,689 and every tilbud at 1,0 %), and the model must
+        not rank C worse than the expert score."""
         assert self.engine_ is not None
         report = self.engine_.report_
+        model_auc, expert_auc = report.metrics["model"].get("auc"), report.metrics["expert"].get("auc")
+        out_ranked = model_auc is not None and expert_auc is not None and model_auc > expert_auc
+        model_da, expert_da = ("–" if v is None else format_number_da(v, 3) for v in (model_auc, expert_auc))
+        if report.short_history and out_ranked:
+            return ""
+        if report.short_history:
+            return (
+                f"Historikken er kort ({self.labelled_months_} måneder med mærkede øjebliksbilleder): LightGBM "
+                f"blev trænet på den ældste del og rangerede den seneste periode ringere end ekspertscoren "
+                f"(AUC {model_da} mod {expert_da}): ekspertscoren bruges."
+            )
         last = next((p for p in report.periods if p.name == "C"), None)
         if last is not None and last.positives < MIN_HELD_OUT_POSITIVES:
             found = "ét alvorligt fund" if last.positives == 1 else f"{last.positives} alvorlige fund"
-            self.cold_start_reason_ = (
+            return (
                 f"Den seneste periode ({format_date_da(last.start.date())}–{format_date_da(last.end.date())}) har "
                 f"kun {found}, for få til at kalibrere LightGBM og måle den mod ekspertscoren (mindst "
                 f"{MIN_HELD_OUT_POSITIVES}): ekspertscoren bruges."
             )
-            self.engine_ = None
-            return
-        model_auc, expert_auc = report.metrics["model"].get("auc"), report.metrics["expert"].get("auc")
-        if model_auc is not None and expert_auc is not None and not model_auc > expert_auc:
-            self.cold_start_reason_ = (
-                f"LightGBM rangerede den seneste periode ringere end ekspertscoren (AUC "
-                f"{format_number_da(model_auc, 3)} mod {format_number_da(expert_auc, 3)}): ekspertscoren bruges."
-            )
-            self.engine_ = None
+        if out_ranked or model_auc is None or expert_auc is None:
+            return ""
+        return (
+            f"LightGBM rangerede den seneste periode ringere end ekspertscoren (AUC {model_da} mod {expert_da}): "
+            "ekspertscoren bruges."
+        )
 
     def _learnt_nothing(self, train: pd.DataFrame) -> bool:
         """The fitted booster gives every row the same margin (no tree could split), as evaluated or as it scores."""
