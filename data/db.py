@@ -295,9 +295,18 @@ def one_writer_at_a_time(conn: Connection, table: str) -> None:
     if conn.dialect.name == "postgresql":
         conn.execute(text(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"))
     elif conn.dialect.name == "sqlite":
-        driver = conn.connection.dbapi_connection
-        if driver is not None and not getattr(driver, "in_transaction", True):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        sqlite_write_lock(conn)
+
+
+def sqlite_write_lock(conn: Connection) -> None:
+    """Take SQLite's database write lock now (``BEGIN IMMEDIATE``), waiting up to the busy timeout for another
+    writer. Python's driver begins a transaction only at the first INSERT/UPDATE/DELETE, and runs DDL
+    (``CREATE TABLE``) outside any transaction: so two connections that read and then write, or that create the
+    schema, both read the same state first. After this call the reads see the other's commit and the DDL is part
+    of this transaction. A no-op when a transaction is already open."""
+    driver = conn.connection.dbapi_connection
+    if driver is not None and not getattr(driver, "in_transaction", True):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 #: SQLite's result codes for a database (SQLITE_BUSY) or table (SQLITE_LOCKED) another connection holds.

@@ -48,7 +48,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from data.calendar import add_months
 from data.contract import FILE_BY_NAME, FILES, Kind
 from data.dataset import Dataset, coerce_frame, empty_frame, stale_data_note
-from data.db import CONTRACT_TABLES, FacilityRow, ImportBatchRow, make_engine, one_writer_at_a_time
+from data.db import CONTRACT_TABLES, FacilityRow, ImportBatchRow, make_engine, one_writer_at_a_time, sqlite_write_lock
 from data.errors import NoDataError, Violation
 from data.importer import REFERENCE_TABLES, ImportResult
 from data.settings import Settings
@@ -104,14 +104,18 @@ def migrate(engine: Engine) -> None:
     if current == head:
         return
     with engine.begin() as conn:
+        # Two processes opening a new database at once (the web app's workers, an import beside it) both created
+        # the schema and one died ("table alembic_version already exists" or a unique violation): the second now
+        # waits for the first (up to the busy/lock timeout) and finds the schema at head. SQLite did not serialise
+        # it by itself (its driver runs CREATE TABLE outside a transaction): 8 of 10 trials of four processes
+        # failed before the write lock was taken here.
         if conn.dialect.name == "postgresql":
-            # Two processes opening a new database at once (the web app's workers, an import beside it) both
-            # created alembic_version and one died on a unique violation: the second now waits for the first
-            # (up to the lock timeout) and finds the schema at head. SQLite's write lock already serialises this.
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
-            current = MigrationContext.configure(conn).get_current_revision()
-            if current == head:
-                return
+        elif conn.dialect.name == "sqlite":
+            sqlite_write_lock(conn)
+        current = MigrationContext.configure(conn).get_current_revision()
+        if current == head:
+            return
         config = alembic_config(conn)
         if current is None and inspect(conn).has_table(FacilityRow.__tablename__):
             # Made by ``create_all`` before migrations existed: that is the initial schema.
