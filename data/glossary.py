@@ -365,6 +365,22 @@ def authorities_da(codes: Iterable[str]) -> str:
     return f"Socialtilsyn {', '.join(short[:-1])} og {short[-1]}"
 
 
+#: A stored plan's status: its solve's (``optimal``, ``feasible``), or ``best_effort`` for a plan made with
+#: ``allow_late`` when the deadlines could not all be kept (``planner.domain.BEST_EFFORT``).
+PLAN_STATUS_DA: dict[str, str] = {
+    "optimal": "optimal",
+    "feasible": "gyldig (ikke bevist optimal)",
+    "best_effort": "med overskredne frister (bedst mulige plan)",
+}
+
+
+def weeks_late_da(weeks: int | None) -> str:
+    """A missed deadline's lateness: ``"1 uge for sent"``, ``"3 uger for sent"``; ``"intet besøg"`` for none."""
+    if weeks is None:
+        return "intet besøg i horisonten"
+    return f"{weeks} {'uge' if weeks == 1 else 'uger'} for sent"
+
+
 #: A planned unannounced visit's reason for a reader who may not see its date, by ``reason_code`` (the planner's
 #: ``ReasonCode``). The planner's own reason names the deadline it keeps and, for an overdue tilbud, "the plan's
 #: first weeks" and the day it is visited by: each narrows the visit beyond the quarter a reader is given. These
@@ -376,6 +392,7 @@ VISIT_REASON_FOR_READERS_DA: dict[str, str] = {
     "new_facility": "Nyt tilbud: første besøg inden for fristen efter godkendelsen",
     "extra_top_tier": "Ekstra uanmeldt besøg i kvartalet: blandt socialtilsynets mest risikable tilbud",
     "overdue": "Fristen for uanmeldt besøg var overskredet eller kunne ikke nås ved planens start",
+    "late": "Fristen for uanmeldt besøg overskrides: for lidt kapacitet (bedst mulige plan)",
 }
 VISIT_REASON_FOR_READERS_FALLBACK_DA = "Uanmeldt besøg i kvartalet"
 

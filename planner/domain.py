@@ -49,6 +49,13 @@ class ReasonCode(StrEnum):
     NEW_FACILITY = "new_facility"
     EXTRA_TOP_TIER = "extra_top_tier"
     OVERDUE = "overdue"
+    LATE = "late"  # a best-effort plan: the visit lies after its deadline (capacity too short)
+
+
+#: ``Plan.status`` of a best-effort plan (``solve_plan(allow_late=True)`` when the deadlines cannot all be kept):
+#: the relaxed optimum, with the visits it places after their deadline (or not at all) in ``PlanAnalysis.late``.
+#: Otherwise a plan's status is its solve's: ``optimal`` or ``feasible``.
+BEST_EFFORT = "best_effort"
 
 
 class HardRule(StrEnum):
@@ -332,10 +339,50 @@ class BaselineComparison:
 
 @dataclass(frozen=True)
 class OverdueFacility:
+    """A deadline the plan does not keep. In ``PlanAnalysis.overdue``: one that could not be kept any more at the
+    plan's start (the rules allow it: the visit comes as early as possible). In ``PlanAnalysis.late`` (a
+    best-effort plan only): a visit placed after its deadline for lack of capacity, ``weeks_late`` calendar weeks
+    after the deadline's week, or, with ``planned_date`` None, no visit in the horizon at all."""
+
     facility_id: str
     authority: str
     deadline: dt.date
     planned_date: dt.date | None
+    weeks_late: int | None = None  # ``late`` only: None when no visit is planned
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "facility_id": self.facility_id,
+            "authority": self.authority,
+            "deadline": self.deadline.isoformat(),
+            "planned_date": None if self.planned_date is None else self.planned_date.isoformat(),
+        }
+        return out
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> OverdueFacility:
+        planned = raw.get("planned_date")
+        weeks = raw.get("weeks_late")
+        return cls(
+            str(raw["facility_id"]),
+            str(raw["authority"]),
+            dt.date.fromisoformat(raw["deadline"]),
+            None if planned is None else dt.date.fromisoformat(planned),
+            None if weeks is None else int(weeks),
+        )
+
+
+@dataclass(frozen=True)
+class CapacityShortfall:
+    """What a best-effort plan lacks (``planner.infeasibility``): the inspector-days (tilsynsdage) one authority
+    would need in ``quarter`` to keep the deadlines of ``facility_ids`` that fall in it (None: it has no inspector
+    with capacity to count them by)."""
+
+    authority: str
+    quarter: str
+    inspector_days: int | None
+    facility_ids: tuple[str, ...]
+    message: str
 
 
 @dataclass(frozen=True)
@@ -361,18 +408,16 @@ class PlanAnalysis:
     #: facility -> the legal due date of its next unannounced visit (first visit for new ones), ISO
     deadlines: dict[str, str] = field(default_factory=dict)
     utilisation_spread_first_quarter: float = 0.0  # percentage points, worst authority
+    #: a best-effort plan (``BEST_EFFORT``): the visits after their deadline and the deadlines with no visit
+    late: tuple[OverdueFacility, ...] = ()
+    #: a best-effort plan: the inspector-days missing per authority and quarter (the infeasibility diagnosis)
+    shortfall: tuple[CapacityShortfall, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         raw = asdict(self)
-        raw["overdue"] = [
-            {
-                "facility_id": o.facility_id,
-                "authority": o.authority,
-                "deadline": o.deadline.isoformat(),
-                "planned_date": None if o.planned_date is None else o.planned_date.isoformat(),
-            }
-            for o in self.overdue
-        ]
+        raw["overdue"] = [o.as_dict() for o in self.overdue]
+        raw["late"] = [{**o.as_dict(), "weeks_late": o.weeks_late} for o in self.late]
+        raw["shortfall"] = [{**asdict(s), "facility_ids": list(s.facility_ids)} for s in self.shortfall]
         raw["authorities"] = [asdict(a) for a in self.authorities]
         raw["violations"] = list(self.violations)
         raw["notes"] = list(self.notes)
@@ -390,15 +435,7 @@ class PlanAnalysis:
             first_solution_seconds=raw.get("first_solution_seconds"),
             authorities=tuple(AuthoritySolve(**a) for a in raw.get("authorities", [])),
             rule_costs={str(k): int(v) for k, v in raw.get("rule_costs", {}).items()},
-            overdue=tuple(
-                OverdueFacility(
-                    o["facility_id"],
-                    o["authority"],
-                    dt.date.fromisoformat(o["deadline"]),
-                    None if o["planned_date"] is None else dt.date.fromisoformat(o["planned_date"]),
-                )
-                for o in raw.get("overdue", [])
-            ),
+            overdue=tuple(OverdueFacility.from_dict(o) for o in raw.get("overdue", [])),
             baseline=BaselineComparison(**raw["baseline"]),
             check_ok=bool(raw["check_ok"]),
             violations=tuple(raw.get("violations", [])),
@@ -409,6 +446,17 @@ class PlanAnalysis:
             weights=dict(raw.get("weights", {})),
             deadlines=dict(raw.get("deadlines", {})),
             utilisation_spread_first_quarter=float(raw.get("utilisation_spread_first_quarter", 0.0)),
+            late=tuple(OverdueFacility.from_dict(o) for o in raw.get("late", [])),
+            shortfall=tuple(
+                CapacityShortfall(
+                    str(s["authority"]),
+                    str(s["quarter"]),
+                    None if s.get("inspector_days") is None else int(s["inspector_days"]),
+                    tuple(str(f) for f in s.get("facility_ids", [])),
+                    str(s.get("message", "")),
+                )
+                for s in raw.get("shortfall", [])
+            ),
         )
 
 
@@ -459,6 +507,11 @@ class Plan:
     def first_quarter_visits(self) -> tuple[PlannedVisit, ...]:
         end = self.first_quarter_end
         return tuple(v for v in self.visits if v.date <= end)
+
+    @property
+    def best_effort(self) -> bool:
+        """Planned with ``allow_late`` because the deadlines could not all be kept (``analysis.late`` lists them)."""
+        return self.status == BEST_EFFORT
 
 
 # --- errors ------------------------------------------------------------------------------------

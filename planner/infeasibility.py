@@ -8,21 +8,28 @@ facilities named. The extra capacity is counted per authority and per quarter of
 ``late visits / (the authority's average visits per inspector-day)`` inspector-days (tilsynsdage),
 rounded up -- enough to take those visits by their deadlines if the days fall in or before that
 quarter.
+
+With ``allow_late`` (``planner.solver``) the relaxed optimum is not thrown away: it becomes a *best-effort* plan
+(``BEST_EFFORT``), which records every deadline it does not keep (:func:`late_visits`) and the inspector-days
+that are missing.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from data.calendar import quarter_of
+from data.calendar import add_months, quarter_of
 from data.enums import FacilityType
 from data.glossary import FACILITY_TYPE_DA
 from planner.analysis import authority_da
-from planner.domain import PlanInfeasibleError, PlanningProblem
+from planner.domain import CapacityShortfall, OverdueFacility, PlanInfeasibleError, PlannedVisit, PlanningProblem
 from planner.slots import SlotSet, relaxed
 from planner.week_model import WeekModelData, make_pools
-from planner.week_solve import solve_week_model
+from planner.week_solve import WeekResult, solve_week_model
 
 MAX_LISTED = 40
 
@@ -119,12 +126,38 @@ def check_competence(problem: PlanningProblem, slots: SlotSet) -> None:
         )
 
 
-def diagnose(
+@dataclass
+class RelaxedSolve:
+    """One authority's relaxed week model (deadlines as penalised soft rules) and its solve."""
+
+    strict: WeekModelData  # the authority's model under the hard rules (its slots keep their deadlines)
+    data: WeekModelData  # the relaxed model the result belongs to
+    result: WeekResult
+    shortfall: tuple[CapacityShortfall, ...]  # the late or unplaced visits' inspector-days per quarter
+
+    @property
+    def late(self) -> bool:
+        """Solved, with visits after their deadline or not placed: a best-effort plan can be built from it."""
+        return self.result.solved and bool(self.shortfall)
+
+
+#: Added to the refusal when a best-effort plan exists (every failing authority's relaxed model has a solution).
+ALLOW_LATE_HINT = (
+    " Skal besøgene alligevel i gang, kan den bedst mulige plan gemmes: den overskrider så få frister så lidt som "
+    "muligt og viser dem og de manglende tilsynsdage (tilsynsplan plan --allow-late; API: feltet allow_late; "
+    'siden Planer: „Gem den bedst mulige plan med overskredne frister").'
+)
+
+
+def relax_deadlines(
     problem: PlanningProblem, datas: list[WeekModelData], time_limit_s: float, workers: int, seed: int
-) -> PlanInfeasibleError:
-    """The domain error for authorities whose week model is infeasible (see module doc)."""
+) -> tuple[list[RelaxedSolve], PlanInfeasibleError]:
+    """Solve the relaxed model of each authority whose week model is infeasible (see module doc): the solves (a
+    best-effort plan is built from them) and the domain error that refuses a plan (its message names the
+    facilities and the missing inspector-days, and, when a best-effort plan exists, how to get it)."""
     lines: list[str] = []
     details: list[dict[str, object]] = []
+    solves: list[RelaxedSolve] = []
     per_authority = max(1.0, time_limit_s / max(1, len(datas)))
     for d in datas:
         rd = WeekModelData(
@@ -143,6 +176,7 @@ def diagnose(
             line = f"{name}: ingen plan fundet, heller ikke med lempede frister (tidsgrænse {per_authority:.0f} s)"
             lines.append(line)
             details.append({"authority": d.authority, "message": line})
+            solves.append(RelaxedSolve(d, rd, result, ()))
             continue
         late: dict[str, list[str]] = defaultdict(list)
         for s in d.slots:
@@ -157,13 +191,16 @@ def diagnose(
             line = f"{name}: reglerne kan ikke overholdes samtidig (låste besøg, mindsteafstand eller kapacitet)"
             lines.append(line)
             details.append({"authority": d.authority, "message": line})
+            solves.append(RelaxedSolve(d, rd, result, ()))
             continue
+        shortfall: list[CapacityShortfall] = []
         for quarter, fids in sorted(late.items()):
             fids = sorted(set(fids))
             days = math.ceil(len(fids) / per_day) if per_day > 0 else None
             need = f"{days} tilsynsdage" if days is not None else "tilsynskonsulenter"
             line = f"{name} mangler {need} i {quarter_da(quarter)} for at overholde toårsreglen for {_these(fids)}"
             lines.append(line)
+            shortfall.append(CapacityShortfall(d.authority, quarter, days, tuple(fids), line))
             details.append(
                 {
                     "authority": d.authority,
@@ -173,9 +210,74 @@ def diagnose(
                     "message": line,
                 }
             )
-    return PlanInfeasibleError(
+        solves.append(RelaxedSolve(d, rd, result, tuple(shortfall)))
+    hint = ALLOW_LATE_HINT if solves and all(s.late for s in solves) else ""
+    error = PlanInfeasibleError(
         "Planen kan ikke overholde fristerne. "
         + " ".join(f"{x}." for x in lines)
-        + _others_hint(problem, {d.authority for d in datas}),
+        + _others_hint(problem, {d.authority for d in datas})
+        + hint,
         details=details,
     )
+    return solves, error
+
+
+def diagnose(
+    problem: PlanningProblem, datas: list[WeekModelData], time_limit_s: float, workers: int, seed: int
+) -> PlanInfeasibleError:
+    """The domain error for authorities whose week model is infeasible (see module doc)."""
+    return relax_deadlines(problem, datas, time_limit_s, workers, seed)[1]
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def weeks_late(deadline: dt.date, day: dt.date) -> int:
+    """Calendar weeks from the deadline's week to the visit's (the week model's measure of lateness): a visit in
+    the week after the deadline's is 1 week late."""
+    return (_monday(day) - _monday(deadline)).days // 7
+
+
+def late_visits(problem: PlanningProblem, visits: Iterable[PlannedVisit]) -> tuple[OverdueFacility, ...]:
+    """The deadlines a best-effort plan does not keep, read off its day-level visits by the rules the checker
+    verifies (``planner.checker``: the unannounced deadline chain, the overdue due date, a new facility's first
+    visit): one record per visit after a deadline (the earliest one it misses) and one per deadline in the
+    horizon with no visit at all (``planned_date`` None)."""
+    by_facility: dict[str, list[PlannedVisit]] = defaultdict(list)
+    for v in visits:
+        by_facility[v.facility_id].append(v)
+    out: list[OverdueFacility] = []
+    for f in problem.facilities:
+        own = sorted(by_facility.get(f.facility_id, []), key=lambda v: v.date)
+        last = f.last_day(problem.end)
+        unannounced = [v.date for v in own if not v.announced]
+        missed: dict[dt.date | None, dt.date] = {}  # planned day (None: no visit) -> the earliest due date missed
+
+        def miss(due: dt.date, day: dt.date | None, missed: dict[dt.date | None, dt.date] = missed) -> None:
+            missed[day] = min(missed.get(day, due), due)
+
+        current: dt.date | None
+        if f.overdue:
+            due = f.overdue_due or problem.first_quarter_end
+            if not unannounced or unannounced[0] > due:
+                miss(due, unannounced[0] if unannounced else None)
+            current = add_months(unannounced[0], f.interval_months) if unannounced else None
+            rest = unannounced[1:]
+        else:
+            current, rest = f.deadline, unannounced
+        if current is not None:
+            for day in rest:
+                if day > current:
+                    miss(current, day)
+                current = add_months(day, f.interval_months)
+            if current <= last:
+                miss(current, None)
+        if f.is_new and f.first_visit_due is not None and not f.overdue and f.first_visit_due <= last:
+            first = own[0].date if own else None
+            if first is None or first > f.first_visit_due:
+                miss(f.first_visit_due, first)
+        for planned, due in sorted(missed.items(), key=lambda kv: (kv[0] is None, kv[0] or kv[1])):
+            weeks = None if planned is None else weeks_late(due, planned)
+            out.append(OverdueFacility(f.facility_id, f.authority, due, planned, weeks))
+    return tuple(sorted(out, key=lambda o: (o.authority, o.deadline, o.facility_id)))

@@ -8,7 +8,10 @@
    does not use passes to the next). A greedy schedule is the hint, so the first feasible plan
    comes at once.
 3. Infeasible: the deadline rules are relaxed to find the facilities and the missing capacity
-   (``infeasibility``); no solution within the time limit: :class:`PlanTimeoutError`.
+   (``infeasibility``); no solution within the time limit: :class:`PlanTimeoutError`. With ``allow_late``
+   the relaxed optimum of the authorities that cannot keep their deadlines is the plan instead (status
+   ``BEST_EFFORT``): every other rule stays hard, and the deadlines it misses are recorded (``analysis.late``)
+   with the missing inspector-days (``analysis.shortfall``).
 4. The day step gives each visit its day and inspector (``day_assignment``); the independent checker
    verifies every hard rule on that final plan; the analysis prices every rule, explains every visit
    and compares with the rotation baseline.
@@ -20,14 +23,17 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
 from data.enums import VisitKind
+from data.glossary import weeks_late_da
 from planner.analysis import (
     LOCK_REASON,
     authority_da,
     compare_with_baseline,
+    date_da,
     final_rule_costs,
     reason_for,
     utilisation_spread,
@@ -37,8 +43,10 @@ from planner.calendar_grid import CapacityTable, WeekGrid, build_capacity
 from planner.checker import check_plan
 from planner.day_assignment import assign_days
 from planner.domain import (
+    BEST_EFFORT,
     AuthoritySolve,
     BaselineComparison,
+    CapacityShortfall,
     OverdueFacility,
     Plan,
     PlanAnalysis,
@@ -49,7 +57,7 @@ from planner.domain import (
     ReasonCode,
     VisitRole,
 )
-from planner.infeasibility import check_competence, diagnose
+from planner.infeasibility import check_competence, late_visits, relax_deadlines
 from planner.slots import compute_slots
 from planner.week_model import WeekModelData
 from planner.week_solve import WeekResult, solve_week_model
@@ -66,10 +74,12 @@ def solve_plan(
     stop_after_first_solution: bool = False,
     progress: Progress | None = None,
     strategy: str = "flow",
+    allow_late: bool = False,
 ) -> Plan:
     """The plan for ``problem`` (raises ``PlanInfeasibleError`` / ``PlanTimeoutError``; see module doc).
 
-    ``strategy="cp-sat"`` runs CP-SAT alone from a greedy hint (no min-cost flow): for comparison only."""
+    ``strategy="cp-sat"`` runs CP-SAT alone from a greedy hint (no min-cost flow): for comparison only.
+    ``allow_late``: when the deadlines cannot all be kept, return the best-effort plan instead of refusing."""
     say = progress or (lambda _msg: None)
     grid = WeekGrid.of(problem)
     capacity = build_capacity(problem, grid)
@@ -106,18 +116,36 @@ def solve_plan(
             )
         datas.append(d)
         results[authority] = result
+    day_data = {d.authority: d for d in datas}  # the model whose candidate days the day step keeps
+    shortfall: tuple[CapacityShortfall, ...] = ()
     if infeasible:
         say("Reglerne kan ikke overholdes: finder de tilbud og den kapacitet, det drejer sig om")
-        raise diagnose(problem, infeasible, max(5.0, problem.time_limit_s), problem.workers, problem.seed)
+        solves, error = relax_deadlines(
+            problem, infeasible, max(5.0, problem.time_limit_s), problem.workers, problem.seed
+        )
+        if not allow_late or not all(rs.late for rs in solves):
+            raise error
+        log.warning("best-effort plan: %s", "; ".join(x.message for rs in solves for x in rs.shortfall))
+        for rs in solves:  # the analysis prices and explains by the strict model (its slots keep their deadlines)
+            datas.append(rs.strict)
+            results[rs.strict.authority] = rs.result
+            day_data[rs.strict.authority] = rs.data
+        datas.sort(key=lambda d: problem.authorities.index(d.authority))
+        shortfall = tuple(x for rs in solves for x in rs.shortfall)
+    best_effort = bool(shortfall)
 
     say("Fordeler besøgene på dage og tilsynskonsulenter")
     rng = np.random.default_rng(problem.seed)
     days: dict[str, tuple[dt.date, str]] = {}
     for d in datas:
-        days.update(assign_days(d, results[d.authority].placements, rng))
+        days.update(assign_days(day_data[d.authority], results[d.authority].placements, rng))
     visits = _visits(problem, grid, datas, days)
+    late: tuple[OverdueFacility, ...] = ()
+    if best_effort:
+        late = late_visits(problem, visits)
+        visits = _mark_late(visits, late)
 
-    report = check_plan(problem, visits)
+    report = check_plan(problem, visits, late if best_effort else None)
     if not report.ok:
         log.error("plan checker: %s", [str(v) for v in report.violations[:20]])
         raise PlanCheckError(
@@ -135,13 +163,15 @@ def solve_plan(
     comparison = compare_with_baseline(problem, grid, datas, days, visits, baselines)
     costs = final_rule_costs(problem, grid, capacity, datas, days, visits)
     analysis = _analysis(problem, grid, capacity, datas, results, costs, comparison, visits, notes)
+    if best_effort:
+        analysis = replace(analysis, late=late, shortfall=shortfall)
     return Plan(
         quarter=problem.quarter,
         as_of=problem.as_of,
         start=problem.start,
         end=problem.end,
         authority=problem.authority,
-        status=analysis.status,
+        status=BEST_EFFORT if best_effort else analysis.status,
         visits=tuple(sorted(visits, key=lambda v: (v.date, v.facility_id, v.slot_id))),
         analysis=analysis,
         parent_plan_id=problem.parent_plan_id,
@@ -196,6 +226,23 @@ def _visits(
                 slot_id=f"{lv.facility_id}#L{k + 1}",
             )
         )
+    return out
+
+
+def _mark_late(visits: list[PlannedVisit], late: tuple[OverdueFacility, ...]) -> list[PlannedVisit]:
+    """A best-effort plan's visits after their deadline say so (reason ``LATE``), not "by the deadline"."""
+    by_visit = {(o.facility_id, o.planned_date): o for o in late if o.planned_date is not None}
+    out = []
+    for v in visits:
+        o = by_visit.get((v.facility_id, v.date))
+        if o is None or v.locked:
+            out.append(v)
+            continue
+        reason = (
+            f"Fristen {date_da(o.deadline)} overskrides, {weeks_late_da(o.weeks_late)}: for lidt kapacitet "
+            "(bedst mulige plan med overskredne frister)"
+        )
+        out.append(replace(v, reason_code=ReasonCode.LATE, reason=reason))
     return out
 
 
