@@ -47,7 +47,7 @@ from models.explain import FacilityExplanation
 from models.fairness import fairness_audit
 from models.risk_model import ELEVATED_TIER_SHARE, HIGH_TIER_SHARE
 from planner.analysis import TOP_DECILE
-from planner.domain import RULE_DA, Plan, PlannedVisit, ReasonCode
+from planner.domain import RULE_DA, OverdueFacility, Plan, PlannedVisit, ReasonCode
 from reports.context import (
     BaselineView,
     CapacityRow,
@@ -62,6 +62,7 @@ from reports.context import (
     FairnessTable,
     FeatureRow,
     InspectorPlan,
+    LateRow,
     MetricRow,
     ModelCardContext,
     NextVisit,
@@ -74,6 +75,7 @@ from reports.context import (
     RiskRow,
     RuleCost,
     SeriesPoint,
+    ShortfallRow,
     ThemeAssessment,
     ThemeValue,
     VisitRecord,
@@ -837,24 +839,38 @@ def build_plan_report(
     for v in sorted(in_quarter, key=lambda v: v.date):
         first_in_quarter.setdefault(v.facility_id, v)
     overdue = {o.facility_id: o for o in analysis.overdue}
+    # a best-effort plan's missed deadlines in the quarter are listed as the planner's overdue ones are, "overskrides
+    # i planen" (the earliest per tilbud; the warning box lists every one in the horizon)
+    late_in_quarter: dict[str, OverdueFacility] = {}
+    for missed_late in sorted(analysis.late, key=lambda r: r.deadline):
+        if missed_late.deadline <= q_end and missed_late.facility_id not in overdue:
+            late_in_quarter.setdefault(missed_late.facility_id, missed_late)
     rows: list[DeadlineRow] = []
     if deadlines:  # an empty map (a plan stored without its due dates) falls back to the reasons
-        due_ids = {fid for fid, d in deadlines.items() if d <= q_end} | set(overdue)
+        due_ids = {fid for fid, d in deadlines.items() if d <= q_end} | set(overdue) | set(late_in_quarter)
     else:
-        due_ids = {
-            v.facility_id
-            for v in in_quarter
-            if v.reason_code in (ReasonCode.DEADLINE, ReasonCode.OVERDUE, ReasonCode.NEW_FACILITY)
-        } | set(overdue)
+        due_ids = (
+            {
+                v.facility_id
+                for v in in_quarter
+                if v.reason_code in (ReasonCode.DEADLINE, ReasonCode.OVERDUE, ReasonCode.NEW_FACILITY, ReasonCode.LATE)
+            }
+            | set(overdue)
+            | set(late_in_quarter)
+        )
     for fid in due_ids:
         first = first_in_quarter.get(fid)
         o = overdue.get(fid)
-        deadline = o.deadline if o is not None else (deadlines or {}).get(fid)
+        lo = late_in_quarter.get(fid)
+        deadline = o.deadline if o is not None else lo.deadline if lo is not None else (deadlines or {}).get(fid)
+        missed = "late" if lo is not None else None if o is None else missed_deadline(o.deadline, plan, q_start)
         planned = None
         if first is not None and (first.announced or authorised):
             planned = first.date
         elif first is None and o is not None and o.planned_date is not None and authorised:
             planned = o.planned_date
+        elif first is None and lo is not None and lo.planned_date is not None and authorised:
+            planned = lo.planned_date  # after the quarter
         rows.append(
             DeadlineRow(
                 facility_id=fid,
@@ -862,10 +878,10 @@ def build_plan_report(
                 authority=o.authority if o is not None else fac_authority.get(fid, ""),
                 deadline=deadline,
                 planned_date=planned,
-                overdue=o is not None,
+                overdue=o is not None or lo is not None,
                 reason=_deadline_reason(first, authorised),
                 planned_announced=first is not None and first.announced,
-                missed=None if o is None else missed_deadline(o.deadline, plan, q_start),
+                missed=missed,
             )
         )
     rows.sort(key=lambda r: (not r.passed, not r.overdue, r.deadline or dt.date.max, r.facility_name))
@@ -919,7 +935,8 @@ def build_plan_report(
             baseline_top_decile_first_quarter=baseline.baseline_top_decile_first_quarter,
             ratio=baseline.ratio,
             baseline_missed_deadlines=baseline.baseline_missed_deadlines,
-            plan_missed_deadlines=0 if analysis.check_ok else None,
+            # a best-effort plan's checker accepts its recorded missed deadlines: they are counted here
+            plan_missed_deadlines=len(analysis.late) if plan.best_effort else 0 if analysis.check_ok else None,
             overdue=len(analysis.overdue),
             top_group=plan_top_group_da(
                 [plan.authority] if plan.authority else [a.authority for a in analysis.authorities], TOP_DECILE
@@ -933,6 +950,21 @@ def build_plan_report(
         hidden_dates=len(confidential),
         confidential_visits=tuple(confidential),
         planned_authorities=tuple(a.authority for a in analysis.authorities),
+        late=tuple(
+            LateRow(
+                facility_id=o.facility_id,
+                facility_name=fac_names.get(o.facility_id, o.facility_id),
+                authority=o.authority,
+                deadline=o.deadline,
+                planned=o.planned_date is not None,
+                planned_date=o.planned_date if authorised else None,
+                weeks_late=o.weeks_late if authorised else None,
+            )
+            for o in analysis.late
+        ),
+        shortfall=tuple(
+            ShortfallRow(s.authority, s.quarter, s.inspector_days, len(s.facility_ids)) for s in analysis.shortfall
+        ),
     )
 
 

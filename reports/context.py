@@ -16,6 +16,7 @@ from typing import ClassVar
 from data.enums import Authority, FacilityType, Ownership, Theme, VisitKind
 from data.glossary import (
     NO_CALIBRATION_ERROR_DA,
+    PLAN_STATUS_DA,
     RISK_FEATURE_DA,
     RISK_SCORE_DA,
     authorities_da,
@@ -23,9 +24,11 @@ from data.glossary import (
     covers_all_authorities,
     danish_code,
     fairness_tie_da,
+    format_number_da,
     format_percent_da,
     plan_scope_da,
     risk_tier_da,
+    weeks_late_da,
     within_authorities_da,
 )
 from models.risk_model import ELEVATED_TIER_SHARE, HIGH_TIER_SHARE
@@ -561,6 +564,7 @@ MISSED_DA = {
     "before_quarter": "frist før kvartalet",  # between the as-of date and the quarter: a visit now keeps it
     "before_first_working_day": "før første arbejdsdag",  # in the quarter, but only weekend/holidays before it
     "before_first_possible_day": "før første mulige besøgsdag",  # the minimum gap after a visit rules it out
+    "late": "overskrides i planen",  # a best-effort plan: capacity is too short to keep it
 }
 
 
@@ -591,6 +595,50 @@ class DeadlineRow:
     @property
     def missed_label(self) -> str:
         return MISSED_DA.get(self.missed or "", "")
+
+
+@dataclass(frozen=True)
+class LateRow:
+    """A deadline a best-effort plan misses (``PlanAnalysis.late``). For a reader who is not authorised the planned
+    date and the weeks late are hidden (with the deadline they give the unannounced visit's week away)."""
+
+    facility_id: str
+    facility_name: str
+    authority: str
+    deadline: dt.date
+    planned: bool  # a visit is planned after the deadline; False: none in the horizon
+    planned_date: dt.date | None = None
+    weeks_late: int | None = None
+
+    @property
+    def authority_label(self) -> str:
+        return authority_label(self.authority)
+
+    @property
+    def late_label(self) -> str:
+        return weeks_late_da(self.weeks_late) if self.weeks_late is not None or not self.planned else "fortrolig"
+
+
+@dataclass(frozen=True)
+class ShortfallRow:
+    """The inspector-days one socialtilsyn lacks in a quarter to keep the deadlines a best-effort plan misses."""
+
+    authority: str
+    quarter: str
+    inspector_days: int | None  # None: no inspector with capacity to count them by
+    facilities: int
+
+    @property
+    def label(self) -> str:
+        need = (
+            "tilsynskonsulenter med kapacitet"
+            if self.inspector_days is None
+            else f"{format_number_da(self.inspector_days, 0)} tilsynsdage"
+        )
+        return (
+            f"{authority_label(self.authority)} mangler {need} i {self.quarter.replace('Q', 'K')} "
+            f"({format_number_da(self.facilities, 0)} tilbud)"
+        )
 
 
 @dataclass(frozen=True)
@@ -649,10 +697,16 @@ class PlanReportContext:
     confidential_visits: tuple[PlanVisitRow, ...] = ()
     planned_authorities: tuple[str, ...] = ()  # the socialtilsyn whose tilbud the plan covers
     created_at: dt.datetime | None = None  # when the stored plan was made
+    #: a best-effort plan: the deadlines it misses and the inspector-days missing (the warning box)
+    late: tuple[LateRow, ...] = ()
+    shortfall: tuple[ShortfallRow, ...] = ()
 
     def __post_init__(self) -> None:
         if self.authorised:
             return
+        for row in self.late:
+            if row.planned_date is not None or row.weeks_late is not None:
+                raise ValueError("a late visit's date and weeks late are confidential: reader not authorised")
         for insp in self.inspectors:
             for week in insp.weeks:
                 for v in week.visits:
@@ -664,6 +718,19 @@ class PlanReportContext:
         for d in self.deadlines:
             if d.planned_date is not None and not d.planned_announced:
                 raise ValueError("unannounced planned dates are confidential: reader not authorised")
+
+    @property
+    def best_effort(self) -> bool:
+        """Planned with ``allow_late``: deadlines are missed (``late``)."""
+        return self.status == "best_effort"
+
+    @property
+    def status_label(self) -> str:
+        return PLAN_STATUS_DA.get(self.status, self.status)
+
+    @property
+    def late_visits(self) -> int:
+        return sum(1 for r in self.late if r.planned)
 
     @property
     def title(self) -> str:
