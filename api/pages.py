@@ -14,7 +14,7 @@ from data.authorities import parse_authority
 from data.calendar import next_quarter, parse_quarter, quarter_bounds
 from data.enums import Authority, FacilityType
 from data.errors import InvalidArgumentError, TilsynsplanError
-from data.glossary import danish, danish_code, format_date_da
+from data.glossary import PLAN_STATUS_DA, danish, danish_code, format_date_da
 from data.plan_store import PlanInfo
 from data.settings import Settings
 from data.store import StatusReport, database_exists
@@ -86,7 +86,7 @@ class PlanListRow:
         )
 
 
-STATUS_DA = {"optimal": "optimal", "feasible": "gyldig (ikke bevist optimal)"}
+STATUS_DA = PLAN_STATUS_DA
 
 
 @dataclass(frozen=True)
@@ -248,11 +248,15 @@ class PlanFormValues:
     quarter: str
     authority: str
     time_limit_s: str
+    allow_late: bool = False
 
 
-def plan_request_from_form(quarter: str, authority: str, time_limit_s: str, today: dt.date) -> PlanCreate:
+def plan_request_from_form(
+    quarter: str, authority: str, time_limit_s: str, today: dt.date, allow_late: bool = False
+) -> PlanCreate:
     """The web form's fields as the API's plan request (empty fields: the defaults). A bad field raises a
-    :class:`FieldError` naming it; a quarter that has ended on ``today`` is one."""
+    :class:`FieldError` naming it; a quarter that has ended on ``today`` is one. ``allow_late``: the checkbox
+    "store the best-effort plan" (the API's ``allow_late``)."""
     if not quarter.strip():
         raise FieldError("quarter", "Skriv det kvartal, der skal planlægges, fx 2027K1.")
     try:
@@ -277,4 +281,6 @@ def plan_request_from_form(quarter: str, authority: str, time_limit_s: str, toda
             raise FieldError("time_limit_s", f"Tidsgrænsen '{time_limit_s}' er ikke et tal (sekunder).") from None
         if not 0 < limit <= 3600:
             raise FieldError("time_limit_s", f"Tidsgrænsen skal være mellem 1 og 3600 sekunder (fik {time_limit_s}).")
-    return PlanCreate(quarter=quarter.strip(), authority=authority.strip() or None, time_limit_s=limit)
+    return PlanCreate(
+        quarter=quarter.strip(), authority=authority.strip() or None, time_limit_s=limit, allow_late=allow_late
+    )

@@ -497,6 +497,11 @@ class PlanCreate(_Request):
     parent_plan_id: int | None = Field(
         None, ge=1, le=DATABASE_INT_MAX, description="Re-plan: moving this plan's visits costs."
     )
+    allow_late: bool = Field(
+        False,
+        description="When capacity is too short to keep every deadline: store the best-effort plan (status "
+        "`best_effort`, the missed deadlines in `late`) instead of refusing with 409 `plan_infeasible`.",
+    )
 
 
 def with_offset(moment: dt.datetime) -> dt.datetime:
@@ -511,7 +516,10 @@ class PlanSummaryPublic(BaseModel):
     quarter: str
     as_of: dt.date
     authority: str | None
-    status: str = Field(description="`optimal` or `feasible` (not proven optimal).")
+    status: str = Field(
+        description="`optimal`, `feasible` (not proven optimal) or `best_effort` (planned with `allow_late`: "
+        "deadlines are missed, see `late`)."
+    )
     parent_id: int | None
     visit_count: int
 
@@ -568,6 +576,40 @@ class PlanVisitPublic(BaseModel):
         )
 
 
+class LateVisitPublic(BaseModel):
+    """A deadline a best-effort plan does not keep. For readers who are not authorised ``planned_date`` and
+    ``weeks_late`` are null (with the deadline they would give the unannounced visit's week away)."""
+
+    facility_id: str
+    authority: str
+    deadline: dt.date = Field(description="The due date the plan had to keep (an overdue tilbud's: the postponed one).")
+    planned: bool = Field(description="A visit is planned (after the deadline); false: none in the horizon.")
+    planned_date: dt.date | None
+    weeks_late: int | None = Field(description="Calendar weeks from the deadline's week to the visit's.")
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any], authorised: bool) -> LateVisitPublic:
+        planned = raw.get("planned_date")
+        return cls(
+            facility_id=str(raw["facility_id"]),
+            authority=str(raw.get("authority", "")),
+            deadline=dt.date.fromisoformat(str(raw["deadline"])),
+            planned=planned is not None,
+            planned_date=dt.date.fromisoformat(str(planned)) if planned is not None and authorised else None,
+            weeks_late=raw.get("weeks_late") if authorised else None,
+        )
+
+
+class ShortfallPublic(BaseModel):
+    """The inspector-days (tilsynsdage) one socialtilsyn lacks in a quarter to keep the deadlines of these tilbud."""
+
+    authority: str
+    quarter: str
+    inspector_days: int | None = Field(description="Null when the socialtilsyn has no inspector with capacity.")
+    facility_ids: list[str]
+    message: str
+
+
 class PlanPublic(PlanSummaryPublic):
     risk_run_id: int | None
     authorised: bool = Field(description="Whether confidential fields are shown (the caller is a planner).")
@@ -575,6 +617,14 @@ class PlanPublic(PlanSummaryPublic):
         None,
         description="A re-plan: how many of the parent's visits from `since` on lie on the same day (`kept`), "
         "were `moved`, `dropped` or `added` (as `tilsynsplan plan show --format json`).",
+    )
+    late: list[LateVisitPublic] = Field(
+        default_factory=list,
+        description="A best-effort plan: each visit after its deadline and each deadline with no visit (empty for "
+        "any other plan).",
+    )
+    shortfall: list[ShortfallPublic] = Field(
+        default_factory=list, description="A best-effort plan: the missing inspector-days per socialtilsyn and quarter."
     )
     visits: list[PlanVisitPublic]
 
@@ -590,17 +640,20 @@ class PlanPublic(PlanSummaryPublic):
             risk_run_id=plan.risk_run_id,
             authorised=authorised,
             replan_changes=None if changes is None else dict(changes),
+            late=[LateVisitPublic.from_dict(o, authorised) for o in plan.analysis.get("late", [])],
+            shortfall=[ShortfallPublic(**s) for s in plan.analysis.get("shortfall", [])],
             visits=[PlanVisitPublic.from_row(r, d, authorised) for r, d in zip(rows, days, strict=True)],
         )
 
 
 def analysis_for_reader(analysis: Mapping[str, Any], authorised: bool) -> dict[str, Any]:
-    """A plan's analysis; for readers who are not authorised the planned dates of overdue facilities
-    and the checker's messages (which may name dates) are left out."""
+    """A plan's analysis; for readers who are not authorised the planned dates of overdue facilities and of
+    late ones (with their weeks late) and the checker's messages (which may name dates) are left out."""
     out = dict(analysis)
     if authorised:
         return out
     out["overdue"] = [{**o, "planned_date": None} for o in analysis.get("overdue", [])]
+    out["late"] = [{**o, "planned_date": None, "weeks_late": None} for o in analysis.get("late", [])]
     out["violations"] = []
     out["confidential_notes"] = []  # they name the weeks of locked visits, unannounced ones included
     return out

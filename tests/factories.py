@@ -391,3 +391,21 @@ def at_once(action: Callable[[], T], threads: int, times: int) -> tuple[list[T],
     for worker in workers:
         worker.join(120)
     return results, errors
+
+
+# --- a best-effort plan (capacity too short for the two-year rule) ------------------------------------
+
+
+def short_capacity_dataset() -> Dataset:
+    """Three tilbud of Socialtilsyn Midt whose two-year deadline is Friday 2026-10-09 (last unannounced visit
+    2024-10-09) and one inspector with one visit a week: planned from AS_OF (Thursday 1 October), the first
+    week's two days give no visit and the week of the deadline one, so two deadlines are missed (by one and by
+    two weeks at best)."""
+    facilities = facilities_frame()
+    facilities = facilities[facilities["authority"] == "midt"].assign(facility_type="sel108")
+    inspectors = inspectors_frame().iloc[[0]].assign(visits_per_week=1)
+    visits = pd.DataFrame(
+        [(f"V{k}", fid, "2024-10-09", False, "operational", "I1") for k, fid in enumerate(facilities["facility_id"])],
+        columns=["visit_id", "facility_id", "date", "announced", "kind", "inspector_ids"],
+    )
+    return Dataset.from_frames({"facilities": facilities, "inspectors": inspectors, "visits": visits})

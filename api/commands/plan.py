@@ -19,7 +19,14 @@ from rich.table import Table
 from api.cli_app import DanishTyper, app, check_output_file, console, settings, writing
 from data.calendar import quarter_bounds
 from data.errors import InvalidArgumentError, NoDataError
-from data.glossary import format_number_da, format_percent_da, plan_scope_da, plan_top_group_da
+from data.glossary import (
+    PLAN_STATUS_DA,
+    format_number_da,
+    format_percent_da,
+    plan_scope_da,
+    plan_top_group_da,
+    weeks_late_da,
+)
 
 if TYPE_CHECKING:  # the planner imports OR-Tools: only when a command runs
     from data.plan_store import StoredPlan
@@ -31,8 +38,9 @@ plan_app = DanishTyper(
 )
 app.add_typer(plan_app, name="plan")
 
-STATUS_DA = {"optimal": "optimal (bevist)", "feasible": "gyldig (ikke bevist optimal)"}
+STATUS_DA = {**PLAN_STATUS_DA, "optimal": "optimal (bevist)"}
 SHOWN_VISITS = 60
+SHOWN_LATE = 20
 
 
 class OutputFormat(StrEnum):
@@ -66,6 +74,7 @@ def _print_summary(stored: StoredPlan, names: dict[str, str]) -> None:
         f"løsning {format_number_da(a['solve_seconds'], 1)} s, første gyldige plan efter "
         f"{format_number_da(a['first_solution_seconds'] or 0, 1)} s"
     )
+    _print_late(stored)
     overdue = a.get("overdue", [])
     # only a deadline before the as-of date has passed; the planner also lists one it cannot keep from the plan's
     # start (before the quarter, before its first working day, or ruled out by the minimum gap), as the report does
@@ -123,6 +132,34 @@ def _print_summary(stored: StoredPlan, names: dict[str, str]) -> None:
     for note in [*a.get("notes", []), *a.get("confidential_notes", [])]:  # the CLI is for planners
         console.print(f"[yellow]Bemærk:[/] {note}")
     _print_inspectors(stored, names)
+
+
+def _print_late(stored: StoredPlan) -> None:
+    """A best-effort plan: the deadlines it misses and the inspector-days missing, in yellow (a warning: the plan
+    is stored, the command succeeds)."""
+    a = stored.analysis
+    late = a.get("late", [])
+    if not late and stored.status != "best_effort":
+        return
+    unplaced = [o for o in late if o["planned_date"] is None]
+    none = f", og {format_number_da(len(unplaced), 0)} frister får intet besøg i horisonten" if unplaced else ""
+    console.print(
+        f"[bold yellow]Advarsel: bedst mulige plan med overskredne frister.[/] Kapaciteten rækker ikke til "
+        f"toårsreglen: {format_number_da(len(late) - len(unplaced), 0)} besøg ligger efter fristen{none}. "
+        "Alle andre regler er overholdt."
+    )
+    for s in a.get("shortfall", []):
+        console.print(f"[yellow]Mangler:[/] {s['message']}.")
+    for o in late[:SHOWN_LATE]:
+        planned = "intet besøg" if o["planned_date"] is None else f"planlagt {o['planned_date']}"
+        console.print(
+            f"[yellow]  {o['facility_id']}[/]: frist {o['deadline']}, {planned} ({weeks_late_da(o.get('weeks_late'))})"
+        )
+    if len(late) > SHOWN_LATE:
+        console.print(
+            f"[yellow]  … og {len(late) - SHOWN_LATE} flere[/] (alle: tilsynsplan plan show {stored.id} --format json, "
+            "feltet late)"
+        )
 
 
 def _inspector_names() -> dict[str, str]:
@@ -195,6 +232,14 @@ def plan(
     replan_of: Annotated[
         int | None, typer.Option("--replan-of", help="Genplanlæg en gemt plan: flyt så få af dens besøg som muligt.")
     ] = None,
+    allow_late: Annotated[
+        bool,
+        typer.Option(
+            "--allow-late",
+            help="Kan fristerne ikke overholdes (for lidt kapacitet), så gem den bedst mulige plan i stedet for at "
+            "afvise: så få og så små overskridelser som muligt, vist i planen.",
+        ),
+    ] = False,
 ) -> None:
     """Planlæg kvartalets besøg (og horisonten efter) og gem planen; 'plan show ID' viser en gemt plan."""
     from api.services import plans as plan_service
@@ -217,6 +262,7 @@ def plan(
             time_limit_s=time_limit,
             parent_plan_id=replan_of,
             progress=lambda message: status.update(f"{message} …"),
+            allow_late=allow_late,
         )
     _print_summary(stored, _inspector_names())
     if export is not None:
@@ -262,7 +308,7 @@ def list_command() -> None:
             p.quarter,
             plan_scope_da(p.authority),
             p.as_of.isoformat(),
-            p.status,
+            STATUS_DA.get(p.status, p.status),
             str(p.visit_count),
             "" if p.parent_id is None else str(p.parent_id),
             p.created_at.isoformat(sep=" "),
@@ -271,6 +317,7 @@ def list_command() -> None:
 
 
 def _as_json(stored: StoredPlan) -> dict[str, Any]:
+    from api.schemas import LateVisitPublic
     from api.services import plans as plan_service
 
     visits = plan_service.visits_for_reader(stored, authorised=True)
@@ -284,6 +331,8 @@ def _as_json(stored: StoredPlan) -> dict[str, Any]:
         "status": stored.status,
         "parent_id": stored.parent_id,
         "replan_changes": None if changes is None else changes.as_dict(),
+        # a best-effort plan's missed deadlines, as the API's ``late``
+        "late": [LateVisitPublic.from_dict(o, True).model_dump(mode="json") for o in stored.analysis.get("late", [])],
         "risk_run_id": stored.risk_run_id,
         "settings": stored.settings,
         "analysis": stored.analysis,

@@ -39,6 +39,7 @@ def make_plan(settings: Settings, body: PlanCreate) -> StoredPlan:
         authority=body.authority,
         time_limit_s=body.time_limit_s,
         parent_plan_id=body.parent_plan_id,
+        allow_late=body.allow_late,
     )
 
 

@@ -134,22 +134,25 @@ async def create_plan(
     quarter: Annotated[str, Form()] = "",
     authority: Annotated[str, Form()] = "",
     time_limit_s: Annotated[str, Form()] = "",
+    allow_late: Annotated[str, Form()] = "",
     form_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Make a plan (as POST /api/v1/plans) and show it. The form is sent once: a second send of the same form
     (a double-click, a reload) makes no second plan and shows the first one's. An error is shown on the form,
     beside its field, with what was typed kept."""
 
+    late = bool(allow_late.strip())  # the checkbox: sent (any value) when ticked
+
     async def build() -> str:
-        request = plan_request_from_form(quarter, authority, time_limit_s, settings.effective_today())
+        request = plan_request_from_form(quarter, authority, time_limit_s, settings.effective_today(), late)
         plan = await run_in_threadpool(make_plan, settings, request)
         return f"/planer/{plan.id}"
 
-    values = "|".join((quarter, authority, time_limit_s))
+    values = "|".join((quarter, authority, time_limit_s, *(["late"] if late else [])))
     try:
         sent = await submit_once(settings, form_token, "plan", build, values=values)
     except TilsynsplanError as error:
-        page = plans_page(settings, PlanFormValues(quarter, authority, time_limit_s), FormError.of(error))
+        page = plans_page(settings, PlanFormValues(quarter, authority, time_limit_s, late), FormError.of(error))
         response = _plans_page(page, True, error.http_status)
         if error.retry_after_s is not None:
             response.headers["Retry-After"] = str(error.retry_after_s)

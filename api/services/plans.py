@@ -80,8 +80,11 @@ def create_plan(
     time_limit_s: float | None = None,
     parent_plan_id: int | None = None,
     progress: Progress | None = None,
+    allow_late: bool = False,
 ) -> StoredPlan:
-    """Plan ``quarter`` (and the horizon after it), store the plan version and return it."""
+    """Plan ``quarter`` (and the horizon after it), store the plan version and return it. ``allow_late``: when the
+    deadlines cannot all be kept, store the best-effort plan (status ``best_effort``, its missed deadlines in
+    ``analysis["late"]``) instead of refusing."""
     quarter = _quarter(quarter)
     authority = parse_authority(authority)
     as_of = settings.as_of_or_today(as_of)
@@ -127,7 +130,7 @@ def create_plan(
             time_limit_s=time_limit_s,
             earlier_plans=earlier_plans(engine, quarter, as_of, authority),
         )
-        plan = solve_plan(problem, progress=progress)
+        plan = solve_plan(problem, progress=progress, allow_late=allow_late)
         if progress is not None:
             progress("Gemmer planen")
         snapshot = settings_snapshot(settings)
