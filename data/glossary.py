@@ -370,7 +370,7 @@ def authorities_da(codes: Iterable[str]) -> str:
 PLAN_STATUS_DA: dict[str, str] = {
     "optimal": "optimal",
     "feasible": "gyldig (ikke bevist optimal)",
-    "best_effort": "med overskredne frister (bedst mulige plan)",
+    "best_effort": "med overskredne frister",
 }
 
 

@@ -125,7 +125,7 @@ def solve_plan(
         )
         if not allow_late or not all(rs.late for rs in solves):
             raise error
-        log.warning("best-effort plan: %s", "; ".join(x.message for rs in solves for x in rs.shortfall))
+        log.info("best-effort plan: %s", "; ".join(x.message for rs in solves for x in rs.shortfall))
         for rs in solves:  # the analysis prices and explains by the strict model (its slots keep their deadlines)
             datas.append(rs.strict)
             results[rs.strict.authority] = rs.result

@@ -18,9 +18,11 @@ from rich.table import Table
 
 from api.cli_app import DanishTyper, app, check_output_file, console, settings, writing
 from data.calendar import quarter_bounds
+from data.enums import Authority
 from data.errors import InvalidArgumentError, NoDataError
 from data.glossary import (
     PLAN_STATUS_DA,
+    danish_code,
     format_number_da,
     format_percent_da,
     plan_scope_da,
@@ -38,7 +40,11 @@ plan_app = DanishTyper(
 )
 app.add_typer(plan_app, name="plan")
 
-STATUS_DA = {**PLAN_STATUS_DA, "optimal": "optimal (bevist)"}
+STATUS_DA = {
+    **PLAN_STATUS_DA,
+    "optimal": "optimal (bevist)",
+    "best_effort": "med overskredne frister (bedst mulige plan)",
+}
 SHOWN_VISITS = 60
 SHOWN_LATE = 20
 
@@ -149,7 +155,12 @@ def _print_late(stored: StoredPlan) -> None:
         "Alle andre regler er overholdt."
     )
     for s in a.get("shortfall", []):
-        console.print(f"[yellow]Mangler:[/] {s['message']}.")
+        days = s.get("inspector_days")
+        need = "tilsynskonsulenter med kapacitet" if days is None else f"{format_number_da(days, 0)} tilsynsdage"
+        console.print(
+            f"[yellow]Mangler:[/] {danish_code(Authority, s['authority'])} mangler {need} i "
+            f"{s['quarter'].replace('Q', 'K')} for at overholde toårsreglen ({len(s['facility_ids'])} tilbud)."
+        )
     for o in late[:SHOWN_LATE]:
         planned = "intet besøg" if o["planned_date"] is None else f"planlagt {o['planned_date']}"
         console.print(
@@ -308,7 +319,7 @@ def list_command() -> None:
             p.quarter,
             plan_scope_da(p.authority),
             p.as_of.isoformat(),
-            STATUS_DA.get(p.status, p.status),
+            PLAN_STATUS_DA.get(p.status, p.status),
             str(p.visit_count),
             "" if p.parent_id is None else str(p.parent_id),
             p.created_at.isoformat(sep=" "),
