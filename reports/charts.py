@@ -41,6 +41,7 @@ THEME_COLOURS = ("#0b5394", "#b26a00", "#2e7d32", "#b3261e", "#6a3d9a", "#00838f
 _RC: dict[str, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "tilsynsplan",
+    "text.parse_math": False,  # labels are data (an inspector named "Pia $x^$" broke every plan page): never TeX
     "font.family": "DejaVu Sans",
     "font.size": 9,
     "axes.edgecolor": LINE,

@@ -100,3 +100,11 @@ def test_dates_on_a_chart_axis_are_written_as_the_tables_write_them() -> None:
     """The theme chart's axis read 28-07-2021 while the tables say 28. jul. 2021."""
     assert charts.short_date_da(dt.date(2021, 7, 28)) == "28. jul. 2021"
     assert charts._x_labels([dt.date(2021, 7, 28), dt.date(2022, 3, 2)]) == ["28. jul. 2021", "2. mar. 2022"]
+
+
+@pytest.mark.parametrize("name", [r"Pia $\frac$ Hansen", "Jens $x^$ Holm", "Bo $5 og $6"])
+def test_a_label_with_dollar_signs_is_drawn_as_written(name: str) -> None:
+    """Labels are data (inspectors.csv names the capacity chart's bars): matplotlib read "$…$" as TeX, so one
+    name failed every plan page with a parse error, and "$5 og $6" was typeset as "5 og 6"."""
+    svg = charts.capacity_chart([name, "Anne Holm"], [3, 4], [5, 5], title="Kapacitet")
+    assert name in svg
