@@ -30,7 +30,7 @@ from starlette.formparsers import MultiPartException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.pages import render_page
+from api.pages import render_page, web_words
 from api.schemas import DATABASE_INT_MAX, LONE_SURROGATE
 from data.errors import TilsynsplanError, ValidationFailed
 from data.glossary import DETAIL_RULE_DA, FIELD_DA
@@ -435,8 +435,10 @@ def _login_next(request: Request) -> str:
 def error_page(request: Request, error: ApiError) -> HTMLResponse:
     authorised = bool(getattr(request.state, "authorised", False))
     violations = error.code == ValidationFailed.code
-    back = request.url.path if request.method == "POST" and not request.url.path.startswith("/api/") else None
+    page = not request.url.path.startswith("/api/")  # a web page (not the API's answer shown to a browser)
+    back = request.url.path if request.method == "POST" and page else None
     message = LOGIN_NEEDED_DA if error.code == AuthenticationRequired.code and error.status == 401 else error.message
+    message = web_words(message) if page else message
     html = render_page(
         "web/error.html",
         authorised=authorised,

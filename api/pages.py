@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -15,7 +16,7 @@ from data.calendar import next_quarter, parse_quarter, quarter_bounds
 from data.enums import Authority, FacilityType
 from data.errors import InvalidArgumentError, TilsynsplanError
 from data.glossary import PLAN_STATUS_DA, danish, danish_code, format_date_da
-from data.plan_store import PlanInfo
+from data.plan_store import SEE_PLANS, PlanInfo
 from data.settings import Settings
 from data.store import StatusReport, database_exists
 from models.store import latest_version, list_models
@@ -31,6 +32,41 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/planer", "Planer"),
     ("/modelkort", "Modelkort"),
 )
+
+
+#: What a message written for the CLI and the API tells its reader to do, as a person on the web pages does it
+#: (pattern -> replacement, :func:`web_words`). The core's messages name commands ("Kør 'tilsynsplan train'"),
+#: which a planner or leader in a browser cannot run.
+WEB_WORDS_DA: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (re.escape(f"; {SEE_PLANS}"), ". Se de gemte planer under Planer."),
+        (r" Importér data først med 'tilsynsplan import MAPPE'\.", " En planlægger importerer data under Upload."),
+        (r"Kør 'tilsynsplan train'\.", "En planlægger træner den ved at logge ind og åbne risikolisten."),
+        (
+            r"med 'tilsynsplan score', ved at logge ind \(/login\) eller med sin nøgle i API'et "
+            r"\(Authorization: Bearer …\)",
+            "ved at logge ind og åbne risikolisten",
+        ),
+        (
+            r"træner den med 'tilsynsplan train' eller POST /api/v1/model/train",
+            "træner den ved at logge ind og åbne siden igen",
+        ),
+        (r"kør 'tilsynsplan import' først", "upload data først under Upload"),
+        (r"\(inspectors\.csv\): kør 'tilsynsplan import'", "(inspectors.csv): upload dem under Upload"),
+        (r"kør 'tilsynsplan score' først", "åbn risikolisten først"),
+        (r"først tilsynsplan plan --quarter (\d{4})Q([1-4])", r"først \1K\2"),
+        (r": tilsynsplan plan --authority \w+ \(API: feltet authority\)", ": vælg socialtilsynet i formularen"),
+    )
+)
+
+
+def web_words(message: str) -> str:
+    """A domain error's message as a web page shows it: what it tells the reader to do in the words of the pages
+    (:data:`WEB_WORDS_DA`), never a CLI command or an API call."""
+    for pattern, replacement in WEB_WORDS_DA:
+        message = pattern.sub(replacement, message)
+    return message
 
 
 def render_page(template: str, *, authorised: bool, active: str = "", **context: Any) -> str:
@@ -238,7 +274,7 @@ class FormError:
 
     @classmethod
     def of(cls, error: TilsynsplanError) -> FormError:
-        return cls(error.message, error.field if isinstance(error, FieldError) else None)
+        return cls(web_words(error.message), error.field if isinstance(error, FieldError) else None)
 
 
 @dataclass(frozen=True)

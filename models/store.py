@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 MODEL_FILE = "model.pkl"
 META_FILE = "meta.json"
+#: There is no model yet (the message names no folder of the server: readers of the web pages and the API see it).
+NO_MODEL = "Der er ingen trænet risikomodel endnu. Kør 'tilsynsplan train'."
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ def load_model(settings: Settings, version: str | None = None) -> StoredModel:
     if version is None:
         version = latest_version(settings)
         if version is None:
-            raise NotFoundError(f"Der er ingen trænet risikomodel i {settings.model_dir}. Kør 'tilsynsplan train'.")
+            raise NotFoundError(NO_MODEL)
     path = settings.model_dir / version
     if not _is_version_name(version) or not (path / MODEL_FILE).is_file():
         known = [str(c["version"]) for c in list_models(settings)]

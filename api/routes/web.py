@@ -3,6 +3,7 @@ which renders ``web/error.html`` for these paths)."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -33,6 +34,7 @@ from api.pages import (
     render_page,
     render_report_page,
     risk_filter_options,
+    web_words,
 )
 from api.routes.data import check_or_import
 from api.routes.plans import make_plan
@@ -100,6 +102,7 @@ def risk_spreadsheet(
 def facility_page(facility_id: str, settings: SettingsDep, viewer: ViewerDep) -> HTMLResponse:
     """One facility's profile; the next planned visit only for planners."""
     report = reports.facility_report(settings, facility_id, authorised=viewer.authorised, may_train=viewer.authorised)
+    report = dataclasses.replace(report, notes=tuple(web_words(note) for note in report.notes))
     return HTMLResponse(render_report_page(report, authorised=viewer.authorised, active="/risiko"))
 
 
@@ -289,7 +292,7 @@ async def upload(request: Request, settings: SettingsDep, _: PlannerDep) -> HTML
         return _upload_page(
             error.http_status,
             result=None,
-            error=FormError(error.message, "files"),
+            error=FormError(web_words(error.message), "files"),
             violations=error.details if isinstance(error, ValidationFailed) else [],
             chosen=names,
             dry_run=dry_run,

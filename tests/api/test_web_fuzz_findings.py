@@ -5,13 +5,17 @@ a generic error page in place of the form, or a value the form's own words refus
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.pages import FormError, web_words
 from api.services import imports
-from tests.api.conftest import AUTH, make_settings
+from data.errors import InvalidArgumentError
+from data.settings import Settings
+from tests.api.conftest import AUTH, TOKEN, make_settings
 from tests.api.html_parse import Page
 from tests.factories import small_dataset
 from tests.fixtures.uploads import write_csv_folder
@@ -53,3 +57,73 @@ def test_an_inspector_named_with_dollar_signs_does_not_break_the_plan_page(
     response = odd_names.get("/planer/1", headers=headers)
     assert response.status_code == 200, response.text[:500]
     assert TEX_NAME in Page(response.text).text()  # the name as written, not typeset
+
+
+# --- a home with no model or no data: what to do, in the pages' words -----------------------------------------
+
+
+@pytest.fixture
+def no_model(settings: Settings, small_folder: Path) -> Settings:
+    imports.import_upload(settings, small_folder, label="test")
+    return settings
+
+
+def test_the_model_card_without_a_model_names_no_server_folder(client: TestClient, no_model: Settings) -> None:
+    """Before: 'Der er ingen trænet risikomodel i /srv/…/home/models. Kør 'tilsynsplan train'.' to any reader,
+    on the page and in the API's answer."""
+    page = client.get("/modelkort")
+    assert page.status_code == 404
+    message = Page(page.text).text_of("error-message")
+    assert str(no_model.home) not in message and "models" not in message
+    assert message == (
+        "Der er ingen trænet risikomodel endnu. En planlægger træner den ved at logge ind og åbne risikolisten."
+    )
+    api = client.get("/api/v1/reports/model", headers={"Accept": "application/json"})
+    assert api.status_code == 404 and str(no_model.home) not in api.text
+
+
+def test_pages_of_an_empty_home_say_what_to_do_on_the_pages(client: TestClient) -> None:
+    """Before: "Importér data først med 'tilsynsplan import MAPPE'." on the plan and profile pages of an empty home,
+    and "se de gemte planer med 'tilsynsplan plan list' eller GET /api/v1/plans" for a plan's CSV."""
+    for path in ("/planer/1", "/tilbud/F1"):
+        response = client.get(path)
+        assert response.status_code == 409
+        message = Page(response.text).text_of("error-message")
+        no_commands(message)
+        assert message.endswith("En planlægger importerer data under Upload."), message
+    client.post("/login", data={"token": TOKEN})
+    risk = client.get("/risiko")
+    assert risk.status_code == 409
+    no_commands(Page(risk.text).text_of("error-message"))
+    csv = client.get("/planer/7/plan.csv")
+    assert csv.status_code == 404
+    assert Page(csv.text).text_of("error-message") == "Planen 7 findes ikke. Se de gemte planer under Planer."
+
+
+def test_a_reader_without_a_stored_risk_run_is_told_it_in_the_pages_words(
+    client: TestClient, no_model: Settings
+) -> None:
+    response = client.get("/risiko")
+    assert response.status_code == 409
+    message = Page(response.text).text_of("error-message")
+    no_commands(message)
+    assert "ved at logge ind og åbne risikolisten" in message
+    # the API's answer keeps the command and the header, for the case systems that read it
+    api = client.get("/api/v1/risk", headers={"Accept": "application/json"})
+    assert "'tilsynsplan score'" in api.json()["error"]["message"]
+
+
+def test_form_errors_name_no_command() -> None:
+    """The plan form showed 'først tilsynsplan plan --quarter 2027Q2' and '--authority midt (API: feltet authority)'."""
+    error = InvalidArgumentError(
+        "Planlæg kvartalerne i rækkefølge, først tilsynsplan plan --quarter 2027Q2: en plan for et senere kvartal. "
+        "De øvrige socialtilsyn kan planlægges hver for sig, indtil det er rettet: tilsynsplan plan --authority "
+        "midt (API: feltet authority)."
+    )
+    shown = FormError.of(error).message
+    no_commands(shown)
+    assert "først 2027K2:" in shown and shown.endswith("indtil det er rettet: vælg socialtilsynet i formularen.")
+    assert web_words("Intet at oversætte.") == "Intet at oversætte."
+
+
+# --- a long id in the address ----------------------------------------------------------------------------------
