@@ -432,6 +432,21 @@ def _login_next(request: Request) -> str:
     return "/login?" + urlencode({"next": path})
 
 
+#: Where a web page's error (an unknown tilbud, a bad filter) sends the person on: the list of the section it is
+#: in (path prefix -> link), beside "Til overblikket".
+SECTION_LINKS_DA: tuple[tuple[str, tuple[str, str]], ...] = (
+    ("/tilbud/", ("/risiko", "Se risikolisten")),
+    ("/risiko", ("/risiko", "Se hele risikolisten")),
+    ("/planer/", ("/planer", "Se de gemte planer")),
+)
+
+
+def _section_links(path: str, status: int) -> list[tuple[str, str]]:
+    if status not in {404, 422}:  # a bad id or filter; not a state the list itself is in (409: no data yet)
+        return []
+    return [link for prefix, link in SECTION_LINKS_DA if path.startswith(prefix)][:1]
+
+
 def error_page(request: Request, error: ApiError) -> HTMLResponse:
     authorised = bool(getattr(request.state, "authorised", False))
     violations = error.code == ValidationFailed.code
@@ -448,6 +463,7 @@ def error_page(request: Request, error: ApiError) -> HTMLResponse:
         violations=violations,
         back=back,
         login_url=_login_next(request) if error.status == 401 else None,
+        links=_section_links(request.url.path, error.status),
         title=_title(error.status),
     )
     return HTMLResponse(html, status_code=error.status, headers=error.headers)

@@ -43,6 +43,7 @@ from api.services import plans as plan_service
 from api.services import reports, web_state
 from api.services.lookups import facility_names, inspector_names
 from api.services.risk_lists import risk_list
+from data.authorities import parse_authority, parse_facility_type
 from data.errors import NotFoundError, TilsynsplanError, ValidationFailed
 from reports.spreadsheet import plan_csv_da, risk_list_csv_da
 
@@ -71,7 +72,10 @@ def overview(settings: SettingsDep, viewer: ViewerDep) -> HTMLResponse:
 def risk_page(
     settings: SettingsDep, viewer: ViewerDep, authority: str | None = None, facility_type: str | None = None
 ) -> HTMLResponse:
-    """The risk list (the latest stored run) with filters by authority and type."""
+    """The risk list (the latest stored run) with filters by authority and type (a bad filter is named first,
+    before a reader is told that no run is stored)."""
+    parse_authority(authority)
+    parse_facility_type(facility_type)
     scores = risk_list(settings, may_score=viewer.authorised)
     report = reports.risk_report(settings, authority, facility_type, result=scores)
     options = risk_filter_options(authority, facility_type, authority_choices(settings), len(report.rows))
@@ -88,6 +92,8 @@ def risk_spreadsheet(
     """The risk list of ``/risiko`` (same filters, same numbers) as a CSV for Danish Excel: UTF-8 with BOM,
     ``;``, decimal comma, Danish columns and labels. The API's ``/api/v1/risk?format=csv`` is for case
     systems."""
+    parse_authority(authority)
+    parse_facility_type(facility_type)
     scores = risk_list(settings, may_score=viewer.authorised)
     report = reports.risk_report(settings, authority, facility_type, result=scores)
     name = f"risikoliste-{report.as_of.isoformat()}.csv"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from data.dataset import Dataset
-from data.errors import NotFoundError
+from data.errors import NotFoundError, shown_value
 from data.settings import Settings
 from data.store import database, load_reference_data
 
@@ -21,7 +21,7 @@ def facility_record(settings: Settings, facility_id: str) -> dict[str, object]:
     facilities = reference_data(settings).facilities
     match = facilities[facilities["facility_id"].astype(str) == facility_id]
     if match.empty:
-        raise NotFoundError(f"Tilbud '{facility_id}' findes ikke i databasen.")
+        raise NotFoundError(f"Tilbud '{shown_value(facility_id)}' findes ikke i databasen.")
     record: dict[str, object] = match.iloc[0].to_dict()
     return record
 

@@ -33,7 +33,7 @@ from data.authorities import parse_authority, parse_facility_type
 from data.calendar import quarter_bounds, quarter_of
 from data.db import PlanRow, PlanVisitRow
 from data.enums import VisitKind
-from data.errors import InvalidArgumentError, NotComputedError, NotFoundError
+from data.errors import InvalidArgumentError, NotComputedError, NotFoundError, shown_value
 from data.lock_store import load_locked_visits
 from data.risk_store import previous_risk_run
 from data.settings import Settings
@@ -217,7 +217,7 @@ def facility_report(
     day = settings.as_of_or_today(as_of)
     with database(settings, missing=NO_DATABASE) as engine:
         if not facility_exists(engine, facility_id):  # before loading anything
-            raise NotFoundError(f"Tilbud '{facility_id}' findes ikke i databasen.")
+            raise NotFoundError(f"Tilbud '{shown_value(facility_id)}' findes ikke i databasen.")
         data = stored_data(engine)
         ds = data.dataset
         names = {str(i): str(n) for i, n in zip(ds.inspectors["inspector_id"], ds.inspectors["name"], strict=True)}

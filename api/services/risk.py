@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 from api.services.national import StoredData, stored_data
 from data.authorities import parse_authority
 from data.dataset import Dataset
-from data.errors import NoDataError, NotComputedError, NotFoundError
+from data.errors import NoDataError, NotComputedError, NotFoundError, shown_value
 from data.risk_store import save_risk_run
 from data.settings import Settings
 from data.store import database, facility_count, facility_exists, import_stamp, load_dataset
@@ -285,7 +285,7 @@ def _require_facility(engine: Engine, facility_id: str) -> None:
         return
     if facility_count(engine) == 0:
         raise NoDataError(NO_FACILITIES)
-    raise NotFoundError(f"Tilbud '{facility_id}' findes ikke i databasen.")
+    raise NotFoundError(f"Tilbud '{shown_value(facility_id)}' findes ikke i databasen.")
 
 
 def explain_facility(

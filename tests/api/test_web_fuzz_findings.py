@@ -127,3 +127,22 @@ def test_form_errors_name_no_command() -> None:
 
 
 # --- a long id in the address ----------------------------------------------------------------------------------
+
+
+def test_an_unknown_tilbud_of_10000_characters_is_echoed_cut(client: TestClient, loaded: Settings) -> None:
+    """Before: the 404 page repeated all 10,000 characters (the README: a value echoed is cut at 60)."""
+    response = client.get("/tilbud/" + "x" * 10_000)
+    assert response.status_code == 404
+    page = Page(response.text)
+    assert page.text_of("error-message") == f"Tilbud '{'x' * 60}…' findes ikke i databasen."
+    assert "/risiko" in page.links()  # on to the list the tilbud are found in
+    api = client.get("/api/v1/facilities/" + "x" * 10_000)
+    assert api.status_code == 404 and len(api.json()["error"]["message"]) < 100
+
+
+def test_a_bad_risk_filter_links_back_to_the_whole_list(client: TestClient, loaded: Settings) -> None:
+    response = client.get("/risiko", params={"authority": "atlantis"})
+    assert response.status_code == 422
+    page = Page(response.text)
+    assert page.text_of("error-message").startswith("Ukendt socialtilsyn 'atlantis'. Tilladt: nord")
+    assert "/risiko" in page.links()
