@@ -219,9 +219,13 @@ def login_form(viewer: ViewerDep, next: str = "/") -> HTMLResponse:
 
 @router.post("/login", response_class=HTMLResponse)
 def login(
-    request: Request, settings: SettingsDep, token: Annotated[str, Form()], next: Annotated[str, Form()] = "/"
+    request: Request, settings: SettingsDep, token: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/"
 ) -> Response:
-    """A known token starts a new session (a random id in the cookie, stored server-side)."""
+    """A known token starts a new session (a random id in the cookie, stored server-side). A form sent without a
+    token is shown again asking for it (it was a generic error page naming the field 'token')."""
+    if not token.strip():
+        message = "Skriv det token, du har fået af administratoren."
+        return _page("web/login.html", False, 422, title="Log ind", next=_local_path(next), message=message)
     if not known_token(settings, token.strip()):
         message = "Forkert token. Prøv igen, eller kontakt administratoren, hvis du ikke har et gyldigt token."
         return _page("web/login.html", False, 401, title="Log ind", next=_local_path(next), message=message)

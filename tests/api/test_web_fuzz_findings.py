@@ -146,3 +146,18 @@ def test_a_bad_risk_filter_links_back_to_the_whole_list(client: TestClient, load
     page = Page(response.text)
     assert page.text_of("error-message").startswith("Ukendt socialtilsyn 'atlantis'. Tilladt: nord")
     assert "/risiko" in page.links()
+
+
+# --- the login form --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("data", [{}, {"token": ""}, {"token": "", "next": "/planer"}], ids=["none", "empty", "next"])
+def test_a_login_without_a_token_is_shown_on_the_login_form(client: TestClient, data: dict[str, str]) -> None:
+    """Before: a generic 'Ugyldige data' page ('Forespørgslen er ugyldig: 1 fejl', Token (token): Mangler) without
+    the form."""
+    response = client.post("/login", data=data, follow_redirects=False)
+    assert response.status_code == 422
+    page = Page(response.text)
+    assert page.text_of("login-error") == "Skriv det token, du har fået af administratoren."
+    assert page.by_id("token") is not None  # the form, to type it in
+    assert "tilsynsplan_session" not in response.headers.get("set-cookie", "")
