@@ -14,7 +14,7 @@ from api.services import plans as plan_service
 from data.authorities import parse_authority
 from data.calendar import next_quarter, parse_quarter, quarter_bounds
 from data.enums import Authority, FacilityType
-from data.errors import InvalidArgumentError, TilsynsplanError
+from data.errors import InvalidArgumentError, TilsynsplanError, shown_value
 from data.glossary import PLAN_STATUS_DA, danish, danish_code, format_date_da
 from data.plan_store import SEE_PLANS, PlanInfo
 from data.settings import Settings
@@ -314,9 +314,11 @@ def plan_request_from_form(
         try:
             limit = float(time_limit_s.replace(",", "."))
         except ValueError:
-            raise FieldError("time_limit_s", f"Tidsgrænsen '{time_limit_s}' er ikke et tal (sekunder).") from None
-        if not 0 < limit <= 3600:
-            raise FieldError("time_limit_s", f"Tidsgrænsen skal være mellem 1 og 3600 sekunder (fik {time_limit_s}).")
+            shown = shown_value(time_limit_s)
+            raise FieldError("time_limit_s", f"Tidsgrænsen '{shown}' er ikke et tal (sekunder).") from None
+        if not 1 <= limit <= 3600:  # as the message and the field (min="1") say: 0,5 s was taken
+            shown = shown_value(time_limit_s)
+            raise FieldError("time_limit_s", f"Tidsgrænsen skal være mellem 1 og 3600 sekunder (fik {shown}).")
     return PlanCreate(
         quarter=quarter.strip(), authority=authority.strip() or None, time_limit_s=limit, allow_late=allow_late
     )

@@ -17,6 +17,7 @@ from data.errors import InvalidArgumentError
 from data.settings import Settings
 from tests.api.conftest import AUTH, TOKEN, make_settings
 from tests.api.html_parse import Page
+from tests.api.test_app_forms import form_token
 from tests.factories import small_dataset
 from tests.fixtures.uploads import write_csv_folder
 
@@ -161,3 +162,31 @@ def test_a_login_without_a_token_is_shown_on_the_login_form(client: TestClient, 
     assert page.text_of("login-error") == "Skriv det token, du har fået af administratoren."
     assert page.by_id("token") is not None  # the form, to type it in
     assert "tilsynsplan_session" not in response.headers.get("set-cookie", "")
+
+
+# --- the plan form's time limit ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def planner(client: TestClient, loaded: Settings) -> TestClient:
+    client.post("/login", data={"token": TOKEN})
+    return client
+
+
+@pytest.mark.parametrize("limit", ["0.5", "0,001", "0.9999"])
+def test_a_time_limit_under_one_second_is_refused_as_the_form_says(planner: TestClient, limit: str) -> None:
+    """The form says 'mellem 1 og 3600 sekunder' (and its field min="1"), but 0.0001 s made a plan."""
+    data = {"quarter": "2026K4", "time_limit_s": limit, "form_token": form_token(planner, "/planer")}
+    response = planner.post("/planer", data=data, follow_redirects=False)
+    assert response.status_code == 422
+    page = Page(response.text)
+    assert page.text_of("time_limit_s-error") == f"Tidsgrænsen skal være mellem 1 og 3600 sekunder (fik {limit})."
+    assert planner.get("/api/v1/plans").json() == []
+
+
+def test_a_time_limit_of_10000_digits_is_echoed_cut(planner: TestClient) -> None:
+    data = {"quarter": "2026K4", "time_limit_s": "1" * 10_000, "form_token": form_token(planner, "/planer")}
+    response = planner.post("/planer", data=data)
+    assert response.status_code == 422
+    message = Page(response.text).text_of("time_limit_s-error")
+    assert message == f"Tidsgrænsen skal være mellem 1 og 3600 sekunder (fik {'1' * 60}…)."
