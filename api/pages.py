@@ -57,6 +57,7 @@ WEB_WORDS_DA: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"kør 'tilsynsplan score' først", "åbn risikolisten først"),
         (r"først tilsynsplan plan --quarter (\d{4})Q([1-4])", r"først \1K\2"),
         (r": tilsynsplan plan --authority \w+ \(API: feltet authority\)", ": vælg socialtilsynet i formularen"),
+        (r" \(tilsynsplan plan --authority\)", " (vælg socialtilsynet i planformularen under Planer)"),
     )
 )
 

@@ -267,6 +267,10 @@ def upload_form(viewer: ViewerDep) -> Response:
 def _upload_page(status_code: int = 200, **context: Any) -> HTMLResponse:
     for name, default in (("already", None), ("error", None), ("violations", []), ("chosen", []), ("dry_run", False)):
         context.setdefault(name, default)
+    result: UploadPublic | None = context.get("result")
+    if result is not None:  # a warning says what to do in the pages' words (the API's keeps the command)
+        warnings = [w.model_copy(update={"message": web_words(w.message)}) for w in result.warnings]
+        context["result"] = result.model_copy(update={"warnings": warnings})
     return _page(
         "web/upload.html",
         True,

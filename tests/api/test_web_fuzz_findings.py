@@ -190,3 +190,26 @@ def test_a_time_limit_of_10000_digits_is_echoed_cut(planner: TestClient) -> None
     assert response.status_code == 422
     message = Page(response.text).text_of("time_limit_s-error")
     assert message == f"Tidsgrænsen skal være mellem 1 og 3600 sekunder (fik {'1' * 60}…)."
+
+
+# --- the upload page's warnings ------------------------------------------------------------------------------
+
+
+def test_an_upload_warning_names_no_command(client: TestClient, tmp_path: Path) -> None:
+    """Before: 'de øvrige socialtilsyn kan planlægges hver for sig (tilsynsplan plan --authority)' on the upload page,
+    where the plan is made with the form under Planer."""
+    ds = small_dataset()
+    inspectors = ds.inspectors.copy()
+    inspectors.loc[inspectors["inspector_id"] == "I3", "competences"] = "sel101"  # Nord: no one for F5, F6
+    folder = write_csv_folder(ds.with_tables(inspectors=inspectors), tmp_path / "gap")
+    client.post("/login", data={"token": TOKEN})
+    files = [("files", (p.name, p.read_bytes(), "text/csv")) for p in sorted(folder.iterdir())]
+    response = client.post("/upload", files=files, data={"dry_run": "true"})
+    assert response.status_code == 200
+    gaps = [row[-1] for row in Page(response.text).table("warnings") if row[2] == "competences"]
+    assert gaps
+    for gap in gaps:
+        no_commands(gap)
+        assert gap.endswith("hver for sig (vælg socialtilsynet i planformularen under Planer)"), gap
+    api = client.post("/api/v1/uploads?dry_run=true", files=files, headers=AUTH)
+    assert any("(tilsynsplan plan --authority)" in w["message"] for w in api.json()["warnings"])
