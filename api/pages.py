@@ -58,6 +58,10 @@ WEB_WORDS_DA: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"først tilsynsplan plan --quarter (\d{4})Q([1-4])", r"først \1K\2"),
         (r": tilsynsplan plan --authority \w+ \(API: feltet authority\)", ": vælg socialtilsynet i formularen"),
         (r" \(tilsynsplan plan --authority\)", " (vælg socialtilsynet i planformularen under Planer)"),
+        (
+            r" \(tilsynsplan plan --allow-late; API: feltet allow_late; siden Planer: („[^“]*“)\)",
+            r" (sæt kryds ved \1 i formularen og send den igen)",
+        ),
     )
 )
 

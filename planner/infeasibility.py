@@ -145,7 +145,7 @@ class RelaxedSolve:
 ALLOW_LATE_HINT = (
     " Skal besøgene alligevel i gang, kan den bedst mulige plan gemmes: den overskrider så få frister så lidt som "
     "muligt og viser dem og de manglende tilsynsdage (tilsynsplan plan --allow-late; API: feltet allow_late; "
-    'siden Planer: „Gem den bedst mulige plan med overskredne frister").'
+    "siden Planer: „Gem den bedst mulige plan med overskredne frister“)."
 )
 
 

@@ -113,6 +113,9 @@ def test_the_web_form_has_the_checkbox_and_the_plan_page_a_warning_box(late_clie
         refused = late_client.post("/planer", data={**fields, "form_token": form_token(late_client, "/planer")})
         assert refused.status_code == 409
         assert SHORTFALL in refused.text and "Gem den bedst mulige plan med overskredne frister" in refused.text
+        # the page's own words, not the CLI's or the API's
+        assert "sæt kryds ved „Gem den bedst mulige plan med overskredne frister“ i formularen" in refused.text
+        assert "--allow-late" not in refused.text and "feltet allow_late" not in refused.text
         sent = late_client.post(
             "/planer",
             data={**fields, "allow_late": "ja", "form_token": form_token(late_client, "/planer")},
