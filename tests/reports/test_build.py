@@ -144,7 +144,8 @@ def test_any_list_is_sorted_by_risk_and_shares_add_up(
     for table in ctx.fairness.tables:
         assert sum(r.share_overall for r in table.rows) == pytest.approx(1.0)
         assert sum(r.share_top_decile for r in table.rows) == pytest.approx(1.0)
-        assert sum(r.in_top_decile for r in table.rows) == ctx.fairness.top_decile_size
+        # tied tilbud share the places left (fractions such as 2/6 each): their sum is exact only up to rounding
+        assert sum(r.in_top_decile for r in table.rows) == pytest.approx(ctx.fairness.top_decile_size)
 
 
 # --- Tilbudsprofil -----------------------------------------------------------------------------------
