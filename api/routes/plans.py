@@ -19,7 +19,7 @@ from api.services import plans as plan_service
 from api.services.lookups import facility_names, inspector_names
 from api.services.risk_lists import ensure_risk_run
 from data.calendar import quarter_bounds
-from data.errors import NotFoundError
+from data.errors import NotFoundError, shown_value
 from data.glossary import format_date_da
 from data.plan_store import StoredPlan
 from data.settings import Settings
@@ -60,10 +60,26 @@ def list_plans(settings: SettingsDep) -> list[PlanSummaryPublic]:
 
 
 @router.get("/plans/{plan_id}", response_model=PlanPublic, responses=error_responses(404, 422, 503))
-def get_plan(plan_id: PlanId, settings: SettingsDep, viewer: ViewerDep) -> PlanPublic:
-    """A plan's visits; readers see an unannounced visit's quarter only (no date, week or inspector)."""
+def get_plan(
+    plan_id: PlanId,
+    settings: SettingsDep,
+    viewer: ViewerDep,
+    quarter: Annotated[
+        str | None, Query(description="Kun besøgene i dette kvartal, `YYYYQn` eller `YYYYKn` (planen dækker 8).")
+    ] = None,
+    inspector_id: Annotated[
+        str | None,
+        Query(description="Kun denne tilsynskonsulents besøg (for læsere: kun anmeldte; de uanmeldtes er skjult)."),
+    ] = None,
+) -> PlanPublic:
+    """A plan's visits; readers see an unannounced visit's quarter only (no date, week or inspector). `quarter`
+    and `inspector_id` keep only those visits (`visit_count` still counts the whole plan)."""
     plan = plan_service.show_plan(settings, plan_id)
-    visits = plan_service.visits_for_reader(plan, viewer.authorised)
+    if inspector_id is not None and inspector_id not in inspector_names(settings):
+        raise NotFoundError(f"Tilsynskonsulent '{shown_value(inspector_id)}' findes ikke i databasen.")
+    visits = plan_service.select_visits(
+        plan, plan_service.visits_for_reader(plan, viewer.authorised), viewer.authorised, quarter, inspector_id
+    )
     changes = plan_service.replan_changes(settings, plan)
     return PlanPublic.from_stored(plan, visits, viewer.authorised, None if changes is None else changes.as_dict())
 

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
@@ -249,6 +250,32 @@ def visits_for_reader(plan: StoredPlan, authorised: bool) -> pd.DataFrame:
         # (the index stays the stored row's: ``PlanPublic.from_stored`` takes each visit's true quarter from it)
         frame = frame.sort_values(["authority", "facility_id", "confidential"], kind="mergesort")
     return frame
+
+
+def select_visits(
+    plan: StoredPlan,
+    visits: pd.DataFrame,
+    authorised: bool,
+    quarter: str | None = None,
+    inspector_id: str | None = None,
+) -> pd.DataFrame:
+    """``visits`` (``visits_for_reader(plan, authorised)``) in ``quarter`` (``YYYYQn`` or ``YYYYKn``, by the visit's
+    true date, which only planners see: every reader sees the quarter) and with ``inspector_id`` among the visit's
+    inspectors. For a reader an unannounced visit has no inspector, so it is never one inspector's: the filter
+    must not tell who makes a visit whose date is confidential."""
+    keep = np.ones(len(visits), dtype=bool)
+    if quarter is not None:
+        wanted = _quarter(quarter)
+        keep &= np.array([quarter_of(d) == wanted for d in plan.visits["date"].loc[visits.index]], dtype=bool)
+    if inspector_id is not None:
+        keep &= np.array(
+            [
+                (authorised or not hidden) and inspector_id in str(ids).split(";")
+                for ids, hidden in zip(visits["inspector_ids"], visits["confidential"], strict=True)
+            ],
+            dtype=bool,
+        )
+    return visits[keep]
 
 
 def export_plan_csv(plan: StoredPlan, path: Path) -> Path:
