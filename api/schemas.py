@@ -354,10 +354,15 @@ class RiskScorePublic(BaseModel):
 class RiskListPublic(BaseModel):
     as_of: dt.date
     model_version: str
-    run_id: int
+    run_id: int = Field(description="The stored risk run; scoring the same date with the same model again keeps it.")
+    scored_at: dt.datetime | None = Field(
+        description="When the run was scored (the server's local time with its UTC offset). A new scoring of the same "
+        "date and model keeps `run_id` but not this: compare both to notice new scores."
+    )
     trained_now: bool = Field(description="No model existed: one was trained for this request.")
     notes: list[str]
-    count: int
+    count: int = Field(description="Rows in `scores` (this page).")
+    total: int = Field(description="Rows of the list before `offset` and `top` (after `authority`, `facility_type`).")
     scores: list[RiskScorePublic] = Field(description="Riskiest first.")
 
     @classmethod
@@ -367,9 +372,11 @@ class RiskListPublic(BaseModel):
             as_of=result.as_of,
             model_version=result.model_version,
             run_id=result.run_id,
+            scored_at=None if result.scored_at is None else with_offset(result.scored_at),
             trained_now=result.trained_now,
             notes=list(result.notes),
             count=len(rows),
+            total=len(rows) if result.total is None else result.total,
             scores=rows,
         )
 
@@ -456,6 +463,12 @@ class FacilityPublic(BaseModel):
 
 class TrainCreate(_Request):
     as_of: dt.date | None = Field(None, description="Train on what was known before this date (default today).")
+
+
+class ScoreCreate(_Request):
+    model_config = ConfigDict(extra="forbid")
+
+    as_of: dt.date | None = Field(None, description="Score with what was known on this date (default today).")
 
 
 class TrainPublic(BaseModel):

@@ -27,12 +27,15 @@ class RiskRun:
     scores: pd.DataFrame  # facility_id, risk (0-1), rank (1 = riskiest), tier, top_factors (list of dicts)
 
 
-def save_risk_run(engine: Engine, as_of: dt.date, model_version: str, scores: pd.DataFrame) -> int:
-    """Store a run; returns its id.
+def save_risk_run(
+    engine: Engine, as_of: dt.date, model_version: str, scores: pd.DataFrame, *, created_at: dt.datetime | None = None
+) -> int:
+    """Store a run; returns its id. ``created_at`` (default now, the server's local time) is when it was scored.
 
     Scoring again with the same as-of date and model version replaces the earlier run's scores but keeps
     its id, so plans made from it (``plans.risk_run_id``) still point at it: the same model on the same
-    data gives the same scores."""
+    data gives the same scores -- and on new data new scores, which only the new ``created_at`` tells."""
+    created_at = created_at if created_at is not None else dt.datetime.now()
     missing = set(SCORE_COLUMNS) - set(scores.columns)
     if missing:
         raise ValueError(f"scores lack columns {sorted(missing)}")
@@ -47,12 +50,12 @@ def save_risk_run(engine: Engine, as_of: dt.date, model_version: str, scores: pd
             .order_by(RiskRunRow.id)
         ).first()
         if run is None:
-            run = RiskRunRow(created_at=dt.datetime.now(), as_of=as_of, model_version=model_version)
+            run = RiskRunRow(created_at=created_at, as_of=as_of, model_version=model_version)
             session.add(run)
             session.flush()
         else:
             session.execute(delete(RiskScoreRow).where(RiskScoreRow.run_id == run.id))
-            run.created_at = dt.datetime.now()
+            run.created_at = created_at
         session.add_all(
             RiskScoreRow(
                 run_id=run.id,

@@ -97,6 +97,8 @@ class ScoreResult:
     trained_now: bool = False
     notes: list[str] = field(default_factory=list)
     cold_start: bool = False  # the model is the expert score (not known for a run read back from storage)
+    scored_at: dt.datetime | None = None  # when the run was scored (a re-scoring of a date and model keeps its id)
+    total: int | None = None  # rows of the list before ``offset`` and ``top`` (``risk_lists.risk_list``)
 
 
 def _as_of(settings: Settings, as_of: dt.date | None) -> dt.date:
@@ -260,9 +262,14 @@ def score_facilities(
     if scored.risk.empty:
         raise NoDataError(f"Ingen aktive tilbud pr. {day.isoformat()}.")
     frame = _scores_frame(scored, settings.risk_top_factors, settings.top_tier_share)
+    scored_at = dt.datetime.now()
     with database(settings) as engine:
         run_id = save_risk_run(
-            engine, day, stored.version, frame[["facility_id", "risk", "rank", "tier", "top_factors"]]
+            engine,
+            day,
+            stored.version,
+            frame[["facility_id", "risk", "rank", "tier", "top_factors"]],
+            created_at=scored_at,
         )
     if auth is not None:
         frame = frame[frame["authority"] == auth].reset_index(drop=True)
@@ -275,6 +282,7 @@ def score_facilities(
         trained_now=trained_now,
         notes=notes,
         cold_start=bool(stored.model.cold_start_),
+        scored_at=scored_at,
     )
 
 

@@ -7,6 +7,7 @@ names, authority, type and ownership come from the stored facilities.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -52,18 +53,19 @@ def risk_list(
     authority: str | None = None,
     facility_type: str | None = None,
     top: int | None = None,
+    offset: int = 0,
     may_score: bool = True,
 ) -> ScoreResult:
     """The risk list: the latest stored run (or the run of ``as_of``), else a new scoring (stored) -- or,
     when ``may_score`` is false (a reader), ``NotComputedError``: scoring stores a run and may train a model.
 
     ``authority`` re-ranks within that authority (``national_rank`` beside it); ``facility_type``
-    keeps the ranks; ``top`` keeps the first N rows.
+    keeps the ranks; ``offset`` skips the first rows and ``top`` keeps the next N (a page; ``total`` counts
+    the rows before both).
     """
     auth = parse_authority(authority)
     ftype = parse_facility_type(facility_type)
-    if top is not None and top < 1:
-        raise InvalidArgumentError(f"top skal være mindst 1 (fik {top}).")
+    _check_page(top, offset)
     run = stored_run(settings, as_of)
     if run is None and not may_score:
         if reference_data(settings).facilities.empty:
@@ -76,26 +78,50 @@ def risk_list(
         )
     if run is None:
         result = score_facilities(settings, as_of=as_of, authority=auth)
-        frame = result.scores
     else:
         frame = _run_scores(settings, run)
         if auth is not None:
             frame = frame[frame["authority"] == auth].reset_index(drop=True)
             frame["rank"] = range(1, len(frame) + 1)
-        result = ScoreResult(scores=frame, run_id=run.id, model_version=run.model_version, as_of=run.as_of)
-    if ftype is not None:
-        frame = frame[frame["facility_type"] == ftype].reset_index(drop=True)
-    if top is not None:
-        frame = frame.head(top)
-    return ScoreResult(
-        scores=frame,
-        run_id=result.run_id,
-        model_version=result.model_version,
-        as_of=result.as_of,
-        trained_now=result.trained_now,
-        notes=result.notes,
-        cold_start=result.cold_start,
-    )
+        result = ScoreResult(
+            scores=frame, run_id=run.id, model_version=run.model_version, as_of=run.as_of, scored_at=run.created_at
+        )
+    return _page(result, ftype, top, offset)
+
+
+def score_list(
+    settings: Settings,
+    *,
+    as_of: dt.date | None = None,
+    authority: str | None = None,
+    facility_type: str | None = None,
+    top: int | None = None,
+    offset: int = 0,
+) -> ScoreResult:
+    """Score every active facility now (as ``tilsynsplan score``: the newest model, trained first when there is
+    none), store the run -- replacing the scores of a run of the same date and model, whose id it keeps -- and
+    return the list as :func:`risk_list` does. The filters are checked before the scoring, which takes seconds."""
+    auth = parse_authority(authority)
+    ftype = parse_facility_type(facility_type)
+    _check_page(top, offset)
+    return _page(score_facilities(settings, as_of=as_of, authority=auth), ftype, top, offset)
+
+
+def _check_page(top: int | None, offset: int) -> None:
+    if top is not None and top < 1:
+        raise InvalidArgumentError(f"top skal være mindst 1 (fik {top}).")
+    if offset < 0:
+        raise InvalidArgumentError(f"offset skal være mindst 0 (fik {offset}).")
+
+
+def _page(result: ScoreResult, facility_type: str | None, top: int | None, offset: int) -> ScoreResult:
+    """``result`` with only ``facility_type`` (ranks kept), then the page of ``top`` rows from ``offset``."""
+    frame = result.scores
+    if facility_type is not None:
+        frame = frame[frame["facility_type"] == facility_type].reset_index(drop=True)
+    total = len(frame)
+    frame = frame.iloc[offset:] if top is None else frame.iloc[offset : offset + top]
+    return dataclasses.replace(result, scores=frame.reset_index(drop=True), total=total)
 
 
 def ensure_risk_run(settings: Settings, as_of: dt.date | None = None) -> int:

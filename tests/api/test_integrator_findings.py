@@ -3,6 +3,7 @@ API section in hand): each test is one thing a nightly sync could not do, or did
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
@@ -12,8 +13,110 @@ from api.app import create_app
 from api.services import imports
 from tests.api.conftest import AUTH, make_settings
 from tests.api.test_app_errors import assert_error_shape
-from tests.factories import small_dataset
+from tests.factories import AS_OF, small_dataset
 from tests.fixtures.uploads import write_csv_folder
+
+RISK = "/api/v1/risk"
+
+
+def moment(text: str) -> dt.datetime:
+    """An RFC 3339 date-time as sent (with ``Z`` or an offset)."""
+    value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    assert value.tzinfo is not None, text
+    return value
+
+
+@pytest.fixture
+def risk_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The small dataset loaded and a risk run stored by a planner's first GET (a function's own: tests score)."""
+    root = tmp_path_factory.mktemp("integrator-risk")
+    settings = make_settings(root / "home")
+    imports.import_upload(settings, write_csv_folder(small_dataset(), root / "in"))
+    with TestClient(create_app(settings)) as client:
+        assert client.get(RISK, headers=AUTH).status_code == 200
+        yield client
+
+
+# --- after the nightly push, a new scoring: POST /risk -------------------------------------------------------
+
+
+def test_pushed_concerns_reach_the_risk_list_through_a_new_scoring(risk_client: TestClient) -> None:
+    """The case system pushes concerns each night and then pulls the list: the list is the stored run, which the
+    push does not change, and nothing in the API scored again (only the CLI's `tilsynsplan score`), so the new
+    concerns never reached a case system's list. ``POST /risk`` scores and stores the run."""
+    before = risk_client.get(RISK).json()
+    old = {s["facility_id"]: s["risk"] for s in before["scores"]}
+    day = (AS_OF - dt.timedelta(days=1)).isoformat()
+    push = {"records": [{"facility_id": f, "date": day, "severity": "high"} for f in ("F3", "F4", "F5")]}
+    assert risk_client.post("/api/v1/concerns", json=push, headers=AUTH).status_code == 201
+    assert risk_client.get(RISK).json()["scores"] == before["scores"]  # the stored run: not yet
+
+    response = risk_client.post(RISK, headers=AUTH)
+    assert response.status_code == 201, response.text
+    after = response.json()
+    new = {s["facility_id"]: s["risk"] for s in after["scores"]}
+    assert after["as_of"] == before["as_of"] and after["model_version"] == before["model_version"]
+    assert any(new[f] > old[f] for f in ("F3", "F4", "F5")), (old, new)
+    assert risk_client.get(RISK).json()["scores"] == after["scores"]  # stored: every reader now gets it
+
+
+def test_a_new_scoring_of_the_same_day_is_told_by_scored_at(risk_client: TestClient) -> None:
+    """Scoring the same date with the same model again replaces the run's scores and keeps its id, so ``run_id`` did
+    not tell a sync that the scores changed: ``scored_at`` does."""
+    before = risk_client.get(RISK).json()
+    after = risk_client.post(RISK, headers=AUTH).json()
+    assert after["run_id"] == before["run_id"]
+    assert moment(after["scored_at"]) > moment(before["scored_at"])
+    assert risk_client.get(RISK).json()["scored_at"] == after["scored_at"]  # as stored, to the microsecond
+
+
+def test_scoring_is_a_planners_and_checks_its_filters_first(risk_client: TestClient) -> None:
+    before = risk_client.get(RISK).json()["scored_at"]
+    assert_error_shape(risk_client.post(RISK).json(), "unauthorized")
+    bad = risk_client.post(RISK, params={"authority": "vest"}, headers=AUTH)
+    assert bad.status_code == 422
+    assert_error_shape(bad.json(), "invalid_argument")
+    typo = risk_client.post(RISK, json={"asof": "2026-09-01"}, headers=AUTH)  # a typo is not a silent "today"
+    assert typo.status_code == 422
+    assert_error_shape(typo.json(), "invalid_request")
+    assert risk_client.get(RISK).json()["scored_at"] == before  # nothing was scored
+    dated = risk_client.post(RISK, json={"as_of": "2026-09-01"}, params={"top": 2}, headers=AUTH).json()
+    assert dated["as_of"] == "2026-09-01" and dated["count"] == 2 and dated["total"] == 6
+
+
+# --- paging the list ------------------------------------------------------------------------------------------
+
+
+def test_the_risk_list_pages_with_offset_and_counts_the_whole_list(risk_client: TestClient) -> None:
+    """2,000 tilbud with their reasons are 1.4 MB; ``top`` gave only the first page (``offset`` was ignored, and the
+    answer did not say how long the list is)."""
+    whole = risk_client.get(RISK).json()
+    page = risk_client.get(RISK, params={"offset": 2, "top": 2}).json()
+    assert [s["rank"] for s in page["scores"]] == [3, 4]
+    assert page["scores"] == whole["scores"][2:4]
+    assert (page["count"], page["total"], whole["total"]) == (2, 6, 6)
+    last = risk_client.get(RISK, params={"offset": 5, "top": 2}).json()
+    assert (last["count"], last["total"]) == (1, 6)
+    assert risk_client.get(RISK, params={"offset": 6}).json()["scores"] == []
+    midt = risk_client.get(RISK, params={"authority": "midt"}).json()
+    second = risk_client.get(RISK, params={"authority": "midt", "offset": 1, "top": 1}).json()
+    assert second["scores"] == midt["scores"][1:2] and second["total"] == midt["total"]
+    csv_lines = risk_client.get(RISK, params={"offset": 2, "top": 2, "format": "csv"}).text.splitlines()
+    assert [line.split(",")[0] for line in csv_lines[1:]] == [s["facility_id"] for s in page["scores"]]
+    bad = risk_client.get(RISK, params={"offset": -1})
+    assert bad.status_code == 422
+    assert_error_shape(bad.json(), "invalid_request")
+
+
+def test_the_document_has_the_scoring_and_the_paging(risk_client: TestClient) -> None:
+    spec = risk_client.get("/api/v1/openapi.json").json()
+    post = spec["paths"][RISK]["post"]
+    assert {"201", "401", "403", "409", "422", "503"} <= set(post["responses"])
+    assert {p["name"] for p in spec["paths"][RISK]["get"]["parameters"]} >= {"offset", "top"}
+    listed = spec["components"]["schemas"]["RiskListPublic"]["properties"]
+    assert {"scored_at", "total"} <= set(listed)
+    assert listed["scored_at"]["anyOf"][0]["format"] == "date-time"
+
 
 # --- one inspector's quarter of a plan ------------------------------------------------------------------------
 
