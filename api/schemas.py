@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal
 
 import pandas as pd
@@ -20,11 +20,23 @@ from pydantic_core import PydanticCustomError
 
 from api.services.risk import ScoreResult, TrainReport
 from data.calendar import quarter_of
+from data.enums import Authority, FacilityType, Ownership, Severity, VisitKind
 from data.errors import Violation
 from data.importer import ImportResult
 from data.plan_store import PlanInfo, StoredPlan
 from data.store import ImportSummary, StatusReport
 from models.explain import FacilityExplanation
+from models.risk_model import TIERS
+from planner.domain import ReasonCode, VisitRole
+
+
+def codes(values: Iterable[str], *, nullable: bool = False) -> dict[str, Any]:
+    """``Field`` arguments that document a closed vocabulary's codes in OpenAPI (``enum``; with ``null`` when the
+    field may be null). The schema only: what enters is checked by the data contract, as before, and what leaves
+    is built from stored codes."""
+    allowed: list[Any] = [str(v) for v in values]
+    return {"json_schema_extra": {"enum": [*allowed, None] if nullable else allowed}}
+
 
 #: The largest integer SQLite and PostgreSQL (BIGINT) store: an id above it can name no row, and a query with it
 #: fails in the driver (OverflowError), so ids are checked against it where they enter.
@@ -41,13 +53,53 @@ class ErrorBody(BaseModel):
     details: list[dict[str, Any]] = Field(
         default_factory=list,
         description=(
-            "For `validation_failed`: one object per violation (file, row, column, value, rule, message). "
-            "For `invalid_request`: location, field, message."
+            "For `validation_failed`: one object per violation (file, row, column, value, rule, message; the "
+            "message names what is allowed). For `invalid_request`: location (`body`, `query`, `path`), field, "
+            "message and `type` (pydantic's error type, e.g. `missing`, `extra_forbidden`). Often empty."
         ),
     )
 
 
 class ErrorResponse(BaseModel):
+    """Every error, whatever its status: a stable English ``code``, a Danish ``message`` and ``details``."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "error": {
+                        "code": "validation_failed",
+                        "message": "Upload afvist: 1 fejl. Intet er gemt.",
+                        "details": [
+                            {
+                                "file": "concerns",
+                                "row": 2,
+                                "column": "severity",
+                                "value": "critical",
+                                "rule": "enum",
+                                "message": "severity 'critical' er ukendt; tilladte værdier: low, medium, high",
+                            }
+                        ],
+                    }
+                },
+                {
+                    "error": {
+                        "code": "invalid_request",
+                        "message": "Forespørgslen er ugyldig: 1 fejl.",
+                        "details": [
+                            {
+                                "location": "query",
+                                "field": "offset",
+                                "message": "'offset' skal være mindst 0",
+                                "type": "greater_than_equal",
+                            }
+                        ],
+                    }
+                },
+            ]
+        }
+    )
+
     error: ErrorBody
 
 
@@ -223,7 +275,7 @@ class ConcernCreate(_Record):
 
     facility_id: str
     date: str = Field(description="`YYYY-MM-DD`, not after today.", examples=["2026-11-02"])
-    severity: str = Field(description="`low`, `medium` or `high`.")
+    severity: str = Field(description="`low`, `medium` or `high`.", **codes(Severity))
 
 
 class LockCreate(_Record):
@@ -246,20 +298,45 @@ MAX_PUSH_RECORDS = 100_000
 
 
 class UseOfForcePush(BaseModel):
+    """Records are stored by key (facility_id, month, kind): sending a record again changes nothing (`unchanged`),
+    a new count for the same key replaces the stored one (`updated`). All or nothing: one bad record refuses all."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "records": [
+                        {"facility_id": "T12043", "month": "2026-10", "count": 3, "kind": "fastholdelse"},
+                        {"facility_id": "T12226", "month": "2026-10", "count": 0},
+                    ]
+                }
+            ]
+        }
+    )
+
     records: list[UseOfForceCreate] = Field(min_length=1, max_length=MAX_PUSH_RECORDS)
 
 
 class ConcernPush(BaseModel):
+    """Records are stored by key (facility_id, date, severity): sending a record again changes nothing
+    (`unchanged`). All or nothing: one bad record refuses all."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"records": [{"facility_id": "T12043", "date": "2026-11-02", "severity": "high"}]}]
+        }
+    )
+
     records: list[ConcernCreate] = Field(min_length=1, max_length=MAX_PUSH_RECORDS)
 
 
 class PushPublic(BaseModel):
-    table: str
-    records: int
-    batch_id: int
-    inserted: int
-    updated: int
-    unchanged: int
+    table: str = Field(description="The contract file the records belong to, e.g. `concerns`.")
+    records: int = Field(description="Records received.")
+    batch_id: int = Field(description="The import batch: every accepted push is one, also one that changed nothing.")
+    inserted: int = Field(description="Records with a new key.")
+    updated: int = Field(description="Records whose key was stored with other values (replaced).")
+    unchanged: int = Field(description="Records stored already, as sent (a re-send).")
     warnings: list[ViolationPublic]
 
     @classmethod
@@ -323,15 +400,18 @@ class FactorPublic(BaseModel):
 class RiskScorePublic(BaseModel):
     facility_id: str
     name: str | None
-    authority: str | None
-    facility_type: str | None
-    ownership: str | None = Field(description="Shown for auditing only; never a model input.")
+    authority: str | None = Field(**codes(Authority, nullable=True))
+    facility_type: str | None = Field(**codes(FacilityType, nullable=True))
+    ownership: str | None = Field(
+        description="Shown for auditing only; never a model input.", **codes(Ownership, nullable=True)
+    )
     risk: float = Field(description="Probability (0-1) that the next visit finds a serious problem.")
     rank: int = Field(description="1 = riskiest (within the authority when filtered by one).")
     national_rank: int
     tier: str = Field(
         description="`høj` (top 10 % nationally), `forhøjet` (next 20 %), `normal`; equal risks share a tier, "
-        "so a tier may hold more than its share."
+        "so a tier may hold more than its share.",
+        **codes(TIERS),
     )
     top_factors: list[FactorPublic]
 
@@ -403,12 +483,12 @@ class ExplanationPublic(BaseModel):
 
     facility_id: str
     name: str
-    authority: str
-    facility_type: str
+    authority: str = Field(**codes(Authority))
+    facility_type: str = Field(**codes(FacilityType))
     as_of: dt.date
     risk: float
-    rank: int
-    tier: str
+    rank: int = Field(description="National rank of the risk scored now (1 = riskiest).")
+    tier: str = Field(**codes(TIERS))
     margin: float = Field(description="The model's log-odds: base_value + sum of every factor's shap.")
     base_value: float
     model_version: str
@@ -442,11 +522,11 @@ class FacilityPublic(BaseModel):
 
     facility_id: str
     name: str
-    authority: str
+    authority: str = Field(**codes(Authority))
     municipality: str | None
     postcode: str | None
-    facility_type: str
-    ownership: str
+    facility_type: str = Field(**codes(FacilityType))
+    ownership: str = Field(**codes(Ownership))
     places: int | None
     target_group: str | None
     approved_on: dt.date | None
@@ -555,16 +635,18 @@ class PlanVisitPublic(BaseModel):
     quarter: ``date``, ``week`` and ``inspector_ids`` are null."""
 
     facility_id: str
-    authority: str | None
-    quarter: str
+    authority: str | None = Field(**codes(Authority, nullable=True))
+    quarter: str = Field(description="`YYYYQn`.", examples=["2027Q1"])
     week: int | None = Field(description="ISO week number.")
     date: dt.date | None
     inspector_ids: list[str] | None
     announced: bool
     confidential: bool = Field(description="An unannounced visit: date, week and inspectors are confidential.")
-    kind: str
-    role: str | None
-    reason_code: str | None
+    kind: str = Field(**codes(VisitKind))
+    role: str | None = Field(description="Why the visit is in the plan (its slot).", **codes(VisitRole, nullable=True))
+    reason_code: str | None = Field(
+        description="Why it sits where it sits; `reason` says it in Danish.", **codes(ReasonCode, nullable=True)
+    )
     reason: str = Field(description="Why the visit sits where it sits, in Danish.")
     locked: bool
 

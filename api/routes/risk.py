@@ -53,7 +53,6 @@ def _csv(result: ScoreResult) -> Response:
 @router.get(
     "/risk",
     response_model=RiskListPublic,
-    summary="The ranked risk list (latest stored run)",
     responses={200: {"content": {"text/csv": {}}}, **error_responses(404, 409, 422, 503)},
 )
 def get_risk(
@@ -86,10 +85,9 @@ def get_risk(
     "/risk",
     status_code=201,
     response_model=RiskListPublic,
-    summary="Score every active tilbud now and store the run",
     responses=error_responses(409, 422, 503),
 )
-def score(
+def score_now(
     settings: SettingsDep,
     _: PlannerDep,
     authority: Authority = None,

@@ -171,3 +171,46 @@ def test_plan_filters_refuse_what_names_nothing(plan_client: TestClient) -> None
         for p in plan_client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/plans/{plan_id}"]["get"]["parameters"]
     }
     assert {"quarter", "inspector_id"} <= names
+
+
+# --- the document names the codes a field holds, and shows what to send -----------------------------------------
+
+
+def test_the_document_names_the_codes_of_every_coded_field(risk_client: TestClient) -> None:
+    """A client generated from the document typed ``tier``, ``authority``, ``kind`` … as any text: an integrator had
+    to find ``høj``/``forhøjet``/``normal`` or ``oest`` in answers. Every code the server sends is in the enum."""
+    schemas = risk_client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+
+    def enum(model: str, field: str) -> list:
+        return schemas[model]["properties"][field]["enum"]
+
+    assert enum("RiskScorePublic", "tier") == ["høj", "forhøjet", "normal"]
+    assert enum("RiskScorePublic", "authority") == ["nord", "midt", "syd", "hovedstaden", "oest", None]
+    assert enum("ExplanationPublic", "tier") == ["høj", "forhøjet", "normal"]
+    assert "kommunal" in enum("FacilityPublic", "ownership") and "sel110" in enum("FacilityPublic", "facility_type")
+    assert enum("PlanVisitPublic", "kind") == ["operational", "approval", "enhanced", "follow_up"]
+    assert "extra_top_tier" in enum("PlanVisitPublic", "role") and "lock" in enum("PlanVisitPublic", "reason_code")
+    assert enum("ConcernCreate", "severity") == ["low", "medium", "high"]
+    for row in risk_client.get(RISK).json()["scores"]:
+        for field in ("tier", "authority", "facility_type", "ownership"):
+            assert row[field] in enum("RiskScorePublic", field), (field, row[field])
+    facility = risk_client.get("/api/v1/facilities/F1").json()
+    assert facility["ownership"] in enum("FacilityPublic", "ownership")
+    # the enum documents; the data contract still checks what is pushed, with every violation in the error shape
+    wrong = {"records": [{"facility_id": "F1", "date": "2026-09-01", "severity": "critical"}]}
+    response = risk_client.post("/api/v1/concerns", json=wrong, headers=AUTH)
+    assert response.status_code == 422
+    assert assert_error_shape(response.json(), "validation_failed")["details"][0]["column"] == "severity"
+
+
+def test_the_document_shows_a_push_and_an_error(client: TestClient) -> None:
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    (uof,) = schemas["UseOfForcePush"]["examples"][:1]
+    assert set(uof["records"][0]) == {"facility_id", "month", "count", "kind"}
+    assert schemas["ConcernPush"]["examples"][0]["records"][0]["severity"] == "high"
+    for example in schemas["ErrorResponse"]["examples"]:
+        assert_error_shape(example, example["error"]["code"])
+    assert "`type`" in schemas["ErrorBody"]["properties"]["details"]["description"]  # sent, and now said
+    assert {"inserted", "updated", "unchanged"} <= {
+        k for k, v in schemas["PushPublic"]["properties"].items() if "description" in v
+    }
