@@ -333,10 +333,13 @@ class ConcernPush(BaseModel):
 class PushPublic(BaseModel):
     table: str = Field(description="The contract file the records belong to, e.g. `concerns`.")
     records: int = Field(description="Records received.")
-    batch_id: int = Field(description="The import batch: every accepted push is one, also one that changed nothing.")
-    inserted: int = Field(description="Records with a new key.")
-    updated: int = Field(description="Records whose key was stored with other values (replaced).")
-    unchanged: int = Field(description="Records stored already, as sent (a re-send).")
+    dry_run: bool = Field(False, description="Only checked (`?dry_run=true`): nothing stored, the counts are null.")
+    batch_id: int | None = Field(
+        description="The import batch: every accepted push is one, also one that changed nothing (null: dry run)."
+    )
+    inserted: int | None = Field(description="Records with a new key.")
+    updated: int | None = Field(description="Records whose key was stored with other values (replaced).")
+    unchanged: int | None = Field(description="Records stored already, as sent (a re-send).")
     warnings: list[ViolationPublic]
 
     @classmethod
@@ -349,6 +352,20 @@ class PushPublic(BaseModel):
             updated=summary.updated,
             unchanged=summary.unchanged,
             warnings=[ViolationPublic.from_violation(w) for w in summary.warnings],
+        )
+
+    @classmethod
+    def from_check(cls, table: str, records: int, result: ImportResult) -> PushPublic:
+        """A dry run: the records passed every rule; nothing was stored."""
+        return cls(
+            table=table,
+            records=records,
+            dry_run=True,
+            batch_id=None,
+            inserted=None,
+            updated=None,
+            unchanged=None,
+            warnings=[ViolationPublic.from_violation(w) for w in result.warnings],
         )
 
 

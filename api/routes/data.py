@@ -77,17 +77,32 @@ async def upload(
     return result
 
 
+DryRun = Annotated[bool, Query(description="Kontrollér kun; gem intet (svarer 200, tællingerne er null).")]
+
+
+def _push(
+    settings: Settings, table: str, records: list[dict[str, object]], dry_run: bool, response: Response
+) -> PushPublic:
+    if dry_run:
+        response.status_code = 200
+        return PushPublic.from_check(table, len(records), imports.check_records(settings, table, records))
+    outcome = imports.push_records(settings, table, records)
+    return PushPublic.from_summary(table, len(records), outcome.summary)
+
+
 @router.post("/use-of-force", status_code=201, response_model=PushPublic, responses=error_responses(413, 422, 503))
-def push_use_of_force(body: UseOfForcePush, settings: SettingsDep, _: PlannerDep) -> PushPublic:
-    """A case system pushes monthly magtanvendelser counts; the rules of `use_of_force.csv` apply."""
-    records = [r.model_dump() for r in body.records]
-    outcome = imports.push_records(settings, "use_of_force", records)
-    return PushPublic.from_summary("use_of_force", len(records), outcome.summary)
+def push_use_of_force(
+    body: UseOfForcePush, settings: SettingsDep, _: PlannerDep, response: Response, dry_run: DryRun = False
+) -> PushPublic:
+    """A case system pushes monthly magtanvendelser counts; the rules of `use_of_force.csv` apply. All or nothing;
+    stored by key, so a re-sent batch changes nothing. `dry_run` only checks (200)."""
+    return _push(settings, "use_of_force", [r.model_dump() for r in body.records], dry_run, response)
 
 
 @router.post("/concerns", status_code=201, response_model=PushPublic, responses=error_responses(413, 422, 503))
-def push_concerns(body: ConcernPush, settings: SettingsDep, _: PlannerDep) -> PushPublic:
-    """A case system pushes bekymringshenvendelser; the rules of `concerns.csv` apply."""
-    records = [r.model_dump() for r in body.records]
-    outcome = imports.push_records(settings, "concerns", records)
-    return PushPublic.from_summary("concerns", len(records), outcome.summary)
+def push_concerns(
+    body: ConcernPush, settings: SettingsDep, _: PlannerDep, response: Response, dry_run: DryRun = False
+) -> PushPublic:
+    """A case system pushes bekymringshenvendelser; the rules of `concerns.csv` apply. All or nothing; stored by
+    key, so a re-sent batch changes nothing. `dry_run` only checks (200)."""
+    return _push(settings, "concerns", [r.model_dump() for r in body.records], dry_run, response)

@@ -115,28 +115,33 @@ def records_upload(table: str, records: Sequence[Mapping[str, object]]) -> RawUp
     return RawUpload(tables={table: raw}, present={table})
 
 
-def push_records(
-    settings: Settings, table: str, records: Sequence[Mapping[str, object]], *, label: str | None = None
-) -> ImportOutcome:
-    """Check pushed records with the importer's rules against the stored data and store them in one
-    transaction (upsert by key); :class:`~data.errors.ValidationFailed` (nothing stored) names each
-    violation by ``file`` = ``table`` and ``row`` = record number.
+def check_records(settings: Settings, table: str, records: Sequence[Mapping[str, object]]) -> ImportResult:
+    """Check pushed records with the importer's rules against the stored data; stores nothing (a dry run, and the
+    first half of :func:`push_records`). :class:`~data.errors.ValidationFailed` names each violation by ``file`` =
+    ``table`` and ``row`` = record number.
 
     The records are checked as the raw table of their contract file (``records_upload``), not through a
     CSV file, whose reader dropped a record of blank fields and whose row numbers (record + 1) stayed in
-    messages and warnings. ``label`` names the push in the import log (default ``push:<table>``).
+    messages and warnings.
     """
     if table not in PUSHABLE_TABLES:
         raise InvalidArgumentError(f"'{table}' kan ikke indsendes som poster. Tilladt: {', '.join(PUSHABLE_TABLES)}.")
     if not records:
         raise InvalidArgumentError("Ingen poster at gemme: 'records' er tom.")
     raw, today = records_upload(table, records), settings.effective_today()
-    result: ImportResult
     if database_exists(settings):
         with database(settings) as engine:
-            result = check_upload(raw, today=today, existing=StoredTables(engine))
-    else:
-        result = check_upload(raw, today=today)
+            return check_upload(raw, today=today, existing=StoredTables(engine))
+    return check_upload(raw, today=today)
+
+
+def push_records(
+    settings: Settings, table: str, records: Sequence[Mapping[str, object]], *, label: str | None = None
+) -> ImportOutcome:
+    """Check pushed records (:func:`check_records`) and store them in one transaction (upsert by key);
+    :class:`~data.errors.ValidationFailed` (nothing stored) when any is invalid. ``label`` names the push in the
+    import log (default ``push:<table>``)."""
+    result = check_records(settings, table, records)
     with database(settings) as engine:
         summary = save_upload(engine, result, label or f"push:{table}")
     return ImportOutcome(result=result, summary=summary)

@@ -214,3 +214,38 @@ def test_the_document_shows_a_push_and_an_error(client: TestClient) -> None:
     assert {"inserted", "updated", "unchanged"} <= {
         k for k, v in schemas["PushPublic"]["properties"].items() if "description" in v
     }
+
+
+# --- checking a batch before the nightly send -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "record"),
+    [
+        ("/api/v1/use-of-force", {"facility_id": "F3", "month": "2026-09", "count": 4, "kind": "fastholdelse"}),
+        ("/api/v1/concerns", {"facility_id": "F3", "date": "2026-09-30", "severity": "medium"}),
+    ],
+)
+def test_a_push_can_be_checked_without_storing_it(
+    risk_client: TestClient, path: str, record: dict[str, object]
+) -> None:
+    """Uploads have ``?dry_run=true``; a push ignored it and stored the records an integrator meant to test."""
+    table = path.rsplit("/", 1)[1].replace("-", "_")
+    rows = risk_client.get("/api/v1/status").json()["rows"][table]
+    checked = risk_client.post(path, params={"dry_run": "true"}, json={"records": [record]}, headers=AUTH)
+    assert checked.status_code == 200, checked.text
+    body = checked.json()
+    assert body["dry_run"] is True and body["records"] == 1
+    assert body["batch_id"] is body["inserted"] is body["updated"] is body["unchanged"] is None
+    assert risk_client.get("/api/v1/status").json()["rows"][table] == rows  # nothing stored
+    bad = risk_client.post(
+        path, params={"dry_run": "true"}, json={"records": [record, {**record, "facility_id": "F99"}]}, headers=AUTH
+    )
+    assert bad.status_code == 422
+    assert assert_error_shape(bad.json(), "validation_failed")["details"][0]["row"] == 2
+    stored = risk_client.post(path, json={"records": [record]}, headers=AUTH).json()
+    assert (stored["dry_run"], stored["inserted"]) == (False, 1)
+    again = risk_client.post(path, json={"records": [record]}, headers=AUTH).json()
+    assert (again["inserted"], again["unchanged"]) == (0, 1)  # a re-sent batch changes nothing
+    assert risk_client.get("/api/v1/status").json()["rows"][table] == rows + 1
+
