@@ -559,6 +559,8 @@ class FacilityPublic(BaseModel):
 
 
 class TrainCreate(_Request):
+    model_config = ConfigDict(extra="forbid")  # a misspelt "as_of" trained as of today, silently
+
     as_of: dt.date | None = Field(None, description="Train on what was known before this date (default today).")
 
 

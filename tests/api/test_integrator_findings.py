@@ -249,3 +249,8 @@ def test_a_push_can_be_checked_without_storing_it(
     assert (again["inserted"], again["unchanged"]) == (0, 1)  # a re-sent batch changes nothing
     assert risk_client.get("/api/v1/status").json()["rows"][table] == rows + 1
 
+
+def test_a_misspelt_training_date_is_refused_not_read_as_today(risk_client: TestClient) -> None:
+    response = risk_client.post("/api/v1/model/train", json={"asof": "2026-09-01"}, headers=AUTH)
+    assert response.status_code == 422
+    assert assert_error_shape(response.json(), "invalid_request")["details"][0]["field"] == "asof"
