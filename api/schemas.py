@@ -151,6 +151,18 @@ class DateRangePublic(BaseModel):
     last: dt.date | None
 
 
+class LastImportPublic(BaseModel):
+    """The newest import batch (an upload, a push, a lock)."""
+
+    id: int
+    imported_at: dt.datetime = Field(description="The server's local time with its UTC offset.")
+    source: str = Field(description="What was imported, e.g. `push:concerns` or `upload: visits.csv`.")
+    inserted: int
+    updated: int
+    unchanged: int
+    warnings: int = Field(description="Warnings of the import (its answer listed them).")
+
+
 class StatusPublic(BaseModel):
     database: str = Field(description="Database URL, password hidden (planners); the kind of database (readers).")
     rows: dict[str, int] = Field(description="Stored rows per contract file.")
@@ -158,7 +170,7 @@ class StatusPublic(BaseModel):
     facilities_per_authority: dict[str, int] = Field(description="Stored tilbud per authority, closed ones included.")
     active_per_authority: dict[str, int] = Field(description="Tilbud per authority that are not closed today.")
     imports: int
-    last_import: dict[str, Any] | None
+    last_import: LastImportPublic | None
 
     @classmethod
     def from_report(cls, report: StatusReport, authorised: bool = True) -> StatusPublic:
@@ -172,8 +184,15 @@ class StatusPublic(BaseModel):
             facilities_per_authority=report.facilities_per_authority,
             active_per_authority=report.active_per_authority,
             imports=report.imports,
-            last_import=report.last_import,
+            last_import=None if report.last_import is None else _last_import(report.last_import),
         )
+
+
+def _last_import(values: Mapping[str, Any]) -> LastImportPublic:
+    """As stored (``imported_at`` the server's local time, naive: no instant a client can place) with the offset."""
+    at = values["imported_at"]
+    moment = at if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(str(at))
+    return LastImportPublic(**{**values, "imported_at": with_offset(moment)})
 
 
 # --- uploads and pushes --------------------------------------------------------------------------------

@@ -254,3 +254,13 @@ def test_a_misspelt_training_date_is_refused_not_read_as_today(risk_client: Test
     response = risk_client.post("/api/v1/model/train", json={"asof": "2026-09-01"}, headers=AUTH)
     assert response.status_code == 422
     assert assert_error_shape(response.json(), "invalid_request")["details"][0]["field"] == "asof"
+
+
+def test_the_last_import_is_dated_with_the_servers_offset(risk_client: TestClient) -> None:
+    """A sync compares the last import with its own last push: ``imported_at`` was a local time with no offset (as
+    plans' ``created_at`` was before the fuzzing), and ``last_import`` had no schema."""
+    last = risk_client.get("/api/v1/status").json()["last_import"]
+    moment(last["imported_at"])  # with an offset: "2026-11-23T17:13:41" named no instant
+    assert set(last) == {"id", "imported_at", "source", "inserted", "updated", "unchanged", "warnings"}
+    schemas = risk_client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert schemas["LastImportPublic"]["properties"]["imported_at"]["format"] == "date-time"
