@@ -9,7 +9,11 @@ as its quarter.
 - no credentials: a reader; a write answers 401;
 - a bearer token that is not one of the configured tokens: 403 on every request (a misconfigured
   case system should notice rather than silently receive less);
-- a session cookie of no live session (logged out, expired, or its token is no longer configured): a reader.
+- a session cookie of no live session (logged out, expired, or its token is no longer configured): a reader;
+- an ``Authorization`` header of another scheme than Bearer: 401 on the API (a case system that sends
+  ``Token …`` should be told), but ignored on the web pages: a reverse proxy with its own login (``Basic``)
+  makes the browser send that header on every request, and it is the proxy's, not a credential of ours (every
+  page answered 401 behind such a proxy).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from data.errors import ForbiddenError
 from data.settings import Settings
 
 SESSION_COOKIE = "tilsynsplan_session"
+_API_PATHS = "/api/"  # the JSON API (api.app.API_PREFIX is /api/v1); the rest are web pages
 SESSION_MAX_AGE_S = int(SESSION_MAX_AGE.total_seconds())
 
 
@@ -59,6 +64,10 @@ def known_token(settings: Settings, token: str) -> bool:
     return any(hmac.compare_digest(given, t.encode("utf-8")) for t in settings.api_tokens if t)
 
 
+def _is_bearer(header: str) -> bool:
+    return header.strip().partition(" ")[0].lower() == "bearer"
+
+
 def _bearer_token(header: str) -> str:
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -69,6 +78,8 @@ def _bearer_token(header: str) -> str:
 def get_viewer(request: Request, settings: SettingsDep) -> Viewer:
     """The viewer of this request (also noted on ``request.state`` for error pages)."""
     header = request.headers.get("authorization")
+    if header and not _is_bearer(header) and not request.url.path.startswith(_API_PATHS):
+        header = None  # a web page behind a proxy's own login (see the module docstring)
     if header:
         if not known_token(settings, _bearer_token(header)):
             raise ForbiddenError("Tokenet i Authorization-headeren er ikke gyldigt; adgang nægtet.")

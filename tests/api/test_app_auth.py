@@ -43,6 +43,23 @@ def test_malformed_authorization_header_is_401(client: TestClient) -> None:
     assert response.json()["error"]["message"] == "Authorization-headeren skal have formen 'Bearer <token>'."
 
 
+def test_a_proxys_basic_login_does_not_lock_the_web_pages(client: TestClient) -> None:
+    """Behind a reverse proxy with its own login the browser sends ``Authorization: Basic …`` on every request:
+    every web page answered 401 ("skal have formen 'Bearer <token>'"). On the pages it is not ours and is ignored
+    (a reader, or the planner of the session cookie); the API still tells a case system its header is wrong."""
+    basic = {"Authorization": "Basic dXNlcjpwYXNz"}
+    page = client.get("/", headers=basic)
+    assert page.status_code == 200 and "Bearer" not in page.text
+    assert client.get("/login", headers=basic).status_code == 200
+    cookie = _login_cookie(client)
+    client.cookies.set(SESSION_COOKIE, cookie)
+    try:
+        assert 'action="/logout"' in client.get("/", headers=basic).text  # the session's planner
+    finally:
+        client.cookies.clear()
+    assert client.get("/api/v1/status", headers=basic).status_code == 401
+
+
 def test_no_configured_tokens_means_nobody_may_write(tmp_path: Path) -> None:
     client = TestClient(create_app(make_settings(tmp_path / "home", api_tokens=[])))
     assert client.post("/api/v1/concerns", json=PUSH).status_code == 401
