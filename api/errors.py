@@ -140,6 +140,17 @@ _PYDANTIC_DA: dict[str, str] = {
     "decimal_parsing": "skal være et tal",
 }
 _UNKNOWN_DA = "har en ugyldig værdi: '{input}'"
+#: Types whose text above says what is allowed but not what came: the value sent is added (", ikke 'abc'"), so
+#: every message names the value, as the import's do.
+_ADD_SENT = frozenset(
+    {
+        "int_parsing", "int_type", "int_from_float", "float_parsing", "float_type", "decimal_parsing",
+        "bool_parsing", "bool_type", "string_type", "datetime_type", "time_type",
+        "list_type", "tuple_type", "set_type", "iterable_type",
+        "greater_than_equal", "greater_than", "less_than_equal", "less_than", "multiple_of",
+        "literal_error", "enum", "string_pattern_mismatch", "string_too_short", "string_too_long",
+    }
+)  # fmt: skip
 
 # The json module's reasons (JSONDecodeError.msg, by prefix) in Danish.
 _JSON_REASONS_DA: tuple[tuple[str, str], ...] = (
@@ -190,6 +201,13 @@ def _shown(value: Any, limit: int = 40) -> str:
     """A client's value as a message shows it: its text, cut at ``limit`` characters."""
     text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _sent(value: Any) -> str:
+    """The value sent, as a message names it: a text or number quoted and cut, else what kind of JSON it was."""
+    if isinstance(value, dict | list) or value is None or isinstance(value, bool):
+        return _json_kind(value)
+    return f"'{_shown(value)}'"
 
 
 def _json_kind(value: Any) -> str:
@@ -259,6 +277,8 @@ def _validation_detail(error: dict[str, Any], document: Any = None, content_type
         text = template.format(**ctx)
     except (KeyError, IndexError, ValueError):
         text = _UNKNOWN_DA.format(input=ctx["input"])
+    if kind in _ADD_SENT and "input" in error:
+        text += f", ikke {_sent(value)}"
     if kind == "less_than_equal" and raw_ctx.get("le") == DATABASE_INT_MAX:
         largest = f"{DATABASE_INT_MAX:,}".replace(",", ".")
         text = f"må højst være {largest}, det største heltal databasen kan gemme (et id), ikke {ctx['input']}"

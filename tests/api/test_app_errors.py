@@ -63,10 +63,25 @@ def test_request_validation_lists_each_field_in_danish(client: TestClient) -> No
     error = assert_error_shape(response.json(), "invalid_request")
     assert error["message"] == "Forespørgslen er ugyldig: 3 fejl."
     by_field = {d["field"]: d for d in error["details"]}
-    assert by_field["records[0].count"]["message"] == "'records[0].count' skal være et heltal"
+    assert by_field["records[0].count"]["message"] == "'records[0].count' skal være et heltal, ikke 'mange'"
     assert by_field["records[0].count"]["location"] == "body"
     assert by_field["records[1].month"]["message"] == "'records[1].month' mangler"
     assert by_field["records[1].count"]["message"] == "'records[1].count' mangler"
+
+
+def test_a_value_of_the_wrong_kind_is_named_by_what_it_is(client: TestClient) -> None:
+    """Every message names what was sent (the import's rule): a text or number quoted and cut at 40 characters,
+    a JSON object, list, null or true/false by its kind (not its whole text)."""
+    records = [
+        {"facility_id": "F1", "month": "2026-09", "count": {"a": 1}},
+        {"facility_id": ["F1"], "month": "2026-09", "count": 1},
+        {"facility_id": "F1", "month": "2026-09", "count": "x" * 80},
+    ]
+    response = client.post("/api/v1/use-of-force", json={"records": records}, headers=AUTH)
+    messages = {d["field"]: d["message"] for d in response.json()["error"]["details"]}
+    assert messages["records[0].count"] == "'records[0].count' skal være et heltal, ikke et objekt"
+    assert messages["records[1].facility_id"] == "'records[1].facility_id' skal være en tekst, ikke en liste"
+    assert messages["records[2].count"] == f"'records[2].count' skal være et heltal, ikke '{'x' * 40}…'"
 
 
 def test_query_parameter_validation(client: TestClient) -> None:
@@ -74,7 +89,7 @@ def test_query_parameter_validation(client: TestClient) -> None:
     assert response.status_code == 422
     error = assert_error_shape(response.json(), "invalid_request")
     assert error["details"][0]["location"] == "query"
-    assert error["details"][0]["message"] == "'dry_run' skal være true eller false"
+    assert error["details"][0]["message"] == "'dry_run' skal være true eller false, ikke 'kanske'"
 
 
 def _crashing_app(settings: Settings) -> TestClient:
@@ -128,7 +143,7 @@ def test_an_error_detail_without_a_message_is_shown_in_danish_words(client: Test
 
 def test_a_request_field_is_named_in_danish_on_the_error_page(client: TestClient) -> None:
     page = Page(client.get("/api/v1/risk?top=0", headers=HTML).text)
-    assert page.table("error-details") == [["Antal rækker (top)", "Skal være mindst 1"]]
+    assert page.table("error-details") == [["Antal rækker (top)", "Skal være mindst 1, ikke '0'"]]
 
 
 def test_the_401_page_sends_a_person_to_log_in_and_back(client: TestClient) -> None:

@@ -65,7 +65,7 @@ def test_bad_plan_requests(plan_client: TestClient) -> None:
     assert response.json()["error"]["message"].startswith("Planen 99 findes ikke")
     response = plan_client.post("/api/v1/plans", json={"quarter": "2027Q1", "time_limit_s": 0}, headers=AUTH)
     assert response.status_code == 422
-    assert response.json()["error"]["details"][0]["message"] == "'time_limit_s' skal være større end 0"
+    assert response.json()["error"]["details"][0]["message"] == "'time_limit_s' skal være større end 0, ikke '0'"
 
 
 def test_the_planner_sees_every_field(full_plan: dict) -> None:

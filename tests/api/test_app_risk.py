@@ -92,7 +92,7 @@ def test_type_filter_top_and_bad_values(risk_client: TestClient) -> None:
     assert response.json()["error"]["message"].startswith("Ukendt tilbudstype 'plejehjem'. Tilladt: sel107, sel108")
     response = risk_client.get("/api/v1/risk?top=0")
     assert response.status_code == 422
-    assert response.json()["error"]["details"][0]["message"] == "'top' skal være mindst 1"
+    assert response.json()["error"]["details"][0]["message"] == "'top' skal være mindst 1, ikke '0'"
 
 
 def test_risk_list_as_csv(risk_client: TestClient) -> None:
@@ -281,7 +281,7 @@ def test_reports_as_html_and_pdf(risk_client: TestClient) -> None:
     assert risk_client.get("/api/v1/reports/facility/F2").status_code == 200
     bad = risk_client.get("/api/v1/reports/risk?format=docx")
     assert bad.status_code == 422
-    assert bad.json()["error"]["details"][0]["message"] == "'format' skal være en af: 'html' eller 'pdf'"
+    assert bad.json()["error"]["details"][0]["message"] == "'format' skal være en af: 'html' eller 'pdf', ikke 'docx'"
 
 
 def test_risk_report_top_keeps_the_riskiest_rows_and_refuses_a_bad_value(risk_client: TestClient) -> None:
@@ -293,7 +293,7 @@ def test_risk_report_top_keeps_the_riskiest_rows_and_refuses_a_bad_value(risk_cl
     assert [rank for _, rank in rows] == ["1", "2"]
     pdf = risk_client.get("/api/v1/reports/risk?top=2&format=pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    for bad, message in (("0", "'top' skal være mindst 1"), ("to", "'top' skal være et heltal")):
+    for bad, message in (("0", "'top' skal være mindst 1, ikke '0'"), ("to", "'top' skal være et heltal, ikke 'to'")):
         response = risk_client.get(f"/api/v1/reports/risk?top={bad}&format=pdf")
         assert response.status_code == 422
         error = assert_error_shape(response.json(), "invalid_request")

@@ -59,7 +59,7 @@ def test_a_plan_id_beyond_the_database_integers_is_422_naming_it(
 def test_plan_id_zero_is_422_naming_the_least_id(client: TestClient, loaded: Settings) -> None:
     response = client.get("/api/v1/plans/0")
     assert response.status_code == 422
-    assert detail_of(response.json(), "plan_id")["message"] == "'plan_id' skal være mindst 1"
+    assert detail_of(response.json(), "plan_id")["message"] == "'plan_id' skal være mindst 1, ikke '0'"
 
 
 def test_the_plan_page_of_a_huge_id_is_a_422_page(client: TestClient, loaded: Settings) -> None:
