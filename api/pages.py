@@ -55,7 +55,8 @@ WEB_WORDS_DA: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"kør 'tilsynsplan import' først", "upload data først under Upload"),
         (r"\(inspectors\.csv\): kør 'tilsynsplan import'", "(inspectors.csv): upload dem under Upload"),
         (r"kør 'tilsynsplan score' først", "åbn risikolisten først"),
-        (r"først tilsynsplan plan --quarter (\d{4})Q([1-4])", r"først \1K\2"),
+        (r"først tilsynsplan plan --quarter (\d{4})[QK]([1-4])", r"først \1K\2"),
+        (r"\b(\d{4})Q([1-4])\b", r"\1K\2"),  # a quarter as the pages write it (the CLI's messages say 2027Q1)
         (r": tilsynsplan plan --authority \w+ \(API: feltet authority\)", ": vælg socialtilsynet i formularen"),
         (r" \(tilsynsplan plan --authority\)", " (vælg socialtilsynet i planformularen under Planer)"),
         (

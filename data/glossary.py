@@ -453,6 +453,11 @@ MONTH_DA: tuple[str, ...] = (
 )  # fmt: skip
 
 
+def quarter_da(quarter: object) -> str:
+    """A quarter as Danish text writes it: ``2027Q1`` -> ``2027K1`` (kvartal). Both forms are accepted as input."""
+    return str(quarter).replace("Q", "K")
+
+
 def format_date_da(day: dt.date) -> str:
     """A date written the Danish way: ``"1. oktober 2026"``."""
     return f"{day.day}. {MONTH_DA[day.month - 1]} {day.year}"

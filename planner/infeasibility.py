@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from data.calendar import add_months, quarter_of
 from data.enums import FacilityType
-from data.glossary import FACILITY_TYPE_DA
+from data.glossary import FACILITY_TYPE_DA, quarter_da
 from planner.analysis import authority_da
 from planner.domain import CapacityShortfall, OverdueFacility, PlanInfeasibleError, PlannedVisit, PlanningProblem
 from planner.slots import SlotSet, relaxed
@@ -32,11 +32,6 @@ from planner.week_model import WeekModelData, make_pools
 from planner.week_solve import WeekResult, solve_week_model
 
 MAX_LISTED = 40
-
-
-def quarter_da(quarter: str) -> str:
-    """``2027Q2`` -> ``2027K2`` (Danish: kvartal)."""
-    return quarter.replace("Q", "K")
 
 
 def _ids(ids: list[str]) -> str:

@@ -16,12 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from data.glossary import MONTH_ABBR_DA, format_date_da, format_number_da, format_percent_da
-
-
-def quarter_da(quarter: object) -> str:
-    """A quarter as the reports write it: ``2027Q1`` -> ``2027K1`` (kvartal)."""
-    return str(quarter).replace("Q", "K")
+from data.glossary import MONTH_ABBR_DA, format_date_da, format_number_da, format_percent_da, quarter_da
 
 
 def format_short_date_da(day: dt.date | None) -> str:

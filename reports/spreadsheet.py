@@ -19,8 +19,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from data.calendar import quarter_of
 from data.enums import Authority, VisitKind
-from data.glossary import danish_code, format_number_da
+from data.glossary import danish_code, format_number_da, quarter_da
 from reports.context import RiskListContext
 
 BOM = "\ufeff"
@@ -110,10 +111,6 @@ PLAN_COLUMNS_DA: tuple[str, ...] = (
 )
 
 
-def _quarter_da(day: dt.date) -> str:
-    return f"{day.year}K{(day.month - 1) // 3 + 1}"
-
-
 def plan_csv_da(visits: pd.DataFrame, facility_names: Mapping[str, str], inspector_names: Mapping[str, str]) -> bytes:
     """Every visit of a stored plan's horizon (``data.plan_store.VISIT_COLUMNS``), one row a visit by date, in
     Danish: names beside the ids, *anmeldt*/*uanmeldt*, *ja*/*nej*. Holds unannounced dates: planners only."""
@@ -127,7 +124,7 @@ def plan_csv_da(visits: pd.DataFrame, facility_names: Mapping[str, str], inspect
             (
                 day.isoformat(),  # Danish Excel reads ÅÅÅÅ-MM-DD as a date
                 day.isocalendar().week,
-                _quarter_da(day),
+                quarter_da(quarter_of(day)),
                 excel_text(str(v.facility_id)),
                 excel_text(facility_names.get(str(v.facility_id), "")),
                 danish_code(Authority, str(v.authority)) if v.authority else "",

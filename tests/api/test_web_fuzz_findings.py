@@ -127,6 +127,12 @@ def test_form_errors_name_no_command() -> None:
     assert web_words("Intet at oversætte.") == "Intet at oversætte."
 
 
+def test_a_quarter_in_a_message_is_written_as_the_pages_write_it() -> None:
+    """The planner's messages name quarters as the CLI takes them (2027Q1); the plan form and every page say 2027K1."""
+    shown = web_words("Kvartalet 2030Q1 kan ikke planlægges endnu: 2027Q1 er ikke planlagt (tilbud T2027Q1).")
+    assert shown == "Kvartalet 2030K1 kan ikke planlægges endnu: 2027K1 er ikke planlagt (tilbud T2027Q1)."
+
+
 # --- a long id in the address ----------------------------------------------------------------------------------
 
 
