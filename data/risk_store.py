@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from data.db import RiskRunRow, RiskScoreRow, one_writer_at_a_time
+from data.db import PlanRow, RiskRunRow, RiskScoreRow, one_writer_at_a_time
 
 SCORE_COLUMNS = ("facility_id", "risk", "rank", "tier", "top_factors")
 
@@ -32,9 +32,11 @@ def save_risk_run(
 ) -> int:
     """Store a run; returns its id. ``created_at`` (default now, the server's local time) is when it was scored.
 
-    Scoring again with the same as-of date and model version replaces the earlier run's scores but keeps
-    its id, so plans made from it (``plans.risk_run_id``) still point at it: the same model on the same
-    data gives the same scores -- and on new data new scores, which only the new ``created_at`` tells."""
+    Scoring again with the same as-of date and model version replaces the newest such run's scores and keeps its
+    id (a re-run is not a new run) -- unless a stored plan was made from that run (``plans.risk_run_id``) and the
+    scores differ (data pushed or imported since): then the scores are a new run, and the plan keeps the scores it
+    was planned from (its report showed the new risks beside the reasons written from the old ones). The same
+    scores again replace in place, so a plan's run is never copied for nothing."""
     created_at = created_at if created_at is not None else dt.datetime.now()
     missing = set(SCORE_COLUMNS) - set(scores.columns)
     if missing:
@@ -47,8 +49,10 @@ def save_risk_run(
         run = session.scalars(
             select(RiskRunRow)
             .where(RiskRunRow.as_of == as_of, RiskRunRow.model_version == model_version)
-            .order_by(RiskRunRow.id)
+            .order_by(RiskRunRow.id.desc())
         ).first()
+        if run is not None and _planned_from(session, run.id) and not _same_scores(_load(session, run).scores, scores):
+            run = None  # a plan's scores stay as they were planned from
         if run is None:
             run = RiskRunRow(created_at=created_at, as_of=as_of, model_version=model_version)
             session.add(run)
@@ -68,6 +72,25 @@ def save_risk_run(
             for r in scores.itertuples(index=False)
         )
         return int(run.id)
+
+
+def _planned_from(session: Session, run_id: int) -> bool:
+    return session.scalars(select(PlanRow.id).where(PlanRow.risk_run_id == run_id).limit(1)).first() is not None
+
+
+def _same_scores(stored: pd.DataFrame, scores: pd.DataFrame) -> bool:
+    """Whether ``scores`` are the stored ones: the same facilities with the same risk (to 1e-12), rank and tier."""
+    if len(stored) != len(scores):
+        return False
+    a = stored.set_index("facility_id").sort_index()
+    b = scores.assign(facility_id=scores["facility_id"].astype(str)).set_index("facility_id").sort_index()
+    if not a.index.equals(b.index):
+        return False
+    return bool(
+        (abs(a["risk"].astype(float) - b["risk"].astype(float)) <= 1e-12).all()
+        and (a["rank"].astype(int) == b["rank"].astype(int)).all()
+        and (a["tier"].astype(str) == b["tier"].astype(str)).all()
+    )
 
 
 def _load(session: Session, run: RiskRunRow) -> RiskRun:

@@ -98,7 +98,8 @@ def score_now(
 ) -> RiskListPublic:
     """Score every active facility as of `as_of` (default today) with the newest model (trained first when there
     is none) and store the run, as `tilsynsplan score`: after pushing new magtanvendelser or concerns, this is how
-    they reach the risk list. A run of the same date and model is replaced (its `run_id` kept, `scored_at` new).
+    they reach the risk list. A run of the same date and model is replaced (its `run_id` kept, `scored_at` new),
+    unless a stored plan was made from it and the scores changed: then a new run (the plan keeps its scores).
     The answer is the list, filtered and paged as `GET /risk`; the model is not re-trained (`POST /model/train`)."""
     result = score_list(
         settings,

@@ -97,7 +97,7 @@ class ScoreResult:
     trained_now: bool = False
     notes: list[str] = field(default_factory=list)
     cold_start: bool = False  # the model is the expert score (not known for a run read back from storage)
-    scored_at: dt.datetime | None = None  # when the run was scored (a re-scoring of a date and model keeps its id)
+    scored_at: dt.datetime | None = None  # when scored (a re-scoring keeps the run's id unless a plan uses it)
     total: int | None = None  # rows of the list before ``offset`` and ``top`` (``risk_lists.risk_list``)
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from data.db import PlanRow
-from data.risk_store import latest_risk_run, previous_risk_run, save_risk_run
+from data.risk_store import get_risk_run, latest_risk_run, previous_risk_run, save_risk_run
 from data.settings import Settings
 from data.store import open_database
 
@@ -43,7 +43,7 @@ def test_same_as_of_and_version_replaces(tmp_path: Path) -> None:
     assert previous_risk_run(engine, before=dt.date(2026, 10, 1)) is None
 
 
-def test_scoring_again_keeps_the_run_a_plan_was_made_from(tmp_path: Path) -> None:
+def test_new_scores_leave_the_run_a_plan_was_made_from_as_it_was(tmp_path: Path) -> None:
     engine = open_database(Settings(home=tmp_path))
     first = save_risk_run(engine, dt.date(2026, 10, 1), "m1", _scores([0.1, 0.2]))
     with Session(engine) as session, session.begin():
@@ -53,13 +53,20 @@ def test_scoring_again_keeps_the_run_a_plan_was_made_from(tmp_path: Path) -> Non
                 risk_run_id=first, settings={}, analysis={},
             )
         )  # fmt: skip
+    assert save_risk_run(engine, dt.date(2026, 10, 1), "m1", _scores([0.1, 0.2])) == first  # the same scores: in place
+    # new data since the plan: new scores are a new run, and the plan keeps the scores it was made from (its
+    # report showed the re-scored risks beside reasons written from the old ones)
     again = save_risk_run(engine, dt.date(2026, 10, 1), "m1", _scores([0.3, 0.4, 0.5]))
-    assert again == first  # no foreign-key failure, and the plan's run is the re-scored one
+    assert again != first
     latest = latest_risk_run(engine)
-    assert latest is not None and latest.id == first and len(latest.scores) == 3
+    assert latest is not None and latest.id == again and len(latest.scores) == 3
+    kept = get_risk_run(engine, first)
+    assert kept is not None and sorted(kept.scores["risk"]) == [0.1, 0.2]
     with Session(engine) as session:
         plan = session.query(PlanRow).one()
         assert plan.risk_run_id == first
+    # the new run has no plan yet: scoring it again replaces it in place
+    assert save_risk_run(engine, dt.date(2026, 10, 1), "m1", _scores([0.6, 0.4, 0.5])) == again
 
 
 def test_the_same_run_stored_from_three_threads_at_once_is_one_run(tmp_path: Path) -> None:
