@@ -62,6 +62,11 @@ class FileSpec:
     columns: tuple[Column, ...]
     key: tuple[str, ...]  # unique key within the file (and upsert key in storage)
     help: str = ""
+    # An optional id column (an extension) that identifies a row in place of ``key`` where it is filled: such a row
+    # is the same record whatever its other values (a correction updates it, it can be withdrawn by its id); a row
+    # without it keeps ``key``. Unique across the table (not only within one facility). See ``data.store``'s
+    # ``concern_key`` for how both kinds share one primary key.
+    row_id: str | None = None
     _by_name: dict[str, Column] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -77,6 +82,12 @@ class FileSpec:
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
+
+    @property
+    def order(self) -> tuple[str, ...]:
+        """The columns that order the rows as stored rows are read back: the key, then ``row_id`` (rows with ids may
+        share a key)."""
+        return self.key if self.row_id is None else (*self.key, self.row_id)
 
 
 def _enum(e: type[StrEnum]) -> tuple[str, ...]:
@@ -232,10 +243,24 @@ CONCERNS = FileSpec(
     "concerns",
     required=False,
     key=("facility_id", "date", "severity"),
+    row_id="concern_id",
     columns=(
         Column("facility_id", Kind.TEXT, references=FACILITY_ID_REF),
         Column("date", Kind.DATE, not_after_today=True, warn_before=APPROVED_ON_REF),
         Column("severity", Kind.ENUM, allowed=_enum(Severity)),
+        Column(
+            "concern_id",
+            Kind.TEXT,
+            required=False,
+            nullable=True,
+            max_length=64,
+            extension=True,
+            help=(
+                "The case system's own id of the report (henvendelse). A row with it is that report: sent again it "
+                "changes nothing, with another date or severity it is corrected, and it can be withdrawn by its id. "
+                "Unique: one id, one report, one tilbud. A row without it is keyed by (facility_id, date, severity)."
+            ),
+        ),
     ),
 )
 

@@ -110,11 +110,29 @@ class StaffFigureRow(Base):
     sickness_absence_pct: Mapped[float | None] = mapped_column(Float)
 
 
+#: A stored concern key made from the case system's id starts with this (one made from date and severity with a digit).
+CONCERN_ID_KEY_PREFIX = "id:"
+
+
 class ConcernRow(Base):
+    """One bekymringshenvendelse. The primary key is ``(facility_id, concern_key)``, where ``concern_key`` is derived
+    from the row (``data.store.concern_keys``): ``id:<concern_id>`` for a report sent with the case system's id
+    (``concerns.concern_id``, a contract extension), ``<date>|<severity>`` (``2026-02-03|high``) for one without.
+
+    Why a derived key column: a report with an id is identified by it (a correction of its date or severity updates
+    the row), one without by (facility_id, date, severity) as always, and both kinds live in one table. A primary key
+    column cannot be NULL, so ``concern_id`` itself cannot be part of it; a surrogate id with two partial unique
+    indexes would work too, but every contract table is upserted by its key columns (``data.store._upsert``), and one
+    derived column keeps that single code path. The two forms cannot collide (a date begins with a digit). Rows of a
+    database from before the extension get ``<date>|<severity>`` (migration 0004), so they keep their identity.
+    ``concern_id`` is unique in the table: a case system's id names one report of one tilbud."""
+
     __tablename__ = "concerns"
     facility_id: Mapped[str] = mapped_column(ForeignKey("facilities.facility_id"), primary_key=True)
-    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    severity: Mapped[str] = mapped_column(String(10), primary_key=True)
+    concern_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    severity: Mapped[str] = mapped_column(String(10))
+    concern_id: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
 
 
 class SanctionRow(Base):

@@ -18,14 +18,19 @@ Import and upsert semantics (the decisions, also in the README):
   use of force ``(facility_id, month, kind)`` (an empty kind is the key ``""``), staff figures
   ``(facility_id, year)``, concerns ``(facility_id, date, severity)``, sanctions ``(facility_id, date,
   kind)``, absences ``(inspector_id, start, end)``, locked visits ``(facility_id, date)``. A key that
-  occurs twice in one file is a violation (two rows the storage could not tell apart).
+  occurs twice in one file is a violation (two rows the storage could not tell apart). A concern with the
+  extension ``concern_id`` (the case system's id of the report) is identified by it instead: two reports on one
+  day with one severity are two rows, a re-send with another date or severity updates the report, the same id
+  twice in one file is a violation, and so is an id stored for another tilbud (``FileSpec.row_id``; storage:
+  ``data.db.ConcernRow``).
 - **Upsert.** A row whose key is not stored yet is inserted; a row whose key is stored is updated when
   any of its values differ and left alone when none do. Importing the same files twice therefore
   changes nothing; a newer export of the same facilities updates the changed rows.
 - **Nothing is deleted.** Rows stored earlier but missing from a newer export stay. A re-import of a
   corrected file therefore fixes *values* (a wrong score, a wrong date of closure) but cannot remove
-  a row whose *key* was wrong (a concern entered on the wrong date stays under that date); such rows
-  must be removed in the database.
+  a row whose *key* was wrong (a concern without ``concern_id`` entered on the wrong date stays under that
+  date); such rows must be removed in the database. A concern sent with its ``concern_id`` can be withdrawn by
+  it (:func:`data.store.withdraw_concern`).
 - **Partial uploads.** References (``facility_id`` in visits, ``visit_id`` in scores, inspector ids)
   are resolved against the upload *plus* what is already stored (``existing``), so a month's new
   visits can be imported without re-sending every facility. A required file (facilities, visits) may
@@ -381,6 +386,7 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | StoredDa
         _check_unique_key(table, report)
         _check_not_before_same_row(table, report)
         checks.references(table)
+        checks.row_ids(table)
         checks.referenced_bounds(table)
     if "locked_visits" in parsed:
         _check_lock_days(parsed["locked_visits"], report, today)
@@ -693,7 +699,7 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
         # cells a short row does not have: the row is reported once (_check_short_rows), not once per cell
         padded = None if raw.fields is None else raw.fields <= positions[col.name]
         values = _parse_column(table, col, text, report, today, padded)
-        if whole is not None and col.name not in spec.key:
+        if whole is not None and col.name not in spec.key and col.name != spec.row_id:
             # the row's cells are shifted: a value from it would only raise follow-on errors in other files
             values = values.where(~whole, None) if values.dtype == object else values.where(~whole)
         table.values[col.name] = values
@@ -1078,7 +1084,12 @@ def _repeated_in_list(table: _Parsed, col: Column, values: pd.Series, report: _R
 def _control_characters(table: _Parsed, col: Column, text: pd.Series, report: _Report) -> np.ndarray:
     """Cells with a control character inside (a line break, a tab, BEL ...), each reported with the character
     named and where it stands; the mask of those cells. Around a value the whitespace ones are already stripped."""
-    is_id = col.kind == Kind.ID_LIST or col.references is not None or table.spec.key == (col.name,)
+    is_id = (
+        col.kind == Kind.ID_LIST
+        or col.references is not None
+        or table.spec.key == (col.name,)
+        or col.name == table.spec.row_id
+    )
     free_text = not (is_id or col.name in table.spec.key or col.pattern or col.check)
     pattern = re.compile(_CONTROL_BUT_LINE_BREAKS_RE if free_text else _CONTROL_RE)
     if pattern.search("".join(text.tolist())) is None:  # one scan of the whole column before a per-cell one
@@ -1163,9 +1174,13 @@ def _key_frame(table: _Parsed) -> tuple[pd.DataFrame, np.ndarray]:
 
 
 def _check_unique_key(table: _Parsed, report: _Report) -> None:
+    if table.spec.row_id is not None:
+        _check_unique_row_id(table, report)
     if not all(k in table.present or not table.spec.column(k).required for k in table.spec.key):
         return
     keys, ok = _key_frame(table)
+    if table.spec.row_id is not None:  # a row with an id is keyed by it: two reports may share a day and severity
+        ok = ok & table.get(table.spec.row_id).isna().to_numpy()
     if not ok.any():
         return
     valid = keys[ok]
@@ -1197,6 +1212,33 @@ def _check_unique_key(table: _Parsed, report: _Report) -> None:
         lambda p: (
             f"dublet: samme {label} som række {int(table.raw.rows[int(first_of[p])])}; "
             "hver nøgle må kun forekomme én gang"
+        ),
+    )
+
+
+def _check_unique_row_id(table: _Parsed, report: _Report) -> None:
+    """An id column (``concerns.concern_id``) names one record: the same id twice in one file is refused, also for two
+    tilbud (an id is the case system's, unique across the table)."""
+    name = table.spec.row_id
+    assert name is not None
+    ids = table.get(name)
+    given = ids[ids.notna()]
+    dup = given.duplicated(keep="first")
+    if not dup.any():
+        return
+    first = given.reset_index().groupby(name, sort=False)["index"].transform("min")
+    first_of = pd.Series(first.to_numpy(), index=given.index)
+    mask = np.zeros(table.n, dtype=bool)
+    mask[given.index[dup.to_numpy()]] = True
+    report.cells(
+        table,
+        mask,
+        name,
+        table.text.get(name, ids),
+        "duplicate_key",
+        lambda p: (
+            f"dublet: samme {name} som række {int(table.raw.rows[int(first_of[p])])}; et {name} er én "
+            "henvendelse og må kun forekomme én gang (en rettelse sendes med samme id i stedet for den gamle række)"
         ),
     )
 
@@ -1412,7 +1454,11 @@ class _StoredRows:
         return set(self.spec.column_names)
 
     def key_text(self, pos: int | np.integer) -> str:
-        """The row's key as a file writes it: ``V002131``, ``(F1, 2026-02-03, high)``."""
+        """The row's key as a file writes it: ``V002131``, ``(F1, 2026-02-03, high)``; a row with an id by it
+        (``(F1, concern_id HV-7)``)."""
+        row_id = self.spec.row_id
+        if row_id is not None and pd.notna(self.frame[row_id].iat[pos]):
+            return f"({_key_value(self.frame[self.spec.key[0]].iat[pos])}, {row_id} {self.frame[row_id].iat[pos]})"
         parts = [
             f"{self.frame[name].iat[pos]:%Y-%m}" if self.spec.column(name).kind == Kind.MONTH else _key_value(value)
             for name in self.spec.key
@@ -1638,9 +1684,17 @@ class _CrossChecks:
             if name in self.parsed and not stored.empty:
                 spec = FILE_BY_NAME[name]
                 keys, ok = _key_frame(self.parsed[name])
-                sent = pd.MultiIndex.from_frame(_key_strings(keys[ok], spec))
-                mine = pd.MultiIndex.from_frame(_key_strings(stored, spec))
-                stored = stored[~mine.isin(sent)]
+                if spec.row_id is None:
+                    sent = pd.MultiIndex.from_frame(_key_strings(keys[ok], spec))
+                    mine = pd.MultiIndex.from_frame(_key_strings(stored, spec))
+                    stored = stored[~mine.isin(sent)]
+                else:  # a row with an id is replaced by the row of that id, one without by its key
+                    up_ids = self.parsed[name].get(spec.row_id)
+                    sent = pd.MultiIndex.from_frame(_key_strings(keys[ok & up_ids.isna().to_numpy()], spec))
+                    no_id = stored[spec.row_id].isna().to_numpy()
+                    mine = pd.MultiIndex.from_frame(_key_strings(stored, spec))
+                    replaced = (no_id & mine.isin(sent)) | stored[spec.row_id].isin(set(up_ids.dropna())).to_numpy()
+                    stored = stored[~replaced]
             self._untouched[name] = stored
         return self._untouched[name]
 
@@ -1653,6 +1707,35 @@ class _CrossChecks:
             return None, None
         text = table.text.get(column)
         return int(table.raw.rows[hits[0]]), None if text is None else _display(text.iat[hits[0]])
+
+    def row_ids(self, table: _Parsed) -> None:
+        """An id (``concerns.concern_id``) stored for another tilbud is refused: an id names one report of one tilbud
+        (the case system's id, not one per tilbud). Moving a report silently would hide a mistake in either send;
+        the message says how to move it on purpose: withdraw it from the first tilbud, then send it again."""
+        name = table.spec.row_id
+        if name is None or name not in table.present or not self.stored.has_rows(table.spec.name):
+            return
+        ids, fids = table.get(name), table.get("facility_id")
+        given = (ids.notna() & fids.notna()).to_numpy()
+        if not given.any():
+            return
+        stored = self.stored.table(table.spec.name)
+        stored = stored[stored[name].notna()]
+        owners = pd.Series(stored["facility_id"].astype(str).to_numpy(), index=stored[name].astype(str).to_numpy())
+        owners = owners[~owners.index.duplicated(keep="first")]
+        owner = ids.astype(str).map(owners)
+        bad = given & owner.notna().to_numpy() & (owner.astype(str) != fids.astype(str)).to_numpy()
+
+        def message(p: int) -> str:
+            cid, other, mine = ids.iat[p], owner.iat[p], fids.iat[p]
+            return (
+                f"{name} '{cid}' er gemt for tilbud {other} ({_STORED_NOTE}), ikke for {mine}: et {name} er én "
+                f"henvendelse om ét tilbud; hører den til {mine}, så træk den først tilbage hos {other} "
+                f"(tilsynsplan withdraw-concern {other} {cid}, eller DELETE /api/v1/concerns/{other}/{cid}) og send "
+                "den igen"
+            )
+
+        self.report.cells(table, bad, name, table.text.get(name, ids), "row_id_other_facility", message)
 
     def references(self, table: _Parsed) -> None:
         for col in table.spec.columns:

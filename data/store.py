@@ -48,7 +48,16 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from data.calendar import add_months
 from data.contract import FILE_BY_NAME, FILES, Kind
 from data.dataset import Dataset, coerce_frame, empty_frame, stale_data_note
-from data.db import CONTRACT_TABLES, FacilityRow, ImportBatchRow, make_engine, one_writer_at_a_time, sqlite_write_lock
+from data.db import (
+    CONCERN_ID_KEY_PREFIX,
+    CONTRACT_TABLES,
+    ConcernRow,
+    FacilityRow,
+    ImportBatchRow,
+    make_engine,
+    one_writer_at_a_time,
+    sqlite_write_lock,
+)
 from data.errors import NoDataError, Violation
 from data.importer import REFERENCE_TABLES, ImportResult
 from data.settings import Settings
@@ -182,8 +191,8 @@ def _read_table(conn: Connection, name: str) -> pd.DataFrame:
     frame = pd.DataFrame(
         {key: pd.Series(values, dtype=object) for key, values in zip(result.keys(), columns, strict=True)}
     )
-    frame = coerce_frame(name, frame)
-    return frame.sort_values(list(FILE_BY_NAME[name].key), kind="stable", ignore_index=True)
+    frame = coerce_frame(name, frame)  # drops storage-only columns (concerns.concern_key)
+    return frame.sort_values(list(FILE_BY_NAME[name].order), kind="stable", ignore_index=True)
 
 
 def load_dataset(engine: Engine, authority: str | None = None) -> Dataset:
@@ -422,12 +431,17 @@ def _upsert(
     spec = FILE_BY_NAME[name]
     table: Table = CONTRACT_TABLES[name].__table__  # type: ignore[assignment]
     key = list(spec.key)
-    other = [c for c in spec.column_names if c not in key]
     total = len(frame)
     if progress:
         progress(name, 0, total)
     stored = _read_table(conn, name)
     frame = frame.reset_index(drop=True)
+    adopted = np.full(total, None, dtype=object)  # concerns: the stored key a row with an id takes over
+    if spec.row_id is not None:  # concerns: keyed by (facility_id, concern_key), see ConcernRow
+        key = ["facility_id", CONCERN_KEY]
+        frame = frame.assign(**{CONCERN_KEY: concern_keys(frame)})
+        stored = stored.assign(**{CONCERN_KEY: concern_keys(stored)})
+    other = [c for c in spec.column_names if c not in key]
     if stored.empty:
         is_new = np.ones(total, dtype=bool)
         changed = np.zeros(total, dtype=bool)
@@ -450,7 +464,13 @@ def _upsert(
         for col in other:
             same &= _same(frame[col], merged[col])
         changed = ~is_new & ~same
+        if spec.row_id is not None:
+            adopted = _adopted_concerns(frame, stored, is_new)
+            taken = np.asarray([a is not None for a in adopted], dtype=bool)
+            is_new, changed = is_new & ~taken, changed | taken
     columns = _python_columns(frame, name)
+    if spec.row_id is not None:
+        columns[CONCERN_KEY] = frame[CONCERN_KEY].tolist()
     done = int(total - is_new.sum() - changed.sum())  # unchanged rows need no work
     inserts = np.flatnonzero(is_new)
     for start in range(0, len(inserts), CHUNK_ROWS):
@@ -463,10 +483,17 @@ def _upsert(
     if len(updates):
         rename = {k: f"key_{k}" for k in key}
         where = [table.c[k] == bindparam(f"key_{k}") for k in key]
-        statement = table.update().where(*where).values({c: bindparam(c) for c in other})
+        written = other if spec.row_id is None else [*other, CONCERN_KEY]
+        statement = table.update().where(*where).values({c: bindparam(c) for c in written})
         for start in range(0, len(updates), CHUNK_ROWS):
             chunk = updates[start : start + CHUNK_ROWS]
-            conn.execute(statement, _records(columns, chunk, rename))
+            records = _records(columns, chunk, rename)
+            if spec.row_id is not None:  # the row's own key; an adopted row is found by the key it had
+                for pos, record in zip(chunk.tolist(), records, strict=True):
+                    record[CONCERN_KEY] = record[f"key_{CONCERN_KEY}"]
+                    if adopted[pos] is not None:
+                        record[f"key_{CONCERN_KEY}"] = adopted[pos]
+            conn.execute(statement, records)
             done += len(chunk)
             if progress:
                 progress(name, done, total)
@@ -478,6 +505,121 @@ def _upsert(
         inserted=len(inserts),
         updated=len(updates),
         unchanged=int(total - len(inserts) - len(updates)),
+    )
+
+
+# --- concerns: two kinds of key, and withdrawal ------------------------------------------------------------
+
+#: The storage-only key column of ``concerns`` (see :class:`data.db.ConcernRow`).
+CONCERN_KEY = "concern_key"
+
+
+def concern_keys(frame: pd.DataFrame) -> pd.Series:
+    """Each concern's stored key: ``id:<concern_id>`` when it has an id, else ``<date>|<severity>``
+    (``2026-02-03|high``), the key every concern had before ids (see :class:`data.db.ConcernRow`)."""
+    plain = _plain_concern_keys(frame)
+    ids = frame["concern_id"] if "concern_id" in frame else pd.Series([None] * len(frame), index=frame.index)
+    with_id = ids.notna() & (ids.astype(str) != "")
+    return plain.where(~with_id, CONCERN_ID_KEY_PREFIX + ids.astype(str)).astype(object)
+
+
+def _plain_concern_keys(frame: pd.DataFrame) -> pd.Series:
+    """``<date>|<severity>``: the key of a concern without an id."""
+    if frame.empty:
+        return pd.Series([], index=frame.index, dtype=object)
+    days = pd.to_datetime(frame["date"]).dt.strftime("%Y-%m-%d")
+    return (days + "|" + frame["severity"].astype(str)).astype(object)
+
+
+def _adopted_concerns(frame: pd.DataFrame, stored: pd.DataFrame, is_new: np.ndarray) -> np.ndarray:
+    """Per uploaded concern, the stored key it takes over, else None: a report sent with its id for the first time
+    that matches a stored report *without* an id (same tilbud, date and severity) is that report, given its id
+    (``updated``), not a second one. So a tilsyn that imported ``concerns.csv`` without ids and then lets its case
+    system push the same reports with ids does not count each report twice. One stored row is taken over once, and
+    not when the upload itself sends that row without an id."""
+    out = np.full(len(frame), None, dtype=object)
+    ids = frame["concern_id"]
+    candidates = np.flatnonzero(is_new & ids.notna().to_numpy())
+    if not len(candidates):
+        return out
+    without_id = stored[stored["concern_id"].isna()]
+    free = set(zip(without_id["facility_id"].astype(str), without_id[CONCERN_KEY], strict=True))
+    free -= set(zip(frame["facility_id"].astype(str), frame[CONCERN_KEY], strict=True))
+    plain = _plain_concern_keys(frame)
+    for pos in candidates.tolist():
+        wanted = (str(frame["facility_id"].iat[pos]), plain.iat[pos])
+        if wanted in free:
+            free.discard(wanted)
+            out[pos] = wanted[1]
+    return out
+
+
+@dataclass(frozen=True)
+class WithdrawnConcern:
+    """A concern report removed by its id (:func:`withdraw_concern`), as it was stored, and the batch that logs it."""
+
+    batch_id: int
+    withdrawn_at: dt.datetime
+    facility_id: str
+    concern_id: str
+    date: dt.date
+    severity: str
+
+
+WITHDRAWAL_SOURCE = "tilbagetrukket"
+
+
+def concern_owners(engine: Engine, concern_ids: Sequence[str]) -> dict[str, str]:
+    """The tilbud each of ``concern_ids`` is stored for (ids not stored are left out)."""
+    table: Table = ConcernRow.__table__  # type: ignore[assignment]
+    if not concern_ids:
+        return {}
+    query = select(table.c.concern_id, table.c.facility_id).where(table.c.concern_id.in_(list(concern_ids)))
+    with engine.connect() as conn:
+        return {str(cid): str(fid) for cid, fid in conn.execute(query)}
+
+
+def withdraw_concern(engine: Engine, facility_id: str, concern_id: str, source: str | None = None) -> WithdrawnConcern | None:
+    """Remove the concern report ``concern_id`` of ``facility_id`` (a report sent by mistake) and log it as an import
+    batch (``summary.withdrawn`` names the row as it was), in one transaction; ``None`` (nothing written) when the
+    tilbud has no report with that id. Only reports sent with an id can be withdrawn so: a report without one has no
+    identity beyond its values."""
+    table: Table = ConcernRow.__table__  # type: ignore[assignment]
+    withdrawn_at = dt.datetime.now().replace(microsecond=0)
+    with engine.begin() as conn:
+        one_writer_at_a_time(conn, ImportBatchRow.__tablename__)
+        where = (table.c.facility_id == facility_id, table.c.concern_id == concern_id)
+        row = conn.execute(select(table).where(*where)).mappings().first()
+        if row is None:
+            return None
+        conn.execute(table.delete().where(*where))
+        day = _as_date(row["date"])
+        assert day is not None
+        record = {
+            "facility_id": facility_id,
+            "concern_id": concern_id,
+            "date": day.isoformat(),
+            "severity": str(row["severity"]),
+        }
+        summary = {
+            "tables": {"concerns": {"table": "concerns", "rows": 1, "inserted": 0, "updated": 0, "unchanged": 0}},
+            "withdrawn": {"concerns": [record]},
+            "files": {},
+            "warning_count": 0,
+            "warnings": [],
+        }
+        label = source or f"{WITHDRAWAL_SOURCE}: concerns {facility_id} {concern_id}"
+        batch_id = conn.execute(
+            insert(ImportBatchRow).values(imported_at=withdrawn_at, source=label, summary=summary)
+        ).inserted_primary_key
+        assert batch_id is not None
+    return WithdrawnConcern(
+        batch_id=int(batch_id[0]),
+        withdrawn_at=withdrawn_at,
+        facility_id=facility_id,
+        concern_id=concern_id,
+        date=day,
+        severity=str(row["severity"]),
     )
 
 
