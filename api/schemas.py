@@ -295,6 +295,16 @@ class ConcernCreate(_Record):
     facility_id: str
     date: str = Field(description="`YYYY-MM-DD`, not after today.", examples=["2026-11-02"])
     severity: str = Field(description="`low`, `medium` or `high`.", **codes(Severity))
+    concern_id: str | None = Field(
+        None,
+        description=(
+            "Optional: the case system's own id of the report (at most 64 characters). With it the report is "
+            "stored by (facility_id, concern_id): a re-send is `unchanged`, another date or severity corrects it "
+            "(`updated`), and `DELETE /concerns/{facility_id}/{concern_id}` withdraws it. One id names one report of "
+            "one tilbud. Without it the key is (facility_id, date, severity)."
+        ),
+        examples=["HV-2026-00123"],
+    )
 
 
 class LockCreate(_Record):
@@ -337,12 +347,25 @@ class UseOfForcePush(BaseModel):
 
 
 class ConcernPush(BaseModel):
-    """Records are stored by key (facility_id, date, severity): sending a record again changes nothing
-    (`unchanged`). All or nothing: one bad record refuses all."""
+    """A record with `concern_id` is stored by (facility_id, concern_id): sending it again changes nothing
+    (`unchanged`), another date or severity corrects it (`updated`); the same id twice in one push, or an id stored
+    for another tilbud, is refused. A record without one is stored by (facility_id, date, severity). All or nothing:
+    one bad record refuses all."""
 
     model_config = ConfigDict(
         json_schema_extra={
-            "examples": [{"records": [{"facility_id": "T12043", "date": "2026-11-02", "severity": "high"}]}]
+            "examples": [
+                {
+                    "records": [
+                        {
+                            "facility_id": "T12043",
+                            "date": "2026-11-02",
+                            "severity": "high",
+                            "concern_id": "HV-2026-00123",
+                        }
+                    ]
+                }
+            ]
         }
     )
 

@@ -1226,8 +1226,7 @@ def _check_unique_row_id(table: _Parsed, report: _Report) -> None:
     dup = given.duplicated(keep="first")
     if not dup.any():
         return
-    first = given.reset_index().groupby(name, sort=False)["index"].transform("min")
-    first_of = pd.Series(first.to_numpy(), index=given.index)
+    first_of = given.index.to_series().groupby(given.astype(str).to_numpy(), sort=False).transform("min")
     mask = np.zeros(table.n, dtype=bool)
     mask[given.index[dup.to_numpy()]] = True
     report.cells(

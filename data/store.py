@@ -579,7 +579,9 @@ def concern_owners(engine: Engine, concern_ids: Sequence[str]) -> dict[str, str]
         return {str(cid): str(fid) for cid, fid in conn.execute(query)}
 
 
-def withdraw_concern(engine: Engine, facility_id: str, concern_id: str, source: str | None = None) -> WithdrawnConcern | None:
+def withdraw_concern(
+    engine: Engine, facility_id: str, concern_id: str, source: str | None = None
+) -> WithdrawnConcern | None:
     """Remove the concern report ``concern_id`` of ``facility_id`` (a report sent by mistake) and log it as an import
     batch (``summary.withdrawn`` names the row as it was), in one transaction; ``None`` (nothing written) when the
     tilbud has no report with that id. Only reports sent with an id can be withdrawn so: a report without one has no

@@ -1,8 +1,9 @@
-"""Data commands: ``validate``, ``import`` and ``status`` (issue 2).
+"""Data commands: ``validate``, ``import``, ``status`` (issue 2) and ``withdraw-concern``.
 
 Exit codes (``api/cli.py``): 0 valid / imported; 1 the upload broke the data contract (every violation
 is printed, nothing is stored); 2 bad argument (the path does not exist or is not a folder, .zip,
-.xlsx or .csv); 5 the database is busy (another process holds it; nothing is stored).
+.xlsx or .csv); 3 the concern to withdraw is not stored; 5 the database is busy (another process holds it;
+nothing is stored).
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from api.cli_app import app, console, err_console, settings
-from data.enums import Authority
+from data.enums import Authority, Severity
 from data.errors import Violation
 from data.glossary import danish_code
 
@@ -179,3 +181,23 @@ def status(
         stale = report.stale_note(settings().effective_today())
         if stale:
             err_console.print(f"[yellow]Bemærk:[/] {stale}")
+
+
+@app.command("withdraw-concern")
+def withdraw_concern(
+    facility_id: Annotated[str, typer.Argument(help="Tilbuddets id.", show_default=False)],
+    concern_id: Annotated[
+        str, typer.Argument(help="Henvendelsens id i fagsystemet (kolonnen concern_id).", show_default=False)
+    ],
+) -> None:
+    """Træk en bekymringshenvendelse tilbage, som er sendt ved en fejl: den slettes, og tilbagetrækningen logges som
+    en import. Kun en henvendelse, der er sendt med concern_id, kan trækkes tilbage."""
+    from api.services import imports
+
+    done = imports.withdraw_concern(settings(), facility_id, concern_id)
+    console.print(
+        f"Bekymringshenvendelsen {escape(done.concern_id)} hos {escape(done.facility_id)} "
+        f"({done.date.isoformat()}, {danish_code(Severity, done.severity)}) er trukket tilbage "
+        f"(logget som import #{done.batch_id}).",
+        highlight=False,
+    )

@@ -106,3 +106,17 @@ def push_concerns(
     """A case system pushes bekymringshenvendelser; the rules of `concerns.csv` apply. All or nothing; stored by
     key, so a re-sent batch changes nothing. `dry_run` only checks (200)."""
     return _push(settings, "concerns", [r.model_dump() for r in body.records], dry_run, response)
+
+
+@router.delete(
+    "/concerns/{facility_id:path}/{concern_id:path}",
+    status_code=204,
+    response_class=Response,
+    responses=error_responses(404, 422, 503),
+)
+def withdraw_concern(facility_id: str, concern_id: str, settings: SettingsDep, _: PlannerDep) -> Response:
+    """Withdraw a bekymringshenvendelse sent by mistake, by the case system's id (`concern_id`): the report is deleted
+    and the withdrawal logged as an import batch (what was removed, and when). Only a report sent with a `concern_id`
+    can be withdrawn; 404 `not_found` when the tilbud has none with that id."""
+    imports.withdraw_concern_at(settings, facility_id, concern_id)
+    return Response(status_code=204)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from data.contract import FILE_BY_NAME
-from data.errors import InvalidArgumentError
+from data.errors import InvalidArgumentError, NotFoundError, shown_value
 from data.importer import ImportResult, check_upload, read_upload
 from data.readers import RawTable, RawUpload
 from data.settings import Settings
@@ -26,6 +26,8 @@ from data.store import (
     Progress,
     StatusReport,
     StoredTables,
+    WithdrawnConcern,
+    concern_owners,
     database,
     database_exists,
     database_status,
@@ -33,6 +35,7 @@ from data.store import (
     loaded_authorities,
     save_upload,
 )
+from data.store import withdraw_concern as withdraw_stored_concern
 
 
 @dataclass(frozen=True)
@@ -145,3 +148,43 @@ def push_records(
     with database(settings) as engine:
         summary = save_upload(engine, result, label or f"push:{table}")
     return ImportOutcome(result=result, summary=summary)
+
+
+def withdraw_concern(settings: Settings, facility_id: str, concern_id: str) -> WithdrawnConcern:
+    """Withdraw the concern report ``concern_id`` of ``facility_id`` (sent by mistake): it is deleted, and the
+    withdrawal is logged as an import batch (``data.store.withdraw_concern``). :class:`NotFoundError` when the tilbud
+    has no report with that id, saying that only reports sent with a ``concern_id`` can be withdrawn so, or naming
+    the tilbud the id is stored for."""
+    if database_exists(settings):
+        with database(settings) as engine:
+            done = withdraw_stored_concern(engine, facility_id, concern_id)
+            if done is not None:
+                return done
+            owner = concern_owners(engine, [concern_id]).get(concern_id)
+    else:
+        owner = None
+    shown, fid = shown_value(concern_id), shown_value(facility_id)
+    if owner is not None:
+        raise NotFoundError(
+            f"Bekymringshenvendelsen med concern_id '{shown}' er gemt for tilbud '{shown_value(owner)}', ikke for "
+            f"'{fid}'; træk den tilbage dér."
+        )
+    raise NotFoundError(
+        f"Tilbud '{fid}' har ingen bekymringshenvendelse med concern_id '{shown}'. Kun en henvendelse, der er sendt "
+        "med et concern_id, kan trækkes tilbage med det; en henvendelse uden id kendes kun på tilbud, dato og alvor."
+    )
+
+
+def withdraw_concern_at(settings: Settings, facility_id: str, concern_id: str) -> WithdrawnConcern:
+    """:func:`withdraw_concern` for the HTTP path ``/concerns/{facility_id}/{concern_id}``, where either id may hold a
+    ``/`` (the server decodes ``%2F`` before routing, so the path is split at its last ``/``): the split whose
+    concern_id is stored for that tilbud is taken; without one, the last ``/`` divides them."""
+    whole = f"{facility_id}/{concern_id}"
+    splits = [(whole[:i], whole[i + 1 :]) for i, char in enumerate(whole) if char == "/"]
+    if len(splits) > 1 and database_exists(settings):
+        with database(settings) as engine:
+            owners = concern_owners(engine, [c for _, c in splits])
+        found = [(f, c) for f, c in splits if owners.get(c) == f]
+        if len(found) == 1:
+            facility_id, concern_id = found[0]
+    return withdraw_concern(settings, facility_id, concern_id)

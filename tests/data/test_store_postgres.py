@@ -300,3 +300,48 @@ def test_the_same_risk_run_stored_from_three_threads_at_once(postgres_url: str) 
         assert run is not None and len(run.scores) == n and run.scores["rank"].tolist() == list(range(1, n + 1))
     finally:
         engine.dispose()
+
+
+def test_concern_ids_migration_resend_correction_and_withdrawal(postgres_url: str, tmp_path: Path) -> None:
+    """``concerns.concern_id`` on PostgreSQL: a database at 0003 with concerns migrates keeping them under their old
+    key; reports with ids are re-sent (unchanged), corrected (updated, one row) and withdrawn."""
+    from alembic import command
+    from sqlalchemy import select, text
+
+    from data.db import ConcernRow
+    from data.store import StoredTables, alembic_config, withdraw_concern
+
+    url = new_database(postgres_url, "concern_ids")
+    engine = open_database(Settings(database_url=url))
+    try:
+        save_upload(engine, read_upload(write_csv_folder(small_dataset(), tmp_path / "base"), today=AS_OF), "base")
+        # back to 0003 (the table as before the extension, its one concern kept), a second concern stored the old
+        # way, and opened again: the migration runs on a database with concerns
+        with engine.begin() as conn:
+            command.downgrade(alembic_config(conn), "0003")
+            conn.execute(text("INSERT INTO concerns VALUES ('F1', '2026-02-03', 'low')"))
+        engine.dispose()
+        engine = open_database(Settings(database_url=url))
+        with engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+            keys = sorted(conn.execute(select(ConcernRow.concern_key, ConcernRow.concern_id)).all())
+        assert keys == [("2026-02-03|high", None), ("2026-02-03|low", None)]
+
+        def send(folder: str, rows: list[str]) -> tuple[int, int, int]:
+            path = tmp_path / folder
+            path.mkdir()
+            (path / "concerns.csv").write_text("facility_id,date,severity,concern_id\n" + "\n".join(rows) + "\n")
+            t = save_upload(engine, read_upload(path, today=AS_OF, existing=StoredTables(engine)), folder)
+            c = t.tables["concerns"]
+            return c.inserted, c.updated, c.unchanged
+
+        assert send("a", ["F2,2026-05-04,high,HV-1", "F2,2026-05-04,high,HV-2"]) == (2, 0, 0)
+        assert send("b", ["F2,2026-05-04,high,HV-1"]) == (0, 0, 1)
+        assert send("c", ["F2,2026-05-04,medium,HV-1"]) == (0, 1, 0)
+        f2 = load_dataset(engine).concerns.query("facility_id == 'F2'")
+        assert list(zip(f2["concern_id"], f2["severity"], strict=True)) == [("HV-2", "high"), ("HV-1", "medium")]
+        done = withdraw_concern(engine, "F2", "HV-1")
+        assert done is not None and done.severity == "medium"
+        assert list(load_dataset(engine).concerns["concern_id"].fillna("-")) == ["-", "-", "HV-2"]
+    finally:
+        engine.dispose()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -238,3 +240,27 @@ def test_a_prepared_theme_history_gives_the_same_features_at_every_date(world: t
         pd.testing.assert_frame_equal(compute_features(ds, as_of, offsets, theme_values=history), expected)
     with pytest.raises(ValueError, match="other authority offsets"):
         compute_features(ds, "2025-11-15", AuthorityOffsets(), theme_values=history)
+
+
+def test_a_corrected_concern_counts_once(tmp_path: Path) -> None:
+    """A report sent with its id and then corrected (another severity, another day) is one stored row: the features
+    count it once, with the corrected severity and date."""
+    from data.importer import read_upload
+    from data.settings import Settings
+    from data.store import StoredTables, load_dataset, open_database, save_upload
+    from tests.fixtures.uploads import write_csv_folder
+
+    engine = open_database(Settings(home=tmp_path / "home"))
+    save_upload(engine, read_upload(write_csv_folder(small_dataset(), tmp_path / "base"), today=AS_OF), "base")
+    before = compute_features(load_dataset(engine), AS_OF, AuthorityOffsets()).set_index("facility_id")
+    for n, row in enumerate(("F3,2026-09-01,low,HV-1", "F3,2026-09-01,low,HV-1", "F3,2026-09-10,high,HV-1")):
+        folder = tmp_path / str(n)
+        folder.mkdir()
+        (folder / "concerns.csv").write_text(f"facility_id,date,severity,concern_id\n{row}\n")
+        save_upload(engine, read_upload(folder, today=AS_OF, existing=StoredTables(engine)), str(n))
+    f = compute_features(load_dataset(engine), AS_OF, AuthorityOffsets()).set_index("facility_id")
+    assert before.loc["F3", "concerns_12m"] == 0
+    assert f.loc["F3", "concerns_12m"] == 1
+    assert f.loc["F3", "concern_severity_12m"] == 3  # high, not low + high
+    assert f.loc["F3", "days_since_concern"] == (AS_OF - dt.date(2026, 9, 10)).days
+    engine.dispose()

@@ -56,7 +56,7 @@ def _old_table(name: str) -> sa.Table:
 def _copy(source: str, target: sa.Table, row: Callable[[Mapping[str, Any]], dict[str, Any]]) -> None:
     bind = op.get_bind()
     table = sa.Table(source, sa.MetaData(), autoload_with=bind)
-    rows = [row(r) for r in bind.execute(sa.select(table)).mappings()]
+    rows = [row(dict(r)) for r in bind.execute(sa.select(table)).mappings()]
     seen: set[tuple[object, ...]] = set()
     unique: list[dict[str, Any]] = []
     for r in rows:
