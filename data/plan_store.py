@@ -189,6 +189,26 @@ def load_plan(engine: Engine, plan_id: int) -> StoredPlan:
         return _stored(session, row)
 
 
+def plan_header(engine: Engine, plan_id: int) -> PlanInfo:
+    """A stored plan's header without its visits (two small queries; ``NotFoundError`` naming the id if there is
+    none): enough to name the plan version, e.g. for an HTTP validator, without reading thousands of visits."""
+    with Session(engine) as session:
+        row = session.get(PlanRow, plan_id)
+        if row is None:
+            raise NotFoundError(f"Planen {plan_id} findes ikke; {SEE_PLANS}")
+        count = session.scalar(select(func.count()).select_from(PlanVisitRow).where(PlanVisitRow.plan_id == plan_id))
+        return PlanInfo(
+            id=int(row.id),
+            created_at=row.created_at,
+            quarter=row.quarter,
+            as_of=row.as_of,
+            authority=row.authority,
+            status=row.status,
+            parent_id=row.parent_id,
+            visit_count=int(count or 0),
+        )
+
+
 def list_plans(engine: Engine) -> list[PlanInfo]:
     """Every stored plan, newest first."""
     with Session(engine) as session:

@@ -111,6 +111,26 @@ def latest_risk_run(engine: Engine, on_or_before: dt.date | None = None) -> Risk
         return None if run is None else _load(session, run)
 
 
+@dataclass(frozen=True)
+class RunHeader:
+    """A stored run without its scores: what names the run's version (``created_at`` changes with a re-scoring)."""
+
+    id: int
+    created_at: dt.datetime
+    as_of: dt.date
+    model_version: str
+
+
+def latest_risk_run_header(engine: Engine, on_or_before: dt.date | None = None) -> RunHeader | None:
+    """The run :func:`latest_risk_run` would load, without its scores (one small query)."""
+    with Session(engine) as session:
+        query = select(RiskRunRow).order_by(RiskRunRow.as_of.desc(), RiskRunRow.id.desc())
+        if on_or_before is not None:
+            query = query.where(RiskRunRow.as_of <= on_or_before)
+        run = session.scalars(query.limit(1)).first()
+        return None if run is None else RunHeader(run.id, run.created_at, run.as_of, run.model_version)
+
+
 def previous_risk_run(engine: Engine, before: dt.date) -> RiskRun | None:
     """The newest run with as-of strictly before ``before`` (for "change since last quarter")."""
     with Session(engine) as session:

@@ -231,6 +231,60 @@ def import_stamp(engine: Engine) -> tuple[int, dt.datetime] | None:
     return None if row is None else (int(row[0]), row[1])
 
 
+@dataclass(frozen=True)
+class ImportBatch:
+    """One stored import batch as the log keeps it: ``tables`` holds, per contract table, the counts the import
+    stored (``rows``, ``inserted``, ``updated``, ``unchanged``); ``imported_at`` is the server's local time."""
+
+    id: int
+    imported_at: dt.datetime
+    source: str
+    tables: dict[str, dict[str, int]]
+    warnings: int
+
+
+def import_batches(
+    engine: Engine,
+    *,
+    after_id: int | None = None,
+    since: dt.datetime | None = None,
+    offset: int = 0,
+    top: int | None = None,
+) -> tuple[int, list[ImportBatch]]:
+    """The import batches, newest first: those after batch ``after_id`` and/or imported at or after ``since`` (the
+    server's local time, naive, as stored), then the page of ``top`` from ``offset``. Returns the count before the
+    page and the page."""
+    batches: Table = ImportBatchRow.__table__  # type: ignore[assignment]
+    where = []
+    if after_id is not None:
+        where.append(batches.c.id > after_id)
+    if since is not None:
+        where.append(batches.c.imported_at >= since)
+    query = select(batches).where(*where).order_by(batches.c.id.desc()).offset(offset)
+    if top is not None:
+        query = query.limit(top)
+    with engine.connect() as conn:
+        total = int(conn.execute(select(func.count()).select_from(batches).where(*where)).scalar_one())
+        rows = conn.execute(query).mappings().all()
+    out = []
+    for row in rows:
+        summary = row["summary"] or {}
+        tables = {
+            str(name): {k: int(counts.get(k, 0)) for k in ("rows", "inserted", "updated", "unchanged")}
+            for name, counts in (summary.get("tables") or {}).items()
+        }
+        out.append(
+            ImportBatch(
+                id=int(row["id"]),
+                imported_at=row["imported_at"],
+                source=str(row["source"]),
+                tables=tables,
+                warnings=int(summary.get("warning_count", 0)),
+            )
+        )
+    return total, out
+
+
 def load_reference_data(engine: Engine) -> Dataset:
     """What an upload may refer to without sending it again: facilities, inspectors and visits (the
     other tables are left empty). To check an upload, pass :class:`StoredTables` as the importer's ``existing``:
