@@ -12,6 +12,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.conditional import NO_STORE, PRIVATE_REVALIDATE
 from api.deps import SESSION_COOKIE, app_version, get_viewer
 from api.errors import AnswerCrashes, allowed_methods, handle_error, install_error_handlers
 from api.routes import data, locks, plans, reports, risk, web
@@ -89,7 +90,12 @@ class PrivateAnswers:
     """The same URL answers a reader and a planner differently (unannounced dates only for planners), so every
     answer says it varies with the credentials (``Vary: Authorization, Cookie``), and an answer to a request that
     carries them (a bearer token or the session cookie) must not be stored by the browser or a proxy
-    (``Cache-Control: no-store``): after logging out on a shared PC, Back showed a plan's unannounced dates."""
+    (``Cache-Control: no-store``): after logging out on a shared PC, Back showed a plan's unannounced dates.
+
+    The one exception is an answer a route marked ``private, no-cache`` (``api.conditional``: a planner's answer
+    that holds nothing a reader may not see, such as the risk list): the planner's own client may keep it and must
+    revalidate it with its ``ETag``; a shared cache may not keep it. Anything else is overwritten with ``no-store``,
+    so a route that forgets to choose stores nothing."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -106,8 +112,8 @@ class PrivateAnswers:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 headers.append("Vary", "Authorization, Cookie")
-                if credentials:
-                    headers["Cache-Control"] = "no-store"
+                if credentials and headers.get("Cache-Control") != PRIVATE_REVALIDATE:
+                    headers["Cache-Control"] = NO_STORE
             await send(message)
 
         await self.app(scope, receive, marked)

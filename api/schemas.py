@@ -18,13 +18,14 @@ from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from api.services.imports import SOURCE_KINDS, source_kind
 from api.services.risk import ScoreResult, TrainReport
 from data.calendar import quarter_of
 from data.enums import Authority, FacilityType, Ownership, Severity, VisitKind
 from data.errors import Violation
 from data.importer import ImportResult
 from data.plan_store import PlanInfo, StoredPlan
-from data.store import ImportSummary, StatusReport
+from data.store import ImportBatch, ImportSummary, StatusReport
 from models.explain import FacilityExplanation
 from models.risk_model import TIERS
 from planner.domain import ReasonCode, VisitRole
@@ -138,6 +139,66 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return out
 
 
+def validator_headers(confidential: bool) -> dict[str, Any]:
+    """The response headers of an answer that carries a validator (``api.conditional``); ``confidential``: a
+    planner's answer may hold what a reader may not see."""
+    planners = "no-store" if confidential else "private, no-cache"
+    why = (
+        "confidential: no cache may keep it; a case system that keeps the content in its own database still "
+        "revalidates with the ETag"
+        if confidential
+        else "the planner's own client may keep it, a shared cache may not"
+    )
+    return {
+        "ETag": {
+            "description": "A strong validator of this answer's content (it changes whenever the content does, also "
+            "with the viewer's role). Send it back in `If-None-Match` to get 304 while nothing changed.",
+            "schema": {"type": "string"},
+        },
+        "Cache-Control": {
+            "description": f"`no-cache` for a reader (keep it, but revalidate); `{planners}` for a planner ({why}).",
+            "schema": {"type": "string", "enum": ["no-cache", planners]},
+        },
+    }
+
+
+#: ``openapi_extra`` of an operation with a validator: the request header that makes it conditional.
+IF_NONE_MATCH: dict[str, Any] = {
+    "parameters": [
+        {
+            "name": "If-None-Match",
+            "in": "header",
+            "required": False,
+            "description": "The `ETag` of an answer you keep (or several, comma-separated, or `*`): while the content "
+            'is the same the answer is `304 Not Modified` without a body. Compared weakly (`W/"…"` names the same '
+            "answer); text that is no entity-tag is ignored.",
+            "schema": {"type": "string"},
+            "example": '"3f2a9c0d5e6b7a8c9d0e1f2a3b4c5d6e"',
+        }
+    ]
+}
+
+
+def validated_responses(
+    content: Mapping[str, Any] | None = None, *, confidential: bool = True
+) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` entries of an operation with a validator: 200 with ``ETag`` and ``Cache-Control``
+    (and ``content``: other media types it may answer), and 304 without a body. ``confidential`` as the route's
+    ``Conditional.answer``."""
+    headers = validator_headers(confidential)
+    ok: dict[str, Any] = {"headers": headers}
+    if content:
+        ok["content"] = dict(content)
+    return {
+        200: ok,
+        304: {
+            "description": "Not Modified: `If-None-Match` names this answer's current `ETag` (or is `*`); no body. "
+            "Keep using the answer you have.",
+            "headers": headers,
+        },
+    }
+
+
 # --- health and status -------------------------------------------------------------------------------
 
 
@@ -151,12 +212,18 @@ class DateRangePublic(BaseModel):
     last: dt.date | None
 
 
+SOURCE_DESCRIPTION = (
+    "What was imported, e.g. `push:concerns`, `upload: visits.csv` or `lås: T12043 2027-02-09` (planners only; null "
+    "for a reader: a lock's label names the day of a visit that may be unannounced, a file's the server's folders)."
+)
+
+
 class LastImportPublic(BaseModel):
     """The newest import batch (an upload, a push, a lock)."""
 
     id: int
     imported_at: dt.datetime = Field(description="The server's local time with its UTC offset.")
-    source: str = Field(description="What was imported, e.g. `push:concerns` or `upload: visits.csv`.")
+    source: str | None = Field(description=SOURCE_DESCRIPTION)
     inserted: int
     updated: int
     unchanged: int
@@ -184,15 +251,72 @@ class StatusPublic(BaseModel):
             facilities_per_authority=report.facilities_per_authority,
             active_per_authority=report.active_per_authority,
             imports=report.imports,
-            last_import=None if report.last_import is None else _last_import(report.last_import),
+            last_import=None if report.last_import is None else _last_import(report.last_import, authorised),
         )
 
 
-def _last_import(values: Mapping[str, Any]) -> LastImportPublic:
-    """As stored (``imported_at`` the server's local time, naive: no instant a client can place) with the offset."""
+def _last_import(values: Mapping[str, Any], authorised: bool) -> LastImportPublic:
+    """As stored (``imported_at`` the server's local time, naive: no instant a client can place) with the offset;
+    the source only for planners."""
     at = values["imported_at"]
     moment = at if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(str(at))
-    return LastImportPublic(**{**values, "imported_at": with_offset(moment)})
+    source = values["source"] if authorised else None
+    return LastImportPublic(**{**values, "imported_at": with_offset(moment), "source": source})
+
+
+class ImportTablePublic(BaseModel):
+    """What one import did to one contract table, as stored with the batch."""
+
+    rows: int = Field(description="Rows (records) of the table in the import.")
+    inserted: int = Field(description="Rows with a new key.")
+    updated: int = Field(description="Rows whose key was stored with other values (replaced).")
+    unchanged: int = Field(description="Rows stored already, as sent.")
+
+
+class ImportBatchPublic(BaseModel):
+    """One import batch: an upload, a push, a lock, the demo's import, or an import of files on the server (the
+    CLI's `tilsynsplan import`)."""
+
+    id: int = Field(description="Ids grow with every import: `?since=<id>` lists the batches after it.")
+    imported_at: dt.datetime = Field(description="The server's local time with its UTC offset.")
+    kind: str = Field(
+        description="`upload` (HTTP or the web page), `push` (`/use-of-force`, `/concerns`), `lock` (a locked "
+        "visit), `demo`, or `file` (an import of files on the server).",
+        **codes(SOURCE_KINDS),
+    )
+    source: str | None = Field(description=SOURCE_DESCRIPTION)
+    tables: dict[str, ImportTablePublic] = Field(description="Per contract table (`visits`, `concerns`, …).")
+    inserted: int = Field(description="Sum over the tables.")
+    updated: int = Field(description="Sum over the tables.")
+    unchanged: int = Field(description="Sum over the tables.")
+    warnings: int = Field(description="Warnings of the import (its answer listed them).")
+
+    @classmethod
+    def from_batch(cls, batch: ImportBatch, authorised: bool) -> ImportBatchPublic:
+        tables = {name: ImportTablePublic(**counts) for name, counts in batch.tables.items()}
+        return cls(
+            id=batch.id,
+            imported_at=with_offset(batch.imported_at),
+            kind=source_kind(batch.source),
+            source=batch.source if authorised else None,
+            tables=tables,
+            inserted=sum(t.inserted for t in tables.values()),
+            updated=sum(t.updated for t in tables.values()),
+            unchanged=sum(t.unchanged for t in tables.values()),
+            warnings=batch.warnings,
+        )
+
+
+class ImportListPublic(BaseModel):
+    count: int = Field(description="Batches in `batches` (this page).")
+    total: int = Field(description="Batches after `since`, before `offset` and `top`.")
+    batches: list[ImportBatchPublic] = Field(description="Newest first.")
+
+    @classmethod
+    def from_page(cls, total: int, batches: list[ImportBatch], authorised: bool) -> ImportListPublic:
+        return cls(
+            count=len(batches), total=total, batches=[ImportBatchPublic.from_batch(b, authorised) for b in batches]
+        )
 
 
 # --- uploads and pushes --------------------------------------------------------------------------------

@@ -11,15 +11,20 @@ from fastapi import APIRouter, File, Query, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
 
+from api.conditional import ConditionalDep, strong_etag
 from api.deps import PlannerDep, SettingsDep, ViewerDep, app_version
 from api.schemas import (
+    DATABASE_INT_MAX,
+    IF_NONE_MATCH,
     ConcernPush,
     HealthPublic,
+    ImportListPublic,
     PushPublic,
     StatusPublic,
     UploadPublic,
     UseOfForcePush,
     error_responses,
+    validated_responses,
 )
 from api.services import imports
 from api.uploads import spool_upload
@@ -35,6 +40,11 @@ UploadFiles = Annotated[
     ),
 ]
 
+Top = Annotated[int | None, Query(ge=1, description="Kun de N nyeste (fra `offset`): sidens størrelse.")]
+Offset = Annotated[
+    int, Query(ge=0, le=DATABASE_INT_MAX, description="Spring de første N over (sider: `offset=100&top=100`).")
+]
+
 
 @router.get("/health", response_model=HealthPublic)
 def health() -> HealthPublic:
@@ -42,11 +52,53 @@ def health() -> HealthPublic:
     return HealthPublic(version=app_version())
 
 
-@router.get("/status", response_model=StatusPublic, responses=error_responses(503))
-def status(settings: SettingsDep, viewer: ViewerDep) -> StatusPublic:
+@router.get(
+    "/status",
+    response_model=StatusPublic,
+    responses={**validated_responses(), **error_responses(503)},
+    openapi_extra=IF_NONE_MATCH,
+)
+def status(
+    settings: SettingsDep, viewer: ViewerDep, conditional: ConditionalDep, response: Response
+) -> Response | StatusPublic:
     """What is loaded: rows per file, date ranges, facilities per authority, the last import (the database's
-    address only for planners)."""
-    return StatusPublic.from_report(imports.status(settings), authorised=viewer.authorised)
+    address and the import's source only for planners). With `If-None-Match`: 304 while it is the same."""
+    answer = StatusPublic.from_report(imports.status(settings), authorised=viewer.authorised)
+    # small, and it changes with the day (active tilbud) and with locks (no import): the ETag hashes the answer
+    etag = strong_etag("status", viewer.authorised, answer.model_dump(mode="json"))
+    return conditional.answer(response, etag, confidential=True) or answer
+
+
+@router.get(
+    "/imports",
+    response_model=ImportListPublic,
+    responses={**validated_responses(), **error_responses(422, 503)},
+    openapi_extra=IF_NONE_MATCH,
+)
+def list_imports(
+    settings: SettingsDep,
+    viewer: ViewerDep,
+    conditional: ConditionalDep,
+    response: Response,
+    since: Annotated[
+        str | None,
+        Query(
+            description="A batch id (the batches after it: the last id you saw) or a date-time (the batches "
+            "imported at or after it; RFC 3339, without an offset the server's local time).",
+            examples=["41", "2026-11-23T02:00:00+01:00"],
+        ),
+    ] = None,
+    top: Top = None,
+    offset: Offset = 0,
+) -> Response | ImportListPublic:
+    """The import batches (uploads, pushes, locks), newest first, with what each stored per table: what came in
+    since the last sync (`since`). Paged with `offset` and `top`; `total` counts the batches after `since`.
+    A reader sees every batch's kind and counts but not its `source`. With `If-None-Match`: 304 while it is the
+    same."""
+    total, batches = imports.import_log(settings, since=since, offset=offset, top=top)
+    answer = ImportListPublic.from_page(total, batches, viewer.authorised)
+    etag = strong_etag("imports", viewer.authorised, answer.model_dump(mode="json"))
+    return conditional.answer(response, etag, confidential=True) or answer
 
 
 async def check_or_import(settings: Settings, files: Sequence[StarletteUpload], dry_run: bool) -> UploadPublic:

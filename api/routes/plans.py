@@ -3,6 +3,7 @@ its analysis, and, for planners, the CSV export and the iCalendar file."""
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,17 +12,29 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from api.conditional import ConditionalDep, strong_etag
 from api.deps import PlannerDep, SettingsDep, ViewerDep
 from api.headers import content_disposition
 from api.ics import calendar_visits, plan_calendar
-from api.schemas import PlanCreate, PlanId, PlanPublic, PlanSummaryPublic, analysis_for_reader, error_responses
+from api.schemas import (
+    IF_NONE_MATCH,
+    PlanCreate,
+    PlanId,
+    PlanPublic,
+    PlanSummaryPublic,
+    analysis_for_reader,
+    error_responses,
+    validated_responses,
+    with_offset,
+)
+from api.services import imports
 from api.services import plans as plan_service
 from api.services.lookups import facility_names, inspector_names
 from api.services.risk_lists import ensure_risk_run
 from data.calendar import quarter_bounds
 from data.errors import NotFoundError, shown_value
 from data.glossary import format_date_da
-from data.plan_store import StoredPlan
+from data.plan_store import PlanInfo, StoredPlan
 from data.settings import Settings
 
 router = APIRouter(tags=["plans"])
@@ -53,17 +66,48 @@ async def create_plan(body: PlanCreate, settings: SettingsDep, _: PlannerDep) ->
     )
 
 
-@router.get("/plans", response_model=list[PlanSummaryPublic], responses=error_responses(503))
-def list_plans(settings: SettingsDep) -> list[PlanSummaryPublic]:
-    """Every stored plan version, newest first."""
-    return [PlanSummaryPublic.from_info(info) for info in plan_service.plans(settings)]
+def _version(info: PlanInfo) -> dict[str, object]:
+    """What names a stored plan version (it never changes once stored; the time tells a recreated database's
+    plan of the same id)."""
+    return {
+        "id": info.id,
+        "created_at": info.created_at.isoformat(),
+        "quarter": info.quarter,
+        "as_of": info.as_of.isoformat(),
+        "authority": info.authority,
+        "status": info.status,
+        "parent_id": info.parent_id,
+        "visit_count": info.visit_count,
+    }
 
 
-@router.get("/plans/{plan_id}", response_model=PlanPublic, responses=error_responses(404, 422, 503))
+@router.get(
+    "/plans",
+    response_model=list[PlanSummaryPublic],
+    responses={**validated_responses(confidential=False), **error_responses(503)},
+    openapi_extra=IF_NONE_MATCH,
+)
+def list_plans(
+    settings: SettingsDep, conditional: ConditionalDep, response: Response
+) -> Response | list[PlanSummaryPublic]:
+    """Every stored plan version, newest first. With `If-None-Match`: 304 until a plan is added."""
+    answer = [PlanSummaryPublic.from_info(info) for info in plan_service.plans(settings)]
+    etag = strong_etag("plans", conditional.authorised, [p.model_dump(mode="json") for p in answer])
+    return conditional.answer(response, etag, confidential=False) or answer  # the same for readers and planners
+
+
+@router.get(
+    "/plans/{plan_id}",
+    response_model=PlanPublic,
+    responses={**validated_responses(), **error_responses(404, 422, 503)},
+    openapi_extra=IF_NONE_MATCH,
+)
 def get_plan(
     plan_id: PlanId,
     settings: SettingsDep,
     viewer: ViewerDep,
+    conditional: ConditionalDep,
+    response: Response,
     quarter: Annotated[
         str | None, Query(description="Kun besøgene i dette kvartal, `YYYYQn` eller `YYYYKn` (planen dækker 8).")
     ] = None,
@@ -71,12 +115,18 @@ def get_plan(
         str | None,
         Query(description="Kun denne tilsynskonsulents besøg (for læsere: kun anmeldte; de uanmeldtes er skjult)."),
     ] = None,
-) -> PlanPublic:
+) -> Response | PlanPublic:
     """A plan's visits; readers see an unannounced visit's quarter only (no date, week or inspector). `quarter`
-    and `inspector_id` keep only those visits (`visit_count` still counts the whole plan)."""
-    plan = plan_service.show_plan(settings, plan_id)
+    and `inspector_id` keep only those visits (`visit_count` still counts the whole plan). A plan never changes:
+    with `If-None-Match` the answer is 304 (its ETag names the plan, the filters and the viewer's role)."""
+    version = plan_service.plan_version(settings, plan_id)
     if inspector_id is not None and inspector_id not in inspector_names(settings):
         raise NotFoundError(f"Tilsynskonsulent '{shown_value(inspector_id)}' findes ikke i databasen.")
+    wanted = None if quarter is None else plan_service.quarter_code(quarter)
+    etag = strong_etag("plan", viewer.authorised, _version(version), wanted, inspector_id)
+    if (unchanged := conditional.answer(response, etag, confidential=True)) is not None:
+        return unchanged  # before reading thousands of visits
+    plan = plan_service.show_plan(settings, plan_id)
     visits = plan_service.select_visits(
         plan, plan_service.visits_for_reader(plan, viewer.authorised), viewer.authorised, quarter, inspector_id
     )
@@ -84,9 +134,19 @@ def get_plan(
     return PlanPublic.from_stored(plan, visits, viewer.authorised, None if changes is None else changes.as_dict())
 
 
-@router.get("/plans/{plan_id}/analysis", response_model=dict[str, Any], responses=error_responses(404, 422, 503))
-def get_analysis(plan_id: PlanId, settings: SettingsDep, viewer: ViewerDep) -> dict[str, Any]:
+@router.get(
+    "/plans/{plan_id}/analysis",
+    response_model=dict[str, Any],
+    responses={**validated_responses(), **error_responses(404, 422, 503)},
+    openapi_extra=IF_NONE_MATCH,
+)
+def get_analysis(
+    plan_id: PlanId, settings: SettingsDep, viewer: ViewerDep, conditional: ConditionalDep, response: Response
+) -> Response | dict[str, Any]:
     """The cost of each rule, the solver's bound and gap, overdue facilities, the rotation comparison."""
+    etag = strong_etag("analysis", viewer.authorised, _version(plan_service.plan_version(settings, plan_id)))
+    if (unchanged := conditional.answer(response, etag, confidential=True)) is not None:
+        return unchanged
     plan = plan_service.show_plan(settings, plan_id)
     return analysis_for_reader(plan.analysis, viewer.authorised)
 
@@ -94,35 +154,50 @@ def get_analysis(plan_id: PlanId, settings: SettingsDep, viewer: ViewerDep) -> d
 @router.get(
     "/plans/{plan_id}/export.csv",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}, **error_responses(404, 422, 503)},
+    responses={**validated_responses({"text/csv": {}}), **error_responses(404, 422, 503)},
+    openapi_extra=IF_NONE_MATCH,
 )
-def export_csv(plan_id: PlanId, settings: SettingsDep, _: PlannerDep) -> Response:
+def export_csv(plan_id: PlanId, settings: SettingsDep, _: PlannerDep, conditional: ConditionalDep) -> Response:
     """Every visit of the horizon, one row a visit (unannounced dates included: planners only)."""
+    etag = strong_etag("export", _version(plan_service.plan_version(settings, plan_id)))
+    if (unchanged := conditional.not_modified(etag, confidential=True)) is not None:
+        return unchanged
     plan = plan_service.show_plan(settings, plan_id)
     with tempfile.TemporaryDirectory(prefix="tilsynsplan-export-") as folder:
         text = plan_service.export_plan_csv(plan, Path(folder) / "plan.csv").read_text(encoding="utf-8")
     disposition = f'attachment; filename="plan-{plan_id}-{plan.quarter}.csv"'
-    return Response(text, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": disposition})
+    headers = {"Content-Disposition": disposition, **conditional.headers(etag, confidential=True)}
+    return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
 
 
 @router.get(
     "/plans/{plan_id}/calendar.ics",
     response_class=Response,
-    responses={200: {"content": {"text/calendar": {}}}, **error_responses(404, 422, 503)},
+    responses={**validated_responses({"text/calendar": {}}), **error_responses(404, 422, 503)},
+    openapi_extra=IF_NONE_MATCH,
 )
 def calendar(
     plan_id: PlanId,
     settings: SettingsDep,
     _: PlannerDep,
+    conditional: ConditionalDep,
     inspector_id: Annotated[str | None, Query(description="Kun denne tilsynskonsulents besøg.")] = None,
 ) -> Response:
     """The plan's visits as all-day events (one inspector's with `inspector_id`). Importing the calendar of a
     re-plan or of the next quarter's plan moves the events (a UID a visit, not a plan); visits of the parent plan
-    this plan no longer has come as cancelled events; visits after the plan's quarter are tentative."""
-    plan = plan_service.show_plan(settings, plan_id)
+    this plan no longer has come as cancelled events; visits after the plan's quarter are tentative. With
+    `If-None-Match`: 304 while the plan (never changed) and the stored names of tilbud and inspectors are the same."""
+    version = plan_service.plan_version(settings, plan_id)
+    newest = imports.newest_import(
+        settings
+    )  # names come from the stored tilbud and inspectors: only imports change them
     names, inspectors = facility_names(settings), inspector_names(settings)
     if inspector_id is not None and inspector_id not in inspectors:
         raise NotFoundError(f"Tilsynskonsulent '{inspector_id}' findes ikke i databasen.")
+    etag = strong_etag("calendar", _version(version), inspector_id, newest)
+    if (unchanged := conditional.not_modified(etag, confidential=True)) is not None:
+        return unchanged
+    plan = plan_service.show_plan(settings, plan_id)
     visits = calendar_visits(plan.visits, names, inspector_id)
     cancelled = []
     if plan.parent_id is not None:
@@ -140,10 +215,16 @@ def calendar(
         else ""
     )
     title = f"Tilsynsplan {plan.quarter.replace('Q', 'K')} (plan {plan_id}{until}){who}"
-    data = plan_calendar(plan_id, visits, inspectors, title=title, quarter=plan.quarter, cancelled=cancelled)
-    filename = f"plan-{plan_id}{'-' + inspector_id if inspector_id else ''}.ics"
-    return Response(
-        data,
-        media_type="text/calendar; charset=utf-8",
-        headers={"Content-Disposition": content_disposition("attachment", filename)},
+    # DTSTAMP: when this content was made (the plan, or the import that last renamed a tilbud or inspector), not
+    # the request's time, so that one ETag names one body
+    made = max(plan.created_at, newest[1]) if newest is not None else plan.created_at
+    stamp = with_offset(made).astimezone(dt.UTC)
+    data = plan_calendar(
+        plan_id, visits, inspectors, title=title, quarter=plan.quarter, cancelled=cancelled, stamp=stamp
     )
+    filename = f"plan-{plan_id}{'-' + inspector_id if inspector_id else ''}.ics"
+    headers = {
+        "Content-Disposition": content_disposition("attachment", filename),
+        **conditional.headers(etag, confidential=True),
+    }
+    return Response(data, media_type="text/calendar; charset=utf-8", headers=headers)

@@ -8,9 +8,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Query
 from fastapi.responses import Response
 
+from api.conditional import Conditional, ConditionalDep, strong_etag
 from api.deps import PlannerDep, SettingsDep, ViewerDep
 from api.schemas import (
     DATABASE_INT_MAX,
+    IF_NONE_MATCH,
     ExplanationPublic,
     FacilityPublic,
     RiskListPublic,
@@ -20,11 +22,13 @@ from api.schemas import (
     TrainPublic,
     error_responses,
     risk_csv,
+    validated_responses,
 )
 from api.services import risk as risk_service
 from api.services.lookups import facility_record
 from api.services.risk import ScoreResult
-from api.services.risk_lists import risk_list, score_list
+from api.services.risk_lists import list_version, risk_list, score_list
+from data.authorities import parse_authority, parse_facility_type
 from data.errors import NotComputedError
 
 router = APIRouter(tags=["risk"])
@@ -50,14 +54,32 @@ def _csv(result: ScoreResult) -> Response:
     )
 
 
+def _risk_etag(
+    conditional: Conditional,
+    query: tuple[object, ...],
+    newest_import: tuple[int, dt.datetime] | None,
+    run: tuple[int, dt.datetime | None, dt.date, str],
+    fresh: tuple[bool, list[str]] = (False, []),
+) -> str:
+    """The list's ETag: the query (format, filters, page), the newest import (names, socialtilsyn), the run (id,
+    ``scored_at``, as-of date, model) and, for a list scored for this request, ``trained_now`` and the notes (a run
+    read back from storage has neither)."""
+    run_id, scored_at, as_of, model = run
+    when = None if scored_at is None else scored_at.isoformat()
+    return strong_etag("risk", conditional.authorised, *query, newest_import, run_id, when, as_of, model, *fresh)
+
+
 @router.get(
     "/risk",
     response_model=RiskListPublic,
-    responses={200: {"content": {"text/csv": {}}}, **error_responses(404, 409, 422, 503)},
+    responses={**validated_responses({"text/csv": {}}, confidential=False), **error_responses(404, 409, 422, 503)},
+    openapi_extra=IF_NONE_MATCH,
 )
 def get_risk(
     settings: SettingsDep,
     viewer: ViewerDep,
+    conditional: ConditionalDep,
+    response: Response,
     authority: Authority = None,
     facility_type: FacilityType = None,
     top: Top = None,
@@ -68,7 +90,17 @@ def get_risk(
     """The ranked risk list: the latest stored risk run (or the run of `as_of`). With none, a planner's request
     scores now (and trains a model if there is none) and stores the run; a reader's gets 409 `not_computed`.
     Data pushed after the run are not in it until a planner scores again (`POST /risk`); `run_id` and
-    `scored_at` tell a new scoring. Paged with `offset` and `top`; `total` counts the whole list."""
+    `scored_at` tell a new scoring. Paged with `offset` and `top`; `total` counts the whole list. With
+    `If-None-Match`: 304 while the run, its `scored_at`, the stored tilbud and the query are the same."""
+    query = (format, parse_authority(authority), parse_facility_type(facility_type), top, offset, as_of)
+    version = list_version(settings, as_of)  # before the list: see ListVersion
+    if version.run is not None:
+        run = version.run
+        etag = _risk_etag(
+            conditional, query, version.newest_import, (run.id, run.created_at, run.as_of, run.model_version)
+        )
+        if (unchanged := conditional.not_modified(etag, confidential=False)) is not None:
+            return unchanged
     result = risk_list(
         settings,
         as_of=as_of,
@@ -78,7 +110,20 @@ def get_risk(
         offset=offset,
         may_score=viewer.authorised,
     )
-    return _csv(result) if format == "csv" else RiskListPublic.from_result(result)
+    etag = _risk_etag(
+        conditional,
+        query,
+        version.newest_import,
+        (result.run_id, result.scored_at, result.as_of, result.model_version),
+        (result.trained_now, list(result.notes)),
+    )
+    headers = conditional.headers(etag, confidential=False)  # the list is the same for readers and planners
+    if format == "csv":
+        answer = _csv(result)
+        answer.headers.update(headers)
+        return answer
+    response.headers.update(headers)
+    return RiskListPublic.from_result(result)
 
 
 @router.post(

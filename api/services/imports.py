@@ -9,6 +9,7 @@ changes a database).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ from data.importer import ImportResult, check_upload, read_upload
 from data.readers import RawTable, RawUpload
 from data.settings import Settings
 from data.store import (
+    WITHDRAWAL_SOURCE,
+    ImportBatch,
     ImportSummary,
     Progress,
     StatusReport,
@@ -32,6 +35,8 @@ from data.store import (
     database_exists,
     database_status,
     empty_status,
+    import_batches,
+    import_stamp,
     loaded_authorities,
     save_upload,
 )
@@ -82,6 +87,14 @@ def status(settings: Settings) -> StatusReport:
         return empty_status(settings)
     with database(settings) as engine:
         return database_status(engine, settings.effective_today())
+
+
+def newest_import(settings: Settings) -> tuple[int, dt.datetime] | None:
+    """The newest import batch (id, time), ``None`` before the first (one query; none is created)."""
+    if not database_exists(settings):
+        return None
+    with database(settings) as engine:
+        return import_stamp(engine)
 
 
 def authorities_loaded(settings: Settings) -> set[str]:
@@ -188,3 +201,61 @@ def withdraw_concern_at(settings: Settings, facility_id: str, concern_id: str) -
         if len(found) == 1:
             facility_id, concern_id = found[0]
     return withdraw_concern(settings, facility_id, concern_id)
+
+
+#: What an import batch was, told by the start of its label (written by ``api.routes.data`` for uploads,
+#: :func:`push_records`, ``api.services.locks`` and ``api.services.demo``; the CLI's ``tilsynsplan import`` writes
+#: the path it read, which is ``file``).
+SOURCE_KINDS = ("upload", "push", "lock", "demo", "withdrawal", "file")
+_SOURCE_PREFIXES = (
+    ("upload:", "upload"),
+    ("push:", "push"),
+    ("lås:", "lock"),
+    ("demo:", "demo"),
+    (f"{WITHDRAWAL_SOURCE}:", "withdrawal"),  # data.store.withdraw_concern: a concern report withdrawn
+)
+
+
+def source_kind(source: str) -> str:
+    """The kind of an import batch by its label (one of :data:`SOURCE_KINDS`): what a reader may learn of it."""
+    return next((kind for prefix, kind in _SOURCE_PREFIXES if source.startswith(prefix)), "file")
+
+
+def parse_since(value: str | None) -> tuple[int | None, dt.datetime | None]:
+    """``since`` of the import log: a batch id (digits) or a date-time (RFC 3339; without an offset the server's
+    local time; a date alone is its midnight). Returns ``(after_id, since)`` with ``since`` as stored: the server's
+    local time, naive."""
+    if value is None or not value.strip():
+        return None, None
+    text = value.strip()
+    if text.isascii() and text.isdigit():
+        batch = int(text)
+        if batch > 2**63 - 1:
+            raise InvalidArgumentError(f"since '{shown_value(text)}' er større end noget batch-id.")
+        return batch, None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+        if moment.tzinfo is not None:
+            moment = moment.astimezone().replace(tzinfo=None)
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved out of range by the offset
+        raise InvalidArgumentError(
+            f"since '{shown_value(text)}' er hverken et batch-id (et heltal) eller et tidspunkt som "
+            "2026-11-23T02:00:00+01:00."
+        ) from None
+    return None, moment
+
+
+def import_log(
+    settings: Settings, *, since: str | None = None, offset: int = 0, top: int | None = None
+) -> tuple[int, list[ImportBatch]]:
+    """The import log, newest first, after ``since`` (:func:`parse_since`: the batches after a batch id, or those
+    imported at or after a moment), paged; ``(0, [])`` when there is no database yet (none is created)."""
+    after_id, moment = parse_since(since)
+    if top is not None and top < 1:
+        raise InvalidArgumentError(f"top skal være mindst 1 (fik {top}).")
+    if offset < 0:
+        raise InvalidArgumentError(f"offset skal være mindst 0 (fik {offset}).")
+    if not database_exists(settings):
+        return 0, []
+    with database(settings) as engine:
+        return import_batches(engine, after_id=after_id, since=moment, offset=offset, top=top)

@@ -26,7 +26,7 @@ from data.calendar import parse_quarter, quarter_bounds, quarter_of
 from data.enums import Authority, VisitKind
 from data.errors import InvalidArgumentError, NoDataError
 from data.glossary import AUTHORITY_DA, visit_reason_for_reader_da
-from data.plan_store import PlanInfo, StoredPlan, latest_plan, list_plans, load_plan, save_plan
+from data.plan_store import PlanInfo, StoredPlan, latest_plan, list_plans, load_plan, plan_header, save_plan
 from data.risk_store import get_risk_run, latest_risk_run
 from data.settings import Settings
 from data.store import database, load_dataset, load_reference_data
@@ -220,6 +220,18 @@ def show_plan(settings: Settings, plan_id: int) -> StoredPlan:
     """A stored plan (``NotFoundError`` naming the id if there is none)."""
     with database(settings) as engine:
         return load_plan(engine, plan_id)
+
+
+def plan_version(settings: Settings, plan_id: int) -> PlanInfo:
+    """A stored plan's header without its visits (``NotFoundError`` naming the id if there is none): what names
+    the stored version. A plan is never changed once stored (a re-plan is a new plan)."""
+    with database(settings) as engine:
+        return plan_header(engine, plan_id)
+
+
+def quarter_code(value: str) -> str:
+    """A quarter as stored (``2027K1`` and ``2027q1`` are ``2027Q1``); ``InvalidArgumentError`` for any other text."""
+    return _quarter(value)
 
 
 def plans(settings: Settings) -> list[PlanInfo]:

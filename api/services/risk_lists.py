@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -16,9 +17,9 @@ from api.services.lookups import reference_data
 from api.services.risk import NO_FACILITIES, SCORE_COLUMNS, ScoreResult, score_facilities
 from data.authorities import parse_authority, parse_facility_type
 from data.errors import InvalidArgumentError, NoDataError, NotComputedError
-from data.risk_store import RiskRun, latest_risk_run
+from data.risk_store import RiskRun, RunHeader, latest_risk_run, latest_risk_run_header
 from data.settings import Settings
-from data.store import database, database_exists, load_reference_data
+from data.store import database, database_exists, import_stamp, load_reference_data
 
 
 def stored_run(settings: Settings, as_of: dt.date | None = None) -> RiskRun | None:
@@ -33,6 +34,30 @@ def stored_run(settings: Settings, as_of: dt.date | None = None) -> RiskRun | No
     if run is None or (as_of is not None and run.as_of != as_of):
         return None
     return run
+
+
+@dataclass(frozen=True)
+class ListVersion:
+    """What a risk list read from a stored run is made of, without reading its scores: the run (``None`` when
+    :func:`stored_run` would find none) and the newest import (names and socialtilsyn come from the stored
+    facilities, which only an import changes). Read the version before the list: a list read after it is as new
+    or newer, never older."""
+
+    run: RunHeader | None
+    newest_import: tuple[int, dt.datetime] | None
+
+
+def list_version(settings: Settings, as_of: dt.date | None = None) -> ListVersion:
+    """The version of the list :func:`risk_list` would read (two small queries)."""
+    day = settings.as_of_or_today(as_of)
+    if not database_exists(settings):
+        return ListVersion(None, None)
+    with database(settings) as engine:
+        newest = import_stamp(engine)
+        run = latest_risk_run_header(engine, on_or_before=day)
+    if run is None or (as_of is not None and run.as_of != as_of):
+        run = None
+    return ListVersion(run, newest)
 
 
 def _run_scores(settings: Settings, run: RiskRun) -> pd.DataFrame:

@@ -163,12 +163,18 @@ def test_answers_to_a_planner_are_not_stored_and_every_answer_varies_with_the_cr
     """The same URL answers a reader and a planner differently; a planner's page (unannounced dates) must not
     survive logout in the browser's cache (Back showed it) or be kept by a proxy."""
 
-    for path in ("/", "/planer", "/api/v1/status", "/api/v1/plans"):
+    for path in ("/", "/planer"):
         reader = client.get(path)
         assert reader.status_code == 200, path
         assert reader.headers["vary"] == "Authorization, Cookie" and "cache-control" not in reader.headers
         planner = client.get(path, headers=AUTH)
         assert planner.headers["cache-control"] == "no-store", path
+    # answers with an ETag (api.conditional): a reader's may be kept and revalidated; a planner's confidential one
+    # (the status names the database) never, one with nothing a reader may not see (the plans) only privately
+    for path, planners in (("/api/v1/status", "no-store"), ("/api/v1/plans", "private, no-cache")):
+        reader = client.get(path)
+        assert reader.headers["vary"] == "Authorization, Cookie" and reader.headers["cache-control"] == "no-cache"
+        assert client.get(path, headers=AUTH).headers["cache-control"] == planners, path
     client.post("/login", data={"token": TOKEN})
     assert client.get("/planer").headers["cache-control"] == "no-store"  # by the session cookie
     assert client.get("/api/v1/health", headers={"Authorization": "Bearer gaet"}).headers["cache-control"] == "no-store"
