@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
+import json
 import logging
 import os
 import time
@@ -229,6 +231,23 @@ def import_stamp(engine: Engine) -> tuple[int, dt.datetime] | None:
     with engine.connect() as conn:
         row = conn.execute(query).first()
     return None if row is None else (int(row[0]), row[1])
+
+
+#: The facility columns a risk list shows beside a stored run's scores.
+MASTER_COLUMNS = ("facility_id", "name", "authority", "facility_type", "ownership")
+
+
+def facility_master_digest(engine: Engine) -> str:
+    """A SHA-256 of the stored facilities' :data:`MASTER_COLUMNS` (one query of a few columns: about 10 ms at
+    2,000 tilbud): it changes exactly when a risk list read from a stored run would show another name, socialtilsyn,
+    type or ownership. (The newest import changes with every push of concerns, which changes none of them.)"""
+    facilities: Table = FacilityRow.__table__  # type: ignore[assignment]
+    query = select(*(facilities.c[c] for c in MASTER_COLUMNS)).order_by(facilities.c.facility_id)
+    digest = hashlib.sha256()
+    with engine.connect() as conn:
+        for row in conn.execute(query):
+            digest.update(json.dumps(list(row), default=str, ensure_ascii=False).encode("utf-8") + b"\n")
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)

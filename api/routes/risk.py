@@ -57,16 +57,16 @@ def _csv(result: ScoreResult) -> Response:
 def _risk_etag(
     conditional: Conditional,
     query: tuple[object, ...],
-    newest_import: tuple[int, dt.datetime] | None,
+    facilities: str | None,
     run: tuple[int, dt.datetime | None, dt.date, str],
     fresh: tuple[bool, list[str]] = (False, []),
 ) -> str:
-    """The list's ETag: the query (format, filters, page), the newest import (names, socialtilsyn), the run (id,
-    ``scored_at``, as-of date, model) and, for a list scored for this request, ``trained_now`` and the notes (a run
-    read back from storage has neither)."""
+    """The list's ETag: the query (format, filters, page), the digest of the stored tilbud's names, socialtilsyn,
+    types and ownership, the run (id, ``scored_at``, as-of date, model) and, for a list scored for this request,
+    ``trained_now`` and the notes (a run read back from storage has neither)."""
     run_id, scored_at, as_of, model = run
     when = None if scored_at is None else scored_at.isoformat()
-    return strong_etag("risk", conditional.authorised, *query, newest_import, run_id, when, as_of, model, *fresh)
+    return strong_etag("risk", conditional.authorised, *query, facilities, run_id, when, as_of, model, *fresh)
 
 
 @router.get(
@@ -91,13 +91,13 @@ def get_risk(
     scores now (and trains a model if there is none) and stores the run; a reader's gets 409 `not_computed`.
     Data pushed after the run are not in it until a planner scores again (`POST /risk`); `run_id` and
     `scored_at` tell a new scoring. Paged with `offset` and `top`; `total` counts the whole list. With
-    `If-None-Match`: 304 while the run, its `scored_at`, the stored tilbud and the query are the same."""
+    `If-None-Match`: 304 while the run, its `scored_at`, the tilbud's names and the query are the same."""
     query = (format, parse_authority(authority), parse_facility_type(facility_type), top, offset, as_of)
     version = list_version(settings, as_of)  # before the list: see ListVersion
     if version.run is not None:
         run = version.run
         etag = _risk_etag(
-            conditional, query, version.newest_import, (run.id, run.created_at, run.as_of, run.model_version)
+            conditional, query, version.facilities, (run.id, run.created_at, run.as_of, run.model_version)
         )
         if (unchanged := conditional.not_modified(etag, confidential=False)) is not None:
             return unchanged
@@ -113,7 +113,7 @@ def get_risk(
     etag = _risk_etag(
         conditional,
         query,
-        version.newest_import,
+        version.facilities,
         (result.run_id, result.scored_at, result.as_of, result.model_version),
         (result.trained_now, list(result.notes)),
     )

@@ -19,7 +19,7 @@ from data.authorities import parse_authority, parse_facility_type
 from data.errors import InvalidArgumentError, NoDataError, NotComputedError
 from data.risk_store import RiskRun, RunHeader, latest_risk_run, latest_risk_run_header
 from data.settings import Settings
-from data.store import database, database_exists, import_stamp, load_reference_data
+from data.store import database, database_exists, facility_master_digest, load_reference_data
 
 
 def stored_run(settings: Settings, as_of: dt.date | None = None) -> RiskRun | None:
@@ -39,12 +39,12 @@ def stored_run(settings: Settings, as_of: dt.date | None = None) -> RiskRun | No
 @dataclass(frozen=True)
 class ListVersion:
     """What a risk list read from a stored run is made of, without reading its scores: the run (``None`` when
-    :func:`stored_run` would find none) and the newest import (names and socialtilsyn come from the stored
-    facilities, which only an import changes). Read the version before the list: a list read after it is as new
-    or newer, never older."""
+    :func:`stored_run` would find none) and a digest of the stored facilities' names, socialtilsyn, types and
+    ownership, which the list shows beside the scores. Read the version before the list: a list read after it is
+    as new or newer, never older."""
 
     run: RunHeader | None
-    newest_import: tuple[int, dt.datetime] | None
+    facilities: str | None
 
 
 def list_version(settings: Settings, as_of: dt.date | None = None) -> ListVersion:
@@ -53,11 +53,11 @@ def list_version(settings: Settings, as_of: dt.date | None = None) -> ListVersio
     if not database_exists(settings):
         return ListVersion(None, None)
     with database(settings) as engine:
-        newest = import_stamp(engine)
+        facilities = facility_master_digest(engine)
         run = latest_risk_run_header(engine, on_or_before=day)
     if run is None or (as_of is not None and run.as_of != as_of):
         run = None
-    return ListVersion(run, newest)
+    return ListVersion(run, facilities)
 
 
 def _run_scores(settings: Settings, run: RiskRun) -> pd.DataFrame:

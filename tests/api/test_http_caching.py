@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -199,25 +200,37 @@ def test_a_new_scoring_of_the_same_run_changes_the_lists_etag(client: TestClient
     assert client.get(f"{API}/risk").json()["scored_at"] == scored.json()["scored_at"]
 
 
-def test_a_push_changes_the_status_the_import_log_the_risk_list_and_the_calendar(client: TestClient) -> None:
-    """A push is an import: the status and the log say so; the list's names and the calendar's names come from the
-    stored tilbud, which an import may change, so their validators name the newest import too."""
-    paths = ("/status", "/imports", "/risk", "/plans/1/calendar.ics")
+def test_a_push_changes_the_status_the_import_log_and_the_calendar_but_not_the_risk_list(client: TestClient) -> None:
+    """A push is an import: the status and the log say so; the calendar's names come from the stored tilbud and
+    inspectors, which an import may change, so its validator names the newest import. The risk list is the stored
+    run's until a planner scores again: a pushed concern changes none of its names, so it stays 304."""
+    paths = ("/status", "/imports", "/plans/1/calendar.ics")
     before = {p: client.get(API + p, headers=AUTH).headers["etag"] for p in paths}
     reader = {p: client.get(API + p).headers["etag"] for p in ("/status", "/imports")}
+    risk = client.get(f"{API}/risk").headers["etag"]
+    plan = client.get(f"{API}/plans/1", headers=AUTH).headers["etag"]
     push(client, "F4", "medium")
     for path, etag in before.items():
         after = client.get(API + path, headers={**AUTH, "If-None-Match": etag})
         assert after.status_code == 200 and after.headers["etag"] != etag, path
     for path, etag in reader.items():
         assert client.get(API + path, headers={"If-None-Match": etag}).status_code == 200, path
-    assert (
-        client.get(
-            f"{API}/plans/1",
-            headers={**AUTH, "If-None-Match": client.get(f"{API}/plans/1", headers=AUTH).headers["etag"]},
-        ).status_code
-        == 304
-    )
+    assert client.get(f"{API}/risk", headers={"If-None-Match": risk}).status_code == 304
+    assert client.get(f"{API}/plans/1", headers={**AUTH, "If-None-Match": plan}).status_code == 304
+
+
+def test_a_renamed_tilbud_changes_the_risk_lists_etag(client: TestClient, tmp_path: Path) -> None:
+    """The list shows the stored tilbud's names beside the run's scores: an import that renames one changes it."""
+    before = {p: client.get(API + p).headers["etag"] for p in ("/risk", "/risk?format=csv")}
+    data = small_dataset()
+    data.facilities.loc[data.facilities["facility_id"] == "F2", "name"] = "Nyt navn"
+    folder = write_csv_folder(data, tmp_path / "renamed", tables=["facilities"])
+    files = [("files", ("facilities.csv", (folder / "facilities.csv").read_bytes(), "text/csv"))]
+    assert client.post(f"{API}/uploads", files=files, headers=AUTH).status_code == 201
+    for path, etag in before.items():
+        after = client.get(API + path, headers={"If-None-Match": etag})
+        assert after.status_code == 200 and after.headers["etag"] != etag, path
+        assert "Nyt navn" in after.text
 
 
 def test_an_upload_and_an_unlock_change_the_status(client: TestClient) -> None:
