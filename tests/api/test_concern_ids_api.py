@@ -69,8 +69,10 @@ def test_send_resend_correct_and_withdraw(client: TestClient, settings: Settings
     response = client.delete(f"{CONCERNS}/F2/HV-1", headers=AUTH)
     assert response.status_code == 204 and response.content == b""
     assert concerns_of(settings, "F2") == [("2026-09-01", "high", "HV-2")]
-    last = client.get("/api/v1/status").json()["last_import"]
-    assert last["source"] == "tilbagetrukket: concerns F2 HV-1"  # logged as an import batch
+    last = client.get("/api/v1/status", headers=AUTH).json()["last_import"]
+    assert last["source"] == "tilbagetrukket: concerns F2 HV-1"  # logged as an import batch (labels: planners only)
+    newest = client.get("/api/v1/imports?top=1").json()["batches"][0]
+    assert newest["kind"] == "withdrawal" and newest["source"] is None  # a reader sees the kind, not the label
 
     again = client.delete(f"{CONCERNS}/F2/HV-1", headers=AUTH)
     assert again.status_code == 404
