@@ -79,6 +79,25 @@ class DatabaseBusyError(TilsynsplanError):
         )
 
 
+class ConcurrentWriteError(DatabaseBusyError):
+    """An upload checked against the stored rows while another process stored conflicting ones (two case systems
+    pushing the same ``concern_id`` for two tilbud at the same moment): the database's unique index refused the
+    second. Nothing was written; sent again, the upload is checked against what the other stored and gets the
+    usual message. The CLI's exit code is the busy database's (5: run it again)."""
+
+    code = "concurrent_write"
+    http_status = 409
+    retry_after_s = 1
+
+    def __init__(self) -> None:
+        TilsynsplanError.__init__(
+            self,
+            "En anden proces gemte samtidig rækker med de samme nøgler (fx samme concern_id for et andet tilbud), "
+            "efter at denne upload var kontrolleret. Intet er gemt; send den igen, så kontrolleres den mod det, "
+            "den anden gemte.",
+        )
+
+
 class ServerBusyError(TilsynsplanError):
     """The server is already doing as much of a heavy kind of work (PDF reports) as it does at once, and this
     request waited its turn in vain. Nothing is wrong with the request; it succeeds in a moment."""

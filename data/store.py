@@ -46,6 +46,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Table, bindparam, func, insert, inspect, or_, select, text
 from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import IntegrityError
 
 from data.calendar import add_months
 from data.contract import FILE_BY_NAME, FILES, Kind
@@ -60,7 +61,7 @@ from data.db import (
     one_writer_at_a_time,
     sqlite_write_lock,
 )
-from data.errors import NoDataError, Violation
+from data.errors import ConcurrentWriteError, NoDataError, Violation
 from data.importer import REFERENCE_TABLES, ImportResult
 from data.settings import Settings
 
@@ -430,6 +431,13 @@ def save_upload(
     progress: Progress | None = None,
 ) -> ImportSummary:
     """Store a checked upload in one transaction (upsert by key) and record the import batch."""
+    try:
+        return _save_upload(engine, result, source, progress)
+    except IntegrityError as error:  # checked before another writer stored conflicting keys (see ConcurrentWriteError)
+        raise ConcurrentWriteError() from error
+
+
+def _save_upload(engine: Engine, result: ImportResult, source: str, progress: Progress | None) -> ImportSummary:
     pause = float(os.environ.get(_PAUSE_ENV, "0") or 0)
     imported_at = dt.datetime.now().replace(microsecond=0)
     summaries: dict[str, TableSummary] = {}

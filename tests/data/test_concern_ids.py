@@ -16,7 +16,7 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 
 from data.db import Base, ConcernRow, ImportBatchRow, make_engine
-from data.errors import ValidationFailed
+from data.errors import ConcurrentWriteError, ValidationFailed
 from data.importer import read_upload
 from data.settings import Settings
 from data.store import (
@@ -137,6 +137,27 @@ def test_an_id_stored_for_another_facility_is_refused(engine: Engine, tmp_path: 
         "concerns.csv", 2, "concern_id", "HV-1", "row_id_other_facility",
     )  # fmt: skip
     assert "er gemt for tilbud F2" in v.message and "tilsynsplan withdraw-concern F2 HV-1" in v.message
+
+
+def test_an_id_stored_for_another_facility_while_the_upload_was_checked_is_a_clear_conflict(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Two case systems pushing HV-1 for F2 and F3 at the same moment: both checked before either was stored, and
+    the second died on the unique index (a 500). Now it is a conflict that says to send again, and nothing of it
+    is stored."""
+    checked = read_upload(
+        concerns_file(tmp_path / "b", [["F3", "2026-05-04", "high", "HV-1"]]),
+        today=AS_OF,
+        existing=StoredTables(engine),
+    )
+    send(engine, tmp_path / "a", [["F2", "2026-05-04", "high", "HV-1"]])  # the other push, stored first
+    before = stored(engine)
+    with pytest.raises(ConcurrentWriteError) as info:
+        save_upload(engine, checked, "b")
+    assert info.value.http_status == 409 and "send den igen" in info.value.message
+    assert stored(engine) == before
+    [again] = refused(engine, tmp_path / "c", [["F3", "2026-05-04", "high", "HV-1"]]).violations  # sent again
+    assert "er gemt for tilbud F2" in again.message
 
 
 def test_an_id_is_text_of_at_most_64_characters_on_one_line(engine: Engine, tmp_path: Path) -> None:
