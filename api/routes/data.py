@@ -113,7 +113,7 @@ async def check_or_import(settings: Settings, files: Sequence[StarletteUpload], 
         return UploadPublic.from_result(outcome.result, outcome.summary)
 
 
-@router.post("/uploads", status_code=201, response_model=UploadPublic, responses=error_responses(413, 422, 503))
+@router.post("/uploads", status_code=201, response_model=UploadPublic, responses=error_responses(409, 413, 422, 503))
 async def upload(
     files: UploadFiles,
     settings: SettingsDep,
@@ -142,7 +142,7 @@ def _push(
     return PushPublic.from_summary(table, len(records), outcome.summary)
 
 
-@router.post("/use-of-force", status_code=201, response_model=PushPublic, responses=error_responses(413, 422, 503))
+@router.post("/use-of-force", status_code=201, response_model=PushPublic, responses=error_responses(409, 413, 422, 503))
 def push_use_of_force(
     body: UseOfForcePush, settings: SettingsDep, _: PlannerDep, response: Response, dry_run: DryRun = False
 ) -> PushPublic:
@@ -151,7 +151,7 @@ def push_use_of_force(
     return _push(settings, "use_of_force", [r.model_dump() for r in body.records], dry_run, response)
 
 
-@router.post("/concerns", status_code=201, response_model=PushPublic, responses=error_responses(413, 422, 503))
+@router.post("/concerns", status_code=201, response_model=PushPublic, responses=error_responses(409, 413, 422, 503))
 def push_concerns(
     body: ConcernPush, settings: SettingsDep, _: PlannerDep, response: Response, dry_run: DryRun = False
 ) -> PushPublic:

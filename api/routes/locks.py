@@ -20,7 +20,7 @@ def list_locks(settings: SettingsDep, _: PlannerDep, facility_id: str | None = N
     return [LockPublic(**r) for r in to_records(lock_service.locked_visits(settings, facility_id))]
 
 
-@router.post("/locked-visits", status_code=201, response_model=PushPublic, responses=error_responses(422, 503))
+@router.post("/locked-visits", status_code=201, response_model=PushPublic, responses=error_responses(409, 422, 503))
 def lock(body: LockCreate, settings: SettingsDep, _: PlannerDep) -> PushPublic:
     """Lock a visit; the importer's rules of `locked_visits.csv` apply, and the day must be a future working day."""
     outcome = lock_service.lock_visit(
