@@ -1,4 +1,4 @@
-"""Data commands: ``validate``, ``import``, ``status`` (issue 2) and ``withdraw-concern``.
+"""Data commands: ``validate``, ``import``, ``status`` (issue 2), ``withdraw-concern`` and ``imports`` (the log).
 
 Exit codes (``api/cli.py``): 0 valid / imported; 1 the upload broke the data contract (every violation
 is printed, nothing is stored); 2 bad argument (the path does not exist or is not a folder, .zip,
@@ -201,3 +201,54 @@ def withdraw_concern(
         f"(logget som import #{done.batch_id}).",
         highlight=False,
     )
+
+
+@app.command("imports")
+def imports_log(
+    top: Annotated[int, typer.Option("--top", min=1, help="Vis de N nyeste.")] = 20,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Kun importer efter import nr. N, eller fra et tidspunkt (ÅÅÅÅ-MM-DDTtt:mm)."),
+    ] = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="table: en tabel til mennesker; json: til scripts.")
+    ] = OutputFormat.TABLE,
+) -> None:
+    """Vis importloggen, nyeste først: uploads, push fra fagsystemer, låse og tilbagetrukne henvendelser."""
+    from api.services import imports
+
+    total, batches = imports.import_log(settings(), since=since, top=top)
+    if output == OutputFormat.JSON:
+        rows = [
+            {
+                "id": b.id,
+                "imported_at": b.imported_at.isoformat(),
+                "kind": imports.source_kind(b.source),
+                "source": b.source,
+                "tables": b.tables,
+                "warnings": b.warnings,
+            }
+            for b in batches
+        ]
+        typer.echo(json.dumps({"total": total, "batches": rows}, ensure_ascii=False, indent=2))
+        return
+    if not batches:
+        console.print("Ingen importer" + (" efter det angivne" if since else "") + ".")
+        return
+    table = Table(title=f"Importer ({_n(len(batches))} af {_n(total)}, nyeste først)")
+    for header in ("nr.", "tidspunkt", "kilde", "filer", "nye", "opdaterede", "uændrede", "advarsler"):
+        numeric = header in {"nr.", "nye", "opdaterede", "uændrede", "advarsler"}
+        table.add_column(header, justify="right" if numeric else "left", no_wrap=header == "tidspunkt")
+    for b in batches:
+        counts = {k: sum(int(t.get(k, 0)) for t in b.tables.values()) for k in ("inserted", "updated", "unchanged")}
+        table.add_row(
+            str(b.id),
+            b.imported_at.strftime("%Y-%m-%d %H:%M"),
+            escape(b.source),
+            ", ".join(sorted(b.tables)) if len(b.tables) <= 2 else f"{len(b.tables)} filer",
+            _n(counts["inserted"]),
+            _n(counts["updated"]),
+            _n(counts["unchanged"]),
+            _n(b.warnings),
+        )
+    console.print(table)

@@ -150,3 +150,30 @@ def test_the_cli_withdraws_a_concern(
     code, _, err = run(capsys, *home, "withdraw-concern", "F2", "HV-1")
     assert code == 3
     assert "har ingen bekymringshenvendelse med concern_id 'HV-1'" in err
+
+
+def test_the_cli_lists_the_import_log_with_the_withdrawal(
+    settings: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A leader can see what was removed and when: ``tilsynsplan imports`` lists the log, newest first (the
+    withdrawal was logged, but only the newest batch was shown anywhere outside the API)."""
+    import json
+
+    for c in (console, err_console):
+        monkeypatch.setattr(c, "width", 400)
+    imports.push_records(settings, "concerns", [record("HV-1"), record("HV-2")])
+    home = ["--home", str(settings.home)]
+    assert run(capsys, *home, "withdraw-concern", "F2", "HV-1")[0] == 0
+    code, out, _ = run(capsys, *home, "imports")
+    assert code == 0, out
+    lines = [line for line in out.splitlines() if line.startswith("│")]
+    assert len(lines) == 3  # the import, the push, the withdrawal
+    assert "tilbagetrukket: concerns F2 HV-1" in lines[0] and "push:concerns" in lines[1]
+    assert "Importer (3 af 3, nyeste først)" in out
+    code, out, _ = run(capsys, *home, "imports", "--since", "1", "--format", "json")
+    body = json.loads(out)
+    assert code == 0 and body["total"] == 2
+    assert [b["kind"] for b in body["batches"]] == ["withdrawal", "push"]
+    assert body["batches"][1]["tables"]["concerns"]["inserted"] == 2
+    code, _, err = run(capsys, *home, "imports", "--since", "i går")
+    assert code == 2 and "since 'i går'" in err
