@@ -197,16 +197,20 @@ def plan_header(engine: Engine, plan_id: int) -> PlanInfo:
         if row is None:
             raise NotFoundError(f"Planen {plan_id} findes ikke; {SEE_PLANS}")
         count = session.scalar(select(func.count()).select_from(PlanVisitRow).where(PlanVisitRow.plan_id == plan_id))
-        return PlanInfo(
-            id=int(row.id),
-            created_at=row.created_at,
-            quarter=row.quarter,
-            as_of=row.as_of,
-            authority=row.authority,
-            status=row.status,
-            parent_id=row.parent_id,
-            visit_count=int(count or 0),
-        )
+        return _info(row, int(count or 0))
+
+
+def _info(row: PlanRow, visit_count: int) -> PlanInfo:
+    return PlanInfo(
+        id=int(row.id),
+        created_at=row.created_at,
+        quarter=row.quarter,
+        as_of=row.as_of,
+        authority=row.authority,
+        status=row.status,
+        parent_id=row.parent_id,
+        visit_count=visit_count,
+    )
 
 
 def list_plans(engine: Engine) -> list[PlanInfo]:
@@ -217,19 +221,7 @@ def list_plans(engine: Engine) -> list[PlanInfo]:
             for plan_id, n in session.execute(select(PlanVisitRow.plan_id, func.count()).group_by(PlanVisitRow.plan_id))
         }
         rows = session.scalars(select(PlanRow).order_by(PlanRow.id.desc())).all()
-        return [
-            PlanInfo(
-                id=int(r.id),
-                created_at=r.created_at,
-                quarter=r.quarter,
-                as_of=r.as_of,
-                authority=r.authority,
-                status=r.status,
-                parent_id=r.parent_id,
-                visit_count=int(counts.get(r.id, 0)),
-            )
-            for r in rows
-        ]
+        return [_info(r, int(counts.get(r.id, 0))) for r in rows]
 
 
 def latest_plan(engine: Engine, quarter: str | None = None, authority: str | None = None) -> StoredPlan | None:

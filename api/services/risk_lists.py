@@ -124,8 +124,9 @@ def score_list(
     offset: int = 0,
 ) -> ScoreResult:
     """Score every active facility now (as ``tilsynsplan score``: the newest model, trained first when there is
-    none), store the run -- replacing the scores of a run of the same date and model, whose id it keeps -- and
-    return the list as :func:`risk_list` does. The filters are checked before the scoring, which takes seconds."""
+    none), store the run -- replacing the scores of a run of the same date and model, whose id it keeps unless a
+    stored plan was made from it and the scores changed (``data.risk_store.save_risk_run``) -- and return the list
+    as :func:`risk_list` does. The filters are checked before the scoring, which takes seconds."""
     auth = parse_authority(authority)
     ftype = parse_facility_type(facility_type)
     _check_page(top, offset)
