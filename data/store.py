@@ -549,6 +549,7 @@ def _upsert(
             adopted = _adopted_concerns(frame, stored, is_new)
             taken = np.asarray([a is not None for a in adopted], dtype=bool)
             is_new, changed = is_new & ~taken, changed | taken
+            is_new &= ~_stored_with_id(frame, stored, is_new)
     columns = _python_columns(frame, name)
     if spec.row_id is not None:
         columns[CONCERN_KEY] = frame[CONCERN_KEY].tolist()
@@ -632,6 +633,26 @@ def _adopted_concerns(frame: pd.DataFrame, stored: pd.DataFrame, is_new: np.ndar
         if wanted in free:
             free.discard(wanted)
             out[pos] = wanted[1]
+    return out
+
+
+def _stored_with_id(frame: pd.DataFrame, stored: pd.DataFrame, is_new: np.ndarray) -> np.ndarray:
+    """Per uploaded concern, whether it is a report *without* an id that is stored *with* one (same tilbud, date and
+    severity; the id not sent in this upload): the converse of :func:`_adopted_concerns`. A report without an id is
+    known by its tilbud, date and severity, and that report is stored, under the id its case system gave it later; so
+    a re-import of the old ``concerns.csv`` (no ``concern_id`` column) after a push with ids is ``unchanged`` instead
+    of counting each report twice. Such a row has no other values, so nothing is written."""
+    out = np.zeros(len(frame), dtype=bool)
+    candidates = is_new & frame["concern_id"].isna().to_numpy()
+    if not candidates.any():
+        return out
+    with_id = stored[stored["concern_id"].notna() & ~stored["concern_id"].isin(set(frame["concern_id"].dropna()))]
+    if with_id.empty:
+        return out
+    known = set(zip(with_id["facility_id"].astype(str), _plain_concern_keys(with_id), strict=True))
+    plain = _plain_concern_keys(frame)
+    for pos in np.flatnonzero(candidates).tolist():
+        out[pos] = (str(frame["facility_id"].iat[pos]), plain.iat[pos]) in known
     return out
 
 

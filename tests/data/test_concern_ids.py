@@ -186,6 +186,21 @@ def test_an_upload_that_also_sends_the_row_without_an_id_keeps_it(engine: Engine
     assert [r[1] for r in stored(engine)] == ["2026-02-03|high", "id:HV-9"]
 
 
+def test_a_reimport_of_the_old_file_after_the_ids_came_counts_no_report_twice(engine: Engine, tmp_path: Path) -> None:
+    """The converse of the takeover: the report (F1, 2026-02-03, high) was stored without an id, then pushed with its
+    id (taken over); the nightly old-format concerns.csv (no concern_id column) sends it again. It is that report
+    (unchanged), not a second one (it was inserted, and the risk features counted the report twice). A report of
+    another day is still new, and a row sent beside its own id in one file is still a second report."""
+    assert send(engine, tmp_path / "a", [["F1", "2026-02-03", "high", "HV-9"]]) == {"inserted": 0, "updated": 1,
+                                                                                    "unchanged": 0}  # fmt: skip
+    old = [["F1", "2026-02-03", "high"], ["F1", "2026-02-04", "high"]]
+    assert send(engine, tmp_path / "b", old, HEADER_OLD) == {"inserted": 1, "updated": 0, "unchanged": 1}
+    assert send(engine, tmp_path / "c", old, HEADER_OLD) == {"inserted": 0, "updated": 0, "unchanged": 2}
+    assert [r[1] for r in stored(engine)] == ["2026-02-04|high", "id:HV-9"]
+    both = [["F1", "2026-02-03", "high", ""], ["F1", "2026-02-03", "high", "HV-9"]]
+    assert send(engine, tmp_path / "d", both) == {"inserted": 1, "updated": 0, "unchanged": 1}
+
+
 # --- withdrawal -------------------------------------------------------------------------------------------------
 
 
