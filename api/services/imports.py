@@ -167,7 +167,9 @@ def withdraw_concern(settings: Settings, facility_id: str, concern_id: str) -> W
     """Withdraw the concern report ``concern_id`` of ``facility_id`` (sent by mistake): it is deleted, and the
     withdrawal is logged as an import batch (``data.store.withdraw_concern``). :class:`NotFoundError` when the tilbud
     has no report with that id, saying that only reports sent with a ``concern_id`` can be withdrawn so, or naming
-    the tilbud the id is stored for."""
+    the tilbud the id is stored for. Spaces around either id are dropped, as an import drops them from a cell (a
+    report sent as ``' HV-1 '`` is stored as ``HV-1``, and its case system withdraws it by the id it sent)."""
+    facility_id, concern_id = facility_id.strip(), concern_id.strip()
     if database_exists(settings):
         with database(settings) as engine:
             done = withdraw_stored_concern(engine, facility_id, concern_id)

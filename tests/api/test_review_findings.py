@@ -1,0 +1,42 @@
+"""Defects found by a review of the day's concern_id, ETag and re-scoring work, each pinned by the case that broke."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.services import imports
+from data.settings import Settings
+from tests.api.conftest import AUTH, make_settings
+from tests.api.test_concern_ids_api import CONCERNS, concerns_of, counts, record
+from tests.factories import small_dataset
+from tests.fixtures.uploads import write_csv_folder
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    settings = make_settings(tmp_path / "home")
+    imports.import_upload(settings, write_csv_folder(small_dataset(), tmp_path / "in"))
+    return settings
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
+def test_a_report_sent_with_spaces_around_its_id_is_withdrawn_by_the_id_it_was_sent_with(
+    client: TestClient, settings: Settings
+) -> None:
+    """A push drops the spaces around a cell (' HV-7 ' is stored as 'HV-7'); the withdrawal by the id the case system
+    sent was a 404 saying the tilbud had no report with concern_id ' HV-7 '."""
+    assert counts(client.post(CONCERNS, json={"records": [record(" HV-7 ")]}, headers=AUTH)) == (1, 0, 0)
+    assert concerns_of(settings, "F2") == [("2026-09-01", "high", "HV-7")]
+    response = client.delete(f"{CONCERNS}/F2/%20HV-7%20", headers=AUTH)
+    assert response.status_code == 204, response.text
+    assert concerns_of(settings, "F2") == []
