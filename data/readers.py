@@ -35,6 +35,7 @@ import itertools
 import logging
 import posixpath
 import re
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -446,6 +447,14 @@ def _add_member(filename: str, read: Callable[[], bytes], upload: RawUpload, *, 
 # --- CSV -----------------------------------------------------------------------------------------
 
 
+def composed(text: str) -> str:
+    """``text`` in Unicode's composed form (NFC). The same letter can be one character or a letter and a combining
+    mark ("å" or "a" + ring: macOS and some exports write the second); they look alike but compare unequal, so an id
+    written one way in visits.csv and the other in facilities.csv was an "unknown facility_id" that showed the same
+    value. Every file, sheet and pushed record is read composed."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
 def _decode(name: str, filename: str, data: bytes, upload: RawUpload) -> tuple[str, bool] | None:
     had_bom = data.startswith(b"\xef\xbb\xbf")
     body = data[3:] if had_bom else data
@@ -484,7 +493,7 @@ def _decode(name: str, filename: str, data: bytes, upload: RawUpload) -> tuple[s
             )
         )
         return None
-    text = text.rstrip("\x1a")  # a DOS end-of-file mark (Ctrl+Z), which some older export tools still write
+    text = composed(text.rstrip("\x1a"))  # a DOS end-of-file mark (Ctrl+Z), which some older export tools write
     if not text.strip():
         columns = ", ".join(FILE_BY_NAME[name].column_names)
         upload.violations.append(
@@ -843,7 +852,7 @@ class _SheetTooLarge(Exception):
 def _cell_text(value: object) -> str:
     """A workbook cell as the text a CSV export would hold (calamine gives ``""`` for an empty cell)."""
     if isinstance(value, str):
-        return value
+        return composed(value)
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -20,7 +20,7 @@ import pandas as pd
 from data.contract import FILE_BY_NAME
 from data.errors import InvalidArgumentError, NotFoundError, shown_value
 from data.importer import ImportResult, check_upload, read_upload
-from data.readers import RawTable, RawUpload
+from data.readers import RawTable, RawUpload, composed
 from data.settings import Settings
 from data.store import (
     WITHDRAWAL_SOURCE,
@@ -115,7 +115,7 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value).strip()
+    return composed(str(value).strip())
 
 
 def records_upload(table: str, records: Sequence[Mapping[str, object]]) -> RawUpload:
@@ -169,7 +169,7 @@ def withdraw_concern(settings: Settings, facility_id: str, concern_id: str) -> W
     has no report with that id, saying that only reports sent with a ``concern_id`` can be withdrawn so, or naming
     the tilbud the id is stored for. Spaces around either id are dropped, as an import drops them from a cell (a
     report sent as ``' HV-1 '`` is stored as ``HV-1``, and its case system withdraws it by the id it sent)."""
-    facility_id, concern_id = facility_id.strip(), concern_id.strip()
+    facility_id, concern_id = composed(facility_id.strip()), composed(concern_id.strip())
     if database_exists(settings):
         with database(settings) as engine:
             done = withdraw_stored_concern(engine, facility_id, concern_id)
