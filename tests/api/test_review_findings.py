@@ -43,7 +43,7 @@ def test_a_report_sent_with_spaces_around_its_id_is_withdrawn_by_the_id_it_was_s
 
 
 def test_an_id_pushed_with_a_combining_mark_is_the_composed_id(client: TestClient, settings: Settings) -> None:
-    """"Å" as "A" + a combining ring in a pushed record is stored composed (NFC), as files are read, and withdrawn by
+    """ "Å" as "A" + a combining ring in a pushed record is stored composed (NFC), as files are read, and withdrawn by
     either spelling: one report, not two that look the same."""
     composed_id, decomposed_id = "\u00c5-7", "A\u030a-7"
     assert counts(client.post(CONCERNS, json={"records": [record(decomposed_id)]}, headers=AUTH)) == (1, 0, 0)

@@ -76,7 +76,7 @@ def test_a_byte_order_mark_at_the_start_of_a_line_is_ignored_like_a_space(folder
 
 
 def test_a_letter_written_as_letter_and_combining_mark_is_the_same_letter(folder: Path) -> None:
-    """"Å" is one character or "A" + a combining ring (macOS and some exports write the second): they look alike
+    """ "Å" is one character or "A" + a combining ring (macOS and some exports write the second): they look alike
     and compared unequal, so the same tilbud's id in the other files did not match facilities.csv ("facility_id
     'Åhuset' findes ikke i facilities" beside a row that shows 'Åhuset'). Every file is read composed (NFC)."""
     import re
