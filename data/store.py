@@ -433,8 +433,16 @@ def save_upload(
     """Store a checked upload in one transaction (upsert by key) and record the import batch."""
     try:
         return _save_upload(engine, result, source, progress)
-    except IntegrityError as error:  # checked before another writer stored conflicting keys (see ConcurrentWriteError)
-        raise ConcurrentWriteError() from error
+    except IntegrityError as error:
+        if not _unique_violation(error):
+            raise  # a foreign key or NOT NULL the checks let through is a defect, not a race: not "send it again"
+        raise ConcurrentWriteError() from error  # checked before another writer stored the same unique key
+
+
+def _unique_violation(error: IntegrityError) -> bool:
+    """Whether the database refused a duplicate of a unique key (PostgreSQL SQLSTATE 23505; SQLite's message)."""
+    original = error.orig
+    return getattr(original, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(original)
 
 
 def _save_upload(engine: Engine, result: ImportResult, source: str, progress: Progress | None) -> ImportSummary:
