@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.conditional import NO_STORE, PRIVATE_REVALIDATE
-from api.deps import SESSION_COOKIE, app_version, get_viewer
+from api.deps import SESSION_COOKIE, app_version, get_viewer, known_query_parameters
 from api.errors import AnswerCrashes, allowed_methods, handle_error, install_error_handlers
 from api.routes import data, locks, plans, reports, risk, web
 from api.schemas import EVERY_REQUEST, error_responses
@@ -144,6 +144,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(PrivateAnswers)
     app.add_middleware(AnswerCrashes)  # last: the outermost, so a crash anywhere is answered by the one handler
     for module in (data, risk, plans, locks, reports):
-        app.include_router(module.router, prefix=API_PREFIX)
+        app.include_router(
+            module.router,
+            prefix=API_PREFIX,
+            dependencies=[Depends(known_query_parameters)],  # a misspelt filter is refused, not ignored
+            responses=error_responses(422),
+        )
     app.include_router(web.router)
     return app

@@ -135,6 +135,7 @@ _PYDANTIC_DA: dict[str, str] = {
     "literal_error": "skal være en af: {expected}",
     "enum": "skal være en af: {expected}",
     "extra_forbidden": "er ikke et kendt felt",
+    "query_unknown": "er ikke en parameter her; tilladte: {allowed}",
     "uuid_parsing": "skal være et UUID, ikke '{input}'",
     "url_parsing": "skal være en URL, ikke '{input}'",
     "decimal_parsing": "skal være et tal",

@@ -169,3 +169,25 @@ def test_a_long_value_is_cut_in_the_message(client: TestClient) -> None:
         assert response.status_code == 422, field
         message = Page(response.text).text_of("error-message")
         assert f"'{'x' * 60}…'" in message and "x" * 61 not in message, field
+
+
+def test_an_unknown_query_parameter_is_refused_naming_the_allowed_ones(client: TestClient) -> None:
+    """A misspelt filter was ignored in silence: ``/risk?autority=midt`` answered the national list, which a case
+    system would take for Midt's. A name starting with ``_`` (a cache-buster) and the web pages are left alone."""
+    response = client.get("/api/v1/risk?autority=midt&top=5")
+    assert response.status_code == 422
+    error = assert_error_shape(response.json(), "invalid_request")
+    assert error["details"] == [
+        {
+            "location": "query",
+            "field": "autority",
+            "message": "'autority' er ikke en parameter her; tilladte: as_of, authority, facility_type, format, "
+            "offset, top",
+            "type": "query_unknown",
+        }
+    ]
+    assert client.get("/api/v1/health?_=1700000000").status_code == 200
+    assert client.get("/api/v1/health?x=1").json()["error"]["details"][0]["message"].endswith("tilladte: ingen")
+    assert client.get("/?utm_source=nyhedsbrev").status_code == 200
+    documented = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/health"]["get"]["responses"]
+    assert "422" in documented
