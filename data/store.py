@@ -445,6 +445,15 @@ def _unique_violation(error: IntegrityError) -> bool:
     return getattr(original, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(original)
 
 
+def _log_batch(conn: Connection, at: dt.datetime, source: str, summary: dict[str, Any]) -> int:
+    """Record an import batch (an upload, a push, a withdrawal) in the caller's transaction; returns its id."""
+    batch_id = conn.execute(
+        insert(ImportBatchRow).values(imported_at=at, source=source, summary=summary)
+    ).inserted_primary_key
+    assert batch_id is not None
+    return int(batch_id[0])
+
+
 def _save_upload(engine: Engine, result: ImportResult, source: str, progress: Progress | None) -> ImportSummary:
     pause = float(os.environ.get(_PAUSE_ENV, "0") or 0)
     imported_at = dt.datetime.now().replace(microsecond=0)
@@ -467,12 +476,9 @@ def _save_upload(engine: Engine, result: ImportResult, source: str, progress: Pr
             "warning_count": len(result.warnings),
             "warnings": [w.as_dict() for w in result.warnings[:200]],
         }
-        batch_id = conn.execute(
-            insert(ImportBatchRow).values(imported_at=imported_at, source=source, summary=batch_summary)
-        ).inserted_primary_key
-        assert batch_id is not None
+        batch_id = _log_batch(conn, imported_at, source, batch_summary)
     return ImportSummary(
-        batch_id=int(batch_id[0]),
+        batch_id=batch_id,
         source=source,
         imported_at=imported_at,
         tables=summaries,
@@ -721,12 +727,9 @@ def withdraw_concern(
             "warnings": [],
         }
         label = source or f"{WITHDRAWAL_SOURCE}: concerns {facility_id} {concern_id}"
-        batch_id = conn.execute(
-            insert(ImportBatchRow).values(imported_at=withdrawn_at, source=label, summary=summary)
-        ).inserted_primary_key
-        assert batch_id is not None
+        batch_id = _log_batch(conn, withdrawn_at, label, summary)
     return WithdrawnConcern(
-        batch_id=int(batch_id[0]),
+        batch_id=batch_id,
         withdrawn_at=withdrawn_at,
         facility_id=facility_id,
         concern_id=concern_id,

@@ -12,13 +12,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.cli import main
 from api.cli_app import console, err_console
 from api.services import imports
 from data.settings import Settings
 from data.store import database, load_dataset
 from tests.api.conftest import AUTH, make_settings
 from tests.api.test_app_errors import assert_error_shape
+from tests.api.test_cli_data import run
 from tests.factories import small_dataset
 from tests.fixtures.uploads import write_csv_folder
 
@@ -126,14 +126,6 @@ def test_the_openapi_document_shows_the_route_and_the_field(client: TestClient) 
 
 
 # --- CLI ---------------------------------------------------------------------------------------------------------
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as info:
-        main(list(argv))
-    out, err = capsys.readouterr()
-    code = info.value.code
-    return (code if isinstance(code, int) else 1), out, err
 
 
 def test_the_cli_withdraws_a_concern(
