@@ -155,6 +155,7 @@ RISK_SCORE_DA: dict[str, str] = {
 HYPERPARAMETER_DA: dict[str, str] = {
     "calibration": "Kalibrering",
     "horizon_months": "Horisont (måneder)",
+    "learn_from": "Træerne lærer af",
     "learning_rate": "Læringsrate",
     "min_child_samples": "Mindste antal observationer pr. blad",
     "min_child_samples_used": "Mindste antal observationer pr. blad, brugt (skaleret ned for små data)",
@@ -174,6 +175,8 @@ HYPERPARAMETER_VALUE_DA: dict[str, str] = {
     "platt": "Platt-skalering",
     "isotonic": "isotonisk regression",
     "none": "ingen",
+    "severity": "alvorsgraden (5 − laveste gennemsnitlige temaværdi ved et besøg i horisonten)",
+    "label": "alvorligt fund ja/nej",
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -73,6 +74,13 @@ class Settings(BaseSettings):
         ),
     )
     risk_top_factors: int = Field(3, ge=1, le=10, description="Reasons shown per facility in lists.")
+    risk_learn_from: Literal["severity", "label"] = Field(
+        "severity",
+        description=(
+            "What LightGBM's trees learn from: 'severity' (how low the lowest visit in the horizon scored, "
+            "graded) or 'label' (serious finding yes/no). The risk is calibrated on the label either way."
+        ),
+    )
 
     # --- visit rules and planner ---------------------------------------------------------------
     visit_interval_default_months: int = Field(

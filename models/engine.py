@@ -26,6 +26,15 @@ calibrator), and the report says ``short_history``. The booster that scores is r
 row with the same number of trees and keeps that calibrator (no later period is left to fit one on;
 with the same trees and learning rate its margins are on the scale the calibrator was fitted to).
 
+*A graded target* (``severity_col``): the trees may learn a graded outcome instead of the 0/1 label
+(a regression on that column, higher = worse, early stopping on its squared error), when the label is a
+line drawn through something graded (the socialtilsyn label: a theme value <= 2). The label still
+decides everything else: the calibrator maps the booster's output to the probability of a 1, and the
+metrics and reliability are the label's. The regression output is not on a log-odds scale, so each
+booster's output is put on one: ``margin = a x output + b`` with the Platt fit of the output on the
+calibration period's labels (:attr:`RiskEngine.link_`). Margins and SHAP contributions are then log-odds
+for either target, and ``base + sum(contributions) == margin`` still holds.
+
 Calibration: Platt scaling (a logistic regression on the raw margin) by default. It is monotone, so
 the ranking is the booster's, and with two parameters it is stable on the few hundred positives a
 calibration fold holds; isotonic regression is offered for large data, but it turns the ranking
@@ -177,6 +186,10 @@ def fit_calibrator(margin: np.ndarray, label: np.ndarray, method: CalibrationMet
     return Calibrator("platt", a=a, b=b)
 
 
+def _linked(output: np.ndarray, link: tuple[float, float]) -> np.ndarray:
+    return link[0] * np.asarray(output, dtype=float) + link[1]
+
+
 @dataclass(frozen=True)
 class Period:
     """One time-ordered fold: the dates it covers and what it holds."""
@@ -240,6 +253,7 @@ class RiskEngine:
         calibration: CalibrationMethod = "platt",
         fractions: Sequence[float] = (0.6, 0.2, 0.2),
         short_history_trees: int | None = None,
+        severity_col: str | None = None,
     ) -> None:
         names = [f.name for f in features]
         if len(set(names)) != len(names):
@@ -256,6 +270,7 @@ class RiskEngine:
         if short_history_trees is not None and short_history_trees < 1:
             raise ValueError(f"short_history_trees must be at least 1, not {short_history_trees}")
         self.short_history_trees = short_history_trees
+        self.severity_col = severity_col
 
     # --- inputs ---------------------------------------------------------------------------------
     @property
@@ -281,26 +296,32 @@ class RiskEngine:
                 out[f.name] = pd.to_numeric(col, errors="coerce").astype("float64")
         return out
 
+    def _target(self, frame: pd.DataFrame) -> np.ndarray:
+        """What the trees learn: the 0/1 label, or the graded ``severity_col``."""
+        if self.severity_col is None:
+            return frame[self.label_col].to_numpy(int)
+        return frame[self.severity_col].to_numpy(float)
+
     def _train(self, frame: pd.DataFrame, n_estimators: int, valid: pd.DataFrame | None) -> lgb.Booster:
         params = self.params.lgb_params()
+        if self.severity_col is not None:
+            params["objective"] = "regression"
         params["monotone_constraints"] = [f.monotone for f in self.features]
         params["monotone_constraints_method"] = "intermediate"
         cat = [f.name for f in self.features if f.categorical]
-        train_set = lgb.Dataset(
-            self.matrix(frame), label=frame[self.label_col].to_numpy(int), categorical_feature=cat or "auto"
-        )
+        train_set = lgb.Dataset(self.matrix(frame), label=self._target(frame), categorical_feature=cat or "auto")
         callbacks: list[Any] = []
         valid_sets: list[lgb.Dataset] = []
         if valid is not None and len(valid):
             valid_sets.append(
                 lgb.Dataset(
                     self.matrix(valid),
-                    label=valid[self.label_col].to_numpy(int),
+                    label=self._target(valid),
                     categorical_feature=cat or "auto",
                     reference=train_set,
                 )
             )
-            params["metric"] = "binary_logloss"
+            params["metric"] = "binary_logloss" if self.severity_col is None else "l2"
             callbacks.append(lgb.early_stopping(self.params.early_stopping_rounds, verbose=False))
         return lgb.train(params, train_set, num_boost_round=n_estimators, valid_sets=valid_sets, callbacks=callbacks)
 
@@ -319,6 +340,9 @@ class RiskEngine:
         y_all = data[self.label_col].to_numpy(int)
         if not set(np.unique(y_all)) <= {0, 1}:
             raise ValueError(f"label column {self.label_col!r} must be 0/1")
+        if self.severity_col is not None and not np.isfinite(data[self.severity_col].to_numpy(float)).all():
+            raise ValueError(f"severity column {self.severity_col!r} must be a number on every row")
+        self.link_ = (1.0, 0.0)
         self.categories_ = {
             f.name: sorted({str(v) for v in data[f.name].dropna()}) for f in self.features if f.categorical
         }
@@ -342,8 +366,10 @@ class RiskEngine:
         booster_a = self._train(part_a, self.params.n_estimators, part_b)
         best = int(booster_a.best_iteration or booster_a.current_iteration())
         margin_b = self._margin(booster_a, part_b, best)
+        link_a = self._fit_link(margin_b, part_b[self.label_col].to_numpy(int))
+        margin_b = _linked(margin_b, link_a)
         calib_b = fit_calibrator(margin_b, part_b[self.label_col].to_numpy(int), self.calibration)
-        margin_c_eval = self._margin(booster_a, part_c, best)
+        margin_c_eval = _linked(self._margin(booster_a, part_c, best), link_a)
         test = pd.DataFrame(
             {
                 self.date_col: part_c[self.date_col].to_numpy(),
@@ -358,8 +384,10 @@ class RiskEngine:
 
         # 2. production: A + B with the same number of trees, calibrated on the later period C.
         self.booster_ = self._train(part_ab, best, None)
+        y_c = part_c[self.label_col].to_numpy(int)
         margin_c = self._margin(self.booster_, part_c)
-        self.calibrator_ = fit_calibrator(margin_c, part_c[self.label_col].to_numpy(int), self.calibration)
+        self.link_ = self._fit_link(margin_c, y_c)
+        self.calibrator_ = fit_calibrator(_linked(margin_c, self.link_), y_c, self.calibration)
 
         self.report_ = EngineReport(
             periods=(self._period("A", part_a), self._period("B", part_b), self._period("C", part_c)),
@@ -402,8 +430,11 @@ class RiskEngine:
                 )
         trees = min(self.short_history_trees, self.params.n_estimators)
         booster_a = self._train(part_a, trees, None)
-        margin_c = self._margin(booster_a, part_c)
         y_c = part_c[self.label_col].to_numpy(int)
+        raw_c = self._margin(booster_a, part_c)
+        # the booster that scores keeps A's link and calibrator (see the module docstring)
+        self.link_ = self._fit_link(raw_c, y_c)
+        margin_c = _linked(raw_c, self.link_)
         self.calibrator_ = fit_calibrator(margin_c, y_c, self.calibration)
         test = pd.DataFrame(
             {self.date_col: part_c[self.date_col].to_numpy(), "label": y_c, "model": self.calibrator_(margin_c)}
@@ -430,8 +461,17 @@ class RiskEngine:
         raw = booster.predict(self.matrix(frame), raw_score=True, num_iteration=num_iteration)
         return np.asarray(raw, dtype=float)
 
+    def _fit_link(self, output: np.ndarray, label: np.ndarray) -> tuple[float, float]:
+        """``(a, b)`` putting a booster's output on a log-odds scale: ``(1, 0)`` for a 0/1 target (its output
+        is log-odds already), else the Platt fit of the output on ``label`` (see the module docstring)."""
+        if self.severity_col is None:
+            return (1.0, 0.0)
+        fitted = fit_calibrator(output, label, "platt")
+        return (fitted.a, fitted.b)
+
     def predict_margin(self, frame: pd.DataFrame) -> np.ndarray:
-        return self._margin(self.booster_, frame)
+        """Log-odds (the booster's output through :attr:`link_`); :attr:`calibrator_` makes it a probability."""
+        return _linked(self._margin(self.booster_, frame), getattr(self, "link_", (1.0, 0.0)))
 
     def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
         return self.calibrator_(self.predict_margin(frame))
@@ -450,8 +490,10 @@ class RiskEngine:
         if isinstance(values, list):  # older shap: one array per class
             values = values[-1]
         base = explainer.expected_value
-        base_value = float(np.ravel(base)[-1])
-        return pd.DataFrame(np.asarray(values, dtype=float), index=frame.index, columns=self.feature_names), base_value
+        a, b = getattr(self, "link_", (1.0, 0.0))
+        base_value = a * float(np.ravel(base)[-1]) + b
+        contributions = a * np.asarray(values, dtype=float)
+        return pd.DataFrame(contributions, index=frame.index, columns=self.feature_names), base_value
 
     def feature_importance(self) -> dict[str, float]:
         """LightGBM's total gain per feature (the SHAP-based global importance is in ``models.explain``)."""

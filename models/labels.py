@@ -16,6 +16,16 @@ synthetic world's truth (``bench/risk_quality.py``) measures how much that costs
 
 Snapshots are monthly, over the training window, and only where the whole horizon lies before the
 as-of date (a window that is still open would count "not yet visited" as "nothing found").
+
+*Severity* (:func:`severity_targets`): the same labelled snapshots graded, for the trees to learn from
+(``RiskModel(learn_from="severity")``, the default). A yes/no label throws away how bad a visit was: a
+visit that found every theme at 2,1 and one that found one theme at 2 and the rest at 4 are both "1", and
+a visit at 2,6 is a "0" like one at 4,8. The severity is ``5 -`` the lowest mean theme value of a visit in
+the horizon (the visit's assessed themes, each corrected for its tilsyn's scoring offset), raised to at
+least ``5 - 2 = 3`` for a positive snapshot (the label's line: a theme at 2). A negative's visits had every
+theme above 2, so its severity is below 3 up to its tilsyn's offset (a few tenths): the grading refines the
+label and does not turn it round. Calibration, validation and every
+reported figure still use the yes/no label: the risk is still the probability of a serious finding.
 """
 
 from __future__ import annotations
@@ -94,3 +104,33 @@ def label_snapshots(
             {"facility_id": pd.Series([], dtype=object), "date": pd.Series([], dtype="datetime64[ns]"), "label": []}
         )
     return pd.concat(parts, ignore_index=True)
+
+
+#: A positive snapshot's severity is at least this (``5 - SERIOUS_THEME_VALUE``): the label's own line.
+POSITIVE_SEVERITY = 5.0 - SERIOUS_THEME_VALUE
+
+
+def severity_targets(labels: pd.DataFrame, visit_values: pd.DataFrame, horizon_months: int) -> pd.Series:
+    """The severity of every labelled snapshot (see the module docstring), aligned with ``labels``' index.
+
+    ``labels``: ``facility_id, date, label`` (:func:`label_snapshots`); ``visit_values``: one row per
+    visit and theme with ``visit_id, facility_id, date`` and the offset-corrected value in ``cal``
+    (:class:`models.features.ThemeHistory` ``.values``). A snapshot whose window holds no theme value (a
+    sanction alone, or visits without scores) is graded :data:`POSITIVE_SEVERITY` when positive and the
+    mean severity of the graded negatives when negative."""
+    out = pd.Series(np.nan, index=labels.index, dtype="float64")
+    if len(labels) and len(visit_values):
+        visits = visit_values.groupby(["visit_id", "facility_id", "date"], as_index=False, sort=False)["cal"].mean()
+        visit_dates = pd.to_datetime(visits["date"]).to_numpy()
+        for d, rows in labels.groupby("date", sort=False):
+            start = pd.Timestamp(d)
+            end = start + pd.DateOffset(months=horizon_months)
+            window = visits[(visit_dates >= np.datetime64(start)) & (visit_dates < np.datetime64(end))]
+            lowest = window.groupby("facility_id", sort=False)["cal"].min()
+            out.loc[rows.index] = 5.0 - rows["facility_id"].map(lowest).to_numpy(dtype=float)
+    positive = labels["label"].to_numpy(dtype=int) == 1 if len(labels) else np.zeros(0, dtype=bool)
+    graded = out.notna().to_numpy()
+    out[positive] = np.fmax(out[positive].to_numpy(), POSITIVE_SEVERITY)
+    negatives = out[~positive & graded]
+    out[~positive & ~graded] = float(negatives.mean()) if len(negatives) else 0.0
+    return out

@@ -12,7 +12,8 @@ Fitting:
 2. monthly snapshots over the window, features as of each (:mod:`models.features`), labels from the
    horizon after each (:mod:`models.labels`; unlabelled snapshots left out);
 3. with at least ``min_positive_labels`` positives: the generic engine (:mod:`models.engine`:
-   LightGBM with monotone constraints, time-ordered validation, calibration on a later period),
+   LightGBM with monotone constraints, time-ordered validation, calibration on a later period; the
+   trees learn the graded severity of each snapshot's visits, the calibration the yes/no label),
    evaluated against the baselines on the held-out period. Below it (cold start): the expert score
    (:mod:`models.baselines`), evaluated on every labelled snapshot.
 """
@@ -41,7 +42,7 @@ from models.evaluation import expected_calibration_error, reliability_table, sco
 from models.explain import comparison_values, facility_factors, global_importance, top_factors, top_factors_all
 from models.fairness import finding_shares
 from models.features import FEATURE_NAMES, FEATURES, ThemeHistory, compute_features
-from models.labels import label_snapshots, snapshot_dates
+from models.labels import label_snapshots, severity_targets, snapshot_dates
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,9 @@ SHORT_HISTORY_TREES = 60
 #: Serious findings the last period (C) must hold for LightGBM to be calibrated on it and compared with the
 #: expert score; fewer, and the expert score is used.
 MIN_HELD_OUT_POSITIVES = 10
+#: What the trees learn from: the graded ``severity`` of the visits in the horizon (the default) or the
+#: yes/no ``label`` itself. Either way calibration and every reported figure use the label (models.labels).
+LEARN_FROM = ("severity", "label")
 HIGH_TIER_SHARE = 0.10
 ELEVATED_TIER_SHARE = 0.20
 TIERS = ("høj", "forhøjet", "normal")
@@ -178,6 +182,7 @@ class RiskModel(BaseEstimator):
         n_jobs: int = 1,
         random_state: int = 42,
         short_history_trees: int | None = SHORT_HISTORY_TREES,
+        learn_from: str = "severity",
     ) -> None:
         self.horizon_months = horizon_months
         self.training_years = training_years
@@ -192,6 +197,7 @@ class RiskModel(BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.short_history_trees = short_history_trees
+        self.learn_from = learn_from
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> RiskModel:
@@ -201,6 +207,7 @@ class RiskModel(BaseEstimator):
             "min_positive_labels": settings.risk_min_positive_labels,
             "top_factors": settings.risk_top_factors,
             "random_state": settings.seed,
+            "learn_from": settings.risk_learn_from,
         }
         params.update(overrides)
         return cls(**params)
@@ -213,6 +220,10 @@ class RiskModel(BaseEstimator):
             )
         if self.calibration not in ("platt", "isotonic"):
             raise InvalidArgumentError(f"Kalibrering '{self.calibration}' findes ikke; vælg 'platt' eller 'isotonic'.")
+        if self.learn_from not in LEARN_FROM:
+            raise InvalidArgumentError(
+                f"learn_from '{self.learn_from}' findes ikke; vælg {' eller '.join(repr(v) for v in LEARN_FROM)}."
+            )
         if self.horizon_months < 1 or self.training_years < 1 or self.snapshot_step_months < 1:
             raise InvalidArgumentError(
                 f"Horisont ({self.horizon_months}), træningsår ({self.training_years}) og snapshot-interval "
@@ -237,13 +248,14 @@ class RiskModel(BaseEstimator):
         labels = label_snapshots(known, dates, self.horizon_months, theme_values=tv)
         parts: list[pd.DataFrame] = []
         history = ThemeHistory.prepare(tv, known.facilities, self.offsets_)
+        labels["severity"] = severity_targets(labels, history.values, self.horizon_months)
         for d, lab in labels.groupby("date", sort=True):
             feats = compute_features(known, d, self.offsets_, theme_values=history)
-            rows = feats.merge(lab[["facility_id", "label"]], on="facility_id", how="inner")
+            rows = feats.merge(lab[["facility_id", "label", "severity"]], on="facility_id", how="inner")
             parts.append(rows.assign(date=pd.Timestamp(d)))
         self.snapshot_dates_ = [d.date().isoformat() for d in dates]
         if not parts:
-            return pd.DataFrame(columns=[*FEATURE_NAMES, "facility_id", "date", "label"])
+            return pd.DataFrame(columns=[*FEATURE_NAMES, "facility_id", "date", "label", "severity"])
         return pd.concat(parts, ignore_index=True)
 
     def fit(self, dataset: Dataset, as_of: dt.date | pd.Timestamp) -> RiskModel:
@@ -295,6 +307,7 @@ class RiskModel(BaseEstimator):
                 ),
                 calibration=self.calibration,  # type: ignore[arg-type]
                 short_history_trees=self.short_history_trees,
+                severity_col="severity" if self.learn_from == "severity" else None,
             )
             try:
                 self.engine_ = engine.fit(train, baselines=BASELINES)
@@ -518,6 +531,11 @@ class RiskModel(BaseEstimator):
             "short_history": self.short_history_,
             "best_iteration": self.best_iteration_,
             "calibrator": self.calibrator_,
+            "link": (
+                None
+                if self.engine_ is None or self.engine_.severity_col is None
+                else {"a": round(self.engine_.link_[0], 6), "b": round(self.engine_.link_[1], 6)}
+            ),
             "metrics": {k: {m: clean(v) for m, v in d.items()} for k, d in self.metrics_.items()},
             "reliability": [
                 {k: (int(v) if k in ("bin", "n") else clean(v)) for k, v in row.items()}

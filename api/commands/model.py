@@ -119,6 +119,12 @@ def _print_train(report: TrainReport) -> None:
             else str(cal.get("method"))
         )
         console.print(f"Træer: {card['best_iteration']}; kalibrering på periode C: {how}")
+        if link := card.get("link"):
+            console.print(
+                "Træerne lærer alvorsgraden (5 − laveste gennemsnitlige temaværdi ved et besøg i horisonten); "
+                f"margin (log-odds) = {_num(link['a'], 3)} × træernes output "
+                f"{'+' if link['b'] >= 0 else '−'} {_num(abs(link['b']), 3)}, tilpasset på periode C."
+            )
     rel = Table(
         "gruppe", "rækker", "gns. forudsagt", "observeret", title="Kalibrering (pålidelighed): forudsagt mod observeret"
     )

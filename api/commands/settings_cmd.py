@@ -35,6 +35,10 @@ HELP_DA: dict[str, str] = {
         "Under så mange alvorlige fund i træningsvinduet bruges ekspertscoren i stedet for LightGBM (kold start)."
     ),
     "risk_top_factors": "Antal begrundelser pr. tilbud i lister.",
+    "risk_learn_from": (
+        "Hvad LightGBM-træerne lærer af: 'severity' (alvorsgraden: hvor lavt det laveste besøg i horisonten "
+        "scorede) eller 'label' (alvorligt fund ja/nej). Risikoen kalibreres på alvorligt fund ja/nej i begge tilfælde."
+    ),
     "visit_interval_default_months": "Højst så mange måneder mellem uanmeldte besøg (lovens minimum).",
     "visit_interval_months": (
         'Interval for uanmeldte besøg pr. tilbudstype i måneder, som JSON, fx {"sikret_doegninstitution": 12}.'

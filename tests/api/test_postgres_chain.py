@@ -80,7 +80,9 @@ def _run_chain(settings: Settings, first: Path, newer: Path) -> Chain:
 @pytest.fixture(scope="module")
 def chains(tmp_path_factory: pytest.TempPathFactory, postgres_url: str) -> Iterator[tuple[Chain, Chain]]:
     root = tmp_path_factory.mktemp("chain")
-    world = generate_world(WorldConfig(seed=4, facilities=100, years=3, as_of=AS_OF))
+    # seed 6: a world whose LightGBM model earns its place over the expert score (seed 4's no longer did once the
+    # trees learnt the severity; whether a 100-tilbud world's model does is chance, and this test needs one)
+    world = generate_world(WorldConfig(seed=6, facilities=100, years=3, as_of=AS_OF))
     first = write_csv_folder(world.dataset, root / "first")
     fac = world.dataset.facilities.copy()
     every_other = fac.index % 2 == 0

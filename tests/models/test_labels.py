@@ -47,3 +47,48 @@ def test_a_serious_sanction_alone_labels_positive_and_vilkaar_does_not() -> None
     lab = label_snapshots(ds, [pd.Timestamp("2025-01-01")], 6).set_index("facility_id")["label"].to_dict()
     assert lab["F3"] == 1
     assert "F5" not in lab  # vilkaar is neither a finding nor a visit
+
+
+def test_severity_grades_the_lowest_visit_and_never_contradicts_the_label() -> None:
+    from models.labels import POSITIVE_SEVERITY, severity_targets
+
+    d1, d2 = pd.Timestamp("2025-01-01"), pd.Timestamp("2025-07-01")
+    labels = pd.DataFrame(
+        {
+            "facility_id": ["A", "B", "C", "D", "E", "A"],
+            "date": [d1, d1, d1, d1, d1, d2],
+            "label": [0, 1, 1, 1, 0, 0],
+        }
+    )
+    values = pd.DataFrame(
+        [  # visit, tilbud, date, offset-corrected theme value
+            ("v1", "A", "2025-02-01", 4.0),
+            ("v1", "A", "2025-02-01", 3.0),  # mean 3.5
+            ("v2", "A", "2025-05-01", 3.0),
+            ("v2", "A", "2025-05-01", 2.6),  # mean 2.8: A's lowest in d1's window
+            ("v3", "B", "2025-03-01", 1.5),
+            ("v3", "B", "2025-03-01", 2.1),  # mean 1.8: severity 3.2
+            ("v4", "C", "2025-03-01", 2.0),
+            ("v4", "C", "2025-03-01", 4.0),  # one theme at 2, mean 3.0: label 1
+            ("v5", "A", "2025-08-01", 4.5),  # after d1's window, inside d2's
+            ("v6", "E", "2024-12-01", 1.0),  # before E's snapshot: not in its window
+        ],
+        columns=["visit_id", "facility_id", "date", "cal"],
+    ).assign(date=lambda f: pd.to_datetime(f["date"]))
+    got = severity_targets(labels, values, horizon_months=6).round(6).tolist()
+    # A at d1: 5 - 2.8; B: 5 - 1.8; C: mean 3.0 gives 2.0, raised to the label's line 3; D: a sanction alone
+    # (no theme value) -> 3; E: no value in its window, a negative -> the graded negatives' mean, (2.2 + 0.5) / 2;
+    # A at d2: 5 - 4.5
+    assert got == [2.2, 3.2, POSITIVE_SEVERITY, POSITIVE_SEVERITY, 1.35, 0.5]
+    assert POSITIVE_SEVERITY == 3.0
+
+
+def test_the_training_frame_carries_the_severity_of_every_labelled_snapshot() -> None:
+    from models.risk_model import RiskModel
+
+    ds = small_dataset()
+    frame = RiskModel(training_years=2).training_frame(ds, AS_OF)
+    assert len(frame) and frame["severity"].notna().all()
+    positives, negatives = frame[frame["label"] == 1], frame[frame["label"] == 0]
+    assert (positives["severity"] >= 3.0).all()
+    assert negatives["severity"].max() < 3.0  # every theme above 2: a mean above 2 (up to a tilsyn's offset)
