@@ -1081,6 +1081,7 @@ def build_model_card(meta: Mapping[str, Any], *, generated_at: dt.datetime | Non
         hyperparameters=hyper,
         short_history=bool(meta.get("short_history", False)),
         short_history_trees=(meta.get("hyperparameters") or {}).get("short_history_trees"),
+        learn_from=str((meta.get("hyperparameters") or {}).get("learn_from") or ""),
         authorities=_card_authorities(meta),
     )
 

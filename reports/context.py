@@ -849,6 +849,7 @@ class ModelCardContext:
     short_history: bool = False  # two periods (A, C): too few months for three
     short_history_trees: int | None = None
     authorities: tuple[str, ...] = ()  # the socialtilsyn in the training data (empty: not known)
+    learn_from: str = ""  # "severity" or "label" (what LightGBM's trees learnt); "" in a card from before
 
     confidential: ClassVar[bool] = False  # no unannounced dates in a model card
 

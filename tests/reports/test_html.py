@@ -188,6 +188,21 @@ def test_model_card_says_how_many_months_have_labelled_snapshots() -> None:
     assert "månedlige øjebliksbilleder af tilbud (60 måneder)" in old
 
 
+def test_the_model_card_says_what_the_trees_learnt_from() -> None:
+    def text(**extra: object) -> str:
+        meta = {**model_meta(), **extra}
+        return " ".join(parse(render_html(build_model_card(meta))).body_text.split())
+
+    severity = {"hyperparameters": {**model_meta()["hyperparameters"], "learn_from": "severity"}}
+    said = "LightGBM-træerne lærer af alvorsgraden af hvert øjebliksbillede"
+    assert said in text(**severity)
+    assert "Træerne lærer af alvorsgraden (5 − laveste gennemsnitlige temaværdi" in text(**severity)
+    label = {"hyperparameters": {**model_meta()["hyperparameters"], "learn_from": "label"}}
+    assert said not in text(**label) and "Træerne lærer af alvorligt fund ja/nej" in text(**label)
+    assert said not in text()  # a card stored before the setting
+    assert said not in text(**severity, kind="expert", cold_start=True, cold_start_reason="Historikken er for kort.")
+
+
 def test_a_cold_start_model_card_does_not_describe_lightgbm() -> None:
     # on a tilsyn with two years of history the card of the expert score spoke of monotone constraints,
     # mean |SHAP| and LightGBM's trees and learning rate as if they had been used
