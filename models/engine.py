@@ -242,6 +242,10 @@ class RiskEngine:
     named in ``baselines`` (higher = riskier) are evaluated on the same held-out rows as the model.
     """
 
+    #: An engine stored before the graded target existed learnt the 0/1 label, with no link.
+    severity_col: str | None = None
+    link_: tuple[float, float] = (1.0, 0.0)
+
     def __init__(
         self,
         features: Sequence[FeatureSpec],
@@ -471,7 +475,7 @@ class RiskEngine:
 
     def predict_margin(self, frame: pd.DataFrame) -> np.ndarray:
         """Log-odds (the booster's output through :attr:`link_`); :attr:`calibrator_` makes it a probability."""
-        return _linked(self._margin(self.booster_, frame), getattr(self, "link_", (1.0, 0.0)))
+        return _linked(self._margin(self.booster_, frame), self.link_)
 
     def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
         return self.calibrator_(self.predict_margin(frame))
@@ -490,7 +494,7 @@ class RiskEngine:
         if isinstance(values, list):  # older shap: one array per class
             values = values[-1]
         base = explainer.expected_value
-        a, b = getattr(self, "link_", (1.0, 0.0))
+        a, b = self.link_
         base_value = a * float(np.ravel(base)[-1]) + b
         contributions = a * np.asarray(values, dtype=float)
         return pd.DataFrame(contributions, index=frame.index, columns=self.feature_names), base_value

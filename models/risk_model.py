@@ -167,6 +167,9 @@ def _ts(value: dt.date | pd.Timestamp) -> pd.Timestamp:
 class RiskModel(BaseEstimator):
     """Probability of a serious finding at a visit within ``horizon_months`` (see the module docstring)."""
 
+    #: A model stored before ``learn_from`` existed learnt the label (``repr`` and ``get_params`` read it).
+    learn_from: str = "label"
+
     def __init__(
         self,
         horizon_months: int = 6,

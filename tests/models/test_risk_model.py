@@ -357,3 +357,26 @@ def test_a_model_that_out_ranks_the_expert_score_on_enough_findings_is_kept(fitt
     assert not fitted.cold_start_ and [p["name"] for p in card["periods"]] == ["A", "B", "C"]
     assert card["periods"][2]["positives"] >= risk_model.MIN_HELD_OUT_POSITIVES
     assert card["metrics"]["model"]["auc"] > card["metrics"]["expert"]["auc"]
+
+
+def test_a_model_stored_before_the_severity_still_scores_explains_and_describes_itself(
+    world: tuple[Dataset, pd.DataFrame],
+) -> None:
+    # a home upgraded with a model pickled before learn_from / the engine's link existed: repr raised
+    # AttributeError ('RiskModel' object has no attribute 'learn_from'); scoring must keep working until retrained
+    import pickle
+
+    ds, _ = world
+    model = RiskModel(n_estimators=30, min_positive_labels=20, snapshot_step_months=2, learn_from="label")
+    model.fit(ds, AS_OF)
+    assert model.engine_ is not None and model.engine_.link_ == (1.0, 0.0)
+    expected = model.score(ds, AS_OF)
+    old = pickle.loads(pickle.dumps(model))
+    for obj, names in ((old, ("learn_from",)), (old.engine_, ("severity_col", "link_"))):
+        for name in names:
+            del obj.__dict__[name]  # as pickled by the earlier code
+    assert "learn_from='label'" in repr(old) and old.get_params()["learn_from"] == "label"
+    again = old.score(ds, AS_OF)
+    pd.testing.assert_series_equal(again.risk, expected.risk)
+    assert again.contributions is not None and expected.contributions is not None
+    pd.testing.assert_frame_equal(again.contributions, expected.contributions)
