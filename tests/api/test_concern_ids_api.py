@@ -4,38 +4,28 @@ safely, corrected, and withdrawn (``DELETE /api/v1/concerns/{facility_id}/{conce
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.cli_app import console, err_console
 from api.services import imports
 from data.settings import Settings
 from data.store import database, load_dataset
-from tests.api.conftest import AUTH, make_settings
+from tests.api.conftest import AUTH
 from tests.api.test_app_errors import assert_error_shape
 from tests.api.test_cli_data import run
-from tests.factories import small_dataset
-from tests.fixtures.uploads import write_csv_folder
 
 CONCERNS = "/api/v1/concerns"
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    settings = make_settings(tmp_path / "home")
-    imports.import_upload(settings, write_csv_folder(small_dataset(), tmp_path / "in"))
+def settings(settings: Settings, small_folder: Path) -> Settings:
+    """The conftest's settings with the small dataset imported; the conftest's ``client`` serves them."""
+    imports.import_upload(settings, small_folder)
     return settings
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as c:
-        yield c
 
 
 def record(concern_id: str | None, severity: str = "high", date: str = "2026-09-01", facility: str = "F2") -> dict:

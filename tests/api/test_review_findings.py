@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.services import imports
 from data.settings import Settings
-from tests.api.conftest import AUTH, make_settings
+from tests.api.conftest import AUTH
 from tests.api.test_concern_ids_api import CONCERNS, concerns_of, counts, record
-from tests.factories import small_dataset
-from tests.fixtures.uploads import write_csv_folder
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    settings = make_settings(tmp_path / "home")
-    imports.import_upload(settings, write_csv_folder(small_dataset(), tmp_path / "in"))
+def settings(settings: Settings, small_folder: Path) -> Settings:
+    """The conftest's settings with the small dataset imported; the conftest's ``client`` serves them."""
+    imports.import_upload(settings, small_folder)
     return settings
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as c:
-        yield c
 
 
 def test_a_report_sent_with_spaces_around_its_id_is_withdrawn_by_the_id_it_was_sent_with(
