@@ -68,6 +68,12 @@ def visit_findings(dataset: Dataset, theme_values: pd.DataFrame | None = None) -
     return v
 
 
+def in_horizon(days: np.ndarray, start: pd.Timestamp, horizon_months: int) -> np.ndarray:
+    """Which of ``days`` (datetime64) fall in a snapshot's horizon ``[start, start + horizon_months)``."""
+    end = pd.Timestamp(start) + pd.DateOffset(months=horizon_months)
+    return (days >= np.datetime64(pd.Timestamp(start))) & (days < np.datetime64(end))
+
+
 def label_snapshots(
     dataset: Dataset,
     dates: list[pd.Timestamp],
@@ -92,9 +98,7 @@ def label_snapshots(
     ev_dates = events["date"].to_numpy()
     parts: list[pd.DataFrame] = []
     for d in dates:
-        end = d + pd.DateOffset(months=horizon_months)
-        mask = (ev_dates >= np.datetime64(d)) & (ev_dates < np.datetime64(end))
-        window = events[mask]
+        window = events[in_horizon(ev_dates, d, horizon_months)]
         if window.empty:
             continue
         lab = window.groupby("facility_id")["serious"].any().astype(int)
@@ -123,9 +127,7 @@ def severity_targets(labels: pd.DataFrame, visit_values: pd.DataFrame, horizon_m
         visits = visit_values.groupby(["visit_id", "facility_id", "date"], as_index=False, sort=False)["cal"].mean()
         visit_dates = pd.to_datetime(visits["date"]).to_numpy()
         for d, rows in labels.groupby("date", sort=False):
-            start = pd.Timestamp(d)
-            end = start + pd.DateOffset(months=horizon_months)
-            window = visits[(visit_dates >= np.datetime64(start)) & (visit_dates < np.datetime64(end))]
+            window = visits[in_horizon(visit_dates, pd.Timestamp(d), horizon_months)]
             lowest = window.groupby("facility_id", sort=False)["cal"].min()
             out.loc[rows.index] = 5.0 - rows["facility_id"].map(lowest).to_numpy(dtype=float)
     positive = labels["label"].to_numpy(dtype=int) == 1 if len(labels) else np.zeros(0, dtype=bool)
