@@ -19,6 +19,9 @@ from pydantic_settings.exceptions import SettingsError
 from data.enums import FacilityType
 from data.errors import InvalidArgumentError
 
+#: What the risk model's trees learn from (``risk_learn_from``; ``models.risk_model.LEARN_FROM``).
+LearnFrom = Literal["severity", "label"]
+
 #: The earliest as-of date accepted (``Settings.as_of_or_today``).
 EARLIEST_AS_OF = dt.date(1900, 1, 1)
 
@@ -74,7 +77,7 @@ class Settings(BaseSettings):
         ),
     )
     risk_top_factors: int = Field(3, ge=1, le=10, description="Reasons shown per facility in lists.")
-    risk_learn_from: Literal["severity", "label"] = Field(
+    risk_learn_from: LearnFrom = Field(
         "severity",
         description=(
             "What LightGBM's trees learn from: 'severity' (how low the lowest visit in the horizon scored, "

@@ -369,10 +369,10 @@ class RiskEngine:
         # 1. evaluation: train on A, stop early on B, calibrate on B, measure on C.
         booster_a = self._train(part_a, self.params.n_estimators, part_b)
         best = int(booster_a.best_iteration or booster_a.current_iteration())
-        margin_b = self._margin(booster_a, part_b, best)
-        link_a = self._fit_link(margin_b, part_b[self.label_col].to_numpy(int))
-        margin_b = _linked(margin_b, link_a)
-        calib_b = fit_calibrator(margin_b, part_b[self.label_col].to_numpy(int), self.calibration)
+        y_b = part_b[self.label_col].to_numpy(int)
+        raw_b = self._margin(booster_a, part_b, best)
+        link_a = self._fit_link(raw_b, y_b)
+        calib_b = fit_calibrator(_linked(raw_b, link_a), y_b, self.calibration)
         margin_c_eval = _linked(self._margin(booster_a, part_c, best), link_a)
         test = pd.DataFrame(
             {

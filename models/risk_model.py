@@ -25,7 +25,7 @@ import logging
 import math
 from collections.abc import Collection
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 import pandas as pd
@@ -34,7 +34,7 @@ from sklearn.base import BaseEstimator
 from data.dataset import Dataset
 from data.errors import InvalidArgumentError, NoDataError
 from data.glossary import format_date_da, format_number_da
-from data.settings import Settings
+from data.settings import LearnFrom, Settings
 from models.baselines import ExpertModel, baseline_scores
 from models.calibration import AuthorityOffsets, estimate_offsets
 from models.engine import BoosterParams, RiskEngine, bound_probability, sigmoid
@@ -74,7 +74,7 @@ SHORT_HISTORY_TREES = 60
 MIN_HELD_OUT_POSITIVES = 10
 #: What the trees learn from: the graded ``severity`` of the visits in the horizon (the default) or the
 #: yes/no ``label`` itself. Either way calibration and every reported figure use the label (models.labels).
-LEARN_FROM = ("severity", "label")
+LEARN_FROM: tuple[str, ...] = get_args(LearnFrom)
 HIGH_TIER_SHARE = 0.10
 ELEVATED_TIER_SHARE = 0.20
 TIERS = ("høj", "forhøjet", "normal")

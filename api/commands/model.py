@@ -15,6 +15,7 @@ from api.cli_app import app, console, err_console, settings
 from data.enums import Authority, FacilityType
 from data.errors import InvalidArgumentError
 from data.glossary import (
+    HYPERPARAMETER_VALUE_DA,
     NO_CALIBRATION_ERROR_DA,
     RISK_FEATURE_DA,
     RISK_SCORE_DA,
@@ -121,7 +122,7 @@ def _print_train(report: TrainReport) -> None:
         console.print(f"Træer: {card['best_iteration']}; kalibrering på periode C: {how}")
         if link := card.get("link"):
             console.print(
-                "Træerne lærer alvorsgraden (5 − laveste gennemsnitlige temaværdi ved et besøg i horisonten); "
+                f"Træerne lærer {HYPERPARAMETER_VALUE_DA['severity']}; "
                 f"margin (log-odds) = {_num(link['a'], 3)} × træernes output "
                 f"{'+' if link['b'] >= 0 else '−'} {_num(abs(link['b']), 3)}, tilpasset på periode C."
             )
