@@ -1,0 +1,275 @@
+"""How much better could the backtest's ranking be with the same information? (issue 6)
+
+The synthetic backtest (``tilsynsplan backtest``, ``bench/backtest_seeds.py``) finds problems about 28 %
+sooner than rotation, short of the 30 % target. This script asks whether the *ranking* is what holds it
+back, on the backtest's own worlds and window. For each world: the product's risk model is trained as of
+the replay's first day on what the world's own history knew then (as the replay's first quarter is), and
+scored every quarter start of the window on the world's history. Against the truth, per quarter:
+
+- ``bad``: the tilbud is in a seriously bad state in some month of the quarter (what the oracle policy
+  ranks by);
+- ``onset``: a problem *begins* in the quarter, among tilbud not bad the month before (the backtest's
+  problems are spells beginning inside the window: these are what it counts);
+- ``bad, top 10 %``: the share of truly bad tilbud among the tenth ranked highest each quarter (the plan
+  visits about that tenth first), averaged over the quarters.
+
+Beside the product (trained on what visits found) stands a LightGBM model trained on the **truth
+itself** with the **same features**: monthly snapshots over the three years before the window, labelled
+with the same two targets from the world's truth (one model per target). It learns from labels no tilsyn
+has, so it shows what the product's inputs can tell: where the product ranks as well, a better ranking
+needs information the data do not carry, not a better learner. ``latest quality`` ranks by the true
+latent quality of the month before (what no input shows; the oracle's knowledge).
+
+This measures the world's own history, whose labels come from the world's own visits (reactive ones
+included). In the replay the labels come from the policy's own planned visits only. ``--replay`` runs the
+backtest itself (``risk``, ``rotation`` and, in the oracle's place, ``truth-trained``: every quarter the
+truth-trained model is fitted on what that policy itself knew -- features from its own history, labels
+"bad in the next three months" from the truth -- and its ranking handed to the planner rank-matched to the
+risk policy's values, as rotation's is) and prints days unseen per world and pooled, as
+``bench/backtest_seeds.py`` does.
+
+    .venv/bin/python bench/backtest_ceiling.py [--seeds 42 1 2 3 4 5] [--quarters 8] [--replay] [--json]
+
+About 20 seconds a world; with ``--replay`` about ten minutes a world on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+
+import api.services.backtest as backtest
+from api.services.backtest import backtest_world, default_as_of, quarter_bounds, rank_matched, replay_window
+from api.services.backtest_defaults import DEFAULT_QUARTERS
+from data.dataset import Dataset
+from data.settings import Settings
+from data.synthetic import World, WorldConfig, generate_world
+from models.calibration import estimate_offsets
+from models.evaluation import auc, precision_at
+from models.features import FEATURE_NAMES, compute_features
+from models.risk_model import RiskModel
+
+TARGETS = ("bad", "onset")
+FIGURES = ("bad", "onset", "bad_top10")
+TRUTH_YEARS = 3  # training snapshots of the truth-trained model: monthly, this many years before the window
+
+
+def truth_frame(world: World) -> pd.DataFrame:
+    """facility_id, month, bad, onset (bad this month and not the month before), quality."""
+    fm = world.truth.facility_months.sort_values(["facility_id", "month"]).copy()
+    before = fm.groupby("facility_id")["bad"].shift(1).fillna(False).astype(bool)
+    fm["onset"] = fm["bad"].astype(bool) & ~before
+    return fm
+
+
+def snapshot(world: World, fm: pd.DataFrame, model: RiskModel, t: pd.Timestamp) -> pd.DataFrame:
+    """Features as of ``t`` (what the world's history knew) with the truth of the quarter from ``t``."""
+    ds = world.dataset
+    f = compute_features(ds.known_at(t), t, model.offsets_).set_index("facility_id", drop=False)
+    quarter = fm[(fm["month"] >= t) & (fm["month"] < t + pd.DateOffset(months=3))]
+    truth = quarter.groupby("facility_id").agg(bad=("bad", "any"), onset=("onset", "any"))
+    month_before = fm[fm["month"] == t - pd.DateOffset(months=1)].set_index("facility_id")
+    f["bad"] = truth["bad"].reindex(f.index).fillna(False).astype(int)
+    f["onset"] = truth["onset"].reindex(f.index).fillna(False).astype(int)
+    f["bad_before"] = month_before["bad"].reindex(f.index).fillna(False).astype(bool)
+    f["quality_before"] = month_before["quality"].reindex(f.index)
+    f["t"] = t
+    return f
+
+
+def _inputs(frame: pd.DataFrame) -> pd.DataFrame:
+    x = frame[list(FEATURE_NAMES)].copy()
+    x["facility_type"] = x["facility_type"].astype("category")
+    return x
+
+
+def _learner(seed: int) -> lgb.LGBMClassifier:
+    return lgb.LGBMClassifier(
+        n_estimators=400,
+        learning_rate=0.03,
+        num_leaves=15,
+        min_child_samples=100,
+        subsample=0.8,
+        subsample_freq=1,
+        colsample_bytree=0.8,
+        random_state=seed,
+        verbose=-1,
+    )
+
+
+# --- the replay with a truth-trained ranking --------------------------------------------------------
+def truth_trained_priority(world: World, known: Dataset, active: pd.DataFrame, on: pd.Timestamp) -> pd.Series:
+    """A ranking of ``active`` on ``on``: LightGBM on the product's features from ``known`` (a policy's own
+    history), labelled "bad in the next three months" by the truth, monthly snapshots over three years."""
+    fm = world.truth.facility_months
+    offsets = estimate_offsets(known.visit_theme_values(), known.facilities, since=on - pd.DateOffset(years=3))
+    rows = []
+    for t in pd.date_range(on - pd.DateOffset(years=TRUTH_YEARS), on - pd.DateOffset(months=3), freq="MS"):
+        f = compute_features(known.known_at(t), t, offsets).set_index("facility_id")
+        quarter = fm[(fm["month"] >= t) & (fm["month"] < t + pd.DateOffset(months=3))]
+        f["y"] = quarter.groupby("facility_id")["bad"].any().reindex(f.index).fillna(False).astype(int)
+        rows.append(f)
+    train = pd.concat(rows)
+    learner = _learner(0).fit(_inputs(train), train["y"])
+    now = compute_features(known, on, offsets).set_index("facility_id")
+    p = pd.Series(np.asarray(learner.predict_proba(_inputs(now)))[:, 1], index=now.index)
+    return p.reindex(active["facility_id"].to_numpy()).fillna(p.median())
+
+
+def _with_truth_trained_oracle() -> None:
+    """Swap the replay's ``oracle`` priority for the truth-trained ranking (a bench-only patch of the
+    service's private dispatch; every other policy runs unchanged)."""
+    original = backtest._risk_values
+
+    def risk_values(policy: str, world: World, known: Dataset, ds: Dataset, active: pd.DataFrame, on: Any,
+                    quarter: str, k: int, settings: Settings, reference: Any, model: Any = None,
+                    since: Any = None) -> tuple[pd.DataFrame, dict[str, Any]]:  # fmt: skip
+        if policy != "oracle":
+            return original(
+                policy, world, known, ds, active, on, quarter, k, settings, reference, model=model, since=since
+            )
+        day = pd.Timestamp(quarter_bounds(quarter)[0] if since is None else since)
+        priority = truth_trained_priority(world, known, active, day)
+        values = rank_matched(priority, active.set_index("facility_id")["authority"], reference or {})
+        ids = active["facility_id"]
+        return pd.DataFrame({"facility_id": ids.to_numpy(), "risk": values.reindex(ids).to_numpy(float)}), {}
+
+    backtest._risk_values = risk_values
+
+
+def replay_world(seed: int, quarters: int, settings: Settings) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    world = generate_world(WorldConfig(seed=seed, facilities=2000, years=6, as_of=default_as_of(settings, quarters)))
+    result = backtest_world(world, settings, quarters=quarters, policies=("risk", "rotation", "oracle"))
+    p = result.policies
+    names = {"risk": "risk", "rotation": "rotation", "oracle": "truth-trained"}
+    return {
+        "seed": seed,
+        "problems": result.spells,
+        **{names[k]: v.mean_days_censored for k, v in p.items()},
+        "visits": {names[k]: v.visits for k, v in p.items()},
+        "seconds": round(time.perf_counter() - t0, 1),
+        "_days": {names[k]: np.asarray(v.days_censored, float) for k, v in p.items()},
+    }
+
+
+def pooled_against_rotation(worlds: list[dict[str, Any]], policy: str, resamples: int = 2000) -> tuple[float, ...]:
+    """1 - (all ``policy`` days) / (all rotation days), with a 95 % interval resampling problems in each world."""
+    pairs = [(w["_days"][policy], w["_days"]["rotation"]) for w in worlds]
+    point = 1.0 - sum(a.sum() for a, _ in pairs) / sum(b.sum() for _, b in pairs)
+    rng = np.random.default_rng(0)
+    gains = np.empty(resamples)
+    for k in range(resamples):
+        a_sum = b_sum = 0.0
+        for a, b in pairs:
+            idx = rng.integers(0, len(a), size=len(a))
+            a_sum += a[idx].sum()
+            b_sum += b[idx].sum()
+        gains[k] = 1.0 - a_sum / b_sum
+    lo, hi = np.percentile(gains, [2.5, 97.5])
+    return float(point), float(lo), float(hi)
+
+
+def main_replay(seeds: list[int], quarters: int, as_json: bool) -> None:
+    _with_truth_trained_oracle()
+    settings = Settings()
+    worlds = []
+    for seed in seeds:
+        worlds.append(replay_world(seed, quarters, settings))
+        w = worlds[-1]
+        if not as_json:
+            print(
+                f"seed {seed:>3}: {w['problems']} problems; days unseen risk {w['risk']:.1f}, truth-trained "
+                f"{w['truth-trained']:.1f}, rotation {w['rotation']:.1f}; {w['seconds']:.0f} s",
+                flush=True,
+            )
+    gains = {p: pooled_against_rotation(worlds, p) for p in ("risk", "truth-trained")}
+    summary = {
+        "worlds": [{k: v for k, v in w.items() if not k.startswith("_")} for w in worlds],
+        "pooled_against_rotation": gains,
+    }
+    if as_json:
+        print(json.dumps(summary, indent=2))
+        return
+    for p, (point, lo, hi) in gains.items():
+        print(f"{p}: pooled {point:.1%} sooner than rotation (95 % {lo:.1%} to {hi:.1%})")
+
+
+def run_world(seed: int, quarters: int, settings: Settings) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    world = generate_world(WorldConfig(seed=seed, facilities=2000, years=6, as_of=default_as_of(settings, quarters)))
+    window = replay_window(world.config.resolved_as_of(), quarters)
+    start = pd.Timestamp(window.start)
+    fm = truth_frame(world)
+    model = RiskModel.from_settings(settings).fit(world.dataset, window.start)
+    test_days = [start + pd.DateOffset(months=3 * k) for k in range(quarters)]
+    train_days = pd.date_range(start - pd.DateOffset(years=TRUTH_YEARS), start - pd.DateOffset(months=3), freq="MS")
+    test = pd.concat([snapshot(world, fm, model, t) for t in test_days])
+    train = pd.concat([snapshot(world, fm, model, t) for t in train_days])
+    test["product"] = np.concatenate(
+        [
+            model.predict_proba(world.dataset, t).set_index("facility_id")["risk"].reindex(test.index[test["t"] == t])
+            for t in test_days
+        ]
+    )
+    test["latest quality"] = -test["quality_before"].fillna(test["quality_before"].median())
+    for target in TARGETS:
+        rows = train if target == "bad" else train[~train["bad_before"]]
+        learner = _learner(seed).fit(_inputs(rows), rows[target])
+        test[f"truth-trained ({target})"] = np.asarray(learner.predict_proba(_inputs(test)))[:, 1]
+    rankers = ("product", "truth-trained (bad)", "truth-trained (onset)", "latest quality")
+    not_bad = test[~test["bad_before"]]
+    out: dict[str, Any] = {
+        "seed": seed,
+        "snapshots": len(test),
+        "bad": int(test["bad"].sum()),
+        "onsets": int(not_bad["onset"].sum()),
+        "seconds": round(time.perf_counter() - t0, 1),
+    }
+    for name in rankers:
+        out[name] = {
+            "bad": auc(test["bad"].to_numpy(), test[name].to_numpy()),
+            "onset": auc(not_bad["onset"].to_numpy(), not_bad[name].to_numpy()),
+            "bad_top10": float(
+                np.mean([precision_at(g["bad"].to_numpy(), g[name].to_numpy()) for _, g in test.groupby("t")])
+            ),
+        }
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[42, 1, 2, 3, 4, 5])
+    parser.add_argument("--quarters", type=int, default=DEFAULT_QUARTERS)
+    parser.add_argument("--replay", action="store_true", help="replay the backtest with a truth-trained ranking")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    if args.replay:
+        main_replay(args.seeds, args.quarters, args.json)
+        return
+    settings = Settings()
+    worlds = [run_world(seed, args.quarters, settings) for seed in args.seeds]
+    rankers = [k for k in worlds[0] if isinstance(worlds[0][k], dict)]
+    mean = {r: {t: float(np.mean([w[r][t] for w in worlds])) for t in FIGURES} for r in rankers}
+    if args.json:
+        print(json.dumps({"worlds": worlds, "mean": mean}, indent=2))
+        return
+    print("AUC against the truth of the quarter, on the backtest's window (quarterly snapshots, world history)")
+    print(f"{'world':>6} {'ranker':<24} {'bad in quarter':>15} {'onset':>8} {'bad, top 10 %':>14}")
+    for w in worlds:
+        for r in rankers:
+            print(f"{w['seed']:>6} {r:<24} {w[r]['bad']:>15.3f} {w[r]['onset']:>8.3f} {w[r]['bad_top10']:>14.1%}")
+        print(f"{'':>6} ({w['snapshots']} snapshots, {w['bad']} bad, {w['onsets']} onsets, {w['seconds']} s)")
+    print()
+    for r in rankers:
+        print(f"{'mean':>6} {r:<24} {mean[r]['bad']:>15.3f} {mean[r]['onset']:>8.3f} {mean[r]['bad_top10']:>14.1%}")
+
+
+if __name__ == "__main__":
+    main()
