@@ -43,6 +43,7 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
+from backtest_seeds import pooled  # the sibling bench script (run from bench/ as a script)
 
 import api.services.backtest as backtest
 from api.services.backtest import backtest_world, default_as_of, quarter_bounds, rank_matched, replay_window
@@ -159,21 +160,9 @@ def replay_world(seed: int, quarters: int, settings: Settings) -> dict[str, Any]
     }
 
 
-def pooled_against_rotation(worlds: list[dict[str, Any]], policy: str, resamples: int = 2000) -> tuple[float, ...]:
-    """1 - (all ``policy`` days) / (all rotation days), with a 95 % interval resampling problems in each world."""
-    pairs = [(w["_days"][policy], w["_days"]["rotation"]) for w in worlds]
-    point = 1.0 - sum(a.sum() for a, _ in pairs) / sum(b.sum() for _, b in pairs)
-    rng = np.random.default_rng(0)
-    gains = np.empty(resamples)
-    for k in range(resamples):
-        a_sum = b_sum = 0.0
-        for a, b in pairs:
-            idx = rng.integers(0, len(a), size=len(a))
-            a_sum += a[idx].sum()
-            b_sum += b[idx].sum()
-        gains[k] = 1.0 - a_sum / b_sum
-    lo, hi = np.percentile(gains, [2.5, 97.5])
-    return float(point), float(lo), float(hi)
+def pooled_against_rotation(worlds: list[dict[str, Any]], policy: str) -> tuple[float, float, float]:
+    """1 - (all ``policy`` days) / (all rotation days), with ``backtest_seeds.pooled``'s 95 % interval."""
+    return pooled([{"_days": (w["_days"][policy], w["_days"]["rotation"])} for w in worlds])
 
 
 def main_replay(seeds: list[int], quarters: int, as_json: bool) -> None:
