@@ -61,6 +61,16 @@ FIGURES = ("bad", "onset", "bad_top10")
 TRUTH_YEARS = 3  # training snapshots of the truth-trained model: monthly, this many years before the window
 
 
+def backtest_world_of(seed: int, quarters: int, settings: Settings) -> World:
+    """The world ``bench/backtest_seeds.py`` and ``tilsynsplan backtest`` replay for ``seed``."""
+    return generate_world(WorldConfig(seed=seed, facilities=2000, years=6, as_of=default_as_of(settings, quarters)))
+
+
+def quarter_from(fm: pd.DataFrame, t: pd.Timestamp) -> pd.DataFrame:
+    """The truth's rows of the three months from ``t``."""
+    return fm[(fm["month"] >= t) & (fm["month"] < t + pd.DateOffset(months=3))]
+
+
 def truth_frame(world: World) -> pd.DataFrame:
     """facility_id, month, bad, onset (bad this month and not the month before), quality."""
     fm = world.truth.facility_months.sort_values(["facility_id", "month"]).copy()
@@ -73,8 +83,7 @@ def snapshot(world: World, fm: pd.DataFrame, model: RiskModel, t: pd.Timestamp) 
     """Features as of ``t`` (what the world's history knew) with the truth of the quarter from ``t``."""
     ds = world.dataset
     f = compute_features(ds.known_at(t), t, model.offsets_).set_index("facility_id", drop=False)
-    quarter = fm[(fm["month"] >= t) & (fm["month"] < t + pd.DateOffset(months=3))]
-    truth = quarter.groupby("facility_id").agg(bad=("bad", "any"), onset=("onset", "any"))
+    truth = quarter_from(fm, t).groupby("facility_id").agg(bad=("bad", "any"), onset=("onset", "any"))
     month_before = fm[fm["month"] == t - pd.DateOffset(months=1)].set_index("facility_id")
     f["bad"] = truth["bad"].reindex(f.index).fillna(False).astype(int)
     f["onset"] = truth["onset"].reindex(f.index).fillna(False).astype(int)
@@ -113,8 +122,7 @@ def truth_trained_priority(world: World, known: Dataset, active: pd.DataFrame, o
     rows = []
     for t in pd.date_range(on - pd.DateOffset(years=TRUTH_YEARS), on - pd.DateOffset(months=3), freq="MS"):
         f = compute_features(known.known_at(t), t, offsets).set_index("facility_id")
-        quarter = fm[(fm["month"] >= t) & (fm["month"] < t + pd.DateOffset(months=3))]
-        f["y"] = quarter.groupby("facility_id")["bad"].any().reindex(f.index).fillna(False).astype(int)
+        f["y"] = quarter_from(fm, t).groupby("facility_id")["bad"].any().reindex(f.index).fillna(False).astype(int)
         rows.append(f)
     train = pd.concat(rows)
     learner = _learner(0).fit(_inputs(train), train["y"])
@@ -146,7 +154,7 @@ def _with_truth_trained_oracle() -> None:
 
 def replay_world(seed: int, quarters: int, settings: Settings) -> dict[str, Any]:
     t0 = time.perf_counter()
-    world = generate_world(WorldConfig(seed=seed, facilities=2000, years=6, as_of=default_as_of(settings, quarters)))
+    world = backtest_world_of(seed, quarters, settings)
     result = backtest_world(world, settings, quarters=quarters, policies=("risk", "rotation", "oracle"))
     p = result.policies
     names = {"risk": "risk", "rotation": "rotation", "oracle": "truth-trained"}
@@ -192,7 +200,7 @@ def main_replay(seeds: list[int], quarters: int, as_json: bool) -> None:
 
 def run_world(seed: int, quarters: int, settings: Settings) -> dict[str, Any]:
     t0 = time.perf_counter()
-    world = generate_world(WorldConfig(seed=seed, facilities=2000, years=6, as_of=default_as_of(settings, quarters)))
+    world = backtest_world_of(seed, quarters, settings)
     window = replay_window(world.config.resolved_as_of(), quarters)
     start = pd.Timestamp(window.start)
     fm = truth_frame(world)
