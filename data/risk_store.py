@@ -6,6 +6,7 @@ Reports use the previous run for "change since last quarter"; the planner reads 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -79,7 +80,9 @@ def _planned_from(session: Session, run_id: int) -> bool:
 
 
 def _same_scores(stored: pd.DataFrame, scores: pd.DataFrame) -> bool:
-    """Whether ``scores`` are the stored ones: the same facilities with the same risk (to 1e-12), rank and tier."""
+    """Whether ``scores`` are the stored ones: the same facilities with the same risk (to 1e-12), rank, tier and
+    reasons (the same model and data give the same reasons, but another ``risk_top_factors`` setting does not, and
+    a plan's report shows its run's reasons)."""
     if len(stored) != len(scores):
         return False
     a = stored.set_index("facility_id").sort_index()
@@ -90,7 +93,13 @@ def _same_scores(stored: pd.DataFrame, scores: pd.DataFrame) -> bool:
         (abs(a["risk"].astype(float) - b["risk"].astype(float)) <= 1e-12).all()
         and (a["rank"].astype(int) == b["rank"].astype(int)).all()
         and (a["tier"].astype(str) == b["tier"].astype(str)).all()
+        and all(_factors(x) == _factors(y) for x, y in zip(a["top_factors"], b["top_factors"], strict=True))
     )
+
+
+def _factors(value: Iterable[dict[str, object]] | None) -> list[tuple[object, object]]:
+    """The reasons as a reader sees them: feature and sentence (not the rounded SHAP value)."""
+    return [] if value is None else [(f.get("feature"), f.get("text")) for f in value]
 
 
 def _load(session: Session, run: RiskRunRow) -> RiskRun:

@@ -69,6 +69,26 @@ def test_new_scores_leave_the_run_a_plan_was_made_from_as_it_was(tmp_path: Path)
     assert save_risk_run(engine, dt.date(2026, 10, 1), "m1", _scores([0.6, 0.4, 0.5])) == again
 
 
+def test_the_same_risks_with_other_reasons_leave_a_plans_run_as_it_was(tmp_path: Path) -> None:
+    """Another ``risk_top_factors`` setting gives the same risks with more (or fewer) reasons: the plan's report
+    shows its run's reasons, so they are new scores, not the plan's run replaced in place."""
+    engine = open_database(Settings(home=tmp_path))
+    first = save_risk_run(engine, dt.date(2026, 10, 1), "m1", _scores([0.1, 0.2]))
+    with Session(engine) as session, session.begin():
+        session.add(
+            PlanRow(
+                created_at=dt.datetime(2026, 10, 2), quarter="2026Q4", as_of=dt.date(2026, 10, 1), status="optimal",
+                risk_run_id=first, settings={}, analysis={},
+            )
+        )  # fmt: skip
+    more = _scores([0.1, 0.2])
+    more["top_factors"] = [[{"feature": "x", "text": "tekst"}, {"feature": "y", "text": "mere"}] for _ in range(2)]
+    again = save_risk_run(engine, dt.date(2026, 10, 1), "m1", more)
+    assert again != first
+    kept = get_risk_run(engine, first)
+    assert kept is not None and all(len(f) == 1 for f in kept.scores["top_factors"])
+
+
 def test_the_same_run_stored_from_three_threads_at_once_is_one_run(tmp_path: Path) -> None:
     """SQLite's driver begins a transaction only at the first write, after the look-up of the run to replace:
     three scorings of the same date and model at once all found none and left three runs (a plan's run id then
