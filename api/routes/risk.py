@@ -162,30 +162,46 @@ def score_now(
 @router.get(
     "/facilities/{facility_id:path}/explanation",
     response_model=ExplanationPublic,
-    responses=error_responses(404, 409, 422, 503),
+    responses={**validated_responses(confidential=False), **error_responses(404, 409, 422, 503)},
+    openapi_extra=IF_NONE_MATCH,
 )
 def get_explanation(
-    facility_id: str, settings: SettingsDep, viewer: ViewerDep, as_of: AsOf = None
-) -> ExplanationPublic:
+    facility_id: str,
+    settings: SettingsDep,
+    viewer: ViewerDep,
+    conditional: ConditionalDep,
+    response: Response,
+    as_of: AsOf = None,
+) -> Response | ExplanationPublic:
     """Every factor of one facility's risk, in Danish, with its value and the comparison value (409
-    `not_computed` for a reader when no model is trained as of the date)."""
+    `not_computed` for a reader when no model is trained as of the date). With `If-None-Match`: 304 while
+    the explanation is the same."""
     explanation = risk_service.explain_facility(settings, facility_id, as_of, may_train=viewer.authorised)
-    return ExplanationPublic.from_explanation(explanation)
+    answer = ExplanationPublic.from_explanation(explanation)
+    etag = strong_etag("explanation", conditional.authorised, answer.model_dump(mode="json"))
+    return conditional.answer(response, etag, confidential=False) or answer
 
 
 @router.get(
-    "/facilities/{facility_id:path}", response_model=FacilityPublic, responses=error_responses(404, 409, 422, 503)
+    "/facilities/{facility_id:path}",
+    response_model=FacilityPublic,
+    responses={**validated_responses(confidential=False), **error_responses(404, 409, 422, 503)},
+    openapi_extra=IF_NONE_MATCH,
 )
-def get_facility(facility_id: str, settings: SettingsDep, viewer: ViewerDep) -> FacilityPublic:
+def get_facility(
+    facility_id: str, settings: SettingsDep, viewer: ViewerDep, conditional: ConditionalDep, response: Response
+) -> Response | FacilityPublic:
     """Master data of one facility and its place in the latest risk list (with the top reasons); no risk for
-    a reader when no run is stored yet."""
+    a reader when no run is stored yet. With `If-None-Match`: 304 while the answer is the same."""
     record = facility_record(settings, facility_id)
     try:
         scores = risk_list(settings, may_score=viewer.authorised).scores
         rows = scores[scores["facility_id"] == facility_id].to_dict(orient="records")
     except NotComputedError:
         rows = []
-    return FacilityPublic.from_record(record, RiskScorePublic.from_row(rows[0]) if rows else None)
+    answer = FacilityPublic.from_record(record, RiskScorePublic.from_row(rows[0]) if rows else None)
+    etag = strong_etag("facility", conditional.authorised, answer.model_dump(mode="json"))
+    return conditional.answer(response, etag, confidential=False) or answer
 
 
 @router.post("/model/train", status_code=201, response_model=TrainPublic, responses=error_responses(409, 422, 503))

@@ -31,6 +31,8 @@ ROUTES: dict[str, tuple[str, bool]] = {
     "/plans": ("private, no-cache", True),
     "/risk": ("private, no-cache", True),
     "/risk?format=csv&authority=midt&offset=1&top=2": ("private, no-cache", True),
+    "/facilities/F1": ("private, no-cache", True),
+    "/facilities/F1/explanation": ("private, no-cache", True),
     "/status": ("no-store", True),
     "/imports": ("no-store", True),
     "/plans/1/export.csv": ("no-store", False),
@@ -356,6 +358,8 @@ VALIDATED = [
     ("get", "/api/v1/plans/{plan_id}/export.csv"),
     ("get", "/api/v1/plans/{plan_id}/calendar.ics"),
     ("get", "/api/v1/risk"),
+    ("get", "/api/v1/facilities/{facility_id}"),
+    ("get", "/api/v1/facilities/{facility_id}/explanation"),
     ("get", "/api/v1/status"),
     ("get", "/api/v1/imports"),
 ]
