@@ -4,6 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from data.db import PlanRow
@@ -18,6 +19,17 @@ def _scores(risks: list[float]) -> pd.DataFrame:
     frame["tier"] = "middel"
     frame["top_factors"] = [[{"feature": "x", "text": "tekst"}] for _ in risks]
     return frame
+
+
+def _plan_made_from(engine: Engine, run_id: int) -> None:
+    """A stored plan (2026Q4) made from risk run ``run_id``."""
+    with Session(engine) as session, session.begin():
+        session.add(
+            PlanRow(
+                created_at=dt.datetime(2026, 10, 2), quarter="2026Q4", as_of=dt.date(2026, 10, 1), status="optimal",
+                risk_run_id=run_id, settings={}, analysis={},
+            )
+        )  # fmt: skip
 
 
 def test_save_and_load_latest_and_previous(tmp_path: Path) -> None:
@@ -46,13 +58,7 @@ def test_same_as_of_and_version_replaces(tmp_path: Path) -> None:
 def test_new_scores_leave_the_run_a_plan_was_made_from_as_it_was(tmp_path: Path) -> None:
     engine = open_database(Settings(home=tmp_path))
     first = save_risk_run(engine, dt.date(2026, 10, 1), "m1", _scores([0.1, 0.2]))
-    with Session(engine) as session, session.begin():
-        session.add(
-            PlanRow(
-                created_at=dt.datetime(2026, 10, 2), quarter="2026Q4", as_of=dt.date(2026, 10, 1), status="optimal",
-                risk_run_id=first, settings={}, analysis={},
-            )
-        )  # fmt: skip
+    _plan_made_from(engine, first)
     assert save_risk_run(engine, dt.date(2026, 10, 1), "m1", _scores([0.1, 0.2])) == first  # the same scores: in place
     # new data since the plan: new scores are a new run, and the plan keeps the scores it was made from (its
     # report showed the re-scored risks beside reasons written from the old ones)
@@ -74,13 +80,7 @@ def test_the_same_risks_with_other_reasons_leave_a_plans_run_as_it_was(tmp_path:
     shows its run's reasons, so they are new scores, not the plan's run replaced in place."""
     engine = open_database(Settings(home=tmp_path))
     first = save_risk_run(engine, dt.date(2026, 10, 1), "m1", _scores([0.1, 0.2]))
-    with Session(engine) as session, session.begin():
-        session.add(
-            PlanRow(
-                created_at=dt.datetime(2026, 10, 2), quarter="2026Q4", as_of=dt.date(2026, 10, 1), status="optimal",
-                risk_run_id=first, settings={}, analysis={},
-            )
-        )  # fmt: skip
+    _plan_made_from(engine, first)
     more = _scores([0.1, 0.2])
     more["top_factors"] = [[{"feature": "x", "text": "tekst"}, {"feature": "y", "text": "mere"}] for _ in range(2)]
     again = save_risk_run(engine, dt.date(2026, 10, 1), "m1", more)
