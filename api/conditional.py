@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
+from pydantic import BaseModel
 
 from api.deps import ViewerDep, app_version
 
@@ -101,6 +102,17 @@ class Conditional:
         if none_match(self.if_none_match, etag):
             return Response(status_code=304, headers=self.headers(etag, confidential=confidential))
         return None
+
+    def answer_content(
+        self, response: Response, kind: str, answer: BaseModel | Sequence[BaseModel], *, confidential: bool
+    ) -> Response | None:
+        """:meth:`answer` for a small answer whose ETag hashes the answer itself (its JSON), with the route ``kind``
+        and the viewer's role (readers and planners get different fields)."""
+        if isinstance(answer, BaseModel):
+            content: object = answer.model_dump(mode="json")
+        else:
+            content = [a.model_dump(mode="json") for a in answer]
+        return self.answer(response, strong_etag(kind, self.authorised, content), confidential=confidential)
 
     def answer(self, response: Response, etag: str, *, confidential: bool) -> Response | None:
         """:meth:`not_modified`, or ``None`` after putting the headers on ``response`` (the route's ``Response``

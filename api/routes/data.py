@@ -11,7 +11,7 @@ from fastapi import APIRouter, File, Query, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
 
-from api.conditional import ConditionalDep, strong_etag
+from api.conditional import ConditionalDep
 from api.deps import PlannerDep, SettingsDep, ViewerDep, app_version
 from api.schemas import (
     DATABASE_INT_MAX,
@@ -65,8 +65,7 @@ def status(
     address and the import's source only for planners). With `If-None-Match`: 304 while it is the same."""
     answer = StatusPublic.from_report(imports.status(settings), authorised=viewer.authorised)
     # small, and it changes with the day (active tilbud) and with locks (no import): the ETag hashes the answer
-    etag = strong_etag("status", viewer.authorised, answer.model_dump(mode="json"))
-    return conditional.answer(response, etag, confidential=True) or answer
+    return conditional.answer_content(response, "status", answer, confidential=True) or answer
 
 
 @router.get(
@@ -97,8 +96,7 @@ def list_imports(
     same."""
     total, batches = imports.import_log(settings, since=since, offset=offset, top=top)
     answer = ImportListPublic.from_page(total, batches, viewer.authorised)
-    etag = strong_etag("imports", viewer.authorised, answer.model_dump(mode="json"))
-    return conditional.answer(response, etag, confidential=True) or answer
+    return conditional.answer_content(response, "imports", answer, confidential=True) or answer
 
 
 async def check_or_import(settings: Settings, files: Sequence[StarletteUpload], dry_run: bool) -> UploadPublic:

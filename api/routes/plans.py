@@ -92,8 +92,8 @@ def list_plans(
 ) -> Response | list[PlanSummaryPublic]:
     """Every stored plan version, newest first. With `If-None-Match`: 304 until a plan is added."""
     answer = [PlanSummaryPublic.from_info(info) for info in plan_service.plans(settings)]
-    etag = strong_etag("plans", conditional.authorised, [p.model_dump(mode="json") for p in answer])
-    return conditional.answer(response, etag, confidential=False) or answer  # the same for readers and planners
+    # the same list for readers and planners: nothing in it is confidential
+    return conditional.answer_content(response, "plans", answer, confidential=False) or answer
 
 
 @router.get(

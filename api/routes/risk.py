@@ -178,8 +178,7 @@ def get_explanation(
     the explanation is the same."""
     explanation = risk_service.explain_facility(settings, facility_id, as_of, may_train=viewer.authorised)
     answer = ExplanationPublic.from_explanation(explanation)
-    etag = strong_etag("explanation", conditional.authorised, answer.model_dump(mode="json"))
-    return conditional.answer(response, etag, confidential=False) or answer
+    return conditional.answer_content(response, "explanation", answer, confidential=False) or answer
 
 
 @router.get(
@@ -200,8 +199,7 @@ def get_facility(
     except NotComputedError:
         rows = []
     answer = FacilityPublic.from_record(record, RiskScorePublic.from_row(rows[0]) if rows else None)
-    etag = strong_etag("facility", conditional.authorised, answer.model_dump(mode="json"))
-    return conditional.answer(response, etag, confidential=False) or answer
+    return conditional.answer_content(response, "facility", answer, confidential=False) or answer
 
 
 @router.post("/model/train", status_code=201, response_model=TrainPublic, responses=error_responses(409, 422, 503))
