@@ -6,18 +6,33 @@ import datetime as dt
 
 from fastapi import APIRouter, Response
 
+from api.conditional import ConditionalDep
 from api.deps import PlannerDep, SettingsDep
-from api.schemas import LockCreate, LockPublic, PushPublic, error_responses
+from api.schemas import IF_NONE_MATCH, LockCreate, LockPublic, PushPublic, error_responses, validated_responses
 from api.services import locks as lock_service
 from data.dataset import to_records
 
 router = APIRouter(tags=["locked visits"])
 
 
-@router.get("/locked-visits", response_model=list[LockPublic], responses=error_responses(422, 503))
-def list_locks(settings: SettingsDep, _: PlannerDep, facility_id: str | None = None) -> list[LockPublic]:
-    """Every locked visit (optionally one facility's), by date."""
-    return [LockPublic(**r) for r in to_records(lock_service.locked_visits(settings, facility_id))]
+@router.get(
+    "/locked-visits",
+    response_model=list[LockPublic],
+    responses={**validated_responses(), **error_responses(422, 503)},
+    openapi_extra=IF_NONE_MATCH,
+)
+def list_locks(
+    settings: SettingsDep,
+    _: PlannerDep,
+    conditional: ConditionalDep,
+    response: Response,
+    facility_id: str | None = None,
+) -> Response | list[LockPublic]:
+    """Every locked visit (optionally one facility's), by date. With `If-None-Match`: 304 while they are the same
+    (a lock or an unlock, here or in an import, changes the ETag)."""
+    answer = [LockPublic(**r) for r in to_records(lock_service.locked_visits(settings, facility_id))]
+    # an unannounced visit's day is confidential: never stored by a cache
+    return conditional.answer_content(response, "locked-visits", answer, confidential=True) or answer
 
 
 @router.post("/locked-visits", status_code=201, response_model=PushPublic, responses=error_responses(409, 422, 503))

@@ -35,6 +35,8 @@ ROUTES: dict[str, tuple[str, bool]] = {
     "/facilities/F1/explanation": ("private, no-cache", True),
     "/status": ("no-store", True),
     "/imports": ("no-store", True),
+    "/locked-visits": ("no-store", False),
+    "/locked-visits?facility_id=F5": ("no-store", False),
     "/plans/1/export.csv": ("no-store", False),
     "/plans/1/calendar.ics": ("no-store", False),
     "/plans/1/calendar.ics?inspector_id=I3": ("no-store", False),
@@ -255,6 +257,21 @@ def test_an_upload_and_an_unlock_change_the_status(client: TestClient) -> None:
     assert client.get(f"{API}/status", headers={**AUTH, "If-None-Match": unlocked.headers["etag"]}).status_code == 200
 
 
+def test_a_lock_and_an_unlock_change_the_locked_visits_etag(client: TestClient) -> None:
+    """A case system syncing the agreed visits sees each lock and unlock; one tilbud's list only its own."""
+    every = client.get(f"{API}/locked-visits", headers=AUTH)
+    f5 = client.get(f"{API}/locked-visits?facility_id=F5", headers=AUTH).headers["etag"]
+    lock = {"facility_id": "F2", "date": "2027-03-09", "inspector_id": "I1", "announced": True}
+    assert client.post(f"{API}/locked-visits", json=lock, headers=AUTH).status_code == 201
+    locked = client.get(f"{API}/locked-visits", headers={**AUTH, "If-None-Match": every.headers["etag"]})
+    assert locked.status_code == 200 and len(locked.json()) == len(every.json()) + 1
+    assert client.get(f"{API}/locked-visits?facility_id=F5", headers={**AUTH, "If-None-Match": f5}).status_code == 304
+    assert client.delete(f"{API}/locked-visits/F2/2027-03-09", headers=AUTH).status_code == 204
+    unlocked = client.get(f"{API}/locked-visits", headers={**AUTH, "If-None-Match": locked.headers["etag"]})
+    assert unlocked.status_code == 200 and unlocked.json() == every.json()
+    assert unlocked.headers["etag"] == every.headers["etag"]  # the ETag hashes the list: the same list, the same tag
+
+
 # --- the import log -----------------------------------------------------------------------------------------------
 
 
@@ -362,6 +379,7 @@ VALIDATED = [
     ("get", "/api/v1/facilities/{facility_id}/explanation"),
     ("get", "/api/v1/status"),
     ("get", "/api/v1/imports"),
+    ("get", "/api/v1/locked-visits"),
 ]
 
 
