@@ -4,34 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from data.synthetic import World, WorldConfig, generate_world
+from tests.bench.scripts import load_script
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _load() -> ModuleType:
-    sys.path.insert(0, str(ROOT / "bench"))  # the script imports its sibling backtest_seeds, as when run from bench/
-    try:
-        spec = importlib.util.spec_from_file_location("bench_backtest_ceiling", ROOT / "bench" / "backtest_ceiling.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["bench_backtest_ceiling"] = module
-        spec.loader.exec_module(module)
-        return module
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-
-
-ceiling = _load()
+ceiling = load_script("backtest_ceiling")
 ON = pd.Timestamp(2027, 1, 1)
 
 
