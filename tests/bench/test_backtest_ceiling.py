@@ -34,9 +34,9 @@ def _ranking(world: World, cross_fit: bool) -> pd.Series:
 
 
 def test_the_halves_are_stable_and_both_used() -> None:
-    ids = [f"T{i:04d}" for i in range(400)]
-    halves = ceiling.half_of(ids)
-    assert np.array_equal(halves, ceiling.half_of(ids))  # no salted hash: the same in every process
+    # fixed values (CRC-32 of the id, mod 2): Python's salted hash() would differ between processes and runs
+    assert ceiling.half_of(["F1", "F2", "F3", "F4", "F5", "F6"]).tolist() == [0, 0, 0, 1, 1, 1]
+    halves = ceiling.half_of([f"T{i:04d}" for i in range(400)])
     assert 150 < halves.sum() < 250
 
 
