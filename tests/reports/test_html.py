@@ -90,6 +90,19 @@ def test_risk_list_shows_the_riskiest_facility_first_with_its_reasons(docs: dict
     assert "risikomodel v1" in text and "1. oktober 2026" in text
 
 
+def test_no_sentence_runs_into_the_next(docs: dict[str, Document]) -> None:
+    """A template line that ends in a block tag loses its newline (``trim_blocks``): "tilbud.Et forhold" was
+    printed in the fairness box. Checked inside each text node, so adjacent table cells are not joined."""
+    for name, doc in docs.items():
+        html = re.sub(r"<(style|script|svg)\b.*?</\1>", "", doc.html, flags=re.S)
+        text = re.sub(r"<[^>]+>", "\x00", html)
+        glued = [
+            text[max(0, m.start() - 30) : m.end() + 10] for m in re.finditer(r"[a-zæøå%)][.:;,][A-ZÆØÅ][a-zæøå]", text)
+        ]
+        assert not glued, (name, glued)
+    assert "tilbud. Et forhold over 1 betyder" in " ".join(docs["risk"].body_text.split())
+
+
 def test_top_lists_only_the_riskiest_but_counts_cover_the_whole_list() -> None:
     ctx = build_risk_list(risk_scores_frame(), as_of=AS_OF, model_version="v1", top=3)
     doc = parse(render_html(ctx))
