@@ -96,8 +96,11 @@ _THOUSANDS_FORMAT = r"[+-]?[0-9]{1,3}(?:[., \u00a0\u202f][0-9]{3})+"
 _PERCENT_SIGN_FORMAT = r"[+-]?[0-9]+(?:[.,][0-9]+)?\s*%"
 #: Dates and months outside these years are refused (sentinels such as 9999-12-31 or Excel's 1899-12-30).
 _YEARS = ("1900", "2199")
-#: The largest integer accepted: beyond it a number is no longer exact (and does not fit the database).
+#: The largest decimal accepted: beyond it a number is no longer exact.
 _MAX_INT = 2**53 - 1
+#: The largest integer accepted: the contract's integers are stored in 32-bit INTEGER columns (``data.db``), and
+#: PostgreSQL refuses a larger one when the rows are written, after the upload was found valid.
+_MAX_DB_INT = 2**31 - 1
 _BOOL_WORDS = "true/false, 1/0 eller ja/nej"
 _CLOSED_KINDS = (Kind.ENUM, Kind.DATE, Kind.MONTH, Kind.BOOL)
 _MAX_VALUE_CHARS = 80
@@ -995,7 +998,8 @@ def _parse_column(
                 cleaned = cleaned.where(~sign, None)
         numbers = pd.to_numeric(cleaned.where(filled, None), errors="coerce").astype("float64")
         finite = np.isfinite(numbers.to_numpy())
-        huge = finite & (np.abs(numbers.to_numpy()) > _MAX_INT)
+        largest = _MAX_DB_INT if integer else _MAX_INT
+        huge = finite & (np.abs(numbers.to_numpy()) > largest)
         bad = filled & ~finite | huge
         if col.minimum is not None:
             bad |= finite & (numbers.to_numpy() < col.minimum)
@@ -1006,7 +1010,7 @@ def _parse_column(
             if grouped[pos]:
                 return f"{rule}; skriv tallet uden tusindtalsseparator og decimaler (fx 1000, ikke 1.000)"
             if huge[pos]:
-                return f"{rule}; tallet er for stort (højst {_MAX_INT:,})".replace(",", ".")
+                return f"{rule}; tallet er for stort (højst {largest:,})".replace(",", ".")
             if sign[pos] and not col.percent:
                 return f"{rule}; skriv tallet uden %-tegn"
             return rule + nothing(pos)

@@ -321,6 +321,25 @@ def test_integers_too_large_or_with_a_thousands_separator_are_refused(folder: Pa
     assert "tusindtalsseparator" in messages[1]
 
 
+def test_an_integer_beyond_the_databases_integer_column_is_refused_with_the_limit(folder: Path) -> None:
+    """The contract's integers are stored in 32-bit INTEGER columns. 3,000,000,000 is exact in a float, so it passed
+    the check, and PostgreSQL refused the INSERT ("integer out of range"): the CLI printed a traceback and the API
+    answered 500 for an upload the check had found valid. The largest value the column holds is accepted."""
+    uof = texts("use_of_force")
+    uof[1][uof[0].index("count")] = "3000000000"
+    uof[2][uof[0].index("count")] = "2147483647"
+    rewrite(folder, "use_of_force", uof)
+    ins = texts("inspectors")
+    ins[1][ins[0].index("visits_per_week")] = "2147483648"
+    rewrite(folder, "inspectors", ins)
+    error = fails(folder)
+    assert rules(error) == {("use_of_force.csv", 2, "count", "int"), ("inspectors.csv", 2, "visits_per_week", "int")}
+    assert {v.message for v in error.violations} == {
+        "count skal være et heltal på mindst 0; tallet er for stort (højst 2.147.483.647)",
+        "visits_per_week skal være et heltal på mindst 0; tallet er for stort (højst 2.147.483.647)",
+    }
+
+
 def test_digits_of_other_scripts_are_no_postcode(folder: Path) -> None:
     fac = texts("facilities")
     fac[1][fac[0].index("postcode")] = "８６００"  # full-width digits

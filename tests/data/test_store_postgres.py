@@ -345,3 +345,24 @@ def test_concern_ids_migration_resend_correction_and_withdrawal(postgres_url: st
         assert list(load_dataset(engine).concerns["concern_id"].fillna("-")) == ["-", "-", "HV-2"]
     finally:
         engine.dispose()
+
+
+def test_the_largest_integer_the_check_accepts_is_stored(postgres_url: str, tmp_path: Path) -> None:
+    """The check's bound is the INTEGER column's: the largest value it accepts is stored, one more is refused before
+    anything is written (it was accepted, and the INSERT failed with "integer out of range")."""
+    from data.errors import ValidationFailed
+
+    engine = open_database(Settings(database_url=new_database(postgres_url, "integer_bound")))
+    try:
+        ds = small_dataset()
+        fac = ds.facilities.copy()
+        fac.loc[fac["facility_id"] == "F1", "places"] = 2_147_483_647
+        save_upload(
+            engine, read_upload(write_csv_folder(ds.with_tables(facilities=fac), tmp_path / "a"), today=AS_OF), "pg"
+        )
+        assert load_dataset(engine).facilities.set_index("facility_id").loc["F1", "places"] == 2_147_483_647
+        fac.loc[fac["facility_id"] == "F1", "places"] = 2_147_483_648
+        with pytest.raises(ValidationFailed):
+            read_upload(write_csv_folder(ds.with_tables(facilities=fac), tmp_path / "b"), today=AS_OF)
+    finally:
+        engine.dispose()
