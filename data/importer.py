@@ -231,6 +231,9 @@ class _Report:
         #: (file, row) of rows reported as a whole (a row with more fields than the header): their cells are shifted,
         #: so a violation per cell would only repeat the one for the row
         self.whole_rows: set[tuple[str, int]] = set()
+        #: (file, row, column) of cells reported by the reader (a workbook formula without its value): the importer
+        #: reads them as empty, so a violation of its own there ("må ikke være tom") would only repeat it wrongly
+        self.unknown_cells: set[tuple[str, int, str]] = set()
 
     def add(self, violation: Violation) -> None:
         self.total += 1
@@ -252,6 +255,10 @@ class _Report:
             own = {row for file, row in self.whole_rows if file == table.raw.source}
             if own:
                 positions = positions[~np.isin(table.raw.rows[positions], list(own))]
+        if len(positions) and self.unknown_cells and column is not None:
+            unknown = {row for file, row, name in self.unknown_cells if file == table.raw.source and name == column}
+            if unknown:
+                positions = positions[~np.isin(table.raw.rows[positions], list(unknown))]
         if len(positions) == 0:
             return
         room = max(MAX_REPORTED - len(self.violations), 0)
@@ -359,6 +366,8 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | StoredDa
         report.add(violation)
         if violation.rule == "row_too_long" and violation.row is not None:
             report.whole_rows.add((violation.file, violation.row))
+        elif violation.rule == "formula_without_value" and violation.row is not None and violation.column is not None:
+            report.unknown_cells.add((violation.file, violation.row, violation.column))
 
     for spec in FILES:
         if raw.refused_whole:

@@ -11,7 +11,8 @@ checks them. What this layer does check, and reports as :class:`~data.errors.Vio
 - a zip member that cannot be unpacked (damaged, encrypted, an unsupported compression), a workbook
   that cannot be read or is not an ``.xlsx`` (an ``.xls`` or ``.ods`` renamed), and a workbook sheet
   whose cells reach far outside its table (calamine, which reads workbooks, would need the whole range
-  in memory at once);
+  in memory at once); a formula saved without its value in a contract column of a sheet (calamine reads it as an
+  empty cell);
 - an upload that holds none of the contract's files;
 - a contract file with the wrong extension (``visits.xlsx`` inside a folder of CSV files), or under a near-miss
   name (``visits.csv.txt``; a copy's name such as ``visits (1).csv`` when ``visits.csv`` itself is not there);
@@ -945,6 +946,79 @@ def _error_cells(xml: bytes) -> dict[tuple[int, int], str]:
     return found
 
 
+# A formula element anywhere in a sheet (one scan before the cells are looked at), and in a cell: the cell element
+# (its name, attributes and content), its formula (<f>1+2</f>, a shared one's <f t="shared" si="0"/>), its cached value
+# (<v>3</v>, <v/>) and its type (t="str": the formula gives a text, which may be empty).
+_FORMULA_TAG = re.compile(rb"<(?:[\w.-]+:)?f[\s/>]")
+_CELL_ELEMENT = re.compile(rb"<((?:[\w.-]+:)?c)(\s[^>]*?)?(?:/>|>(.*?)</\1\s*>)", re.DOTALL)
+_FORMULA_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?f(?:\s[^>]*?)?(?:/>|>(.*?)</(?:[\w.-]+:)?f\s*>)", re.DOTALL)
+_VALUE_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?v(?:\s[^>]*?)?(?:/>|>(.*?)</(?:[\w.-]+:)?v\s*>)", re.DOTALL)
+_TYPE_ATTR = re.compile(rb"""\st\s*=\s*["']([A-Za-z]+)["']""")
+_XML_ENTITIES = {"&quot;": '"', "&apos;": "'"}
+
+
+def _formulas_without_value(xml: bytes) -> dict[tuple[int, int], str]:
+    """The formulas (``"=2+1"``; ``""`` for a shared one, whose text stands in another cell) of the cells that hold
+    no value for them, by (row, column), 0-based: a workbook saved by a program that does not calculate (openpyxl, a
+    script) has the formula only, and calamine reads the cell as empty. Excel and LibreOffice store the value beside
+    it (an empty text as ``t="str"`` with an empty ``<v>``). Only run when the sheet has a formula."""
+    from xml.sax.saxutils import unescape  # local: only workbooks with formulas need it
+
+    found: dict[tuple[int, int], str] = {}
+    for cell in _CELL_ELEMENT.finditer(xml):
+        content = cell.group(3)
+        if not content or (formula := _FORMULA_ELEMENT.search(content)) is None:
+            continue
+        attributes = cell.group(2) or b""
+        value = _VALUE_ELEMENT.search(content)
+        kind = _TYPE_ATTR.search(attributes)
+        text_result = kind is not None and kind.group(1) in (b"str", b"inlineStr")
+        if value is not None and (value.group(1) or text_result):
+            continue  # calculated: calamine reads the value
+        ref = _REF_ATTR.search(attributes)
+        if ref is None:
+            continue  # a cell without its reference cannot be named
+        text = unescape((formula.group(1) or b"").decode("utf-8", "replace"), _XML_ENTITIES).strip()
+        found[(int(ref.group(2)) - 1, _column_number(ref.group(1)) - 1)] = f"={text}" if text else ""
+    return found
+
+
+def _formula_violations(
+    source: str, name: str, records: list[list[str]], formulas: dict[tuple[int, int], str]
+) -> list[Violation]:
+    """One violation per formula without its value (:func:`_formulas_without_value`) below the header in a column of
+    the contract file ``name``: read as an empty cell it silently dropped an optional value (a ``closed_on`` written
+    as a formula stored the tilbud as active) and called a required one empty beside a cell Excel shows filled. A
+    formula in a column of no contract name (a helper column) is not stored and is left alone."""
+    header_row = next((i for i, record in enumerate(records) if "".join(record).strip()), None)
+    if header_row is None:
+        return []
+    header = records[header_row]
+    columns = set(FILE_BY_NAME[name].column_names)
+    found: list[Violation] = []
+    for (row, column), formula in sorted(formulas.items()):
+        if row <= header_row or column >= len(header):
+            continue
+        title = re.sub(r"[\s.\-]+", "_", header[column].strip().strip("\ufeff").strip().lower())
+        if title not in columns:
+            continue
+        found.append(
+            Violation(
+                file=source,
+                row=row + 1,
+                column=title,
+                value=_preview(formula, 80) or None,
+                rule="formula_without_value",
+                message=(
+                    "cellen indeholder en formel uden beregnet værdi (arbejdsbogen er gemt af et program, der ikke "
+                    "regner formler ud), så værdien kendes ikke; åbn arbejdsbogen i Excel, og gem den igen, eller "
+                    "skriv værdien i cellen i stedet for formlen"
+                ),
+            )
+        )
+    return found
+
+
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> its member in the zip (``xl/worksheets/sheet1.xml``), from the workbook's relations."""
     import xml.etree.ElementTree as ET  # local: only workbook uploads need it
@@ -1060,10 +1134,11 @@ def _sheet_records(
     title: str,
     part: str | None,
     percent_styles: frozenset[int] = frozenset(),
-) -> tuple[list[list[str]], dict[int, frozenset[int]], frozenset[int]]:
+) -> tuple[list[list[str]], dict[int, frozenset[int]], frozenset[int], dict[tuple[int, int], str]]:
     """One sheet's cells as text, row 1 first (leading empty rows and columns kept, so row numbers are Excel's),
-    the numbers formatted as percent (column -> spreadsheet rows; see :attr:`RawTable.percent`) and the rows the
-    sheet hides (an Excel filter: read all the same, as a CSV export would hold them; the caller warns)."""
+    the numbers formatted as percent (column -> spreadsheet rows; see :attr:`RawTable.percent`), the rows the
+    sheet hides (an Excel filter: read all the same, as a CSV export would hold them; the caller warns) and the
+    formulas without their value (read as empty cells; :func:`_formulas_without_value`)."""
     if part is None or part not in archive.NameToInfo:
         raise KeyError(f"no worksheet part for {title!r}")
     xml = archive.read(part)
@@ -1081,7 +1156,8 @@ def _sheet_records(
             record = records[row]
             record.extend([""] * (column + 1 - len(record)))
             record[column] = text
-    return records, {column: frozenset(found) for column, found in percent.items()}, _hidden_rows(xml)
+    formulas = _formulas_without_value(xml) if _FORMULA_TAG.search(xml) else {}
+    return records, {column: frozenset(found) for column, found in percent.items()}, _hidden_rows(xml), formulas
 
 
 def _open_xlsx(data: bytes) -> zipfile.ZipFile | None:
@@ -1138,7 +1214,7 @@ def _read_workbook(filename: str, data: bytes, upload: RawUpload) -> None:
 def _add_sheet(
     filename: str,
     title: str,
-    read: Callable[[], tuple[list[list[str]], dict[int, frozenset[int]], frozenset[int]]],
+    read: Callable[[], tuple[list[list[str]], dict[int, frozenset[int]], frozenset[int], dict[tuple[int, int], str]]],
     upload: RawUpload,
     *,
     hidden: bool = False,
@@ -1184,7 +1260,7 @@ def _add_sheet(
         return
     upload.present.add(name)
     try:
-        records, percent, hidden_rows = read()
+        records, percent, hidden_rows, formulas = read()
     except _SheetTooLarge as error:
         upload.violations.append(_violation(source, str(error), "file_too_large"))
         return
@@ -1198,6 +1274,8 @@ def _add_sheet(
     if table is not None:
         upload.tables[name] = dataclasses.replace(table, percent=percent) if percent else table
         _warn_hidden_rows(source, table, hidden_rows, upload)
+        if formulas:
+            upload.violations.extend(_formula_violations(source, name, records, formulas))
 
 
 def _warn_hidden_rows(source: str, table: RawTable, hidden: frozenset[int], upload: RawUpload) -> None:

@@ -176,6 +176,42 @@ def test_an_error_in_an_optional_typed_column_is_a_violation_not_an_empty_cell(t
     assert "#N/A" in str(error.violations[0])
 
 
+def test_a_formula_without_its_value_is_a_violation_at_the_cell_not_an_empty_cell(tmp_path: Path) -> None:
+    """A workbook saved by a program that does not calculate (openpyxl, a script's export) holds formulas without
+    their value, and calamine reads such a cell as empty: a closed_on written as a formula stored the tilbud as
+    active, a score written as one was "må ikke være tom" beside a cell Excel shows as 3. Each is refused at its
+    cell, naming the formula. A formula outside the contract's columns (a helper column) is left alone, and one
+    whose value is stored (Excel, LibreOffice; also an empty text) is read as that value."""
+    path = write_workbook(small_dataset(), tmp_path / "formler.xlsx")
+    book = load_workbook(path)
+    sheet = book["facilities"]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(row=3, column=header.index("closed_on") + 1, value="=DATE(2026,1,31)")
+    sheet.cell(row=1, column=len(header) + 1, value="hjælp")
+    sheet.cell(row=2, column=len(header) + 1, value='=A2&" "&B2')
+    book["indicator_scores"]["C2"] = "=2+1"
+    book.save(path)
+    error = fails(path)
+    assert rules(error) == {
+        ("[formler.xlsx]facilities", 3, "closed_on", "formula_without_value"),
+        ("[formler.xlsx]indicator_scores", 2, "score", "formula_without_value"),
+    }
+    by_column = {v.column: v for v in error.violations}
+    assert by_column["closed_on"].value == "=DATE(2026,1,31)"
+    assert by_column["score"].message.startswith("cellen indeholder en formel uden beregnet værdi")
+    # Excel's own file: the value is stored beside the formula (an empty text as an empty <v>)
+    cells = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>facility_id</t></is></c><c r="B1" t="inlineStr"><is><t>date'
+        '</t></is></c><c r="C1" t="inlineStr"><is><t>severity</t></is></c></row>'
+        '<row r="2"><c r="A2" t="str"><f>"F"&amp;"1"</f><v>F1</v></c><c r="B2" t="str"><f>"2026-02-03"</f>'
+        '<v>2026-02-03</v></c><c r="C2" t="str"><f>"high"</f><v>high</v></c><c r="D2" t="str"><f>""</f><v></v></c>'
+        "</row>"
+    )
+    excel = one_sheet(tmp_path / "excel.xlsx", [])
+    patch_sheet(excel, 1, lambda xml: sheet_data(xml, cells))
+    assert table(read(excel)) == [["facility_id", "date", "severity", ""], ["F1", "2026-02-03", "high", ""]]
+
+
 # --- sheets ----------------------------------------------------------------------------------------
 
 
