@@ -324,7 +324,18 @@ def _unpacked_too_large(filename: str, members: Iterable[zipfile.ZipInfo], what:
 def _read_zip(path: Path, upload: RawUpload) -> None:
     try:
         archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
+    except UnicodeDecodeError:
+        # a name flagged as UTF-8 that is not (a zip tool that flags names in its own code page, or damage)
+        upload.violations.append(
+            _violation(
+                path.name,
+                "zip-filen kan ikke læses: et filnavn i den er markeret som UTF-8 uden at være det; zip filerne igen",
+                "file_not_zip",
+            )
+        )
+        upload.refused_whole = True
+        return
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):
         upload.violations.append(_violation(path.name, "filen er ikke en gyldig zip-fil", "file_not_zip"))
         upload.refused_whole = True
         return
@@ -356,7 +367,8 @@ def _read_zip(path: Path, upload: RawUpload) -> None:
                     )
                 try:
                     return archive.read(member)
-                except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as error:
+                except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError, ValueError) as error:
+                    # ValueError: UnicodeDecodeError of a member's own header naming it as UTF-8 that is not
                     log.info("cannot unpack %s from %s: %s", member.filename, path.name, error)
                     raise UnreadableFile(
                         f"filen kan ikke pakkes ud af zip-filen {path.name} (den er beskadiget eller pakket med en "
@@ -1169,8 +1181,8 @@ def _open_xlsx(data: bytes) -> zipfile.ZipFile | None:
         return None  # also an encrypted .xlsx, which Excel stores inside an OLE container
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return None
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return None  # NotImplementedError: a damaged "version needed to extract"
     if "xl/workbook.xml" not in archive.NameToInfo or "xl/_rels/workbook.xml.rels" not in archive.NameToInfo:
         archive.close()
         return None  # an .xlsb or .ods, or not a workbook at all

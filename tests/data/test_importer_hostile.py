@@ -92,6 +92,46 @@ def test_a_zip_too_large_when_unpacked_is_refused_before_unpacking(
     assert "for stor udpakket" in next(v.message for v in error.violations if v.rule == "file_too_large")
 
 
+def flag_name_as_utf8(archive: Path, member: str, *, local: bool, central: bool) -> None:
+    """Mark ``member``'s name as UTF-8 (flag bit 11) and make its first byte invalid UTF-8 in its local header and/or
+    its central directory entry, as a zip tool that flags names in its own code page writes them."""
+    with zipfile.ZipFile(archive) as z:
+        offset = z.getinfo(member).header_offset
+    patch_member_header(archive, member, 6, 8, struct.pack("<H", 0x800))
+    data = bytearray(archive.read_bytes())
+    central_at = data.find(b"PK\x01\x02" + data[offset + 4 : offset + 6])
+    while data[central_at + 46 : central_at + 46 + len(member)] != member.encode():
+        central_at = data.find(b"PK\x01\x02", central_at + 4)
+    if local:
+        data[offset + 30] = 0xFF
+    if central:
+        data[central_at + 46] = 0xFF
+    archive.write_bytes(bytes(data))
+
+
+def test_a_zip_member_name_that_is_not_the_utf8_it_claims_is_a_violation(folder: Path, tmp_path: Path) -> None:
+    """Python's zipfile decodes a name flagged as UTF-8 strictly and raised UnicodeDecodeError: a traceback from the CLI
+    and a 500 from the API. In the central directory the zip cannot be listed; in a member's own header that member
+    cannot be unpacked."""
+    archive = zipped(folder, tmp_path / "navne.zip")
+    flag_name_as_utf8(archive, "visits.csv", local=False, central=True)
+    error = fails(archive)
+    assert rules(error) == {("navne.zip", None, None, "file_not_zip")}
+    assert "UTF-8" in error.violations[0].message
+    archive = zipped(folder, tmp_path / "lokal.zip")
+    flag_name_as_utf8(archive, "visits.csv", local=True, central=False)
+    error = fails(archive)
+    assert rules(error) == {("visits.csv", None, None, "file_unreadable")}
+
+
+def test_a_zip_asking_for_a_newer_zip_version_is_a_violation(folder: Path, tmp_path: Path) -> None:
+    """A damaged "version needed to extract" (12.1) made Python's zipfile raise NotImplementedError when the zip was
+    opened: a traceback from the CLI and a 500 from the API."""
+    archive = zipped(folder, tmp_path / "up.zip")
+    patch_member_header(archive, "visits.csv", 4, 6, struct.pack("<H", 121))
+    assert rules(fails(archive)) == {("up.zip", None, None, "file_not_zip")}
+
+
 def test_zip_member_names_with_backslashes_are_found(folder: Path, tmp_path: Path) -> None:
     archive = tmp_path / "windows.zip"
     with zipfile.ZipFile(archive, "w") as z:
