@@ -914,6 +914,7 @@ def _parse_column(
             values = values.where(~long, None)
         if col.kind == Kind.ID_LIST:
             values = values.map(lambda s: ";".join(p.strip() for p in s.split(";") if p.strip()), na_action="ignore")
+            values = values.where(values != "", None)  # ";" alone: no id, as the empty parts of "I1;;I2" are none
             values = values.where(~_repeated_in_list(table, col, values, report), None)
         return values.where(filled, None)
 

@@ -241,6 +241,19 @@ def test_inspector_ids_written_with_a_comma_or_space_get_the_separator_hint(fold
     assert "semikolon" not in message(error, 4, "inspector_ids")
 
 
+def test_inspector_ids_of_separators_only_name_no_inspector(folder: Path) -> None:
+    """``;`` (an export that ends each list with the separator, of an empty list) names no inspector, as the empty
+    parts of ``I1;;I2`` are dropped: it was refused as "inspector_ids: '' findes ikke i inspectors", without the
+    value the cell holds."""
+    visits = texts("visits")
+    visits[1][5] = ";"
+    visits[2][5] = " ; ; "
+    visits[3][5] = "I2;"
+    rewrite(folder, "visits", visits)
+    result = read_upload(folder, today=AS_OF)
+    assert list(result.dataset.visits["inspector_ids"])[:3] == ["", "", "I2"]
+
+
 # --- stray quotes ------------------------------------------------------------------------------------
 
 
