@@ -638,14 +638,15 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
                     )
                 )
             continue
-        if name in positions:
+        if name in positions and name in spec._by_name:
             report.add(
                 Violation(
                     raw.source, 1, title, None, "column_twice", f"kolonnen '{name}' står flere gange i overskriften"
                 )
             )
             continue
-        positions[name] = pos
+        # an unknown column given twice is two unknown columns: neither is read, so both are a warning only
+        positions.setdefault(name, pos)
         if name not in spec._by_name:
             meant = _loose_name(title)
             if meant in spec._by_name and all(_bare(t).lower() != meant for t in raw.header):

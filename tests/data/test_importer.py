@@ -209,6 +209,19 @@ def test_a_column_given_twice_is_refused(folder: Path) -> None:
     assert rules(fails(folder)) == {("concerns.csv", 1, "Severity ", "column_twice")}
 
 
+def test_an_unknown_column_given_twice_is_a_warning_like_any_unknown_column(folder: Path) -> None:
+    """The contract keeps unknown columns aside with a warning, never an error: two of one name (an export's two
+    "Bemærkning" columns) were refused as a column given twice, though neither is read."""
+    rows = texts("concerns")
+    rows[0] += ["Bemærkning", "bemærkning "]
+    for row in rows[1:]:
+        row += ["a", "b"]
+    rewrite(folder, "concerns", rows)
+    result = read_upload(folder, today=AS_OF)
+    assert [(w.rule, w.column) for w in result.warnings] == [("unknown_columns", "Bemærkning, bemærkning")]
+    assert result.files["concerns"].unknown_columns == ("Bemærkning", "bemærkning")
+
+
 # --- files -------------------------------------------------------------------------------------------
 
 
