@@ -416,6 +416,18 @@ def test_invisible_characters_around_a_header_are_ignored_inside_one_named(folde
     assert not [w for w in error.warnings if w.rule == "unknown_columns"]
 
 
+def test_an_invisible_character_inside_an_unknown_header_leaves_it_an_unknown_column(folder: Path) -> None:
+    """An unknown column is kept aside with a warning, never an error: "Bemær\u200bkning" (copied from a web page)
+    is no contract column with or without the character, and it refused the upload."""
+    con = texts("concerns")
+    con[0].append("Bemær\u200bkning")
+    for row in con[1:]:
+        row.append("x")
+    rewrite(folder, "concerns", con)
+    result = read_upload(folder, today=AS_OF)
+    assert result.files["concerns"].unknown_columns == ("Bemær\u200bkning",)
+
+
 def test_double_encoded_text_is_stored_with_a_warning(folder: Path) -> None:
     """A file opened as Windows text and saved as UTF-8 again: valid text, but "HjÃ¸rring" is not Hjørring."""
     (folder / "facilities.csv").write_bytes((folder / "facilities.csv").read_bytes().decode("cp1252").encode())
