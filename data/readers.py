@@ -15,7 +15,8 @@ checks them. What this layer does check, and reports as :class:`~data.errors.Vio
   empty cell);
 - an upload that holds none of the contract's files;
 - a contract file with the wrong extension (``visits.xlsx`` inside a folder of CSV files), or under a near-miss
-  name (``visits.csv.txt``; a copy's name such as ``visits (1).csv`` when ``visits.csv`` itself is not there);
+  name (``visits.csv.txt``; a copy's name such as ``visits (1).csv``), when ``visits.csv`` itself is not there
+  (beside it such a file is ignored with a warning);
 - a row with more fields than the header has, an empty one after the last column included unless the file makes
   a habit of it (one with fewer is the importer's: it knows which rows are no records at all);
 - a file name given twice (``Facilities.csv`` and ``facilities.csv``).
@@ -117,6 +118,10 @@ class RawUpload:
     #: violation names its place, its own name, the contract file, whether a sheet). Settled once the whole upload
     #: is read (:func:`_settle_copies`): refused when the contract file itself is not there, else ignored.
     copies: list[tuple[str, str, str, bool]] = field(default_factory=list)
+    #: Contract files in another format or with a second extension ("facilities.xlsx", "visits.csv.txt"): (the
+    #: contract file, the violation when its CSV file is not there, the warning when it is). Settled with the copies:
+    #: beside the CSV file it is what the CSV file was saved from, and ignored.
+    other_formats: list[tuple[str, Violation, str]] = field(default_factory=list)
     #: Files and sheets ignored (each also a warning): (name, what to do, "" when nothing more than the warning's
     #: list of the contract's files), so a refusal of an upload with none of the contract's files can name them.
     ignored: list[tuple[str, str]] = field(default_factory=list)
@@ -261,7 +266,16 @@ def _copy_of(stem: str) -> str | None:
 def _settle_copies(upload: RawUpload) -> None:
     """A copy's name alone ("facilities (1).csv" with no facilities.csv) is refused with the name it needs, like
     ``visits.csv.txt``: ignoring it would store the rest of the upload as if the file had not been sent. Beside the
-    file itself it is an old copy, ignored with a warning."""
+    file itself it is an old copy, ignored with a warning; so is a contract file in another format
+    (``facilities.xlsx``, the workbook a CSV file was saved from) or with a second extension."""
+    for name, refusal, warning in upload.other_formats:
+        if name in upload.present:
+            upload.warnings.append(_violation(refusal.file, warning, "file_ignored"))
+        else:
+            upload.violations.append(refusal)
+    for name, _, _ in upload.other_formats:
+        upload.present.add(name)  # refused or beside the file: not also "missing"
+    upload.other_formats.clear()
     for source, own, name, sheet in upload.copies:
         what, needs = ("arket", f"'{name}'") if sheet else ("filen", f"{name}.csv")
         if name in upload.present:
@@ -388,16 +402,15 @@ def _add_member(filename: str, read: Callable[[], bytes], upload: RawUpload, *, 
     path = path or filename
     if stem.endswith(".csv") and stem[:-4] in FILE_BY_NAME and ext in ("csv", "txt", "tsv", ""):
         # "visits.csv.txt": Windows hides the last extension, so the file looks right; ignoring it would store
-        # the rest of the upload as if this file had been sent
-        upload.present.add(stem[:-4])
-        upload.violations.append(
-            _violation(
-                filename,
-                f"filen hedder {filename.strip()}; omdøb den til {stem[:-4]}.csv (Windows skjuler ofte den sidste "
-                "filendelse)",
-                "file_name",
-            )
+        # the rest of the upload as if this file had been sent (unless visits.csv is there too: _settle_copies)
+        refusal = _violation(
+            filename,
+            f"filen hedder {filename.strip()}; omdøb den til {stem[:-4]}.csv (Windows skjuler ofte den sidste "
+            "filendelse)",
+            "file_name",
         )
+        warning = f"filen ligner en kopi af {stem[:-4]}.csv og ignoreres; {stem[:-4]}.csv indlæses"
+        upload.other_formats.append((stem[:-4], refusal, warning))
         return
     if ext == "csv" and stem in FILE_BY_NAME:
         if stem in upload.present:
@@ -421,11 +434,9 @@ def _add_member(filename: str, read: Callable[[], bytes], upload: RawUpload, *, 
         table = _parse_csv(stem, filename, data, upload)
         if table is not None:
             upload.tables[stem] = table
-    elif stem in FILE_BY_NAME:
-        upload.present.add(stem)
-        upload.violations.append(
-            _violation(filename, f"filen er ikke en CSV-fil; {_CSV_HINT} under navnet {stem}.csv", "file_not_csv")
-        )
+    elif stem in FILE_BY_NAME:  # refused unless stem.csv is there too (_settle_copies)
+        refusal = _violation(filename, f"filen er ikke en CSV-fil; {_CSV_HINT} under navnet {stem}.csv", "file_not_csv")
+        upload.other_formats.append((stem, refusal, f"filen er ikke en CSV-fil og ignoreres; {stem}.csv indlæses"))
     elif ext == "csv" and (copied := _copy_of(stem)) is not None:
         upload.copies.append((filename, filename.strip(), copied, False))
     elif ext in ("xlsx", "xlsm"):

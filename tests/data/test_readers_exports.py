@@ -144,6 +144,26 @@ def test_a_copy_beside_the_file_itself_is_ignored_with_a_warning(folder: Path) -
     assert all(m.startswith("filen hører ikke til datakontrakten og ignoreres") for m in ignored.values())
 
 
+def test_the_file_a_csv_file_was_saved_from_is_ignored_beside_it(folder: Path) -> None:
+    """Excel's "Gem som CSV" leaves facilities.csv beside facilities.xlsx, so the folder holds both: the workbook was
+    refused ("filen er ikke en CSV-fil; gem den som CSV … under navnet facilities.csv") though facilities.csv was
+    there, and so was a visits.csv.txt beside visits.csv. Beside the CSV file each is ignored with a warning, as a
+    copy is; alone each is still refused (test_wrong_extension_and_binary_files, and the second extension above)."""
+    (folder / "facilities.xlsx").write_bytes(b"PK\x03\x04")
+    (folder / "visits.csv.txt").write_bytes((folder / "visits.csv").read_bytes())
+    with zipfile.ZipFile(folder.parent / "eksport.zip", "w") as archive:  # in a zip the workbook may come first
+        archive.writestr("facilities.xlsx", b"PK\x03\x04")
+        for path in sorted(folder.glob("*.csv")):
+            archive.write(path, path.name)
+    for upload in (folder, folder.parent / "eksport.zip"):
+        result = read_upload(upload, today=AS_OF)
+        ignored = {w.file: w.message for w in result.warnings if w.rule == "file_ignored"}
+        assert ignored.pop("facilities.xlsx") == "filen er ikke en CSV-fil og ignoreres; facilities.csv indlæses"
+        if upload == folder:
+            assert ignored == {"visits.csv.txt": "filen ligner en kopi af visits.csv og ignoreres; visits.csv indlæses"}
+        assert result.files["facilities"].rows == 6
+
+
 def test_a_copied_sheet_alone_is_refused(tmp_path: Path) -> None:
     """Excel names a copied sheet "facilities (2)"; the original deleted, the copy is the one meant."""
     book = Workbook()
