@@ -264,6 +264,11 @@ NO_CALIBRATION_ERROR_DA = (
 )
 
 
+#: The model card and ``train`` when no snapshot is labelled (a short export): the tables of metrics and
+#: reliability would be bare headers.
+NOTHING_TO_MEASURE_DA = "Ingen mærkede øjebliksbilleder at måle ekspertscoren, baselines og kalibreringen på."
+
+
 def authority_levels_da(levels: Iterable[str], authorities: Iterable[str]) -> str:
     """Why the model card and ``train`` show the authorities' scoring levels (``levels``: the socialtilsyn with a
     level, i.e. with theme values in the training window) as they do, given the socialtilsyn in the data

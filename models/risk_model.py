@@ -277,10 +277,15 @@ class RiskModel(BaseEstimator):
             else None
         )
         self.positive_labels_ = int(train["label"].sum()) if len(train) else 0
+        known_data = dataset.known_at(t)
+        visit_dates = pd.to_datetime(known_data.visits["date"]).dropna()
+        # no snapshot at all (the visits begin less than a horizon before as_of): the window is what the data cover
         first = pd.Timestamp(self.snapshot_dates_[0]) if self.snapshot_dates_ else t
+        if not self.snapshot_dates_ and not visit_dates.empty:
+            first = pd.Timestamp(visit_dates.min())
         self.training_window_ = (first.date().isoformat(), t.date().isoformat())
         self.finding_shares_ = finding_shares(train) if len(train) else {}
-        known = dataset.known_at(t).facilities
+        known = known_data.facilities
         self.authorities_ = sorted({str(a) for a in known["authority"].dropna()})
         self.cold_start_reason_ = ""
         self.min_child_samples_ = leaf_size(len(train), self.min_child_samples)
@@ -289,7 +294,9 @@ class RiskModel(BaseEstimator):
         if len(train):
             base = baseline_scores(train, self.random_state)
             train = pd.concat([train.reset_index(drop=True), base.reset_index(drop=True)], axis=1)
-        if self.positive_labels_ < self.min_positive_labels:
+        if not len(train):
+            self.cold_start_reason_ = self._why_nothing_is_labelled(t, visit_dates)
+        elif self.positive_labels_ < self.min_positive_labels:
             self.cold_start_reason_ = (
                 f"{self.positive_labels_} alvorlige fund i træningsvinduet er færre end "
                 f"{self.min_positive_labels} (indstillingen risk_min_positive_labels): ekspertscoren bruges."
@@ -364,6 +371,33 @@ class RiskModel(BaseEstimator):
             self.cold_start_,
         )
         return self
+
+    def _why_nothing_is_labelled(self, as_of: pd.Timestamp, visit_dates: pd.Series) -> str:
+        """Why no snapshot has a label (the cold-start reason), from the dates of the visits known at ``as_of``:
+        a short export (the visits begin less than a horizon before ``as_of``, so no snapshot has a whole horizon
+        after it), no visit at all, or no visit (nor sanction) in any snapshot's horizon. "0 alvorlige fund i
+        træningsvinduet er færre end 40" named the threshold, not the cause, and told a tilsyn with three months
+        of data nothing it could act on."""
+        months = self.horizon_months
+        if visit_dates.empty:
+            return (
+                f"Ingen mærkede øjebliksbilleder: der er intet tilsynsbesøg før {format_date_da(as_of.date())}, og et "
+                f"øjebliksbillede mærkes af besøgene i horisonten ({months} måneder) efter det: ekspertscoren bruges."
+            )
+        begins, ends = pd.Timestamp(visit_dates.min()), pd.Timestamp(visit_dates.max())
+        if not self.snapshot_dates_:
+            possible = (begins + pd.DateOffset(months=months)).date()
+            return (
+                f"Ingen mærkede øjebliksbilleder: besøgsdataene begynder {format_date_da(begins.date())}, og et "
+                f"øjebliksbillede mærkes af besøgene i en hel horisont ({months} måneder) efter det, så der er intet "
+                f"at lære af før en træning tidligst pr. {format_date_da(possible)}: ekspertscoren bruges."
+            )
+        first, last = (dt.date.fromisoformat(d) for d in (self.snapshot_dates_[0], self.snapshot_dates_[-1]))
+        return (
+            f"Ingen mærkede øjebliksbilleder: intet tilsynsbesøg eller påbud inden for horisonten ({months} måneder) "
+            f"efter øjebliksbillederne fra {format_date_da(first)} til {format_date_da(last)} (det seneste besøg var "
+            f"{format_date_da(ends.date())}): ekspertscoren bruges."
+        )
 
     def _why_the_expert_score_instead(self) -> str:
         """Why the fitted LightGBM has not earned its place over the expert score ("" when it has), judged on the

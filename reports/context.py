@@ -16,6 +16,7 @@ from typing import ClassVar
 from data.enums import Authority, FacilityType, Ownership, Theme, VisitKind
 from data.glossary import (
     NO_CALIBRATION_ERROR_DA,
+    NOTHING_TO_MEASURE_DA,
     PLAN_STATUS_DA,
     RISK_FEATURE_DA,
     RISK_SCORE_DA,
@@ -867,6 +868,11 @@ class ModelCardContext:
     @property
     def kind_label(self) -> str:
         return "Ekspertscore (kold start)" if self.cold_start else "LightGBM med kalibrerede sandsynligheder"
+
+    @property
+    def unmeasured_note(self) -> str:
+        """Said instead of the tables of metrics and reliability when no snapshot was labelled (a short export)."""
+        return NOTHING_TO_MEASURE_DA
 
     @property
     def calibration_note(self) -> str:

@@ -17,6 +17,7 @@ from data.errors import InvalidArgumentError
 from data.glossary import (
     HYPERPARAMETER_VALUE_DA,
     NO_CALIBRATION_ERROR_DA,
+    NOTHING_TO_MEASURE_DA,
     RISK_FEATURE_DA,
     RISK_SCORE_DA,
     authority_levels_da,
@@ -75,16 +76,21 @@ def _print_train(report: TrainReport) -> None:
             f"Validering på den seneste periode {test['start']} – {test['end']} ({_num(test['rows'], 0)} rækker), "
             "som den evaluerede model ikke har set"
         )
-    metrics = Table("score", "AUC", "præcision i top 10 %", "andel med fund", "rækker", title=heading)
-    for row in report.metrics_table().to_dict(orient="records"):
-        metrics.add_row(
-            RISK_SCORE_DA.get(row["score"], row["score"]),
-            _num(row["auc"]),
-            _pct(row["precision_top10"]),
-            _pct(row["base_rate"]),
-            str(int(row["rows"] or 0)),
-        )
-    console.print(metrics)
+    # nothing labelled (a short export): no table of bare headers, one line that says why it is empty
+    unmeasured = not card["metrics"] and not card["reliability"]
+    if unmeasured:
+        console.print(NOTHING_TO_MEASURE_DA)
+    else:
+        metrics = Table("score", "AUC", "præcision i top 10 %", "andel med fund", "rækker", title=heading)
+        for row in report.metrics_table().to_dict(orient="records"):
+            metrics.add_row(
+                RISK_SCORE_DA.get(row["score"], row["score"]),
+                _num(row["auc"]),
+                _pct(row["precision_top10"]),
+                _pct(row["base_rate"]),
+                str(int(row["rows"] or 0)),
+            )
+        console.print(metrics)
     best = report.best_baseline()
     model_auc = card["metrics"].get("model", {}).get("auc")
     if not report.cold_start and best is not None and model_auc is not None and model_auc < best[1]:
@@ -126,16 +132,21 @@ def _print_train(report: TrainReport) -> None:
                 f"margin (log-odds) = {_num(link['a'], 3)} × træernes output "
                 f"{'+' if link['b'] >= 0 else '−'} {_num(abs(link['b']), 3)}, tilpasset på periode C."
             )
-    rel = Table(
-        "gruppe", "rækker", "gns. forudsagt", "observeret", title="Kalibrering (pålidelighed): forudsagt mod observeret"
-    )
-    for row in card["reliability"]:
-        rel.add_row(str(row["bin"]), str(row["n"]), _pct(row["mean_predicted"]), _pct(row["observed_rate"]))
-    console.print(rel)
-    if card["expected_calibration_error"] is None:
-        console.print(NO_CALIBRATION_ERROR_DA)
-    else:
-        console.print(f"Forventet kalibreringsfejl (ECE): {_pct(card['expected_calibration_error'])}")
+    if not unmeasured:
+        rel = Table(
+            "gruppe",
+            "rækker",
+            "gns. forudsagt",
+            "observeret",
+            title="Kalibrering (pålidelighed): forudsagt mod observeret",
+        )
+        for row in card["reliability"]:
+            rel.add_row(str(row["bin"]), str(row["n"]), _pct(row["mean_predicted"]), _pct(row["observed_rate"]))
+        console.print(rel)
+        if card["expected_calibration_error"] is None:
+            console.print(NO_CALIBRATION_ERROR_DA)
+        else:
+            console.print(f"Forventet kalibreringsfejl (ECE): {_pct(card['expected_calibration_error'])}")
     levels = card["authority_offsets"]["offsets"]
     if levels:
         offsets = Table("socialtilsyn", "forskydning (point)", "temaværdier", title="Tilsynenes kalibrering (seed 001)")

@@ -129,6 +129,24 @@ def test_train_names_missing_theme_values_and_no_error_against_no_finding(capsys
     assert "Ingen alvorlige fund i den periode, kalibreringen er målt på: kalibreringsfejlen kan ikke beregnes." in out
 
 
+def test_train_without_labelled_snapshots_prints_no_empty_tables(capsys: pytest.CaptureFixture[str]) -> None:
+    # A three-month export: nothing labelled, so nothing to measure. `train` printed the metrics table and the
+    # reliability table as bare headers, with nothing saying why they were empty.
+    report = _train_report(0.81)
+    reason = "Ingen mærkede øjebliksbilleder: besøgsdataene begynder 1. juli 2026 …: ekspertscoren bruges."
+    report.card.update(
+        kind="expert", cold_start=True, cold_start_reason=reason, training_rows=0, positive_labels=0,
+        labelled_months=0, labelled_period=None, metrics={}, reliability=[], periods=[],
+        expected_calibration_error=None,
+    )  # fmt: skip
+    _print_train(report)
+    out = capsys.readouterr().out
+    flat = " ".join(out.split())
+    assert f"Kold start: {reason}" in flat
+    assert "AUC" not in out and "gns. forudsagt" not in out
+    assert "Ingen mærkede øjebliksbilleder at måle ekspertscoren, baselines og kalibreringen på." in flat
+
+
 def test_a_model_trained_without_findings_reports_no_calibration_error() -> None:
     from models.risk_model import RiskModel
 

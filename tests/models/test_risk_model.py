@@ -13,6 +13,7 @@ from sklearn.base import clone
 
 import models.risk_model as risk_model
 from data.dataset import Dataset
+from data.glossary import format_date_da
 from data.settings import Settings
 from data.synthetic import WorldConfig, generate_world
 from models.engine import BoosterParams
@@ -207,6 +208,44 @@ def test_card_counts_the_months_that_have_labelled_snapshots(world: tuple[Datase
     assert card["labelled_period"][0] >= "2024-01-01"
     assert min(model.snapshot_dates_) >= "2024-01-01" and card["training_window"][0] >= "2024-01-01"
     json.dumps(card)
+
+
+def test_a_history_shorter_than_the_horizon_says_why_nothing_is_learnt(world: tuple[Dataset, pd.DataFrame]) -> None:
+    # A tilsyn whose export holds three months of visits (or whose tilbud were all approved last month): no
+    # snapshot has a whole horizon of visits after it. `train` blamed "0 alvorlige fund i træningsvinduet er
+    # færre end 40" and showed a training window of no days ("2026-01-01 – 2026-01-01").
+    ds, _ = world
+    since = pd.Timestamp(AS_OF) - pd.DateOffset(months=3)
+    recent = ds.with_tables(
+        visits=ds.visits[pd.to_datetime(ds.visits["date"]) >= since],
+        sanctions=ds.sanctions[pd.to_datetime(ds.sanctions["date"]) >= since],
+    )
+    first = pd.to_datetime(recent.visits["date"]).min().date()
+    model = RiskModel().fit(recent, AS_OF)
+    assert model.cold_start_ and model.training_rows_ == 0
+    reason = model.cold_start_reason_
+    assert "risk_min_positive_labels" not in reason
+    assert reason.startswith(f"Ingen mærkede øjebliksbilleder: besøgsdataene begynder {format_date_da(first)}")
+    assert "en hel horisont (6 måneder) efter det" in reason
+    possible = (pd.Timestamp(first) + pd.DateOffset(months=6)).date()
+    assert f"tidligst pr. {format_date_da(possible)}" in reason and reason.endswith("ekspertscoren bruges.")
+    assert model.card()["training_window"] == [first.isoformat(), AS_OF.isoformat()]
+
+
+def test_no_visit_in_any_horizon_says_why_nothing_is_learnt(world: tuple[Dataset, pd.DataFrame]) -> None:
+    # every visit lies before the five-year window: there are snapshots, but none has a visit after it
+    ds, _ = world
+    old = ds.with_tables(
+        visits=ds.visits[pd.to_datetime(ds.visits["date"]) < pd.Timestamp("2021-01-01")],
+        sanctions=ds.sanctions.iloc[0:0],
+    )
+    model = RiskModel().fit(old, AS_OF)
+    assert model.cold_start_ and model.training_rows_ == 0
+    reason = model.cold_start_reason_
+    assert reason.startswith("Ingen mærkede øjebliksbilleder: intet tilsynsbesøg eller påbud inden for horisonten")
+    last = pd.to_datetime(old.visits["date"]).max().date()
+    assert f"(det seneste besøg var {format_date_da(last)})" in reason
+    assert "risk_min_positive_labels" not in reason and reason.endswith("ekspertscoren bruges.")
 
 
 def test_explain_gives_danish_factors_for_every_facility(

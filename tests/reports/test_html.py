@@ -229,6 +229,26 @@ def test_a_cold_start_model_card_does_not_describe_lightgbm() -> None:
     assert "Betydning (gns. |SHAP|)" in learned and "LightGBM er ikke trænet" not in learned
 
 
+def test_a_model_card_with_nothing_labelled_says_so_instead_of_empty_tables() -> None:
+    # a three-month export: the card showed the metrics and reliability tables as bare headers
+    meta = {
+        **model_meta(), "kind": "expert", "cold_start": True, "training_rows": 0, "positive_labels": 0,
+        "cold_start_reason": "Ingen mærkede øjebliksbilleder: besøgsdataene begynder 1. juli 2026 …",
+        "metrics": {}, "reliability": [], "periods": [], "expected_calibration_error": None,
+    }  # fmt: skip
+    doc = parse(render_html(build_model_card(meta)))
+    text = " ".join(doc.body_text.split())
+    assert not doc.root.find_all("table", **{"class": "metrics"})
+    assert not doc.root.find_all("table", **{"class": "reliability"})
+    assert text.count("Ingen mærkede øjebliksbilleder at måle ekspertscoren, baselines og kalibreringen på.") == 2
+    assert "kalibreringsfejlen kan ikke beregnes" not in text
+    # no snapshot month at all (the visits begin less than a horizon before the as-of date): not "0 af vinduets 0"
+    short = parse(render_html(build_model_card({**meta, "snapshots": 0, "labelled_months": 0})))
+    said = " ".join(short.body_text.split())
+    assert "0 månedlige øjebliksbilleder af tilbud (vinduet har ingen måned med en hel horisont efter sig)" in said
+    assert "af vinduets 0 måneder" not in said
+
+
 def test_every_report_has_its_charts_inline(docs: dict[str, Document]) -> None:
     expected = {"risk": 1, "facility": 6, "plan": 1, "model": 1}  # facility: waterfall, spider, history, 3 series
     for name, count in expected.items():
