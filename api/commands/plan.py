@@ -103,8 +103,9 @@ def _print_summary(stored: StoredPlan, names: dict[str, str]) -> None:
         if group:
             shown = ", ".join(f"{o['facility_id']} (frist {o['deadline']})" for o in group[:10])
             more = f" og {len(group) - 10} flere" if len(group) > 10 else ""
+            them = "det" if len(group) == 1 else "dem"
             console.print(
-                f"[yellow]{text}:[/] {len(group)} tilbud: {shown}{more}. Planen lægger dem først i kvartalet."
+                f"[yellow]{text}:[/] {len(group)} tilbud: {shown}{more}. Planen lægger {them} først i kvartalet."
             )
     if not overdue:
         console.print("Ingen tilbud har overskredet fristen for uanmeldt besøg.")
@@ -112,9 +113,10 @@ def _print_summary(stored: StoredPlan, names: dict[str, str]) -> None:
     ratio = "–" if b["ratio"] is None else format_number_da(b["ratio"], 2) + " ×"
     # the lateness is counted after each tilbud's risk target; one whose deadline cannot be kept has none (it is
     # visited at once): without saying so, "0 mod 0" read as "nothing late" when every visit was late
+    above = "tilbuddet" if len(overdue) == 1 else f"de {format_number_da(len(overdue), 0)} tilbud"
     left_out = (
-        f" (tal for de tilbud, hvis frist kan nås; de {format_number_da(len(overdue), 0)} tilbud ovenfor, hvis frist "
-        "ikke kan nås ved planens start, er ikke med)"
+        f" (tal for de tilbud, hvis frist kan nås; {above} ovenfor, hvis frist ikke kan nås ved planens start, er ikke "
+        "med)"
         if overdue
         else ""
     )

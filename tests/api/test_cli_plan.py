@@ -324,6 +324,31 @@ def test_the_risk_weighted_lateness_says_it_leaves_out_the_tilbud_whose_deadline
     )
 
 
+def test_one_overdue_tilbud_is_spoken_of_in_the_singular(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    # A tilsyn with one tilbud past its deadline read "1 tilbud: … Planen lægger dem først i kvartalet" and
+    # "de 1 tilbud ovenfor, hvis frist …". F3 and F5 get an unannounced visit, so only F1 is overdue.
+    ds = small_dataset()
+    extra = pd.DataFrame(
+        [
+            ("V7", "F3", "2025-06-02", False, "operational", "I1"),
+            ("V8", "F5", "2025-06-03", False, "operational", "I3"),
+        ],
+        columns=list(ds.visits.columns),
+    )
+    load_data(home, tmp_path, dataset=ds.with_tables(visits=pd.concat([ds.visits, extra], ignore_index=True)))
+    code, out, err = run(capsys, "plan", "--quarter", "2026Q4", "--time-limit", "5")
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert "Frist allerede overskredet: 1 tilbud: F1 (frist 2026-03-12). Planen lægger det først i kvartalet." in flat
+    assert (
+        "(tal for de tilbud, hvis frist kan nås; tilbuddet ovenfor, hvis frist ikke kan nås ved planens start, er ikke med)"
+        in flat
+    )
+    assert "de 1 tilbud" not in flat and "lægger dem" not in flat
+
+
 def test_a_type_no_inspector_may_visit_names_the_tilsyn_that_can_be_planned_and_is_printed_once(
     capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
 ) -> None:

@@ -393,6 +393,21 @@ def test_the_plan_calls_only_a_passed_deadline_overskredet() -> None:
     assert row.text() == "Besøg efter den lovpligtige frist* se advarslerne 2"
 
 
+def test_one_unkeepable_deadline_is_spoken_of_in_the_singular() -> None:
+    # "uden de 1 tilbud, hvis frist …" and "De 1 tilbud, hvis frist … tæller her"
+    from tests.reports.test_build import _plan_2027q1_with_four_unkeepable_deadlines
+
+    four = _plan_2027q1_with_four_unkeepable_deadlines()
+    one = dataclasses.replace(four, analysis=dataclasses.replace(four.analysis, overdue=four.analysis.overdue[:1]))
+    text = " ".join(parse(render_html(build_plan_report(one, small_dataset()))).body_text.split())
+    assert (
+        "Risikovægtet forsinkelse (lavere er bedre), uden det tilbud, hvis frist ikke kunne nås ved planens start"
+        in text
+    )
+    assert 'Det tilbud, hvis frist ikke kunne nås ved planens start (se „Tilbud ved fristen"), tæller her' in text
+    assert "de 1 tilbud" not in text.lower()
+
+
 def test_model_card_reads_right(docs: dict[str, Document]) -> None:
     doc = docs["model"]
     metrics = {r.attrs["data-score"]: r.text() for r in doc.root.with_attr("data-score")}
