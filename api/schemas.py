@@ -890,6 +890,11 @@ class ShortfallPublic(BaseModel):
     inspector_days: int | None = Field(description="Null when the socialtilsyn has no inspector with capacity.")
     facility_ids: list[str]
     message: str
+    note: str = Field(
+        "",
+        description="Who alone may visit these tilbud (their type) and when they are away; empty when every "
+        "inspector with capacity may (then it is days that lack). Also the end of `message`.",
+    )
 
 
 class PlanPublic(PlanSummaryPublic):

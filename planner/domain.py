@@ -383,6 +383,7 @@ class CapacityShortfall:
     inspector_days: int | None
     facility_ids: tuple[str, ...]
     message: str
+    note: str = ""  # who alone may visit them, and when they are away (``planner.infeasibility.who_may_visit``)
 
 
 @dataclass(frozen=True)
@@ -454,6 +455,7 @@ class PlanAnalysis:
                     None if s.get("inspector_days") is None else int(s["inspector_days"]),
                     tuple(str(f) for f in s.get("facility_ids", [])),
                     str(s.get("message", "")),
+                    str(s.get("note", "")),
                 )
                 for s in raw.get("shortfall", [])
             ),

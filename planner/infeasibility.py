@@ -24,10 +24,10 @@ from dataclasses import dataclass
 
 from data.calendar import add_months, quarter_of
 from data.enums import FacilityType
-from data.glossary import FACILITY_TYPE_DA, quarter_da
+from data.glossary import FACILITY_TYPE_DA, format_date_da, quarter_da
 from planner.analysis import authority_da
 from planner.domain import CapacityShortfall, OverdueFacility, PlanInfeasibleError, PlannedVisit, PlanningProblem
-from planner.slots import SlotSet, relaxed
+from planner.slots import SlotSet, VisitSlot, relaxed
 from planner.week_model import WeekModelData, make_pools
 from planner.week_solve import WeekResult, solve_week_model
 
@@ -136,6 +136,50 @@ class RelaxedSolve:
         return self.result.solved and bool(self.shortfall)
 
 
+def who_may_visit(problem: PlanningProblem, authority: str, late: list[VisitSlot]) -> str:
+    """Who may visit the late tilbud when their type is not one every inspector of the authority with capacity may
+    visit, and when those inspectors are away before the latest of the deadlines ("" when anyone may: then it is
+    days that lack). Without it a tilsyn whose only inspector for a type was away read "mangler 4 tilsynsdage"
+    with capacity to spare: more days of the others would not keep the deadline."""
+    staff = [i for i in problem.inspectors if i.authority == authority and i.visits_per_week > 0]
+    parts: list[str] = []
+    for ftype in sorted({s.facility_type for s in late}):
+        competent = [i for i in staff if i.competent(ftype)]
+        if not competent or len(competent) == len(staff):
+            continue
+        until = max(s.hi for s in late if s.facility_type == ftype)
+        label = FACILITY_TYPE_DA.get(FacilityType(ftype), ftype)
+        part = f"kun {_and([i.inspector_id for i in competent])} har kompetence til {label}"
+        away = [
+            f"{i.inspector_id} er fraværende {spans}"
+            for i in competent
+            if (spans := _absences_da(i.absences, problem.start, until))
+        ]
+        parts.append(part + (f", og {_and(away)}" if away else ""))
+    return "; ".join(parts)
+
+
+#: Absence periods named per inspector in a refusal; more are counted.
+MAX_ABSENCES_SHOWN = 3
+
+
+def _absences_da(absences: tuple[tuple[dt.date, dt.date], ...], start: dt.date, until: dt.date) -> str:
+    """An inspector's absences between ``start`` and ``until``, overlapping ones merged ("" when none)."""
+    merged: list[list[dt.date]] = []
+    for a, b in sorted(x for x in absences if x[0] <= until and x[1] >= start):
+        if merged and a <= merged[-1][1] + dt.timedelta(days=1):
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    shown = [f"{format_date_da(a)} – {format_date_da(b)}" for a, b in merged[:MAX_ABSENCES_SHOWN]]
+    more = len(merged) - MAX_ABSENCES_SHOWN
+    return ", ".join(shown) + (f" og {more} perioder til" if more > 0 else "")
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
+
+
 #: Added to the refusal when a best-effort plan exists (every failing authority's relaxed model has a solution).
 ALLOW_LATE_HINT = (
     " Skal besøgene alligevel i gang, kan den bedst mulige plan gemmes: den overskrider så få frister så lidt som "
@@ -173,13 +217,13 @@ def relax_deadlines(
             details.append({"authority": d.authority, "message": line})
             solves.append(RelaxedSolve(d, rd, result, ()))
             continue
-        late: dict[str, list[str]] = defaultdict(list)
+        late: dict[str, list[VisitSlot]] = defaultdict(list)
         for s in d.slots:
             p = result.placements.get(s.slot_id)
             if s.optional:
                 continue  # the top tier's extra visit: no deadline to miss
             if p is None or p.week > d.grid.week_of(s.hi):
-                late[quarter_of(s.hi)].append(s.facility_id)
+                late[quarter_of(s.hi)].append(s)
         inspectors = [i for i in problem.inspectors if i.authority == d.authority and i.visits_per_week > 0]
         per_day = sum(i.visits_per_week for i in inspectors) / (5 * len(inspectors)) if inspectors else 0.0
         if not late:
@@ -189,13 +233,16 @@ def relax_deadlines(
             solves.append(RelaxedSolve(d, rd, result, ()))
             continue
         shortfall: list[CapacityShortfall] = []
-        for quarter, fids in sorted(late.items()):
-            fids = sorted(set(fids))
+        for quarter, late_slots in sorted(late.items()):
+            fids = sorted({s.facility_id for s in late_slots})
             days = math.ceil(len(fids) / per_day) if per_day > 0 else None
             need = f"{days} tilsynsdage" if days is not None else "tilsynskonsulenter"
             line = f"{name} mangler {need} i {quarter_da(quarter)} for at overholde toårsreglen for {_these(fids)}"
+            who = who_may_visit(problem, d.authority, late_slots)
+            if who:
+                line += f"; {who}"
             lines.append(line)
-            shortfall.append(CapacityShortfall(d.authority, quarter, days, tuple(fids), line))
+            shortfall.append(CapacityShortfall(d.authority, quarter, days, tuple(fids), line, who))
             details.append(
                 {
                     "authority": d.authority,

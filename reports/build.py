@@ -963,7 +963,8 @@ def build_plan_report(
             for o in analysis.late
         ),
         shortfall=tuple(
-            ShortfallRow(s.authority, s.quarter, s.inspector_days, len(s.facility_ids)) for s in analysis.shortfall
+            ShortfallRow(s.authority, s.quarter, s.inspector_days, len(s.facility_ids), s.note)
+            for s in analysis.shortfall
         ),
     )
 

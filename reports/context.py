@@ -628,6 +628,7 @@ class ShortfallRow:
     quarter: str
     inspector_days: int | None  # None: no inspector with capacity to count them by
     facilities: int
+    note: str = ""  # who alone may visit them (their type), and when they are away
 
     @property
     def label(self) -> str:
@@ -638,7 +639,7 @@ class ShortfallRow:
         )
         return (
             f"{authority_label(self.authority)} mangler {need} i {self.quarter.replace('Q', 'K')} "
-            f"({format_number_da(self.facilities, 0)} tilbud)"
+            f"({format_number_da(self.facilities, 0)} tilbud)" + (f"; {self.note}" if self.note else "")
         )
 
 

@@ -161,7 +161,8 @@ def _print_late(stored: StoredPlan) -> None:
         need = "tilsynskonsulenter med kapacitet" if days is None else f"{format_number_da(days, 0)} tilsynsdage"
         console.print(
             f"[yellow]Mangler:[/] {danish_code(Authority, s['authority'])} mangler {need} i "
-            f"{s['quarter'].replace('Q', 'K')} for at overholde toårsreglen ({len(s['facility_ids'])} tilbud)."
+            f"{s['quarter'].replace('Q', 'K')} for at overholde toårsreglen ({len(s['facility_ids'])} tilbud)"
+            + (f"; {s['note']}." if s.get("note") else ".")
         )
     for o in late[:SHOWN_LATE]:
         planned = "intet besøg" if o["planned_date"] is None else f"planlagt {o['planned_date']}"

@@ -186,6 +186,42 @@ def test_infeasible_capacity_names_the_facilities_and_the_missing_days() -> None
     assert error.details[0]["inspector_days"] == 10
 
 
+def test_a_deadline_only_an_absent_inspector_may_keep_names_the_competence_and_the_absence() -> None:
+    # Syd's only inspector for længerevarende botilbud was away all quarter. The refusal said "mangler 4
+    # tilsynsdage … for dette tilbud", though Syd had capacity to spare: more days of the others would not keep
+    # the deadline, and nothing said who may visit the tilbud or that that inspector is away.
+    case = (
+        Case()
+        .inspector("I1", per_week=3)
+        .inspector("I2", competences="opholdssted", per_week=5)
+        .absent("I1", "2026-09-20", "2026-12-31")
+        .absent("I1", "2026-10-05", "2026-10-09")  # inside the longer one: named once, merged
+        .facility("F1", last_unannounced="2026-04-20")  # sel108, due Tuesday 20 October
+        .facility("F2", ftype="opholdssted", last_unannounced="2026-06-01")
+    )
+    with pytest.raises(PlanInfeasibleError) as info:
+        solve_plan(case.problem())
+    message = " ".join(info.value.message.split())
+    assert "for at overholde toårsreglen for dette tilbud: F1" in message
+    assert (
+        "kun I1 har kompetence til længerevarende botilbud (SEL § 108), og I1 er fraværende "
+        "20. september 2026 – 31. december 2026." in message
+    )
+    assert "5. oktober 2026" not in message
+    # the best-effort plan keeps it beside the missing days (the CLI, the quarterly plan and the API show it)
+    plan = solve_plan(case.problem(), allow_late=True)
+    (shortfall,) = plan.analysis.shortfall
+    assert shortfall.note.startswith("kun I1 har kompetence til længerevarende botilbud (SEL § 108), og I1 er")
+    assert type(plan.analysis).from_dict(plan.analysis.to_dict()).shortfall == plan.analysis.shortfall
+    # an authority whose every inspector may visit the late tilbud lacks capacity, and says no more
+    short = Case().inspector("I1", per_week=1)
+    for k in range(3):
+        short.facility(f"F{k}", last_unannounced="2026-04-09")
+    with pytest.raises(PlanInfeasibleError) as info:
+        solve_plan(short.problem())
+    assert "kompetence" not in info.value.message
+
+
 def test_an_infeasible_authority_says_the_others_can_be_planned_alone() -> None:
     # Midt cannot keep its deadlines (as above); Nord can. A plan for all fails, so the message says how to plan
     # Nord meanwhile, and planning Midt alone does not suggest it again.

@@ -408,6 +408,17 @@ def test_one_unkeepable_deadline_is_spoken_of_in_the_singular() -> None:
     assert "de 1 tilbud" not in text.lower()
 
 
+def test_a_shortfall_says_who_alone_may_visit() -> None:
+    from reports.context import ShortfallRow
+
+    row = ShortfallRow("syd", "2027Q1", 4, 1, "kun I007 har kompetence til længerevarende botilbud (SEL § 108)")
+    assert row.label == (
+        "Socialtilsyn Syd mangler 4 tilsynsdage i 2027K1 (1 tilbud); kun I007 har kompetence til længerevarende "
+        "botilbud (SEL § 108)"
+    )
+    assert ShortfallRow("syd", "2027Q1", 4, 1).label == "Socialtilsyn Syd mangler 4 tilsynsdage i 2027K1 (1 tilbud)"
+
+
 def test_model_card_reads_right(docs: dict[str, Document]) -> None:
     doc = docs["model"]
     metrics = {r.attrs["data-score"]: r.text() for r in doc.root.with_attr("data-score")}
