@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from data.enums import Authority, FacilityType, Ownership, Theme, VisitKind
 from data.glossary import (
+    FACILITY_TYPE_PLURAL_DA,
     NO_CALIBRATION_ERROR_DA,
     NOTHING_TO_MEASURE_DA,
     PLAN_STATUS_DA,
@@ -25,6 +26,7 @@ from data.glossary import (
     covers_all_authorities,
     danish_code,
     fairness_tie_da,
+    format_date_da,
     format_number_da,
     format_percent_da,
     plan_scope_da,
@@ -186,6 +188,19 @@ class RiskListContext:
     tier_shares: tuple[float, float] = (0.0, 0.0)  # measured shares of "høj" and "forhøjet" in the whole run
 
     confidential: ClassVar[bool] = False  # no unannounced dates in a risk list
+
+    @property
+    def empty_note(self) -> str:
+        """Said instead of the figures when the filters leave no tilbud (a tilsyn that imported only its own
+        tilbud and asked for another's list): which, as of when, and where the data have tilbud."""
+        what = "tilbud"
+        if self.facility_type is not None:
+            what = FACILITY_TYPE_PLURAL_DA.get(FacilityType(self.facility_type), self.facility_type)
+        where = "" if self.authority is None else f" i {authority_label(self.authority)}"
+        note = f"Ingen aktive {what}{where} pr. {format_date_da(self.as_of)}"
+        if self.authority is not None and self.authorities and self.authority not in self.authorities:
+            note += f"; data har tilbud i {authorities_da(self.authorities)}"
+        return note + "."
 
     @property
     def tiers_as_meant(self) -> bool:

@@ -125,6 +125,22 @@ def test_filters_applied_are_shown() -> None:
     assert [r.attrs["data-facility-id"] for r in doc.root.with_attr("data-facility-id")] == ["R01", "R05"]
 
 
+def test_an_empty_risk_list_says_so_first_and_shows_no_empty_figures() -> None:
+    # A tilsyn that imported only Midt's tilbud asked for Nord's list (`report risk --authority nord`): the PDF
+    # showed "0 tilbud i listen", the lowest "høj" risk in Midt, "Den øverste tiendedel er de 0 mest risikable
+    # af 0 tilbud … Kun én gruppe i listen", an empty chart and table, and only at the end "Ingen tilbud matcher".
+    scores = risk_scores_frame()
+    midt = scores[scores["authority"] == "midt"].reset_index(drop=True)
+    doc = parse(render_html(build_risk_list(midt, as_of=AS_OF, model_version="v1", authority="nord")))
+    text = " ".join(doc.body_text.split())
+    assert "Ingen aktive tilbud i Socialtilsyn Nord pr. 1. oktober 2026; data har tilbud i Socialtilsyn Midt." in text
+    assert "tiendedel" not in text and "Kun én gruppe" not in text and "laveste risiko" not in text
+    assert not doc.root.find_all("table") and not doc.svgs()
+    typed = build_risk_list(scores, as_of=AS_OF, model_version="v1", authority="midt", facility_type="sel110")
+    said = " ".join(parse(render_html(typed)).body_text.split())
+    assert "Ingen aktive forsorgshjem i Socialtilsyn Midt pr. 1. oktober 2026." in said
+
+
 def test_a_tilsyns_own_risk_list_is_not_called_national() -> None:
     # A tilsyn that imports only its own files: its list, tiers and ranks cover its own tilbud, not Denmark.
     scores = risk_scores_frame()
