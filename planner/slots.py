@@ -19,7 +19,9 @@ deadline on or after that day needs no visit):
   When that week bound leaves a slot no day though the day-level rule does (a lock's gap fills the last
   allowed week), the pair is *pinned* instead: the previous slot starts no earlier than a day ``d`` and
   this one gets the fixed deadline ``add_months(d, interval)``, which keeps the rule for every day of
-  the previous slot's window, and no week bound.
+  the previous slot's window, and no week bound. When a locked visit's gap blocks every day from the
+  minimum gap after the previous slot's latest day to the deadline, this slot goes before that locked
+  visit and the previous slot's window ends early enough for it (pinned the same way).
 
 A planned slot never straddles a locked visit (it stays in the stretch between two locked visits
 where the as-late-as-possible placement put it): a small restriction that keeps windows convex.
@@ -199,6 +201,16 @@ def _facility_slots(
                 assert isinstance(prev_lo, dt.date)
                 raw[prev]["lo"] = max(prev_lo, pinned_from)
                 due, due_fixed = add_months(pinned_from, months), True
+        if day is None and prev is not None:
+            # A locked visit's gap blocks every day from the minimum gap after the previous visit (placed as late
+            # as it may go) to the deadline: this visit must come before that lock, and the previous one earlier.
+            assert prev_day is not None
+            earlier = _before_the_previous(tl, grid, raw[prev], prev_day, due, months, gap_w)
+            if earlier is not None:
+                day, pinned_from, prev_hi = earlier
+                raw[prev]["lo"] = max(raw[prev]["lo"], pinned_from)  # type: ignore[type-var]
+                raw[prev]["hi"] = min(raw[prev]["hi"], prev_hi)  # type: ignore[type-var]
+                due, due_fixed = add_months(pinned_from, months), True
         if day is None:
             raise _impossible(f, due, problem, floor, prev is not None)
         seg = tl.segment(day)
@@ -258,6 +270,38 @@ def _facility_slots(
             )
         )
     return _propagate_chains(slots, grid, gap_w)
+
+
+def _before_the_previous(
+    tl: _FacilityTimeline,
+    grid: WeekGrid,
+    prev: dict[str, object],
+    prev_day: dt.date,
+    due: dt.date,
+    months: int,
+    gap_w: int,
+) -> tuple[dt.date, dt.date, dt.date] | None:
+    """The latest day ``d`` by ``due`` for a visit that cannot follow the previous planned visit at its latest (a
+    locked visit's gap fills the days after it), with the previous visit moved earlier: ``(d, pinned_from, hi)``
+    where the previous visit lies in ``[pinned_from, hi]`` (``d`` at most ``months`` after it, at least
+    ``gap_w`` weeks later) and its window keeps a working day there; None when no such day exists (then the
+    rules cannot be kept). ``d`` lies after ``prev_day``, where the previous visit was placed, so the chain moves
+    forward."""
+    lo, hi = prev["lo"], prev["hi"]
+    assert isinstance(lo, dt.date) and isinstance(hi, dt.date)
+    k = bisect.bisect_right(tl.workdays, min(due, tl.end)) - 1
+    while k >= 0 and tl.workdays[k] > max(lo, prev_day):
+        d = tl.workdays[k]
+        k -= 1
+        if tl.segment(d) is None:
+            continue
+        pinned_from = first_day_reaching(d, months, strictly_after=False)
+        p_lo = max(lo, pinned_from)
+        p_hi = min(hi, grid.week_start(grid.week_of(d) - gap_w) + dt.timedelta(days=6), d - tl.gap)
+        i = bisect.bisect_left(tl.workdays, p_lo)
+        if i < len(tl.workdays) and tl.workdays[i] <= p_hi:
+            return d, pinned_from, p_hi
+    return None
 
 
 def _propagate_chains(slots: list[VisitSlot], grid: WeekGrid, gap_w: int) -> list[VisitSlot]:

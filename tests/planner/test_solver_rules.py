@@ -150,6 +150,21 @@ def test_a_chain_whose_only_days_the_week_bound_excludes_is_planned_at_day_level
     assert (second - dt.date(2026, 12, 14)).days >= 40
 
 
+def test_a_chain_moves_its_earlier_visit_forward_when_a_lock_blocks_the_later_one() -> None:
+    # Found by Hypothesis: last unannounced visit 2026-09-30, 3-month interval, 40-day gap, an agreed
+    # (announced) visit on 2027-03-15. Placed as late as it may go (2026-12-30), the first visit puts the
+    # second's deadline on 2027-03-30, and the agreed visit's gap blocks 2027-02-04 .. 2027-04-23: the plan
+    # was refused "because of the locks". A first visit in November and a second in January keep every rule.
+    case = Case().inspector("I1").facility("F0", last_unannounced="2026-09-30")
+    case.lock("F0", "2027-03-15", "I1", announced=True)
+    _, plan = solve(case, settings={"visit_interval_default_months": 3, "min_visit_gap_days": 40})
+    first, second = (v.date for v in sorted(plan.visits, key=lambda v: v.date) if not v.announced)
+    assert first <= dt.date(2026, 12, 30)
+    assert (second - first).days >= 40 and second <= add_months(first, 3)
+    assert (dt.date(2027, 3, 15) - second).days >= 40
+    assert add_months(second, 3) > dt.date(2027, 3, 31)  # no third visit due in the horizon
+
+
 def test_locked_visit_stays_and_takes_capacity() -> None:
     # I1 one a week; the week of 12 October is taken by a lock, so F2 (due 16 October) goes the week before
     case = (
