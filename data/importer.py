@@ -1333,22 +1333,24 @@ def _competences_column(table: _Parsed, name: str, report: _Report) -> None:
             return text
         return ";".join(p.strip().lower() for p in text.split(";") if p.strip())
 
-    normal = values.map(normalise)
+    # "all; ALL" is "all"; "all" beside a type ("all;sel108") is refused as such, not as an unknown type
+    normal = values.map(normalise).map(lambda s: "all" if isinstance(s, str) and set(s.split(";")) == {"all"} else s)
+    combined = normal.map(lambda s: isinstance(s, str) and s != "all" and "all" in s.split(";")).to_numpy(dtype=bool)
     bad_items = normal.map(
         lambda s: [] if not isinstance(s, str) or s == "all" else [i for i in s.split(";") if i not in allowed]
     )
     bad = bad_items.map(bool).to_numpy(dtype=bool)
-    report.cells(
-        table,
-        bad,
-        name,
-        values,
-        "competences",
-        lambda p: (
-            f"{name}: {', '.join(repr(i) for i in bad_items.iat[p])} er ukendt; tilladt er 'all' eller "
-            f"tilbudstyper adskilt med ';': {', '.join(sorted(allowed))}"
-        ),
-    )
+    types = f"tilbudstyper adskilt med ';': {', '.join(sorted(allowed))}"
+
+    def message(p: int) -> str:
+        if combined[p]:
+            return (
+                f"{name}: 'all' står alene (alle tilbudstyper) og kan ikke kombineres med tilbudstyper; skriv "
+                f"enten 'all' alene eller kun {types}"
+            )
+        return f"{name}: {', '.join(repr(i) for i in bad_items.iat[p])} er ukendt; tilladt er 'all' eller {types}"
+
+    report.cells(table, bad, name, values, "competences", message)
     table.values[name] = normal.where(~bad, None)
 
 

@@ -704,6 +704,23 @@ def test_competences(folder: Path) -> None:
     assert result.dataset.inspectors.loc[1, "competences"] == "sel108;sel109;opholdssted"
 
 
+@pytest.mark.parametrize("written", ["all;sel108", "ALL; sel108", "sel108 ; All"])
+def test_all_in_competences_stands_alone(folder: Path, written: str) -> None:
+    """'all;sel108' was refused with "'all' er ukendt; tilladt er 'all' eller …", which contradicts itself."""
+    rows = texts("inspectors")
+    rows[2][3] = written
+    rewrite(folder, "inspectors", rows)
+    error = fails(folder)
+    assert rules(error) == {("inspectors.csv", 3, "competences", "competences")}
+    message = error.violations[0].message
+    assert error.violations[0].value == written
+    assert "ukendt" not in message
+    assert message.startswith("competences: 'all' står alene (alle tilbudstyper) og kan ikke kombineres med")
+    rows[2][3] = "all; ALL"  # 'all' twice is still 'all'
+    rewrite(folder, "inspectors", rows)
+    assert read_upload(folder, today=AS_OF).dataset.inspectors.loc[1, "competences"] == "all"
+
+
 # --- CPR and reporting -----------------------------------------------------------------------------------
 
 
