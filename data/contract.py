@@ -53,6 +53,9 @@ class Column:
     # DECIMAL: a number of percent (0-100). A workbook cell formatted as percent in Excel (0.155 shown as "15,5 %")
     # is read as the percent Excel shows (15.5), with a warning.
     percent: bool = False
+    # TEXT with ``pattern``: a value of this many digits less than the pattern's (a postcode 0800 that Excel wrote as
+    # 800, in a number cell or a CSV file it saved) is read with its leading zeros back, with a warning.
+    zero_padded_to: int | None = None
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,14 @@ FACILITIES = FileSpec(
         Column("name", Kind.TEXT, max_length=300),
         Column("authority", Kind.ENUM, allowed=_enum(Authority)),
         Column("municipality", Kind.TEXT, nullable=True, max_length=100),
-        Column("postcode", Kind.TEXT, pattern=r"[0-9]{4}", hint_da="4 cifre", help="4 digits"),
+        Column(
+            "postcode",
+            Kind.TEXT,
+            pattern=r"[0-9]{4}",
+            hint_da="4 cifre",
+            help="4 digits (3 digits are read with the leading zero Excel drops: 800 is 0800)",
+            zero_padded_to=4,
+        ),
         Column(
             "lat",
             Kind.DECIMAL,
@@ -285,7 +295,15 @@ INSPECTORS = FileSpec(
         Column("authority", Kind.ENUM, allowed=_enum(Authority)),
         Column("competences", Kind.TEXT, check="competences", help="';'-separated facility types, or 'all'"),
         Column("visits_per_week", Kind.INT, minimum=0),
-        Column("postcode", Kind.TEXT, required=False, nullable=True, pattern=r"[0-9]{4}", hint_da="4 cifre"),
+        Column(
+            "postcode",
+            Kind.TEXT,
+            required=False,
+            nullable=True,
+            pattern=r"[0-9]{4}",
+            hint_da="4 cifre",
+            zero_padded_to=4,
+        ),
     ),
 )
 

@@ -893,6 +893,8 @@ def _parse_column(
         return lower.astype(object).where(filled & ~bad, None)
 
     if col.kind in (Kind.TEXT, Kind.ID_LIST):
+        if col.zero_padded_to is not None:
+            text = _leading_zero_back(table, col, col.zero_padded_to, text, report)
         control = _control_characters(table, col, text, report)
         values = text.astype(object).where(~control, None)
         if col.pattern is not None:
@@ -1037,6 +1039,30 @@ def _parse_column(
         return numbers
 
     raise AssertionError(f"unhandled kind {col.kind}")  # pragma: no cover
+
+
+def _leading_zero_back(table: _Parsed, col: Column, digits: int, text: pd.Series, report: _Report) -> pd.Series:
+    """A value of one digit less than ``digits`` with the leading zero Excel drops put back (the postcode 0800 is
+    800 in a number cell, and in a CSV file Excel saves), with a warning per cell; any other length is left to the
+    column's pattern."""
+    short = text.str.fullmatch(f"[0-9]{{{digits - 1}}}").fillna(False).to_numpy(dtype=bool)
+    if not short.any():
+        return text
+    padded = text.where(~short, "0" + text)
+    for pos in np.flatnonzero(short):
+        report.warnings.append(
+            Violation(
+                table.raw.source,
+                int(table.raw.rows[pos]),
+                col.name,
+                str(text.iat[pos]),
+                f"{col.name}_leading_zero",
+                f"{col.name} '{text.iat[pos]}' har {digits - 1} cifre og er læst som {padded.iat[pos]} (Excel fjerner "
+                f"et foranstillet 0); skriv {col.name} med {digits} cifre, hvis det ikke er det rigtige",
+            )
+        )
+    table.text[col.name] = padded
+    return padded
 
 
 def _years_in_range(

@@ -513,6 +513,49 @@ def test_postcode_and_locations(folder: Path) -> None:
     }
 
 
+def test_a_postcode_that_lost_its_leading_zero_is_read_with_it_and_a_warning(folder: Path, tmp_path: Path) -> None:
+    """Danish postcodes 0800-0999 exist; Excel writes 0800 as 800 (a number cell, and a CSV it saves)."""
+    facilities = texts("facilities")
+    k = facilities[0].index("postcode")
+    facilities[1][k] = "800"
+    facilities[2][k] = "0999"  # written right: no warning
+    rewrite(folder, "facilities", facilities, sep=";")
+    inspectors = texts("inspectors")
+    j = inspectors[0].index("postcode")
+    inspectors[1][j] = "977"
+    rewrite(folder, "inspectors", inspectors)
+    result = read_upload(folder, today=AS_OF)
+    padded = [w for w in result.warnings if w.rule == "postcode_leading_zero"]
+    assert [(w.file, w.row, w.column, w.value) for w in padded] == [
+        ("facilities.csv", 2, "postcode", "800"),
+        ("inspectors.csv", 2, "postcode", "977"),
+    ]
+    assert "læst som 0800" in padded[0].message and "læst som 0977" in padded[1].message
+    assert result.dataset.facilities.loc[0, "postcode"] == "0800"
+    assert result.dataset.facilities.loc[1, "postcode"] == "0999"
+    assert result.dataset.inspectors.loc[0, "postcode"] == "0977"
+    # anything else that is not 4 digits stays a violation
+    for bad in ("80", "08000", "8OO", "80 0"):
+        facilities[1][k] = bad
+        rewrite(folder, "facilities", facilities)
+        assert rules(fails(folder)) == {("facilities.csv", 2, "postcode", "pattern")}, bad
+
+
+def test_a_postcode_number_cell_in_a_workbook_gets_its_leading_zero_back(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = write_workbook(small_dataset(), tmp_path / "upload.xlsx")
+    book = load_workbook(path)
+    sheet = book["facilities"]
+    column = [c.value for c in sheet[1]].index("postcode") + 1
+    sheet.cell(row=3, column=column).value = 800  # a number cell, as Excel keeps 0800 typed in
+    book.save(path)
+    result = read_upload(path, today=AS_OF)
+    assert result.dataset.facilities.loc[1, "postcode"] == "0800"
+    [warning] = [w for w in result.warnings if w.rule == "postcode_leading_zero"]
+    assert (warning.file, warning.row, warning.column, warning.value) == ("[upload.xlsx]facilities", 3, "postcode", "800")
+
+
 def test_staff_year_not_after_this_year(folder: Path) -> None:
     rows = texts("staff_figures")
     rows.append(["F2", str(AS_OF.year), "10", "3"])
