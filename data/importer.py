@@ -2111,7 +2111,42 @@ class _CrossChecks:
             stored = [what for what, target, key in refs if self._stored_note(target, key)]
             return text if not stored else f"{text} ({' og '.join(stored)} er {_STORED_NOTE})"
 
-        self.report.cells(table, bad, name, codes, "indicator_not_applicable", message)
+        # an indicator for tilbud with a board (8.c) refused only because facilities.csv has no has_board column (every
+        # tilbud then counts as without a board): reported once, with the cause and how to fix it
+        unboarded = self._board_by_default(facility) & np.asarray(
+            [
+                isinstance(t, str) and isinstance(c, str) and _applies(_with_board(t) + "#" + c)
+                for t, c in zip(traits, codes, strict=True)
+            ],
+            dtype=bool,
+        )
+        self.report.cells(table, bad & ~unboarded, name, codes, "indicator_not_applicable", message)
+        for code in sorted({str(c) for c in codes[bad & unboarded]}):
+            rows = [str(r) for r in table.raw.rows[bad & unboarded & (codes == code).to_numpy(dtype=bool)]]
+            one = len(rows) == 1
+            self.report.add(
+                Violation(
+                    table.raw.source,
+                    int(rows[0]),
+                    name,
+                    code,
+                    "indicator_needs_has_board",
+                    f"facilities.csv har ingen kolonne has_board, så alle tilbud regnes som uden bestyrelse, og "
+                    f"indikator {code} gælder kun for private tilbud med en bestyrelse: {format_number_da(len(rows), 0)} "
+                    f"{'række afvises' if one else 'rækker afvises'} (række {some_ids_da(rows)}); tilføj kolonnen "
+                    f"has_board i facilities.csv (true for et tilbud med en bestyrelse, ellers false), eller fjern "
+                    f"{'rækken' if one else 'rækkerne'} med {code}",
+                )
+            )
+
+    def _board_by_default(self, facility: pd.Series) -> np.ndarray:
+        """Where the tilbud is uploaded in a facilities.csv without a has_board column and not stored: its has_board
+        is the default (false), not a value anyone gave."""
+        up = self.parsed.get("facilities")
+        if up is None or "has_board" in up.present:
+            return np.zeros(len(facility), dtype=bool)
+        defaulted = set(self.uploaded("facilities", "has_board").index)  # a stored tilbud keeps its stored value
+        return facility.map(lambda f: isinstance(f, str) and f in defaulted).to_numpy(dtype=bool)
 
     def theme_score_warnings(self) -> None:
         """A given theme score that differs from the one computed from the same visit's indicators, in the result of
@@ -2193,6 +2228,12 @@ def _traits(key: str) -> FacilityTraits:
         respite_only=respite == "True",
         ownership=Ownership(owner) if owner else None,
     )
+
+
+def _with_board(key: str) -> str:
+    """A traits key (``type|board|respite|ownership``) with a board."""
+    ftype, _, respite, owner = key.split("|")
+    return f"{ftype}|True|{respite}|{owner}"
 
 
 def _applies(pair: str) -> bool:

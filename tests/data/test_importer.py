@@ -662,6 +662,35 @@ def test_indicator_applicability_follows_the_facility(folder: Path) -> None:
     assert "Organisation og ledelse gælder ikke" in error.violations[1].message
 
 
+def test_indicator_8c_without_a_has_board_column_is_refused_once_naming_the_cause(folder: Path) -> None:
+    """Without has_board every tilbud counts as having no board, so every 8.c score was refused, one row at a time,
+    with nothing pointing at the missing column."""
+    facilities = texts("facilities")
+    k = facilities[0].index("has_board")
+    rewrite(folder, "facilities", [[c for i, c in enumerate(r) if i != k] for r in facilities])
+    rows = texts("indicator_scores")
+    rows.append(["V3", "8.c", "4"])  # F2: private opholdssted (its board is in the column left out)
+    rows.append(["V4", "8.c", "3"])  # F3: selvejende krisecenter, also with a board
+    rows.append(["V1", "8.c", "4"])  # F1: municipal, 8.c never applies, board or not
+    rewrite(folder, "indicator_scores", rows)
+    error = fails(folder)
+    assert rules(error) == {
+        ("indicator_scores.csv", 17, "indicator", "indicator_needs_has_board"),
+        ("indicator_scores.csv", 19, "indicator", "indicator_not_applicable"),
+    }
+    assert error.total == 2
+    [cause] = [v for v in error.violations if v.rule == "indicator_needs_has_board"]
+    assert cause.value == "8.c"
+    assert cause.message.startswith(
+        "facilities.csv har ingen kolonne has_board, så alle tilbud regnes som uden bestyrelse, og indikator 8.c "
+        "gælder kun for private tilbud med en bestyrelse: 2 rækker afvises (række 17, 18)"
+    )
+    assert "tilføj kolonnen has_board i facilities.csv" in cause.message
+    # with the column (F2 has a board) only the municipal tilbud's row is refused
+    rewrite(folder, "facilities", facilities)
+    assert rules(fails(folder)) == {("indicator_scores.csv", 19, "indicator", "indicator_not_applicable")}
+
+
 def test_respite_only_facility(folder: Path) -> None:
     ds = small_dataset()
     fac = ds.facilities.copy()
