@@ -70,6 +70,9 @@ class FileSpec:
     # without it keeps ``key``. Unique across the table (not only within one facility). See ``data.store``'s
     # ``concern_key`` for how both kinds share one primary key.
     row_id: str | None = None
+    # A required file that may hold its header only (visits.csv of a tilsyn whose tilbud are all new): the contract
+    # requires the file, not a row in it. Accepted with a warning (``data.importer.EMPTY_FILE_WARNINGS``).
+    header_only_allowed: bool = False
     _by_name: dict[str, Column] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -181,6 +184,7 @@ VISITS = FileSpec(
     "visits",
     required=True,
     key=("visit_id",),
+    header_only_allowed=True,
     columns=(
         Column("visit_id", Kind.TEXT, max_length=64),
         Column("facility_id", Kind.TEXT, references=FACILITY_ID_REF),

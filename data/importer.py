@@ -411,6 +411,11 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | StoredDa
         _mojibake_warnings(table, report)
     if not raw.refused_whole:
         report.warnings.extend(absent_file_warnings(raw.present | set(parsed), stored))
+    for name, table in parsed.items():
+        if name in EMPTY_FILE_WARNINGS and table.raw.frame.empty and not stored.has_rows(name):
+            report.warnings.append(
+                Violation(table.raw.source, None, None, None, f"no_{name}", EMPTY_FILE_WARNINGS[name])
+            )
 
     order = {name: i for i, name in enumerate(_source_order(raw))}
     report.warnings = [_masked(w) for w in report.warnings]
@@ -482,6 +487,17 @@ ABSENT_FILE_WARNINGS: tuple[tuple[tuple[str, ...], str, str], ...] = (
         "risikomodellen lærer kun af besøgenes temaværdier",
     ),
 )
+
+
+#: Required files that may hold their header only (``FileSpec.header_only_allowed``), and what follows when they do
+#: and nothing of them is stored.
+EMPTY_FILE_WARNINGS: dict[str, str] = {
+    "visits": (
+        "visits.csv har ingen rækker under overskriften: intet besøg er kendt, så i planen regnes hver frist fra "
+        "tilbuddets godkendelsesdato, som for et tilbud, der aldrig er besøgt (tilbud godkendt for mere end to år "
+        "siden er da forfaldne); indlæs besøgene, hvis tilbuddene er besøgt"
+    ),
+}
 
 
 def absent_file_warnings(uploaded: set[str], stored: StoredData) -> list[Violation]:
@@ -717,7 +733,7 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
             # the row's cells are shifted: a value from it would only raise follow-on errors in other files
             values = values.where(~whole, None) if values.dtype == object else values.where(~whole)
         table.values[col.name] = values
-    if spec.required and not had_rows:
+    if spec.required and not had_rows and not spec.header_only_allowed:
         report.add(Violation(raw.source, None, None, None, "file_no_rows", "filen har ingen rækker under overskriften"))
     return table
 

@@ -157,6 +157,22 @@ def test_import_warns_of_a_signal_file_neither_uploaded_nor_stored(
     assert code == 0 and "advarsler" not in out  # stored now
 
 
+def test_a_tilsyn_not_visited_yet_imports_trains_scores_and_plans(
+    capsys: pytest.CaptureFixture[str], home: Path, valid: Path
+) -> None:
+    """visits.csv with its header only (every tilbud new) was refused; the contract requires the file, not a row."""
+    for name in ("visits", "indicator_scores", "theme_scores"):
+        path = valid / f"{name}.csv"
+        path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "--home", str(home), "import", str(valid))
+    assert code == 0, out
+    assert "visits.csv har ingen rækker under overskriften" in out
+    for argv in (("train",), ("score",), ("plan", "--quarter", "2027Q1")):
+        code, out, err = run(capsys, "--home", str(home), *argv)
+        assert code == 0, (argv, out, err)
+    assert "Plan 1 for 2027Q1" in out
+
+
 def test_status_table_and_json(capsys: pytest.CaptureFixture[str], home: Path, valid: Path) -> None:
     code, out, _ = run(capsys, "--home", str(home), "status")
     assert code == 0 and "Der er ikke indlæst data endnu" in out

@@ -234,11 +234,28 @@ def test_required_file_missing_unless_already_stored(folder: Path) -> None:
     assert "facilities" not in result.files
 
 
-def test_required_file_with_only_a_header_is_refused(folder: Path) -> None:
+def test_facilities_with_only_a_header_is_refused(folder: Path) -> None:
+    rewrite(folder, "facilities", texts("facilities")[:1])
+    for name in ("visits", "indicator_scores", "theme_scores", "use_of_force", "staff_figures", "concerns"):
+        rewrite(folder, name, texts(name)[:1])
+    (folder / "sanctions.csv").unlink()
+    assert rules(fails(folder)) == {("facilities.csv", None, None, "file_no_rows")}
+
+
+def test_visits_with_only_a_header_is_a_warning_for_a_tilsyn_not_visited_yet(folder: Path) -> None:
+    """A tilsyn whose tilbud are all new brings visits.csv with its header only: the contract requires the file,
+    not a row in it."""
     rewrite(folder, "visits", texts("visits")[:1])
-    (folder / "indicator_scores.csv").unlink()
-    (folder / "theme_scores.csv").unlink()
-    assert rules(fails(folder)) == {("visits.csv", None, None, "file_no_rows")}
+    for name in ("indicator_scores", "theme_scores"):
+        rewrite(folder, name, texts(name)[:1])
+    result = read_upload(folder, today=AS_OF)
+    assert result.dataset.visits.empty and result.files["visits"].rows == 0
+    [warning] = [w for w in result.warnings if w.rule == "no_visits"]
+    assert (warning.file, warning.row, warning.column) == ("visits.csv", None, None)
+    assert warning.message.startswith("visits.csv har ingen rækker under overskriften: intet besøg er kendt")
+    assert "regnes hver frist fra tilbuddets godkendelsesdato" in warning.message
+    # with visits stored, a header-only file adds none and says nothing
+    assert not [w for w in read_upload(folder, today=AS_OF, existing=small_dataset()).warnings if w.rule == "no_visits"]
 
 
 def test_a_single_csv_file_is_a_partial_upload(folder: Path) -> None:
@@ -553,7 +570,12 @@ def test_a_postcode_number_cell_in_a_workbook_gets_its_leading_zero_back(tmp_pat
     result = read_upload(path, today=AS_OF)
     assert result.dataset.facilities.loc[1, "postcode"] == "0800"
     [warning] = [w for w in result.warnings if w.rule == "postcode_leading_zero"]
-    assert (warning.file, warning.row, warning.column, warning.value) == ("[upload.xlsx]facilities", 3, "postcode", "800")
+    assert (warning.file, warning.row, warning.column, warning.value) == (
+        "[upload.xlsx]facilities",
+        3,
+        "postcode",
+        "800",
+    )
 
 
 def test_staff_year_not_after_this_year(folder: Path) -> None:
