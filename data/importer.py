@@ -526,10 +526,7 @@ def short_export_warning(upload: Dataset, existing: Dataset, today: dt.date) -> 
     their deadline would count from the approval and the plan would call them overdue."""
     visits = pd.concat([existing.visits, upload.visits], ignore_index=True)
     if visits.empty:
-        return None
-    data_start = pd.Timestamp(visits["date"].min())
-    if data_start <= pd.Timestamp(today) - pd.DateOffset(months=SHORT_EXPORT_MONTHS):
-        return None
+        return None  # no visit at all: the header-only visits.csv's warning says what follows
     fac = pd.concat(
         [
             existing.facilities[~existing.facilities["facility_id"].isin(upload.facilities["facility_id"])],
@@ -537,8 +534,14 @@ def short_export_warning(upload: Dataset, existing: Dataset, today: dt.date) -> 
         ],
         ignore_index=True,
     )
-    known = set(existing.with_tables(facilities=fac, visits=visits).last_unannounced().index)
     active = fac["closed_on"].isna() | (fac["closed_on"] > pd.Timestamp(today))
+    merged = existing.with_tables(facilities=fac, visits=visits)
+    if merged.unannounced_visit_dates().empty:
+        return _no_unannounced_warning(len(visits), fac[active & (fac["approved_on"] <= pd.Timestamp(today))], today)
+    data_start = pd.Timestamp(visits["date"].min())
+    if data_start <= pd.Timestamp(today) - pd.DateOffset(months=SHORT_EXPORT_MONTHS):
+        return None
+    known = set(merged.last_unannounced().index)
     candidates = fac[active & (fac["approved_on"] < data_start) & ~fac["facility_id"].astype(str).isin(known)]
     unknown = sorted(candidates["facility_id"].astype(str))
     if not unknown:
@@ -557,6 +560,36 @@ def short_export_warning(upload: Dataset, existing: Dataset, today: dt.date) -> 
             f"regnes fra godkendelsen og er for {overdue} af dem allerede overskredet i dag "
             f"({pd.Timestamp(today).date().isoformat()}): planen kalder dem forfaldne; "
             "angiv deres seneste uanmeldte besøg i facilities.csv, kolonnen last_unannounced_visit (valgfri)"
+        ),
+    )
+
+
+def _no_unannounced_warning(visits: int, active: pd.DataFrame, today: dt.date) -> Violation | None:
+    """The warning when no visit in the data is unannounced and no tilbud has a ``last_unannounced_visit``: every
+    active tilbud's deadline counts from its approval (an export that lost the announced flag, or a tilsyn whose
+    export holds announced visits only), so the plan calls most of them overdue and may find no plan at all."""
+    if active.empty:
+        return None
+    cutoff = pd.Timestamp(today) - pd.DateOffset(months=SHORT_EXPORT_MONTHS)
+    old = int((active["approved_on"] < cutoff).sum())
+    all_visits = (
+        "det ene besøg i besøgsdata er uanmeldt (announced er true)"
+        if visits == 1
+        else (f"af de {format_number_da(visits, 0)} besøg i besøgsdata er uanmeldt (announced er true i dem alle)")
+    )
+    return Violation(
+        file="visits.csv",
+        row=None,
+        column="announced",
+        value=None,
+        rule="no_unannounced_visit",
+        message=(
+            f"intet {all_visits}, og facilities.csv angiver ingen last_unannounced_visit: for alle "
+            f"{format_number_da(len(active), 0)} aktive tilbud regnes fristen for næste uanmeldte besøg fra "
+            f"godkendelsen, og for {format_number_da(old, 0)} af dem ligger godkendelsen mere end to år før i dag "
+            f"({today.isoformat()}): planen kalder dem forfaldne og kan blive umulig at lægge; tjek kolonnen "
+            "announced i visits.csv (false for et uanmeldt besøg), eller angiv tilbuddenes seneste uanmeldte besøg i "
+            "facilities.csv, kolonnen last_unannounced_visit (valgfri)"
         ),
     )
 

@@ -955,6 +955,41 @@ def test_a_short_export_warns_which_tilbud_will_look_overdue_and_names_the_colum
     ]
 
 
+def test_no_unannounced_visit_in_the_data_and_no_last_unannounced_visit_is_a_warning(folder: Path) -> None:
+    """Every visit announced and no last_unannounced_visit: every deadline counted from the approval date, and a plan
+    could come out infeasible with no hint why. The export is long enough, so the short-export warning said nothing."""
+    visits = texts("visits")
+    k = visits[0].index("announced")
+    for row in visits[1:]:
+        row[k] = "true"
+    rewrite(folder, "visits", visits)
+    facilities = texts("facilities")
+    j = facilities[0].index("last_unannounced_visit")
+    rewrite(folder, "facilities", [[c for i, c in enumerate(r) if i != j] for r in facilities])
+    result = read_upload(folder, today=AS_OF)
+    [warning] = [w for w in result.warnings if w.rule == "no_unannounced_visit"]
+    assert not [w for w in result.warnings if w.rule == "short_export"]  # one warning for the one cause
+    assert (warning.file, warning.row, warning.column) == ("visits.csv", None, "announced")
+    assert warning.message.startswith(
+        "intet af de 6 besøg i besøgsdata er uanmeldt (announced er true i dem alle), og facilities.csv angiver "
+        "ingen last_unannounced_visit: for alle 6 aktive tilbud regnes fristen for næste uanmeldte besøg fra "
+        "godkendelsen, og for 5 af dem ligger godkendelsen mere end to år før i dag (2026-10-01): planen kalder "
+        "dem forfaldne og kan blive umulig at lægge"
+    )
+    assert "kolonnen announced i visits.csv (false for et uanmeldt besøg)" in warning.message
+    assert "kolonnen last_unannounced_visit (valgfri)" in warning.message
+    # one unannounced visit, or a last_unannounced_visit given, and the data say what they need to
+    visits[1][k] = "false"
+    rewrite(folder, "visits", visits)
+    assert not [w for w in read_upload(folder, today=AS_OF).warnings if w.rule == "no_unannounced_visit"]
+    visits[1][k] = "true"
+    rewrite(folder, "visits", visits)
+    rewrite(folder, "facilities", facilities)
+    facilities[1][j] = "2024-03-12"
+    rewrite(folder, "facilities", facilities)
+    assert not [w for w in read_upload(folder, today=AS_OF).warnings if w.rule == "no_unannounced_visit"]
+
+
 def test_a_type_no_inspector_of_its_socialtilsyn_may_visit_is_a_warning_at_import(folder: Path) -> None:
     # Nord's only inspector may visit rusmiddelcentre alone: its kostskole (F5) and døgninstitution (F6) can be
     # planned by no one, and the plan found out (exit 4 for every socialtilsyn's plan) long after the import
