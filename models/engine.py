@@ -169,7 +169,8 @@ def fit_calibrator(margin: np.ndarray, label: np.ndarray, method: CalibrationMet
     y = np.asarray(label, dtype=int)
     m = np.asarray(margin, dtype=float)
     if len(np.unique(y)) < 2:
-        log.warning("calibration fold has one class only (%d rows): probabilities are sigmoid(margin)", len(y))
+        # a developer's detail: the model card tells a leader in Danish when the expert score is used instead
+        log.debug("calibration fold has one class only (%d rows): probabilities are sigmoid(margin)", len(y))
         return Calibrator("identity")
     if method == "isotonic":
         iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(m, y)
@@ -179,7 +180,10 @@ def fit_calibrator(margin: np.ndarray, label: np.ndarray, method: CalibrationMet
     b = float(lr.intercept_[0])
     if a <= 0:
         # The margin does not rank the later period at all; keep the booster's order, use the base rate.
-        log.warning("Platt slope %.3f <= 0 on the calibration fold; clamped to keep the ranking", a)
+        # A developer's detail, not a warning to the user (`tilsynsplan train` printed it, in English): a margin that
+        # does not rank the calibration fold as a rule loses to the expert score there, which the model card says
+        # in Danish.
+        log.debug("Platt slope %.3f <= 0 on the calibration fold; clamped to keep the ranking", a)
         a = 1e-3
         rate = float(np.clip(y.mean(), 1e-4, 1 - 1e-4))
         b = float(np.log(rate / (1 - rate)) - a * m.mean())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -206,3 +208,19 @@ def test_a_severity_missing_on_a_row_is_refused() -> None:
     engine = RiskEngine(SPECS, params=BoosterParams(n_estimators=5), severity_col="severity")
     with pytest.raises(ValueError, match="severity column 'severity' must be a number on every row"):
         engine.fit(frame)
+
+
+def test_a_clamped_or_one_class_calibration_is_a_developer_detail_not_a_warning_in_english(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """`tilsynsplan train` on small or odd data printed "Platt slope … clamped" (English, WARNING) to the user. A
+    leader learns what matters from the model card in Danish (the expert score is used when the model ranks the
+    calibration period worse); the clamp itself is logged for developers at DEBUG."""
+    margin = np.linspace(-2.0, 2.0, 40)
+    falling = (margin < 0).astype(int)  # a higher margin, fewer findings: the Platt slope is negative
+    with caplog.at_level(logging.DEBUG, logger="models.engine"):
+        clamped = fit_calibrator(margin, falling)
+        identity = fit_calibrator(margin, np.zeros(40, dtype=int))
+    assert clamped.method == "platt" and clamped.a == pytest.approx(1e-3)
+    assert identity.method == "identity"
+    assert [r.levelno for r in caplog.records if r.name == "models.engine"] == [logging.DEBUG, logging.DEBUG]
