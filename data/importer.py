@@ -2181,8 +2181,9 @@ class _CrossChecks:
                     code,
                     "indicator_needs_has_board",
                     f"facilities.csv har ingen kolonne has_board, så alle tilbud regnes som uden bestyrelse, og "
-                    f"indikator {code} gælder kun for private tilbud med en bestyrelse: {format_number_da(len(rows), 0)} "
-                    f"{'række afvises' if one else 'rækker afvises'} (række {some_ids_da(rows)}); tilføj kolonnen "
+                    f"indikator {code} gælder kun for private tilbud med en bestyrelse: "
+                    f"{format_number_da(len(rows), 0)} {'række afvises' if one else 'rækker afvises'} "
+                    f"(række {some_ids_da(rows)}); tilføj kolonnen "
                     f"has_board i facilities.csv (true for et tilbud med en bestyrelse, ellers false), eller fjern "
                     f"{'rækken' if one else 'rækkerne'} med {code}",
                 )
