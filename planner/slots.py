@@ -208,8 +208,9 @@ def _facility_slots(
             earlier = _before_the_previous(tl, grid, raw[prev], prev_day, due, months, gap_w)
             if earlier is not None:
                 day, pinned_from, prev_hi = earlier
-                raw[prev]["lo"] = max(raw[prev]["lo"], pinned_from)  # type: ignore[type-var]
-                raw[prev]["hi"] = min(raw[prev]["hi"], prev_hi)  # type: ignore[type-var]
+                old_lo, old_hi = raw[prev]["lo"], raw[prev]["hi"]
+                assert isinstance(old_lo, dt.date) and isinstance(old_hi, dt.date)
+                raw[prev]["lo"], raw[prev]["hi"] = max(old_lo, pinned_from), min(old_hi, prev_hi)
                 due, due_fixed = add_months(pinned_from, months), True
         if day is None:
             raise _impossible(f, due, problem, floor, prev is not None)
