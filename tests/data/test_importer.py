@@ -61,6 +61,13 @@ def texts(table: str, ds: Dataset | None = None) -> list[list[str]]:
     return cell_texts(table, ds.tables()[table])
 
 
+def add_column(rows: list[list[str]], header: str, value: str = "") -> None:
+    """A column more at the end of a file's rows: ``header``, and ``value`` in every row."""
+    rows[0].append(header)
+    for row in rows[1:]:
+        row.append(value)
+
+
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     return write_csv_folder(small_dataset(), tmp_path / "upload")
@@ -172,9 +179,7 @@ def test_generator_output_folder_with_data_subfolder_is_accepted(tmp_path: Path)
 
 def test_unknown_columns_are_a_warning_and_not_stored(folder: Path) -> None:
     rows = texts("visits")
-    rows[0].append("Bemærkning")
-    for r in rows[1:]:
-        r.append("tekst")
+    add_column(rows, "Bemærkning", "tekst")
     rewrite(folder, "visits", rows)
     result = read_upload(folder, today=AS_OF)
     assert result.files["visits"].unknown_columns == ("Bemærkning",)

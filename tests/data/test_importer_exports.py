@@ -12,7 +12,7 @@ from data.contract import FILES, Kind
 from data.db import Base
 from data.errors import ValidationFailed
 from data.importer import read_upload
-from tests.data.test_importer import fails, rewrite, texts
+from tests.data.test_importer import add_column, fails, rewrite, texts
 from tests.factories import AS_OF, small_dataset
 from tests.fixtures.uploads import csv_bytes, write_csv_folder
 
@@ -366,9 +366,7 @@ def test_a_near_miss_header_of_an_optional_column_is_refused_not_ignored(folder:
     """Ignored as an unknown column, "closed on" would store every closed tilbud as active."""
     fac = texts("facilities")
     fac[0] = [{"closed_on": "closed on", "last_unannounced_visit": "Last-Unannounced-Visit"}.get(h, h) for h in fac[0]]
-    fac[0].append("Notes")  # an unknown column that is no near miss stays a warning
-    for row in fac[1:]:
-        row.append("")
+    add_column(fac, "Notes")  # an unknown column that is no near miss stays a warning
     rewrite(folder, "facilities", fac)
     error = fails(folder)
     assert [(v.file, v.row, v.column, v.rule, v.message) for v in error.violations] == [
@@ -392,9 +390,7 @@ def test_a_near_miss_header_of_an_optional_column_is_refused_not_ignored(folder:
 
 def test_a_near_miss_header_beside_the_right_one_is_an_unknown_column(folder: Path) -> None:
     fac = texts("facilities")
-    fac[0].append("closed on")
-    for row in fac[1:]:
-        row.append("")
+    add_column(fac, "closed on")
     rewrite(folder, "facilities", fac)
     result = read_upload(folder, today=AS_OF)
     assert result.files["facilities"].unknown_columns == ("closed on",)
@@ -420,9 +416,7 @@ def test_an_invisible_character_inside_an_unknown_header_leaves_it_an_unknown_co
     """An unknown column is kept aside with a warning, never an error: "Bemær\u200bkning" (copied from a web page)
     is no contract column with or without the character, and it refused the upload."""
     con = texts("concerns")
-    con[0].append("Bemær\u200bkning")
-    for row in con[1:]:
-        row.append("x")
+    add_column(con, "Bemær\u200bkning", "x")
     rewrite(folder, "concerns", con)
     result = read_upload(folder, today=AS_OF)
     assert result.files["concerns"].unknown_columns == ("Bemær\u200bkning",)

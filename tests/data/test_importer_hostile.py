@@ -13,7 +13,7 @@ import pytest
 import data.readers as readers
 from data.errors import ValidationFailed
 from data.importer import mask_cpr, read_upload
-from tests.data.test_importer import fails, rewrite, rules, texts
+from tests.data.test_importer import add_column, fails, rewrite, rules, texts
 from tests.factories import AS_OF, small_dataset
 from tests.fixtures.uploads import csv_bytes, write_csv_folder, write_workbook
 
@@ -400,9 +400,7 @@ def test_mask_cpr_with_a_space_or_another_dash(text: str, masked: str) -> None:
 
 def test_cpr_in_a_header_or_a_reference_is_masked_everywhere(folder: Path) -> None:
     fac = texts("facilities")
-    fac[0].append("010190-1234")  # a column named by a CPR number (a pasted row as header)
-    for row in fac[1:]:
-        row.append("")
+    add_column(fac, "010190-1234")  # a column named by a CPR number (a pasted row as header)
     fac[2][fac[0].index("target_group")] = "borger 020290 1234"
     rewrite(folder, "facilities", fac)
     visits = texts("visits")
