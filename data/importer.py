@@ -75,7 +75,15 @@ from data.quality_model import (
     theme_applies,
     theme_of_indicator,
 )
-from data.readers import HEADER_SEARCH_ROWS, RawTable, RawUpload, find_header_row, header_not_first, read_upload_files
+from data.readers import (
+    HEADER_SEARCH_ROWS,
+    RawTable,
+    RawUpload,
+    column_letters,
+    find_header_row,
+    header_not_first,
+    read_upload_files,
+)
 
 log = logging.getLogger(__name__)
 
@@ -409,6 +417,8 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | StoredDa
     for table in parsed.values():
         _check_cpr(table.raw, table, report)
         _mojibake_warnings(table, report)
+    for extra in raw.extra_tables:
+        _check_extra_cpr(extra, report)
     if not raw.refused_whole:
         report.warnings.extend(absent_file_warnings(raw.present | set(parsed), stored))
     for name, table in parsed.items():
@@ -1452,14 +1462,9 @@ def _check_cpr(raw: RawTable, table: _Parsed, report: _Report) -> None:
             if not unparsed.any():
                 continue
             text = text.where(unparsed, "")
-        candidates = text.str.contains(_CPR_CANDIDATE, regex=True).fillna(False).to_numpy(dtype=bool)
-        if not candidates.any():
+        hits = _cpr_hits(text)
+        if not hits.any():
             continue
-        decimal = text.str.fullmatch(_PLAIN_DECIMAL).fillna(False).to_numpy(dtype=bool)
-        candidates = candidates & ~decimal
-        hits = np.zeros(len(text), dtype=bool)
-        for i in np.flatnonzero(candidates):
-            hits[i] = _CPR.search(text.iat[i]) is not None
         report.cells(
             table,
             hits,
@@ -1468,6 +1473,63 @@ def _check_cpr(raw: RawTable, table: _Parsed, report: _Report) -> None:
             "cpr",
             "værdien ligner et CPR-nummer; en upload må ikke indeholde personoplysninger om borgere (kun antal)",
         )
+
+
+def _cpr_hits(text: pd.Series) -> np.ndarray:
+    """Which of the cells ``text`` (stripped strings) hold a CPR-like number: the one detector for every cell of an
+    upload, a contract file's and an ignored file's or sheet's alike. A plain decimal (a coordinate with ten
+    decimals, ``56.0102031234``) is no CPR number."""
+    hits = np.zeros(len(text), dtype=bool)
+    candidates = text.str.contains(_CPR_CANDIDATE, regex=True).fillna(False).to_numpy(dtype=bool)
+    if not candidates.any():
+        return hits
+    decimal = text.str.fullmatch(_PLAIN_DECIMAL).fillna(False).to_numpy(dtype=bool)
+    for i in np.flatnonzero(candidates & ~decimal):
+        hits[i] = _CPR.search(text.iat[i]) is not None
+    return hits
+
+
+def _check_extra_cpr(raw: RawTable, report: _Report) -> None:
+    """A file or sheet the upload holds besides the contract's (ignored otherwise; the reader keeps the rows of one
+    with something CPR-like, :attr:`RawUpload.extra_tables`) rejects the upload when a cell holds a CPR-like number,
+    judged as a contract file's cell is (:func:`_cpr_hits`). One violation for the file: the first such cell (row,
+    column, the masked value) and how many there are; what to do is to remove the file or the personal data."""
+    sheet = raw.delimiter is None
+    first: tuple[int, int, str] | None = None  # row, column position, cell
+    count = 0
+    for pos in range(len(raw.header)):
+        text = raw.frame[pos]
+        hits = np.flatnonzero(_cpr_hits(text))
+        count += len(hits)
+        if len(hits) and (first is None or int(raw.rows[hits[0]]) < first[0]):
+            first = (int(raw.rows[hits[0]]), pos, str(text.iat[hits[0]]))
+    if first is None:
+        return
+    row, pos, cell = first
+    title = raw.header[pos].strip()
+    if len(raw.header) == 1:
+        column: str | None = None  # a text of one column (notes): the row says where
+    elif title and _CPR.search(title) is None:
+        column = title
+    else:  # no title, or the hit is the header itself (a list of numbers without a header)
+        column = column_letters(pos + 1) if sheet else f"nr. {pos + 1}"
+    what, it, remove = (
+        ("arket", "det", "slet arket fra arbejdsbogen") if sheet else ("filen", "den", "fjern filen fra uploaden")
+    )
+    found = "en værdi" if count == 1 else f"{format_number_da(count, 0)} værdier"
+    report.add(
+        Violation(
+            raw.source,
+            row,
+            column,
+            _display(cell),
+            "cpr",
+            f"{what} hører ikke til datakontrakten og ville blive ignoreret, men {found} i {it} ligner et CPR-nummer"
+            + ("" if count == 1 else " (her den første)")
+            + f"; en upload må ikke indeholde personoplysninger om borgere (kun antal): {remove}, eller slet "
+            f"personoplysningerne i {it}",
+        )
+    )
 
 
 #: UTF-8 read as Windows-1252 (or Latin-1) and saved as UTF-8 again: "ø" becomes "Ã¸", "Æ" "Ã†", "Å" "Ã…". An

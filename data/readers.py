@@ -21,8 +21,10 @@ checks them. What this layer does check, and reports as :class:`~data.errors.Vio
   a habit of it (one with fewer is the importer's: it knows which rows are no records at all);
 - a file name given twice (``Facilities.csv`` and ``facilities.csv``).
 
-Files and sheets that are not part of the contract give a warning and are ignored. CSV files may be
-separated by ``,`` or ``;`` (detected from the header row). Row numbers are the ones a spreadsheet
+Files and sheets that are not part of the contract give a warning and are ignored; the text of those that are text
+(CSV, TXT and TSV files in UTF-8, workbook sheets) is still searched for CPR-like numbers, and the cells of one that
+holds one are kept in :attr:`RawUpload.extra_tables` for the importer's CPR rule, which holds for the whole upload.
+CSV files may be separated by ``,`` or ``;`` (detected from the header row). Row numbers are the ones a spreadsheet
 shows: the header is row 1, the first data row is row 2; blank lines are skipped but counted.
 """
 
@@ -48,7 +50,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from data.contract import FILE_BY_NAME
+from data.contract import CPR_PATTERN, FILE_BY_NAME
 from data.errors import InvalidArgumentError, Violation
 
 if TYPE_CHECKING:
@@ -77,6 +79,15 @@ _CSV_HINT = "gem den som CSV (UTF-8), adskilt med komma eller semikolon"
 _KNOWN_FILES = ", ".join(f"{name}.csv" for name in FILE_BY_NAME)
 #: Spreadsheet files other than .xlsx: ignored in a folder with a hint to save them as .xlsx.
 _OTHER_SPREADSHEETS = ("xls", "xlsb", "ods", "numbers")
+#: Ignored files whose text is searched for CPR numbers (the contract: "a value that looks like a CPR number anywhere in
+#: an upload rejects the upload"). Only text: a PDF, an image or a .docx is not parsed (each format would need its own
+#: parser of untrusted input, with its own ways to exhaust memory or time, and could still hide the number in a scan
+#: or a compressed stream), so such files stay ignored with a warning as before; so do a workbook or a zip inside a
+#: folder or zip (not unpacked).
+_TEXT_EXTENSIONS = ("csv", "txt", "tsv")
+#: A quick first test of an ignored file's or sheet's text (quotes removed, as the cells hold them): only when it finds
+#: something are its cells kept, and the importer judges each cell as it judges a contract file's.
+_CPR_LIKE = re.compile(CPR_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -128,6 +139,12 @@ class RawUpload:
     #: The upload as a whole is refused (a zip or workbook that cannot be read, no contract file at all): the
     #: contract files missing from it are not reported too, they only repeat that nothing could be read.
     refused_whole: bool = False
+    #: Ignored text files and sheets whose text holds something CPR-like (:func:`_search_ignored_text`,
+    #: :func:`_search_ignored_sheet`): their cells, the first non-blank row as the header, ``name`` empty and
+    #: ``delimiter`` None for a sheet. The importer's CPR rule judges them; nothing else is read from them.
+    extra_tables: list[RawTable] = field(default_factory=list)
+    #: Bytes of ignored files read so far to search them (at most :data:`MAX_UNPACKED_BYTES` per upload).
+    extra_bytes: int = 0
 
 
 class UnreadableFile(Exception):
@@ -178,7 +195,7 @@ def read_upload_files(source: Path) -> RawUpload:
     elif source.suffix.lower() in (".xlsx", ".xlsm"):
         _read_workbook(source.name, source.read_bytes(), upload)
     elif source.suffix.lower() == ".csv":
-        _add_member(source.name, source.read_bytes, upload)
+        _add_member(source.name, source.read_bytes, upload, size=source.stat().st_size)
     elif source.suffix.lower().lstrip(".") in _OTHER_SPREADSHEETS:
         raise InvalidArgumentError(
             f"'{source.name}' er ikke en .xlsx og kan ikke indlæses; gem den i Excel som .xlsx (Excel-projektmappe) "
@@ -236,11 +253,13 @@ def _read_folder(folder: Path, upload: RawUpload) -> None:
         files = [p for p in _visible_entries(folder / "data") if p.is_file()]
         entries = []
     for path in files:
-        _add_member(path.name, path.read_bytes, upload)
+        _add_member(path.name, path.read_bytes, upload, size=path.stat().st_size)
     for sub in (p for p in entries if p.is_dir()):
         for path in _visible_entries(sub):
             if path.is_file() and _contract_stem(path.name) is not None:
-                _add_member(path.name, path.read_bytes, upload, path=f"{sub.name}/{path.name}")
+                _add_member(
+                    path.name, path.read_bytes, upload, path=f"{sub.name}/{path.name}", size=path.stat().st_size
+                )
 
 
 def _contract_stem(filename: str) -> str | None:
@@ -389,17 +408,23 @@ def _read_zip(path: Path, upload: RawUpload) -> None:
                         "metode, der ikke understøttes); zip filerne igen"
                     ) from None
 
-            _add_member(name, read, upload, path=member.filename)
+            _add_member(name, read, upload, path=member.filename, size=member.file_size)
 
 
-def _add_member(filename: str, read: Callable[[], bytes], upload: RawUpload, *, path: str | None = None) -> None:
+def _add_member(
+    filename: str, read: Callable[[], bytes], upload: RawUpload, *, path: str | None = None, size: int | None = None
+) -> None:
     """One file of a folder or zip: a contract CSV, a contract file in the wrong format, or something else.
-    ``path`` is where a zip holds it ("eksport/2024/visits.csv"), when that is more than ``filename``."""
+    ``path`` is where a zip holds it ("eksport/2024/visits.csv"), when that is more than ``filename``; ``size`` is
+    its size unpacked, when known before it is read. A file ignored as text (CSV, TXT, TSV) is still searched for
+    CPR numbers (:func:`_search_ignored_text`)."""
     stem, _, ext = filename.strip().rpartition(".")
     stem, ext = stem.strip().lower(), ext.lower()
     if not stem:
         stem, ext = ext, ""
     path = path or filename
+    if ext in _TEXT_EXTENSIONS and not (ext == "csv" and stem in FILE_BY_NAME):
+        _search_ignored_text(filename, read, upload, size=size, tabs=ext == "tsv")
     if stem.endswith(".csv") and stem[:-4] in FILE_BY_NAME and ext in ("csv", "txt", "tsv", ""):
         # "visits.csv.txt": Windows hides the last extension, so the file looks right; ignoring it would store
         # the rest of the upload as if this file had been sent (unless visits.csv is there too: _settle_copies)
@@ -468,6 +493,97 @@ def _add_member(filename: str, read: Callable[[], bytes], upload: RawUpload, *, 
         )
 
 
+def _search_ignored_text(
+    filename: str, read: Callable[[], bytes], upload: RawUpload, *, size: int | None, tabs: bool
+) -> None:
+    """A text file the upload holds besides the contract's (``borgere.csv``, ``noter.txt``, ``visits (1).csv``): when
+    its text holds something CPR-like, its cells go to :attr:`RawUpload.extra_tables` for the importer's CPR rule.
+
+    Bounded: the upload's ignored files are read only up to :data:`MAX_UNPACKED_BYTES` in all (a zip's members also
+    with its check of the packing ratio), and only the rows with something CPR-like are kept. A file that cannot be
+    read, or decoded as the contract's CSV files are (UTF-8 with or without BOM, no binary signature, no NUL byte),
+    stays ignored with its warning, as before: it is not refused for being what it is."""
+    if size is not None and upload.extra_bytes + size > MAX_UNPACKED_BYTES:
+        log.info("%s is not searched for CPR numbers: the ignored files exceed %d bytes", filename, MAX_UNPACKED_BYTES)
+        return
+    try:
+        data = read()
+    except (UnreadableFile, OSError) as error:
+        log.info("%s is not searched for CPR numbers: %s", filename, error)
+        return
+    upload.extra_bytes += len(data)
+    if upload.extra_bytes > MAX_UNPACKED_BYTES:
+        log.info("%s is not searched for CPR numbers: the ignored files exceed %d bytes", filename, MAX_UNPACKED_BYTES)
+        return
+    decoded = _utf8_text(filename, data, locate=False)
+    if isinstance(decoded, Violation):
+        log.info("%s is not searched for CPR numbers: %s", filename, decoded.message)
+        return
+    text = decoded[0]
+    if _CPR_LIKE.search(text.replace('"', "")) is None:
+        return  # nothing a cell could hold (a cell is a stretch of the text without its quotes)
+    first_line, _, rest = text.lstrip("\r\n").partition("\n")
+    hint = first_line.strip().lower()
+    if len(hint) == 5 and hint.startswith("sep=") and hint[4] in ",;":
+        delimiter, text = hint[4], rest  # Excel's delimiter line, not a row (as in a contract file)
+    elif tabs or first_line.count("\t") > max(first_line.count(","), first_line.count(";")):
+        delimiter = "\t"
+    else:
+        delimiter = detect_delimiter(first_line)
+    csv.field_size_limit(2**31 - 1)
+    try:
+        table = _extra_table(filename, csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False))
+    except csv.Error as error:  # not CSV after all: its lines, split at the delimiter
+        log.info("%s: read line by line (%s)", filename, error)
+        table = _extra_table(filename, (line.split(delimiter) for line in _LINE_BREAK.split(text)))
+    if table is not None:
+        upload.extra_tables.append(dataclasses.replace(table, delimiter=delimiter))
+
+
+def _search_ignored_sheet(
+    source: str, read: Callable[[], tuple[list[list[str]], object, object, object]], upload: RawUpload
+) -> None:
+    """A workbook sheet the contract does not know (``Borgere``, ``Ark1``, a copy ``visits (2)``): when a cell holds
+    something CPR-like, its cells go to :attr:`RawUpload.extra_tables` for the importer's CPR rule. Read with the
+    bounds of a contract sheet (:func:`_check_sheet_size`); a sheet that cannot be read stays ignored with its
+    warning, as before."""
+    try:
+        records = read()[0]
+    except _SheetTooLarge as error:
+        log.info("%s is not searched for CPR numbers: %s", source, error)
+        return
+    except BaseException as error:
+        if not _calamine_failed(error):
+            raise
+        log.info("%s is not searched for CPR numbers: %s", source, error)
+        return
+    table = _extra_table(source, records)
+    if table is not None:
+        upload.extra_tables.append(table)
+
+
+def _extra_table(source: str, records: Iterable[list[str]]) -> RawTable | None:
+    """An ignored file's or sheet's records (blank ones included, so row numbers are a spreadsheet's) as a RawTable
+    of its header (the first non-blank record) and the records with something CPR-like in a cell, the header's own
+    included; None when there are none. The importer judges these cells with the same detector as a contract
+    file's."""
+    header: list[str] | None = None
+    body: list[tuple[int, list[str]]] = []
+    for number, record in enumerate(records, start=1):
+        if header is None and "".join(record).strip():
+            header = [composed(cell) for cell in record]
+        if header is not None and _CPR_LIKE.search("\t".join(record)) is not None:
+            # the header row too: a list of numbers has none, and its first number would name no column
+            body.append((number, [composed(cell).strip() for cell in record]))
+    if header is None or not body:
+        return None
+    width = max([len(header), *(len(r) for _, r in body)])
+    header += [""] * (width - len(header))
+    frame = pd.DataFrame([r + [""] * (width - len(r)) for _, r in body], columns=list(range(width)), dtype=object)
+    rows = np.fromiter((n for n, _ in body), dtype=np.int64, count=len(body))
+    return RawTable(name="", source=source, header=tuple(header), frame=frame, rows=rows)
+
+
 # --- CSV -----------------------------------------------------------------------------------------
 
 
@@ -479,45 +595,47 @@ def composed(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
-def _decode(name: str, filename: str, data: bytes, upload: RawUpload) -> tuple[str, bool] | None:
+def _utf8_text(filename: str, data: bytes, *, locate: bool = True) -> tuple[str, bool] | Violation:
+    """A file's text and whether it had a BOM, decoded as the contract's CSV files are (UTF-8 with or without BOM,
+    composed), or the violation that says why it is no such text. ``locate``: name the row of an invalid byte."""
     had_bom = data.startswith(b"\xef\xbb\xbf")
     body = data[3:] if had_bom else data
     for signature, what in _SIGNATURES:
         if body.startswith(signature):
-            upload.violations.append(
-                _violation(filename, f"filen er ikke en CSV-fil (den ligner {what}); {_CSV_HINT}", "file_not_csv")
-            )
-            return None
+            return _violation(filename, f"filen er ikke en CSV-fil (den ligner {what}); {_CSV_HINT}", "file_not_csv")
     if body.startswith((b"\xff\xfe", b"\xfe\xff")):
-        upload.violations.append(
-            _violation(
-                filename,
-                "filen er gemt som UTF-16 (Excel: 'Unicode-tekst'), ikke UTF-8; gem den i Excel som "
-                "'CSV UTF-8 (kommasepareret)'",
-                "file_not_utf8",
-            )
+        return _violation(
+            filename,
+            "filen er gemt som UTF-16 (Excel: 'Unicode-tekst'), ikke UTF-8; gem den i Excel som "
+            "'CSV UTF-8 (kommasepareret)'",
+            "file_not_utf8",
         )
-        return None
     if b"\x00" in body:  # anywhere: a NUL byte cannot be stored (PostgreSQL refuses it)
-        upload.violations.append(
-            _violation(filename, f"filen er ikke en CSV-fil (den indeholder binære data); {_CSV_HINT}", "file_not_csv")
+        return _violation(
+            filename, f"filen er ikke en CSV-fil (den indeholder binære data); {_CSV_HINT}", "file_not_csv"
         )
-        return None
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as error:
+        if not locate:
+            return _violation(filename, "filen er ikke gemt som UTF-8", "file_not_utf8")
         line = _row_at(body[: error.start].decode("utf-8"))
-        upload.violations.append(
-            _violation(
-                filename,
-                f"filen er ikke gemt som UTF-8 (ugyldigt tegn i række {line}); gem den i Excel som "
-                "'CSV UTF-8 (kommasepareret)'",
-                "file_not_utf8",
-                row=line,
-            )
+        return _violation(
+            filename,
+            f"filen er ikke gemt som UTF-8 (ugyldigt tegn i række {line}); gem den i Excel som "
+            "'CSV UTF-8 (kommasepareret)'",
+            "file_not_utf8",
+            row=line,
         )
+    return composed(text.rstrip("\x1a")), had_bom  # a DOS end-of-file mark (Ctrl+Z), which older export tools write
+
+
+def _decode(name: str, filename: str, data: bytes, upload: RawUpload) -> tuple[str, bool] | None:
+    decoded = _utf8_text(filename, data)
+    if isinstance(decoded, Violation):
+        upload.violations.append(decoded)
         return None
-    text = composed(text.rstrip("\x1a"))  # a DOS end-of-file mark (Ctrl+Z), which some older export tools write
+    text, had_bom = decoded
     if not text.strip():
         columns = ", ".join(FILE_BY_NAME[name].column_names)
         upload.violations.append(
@@ -904,7 +1022,8 @@ def _calamine_failed(error: BaseException) -> bool:
     return isinstance(error, Exception) or type(error).__name__ == "PanicException"
 
 
-def _column_letters(number: int) -> str:
+def column_letters(number: int) -> str:
+    """A spreadsheet column's letters (1 -> "A", 27 -> "AA")."""
     letters = ""
     while number > 0:
         number, rest = divmod(number - 1, 26)
@@ -934,7 +1053,7 @@ def _check_sheet_size(xml: bytes) -> None:
         rows += len(_ANY_ROW.findall(xml))
         columns += unreferenced
     if rows * columns > MAX_SHEET_CELLS:
-        where = f"til celle {_column_letters(columns)}{rows}" if unreferenced <= 0 else f"over {_dots(rows)} rækker"
+        where = f"til celle {column_letters(columns)}{rows}" if unreferenced <= 0 else f"over {_dots(rows)} rækker"
         raise _SheetTooLarge(
             f"arket er for stort til at blive læst: det går fra A1 {where} ({_dots(rows * columns)} celler, højst "
             f"{_dots(MAX_SHEET_CELLS)}); står der en værdi langt uden for tabellen? Slet rækkerne og kolonnerne "
@@ -1266,8 +1385,10 @@ def _add_sheet(
         )
     if name not in FILE_BY_NAME and (copied := _copy_of(name)) is not None:
         upload.copies.append((source, title.strip(), copied, True))
+        _search_ignored_sheet(source, read, upload)
         return
     if name not in FILE_BY_NAME:
+        _search_ignored_sheet(source, read, upload)
         upload.ignored.append((source, ""))
         upload.warnings.append(
             _violation(

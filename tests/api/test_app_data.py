@@ -97,6 +97,21 @@ def test_broken_upload_is_422_with_every_violation_and_nothing_stored(client: Te
     assert client.get("/api/v1/status").json()["imports"] == 0
 
 
+def test_a_citizens_file_beside_the_contract_files_is_422_naming_it_and_nothing_stored(
+    client: TestClient, small_folder: Path
+) -> None:
+    """The CPR rule holds for the whole upload: a file the importer would ignore is searched too."""
+    citizens = ("files", ("borgere.csv", b"cpr;navn\n010203-1234;Jens Hansen\n", "text/csv"))
+    response = client.post("/api/v1/uploads", files=[*csv_parts(small_folder), citizens], headers=AUTH)
+    assert response.status_code == 422
+    error = assert_error_shape(response.json(), "validation_failed")
+    [detail] = error["details"]
+    assert (detail["file"], detail["row"], detail["column"], detail["rule"]) == ("borgere.csv", 2, "cpr", "cpr")
+    assert detail["value"] == "010203-****" and "fjern filen fra uploaden" in detail["message"]
+    assert "010203-1234" not in response.text
+    assert client.get("/api/v1/status").json()["imports"] == 0
+
+
 def test_a_capped_report_gives_the_true_count(client: TestClient, tmp_path: Path) -> None:
     response = client.post(
         "/api/v1/uploads", files=csv_parts(write_many_violations(tmp_path / "m", 1500)), headers=AUTH
