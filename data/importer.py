@@ -2226,7 +2226,9 @@ class _CrossChecks:
         # tilbud then counts as without a board): reported once, with the cause and how to fix it
         unboarded = self._board_by_default(facility) & np.asarray(
             [
-                isinstance(t, str) and isinstance(c, str) and _applies(_with_board(t) + "#" + c)
+                isinstance(t, str)
+                and isinstance(c, str)
+                and indicator_applies(c, dataclasses.replace(_traits(t), has_board=True))
                 for t, c in zip(traits, codes, strict=True)
             ],
             dtype=bool,
@@ -2340,12 +2342,6 @@ def _traits(key: str) -> FacilityTraits:
         respite_only=respite == "True",
         ownership=Ownership(owner) if owner else None,
     )
-
-
-def _with_board(key: str) -> str:
-    """A traits key (``type|board|respite|ownership``) with a board."""
-    ftype, _, respite, owner = key.split("|")
-    return f"{ftype}|True|{respite}|{owner}"
 
 
 def _applies(pair: str) -> bool:
