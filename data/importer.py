@@ -77,11 +77,15 @@ from data.quality_model import (
 )
 from data.readers import (
     HEADER_SEARCH_ROWS,
+    INVISIBLE,
+    INVISIBLE_RE,
     RawTable,
     RawUpload,
+    bare_title,
     column_letters,
     find_header_row,
     header_not_first,
+    loose_name,
     read_upload_files,
 )
 
@@ -112,11 +116,6 @@ _MAX_DB_INT = 2**31 - 1
 _BOOL_WORDS = "true/false, 1/0 eller ja/nej"
 _CLOSED_KINDS = (Kind.ENUM, Kind.DATE, Kind.MONTH, Kind.BOOL)
 _MAX_VALUE_CHARS = 80
-#: Characters nobody sees (byte order mark, zero-width space and joiners, word joiner, soft hyphen). Around a
-#: value they are ignored like spaces (``copy a.csv+b.csv`` puts b's BOM before its first cell); inside one
-#: they are a violation: "F\u200b1" would be stored as a new facility that looks exactly like F1.
-_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060\u00ad"
-_INVISIBLE_RE = f"[{_INVISIBLE}]"
 #: Control characters (C0, DEL, C1). The whitespace among them (tab, line breaks) is stripped around a value like
 #: a space; inside one they are a violation: "T10\n005" would be stored as a new tilbud that looks like T10005, and
 #: a tab, a BEL or an escape code from an old system would end up in reports and exports. Free text (a name, a
@@ -669,10 +668,10 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
     table = _Parsed(spec=spec, raw=raw)
     positions: dict[str, int] = {}
     for pos, title in enumerate(raw.header):
-        name = _bare(title).lower()
-        if re.search(_INVISIBLE_RE, name) and _loose_name(name) in spec._by_name:
+        name = bare_title(title).lower()
+        if re.search(INVISIBLE_RE, name) and loose_name(name) in spec._by_name:
             # "closed\u200b_on" is not closed_on and would be ignored; an unknown column stays a warning, never an error
-            codes = sorted({f"U+{ord(c):04X}" for c in name if c in _INVISIBLE})
+            codes = sorted({f"U+{ord(c):04X}" for c in name if c in INVISIBLE})
             report.add(
                 Violation(
                     raw.source,
@@ -684,7 +683,7 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
                     "ser ud til; skriv overskriften igen",
                 )
             )
-            name = re.sub(_INVISIBLE_RE, "", name)  # reported once here, not again as a missing or unknown column
+            name = re.sub(INVISIBLE_RE, "", name)  # reported once here, not again as a missing or unknown column
         if not name:
             if (raw.frame[pos] != "").any():
                 report.warnings.append(
@@ -708,8 +707,8 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
         # an unknown column given twice is two unknown columns: neither is read, so both are a warning only
         positions.setdefault(name, pos)
         if name not in spec._by_name:
-            meant = _loose_name(title)
-            if meant in spec._by_name and all(_bare(t).lower() != meant for t in raw.header):
+            meant = loose_name(title)
+            if meant in spec._by_name and all(bare_title(t).lower() != meant for t in raw.header):
                 # "closed on" for closed_on: ignored, closed tilbud would be stored as active (as a near-miss file
                 # name is refused); a required column's near miss is named where it is reported missing
                 if not spec.column(meant).required:
@@ -751,7 +750,7 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
     for col in spec.columns:
         if col.name not in positions:
             if col.required and header_row is None:
-                near = next((t.strip() for t in raw.header if _loose_name(t) == col.name), None)
+                near = next((t.strip() for t in raw.header if loose_name(t) == col.name), None)
                 report.add(
                     Violation(
                         raw.source,
@@ -819,20 +818,6 @@ def _fields_da(n: int) -> str:
     return "1 felt" if n == 1 else f"{n} felter"
 
 
-def _bare(title: str) -> str:
-    """A header cell without the spaces and invisible characters around it (a BOM, a zero-width space)."""
-    bare, before = title.strip(), None
-    while bare != before:
-        before, bare = bare, bare.strip(_INVISIBLE).strip()
-    return bare
-
-
-def _loose_name(title: str) -> str:
-    """A header cell as a column name, with spaces, hyphens and dots read as underscores ("Facility ID") and
-    invisible characters dropped."""
-    return re.sub(r"[\s.\-]+", "_", re.sub(_INVISIBLE_RE, "", _bare(title).lower()))
-
-
 def _without_misplaced_rows(raw: RawTable, positions: dict[str, int], report: _Report) -> RawTable:
     """``raw`` without rows that are not records, each reported once instead of once per column: the header again
     (two exports put after one another) and a row separated by the other delimiter (a line edited by hand)."""
@@ -881,7 +866,7 @@ def _check_short_rows(raw: RawTable, report: _Report) -> None:
     """A CSV row with fewer fields than the header (up to its last named column): the reader pads it with empty
     cells, which would erase an optional value stored before or hide a split row (a line break that is not in
     quotes ends the row early). One violation for the row, as for a row with too many fields."""
-    named = [i for i, title in enumerate(raw.header) if _bare(title)]
+    named = [i for i, title in enumerate(raw.header) if bare_title(title)]
     if raw.fields is None or not named:
         return
     width = named[-1] + 1
@@ -1145,21 +1130,21 @@ def _years_in_range(
 def _visible(table: _Parsed, col: Column, text: pd.Series, report: _Report) -> pd.Series:
     """``text`` without invisible characters; around a value they are ignored, inside one each cell is reported."""
     joined = "".join(text.tolist())  # one scan of the whole column (fast) before a per-cell one (slow)
-    if not any(c in joined for c in _INVISIBLE):
+    if not any(c in joined for c in INVISIBLE):
         return text
-    has = text.str.contains(_INVISIBLE_RE, regex=True).fillna(False).to_numpy(dtype=bool)
-    cleaned = text.str.strip(_INVISIBLE).str.strip().str.strip(_INVISIBLE)
-    inside = has & cleaned.str.contains(_INVISIBLE_RE, regex=True).fillna(False).to_numpy(dtype=bool)
+    has = text.str.contains(INVISIBLE_RE, regex=True).fillna(False).to_numpy(dtype=bool)
+    cleaned = text.str.strip(INVISIBLE).str.strip().str.strip(INVISIBLE)
+    inside = has & cleaned.str.contains(INVISIBLE_RE, regex=True).fillna(False).to_numpy(dtype=bool)
 
     def message(pos: int) -> str:
-        codes = sorted({f"U+{ord(c):04X}" for c in cleaned.iat[pos] if c in _INVISIBLE})
+        codes = sorted({f"U+{ord(c):04X}" for c in cleaned.iat[pos] if c in INVISIBLE})
         return (
             f"{col.name} indeholder et usynligt tegn ({', '.join(codes)}), så værdien ikke er den, den ser ud til; "
             "skriv værdien igen (tegnet kommer ofte med, når tekst kopieres fra en webside)"
         )
 
     report.cells(table, inside, col.name, text, "invisible_character", message)
-    return cleaned.str.replace(_INVISIBLE_RE, "", regex=True)
+    return cleaned.str.replace(INVISIBLE_RE, "", regex=True)
 
 
 def _repeated_in_list(table: _Parsed, col: Column, values: pd.Series, report: _Report) -> np.ndarray:

@@ -587,6 +587,27 @@ def _extra_table(source: str, records: Iterable[list[str]]) -> RawTable | None:
 # --- CSV -----------------------------------------------------------------------------------------
 
 
+#: Characters nobody sees (byte order mark, zero-width space and joiners, word joiner, soft hyphen). Around a
+#: value they are ignored like spaces (``copy a.csv+b.csv`` puts b's BOM before its first cell); inside one
+#: they are a violation (``data.importer``): "F\u200b1" would be stored as a new facility that looks exactly like F1.
+INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060\u00ad"
+INVISIBLE_RE = f"[{INVISIBLE}]"
+
+
+def bare_title(title: str) -> str:
+    """A header cell without the spaces and invisible characters around it (a BOM, a zero-width space)."""
+    bare, before = title.strip(), None
+    while bare != before:
+        before, bare = bare, bare.strip(INVISIBLE).strip()
+    return bare
+
+
+def loose_name(title: str) -> str:
+    """A header cell as a column name, with spaces, hyphens and dots read as underscores ("Facility ID") and
+    invisible characters dropped."""
+    return re.sub(r"[\s.\-]+", "_", re.sub(INVISIBLE_RE, "", bare_title(title).lower()))
+
+
 def composed(text: str) -> str:
     """``text`` in Unicode's composed form (NFC). The same letter can be one character or a letter and a combining
     mark ("å" or "a" + ring: macOS and some exports write the second); they look alike but compare unequal, so an id
@@ -1141,7 +1162,7 @@ def _formula_violations(
     for (row, column), formula in sorted(formulas.items()):
         if row <= header_row or column >= len(header):
             continue
-        title = re.sub(r"[\s.\-]+", "_", header[column].strip().strip("\ufeff").strip().lower())
+        title = loose_name(header[column])
         if title not in columns:
             continue
         found.append(
