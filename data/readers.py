@@ -523,9 +523,8 @@ def _search_ignored_text(
     if _CPR_LIKE.search(text.replace('"', "")) is None:
         return  # nothing a cell could hold (a cell is a stretch of the text without its quotes)
     first_line, _, rest = text.lstrip("\r\n").partition("\n")
-    hint = first_line.strip().lower()
-    if len(hint) == 5 and hint.startswith("sep=") and hint[4] in ",;":
-        delimiter, text = hint[4], rest  # Excel's delimiter line, not a row (as in a contract file)
+    if (hinted := excel_delimiter_hint(first_line)) is not None:
+        delimiter, text = hinted, rest  # Excel's delimiter line, not a row (as in a contract file)
     elif tabs or first_line.count("\t") > max(first_line.count(","), first_line.count(";")):
         delimiter = "\t"
     else:
@@ -674,7 +673,7 @@ def _row_at(before: str) -> int:
     """The spreadsheet row of the character after ``before`` (a CSV file's text up to it): records, not lines, as a
     quoted cell may span lines; an Excel ``sep=;`` line is not a row, blank lines are."""
     first = before.lstrip("\r\n").partition("\n")[0].strip().lower()
-    hinted = len(first) == 5 and first.startswith("sep=") and first[4] in ",;" and "\n" in before.lstrip("\r\n")
+    hinted = excel_delimiter_hint(first) is not None and "\n" in before.lstrip("\r\n")
     csv.field_size_limit(2**31 - 1)
     try:
         # a character put after it makes the record it stands in the last one, also at the start of a line
@@ -682,6 +681,12 @@ def _row_at(before: str) -> int:
     except csv.Error:
         records = before.count("\n") + 1
     return max(records - (1 if hinted else 0), 1)
+
+
+def excel_delimiter_hint(line: str) -> str | None:
+    """The delimiter an Excel ``sep=;`` (or ``sep=,``) first line names, or None when ``line`` is no such hint."""
+    hint = line.strip().lower()
+    return hint[4] if len(hint) == 5 and hint.startswith("sep=") and hint[4] in ",;" else None
 
 
 def detect_delimiter(header_line: str) -> str:
@@ -695,11 +700,10 @@ def _parse_csv(name: str, filename: str, data: bytes, upload: RawUpload) -> RawT
         return None
     text, had_bom = decoded
     first_line, _, rest = text.lstrip("\r\n").partition("\n")
-    hint = first_line.strip().lower()
-    if len(hint) == 5 and hint.startswith("sep=") and hint[4] in ",;":
+    if (hinted := excel_delimiter_hint(first_line)) is not None:
         # Excel's delimiter hint line ("sep=;"): Excel hides it when it opens the file, so the header is
         # row 1 there, and it is here
-        delimiter = hint[4]
+        delimiter = hinted
         text = rest
         first_line = text.lstrip("\r\n").partition("\n")[0]
     else:
