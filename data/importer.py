@@ -453,6 +453,9 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | StoredDa
             report.warnings.append(short)
     if "inspectors" in frames or "facilities" in frames:
         report.warnings.extend(competence_gap_warnings(dataset, _reference_dataset(stored), today))
+    for name in CASE_TWIN_TABLES:
+        if name in parsed:
+            report.warnings.extend(case_twin_warnings(parsed[name], stored))
     return ImportResult(dataset=dataset, warnings=report.warnings, files=files)
 
 
@@ -576,16 +579,31 @@ def short_export_warning(upload: Dataset, existing: Dataset, today: dt.date) -> 
 def _no_unannounced_warning(visits: int, active: pd.DataFrame, today: dt.date) -> Violation | None:
     """The warning when no visit in the data is unannounced and no tilbud has a ``last_unannounced_visit``: every
     active tilbud's deadline counts from its approval (an export that lost the announced flag, or a tilsyn whose
-    export holds announced visits only), so the plan calls most of them overdue and may find no plan at all."""
+    export holds announced visits only), so the plan calls most of them overdue and may find no plan at all. None
+    when every active tilbud was approved less than two years ago (then no deadline has passed for want of a visit)."""
     if active.empty:
         return None
     cutoff = pd.Timestamp(today) - pd.DateOffset(months=SHORT_EXPORT_MONTHS)
     old = int((active["approved_on"] < cutoff).sum())
-    all_visits = (
-        "det ene besøg i besøgsdata er uanmeldt (announced er true)"
+    if old == 0:
+        return None  # every deadline from an approval less than two years ago: nothing is overdue for want of a visit
+    none_unannounced = (
+        "det ene besøg i besøgsdata er ikke uanmeldt (announced er true)"
         if visits == 1
-        else (f"af de {format_number_da(visits, 0)} besøg i besøgsdata er uanmeldt (announced er true i dem alle)")
+        else f"intet af de {format_number_da(visits, 0)} besøg i besøgsdata er uanmeldt (announced er true i dem alle)"
     )
+    if len(active) == 1:
+        deadlines = (
+            "for det ene aktive tilbud regnes fristen for næste uanmeldte besøg fra godkendelsen, og den ligger mere "
+            "end to år før i dag"
+        )
+        them = "det forfaldent"
+    else:
+        deadlines = (
+            f"for alle {format_number_da(len(active), 0)} aktive tilbud regnes fristen for næste uanmeldte besøg fra "
+            f"godkendelsen, og for {format_number_da(old, 0)} af dem ligger godkendelsen mere end to år før i dag"
+        )
+        them = "dem forfaldne"
     return Violation(
         file="visits.csv",
         row=None,
@@ -593,10 +611,8 @@ def _no_unannounced_warning(visits: int, active: pd.DataFrame, today: dt.date) -
         value=None,
         rule="no_unannounced_visit",
         message=(
-            f"intet {all_visits}, og facilities.csv angiver ingen last_unannounced_visit: for alle "
-            f"{format_number_da(len(active), 0)} aktive tilbud regnes fristen for næste uanmeldte besøg fra "
-            f"godkendelsen, og for {format_number_da(old, 0)} af dem ligger godkendelsen mere end to år før i dag "
-            f"({today.isoformat()}): planen kalder dem forfaldne og kan blive umulig at lægge; tjek kolonnen "
+            f"{none_unannounced}, og facilities.csv angiver ingen last_unannounced_visit: {deadlines} "
+            f"({today.isoformat()}): planen kalder {them} og kan blive umulig at lægge; tjek kolonnen "
             "announced i visits.csv (false for et uanmeldt besøg), eller angiv tilbuddenes seneste uanmeldte besøg i "
             "facilities.csv, kolonnen last_unannounced_visit (valgfri)"
         ),
@@ -607,6 +623,60 @@ def _merged(stored: pd.DataFrame, uploaded: pd.DataFrame, key: str) -> pd.DataFr
     """The rows as the import leaves them: the stored ones the upload does not replace, then the upload's."""
     kept = stored[~stored[key].astype(str).isin(uploaded[key].astype(str))]
     return pd.concat([kept, uploaded], ignore_index=True) if len(kept) else uploaded
+
+
+#: Tables whose ids name something a planner recognises by eye (a tilbud, a tilsynskonsulent): two ids that differ
+#: only in upper/lower case are two records, which is rarely what the tilsyn meant.
+CASE_TWIN_TABLES = ("facilities", "inspectors")
+#: At most this many case-twin warnings per file (each names one pair); the rest are counted in the last.
+MAX_CASE_TWINS = 20
+
+
+def case_twin_warnings(table: _Parsed, stored: StoredData) -> list[Violation]:
+    """A warning for each id of ``table`` that differs from another id of the upload, or from a stored one, only in
+    upper/lower case (``T10001`` and ``t10001``). Ids are compared exactly, as the contract says ("unique"), so the
+    two are two tilbud (or two tilsynskonsulenter), each with its own visits and deadline: right when a case system
+    really uses both, a double record when one was retyped or exported by another system. A warning, not a
+    violation: the data are valid, and the tilsyn knows which it is."""
+    key = table.spec.key[0]
+    ids = table.get(key)
+    given = ids[ids.notna()].astype(str)
+    if given.empty:
+        return []
+    what = "tilbud" if table.spec.name == "facilities" else "tilsynskonsulenter"
+    first: dict[str, tuple[str, int | None]] = {}
+    if stored.has_rows(table.spec.name):
+        uploaded = set(given)
+        for other in stored.table(table.spec.name)[key].dropna().astype(str):
+            if other not in uploaded:
+                first.setdefault(other.casefold(), (other, None))
+    out: list[Violation] = []
+    pairs = 0
+    for pos, value in given.items():
+        seen = first.setdefault(value.casefold(), (value, int(table.raw.rows[int(pos)])))
+        if seen[0] == value:
+            continue  # itself, or an exact duplicate (refused as a dublet)
+        pairs += 1
+        if pairs > MAX_CASE_TWINS:
+            continue
+        where = "et id, der allerede er gemt" if seen[1] is None else f"række {seen[1]}"
+        out.append(
+            Violation(
+                table.raw.source,
+                int(table.raw.rows[int(pos)]),
+                key,
+                value,
+                "id_differs_only_in_case",
+                f"{key} '{value}' adskiller sig kun ved store og små bogstaver fra '{seen[0]}' ({where}): de læses "
+                f"som to forskellige {what}; ret det ene id, hvis det er de samme",
+            )
+        )
+    if pairs > MAX_CASE_TWINS:
+        out[-1] = dataclasses.replace(
+            out[-1],
+            message=f"{out[-1].message} (og {format_number_da(pairs - MAX_CASE_TWINS, 0)} id mere af samme slags)",
+        )
+    return out
 
 
 def competence_gap_warnings(upload: Dataset, existing: Dataset, today: dt.date) -> list[Violation]:
@@ -1916,13 +1986,25 @@ class _CrossChecks:
             )
         else:
             bad = (values.notna() & ~values.isin(known)).to_numpy()
+            by_case: dict[str, str] | None = None
+
+            def case_hint(value: object) -> str:
+                """ "; den findes som 'F1'" for "f1" when an id differs from a known one only in upper/lower case."""
+                nonlocal by_case
+                if by_case is None:
+                    by_case = {}
+                    for k in sorted(str(i) for i in known):
+                        by_case.setdefault(k.casefold(), k)
+                twin = by_case.get(str(value).casefold())
+                return f"; den findes som '{twin}' (id'er skelner mellem store og små bogstaver)" if twin else ""
+
             self.report.cells(
                 table,
                 bad,
                 col.name,
                 values,
                 "reference",
-                lambda p: f"{col.name} '{_display(values.iat[p])}' findes ikke i {where}",
+                lambda p: f"{col.name} '{_display(values.iat[p])}' findes ikke i {where}" + case_hint(values.iat[p]),
             )
 
     def referenced_bounds(self, table: _Parsed) -> None:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from data.dataset import Dataset
 from data.errors import InvalidArgumentError, ValidationFailed, Violation
-from data.importer import MAX_REPORTED, ImportResult, mask_cpr, read_upload
+from data.importer import MAX_REPORTED, ImportResult, _no_unannounced_warning, mask_cpr, read_upload
 from tests.factories import AS_OF, small_dataset
 from tests.fixtures.uploads import (
     cell_texts,
@@ -993,6 +993,87 @@ def test_no_unannounced_visit_in_the_data_and_no_last_unannounced_visit_is_a_war
     facilities[1][j] = "2024-03-12"
     rewrite(folder, "facilities", facilities)
     assert not [w for w in read_upload(folder, today=AS_OF).warnings if w.rule == "no_unannounced_visit"]
+
+
+def test_the_no_unannounced_warning_for_a_single_visit_is_a_danish_sentence() -> None:
+    # "intet det ene besøg ... er uanmeldt" was the singular's wording: not a sentence
+    active = pd.DataFrame({"approved_on": pd.to_datetime(["2020-01-01"])})
+    warning = _no_unannounced_warning(1, active, AS_OF)
+    assert warning is not None
+    assert warning.message.startswith(
+        "det ene besøg i besøgsdata er ikke uanmeldt (announced er true), og facilities.csv angiver ingen "
+        "last_unannounced_visit: for det ene aktive tilbud regnes fristen for næste uanmeldte besøg fra "
+        "godkendelsen, og den ligger mere end to år før i dag (2026-10-01): planen kalder det forfaldent"
+    )
+    # approved less than two years ago: its deadline has not passed, and there is nothing to warn of
+    assert _no_unannounced_warning(1, pd.DataFrame({"approved_on": pd.to_datetime(["2025-06-01"])}), AS_OF) is None
+
+
+def test_ids_that_differ_only_in_case_are_two_records_with_a_warning(folder: Path) -> None:
+    # "F2" retyped as "f1" in the file: valid ("unique" is exact), but most likely one tilbud entered twice
+    facilities = texts("facilities")
+    k = facilities[0].index("facility_id")
+    facilities[2][k] = "f1"
+    rewrite(folder, "facilities", facilities)
+    for r in ("visits", "use_of_force", "staff_figures", "concerns", "sanctions", "locked_visits"):
+        if (folder / f"{r}.csv").exists():  # F2's rows follow it, so the upload stays valid
+            rows = texts(r)
+            j = rows[0].index("facility_id")
+            rewrite(
+                folder,
+                r,
+                [rows[0]] + [[("f1" if c == "F2" and i == j else c) for i, c in enumerate(row)] for row in rows[1:]],
+            )
+    result = read_upload(folder, today=AS_OF)
+    assert set(result.dataset.facilities["facility_id"]) >= {"F1", "f1"}  # two tilbud, as the contract says
+    [warning] = [w for w in result.warnings if w.rule == "id_differs_only_in_case"]
+    assert (warning.file, warning.row, warning.column, warning.value) == ("facilities.csv", 3, "facility_id", "f1")
+    assert warning.message == (
+        "facility_id 'f1' adskiller sig kun ved store og små bogstaver fra 'F1' (række 2): de læses som to "
+        "forskellige tilbud; ret det ene id, hvis det er de samme"
+    )
+    # against what is stored: a later upload of "f3" beside a stored "F3" is named too, an update of "F3" is not
+    stored = small_dataset()
+    upload = folder.parent / "later"
+    upload.mkdir()
+    rows = texts("facilities")
+    (upload / "facilities.csv").write_bytes(csv_bytes([rows[0], [("f3" if c == "F3" else c) for c in rows[3]]]))
+    [later] = [
+        w for w in read_upload(upload, today=AS_OF, existing=stored).warnings if w.rule == "id_differs_only_in_case"
+    ]
+    assert (later.row, later.value) == (2, "f3")
+    assert "fra 'F3' (et id, der allerede er gemt)" in later.message
+    (upload / "facilities.csv").write_bytes(csv_bytes([rows[0], rows[3]]))
+    assert not [
+        w for w in read_upload(upload, today=AS_OF, existing=stored).warnings if w.rule == "id_differs_only_in_case"
+    ]
+
+
+def test_case_twin_warnings_are_capped_and_the_last_counts_the_rest(folder: Path) -> None:
+    facilities = texts("facilities")
+    k = facilities[0].index("facility_id")
+    extra = [[(f"X{i}" if j == k else c) for j, c in enumerate(facilities[1])] for i in range(25)]
+    extra += [[(f"x{i}" if j == k else c) for j, c in enumerate(facilities[1])] for i in range(25)]
+    rewrite(folder, "facilities", facilities + extra)
+    twins = [w for w in read_upload(folder, today=AS_OF).warnings if w.rule == "id_differs_only_in_case"]
+    assert len(twins) == 20
+    assert twins[0].value == "x0" and twins[-1].value == "x19"
+    assert twins[-1].message.endswith("(og 5 id mere af samme slags)")
+    assert not any("mere af samme slags" in w.message for w in twins[:-1])
+
+
+def test_a_reference_that_differs_from_a_known_id_only_in_case_says_which_id_exists(folder: Path) -> None:
+    visits = texts("visits")
+    j = visits[0].index("facility_id")
+    visits[1][j] = visits[1][j].lower()
+    rewrite(folder, "visits", visits)
+    with pytest.raises(ValidationFailed) as caught:
+        read_upload(folder, today=AS_OF)
+    [v] = [v for v in caught.value.violations if v.rule == "reference"]
+    assert v.message == (
+        f"facility_id '{visits[1][j]}' findes ikke i facilities (hverken i denne upload eller i databasen); den "
+        f"findes som '{visits[1][j].upper()}' (id'er skelner mellem store og små bogstaver)"
+    )
 
 
 def test_a_type_no_inspector_of_its_socialtilsyn_may_visit_is_a_warning_at_import(folder: Path) -> None:
