@@ -2,8 +2,9 @@
 
 A snapshot (facility, date ``d``) is *positive* when, in ``[d, d + horizon)``, a visit found a theme
 value <= 2 (:data:`SERIOUS_THEME_VALUE`, the value as the authority recorded it) or a serious sanction
-(:data:`data.enums.SERIOUS_SANCTIONS`: påbud, skærpet tilsyn, ophør) was given; *negative* when there
-was a visit (or a sanction) in the window and neither was found; *unlabelled* when nobody visited.
+(:data:`data.enums.SERIOUS_SANCTIONS`: påbud, skærpet tilsyn, ophør) was given; *negative* when a visit
+with scores was in the window and neither was found; *unlabelled* when nobody visited, or when the
+window's visits carry no scores (below).
 
 Our choice: unlabelled snapshots are left out, not counted as negatives. Nobody looked, so "nothing
 found" would teach the model that unvisited places are safe. The consequence: the model learns
@@ -13,6 +14,20 @@ risky facilities. As long as what drove the choice to visit is among the feature
 findings, time since the last visit) this conditional probability carries over to unvisited
 facilities; what the tilsyn knew but did not record does not, and is the remaining bias. The
 synthetic world's truth (``bench/risk_quality.py``) measures how much that costs.
+
+*Visits without scores.* The data contract makes theme and indicator scores optional, and a real export
+has visits without any (follow-ups, years before scores were exported). Such a visit cannot say "nothing
+serious found": nobody recorded what was found. So it labels nothing, and a snapshot whose horizon holds
+visits but none with a score is unlabelled, even when a serious sanction followed (labelling those windows
+only when positive would select snapshots by their outcome: in the years without scores every labelled
+row would be a positive with no theme values, and the model would learn "no theme values = risk"). A
+snapshot with no visit at all but a serious sanction stays positive, as before. A visit that assessed only
+some themes still labels (a negative if none of its themes was at 2 or lower): operational visits assess
+selected themes, and leaving their negatives out ranked worse against the synthetic truth. Counting an
+unscored visit as a finding-free visit (the label before) cost 0.01 AUC against the truth where 40 % of
+the visits had no scores (``bench/score_coverage.py``; the README has the figures). The features count an
+unscored visit as a visit (``days_since_visit``: someone looked) and keep each theme's last scored value.
+With every visit scored the labels, and the model, are exactly those of the rule before.
 
 Snapshots are monthly, over the training window, and only where the whole horizon lies before the
 as-of date (a window that is still open would count "not yet visited" as "nothing found").
@@ -81,17 +96,21 @@ def label_snapshots(
     *,
     theme_values: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Labels for every (facility, snapshot date) with a visit or sanction in the horizon.
+    """Labels for every (facility, snapshot date) with a scored visit or a serious sanction in the horizon.
 
-    Returns ``facility_id, date, label`` (1 serious finding, 0 none) for labelled snapshots only.
-    ``dataset`` should be what is known at the model's as-of date (``Dataset.known_at``).
+    Returns ``facility_id, date, label`` (1 serious finding, 0 none) for labelled snapshots only. A visit
+    without any theme value labels nothing, and a snapshot whose horizon holds visits but none with a
+    score is unlabelled even with a sanction (see the module docstring). ``dataset`` should be what is
+    known at the model's as-of date (``Dataset.known_at``).
     """
-    findings = visit_findings(dataset, theme_values)
+    tv = dataset.visit_theme_values() if theme_values is None else theme_values
+    findings = visit_findings(dataset, tv)
+    scored = findings["visit_id"].isin(set(tv["visit_id"]))
     sanctions = dataset.sanctions[dataset.sanctions["kind"].isin({k.value for k in SERIOUS_SANCTIONS})]
     events = pd.concat(
         [
-            findings[["facility_id", "date", "serious"]],
-            sanctions[["facility_id", "date"]].assign(serious=True),
+            findings[["facility_id", "date", "serious"]].assign(scored=scored, unscored=~scored),
+            sanctions[["facility_id", "date"]].assign(serious=True, scored=False, unscored=False),
         ],
         ignore_index=True,
     )
@@ -101,13 +120,31 @@ def label_snapshots(
         window = events[in_horizon(ev_dates, d, horizon_months)]
         if window.empty:
             continue
-        lab = window.groupby("facility_id")["serious"].any().astype(int)
+        seen = window.groupby("facility_id")[["serious", "scored", "unscored"]].any()
+        seen = seen[seen["scored"] | ~seen["unscored"]]  # visited, but nothing scored: unlabelled
+        lab = seen["serious"].astype(int)
         parts.append(pd.DataFrame({"facility_id": lab.index, "date": d, "label": lab.to_numpy()}))
     if not parts:
         return pd.DataFrame(
             {"facility_id": pd.Series([], dtype=object), "date": pd.Series([], dtype="datetime64[ns]"), "label": []}
         )
     return pd.concat(parts, ignore_index=True)
+
+
+def unscored_visits(
+    dataset: Dataset, dates: list[pd.Timestamp], horizon_months: int, theme_values: pd.DataFrame
+) -> tuple[int, int]:
+    """``(visits, unscored)``: the visits the snapshots at ``dates`` are labelled from (those in some snapshot's
+    horizon, ``[dates[0], dates[-1] + horizon)``), and how many of them carry no theme value (neither theme nor
+    indicator scores: a follow-up, an export without scores for those years). See the module docstring for how
+    the label treats them; ``train`` and the model card say how many there were."""
+    if not dates or dataset.visits.empty:
+        return 0, 0
+    days = pd.to_datetime(dataset.visits["date"])
+    end = pd.Timestamp(dates[-1]) + pd.DateOffset(months=horizon_months)
+    inside = dataset.visits[((days >= pd.Timestamp(dates[0])) & (days < end)).to_numpy(dtype=bool)]
+    unscored = ~inside["visit_id"].isin(set(theme_values["visit_id"]))
+    return len(inside), int(unscored.sum())
 
 
 #: A positive snapshot's severity is at least this (``5 - SERIOUS_THEME_VALUE``): the label's own line.

@@ -264,3 +264,23 @@ def test_a_corrected_concern_counts_once(tmp_path: Path) -> None:
     assert f.loc["F3", "concern_severity_12m"] == 3  # high, not low + high
     assert f.loc["F3", "days_since_concern"] == (AS_OF - dt.date(2026, 9, 10)).days
     engine.dispose()
+
+
+def test_a_visit_without_scores_counts_as_a_visit_and_keeps_the_last_scored_themes() -> None:
+    # A follow-up without scores: someone looked (days since the last visit restart), but it says nothing about
+    # the themes, which keep the values of the last visit that scored them.
+    ds = small_dataset()
+    follow_up = pd.DataFrame(
+        [("V9", "F2", "2025-05-05", False, "operational", "I2")],
+        columns=["visit_id", "facility_id", "date", "announced", "kind", "inspector_ids"],
+    )
+    with_it = ds.with_tables(
+        visits=pd.concat([ds.visits.assign(date=ds.visits["date"].dt.strftime("%Y-%m-%d")), follow_up])
+    )
+    day = pd.Timestamp("2025-06-01")
+    before = compute_features(ds, day, AuthorityOffsets()).set_index("facility_id").loc["F2"]
+    after = compute_features(with_it, day, AuthorityOffsets()).set_index("facility_id").loc["F2"]
+    assert after["days_since_visit"] == (day - pd.Timestamp("2025-05-05")).days
+    assert before["days_since_visit"] == (day - pd.Timestamp("2025-01-20")).days
+    themes = ["theme_mean", "theme_min", "theme_change", *(n for n in FEATURE_NAMES if n.startswith("theme_"))]
+    pd.testing.assert_series_equal(after[themes], before[themes])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from data.dataset import Dataset
 from models.labels import label_snapshots, snapshot_dates
 from tests.factories import AS_OF, small_dataset
 
@@ -92,3 +93,40 @@ def test_the_training_frame_carries_the_severity_of_every_labelled_snapshot() ->
     positives, negatives = frame[frame["label"] == 1], frame[frame["label"] == 0]
     assert (positives["severity"] >= 3.0).all()
     assert negatives["severity"].max() < 3.0  # every theme above 2: a mean above 2 (up to a tilsyn's offset)
+
+
+def _with_unscored_visits(*visits: tuple[str, str, str]) -> Dataset:
+    """The factory with extra visits (id, facility, date) that carry no theme or indicator score."""
+    ds = small_dataset()
+    extra = pd.DataFrame(
+        [(v, f, d, False, "operational", "I1") for v, f, d in visits],
+        columns=["visit_id", "facility_id", "date", "announced", "kind", "inspector_ids"],
+    )
+    return ds.with_tables(visits=pd.concat([ds.visits.assign(date=ds.visits["date"].dt.strftime("%Y-%m-%d")), extra]))
+
+
+def test_a_visit_without_scores_labels_nothing() -> None:
+    # A visit without any score cannot say "nothing serious found": nobody recorded what was found. Before, F5's
+    # follow-up made the January snapshot a negative, and F6's (with a påbud after it) a positive that was
+    # labelled only because it was positive.
+    ds = _with_unscored_visits(("V9", "F5", "2025-03-03"), ("V10", "F6", "2025-03-05"), ("V11", "F2", "2025-02-02"))
+    sanctions = pd.DataFrame([("F6", "2025-03-10", "paabud")], columns=["facility_id", "date", "kind"])
+    ds = ds.with_tables(
+        sanctions=pd.concat([ds.sanctions.assign(date=ds.sanctions["date"].dt.strftime("%Y-%m-%d")), sanctions])
+    )
+    lab = label_snapshots(ds, [pd.Timestamp("2025-01-01")], 6).set_index("facility_id")["label"].to_dict()
+    assert "F5" not in lab  # only a visit without scores in the horizon: unlabelled, not "nothing found"
+    assert "F6" not in lab  # the same with a påbud: not labelled just because it was positive
+    assert lab["F2"] == 0  # V3 (scored 5, 4, 5) labels it; the unscored V11 beside it changes nothing
+    assert lab["F1"] == 1
+
+
+def test_unscored_visits_counts_the_visits_the_labels_are_read_from() -> None:
+    from models.labels import unscored_visits
+
+    ds = _with_unscored_visits(("V9", "F5", "2025-03-03"), ("V12", "F5", "2022-01-05"))
+    dates = [pd.Timestamp("2025-01-01"), pd.Timestamp("2025-06-01")]
+    # the horizons cover 2025-01-01 .. 2025-12-01: V2, V3, V5 (scored) and V9 (not); V12 is older
+    assert unscored_visits(ds, dates, 6, ds.visit_theme_values()) == (4, 1)
+    assert unscored_visits(small_dataset(), dates, 6, small_dataset().visit_theme_values()) == (3, 0)
+    assert unscored_visits(ds, [], 6, ds.visit_theme_values()) == (0, 0)
