@@ -42,7 +42,7 @@ from models.evaluation import expected_calibration_error, reliability_table, sco
 from models.explain import comparison_values, facility_factors, global_importance, top_factors, top_factors_all
 from models.fairness import finding_shares
 from models.features import FEATURE_NAMES, FEATURES, ThemeHistory, compute_features
-from models.labels import label_snapshots, severity_targets, snapshot_dates
+from models.labels import label_snapshots, severity_targets, snapshot_dates, unscored_visits
 
 log = logging.getLogger(__name__)
 
@@ -249,6 +249,7 @@ class RiskModel(BaseEstimator):
         if pd.notna(begins):
             dates = [d for d in dates if d >= begins]
         labels = label_snapshots(known, dates, self.horizon_months, theme_values=tv)
+        self.label_visits_, self.unscored_visits_ = unscored_visits(known, dates, self.horizon_months, tv)
         parts: list[pd.DataFrame] = []
         history = ThemeHistory.prepare(tv, known.facilities, self.offsets_)
         labels["severity"] = severity_targets(labels, history.values, self.horizon_months)
@@ -377,7 +378,8 @@ class RiskModel(BaseEstimator):
         a short export (the visits begin less than a horizon before ``as_of``, so no snapshot has a whole horizon
         after it), no visit at all, or no visit (nor sanction) in any snapshot's horizon. "0 alvorlige fund i
         træningsvinduet er færre end 40" named the threshold, not the cause, and told a tilsyn with three months
-        of data nothing it could act on."""
+        of data nothing it could act on. Visits in the horizons without any score label nothing (models.labels):
+        when they are all there is, the reason says so rather than "no visit"."""
         months = self.horizon_months
         if visit_dates.empty:
             return (
@@ -393,6 +395,14 @@ class RiskModel(BaseEstimator):
                 f"at lære af før en træning tidligst pr. {format_date_da(possible)}: ekspertscoren bruges."
             )
         first, last = (dt.date.fromisoformat(d) for d in (self.snapshot_dates_[0], self.snapshot_dates_[-1]))
+        visits = getattr(self, "label_visits_", 0)
+        if visits and self.unscored_visits_ == visits:
+            which = "det ene tilsynsbesøg" if visits == 1 else f"de {format_number_da(visits, 0)} tilsynsbesøg"
+            return (
+                f"Ingen mærkede øjebliksbilleder: {which} inden for horisonten ({months} måneder) efter "
+                f"øjebliksbillederne fra {format_date_da(first)} til {format_date_da(last)} har ingen scorer (hverken "
+                "tema- eller indikatorscorer), og et besøg uden scorer mærker intet: ekspertscoren bruges."
+            )
         return (
             f"Ingen mærkede øjebliksbilleder: intet tilsynsbesøg eller påbud inden for horisonten ({months} måneder) "
             f"efter øjebliksbillederne fra {format_date_da(first)} til {format_date_da(last)} (det seneste besøg var "
@@ -561,6 +571,9 @@ class RiskModel(BaseEstimator):
             "snapshots": len(self.snapshot_dates_),
             "labelled_months": self.labelled_months_,
             "labelled_period": None if self.labelled_period_ is None else list(self.labelled_period_),
+            # the visits in the snapshots' horizons, and how many carry no score (they label nothing: models.labels)
+            "label_visits": getattr(self, "label_visits_", None),
+            "unscored_visits": getattr(self, "unscored_visits_", None),
             "features": [{"name": f.name, "monotone": f.monotone, "categorical": f.categorical} for f in FEATURES],
             "hyperparameters": self.get_params(),
             "min_child_samples_used": getattr(self, "min_child_samples_", self.min_child_samples),

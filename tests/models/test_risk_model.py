@@ -13,7 +13,7 @@ from sklearn.base import clone
 
 import models.risk_model as risk_model
 from data.dataset import Dataset
-from data.glossary import format_date_da
+from data.glossary import format_date_da, format_number_da
 from data.settings import Settings
 from data.synthetic import WorldConfig, generate_world
 from models.engine import BoosterParams
@@ -419,3 +419,44 @@ def test_a_model_stored_before_the_severity_still_scores_explains_and_describes_
     pd.testing.assert_series_equal(again.risk, expected.risk)
     assert again.contributions is not None and expected.contributions is not None
     pd.testing.assert_frame_equal(again.contributions, expected.contributions)
+
+
+def _without_scores(ds: Dataset, visit_ids: set[str]) -> Dataset:
+    return ds.with_tables(
+        indicator_scores=ds.indicator_scores[~ds.indicator_scores["visit_id"].isin(visit_ids)],
+        theme_scores=ds.theme_scores[~ds.theme_scores["visit_id"].isin(visit_ids)],
+    )
+
+
+def test_visits_without_scores_label_nothing_and_the_card_counts_them(world: tuple[Dataset, pd.DataFrame]) -> None:
+    # A real export has visits without scores (follow-ups, old years). They counted as "visited, nothing
+    # serious found"; now they label nothing, and the card says how many of the labelling visits had none.
+    ds, _ = world
+    dropped = set(ds.visits["visit_id"].iloc[::3])
+    patchy = _without_scores(ds, dropped)
+    model = RiskModel(min_positive_labels=10**6, snapshot_step_months=3).fit(ds, AS_OF)
+    full = model.card()
+    card = RiskModel(min_positive_labels=10**6, snapshot_step_months=3).fit(patchy, AS_OF).card()
+    assert full["unscored_visits"] == 0 and full["label_visits"] > 0
+    days = pd.to_datetime(ds.visits["date"])
+    # the snapshots' horizons: from the first snapshot to the last one's horizon end, the as-of date
+    window = (days >= pd.Timestamp(model.snapshot_dates_[0])) & (days < pd.Timestamp(AS_OF))
+    assert card["label_visits"] == full["label_visits"] == int(window.sum())
+    assert card["unscored_visits"] == int((window & ds.visits["visit_id"].isin(dropped)).sum()) > 0
+    assert card["training_rows"] < full["training_rows"]
+    json.dumps(card)
+
+
+def test_visits_that_all_lack_scores_say_why_nothing_is_learnt(world: tuple[Dataset, pd.DataFrame]) -> None:
+    # an export of visits without any score and without sanctions: every snapshot is unlabelled, and "intet
+    # tilsynsbesøg eller påbud inden for horisonten" would be untrue
+    ds, _ = world
+    bare = _without_scores(ds, set(ds.visits["visit_id"])).with_tables(sanctions=ds.sanctions.iloc[0:0])
+    model = RiskModel().fit(bare, AS_OF)
+    assert model.cold_start_ and model.training_rows_ == 0
+    visits = format_number_da(model.label_visits_, 0)
+    assert model.cold_start_reason_.startswith(
+        f"Ingen mærkede øjebliksbilleder: de {visits} tilsynsbesøg inden for horisonten (6 måneder) efter "
+        "øjebliksbillederne fra"
+    )
+    assert "har ingen scorer" in model.cold_start_reason_ and model.card()["unscored_visits"] == model.label_visits_
