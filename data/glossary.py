@@ -294,6 +294,32 @@ def authority_levels_da(levels: Iterable[str], authorities: Iterable[str]) -> st
     )
 
 
+#: ``train`` and the model card say how visits without scores are treated when more than this share of the
+#: visits the snapshots are labelled from carry none (a few follow-ups without scores change little).
+UNSCORED_VISITS_NOTE_SHARE = 0.10
+
+
+def unscored_visits_da(visits: int | None, unscored: int | None) -> str:
+    """What ``train`` and the model card say when more than :data:`UNSCORED_VISITS_NOTE_SHARE` of the ``visits``
+    the training snapshots are labelled from carry no score (``unscored``; ``models.labels``), else ""."""
+    if not visits or not unscored or unscored / visits <= UNSCORED_VISITS_NOTE_SHARE:
+        return ""
+    which = (
+        f"Alle de {format_number_da(visits, 0)} tilsynsbesøg, som træningens øjebliksbilleder mærkes ud fra,"
+        if unscored == visits
+        else f"{format_number_da(unscored, 0)} af de {format_number_da(visits, 0)} tilsynsbesøg, som træningens "
+        f"øjebliksbilleder mærkes ud fra ({format_percent_da(unscored / visits, 1)}),"
+    )
+    return (
+        f"{which} har ingen scorer (hverken tema- eller indikatorscorer). "
+        "Modellen regner ikke et besøg uden scorer for et besøg uden alvorligt fund: det mærker intet, og et "
+        "øjebliksbillede, hvor horisonten kun har besøg uden scorer, er umærket, også hvis der fulgte et påbud, "
+        "skærpet tilsyn eller ophør. Besøget tæller stadig som et tilsynsbesøg i »dage siden seneste besøg«, og "
+        "temaværdierne er de senest scorede. Modellen lærer derfor af færre øjebliksbilleder; indlæs scorerne for "
+        "de besøg, hvis de findes."
+    )
+
+
 def fairness_tie_da(tied: int, places: int) -> str:
     """How the fairness audit counts tilbud of equal risk at the top decile's cut (``models.fairness``)."""
     if not tied:

@@ -1084,6 +1084,8 @@ def build_model_card(meta: Mapping[str, Any], *, generated_at: dt.datetime | Non
         short_history_trees=(meta.get("hyperparameters") or {}).get("short_history_trees"),
         learn_from=str((meta.get("hyperparameters") or {}).get("learn_from") or ""),
         authorities=_card_authorities(meta),
+        label_visits=None if meta.get("label_visits") is None else int(meta["label_visits"]),
+        unscored_visits=None if meta.get("unscored_visits") is None else int(meta["unscored_visits"]),
     )
 
 

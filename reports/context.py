@@ -31,6 +31,7 @@ from data.glossary import (
     format_percent_da,
     plan_scope_da,
     risk_tier_da,
+    unscored_visits_da,
     weeks_late_da,
     within_authorities_da,
 )
@@ -867,6 +868,8 @@ class ModelCardContext:
     short_history_trees: int | None = None
     authorities: tuple[str, ...] = ()  # the socialtilsyn in the training data (empty: not known)
     learn_from: str = ""  # "severity" or "label" (what LightGBM's trees learnt); "" in a card from before
+    label_visits: int | None = None  # visits the snapshots are labelled from (None: a card from before)
+    unscored_visits: int | None = None  # of them without any score (models.labels)
 
     confidential: ClassVar[bool] = False  # no unannounced dates in a model card
 
@@ -894,6 +897,11 @@ class ModelCardContext:
     def calibration_note(self) -> str:
         """Said instead of the calibration error when it was measured against no serious finding."""
         return NO_CALIBRATION_ERROR_DA if self.expected_calibration_error is None else ""
+
+    @property
+    def unscored_note(self) -> str:
+        """How visits without scores are treated, when more than a tenth of the labelling visits had none, or ""."""
+        return unscored_visits_da(self.label_visits, self.unscored_visits)
 
     @property
     def offsets_note(self) -> str:

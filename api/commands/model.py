@@ -25,6 +25,7 @@ from data.glossary import (
     fairness_tie_da,
     format_number_da,
     format_percent_da,
+    unscored_visits_da,
 )
 
 if TYPE_CHECKING:  # the risk services import LightGBM and SHAP: only when a command runs
@@ -67,6 +68,8 @@ def _print_train(report: TrainReport) -> None:
         f"{_num(card['training_rows'], 0)} mærkede øjebliksbilleder fra {months} måneder{span}, "
         f"{_num(card['positive_labels'], 0)} med alvorligt fund inden for horisonten."
     )
+    if unscored := unscored_visits_da(card.get("label_visits"), card.get("unscored_visits")):
+        console.print(f"[yellow]Bemærk:[/] {unscored}")
     if report.cold_start:
         console.print(f"[yellow]Kold start:[/] {card['cold_start_reason']}")
         heading = "Ekspertscore og baselines på alle mærkede øjebliksbilleder (intet holdt ude: intet er lært)"

@@ -112,6 +112,20 @@ def test_train_counts_only_the_months_with_labelled_snapshots(capsys: pytest.Cap
     assert "1.665 mærkede øjebliksbilleder fra 24 måneder (2024-06 – 2026-05), 300 med alvorligt fund" in out
 
 
+def test_train_says_how_many_visits_carried_no_scores(capsys: pytest.CaptureFixture[str]) -> None:
+    # A real export has visits without scores; `train` treated them as "nothing serious found" without a word.
+    report = _train_report(0.81)
+    report.card.update(label_visits=2030, unscored_visits=2030)
+    _print_train(report)
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Bemærk: Alle de 2.030 tilsynsbesøg, som træningens øjebliksbilleder mærkes ud fra, har ingen scorer" in out
+    assert "et øjebliksbillede, hvor horisonten kun har besøg uden scorer, er umærket" in out
+    assert "»dage siden seneste besøg«" in out
+    report.card.update(unscored_visits=200)  # under a tenth: a few follow-ups, nothing said
+    _print_train(report)
+    assert "uden scorer" not in capsys.readouterr().out
+
+
 def test_train_names_missing_theme_values_and_no_error_against_no_finding(capsys: pytest.CaptureFixture[str]) -> None:
     # c01 of the QA's hand-built data: five socialtilsyn, no theme scores, no serious finding. `train` printed an
     # empty offsets table, "Negativ forskydning: ..." and "Forventet kalibreringsfejl (ECE): 6,3 %" against none.

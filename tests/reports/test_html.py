@@ -638,3 +638,17 @@ def test_the_profile_writes_the_national_count_with_a_thousands_separator() -> N
     """'nr. 526 af 1981 tilbud nationalt' while the risk list says 1.981."""
     ctx = build_facility_profile(peer_dataset(), "F1", as_of=AS_OF, explanation=explanation(), national_count=1981)
     assert "af 1.981 tilbud" in " ".join(parse(render_html(ctx)).body_text.split())
+
+
+def test_model_card_says_how_visits_without_scores_are_treated() -> None:
+    # A real export has visits without scores (follow-ups, old years); the card said nothing about them.
+    patchy = {**model_meta(), "label_visits": 2030, "unscored_visits": 412}
+    doc = parse(render_html(build_model_card(patchy)))
+    note = doc.root.find_all("p", **{"class": "warning unscored-visits"})
+    assert len(note) == 1
+    text = " ".join(note[0].text().split())
+    assert text.startswith("412 af de 2.030 tilsynsbesøg, som træningens øjebliksbilleder mærkes ud fra (20,3 %), har")
+    assert "regner ikke et besøg uden scorer for et besøg uden alvorligt fund" in text
+    # a few follow-ups without scores (10 % or less), and a card stored before the counts: nothing said
+    for meta in ({**model_meta(), "label_visits": 2030, "unscored_visits": 203}, model_meta()):
+        assert "uden scorer" not in parse(render_html(build_model_card(meta))).body_text
