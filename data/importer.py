@@ -430,7 +430,7 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | StoredDa
     report.warnings = [_masked(w) for w in report.warnings]
     if report.total:
         violations = [_masked(v) for v in report.final_violations(order)]
-        raise ValidationFailed(violations, report.warnings, total=report.total)
+        raise ValidationFailed(violations, upload_level_first(report.warnings), total=report.total)
 
     frames = {name: _typed_frame(table) for name, table in parsed.items()}
     files = {
@@ -456,7 +456,15 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | StoredDa
     for name in CASE_TWIN_TABLES:
         if name in parsed:
             report.warnings.extend(case_twin_warnings(parsed[name], stored))
-    return ImportResult(dataset=dataset, warnings=report.warnings, files=files)
+    return ImportResult(dataset=dataset, warnings=upload_level_first(report.warnings), files=files)
+
+
+def upload_level_first(warnings: list[Violation]) -> list[Violation]:
+    """The warnings about the upload as a whole (no row: a missing file, a short export, a tilsyn no inspector
+    may plan) before those about single rows, each group in its order: they say what the upload cannot do, and
+    thousands of row warnings (a theme score per row that differs from its indicators) must not bury them below
+    the first screenful of a CLI, the API's list or the web page."""
+    return sorted(warnings, key=lambda w: w.row is not None)
 
 
 #: Optional files whose absence changes what Tilsynsplan can do: (the files, either of which will do; the warning's

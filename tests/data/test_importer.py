@@ -746,6 +746,27 @@ def test_theme_score_differing_from_indicators_is_a_warning(folder: Path) -> Non
     assert "(2)" in result.warnings[0].message
 
 
+def test_warnings_about_the_whole_upload_come_before_row_warnings(folder: Path) -> None:
+    # a foreign export whose published theme values are not the means of its indicators gives a warning per row:
+    # thousands of them came first, and the one saying that no plan can be made (a type no inspector may visit)
+    # was the last, below every screenful (CLI: the first 50; the API's list and the web page in the same order)
+    rows = texts("theme_scores")
+    rows.append(["V1", "organisation_management", "3"])
+    rewrite(folder, "theme_scores", rows)
+    inspectors = texts("inspectors")
+    k = inspectors[0].index("competences")
+    for row in inspectors[1:]:
+        if row[0] == "I3":
+            row[k] = "sel101"
+    rewrite(folder, "inspectors", inspectors)
+    result = read_upload(folder, today=AS_OF)
+    assert [w.rule for w in result.warnings] == [
+        "competence_missing",
+        "competence_missing",
+        "theme_score_mismatch",
+    ]
+
+
 def test_inspectors_missing_is_a_warning_only(folder: Path) -> None:
     for name in ("inspectors", "absences"):
         (folder / f"{name}.csv").unlink()
