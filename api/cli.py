@@ -18,6 +18,7 @@ from rich.table import Table
 
 from api import commands  # noqa: F401  (registers every command on the app)
 from api.cli_app import app, err_console
+from api.commands.data import warning_lines
 from data.errors import (
     DatabaseBusyError,
     InvalidArgumentError,
@@ -26,7 +27,7 @@ from data.errors import (
     TilsynsplanError,
     ValidationFailed,
 )
-from data.glossary import format_number_da
+from data.glossary import format_count_da, format_number_da
 
 
 def exit_code(error: TilsynsplanError) -> int:
@@ -51,9 +52,9 @@ def render_error(error: TilsynsplanError) -> None:
             table.add_row(v.file, "" if v.row is None else str(v.row), v.column or "", v.value or "", v.message)
         err_console.print(table)
         if error.warnings:
-            err_console.print(f"[yellow]Desuden {len(error.warnings)} advarsler:[/]")
-            for w in error.warnings[:50]:
-                err_console.print(f"  • {w}", highlight=False)
+            err_console.print(f"[yellow]Desuden {format_count_da(len(error.warnings), 'advarsel', 'advarsler')}:[/]")
+            for line in warning_lines(error.warnings):
+                err_console.print(f"  {line}", highlight=False)
     else:
         # a detail the message already says is not printed again (a plan's infeasibility lists each tilsyn's
         # problem in the sentence and in the details, for the API's clients: the CLI printed it twice)

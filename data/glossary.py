@@ -470,6 +470,11 @@ def format_number_da(value: float, decimals: int = 1) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
+def format_count_da(count: int, one: str, many: str) -> str:
+    """A count with the word that agrees with it: ``1 række``, ``2 rækker``, ``1.234 rækker``, ``1 ny``."""
+    return f"{format_number_da(count, 0)} {one if count == 1 else many}"
+
+
 def format_percent_da(share: float, decimals: int = 0) -> str:
     """A share 0-1 as a Danish percentage (``0.123 -> "12 %"``)."""
     return f"{format_number_da(share * 100, decimals)} %"

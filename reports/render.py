@@ -16,7 +16,14 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from data.glossary import MONTH_ABBR_DA, format_date_da, format_number_da, format_percent_da, quarter_da
+from data.glossary import (
+    MONTH_ABBR_DA,
+    format_count_da,
+    format_date_da,
+    format_number_da,
+    format_percent_da,
+    quarter_da,
+)
 
 
 def format_short_date_da(day: dt.date | None) -> str:
@@ -57,11 +64,6 @@ def format_when_da(value: dt.datetime | dt.date | str | None) -> str:
             moment = moment.astimezone().replace(tzinfo=None)
         return format_datetime_da(moment)
     return format_short_date_da(moment)
-
-
-def format_count_da(count: int, one: str, many: str) -> str:
-    """A count with the word that agrees with it: ``1 række``, ``2 rækker``, ``1.234 rækker``, ``1 ny``."""
-    return f"{format_number_da(count, 0)} {one if count == 1 else many}"
 
 
 def capitalise_first(text: str) -> str:

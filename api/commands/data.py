@@ -21,7 +21,7 @@ from rich.table import Table
 from api.cli_app import app, console, err_console, settings
 from data.enums import Authority, Severity
 from data.errors import Violation
-from data.glossary import danish_code
+from data.glossary import danish_code, format_count_da
 
 if TYPE_CHECKING:  # the services import pandas, SQLAlchemy and Alembic: only when a command runs
     from data.importer import ImportResult
@@ -58,11 +58,30 @@ def _delimiter_text(result: ImportResult, name: str) -> str:
 def print_warnings(warnings: list[Violation]) -> None:
     if not warnings:
         return
-    console.print(f"[yellow]{len(warnings)} advarsler[/] (upload er ikke afvist af dem):")
-    for warning in warnings[:MAX_WARNINGS_SHOWN]:
-        console.print(f"  [yellow]•[/] {warning}", highlight=False)
-    if len(warnings) > MAX_WARNINGS_SHOWN:
-        console.print(f"  … og {len(warnings) - MAX_WARNINGS_SHOWN} flere advarsler")
+    count = format_count_da(len(warnings), "advarsel", "advarsler")
+    them = "den" if len(warnings) == 1 else "dem"
+    console.print(f"[yellow]{count}[/] (upload er ikke afvist af {them}):")
+    for line in warning_lines(warnings):
+        console.print(f"  {line}", highlight=False)
+
+
+def warning_lines(warnings: list[Violation], limit: int = MAX_WARNINGS_SHOWN) -> list[str]:
+    """The warnings to print, at most about ``limit``: every kind (rule) gets its share, so thousands of one kind
+    (a theme score per row that differs from its indicators) do not hide the one of another kind below them; what is
+    left out is counted per kind."""
+    if len(warnings) <= limit:
+        return [f"[yellow]•[/] {escape(str(w))}" for w in warnings]
+    by_rule: dict[str, list[Violation]] = {}
+    for warning in warnings:
+        by_rule.setdefault(warning.rule, []).append(warning)
+    share = max(3, limit // len(by_rule))
+    lines: list[str] = []
+    for group in by_rule.values():
+        lines.extend(f"[yellow]•[/] {escape(str(w))}" for w in group[:share])
+        if len(group) > share:
+            more = len(group) - share
+            lines.append(f"… og {format_count_da(more, 'advarsel', 'advarsler')} mere af samme slags")
+    return lines
 
 
 @app.command("validate")

@@ -19,6 +19,8 @@ import pytest
 
 from api.cli import main
 from api.cli_app import console, err_console
+from api.commands.data import print_warnings
+from data.errors import Violation
 from data.settings import Settings
 from data.store import load_dataset, open_database
 from tests.data.test_importer_broken import BROKEN, EXPECTED
@@ -328,3 +330,24 @@ def test_data_ending_long_before_today_are_said_by_import_status_train_score_and
         assert code == 0, (argv, out, err)
         assert said in out + err, argv
         assert f"--as-of {(end + pd.Timedelta(days=1)).isoformat()}" in out + err, argv
+
+
+def test_warnings_are_counted_in_danish_and_no_kind_hides_another(
+    capsys: pytest.CaptureFixture[str], home: Path, valid: Path
+) -> None:
+    (valid / "use_of_force.csv").unlink()
+    code, out, _ = run(capsys, "--home", str(home), "validate", str(valid))
+    assert code == 0 and "1 advarsel (upload er ikke afvist af den)" in out  # was "1 advarsler … af dem"
+    # a foreign export: 3,540 theme scores that differ from their indicators, then the one warning that no plan can
+    # be made; the first 50 lines were all of the first kind, and the count had no thousands separator
+    mismatch = [
+        Violation("theme_scores.csv", row, "score", "4,7", "theme_score_mismatch", "temascoren afviger")
+        for row in range(2, 3542)
+    ]
+    gap = Violation("inspectors.csv", None, "competences", "sel101", "competence_missing", "ingen kompetence")
+    print_warnings([*mismatch, gap])
+    out = capsys.readouterr().out
+    assert "3.541 advarsler (upload er ikke afvist af dem)" in out
+    assert "ingen kompetence" in out
+    assert "… og 3.515 advarsler mere af samme slags" in out
+    assert out.count("temascoren afviger") == 25
