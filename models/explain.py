@@ -201,7 +201,7 @@ def _force(months: int) -> Sentence:
     def sentence(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
         v = _clean(row[f"force_per_place_{months}m"])
         expected = _clean(row["force_expected_per_place"])
-        exp_window = None if expected is None else expected * months / 12
+        exp_window = None if expected is None else expected * min(months, _force_months(row)) / 12
         ratio = _clean(row[f"force_ratio_{months}m"])
         text = f"Magtanvendelser: {_smart(v)} pr. plads de seneste {months} måneder"
         if expected is not None and expected <= 0:
@@ -229,16 +229,30 @@ def _force(months: int) -> Sentence:
     return sentence
 
 
+def _force_months(row: Row) -> float:
+    """Months of the last 12 the tilbud was approved in (12 for a run stored before the column existed)."""
+    months = _clean(row.get("force_months_12m"))
+    return 12.0 if months is None else months
+
+
 def _force_trend(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
     v3 = _clean(row["force_3m"]) or 0.0
-    quarter = (_clean(row["force_12m"]) or 0.0) / 4
+    months = _force_months(row)
+    if months <= 3:  # every use it reported lies in the last 3 months: nothing to compare them with
+        since = (
+            "godkendt i denne måned"
+            if months < 1
+            else f"{_num(v3, 0)} siden godkendelsen for {_num(months, 0)} {'måned' if months == 1 else 'måneder'} siden"
+        )
+        return v3, v3, f"Magtanvendelser: {since} — for kort tid til at se en udvikling"
+    quarter = (_clean(row["force_12m"]) or 0.0) * 3 / months
     word = "stigende" if v3 > quarter else ("faldende" if v3 < quarter else "uændret")
-    return (
-        v3,
-        quarter,
-        f"Magtanvendelser {word}: {_num(v3, 0)} de seneste 3 måneder mod {_num(quarter, 1)} i et gennemsnitligt "
-        "kvartal det seneste år",
+    since = (
+        "i et gennemsnitligt kvartal det seneste år"
+        if months >= 12
+        else f"i gennemsnit pr. kvartal siden godkendelsen for {_num(months, 0)} måneder siden"
     )
+    return v3, quarter, f"Magtanvendelser {word}: {_num(v3, 0)} de seneste 3 måneder mod {_num(quarter, 1)} {since}"
 
 
 def _staff(kind: str) -> Sentence:

@@ -21,7 +21,8 @@ The features, and why:
   constraint raised the AUC against the truth from 0.74 to 0.78 on one seed).
 - ``force_ratio_12m``, ``force_ratio_3m``: magtanvendelser over the last 12 / 3 complete months,
   observed against expected, ``(observed + 1) / (expected + 1)``. Expected is
-  ``places x rate[type] x culture[authority]``, fitted on all active facilities by alternating
+  ``places x rate[type] x culture[authority]`` (times the share of the window's months the tilbud was
+  approved in: one approved two months ago reported for two months, not twelve), fitted on all active facilities by alternating
   (Poisson) means: ``rate[type]`` is the national rate per place of the type, ``culture[authority]``
   how much more (or less) the authority's facilities report than the same types elsewhere
   (places-weighted mean 1). So a facility is compared with facilities of its own type across all
@@ -34,7 +35,8 @@ The features, and why:
   and its own ratio still uses its full count. Three times the expectation (+1) is far beyond what
   chance gives (a Poisson count of 9 where 2 are expected has a probability under 0.1 %), so the cap
   touches only real outliers. ``force_trend``: the last
-  3 months against a quarter of the last 12, ``(obs3 + 0.5) / (obs12 / 4 + 0.5)``. Monotone +1.
+  3 months against a quarter of the last 12, ``(obs3 + 0.5) / (obs12 / 4 + 0.5)`` (for a tilbud approved
+  within the year, against the months since its approval: ``obs12 x months3 / months12``). Monotone +1.
   So more force in the last three months raises all three and never lowers the risk; more force
   only 4-12 months back raises the 12-month level but lowers the trend (the place is improving),
   and the model weighs the two.
@@ -130,6 +132,7 @@ CONTEXT_COLUMNS: tuple[str, ...] = (
     "last_unannounced",
     "force_12m",
     "force_3m",
+    "force_months_12m",
     "force_per_place_12m",
     "force_per_place_3m",
     "force_expected_per_place",
@@ -251,6 +254,8 @@ def _force_expectation(
     a_codes, _ = pd.factorize(auths)
     n_t, n_a = t_codes.max() + 1, a_codes.max() + 1
     weights = np.bincount(a_codes, weights=places, minlength=n_a)
+    if weights.sum() <= 0:  # no tilbud has reported for a month yet (all approved this month)
+        weights = np.ones(n_a)
     culture = np.ones(n_a)
     fit = obs.astype(float)
     rate = np.zeros(n_t)
@@ -289,21 +294,34 @@ def _force_features(uof: pd.DataFrame, fac: pd.DataFrame, t: pd.Timestamp) -> pd
         .astype(float)
     )
     places = f["places"].astype(float).to_numpy()
+    # months of each window the tilbud was approved in (its approval month counts): one approved two months ago
+    # reported for two months, not twelve
+    approved = pd.to_datetime(f["approved_on"])
+    approved_month = (approved.dt.year * 12 + approved.dt.month - 1).to_numpy(dtype=float)
+    last = float(last_month.year * 12 + last_month.month - 1)
+    months12 = np.clip(last - np.maximum(approved_month, last - 11) + 1, 0, 12)
+    months3 = np.clip(last - np.maximum(approved_month, last - 2) + 1, 0, 3)
     out = pd.DataFrame(index=f.index)
     out["force_12m"] = obs12
     out["force_3m"] = obs3
+    out["force_months_12m"] = months12
     out["force_per_place_12m"] = obs12 / places
     out["force_per_place_3m"] = obs3 / places
     if len(f):
-        per_place, culture = _force_expectation(obs12.to_numpy(), places, f["facility_type"], f["authority"])
+        per_place, culture = _force_expectation(
+            obs12.to_numpy(), places * months12 / 12, f["facility_type"], f["authority"]
+        )
     else:
         per_place, culture = np.zeros(0), np.zeros(0)
-    expected12 = per_place * places
+    expected12 = per_place * places * months12 / 12
+    expected3 = per_place * places * months3 / 12
     out["force_expected_per_place"] = per_place
     out["force_culture"] = culture
     out["force_ratio_12m"] = (obs12 + FORCE_PRIOR) / (expected12 + FORCE_PRIOR)
-    out["force_ratio_3m"] = (obs3 + FORCE_PRIOR) / (expected12 / 4 + FORCE_PRIOR)
-    out["force_trend"] = (obs3 + 0.5) / (obs12 / 4 + 0.5)
+    out["force_ratio_3m"] = (obs3 + FORCE_PRIOR) / (expected3 + FORCE_PRIOR)
+    # the last 3 months against as many months' share of the year's count, over the months it reported
+    share = np.divide(months3, months12, out=np.zeros_like(months12), where=months12 > 0)
+    out["force_trend"] = (obs3 + 0.5) / (obs12 * share + 0.5)
     return out
 
 

@@ -229,3 +229,22 @@ def test_months_are_danish_singular_and_a_never_median_says_so() -> None:
     assert sanction == (
         "Seneste påbud eller skærpet tilsyn: under 1 måned siden — medianen for midlertidige botilbud er 24 måneder"
     )
+
+
+def test_force_trend_of_a_tilbud_approved_within_the_year_counts_its_own_months() -> None:
+    # approved five months ago, 2 uses of force a month: "rising: 6 against 2,5 a quarter over the year" was a
+    # false warning sign; against its own five months it is unchanged
+    row = pd.Series({"facility_type": "sel108", "force_3m": 6.0, "force_12m": 10.0, "force_months_12m": 5.0})
+    f = factor("force_trend", row, None, 0.0)
+    assert f["text"] == (
+        "Magtanvendelser uændret: 6 de seneste 3 måneder mod 6,0 i gennemsnit pr. kvartal siden godkendelsen for 5 "
+        "måneder siden"
+    )
+    # a full year (or a run stored before the column): a quarter of the year's count, as before
+    old = factor("force_trend", pd.Series({"facility_type": "sel108", "force_3m": 6.0, "force_12m": 10.0}), None, 0)
+    assert old["text"].endswith("mod 2,5 i et gennemsnitligt kvartal det seneste år")
+    # approved two months ago: all it reported lies in the last three months
+    new = pd.Series({"facility_type": "sel108", "force_3m": 4.0, "force_12m": 4.0, "force_months_12m": 2.0})
+    assert factor("force_trend", new, None, 0.0)["text"] == (
+        "Magtanvendelser: 4 siden godkendelsen for 2 måneder siden — for kort tid til at se en udvikling"
+    )

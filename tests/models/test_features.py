@@ -112,6 +112,39 @@ def test_force_ratio_divides_out_reporting_culture() -> None:
     assert f.loc["M1", "force_per_place_12m"] == 2 * f.loc["N1", "force_per_place_12m"]
 
 
+def test_a_tilbud_approved_within_the_year_is_compared_over_the_months_it_reported() -> None:
+    """A foreign world's new tilbud (approved two months before the as-of date) reporting as often per place and
+    month as its peers read 0,2 x the expected over 12 months and "rising" (trend 4): its two months' count was
+    set against twelve months of expectation, and against a quarter of a year it had not been there for."""
+    fac = pd.DataFrame(
+        {
+            "facility_id": ["OLD1", "OLD2", "NEW"],
+            "name": "x",
+            "authority": "syd",
+            "municipality": "x",
+            "postcode": "6000",
+            "facility_type": "sel108",
+            "ownership": "kommunal",
+            "places": 10,
+            "approved_on": [pd.Timestamp("2015-01-01"), pd.Timestamp("2016-01-01"), pd.Timestamp("2026-07-20")],
+        }
+    )
+    months = pd.date_range("2025-10-01", "2026-09-01", freq="MS")  # AS_OF 2026-10-01: October-September
+    uof = pd.DataFrame(
+        [(fid, m, 3) for fid in ("OLD1", "OLD2") for m in months]
+        + [("NEW", m, 3) for m in months if m >= pd.Timestamp("2026-07-01")],
+        columns=["facility_id", "month", "count"],
+    )
+    ds = Dataset.from_frames({"facilities": fac, "use_of_force": uof})
+    f = compute_features(ds, AS_OF, AuthorityOffsets()).set_index("facility_id")
+    assert f.loc["NEW", "force_months_12m"] == 3  # July (its approval month), August, September
+    assert f.loc["NEW", "force_ratio_12m"] == pytest.approx(1.0)  # was (9 + 1) / (36 + 1) = 0,27
+    assert f.loc["NEW", "force_ratio_3m"] == pytest.approx(1.0)
+    assert f.loc["NEW", "force_trend"] == pytest.approx(1.0)  # was (9 + 0,5) / (9 / 4 + 0,5) = 3,5
+    assert f.loc["OLD1", "force_ratio_12m"] == pytest.approx(1.0)
+    assert f.loc["OLD1", "force_trend"] == pytest.approx(1.0)
+
+
 def test_one_outlier_does_not_become_its_tilsyns_reporting_culture() -> None:
     """c06 of the QA's hand-built data: one Nord tilbud reported 500 a month; its counts became Nord's
     "culture" (and its type's rate), and every other Nord tilbud read 0,0-0,5 x the expected."""
