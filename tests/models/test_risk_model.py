@@ -307,13 +307,14 @@ def test_booster_threads_are_bounded(world: tuple[Dataset, pd.DataFrame]) -> Non
         RiskModel(n_jobs=8).fit(world[0], AS_OF)
 
 
-@pytest.mark.parametrize(("seed", "uses_lightgbm"), [(1, True), (2, False)])
+@pytest.mark.parametrize(("seed", "uses_lightgbm"), [(1, True), (14, False)])
 def test_two_years_of_history_train_on_two_periods_and_keep_the_better_of_model_and_expert(
     seed: int, uses_lightgbm: bool
 ) -> None:
     # Two years: 18 labelled months (none before the visits begin), too few for three purged periods (the
     # model used to fall back to the expert score whatever the data). Now LightGBM is trained on the older
-    # part and scores only when it ranks the later part better than the expert score did (seed 1; seed 2 not).
+    # part and scores only when it ranks the later part better than the expert score did (seed 1; seed 14 not: 0,809
+    # against 0,845. Seed 2 was the example until magtanvendelser of new tilbud were compared over their own months).
     day = dt.date(2026, 1, 1)
     world = generate_world(WorldConfig(seed=seed, facilities=800, years=2, as_of=day))
     model = RiskModel(random_state=seed).fit(world.dataset, day)
@@ -373,8 +374,8 @@ def test_a_model_that_learnt_nothing_says_the_history_is_too_small(
     ("seed", "reason"),
     [
         # 30 tilbud, six years: three periods, but LightGBM ranked C far worse than the expert score (0,29 against
-        # 0,63 with trees learning the yes/no label, 0,42 learning the severity) and was used anyway, with a calibration on C's handful of findings
-        (42, "LightGBM rangerede den seneste periode ringere end ekspertscoren (AUC 0,420 mod 0,625)"),
+        # 0,63 with trees learning the yes/no label, 0,40 learning the severity) and was used anyway, with a calibration on C's handful of findings
+        (42, "LightGBM rangerede den seneste periode ringere end ekspertscoren (AUC 0,404 mod 0,625)"),
         # C held 5 serious findings: a Platt fit on them gave every tilbud about 1 % (slope 22,689 in the QA run)
         (1, "har kun 5 alvorlige fund, for få til at kalibrere LightGBM og måle den mod ekspertscoren (mindst 10)"),
     ],
