@@ -15,7 +15,15 @@ from hypothesis import strategies as st
 
 from data.dataset import Dataset
 from data.errors import InvalidArgumentError, ValidationFailed, Violation
-from data.importer import MAX_REPORTED, ImportResult, _no_unannounced_warning, mask_cpr, read_upload
+from data.importer import (
+    MAX_REPORTED,
+    MAX_WARNINGS_PER_RULE,
+    ImportResult,
+    _no_unannounced_warning,
+    mask_cpr,
+    read_upload,
+    shown_warnings,
+)
 from tests.factories import AS_OF, small_dataset
 from tests.fixtures.uploads import (
     cell_texts,
@@ -1131,3 +1139,32 @@ def test_a_type_no_inspector_of_its_socialtilsyn_may_visit_is_a_warning_at_impor
     fixed = [*inspectors, ["I4", "Dorthe Vang", "nord", "kostskole;doegninstitution", "2", "9000"]]
     rewrite(only, "inspectors", fixed)
     assert not [w for w in read_upload(only, today=AS_OF, existing=stored).warnings if w.rule == "competence_missing"]
+
+
+def test_warnings_of_one_kind_are_capped_and_the_rest_counted(folder: Path) -> None:
+    # 150 postcodes of three digits (Excel's 0800): 100 warnings one by one and one that counts the other 50, so a
+    # systematic quirk of an export does not make a 13 MB answer; another kind keeps its own warnings
+    facilities = texts("facilities")
+    k, p = facilities[0].index("facility_id"), facilities[0].index("postcode")
+    extra = [[(f"X{i}" if j == k else "800" if j == p else c) for j, c in enumerate(facilities[1])] for i in range(150)]
+    extra.append([("x0" if j == k else c) for j, c in enumerate(facilities[1])])  # a case twin: another kind
+    rewrite(folder, "facilities", facilities + extra)
+    warnings = read_upload(folder, today=AS_OF).warnings
+    zeros = [w for w in warnings if w.rule == "postcode_leading_zero"]
+    assert len(zeros) == MAX_WARNINGS_PER_RULE + 1
+    assert [w.row for w in zeros[:MAX_WARNINGS_PER_RULE]] == list(range(len(facilities) + 1, len(facilities) + 101))
+    last = zeros[-1]
+    assert (last.file, last.row, last.column, last.value) == ("facilities.csv", None, "postcode", None)
+    first_left_out = len(facilities) + 101
+    assert last.message == (
+        f"og 50 advarsler mere af samme slags i række {first_left_out}–{first_left_out + 49}; kun de første 100 vises "
+        "enkeltvis"
+    )
+    assert [w.value for w in warnings if w.rule == "id_differs_only_in_case"] == ["x0"]
+    assert warnings.index(last) == len(warnings) - 1  # the count comes after every warning shown
+
+
+def test_shown_warnings_put_the_upload_level_first_and_leave_a_short_list_alone() -> None:
+    rows = [Violation("visits.csv", r, "date", "x", "kind_a", "m") for r in (5, 3)]
+    whole = Violation("facilities.csv", None, None, None, "kind_b", "hele filen")
+    assert shown_warnings([*rows, whole]) == [whole, *rows]
