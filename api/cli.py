@@ -26,6 +26,7 @@ from data.errors import (
     NotFoundError,
     TilsynsplanError,
     ValidationFailed,
+    warning_total,
 )
 from data.glossary import format_count_da, format_number_da
 
@@ -52,7 +53,9 @@ def render_error(error: TilsynsplanError) -> None:
             table.add_row(v.file, "" if v.row is None else str(v.row), v.column or "", v.value or "", v.message)
         err_console.print(table)
         if error.warnings:
-            err_console.print(f"[yellow]Desuden {format_count_da(len(error.warnings), 'advarsel', 'advarsler')}:[/]")
+            err_console.print(
+                f"[yellow]Desuden {format_count_da(warning_total(error.warnings), 'advarsel', 'advarsler')}:[/]"
+            )
             for line in warning_lines(error.warnings):
                 err_console.print(f"  {line}", highlight=False)
     else:

@@ -331,10 +331,15 @@ class ViolationPublic(BaseModel):
     value: str | None
     rule: str
     message: str = Field(description="What is wrong and what is allowed, in Danish.")
+    more: int = Field(
+        0,
+        description="How many more warnings of the same rule this one stands for: an import lists at most 100 of "
+        "one rule and counts the rest in one more (its message says so); 0 for every other.",
+    )
 
     @classmethod
     def from_violation(cls, v: Violation) -> ViolationPublic:
-        return cls(file=v.file, row=v.row, column=v.column, value=v.value, rule=v.rule, message=v.message)
+        return cls(file=v.file, row=v.row, column=v.column, value=v.value, rule=v.rule, message=v.message, more=v.more)
 
 
 class FileSummaryPublic(BaseModel):

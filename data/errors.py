@@ -121,6 +121,11 @@ def _seconds_da(seconds: float) -> str:
     return f"{text} sekund" if seconds == 1 else f"{text} sekunder"
 
 
+def warning_total(warnings: list[Violation]) -> int:
+    """How many warnings ``warnings`` stand for: each one, and the ones a count warning stands for (``more``)."""
+    return sum(1 + w.more for w in warnings)
+
+
 @dataclass(frozen=True)
 class Violation:
     """One broken rule in one cell of an uploaded file.
@@ -135,6 +140,9 @@ class Violation:
     value: str | None
     rule: str
     message: str
+    #: How many more warnings of the same kind this one stands for (they were counted, not listed; the message
+    #: says so): 0 for every warning and violation but the importer's count of what it left out.
+    more: int = 0
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -495,6 +495,7 @@ def shown_warnings(warnings: list[Violation]) -> list[Violation]:
                 f"og {format_count_da(len(rest), 'advarsel', 'advarsler')} mere af samme slags"
                 + _rows_between(rest)
                 + f"; kun de første {MAX_WARNINGS_PER_RULE} vises enkeltvis",
+                more=len(rest) - 1,
             )
         )
     return kept

@@ -61,7 +61,7 @@ from data.db import (
     one_writer_at_a_time,
     sqlite_write_lock,
 )
-from data.errors import ConcurrentWriteError, NoDataError, Violation
+from data.errors import ConcurrentWriteError, NoDataError, Violation, warning_total
 from data.importer import REFERENCE_TABLES, ImportResult
 from data.settings import Settings
 
@@ -473,7 +473,7 @@ def _save_upload(engine: Engine, result: ImportResult, source: str, progress: Pr
         batch_summary = {
             "tables": {name: s.as_dict() for name, s in summaries.items()},
             "files": {name: report.as_dict() for name, report in result.files.items()},
-            "warning_count": len(result.warnings),
+            "warning_count": warning_total(result.warnings),
             "warnings": [w.as_dict() for w in result.warnings[:200]],
         }
         batch_id = _log_batch(conn, imported_at, source, batch_summary)

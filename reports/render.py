@@ -16,6 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from data.errors import warning_total
 from data.glossary import (
     MONTH_ABBR_DA,
     format_count_da,
@@ -91,6 +92,7 @@ def environment() -> Environment:
     env.filters["when_da"] = format_when_da
     env.filters["quarter_da"] = quarter_da
     env.filters["count_da"] = format_count_da
+    env.filters["warning_total"] = warning_total
     return env
 
 

@@ -20,7 +20,7 @@ from rich.table import Table
 
 from api.cli_app import app, console, err_console, settings
 from data.enums import Authority, Severity
-from data.errors import Violation
+from data.errors import Violation, warning_total
 from data.glossary import danish_code, format_count_da
 
 if TYPE_CHECKING:  # the services import pandas, SQLAlchemy and Alembic: only when a command runs
@@ -58,8 +58,9 @@ def _delimiter_text(result: ImportResult, name: str) -> str:
 def print_warnings(warnings: list[Violation]) -> None:
     if not warnings:
         return
-    count = format_count_da(len(warnings), "advarsel", "advarsler")
-    them = "den" if len(warnings) == 1 else "dem"
+    total = warning_total(warnings)
+    count = format_count_da(total, "advarsel", "advarsler")
+    them = "den" if total == 1 else "dem"
     console.print(f"[yellow]{count}[/] (upload er ikke afvist af {them}):")
     for line in warning_lines(warnings):
         console.print(f"  {line}", highlight=False)

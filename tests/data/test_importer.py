@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from data.dataset import Dataset
-from data.errors import InvalidArgumentError, ValidationFailed, Violation
+from data.errors import InvalidArgumentError, ValidationFailed, Violation, warning_total
 from data.importer import (
     MAX_REPORTED,
     MAX_WARNINGS_PER_RULE,
@@ -1162,6 +1162,7 @@ def test_warnings_of_one_kind_are_capped_and_the_rest_counted(folder: Path) -> N
     )
     assert [w.value for w in warnings if w.rule == "id_differs_only_in_case"] == ["x0"]
     assert warnings.index(last) == len(warnings) - 1  # the count comes after every warning shown
+    assert last.more == 49 and warning_total(zeros) == 150  # what the CLI, the web page and the import log count
 
 
 def test_shown_warnings_put_the_upload_level_first_and_leave_a_short_list_alone() -> None:
