@@ -422,6 +422,7 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | StoredDa
     checks.stored_locks(today)
     checks.stored_rows()
     checks.theme_score_warnings()
+    checks.theme_not_applicable_warnings()
     for table in parsed.values():
         _check_cpr(table.raw, table, report)
         _mojibake_warnings(table, report)
@@ -2387,6 +2388,39 @@ class _CrossChecks:
             return np.zeros(len(facility), dtype=bool)
         defaulted = set(self.uploaded("facilities", "has_board").index)  # a stored tilbud keeps its stored value
         return facility.map(lambda f: isinstance(f, str) and f in defaulted).to_numpy(dtype=bool)
+
+    def theme_not_applicable_warnings(self) -> None:
+        """A theme score of a theme the quality model never assesses for the visited tilbud's type (Organisation og
+        ledelse for a kostskole): a warning per row, not a violation (the contract's ``theme`` is any of the seven,
+        while an indicator must apply). It is stored as given and counts among the visit's theme values."""
+        table = self.parsed.get("theme_scores")
+        if table is None or not {"visit_id", "theme"} <= table.present:
+            return
+        themes = table.values["theme"]
+        facility = table.values["visit_id"].map(self.lookup("visits", "facility_id"))
+        traits = facility.map(self._traits_by_facility())
+        verdict: dict[tuple[str, str], bool] = {}
+        for pos in range(table.n):
+            key, theme = traits.iat[pos], themes.iat[pos]
+            if not isinstance(key, str) or not isinstance(theme, str):
+                continue
+            if (key, theme) not in verdict:
+                verdict[(key, theme)] = theme_applies(Theme(theme), _traits(key))
+            if verdict[(key, theme)]:
+                continue
+            info = THEME_INFO[Theme(theme)]
+            self.report.warnings.append(
+                Violation(
+                    table.raw.source,
+                    int(table.raw.rows[pos]),
+                    "theme",
+                    theme,
+                    "theme_not_applicable",
+                    f"temaet {info.name_da} gælder ikke for tilbuddet {facility.iat[pos]} "
+                    f"({danish(_traits(key).facility_type)}) i kvalitetsmodellen: {info.source} Scoren gemmes som "
+                    "givet og indgår i besøgets temaværdier; fjern rækken, hvis den er en fejl",
+                )
+            )
 
     def theme_score_warnings(self) -> None:
         """A given theme score that differs from the one computed from the same visit's indicators, in the result of

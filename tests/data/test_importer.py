@@ -1169,3 +1169,30 @@ def test_shown_warnings_put_the_upload_level_first_and_leave_a_short_list_alone(
     rows = [Violation("visits.csv", r, "date", "x", "kind_a", "m") for r in (5, 3)]
     whole = Violation("facilities.csv", None, None, None, "kind_b", "hele filen")
     assert shown_warnings([*rows, whole]) == [whole, *rows]
+
+
+def test_a_theme_score_of_a_theme_the_type_never_has_is_a_warning(folder: Path) -> None:
+    # the contract allows any of the seven themes, but Organisation og ledelse is never assessed for a kostskole
+    # (F5, visit V6); an indicator of that theme is refused, the theme score is stored with a warning
+    (folder / "theme_scores.csv").write_bytes(
+        csv_bytes(
+            [["visit_id", "theme", "score"], ["V6", "organisation_management", "2.0"], ["V6", "competences", "4"]]
+        )
+    )
+    result = read_upload(folder, today=AS_OF)
+    [warning] = [w for w in result.warnings if w.rule == "theme_not_applicable"]
+    assert (warning.file, warning.row, warning.column, warning.value) == (
+        "theme_scores.csv",
+        2,
+        "theme",
+        "organisation_management",
+    )
+    assert warning.message.startswith(
+        "temaet Organisation og ledelse gælder ikke for tilbuddet F5 (efterskole/fri fag-/grundskole med kostafdeling) i "
+        "kvalitetsmodellen: Temaet "
+        "Organisation og ledelse gælder ikke for efterskoler"
+    )
+    assert warning.message.endswith(
+        "Scoren gemmes som givet og indgår i besøgets temaværdier; fjern rækken, hvis den er en fejl"
+    )
+    assert len(result.dataset.theme_scores) == 2  # stored as given
