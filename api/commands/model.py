@@ -123,13 +123,17 @@ def _print_train(report: TrainReport) -> None:
             )
         console.print(periods)
         cal = card["calibrator"]
-        how = (
-            f"Platt, sigmoid({_num(cal['a'], 3)} × margin {'+' if cal['b'] >= 0 else '−'} {_num(abs(cal['b']), 3)})"
-            if cal.get("method") == "platt"
-            else str(cal.get("method"))
-        )
+        link = card.get("link")
+        if cal.get("method") == "platt" and link and round(cal["a"], 3) == 1 and round(cal["b"], 3) == 0:
+            # the link already fitted the trees' output to the log-odds on C: the Platt step after it is the identity
+            how = "risiko = sigmoid(margin); margin er træernes output gjort til log-odds (næste linje)"
+        elif cal.get("method") == "platt":
+            sign = "+" if cal["b"] >= 0 else "−"
+            how = f"Platt, sigmoid({_num(cal['a'], 3)} × margin {sign} {_num(abs(cal['b']), 3)})"
+        else:
+            how = str(cal.get("method"))
         console.print(f"Træer: {card['best_iteration']}; kalibrering på periode C: {how}")
-        if link := card.get("link"):
+        if link:
             console.print(
                 f"Træerne lærer {HYPERPARAMETER_VALUE_DA['severity']}; "
                 f"margin (log-odds) = {_num(link['a'], 3)} × træernes output "

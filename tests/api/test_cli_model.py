@@ -126,6 +126,23 @@ def test_train_says_how_many_visits_carried_no_scores(capsys: pytest.CaptureFixt
     assert "uden scorer" not in capsys.readouterr().out
 
 
+def test_train_does_not_print_an_identity_platt_step_as_a_calibration(capsys: pytest.CaptureFixture[str]) -> None:
+    # "kalibrering på periode C: Platt, sigmoid(1,000 × margin + 0,000)" beside the link's line read as if a second
+    # fit did something: with the trees learning the severity the link makes the log-odds, and Platt is the identity
+    report = _train_report(0.81)
+    report.card["link"] = {"a": 0.912, "b": -3.1}
+    _print_train(report)
+    out = " ".join(capsys.readouterr().out.split())
+    assert "kalibrering på periode C: risiko = sigmoid(margin); margin er træernes output gjort til log-odds" in out
+    assert "margin (log-odds) = 0,912 × træernes output − 3,100" in out and "Platt" not in out
+    report.card["link"] = None  # trees that learnt the yes/no label: Platt's own fit is the calibration
+    report.card["calibrator"] = {"method": "platt", "a": 0.8, "b": -0.25}
+    _print_train(report)
+    assert "kalibrering på periode C: Platt, sigmoid(0,800 × margin − 0,250)" in " ".join(
+        capsys.readouterr().out.split()
+    )
+
+
 def test_train_names_missing_theme_values_and_no_error_against_no_finding(capsys: pytest.CaptureFixture[str]) -> None:
     # c01 of the QA's hand-built data: five socialtilsyn, no theme scores, no serious finding. `train` printed an
     # empty offsets table, "Negativ forskydning: ..." and "Forventet kalibreringsfejl (ECE): 6,3 %" against none.
