@@ -396,7 +396,7 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | StoredDa
                     column=None,
                     value=None,
                     rule="file_missing",
-                    message=f"den obligatoriske fil {spec.filename} mangler (kolonner: {', '.join(spec.column_names)})",
+                    message=_missing_file_message(spec, raw.workbooks),
                 )
             )
 
@@ -467,6 +467,17 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | StoredDa
         if name in parsed:
             report.warnings.extend(case_twin_warnings(parsed[name], stored))
     return ImportResult(dataset=dataset, warnings=shown_warnings(report.warnings), files=files)
+
+
+def _missing_file_message(spec: FileSpec, workbooks: list[str]) -> str:
+    """ "den obligatoriske fil visits.csv mangler (kolonner: …)", naming the sheet when the upload is a workbook."""
+    columns = ", ".join(spec.column_names)
+    if len(workbooks) == 1:
+        return (
+            f"det obligatoriske ark {spec.name} mangler i {workbooks[0]} (et ark ved navn {spec.name}, som filen "
+            f"{spec.filename} uden .csv; kolonner: {columns})"
+        )
+    return f"den obligatoriske fil {spec.filename} mangler (kolonner: {columns})"
 
 
 def shown_warnings(warnings: list[Violation]) -> list[Violation]:

@@ -145,6 +145,8 @@ class RawUpload:
     extra_tables: list[RawTable] = field(default_factory=list)
     #: Bytes of ignored files read so far to search them (at most :data:`MAX_UNPACKED_BYTES` per upload).
     extra_bytes: int = 0
+    #: The workbooks read (their names), so a contract file missing from one is named as the sheet it would be.
+    workbooks: list[str] = field(default_factory=list)
 
 
 class UnreadableFile(Exception):
@@ -1347,6 +1349,7 @@ def _open_xlsx(data: bytes) -> zipfile.ZipFile | None:
 def _read_workbook(filename: str, data: bytes, upload: RawUpload) -> None:
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum  # local: only workbooks need it
 
+    upload.workbooks.append(filename)
     archive = _open_xlsx(data)
     if archive is None:
         upload.violations.append(_violation(filename, _NOT_XLSX, "file_not_xlsx"))

@@ -369,3 +369,14 @@ def test_percent_formatted_cells_are_read_as_the_percent_excel_shows(tmp_path: P
 )
 def test_a_number_format_is_a_percent_only_with_a_bare_percent_sign(code: str, percent: bool) -> None:
     assert readers._is_percent_format(code) is percent
+
+
+def test_a_required_sheet_missing_from_a_workbook_is_named_as_a_sheet(tmp_path: Path) -> None:
+    # "den obligatoriske fil facilities.csv mangler" for a workbook sent a tilsyn looking for a CSV file
+    path = one_sheet(tmp_path / "eksport.xlsx", [["facility_id", "date", "severity"], ["F1", "2026-02-03", "high"]])
+    missing = next(v for v in fails(path).violations if v.rule == "file_missing" and v.file == "facilities.csv")
+    assert missing.file == "facilities.csv"
+    assert missing.message.startswith(
+        "det obligatoriske ark facilities mangler i eksport.xlsx (et ark ved navn facilities, som filen "
+        "facilities.csv uden .csv; kolonner: facility_id, name,"
+    )
