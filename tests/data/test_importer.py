@@ -754,6 +754,18 @@ def test_theme_score_differing_from_indicators_is_a_warning(folder: Path) -> Non
     assert "(2)" in result.warnings[0].message
 
 
+def only_rusmiddel_in_nord(folder: Path) -> list[list[str]]:
+    """Nord's only inspector (I3) may visit rusmiddelcentre (sel101) alone: its kostskole and døgninstitution can be
+    planned by no one. Returns the inspectors' rows as written."""
+    inspectors = texts("inspectors")
+    k = inspectors[0].index("competences")
+    for row in inspectors[1:]:
+        if row[0] == "I3":
+            row[k] = "sel101"
+    rewrite(folder, "inspectors", inspectors)
+    return inspectors
+
+
 def test_warnings_about_the_whole_upload_come_before_row_warnings(folder: Path) -> None:
     # a foreign export whose published theme values are not the means of its indicators gives a warning per row:
     # thousands of them came first, and the one saying that no plan can be made (a type no inspector may visit)
@@ -761,12 +773,7 @@ def test_warnings_about_the_whole_upload_come_before_row_warnings(folder: Path) 
     rows = texts("theme_scores")
     rows.append(["V1", "organisation_management", "3"])
     rewrite(folder, "theme_scores", rows)
-    inspectors = texts("inspectors")
-    k = inspectors[0].index("competences")
-    for row in inspectors[1:]:
-        if row[0] == "I3":
-            row[k] = "sel101"
-    rewrite(folder, "inspectors", inspectors)
+    only_rusmiddel_in_nord(folder)
     result = read_upload(folder, today=AS_OF)
     assert [w.rule for w in result.warnings] == [
         "competence_missing",
@@ -1108,12 +1115,7 @@ def test_a_reference_that_differs_from_a_known_id_only_in_case_says_which_id_exi
 def test_a_type_no_inspector_of_its_socialtilsyn_may_visit_is_a_warning_at_import(folder: Path) -> None:
     # Nord's only inspector may visit rusmiddelcentre alone: its kostskole (F5) and døgninstitution (F6) can be
     # planned by no one, and the plan found out (exit 4 for every socialtilsyn's plan) long after the import
-    inspectors = texts("inspectors")
-    k = inspectors[0].index("competences")
-    for row in inspectors[1:]:
-        if row[0] == "I3":
-            row[k] = "sel101"
-    rewrite(folder, "inspectors", inspectors)
+    inspectors = only_rusmiddel_in_nord(folder)
     result = read_upload(folder, today=AS_OF)
     warnings = [w for w in result.warnings if w.rule == "competence_missing"]
     assert [(w.file, w.column, w.value) for w in warnings] == [
