@@ -22,9 +22,9 @@ The features, and why:
 - ``force_ratio_12m``, ``force_ratio_3m``: magtanvendelser over the last 12 / 3 complete months,
   observed against expected, ``(observed + 1) / (expected + 1)``. Expected is
   ``places x rate[type] x culture[authority]`` (times the share of the window's months the tilbud was
-  approved in: one approved two months ago reported for two months, not twelve), fitted on all active facilities by alternating
-  (Poisson) means: ``rate[type]`` is the national rate per place of the type, ``culture[authority]``
-  how much more (or less) the authority's facilities report than the same types elsewhere
+  approved in: one approved two months ago reported for two months, not twelve), fitted on all active
+  facilities by alternating (Poisson) means: ``rate[type]`` is the national rate per place of the type,
+  ``culture[authority]`` how much more (or less) the authority's facilities report than the same types elsewhere
   (places-weighted mean 1). So a facility is compared with facilities of its own type across all
   authorities, and an authority's reporting culture — which is not risk — is divided out. The +1
   keeps small facilities with few expected uses from extreme ratios. The fit is robust to a single
