@@ -19,6 +19,7 @@ from api.uploads import spool_upload
 from data.settings import Settings
 from tests.api.conftest import AUTH, make_settings
 from tests.api.test_app_errors import assert_error_shape
+from tests.data.test_importer import with_short_postcodes
 from tests.factories import small_dataset
 from tests.fixtures.uploads import write_many_violations, write_workbook, write_zip
 
@@ -276,3 +277,11 @@ def test_a_locked_database_is_503_in_the_error_shape_and_nothing_is_stored(tmp_p
         other.execute("ROLLBACK")
         other.close()
     assert imports.status(settings).imports == 1  # the refused upload wrote nothing
+
+
+def test_a_count_warning_says_in_more_how_many_it_stands_for(client: TestClient, small_folder: Path) -> None:
+    with_short_postcodes(small_folder, 150)
+    body = client.post("/api/v1/uploads?dry_run=true", files=csv_parts(small_folder), headers=AUTH).json()
+    zeros = [w for w in body["warnings"] if w["rule"] == "postcode_leading_zero"]
+    assert [w["more"] for w in zeros] == [0] * 100 + [49]  # 100 listed, and one standing for itself and 49 more
+    assert zeros[-1]["row"] is None and zeros[-1]["message"].startswith("og 50 advarsler mere af samme slags")

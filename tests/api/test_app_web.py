@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from data.settings import Settings
 from tests.api.conftest import TOKEN
 from tests.api.html_parse import Page
+from tests.data.test_importer import with_short_postcodes
 from tests.fixtures.uploads import write_many_violations
 
 BROKEN = Path(__file__).resolve().parents[1] / "fixtures" / "broken_upload"
@@ -269,3 +270,17 @@ def test_counts_on_the_upload_page_agree_with_their_words(client: TestClient, lo
     assert "Ingen fejl i 1 række. Intet er gemt." in dry.text_of("upload-summary")
     stored = Page(client.post("/upload", files=one).text)
     assert stored.text_of("upload-counts") == "1 række: 1 ny, 0 opdaterede, 0 uændrede."
+
+
+def test_the_upload_page_counts_every_warning_and_lists_at_most_100_of_a_kind(
+    client: TestClient, small_folder: Path
+) -> None:
+    # 150 postcodes of three digits: the page listed all of them; now 100 and one row counting the other 50, and the
+    # heading counts all 150
+    with_short_postcodes(small_folder, 150)
+    client.post("/login", data={"token": TOKEN})
+    page = Page(client.post("/upload", files=form_files(small_folder), data={"dry_run": "true"}).text)
+    assert "150 advarsler (uploaden er ikke afvist af dem)" in page.text()
+    rows = page.table("warnings")
+    assert len(rows) == 101
+    assert "og 50 advarsler mere af samme slags" in " ".join(rows[-1])

@@ -1143,14 +1143,21 @@ def test_a_type_no_inspector_of_its_socialtilsyn_may_visit_is_a_warning_at_impor
     assert not [w for w in read_upload(only, today=AS_OF, existing=stored).warnings if w.rule == "competence_missing"]
 
 
+def with_short_postcodes(folder: Path, n: int, more_ids: tuple[str, ...] = ()) -> list[list[str]]:
+    """Tilbud X0 … X<n-1> with the postcode 800 (three digits: a warning each) added to the folder's facilities.csv
+    after its own rows, then one more tilbud for each of ``more_ids``; returns the file's rows before."""
+    facilities = texts("facilities")
+    k, p = facilities[0].index("facility_id"), facilities[0].index("postcode")
+    extra = [[(f"X{i}" if j == k else "800" if j == p else c) for j, c in enumerate(facilities[1])] for i in range(n)]
+    extra += [[(fid if j == k else c) for j, c in enumerate(facilities[1])] for fid in more_ids]
+    rewrite(folder, "facilities", facilities + extra)
+    return facilities
+
+
 def test_warnings_of_one_kind_are_capped_and_the_rest_counted(folder: Path) -> None:
     # 150 postcodes of three digits (Excel's 0800): 100 warnings one by one and one that counts the other 50, so a
     # systematic quirk of an export does not make a 13 MB answer; another kind keeps its own warnings
-    facilities = texts("facilities")
-    k, p = facilities[0].index("facility_id"), facilities[0].index("postcode")
-    extra = [[(f"X{i}" if j == k else "800" if j == p else c) for j, c in enumerate(facilities[1])] for i in range(150)]
-    extra.append([("x0" if j == k else c) for j, c in enumerate(facilities[1])])  # a case twin: another kind
-    rewrite(folder, "facilities", facilities + extra)
+    facilities = with_short_postcodes(folder, 150, ("x0",))  # and a case twin of X0: another kind of warning
     warnings = read_upload(folder, today=AS_OF).warnings
     zeros = [w for w in warnings if w.rule == "postcode_leading_zero"]
     assert len(zeros) == MAX_WARNINGS_PER_RULE + 1
