@@ -80,7 +80,7 @@ def warning_lines(warnings: list[Violation], limit: int = MAX_WARNINGS_SHOWN) ->
     for group in by_rule.values():
         lines.extend(f"[yellow]•[/] {escape(str(w))}" for w in group[:share])
         if len(group) > share:
-            more = len(group) - share
+            more = warning_total(group[share:])  # the importer's count warning among them stands for its own rest
             lines.append(f"… og {format_count_da(more, 'advarsel', 'advarsler')} mere af samme slags")
     return lines
 

@@ -3,6 +3,7 @@ import leaves the database exactly as it was."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -351,3 +352,10 @@ def test_warnings_are_counted_in_danish_and_no_kind_hides_another(
     assert "ingen kompetence" in out
     assert "… og 3.515 advarsler mere af samme slags" in out
     assert out.count("temascoren afviger") == 25
+    # the importer's list: 100 of a kind and one warning counting the other 3,440; the lines left out stand for all
+    # of them (the count warning was counted as one: "og 51 … mere" where 3.490 were left out)
+    listed = [*mismatch[:100], dataclasses.replace(mismatch[100], row=None, message="og 3.440 mere", more=3439)]
+    print_warnings(listed)
+    out = capsys.readouterr().out
+    assert "3.540 advarsler (upload er ikke afvist af dem)" in out
+    assert "… og 3.490 advarsler mere af samme slags" in out
