@@ -2318,8 +2318,7 @@ class _CrossChecks:
         self, visit_ids: pd.Series, codes: pd.Series, *, stored_only: bool = False
     ) -> tuple[np.ndarray, pd.Series, pd.Series]:
         """Where an indicator does not apply to the visited tilbud; with each row's tilbud and its traits key."""
-        facility = visit_ids.map(self.lookup("visits", "facility_id", stored_only=stored_only))
-        traits = facility.map(self._traits_by_facility(stored_only=stored_only))
+        facility, traits = self._visited(visit_ids, stored_only=stored_only)
         pair = traits.astype(object) + "#" + codes.astype(object)
         checkable = pair.notna()
         if not checkable.any():
@@ -2327,6 +2326,11 @@ class _CrossChecks:
         verdict = {p: _applies(p) for p in pd.unique(pair[checkable])}
         bad = (checkable & ~pair.map(verdict).fillna(True).astype(bool)).to_numpy()
         return np.asarray(bad, dtype=bool), facility, traits
+
+    def _visited(self, visit_ids: pd.Series, *, stored_only: bool = False) -> tuple[pd.Series, pd.Series]:
+        """Each row's visited tilbud and its traits key (``_traits_by_facility``), None where not known."""
+        facility = visit_ids.map(self.lookup("visits", "facility_id", stored_only=stored_only))
+        return facility, facility.map(self._traits_by_facility(stored_only=stored_only))
 
     def indicators(self, table: _Parsed) -> None:
         for col in table.spec.columns:
@@ -2408,8 +2412,7 @@ class _CrossChecks:
         if table is None or not {"visit_id", "theme"} <= table.present:
             return
         themes = table.values["theme"]
-        facility = table.values["visit_id"].map(self.lookup("visits", "facility_id"))
-        traits = facility.map(self._traits_by_facility())
+        facility, traits = self._visited(table.values["visit_id"])
         verdict: dict[tuple[str, str], bool] = {}
         for pos in range(table.n):
             key, theme = traits.iat[pos], themes.iat[pos]
