@@ -43,12 +43,6 @@ def precision_at(
     return float(y[order].mean())
 
 
-def brier(label: Sequence[int] | np.ndarray | pd.Series, prob: Sequence[float] | np.ndarray | pd.Series) -> float:
-    y = np.asarray(label, dtype=float)
-    p = np.asarray(prob, dtype=float)
-    return float(np.mean((p - y) ** 2)) if len(y) else math.nan
-
-
 def score_metrics(label: pd.Series | np.ndarray, score: pd.Series | np.ndarray) -> dict[str, float]:
     """AUC, precision in the top 10 %, the base rate and the row count."""
     y = np.asarray(label, dtype=int)

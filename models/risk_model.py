@@ -36,7 +36,7 @@ from data.errors import InvalidArgumentError, NoDataError
 from data.glossary import format_date_da, format_number_da
 from data.settings import LearnFrom, Settings
 from models.baselines import ExpertModel, baseline_scores
-from models.calibration import AuthorityOffsets, estimate_offsets
+from models.calibration import estimate_offsets
 from models.engine import BoosterParams, RiskEngine, bound_probability, sigmoid
 from models.evaluation import expected_calibration_error, reliability_table, score_metrics
 from models.explain import comparison_values, facility_factors, global_importance, top_factors, top_factors_all
@@ -603,7 +603,3 @@ class RiskModel(BaseEstimator):
         if table.empty or float((table["n"] * table["observed_rate"]).sum()) == 0:
             return math.nan
         return expected_calibration_error(table)
-
-    @staticmethod
-    def offsets_from_card(card: dict[str, Any]) -> AuthorityOffsets:
-        return AuthorityOffsets.from_dict(card.get("authority_offsets", {}))

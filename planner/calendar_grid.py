@@ -76,14 +76,6 @@ class WeekGrid:
             out.append(quarter_of(first))
         return tuple(out)
 
-    def working_days_between(self, lo: dt.date, hi: dt.date) -> list[dt.date]:
-        if hi < lo:
-            return []
-        out: list[dt.date] = []
-        for w in range(max(0, self.week_of(lo)), min(self.n_weeks - 1, self.week_of(hi)) + 1):
-            out.extend(d for d in self.days[w] if lo <= d <= hi)
-        return out
-
 
 @dataclass(frozen=True)
 class CapacityTable:

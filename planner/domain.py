@@ -506,10 +506,6 @@ class Plan:
     def first_quarter_end(self) -> dt.date:
         return quarter_bounds(self.quarter)[1]
 
-    def first_quarter_visits(self) -> tuple[PlannedVisit, ...]:
-        end = self.first_quarter_end
-        return tuple(v for v in self.visits if v.date <= end)
-
     @property
     def best_effort(self) -> bool:
         """Planned with ``allow_late`` because the deadlines could not all be kept (``analysis.late`` lists them)."""

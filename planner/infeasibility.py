@@ -264,13 +264,6 @@ def relax_deadlines(
     return solves, error
 
 
-def diagnose(
-    problem: PlanningProblem, datas: list[WeekModelData], time_limit_s: float, workers: int, seed: int
-) -> PlanInfeasibleError:
-    """The domain error for authorities whose week model is infeasible (see module doc)."""
-    return relax_deadlines(problem, datas, time_limit_s, workers, seed)[1]
-
-
 def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 

@@ -602,27 +602,6 @@ def build_facility_profile(
     )
 
 
-def next_planned_visit(
-    plan: Plan, facility_id: str, after: dt.date, plan_id: int | None, ds: Dataset
-) -> NextVisit | None:
-    """The first visit to ``facility_id`` in ``plan`` on or after ``after`` (None when there is none)."""
-    names = _inspector_names(ds)
-    upcoming = sorted(
-        (v for v in plan.visits if v.facility_id == facility_id and v.date >= after), key=lambda v: v.date
-    )
-    if not upcoming:
-        return None
-    v = upcoming[0]
-    return NextVisit(
-        date=v.date,
-        announced=v.announced,
-        kind=v.kind.value,
-        inspectors=tuple(names.get(i, i) for i in v.inspector_ids),
-        reason=v.reason,
-        plan_id=plan_id,
-    )
-
-
 # --- Kvartalsplan ------------------------------------------------------------------------------------
 
 

@@ -118,10 +118,6 @@ class FairnessBox:
         """How tilbud of equal risk at the decile's cut are counted (the order of their ids must not decide)."""
         return fairness_tie_da(self.tied_at_cut, self.places_at_cut)
 
-    def max_ratio(self) -> float | None:
-        ratios = [r.ratio for t in self.tables for r in t.rows if r.ratio is not None and r.facilities >= 5]
-        return max(ratios) if ratios else None
-
 
 # --- Risikoliste -------------------------------------------------------------------------------------
 
@@ -498,11 +494,6 @@ class FacilityProfileContext:
     def rank_scope(self) -> str:
         """What the rank is among: "nationalt", or "i Socialtilsyn Nord" for a tilsyn's own data."""
         return within_authorities_da(self.authorities)
-
-    @property
-    def latest_assessment(self) -> dt.date | None:
-        dates = [t.assessed_on for t in self.themes if t.assessed_on is not None]
-        return max(dates) if dates else None
 
     @property
     def theme_codes(self) -> tuple[str, ...]:

@@ -26,7 +26,7 @@ from data.calendar import parse_quarter, quarter_bounds, quarter_of
 from data.enums import Authority, VisitKind
 from data.errors import InvalidArgumentError, NoDataError
 from data.glossary import AUTHORITY_DA, visit_reason_for_reader_da
-from data.plan_store import PlanInfo, StoredPlan, latest_plan, list_plans, load_plan, plan_header, save_plan
+from data.plan_store import PlanInfo, StoredPlan, list_plans, load_plan, plan_header, save_plan
 from data.risk_store import get_risk_run, latest_risk_run
 from data.settings import Settings
 from data.store import database, load_dataset, load_reference_data
@@ -238,11 +238,6 @@ def plans(settings: Settings) -> list[PlanInfo]:
     """Every stored plan version, newest first."""
     with database(settings) as engine:
         return list_plans(engine)
-
-
-def newest_plan(settings: Settings, quarter: str | None = None, authority: str | None = None) -> StoredPlan | None:
-    with database(settings) as engine:
-        return latest_plan(engine, None if quarter is None else _quarter(quarter), parse_authority(authority))
 
 
 def visits_for_reader(plan: StoredPlan, authorised: bool) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from data.enums import NON_PUBLIC, Authority, FacilityType, Ownership
+from data.enums import NON_PUBLIC, FacilityType, Ownership
 from data.synthetic.geography import sample_locations
 from data.synthetic.names import facility_names, target_groups
 from data.synthetic.params import Parameters
@@ -155,7 +155,3 @@ def generate_facilities(n_active: int, timeline: Timeline, params: Parameters, r
         has_board=has_board,
         respite_only=respite,
     )
-
-
-def authority_codes() -> tuple[str, ...]:
-    return tuple(a.value for a in Authority)

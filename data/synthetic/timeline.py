@@ -67,13 +67,6 @@ class Timeline:
     def history_start_day(self) -> int:
         return day_number(self.history_start)
 
-    @property
-    def end_day(self) -> int:
-        return day_number(self.end)
-
-    def is_working(self, day: int) -> bool:
-        return bool(self.working[day - self.day0])
-
     def next_working_day(self, day: int) -> int:
         """The first working day on or after ``day`` (a day number; any day, also outside the timeline)."""
         i = day - self.day0
@@ -109,12 +102,6 @@ class Timeline:
         d = np.asarray(days).astype("datetime64[D]")
         months = d.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
         return months - (month_number(self.sim_start) - 1970 * 12)
-
-    def month_of_day(self, day: int) -> int:
-        return int(self.month_of_days(np.array([day]))[0])
-
-    def month_start(self, m: int) -> dt.date:
-        return add_months(self.sim_start, m)
 
     def month_start_days(self) -> np.ndarray:
         """Day number of the first day of every simulated month."""
