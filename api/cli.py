@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Mapping
 
 import click
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from api import commands  # noqa: F401  (registers every command on the app)
-from api.cli_app import app, err_console
+from api.cli_app import DataTable, app, err_console
 from api.commands.data import warning_lines
 from data.errors import (
     DatabaseBusyError,
@@ -44,11 +44,11 @@ def exit_code(error: TilsynsplanError) -> int:
 
 
 def render_error(error: TilsynsplanError) -> None:
-    err_console.print(f"[bold red]Fejl:[/] {error.message}")
+    err_console.print(f"[bold red]Fejl:[/] {escape(error.message)}", highlight=False)
     if isinstance(error, ValidationFailed):
         shown = format_number_da(len(error.violations), 0)
         title = f"de første {shown} af {format_number_da(error.total, 0)} fejl" if error.truncated else f"{shown} fejl"
-        table = Table("fil", "række", "kolonne", "værdi", "problem", title=title)
+        table = DataTable("fil", "række", "kolonne", "værdi", "problem", title=title)
         for v in error.violations:
             table.add_row(v.file, "" if v.row is None else str(v.row), v.column or "", v.value or "", v.message)
         err_console.print(table)
@@ -61,9 +61,23 @@ def render_error(error: TilsynsplanError) -> None:
     else:
         # a detail the message already says is not printed again (a plan's infeasibility lists each tilsyn's
         # problem in the sentence and in the details, for the API's clients: the CLI printed it twice)
-        new = [d for d in error.details if str(d.get("message", d)) not in error.message]
-        for detail in new[:50]:
-            err_console.print(f"  • {detail.get('message', detail)}")
+        new = [line for d in error.details if (line := detail_line(d, error.message))]
+        for line in new[:50]:
+            err_console.print(f"  • {escape(line)}", highlight=False)
+
+
+def detail_line(detail: Mapping[str, object], message: str) -> str:
+    """An error detail as the CLI prints it below the message, or ``""`` when the message already says it. A detail
+    with a ``message`` prints that. One without is the message's facts for the API's clients (``{"field": "as_of",
+    "value": "2030-01-01", "rule": "future_date"}``): left out when the message names its value, else printed as
+    ``field: as_of, value: 2030-01-01`` -- never as a Python dict."""
+    if "message" in detail:
+        text = str(detail["message"])
+        return "" if text in message else text
+    value = detail.get("value")
+    if value is not None and str(value) in message:
+        return ""
+    return ", ".join(f"{key}: {item}" for key, item in detail.items())
 
 
 # click's usage errors (unknown option, missing argument, bad value, ...) in Danish. Typer >= 0.2x parses with its

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
 from typer.core import TyperCommand, TyperGroup, TyperOption
 from typer.models import CommandFunctionType
 
@@ -124,6 +126,15 @@ app = DanishTyper(
 
 console = Console()
 err_console = Console(stderr=True)
+
+
+class DataTable(Table):
+    """A Rich table whose text cells are shown as they are. Rich reads a plain string cell as markup, so a tilbud
+    named ``Bofællesskabet [Nord]``, a workbook ``Data [v2].xlsx`` or a message quoting ``[/x]`` lost its brackets
+    or stopped the command with a MarkupError; every table the CLI prints holds data, never markup."""
+
+    def add_row(self, *renderables: Any, **kwargs: Any) -> None:
+        super().add_row(*(Text(cell) if isinstance(cell, str) else cell for cell in renderables), **kwargs)
 
 
 class _State:

@@ -216,6 +216,13 @@ def random_orderings(test: pd.DataFrame, runs: int, seed: int) -> dict[str, dict
 def load(path: Path = CSV) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Train and test frames, sorted by inspection id (the tie-break of every ordering, as in R's keyed table)."""
     frame = pd.read_csv(path)
+    needed = {ENTITY, DATE, LABEL, GROUP, ROW_ID, "split", "timeSinceLast", *HEAT, *WEATHER}
+    needed |= {spec.name for spec in HISTORY}
+    if missing := sorted(needed - set(frame.columns)):
+        raise SystemExit(
+            f"{path}: missing column(s) {', '.join(missing)}; the file must have the columns of "
+            "chicago_inspections_2015.csv (see ../shared/external/chicago/README.md)"
+        )
     frame[DATE] = pd.to_datetime(frame[DATE])
     frame = frame.sort_values(ROW_ID, kind="stable").reset_index(drop=True)
     train = frame[frame["split"] == "train"].reset_index(drop=True)
@@ -496,6 +503,11 @@ def main() -> None:
     parser.add_argument("--no-grid", action="store_true", help="skip the hyperparameter sensitivity grid")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    if not args.csv.is_file():
+        parser.error(
+            f"no inspection file at {args.csv}: the data live in ../shared/external/chicago/ beside the repository "
+            "(a clone elsewhere has none); pass --csv PATH to chicago_inspections_2015.csv"
+        )
     logging.basicConfig(level=logging.WARNING)
     result = run(args.csv, args.random_runs, args.seed, not args.no_grid)
     if args.json:

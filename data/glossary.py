@@ -210,7 +210,7 @@ def some_ids_da(ids: list[str], shown: int = 5) -> str:
     """The first ``shown`` ids, then how many more: ``"T1, T2, T3, T4, T5 og 91 andre"``."""
     head = ", ".join(ids[:shown])
     rest = len(ids) - shown
-    return head + ("" if rest <= 0 else f" og {rest} {'anden' if rest == 1 else 'andre'}")
+    return head + ("" if rest <= 0 else f" og {format_number_da(rest, 0)} {'anden' if rest == 1 else 'andre'}")
 
 
 #: Control characters that have a Danish name; the others are named by their code point.

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from data.calendar import add_months, quarter_of
 from data.enums import FacilityType
-from data.glossary import FACILITY_TYPE_DA, format_date_da, quarter_da
+from data.glossary import FACILITY_TYPE_DA, format_date_da, format_number_da, quarter_da
 from planner.analysis import authority_da
 from planner.domain import CapacityShortfall, OverdueFacility, PlanInfeasibleError, PlannedVisit, PlanningProblem
 from planner.slots import SlotSet, VisitSlot, relaxed
@@ -36,11 +36,13 @@ MAX_LISTED = 40
 
 def _ids(ids: list[str]) -> str:
     shown = ", ".join(ids[:MAX_LISTED])
-    return shown + (f" … (+{len(ids) - MAX_LISTED})" if len(ids) > MAX_LISTED else "")
+    return shown + (f" … (+{format_number_da(len(ids) - MAX_LISTED, 0)})" if len(ids) > MAX_LISTED else "")
 
 
 def _these(fids: list[str]) -> str:
-    return f"dette tilbud: {fids[0]}" if len(fids) == 1 else f"disse {len(fids)} tilbud: {_ids(fids)}"
+    return (
+        f"dette tilbud: {fids[0]}" if len(fids) == 1 else f"disse {format_number_da(len(fids), 0)} tilbud: {_ids(fids)}"
+    )
 
 
 def _others_hint(problem: PlanningProblem, blocked: set[str]) -> str:

@@ -69,7 +69,7 @@ from data.calendar import add_months, days_off_between, is_working_day, next_qua
 from data.dataset import Dataset, absence_periods, date_of
 from data.enums import FacilityType, VisitKind
 from data.errors import InvalidArgumentError
-from data.glossary import some_ids_da
+from data.glossary import format_number_da, some_ids_da
 from data.lock_rules import lock_rule_problems, parse_competences
 from data.settings import Settings
 from planner.domain import (
@@ -471,7 +471,8 @@ def check_quarters_before(
     first = uncovered[0]
     ids = [f.facility_id for f in uncovered]
     deadlines = (
-        f"{len(uncovered)} tilbud har en frist før {quarter} begynder ({some_ids_da(ids)}; den tidligste: "
+        f"{format_number_da(len(uncovered), 0)} tilbud har en frist før {quarter} begynder "
+        f"({some_ids_da(ids)}; den tidligste: "
         f"{first.facility_id}, frist {first.legal_due.isoformat()})"
     )
     if unplanned:
@@ -507,7 +508,8 @@ def short_export_note(facilities: Iterable[FacilityNeed], data_start: dt.date | 
     if not unknown:
         return ""
     return (
-        f"{len(unknown)} tilbud står som forfaldne ved planens start {start.isoformat()} alene fordi besøgsdata "
+        f"{format_number_da(len(unknown), 0)} tilbud står som forfaldne ved planens start {start.isoformat()} "
+        "alene fordi besøgsdata "
         f"først begynder {data_start.isoformat()}, efter deres godkendelse: intet uanmeldt besøg er kendt i data, "
         "så fristen regnes fra godkendelsen "
         f"({some_ids_da(unknown)}). "
@@ -538,7 +540,8 @@ def closing_notes(
     if before_start:
         listed = some_ids_da([f"{fid} ({closing[fid].isoformat()})" for fid in before_start])
         notes.append(
-            f"{len(before_start)} tilbud lukker senest på planens første dag ({start.isoformat()}) "
+            f"{format_number_da(len(before_start), 0)} tilbud lukker senest på planens første dag "
+            f"({start.isoformat()}) "
             f"og er ikke med i planen: {listed}."
         )
     unreachable_set = set(unreachable)
@@ -549,11 +552,15 @@ def closing_notes(
         notes.append(f"{fid} lukker {closing[fid].isoformat()}: ingen besøg planlagt efter.")
     elif visited:
         listed = some_ids_da([f"{fid} lukker {closing[fid].isoformat()}" for fid in visited])
-        notes.append(f"{len(visited)} tilbud lukker i planens horisont; ingen besøg planlagt fra lukkedagen: {listed}.")
+        notes.append(
+            f"{format_number_da(len(visited), 0)} tilbud lukker i planens horisont; ingen besøg planlagt fra "
+            f"lukkedagen: {listed}."
+        )
     if unreachable:
         listed = some_ids_da([f"{fid} ({closing[fid].isoformat()})" for fid in sorted(unreachable)])
         notes.append(
-            f"{len(unreachable)} tilbud lukker, før mindsteafstanden til det seneste besøg tillader et nyt, "
+            f"{format_number_da(len(unreachable), 0)} tilbud lukker, før mindsteafstanden til det seneste "
+            "besøg tillader et nyt, "
             f"og er ikke med i planen: {listed}."
         )
     return notes
@@ -575,7 +582,8 @@ def past_lock_notes(past_locks: Iterable[tuple[str, dt.date, bool]]) -> list[str
         )
     elif unannounced:
         notes.append(
-            f"Låste uanmeldte besøg hos {len(unannounced)} tilbud ({some_ids_da(unannounced)}) ligger før planens "
+            f"Låste uanmeldte besøg hos {format_number_da(len(unannounced), 0)} tilbud "
+            f"({some_ids_da(unannounced)}) ligger før planens "
             "start og tæller ikke som gennemførte uanmeldte besøg (kun mindsteafstanden regnes fra dem); "
             "importér dem i visits.csv, hvis de fandt sted. Datoerne er fortrolige: se dem med tilsynsplan locks."
         )
@@ -588,7 +596,8 @@ def past_lock_notes(past_locks: Iterable[tuple[str, dt.date, bool]]) -> list[str
     elif announced:
         listed = some_ids_da([f"{fid} {day.isoformat()}" for fid, day in announced])
         notes.append(
-            f"{len(announced)} låste anmeldte besøg ligger før planens start ({listed}) og tæller ikke som "
+            f"{format_number_da(len(announced), 0)} låste anmeldte besøg ligger før planens start ({listed}) "
+            "og tæller ikke som "
             "gennemførte besøg (kun mindsteafstanden regnes fra dem); importér dem i visits.csv, hvis de fandt sted."
         )
     return notes
@@ -611,6 +620,7 @@ def _validate_locks(
             problems.append({"message": f"{where}: dagen er ikke en arbejdsdag (weekend eller helligdag)"})
     if problems:
         raise PlanInfeasibleError(  # a plan cannot keep these locks: exit 4 / HTTP 409, like other broken rules
-            f"{len(problems)} låste besøg strider mod reglerne; ret eller lås dem op, før der planlægges",
+            f"{format_number_da(len(problems), 0)} låste besøg strider mod reglerne; ret eller lås dem op, "
+            "før der planlægges",
             details=problems,
         )

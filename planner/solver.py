@@ -28,7 +28,7 @@ from dataclasses import replace
 import numpy as np
 
 from data.enums import VisitKind
-from data.glossary import weeks_late_da
+from data.glossary import format_number_da, weeks_late_da
 from planner.analysis import (
     LOCK_REASON,
     authority_da,
@@ -96,7 +96,7 @@ def solve_plan(
         d = WeekModelData(authority, problem, grid, capacity, slotset.of_authority(authority), slotset.gap_weeks)
         share = max(0.5, budget * len(d.slots) / max(1, remaining_slots))
         remaining_slots -= len(d.slots)
-        say(f"Planlægger {authority_da(authority)} ({len(d.slots)} besøg, op til {share:.0f} s)")
+        say(f"Planlægger {authority_da(authority)} ({format_number_da(len(d.slots), 0)} besøg, op til {share:.0f} s)")
         result = solve_week_model(
             d,
             share,
@@ -112,7 +112,8 @@ def solve_plan(
         if not result.solved:
             raise PlanTimeoutError(
                 f"{authority_da(authority)}: ingen gyldig plan fundet inden for tidsgrænsen på {share:.0f} s "
-                f"({len(d.slots)} besøg). Giv solveren mere tid (--time-limit) eller planlæg ét socialtilsyn ad gangen."
+                f"({format_number_da(len(d.slots), 0)} besøg). Giv solveren mere tid (--time-limit) eller "
+                "planlæg ét socialtilsyn ad gangen."
             )
         datas.append(d)
         results[authority] = result
@@ -332,5 +333,5 @@ def _overbooked_notes(problem: PlanningProblem, grid: WeekGrid, capacity: Capaci
     weeks = ", ".join(
         f"{i} i ugen fra {grid.week_start(w).isoformat()} ({n} låste, kapacitet {c})" for i, w, n, c in over[:10]
     )
-    more = f" og {len(over) - 10} flere" if len(over) > 10 else ""
+    more = f" og {format_number_da(len(over) - 10, 0)} flere" if len(over) > 10 else ""
     return [f"Låste besøg fylder mere end kapaciteten for {weeks}{more}; de uger får ingen planlagte besøg."]

@@ -7,9 +7,8 @@ import json
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from api.cli_app import app, console, settings
+from api.cli_app import DataTable, app, console, settings
 from api.services.backtest_defaults import DEFAULT_QUARTERS, DEFAULT_TIME_LIMIT_S, TARGET_IMPROVEMENT, WITHIN_DAYS
 from data.enums import Authority, Ownership
 from data.errors import InvalidArgumentError
@@ -57,7 +56,7 @@ def print_result(result: BacktestResult) -> None:
         console.print(
             "Hver politik genplanlagde også ved kvartalets 2. og 3. måned med det, den vidste da (--replan monthly)."
         )
-    table = Table(
+    table = DataTable(
         "politik",
         "besøg",
         "alvorlige fund",
@@ -93,7 +92,7 @@ def print_result(result: BacktestResult) -> None:
         )
 
     authorities = sorted({a for m in result.policies.values() for a in m.visits_by_authority})
-    per_auth = Table("politik", *[danish_code(Authority, a) for a in authorities], title="Besøg pr. socialtilsyn")
+    per_auth = DataTable("politik", *[danish_code(Authority, a) for a in authorities], title="Besøg pr. socialtilsyn")
     for name, m in result.policies.items():
         per_auth.add_row(
             BACKTEST_POLICY_DA.get(name, name),
@@ -102,7 +101,7 @@ def print_result(result: BacktestResult) -> None:
     console.print(per_auth)
 
     owners = list(result.problems_by_ownership)
-    own = Table("", *[danish_code(Ownership, o) for o in owners], title="Ejerform: andel af besøg og problemer")
+    own = DataTable("", *[danish_code(Ownership, o) for o in owners], title="Ejerform: andel af besøg og problemer")
     own.add_row("andel af tilbud", *[_pct(result.facilities_by_ownership.get(o)) for o in owners])
     own.add_row("andel af problemer (sandheden)", *[_pct(result.problems_by_ownership.get(o)) for o in owners])
     for name, m in result.policies.items():
@@ -116,7 +115,8 @@ def print_result(result: BacktestResult) -> None:
             if q.left_out:
                 console.print(
                     f"[yellow]{BACKTEST_POLICY_DA.get(name, name)}, {q.quarter}:[/] planlæggeren kunne ikke "
-                    f"overholde alle frister og udelod {len(q.left_out)} tilbud det kvartal ({q.infeasible})"
+                    f"overholde alle frister og udelod {format_number_da(len(q.left_out), 0)} tilbud det "
+                    f"kvartal ({q.infeasible})"
                 )
     gain = result.improvement("mean_days_censored")
     gain_found = result.improvement("mean_days_found")

@@ -16,9 +16,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from api.cli_app import app, console, err_console, settings
+from api.cli_app import DataTable, app, console, err_console, settings
 from data.enums import Authority, Severity
 from data.errors import Violation, warning_total
 from data.glossary import danish_code, format_count_da
@@ -92,7 +91,7 @@ def validate(source: SourceArg) -> None:
         from api.services import imports
 
         result = imports.validate_upload(settings(), source)
-    table = Table("fil", "rækker", "format", "ukendte kolonner", title="Upload er gyldig")
+    table = DataTable("fil", "rækker", "format", "ukendte kolonner", title="Upload er gyldig")
     for name in result.tables:
         report = result.files[name]
         table.add_row(
@@ -131,7 +130,7 @@ def import_(source: SourceArg) -> None:
 
         outcome = imports.import_upload(settings(), source, progress=progress, label=str(source))
     summary = outcome.summary
-    table = Table("fil", "rækker", "nye", "opdaterede", "uændrede", title=f"Import #{summary.batch_id} gemt")
+    table = DataTable("fil", "rækker", "nye", "opdaterede", "uændrede", title=f"Import #{summary.batch_id} gemt")
     for name, t in summary.tables.items():
         table.add_row(outcome.result.files[name].source, _n(t.rows), _n(t.inserted), _n(t.updated), _n(t.unchanged))
     table.add_row(
@@ -146,7 +145,7 @@ def import_(source: SourceArg) -> None:
     print_warnings(outcome.result.warnings)
     stale = imports.status(settings()).stale_note(settings().effective_today())
     if stale:
-        err_console.print(f"[yellow]Bemærk:[/] {stale}")
+        err_console.print(f"[yellow]Bemærk:[/] {escape(stale)}")
 
 
 def _n(value: int) -> str:
@@ -158,11 +157,11 @@ def _print_status(report: StatusReport) -> None:
     if report.empty:
         console.print("Der er ikke indlæst data endnu. Brug [bold]tilsynsplan import MAPPE[/].")
         return
-    rows = Table("fil", "rækker", title="Indlæst")
+    rows = DataTable("fil", "rækker", title="Indlæst")
     for name, n in report.rows.items():
         rows.add_row(name, _n(n))
     console.print(rows)
-    ranges = Table("data", "første", "seneste", title="Periode")
+    ranges = DataTable("data", "første", "seneste", title="Periode")
     for key, (first, last) in report.date_ranges.items():
         fmt = "%Y-%m" if key.endswith(".month") else "%Y-%m-%d"
         if first is None or last is None:  # a file the tilsyn did not bring (optional in the contract)
@@ -170,14 +169,14 @@ def _print_status(report: StatusReport) -> None:
         else:
             ranges.add_row(key, first.strftime(fmt), last.strftime(fmt))
     console.print(ranges)
-    per = Table("tilsyn", "aktive tilbud", "i alt (med lukkede)", title="Tilbud pr. socialtilsyn")
+    per = DataTable("tilsyn", "aktive tilbud", "i alt (med lukkede)", title="Tilbud pr. socialtilsyn")
     for authority, n in report.facilities_per_authority.items():
         per.add_row(danish_code(Authority, authority), _n(report.active_per_authority.get(authority, 0)), _n(n))
     console.print(per)
     if report.last_import:
         latest = report.last_import
         console.print(
-            f"Seneste import #{latest['id']} {latest['imported_at']} fra {latest['source']}: "
+            f"Seneste import #{latest['id']} {latest['imported_at']} fra {escape(str(latest['source']))}: "
             f"{_n(latest['inserted'])} nye, {_n(latest['updated'])} opdaterede, {_n(latest['unchanged'])} uændrede "
             f"({report.imports} importer i alt)",
             highlight=False,
@@ -200,7 +199,7 @@ def status(
         _print_status(report)
         stale = report.stale_note(settings().effective_today())
         if stale:
-            err_console.print(f"[yellow]Bemærk:[/] {stale}")
+            err_console.print(f"[yellow]Bemærk:[/] {escape(stale)}")
 
 
 @app.command("withdraw-concern")
@@ -255,7 +254,7 @@ def imports_log(
     if not batches:
         console.print("Ingen importer" + (" efter det angivne" if since else "") + ".")
         return
-    table = Table(title=f"Importer ({_n(len(batches))} af {_n(total)}, nyeste først)")
+    table = DataTable(title=f"Importer ({_n(len(batches))} af {_n(total)}, nyeste først)")
     for header in ("nr.", "tidspunkt", "kilde", "filer", "nye", "opdaterede", "uændrede", "advarsler"):
         numeric = header in {"nr.", "nye", "opdaterede", "uændrede", "advarsler"}
         table.add_column(header, justify="right" if numeric else "left", no_wrap=header == "tidspunkt")

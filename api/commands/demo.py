@@ -7,9 +7,8 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
-from api.cli_app import app, console, settings, step_progress
+from api.cli_app import DataTable, app, console, settings, step_progress
 from data.enums import Authority
 from data.glossary import RISK_SCORE_DA, danish_code, format_number_da, format_percent_da, plan_top_group_da
 from data.settings import Settings
@@ -33,7 +32,7 @@ def demo(
     console.print(
         f"[bold]Syntetisk Danmark[/]: {format_number_da(world.config.facilities, 0)} tilbud, frø {world.config.seed}, "
         f"data til {world.config.resolved_as_of().isoformat()} — {format_number_da(rows, 0)} rækker importeret "
-        f"til {current.resolved_database_url}"
+        f"til {escape(str(current.resolved_database_url))}"
     )
     model_auc = result.trained.card["metrics"].get("model", {}).get("auc")
     best = result.trained.best_baseline()
@@ -44,7 +43,9 @@ def demo(
             f"({RISK_SCORE_DA.get(best[0], best[0]).lower()})"
         )
     top = result.scored.scores.head(5)
-    table = Table("nr.", "tilbud", "socialtilsyn", "risiko", "vigtigste grund", title="De fem mest risikable tilbud")
+    table = DataTable(
+        "nr.", "tilbud", "socialtilsyn", "risiko", "vigtigste grund", title="De fem mest risikable tilbud"
+    )
     for r in top.itertuples(index=False):
         reason = r.top_factors[0]["text"] if r.top_factors else ""
         table.add_row(
@@ -71,7 +72,8 @@ def demo(
     for w in result.reports:
         size = format_number_da(w.size / 1024, 0)
         # soft_wrap: a long path is never cut or broken by Rich, so it can be copied from the terminal
-        console.print(f"  {w.title} ({w.fmt.upper()}, {size} kB): {w.path.resolve()}", soft_wrap=True, highlight=False)
+        line = f"  {w.title} ({w.fmt.upper()}, {size} kB): {w.path.resolve()}"
+        console.print(escape(line), soft_wrap=True, highlight=False)
     timing = ", ".join(f"{name} {format_number_da(sec, 1)} s" for name, sec in result.seconds.items())
     console.print(f"Tid: {timing} — i alt {format_number_da(result.total_seconds, 1)} s")
     console.print(f"Næste skridt: {next_steps(current)}", soft_wrap=True, highlight=False)

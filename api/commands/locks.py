@@ -8,10 +8,10 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
-from api.cli_app import app, console, settings
+from api.cli_app import DataTable, app, console, settings
 from data.dataset import to_records
+from data.glossary import format_number_da
 
 DateArg = Annotated[dt.datetime, typer.Argument(formats=["%Y-%m-%d"], help="Dato ÅÅÅÅ-MM-DD.", show_default=False)]
 
@@ -29,7 +29,10 @@ def lock(
     outcome = lock_visit(settings(), facility_id, day.date(), inspector, announced=announced)
     verb = "opdateret" if outcome.summary.updated else ("uændret" if outcome.summary.unchanged else "låst")
     kind = "anmeldt" if announced else "uanmeldt"
-    console.print(f"Besøg hos {facility_id} den {day.date().isoformat()} ({kind}, {inspector}) {verb}.")
+    console.print(
+        f"Besøg hos {escape(facility_id)} den {day.date().isoformat()} ({kind}, {escape(inspector)}) {verb}.",
+        highlight=False,
+    )
     for warning in outcome.summary.warnings:
         if warning.rule == LOCK_WARNING:
             console.print(f"[yellow]Advarsel:[/] {escape(warning.message)}", highlight=False)
@@ -44,7 +47,9 @@ def unlock(
     from api.services.locks import unlock_visit
 
     unlock_visit(settings(), facility_id, day.date())
-    console.print(f"Besøget hos {facility_id} den {day.date().isoformat()} er ikke længere låst.")
+    console.print(
+        f"Besøget hos {escape(facility_id)} den {day.date().isoformat()} er ikke længere låst.", highlight=False
+    )
 
 
 @app.command("locks")
@@ -59,7 +64,9 @@ def locks(
     if fmt == "json":
         console.print_json(json.dumps(to_records(frame), default=str))
         return
-    table = Table("tilbud", "dato", "konsulent", "anmeldt", title=f"Låste besøg ({len(frame)})")
+    table = DataTable(
+        "tilbud", "dato", "konsulent", "anmeldt", title=f"Låste besøg ({format_number_da(len(frame), 0)})"
+    )
     for r in frame.itertuples(index=False):
         announced = "ja" if r.announced else "nej"
         table.add_row(str(r.facility_id), r.date.date().isoformat(), str(r.inspector_id), announced)

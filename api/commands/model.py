@@ -9,9 +9,9 @@ import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
+from rich.markup import escape
 
-from api.cli_app import app, console, err_console, settings
+from api.cli_app import DataTable, app, console, err_console, settings
 from data.enums import Authority, FacilityType
 from data.errors import InvalidArgumentError
 from data.glossary import (
@@ -84,7 +84,7 @@ def _print_train(report: TrainReport) -> None:
     if unmeasured:
         console.print(NOTHING_TO_MEASURE_DA)
     else:
-        metrics = Table("score", "AUC", "præcision i top 10 %", "andel med fund", "rækker", title=heading)
+        metrics = DataTable("score", "AUC", "præcision i top 10 %", "andel med fund", "rækker", title=heading)
         for row in report.metrics_table().to_dict(orient="records"):
             metrics.add_row(
                 RISK_SCORE_DA.get(row["score"], row["score"]),
@@ -104,7 +104,7 @@ def _print_train(report: TrainReport) -> None:
             "det forbehold (modelkortet viser sammenligningen)."
         )
     if card["periods"]:
-        periods = Table("periode", "fra", "til", "rækker", "alvorlige fund", title="Tidsordnede perioder")
+        periods = DataTable("periode", "fra", "til", "rækker", "alvorlige fund", title="Tidsordnede perioder")
         use = {
             "A": "træning",
             "B": "tidlig stop + kalibrering (evaluering)",
@@ -140,7 +140,7 @@ def _print_train(report: TrainReport) -> None:
                 f"{'+' if link['b'] >= 0 else '−'} {_num(abs(link['b']), 3)}, tilpasset på periode C."
             )
     if not unmeasured:
-        rel = Table(
+        rel = DataTable(
             "gruppe",
             "rækker",
             "gns. forudsagt",
@@ -156,7 +156,9 @@ def _print_train(report: TrainReport) -> None:
             console.print(f"Forventet kalibreringsfejl (ECE): {_pct(card['expected_calibration_error'])}")
     levels = card["authority_offsets"]["offsets"]
     if levels:
-        offsets = Table("socialtilsyn", "forskydning (point)", "temaværdier", title="Tilsynenes kalibrering (seed 001)")
+        offsets = DataTable(
+            "socialtilsyn", "forskydning (point)", "temaværdier", title="Tilsynenes kalibrering (seed 001)"
+        )
         counts = card["authority_offsets"]["counts"]
         for code, value in levels.items():
             sign = "+" if value > 0 else ""
@@ -168,7 +170,7 @@ def _print_train(report: TrainReport) -> None:
     if len(levels) > 1:
         console.print("Negativ forskydning: tilsynet giver lavere temaværdier end landet for samme type og år.")
     for group, title in (("ownership", "ejerform"), ("authority", "socialtilsyn")):
-        table = Table(
+        table = DataTable(
             title,
             "tilbud",
             "andel af tilbud",
@@ -193,11 +195,11 @@ def _print_train(report: TrainReport) -> None:
     tie = fairness_tie_da(report.fairness.tied_at_cut, report.fairness.places_at_cut)
     if tie:
         console.print(f"Top 10 % er de {report.fairness.top_size} mest risikable. {tie}")
-    imp = Table("faktor", "gns. |bidrag|", title="Vigtigste faktorer (globalt)")
+    imp = DataTable("faktor", "gns. |bidrag|", title="Vigtigste faktorer (globalt)")
     for name, value in list(report.importance.items())[:10]:
         imp.add_row(RISK_FEATURE_DA.get(name, name), _num(value, 3))
     console.print(imp)
-    console.print(f"Gemt i {report.path}")
+    console.print(f"Gemt i {escape(str(report.path))}", highlight=False)
 
 
 @app.command("train", help="Træn risikomodellen på data kendt før datoen, og vis validering, kalibrering og audit.")
@@ -206,7 +208,7 @@ def train(as_of: AsOf = None) -> None:
 
     report = train_model(settings(), _day(as_of))
     for note in report.notes:
-        err_console.print(f"[yellow]Bemærk:[/] {note}")
+        err_console.print(f"[yellow]Bemærk:[/] {escape(note)}")
     _print_train(report)
 
 
@@ -218,7 +220,7 @@ def _print_scores(result: ScoreResult, fmt: str, top: int | None, authority: str
     frame = result.scores if top is None else result.scores.head(top)
     info = err_console if fmt != "table" else console
     for note in result.notes:
-        info.print(f"[yellow]Bemærk:[/] {note}")
+        info.print(f"[yellow]Bemærk:[/] {escape(note)}")
     if fmt == "json":
         payload = {
             "as_of": result.as_of.isoformat(),
@@ -243,7 +245,7 @@ def _print_scores(result: ScoreResult, fmt: str, top: int | None, authority: str
         out = frame.assign(top_factors=frame["top_factors"].map(_texts), risk=frame["risk"].round(6))
         sys.stdout.write(out.to_csv(index=False))
         return
-    table = Table(
+    table = DataTable(
         "rang", "tilbud", "navn", "tilsyn", "type", "risiko", "niveau", "vigtigste grunde",
         title=f"Risiko pr. {result.as_of.isoformat()} (model {result.model_version}"
         f"{' — ekspertscore, kold start' if result.cold_start else ''}, kørsel {result.run_id})",
@@ -267,7 +269,9 @@ def _print_scores(result: ScoreResult, fmt: str, top: int | None, authority: str
         )
         return
     console.print(table)
-    console.print(f"{len(result.scores)} aktive tilbud scoret; {len(frame)} vist.")
+    console.print(
+        f"{format_number_da(len(result.scores), 0)} aktive tilbud scoret; {format_number_da(len(frame), 0)} vist."
+    )
 
 
 @app.command("score", help="Scor alle aktive tilbud (risiko 0-1, rang 1 = højest) og gem kørslen.")
@@ -303,7 +307,7 @@ def explain(
         sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n")
         return
     console.print(
-        f"[bold]{result.name}[/] ({result.facility_id}), {danish_code(Authority, result.authority)} — "
+        f"[bold]{escape(result.name)}[/] ({escape(result.facility_id)}), {danish_code(Authority, result.authority)} — "
         f"risiko {_pct(result.risk)}, rang {result.rank}, niveau {result.tier} "
         f"(pr. {result.as_of}, model {result.model_version})"
     )
@@ -311,7 +315,7 @@ def explain(
         console.print("[yellow]Ekspertscore (kold start): bidragene er ekspertpoint, ikke lærte.[/]")
     shown = [f for f in result.factors if abs(float(f["shap"])) >= 0.005]
     if shown:
-        table = Table("", "faktor", "bidrag (log-odds)", title="Hvad trækker risikoen op (↑) og ned (↓)")
+        table = DataTable("", "faktor", "bidrag (log-odds)", title="Hvad trækker risikoen op (↑) og ned (↓)")
         for f in shown:
             arrow = "↑" if f["shap"] > 0 else "↓"
             table.add_row(arrow, f["text"], format_number_da(float(f["shap"]), 3))

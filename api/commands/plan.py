@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
+from rich.markup import escape
 
-from api.cli_app import DanishTyper, app, check_output_file, console, settings, writing
+from api.cli_app import DanishTyper, DataTable, app, check_output_file, console, settings, writing
 from data.calendar import quarter_bounds
 from data.enums import Authority
 from data.errors import InvalidArgumentError, NoDataError
@@ -101,11 +101,12 @@ def _print_summary(stored: StoredPlan, names: dict[str, str]) -> None:
     ):
         group = [o for o in overdue if why[id(o)] == key]
         if group:
-            shown = ", ".join(f"{o['facility_id']} (frist {o['deadline']})" for o in group[:10])
-            more = f" og {len(group) - 10} flere" if len(group) > 10 else ""
+            shown = ", ".join(f"{escape(str(o['facility_id']))} (frist {o['deadline']})" for o in group[:10])
+            more = f" og {format_number_da(len(group) - 10, 0)} flere" if len(group) > 10 else ""
             them = "det" if len(group) == 1 else "dem"
             console.print(
-                f"[yellow]{text}:[/] {len(group)} tilbud: {shown}{more}. Planen lægger {them} først i kvartalet."
+                f"[yellow]{text}:[/] {format_number_da(len(group), 0)} tilbud: {shown}{more}. Planen lægger "
+                f"{them} først i kvartalet."
             )
     if not overdue:
         console.print("Ingen tilbud har overskredet fristen for uanmeldt besøg.")
@@ -138,7 +139,7 @@ def _print_summary(stored: StoredPlan, names: dict[str, str]) -> None:
             f"{format_number_da(changes.added, 0)} besøg er nye."
         )
     for note in [*a.get("notes", []), *a.get("confidential_notes", [])]:  # the CLI is for planners
-        console.print(f"[yellow]Bemærk:[/] {note}")
+        console.print(f"[yellow]Bemærk:[/] {escape(note)}")
     _print_inspectors(stored, names)
 
 
@@ -161,17 +162,19 @@ def _print_late(stored: StoredPlan) -> None:
         need = "tilsynskonsulenter med kapacitet" if days is None else f"{format_number_da(days, 0)} tilsynsdage"
         console.print(
             f"[yellow]Mangler:[/] {danish_code(Authority, s['authority'])} mangler {need} i "
-            f"{s['quarter'].replace('Q', 'K')} for at overholde toårsreglen ({len(s['facility_ids'])} tilbud)"
-            + (f"; {s['note']}." if s.get("note") else ".")
+            f"{s['quarter'].replace('Q', 'K')} for at overholde toårsreglen "
+            f"({format_number_da(len(s['facility_ids']), 0)} tilbud)" + (f"; {s['note']}." if s.get("note") else ".")
         )
     for o in late[:SHOWN_LATE]:
         planned = "intet besøg" if o["planned_date"] is None else f"planlagt {o['planned_date']}"
         console.print(
-            f"[yellow]  {o['facility_id']}[/]: frist {o['deadline']}, {planned} ({weeks_late_da(o.get('weeks_late'))})"
+            f"[yellow]  {escape(str(o['facility_id']))}[/]: frist {o['deadline']}, {planned} "
+            f"({weeks_late_da(o.get('weeks_late'))})"
         )
     if len(late) > SHOWN_LATE:
         console.print(
-            f"[yellow]  … og {len(late) - SHOWN_LATE} flere[/] (alle: tilsynsplan plan show {stored.id} --format json, "
+            f"[yellow]  … og {format_number_da(len(late) - SHOWN_LATE, 0)} flere[/] (alle: tilsynsplan plan "
+            f"show {stored.id} --format json, "
             "feltet late)"
         )
 
@@ -190,7 +193,7 @@ def _print_inspectors(stored: StoredPlan, names: dict[str, str]) -> None:
     a = stored.analysis
     visits = a.get("visits_first_quarter_by_inspector", {})
     capacity = a.get("capacity_first_quarter_by_inspector", {})
-    table = Table(
+    table = DataTable(
         "tilsynskonsulent",
         "besøg",
         "kapacitet",
@@ -211,14 +214,14 @@ def _who(inspector_id: str, names: dict[str, str]) -> str:
     return f"{names[inspector_id]} ({inspector_id})" if inspector_id in names else inspector_id
 
 
-def _visit_table(stored: StoredPlan, limit: int | None, names: dict[str, str]) -> Table:
+def _visit_table(stored: StoredPlan, limit: int | None, names: dict[str, str]) -> DataTable:
     _, q_end = quarter_bounds(stored.quarter)
     rows = stored.visits[stored.visits["date"] <= q_end].sort_values(["inspector_ids", "date", "facility_id"])
-    title = f"Besøg i {stored.quarter} ({len(rows)})"
+    title = f"Besøg i {stored.quarter} ({format_number_da(len(rows), 0)})"
     if limit is not None and len(rows) > limit:
         title += f"; de første {limit} vises, resten med --export"
         rows = rows.head(limit)
-    table = Table("tilsynskonsulent", "dato", "tilbud", "anmeldt", "årsag", title=title)
+    table = DataTable("tilsynskonsulent", "dato", "tilbud", "anmeldt", "årsag", title=title)
     for r in rows.itertuples(index=False):
         who = ", ".join(_who(iid, names) for iid in str(r.inspector_ids).split(";"))
         table.add_row(who, r.date.isoformat(), str(r.facility_id), "ja" if r.announced else "nej", str(r.reason))
@@ -283,7 +286,7 @@ def plan(
         kept = f" Planen er gemt som plan {stored.id}; eksportér den med 'plan show {stored.id} --export FIL'."
         with writing(export, "--export", kept):
             path = plan_service.export_plan_csv(stored, export)
-        console.print(f"Eksporteret {stored.visit_count} besøg til {path}")
+        console.print(f"Eksporteret {stored.visit_count} besøg til {escape(str(path))}", highlight=False)
 
 
 @plan_app.command("show")
@@ -306,7 +309,7 @@ def show(
     if export is not None:
         with writing(export, "--export"):
             path = plan_service.export_plan_csv(stored, export)
-        console.print(f"Eksporteret {stored.visit_count} besøg til {path}")
+        console.print(f"Eksporteret {stored.visit_count} besøg til {escape(str(path))}", highlight=False)
 
 
 @plan_app.command("list")
@@ -315,7 +318,7 @@ def list_command() -> None:
     from api.services import plans as plan_service
 
     rows = plan_service.plans(settings())
-    table = Table("id", "kvartal", "socialtilsyn", "opgjort", "status", "besøg", "forrige", "oprettet")
+    table = DataTable("id", "kvartal", "socialtilsyn", "opgjort", "status", "besøg", "forrige", "oprettet")
     for p in rows:
         table.add_row(
             str(p.id),
@@ -323,7 +326,7 @@ def list_command() -> None:
             plan_scope_da(p.authority),
             p.as_of.isoformat(),
             PLAN_STATUS_DA.get(p.status, p.status),
-            str(p.visit_count),
+            format_number_da(p.visit_count, 0),
             "" if p.parent_id is None else str(p.parent_id),
             p.created_at.isoformat(sep=" "),
         )

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from api.cli_app import app, check_output_file, console, settings, writing
 from data.errors import InvalidArgumentError
@@ -92,7 +93,7 @@ def report(
         )
     size = format_number_da(written.size / 1024, 0)
     console.print(
-        f"[bold]{written.title}[/] skrevet til {written.path} ({written.fmt.upper()}, {size} kB, "
+        f"[bold]{escape(written.title)}[/] skrevet til {escape(str(written.path))} ({written.fmt.upper()}, {size} kB, "
         f"{format_number_da(written.seconds, 1)} s)",
         highlight=False,
     )

@@ -6,9 +6,8 @@ import json
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from api.cli_app import app, console, settings
+from api.cli_app import DataTable, app, console, settings
 from data.settings import Settings
 
 #: Settings whose values are never printed (bearer tokens).
@@ -66,8 +65,14 @@ HELP_DA: dict[str, str] = {
 
 
 def _shown(value: object) -> str:
-    """A value as a user reads it: nothing set is "–", not Python's None."""
-    return "–" if value is None or value == "" else str(value)
+    """A value as a user reads it: nothing set is "–", not Python's None; a list or a mapping as the JSON its
+    environment variable takes (``["12-24", "12-31"]``, not Python's ``['12-24', '12-31']``), so it can be copied."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, list | tuple | dict | set | frozenset):
+        items = sorted(value) if isinstance(value, set | frozenset) else value
+        return json.dumps(items, ensure_ascii=False, default=str)
+    return str(value)
 
 
 @app.command("settings")
@@ -94,7 +99,7 @@ def show_settings(
     if fmt == "json":
         console.print_json(json.dumps(rows, default=str))
         return
-    table = Table("miljøvariabel", "værdi", "standard", "forklaring")
+    table = DataTable("miljøvariabel", "værdi", "standard", "forklaring")
     for r in rows:
         table.add_row(r["env"], _shown(r["value"]), _shown(r["default"]), r["help"])
     console.print(table)

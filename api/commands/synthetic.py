@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from api.cli_app import app, console, settings, step_progress
+from api.cli_app import DataTable, app, console, settings, step_progress
 from data.errors import InvalidArgumentError
 from data.glossary import format_number_da
 
@@ -45,7 +44,7 @@ def generate(
         f"{config.years} års historik til {config.resolved_as_of().isoformat()}) "
         f"genereret på {format_number_da(result.seconds, 1)} s."
     )
-    table = Table("fil", "rækker", title=f"Skrevet til {result.data_dir}")
+    table = DataTable("fil", "rækker", title=f"Skrevet til {result.data_dir}")
     for name, rows in result.row_counts.items():
         table.add_row(name, format_number_da(rows, 0))
     console.print(table)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -92,3 +94,25 @@ def test_reproduces_the_published_figures() -> None:
     without = chicago.evaluate(test, chicago.logistic_scores(train, test, "as_published", group=False))
     assert round(100 * without["pooled"]["first_half_share"], 1) == 57.8
     assert round(without["pooled"]["days_earlier"], 1) == 2.3
+
+
+def test_a_missing_inspection_file_is_a_usage_error_naming_the_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = f"{tmp_path}/nowhere.csv"
+    monkeypatch.setattr("sys.argv", ["chicago.py", "--csv", missing])
+    with pytest.raises(SystemExit) as info:
+        chicago.main()
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert f"no inspection file at {missing}" in err and "--csv PATH" in err
+
+
+def test_a_file_without_the_chicago_columns_names_the_missing_ones(tmp_path: Path) -> None:
+    path = tmp_path / "other.csv"
+    pd.DataFrame({"License": [1], "Inspection_Date": ["2014-09-02"]}).to_csv(path, index=False)
+    with pytest.raises(SystemExit) as info:
+        chicago.load(path)
+    message = str(info.value.code)
+    assert message.startswith(f"{path}: missing column(s) ")
+    assert "criticalFound" in message and "split" in message and "License," not in message

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from data.enums import Authority, FacilityType
-from data.glossary import danish_code, format_number_da, format_percent_da, plan_scope_da, plan_top_group_da
+from data.glossary import (
+    danish_code,
+    format_number_da,
+    format_percent_da,
+    plan_scope_da,
+    plan_top_group_da,
+    some_ids_da,
+)
 
 
 def test_danish_code_names_a_stored_code_and_leaves_an_unknown_one_as_it_is() -> None:
@@ -54,3 +61,10 @@ def test_the_plans_top_group_says_it_is_counted_in_each_socialtilsyn() -> None:
     assert plan_top_group_da(["nord", "midt", "syd"], 0.10) == "de 10 % mest risikable i hvert socialtilsyn"
     assert plan_top_group_da([], 0.10) == "de 10 % mest risikable i hvert socialtilsyn"
     assert plan_top_group_da(["nord"], 0.10) == "de 10 % mest risikable i Socialtilsyn Nord"
+
+
+def test_the_ids_left_out_of_a_list_are_counted_with_a_thousands_point() -> None:
+    ids = [f"T{i}" for i in range(2584)]
+    assert some_ids_da(ids) == "T0, T1, T2, T3, T4 og 2.579 andre"
+    assert some_ids_da(ids[:6]) == "T0, T1, T2, T3, T4 og 1 anden"
+    assert some_ids_da(ids[:5]) == "T0, T1, T2, T3, T4"
