@@ -245,7 +245,8 @@ def render_report_page(
     report: ReportContext, *, authorised: bool, active: str = "", above: str | None = None, **context: Any
 ) -> str:
     """A report (the same template and context as its HTML/PDF file) as a web page with the site's
-    navigation and, optionally, the template ``above`` rendered before it (e.g. a filter form)."""
+    navigation, its tilbud linked to their profiles and, optionally, the template ``above`` rendered before it
+    (e.g. a filter form)."""
     return render_page(
         "web/report.html",
         authorised=authorised,
@@ -253,6 +254,7 @@ def render_report_page(
         report=report,
         charts=report_charts(report),
         above=above,
+        facility_links=True,
         **context,
     )
 

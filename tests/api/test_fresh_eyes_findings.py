@@ -1,0 +1,65 @@
+"""What a second look found, as a case system's developer (the OpenAPI document, the README and curl) and as a
+planner and a leader on the web pages: each test is one answer that did not say what was wrong, said nothing where
+it should have refused, or a page that needed JavaScript for what a link does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.pages import web_words
+from api.services import imports
+from reports.render import environment
+from tests.api.conftest import AUTH, make_settings
+from tests.api.html_parse import Page
+from tests.api.test_app_errors import assert_error_shape
+from tests.api.test_app_forms import form_token
+from tests.factories import small_dataset
+from tests.fixtures.uploads import write_csv_folder
+
+LONG = "Z" * 300
+
+
+@pytest.fixture(scope="module")
+def fresh_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The small dataset loaded, a risk run stored and plan 1 (2026Q4, eight quarters) made through the API."""
+    root = tmp_path_factory.mktemp("fresh-eyes")
+    settings = make_settings(root / "home", solver_time_limit_s=5.0)
+    imports.import_upload(settings, write_csv_folder(small_dataset(), root / "in"))
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/api/v1/risk", headers=AUTH).status_code == 200
+        assert client.post("/api/v1/plans", json={"quarter": "2026Q4"}, headers=AUTH).status_code == 201
+        yield client
+
+
+# --- a leader on the web pages ---------------------------------------------------------------------------------
+
+
+def test_the_risk_list_links_each_tilbud_to_its_profile_without_javascript(fresh_client: TestClient) -> None:
+    """The links from the risk list and the plan to a tilbud's profile were made by a script in the browser: without
+    JavaScript (a locked-down PC, a text browser, a link checker) the profiles could not be reached at all. The
+    server writes them; the report files (HTML and PDF, kept and mailed) keep none."""
+    page = Page(fresh_client.get("/risiko").text)
+    ids = {s["facility_id"] for s in fresh_client.get("/api/v1/risk").json()["scores"]}
+    assert {link for link in page.links() if link.startswith("/tilbud/")} == {f"/tilbud/{i}" for i in ids}
+    assert "<script>" not in fresh_client.get("/risiko").text.split("</main>")[0].split("<main")[-1]
+    for link in sorted(ids)[:2]:
+        assert fresh_client.get(f"/tilbud/{link}").status_code == 200
+
+    plan = Page(fresh_client.get("/planer/1").text)
+    assert any(link.startswith("/tilbud/") for link in plan.links())
+
+    report = Page(fresh_client.get("/api/v1/reports/risk").text)  # a report file: no links into the site
+    assert not [link for link in report.links() if link.startswith("/tilbud/")]
+
+
+def test_a_profile_link_of_an_id_with_odd_characters_is_escaped() -> None:
+    """An id is the tilsyn's own text: a ``?``, ``#`` or space in it is written escaped in the link, so the link
+    reaches that tilbud's profile; the name is escaped as text."""
+    macros = environment().get_template("partials/macros.html").module
+    link = str(macros.facility_link("A #1?x", "Bo & Co", True))  # type: ignore[attr-defined]
+    assert link == '<a class="facility-link" href="/tilbud/A%20%231%3Fx">Bo &amp; Co</a>', link
+    assert str(macros.facility_link("F1", "Bo & Co", False)) == "Bo &amp; Co"  # type: ignore[attr-defined]
