@@ -56,6 +56,9 @@ WEB_WORDS_DA: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\(inspectors\.csv\): kør 'tilsynsplan import'", "(inspectors.csv): upload dem under Upload"),
         (r"kør 'tilsynsplan score' først", "åbn risikolisten først"),
         (r"først tilsynsplan plan --quarter (\d{4})[QK]([1-4])", r"først \1K\2"),
+        # the form of a quarter: the pages write 2026K4 only (the form takes both), so the core's two examples
+        # ("fx 2026K4 eller 2026Q4") would read as one example twice once the next rule writes 2026Q4 as 2026K4
+        (r"ÅÅÅÅKn eller ÅÅÅÅQn, fx (\d{4})K([1-4]) eller \1Q\2", r"ÅÅÅÅKn, fx \1K\2"),
         (r"\b(\d{4})Q([1-4])\b", r"\1K\2"),  # a quarter as the pages write it (the CLI's messages say 2027Q1)
         (r": tilsynsplan plan --authority \w+ \(API: feltet authority\)", ": vælg socialtilsynet i formularen"),
         (r" \(tilsynsplan plan --authority\)", " (vælg socialtilsynet i planformularen under Planer)"),

@@ -16,7 +16,6 @@ from reports.render import environment
 from tests.api.conftest import AUTH, make_settings
 from tests.api.html_parse import Page
 from tests.api.test_app_errors import assert_error_shape
-from tests.api.test_app_forms import form_token
 from tests.factories import small_dataset
 from tests.fixtures.uploads import write_csv_folder
 
@@ -63,3 +62,14 @@ def test_a_profile_link_of_an_id_with_odd_characters_is_escaped() -> None:
     link = str(macros.facility_link("A #1?x", "Bo & Co", True))  # type: ignore[attr-defined]
     assert link == '<a class="facility-link" href="/tilbud/A%20%231%3Fx">Bo &amp; Co</a>', link
     assert str(macros.facility_link("F1", "Bo & Co", False)) == "Bo &amp; Co"  # type: ignore[attr-defined]
+
+
+def test_a_bad_quarter_on_the_plan_form_gives_its_example_once(fresh_client: TestClient) -> None:
+    """The pages write quarters as 2026K4, so the core's "fx 2026K4 eller 2026Q4" read "fx 2026K4 eller 2026K4"."""
+    assert web_words("brug formen ÅÅÅÅKn eller ÅÅÅÅQn, fx 2026K4 eller 2026Q4") == "brug formen ÅÅÅÅKn, fx 2026K4"
+    form = Page(fresh_client.get("/planer", headers=AUTH).text).root.iter()
+    token = str(next(n for n in form if n.attrs.get("name") == "form_token").attrs["value"])
+    response = fresh_client.post("/planer", data={"quarter": "2026Q5", "form_token": token}, headers=AUTH)
+    assert response.status_code == 422
+    message = Page(response.text).text_of("quarter-error")
+    assert "2026K4 eller 2026K4" not in message and "fx 2026K4" in message, message
