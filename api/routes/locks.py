@@ -18,7 +18,7 @@ router = APIRouter(tags=["locked visits"])
 @router.get(
     "/locked-visits",
     response_model=list[LockPublic],
-    responses={**validated_responses(), **error_responses(422, 503)},
+    responses={**validated_responses(), **error_responses(404, 422, 503)},
     openapi_extra=IF_NONE_MATCH,
 )
 def list_locks(
@@ -28,8 +28,9 @@ def list_locks(
     response: Response,
     facility_id: str | None = None,
 ) -> Response | list[LockPublic]:
-    """Every locked visit (optionally one facility's), by date. With `If-None-Match`: 304 while they are the same
-    (a lock or an unlock, here or in an import, changes the ETag)."""
+    """Every locked visit (optionally one facility's: 404 `not_found` when no stored tilbud has the id), by date.
+    With `If-None-Match`: 304 while they are the same (a lock or an unlock, here or in an import, changes the
+    ETag)."""
     answer = [LockPublic(**r) for r in to_records(lock_service.locked_visits(settings, facility_id))]
     # an unannounced visit's day is confidential: never stored by a cache
     return conditional.answer_content(response, "locked-visits", answer, confidential=True) or answer

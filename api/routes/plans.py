@@ -193,7 +193,7 @@ def calendar(
     )  # names come from the stored tilbud and inspectors: only imports change them
     names, inspectors = facility_names(settings), inspector_names(settings)
     if inspector_id is not None and inspector_id not in inspectors:
-        raise NotFoundError(f"Tilsynskonsulent '{inspector_id}' findes ikke i databasen.")
+        raise NotFoundError(f"Tilsynskonsulent '{shown_value(inspector_id)}' findes ikke i databasen.")
     etag = strong_etag("calendar", _version(version), inspector_id, newest)
     if (unchanged := conditional.not_modified(etag, confidential=True)) is not None:
         return unchanged

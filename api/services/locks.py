@@ -33,11 +33,11 @@ import pandas as pd
 from api.services.imports import ImportOutcome, push_records
 from data.calendar import holiday_name, is_working_day
 from data.dataset import empty_frame
-from data.errors import InvalidArgumentError, NotFoundError, Violation
+from data.errors import InvalidArgumentError, NotFoundError, Violation, shown_value
 from data.lock_rules import lock_rule_problems, parse_competences
 from data.lock_store import LockContext, delete_locked_visit, load_locked_visits, lock_context
 from data.settings import Settings
-from data.store import database, database_exists
+from data.store import database, database_exists, facility_exists
 from planner.domain import Inspector
 
 #: The ``rule`` of the warnings :func:`lock_visit` adds (the import's own warnings keep theirs).
@@ -127,12 +127,17 @@ def unlock_visit(settings: Settings, facility_id: str, day: dt.date) -> None:
     """Remove the lock of ``facility_id`` on ``day`` (``NotFoundError`` when there is none)."""
     with database(settings) as engine:
         if not delete_locked_visit(engine, facility_id, day):
-            raise NotFoundError(f"Tilbud '{facility_id}' har intet låst besøg den {day.isoformat()}.")
+            raise NotFoundError(f"Tilbud '{shown_value(facility_id)}' har intet låst besøg den {day.isoformat()}.")
 
 
 def locked_visits(settings: Settings, facility_id: str | None = None) -> pd.DataFrame:
-    """The locked visits (optionally one facility's); empty when nothing is stored yet."""
+    """The locked visits (optionally one facility's); empty when nothing is stored yet. A ``facility_id`` that names
+    no stored tilbud is ``NotFoundError``: an empty list would say a misspelt id has no agreed visits."""
     if not database_exists(settings):
+        if facility_id is not None:
+            raise NotFoundError(f"Tilbud '{shown_value(facility_id)}' findes ikke i databasen.")
         return empty_frame("locked_visits")
     with database(settings) as engine:
+        if facility_id is not None and not facility_exists(engine, facility_id):
+            raise NotFoundError(f"Tilbud '{shown_value(facility_id)}' findes ikke i databasen.")
         return load_locked_visits(engine, facility_id)

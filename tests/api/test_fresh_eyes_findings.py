@@ -73,3 +73,31 @@ def test_a_bad_quarter_on_the_plan_form_gives_its_example_once(fresh_client: Tes
     assert response.status_code == 422
     message = Page(response.text).text_of("quarter-error")
     assert "2026K4 eller 2026K4" not in message and "fx 2026K4" in message, message
+
+
+# --- a case system's developer ---------------------------------------------------------------------------------
+
+
+def test_an_unknown_inspectors_calendar_echoes_the_id_cut(fresh_client: TestClient) -> None:
+    """Every other message cuts a value it echoes at 60 characters ("…"); the calendar's echoed the whole id."""
+    response = fresh_client.get("/api/v1/plans/1/calendar.ics", params={"inspector_id": LONG}, headers=AUTH)
+    assert response.status_code == 404
+    message = assert_error_shape(response.json(), "not_found")["message"]
+    assert LONG not in message and "…" in message and len(message) < 150, message
+
+
+def test_unlocking_an_unknown_tilbud_echoes_the_id_cut(fresh_client: TestClient) -> None:
+    response = fresh_client.delete(f"/api/v1/locked-visits/{LONG}/2027-01-04", headers=AUTH)
+    assert response.status_code == 404
+    message = assert_error_shape(response.json(), "not_found")["message"]
+    assert LONG not in message and "…" in message and len(message) < 150, message
+
+
+def test_the_locked_visits_of_an_unknown_tilbud_is_404_not_an_empty_list(fresh_client: TestClient) -> None:
+    """A misspelt id answered ``[]``: "no agreed visits", which a case system would believe. Every other id the API
+    takes (a tilbud, a plan, an inspector) is 404 naming it when it names nothing."""
+    known = fresh_client.get("/api/v1/locked-visits", params={"facility_id": "F1"}, headers=AUTH)
+    assert known.status_code == 200 and known.json() == []
+    response = fresh_client.get("/api/v1/locked-visits", params={"facility_id": "F99"}, headers=AUTH)
+    assert response.status_code == 404
+    assert assert_error_shape(response.json(), "not_found")["message"] == "Tilbud 'F99' findes ikke i databasen."
