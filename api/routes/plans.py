@@ -117,12 +117,13 @@ def get_plan(
     ] = None,
 ) -> Response | PlanPublic:
     """A plan's visits; readers see an unannounced visit's quarter only (no date, week or inspector). `quarter`
-    and `inspector_id` keep only those visits (`visit_count` still counts the whole plan). A plan never changes:
+    and `inspector_id` keep only those visits (`visit_count` still counts the whole plan); a quarter the plan's
+    horizon does not cover is 422 `invalid_argument` naming the quarters it covers. A plan never changes:
     with `If-None-Match` the answer is 304 (its ETag names the plan, the filters and the viewer's role)."""
     version = plan_service.plan_version(settings, plan_id)
     if inspector_id is not None and inspector_id not in inspector_names(settings):
         raise NotFoundError(f"Tilsynskonsulent '{shown_value(inspector_id)}' findes ikke i databasen.")
-    wanted = None if quarter is None else plan_service.quarter_code(quarter)
+    wanted = None if quarter is None else plan_service.plan_quarter(settings, version, quarter)
     etag = strong_etag("plan", viewer.authorised, _version(version), wanted, inspector_id)
     if (unchanged := conditional.answer(response, etag, confidential=True)) is not None:
         return unchanged  # before reading thousands of visits

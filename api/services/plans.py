@@ -20,11 +20,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from data.authorities import parse_authority
 from data.calendar import parse_quarter, quarter_bounds, quarter_of
 from data.enums import Authority, VisitKind
-from data.errors import InvalidArgumentError, NoDataError
+from data.db import PlanRow
+from data.errors import InvalidArgumentError, NoDataError, shown_value
 from data.glossary import AUTHORITY_DA, visit_reason_for_reader_da
 from data.plan_store import PlanInfo, StoredPlan, list_plans, load_plan, plan_header, save_plan
 from data.risk_store import get_risk_run, latest_risk_run
@@ -41,7 +43,7 @@ from planner.domain import (
     ReasonCode,
     VisitRole,
 )
-from planner.problem import quarters_from
+from planner.problem import horizon, quarters_from
 
 Progress = Callable[[str], None]
 
@@ -232,6 +234,25 @@ def plan_version(settings: Settings, plan_id: int) -> PlanInfo:
 def quarter_code(value: str) -> str:
     """A quarter as stored (``2027K1`` and ``2027q1`` are ``2027Q1``); ``InvalidArgumentError`` for any other text."""
     return _quarter(value)
+
+
+def plan_quarter(settings: Settings, info: PlanInfo, value: str) -> str:
+    """``value`` as stored (:func:`quarter_code`), one of the quarters the plan's horizon covers: a quarter outside
+    it is ``InvalidArgumentError`` naming the plan's quarters (no visits there would read as "none planned", when the
+    plan does not cover that quarter). The horizon is the plan's own (the settings stored with it), read without its
+    visits."""
+    wanted = _quarter(value)
+    with database(settings) as engine, Session(engine) as session:
+        row = session.get(PlanRow, info.id)
+        stored = dict(row.settings or {}) if row is not None else {}
+    count = int(stored.get("plan_horizon_quarters") or settings.plan_horizon_quarters)
+    covered = horizon(info.quarter, max(count, 1))[2]
+    if wanted not in covered:
+        raise InvalidArgumentError(
+            f"Planen {info.id} dækker kvartalerne {covered[0]} til {covered[-1]}; '{shown_value(value)}' ligger uden "
+            "for planens horisont."
+        )
+    return wanted
 
 
 def plans(settings: Settings) -> list[PlanInfo]:

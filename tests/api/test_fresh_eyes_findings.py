@@ -101,3 +101,17 @@ def test_the_locked_visits_of_an_unknown_tilbud_is_404_not_an_empty_list(fresh_c
     response = fresh_client.get("/api/v1/locked-visits", params={"facility_id": "F99"}, headers=AUTH)
     assert response.status_code == 404
     assert assert_error_shape(response.json(), "not_found")["message"] == "Tilbud 'F99' findes ikke i databasen."
+
+
+def test_a_quarter_outside_the_plans_horizon_is_refused_naming_the_horizon(fresh_client: TestClient) -> None:
+    """``?quarter=2030Q1`` of a plan that runs to 2028Q3 answered no visits: as if the plan had none that quarter,
+    when it does not cover it. The answer names the quarters the plan covers."""
+    inside = fresh_client.get("/api/v1/plans/1", params={"quarter": "2028Q3"}, headers=AUTH)
+    assert inside.status_code == 200
+    for quarter in ("2030Q1", "2026Q3"):
+        response = fresh_client.get("/api/v1/plans/1", params={"quarter": quarter}, headers=AUTH)
+        assert response.status_code == 422, quarter
+        message = assert_error_shape(response.json(), "invalid_argument")["message"]
+        assert message == (
+            f"Planen 1 dækker kvartalerne 2026Q4 til 2028Q3; '{quarter}' ligger uden for planens horisont."
+        ), message
