@@ -11,11 +11,11 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterable, Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import pandas as pd
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from api.services.imports import SOURCE_KINDS, source_kind
@@ -396,14 +396,30 @@ class UploadPublic(BaseModel):
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def _number_error(annotation: Any) -> str | None:
+    """The error type of a field that takes a number and not true/false (``int``, ``float | None``), else None."""
+    kinds = get_args(annotation) or (annotation,)
+    if bool in kinds:
+        return None
+    if int in kinds:
+        return "int_type"
+    return "float_type" if float in kinds else None
+
+
 class _Request(BaseModel):
-    """A JSON body a client sends: a text holding a lone surrogate is refused by field (422 ``invalid_request``)."""
+    """A JSON body a client sends: a text holding a lone surrogate is refused by field, and so is ``true`` or
+    ``false`` where a number belongs (pydantic reads them as 1 and 0: a wrong field stored one magtanvendelse, or
+    re-planned plan 1). 422 ``invalid_request``."""
 
     @field_validator("*", mode="before")
     @classmethod
-    def _no_lone_surrogate(cls, value: Any) -> Any:
+    def _no_lone_surrogate(cls, value: Any, info: ValidationInfo) -> Any:
         if isinstance(value, str) and LONE_SURROGATE.search(value):
             raise PydanticCustomError("string_unicode", "Input should be a valid string without lone surrogates")
+        if isinstance(value, bool) and info.field_name is not None:
+            kind = _number_error(cls.model_fields[info.field_name].annotation)
+            if kind is not None:
+                raise PydanticCustomError(kind, "Input should be a number, not true or false")
         return value
 
 

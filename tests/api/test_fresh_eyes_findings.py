@@ -115,3 +115,21 @@ def test_a_quarter_outside_the_plans_horizon_is_refused_naming_the_horizon(fresh
         assert message == (
             f"Planen 1 dækker kvartalerne 2026Q4 til 2028Q3; '{quarter}' ligger uden for planens horisont."
         ), message
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/v1/use-of-force", {"records": [{"facility_id": "F1", "month": "2026-08", "count": True}]}, "count"),
+        ("/api/v1/plans", {"quarter": "2026Q4", "parent_plan_id": True}, "parent_plan_id"),
+        ("/api/v1/plans", {"quarter": "2026Q4", "time_limit_s": True}, "time_limit_s"),
+    ],
+)
+def test_true_is_not_a_number(fresh_client: TestClient, path: str, body: dict, field: str) -> None:
+    """JSON ``true`` where a number belongs was read as 1: a case system's wrong field stored one magtanvendelse, or
+    re-planned plan 1."""
+    response = fresh_client.post(path, json=body, headers=AUTH)
+    assert response.status_code == 422, response.text
+    detail = assert_error_shape(response.json(), "invalid_request")["details"][0]
+    assert detail["field"].endswith(field) and "ikke true/false" in detail["message"], detail
+    assert fresh_client.get("/api/v1/imports", params={"top": 1}).json()["batches"][0]["kind"] != "push"
