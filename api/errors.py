@@ -22,7 +22,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, params
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -252,8 +252,29 @@ def _body_text(kind: str, error: dict[str, Any], content_type: str | None) -> st
     return f'Forespørgslen skal være et JSON-objekt ({{"felt": værdi, …}}), ikke {_json_kind(value)}'
 
 
-def _validation_detail(error: dict[str, Any], document: Any = None, content_type: str | None = None) -> dict[str, Any]:
-    """One of FastAPI's request-validation errors as location, field and a Danish message naming the field."""
+def _is_form(content_type: str | None) -> bool:
+    """Whether a request's body came as a form (``multipart/form-data``), the only way files come."""
+    return (content_type or "").split(";")[0].strip().lower() == "multipart/form-data"
+
+
+def file_fields(request: Request) -> frozenset[str]:
+    """The names of the files the request's operation takes (``File(...)``): a request that did not send them as
+    ``multipart/form-data`` is told so, not only that the field is missing."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    return frozenset(
+        str(f.alias) for f in getattr(dependant, "body_params", ()) if isinstance(f.field_info, params.File)
+    )
+
+
+def _validation_detail(
+    error: dict[str, Any],
+    document: Any = None,
+    content_type: str | None = None,
+    file_fields: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """One of FastAPI's request-validation errors as location, field and a Danish message naming the field (for a
+    missing file, ``file_fields``, how files are sent)."""
     kind = str(error.get("type", ""))
     location, name = _location_text(error.get("loc", ()))
     if kind == "json_invalid" and location == "body":  # loc ("body", 21): a character offset, not a field
@@ -285,6 +306,9 @@ def _validation_detail(error: dict[str, Any], document: Any = None, content_type
         text = f"må højst være {largest}, det største heltal databasen kan gemme (et id), ikke {ctx['input']}"
     if "Expected UploadFile" in str(error.get("msg", "")):  # a multipart part without a filename arrives as text
         text = "skal være en fil med et filnavn, fx facilities.csv (multipart-feltet sendte tekst)"
+    if kind == "missing" and location == "body" and name in file_fields and not _is_form(content_type):
+        sent = f"den kom med Content-Type '{_shown(content_type)}'" if content_type else "den kom uden Content-Type"
+        text = f"mangler: filerne sendes som multipart/form-data i feltet '{name}' ({sent})"
     subject = f"'{name}'" if name else "Forespørgslen"
     return {"location": location, "field": name, "message": f"{subject} {text}", "type": kind}
 
@@ -379,7 +403,8 @@ def describe(request: Request, exc: Exception) -> ApiError:
         return ApiError(exc.http_status, exc.code, exc.message, list(exc.details), headers)
     if isinstance(exc, RequestValidationError):
         content_type = request.headers.get("content-type")
-        details = [_validation_detail(dict(e), exc.body, content_type) for e in exc.errors()]
+        files = file_fields(request)
+        details = [_validation_detail(dict(e), exc.body, content_type, files) for e in exc.errors()]
         return ApiError(422, "invalid_request", f"Forespørgslen er ugyldig: {len(details)} fejl.", details)
     if isinstance(exc, StarletteHTTPException):
         return _from_http_exception(request, exc)

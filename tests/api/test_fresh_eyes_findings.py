@@ -133,3 +133,14 @@ def test_true_is_not_a_number(fresh_client: TestClient, path: str, body: dict, f
     detail = assert_error_shape(response.json(), "invalid_request")["details"][0]
     assert detail["field"].endswith(field) and "ikke true/false" in detail["message"], detail
     assert fresh_client.get("/api/v1/imports", params={"top": 1}).json()["batches"][0]["kind"] != "push"
+
+
+def test_json_sent_to_the_upload_says_it_must_be_multipart(fresh_client: TestClient) -> None:
+    """A case system that sent its records as JSON to ``/uploads`` was told only "'files' mangler"."""
+    response = fresh_client.post("/api/v1/uploads", json={"files": ["facilities.csv"]}, headers=AUTH)
+    assert response.status_code == 422
+    detail = assert_error_shape(response.json(), "invalid_request")["details"][0]
+    assert detail["field"] == "files"
+    assert "multipart/form-data" in detail["message"] and "application/json" in detail["message"], detail
+    empty = fresh_client.post("/api/v1/uploads", files={"other": ("x.csv", b"a")}, headers=AUTH)
+    assert assert_error_shape(empty.json(), "invalid_request")["details"][0]["message"] == "'files' mangler"
