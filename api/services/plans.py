@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 
 from data.authorities import parse_authority
 from data.calendar import parse_quarter, quarter_bounds, quarter_of
-from data.enums import Authority, VisitKind
 from data.db import PlanRow
+from data.enums import Authority, VisitKind
 from data.errors import InvalidArgumentError, NoDataError, shown_value
 from data.glossary import AUTHORITY_DA, visit_reason_for_reader_da
 from data.plan_store import PlanInfo, StoredPlan, list_plans, load_plan, plan_header, save_plan
