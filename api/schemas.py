@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal, get_args
 
 import pandas as pd
-from fastapi import Path
+from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
@@ -44,6 +44,32 @@ def codes(values: Iterable[str], *, nullable: bool = False) -> dict[str, Any]:
 DATABASE_INT_MAX = 2**63 - 1
 
 PlanId = Annotated[int, Path(ge=1, le=DATABASE_INT_MAX, description="Planens id (et heltal ≥ 1).")]
+#: Ids are text and may hold a ``/``: the routes take them as paths, so ``/`` and ``%2F`` both work.
+FacilityId = Annotated[
+    str, Path(description="Tilbuddets id (`facility_id` i facilities.csv); et `/` i id'et sendes som `%2F`.")
+]
+ConcernId = Annotated[
+    str,
+    Path(
+        description="Fagsystemets id for henvendelsen (det `concern_id`, den blev sendt med); et `/` sendes som `%2F`."
+    ),
+]
+AuthorityFilter = Annotated[
+    str | None,
+    Query(description="Kun ét socialtilsyn: nord, midt, syd, hovedstaden eller oest (det danske navn, fx Øst, også)."),
+]
+FacilityTypeFilter = Annotated[
+    str | None,
+    Query(description="Kun én tilbudstype fra datakontrakten (fx sel108, opholdssted) eller typens danske navn."),
+]
+#: A date that names a stored risk run (the lists and the risk report).
+RunAsOf = Annotated[
+    dt.date | None, Query(description="Skæringsdato ÅÅÅÅ-MM-DD: risikokørslen pr. den dag (standard: den seneste).")
+]
+#: A date the data are read as of (an explanation, a profile): what was known that day.
+DataAsOf = Annotated[
+    dt.date | None, Query(description="Skæringsdato ÅÅÅÅ-MM-DD: med det, der var kendt den dag (standard: i dag).")
+]
 
 # --- errors ------------------------------------------------------------------------------------------
 

@@ -16,7 +16,9 @@ from api.deps import PlannerDep, SettingsDep, ViewerDep, app_version
 from api.schemas import (
     DATABASE_INT_MAX,
     IF_NONE_MATCH,
+    ConcernId,
     ConcernPush,
+    FacilityId,
     HealthPublic,
     ImportListPublic,
     PushPublic,
@@ -164,7 +166,7 @@ def push_concerns(
     response_class=Response,
     responses=error_responses(404, 422, 503),
 )
-def withdraw_concern(facility_id: str, concern_id: str, settings: SettingsDep, _: PlannerDep) -> Response:
+def withdraw_concern(facility_id: FacilityId, concern_id: ConcernId, settings: SettingsDep, _: PlannerDep) -> Response:
     """Withdraw a bekymringshenvendelse sent by mistake, by the case system's id (`concern_id`): the report is deleted
     and the withdrawal logged as an import batch (what was removed, and when). Only a report sent with a `concern_id`
     can be withdrawn; 404 `not_found` when the tilbud has none with that id."""

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from api.conditional import ConditionalDep
 from api.deps import PlannerDep, SettingsDep
-from api.schemas import IF_NONE_MATCH, LockCreate, LockPublic, PushPublic, error_responses, validated_responses
+from api.schemas import (
+    IF_NONE_MATCH,
+    FacilityId,
+    LockCreate,
+    LockPublic,
+    PushPublic,
+    error_responses,
+    validated_responses,
+)
 from api.services import locks as lock_service
 from data.dataset import to_records
 
@@ -26,7 +35,9 @@ def list_locks(
     _: PlannerDep,
     conditional: ConditionalDep,
     response: Response,
-    facility_id: str | None = None,
+    facility_id: Annotated[
+        str | None, Query(description="Kun dette tilbuds låste besøg (404, når intet gemt tilbud har id'et).")
+    ] = None,
 ) -> Response | list[LockPublic]:
     """Every locked visit (optionally one facility's: 404 `not_found` when no stored tilbud has the id), by date.
     With `If-None-Match`: 304 while they are the same (a lock or an unlock, here or in an import, changes the
@@ -51,7 +62,12 @@ def lock(body: LockCreate, settings: SettingsDep, _: PlannerDep) -> PushPublic:
     response_class=Response,
     responses=error_responses(404, 422, 503),
 )
-def unlock(facility_id: str, day: dt.date, settings: SettingsDep, _: PlannerDep) -> Response:
+def unlock(
+    facility_id: FacilityId,
+    day: Annotated[dt.date, Path(description="Dagen for det låste besøg, ÅÅÅÅ-MM-DD.")],
+    settings: SettingsDep,
+    _: PlannerDep,
+) -> Response:
     """Unlock a visit: the next plan or re-plan may move it."""
     lock_service.unlock_visit(settings, facility_id, day)
     return Response(status_code=204)

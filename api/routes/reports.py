@@ -3,7 +3,6 @@ writes). Unannounced visit dates appear only for authorised readers."""
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from typing import Annotated, Literal
 
@@ -12,7 +11,7 @@ from fastapi.responses import Response
 
 from api.deps import SettingsDep, ViewerDep
 from api.headers import content_disposition
-from api.schemas import PlanId, error_responses
+from api.schemas import AuthorityFilter, DataAsOf, FacilityId, FacilityTypeFilter, PlanId, RunAsOf, error_responses
 from api.services import reports
 from api.services.risk_lists import risk_list
 from data.errors import ServerBusyError
@@ -59,9 +58,9 @@ def report_response(context: ReportContext, fmt: Literal["html", "pdf"], name: s
 def risk_report(
     settings: SettingsDep,
     viewer: ViewerDep,
-    authority: str | None = None,
-    facility_type: str | None = None,
-    as_of: dt.date | None = None,
+    authority: AuthorityFilter = None,
+    facility_type: FacilityTypeFilter = None,
+    as_of: RunAsOf = None,
     top: Annotated[
         int | None,
         Query(ge=1, description="Kun de N mest risikable i tabellen; tal og grafer dækker hele listen."),
@@ -76,7 +75,13 @@ def risk_report(
 
 
 @router.get("/reports/model", response_class=Response, responses=RESPONSES)
-def model_report(settings: SettingsDep, version: str | None = None, format: ReportFormat = "html") -> Response:
+def model_report(
+    settings: SettingsDep,
+    version: Annotated[
+        str | None, Query(description="En modelversion, fx fra `POST /model/train` (standard: den nyeste).")
+    ] = None,
+    format: ReportFormat = "html",
+) -> Response:
     """Modelkort: data window, features, metrics against the baselines, calibration, offsets, audit."""
     context = reports.model_report(settings, version)
     return report_response(context, format, "modelkort")
@@ -84,10 +89,10 @@ def model_report(settings: SettingsDep, version: str | None = None, format: Repo
 
 @router.get("/reports/facility/{facility_id:path}", response_class=Response, responses=RESPONSES)
 def facility_report(
-    facility_id: str,
+    facility_id: FacilityId,
     settings: SettingsDep,
     viewer: ViewerDep,
-    as_of: dt.date | None = None,
+    as_of: DataAsOf = None,
     format: ReportFormat = "html",
 ) -> Response:
     """Tilbudsprofil; the next planned visit only for authorised readers."""

@@ -13,10 +13,15 @@ from api.deps import PlannerDep, SettingsDep, ViewerDep
 from api.schemas import (
     DATABASE_INT_MAX,
     IF_NONE_MATCH,
+    AuthorityFilter,
+    DataAsOf,
     ExplanationPublic,
+    FacilityId,
     FacilityPublic,
+    FacilityTypeFilter,
     RiskListPublic,
     RiskScorePublic,
+    RunAsOf,
     ScoreCreate,
     TrainCreate,
     TrainPublic,
@@ -33,11 +38,6 @@ from data.errors import NotComputedError
 
 router = APIRouter(tags=["risk"])
 
-AsOf = Annotated[dt.date | None, Query(description="Skæringsdato ÅÅÅÅ-MM-DD (standard: seneste risikokørsel).")]
-
-
-Authority = Annotated[str | None, Query(description="nord, midt, syd, hovedstaden eller oest.")]
-FacilityType = Annotated[str | None, Query(description="En tilbudstype fra datakontrakten.")]
 Top = Annotated[int | None, Query(ge=1, description="Kun de N mest risikable (fra `offset`): sidens størrelse.")]
 Offset = Annotated[
     int,
@@ -80,11 +80,11 @@ def get_risk(
     viewer: ViewerDep,
     conditional: ConditionalDep,
     response: Response,
-    authority: Authority = None,
-    facility_type: FacilityType = None,
+    authority: AuthorityFilter = None,
+    facility_type: FacilityTypeFilter = None,
     top: Top = None,
     offset: Offset = 0,
-    as_of: AsOf = None,
+    as_of: RunAsOf = None,
     format: Annotated[Literal["json", "csv"], Query(description="json eller csv.")] = "json",
 ) -> Response | RiskListPublic:
     """The ranked risk list: the latest stored risk run (or the run of `as_of`). With none, a planner's request
@@ -135,8 +135,8 @@ def get_risk(
 def score_now(
     settings: SettingsDep,
     _: PlannerDep,
-    authority: Authority = None,
-    facility_type: FacilityType = None,
+    authority: AuthorityFilter = None,
+    facility_type: FacilityTypeFilter = None,
     top: Top = None,
     offset: Offset = 0,
     body: Annotated[ScoreCreate | None, Body()] = None,
@@ -166,12 +166,12 @@ def score_now(
     openapi_extra=IF_NONE_MATCH,
 )
 def get_explanation(
-    facility_id: str,
+    facility_id: FacilityId,
     settings: SettingsDep,
     viewer: ViewerDep,
     conditional: ConditionalDep,
     response: Response,
-    as_of: AsOf = None,
+    as_of: DataAsOf = None,
 ) -> Response | ExplanationPublic:
     """Every factor of one facility's risk, in Danish, with its value and the comparison value (409
     `not_computed` for a reader when no model is trained as of the date). With `If-None-Match`: 304 while
@@ -188,7 +188,7 @@ def get_explanation(
     openapi_extra=IF_NONE_MATCH,
 )
 def get_facility(
-    facility_id: str, settings: SettingsDep, viewer: ViewerDep, conditional: ConditionalDep, response: Response
+    facility_id: FacilityId, settings: SettingsDep, viewer: ViewerDep, conditional: ConditionalDep, response: Response
 ) -> Response | FacilityPublic:
     """Master data of one facility and its place in the latest risk list (with the top reasons); no risk for
     a reader when no run is stored yet. With `If-None-Match`: 304 while the answer is the same."""
