@@ -119,6 +119,41 @@ class PrivateAnswers:
         await self.app(scope, receive, marked)
 
 
+#: What every answer says about how a browser may use it: never inside another site's frame (the plan form, the
+#: upload and "Log ud" laid under a page's own buttons: clickjacking), never guessed as another type than it is (an
+#: error or a CSV echoing what a client sent), and a ``Referer`` only to this site (its addresses hold ids and
+#: filters; the login page uses it to return a person to the page they came from).
+SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Content-Security-Policy", "frame-ancestors 'none'"),
+    ("Referrer-Policy", "same-origin"),
+)
+
+
+class SecurityHeaders:
+    """Every answer carries :data:`SECURITY_HEADERS` (the pages, the API, the files and the errors, a crash's too:
+    this is the outermost middleware). ``frame-ancestors`` is the only policy set: the pages' small inline scripts
+    and the API documentation's scripts from a CDN stay allowed."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def marked(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS:
+                    headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, marked)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The app for ``settings`` (default: from the environment)."""
     settings = settings if settings is not None else Settings()
@@ -142,7 +177,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_mb=settings.max_upload_mb)
     app.add_middleware(HeadAsGet)
     app.add_middleware(PrivateAnswers)
-    app.add_middleware(AnswerCrashes)  # last: the outermost, so a crash anywhere is answered by the one handler
+    app.add_middleware(AnswerCrashes)  # a crash anywhere is answered by the one handler
+    app.add_middleware(SecurityHeaders)  # outside it: the answer to a crash carries them too
     for module in (data, risk, plans, locks, reports):
         app.include_router(
             module.router,

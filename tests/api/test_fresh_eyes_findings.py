@@ -158,3 +158,24 @@ def test_every_parameter_is_described_in_the_document(fresh_client: TestClient) 
         if not parameter.get("description")
     ]
     assert bare == []
+
+
+# --- a planner's browser ----------------------------------------------------------------------------------------
+
+
+def test_no_page_or_answer_can_be_framed_or_sniffed(fresh_client: TestClient) -> None:
+    """No answer said it may not be shown in another site's frame: a page could lay the plan form or the "Log ud"
+    button under its own (clickjacking), and a browser could guess an uploaded CSV's echo to be HTML. Every answer, a
+    page, an API answer, an error and a file, says both."""
+    for path in ("/", "/planer/1", "/login", "/api/v1/risk", "/api/v1/plans/1/export.csv", "/nope", "/api/v1/nope"):
+        headers = fresh_client.get(path, headers=AUTH).headers
+        assert headers["X-Content-Type-Options"] == "nosniff", path
+        assert headers["X-Frame-Options"] == "DENY", path
+        assert headers["Content-Security-Policy"] == "frame-ancestors 'none'", path
+        assert headers["Referrer-Policy"] == "same-origin", path
+
+
+def _login_next(client: TestClient, referer: str | None) -> str:
+    headers = {} if referer is None else {"Referer": referer}
+    form = Page(client.get("/login", headers=headers).text).root.iter()
+    return str(next(n for n in form if n.attrs.get("name") == "next").attrs["value"])
