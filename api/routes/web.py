@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -212,9 +212,19 @@ def plan_spreadsheet(plan_id: PlanId, settings: SettingsDep, _: PlannerDep) -> R
     )
 
 
+def _came_from(request: Request) -> str:
+    """The page of this site the browser came from (its ``Referer``), for a login without ``next``: every page's "Log
+    ind" returns to that page. Another site's page, the login page itself or no ``Referer``: the overview."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc or referer.path.startswith(("/login", "/logout")):
+        return "/"
+    return _local_path(referer.path + (f"?{referer.query}" if referer.query else ""))
+
+
 @router.get("/login", response_class=HTMLResponse)
-def login_form(viewer: ViewerDep, next: str = "/") -> HTMLResponse:
-    return _page("web/login.html", viewer.authorised, title="Log ind", next=_local_path(next), message=None)
+def login_form(request: Request, viewer: ViewerDep, next: str | None = None) -> HTMLResponse:
+    target = _local_path(next) if next is not None else _came_from(request)
+    return _page("web/login.html", viewer.authorised, title="Log ind", next=target, message=None)
 
 
 @router.post("/login", response_class=HTMLResponse)

@@ -179,3 +179,18 @@ def _login_next(client: TestClient, referer: str | None) -> str:
     headers = {} if referer is None else {"Referer": referer}
     form = Page(client.get("/login", headers=headers).text).root.iter()
     return str(next(n for n in form if n.attrs.get("name") == "next").attrs["value"])
+
+
+def test_the_navigations_log_ind_returns_to_the_page_it_was_clicked_on(fresh_client: TestClient) -> None:
+    """Every page's "Log ind" is ``/login``: a leader reading plan 1 who logged in to see its dates landed on the
+    overview and had to find the plan again. Without a ``next`` the login returns to the page the link was on (the
+    browser's ``Referer``, of this site only; never back to the login page)."""
+    assert _login_next(fresh_client, "http://testserver/planer/1") == "/planer/1"
+    assert _login_next(fresh_client, "http://testserver/risiko?authority=midt") == "/risiko?authority=midt"
+    assert _login_next(fresh_client, "https://evil.example/planer/1") == "/"
+    assert _login_next(fresh_client, "http://testserver/login?next=/planer") == "/"
+    assert _login_next(fresh_client, None) == "/"
+    assert Page(fresh_client.get("/login?next=/modelkort").text).by_id("token") is not None
+    assert _login_next(fresh_client, "http://testserver/planer/1") == "/planer/1"
+    form = Page(fresh_client.get("/login?next=/modelkort", headers={"Referer": "http://testserver/planer/1"}).text)
+    assert str(next(n for n in form.root.iter() if n.attrs.get("name") == "next").attrs["value"]) == "/modelkort"
