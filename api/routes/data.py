@@ -42,7 +42,9 @@ UploadFiles = Annotated[
     ),
 ]
 
-Top = Annotated[int | None, Query(ge=1, description="Kun de N nyeste (fra `offset`): sidens størrelse.")]
+Top = Annotated[
+    int | None, Query(ge=1, le=DATABASE_INT_MAX, description="Kun de N nyeste (fra `offset`): sidens størrelse.")
+]
 Offset = Annotated[
     int, Query(ge=0, le=DATABASE_INT_MAX, description="Spring de første N over (sider: `offset=100&top=100`).")
 ]

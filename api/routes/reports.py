@@ -11,7 +11,16 @@ from fastapi.responses import Response
 
 from api.deps import SettingsDep, ViewerDep
 from api.headers import content_disposition
-from api.schemas import AuthorityFilter, DataAsOf, FacilityId, FacilityTypeFilter, PlanId, RunAsOf, error_responses
+from api.schemas import (
+    DATABASE_INT_MAX,
+    AuthorityFilter,
+    DataAsOf,
+    FacilityId,
+    FacilityTypeFilter,
+    PlanId,
+    RunAsOf,
+    error_responses,
+)
 from api.services import reports
 from api.services.risk_lists import risk_list
 from data.errors import ServerBusyError
@@ -63,7 +72,11 @@ def risk_report(
     as_of: RunAsOf = None,
     top: Annotated[
         int | None,
-        Query(ge=1, description="Kun de N mest risikable i tabellen; tal og grafer dækker hele listen."),
+        Query(
+            ge=1,
+            le=DATABASE_INT_MAX,
+            description="Kun de N mest risikable i tabellen; tal og grafer dækker hele listen.",
+        ),
     ] = None,
     format: ReportFormat = "html",
 ) -> Response:

@@ -38,7 +38,10 @@ from data.errors import NotComputedError
 
 router = APIRouter(tags=["risk"])
 
-Top = Annotated[int | None, Query(ge=1, description="Kun de N mest risikable (fra `offset`): sidens størrelse.")]
+Top = Annotated[
+    int | None,
+    Query(ge=1, le=DATABASE_INT_MAX, description="Kun de N mest risikable (fra `offset`): sidens størrelse."),
+]
 Offset = Annotated[
     int,
     Query(ge=0, le=DATABASE_INT_MAX, description="Spring de første N over (sider: `offset=100&top=100`)."),

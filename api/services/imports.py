@@ -50,6 +50,10 @@ class ImportOutcome:
     result: ImportResult
     summary: ImportSummary
 
+#: The largest integer the database stores (SQLite, PostgreSQL BIGINT): a batch id, a page size or offset past it
+#: names nothing, and the driver fails on it (OverflowError).
+BATCH_ID_MAX = 2**63 - 1
+
 
 def validate_upload(settings: Settings, source: Path) -> ImportResult:
     """Check an upload against every rule of the data contract, also together with what is stored; stores nothing.
@@ -232,7 +236,7 @@ def parse_since(value: str | None) -> tuple[int | None, dt.datetime | None]:
     text = value.strip()
     if text.isascii() and text.isdigit():
         batch = int(text)
-        if batch > 2**63 - 1:
+        if batch > BATCH_ID_MAX:
             raise InvalidArgumentError(f"since '{shown_value(text)}' er større end noget batch-id.")
         return batch, None
     try:
@@ -257,6 +261,12 @@ def import_log(
         raise InvalidArgumentError(f"top skal være mindst 1 (fik {top}).")
     if offset < 0:
         raise InvalidArgumentError(f"offset skal være mindst 0 (fik {offset}).")
+    for name, value in (("top", top), ("offset", offset)):  # past it the database's LIMIT/OFFSET overflows
+        if value is not None and value > BATCH_ID_MAX:
+            largest = f"{BATCH_ID_MAX:,}".replace(",", ".")
+            raise InvalidArgumentError(
+                f"{name} må højst være {largest}, det største heltal databasen kan gemme, ikke {shown_value(value)}."
+            )
     if not database_exists(settings):
         return 0, []
     with database(settings) as engine:

@@ -5,6 +5,7 @@ it should have refused, or a page that needed JavaScript for what a link does.""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,6 +13,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.pages import web_words
 from api.services import imports
+from data.errors import InvalidArgumentError
 from reports.render import environment
 from tests.api.conftest import AUTH, make_settings
 from tests.api.html_parse import Page
@@ -194,3 +196,29 @@ def test_the_navigations_log_ind_returns_to_the_page_it_was_clicked_on(fresh_cli
     assert _login_next(fresh_client, "http://testserver/planer/1") == "/planer/1"
     form = Page(fresh_client.get("/login?next=/modelkort", headers={"Referer": "http://testserver/planer/1"}).text)
     assert str(next(n for n in form.root.iter() if n.attrs.get("name") == "next").attrs["value"]) == "/modelkort"
+
+
+def test_a_page_size_beyond_the_database_integers_is_422_not_a_crash(fresh_client: TestClient) -> None:
+    """``/imports?top=`` with 20 digits reached the database's LIMIT and failed there (500, OverflowError); ``offset``
+    was already bounded. The largest page is the largest integer the database stores, as for every id."""
+    response = fresh_client.get("/api/v1/imports", params={"top": "9" * 20})
+    assert response.status_code == 422
+    detail = assert_error_shape(response.json(), "invalid_request")["details"][0]
+    assert detail["field"] == "top" and "det største heltal databasen kan gemme" in detail["message"], detail
+    assert fresh_client.get("/api/v1/imports", params={"top": str(2**63 - 1)}).status_code == 200
+    for path in ("/api/v1/risk", "/api/v1/reports/risk"):  # the same bound wherever a page size is taken
+        assert fresh_client.get(path, params={"top": "9" * 20}).status_code == 422, path
+
+
+def test_the_import_logs_service_bounds_its_page_as_the_database_does(tmp_path: Path) -> None:
+    """The CLI (``tilsynsplan imports --top 99999999999999999999``) crashed with the same OverflowError: the service
+    refuses it, naming the bound."""
+    settings = make_settings(tmp_path / "home")
+    imports.import_upload(settings, write_csv_folder(small_dataset(), tmp_path / "in"))
+    for name in ("top", "offset"):
+        with pytest.raises(InvalidArgumentError) as refused:
+            imports.import_log(settings, **{name: 10**20})  # type: ignore[arg-type]
+        assert refused.value.message == (
+            f"{name} må højst være 9.223.372.036.854.775.807, det største heltal databasen kan gemme, ikke "
+            "100000000000000000000."
+        )
