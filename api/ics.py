@@ -9,6 +9,9 @@ plans have higher ids), so a calendar moves the event instead of adding a second
 (a re-plan's) from the re-plan's start that the re-plan no longer has, in this file, comes as ``STATUS:CANCELLED``
 (a visit moved to another inspector leaves the first one's calendar). Visits after the plan's quarter are
 tentative (``STATUS:TENTATIVE``, free time): the next quarter's plan fixes them.
+
+An unannounced visit's event is ``CLASS:PRIVATE``: an inspector's calendar is often shared (colleagues, delegates,
+a team calendar), and a public event's title names the tilbud on the day of its unannounced visit.
 """
 
 from __future__ import annotations
@@ -119,6 +122,8 @@ def visit_event(
     description.append(f"Plan {plan_id}. Fortroligt: datoer for uanmeldte besøg må ikke videregives.")
     event.add("description", "\n".join(description))
     event.add("transp", "OPAQUE" if not cancelled and not tentative else "TRANSPARENT")
+    if not visit.announced:  # a shared calendar shows others a private event as busy, without its title or text
+        event.add("class", "PRIVATE")
     return event
 
 

@@ -50,6 +50,7 @@ class ImportOutcome:
     result: ImportResult
     summary: ImportSummary
 
+
 #: The largest integer the database stores (SQLite, PostgreSQL BIGINT): a batch id, a page size or offset past it
 #: names nothing, and the driver fails on it (OverflowError).
 BATCH_ID_MAX = 2**63 - 1

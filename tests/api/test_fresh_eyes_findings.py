@@ -4,6 +4,7 @@ it should have refused, or a page that needed JavaScript for what a link does.""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -222,3 +223,22 @@ def test_the_import_logs_service_bounds_its_page_as_the_database_does(tmp_path: 
             f"{name} må højst være 9.223.372.036.854.775.807, det største heltal databasen kan gemme, ikke "
             "100000000000000000000."
         )
+
+
+def test_an_unannounced_visit_in_an_inspectors_calendar_is_private() -> None:
+    """The calendar's events carried no ``CLASS``, which is ``PUBLIC``: in a shared calendar (Outlook and Google show
+    colleagues and delegates the title of a public event) "Uanmeldt tilsynsbesøg: Bostedet Egebakken" named the tilbud
+    on its day. An unannounced visit's event is ``PRIVATE`` (shown to others as busy, without title or text), also
+    when it is cancelled; an announced visit stays public."""
+    from icalendar import Calendar
+
+    from api.ics import CalendarVisit, plan_calendar
+
+    unannounced = CalendarVisit(
+        "F1", "Bostedet Egebakken", dt.date(2026, 10, 6), ("I1",), False, "operational", "", "u1"
+    )
+    announced = CalendarVisit("F2", "Solsikken", dt.date(2026, 11, 12), ("I1",), True, "operational", "", "u2")
+    moved = CalendarVisit("F3", "Lyngholm", dt.date(2026, 11, 13), ("I1",), False, "operational", "", "u3")
+    data = plan_calendar(2, [unannounced, announced], {}, title="Plan 2", quarter="2026Q4", cancelled=[moved])
+    classes = {str(e["uid"]): str(e.get("class", "PUBLIC")) for e in Calendar.from_ical(data).walk("VEVENT")}
+    assert classes == {"u1": "PRIVATE", "u2": "PUBLIC", "u3": "PRIVATE"}
