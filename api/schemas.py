@@ -208,13 +208,15 @@ IF_NONE_MATCH: dict[str, Any] = {
 
 
 def validated_responses(
-    content: Mapping[str, Any] | None = None, *, confidential: bool = True
+    content: Mapping[str, Any] | None = None, *, confidential: bool = True, model: type[BaseModel] | None = None
 ) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses=`` entries of an operation with a validator: 200 with ``ETag`` and ``Cache-Control``
-    (and ``content``: other media types it may answer), and 304 without a body. ``confidential`` as the route's
-    ``Conditional.answer``."""
+    (and ``content``: other media types it may answer; ``model``: the JSON's schema, for a route that answers
+    without a ``response_model``), and 304 without a body. ``confidential`` as the route's ``Conditional.answer``."""
     headers = validator_headers(confidential)
     ok: dict[str, Any] = {"headers": headers}
+    if model is not None:
+        ok["model"] = model
     if content:
         ok["content"] = dict(content)
     return {
@@ -978,6 +980,71 @@ class PlanPublic(PlanSummaryPublic):
             shortfall=[ShortfallPublic(**s) for s in plan.analysis.get("shortfall", [])],
             visits=[PlanVisitPublic.from_row(r, d, authorised) for r, d in zip(rows, days, strict=True)],
         )
+
+
+class OverduePublic(BaseModel):
+    """A tilbud whose deadline could not be kept any more at the plan's start: visited as early as possible."""
+
+    facility_id: str = Field(description="The tilbud.")
+    authority: str = Field(description="Its socialtilsyn.", **codes(Authority))
+    deadline: dt.date = Field(description="The deadline that passed (or falls before the plan's first working day).")
+    planned_date: dt.date | None = Field(description="The visit's day: planners only (null for a reader).")
+
+
+class AnalysisLatePublic(OverduePublic):
+    """A deadline a best-effort plan does not keep (as `late` of the plan)."""
+
+    weeks_late: int | None = Field(description="Calendar weeks after the deadline's week: planners only.")
+
+
+class PlanAnalysisPublic(BaseModel):
+    """What a plan costs and why (`tilsynsplan plan show --analysis`): the solve, each soft rule's cost, the tilbud past
+    their deadline, the comparison with rotation and the capacity used. This document describes the answer; a plan
+    stored by an older version may lack a field (`start`, `end`, `late`, …)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    status: str = Field(description="`optimal`, `feasible` or `best_effort` (the worst over the socialtilsyn).")
+    objective: float = Field(description="The plan's total cost (the sum of `rule_costs`).")
+    bound: float = Field(description="The solver's lower bound on the cost.")
+    gap: float = Field(description="(objective - bound) / objective: 0 is proven optimal.")
+    solve_seconds: float = Field(description="Seconds the solve took.")
+    first_solution_seconds: float | None = Field(description="Seconds to the first complete plan.")
+    authorities: list[dict[str, Any]] = Field(
+        description="One solve per socialtilsyn: `authority`, `status`, `method`, `objective`, `bound`, `gap`, "
+        "`seconds`, `build_seconds`, `first_solution_seconds`, `slots`, `variables`, `candidates`."
+    )
+    rule_costs: dict[str, int] = Field(
+        description="Each soft rule's cost in the plan (`risk_lateness`, `early_visit`, `extra_top_tier`, "
+        "`workload_balance`, `travel`, `stability`, `overdue_delay`, `tie_break`)."
+    )
+    overdue: list[OverduePublic] = Field(description="Tilbud whose deadline could not be kept at the plan's start.")
+    baseline: dict[str, float | int | None] = Field(
+        description="The plan against rotation (oldest visit first) with the same capacity: `plan_risk_lateness`, "
+        "`baseline_risk_lateness`, `top_decile_count`, `plan_top_decile_first_quarter`, "
+        "`baseline_top_decile_first_quarter`, `ratio`, `baseline_missed_deadlines`."
+    )
+    check_ok: bool = Field(description="The independent checker accepted the plan.")
+    violations: list[str] = Field(description="The checker's findings (empty for a reader: they may name dates).")
+    visits_first_quarter_by_inspector: dict[str, int] = Field(description="Visits in the plan's quarter, by inspector.")
+    capacity_first_quarter_by_inspector: dict[str, int] = Field(
+        description="Possible visits in the plan's quarter, by inspector (absences and holidays deducted)."
+    )
+    notes: list[str] = Field(description="Notes of the planning, in Danish.")
+    confidential_notes: list[str] = Field(
+        description="Notes naming the weeks of locked visits: planners only (empty for a reader)."
+    )
+    weights: dict[str, int] = Field(description="The weights of the soft rules the plan was made with.")
+    deadlines: dict[str, dt.date] = Field(
+        description="Tilbud id -> the legal due date of its next unannounced visit (a new tilbud's first visit)."
+    )
+    utilisation_spread_first_quarter: float = Field(
+        description="Percentage points between the most and the least used inspector of a socialtilsyn (the worst)."
+    )
+    late: list[AnalysisLatePublic] = Field(description="A best-effort plan's missed deadlines (else empty).")
+    shortfall: list[ShortfallPublic] = Field(description="A best-effort plan's missing inspector-days (else empty).")
+    start: dt.date | None = Field(None, description="The horizon's first day.")
+    end: dt.date | None = Field(None, description="The horizon's last day.")
 
 
 def analysis_for_reader(analysis: Mapping[str, Any], authorised: bool) -> dict[str, Any]:

@@ -242,3 +242,19 @@ def test_an_unannounced_visit_in_an_inspectors_calendar_is_private() -> None:
     data = plan_calendar(2, [unannounced, announced], {}, title="Plan 2", quarter="2026Q4", cancelled=[moved])
     classes = {str(e["uid"]): str(e.get("class", "PUBLIC")) for e in Calendar.from_ical(data).walk("VEVENT")}
     assert classes == {"u1": "PRIVATE", "u2": "PUBLIC", "u3": "PRIVATE"}
+
+
+def test_the_analysis_of_a_plan_is_documented_field_by_field(fresh_client: TestClient) -> None:
+    """``GET /plans/{id}/analysis`` was documented as "an object": a case system could not know that ``deadlines``
+    maps a tilbud to its legal due date, or that a reader's ``overdue`` has no ``planned_date``. Every field the
+    answer holds, for a planner and for a reader, is in the document."""
+    spec = fresh_client.get("/api/v1/openapi.json").json()
+    ok = spec["paths"]["/api/v1/plans/{plan_id}/analysis"]["get"]["responses"]["200"]
+    assert ok["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/PlanAnalysisPublic"}
+    assert {"ETag", "Cache-Control"} <= set(ok["headers"])
+    documented = spec["components"]["schemas"]["PlanAnalysisPublic"]["properties"]
+    assert all(field.get("description") for field in documented.values())
+    for headers in (AUTH, {}):
+        answer = fresh_client.get("/api/v1/plans/1/analysis", headers=headers).json()
+        assert set(answer) <= set(documented), set(answer) - set(documented)
+        assert {"rule_costs", "overdue", "deadlines", "baseline", "start", "end"} <= set(answer)
