@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
@@ -57,10 +57,32 @@ def make_plan(settings: Settings, body: PlanCreate) -> StoredPlan:
     )
 
 
-@router.post("/plans", status_code=201, response_model=PlanPublic, responses=error_responses(404, 409, 422, 503))
-async def create_plan(body: PlanCreate, settings: SettingsDep, _: PlannerDep) -> PlanPublic:
-    """Plan the quarter (and the horizon after it) from the latest risk run and store the plan version."""
+CREATED_PLAN: dict[int | str, dict[str, Any]] = {
+    201: {
+        "description": "The plan, stored.",
+        "headers": {
+            "Location": {
+                "description": "The new plan's address: `/api/v1/plans/{id}`.",
+                "schema": {"type": "string", "example": "/api/v1/plans/7"},
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/plans",
+    status_code=201,
+    response_model=PlanPublic,
+    responses={**CREATED_PLAN, **error_responses(404, 409, 422, 503)},
+)
+async def create_plan(
+    body: PlanCreate, settings: SettingsDep, _: PlannerDep, request: Request, response: Response
+) -> PlanPublic:
+    """Plan the quarter (and the horizon after it) from the latest risk run and store the plan version (201 with
+    its address in `Location`)."""
     plan = await run_in_threadpool(make_plan, settings, body)
+    response.headers["Location"] = str(request.app.url_path_for("get_plan", plan_id=str(plan.id)))
     changes = plan_service.replan_changes(settings, plan)
     return PlanPublic.from_stored(
         plan, plan_service.visits_for_reader(plan, True), True, None if changes is None else changes.as_dict()

@@ -258,3 +258,15 @@ def test_the_analysis_of_a_plan_is_documented_field_by_field(fresh_client: TestC
         answer = fresh_client.get("/api/v1/plans/1/analysis", headers=headers).json()
         assert set(answer) <= set(documented), set(answer) - set(documented)
         assert {"rule_costs", "overdue", "deadlines", "baseline", "start", "end"} <= set(answer)
+
+
+def test_a_new_plan_answers_where_it_is(fresh_client: TestClient) -> None:
+    """``201 Created`` named no ``Location``: a case system built the plan's address from the body's ``id`` by hand.
+    The header, as documented, is the address of the plan's visits."""
+    response = fresh_client.post("/api/v1/plans", json={"quarter": "2026Q4", "parent_plan_id": 1}, headers=AUTH)
+    assert response.status_code == 201, response.text
+    location = response.headers["Location"]
+    assert location == f"/api/v1/plans/{response.json()['id']}"
+    assert fresh_client.get(location, headers=AUTH).json()["id"] == response.json()["id"]
+    created = fresh_client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/plans"]["post"]["responses"]["201"]
+    assert "Location" in created["headers"]
