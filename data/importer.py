@@ -1877,6 +1877,8 @@ class _CrossChecks:
         def problems(facility_id: str, inspector_id: str, day: dt.date) -> list[str] | None:
             if facility_id not in authority.index or inspector_id not in i_authority.index:
                 return None
+            if pd.isna(authority[facility_id]) or pd.isna(ftype[facility_id]) or pd.isna(i_authority[inspector_id]):
+                return None  # a cell the upload refuses (reported at it): nothing to judge the lock by
             closed_on = date_of(closed.get(facility_id))
             if closed_on is not None and closed_on < day:  # the contract's not_after bound reports a lock after it
                 closed_on = None

@@ -11,7 +11,7 @@ import pytest
 from data.errors import ValidationFailed
 from data.importer import read_upload
 from tests.factories import AS_OF, small_dataset
-from tests.fixtures.uploads import csv_bytes
+from tests.fixtures.uploads import cell_texts, csv_bytes
 
 HEADER = ["facility_id", "date", "inspector_id", "announced"]
 
@@ -161,3 +161,31 @@ def test_a_header_only_locks_file_means_no_agreed_visits(tmp_path: Path) -> None
     result = read_upload(upload(tmp_path / "up"), today=AS_OF, existing=small_dataset())
     assert len(result.dataset.locked_visits) == 0
     assert [w for w in result.warnings if w.file == "locked_visits.csv"] == []
+
+
+@pytest.mark.parametrize(
+    ("table", "row", "column", "bad"),
+    [
+        ("facilities", 0, "authority", "Region Midt"),
+        ("facilities", 0, "facility_type", "§ 108"),
+        ("inspectors", 0, "authority", "-"),
+    ],
+)
+def test_a_lock_beside_an_invalid_authority_or_type_is_not_refused_again_as_nan(
+    tmp_path: Path, table: str, row: int, column: str, bad: str
+) -> None:
+    """An authority or type the upload refuses is not known: the lock rules cannot say anything about it. They read
+    the refused cell as missing and named it: "I1 er tilsynskonsulent i nan, men F1 hører til Socialtilsyn Midt"
+    was a second violation for the one bad cell, with a word no planner wrote."""
+    ds = small_dataset()
+    ds = ds.with_tables(inspectors=ds.inspectors.assign(competences="sel108;opholdssted"))
+    folder = upload(tmp_path / "up", ["F1", "2026-10-06", "I1", "true"])
+    frame = ds.tables()[table].copy()
+    texts = cell_texts(table, frame)
+    texts[row + 1][frame.columns.get_loc(column)] = bad
+    (folder / f"{table}.csv").write_bytes(csv_bytes(texts))
+    with pytest.raises(ValidationFailed) as info:
+        read_upload(folder, today=AS_OF, existing=ds)
+    assert [(v.file, v.row, v.column, v.rule) for v in info.value.violations] == [
+        (f"{table}.csv", row + 2, column, "enum")
+    ]
