@@ -1039,6 +1039,8 @@ def _cell_text(value: object) -> str:
         sign, seconds = ("-", -seconds) if seconds < 0 else ("", seconds)
         return f"{sign}{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
     if isinstance(value, float):
+        # the 15 significant digits Excel shows and exports, not the 17 it stores: =0.1*30 is 3, not 3.0000000000000004
+        value = float(f"{value:.15g}")
         return str(int(value)) if value.is_integer() else repr(value)
     return str(value)
 

@@ -122,6 +122,29 @@ def test_typed_cells_read_as_a_csv_export_writes_them(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("3.0000000000000004", "3"),  # =0.1*30: Excel shows 3, and its CSV export writes 3
+        ("0.30000000000000004", "0.3"),  # =0.1+0.2
+        ("4.3333333333333339", "4.33333333333333"),  # =13/3
+        ("57.035380000000004", "57.03538"),
+        ("1E+20", "100000000000000000000"),
+        ("-2.9999999999999996", "-3"),
+    ],
+)
+def test_a_number_reads_as_the_15_digits_excel_shows(tmp_path: Path, stored: str, shown: str) -> None:
+    """Excel stores a formula's result with all 17 digits of the binary number but shows and exports 15: a score
+    of =0.1*30 is 3 on screen and in a CSV export, and was refused here as '3.0000000000000004', not an integer."""
+    path = one_sheet(tmp_path / "tal.xlsx", [])
+    cells = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>'
+        f'<row r="2"><c r="A2"><f>0.1*30</f><v>{stored}</v></c></row>'
+    )
+    patch_sheet(path, 1, lambda xml: sheet_data(xml, cells))
+    assert table(read(path)) == [["a"], [shown]]
+
+
 def test_leading_empty_rows_and_columns_keep_excels_row_numbers(tmp_path: Path) -> None:
     path = write_workbook(small_dataset(), tmp_path / "flyttet.xlsx")
     book = load_workbook(path)
