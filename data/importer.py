@@ -446,7 +446,7 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | StoredDa
     files = {
         name: FileReport(
             name=name,
-            source=table.raw.source,
+            source=mask_cpr(table.raw.source),  # the name of a file or workbook is answered and stored too
             rows=table.n,
             delimiter=table.raw.delimiter,
             had_bom=table.raw.had_bom,

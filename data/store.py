@@ -62,7 +62,7 @@ from data.db import (
     sqlite_write_lock,
 )
 from data.errors import ConcurrentWriteError, NoDataError, Violation, warning_total
-from data.importer import REFERENCE_TABLES, ImportResult
+from data.importer import REFERENCE_TABLES, ImportResult, mask_cpr
 from data.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -430,7 +430,9 @@ def save_upload(
     source: str,
     progress: Progress | None = None,
 ) -> ImportSummary:
-    """Store a checked upload in one transaction (upsert by key) and record the import batch."""
+    """Store a checked upload in one transaction (upsert by key) and record the import batch. ``source`` (the
+    upload's path or file names) is stored with CPR-like numbers masked, as every message shows them."""
+    source = mask_cpr(source)
     try:
         return _save_upload(engine, result, source, progress)
     except IntegrityError as error:

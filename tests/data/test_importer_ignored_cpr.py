@@ -171,3 +171,25 @@ def test_an_extra_sheet_too_large_to_read_stays_a_warning_not_a_dead_process(tmp
     patch_sheet(path, count, lambda xml: sheet_data(xml, far + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'))
     warnings = [(w.file, w.rule) for w in read_upload(path, today=AS_OF).warnings]
     assert ("[data.xlsx]Borgere", "sheet_ignored") in warnings
+
+
+def test_a_cpr_number_in_a_file_name_is_never_stored_or_answered(tmp_path: Path) -> None:
+    """A CPR-like number in the name of the upload or of a file in it (a folder 'eksport 010203-1234', a note
+    'borger 010203-1234.txt'): the warnings masked it, but the import log stored the name as the batch's source and
+    the answer named the workbook's sheets by it ('[udtræk 010203-1234.xlsx]facilities'), so the number was kept
+    and served by GET /imports. Masked where it is stored and answered, as in every message."""
+    from data.settings import Settings
+    from data.store import import_batches, open_database, save_upload
+
+    path = write_workbook(small_dataset(), tmp_path / "udtræk 010203-1234.xlsx")
+    result = read_upload(path, today=AS_OF)
+    assert {report.source for report in result.files.values()} >= {"[udtræk 010203-****.xlsx]facilities"}
+    assert "010203-1234" not in repr(result.files)
+    engine = open_database(Settings(home=tmp_path / "home"))
+    summary = save_upload(engine, result, f"upload: borger 010203-1234.txt, {path.name}")
+    assert summary.source == "upload: borger 010203-****.txt, udtræk 010203-****.xlsx"
+    [batch] = import_batches(engine)[1]
+    assert batch.source == summary.source
+    with engine.connect() as conn:
+        stored = repr(conn.exec_driver_sql("select * from import_batches").fetchall())
+    assert "010203-1234" not in stored
