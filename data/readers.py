@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from data.contract import CPR_PATTERN, FILE_BY_NAME
+from data.contract import CPR_PATTERN, FILE_BY_NAME, Kind
 from data.errors import InvalidArgumentError, Violation
 
 if TYPE_CHECKING:
@@ -912,6 +912,34 @@ def _trailing_fields_tolerated(
     return delimiter == ";" and len(body) > 1 and not filled.any() and all(len(record) > width for _, record in body)
 
 
+#: The contract's columns that hold a ``;``-separated list, by file, with an example of one.
+_LIST_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    spec.name: tuple(
+        (c.name, "I001;I002" if c.kind == Kind.ID_LIST else "sel107;sel108")
+        for c in spec.columns
+        if c.kind == Kind.ID_LIST or c.check == "competences"
+    )
+    for spec in FILE_BY_NAME.values()
+}
+
+
+def _too_long_cause(name: str, delimiter: str | None, header: Sequence[str]) -> str:
+    """The likely cause of a CSV row with more fields than its header, in the words of the file's delimiter: a decimal
+    comma in a comma-separated file; in a semicolon-separated one, a semicolon in a value, such as a list of ids
+    (``I001;I002`` in inspector_ids), which must then stand in quotes."""
+    if delimiter != ";":
+        return "står der et decimaltal med komma uden anførselstegn i en kommasepareret fil"
+    titles = {loose_name(str(t)) for t in header}
+    lists = [(column, example) for column, example in _LIST_COLUMNS.get(name, ()) if column in titles]
+    if not lists:
+        return "står der et semikolon i en værdi uden anførselstegn (fx i et navn)"
+    column, example = lists[0]
+    return (
+        f"står der et semikolon i en værdi uden anførselstegn, fx i {column} (en liste som \"{example}\" skal stå "
+        "i anførselstegn i en semikolonsepareret fil; Excel sætter dem selv, når den gemmer filen)"
+    )
+
+
 def _table_from_records(
     name: str,
     source: str,
@@ -962,8 +990,8 @@ def _table_from_records(
                     value=None,
                     rule="row_too_long",
                     message=(
-                        f"rækken har {n_fields} felter, men overskriften har {width}; står der et decimaltal med "
-                        "komma uden anførselstegn i en kommasepareret fil"
+                        f"rækken har {n_fields} felter, men overskriften har {width}; "
+                        + _too_long_cause(name, delimiter, header)
                         + (", eller et skilletegn for meget sidst i rækken?" if empty_end else "?")
                     ),
                 )

@@ -351,6 +351,35 @@ def test_a_shifted_row_with_an_empty_field_too_many_is_one_violation_not_one_per
     ]
 
 
+@pytest.mark.parametrize(
+    ("table", "column", "value", "named"),
+    [
+        ("visits", "inspector_ids", "I1;I2", 'inspector_ids (en liste som "I001;I002" skal stå i anførselstegn'),
+        ("inspectors", "competences", "sel108;opholdssted", 'competences (en liste som "sel107;sel108" skal stå'),
+        ("facilities", "name", "Bostedet Egebakken; afd. 2", "værdi uden anførselstegn (fx i et navn)"),
+    ],
+)
+def test_an_unquoted_semicolon_in_a_semicolon_file_is_named_as_such(
+    folder: Path, table: str, column: str, value: str, named: str
+) -> None:
+    """A list of ids or tilbud types (``I1;I2``) written without quotes in a semicolon-separated file, as a Danish
+    Excel user or an export writes one: the row has a field too many. The message spoke of a decimal comma in a
+    comma-separated file, which this file is not, and did not say that the list needs quotes."""
+    rows = texts(table)
+    rows[1][rows[0].index(column)] = value
+    (folder / f"{table}.csv").write_text(_lines(rows, ";"), encoding="utf-8")
+    error = fails(folder)
+    [violation] = [v for v in error.violations if v.rule == "row_too_long" and v.row == 2]
+    assert violation.file == f"{table}.csv"
+    width = len(rows[0])
+    assert violation.message.startswith(
+        f"rækken har {width + 1} felter, men overskriften har {width}; står der et semikolon i en værdi uden "
+        "anførselstegn"
+    )
+    assert named in violation.message
+    assert "decimaltal" not in violation.message
+
+
 def test_a_cpr_number_in_a_row_with_too_many_fields_is_still_named(folder: Path) -> None:
     fac = texts("facilities")
     fac[2][1] = "Opholdsstedet Solsikken, 010203-1234"
