@@ -462,7 +462,16 @@ def _add_member(
         if table is not None:
             upload.tables[stem] = table
     elif stem in FILE_BY_NAME:  # refused unless stem.csv is there too (_settle_copies)
-        refusal = _violation(filename, f"filen er ikke en CSV-fil; {_CSV_HINT} under navnet {stem}.csv", "file_not_csv")
+        if ext in ("", "txt"):  # a CSV file sent without its extension (curl -F files=@visits) or saved as .txt
+            refusal = _violation(
+                filename,
+                f"filen hedder {filename.strip()}; omdøb den til {stem}.csv (en CSV-fil skal have endelsen .csv)",
+                "file_name",
+            )
+        else:
+            refusal = _violation(
+                filename, f"filen er ikke en CSV-fil; {_CSV_HINT} under navnet {stem}.csv", "file_not_csv"
+            )
         upload.other_formats.append((stem, refusal, f"filen er ikke en CSV-fil og ignoreres; {stem}.csv indlæses"))
     elif ext == "csv" and (copied := _copy_of(stem)) is not None:
         upload.copies.append((filename, filename.strip(), copied, False))

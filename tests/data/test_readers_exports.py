@@ -41,6 +41,24 @@ def test_a_contract_file_with_a_second_extension_is_refused_not_ignored(folder: 
     assert "visits.csv" in error.violations[0].message
 
 
+@pytest.mark.parametrize("name", ["visits", "visits.txt", "Visits.TXT"])
+def test_a_contract_file_without_the_csv_extension_is_told_to_be_renamed(folder: Path, name: str) -> None:
+    """A CSV file sent without an extension (``curl -F files=@visits``) or saved as .txt: it was refused as
+    "filen er ikke en CSV-fil; gem den som CSV", though it is one; what it lacks is the name."""
+    (folder / "visits.csv").rename(folder / name)
+    error = fails(folder)
+    [violation] = error.violations
+    assert (violation.file, violation.rule) == (name, "file_name")
+    assert violation.message == f"filen hedder {name}; omdøb den til visits.csv (en CSV-fil skal have endelsen .csv)"
+
+
+def test_a_contract_file_in_another_format_is_still_told_to_be_saved_as_csv(folder: Path) -> None:
+    (folder / "visits.csv").unlink()
+    (folder / "visits.pdf").write_bytes(b"%PDF-1.4")
+    [violation] = fails(folder).violations
+    assert (violation.file, violation.rule) == ("visits.pdf", "file_not_csv")
+
+
 def test_a_sheet_named_like_the_csv_file_is_refused_not_ignored(tmp_path: Path) -> None:
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
