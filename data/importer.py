@@ -63,7 +63,7 @@ from data.calendar import holiday_name, is_working_day
 from data.contract import CPR_PATTERN, FALSE_WORDS, FILE_BY_NAME, FILES, TRUE_WORDS, Column, FileSpec, Kind
 from data.dataset import Dataset, absence_periods, date_of, empty_frame
 from data.enums import Authority, FacilityType, Ownership, Theme
-from data.errors import ValidationFailed, Violation
+from data.errors import ValidationFailed, Violation, shown_value
 from data.glossary import (
     control_character_da,
     danish,
@@ -102,6 +102,8 @@ log = logging.getLogger(__name__)
 MAX_REPORTED = 1000
 #: At most this many warnings of one kind (rule) are reported one by one; the rest are counted in one more.
 MAX_WARNINGS_PER_RULE = 100
+#: The unknown columns of a file a warning names; the others are counted.
+MAX_NAMED_COLUMNS = 10
 #: A given theme score that differs more than this from the value computed from indicators is a warning.
 THEME_SCORE_TOLERANCE = 0.05
 
@@ -864,18 +866,22 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
                         )
                     )
                 continue
-            table.unknown.append(title.strip())
+            table.unknown.append(shown_value(title.strip()))  # a header cell of 100,000 characters is cut
     if table.unknown:
+        # an export of every field a case system has lists hundreds: the first ones are named, the rest counted
+        listed = ", ".join(table.unknown[:MAX_NAMED_COLUMNS])
+        rest = len(table.unknown) - MAX_NAMED_COLUMNS
+        if rest > 0:
+            listed += f" og {format_number_da(rest, 0)} flere"
+        count = f"{format_number_da(len(table.unknown), 0)} " if rest > 0 else ""
         report.warnings.append(
             Violation(
                 raw.source,
                 1,
-                ", ".join(table.unknown),
+                listed,
                 None,
                 "unknown_columns",
-                "ukendte kolonner gemmes ikke: "
-                + ", ".join(table.unknown)
-                + f" (kendte: {', '.join(spec.column_names)})",
+                f"{count}ukendte kolonner gemmes ikke: {listed} (kendte: {', '.join(spec.column_names)})",
             )
         )
     header_row = _header_further_down(spec, raw, positions)

@@ -235,6 +235,25 @@ def test_an_unknown_column_given_twice_is_a_warning_like_any_unknown_column(fold
     assert result.files["concerns"].unknown_columns == ("Bemærkning", "bemærkning")
 
 
+def test_a_case_system_dump_of_many_unknown_columns_is_one_short_warning(folder: Path) -> None:
+    """An export of every field the case system has (hundreds of columns) or a header cell of 100,000 characters:
+    the warning listed every name in full twice (its column and its message: 124,000 characters for 3,000
+    columns), in the terminal, the web page, the API's answer and the import log."""
+    rows = texts("concerns")
+    names = [f"Felt nr. {i}" for i in range(3000)] + ["x" * 100_000]
+    rows[0] += names
+    for row in rows[1:]:
+        row += [""] * len(names)
+    rewrite(folder, "concerns", rows)
+    result = read_upload(folder, today=AS_OF)
+    [warning] = [w for w in result.warnings if w.rule == "unknown_columns"]
+    listed = ", ".join(names[:10])
+    assert warning.column == f"{listed} og 2.991 flere"
+    assert warning.message.startswith(f"3.001 ukendte kolonner gemmes ikke: {listed} og 2.991 flere (kendte: ")
+    assert len(result.files["concerns"].unknown_columns) == 3001
+    assert max(len(name) for name in result.files["concerns"].unknown_columns) == 61  # cut, as messages cut values
+
+
 # --- files -------------------------------------------------------------------------------------------
 
 
