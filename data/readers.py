@@ -42,7 +42,7 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -542,7 +542,7 @@ def _search_ignored_text(
         delimiter = detect_delimiter(first_line)
     csv.field_size_limit(2**31 - 1)
     try:
-        table = _extra_table(filename, csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False))
+        table = _extra_table(filename, _csv_reader(io.StringIO(text, newline=""), delimiter, strict=False))
     except csv.Error as error:  # not CSV after all: its lines, split at the delimiter
         log.info("%s: read line by line (%s)", filename, error)
         table = _extra_table(filename, (line.split(delimiter) for line in _LINE_BREAK.split(text)))
@@ -688,10 +688,17 @@ def _row_at(before: str) -> int:
     csv.field_size_limit(2**31 - 1)
     try:
         # a character put after it makes the record it stands in the last one, also at the start of a line
-        records = sum(1 for _ in csv.reader(io.StringIO(before + "x", newline=""), delimiter=detect_delimiter(first)))
+        records = sum(1 for _ in _csv_reader(io.StringIO(before + "x", newline=""), detect_delimiter(first)))
     except csv.Error:
         records = before.count("\n") + 1
     return max(records - (1 if hinted else 0), 1)
+
+
+def _csv_reader(lines: Iterable[str], delimiter: str, *, strict: bool = False) -> Iterator[list[str]]:
+    """Python's CSV reader as every CSV text of an upload is read: a space after the delimiter is skipped, so that a
+    quote after it opens a quoted cell (``"F1", "Egebakken, afd. 2"``, as some exports write) instead of being text
+    (the header's names were '"name"', and the comma inside split the cell). Cells are stripped in any case."""
+    return csv.reader(lines, delimiter=delimiter, strict=strict, skipinitialspace=True)
 
 
 def excel_delimiter_hint(line: str) -> str | None:
@@ -755,7 +762,7 @@ def _csv_header_further_down(name: str, text: str) -> int | None:
     def cells(numbered: tuple[int, str]) -> tuple[int, list[str]]:
         number, line = numbered
         try:
-            return number, next(csv.reader([line], delimiter=detect_delimiter(line)), [])
+            return number, next(_csv_reader([line], detect_delimiter(line)), [])
         except csv.Error:
             return number, []
 
@@ -774,7 +781,7 @@ def _csv_records(filename: str, text: str, delimiter: str, upload: RawUpload) ->
     records: list[list[str]] = []
     for strict in (True, False):
         records = []
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
+        reader = _csv_reader(io.StringIO(text, newline=""), delimiter, strict=strict)
         try:
             for record in reader:
                 records.append(record)
@@ -810,6 +817,7 @@ def _fast_table(name: str, filename: str, text: str, delimiter: str, had_bom: bo
             keep_default_na=False,
             na_filter=False,
             skip_blank_lines=False,
+            skipinitialspace=True,  # as _csv_reader
             engine="c",
         )
     except (pd.errors.ParserError, ValueError) as error:
@@ -853,7 +861,7 @@ def _field_counts(text: str, delimiter: str) -> np.ndarray:
         if lines and lines[-1] == "":
             lines.pop()  # the line break that ends the last line
         return np.fromiter((line.count(delimiter) + 1 for line in lines), dtype=np.int64, count=len(lines))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = _csv_reader(io.StringIO(text, newline=""), delimiter)
     try:
         return np.fromiter((max(len(record), 1) for record in reader), dtype=np.int64)
     except csv.Error:

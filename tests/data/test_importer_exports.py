@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from data.contract import FILES, Kind
@@ -300,6 +301,22 @@ def test_a_multi_line_cell_with_a_delimiter_after_the_line_break_is_still_a_cell
     facilities = read_upload(folder, today=AS_OF).dataset.facilities
     assert facilities["name"].iat[0] == "Bostedet Egebakken\nafd. 2, Silkeborg"
     assert facilities["target_group"].iat[1] == "Unge, 14-17 år,\nmed adfærdsproblemer, efterværn"
+
+
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_quoted_cells_after_a_space_after_the_delimiter_are_quoted_cells(folder: Path, sep: str) -> None:
+    """Some exports write a space after each delimiter: ``"F1", "Bostedet Egebakken, afd. 2", "midt"``. The quote
+    after the space was read as text, so the header's names were '"name"' (every required column "missing"
+    beside the header that shows it) and a comma inside quotes split the cell."""
+    fac = texts("facilities")
+    fac[1][1] = "Bostedet Egebakken, afd. 2; Silkeborg"
+    expected = read_upload(write_csv_folder(small_dataset(), folder.parent / "plain"), today=AS_OF)
+    (folder / "facilities.csv").write_text(
+        "".join(f"{sep} ".join(f'"{cell}"' if cell else "" for cell in row) + "\n" for row in fac), encoding="utf-8"
+    )
+    facilities = read_upload(folder, today=AS_OF).dataset.facilities
+    assert facilities["name"].iat[0] == "Bostedet Egebakken, afd. 2; Silkeborg"
+    pd.testing.assert_frame_equal(facilities.drop(columns="name"), expected.dataset.facilities.drop(columns="name"))
 
 
 # --- fields beyond the header ------------------------------------------------------------------------
