@@ -2066,16 +2066,29 @@ class _CrossChecks:
         else:
             bad = (values.notna() & ~values.isin(known)).to_numpy()
             by_case: dict[str, str] | None = None
+            by_number: dict[str, str] | None = None
 
             def case_hint(value: object) -> str:
-                """ "; den findes som 'F1'" for "f1" when an id differs from a known one only in upper/lower case."""
-                nonlocal by_case
-                if by_case is None:
-                    by_case = {}
+                """ "; den findes som 'F1'" for "f1" when an id differs from a known one only in upper/lower case, or
+                for "42" or "42.0" when it is the number of a known id written another way ("0042", "42")."""
+                nonlocal by_case, by_number
+                if by_case is None or by_number is None:
+                    by_case, by_number = {}, {}
                     for k in sorted(str(i) for i in known):
                         by_case.setdefault(k.casefold(), k)
+                        if (number := _id_number(k)) is not None:
+                            by_number.setdefault(number, k)
                 twin = by_case.get(str(value).casefold())
-                return f"; den findes som '{twin}' (id'er skelner mellem store og små bogstaver)" if twin else ""
+                if twin:
+                    return f"; den findes som '{twin}' (id'er skelner mellem store og små bogstaver)"
+                number = _id_number(str(value))
+                twin = None if number is None else by_number.get(number)
+                if twin:
+                    return (
+                        f"; den findes som '{twin}' (Excel fjerner foranstillede nuller fra et tal og kan skrive 42 "
+                        "som 42.0: formatér id-kolonnen som tekst)"
+                    )
+                return ""
 
             self.report.cells(
                 table,
@@ -2510,6 +2523,13 @@ class _CrossChecks:
             return empty_frame(name)
         frame = self.untouched(name)
         return frame[frame["visit_id"].astype(str).isin(visits)]
+
+
+def _id_number(text: str) -> str | None:
+    """The number an id of digits stands for, as Excel may write it ("0042", "42" and "42.0" are "42"); None for an
+    id with anything but digits."""
+    match = re.fullmatch(r"([0-9]+)(?:\.0+)?", text)
+    return None if match is None else match.group(1).lstrip("0") or "0"
 
 
 def _truthy(value: object) -> bool:

@@ -952,7 +952,7 @@ def _too_long_cause(name: str, delimiter: str | None, header: Sequence[str]) -> 
         return "står der et semikolon i en værdi uden anførselstegn (fx i et navn)"
     column, example = lists[0]
     return (
-        f"står der et semikolon i en værdi uden anførselstegn, fx i {column} (en liste som \"{example}\" skal stå "
+        f'står der et semikolon i en værdi uden anførselstegn, fx i {column} (en liste som "{example}" skal stå '
         "i anførselstegn i en semikolonsepareret fil; Excel sætter dem selv, når den gemmer filen)"
     )
 

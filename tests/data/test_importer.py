@@ -1131,6 +1131,31 @@ def test_a_reference_that_differs_from_a_known_id_only_in_case_says_which_id_exi
     )
 
 
+@pytest.mark.parametrize(("stored_id", "sent_id"), [("0042", "42"), ("0042", "42.0"), ("42", "42.0"), ("42", "042")])
+def test_a_reference_that_differs_from_a_known_number_id_in_zeros_says_which_id_exists(
+    folder: Path, stored_id: str, sent_id: str
+) -> None:
+    """Excel drops an id's leading zeros in a number cell (0042 is 42) and a script's export of a number column
+    with a gap writes 42.0: the reference then named an unknown id with no word of the one it stands for."""
+    facilities, visits = texts("facilities"), texts("visits")
+    old = facilities[1][facilities[0].index("facility_id")]
+    rewrite(folder, "facilities", [[stored_id if c == old else c for c in row] for row in facilities])
+    j = visits[0].index("facility_id")
+    rewrite(
+        folder,
+        "visits",
+        [visits[0]] + [[sent_id if i == j and c == old else c for i, c in enumerate(r)] for r in visits[1:]],
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        read_upload(folder, today=AS_OF)
+    [v, *_] = [v for v in caught.value.violations if v.rule == "reference"]
+    assert v.message == (
+        f"facility_id '{sent_id}' findes ikke i facilities (hverken i denne upload eller i databasen); den findes "
+        f"som '{stored_id}' (Excel fjerner foranstillede nuller fra et tal og kan skrive 42 som 42.0: formatér "
+        "id-kolonnen som tekst)"
+    )
+
+
 def test_a_type_no_inspector_of_its_socialtilsyn_may_visit_is_a_warning_at_import(folder: Path) -> None:
     # Nord's only inspector may visit rusmiddelcentre alone: its kostskole (F5) and døgninstitution (F6) can be
     # planned by no one, and the plan found out (exit 4 for every socialtilsyn's plan) long after the import
