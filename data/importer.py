@@ -922,6 +922,7 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
             # the row's cells are shifted: a value from it would only raise follow-on errors in other files
             values = values.where(~whole, None) if values.dtype == object else values.where(~whole)
         table.values[col.name] = values
+    _fraction_warnings(table, report)
     if spec.required and not had_rows and not spec.header_only_allowed:
         report.add(Violation(raw.source, None, None, None, "file_no_rows", "filen har ingen rækker under overskriften"))
     return table
@@ -959,6 +960,35 @@ def _percent_as_shown(table: _Parsed, col: Column, text: pd.Series, rows: frozen
         )
     )
     return converted
+
+
+#: A percent column with at least this many values, all between 0 and 1, is read as written with a warning.
+FRACTION_WARNING_MIN_VALUES = 5
+
+
+def _fraction_warnings(table: _Parsed, report: _Report) -> None:
+    """A percent column (0-100) whose values all lie between 0 and 1: fractions (0.155 for 15.5 %), as a case system
+    may export them. Below 1 % turnover or sickness absence at every tilbud is no real figure, and read as written
+    every tilbud looked as if it had almost none; they are stored as written (the file may be right), with a warning
+    per column."""
+    for col in table.spec.columns:
+        if not col.percent or col.name not in table.present:
+            continue
+        values = table.values[col.name].dropna()
+        if len(values) < FRACTION_WARNING_MIN_VALUES or not (values <= 1).all() or not (values > 0).any():
+            continue
+        report.warnings.append(
+            Violation(
+                table.raw.source,
+                None,
+                col.name,
+                None,
+                "percent_as_fraction",
+                f"alle {format_number_da(len(values), 0)} værdier i {col.name} ligger mellem 0 og 1, men kolonnen er "
+                "i procent (0-100): er de skrevet som brøker (0,155 for 15,5 %)? Så skal de ganges med 100; de er "
+                "indlæst, som de står",
+            )
+        )
 
 
 def _fields_da(n: int) -> str:

@@ -469,6 +469,32 @@ def test_a_percent_sign_is_read_in_a_percent_column_and_refused_with_the_fix_els
     assert error.violations[0].message.endswith("skriv tallet uden %-tegn")
 
 
+def test_a_percent_column_of_fractions_is_read_as_written_with_a_warning(folder: Path) -> None:
+    """A case system exports turnover as a fraction (0.185 for 18.5 %): every tilbud then looked as if it had almost
+    no turnover or sickness absence, silently. Percent below 1 % for every tilbud is no real export: a warning
+    says so (the values are stored as written; the file may be right)."""
+    header = ["facility_id", "year", "staff_turnover_pct", "sickness_absence_pct"]
+    fractions = [[f"F{i}", "2025", f"0.{i}85", "0.05"] for i in range(1, 7)]
+    rewrite(folder, "staff_figures", [header, *fractions])
+    result = read_upload(folder, today=AS_OF)
+    assert result.dataset.staff_figures["staff_turnover_pct"].iat[0] == 0.185
+    warned = [(w.file, w.row, w.column, w.message) for w in result.warnings if w.rule == "percent_as_fraction"]
+    assert warned == [
+        (
+            "staff_figures.csv",
+            None,
+            column,
+            f"alle 6 værdier i {column} ligger mellem 0 og 1, men kolonnen er i procent (0-100): er de skrevet som "
+            "brøker (0,155 for 15,5 %)? Så skal de ganges med 100; de er indlæst, som de står",
+        )
+        for column in ("staff_turnover_pct", "sickness_absence_pct")
+    ]
+    # percent as the contract has them (one tilbud at 0.8 % sickness absence among them), or too few to tell: no word
+    for rows in ([[f, y, "18", "0.8" if f == "F1" else "5"] for f, y, _, _ in fractions], fractions[:4]):
+        rewrite(folder, "staff_figures", [header, *rows])
+        assert not [w for w in read_upload(folder, today=AS_OF).warnings if w.rule == "percent_as_fraction"]
+
+
 def test_enum_and_boolean_spellings_are_normalised(folder: Path) -> None:
     rows = texts("facilities")
     rows[1][2] = " MIDT "
