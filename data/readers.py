@@ -125,10 +125,11 @@ class RawUpload:
     present: set[str] = field(default_factory=set)
     #: Where each contract file came from ("2024/visits.csv" in a zip), to name both places of a file given twice.
     paths: dict[str, str] = field(default_factory=dict)
-    #: Files and sheets named like a copy of a contract file ("facilities (1).csv", a sheet "visits (2)"): (how a
-    #: violation names its place, its own name, the contract file, whether a sheet). Settled once the whole upload
-    #: is read (:func:`_settle_copies`): refused when the contract file itself is not there, else ignored.
-    copies: list[tuple[str, str, str, bool]] = field(default_factory=list)
+    #: Files and sheets named like a copy of a contract file ("facilities (1).csv", a sheet "visits (2)"), or whose
+    #: header has a contract file's columns ("Tilbud.csv", a sheet "Ark1"): (how a violation names its place, its own
+    #: name, the contract file, whether a sheet, whether known by its header). Settled once the whole upload is read
+    #: (:func:`_settle_copies`): refused when the contract file itself is not there, else ignored.
+    copies: list[tuple[str, str, str, bool, bool]] = field(default_factory=list)
     #: Contract files in another format or with a second extension ("facilities.xlsx", "visits.csv.txt"): (the
     #: contract file, the violation when its CSV file is not there, the warning when it is). Settled with the copies:
     #: beside the CSV file it is what the CSV file was saved from, and ignored.
@@ -297,26 +298,28 @@ def _settle_copies(upload: RawUpload) -> None:
     for name, _, _ in upload.other_formats:
         upload.present.add(name)  # refused or beside the file: not also "missing"
     upload.other_formats.clear()
-    for source, own, name, sheet in upload.copies:
+    for source, own, name, sheet, by_header in upload.copies:
         what, needs = ("arket", f"'{name}'") if sheet else ("filen", f"{name}.csv")
         if name in upload.present:
+            like = f"har kolonnerne fra {needs}" if by_header else f"ligner en kopi af {needs}"
             upload.warnings.append(
                 _violation(
                     source,
-                    f"{what} ligner en kopi af {needs} og ignoreres; {needs} indlæses",
+                    f"{what} {like} og ignoreres; {needs} indlæses",
                     "sheet_ignored" if sheet else "file_ignored",
                 )
             )
             continue
+        columns = f", men har kolonnerne fra {needs}" if by_header else ""
         upload.violations.append(
             _violation(
                 source,
-                f"{what} hedder {own}; omdøb {'det' if sheet else 'den'} til {needs} "
+                f"{what} hedder {own}{columns}; omdøb {'det' if sheet else 'den'} til {needs} "
                 f"(ellers ville resten af uploaden blive gemt uden {'det' if sheet else 'den'})",
                 "file_name",
             )
         )
-    for _, _, name, _ in upload.copies:
+    for _, _, name, _, _ in upload.copies:
         upload.present.add(name)  # refused or beside the file: not also "missing"
     upload.copies.clear()
 
@@ -425,8 +428,9 @@ def _add_member(
     if not stem:
         stem, ext = ext, ""
     path = path or filename
+    by_header = None  # the contract file an ignored text file's header has the columns of
     if ext in _TEXT_EXTENSIONS and not (ext == "csv" and stem in FILE_BY_NAME):
-        _search_ignored_text(filename, read, upload, size=size, tabs=ext == "tsv")
+        by_header = _search_ignored_text(filename, read, upload, size=size, tabs=ext == "tsv")
     if stem.endswith(".csv") and stem[:-4] in FILE_BY_NAME and ext in ("csv", "txt", "tsv", ""):
         # "visits.csv.txt": Windows hides the last extension, so the file looks right; ignoring it would store
         # the rest of the upload as if this file had been sent (unless visits.csv is there too: _settle_copies)
@@ -474,7 +478,10 @@ def _add_member(
             )
         upload.other_formats.append((stem, refusal, f"filen er ikke en CSV-fil og ignoreres; {stem}.csv indlæses"))
     elif ext == "csv" and (copied := _copy_of(stem)) is not None:
-        upload.copies.append((filename, filename.strip(), copied, False))
+        upload.copies.append((filename, filename.strip(), copied, False, False))
+    elif ext in ("csv", "txt") and by_header is not None:
+        # "Tilbud.csv" from a case system: ignored, the rest of the upload would be stored without it
+        upload.copies.append((filename, filename.strip(), by_header, False, True))
     elif ext in ("xlsx", "xlsm"):
         hint = "indlæs arbejdsbogen for sig eller gem arkene som CSV"
         upload.ignored.append((filename.strip(), hint))
@@ -506,9 +513,10 @@ def _add_member(
 
 def _search_ignored_text(
     filename: str, read: Callable[[], bytes], upload: RawUpload, *, size: int | None, tabs: bool
-) -> None:
+) -> str | None:
     """A text file the upload holds besides the contract's (``borgere.csv``, ``noter.txt``, ``visits (1).csv``): when
     its text holds something CPR-like, its cells go to :attr:`RawUpload.extra_tables` for the importer's CPR rule.
+    Returns the contract file whose columns its header has (:func:`contract_file_of_header`), or None.
 
     Bounded: the upload's ignored files are read only up to :data:`MAX_UNPACKED_BYTES` in all (a zip's members also
     with its check of the packing ratio), and only the rows with something CPR-like are kept. A file that cannot be
@@ -516,23 +524,21 @@ def _search_ignored_text(
     stays ignored with its warning, as before: it is not refused for being what it is."""
     if size is not None and upload.extra_bytes + size > MAX_UNPACKED_BYTES:
         log.info("%s is not searched for CPR numbers: the ignored files exceed %d bytes", filename, MAX_UNPACKED_BYTES)
-        return
+        return None
     try:
         data = read()
     except (UnreadableFile, OSError) as error:
         log.info("%s is not searched for CPR numbers: %s", filename, error)
-        return
+        return None
     upload.extra_bytes += len(data)
     if upload.extra_bytes > MAX_UNPACKED_BYTES:
         log.info("%s is not searched for CPR numbers: the ignored files exceed %d bytes", filename, MAX_UNPACKED_BYTES)
-        return
+        return None
     decoded = _utf8_text(filename, data, locate=False)
     if isinstance(decoded, Violation):
         log.info("%s is not searched for CPR numbers: %s", filename, decoded.message)
-        return
+        return None
     text = decoded[0]
-    if _CPR_LIKE.search(text.replace('"', "")) is None:
-        return  # nothing a cell could hold (a cell is a stretch of the text without its quotes)
     first_line, _, rest = text.lstrip("\r\n").partition("\n")
     if (hinted := excel_delimiter_hint(first_line)) is not None:
         delimiter, text = hinted, rest  # Excel's delimiter line, not a row (as in a contract file)
@@ -540,6 +546,10 @@ def _search_ignored_text(
         delimiter = "\t"
     else:
         delimiter = detect_delimiter(first_line)
+    lines = itertools.islice((line for line in io.StringIO(text, newline="") if line.strip()), HEADER_SEARCH_ROWS)
+    contract = contract_file_of_header(next(_csv_reader([line], delimiter), []) for line in lines)
+    if _CPR_LIKE.search(text.replace('"', "")) is None:
+        return contract  # nothing a cell could hold (a cell is a stretch of the text without its quotes)
     csv.field_size_limit(2**31 - 1)
     try:
         table = _extra_table(filename, _csv_reader(io.StringIO(text, newline=""), delimiter, strict=False))
@@ -548,28 +558,49 @@ def _search_ignored_text(
         table = _extra_table(filename, (line.split(delimiter) for line in _LINE_BREAK.split(text)))
     if table is not None:
         upload.extra_tables.append(dataclasses.replace(table, delimiter=delimiter))
+    return contract
+
+
+def contract_file_of_header(rows: Iterable[Sequence[str]]) -> str | None:
+    """The contract file whose columns the first of ``rows`` (at most :data:`HEADER_SEARCH_ROWS`, below a title
+    too) that is a header has: every required column, and more of the file's columns than any other file it could be
+    (sanctions.csv and concerns.csv share facility_id and date); None when no row is one, or two files fit alike."""
+    for cells in itertools.islice(rows, HEADER_SEARCH_ROWS):
+        names = {loose_name(str(cell)) for cell in cells if str(cell).strip()}
+        fits = {
+            spec.name: len(names.intersection(spec.column_names))
+            for spec in FILE_BY_NAME.values()
+            if {c.name for c in spec.columns if c.required} <= names
+        }
+        if fits:
+            best = max(fits.values())
+            found = [name for name, score in fits.items() if score == best]
+            return found[0] if len(found) == 1 else None
+    return None
 
 
 def _search_ignored_sheet(
     source: str, read: Callable[[], tuple[list[list[str]], object, object, object]], upload: RawUpload
-) -> None:
+) -> str | None:
     """A workbook sheet the contract does not know (``Borgere``, ``Ark1``, a copy ``visits (2)``): when a cell holds
     something CPR-like, its cells go to :attr:`RawUpload.extra_tables` for the importer's CPR rule. Read with the
     bounds of a contract sheet (:func:`_check_sheet_size`); a sheet that cannot be read stays ignored with its
-    warning, as before."""
+    warning, as before. Returns the contract file whose columns its header has (:func:`contract_file_of_header`),
+    or None."""
     try:
         records = read()[0]
     except _SheetTooLarge as error:
         log.info("%s is not searched for CPR numbers: %s", source, error)
-        return
+        return None
     except BaseException as error:
         if not _calamine_failed(error):
             raise
         log.info("%s is not searched for CPR numbers: %s", source, error)
-        return
+        return None
     table = _extra_table(source, records)
     if table is not None:
         upload.extra_tables.append(table)
+    return contract_file_of_header(r for r in records if "".join(r).strip())
 
 
 def _extra_table(source: str, records: Iterable[list[str]]) -> RawTable | None:
@@ -1459,11 +1490,14 @@ def _add_sheet(
             )
         )
     if name not in FILE_BY_NAME and (copied := _copy_of(name)) is not None:
-        upload.copies.append((source, title.strip(), copied, True))
+        upload.copies.append((source, title.strip(), copied, True, False))
         _search_ignored_sheet(source, read, upload)
         return
     if name not in FILE_BY_NAME:
-        _search_ignored_sheet(source, read, upload)
+        by_header = _search_ignored_sheet(source, read, upload)
+        if by_header is not None:  # a sheet "Ark1" with the visits: ignored, the rest would be stored without it
+            upload.copies.append((source, title.strip(), by_header, True, True))
+            return
         upload.ignored.append((source, ""))
         upload.warnings.append(
             _violation(

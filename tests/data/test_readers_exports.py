@@ -196,6 +196,57 @@ def test_a_copied_sheet_alone_is_refused(tmp_path: Path) -> None:
     assert "omdøb det til 'facilities'" in error.violations[0].message
 
 
+@pytest.mark.parametrize("name", ["Tilbud.csv", "eksport_tilbud_2026.csv", "tilbud.txt"])
+def test_a_contract_file_under_another_name_is_known_by_its_header(folder: Path, name: str) -> None:
+    """A case system names its export after its own words ("Tilbud.csv"): ignored as "not part of the contract",
+    the rest was stored without it, or the upload was refused as holding none of the contract's files. Its header
+    has the columns of facilities.csv, so it is refused with the name it needs, as a copy's name is."""
+    (folder / "facilities.csv").rename(folder / name)
+    error = fails(folder, existing=small_dataset())
+    assert [(v.file, v.rule, v.message) for v in error.violations] == [
+        (
+            name,
+            "file_name",
+            f"filen hedder {name}, men har kolonnerne fra facilities.csv; omdøb den til facilities.csv (ellers ville "
+            "resten af uploaden blive gemt uden den)",
+        )
+    ]
+    (folder / name).rename(folder.parent / name)  # uploaded alone: the same, not "none of the contract's files"
+    only = folder.parent / "alene"
+    only.mkdir()
+    (folder.parent / name).rename(only / name)
+    assert [(v.file, v.rule) for v in fails(only, existing=small_dataset()).violations] == [(name, "file_name")]
+
+
+def test_a_sheet_under_another_name_is_known_by_its_header(tmp_path: Path) -> None:
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for title, sheet in (("facilities", "facilities"), ("inspectors", "inspectors"), ("Ark1", "visits")):
+        ws = book.create_sheet(title)
+        ws.append(["Besøg udtrukket 2026-10-01"])  # a title above the header
+        for row in cell_texts(sheet, small_dataset().tables()[sheet]):
+            ws.append(row)
+    book.save(tmp_path / "data.xlsx")
+    error = fails(tmp_path / "data.xlsx")
+    assert [(v.file, v.rule, v.message) for v in error.violations if v.file.endswith("Ark1")] == [
+        (
+            "[data.xlsx]Ark1",
+            "file_name",
+            "arket hedder Ark1, men har kolonnerne fra 'visits'; omdøb det til 'visits' (ellers ville resten af "
+            "uploaden blive gemt uden det)",
+        )
+    ]
+
+
+def test_a_file_with_a_contract_files_columns_beside_it_is_ignored_with_a_warning(folder: Path) -> None:
+    (folder / "besøg_backup.csv").write_bytes((folder / "visits.csv").read_bytes())
+    (folder / "noter.csv").write_text("facility_id,bemærkning\nF1,ring først\n", encoding="utf-8")
+    result = read_upload(folder, today=AS_OF)
+    ignored = {w.file: w.message for w in result.warnings if w.rule == "file_ignored"}
+    assert ignored.pop("besøg_backup.csv") == ("filen har kolonnerne fra visits.csv og ignoreres; visits.csv indlæses")
+    assert ignored["noter.csv"].startswith("filen hører ikke til datakontrakten og ignoreres")
+
+
 # --- an upload that cannot be read as a whole --------------------------------------------------------
 
 
