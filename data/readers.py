@@ -657,6 +657,16 @@ def composed(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
+def _looks_like_utf16(body: bytes) -> bool:
+    """Text saved as UTF-16 without its byte order mark: in its first bytes every other byte is NUL (ASCII letters
+    and digits, as a header has them), which is no UTF-8 text and no binary file either."""
+    start = body[:200]
+    if len(start) < 4 or b"\x00" not in start:
+        return False
+    even, odd = start[0::2], start[1::2]
+    return even.count(0) == len(even) or odd.count(0) == len(odd)
+
+
 def _utf8_text(filename: str, data: bytes, *, locate: bool = True) -> tuple[str, bool] | Violation:
     """A file's text and whether it had a BOM, decoded as the contract's CSV files are (UTF-8 with or without BOM,
     composed), or the violation that says why it is no such text. ``locate``: name the row of an invalid byte."""
@@ -665,7 +675,7 @@ def _utf8_text(filename: str, data: bytes, *, locate: bool = True) -> tuple[str,
     for signature, what in _SIGNATURES:
         if body.startswith(signature):
             return _violation(filename, f"filen er ikke en CSV-fil (den ligner {what}); {_CSV_HINT}", "file_not_csv")
-    if body.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if body.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_like_utf16(body):
         return _violation(
             filename,
             "filen er gemt som UTF-16 (Excel: 'Unicode-tekst'), ikke UTF-8; gem den i Excel som "

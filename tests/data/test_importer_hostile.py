@@ -194,9 +194,11 @@ def test_an_upload_whose_files_sit_further_down_says_where_they_are(tmp_path: Pa
 # --- CSV text ----------------------------------------------------------------------------------------
 
 
-def test_utf16_is_named_as_such(folder: Path) -> None:
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_is_named_as_such(folder: Path, encoding: str) -> None:
+    """Also without its byte order mark (PowerShell's and some exports' "Unicode"): it was "binary data"."""
     text = (folder / "concerns.csv").read_text(encoding="utf-8")
-    (folder / "concerns.csv").write_bytes(text.encode("utf-16"))
+    (folder / "concerns.csv").write_bytes(text.encode(encoding))
     error = fails(folder)
     assert rules(error) == {("concerns.csv", None, None, "file_not_utf8")}
     assert "UTF-16" in error.violations[0].message
