@@ -1307,7 +1307,7 @@ def _years_in_range(
 def _visible(table: _Parsed, col: Column, text: pd.Series, report: _Report) -> pd.Series:
     """``text`` without invisible characters; around a value they are ignored, inside one each cell is reported."""
     joined = "".join(text.tolist())  # one scan of the whole column (fast) before a per-cell one (slow)
-    if not any(c in joined for c in INVISIBLE):
+    if re.search(INVISIBLE_RE, joined) is None:
         return text
     has = text.str.contains(INVISIBLE_RE, regex=True).fillna(False).to_numpy(dtype=bool)
     cleaned = text.str.strip(INVISIBLE).str.strip().str.strip(INVISIBLE)

@@ -628,11 +628,28 @@ def _extra_table(source: str, records: Iterable[list[str]]) -> RawTable | None:
 # --- CSV -----------------------------------------------------------------------------------------
 
 
-#: Characters nobody sees (byte order mark, zero-width space and joiners, word joiner, soft hyphen). Around a
-#: value they are ignored like spaces (``copy a.csv+b.csv`` puts b's BOM before its first cell); inside one
-#: they are a violation (``data.importer``): "F\u200b1" would be stored as a new facility that looks exactly like F1.
-INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060\u00ad"
-INVISIBLE_RE = f"[{INVISIBLE}]"
+#: Characters nobody sees: Unicode's invisible formatting characters (byte order mark, zero-width space and joiners,
+#: word joiner, soft hyphen, the left-to-right and right-to-left marks Windows puts in the dates it formats, bidi
+#: embeddings and isolates, invisible operators, tags) and the variation selectors. Around a value they are ignored
+#: like spaces (``copy a.csv+b.csv`` puts b's BOM before its first cell); inside one they are a violation
+#: (``data.importer``): "F\u200b1" would be stored as a new facility that looks exactly like F1.
+_INVISIBLE_RANGES = (
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x061C, 0x061C),
+    (0x180E, 0x180E),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x2064),
+    (0x2066, 0x206F),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFF9, 0xFFFB),
+    (0xE0001, 0xE0001),
+    (0xE0020, 0xE007F),
+)
+INVISIBLE = "".join(chr(code) for first, last in _INVISIBLE_RANGES for code in range(first, last + 1))
+INVISIBLE_RE = "[" + "".join(f"\\U{first:08x}-\\U{last:08x}" for first, last in _INVISIBLE_RANGES) + "]"
 
 
 def bare_title(title: str) -> str:

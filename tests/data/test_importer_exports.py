@@ -104,6 +104,29 @@ def test_an_invisible_character_inside_a_value_is_refused_and_named(folder: Path
     assert not only(error, "enum")  # one violation per cell, not also "unknown type"
 
 
+@pytest.mark.parametrize(
+    ("char", "code"),
+    [
+        ("\u200e", "U+200E"),  # left-to-right mark: Windows puts it in dates it formats, Outlook in copied text
+        ("\u200f", "U+200F"),  # right-to-left mark
+        ("\u202a", "U+202A"),  # left-to-right embedding
+        ("\u2068", "U+2068"),  # first strong isolate
+        ("\ufe0f", "U+FE0F"),  # variation selector
+    ],
+)
+def test_every_invisible_formatting_character_is_one(folder: Path, char: str, code: str) -> None:
+    """Only six invisible characters were known: with a left-to-right mark inside, "F1" became a new tilbud that
+    looks exactly like F1, stored silently; around a date or an enum it made the value look right and be refused."""
+    fac = texts("facilities")
+    fac[1][0] = f"F{char}1"
+    fac[2][fac[0].index("approved_on")] = f"{char}{fac[2][fac[0].index('approved_on')]}{char}"
+    fac[3][fac[0].index("authority")] = f"{fac[3][fac[0].index('authority')]}{char}"
+    rewrite(folder, "facilities", fac)
+    error = fails(folder, existing=small_dataset())
+    assert [(v.row, v.column, v.rule) for v in error.violations] == [(2, "facility_id", "invisible_character")]
+    assert code in error.violations[0].message
+
+
 # --- control characters ------------------------------------------------------------------------------
 
 
