@@ -108,6 +108,7 @@ MAX_NAMED_COLUMNS = 10
 THEME_SCORE_TOLERANCE = 0.05
 
 _CPR = re.compile(CPR_PATTERN)
+_INVISIBLE = re.compile(INVISIBLE_RE)
 _CPR_CANDIDATE = r"\d{6}[-\u2010-\u2015 ]?\d{4}"
 _PLAIN_DECIMAL = r"-?\d+[.,]\d+"
 _DATE_FORMAT = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -189,7 +190,10 @@ class ImportResult:
 
 
 def mask_cpr(text: str) -> str:
-    """``text`` with every CPR-like number masked (``010203-1234`` -> ``010203-****``)."""
+    """``text`` with every CPR-like number masked (``010203-1234`` -> ``010203-****``), also one with an invisible
+    character inside (a zero-width space or a soft hyphen copied with it): such characters are then left out."""
+    if _INVISIBLE.search(text) is not None and _CPR.search(visible := _INVISIBLE.sub("", text)) is not None:
+        text = visible
     return _CPR.sub(lambda m: m.group(0)[:6] + "-****", text)
 
 
@@ -1642,6 +1646,8 @@ def _cpr_hits(text: pd.Series) -> np.ndarray:
     upload, a contract file's and an ignored file's or sheet's alike. A plain decimal (a coordinate with ten
     decimals, ``56.0102031234``) is no CPR number."""
     hits = np.zeros(len(text), dtype=bool)
+    if _INVISIBLE.search("".join(text.tolist())) is not None:  # "0101\u200b90-1234" is one too
+        text = text.str.replace(INVISIBLE_RE, "", regex=True)
     candidates = text.str.contains(_CPR_CANDIDATE, regex=True).fillna(False).to_numpy(dtype=bool)
     if not candidates.any():
         return hits

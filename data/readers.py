@@ -548,7 +548,7 @@ def _search_ignored_text(
         delimiter = detect_delimiter(first_line)
     lines = itertools.islice((line for line in io.StringIO(text, newline="") if line.strip()), HEADER_SEARCH_ROWS)
     contract = contract_file_of_header(next(_csv_reader([line], delimiter), []) for line in lines)
-    if _CPR_LIKE.search(text.replace('"', "")) is None:
+    if _CPR_LIKE.search(re.sub(INVISIBLE_RE, "", text.replace('"', ""))) is None:
         return contract  # nothing a cell could hold (a cell is a stretch of the text without its quotes)
     csv.field_size_limit(2**31 - 1)
     try:
@@ -613,7 +613,7 @@ def _extra_table(source: str, records: Iterable[list[str]]) -> RawTable | None:
     for number, record in enumerate(records, start=1):
         if header is None and "".join(record).strip():
             header = [composed(cell) for cell in record]
-        if header is not None and _CPR_LIKE.search("\t".join(record)) is not None:
+        if header is not None and _CPR_LIKE.search(re.sub(INVISIBLE_RE, "", "\t".join(record))) is not None:
             # the header row too: a list of numbers has none, and its first number would name no column
             body.append((number, [composed(cell).strip() for cell in record]))
     if header is None or not body:

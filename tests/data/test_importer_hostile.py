@@ -418,3 +418,22 @@ def test_cpr_in_a_header_or_a_reference_is_masked_everywhere(folder: Path) -> No
     shown = repr(error.violations) + repr(error.warnings)
     for number in ("010190-1234", "020290 1234", "030390-1234"):
         assert number not in shown
+
+
+@pytest.mark.parametrize("char", ["\u200b", "\u00ad", "\u200e", "\ufeff"])
+def test_a_cpr_number_with_an_invisible_character_inside_is_one_and_masked(folder: Path, char: str) -> None:
+    """Text copied from a web page or Word brings a zero-width space or a soft hyphen with it: inside a CPR number
+    the detector saw no number, so one in an unknown column was accepted, and the violation for the invisible
+    character echoed the whole number unmasked."""
+    fac = texts("facilities")
+    fac[1][fac[0].index("name")] = f"Egebakken 0101{char}90-1234"
+    add_column(fac, "Bemærkning")
+    fac[2][-1] = f"borger 020290{char}-1234"
+    rewrite(folder, "facilities", fac)
+    error = fails(folder)
+    assert {("facilities.csv", 2, "name", "cpr"), ("facilities.csv", 3, "Bemærkning", "cpr")} <= rules(error)
+    shown = repr(error.violations) + repr(error.warnings)
+    assert "1234" not in shown.replace("Egebakken", "")
+    assert mask_cpr(f"borger 0101{char}90-1234") == "borger 010190-****"
+    (folder / "borgere.csv").write_text(f"navn,nummer\nJens,0303{char}90-1234\n", encoding="utf-8")
+    assert ("borgere.csv", 2, "nummer", "cpr") in rules(fails(folder))
