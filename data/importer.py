@@ -892,7 +892,7 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
     if header_row is not None:
         report.add(header_not_first(raw.source, header_row))
     else:
-        table.raw = _without_misplaced_rows(raw, positions, report)
+        table.raw = _without_misplaced_rows(spec, raw, positions, report)
         _check_short_rows(table.raw, report)
     had_rows = not raw.frame.empty  # before rows that are no records were taken out (they are reported)
     raw = table.raw
@@ -995,13 +995,38 @@ def _fraction_warnings(table: _Parsed, report: _Report) -> None:
         )
 
 
+#: What the first cell of a totals row says ("I alt", "Total:"), in lower case.
+_TOTAL_WORDS = ("i alt", "ialt", "i alt i alt", "total", "totalt", "totaler", "sum", "summa", "sum i alt", "hovedtotal")
+_TOTAL_CELLS = frozenset(
+    form
+    for word in _TOTAL_WORDS
+    for cased in (word, word.upper(), word.capitalize(), word.title())
+    for form in (cased, cased + ":")
+)
+
+
+def _totals_rows(spec: FileSpec, frame: pd.DataFrame, positions: dict[str, int]) -> np.ndarray:
+    """Rows whose first filled cell says "I alt" (or "Total", "Sum") and that leave a required column of the file
+    empty: a sum below the table, no record (a tilbud named "Total" with its cells filled is one)."""
+    required = [positions[c.name] for c in spec.columns if c.required and c.name in positions]
+    said = frame.isin(_TOTAL_CELLS).to_numpy().any(axis=1)
+    if not said.any() or not required:
+        return np.zeros(len(frame), dtype=bool)
+    for pos in np.flatnonzero(said):
+        row = frame.iloc[pos]
+        first = next((cell for cell in row if cell != ""), "")
+        said[pos] = first in _TOTAL_CELLS and any(row.iat[p] == "" for p in required)
+    return said
+
+
 def _fields_da(n: int) -> str:
     return "1 felt" if n == 1 else f"{n} felter"
 
 
-def _without_misplaced_rows(raw: RawTable, positions: dict[str, int], report: _Report) -> RawTable:
+def _without_misplaced_rows(spec: FileSpec, raw: RawTable, positions: dict[str, int], report: _Report) -> RawTable:
     """``raw`` without rows that are not records, each reported once instead of once per column: the header again
-    (two exports put after one another) and a row separated by the other delimiter (a line edited by hand)."""
+    (two exports put after one another), a row separated by the other delimiter (a line edited by hand) and a totals
+    row below a table ("I alt" and a sum, the record's other cells empty)."""
     frame = raw.frame
     if frame.empty or len(positions) < 2:
         return raw
@@ -1022,9 +1047,17 @@ def _without_misplaced_rows(raw: RawTable, positions: dict[str, int], report: _R
     if raw.delimiter is not None and frame.shape[1] > 2 and other in "".join(frame[0].tolist()):
         alone = (frame.iloc[:, 1:] == "").all(axis=1).to_numpy()
         other_row = alone & (frame[0].str.count(other) >= max(2, frame.shape[1] // 2)).to_numpy()
+    totals = _totals_rows(spec, frame, positions) & ~repeated & ~other_row
     names = {",": "komma", ";": "semikolon"}
-    for pos in np.flatnonzero(repeated | other_row):
-        if repeated[pos]:
+    for pos in np.flatnonzero(repeated | other_row | totals):
+        if totals[pos]:
+            word = next(cell for cell in frame.iloc[pos] if cell != "")
+            rule, message = (
+                "totals_row",
+                f"rækken ligner en sumrække ('{_display(word)}') og er ingen post; slet den (eller flyt summen uden "
+                "for tabellen)",
+            )
+        elif repeated[pos]:
             rule, message = (
                 "header_repeated",
                 "rækken gentager overskriften (er to udtræk sat efter hinanden?); slet rækken",
@@ -1036,7 +1069,7 @@ def _without_misplaced_rows(raw: RawTable, positions: dict[str, int], report: _R
                 "brug samme skilletegn i hele filen",
             )
         report.add(Violation(raw.source, int(raw.rows[pos]), None, None, rule, message))
-    keep = ~(repeated | other_row)
+    keep = ~(repeated | other_row | totals)
     if keep.all():
         return raw
     fields = None if raw.fields is None else raw.fields[keep]

@@ -184,6 +184,27 @@ def test_a_header_repeated_below_is_one_violation_not_one_per_column(folder: Pat
     assert "overskriften" in error.violations[0].message
 
 
+@pytest.mark.parametrize("word", ["I alt", "Total:", "SUM"])
+def test_a_totals_row_is_one_violation_not_one_per_column(folder: Path, word: str) -> None:
+    """A sheet with a row that sums the column below the table: "name må ikke være tom", "authority må ikke være
+    tom" … one violation for every empty cell of a row that is no record at all."""
+    fac = texts("facilities")
+    total = [""] * len(fac[0])
+    total[0], total[fac[0].index("places")] = word, "123"
+    force = texts("use_of_force")
+    force.append([word, "", "17", ""])
+    rewrite(folder, "facilities", [*fac, total])
+    rewrite(folder, "use_of_force", force)
+    error = fails(folder)
+    assert [(v.file, v.row, v.column, v.rule) for v in error.violations] == [
+        ("facilities.csv", len(fac) + 1, None, "totals_row"),
+        ("use_of_force.csv", len(force), None, "totals_row"),
+    ]
+    assert error.violations[0].message == (
+        f"rækken ligner en sumrække ('{word}') og er ingen post; slet den (eller flyt summen uden for tabellen)"
+    )
+
+
 def test_a_row_in_the_other_delimiter_is_one_violation(folder: Path) -> None:
     fac = texts("facilities")
     data = csv_bytes(fac, sep=";").split(b"\r\n")
