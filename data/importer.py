@@ -126,6 +126,8 @@ _MAX_INT = 2**53 - 1
 #: PostgreSQL refuses a larger one when the rows are written, after the upload was found valid.
 _MAX_DB_INT = 2**31 - 1
 _BOOL_WORDS = "true/false, 1/0 eller ja/nej"
+#: Words of a boolean column's own meaning that a case system writes in its place: "announced" is anmeldt/uanmeldt.
+_BOOL_MEANINGS: dict[str, dict[str, bool]] = {"announced": {"anmeldt": True, "uanmeldt": False}}
 _CLOSED_KINDS = (Kind.ENUM, Kind.DATE, Kind.MONTH, Kind.BOOL)
 _MAX_VALUE_CHARS = 80
 #: Control characters (C0, DEL, C1). The whitespace among them (tab, line breaks) is stripped around a value like
@@ -1185,7 +1187,14 @@ def _parse_column(
         is_true = lower.isin(TRUE_WORDS).to_numpy()
         is_false = lower.isin(FALSE_WORDS).to_numpy()
         bad = filled & ~is_true & ~is_false
-        report.cells(table, bad, col.name, text, "bool", lambda p: f"{col.name} skal være {_BOOL_WORDS}{nothing(p)}")
+        meanings = _BOOL_MEANINGS.get(col.name, {})
+
+        def bool_message(pos: int) -> str:
+            meant = meanings.get(lower.iat[pos])
+            hint = "" if meant is None else f"; skriv {'true' if meant else 'false'} ({lower.iat[pos]})"
+            return f"{col.name} skal være {_BOOL_WORDS}{hint or nothing(pos)}"
+
+        report.cells(table, bad, col.name, text, "bool", bool_message)
         out = pd.Series([None] * len(text), dtype=object)
         out[is_true] = True
         out[is_false] = False

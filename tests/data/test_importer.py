@@ -495,6 +495,20 @@ def test_a_percent_column_of_fractions_is_read_as_written_with_a_warning(folder:
         assert not [w for w in read_upload(folder, today=AS_OF).warnings if w.rule == "percent_as_fraction"]
 
 
+def test_announced_written_as_anmeldt_or_uanmeldt_gets_the_value_it_means(folder: Path) -> None:
+    """A case system's "tilsynsform" column says Anmeldt or Uanmeldt: the message said only true/false, 1/0 or ja/nej,
+    and left the planner to work out which of them "uanmeldt" is."""
+    visits = texts("visits")
+    j = visits[0].index("announced")
+    visits[1][j], visits[2][j] = "Anmeldt", "uanmeldt"
+    rewrite(folder, "visits", visits)
+    messages = [(v.row, v.message) for v in fails(folder).violations]
+    assert messages == [
+        (2, "announced skal være true/false, 1/0 eller ja/nej; skriv true (anmeldt)"),
+        (3, "announced skal være true/false, 1/0 eller ja/nej; skriv false (uanmeldt)"),
+    ]
+
+
 def test_enum_and_boolean_spellings_are_normalised(folder: Path) -> None:
     rows = texts("facilities")
     rows[1][2] = " MIDT "
