@@ -1242,7 +1242,10 @@ def _parse_column(
             col.name,
             text,
             "month",
-            lambda p: f"{col.name} skal være en måned på formen ÅÅÅÅ-MM, fx 2024-03{nothing(p)}",
+            lambda p: (
+                f"{col.name} skal være en måned på formen ÅÅÅÅ-MM, fx 2024-03"
+                + (_month_hint(text.iat[p]) or nothing(p))
+            ),
         )
         if col.not_after_today:
             this_month = pd.Timestamp(today.replace(day=1))
@@ -1438,6 +1441,12 @@ def _date_hint(text: str) -> str:
     if m is not None:
         day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
         return f"; skriv {year:04d}-{month:02d}-{day:02d} (år-måned-dag)" if month <= 12 and day <= 31 else ""
+    # year first: Excel's "yyyy-m-d", slashes, or no separators at all ("20240312")
+    m = re.fullmatch(r"([0-9]{4})(?:[-./]([0-9]{1,2})[-./]([0-9]{1,2})|([0-9]{2})([0-9]{2}))", text)
+    if m is not None:
+        year, month, day = int(m.group(1)), int(m.group(2) or m.group(4)), int(m.group(3) or m.group(5))
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            return f"; skriv {year:04d}-{month:02d}-{day:02d} (år-måned-dag)"
     if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]*)?)?Z?", text):
         return f"; skriv datoen uden klokkeslæt ({text[:10]})"
     m = re.fullmatch(r"([0-9]{5})(?:[.,]0+)?", text)
@@ -1448,6 +1457,18 @@ def _date_hint(text: str) -> str:
             "i Excel, før filen gemmes"
         )
     return ""
+
+
+def _month_hint(text: str) -> str:
+    """What a month in a common wrong spelling should have been written as ("" when none fits)."""
+    m = re.fullmatch(r"([0-9]{1,2})[-./]([0-9]{4})|([0-9]{4})(?:[-./]|[mM])([0-9]{1,2})", text)
+    if m is not None:
+        year, month = (int(m.group(2)), int(m.group(1))) if m.group(1) else (int(m.group(3)), int(m.group(4)))
+        return f"; skriv {year:04d}-{month:02d} (år-måned)" if 1 <= month <= 12 else ""
+    if re.fullmatch(_DATE_FORMAT, text):
+        return f"; skriv {text[:7]} (måneden uden dag)"
+    serial = _date_hint(text)
+    return serial if "Excel-datonummer" in serial else ""
 
 
 def _typed_frame(table: _Parsed) -> pd.DataFrame:

@@ -227,6 +227,9 @@ def test_a_row_in_the_other_delimiter_is_one_violation(folder: Path) -> None:
         ("2024-03-12T00:00", "uden klokkeslæt"),
         ("2024-03-12 00:00:00", "uden klokkeslæt"),
         ("45363", "Excel"),
+        ("2024-3-5", "skriv 2024-03-05"),  # Excel's own "yyyy-m-d"
+        ("2024/03/12", "skriv 2024-03-12"),
+        ("20240312", "skriv 2024-03-12"),
     ],
 )
 def test_common_date_spellings_get_a_hint(folder: Path, value: str, hint: str) -> None:
@@ -235,6 +238,26 @@ def test_common_date_spellings_get_a_hint(folder: Path, value: str, hint: str) -
     rewrite(folder, "visits", vis)
     text = message(fails(folder), 2, "date")
     assert text.startswith("date skal være en dato på formen ÅÅÅÅ-MM-DD") and hint in text
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        ("03-2024", "skriv 2024-03"),
+        ("3/2024", "skriv 2024-03"),
+        ("2024/03", "skriv 2024-03"),
+        ("2024M03", "skriv 2024-03"),  # Danmarks Statistik's months
+        ("2024-03-15", "skriv 2024-03 (måneden uden dag)"),
+        ("45363", "Excel-datonummer (svarer til 2024-03-12): formatér kolonnen som dato"),
+    ],
+)
+def test_common_month_spellings_get_a_hint(folder: Path, value: str, hint: str) -> None:
+    """A month was refused with its format only, where a date's common spellings got the value to write."""
+    force = texts("use_of_force")
+    force[1][1] = value
+    rewrite(folder, "use_of_force", force)
+    text = message(fails(folder), 2, "month")
+    assert text.startswith("month skal være en måned på formen ÅÅÅÅ-MM, fx 2024-03; ") and hint in text
 
 
 @pytest.mark.parametrize("value", ["1 000", "1\u00a0000", "1\u202f000"])
