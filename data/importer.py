@@ -2467,7 +2467,9 @@ class _CrossChecks:
             codes,
             "indicator_unknown",
             lambda p: (
-                f"{name} '{_display(codes.iat[p])}' findes ikke i kvalitetsmodellen; tilladte værdier: "
+                f"{name} '{_display(codes.iat[p])}' findes ikke i kvalitetsmodellen; "
+                + _indicator_hint(str(codes.iat[p]))
+                + "tilladte værdier: "
                 + ", ".join(ALL_INDICATOR_CODES)
             ),
         )
@@ -2629,6 +2631,13 @@ def _id_number(text: str) -> str | None:
     id with anything but digits."""
     match = re.fullmatch(r"([0-9]+)(?:\.0+)?", text)
     return None if match is None else match.group(1).lstrip("0") or "0"
+
+
+def _indicator_hint(text: str) -> str:
+    """``"skriv '4.a'; "`` for an indicator code written another way ("4a", "4. a", "Indikator 4.a"), else ""."""
+    m = re.fullmatch(r"(?:indikator\s*)?0*([0-9]{1,2})\s*[.,]?\s*([a-z])\.?", text.strip().lower())
+    code = None if m is None else f"{m.group(1)}.{m.group(2)}"
+    return f"skriv '{code}'; " if code in ALL_INDICATOR_CODES else ""
 
 
 def _truthy(value: object) -> bool:

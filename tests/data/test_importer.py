@@ -741,6 +741,20 @@ def test_records_from_before_the_approval_are_a_warning_with_a_few_rows(folder: 
     assert len(result.dataset.concerns) == 8  # stored all the same
 
 
+@pytest.mark.parametrize("written", ["4a", "4 a", "4. a", "Indikator 4.a", "4,a", "04.a", "4.a."])
+def test_an_indicator_code_written_another_way_is_told_the_code(folder: Path, written: str) -> None:
+    """Report templates write "Indikator 4.a" or "4a": the message listed all thirty codes and left the planner to
+    see which one was meant."""
+    rows = texts("indicator_scores")
+    rows[1][1] = written
+    rewrite(folder, "indicator_scores", rows)
+    [violation] = fails(folder).violations
+    assert (violation.row, violation.rule) == (2, "indicator_unknown")
+    assert violation.message.startswith(
+        f"indicator '{written.lower()}' findes ikke i kvalitetsmodellen; skriv '4.a'; tilladte værdier: 1.a, 1.b"
+    )
+
+
 def test_indicator_applicability_follows_the_facility(folder: Path) -> None:
     rows = texts("indicator_scores")
     rows.append(["V3", "8.c", "4"])  # F2: private opholdssted with a board -> 8.c applies
