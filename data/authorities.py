@@ -88,9 +88,22 @@ for _labels in (AUTHORITY_DA, FACILITY_TYPE_DA, OWNERSHIP_DA, VISIT_KIND_DA, THE
 
 def suggest_code(value: str, allowed: tuple[str, ...]) -> str | None:
     """The one code of ``allowed`` that ``value`` most likely means -- its Danish name (``Socialtilsyn Øst``,
-    ``påbud``) or the code with Danish letters or spaces (``øst``, ``skærpet tilsyn``) -- or None."""
+    ``påbud``), the code with Danish letters or spaces (``øst``, ``skærpet tilsyn``), the first words of its name
+    (``Driftsorienteret``) or its paragraph (``§ 108``) -- or None."""
     found = {code for code in _LABEL_SPELLINGS.get(_key(value), ()) if code in allowed}
     if not found:
         forms = _ascii_forms(value)
         found = {code for code in allowed if code in forms}
+    if not found and (paragraph := re.fullmatch(r"§\s*([0-9]+)", value.strip())) is not None:
+        found = {f"sel{paragraph.group(1)}"} & set(allowed)  # "§ 108": the type's paragraph of serviceloven
+    if not found and len(_key(value)) >= 4:
+        # the first word(s) of a label ("Driftsorienteret" for "driftsorienteret tilsyn"), as a case system shortens it
+        words = _key(value).split()
+        found = {
+            code
+            for spelling, codes in _LABEL_SPELLINGS.items()
+            if spelling.split()[: len(words)] == words
+            for code in codes
+            if code in allowed
+        }
     return found.pop() if len(found) == 1 else None

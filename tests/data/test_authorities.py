@@ -57,6 +57,13 @@ def _allowed(file: str, column: str) -> tuple[str, ...]:
         ("Sundhed og trivsel", "theme_scores", "theme", "health_wellbeing"),
         ("plejehjem", "facilities", "facility_type", None),
         ("Nordjylland", "facilities", "authority", None),
+        ("Driftsorienteret", "visits", "kind", "operational"),  # the label's first word: a case system's short form
+        ("Ophør", "sanctions", "kind", "ophoer"),
+        ("Skærpet", "visits", "kind", "enhanced"),
+        ("§ 108", "facilities", "facility_type", "sel108"),
+        ("§107", "facilities", "facility_type", "sel107"),
+        ("§ 141", "facilities", "facility_type", None),  # sundhedsloven's § 141 is sul141, not a serviceloven §
+        ("tilsyn", "visits", "kind", None),  # the last word of two labels
     ],
 )
 def test_a_danish_spelling_suggests_the_code_it_means(written: str, file: str, column: str, code: str | None) -> None:
