@@ -1347,9 +1347,35 @@ def _is_percent_format(code: str) -> bool:
     return "%" in bare
 
 
+#: Excel's built-in number formats that show a date without a time (14 is the locale's short date: dd-mm-yyyy in a
+#: Danish Excel).
+_BUILTIN_DATE_ONLY_FORMATS = frozenset({14, 15, 16, 17})
+
+
+def _is_date_only_format(code: str) -> bool:
+    """Whether an Excel number format code shows a date without its time ("dd-mm-yyyy", "d. mmmm yyyy"): a day or
+    a year outside quoted text, escapes and brackets (a locale, a colour), and no hour, second or AM/PM."""
+    bare = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code).split(";")[0].lower()
+    has_date = "d" in bare or "y" in bare
+    has_time = "h" in bare or "s" in bare or "am/pm" in bare or "a/p" in bare
+    return has_date and not has_time
+
+
 def _percent_styles(archive: zipfile.ZipFile) -> frozenset[int]:
     """The cell styles (indexes into ``cellXfs`` of ``xl/styles.xml``, a cell's ``s``) whose number format is a
     percent; empty when the workbook has no styles part or it cannot be read (the cells are then read as numbers)."""
+    return _format_styles(archive, _is_percent_format, _BUILTIN_PERCENT_FORMATS)
+
+
+def _date_only_styles(archive: zipfile.ZipFile) -> frozenset[int]:
+    """The cell styles whose number format shows a date without its time (:func:`_is_date_only_format`)."""
+    return _format_styles(archive, _is_date_only_format, _BUILTIN_DATE_ONLY_FORMATS)
+
+
+def _format_styles(archive: zipfile.ZipFile, wanted: Callable[[str], bool], builtin: frozenset[int]) -> frozenset[int]:
+    """The cell styles (indexes into ``cellXfs`` of ``xl/styles.xml``, a cell's ``s``) whose number format is one of
+    ``builtin`` or a custom one whose code is ``wanted``; empty when the workbook has no styles part or it cannot be
+    read (the cells are then read as calamine gives them)."""
     import xml.etree.ElementTree as ET  # local: only workbook uploads need it
 
     name = next((n for n in archive.NameToInfo if n.lower() == "xl/styles.xml"), None)
@@ -1364,15 +1390,14 @@ def _percent_styles(archive: zipfile.ZipFile) -> frozenset[int]:
     def local(tag: str) -> str:
         return tag.rpartition("}")[2]
 
-    percent_ids = set(_BUILTIN_PERCENT_FORMATS)
+    percent_ids = set(builtin)
     for element in root.iter():
         number_format = element.get("numFmtId", "")
-        if (
-            local(element.tag) == "numFmt"
-            and number_format.isdigit()
-            and _is_percent_format(element.get("formatCode", ""))
-        ):
-            percent_ids.add(int(number_format))
+        if local(element.tag) == "numFmt" and number_format.isdigit():
+            if wanted(element.get("formatCode", "")):
+                percent_ids.add(int(number_format))
+            else:
+                percent_ids.discard(int(number_format))  # a built-in id given another code
     styles: set[int] = set()
     for element in root.iter():
         if local(element.tag) == "cellXfs":
@@ -1385,7 +1410,8 @@ def _percent_styles(archive: zipfile.ZipFile) -> frozenset[int]:
 
 
 def _percent_cells(xml: bytes, styles: frozenset[int]) -> set[tuple[int, int]]:
-    """The (row, column), 0-based, of the sheet's cells whose style is one of ``styles`` (a percent format)."""
+    """The (row, column), 0-based, of the sheet's cells whose style is one of ``styles`` (a percent format, or
+    another kind of number format)."""
     if not styles:
         return set()
     wanted = re.compile(rb"""\ss\s*=\s*["'](?:%b)["']""" % b"|".join(str(i).encode() for i in sorted(styles)))
@@ -1408,11 +1434,13 @@ def _sheet_records(
     title: str,
     part: str | None,
     percent_styles: frozenset[int] = frozenset(),
+    date_styles: frozenset[int] = frozenset(),
 ) -> tuple[list[list[str]], dict[int, frozenset[int]], frozenset[int], dict[tuple[int, int], str]]:
     """One sheet's cells as text, row 1 first (leading empty rows and columns kept, so row numbers are Excel's),
     the numbers formatted as percent (column -> spreadsheet rows; see :attr:`RawTable.percent`), the rows the
     sheet hides (an Excel filter: read all the same, as a CSV export would hold them; the caller warns) and the
-    formulas without their value (read as empty cells; :func:`_formulas_without_value`)."""
+    formulas without their value (read as empty cells; :func:`_formulas_without_value`). A date and time in a cell
+    formatted to show the date only (``date_styles``) is its date, as Excel shows it and its CSV export writes it."""
     if part is None or part not in archive.NameToInfo:
         raise KeyError(f"no worksheet part for {title!r}")
     xml = archive.read(part)
@@ -1423,6 +1451,9 @@ def _sheet_records(
     for row, column in _percent_cells(xml, percent_styles):
         if row < len(rows) and column < len(rows[row]) and type(rows[row][column]) in (int, float):
             percent.setdefault(column, set()).add(row + 1)
+    for row, column in _percent_cells(xml, date_styles):
+        if row < len(rows) and column < len(rows[row]) and type(value := rows[row][column]) is dt.datetime:
+            records[row][column] = value.date().isoformat()
     if _ERROR_TYPE.search(xml):
         for (row, column), text in _error_cells(xml).items():
             while len(records) <= row:
@@ -1473,6 +1504,7 @@ def _read_workbook(filename: str, data: bytes, upload: RawUpload) -> None:
             hidden = {m.name for m in sheets if m.visible != SheetVisibleEnum.Visible}
             parts = _sheet_parts(archive)
             percent_styles = _percent_styles(archive)
+            date_styles = _date_only_styles(archive)
         except BaseException as error:  # calamine and ElementTree raise many kinds for a broken file
             if not _calamine_failed(error):
                 raise
@@ -1482,7 +1514,9 @@ def _read_workbook(filename: str, data: bytes, upload: RawUpload) -> None:
             return
         with book:
             for title in titles:
-                read = functools.partial(_sheet_records, book, archive, title, parts.get(title), percent_styles)
+                read = functools.partial(
+                    _sheet_records, book, archive, title, parts.get(title), percent_styles, date_styles
+                )
                 _add_sheet(filename, title, read, upload, hidden=title in hidden)
 
 

@@ -394,6 +394,48 @@ def test_a_number_format_is_a_percent_only_with_a_bare_percent_sign(code: str, p
     assert readers._is_percent_format(code) is percent
 
 
+def test_a_date_with_a_time_formatted_to_show_the_date_only_reads_as_the_date_excel_shows(tmp_path: Path) -> None:
+    """A case system's export holds the time of a visit; the sheet shows "31-10-2024" (format dd-mm-yyyy), and Excel's
+    CSV export writes that date. It was read as "2024-10-31 10:30:00" and refused: "skriv datoen uden klokkeslæt",
+    for a cell that shows none. A format that shows the time keeps it (and the date column still refuses it)."""
+    path = one_sheet(tmp_path / "datoer.xlsx", [["a", "b", "c", "d"]])
+    book = load_workbook(path)
+    sheet = book["concerns"]
+    visit = dt.datetime(2024, 10, 31, 10, 30)
+    for column, code in enumerate(["dd-mm-yyyy", "yyyy-mm-dd hh:mm", "d. mmmm yyyy", "[$-406]d/m/yy;@"], start=1):
+        sheet.cell(2, column, visit).number_format = code
+    sheet.cell(3, 1, visit).number_format = "mm:ss"  # minutes, no date: as before
+    sheet.cell(3, 2, visit).number_format = "yyyy-mm-dd AM/PM"
+    sheet.cell(3, 3, visit).number_format = 'dd-mm-yyyy "kl." hh'
+    sheet.cell(3, 4, visit).number_format = '"dato:" dd-mm-yyyy'
+    book.save(path)
+    assert table(read(path))[1:] == [
+        ["2024-10-31", "2024-10-31 10:30:00", "2024-10-31", "2024-10-31"],
+        ["2024-10-31 10:30:00", "2024-10-31 10:30:00", "2024-10-31 10:30:00", "2024-10-31"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("code", "date_only"),
+    [
+        ("dd-mm-yyyy", True),
+        ("yyyy-mm-dd", True),
+        ("d. mmmm yyyy", True),
+        ("[$-406]d/m/yy;@", True),
+        ('"dato:" dd-mm-yyyy', True),
+        ("mmm-yy", True),
+        ("yyyy-mm-dd hh:mm", False),
+        ("dd-mm-yyyy AM/PM", False),
+        ("[h]:mm", False),
+        ("mm:ss", False),
+        ("0.00", False),
+        ("General", False),
+    ],
+)
+def test_a_number_format_is_a_date_only_format_with_date_parts_and_no_time(code: str, date_only: bool) -> None:
+    assert readers._is_date_only_format(code) is date_only
+
+
 def test_a_required_sheet_missing_from_a_workbook_is_named_as_a_sheet(tmp_path: Path) -> None:
     # "den obligatoriske fil facilities.csv mangler" for a workbook sent a tilsyn looking for a CSV file
     path = one_sheet(tmp_path / "eksport.xlsx", [["facility_id", "date", "severity"], ["F1", "2026-02-03", "high"]])
