@@ -1482,13 +1482,38 @@ def _open_xlsx(data: bytes) -> zipfile.ZipFile | None:
     return archive
 
 
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: The stream an encrypted (password-protected) .xlsx keeps its workbook in, named in its OLE directory (UTF-16).
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
+def _what_it_is(data: bytes) -> str:
+    """What a file given as a workbook that is none is, and what to do ("" when it cannot be told): a workbook
+    protected with a password (Excel encrypts it inside an OLE file), an old .xls, or a text (CSV) file."""
+    if data.startswith(_OLE_SIGNATURE):
+        if _ENCRYPTED_PACKAGE in data:
+            return (
+                "; den er beskyttet med adgangskode: gem den i Excel uden adgangskode (Filer > Oplysninger > Beskyt "
+                "projektmappe > Krypter med adgangskode), og indlæs den igen"
+            )
+        return "; den er en gammel Excel-fil (.xls): gem den i Excel som .xlsx (Excel-projektmappe)"
+    decoded = _utf8_text("", data, locate=False)
+    if data.strip() and not isinstance(decoded, Violation):
+        lines = (line for line in io.StringIO(decoded[0], newline="") if line.strip())
+        rows = (next(_csv_reader([line], detect_delimiter(line)), []) for line in lines)
+        named = contract_file_of_header(rows) or "visits"
+        fix = "giv den endelsen .csv og navnet på datakontraktens fil"
+        return f"; den er en tekstfil (CSV?): {fix}, fx {named}.csv"
+    return ""
+
+
 def _read_workbook(filename: str, data: bytes, upload: RawUpload) -> None:
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum  # local: only workbooks need it
 
     upload.workbooks.append(filename)
     archive = _open_xlsx(data)
     if archive is None:
-        upload.violations.append(_violation(filename, _NOT_XLSX, "file_not_xlsx"))
+        upload.violations.append(_violation(filename, _NOT_XLSX + _what_it_is(data), "file_not_xlsx"))
         upload.refused_whole = True
         return
     with archive:

@@ -298,7 +298,41 @@ def _needs_a_newer_zip(good: bytes) -> bytes:
 def test_a_file_that_is_not_a_readable_xlsx_is_a_violation(tmp_path: Path, damage: Callable[[bytes], bytes]) -> None:
     path = write_workbook(small_dataset(), tmp_path / "data.xlsx")
     path.write_bytes(damage(path.read_bytes()))
-    assert only_violation(path) == ("data.xlsx", "file_not_xlsx", "filen kan ikke læses som Excel-arbejdsbog (.xlsx)")
+    file, rule, message = only_violation(path)
+    assert (file, rule) == ("data.xlsx", "file_not_xlsx")
+    assert message.startswith("filen kan ikke læses som Excel-arbejdsbog (.xlsx)")
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (
+            # the directory of an encrypted workbook names its stream "EncryptedPackage" (UTF-16)
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500) + "EncryptedPackage".encode("utf-16-le") + bytes(500),
+            "; den er beskyttet med adgangskode: gem den i Excel uden adgangskode (Filer > Oplysninger > Beskyt "
+            "projektmappe > Krypter med adgangskode), og indlæs den igen",
+        ),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000),
+            "; den er en gammel Excel-fil (.xls): gem den i Excel som .xlsx (Excel-projektmappe)",
+        ),
+        (
+            "facility_id;date;severity\nF1;2026-01-01;høj\n".encode(),
+            "; den er en tekstfil (CSV?): giv den endelsen .csv og navnet på datakontraktens fil, fx concerns.csv",
+        ),
+    ],
+    ids=["encrypted", "xls", "csv"],
+)
+def test_a_workbook_that_cannot_be_read_says_what_it_is(tmp_path: Path, data: bytes, says: str) -> None:
+    """A municipality protects a workbook of tilbud with a password; Excel opens it after asking, the importer
+    cannot. It said only that the file cannot be read as a workbook, as for a damaged one."""
+    path = tmp_path / "data.xlsx"
+    path.write_bytes(data)
+    assert only_violation(path) == (
+        "data.xlsx",
+        "file_not_xlsx",
+        "filen kan ikke læses som Excel-arbejdsbog (.xlsx)" + says,
+    )
 
 
 class PanicException(BaseException):
