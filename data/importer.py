@@ -1631,6 +1631,10 @@ def _check_lock_days(table: _Parsed, report: _Report, today: dt.date) -> None:
     report.cells(table, off.to_numpy(dtype=bool), "date", days.map(_key_value), "working_day", message)
 
 
+#: Danish for ``all`` in competences.
+_ALL_WORDS = frozenset({"all", "alle", "alle typer", "alle tilbudstyper", "alle tilbud"})
+
+
 def _check_competences(table: _Parsed, report: _Report) -> None:
     """``competences``: ``all`` or ``;``-separated facility types (the spec's named check)."""
     for col in table.spec.columns:
@@ -1662,7 +1666,22 @@ def _competences_column(table: _Parsed, name: str, report: _Report) -> None:
                 f"{name}: 'all' står alene (alle tilbudstyper) og kan ikke kombineres med tilbudstyper; skriv "
                 f"enten 'all' alene eller kun {types}"
             )
-        return f"{name}: {', '.join(repr(i) for i in bad_items.iat[p])} er ukendt; tilladt er 'all' eller {types}"
+        return (
+            f"{name}: {', '.join(repr(i) for i in bad_items.iat[p])} er ukendt; {meant(str(values.iat[p]))}"
+            f"tilladt er 'all' eller {types}"
+        )
+
+    def meant(text: str) -> str:
+        """ "skriv 'sel107;sel108'; " for a list written another way: "Alle", commas, the types' Danish names."""
+        codes: list[str] = []
+        for part in (p.strip() for p in re.split(r"[;,]", text) if p.strip()):
+            low = " ".join(part.lower().split())
+            code = "all" if low in _ALL_WORDS else low if low in allowed else suggest_code(part, tuple(sorted(allowed)))
+            if code is None:
+                return ""
+            codes.append(code)
+        written = ";".join(dict.fromkeys(codes))
+        return f"skriv '{written}'; " if codes and ("all" not in codes or written == "all") else ""
 
     report.cells(table, bad, name, values, "competences", message)
     table.values[name] = normal.where(~bad, None)

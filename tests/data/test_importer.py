@@ -929,6 +929,27 @@ def test_all_in_competences_stands_alone(folder: Path, written: str) -> None:
     assert read_upload(folder, today=AS_OF).dataset.inspectors.loc[1, "competences"] == "all"
 
 
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("Alle", "all"),
+        ("alle typer", "all"),
+        ("sel107, sel108", "sel107;sel108"),  # a comma for the semicolon
+        ("opholdssted;længerevarende botilbud", "opholdssted;sel108"),  # a type's Danish name
+        ("§107;§ 108", "sel107;sel108"),
+    ],
+)
+def test_competences_written_another_way_are_told_the_value_to_write(folder: Path, written: str, meant: str) -> None:
+    """'Alle', a comma list or the types' Danish names: the message listed the codes and left the planner to
+    translate a whole list."""
+    rows = texts("inspectors")
+    rows[2][3] = written
+    rewrite(folder, "inspectors", rows)
+    [violation] = fails(folder).violations
+    assert (violation.row, violation.rule) == (3, "competences")
+    assert f"er ukendt; skriv '{meant}'; tilladt er 'all' eller tilbudstyper" in violation.message
+
+
 # --- CPR and reporting -----------------------------------------------------------------------------------
 
 
