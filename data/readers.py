@@ -813,6 +813,12 @@ def _parse_csv(name: str, filename: str, data: bytes, upload: RawUpload) -> RawT
     return _table_from_records(name, filename, records, upload, delimiter=delimiter, had_bom=had_bom)
 
 
+def _blank_line(line: str) -> bool:
+    """Whether a CSV line is a row of empty cells: nothing, or only delimiters, quotes and spaces (";;;;;" is how
+    Excel saves an empty row that once held something). Skipped, above the header too, as a blank line is."""
+    return not line.strip(' \t\r\n,;"')
+
+
 def _csv_header_further_down(name: str, text: str) -> int | None:
     """The line of the real header when the first non-blank line lacks a required column and one of the next
     lines has them all; else None. Each line is split by its own delimiter (a title has none, or another)."""
@@ -825,7 +831,7 @@ def _csv_header_further_down(name: str, text: str) -> int | None:
             return number, []
 
     required = [c.name for c in FILE_BY_NAME[name].columns if c.required]
-    lines = ((n, line) for n, line in enumerate(io.StringIO(text, newline=""), start=1) if line.strip())
+    lines = ((n, line) for n, line in enumerate(io.StringIO(text, newline=""), start=1) if not _blank_line(line))
     first = next(lines, None)
     if first is None or find_header_row(required, [cells(first)]) is not None:
         return None
@@ -864,8 +870,8 @@ def _csv_records(filename: str, text: str, delimiter: str, upload: RawUpload) ->
 def _fast_table(name: str, filename: str, text: str, delimiter: str, had_bom: bool) -> RawTable | None:
     """pandas' C parser for the common case: no row wider than the header and no leading blank line.
     ``None`` sends the file to the careful path (Python's csv module), which reports such rows."""
-    if not text or text[0] in "\r\n":
-        return None
+    if not text or _blank_line(text.partition("\n")[0]):
+        return None  # pandas would take the blank line for the header
     try:
         frame = pd.read_csv(
             io.StringIO(text),

@@ -269,6 +269,21 @@ def test_a_title_above_the_header_in_a_csv_file_is_named_once(
     )
 
 
+@pytest.mark.parametrize(("above", "sep"), [(";;;;;", ";"), (",,,,,", ","), ('"";"";""', ";"), ("sep=;\n;;;;;", ";")])
+def test_an_empty_row_above_the_header_is_a_blank_line_as_in_a_sheet(folder: Path, above: str, sep: str) -> None:
+    """Excel saves an empty first row that once held something as ";;;;;": a blank line is skipped above the header
+    (and the same empty row in the workbook is too), but this one was "the header is in row 2, not row 1"."""
+    body = csv_bytes(texts("visits"), sep=sep).decode("utf-8")
+    (folder / "visits.csv").write_text(above + "\n" + body, encoding="utf-8")
+    expected = read_upload(write_csv_folder(small_dataset(), folder.parent / "plain"), today=AS_OF)
+    result = read_upload(folder, today=AS_OF)
+    pd.testing.assert_frame_equal(result.dataset.visits, expected.dataset.visits)
+    visits = texts("visits")
+    visits[1][visits[0].index("kind")] = "ukendt_slags"
+    (folder / "visits.csv").write_text(above + "\n" + csv_bytes(visits, sep=sep).decode("utf-8"), encoding="utf-8")
+    assert ("visits.csv", 3, "kind", "enum") in rules(fails(folder))  # the rows keep the numbers a sheet shows
+
+
 def test_excels_delimiter_hint_line_above_a_title_is_not_counted(folder: Path) -> None:
     body = csv_bytes(texts("visits"), sep=";").decode("utf-8")
     (folder / "visits.csv").write_text("sep=;\nTilbud udtræk 2026\n" + body, encoding="utf-8")
