@@ -806,11 +806,30 @@ def _parse_csv(name: str, filename: str, data: bytes, upload: RawUpload) -> RawT
         if stray:
             upload.violations.extend(stray)
             return None
-        return fast
+        return _without_text_formulas(fast) if '="' in text else fast
     records = _csv_records(filename, text, delimiter, upload)
     if records is None:
         return None
-    return _table_from_records(name, filename, records, upload, delimiter=delimiter, had_bom=had_bom)
+    table = _table_from_records(name, filename, records, upload, delimiter=delimiter, had_bom=had_bom)
+    return _without_text_formulas(table) if table is not None and '="' in text else table
+
+
+#: Excel's text formula in a CSV cell: ="0042" (a quote inside written twice).
+_TEXT_FORMULA = r'^="((?:[^"]|"")*)"$'
+
+
+def _without_text_formulas(table: RawTable) -> RawTable:
+    """``table`` with each cell written as Excel's text formula (``="0042"``, which case systems write so that Excel
+    keeps an id's leading zeros) read as its text, as Excel shows it: read as written, facility_id '="F1"' was
+    stored as a new tilbud and a postcode '="0800"' was refused."""
+    frame = table.frame.copy()
+    for column in frame.columns:
+        cells = frame[column]
+        found = cells.str.match(_TEXT_FORMULA).fillna(False)
+        if found.any():
+            inner = cells[found].str.slice(2, -1).str.replace('""', '"', regex=False).str.strip()
+            frame.loc[found, column] = inner
+    return dataclasses.replace(table, frame=frame)
 
 
 def _blank_line(line: str) -> bool:

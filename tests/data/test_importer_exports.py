@@ -386,6 +386,22 @@ def test_quoted_cells_after_a_space_after_the_delimiter_are_quoted_cells(folder:
     pd.testing.assert_frame_equal(facilities.drop(columns="name"), expected.dataset.facilities.drop(columns="name"))
 
 
+def test_excels_text_formula_in_a_csv_file_is_its_text(folder: Path) -> None:
+    """Case systems write ="0042" so that Excel keeps an id's leading zeros: Excel shows 0042. The importer read the
+    cell as written, so facility_id '="F1"' was stored as a new tilbud, and a postcode '="0800"' was refused."""
+    plain = read_upload(write_csv_folder(small_dataset(), folder.parent / "plain"), today=AS_OF).dataset
+    for table, columns in (("facilities", ("facility_id", "postcode")), ("visits", ("visit_id", "facility_id"))):
+        rows = texts(table)
+        lines = [",".join(rows[0])]
+        for row in rows[1:]:
+            cells = [f'="{c}"' if rows[0][i] in columns else f'"{c}"' if "," in c else c for i, c in enumerate(row)]
+            lines.append(",".join(cells))
+        (folder / f"{table}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    dataset = read_upload(folder, today=AS_OF).dataset
+    pd.testing.assert_frame_equal(dataset.facilities, plain.facilities)
+    pd.testing.assert_frame_equal(dataset.visits, plain.visits)
+
+
 # --- fields beyond the header ------------------------------------------------------------------------
 
 
