@@ -646,9 +646,10 @@ def short_export_warning(upload: Dataset, existing: Dataset, today: dt.date) -> 
         value=None,
         rule="short_export",
         message=(
-            f"besøgsdata begynder {data_start.date().isoformat()}, mindre end to år før i dag: {len(unknown)} aktive "
+            f"besøgsdata begynder {data_start.date().isoformat()}, mindre end to år før i dag: "
+            f"{format_number_da(len(unknown), 0)} aktive "
             f"tilbud godkendt før da har intet uanmeldt besøg i data ({some_ids_da(unknown)}), så toårsfristen "
-            f"regnes fra godkendelsen og er for {overdue} af dem allerede overskredet i dag "
+            f"regnes fra godkendelsen og er for {format_number_da(overdue, 0)} af dem allerede overskredet i dag "
             f"({pd.Timestamp(today).date().isoformat()}): planen kalder dem forfaldne; "
             "angiv deres seneste uanmeldte besøg i facilities.csv, kolonnen last_unannounced_visit (valgfri)"
         ),
@@ -780,7 +781,8 @@ def competence_gap_warnings(upload: Dataset, existing: Dataset, today: dt.date) 
         if not staff:
             ids = sorted(group["facility_id"].astype(str))
             message = (
-                f"{where} har {len(ids)} aktive tilbud ({some_ids_da(ids)}), men ingen tilsynskonsulent med besøg "
+                f"{where} har {format_number_da(len(ids), 0)} aktive tilbud ({some_ids_da(ids)}), men ingen "
+                "tilsynskonsulent med besøg "
                 "om ugen i inspectors.csv: en plan, der omfatter socialtilsynet, afvises, til der er en"
             )
             out.append(Violation("inspectors.csv", None, "authority", authority, "no_inspector", message))
@@ -791,7 +793,8 @@ def competence_gap_warnings(upload: Dataset, existing: Dataset, today: dt.date) 
                 continue
             ids = sorted(of_type["facility_id"].astype(str))
             message = (
-                f"{where} har {len(ids)} aktive tilbud af typen {danish_code(FacilityType, ftype)} "
+                f"{where} har {format_number_da(len(ids), 0)} aktive tilbud af typen "
+                f"{danish_code(FacilityType, ftype)} "
                 f"({some_ids_da(ids)}), men ingen af dens tilsynskonsulenter med besøg om ugen har kompetence til "
                 f"typen (inspectors.csv, kolonnen competences): en plan, der omfatter {where}, afvises, til en har "
                 "den"
@@ -952,7 +955,7 @@ def _percent_as_shown(table: _Parsed, col: Column, text: pd.Series, rows: frozen
         return text
     first = int(positions[0])
     row_numbers = [int(table.raw.rows[p]) for p in positions[:5]]
-    more = f" m.fl. ({len(positions)} i alt)" if len(positions) > 5 else ""
+    more = f" m.fl. ({format_number_da(len(positions), 0)} i alt)" if len(positions) > 5 else ""
     report.warnings.append(
         Violation(
             table.raw.source,
@@ -1808,7 +1811,7 @@ def _mojibake_warnings(table: _Parsed, report: _Report) -> None:
         except UnicodeError:
             meant = ""
         rows = [int(table.raw.rows[p]) for p in hits[:5]]
-        more = f" m.fl. ({len(hits)} i alt)" if len(hits) > 5 else ""
+        more = f" m.fl. ({format_number_da(len(hits), 0)} i alt)" if len(hits) > 5 else ""
         shown = _display(first)
         report.warnings.append(
             Violation(

@@ -223,7 +223,7 @@ def read_upload_files(source: Path) -> RawUpload:
         seen = ""
         if ignored:
             seen = "; ignoreret: " + ", ".join(f"'{n}'" + (f" ({h})" if h else "") for n, h in ignored)
-            seen += f" m.fl. ({len(upload.ignored)} i alt)" if len(upload.ignored) > len(ignored) else ""
+            seen += f" m.fl. ({_dots(len(upload.ignored))} i alt)" if len(upload.ignored) > len(ignored) else ""
         only = upload.ignored[0][0] if len(upload.ignored) == 1 and source.is_dir() else ""
         upload.violations.append(
             _violation(

@@ -1324,3 +1324,19 @@ def test_a_theme_score_of_a_theme_the_type_never_has_is_a_warning(folder: Path) 
         "Scoren gemmes som givet og indgår i besøgets temaværdier; fjern rækken, hvis den er en fejl"
     )
     assert len(result.dataset.theme_scores) == 2  # stored as given
+
+
+def test_counts_in_a_warning_carry_the_thousands_point(folder: Path) -> None:
+    # 1,200 more kostskoler in Nord, whose only inspector visits rusmiddelcentre: "1.201 aktive tilbud", not "1201"
+    only_rusmiddel_in_nord(folder)
+    rows = texts("facilities")
+    header, body = rows[0], rows[1:]
+    school = next(r for r in body if r[header.index("facility_id")] == "F5")
+    extra = [
+        [f"K{i:04d}" if c == "facility_id" else v for c, v in zip(header, school, strict=True)] for i in range(1200)
+    ]
+    rewrite(folder, "facilities", [header, *body, *extra])
+    result = read_upload(folder, today=AS_OF)
+    [warning] = [w for w in result.warnings if w.rule == "competence_missing" and w.value == "kostskole"]
+    assert "Socialtilsyn Nord har 1.201 aktive tilbud af typen" in warning.message
+    assert "og 1.196 andre)" in warning.message
