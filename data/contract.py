@@ -48,6 +48,9 @@ class Column:
     # "facilities.approved_on": a value before the referenced row's one is a warning, not an error (real exports
     # hold records from before a re-approval); a month is compared with the month of that date
     warn_before: str | None = None
+    # "facilities.closed_on": a value after the referenced row's one (a month after its month) is a warning: a
+    # concern, sanction or magtanvendelse dated after the tilbud closed is kept, but likely filed under the wrong id
+    warn_after: str | None = None
     check: str | None = None  # a named rule of the importer: "indicator", "competences"
     hint_da: str = ""  # Danish words appended to the rule's message, e.g. "inden for Danmark"
     # DECIMAL: a number of percent (0-100). A workbook cell formatted as percent in Excel (0.155 shown as "15,5 %")
@@ -102,6 +105,7 @@ def _enum(e: type[StrEnum]) -> tuple[str, ...]:
 
 FACILITY_ID_REF = "facilities.facility_id"
 APPROVED_ON_REF = "facilities.approved_on"
+CLOSED_ON_REF = "facilities.closed_on"
 CPR_PATTERN = r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[-\u2010-\u2015 ]?\d{4}(?!\d)"
 """A value that looks like a Danish CPR number (``DDMMYY-XXXX``; the dash optional, or a space or another
 dash such as Word's –) rejects an upload."""
@@ -235,7 +239,7 @@ USE_OF_FORCE = FileSpec(
     key=("facility_id", "month", "kind"),
     columns=(
         Column("facility_id", Kind.TEXT, references=FACILITY_ID_REF),
-        Column("month", Kind.MONTH, not_after_today=True, warn_before=APPROVED_ON_REF),
+        Column("month", Kind.MONTH, not_after_today=True, warn_before=APPROVED_ON_REF, warn_after=CLOSED_ON_REF),
         Column("count", Kind.INT, minimum=0),
         Column("kind", Kind.TEXT, required=False, nullable=True, default="", max_length=60),
     ),
@@ -260,7 +264,7 @@ CONCERNS = FileSpec(
     row_id="concern_id",
     columns=(
         Column("facility_id", Kind.TEXT, references=FACILITY_ID_REF),
-        Column("date", Kind.DATE, not_after_today=True, warn_before=APPROVED_ON_REF),
+        Column("date", Kind.DATE, not_after_today=True, warn_before=APPROVED_ON_REF, warn_after=CLOSED_ON_REF),
         Column("severity", Kind.ENUM, allowed=_enum(Severity)),
         Column(
             "concern_id",
@@ -284,7 +288,7 @@ SANCTIONS = FileSpec(
     key=("facility_id", "date", "kind"),
     columns=(
         Column("facility_id", Kind.TEXT, references=FACILITY_ID_REF),
-        Column("date", Kind.DATE, not_after_today=True, warn_before=APPROVED_ON_REF),
+        Column("date", Kind.DATE, not_after_today=True, warn_before=APPROVED_ON_REF, warn_after=CLOSED_ON_REF),
         Column("kind", Kind.ENUM, allowed=_enum(SanctionKind)),
     ),
 )

@@ -1879,6 +1879,27 @@ _TRAIT_COLUMNS = ("facility_type", "has_board", "respite_only", "ownership")
 _STORED_NOTE = "gemt ved en tidligere import, ikke i denne upload"
 
 
+#: The warning's rule for a row before its tilbud's approval (``warn_before``) or after its closing (``warn_after``).
+_BOUND_WARNING_RULE = {"not_before": "before_approval", "not_after": "after_closure"}
+
+
+def _bound_what_da(col: Column, other: str, rule: str) -> str:
+    """ "en date før tilbuddets approved_on", "en month efter måneden for tilbuddets closed_on"."""
+    side = "før" if rule == "not_before" else "efter"
+    return f"en {col.name} {side} {'måneden for ' if col.kind == Kind.MONTH else ''}tilbuddets {other}"
+
+
+def _bound_why_da(rule: str, one: bool, *, stored: bool, other: str = "") -> str:
+    """Why rows outside the tilbud's approval or closing are kept, and what to check."""
+    it, them = ("den", "den") if one else ("de", "dem")
+    kept = "beholdes" if stored else "indlæses"
+    if rule == "not_before":
+        check = f"at {other} er rigtig" if stored else f"at {it} hører til det rigtige tilbud"
+        return f"{it} {kept}, for et tilbud kan være godkendt på ny efter {them}, men tjek, {check}"
+    check = f"at {other} er rigtig" if stored else f"at {it} hører til det rigtige tilbud, og at closed_on er rigtig"
+    return f"{it} {kept}, men tjek, {check}: et lukket tilbud får ingen risiko og intet besøg"
+
+
 def _outside(values: pd.Series, limit: pd.Series, rule: str) -> np.ndarray:
     """Where a date lies before (``not_before``) or after (``not_after``) its limit; never where either is missing."""
     beyond = values < limit if rule == "not_before" else values > limit
@@ -2222,15 +2243,17 @@ class _CrossChecks:
 
     def referenced_bounds(self, table: _Parsed) -> None:
         """``not_before`` / ``not_after`` = "facilities.approved_on" / "facilities.closed_on": a date compared with
-        the value in the row it references (violations); ``warn_before``: the same comparison as a warning."""
+        the value in the row it references (violations); ``warn_before`` / ``warn_after``: the same comparisons as a
+        warning."""
         for col in table.spec.columns:
             if col.name not in table.present:
                 continue
             for rule, bound in (("not_before", col.not_before), ("not_after", col.not_after)):
                 if bound is not None and "." in bound:
                     self._bound_column(table, col, rule, bound)
-            if col.warn_before is not None:
-                self._before_warning(table, col, col.warn_before)
+            for rule, bound in (("not_before", col.warn_before), ("not_after", col.warn_after)):
+                if bound is not None:
+                    self._bound_warning(table, col, bound, rule)
 
     def _referenced_bound(
         self, rows: _Columns, col: Column, bound: str, *, stored_only: bool = False
@@ -2274,34 +2297,29 @@ class _CrossChecks:
             ),
         )
 
-    def _before_warning(self, table: _Parsed, col: Column, bound: str) -> None:
-        """One warning for the file: how many rows lie before the referenced value, and a few of their row numbers."""
+    def _bound_warning(self, table: _Parsed, col: Column, bound: str, rule: str) -> None:
+        """One warning for the file: how many rows lie before (``not_before``) or after (``not_after``) the referenced
+        value, and a few of their row numbers."""
         found = self._referenced_bound(table, col, bound)
         if found is None:
             return
         _, limit = found
         values = table.values[col.name]
-        rows = table.raw.rows[_outside(values, limit, "not_before")]
+        rows = table.raw.rows[_outside(values, limit, rule)]
         if len(rows) == 0:
             return
         target, other = bound.split(".")
-        what = (
-            f"en {col.name} før tilbuddets {other}"
-            if col.kind != Kind.MONTH
-            else f"en {col.name} før måneden for tilbuddets {other}"
-        )
         one = len(rows) == 1
+        what = _bound_what_da(col, other, rule)
         self.report.warnings.append(
             Violation(
                 table.raw.source,
                 None,
                 col.name,
                 None,
-                "before_approval",
+                _BOUND_WARNING_RULE[rule],
                 f"{format_number_da(len(rows), 0)} {'række har' if one else 'rækker har'} {what} i {target} "
-                f"(række {some_ids_da([str(r) for r in rows])}); {'den' if one else 'de'} indlæses, for et tilbud kan "
-                f"være godkendt på ny efter {'den' if one else 'dem'}, men tjek, at {'den' if one else 'de'} hører "
-                "til det rigtige tilbud",
+                f"(række {some_ids_da([str(r) for r in rows])}); {_bound_why_da(rule, one, stored=False)}",
             )
         )
 
@@ -2318,8 +2336,9 @@ class _CrossChecks:
                 for rule, bound in (("not_before", col.not_before), ("not_after", col.not_after)):
                     if bound is not None and "." in bound:
                         self._stored_bound(spec, col, rule, bound)
-                if col.warn_before is not None:
-                    self._stored_before_warning(spec, col, col.warn_before)
+                for rule, bound in (("not_before", col.warn_before), ("not_after", col.warn_after)):
+                    if bound is not None:
+                        self._stored_bound_warning(spec, col, bound, rule)
                 if col.check == "indicator":
                     self._stored_indicators(spec, col.name)
 
@@ -2372,20 +2391,19 @@ class _CrossChecks:
                 )
             )
 
-    def _stored_before_warning(self, spec: FileSpec, col: Column, bound: str) -> None:
-        """One warning for the file: how many stored rows now lie before the uploaded value, and which."""
+    def _stored_bound_warning(self, spec: FileSpec, col: Column, bound: str, rule: str) -> None:
+        """One warning for the file: how many stored rows now lie before (after) the uploaded value, and which."""
         found = self._affected(spec, col, bound)
         if found is None:
             return
         rows, ids, after, before = found
         values = rows.frame[col.name]
-        bad = np.flatnonzero(_outside(values, after, "not_before") & ~_outside(values, before, "not_before"))
+        bad = np.flatnonzero(_outside(values, after, rule) & ~_outside(values, before, rule))
         if len(bad) == 0:
             return
         target, other = bound.split(".")
         cells = (self.upload_cell(target, str(ids.iat[p]), other)[0] for p in bad)
         uploaded_rows = sorted({r for r in cells if r is not None})
-        what = f"en {col.name} før {'måneden for ' if col.kind == Kind.MONTH else ''}tilbuddets {other}"
         one = len(bad) == 1
         self.report.warnings.append(
             Violation(
@@ -2393,12 +2411,12 @@ class _CrossChecks:
                 uploaded_rows[0] if len(uploaded_rows) == 1 else None,
                 other,
                 None,
-                "before_approval_stored",
+                f"{_BOUND_WARNING_RULE[rule]}_stored",
                 f"{format_number_da(len(bad), 0)} {'gemt række' if one else 'gemte rækker'} i {spec.filename} "
-                f"({_STORED_NOTE}: {some_ids_da([rows.key_text(p) for p in bad], 3)}) får {what}, som denne upload "
-                f"sætter (række {some_ids_da([str(r) for r in uploaded_rows])}); {'den' if one else 'de'} beholdes, "
-                f"for et tilbud kan være godkendt på ny efter {'den' if one else 'dem'}, men tjek, at {other} er "
-                "rigtig",
+                f"({_STORED_NOTE}: {some_ids_da([rows.key_text(p) for p in bad], 3)}) får "
+                f"{_bound_what_da(col, other, rule)}, som denne upload sætter (række "
+                f"{some_ids_da([str(r) for r in uploaded_rows])}); "
+                f"{_bound_why_da(rule, one, stored=True, other=other)}",
             )
         )
 

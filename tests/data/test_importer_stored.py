@@ -189,3 +189,51 @@ def test_a_stored_theme_score_against_uploaded_indicators_is_a_warning(tmp_path:
     themes = [["visit_id", "theme", "score"], ["V1", "organisation_management", "4"]]  # V1's stored 9.b is 2
     result = read_upload(upload(tmp_path / "themes", theme_scores=themes), today=AS_OF, existing=small_dataset())
     assert [(w.file, w.row, w.rule) for w in result.warnings] == [("theme_scores.csv", 2, "theme_score_mismatch")]
+
+
+# --- records from after the closing: a warning, as for records from before the approval --------------------------
+
+
+def test_records_after_the_tilbud_closed_are_a_warning_a_file(tmp_path: Path) -> None:
+    """A concern, sanction or magtanvendelse dated after the tilbud's closed_on is kept, with one warning a file: most
+    likely it is filed under the wrong id, or closed_on is wrong. The closing day and the closing month are fine."""
+    facilities = set_cell(texts("facilities"), "F4", "closed_on", "2025-12-31")  # F4's visit V5 is 2025-09-15
+    concerns = [*texts("concerns"), ["F4", "2026-02-10", "high"], ["F4", "2025-12-31", "low"]]
+    sanctions = [*texts("sanctions"), ["F4", "2026-01-05", "paabud"]]
+    force = [*texts("use_of_force"), ["F4", "2025-12", "1", ""], ["F4", "2026-01", "2", ""], ["F4", "2026-03", "1", ""]]
+    folder = upload(tmp_path / "up", facilities=facilities, concerns=concerns, sanctions=sanctions, use_of_force=force)
+    result = read_upload(folder, today=AS_OF, existing=small_dataset())
+    warnings = {w.file: w for w in result.warnings if w.rule == "after_closure"}
+    assert sorted((w.file, w.column) for w in warnings.values()) == [
+        ("concerns.csv", "date"),
+        ("sanctions.csv", "date"),
+        ("use_of_force.csv", "month"),
+    ]
+    concern_row = len(concerns) - 1  # the header is row 1: the high concern is the second last row
+    assert warnings["concerns.csv"].message == (
+        f"1 række har en date efter tilbuddets closed_on i facilities (række {concern_row}); den indlæses, men tjek, "
+        "at den hører til det rigtige tilbud, og at closed_on er rigtig: et lukket tilbud får ingen risiko og intet "
+        "besøg"
+    )
+    assert warnings["use_of_force.csv"].message.startswith(
+        "2 rækker har en month efter måneden for tilbuddets closed_on i facilities"
+    )
+    assert len(result.dataset.concerns) == len(concerns) - 1  # stored all the same
+
+
+def test_a_new_closed_on_before_stored_records_is_one_warning_a_file(tmp_path: Path) -> None:
+    stored = small_dataset()
+    stored = stored.with_tables(
+        concerns=pd.concat(
+            [stored.concerns, pd.DataFrame([("F4", "2026-02-10", "high")], columns=["facility_id", "date", "severity"])]
+        )
+    )
+    facilities = set_cell(texts("facilities"), "F4", "closed_on", "2025-12-31")
+    result = read_upload(upload(tmp_path / "up", facilities=facilities), today=AS_OF, existing=stored)
+    [warning] = [w for w in result.warnings if w.rule == "after_closure_stored"]
+    assert (warning.file, warning.row, warning.column) == ("facilities.csv", 5, "closed_on")
+    assert warning.message == (
+        "1 gemt række i concerns.csv (gemt ved en tidligere import, ikke i denne upload: (F4, 2026-02-10, high)) får "
+        "en date efter tilbuddets closed_on, som denne upload sætter (række 5); den beholdes, men tjek, at closed_on er "
+        "rigtig: et lukket tilbud får ingen risiko og intet besøg"
+    )
