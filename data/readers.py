@@ -1256,11 +1256,12 @@ _TYPE_ATTR = re.compile(rb"""\st\s*=\s*["']([A-Za-z]+)["']""")
 _XML_ENTITIES = {"&quot;": '"', "&apos;": "'"}
 
 
-def _formulas_without_value(xml: bytes) -> dict[tuple[int, int], str]:
+def _formulas_without_value(xml: bytes, *, every: bool = False) -> dict[tuple[int, int], str]:
     """The formulas (``"=2+1"``; ``""`` for a shared one, whose text stands in another cell) of the cells that hold
     no value for them, by (row, column), 0-based: a workbook saved by a program that does not calculate (openpyxl, a
     script) has the formula only, and calamine reads the cell as empty. Excel and LibreOffice store the value beside
-    it (an empty text as ``t="str"`` with an empty ``<v>``). Only run when the sheet has a formula."""
+    it (an empty text as ``t="str"`` with an empty ``<v>``). ``every``: every formula, its stored value or not (the
+    workbook asks to be recalculated on opening: :func:`_recalculated_on_load`). Only run when the sheet has one."""
     from xml.sax.saxutils import unescape  # local: only workbooks with formulas need it
 
     found: dict[tuple[int, int], str] = {}
@@ -1272,7 +1273,7 @@ def _formulas_without_value(xml: bytes) -> dict[tuple[int, int], str]:
         value = _VALUE_ELEMENT.search(content)
         kind = _TYPE_ATTR.search(attributes)
         text_result = kind is not None and kind.group(1) in (b"str", b"inlineStr")
-        if value is not None and (value.group(1) or text_result):
+        if not every and value is not None and (value.group(1) or text_result):
             continue  # calculated: calamine reads the value
         ref = _REF_ATTR.search(attributes)
         if ref is None:
@@ -1282,13 +1283,30 @@ def _formulas_without_value(xml: bytes) -> dict[tuple[int, int], str]:
     return found
 
 
+#: A workbook whose writer asks the reader to calculate every formula on opening (``<calcPr fullCalcOnLoad="1"/>``):
+#: what openpyxl and XlsxWriter write, and what Excel resets when it has calculated and saves. XlsxWriter stores 0 as
+#: every formula's value unless told the result, so a count written as =SUM(...) read as 0.
+_FULL_CALC_ON_LOAD = re.compile(rb"""<(?:[\w.-]+:)?calcPr\b[^>]*?\sfullCalcOnLoad\s*=\s*["'](?:1|true)["']""")
+
+
+def _recalculated_on_load(archive: zipfile.ZipFile) -> bool:
+    """True when the workbook's stored formula values cannot be trusted (see :data:`_FULL_CALC_ON_LOAD`)."""
+    return _FULL_CALC_ON_LOAD.search(archive.read("xl/workbook.xml")) is not None
+
+
 def _formula_violations(
-    source: str, name: str, records: list[list[str]], formulas: dict[tuple[int, int], str]
+    source: str,
+    name: str,
+    records: list[list[str]],
+    formulas: dict[tuple[int, int], str],
+    *,
+    stale: bool = False,
 ) -> list[Violation]:
     """One violation per formula without its value (:func:`_formulas_without_value`) below the header in a column of
     the contract file ``name``: read as an empty cell it silently dropped an optional value (a ``closed_on`` written
     as a formula stored the tilbud as active) and called a required one empty beside a cell Excel shows filled. A
-    formula in a column of no contract name (a helper column) is not stored and is left alone."""
+    formula in a column of no contract name (a helper column) is not stored and is left alone. ``stale``: the workbook
+    asks to be recalculated on opening, so a stored value is the writer's guess (XlsxWriter's 0), named as read."""
     header_row = next((i for i, record in enumerate(records) if "".join(record).strip()), None)
     if header_row is None:
         return []
@@ -1301,6 +1319,14 @@ def _formula_violations(
         title = loose_name(header[column])
         if title not in columns:
             continue
+        cached = records[row][column] if row < len(records) and column < len(records[row]) else ""
+        why = (
+            "uden beregnet værdi (arbejdsbogen er gemt af et program, der ikke regner formler ud), så værdien kendes "
+            "ikke"
+            if not stale or not cached
+            else f"med den gemte værdi '{_preview(cached, 40)}', men arbejdsbogen er gemt af et program, der ikke "
+            "regner formler ud (den beder Excel regne alle formler om ved åbning), så værdien kan være forkert"
+        )
         found.append(
             Violation(
                 file=source,
@@ -1309,9 +1335,8 @@ def _formula_violations(
                 value=_preview(formula, 80) or None,
                 rule="formula_without_value",
                 message=(
-                    "cellen indeholder en formel uden beregnet værdi (arbejdsbogen er gemt af et program, der ikke "
-                    "regner formler ud), så værdien kendes ikke; åbn arbejdsbogen i Excel, og gem den igen, eller "
-                    "skriv værdien i cellen i stedet for formlen"
+                    f"cellen indeholder en formel {why}; åbn arbejdsbogen i Excel, og gem den igen, eller skriv "
+                    "værdien i cellen i stedet for formlen"
                 ),
             )
         )
@@ -1460,12 +1485,14 @@ def _sheet_records(
     part: str | None,
     percent_styles: frozenset[int] = frozenset(),
     date_styles: frozenset[int] = frozenset(),
+    stale: bool = False,
 ) -> tuple[list[list[str]], dict[int, frozenset[int]], frozenset[int], dict[tuple[int, int], str]]:
     """One sheet's cells as text, row 1 first (leading empty rows and columns kept, so row numbers are Excel's),
     the numbers formatted as percent (column -> spreadsheet rows; see :attr:`RawTable.percent`), the rows the
     sheet hides (an Excel filter: read all the same, as a CSV export would hold them; the caller warns) and the
     formulas without their value (read as empty cells; :func:`_formulas_without_value`). A date and time in a cell
-    formatted to show the date only (``date_styles``) is its date, as Excel shows it and its CSV export writes it."""
+    formatted to show the date only (``date_styles``) is its date, as Excel shows it and its CSV export writes it.
+    ``stale``: every formula counts, its stored value or not (:func:`_recalculated_on_load`)."""
     if part is None or part not in archive.NameToInfo:
         raise KeyError(f"no worksheet part for {title!r}")
     xml = archive.read(part)
@@ -1486,7 +1513,7 @@ def _sheet_records(
             record = records[row]
             record.extend([""] * (column + 1 - len(record)))
             record[column] = text
-    formulas = _formulas_without_value(xml) if _FORMULA_TAG.search(xml) else {}
+    formulas = _formulas_without_value(xml, every=stale) if _FORMULA_TAG.search(xml) else {}
     return records, {column: frozenset(found) for column, found in percent.items()}, _hidden_rows(xml), formulas
 
 
@@ -1555,6 +1582,7 @@ def _read_workbook(filename: str, data: bytes, upload: RawUpload) -> None:
             parts = _sheet_parts(archive)
             percent_styles = _percent_styles(archive)
             date_styles = _date_only_styles(archive)
+            stale = _recalculated_on_load(archive)
         except BaseException as error:  # calamine and ElementTree raise many kinds for a broken file
             if not _calamine_failed(error):
                 raise
@@ -1565,9 +1593,9 @@ def _read_workbook(filename: str, data: bytes, upload: RawUpload) -> None:
         with book:
             for title in titles:
                 read = functools.partial(
-                    _sheet_records, book, archive, title, parts.get(title), percent_styles, date_styles
+                    _sheet_records, book, archive, title, parts.get(title), percent_styles, date_styles, stale
                 )
-                _add_sheet(filename, title, read, upload, hidden=title in hidden)
+                _add_sheet(filename, title, read, upload, hidden=title in hidden, stale=stale)
 
 
 def _add_sheet(
@@ -1577,8 +1605,10 @@ def _add_sheet(
     upload: RawUpload,
     *,
     hidden: bool = False,
+    stale: bool = False,
 ) -> None:
-    """One worksheet: a contract sheet, one given twice, or one that is not part of the contract."""
+    """One worksheet: a contract sheet, one given twice, or one that is not part of the contract. ``stale``: the
+    workbook's stored formula values are not to be trusted (:func:`_recalculated_on_load`)."""
     name = title.strip().lower()
     source = f"[{filename}]{title}"
     if name.endswith(".csv") and name[:-4] in FILE_BY_NAME:
@@ -1639,7 +1669,7 @@ def _add_sheet(
         upload.tables[name] = dataclasses.replace(table, percent=percent) if percent else table
         _warn_hidden_rows(source, table, hidden_rows, upload)
         if formulas:
-            upload.violations.extend(_formula_violations(source, name, records, formulas))
+            upload.violations.extend(_formula_violations(source, name, records, formulas, stale=stale))
 
 
 def _warn_hidden_rows(source: str, table: RawTable, hidden: frozenset[int], upload: RawUpload) -> None:

@@ -32,6 +32,17 @@ def one_sheet(path: Path, rows: list[list[object]], *, title: str = "concerns") 
     return path
 
 
+def saved_by_excel(path: Path) -> None:
+    """The workbook as Excel saves it once it has calculated: without openpyxl's ``fullCalcOnLoad`` (a request to
+    calculate every formula on opening), so the formula values stored in its cells are Excel's own."""
+    with zipfile.ZipFile(path) as src:
+        parts = {info.filename: src.read(info) for info in src.infolist()}
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b' fullCalcOnLoad="1"', b"")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+
+
 def patch_sheet(path: Path, sheet: int, change: Callable[[str], str]) -> None:
     """Rewrite the XML of the workbook's ``sheet``-th worksheet (1-based), as another tool would have written it."""
     member = f"xl/worksheets/sheet{sheet}.xml"
@@ -195,6 +206,7 @@ def test_an_error_in_an_optional_typed_column_is_a_violation_not_an_empty_cell(t
             xml,
         ),
     )
+    saved_by_excel(path)
     error = fails(path)
     assert rules(error) == {("[fejl.xlsx]facilities", 3, "closed_on", "date")}
     assert "#N/A" in str(error.violations[0])
@@ -233,6 +245,7 @@ def test_a_formula_without_its_value_is_a_violation_at_the_cell_not_an_empty_cel
     )
     excel = one_sheet(tmp_path / "excel.xlsx", [])
     patch_sheet(excel, 1, lambda xml: sheet_data(xml, cells))
+    saved_by_excel(excel)
     assert table(read(excel)) == [["facility_id", "date", "severity", ""], ["F1", "2026-02-03", "high", ""]]
 
 
@@ -479,3 +492,25 @@ def test_a_required_sheet_missing_from_a_workbook_is_named_as_a_sheet(tmp_path: 
         "det obligatoriske ark facilities mangler i eksport.xlsx (et ark ved navn facilities, som filen "
         "facilities.csv uden .csv; kolonner: facility_id, name,"
     )
+
+
+def test_a_formula_value_from_a_writer_that_asks_excel_to_calculate_is_not_trusted(tmp_path: Path) -> None:
+    """XlsxWriter stores 0 as every formula's value unless told the result, and asks Excel to calculate on opening
+    (``fullCalcOnLoad``, as openpyxl does): a count written as =SUM(...) was read as 0 and stored. Such a formula in
+    a contract column is refused at its cell with the value read; once Excel has saved the workbook it is read."""
+    path = write_workbook(small_dataset(), tmp_path / "skript.xlsx")
+    book = load_workbook(path)
+    header = [c.value for c in book["use_of_force"][1]]
+    book["use_of_force"].cell(row=2, column=header.index("count") + 1, value="=SUM(3,4)")
+    book.save(path)
+    index = book.sheetnames.index("use_of_force") + 1
+    patch_sheet(path, index, lambda xml: re.sub(r"<f>SUM\(3,4\)</f>(<v\s*/>|<v></v>)?", "<f>SUM(3,4)</f><v>0</v>", xml))
+    error = fails(path)
+    assert rules(error) == {("[skript.xlsx]use_of_force", 2, "count", "formula_without_value")}
+    message = error.violations[0].message
+    assert message.startswith("cellen indeholder en formel med den gemte værdi '0', men arbejdsbogen er gemt af et ")
+    assert "åbn arbejdsbogen i Excel, og gem den igen" in message
+    # the same workbook as Excel saves it after calculating (its value beside the formula, no recalculation asked)
+    patch_sheet(path, index, lambda xml: xml.replace("<f>SUM(3,4)</f><v>0</v>", "<f>SUM(3,4)</f><v>7</v>"))
+    saved_by_excel(path)
+    assert read_upload(path, today=AS_OF).dataset.use_of_force["count"].iloc[0] == 7
