@@ -197,12 +197,21 @@ def _visit(row: Row, comp: float | None, plural: str) -> tuple[float | None, flo
     return m, comp_m, f"Seneste tilsynsbesøg: {_months_ago(m)} siden{tail}"
 
 
+#: What every comparison of magtanvendelser with the expected says about it.
+ADJUSTED = "(justeret for tilsynets indberetningspraksis)"
+
+
 def _force(months: int) -> Sentence:
     def sentence(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
         v = _clean(row[f"force_per_place_{months}m"])
         expected = _clean(row["force_expected_per_place"])
         exp_window = None if expected is None else expected * min(months, _force_months(row)) / 12
         ratio = _clean(row[f"force_ratio_{months}m"])
+        places = _clean(row.get("places"))
+        count = _clean(row.get(f"force_{months}m"))
+        if count is None and v is not None and places:
+            count = v * places
+        exp_count = exp_window * places if exp_window is not None and places else None
         text = f"Magtanvendelser: {_smart(v)} pr. plads de seneste {months} måneder"
         if expected is not None and expected <= 0:
             # nobody of the type reports any (ambulant treatment; or none in the data at all): the smoothed
@@ -211,19 +220,28 @@ def _force(months: int) -> Sentence:
         elif v == 0 and exp_window is not None:
             # none: the smoothed ratio (0 + 1) / (expected + 1) of a small expectation reads "1,0 ×", as if
             # exactly as expected; say what was expected instead
-            places = _clean(row.get("places"))
-            count = exp_window * places if places else None
             expected_text = (
-                f"der forventes {_few(count)} for et tilbud af denne type og størrelse"
-                if count is not None
+                f"der forventes {_few(exp_count)} for et tilbud af denne type og størrelse"
+                if exp_count is not None
                 else f"det forventede for {plural} er {_few(exp_window)} pr. plads"
             )
             text = (
                 f"Magtanvendelser: ingen de seneste {months} måneder — {expected_text} "
                 "(justeret for tilsynets indberetningspraksis)"
             )
-        elif ratio is not None:
-            text += f" — {_num(ratio, 1)} × det forventede for {plural} (justeret for tilsynets indberetningspraksis)"
+        elif v is not None and exp_window is not None and count is not None and exp_count is not None and exp_count < 1:
+            # a ratio against less than one expected use is a ratio of one or two events (1 where 0,07 are
+            # expected is "14 ×", which the model's smoothed ratio weighs as about 1,9 ×): say both counts
+            text = (
+                f"Magtanvendelser: {_num(count, 0)} de seneste {months} måneder — der forventes {_few(exp_count)} "
+                "for et tilbud af denne type og størrelse (justeret for tilsynets indberetningspraksis)"
+            )
+        elif v is not None and exp_window is not None:
+            # observed against expected, as the sentence says: not the model's smoothed (obs + 1) / (expected + 1),
+            # which read 0,5 × for 3 uses where 7 were expected
+            text += f" — {_num(v / exp_window, 1)} × det forventede for {plural} {ADJUSTED}"
+        elif ratio is not None:  # a row without the expectation (a run stored before the column)
+            text += f" — {_num(ratio, 1)} × det forventede for {plural} {ADJUSTED}"
         return v, exp_window, text
 
     return sentence

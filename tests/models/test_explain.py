@@ -248,3 +248,33 @@ def test_force_trend_of_a_tilbud_approved_within_the_year_counts_its_own_months(
     assert factor("force_trend", new, None, 0.0)["text"] == (
         "Magtanvendelser: 4 siden godkendelsen for 2 måneder siden — for kort tid til at se en udvikling"
     )
+
+
+def test_force_ratio_is_observed_against_expected_not_the_smoothed_model_input() -> None:
+    # seed 7's T10002: 0,17 pr. plads against 0,40 expected read "0,4 ×": the model's (obs + 1) / (expected + 1),
+    # not the 0,17 / 0,40 = 0,4 ... here 3 uses against 7 expected: (3 + 1) / (7 + 1) = 0,5, but 3 / 7 = 0,4
+    row = pd.Series(
+        {"facility_type": "sel107", "places": 25.0, "force_12m": 3.0, "force_months_12m": 12.0,
+         "force_per_place_12m": 3 / 25, "force_expected_per_place": 7 / 25, "force_ratio_12m": 4 / 8}
+    )  # fmt: skip
+    f = factor("force_ratio_12m", row, None, 0.1)
+    assert f["text"] == (
+        "Magtanvendelser: 0,12 pr. plads de seneste 12 måneder — 0,4 × det forventede for midlertidige botilbud "
+        "(justeret for tilsynets indberetningspraksis)"
+    )
+    assert f["value"] == pytest.approx(0.12) and f["comparison"] == pytest.approx(0.28)
+
+
+def test_a_few_uses_against_an_expectation_under_one_are_counted_not_multiplied() -> None:
+    # 1 use where 0,07 are expected is 14 × the expected: true, but a ratio of one event; the model's smoothed
+    # ratio weighs it as about 1,9 ×. Say what happened and what was expected, as for none.
+    row = pd.Series(
+        {"facility_type": "kostskole", "places": 10.0, "force_12m": 1.0, "force_months_12m": 12.0,
+         "force_per_place_12m": 0.1, "force_expected_per_place": 0.007, "force_ratio_12m": 2 / 1.07}
+    )  # fmt: skip
+    assert factor("force_ratio_12m", row, None, 0.1)["text"] == (
+        "Magtanvendelser: 1 de seneste 12 måneder — der forventes 0,07 for et tilbud af denne type og størrelse "
+        "(justeret for tilsynets indberetningspraksis)"
+    )
+    row["force_12m"], row["force_per_place_12m"] = 2.0, 0.2
+    assert factor("force_ratio_12m", row, None, 0.1)["text"].startswith("Magtanvendelser: 2 de seneste 12 måneder —")
