@@ -117,6 +117,14 @@ def _vs_median(comparison: float | None, plural: str, decimals: int = 1, unit: s
     return f" — medianen for {plural} er {_num(comparison, decimals)}{unit}"
 
 
+def _vs_count_median(comparison: float | None, plural: str) -> str:
+    """The median of a count: whole, or halfway between two counts (an even number of peers): ``0,5``, not
+    ``1`` -- rounded, a tilbud with none read as below a median of 1."""
+    if comparison is None:
+        return ""
+    return _vs_median(comparison, plural, 0 if float(comparison).is_integer() else 1)
+
+
 def _ratio_text(value: float | None, comparison: float | None) -> str:
     if value is None or comparison is None or comparison <= 0:
         return ""
@@ -297,7 +305,7 @@ def _staff(kind: str) -> Sentence:
 def _count(feature: str, label: str, unit: str = "") -> Sentence:
     def sentence(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
         v = _clean(row[feature]) or 0.0
-        return v, comp, f"{label}: {_num(v, 0)}{unit}{_vs_median(comp, plural, 0)}"
+        return v, comp, f"{label}: {_num(v, 0)}{unit}{_vs_count_median(comp, plural)}"
 
     return sentence
 
@@ -322,7 +330,7 @@ def _leader(row: Row, comp: float | None, plural: str) -> tuple[float | None, fl
 
 def _places(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
     v = _clean(row["places"])
-    return v, comp, f"Pladser: {_num(v, 0)}{_vs_median(comp, plural, 0)}"
+    return v, comp, f"Pladser: {_num(v, 0)}{_vs_count_median(comp, plural)}"
 
 
 def _type(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:

@@ -278,3 +278,19 @@ def test_a_few_uses_against_an_expectation_under_one_are_counted_not_multiplied(
     )
     row["force_12m"], row["force_per_place_12m"] = 2.0, 0.2
     assert factor("force_ratio_12m", row, None, 0.1)["text"].startswith("Magtanvendelser: 2 de seneste 12 måneder —")
+
+
+def test_a_median_between_two_counts_is_not_rounded_to_a_count() -> None:
+    # seed 7's T10065: "Bekymringshenvendelser ...: 0 — medianen for stofmisbrugsbehandlingstilbud er 1": the median
+    # of its peers was 0,5 (an even number of peers), and a tilbud with none read as below the median
+    row = pd.Series({"facility_type": "sel101", "concerns_12m": 0.0, "concern_severity_12m": 0.0, "sanctions_5y": 0.0,
+                     "places": 24.0})  # fmt: skip
+    assert factor("concerns_12m", row, 0.5, 0.1)["text"] == (
+        "Bekymringshenvendelser de seneste 12 måneder: 0 — medianen for stofmisbrugsbehandlingstilbud er 0,5"
+    )
+    assert factor("concern_severity_12m", row, 0.5, 0.1)["text"].endswith("er 0,5")
+    assert factor("sanctions_5y", row, 0.5, 0.1)["text"].endswith("er 0,5")
+    assert (
+        factor("places", row, 23.5, 0.1)["text"] == "Pladser: 24 — medianen for stofmisbrugsbehandlingstilbud er 23,5"
+    )
+    assert factor("places", row, 23.0, 0.1)["text"] == "Pladser: 24 — medianen for stofmisbrugsbehandlingstilbud er 23"
