@@ -22,7 +22,8 @@ The features, and why:
 - ``force_ratio_12m``, ``force_ratio_3m``: magtanvendelser over the last 12 / 3 complete months,
   observed against expected, ``(observed + 1) / (expected + 1)``. Expected is
   ``places x rate[type] x culture[authority]`` (times the share of the window's months the tilbud was
-  approved in: one approved two months ago reported for two months, not twelve), fitted on all active
+  approved in: one approved two months ago reported for two months, not twelve; and only those months are
+  counted: a re-approved tilbud's records from before its approval month are left out), fitted on all active
   facilities by alternating (Poisson) means: ``rate[type]`` is the national rate per place of the type,
   ``culture[authority]`` how much more (or less) the authority's facilities report than the same types elsewhere
   (places-weighted mean 1). So a facility is compared with facilities of its own type across all
@@ -285,6 +286,10 @@ def _force_features(uof: pd.DataFrame, fac: pd.DataFrame, t: pd.Timestamp) -> pd
     start12 = (last_month - 11).to_timestamp()
     start3 = (last_month - 2).to_timestamp()
     recent = uof[uof["month"] >= start12]
+    # only months since the (re-)approval: a real export keeps a re-approved tilbud's records from before it, and
+    # the expectation below covers the months since its approval month only
+    approved_start = pd.to_datetime(f["approved_on"]).dt.to_period("M").dt.to_timestamp()
+    recent = recent[(recent["month"] >= recent["facility_id"].map(approved_start)).to_numpy(dtype=bool)]
     obs12 = recent.groupby("facility_id")["count"].sum().reindex(f.index, fill_value=0).astype(float)
     obs3 = (
         recent[recent["month"] >= start3]

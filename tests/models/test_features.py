@@ -145,6 +145,41 @@ def test_a_tilbud_approved_within_the_year_is_compared_over_the_months_it_report
     assert f.loc["OLD1", "force_trend"] == pytest.approx(1.0)
 
 
+def test_a_re_approved_tilbud_counts_only_the_months_since_its_approval() -> None:
+    """A real export keeps records from before a re-approval (a tilbud closed and approved again, the same id).
+    The expectation covers the months since the approval only, so the count must too: REOPEN, approved again
+    in August 2026 after reporting 5 a month before, read "14 pr. plads ... 37,6 x det forventede" and "15
+    siden godkendelsen" with months it was not approved in."""
+    fac = pd.DataFrame(
+        {
+            "facility_id": ["OLD1", "OLD2", "REOPEN"],
+            "name": "x",
+            "authority": "syd",
+            "municipality": "x",
+            "postcode": "6000",
+            "facility_type": "sel108",
+            "ownership": "kommunal",
+            "places": 10,
+            "approved_on": [pd.Timestamp("2015-01-01"), pd.Timestamp("2016-01-01"), pd.Timestamp("2026-08-10")],
+        }
+    )
+    months = pd.date_range("2025-10-01", "2026-09-01", freq="MS")  # AS_OF 2026-10-01: October-September
+    uof = pd.DataFrame(
+        [(fid, m, 3) for fid in ("OLD1", "OLD2") for m in months]
+        + [("REOPEN", m, 5 if m < pd.Timestamp("2026-08-01") else 3) for m in months],
+        columns=["facility_id", "month", "count"],
+    )
+    ds = Dataset.from_frames({"facilities": fac, "use_of_force": uof})
+    f = compute_features(ds, AS_OF, AuthorityOffsets()).set_index("facility_id")
+    reopen = f.loc["REOPEN"]
+    assert reopen["force_months_12m"] == 2  # August (its approval month) and September
+    assert reopen["force_12m"] == 6 and reopen["force_3m"] == 6  # not 56 and 11
+    assert reopen["force_per_place_12m"] == pytest.approx(0.6)
+    assert reopen["force_ratio_12m"] == pytest.approx(1.0)
+    assert reopen["force_trend"] == pytest.approx(1.0)
+    assert f.loc["OLD1", "force_ratio_12m"] == pytest.approx(1.0)  # the others' expectation is theirs alone
+
+
 def test_one_outlier_does_not_become_its_tilsyns_reporting_culture() -> None:
     """c06 of the QA's hand-built data: one Nord tilbud reported 500 a month; its counts became Nord's
     "culture" (and its type's rate), and every other Nord tilbud read 0,0-0,5 x the expected."""
