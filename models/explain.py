@@ -209,18 +209,28 @@ def _visit(row: Row, comp: float | None, plural: str) -> tuple[float | None, flo
 ADJUSTED = "(justeret for tilsynets indberetningspraksis)"
 
 
+def _since_approval(months: float) -> str:
+    """``"siden godkendelsen for 5 måneder siden"``: the months a tilbud approved within a window reported for
+    (its approval month counts, as in :func:`models.features._force_features`)."""
+    return f"siden godkendelsen for {_num(months, 0)} {'måned' if months == 1 else 'måneder'} siden"
+
+
 def _force(months: int) -> Sentence:
     def sentence(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
         v = _clean(row[f"force_per_place_{months}m"])
         expected = _clean(row["force_expected_per_place"])
-        exp_window = None if expected is None else expected * min(months, _force_months(row)) / 12
+        reported = min(months, _force_months(row))  # a tilbud approved within the window: its months only
+        exp_window = None if expected is None else expected * reported / 12
+        if reported < 1:
+            return v, exp_window, "Magtanvendelser: godkendt i denne måned — ingen hel måned at opgøre endnu"
+        period = f"de seneste {months} måneder" if reported >= months else _since_approval(reported)
         ratio = _clean(row[f"force_ratio_{months}m"])
         places = _clean(row.get("places"))
         count = _clean(row.get(f"force_{months}m"))
         if count is None and v is not None and places:
             count = v * places
         exp_count = exp_window * places if exp_window is not None and places else None
-        text = f"Magtanvendelser: {_smart(v)} pr. plads de seneste {months} måneder"
+        text = f"Magtanvendelser: {_smart(v)} pr. plads {period}"
         if expected is not None and expected <= 0:
             # nobody of the type reports any (ambulant treatment; or none in the data at all): the smoothed
             # ratio is 1,0 but "1,0 × the expected" of nothing says nothing
@@ -233,16 +243,13 @@ def _force(months: int) -> Sentence:
                 if exp_count is not None
                 else f"det forventede for {plural} er {_few(exp_window)} pr. plads"
             )
-            text = (
-                f"Magtanvendelser: ingen de seneste {months} måneder — {expected_text} "
-                "(justeret for tilsynets indberetningspraksis)"
-            )
+            text = f"Magtanvendelser: ingen {period} — {expected_text} {ADJUSTED}"
         elif v is not None and exp_window is not None and count is not None and exp_count is not None and exp_count < 1:
             # a ratio against less than one expected use is a ratio of one or two events (1 where 0,07 are
             # expected is "14 ×", which the model's smoothed ratio weighs as about 1,9 ×): say both counts
             text = (
-                f"Magtanvendelser: {_num(count, 0)} de seneste {months} måneder — der forventes {_few(exp_count)} "
-                "for et tilbud af denne type og størrelse (justeret for tilsynets indberetningspraksis)"
+                f"Magtanvendelser: {_num(count, 0)} {period} — der forventes {_few(exp_count)} "
+                f"for et tilbud af denne type og størrelse {ADJUSTED}"
             )
         elif v is not None and exp_window is not None:
             # observed against expected, as the sentence says: not the model's smoothed (obs + 1) / (expected + 1),
@@ -265,18 +272,14 @@ def _force_trend(row: Row, comp: float | None, plural: str) -> tuple[float | Non
     v3 = _clean(row["force_3m"]) or 0.0
     months = _force_months(row)
     if months <= 3:  # every use it reported lies in the last 3 months: nothing to compare them with
-        since = (
-            "godkendt i denne måned"
-            if months < 1
-            else f"{_num(v3, 0)} siden godkendelsen for {_num(months, 0)} {'måned' if months == 1 else 'måneder'} siden"
-        )
+        since = "godkendt i denne måned" if months < 1 else f"{_num(v3, 0)} {_since_approval(months)}"
         return v3, v3, f"Magtanvendelser: {since} — for kort tid til at se en udvikling"
     quarter = (_clean(row["force_12m"]) or 0.0) * 3 / months
     word = "stigende" if v3 > quarter else ("faldende" if v3 < quarter else "uændret")
     since = (
         "i et gennemsnitligt kvartal det seneste år"
         if months >= 12
-        else f"i gennemsnit pr. kvartal siden godkendelsen for {_num(months, 0)} måneder siden"
+        else f"i gennemsnit pr. kvartal {_since_approval(months)}"
     )
     return v3, quarter, f"Magtanvendelser {word}: {_num(v3, 0)} de seneste 3 måneder mod {_num(quarter, 1)} {since}"
 

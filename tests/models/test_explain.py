@@ -294,3 +294,42 @@ def test_a_median_between_two_counts_is_not_rounded_to_a_count() -> None:
         factor("places", row, 23.5, 0.1)["text"] == "Pladser: 24 — medianen for stofmisbrugsbehandlingstilbud er 23,5"
     )
     assert factor("places", row, 23.0, 0.1)["text"] == "Pladser: 24 — medianen for stofmisbrugsbehandlingstilbud er 23"
+
+
+def test_force_of_a_tilbud_approved_within_the_window_names_its_months() -> None:
+    # approved five months ago with 2 uses a month: "1,0 pr. plads de seneste 12 måneder" read as a yearly rate
+    # (it is ten uses in five months); the expectation already covers its five months only
+    row = pd.Series(
+        {"facility_type": "sel108", "places": 10.0, "force_12m": 10.0, "force_3m": 6.0, "force_months_12m": 5.0,
+         "force_per_place_12m": 1.0, "force_per_place_3m": 0.6, "force_expected_per_place": 0.6,
+         "force_ratio_12m": 11 / 3.5, "force_ratio_3m": 7 / 2.5}
+    )  # fmt: skip
+    assert factor("force_ratio_12m", row, None, 0.1)["text"] == (
+        "Magtanvendelser: 1,0 pr. plads siden godkendelsen for 5 måneder siden — 4,0 × det forventede for "
+        "længerevarende botilbud (justeret for tilsynets indberetningspraksis)"
+    )
+    assert factor("force_ratio_3m", row, None, 0.1)["text"].startswith(
+        "Magtanvendelser: 0,60 pr. plads de seneste 3 måneder — 4,0 × det forventede"
+    )
+    one = row.copy()
+    one["force_months_12m"], one["force_12m"], one["force_3m"] = 1.0, 0.0, 0.0
+    one["force_per_place_12m"] = one["force_per_place_3m"] = 0.0
+    assert factor("force_ratio_3m", one, None, 0.1)["text"] == (
+        "Magtanvendelser: ingen siden godkendelsen for 1 måned siden — der forventes 0,50 for et tilbud af denne "
+        "type og størrelse (justeret for tilsynets indberetningspraksis)"
+    )
+
+
+def test_force_of_a_tilbud_approved_this_month_expects_nothing_yet() -> None:
+    # NEW20 of the audit (approved 20 days before): "ingen de seneste 3 måneder — der forventes 0,00 for et tilbud
+    # af denne type og størrelse": it has reported for no complete month
+    row = pd.Series(
+        {"facility_type": "sel108", "places": 10.0, "force_12m": 0.0, "force_3m": 0.0, "force_months_12m": 0.0,
+         "force_per_place_12m": 0.0, "force_per_place_3m": 0.0, "force_expected_per_place": 0.6,
+         "force_ratio_12m": 1.0, "force_ratio_3m": 1.0}
+    )  # fmt: skip
+    for feature in ("force_ratio_12m", "force_ratio_3m"):
+        assert factor(feature, row, None, 0.0)["text"] == (
+            "Magtanvendelser: godkendt i denne måned — ingen hel måned at opgøre endnu"
+        )
+        assert factor(feature, row, None, 0.0)["comparison"] == 0.0
