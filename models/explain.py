@@ -23,8 +23,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from data.enums import FacilityType
+from data.enums import FacilityType, Theme
 from data.glossary import FACILITY_TYPE_DA, FACILITY_TYPE_PLURAL_DA, RISK_FEATURE_DA, format_number_da
+from data.quality_model import FacilityTraits, theme_applies
 from models.features import FEATURE_NAMES, NEVER_DAYS, NOT_COLLECTED_RATIO, RAW_THEME_COLUMNS, THEME_FEATURES
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -137,15 +138,27 @@ Row = Mapping[str, Any]
 Sentence = Callable[[Row, float | None, str], tuple[float | None, float | None, str]]
 
 
+def _theme_applies(feature: str, facility_type: Any) -> bool:
+    """Whether the quality model applies the theme to the type (seed 004: "Temaet Organisation og ledelse gælder
+    ikke for efterskoler ... med kostafdeling"); an unknown type: yes."""
+    try:
+        traits = FacilityTraits(FacilityType(facility_type))
+    except ValueError:
+        return True
+    return theme_applies(Theme(feature.removeprefix("theme_")), traits)
+
+
 def _theme(feature: str) -> Sentence:
     label = RISK_FEATURE_DA[feature]
 
     def sentence(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
         v = _raw(row, feature)
+        if v is None and not _theme_applies(feature, row["facility_type"]):
+            return None, comp, f"{label}: gælder ikke for {plural}"
         if v is None and _raw(row, "theme_mean") is None:  # no theme assessed yet (a new tilbud)
             return None, comp, f"{label}: ingen vurdering endnu"
-        if v is None:
-            return None, comp, f"{label}: ikke vurderet ved de seneste tilsyn"
+        if v is None:  # the latest value of a theme is read from every visit: none ever assessed it
+            return None, comp, f"{label}: ikke vurderet ved nogen af tilbuddets tilsyn"
         return v, comp, f"{label}: {_num(v, 1)} ved seneste vurdering{_vs_median(comp, plural)}"
 
     return sentence

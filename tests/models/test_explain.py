@@ -115,9 +115,16 @@ def test_sentences_for_missing_and_never(feats: pd.DataFrame) -> None:
     assert factor("theme_mean", f6, None, 0.1)["text"] == "Ingen temaværdier endnu"
     # a tilbud never assessed was not "ikke vurderet ved de seneste tilsyn": it has had none
     assert factor("theme_competences", f6, None, 0.1)["text"] == "Kompetencer: ingen vurdering endnu"
-    f1 = feats.loc["F1"]  # assessed, but never on physical setting
+    f1 = feats.loc["F1"]  # assessed, but never on physical setting: not only "at the latest visits"
     assert factor("theme_physical_setting", f1, None, 0.1)["text"] == (
-        "Fysiske rammer: ikke vurderet ved de seneste tilsyn"
+        "Fysiske rammer: ikke vurderet ved nogen af tilbuddets tilsyn"
+    )
+    # a theme the quality model does not apply to the type is not a gap in the supervision (seed 004: "Temaet
+    # Organisation og ledelse gælder ikke for efterskoler ... med kostafdeling"); it read "ikke vurderet ved de
+    # seneste tilsyn" for every kostskole
+    f5 = feats.loc["F5"]
+    assert factor("theme_organisation_management", f5, None, -0.1)["text"] == (
+        "Organisation og ledelse: gælder ikke for kostskoler"
     )
     # no assessment at all is not "only one" (a new tilbud, or a type new to the tilsyn)
     assert factor("theme_change", f6, None, 0.1)["text"] == "Ændring i temaværdier: ingen tilsyn med vurderinger endnu"
