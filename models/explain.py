@@ -26,7 +26,7 @@ import pandas as pd
 from data.enums import FacilityType, Theme
 from data.glossary import FACILITY_TYPE_DA, FACILITY_TYPE_PLURAL_DA, RISK_FEATURE_DA, format_number_da
 from data.quality_model import FacilityTraits, theme_applies
-from models.features import FEATURE_NAMES, NEVER_DAYS, NOT_COLLECTED_RATIO, RAW_THEME_COLUMNS, THEME_FEATURES
+from models.features import FEATURE_NAMES, FEATURES, NEVER_DAYS, NOT_COLLECTED_RATIO, RAW_THEME_COLUMNS, THEME_FEATURES
 
 DAYS_PER_MONTH = 365.25 / 12
 
@@ -479,18 +479,69 @@ def facility_factors(row: pd.Series, contributions: pd.Series, comparisons: pd.S
     return [factor(str(f), row, _clean(comparisons.get(f)), float(contributions[f]), peers) for f in order]
 
 
+#: The smallest contribution (log-odds) listed as a reason for the risk: ``tilsynsplan explain`` shows none smaller
+#: in its table, and the facility report's "påvirker ikke risikoen" begins far below it.
+MIN_REASON = 0.005
+
+#: Which way a feature's value is a warning sign: +1 higher, -1 lower, 0 neither (a trait: type, size, age).
+_WARNING_SIDE: dict[str, int] = {spec.name: spec.monotone for spec in FEATURES}
+
+
+def warns(f: Factor, row: Row) -> bool:
+    """Whether a factor's own sentence shows a warning sign: its value on the risky side of its comparison
+    (worse than the type's median, above the expected), or, with nothing to compare with, present at all.
+
+    A contribution is measured against the average tilbud, the sentence against the median or the expected:
+    a factor can raise the risk a little while its sentence is good news ("Magtanvendelser: ingen ... der
+    forventes 0,70", "Fysiske rammer: 4,5 — medianen er 4,3"). Such a factor is explained with the others,
+    up or down, but it is not one of the reasons a leader is given for the risk. A missing value is a gap the
+    model may weigh (no assessment yet, no staff figures) unless nothing is missing: a theme the quality model
+    does not apply to the type, staff figures no tilbud had, no concern or sanction ever."""
+    feature, value, comp = str(f["feature"]), f["value"], f["comparison"]
+    side = _WARNING_SIDE.get(feature, 0)
+    if side == 0:
+        return True
+    if value is None:
+        if feature in ("days_since_concern", "days_since_sanction"):
+            return False  # never
+        if feature in THEME_FEATURES:
+            return _theme_applies(feature, row["facility_type"])
+        if feature in ("turnover_ratio", "sickness_ratio"):
+            return _clean(row.get(feature)) != NOT_COLLECTED_RATIO
+        return True
+    if comp is None:
+        if feature == "theme_change":
+            return float(value) < 0
+        return side < 0 or float(value) > 0
+    return float(value) > float(comp) if side > 0 else float(value) < float(comp)
+
+
+def _reasons(chosen: list[tuple[str, float, float | None]], row: Row, peers: float | None, n: int) -> list[Factor]:
+    """The first ``n`` of ``(feature, contribution, comparison)`` (largest contribution first) that are reasons."""
+    out: list[Factor] = []
+    for feature, contribution, comparison in chosen:
+        if len(out) == n or contribution < MIN_REASON:
+            break
+        f = factor(feature, row, comparison, contribution, peers)
+        if warns(f, row):
+            out.append(f)
+    return out
+
+
 def top_factors(row: pd.Series, contributions: pd.Series, comparisons: pd.Series, n: int) -> list[Factor]:
-    """The ``n`` contributions that raise the risk most (positive only), as factors."""
-    positive = contributions[contributions > 1e-9].sort_values(ascending=False, kind="stable")
+    """The ``n`` reasons for the risk, as factors: the contributions that raise it most (at least
+    :data:`MIN_REASON`) among the factors whose sentence is a warning sign (:func:`warns`)."""
+    positive = contributions[contributions > 0].sort_values(ascending=False, kind="stable")
     peers = _clean(comparisons.get(PEERS_COLUMN))
-    return [factor(str(f), row, _clean(comparisons.get(f)), float(positive[f]), peers) for f in positive.index[:n]]
+    chosen = [(str(f), float(positive[f]), _clean(comparisons.get(f))) for f in positive.index]
+    return _reasons(chosen, row, peers, n)
 
 
 def top_factors_all(
     features: pd.DataFrame, contributions: pd.DataFrame, comparisons: pd.DataFrame, n: int | None
 ) -> list[list[Factor]]:
     """For every row at once (same order as ``features``, no per-row pandas work): with ``n`` the
-    ``n`` risk-raising factors (as :func:`top_factors`); with ``n=None`` every factor, largest
+    ``n`` reasons for the risk (as :func:`top_factors`); with ``n=None`` every factor, largest
     absolute contribution first (as :func:`facility_factors`)."""
     names = list(contributions.columns)
     values = contributions.to_numpy(dtype=float)
@@ -502,11 +553,14 @@ def top_factors_all(
     )
     records = features.to_dict(orient="records")
     key = np.abs(values) if n is None else values
-    order = np.argsort(-key, axis=1, kind="stable")[:, : (len(names) if n is None else min(n, len(names)))]
+    order = np.argsort(-key, axis=1, kind="stable")
     out: list[list[Factor]] = []
     for i, row in enumerate(records):
-        chosen = list(order[i]) if n is None else [j for j in order[i] if values[i, j] > 1e-9]
-        out.append([factor(names[j], row, _clean(comps[i, j]), values[i, j], _clean(peers[i])) for j in chosen])
+        if n is None:
+            out.append([factor(names[j], row, _clean(comps[i, j]), values[i, j], _clean(peers[i])) for j in order[i]])
+        else:
+            chosen = [(names[j], float(values[i, j]), _clean(comps[i, j])) for j in order[i] if values[i, j] > 0]
+            out.append(_reasons(chosen, row, _clean(peers[i]), n))
     return out
 
 

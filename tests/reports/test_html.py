@@ -652,3 +652,18 @@ def test_model_card_says_how_visits_without_scores_are_treated() -> None:
     # a few follow-ups without scores (10 % or less), and a card stored before the counts: nothing said
     for meta in ({**model_meta(), "label_visits": 2030, "unscored_visits": 203}, model_meta()):
         assert "uden scorer" not in parse(render_html(build_model_card(meta))).body_text
+
+
+def test_a_tilbud_without_reasons_is_said_to_have_no_warning_sign_not_no_raising_factor() -> None:
+    # the reasons for a risk are the warning signs that raise it (models.explain.warns): a tilbud can have
+    # factors that raise its risk a little (a trait, "ingen magtanvendelser" above the average tilbud's) and no
+    # reason, so "Ingen faktorer øger risikoen over gennemsnittet" would be untrue
+    no_reasons = dataclasses.replace(explanation(), top_factors=[])
+    ctx = build_facility_profile(peer_dataset(), "F1", as_of=AS_OF, explanation=no_reasons, national_count=8)
+    text = " ".join(parse(render_html(ctx)).body_text.split())
+    assert "Ingen advarselstegn øger tilbuddets risiko over gennemsnittet." in text
+    assert "Ingen faktorer" not in text
+    frame = risk_scores_frame().assign(top_factors=lambda f: [[] for _ in range(len(f))])
+    listed = " ".join(parse(render_html(build_risk_list(frame, as_of=AS_OF, model_version="v1"))).body_text.split())
+    assert "Ingen advarselstegn øger risikoen over gennemsnittet" in listed
+    assert "Ingen faktorer" not in listed
