@@ -179,11 +179,11 @@ def _theme_min(row: Row, comp: float | None, plural: str) -> tuple[float | None,
 
 
 def _theme_change(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
-    v = _clean(row["theme_change"])
+    v = _raw(row, "theme_change")
     if v is None and _raw(row, "theme_mean") is None:
         return None, comp, "Ændring i temaværdier: ingen tilsyn med vurderinger endnu"
-    if v is None:
-        return None, comp, "Ændring i temaværdier: kun ét tilsyn med vurderinger"
+    if v is None:  # one visit with scores, or several that each assessed other themes
+        return None, comp, "Ændring i temaværdier: intet tema er vurderet ved mere end ét tilsyn"
     sign = "+" if round(v, 1) > 0 else ""  # a change that rounds to 0,0 has no sign
     return v, comp, f"Ændring i temaværdier siden forrige vurdering: {sign}{_num(v, 1)} point{_vs_median(comp, plural)}"
 

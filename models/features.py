@@ -94,6 +94,7 @@ THEME_FEATURES: tuple[str, ...] = tuple(f"theme_{code}" for code in THEME_CODES)
 RAW_THEME_COLUMNS: dict[str, str] = {
     "theme_mean": "theme_mean_raw",
     "theme_min": "theme_min_raw",
+    "theme_change": "theme_change_raw",
     **{name: f"{name}_raw" for name in THEME_FEATURES},
 }
 
@@ -217,12 +218,15 @@ def _theme_features(
     themes = out[list(THEME_FEATURES)]
     out["theme_mean"] = themes.mean(axis=1)
     out["theme_min"] = themes.min(axis=1)
-    change = last.merge(prev, on=["facility_id", "theme"], suffixes=("", "_prev"))
-    change = (change["cal"] - change["cal_prev"]).groupby(change["facility_id"]).mean()
+    change_raw = last.merge(prev, on=["facility_id", "theme"], suffixes=("", "_prev"))
+    change = (change_raw["cal"] - change_raw["cal_prev"]).groupby(change_raw["facility_id"]).mean()
     out["theme_change"] = change.reindex(out.index)
     raw_themes = out[[RAW_THEME_COLUMNS[name] for name in THEME_FEATURES]]
     out["theme_mean_raw"] = raw_themes.mean(axis=1)
     out["theme_min_raw"] = raw_themes.min(axis=1)
+    # the change a reader can check against the values shown: the adjusted values differ by a constant per
+    # authority, but their difference rounds differently (0,2499... against 0,25)
+    out["theme_change_raw"] = (change_raw["value"] - change_raw["value_prev"]).groupby(change_raw["facility_id"]).mean()
     # a facility's newest theme value is the newest of its themes' last values (each run is sorted by date)
     out["theme_visit_date"] = last.groupby("facility_id")["date"].max().reindex(out.index)
     return out

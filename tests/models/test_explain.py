@@ -369,3 +369,32 @@ def test_a_reason_for_the_risk_is_a_warning_sign_that_moves_it() -> None:
     # a trait has no better or worse side, and a theme that does not apply is no warning sign
     contrib.loc["F5", ["places", "theme_organisation_management"]] = [0.4, 0.5]
     assert [x["feature"] for x in top_factors(f.loc["F5"], contrib.loc["F5"], comps.loc["F5"], 3)] == ["places"]
+
+
+def test_the_change_in_theme_values_is_the_change_as_scored() -> None:
+    # seed 7's T10084: organisation 4,0 -> 4,25 read "+0,2 point": the change of the adjusted values (minus Midt's
+    # offset of 0,005) is 0,2499999..., which rounds down; as scored it is 0,25, "+0,3", like the values a reader sees
+    from data.dataset import Dataset
+
+    fac = small_dataset().facilities.iloc[[0]]
+    visits = pd.DataFrame(
+        [("A", "F1", "2025-01-10", True, "operational", "I1"), ("B", "F1", "2026-01-10", True, "operational", "I1")],
+        columns=["visit_id", "facility_id", "date", "announced", "kind", "inspector_ids"],
+    )
+    themes = pd.DataFrame(
+        [("A", "organisation_management", 4.0), ("B", "organisation_management", 4.25)],
+        columns=["visit_id", "theme", "score"],
+    )
+    ds = Dataset.from_frames({"facilities": fac, "visits": visits, "theme_scores": themes})
+    f = compute_features(ds, AS_OF, AuthorityOffsets(offsets={"midt": 0.0051573580778048736}))
+    row = f.set_index("facility_id").loc["F1"]
+    assert factor("theme_change", row, None, 0.1)["text"] == "Ændring i temaværdier siden forrige vurdering: +0,3 point"
+    assert comparison_values(f.set_index("facility_id"))["theme_change"].isna().all()  # no peer
+
+
+def test_no_theme_assessed_twice_is_not_called_one_visit() -> None:
+    # two visits that assessed different themes have no change to show, but they are not "kun ét tilsyn"
+    row = pd.Series({"facility_type": "sel108", "theme_change": float("nan"), "theme_mean_raw": 3.5})
+    assert factor("theme_change", row, None, 0.0)["text"] == (
+        "Ændring i temaværdier: intet tema er vurderet ved mere end ét tilsyn"
+    )
