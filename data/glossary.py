@@ -133,12 +133,19 @@ RISK_FEATURE_DA: dict[str, str] = {
     "concerns_12m": "Bekymringshenvendelser",
     "concern_severity_12m": "Bekymringshenvendelsernes alvor",
     "days_since_concern": "Tid siden seneste bekymringshenvendelse",
-    "sanctions_5y": "Påbud og skærpet tilsyn (5 år)",
-    "days_since_sanction": "Tid siden seneste påbud eller skærpet tilsyn",
+    "sanctions_5y": "Påbud, skærpet tilsyn og ophør (5 år)",
+    "days_since_sanction": "Tid siden seneste påbud, skærpet tilsyn eller ophør",
     "approval_age_years": "Godkendelsens alder",
     "leader_change_12m": "Lederskifte",
     "places": "Pladser",
     "facility_type": "Tilbudstype",
+}
+
+#: The latest serious sanction of a tilbud, by its kind, as an explanation names it ("Seneste påbud: 2 måneder siden").
+SANCTION_LATEST_DA: dict[SanctionKind, str] = {
+    SanctionKind.PAABUD: "Seneste påbud",
+    SanctionKind.SKAERPET_TILSYN: "Seneste skærpede tilsyn",
+    SanctionKind.OPHOER: "Seneste ophør af godkendelse",
 }
 
 #: The risk model and its baselines, as named in metric tables (keys of the model card's ``metrics``).

@@ -23,8 +23,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from data.enums import FacilityType, Theme
-from data.glossary import FACILITY_TYPE_DA, FACILITY_TYPE_PLURAL_DA, RISK_FEATURE_DA, format_number_da
+from data.enums import FacilityType, SanctionKind, Theme
+from data.glossary import (
+    FACILITY_TYPE_DA,
+    FACILITY_TYPE_PLURAL_DA,
+    RISK_FEATURE_DA,
+    SANCTION_LATEST_DA,
+    format_number_da,
+)
 from data.quality_model import FacilityTraits, theme_applies
 from models.features import FEATURE_NAMES, FEATURES, NEVER_DAYS, NOT_COLLECTED_RATIO, RAW_THEME_COLUMNS, THEME_FEATURES
 
@@ -198,6 +204,20 @@ def _since(feature: str, what: str, never: str, none_text: str) -> Sentence:
         return m, comp_m, f"{what}: {_months_ago(m)} siden{_median_months(comp_m, plural, none_text)}"
 
     return sentence
+
+
+def _sanction(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
+    """The latest serious sanction, named by its kind: an ophør counts (a tilbud approved again after it)."""
+    try:
+        what = SANCTION_LATEST_DA[SanctionKind(str(row.get("last_sanction_kind")))]
+    except ValueError:  # a run stored before the column
+        what = "Seneste påbud, skærpet tilsyn eller ophør"
+    return _since(
+        "days_since_sanction",
+        what,
+        "Ingen påbud, skærpet tilsyn eller ophør registreret",
+        "hverken påbud, skærpet tilsyn eller ophør",
+    )(row, comp, plural)
 
 
 def _unannounced(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
@@ -382,12 +402,7 @@ SENTENCES: dict[str, Sentence] = {
         "ingen bekymringshenvendelser",
     ),
     "sanctions_5y": _count("sanctions_5y", "Påbud, skærpet tilsyn eller ophør de seneste 5 år"),
-    "days_since_sanction": _since(
-        "days_since_sanction",
-        "Seneste påbud eller skærpet tilsyn",
-        "Ingen påbud eller skærpet tilsyn registreret",
-        "hverken påbud eller skærpet tilsyn",
-    ),
+    "days_since_sanction": _sanction,
     "approval_age_years": _years("approval_age_years", "Godkendt", "Godkendelsesdato ukendt"),
     "leader_change_12m": _leader,
     "places": _places,

@@ -145,6 +145,7 @@ CONTEXT_COLUMNS: tuple[str, ...] = (
     "sickness_pct",
     "sickness_median",
     "leader_months",
+    "last_sanction_kind",
 )
 
 
@@ -375,6 +376,8 @@ def _event_features(concerns: pd.DataFrame, sanctions: pd.DataFrame, ids: pd.Ind
     out["sanctions_5y"] = recent.groupby("facility_id").size().reindex(ids, fill_value=0).astype(float)
     last_s = serious.groupby("facility_id")["date"].max().reindex(ids)
     out["days_since_sanction"] = _days(t, last_s).clip(upper=NEVER_DAYS).fillna(NEVER_DAYS)
+    latest = serious.sort_values(["facility_id", "date"], kind="stable").groupby("facility_id").tail(1)
+    out["last_sanction_kind"] = latest.set_index("facility_id")["kind"].astype(object).reindex(ids)
     return out
 
 

@@ -235,7 +235,8 @@ def test_months_are_danish_singular_and_a_never_median_says_so() -> None:
     )
     sanction = factor("days_since_sanction", row, 24 * 30.4375, 0.3)["text"]
     assert sanction == (
-        "Seneste påbud eller skærpet tilsyn: under 1 måned siden — medianen for midlertidige botilbud er 24 måneder"
+        "Seneste påbud, skærpet tilsyn eller ophør: under 1 måned siden — medianen for midlertidige botilbud er "
+        "24 måneder"
     )
 
 
@@ -398,3 +399,28 @@ def test_no_theme_assessed_twice_is_not_called_one_visit() -> None:
     assert factor("theme_change", row, None, 0.0)["text"] == (
         "Ændring i temaværdier: intet tema er vurderet ved mere end ét tilsyn"
     )
+
+
+def test_the_latest_sanction_is_named_by_its_kind() -> None:
+    # an ophør counts as a serious sanction (SERIOUS_SANCTIONS, as in "Påbud, skærpet tilsyn eller ophør de seneste
+    # 5 år"), but the sentence of the latest called every one "påbud eller skærpet tilsyn": a tilbud approved again
+    # after its revocation read "Seneste påbud eller skærpet tilsyn: 17 måneder siden"
+    ds = small_dataset()
+    sanctions = pd.DataFrame(
+        [("F1", "2025-04-20", "paabud"), ("F2", "2025-05-02", "ophoer"), ("F2", "2024-01-10", "paabud"),
+         ("F3", "2026-03-01", "skaerpet_tilsyn"), ("F4", "2026-08-01", "vilkaar")],
+        columns=["facility_id", "date", "kind"],
+    )  # fmt: skip
+    f = compute_features(ds.with_tables(sanctions=sanctions), AS_OF, AuthorityOffsets()).set_index("facility_id")
+    assert f.loc["F2", "last_sanction_kind"] == "ophoer" and pd.isna(f.loc["F4", "last_sanction_kind"])
+
+    def text(fid: str) -> str:
+        return str(factor("days_since_sanction", f.loc[fid], 3650.0, 0.1)["text"])
+
+    assert text("F1") == (
+        "Seneste påbud: 17 måneder siden — de fleste længerevarende botilbud har hverken påbud, skærpet tilsyn eller "
+        "ophør"
+    )
+    assert text("F2").startswith("Seneste ophør af godkendelse: 17 måneder siden — de fleste opholdssteder har")
+    assert text("F3").startswith("Seneste skærpede tilsyn: 7 måneder siden")
+    assert text("F4") == "Ingen påbud, skærpet tilsyn eller ophør registreret"  # a vilkår is not serious
