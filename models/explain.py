@@ -32,7 +32,15 @@ from data.glossary import (
     format_number_da,
 )
 from data.quality_model import FacilityTraits, theme_applies
-from models.features import FEATURE_NAMES, FEATURES, NEVER_DAYS, NOT_COLLECTED_RATIO, RAW_THEME_COLUMNS, THEME_FEATURES
+from models.features import (
+    FEATURE_NAMES,
+    FEATURES,
+    NEVER_DAYS,
+    NOT_COLLECTED_RATIO,
+    RAW_THEME_COLUMNS,
+    THEME_DATE_COLUMNS,
+    THEME_FEATURES,
+)
 
 DAYS_PER_MONTH = 365.25 / 12
 
@@ -118,6 +126,11 @@ def _raw(row: Row, feature: str) -> float | None:
     return raw if raw is not None else _clean(row[feature])
 
 
+def _raw_only(row: Row, feature: str) -> float | None:
+    """A theme's value as scored, or None (no fallback to the adjusted value: that is on another scale)."""
+    return _clean(row.get(RAW_THEME_COLUMNS[feature]))
+
+
 def _vs_median(comparison: float | None, plural: str, decimals: int = 1, unit: str = "") -> str:
     if comparison is None:
         return ""
@@ -165,7 +178,9 @@ def _theme(feature: str) -> Sentence:
             return None, comp, f"{label}: ingen vurdering endnu"
         if v is None:  # the latest value of a theme is read from every visit: none ever assessed it
             return None, comp, f"{label}: ikke vurderet ved nogen af tilbuddets tilsyn"
-        return v, comp, f"{label}: {_num(v, 1)} ved seneste vurdering{_vs_median(comp, plural)}"
+        year = _older_year(row, feature)
+        when = "" if year is None else f" i {year}"
+        return v, comp, f"{label}: {_num(v, 1)} ved seneste vurdering{when}{_vs_median(comp, plural)}"
 
     return sentence
 
@@ -177,11 +192,29 @@ def _theme_mean(row: Row, comp: float | None, plural: str) -> tuple[float | None
     return v, comp, f"Gennemsnitlig temaværdi: {_num(v, 1)}{_vs_median(comp, plural)}"
 
 
+def _older_year(row: Row, feature: str) -> int | None:
+    """The year a theme's latest value was assessed, when that was before the tilbud's newest visit with scores
+    (a theme value is its latest from any visit: "ved seneste vurdering" alone reads as the last visit)."""
+    column = THEME_DATE_COLUMNS.get(feature)
+    assessed = row.get(column) if column is not None else None
+    newest = row.get("theme_visit_date")
+    if assessed is None or newest is None or pd.isna(assessed) or pd.isna(newest):
+        return None
+    return int(pd.Timestamp(assessed).year) if pd.Timestamp(assessed) < pd.Timestamp(newest) else None
+
+
 def _theme_min(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
     v = _raw(row, "theme_min")
     if v is None:
         return None, comp, "Laveste temaværdi: ingen temaværdier endnu"
-    return v, comp, f"Laveste temaværdi: {_num(v, 1)}{_vs_median(comp, plural)}"
+    lowest = [name for name in THEME_FEATURES if (t := _raw_only(row, name)) is not None and abs(t - v) < 1e-9]
+    which = ""
+    if len(lowest) == 1:
+        year = _older_year(row, lowest[0])
+        which = f" ({RISK_FEATURE_DA[lowest[0]]}{'' if year is None else f', vurderet i {year}'})"
+    elif lowest:
+        which = f" ({', '.join(RISK_FEATURE_DA[name] for name in lowest)})"
+    return v, comp, f"Laveste temaværdi: {_num(v, 1)}{which}{_vs_median(comp, plural)}"
 
 
 def _theme_change(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:

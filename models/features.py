@@ -98,6 +98,10 @@ RAW_THEME_COLUMNS: dict[str, str] = {
     **{name: f"{name}_raw" for name in THEME_FEATURES},
 }
 
+#: When each theme's latest value was assessed (its visit's date): context for the sentences, which date a value
+#: assessed before the tilbud's newest visit with scores ("ved seneste vurdering i 2023").
+THEME_DATE_COLUMNS: dict[str, str] = {name: f"{name}_date" for name in THEME_FEATURES}
+
 FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("theme_mean", -1),
     FeatureSpec("theme_min", -1),
@@ -129,6 +133,7 @@ CONTEXT_COLUMNS: tuple[str, ...] = (
     "authority",
     "ownership",
     *RAW_THEME_COLUMNS.values(),
+    *THEME_DATE_COLUMNS.values(),
     "theme_visit_date",
     "last_visit",
     "last_unannounced",
@@ -199,7 +204,8 @@ def _theme_features(
     if tv.empty:
         for col in ("theme_mean", "theme_min", "theme_change", *THEME_FEATURES, *RAW_THEME_COLUMNS.values()):
             out[col] = np.nan
-        out["theme_visit_date"] = pd.NaT
+        for col in (*THEME_DATE_COLUMNS.values(), "theme_visit_date"):
+            out[col] = pd.NaT
         return out
     if not prepared:
         tv = _calibrated_and_grouped(tv, fac.set_index("facility_id")["authority"], offsets)
@@ -213,9 +219,11 @@ def _theme_features(
     prev = tv[is_prev]
     wide = last.pivot(index="facility_id", columns="theme", values="cal")
     wide_raw = last.pivot(index="facility_id", columns="theme", values="value")
+    wide_date = last.pivot(index="facility_id", columns="theme", values="date")
     for code, name in zip(THEME_CODES, THEME_FEATURES, strict=True):
         out[name] = wide[code] if code in wide.columns else np.nan
         out[RAW_THEME_COLUMNS[name]] = wide_raw[code] if code in wide_raw.columns else np.nan
+        out[THEME_DATE_COLUMNS[name]] = wide_date[code] if code in wide_date.columns else pd.NaT
     themes = out[list(THEME_FEATURES)]
     out["theme_mean"] = themes.mean(axis=1)
     out["theme_min"] = themes.min(axis=1)

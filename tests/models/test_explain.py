@@ -96,7 +96,9 @@ def test_factor_dicts_of_f1() -> None:
     assert [f["feature"] for f in top] == ["theme_min", "concerns_12m", "turnover_ratio"]
     assert set(top[0]) == {"feature", "value", "comparison", "shap", "text"}
     # F1's peers are F7 (lowest theme 3,0) and F8 (5,0): their median, F1's own 1,0 left out
-    assert top[0]["text"] == "Laveste temaværdi: 1,0 — medianen for længerevarende botilbud er 4,0"
+    assert top[0]["text"] == (
+        "Laveste temaværdi: 1,0 (Organisation og ledelse) — medianen for længerevarende botilbud er 4,0"
+    )
     assert (
         top[1]["text"] == "Bekymringshenvendelser de seneste 12 måneder: 1 — medianen for længerevarende botilbud er 0"
     )
@@ -179,7 +181,7 @@ def test_the_only_tilbud_of_its_type_is_not_compared_with_itself(feats: pd.DataF
     contrib[["theme_min", "concerns_12m", "turnover_ratio", "days_since_unannounced", "force_ratio_12m"]] = 0.5
     texts = {f["feature"]: f for f in facility_factors(feats.loc["F1"], contrib, comps.loc["F1"])}
     none = "der er ingen andre længerevarende botilbud at sammenligne med"
-    assert texts["theme_min"]["text"] == f"Laveste temaværdi: 1,0 — {none}"
+    assert texts["theme_min"]["text"] == f"Laveste temaværdi: 1,0 (Organisation og ledelse) — {none}"
     assert texts["concerns_12m"]["text"] == f"Bekymringshenvendelser de seneste 12 måneder: 1 — {none}"
     assert texts["turnover_ratio"]["text"] == f"Personalegennemstrømning: 31,0 % i 2025 — {none}"  # not "1,0 ×"
     assert texts["force_ratio_12m"]["text"].endswith(f"de seneste 12 måneder — {none}")
@@ -220,7 +222,7 @@ def test_theme_sentences_show_the_values_as_scored_not_the_adjusted_ones() -> No
     assert f1["theme_organisation_management_raw"] == pytest.approx(1.0)
     assert f1["theme_min"] == pytest.approx(0.6) and f1["theme_min_raw"] == pytest.approx(1.0)
     text = factor("theme_min", f1, None, 0.5)["text"]
-    assert text == "Laveste temaværdi: 1,0"
+    assert text == "Laveste temaværdi: 1,0 (Organisation og ledelse)"
     assert factor("theme_organisation_management", f1, None, 0.5)["value"] == pytest.approx(1.0)
     peers = compute_features(peer_dataset(), AS_OF, AuthorityOffsets(offsets={"midt": 0.4}))
     comps = comparison_values(peers.set_index("facility_id"))
@@ -424,3 +426,37 @@ def test_the_latest_sanction_is_named_by_its_kind() -> None:
     assert text("F2").startswith("Seneste ophør af godkendelse: 17 måneder siden — de fleste opholdssteder har")
     assert text("F3").startswith("Seneste skærpede tilsyn: 7 måneder siden")
     assert text("F4") == "Ingen påbud, skærpet tilsyn eller ophør registreret"  # a vilkår is not serious
+
+
+def test_the_lowest_theme_is_named_and_an_older_assessment_dated() -> None:
+    # "Laveste temaværdi: 1,0" did not say which theme, and a theme value is its latest from any visit: in seed 7
+    # a quarter of the theme reasons were assessed more than a year before the tilbud's newest visit with scores
+    # (T10004: "Uddannelse og beskæftigelse: 3,5 ved seneste vurdering" from January 2024, scored again since
+    # on other themes in December 2025), which "ved seneste vurdering" let a reader take for the last visit
+    ds = small_dataset()
+    old = pd.DataFrame([("V0", "F1", "2023-05-02", True, "operational", "I1")], columns=list(ds.visits.columns))
+    ds = ds.with_tables(
+        visits=pd.concat([ds.visits, old]),
+        indicator_scores=pd.concat(
+            [ds.indicator_scores, pd.DataFrame([("V0", "14.a", 1)], columns=["visit_id", "indicator", "score"])]
+        ),
+    )
+    f1 = compute_features(ds, AS_OF, AuthorityOffsets()).set_index("facility_id", drop=False).loc["F1"]
+    assert factor("theme_physical_setting", f1, None, 0.1)["text"] == "Fysiske rammer: 1,0 ved seneste vurdering i 2023"
+    assert factor("theme_organisation_management", f1, None, 0.1)["text"] == (
+        "Organisation og ledelse: 1,0 ved seneste vurdering"  # at the newest visit with scores: no year
+    )
+    # two themes share the lowest value
+    assert (
+        factor("theme_min", f1, None, 0.5)["text"] == "Laveste temaværdi: 1,0 (Organisation og ledelse, Fysiske rammer)"
+    )
+    one = compute_features(small_dataset(), AS_OF, AuthorityOffsets()).set_index("facility_id", drop=False).loc["F1"]
+    assert factor("theme_min", one, 4.0, 0.5)["text"] == (
+        "Laveste temaværdi: 1,0 (Organisation og ledelse) — medianen for længerevarende botilbud er 4,0"
+    )
+    row = pd.Series(
+        {"facility_type": "sel108", "theme_min_raw": 2.0, "theme_health_wellbeing_raw": 4.0,
+         "theme_physical_setting_raw": 2.0, "theme_physical_setting_date": pd.Timestamp("2023-05-02"),
+         "theme_health_wellbeing_date": pd.Timestamp("2025-04-08"), "theme_visit_date": pd.Timestamp("2025-04-08")}
+    )  # fmt: skip
+    assert factor("theme_min", row, None, 0.5)["text"] == "Laveste temaværdi: 2,0 (Fysiske rammer, vurderet i 2023)"
