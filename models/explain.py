@@ -212,8 +212,10 @@ def _theme_min(row: Row, comp: float | None, plural: str) -> tuple[float | None,
     if len(lowest) == 1:
         year = _older_year(row, lowest[0])
         which = f" ({RISK_FEATURE_DA[lowest[0]]}{'' if year is None else f', vurderet i {year}'})"
+    elif len(lowest) == 2:  # theme names hold "og" and commas: "samt" keeps two apart
+        which = f" ({RISK_FEATURE_DA[lowest[0]]} samt {RISK_FEATURE_DA[lowest[1]]})"
     elif lowest:
-        which = f" ({', '.join(RISK_FEATURE_DA[name] for name in lowest)})"
+        which = f" ({len(lowest)} temaer)"
     return v, comp, f"Laveste temaværdi: {_num(v, 1)}{which}{_vs_median(comp, plural)}"
 
 
@@ -567,13 +569,24 @@ def warns(f: Factor, row: Row) -> bool:
 def _reasons(chosen: list[tuple[str, float, float | None]], row: Row, peers: float | None, n: int) -> list[Factor]:
     """The first ``n`` of ``(feature, contribution, comparison)`` (largest contribution first) that are reasons."""
     out: list[Factor] = []
+    said: set[str] = set()
     for feature, contribution, comparison in chosen:
         if len(out) == n or contribution < MIN_REASON:
             break
         f = factor(feature, row, comparison, contribution, peers)
-        if warns(f, row):
+        fact = _fact(f)
+        if warns(f, row) and fact not in said:
             out.append(f)
+            said.add(fact)
     return out
+
+
+def _fact(f: Factor) -> str:
+    """What a reason says, to give it once: the 12- and 3-month sentences of a tilbud approved within three months
+    cover the same months and read alike; no theme values yet is one fact for the mean and the lowest."""
+    if f["feature"] in ("theme_mean", "theme_min") and f["value"] is None:
+        return "no theme values"
+    return str(f["text"])
 
 
 def top_factors(row: pd.Series, contributions: pd.Series, comparisons: pd.Series, n: int) -> list[Factor]:

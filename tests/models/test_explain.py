@@ -448,7 +448,8 @@ def test_the_lowest_theme_is_named_and_an_older_assessment_dated() -> None:
     )
     # two themes share the lowest value
     assert (
-        factor("theme_min", f1, None, 0.5)["text"] == "Laveste temaværdi: 1,0 (Organisation og ledelse, Fysiske rammer)"
+        factor("theme_min", f1, None, 0.5)["text"]
+        == "Laveste temaværdi: 1,0 (Organisation og ledelse samt Fysiske rammer)"
     )
     one = compute_features(small_dataset(), AS_OF, AuthorityOffsets()).set_index("facility_id", drop=False).loc["F1"]
     assert factor("theme_min", one, 4.0, 0.5)["text"] == (
@@ -460,3 +461,34 @@ def test_the_lowest_theme_is_named_and_an_older_assessment_dated() -> None:
          "theme_health_wellbeing_date": pd.Timestamp("2025-04-08"), "theme_visit_date": pd.Timestamp("2025-04-08")}
     )  # fmt: skip
     assert factor("theme_min", row, None, 0.5)["text"] == "Laveste temaværdi: 2,0 (Fysiske rammer, vurderet i 2023)"
+
+
+def test_a_reason_is_not_given_twice() -> None:
+    # a tilbud approved two months ago: its 12- and 3-month sentences cover the same two months and read alike,
+    # and with no theme values yet "Laveste temaværdi: ingen temaværdier endnu" and "Ingen temaværdier endnu" are
+    # one fact; each filled a place of the three (audit: REOPEN, NEW1M, NEVER3Y)
+    row = pd.Series(
+        {"facility_type": "sel108", "places": 10.0, "force_12m": 15.0, "force_3m": 15.0, "force_months_12m": 2.0,
+         "force_per_place_12m": 1.5, "force_per_place_3m": 1.5, "force_expected_per_place": 2.9,
+         "force_ratio_12m": 16 / 5.8, "force_ratio_3m": 16 / 5.8, "theme_mean_raw": float("nan"),
+         "theme_min_raw": float("nan"), "theme_mean": float("nan"), "theme_min": float("nan"),
+         "approval_age_years": 0.2}
+    )  # fmt: skip
+    contrib = pd.Series(0.0, index=list(FEATURE_NAMES))
+    contrib[["force_ratio_12m", "force_ratio_3m", "theme_min", "theme_mean", "approval_age_years"]] = [
+        0.5, 0.4, 0.3, 0.2, 0.1
+    ]  # fmt: skip
+    top = top_factors(row, contrib, pd.Series(dtype=float), 3)
+    assert [f["feature"] for f in top] == ["force_ratio_12m", "theme_min", "approval_age_years"]
+
+
+def test_several_lowest_themes_are_named_without_ambiguity() -> None:
+    # "(Uddannelse og beskæftigelse, Selvstændighed og relationer, Målgruppe, metoder og resultater, ...)": theme
+    # names hold "og" and commas; two are joined by "samt", more are counted
+    values = {"theme_min_raw": 3.0, "theme_competences_raw": 3.0, "theme_target_methods_results_raw": 3.0}
+    row = pd.Series({"facility_type": "sel108", **values})
+    assert factor("theme_min", row, None, 0.1)["text"] == (
+        "Laveste temaværdi: 3,0 (Målgruppe, metoder og resultater samt Kompetencer)"
+    )
+    row["theme_health_wellbeing_raw"] = 3.0
+    assert factor("theme_min", row, None, 0.1)["text"] == "Laveste temaværdi: 3,0 (3 temaer)"
