@@ -313,7 +313,9 @@ def explain(
     )
     if result.cold_start:
         console.print("[yellow]Ekspertscore (kold start): bidragene er ekspertpoint, ikke lærte.[/]")
-    shown = [f for f in result.factors if abs(float(f["shap"])) >= 0.005]
+    from models.explain import MIN_REASON
+
+    shown = [f for f in result.factors if abs(float(f["shap"])) >= MIN_REASON]
     if shown:
         table = DataTable("", "faktor", "bidrag (log-odds)", title="Hvad trækker risikoen op (↑) og ned (↓)")
         for f in shown:
