@@ -21,9 +21,9 @@ from planner.weights import (
     INSPECTOR_CHANGE_WEIGHT,
     LATE_WEIGHT,
     STABILITY_WEIGHT,
-    UNPLACED_WEIGHT,
     balance_pieces,
     overdue_cost,
+    unplaced_cost,
 )
 
 Model = cp_model.CpModel
@@ -62,14 +62,14 @@ def _deadline_relaxation(v: WeekModelVars, d: WeekModelData, roles: set[VisitRol
             if w > hard_week:
                 terms.add(v.x[(s.slot_id, w)], LATE_WEIGHT * (w - hard_week))
         if s.slot_id in v.unplaced:
-            terms.add(v.unplaced[s.slot_id], UNPLACED_WEIGHT)
+            terms.add(v.unplaced[s.slot_id], unplaced_cost(hard_week, d.grid.n_weeks))
     return terms
 
 
 def add_unannounced_deadline(model: Model, v: WeekModelVars, d: WeekModelData) -> CostTerms:
     """Unannounced visit by the deadline. A slot's candidate weeks end at its deadline (``slots.py``); two
     planned visits of one chain lie at most ``chain_weeks`` apart. Relaxed: late weeks and unplaced
-    visits cost ``LATE_WEIGHT``/``UNPLACED_WEIGHT`` instead (infeasibility analysis)."""
+    visits cost ``LATE_WEIGHT``/``unplaced_cost`` instead (infeasibility analysis)."""
     for s in d.slots:
         if s.prev is None or s.prev not in v.weeks or s.slot_id not in v.weeks:
             continue

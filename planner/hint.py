@@ -28,9 +28,9 @@ from planner.weights import (
     EARLY_WEIGHT,
     LATE_WEIGHT,
     STABILITY_WEIGHT,
-    UNPLACED_WEIGHT,
     balance_pieces,
     overdue_cost,
+    unplaced_cost,
 )
 
 
@@ -114,7 +114,7 @@ def flow_schedule(d: WeekModelData, restrict: dict[str, tuple[int, int]] | None 
         if s.optional:  # the top tier's extra visit may be left out, at the cost of its soft rule
             arc(sn, sink, 1, d.extra_weight.get(s.slot_id, 0))
         elif d.relaxed:
-            arc(sn, sink, 1, UNPLACED_WEIGHT)
+            arc(sn, sink, 1, unplaced_cost(d.grid.week_of(d.hard_hi.get(s.slot_id, s.hi)), d.grid.n_weeks))
     class_arcs: dict[int, tuple[int, str, int]] = {}
     for (kind, key, w), n in list(nodes.items()):
         if kind == "class":

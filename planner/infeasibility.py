@@ -3,7 +3,8 @@ capacity would fix it.
 
 Found by relaxing the deadline rules (deadline, first visit, overdue) into heavily penalised soft
 rules: every week after the deadline costs ``LATE_WEIGHT``, a visit not placed at all
-``UNPLACED_WEIGHT``; everything else stays hard. The relaxed optimum's late or unplaced visits are the
+``weights.unplaced_cost`` (more than any lateness in the horizon, and more for an earlier deadline, so the visits
+left out are the ones due last); everything else stays hard. The relaxed optimum's late or unplaced visits are the
 facilities named. The extra capacity is counted per authority and per quarter of the missed deadline:
 ``late visits / (the authority's average visits per inspector-day)`` inspector-days (tilsynsdage),
 rounded up -- enough to take those visits by their deadlines if the days fall in or before that

@@ -15,9 +15,9 @@ from planner.weights import (
     INSPECTOR_CHANGE_WEIGHT,
     LATE_WEIGHT,
     STABILITY_WEIGHT,
-    UNPLACED_WEIGHT,
     balance_cost,
     overdue_cost,
+    unplaced_cost,
 )
 
 
@@ -32,10 +32,10 @@ def evaluate(d: WeekModelData, placed: dict[str, Placement]) -> dict[str, int]:
         p = placed.get(s.slot_id)
         if d.relaxed and not s.optional:
             key = "first_visit_relaxed" if s.role == VisitRole.NEW_FACILITY else "deadline_relaxed"
+            hard_week = d.grid.week_of(d.hard_hi.get(s.slot_id, s.hi))
             if p is None:
-                costs[key] += UNPLACED_WEIGHT
+                costs[key] += unplaced_cost(hard_week, d.grid.n_weeks)
             else:
-                hard_week = d.grid.week_of(d.hard_hi.get(s.slot_id, s.hi))
                 costs[key] += LATE_WEIGHT * max(0, p.week - hard_week)
         extra = d.extra_weight.get(s.slot_id)
         if extra is not None and (p is None or p.week not in q1):

@@ -40,7 +40,8 @@ INSPECTOR_CHANGE_WEIGHT = 20
 TIE_BREAK_MAX = 3
 #: Per kilometre between two visits of one inspector on one day (day step).
 TRAVEL_WEIGHT = 1
-#: Relaxed model only (infeasibility analysis): per week after the deadline, and per visit not placed.
+#: Relaxed model only (infeasibility analysis): per week after the deadline, and per visit not placed (plus
+#: its lateness at the horizon's end counted twice, see :func:`unplaced_cost`).
 LATE_WEIGHT = 100_000
 UNPLACED_WEIGHT = 10_000_000
 
@@ -48,6 +49,16 @@ UNPLACED_WEIGHT = 10_000_000
 def risk_weight(risk: float) -> int:
     """Lateness cost per week for a facility with ``risk`` (0-1): ``max(1, round(100 * risk))``."""
     return max(1, math.floor(100 * risk + 0.5))
+
+
+def unplaced_cost(hard_week: int, n_weeks: int) -> int:
+    """The relaxed model's cost of a deadline (due in ``hard_week``) that gets no visit in a horizon of ``n_weeks``
+    weeks: ``UNPLACED_WEIGHT`` plus twice the lateness it has at the horizon's end. More than any lateness a visit
+    in the horizon can have, so a visit is left out only when no week can take it; and leaving out an earlier
+    deadline costs more than leaving out a later one by more than the lateness it saves the visits behind it, so
+    when visits must be left out they are the ones due last, not the tilbud that has waited longest (with one cost
+    for every left-out visit, dropping the first in line was cheapest: every visit after it moved up a week)."""
+    return UNPLACED_WEIGHT + 2 * LATE_WEIGHT * max(0, n_weeks - hard_week)
 
 
 def overdue_cost(week: int) -> int:

@@ -152,3 +152,31 @@ def test_the_late_visits_fill_the_first_free_weeks(k: int, per_week: int) -> Non
     assert len(weeks) == k - on_time
     assert weeks == [1 + n // per_week for n in range(k - on_time)]  # per_week late visits in each week after
     assert check_plan(problem, plan.visits, plan.analysis.late).ok
+
+
+def test_when_visits_must_be_left_out_they_are_the_latest_deadlines_not_the_longest_waiting() -> None:
+    # one visit a week for two quarters (about 25) and 36 tilbud due one after another from October to March:
+    # some deadlines get no visit at all. Those must be the last ones due -- a later plan can still reach them --
+    # never a tilbud due in October while the quarter's capacity goes to tilbud due months later (the earliest
+    # deadlines were the cheapest to drop: a dropped visit cost the same whatever its deadline, and dropping the
+    # first in line saves every visit behind it a week of lateness)
+    case = Case().inspector("I1", per_week=1)
+    first = dt.date(2026, 4, 6)
+    for n in range(36):
+        case.facility(f"F{n:02}", last_unannounced=(first + dt.timedelta(days=5 * n)).isoformat(), risk=(n % 7) / 7)
+    problem = case.problem()
+    plan = solve_plan(problem, allow_late=True)
+    late = late_of(plan)
+    unplaced = sorted(o.deadline for o in late.values() if o.planned_date is None)
+    placed = sorted(due for due in problem_deadlines(plan).values() if due is not None)
+    assert unplaced, "the case is meant to leave deadlines without a visit"
+    assert max(placed) <= min(unplaced), (placed, unplaced)
+    assert check_plan(problem, plan.visits, plan.analysis.late).ok
+
+
+def problem_deadlines(plan: Plan) -> dict[str, dt.date | None]:
+    """Facility -> its deadline when the plan visits it (None: no visit)."""
+    visited = {v.facility_id for v in plan.visits}
+    return {
+        fid: dt.date.fromisoformat(due) if fid in visited else None for fid, due in plan.analysis.deadlines.items()
+    }
