@@ -94,7 +94,7 @@ def reason_for(
             ReasonCode.NEW_FACILITY,
             f"Nyt tilbud godkendt {date_da(f.approved_on)}: første besøg senest {date_da(due)}",
         )
-    if slot.deadline is None:
+    if slot.deadline is None or slot.prev is not None:  # chained (or pinned) to the visit planned before it
         return ReasonCode.DEADLINE, (
             f"Lovkrav: næste uanmeldte besøg senest {f.interval_months} måneder efter det forrige"
         )
@@ -106,13 +106,17 @@ def reason_for(
             f"Risiko: nr. {f.risk_rank} af {n_in_authority} i socialtilsynet (risiko {risk}); "
             f"planlagt før fristen {date_da(slot.deadline)}"
         )
-    return ReasonCode.DEADLINE, f"Lovkrav: uanmeldt besøg senest {date_da(slot.deadline)} ({_deadline_basis(f)})"
+    basis = _deadline_basis(f, slot.after_lock)
+    return ReasonCode.DEADLINE, f"Lovkrav: uanmeldt besøg senest {date_da(slot.deadline)} ({basis})"
 
 
-def _deadline_basis(f: FacilityNeed) -> str:
-    """What the unannounced-visit deadline is counted from. A tilbud approved before the visit data
+def _deadline_basis(f: FacilityNeed, after_lock: dt.date | None = None) -> str:
+    """What the unannounced-visit deadline is counted from: a locked unannounced visit in the horizon
+    (``after_lock``: the slot comes after it), else the history. A tilbud approved before the visit data
     begin and with no unannounced visit in them may well have had one before: the text says only that
     none is known (the plan's short-export note says why and what to give)."""
+    if after_lock is not None:
+        return f"det låste uanmeldte besøg {date_da(after_lock)}"
     if f.last_unannounced is not None:
         return f"sidste uanmeldte besøg {date_da(f.last_unannounced)}"
     if not f.history_known:

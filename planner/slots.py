@@ -70,6 +70,8 @@ class VisitSlot:
     chain_weeks: int  # max weeks after ``prev``
     bound_by: str  # what sets ``hi``: deadline, first_visit, overdue, chain, lock_gap, horizon, extra
     optional: bool = False  # the top tier's extra visit: the model may leave it out (at its cost)
+    #: The locked unannounced visit ``deadline`` is counted from (None: from the facility's history, or chained)
+    after_lock: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,7 @@ def _facility_slots(
         role, bound = VisitRole.DEADLINE, "deadline"
     prev: int | None = None
     prev_day: dt.date | None = None
+    after_lock: dt.date | None = None  # the locked unannounced visit ``due`` is counted from
     pos = problem.start - ONE_DAY
     while True:
         nxt = next((d for d in unannounced_locks if d > pos), None)
@@ -176,6 +179,7 @@ def _facility_slots(
             prev, prev_day = None, None
             due, due_fixed, pos = add_months(nxt, months), True, nxt
             role, bound = VisitRole.DEADLINE, "deadline"
+            after_lock = nxt
             continue
         if due > end:
             if prev is not None:
@@ -234,6 +238,7 @@ def _facility_slots(
                 "prev": prev,
                 "bound_by": this_bound,
                 "pinned": pinned_from is not None,
+                "after_lock": after_lock if pinned_from is None else None,
             }
         )
         k = len(raw) - 1
@@ -242,6 +247,7 @@ def _facility_slots(
         prev, prev_day = k, day
         due, due_fixed, pos = add_months(day, months), False, day
         role, bound = VisitRole.DEADLINE, "deadline"
+        after_lock = None
 
     slots: list[VisitSlot] = []
     for k, r in enumerate(raw):
@@ -268,6 +274,7 @@ def _facility_slots(
                 prev=None if prev_k is None else f"{f.facility_id}#{int(prev_k) + 1}",  # type: ignore[call-overload]
                 chain_weeks=grid.n_weeks if r["pinned"] else chain_w,
                 bound_by=str(r["bound_by"]),
+                after_lock=r["after_lock"],  # type: ignore[arg-type]
             )
         )
     return _propagate_chains(slots, grid, gap_w)

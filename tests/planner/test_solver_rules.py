@@ -527,6 +527,20 @@ def test_every_visit_has_a_danish_reason_matching_its_role() -> None:
     assert all(v.reason and v.role in VisitRole for v in plan.visits)
 
 
+def test_a_deadline_counted_from_a_locked_visit_says_so_in_its_reason() -> None:
+    # F1's last unannounced visit was 1 June 2026 (due 1 December); an unannounced visit is locked on 2 November,
+    # so the next is due 2 May 2027, counted from the lock. The reason named the visit of 1 June as its basis: a
+    # planner checking "senest 2. maj 2027 (sidste uanmeldte besøg 1. juni 2026)" finds a date that does not add up.
+    case = Case().inspector("I1").facility("F1", last_unannounced="2026-06-01", risk=0.05)
+    case.lock("F1", "2026-11-02", "I1")
+    _, plan = solve(case, settings={"plan_horizon_quarters": 4})
+    [after] = [v for v in plan.visits if v.facility_id == "F1" and not v.locked]
+    assert after.date > dt.date(2026, 11, 2)
+    assert after.reason_code == ReasonCode.DEADLINE
+    assert "senest 2. maj 2027" in after.reason
+    assert "1. juni 2026" not in after.reason and "låste uanmeldte besøg 2. november 2026" in after.reason
+
+
 def test_a_week_overbooked_by_a_lock_still_lets_every_other_week_be_used() -> None:
     # I1 (one a week) is away Monday-Thursday of the week of 12 October (capacity 0) but has a locked visit
     # on the Friday; every other week of the quarter is needed for the facilities due by 1 January 2027
