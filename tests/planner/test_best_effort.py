@@ -177,6 +177,4 @@ def test_when_visits_must_be_left_out_they_are_the_latest_deadlines_not_the_long
 def problem_deadlines(plan: Plan) -> dict[str, dt.date | None]:
     """Facility -> its deadline when the plan visits it (None: no visit)."""
     visited = {v.facility_id for v in plan.visits}
-    return {
-        fid: dt.date.fromisoformat(due) if fid in visited else None for fid, due in plan.analysis.deadlines.items()
-    }
+    return {fid: dt.date.fromisoformat(due) if fid in visited else None for fid, due in plan.analysis.deadlines.items()}
