@@ -4,9 +4,14 @@ The week model guarantees this is always possible: per pool the visits fit the m
 capacity, a named (partial-week) visit's inspector is present on one of its candidate days, and
 there is no daily cap. The step then decides, per week:
 
-1. **Inspector** (balanced workload): a pool's visits go, one by one in a seeded random order, to the
-   member with the lowest utilisation of the quarter so far (``(load + 1) / capacity``) who has
-   capacity left this week; when re-planning, the parent plan's inspector is kept if possible.
+1. **Inspector** (balanced workload, then the shortest drive from home): how many of a pool's visits each
+   member gets in a week is decided one visit at a time, in a seeded random order, by the lowest
+   utilisation of the quarter so far (``(load + 1) / capacity``) among the members with capacity left
+   this week; which visits they are is then one min-cost assignment of the authority's visits of the week
+   on the km from each inspector's home (``inspectors.postcode``) to the tilbud, each inspector taking as
+   many as counted, only types they may visit and on a day they are there -- so the inspector living in
+   Thisted takes the Thisted visit and the one in Aalborg the Aalborg visit, at the same workload for
+   both. When re-planning, the parent plan's inspector is kept if possible.
 2. **Day** (short travel, unpredictability): each visit takes a random free available day of its
    inspector (the parent plan's day when re-planning, with whichever inspector; an overdue visit too,
    within its grace weeks: a first-day visit was predictable to a tilbud that knows its deadline has
@@ -16,7 +21,10 @@ there is no daily cap. The step then decides, per week:
    between same-day visits.
 
 Distance: great-circle km when both facilities have coordinates; otherwise a postcode proxy (same
-postcode 0 km, same first two digits 15 km, same first digit 40 km, else 100 km).
+postcode 0 km, same first two digits 15 km, same first digit 40 km, else 100 km). An inspector's home is
+the centre of the problem's tilbud with coordinates in the same postcode (else in postcodes with the same
+first three digits); without any, the postcode proxy against the tilbud's postcode; an inspector without a
+postcode is as near to every tilbud as any other.
 """
 
 from __future__ import annotations
@@ -26,18 +34,21 @@ import math
 from collections import defaultdict
 
 import numpy as np
+from ortools.graph.python import min_cost_flow
 
-from planner.domain import FacilityNeed
+from planner.domain import FacilityNeed, Inspector, PlanningProblem
 from planner.week_model import Placement, WeekModelData
 from planner.weights import TRAVEL_WEIGHT
 
 
 def distance_km(a: FacilityNeed, b: FacilityNeed) -> float:
     if a.lat is not None and a.lon is not None and b.lat is not None and b.lon is not None:
-        lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-        h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-        return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
-    pa, pb = a.postcode.strip(), b.postcode.strip()
+        return _great_circle_km(a.lat, a.lon, b.lat, b.lon)
+    return _postcode_km(a.postcode, b.postcode)
+
+
+def _postcode_km(a: str, b: str) -> float:
+    pa, pb = a.strip(), b.strip()
     if pa == pb:
         return 0.0
     if pa[:2] == pb[:2]:
@@ -45,6 +56,69 @@ def distance_km(a: FacilityNeed, b: FacilityNeed) -> float:
     if pa[:1] == pb[:1]:
         return 40.0
     return 100.0
+
+
+def _great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, l1, p2, l2 = map(math.radians, (lat1, lon1, lat2, lon2))
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin((l2 - l1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def inspector_homes(problem: PlanningProblem) -> dict[str, tuple[float, float] | None]:
+    """Inspector -> the coordinates of their home postcode, from the problem's tilbud (module doc); None when
+    none of them lies in it (or in a postcode with its first three digits)."""
+    by_code: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for f in problem.facilities:
+        if f.lat is not None and f.lon is not None:
+            by_code[f.postcode.strip()].append((f.lat, f.lon))
+    by_prefix: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for code, points in by_code.items():
+        by_prefix[code[:3]].extend(points)
+    out: dict[str, tuple[float, float] | None] = {}
+    for i in problem.inspectors:
+        code = (i.postcode or "").strip()
+        points = (by_code.get(code) or by_prefix.get(code[:3]) or []) if code else []
+        out[i.inspector_id] = (
+            (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)) if points else None
+        )
+    return out
+
+
+def home_km(inspector: Inspector, home: tuple[float, float] | None, f: FacilityNeed) -> float:
+    """Km from the inspector's home to the tilbud (module doc); 0 for an inspector without a postcode."""
+    if not inspector.postcode:
+        return 0.0
+    if home is not None and f.lat is not None and f.lon is not None:
+        return _great_circle_km(home[0], home[1], f.lat, f.lon)
+    return _postcode_km(inspector.postcode, f.postcode)
+
+
+def nearest_assignment(
+    sids: list[str], counts: dict[str, int], km: dict[tuple[str, str], float]
+) -> dict[str, str] | None:
+    """Slot -> member: each member takes ``counts[member]`` of ``sids`` (the counts sum to their number), only where
+    ``km`` has the pair, with the fewest km in all (a min-cost flow); None when no such assignment exists."""
+    flow = min_cost_flow.SimpleMinCostFlow()
+    members = sorted(m for m, n in counts.items() if n > 0)
+    node = {sid: k + 1 for k, sid in enumerate(sids)}
+    node.update({m: len(sids) + 1 + k for k, m in enumerate(members)})
+    sink = len(node) + 1
+    arcs: dict[int, tuple[str, str]] = {}
+    for sid in sids:
+        flow.add_arc_with_capacity_and_unit_cost(0, node[sid], 1, 0)
+        for m in members:
+            if (sid, m) in km:
+                arcs[flow.add_arc_with_capacity_and_unit_cost(node[sid], node[m], 1, round(10 * km[(sid, m)]))] = (
+                    sid,
+                    m,
+                )
+    for m in members:
+        flow.add_arc_with_capacity_and_unit_cost(node[m], sink, counts[m], 0)
+    flow.set_node_supply(0, len(sids))
+    flow.set_node_supply(sink, -len(sids))
+    if flow.solve() != flow.OPTIMAL:
+        return None
+    return {sid: m for a, (sid, m) in arcs.items() if flow.flow(a) > 0}
 
 
 def day_travel_cost(facilities: list[FacilityNeed]) -> int:
@@ -76,25 +150,34 @@ def assign_days(
     by_week: dict[int, list[str]] = defaultdict(list)
     for sid, p in placements.items():
         by_week[p.week].append(sid)
+    homes = inspector_homes(d.problem)
+    inspector = d.problem.inspector_by_id
     out: dict[str, tuple[dt.date, str]] = {}
     for w in sorted(by_week):
         q = q_of[w]
         budget = {i.inspector_id: cap.remaining[i.inspector_id][w] for i in d.inspectors}
         assigned: dict[str, list[str]] = defaultdict(list)
         pool_visits: dict[str, list[str]] = defaultdict(list)
+        named: dict[str, list[tuple[str, str]]] = defaultdict(list)  # pool -> (slot, inspector the model named)
         for sid in sorted(by_week[w]):
             p = placements[sid]
             if p.inspector_id is not None:
-                assigned[p.inspector_id].append(sid)
                 budget[p.inspector_id] -= 1
                 q_load[(p.inspector_id, q)] += 1
+                if (d.slot_by_id[sid].facility_id, w) in parent:  # a re-plan keeps the parent's inspector
+                    assigned[p.inspector_id].append(sid)
+                else:
+                    named[d.pool_of[p.inspector_id].pool_id].append((sid, p.inspector_id))
             else:
                 assert p.pool_id is not None
                 pool_visits[p.pool_id].append(sid)
+        given: dict[str, str] = {}  # slot -> inspector, before the km decide who takes which
         for pool in d.pools:
             sids = pool_visits.get(pool.pool_id, [])
             order = [sids[k] for k in rng.permutation(len(sids))]
             order.sort(key=lambda sid: (d.slot_by_id[sid].facility_id, w) not in parent)
+            free: list[str] = []  # not kept with the parent's inspector: who takes them is decided below
+            counts: dict[str, int] = defaultdict(int)
             for sid in order:
                 members = [m for m in pool.members if budget[m] > 0]
                 assert members, "week model guarantees pool capacity"
@@ -103,20 +186,46 @@ def assign_days(
                 keep = [m for m in members if wanted is not None and m in wanted[1]]
                 if keep:
                     choice = keep[0]
+                    assigned[choice].append(sid)
                 else:
                     jitter = rng.random(len(members))
                     choice = min(
                         zip(members, jitter, strict=True),
                         key=lambda mj: ((q_load[(mj[0], q)] + 1) / max(1, q_cap[(mj[0], q)]), mj[1]),
                     )[0]
-                assigned[choice].append(sid)
+                    free.append(sid)
+                    counts[choice] += 1
                 budget[choice] -= 1
                 q_load[(choice, q)] += 1
+            # as given: the named visits with their inspector, the pool's in order to the counts (always valid)
+            given.update(named.get(pool.pool_id, []))
+            given.update(zip(free, [m for m in sorted(counts) for _ in range(counts[m])], strict=True))
+        # who takes which visit: the fewest km from home, each inspector taking as many as given (the balance),
+        # only visits of a type they may visit, on a day they are there
+        counts = defaultdict(int)
+        for m in given.values():
+            counts[m] += 1
+        if len(counts) > 1:
+            km = {
+                (sid, m): home_km(inspector[m], homes[m], d.facility[d.slot_by_id[sid].facility_id])
+                for sid in given
+                for m in counts
+                if given[sid] == m
+                or (inspector[m].competent(d.slot_by_id[sid].facility_type) and _has_day(d, m, w, sid))
+            }
+            given = nearest_assignment(list(given), counts, km) or given
+        for sid, m in given.items():
+            assigned[m].append(sid)
         for insp, sids in assigned.items():
             days = _choose_days(d, insp, w, sids, parent, rng)
             for sid, day in days.items():
                 out[sid] = (day, insp)
     return out
+
+
+def _has_day(d: WeekModelData, insp: str, w: int, sid: str) -> bool:
+    """Whether ``insp`` is available on one of the slot's candidate days of week ``w``."""
+    return bool(set(d.capacity.available[insp][w]).intersection(d.candidate_days(d.slot_by_id[sid], w)))
 
 
 def _choose_days(

@@ -392,6 +392,41 @@ def test_day_step_pairs_the_closest_visits_when_days_are_short() -> None:
     assert plan.analysis.rule_costs[SoftRule.TRAVEL] == 15
 
 
+AALBORG = {"postcode": "9000", "lat": 57.048, "lon": 9.919}
+THISTED = {"postcode": "7700", "lat": 56.955, "lon": 8.694}
+
+
+def test_each_visit_goes_to_the_inspector_living_nearer_when_the_workload_is_the_same() -> None:
+    # I1 lives in Aalborg, I2 in Thisted (85 km apart), both one pool with the same capacity; half the tilbud lie
+    # in each town. The day step balanced the inspectors' workload but handed each visit to either at random, so
+    # the Aalborg inspector drove to Thisted while the Thisted one drove to Aalborg the same week. Given how many
+    # visits each gets in a week (the balance), no two visits of a week may be swapped between them to less km.
+    case = Case().inspector("I1", per_week=2, postcode="9000").inspector("I2", per_week=2, postcode="7700")
+    for k in range(16):
+        town = AALBORG if k % 2 else THISTED
+        case.facility(f"F{k:02}", last_unannounced=f"2026-0{4 + k % 6}-{10 + k}", risk=0.05 * (k % 5), **town)
+    problem, plan = solve(case)
+    facility = problem.facility_by_id
+    home = {"I1": AALBORG, "I2": THISTED}
+
+    def km(iid: str, fid: str) -> float:
+        f, h = facility[fid], home[iid]
+        return 0.0 if (f.lat, f.lon) == (h["lat"], h["lon"]) else 85.0
+
+    by_week: dict[dt.date, list[tuple[str, str]]] = {}
+    for v in plan.visits:
+        by_week.setdefault(v.date - dt.timedelta(days=v.date.weekday()), []).append((v.inspector_ids[0], v.facility_id))
+    swaps = [
+        (a, b)
+        for visits in by_week.values()
+        for a, b in itertools.combinations(visits, 2)
+        if a[0] != b[0] and km(a[0], b[1]) + km(b[0], a[1]) < km(*a) + km(*b)
+    ]
+    assert swaps == []
+    loads = [sum(1 for v in plan.visits if v.inspector_ids == (i,)) for i in ("I1", "I2")]
+    assert abs(loads[0] - loads[1]) <= 1  # still balanced
+
+
 def test_stability_cost_and_replanning_keeps_the_parent_weeks() -> None:
     case = Case().inspector("I1").inspector("I2")
     for k in range(6):
