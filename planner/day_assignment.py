@@ -47,6 +47,15 @@ def distance_km(a: FacilityNeed, b: FacilityNeed) -> float:
     return _postcode_km(a.postcode, b.postcode)
 
 
+#: A re-plan: another inspector than the parent plan's, for a visit kept in its week, counts as this many km
+#: farther, so the assignment keeps the parent's inspector whenever the week's capacity allows (the week model
+#: may hand the visit to another pool of inspectors: its pools are a counting device).
+PARENT_INSPECTOR_KM = 1000.0
+#: A visit more than the workload step counted for an inspector this week (within their capacity) counts as this
+#: many km: only a re-plan's parent inspector (``PARENT_INSPECTOR_KM``) outweighs it, never the km alone.
+SPARE_KM = 500.0
+
+
 def _postcode_km(a: str, b: str) -> float:
     pa, pb = a.strip(), b.strip()
     if pa == pb:
@@ -94,12 +103,14 @@ def home_km(inspector: Inspector, home: tuple[float, float] | None, f: FacilityN
 
 
 def nearest_assignment(
-    sids: list[str], counts: dict[str, int], km: dict[tuple[str, str], float]
+    sids: list[str], counts: dict[str, int], km: dict[tuple[str, str], float], spare: dict[str, int] | None = None
 ) -> dict[str, str] | None:
-    """Slot -> member: each member takes ``counts[member]`` of ``sids`` (the counts sum to their number), only where
-    ``km`` has the pair, with the fewest km in all (a min-cost flow); None when no such assignment exists."""
+    """Slot -> inspector: each takes ``counts[inspector]`` of ``sids`` (the counts sum to their number), or up to
+    ``spare[inspector]`` more at ``SPARE_KM`` each (the others then take fewer), only where ``km`` has the pair,
+    with the fewest km in all (a min-cost flow); None when no such assignment exists."""
+    spare = spare or {}
     flow = min_cost_flow.SimpleMinCostFlow()
-    members = sorted(m for m, n in counts.items() if n > 0)
+    members = sorted(m for m in set(counts) | set(spare) if counts.get(m, 0) + spare.get(m, 0) > 0)
     node = {sid: k + 1 for k, sid in enumerate(sids)}
     node.update({m: len(sids) + 1 + k for k, m in enumerate(members)})
     sink = len(node) + 1
@@ -108,12 +119,13 @@ def nearest_assignment(
         flow.add_arc_with_capacity_and_unit_cost(0, node[sid], 1, 0)
         for m in members:
             if (sid, m) in km:
-                arcs[flow.add_arc_with_capacity_and_unit_cost(node[sid], node[m], 1, round(10 * km[(sid, m)]))] = (
-                    sid,
-                    m,
-                )
+                arc = flow.add_arc_with_capacity_and_unit_cost(node[sid], node[m], 1, round(10 * km[(sid, m)]))
+                arcs[arc] = (sid, m)
     for m in members:
-        flow.add_arc_with_capacity_and_unit_cost(node[m], sink, counts[m], 0)
+        if counts.get(m, 0) > 0:
+            flow.add_arc_with_capacity_and_unit_cost(node[m], sink, counts[m], 0)
+        if spare.get(m, 0) > 0:
+            flow.add_arc_with_capacity_and_unit_cost(node[m], sink, spare[m], round(10 * SPARE_KM))
     flow.set_node_supply(0, len(sids))
     flow.set_node_supply(sink, -len(sids))
     if flow.solve() != flow.OPTIMAL:
@@ -177,7 +189,7 @@ def assign_days(
             order = [sids[k] for k in rng.permutation(len(sids))]
             order.sort(key=lambda sid: (d.slot_by_id[sid].facility_id, w) not in parent)
             free: list[str] = []  # not kept with the parent's inspector: who takes them is decided below
-            counts: dict[str, int] = defaultdict(int)
+            pool_counts: dict[str, int] = defaultdict(int)
             for sid in order:
                 members = [m for m in pool.members if budget[m] > 0]
                 assert members, "week model guarantees pool capacity"
@@ -194,26 +206,33 @@ def assign_days(
                         key=lambda mj: ((q_load[(mj[0], q)] + 1) / max(1, q_cap[(mj[0], q)]), mj[1]),
                     )[0]
                     free.append(sid)
-                    counts[choice] += 1
+                    pool_counts[choice] += 1
                 budget[choice] -= 1
                 q_load[(choice, q)] += 1
             # as given: the named visits with their inspector, the pool's in order to the counts (always valid)
             given.update(named.get(pool.pool_id, []))
-            given.update(zip(free, [m for m in sorted(counts) for _ in range(counts[m])], strict=True))
+            given.update(zip(free, [m for m in sorted(pool_counts) for _ in range(pool_counts[m])], strict=True))
         # who takes which visit: the fewest km from home, each inspector taking as many as given (the balance),
-        # only visits of a type they may visit, on a day they are there
-        counts = defaultdict(int)
+        # only visits of a type they may visit, on a day they are there; a re-plan keeps the parent's inspector
+        counts: dict[str, int] = defaultdict(int)
         for m in given.values():
             counts[m] += 1
-        if len(counts) > 1:
-            km = {
-                (sid, m): home_km(inspector[m], homes[m], d.facility[d.slot_by_id[sid].facility_id])
-                for sid in given
-                for m in counts
-                if given[sid] == m
-                or (inspector[m].competent(d.slot_by_id[sid].facility_type) and _has_day(d, m, w, sid))
-            }
-            given = nearest_assignment(list(given), counts, km) or given
+        spare = {m: n for m, n in budget.items() if n > 0}
+        if len(set(counts) | set(spare)) > 1:
+            km: dict[tuple[str, str], float] = {}
+            for sid in given:
+                slot = d.slot_by_id[sid]
+                kept = parent.get((slot.facility_id, w), (None, ()))[1]
+                for m in set(counts) | set(spare):
+                    if given[sid] == m or (inspector[m].competent(slot.facility_type) and _has_day(d, m, w, sid)):
+                        km[(sid, m)] = home_km(inspector[m], homes[m], d.facility[slot.facility_id]) + (
+                            PARENT_INSPECTOR_KM if kept and m not in kept else 0.0
+                        )
+            given = nearest_assignment(list(given), counts, km, spare) or given
+            for m, n in counts.items():
+                q_load[(m, q)] -= n
+            for m in given.values():
+                q_load[(m, q)] += 1
         for sid, m in given.items():
             assigned[m].append(sid)
         for insp, sids in assigned.items():
@@ -241,7 +260,14 @@ def _choose_days(
     options = {sid: sorted(avail.intersection(d.candidate_days(d.slot_by_id[sid], w))) for sid in sids}
     for sid, opts in options.items():
         assert opts, f"no candidate day for {sid} with {insp} in week {w}"
-    order = sorted(sids, key=lambda sid: (len(options[sid]), rng.random()))
+    # a re-plan: the visits that can keep their parent plan's day claim it first (another visit of the week taking
+    # it moved a visit whose week nothing changed); then the most constrained first
+    keeps = {
+        sid: wanted[0]
+        for sid in sids
+        if (wanted := parent.get((fac[sid].facility_id, w))) is not None and wanted[0] in options[sid]
+    }
+    order = sorted(sids, key=lambda sid: (sid not in keeps, len(options[sid]), rng.random()))
     on_day: dict[dt.date, list[str]] = defaultdict(list)
     chosen: dict[str, dt.date] = {}
 

@@ -447,6 +447,38 @@ def test_stability_cost_and_replanning_keeps_the_parent_weeks() -> None:
     assert evaluate(d, {sid: Placement(2, "P0", None)})[SoftRule.STABILITY] == 500
 
 
+def test_a_replan_after_an_absence_leaves_the_other_weeks_as_they_were() -> None:
+    # three inspectors, I3 only for længerevarende botilbud (sel108, every tilbud here); I1 is then away the week
+    # of their first November visit. Only that week's visits need to move: a visit the re-plan keeps in its week
+    # keeps its day and inspector too. The week model's pools are a counting device (a sel108 visit may go to
+    # I3's pool or to I1 and I2's), and the day step let visits claim another's parent day: visits in weeks
+    # nothing touched changed inspector or day, in the weeks before the absence too.
+    case = (
+        Case().inspector("I1", per_week=2).inspector("I2", per_week=2).inspector("I3", per_week=1, competences="sel108")
+    )
+    for k in range(24):
+        case.facility(f"F{k:02}", last_unannounced=f"2026-0{4 + k % 6}-{10 + k % 18}", risk=0.03 * (k % 9))
+    first = solve_plan(case.problem())
+    day = min(v.date for v in first.visits if v.inspector_ids == ("I1",) and v.date >= dt.date(2026, 11, 1))
+    monday = day - dt.timedelta(days=day.weekday())
+    case.absent("I1", monday.isoformat(), (monday + dt.timedelta(days=4)).isoformat())
+    parents = tuple(ParentVisit(v.facility_id, v.date, v.inspector_ids) for v in first.visits)
+    replan = solve_plan(replace(case.problem(), parent_visits=parents))
+    before = {v.facility_id: (v.date, v.inspector_ids) for v in first.visits}
+    after = {v.facility_id: (v.date, v.inspector_ids) for v in replan.visits}
+
+    def week(d: dt.date) -> dt.date:
+        return d - dt.timedelta(days=d.weekday())
+
+    changed = [
+        (fid, before[fid], after[fid])
+        for fid in before
+        if fid in after and week(before[fid][0]) == week(after[fid][0]) != monday and before[fid] != after[fid]
+    ]
+    assert changed == []
+    assert sum(1 for fid in before if before[fid] != after.get(fid)) <= 3  # the away week's visits
+
+
 def test_overdue_is_visited_in_the_first_two_weeks_on_a_day_the_tilbud_cannot_predict() -> None:
     """An overdue visit always took the plan's first working day, which the tilbud (it knows its deadline has
     passed) could predict; now a random working day of the first two weeks (OVERDUE_GRACE_WEEKS), later costs."""
