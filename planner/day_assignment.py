@@ -176,10 +176,7 @@ def assign_days(
             if p.inspector_id is not None:
                 budget[p.inspector_id] -= 1
                 q_load[(p.inspector_id, q)] += 1
-                if (d.slot_by_id[sid].facility_id, w) in parent:  # a re-plan keeps the parent's inspector
-                    assigned[p.inspector_id].append(sid)
-                else:
-                    named[d.pool_of[p.inspector_id].pool_id].append((sid, p.inspector_id))
+                named[d.pool_of[p.inspector_id].pool_id].append((sid, p.inspector_id))
             else:
                 assert p.pool_id is not None
                 pool_visits[p.pool_id].append(sid)
