@@ -12,7 +12,8 @@
    the relaxed optimum of the authorities that cannot keep their deadlines is the plan instead (status
    ``BEST_EFFORT``): every other rule stays hard, and the deadlines it misses are recorded (``analysis.late``)
    with the missing inspector-days (``analysis.shortfall``).
-4. The day step gives each visit its day and inspector (``day_assignment``); the independent checker
+4. The day step gives each visit its day and inspector (``day_assignment``; one seeded random stream per authority,
+   so a socialtilsyn planned alone gets the days it gets in a plan for all); the independent checker
    verifies every hard rule on that final plan; the analysis prices every rule, explains every visit
    and compares with the rotation baseline.
 """
@@ -136,9 +137,9 @@ def solve_plan(
     best_effort = bool(shortfall)
 
     say("Fordeler besøgene på dage og tilsynskonsulenter")
-    rng = np.random.default_rng(problem.seed)
     days: dict[str, tuple[dt.date, str]] = {}
     for d in datas:
+        rng = authority_rng(problem.seed, d.authority)  # a tilsyn's days do not depend on who is planned with it
         days.update(assign_days(day_data[d.authority], results[d.authority].placements, rng))
     visits = _visits(problem, grid, datas, days)
     late: tuple[OverdueFacility, ...] = ()
@@ -177,6 +178,12 @@ def solve_plan(
         analysis=analysis,
         parent_plan_id=problem.parent_plan_id,
     )
+
+
+def authority_rng(seed: int, authority: str) -> np.random.Generator:
+    """The day step's random stream for one authority: seeded by the plan's seed and the authority's code alone,
+    so a socialtilsyn planned alone gets the same days and inspectors as in a plan for all five."""
+    return np.random.default_rng([seed, *authority.encode()])
 
 
 def _visits(

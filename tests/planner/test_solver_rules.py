@@ -608,6 +608,23 @@ def test_a_deadline_counted_from_a_locked_visit_says_so_in_its_reason() -> None:
     assert "1. juni 2026" not in after.reason and "låste uanmeldte besøg 2. november 2026" in after.reason
 
 
+def test_a_socialtilsyn_gets_the_same_plan_alone_as_in_the_national_plan() -> None:
+    # the five socialtilsyn are independent: Nord planned alone in the morning and all five in the afternoon must
+    # give Nord the same days and inspectors (the day step drew from one random stream for all of them, so Nord's
+    # days depended on whether Midt was planned before it)
+    case = Case()
+    for authority in ("midt", "nord"):
+        case.inspector(f"{authority}1", authority=authority).inspector(f"{authority}2", authority=authority)
+        for k in range(8):
+            case.facility(f"{authority}{k}", authority=authority, last_unannounced=f"2026-0{4 + k % 6}-1{k}")
+    both = solve_plan(case.problem())
+    for authority in ("midt", "nord"):
+        alone = solve_plan(case.problem(authority=authority))
+        assert {(v.facility_id, v.date, v.inspector_ids) for v in alone.visits} == {
+            (v.facility_id, v.date, v.inspector_ids) for v in both.visits if v.authority == authority
+        }
+
+
 def test_a_week_overbooked_by_a_lock_still_lets_every_other_week_be_used() -> None:
     # I1 (one a week) is away Monday-Thursday of the week of 12 October (capacity 0) but has a locked visit
     # on the Friday; every other week of the quarter is needed for the facilities due by 1 January 2027
