@@ -145,18 +145,22 @@ def who_may_visit(problem: PlanningProblem, authority: str, late: list[VisitSlot
     days that lack). Without it a tilsyn whose only inspector for a type was away read "mangler 4 tilsynsdage"
     with capacity to spare: more days of the others would not keep the deadline."""
     staff = [i for i in problem.inspectors if i.authority == authority and i.visits_per_week > 0]
-    parts: list[str] = []
+    groups: dict[tuple[str, ...], list[str]] = {}  # the inspectors who alone may visit them -> the types
     for ftype in sorted({s.facility_type for s in late}):
         competent = [i for i in staff if i.competent(ftype)]
         if not competent or len(competent) == len(staff):
             continue
-        until = max(s.hi for s in late if s.facility_type == ftype)
-        label = FACILITY_TYPE_DA.get(FacilityType(ftype), ftype)
-        part = f"kun {_and([i.inspector_id for i in competent])} har kompetence til {label}"
+        groups.setdefault(tuple(i.inspector_id for i in competent), []).append(ftype)
+    inspector = {i.inspector_id: i for i in staff}
+    parts: list[str] = []
+    for ids, ftypes in groups.items():
+        until = max(s.hi for s in late if s.facility_type in ftypes)
+        labels = [FACILITY_TYPE_DA.get(FacilityType(ftype), ftype) for ftype in ftypes]
+        part = f"kun {_and(list(ids))} har kompetence til {_and(labels)}"
         away = [
-            f"{i.inspector_id} er fraværende {spans}"
-            for i in competent
-            if (spans := _absences_da(i.absences, problem.start, until))
+            f"{iid} er fraværende {spans}"
+            for iid in ids
+            if (spans := _absences_da(inspector[iid].absences, problem.start, until))
         ]
         parts.append(part + (f", og {_and(away)}" if away else ""))
     return "; ".join(parts)
@@ -174,9 +178,12 @@ def _absences_da(absences: tuple[tuple[dt.date, dt.date], ...], start: dt.date, 
             merged[-1][1] = max(merged[-1][1], b)
         else:
             merged.append([a, b])
-    shown = [f"{format_date_da(a)} – {format_date_da(b)}" for a, b in merged[:MAX_ABSENCES_SHOWN]]
+    shown = [
+        format_date_da(a) if a == b else f"{format_date_da(a)} – {format_date_da(b)}"
+        for a, b in merged[:MAX_ABSENCES_SHOWN]
+    ]
     more = len(merged) - MAX_ABSENCES_SHOWN
-    return ", ".join(shown) + (f" og {more} perioder til" if more > 0 else "")
+    return ", ".join(shown) + (f" og {more} {'periode' if more == 1 else 'perioder'} til" if more > 0 else "")
 
 
 def _and(items: list[str]) -> str:

@@ -237,6 +237,35 @@ def test_a_deadline_only_an_absent_inspector_may_keep_names_the_competence_and_t
     assert "kompetence" not in info.value.message
 
 
+def test_who_may_visit_names_each_group_of_inspectors_once_and_a_day_as_a_day() -> None:
+    # I1 and I2 alone may visit the late botilbud of two types; I3 only opholdssteder. The note repeated "kun I1
+    # og I2 har kompetence til …, og I2 er fraværende …" with the same absences for every type, wrote a one-day
+    # absence as "12. oktober 2026 – 12. oktober 2026" and counted "og 1 perioder til".
+    case = Case().inspector("I1", per_week=1).inspector("I2", per_week=1)
+    case.inspector("I3", competences="opholdssted", per_week=5)
+    for start, end in [("2026-10-01", "2026-10-01"), ("2026-10-05", "2026-10-06"), ("2026-10-08", "2026-10-08")]:
+        case.absent("I2", start, end)
+    case.absent("I2", "2026-10-12", "2026-10-12")  # after the deadlines (9 October): a fourth period at most
+    for k in range(3):
+        case.facility(f"A{k}", last_unannounced="2026-04-09")
+        case.facility(f"B{k}", ftype="sel107", last_unannounced="2026-04-09")
+    case.facility("O1", ftype="opholdssted", last_unannounced="2026-06-01")
+    with pytest.raises(PlanInfeasibleError) as info:
+        solve_plan(case.problem())
+    message = " ".join(info.value.message.split())
+    assert message.count("kun I1 og I2 har kompetence til") == 1
+    assert (
+        "kun I1 og I2 har kompetence til midlertidigt botilbud (SEL § 107) og længerevarende botilbud (SEL § 108), "
+        "og I2 er fraværende 1. oktober 2026, 5. oktober 2026 – 6. oktober 2026, 8. oktober 2026." in message
+    )
+    # a fourth period before the deadline is counted, in the singular
+    case.absences = [{"inspector_id": "I2", "start": day, "end": day} for day in ("2026-10-01", "2026-10-05")]
+    case.absences += [{"inspector_id": "I2", "start": day, "end": day} for day in ("2026-10-07", "2026-10-09")]
+    with pytest.raises(PlanInfeasibleError) as info:
+        solve_plan(case.problem())
+    assert "7. oktober 2026 og 1 periode til." in " ".join(info.value.message.split())
+
+
 def test_an_infeasible_authority_says_the_others_can_be_planned_alone() -> None:
     # Midt cannot keep its deadlines (as above); Nord can. A plan for all fails, so the message says how to plan
     # Nord meanwhile, and planning Midt alone does not suggest it again.
