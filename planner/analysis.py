@@ -83,16 +83,20 @@ def reason_for(
             f"(nr. {f.risk_rank} af {n_in_authority}, risiko {risk}); fristen er først {date_da(f.first_due)}"
         )
     due = slot.deadline or slot.hi
-    if f.top_tier and slot.index == 0 and day <= first_quarter_end < due:
+    pulled = f.top_tier and slot.index == 0 and day <= first_quarter_end < due
+    if slot.role == VisitRole.NEW_FACILITY:  # the first visit, also when the top tier pulls it into the quarter
+        first_due = f.first_visit_due or slot.hi
+        text = f"Nyt tilbud godkendt {date_da(f.approved_on)}: første besøg senest {date_da(first_due)}"
+        if pulled:
+            text += (
+                f"; lagt i kvartalet, da det er blandt socialtilsynets mest risikable tilbud "
+                f"(nr. {f.risk_rank} af {n_in_authority}, risiko {risk})"
+            )
+        return ReasonCode.NEW_FACILITY, text
+    if pulled:
         return ReasonCode.EXTRA_TOP_TIER, (
             f"Ekstra uanmeldt besøg i kvartalet: blandt socialtilsynets mest risikable tilbud "
             f"(nr. {f.risk_rank} af {n_in_authority}, risiko {risk}); fristen var først {date_da(due)}"
-        )
-    if slot.role == VisitRole.NEW_FACILITY:
-        due = f.first_visit_due or slot.hi
-        return (
-            ReasonCode.NEW_FACILITY,
-            f"Nyt tilbud godkendt {date_da(f.approved_on)}: første besøg senest {date_da(due)}",
         )
     if slot.deadline is None or slot.prev is not None:  # chained (or pinned) to the visit planned before it
         return ReasonCode.DEADLINE, (

@@ -366,6 +366,21 @@ def test_extra_top_tier_visit_cost_and_reason() -> None:
     assert plan.analysis.rule_costs[SoftRule.EXTRA_TOP_TIER] == 0
 
 
+def test_a_new_tilbud_in_the_top_tier_is_visited_in_the_quarter_as_its_first_visit() -> None:
+    # NEW was approved 1 August 2026 (first visit due 1 February 2027) and is the riskiest: the top tier pulls its
+    # first visit into 2026Q4. Its reason said "Ekstra uanmeldt besøg i kvartalet …; fristen var først 1. februar
+    # 2027", as if it had a visit due anyway and got one more: it is the new tilbud's first visit.
+    case = Case().inspector("I1").facility("OLD", last_unannounced="2026-05-01", risk=0.1)
+    case.facility("NEW", approved="2026-08-01", risk=0.9).visit("OLD", "2020-01-06", announced=True)
+    problem, plan = solve(case, settings={"top_tier_share": 0.5, "first_visit_months": 6})
+    assert problem.facility_by_id["NEW"].top_tier and problem.facility_by_id["NEW"].is_new
+    [new] = [v for v in plan.visits if v.facility_id == "NEW"]
+    assert new.date <= dt.date(2026, 12, 31)
+    assert new.reason_code == ReasonCode.NEW_FACILITY
+    assert new.reason.startswith("Nyt tilbud godkendt 1. august 2026: første besøg senest 1. februar 2027")
+    assert "nr. 1 af 2" in new.reason and "Ekstra" not in new.reason
+
+
 def test_a_replan_within_the_quarter_asks_no_extra_visit_of_a_top_tier_facility_seen_in_it() -> None:
     # F1 is the riskiest (top tier); re-planning on 2026-11-16, after a visit on 2026-10-20 in this quarter
     seen = late_case(risk=0.9).facility("F2", last_unannounced="2026-09-01", risk=0.1).visit("F1", "2026-10-20")
