@@ -141,7 +141,8 @@ class RelaxedSolve:
 
 def who_may_visit(problem: PlanningProblem, authority: str, late: list[VisitSlot]) -> str:
     """Who may visit the late tilbud when their type is not one every inspector of the authority with capacity may
-    visit, and when those inspectors are away before the latest of the deadlines ("" when anyone may: then it is
+    visit, and when those inspectors are away in the quarter before the deadlines (``ABSENCE_WINDOW``) up to the
+    latest of them ("" when anyone may: then it is
     days that lack). Without it a tilsyn whose only inspector for a type was away read "mangler 4 tilsynsdage"
     with capacity to spare: more days of the others would not keep the deadline."""
     staff = [i for i in problem.inspectors if i.authority == authority and i.visits_per_week > 0]
@@ -155,17 +156,20 @@ def who_may_visit(problem: PlanningProblem, authority: str, late: list[VisitSlot
     parts: list[str] = []
     for ids, ftypes in groups.items():
         until = max(s.hi for s in late if s.facility_type in ftypes)
+        since = max(problem.start, min(s.hi for s in late if s.facility_type in ftypes) - ABSENCE_WINDOW)
         labels = [FACILITY_TYPE_DA.get(FacilityType(ftype), ftype) for ftype in ftypes]
         part = f"kun {_and(list(ids))} har kompetence til {_and(labels)}"
         away = [
             f"{iid} er fraværende {spans}"
             for iid in ids
-            if (spans := _absences_da(inspector[iid].absences, problem.start, until))
+            if (spans := _absences_da(inspector[iid].absences, since, until))
         ]
         parts.append(part + (f", og {_and(away)}" if away else ""))
     return "; ".join(parts)
 
 
+#: Absences named are those from this long before the earliest of the late deadlines (a quarter) to the latest.
+ABSENCE_WINDOW = dt.timedelta(weeks=13)
 #: Absence periods named per inspector in a refusal; more are counted.
 MAX_ABSENCES_SHOWN = 3
 

@@ -266,6 +266,21 @@ def test_who_may_visit_names_each_group_of_inspectors_once_and_a_day_as_a_day() 
     assert "7. oktober 2026 og 1 periode til." in " ".join(info.value.message.split())
 
 
+def test_who_may_visit_names_the_absences_of_the_weeks_before_the_deadlines() -> None:
+    # the late botilbud are due 5 March 2027; I2's day off in October, five months before, was listed first (and,
+    # with more periods than are shown, instead of the ones that matter)
+    case = Case().inspector("I1", per_week=1).inspector("I2", per_week=1)
+    case.inspector("I3", competences="opholdssted", per_week=5).facility("O1", ftype="opholdssted")
+    case.absent("I2", "2026-10-12", "2026-10-12").absent("I2", "2027-02-01", "2027-02-02")
+    for k in range(50):
+        case.facility(f"A{k:02}", last_unannounced="2026-09-05")
+    with pytest.raises(PlanInfeasibleError) as info:
+        solve_plan(case.problem())
+    message = " ".join(info.value.message.split())
+    assert "og I2 er fraværende 1. februar 2027 – 2. februar 2027." in message
+    assert "12. oktober 2026" not in message
+
+
 def test_an_infeasible_authority_says_the_others_can_be_planned_alone() -> None:
     # Midt cannot keep its deadlines (as above); Nord can. A plan for all fails, so the message says how to plan
     # Nord meanwhile, and planning Midt alone does not suggest it again.
