@@ -56,6 +56,7 @@ PLAN_SETTINGS = (
     "plan_horizon_quarters",
     "min_visit_gap_days",
     "top_tier_share",
+    "days_off",
     "solver_time_limit_s",
     "solver_workers",
     "seed",

@@ -375,3 +375,17 @@ def test_a_type_no_inspector_may_visit_names_the_tilsyn_that_can_be_planned_and_
     code, _, err = run(capsys, "plan", "--quarter", "2026Q4", "--time-limit", "5")
     flat = " ".join(err.split())
     assert code == 4 and "Det gælder alle socialtilsyn i planen, så ingen af dem kan planlægges" in flat
+
+
+def test_the_stored_plan_records_the_days_off_it_was_made_with(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a tilsyn that also keeps Grundlovsdag free plans with TILSYNSPLAN_DAYS_OFF; the plan's stored settings
+    # (shown by plan show --format json) named every setting the plan depends on but that one, so a reader could
+    # not tell why 5 June has no visits, nor re-check the plan's days
+    load_data(home, tmp_path)
+    monkeypatch.setenv("TILSYNSPLAN_DAYS_OFF", '["12-24", "12-31", "06-05"]')
+    code, _, err = run(capsys, "plan", "--quarter", "2026Q4", "--time-limit", "5")
+    assert code == 0, err
+    code, out, _ = run(capsys, "plan", "show", "1", "--format", "json")
+    assert json.loads(out)["settings"]["days_off"] == ["12-24", "12-31", "06-05"]
