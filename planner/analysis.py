@@ -155,7 +155,7 @@ def final_rule_costs(
             if s.slot_id in d.extra_weight and week not in d.first_quarter_weeks:
                 costs[SoftRule.EXTRA_TOP_TIER] += d.extra_weight[s.slot_id]
             if s.role == VisitRole.OVERDUE and week is not None:
-                costs[SoftRule.OVERDUE_DELAY] += overdue_cost(week)
+                costs[SoftRule.OVERDUE_DELAY] += overdue_cost(week, grid.first_working_week)
             if week is not None:
                 costs[SoftRule.TIE_BREAK] += int(d.tie_break(s.slot_id)[week])
     costs[SoftRule.WORKLOAD_BALANCE] = workload_balance_cost(grid, capacity, datas, visits)

@@ -64,6 +64,11 @@ class WeekGrid:
     def week_of(self, day: dt.date) -> int:
         return (day - self.monday0).days // 7
 
+    @cached_property
+    def first_working_week(self) -> int:
+        """The first week with a working day (week 0 has none when the plan starts on a holiday and a weekend)."""
+        return next((w for w, days in enumerate(self.days) if days), 0)
+
     def week_start(self, week: int) -> dt.date:
         return self.monday0 + dt.timedelta(days=7 * week)
 

@@ -234,7 +234,7 @@ def add_overdue_asap(model: Model, v: WeekModelVars, d: WeekModelData) -> CostTe
     for s in d.slots:
         if s.role == VisitRole.OVERDUE:
             for w in v.weeks.get(s.slot_id, []):
-                terms.add(v.x[(s.slot_id, w)], overdue_cost(w))
+                terms.add(v.x[(s.slot_id, w)], overdue_cost(w, d.grid.first_working_week))
     return terms
 
 

@@ -40,7 +40,7 @@ def week_cost(d: WeekModelData, slot_id: str, week: int, noise: int) -> int:
     s = d.slot_by_id[slot_id]
     cost = noise
     if s.role == VisitRole.OVERDUE:
-        cost += overdue_cost(week)
+        cost += overdue_cost(week, d.grid.first_working_week)
     t = d.timing.get(slot_id)
     if t is not None:
         cost += t.weight * max(0, week - t.hi) + EARLY_WEIGHT * max(0, t.lo - week)

@@ -47,7 +47,7 @@ def evaluate(d: WeekModelData, placed: dict[str, Placement]) -> dict[str, int]:
             costs[SoftRule.RISK_LATENESS] += t.weight * max(0, p.week - t.hi)
             costs[SoftRule.EARLY_VISIT] += EARLY_WEIGHT * max(0, t.lo - p.week)
         if s.role == VisitRole.OVERDUE:
-            costs[SoftRule.OVERDUE_DELAY] += overdue_cost(p.week)
+            costs[SoftRule.OVERDUE_DELAY] += overdue_cost(p.week, d.grid.first_working_week)
         costs[SoftRule.TIE_BREAK] += int(d.tie_break(s.slot_id)[p.week])
 
     weeks_of_facility: dict[str, set[int]] = defaultdict(set)

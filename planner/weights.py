@@ -23,7 +23,8 @@ EARLY_WEIGHT = 1
 EXTRA_WEIGHT = 13
 #: Per week from the plan start until an overdue facility is visited (after its grace weeks).
 OVERDUE_WEIGHT = 1000
-#: Weeks at the start of the plan in which an overdue visit costs nothing more: it is drawn at random among
+#: Weeks at the start of the plan (from the first with a working day) in which an overdue visit costs nothing
+#: more: it is drawn at random among
 #: their working days, so the tilbud whose deadline has passed (it knows it) cannot tell its visit's day (the
 #: first Monday, as before). Two weeks: ten working days, at most one more week of delay than "at once".
 OVERDUE_GRACE_WEEKS = 2
@@ -61,9 +62,11 @@ def unplaced_cost(hard_week: int, n_weeks: int) -> int:
     return UNPLACED_WEIGHT + 2 * LATE_WEIGHT * max(0, n_weeks - hard_week)
 
 
-def overdue_cost(week: int) -> int:
-    """The cost of visiting an overdue facility in ``week`` (0 = the plan's first week)."""
-    return OVERDUE_WEIGHT * max(0, week - OVERDUE_GRACE_WEEKS + 1)
+def overdue_cost(week: int, first_week: int = 0) -> int:
+    """The cost of visiting an overdue facility in ``week`` (0 = the plan's first week); the grace weeks count from
+    ``first_week``, the first week with a working day (a first quarter often begins with New Year's Day and a
+    weekend, so its week 0 has none, and "the first two weeks" were five days)."""
+    return OVERDUE_WEIGHT * max(0, week - first_week - OVERDUE_GRACE_WEEKS + 1)
 
 
 def balance_pieces(capacity: int) -> list[tuple[int, int, int]]:

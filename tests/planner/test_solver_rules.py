@@ -560,6 +560,26 @@ def test_overdue_is_visited_in_the_first_two_weeks_on_a_day_the_tilbud_cannot_pr
     assert sorted(o.facility_id for o in plan.analysis.overdue) == sorted(f"F{k}" for k in range(12))
 
 
+def test_overdue_visits_in_a_first_quarter_have_two_weeks_when_new_years_day_takes_the_first() -> None:
+    # 2027Q1 begins on Friday 1 January, a holiday: the plan's week 0 has no working day, so "the first two weeks"
+    # left the overdue visits five days (4-8 January), one working week a tilbud that knows it is overdue can
+    # expect. The grace weeks count from the first week with a working day: 4-15 January.
+    case = Case().inspector("I1", per_week=10).inspector("I2", per_week=10)
+    for k in range(12):
+        case = case.facility(f"F{k}", last_unannounced="2026-06-01")  # 6 months: due 1 December 2026
+    days: set[dt.date] = set()
+    for seed in (1, 2, 3):
+        problem, plan = solve(case, settings={"seed": seed}, quarter="2027Q1", as_of=dt.date(2026, 12, 1))
+        assert all(f.overdue for f in problem.facilities)
+        days |= {v.date for v in plan.visits if v.reason_code == ReasonCode.OVERDUE}
+    assert all(dt.date(2027, 1, 4) <= d <= dt.date(2027, 1, 15) for d in days)
+    assert any(d >= dt.date(2027, 1, 11) for d in days)
+    d = week_data(problem)
+    sid = next(s.slot_id for s in d.slots if s.facility_id == "F0")
+    costs = [evaluate(d, {sid: Placement(w, "P0", None)})[SoftRule.OVERDUE_DELAY] for w in (1, 2, 3)]
+    assert costs == [0, 0, 1000]
+
+
 def test_an_overdue_visit_names_the_date_that_passed_and_what_it_was_counted_from() -> None:
     case = (
         Case()
