@@ -3,6 +3,7 @@ them), and those that left an inspector's calendar come as cancelled events ther
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -33,10 +34,14 @@ def test_a_re_plan_moves_events_and_cancels_what_left_an_inspectors_calendar(tmp
         mine = sorted(v["date"] for v in first if "I1" in v["inspector_ids"] and v["date"] < "2026-12-19")
         assert mine, "the small plan gives I1 visits before Christmas"
         before = events(client, "/api/v1/plans/1/calendar.ics?inspector_id=I1")
-        # I1 becomes absent over all of them: the re-plan must move them
+        # I1 becomes absent over all of them, whole weeks (a re-plan keeps a visit with its inspector a day later
+        # in the same week when it can): the re-plan must move them, to another inspector or another week
+        first_day, last_day = dt.date.fromisoformat(mine[0]), dt.date.fromisoformat(mine[-1])
+        away_from = first_day - dt.timedelta(days=first_day.weekday())
+        away_to = last_day + dt.timedelta(days=6 - last_day.weekday())
         absences = tmp_path / "abs"
         absences.mkdir()
-        (absences / "absences.csv").write_text(f"inspector_id,start,end\nI1,{mine[0]},{mine[-1]}\n", encoding="utf-8")
+        (absences / "absences.csv").write_text(f"inspector_id,start,end\nI1,{away_from},{away_to}\n", encoding="utf-8")
         files = [("files", ("absences.csv", (absences / "absences.csv").read_bytes()))]
         assert client.post("/api/v1/uploads", files=files, headers=AUTH).status_code == 201
         body = {"quarter": "2026Q4", "parent_plan_id": 1}
@@ -45,11 +50,11 @@ def test_a_re_plan_moves_events_and_cancels_what_left_an_inspectors_calendar(tmp
         whole = events(client, "/api/v1/plans/2/calendar.ics")
 
     cancelled = {uid for uid, e in after.items() if e["status"] == "CANCELLED"}
-    moved_away = {uid for uid, e in before.items() if mine[0] <= e["date"].isoformat() <= mine[-1]}  # type: ignore[union-attr]
+    moved_away = {uid for uid, e in before.items() if away_from <= e["date"] <= away_to}  # type: ignore[operator]
     still_mine = {uid for uid, e in after.items() if e["status"] != "CANCELLED"}
     assert cancelled == moved_away - still_mine and cancelled
     for uid in moved_away & still_mine:  # moved to a day after the absence, in I1's calendar: the same event
-        assert after[uid]["date"].isoformat() > mine[-1]  # type: ignore[union-attr]
+        assert after[uid]["date"] > away_to  # type: ignore[operator]
     assert all(after[uid]["sequence"] == 2 for uid in cancelled)
     # not dropped: each is in the re-plan, another inspector's or another day, under the same UID
     assert all(uid in whole and whole[uid]["status"] != "CANCELLED" for uid in cancelled)
