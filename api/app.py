@@ -12,6 +12,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.asgi import HttpMiddleware
 from api.conditional import NO_STORE, PRIVATE_REVALIDATE
 from api.deps import SESSION_COOKIE, app_version, get_viewer, known_query_parameters
 from api.errors import AnswerCrashes, allowed_methods, handle_error, install_error_handlers
@@ -25,19 +26,16 @@ API_PREFIX = "/api/v1"
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
 
-class BodySizeLimit:
+class BodySizeLimit(HttpMiddleware):
     """Refuse a request whose declared body exceeds ``max_mb`` before it is read (413, the error shape). A body
     without a declared length (``Transfer-Encoding: chunked``) is counted as it arrives and refused the same way
     once it passes the limit: a pushed JSON body was otherwise read whole into memory, however large."""
 
     def __init__(self, app: ASGIApp, max_mb: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_mb = max_mb
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         limit = self.max_mb * 1024 * 1024 + MULTIPART_OVERHEAD_BYTES
         headers = dict(scope["headers"])
         length = headers.get(b"content-length", b"")
@@ -63,16 +61,13 @@ class BodySizeLimit:
         await self.app(scope, counted, send)
 
 
-class HeadAsGet:
+class HeadAsGet(HttpMiddleware):
     """Answer ``HEAD`` wherever ``GET`` is answered (FastAPI's routes take only the methods they name): the
     ``GET`` response's status and headers without its body. Elsewhere ``HEAD`` goes on to a 405 naming the
     path's methods; its body is dropped too."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "HEAD":
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] != "HEAD":
             await self.app(scope, receive, send)
             return
 
@@ -86,7 +81,7 @@ class HeadAsGet:
         await self.app(as_get if answers_get else scope, receive, without_body)
 
 
-class PrivateAnswers:
+class PrivateAnswers(HttpMiddleware):
     """The same URL answers a reader and a planner differently (unannounced dates only for planners), so every
     answer says it varies with the credentials (``Vary: Authorization, Cookie``), and an answer to a request that
     carries them (a bearer token or the session cookie) must not be stored by the browser or a proxy
@@ -97,13 +92,7 @@ class PrivateAnswers:
     revalidate it with its ``ETag``; a shared cache may not keep it. Anything else is overwritten with ``no-store``,
     so a route that forgets to choose stores nothing."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         names = {name.lower() for name, _ in scope.get("headers", [])}
         cookies = b"; ".join(v for n, v in scope.get("headers", []) if n.lower() == b"cookie")
         credentials = b"authorization" in names or SESSION_COOKIE.encode() + b"=" in cookies
@@ -131,18 +120,12 @@ SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
 )
 
 
-class SecurityHeaders:
+class SecurityHeaders(HttpMiddleware):
     """Every answer carries :data:`SECURITY_HEADERS` (the pages, the API, the files and the errors, a crash's too:
     this is the outermost middleware). ``frame-ancestors`` is the only policy set: the pages' small inline scripts
     and the API documentation's scripts from a CDN stay allowed."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
 
         async def marked(message: Message) -> None:
             if message["type"] == "http.response.start":

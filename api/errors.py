@@ -28,8 +28,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException
 from starlette.routing import Match
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from api.asgi import HttpMiddleware
 from api.pages import render_page, web_words
 from api.schemas import DATABASE_INT_MAX, LONE_SURROGATE
 from data.errors import TilsynsplanError, ValidationFailed
@@ -535,7 +536,7 @@ async def handle_error(request: Request, exc: Exception) -> Response:
     return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
 
 
-class AnswerCrashes:
+class AnswerCrashes(HttpMiddleware):
     """The outermost middleware: an unexpected exception is answered here, by :func:`handle_error` (one log
     record with the stack trace, a 500 in the error shape), and goes no further.
 
@@ -545,13 +546,7 @@ class AnswerCrashes:
     the answer had already begun, nothing can be sent: the exception goes on and the server closes the
     connection (the client sees a cut-off answer, not a complete wrong one)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def noting_start(message: Message) -> None:
