@@ -112,13 +112,11 @@ def test_force_ratio_divides_out_reporting_culture() -> None:
     assert f.loc["M1", "force_per_place_12m"] == 2 * f.loc["N1", "force_per_place_12m"]
 
 
-def test_a_tilbud_approved_within_the_year_is_compared_over_the_months_it_reported() -> None:
-    """A foreign world's new tilbud (approved two months before the as-of date) reporting as often per place and
-    month as its peers read 0,2 x the expected over 12 months and "rising" (trend 4): its two months' count was
-    set against twelve months of expectation, and against a quarter of a year it had not been there for."""
-    fac = pd.DataFrame(
+def _three_sel108(last_id: str, last_approved: str) -> pd.DataFrame:
+    """Two old § 108 botilbud of ten places in Syd and ``last_id``, approved on ``last_approved``."""
+    return pd.DataFrame(
         {
-            "facility_id": ["OLD1", "OLD2", "NEW"],
+            "facility_id": ["OLD1", "OLD2", last_id],
             "name": "x",
             "authority": "syd",
             "municipality": "x",
@@ -126,9 +124,16 @@ def test_a_tilbud_approved_within_the_year_is_compared_over_the_months_it_report
             "facility_type": "sel108",
             "ownership": "kommunal",
             "places": 10,
-            "approved_on": [pd.Timestamp("2015-01-01"), pd.Timestamp("2016-01-01"), pd.Timestamp("2026-07-20")],
+            "approved_on": [pd.Timestamp("2015-01-01"), pd.Timestamp("2016-01-01"), pd.Timestamp(last_approved)],
         }
     )
+
+
+def test_a_tilbud_approved_within_the_year_is_compared_over_the_months_it_reported() -> None:
+    """A foreign world's new tilbud (approved two months before the as-of date) reporting as often per place and
+    month as its peers read 0,2 x the expected over 12 months and "rising" (trend 4): its two months' count was
+    set against twelve months of expectation, and against a quarter of a year it had not been there for."""
+    fac = _three_sel108("NEW", "2026-07-20")
     months = pd.date_range("2025-10-01", "2026-09-01", freq="MS")  # AS_OF 2026-10-01: October-September
     uof = pd.DataFrame(
         [(fid, m, 3) for fid in ("OLD1", "OLD2") for m in months]
@@ -150,19 +155,7 @@ def test_a_re_approved_tilbud_counts_only_the_months_since_its_approval() -> Non
     The expectation covers the months since the approval only, so the count must too: REOPEN, approved again
     in August 2026 after reporting 5 a month before, read "14 pr. plads ... 37,6 x det forventede" and "15
     siden godkendelsen" with months it was not approved in."""
-    fac = pd.DataFrame(
-        {
-            "facility_id": ["OLD1", "OLD2", "REOPEN"],
-            "name": "x",
-            "authority": "syd",
-            "municipality": "x",
-            "postcode": "6000",
-            "facility_type": "sel108",
-            "ownership": "kommunal",
-            "places": 10,
-            "approved_on": [pd.Timestamp("2015-01-01"), pd.Timestamp("2016-01-01"), pd.Timestamp("2026-08-10")],
-        }
-    )
+    fac = _three_sel108("REOPEN", "2026-08-10")
     months = pd.date_range("2025-10-01", "2026-09-01", freq="MS")  # AS_OF 2026-10-01: October-September
     uof = pd.DataFrame(
         [(fid, m, 3) for fid in ("OLD1", "OLD2") for m in months]
