@@ -2007,10 +2007,13 @@ class _CrossChecks:
                 out.setdefault(str(key), column)
         return out
 
-    def lock_terms(self, *, stored_only: bool = False) -> Callable[[str, str, dt.date], list[str] | None]:
+    def lock_terms(
+        self, *, stored_only: bool = False, after_closing: bool = False
+    ) -> Callable[[str, str, dt.date], list[str] | None]:
         """Why a plan could not keep a lock (``data.lock_rules``), read from the tilbud, inspectors and absences as the
         upload leaves them (``stored_only``: as stored before it). None when the tilbud or the inspector is not known
-        (the reference rules report that)."""
+        (the reference rules report that). A lock after the closing day counts only with ``after_closing`` (a stored
+        lock): an uploaded one is refused by the contract's bound instead."""
         authority = self.lookup("facilities", "authority", stored_only=stored_only)
         ftype = self.lookup("facilities", "facility_type", stored_only=stored_only)
         closed = self.lookup("facilities", "closed_on", stored_only=stored_only)
@@ -2028,8 +2031,8 @@ class _CrossChecks:
             if pd.isna(authority[facility_id]) or pd.isna(ftype[facility_id]) or pd.isna(i_authority[inspector_id]):
                 return None  # a cell the upload refuses (reported at it): nothing to judge the lock by
             closed_on = date_of(closed.get(facility_id))
-            if closed_on is not None and closed_on < day:  # the contract's not_after bound reports a lock after it
-                closed_on = None
+            if closed_on is not None and closed_on < day and not after_closing:
+                closed_on = None  # the contract's not_after bound reports an uploaded lock after it
             inspector = InspectorTerms(
                 authority=str(i_authority[inspector_id]),
                 competences=parse_competences(i_competences.get(inspector_id)),
@@ -2081,7 +2084,8 @@ class _CrossChecks:
         frame = self.untouched("locked_visits")
         if frame.empty:
             return
-        after, before = self.lock_terms(), self.lock_terms(stored_only=True)
+        after = self.lock_terms(after_closing=True)
+        before = self.lock_terms(stored_only=True, after_closing=True)
         broken: list[str] = []
         for fid, iid, value in zip(frame["facility_id"], frame["inspector_id"], frame["date"], strict=True):
             day = date_of(value)
@@ -2334,7 +2338,9 @@ class _CrossChecks:
         for spec in FILES:
             for col in spec.columns:
                 for rule, bound in (("not_before", col.not_before), ("not_after", col.not_after)):
-                    if bound is not None and "." in bound:
+                    # a stored lock after a new closing day is a warning (stored_locks): the lock has to go
+                    lock_after_closing = spec.name == "locked_visits" and rule == "not_after"
+                    if bound is not None and "." in bound and not lock_after_closing:
                         self._stored_bound(spec, col, rule, bound)
                 for rule, bound in (("not_before", col.warn_before), ("not_after", col.warn_after)):
                     if bound is not None:

@@ -189,3 +189,32 @@ def test_a_lock_beside_an_invalid_authority_or_type_is_not_refused_again_as_nan(
     assert [(v.file, v.row, v.column, v.rule) for v in info.value.violations] == [
         (f"{table}.csv", row + 2, column, "enum")
     ]
+
+
+def test_a_new_closing_day_before_a_stored_lock_is_a_warning_to_unlock_it(tmp_path: Path) -> None:
+    """The tilsyn learns that F2 closes before the visit agreed with it: the closing is a fact, the lock has to go.
+    It was refused with the advice to send the lock again with another date, which adds a lock and leaves this one;
+    now the upload is stored and says which lock to unlock, as for a lock on the closing day."""
+    ds = small_dataset().with_tables(
+        locked_visits=pd.DataFrame(
+            {
+                "facility_id": ["F2"],
+                "date": [pd.Timestamp("2026-11-03")],
+                "inspector_id": ["I1"],
+                "announced": [False],
+            }
+        )
+    )
+    rows = cell_texts("facilities", ds.facilities)
+    at = rows[0].index("closed_on") if "closed_on" in rows[0] else None
+    if at is None:
+        rows = [[*rows[0], "closed_on"], *[[*r, ""] for r in rows[1:]]]
+        at = len(rows[0]) - 1
+    next(r for r in rows[1:] if r[0] == "F2")[at] = "2026-10-20"
+    folder = tmp_path / "up"
+    folder.mkdir()
+    (folder / "facilities.csv").write_bytes(csv_bytes(rows))
+    result = read_upload(folder, today=AS_OF, existing=ds)
+    [warning] = [w for w in result.warnings if w.rule == "lock_rule_stored"]
+    assert warning.message.startswith("1 gemt låst besøg (F2 2026-11-03) kan ikke holdes efter denne upload")
+    assert "tilsynsplan unlock" in warning.message
