@@ -46,3 +46,16 @@ def loaded(settings: Settings, small_folder: Path) -> Settings:
     """Settings whose database holds the small dataset."""
     imports.import_upload(settings, small_folder, label="test")
     return settings
+
+
+@pytest.fixture
+def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The CLI on an empty temporary home with the embedded database, its consoles 300 columns wide (no wrapping
+    inside a message a test reads)."""
+    from api.cli_app import console, err_console
+
+    monkeypatch.setenv("TILSYNSPLAN_HOME", str(tmp_path))
+    monkeypatch.setenv("TILSYNSPLAN_DATABASE_URL", "")
+    for c in (console, err_console):
+        monkeypatch.setattr(c, "width", 300)
+    return tmp_path

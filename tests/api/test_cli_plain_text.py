@@ -4,22 +4,14 @@ as the JSON its environment variable takes."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from api.cli import detail_line, main
-from api.cli_app import DataTable, console, err_console
+from api.cli_app import DataTable, console
 
-
-@pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TILSYNSPLAN_HOME", str(tmp_path))
-    monkeypatch.setenv("TILSYNSPLAN_DATABASE_URL", "")
-    for c in (console, err_console):
-        monkeypatch.setattr(c, "width", 300)
-    yield
+pytestmark = pytest.mark.usefixtures("cli_home")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

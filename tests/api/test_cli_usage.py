@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 
 from api.cli import _USAGE_MESSAGES_DA, main, usage_message_da
-from api.cli_app import console, err_console
 
-
-@pytest.fixture(autouse=True)
-def home(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TILSYNSPLAN_HOME", str(tmp_path))
-    monkeypatch.setenv("TILSYNSPLAN_DATABASE_URL", "")
-    for c in (console, err_console):
-        monkeypatch.setattr(c, "width", 300)
-    yield
+pytestmark = pytest.mark.usefixtures("cli_home")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
