@@ -546,8 +546,7 @@ def _search_ignored_text(
         delimiter = "\t"
     else:
         delimiter = detect_delimiter(first_line)
-    lines = itertools.islice((line for line in io.StringIO(text, newline="") if line.strip()), HEADER_SEARCH_ROWS)
-    contract = contract_file_of_header(next(_csv_reader([line], delimiter), []) for line in lines)
+    contract = contract_file_of_header(_text_rows(text, delimiter))
     if _CPR_LIKE.search(re.sub(INVISIBLE_RE, "", text.replace('"', ""))) is None:
         return contract  # nothing a cell could hold (a cell is a stretch of the text without its quotes)
     csv.field_size_limit(2**31 - 1)
@@ -559,6 +558,14 @@ def _search_ignored_text(
     if table is not None:
         upload.extra_tables.append(dataclasses.replace(table, delimiter=delimiter))
     return contract
+
+
+def _text_rows(text: str, delimiter: str | None = None) -> Iterator[list[str]]:
+    """The non-blank lines of ``text``, each read as one CSV row with ``delimiter`` (else the line's own), lazily:
+    what :func:`contract_file_of_header` looks through."""
+    for line in io.StringIO(text, newline=""):
+        if line.strip():
+            yield next(_csv_reader([line], delimiter or detect_delimiter(line)), [])
 
 
 def contract_file_of_header(rows: Iterable[Sequence[str]]) -> str | None:
@@ -800,17 +807,17 @@ def _parse_csv(name: str, filename: str, data: bytes, upload: RawUpload) -> RawT
         # a title line above the header: one violation, not "row too long" for every row below it
         upload.violations.append(header_not_first(filename, header_row))
         return None
-    fast = _fast_table(name, filename, text, delimiter, had_bom)
-    if fast is not None:
-        stray = _stray_quotes(fast.source, fast.header, fast.frame, fast.rows, delimiter) if '"' in text else []
+    table = _fast_table(name, filename, text, delimiter, had_bom)
+    if table is not None:
+        stray = _stray_quotes(table.source, table.header, table.frame, table.rows, delimiter) if '"' in text else []
         if stray:
             upload.violations.extend(stray)
             return None
-        return _without_text_formulas(fast) if '="' in text else fast
-    records = _csv_records(filename, text, delimiter, upload)
-    if records is None:
-        return None
-    table = _table_from_records(name, filename, records, upload, delimiter=delimiter, had_bom=had_bom)
+    else:
+        records = _csv_records(filename, text, delimiter, upload)
+        if records is None:
+            return None
+        table = _table_from_records(name, filename, records, upload, delimiter=delimiter, had_bom=had_bom)
     return _without_text_formulas(table) if table is not None and '="' in text else table
 
 
@@ -1440,26 +1447,26 @@ def _format_styles(archive: zipfile.ZipFile, wanted: Callable[[str], bool], buil
     def local(tag: str) -> str:
         return tag.rpartition("}")[2]
 
-    percent_ids = set(builtin)
+    format_ids = set(builtin)
     for element in root.iter():
         number_format = element.get("numFmtId", "")
         if local(element.tag) == "numFmt" and number_format.isdigit():
             if wanted(element.get("formatCode", "")):
-                percent_ids.add(int(number_format))
+                format_ids.add(int(number_format))
             else:
-                percent_ids.discard(int(number_format))  # a built-in id given another code
+                format_ids.discard(int(number_format))  # a built-in id given another code
     styles: set[int] = set()
     for element in root.iter():
         if local(element.tag) == "cellXfs":
             for index, xf in enumerate(x for x in element if local(x.tag) == "xf"):
                 number_format = xf.get("numFmtId", "0")
-                if number_format.isdigit() and int(number_format) in percent_ids:
+                if number_format.isdigit() and int(number_format) in format_ids:
                     styles.add(index)
             break
     return frozenset(styles)
 
 
-def _percent_cells(xml: bytes, styles: frozenset[int]) -> set[tuple[int, int]]:
+def _styled_cells(xml: bytes, styles: frozenset[int]) -> set[tuple[int, int]]:
     """The (row, column), 0-based, of the sheet's cells whose style is one of ``styles`` (a percent format, or
     another kind of number format)."""
     if not styles:
@@ -1500,10 +1507,10 @@ def _sheet_records(
     rows = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
     records = [[v if type(v) is str else _cell_text(v) for v in row] for row in rows]  # most cells are text
     percent: dict[int, set[int]] = {}
-    for row, column in _percent_cells(xml, percent_styles):
+    for row, column in _styled_cells(xml, percent_styles):
         if row < len(rows) and column < len(rows[row]) and type(rows[row][column]) in (int, float):
             percent.setdefault(column, set()).add(row + 1)
-    for row, column in _percent_cells(xml, date_styles):
+    for row, column in _styled_cells(xml, date_styles):
         if row < len(rows) and column < len(rows[row]) and type(value := rows[row][column]) is dt.datetime:
             records[row][column] = value.date().isoformat()
     if _ERROR_TYPE.search(xml):
@@ -1551,9 +1558,7 @@ def _what_it_is(data: bytes) -> str:
         return "; den er en gammel Excel-fil (.xls): gem den i Excel som .xlsx (Excel-projektmappe)"
     decoded = _utf8_text("", data, locate=False)
     if data.strip() and not isinstance(decoded, Violation):
-        lines = (line for line in io.StringIO(decoded[0], newline="") if line.strip())
-        rows = (next(_csv_reader([line], detect_delimiter(line)), []) for line in lines)
-        named = contract_file_of_header(rows) or "visits"
+        named = contract_file_of_header(_text_rows(decoded[0])) or "visits"
         fix = "giv den endelsen .csv og navnet på datakontraktens fil"
         return f"; den er en tekstfil (CSV?): {fix}, fx {named}.csv"
     return ""
