@@ -29,6 +29,7 @@ from data.store import ImportBatch, ImportSummary, StatusReport
 from models.explain import FacilityExplanation
 from models.risk_model import TIERS
 from planner.domain import ReasonCode, VisitRole
+from planner.staleness import ChangeKind, Freshness, PlanStaleness
 
 
 def codes(values: Iterable[str], *, nullable: bool = False) -> dict[str, Any]:
@@ -946,6 +947,49 @@ class ShortfallPublic(BaseModel):
     )
 
 
+class PlanChangePublic(BaseModel):
+    """One kind of change since the plan was made that matters to it (``planner.staleness``)."""
+
+    kind: str = Field(
+        description="`closed` (a tilbud the plan visits closes before a planned visit), `new_facility` (an active "
+        "tilbud the plan does not know: the first-visit rule), `visit_recorded` (a visit recorded that the plan does "
+        "not have; an unannounced one moves the two-year deadline), `inspector` (an inspector the plan sends was "
+        "removed, or changed socialtilsyn, competence or visits per week), `absence` (a planned visit on its "
+        "inspector's absence), `day_off` (a planned visit on a day off the settings added), `locked` (a lock in the "
+        "horizon the plan does not keep), `unlocked` (a visit the plan keeps locked is no longer locked).",
+        **codes(ChangeKind),
+    )
+    count: int = Field(description="How many tilbud, visits or inspectors it concerns (readers too).")
+    facility_ids: list[str] = Field(
+        description="The tilbud concerned; for a reader without those whose unannounced visit's day or inspector "
+        "the change would tell (they are in `count`)."
+    )
+    inspector_ids: list[str] = Field(description="The inspectors concerned (for a reader: not of unannounced visits).")
+    message: str = Field(description="The change in Danish, as the plan page says it to this caller.")
+
+
+class PlanDataChangesPublic(BaseModel):
+    """Whether the data changed since the plan was made, and what that matters to the plan (no solve): the plan
+    itself never changes; this part of the answer does."""
+
+    status: str = Field(
+        description="`unchanged` (nothing imported, locked or unlocked since the plan was made), `imports_only` "
+        "(data imported since, none of it changes the plan's visits) or `changed` (re-plan: see `advice`).",
+        **codes(Freshness),
+    )
+    imports_since: int = Field(description="Import batches since the plan's data were read (`GET /imports`).")
+    last_import_at: dt.datetime | None = Field(description="The newest of them, with the server's UTC offset.")
+    message: str = Field(description="One Danish sentence; empty when `unchanged`.")
+    changes: list[PlanChangePublic]
+    advice: str = Field(description="For `changed`: the re-plan command and API call (Danish); else empty.")
+
+    @classmethod
+    def from_staleness(cls, staleness: PlanStaleness, authorised: bool) -> PlanDataChangesPublic:
+        raw = staleness.as_dict(authorised)
+        last = staleness.last_import_at
+        return cls(**{**raw, "last_import_at": None if last is None else with_offset(last)})
+
+
 class PlanPublic(PlanSummaryPublic):
     risk_run_id: int | None
     authorised: bool = Field(description="Whether confidential fields are shown (the caller is a planner).")
@@ -962,13 +1006,25 @@ class PlanPublic(PlanSummaryPublic):
     shortfall: list[ShortfallPublic] = Field(
         default_factory=list, description="A best-effort plan: the missing inspector-days per socialtilsyn and quarter."
     )
+    data_changes: PlanDataChangesPublic | None = Field(
+        None,
+        description="Whether the data changed since the plan was made and what that matters to the plan (closed or "
+        "new tilbud, recorded visits, inspectors, absences, days off, locks), with the re-plan to make; `status` "
+        "`unchanged` when nothing did. Told to readers without the tilbud and day of an unannounced visit.",
+    )
     visits: list[PlanVisitPublic]
 
     @classmethod
     def from_stored(
-        cls, plan: StoredPlan, visits: pd.DataFrame, authorised: bool, changes: Mapping[str, Any] | None = None
+        cls,
+        plan: StoredPlan,
+        visits: pd.DataFrame,
+        authorised: bool,
+        changes: Mapping[str, Any] | None = None,
+        data_changes: PlanStaleness | None = None,
     ) -> PlanPublic:
-        """``visits``: ``visits_for_reader(plan, authorised)``; ``changes``: ``replan_changes(...).as_dict()``."""
+        """``visits``: ``visits_for_reader(plan, authorised)``; ``changes``: ``replan_changes(...).as_dict()``;
+        ``data_changes``: ``plan_data_changes(...)``."""
         days = list(plan.visits["date"].loc[visits.index])  # the true dates, in the reader's order
         rows = visits.to_dict(orient="records")
         return cls(
@@ -978,6 +1034,9 @@ class PlanPublic(PlanSummaryPublic):
             replan_changes=None if changes is None else dict(changes),
             late=[LateVisitPublic.from_dict(o, authorised) for o in plan.analysis.get("late", [])],
             shortfall=[ShortfallPublic(**s) for s in plan.analysis.get("shortfall", [])],
+            data_changes=None
+            if data_changes is None
+            else PlanDataChangesPublic.from_staleness(data_changes, authorised),
             visits=[PlanVisitPublic.from_row(r, d, authorised) for r, d in zip(rows, days, strict=True)],
         )
 

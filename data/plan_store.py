@@ -10,7 +10,7 @@ the analysis JSON under ``visit_meta``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import pandas as pd
@@ -61,6 +61,8 @@ class StoredPlan:
     settings: dict[str, Any]
     analysis: dict[str, Any]
     visits: pd.DataFrame  # VISIT_COLUMNS; ``date`` as datetime.date; sorted by date, facility
+    #: what the plan knew of its data (``planner.staleness.data_basis``); empty for a plan stored before it was kept
+    data_basis: dict[str, Any] = field(default_factory=dict)
 
     @property
     def visit_count(self) -> int:
@@ -99,10 +101,14 @@ def save_plan(
     parent_id: int | None = None,
     risk_run_id: int | None = None,
     settings: dict[str, Any] | None = None,
+    data_basis: dict[str, Any] | None = None,
 ) -> int:
-    """Store a plan version with its visits in one transaction; returns its id."""
+    """Store a plan version with its visits in one transaction; returns its id. ``data_basis``: what the plan knew
+    of its data (kept in the analysis JSON beside ``visit_meta``; see ``planner.staleness``)."""
     frame = plan.visits_frame()
     analysis = dict(plan.analysis_dict())
+    if data_basis is not None:
+        analysis["data_basis"] = data_basis
     meta: dict[str, list[object]] = {}
     rows = []
     for r in frame.itertuples(index=False):
@@ -165,6 +171,7 @@ def _visits(session: Session, plan_id: int, meta: dict[str, Any]) -> pd.DataFram
 def _stored(session: Session, row: PlanRow) -> StoredPlan:
     analysis = dict(row.analysis or {})
     meta = analysis.pop("visit_meta", {})
+    basis = analysis.pop("data_basis", {})
     return StoredPlan(
         id=int(row.id),
         created_at=row.created_at,
@@ -177,6 +184,7 @@ def _stored(session: Session, row: PlanRow) -> StoredPlan:
         settings=dict(row.settings or {}),
         analysis=analysis,
         visits=_visits(session, int(row.id), meta),
+        data_basis=dict(basis or {}),
     )
 
 

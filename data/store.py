@@ -208,6 +208,13 @@ def load_dataset(engine: Engine, authority: str | None = None) -> Dataset:
     return restrict_to_authority(ds, authority)
 
 
+def load_tables(engine: Engine, names: Sequence[str]) -> Dataset:
+    """Only the tables ``names`` (contract table names) as a ``Dataset``; the others are empty."""
+    with engine.connect() as conn:
+        frames = {name: _read_table(conn, name) for name in names}
+    return Dataset.from_frames(frames)
+
+
 def facility_exists(engine: Engine, facility_id: str) -> bool:
     """Whether a facility with this id is stored (one query by the key: a page for an unknown id need not
     load anything else)."""

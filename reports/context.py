@@ -677,6 +677,17 @@ class RuleCost:
 
 
 @dataclass(frozen=True)
+class DataChangesNotice:
+    """What changed since a stored plan was made that matters to it (``planner.staleness``), as this reader may
+    read it: the notice at the top of the plan report and page."""
+
+    headline: str
+    messages: tuple[str, ...] = ()
+    advice: str = ""  # the re-plan to make; empty when nothing the plan uses changed
+    changed: bool = False  # False: data were imported, none that the plan uses
+
+
+@dataclass(frozen=True)
 class PlanReportContext:
     template: ClassVar[str] = "reports/quarterly_plan.html"
     kind: ClassVar[str] = "plan"
@@ -709,6 +720,8 @@ class PlanReportContext:
     #: a best-effort plan: the deadlines it misses and the inspector-days missing (the warning box)
     late: tuple[LateRow, ...] = ()
     shortfall: tuple[ShortfallRow, ...] = ()
+    #: the data changed since the plan was made (``None``: nothing did, or not a stored plan)
+    data_changes: DataChangesNotice | None = None
 
     def __post_init__(self) -> None:
         if self.authorised:

@@ -409,3 +409,45 @@ def short_capacity_dataset() -> Dataset:
         columns=["visit_id", "facility_id", "date", "announced", "kind", "inspector_ids"],
     )
     return Dataset.from_frames({"facilities": facilities, "inspectors": inspectors, "visits": visits})
+
+
+# --- a stored plan and the data it was made from (plan staleness) --------------------------------------
+
+
+def small_stored_plan(visits: list[tuple[str, str, str, bool, bool]], plan_id: int = 1, authority: str | None = None):  # type: ignore[no-untyped-def]
+    """A stored plan for 2026Q4 made as of AS_OF from :func:`small_dataset` (its ``data_basis`` after import batch
+    1), with ``visits`` as ``(facility_id, date, inspector_ids, announced, locked)``: no solve, every value known."""
+    from data.plan_store import VISIT_COLUMNS, StoredPlan
+    from planner.staleness import data_basis
+
+    ds = small_dataset()
+    authority_of = dict(zip(ds.facilities["facility_id"], ds.facilities["authority"], strict=True))
+    frame = pd.DataFrame(
+        [
+            (fid, dt.date.fromisoformat(day), ids, announced, "operational", "frist", locked, "deadline",
+             authority_of[fid], "deadline")
+            for fid, day, ids, announced, locked in visits
+        ],
+        columns=list(VISIT_COLUMNS),
+    )  # fmt: skip
+    known = (
+        ds if authority is None else ds.with_tables(facilities=ds.facilities[ds.facilities["authority"] == authority])
+    )
+    return StoredPlan(
+        id=plan_id,
+        created_at=dt.datetime(2026, 10, 1, 9, 0),
+        quarter="2026Q4",
+        as_of=AS_OF,
+        authority=authority,
+        status="optimal",
+        parent_id=None,
+        risk_run_id=None,
+        settings={"days_off": ["12-24", "12-31"]},
+        analysis={
+            "start": "2026-10-01",
+            "end": "2028-09-30",
+            "deadlines": {str(f): "2027-01-01" for f in known.facilities["facility_id"]},
+        },
+        visits=frame.sort_values(["date", "facility_id"]).reset_index(drop=True),
+        data_basis=data_basis(known, 1),
+    )

@@ -143,6 +143,22 @@ def _print_summary(stored: StoredPlan, names: dict[str, str]) -> None:
     _print_inspectors(stored, names)
 
 
+def _print_data_changes(stored: StoredPlan) -> None:
+    """What changed since the plan was made that matters to it, first and in yellow (the CLI is for planners: with
+    the tilbud and days); nothing when the data did not change."""
+    from api.services import plans as plan_service
+
+    staleness = plan_service.plan_data_changes(settings(), stored)
+    if not staleness.headline():
+        return
+    style = "bold yellow" if staleness.changed else "yellow"
+    console.print(f"[{style}]{escape(staleness.headline())}[/]", highlight=False)
+    for message in staleness.messages(authorised=True):
+        console.print(f"[yellow]  – {escape(message)}[/]", highlight=False)
+    if staleness.advice():
+        console.print(escape(staleness.advice()), highlight=False)
+
+
 def _print_late(stored: StoredPlan) -> None:
     """A best-effort plan: the deadlines it misses and the inspector-days missing, in yellow (a warning: the plan
     is stored, the command succeeds)."""
@@ -304,6 +320,7 @@ def show(
         console.print_json(json.dumps(_as_json(stored), default=str))
     else:
         names = _inspector_names()  # one load of the stored inspectors for both tables
+        _print_data_changes(stored)
         _print_summary(stored, names)
         console.print(_visit_table(stored, SHOWN_VISITS, names))
     if export is not None:
@@ -348,6 +365,8 @@ def _as_json(stored: StoredPlan) -> dict[str, Any]:
         "status": stored.status,
         "parent_id": stored.parent_id,
         "replan_changes": None if changes is None else changes.as_dict(),
+        # what changed since the plan was made, as the API's ``data_changes``
+        "data_changes": plan_service.plan_data_changes(settings(), stored).as_dict(authorised=True),
         # a best-effort plan's missed deadlines, as the API's ``late``
         "late": [LateVisitPublic.from_dict(o, True).model_dump(mode="json") for o in stored.analysis.get("late", [])],
         "risk_run_id": stored.risk_run_id,

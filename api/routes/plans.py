@@ -85,7 +85,11 @@ async def create_plan(
     response.headers["Location"] = str(request.app.url_path_for("get_plan", plan_id=str(plan.id)))
     changes = plan_service.replan_changes(settings, plan)
     return PlanPublic.from_stored(
-        plan, plan_service.visits_for_reader(plan, True), True, None if changes is None else changes.as_dict()
+        plan,
+        plan_service.visits_for_reader(plan, True),
+        True,
+        None if changes is None else changes.as_dict(),
+        plan_service.plan_data_changes(settings, plan),
     )
 
 
@@ -141,13 +145,16 @@ def get_plan(
 ) -> Response | PlanPublic:
     """A plan's visits; readers see an unannounced visit's quarter only (no date, week or inspector). `quarter`
     and `inspector_id` keep only those visits (`visit_count` still counts the whole plan); a quarter the plan's
-    horizon does not cover is 422 `invalid_argument` naming the quarters it covers. A plan never changes:
-    with `If-None-Match` the answer is 304 (its ETag names the plan, the filters and the viewer's role)."""
+    horizon does not cover is 422 `invalid_argument` naming the quarters it covers. `data_changes` says whether the
+    data changed since the plan was made and what that matters to it. A plan never changes: with `If-None-Match`
+    the answer is 304 (its ETag names the plan, the filters, the viewer's role and what `data_changes` is read from:
+    the newest import, the locked visits, the days off and today)."""
     version = plan_service.plan_version(settings, plan_id)
     if inspector_id is not None and inspector_id not in inspector_names(settings):
         raise NotFoundError(f"Tilsynskonsulent '{shown_value(inspector_id)}' findes ikke i databasen.")
     wanted = None if quarter is None else plan_service.plan_quarter(settings, version, quarter)
-    etag = strong_etag("plan", viewer.authorised, _version(version), wanted, inspector_id)
+    stamp = plan_service.data_changes_stamp(settings)
+    etag = strong_etag("plan", viewer.authorised, _version(version), wanted, inspector_id, stamp)
     if (unchanged := conditional.answer(response, etag, confidential=True)) is not None:
         return unchanged  # before reading thousands of visits
     plan = plan_service.show_plan(settings, plan_id)
@@ -155,7 +162,10 @@ def get_plan(
         plan, plan_service.visits_for_reader(plan, viewer.authorised), viewer.authorised, quarter, inspector_id
     )
     changes = plan_service.replan_changes(settings, plan)
-    return PlanPublic.from_stored(plan, visits, viewer.authorised, None if changes is None else changes.as_dict())
+    data_changes = plan_service.plan_data_changes(settings, plan)
+    return PlanPublic.from_stored(
+        plan, visits, viewer.authorised, None if changes is None else changes.as_dict(), data_changes
+    )
 
 
 @router.get(

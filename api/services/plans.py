@@ -12,6 +12,7 @@ go through :func:`visits_for_reader` (the CLI is for planners, who are authorise
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -24,14 +25,16 @@ from sqlalchemy.orm import Session
 
 from data.authorities import parse_authority
 from data.calendar import parse_quarter, quarter_bounds, quarter_of
+from data.dataset import date_of
 from data.db import PlanRow
 from data.enums import Authority, VisitKind
 from data.errors import InvalidArgumentError, NoDataError, shown_value
 from data.glossary import AUTHORITY_DA, visit_reason_for_reader_da
+from data.lock_store import load_locked_visits
 from data.plan_store import PlanInfo, StoredPlan, list_plans, load_plan, plan_header, save_plan
 from data.risk_store import get_risk_run, latest_risk_run
 from data.settings import Settings
-from data.store import database, load_dataset, load_reference_data
+from data.store import database, import_batches, import_stamp, load_dataset, load_reference_data, load_tables
 from planner import build_problem, solve_plan
 from planner.domain import (
     EarlierPlan,
@@ -44,6 +47,7 @@ from planner.domain import (
     VisitRole,
 )
 from planner.problem import horizon, quarters_from
+from planner.staleness import PlanStaleness, data_basis, plan_changes
 
 Progress = Callable[[str], None]
 
@@ -93,6 +97,7 @@ def create_plan(
     authority = parse_authority(authority)
     as_of = settings.as_of_or_today(as_of)
     with database(settings) as engine:
+        stamp = import_stamp(engine)  # before reading: an import while the data are read counts as after the plan
         ds = load_dataset(engine, authority)
         if ds.facilities.empty:
             where = "" if authority is None else f" i {authority}"
@@ -140,7 +145,10 @@ def create_plan(
         snapshot = settings_snapshot(settings)
         if time_limit_s is not None:
             snapshot["solver_time_limit_s"] = time_limit_s
-        plan_id = save_plan(engine, plan, parent_id=parent_plan_id, risk_run_id=run.id, settings=snapshot)
+        basis = data_basis(ds, None if stamp is None else stamp[0])
+        plan_id = save_plan(
+            engine, plan, parent_id=parent_plan_id, risk_run_id=run.id, settings=snapshot, data_basis=basis
+        )
         return load_plan(engine, plan_id)
 
 
@@ -206,6 +214,56 @@ def compare_visits(old: pd.DataFrame, new: pd.DataFrame) -> tuple[int, int, int,
         dropped += len(a) - same - pairs
         added += len(b) - same - pairs
     return kept, moved, dropped, added
+
+
+#: The tables a stored plan is compared with (``planner.staleness``): not the risk inputs.
+CHANGE_TABLES = ("facilities", "inspectors", "visits", "absences", "locked_visits")
+
+
+def replan_command(stored: StoredPlan) -> str:
+    """The CLI command that re-plans ``stored`` (its quarter and socialtilsyn, as of today)."""
+    scope = "" if stored.authority is None else f" --authority {stored.authority}"
+    return f"tilsynsplan plan --quarter {stored.quarter}{scope} --replan-of {stored.id}"
+
+
+def plan_data_changes(settings: Settings, stored: StoredPlan) -> PlanStaleness:
+    """What changed since ``stored`` was made that matters to it (``planner.staleness``), without a solve: the
+    import batches after the one it was made from (a plan stored before it kept one: those imported after its
+    ``created_at``) and the locked visits are read; the tilbud, inspectors, visits and absences only when something
+    was imported since."""
+    with database(settings) as engine:
+        batch_id = stored.data_basis.get("import_batch_id")
+        if "import_batch_id" in stored.data_basis:
+            count, newest = import_batches(engine, after_id=int(batch_id) if batch_id is not None else 0, top=1)
+        else:
+            count, newest = import_batches(engine, since=stored.created_at, top=1)
+        current = load_tables(engine, CHANGE_TABLES if count else ("facilities", "locked_visits"))
+    return plan_changes(
+        stored,
+        current,
+        imports=count,
+        last_import_at=newest[0].imported_at if newest else None,
+        today=settings.effective_today(),
+        days_off=list(settings.days_off),
+        replan_command=replan_command(stored),
+        data_read=count > 0,
+    )
+
+
+def data_changes_stamp(settings: Settings) -> list[object]:
+    """What :func:`plan_data_changes` depends on besides the plan, read cheaply (for an HTTP validator): the newest
+    import batch, the locked visits, the days off and today."""
+    with database(settings) as engine:
+        stamp = import_stamp(engine)
+        locks = load_locked_visits(engine)
+    rows = sorted(
+        f"{f}|{date_of(d)}|{i}|{bool(a)}"
+        for f, d, i, a in zip(
+            locks["facility_id"], locks["date"], locks["inspector_id"], locks["announced"], strict=True
+        )
+    )
+    digest = hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()
+    return [None if stamp is None else stamp[0], digest, list(settings.days_off), settings.effective_today()]
 
 
 def _any_inspectors(engine: Engine) -> bool:
@@ -353,12 +411,12 @@ def plan_from_stored(stored: StoredPlan) -> Plan:
 
 
 def load_stored_plan(
-    settings: Settings, plan_id: int, run_id: int | None = None
+    settings: Settings, plan_id: int, run_id: int | None = None, stored: StoredPlan | None = None
 ) -> tuple[Plan, dict[str, dt.date], dict[str, float]]:
     """A stored plan as the planner's ``Plan``, the facilities' legal due dates, and the risk values of
-    the run it was planned from (``run_id``; empty when unknown)."""
+    the run it was planned from (``run_id``; empty when unknown). ``stored``: the plan, already loaded."""
     with database(settings) as engine:
-        stored = load_plan(engine, plan_id)
+        stored = load_plan(engine, plan_id) if stored is None else stored
         run = get_risk_run(engine, run_id if run_id is not None else stored.risk_run_id or -1)
     plan = plan_from_stored(stored)
     deadlines = {fid: dt.date.fromisoformat(d) for fid, d in plan.analysis.deadlines.items()}

@@ -15,6 +15,7 @@ or PDF, write it to a file. Shared by ``tilsynsplan report`` and the web app (wh
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import time
@@ -27,7 +28,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from api.services.national import stored_data
-from api.services.plans import load_stored_plan
+from api.services.plans import load_stored_plan, plan_data_changes, show_plan
 from api.services.risk import ScoreResult, explain_stored, score_facilities
 from data.authorities import parse_authority, parse_facility_type
 from data.calendar import quarter_bounds, quarter_of
@@ -35,6 +36,7 @@ from data.db import PlanRow, PlanVisitRow
 from data.enums import VisitKind
 from data.errors import InvalidArgumentError, NotComputedError, NotFoundError, shown_value
 from data.lock_store import load_locked_visits
+from data.plan_store import StoredPlan
 from data.risk_store import previous_risk_run
 from data.settings import Settings
 from data.store import database, facility_exists, load_reference_data
@@ -48,6 +50,7 @@ from reports.build import (
     build_risk_list,
 )
 from reports.context import (
+    DataChangesNotice,
     FacilityProfileContext,
     ModelCardContext,
     NextVisit,
@@ -255,8 +258,9 @@ def plan_report(settings: Settings, plan_id: int, authorised: bool = False) -> P
             row = session.get(PlanRow, plan_id)
             run_id = None if row is None else row.risk_run_id
             created_at = None if row is None else row.created_at
-    plan, deadlines, risks = load_stored_plan(settings, plan_id, run_id=run_id)
-    return build_plan_report(
+    stored = show_plan(settings, plan_id)
+    plan, deadlines, risks = load_stored_plan(settings, plan_id, run_id=run_id, stored=stored)
+    context = build_plan_report(
         plan,
         ds,
         plan_id=plan_id,
@@ -264,6 +268,20 @@ def plan_report(settings: Settings, plan_id: int, authorised: bool = False) -> P
         risks=risks,
         deadlines=deadlines,
         created_at=created_at,
+    )
+    return dataclasses.replace(context, data_changes=data_changes_notice(settings, stored, authorised))
+
+
+def data_changes_notice(settings: Settings, stored: StoredPlan, authorised: bool) -> DataChangesNotice | None:
+    """The plan report's notice of what changed since the plan was made (``None`` when nothing did)."""
+    staleness = plan_data_changes(settings, stored)
+    if not staleness.headline():
+        return None
+    return DataChangesNotice(
+        headline=staleness.headline(),
+        messages=tuple(staleness.messages(authorised)),
+        advice=staleness.advice(),
+        changed=staleness.changed,
     )
 
 

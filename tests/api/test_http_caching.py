@@ -220,7 +220,13 @@ def test_a_push_changes_the_status_the_import_log_and_the_calendar_but_not_the_r
     for path, etag in reader.items():
         assert client.get(API + path, headers={"If-None-Match": etag}).status_code == 200, path
     assert client.get(f"{API}/risk", headers={"If-None-Match": risk}).status_code == 304
-    assert client.get(f"{API}/plans/1", headers={**AUTH, "If-None-Match": plan}).status_code == 304
+    # the plan is the same, but its ``data_changes`` now counts the push (nothing the plan uses: no re-plan)
+    after = client.get(f"{API}/plans/1", headers={**AUTH, "If-None-Match": plan})
+    assert after.status_code == 200 and after.headers["etag"] != plan
+    assert (after.json()["data_changes"]["status"], after.json()["data_changes"]["imports_since"]) == (
+        "imports_only",
+        1,
+    )
 
 
 def test_a_renamed_tilbud_changes_the_risk_lists_etag(client: TestClient, tmp_path: Path) -> None:

@@ -1,0 +1,460 @@
+"""Whether a stored plan still fits the data: what changed since it was made that matters to it (no solve).
+
+A plan is made from the data of one moment; the tilsyn keeps importing (uploads, case-system pushes, locks,
+withdrawn concern reports) and unlocking. :func:`plan_changes` compares a stored plan with the data stored now and
+says what a planner must know before using it: a tilbud it visits closes before a planned visit, an active tilbud it
+does not know (the first-visit rule), a visit recorded that it does not have (an unannounced one restarts the
+two-year deadline), an inspector it sends removed or changed, a planned visit on a new absence or day off, and a
+lock it does not keep or a locked visit since unlocked. The fix is a re-plan (``tilsynsplan plan --replan-of ID``).
+
+What the plan knew comes from the plan itself (its visits, locked visits, deadlines, settings) and from
+``data_basis``, which a plan stores since this check exists (:func:`data_basis`): the newest import batch it was made
+from, each tilbud's newest visits and each inspector's capacity. A plan stored before has no basis: the imports are
+then those after its ``created_at``, recorded visits those dated after its as-of day, and capacity is not compared.
+
+Confidentiality: a change that concerns an unannounced visit (its day, or who makes it) names the tilbud, day and
+inspector for planners only; readers get the count (:meth:`PlanChange.message`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import pandas as pd
+
+from data.calendar import days_off_between
+from data.dataset import Dataset, absence_periods, date_of
+from data.glossary import format_number_da
+from data.lock_rules import absent, competent, parse_competences
+from data.plan_store import StoredPlan
+
+#: How many tilbud or visits a message names before "og N flere".
+NAMED = 10
+
+
+class ChangeKind(StrEnum):
+    CLOSED = "closed"  # a tilbud the plan visits closes on or before a planned visit
+    NEW_FACILITY = "new_facility"  # an active tilbud the plan does not know
+    VISIT_RECORDED = "visit_recorded"  # a visit recorded that the plan does not have
+    INSPECTOR = "inspector"  # an inspector the plan sends was removed or changed
+    ABSENCE = "absence"  # a planned visit falls on its inspector's absence
+    DAY_OFF = "day_off"  # a planned visit falls on a day off of the current settings
+    LOCKED = "locked"  # a lock in the plan's horizon that the plan does not keep
+    UNLOCKED = "unlocked"  # a visit locked in the plan that is no longer locked
+
+
+class Freshness(StrEnum):
+    UNCHANGED = "unchanged"  # nothing imported, locked or unlocked since the plan was made
+    IMPORTS_ONLY = "imports_only"  # data imported since, none of it changes the plan's visits
+    CHANGED = "changed"  # something the plan depends on changed: re-plan
+
+
+@dataclass(frozen=True)
+class ChangeItem:
+    """One tilbud (or inspector) concerned by a change. ``confidential``: it concerns an unannounced visit, whose
+    day and inspector readers may not learn (nor, for a change tied to the day, which tilbud it is)."""
+
+    facility_id: str | None
+    detail: str  # for planners: days, inspectors, what changed (Danish)
+    confidential: bool = False
+    inspector_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    kind: ChangeKind
+    items: tuple[ChangeItem, ...]
+
+    @property
+    def facility_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(i.facility_id for i in self.items if i.facility_id is not None))
+
+    @property
+    def inspector_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(i.inspector_id for i in self.items if i.inspector_id is not None))
+
+    def shown_items(self, authorised: bool) -> list[ChangeItem]:
+        return [i for i in self.items if authorised or not i.confidential]
+
+    def message(self, authorised: bool) -> str:
+        """The change in one Danish sentence; for readers without the tilbud, days and inspectors of unannounced
+        visits (they are counted as *fortrolige*)."""
+        shown = self.shown_items(authorised)
+        hidden = len(self.items) - len(shown)
+        if self.kind == ChangeKind.INSPECTOR:
+            who = _count(len(self.items), "tilsynskonsulent", "tilsynskonsulenter")
+            head = f"{who}, som planen sender, er fjernet eller ændret"
+            names = [
+                f"{i.inspector_id} ({i.detail})" if authorised else f"{i.inspector_id} ({_public(i.detail)})"
+                for i in shown
+            ]
+            return _sentence(head, names, 0)
+        head = _HEADS[self.kind](len(self.items))
+        names = [f"{i.facility_id} ({i.detail})" if authorised and i.detail else str(i.facility_id) for i in shown]
+        return _sentence(head, names, hidden)
+
+
+def _public(detail: str) -> str:
+    """An inspector change as readers see it: what changed, without the tilbud it visits."""
+    return detail.split(";", 1)[0]
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{format_number_da(n, 0)} {one if n == 1 else many}"
+
+
+def _sentence(head: str, names: Sequence[str], hidden: int) -> str:
+    text = head
+    if names:
+        more = len(names) - NAMED
+        text += ": " + ", ".join(names[:NAMED]) + (f" og {format_number_da(more, 0)} flere" if more > 0 else "")
+    if hidden:
+        what = "den" if hidden == 1 else f"{format_number_da(hidden, 0)} af dem"
+        text += f" ({what} gælder uanmeldte besøg, hvis tilbud og dato er fortrolige)"
+    return text + "."
+
+
+_HEADS = {
+    ChangeKind.CLOSED: lambda n: f"{_count(n, 'tilbud', 'tilbud')}, som planen besøger, lukker før et planlagt besøg",
+    ChangeKind.NEW_FACILITY: lambda n: (
+        f"{_count(n, 'tilbud', 'tilbud')} er kommet til og er ikke i planen (første besøg efter reglen for nye tilbud)"
+    ),
+    ChangeKind.VISIT_RECORDED: lambda n: (
+        f"{_count(n, 'tilbud', 'tilbud')} har fået registreret et besøg, som planen ikke har (et uanmeldt flytter "
+        "fristen for næste uanmeldte besøg)"
+    ),
+    ChangeKind.ABSENCE: lambda n: (
+        f"{_count(n, 'planlagt besøg', 'planlagte besøg')} ligger i tilsynskonsulentens fravær"
+    ),
+    ChangeKind.DAY_OFF: lambda n: f"{_count(n, 'planlagt besøg', 'planlagte besøg')} ligger på en ny fridag",
+    ChangeKind.LOCKED: lambda n: f"{_count(n, 'låst besøg', 'låste besøg')} er ikke i planen",
+    ChangeKind.UNLOCKED: lambda n: f"{_count(n, 'besøg', 'besøg')}, som planen har låst, er låst op",
+}
+
+
+@dataclass(frozen=True)
+class PlanStaleness:
+    """What changed since a stored plan was made, as far as it matters to the plan (:func:`plan_changes`)."""
+
+    plan_id: int
+    imports: int  # import batches since the plan's data were read
+    last_import_at: dt.datetime | None
+    changes: tuple[PlanChange, ...] = ()
+    replan_command: str = ""
+
+    @property
+    def freshness(self) -> Freshness:
+        if self.changes:
+            return Freshness.CHANGED
+        return Freshness.IMPORTS_ONLY if self.imports else Freshness.UNCHANGED
+
+    @property
+    def changed(self) -> bool:
+        return self.freshness == Freshness.CHANGED
+
+    def headline(self) -> str:
+        """One Danish sentence; empty when nothing changed."""
+        if self.freshness == Freshness.UNCHANGED:
+            return ""
+        since = _imports_text(self.imports, self.last_import_at)
+        if self.freshness == Freshness.IMPORTS_ONLY:
+            return (
+                f"Der er importeret data siden planen blev lavet ({since}), men intet, der ændrer planens besøg "
+                "(lukninger, nye tilbud, besøg, tilsynskonsulenter, fravær, fridage, låste besøg)."
+            )
+        text = "Data er ændret, siden planen blev lavet"
+        return text + (f" ({since})" if self.imports else "") + ", og planen passer ikke længere til dem:"
+
+    def advice(self) -> str:
+        if not self.changed:
+            return ""
+        return (
+            f"Lav en genplan, der flytter så få besøg som muligt: {self.replan_command} (API: POST /api/v1/plans med "
+            f'"parent_plan_id": {self.plan_id}).'
+        )
+
+    def messages(self, authorised: bool) -> list[str]:
+        return [c.message(authorised) for c in self.changes]
+
+    def as_dict(self, authorised: bool) -> dict[str, Any]:
+        """For the API and ``plan show --format json``: readers get no tilbud or inspector of a confidential item."""
+        return {
+            "status": self.freshness.value,
+            "imports_since": self.imports,
+            "last_import_at": None if self.last_import_at is None else self.last_import_at.isoformat(),
+            "message": self.headline(),
+            "changes": [
+                {
+                    "kind": c.kind.value,
+                    "count": len(c.items),
+                    "facility_ids": list(
+                        dict.fromkeys(i.facility_id for i in c.shown_items(authorised) if i.facility_id is not None)
+                    ),
+                    "inspector_ids": list(
+                        dict.fromkeys(i.inspector_id for i in c.shown_items(authorised) if i.inspector_id is not None)
+                    ),
+                    "message": c.message(authorised),
+                }
+                for c in self.changes
+            ],
+            "advice": self.advice(),
+        }
+
+
+def _imports_text(n: int, last: dt.datetime | None) -> str:
+    text = _count(n, "import", "importer")
+    return text if last is None else f"{text}, den seneste {last.strftime('%d.%m.%Y kl. %H:%M')}"
+
+
+# --- what a plan stores about its data ---------------------------------------------------------------
+
+
+def _newest_visits(ds: Dataset) -> dict[str, tuple[dt.date | None, dt.date | None]]:
+    """Facility -> (newest visit, newest unannounced visit) in ``visits`` and ``facilities.last_unannounced_visit``."""
+    out: dict[str, tuple[dt.date | None, dt.date | None]] = {}
+
+    def see(fid: str, day: dt.date | None, announced: bool) -> None:
+        if day is None:
+            return
+        last, last_un = out.get(fid, (None, None))
+        last = day if last is None or day > last else last
+        if not announced:
+            last_un = day if last_un is None or day > last_un else last_un
+        out[fid] = (last, last_un)
+
+    v = ds.visits
+    for fid, day, announced in zip(v["facility_id"], v["date"], v["announced"], strict=True):
+        see(str(fid), date_of(day), bool(announced))
+    if "last_unannounced_visit" in ds.facilities:
+        for fid, day in zip(ds.facilities["facility_id"], ds.facilities["last_unannounced_visit"], strict=True):
+            see(str(fid), date_of(day), False)
+    return out
+
+
+def data_basis(ds: Dataset, import_batch_id: int | None) -> dict[str, Any]:
+    """What a plan stores about the data it was made from (JSON-friendly): the newest import batch, every tilbud's
+    newest visit and unannounced visit, every inspector's weekly capacity."""
+    visits = {
+        fid: [None if a is None else a.isoformat(), None if u is None else u.isoformat()]
+        for fid, (a, u) in sorted(_newest_visits(ds).items())
+    }
+    for fid in ds.facilities["facility_id"].astype(str):
+        visits.setdefault(fid, [None, None])
+    return {
+        "import_batch_id": import_batch_id,
+        "visits": visits,
+        "visits_per_week": {
+            str(i): int(n) for i, n in zip(ds.inspectors["inspector_id"], ds.inspectors["visits_per_week"], strict=True)
+        },
+    }
+
+
+# --- the comparison ----------------------------------------------------------------------------------
+
+
+def _iso(value: object) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(str(value))
+
+
+def _day(d: dt.date) -> str:
+    return d.isoformat()
+
+
+def plan_changes(
+    plan: StoredPlan,
+    current: Dataset,
+    *,
+    imports: int,
+    last_import_at: dt.datetime | None,
+    today: dt.date,
+    days_off: Sequence[str],
+    replan_command: str,
+    data_read: bool = True,
+) -> PlanStaleness:
+    """Compare ``plan`` with ``current`` (its facilities, inspectors, visits, absences and locked visits, all
+    socialtilsyn). ``imports``: the import batches since the plan's data were read; ``data_read=False`` when none
+    were and ``current`` holds only the locked visits (the other checks are then skipped: nothing changed them).
+    ``days_off``: the current ``Settings.days_off``."""
+    start = _iso(plan.analysis.get("start")) or plan.as_of
+    end = _iso(plan.analysis.get("end")) or (max(plan.visits["date"]) if len(plan.visits) else start)
+    visits = list(plan.visits.itertuples(index=False))
+    changes: list[PlanChange] = []
+    if data_read:
+        changes += _closed(visits, current)
+        changes += _new_facilities(plan, current, start, today)
+        changes += _recorded(plan, visits, current)
+        changes += _inspectors(plan, visits, current)
+        changes += _absences(visits, current)
+    changes += _days_off(plan, visits, start, end, days_off)
+    changes += _locks(plan, visits, current, start, end)
+    return PlanStaleness(plan.id, imports, last_import_at, tuple(changes), replan_command)
+
+
+def _change(kind: ChangeKind, items: Iterable[ChangeItem]) -> list[PlanChange]:
+    found = tuple(items)
+    return [PlanChange(kind, found)] if found else []
+
+
+def _in_scope(plan: StoredPlan, frame: pd.DataFrame) -> pd.DataFrame:
+    return frame if plan.authority is None else frame[frame["authority"] == plan.authority]
+
+
+def _closed(visits: Sequence[Any], current: Dataset) -> list[PlanChange]:
+    closes = {
+        str(f): d
+        for f, c in zip(current.facilities["facility_id"], current.facilities["closed_on"], strict=True)
+        if (d := date_of(c)) is not None
+    }
+    known = set(current.facilities["facility_id"].astype(str))
+    after: dict[str, list[Any]] = {}
+    for v in visits:
+        fid = str(v.facility_id)
+        if fid not in known or (fid in closes and v.date >= closes[fid]):
+            after.setdefault(fid, []).append(v)
+    items = []
+    for fid, vs in sorted(after.items()):
+        why = "findes ikke længere i data" if fid not in known else f"lukker {_day(closes[fid])}"
+        days = ", ".join(_day(v.date) for v in vs)
+        items.append(ChangeItem(fid, f"{why}; besøg {days}", any(not v.announced for v in vs)))
+    return _change(ChangeKind.CLOSED, items)
+
+
+def _new_facilities(plan: StoredPlan, current: Dataset, start: dt.date, today: dt.date) -> list[PlanChange]:
+    basis = plan.data_basis.get("visits")
+    known = set(basis) if basis is not None else set(plan.analysis.get("deadlines", {}))
+    if not known:
+        return []  # an old plan without its facilities: nothing to compare with
+    visited = set(plan.visits["facility_id"].astype(str))
+    active = _in_scope(plan, current.active_facilities(max(start, today)))
+    items = []
+    for row in active.sort_values("facility_id").itertuples(index=False):
+        fid = str(row.facility_id)
+        if fid in known or fid in visited:
+            continue
+        approved = date_of(row.approved_on)
+        items.append(ChangeItem(fid, "" if approved is None else f"godkendt {_day(approved)}"))
+    return _change(ChangeKind.NEW_FACILITY, items)
+
+
+def _recorded(plan: StoredPlan, visits: Sequence[Any], current: Dataset) -> list[PlanChange]:
+    basis: Mapping[str, Sequence[str | None]] | None = plan.data_basis.get("visits")
+    planned = {(str(v.facility_id), v.date) for v in visits}
+    scope = set(_in_scope(plan, current.facilities)["facility_id"].astype(str))
+    items = []
+    for fid, (last, last_un) in sorted(_newest_visits(current).items()):
+        if fid not in scope:
+            continue
+        if basis is not None:
+            known_last, known_un = (_iso(x) for x in basis.get(fid, (None, None)))
+        else:  # a plan stored without its basis: what it knew is what was dated on its as-of day
+            known_last = known_un = plan.as_of
+        new_un = last_un is not None and (known_un is None or last_un > known_un)
+        new_any = last is not None and (known_last is None or last > known_last)
+        if not (new_un or new_any):
+            continue
+        day = last_un if new_un else last
+        assert day is not None
+        if (fid, day) in planned:
+            continue  # the plan's own visit, carried out as planned
+        what = "uanmeldt" if new_un else "anmeldt"
+        items.append(ChangeItem(fid, f"{what} besøg {_day(day)}"))
+    return _change(ChangeKind.VISIT_RECORDED, items)
+
+
+def _inspectors(plan: StoredPlan, visits: Sequence[Any], current: Dataset) -> list[PlanChange]:
+    rows = {str(r.inspector_id): r for r in current.inspectors.itertuples(index=False)}
+    facility = {str(r.facility_id): r for r in current.facilities.itertuples(index=False)}
+    capacity: Mapping[str, int] = plan.data_basis.get("visits_per_week", {})
+    sent: dict[str, list[Any]] = {}
+    for v in visits:
+        for iid in str(v.inspector_ids).split(";"):
+            if iid:
+                sent.setdefault(iid, []).append(v)
+    items = []
+    for iid, vs in sorted(sent.items()):
+        row = rows.get(iid)
+        problems: list[str] = []
+        if row is None:
+            problems.append("findes ikke længere i data")
+        else:
+            competences = parse_competences(row.competences)
+            if any(v.authority and str(v.authority) != str(row.authority) for v in vs):
+                problems.append(f"hører nu til et andet socialtilsyn ({row.authority})")
+            lacking = sorted(
+                {
+                    str(facility[str(v.facility_id)].facility_type)
+                    for v in vs
+                    if str(v.facility_id) in facility
+                    and not competent(competences, str(facility[str(v.facility_id)].facility_type))
+                }
+            )
+            if lacking:
+                problems.append("har ikke længere kompetence til " + ", ".join(lacking))
+            before = capacity.get(iid)
+            if before is not None and int(before) != int(row.visits_per_week):
+                problems.append(f"besøg pr. uge ændret fra {before} til {int(row.visits_per_week)}")
+        if problems:
+            shown = sorted({str(v.facility_id) for v in vs})
+            where = ", ".join(shown[:NAMED]) + (" …" if len(shown) > NAMED else "")
+            detail = "; ".join(problems) + f"; sendes til {_count(len(vs), 'besøg', 'besøg')} ({where})"
+            items.append(ChangeItem(None, detail, inspector_id=iid))
+    return _change(ChangeKind.INSPECTOR, items)
+
+
+def _absences(visits: Sequence[Any], current: Dataset) -> list[PlanChange]:
+    periods = absence_periods([current.absences])
+    items = []
+    for v in visits:
+        away = [iid for iid in str(v.inspector_ids).split(";") if iid and absent(periods.get(iid, ()), v.date)]
+        if away:
+            items.append(
+                ChangeItem(
+                    str(v.facility_id), f"{_day(v.date)}, {', '.join(away)} fraværende", not v.announced, away[0]
+                )
+            )
+    return _change(ChangeKind.ABSENCE, items)
+
+
+def _days_off(
+    plan: StoredPlan, visits: Sequence[Any], start: dt.date, end: dt.date, days_off: Sequence[str]
+) -> list[PlanChange]:
+    before = list(plan.settings.get("days_off", days_off))
+    if sorted(before) == sorted(days_off):
+        return []
+    off = days_off_between(start, end, list(days_off))
+    items = [
+        ChangeItem(str(v.facility_id), _day(v.date), not v.announced)
+        for v in visits
+        if v.date in off and not v.locked  # an agreed visit may lie on a day off
+    ]
+    return _change(ChangeKind.DAY_OFF, items)
+
+
+def _locks(plan: StoredPlan, visits: Sequence[Any], current: Dataset, start: dt.date, end: dt.date) -> list[PlanChange]:
+    authority = dict(zip(current.facilities["facility_id"].astype(str), current.facilities["authority"], strict=True))
+    in_plan = {(str(v.facility_id), v.date): v for v in visits if v.locked}
+    now: dict[tuple[str, dt.date], Any] = {}
+    for r in current.locked_visits.itertuples(index=False):
+        fid, day = str(r.facility_id), date_of(r.date)
+        if day is None or not start <= day <= end:
+            continue
+        if plan.authority is not None and authority.get(fid) != plan.authority:
+            continue
+        now[(fid, day)] = r
+    added = []
+    for (fid, day), r in sorted(now.items()):
+        kept = in_plan.get((fid, day))
+        if kept is None or str(r.inspector_id) not in str(kept.inspector_ids).split(";"):
+            added.append(
+                ChangeItem(fid, f"{_day(day)} med {r.inspector_id}", not bool(r.announced), str(r.inspector_id))
+            )
+    removed = [
+        ChangeItem(fid, _day(day), not v.announced)
+        for (fid, day), v in sorted(in_plan.items())
+        if (fid, day) not in now
+    ]
+    return _change(ChangeKind.LOCKED, added) + _change(ChangeKind.UNLOCKED, removed)

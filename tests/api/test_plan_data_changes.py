@@ -1,0 +1,130 @@
+"""A stored plan after later imports: ``plan show``, ``GET /api/v1/plans/{id}`` (``data_changes``), the plan page and
+the plan report say that the data changed, what changed that matters to the plan, and how to re-plan; a plan whose
+data did not change says nothing. Readers never learn the tilbud or day of an unannounced visit from it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.services import imports
+from data.dataset import Dataset
+from tests.api.conftest import AUTH, make_settings
+from tests.api.html_parse import Page
+from tests.api.test_cli_plan import load_data, run
+from tests.factories import AS_OF, facilities_frame
+from tests.fixtures.uploads import write_csv_folder
+
+REPLAN = "tilsynsplan plan --quarter 2026Q4 --replan-of 1"
+
+
+@pytest.fixture
+def planned(capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path) -> Iterator[TestClient]:
+    """The small dataset, a risk run and plan 1 (2026Q4) made with the CLI; a client on the same home."""
+    load_data(home, tmp_path)
+    code, _, err = run(capsys, "plan", "--quarter", "2026Q4", "--time-limit", "5")
+    assert code == 0, err
+    with TestClient(create_app(make_settings(home))) as client:
+        yield client
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    from api.cli_app import console, err_console
+
+    monkeypatch.setenv("TILSYNSPLAN_TODAY", AS_OF.isoformat())
+    monkeypatch.setenv("TILSYNSPLAN_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("TILSYNSPLAN_DATABASE_URL", "")
+    for c in (console, err_console):
+        monkeypatch.setattr(c, "width", 300)
+    yield tmp_path / "home"
+
+
+def notice(html: str) -> str:
+    """The text of the plan page's or report's data-changes notice ('' when there is none)."""
+    node = Page(html).by_id("data-changes")
+    return "" if node is None else " ".join(node.text().split())
+
+
+def upload(home: Path, tmp_path: Path, name: str, **tables: pd.DataFrame) -> None:
+    settings = make_settings(home)
+    imports.import_upload(settings, write_csv_folder(Dataset.from_frames(tables), tmp_path / name), label=name)
+
+
+def test_a_plan_whose_data_did_not_change_shows_no_notice(
+    planned: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "plan", "show", "1")
+    assert code == 0
+    assert "Data er ændret" not in out and "importeret data siden" not in out
+    body = planned.get("/api/v1/plans/1", headers=AUTH).json()
+    assert body["data_changes"]["status"] == "unchanged"
+    assert body["data_changes"]["changes"] == [] and body["data_changes"]["message"] == ""
+    assert notice(planned.get("/planer/1").text) == ""
+    assert notice(planned.get("/api/v1/reports/plan/1?format=html", headers=AUTH).text) == ""
+
+
+def test_a_new_tilbud_imported_after_the_plan_is_told_everywhere_with_the_replan(
+    planned: TestClient, capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    before = planned.get("/api/v1/plans/1", headers=AUTH)
+    new = facilities_frame().iloc[[0]].assign(facility_id="F7", name="Bostedet Nyhjem", approved_on="2026-09-01")
+    upload(home, tmp_path, "ny", facilities=new)
+
+    code, out, _ = run(capsys, "plan", "show", "1")
+    assert code == 0
+    assert "Data er ændret, siden planen blev lavet (1 import, den seneste " in out
+    assert (
+        "1 tilbud er kommet til og er ikke i planen (første besøg efter reglen for nye tilbud): F7 (godkendt "
+        "2026-09-01)." in out
+    )
+    assert f"Lav en genplan, der flytter så få besøg som muligt: {REPLAN}" in out
+
+    # the stored plan did not change, its answer did: the old ETag is no longer the answer's
+    again = planned.get("/api/v1/plans/1", headers={**AUTH, "If-None-Match": before.headers["ETag"]})
+    assert again.status_code == 200
+    changes = again.json()["data_changes"]
+    assert (changes["status"], changes["imports_since"]) == ("changed", 1)
+    assert [(c["kind"], c["count"], c["facility_ids"]) for c in changes["changes"]] == [("new_facility", 1, ["F7"])]
+    assert REPLAN in changes["advice"]
+
+    page = notice(planned.get("/planer/1").text)  # a reader: a new tilbud is no secret
+    assert page.startswith("Planen passer ikke længere til data Data er ændret, siden planen blev lavet (1 import")
+    assert "F7" in page and REPLAN in page
+    report = notice(planned.get("/api/v1/reports/plan/1?format=html").text)
+    assert "1 tilbud er kommet til og er ikke i planen" in report
+
+
+def test_an_absence_over_an_unannounced_visit_is_told_to_readers_without_tilbud_or_day(
+    planned: TestClient, home: Path, tmp_path: Path
+) -> None:
+    visits = planned.get("/api/v1/plans/1", headers=AUTH).json()["visits"]
+    visit = next(v for v in visits if not v["announced"] and not v["locked"])
+    inspector = visit["inspector_ids"][0]
+    absence = pd.DataFrame([(inspector, visit["date"], visit["date"])], columns=["inspector_id", "start", "end"])
+    upload(home, tmp_path, "fravaer", absences=absence)
+
+    planner = planned.get("/api/v1/plans/1", headers=AUTH).json()["data_changes"]
+    assert [c["kind"] for c in planner["changes"]] == ["absence"]
+    assert planner["changes"][0]["facility_ids"] == [visit["facility_id"]]
+    assert f"{visit['facility_id']} ({visit['date']}, {inspector} fraværende)" in planner["changes"][0]["message"]
+
+    reader = planned.get("/api/v1/plans/1").json()["data_changes"]
+    assert reader["changes"] == [
+        {
+            "kind": "absence",
+            "count": 1,
+            "facility_ids": [],
+            "inspector_ids": [],
+            "message": "1 planlagt besøg ligger i tilsynskonsulentens fravær (den gælder uanmeldte besøg, hvis tilbud "
+            "og dato er fortrolige).",
+        }
+    ]
+    page = notice(planned.get("/planer/1").text)
+    assert "1 planlagt besøg ligger i tilsynskonsulentens fravær" in page
+    assert visit["date"] not in page

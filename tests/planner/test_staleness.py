@@ -1,0 +1,211 @@
+"""planner.staleness: a stored plan against the data stored now; one tiny hand-built case per kind of change,
+with the message a planner and a reader get (a reader never the tilbud or day of an unannounced visit)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from data.dataset import Dataset
+from data.plan_store import StoredPlan
+from planner.staleness import ChangeKind, Freshness, PlanStaleness, plan_changes
+from tests.factories import small_dataset, small_stored_plan
+
+# (facility, day, inspectors, announced, locked)
+VISITS = [
+    ("F1", "2026-11-10", "I1", False, False),
+    ("F2", "2026-10-20", "I2", True, False),
+    ("F4", "2026-12-01", "I3", False, False),
+    ("F5", "2026-11-17", "I3", True, True),
+    ("F3", "2026-11-24", "I2", False, True),
+    ("F6", "2026-10-27", "I3", False, False),
+]
+LOCKS = pd.DataFrame(
+    [("F5", "2026-11-17", "I3", True), ("F3", "2026-11-24", "I2", False)],
+    columns=["facility_id", "date", "inspector_id", "announced"],
+)
+DAYS_OFF = ["12-24", "12-31"]
+CONFIDENTIAL = "gælder uanmeldte besøg, hvis tilbud og dato er fortrolige"
+
+
+def current(**tables: pd.DataFrame) -> Dataset:
+    """The data the plan was made from, with the locks it keeps, and ``tables`` replaced."""
+    return small_dataset().with_tables(locked_visits=LOCKS).with_tables(**tables)
+
+
+def compare(
+    data: Dataset, plan: StoredPlan | None = None, imports: int = 1, days_off: list[str] = DAYS_OFF
+) -> PlanStaleness:
+    return plan_changes(
+        plan or small_stored_plan(VISITS),
+        data,
+        imports=imports,
+        last_import_at=dt.datetime(2026, 10, 2, 14, 5) if imports else None,
+        today=dt.date(2026, 10, 2),
+        days_off=days_off,
+        replan_command="tilsynsplan plan --quarter 2026Q4 --replan-of 1",
+        data_read=imports > 0,
+    )
+
+
+def only(result: PlanStaleness, kind: ChangeKind) -> None:
+    assert [c.kind for c in result.changes] == [kind]
+    assert result.freshness == Freshness.CHANGED
+    assert result.headline() == (
+        "Data er ændret, siden planen blev lavet (1 import, den seneste 02.10.2026 kl. 14:05), og planen passer ikke "
+        "længere til dem:"
+    )
+    assert result.advice() == (
+        "Lav en genplan, der flytter så få besøg som muligt: tilsynsplan plan --quarter 2026Q4 --replan-of 1 "
+        '(API: POST /api/v1/plans med "parent_plan_id": 1).'
+    )
+
+
+def test_nothing_imported_nothing_unlocked_is_no_notice() -> None:
+    result = compare(current(), imports=0)
+    assert result.freshness == Freshness.UNCHANGED
+    assert (result.headline(), result.advice(), result.messages(True)) == ("", "", [])
+    assert result.as_dict(False)["status"] == "unchanged"
+
+
+def test_an_import_that_changes_nothing_the_plan_uses_says_so_without_asking_for_a_replan() -> None:
+    concerns = pd.DataFrame([("F1", "2026-10-02", "high")], columns=["facility_id", "date", "severity"])
+    result = compare(current(concerns=concerns))
+    assert result.freshness == Freshness.IMPORTS_ONLY
+    assert result.changes == ()
+    assert result.headline().startswith("Der er importeret data siden planen blev lavet (1 import, den seneste ")
+    assert "intet, der ændrer planens besøg" in result.headline()
+    assert result.advice() == ""
+
+
+def test_a_tilbud_closing_before_its_unannounced_visit_is_named_to_planners_only() -> None:
+    facilities = small_dataset().facilities.copy()
+    facilities.loc[facilities["facility_id"] == "F1", "closed_on"] = pd.Timestamp("2026-11-01")
+    result = compare(current(facilities=facilities))
+    only(result, ChangeKind.CLOSED)
+    assert result.messages(True) == [
+        "1 tilbud, som planen besøger, lukker før et planlagt besøg: F1 (lukker 2026-11-01; besøg 2026-11-10)."
+    ]
+    assert result.messages(False) == [
+        f"1 tilbud, som planen besøger, lukker før et planlagt besøg (den {CONFIDENTIAL})."
+    ]
+    assert result.as_dict(False)["changes"][0]["facility_ids"] == []
+
+
+def test_a_closing_after_the_plans_visits_changes_nothing() -> None:
+    facilities = small_dataset().facilities.copy()
+    facilities.loc[facilities["facility_id"] == "F1", "closed_on"] = pd.Timestamp("2027-06-01")
+    assert compare(current(facilities=facilities)).changes == ()
+
+
+def test_a_new_tilbud_the_plan_does_not_know_is_named_to_everyone() -> None:
+    new = pd.DataFrame(
+        [("F7", "Bostedet Ny", "midt", "Viborg", "8800", "sel108", "kommunal", 10, "2026-09-01", False, False)],
+        columns=[
+            "facility_id", "name", "authority", "municipality", "postcode", "facility_type", "ownership", "places",
+            "approved_on", "has_board", "respite_only",
+        ],
+    )  # fmt: skip
+    facilities = pd.concat([small_dataset().facilities, new.astype({"approved_on": "datetime64[ns]"})])
+    result = compare(current(facilities=facilities))
+    only(result, ChangeKind.NEW_FACILITY)
+    expected = "1 tilbud er kommet til og er ikke i planen (første besøg efter reglen for nye tilbud): F7"
+    assert result.messages(True) == [f"{expected} (godkendt 2026-09-01)."]
+    assert result.messages(False) == [f"{expected}."]
+    # a plan for Socialtilsyn Nord does not concern a new tilbud in Midt
+    nord = small_stored_plan([v for v in VISITS if v[0] in ("F4", "F5", "F6")], authority="nord")
+    locks = LOCKS[LOCKS["facility_id"] == "F5"]
+    assert compare(current(facilities=facilities, locked_visits=locks), plan=nord).changes == ()
+
+
+def test_a_visit_recorded_that_the_plan_does_not_have_moves_the_deadline() -> None:
+    visits = small_dataset().visits
+    extra = pd.DataFrame(
+        [
+            ("V7", "F2", "2026-09-28", False, "operational", "I2"),
+            ("V8", "F1", "2026-11-10", False, "operational", "I1"),
+        ],
+        columns=list(visits.columns),
+    )
+    result = compare(current(visits=pd.concat([visits, extra.astype({"date": "datetime64[ns]"})])))
+    only(result, ChangeKind.VISIT_RECORDED)  # F1's is the plan's own visit, carried out as planned
+    head = (
+        "1 tilbud har fået registreret et besøg, som planen ikke har (et uanmeldt flytter fristen for næste uanmeldte "
+        "besøg): F2"
+    )
+    assert result.messages(True) == [f"{head} (uanmeldt besøg 2026-09-28)."]
+    assert result.messages(False) == [f"{head}."]
+
+
+def test_an_inspector_the_plan_sends_losing_a_competence_or_capacity_or_removed() -> None:
+    inspectors = small_dataset().inspectors.copy()
+    inspectors.loc[inspectors["inspector_id"] == "I2", "competences"] = "sel108;sel109"
+    inspectors.loc[inspectors["inspector_id"] == "I1", "visits_per_week"] = 1
+    inspectors = inspectors[inspectors["inspector_id"] != "I3"]
+    result = compare(current(inspectors=inspectors))
+    only(result, ChangeKind.INSPECTOR)
+    head = "3 tilsynskonsulenter, som planen sender, er fjernet eller ændret: "
+    assert result.messages(True) == [
+        head + "I1 (besøg pr. uge ændret fra 3 til 1; sendes til 1 besøg (F1)), "
+        "I2 (har ikke længere kompetence til opholdssted; sendes til 2 besøg (F2, F3)), "
+        "I3 (findes ikke længere i data; sendes til 3 besøg (F4, F5, F6))."
+    ]
+    assert result.messages(False) == [
+        head + "I1 (besøg pr. uge ændret fra 3 til 1), I2 (har ikke længere kompetence til opholdssted), "
+        "I3 (findes ikke længere i data)."
+    ]
+
+
+def test_a_new_absence_over_a_planned_visit() -> None:
+    absences = pd.concat(
+        [
+            small_dataset().absences,
+            pd.DataFrame(
+                [("I3", pd.Timestamp("2026-11-30"), pd.Timestamp("2026-12-04"))],
+                columns=["inspector_id", "start", "end"],
+            ),
+        ]
+    )
+    result = compare(current(absences=absences))
+    only(result, ChangeKind.ABSENCE)
+    head = "1 planlagt besøg ligger i tilsynskonsulentens fravær"
+    assert result.messages(True) == [f"{head}: F4 (2026-12-01, I3 fraværende)."]
+    assert result.messages(False) == [f"{head} (den {CONFIDENTIAL})."]
+    assert result.as_dict(False)["changes"][0]["inspector_ids"] == []
+
+
+def test_a_new_day_off_under_a_planned_visit_even_with_nothing_imported() -> None:
+    result = plan_changes(
+        small_stored_plan(VISITS),
+        current(),
+        imports=0,
+        last_import_at=None,
+        today=dt.date(2026, 10, 2),
+        days_off=[*DAYS_OFF, "10-20", "11-17"],  # F2's announced visit; F5's locked one stays
+        replan_command="tilsynsplan plan --quarter 2026Q4 --replan-of 1",
+        data_read=False,
+    )
+    assert [c.kind for c in result.changes] == [ChangeKind.DAY_OFF]
+    assert result.headline() == "Data er ændret, siden planen blev lavet, og planen passer ikke længere til dem:"
+    assert result.messages(False) == ["1 planlagt besøg ligger på en ny fridag: F2."]
+    assert result.messages(True) == ["1 planlagt besøg ligger på en ny fridag: F2 (2026-10-20)."]
+
+
+def test_a_lock_added_and_an_unannounced_lock_removed_since_the_plan() -> None:
+    locks = pd.concat(
+        [
+            LOCKS[LOCKS["facility_id"] == "F5"],
+            pd.DataFrame([("F2", "2026-12-08", "I2", True)], columns=list(LOCKS.columns)),
+        ]
+    )
+    result = compare(current(locked_visits=locks), imports=0)  # an unlock is not an import
+    assert [c.kind for c in result.changes] == [ChangeKind.LOCKED, ChangeKind.UNLOCKED]
+    assert result.messages(True) == [
+        "1 låst besøg er ikke i planen: F2 (2026-12-08 med I2).",
+        "1 besøg, som planen har låst, er låst op: F3 (2026-11-24).",
+    ]
+    assert result.messages(False) == [
+        "1 låst besøg er ikke i planen: F2.",
+        f"1 besøg, som planen har låst, er låst op (den {CONFIDENTIAL}).",
+    ]
