@@ -435,16 +435,15 @@ def _days_off(
 
 
 def _locks(plan: StoredPlan, visits: Sequence[Any], current: Dataset, start: dt.date, end: dt.date) -> list[PlanChange]:
-    authority = dict(zip(current.facilities["facility_id"].astype(str), current.facilities["authority"], strict=True))
     in_plan = {(str(v.facility_id), v.date): v for v in visits if v.locked}
+    # the tilbud the plan covers: a lock of another (one closing by the plan's start, one of another socialtilsyn, a
+    # new tilbud: told as such) is not the plan's to keep
+    covered = set(plan.analysis.get("deadlines", {})) | {str(v.facility_id) for v in visits}
     now: dict[tuple[str, dt.date], Any] = {}
     for r in current.locked_visits.itertuples(index=False):
         fid, day = str(r.facility_id), date_of(r.date)
-        if day is None or not start <= day <= end:
-            continue
-        if plan.authority is not None and authority.get(fid) != plan.authority:
-            continue
-        now[(fid, day)] = r
+        if day is not None and start <= day <= end and fid in covered:
+            now[(fid, day)] = r
     added = []
     for (fid, day), r in sorted(now.items()):
         kept = in_plan.get((fid, day))

@@ -209,3 +209,12 @@ def test_a_lock_added_and_an_unannounced_lock_removed_since_the_plan() -> None:
         "1 låst besøg er ikke i planen: F2.",
         f"1 besøg, som planen har låst, er låst op (den {CONFIDENTIAL}).",
     ]
+
+
+def test_a_lock_of_a_tilbud_the_plan_does_not_cover_is_not_a_change() -> None:
+    """The planner leaves out a tilbud closing by the plan's start, and its locks with it: the plan's notes say so.
+    Such a lock is no change since the plan, and must not be reported on every view of it."""
+    plan = small_stored_plan([v for v in VISITS if v[0] != "F1"])
+    plan.analysis["deadlines"].pop("F1")  # F1 closes by the plan's start: not planned
+    locks = pd.concat([LOCKS, pd.DataFrame([("F1", "2026-11-03", "I1", False)], columns=list(LOCKS.columns))])
+    assert compare(current(locked_visits=locks), plan=plan, imports=0).changes == ()
