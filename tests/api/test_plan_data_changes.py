@@ -4,6 +4,8 @@ data did not change says nothing. Readers never learn the tilbud or day of an un
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -94,10 +96,29 @@ def test_a_new_tilbud_imported_after_the_plan_is_told_everywhere_with_the_replan
     assert REPLAN in changes["advice"]
 
     page = notice(planned.get("/planer/1").text)  # a reader: a new tilbud is no secret
-    assert page.startswith("Planen passer ikke længere til data Data er ændret, siden planen blev lavet (1 import")
+    assert page.startswith("Data ændret siden planen Data er ændret, siden planen blev lavet (1 import")
     assert "F7" in page and REPLAN in page
     report = notice(planned.get("/api/v1/reports/plan/1?format=html").text)
     assert "1 tilbud er kommet til og er ikke i planen" in report
+
+
+def test_the_plan_pdf_opens_with_the_notice(planned: TestClient, home: Path, tmp_path: Path) -> None:
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext is not installed")
+    new = facilities_frame().iloc[[0]].assign(facility_id="F7", name="Bostedet Nyhjem", approved_on="2026-09-01")
+    upload(home, tmp_path, "ny", facilities=new)
+    pdf = planned.get("/api/v1/reports/plan/1?format=pdf", headers=AUTH)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(pdf.content)
+    text = " ".join(
+        subprocess.run(
+            [pdftotext, "-l", "1", str(path), "-"], check=True, capture_output=True, text=True
+        ).stdout.split()
+    )
+    assert "Data ændret siden planen Data er ændret, siden planen blev lavet (1 import" in text
+    assert "F7 (godkendt 2026-09-01)" in text and REPLAN in text
 
 
 def test_an_absence_over_an_unannounced_visit_is_told_to_readers_without_tilbud_or_day(
