@@ -305,14 +305,15 @@ class ImportTablePublic(BaseModel):
 
 
 class ImportBatchPublic(BaseModel):
-    """One import batch: an upload, a push, a lock, the demo's import, or an import of files on the server (the
-    CLI's `tilsynsplan import`)."""
+    """One import batch: an upload, a push, a lock or unlock, a withdrawn concern report, the demo's import, or an
+    import of files on the server (the CLI's `tilsynsplan import`)."""
 
     id: int = Field(description="Ids grow with every import: `?since=<id>` lists the batches after it.")
     imported_at: dt.datetime = Field(description="The server's local time with its UTC offset.")
     kind: str = Field(
         description="`upload` (HTTP or the web page), `push` (`/use-of-force`, `/concerns`), `lock` (a locked "
-        "visit), `demo`, or `file` (an import of files on the server).",
+        "visit), `unlock` (a lock removed), `demo`, `withdrawal` (a concern report withdrawn by its id), or `file` "
+        "(an import of files on the server).",
         **codes(SOURCE_KINDS),
     )
     source: str | None = Field(description=SOURCE_DESCRIPTION)

@@ -1,6 +1,7 @@
-"""Locked visits (visits already agreed): list them and remove one, and read what a new lock is checked
-against (:func:`lock_context`). Adding goes through the importer's rules (``locked_visits.csv``), so a lock
-is checked like an uploaded one, and before that with the planner's rules for locks (``api.services.locks``)."""
+"""Locked visits (visits already agreed): list them and read what a new lock is checked against
+(:func:`lock_context`). Adding goes through the importer's rules (``locked_visits.csv``), so a lock is checked like
+an uploaded one, and before that with the planner's rules for locks (``api.services.locks``); removing one is
+logged as an import batch (``data.store.unlock_visit``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -28,15 +29,6 @@ def load_locked_visits(engine: Engine, facility_id: str | None = None) -> pd.Dat
             columns=["facility_id", "date", "inspector_id", "announced"],
         )
     return coerce_frame("locked_visits", frame)
-
-
-def delete_locked_visit(engine: Engine, facility_id: str, day: dt.date) -> bool:
-    """Remove the lock of ``facility_id`` on ``day``; ``False`` when there was none."""
-    with Session(engine) as session, session.begin():
-        result = session.execute(
-            delete(LockedVisitRow).where(LockedVisitRow.facility_id == facility_id, LockedVisitRow.date == day)
-        )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ from data.db import (
     ConcernRow,
     FacilityRow,
     ImportBatchRow,
+    LockedVisitRow,
     make_engine,
     one_writer_at_a_time,
     sqlite_write_lock,
@@ -455,7 +456,8 @@ def _unique_violation(error: IntegrityError) -> bool:
 
 
 def _log_batch(conn: Connection, at: dt.datetime, source: str, summary: dict[str, Any]) -> int:
-    """Record an import batch (an upload, a push, a withdrawal) in the caller's transaction; returns its id."""
+    """Record an import batch (an upload, a push, a withdrawal, an unlock) in the caller's transaction; returns its
+    id."""
     batch_id = conn.execute(
         insert(ImportBatchRow).values(imported_at=at, source=source, summary=summary)
     ).inserted_primary_key
@@ -745,6 +747,41 @@ def withdraw_concern(
         date=day,
         severity=str(row["severity"]),
     )
+
+
+UNLOCK_SOURCE = "oplåst"
+
+
+def unlock_visit(engine: Engine, facility_id: str, day: dt.date) -> int | None:
+    """Remove the lock of ``facility_id`` on ``day`` and log it as an import batch (``summary.unlocked`` names the
+    row as it was), in one transaction: an unlock changes what the next plan may do, as a lock does, and the import
+    log is what an integrator syncs and a stored plan is compared by. Returns the batch id; ``None`` (nothing
+    written) when there was no such lock."""
+    table: Table = LockedVisitRow.__table__  # type: ignore[assignment]
+    unlocked_at = dt.datetime.now().replace(microsecond=0)
+    with engine.begin() as conn:
+        one_writer_at_a_time(conn, ImportBatchRow.__tablename__)
+        where = (table.c.facility_id == facility_id, table.c.date == day)
+        row = conn.execute(select(table).where(*where)).mappings().first()
+        if row is None:
+            return None
+        conn.execute(table.delete().where(*where))
+        record = {
+            "facility_id": facility_id,
+            "date": day.isoformat(),
+            "inspector_id": str(row["inspector_id"]),
+            "announced": bool(row["announced"]),
+        }
+        summary = {
+            "tables": {
+                "locked_visits": {"table": "locked_visits", "rows": 1, "inserted": 0, "updated": 0, "unchanged": 0}
+            },
+            "unlocked": {"locked_visits": [record]},
+            "files": {},
+            "warning_count": 0,
+            "warnings": [],
+        }
+        return _log_batch(conn, unlocked_at, f"{UNLOCK_SOURCE}: {facility_id} {day.isoformat()}", summary)
 
 
 # --- status ------------------------------------------------------------------------------------------

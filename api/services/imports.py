@@ -23,6 +23,7 @@ from data.importer import ImportResult, check_upload, read_upload
 from data.readers import RawTable, RawUpload, composed
 from data.settings import Settings
 from data.store import (
+    UNLOCK_SOURCE,
     WITHDRAWAL_SOURCE,
     ImportBatch,
     ImportSummary,
@@ -211,13 +212,14 @@ def withdraw_concern_at(settings: Settings, facility_id: str, concern_id: str) -
 
 
 #: What an import batch was, told by the start of its label (written by ``api.routes.data`` for uploads,
-#: :func:`push_records`, ``api.services.locks`` and ``api.services.demo``; the CLI's ``tilsynsplan import`` writes
-#: the path it read, which is ``file``).
-SOURCE_KINDS = ("upload", "push", "lock", "demo", "withdrawal", "file")
+#: :func:`push_records`, ``api.services.locks`` (locks and unlocks) and ``api.services.demo``; the CLI's
+#: ``tilsynsplan import`` writes the path it read, which is ``file``).
+SOURCE_KINDS = ("upload", "push", "lock", "unlock", "demo", "withdrawal", "file")
 _SOURCE_PREFIXES = (
     ("upload:", "upload"),
     ("push:", "push"),
     ("lås:", "lock"),
+    (f"{UNLOCK_SOURCE}:", "unlock"),  # data.store.unlock_visit: a locked visit unlocked
     ("demo:", "demo"),
     (f"{WITHDRAWAL_SOURCE}:", "withdrawal"),  # data.store.withdraw_concern: a concern report withdrawn
 )

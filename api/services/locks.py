@@ -35,9 +35,10 @@ from data.calendar import holiday_name, is_working_day
 from data.dataset import empty_frame
 from data.errors import InvalidArgumentError, NotFoundError, Violation, shown_value
 from data.lock_rules import lock_rule_problems, parse_competences
-from data.lock_store import LockContext, delete_locked_visit, load_locked_visits, lock_context
+from data.lock_store import LockContext, load_locked_visits, lock_context
 from data.settings import Settings
 from data.store import database, database_exists, facility_exists
+from data.store import unlock_visit as unlock_stored
 from planner.domain import Inspector
 
 #: The ``rule`` of the warnings :func:`lock_visit` adds (the import's own warnings keep theirs).
@@ -124,9 +125,10 @@ def lock_visit(
 
 
 def unlock_visit(settings: Settings, facility_id: str, day: dt.date) -> None:
-    """Remove the lock of ``facility_id`` on ``day`` (``NotFoundError`` when there is none)."""
+    """Remove the lock of ``facility_id`` on ``day``, logged as an import batch of kind ``unlock``
+    (``NotFoundError`` when there is none)."""
     with database(settings) as engine:
-        if not delete_locked_visit(engine, facility_id, day):
+        if unlock_stored(engine, facility_id, day) is None:
             raise NotFoundError(f"Tilbud '{shown_value(facility_id)}' har intet låst besøg den {day.isoformat()}.")
 
 

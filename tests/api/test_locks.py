@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.cli import main
+from api.services.imports import import_log, source_kind
 from api.services.locks import lock_visit, locked_visits, unlock_visit
 from api.services.plans import create_plan
 from api.services.risk_lists import ensure_risk_run
@@ -53,6 +54,23 @@ def test_lock_list_relock_unlock(loaded: Settings) -> None:
     assert locked_visits(loaded).empty
     with pytest.raises(NotFoundError, match="intet låst besøg"):
         unlock_visit(loaded, "F1", TUESDAY)
+
+
+def test_an_unlock_is_logged_as_an_import_batch(loaded: Settings) -> None:
+    """An unlock changes what the next plan may do, as a lock does: the import log (the integrator's sync and the
+    plans' "data changed since" check) lists it, with the unlocked row for planners and only its kind for readers."""
+    lock_visit(loaded, "F1", TUESDAY, "I2", announced=False)
+    _, before = import_log(loaded)
+    unlock_visit(loaded, "F1", TUESDAY)
+    total, batches = import_log(loaded, since=str(before[0].id))
+    assert total == 1
+    [batch] = batches
+    assert source_kind(batch.source) == "unlock"
+    assert batch.source == f"oplåst: F1 {TUESDAY.isoformat()}"
+    assert batch.tables == {"locked_visits": {"rows": 1, "inserted": 0, "updated": 0, "unchanged": 0}}
+    with pytest.raises(NotFoundError):
+        unlock_visit(loaded, "F1", TUESDAY)  # nothing to unlock: nothing logged
+    assert import_log(loaded, since=str(batch.id))[0] == 0
 
 
 def test_a_plan_keeps_a_locked_visit(loaded: Settings) -> None:
