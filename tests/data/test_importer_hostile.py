@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import data.readers as readers
+import data.readers.limits as limits
 from data.errors import ValidationFailed
 from data.importer import mask_cpr, read_upload
 from tests.data.test_importer import add_column, fails, rewrite, rules, texts
@@ -86,7 +86,7 @@ def test_a_zip_too_large_when_unpacked_is_refused_before_unpacking(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     archive = zipped(folder, tmp_path / "upload.zip", compression=zipfile.ZIP_DEFLATED)
-    monkeypatch.setattr(readers, "MAX_UNPACKED_BYTES", 1000)  # the small upload stands in for a huge one
+    monkeypatch.setattr(limits, "MAX_UNPACKED_BYTES", 1000)  # the small upload stands in for a huge one
     error = fails(archive)
     assert ("upload.zip", None, None, "file_too_large") in rules(error)  # and so the required files are missing
     assert "for stor udpakket" in next(v.message for v in error.violations if v.rule == "file_too_large")

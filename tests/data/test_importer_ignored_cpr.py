@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-import data.readers as readers
+import data.readers.ignored as ignored
 from data.errors import ValidationFailed, Violation
 from data.importer import read_upload
 from tests.data.test_importer import add_column, fails, rewrite, rules, texts
@@ -112,7 +112,7 @@ def test_an_ignored_file_that_is_not_utf8_text_stays_a_warning(folder: Path, nam
 def test_an_ignored_file_larger_than_the_unpacked_limit_is_not_read(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(readers, "MAX_UNPACKED_BYTES", 20)
+    monkeypatch.setattr(ignored, "MAX_UNPACKED_BYTES", 20)
     (folder / "borgere.csv").write_bytes(csv_bytes(CITIZENS))
     assert ("borgere.csv", "file_ignored") in warnings_of(folder)
 

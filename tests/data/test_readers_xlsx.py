@@ -13,9 +13,12 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-import data.readers as readers
+import data.readers.limits as limits
+import data.readers.workbook as workbook
 from data.importer import read_upload
-from data.readers import RawUpload, _cell_text, read_upload_files
+from data.readers import RawUpload, read_upload_files
+from data.readers.cells import _cell_text
+from data.readers.sheet_xml import _is_date_only_format, _is_percent_format
 from tests.data.test_importer import fails, rules
 from tests.factories import AS_OF, small_dataset
 from tests.fixtures.uploads import write_workbook
@@ -356,7 +359,7 @@ def test_a_panic_in_calamine_is_a_violation_not_a_traceback(tmp_path: Path, monk
     def panic(*args: object) -> list[list[str]]:
         raise PanicException("index out of bounds")
 
-    monkeypatch.setattr(readers, "_sheet_records", panic)
+    monkeypatch.setattr(workbook, "_sheet_records", panic)
     path = one_sheet(tmp_path / "panik.xlsx", [["facility_id", "date", "severity"]])
     assert only_violation(path)[:2] == ("[panik.xlsx]concerns", "file_not_xlsx")
 
@@ -367,7 +370,7 @@ def test_ctrl_c_while_reading_a_workbook_is_not_taken_for_a_damaged_file(
     def interrupted(*args: object) -> list[list[str]]:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(readers, "_sheet_records", interrupted)
+    monkeypatch.setattr(workbook, "_sheet_records", interrupted)
     with pytest.raises(KeyboardInterrupt):
         read_upload_files(one_sheet(tmp_path / "afbrudt.xlsx", [["facility_id"]]))
 
@@ -394,7 +397,7 @@ def test_a_sheet_reaching_far_outside_its_table_is_refused_not_a_dead_process(
 
 
 def test_a_workbook_that_unpacks_too_large_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers, "MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(limits, "MAX_UNPACKED_BYTES", 1000)
     path = one_sheet(tmp_path / "bombe.xlsx", [["x" * 2000]])
     assert only_violation(path)[:2] == ("bombe.xlsx", "file_too_large")
 
@@ -438,7 +441,7 @@ def test_percent_formatted_cells_are_read_as_the_percent_excel_shows(tmp_path: P
     [("0.0%", True), ("0,00 %", True), ('0.0"%"', False), ("0.0\\%", False), ("[Red]0.0", False), ("0.00", False)],
 )
 def test_a_number_format_is_a_percent_only_with_a_bare_percent_sign(code: str, percent: bool) -> None:
-    assert readers._is_percent_format(code) is percent
+    assert _is_percent_format(code) is percent
 
 
 def test_a_date_with_a_time_formatted_to_show_the_date_only_reads_as_the_date_excel_shows(tmp_path: Path) -> None:
@@ -480,7 +483,7 @@ def test_a_date_with_a_time_formatted_to_show_the_date_only_reads_as_the_date_ex
     ],
 )
 def test_a_number_format_is_a_date_only_format_with_date_parts_and_no_time(code: str, date_only: bool) -> None:
-    assert readers._is_date_only_format(code) is date_only
+    assert _is_date_only_format(code) is date_only
 
 
 def test_a_required_sheet_missing_from_a_workbook_is_named_as_a_sheet(tmp_path: Path) -> None:

@@ -1,0 +1,194 @@
+"""A contract CSV file into a :class:`~data.readers.raw.RawTable`: pandas' C parser for the common case, Python's
+csv module for the careful path (which reports unclosed quotes and rows too long), a title above the header, a
+tab-separated file, and Excel's text formulas (``="0042"``) read as the text Excel shows.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import logging
+
+import numpy as np
+import pandas as pd
+
+from data.contract import FILE_BY_NAME
+from data.readers.detection import find_header_row, header_not_first
+from data.readers.raw import RawTable, RawUpload, _violation
+from data.readers.records import _stray_quotes, _table_from_records
+from data.readers.text import _LINE_BREAK, _blank_line, _csv_reader, _decode, detect_delimiter, excel_delimiter_hint
+
+log = logging.getLogger(__name__)
+
+
+def _parse_csv(name: str, filename: str, data: bytes, upload: RawUpload) -> RawTable | None:
+    decoded = _decode(name, filename, data, upload)
+    if decoded is None:
+        return None
+    text, had_bom = decoded
+    first_line, _, rest = text.lstrip("\r\n").partition("\n")
+    if (hinted := excel_delimiter_hint(first_line)) is not None:
+        # Excel's delimiter hint line ("sep=;"): Excel hides it when it opens the file, so the header is
+        # row 1 there, and it is here
+        delimiter = hinted
+        text = rest
+        first_line = text.lstrip("\r\n").partition("\n")[0]
+    else:
+        delimiter = detect_delimiter(first_line)
+    if "\t" in first_line and delimiter not in first_line:
+        upload.violations.append(
+            _violation(
+                filename,
+                "filen er adskilt med tabulator; den skal være adskilt med komma eller semikolon: gem den i Excel "
+                "som 'CSV UTF-8 (kommasepareret)'",
+                "file_tab_separated",
+                row=1,
+            )
+        )
+        return None
+    header_row = _csv_header_further_down(name, text)
+    if header_row is not None:
+        # a title line above the header: one violation, not "row too long" for every row below it
+        upload.violations.append(header_not_first(filename, header_row))
+        return None
+    table = _fast_table(name, filename, text, delimiter, had_bom)
+    if table is not None:
+        stray = _stray_quotes(table.source, table.header, table.frame, table.rows, delimiter) if '"' in text else []
+        if stray:
+            upload.violations.extend(stray)
+            return None
+    else:
+        records = _csv_records(filename, text, delimiter, upload)
+        if records is None:
+            return None
+        table = _table_from_records(name, filename, records, upload, delimiter=delimiter, had_bom=had_bom)
+    return _without_text_formulas(table) if table is not None and '="' in text else table
+
+
+#: Excel's text formula in a CSV cell: ="0042" (a quote inside written twice).
+_TEXT_FORMULA = r'^="((?:[^"]|"")*)"$'
+
+
+def _without_text_formulas(table: RawTable) -> RawTable:
+    """``table`` with each cell written as Excel's text formula (``="0042"``, which case systems write so that Excel
+    keeps an id's leading zeros) read as its text, as Excel shows it: read as written, facility_id '="F1"' was
+    stored as a new tilbud and a postcode '="0800"' was refused."""
+    frame = table.frame.copy()
+    for column in frame.columns:
+        cells = frame[column]
+        found = cells.str.match(_TEXT_FORMULA).fillna(False)
+        if found.any():
+            inner = cells[found].str.slice(2, -1).str.replace('""', '"', regex=False).str.strip()
+            frame.loc[found, column] = inner
+    return dataclasses.replace(table, frame=frame)
+
+
+def _csv_header_further_down(name: str, text: str) -> int | None:
+    """The line of the real header when the first non-blank line lacks a required column and one of the next
+    lines has them all; else None. Each line is split by its own delimiter (a title has none, or another)."""
+
+    def cells(numbered: tuple[int, str]) -> tuple[int, list[str]]:
+        number, line = numbered
+        try:
+            return number, next(_csv_reader([line], detect_delimiter(line)), [])
+        except csv.Error:
+            return number, []
+
+    required = [c.name for c in FILE_BY_NAME[name].columns if c.required]
+    lines = ((n, line) for n, line in enumerate(io.StringIO(text, newline=""), start=1) if not _blank_line(line))
+    first = next(lines, None)
+    if first is None or find_header_row(required, [cells(first)]) is not None:
+        return None
+    return find_header_row(required, map(cells, lines))
+
+
+def _csv_records(filename: str, text: str, delimiter: str, upload: RawUpload) -> list[list[str]] | None:
+    """The records of a CSV text (Python's csv module). A quote that is never closed is reported at the row
+    where it opens (instead of the rest of the file silently becoming one cell)."""
+    csv.field_size_limit(2**31 - 1)  # as long a cell as the fast path (pandas) reads; the default is 128 KB
+    records: list[list[str]] = []
+    for strict in (True, False):
+        records = []
+        reader = _csv_reader(io.StringIO(text, newline=""), delimiter, strict=strict)
+        try:
+            for record in reader:
+                records.append(record)
+            return records
+        except csv.Error as error:
+            row = len(records) + 1  # records include blank lines, so this is the spreadsheet row
+            if "end of data" in str(error):
+                message, rule = (
+                    f'et anførselstegn (") i række {row} lukkes aldrig, så resten af filen bliver til én celle; '
+                    "fjern anførselstegnet eller luk det",
+                    "unclosed_quote",
+                )
+            elif strict:
+                continue  # e.g. '"abc"def': read leniently, as Excel does
+            else:
+                message, rule = f"filen kan ikke læses som CSV (række {row}): {error}", "file_not_csv"
+            upload.violations.append(_violation(filename, message, rule, row=row))
+            return None
+    return records
+
+
+def _fast_table(name: str, filename: str, text: str, delimiter: str, had_bom: bool) -> RawTable | None:
+    """pandas' C parser for the common case: no row wider than the header and no leading blank line.
+    ``None`` sends the file to the careful path (Python's csv module), which reports such rows."""
+    if not text or _blank_line(text.partition("\n")[0]):
+        return None  # pandas would take the blank line for the header
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            skipinitialspace=True,  # as _csv_reader
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError) as error:
+        log.info("%s: careful CSV parse (%s)", filename, error)
+        return None
+    if frame.empty:
+        return None
+    fields = _field_counts(text, delimiter)
+    if len(fields) != len(frame):
+        log.info("%s: careful CSV parse (records do not line up)", filename)
+        return None
+    header = [str(h) for h in frame.iloc[0].tolist()]  # unnamed columns are the importer's business
+    body = frame.iloc[1:].reset_index(drop=True)
+    body.columns = list(range(len(header)))
+    body = body.fillna("")
+    body = body.apply(lambda c: c.str.strip()) if len(body) and len(header) else body
+    nonblank = (body != "").to_numpy().any(axis=1) if len(header) else np.zeros(len(body), dtype=bool)
+    rows = np.arange(2, len(body) + 2, dtype=np.int64)[nonblank]
+    body = body[nonblank].reset_index(drop=True)
+    return RawTable(
+        name=name,
+        source=filename,
+        header=tuple(header),
+        frame=body,
+        rows=rows,
+        delimiter=delimiter,
+        had_bom=had_bom,
+        fields=fields[1:][nonblank],
+    )
+
+
+def _field_counts(text: str, delimiter: str) -> np.ndarray:
+    """The number of fields of each record of ``text`` (blank lines included, as pandas reads them): pandas
+    pads a short row with empty cells, which then look like cells left empty on purpose. Without a quote in
+    the text a record is a line (fast); with one, Python's csv module splits the records."""
+    if '"' not in text:
+        lines = _LINE_BREAK.split(text)
+        if lines and lines[-1] == "":
+            lines.pop()  # the line break that ends the last line
+        return np.fromiter((line.count(delimiter) + 1 for line in lines), dtype=np.int64, count=len(lines))
+    reader = _csv_reader(io.StringIO(text, newline=""), delimiter)
+    try:
+        return np.fromiter((max(len(record), 1) for record in reader), dtype=np.int64)
+    except csv.Error:
+        return np.zeros(0, dtype=np.int64)  # cannot line up: the careful path reports it

@@ -1,0 +1,138 @@
+"""CSV and text decoding: a file's bytes as the contract's CSV text (UTF-8 with or without BOM; binary files,
+UTF-16 and invalid bytes refused with the row they stand in), the delimiter (Excel's ``sep=`` line, ``,`` or
+``;``), and Python's CSV reader as every text of an upload is read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+
+from data.contract import FILE_BY_NAME
+from data.errors import Violation
+from data.readers.cells import composed
+from data.readers.raw import RawUpload, _violation
+
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "en Excel-arbejdsbog eller zip-fil"),
+    (b"\xd0\xcf\x11\xe0", "en gammel Excel-fil (.xls)"),
+    (b"%PDF", "en PDF-fil"),
+    (b"\x89PNG", "et billede"),
+    (b"\xff\xd8\xff", "et billede"),
+)
+_CSV_HINT = "gem den som CSV (UTF-8), adskilt med komma eller semikolon"
+
+
+def _text_rows(text: str, delimiter: str | None = None) -> Iterator[list[str]]:
+    """The non-blank lines of ``text``, each read as one CSV row with ``delimiter`` (else the line's own), lazily:
+    what :func:`contract_file_of_header` looks through."""
+    for line in io.StringIO(text, newline=""):
+        if line.strip():
+            yield next(_csv_reader([line], delimiter or detect_delimiter(line)), [])
+
+
+def _looks_like_utf16(body: bytes) -> bool:
+    """Text saved as UTF-16 without its byte order mark: in its first bytes every other byte is NUL (ASCII letters
+    and digits, as a header has them), which is no UTF-8 text and no binary file either."""
+    start = body[:200]
+    if len(start) < 4 or b"\x00" not in start:
+        return False
+    even, odd = start[0::2], start[1::2]
+    return even.count(0) == len(even) or odd.count(0) == len(odd)
+
+
+def _utf8_text(filename: str, data: bytes, *, locate: bool = True) -> tuple[str, bool] | Violation:
+    """A file's text and whether it had a BOM, decoded as the contract's CSV files are (UTF-8 with or without BOM,
+    composed), or the violation that says why it is no such text. ``locate``: name the row of an invalid byte."""
+    had_bom = data.startswith(b"\xef\xbb\xbf")
+    body = data[3:] if had_bom else data
+    for signature, what in _SIGNATURES:
+        if body.startswith(signature):
+            return _violation(filename, f"filen er ikke en CSV-fil (den ligner {what}); {_CSV_HINT}", "file_not_csv")
+    if body.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_like_utf16(body):
+        return _violation(
+            filename,
+            "filen er gemt som UTF-16 (Excel: 'Unicode-tekst'), ikke UTF-8; gem den i Excel som "
+            "'CSV UTF-8 (kommasepareret)'",
+            "file_not_utf8",
+        )
+    if b"\x00" in body:  # anywhere: a NUL byte cannot be stored (PostgreSQL refuses it)
+        return _violation(
+            filename, f"filen er ikke en CSV-fil (den indeholder binære data); {_CSV_HINT}", "file_not_csv"
+        )
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if not locate:
+            return _violation(filename, "filen er ikke gemt som UTF-8", "file_not_utf8")
+        line = _row_at(body[: error.start].decode("utf-8"))
+        return _violation(
+            filename,
+            f"filen er ikke gemt som UTF-8 (ugyldigt tegn i række {line}); gem den i Excel som "
+            "'CSV UTF-8 (kommasepareret)'",
+            "file_not_utf8",
+            row=line,
+        )
+    return composed(text.rstrip("\x1a")), had_bom  # a DOS end-of-file mark (Ctrl+Z), which older export tools write
+
+
+def _decode(name: str, filename: str, data: bytes, upload: RawUpload) -> tuple[str, bool] | None:
+    decoded = _utf8_text(filename, data)
+    if isinstance(decoded, Violation):
+        upload.violations.append(decoded)
+        return None
+    text, had_bom = decoded
+    if not text.strip():
+        columns = ", ".join(FILE_BY_NAME[name].column_names)
+        upload.violations.append(
+            _violation(
+                filename,
+                f"filen er tom; den skal mindst have en overskriftsrække med kolonnerne {columns}",
+                "file_empty",
+            )
+        )
+        return None
+    return text, had_bom
+
+
+def _row_at(before: str) -> int:
+    """The spreadsheet row of the character after ``before`` (a CSV file's text up to it): records, not lines, as a
+    quoted cell may span lines; an Excel ``sep=;`` line is not a row, blank lines are."""
+    first = before.lstrip("\r\n").partition("\n")[0].strip().lower()
+    hinted = excel_delimiter_hint(first) is not None and "\n" in before.lstrip("\r\n")
+    csv.field_size_limit(2**31 - 1)
+    try:
+        # a character put after it makes the record it stands in the last one, also at the start of a line
+        records = sum(1 for _ in _csv_reader(io.StringIO(before + "x", newline=""), detect_delimiter(first)))
+    except csv.Error:
+        records = before.count("\n") + 1
+    return max(records - (1 if hinted else 0), 1)
+
+
+def _csv_reader(lines: Iterable[str], delimiter: str, *, strict: bool = False) -> Iterator[list[str]]:
+    """Python's CSV reader as every CSV text of an upload is read: a space after the delimiter is skipped, so that a
+    quote after it opens a quoted cell (``"F1", "Egebakken, afd. 2"``, as some exports write) instead of being text
+    (the header's names were '"name"', and the comma inside split the cell). Cells are stripped in any case."""
+    return csv.reader(lines, delimiter=delimiter, strict=strict, skipinitialspace=True)
+
+
+def excel_delimiter_hint(line: str) -> str | None:
+    """The delimiter an Excel ``sep=;`` (or ``sep=,``) first line names, or None when ``line`` is no such hint."""
+    hint = line.strip().lower()
+    return hint[4] if len(hint) == 5 and hint.startswith("sep=") and hint[4] in ",;" else None
+
+
+def detect_delimiter(header_line: str) -> str:
+    """``;`` when the header row has more semicolons than commas, else ``,``."""
+    return ";" if header_line.count(";") > header_line.count(",") else ","
+
+
+def _blank_line(line: str) -> bool:
+    """Whether a CSV line is a row of empty cells: nothing, or only delimiters, quotes and spaces (";;;;;" is how
+    Excel saves an empty row that once held something). Skipped, above the header too, as a blank line is."""
+    return not line.strip(' \t\r\n,;"')
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")

@@ -1,0 +1,306 @@
+"""Excel workbooks (``.xlsx``, read with calamine): which sheets are contract files, one sheet's cells as text (dates,
+percent cells, error cells and formulas without value as Excel shows them), hidden sheets and rows, and what a file
+given as a workbook that is none really is (an encrypted workbook, an old ``.xls``, a CSV file).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import io
+import logging
+import zipfile
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from data.contract import FILE_BY_NAME
+from data.errors import Violation
+from data.readers.cells import _cell_text, loose_name
+from data.readers.detection import _copy_of, contract_file_of_header
+from data.readers.ignored import _search_ignored_sheet
+from data.readers.limits import _check_sheet_size, _SheetTooLarge, _unpacked_too_large
+from data.readers.raw import RawTable, RawUpload, _dots, _preview, _violation
+from data.readers.records import _table_from_records
+from data.readers.sheet_xml import (
+    _ERROR_TYPE,
+    _FORMULA_TAG,
+    _calamine_failed,
+    _date_only_styles,
+    _error_cells,
+    _formulas_without_value,
+    _hidden_rows,
+    _percent_styles,
+    _recalculated_on_load,
+    _sheet_parts,
+    _styled_cells,
+)
+from data.readers.text import _text_rows, _utf8_text
+
+if TYPE_CHECKING:
+    from python_calamine import CalamineWorkbook
+
+log = logging.getLogger(__name__)
+
+
+_NOT_XLSX = "filen kan ikke læses som Excel-arbejdsbog (.xlsx)"
+_SHEET_DAMAGED = "arket kan ikke læses (arbejdsbogen er beskadiget); gem den igen i Excel"
+
+
+def _formula_violations(
+    source: str,
+    name: str,
+    records: list[list[str]],
+    formulas: dict[tuple[int, int], str],
+    *,
+    stale: bool = False,
+) -> list[Violation]:
+    """One violation per formula without its value (:func:`_formulas_without_value`) below the header in a column of
+    the contract file ``name``: read as an empty cell it silently dropped an optional value (a ``closed_on`` written
+    as a formula stored the tilbud as active) and called a required one empty beside a cell Excel shows filled. A
+    formula in a column of no contract name (a helper column) is not stored and is left alone. ``stale``: the workbook
+    asks to be recalculated on opening, so a stored value is the writer's guess (XlsxWriter's 0), named as read."""
+    header_row = next((i for i, record in enumerate(records) if "".join(record).strip()), None)
+    if header_row is None:
+        return []
+    header = records[header_row]
+    columns = set(FILE_BY_NAME[name].column_names)
+    found: list[Violation] = []
+    for (row, column), formula in sorted(formulas.items()):
+        if row <= header_row or column >= len(header):
+            continue
+        title = loose_name(header[column])
+        if title not in columns:
+            continue
+        cached = records[row][column] if row < len(records) and column < len(records[row]) else ""
+        why = (
+            "uden beregnet værdi (arbejdsbogen er gemt af et program, der ikke regner formler ud), så værdien kendes "
+            "ikke"
+            if not stale or not cached
+            else f"med den gemte værdi '{_preview(cached, 40)}', men arbejdsbogen er gemt af et program, der ikke "
+            "regner formler ud (den beder Excel regne alle formler om ved åbning), så værdien kan være forkert"
+        )
+        found.append(
+            Violation(
+                file=source,
+                row=row + 1,
+                column=title,
+                value=_preview(formula, 80) or None,
+                rule="formula_without_value",
+                message=(
+                    f"cellen indeholder en formel {why}; åbn arbejdsbogen i Excel, og gem den igen, eller skriv "
+                    "værdien i cellen i stedet for formlen"
+                ),
+            )
+        )
+    return found
+
+
+def _sheet_records(
+    book: CalamineWorkbook,
+    archive: zipfile.ZipFile,
+    title: str,
+    part: str | None,
+    percent_styles: frozenset[int] = frozenset(),
+    date_styles: frozenset[int] = frozenset(),
+    stale: bool = False,
+) -> tuple[list[list[str]], dict[int, frozenset[int]], frozenset[int], dict[tuple[int, int], str]]:
+    """One sheet's cells as text, row 1 first (leading empty rows and columns kept, so row numbers are Excel's),
+    the numbers formatted as percent (column -> spreadsheet rows; see :attr:`RawTable.percent`), the rows the
+    sheet hides (an Excel filter: read all the same, as a CSV export would hold them; the caller warns) and the
+    formulas without their value (read as empty cells; :func:`_formulas_without_value`). A date and time in a cell
+    formatted to show the date only (``date_styles``) is its date, as Excel shows it and its CSV export writes it.
+    ``stale``: every formula counts, its stored value or not (:func:`_recalculated_on_load`)."""
+    if part is None or part not in archive.NameToInfo:
+        raise KeyError(f"no worksheet part for {title!r}")
+    xml = archive.read(part)
+    _check_sheet_size(xml)
+    rows = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+    records = [[v if type(v) is str else _cell_text(v) for v in row] for row in rows]  # most cells are text
+    percent: dict[int, set[int]] = {}
+    for row, column in _styled_cells(xml, percent_styles):
+        if row < len(rows) and column < len(rows[row]) and type(rows[row][column]) in (int, float):
+            percent.setdefault(column, set()).add(row + 1)
+    for row, column in _styled_cells(xml, date_styles):
+        if row < len(rows) and column < len(rows[row]) and type(value := rows[row][column]) is dt.datetime:
+            records[row][column] = value.date().isoformat()
+    if _ERROR_TYPE.search(xml):
+        for (row, column), text in _error_cells(xml).items():
+            while len(records) <= row:
+                records.append([])
+            record = records[row]
+            record.extend([""] * (column + 1 - len(record)))
+            record[column] = text
+    formulas = _formulas_without_value(xml, every=stale) if _FORMULA_TAG.search(xml) else {}
+    return records, {column: frozenset(found) for column, found in percent.items()}, _hidden_rows(xml), formulas
+
+
+def _open_xlsx(data: bytes) -> zipfile.ZipFile | None:
+    """The workbook as a zip when it is an .xlsx (or .xlsm); None for anything else.
+
+    calamine would also read an old .xls, an .xlsb or an .ods given the name .xlsx (it detects the format from
+    the content); the data contract allows .xlsx only, so they are refused as openpyxl refused them."""
+    if not data.startswith(b"PK\x03\x04"):
+        return None  # also an encrypted .xlsx, which Excel stores inside an OLE container
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return None  # NotImplementedError: a damaged "version needed to extract"
+    if "xl/workbook.xml" not in archive.NameToInfo or "xl/_rels/workbook.xml.rels" not in archive.NameToInfo:
+        archive.close()
+        return None  # an .xlsb or .ods, or not a workbook at all
+    return archive
+
+
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: The stream an encrypted (password-protected) .xlsx keeps its workbook in, named in its OLE directory (UTF-16).
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
+def _what_it_is(data: bytes) -> str:
+    """What a file given as a workbook that is none is, and what to do ("" when it cannot be told): a workbook
+    protected with a password (Excel encrypts it inside an OLE file), an old .xls, or a text (CSV) file."""
+    if data.startswith(_OLE_SIGNATURE):
+        if _ENCRYPTED_PACKAGE in data:
+            return (
+                "; den er beskyttet med adgangskode: gem den i Excel uden adgangskode (Filer > Oplysninger > Beskyt "
+                "projektmappe > Krypter med adgangskode), og indlæs den igen"
+            )
+        return "; den er en gammel Excel-fil (.xls): gem den i Excel som .xlsx (Excel-projektmappe)"
+    decoded = _utf8_text("", data, locate=False)
+    if data.strip() and not isinstance(decoded, Violation):
+        named = contract_file_of_header(_text_rows(decoded[0])) or "visits"
+        fix = "giv den endelsen .csv og navnet på datakontraktens fil"
+        return f"; den er en tekstfil (CSV?): {fix}, fx {named}.csv"
+    return ""
+
+
+def _read_workbook(filename: str, data: bytes, upload: RawUpload) -> None:
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum  # local: only workbooks need it
+
+    upload.workbooks.append(filename)
+    archive = _open_xlsx(data)
+    if archive is None:
+        upload.violations.append(_violation(filename, _NOT_XLSX + _what_it_is(data), "file_not_xlsx"))
+        upload.refused_whole = True
+        return
+    with archive:
+        too_large = _unpacked_too_large(filename, archive.infolist(), "arbejdsbogen", "ét ark")  # read into memory
+        if too_large is not None:
+            upload.violations.append(too_large)
+            upload.refused_whole = True
+            return
+        try:
+            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            sheets = [m for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]  # no chart sheets
+            titles = [m.name for m in sheets]
+            hidden = {m.name for m in sheets if m.visible != SheetVisibleEnum.Visible}
+            parts = _sheet_parts(archive)
+            percent_styles = _percent_styles(archive)
+            date_styles = _date_only_styles(archive)
+            stale = _recalculated_on_load(archive)
+        except BaseException as error:  # calamine and ElementTree raise many kinds for a broken file
+            if not _calamine_failed(error):
+                raise
+            log.info("cannot open %s as a workbook: %s", filename, error)
+            upload.violations.append(_violation(filename, _NOT_XLSX, "file_not_xlsx"))
+            upload.refused_whole = True
+            return
+        with book:
+            for title in titles:
+                read = functools.partial(
+                    _sheet_records, book, archive, title, parts.get(title), percent_styles, date_styles, stale
+                )
+                _add_sheet(filename, title, read, upload, hidden=title in hidden, stale=stale)
+
+
+def _add_sheet(
+    filename: str,
+    title: str,
+    read: Callable[[], tuple[list[list[str]], dict[int, frozenset[int]], frozenset[int], dict[tuple[int, int], str]]],
+    upload: RawUpload,
+    *,
+    hidden: bool = False,
+    stale: bool = False,
+) -> None:
+    """One worksheet: a contract sheet, one given twice, or one that is not part of the contract. ``stale``: the
+    workbook's stored formula values are not to be trusted (:func:`_recalculated_on_load`)."""
+    name = title.strip().lower()
+    source = f"[{filename}]{title}"
+    if name.endswith(".csv") and name[:-4] in FILE_BY_NAME:
+        # ignoring it would store the other sheets as if this one had been sent
+        upload.present.add(name[:-4])
+        upload.violations.append(
+            _violation(
+                source,
+                f"arket hedder '{title.strip()}'; omdøb det til '{name[:-4]}' (arkene hedder som filerne uden .csv)",
+                "file_name",
+            )
+        )
+        return
+    if hidden and name in FILE_BY_NAME:
+        upload.warnings.append(
+            _violation(
+                source,
+                "arket er skjult i Excel, men indlæses alligevel; slet det, hvis dets rækker ikke skal med",
+                "sheet_hidden",
+            )
+        )
+    if name not in FILE_BY_NAME and (copied := _copy_of(name)) is not None:
+        upload.copies.append((source, title.strip(), copied, True, False))
+        _search_ignored_sheet(source, read, upload)
+        return
+    if name not in FILE_BY_NAME:
+        by_header = _search_ignored_sheet(source, read, upload)
+        if by_header is not None:  # a sheet "Ark1" with the visits: ignored, the rest would be stored without it
+            upload.copies.append((source, title.strip(), by_header, True, True))
+            return
+        upload.ignored.append((source, ""))
+        upload.warnings.append(
+            _violation(
+                source,
+                "arket hører ikke til datakontrakten og ignoreres; arkene skal hedde som filerne uden .csv: "
+                + ", ".join(FILE_BY_NAME),
+                "sheet_ignored",
+            )
+        )
+        return
+    if name in upload.present:
+        upload.violations.append(_violation(source, f"arket {name} findes flere gange", "file_twice"))
+        return
+    upload.present.add(name)
+    try:
+        records, percent, hidden_rows, formulas = read()
+    except _SheetTooLarge as error:
+        upload.violations.append(_violation(source, str(error), "file_too_large"))
+        return
+    except BaseException as error:  # a damaged sheet fails here (calamine reads each sheet when asked)
+        if not _calamine_failed(error):
+            raise
+        log.info("cannot read sheet %s of %s: %s", title, filename, error)
+        upload.violations.append(_violation(source, _SHEET_DAMAGED, "file_not_xlsx"))
+        return
+    table = _table_from_records(name, source, records, upload, delimiter=None, had_bom=False)
+    if table is not None:
+        upload.tables[name] = dataclasses.replace(table, percent=percent) if percent else table
+        _warn_hidden_rows(source, table, hidden_rows, upload)
+        if formulas:
+            upload.violations.extend(_formula_violations(source, name, records, formulas, stale=stale))
+
+
+def _warn_hidden_rows(source: str, table: RawTable, hidden: frozenset[int], upload: RawUpload) -> None:
+    """Rows of the table an Excel filter (or the user) hides are read like the others, as a CSV export of the sheet
+    would hold them; a user who filtered to "only these" must hear that the rest came along."""
+    rows = sorted(hidden.intersection(int(r) for r in table.rows))
+    if not rows:
+        return
+    shown = ", ".join(str(r) for r in rows[:10]) + (" …" if len(rows) > 10 else "")
+    upload.warnings.append(
+        _violation(
+            source,
+            f"{_dots(len(rows))} {'række er skjult' if len(rows) == 1 else 'rækker er skjult'} i Excel (fx af et "
+            f"filter), men indlæses alligevel: række {shown}; slet dem i arket, hvis de ikke skal med",
+            "rows_hidden",
+            row=rows[0],
+        )
+    )
