@@ -19,11 +19,11 @@ from data.importer import (
     MAX_REPORTED,
     MAX_WARNINGS_PER_RULE,
     ImportResult,
-    _no_unannounced_warning,
     mask_cpr,
     read_upload,
     shown_warnings,
 )
+from data.importer.upload_warnings import _no_unannounced_warning
 from tests.factories import AS_OF, small_dataset
 from tests.fixtures.uploads import (
     cell_texts,

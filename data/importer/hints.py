@@ -1,0 +1,71 @@
+"""Hints for common mistakes, appended to a violation's message: a date or month written in another order, with a
+time or as an Excel serial number, a Danish spelling of a code (``påbud`` for ``paabud``), an indicator code
+written another way (``4a``), and an id Excel turned into a number (``42`` for ``0042``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from data.authorities import suggest_code
+from data.importer.formats import _DATE_FORMAT
+from data.quality_model import ALL_INDICATOR_CODES
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def _did_you_mean(value: str, allowed: tuple[str, ...]) -> str:
+    """``"skriv 'paabud'; "`` when ``value`` is a Danish spelling of one allowed code (the contract takes codes)."""
+    code = suggest_code(value, allowed)
+    return f"skriv '{code}'; " if code is not None else ""
+
+
+def _date_hint(text: str) -> str:
+    """What a date in a common wrong spelling should have been written as ("" when none fits)."""
+    m = re.fullmatch(r"([0-9]{1,2})[-./]([0-9]{1,2})[-./]([0-9]{4})", text)
+    if m is not None:
+        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        return f"; skriv {year:04d}-{month:02d}-{day:02d} (år-måned-dag)" if month <= 12 and day <= 31 else ""
+    # year first: Excel's "yyyy-m-d", slashes, or no separators at all ("20240312")
+    m = re.fullmatch(r"([0-9]{4})(?:[-./]([0-9]{1,2})[-./]([0-9]{1,2})|([0-9]{2})([0-9]{2}))", text)
+    if m is not None:
+        year, month, day = int(m.group(1)), int(m.group(2) or m.group(4)), int(m.group(3) or m.group(5))
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            return f"; skriv {year:04d}-{month:02d}-{day:02d} (år-måned-dag)"
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]*)?)?Z?", text):
+        return f"; skriv datoen uden klokkeslæt ({text[:10]})"
+    m = re.fullmatch(r"([0-9]{5})(?:[.,]0+)?", text)
+    if m is not None:
+        serial = _EXCEL_EPOCH + dt.timedelta(days=int(m.group(1)))
+        return (
+            f"; tallet ligner et Excel-datonummer (svarer til {serial.isoformat()}): formatér kolonnen som dato "
+            "i Excel, før filen gemmes"
+        )
+    return ""
+
+
+def _month_hint(text: str) -> str:
+    """What a month in a common wrong spelling should have been written as ("" when none fits)."""
+    m = re.fullmatch(r"([0-9]{1,2})[-./]([0-9]{4})|([0-9]{4})(?:[-./]|[mM])([0-9]{1,2})", text)
+    if m is not None:
+        year, month = (int(m.group(2)), int(m.group(1))) if m.group(1) else (int(m.group(3)), int(m.group(4)))
+        return f"; skriv {year:04d}-{month:02d} (år-måned)" if 1 <= month <= 12 else ""
+    if re.fullmatch(_DATE_FORMAT, text):
+        return f"; skriv {text[:7]} (måneden uden dag)"
+    serial = _date_hint(text)
+    return serial if "Excel-datonummer" in serial else ""
+
+
+def _id_number(text: str) -> str | None:
+    """The number an id of digits stands for, as Excel may write it ("0042", "42" and "42.0" are "42"); None for an
+    id with anything but digits."""
+    match = re.fullmatch(r"([0-9]+)(?:\.0+)?", text)
+    return None if match is None else match.group(1).lstrip("0") or "0"
+
+
+def _indicator_hint(text: str) -> str:
+    """``"skriv '4.a'; "`` for an indicator code written another way ("4a", "4. a", "Indikator 4.a"), else ""."""
+    m = re.fullmatch(r"(?:indikator\s*)?0*([0-9]{1,2})\s*[.,]?\s*([a-z])\.?", text.strip().lower())
+    code = None if m is None else f"{m.group(1)}.{m.group(2)}"
+    return f"skriv '{code}'; " if code in ALL_INDICATOR_CODES else ""

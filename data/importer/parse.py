@@ -1,0 +1,332 @@
+"""One contract file's raw table into a :class:`~data.importer.parsed._Parsed` (:func:`_parse_table`): its header
+(invisible characters, a column twice, near-miss and unknown columns, a header below row 1, required columns
+missing), the rows that are no records (the header again, another delimiter, a totals row, a row too short), each
+column's values, and percent cells read as Excel shows them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+import numpy as np
+import pandas as pd
+
+from data.contract import Column, FileSpec
+from data.errors import Violation, shown_value
+from data.glossary import format_number_da
+from data.importer.parsed import _Parsed
+from data.importer.report import _display, _num, _Report
+from data.importer.values import _parse_column
+from data.readers import (
+    HEADER_SEARCH_ROWS,
+    INVISIBLE,
+    INVISIBLE_RE,
+    RawTable,
+    bare_title,
+    find_header_row,
+    header_not_first,
+    loose_name,
+)
+
+#: The unknown columns of a file a warning names; the others are counted.
+MAX_NAMED_COLUMNS = 10
+
+
+def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date) -> _Parsed:
+    table = _Parsed(spec=spec, raw=raw)
+    positions: dict[str, int] = {}
+    for pos, title in enumerate(raw.header):
+        name = bare_title(title).lower()
+        if re.search(INVISIBLE_RE, name) and loose_name(name) in spec._by_name:
+            # "closed\u200b_on" is not closed_on and would be ignored; an unknown column stays a warning, never an error
+            codes = sorted({f"U+{ord(c):04X}" for c in name if c in INVISIBLE})
+            report.add(
+                Violation(
+                    raw.source,
+                    1,
+                    title.strip(),
+                    None,
+                    "invisible_character",
+                    f"kolonneoverskriften indeholder et usynligt tegn ({', '.join(codes)}), så den ikke er den, den "
+                    "ser ud til; skriv overskriften igen",
+                )
+            )
+            name = re.sub(INVISIBLE_RE, "", name)  # reported once here, not again as a missing or unknown column
+        if not name:
+            if (raw.frame[pos] != "").any():
+                report.warnings.append(
+                    Violation(
+                        raw.source,
+                        1,
+                        None,
+                        None,
+                        "unnamed_column",
+                        f"kolonne nr. {pos + 1} har ingen overskrift; dens værdier gemmes ikke",
+                    )
+                )
+            continue
+        if name in positions and name in spec._by_name:
+            report.add(
+                Violation(
+                    raw.source, 1, title, None, "column_twice", f"kolonnen '{name}' står flere gange i overskriften"
+                )
+            )
+            continue
+        # an unknown column given twice is two unknown columns: neither is read, so both are a warning only
+        positions.setdefault(name, pos)
+        if name not in spec._by_name:
+            meant = loose_name(title)
+            if meant in spec._by_name and all(bare_title(t).lower() != meant for t in raw.header):
+                # "closed on" for closed_on: ignored, closed tilbud would be stored as active (as a near-miss file
+                # name is refused); a required column's near miss is named where it is reported missing
+                if not spec.column(meant).required:
+                    report.add(
+                        Violation(
+                            raw.source,
+                            1,
+                            title.strip(),
+                            None,
+                            "column_name",
+                            f"kolonnen '{title.strip()}' skal hedde '{meant}'; ellers gemmes dens værdier ikke",
+                        )
+                    )
+                continue
+            table.unknown.append(shown_value(title.strip()))  # a header cell of 100,000 characters is cut
+    if table.unknown:
+        # an export of every field a case system has lists hundreds: the first ones are named, the rest counted
+        listed = ", ".join(table.unknown[:MAX_NAMED_COLUMNS])
+        rest = len(table.unknown) - MAX_NAMED_COLUMNS
+        if rest > 0:
+            listed += f" og {format_number_da(rest, 0)} flere"
+        count = f"{format_number_da(len(table.unknown), 0)} " if rest > 0 else ""
+        report.warnings.append(
+            Violation(
+                raw.source,
+                1,
+                listed,
+                None,
+                "unknown_columns",
+                f"{count}ukendte kolonner gemmes ikke: {listed} (kendte: {', '.join(spec.column_names)})",
+            )
+        )
+    header_row = _header_further_down(spec, raw, positions)
+    if header_row is not None:
+        report.add(header_not_first(raw.source, header_row))
+    else:
+        table.raw = _without_misplaced_rows(spec, raw, positions, report)
+        _check_short_rows(table.raw, report)
+    had_rows = not raw.frame.empty  # before rows that are no records were taken out (they are reported)
+    raw = table.raw
+    own = [row for file, row in report.whole_rows if file == raw.source]
+    whole = np.isin(raw.rows, own) if own else None
+    for col in spec.columns:
+        if col.name not in positions:
+            if col.required and header_row is None:
+                near = next((t.strip() for t in raw.header if loose_name(t) == col.name), None)
+                report.add(
+                    Violation(
+                        raw.source,
+                        1,
+                        col.name,
+                        None,
+                        "column_missing",
+                        f"den obligatoriske kolonne '{col.name}' mangler; filen skal have kolonnerne "
+                        + ", ".join(c.name for c in spec.columns if c.required)
+                        + ("" if near is None else f" (kolonnen '{near}' skal hedde '{col.name}')"),
+                    )
+                )
+            continue
+        table.present.add(col.name)
+        text = raw.frame[positions[col.name]].reset_index(drop=True)
+        if col.percent and raw.percent.get(positions[col.name]):
+            text = _percent_as_shown(table, col, text, raw.percent[positions[col.name]], report)
+        # cells a short row does not have: the row is reported once (_check_short_rows), not once per cell
+        padded = None if raw.fields is None else raw.fields <= positions[col.name]
+        values = _parse_column(table, col, text, report, today, padded)
+        if whole is not None and col.name not in spec.key and col.name != spec.row_id:
+            # the row's cells are shifted: a value from it would only raise follow-on errors in other files
+            values = values.where(~whole, None) if values.dtype == object else values.where(~whole)
+        table.values[col.name] = values
+    _fraction_warnings(table, report)
+    if spec.required and not had_rows and not spec.header_only_allowed:
+        report.add(Violation(raw.source, None, None, None, "file_no_rows", "filen har ingen rækker under overskriften"))
+    return table
+
+
+def _percent_as_shown(table: _Parsed, col: Column, text: pd.Series, rows: frozenset[int], report: _Report) -> pd.Series:
+    """A percent column's workbook cells that Excel formats as percent, read as the percent Excel shows: 0.155 in a
+    cell formatted ``0.0%`` is "15,5 %" on screen and 15.5 here (stored as 0.155 it would read as 0.155 %, and every
+    tilbud would look as if it had almost no turnover). One warning for the column, with the first rows."""
+    shown = np.isin(table.raw.rows, np.fromiter(rows, dtype=np.int64, count=len(rows)))
+    converted = text.copy()
+    for pos in np.flatnonzero(shown):
+        try:
+            number = Decimal(str(text.iat[pos]))
+        except InvalidOperation:
+            shown[pos] = False
+            continue
+        converted.iat[pos] = format((number * 100).normalize(), "f")
+    positions = np.flatnonzero(shown)
+    if len(positions) == 0:
+        return text
+    first = int(positions[0])
+    row_numbers = [int(table.raw.rows[p]) for p in positions[:5]]
+    more = f" m.fl. ({format_number_da(len(positions), 0)} i alt)" if len(positions) > 5 else ""
+    report.warnings.append(
+        Violation(
+            table.raw.source,
+            row_numbers[0],
+            col.name,
+            None,
+            "percent_format",
+            f"cellerne er formateret som procent i Excel og er læst som det procenttal, Excel viser "
+            f"(værdien {_num(float(text.iat[first]))} vises som {_num(float(converted.iat[first]))} %, og "
+            f"{_num(float(converted.iat[first]))} gemmes); række {', '.join(map(str, row_numbers))}{more}",
+        )
+    )
+    return converted
+
+
+#: A percent column with at least this many values, all between 0 and 1, is read as written with a warning.
+FRACTION_WARNING_MIN_VALUES = 5
+
+
+def _fraction_warnings(table: _Parsed, report: _Report) -> None:
+    """A percent column (0-100) whose values all lie between 0 and 1: fractions (0.155 for 15.5 %), as a case system
+    may export them. Below 1 % turnover or sickness absence at every tilbud is no real figure, and read as written
+    every tilbud looked as if it had almost none; they are stored as written (the file may be right), with a warning
+    per column."""
+    for col in table.spec.columns:
+        if not col.percent or col.name not in table.present:
+            continue
+        values = table.values[col.name].dropna()
+        if len(values) < FRACTION_WARNING_MIN_VALUES or not (values <= 1).all() or not (values > 0).any():
+            continue
+        report.warnings.append(
+            Violation(
+                table.raw.source,
+                None,
+                col.name,
+                None,
+                "percent_as_fraction",
+                f"alle {format_number_da(len(values), 0)} værdier i {col.name} ligger mellem 0 og 1, men kolonnen er "
+                "i procent (0-100): er de skrevet som brøker (0,155 for 15,5 %)? Så skal de ganges med 100; de er "
+                "indlæst, som de står",
+            )
+        )
+
+
+#: What the first cell of a totals row says ("I alt", "Total:"), in lower case.
+_TOTAL_WORDS = ("i alt", "ialt", "i alt i alt", "total", "totalt", "totaler", "sum", "summa", "sum i alt", "hovedtotal")
+_TOTAL_CELLS = frozenset(
+    form
+    for word in _TOTAL_WORDS
+    for cased in (word, word.upper(), word.capitalize(), word.title())
+    for form in (cased, cased + ":")
+)
+
+
+def _totals_rows(spec: FileSpec, frame: pd.DataFrame, positions: dict[str, int]) -> np.ndarray:
+    """Rows whose first filled cell says "I alt" (or "Total", "Sum") and that leave a required column of the file
+    empty: a sum below the table, no record (a tilbud named "Total" with its cells filled is one)."""
+    required = [positions[c.name] for c in spec.columns if c.required and c.name in positions]
+    said = frame.isin(_TOTAL_CELLS).to_numpy().any(axis=1)
+    if not said.any() or not required:
+        return np.zeros(len(frame), dtype=bool)
+    for pos in np.flatnonzero(said):
+        row = frame.iloc[pos]
+        first = next((cell for cell in row if cell != ""), "")
+        said[pos] = first in _TOTAL_CELLS and any(row.iat[p] == "" for p in required)
+    return said
+
+
+def _fields_da(n: int) -> str:
+    return "1 felt" if n == 1 else f"{n} felter"
+
+
+def _without_misplaced_rows(spec: FileSpec, raw: RawTable, positions: dict[str, int], report: _Report) -> RawTable:
+    """``raw`` without rows that are not records, each reported once instead of once per column: the header again
+    (two exports put after one another), a row separated by the other delimiter (a line edited by hand) and a totals
+    row below a table ("I alt" and a sum, the record's other cells empty)."""
+    frame = raw.frame
+    if frame.empty or len(positions) < 2:
+        return raw
+
+    def own_name(cells: pd.Series, name: str) -> np.ndarray:
+        return np.array(cells.str.lstrip("\ufeff").str.strip().str.lower() == name, dtype=bool)
+
+    first, first_pos = next(iter(positions.items()))  # one column first; the others only where it holds its name
+    if first in "\n".join(frame[first_pos].tolist()).lower():
+        repeated = own_name(frame[first_pos], first)
+    else:
+        repeated = np.zeros(len(frame), dtype=bool)
+    if repeated.any():
+        below = frame[repeated]
+        repeated[repeated] = np.logical_and.reduce([own_name(below[p], n) for n, p in positions.items()])
+    other_row = np.zeros(len(frame), dtype=bool)
+    other = "," if raw.delimiter == ";" else ";"
+    if raw.delimiter is not None and frame.shape[1] > 2 and other in "".join(frame[0].tolist()):
+        alone = (frame.iloc[:, 1:] == "").all(axis=1).to_numpy()
+        other_row = alone & (frame[0].str.count(other) >= max(2, frame.shape[1] // 2)).to_numpy()
+    totals = _totals_rows(spec, frame, positions) & ~repeated & ~other_row
+    names = {",": "komma", ";": "semikolon"}
+    for pos in np.flatnonzero(repeated | other_row | totals):
+        if totals[pos]:
+            word = next(cell for cell in frame.iloc[pos] if cell != "")
+            rule, message = (
+                "totals_row",
+                f"rækken ligner en sumrække ('{_display(word)}') og er ingen post; slet den (eller flyt summen uden "
+                "for tabellen)",
+            )
+        elif repeated[pos]:
+            rule, message = (
+                "header_repeated",
+                "rækken gentager overskriften (er to udtræk sat efter hinanden?); slet rækken",
+            )
+        else:
+            rule, message = (
+                "row_other_delimiter",
+                f"rækken er adskilt med {names[other]}, men filen (overskriften) med {names[str(raw.delimiter)]}; "
+                "brug samme skilletegn i hele filen",
+            )
+        report.add(Violation(raw.source, int(raw.rows[pos]), None, None, rule, message))
+    keep = ~(repeated | other_row | totals)
+    if keep.all():
+        return raw
+    fields = None if raw.fields is None else raw.fields[keep]
+    return dataclasses.replace(raw, frame=frame[keep].reset_index(drop=True), rows=raw.rows[keep], fields=fields)
+
+
+def _check_short_rows(raw: RawTable, report: _Report) -> None:
+    """A CSV row with fewer fields than the header (up to its last named column): the reader pads it with empty
+    cells, which would erase an optional value stored before or hide a split row (a line break that is not in
+    quotes ends the row early). One violation for the row, as for a row with too many fields."""
+    named = [i for i, title in enumerate(raw.header) if bare_title(title)]
+    if raw.fields is None or not named:
+        return
+    width = named[-1] + 1
+    for pos in np.flatnonzero(raw.fields < width):
+        report.add(
+            Violation(
+                raw.source,
+                int(raw.rows[pos]),
+                None,
+                None,
+                "row_too_short",
+                f"rækken har {_fields_da(int(raw.fields[pos]))}, men overskriften har {width}; mangler der felter "
+                "sidst i rækken, eller er et linjeskift i en celle ikke sat i anførselstegn?",
+            )
+        )
+
+
+def _header_further_down(spec: FileSpec, raw: RawTable, positions: dict[str, int]) -> int | None:
+    """The spreadsheet row of the real header when row 1 lacks required columns and one of the next rows has
+    them all (a title above the table, as a workbook often has); else None."""
+    required = {c.name for c in spec.columns if c.required}
+    if required <= set(positions):
+        return None
+    below = raw.frame.head(HEADER_SEARCH_ROWS)
+    return find_header_row(required, zip(raw.rows[: len(below)].tolist(), below.itertuples(index=False), strict=True))

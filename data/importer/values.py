@@ -1,0 +1,375 @@
+"""One column's cells into typed values (:func:`_parse_column`), by the column's kind: enums, text and id lists,
+booleans, dates, months, integers and decimals, with their bounds; invisible and control characters inside a value,
+repeated ids in a list, and a postcode's leading zero that Excel dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+
+from data.contract import FALSE_WORDS, TRUE_WORDS, Column, Kind
+from data.errors import Violation
+from data.glossary import control_character_da
+from data.importer.formats import _DATE_FORMAT, _INT_FORMAT, _MONTH_FORMAT, _PERCENT_SIGN_FORMAT, _THOUSANDS_FORMAT
+from data.importer.hints import _date_hint, _did_you_mean, _month_hint
+from data.importer.parsed import _Parsed
+from data.importer.report import _display, _num, _Report
+from data.readers import INVISIBLE, INVISIBLE_RE
+
+#: Dates and months outside these years are refused (sentinels such as 9999-12-31 or Excel's 1899-12-30).
+_YEARS = ("1900", "2199")
+#: The largest decimal accepted: beyond it a number is no longer exact.
+_MAX_INT = 2**53 - 1
+#: The largest integer accepted: the contract's integers are stored in 32-bit INTEGER columns (``data.db``), and
+#: PostgreSQL refuses a larger one when the rows are written, after the upload was found valid.
+_MAX_DB_INT = 2**31 - 1
+_BOOL_WORDS = "true/false, 1/0 eller ja/nej"
+#: Words of a boolean column's own meaning that a case system writes in its place: "announced" is anmeldt/uanmeldt.
+_BOOL_MEANINGS: dict[str, dict[str, bool]] = {"announced": {"anmeldt": True, "uanmeldt": False}}
+#: Control characters (C0, DEL, C1). The whitespace among them (tab, line breaks) is stripped around a value like
+#: a space; inside one they are a violation: "T10\n005" would be stored as a new tilbud that looks like T10005, and
+#: a tab, a BEL or an escape code from an old system would end up in reports and exports. Free text (a name, a
+#: target group) may hold a line break, as a spreadsheet cell typed with Alt+Enter does; an id or a key may not.
+_CONTROL_RE = "[\x00-\x1f\x7f-\x9f]"
+_CONTROL_BUT_LINE_BREAKS_RE = "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+#: What exports write for "no value"; in an optional column the cell should be left empty instead.
+_NOTHING_WORDS = frozenset({"na", "n/a", "n.a.", "#n/a", "-", "--", "null", "none", "nan", "nil", "?", "ukendt"})
+
+
+def _range_rule(col: Column, noun: str) -> str:
+    lo, hi = col.minimum, col.maximum
+    if lo is not None and hi is not None:
+        text = f"{noun} fra {_num(lo)} til {_num(hi)}"
+    elif lo is not None:
+        text = f"{noun} på mindst {_num(lo)}"
+    elif hi is not None:
+        text = f"{noun} på højst {_num(hi)}"
+    else:
+        text = noun
+    if col.hint_da:
+        text += f" ({col.hint_da})"
+    return f"{col.name} skal være {text}"
+
+
+def _parse_column(
+    table: _Parsed, col: Column, text: pd.Series, report: _Report, today: dt.date, padded: np.ndarray | None = None
+) -> pd.Series:
+    """Typed values of one column (null where empty or invalid); violations reported. ``padded``: the cells a
+    row too short does not have (reported for the row, not here)."""
+    text = _visible(table, col, text, report)
+    table.text[col.name] = text
+    empty = (text == "").to_numpy()
+    filled = ~empty
+    if not col.nullable:
+        missing = empty if padded is None else empty & ~padded
+        report.cells(table, missing, col.name, None, "required", f"{col.name} må ikke være tom")
+
+    def nothing(pos: int) -> str:
+        """The hint for "NA", "-" or "null" in an optional column: such a cell is left empty."""
+        if col.nullable and text.iat[pos].lower() in _NOTHING_WORDS:
+            return "; lad feltet stå tomt, hvis værdien ikke kendes"
+        return ""
+
+    if col.kind == Kind.ENUM:
+        lower = text.str.lower()
+        bad = filled & ~lower.isin(col.allowed).to_numpy()
+        allowed = ", ".join(col.allowed)
+        report.cells(
+            table,
+            bad,
+            col.name,
+            text,
+            "enum",
+            lambda p: (
+                f"{col.name} '{_display(text.iat[p])}' er ukendt; {_did_you_mean(text.iat[p], col.allowed)}"
+                f"tilladte værdier: {allowed}"
+            ),
+        )
+        return lower.astype(object).where(filled & ~bad, None)
+
+    if col.kind in (Kind.TEXT, Kind.ID_LIST):
+        if col.zero_padded_to is not None:
+            text = _leading_zero_back(table, col, col.zero_padded_to, text, report)
+        control = _control_characters(table, col, text, report)
+        values = text.astype(object).where(~control, None)
+        if col.pattern is not None:
+            bad = filled & ~control & ~text.str.fullmatch(col.pattern).fillna(False).to_numpy(dtype=bool)
+            rule = (
+                f"{col.name} skal være {col.hint_da}" if col.hint_da else f"{col.name} skal have formen {col.pattern}"
+            )
+            report.cells(table, bad, col.name, text, "pattern", rule)
+            values = values.where(~bad, None)
+        if col.max_length is not None:
+            lengths = text.str.len()
+            long = filled & ~control & (lengths > col.max_length).to_numpy()
+            report.cells(
+                table,
+                long,
+                col.name,
+                text,
+                "too_long",
+                lambda p: f"{col.name} må højst have {col.max_length} tegn (værdien har {lengths.iat[p]} tegn)",
+            )
+            values = values.where(~long, None)
+        if col.kind == Kind.ID_LIST:
+            values = values.map(lambda s: ";".join(p.strip() for p in s.split(";") if p.strip()), na_action="ignore")
+            values = values.where(values != "", None)  # ";" alone: no id, as the empty parts of "I1;;I2" are none
+            values = values.where(~_repeated_in_list(table, col, values, report), None)
+        return values.where(filled, None)
+
+    if col.kind == Kind.BOOL:
+        lower = text.str.lower()
+        is_true = lower.isin(TRUE_WORDS).to_numpy()
+        is_false = lower.isin(FALSE_WORDS).to_numpy()
+        bad = filled & ~is_true & ~is_false
+        meanings = _BOOL_MEANINGS.get(col.name, {})
+
+        def bool_message(pos: int) -> str:
+            meant = meanings.get(lower.iat[pos])
+            hint = "" if meant is None else f"; skriv {'true' if meant else 'false'} ({lower.iat[pos]})"
+            return f"{col.name} skal være {_BOOL_WORDS}{hint or nothing(pos)}"
+
+        report.cells(table, bad, col.name, text, "bool", bool_message)
+        out = pd.Series([None] * len(text), dtype=object)
+        out[is_true] = True
+        out[is_false] = False
+        return out
+
+    if col.kind == Kind.DATE:
+        well_formed = text.str.fullmatch(_DATE_FORMAT).fillna(False).to_numpy(dtype=bool)
+        in_range = _years_in_range(text, well_formed, report, table, col)
+        parsed = pd.to_datetime(text.where(in_range, None), format="%Y-%m-%d", errors="coerce")
+        parsed = parsed.astype("datetime64[ns]")
+        bad = filled & parsed.isna().to_numpy() & (in_range | ~well_formed)
+        report.cells(
+            table,
+            bad,
+            col.name,
+            text,
+            "date",
+            lambda p: (
+                f"{col.name} skal være en dato på formen ÅÅÅÅ-MM-DD, fx 2024-03-12"
+                + ("; den dato findes ikke i kalenderen" if well_formed[p] else _date_hint(text.iat[p]) or nothing(p))
+            ),
+        )
+        if col.not_after_today:
+            late = (parsed > pd.Timestamp(today)).to_numpy()
+            report.cells(
+                table,
+                late,
+                col.name,
+                text,
+                "future_date",
+                f"{col.name} ligger efter i dag ({today.isoformat()}); fremtidige datoer er ikke tilladt",
+            )
+        return parsed
+
+    if col.kind == Kind.MONTH:
+        well_formed = text.str.fullmatch(_MONTH_FORMAT).fillna(False).to_numpy(dtype=bool)
+        in_range = _years_in_range(text, well_formed, report, table, col)
+        first_days = text.str.slice(0, 7) + "-01"
+        parsed = pd.to_datetime(first_days.where(in_range, None), format="%Y-%m-%d", errors="coerce")
+        parsed = parsed.astype("datetime64[ns]")
+        bad = filled & parsed.isna().to_numpy() & (in_range | ~well_formed)
+        report.cells(
+            table,
+            bad,
+            col.name,
+            text,
+            "month",
+            lambda p: (
+                f"{col.name} skal være en måned på formen ÅÅÅÅ-MM, fx 2024-03"
+                + (_month_hint(text.iat[p]) or nothing(p))
+            ),
+        )
+        if col.not_after_today:
+            this_month = pd.Timestamp(today.replace(day=1))
+            late = (parsed > this_month).to_numpy()
+            report.cells(
+                table,
+                late,
+                col.name,
+                text,
+                "future_month",
+                f"{col.name} ligger efter indeværende måned ({today:%Y-%m})",
+            )
+        return parsed
+
+    if col.kind in (Kind.INT, Kind.DECIMAL):
+        integer = col.kind == Kind.INT
+        rule = _range_rule(col, "et heltal" if integer else "et tal")
+        grouped = np.zeros(len(text), dtype=bool)
+        if integer:
+            grouped = text.str.fullmatch(_THOUSANDS_FORMAT).fillna(False).to_numpy(dtype=bool)
+            well_formed = text.str.fullmatch(_INT_FORMAT).fillna(False).to_numpy(dtype=bool) & ~grouped
+            cleaned = text.str.replace(r"[.,]0+$", "", regex=True).where(well_formed, None)
+        else:
+            has_comma = text.str.contains(",", regex=False).fillna(False).to_numpy(dtype=bool)
+            table.decimal_comma = table.decimal_comma or bool(has_comma.any())
+            cleaned = text.str.replace(",", ".", regex=False)
+        # "15,5 %": what Excel's CSV export writes for a cell formatted as percent. The percent it shows, in a column
+        # of percent (as a workbook's percent cell is read); in any other column refused with the fix.
+        sign = text.str.fullmatch(_PERCENT_SIGN_FORMAT).fillna(False).to_numpy(dtype=bool)
+        if sign.any():
+            if col.percent:
+                cleaned = cleaned.where(~sign, cleaned.str.replace(r"\s*%$", "", regex=True))
+            else:
+                cleaned = cleaned.where(~sign, None)
+        numbers = pd.to_numeric(cleaned.where(filled, None), errors="coerce").astype("float64")
+        finite = np.isfinite(numbers.to_numpy())
+        largest = _MAX_DB_INT if integer else _MAX_INT
+        huge = finite & (np.abs(numbers.to_numpy()) > largest)
+        bad = filled & ~finite | huge
+        if col.minimum is not None:
+            bad |= finite & (numbers.to_numpy() < col.minimum)
+        if col.maximum is not None:
+            bad |= finite & (numbers.to_numpy() > col.maximum)
+
+        def message(pos: int) -> str:
+            if grouped[pos]:
+                return f"{rule}; skriv tallet uden tusindtalsseparator og decimaler (fx 1000, ikke 1.000)"
+            if huge[pos]:
+                return f"{rule}; tallet er for stort (højst {largest:,})".replace(",", ".")
+            if sign[pos] and not col.percent:
+                return f"{rule}; skriv tallet uden %-tegn"
+            return rule + nothing(pos)
+
+        report.cells(table, bad, col.name, text, "int" if integer else "decimal", message)
+        numbers = numbers.where(~bad, np.nan)
+        if integer and col.not_after_today:
+            late = (numbers > today.year).to_numpy()
+            report.cells(
+                table, late, col.name, text, "future_year", f"{col.name} ligger efter indeværende år ({today.year})"
+            )
+        return numbers
+
+    raise AssertionError(f"unhandled kind {col.kind}")  # pragma: no cover
+
+
+def _leading_zero_back(table: _Parsed, col: Column, digits: int, text: pd.Series, report: _Report) -> pd.Series:
+    """A value of one digit less than ``digits`` with the leading zero Excel drops put back (the postcode 0800 is
+    800 in a number cell, and in a CSV file Excel saves), with a warning per cell; any other length is left to the
+    column's pattern."""
+    short = text.str.fullmatch(f"[0-9]{{{digits - 1}}}").fillna(False).to_numpy(dtype=bool)
+    if not short.any():
+        return text
+    padded = text.where(~short, "0" + text)
+    for pos in np.flatnonzero(short):
+        report.warnings.append(
+            Violation(
+                table.raw.source,
+                int(table.raw.rows[pos]),
+                col.name,
+                str(text.iat[pos]),
+                f"{col.name}_leading_zero",
+                f"{col.name} '{text.iat[pos]}' har {digits - 1} cifre og er læst som {padded.iat[pos]} (Excel fjerner "
+                f"et foranstillet 0); skriv {col.name} med {digits} cifre, hvis det ikke er det rigtige",
+            )
+        )
+    table.text[col.name] = padded
+    return padded
+
+
+def _years_in_range(
+    text: pd.Series, well_formed: np.ndarray, report: _Report, table: _Parsed, col: Column
+) -> np.ndarray:
+    """Well-formed dates/months whose year is in ``_YEARS``; the others are reported (not as a format error)."""
+    years = text.str.slice(0, 4)
+    in_range = well_formed & ((years >= _YEARS[0]) & (years <= _YEARS[1])).to_numpy(dtype=bool)
+    report.cells(
+        table,
+        well_formed & ~in_range,
+        col.name,
+        text,
+        "date_range",
+        f"{col.name} skal ligge i årene {_YEARS[0]}-{_YEARS[1]}"
+        + ("; lad feltet stå tomt, hvis datoen ikke kendes" if col.nullable else ""),
+    )
+    return in_range
+
+
+def _visible(table: _Parsed, col: Column, text: pd.Series, report: _Report) -> pd.Series:
+    """``text`` without invisible characters; around a value they are ignored, inside one each cell is reported."""
+    joined = "".join(text.tolist())  # one scan of the whole column (fast) before a per-cell one (slow)
+    if re.search(INVISIBLE_RE, joined) is None:
+        return text
+    has = text.str.contains(INVISIBLE_RE, regex=True).fillna(False).to_numpy(dtype=bool)
+    cleaned = text.str.strip(INVISIBLE).str.strip().str.strip(INVISIBLE)
+    inside = has & cleaned.str.contains(INVISIBLE_RE, regex=True).fillna(False).to_numpy(dtype=bool)
+
+    def message(pos: int) -> str:
+        codes = sorted({f"U+{ord(c):04X}" for c in cleaned.iat[pos] if c in INVISIBLE})
+        return (
+            f"{col.name} indeholder et usynligt tegn ({', '.join(codes)}), så værdien ikke er den, den ser ud til; "
+            "skriv værdien igen (tegnet kommer ofte med, når tekst kopieres fra en webside)"
+        )
+
+    report.cells(table, inside, col.name, text, "invisible_character", message)
+    return cleaned.str.replace(INVISIBLE_RE, "", regex=True)
+
+
+def _repeated_in_list(table: _Parsed, col: Column, values: pd.Series, report: _Report) -> np.ndarray:
+    """Lists that name an id twice ("I007;I007": the same inspector twice on one visit); each is reported."""
+    repeated = values.map(
+        lambda s: [] if not isinstance(s, str) else [i for i, n in Counter(s.split(";")).items() if n > 1]
+    )
+    bad = repeated.map(bool).to_numpy(dtype=bool)
+    report.cells(
+        table,
+        bad,
+        col.name,
+        values,
+        "repeated_in_list",
+        lambda p: (
+            f"{col.name} nævner {' og '.join(repr(i) for i in repeated.iat[p])} flere gange; hvert id må kun stå "
+            "én gang i listen"
+        ),
+    )
+    return bad
+
+
+def _control_characters(table: _Parsed, col: Column, text: pd.Series, report: _Report) -> np.ndarray:
+    """Cells with a control character inside (a line break, a tab, BEL ...), each reported with the character
+    named and where it stands; the mask of those cells. Around a value the whitespace ones are already stripped."""
+    is_id = (
+        col.kind == Kind.ID_LIST
+        or col.references is not None
+        or table.spec.key == (col.name,)
+        or col.name == table.spec.row_id
+    )
+    free_text = not (is_id or col.name in table.spec.key or col.pattern or col.check)
+    pattern = re.compile(_CONTROL_BUT_LINE_BREAKS_RE if free_text else _CONTROL_RE)
+    if pattern.search("".join(text.tolist())) is None:  # one scan of the whole column before a per-cell one
+        return np.zeros(len(text), dtype=bool)
+    bad = text.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
+    shown = text.where(bad, "").str.replace(_CONTROL_RE, lambda m: _control_picture(m.group(0)), regex=True)
+
+    def message(pos: int) -> str:
+        value = str(text.iat[pos])
+        first = pattern.search(value)
+        assert first is not None
+        chars = list(dict.fromkeys(pattern.findall(value)))
+        before = value[: first.start()]
+        where = "først i værdien" if not before else f"efter '{before[-20:]}'"
+        why = " (et id med et styretegn bliver et nyt id, der ligner et andet)" if is_id else ""
+        fix = "skriv værdien på én linje" if {"\n", "\r"} & set(chars) else "skriv værdien igen uden tegnet"
+        return (
+            f"{col.name} indeholder {' og '.join(control_character_da(c) for c in chars)} {where}; styretegn er "
+            f"ikke tilladt i en værdi{why}: {fix}"
+        )
+
+    report.cells(table, bad, col.name, shown, "control_character", message)
+    return bad
+
+
+def _control_picture(char: str) -> str:
+    """A control character made visible in a quoted value: LF -> "␊", TAB -> "␉", DEL -> "␡", C1 -> "<U+0085>"."""
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)
+    return "\u2421" if code == 0x7F else f"<U+{code:04X}>"
