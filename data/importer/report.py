@@ -35,7 +35,8 @@ def _num(value: float) -> str:
     """A bound in a message, the Danish way (``54,5``; integers without decimals)."""
     if float(value).is_integer():
         return str(int(value))
-    return f"{value:g}".replace(".", ",")
+    # positional, at most six decimals: ``:g`` wrote 1234567.8 as "1,23457e+06" and 0.00001 as "1e-05"
+    return np.format_float_positional(float(value), precision=6, trim="-").replace(".", ",")
 
 
 def _fmt_date(value: object) -> str:

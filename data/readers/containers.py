@@ -13,11 +13,12 @@ from pathlib import Path, PurePosixPath
 
 from data.contract import FILE_BY_NAME
 from data.errors import InvalidArgumentError
+from data.glossary import format_number_da
 from data.readers.csv_files import _parse_csv
 from data.readers.detection import _contract_stem, _copy_of, _settle_copies
 from data.readers.ignored import _TEXT_EXTENSIONS, _search_ignored_text
 from data.readers.limits import MAX_PACKING_RATIO, _unpacked_too_large
-from data.readers.raw import RawUpload, UnreadableFile, _dots, _violation
+from data.readers.raw import RawUpload, UnreadableFile, _violation
 from data.readers.text import _CSV_HINT
 from data.readers.workbook import _read_workbook
 
@@ -69,7 +70,11 @@ def read_upload_files(source: Path) -> RawUpload:
         seen = ""
         if ignored:
             seen = "; ignoreret: " + ", ".join(f"'{n}'" + (f" ({h})" if h else "") for n, h in ignored)
-            seen += f" m.fl. ({_dots(len(upload.ignored))} i alt)" if len(upload.ignored) > len(ignored) else ""
+            seen += (
+                f" m.fl. ({format_number_da(len(upload.ignored), 0)} i alt)"
+                if len(upload.ignored) > len(ignored)
+                else ""
+            )
         only = upload.ignored[0][0] if len(upload.ignored) == 1 and source.is_dir() else ""
         upload.violations.append(
             _violation(

@@ -10,7 +10,8 @@ import zipfile
 from collections.abc import Iterable
 
 from data.errors import Violation
-from data.readers.raw import _dots, _violation
+from data.glossary import format_number_da
+from data.readers.raw import _violation
 from data.readers.sheet_xml import _CELL_REF, _column_number, column_letters
 
 #: Largest total uncompressed size of a ``.zip`` upload we unpack (a guard against zip bombs and memory
@@ -68,9 +69,13 @@ def _check_sheet_size(xml: bytes) -> None:
         rows += len(_ANY_ROW.findall(xml))
         columns += unreferenced
     if rows * columns > MAX_SHEET_CELLS:
-        where = f"til celle {column_letters(columns)}{rows}" if unreferenced <= 0 else f"over {_dots(rows)} rækker"
+        where = (
+            f"til celle {column_letters(columns)}{rows}"
+            if unreferenced <= 0
+            else f"over {format_number_da(rows, 0)} rækker"
+        )
         raise _SheetTooLarge(
-            f"arket er for stort til at blive læst: det går fra A1 {where} ({_dots(rows * columns)} celler, højst "
-            f"{_dots(MAX_SHEET_CELLS)}); står der en værdi langt uden for tabellen? Slet rækkerne og kolonnerne "
-            "efter tabellen (Ctrl+End viser den sidste celle) og gem igen"
+            f"arket er for stort til at blive læst: det går fra A1 {where} ({format_number_da(rows * columns, 0)} "
+            f"celler, højst {format_number_da(MAX_SHEET_CELLS, 0)}); står der en værdi langt uden for tabellen? Slet "
+            "rækkerne og kolonnerne efter tabellen (Ctrl+End viser den sidste celle) og gem igen"
         )

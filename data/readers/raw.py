@@ -85,7 +85,3 @@ def _preview(text: str, limit: int = 40) -> str:
     """The start of a long text as a message quotes it."""
     text = text.strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _dots(number: int) -> str:
-    return f"{number:,}".replace(",", ".")

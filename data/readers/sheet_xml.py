@@ -240,7 +240,7 @@ def _styled_cells(xml: bytes, styles: frozenset[int]) -> set[tuple[int, int]]:
     if not styles:
         return set()
     wanted = re.compile(rb"""\ss\s*=\s*["'](?:%b)["']""" % b"|".join(str(i).encode() for i in sorted(styles)))
-    if wanted.search(xml) is None:  # one scan for the common case, a sheet without percent cells
+    if wanted.search(xml) is None:  # one scan for the common case, a sheet without cells of those styles
         return set()
     found: set[tuple[int, int]] = set()
     for tag in _CELL_TAG.finditer(xml):

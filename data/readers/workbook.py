@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING
 
 from data.contract import FILE_BY_NAME
 from data.errors import Violation
+from data.glossary import format_count_da
 from data.readers.cells import _cell_text, loose_name
 from data.readers.detection import _copy_of, contract_file_of_header
 from data.readers.ignored import _search_ignored_sheet
 from data.readers.limits import _check_sheet_size, _SheetTooLarge, _unpacked_too_large
-from data.readers.raw import RawTable, RawUpload, _dots, _preview, _violation
+from data.readers.raw import RawTable, RawUpload, _preview, _violation
 from data.readers.records import _table_from_records
 from data.readers.sheet_xml import (
     _ERROR_TYPE,
@@ -298,7 +299,7 @@ def _warn_hidden_rows(source: str, table: RawTable, hidden: frozenset[int], uplo
     upload.warnings.append(
         _violation(
             source,
-            f"{_dots(len(rows))} {'række er skjult' if len(rows) == 1 else 'rækker er skjult'} i Excel (fx af et "
+            f"{format_count_da(len(rows), 'række er skjult', 'rækker er skjult')} i Excel (fx af et "
             f"filter), men indlæses alligevel: række {shown}; slet dem i arket, hvis de ikke skal med",
             "rows_hidden",
             row=rows[0],

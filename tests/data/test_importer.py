@@ -1340,3 +1340,14 @@ def test_counts_in_a_warning_carry_the_thousands_point(folder: Path) -> None:
     [warning] = [w for w in result.warnings if w.rule == "competence_missing" and w.value == "kostskole"]
     assert "Socialtilsyn Nord har 1.201 aktive tilbud af typen" in warning.message
     assert "og 1.196 andre)" in warning.message
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(5.0, "5"), (54.5, "54,5"), (1234567.8, "1234567,8"), (0.00001, "0,00001"), (3.0000000000000004, "3")],
+)
+def test_a_number_in_a_message_is_never_in_scientific_notation(value: float, shown: str) -> None:
+    """Bounds, theme scores and percent values in messages: ``:g`` wrote 1234567.8 as "1,23457e+06"."""
+    from data.importer.report import _num
+
+    assert _num(value) == shown
