@@ -369,14 +369,23 @@ def _band(values: pd.DataFrame, key: str, value: str) -> pd.DataFrame:
     ).astype("float64")
 
 
+def _open_in(approved_on: Any, closed_on: Any, start: dt.date, end: dt.date) -> bool:
+    """The tilbud was approved before ``end`` and not closed before ``start`` (open for part of the period)."""
+    approved, closed = _date(approved_on), _date(closed_on)
+    return (approved is None or approved < end) and (closed is None or closed >= start)
+
+
 def _force_series(
-    known: Dataset, facility_id: str, places: int, peers: pd.DataFrame, as_of: dt.date, quarters: int
+    known: Dataset, info: FacilityInfo, peers: pd.DataFrame, as_of: dt.date, quarters: int
 ) -> tuple[SeriesPoint, ...]:
     """Magtanvendelser per place per quarter, the last ``quarters`` complete quarters before ``as_of``.
 
     A quarter in which no tilbud in the data has a report is taken as not reported (the file is missing or
     begins later; among hundreds of tilbud a quarter without any use of force does not happen): no value
-    and no band, not a zero. None reported at all: no series (the page says so)."""
+    and no band, not a zero. None reported at all: no series (the page says so). A tilbud counts only in the
+    quarters it was open for at least a day: before its approval or after its closing it has no value (the
+    profile of a tilbud approved yesterday drew three years of zeros), and a peer is not in those quarters'
+    band."""
     last_start = _quarter_start(as_of)
     starts = []
     day = last_start
@@ -394,11 +403,20 @@ def _force_series(
     reported = set(quarter_of)
     if not reported:
         return ()
+    ends = dict(zip(starts, [*starts[1:], last_start], strict=True))
+    facility_id, places = info.facility_id, info.places
     counts = uof.assign(q=quarter_of).groupby(["facility_id", "q"])["count"].sum()
     own = counts.xs(facility_id, level="facility_id") if facility_id in counts.index.get_level_values(0) else None
-    peer_ids = peers["facility_id"].astype(str).tolist()
     peer_places = peers.set_index("facility_id")["places"].astype(float)
-    grid = pd.MultiIndex.from_product([peer_ids, starts], names=["facility_id", "q"])
+    open_quarters = [
+        (str(p.facility_id), q)
+        for p in peers.itertuples(index=False)
+        for q in starts
+        if _open_in(p.approved_on, p.closed_on, q, ends[q])
+    ]
+    grid = pd.MultiIndex.from_arrays(
+        [[f for f, _ in open_quarters], [q for _, q in open_quarters]], names=["facility_id", "q"]
+    )
     peer_counts = counts.reindex(grid, fill_value=0).reset_index(name="count")
     peer_counts["rate"] = peer_counts["count"] / peer_counts["facility_id"].map(peer_places).clip(lower=1)
     band = _band(peer_counts, "q", "rate")
@@ -408,7 +426,9 @@ def _force_series(
             out.append(SeriesPoint(period=q, label=_quarter_label(q), value=None, peer_median=None, peer_low=None,
                                    peer_high=None))  # fmt: skip
             continue
-        value = 0.0 if own is None else float(own.get(q, 0)) / max(places, 1)
+        value: float | None = None
+        if _open_in(info.approved_on, info.closed_on, q, ends[q]):
+            value = 0.0 if own is None else float(own.get(q, 0)) / max(places, 1)
         b = band.loc[q] if q in band.index else None
         out.append(
             SeriesPoint(
@@ -589,7 +609,7 @@ def build_facility_profile(
         authorised=authorised,
         themes=tuple(themes),
         theme_history=tuple(history),
-        force=_force_series(known, facility_id, info.places, peers, as_of, history_quarters),
+        force=_force_series(known, info, peers, as_of, history_quarters),
         turnover=_staff_series(known, facility_id, peers, "staff_turnover_pct", as_of, staff_years),
         sickness=_staff_series(known, facility_id, peers, "sickness_absence_pct", as_of, staff_years),
         visits=visit_rows,

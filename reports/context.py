@@ -499,6 +499,13 @@ class FacilityProfileContext:
     def theme_codes(self) -> tuple[str, ...]:
         return tuple(t.theme for t in self.themes)
 
+    @property
+    def force_note(self) -> str:
+        """Said under the chart when the tilbud has no value in any quarter shown (it was not open then)."""
+        if not self.force or any(p.value is not None for p in self.force):
+            return ""
+        return " Tilbuddet har ingen tal i perioden: det var endnu ikke godkendt eller var lukket."
+
 
 # --- Kvartalsplan ------------------------------------------------------------------------------------
 

@@ -527,3 +527,30 @@ def test_the_deadline_warnings_speak_of_one_tilbud_in_the_singular() -> None:
     plan = dataclasses.replace(plan, analysis=dataclasses.replace(plan.analysis, overdue=two_passed))
     two = " ".join(build_plan_report(plan, small_dataset()).warnings)
     assert "2 tilbud har allerede overskredet" in two and "de besøges hurtigst muligt" in two
+
+
+def test_force_quarters_before_a_tilbud_opened_or_after_it_closed_are_not_zero() -> None:
+    """A tilbud approved yesterday (or closed in 2021) drew a flat 0,00 line over three years of quarters it did
+    not exist in, and a peer approved last quarter counted as 0 in the band of every earlier quarter."""
+    ds = peer_dataset()
+    fac = ds.facilities.copy()
+    opened = {"F1": "2026-07-15", "F8": "2026-07-01"}  # both in the last quarter shown (3. kvt. 2026)
+    for fid, day in opened.items():
+        fac.loc[fac["facility_id"] == fid, "approved_on"] = pd.Timestamp(day)
+    ctx = build_facility_profile(ds.with_tables(facilities=fac), "F1", as_of=AS_OF)
+    q2, q3 = ctx.force[-2], ctx.force[-1]
+    assert q3.value == pytest.approx(1 / 24)  # open for part of the quarter: its reports count
+    assert q2.value is None  # not yet approved: no value, not 0
+    assert (q3.peers, q2.peers) == (2, 1)  # F8 is a peer from its first quarter on, F7 throughout
+    assert q2.peer_median == 0.0 and q3.peer_median == pytest.approx(0.1)
+
+    fac.loc[fac["facility_id"] == "F1", ["approved_on", "closed_on"]] = [pd.Timestamp("2015-03-01"),
+                                                                         pd.Timestamp("2026-05-10")]  # fmt: skip
+    closed = build_facility_profile(ds.with_tables(facilities=fac), "F1", as_of=AS_OF)
+    assert closed.force[-2].value == 0.0  # open in the quarter it closed in, without reports
+    assert closed.force[-1].value is None  # closed before the quarter began
+    assert closed.force_note == ""
+    fac.loc[fac["facility_id"] == "F1", "closed_on"] = pd.Timestamp("2021-03-10")
+    long_closed = build_facility_profile(ds.with_tables(facilities=fac), "F1", as_of=AS_OF)
+    assert [p.value for p in long_closed.force] == [None] * 12
+    assert "ingen tal i perioden" in long_closed.force_note  # the caption says why the chart has no line
