@@ -6,12 +6,16 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
+from weasyprint import HTML
 
-from reports.context import PlanReportContext, ReportContext
+from reports.context import PlanReportContext, ReportContext, RiskListContext
+from reports.html import render_html
 from reports.pdf import ExternalResourceError, html_to_pdf, render_pdf
 from tests.reports.test_html import all_reports
 
@@ -109,3 +113,42 @@ def test_a_report_referring_to_the_network_is_refused() -> None:
     with pytest.raises(ExternalResourceError, match=r"http://example\.invalid/logo\.png"):
         html_to_pdf('<p>Hej</p><img src="http://example.invalid/logo.png">')
     assert html_to_pdf("<p>Æbler og pærer på Ærø</p>").startswith(b"%PDF-")
+
+
+def _boxes(box: Any) -> Iterator[Any]:
+    yield box
+    for child in getattr(box, "children", None) or []:
+        yield from _boxes(child)
+
+
+def text_outside_its_cell(html: str) -> list[str]:
+    """Text WeasyPrint lays out beyond the left or right edge of its table cell (it runs into the next column
+    or off the table): what a reader of the printed page sees printed over other text."""
+    out = []
+    for page in HTML(string=html).render().pages:
+        for cell in _boxes(page._page_box):
+            if type(cell).__name__ != "TableCellBox":
+                continue
+            left = cell.position_x + cell.margin_left + cell.border_left_width
+            right = left + cell.padding_left + cell.width + cell.padding_right
+            for text in _boxes(cell):
+                if type(text).__name__ == "TextBox" and (
+                    text.position_x < left - 0.5 or text.position_x + text.width > right + 0.5
+                ):
+                    out.append(text.text)
+    return out
+
+
+def test_no_text_runs_out_of_its_table_cell_in_print() -> None:
+    """The risk list's number column was too narrow for a national rank beside an authority's: "nat. 449" ran
+    into the tilbud's id ("nat. 449T10269"), and a four-digit rank ("nat. 1.980") further still."""
+    from tests.reports.test_html import risk_list
+
+    listed = risk_list()
+    assert isinstance(listed, RiskListContext)
+    rows = tuple(dataclasses.replace(r, rank=i + 1, national_rank=1980 + i) for i, r in enumerate(listed.rows))
+    midt = dataclasses.replace(listed, rows=rows, authority="midt")
+    assert "nat. 1.980" in render_html(midt)
+    assert text_outside_its_cell(render_html(midt)) == []
+    for name, report in all_reports().items():
+        assert text_outside_its_cell(render_html(report)) == [], name
