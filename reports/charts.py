@@ -24,7 +24,7 @@ import numpy as np
 from markupsafe import Markup
 from matplotlib.figure import Figure
 from matplotlib.projections.polar import PolarAxes
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import Formatter, MaxNLocator
 
 from data.glossary import MONTH_ABBR_DA, format_number_da
 
@@ -63,12 +63,45 @@ def _style() -> AbstractContextManager[None]:
     return matplotlib.rc_context(_RC)  # type: ignore[arg-type]
 
 
-def _number_formatter(decimals: int) -> FuncFormatter:
-    return FuncFormatter(lambda v, _pos: format_number_da(float(v), decimals))
+class _DanishTicks(Formatter):
+    """Tick labels in Danish (decimal comma, thousands point) with at least ``decimals`` decimals and as many
+    more as the ticks need to be told apart: ticks every 0,025 written with two decimals read 0,03 0,05 0,08,
+    equal steps that looked unequal."""
+
+    def __init__(self, decimals: int, *, percent: bool = False) -> None:
+        self.decimals = decimals
+        self.percent = percent
+        self._ticks: list[float] = []
+
+    def set_locs(self, locs: Sequence[float]) -> None:
+        self._ticks = [self._scaled(v) for v in locs]
+
+    def _scaled(self, value: float) -> float:
+        return float(value) * 100 if self.percent else float(value)
+
+    def _decimals(self) -> int:
+        ticks = self._ticks
+        decimals = self.decimals
+        while decimals < 6 and any(abs(round(t, decimals) - t) > 1e-9 * max(1.0, abs(t)) for t in ticks):
+            decimals += 1
+        return decimals
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        text = format_number_da(self._scaled(x), self._decimals())
+        return f"{text} %" if self.percent else text
 
 
-def _percent_formatter(decimals: int = 0) -> FuncFormatter:
-    return FuncFormatter(lambda v, _pos: f"{format_number_da(float(v) * 100, decimals)} %")
+def _number_formatter(decimals: int) -> Formatter:
+    return _DanishTicks(decimals)
+
+
+def _percent_formatter(decimals: int = 0) -> Formatter:
+    return _DanishTicks(decimals, percent=True)
+
+
+def _nice_ticks(integer: bool = False) -> MaxNLocator:
+    """Ticks at 1, 2 or 5 times a power of ten (never 2,5: 0,025 steps need three decimals to say)."""
+    return MaxNLocator(nbins="auto", steps=[1, 2, 5, 10], integer=integer)
 
 
 def date_label_da(day: dt.date, with_year: bool = True) -> str:
@@ -242,6 +275,7 @@ def waterfall_chart(
         labels.append(end_label)
         ax.set_yticks(ys)
         ax.set_yticklabels([_wrap(label, 38) for label in labels], fontsize=8, color=INK)
+        ax.xaxis.set_major_locator(_nice_ticks())
         ax.xaxis.set_major_formatter(_number_formatter(1))
         ax.set_xlabel(axis_label, fontsize=8, color=MUTED)
         ax.set_title(title, loc="left")
@@ -286,6 +320,7 @@ def series_vs_peer(
         ax.xaxis.set_major_locator(MaxNLocator(nbins=10, integer=True))
         ax.set_xticks(ax.get_xticks()[(ax.get_xticks() >= 0) & (ax.get_xticks() < len(x))])
         ax.set_xticklabels([_x_labels(x)[int(t)] for t in ax.get_xticks()], fontsize=7)
+        ax.yaxis.set_major_locator(_nice_ticks())
         ax.yaxis.set_major_formatter(_percent_formatter() if percent else _number_formatter(decimals))
         ax.set_ylim(bottom=0)
         ax.set_ylabel(y_label, fontsize=8)
@@ -396,7 +431,8 @@ def risk_histogram(risks: Sequence[float], *, title: str, threshold: float | Non
             ax.axvline(threshold, color=BAD, linestyle="--", linewidth=1.2, label="Grænse for høj risiko")
             ax.legend(loc="upper right")
         ax.xaxis.set_major_formatter(_percent_formatter())
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_locator(_nice_ticks(integer=True))
+        ax.yaxis.set_major_formatter(_number_formatter(0))
         ax.set_xlabel("Risiko (sandsynlighed for alvorligt fund)", fontsize=8)
         ax.set_ylabel("Tilbud", fontsize=8)
         ax.set_title(title, loc="left")

@@ -4,6 +4,7 @@ unique ids per chart, Danish text kept as text, deterministic."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 
 import pytest
@@ -108,3 +109,34 @@ def test_a_label_with_dollar_signs_is_drawn_as_written(name: str) -> None:
     name failed every plan page with a parse error, and "$5 og $6" was typeset as "5 og 6"."""
     svg = charts.capacity_chart([name, "Anne Holm"], [3, 4], [5, 5], title="Kapacitet")
     assert name in svg
+
+
+def texts(svg: str) -> list[str]:
+    """Every text drawn in a chart (ticks, labels, legend), as written."""
+    return [t.strip() for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+
+
+def numbers_da(labels: list[str]) -> list[float]:
+    """The tick labels that are Danish numbers ("1.350", "0,05", "20 %"), as floats."""
+    out = []
+    for label in labels:
+        plain = label.removesuffix(" %").replace("−", "-")
+        if re.fullmatch(r"-?\d{1,3}(\.\d{3})*(,\d+)?", plain):
+            out.append(float(plain.replace(".", "").replace(",", ".")))
+    return out
+
+
+def test_axis_numbers_are_danish_and_say_the_tick_they_stand_at() -> None:
+    """The risk list's histogram counted "1350" (no thousands point), and a profile's magtanvendelser axis read
+    0,00 0,03 0,05 0,08 0,10 0,13 0,15: ticks every 0,025 rounded to two decimals, so equal steps looked unequal."""
+    histogram = texts(charts.risk_histogram([0.05] * 1500 + [0.5], title="Fordeling", threshold=0.4))
+    assert "1.000" in histogram, histogram
+    assert not [t for t in histogram if re.fullmatch(r"\d{4,}", t)], histogram
+    series = charts.series_vs_peer(
+        QUARTERS, [0.0, 0.0, 0.05, 0.0], [0.04] * 4, [0.0] * 4, [0.13] * 4, title="Magtanvendelser",
+        y_label="pr. plads", value_label="Tilbuddet", peer_label="Median", band_label="Midterste halvdel", decimals=2,
+    )  # fmt: skip
+    ticks = sorted(set(numbers_da(texts(series))))
+    assert len(ticks) >= 3, ticks
+    steps = {round(b - a, 6) for a, b in itertools.pairwise(ticks)}
+    assert len(steps) == 1, ticks  # evenly spaced as written
