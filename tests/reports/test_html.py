@@ -667,3 +667,38 @@ def test_a_tilbud_without_reasons_is_said_to_have_no_warning_sign_not_no_raising
     listed = " ".join(parse(render_html(build_risk_list(frame, as_of=AS_OF, model_version="v1"))).body_text.split())
     assert "Ingen advarselstegn øger risikoen over gennemsnittet" in listed
     assert "Ingen faktorer" not in listed
+
+
+def test_every_table_header_says_what_it_heads(docs: dict[str, Document]) -> None:
+    """A screen reader reads a data cell with its headers: no header cell had a scope, the plan's week rows
+    (a header over the visits below it) read as column headers, and the comparison with rotation began with an
+    empty header cell over row labels written as plain cells."""
+    for name, doc in docs.items():
+        headers = doc.root.find_all("th")
+        assert headers, name
+        assert [h.text() for h in headers if h.attrs.get("scope") not in ("col", "row", "rowgroup")] == [], name
+        assert [h for h in headers if not h.text()] == [], name  # no empty header cell
+        for table in doc.root.find_all("table"):
+            head = table.find_all("thead")
+            assert head and all(h.attrs.get("scope") == "col" for h in head[0].find_all("th")), name
+    weeks = [tr.find_all("th")[0] for tr in docs["plan"].root.find_all("tr") if tr.attrs.get("class") == "week"]
+    assert weeks and all(th.attrs["scope"] == "rowgroup" for th in weeks)
+    baseline = docs["plan"].root.find_all("table", **{"class": "baseline"})[0]
+    rows = [th.text() for th in baseline.find_all("th") if th.attrs["scope"] == "row"]
+    assert rows[0].startswith("Andel af") and len(rows) == 3
+
+
+def test_no_template_writes_a_header_cell_without_scope() -> None:
+    """The web pages' tables too (uploads, plans, the front page): every <th> in a template has a scope."""
+    from pathlib import Path
+
+    import reports
+
+    folder = Path(reports.__file__).parent / "templates"
+    missing = [
+        f"{path.relative_to(folder)}: {tag}"
+        for path in sorted(folder.rglob("*.html"))
+        for tag in re.findall(r"<th(?:\s[^>]*)?>", path.read_text(encoding="utf-8"))
+        if "scope=" not in tag
+    ]
+    assert missing == []
