@@ -208,23 +208,29 @@ def spider_chart(
         ax.yaxis.set_major_formatter(_number_formatter(0))
         ax.tick_params(axis="y", labelsize=7, colors=MUTED)
         ax.set_xticks(angles)
-        ax.set_xticklabels([_wrap(label, 16) for label in labels], fontsize=8, color=INK)
+        v = _nan(values)
+        # a theme without a value says so under its name (in the middle of the web, seven of them overlapped)
+        ax.set_xticklabels(
+            [
+                _wrap(label, 16) + ("\n(ikke vurderet)" if np.isnan(value) else "")
+                for label, value in zip(labels, v, strict=True)
+            ],
+            fontsize=8,
+            color=INK,
+        )
         ax.grid(color=LINE)
         ax.spines["polar"].set_color(LINE)
         p = _nan(peer)
         if not np.all(np.isnan(p)):
             pc = np.concatenate([p, p[:1]])
             ax.plot(closed, pc, color=PEER, linewidth=1.5, linestyle="--", label=peer_label)
-        v = _nan(values)
         vc = np.concatenate([v, v[:1]])
         ax.plot(closed, vc, color=ACCENT, linewidth=2, marker="o", markersize=4, label=value_label)
         if not np.any(np.isnan(v)):
             ax.fill(closed, vc, color=ACCENT, alpha=0.15)
-        for angle, value in zip(angles, v, strict=True):
-            if np.isnan(value):
-                ax.text(angle, low, "ikke vurderet", fontsize=6, color=MUTED, ha="center")
         ax.set_title(title, loc="left", pad=18)
-        ax.legend(loc="upper right", bbox_to_anchor=(1.25, 1.12))
+        # below the web: at its top right a long peer label ran over the top theme's name
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2)
     described = "; ".join(
         f"{label} {_fmt(value)} (sammenligning {_fmt(pv)})"
         for label, value, pv in zip(labels, values, peer, strict=True)

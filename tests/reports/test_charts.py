@@ -140,3 +140,54 @@ def test_axis_numbers_are_danish_and_say_the_tick_they_stand_at() -> None:
     assert len(ticks) >= 3, ticks
     steps = {round(b - a, 6) for a, b in itertools.pairwise(ticks)}
     assert len(steps) == 1, ticks  # evenly spaced as written
+
+
+def text_boxes(svg: str) -> list[tuple[str, float, float, float, float]]:
+    """Each text of a chart with its approximate box (left, top, right, bottom in SVG units): DejaVu Sans is
+    about 0.6 em wide a letter. A legend's text gets 2.5 em more on its left for the line or marker before it."""
+    out = []
+    for m in re.finditer(r"<text([^>]*)>([^<]*)</text>", svg):
+        attrs, text = m.group(1), m.group(2).strip()
+        size = float(re.search(r"font-size: ([\d.]+)px", attrs).group(1))  # type: ignore[union-attr]
+        place = re.search(r'x="([-\d.]+)" y="([-\d.]+)"', attrs) or re.search(
+            r"translate\(([-\d.]+) ([-\d.]+)\)", attrs
+        )
+        assert place is not None, attrs
+        x, y = float(place.group(1)), float(place.group(2))
+        width = 0.6 * size * len(text)
+        anchor = re.search(r"text-anchor: (\w+)", attrs)
+        left = (
+            x - width / 2
+            if anchor and anchor.group(1) == "middle"
+            else x - width
+            if anchor and anchor.group(1) == "end"
+            else x
+        )
+        out.append((text, left, y - 0.8 * size, left + width, y + 0.2 * size))
+    return out
+
+
+def overlapping_texts(svg: str, legend: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    boxes = [
+        (t, left - (2.5 * (bottom - top) if t in legend else 0), top, right, bottom)
+        for t, left, top, right, bottom in text_boxes(svg)
+    ]
+    return [
+        (a[0], b[0])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+    ]
+
+
+def test_a_spider_chart_without_values_and_its_legend_overlap_no_label() -> None:
+    """A tilbud never assessed drew seven "ikke vurderet" on top of each other in the middle of the web, and a
+    long peer label put the legend over the top theme's name ("Uddannelse og beskæftigelse")."""
+    legend = ("Median for længerevarende botilbud", "Tilbuddet")
+    for values in ([None] * 7, [3.5, 4, None, 2.0, 3, 4.5, None]):
+        svg = charts.spider_chart(
+            THEMES, values, [4] * 7, title="Seneste temaværdier (spindelvæv)", value_label=legend[1],
+            peer_label=legend[0],
+        )  # fmt: skip
+        assert overlapping_texts(svg, legend) == []
+        assert len([t for t in texts(svg) if t == "(ikke vurderet)"]) == values.count(None)  # under its name
