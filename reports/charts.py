@@ -333,8 +333,33 @@ def series_vs_peer(
         ax.set_title(title, loc="left")
         ax.legend(loc="upper left", ncols=2, bbox_to_anchor=(0, -0.16))
         ax.grid(axis="y", color=LINE, linewidth=0.6)
-    last = next((f for f in reversed(values) if f is not None), None)
-    return _to_svg(fig, f"{title}: seneste værdi {_fmt(last, decimals)}")
+    return _to_svg(fig, f"{title}: {_series_description(x, values, peer_median, y_label, peer_label, decimals)}")
+
+
+def _series_description(
+    x: Sequence[dt.date],
+    values: Sequence[float | None],
+    peer_median: Sequence[float | None],
+    unit: str,
+    peer_label: str,
+    decimals: int,
+) -> str:
+    """``tilbuddet 0,20 pr. plads i jul. 2025; median for opholdssteder 0,10 pr. plads``: the facility's last
+    figure with its unit and period and the peers' median then (the last median when the facility has none)."""
+
+    def amount(value: float) -> str:
+        return f"{format_number_da(value, decimals)}{' %' if unit == '%' else f' {unit}'}"
+
+    own = [i for i, v in enumerate(values) if v is not None]
+    peers = [i for i, v in enumerate(peer_median) if v is not None]
+    at = own[-1] if own else (peers[-1] if peers else None)
+    value, median = (None, None) if at is None else (values[at], peer_median[at])
+    said = (
+        "ingen tal for tilbuddet" if value is None or at is None else f"tilbuddet {amount(value)} i {_x_labels(x)[at]}"
+    )
+    if median is not None:
+        said += f"; {peer_label[:1].lower()}{peer_label[1:]} {amount(median)}"
+    return said
 
 
 def theme_history_chart(

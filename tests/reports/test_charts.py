@@ -191,3 +191,20 @@ def test_a_spider_chart_without_values_and_its_legend_overlap_no_label() -> None
         )  # fmt: skip
         assert overlapping_texts(svg, legend) == []
         assert len([t for t in texts(svg) if t == "(ikke vurderet)"]) == values.count(None)  # under its name
+
+
+def test_a_series_chart_describes_its_last_figure_with_unit_and_period() -> None:
+    """A screen reader heard "Sygefravær pr. år: seneste værdi ikke vurderet" for a tilbud without staff
+    figures ("ikke vurderet" is said of themes), and a bare "0,2" for one with them: no unit, no period."""
+
+    def label(values: list[float | None], y_label: str) -> str:
+        svg = charts.series_vs_peer(
+            QUARTERS, values, [0.1] * 4, [0.05] * 4, [0.2] * 4, title="Magtanvendelser", y_label=y_label,
+            value_label="Tilbuddet", peer_label="Median for opholdssteder", band_label="Midterste halvdel", decimals=2,
+        )  # fmt: skip
+        return parse(f"<html><body>{svg}</body></html>").svgs()[0].attrs["aria-label"]
+
+    assert label([0.1, 0.3, 0.2, None], "pr. plads") == (
+        "Magtanvendelser: tilbuddet 0,20 pr. plads i jul. 2025; median for opholdssteder 0,10 pr. plads"
+    )
+    assert label([None] * 4, "%") == "Magtanvendelser: ingen tal for tilbuddet; median for opholdssteder 0,10 %"
