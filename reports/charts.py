@@ -306,11 +306,16 @@ def series_vs_peer(
     band_label: str,
     decimals: int = 1,
     percent: bool = False,
+    labels: Sequence[str] | None = None,
 ) -> Markup:
-    """A facility's series (line with points) against the peer group's median and middle half (band)."""
+    """A facility's series (line with points) against the peer group's median and middle half (band).
+
+    ``labels`` name the periods on the axis ("3. kvt. 2026"; default: years, months or days from ``x``); at most
+    six are written, the latest always."""
     fig = _fixed_figure(6.0, 2.85, left=0.66, right=0.12, top=0.3, bottom=0.85)
     if not x:
         return _empty(fig, title, "Ingen data")
+    names = list(labels) if labels is not None else _x_labels(x)
     with _style():
         ax = fig.add_subplot()
         pos = np.arange(len(x))
@@ -321,11 +326,9 @@ def series_vs_peer(
             ax.plot(pos, med, color=PEER, linestyle="--", linewidth=1.5, label=peer_label)
         v = _nan(values)
         ax.plot(pos, v, color=ACCENT, linewidth=2, marker="o", markersize=3.5, label=value_label)
-        ax.set_xticks(pos)
-        ax.set_xticklabels(_x_labels(x), fontsize=7)
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=10, integer=True))
-        ax.set_xticks(ax.get_xticks()[(ax.get_xticks() >= 0) & (ax.get_xticks() < len(x))])
-        ax.set_xticklabels([_x_labels(x)[int(t)] for t in ax.get_xticks()], fontsize=7)
+        shown = pos[::-1][:: math.ceil(len(x) / 6)][::-1]  # counted back from the latest period
+        ax.set_xticks(shown)
+        ax.set_xticklabels([names[i] for i in shown], fontsize=7)
         ax.yaxis.set_major_locator(_nice_ticks())
         ax.yaxis.set_major_formatter(_percent_formatter() if percent else _number_formatter(decimals))
         ax.set_ylim(bottom=0)
@@ -333,11 +336,11 @@ def series_vs_peer(
         ax.set_title(title, loc="left")
         ax.legend(loc="upper left", ncols=2, bbox_to_anchor=(0, -0.16))
         ax.grid(axis="y", color=LINE, linewidth=0.6)
-    return _to_svg(fig, f"{title}: {_series_description(x, values, peer_median, y_label, peer_label, decimals)}")
+    return _to_svg(fig, f"{title}: {_series_description(names, values, peer_median, y_label, peer_label, decimals)}")
 
 
 def _series_description(
-    x: Sequence[dt.date],
+    names: Sequence[str],
     values: Sequence[float | None],
     peer_median: Sequence[float | None],
     unit: str,
@@ -354,9 +357,7 @@ def _series_description(
     peers = [i for i, v in enumerate(peer_median) if v is not None]
     at = own[-1] if own else (peers[-1] if peers else None)
     value, median = (None, None) if at is None else (values[at], peer_median[at])
-    said = (
-        "ingen tal for tilbuddet" if value is None or at is None else f"tilbuddet {amount(value)} i {_x_labels(x)[at]}"
-    )
+    said = "ingen tal for tilbuddet" if value is None or at is None else f"tilbuddet {amount(value)} i {names[at]}"
     if median is not None:
         said += f"; {peer_label[:1].lower()}{peer_label[1:]} {amount(median)}"
     return said

@@ -59,6 +59,7 @@ def _series_chart(
         peer_label=f"Median for {plural}",
         band_label="Midterste halvdel (25-75 %)",
         decimals=decimals,
+        labels=[p.label for p in points],
     )
 
 

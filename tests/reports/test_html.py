@@ -702,3 +702,12 @@ def test_no_template_writes_a_header_cell_without_scope() -> None:
         if "scope=" not in tag
     ]
     assert missing == []
+
+
+def test_the_force_chart_names_its_quarters_as_the_page_does(docs: dict[str, Document]) -> None:
+    """The chart is per quarter ("Magtanvendelser pr. plads pr. kvartal"), but its axis read "okt. 2023",
+    "apr. 2024": the first month of a quarter, which reads as a month."""
+    force = next(s for s in docs["facility"].svgs() if s.attrs["aria-label"].startswith("Magtanvendelser"))
+    ticks = [t.text() for t in force.iter() if t.tag == "text"]
+    assert "3. kvt. 2026" in ticks and not [t for t in ticks if re.fullmatch(r"[a-z]{3}\. \d{4}", t)], ticks
+    assert "i 3. kvt. 2026" in force.attrs["aria-label"]
