@@ -152,3 +152,27 @@ def test_no_text_runs_out_of_its_table_cell_in_print() -> None:
     assert text_outside_its_cell(render_html(midt)) == []
     for name, report in all_reports().items():
         assert text_outside_its_cell(render_html(report)) == [], name
+
+
+def test_a_visits_risk_keeps_its_percent_sign_on_its_line_in_print() -> None:
+    """In the printed plan a visit's "risiko 40 %" beside a long tilbud name broke before the percent sign, which
+    then stood alone at the start of the next line."""
+    from tests.reports.test_html import plan
+
+    report = plan(True)
+    assert isinstance(report, PlanReportContext)
+    inspector = report.inspectors[0]
+    week = inspector.weeks[0]
+    names = ["Bostedet " + "Egebakken" * k + " " + "x" * j for k in (1, 2) for j in range(12)]  # many line ends
+    visits = tuple(dataclasses.replace(week.visits[0], facility_name=n, risk=0.4) for n in names)
+    week = dataclasses.replace(week, visits=visits)
+    many = dataclasses.replace(report, inspectors=(dataclasses.replace(inspector, weeks=(week,)),))
+    html = render_html(many)
+    assert html.count("risiko 40 %") == len(names)
+    lines = [
+        box.text.strip()
+        for page in HTML(string=html).render().pages
+        for box in _boxes(page._page_box)
+        if type(box).__name__ == "TextBox"
+    ]
+    assert "%" not in lines
