@@ -421,8 +421,11 @@ def calibration_chart(
     return _to_svg(fig, f"{title}: {len(predicted)} grupper")
 
 
-def capacity_chart(labels: Sequence[str], used: Sequence[int], capacity: Sequence[int], *, title: str) -> Markup:
-    """Horizontal bars: planned visits against capacity per inspector (red beyond 95 %)."""
+def capacity_chart(
+    labels: Sequence[str], used: Sequence[int], capacity: Sequence[int], *, title: str, near_full: float = 0.95
+) -> Markup:
+    """Horizontal bars: planned visits against capacity per inspector (red from ``near_full``, as the plan's
+    capacity table and warnings)."""
     n = len(labels)
     fig = _figure(6.4, 0.32 * max(n, 1) + 1.0)
     if not n:
@@ -434,7 +437,7 @@ def capacity_chart(labels: Sequence[str], used: Sequence[int], capacity: Sequenc
         use = np.asarray(used, float)
         ax.barh(ys, cap, color="#eef1f6", edgecolor=LINE, height=0.7, label="Kapacitet")
         share = np.divide(use, cap, out=np.zeros_like(use), where=cap > 0)
-        colours = [BAD if s > 0.95 else ACCENT for s in share]
+        colours = [BAD if s >= near_full else ACCENT for s in share]
         ax.barh(ys, use, color=colours, height=0.45, label="Planlagte besøg")
         for y, u, c in zip(ys, use, cap, strict=True):
             text = f"{int(u)} / {int(c)}" + (f" ({format_number_da(u / c * 100, 0)} %)" if c > 0 else "")
@@ -445,7 +448,8 @@ def capacity_chart(labels: Sequence[str], used: Sequence[int], capacity: Sequenc
         ax.set_xlim(0, max(float(cap.max(initial=0)), float(use.max(initial=0)), 1) * 1.35)
         ax.set_xlabel("Besøg i kvartalet", fontsize=8)
         ax.set_title(title, loc="left")
-        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.22), ncols=2, fontsize=7)
+        # the key beside the title: below the axis it floated far from the bars when there were many inspectors
+        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, fontsize=7, borderaxespad=0.2)
     return _to_svg(fig, f"{title}: {int(use.sum())} af {int(cap.sum())} mulige besøg")
 
 

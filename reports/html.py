@@ -14,6 +14,7 @@ from markupsafe import Markup
 from data.enums import FacilityType
 from data.glossary import FACILITY_TYPE_PLURAL_DA
 from reports import charts
+from reports.build import NEAR_FULL
 from reports.context import (
     FacilityProfileContext,
     ModelCardContext,
@@ -112,6 +113,7 @@ def plan_charts(report: PlanReportContext) -> dict[str, Markup]:
             [i.visits for i in inspectors],
             [i.capacity for i in inspectors],
             title=f"Kapacitetsudnyttelse {report.quarter_label}",
+            near_full=NEAR_FULL,
         )
     }
 

@@ -208,3 +208,15 @@ def test_a_series_chart_describes_its_last_figure_with_unit_and_period() -> None
         "Magtanvendelser: tilbuddet 0,20 pr. plads i jul. 2025; median for opholdssteder 0,10 pr. plads"
     )
     assert label([None] * 4, "%") == "Magtanvendelser: ingen tal for tilbuddet; median for opholdssteder 0,10 %"
+
+
+def test_the_capacity_chart_marks_95_percent_as_the_table_does_and_keys_it_by_its_title() -> None:
+    """An inspector at exactly 95 % was blue in the chart while the table and the warnings count 95 % as full
+    ("≥ 95 %"), and with many inspectors the legend floated far below the axis label, away from the bars."""
+    names = [f"Tilsynskonsulent {i}" for i in range(24)]
+    svg = charts.capacity_chart(names, [19] + [10] * 23, [20] * 24, title="Kapacitetsudnyttelse 2027K1")
+    assert charts.BAD in svg  # 19 of 20
+    assert charts.BAD not in charts.capacity_chart(["A"], [18], [20], title="K")  # 90 %
+    y = {text: bottom for text, _, _, _, bottom in text_boxes(svg)}
+    assert y["Planlagte besøg"] < y[names[0]] and y["Kapacitet"] < y[names[0]]  # the key above the bars
+    assert abs(y["Kapacitet"] - y["Kapacitetsudnyttelse 2027K1"]) < 12  # beside the title
