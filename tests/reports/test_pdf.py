@@ -4,6 +4,7 @@ the HTML says (A4, Danish text embedded)."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -176,3 +177,19 @@ def test_a_visits_risk_keeps_its_percent_sign_on_its_line_in_print() -> None:
         if type(box).__name__ == "TextBox"
     ]
     assert "%" not in lines
+
+
+def test_every_printed_page_says_when_it_was_made_and_what_data_it_shows(
+    rendered: dict[str, tuple[bytes, list[Path]]], tmp_path: Path
+) -> None:
+    """Only the last page of a printed report said when it was made and as of which day ("dannet … · data pr.
+    …"): page 17 of a 48-page plan, on its own, could be last week's or last year's."""
+    said = {"risk": "risiko pr. 1. okt. 2026", "facility": "data pr. 1. okt. 2026", "plan": "planlagt pr. 1. okt. 2026"}
+    for name, (pdf, _) in rendered.items():
+        pages = page_texts(pdf, tmp_path, name)
+        if name == "plan":
+            assert len(pages) >= 2  # the hand plan runs over pages
+        for number, page in enumerate(pages, start=1):
+            text = " ".join(page.split())
+            assert re.search(r"dannet \d+\. \w+\. \d{4} kl\. \d\d\.\d\d", text), (name, number)
+            assert said.get(name, "trænet pr.") in text, (name, number)
