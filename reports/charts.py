@@ -465,7 +465,8 @@ def risk_histogram(risks: Sequence[float], *, title: str, threshold: float | Non
         ax.hist(r, bins=np.linspace(0, top * 1.02, 30).tolist(), color=ACCENT, alpha=0.85)
         if threshold is not None:
             ax.axvline(threshold, color=BAD, linestyle="--", linewidth=1.2, label="Grænse for høj risiko")
-            ax.legend(loc="upper right")
+            # beside the title: inside the plot it covered the last bins, where the riskiest are
+            ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), borderaxespad=0.2)
         ax.xaxis.set_major_formatter(_percent_formatter())
         ax.yaxis.set_major_locator(_nice_ticks(integer=True))
         ax.yaxis.set_major_formatter(_number_formatter(0))

@@ -220,3 +220,13 @@ def test_the_capacity_chart_marks_95_percent_as_the_table_does_and_keys_it_by_it
     y = {text: bottom for text, _, _, _, bottom in text_boxes(svg)}
     assert y["Planlagte besøg"] < y[names[0]] and y["Kapacitet"] < y[names[0]]  # the key above the bars
     assert abs(y["Kapacitet"] - y["Kapacitetsudnyttelse 2027K1"]) < 12  # beside the title
+
+
+def test_the_histograms_key_is_outside_the_bars() -> None:
+    """With few tilbud (one type in one socialtilsyn) the riskiest sits in the last bin, at the plot's top right,
+    where the key "Grænse for høj risiko" was drawn over it."""
+    svg = charts.risk_histogram([0.03, 0.354], title="Risikoens fordeling", threshold=0.086)
+    plot = re.search(r'<clipPath[^>]*>\s*<rect x="[-\d.]+" y="([-\d.]+)"', svg)
+    assert plot is not None
+    key = next(box for box in text_boxes(svg) if box[0] == "Grænse for høj risiko")
+    assert key[4] <= float(plot.group(1))  # above the plot area
