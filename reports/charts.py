@@ -87,7 +87,10 @@ class _DanishTicks(Formatter):
         return decimals
 
     def __call__(self, x: float, pos: int | None = None) -> str:
-        text = format_number_da(self._scaled(x), self._decimals())
+        value = self._scaled(x)
+        text = format_number_da(abs(value), self._decimals())
+        if value < 0 and any(c in "123456789" for c in text):
+            text = f"−{text}"  # a true minus sign, as the tables' ``signed`` numbers
         return f"{text} %" if self.percent else text
 
 

@@ -230,3 +230,14 @@ def test_the_histograms_key_is_outside_the_bars() -> None:
     assert plot is not None
     key = next(box for box in text_boxes(svg) if box[0] == "Grænse for høj risiko")
     assert key[4] <= float(plot.group(1))  # above the plot area
+
+
+def test_negative_axis_numbers_have_the_minus_sign_the_tables_have() -> None:
+    """The waterfall's axis wrote -2,5 with a hyphen beside bars labelled −0,10 and a factor table of −0,11 (a true
+    minus sign, as the reports' ``signed`` filter writes it)."""
+    svg = charts.waterfall_chart(
+        -2.5, [("Pladser", 0.3), ("Lederskifte", -0.1)], title="Hvad driver risikoen (SHAP)",
+        start_label="Gennemsnitligt tilbud", end_label="Dette tilbud", axis_label="Modellens score (log-odds)",
+    )  # fmt: skip
+    ticks = [t for t in texts(svg) if re.fullmatch(r"[-−]?\d+,\d+", t)]
+    assert ticks and all(t.startswith("−") for t in ticks), ticks
