@@ -711,3 +711,25 @@ def test_the_force_chart_names_its_quarters_as_the_page_does(docs: dict[str, Doc
     ticks = [t.text() for t in force.iter() if t.tag == "text"]
     assert "3. kvt. 2026" in ticks and not [t for t in ticks if re.fullmatch(r"[a-z]{3}\. \d{4}", t)], ticks
     assert "i 3. kvt. 2026" in force.attrs["aria-label"]
+
+
+def test_a_closed_tilbuds_profile_says_why_it_has_no_risk() -> None:
+    """A leader opening a tilbud closed in 2021 read only "Tilbuddet har ingen risikoscore pr. …", as if the model
+    had failed it; the closing date stood far above in the master data."""
+    ds = peer_dataset()
+    fac = ds.facilities.copy()
+    fac.loc[fac["facility_id"] == "F1", "closed_on"] = pd.Timestamp("2021-03-10")
+    closed = build_facility_profile(ds.with_tables(facilities=fac), "F1", as_of=AS_OF)
+    text = parse(render_html(closed)).body_text
+    assert "Tilbuddet blev lukket 10. marts 2021 og har derfor ingen risikoscore pr. 1. oktober 2026." in " ".join(
+        text.split()
+    )
+    fac.loc[fac["facility_id"] == "F1", ["approved_on", "closed_on"]] = [pd.Timestamp("2026-11-02"), pd.NaT]
+    later = build_facility_profile(ds.with_tables(facilities=fac), "F1", as_of=AS_OF)
+    assert "Tilbuddet blev godkendt 2. november 2026, efter 1. oktober 2026, og har derfor ingen risikoscore" in (
+        " ".join(parse(render_html(later)).body_text.split())
+    )
+    active = build_facility_profile(ds, "F1", as_of=AS_OF)  # active, but not scored (no explanation given)
+    assert "Tilbuddet har ingen risikoscore pr. 1. oktober 2026." in " ".join(
+        parse(render_html(active)).body_text.split()
+    )
