@@ -733,3 +733,18 @@ def test_a_closed_tilbuds_profile_says_why_it_has_no_risk() -> None:
     assert "Tilbuddet har ingen risikoscore pr. 1. oktober 2026." in " ".join(
         parse(render_html(active)).body_text.split()
     )
+
+
+def test_a_tilbud_without_assessments_gets_a_sentence_not_an_empty_theme_chart() -> None:
+    """A tilbud never assessed (closed before its first visit) printed a chart frame a third of a page high with
+    "Ingen vurderinger endnu" in it; the page's other empty sections say so in one line."""
+    ds = peer_dataset()
+    visits = ds.visits[ds.visits["facility_id"] != "F1"]
+    themes = ds.theme_scores[ds.theme_scores["visit_id"].isin(set(visits["visit_id"]))]
+    none = build_facility_profile(ds.with_tables(visits=visits, theme_scores=themes), "F1", as_of=AS_OF)
+    doc = parse(render_html(none))
+    assert not [s for s in doc.svgs() if s.attrs["aria-label"].startswith("Temaværdier ved hvert tilsyn")]
+    assert "Ingen tilsyn med temavurderinger i data." in " ".join(doc.body_text.split())
+    assert [
+        s for s in parse(render_html(profile(False))).svgs() if "Temaværdier ved hvert tilsyn" in s.attrs["aria-label"]
+    ]
