@@ -193,3 +193,23 @@ def test_every_printed_page_says_when_it_was_made_and_what_data_it_shows(
             text = " ".join(page.split())
             assert re.search(r"dannet \d+\. \w+\. \d{4} kl\. \d\d\.\d\d", text), (name, number)
             assert said.get(name, "trænet pr.") in text, (name, number)
+
+
+def wider_than_the_page(html: str) -> list[str]:
+    """Tables laid out wider than the page's content box: their last columns are printed in the margin, up to the
+    paper's edge, where a printer cuts them."""
+    out = []
+    for page in HTML(string=html).render().pages:
+        box = page._page_box
+        right = box.margin_width() - box.margin_right - box.padding_right - box.border_right_width
+        for table in _boxes(box):
+            if type(table).__name__ == "TableBox" and table.position_x + table.margin_width() > right + 0.5:
+                out.append(str(table.element.get("class")))
+    return out
+
+
+def test_no_table_is_wider_than_the_printed_page() -> None:
+    """The profile's theme history (a date and the seven themes) was laid out 49 px wider than the page: "Fysiske
+    rammer" and its values were printed in the right margin, at the paper's edge."""
+    for name, report in all_reports().items():
+        assert wider_than_the_page(render_html(report)) == [], name
