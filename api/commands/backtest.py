@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from api.cli_app import DataTable, app, console, settings
-from api.services.backtest_defaults import DEFAULT_QUARTERS, DEFAULT_TIME_LIMIT_S, TARGET_IMPROVEMENT, WITHIN_DAYS
+from api.services.backtest_defaults import (
+    DEFAULT_QUARTERS,
+    DEFAULT_TIME_LIMIT_S,
+    MIN_PROBLEMS_FOR_VERDICT,
+    TARGET_IMPROVEMENT,
+    WITHIN_DAYS,
+)
 from data.enums import Authority, Ownership
 from data.errors import InvalidArgumentError
 from data.glossary import BACKTEST_POLICY_DA, danish_code, format_number_da, format_percent_da
@@ -35,6 +41,11 @@ def _sooner(gain: float | None) -> str:
     return f"{_pct(abs(gain), 1)} {'hurtigere' if gain >= 0 else 'langsommere'}"
 
 
+def _problems(n: int) -> str:
+    """ "1 problem", "10 problemer"."""
+    return f"{format_number_da(n, 0)} {'problem' if n == 1 else 'problemer'}"
+
+
 def _compliance(m: PolicyMetrics) -> str:
     """The two-year cell, e.g. "100,0 % (1847/1847)"; no share when no deadline fell in the window."""
     if m.two_year_compliance is None:
@@ -44,13 +55,19 @@ def _compliance(m: PolicyMetrics) -> str:
 
 def print_result(result: BacktestResult) -> None:
     w = result.window
+    quarters = (
+        f"1 kvartal {w.quarters[0]}"
+        if len(w.quarters) == 1
+        else f"{len(w.quarters)} kvartaler {w.quarters[0]}–{w.quarters[-1]}"
+    )
     console.print(
         f"[bold]Backtest på syntetisk Danmark[/] (frø {result.seed}, {format_number_da(result.facilities, 0)} tilbud, "
-        f"data til {result.as_of.isoformat()}): {len(w.quarters)} kvartaler {w.quarters[0]}–{w.quarters[-1]} "
+        f"data til {result.as_of.isoformat()}): {quarters} "
         f"genafspillet med samme tilsynskonsulenter og kapacitet for hver politik."
     )
     console.print(
-        f"{format_number_da(result.spells, 0)} problemer (perioder i alvorligt dårlig tilstand) begyndte i vinduet."
+        f"{_problems(result.spells)} ({'en periode' if result.spells == 1 else 'perioder'} i alvorligt dårlig "
+        "tilstand) begyndte i vinduet."
     )
     if result.replan == "monthly":
         console.print(
@@ -124,7 +141,14 @@ def print_result(result: BacktestResult) -> None:
     if gain is not None:
         from api.services.backtest import TwoYearRule
 
-        verdict = "[green]nået[/]" if result.target_met else "[red]ikke nået[/]"
+        if result.too_few_problems:
+            verdict = (
+                f"[yellow]ikke afgjort[/] i denne verden: kun {_problems(result.spells)} begyndte i vinduet, for få "
+                f"til en dom (mindst {MIN_PROBLEMS_FOR_VERDICT}); kør flere kvartaler (--quarters) eller en større "
+                "verden (--facilities)"
+            )
+        else:
+            verdict = ("[green]nået[/]" if result.target_met else "[red]ikke nået[/]") + " i denne verden"
         untested = (
             "; men toårsreglen blev ikke prøvet: ingen frister faldt i vinduet"
             if result.two_year_rule == TwoYearRule.VACUOUS
@@ -138,10 +162,13 @@ def print_result(result: BacktestResult) -> None:
         console.print(
             f"Risikobaseret mod rotation: problemer fundet {_sooner(gain)} (dage uopdaget, alle problemer"
             f"{spread}); {_sooner(gain_found)} (kun de fundne). Mål: mindst {_pct(TARGET_IMPROVEMENT)} hurtigere "
-            f"med 100 % overholdt toårsregel — {verdict} i denne verden{untested}."
+            f"med 100 % overholdt toårsregel — {verdict}{untested}."
+        )
+        width = (
+            f": intervallet er {format_number_da(100 * (interval[1] - interval[0]), 1)} point bredt" if interval else ""
         )
         console.print(
-            "[dim]Én verdens tal svinger omkring 5 point med hvilke problemer der opstod (se intervallet); "
+            f"[dim]Én verdens tal afhænger af, hvilke problemer der opstod{width}; "
             "bench/backtest_seeds.py kører flere verdener og samler dem.[/]"
         )
     elif "risk" in result.policies and "rotation" in result.policies:

@@ -80,7 +80,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from api.services.backtest_defaults import DEFAULT_QUARTERS, DEFAULT_TIME_LIMIT_S, TARGET_IMPROVEMENT, WITHIN_DAYS
+from api.services.backtest_defaults import (
+    DEFAULT_QUARTERS,
+    DEFAULT_TIME_LIMIT_S,
+    MIN_PROBLEMS_FOR_VERDICT,
+    TARGET_IMPROVEMENT,
+    WITHIN_DAYS,
+)
 from data.calendar import add_months, quarter_bounds, quarter_of
 from data.dataset import Dataset
 from data.enums import VisitKind
@@ -847,7 +853,7 @@ class BacktestResult:
             return None
         risk = np.asarray(self.policies["risk"].days_censored, dtype=float)
         rot = np.asarray(self.policies["rotation"].days_censored, dtype=float)
-        if len(risk) == 0 or len(risk) != len(rot):
+        if len(risk) < 2 or len(risk) != len(rot):  # one problem resampled is that problem every time: no spread
             return None
         rng = np.random.default_rng(seed)
         draws = rng.integers(0, len(risk), size=(resamples, len(risk)))
@@ -859,6 +865,12 @@ class BacktestResult:
     @property
     def two_year_rule(self) -> TwoYearRule:
         return two_year_rule(p.two_year_compliance for p in self.policies.values())
+
+    @property
+    def too_few_problems(self) -> bool:
+        """Fewer problems began in the window than a verdict on the target needs (``MIN_PROBLEMS_FOR_VERDICT``):
+        the CLI shows the figures but says the world cannot decide it."""
+        return self.spells < MIN_PROBLEMS_FOR_VERDICT
 
     @property
     def target_met(self) -> bool:
@@ -889,6 +901,7 @@ class BacktestResult:
                 "found_only_improvement": self.improvement("mean_days_found"),
                 "target": TARGET_IMPROVEMENT,
                 "target_met": self.target_met,
+                "too_few_problems": self.too_few_problems,
                 "two_year_rule": self.two_year_rule.value,
             },
             "seconds": round(self.seconds, 1),

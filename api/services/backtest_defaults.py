@@ -7,3 +7,6 @@ TARGET_IMPROVEMENT = 0.30  # issue 6: problems found at least 30 % sooner than r
 WITHIN_DAYS = 90
 DEFAULT_QUARTERS = 8
 DEFAULT_TIME_LIMIT_S = 5.0  # per authority and quarter
+# Fewer problems in the window than this and the CLI gives no verdict on the target: the bootstrap interval of one
+# world's figure is then tens of points wide (10 problems: 0-34 %), and with one problem it has no spread at all
+MIN_PROBLEMS_FOR_VERDICT = 30

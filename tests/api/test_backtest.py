@@ -11,6 +11,7 @@ import pytest
 
 from api.services.backtest import (
     POLICIES,
+    BacktestResult,
     ReplayWindow,
     TwoYearRule,
     _plan,
@@ -24,7 +25,9 @@ from api.services.backtest import (
     two_year_compliance,
     two_year_rule,
 )
+from api.services.backtest_defaults import MIN_PROBLEMS_FOR_VERDICT
 from data.errors import InvalidArgumentError
+from data.glossary import format_number_da
 from data.settings import Settings
 from data.synthetic import WorldConfig, generate_world
 from tests.factories import backtest_result, small_dataset
@@ -240,9 +243,11 @@ def test_tiny_replay_every_policy_keeps_the_two_year_rule(tiny_result: dict[str,
         "found_only_improvement",
         "target",
         "target_met",
+        "too_few_problems",
         "two_year_rule",
     }
     assert data["risk_vs_rotation"]["two_year_rule"] == "kept"
+    assert data["risk_vs_rotation"]["too_few_problems"] is (data["spells"] < MIN_PROBLEMS_FOR_VERDICT)
 
 
 def test_replay_cannot_start_before_the_rule_is_in_force() -> None:
@@ -444,3 +449,102 @@ def test_a_closure_after_the_plan_day_is_the_worlds_future_not_an_announced_clos
     assert problems and all(p.facility_by_id["F4"].closed_on is None for p in problems)
     assert not any("F4" in note for p in problems for note in p.notes)
     assert any(v.facility_id == "F4" for v in planned.visits)
+
+
+def _with_spells(result: BacktestResult, days: dict[str, tuple[float, ...]]) -> BacktestResult:
+    """``result`` with each policy's problems replaced by ``days`` (days unseen per problem)."""
+    import dataclasses
+
+    policies = {
+        name: dataclasses.replace(
+            m,
+            spells=len(days[name]),
+            spells_found=0,
+            days_censored=days[name],
+            mean_days_censored=float(np.mean(days[name])),
+        )
+        for name, m in result.policies.items()
+    }
+    return dataclasses.replace(result, spells=len(days["risk"]), policies=policies)
+
+
+def test_one_problem_has_no_bootstrap_interval_and_no_verdict(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`backtest --quarters 1 --facilities 60 --seed 3`: one problem began in the window, and the CLI said
+    "0,0 % hurtigere (…; 95 %-interval for hvor meget hurtigere: 0,0 % til 0,0 %) … — ikke nået i denne verden"
+    and "Én verdens tal svinger omkring 5 point": a certainty one problem cannot give (resampling one problem
+    draws it every time)."""
+    from api.cli_app import console
+    from api.commands.backtest import print_result
+
+    result = _with_spells(
+        backtest_result({"risk": 0.0, "rotation": 0.0}, {"risk": (5, 5), "rotation": (5, 5)}),
+        {
+            "risk": (92.0,),
+            "rotation": (92.0,),
+        },
+    )
+    assert result.improvement_interval() is None
+    assert result.too_few_problems
+    data = json.loads(json.dumps(result.as_dict()))
+    assert data["risk_vs_rotation"]["censored_improvement_ci95"] is None
+    assert data["risk_vs_rotation"]["too_few_problems"] is True
+
+    monkeypatch.setattr(console, "width", 300)
+    print_result(result)
+    out = " ".join(capsys.readouterr().out.split())
+    assert "1 problem (en periode i alvorligt dårlig tilstand) begyndte i vinduet" in out
+    assert "1 kvartal 2026Q3 genafspillet" in out and "2026Q3–2026Q3" not in out
+    assert "95 %-interval" not in out and "omkring 5 point" not in out
+    assert "nået i denne verden" not in out
+    assert (
+        f"ikke afgjort i denne verden: kun 1 problem begyndte i vinduet, for få til en dom (mindst "
+        f"{MIN_PROBLEMS_FOR_VERDICT}); kør flere kvartaler (--quarters) eller en større verden (--facilities)"
+    ) in out
+
+
+def test_few_problems_give_the_interval_but_no_verdict_and_the_spread_is_the_intervals(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`backtest --quarters 2 --facilities 300 --seed 11`: 10 problems, "95 %-interval … 0,0 % til 34,4 %", and
+    still a verdict ("ikke nået") and a fixed "svinger omkring 5 point" beside a 34-point interval."""
+    from api.cli_app import console
+    from api.commands.backtest import print_result
+
+    rng = np.random.default_rng(1)
+    rot = tuple(float(x) for x in rng.integers(20, 150, size=10))
+    risk = tuple(r * f for r, f in zip(rot, rng.uniform(0.3, 1.2, size=10), strict=True))
+    result = _with_spells(
+        backtest_result({"risk": 0.0, "rotation": 0.0}, {"risk": (5, 5), "rotation": (5, 5)}),
+        {"risk": risk, "rotation": rot},
+    )
+    assert result.too_few_problems
+    lo, hi = result.improvement_interval()  # type: ignore[misc]
+    assert lo < hi
+    monkeypatch.setattr(console, "width", 300)
+    print_result(result)
+    out = " ".join(capsys.readouterr().out.split())
+    assert "10 problemer (perioder i alvorligt dårlig tilstand) begyndte i vinduet" in out
+    assert "95 %-interval for hvor meget hurtigere" in out  # the figure and its spread are still shown
+    assert "ikke afgjort i denne verden: kun 10 problemer begyndte i vinduet" in out
+    assert "omkring 5 point" not in out
+    width = format_number_da(100 * (hi - lo), 1)
+    assert f"Én verdens tal afhænger af, hvilke problemer der opstod: intervallet er {width} point bredt" in out
+
+
+def test_enough_problems_keep_the_verdict(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from api.cli_app import console
+    from api.commands.backtest import print_result
+
+    n = MIN_PROBLEMS_FOR_VERDICT
+    result = _with_spells(
+        backtest_result({"risk": 0.0, "rotation": 0.0}, {"risk": (5, 5), "rotation": (5, 5)}),
+        {"risk": tuple(50.0 + i for i in range(n)), "rotation": tuple(100.0 + i for i in range(n))},
+    )
+    assert not result.too_few_problems and result.target_met
+    monkeypatch.setattr(console, "width", 300)
+    print_result(result)
+    out = " ".join(capsys.readouterr().out.split())
+    assert "med 100 % overholdt toårsregel — nået i denne verden." in out
+    assert "ikke afgjort" not in out
