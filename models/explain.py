@@ -29,6 +29,7 @@ from data.glossary import (
     FACILITY_TYPE_PLURAL_DA,
     RISK_FEATURE_DA,
     SANCTION_LATEST_DA,
+    format_date_da,
     format_number_da,
 )
 from data.quality_model import FacilityTraits, theme_applies
@@ -255,12 +256,24 @@ def _sanction(row: Row, comp: float | None, plural: str) -> tuple[float | None, 
     )(row, comp, plural)
 
 
+def _none_since_approval(what: str, row: Row, months: float) -> str:
+    """ "Intet uanmeldt tilsyn siden godkendelsen for 5 måneder siden"; for a tilbud approved before the visit data
+    begin (``visits_begin``: a short export) where they begin, since its earlier visits are unknown."""
+    begin = row.get("visits_begin")
+    if begin is None or pd.isna(begin):
+        return f"{what} siden godkendelsen for {_months_ago(months)} siden"
+    return (
+        f"{what} i besøgsdataene, som begynder {format_date_da(pd.Timestamp(begin).date())}; tiden regnes fra "
+        f"godkendelsen for {_months_ago(months)} siden"
+    )
+
+
 def _unannounced(row: Row, comp: float | None, plural: str) -> tuple[float | None, float | None, str]:
     m = _months(row["days_since_unannounced"]) or 0.0
     comp_m = None if comp is None else comp / DAYS_PER_MONTH
     tail = _median_months(comp_m, plural, "intet uanmeldt tilsyn")
     if pd.isna(row.get("last_unannounced")):
-        return m, comp_m, f"Intet uanmeldt tilsyn siden godkendelsen for {_months_ago(m)} siden{tail}"
+        return m, comp_m, _none_since_approval("Intet uanmeldt tilsyn", row, m) + tail
     return m, comp_m, f"Seneste uanmeldte tilsyn: {_months_ago(m)} siden{tail}"
 
 
@@ -269,7 +282,7 @@ def _visit(row: Row, comp: float | None, plural: str) -> tuple[float | None, flo
     comp_m = None if comp is None else comp / DAYS_PER_MONTH
     tail = _median_months(comp_m, plural, "intet tilsynsbesøg")
     if pd.isna(row.get("last_visit")):
-        return m, comp_m, f"Intet tilsynsbesøg siden godkendelsen for {_months_ago(m)} siden{tail}"
+        return m, comp_m, _none_since_approval("Intet tilsynsbesøg", row, m) + tail
     return m, comp_m, f"Seneste tilsynsbesøg: {_months_ago(m)} siden{tail}"
 
 

@@ -137,6 +137,7 @@ CONTEXT_COLUMNS: tuple[str, ...] = (
     "theme_visit_date",
     "last_visit",
     "last_unannounced",
+    "visits_begin",
     "force_12m",
     "force_3m",
     "force_months_12m",
@@ -252,6 +253,11 @@ def _visit_features(known: Dataset, fac: pd.DataFrame, t: pd.Timestamp) -> pd.Da
     out["last_unannounced"] = unann
     out["days_since_visit"] = _days(t, last.fillna(f["approved_on"]))
     out["days_since_unannounced"] = _days(t, unann.fillna(f["approved_on"]))
+    # where the visit data begin, for a tilbud approved before that: its visits before it are unknown, so "none
+    # since the approval" would be a claim the data do not hold (a short export; the explanation says so)
+    begin = pd.to_datetime(known.visits["date"]).min() if len(known.visits) else pd.NaT
+    approved = pd.to_datetime(f["approved_on"])
+    out["visits_begin"] = pd.Series(begin, index=f.index).where(approved < begin) if pd.notna(begin) else pd.NaT
     return out
 
 

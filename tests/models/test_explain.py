@@ -9,7 +9,15 @@ import pytest
 
 from data.glossary import RISK_FEATURE_DA
 from models.calibration import AuthorityOffsets
-from models.explain import SENTENCES, comparison_values, facility_factors, factor, global_importance, top_factors
+from models.explain import (
+    DAYS_PER_MONTH,
+    SENTENCES,
+    comparison_values,
+    facility_factors,
+    factor,
+    global_importance,
+    top_factors,
+)
 from models.features import FEATURE_NAMES, compute_features
 from tests.factories import AS_OF, peer_dataset, small_dataset
 
@@ -492,3 +500,36 @@ def test_several_lowest_themes_are_named_without_ambiguity() -> None:
     )
     row["theme_health_wellbeing_raw"] = 3.0
     assert factor("theme_min", row, None, 0.1)["text"] == "Laveste temaværdi: 3,0 (3 temaer)"
+
+
+def test_no_visit_known_before_the_data_begin_is_not_called_none_since_the_approval(feats: pd.DataFrame) -> None:
+    """A 12-month export (visits from 2025-11-24, as of 2026-11-24): 126 of 296 tilbud read "Intet uanmeldt tilsyn
+    siden godkendelsen for 140 måneder siden" as a reason for their risk, a fact the data do not hold: their
+    visits before the export began are unknown. The sentence now says where the data begin and that the time
+    is counted from the approval; a tilbud approved after the data begin keeps the plain sentence."""
+    # F3 (approved 2012) and F5 (2018) have only announced visits in data that begin 2 November 2023 (V4)
+    f3 = feats.loc["F3"]
+    assert factor("days_since_unannounced", f3, None, 0.1)["text"] == (
+        "Intet uanmeldt tilsyn i besøgsdataene, som begynder 2. november 2023; tiden regnes fra godkendelsen for "
+        f"{round(f3['days_since_unannounced'] / DAYS_PER_MONTH)} måneder siden"
+    )
+    # a visit known, announced or not, is said as before
+    assert factor("days_since_visit", f3, None, 0.1)["text"].startswith("Seneste tilsynsbesøg: ")
+    # F6 was approved after the data begin: nothing is unknown, "siden godkendelsen" is true
+    f6 = feats.loc["F6"]
+    assert factor("days_since_unannounced", f6, None, 0.1)["text"].startswith(
+        "Intet uanmeldt tilsyn siden godkendelsen for 5 måneder siden"
+    )
+    assert factor("days_since_visit", f6, None, 0.1)["text"].startswith(
+        "Intet tilsynsbesøg siden godkendelsen for 5 måneder siden"
+    )
+
+
+def test_no_visit_at_all_in_a_short_export_says_where_the_data_begin() -> None:
+    ds = small_dataset()
+    ds = ds.with_tables(visits=ds.visits[ds.visits["facility_id"] != "F5"])
+    f = compute_features(ds, AS_OF, AuthorityOffsets()).set_index("facility_id", drop=False)
+    assert factor("days_since_visit", f.loc["F5"], None, 0.1)["text"] == (
+        "Intet tilsynsbesøg i besøgsdataene, som begynder 2. november 2023; tiden regnes fra godkendelsen for "
+        f"{round(f.loc['F5', 'days_since_visit'] / DAYS_PER_MONTH)} måneder siden"
+    )
