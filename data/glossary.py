@@ -338,6 +338,21 @@ def fairness_tie_da(tied: int, places: int) -> str:
     )
 
 
+#: Below this many tilbud in the audit's top decile one tilbud moves a group's share of it by more than 10 points.
+FAIRNESS_MIN_TOP = 10
+
+
+def fairness_small_top_da(top_size: int) -> str:
+    """What the fairness audit's shares are worth when the top decile holds few tilbud (one small tilsyn):
+    empty from ``FAIRNESS_MIN_TOP`` tilbud on."""
+    if top_size <= 0 or top_size >= FAIRNESS_MIN_TOP:
+        return ""
+    return (
+        f"Top 10 % er kun {top_size} tilbud: ét tilbud flytter en gruppes andel af toppen "
+        f"{format_number_da(100 / top_size, 0)} point, så forholdene siger lidt om skævhed."
+    )
+
+
 #: The backtest's visiting policies (keys of ``tilsynsplan backtest --format json``'s ``policies``).
 BACKTEST_POLICY_DA: dict[str, str] = {
     "risk": "Risikobaseret (model + planlægger)",

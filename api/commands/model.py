@@ -22,6 +22,7 @@ from data.glossary import (
     RISK_SCORE_DA,
     authority_levels_da,
     danish_code,
+    fairness_small_top_da,
     fairness_tie_da,
     format_number_da,
     format_percent_da,
@@ -195,6 +196,9 @@ def _print_train(report: TrainReport) -> None:
     tie = fairness_tie_da(report.fairness.tied_at_cut, report.fairness.places_at_cut)
     if tie:
         console.print(f"Top 10 % er de {report.fairness.top_size} mest risikable. {tie}")
+    small = fairness_small_top_da(report.fairness.top_size)
+    if small:
+        console.print(f"[yellow]Bemærk:[/] {small}")
     imp = DataTable("faktor", "gns. |bidrag|", title="Vigtigste faktorer (globalt)")
     for name, value in list(report.importance.items())[:10]:
         imp.add_row(RISK_FEATURE_DA.get(name, name), _num(value, 3))

@@ -340,3 +340,22 @@ def test_score_says_when_data_were_imported_after_the_model_was_trained(
     assert code == 0, err
     err = " ".join(err.split())
     assert f"før seneste import ({later:%Y-%m-%d %H:%M})" in err and "Kør 'tilsynsplan train'" in err
+
+
+def test_train_says_when_the_audits_top_decile_is_too_few_tilbud_to_read(capsys: pytest.CaptureFixture[str]) -> None:
+    """One socialtilsyn's 23 tilbud (Nord, seed 21): the top 10 % are 3 tilbud, and the audit printed
+    "selvejende … andel af top 10 % 0,0 %, forhold 0,00" beside "andel af alvorlige fund 55,9 %" with nothing to
+    say that one tilbud moves a share by 33 points."""
+    import dataclasses
+
+    report = _train_report(0.81)
+    small = dataclasses.replace(report, fairness=dataclasses.replace(report.fairness, top_size=3, facilities=23))
+    _print_train(small)
+    out = " ".join(capsys.readouterr().out.split())
+    assert (
+        "Top 10 % er kun 3 tilbud: ét tilbud flytter en gruppes andel af toppen 33 point, så forholdene siger "
+        "lidt om skævhed." in out
+    )
+    large = dataclasses.replace(report, fairness=dataclasses.replace(report.fairness, top_size=30, facilities=296))
+    _print_train(large)
+    assert "Top 10 % er kun" not in capsys.readouterr().out
