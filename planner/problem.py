@@ -183,6 +183,7 @@ def build_problem(
         raise InvalidArgumentError(f"Tidsgrænsen skal være positiv, ikke {time_limit_s}")
     gap = settings.min_visit_gap_days
     days_off = days_off_between(start, end, settings.days_off)
+    check_day_left(quarter, as_of, start, first_quarter_end, days_off)
     known = dataset.known_at(as_of + dt.timedelta(days=1))  # the as-of day's records are history
     active = known.active_facilities(start)
     if authority is not None:
@@ -485,6 +486,25 @@ def check_quarters_before(
         f"Kvartalet {quarter} kan ikke planlægges endnu: {deadlines}, som de gemte planer for "
         f"{' og '.join(between)} ikke besøger (fx tilbud godkendt, efter planerne blev lagt). Genplanlæg først "
         f"{between[0]} (tilsynsplan plan --quarter {between[0]} --replan-of ID)."
+    )
+
+
+def check_day_left(
+    quarter: str, as_of: dt.date, start: dt.date, quarter_end: dt.date, days_off: frozenset[dt.date]
+) -> None:
+    """Refuse the current quarter when no working day is left in it from the plan's start (as of 31 December, or
+    a Sunday that ends it): its plan would have no visit in the quarter it is the plan of record for, and an
+    overdue tilbud, due by the end of the first quarter, would get only ``OVERDUE_MIN_DAYS`` instead."""
+    day = start
+    while day <= quarter_end:
+        if is_working_day(day, days_off):
+            return
+        day += dt.timedelta(days=1)
+    following = quarter_of(quarter_end + dt.timedelta(days=1))
+    raise InvalidArgumentError(
+        f"Kvartalet {quarter} har ingen arbejdsdag tilbage fra opgørelsesdatoen {as_of.isoformat()} (weekender, "
+        "helligdage og fridagene i indstillingen days_off tæller ikke): en plan for det ville ikke have et eneste "
+        f"besøg i kvartalet. Planlæg det næste kvartal, {following}."
     )
 
 

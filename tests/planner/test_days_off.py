@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 from pydantic import ValidationError
 
+from data.errors import InvalidArgumentError
 from data.settings import Settings
 from planner.calendar_grid import WeekGrid, build_capacity
 from planner.checker import check_plan
@@ -64,3 +65,32 @@ def test_the_checker_refuses_a_planned_visit_on_a_day_off() -> None:
 def test_a_day_off_must_be_month_and_day(bad: str) -> None:
     with pytest.raises(ValidationError, match="MM-DD"):
         Settings(days_off=[bad])
+
+
+@pytest.mark.parametrize(
+    ("as_of", "why"),
+    [
+        (NEW_YEARS_EVE, "nytårsaftensdag er en fridag"),  # 31 December: a Thursday, but a day off
+        (dt.date(2026, 12, 27), "søndag"),  # the last working days lie ahead: 28-30 December
+    ],
+)
+def test_the_current_quarter_on_its_last_days_is_planned_only_with_a_working_day_left(as_of: dt.date, why: str) -> None:
+    """As of 31 December, 2025Q4 was planned with no day left to plan in: the plan of record for the quarter had no
+    visit in it, "0 % mod 0 %" of the riskiest visited, and said of the overdue tilbud "Planen lægger dem først i
+    kvartalet"; as of Sunday 30 June 2024 the same plan for 2024Q2 was refused as short of inspector-days in July
+    (an overdue visit gets 28 days when the first quarter has none left), while 2024Q3 planned fine that day."""
+    case = Case().inspector("I1", per_week=5).facility("A", last_unannounced="2026-06-30")
+    settings = {"today": NEW_YEARS_EVE}
+    if as_of == NEW_YEARS_EVE:
+        with pytest.raises(InvalidArgumentError) as info:
+            case.problem(quarter="2026Q4", as_of=as_of, settings=settings)
+        assert str(info.value) == (
+            "Kvartalet 2026Q4 har ingen arbejdsdag tilbage fra opgørelsesdatoen 2026-12-31 (weekender, helligdage "
+            "og fridagene i indstillingen days_off tæller ikke): en plan for det ville ikke have et eneste besøg i "
+            "kvartalet. Planlæg det næste kvartal, 2027Q1."
+        )
+        # the next quarter, the same day, is planned
+        assert case.problem(quarter="2027Q1", as_of=as_of, settings=settings).quarter == "2027Q1"
+    else:
+        problem = case.problem(quarter="2026Q4", as_of=as_of, settings=settings)
+        assert problem.start == as_of and problem.quarter == "2026Q4", why
