@@ -100,8 +100,14 @@ def create_plan(
         stamp = import_stamp(engine)  # before reading: an import while the data are read counts as after the plan
         ds = load_dataset(engine, authority)
         if ds.facilities.empty:
-            where = "" if authority is None else f" i {authority}"
-            raise NoDataError(f"Ingen tilbud{where} er importeret endnu: kør 'tilsynsplan import' først")
+            others = _authorities_with_facilities(engine) if authority is not None else []
+            if authority is not None and others:
+                raise NoDataError(
+                    f"Ingen tilbud i {AUTHORITY_DA[Authority(authority)]} er importeret (de importerede tilbud hører "
+                    f"til {' og '.join(AUTHORITY_DA[Authority(a)] for a in others)}): importér socialtilsynets tilbud "
+                    "med 'tilsynsplan import', eller vælg et andet socialtilsyn."
+                )
+            raise NoDataError("Ingen tilbud er importeret endnu: kør 'tilsynsplan import' først")
         if ds.inspectors.empty:
             if authority is not None and _any_inspectors(engine):
                 label = AUTHORITY_DA[Authority(authority)]
@@ -264,6 +270,12 @@ def data_changes_stamp(settings: Settings) -> list[object]:
     )
     digest = hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()
     return [None if stamp is None else stamp[0], digest, list(settings.days_off), settings.effective_today()]
+
+
+def _authorities_with_facilities(engine: Engine) -> list[str]:
+    """The socialtilsyn codes that have tilbud stored, in the enum's order."""
+    stored = set(load_reference_data(engine).facilities["authority"].astype(str))
+    return [a.value for a in Authority if a.value in stored]
 
 
 def _any_inspectors(engine: Engine) -> bool:

@@ -195,6 +195,20 @@ def test_no_data_yet(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Ingen tilbud er importeret endnu" in err
 
 
+def test_an_authority_without_tilbud_is_named_in_danish(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    """Socialtilsyn Midt's own data, planned for Nord: "Ingen tilbud i nord er importeret endnu" named the
+    tilsyn by its code and told a tilsyn whose data were imported to import them."""
+    load_data(home, tmp_path, dataset=midt_dataset())
+    code, _, err = run(capsys, "plan", "--quarter", "2026Q4", "--authority", "nord")
+    assert code == 3
+    assert (
+        "Ingen tilbud i Socialtilsyn Nord er importeret (de importerede tilbud hører til Socialtilsyn Midt): "
+        "importér socialtilsynets tilbud med 'tilsynsplan import', eller vælg et andet socialtilsyn."
+    ) in " ".join(err.split())
+
+
 def test_replan_changes_pair_each_tilbuds_visits() -> None:
     from api.services.plans import compare_visits
 
