@@ -37,7 +37,7 @@ class FairnessAudit:
     def as_dict(self) -> dict[str, Any]:
         def clean(v: Any) -> Any:
             if isinstance(v, float | np.floating):
-                return None if math.isnan(float(v)) else round(float(v), 4)
+                return None if math.isnan(float(v)) else round(float(v), 6)  # as the metrics: 4 made 1/22 read 4,6 %
             if isinstance(v, np.integer):
                 return int(v)
             return v

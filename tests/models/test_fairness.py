@@ -74,3 +74,19 @@ def test_tilbud_tied_at_the_cut_share_its_places_whatever_the_order_of_their_ids
     # a tie that fits inside the decile is not a tie at the cut
     clear = fairness_audit(pd.DataFrame({"facility_id": fac["facility_id"], "risk": [0.9] * 6 + [0.1] * 54}), fac)
     assert clear.tied_at_cut == 0 and clear.tables["ownership"].set_index("group").loc["privat", "in_top_decile"] == 6
+
+
+def test_a_stored_share_reads_back_as_the_share_shown_at_training() -> None:
+    """One kommunal tilbud of 22 (Syd's opholdssteder): `train` printed 4,5 % and the model card, which reads the
+    stored audit, 4,6 %: the store rounded 1/22 to 0.0455 and the card rounded that half up again."""
+    from data.glossary import format_percent_da
+
+    fac = pd.DataFrame(
+        {"facility_id": [f"F{i}" for i in range(22)], "ownership": ["kommunal"] + ["privat"] * 21, "authority": "syd"}
+    )
+    audit = fairness_audit(pd.DataFrame({"facility_id": fac["facility_id"], "risk": [0.5] * 22}), fac)
+    again = FairnessAudit.from_dict(json.loads(json.dumps(audit.as_dict())))
+    shown = audit.tables["ownership"].set_index("group").loc["kommunal", "share_of_facilities"]
+    stored = again.tables["ownership"].set_index("group").loc["kommunal", "share_of_facilities"]
+    assert format_percent_da(shown, 1) == "4,5 %"
+    assert format_percent_da(stored, 1) == format_percent_da(shown, 1)
