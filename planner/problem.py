@@ -39,8 +39,9 @@ Decisions (documented here, relied on by the model and the checker):
   weeks. The message names the first quarter without a plan and the earliest such deadline. The next
   quarter is always accepted: a deadline before it lies in the current quarter, the planner's business now.
 - **New facility.** No visit yet other than an approval visit, and that is known: approved on or after
-  the first visit in the data (without any visit data: within ``first_visit_months`` before the plan
-  start). Its first visit is due within ``first_visit_months`` of approval (a locked visit by then keeps
+  the first visit in the data (without any visit data: within ``first_visit_months`` before the as-of
+  day, so a first visit due between the as-of day and a later quarter's start is kept too, due before the
+  quarter). Its first visit is due within ``first_visit_months`` of approval (a locked visit by then keeps
   the rule). Planned visits are unannounced, so the first visit also starts the facility's unannounced
   rhythm. A tilbud approved before the data begin with no visit in them is not new (the file simply
   begins later): an ordinary facility with no known unannounced visit, deadline approval + interval.
@@ -271,7 +272,9 @@ def build_problem(
 
     # visits before the data start are unknown: "no visit" means none only for a tilbud approved since then
     data_start = date_of(known.visits["date"].min()) if len(known.visits) else None
-    history_from = data_start or add_months(start, -settings.first_visit_months)
+    # without visit data: new when its first visit cannot have been due yet on the as-of day (counted from the
+    # plan's start, a tilbud approved between the two windows' starts lost its first-visit rule)
+    history_from = data_start or add_months(as_of, -settings.first_visit_months)
 
     # --- risk, per authority ------------------------------------------------------------------
     # a tilbud that closes before the minimum gap after its last visit allows another: nothing to plan

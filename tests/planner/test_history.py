@@ -211,3 +211,21 @@ def test_a_closure_within_the_datas_span_is_history_not_an_announcement() -> Non
     # the same closure announced (after the data's last record) is honoured
     announced = Case().facility("F1", last_unannounced="2026-06-15", closed="2026-11-01").inspector("I1")
     assert announced.problem().facility_by_id["F1"].closed_on == dt.date(2026, 11, 1)
+
+
+def test_without_visit_data_a_tilbud_approved_within_the_first_visit_window_of_the_as_of_day_is_new() -> None:
+    """A tilsyn whose tilbud are all new brings an empty visits.csv. Planning 2027Q1 on 24 November 2026, a tilbud
+    approved 5 June 2026 lost its first-visit rule (first visit by 5 December 2026) and was planned for August 2027
+    as "Lovkrav: uanmeldt besøg senest 5. juni 2028": without visit data "new" was counted back from the plan's
+    start (1 January) rather than from the as-of day, so the tilbud approved in June fell between the two."""
+    case = (
+        Case().inspector("I1", per_week=5).facility("N1", approved="2026-08-15").facility("O1", approved="2026-05-01")
+    )
+    problem = case.problem(quarter="2027Q1")  # as of 1 October 2026; the first-visit rule is 3 months here
+    n1, o1 = problem.facility_by_id["N1"], problem.facility_by_id["O1"]
+    assert n1.is_new and n1.first_visit_due == dt.date(2026, 11, 15)
+    # approved before the window: not known to be new (it may have had its first visit), the deadline as before
+    assert not o1.is_new and o1.first_visit_due is None and o1.deadline == dt.date(2026, 11, 1)
+    assert n1.overdue  # due before 2027Q1 begins: the plan says so and visits it first
+    plan = solve(problem)
+    assert dates(plan, "N1")[0] <= dt.date(2027, 1, 15)
