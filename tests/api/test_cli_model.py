@@ -359,3 +359,34 @@ def test_train_says_when_the_audits_top_decile_is_too_few_tilbud_to_read(capsys:
     large = dataclasses.replace(report, fairness=dataclasses.replace(report.fairness, top_size=30, facilities=296))
     _print_train(large)
     assert "Top 10 % er kun" not in capsys.readouterr().out
+
+
+def _expert_report(mean_predicted: float, base_rate: float) -> TrainReport:
+    report = _train_report(0.81)
+    rows = 8056
+    report.card.update(kind="expert", cold_start=True, periods=[], cold_start_reason="0 alvorlige fund …")
+    report.card["metrics"] = {
+        name: {"auc": None, "precision_top10": 0.0, "base_rate": base_rate, "rows": float(rows)}
+        for name in ("model", "random", "latest_theme_mean", "expert")
+    }
+    report.card["reliability"] = [
+        {"bin": 1, "n": rows // 2, "mean_predicted": mean_predicted / 2, "observed_rate": base_rate},
+        {"bin": 2, "n": rows // 2, "mean_predicted": mean_predicted * 3 / 2, "observed_rate": base_rate},
+    ]
+    return report
+
+
+def test_train_says_when_the_expert_scores_percentages_are_far_from_what_was_found(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """No serious finding in 8.056 labelled snapshots, and the cold start listed tilbud at 45,1 % "sandsynlighed
+    for alvorligt fund": the expert score's fixed points, read as a probability the history contradicts."""
+    _print_train(_expert_report(0.132, 0.0))
+    out = " ".join(capsys.readouterr().out.split())
+    assert (
+        "Bemærk: Ekspertscorens risici er faste point omregnet til procent, ikke tilpasset jeres data: på de 8.056 "
+        "mærkede øjebliksbilleder gav den i gennemsnit 13,2 %, mens 0,0 % blev fulgt af et alvorligt fund. Læs dens "
+        "risici som en rangorden, ikke som sandsynligheder." in out
+    )
+    _print_train(_expert_report(0.096, 0.101))  # close to what was found (a 12-month export): nothing to say
+    assert "faste point omregnet" not in capsys.readouterr().out
