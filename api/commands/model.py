@@ -56,30 +56,6 @@ def _pct(value: Any, decimals: int = 1) -> str:
     return format_percent_da(float(value), decimals)
 
 
-#: The expert score's mean risk on the labelled snapshots against the share found: beyond this factor either way
-#: (or nothing found at all) ``train`` says its percentages are points, not probabilities of these data.
-EXPERT_GAP_FACTOR = 1.5
-
-
-def _expert_percentages_da(card: dict[str, Any]) -> str:
-    """A note when the cold start's expert score, whose risk is fixed points turned into a percentage
-    (sigmoid(-3 + 0,4 x points)), is far from the share of the labelled snapshots that had a serious finding:
-    with none found in 8,056 it still listed tilbud at 45 %. Empty when it is close, or nothing was labelled."""
-    bins = card.get("reliability") or []
-    rows = sum(int(b["n"]) for b in bins)
-    observed = (card.get("metrics") or {}).get("model", {}).get("base_rate")
-    if not rows or observed is None:
-        return ""
-    predicted = sum(int(b["n"]) * float(b["mean_predicted"]) for b in bins) / rows
-    if observed > 0 and 1 / EXPERT_GAP_FACTOR <= predicted / observed <= EXPERT_GAP_FACTOR:
-        return ""
-    return (
-        f"Ekspertscorens risici er faste point omregnet til procent, ikke tilpasset jeres data: på de "
-        f"{_num(rows, 0)} mærkede øjebliksbilleder gav den i gennemsnit {_pct(predicted)}, mens {_pct(observed)} "
-        "blev fulgt af et alvorligt fund. Læs dens risici som en rangorden, ikke som sandsynligheder."
-    )
-
-
 def _print_train(report: TrainReport) -> None:
     card = report.card
     console.print(
@@ -119,7 +95,9 @@ def _print_train(report: TrainReport) -> None:
                 str(int(row["rows"] or 0)),
             )
         console.print(metrics)
-    if report.cold_start and (gap := _expert_percentages_da(card)):
+    from api.services.risk import expert_percentages_note  # the services import LightGBM: only when it runs
+
+    if report.cold_start and (gap := expert_percentages_note(card)):
         console.print(f"[yellow]Bemærk:[/] {gap}")
     best = report.best_baseline()
     model_auc = card["metrics"].get("model", {}).get("auc")

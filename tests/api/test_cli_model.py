@@ -390,3 +390,17 @@ def test_train_says_when_the_expert_scores_percentages_are_far_from_what_was_fou
     )
     _print_train(_expert_report(0.096, 0.101))  # close to what was found (a 12-month export): nothing to say
     assert "faste point omregnet" not in capsys.readouterr().out
+
+
+def test_score_notes_say_the_expert_scores_percentages_are_not_what_the_history_found(tmp_path: Path) -> None:
+    """The risk list (CLI, API `notes`, the risk report) of a history without serious findings: the cold start
+    listed tilbud at up to 45,1 % with no word that none of 8.056 labelled snapshots had a finding."""
+    ds, _ = simulate(seed=3, facilities=60, years=4, as_of=dt.date(2026, 1, 1))
+    themes = ds.theme_scores.assign(score=ds.theme_scores["score"].clip(lower=3.0))
+    ds = ds.with_tables(theme_scores=themes, sanctions=ds.sanctions.iloc[0:0])
+    settings = Settings(home=tmp_path, today=dt.date(2026, 1, 1))  # type: ignore[call-arg]
+    _store(ds, settings)
+    result = risk_service.score_facilities(settings, as_of=dt.date(2026, 1, 1))
+    assert result.cold_start
+    [note] = [n for n in result.notes if n.startswith("Ekspertscorens risici er faste point")]
+    assert ", mens 0,0 % blev fulgt af et alvorligt fund. Læs dens risici som en rangorden" in note
