@@ -213,6 +213,13 @@ DETAIL_RULE_DA: dict[str, str] = {
 }
 
 
+def and_more_da(rest: int) -> str:
+    """ " og 1 mere", " og 12 flere": how many a list leaves out (empty when none)."""
+    if rest <= 0:
+        return ""
+    return f" og {format_number_da(rest, 0)} {'mere' if rest == 1 else 'flere'}"
+
+
 def some_ids_da(ids: list[str], shown: int = 5) -> str:
     """The first ``shown`` ids, then how many more: ``"T1, T2, T3, T4, T5 og 91 andre"``."""
     head = ", ".join(ids[:shown])

@@ -29,7 +29,7 @@ from dataclasses import replace
 import numpy as np
 
 from data.enums import VisitKind
-from data.glossary import format_number_da, weeks_late_da
+from data.glossary import and_more_da, format_number_da, weeks_late_da
 from planner.analysis import (
     LOCK_REASON,
     authority_da,
@@ -340,5 +340,5 @@ def _overbooked_notes(problem: PlanningProblem, grid: WeekGrid, capacity: Capaci
     weeks = ", ".join(
         f"{i} i ugen fra {grid.week_start(w).isoformat()} ({n} låste, kapacitet {c})" for i, w, n, c in over[:10]
     )
-    more = f" og {format_number_da(len(over) - 10, 0)} flere" if len(over) > 10 else ""
+    more = and_more_da(len(over) - 10)
     return [f"Låste besøg fylder mere end kapaciteten for {weeks}{more}; de uger får ingen planlagte besøg."]

@@ -809,3 +809,20 @@ def test_a_visit_pulled_forward_by_risk_gives_the_risk_as_the_reports_do() -> No
     _, plan = solve(case)
     [visit] = [v for v in plan.visits if v.facility_id == "HI" and v.reason_code == ReasonCode.RISK]
     assert visit.reason.startswith("Risiko: nr. 1 af 5 i socialtilsynet (risiko 80 %); planlagt før fristen ")
+
+
+def test_the_overbooked_weeks_note_counts_one_more_in_the_singular() -> None:
+    """Eleven overbooked weeks listed ten "og 1 flere" (Danish says "og 1 mere")."""
+    from types import SimpleNamespace
+
+    from planner.solver import _overbooked_notes
+
+    grid = SimpleNamespace(week_start=lambda w: dt.date(2027, 1, 4) + dt.timedelta(days=7 * w))
+    eleven = SimpleNamespace(overbooked=lambda: [("I1", w, 2, 1) for w in range(11)])
+    [note] = _overbooked_notes(None, grid, eleven)  # type: ignore[arg-type]
+    assert note.endswith(
+        "I1 i ugen fra 2027-03-08 (2 låste, kapacitet 1) og 1 mere; de uger får ingen planlagte besøg."
+    )
+    twelve = SimpleNamespace(overbooked=lambda: [("I1", w, 2, 1) for w in range(12)])
+    [note] = _overbooked_notes(None, grid, twelve)  # type: ignore[arg-type]
+    assert "(2 låste, kapacitet 1) og 2 flere; de uger" in note
