@@ -135,6 +135,11 @@ def _require_active(ds: Dataset, as_of: dt.date) -> None:
         )
 
 
+def require_scorable(settings: Settings, as_of: dt.date) -> None:
+    """``NoDataError`` when no scoring or training accepts ``as_of`` (see :func:`_require_active`)."""
+    _require_active(_dataset(settings), as_of)
+
+
 def _fit_and_store(settings: Settings, ds: Dataset, as_of: dt.date) -> tuple[StoredModel, TrainReport]:
     _require_active(ds, as_of)
     model = RiskModel.from_settings(settings).fit(ds, as_of)
@@ -193,6 +198,7 @@ def _model_for(
     if version is not None:
         return load_model(settings, version), False, notes
     if not may_train:
+        _require_active(ds, as_of)  # a date no training accepts: its refusal, not "a planner trains it"
         raise NotComputedError(
             f"Der er ingen trænet risikomodel pr. {as_of.isoformat()} eller før. En planlægger træner den med "
             "'tilsynsplan train' eller POST /api/v1/model/train."

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from api.services.lookups import reference_data
-from api.services.risk import NO_FACILITIES, SCORE_COLUMNS, ScoreResult, score_facilities
+from api.services.risk import NO_FACILITIES, SCORE_COLUMNS, ScoreResult, require_scorable, score_facilities
 from data.authorities import parse_authority, parse_facility_type
 from data.errors import InvalidArgumentError, NoDataError, NotComputedError
 from data.risk_store import RiskRun, RunHeader, latest_risk_run, latest_risk_run_header
@@ -95,6 +95,8 @@ def risk_list(
     if run is None and not may_score:
         if reference_data(settings).facilities.empty:
             raise NoDataError(NO_FACILITIES)
+        if as_of is not None:  # a date no scoring accepts: its refusal, not "ask a planner to compute it"
+            require_scorable(settings, as_of)
         when = f" pr. {as_of.isoformat()}" if as_of is not None else ""
         raise NotComputedError(
             f"Der er ingen gemt risikokørsel{when}. En planlægger beregner den med 'tilsynsplan score', ved at "

@@ -298,3 +298,22 @@ def test_risk_report_top_keeps_the_riskiest_rows_and_refuses_a_bad_value(risk_cl
         assert response.status_code == 422
         error = assert_error_shape(response.json(), "invalid_request")
         assert error["details"][0]["field"] == "top" and error["details"][0]["message"] == message
+
+
+def test_a_reader_asking_for_a_date_before_the_visits_begin_is_told_why_not_to_ask_a_planner(tmp_path: Path) -> None:
+    """GET /api/v1/risk?as_of=2020-01-01 by a reader (visits from 2020-11-26) said "En planlægger beregner den med
+    'tilsynsplan score'", and the planner was then refused for that date: the reader gets the refusal itself."""
+    settings = make_settings(tmp_path / "home")
+    imports.import_upload(settings, write_csv_folder(small_dataset(), tmp_path / "in"))
+    with TestClient(create_app(settings)) as reader:
+        response = reader.get("/api/v1/risk?as_of=2023-01-01")  # small_dataset's visits begin 2 November 2023
+        assert response.status_code == 409
+        error = assert_error_shape(response.json(), "no_data")
+        assert error["message"].startswith("Besøgsdata begynder 2023-11-02; pr. 2023-01-01 er intet besøg kendt")
+        assert "planlægger" not in error["message"]
+        planner = reader.get("/api/v1/risk?as_of=2023-01-01", headers=AUTH).json()["error"]
+        assert planner["message"] == error["message"]  # the same refusal a planner gets
+        # the explanation route said "Der er ingen trænet risikomodel pr. 2023-01-01 … En planlægger træner den"
+        explanation = reader.get("/api/v1/facilities/F1/explanation?as_of=2023-01-01")
+        assert explanation.status_code == 409
+        assert assert_error_shape(explanation.json(), "no_data")["message"] == error["message"]
