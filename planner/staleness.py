@@ -28,11 +28,11 @@ import pandas as pd
 
 from data.calendar import days_off_between
 from data.dataset import Dataset, absence_periods, date_of
-from data.glossary import format_number_da
+from data.glossary import and_more_da, format_number_da
 from data.lock_rules import absent, competent, parse_competences
 from data.plan_store import StoredPlan
 
-#: How many tilbud or visits a message names before "og N flere".
+#: How many tilbud or visits a message names before "og N flere" (``and_more_da``).
 NAMED = 10
 
 
@@ -111,7 +111,7 @@ def _sentence(head: str, names: Sequence[str], hidden: int) -> str:
     text = head
     if names:
         more = len(names) - NAMED
-        text += ": " + ", ".join(names[:NAMED]) + (f" og {format_number_da(more, 0)} flere" if more > 0 else "")
+        text += ": " + ", ".join(names[:NAMED]) + and_more_da(more)
     if hidden:
         what = "den" if hidden == 1 else f"{format_number_da(hidden, 0)} af dem"
         text += f" ({what} gælder uanmeldte besøg, hvis tilbud og dato er fortrolige)"

@@ -22,6 +22,7 @@ from data.enums import Authority
 from data.errors import InvalidArgumentError, NoDataError
 from data.glossary import (
     PLAN_STATUS_DA,
+    and_more_da,
     danish_code,
     format_number_da,
     format_percent_da,
@@ -102,14 +103,14 @@ def _print_summary(stored: StoredPlan, names: dict[str, str]) -> None:
         group = [o for o in overdue if why[id(o)] == key]
         if group:
             shown = ", ".join(f"{escape(str(o['facility_id']))} (frist {o['deadline']})" for o in group[:10])
-            more = f" og {format_number_da(len(group) - 10, 0)} flere" if len(group) > 10 else ""
+            more = and_more_da(len(group) - 10)
             them = "det" if len(group) == 1 else "dem"
             console.print(
                 f"[yellow]{text}:[/] {format_number_da(len(group), 0)} tilbud: {shown}{more}. Planen lægger "
                 f"{them} først i kvartalet."
             )
     if not overdue:
-        console.print("Ingen tilbud har overskredet fristen for uanmeldt besøg.")
+        console.print("Ingen tilbud havde overskredet fristen for uanmeldt besøg ved planens start.")
     b = a["baseline"]
     ratio = "–" if b["ratio"] is None else format_number_da(b["ratio"], 2) + " ×"
     # the lateness is counted after each tilbud's risk target; one whose deadline cannot be kept has none (it is
@@ -189,7 +190,7 @@ def _print_late(stored: StoredPlan) -> None:
         )
     if len(late) > SHOWN_LATE:
         console.print(
-            f"[yellow]  … og {format_number_da(len(late) - SHOWN_LATE, 0)} flere[/] (alle: tilsynsplan plan "
+            f"[yellow]  …{and_more_da(len(late) - SHOWN_LATE)}[/] (alle: tilsynsplan plan "
             f"show {stored.id} --format json, "
             "feltet late)"
         )

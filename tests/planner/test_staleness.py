@@ -9,7 +9,7 @@ import pandas as pd
 
 from data.dataset import Dataset
 from data.plan_store import StoredPlan
-from planner.staleness import ChangeKind, Freshness, PlanStaleness, plan_changes
+from planner.staleness import ChangeItem, ChangeKind, Freshness, PlanChange, PlanStaleness, plan_changes
 from tests.factories import small_dataset, small_stored_plan
 
 # (facility, day, inspectors, announced, locked)
@@ -218,3 +218,11 @@ def test_a_lock_of_a_tilbud_the_plan_does_not_cover_is_not_a_change() -> None:
     plan.analysis["deadlines"].pop("F1")  # F1 closes by the plan's start: not planned
     locks = pd.concat([LOCKS, pd.DataFrame([("F1", "2026-11-03", "I1", False)], columns=list(LOCKS.columns))])
     assert compare(current(locked_visits=locks), plan=plan, imports=0).changes == ()
+
+
+def test_a_long_list_names_ten_and_counts_the_rest_in_danish() -> None:
+    """Eleven new tilbud: ten named, then "og 1 mere" (it said "og 1 flere"); twelve: "og 2 flere"."""
+    for n, rest in ((11, "og 1 mere."), (12, "og 2 flere.")):
+        items = tuple(ChangeItem(f"T{k}", "") for k in range(n))
+        message = PlanChange(ChangeKind.NEW_FACILITY, items).message(authorised=True)
+        assert message.endswith(f"T9 {rest}"), message
