@@ -15,7 +15,7 @@ from data.authorities import parse_authority
 from data.calendar import next_quarter, parse_quarter, quarter_bounds
 from data.enums import Authority, FacilityType
 from data.errors import InvalidArgumentError, TilsynsplanError, shown_value
-from data.glossary import PLAN_STATUS_DA, danish, danish_code, format_date_da
+from data.glossary import PLAN_STATUS_DA, danish, danish_code, format_date_da, plan_scope_da, upper_first
 from data.plan_store import SEE_PLANS, PlanInfo
 from data.settings import Settings
 from data.store import StatusReport, database_exists
@@ -122,7 +122,7 @@ class PlanListRow:
         return cls(
             id=info.id,
             quarter=info.quarter,
-            authority_label=authority_label(info.authority) if info.authority else "Alle socialtilsyn",
+            authority_label=upper_first(plan_scope_da(info.authority, info.authorities)),
             as_of=info.as_of,
             created_at=info.created_at,
             visit_count=info.visit_count,

@@ -407,6 +407,11 @@ def plan_scope_da(authority: str | None, planned: Iterable[str] = ()) -> str:
     return "alle socialtilsyn" if covers_all_authorities(present) else authorities_da(present)
 
 
+def upper_first(text: str) -> str:
+    """A phrase that begins a table cell or a line: "Alle socialtilsyn" (``plan_scope_da`` writes it mid-sentence)."""
+    return text[:1].upper() + text[1:]
+
+
 def covers_all_authorities(codes: Iterable[str]) -> bool:
     """True when ``codes`` (the socialtilsyn of the tilbud loaded) holds all five, or is unknown (empty)."""
     present = set(codes)

@@ -9,6 +9,7 @@ the analysis JSON under ``visit_meta``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -19,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from data.dataset import date_of
-from data.db import PlanRow, PlanVisitRow
+from data.db import FacilityRow, PlanRow, PlanVisitRow
 from data.errors import NotFoundError
 
 #: Where a plan id that does not exist sends the user: the CLI's list and the API's (the web page says it its own way).
@@ -81,6 +82,9 @@ class PlanInfo:
     status: str
     parent_id: int | None
     visit_count: int
+    #: the socialtilsyn of the tilbud it visits (a plan made without ``authority`` for a database holding one
+    #: socialtilsyn's tilbud is that tilsyn's plan: ``glossary.plan_scope_da`` names it so)
+    authorities: tuple[str, ...] = ()
 
 
 def _key(facility_id: str, day: dt.date) -> str:
@@ -228,8 +232,19 @@ def list_plans(engine: Engine) -> list[PlanInfo]:
             int(plan_id): int(n)
             for plan_id, n in session.execute(select(PlanVisitRow.plan_id, func.count()).group_by(PlanVisitRow.plan_id))
         }
+        planned: dict[int, set[str]] = {}
+        visited = (
+            select(PlanVisitRow.plan_id, FacilityRow.authority)
+            .join(FacilityRow, FacilityRow.facility_id == PlanVisitRow.facility_id)
+            .distinct()
+        )
+        for plan_id, authority in session.execute(visited):
+            planned.setdefault(int(plan_id), set()).add(str(authority))
         rows = session.scalars(select(PlanRow).order_by(PlanRow.id.desc())).all()
-        return [_info(r, int(counts.get(r.id, 0))) for r in rows]
+        return [
+            dataclasses.replace(_info(r, int(counts.get(r.id, 0))), authorities=tuple(sorted(planned.get(r.id, ()))))
+            for r in rows
+        ]
 
 
 def latest_plan(engine: Engine, quarter: str | None = None, authority: str | None = None) -> StoredPlan | None:

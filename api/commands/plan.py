@@ -28,6 +28,7 @@ from data.glossary import (
     format_percent_da,
     plan_scope_da,
     plan_top_group_da,
+    upper_first,
     weeks_late_da,
 )
 
@@ -341,7 +342,7 @@ def list_command() -> None:
         table.add_row(
             str(p.id),
             p.quarter,
-            plan_scope_da(p.authority),
+            upper_first(plan_scope_da(p.authority, p.authorities)),
             p.as_of.isoformat(),
             PLAN_STATUS_DA.get(p.status, p.status),
             format_number_da(p.visit_count, 0),

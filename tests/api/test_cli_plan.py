@@ -24,6 +24,7 @@ from data.risk_store import save_risk_run
 from data.settings import Settings
 from data.store import open_database
 from tests.api.conftest import AUTH, make_settings
+from tests.api.html_parse import Page
 from tests.factories import AS_OF, midt_dataset, small_dataset
 from tests.fixtures.uploads import write_csv_folder
 
@@ -151,6 +152,11 @@ def test_replan_and_list(capsys: pytest.CaptureFixture[str], home: Path, tmp_pat
     assert code == 0
     lines = [line for line in out.splitlines() if line.startswith("│")]
     assert [line.split("│")[1].strip() for line in lines] == ["2", "1"]
+    # whom the plans are for, as plan show says it (the data hold two socialtilsyn, not all five)
+    assert [line.split("│")[3].strip() for line in lines] == ["Socialtilsyn Nord og Midt"] * 2
+    with TestClient(create_app(settings(home))) as client:
+        rows = Page(client.get("/planer").text).table("plans-table")
+        assert {row[2] for row in rows} == {"Socialtilsyn Nord og Midt"}, rows
 
 
 def test_stored_plan_for_reports(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
