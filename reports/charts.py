@@ -264,8 +264,9 @@ def waterfall_chart(
         for i, (label, value) in enumerate(steps, start=1):
             colour = BAD if value > 0 else GOOD
             ax.barh(ys[i], value, left=position, color=colour, height=0.6)
-            sign = "+" if value > 0 else "−"
-            text = f"{sign}{format_number_da(abs(value), 2)}"
+            text = format_number_da(abs(value), 2)
+            if any(c in "123456789" for c in text):  # a contribution that rounds to zero has no sign
+                text = f"{'+' if value > 0 else '−'}{text}"
             end = position + value
             ax.text(
                 max(position, end) + 0.02 * _span(base_value, steps),

@@ -241,3 +241,14 @@ def test_negative_axis_numbers_have_the_minus_sign_the_tables_have() -> None:
     )  # fmt: skip
     ticks = [t for t in texts(svg) if re.fullmatch(r"[-−]?\d+,\d+", t)]
     assert ticks and all(t.startswith("−") for t in ticks), ticks
+
+
+def test_a_contribution_that_rounds_to_zero_has_no_sign() -> None:
+    """A factor contributing -0.001 was labelled "−0,00" on its bar (and +0.001 "+0,00"): a sign on nothing."""
+    svg = charts.waterfall_chart(
+        -2.5, [("Pladser", 0.3), ("Lederskifte", -0.001), ("Sygefravær", 0.002)], title="Hvad driver risikoen (SHAP)",
+        start_label="Gennemsnitligt tilbud", end_label="Dette tilbud", axis_label="Modellens score (log-odds)",
+    )  # fmt: skip
+    labels = texts(svg)
+    assert "+0,30" in labels and "0,00" in labels
+    assert "−0,00" not in labels and "+0,00" not in labels, labels
