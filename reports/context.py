@@ -266,7 +266,10 @@ class RiskListContext:
 
     @property
     def filters(self) -> tuple[AppliedFilter, ...]:
-        out = [AppliedFilter("Socialtilsyn", authority_label(self.authority))]
+        scope = authority_label(self.authority)
+        if self.authority is None and not covers_all_authorities(self.authorities):
+            scope = f"Alle i data: {authorities_da(self.authorities)}"  # the title names them: "all" is these
+        out = [AppliedFilter("Socialtilsyn", scope)]
         out.append(AppliedFilter("Tilbudstype", facility_type_label(self.facility_type)))
         return tuple(out)
 

@@ -10,8 +10,9 @@ import re
 import pandas as pd
 import pytest
 
+from data.enums import Authority
 from reports.build import build_facility_profile, build_model_card, build_plan_report, build_risk_list
-from reports.context import NextVisit, PlanReportContext, ReportContext
+from reports.context import AppliedFilter, NextVisit, PlanReportContext, ReportContext, RiskListContext
 from reports.html import render_html
 from tests.factories import (
     AS_OF,
@@ -748,3 +749,17 @@ def test_a_tilbud_without_assessments_gets_a_sentence_not_an_empty_theme_chart()
     assert [
         s for s in parse(render_html(profile(False))).svgs() if "Temaværdier ved hvert tilsyn" in s.attrs["aria-label"]
     ]
+
+
+def test_the_socialtilsyn_filter_of_one_tilsyn_s_data_names_it() -> None:
+    """A risk list of one tilsyn's data without a filter was titled "Risikoliste — Socialtilsyn Nord" above a filter
+    line "Socialtilsyn: Alle socialtilsyn"; the filter now says whom "all" is."""
+    listed = risk_list()
+    assert isinstance(listed, RiskListContext)
+    nord = dataclasses.replace(listed, authorities=("nord",))
+    assert nord.title == "Risikoliste — Socialtilsyn Nord"
+    assert nord.filters[0] == AppliedFilter("Socialtilsyn", "Alle i data: Socialtilsyn Nord")
+    everyone = dataclasses.replace(listed, authorities=tuple(a.value for a in Authority))
+    assert everyone.filters[0] == AppliedFilter("Socialtilsyn", "Alle socialtilsyn")
+    midt = dataclasses.replace(listed, authority="midt", authorities=("nord", "midt"))
+    assert midt.filters[0] == AppliedFilter("Socialtilsyn", "Socialtilsyn Midt")
