@@ -124,7 +124,10 @@ def model_card_charts(report: ModelCardContext) -> dict[str, Markup]:
             [b.mean_predicted for b in report.reliability],
             [b.observed_rate for b in report.reliability],
             [b.n for b in report.reliability],
-            title="Kalibrering på valideringsperioden",
+            # the expert score learns nothing, so nothing is held out: its calibration is of every labelled snapshot
+            title="Kalibrering på valideringsperioden"
+            if report.validation_period is not None
+            else "Kalibrering på alle mærkede øjebliksbilleder",
         )
     }
 

@@ -244,6 +244,10 @@ def test_a_cold_start_model_card_does_not_describe_lightgbm() -> None:
     assert "Kold start: LightGBM er ikke trænet, så dens indstillinger" in text
     learned = " ".join(parse(render_html(build_model_card(model_meta()))).body_text.split())
     assert "Betydning (gns. |SHAP|)" in learned and "LightGBM er ikke trænet" not in learned
+    # the calibration chart of the expert score is of every labelled snapshot: nothing is held out to validate on
+    card = build_model_card({**meta, "periods": []})
+    assert "Kalibrering på valideringsperioden" not in render_html(card)
+    assert "Kalibrering på alle mærkede øjebliksbilleder" in render_html(card)
 
 
 def test_a_model_card_with_nothing_labelled_says_so_instead_of_empty_tables() -> None:
