@@ -142,7 +142,7 @@ class RelaxedSolve:
 def who_may_visit(problem: PlanningProblem, authority: str, late: list[VisitSlot]) -> str:
     """Who may visit the late tilbud when their type is not one every inspector of the authority with capacity may
     visit, and when those inspectors are away in the quarter before the deadlines (``ABSENCE_WINDOW``) up to the
-    latest of them ("" when anyone may: then it is
+    latest of them; when anyone may, the absences of two weeks or more in that window ("" when none: then it is
     days that lack). Without it a tilsyn whose only inspector for a type was away read "mangler 4 tilsynsdage"
     with capacity to spare: more days of the others would not keep the deadline."""
     staff = [i for i in problem.inspectors if i.authority == authority and i.visits_per_week > 0]
@@ -165,11 +165,27 @@ def who_may_visit(problem: PlanningProblem, authority: str, late: list[VisitSlot
             if (spans := _absences_da(inspector[iid].absences, since, until))
         ]
         parts.append(part + (f", og {_and(away)}" if away else ""))
+    if not groups and late:
+        # anyone with capacity may visit them: the days lack, and a long absence is often why (a tilsyn whose one
+        # inspector with capacity was away nine months read only "mangler N tilsynsdage")
+        until = max(s.hi for s in late)
+        since = max(problem.start, min(s.hi for s in late) - ABSENCE_WINDOW)
+        # long: two weeks, or half the days from the plan's start to the deadlines when they are fewer
+        long_days = min(LONG_ABSENCE_DAYS, ((until - since).days + 1) / 2)
+        away = []
+        for i in staff:
+            long = tuple(a for a in i.absences if (min(a[1], until) - max(a[0], since)).days + 1 >= long_days)
+            if long:
+                away.append(f"{i.inspector_id} er fraværende {_absences_da(long, since, until)}")
+        parts.extend(away)
     return "; ".join(parts)
 
 
 #: Absences named are those from this long before the earliest of the late deadlines (a quarter) to the latest.
 ABSENCE_WINDOW = dt.timedelta(weeks=13)
+#: An absence this long (calendar days within the window; half the window when it is shorter) is named when anyone may
+#: visit the late tilbud: shorter ones are part of the days that lack, not a reason a planner would act on.
+LONG_ABSENCE_DAYS = 14
 #: Absence periods named per inspector in a refusal; more are counted.
 MAX_ABSENCES_SHOWN = 3
 

@@ -237,6 +237,27 @@ def test_a_deadline_only_an_absent_inspector_may_keep_names_the_competence_and_t
     assert "kompetence" not in info.value.message
 
 
+def test_a_shortfall_names_the_long_absences_of_the_inspectors_who_may_visit() -> None:
+    # Midt's one inspector with capacity was away most of the quarter; the refusal said only "mangler 10
+    # tilsynsdage": nothing said why the days lack. Absences of two weeks or more before the deadlines are named; a
+    # day off is not (it says nothing a planner does not know).
+    case = Case().inspector("I1", per_week=5).inspector("I2", per_week=0)
+    case.absent("I1", "2026-10-01", "2026-12-31").absent("I1", "2027-01-04", "2027-01-04")
+    for k in range(3):
+        case.facility(f"F{k}", last_unannounced="2026-04-09")  # due 9 October
+    with pytest.raises(PlanInfeasibleError) as info:
+        solve_plan(case.problem())
+    message = " ".join(info.value.message.split())
+    assert "mangler" in message and "; I1 er fraværende 1. oktober 2026 – 31. december 2026." in message, message
+    assert "kompetence" not in message
+    # a short absence is not named
+    with pytest.raises(PlanInfeasibleError) as info:
+        solve_plan(Case().inspector("I1", per_week=1).absent("I1", "2026-10-05", "2026-10-06")
+                   .facility("F0", last_unannounced="2026-04-09").facility("F1", last_unannounced="2026-04-09")
+                   .facility("F2", last_unannounced="2026-04-09").problem())  # fmt: skip
+    assert "fraværende" not in info.value.message
+
+
 def test_who_may_visit_names_each_group_of_inspectors_once_and_a_day_as_a_day() -> None:
     # I1 and I2 alone may visit the late botilbud of two types; I3 only opholdssteder. The note repeated "kun I1
     # og I2 har kompetence til …, og I2 er fraværende …" with the same absences for every type, wrote a one-day
