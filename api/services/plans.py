@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
+import secrets
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -268,8 +270,22 @@ def data_changes_stamp(settings: Settings) -> list[object]:
             locks["facility_id"], locks["date"], locks["inspector_id"], locks["announced"], strict=True
         )
     )
-    digest = hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()
+    # keyed: a plain hash of so few guessable rows (tilbud, day, inspector) let a reader confirm an unannounced
+    # lock's day by recomputing the plan's ETag offline
+    digest = hmac.new(_stamp_key(settings), "\n".join(rows).encode("utf-8"), hashlib.sha256).hexdigest()
     return [None if stamp is None else stamp[0], digest, list(settings.days_off), settings.effective_today()]
+
+
+#: The key of a server without planner tokens: a reader's ETag then changes with a restart (a 200, not a 304).
+_PROCESS_KEY = secrets.token_bytes(32)
+
+
+def _stamp_key(settings: Settings) -> bytes:
+    """A key readers cannot know and every worker shares (the same across restarts): the planner tokens'."""
+    tokens = sorted(t for t in settings.api_tokens if t)
+    if not tokens:
+        return _PROCESS_KEY
+    return hashlib.sha256(("tilsynsplan-etag\n" + "\n".join(tokens)).encode("utf-8")).digest()
 
 
 def _authorities_with_facilities(engine: Engine) -> list[str]:
