@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 from api.conditional import strong_etag
 from api.routes.plans import _version
 from api.services import plans as plan_service
-from tests.api.conftest import AUTH, make_settings
+from data.settings import Settings
+from tests.api.conftest import AUTH, TOKEN, make_settings
 from tests.api.test_plan_data_changes import home, planned
 
 __all__ = ["home", "planned"]  # fixtures
@@ -42,3 +43,30 @@ def test_a_readers_plan_etag_cannot_be_recomputed_from_a_guessed_unannounced_loc
     # the ETag still works for a nightly sync
     again = planned.get("/api/v1/plans/1", headers={"If-None-Match": answer.headers["ETag"]})
     assert again.status_code == 304 and again.content == b""
+
+
+def test_a_write_sent_from_another_site_does_not_ride_on_the_planners_session(
+    client: TestClient, loaded: Settings
+) -> None:
+    """The session cookie (SameSite=Lax) was the only guard of a cookie-authenticated write: a page on a sibling
+    host (same site, ``intranet.kommune.dk`` beside ``tilsyn.kommune.dk``) gets the cookie sent with its form or
+    fetch, and could lock a visit or start a plan in the planner's name. The browser says where a request comes from
+    (``Sec-Fetch-Site``); from another origin the cookie is not a credential."""
+    assert client.post("/login", data={"token": TOKEN}).status_code == 200
+    lock = {"facility_id": "F1", "date": "2026-10-06", "inspector_id": "I1", "announced": False}
+    for site in ("same-site", "cross-site"):
+        refused = client.post("/api/v1/locked-visits", json=lock, headers={"Sec-Fetch-Site": site})
+        assert refused.status_code == 401, (site, refused.text)
+        assert refused.json()["error"]["code"] == "unauthorized"
+        page = client.post("/planer", data={"quarter": "2026Q4"}, headers={"Sec-Fetch-Site": site})
+        assert page.status_code == 401 and "Log ind" in page.text
+    assert client.get("/api/v1/locked-visits").json() == []  # nothing was locked
+    # the planner's own pages still write, and a bearer token is no ambient credential
+    own = client.post("/api/v1/locked-visits", json=lock, headers={"Sec-Fetch-Site": "same-origin"})
+    assert own.status_code == 201
+    assert (
+        client.delete(
+            "/api/v1/locked-visits/F1/2026-10-06", headers={**AUTH, "Sec-Fetch-Site": "cross-site"}
+        ).status_code
+        == 204
+    )
