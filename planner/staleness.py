@@ -62,6 +62,7 @@ class ChangeItem:
     detail: str  # for planners: days, inspectors, what changed (Danish)
     confidential: bool = False
     inspector_id: str | None = None
+    public: str | None = None  # an inspector change as readers see it (None: the detail's first part)
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,9 @@ class PlanChange:
             who = _count(len(self.items), "tilsynskonsulent", "tilsynskonsulenter")
             head = f"{who}, som planen sender, er fjernet eller ændret"
             names = [
-                f"{i.inspector_id} ({i.detail})" if authorised else f"{i.inspector_id} ({_public(i.detail)})"
+                f"{i.inspector_id} ({i.detail})"
+                if authorised
+                else f"{i.inspector_id} ({i.public or _public(i.detail)})"
                 for i in shown
             ]
             return _sentence(head, names, 0)
@@ -365,6 +368,9 @@ def _recorded(plan: StoredPlan, visits: Sequence[Any], current: Dataset) -> list
     return _change(ChangeKind.VISIT_RECORDED, items)
 
 
+LACKING = "har ikke længere kompetence til "
+
+
 def _inspectors(plan: StoredPlan, visits: Sequence[Any], current: Dataset) -> list[PlanChange]:
     rows = {str(r.inspector_id): r for r in current.inspectors.itertuples(index=False)}
     facility = {str(r.facility_id): r for r in current.facilities.itertuples(index=False)}
@@ -393,7 +399,7 @@ def _inspectors(plan: StoredPlan, visits: Sequence[Any], current: Dataset) -> li
                 }
             )
             if lacking:
-                problems.append("har ikke længere kompetence til " + ", ".join(lacking))
+                problems.append(LACKING + ", ".join(lacking))
             before = capacity.get(iid)
             if before is not None and int(before) != int(row.visits_per_week):
                 problems.append(f"besøg pr. uge ændret fra {before} til {int(row.visits_per_week)}")
@@ -401,7 +407,9 @@ def _inspectors(plan: StoredPlan, visits: Sequence[Any], current: Dataset) -> li
             shown = sorted({str(v.facility_id) for v in vs})
             where = ", ".join(shown[:NAMED]) + (" …" if len(shown) > NAMED else "")
             detail = "; ".join(problems) + f"; sendes til {_count(len(vs), 'besøg', 'besøg')} ({where})"
-            items.append(ChangeItem(None, detail, inspector_id=iid))
+            # readers are not told the types it lost: they come from all its visits, unannounced ones included
+            public = "har mistet en kompetence" if problems[0].startswith(LACKING) else problems[0]
+            items.append(ChangeItem(None, detail, inspector_id=iid, public=public))
     return _change(ChangeKind.INSPECTOR, items)
 
 
@@ -436,6 +444,9 @@ def _days_off(
 
 def _locks(plan: StoredPlan, visits: Sequence[Any], current: Dataset, start: dt.date, end: dt.date) -> list[PlanChange]:
     in_plan = {(str(v.facility_id), v.date): v for v in visits if v.locked}
+    # a lock of one of the plan's own visits, on its day with its inspector and as announced as it is, changes
+    # nothing: the plan has that visit (a planner agreeing the planned visit read "ikke i planen")
+    planned = {(str(v.facility_id), v.date): v for v in visits}
     # the tilbud the plan covers: a lock of another (one closing by the plan's start, one of another socialtilsyn, a
     # new tilbud: told as such) is not the plan's to keep
     covered = set(plan.analysis.get("deadlines", {})) | {str(v.facility_id) for v in visits}
@@ -447,6 +458,13 @@ def _locks(plan: StoredPlan, visits: Sequence[Any], current: Dataset, start: dt.
     added = []
     for (fid, day), r in sorted(now.items()):
         kept = in_plan.get((fid, day))
+        own = planned.get((fid, day))
+        if (
+            own is not None
+            and str(r.inspector_id) in str(own.inspector_ids).split(";")
+            and bool(r.announced) == bool(own.announced)
+        ):
+            continue
         if kept is None or str(r.inspector_id) not in str(kept.inspector_ids).split(";"):
             added.append(
                 ChangeItem(fid, f"{_day(day)} med {r.inspector_id}", not bool(r.announced), str(r.inspector_id))

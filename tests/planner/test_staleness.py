@@ -139,6 +139,8 @@ def test_a_visit_recorded_that_the_plan_does_not_have_moves_the_deadline() -> No
 
 
 def test_an_inspector_the_plan_sends_losing_a_competence_or_capacity_or_removed() -> None:
+    # readers are not told which types a changed inspector lost: the types come from all its visits, unannounced
+    # ones included, so "opholdssted" told a reader that the inspector is sent to one
     inspectors = small_dataset().inspectors.copy()
     inspectors.loc[inspectors["inspector_id"] == "I2", "competences"] = "sel108;sel109"
     inspectors.loc[inspectors["inspector_id"] == "I1", "visits_per_week"] = 1
@@ -152,8 +154,7 @@ def test_an_inspector_the_plan_sends_losing_a_competence_or_capacity_or_removed(
         "I3 (findes ikke længere i data; sendes til 3 besøg (F4, F5, F6))."
     ]
     assert result.messages(False) == [
-        head + "I1 (besøg pr. uge ændret fra 3 til 1), I2 (har ikke længere kompetence til opholdssted), "
-        "I3 (findes ikke længere i data)."
+        head + "I1 (besøg pr. uge ændret fra 3 til 1), I2 (har mistet en kompetence), I3 (findes ikke længere i data)."
     ]
 
 
@@ -226,3 +227,15 @@ def test_a_long_list_names_ten_and_counts_the_rest_in_danish() -> None:
         items = tuple(ChangeItem(f"T{k}", "") for k in range(n))
         message = PlanChange(ChangeKind.NEW_FACILITY, items).message(authorised=True)
         assert message.endswith(f"T9 {rest}"), message
+
+
+def test_locking_a_visit_the_plan_has_on_its_day_with_its_inspector_is_no_change() -> None:
+    """A planner agrees the plan's own visit (F1 on 10 November with I1) and locks it: the plan keeps it as it is,
+    but the notice said "1 låst besøg er ikke i planen" and asked for a re-plan. Locked with another inspector, or
+    announced where the plan's is unannounced, it is a change."""
+    own = pd.concat([LOCKS, pd.DataFrame([("F1", "2026-11-10", "I1", False)], columns=list(LOCKS.columns))])
+    assert compare(current(locked_visits=own), imports=0).changes == ()
+    other = pd.concat([LOCKS, pd.DataFrame([("F1", "2026-11-10", "I2", False)], columns=list(LOCKS.columns))])
+    only(compare(current(locked_visits=other)), ChangeKind.LOCKED)
+    announced = pd.concat([LOCKS, pd.DataFrame([("F1", "2026-11-10", "I1", True)], columns=list(LOCKS.columns))])
+    only(compare(current(locked_visits=announced)), ChangeKind.LOCKED)
