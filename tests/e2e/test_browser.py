@@ -165,3 +165,56 @@ def test_pages_reflow_at_320_px_and_the_skip_link_comes_first(page: Page, server
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.textContent") == "Spring til indholdet"
     assert page.evaluate("() => document.activeElement.getBoundingClientRect().left") >= 0  # shown when focused
+
+
+# Contrast of every visible text against the background it is drawn on, as the browser computes them (WCAG 1.4.3:
+# 4.5:1, 3:1 for large text: 24 px, or 18.66 px bold). Backgrounds are opaque colours in this stylesheet.
+CONTRAST_JS = """() => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = c => { const [r, g, b] = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92
+    : Math.pow((v + 0.055) / 1.055, 2.4); }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const background = el => { for (; el; el = el.parentElement) { const c = rgb(getComputedStyle(el).backgroundColor);
+    if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c; } return [255, 255, 255]; };
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!node.textContent.trim() || !el || el.closest("svg, script, style")) continue;
+    const box = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (box.width === 0 || box.height === 0 || style.visibility === "hidden" || box.right < 0) continue;
+    const [a, b] = [lum(rgb(style.color)), lum(background(el))].sort((x, y) => y - x);
+    const ratio = (a + 0.05) / (b + 0.05);
+    const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight, 10) >= 700;
+    const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    if (ratio < need) out.push([node.textContent.trim().slice(0, 40), style.color, ratio.toFixed(2)]);
+  }
+  return out;
+}"""
+
+
+def test_the_pages_text_has_aa_contrast_and_the_current_page_is_marked_by_more_than_colour(
+    page: Page, server: Server
+) -> None:
+    """The navigation said which page is open only to a screen reader (aria-current): a sighted reader saw the
+    same plain link for every page. It is now bold and underlined. And every visible text of every page meets
+    WCAG AA contrast in the browser's own computed colours."""
+    log_in(page, server, "/")
+    for path in ("/", "/risiko", "/planer", f"/planer/{server.plan_id}", "/tilbud/F1", "/modelkort", "/upload"):
+        page.goto(f"{server.url}{path}")
+        assert page.evaluate(CONTRAST_JS) == [], path
+        styles = page.evaluate(
+            """() => [...document.querySelectorAll("header nav > a")].map(a => [a.getAttribute("aria-current"),
+                 getComputedStyle(a).fontWeight, getComputedStyle(a).textDecorationLine])"""
+        )
+        current = [s[1:] for s in styles if s[0] == "page"]
+        others = {tuple(s[1:]) for s in styles if s[0] != "page"}
+        assert len(current) == 1, (path, styles)
+        assert tuple(current[0]) not in others, (path, styles)
+    page.goto(f"{server.url}/logout")
+    page.click("#logout-confirm")
+    page.goto(f"{server.url}/login")
+    page.fill("#token", "forkert")
+    page.click("#login-submit")
+    assert page.locator("#login-error").is_visible()
+    assert page.evaluate(CONTRAST_JS) == []
