@@ -767,3 +767,14 @@ def test_the_socialtilsyn_filter_of_one_tilsyn_s_data_names_it() -> None:
     assert everyone.filters[0] == AppliedFilter("Socialtilsyn", "Alle socialtilsyn")
     midt = dataclasses.replace(listed, authority="midt", authorities=("nord", "midt"))
     assert midt.filters[0] == AppliedFilter("Socialtilsyn", "Socialtilsyn Midt")
+
+
+def test_a_report_file_has_no_empty_navigation_landmark(docs: dict[str, Document]) -> None:
+    """A report saved as a file has no site navigation, yet it had an empty ``<nav>``: a screen reader listed a
+    "navigation" landmark that held nothing. It has a skip link to its one ``main`` and one ``h1``."""
+    for name, doc in docs.items():
+        assert doc.root.find_all("nav") == [], name
+        assert len(doc.root.find_all("main")) == 1 and len(doc.root.find_all("h1")) == 1, name
+        assert doc.root.find_all("html")[0].attrs.get("lang") == "da", name
+        skip = doc.root.find_all("a", **{"class": "skip-link"})
+        assert [a.attrs.get("href") for a in skip] == ["#main"], name
