@@ -7,7 +7,9 @@ import dataclasses
 import re
 import shutil
 import subprocess
+import zlib
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -213,3 +215,56 @@ def test_no_table_is_wider_than_the_printed_page() -> None:
     rammer" and its values were printed in the right margin, at the paper's edge."""
     for name, report in all_reports().items():
         assert wider_than_the_page(render_html(report)) == [], name
+
+
+def pdf_text_objects(pdf: bytes) -> bytes:
+    """The PDF's bytes with every Flate stream decompressed after it (objects of a tagged PDF sit in compressed
+    object streams: its structure, /Alt texts and catalog are not in the file's plain bytes)."""
+    out = [pdf]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, flags=re.S):
+        try:
+            out.append(zlib.decompress(stream))
+        except zlib.error:
+            continue
+    return b"\n".join(out)
+
+
+def pdf_string(raw: bytes) -> str:
+    """A PDF string object, literal ``(...)`` or UTF-16 hex ``<feff...>``, as text."""
+    if raw.startswith(b"<"):
+        data = bytes.fromhex(raw[1:-1].decode("ascii"))
+        return data[2:].decode("utf-16-be") if data.startswith(b"\xfe\xff") else data.decode("latin-1")
+    return raw[1:-1].replace(rb"\(", b"(").replace(rb"\)", b")").decode("latin-1")
+
+
+def test_every_pdf_report_is_tagged_pdf_ua_with_title_language_and_chart_texts(
+    rendered: dict[str, tuple[bytes, list[Path]]], tmp_path: Path
+) -> None:
+    """The PDFs were untagged: a screen reader (and the public authorities' accessibility duty, WCAG 2.1 AA / EN
+    301 549 for documents) got no headings, tables or reading order, and a chart was an unnamed drawing. Each report
+    is now PDF/UA-1: tagged, titled, in Danish, each chart a Figure whose /Alt is the chart's text alternative."""
+    pdfinfo = shutil.which("pdfinfo")
+    if pdfinfo is None:
+        pytest.skip("pdfinfo is not installed")
+    reports = all_reports()
+    for name, (pdf, _) in rendered.items():
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(pdf)
+        info = subprocess.run([pdfinfo, str(path)], check=True, capture_output=True, text=True).stdout
+        assert re.search(r"^Tagged:\s+yes$", info, flags=re.M), (name, info)
+        html = render_html(reports[name])
+        title = re.search(r"<title>(.*?)</title>", html, flags=re.S)
+        assert title is not None
+        assert re.search(rf"^Title:\s+{re.escape(title.group(1).strip())}$", info, flags=re.M), (name, info)
+        meta = subprocess.run([pdfinfo, "-meta", str(path)], check=True, capture_output=True, text=True).stdout
+        assert 'pdfuaid:part="1"' in meta, name
+        objects = pdf_text_objects(pdf)
+        assert re.search(rb"/Lang \(da\)", objects), name
+        assert re.search(rb"/DisplayDocTitle true", objects), name
+        struct = subprocess.run([pdfinfo, "-struct", str(path)], check=True, capture_output=True, text=True).stdout
+        for tag in ("H1", "H2", "Table", "TH", "TD"):
+            assert re.search(rf"^\s*{tag}\b", struct, flags=re.M), (name, tag)
+        labels = re.findall(r'<svg role="img" aria-label="([^"]*)"', html)
+        assert labels, name  # every report has a chart
+        alts = [pdf_string(m) for m in re.findall(rb"/Alt (\((?:[^()\\]|\\.)*\)|<[0-9a-fA-F]+>)", objects)]
+        assert sorted(alts) == sorted(unescape(label) for label in labels), name
