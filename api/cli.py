@@ -17,7 +17,7 @@ import typer
 from rich.markup import escape
 
 from api import commands  # noqa: F401  (registers every command on the app)
-from api.cli_app import DataTable, app, err_console
+from api.cli_app import DataTable, Interrupted, app, err_console
 from api.commands.data import warning_lines
 from data.errors import (
     DatabaseBusyError,
@@ -145,8 +145,22 @@ def usage_message_da(message: str) -> str:
             parts = match.groupdict()
             if "detail" in parts:
                 parts["detail"] = usage_message_da(parts["detail"])
+            if "formats" in parts:
+                parts["formats"] = date_formats_da(parts["formats"])
             return danish.format(**parts)
     return message
+
+
+#: strftime codes as a Danish user writes a date's form (ÅÅÅÅ-MM-DD), not as Python spells it (%Y-%m-%d).
+_DATE_CODES_DA = {"%Y": "ÅÅÅÅ", "%m": "MM", "%d": "DD", "%H": "tt", "%M": "mm", "%S": "ss"}
+
+
+def date_formats_da(formats: str) -> str:
+    """click's list of date formats (``'%Y-%m-%d', '%d-%m-%Y'``) as a user types them: ``ÅÅÅÅ-MM-DD, DD-MM-ÅÅÅÅ``."""
+    text = formats.replace("'", "")
+    for code, danish in _DATE_CODES_DA.items():
+        text = text.replace(code, danish)
+    return text
 
 
 def render_usage_error(error: click.ClickException | typer.TyperException) -> None:
@@ -189,9 +203,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(int(getattr(error, "exit_code", 2)))
     except (click.exceptions.Exit, typer.Exit) as error:
         sys.exit(error.exit_code)
-    except (click.Abort, typer.Abort):
-        # Ctrl-C (or end of input at a prompt): click turns KeyboardInterrupt into Abort, Typer's copy into
-        # its own Abort. An import in progress is rolled back by its transaction; nothing is half-written.
+    except (Interrupted, click.Abort, typer.Abort):
+        # Ctrl-C (or end of input at a prompt): the Danish command classes turn KeyboardInterrupt into
+        # Interrupted (Typer's copy of click would exit 130 without a word), click into Abort. An import in
+        # progress is rolled back by its transaction; nothing is half-written.
         err_console.print("Afbrudt.")
         sys.exit(130)
     sys.exit(result if isinstance(result, int) else 0)

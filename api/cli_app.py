@@ -11,12 +11,13 @@ import errno
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 from typer.core import TyperCommand, TyperGroup, TyperOption
@@ -74,9 +75,21 @@ def danish_rich_help() -> list[str]:
     return missing
 
 
+class Interrupted(Exception):
+    """Ctrl-C while a command ran. Typer's copy of click turns ``KeyboardInterrupt`` into a silent ``Exit(130)``
+    (the user saw nothing, not even that the command stopped); this passes it to ``api.cli``, which says so."""
+
+
 class _DanishHelp(_TyperCommandBase):
     """A help page's frame in Danish, mixed in before Typer's command or group class (for mypy a click
-    ``Command``, whose methods it overrides; at run time a plain mixin)."""
+    ``Command``, whose methods it overrides; at run time a plain mixin). It also hands Ctrl-C on as
+    :class:`Interrupted`."""
+
+    def invoke(self, ctx: Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted from None
 
     def get_help_option(self, ctx: Context) -> TyperOption | None:
         option = super().get_help_option(ctx)
@@ -128,6 +141,19 @@ console = Console()
 err_console = Console(stderr=True)
 
 
+class OutputFormat(StrEnum):
+    """``--format`` of the commands that print a table or JSON: a choice, so a wrong value names the allowed ones."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
+def progress_bar(*columns: str | ProgressColumn, transient: bool = True) -> Progress:
+    """A progress display for long work, on stderr (stdout holds the result a script reads) and only on a terminal:
+    on a pipe or in a log file Rich printed a blank line, or the finished bars, into the result."""
+    return Progress(*columns, console=err_console, transient=transient, disable=not err_console.is_terminal)
+
+
 class DataTable(Table):
     """A Rich table whose text cells are shown as they are. Rich reads a plain string cell as markup, so a tilbud
     named ``Bofællesskabet [Nord]``, a workbook ``Data [v2].xlsx`` or a message quoting ``[/x]`` lost its brackets
@@ -147,13 +173,8 @@ _state = _State()
 @contextmanager
 def step_progress(total: int) -> Iterator[Callable[[str], None]]:
     """A progress bar over ``total`` named steps; yields ``step(message)``, called as each step starts."""
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
+    with progress_bar(
+        SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(), TimeElapsedColumn()
     ) as progress:
         task = progress.add_task("Starter", total=total)
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from api.cli_app import DataTable, app, console, settings
+from api.cli_app import DataTable, app, console, err_console, settings
 from api.services.backtest_defaults import (
     DEFAULT_QUARTERS,
     DEFAULT_TIME_LIMIT_S,
@@ -202,6 +202,7 @@ def backtest(
         typer.Option(
             "--as-of",
             formats=["%Y-%m-%d"],
+            metavar="ÅÅÅÅ-MM-DD",
             help="Verdens skæringsdato (standard: så genafspilningen starter, når toårsreglen er indfaset).",
         ),
     ] = None,
@@ -230,7 +231,7 @@ def backtest(
         )  # fmt: skip
         typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
         return
-    with console.status("Starter") as status:
+    with err_console.status("Starter") as status:
 
         def step(message: str) -> None:
             status.update(f"Genafspiller: {message}")

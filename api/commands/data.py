@@ -9,15 +9,14 @@ nothing is stored).
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
-from api.cli_app import DataTable, app, console, err_console, settings
+from api.cli_app import DataTable, OutputFormat, app, console, err_console, progress_bar, settings
 from data.enums import Authority, Severity
 from data.errors import Violation, warning_total
 from data.glossary import danish_code, format_count_da
@@ -35,11 +34,6 @@ SourceArg = Annotated[
         show_default=False,
     ),
 ]
-
-
-class OutputFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
 
 
 def _delimiter_text(result: ImportResult, name: str) -> str:
@@ -87,7 +81,7 @@ def warning_lines(warnings: list[Violation], limit: int = MAX_WARNINGS_SHOWN) ->
 @app.command("validate")
 def validate(source: SourceArg) -> None:
     """Kontrollér en upload mod datakontrakten uden at gemme noget (exit 0: gyldig, 1: fejl)."""
-    with console.status("Kontrollerer filerne …"):
+    with err_console.status("Kontrollerer filerne …"):
         from api.services import imports
 
         result = imports.validate_upload(settings(), source)
@@ -115,7 +109,7 @@ def import_(source: SourceArg) -> None:
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=console, transient=False) as bar:
+    with progress_bar(*columns, transient=False) as bar:
         checking = bar.add_task("kontrol", total=None)
         tasks: dict[str, TaskID] = {}
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from api.cli_app import DataTable, app, console, settings
+from api.cli_app import DataTable, OutputFormat, app, console, settings
 from data.dataset import to_records
 from data.glossary import format_number_da
 
@@ -55,13 +55,13 @@ def unlock(
 @app.command("locks")
 def locks(
     facility_id: Annotated[str | None, typer.Option("--facility", help="Kun ét tilbud.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table eller json")] = "table",
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="table eller json.")] = OutputFormat.TABLE,
 ) -> None:
     """Vis de låste (aftalte) besøg. Fortroligt: indeholder datoer for uanmeldte besøg."""
     from api.services.locks import locked_visits
 
     frame = locked_visits(settings(), facility_id)
-    if fmt == "json":
+    if fmt == OutputFormat.JSON:
         console.print_json(json.dumps(to_records(frame), default=str))
         return
     table = DataTable(

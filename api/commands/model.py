@@ -36,7 +36,12 @@ FORMATS = ("table", "csv", "json")
 
 AsOf = Annotated[
     dt.datetime | None,
-    typer.Option("--as-of", formats=["%Y-%m-%d"], help="Dato (ÅÅÅÅ-MM-DD) der scores/trænes pr. Standard: i dag."),
+    typer.Option(
+        "--as-of",
+        formats=["%Y-%m-%d"],
+        metavar="ÅÅÅÅ-MM-DD",
+        help="Dato (ÅÅÅÅ-MM-DD) der scores/trænes pr. Standard: i dag.",
+    ),
 ]
 
 

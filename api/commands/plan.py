@@ -9,14 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 
-from api.cli_app import DanishTyper, DataTable, app, check_output_file, console, settings, writing
+from api.cli_app import (
+    DanishTyper,
+    DataTable,
+    OutputFormat,
+    app,
+    check_output_file,
+    console,
+    err_console,
+    settings,
+    writing,
+)
 from data.calendar import quarter_bounds
 from data.enums import Authority
 from data.errors import InvalidArgumentError, NoDataError
@@ -49,11 +58,6 @@ STATUS_DA = {
 }
 SHOWN_VISITS = 60
 SHOWN_LATE = 20
-
-
-class OutputFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
@@ -288,7 +292,7 @@ def plan(
         raise InvalidArgumentError(f"Angiv kvartalet med --quarter, fx --quarter {upcoming} (eller 'plan show ID')")
     day = _date(as_of, "--as-of")
     check_output_file(export, "--export", "plan.csv")
-    with console.status("Planlægger …", spinner="dots") as status:
+    with err_console.status("Planlægger …", spinner="dots") as status:
         stored = plan_service.create_plan(
             settings(),
             quarter,

@@ -41,6 +41,7 @@ def report(
         typer.Option(
             "--as-of",
             formats=["%Y-%m-%d"],
+            metavar="ÅÅÅÅ-MM-DD",
             help="Dato (ÅÅÅÅ-MM-DD) rapporten gælder pr. (risk, facility). Standard: i dag.",
         ),
     ] = None,

@@ -20,7 +20,8 @@ def serve(
         str | None, typer.Option("--host", help="Adresse (standard: TILSYNSPLAN_HOST).", show_default=False)
     ] = None,
     port: Annotated[
-        int | None, typer.Option("--port", help="Port (standard: TILSYNSPLAN_PORT).", show_default=False)
+        int | None,
+        typer.Option("--port", min=1, max=65535, help="Port (standard: TILSYNSPLAN_PORT).", show_default=False),
     ] = None,
 ) -> None:
     """Start websiderne og JSON-API'et (/api/v1) for planlæggere, ledere og fagsystemer."""

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli_app import DataTable, app, console, settings
+from api.cli_app import DataTable, OutputFormat, app, console, settings
 from data.settings import Settings
 
 #: Settings whose values are never printed (bearer tokens).
@@ -77,7 +77,7 @@ def _shown(value: object) -> str:
 
 @app.command("settings")
 def show_settings(
-    fmt: Annotated[str, typer.Option("--format", help="table eller json.")] = "table",
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="table eller json.")] = OutputFormat.TABLE,
 ) -> None:
     """Vis alle indstillinger: værdi, standardværdi og forklaring."""
     current = settings()
@@ -96,7 +96,7 @@ def show_settings(
                 "help": HELP_DA.get(name, field.description or ""),
             }
         )
-    if fmt == "json":
+    if fmt == OutputFormat.JSON:
         console.print_json(json.dumps(rows, default=str))
         return
     table = DataTable("miljøvariabel", "værdi", "standard", "forklaring")

@@ -101,7 +101,7 @@ def test_the_command_alone_still_shows_the_help(capsys: pytest.CaptureFixture[st
         ),
         (
             "Invalid value for 'day': Value error, '1/10' does not match the formats '%Y-%m-%d'.",
-            "Ugyldig værdi for 'day': '1/10' passer ikke til formatet '%Y-%m-%d'.",
+            "Ugyldig værdi for 'day': '1/10' passer ikke til formatet ÅÅÅÅ-MM-DD.",
         ),
         ("Option '--verbose' does not take a value.", "Tilvalget '--verbose' tager ingen værdi."),
         ("Missing command.", "Angiv en kommando."),

@@ -1,0 +1,79 @@
+"""What a newcomer meets on the command line: Ctrl-C, out-of-range values, wrong formats, progress on a pipe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from api.cli import main, usage_message_da
+
+pytestmark = pytest.mark.usefixtures("cli_home")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        main(list(argv))
+        code = 0
+    except SystemExit as info:
+        code = info.code if isinstance(info.code, int) else 1
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_ctrl_c_says_it_was_interrupted_and_exits_130(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.services import imports
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(imports, "status", interrupted)
+    code, out, err = run(capsys, "status")
+    assert code == 130
+    assert out == ""
+    assert "Afbrudt" in err  # Typer turned Ctrl-C into a silent exit 130: the user saw nothing at all
+    assert "Traceback" not in err
+
+
+def test_a_port_out_of_range_is_refused_with_the_range(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "serve", "--port", "99999")
+    assert code == 2  # was 1 with uvicorn's OverflowError traceback, after the session token was printed
+    assert "Ugyldig værdi for '--port'" in err and "65535" in err
+    assert out == ""
+
+
+@pytest.mark.parametrize("argv", [("settings", "--format", "xml"), ("locks", "--format", "csv")])
+def test_an_unknown_format_names_the_allowed_ones(capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 2, out  # was exit 0 with a table, as if the format had been understood
+    assert f"'{argv[2]}' er ikke en af de tilladte værdier: 'table', 'json'" in err
+    assert out == ""
+
+
+def test_a_bad_date_names_the_format_in_danish(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "explain", "T1", "--as-of", "2026-13-01")
+    assert code == 2
+    assert "'2026-13-01' passer ikke til formatet ÅÅÅÅ-MM-DD" in err  # was '%Y-%m-%d', Python's strptime code
+    assert "%Y" not in err
+    assert usage_message_da("'x' does not match the formats '%Y-%m-%d', '%d-%m-%Y'.") == (
+        "'x' passer ikke til formatet ÅÅÅÅ-MM-DD, DD-MM-ÅÅÅÅ."
+    )
+
+
+def test_date_options_show_the_danish_date_form_in_help(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ("train", "score", "explain", "report", "backtest"):
+        code, out, _ = run(capsys, command, "--help")
+        assert code == 0
+        assert "%Y" not in out, command  # the metavar was <%Y-%m-%d>
+
+
+def test_progress_on_a_pipe_leaves_no_trace_on_stdout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], small_folder: Path
+) -> None:
+    code, out, err = run(capsys, "import", str(small_folder))
+    assert code == 0, err
+    assert "kontrol" not in out and "0:00:0" not in out  # the import's finished bars were printed into the result
+    assert out.startswith(" ") or out.startswith("Import")
+    assert not out.startswith("\n")
