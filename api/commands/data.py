@@ -257,7 +257,7 @@ def imports_log(
         table.add_row(
             str(b.id),
             b.imported_at.strftime("%Y-%m-%d %H:%M"),
-            escape(b.source),
+            b.source,
             ", ".join(sorted(b.tables)) if len(b.tables) <= 2 else f"{len(b.tables)} filer",
             _n(counts["inserted"]),
             _n(counts["updated"]),

@@ -77,3 +77,14 @@ def test_progress_on_a_pipe_leaves_no_trace_on_stdout(
     assert "kontrol" not in out and "0:00:0" not in out  # the import's finished bars were printed into the result
     assert out.startswith(" ") or out.startswith("Import")
     assert not out.startswith("\n")
+
+
+def test_the_import_log_names_a_source_with_brackets_as_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], small_folder: Path
+) -> None:
+    source = small_folder.rename(tmp_path / "eksport [v2]")
+    code, _, err = run(capsys, "import", str(source))
+    assert code == 0, err
+    code, out, _ = run(capsys, "imports")
+    assert code == 0
+    assert "eksport [v2]" in out and "\\[" not in out  # the table escaped the markup twice: "eksport \[v2]"
