@@ -286,9 +286,7 @@ def plan(
     if ctx.invoked_subcommand is not None:
         return
     if quarter is None:
-        from data.calendar import next_quarter
-
-        upcoming = next_quarter(settings().effective_today())
+        upcoming = _upcoming_quarter()
         raise InvalidArgumentError(f"Angiv kvartalet med --quarter, fx --quarter {upcoming} (eller 'plan show ID')")
     day = _date(as_of, "--as-of")
     check_output_file(export, "--export", "plan.csv")
@@ -336,11 +334,24 @@ def show(
 
 
 @plan_app.command("list")
-def list_command() -> None:
+def list_command(
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", help="table eller json (som GET /api/v1/plans).")
+    ] = OutputFormat.TABLE,
+) -> None:
     """List de gemte planer (nyeste først)."""
     from api.services import plans as plan_service
 
     rows = plan_service.plans(settings())
+    if fmt == OutputFormat.JSON:
+        from api.schemas import PlanSummaryPublic
+
+        typer.echo(json.dumps([PlanSummaryPublic.from_info(p).model_dump(mode="json") for p in rows], indent=2))
+        return
+    if not rows:
+        upcoming = _upcoming_quarter()
+        console.print(f"Ingen gemte planer endnu. Læg den første med 'tilsynsplan plan --quarter {upcoming}'.")
+        return
     table = DataTable("id", "kvartal", "socialtilsyn", "opgjort", "status", "besøg", "forrige", "oprettet")
     for p in rows:
         table.add_row(
@@ -354,6 +365,12 @@ def list_command() -> None:
             p.created_at.isoformat(sep=" "),
         )
     console.print(table)
+
+
+def _upcoming_quarter() -> str:
+    from data.calendar import next_quarter
+
+    return next_quarter(settings().effective_today())
 
 
 def _as_json(stored: StoredPlan) -> dict[str, Any]:

@@ -88,3 +88,10 @@ def test_the_import_log_names_a_source_with_brackets_as_it_is(
     code, out, _ = run(capsys, "imports")
     assert code == 0
     assert "eksport [v2]" in out and "\\[" not in out  # the table escaped the markup twice: "eksport \[v2]"
+
+
+def test_plan_list_on_an_empty_home_says_what_to_run(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "plan", "list")
+    assert code == 0
+    assert "Ingen gemte planer endnu" in out and "tilsynsplan plan --quarter" in out  # was a table of bare headers
+    assert "┏" not in out

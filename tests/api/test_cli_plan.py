@@ -409,3 +409,13 @@ def test_the_stored_plan_records_the_days_off_it_was_made_with(
     assert code == 0, err
     code, out, _ = run(capsys, "plan", "show", "1", "--format", "json")
     assert json.loads(out)["settings"]["days_off"] == ["12-24", "12-31", "06-05"]
+
+
+def test_plan_list_as_json_is_the_apis_list(capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path) -> None:
+    load_data(home, tmp_path)
+    assert run(capsys, "plan", "--quarter", "2026Q4")[0] == 0
+    code, out, err = run(capsys, "plan", "list", "--format", "json")
+    assert code == 0, err  # was a usage error: only 'plan show' had --format
+    with TestClient(create_app(settings(home))) as client:
+        assert json.loads(out) == client.get("/api/v1/plans").json()
+    assert [p["id"] for p in json.loads(out)] == [1]
