@@ -196,15 +196,21 @@ def status(
             err_console.print(f"[yellow]Bemærk:[/] {escape(stale)}")
 
 
-@app.command("withdraw-concern")
+@app.command(
+    "withdraw-concern",
+    # one string per paragraph: Typer's rich help keeps a docstring's line breaks, so the command list and this
+    # page broke the sentence where the source line ended
+    help="Træk en bekymringshenvendelse tilbage, som er sendt ved en fejl.\n\n"
+    "Den slettes, og tilbagetrækningen logges som en import. Kun en henvendelse, der er sendt med concern_id, "
+    "kan trækkes tilbage.",
+)
 def withdraw_concern(
     facility_id: Annotated[str, typer.Argument(help="Tilbuddets id.", show_default=False)],
     concern_id: Annotated[
         str, typer.Argument(help="Henvendelsens id i fagsystemet (kolonnen concern_id).", show_default=False)
     ],
 ) -> None:
-    """Træk en bekymringshenvendelse tilbage, som er sendt ved en fejl: den slettes, og tilbagetrækningen logges som
-    en import. Kun en henvendelse, der er sendt med concern_id, kan trækkes tilbage."""
+    """Withdraw a concern sent by mistake (deleted; the withdrawal is logged as an import)."""
     from api.services import imports
 
     done = imports.withdraw_concern(settings(), facility_id, concern_id)

@@ -95,3 +95,22 @@ def test_plan_list_on_an_empty_home_says_what_to_run(capsys: pytest.CaptureFixtu
     assert code == 0
     assert "Ingen gemte planer endnu" in out and "tilsynsplan plan --quarter" in out  # was a table of bare headers
     assert "┏" not in out
+
+
+def test_the_command_list_wraps_no_summary_at_a_docstring_line_break(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "300")  # every summary fits its row
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    panel = out[out.index("Kommandoer") :]
+    rows = [line.strip("│ ").strip() for line in panel.splitlines() if line.startswith("│")]
+    assert "withdraw-concern" in " ".join(rows)
+    # a row without a command name is a summary broken where its docstring's source line ended
+    assert [row for row in rows if row.split()[0] not in COMMANDS] == []
+
+
+COMMANDS = {
+    "backtest", "validate", "import", "status", "withdraw-concern", "imports", "demo", "lock", "unlock", "locks",
+    "train", "score", "explain", "report", "serve", "settings", "generate", "plan",
+}  # fmt: skip
