@@ -1,23 +1,26 @@
 """The ``tilsynsplan`` command. It only parses arguments and calls ``api.services``; domain errors are
 translated to Danish messages and exit codes here, in one place.
 
-Exit codes: 0 ok; 1 the input was refused (validation failed); 2 wrong usage / bad argument;
-3 something needed is missing (no data, unknown id); 4 the plan cannot meet the rules; 5 the database is
-busy (another process holds it; nothing was written, try again).
+Exit codes: 0 ok; 1 the input was refused (validation failed); 2 wrong usage / bad argument (also a working
+folder that cannot be used, a database URL that cannot be read); 3 something needed is missing (no data, unknown
+id, a database that cannot be reached); 4 the plan cannot meet the rules; 5 the database is busy (another process
+holds it; nothing was written, try again); 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 
 import click
 import typer
 from rich.markup import escape
 
 from api import commands  # noqa: F401  (registers every command on the app)
-from api.cli_app import DataTable, Interrupted, app, err_console
+from api.cli_app import DataTable, Interrupted, app, err_console, os_error_da, settings
 from api.commands.data import warning_lines
 from data.errors import (
     DatabaseBusyError,
@@ -178,6 +181,35 @@ def render_usage_error(error: click.ClickException | typer.TyperException) -> No
     err_console.print(f"[bold red]Fejl:[/] {message}", highlight=False, soft_wrap=True)
 
 
+def environment_error_da(error: Exception) -> tuple[str, int] | None:
+    """A failure of what the command runs on -- the working folder, the database -- as a Danish message and exit
+    code, or None for anything else (a bug keeps its traceback). These reached the user as a Python traceback and
+    exit code 1 ("upload refused"): a ``--home`` that is a file, a database URL SQLAlchemy cannot read, a PostgreSQL
+    server that is down."""
+    if isinstance(error, OSError) and error.filename is not None:
+        message = f"{error.filename} kan ikke bruges: {os_error_da(error)}."
+        path, home = Path(os.fsdecode(error.filename)).absolute(), Path(settings().home).absolute()
+        if path == home or path in home.parents or home in path.parents:
+            message += f" Arbejdsmappen er {home} (--home eller TILSYNSPLAN_HOME)."
+        return message, 2
+    if not type(error).__module__.startswith("sqlalchemy"):
+        return None
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
+    if isinstance(error, ArgumentError):
+        return (
+            "Databasens URL kan ikke læses (--database-url eller TILSYNSPLAN_DATABASE_URL); brug fx "
+            "sqlite:////sti/tilsynsplan.db eller postgresql+psycopg://bruger:adgangskode@vært/database.",
+            2,
+        )
+    if isinstance(error, OperationalError):
+        url = make_url(settings().resolved_database_url).render_as_string(hide_password=True)
+        reason = str(error.orig).strip().splitlines()[0] if error.orig is not None else ""
+        return f"Databasen {url} kan ikke åbnes: {reason}", 3
+    return None
+
+
 def _is_help_request(error: Exception) -> bool:
     """``tilsynsplan`` alone: click raises NoArgsIsHelpError, a usage error whose message is the help page
     (click's and Typer's copy are different classes of that name)."""
@@ -209,6 +241,13 @@ def main(argv: list[str] | None = None) -> None:
         # progress is rolled back by its transaction; nothing is half-written.
         err_console.print("Afbrudt.")
         sys.exit(130)
+    except Exception as error:
+        found = environment_error_da(error)
+        if found is None:
+            raise
+        message, code = found
+        err_console.print(f"[bold red]Fejl:[/] {escape(message)}", highlight=False)
+        sys.exit(code)
     sys.exit(result if isinstance(result, int) else 0)
 
 

@@ -205,7 +205,13 @@ _OS_ERRORS_DA = {
     errno.ENOSPC: "der er ikke plads på disken",
     errno.EISDIR: "det er en mappe",
     errno.ENOTDIR: "en del af stien er en fil, ikke en mappe",
+    errno.EEXIST: "der ligger en fil med det navn, ikke en mappe",
 }
+
+
+def os_error_da(error: OSError) -> str:
+    """Why a path could not be used, in Danish (by errno; anything else as the system says it)."""
+    return _OS_ERRORS_DA.get(error.errno or 0, error.strerror or str(error))
 
 
 @contextmanager
@@ -215,7 +221,7 @@ def writing(path: Path, option: str, stored: str = "") -> Iterator[None]:
     try:
         yield
     except OSError as error:
-        reason = _OS_ERRORS_DA.get(error.errno or 0, error.strerror or str(error))
+        reason = os_error_da(error)
         raise InvalidArgumentError(f"{option} {path} kan ikke skrives: {reason}.{stored}") from None
 
 

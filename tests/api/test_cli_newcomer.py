@@ -114,3 +114,29 @@ COMMANDS = {
     "backtest", "validate", "import", "status", "withdraw-concern", "imports", "demo", "lock", "unlock", "locks",
     "train", "score", "explain", "report", "serve", "settings", "generate", "plan",
 }  # fmt: skip
+
+
+def test_a_home_that_is_a_file_is_named_not_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home = tmp_path / "notes.txt"
+    home.write_text("x")
+    code, out, err = run(capsys, "--home", str(home), "score")
+    assert code == 2  # was 1 with a FileExistsError traceback
+    assert f"{home} kan ikke bruges: der ligger en fil med det navn, ikke en mappe" in " ".join(err.split())
+    assert "Traceback" not in err and "FileExistsError" not in err
+    assert out == ""
+
+
+def test_a_database_url_that_cannot_be_read_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--database-url", "foo", "status")
+    assert code == 2  # was 1 with SQLAlchemy's ArgumentError traceback
+    flat = " ".join(err.split())
+    assert "Databasens URL kan ikke læses" in flat and "postgresql+psycopg://" in flat
+    assert "ArgumentError" not in err
+
+
+def test_a_database_that_cannot_be_reached_says_so_without_its_password(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--database-url", "postgresql+psycopg://bruger:hemmelig@127.0.0.1:1/db", "status")
+    assert code == 3  # was 1 with psycopg's OperationalError traceback
+    flat = " ".join(err.split())
+    assert "Databasen postgresql+psycopg://bruger:***@127.0.0.1:1/db kan ikke åbnes" in flat
+    assert "hemmelig" not in err and "Traceback" not in err
