@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,14 @@ def test_a_database_that_cannot_be_reached_says_so_without_its_password(capsys: 
     flat = " ".join(err.split())
     assert "Databasen postgresql+psycopg://bruger:***@127.0.0.1:1/db kan ikke åbnes" in flat
     assert "hemmelig" not in err and "Traceback" not in err
+
+
+def test_a_port_in_use_is_named_before_serve_says_it_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, out, err = run(capsys, "serve", "--host", "127.0.0.1", "--port", str(port))
+    assert code == 2  # was exit 3 after "Tilsynsplan kører på …" and uvicorn's English "address already in use"
+    assert f"Porten {port} på 127.0.0.1 er optaget" in " ".join(err.split())
+    assert "kører på" not in out and "Token" not in out
