@@ -232,6 +232,14 @@ def settings() -> Settings:
     return _state.settings
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"tilsynsplan {version('tilsynsplan')}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _global_options(
     database_url: Annotated[
@@ -247,6 +255,10 @@ def _global_options(
         typer.Option("--home", help="Arbejdsmappe (database, modeller, rapporter). Samme som TILSYNSPLAN_HOME."),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log detaljer om fremdriften.")] = False,
+    _version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Vis versionen og afslut."),
+    ] = False,
 ) -> None:
     overrides: dict[str, object] = {}
     if database_url is not None:

@@ -152,3 +152,11 @@ def test_a_port_in_use_is_named_before_serve_says_it_runs(capsys: pytest.Capture
     assert code == 2  # was exit 3 after "Tilsynsplan kører på …" and uvicorn's English "address already in use"
     assert f"Porten {port} på 127.0.0.1 er optaget" in " ".join(err.split())
     assert "kører på" not in out and "Token" not in out
+
+
+def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    code, out, err = run(capsys, "--version")
+    assert code == 0, err  # was "Ukendt tilvalg: --version. Mente du --verbose?", exit 2
+    assert out.strip() == f"tilsynsplan {version('tilsynsplan')}"
