@@ -13,12 +13,12 @@ The features, and why:
   themes of (latest - previous value of that theme). A lower value never lowers the risk: monotone -1.
 - ``days_since_visit``, ``days_since_unannounced``: days since the last visit / unannounced visit
   (since approval when there was none, or since the visit data begin for a tilbud approved before them, whose
-  earlier visits are unknown; a short export's ``last_unannounced_visit`` counts as an unannounced visit).
-  Monotone +1: the longer nobody has looked, the more can have gone wrong unseen. The constraint also blocks a
-  selection artefact: training rows exist only where someone visited within the horizon, and a place visited
-  *recently* is visited again within six months mostly when something triggered it (a concern, a finding), so
-  unconstrained the model learns "recently visited = risky", which is false for the facilities it scores (on
-  synthetic Denmark the constraint raised the AUC against the truth from 0.74 to 0.78 on one seed).
+  earlier visits are unknown; a short export's ``last_unannounced_visit`` counts as an unannounced visit). Monotone +1: the longer nobody has looked, the more can have
+  gone wrong unseen. The constraint also blocks a selection artefact: training rows exist only where
+  someone visited within the horizon, and a place visited *recently* is visited again within six
+  months mostly when something triggered it (a concern, a finding), so unconstrained the model learns
+  "recently visited = risky", which is false for the facilities it scores (on synthetic Denmark the
+  constraint raised the AUC against the truth from 0.74 to 0.78 on one seed).
 - ``force_ratio_12m``, ``force_ratio_3m``: magtanvendelser over the last 12 / 3 complete months,
   observed against expected, ``(observed + 1) / (expected + 1)``. Expected is
   ``places x rate[type] x culture[authority]`` (times the share of the window's months the tilbud was
