@@ -258,14 +258,13 @@ def _sanction(row: Row, comp: float | None, plural: str) -> tuple[float | None, 
 
 def _none_since_approval(what: str, row: Row, months: float) -> str:
     """ "Intet uanmeldt tilsyn siden godkendelsen for 5 måneder siden"; for a tilbud approved before the visit data
-    begin (``visits_begin``: a short export) where they begin, since its earlier visits are unknown: the feature
-    counts from there too (``models.features``), so ``months`` is the data's span, at least the time unvisited."""
+    begin (``visits_begin``: a short export) where they begin, since its earlier visits are unknown."""
     begin = row.get("visits_begin")
     if begin is None or pd.isna(begin):
         return f"{what} siden godkendelsen for {_months_ago(months)} siden"
     return (
-        f"{what} i besøgsdataene, som begynder {format_date_da(pd.Timestamp(begin).date())} for "
-        f"{_months_ago(months)} siden (tidligere besøg kendes ikke)"
+        f"{what} i besøgsdataene, som begynder {format_date_da(pd.Timestamp(begin).date())}; tiden regnes fra "
+        f"godkendelsen for {_months_ago(months)} siden"
     )
 
 

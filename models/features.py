@@ -12,8 +12,8 @@ The features, and why:
   (:mod:`models.calibration`); ``theme_mean`` / ``theme_min`` over them; ``theme_change``: mean over
   themes of (latest - previous value of that theme). A lower value never lowers the risk: monotone -1.
 - ``days_since_visit``, ``days_since_unannounced``: days since the last visit / unannounced visit
-  (since approval when there was none, or since the visit data begin for a tilbud approved before them, whose
-  earlier visits are unknown; a short export's ``last_unannounced_visit`` counts as an unannounced visit). Monotone +1: the longer nobody has looked, the more can have
+  (since approval when there was none; a short export's ``last_unannounced_visit`` counts as an
+  unannounced visit). Monotone +1: the longer nobody has looked, the more can have
   gone wrong unseen. The constraint also blocks a selection artefact: training rows exist only where
   someone visited within the horizon, and a place visited *recently* is visited again within six
   months mostly when something triggered it (a concern, a finding), so unconstrained the model learns
@@ -251,16 +251,13 @@ def _visit_features(known: Dataset, fac: pd.DataFrame, t: pd.Timestamp) -> pd.Da
     out = pd.DataFrame(index=f.index)
     out["last_visit"] = last
     out["last_unannounced"] = unann
+    out["days_since_visit"] = _days(t, last.fillna(f["approved_on"]))
+    out["days_since_unannounced"] = _days(t, unann.fillna(f["approved_on"]))
     # where the visit data begin, for a tilbud approved before that: its visits before it are unknown, so "none
-    # since the approval" would be a claim the data do not hold (a short export; the explanation says so). The time
-    # since its last (unannounced) visit is then counted from where the data begin: what the data show, a lower
-    # bound; counted from an approval 140 months back it read as 140 months unvisited, the most a feature can say
+    # since the approval" would be a claim the data do not hold (a short export; the explanation says so)
     begin = pd.to_datetime(known.visits["date"]).min() if len(known.visits) else pd.NaT
     approved = pd.to_datetime(f["approved_on"])
     out["visits_begin"] = pd.Series(begin, index=f.index).where(approved < begin) if pd.notna(begin) else pd.NaT
-    since = pd.to_datetime(out["visits_begin"]).fillna(approved)
-    out["days_since_visit"] = _days(t, last.fillna(since))
-    out["days_since_unannounced"] = _days(t, unann.fillna(since))
     return out
 
 
