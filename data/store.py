@@ -465,6 +465,19 @@ def _log_batch(conn: Connection, at: dt.datetime, source: str, summary: dict[str
     return int(batch_id[0])
 
 
+def _log_removal(conn: Connection, at: dt.datetime, label: str, table: str, what: str, record: dict[str, Any]) -> int:
+    """Log one row removed by its key (a withdrawn concern report, an unlocked visit) as an import batch: one row of
+    ``table``, nothing inserted or updated, the row as it was under ``summary[what]``."""
+    summary = {
+        "tables": {table: {"table": table, "rows": 1, "inserted": 0, "updated": 0, "unchanged": 0}},
+        what: {table: [record]},
+        "files": {},
+        "warning_count": 0,
+        "warnings": [],
+    }
+    return _log_batch(conn, at, label, summary)
+
+
 def _save_upload(engine: Engine, result: ImportResult, source: str, progress: Progress | None) -> ImportSummary:
     pause = float(os.environ.get(_PAUSE_ENV, "0") or 0)
     imported_at = dt.datetime.now().replace(microsecond=0)
@@ -730,15 +743,8 @@ def withdraw_concern(
             "date": day.isoformat(),
             "severity": str(row["severity"]),
         }
-        summary = {
-            "tables": {"concerns": {"table": "concerns", "rows": 1, "inserted": 0, "updated": 0, "unchanged": 0}},
-            "withdrawn": {"concerns": [record]},
-            "files": {},
-            "warning_count": 0,
-            "warnings": [],
-        }
         label = source or f"{WITHDRAWAL_SOURCE}: concerns {facility_id} {concern_id}"
-        batch_id = _log_batch(conn, withdrawn_at, label, summary)
+        batch_id = _log_removal(conn, withdrawn_at, label, "concerns", "withdrawn", record)
     return WithdrawnConcern(
         batch_id=batch_id,
         withdrawn_at=withdrawn_at,
@@ -772,16 +778,8 @@ def unlock_visit(engine: Engine, facility_id: str, day: dt.date) -> int | None:
             "inspector_id": str(row["inspector_id"]),
             "announced": bool(row["announced"]),
         }
-        summary = {
-            "tables": {
-                "locked_visits": {"table": "locked_visits", "rows": 1, "inserted": 0, "updated": 0, "unchanged": 0}
-            },
-            "unlocked": {"locked_visits": [record]},
-            "files": {},
-            "warning_count": 0,
-            "warnings": [],
-        }
-        return _log_batch(conn, unlocked_at, f"{UNLOCK_SOURCE}: {facility_id} {day.isoformat()}", summary)
+        label = f"{UNLOCK_SOURCE}: {facility_id} {day.isoformat()}"
+        return _log_removal(conn, unlocked_at, label, "locked_visits", "unlocked", record)
 
 
 # --- status ------------------------------------------------------------------------------------------

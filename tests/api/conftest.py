@@ -59,3 +59,16 @@ def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for c in (console, err_console):
         monkeypatch.setattr(c, "width", 300)
     return tmp_path
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run the CLI with ``argv``: its exit code (0 when it returns), stdout and stderr."""
+    from api.cli import main
+
+    try:
+        main(list(argv))
+        code = 0
+    except SystemExit as info:
+        code = info.code if isinstance(info.code, int) else 1
+    out = capsys.readouterr()
+    return code, out.out, out.err

@@ -18,12 +18,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from api.cli import main
 from api.cli_app import console, err_console
 from api.commands.data import print_warnings
 from data.errors import Violation
 from data.settings import Settings
 from data.store import load_dataset, open_database
+from tests.api.conftest import run_cli as run
 from tests.data.test_importer_broken import BROKEN, EXPECTED
 from tests.factories import AS_OF, small_dataset
 from tests.fixtures.uploads import scaled_dataset, write_csv_folder, write_many_violations
@@ -38,14 +38,6 @@ def wide_console(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for c in (console, err_console):
         monkeypatch.setattr(c, "width", 400)
     yield
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as info:
-        main(list(argv))
-    out, err = capsys.readouterr()
-    code = info.value.code
-    return (code if isinstance(code, int) else 1), out, err
 
 
 def table_rows(text: str) -> list[list[str]]:

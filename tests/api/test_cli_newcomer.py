@@ -7,19 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from api.cli import main, usage_message_da
+from api.cli import usage_message_da
+from tests.api.conftest import run_cli as run
 
 pytestmark = pytest.mark.usefixtures("cli_home")
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        main(list(argv))
-        code = 0
-    except SystemExit as info:
-        code = info.code if isinstance(info.code, int) else 1
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_ctrl_c_says_it_was_interrupted_and_exits_130(

@@ -8,20 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from api.cli import detail_line, main
+from api.cli import detail_line
 from api.cli_app import DataTable, console
+from tests.api.conftest import run_cli as run
 
 pytestmark = pytest.mark.usefixtures("cli_home")
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        main(list(argv))
-        code = 0
-    except SystemExit as info:
-        code = info.code if isinstance(info.code, int) else 1
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_a_workbook_with_brackets_in_its_name_is_named_whole(

@@ -14,7 +14,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.cli import main
 from api.cli_app import console, err_console
 from api.services import imports
 from api.services import plans as plan_service
@@ -24,6 +23,7 @@ from data.risk_store import save_risk_run
 from data.settings import Settings
 from data.store import open_database
 from tests.api.conftest import AUTH, make_settings
+from tests.api.conftest import run_cli as run
 from tests.api.html_parse import Page
 from tests.factories import AS_OF, midt_dataset, small_dataset
 from tests.fixtures.uploads import write_csv_folder
@@ -58,14 +58,6 @@ def load_data(home: Path, tmp_path: Path, with_risk: bool = True, dataset: Datas
         scores["top_factors"] = [[] for _ in range(len(scores))]
         save_risk_run(engine, AS_OF, "test-model", scores)
         engine.dispose()
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as info:
-        main(list(argv))
-    out, err = capsys.readouterr()
-    code = info.value.code
-    return (code if isinstance(code, int) else 1), out, err
 
 
 def test_plan_prints_a_summary_stores_and_exports(
