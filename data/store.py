@@ -465,6 +465,16 @@ def _log_batch(conn: Connection, at: dt.datetime, source: str, summary: dict[str
     return int(batch_id[0])
 
 
+def _remove_row(conn: Connection, table: Table, where: tuple[Any, ...]) -> Any:
+    """Delete the row of ``table`` matching ``where`` and return it as it was (``None`` when there is none), with the
+    import writers' lock held, so that its removal is logged as a batch in the same transaction."""
+    one_writer_at_a_time(conn, ImportBatchRow.__tablename__)
+    row = conn.execute(select(table).where(*where)).mappings().first()
+    if row is not None:
+        conn.execute(table.delete().where(*where))
+    return row
+
+
 def _log_removal(conn: Connection, at: dt.datetime, label: str, table: str, what: str, record: dict[str, Any]) -> int:
     """Log one row removed by its key (a withdrawn concern report, an unlocked visit) as an import batch: one row of
     ``table``, nothing inserted or updated, the row as it was under ``summary[what]``."""
@@ -729,12 +739,9 @@ def withdraw_concern(
     table: Table = ConcernRow.__table__  # type: ignore[assignment]
     withdrawn_at = dt.datetime.now().replace(microsecond=0)
     with engine.begin() as conn:
-        one_writer_at_a_time(conn, ImportBatchRow.__tablename__)
-        where = (table.c.facility_id == facility_id, table.c.concern_id == concern_id)
-        row = conn.execute(select(table).where(*where)).mappings().first()
+        row = _remove_row(conn, table, (table.c.facility_id == facility_id, table.c.concern_id == concern_id))
         if row is None:
             return None
-        conn.execute(table.delete().where(*where))
         day = _as_date(row["date"])
         assert day is not None
         record = {
@@ -766,12 +773,9 @@ def unlock_visit(engine: Engine, facility_id: str, day: dt.date) -> int | None:
     table: Table = LockedVisitRow.__table__  # type: ignore[assignment]
     unlocked_at = dt.datetime.now().replace(microsecond=0)
     with engine.begin() as conn:
-        one_writer_at_a_time(conn, ImportBatchRow.__tablename__)
-        where = (table.c.facility_id == facility_id, table.c.date == day)
-        row = conn.execute(select(table).where(*where)).mappings().first()
+        row = _remove_row(conn, table, (table.c.facility_id == facility_id, table.c.date == day))
         if row is None:
             return None
-        conn.execute(table.delete().where(*where))
         record = {
             "facility_id": facility_id,
             "date": day.isoformat(),
