@@ -72,3 +72,16 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
         code = info.code if isinstance(info.code, int) else 1
     out = capsys.readouterr()
     return code, out.out, out.err
+
+
+def planning_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The CLI's environment for the plan tests: today is the tests' AS_OF, a home under ``tmp_path`` with its own
+    SQLite database, and consoles wide enough that no line is wrapped. Returns the home."""
+    from api.cli_app import console, err_console
+
+    monkeypatch.setenv("TILSYNSPLAN_TODAY", AS_OF.isoformat())
+    monkeypatch.setenv("TILSYNSPLAN_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("TILSYNSPLAN_DATABASE_URL", "")
+    for c in (console, err_console):
+        monkeypatch.setattr(c, "width", 300)
+    return tmp_path / "home"

@@ -6,7 +6,6 @@ import csv
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +13,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.cli_app import console, err_console
 from api.services import imports
 from api.services import plans as plan_service
 from api.services.plans import load_stored_plan, show_plan
@@ -22,7 +20,7 @@ from data.dataset import Dataset
 from data.risk_store import save_risk_run
 from data.settings import Settings
 from data.store import open_database
-from tests.api.conftest import AUTH, make_settings
+from tests.api.conftest import AUTH, make_settings, planning_home
 from tests.api.conftest import run_cli as run
 from tests.api.html_parse import Page
 from tests.factories import AS_OF, midt_dataset, small_dataset
@@ -30,13 +28,8 @@ from tests.fixtures.uploads import write_csv_folder
 
 
 @pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("TILSYNSPLAN_TODAY", AS_OF.isoformat())
-    monkeypatch.setenv("TILSYNSPLAN_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("TILSYNSPLAN_DATABASE_URL", "")
-    for c in (console, err_console):
-        monkeypatch.setattr(c, "width", 300)
-    yield tmp_path / "home"
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return planning_home(tmp_path, monkeypatch)
 
 
 def settings(home: Path) -> Settings:

@@ -16,10 +16,10 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.services import imports
 from data.dataset import Dataset
-from tests.api.conftest import AUTH, make_settings
+from tests.api.conftest import AUTH, make_settings, planning_home
 from tests.api.html_parse import Page
 from tests.api.test_cli_plan import load_data, run
-from tests.factories import AS_OF, facilities_frame
+from tests.factories import facilities_frame
 from tests.fixtures.uploads import write_csv_folder
 
 REPLAN = "tilsynsplan plan --quarter 2026Q4 --replan-of 1"
@@ -36,15 +36,8 @@ def planned(capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path) -> I
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    from api.cli_app import console, err_console
-
-    monkeypatch.setenv("TILSYNSPLAN_TODAY", AS_OF.isoformat())
-    monkeypatch.setenv("TILSYNSPLAN_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("TILSYNSPLAN_DATABASE_URL", "")
-    for c in (console, err_console):
-        monkeypatch.setattr(c, "width", 300)
-    yield tmp_path / "home"
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return planning_home(tmp_path, monkeypatch)
 
 
 def notice(html: str) -> str:
