@@ -10,7 +10,8 @@ as its quarter.
 - a bearer token that is not one of the configured tokens: 403 on every request (a misconfigured
   case system should notice rather than silently receive less);
 - a session cookie of no live session (logged out, expired, or its token is no longer configured): a reader;
-- a write whose ``Sec-Fetch-Site`` says another origin's page sent it: its session cookie is ignored (CSRF);
+- a write whose ``Sec-Fetch-Site`` says another origin's page sent it: its session cookie is ignored (CSRF), and a
+  login or logout is refused (403);
 - an ``Authorization`` header of another scheme than Bearer: 401 on the API (a case system that sends
   ``Token …`` should be told), but ignored on the web pages: a reverse proxy with its own login (``Basic``)
   makes the browser send that header on every request, and it is the proxy's, not a credential of ours (every
@@ -85,9 +86,10 @@ _OTHER_ORIGIN = frozenset({"cross-site", "same-site"})
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def _from_another_origin(request: Request) -> bool:
+def from_another_origin(request: Request) -> bool:
     """Whether a write was sent by another origin's page (the browser's ``Sec-Fetch-Site``): its session cookie
-    is then no credential (cross-site request forgery). Browsers without the header rely on SameSite=Lax."""
+    is then no credential (cross-site request forgery), and ``/login`` and ``/logout``, which take none, refuse it.
+    Browsers without the header rely on SameSite=Lax."""
     if request.method in _SAFE_METHODS:
         return False
     return request.headers.get("sec-fetch-site", "").strip().lower() in _OTHER_ORIGIN
@@ -103,7 +105,7 @@ def get_viewer(request: Request, settings: SettingsDep) -> Viewer:
             raise ForbiddenError("Tokenet i Authorization-headeren er ikke gyldigt; adgang nægtet.")
         viewer = Viewer(authorised=True, via="bearer")
     else:
-        cookie = "" if _from_another_origin(request) else request.cookies.get(SESSION_COOKIE, "")
+        cookie = "" if from_another_origin(request) else request.cookies.get(SESSION_COOKIE, "")
         viewer = Viewer(authorised=True, via="cookie") if cookie and session_valid(settings, cookie) else Viewer(False)
     request.state.authorised = viewer.authorised
     return viewer

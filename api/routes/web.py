@@ -18,6 +18,7 @@ from api.deps import (
     PlannerDep,
     SettingsDep,
     ViewerDep,
+    from_another_origin,
     known_token,
 )
 from api.errors import ApiError, wants_html
@@ -44,7 +45,7 @@ from api.services import reports, web_state
 from api.services.lookups import facility_names, inspector_names
 from api.services.risk_lists import risk_list
 from data.authorities import parse_authority, parse_facility_type
-from data.errors import NotFoundError, TilsynsplanError, ValidationFailed
+from data.errors import ForbiddenError, NotFoundError, TilsynsplanError, ValidationFailed
 from reports.spreadsheet import plan_csv_da, risk_list_csv_da
 
 router = APIRouter(include_in_schema=False)
@@ -232,7 +233,13 @@ def login(
     request: Request, settings: SettingsDep, token: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/"
 ) -> Response:
     """A known token starts a new session (a random id in the cookie, stored server-side). A form sent without a
-    token is shown again asking for it (it was a generic error page naming the field 'token')."""
+    token is shown again asking for it (it was a generic error page naming the field 'token'). A form another site's
+    page sent is refused (login CSRF: the browser would get a session it did not ask for)."""
+    if from_another_origin(request):
+        raise ForbiddenError(
+            "Log ind blev sendt fra en side på et andet websted og er afvist. Log ind på Tilsynsplans egen side, "
+            "/login."
+        )
     if not token.strip():
         message = "Skriv det token, du har fået af administratoren."
         return _page("web/login.html", False, 422, title="Log ind", next=_local_path(next), message=message)
@@ -259,11 +266,21 @@ def logout_page(viewer: ViewerDep) -> HTMLResponse:
 
 @router.post("/logout")
 def logout(request: Request, settings: SettingsDep) -> Response:
-    """End the session on the server (a copy of the cookie no longer works) and in the browser."""
-    web_state.end_session(settings, request.cookies.get(SESSION_COOKIE, ""))
+    """End the session on the server (a copy of the cookie no longer works) and in the browser. Another site's page
+    cannot log a planner out: its form is refused (``Sec-Fetch-Site``, as every cookie-authenticated write), and a
+    request without the session cookie (a browser that sends no ``Sec-Fetch-Site`` leaves the SameSite=Lax cookie
+    out of another site's post) deletes no cookie."""
+    if from_another_origin(request):
+        raise ForbiddenError(
+            "Log ud blev sendt fra en side på et andet websted og er afvist: du er stadig logget ind. Log ud med "
+            "knappen „Log ud“ på Tilsynsplans egne sider."
+        )
     response = RedirectResponse("/", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax")
-    response.headers["Clear-Site-Data"] = '"cache"'  # pages a planner saw (unannounced dates) leave the browser
+    cookie = request.cookies.get(SESSION_COOKIE, "")
+    if cookie:
+        web_state.end_session(settings, cookie)
+        response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax")
+        response.headers["Clear-Site-Data"] = '"cache"'  # pages a planner saw (unannounced dates) leave the browser
     return response
 
 
