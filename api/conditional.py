@@ -43,7 +43,7 @@ from pydantic import BaseModel
 from api.deps import ViewerDep, app_version
 
 #: Bumped when what an ETag is made of changes (old ETags must stop matching).
-ETAG_SCHEME = "1"
+ETAG_SCHEME = "2"
 NO_STORE = "no-store"
 PRIVATE_REVALIDATE = "private, no-cache"
 REVALIDATE = "no-cache"

@@ -1086,9 +1086,13 @@ class PlanAnalysisPublic(BaseModel):
     )
     check_ok: bool = Field(description="The independent checker accepted the plan.")
     violations: list[str] = Field(description="The checker's findings (empty for a reader: they may name dates).")
-    visits_first_quarter_by_inspector: dict[str, int] = Field(description="Visits in the plan's quarter, by inspector.")
+    visits_first_quarter_by_inspector: dict[str, int] = Field(
+        description="Visits in the plan's quarter, by inspector (a reader: the announced visits of the inspectors "
+        "who make any; who makes an unannounced visit is confidential)."
+    )
     capacity_first_quarter_by_inspector: dict[str, int] = Field(
-        description="Possible visits in the plan's quarter, by inspector (absences and holidays deducted)."
+        description="Possible visits in the plan's quarter, by inspector (absences and holidays deducted); empty for a "
+        "reader (beside the visits it would tell when a fully booked inspector's unannounced visits fall)."
     )
     notes: list[str] = Field(description="Notes of the planning, in Danish.")
     confidential_notes: list[str] = Field(
@@ -1107,12 +1111,18 @@ class PlanAnalysisPublic(BaseModel):
     end: dt.date | None = Field(None, description="The horizon's last day.")
 
 
-def analysis_for_reader(analysis: Mapping[str, Any], authorised: bool) -> dict[str, Any]:
+def analysis_for_reader(
+    analysis: Mapping[str, Any], authorised: bool, announced_by_inspector: Mapping[str, int] | None = None
+) -> dict[str, Any]:
     """A plan's analysis; for readers who are not authorised the planned dates of overdue facilities and of
-    late ones (with their weeks late) and the checker's messages (which may name dates) are left out."""
+    late ones (with their weeks late) and the checker's messages (which may name dates) are left out, and the visits
+    by inspector are the announced ones (``announced_by_inspector``), without the capacity by inspector: who makes
+    an unannounced visit is confidential, and a full inspector's capacity would tell its day."""
     out = dict(analysis)
     if authorised:
         return out
+    out["visits_first_quarter_by_inspector"] = dict(announced_by_inspector or {})
+    out["capacity_first_quarter_by_inspector"] = {}
     out["overdue"] = [{**o, "planned_date": None} for o in analysis.get("overdue", [])]
     out["late"] = [{**o, "planned_date": None, "weeks_late": None} for o in analysis.get("late", [])]
     out["violations"] = []

@@ -801,6 +801,8 @@ def build_plan_report(
         )
     )
     plans = []
+    # capacity per authority: every visit counts (the unannounced ones are listed with their socialtilsyn anyway)
+    cap: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for iid in ids:
         visits = sorted(by_inspector.get(iid, []), key=lambda v: (v.date, v.facility_id))
         weeks: dict[dt.date, list[PlanVisitRow]] = {}
@@ -810,27 +812,28 @@ def build_plan_report(
         week_list = [WeekVisits(week_label(k), k, tuple(rows)) for k, rows in sorted(weeks.items())]
         n_visits = int(analysis.visits_first_quarter_by_inspector.get(iid, len(visits)))
         n_capacity = int(analysis.capacity_first_quarter_by_inspector.get(iid, 0))
-        if not visits and n_visits == 0 and n_capacity == 0:
-            continue  # no capacity this quarter (former staff, on leave): nothing to plan or show
+        authority = authority_of.get(iid, "")
+        if n_visits or n_capacity:
+            cap[authority][0] += n_visits
+            cap[authority][1] += n_capacity
+        # no capacity this quarter (former staff, on leave) and nothing to show: not listed (a reader is not told
+        # of an unannounced visit such an inspector makes)
+        if not visits and n_capacity == 0 and (n_visits == 0 or not authorised):
+            continue
+        cap[authority][2] += 1
         plans.append(
             InspectorPlan(
                 inspector_id=iid,
                 name=names.get(iid, iid),
-                authority=authority_of.get(iid, ""),
+                authority=authority,
                 weeks=tuple(week_list),
-                visits=n_visits,
-                capacity=n_capacity,
+                # a reader: the announced visits shown, no capacity -- an inspector's total counts its unannounced
+                # visits (who makes them is confidential), and beside its capacity tells a full inspector's days
+                visits=n_visits if authorised else len(visits),
+                capacity=n_capacity if authorised else None,
             )
         )
     confidential.sort(key=lambda r: r.facility_name)
-
-    # --- capacity per authority ---
-    cap: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for p in plans:
-        c = cap[p.authority]
-        c[0] += p.visits
-        c[1] += p.capacity
-        c[2] += 1
     capacity = tuple(CapacityRow(a, v, c, n) for a, (v, c, n) in sorted(cap.items()))
 
     # --- at the deadline ---

@@ -426,14 +426,20 @@ def calibration_chart(
 
 
 def capacity_chart(
-    labels: Sequence[str], used: Sequence[int], capacity: Sequence[int], *, title: str, near_full: float = 0.95
+    labels: Sequence[str],
+    used: Sequence[int],
+    capacity: Sequence[int],
+    *,
+    title: str,
+    near_full: float = 0.95,
+    what: str = "Ingen tilsynskonsulenter",
 ) -> Markup:
-    """Horizontal bars: planned visits against capacity per inspector (red from ``near_full``, as the plan's
-    capacity table and warnings)."""
+    """Horizontal bars: planned visits against capacity per inspector, or per socialtilsyn (red from ``near_full``,
+    as the plan's capacity table and warnings); ``what``: the text when there are no bars."""
     n = len(labels)
     fig = _figure(6.4, 0.32 * max(n, 1) + 1.0)
     if not n:
-        return _empty(fig, title, "Ingen tilsynskonsulenter")
+        return _empty(fig, title, what)
     with _style():
         ax = fig.add_subplot()
         ys = np.arange(n)[::-1]

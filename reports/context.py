@@ -543,17 +543,12 @@ class InspectorPlan:
     name: str
     authority: str
     weeks: tuple[WeekVisits, ...]
-    visits: int  # in the quarter
-    capacity: int  # visits the inspector can make in the quarter
-
-    @property
-    def hidden_visits(self) -> int:
-        """Visits of the quarter counted in ``visits`` but not shown by week (confidential dates)."""
-        return max(0, self.visits - sum(len(w.visits) for w in self.weeks))
+    visits: int  # in the quarter (a reader: the announced ones, those shown by week)
+    capacity: int | None  # visits the inspector can make in the quarter (None: a reader's, who may not see it)
 
     @property
     def utilisation(self) -> float | None:
-        return None if self.capacity <= 0 else self.visits / self.capacity
+        return None if self.capacity is None or self.capacity <= 0 else self.visits / self.capacity
 
     @property
     def authority_label(self) -> str:
@@ -740,6 +735,8 @@ class PlanReportContext:
             if row.planned_date is not None or row.weeks_late is not None:
                 raise ValueError("a late visit's date and weeks late are confidential: reader not authorised")
         for insp in self.inspectors:
+            if insp.capacity is not None or insp.visits != sum(len(w.visits) for w in insp.weeks):
+                raise ValueError("an inspector's total and capacity tell its unannounced visits: reader not authorised")
             for week in insp.weeks:
                 for v in week.visits:
                     if not v.announced:

@@ -106,13 +106,27 @@ def facility_charts(report: FacilityProfileContext) -> dict[str, Markup]:
 
 
 def plan_charts(report: PlanReportContext) -> dict[str, Markup]:
-    inspectors = [i for i in report.inspectors if i.capacity > 0 or i.visits > 0]
+    """The capacity chart: per inspector for planners, per socialtilsyn for readers (who may not learn who makes the
+    unannounced visits, nor from a full inspector's bar when)."""
+    title = f"Kapacitetsudnyttelse {report.quarter_label}"
+    if not report.authorised:
+        rows = report.capacity
+        bars = charts.capacity_chart(
+            [c.authority_label for c in rows],
+            [c.visits for c in rows],
+            [c.capacity for c in rows],
+            title=title,
+            near_full=NEAR_FULL,
+            what="Ingen socialtilsyn",
+        )
+        return {"capacity": bars}
+    inspectors = [i for i in report.inspectors if (i.capacity or 0) > 0 or i.visits > 0]
     return {
         "capacity": charts.capacity_chart(
             [i.name for i in inspectors],
             [i.visits for i in inspectors],
-            [i.capacity for i in inspectors],
-            title=f"Kapacitetsudnyttelse {report.quarter_label}",
+            [i.capacity or 0 for i in inspectors],
+            title=title,
             near_full=NEAR_FULL,
         )
     }

@@ -182,7 +182,7 @@ def get_analysis(
     if (unchanged := conditional.answer(response, etag, confidential=True)) is not None:
         return unchanged
     plan = plan_service.show_plan(settings, plan_id)
-    return analysis_for_reader(plan.analysis, viewer.authorised)
+    return analysis_for_reader(plan.analysis, viewer.authorised, plan_service.announced_by_inspector(plan))
 
 
 @router.get(

@@ -367,6 +367,22 @@ def visits_for_reader(plan: StoredPlan, authorised: bool) -> pd.DataFrame:
     return frame
 
 
+def announced_by_inspector(plan: StoredPlan) -> dict[str, int]:
+    """The announced visits of the plan's quarter by inspector: what a reader may see of the analysis's
+    ``visits_first_quarter_by_inspector``. Its totals count the unannounced visits too, which told a reader who makes
+    them (and, beside an inspector's capacity, the day: "1 of 1 possible")."""
+    _, last = quarter_bounds(plan.quarter)
+    counts: dict[str, int] = {}
+    for day, ids, announced in zip(
+        plan.visits["date"], plan.visits["inspector_ids"], plan.visits["announced"], strict=True
+    ):
+        when = date_of(day)
+        if bool(announced) and when is not None and when <= last:
+            for iid in (i for i in str(ids).split(";") if i):
+                counts[iid] = counts.get(iid, 0) + 1
+    return dict(sorted(counts.items()))
+
+
 def select_visits(
     plan: StoredPlan,
     visits: pd.DataFrame,

@@ -181,7 +181,9 @@ def test_plan_page_hides_unannounced_days_from_readers(plan_client: TestClient, 
     assert reader.status_code == 200
     # A reader sees no unannounced visit in any inspector's weeks (that would give the date away): they
     # are listed apart, without date, week or inspector.
-    assert "uanmeldt" not in week_plan(reader.text)
+    weeks = week_plan(reader.text)
+    assert "uanmeldt" not in "".join(part.split("</table>", 1)[0] for part in weeks.split('class="week-plan"')[1:])
+    assert "Hvem der aflægger et uanmeldt besøg, og hvornår, er fortroligt" in weeks  # the note says why
     apart = reader.text.split('class="confidential-visits"', 1)[1].split("</table>", 1)[0]
     assert apart.count("data-facility-id=") == len(in_quarter)
     assert "Log ind" in Page(reader.text).text_of("plan-files")

@@ -3,11 +3,16 @@ could make the app do or tell."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from fastapi.testclient import TestClient
 
 from api.deps import SESSION_COOKIE
-from tests.api.conftest import TOKEN
+from tests.api.conftest import AUTH, TOKEN
 from tests.api.html_parse import Page
+from tests.api.test_plan_data_changes import home, planned
+
+__all__ = ["home", "planned"]  # fixtures
 
 PLANNER = "Logget ind som planlægger"
 
@@ -47,3 +52,40 @@ def test_another_sites_page_cannot_log_the_browser_in(client: TestClient) -> Non
     assert "Log ind blev sendt fra en side på et andet websted" in Page(refused.text).text()
     assert SESSION_COOKIE not in refused.headers.get("set-cookie", "")
     assert PLANNER not in client.get("/").text
+
+
+def _inspector_blocks(html: str) -> dict[str, str]:
+    return {
+        b.attrs["data-inspector-id"]: " ".join(b.text().split()) for b in Page(html).root.with_attr("data-inspector-id")
+    }
+
+
+def test_a_reader_is_not_told_how_many_unannounced_visits_each_inspector_makes(planned: TestClient) -> None:
+    """The plan report gave a reader each inspector's quarter total (unannounced visits included: "1 af besøgene har
+    fortrolig dato") beside the inspector's capacity (absences and holidays deducted), and the analysis the same
+    totals by inspector: who makes the unannounced visits, which a reader may not see, and with a full inspector
+    ("1 besøg af 1 mulige") the day itself. A reader now gets each inspector's announced visits and no capacity per
+    inspector; the capacity per socialtilsyn (its unannounced visits are listed anyway) stays. Planners keep it all."""
+    visits = planned.get("/api/v1/plans/1", headers=AUTH).json()["visits"]
+    secret = Counter(i for v in visits if not v["announced"] and v["date"] < "2027-01-01" for i in v["inspector_ids"])
+    assert secret and all(not v["announced"] for v in visits)  # the small plan: unannounced visits only
+
+    reader = planned.get("/api/v1/plans/1/analysis").json()
+    assert reader["visits_first_quarter_by_inspector"] == {}  # none announced
+    assert reader["capacity_first_quarter_by_inspector"] == {}
+    planner = planned.get("/api/v1/plans/1/analysis", headers=AUTH).json()
+    assert planner["visits_first_quarter_by_inspector"] == dict(secret)
+    assert set(planner["capacity_first_quarter_by_inspector"]) == {"I1", "I2", "I3"}
+
+    for url in ("/planer/1", "/api/v1/reports/plan/1"):
+        blocks = _inspector_blocks(planned.get(url).text)
+        assert set(blocks) == {"I1", "I2", "I3"}, url
+        for text in blocks.values():
+            assert "0 anmeldte besøg" in text and "Ingen anmeldte besøg i kvartalet" in text, (url, text)
+            assert "fortrolig dato" not in text and "mulige" not in text, (url, text)
+        page = Page(planned.get(url).text).text()
+        assert "Planlagte besøg mod kapacitet pr. socialtilsyn" in page
+        assert "pr. tilsynskonsulent i kvartalet" not in page
+    own = _inspector_blocks(planned.get("/api/v1/reports/plan/1", headers=AUTH).text)
+    for iid, n in secret.items():
+        assert f"{n} besøg af " in own[iid] and " mulige" in own[iid]

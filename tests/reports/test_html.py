@@ -354,14 +354,16 @@ def test_unannounced_plan_dates_absent_for_other_readers(docs: dict[str, Documen
 
 
 def test_an_inspector_with_hidden_visits_is_not_said_to_have_none(docs: dict[str, Document]) -> None:
-    # Camilla (I3) has one unannounced visit: a reader sees no week of hers, but she has a visit.
+    # Camilla (I3) has one unannounced visit: a reader sees no week of hers, but she has a visit. A reader is told of
+    # her announced visits only (none), never how many unannounced ones she makes: beside her capacity ("1 besøg af
+    # 1 mulige") that told the day of it.
     blocks = {b.attrs["data-inspector-id"]: b.text() for b in docs["plan_public"].root.with_attr("data-inspector-id")}
-    assert "1 besøg af 1 mulige" in blocks["I3"]
+    assert "0 anmeldte besøg" in blocks["I3"] and "Ingen anmeldte besøg i kvartalet" in blocks["I3"]
     assert "Ingen besøg i kvartalet" not in blocks["I3"]
-    assert "1 af besøgene har fortrolig dato" in blocks["I3"]
-    assert "1 af besøgene har fortrolig dato" in blocks["I1"]  # two visits, one of them shown by week
+    assert "1 anmeldte besøg" in blocks["I1"]  # two visits, the announced one shown by week
+    assert not any("fortrolig dato" in text or "mulige" in text for text in blocks.values())
     shown = {b.attrs["data-inspector-id"]: b.text() for b in docs["plan"].root.with_attr("data-inspector-id")}
-    assert not any("fortrolig dato" in text for text in shown.values())
+    assert "1 besøg af 1 mulige" in shown["I3"] and "2 besøg af 2 mulige" in shown["I1"]
 
 
 def test_plan_report_reads_right(docs: dict[str, Document]) -> None:
