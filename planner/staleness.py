@@ -12,15 +12,17 @@ What the plan knew comes from the plan itself (its visits, locked visits, deadli
 from, each tilbud's newest visits and each inspector's capacity. A plan stored before has no basis: the imports are
 then those after its ``created_at``, recorded visits those dated after its as-of day, and capacity is not compared.
 
-Confidentiality: a change that concerns an unannounced visit (its day, or who makes it) names the tilbud, day and
-inspector for planners only; readers get the count (:meth:`PlanChange.message`).
+Confidentiality: a change that concerns an unannounced visit (its day, or who makes it) is told to planners only,
+with its tilbud, day and inspector. Readers get :meth:`PlanStaleness.seen_by`: the changes as far as they concern
+what a reader sees, with no count of the others -- a reader who knows of a new day off or an absence learnt from "1
+planlagt besøg ligger på en ny fridag (den gælder uanmeldte besøg …)" that an unannounced visit falls on it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -82,10 +84,9 @@ class PlanChange:
         return [i for i in self.items if authorised or not i.confidential]
 
     def message(self, authorised: bool) -> str:
-        """The change in one Danish sentence; for readers without the tilbud, days and inspectors of unannounced
-        visits (they are counted as *fortrolige*)."""
+        """The change in one Danish sentence; for readers only the items they may see (neither named nor counted: an
+        unannounced visit's tilbud, day and inspector)."""
         shown = self.shown_items(authorised)
-        hidden = len(self.items) - len(shown)
         if self.kind == ChangeKind.INSPECTOR:
             who = _count(len(self.items), "tilsynskonsulent", "tilsynskonsulenter")
             head = f"{who}, som planen sender, er fjernet eller ændret"
@@ -95,10 +96,10 @@ class PlanChange:
                 else f"{i.inspector_id} ({i.public or _public(i.detail)})"
                 for i in shown
             ]
-            return _sentence(head, names, 0)
-        head = _HEADS[self.kind](len(self.items))
+            return _sentence(head, names)
+        head = _HEADS[self.kind](len(shown))
         names = [f"{i.facility_id} ({i.detail})" if authorised and i.detail else str(i.facility_id) for i in shown]
-        return _sentence(head, names, hidden)
+        return _sentence(head, names)
 
 
 def _public(detail: str) -> str:
@@ -110,14 +111,11 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{format_number_da(n, 0)} {one if n == 1 else many}"
 
 
-def _sentence(head: str, names: Sequence[str], hidden: int) -> str:
+def _sentence(head: str, names: Sequence[str]) -> str:
     text = head
     if names:
         more = len(names) - NAMED
         text += ": " + ", ".join(names[:NAMED]) + and_more_da(more)
-    if hidden:
-        what = "den" if hidden == 1 else f"{format_number_da(hidden, 0)} af dem"
-        text += f" ({what} gælder uanmeldte besøg, hvis tilbud og dato er fortrolige)"
     return text + "."
 
 
@@ -148,6 +146,20 @@ class PlanStaleness:
     last_import_at: dt.datetime | None
     changes: tuple[PlanChange, ...] = ()
     replan_command: str = ""
+    for_reader: bool = False  # :meth:`seen_by` a reader: only what a reader may see
+
+    def seen_by(self, authorised: bool) -> PlanStaleness:
+        """The staleness as the viewer may see it: all of it for planners; for readers only the items they may see,
+        and the status, headline and advice from those alone, so that nothing a reader is told depends on where the
+        unannounced visits lie."""
+        if authorised or self.for_reader:
+            return self
+        changes = []
+        for c in self.changes:
+            shown = tuple(c.shown_items(False))
+            if shown:
+                changes.append(PlanChange(c.kind, shown))
+        return replace(self, changes=tuple(changes), for_reader=True)
 
     @property
     def freshness(self) -> Freshness:
@@ -164,6 +176,11 @@ class PlanStaleness:
         if self.freshness == Freshness.UNCHANGED:
             return ""
         since = _imports_text(self.imports, self.last_import_at)
+        if self.freshness == Freshness.IMPORTS_ONLY and self.for_reader:
+            return (
+                f"Der er importeret data, siden planen blev lavet ({since}). Intet af det ændrer de besøg, du kan se; "
+                "om det rammer et uanmeldt besøg, ser kun planlæggere."
+            )
         if self.freshness == Freshness.IMPORTS_ONLY:
             return (
                 f"Der er importeret data siden planen blev lavet ({since}), men intet, der ændrer planens besøg "
@@ -181,10 +198,12 @@ class PlanStaleness:
         )
 
     def messages(self, authorised: bool) -> list[str]:
-        return [c.message(authorised) for c in self.changes]
+        return [c.message(authorised) for c in self.seen_by(authorised).changes]
 
     def as_dict(self, authorised: bool) -> dict[str, Any]:
-        """For the API and ``plan show --format json``: readers get no tilbud or inspector of a confidential item."""
+        """For the API and ``plan show --format json``: readers get :meth:`seen_by` (no confidential item)."""
+        if not authorised and not self.for_reader:
+            return self.seen_by(False).as_dict(False)
         return {
             "status": self.freshness.value,
             "imports_since": self.imports,
@@ -322,7 +341,9 @@ def _closed(visits: Sequence[Any], current: Dataset) -> list[PlanChange]:
     for fid, vs in sorted(after.items()):
         why = "findes ikke længere i data" if fid not in known else f"lukker {_day(closes[fid])}"
         days = ", ".join(_day(v.date) for v in vs)
-        items.append(ChangeItem(fid, f"{why}; besøg {days}", any(not v.announced for v in vs)))
+        # confidential when only unannounced visits fall after the closing: a reader who sees an announced one there
+        # is told of the tilbud either way (leaving it out would say that an unannounced one falls there too)
+        items.append(ChangeItem(fid, f"{why}; besøg {days}", not any(v.announced for v in vs)))
     return _change(ChangeKind.CLOSED, items)
 
 

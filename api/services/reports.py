@@ -274,7 +274,7 @@ def plan_report(settings: Settings, plan_id: int, authorised: bool = False) -> P
 
 def data_changes_notice(settings: Settings, stored: StoredPlan, authorised: bool) -> DataChangesNotice | None:
     """The plan report's notice of what changed since the plan was made (``None`` when nothing did)."""
-    staleness = plan_data_changes(settings, stored)
+    staleness = plan_data_changes(settings, stored).seen_by(authorised)
     if not staleness.headline():
         return None
     return DataChangesNotice(

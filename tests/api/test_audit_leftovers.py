@@ -4,13 +4,15 @@ could make the app do or tell."""
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from api.app import create_app
 from api.deps import SESSION_COOKIE
-from tests.api.conftest import AUTH, TOKEN
+from tests.api.conftest import AUTH, TOKEN, make_settings
 from tests.api.html_parse import Page
-from tests.api.test_plan_data_changes import home, planned
+from tests.api.test_plan_data_changes import home, notice, planned
 
 __all__ = ["home", "planned"]  # fixtures
 
@@ -89,3 +91,32 @@ def test_a_reader_is_not_told_how_many_unannounced_visits_each_inspector_makes(p
     own = _inspector_blocks(planned.get("/api/v1/reports/plan/1", headers=AUTH).text)
     for iid, n in secret.items():
         assert f"{n} besøg af " in own[iid] and " mulige" in own[iid]
+
+
+def _reader_changes(home: Path, days_off: list[str]) -> tuple[dict[str, object], str, str]:
+    """A reader's ``data_changes`` of plan 1, its plan page's notice and its report's, under ``days_off``."""
+    with TestClient(create_app(make_settings(home, days_off=days_off))) as client:
+        answer = client.get("/api/v1/plans/1").json()["data_changes"]
+        return answer, notice(client.get("/planer/1").text), notice(client.get("/api/v1/reports/plan/1").text)
+
+
+def test_a_new_day_off_tells_a_reader_nothing_of_the_unannounced_visits_on_it(planned: TestClient, home: Path) -> None:
+    """The stale-plan notice counted for readers the unannounced visits on a new day off ("1 planlagt besøg ligger
+    på en ny fridag (den gælder uanmeldte besøg …)"): a reader who saw the new day off learnt that an unannounced
+    visit falls on it. A reader's notice is now the same whether or not an unannounced visit lies on the new day
+    off; the planner's names the tilbud and the day."""
+    visit = next(v for v in planned.get("/api/v1/plans/1", headers=AUTH).json()["visits"] if not v["announced"])
+    taken = {v["date"] for v in planned.get("/api/v1/plans/1", headers=AUTH).json()["visits"]}
+    free = next(d for d in ("2026-11-10", "2026-11-11", "2026-11-12", "2026-11-13") if d not in taken)
+    on_visit, elsewhere = (["12-24", "12-31", day[5:]] for day in (visit["date"], free))
+
+    with TestClient(create_app(make_settings(home, days_off=on_visit))) as client:
+        planner = client.get("/api/v1/plans/1", headers=AUTH).json()["data_changes"]
+    assert planner["status"] == "changed" and [c["kind"] for c in planner["changes"]] == ["day_off"]
+    assert f"{visit['facility_id']} ({visit['date']})" in planner["changes"][0]["message"]
+
+    reader = _reader_changes(home, on_visit)
+    assert reader == _reader_changes(home, elsewhere)
+    answer, page, report = reader
+    assert answer["status"] == "unchanged" and answer["changes"] == [] and answer["message"] == ""
+    assert page == "" and report == ""
