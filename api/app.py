@@ -12,7 +12,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.asgi import HttpMiddleware
+from api.asgi import HEAD_REQUEST, HttpMiddleware
 from api.conditional import NO_STORE, PRIVATE_REVALIDATE
 from api.deps import SESSION_COOKIE, app_version, get_viewer, known_query_parameters
 from api.errors import AnswerCrashes, allowed_methods, handle_error, install_error_handlers
@@ -64,7 +64,8 @@ class BodySizeLimit(HttpMiddleware):
 class HeadAsGet(HttpMiddleware):
     """Answer ``HEAD`` wherever ``GET`` is answered (FastAPI's routes take only the methods they name): the
     ``GET`` response's status and headers without its body. Elsewhere ``HEAD`` goes on to a 405 naming the
-    path's methods; its body is dropped too."""
+    path's methods; its body is dropped too. The request is marked (``api.asgi.is_head``), so a route whose body
+    is costly (a PDF report) answers the headers without making it."""
 
     async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["method"] != "HEAD":
@@ -76,7 +77,7 @@ class HeadAsGet(HttpMiddleware):
                 message = {**message, "body": b""}
             await send(message)
 
-        as_get = {**scope, "method": "GET"}
+        as_get = {**scope, "method": "GET", HEAD_REQUEST: True}
         answers_get = "GET" in allowed_methods(scope.get("app"), as_get)
         await self.app(as_get if answers_get else scope, receive, without_body)
 

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+#: The scope key ``api.app.HeadAsGet`` sets on a ``HEAD`` request it passes on as ``GET`` (:func:`is_head`).
+HEAD_REQUEST = "tilsynsplan.head"
+
+
+def is_head(request: Request) -> bool:
+    """Whether the client sent ``HEAD`` (the route sees ``GET``): a route whose body is costly to make (a PDF) may
+    then answer its headers without making it."""
+    return bool(request.scope.get(HEAD_REQUEST))
 
 
 class HttpMiddleware:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import threading
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from api.asgi import is_head
 from api.deps import SettingsDep, ViewerDep
 from api.headers import content_disposition
 from api.schemas import (
@@ -46,7 +47,14 @@ PDF_WAIT_S = 60.0
 _pdf_turns = threading.BoundedSemaphore(PDF_AT_ONCE)
 
 
-def report_response(context: ReportContext, fmt: Literal["html", "pdf"], name: str) -> Response:
+def report_response(context: ReportContext, fmt: Literal["html", "pdf"], name: str, *, head: bool = False) -> Response:
+    """The report as ``fmt``. ``head`` (the client sent ``HEAD``): the headers the ``GET`` answers, without rendering
+    (a national PDF takes about a minute), and without ``Content-Length``, which only rendering would know."""
+    disposition = content_disposition("inline", f"{name}.{fmt}")
+    if head:
+        response = Response(media_type=MEDIA[fmt], headers={"Content-Disposition": disposition})
+        del response.headers["content-length"]
+        return response
     if fmt == "pdf":
         if not _pdf_turns.acquire(timeout=PDF_WAIT_S):
             raise ServerBusyError(
@@ -59,12 +67,12 @@ def report_response(context: ReportContext, fmt: Literal["html", "pdf"], name: s
             _pdf_turns.release()
     else:
         data = reports.render_report(context, fmt)
-    disposition = content_disposition("inline", f"{name}.{fmt}")
     return Response(data, media_type=MEDIA[fmt], headers={"Content-Disposition": disposition})
 
 
 @router.get("/reports/risk", response_class=Response, responses=RESPONSES)
 def risk_report(
+    request: Request,
     settings: SettingsDep,
     viewer: ViewerDep,
     authority: AuthorityFilter = None,
@@ -84,11 +92,12 @@ def risk_report(
     `top` keeps the table to the N riskiest (as `tilsynsplan report risk --top`: a short PDF)."""
     scores = risk_list(settings, as_of=as_of, may_score=viewer.authorised)
     context = reports.risk_report(settings, authority, facility_type, result=scores, top=top)
-    return report_response(context, format, f"risikoliste-{scores.as_of.isoformat()}")
+    return report_response(context, format, f"risikoliste-{scores.as_of.isoformat()}", head=is_head(request))
 
 
 @router.get("/reports/model", response_class=Response, responses=RESPONSES)
 def model_report(
+    request: Request,
     settings: SettingsDep,
     version: Annotated[
         str | None, Query(description="En modelversion, fx fra `POST /model/train` (standard: den nyeste).")
@@ -97,11 +106,12 @@ def model_report(
 ) -> Response:
     """Modelkort: data window, features, metrics against the baselines, calibration, offsets, audit."""
     context = reports.model_report(settings, version)
-    return report_response(context, format, "modelkort")
+    return report_response(context, format, "modelkort", head=is_head(request))
 
 
 @router.get("/reports/facility/{facility_id:path}", response_class=Response, responses=RESPONSES)
 def facility_report(
+    request: Request,
     facility_id: FacilityId,
     settings: SettingsDep,
     viewer: ViewerDep,
@@ -112,11 +122,13 @@ def facility_report(
     context = reports.facility_report(
         settings, facility_id, as_of=as_of, authorised=viewer.authorised, may_train=viewer.authorised
     )
-    return report_response(context, format, f"tilbud-{facility_id}")
+    return report_response(context, format, f"tilbud-{facility_id}", head=is_head(request))
 
 
 @router.get("/reports/plan/{plan_id}", response_class=Response, responses=RESPONSES)
-def plan_report(plan_id: PlanId, settings: SettingsDep, viewer: ViewerDep, format: ReportFormat = "html") -> Response:
+def plan_report(
+    request: Request, plan_id: PlanId, settings: SettingsDep, viewer: ViewerDep, format: ReportFormat = "html"
+) -> Response:
     """Kvartalsplan; unannounced dates only for authorised readers."""
     context = reports.plan_report(settings, plan_id, authorised=viewer.authorised)
-    return report_response(context, format, f"plan-{plan_id}")
+    return report_response(context, format, f"plan-{plan_id}", head=is_head(request))

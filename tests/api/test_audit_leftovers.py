@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.deps import SESSION_COOKIE
+from api.services import reports
 from tests.api.conftest import AUTH, TOKEN, make_settings
 from tests.api.html_parse import Page
 from tests.api.test_plan_data_changes import home, notice, planned
@@ -120,3 +122,32 @@ def test_a_new_day_off_tells_a_reader_nothing_of_the_unannounced_visits_on_it(pl
     answer, page, report = reader
     assert answer["status"] == "unchanged" and answer["changes"] == [] and answer["message"] == ""
     assert page == "" and report == ""
+
+
+def test_head_on_a_pdf_report_answers_its_headers_without_rendering_it(
+    planned: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``HEAD`` was answered as ``GET`` with the body dropped: the whole PDF was rendered for nothing (WeasyPrint,
+    about a minute for the national risk list, holding the server's one PDF turn). It now answers the headers the
+    ``GET`` would (status, type, file name) after the same checks, without rendering; ``GET`` renders as before."""
+    rendered: list[str] = []
+
+    def render(context: object, fmt: str) -> bytes:
+        rendered.append(fmt)
+        return b"%PDF-1.7 test"
+
+    monkeypatch.setattr(reports, "render_report", render)
+    for url, name in (("/api/v1/reports/plan/1?format=pdf", "plan-1.pdf"), ("/api/v1/reports/risk?format=pdf", None)):
+        head = planned.head(url)
+        assert head.status_code == 200, (url, head.text)
+        assert head.headers["content-type"] == "application/pdf" and head.content == b""
+        assert head.headers["content-disposition"].startswith("inline; filename=")
+        if name is not None:
+            assert f'filename="{name}"' in head.headers["content-disposition"]
+        assert "content-length" not in head.headers  # not the 0 of the empty body: a GET's length is unknown
+        assert rendered == [], url
+    assert planned.head("/api/v1/reports/plan/9?format=pdf").status_code == 404  # the checks still run
+    assert planned.head("/api/v1/reports/risk?format=pdf&top=0").status_code == 422
+    assert rendered == []
+    got = planned.get("/api/v1/reports/plan/1?format=pdf")
+    assert got.status_code == 200 and got.content == b"%PDF-1.7 test" and rendered == ["pdf"]
