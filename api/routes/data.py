@@ -87,7 +87,9 @@ def list_imports(
         str | None,
         Query(
             description="A batch id (the batches after it: the last id you saw) or a date-time (the batches "
-            "imported at or after it; RFC 3339, without an offset the server's local time).",
+            "imported at or after it; RFC 3339, without an offset the server's local time -- refused (422) in the "
+            "hour repeated when summer time ends, which it names twice; with an offset in that hour's first pass the "
+            "batches from the hour's start, since the log stores local times without an offset).",
             examples=["41", "2026-11-23T02:00:00+01:00"],
         ),
     ] = None,

@@ -233,7 +233,12 @@ def source_kind(source: str) -> str:
 def parse_since(value: str | None) -> tuple[int | None, dt.datetime | None]:
     """``since`` of the import log: a batch id (digits) or a date-time (RFC 3339; without an offset the server's
     local time; a date alone is its midnight). Returns ``(after_id, since)`` with ``since`` as stored: the server's
-    local time, naive."""
+    local time, naive.
+
+    The batches are stored in that local time without an offset, so the hour repeated when summer time ends holds
+    both passes' batches alike: a local time in it without an offset is refused (it names two moments); a moment
+    with an offset in its first pass counts from the start of the repeated hour (a batch stored at 02:10 may be the
+    second 02:10, after the first 02:30), so no batch after it is left out -- one of the first pass may come again."""
     if value is None or not value.strip():
         return None, None
     text = value.strip()
@@ -245,13 +250,48 @@ def parse_since(value: str | None) -> tuple[int | None, dt.datetime | None]:
     try:
         moment = dt.datetime.fromisoformat(text)
         if moment.tzinfo is not None:
-            moment = moment.astimezone().replace(tzinfo=None)
+            local = moment.astimezone().replace(tzinfo=None)
+            repeated = _repeated_hour(local)
+            first_pass = repeated is not None and moment == local.replace(fold=0).astimezone()  # the same instant
+            return None, _start_of_repeat(local, repeated) if first_pass and repeated is not None else local
+        repeated = _repeated_hour(moment)
     except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved out of range by the offset
         raise InvalidArgumentError(
             f"since '{shown_value(text)}' er hverken et batch-id (et heltal) eller et tidspunkt som "
             "2026-11-23T02:00:00+01:00."
         ) from None
+    if repeated is not None:
+        first, second = (moment.replace(fold=fold).astimezone().isoformat() for fold in (0, 1))
+        raise InvalidArgumentError(
+            f"since '{shown_value(text)}' er tvetydigt: kl. {moment:%H:%M:%S} den {moment:%d.%m.%Y} kommer to gange, "
+            f"da sommertiden slutter, som {first} og som {second}. Skriv tidspunktet med UTC-forskydning, eller brug "
+            "et batch-id."
+        )
     return None, moment
+
+
+def _start_of_repeat(local: dt.datetime, length: dt.timedelta) -> dt.datetime:
+    """The first local time (to the second) of the repeated hour ``local`` lies in, ``length`` long: the earliest
+    a batch of its second pass can be stored at."""
+    low, high = local - length, local  # low is before the repeat, high in it
+    while high - low > dt.timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        middle = middle.replace(microsecond=0)
+        if _repeated_hour(middle) is None:
+            low = middle
+        else:
+            high = middle
+    return high
+
+
+def _repeated_hour(local: dt.datetime) -> dt.timedelta | None:
+    """For a naive local time that the server's clock shows twice (the hour repeated when summer time ends): how far
+    apart the two moments are; else ``None``."""
+    earlier, later = (local.replace(fold=fold).astimezone() for fold in (0, 1))
+    offset_earlier, offset_later = earlier.utcoffset(), later.utcoffset()
+    if offset_earlier is None or offset_later is None or offset_earlier <= offset_later:
+        return None  # one moment, or the hour skipped in spring (no stored time lies in it)
+    return offset_earlier - offset_later
 
 
 def import_log(

@@ -3,15 +3,22 @@ could make the app do or tell."""
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
 from api.app import create_app
 from api.deps import SESSION_COOKIE
 from api.services import reports
+from data.db import ImportBatchRow
+from data.settings import Settings
+from data.store import open_database
 from tests.api.conftest import AUTH, TOKEN, make_settings
 from tests.api.html_parse import Page
 from tests.api.test_plan_data_changes import home, notice, planned
@@ -151,3 +158,52 @@ def test_head_on_a_pdf_report_answers_its_headers_without_rendering_it(
     assert rendered == []
     got = planned.get("/api/v1/reports/plan/1?format=pdf")
     assert got.status_code == 200 and got.content == b"%PDF-1.7 test" and rendered == ["pdf"]
+
+
+@pytest.fixture
+def copenhagen(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The server's local time is Danish (summer time ends 2026-10-25 at 03:00, which becomes 02:00 again)."""
+    monkeypatch.setenv("TZ", "Europe/Copenhagen")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_since_in_the_autumns_repeated_hour(copenhagen: None, client: TestClient, loaded: Settings) -> None:
+    """``since=2026-10-25T02:30:00`` (no offset, the server's local time) names two moments an hour apart, and was
+    taken as the first in silence; the batches are stored in local time without an offset, so ``since=…02:30+02:00``
+    (the first 02:30) left out a batch imported at 02:10 in the second pass of the hour -- after the moment asked
+    for. A local time of the repeated hour is refused, naming both meanings; with an offset no batch after the moment
+    is left out (one from the hour's first pass may come again)."""
+    records = [{"facility_id": f, "date": "2026-09-14", "severity": "low"} for f in ("F1", "F2", "F3", "F4")]
+    ids = []
+    for record in records:
+        response = client.post("/api/v1/concerns", json={"records": [record]}, headers=AUTH)
+        assert response.status_code == 201, response.text
+        ids.append(int(response.json()["batch_id"]))
+    stored = ("01:50", "02:10", "02:40", "03:10")  # local times as the database holds them
+    engine = open_database(loaded)
+    with engine.begin() as conn:
+        for batch, at in zip(ids, stored, strict=True):
+            moment = dt.datetime.fromisoformat(f"2026-10-25T{at}:00")
+            conn.execute(update(ImportBatchRow).where(ImportBatchRow.id == batch).values(imported_at=moment))
+    engine.dispose()
+
+    def found(since: str) -> list[int]:
+        response = client.get("/api/v1/imports", params={"since": since})
+        assert response.status_code == 200, (since, response.text)
+        return sorted(b["id"] for b in response.json()["batches"] if b["id"] in ids)
+
+    refused = client.get("/api/v1/imports", params={"since": "2026-10-25T02:30:00"})
+    assert refused.status_code == 422
+    assert refused.json()["error"]["message"] == (
+        "since '2026-10-25T02:30:00' er tvetydigt: kl. 02:30:00 den 25.10.2026 kommer to gange, da sommertiden "
+        "slutter, som 2026-10-25T02:30:00+02:00 og som 2026-10-25T02:30:00+01:00. Skriv tidspunktet med "
+        "UTC-forskydning, eller brug et batch-id."
+    )
+    assert found("2026-10-25T02:30:00+02:00") == ids[1:]  # 02:10 may be the second 02:10, after 02:30+02:00
+    assert found("2026-10-25T00:30:00Z") == ids[1:]  # the same moment
+    assert found("2026-10-25T02:30:00+01:00") == ids[2:]  # the second 02:30: every stored 02:10 is before it
+    assert found("2026-10-25T01:30:00") == ids  # before the repeated hour: one moment
+    assert found("2026-10-25T03:00:00") == ids[3:]
