@@ -13,6 +13,15 @@ Target: the model beats the best baseline on both, by at least 0.03 AUC.
 
 ``--learn-from label`` trains the trees on the yes/no label instead of the graded severity (the default;
 ``TILSYNSPLAN_RISK_LEARN_FROM``): the two runs on the same worlds show what the severity adds.
+
+``--export-months N`` gives the model a short export of the same world, as a tilsyn's would be: the last
+``N`` months before the as-of date of visits (and their scores), magtanvendelser, concerns and sanctions,
+staff figures from the year before the export begins on, and every tilbud, with
+``facilities.last_unannounced_visit`` carrying the last unannounced visit before the export began for a
+tilbud with none in it (what the contract's extension asks for). ``--without-last-unannounced`` leaves
+that column empty (an export without it). The truth stays the world's: what a short history costs the
+ranking, beside the full export of the same seeds. (``--years 2`` instead generates a world whose history
+itself is two years long.)
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ import time
 import numpy as np
 import pandas as pd
 
+from data.dataset import Dataset
 from data.synthetic import WorldConfig, generate_world
 from models.baselines import baseline_scores
 from models.evaluation import auc, precision_at
@@ -47,13 +57,45 @@ def oracle_score(world: object, ids: pd.Index, as_of: pd.Timestamp) -> pd.Series
     return (-now).reindex(ids).fillna(-now.median())
 
 
+def short_export(ds: Dataset, as_of: dt.date, months: int, *, last_unannounced: bool = True) -> Dataset:
+    """The export a tilsyn gives when its records begin ``months`` before ``as_of`` (see the module docstring)."""
+    start = pd.Timestamp(as_of) - pd.DateOffset(months=months)
+    visits = ds.visits[ds.visits["date"] >= start]
+    ids = set(visits["visit_id"])
+    in_file = set(visits.loc[~visits["announced"].astype(bool), "facility_id"])
+    given = ds.unannounced_visit_dates()
+    before = pd.to_datetime(given.loc[given["date"] < start, "date"]).groupby(given["facility_id"]).max()
+    fac = ds.facilities.copy()
+    carried = fac["facility_id"].map(before).where(~fac["facility_id"].isin(in_file))
+    fac["last_unannounced_visit"] = pd.to_datetime(carried if last_unannounced else pd.Series(pd.NaT, index=fac.index))
+    return ds.with_tables(
+        facilities=fac,
+        visits=visits,
+        indicator_scores=ds.indicator_scores[ds.indicator_scores["visit_id"].isin(ids)],
+        theme_scores=ds.theme_scores[ds.theme_scores["visit_id"].isin(ids)],
+        use_of_force=ds.use_of_force[ds.use_of_force["month"] >= start],
+        concerns=ds.concerns[ds.concerns["date"] >= start],
+        sanctions=ds.sanctions[ds.sanctions["date"] >= start],
+        staff_figures=ds.staff_figures[ds.staff_figures["year"] >= start.year - 1],
+    )
+
+
 def run_seed(
-    seed: int, facilities: int, years: int, as_of: dt.date, horizon: int, learn_from: str = "severity"
+    seed: int,
+    facilities: int,
+    years: int,
+    as_of: dt.date,
+    horizon: int,
+    learn_from: str = "severity",
+    export_months: int | None = None,
+    last_unannounced: bool = True,
 ) -> dict[str, object]:
     t0 = time.perf_counter()
     world = generate_world(WorldConfig(seed=seed, facilities=facilities, years=years, as_of=as_of))
     t_gen = time.perf_counter() - t0
     ds = world.dataset
+    if export_months is not None:
+        ds = short_export(ds, as_of, export_months, last_unannounced=last_unannounced)
     t0 = time.perf_counter()
     model = RiskModel(horizon_months=horizon, random_state=seed, learn_from=learn_from).fit(ds, as_of)
     t_fit = time.perf_counter() - t0
@@ -93,9 +135,23 @@ def main() -> None:
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date(2026, 1, 1))
     parser.add_argument("--horizon", type=int, default=6)
     parser.add_argument("--learn-from", choices=LEARN_FROM, default=RiskModel().learn_from)
+    parser.add_argument("--export-months", type=int, default=None, help="give the model only the last N months")
+    parser.add_argument("--without-last-unannounced", action="store_true", help="a short export without the column")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    results = [run_seed(s, args.facilities, args.years, args.as_of, args.horizon, args.learn_from) for s in args.seeds]
+    results = [
+        run_seed(
+            s,
+            args.facilities,
+            args.years,
+            args.as_of,
+            args.horizon,
+            args.learn_from,
+            args.export_months,
+            not args.without_last_unannounced,
+        )
+        for s in args.seeds
+    ]
     mean = {
         name: {m: float(np.mean([r[name][m] for r in results])) for m in ("auc", "precision_top10")}  # type: ignore[index]
         for name in SCORES
@@ -107,6 +163,8 @@ def main() -> None:
     met = margin >= 0.03 and mean["model"]["precision_top10"] >= best_prec
     summary = {
         "learn_from": args.learn_from,
+        "export_months": args.export_months,
+        "last_unannounced_visit": args.export_months is None or not args.without_last_unannounced,
         "seeds": results,
         "mean": mean,
         "auc_margin_over_best_baseline": margin,
@@ -117,6 +175,9 @@ def main() -> None:
         return
     print(f"Risk model against the truth: {args.facilities} facilities, {args.years} years, as of {args.as_of}, "
           f"horizon {args.horizon} months, trees learn from the {args.learn_from}")  # fmt: skip
+    if args.export_months is not None:
+        column = "without" if args.without_last_unannounced else "with"
+        print(f"the model sees an export of the last {args.export_months} months, {column} last_unannounced_visit")
     for r in results:
         print(
             f"\nseed {r['seed']}: {r['facilities_scored']} scored, truly bad within horizon "
