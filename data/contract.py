@@ -109,6 +109,9 @@ CLOSED_ON_REF = "facilities.closed_on"
 CPR_PATTERN = r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[-\u2010-\u2015 ]?\d{4}(?!\d)"
 """A value that looks like a Danish CPR number (``DDMMYY-XXXX``; the dash optional, or a space or another
 dash such as Word's –) rejects an upload."""
+UUID_PATTERN = r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}(?![0-9A-Fa-f])"
+"""A UUID, as case systems name visits and tilbud: its hex digits hold a CPR-like run (``…-f0705081234a``) about once
+in a thousand ids, which is an id, not a CPR number."""
 
 # Denmark's bounding box incl. Bornholm and Christiansø (not Greenland / the Faroe Islands).
 DK_LAT = (54.5, 57.8)

@@ -11,7 +11,7 @@ import pandas as pd
 from data.contract import Kind
 from data.errors import Violation
 from data.glossary import format_number_da
-from data.importer.masking import _CPR, _INVISIBLE, mask_cpr
+from data.importer.masking import _INVISIBLE, has_cpr, mask_cpr
 from data.importer.parsed import _Parsed
 from data.importer.report import _display, _Report
 from data.readers import INVISIBLE_RE, RawTable, column_letters
@@ -24,7 +24,7 @@ _CLOSED_KINDS = (Kind.ENUM, Kind.DATE, Kind.MONTH, Kind.BOOL)
 def _check_cpr(raw: RawTable, table: _Parsed, report: _Report) -> None:
     """A CPR-like value in any cell (unknown columns included) rejects the upload; the number is masked."""
     for pos, title in enumerate(raw.header):
-        if _CPR.search(title):
+        if has_cpr(title):
             report.add(
                 Violation(
                     raw.source,
@@ -69,7 +69,7 @@ def _cpr_hits(text: pd.Series) -> np.ndarray:
         return hits
     decimal = text.str.fullmatch(_PLAIN_DECIMAL).fillna(False).to_numpy(dtype=bool)
     for i in np.flatnonzero(candidates & ~decimal):
-        hits[i] = _CPR.search(text.iat[i]) is not None
+        hits[i] = has_cpr(text.iat[i])
     return hits
 
 
@@ -93,7 +93,7 @@ def _check_extra_cpr(raw: RawTable, report: _Report) -> None:
     title = raw.header[pos].strip()
     if len(raw.header) == 1:
         column: str | None = None  # a text of one column (notes): the row says where
-    elif title and _CPR.search(title) is None:
+    elif title and not has_cpr(title):
         column = title
     else:  # no title, or the hit is the header itself (a list of numbers without a header)
         column = column_letters(pos + 1) if sheet else f"nr. {pos + 1}"

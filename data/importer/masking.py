@@ -7,20 +7,27 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from data.contract import CPR_PATTERN
+from data.contract import CPR_PATTERN, UUID_PATTERN
 from data.errors import Violation
 from data.readers import INVISIBLE_RE
 
-_CPR = re.compile(CPR_PATTERN)
+#: A UUID is matched first and left alone, so a CPR-like run inside one is not a CPR number.
+_UUID_OR_CPR = re.compile(f"(?P<uuid>{UUID_PATTERN})|{CPR_PATTERN}")
 _INVISIBLE = re.compile(INVISIBLE_RE)
+
+
+def has_cpr(text: str) -> bool:
+    """Whether ``text`` holds a CPR-like number outside any UUID."""
+    return any(m.group("uuid") is None for m in _UUID_OR_CPR.finditer(text))
 
 
 def mask_cpr(text: str) -> str:
     """``text`` with every CPR-like number masked (``010203-1234`` -> ``010203-****``), also one with an invisible
-    character inside (a zero-width space or a soft hyphen copied with it): such characters are then left out."""
-    if _INVISIBLE.search(text) is not None and _CPR.search(visible := _INVISIBLE.sub("", text)) is not None:
+    character inside (a zero-width space or a soft hyphen copied with it): such characters are then left out. A UUID
+    is left as written."""
+    if _INVISIBLE.search(text) is not None and has_cpr(visible := _INVISIBLE.sub("", text)):
         text = visible
-    return _CPR.sub(lambda m: m.group(0)[:6] + "-****", text)
+    return _UUID_OR_CPR.sub(lambda m: m.group(0) if m.group("uuid") else m.group(0)[:6] + "-****", text)
 
 
 def _masked(violation: Violation) -> Violation:

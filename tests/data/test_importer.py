@@ -961,6 +961,12 @@ def test_competences_written_another_way_are_told_the_value_to_write(folder: Pat
         ("F1", "F1"),
         ("12345678901", "12345678901"),  # 11 digits: not a CPR number
         ("320199-1234", "320199-1234"),  # day 32 is no date
+        # a UUID holds ten digits that read as a date and four more about once in a thousand ids: an id, not a CPR
+        ("0cb28dd2-a66b-13e3-41b5-f0705081234a", "0cb28dd2-a66b-13e3-41b5-f0705081234a"),
+        (
+            "5008E23F-D312-D1F1-F0D7-2312301234A5;barn 0101901234",
+            "5008E23F-D312-D1F1-F0D7-2312301234A5;barn 010190-****",
+        ),
     ],
 )
 def test_mask_cpr(text: str, masked: str) -> None:
@@ -979,6 +985,28 @@ def test_cpr_anywhere_rejects_but_coordinates_do_not(folder: Path) -> None:
     error = fails(folder)
     assert rules(error) == {("concerns.csv", 2, "kommentar", "cpr")}
     assert error.violations[0].value == "barn 240315-**** nævnt"
+
+
+def test_uuid_ids_whose_hex_digits_look_like_a_cpr_number_are_ids(folder: Path) -> None:
+    """Case systems name visits by UUID; about one in a thousand holds a run like ``0705081234``. It is an id: the
+    upload is valid and the id is stored as written, while a CPR number beside a UUID still rejects."""
+    uuid = "0cb28dd2-a66b-13e3-41b5-f0705081234a"
+    for table in ("visits", "indicator_scores", "theme_scores"):
+        rows = texts(table)
+        for row in rows[1:]:
+            if row[0] == "V1":
+                row[0] = uuid
+        rewrite(folder, table, rows)
+    result = read_upload(folder, today=AS_OF)
+    assert uuid in set(result.dataset.visits["visit_id"])
+    assert not [w for w in result.warnings if "CPR" in w.message]
+
+    rows = texts("concerns")
+    add_column(rows, "kommentar", f"besøg {uuid}, barn 2403151234")
+    rewrite(folder, "concerns", rows)
+    error = fails(folder)
+    assert rules(error) == {("concerns.csv", 2, "kommentar", "cpr")}
+    assert error.violations[0].value == f"besøg {uuid}, barn 240315-****"
 
 
 def test_cpr_in_a_closed_column_is_caught_and_masked_in_every_message(folder: Path) -> None:
