@@ -97,7 +97,7 @@ def _print_train(report: TrainReport) -> None:
                 _num(row["auc"]),
                 _pct(row["precision_top10"]),
                 _pct(row["base_rate"]),
-                str(int(row["rows"] or 0)),
+                _num(row["rows"] or 0, 0),
             )
         console.print(metrics)
     from api.services.risk import expert_percentages_note  # the services import LightGBM: only when it runs
@@ -158,7 +158,7 @@ def _print_train(report: TrainReport) -> None:
             title="Kalibrering (pålidelighed): forudsagt mod observeret",
         )
         for row in card["reliability"]:
-            rel.add_row(str(row["bin"]), str(row["n"]), _pct(row["mean_predicted"]), _pct(row["observed_rate"]))
+            rel.add_row(str(row["bin"]), _num(row["n"], 0), _pct(row["mean_predicted"]), _pct(row["observed_rate"]))
         console.print(rel)
         if card["expected_calibration_error"] is None:
             console.print(NO_CALIBRATION_ERROR_DA)
@@ -172,7 +172,7 @@ def _print_train(report: TrainReport) -> None:
         counts = card["authority_offsets"]["counts"]
         for code, value in levels.items():
             sign = "+" if value > 0 else ""
-            offsets.add_row(danish_code(Authority, code), f"{sign}{_num(value, 2)}", str(counts.get(code, 0)))
+            offsets.add_row(danish_code(Authority, code), f"{sign}{_num(value, 2)}", _num(counts.get(code, 0), 0))
         console.print(offsets)
     note = authority_levels_da(levels, card.get("authorities", ()))
     if note:
@@ -194,7 +194,7 @@ def _print_train(report: TrainReport) -> None:
             name = danish_code(Authority, row["group"]) if group == "authority" else row["group"]
             table.add_row(
                 name,
-                str(int(row["facilities"])),
+                _num(row["facilities"], 0),
                 _pct(row["share_of_facilities"]),
                 _pct(row["share_of_top_decile"]),
                 _num(row["top_decile_ratio"], 2),

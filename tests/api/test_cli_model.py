@@ -102,6 +102,24 @@ def test_train_says_when_the_model_ranks_worse_than_a_baseline(capsys: pytest.Ca
     assert "Bemærk" not in capsys.readouterr().out
 
 
+def test_train_writes_its_counts_in_danish_form(capsys: pytest.CaptureFixture[str]) -> None:
+    # On a 2,600-tilbud world the tables read "8758" rows and "11618" theme values beside "13.081" in the periods.
+    report = _train_report(0.81)
+    for row in report.card["metrics"].values():
+        row["rows"] = 8758.0
+    report.card["reliability"][0]["n"] = 4379
+    report.card["authority_offsets"]["counts"] = {"syd": 11618, "midt": 1477}
+    _print_train(report)
+    lines = capsys.readouterr().out.splitlines()
+    model_row = next(line for line in lines if line.startswith("│ Risikomodel"))
+    assert "│ 8.758 " in model_row
+    assert any(line.startswith("│ 1 ") and "│ 4.379 " in line for line in lines)
+    assert any("Socialtilsyn Syd" in line and "│ 11.618 " in line for line in lines)
+    assert any("Socialtilsyn Midt" in line and "│ 1.477 " in line for line in lines)
+    for digits in ("8758", "4379", "11618", "1477"):
+        assert digits not in " ".join(lines)
+
+
 def test_train_counts_only_the_months_with_labelled_snapshots(capsys: pytest.CaptureFixture[str]) -> None:
     report = _train_report(0.81)
     report.card.update(
