@@ -28,7 +28,7 @@ from data.errors import NoDataError, NotComputedError, NotFoundError, shown_valu
 from data.glossary import format_number_da, format_percent_da
 from data.risk_store import save_risk_run
 from data.settings import Settings
-from data.store import database, facility_count, facility_exists, import_stamp, load_dataset
+from data.store import ImportBatch, database, facility_count, facility_exists, import_batches, load_dataset
 from models.explain import FacilityExplanation
 from models.fairness import FairnessAudit, fairness_audit
 from models.risk_model import ELEVATED_TIER_SHARE, RiskModel, Scored, rank_and_tier, tier_sizes
@@ -209,21 +209,28 @@ def _model_for(
 
 
 def _trained_before_last_import(settings: Settings, stored: StoredModel) -> str | None:
-    """A note when data were imported after the model was trained: they are scored, not learnt from."""
+    """A note when data were imported after the model was trained: they are scored, not learnt from. An import that
+    changed nothing (the same export again, every row unchanged) brought nothing new and is no reason to train."""
     created = stored.meta.get("created_at")
-    with database(settings) as engine:
-        newest = import_stamp(engine)
-    if not created or newest is None:
+    if not created:
         return None
-    imported = newest[1]
     trained = dt.datetime.fromisoformat(str(created)).astimezone().replace(tzinfo=None)  # imports: local time
-    if imported <= trained:
+    with database(settings) as engine:
+        _, since = import_batches(engine, since=trained)
+    changed = [b.imported_at for b in since if b.imported_at > trained and not _changed_nothing(b)]
+    if not changed:
         return None
+    imported = max(changed)
     return (
         f"Model {stored.version} er trænet {trained:%Y-%m-%d %H:%M}, før seneste import ({imported:%Y-%m-%d %H:%M}): "
         "de nye data indgår i scoringen, men modellen har ikke lært af dem. Kør 'tilsynsplan train' for at træne "
         "på dem."
     )
+
+
+def _changed_nothing(batch: ImportBatch) -> bool:
+    """Whether an import batch left every row as it was (a withdrawal or an unlock removed one: changed)."""
+    return all(t["rows"] == t["unchanged"] for t in batch.tables.values())
 
 
 def _scores_frame(scored: Scored, top_n: int, high_share: float) -> pd.DataFrame:
