@@ -210,7 +210,8 @@ def _model_for(
 
 def _trained_before_last_import(settings: Settings, stored: StoredModel) -> str | None:
     """A note when data were imported after the model was trained: they are scored, not learnt from. An import that
-    changed nothing (the same export again, every row unchanged) brought nothing new and is no reason to train."""
+    changed nothing the model reads (the same export again, every row unchanged; a lock, an absence) brought nothing
+    new to learn and is no reason to train."""
     created = stored.meta.get("created_at")
     if not created:
         return None
@@ -228,9 +229,13 @@ def _trained_before_last_import(settings: Settings, stored: StoredModel) -> str 
     )
 
 
+#: Tables only the planner reads: a lock, an inspector or an absence gives the risk model nothing to learn.
+_PLANNING_TABLES = frozenset({"inspectors", "absences", "locked_visits"})
+
+
 def _changed_nothing(batch: ImportBatch) -> bool:
-    """Whether an import batch left every row as it was (a withdrawal or an unlock removed one: changed)."""
-    return all(t["rows"] == t["unchanged"] for t in batch.tables.values())
+    """Whether an import batch left every row the model learns from as it was (a withdrawal removed one: changed)."""
+    return all(t["rows"] == t["unchanged"] for name, t in batch.tables.items() if name not in _PLANNING_TABLES)
 
 
 def _scores_frame(scored: Scored, top_n: int, high_share: float) -> pd.DataFrame:

@@ -23,7 +23,7 @@ from data.risk_store import latest_risk_run
 from data.settings import Settings
 from data.store import open_database, save_upload
 from models.fairness import FairnessAudit
-from tests.factories import small_dataset
+from tests.factories import inspectors_frame, small_dataset
 from tests.models.sim import simulate
 from tests.reports.test_build import model_meta
 
@@ -363,8 +363,15 @@ def test_score_says_when_data_were_imported_after_the_model_was_trained(
     import_later(ds, 2)
     code, _, err = run(tmp_path, capsys, "score", "--as-of", AS_OF, "--format", "csv")
     assert code == 0 and "før seneste import" not in " ".join(err.split()), err
+    # an agreed visit locked, an absence added: planning data the model never learns from
+    inspectors = inspectors_frame().head(1)
+    absence = pd.DataFrame({"inspector_id": inspectors["inspector_id"], "start": [pd.Timestamp("2027-03-01")],
+                            "end": [pd.Timestamp("2027-03-05")]})  # fmt: skip
+    import_later(Dataset.from_frames({"inspectors": inspectors, "absences": absence}), 3)
+    code, _, err = run(tmp_path, capsys, "score", "--as-of", AS_OF, "--format", "csv")
+    assert code == 0 and "før seneste import" not in " ".join(err.split()), err
     concerns = ds.concerns.head(1).assign(date=pd.Timestamp("2025-12-01"), concern_id=None)
-    later = import_later(ds.with_tables(concerns=pd.concat([ds.concerns, concerns], ignore_index=True)), 3)
+    later = import_later(ds.with_tables(concerns=pd.concat([ds.concerns, concerns], ignore_index=True)), 4)
     code, _, err = run(tmp_path, capsys, "score", "--as-of", AS_OF, "--format", "csv")
     assert code == 0, err
     err = " ".join(err.split())
