@@ -9,6 +9,7 @@ changes a database).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -18,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from data.contract import FILE_BY_NAME
-from data.errors import InvalidArgumentError, NotFoundError, shown_value
-from data.importer import ImportResult, check_upload, read_upload
+from data.errors import InvalidArgumentError, NotFoundError, ValidationFailed, Violation, shown_value
+from data.importer import ABSENT_FILE_WARNINGS, ImportResult, check_upload, read_upload
 from data.readers import RawTable, RawUpload, composed
 from data.settings import Settings
 from data.store import (
@@ -151,10 +152,25 @@ def check_records(settings: Settings, table: str, records: Sequence[Mapping[str,
     if not records:
         raise InvalidArgumentError("Ingen poster at gemme: 'records' er tom.")
     raw, today = records_upload(table, records), settings.effective_today()
-    if database_exists(settings):
-        with database(settings) as engine:
-            return check_upload(raw, today=today, existing=StoredTables(engine))
-    return check_upload(raw, today=today)
+    try:
+        if database_exists(settings):
+            with database(settings) as engine:
+                result = check_upload(raw, today=today, existing=StoredTables(engine))
+        else:
+            result = check_upload(raw, today=today)
+    except ValidationFailed as refused:
+        refused.warnings = _about_these_records(refused.warnings)
+        raise
+    return dataclasses.replace(result, warnings=_about_these_records(result.warnings))
+
+
+#: Warnings about an upload's files as a whole ("use_of_force.csv mangler og intet er gemt"): a push brings records of
+#: one table, so every push of a concern answered them all again.
+_ABSENT_FILE_RULES = frozenset(rule for _, rule, _ in ABSENT_FILE_WARNINGS)
+
+
+def _about_these_records(warnings: list[Violation]) -> list[Violation]:
+    return [w for w in warnings if w.rule not in _ABSENT_FILE_RULES]
 
 
 def push_records(
