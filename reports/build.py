@@ -711,40 +711,55 @@ def _first_working_day(day: dt.date) -> dt.date:
 def _deadline_warnings(plan: Plan, quarter_start: dt.date) -> list[str]:
     """The warnings about the deadlines the plan cannot keep, one per reason (as ``missed_deadline``)."""
     groups: dict[str, int] = defaultdict(int)
+    # a best-effort plan places some of them after the quarter, or nowhere (``late``): not "as soon as possible"
+    late_ids = {o.facility_id for o in plan.analysis.late}
+    left_out: dict[str, int] = defaultdict(int)
     for o in plan.analysis.overdue:
-        groups[missed_deadline(o.deadline, plan, quarter_start)] += 1
+        group = missed_deadline(o.deadline, plan, quarter_start)
+        groups[group] += 1
+        left_out[group] += o.facility_id in late_ids
     see = "(se listen over tilbud ved fristen)."
 
-    def advice(n: int) -> str:
+    def soonest(group: str) -> str:
+        if not (k := left_out[group]):
+            return "hurtigst muligt i kvartalet"
+        return (
+            f"hurtigst muligt i kvartalet, undtagen {format_number_da(k, 0)}, som kapaciteten ikke rækker til i "
+            "kvartalet (se de overskredne frister ovenfor)"
+        )
+
+    def advice(n: int, group: str) -> str:
         """What to do about ``n`` tilbud ("det"/"dem", "besøges det"/"besøges de")."""
         it, they = ("det", "det") if n == 1 else ("dem", "de")
         # a visit before the plan starts keeps the deadline when the plan is made before its quarter
         if plan.as_of < quarter_start:
-            return f"besøg {it} allerede i indeværende kvartal — ellers besøges {they} hurtigst muligt i kvartalet"
-        return f"{they} besøges hurtigst muligt i kvartalet"
+            return f"besøg {it} allerede i indeværende kvartal — ellers besøges {they} {soonest(group)}"
+        return f"{they} besøges {soonest(group)}"
 
     out = []
     if n := groups["passed"]:
         out.append(
             f"{format_number_da(n, 0)} tilbud har allerede overskredet fristen for uanmeldt besøg (fristen lå før "
-            f"opgørelsesdatoen {format_date_da(plan.as_of)}); {'det' if n == 1 else 'de'} besøges hurtigst muligt "
-            f"i kvartalet {see}"
+            f"opgørelsesdatoen {format_date_da(plan.as_of)}); {'det' if n == 1 else 'de'} besøges "
+            f"{soonest('passed')} {see}"
         )
     if n := groups["before_quarter"]:
         out.append(
             f"{format_number_da(n, 0)} tilbud har en frist for uanmeldt besøg, der falder før kvartalet "
-            f"begynder; {advice(n)} {see}"
+            f"begynder; {advice(n, 'before_quarter')} {see}"
         )
     if n := groups["before_first_working_day"]:
         first = _first_working_day(max(plan.start, quarter_start))
         out.append(
             f"{format_number_da(n, 0)} tilbud har en frist for uanmeldt besøg, der falder i "
-            f"kvartalet, men før planens første arbejdsdag ({format_date_da(first)}); {advice(n)} {see}"
+            f"kvartalet, men før planens første arbejdsdag ({format_date_da(first)}); "
+            f"{advice(n, 'before_first_working_day')} {see}"
         )
     if n := groups["before_first_possible_day"]:
         out.append(
             f"{format_number_da(n, 0)} tilbud har en frist for uanmeldt besøg, der falder før den "
-            f"første dag, et besøg kan lægges (mindsteafstanden til et tidligere besøg); {advice(n)} {see}"
+            f"første dag, et besøg kan lægges (mindsteafstanden til et tidligere besøg); "
+            f"{advice(n, 'before_first_possible_day')} {see}"
         )
     return out
 

@@ -88,6 +88,7 @@ def _print_summary(stored: StoredPlan, names: dict[str, str]) -> None:
     )
     _print_late(stored)
     overdue = a.get("overdue", [])
+    late_ids = {o["facility_id"] for o in a.get("late", [])}
     # only a deadline before the as-of date has passed; the planner also lists one it cannot keep from the plan's
     # start (before the quarter, before its first working day, or ruled out by the minimum gap), as the report does
     quarter_start = quarter_bounds(stored.quarter)[0]
@@ -110,10 +111,17 @@ def _print_summary(stored: StoredPlan, names: dict[str, str]) -> None:
             shown = ", ".join(f"{escape(str(o['facility_id']))} (frist {o['deadline']})" for o in group[:10])
             more = and_more_da(len(group) - 10)
             them = "det" if len(group) == 1 else "dem"
-            console.print(
-                f"[yellow]{text}:[/] {format_number_da(len(group), 0)} tilbud: {shown}{more}. Planen lægger "
-                f"{them} først i kvartalet."
-            )
+            # a best-effort plan places some after the quarter, or nowhere (``late``, listed above)
+            later = sum(o["facility_id"] in late_ids for o in group)
+            where = f"Planen lægger {them} først i kvartalet."
+            if later == len(group):
+                where = f"Kapaciteten rækker ikke til at besøge {them} i kvartalet (se de overskredne frister ovenfor)."
+            elif later:
+                where = (
+                    f"Planen lægger {them} først i kvartalet, undtagen {format_number_da(later, 0)}, som "
+                    "kapaciteten ikke rækker til i kvartalet (se de overskredne frister ovenfor)."
+                )
+            console.print(f"[yellow]{text}:[/] {format_number_da(len(group), 0)} tilbud: {shown}{more}. {where}")
     if not overdue:
         console.print("Ingen tilbud havde overskredet fristen for uanmeldt besøg ved planens start.")
     b = a["baseline"]

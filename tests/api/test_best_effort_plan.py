@@ -10,6 +10,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
@@ -152,3 +153,32 @@ def test_the_plan_pdf_carries_the_warning(late_client: TestClient, tmp_path: Pat
         subprocess.run([pdftotext, str(path), "-"], check=True, capture_output=True, text=True).stdout.split()
     )
     assert "Bedst mulige plan: fristerne kan ikke overholdes" in text and f"{SHORTFALL} (2 tilbud)" in text
+
+
+def test_cli_does_not_say_overdue_tilbud_are_placed_first_when_the_best_effort_plan_places_them_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Three tilbud past their deadline and an inspector away all quarter: a best-effort plan of a tilsyn short of
+    inspector-days said "Frist allerede overskredet: 3 tilbud … Planen lægger dem først i kvartalet." above the list
+    of the same tilbud planned months after the quarter."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("TILSYNSPLAN_TODAY", AS_OF.isoformat())
+    monkeypatch.setenv("TILSYNSPLAN_HOME", str(home))
+    monkeypatch.setenv("TILSYNSPLAN_DATABASE_URL", "")
+    monkeypatch.setenv("TILSYNSPLAN_SOLVER_TIME_LIMIT_S", "5")
+    for c in (console, err_console):
+        monkeypatch.setattr(c, "width", 300)
+    ds = short_capacity_dataset()
+    visits = ds.visits.assign(date=pd.Timestamp("2024-09-01"))  # deadlines 2026-09-01: passed on AS_OF
+    away = pd.DataFrame({"inspector_id": ["I1"], "start": [pd.Timestamp("2026-10-05")],
+                         "end": [pd.Timestamp("2026-12-31")]})  # fmt: skip
+    load_data(home, tmp_path, dataset=ds.with_tables(visits=visits, absences=away))
+    code, out, err = run(capsys, "plan", "--quarter", "2026Q4", "--allow-late")
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert "3 besøg ligger efter fristen" in flat
+    assert "Planen lægger dem først i kvartalet" not in flat
+    assert (
+        "Frist allerede overskredet: 3 tilbud: F1 (frist 2026-09-01), F2 (frist 2026-09-01), F3 (frist 2026-09-01). "
+        "Kapaciteten rækker ikke til at besøge dem i kvartalet (se de overskredne frister ovenfor)." in flat
+    )

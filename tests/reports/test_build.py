@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from models.explain import FacilityExplanation
-from planner.domain import OverdueFacility, Plan
+from planner.domain import BEST_EFFORT, OverdueFacility, Plan
 from reports.build import build_facility_profile, build_model_card, build_plan_report, build_risk_list, week_label
 from reports.context import Factor, NextVisit, PlanVisitRow
 from tests.factories import (
@@ -527,6 +527,28 @@ def test_the_deadline_warnings_speak_of_one_tilbud_in_the_singular() -> None:
     plan = dataclasses.replace(plan, analysis=dataclasses.replace(plan.analysis, overdue=two_passed))
     two = " ".join(build_plan_report(plan, small_dataset()).warnings)
     assert "2 tilbud har allerede overskredet" in two and "de besøges hurtigst muligt" in two
+
+
+def test_the_deadline_warnings_of_a_best_effort_plan_do_not_promise_a_visit_in_the_quarter() -> None:
+    """A best-effort plan of a tilsyn short of inspector-days said of its 336 overdue tilbud "de besøges hurtigst
+    muligt i kvartalet" while it placed 274 of them after the quarter (35 weeks late): the warning counts those."""
+    plan = _plan_2027q1_with_four_unkeepable_deadlines()
+    passed = tuple(dataclasses.replace(o, deadline=dt.date(2026, 11, 2)) for o in plan.analysis.overdue[:3])
+    late = (
+        OverdueFacility("F3", "midt", dt.date(2027, 3, 31), dt.date(2027, 9, 7), 23),
+        OverdueFacility("F1", "midt", dt.date(2027, 3, 31), None, None),
+        OverdueFacility("F5", "midt", dt.date(2027, 5, 6), dt.date(2027, 5, 20), 2),  # not overdue: late
+    )
+    analysis = dataclasses.replace(plan.analysis, overdue=(*passed, plan.analysis.overdue[3]), late=late)
+    plan = dataclasses.replace(plan, status=BEST_EFFORT, analysis=analysis)
+    text = " ".join(" ".join(build_plan_report(plan, small_dataset()).warnings).split())
+    assert (
+        "3 tilbud har allerede overskredet fristen for uanmeldt besøg (fristen lå før opgørelsesdatoen 23. november "
+        "2026); de besøges hurtigst muligt i kvartalet, undtagen 2, som kapaciteten ikke rækker til i kvartalet "
+        "(se de overskredne frister ovenfor)" in text
+    )
+    assert "1 tilbud har en frist for uanmeldt besøg, der falder før den første dag" in text
+    assert text.count("undtagen") == 1  # F5 is late, not an overdue tilbud left out of the quarter
 
 
 def test_force_quarters_before_a_tilbud_opened_or_after_it_closed_are_not_zero() -> None:
