@@ -718,48 +718,56 @@ def _deadline_warnings(plan: Plan, quarter_start: dt.date) -> list[str]:
         group = missed_deadline(o.deadline, plan, quarter_start)
         groups[group] += 1
         left_out[group] += o.facility_id in late_ids
-    see = "(se listen over tilbud ved fristen)."
 
-    def soonest(group: str) -> str:
-        if not (k := left_out[group]):
-            return "hurtigst muligt i kvartalet"
+    def see(group: str) -> str:
+        if left_out[group]:
+            return "(se de overskredne frister ovenfor og listen over tilbud ved fristen)."
+        return "(se listen over tilbud ved fristen)."
+
+    def fate(n: int, group: str, *, inverted: bool = False) -> str:
+        """When ``n`` tilbud are visited ("de besøges", after "ellers" "besøges de"), or that capacity is short."""
+        it, they = ("det", "det") if n == 1 else ("dem", "de")
+        if (k := left_out[group]) == n:
+            return f"kapaciteten rækker ikke til at besøge {it} i kvartalet"
+        visited = f"besøges {they}" if inverted else f"{they} besøges"
+        if not k:
+            return f"{visited} hurtigst muligt i kvartalet"
         return (
-            f"hurtigst muligt i kvartalet, undtagen {format_number_da(k, 0)}, som kapaciteten ikke rækker til i "
-            "kvartalet (se de overskredne frister ovenfor)"
+            f"{visited} hurtigst muligt i kvartalet, undtagen {format_number_da(k, 0)}, som kapaciteten ikke rækker til"
         )
 
     def advice(n: int, group: str) -> str:
         """What to do about ``n`` tilbud ("det"/"dem", "besøges det"/"besøges de")."""
-        it, they = ("det", "det") if n == 1 else ("dem", "de")
+        it = "det" if n == 1 else "dem"
         # a visit before the plan starts keeps the deadline when the plan is made before its quarter
         if plan.as_of < quarter_start:
-            return f"besøg {it} allerede i indeværende kvartal — ellers besøges {they} {soonest(group)}"
-        return f"{they} besøges {soonest(group)}"
+            then = fate(n, group) if left_out[group] == n else "ellers " + fate(n, group, inverted=True)
+            return f"besøg {it} allerede i indeværende kvartal — {then}"
+        return fate(n, group)
 
     out = []
     if n := groups["passed"]:
         out.append(
             f"{format_number_da(n, 0)} tilbud har allerede overskredet fristen for uanmeldt besøg (fristen lå før "
-            f"opgørelsesdatoen {format_date_da(plan.as_of)}); {'det' if n == 1 else 'de'} besøges "
-            f"{soonest('passed')} {see}"
+            f"opgørelsesdatoen {format_date_da(plan.as_of)}); {fate(n, 'passed')} {see('passed')}"
         )
     if n := groups["before_quarter"]:
         out.append(
             f"{format_number_da(n, 0)} tilbud har en frist for uanmeldt besøg, der falder før kvartalet "
-            f"begynder; {advice(n, 'before_quarter')} {see}"
+            f"begynder; {advice(n, 'before_quarter')} {see('before_quarter')}"
         )
     if n := groups["before_first_working_day"]:
         first = _first_working_day(max(plan.start, quarter_start))
         out.append(
             f"{format_number_da(n, 0)} tilbud har en frist for uanmeldt besøg, der falder i "
             f"kvartalet, men før planens første arbejdsdag ({format_date_da(first)}); "
-            f"{advice(n, 'before_first_working_day')} {see}"
+            f"{advice(n, 'before_first_working_day')} {see('before_first_working_day')}"
         )
     if n := groups["before_first_possible_day"]:
         out.append(
             f"{format_number_da(n, 0)} tilbud har en frist for uanmeldt besøg, der falder før den "
             f"første dag, et besøg kan lægges (mindsteafstanden til et tidligere besøg); "
-            f"{advice(n, 'before_first_possible_day')} {see}"
+            f"{advice(n, 'before_first_possible_day')} {see('before_first_possible_day')}"
         )
     return out
 

@@ -544,11 +544,25 @@ def test_the_deadline_warnings_of_a_best_effort_plan_do_not_promise_a_visit_in_t
     text = " ".join(" ".join(build_plan_report(plan, small_dataset()).warnings).split())
     assert (
         "3 tilbud har allerede overskredet fristen for uanmeldt besøg (fristen lå før opgørelsesdatoen 23. november "
-        "2026); de besøges hurtigst muligt i kvartalet, undtagen 2, som kapaciteten ikke rækker til i kvartalet "
-        "(se de overskredne frister ovenfor)" in text
+        "2026); de besøges hurtigst muligt i kvartalet, undtagen 2, som kapaciteten ikke rækker til (se de "
+        "overskredne frister ovenfor og listen over tilbud ved fristen)." in text
     )
-    assert "1 tilbud har en frist for uanmeldt besøg, der falder før den første dag" in text
+    assert (
+        "1 tilbud har en frist for uanmeldt besøg, der falder før den første dag, et besøg kan lægges "
+        "(mindsteafstanden til et tidligere besøg); besøg det allerede i indeværende kvartal — ellers besøges det "
+        "hurtigst muligt i kvartalet (se listen over tilbud ved fristen)." in text
+    )
     assert text.count("undtagen") == 1  # F5 is late, not an overdue tilbud left out of the quarter
+    # every one of a group placed after the quarter: no "hurtigst muligt … undtagen 1"
+    one_late = dataclasses.replace(analysis, late=late[:1], overdue=(analysis.overdue[0], analysis.overdue[3]))
+    text = " ".join(
+        " ".join(build_plan_report(dataclasses.replace(plan, analysis=one_late), small_dataset()).warnings).split()
+    )
+    assert (
+        "1 tilbud har allerede overskredet fristen for uanmeldt besøg (fristen lå før opgørelsesdatoen 23. november "
+        "2026); kapaciteten rækker ikke til at besøge det i kvartalet (se de overskredne frister ovenfor og listen "
+        "over tilbud ved fristen)." in text
+    )
 
 
 def test_force_quarters_before_a_tilbud_opened_or_after_it_closed_are_not_zero() -> None:
