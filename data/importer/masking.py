@@ -11,13 +11,17 @@ from data.contract import CPR_PATTERN, UUID_PATTERN
 from data.errors import Violation
 from data.readers import INVISIBLE_RE
 
-#: A UUID is matched first and left alone, so a CPR-like run inside one is not a CPR number.
+_CPR = re.compile(CPR_PATTERN)
+#: A UUID is matched first and left alone, so a CPR-like run inside one is not a CPR number (only looked for when
+#: ``_CPR`` finds something: it is twice as slow, and an import masks every warning's text).
 _UUID_OR_CPR = re.compile(f"(?P<uuid>{UUID_PATTERN})|{CPR_PATTERN}")
 _INVISIBLE = re.compile(INVISIBLE_RE)
 
 
 def has_cpr(text: str) -> bool:
     """Whether ``text`` holds a CPR-like number outside any UUID."""
+    if _CPR.search(text) is None:
+        return False
     return any(m.group("uuid") is None for m in _UUID_OR_CPR.finditer(text))
 
 
@@ -27,6 +31,8 @@ def mask_cpr(text: str) -> str:
     is left as written."""
     if _INVISIBLE.search(text) is not None and has_cpr(visible := _INVISIBLE.sub("", text)):
         text = visible
+    if _CPR.search(text) is None:
+        return text
     return _UUID_OR_CPR.sub(lambda m: m.group(0) if m.group("uuid") else m.group(0)[:6] + "-****", text)
 
 
