@@ -29,7 +29,7 @@ import pandas as pd
 
 from data.calendar import is_working_day, quarter_bounds
 from data.dataset import Dataset
-from data.enums import SERIOUS_SANCTIONS, SanctionKind, Severity, Theme
+from data.enums import SERIOUS_SANCTIONS, FacilityType, SanctionKind, Severity, Theme
 from data.errors import InvalidArgumentError, NotFoundError
 from data.glossary import (
     HYPERPARAMETER_DA,
@@ -42,6 +42,7 @@ from data.glossary import (
     plan_top_group_da,
     visit_reason_for_reader_da,
 )
+from data.quality_model import FacilityTraits, theme_applies
 from models.calibration import AuthorityOffsets
 from models.explain import FacilityExplanation
 from models.fairness import fairness_audit
@@ -558,6 +559,7 @@ def build_facility_profile(
                 value=_float(own_latest.at[theme.value, "value"]) if has else None,
                 assessed_on=_date(own_latest.at[theme.value, "date"]) if has else None,
                 peer_median=_float(peer_median.get(theme.value)),
+                applies=theme_applies(theme, FacilityTraits(FacilityType(info.facility_type))),
             )
         )
     own_tv = tv[tv["facility_id"] == facility_id]

@@ -190,11 +190,14 @@ def spider_chart(
     value_label: str,
     peer_label: str,
     scale: tuple[float, float] = (1.0, 5.0),
+    not_applicable: Sequence[bool] | None = None,
 ) -> Markup:
     """Radar chart (spindelvæv) of the theme values against the peer median, on the 1-5 scale.
 
-    A theme without a value is left out of the polygon (drawn as a gap) and marked "ikke vurderet".
+    A theme without a value is left out of the polygon (drawn as a gap) and marked "ikke vurderet", or "gælder ikke"
+    when ``not_applicable`` says the quality model never assesses it for the facility's type.
     """
+    never = list(not_applicable) if not_applicable is not None else [False] * len(labels)
     n = len(labels)
     fig = _figure(5.6, 4.6)
     if n < 3:
@@ -215,8 +218,8 @@ def spider_chart(
         # a theme without a value says so under its name (in the middle of the web, seven of them overlapped)
         ax.set_xticklabels(
             [
-                _wrap(label, 16) + ("\n(ikke vurderet)" if np.isnan(value) else "")
-                for label, value in zip(labels, v, strict=True)
+                _wrap(label, 16) + (("\n(gælder ikke)" if no else "\n(ikke vurderet)") if np.isnan(value) else "")
+                for label, value, no in zip(labels, v, never, strict=True)
             ],
             fontsize=8,
             color=INK,

@@ -319,6 +319,7 @@ class ThemeValue:
     value: float | None  # the facility's latest value (None: never assessed)
     assessed_on: dt.date | None
     peer_median: float | None  # median of the latest values of the same type's facilities
+    applies: bool = True  # False: the quality model never assesses this theme for the facility's type
 
     @property
     def label(self) -> str:

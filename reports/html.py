@@ -74,6 +74,7 @@ def facility_charts(report: FacilityProfileContext) -> dict[str, Markup]:
             title="Seneste temaværdier (spindelvæv)",
             value_label="Tilbuddet",
             peer_label=f"Median for {plural}",
+            not_applicable=[not t.applies for t in report.themes],
         ),
         "theme_history": charts.theme_history_chart(
             [a.date for a in report.theme_history],

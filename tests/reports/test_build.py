@@ -565,6 +565,26 @@ def test_the_deadline_warnings_of_a_best_effort_plan_do_not_promise_a_visit_in_t
     )
 
 
+def test_a_theme_the_quality_model_never_assesses_for_the_type_is_not_called_unassessed() -> None:
+    """A kostskole's profile said "Organisation og ledelse – ikke vurderet" (and so did its spider chart), as if the
+    tilsyn had left it out: the quality model never assesses that theme for a kostskole."""
+    from reports.html import render_html
+
+    ds = small_dataset()
+    facilities = ds.facilities.assign(
+        facility_type=ds.facilities["facility_type"].where(ds.facilities["facility_id"] != "F1", "kostskole")
+    )
+    ds = ds.with_tables(
+        facilities=facilities, indicator_scores=ds.indicator_scores.iloc[0:0], theme_scores=ds.theme_scores.iloc[0:0]
+    )
+    ctx = build_facility_profile(ds, "F1", as_of=AS_OF)
+    assert [t.theme for t in ctx.themes if not t.applies] == ["organisation_management"]
+    page = " ".join(render_html(ctx).split())
+    assert 'Organisation og ledelse</td><td class="num">–</td><td>gælder ikke for tilbudstypen</td>' in page
+    assert 'Kompetencer</td><td class="num">–</td><td>ikke vurderet</td>' in page
+    assert "(gælder ikke)" in page
+
+
 def test_force_quarters_before_a_tilbud_opened_or_after_it_closed_are_not_zero() -> None:
     """A tilbud approved yesterday (or closed in 2021) drew a flat 0,00 line over three years of quarters it did
     not exist in, and a peer approved last quarter counted as 0 in the band of every earlier quarter."""
