@@ -376,7 +376,8 @@ def _staff(kind: str) -> Sentence:
         m = _clean(row[median])
         year = _clean(row["staff_year"])
         if v is None and _clean(row[ratio]) == NOT_COLLECTED_RATIO:
-            return None, m, f"{label}: ingen nøgletal for nogen tilbud de seneste år (regnet som typens median)"
+            text = f"{label}: ingen nøgletal for socialtilsynets tilbud de seneste år (regnet som typens median)"
+            return None, m, text
         if v is None:
             return None, m, f"{label}: ingen nøgletal de seneste år"
         when = "" if year is None else f" i {int(year)}"

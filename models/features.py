@@ -44,11 +44,13 @@ The features, and why:
 - ``turnover_ratio``, ``sickness_ratio``: the latest yearly staff turnover / sickness absence
   (at most two years old) over the median of the same facility type in the same year (indicators
   9.b and 9.c compare with "comparable workplaces"). Monotone +1. Missing for a facility without a
-  figure while others have one. But when *no* facility has the figure (the tilsyn did not collect it
-  in those years: a tilsyn that began collecting in 2023, or stopped in 2022), every facility gets
+  figure while other facilities of its socialtilsyn have one. But when *no* facility of its socialtilsyn
+  has the figure (the tilsyn did not collect it in those years: a tilsyn that began collecting in 2023,
+  or stopped in 2022, or never collects sickness absence while the others do), its facilities get
   :data:`NOT_COLLECTED_RATIO` (1: as its type's median). A period without figures says nothing about
-  a facility; left missing, it told the model only *when* a snapshot was taken, and on such data the
-  model learnt "no figures" as a risk of its own (the first reason of every tilbud on the risk list).
+  a facility; left missing, it told the model only *when* a snapshot was taken (or *where* the tilbud
+  is), and on such data the model learnt "no figures" as a risk of its own (the first reason of every
+  tilbud on the risk list), or, for one tilsyn's tilbud beside four that report, as lowering the risk.
 - ``concerns_12m`` (count), ``concern_severity_12m`` (low 1, medium 2, high 3, summed) and
   ``days_since_concern`` (capped at :data:`NEVER_DAYS`). Monotone +1, +1, -1.
 - ``sanctions_5y`` (serious sanctions, :data:`data.enums.SERIOUS_SANCTIONS`, in five years) and
@@ -85,7 +87,7 @@ FORCE_PRIOR = 1.0  # events added to observed and expected force counts
 CULTURE_PRIOR = 10.0  # events that shrink an authority's reporting-culture factor towards 1
 FORCE_FIT_CAP = 3.0  # a facility's count enters the rate and culture fit at most this x (expected + prior)
 STAFF_MAX_AGE_YEARS = 2
-NOT_COLLECTED_RATIO = 1.0  # a staff ratio when no facility has the figure (see the module docstring)
+NOT_COLLECTED_RATIO = 1.0  # a staff ratio when no facility of the socialtilsyn has the figure (module docstring)
 SEVERITY_WEIGHT = {"low": 1.0, "medium": 2.0, "high": 3.0}
 
 THEME_FEATURES: tuple[str, ...] = tuple(f"theme_{code}" for code in THEME_CODES)
@@ -371,9 +373,14 @@ def _staff_features(staff: pd.DataFrame, all_fac: pd.DataFrame, fac: pd.DataFram
     out["sickness_median"] = latest["sickness_absence_pct_median"]
     out["turnover_ratio"] = out["turnover_pct"] / out["turnover_median"].where(out["turnover_median"] > 0)
     out["sickness_ratio"] = out["sickness_pct"] / out["sickness_median"].where(out["sickness_median"] > 0)
+    # a socialtilsyn that collected none of a figure for any of its tilbud in these years (a tilsyn that never
+    # reports sickness absence, while the others do): its tilbud's missing value says nothing about them, only
+    # where they are, so they count as their type's median, as when no tilsyn has the figure
+    authority = all_fac.set_index("facility_id")["authority"].reindex(out.index)
+    s_authority = s["facility_id"].map(all_fac.set_index("facility_id")["authority"])
     for ratio, column in (("turnover_ratio", "staff_turnover_pct"), ("sickness_ratio", "sickness_absence_pct")):
-        if s[column].isna().all():
-            out[ratio] = NOT_COLLECTED_RATIO
+        collected = set(s_authority[s[column].notna()])
+        out.loc[~authority.isin(collected).to_numpy(), ratio] = NOT_COLLECTED_RATIO
     return out
 
 

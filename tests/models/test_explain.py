@@ -164,7 +164,7 @@ def test_staff_figures_nobody_has_are_named_as_such() -> None:
     none = ds.with_tables(staff_figures=ds.staff_figures.iloc[0:0])
     f = compute_features(none, AS_OF, AuthorityOffsets()).set_index("facility_id", drop=False)
     assert factor("sickness_ratio", f.loc["F1"], None, 0.0)["text"] == (
-        "Sygefravær: ingen nøgletal for nogen tilbud de seneste år (regnet som typens median)"
+        "Sygefravær: ingen nøgletal for socialtilsynets tilbud de seneste år (regnet som typens median)"
     )
     assert factor("turnover_ratio", f.loc["F1"], None, 0.0)["value"] is None
 

@@ -234,6 +234,18 @@ def test_staff_figures_no_facility_has_count_as_the_type_median_not_as_missing()
     assert math.isnan(f.loc["F3", "turnover_ratio"])  # F3 has no figure while F1 and F2 have
 
 
+def test_staff_figures_a_socialtilsyn_never_collected_count_as_the_type_median() -> None:
+    # A clean-room world where Syd reported no staff figures at all while the other four did: Syd's tilbud read
+    # "missing", and the learnt model made "Sygefravær: ingen nøgletal" a reason that LOWERED their risk, a
+    # statement about where they are, not about them. In small_dataset only midt (F1, F2) has figures.
+    f = compute_features(small_dataset(), AS_OF, AuthorityOffsets()).set_index("facility_id")
+    for fid in ("F4", "F5", "F6"):  # nord: no figure for any of its tilbud
+        assert f.loc[fid, "turnover_ratio"] == 1.0 and f.loc[fid, "sickness_ratio"] == 1.0
+        assert math.isnan(f.loc[fid, "turnover_pct"])
+    assert math.isnan(f.loc["F3", "turnover_ratio"])  # midt collected them; F3 has none: missing, as before
+    assert f.loc["F1", "turnover_ratio"] == pytest.approx(1.0)  # 31 % against the median of F1 alone
+
+
 def test_concerns_and_sanctions(feats: pd.DataFrame) -> None:
     f1 = feats.loc["F1"]
     assert f1["concerns_12m"] == 1 and f1["concern_severity_12m"] == 3  # one "high"
