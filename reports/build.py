@@ -43,6 +43,7 @@ from data.glossary import (
     visit_reason_for_reader_da,
 )
 from data.quality_model import FacilityTraits, theme_applies
+from models.baselines import EXPERT_RULES
 from models.calibration import AuthorityOffsets
 from models.explain import FacilityExplanation
 from models.fairness import fairness_audit
@@ -1025,6 +1026,12 @@ def _hyper_value_da(value: object) -> str:
     return HYPERPARAMETER_VALUE_DA.get(str(value), str(value))
 
 
+def _expert_direction(feature: str) -> int:
+    """+1 when the expert score's rules on ``feature`` fire on high values, -1 on low values, 0 without a rule."""
+    ops = {rule.op for rule in EXPERT_RULES if rule.feature == feature}
+    return 1 if ops == {">="} else -1 if ops == {"<="} else 0
+
+
 def build_model_card(meta: Mapping[str, Any], *, generated_at: dt.datetime | None = None) -> ModelCardContext:
     """The model card of a stored model (its ``meta.json``: ``models.store.StoredModel.meta``)."""
     try:
@@ -1033,12 +1040,15 @@ def build_model_card(meta: Mapping[str, Any], *, generated_at: dt.datetime | Non
     except KeyError as error:
         raise InvalidArgumentError(f"Modelkortet mangler feltet {error}.") from None
     importance: Mapping[str, float] = meta.get("global_importance") or {}
+    cold_start = bool(meta.get("cold_start", False))
     features = tuple(
         FeatureRow(
             name=str(f["name"]),
-            monotone=int(f.get("monotone", 0)),
+            # the expert score's direction is its rules' (a young approval raises it), not LightGBM's bindings
+            monotone=_expert_direction(str(f["name"])) if cold_start else int(f.get("monotone", 0)),
             categorical=bool(f.get("categorical", False)),
             importance=_float(importance.get(str(f["name"]))),
+            expert=cold_start,
         )
         for f in meta.get("features", [])
     )
@@ -1083,7 +1093,7 @@ def build_model_card(meta: Mapping[str, Any], *, generated_at: dt.datetime | Non
         as_of=as_of,
         generated_at=generated_at or _now(),
         kind_code=str(meta.get("kind", "")),
-        cold_start=bool(meta.get("cold_start", False)),
+        cold_start=cold_start,
         cold_start_reason=str(meta.get("cold_start_reason", "") or ""),
         window_start=_iso(window[0], as_of),
         window_end=_iso(window[1], as_of),

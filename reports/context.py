@@ -789,7 +789,8 @@ class FeatureRow:
     name: str
     monotone: int  # +1 never lowers risk when it grows, -1 never raises it, 0 free
     categorical: bool
-    importance: float | None  # mean |SHAP| over the facilities scored at training
+    importance: float | None  # mean |SHAP| (or expert points) over the facilities scored at training
+    expert: bool = False  # the served score is the expert score: ``monotone`` is its rules' direction
 
     @property
     def label(self) -> str:
@@ -801,7 +802,7 @@ class FeatureRow:
             return "stigende: en højere værdi kan aldrig sænke risikoen"
         if self.monotone < 0:
             return "faldende: en højere værdi kan aldrig øge risikoen"
-        return "ingen binding"
+        return "ingen regel i ekspertscoren" if self.expert else "ingen binding"
 
 
 @dataclass(frozen=True)

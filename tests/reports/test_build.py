@@ -492,6 +492,20 @@ def test_model_card_without_audit_or_importance() -> None:
     assert ctx.fairness is None and all(f.importance is None for f in ctx.features)
 
 
+def test_the_expert_score_card_gives_its_rules_directions_not_lightgbms_bindings() -> None:
+    # a clean-room world on the expert score: "Godkendelsens alder: ingen binding" while its rule raises the risk
+    # of a tilbud approved less than two years ago (a higher age can never raise it)
+    meta = model_meta()
+    meta["features"] = [*meta["features"], {"name": "approval_age_years", "monotone": 0, "categorical": False}]
+    learnt = {f.name: f.direction for f in build_model_card(meta).features}
+    assert learnt["approval_age_years"] == "ingen binding"
+    expert = {f.name: f.direction for f in build_model_card({**meta, "cold_start": True}).features}
+    assert expert["approval_age_years"] == "faldende: en højere værdi kan aldrig øge risikoen"
+    assert expert["force_ratio_12m"] == "stigende: en højere værdi kan aldrig sænke risikoen"
+    assert expert["theme_min"] == "faldende: en højere værdi kan aldrig øge risikoen"
+    assert expert["facility_type"] == "ingen regel i ekspertscoren"
+
+
 def test_a_factor_that_contributes_nothing_has_no_direction() -> None:
     """A cold-start expert score gives exactly 0 for an absent warning sign: not "sænker risikoen"."""
     assert Factor("sanctions_5y", "Ingen påbud", 0.0).direction == "påvirker ikke risikoen"
