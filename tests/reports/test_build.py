@@ -528,6 +528,8 @@ def test_quarters_without_any_force_report_are_not_drawn_as_zero() -> None:
     assert none.force == ()
     html = " ".join(render_html(none).split())
     assert "Ingen indberetninger af magtanvendelser i data for perioden" in html
+    # an imported use_of_force.csv with only its header is this case too: "er ikke indlæst" alone was false there
+    assert "(use_of_force.csv er ikke indlæst eller har ingen rækker, eller den begynder senere)" in html
 
 
 def test_the_deadline_warnings_speak_of_one_tilbud_in_the_singular() -> None:
