@@ -500,8 +500,12 @@ class FacilityProfileContext:
         return within_authorities_da(self.authorities)
 
     @property
-    def theme_codes(self) -> tuple[str, ...]:
-        return tuple(t.theme for t in self.themes)
+    def history_themes(self) -> tuple[ThemeValue, ...]:
+        """The theme history table's columns: a theme the quality model never assesses for the tilbud's type is
+        left out (a kostskole's "Organisation og ledelse" was a column of dashes), unless a visit recorded it."""
+        return tuple(
+            t for t in self.themes if t.applies or any(a.value(t.theme) is not None for a in self.theme_history)
+        )
 
     @property
     def force_note(self) -> str:

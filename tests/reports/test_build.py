@@ -10,6 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from data.enums import Theme
+from data.quality_model import theme_of_indicator
 from models.explain import FacilityExplanation
 from planner.domain import BEST_EFFORT, OverdueFacility, Plan
 from reports.build import build_facility_profile, build_model_card, build_plan_report, build_risk_list, week_label
@@ -599,6 +601,28 @@ def test_a_theme_the_quality_model_never_assesses_for_the_type_is_not_called_una
     assert 'Organisation og ledelse</td><td class="num">–</td><td>gælder ikke for tilbudstypen</td>' in page
     assert 'Kompetencer</td><td class="num">–</td><td>ikke vurderet</td>' in page
     assert "(gælder ikke)" in page
+
+
+def test_the_theme_history_table_leaves_out_a_theme_that_never_applies_to_the_type() -> None:
+    # a clean-room world of kostskoler: every profile's history table had an "Organisation og ledelse" column of
+    # dashes, one per visit
+    from reports.html import render_html
+
+    ds = small_dataset()
+    facilities = ds.facilities.assign(
+        facility_type=ds.facilities["facility_type"].where(ds.facilities["facility_id"] != "F1", "kostskole")
+    )
+    # as a kostskole's would be: no indicator of the theme scored (the quality model has none for the type)
+    org = ds.indicator_scores["indicator"].map(lambda code: theme_of_indicator(code) == Theme.ORGANISATION_MANAGEMENT)
+    ds = ds.with_tables(facilities=facilities, indicator_scores=ds.indicator_scores[~org])
+    ctx = build_facility_profile(ds, "F1", as_of=AS_OF)
+    assert ctx.theme_history, "F1 has visits with theme values"
+    assert "organisation_management" not in [t.theme for t in ctx.history_themes]
+    assert len(ctx.history_themes) == len(ctx.themes) - 1
+    page = render_html(ctx)
+    history = page[page.index('class="theme-history"') :]
+    history = history[: history.index("</table>")]
+    assert "Organisation og ledelse" not in history and "Kompetencer" in history
 
 
 def test_force_quarters_before_a_tilbud_opened_or_after_it_closed_are_not_zero() -> None:
