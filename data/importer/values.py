@@ -39,6 +39,9 @@ _CONTROL_RE = "[\x00-\x1f\x7f-\x9f]"
 _CONTROL_BUT_LINE_BREAKS_RE = "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 #: What exports write for "no value"; in an optional column the cell should be left empty instead.
 _NOTHING_WORDS = frozenset({"na", "n/a", "n.a.", "#n/a", "-", "--", "null", "none", "nan", "nil", "?", "ukendt"})
+#: A number as Excel shows one of 12 digits or more in a General cell, and saves it in a CSV file: 1,23457E+11 (Danish)
+#: or 1.23457E+11. In an id the digits after the first six are gone.
+_EXCEL_SCIENTIFIC_RE = re.compile(r"[+-]?\d(?:[.,]\d+)?E[+-]\d{1,3}", re.IGNORECASE)
 
 
 def _range_rule(col: Column, noun: str) -> str:
@@ -96,6 +99,7 @@ def _parse_column(
         if col.zero_padded_to is not None:
             text = _leading_zero_back(table, col, col.zero_padded_to, text, report)
         control = _control_characters(table, col, text, report)
+        control = control | _shortened_ids(table, col, text, report)
         values = text.astype(object).where(~control, None)
         if col.pattern is not None:
             bad = filled & ~control & ~text.str.fullmatch(col.pattern).fillna(False).to_numpy(dtype=bool)
@@ -333,15 +337,43 @@ def _repeated_in_list(table: _Parsed, col: Column, values: pd.Series, report: _R
     return bad
 
 
-def _control_characters(table: _Parsed, col: Column, text: pd.Series, report: _Report) -> np.ndarray:
-    """Cells with a control character inside (a line break, a tab, BEL ...), each reported with the character
-    named and where it stands; the mask of those cells. Around a value the whitespace ones are already stripped."""
-    is_id = (
+def _is_id(table: _Parsed, col: Column) -> bool:
+    """Whether ``col`` holds ids (its file's own, a reference to another file's, or a list of them)."""
+    return (
         col.kind == Kind.ID_LIST
         or col.references is not None
         or table.spec.key == (col.name,)
         or col.name == table.spec.row_id
     )
+
+
+def _shortened_ids(table: _Parsed, col: Column, text: pd.Series, report: _Report) -> np.ndarray:
+    """Ids Excel wrote in scientific notation (``1,23457E+11``), each reported; the mask of those cells. Stored, such
+    an id matched the references shortened the same way, lost the link to the case system's id, and made two ids
+    that share their first six digits one."""
+    if not _is_id(table, col) or not text.str.contains("e", case=False, regex=False).any():
+        return np.zeros(len(text), dtype=bool)
+    parts = text.str.split(";") if col.kind == Kind.ID_LIST else text.map(lambda s: [s])
+    bad = parts.map(lambda ps: any(_EXCEL_SCIENTIFIC_RE.fullmatch(p.strip()) for p in ps)).to_numpy(dtype=bool)
+    report.cells(
+        table,
+        bad,
+        col.name,
+        text,
+        "id_shortened",
+        lambda p: (
+            f"{col.name} '{_display(text.iat[p])}' er et tal, som Excel har forkortet (videnskabelig notation): "
+            "cifrene efter de første er tabt, og to id'er kan være blevet ens; formatér kolonnen som Tekst i Excel, "
+            "før id'erne sættes ind, og gem filen igen"
+        ),
+    )
+    return bad
+
+
+def _control_characters(table: _Parsed, col: Column, text: pd.Series, report: _Report) -> np.ndarray:
+    """Cells with a control character inside (a line break, a tab, BEL ...), each reported with the character
+    named and where it stands; the mask of those cells. Around a value the whitespace ones are already stripped."""
+    is_id = _is_id(table, col)
     free_text = not (is_id or col.name in table.spec.key or col.pattern or col.check)
     pattern = re.compile(_CONTROL_BUT_LINE_BREAKS_RE if free_text else _CONTROL_RE)
     if pattern.search("".join(text.tolist())) is None:  # one scan of the whole column before a per-cell one

@@ -566,3 +566,38 @@ def test_double_encoded_text_is_stored_with_a_warning(folder: Path) -> None:
         "'Døgninstitutionen Lærken' (filen er et sted åbnet som Windows-tekst og gemt som UTF-8 igen); den "
         "gemmes, som den står: indlæs den oprindelige eksport i stedet; række 7"
     )
+
+
+# --- ids Excel has shortened -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("sep", "written"), [(";", "1,23457E+11"), (",", "1.23457E+11"), (";", "1E+12")])
+def test_an_id_excel_wrote_in_scientific_notation_is_refused_with_the_fix(folder: Path, sep: str, written: str) -> None:
+    """Excel shows a number of 12 digits or more in a General cell as 1,23457E+11 and saves a CSV file as shown: the
+    other digits are gone, so the id was stored as '1,23457E+11', matching the visits' references shortened the same
+    way (and two tilbud whose ids share the first six digits became one)."""
+    fac, vis = texts("facilities"), texts("visits")
+    assert fac[6][0] == "F6"  # a tilbud nothing else refers to
+    fac[6][0] = written
+    vis[1][1] = written
+    vis[4][5] = f"{written};I2"  # inspector_ids, a list
+    for name, rows in (("facilities", fac), ("visits", vis)):
+        rewrite(folder, name, rows, sep=sep)
+    error = fails(folder)
+    shortened = {(v.file, v.row, v.column) for v in error.violations if v.rule == "id_shortened"}
+    assert shortened == {
+        ("facilities.csv", 7, "facility_id"),
+        ("visits.csv", 2, "facility_id"),
+        ("visits.csv", 5, "inspector_ids"),
+    }
+    text = message(error, 7, "facility_id")
+    assert text.startswith(f"facility_id '{written}' er et tal, som Excel har forkortet")
+    assert "formatér kolonnen som Tekst" in text
+    assert {v.rule for v in error.violations} == {"id_shortened"}  # no follow-on "unknown reference"
+
+
+def test_an_id_that_only_resembles_a_number_with_an_exponent_is_an_id(folder: Path) -> None:
+    fac = texts("facilities")
+    fac[6][0] = "F6E+2"
+    rewrite(folder, "facilities", fac)
+    assert read_upload(folder, today=AS_OF).dataset.facilities.facility_id.iloc[5] == "F6E+2"
