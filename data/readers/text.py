@@ -6,6 +6,7 @@ UTF-16 and invalid bytes refused with the row they stand in), the delimiter (Exc
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 from collections.abc import Iterable, Iterator
@@ -13,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from data.contract import FILE_BY_NAME
 from data.errors import Violation
 from data.readers.cells import composed
-from data.readers.raw import RawUpload, _violation
+from data.readers.raw import RawUpload, _preview, _violation
 
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"PK\x03\x04", "en Excel-arbejdsbog eller zip-fil"),
@@ -67,13 +68,21 @@ def _utf8_text(filename: str, data: bytes, *, locate: bool = True) -> tuple[str,
     except UnicodeDecodeError as error:
         if not locate:
             return _violation(filename, "filen er ikke gemt som UTF-8", "file_not_utf8")
-        line = _row_at(body[: error.start].decode("utf-8"))
-        return _violation(
-            filename,
-            f"filen er ikke gemt som UTF-8 (ugyldigt tegn i række {line}); gem den i Excel som "
-            "'CSV UTF-8 (kommasepareret)'",
-            "file_not_utf8",
-            row=line,
+        before = body[: error.start].decode("utf-8")
+        line = _row_at(before)
+        column, value = _invalid_cell(before, body[error.start :])
+        where = f"række {line}" + (f", kolonne '{column}'" if column else "")
+        return dataclasses.replace(
+            _violation(
+                filename,
+                f"filen er ikke gemt som UTF-8 (ugyldigt tegn i {where}: '{_preview(value)}', her læst med "
+                "Windows-tegnsæt, som Excels 'CSV (semikolonsepareret)' bruger); gem den i Excel som "
+                "'CSV UTF-8 (kommasepareret)'",
+                "file_not_utf8",
+                row=line,
+            ),
+            column=column,
+            value=value,
         )
     return composed(text.rstrip("\x1a")), had_bom  # a DOS end-of-file mark (Ctrl+Z), which older export tools write
 
@@ -109,6 +118,31 @@ def _row_at(before: str) -> int:
     except csv.Error:
         records = before.count("\n") + 1
     return max(records - (1 if hinted else 0), 1)
+
+
+def _invalid_cell(before: str, rest: bytes) -> tuple[str | None, str]:
+    """The column and the cell in which a CSV file's first byte that is no UTF-8 stands (``before``: the text up to it;
+    ``rest``: the bytes from it), the cell read as Windows-1252, which is what a Danish Excel's "CSV
+    (semikolonsepareret)" writes (``Søndergaard``). The column is None in the header or when no header is found."""
+    first = before.lstrip("\r\n").partition("\n")[0].strip().lower()
+    delimiter = detect_delimiter(first)
+    try:
+        records = [
+            r for r in _csv_reader(io.StringIO(before + "x", newline=""), delimiter) if any(c.strip() for c in r)
+        ]
+    except csv.Error:
+        records = []
+    if records and excel_delimiter_hint(",".join(records[0])) is not None:
+        records = records[1:]
+    tail = rest.decode("cp1252", errors="replace")
+    cut = min((i for i in (tail.find(c) for c in (delimiter, '"', "\r", "\n")) if i >= 0), default=len(tail))
+    if not records:
+        return None, tail[:cut].strip()
+    cells = records[-1]
+    value = (cells[-1][:-1] + tail[:cut]).strip()  # the cell so far (without the "x" put after it) and its rest
+    header = records[0] if len(records) > 1 else []
+    column = header[len(cells) - 1].strip() if len(cells) <= len(header) else None
+    return column or None, value
 
 
 def _csv_reader(lines: Iterable[str], delimiter: str, *, strict: bool = False) -> Iterator[list[str]]:

@@ -310,11 +310,18 @@ def test_wrong_extension_and_binary_files(folder: Path) -> None:
     assert [(w.file, w.rule) for w in error.warnings] == [("notes.docx", "file_ignored")]
 
 
-def test_non_utf8_file_names_the_line(folder: Path) -> None:
-    data = (folder / "inspectors.csv").read_text(encoding="utf-8").encode("cp1252")  # "Søndergaard" on line 4
-    (folder / "inspectors.csv").write_bytes(data)
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_non_utf8_file_names_the_row_column_and_value_as_windows_text(folder: Path, sep: str) -> None:
+    """Danish Excel's "CSV (semikolonsepareret)" saves in Windows-1252: the violation named the row only, so the user
+    had to find the cell; it names the column and the value as that text reads (the rule: file, row, column, value)."""
+    rows = texts("inspectors")  # "Camilla Søndergaard" in row 4
+    (folder / "inspectors.csv").write_bytes(csv_bytes(rows, sep=sep).decode().encode("cp1252"))
     error = fails(folder)
-    assert rules(error) == {("inspectors.csv", 4, None, "file_not_utf8")}
+    assert rules(error) == {("inspectors.csv", 4, "name", "file_not_utf8")}
+    violation = error.violations[0]
+    assert violation.value == "Camilla Søndergaard"
+    assert violation.message.startswith("filen er ikke gemt som UTF-8 (ugyldigt tegn i række 4")
+    assert "Windows-tegnsæt" in violation.message and "'CSV UTF-8 (kommasepareret)'" in violation.message
 
 
 def test_non_utf8_file_names_the_spreadsheet_row_after_a_multi_line_cell(folder: Path) -> None:
@@ -324,8 +331,9 @@ def test_non_utf8_file_names_the_spreadsheet_row_after_a_multi_line_cell(folder:
     data = csv_bytes(rows).replace("Hjørring".encode(), "Hjørring".encode("cp1252"))
     (folder / "facilities.csv").write_bytes(data)
     error = fails(folder)
-    assert rules(error) == {("facilities.csv", 6, None, "file_not_utf8")}
+    assert rules(error) == {("facilities.csv", 6, "municipality", "file_not_utf8")}
     assert "ugyldigt tegn i række 6" in error.violations[0].message
+    assert error.violations[0].value == "Hjørring"
 
 
 def test_a_row_wider_than_the_header_is_refused(folder: Path) -> None:

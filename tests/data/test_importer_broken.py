@@ -58,7 +58,7 @@ EXPECTED: set[tuple[str, int | None, str | None, str]] = {
     ("staff_figures.csv", 3, "staff_turnover_pct", "decimal"),
     ("concerns.csv", None, None, "file_empty"),
     ("sanctions.csv", None, None, "file_not_csv"),
-    ("absences.csv", 4, None, "file_not_utf8"),
+    ("absences.csv", 4, "inspector_id", "file_not_utf8"),
 }
 
 
@@ -103,7 +103,7 @@ def test_messages_name_the_value_and_what_is_allowed(failure: ValidationFailed) 
     assert "ligger før approved_on (2018-08-01)" in by_place(failure, "facilities.csv", 6, "closed_on")
     assert "indikator 1.d gælder ikke for tilbuddet F1" in by_place(failure, "indicator_scores.csv", 3, "indicator")
     assert "'kind' mangler" in by_place(failure, "visits.csv", 1, "kind")
-    assert "UTF-8" in by_place(failure, "absences.csv", 4, None)
+    assert "UTF-8" in by_place(failure, "absences.csv", 4, "inspector_id")
     assert "Excel" in by_place(failure, "sanctions.csv", None, None)
     assert "tom" in by_place(failure, "concerns.csv", None, None)
 
