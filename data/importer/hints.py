@@ -27,6 +27,14 @@ def _date_hint(text: str) -> str:
     if m is not None:
         day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
         return f"; skriv {year:04d}-{month:02d}-{day:02d} (år-måned-dag)" if month <= 12 and day <= 31 else ""
+    # Danish Excel's short date, "24.11.26": a two-digit year, read as Excel reads one (00-29 are 2000-2029)
+    m = re.fullmatch(r"([0-9]{1,2})[-./]([0-9]{1,2})[-./]([0-9]{2})", text)
+    if m is not None:
+        day, month, short = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        year = short + (2000 if short < 30 else 1900)
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            return f"; skriv {year:04d}-{month:02d}-{day:02d} (år-måned-dag, året med fire cifre)"
+        return ""
     # year first: Excel's "yyyy-m-d", slashes, or no separators at all ("20240312")
     m = re.fullmatch(r"([0-9]{4})(?:[-./]([0-9]{1,2})[-./]([0-9]{1,2})|([0-9]{2})([0-9]{2}))", text)
     if m is not None:

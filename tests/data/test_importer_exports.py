@@ -230,6 +230,10 @@ def test_a_row_in_the_other_delimiter_is_one_violation(folder: Path) -> None:
         ("2024-3-5", "skriv 2024-03-05"),  # Excel's own "yyyy-m-d"
         ("2024/03/12", "skriv 2024-03-12"),
         ("20240312", "skriv 2024-03-12"),
+        ("12.03.24", "skriv 2024-03-12 (år-måned-dag, året med fire cifre)"),  # Danish Excel's short date
+        ("12-03-24", "skriv 2024-03-12"),
+        ("1/3/98", "skriv 1998-03-01"),  # as Excel reads a two-digit year: 30-99 are 1930-1999
+        ("2024-03-12T00:00:00.000", "uden klokkeslæt"),
     ],
 )
 def test_common_date_spellings_get_a_hint(folder: Path, value: str, hint: str) -> None:
