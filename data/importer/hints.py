@@ -77,3 +77,87 @@ def _indicator_hint(text: str) -> str:
     m = re.fullmatch(r"(?:indikator\s*)?0*([0-9]{1,2})\s*[.,]?\s*([a-z])\.?", text.strip().lower())
     code = None if m is None else f"{m.group(1)}.{m.group(2)}"
     return f"skriv '{code}'; " if code in ALL_INDICATOR_CODES else ""
+
+
+_FACILITY_ID = ("tilbud_id", "tilbuds_id", "tilbudsid", "tilbudsnummer", "tilbudsnr", "tilbud_nr")
+_VISIT_ID = ("besøg_id", "besøgs_id", "besøgsid", "besøgsnummer", "besøgsnr", "tilsynsbesøg_id", "tilsyn_id")
+_INSPECTOR_ID = ("konsulent_id", "tilsynskonsulent_id", "medarbejder_id")
+#: Danish headers a case system's or a spreadsheet's export gives a contract column, per file (as ``loose_name`` reads
+#: them: lower case, spaces as underscores). Only names that cannot mean another of the file's columns, nor, for an
+#: optional column (whose Danish name is refused like a near miss, as ignoring it would drop its values), another
+#: thing a tilsyn may keep beside the contract's columns ("lukket" may be a yes/no, "bestyrelse" its members).
+_DANISH_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "facilities": {
+        "facility_id": _FACILITY_ID,
+        "name": ("navn", "tilbudsnavn", "tilbuddets_navn"),
+        "authority": ("socialtilsyn",),
+        "municipality": ("kommune", "beliggenhedskommune"),
+        "postcode": ("postnummer", "postnr"),
+        "lat": ("breddegrad",),
+        "lon": ("længdegrad",),
+        "facility_type": ("tilbudstype", "paragraf"),
+        "ownership": ("ejerform",),
+        "places": ("pladser", "antal_pladser", "pladsantal"),
+        "target_group": ("målgruppe",),
+        "approved_on": ("godkendt", "godkendt_dato", "godkendelsesdato", "godkendt_den"),
+        "closed_on": ("lukket_dato", "lukkedato", "lukket_den", "ophørsdato"),
+        "has_board": ("har_bestyrelse",),
+        "respite_only": ("kun_aflastning",),
+        "leader_since": ("leder_siden",),
+    },
+    "visits": {
+        "visit_id": _VISIT_ID,
+        "facility_id": _FACILITY_ID,
+        "date": ("dato", "besøgsdato", "tilsynsdato"),
+        "announced": ("anmeldt",),
+        "kind": ("besøgstype", "tilsynstype"),
+        "inspector_ids": ("tilsynskonsulenter", "konsulenter"),
+    },
+    "indicator_scores": {"visit_id": _VISIT_ID, "indicator": ("indikator",), "score": ("point", "bedømmelse")},
+    "theme_scores": {"visit_id": _VISIT_ID, "theme": ("tema",), "score": ("point", "bedømmelse")},
+    "use_of_force": {"facility_id": _FACILITY_ID, "month": ("måned",), "count": ("antal",)},
+    "staff_figures": {
+        "facility_id": _FACILITY_ID,
+        "year": ("år",),
+        "staff_turnover_pct": ("personalegennemstrømning", "personaleomsætning"),
+        "sickness_absence_pct": ("sygefravær",),
+    },
+    "concerns": {"facility_id": _FACILITY_ID, "date": ("dato",), "severity": ("alvor", "alvorlighed", "grad")},
+    "sanctions": {"facility_id": _FACILITY_ID, "date": ("dato",), "kind": ("sanktion", "sanktionstype", "type")},
+    "inspectors": {
+        "inspector_id": _INSPECTOR_ID,
+        "name": ("navn",),
+        "authority": ("socialtilsyn",),
+        "competences": ("kompetencer",),
+        "visits_per_week": ("besøg_pr_uge", "besøg_om_ugen"),
+        "postcode": ("postnummer", "postnr"),
+    },
+    "absences": {
+        "inspector_id": _INSPECTOR_ID,
+        "start": ("fra", "startdato", "fra_dato"),
+        "end": ("til", "slut", "slutdato", "til_dato"),
+    },
+    "locked_visits": {
+        "facility_id": _FACILITY_ID,
+        "date": ("dato", "besøgsdato"),
+        "inspector_id": _INSPECTOR_ID,
+        "announced": ("anmeldt",),
+    },
+}
+
+
+def _ascii_danish(name: str) -> str:
+    """``name`` with æ, ø and å written as ae, oe and aa, as systems without the letters write them."""
+    return name.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+
+
+_DANISH_COLUMN_OF: dict[str, dict[str, str]] = {
+    file: {spelling: column for column, names in columns.items() for n in names for spelling in (n, _ascii_danish(n))}
+    for file, columns in _DANISH_COLUMNS.items()
+}
+
+
+def _danish_column(file: str, name: str) -> str | None:
+    """The contract column of ``file`` a Danish header (as ``loose_name`` reads it: "Besøg ID" is "besøg_id") stands
+    for, or None."""
+    return _DANISH_COLUMN_OF.get(file, {}).get(name)

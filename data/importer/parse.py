@@ -17,6 +17,7 @@ import pandas as pd
 from data.contract import Column, FileSpec
 from data.errors import Violation, shown_value
 from data.glossary import format_number_da
+from data.importer.hints import _danish_column
 from data.importer.parsed import _Parsed
 from data.importer.report import _display, _num, _Report
 from data.importer.values import _parse_column
@@ -79,6 +80,7 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
         positions.setdefault(name, pos)
         if name not in spec._by_name:
             meant = loose_name(title)
+            meant = meant if meant in spec._by_name else _danish_column(spec.name, meant) or meant
             if meant in spec._by_name and all(bare_title(t).lower() != meant for t in raw.header):
                 # "closed on" for closed_on: ignored, closed tilbud would be stored as active (as a near-miss file
                 # name is refused); a required column's near miss is named where it is reported missing
@@ -125,7 +127,14 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
     for col in spec.columns:
         if col.name not in positions:
             if col.required and header_row is None:
-                near = next((t.strip() for t in raw.header if loose_name(t) == col.name), None)
+                near = next(
+                    (
+                        t.strip()
+                        for t in raw.header
+                        if col.name in (loose_name(t), _danish_column(spec.name, loose_name(t)))
+                    ),
+                    None,
+                )
                 report.add(
                     Violation(
                         raw.source,

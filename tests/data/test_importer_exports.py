@@ -521,6 +521,35 @@ def test_a_near_miss_header_of_an_optional_column_is_refused_not_ignored(folder:
     assert [(w.column, w.rule) for w in error.warnings if w.file == "facilities.csv"] == [("Notes", "unknown_columns")]
 
 
+def test_a_header_in_danish_names_the_contract_column_it_must_be_called(folder: Path) -> None:
+    """A case system's export with Danish headers: the required columns were reported missing with no word on which
+    header was meant, and an optional one ('Lukkedato') was ignored as unknown, storing every closed tilbud as active."""
+    vis, fac = texts("visits"), texts("facilities")
+    vis[0][:3] = ["Besøg ID", "tilbud_id", "Dato"]
+    fac[0] = [{"closed_on": "Lukkedato"}.get(h, h) for h in fac[0]]
+    rewrite(folder, "visits", vis)
+    rewrite(folder, "facilities", fac)
+    error = fails(folder)
+    assert {(v.file, v.column, v.rule) for v in error.violations} == {
+        ("visits.csv", "visit_id", "column_missing"),
+        ("visits.csv", "facility_id", "column_missing"),
+        ("visits.csv", "date", "column_missing"),
+        ("facilities.csv", "Lukkedato", "column_name"),
+    }
+    assert message(error, 1, "visit_id").endswith("(kolonnen 'Besøg ID' skal hedde 'visit_id')")
+    assert message(error, 1, "date").endswith("(kolonnen 'Dato' skal hedde 'date')")
+    assert (
+        message(error, 1, "Lukkedato") == "kolonnen 'Lukkedato' skal hedde 'closed_on'; ellers gemmes dens værdier ikke"
+    )
+
+
+def test_a_danish_header_beside_the_contract_column_is_an_unknown_column(folder: Path) -> None:
+    fac = texts("facilities")
+    add_column(fac, "kommune", "Silkeborg Kommune")
+    rewrite(folder, "facilities", fac)
+    assert read_upload(folder, today=AS_OF).files["facilities"].unknown_columns == ("kommune",)
+
+
 def test_a_near_miss_header_beside_the_right_one_is_an_unknown_column(folder: Path) -> None:
     fac = texts("facilities")
     add_column(fac, "closed on")
