@@ -20,7 +20,7 @@ from data.enums import Theme
 from data.errors import Violation
 from data.glossary import danish, format_number_da, some_ids_da
 from data.importer.bounds import _BOUND_WARNING_RULE, _bound_what_da, _bound_why_da, _outside, _via
-from data.importer.hints import _id_number, _indicator_hint
+from data.importer.hints import _id_number, _indicator_hint, _look_alike_hint, _look_alike_key
 from data.importer.parsed import _key_frame, _Parsed
 from data.importer.quality import (
     _TRAIT_COLUMNS,
@@ -321,6 +321,7 @@ class _CrossChecks:
             bad = (values.notna() & ~values.isin(known)).to_numpy()
             by_case: dict[str, str] | None = None
             by_number: dict[str, str] | None = None
+            by_look: dict[str, str] = {}
 
             def case_hint(value: object) -> str:
                 """ "; den findes som 'F1'" for "f1" when an id differs from a known one only in upper/lower case, or
@@ -332,6 +333,7 @@ class _CrossChecks:
                         by_case.setdefault(k.casefold(), k)
                         if (number := _id_number(k)) is not None:
                             by_number.setdefault(number, k)
+                        by_look.setdefault(_look_alike_key(k), k)
                 twin = by_case.get(str(value).casefold())
                 if twin:
                     return f"; den findes som '{twin}' (id'er skelner mellem store og små bogstaver)"
@@ -341,6 +343,12 @@ class _CrossChecks:
                     return (
                         f"; den findes som '{twin}' (Excel fjerner foranstillede nuller fra et tal og kan skrive 42 "
                         "som 42.0: formatér id-kolonnen som tekst)"
+                    )
+                twin = by_look.get(_look_alike_key(str(value)))
+                if twin:
+                    return (
+                        f"; et id, der ser ens ud, findes: '{twin}' ({_look_alike_hint(str(value), twin)}); skriv "
+                        f"id'et, som det står i {target}"
                     )
                 return ""
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from data.authorities import suggest_code
 from data.importer.formats import _DATE_FORMAT
@@ -161,3 +162,40 @@ def _danish_column(file: str, name: str) -> str | None:
     """The contract column of ``file`` a Danish header (as ``loose_name`` reads it: "Besøg ID" is "besøg_id") stands
     for, or None."""
     return _DANISH_COLUMN_OF.get(file, {}).get(name)
+
+
+#: Characters that look like another one in an id, with the Danish name a message gives them: a word processor's
+#: dashes, a minus sign, a no-break space (NFKC makes the fullwidth letters and digits, and the special spaces, plain).
+_LOOK_ALIKE_NAMES = {
+    "-": "en bindestreg (-)",
+    " ": "et mellemrum",
+    "\u00a0": "et hårdt mellemrum (U+00A0)",
+    "\u2010": "en orddelingsstreg (U+2010)",
+    "\u2011": "en hård bindestreg (U+2011)",
+    "\u2012": "en tankestreg (U+2012)",
+    "\u2013": "en tankestreg (U+2013)",
+    "\u2014": "en lang tankestreg (U+2014)",
+    "\u2015": "en vandret streg (U+2015)",
+    "\u2212": "et minustegn (U+2212)",
+}
+_DASHES_RE = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
+
+
+def _look_alike_key(text: str) -> str:
+    """An id as it looks: compatibility characters made plain (NFKC: a no-break space is a space, a fullwidth digit a
+    digit), every dash a hyphen, upper/lower case ignored. Two ids with one key look the same on the screen."""
+    return _DASHES_RE.sub("-", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def _look_alike_hint(value: str, twin: str) -> str:
+    """What tells ``value`` from the known id ``twin`` it looks like: the first character that differs, named."""
+    for mine, theirs in zip(value, twin, strict=False):
+        if mine != theirs:
+            break
+    else:
+        return "et af tegnene er et andet, end det ser ud til"  # one is longer: a ligature, a width variant
+
+    def named(c: str) -> str:
+        return _LOOK_ALIKE_NAMES.get(c, f"tegnet '{c}'" + (f" (U+{ord(c):04X})" if not c.isascii() else ""))
+
+    return f"her står {named(mine)}, hvor id'et har {named(theirs)}"

@@ -1267,6 +1267,39 @@ def test_a_reference_that_differs_from_a_known_number_id_in_zeros_says_which_id_
     )
 
 
+@pytest.mark.parametrize(
+    ("stored_id", "sent_id", "differs"),
+    [
+        ("T-10", "T\u201310", "her står en tankestreg (U+2013), hvor id'et har en bindestreg (-)"),
+        ("T-10", "T\u221210", "her står et minustegn (U+2212), hvor id'et har en bindestreg (-)"),
+        ("T 10", "T\u00a010", "her står et hårdt mellemrum (U+00A0), hvor id'et har et mellemrum"),
+        ("T10", "T\uff110", "her står tegnet '\uff11' (U+FF11), hvor id'et har tegnet '1'"),
+    ],
+)
+def test_a_reference_that_only_looks_like_a_known_id_names_the_character_that_differs(
+    folder: Path, stored_id: str, sent_id: str, differs: str
+) -> None:
+    """A dash a word processor made an en dash, or a space that is a no-break space: the reference was an unknown id
+    that the message showed exactly as the known one, so nothing told the user what to correct."""
+    facilities, visits = texts("facilities"), texts("visits")
+    rewrite(folder, "facilities", [[stored_id if c == "F1" else c for c in row] for row in facilities])
+    j = visits[0].index("facility_id")
+    for r in visits[1:]:
+        r[j] = stored_id if r[j] == "F1" else r[j]
+    visits[1][j] = sent_id
+    rewrite(folder, "visits", visits)
+    for table in ("concerns", "sanctions", "use_of_force", "staff_figures"):
+        rewrite(folder, table, [[stored_id if c == "F1" else c for c in row] for row in texts(table)])
+    with pytest.raises(ValidationFailed) as caught:
+        read_upload(folder, today=AS_OF)
+    [v] = caught.value.violations
+    assert (v.file, v.row, v.column, v.rule) == ("visits.csv", 2, "facility_id", "reference")
+    assert v.message == (
+        f"facility_id '{sent_id}' findes ikke i facilities (hverken i denne upload eller i databasen); et id, der "
+        f"ser ens ud, findes: '{stored_id}' ({differs}); skriv id'et, som det står i facilities"
+    )
+
+
 def test_a_type_no_inspector_of_its_socialtilsyn_may_visit_is_a_warning_at_import(folder: Path) -> None:
     # Nord's only inspector may visit rusmiddelcentre alone: its kostskole (F5) and døgninstitution (F6) can be
     # planned by no one, and the plan found out (exit 4 for every socialtilsyn's plan) long after the import
