@@ -32,10 +32,36 @@ def _parse_csv(name: str, filename: str, data: bytes, upload: RawUpload) -> RawT
         # Excel's delimiter hint line ("sep=;"): Excel hides it when it opens the file, so the header is
         # row 1 there, and it is here
         delimiter = hinted
+        hint_line = first_line.strip()
         text = rest
         first_line = text.lstrip("\r\n").partition("\n")[0]
+        other = "," if delimiter == ";" else ";"
+        if other in first_line and delimiter not in first_line:
+            # read with the hint's delimiter the header is one column: every required column "missing"
+            words = {",": "komma", ";": "semikolon"}
+            upload.violations.append(
+                _violation(
+                    filename,
+                    f"første linje '{hint_line}' siger, at filen er adskilt med {words[delimiter]}, men overskriften "
+                    f"er adskilt med {words[other]}; slet linjen '{hint_line}'",
+                    "file_sep_line",
+                    row=1,
+                )
+            )
+            return None
     else:
         delimiter = detect_delimiter(first_line)
+    if "|" in first_line and delimiter not in first_line:
+        upload.violations.append(
+            _violation(
+                filename,
+                "filen er adskilt med lodret streg (|); den skal være adskilt med komma eller semikolon: gem den som "
+                "CSV (UTF-8) adskilt med komma eller semikolon",
+                "file_pipe_separated",
+                row=1,
+            )
+        )
+        return None
     if "\t" in first_line and delimiter not in first_line:
         upload.violations.append(
             _violation(

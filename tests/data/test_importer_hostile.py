@@ -220,6 +220,33 @@ def test_a_tab_separated_file_is_named_as_such(folder: Path) -> None:
     assert "tabulator" in error.violations[0].message
 
 
+def test_a_pipe_separated_file_is_named_as_such(folder: Path) -> None:
+    """A database export's "|" was read as one column holding the whole header: five 'column missing' violations."""
+    rewrite(folder, "concerns", texts("concerns"), sep="|")
+    error = fails(folder)
+    assert rules(error) == {("concerns.csv", 1, None, "file_pipe_separated")}
+    assert error.violations[0].message == (
+        "filen er adskilt med lodret streg (|); den skal være adskilt med komma eller semikolon: gem den som CSV "
+        "(UTF-8) adskilt med komma eller semikolon"
+    )
+
+
+@pytest.mark.parametrize(("hint", "sep", "says"), [("sep=;", ",", "komma"), ("sep=,", ";", "semikolon")])
+def test_a_delimiter_hint_line_naming_another_delimiter_than_the_header_has_is_named(
+    folder: Path, hint: str, sep: str, says: str
+) -> None:
+    """A file whose first line says "sep=;" above a comma-separated header was read as one column: every required
+    column 'missing', and nothing said the first line was the cause."""
+    body = csv_bytes(texts("concerns"), sep=sep).decode("utf-8")
+    (folder / "concerns.csv").write_text(f"{hint}\n{body}", encoding="utf-8")
+    error = fails(folder)
+    assert rules(error) == {("concerns.csv", 1, None, "file_sep_line")}
+    assert error.violations[0].message == (
+        f"første linje '{hint}' siger, at filen er adskilt med {'semikolon' if says == 'komma' else 'komma'}, men "
+        f"overskriften er adskilt med {says}; slet linjen '{hint}'"
+    )
+
+
 @pytest.mark.parametrize("hint", ["sep=;", "SEP=;\r"])
 def test_excels_delimiter_hint_line_is_understood_and_not_counted_as_a_row(folder: Path, hint: str) -> None:
     good = read_upload(folder, today=AS_OF).dataset.visits
