@@ -238,17 +238,45 @@ _TOTAL_CELLS = frozenset(
 )
 
 
-def _totals_rows(spec: FileSpec, frame: pd.DataFrame, positions: dict[str, int]) -> np.ndarray:
-    """Rows whose first filled cell says "I alt" (or "Total", "Sum") and that leave a required column of the file
-    empty: a sum below the table, no record (a tilbud named "Total" with its cells filled is one)."""
+def _says_total(cell: str) -> bool:
+    """Whether a cell labels a sum: "I alt", "Total:", and longer labels a spreadsheet or a pivot table writes ("Antal
+    i alt", "Total antal", "Sum af count")."""
+    text = cell.strip().rstrip(":").strip().lower()
+    return (
+        cell in _TOTAL_CELLS
+        or text.endswith(" i alt")
+        or text.startswith(("i alt ", "total ", "totalt ", "sum af ", "sum of "))
+    )
+
+
+_NUMBER_CELL = re.compile(r"[-+]?[0-9][0-9.,\s]*%?")
+
+
+def _totals_rows(spec: FileSpec, frame: pd.DataFrame, positions: dict[str, int], *, sheet: bool = True) -> np.ndarray:
+    """Rows whose first filled cell says "I alt" (or "Total", "Sum", "Antal i alt") and that leave a required column of
+    the file empty: a sum below the table, no record (a tilbud named "Total" with its cells filled is one). Also the
+    table's last rows when they hold numbers only and no key (Excel's AutoSum under a column, without a label), when
+    ``sheet``: a file or a sheet, not records a case system pushed (whose fields are named one by one)."""
     required = [positions[c.name] for c in spec.columns if c.required and c.name in positions]
-    said = frame.isin(_TOTAL_CELLS).to_numpy().any(axis=1)
-    if not said.any() or not required:
+    if not required or frame.empty:
         return np.zeros(len(frame), dtype=bool)
+    said = frame.isin(_TOTAL_CELLS).to_numpy().any(axis=1)
+    said[-3:] = True  # the last rows are looked at whatever their words: a sum sits below the table
+    keys = [positions[k] for k in spec.key if k in positions]
     for pos in np.flatnonzero(said):
         row = frame.iloc[pos]
-        first = next((cell for cell in row if cell != ""), "")
-        said[pos] = first in _TOTAL_CELLS and any(row.iat[p] == "" for p in required)
+        filled = [cell for cell in row if cell != ""]
+        first = filled[0] if filled else ""
+        leaves_required_empty = any(row.iat[p] == "" for p in required)
+        said[pos] = leaves_required_empty and bool(first) and _says_total(first)
+    for pos in range(len(frame) - 1, max(len(frame) - 4, -1) if sheet else len(frame) - 1, -1):  # from the bottom up
+        row = frame.iloc[pos]
+        filled = [cell for cell in row if cell != ""]
+        numbers_only = bool(filled) and all(_NUMBER_CELL.fullmatch(c) for c in filled)
+        if said[pos] or (numbers_only and keys and all(row.iat[p] == "" for p in keys)):
+            said[pos] = True
+        else:
+            break
     return said
 
 
@@ -280,15 +308,19 @@ def _without_misplaced_rows(spec: FileSpec, raw: RawTable, positions: dict[str, 
     if raw.delimiter is not None and frame.shape[1] > 2 and other in "".join(frame[0].tolist()):
         alone = (frame.iloc[:, 1:] == "").all(axis=1).to_numpy()
         other_row = alone & (frame[0].str.count(other) >= max(2, frame.shape[1] // 2)).to_numpy()
-    totals = _totals_rows(spec, frame, positions) & ~repeated & ~other_row
+    totals = _totals_rows(spec, frame, positions, sheet=raw.source != raw.name) & ~repeated & ~other_row
     names = {",": "komma", ";": "semikolon"}
     for pos in np.flatnonzero(repeated | other_row | totals):
         if totals[pos]:
-            word = next(cell for cell in frame.iloc[pos] if cell != "")
+            filled = [cell for cell in frame.iloc[pos] if cell != ""]
+            what = (
+                f"'{_display(filled[0])}'"
+                if _says_total(filled[0])
+                else "den har kun tal: " + ", ".join(f"'{_display(c)}'" for c in filled)
+            )
             rule, message = (
                 "totals_row",
-                f"rækken ligner en sumrække ('{_display(word)}') og er ingen post; slet den (eller flyt summen uden "
-                "for tabellen)",
+                f"rækken ligner en sumrække ({what}) og er ingen post; slet den (eller flyt summen uden for tabellen)",
             )
         elif repeated[pos]:
             rule, message = (

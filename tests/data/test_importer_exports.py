@@ -205,6 +205,51 @@ def test_a_totals_row_is_one_violation_not_one_per_column(folder: Path, word: st
     )
 
 
+@pytest.mark.parametrize("word", ["Antal i alt", "Total antal", "Sum af count", "I alt (2026)"])
+def test_a_totals_row_with_a_longer_label_is_one_violation(folder: Path, word: str) -> None:
+    """'Antal i alt' (or a pivot table's 'Sum af count') was no totals row: a reference to a tilbud 'Antal i alt' and an
+    empty month."""
+    force = texts("use_of_force")
+    force.append([word, "", "17", ""])
+    rewrite(folder, "use_of_force", force)
+    error = fails(folder)
+    assert [(v.file, v.row, v.rule) for v in error.violations] == [("use_of_force.csv", len(force), "totals_row")]
+    assert error.violations[0].message.startswith(f"rækken ligner en sumrække ('{word}')")
+
+
+def test_a_sum_without_a_label_below_the_table_is_one_violation(folder: Path) -> None:
+    """Excel's AutoSum under a column: a last row holding only the sum, which gave one 'må ikke være tom' per required
+    column (seven in facilities.csv)."""
+    fac = texts("facilities")
+    total = [""] * len(fac[0])
+    total[fac[0].index("places")] = "94"
+    force = texts("use_of_force")
+    force.append(["", "", "9", ""])
+    rewrite(folder, "facilities", [*fac, total])
+    rewrite(folder, "use_of_force", force)
+    error = fails(folder)
+    assert [(v.file, v.row, v.column, v.rule) for v in error.violations] == [
+        ("facilities.csv", len(fac) + 1, None, "totals_row"),
+        ("use_of_force.csv", len(force), None, "totals_row"),
+    ]
+    assert error.violations[0].message == (
+        "rækken ligner en sumrække (den har kun tal: '94') og er ingen post; slet den (eller flyt summen uden for "
+        "tabellen)"
+    )
+
+
+def test_a_row_of_numbers_inside_the_table_is_checked_cell_by_cell(folder: Path) -> None:
+    """Only the table's last rows can be a sum below it: a record in the middle with its ids missing is a record."""
+    force = texts("use_of_force")
+    force.insert(2, ["", "", "9", ""])
+    rewrite(folder, "use_of_force", force)
+    error = fails(folder)
+    assert {(v.row, v.column, v.rule) for v in error.violations} == {
+        (3, "facility_id", "required"),
+        (3, "month", "required"),
+    }
+
+
 def test_a_row_in_the_other_delimiter_is_one_violation(folder: Path) -> None:
     fac = texts("facilities")
     data = csv_bytes(fac, sep=";").split(b"\r\n")
