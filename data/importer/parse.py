@@ -280,6 +280,23 @@ def _totals_rows(spec: FileSpec, frame: pd.DataFrame, positions: dict[str, int],
     return said
 
 
+def _note_rows(spec: FileSpec, frame: pd.DataFrame, positions: dict[str, int], *, sheet: bool) -> np.ndarray:
+    """The last rows of a file or sheet that hold one cell of words and leave a required column empty: a note below
+    the table ("Kilde: Fagsystem X, udtrukket 1. okt 2026"), no record. A cell without a space (an id typed alone)
+    stays a record, checked cell by cell."""
+    notes = np.zeros(len(frame), dtype=bool)
+    required = [positions[c.name] for c in spec.columns if c.required and c.name in positions]
+    if not sheet or len(required) < 2:
+        return notes
+    for pos in range(len(frame) - 1, max(len(frame) - 4, -1), -1):  # from the bottom up
+        row = frame.iloc[pos]
+        filled = [cell for cell in row if cell != ""]
+        if len(filled) != 1 or not re.search(r"[^\W\d_].*\s", filled[0]) or _NUMBER_CELL.fullmatch(filled[0]):
+            break
+        notes[pos] = True
+    return notes
+
+
 def _fields_da(n: int) -> str:
     return "1 felt" if n == 1 else f"{n} felter"
 
@@ -309,9 +326,17 @@ def _without_misplaced_rows(spec: FileSpec, raw: RawTable, positions: dict[str, 
         alone = (frame.iloc[:, 1:] == "").all(axis=1).to_numpy()
         other_row = alone & (frame[0].str.count(other) >= max(2, frame.shape[1] // 2)).to_numpy()
     totals = _totals_rows(spec, frame, positions, sheet=raw.source != raw.name) & ~repeated & ~other_row
+    notes = _note_rows(spec, frame, positions, sheet=raw.source != raw.name) & ~repeated & ~other_row & ~totals
     names = {",": "komma", ";": "semikolon"}
-    for pos in np.flatnonzero(repeated | other_row | totals):
-        if totals[pos]:
+    for pos in np.flatnonzero(repeated | other_row | totals | notes):
+        if notes[pos]:
+            note = next(cell for cell in frame.iloc[pos] if cell != "")
+            rule, message = (
+                "note_row",
+                f"rækken har kun tekst i én celle ('{_display(note)}') og ligner en note under tabellen, ingen post; "
+                "slet den (eller flyt noten uden for tabellen), eller udfyld rækken, hvis den er en post",
+            )
+        elif totals[pos]:
             filled = [cell for cell in frame.iloc[pos] if cell != ""]
             what = (
                 f"'{_display(filled[0])}'"
@@ -334,7 +359,7 @@ def _without_misplaced_rows(spec: FileSpec, raw: RawTable, positions: dict[str, 
                 "brug samme skilletegn i hele filen",
             )
         report.add(Violation(raw.source, int(raw.rows[pos]), None, None, rule, message))
-    keep = ~(repeated | other_row | totals)
+    keep = ~(repeated | other_row | totals | notes)
     if keep.all():
         return raw
     fields = None if raw.fields is None else raw.fields[keep]

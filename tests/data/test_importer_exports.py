@@ -250,6 +250,33 @@ def test_a_row_of_numbers_inside_the_table_is_checked_cell_by_cell(folder: Path)
     }
 
 
+def test_a_note_below_the_table_is_one_violation(folder: Path, tmp_path: Path) -> None:
+    """'Kilde: Fagsystem X, udtrukket 1. okt 2026' in the first cell of a last row (a sheet's note, and the CSV file
+    saved from it) gave one 'må ikke være tom' per other required column."""
+    vis = texts("visits")
+    note = "Kilde: Fagsystem X, udtrukket 1. okt 2026"
+    rewrite(folder, "visits", [*vis, [""] * len(vis[0]), [note] + [""] * (len(vis[0]) - 1)])
+    error = fails(folder)
+    assert [(v.file, v.row, v.column, v.rule) for v in error.violations] == [
+        ("visits.csv", len(vis) + 2, None, "note_row")
+    ]
+    assert error.violations[0].message == (
+        f"rækken har kun tekst i én celle ('{note}') og ligner en note under tabellen, ingen post; slet den (eller "
+        "flyt noten uden for tabellen), eller udfyld rækken, hvis den er en post"
+    )
+
+
+def test_a_last_record_with_one_value_is_checked_cell_by_cell(folder: Path) -> None:
+    vis = texts("visits")
+    rewrite(folder, "visits", [*vis, ["V99"] + [""] * (len(vis[0]) - 1)])
+    assert {(v.column, v.rule) for v in fails(folder).violations} == {
+        ("facility_id", "required"),
+        ("date", "required"),
+        ("announced", "required"),
+        ("kind", "required"),
+    }
+
+
 def test_a_row_in_the_other_delimiter_is_one_violation(folder: Path) -> None:
     fac = texts("facilities")
     data = csv_bytes(fac, sep=";").split(b"\r\n")
