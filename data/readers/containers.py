@@ -88,8 +88,19 @@ def read_upload_files(source: Path) -> RawUpload:
     return upload
 
 
+#: Files an operating system or an office program leaves beside the user's (thumbnails, folder settings), passed over
+#: like a hidden file, not warned about as ignored files.
+_SYSTEM_FILES = frozenset({"__macosx", "thumbs.db", "desktop.ini", "ehthumbs.db"})
+
+
+def _system_file(name: str) -> bool:
+    """Whether ``name`` is a hidden file or folder (``.DS_Store``, ``._facilities.csv``), a file the system leaves in a
+    folder, or Excel's owner file of an open workbook (``~$facilities.xlsx``, which holds the user's name only)."""
+    return name.startswith((".", "~$")) or name.lower() in _SYSTEM_FILES
+
+
 def _visible_entries(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if not p.name.startswith(".") and p.name != "__MACOSX")
+    return sorted(p for p in folder.iterdir() if not _system_file(p.name))
 
 
 def _read_folder(folder: Path, upload: RawUpload) -> None:
@@ -160,7 +171,7 @@ def _read_zip(path: Path, upload: RawUpload) -> None:
             for m in archive.infolist()
             if not m.is_dir()
             and not m.filename.startswith("__MACOSX/")
-            and not PurePosixPath(m.filename).name.startswith(".")
+            and not _system_file(PurePosixPath(m.filename).name)
         ]
         too_large = _unpacked_too_large(path.name, members, "zip-filen", "én fil")
         if too_large is not None:

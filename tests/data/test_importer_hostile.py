@@ -144,6 +144,26 @@ def test_zip_member_names_with_backslashes_are_found(folder: Path, tmp_path: Pat
 # --- no contract file --------------------------------------------------------------------------------
 
 
+_SYSTEM_FILES = {
+    "~$facilities.xlsx": b"\x0bAnne Holm" + b"\x00" * 40,  # Excel's owner file while the workbook is open
+    "Thumbs.db": b"\xd0\xcf\x11\xe0" + b"\x00" * 40,  # Windows' thumbnails
+    "desktop.ini": b"[.ShellClassInfo]\r\nIconResource=C:\\x.dll,0\r\n",
+}
+
+
+def test_files_the_system_leaves_in_a_folder_or_zip_are_passed_over_like_ds_store(folder: Path, tmp_path: Path) -> None:
+    """A zip made while Excel had the workbook open holds its owner file '~$facilities.xlsx': the warning said 'en
+    Excel-arbejdsbog i en mappe ignoreres; indlæs arbejdsbogen for sig', advice to import a lock file."""
+    for name, data in _SYSTEM_FILES.items():
+        (folder / name).write_bytes(data)
+    assert not [w for w in read_upload(folder, today=AS_OF).warnings if w.rule == "file_ignored"]
+    zipped = tmp_path / "eksport.zip"
+    with zipfile.ZipFile(zipped, "w") as archive:
+        for path in sorted(folder.iterdir()):
+            archive.write(path, f"eksport/{path.name}")
+    assert not [w for w in read_upload(zipped, today=AS_OF).warnings if w.rule == "file_ignored"]
+
+
 def test_an_upload_without_any_contract_file_is_refused(folder: Path, tmp_path: Path) -> None:
     """Nothing to store must not look like a successful import (a renamed copy, a workbook of 'Ark1')."""
     other = tmp_path / "other"
