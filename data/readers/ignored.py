@@ -89,7 +89,7 @@ def _search_ignored_text(
 
 
 def _search_ignored_sheet(
-    source: str, read: Callable[[], tuple[list[list[str]], object, object, object]], upload: RawUpload
+    source: str, read: Callable[[], tuple[list[list[str]], object, object, object, object]], upload: RawUpload
 ) -> str | None:
     """A workbook sheet the contract does not know (``Borgere``, ``Ark1``, a copy ``visits (2)``): when a cell holds
     something CPR-like, its cells go to :attr:`RawUpload.extra_tables` for the importer's CPR rule. Read with the

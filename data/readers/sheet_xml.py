@@ -1,6 +1,7 @@
 """What a workbook's XML says that calamine does not read for us: cells holding an error (``#N/A``), formulas saved
 without their value, a workbook that asks to be recalculated on opening, each sheet's part in the zip, the number
-formats shown as percent or as a date only, and hidden rows; and how a failure of calamine is told from an interrupt.
+formats shown as percent or as a date only, hidden rows and merged cells; and how a failure of calamine is told from
+an interrupt.
 """
 
 from __future__ import annotations
@@ -163,6 +164,23 @@ def _hidden_rows(xml: bytes) -> frozenset[int]:
         if _HIDDEN_ATTR.search(tag.group(0)) and (row := _ROW_ATTR.search(tag.group(0))) is not None:
             found.add(int(row.group(1)))
     return frozenset(found)
+
+
+# A merged range: <mergeCell ref="B2:B3"/>
+_MERGE_REF = re.compile(
+    rb"""<(?:[\w.-]+:)?mergeCell\s[^>]*?ref\s*=\s*["']([A-Za-z]+)([0-9]+):([A-Za-z]+)([0-9]+)["']"""
+)
+
+
+def _merged_ranges(xml: bytes) -> list[tuple[int, int, int, int]]:
+    """The sheet's merged ranges as (first row, first column, last row, last column), 0-based: only the first cell
+    of one holds the value Excel shows across it."""
+    if b"mergeCell" not in xml:
+        return []
+    return [
+        (int(m.group(2)) - 1, _column_number(m.group(1)) - 1, int(m.group(4)) - 1, _column_number(m.group(3)) - 1)
+        for m in _MERGE_REF.finditer(xml)
+    ]
 
 
 def _is_percent_format(code: str) -> bool:

@@ -31,10 +31,12 @@ from data.readers.sheet_xml import (
     _error_cells,
     _formulas_without_value,
     _hidden_rows,
+    _merged_ranges,
     _percent_styles,
     _recalculated_on_load,
     _sheet_parts,
     _styled_cells,
+    column_letters,
 )
 from data.readers.text import _text_rows, _utf8_text
 
@@ -46,6 +48,63 @@ log = logging.getLogger(__name__)
 
 _NOT_XLSX = "filen kan ikke læses som Excel-arbejdsbog (.xlsx)"
 _SHEET_DAMAGED = "arket kan ikke læses (arbejdsbogen er beskadiget); gem den igen i Excel"
+
+
+#: What :func:`_sheet_records` reads of a sheet: its cells as text, the percent cells, the hidden rows, the formulas
+#: without a value and the merged ranges.
+_SheetRead = tuple[
+    list[list[str]],
+    dict[int, frozenset[int]],
+    frozenset[int],
+    dict[tuple[int, int], str],
+    list[tuple[int, int, int, int]],
+]
+
+
+def _merged_violations(
+    source: str, name: str, records: list[list[str]], merged: list[tuple[int, int, int, int]]
+) -> list[Violation]:
+    """One violation per merged range below the header that covers a cell of a contract column other than its first:
+    Excel shows the value across the range, but only the first cell holds it, so the other rows were read empty (a
+    required cell "må ikke være tom" beside a value on the screen, an optional one stored empty without a word)."""
+    header_row = next((i for i, record in enumerate(records) if "".join(record).strip()), None)
+    if header_row is None:
+        return []
+    header = records[header_row]
+    columns = set(FILE_BY_NAME[name].column_names)
+    found: list[Violation] = []
+    for first_row, first_col, last_row, last_col in sorted(merged):
+        if last_row <= header_row or (first_row == last_row and first_col == last_col):
+            continue
+        covered = [
+            loose_name(header[c])
+            for c in range(first_col, min(last_col + 1, len(header)))
+            if loose_name(header[c]) in columns and (last_row > first_row or c > first_col)
+        ]
+        if not covered:
+            continue
+        value = (
+            records[first_row][first_col] if first_row < len(records) and first_col < len(records[first_row]) else ""
+        )
+        ref = f"{column_letters(first_col + 1)}{first_row + 1}:{column_letters(last_col + 1)}{last_row + 1}"
+        rows = "rækkerne" if last_row > first_row else "cellerne"
+        found.append(
+            Violation(
+                file=source,
+                row=first_row + 1,
+                column=covered[0],
+                value=_preview(value, 80) or None,
+                rule="merged_cells",
+                message=(
+                    f"cellerne {ref} er flettet, så kun række {first_row + 1} har værdien, selv om Excel viser den i "
+                    f"alle {rows}; ophæv fletningen, og skriv værdien i hver række"
+                    if last_row > first_row
+                    else f"cellerne {ref} er flettet, så kun {column_letters(first_col + 1)}{first_row + 1} har "
+                    "værdien, selv om Excel viser den i dem alle; ophæv fletningen, og skriv værdien i hver celle"
+                ),
+            )
+        )
+    return found
 
 
 def _formula_violations(
@@ -105,7 +164,7 @@ def _sheet_records(
     percent_styles: frozenset[int] = frozenset(),
     date_styles: frozenset[int] = frozenset(),
     stale: bool = False,
-) -> tuple[list[list[str]], dict[int, frozenset[int]], frozenset[int], dict[tuple[int, int], str]]:
+) -> _SheetRead:
     """One sheet's cells as text, row 1 first (leading empty rows and columns kept, so row numbers are Excel's),
     the numbers formatted as percent (column -> spreadsheet rows; see :attr:`RawTable.percent`), the rows the
     sheet hides (an Excel filter: read all the same, as a CSV export would hold them; the caller warns) and the
@@ -133,7 +192,8 @@ def _sheet_records(
             record.extend([""] * (column + 1 - len(record)))
             record[column] = text
     formulas = _formulas_without_value(xml, every=stale) if _FORMULA_TAG.search(xml) else {}
-    return records, {column: frozenset(found) for column, found in percent.items()}, _hidden_rows(xml), formulas
+    percent_cells = {column: frozenset(found) for column, found in percent.items()}
+    return records, percent_cells, _hidden_rows(xml), formulas, _merged_ranges(xml)
 
 
 def _open_xlsx(data: bytes) -> zipfile.ZipFile | None:
@@ -218,7 +278,7 @@ def _read_workbook(filename: str, data: bytes, upload: RawUpload) -> None:
 def _add_sheet(
     filename: str,
     title: str,
-    read: Callable[[], tuple[list[list[str]], dict[int, frozenset[int]], frozenset[int], dict[tuple[int, int], str]]],
+    read: Callable[[], _SheetRead],
     upload: RawUpload,
     *,
     hidden: bool = False,
@@ -271,7 +331,7 @@ def _add_sheet(
         return
     upload.present.add(name)
     try:
-        records, percent, hidden_rows, formulas = read()
+        records, percent, hidden_rows, formulas, merged = read()
     except _SheetTooLarge as error:
         upload.violations.append(_violation(source, str(error), "file_too_large"))
         return
@@ -287,6 +347,8 @@ def _add_sheet(
         _warn_hidden_rows(source, table, hidden_rows, upload)
         if formulas:
             upload.violations.extend(_formula_violations(source, name, records, formulas, stale=stale))
+        if merged:
+            upload.violations.extend(_merged_violations(source, name, records, merged))
 
 
 def _warn_hidden_rows(source: str, table: RawTable, hidden: frozenset[int], upload: RawUpload) -> None:

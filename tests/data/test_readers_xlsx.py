@@ -252,6 +252,37 @@ def test_a_formula_without_its_value_is_a_violation_at_the_cell_not_an_empty_cel
     assert table(read(excel)) == [["facility_id", "date", "severity", ""], ["F1", "2026-02-03", "high", ""]]
 
 
+def test_a_merged_cell_over_several_records_is_a_violation_not_empty_cells(tmp_path: Path) -> None:
+    """Merged cells ("Flet og centrer") over two visits of one tilbud show the value in both rows, but only the first
+    cell holds it: the second visit was 'facility_id må ikke være tom', and a merged optional cell (inspector_ids,
+    closed_on) was stored empty without a word. Refused at the merged range; a merge in the header row (a title over
+    two columns) or in a column outside the contract is left alone."""
+    path = write_workbook(small_dataset(), tmp_path / "flettet.xlsx")
+    book = load_workbook(path)
+    visits = book["visits"]
+    header = [c.value for c in visits[1]]
+    facility, inspectors = header.index("facility_id") + 1, header.index("inspector_ids") + 1
+    assert visits.cell(2, facility).value == visits.cell(3, facility).value == "F1"
+    visits.merge_cells(start_row=2, start_column=facility, end_row=3, end_column=facility)
+    visits.cell(5, inspectors).value = "I1;I2"
+    visits.merge_cells(start_row=5, start_column=inspectors, end_row=6, end_column=inspectors)
+    visits.cell(1, len(header) + 1).value = "note"
+    visits.merge_cells(start_row=2, start_column=len(header) + 1, end_row=4, end_column=len(header) + 1)
+    book.save(path)
+    error = fails(path)
+    merged = [(v.file, v.row, v.column, v.value) for v in error.violations if v.rule == "merged_cells"]
+    letter = "ABCDEFGH"
+    assert merged == [
+        ("[flettet.xlsx]visits", 2, "facility_id", "F1"),
+        ("[flettet.xlsx]visits", 5, "inspector_ids", "I1;I2"),
+    ]
+    [first] = [v for v in error.violations if v.rule == "merged_cells" and v.row == 2]
+    assert first.message == (
+        f"cellerne {letter[facility - 1]}2:{letter[facility - 1]}3 er flettet, så kun række 2 har værdien, selv om "
+        "Excel viser den i alle rækkerne; ophæv fletningen, og skriv værdien i hver række"
+    )
+
+
 # --- sheets ----------------------------------------------------------------------------------------
 
 
