@@ -269,12 +269,12 @@ def _totals_rows(spec: FileSpec, frame: pd.DataFrame, positions: dict[str, int],
         first = filled[0] if filled else ""
         leaves_required_empty = any(row.iat[p] == "" for p in required)
         said[pos] = leaves_required_empty and bool(first) and _says_total(first)
-    for pos in range(len(frame) - 1, max(len(frame) - 4, -1) if sheet else len(frame) - 1, -1):  # from the bottom up
-        row = frame.iloc[pos]
+    for last in range(len(frame) - 1, max(len(frame) - 4, -1) if sheet else len(frame) - 1, -1):  # from the bottom up
+        row = frame.iloc[last]
         filled = [cell for cell in row if cell != ""]
         numbers_only = bool(filled) and all(_NUMBER_CELL.fullmatch(c) for c in filled)
-        if said[pos] or (numbers_only and keys and all(row.iat[p] == "" for p in keys)):
-            said[pos] = True
+        if said[last] or (numbers_only and keys and all(row.iat[p] == "" for p in keys)):
+            said[last] = True
         else:
             break
     return said

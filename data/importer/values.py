@@ -42,6 +42,7 @@ _NOTHING_WORDS = frozenset({"na", "n/a", "n.a.", "#n/a", "-", "--", "null", "non
 #: A number as Excel shows one of 12 digits or more in a General cell, and saves it in a CSV file: 1,23457E+11 (Danish)
 #: or 1.23457E+11. In an id the digits after the first six are gone.
 _EXCEL_SCIENTIFIC_RE = re.compile(r"[+-]?\d(?:[.,]\d+)?E[+-]\d{1,3}", re.IGNORECASE)
+_EXCEL_EXPONENT_RE = re.compile(r"\d[eE][+-]\d")
 
 
 def _range_rule(col: Column, noun: str) -> str:
@@ -351,10 +352,12 @@ def _shortened_ids(table: _Parsed, col: Column, text: pd.Series, report: _Report
     """Ids Excel wrote in scientific notation (``1,23457E+11``), each reported; the mask of those cells. Stored, such
     an id matched the references shortened the same way, lost the link to the case system's id, and made two ids
     that share their first six digits one."""
-    if not _is_id(table, col) or not text.str.contains("e", case=False, regex=False).any():
-        return np.zeros(len(text), dtype=bool)
-    parts = text.str.split(";") if col.kind == Kind.ID_LIST else text.map(lambda s: [s])
-    bad = parts.map(lambda ps: any(_EXCEL_SCIENTIFIC_RE.fullmatch(p.strip()) for p in ps)).to_numpy(dtype=bool)
+    bad = np.zeros(len(text), dtype=bool)
+    if not _is_id(table, col) or _EXCEL_EXPONENT_RE.search("\n".join(text.tolist())) is None:  # one scan first
+        return bad
+    for pos in np.flatnonzero(text.str.contains(_EXCEL_EXPONENT_RE, regex=True).to_numpy(dtype=bool)):
+        parts = text.iat[pos].split(";") if col.kind == Kind.ID_LIST else [text.iat[pos]]
+        bad[pos] = any(_EXCEL_SCIENTIFIC_RE.fullmatch(p.strip()) for p in parts)
     report.cells(
         table,
         bad,
