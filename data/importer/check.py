@@ -17,6 +17,7 @@ from data.importer.file_rules import (
     _check_competences,
     _check_lock_days,
     _check_not_before_same_row,
+    _check_pairs,
     _check_unique_key,
     _mojibake_warnings,
 )
@@ -102,6 +103,7 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | StoredDa
     for table in parsed.values():
         _check_unique_key(table, report)
         _check_not_before_same_row(table, report)
+        _check_pairs(table, report)
         checks.references(table)
         checks.row_ids(table)
         checks.referenced_bounds(table)

@@ -18,7 +18,7 @@ from data.enums import FacilityType
 from data.errors import Violation
 from data.glossary import format_number_da
 from data.importer.parsed import _key_frame, _Parsed
-from data.importer.report import _display, _fmt_date, _key_value, _Report
+from data.importer.report import _display, _fmt_date, _key_value, _num, _Report
 
 
 def _check_unique_key(table: _Parsed, report: _Report) -> None:
@@ -97,6 +97,35 @@ def _check_not_before_same_row(table: _Parsed, report: _Report) -> None:
             continue
         if col.not_before in table.present:
             _not_before_column(table, col.name, col.not_before, report)
+
+
+#: Columns given as a pair: one without the other is no location (the planner needs both and used neither).
+_PAIRS = (("lat", "lon"),)
+
+
+def _check_pairs(table: _Parsed, report: _Report) -> None:
+    """A coordinate without its other half: refused at the empty one. An invalid value is reported as such."""
+    for first, second in _PAIRS:
+        if first not in table.present or second not in table.present:
+            continue
+        for given, empty in ((first, second), (second, first)):
+            _pair_column(table, given, empty, report)
+
+
+def _pair_column(table: _Parsed, given: str, empty: str, report: _Report) -> None:
+    values = table.values[given]
+    bad = (values.notna() & (table.text[empty] == "")).to_numpy()
+    report.cells(
+        table,
+        bad,
+        empty,
+        table.text[empty],
+        "coordinate_pair",
+        lambda p: (
+            f"{empty} er tom, men {given} er udfyldt ({_num(values.iat[p])}); en placering kræver begge: udfyld "
+            f"{empty}, eller lad begge stå tomme"
+        ),
+    )
 
 
 def _not_before_column(table: _Parsed, name: str, other: str, report: _Report) -> None:

@@ -610,6 +610,27 @@ def test_postcode_and_locations(folder: Path) -> None:
     }
 
 
+def test_a_coordinate_without_its_other_half_is_refused(folder: Path) -> None:
+    """A lat with an empty lon was stored, and the planner, which needs both, placed the tilbud as if it had none:
+    the value given was dropped without a word (a lost cell, or a column shifted by hand)."""
+    rows = texts("facilities", dataset_with_coordinates())
+    lat, lon = rows[0].index("lat"), rows[0].index("lon")
+    rows[1][lon] = ""
+    rows[2][lat] = ""
+    rows[3][lat] = rows[3][lon] = ""  # neither: no location, as the contract allows
+    rows[4][lon] = "x"  # an invalid lon is reported as such, not again as missing
+    rewrite(folder, "facilities", rows)
+    error = fails(folder)
+    assert rules(error) == {
+        ("facilities.csv", 2, "lon", "coordinate_pair"),
+        ("facilities.csv", 3, "lat", "coordinate_pair"),
+        ("facilities.csv", 5, "lon", "decimal"),
+    }
+    assert next(v for v in error.violations if v.row == 2).message == (
+        "lon er tom, men lat er udfyldt (56,169); en placering kræver begge: udfyld lon, eller lad begge stå tomme"
+    )
+
+
 def test_a_postcode_that_lost_its_leading_zero_is_read_with_it_and_a_warning(folder: Path, tmp_path: Path) -> None:
     """Danish postcodes 0800-0999 exist; Excel writes 0800 as 800 (a number cell, and a CSV it saves)."""
     facilities = texts("facilities")
