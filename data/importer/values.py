@@ -242,6 +242,8 @@ def _parse_column(
                 return f"{rule}; tallet er for stort (højst {largest:,})".replace(",", ".")
             if sign[pos] and not col.percent:
                 return f"{rule}; skriv tallet uden %-tegn"
+            if col.name == "year" and re.match(_DATE_FORMAT, text.iat[pos]):
+                return f"{rule}; skriv året alene ({text.iat[pos][:4]})"  # a cell Excel formats as a date ("åååå")
             return rule + nothing(pos)
 
         report.cells(table, bad, col.name, text, "int" if integer else "decimal", message)

@@ -336,6 +336,16 @@ def test_common_month_spellings_get_a_hint(folder: Path, value: str, hint: str) 
     assert text.startswith("month skal være en måned på formen ÅÅÅÅ-MM, fx 2024-03; ") and hint in text
 
 
+@pytest.mark.parametrize("value", ["2024-01-01", "2024-12-31 00:00:00"])
+def test_a_year_written_as_a_date_says_to_write_the_year(folder: Path, tmp_path: Path, value: str) -> None:
+    """A year typed into a cell Excel formats as a date (shown as '2024' with the format 'åååå') is saved as the
+    date: refused with the rule only, while the user sees 2024 in the sheet."""
+    staff = texts("staff_figures")
+    staff[1][1] = value
+    rewrite(folder, "staff_figures", staff)
+    assert message(fails(folder), 2, "year").endswith("; skriv året alene (2024)")
+
+
 @pytest.mark.parametrize("value", ["1 000", "1\u00a0000", "1\u202f000"])
 def test_a_space_as_thousands_separator_is_named(folder: Path, value: str) -> None:
     fac = texts("facilities")
