@@ -126,21 +126,23 @@ def _invalid_cell(before: str, rest: bytes) -> tuple[str | None, str]:
     (semikolonsepareret)" writes (``Søndergaard``). The column is None in the header or when no header is found."""
     first = before.lstrip("\r\n").partition("\n")[0].strip().lower()
     delimiter = detect_delimiter(first)
+    header: list[str] | None = None
+    cells: list[str] | None = None  # the record the byte stands in, up to it (the last one read)
+    count = 0
     try:
-        records = [
-            r for r in _csv_reader(io.StringIO(before + "x", newline=""), delimiter) if any(c.strip() for c in r)
-        ]
+        for record in _csv_reader(io.StringIO(before + "x", newline=""), delimiter):
+            if not any(c.strip() for c in record) or (count == 0 and excel_delimiter_hint(",".join(record))):
+                continue
+            header = record if count == 0 else header
+            cells, count = record, count + 1
     except csv.Error:
-        records = []
-    if records and excel_delimiter_hint(",".join(records[0])) is not None:
-        records = records[1:]
-    tail = rest.decode("cp1252", errors="replace")
+        cells = None
+    tail = rest[:4096].decode("cp1252", errors="replace")  # the rest of the cell, not of the file
     cut = min((i for i in (tail.find(c) for c in (delimiter, '"', "\r", "\n")) if i >= 0), default=len(tail))
-    if not records:
+    if not cells:
         return None, tail[:cut].strip()
-    cells = records[-1]
     value = (cells[-1][:-1] + tail[:cut]).strip()  # the cell so far (without the "x" put after it) and its rest
-    header = records[0] if len(records) > 1 else []
+    header = header if header is not None and count > 1 else []
     column = header[len(cells) - 1].strip() if len(cells) <= len(header) else None
     return column or None, value
 
