@@ -43,6 +43,15 @@ _NOTHING_WORDS = frozenset({"na", "n/a", "n.a.", "#n/a", "-", "--", "null", "non
 #: or 1.23457E+11. In an id the digits after the first six are gone.
 _EXCEL_SCIENTIFIC_RE = re.compile(r"[+-]?\d(?:[.,]\d+)?E[+-]\d{1,3}", re.IGNORECASE)
 _EXCEL_EXPONENT_RE = re.compile(r"\d[eE][+-]\d")
+#: An id Excel read as a date: shown (and saved in a CSV file) as 03-dec or 3-dec-26, in Danish or English month
+#: names; a workbook's date cell is read as 2026-12-03. No id of a tilsyn's is a date.
+_MONTHS = "jan|feb|mar|apr|maj|may|jun|jul|aug|sep|okt|oct|nov|dec"
+_EXCEL_DATE_RE = re.compile(
+    rf"[0-9]{{1,2}}[-. ](?:{_MONTHS})\.?(?:[-. ][0-9]{{2}}(?:[0-9]{{2}})?)?"
+    r"|[0-9]{4}-[0-9]{2}-[0-9]{2}(?: 00:00:00)?",
+    re.IGNORECASE,
+)
+_EXCEL_DATE_NEAR_RE = re.compile(rf"[0-9][-. ](?:{_MONTHS})|[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}", re.IGNORECASE)
 
 
 def _range_rule(col: Column, noun: str) -> str:
@@ -350,19 +359,29 @@ def _is_id(table: _Parsed, col: Column) -> bool:
     )
 
 
-def _shortened_ids(table: _Parsed, col: Column, text: pd.Series, report: _Report) -> np.ndarray:
-    """Ids Excel wrote in scientific notation (``1,23457E+11``), each reported; the mask of those cells. Stored, such
-    an id matched the references shortened the same way, lost the link to the case system's id, and made two ids
-    that share their first six digits one."""
+def _excel_mangled(
+    table: _Parsed, col: Column, text: pd.Series, near: re.Pattern[str], whole: re.Pattern[str]
+) -> np.ndarray:
+    """The cells of an id column one of whose ids (a list's parts one by one) is ``whole``; ``near`` finds the
+    candidates in one scan of the column's text first."""
     bad = np.zeros(len(text), dtype=bool)
-    if not _is_id(table, col) or _EXCEL_EXPONENT_RE.search("\n".join(text.tolist())) is None:  # one scan first
+    if not _is_id(table, col) or near.search("\n".join(text.tolist())) is None:
         return bad
-    for pos in np.flatnonzero(text.str.contains(_EXCEL_EXPONENT_RE, regex=True).to_numpy(dtype=bool)):
+    for pos in np.flatnonzero(text.str.contains(near, regex=True).to_numpy(dtype=bool)):
         parts = text.iat[pos].split(";") if col.kind == Kind.ID_LIST else [text.iat[pos]]
-        bad[pos] = any(_EXCEL_SCIENTIFIC_RE.fullmatch(p.strip()) for p in parts)
+        bad[pos] = any(whole.fullmatch(p.strip()) for p in parts)
+    return bad
+
+
+def _shortened_ids(table: _Parsed, col: Column, text: pd.Series, report: _Report) -> np.ndarray:
+    """Ids Excel wrote in scientific notation (``1,23457E+11``), or made a date (``3-12`` shown as ``03-dec``, a
+    workbook's date cell ``2026-12-03``), each reported; the mask of those cells. Stored, such an id matched the
+    references mangled the same way and lost the link to the case system's id (and two ids that share their first
+    six digits became one)."""
+    shortened = _excel_mangled(table, col, text, _EXCEL_EXPONENT_RE, _EXCEL_SCIENTIFIC_RE)
     report.cells(
         table,
-        bad,
+        shortened,
         col.name,
         text,
         "id_shortened",
@@ -372,7 +391,20 @@ def _shortened_ids(table: _Parsed, col: Column, text: pd.Series, report: _Report
             "før id'erne sættes ind, og gem filen igen"
         ),
     )
-    return bad
+    dated = _excel_mangled(table, col, text, _EXCEL_DATE_NEAR_RE, _EXCEL_DATE_RE) & ~shortened
+    report.cells(
+        table,
+        dated,
+        col.name,
+        text,
+        "id_date",
+        lambda p: (
+            f"{col.name} '{_display(text.iat[p])}' ligner en dato, som Excel har lavet af et id (3-12 bliver til "
+            "03-dec, når kolonnen ikke er formateret som Tekst); formatér kolonnen som Tekst i Excel, før id'erne "
+            "sættes ind, og gem filen igen"
+        ),
+    )
+    return shortened | dated
 
 
 def _control_characters(table: _Parsed, col: Column, text: pd.Series, report: _Report) -> np.ndarray:

@@ -711,6 +711,34 @@ def test_an_id_excel_wrote_in_scientific_notation_is_refused_with_the_fix(folder
     assert {v.rule for v in error.violations} == {"id_shortened"}  # no follow-on "unknown reference"
 
 
+@pytest.mark.parametrize("written", ["03-dec", "3-dec-26", "12-mar", "2026-12-03", "2026-12-03 00:00:00"])
+def test_an_id_excel_made_a_date_is_refused_with_the_fix(folder: Path, written: str) -> None:
+    """Excel reads an id such as 3-12 typed into a General cell as a date, shows it as 03-dec and saves it so (a
+    workbook holds the date itself, read as 2026-12-03): the id was stored as '03-dec', matching the other files'
+    references mangled the same way, and lost its link to the case system's id."""
+    fac, vis = texts("facilities"), texts("visits")
+    fac[6][0] = written  # F6: a tilbud nothing else refers to
+    vis[1][1] = written
+    rewrite(folder, "facilities", fac)
+    rewrite(folder, "visits", vis)
+    error = fails(folder)
+    assert {(v.file, v.row, v.column, v.rule) for v in error.violations} == {
+        ("facilities.csv", 7, "facility_id", "id_date"),
+        ("visits.csv", 2, "facility_id", "id_date"),
+    }
+    assert message(error, 7, "facility_id") == (
+        f"facility_id '{written}' ligner en dato, som Excel har lavet af et id (3-12 bliver til 03-dec, når kolonnen "
+        "ikke er formateret som Tekst); formatér kolonnen som Tekst i Excel, før id'erne sættes ind, og gem filen igen"
+    )
+
+
+def test_an_id_with_a_month_name_that_is_no_date_is_an_id(folder: Path) -> None:
+    fac = texts("facilities")
+    fac[6][0] = "MAJ-7"
+    rewrite(folder, "facilities", fac)
+    assert read_upload(folder, today=AS_OF).dataset.facilities.facility_id.iloc[5] == "MAJ-7"
+
+
 def test_an_id_that_only_resembles_a_number_with_an_exponent_is_an_id(folder: Path) -> None:
     fac = texts("facilities")
     fac[6][0] = "F6E+2"
