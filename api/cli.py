@@ -20,7 +20,7 @@ import typer
 from rich.markup import escape
 
 from api import commands  # noqa: F401  (registers every command on the app)
-from api.cli_app import DataTable, Interrupted, app, err_console, os_error_da, settings
+from api.cli_app import DataTable, Interrupted, app, date_formats_da, err_console, os_error_da, settings
 from api.commands.data import warning_lines
 from data.errors import (
     DatabaseBusyError,
@@ -152,18 +152,6 @@ def usage_message_da(message: str) -> str:
                 parts["formats"] = date_formats_da(parts["formats"])
             return danish.format(**parts)
     return message
-
-
-#: strftime codes as a Danish user writes a date's form (ÅÅÅÅ-MM-DD), not as Python spells it (%Y-%m-%d).
-_DATE_CODES_DA = {"%Y": "ÅÅÅÅ", "%m": "MM", "%d": "DD", "%H": "tt", "%M": "mm", "%S": "ss"}
-
-
-def date_formats_da(formats: str) -> str:
-    """click's list of date formats (``'%Y-%m-%d', '%d-%m-%Y'``) as a user types them: ``ÅÅÅÅ-MM-DD, DD-MM-ÅÅÅÅ``."""
-    text = formats.replace("'", "")
-    for code, danish in _DATE_CODES_DA.items():
-        text = text.replace(code, danish)
-    return text
 
 
 def render_usage_error(error: click.ClickException | typer.TyperException) -> None:

@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
-from typer.core import TyperCommand, TyperGroup, TyperOption
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 from typer.models import CommandFunctionType
 
 from data.errors import InvalidArgumentError
@@ -75,6 +75,27 @@ def danish_rich_help() -> list[str]:
     return missing
 
 
+#: strftime codes as a Danish user writes a date's form (ÅÅÅÅ-MM-DD), not as Python spells it (%Y-%m-%d).
+_DATE_CODES_DA = {"%Y": "ÅÅÅÅ", "%m": "MM", "%d": "DD", "%H": "tt", "%M": "mm", "%S": "ss"}
+
+
+def date_formats_da(formats: str) -> str:
+    """click's list of date formats (``'%Y-%m-%d', '%d-%m-%Y'``) as a user types them: ``ÅÅÅÅ-MM-DD, DD-MM-ÅÅÅÅ``."""
+    text = formats.replace("'", "")
+    for code, danish in _DATE_CODES_DA.items():
+        text = text.replace(code, danish)
+    return text
+
+
+class _DanishArgument(TyperArgument):
+    """An argument whose type column shows a date's form as the product writes it: Typer shows an option's
+    ``metavar`` there but an argument's strftime formats, so ``tilsynsplan lock --help`` read ``<%Y-%m-%d>``."""
+
+    def display_type(self, ctx: Context) -> str:
+        label = super().display_type(ctx)
+        return date_formats_da(label) if self.type_descriptor.is_datetime else label
+
+
 class Interrupted(Exception):
     """Ctrl-C while a command ran. Typer's copy of click turns ``KeyboardInterrupt`` into a silent ``Exit(130)``
     (the user saw nothing, not even that the command stopped); this passes it to ``api.cli``, which says so."""
@@ -108,6 +129,13 @@ class _DanishHelp(_TyperCommandBase):
 
 class DanishCommand(_DanishHelp, TyperCommand):
     """A Typer command whose help page is Danish."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            # Typer makes its arguments itself (no ``cls=``); the Danish one only changes how help shows the type
+            if type(param) is TyperArgument:
+                param.__class__ = _DanishArgument
 
 
 class DanishGroup(_DanishHelp, TyperGroup):

@@ -157,3 +157,13 @@ def test_a_renamed_typer_text_leaves_the_help_working(
     assert danish_rich_help() == ["RENAMED_PANEL_TITLE"]
     assert not hasattr(typer.rich_utils, "RENAMED_PANEL_TITLE")
     assert_danish_frame(help_page(capsys, "explain"))
+
+
+def test_no_help_page_shows_a_python_date_code(capsys: pytest.CaptureFixture[str]) -> None:
+    """A date is shown as the product writes its form, ÅÅÅÅ-MM-DD (``lock``/``unlock`` showed ``<%Y-%m-%d>``)."""
+    paths = [path.split()[1:] for path, _ in _commands(typer.main.get_command(app))]
+    coded = {" ".join(argv) for argv in paths if re.search(r"%[YmdHMS]", help_page(capsys, *argv))}
+    assert coded == set()
+    for argv in (["lock"], ["unlock"]):
+        page = help_page(capsys, *argv)
+        assert re.search(r"day\s+<ÅÅÅÅ-MM-DD>\s+Dato ÅÅÅÅ-MM-DD\.", page), page
