@@ -8,6 +8,7 @@ all and owns the one place where domain errors become messages and exit codes. T
 from __future__ import annotations
 
 import errno
+import json
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -174,6 +175,14 @@ class OutputFormat(StrEnum):
 
     TABLE = "table"
     JSON = "json"
+
+
+def print_json(data: object) -> None:
+    """``--format json``: the one way every command prints JSON -- indented by two, UTF-8 with æøå as they are,
+    dates and other values as text, nothing else on stdout. Not through Rich: on a terminal it coloured the JSON
+    (escape codes a copy or ``| tee`` kept), and the commands that printed with ``json.dumps`` differed in
+    escaping and indentation."""
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 def progress_bar(*columns: str | ProgressColumn, transient: bool = True) -> Progress:

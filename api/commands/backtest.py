@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from api.cli_app import DataTable, app, console, err_console, settings
+from api.cli_app import DataTable, app, console, err_console, print_json, settings
 from api.services.backtest_defaults import (
     DEFAULT_QUARTERS,
     DEFAULT_TIME_LIMIT_S,
@@ -229,7 +228,7 @@ def backtest(
             settings(), quarters=quarters, seed=seed, facilities=facilities, years=years, as_of=day,
             time_limit_s=time_limit, replan=replan,
         )  # fmt: skip
-        typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        print_json(result.as_dict())
         return
     with err_console.status("Starter") as status:
 

@@ -8,7 +8,6 @@ nothing is stored).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,7 +15,7 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
-from api.cli_app import DataTable, OutputFormat, app, console, err_console, progress_bar, settings
+from api.cli_app import DataTable, OutputFormat, app, console, err_console, print_json, progress_bar, settings
 from data.enums import Authority, Severity
 from data.errors import Violation, warning_total
 from data.glossary import danish_code, format_count_da
@@ -188,7 +187,7 @@ def status(
 
     report = imports.status(settings())
     if output == OutputFormat.JSON:
-        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        print_json(report.as_dict())
     else:
         _print_status(report)
         stale = report.stale_note(settings().effective_today())
@@ -249,7 +248,7 @@ def imports_log(
             }
             for b in batches
         ]
-        typer.echo(json.dumps({"total": total, "batches": rows}, ensure_ascii=False, indent=2))
+        print_json({"total": total, "batches": rows})
         return
     if not batches:
         console.print("Ingen importer" + (" efter det angivne" if since else "") + ".")

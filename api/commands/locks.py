@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
-from api.cli_app import DataTable, OutputFormat, app, console, settings
+from api.cli_app import DataTable, OutputFormat, app, console, print_json, settings
 from data.dataset import to_records
 from data.glossary import format_number_da
 
@@ -62,7 +61,7 @@ def locks(
 
     frame = locked_visits(settings(), facility_id)
     if fmt == OutputFormat.JSON:
-        console.print_json(json.dumps(to_records(frame), default=str))
+        print_json(to_records(frame))
         return
     table = DataTable(
         "tilbud", "dato", "konsulent", "anmeldt", title=f"Låste besøg ({format_number_da(len(frame), 0)})"

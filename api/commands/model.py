@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
@@ -11,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
-from api.cli_app import DataTable, app, console, err_console, settings
+from api.cli_app import DataTable, app, console, err_console, print_json, settings
 from data.enums import Authority, FacilityType
 from data.errors import InvalidArgumentError
 from data.glossary import (
@@ -252,7 +251,7 @@ def _print_scores(result: ScoreResult, fmt: str, top: int | None, authority: str
                 for row in frame.to_dict(orient="records")
             ],
         }
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        print_json(payload)
         return
     if fmt == "csv":
         out = frame.assign(top_factors=frame["top_factors"].map(_texts), risk=frame["risk"].round(6))
@@ -317,7 +316,7 @@ def explain(
 
     result = explain_facility(settings(), facility_id, _day(as_of))
     if fmt == "json":
-        sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        print_json(result.as_dict())
         return
     console.print(
         f"[bold]{escape(result.name)}[/] ({escape(result.facility_id)}), {danish_code(Authority, result.authority)} — "

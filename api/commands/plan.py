@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -23,6 +22,7 @@ from api.cli_app import (
     check_output_file,
     console,
     err_console,
+    print_json,
     settings,
     writing,
 )
@@ -329,7 +329,7 @@ def show(
     check_output_file(export, "--export", "plan.csv")
     stored = plan_service.show_plan(settings(), plan_id)
     if fmt == OutputFormat.JSON:
-        console.print_json(json.dumps(_as_json(stored), default=str))
+        print_json(_as_json(stored))
     else:
         names = _inspector_names()  # one load of the stored inspectors for both tables
         _print_data_changes(stored)
@@ -354,7 +354,7 @@ def list_command(
     if fmt == OutputFormat.JSON:
         from api.schemas import PlanSummaryPublic
 
-        typer.echo(json.dumps([PlanSummaryPublic.from_info(p).model_dump(mode="json") for p in rows], indent=2))
+        print_json([PlanSummaryPublic.from_info(p).model_dump(mode="json") for p in rows])
         return
     if not rows:
         upcoming = _upcoming_quarter()

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli_app import DataTable, OutputFormat, app, console, settings
+from api.cli_app import DataTable, OutputFormat, app, console, print_json, settings
 from data.settings import Settings
 
 #: Settings whose values are never printed (bearer tokens).
@@ -97,7 +97,7 @@ def show_settings(
             }
         )
     if fmt == OutputFormat.JSON:
-        console.print_json(json.dumps(rows, default=str))
+        print_json(rows)
         return
     table = DataTable("miljøvariabel", "værdi", "standard", "forklaring")
     for r in rows:
