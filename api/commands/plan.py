@@ -66,7 +66,7 @@ def _date(value: str | None, option: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as error:
-        raise InvalidArgumentError(f"{option} '{value}' er ikke en dato; brug ÅÅÅÅ-MM-DD, fx 2026-10-01") from error
+        raise InvalidArgumentError(f"{option} '{value}' er ikke en dato; brug ÅÅÅÅ-MM-DD, fx 2026-10-01.") from error
 
 
 def _print_summary(stored: StoredPlan, names: dict[str, str]) -> None:
@@ -295,7 +295,7 @@ def plan(
         return
     if quarter is None:
         upcoming = _upcoming_quarter()
-        raise InvalidArgumentError(f"Angiv kvartalet med --quarter, fx --quarter {upcoming} (eller 'plan show ID')")
+        raise InvalidArgumentError(f"Angiv kvartalet med --quarter, fx --quarter {upcoming} (eller 'plan show ID').")
     day = _date(as_of, "--as-of")
     check_output_file(export, "--export", "plan.csv")
     with err_console.status("Planlægger …", spinner="dots") as status:

@@ -109,18 +109,20 @@ def create_plan(
                     f"til {' og '.join(AUTHORITY_DA[Authority(a)] for a in others)}): importér socialtilsynets tilbud "
                     "med 'tilsynsplan import', eller vælg et andet socialtilsyn."
                 )
-            raise NoDataError("Ingen tilbud er importeret endnu: kør 'tilsynsplan import' først")
+            raise NoDataError("Ingen tilbud er importeret endnu: kør 'tilsynsplan import' først.")
         if ds.inspectors.empty:
             if authority is not None and _any_inspectors(engine):
                 label = AUTHORITY_DA[Authority(authority)]
                 raise NoDataError(
                     f"{label} har ingen tilsynskonsulenter (inspectors.csv har ingen med authority {authority}): "
-                    "importér dem, før socialtilsynet kan planlægges"
+                    "importér dem, før socialtilsynet kan planlægges."
                 )
-            raise NoDataError("Ingen tilsynskonsulenter er importeret endnu (inspectors.csv): kør 'tilsynsplan import'")
+            raise NoDataError(
+                "Ingen tilsynskonsulenter er importeret endnu (inspectors.csv): kør 'tilsynsplan import'."
+            )
         run = latest_risk_run(engine, on_or_before=as_of)
         if run is None:
-            raise NoDataError("Ingen risikoscorer endnu: kør 'tilsynsplan score' først")
+            raise NoDataError("Ingen risikoscorer endnu: kør 'tilsynsplan score' først.")
         parents: list[ParentVisit] = []
         if parent_plan_id is not None:
             parent = load_plan(engine, parent_plan_id)

@@ -17,9 +17,10 @@ from api.services import imports
 from api.services import plans as plan_service
 from api.services.plans import load_stored_plan, show_plan
 from data.dataset import Dataset
+from data.importer import FileReport, ImportResult
 from data.risk_store import save_risk_run
 from data.settings import Settings
-from data.store import open_database
+from data.store import open_database, save_upload
 from tests.api.conftest import AUTH, make_settings, planning_home
 from tests.api.conftest import run_cli as run
 from tests.api.html_parse import Page
@@ -156,10 +157,15 @@ def test_stored_plan_for_reports(home: Path, tmp_path: Path, capsys: pytest.Capt
 @pytest.mark.parametrize(
     ("argv", "code", "message"),
     [
-        (["plan"], 2, "Angiv kvartalet med --quarter, fx --quarter 2027Q1"),  # the next quarter, never a past one
+        # the next quarter, never a past one; the refusals the CLI prints are sentences, with a full stop
+        (["plan"], 2, "Angiv kvartalet med --quarter, fx --quarter 2027Q1 (eller 'plan show ID')."),
         (["plan", "--quarter", "2026Q9"], 2, "er ikke et kvartal"),
         (["plan", "--quarter", "2026Q4", "--authority", "fyn"], 2, "Ukendt socialtilsyn 'fyn'"),
-        (["plan", "--quarter", "2026Q4", "--as-of", "1/10/2026"], 2, "er ikke en dato"),
+        (
+            ["plan", "--quarter", "2026Q4", "--as-of", "1/10/2026"],
+            2,
+            "er ikke en dato; brug ÅÅÅÅ-MM-DD, fx 2026-10-01.",
+        ),
         (["plan", "show", "99"], 3, "Planen 99 findes ikke"),
         (["plan", "--quarter", "2026Q4", "--replan-of", "99"], 3, "Planen 99 findes ikke"),
     ],
@@ -177,13 +183,13 @@ def test_no_risk_scores_yet(capsys: pytest.CaptureFixture[str], home: Path, tmp_
     load_data(home, tmp_path, with_risk=False)
     code, _, err = run(capsys, "plan", "--quarter", "2026Q4")
     assert code == 3
-    assert "Ingen risikoscorer endnu: kør 'tilsynsplan score' først" in err
+    assert "Ingen risikoscorer endnu: kør 'tilsynsplan score' først." in err
 
 
 def test_no_data_yet(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "plan", "--quarter", "2026Q4")
     assert code == 3
-    assert "Ingen tilbud er importeret endnu" in err
+    assert "Ingen tilbud er importeret endnu: kør 'tilsynsplan import' først." in err
 
 
 def test_an_authority_without_tilbud_is_named_in_danish(
@@ -248,6 +254,17 @@ def test_a_replan_builds_only_on_a_plan_for_the_same_socialtilsyn_or_for_all(
     assert changes.dropped == 0
 
 
+def test_no_inspectors_yet(capsys: pytest.CaptureFixture[str], home: Path) -> None:
+    # stored without the importer, which refuses visits by inspectors it does not know
+    ds = small_dataset()
+    tables = ["facilities", "visits"]
+    files = {name: FileReport(name, f"{name}.csv", len(ds.tables()[name]), ",", False, False) for name in tables}
+    save_upload(open_database(settings(home)), ImportResult(ds, [], files), "test")
+    code, _, err = run(capsys, "plan", "--quarter", "2026Q4")
+    assert code == 3
+    assert "Ingen tilsynskonsulenter er importeret endnu (inspectors.csv): kør 'tilsynsplan import'." in err
+
+
 def test_a_socialtilsyn_without_inspectors_is_named(
     capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
 ) -> None:
@@ -257,7 +274,10 @@ def test_a_socialtilsyn_without_inspectors_is_named(
     load_data(home, tmp_path, dataset=ds)
     code, _, err = run(capsys, "plan", "--quarter", "2026Q4", "--authority", "nord")
     assert code == 3
-    assert "Socialtilsyn Nord har ingen tilsynskonsulenter (inspectors.csv har ingen med authority nord)" in err
+    assert (
+        "Socialtilsyn Nord har ingen tilsynskonsulenter (inspectors.csv har ingen med authority nord): "
+        "importér dem, før socialtilsynet kan planlægges."
+    ) in " ".join(err.split())
 
 
 def test_the_summary_says_why_each_overdue_deadline_cannot_be_kept(
