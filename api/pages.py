@@ -20,6 +20,7 @@ from data.plan_store import SEE_PLANS, PlanInfo
 from data.settings import Settings
 from data.store import StatusReport, database_exists
 from models.store import latest_version, list_models
+from planner.staleness import Freshness
 from reports.context import ReportContext
 from reports.html import report_charts
 from reports.render import render_template
@@ -116,9 +117,11 @@ class PlanListRow:
     visit_count: int
     status_label: str
     parent_id: int | None
+    #: the data changed since the plan was made in a way that matters to it (``plan_data_changes``): re-plan
+    data_changed: bool = False
 
     @classmethod
-    def from_info(cls, info: PlanInfo) -> PlanListRow:
+    def from_info(cls, info: PlanInfo, data_changed: bool = False) -> PlanListRow:
         return cls(
             id=info.id,
             quarter=info.quarter,
@@ -128,6 +131,7 @@ class PlanListRow:
             visit_count=info.visit_count,
             status_label=STATUS_DA.get(info.status, info.status),
             parent_id=info.parent_id,
+            data_changed=data_changed,
         )
 
 
@@ -172,7 +176,9 @@ def latest_model(settings: Settings) -> ModelSummary | None:
 def plan_rows(settings: Settings, limit: int | None = None) -> list[PlanListRow]:
     if not database_exists(settings):
         return []
-    return [PlanListRow.from_info(info) for info in plan_service.plans(settings)[:limit]]
+    infos = plan_service.plans(settings)[:limit]
+    freshness = plan_service.plans_freshness(settings, infos)
+    return [PlanListRow.from_info(info, freshness[info.id] == Freshness.CHANGED) for info in infos]
 
 
 def overview_page(settings: Settings) -> OverviewPage:

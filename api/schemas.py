@@ -868,6 +868,20 @@ class PlanSummaryPublic(BaseModel):
         )
 
 
+class PlanListItemPublic(PlanSummaryPublic):
+    """A stored plan in the list: its header and whether it still fits the data."""
+
+    data_status: str = Field(
+        description="`data_changes.status` of `GET /plans/{id}`: `unchanged`, `imports_only` or `changed` (the data "
+        "changed since the plan was made in a way that matters to it: re-plan).",
+        **codes(Freshness),
+    )
+
+    @classmethod
+    def from_listed(cls, info: PlanInfo, status: Freshness) -> PlanListItemPublic:
+        return cls(**PlanSummaryPublic.from_info(info).model_dump(), data_status=status.value)
+
+
 class PlanVisitPublic(BaseModel):
     """One planned visit. For readers who are not authorised an unannounced visit shows only its
     quarter: ``date``, ``week`` and ``inspector_ids`` are null."""
@@ -982,7 +996,10 @@ class PlanDataChangesPublic(BaseModel):
     last_import_at: dt.datetime | None = Field(description="The newest of them, with the server's UTC offset.")
     message: str = Field(description="One Danish sentence; empty when `unchanged`.")
     changes: list[PlanChangePublic]
-    advice: str = Field(description="For `changed`: the re-plan command and API call (Danish); else empty.")
+    advice: str = Field(
+        description="For `changed`: the re-plan command and API call for a planner, for a reader a sentence asking a "
+        "planner to re-plan (Danish); else empty."
+    )
 
     @classmethod
     def from_staleness(cls, staleness: PlanStaleness, authorised: bool) -> PlanDataChangesPublic:

@@ -24,6 +24,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -137,6 +138,10 @@ _HEADS = {
 }
 
 
+#: :meth:`PlanStaleness.advice` for a reader, who cannot re-plan.
+READER_ADVICE = "Bed en planlægger om en genplan, der flytter så få besøg som muligt."
+
+
 @dataclass(frozen=True)
 class PlanStaleness:
     """What changed since a stored plan was made, as far as it matters to the plan (:func:`plan_changes`)."""
@@ -189,9 +194,13 @@ class PlanStaleness:
         text = "Data er ændret, siden planen blev lavet"
         return text + (f" ({since})" if self.imports else "") + ", og planen passer ikke længere til dem:"
 
-    def advice(self) -> str:
+    def advice(self, authorised: bool = True) -> str:
+        """What to do about a change: for a planner the re-plan to make; a reader cannot re-plan, and is told to ask
+        a planner (readers were given the planner's command)."""
         if not self.changed:
             return ""
+        if not authorised:
+            return READER_ADVICE
         return (
             f"Lav en genplan, der flytter så få besøg som muligt: {self.replan_command} (API: POST /api/v1/plans med "
             f'"parent_plan_id": {self.plan_id}).'
@@ -223,7 +232,7 @@ class PlanStaleness:
                 }
                 for c in self.changes
             ],
-            "advice": self.advice(),
+            "advice": self.advice(authorised),
         }
 
 
@@ -278,6 +287,50 @@ def data_basis(ds: Dataset, import_batch_id: int | None) -> dict[str, Any]:
 # --- the comparison ----------------------------------------------------------------------------------
 
 
+class CurrentData:
+    """The data stored now as the comparison reads them, each part worked out once: a plan list compares every
+    plan with the same data (:func:`plan_changes` takes this or the plain ``Dataset``)."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        self._absent: dict[tuple[str, dt.date], bool] = {}
+        self._active: dict[tuple[dt.date, str | None], list[tuple[str, dt.date | None]]] = {}
+
+    @cached_property
+    def newest_visits(self) -> dict[str, tuple[dt.date | None, dt.date | None]]:
+        return _newest_visits(self.dataset)
+
+    @cached_property
+    def absence_periods(self) -> dict[str, tuple[tuple[dt.date, dt.date], ...]]:
+        return absence_periods([self.dataset.absences])
+
+    @cached_property
+    def inspectors(self) -> dict[str, Any]:
+        return {str(r.inspector_id): r for r in self.dataset.inspectors.itertuples(index=False)}
+
+    @cached_property
+    def facilities(self) -> dict[str, Any]:
+        return {str(r.facility_id): r for r in self.dataset.facilities.itertuples(index=False)}
+
+    def absent(self, inspector_id: str, day: dt.date) -> bool:
+        key = (inspector_id, day)
+        if key not in self._absent:
+            self._absent[key] = absent(self.absence_periods.get(inspector_id, ()), day)
+        return self._absent[key]
+
+    def active(self, on: dt.date, authority: str | None) -> list[tuple[str, dt.date | None]]:
+        """The tilbud active on ``on`` (of one socialtilsyn, or all) by id: (id, approval day)."""
+        key = (on, authority)
+        if key not in self._active:
+            frame = self.dataset.active_facilities(on)
+            if authority is not None:
+                frame = frame[frame["authority"] == authority]
+            self._active[key] = sorted(
+                (str(f), date_of(a)) for f, a in zip(frame["facility_id"], frame["approved_on"], strict=True)
+            )
+        return self._active[key]
+
+
 def _iso(value: object) -> dt.date | None:
     return None if value is None else dt.date.fromisoformat(str(value))
 
@@ -288,7 +341,7 @@ def _day(d: dt.date) -> str:
 
 def plan_changes(
     plan: StoredPlan,
-    current: Dataset,
+    current: Dataset | CurrentData,
     *,
     imports: int,
     last_import_at: dt.datetime | None,
@@ -304,15 +357,16 @@ def plan_changes(
     start = _iso(plan.analysis.get("start")) or plan.as_of
     end = _iso(plan.analysis.get("end")) or (max(plan.visits["date"]) if len(plan.visits) else start)
     visits = list(plan.visits.itertuples(index=False))
+    now = current if isinstance(current, CurrentData) else CurrentData(current)
     changes: list[PlanChange] = []
     if data_read:
-        changes += _closed(visits, current)
-        changes += _new_facilities(plan, current, start, today)
-        changes += _recorded(plan, visits, current)
-        changes += _inspectors(plan, visits, current)
-        changes += _absences(visits, current)
+        changes += _closed(visits, now.dataset)
+        changes += _new_facilities(plan, now, start, today)
+        changes += _recorded(plan, visits, now)
+        changes += _inspectors(plan, visits, now)
+        changes += _absences(visits, now)
     changes += _days_off(plan, visits, start, end, days_off)
-    changes += _locks(plan, visits, current, start, end)
+    changes += _locks(plan, visits, now.dataset, start, end)
     return PlanStaleness(plan.id, imports, last_import_at, tuple(changes), replan_command)
 
 
@@ -347,29 +401,26 @@ def _closed(visits: Sequence[Any], current: Dataset) -> list[PlanChange]:
     return _change(ChangeKind.CLOSED, items)
 
 
-def _new_facilities(plan: StoredPlan, current: Dataset, start: dt.date, today: dt.date) -> list[PlanChange]:
+def _new_facilities(plan: StoredPlan, now: CurrentData, start: dt.date, today: dt.date) -> list[PlanChange]:
     basis = plan.data_basis.get("visits")
     known = set(basis) if basis is not None else set(plan.analysis.get("deadlines", {}))
     if not known:
         return []  # an old plan without its facilities: nothing to compare with
     visited = set(plan.visits["facility_id"].astype(str))
-    active = _in_scope(plan, current.active_facilities(max(start, today)))
     items = []
-    for row in active.sort_values("facility_id").itertuples(index=False):
-        fid = str(row.facility_id)
+    for fid, approved in now.active(max(start, today), plan.authority):
         if fid in known or fid in visited:
             continue
-        approved = date_of(row.approved_on)
         items.append(ChangeItem(fid, "" if approved is None else f"godkendt {_day(approved)}"))
     return _change(ChangeKind.NEW_FACILITY, items)
 
 
-def _recorded(plan: StoredPlan, visits: Sequence[Any], current: Dataset) -> list[PlanChange]:
+def _recorded(plan: StoredPlan, visits: Sequence[Any], now: CurrentData) -> list[PlanChange]:
     basis: Mapping[str, Sequence[str | None]] | None = plan.data_basis.get("visits")
     planned = {(str(v.facility_id), v.date) for v in visits}
-    scope = set(_in_scope(plan, current.facilities)["facility_id"].astype(str))
+    scope = set(_in_scope(plan, now.dataset.facilities)["facility_id"].astype(str))
     items = []
-    for fid, (last, last_un) in sorted(_newest_visits(current).items()):
+    for fid, (last, last_un) in sorted(now.newest_visits.items()):
         if fid not in scope:
             continue
         if basis is not None:
@@ -392,9 +443,8 @@ def _recorded(plan: StoredPlan, visits: Sequence[Any], current: Dataset) -> list
 LACKING = "har ikke længere kompetence til "
 
 
-def _inspectors(plan: StoredPlan, visits: Sequence[Any], current: Dataset) -> list[PlanChange]:
-    rows = {str(r.inspector_id): r for r in current.inspectors.itertuples(index=False)}
-    facility = {str(r.facility_id): r for r in current.facilities.itertuples(index=False)}
+def _inspectors(plan: StoredPlan, visits: Sequence[Any], now: CurrentData) -> list[PlanChange]:
+    rows, facility = now.inspectors, now.facilities
     capacity: Mapping[str, int] = plan.data_basis.get("visits_per_week", {})
     sent: dict[str, list[Any]] = {}
     for v in visits:
@@ -434,11 +484,10 @@ def _inspectors(plan: StoredPlan, visits: Sequence[Any], current: Dataset) -> li
     return _change(ChangeKind.INSPECTOR, items)
 
 
-def _absences(visits: Sequence[Any], current: Dataset) -> list[PlanChange]:
-    periods = absence_periods([current.absences])
+def _absences(visits: Sequence[Any], now: CurrentData) -> list[PlanChange]:
     items = []
     for v in visits:
-        away = [iid for iid in str(v.inspector_ids).split(";") if iid and absent(periods.get(iid, ()), v.date)]
+        away = [iid for iid in str(v.inspector_ids).split(";") if iid and now.absent(iid, v.date)]
         if away:
             items.append(
                 ChangeItem(

@@ -349,18 +349,20 @@ def list_command(
 ) -> None:
     """List de gemte planer (nyeste først)."""
     from api.services import plans as plan_service
+    from planner.staleness import Freshness
 
     rows = plan_service.plans(settings())
+    freshness = plan_service.plans_freshness(settings(), rows)
     if fmt == OutputFormat.JSON:
-        from api.schemas import PlanSummaryPublic
+        from api.schemas import PlanListItemPublic
 
-        print_json([PlanSummaryPublic.from_info(p).model_dump(mode="json") for p in rows])
+        print_json([PlanListItemPublic.from_listed(p, freshness[p.id]).model_dump(mode="json") for p in rows])
         return
     if not rows:
         upcoming = _upcoming_quarter()
         console.print(f"Ingen gemte planer endnu. Læg den første med 'tilsynsplan plan --quarter {upcoming}'.")
         return
-    table = DataTable("id", "kvartal", "socialtilsyn", "opgjort", "status", "besøg", "forrige", "oprettet")
+    table = DataTable("id", "kvartal", "socialtilsyn", "opgjort", "status", "besøg", "forrige", "oprettet", "data")
     for p in rows:
         table.add_row(
             str(p.id),
@@ -371,8 +373,15 @@ def list_command(
             format_number_da(p.visit_count, 0),
             "" if p.parent_id is None else str(p.parent_id),
             p.created_at.isoformat(sep=" "),
+            "ændret" if freshness[p.id] == Freshness.CHANGED else "",
         )
     console.print(table)
+    if Freshness.CHANGED in freshness.values():
+        console.print(
+            "Data ændret: data er ændret, siden planen blev lavet, så den ikke længere passer til dem; "
+            "'tilsynsplan plan show ID' siger, hvad der er ændret, og hvordan der genplanlægges.",
+            highlight=False,
+        )
 
 
 def _upcoming_quarter() -> str:

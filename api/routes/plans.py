@@ -21,8 +21,8 @@ from api.schemas import (
     PlanAnalysisPublic,
     PlanCreate,
     PlanId,
+    PlanListItemPublic,
     PlanPublic,
-    PlanSummaryPublic,
     analysis_for_reader,
     error_responses,
     validated_responses,
@@ -110,15 +110,19 @@ def _version(info: PlanInfo) -> dict[str, object]:
 
 @router.get(
     "/plans",
-    response_model=list[PlanSummaryPublic],
+    response_model=list[PlanListItemPublic],
     responses={**validated_responses(confidential=False), **error_responses(503)},
     openapi_extra=IF_NONE_MATCH,
 )
 def list_plans(
     settings: SettingsDep, conditional: ConditionalDep, response: Response
-) -> Response | list[PlanSummaryPublic]:
-    """Every stored plan version, newest first. With `If-None-Match`: 304 until a plan is added."""
-    answer = [PlanSummaryPublic.from_info(info) for info in plan_service.plans(settings)]
+) -> Response | list[PlanListItemPublic]:
+    """Every stored plan version, newest first, each with `data_status`: whether the data changed since in a way
+    that matters to it (`changed`: see `data_changes` of `GET /plans/{id}`). With `If-None-Match`: 304 until a plan
+    is added or a plan's `data_status` changes."""
+    infos = plan_service.plans(settings)
+    freshness = plan_service.plans_freshness(settings, infos)
+    answer = [PlanListItemPublic.from_listed(info, freshness[info.id]) for info in infos]
     # the same list for readers and planners: nothing in it is confidential
     return conditional.answer_content(response, "plans", answer, confidential=False) or answer
 

@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from data.authorities import parse_authority
 from data.calendar import parse_quarter, quarter_bounds, quarter_of
-from data.dataset import date_of
+from data.dataset import Dataset, date_of
 from data.db import PlanRow
 from data.enums import Authority, VisitKind
 from data.errors import InvalidArgumentError, NoDataError, shown_value
@@ -36,7 +36,15 @@ from data.lock_store import load_locked_visits
 from data.plan_store import PlanInfo, StoredPlan, list_plans, load_plan, plan_header, save_plan
 from data.risk_store import get_risk_run, latest_risk_run
 from data.settings import Settings
-from data.store import database, import_batches, import_stamp, load_dataset, load_reference_data, load_tables
+from data.store import (
+    ImportBatch,
+    database,
+    import_batches,
+    import_stamp,
+    load_dataset,
+    load_reference_data,
+    load_tables,
+)
 from planner import build_problem, solve_plan
 from planner.domain import (
     EarlierPlan,
@@ -49,7 +57,7 @@ from planner.domain import (
     VisitRole,
 )
 from planner.problem import horizon, quarters_from
-from planner.staleness import PlanStaleness, data_basis, plan_changes
+from planner.staleness import CurrentData, Freshness, PlanStaleness, data_basis, plan_changes
 
 Progress = Callable[[str], None]
 
@@ -242,21 +250,68 @@ def plan_data_changes(settings: Settings, stored: StoredPlan) -> PlanStaleness:
     ``created_at``) and the locked visits are read; the tilbud, inspectors, visits and absences only when something
     was imported since."""
     with database(settings) as engine:
-        batch_id = stored.data_basis.get("import_batch_id")
-        if "import_batch_id" in stored.data_basis:
-            count, newest = import_batches(engine, after_id=int(batch_id) if batch_id is not None else 0, top=1)
-        else:
-            count, newest = import_batches(engine, since=stored.created_at, top=1)
+        count, newest = _imports_since(engine, stored, top=1)
         current = load_tables(engine, CHANGE_TABLES if count else ("facilities", "locked_visits"))
+    return _compare(settings, stored, current, count, newest[0].imported_at if newest else None)
+
+
+#: A listed plan's freshness by (database, plan id, created_at), with the :func:`data_changes_stamp` it was worked out
+#: at: a stored plan never changes, so the answer holds until the stamp does (a web list shown again costs a stamp).
+_FRESHNESS: dict[tuple[str, int, dt.datetime], tuple[list[object], Freshness]] = {}
+_FRESHNESS_KEPT = 1000
+
+
+def plans_freshness(settings: Settings, infos: Sequence[PlanInfo]) -> dict[int, Freshness]:
+    """Each listed plan's status of :func:`plan_data_changes` (``unchanged``, ``imports_only``, ``changed``) for the
+    plan lists, without a solve: the data are read once for all the plans not known at the current stamp."""
+    if not infos:
+        return {}
+    stamp = data_changes_stamp(settings)
+    found: dict[int, Freshness] = {}
+    for info in infos:
+        known = _FRESHNESS.get((settings.resolved_database_url, info.id, info.created_at))
+        if known is not None and known[0] == stamp:
+            found[info.id] = known[1]
+    missing = [info for info in infos if info.id not in found]
+    if missing:
+        with database(settings) as engine:
+            stored = [load_plan(engine, info.id) for info in missing]
+            counts = [_imports_since(engine, plan, top=0)[0] for plan in stored]
+            current = load_tables(engine, CHANGE_TABLES if any(counts) else ("facilities", "locked_visits"))
+        now = CurrentData(current)  # worked out once for every plan
+        if len(_FRESHNESS) > _FRESHNESS_KEPT:
+            _FRESHNESS.clear()
+        for plan, n in zip(stored, counts, strict=True):
+            found[plan.id] = _compare(settings, plan, now, n, None).freshness
+            _FRESHNESS[(settings.resolved_database_url, plan.id, plan.created_at)] = (stamp, found[plan.id])
+    return found
+
+
+def _imports_since(engine: Engine, stored: StoredPlan, top: int) -> tuple[int, list[ImportBatch]]:
+    """The import batches after the one ``stored`` was made from (a plan stored before it kept one: those imported
+    after its ``created_at``): their count and the newest ``top``."""
+    batch_id = stored.data_basis.get("import_batch_id")
+    if "import_batch_id" in stored.data_basis:
+        return import_batches(engine, after_id=int(batch_id) if batch_id is not None else 0, top=top)
+    return import_batches(engine, since=stored.created_at, top=top)
+
+
+def _compare(
+    settings: Settings,
+    stored: StoredPlan,
+    current: Dataset | CurrentData,
+    imports: int,
+    last_import_at: dt.datetime | None,
+) -> PlanStaleness:
     return plan_changes(
         stored,
         current,
-        imports=count,
-        last_import_at=newest[0].imported_at if newest else None,
+        imports=imports,
+        last_import_at=last_import_at,
         today=settings.effective_today(),
         days_off=list(settings.days_off),
         replan_command=replan_command(stored),
-        data_read=count > 0,
+        data_read=imports > 0,
     )
 
 

@@ -280,7 +280,7 @@ def data_changes_notice(settings: Settings, stored: StoredPlan, authorised: bool
     return DataChangesNotice(
         headline=staleness.headline(),
         messages=tuple(staleness.messages(authorised)),
-        advice=staleness.advice(),
+        advice=staleness.advice(authorised),
         changed=staleness.changed,
     )
 

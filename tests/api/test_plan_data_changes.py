@@ -4,6 +4,7 @@ data did not change says nothing. Readers never learn the tilbud or day of an un
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from tests.factories import facilities_frame
 from tests.fixtures.uploads import write_csv_folder
 
 REPLAN = "tilsynsplan plan --quarter 2026Q4 --replan-of 1"
+READER_ADVICE = "Bed en planlægger om en genplan, der flytter så få besøg som muligt."
 
 
 @pytest.fixture
@@ -90,9 +92,41 @@ def test_a_new_tilbud_imported_after_the_plan_is_told_everywhere_with_the_replan
 
     page = notice(planned.get("/planer/1").text)  # a reader: a new tilbud is no secret
     assert page.startswith("Data ændret siden planen Data er ændret, siden planen blev lavet (1 import")
-    assert "F7" in page and REPLAN in page
+    # a reader cannot re-plan: told to ask a planner, not given the planner's command
+    assert "F7" in page and READER_ADVICE in page and REPLAN not in page
     report = notice(planned.get("/api/v1/reports/plan/1?format=html").text)
     assert "1 tilbud er kommet til og er ikke i planen" in report
+    assert READER_ADVICE in report and REPLAN not in report
+    reader = planned.get("/api/v1/plans/1").json()["data_changes"]
+    assert (reader["status"], reader["advice"]) == ("changed", READER_ADVICE)
+    assert REPLAN in notice(planned.get("/api/v1/reports/plan/1?format=html", headers=AUTH).text)
+
+
+def test_the_plan_lists_flag_a_plan_the_data_changed_under(
+    planned: TestClient, capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    """The lists said nothing of it: a planner had to open each plan to learn it no longer fits the data."""
+    code, out, _ = run(capsys, "plan", "list", "--format", "json")
+    assert code == 0 and [p["data_status"] for p in json.loads(out)] == ["unchanged"]
+    code, out, _ = run(capsys, "plan", "list")
+    assert code == 0 and "ændret" not in out
+    assert planned.get("/api/v1/plans").json()[0]["data_status"] == "unchanged"
+    assert Page(planned.get("/planer").text).by_id("plan-1-data") is None
+
+    new = facilities_frame().iloc[[0]].assign(facility_id="F7", name="Bostedet Nyhjem", approved_on="2026-09-01")
+    upload(home, tmp_path, "ny", facilities=new)
+    code, out, _ = run(capsys, "plan", "list", "--format", "json")
+    assert code == 0 and [p["data_status"] for p in json.loads(out)] == ["changed"]
+    code, out, _ = run(capsys, "plan", "list")
+    assert code == 0
+    [row] = [line for line in out.splitlines() if line.startswith("│ 1 ")]
+    assert row.split("│")[-2].strip() == "ændret"  # the last column, "data"
+    assert "'tilsynsplan plan show ID' siger, hvad der er ændret" in " ".join(out.split())
+    for headers in ({}, AUTH):
+        assert planned.get("/api/v1/plans", headers=headers).json()[0]["data_status"] == "changed"
+    for url in ("/planer", "/"):
+        flag = Page(planned.get(url).text).by_id("plan-1-data")
+        assert flag is not None and " ".join(flag.text().split()) == "⚠ ændret siden planen"
 
 
 def test_the_plan_pdf_opens_with_the_notice(planned: TestClient, home: Path, tmp_path: Path) -> None:
