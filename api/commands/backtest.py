@@ -202,7 +202,8 @@ def backtest(
             "--as-of",
             formats=["%Y-%m-%d"],
             metavar="ÅÅÅÅ-MM-DD",
-            help="Verdens skæringsdato (standard: så genafspilningen starter, når toårsreglen er indfaset).",
+            help="Verdens skæringsdato, et kvartals første dag: genafspilningen slutter med kvartalet før "
+            "(standard: så genafspilningen starter, når toårsreglen er indfaset).",
         ),
     ] = None,
     time_limit: Annotated[

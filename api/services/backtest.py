@@ -170,6 +170,23 @@ def plan_days(window: ReplayWindow, k: int, replan: str = "none") -> list[dt.dat
     return days
 
 
+def check_as_of(as_of: dt.date) -> None:
+    """Refuse a data end inside a quarter: the data end the day before it and only whole quarters are replayed, so
+    ``--as-of 2028-12-31`` replayed up to 2028Q3 without a word, where the user meant the quarters ending that day."""
+    start = quarter_start(as_of)
+    if as_of == start:
+        return
+    last = quarter_of(add_months(start, -3))
+    after = add_months(start, 3).isoformat()
+    day, current = as_of.isoformat(), quarter_of(as_of)
+    raise InvalidArgumentError(
+        f"--as-of {day} er ikke et kvartals første dag. Verdens data slutter dagen før skæringsdatoen, og kun hele "
+        f"kvartaler genafspilles, så det sidste kvartal ville være {last}, ikke kvartalet med {day} ({current}). "
+        f"Brug --as-of {after} for at genafspille til og med {current}, eller --as-of {start.isoformat()} for at "
+        f"slutte med {last}."
+    )
+
+
 def rule_in_force_from() -> dt.date:
     """The first quarter start after synthetic Denmark's two-year rule is phased in (reform + catch-up)."""
     phased_in = DEFAULT_PARAMETERS.reform_date + dt.timedelta(days=DEFAULT_PARAMETERS.catch_up_days)
@@ -995,6 +1012,8 @@ def run_backtest(
     if quarters < 1:
         raise InvalidArgumentError(f"Antal kvartaler {quarters} er ugyldigt; brug mindst 1.")
     check_replan(replan)
+    if as_of is not None:
+        check_as_of(as_of)
     config = WorldConfig(
         seed=settings.seed if seed is None else seed,
         facilities=2000 if facilities is None else facilities,

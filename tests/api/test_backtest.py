@@ -394,6 +394,40 @@ def test_a_monthly_replay_replans_twice_a_quarter_and_keeps_the_rotations_plan(
     assert len(kept) >= 0.9 * len(none["rotation"].visits)
 
 
+@pytest.mark.parametrize(
+    ("as_of", "last", "after"),
+    [
+        ("2028-12-31", "2028Q3", "2029-01-01"),
+        ("2028-11-15", "2028Q3", "2029-01-01"),
+        ("2028-10-02", "2028Q3", "2029-01-01"),
+    ],
+)
+def test_cli_refuses_an_as_of_inside_a_quarter_before_generating_a_world(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, as_of: str, last: str, after: str
+) -> None:
+    """The data end the day before --as-of and only whole quarters before it are replayed: --as-of 2028-12-31
+    replayed the quarters up to 2028Q3 without a word, where the user meant the quarters ending that day."""
+    import api.services.backtest as service
+    from api.cli import main
+
+    monkeypatch.setattr(service, "generate_world", lambda _config: pytest.fail("a world was generated"))
+    with pytest.raises(SystemExit) as info:
+        main(["backtest", "--as-of", as_of])
+    assert info.value.code == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert (
+        f"--as-of {as_of} er ikke et kvartals første dag. Verdens data slutter dagen før skæringsdatoen, og kun hele "
+        f"kvartaler genafspilles, så det sidste kvartal ville være {last}, ikke kvartalet med {as_of} (2028Q4). "
+        f"Brug --as-of {after} for at genafspille til og med 2028Q4, eller --as-of 2028-10-01 for at slutte med "
+        f"{last}."
+    ) in err
+
+
+def test_an_as_of_on_a_quarters_first_day_replays_the_quarters_before_it() -> None:
+    window = replay_window(D(2029, 1, 1), 2)
+    assert window.quarters == ("2028Q3", "2028Q4")
+
+
 def test_cli_refuses_an_unknown_replan_before_generating_a_world(capsys: pytest.CaptureFixture[str]) -> None:
     from api.cli import main
 
