@@ -780,3 +780,30 @@ def test_a_report_file_has_no_empty_navigation_landmark(docs: dict[str, Document
         assert doc.root.find_all("html")[0].attrs.get("lang") == "da", name
         skip = doc.root.find_all("a", **{"class": "skip-link"})
         assert [a.attrs.get("href") for a in skip] == ["#main"], name
+
+
+def test_a_value_marked_in_colour_is_marked_by_a_symbol_and_words_too() -> None:
+    """WCAG 1.4.1: a table cell the colour marks (over capacity, a low theme value, a serious event, a high fairness
+    ratio) also shows a symbol and says in words, for a screen reader, why; they were red and bold only. A deadline
+    cell says it in its text already ("overskredet")."""
+    from reports.context import MISSED_DA
+
+    marked: dict[str, list[str]] = {}
+    for name, context in all_reports().items():
+        doc = parse(render_html(context))
+        for cell in doc.root.find_all("td"):
+            if not {"over", "due"} & set(cell.attrs.get("class", "").split()):
+                continue
+            if any(f"({label})" in cell.text() for label in MISSED_DA.values()):
+                continue
+            flag = [e for e in cell.iter() if e.attrs.get("class") == "flag"]
+            assert [(e.text(), e.attrs.get("aria-hidden")) for e in flag] == [("⚠", "true")], (name, cell.text())
+            assert [e for e in cell.iter() if e.attrs.get("class") == "sr-only"], (name, cell.text())
+            marked.setdefault(name, []).append(cell.text())
+    assert marked["facility"] == [
+        "⚠ 1,8 (lav værdi: 2 eller derunder)",
+        "⚠ 1,0 (lav værdi: 2 eller derunder)",
+        "⚠ bekymringshenvendelse (alvor: høj) (alvorlig)",
+        "⚠ påbud (alvorlig)",
+    ]
+    assert marked["plan"] == ["⚠ 100 % (95 % eller mere af kapaciteten)"]

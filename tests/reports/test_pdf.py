@@ -124,6 +124,16 @@ def _boxes(box: Any) -> Iterator[Any]:
         yield from _boxes(child)
 
 
+def _shown_boxes(box: Any) -> Iterator[Any]:
+    """:func:`_boxes` without the words for a screen reader only (``.sr-only``: clipped to nothing, printed nowhere)."""
+    element = getattr(box, "element", None)
+    if element is not None and "sr-only" in (element.get("class") or "").split():
+        return
+    yield box
+    for child in getattr(box, "children", None) or []:
+        yield from _shown_boxes(child)
+
+
 def text_outside_its_cell(html: str) -> list[str]:
     """Text WeasyPrint lays out beyond the left or right edge of its table cell (it runs into the next column
     or off the table): what a reader of the printed page sees printed over other text."""
@@ -134,7 +144,7 @@ def text_outside_its_cell(html: str) -> list[str]:
                 continue
             left = cell.position_x + cell.margin_left + cell.border_left_width
             right = left + cell.padding_left + cell.width + cell.padding_right
-            for text in _boxes(cell):
+            for text in _shown_boxes(cell):
                 if type(text).__name__ == "TextBox" and (
                     text.position_x < left - 0.5 or text.position_x + text.width > right + 0.5
                 ):
