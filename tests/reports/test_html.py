@@ -807,3 +807,15 @@ def test_a_value_marked_in_colour_is_marked_by_a_symbol_and_words_too() -> None:
         "⚠ påbud (alvorlig)",
     ]
     assert marked["plan"] == ["⚠ 100 % (95 % eller mere af kapaciteten)"]
+
+
+def test_a_high_fairness_ratio_is_marked_by_a_symbol_and_words_too() -> None:
+    from reports.context import FairnessRow, FairnessTable
+
+    listed = risk_list()
+    assert isinstance(listed, RiskListContext) and listed.fairness is not None
+    row = FairnessRow("privat", "Privat", 10, 0.3, 1.0, 0.6)  # 60 % of the top decile, 30 % of all: ratio 2
+    box = dataclasses.replace(listed.fairness, tables=(FairnessTable("ownership", "Ejerform", (row,)),))
+    doc = parse(render_html(dataclasses.replace(listed, fairness=box)))
+    [cell] = [c for c in doc.root.find_all("td") if "over" in c.attrs.get("class", "").split()]
+    assert cell.text() == "⚠ 2,00 (forhold på 1,5 eller mere)"
