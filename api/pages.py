@@ -173,20 +173,20 @@ def latest_model(settings: Settings) -> ModelSummary | None:
     )
 
 
-def plan_rows(settings: Settings, limit: int | None = None) -> list[PlanListRow]:
+def plan_rows(settings: Settings, authorised: bool, limit: int | None = None) -> list[PlanListRow]:
     if not database_exists(settings):
         return []
     infos = plan_service.plans(settings)[:limit]
-    freshness = plan_service.plans_freshness(settings, infos)
+    freshness = plan_service.plans_freshness(settings, infos, authorised)
     return [PlanListRow.from_info(info, freshness[info.id] == Freshness.CHANGED) for info in infos]
 
 
-def overview_page(settings: Settings) -> OverviewPage:
+def overview_page(settings: Settings, authorised: bool) -> OverviewPage:
     report = imports.status(settings)
     active = report.active_per_authority
     authorities = [(authority_label(a), active.get(a, 0), n) for a, n in report.facilities_per_authority.items()]
     return OverviewPage(
-        status=report, authorities=authorities, model=latest_model(settings), plans=plan_rows(settings, 5)
+        status=report, authorities=authorities, model=latest_model(settings), plans=plan_rows(settings, authorised, 5)
     )
 
 
@@ -197,9 +197,11 @@ def authority_choices(settings: Settings) -> list[tuple[str, str]]:
     return [(a.value, danish(a)) for a in Authority if a.value in present or not present]
 
 
-def plans_page(settings: Settings, values: PlanFormValues | None = None, error: FormError | None = None) -> PlansPage:
+def plans_page(
+    settings: Settings, authorised: bool, values: PlanFormValues | None = None, error: FormError | None = None
+) -> PlansPage:
     return PlansPage(
-        plans=plan_rows(settings),
+        plans=plan_rows(settings, authorised),
         authorities=authority_choices(settings),
         next_quarter=next_quarter(settings.effective_today()),
         time_limit_s=settings.solver_time_limit_s,

@@ -352,7 +352,7 @@ def list_command(
     from planner.staleness import Freshness
 
     rows = plan_service.plans(settings())
-    freshness = plan_service.plans_freshness(settings(), rows)
+    freshness = plan_service.plans_freshness(settings(), rows, authorised=True)  # the CLI is a planner's
     if fmt == OutputFormat.JSON:
         from api.schemas import PlanListItemPublic
 

@@ -111,20 +111,20 @@ def _version(info: PlanInfo) -> dict[str, object]:
 @router.get(
     "/plans",
     response_model=list[PlanListItemPublic],
-    responses={**validated_responses(confidential=False), **error_responses(503)},
+    responses={**validated_responses(), **error_responses(503)},
     openapi_extra=IF_NONE_MATCH,
 )
 def list_plans(
-    settings: SettingsDep, conditional: ConditionalDep, response: Response
+    settings: SettingsDep, viewer: ViewerDep, conditional: ConditionalDep, response: Response
 ) -> Response | list[PlanListItemPublic]:
     """Every stored plan version, newest first, each with `data_status`: whether the data changed since in a way
-    that matters to it (`changed`: see `data_changes` of `GET /plans/{id}`). With `If-None-Match`: 304 until a plan
-    is added or a plan's `data_status` changes."""
+    that matters to it, as `data_changes.status` of `GET /plans/{id}` says it to the viewer (`changed`: re-plan).
+    With `If-None-Match`: 304 until a plan is added or a plan's `data_status` changes."""
     infos = plan_service.plans(settings)
-    freshness = plan_service.plans_freshness(settings, infos)
+    freshness = plan_service.plans_freshness(settings, infos, viewer.authorised)
     answer = [PlanListItemPublic.from_listed(info, freshness[info.id]) for info in infos]
-    # the same list for readers and planners: nothing in it is confidential
-    return conditional.answer_content(response, "plans", answer, confidential=False) or answer
+    # a planner's data_status may come from a change of an unannounced visit, which a reader's leaves out
+    return conditional.answer_content(response, "plans", answer, confidential=viewer.authorised) or answer
 
 
 @router.get(

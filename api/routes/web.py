@@ -66,7 +66,13 @@ def _to_login(path: str) -> RedirectResponse:
 
 @router.get("/", response_class=HTMLResponse)
 def overview(settings: SettingsDep, viewer: ViewerDep) -> HTMLResponse:
-    return _page("web/index.html", viewer.authorised, title="Overblik", active="/", page=overview_page(settings))
+    return _page(
+        "web/index.html",
+        viewer.authorised,
+        title="Overblik",
+        active="/",
+        page=overview_page(settings, viewer.authorised),
+    )
 
 
 @router.get("/risiko", response_class=HTMLResponse)
@@ -122,7 +128,7 @@ def model_card_page(settings: SettingsDep, viewer: ViewerDep) -> HTMLResponse:
 @router.get("/planer", response_class=HTMLResponse)
 def plans_list_page(settings: SettingsDep, viewer: ViewerDep) -> HTMLResponse:
     """Every stored plan; planners also get the form for a new plan."""
-    return _plans_page(plans_page(settings), viewer.authorised)
+    return _plans_page(plans_page(settings, viewer.authorised), viewer.authorised)
 
 
 def _plans_page(page: PlansPage, authorised: bool, status_code: int = 200) -> HTMLResponse:
@@ -162,7 +168,7 @@ async def create_plan(
     try:
         sent = await submit_once(settings, form_token, "plan", build, values=values)
     except TilsynsplanError as error:
-        page = plans_page(settings, PlanFormValues(quarter, authority, time_limit_s, late), FormError.of(error))
+        page = plans_page(settings, True, PlanFormValues(quarter, authority, time_limit_s, late), FormError.of(error))
         response = _plans_page(page, True, error.http_status)
         if error.retry_after_s is not None:
             response.headers["Retry-After"] = str(error.retry_after_s)

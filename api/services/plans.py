@@ -255,21 +255,23 @@ def plan_data_changes(settings: Settings, stored: StoredPlan) -> PlanStaleness:
     return _compare(settings, stored, current, count, newest[0].imported_at if newest else None)
 
 
-#: A listed plan's freshness by (database, plan id, created_at), with the :func:`data_changes_stamp` it was worked out
-#: at: a stored plan never changes, so the answer holds until the stamp does (a web list shown again costs a stamp).
-_FRESHNESS: dict[tuple[str, int, dt.datetime], tuple[list[object], Freshness]] = {}
+#: A listed plan's freshness by (database, plan id, created_at, viewer's role), with the :func:`data_changes_stamp` it
+#: was worked out at: a stored plan never changes, so the answer holds until the stamp does (a web list shown again
+#: costs a stamp).
+_FRESHNESS: dict[tuple[str, int, dt.datetime, bool], tuple[list[object], Freshness]] = {}
 _FRESHNESS_KEPT = 1000
 
 
-def plans_freshness(settings: Settings, infos: Sequence[PlanInfo]) -> dict[int, Freshness]:
-    """Each listed plan's status of :func:`plan_data_changes` (``unchanged``, ``imports_only``, ``changed``) for the
-    plan lists, without a solve: the data are read once for all the plans not known at the current stamp."""
+def plans_freshness(settings: Settings, infos: Sequence[PlanInfo], authorised: bool) -> dict[int, Freshness]:
+    """Each listed plan's status of :func:`plan_data_changes` (``unchanged``, ``imports_only``, ``changed``) as the
+    viewer's plan page says it (a reader's from what a reader may see: ``PlanStaleness.seen_by``), for the plan
+    lists, without a solve: the data are read once for all the plans not known at the current stamp."""
     if not infos:
         return {}
     stamp = data_changes_stamp(settings)
     found: dict[int, Freshness] = {}
     for info in infos:
-        known = _FRESHNESS.get((settings.resolved_database_url, info.id, info.created_at))
+        known = _FRESHNESS.get((settings.resolved_database_url, info.id, info.created_at, authorised))
         if known is not None and known[0] == stamp:
             found[info.id] = known[1]
     missing = [info for info in infos if info.id not in found]
@@ -282,8 +284,8 @@ def plans_freshness(settings: Settings, infos: Sequence[PlanInfo]) -> dict[int, 
         if len(_FRESHNESS) > _FRESHNESS_KEPT:
             _FRESHNESS.clear()
         for plan, n in zip(stored, counts, strict=True):
-            found[plan.id] = _compare(settings, plan, now, n, None).freshness
-            _FRESHNESS[(settings.resolved_database_url, plan.id, plan.created_at)] = (stamp, found[plan.id])
+            found[plan.id] = _compare(settings, plan, now, n, None).seen_by(authorised).freshness
+            _FRESHNESS[(settings.resolved_database_url, plan.id, plan.created_at, authorised)] = (stamp, found[plan.id])
     return found
 
 

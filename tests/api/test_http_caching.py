@@ -28,7 +28,7 @@ ROUTES: dict[str, tuple[str, bool]] = {
     "/plans/1": ("no-store", True),
     "/plans/1?quarter=2026Q4&inspector_id=I3": ("no-store", True),
     "/plans/1/analysis": ("no-store", True),
-    "/plans": ("private, no-cache", True),
+    "/plans": ("no-store", True),  # a planner's data_status may come from a change to an unannounced visit
     "/risk": ("private, no-cache", True),
     "/risk?format=csv&authority=midt&offset=1&top=2": ("private, no-cache", True),
     "/facilities/F1": ("private, no-cache", True),

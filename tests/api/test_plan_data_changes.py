@@ -149,7 +149,7 @@ def test_the_plan_pdf_opens_with_the_notice(planned: TestClient, home: Path, tmp
 
 
 def test_an_absence_over_an_unannounced_visit_is_told_to_planners_only(
-    planned: TestClient, home: Path, tmp_path: Path
+    planned: TestClient, capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
 ) -> None:
     """A reader may know of an absence (an inspector on leave): it was told "1 planlagt besøg ligger i
     tilsynskonsulentens fravær (den gælder uanmeldte besøg …)", that an unannounced visit falls in it. A reader is
@@ -175,3 +175,10 @@ def test_an_absence_over_an_unannounced_visit_is_told_to_planners_only(
     page = notice(planned.get("/planer/1").text)
     assert "Intet af det ændrer de besøg, du kan se" in page
     assert "fravær" not in page and visit["date"] not in page
+    # the lists too: a reader's list says what the reader's plan page says, a planner's that it changed
+    assert planned.get("/api/v1/plans").json()[0]["data_status"] == "imports_only"
+    assert planned.get("/api/v1/plans", headers=AUTH).json()[0]["data_status"] == "changed"
+    for url in ("/planer", "/"):
+        assert Page(planned.get(url).text).by_id("plan-1-data") is None
+    code, out, _ = run(capsys, "plan", "list", "--format", "json")  # the CLI is a planner's
+    assert code == 0 and json.loads(out)[0]["data_status"] == "changed"
