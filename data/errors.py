@@ -98,6 +98,20 @@ class ConcurrentWriteError(DatabaseBusyError):
         )
 
 
+class StoredDataChanged(ConcurrentWriteError):
+    """Another import stored data after this upload was checked and before it could be written (the check is not
+    repeated under the writers' lock, so it may have missed a conflict: a tilbud's approval moved after a visit
+    the upload adds). Nothing was written; the import services check the upload again and retry, and answer this
+    only when other imports keep coming in between."""
+
+    def __init__(self) -> None:
+        TilsynsplanError.__init__(
+            self,
+            "Andre data blev gemt, mens denne upload blev kontrolleret, og den blev derfor ikke gemt: den skal "
+            "kontrolleres mod det, der nu er gemt. Intet er gemt; send den igen.",
+        )
+
+
 class ServerBusyError(TilsynsplanError):
     """The server is already doing as much of a heavy kind of work (PDF reports) as it does at once, and this
     request waited its turn in vain. Nothing is wrong with the request; it succeeds in a moment."""

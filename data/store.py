@@ -62,7 +62,7 @@ from data.db import (
     one_writer_at_a_time,
     sqlite_write_lock,
 )
-from data.errors import ConcurrentWriteError, NoDataError, Violation, warning_total
+from data.errors import ConcurrentWriteError, NoDataError, StoredDataChanged, Violation, warning_total
 from data.importer import REFERENCE_TABLES, ImportResult, mask_cpr
 from data.settings import Settings
 
@@ -432,17 +432,38 @@ class ImportSummary:
         }
 
 
+@dataclass(frozen=True)
+class CheckedAgainst:
+    """The stored data an upload was checked against: the newest import batch when the check began (``None``: none
+    yet). Read before the check reads the stored rows (:func:`newest_batch`)."""
+
+    newest_batch: int | None
+
+
+def newest_batch(engine: Engine) -> CheckedAgainst:
+    """What an upload is about to be checked against: read it *before* the check reads the stored rows."""
+    stamp = import_stamp(engine)
+    return CheckedAgainst(None if stamp is None else stamp[0])
+
+
 def save_upload(
     engine: Engine,
     result: ImportResult,
     source: str,
     progress: Progress | None = None,
+    *,
+    checked_against: CheckedAgainst | None = None,
 ) -> ImportSummary:
     """Store a checked upload in one transaction (upsert by key) and record the import batch. ``source`` (the
-    upload's path or file names) is stored with CPR-like numbers masked, as every message shows them."""
+    upload's path or file names) is stored with CPR-like numbers masked, as every message shows them.
+
+    ``checked_against``: the stored data the upload was checked against. When another import has stored a batch
+    since, :class:`~data.errors.StoredDataChanged` is raised before anything is written, once the writers' lock is
+    held: the check did not see that batch (two uploads each valid alone, one moving a tilbud's approval later and
+    one adding a visit before it, were both stored), so the upload must be checked again."""
     source = mask_cpr(source)
     try:
-        return _save_upload(engine, result, source, progress)
+        return _save_upload(engine, result, source, progress, checked_against)
     except IntegrityError as error:
         if not _unique_violation(error):
             raise  # a foreign key or NOT NULL the checks let through is a defect, not a race: not "send it again"
@@ -488,7 +509,13 @@ def _log_removal(conn: Connection, at: dt.datetime, label: str, table: str, what
     return _log_batch(conn, at, label, summary)
 
 
-def _save_upload(engine: Engine, result: ImportResult, source: str, progress: Progress | None) -> ImportSummary:
+def _save_upload(
+    engine: Engine,
+    result: ImportResult,
+    source: str,
+    progress: Progress | None,
+    checked_against: CheckedAgainst | None,
+) -> ImportSummary:
     pause = float(os.environ.get(_PAUSE_ENV, "0") or 0)
     imported_at = dt.datetime.now().replace(microsecond=0)
     summaries: dict[str, TableSummary] = {}
@@ -496,6 +523,11 @@ def _save_upload(engine: Engine, result: ImportResult, source: str, progress: Pr
         # a second import waits for this one and then reads what it stored (it used to insert the same rows
         # and die on a unique violation when this one committed)
         one_writer_at_a_time(conn, ImportBatchRow.__tablename__)
+        if checked_against is not None:
+            batches: Table = ImportBatchRow.__table__  # type: ignore[assignment]
+            newest = conn.execute(select(func.max(batches.c.id))).scalar()
+            if newest != checked_against.newest_batch:
+                raise StoredDataChanged()
         for name in result.tables:
             frame = result.dataset.tables()[name]
             report = result.files.get(name)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import logging
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,13 +20,14 @@ import numpy as np
 import pandas as pd
 
 from data.contract import FILE_BY_NAME
-from data.errors import InvalidArgumentError, NotFoundError, ValidationFailed, Violation, shown_value
+from data.errors import InvalidArgumentError, NotFoundError, StoredDataChanged, ValidationFailed, Violation, shown_value
 from data.importer import ABSENT_FILE_WARNINGS, ImportResult, check_upload, read_upload
 from data.readers import RawTable, RawUpload, composed
 from data.settings import Settings
 from data.store import (
     UNLOCK_SOURCE,
     WITHDRAWAL_SOURCE,
+    CheckedAgainst,
     ImportBatch,
     ImportSummary,
     Progress,
@@ -40,9 +42,12 @@ from data.store import (
     import_batches,
     import_stamp,
     loaded_authorities,
+    newest_batch,
     save_upload,
 )
 from data.store import withdraw_concern as withdraw_stored_concern
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -63,11 +68,39 @@ def validate_upload(settings: Settings, source: Path) -> ImportResult:
 
     Raises :class:`~data.errors.ValidationFailed` (every violation) when the upload is not valid.
     """
+    return _checked_upload(settings, source)[1]
+
+
+def _checked_upload(settings: Settings, source: Path) -> tuple[CheckedAgainst, ImportResult]:
+    """:func:`validate_upload`, with the stored data it was checked against (read before the stored rows)."""
     today = settings.effective_today()
     if not database_exists(settings):
-        return read_upload(source, today=today)
+        return CheckedAgainst(None), read_upload(source, today=today)
     with database(settings) as engine:
-        return read_upload(source, today=today, existing=StoredTables(engine))
+        checked = newest_batch(engine)
+        return checked, read_upload(source, today=today, existing=StoredTables(engine))
+
+
+#: How many times an import is checked again when another import stored data between its check and its write.
+CHECK_ATTEMPTS = 3
+
+
+def _store_checked(
+    settings: Settings, check: Callable[[], tuple[CheckedAgainst, ImportResult]], label: str, progress: Progress | None
+) -> ImportOutcome:
+    """Check with ``check`` and store the result, unless another import stored a batch in between: the check did not
+    see it (:class:`~data.errors.StoredDataChanged`), so check again, up to :data:`CHECK_ATTEMPTS` times."""
+    for attempt in range(1, CHECK_ATTEMPTS + 1):
+        checked, result = check()
+        try:
+            with database(settings) as engine:
+                summary = save_upload(engine, result, label, progress, checked_against=checked)
+            return ImportOutcome(result=result, summary=summary)
+        except StoredDataChanged:
+            if attempt == CHECK_ATTEMPTS:
+                raise
+            log.info("another import stored data while %s was checked: checking it again", label)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def import_upload(
@@ -80,12 +113,11 @@ def import_upload(
     """Check an upload and, when valid, store it in one transaction (upsert by key).
 
     ``label`` names the upload in the import log (default: the path). Raises
-    :class:`~data.errors.ValidationFailed` before anything is written when the upload is not valid.
+    :class:`~data.errors.ValidationFailed` before anything is written when the upload is not valid. When another
+    import stores data between the check and the write, the upload is checked again against it (two uploads each
+    valid alone were both stored, together breaking a rule).
     """
-    result = validate_upload(settings, source)
-    with database(settings) as engine:
-        summary = save_upload(engine, result, label or str(source), progress)
-    return ImportOutcome(result=result, summary=summary)
+    return _store_checked(settings, lambda: _checked_upload(settings, source), label or str(source), progress)
 
 
 def status(settings: Settings) -> StatusReport:
@@ -147,21 +179,30 @@ def check_records(settings: Settings, table: str, records: Sequence[Mapping[str,
     CSV file, whose reader dropped a record of blank fields and whose row numbers (record + 1) stayed in
     messages and warnings.
     """
+    return _checked_records(settings, table, records)[1]
+
+
+def _checked_records(
+    settings: Settings, table: str, records: Sequence[Mapping[str, object]]
+) -> tuple[CheckedAgainst, ImportResult]:
+    """:func:`check_records`, with the stored data they were checked against (read before the stored rows)."""
     if table not in PUSHABLE_TABLES:
         raise InvalidArgumentError(f"'{table}' kan ikke indsendes som poster. Tilladt: {', '.join(PUSHABLE_TABLES)}.")
     if not records:
         raise InvalidArgumentError("Ingen poster at gemme: 'records' er tom.")
     raw, today = records_upload(table, records), settings.effective_today()
+    checked = CheckedAgainst(None)
     try:
         if database_exists(settings):
             with database(settings) as engine:
+                checked = newest_batch(engine)
                 result = check_upload(raw, today=today, existing=StoredTables(engine))
         else:
             result = check_upload(raw, today=today)
     except ValidationFailed as refused:
         refused.warnings = _about_these_records(refused.warnings)
         raise
-    return dataclasses.replace(result, warnings=_about_these_records(result.warnings))
+    return checked, dataclasses.replace(result, warnings=_about_these_records(result.warnings))
 
 
 #: Warnings about an upload's files as a whole ("use_of_force.csv mangler og intet er gemt"): a push brings records of
@@ -179,10 +220,7 @@ def push_records(
     """Check pushed records (:func:`check_records`) and store them in one transaction (upsert by key);
     :class:`~data.errors.ValidationFailed` (nothing stored) when any is invalid. ``label`` names the push in the
     import log (default ``push:<table>``)."""
-    result = check_records(settings, table, records)
-    with database(settings) as engine:
-        summary = save_upload(engine, result, label or f"push:{table}")
-    return ImportOutcome(result=result, summary=summary)
+    return _store_checked(settings, lambda: _checked_records(settings, table, records), label or f"push:{table}", None)
 
 
 def withdraw_concern(settings: Settings, facility_id: str, concern_id: str) -> WithdrawnConcern:
