@@ -61,16 +61,22 @@ _SheetRead = tuple[
 ]
 
 
+def _header(records: list[list[str]]) -> tuple[int, list[str]] | None:
+    """The header row (the first with any text) and its cells; ``None`` for a sheet without text."""
+    header_row = next((i for i, record in enumerate(records) if "".join(record).strip()), None)
+    return None if header_row is None else (header_row, records[header_row])
+
+
 def _merged_violations(
     source: str, name: str, records: list[list[str]], merged: list[tuple[int, int, int, int]]
 ) -> list[Violation]:
     """One violation per merged range below the header that covers a cell of a contract column other than its first:
     Excel shows the value across the range, but only the first cell holds it, so the other rows were read empty (a
     required cell "må ikke være tom" beside a value on the screen, an optional one stored empty without a word)."""
-    header_row = next((i for i, record in enumerate(records) if "".join(record).strip()), None)
-    if header_row is None:
+    found_header = _header(records)
+    if found_header is None:
         return []
-    header = records[header_row]
+    header_row, header = found_header
     columns = set(FILE_BY_NAME[name].column_names)
     found: list[Violation] = []
     for first_row, first_col, last_row, last_col in sorted(merged):
@@ -120,10 +126,10 @@ def _formula_violations(
     as a formula stored the tilbud as active) and called a required one empty beside a cell Excel shows filled. A
     formula in a column of no contract name (a helper column) is not stored and is left alone. ``stale``: the workbook
     asks to be recalculated on opening, so a stored value is the writer's guess (XlsxWriter's 0), named as read."""
-    header_row = next((i for i, record in enumerate(records) if "".join(record).strip()), None)
-    if header_row is None:
+    found_header = _header(records)
+    if found_header is None:
         return []
-    header = records[header_row]
+    header_row, header = found_header
     columns = set(FILE_BY_NAME[name].column_names)
     found: list[Violation] = []
     for (row, column), formula in sorted(formulas.items()):

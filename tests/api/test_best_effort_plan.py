@@ -26,8 +26,8 @@ from tests.factories import AS_OF, short_capacity_dataset
 SHORTFALL = "Socialtilsyn Midt mangler 10 tilsynsdage i 2026K4"
 
 
-@pytest.fixture
-def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The CLI's environment for a home in ``tmp_path`` (returned, empty): today, a 5 s solver, wide consoles."""
     home = tmp_path / "home"
     monkeypatch.setenv("TILSYNSPLAN_TODAY", AS_OF.isoformat())
     monkeypatch.setenv("TILSYNSPLAN_HOME", str(home))
@@ -35,6 +35,12 @@ def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TILSYNSPLAN_SOLVER_TIME_LIMIT_S", "5")
     for c in (console, err_console):
         monkeypatch.setattr(c, "width", 300)
+    return home
+
+
+@pytest.fixture
+def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = _cli_env(tmp_path, monkeypatch)
     load_data(home, tmp_path, dataset=short_capacity_dataset())
     return home
 
@@ -161,13 +167,7 @@ def test_cli_does_not_say_overdue_tilbud_are_placed_first_when_the_best_effort_p
     """Three tilbud past their deadline and an inspector away all quarter: a best-effort plan of a tilsyn short of
     inspector-days said "Frist allerede overskredet: 3 tilbud … Planen lægger dem først i kvartalet." above the list
     of the same tilbud planned months after the quarter."""
-    home = tmp_path / "home"
-    monkeypatch.setenv("TILSYNSPLAN_TODAY", AS_OF.isoformat())
-    monkeypatch.setenv("TILSYNSPLAN_HOME", str(home))
-    monkeypatch.setenv("TILSYNSPLAN_DATABASE_URL", "")
-    monkeypatch.setenv("TILSYNSPLAN_SOLVER_TIME_LIMIT_S", "5")
-    for c in (console, err_console):
-        monkeypatch.setattr(c, "width", 300)
+    home = _cli_env(tmp_path, monkeypatch)
     ds = short_capacity_dataset()
     visits = ds.visits.assign(date=pd.Timestamp("2024-09-01"))  # deadlines 2026-09-01: passed on AS_OF
     away = pd.DataFrame({"inspector_id": ["I1"], "start": [pd.Timestamp("2026-10-05")],
