@@ -46,6 +46,16 @@ def _these(fids: list[str]) -> str:
     )
 
 
+def _rules(late: list[VisitSlot]) -> str:
+    """The deadline rule the late visits miss: a new tilbud's first visit is due under its own rule
+    (``first_visit_months`` after approval), not the two-year rule (a tilsyn of new tilbud only read "toårsreglen")."""
+    first = sum(1 for s in late if s.bound_by == "first_visit")
+    if first == 0:
+        return "toårsreglen"
+    rule = "fristen for første besøg i et nyt tilbud"
+    return rule if first == len(late) else f"toårsreglen og {rule}"
+
+
 def _others_hint(problem: PlanningProblem, blocked: set[str]) -> str:
     """When a plan for every authority fails on some: how to plan the others meanwhile, or that none of them can
     be ("" for a plan of one authority). A plan for all is one plan of record: it is refused whole, not stored
@@ -267,7 +277,8 @@ def relax_deadlines(
             fids = sorted({s.facility_id for s in late_slots})
             days = math.ceil(len(fids) / per_day) if per_day > 0 else None
             need = f"{days} tilsynsdage" if days is not None else "tilsynskonsulenter"
-            line = f"{name} mangler {need} i {quarter_da(quarter)} for at overholde toårsreglen for {_these(fids)}"
+            rule = _rules(late_slots)
+            line = f"{name} mangler {need} i {quarter_da(quarter)} for at overholde {rule} for {_these(fids)}"
             who = who_may_visit(problem, d.authority, late_slots)
             if who:
                 line += f"; {who}"

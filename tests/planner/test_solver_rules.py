@@ -201,6 +201,30 @@ def test_infeasible_capacity_names_the_facilities_and_the_missing_days() -> None
     assert error.details[0]["inspector_days"] == 10
 
 
+def test_infeasible_first_visits_name_the_rule_for_new_tilbud_not_the_two_year_rule() -> None:
+    # A tilsyn whose tilbud were all new (approved within a year) read "mangler 2 tilsynsdage i 2027K1 for at
+    # overholde toårsreglen for dette tilbud: T-10", where T-10's deadline was its first visit, six months
+    # after its approval: no two-year deadline was at stake.
+    case = Case().inspector("I1", per_week=1)
+    for k in range(3):
+        case.facility(f"N{k}", approved="2026-07-09")  # new: first visit by 2026-10-09
+    with pytest.raises(PlanInfeasibleError) as info:
+        solve_plan(case.problem())
+    message = " ".join(info.value.message.split())
+    assert "Socialtilsyn Midt mangler 10 tilsynsdage i 2026K4 for at overholde fristen for første besøg i et nyt " in (
+        message
+    )
+    assert "toårsreglen" not in message
+    # two new tilbud and two due under the two-year rule, room for one: the three late hold both kinds
+    mixed = Case().inspector("I1", per_week=1)
+    for k in range(2):
+        mixed.facility(f"N{k}", approved="2026-07-09").facility(f"F{k}", last_unannounced="2026-04-09")
+    with pytest.raises(PlanInfeasibleError) as info:
+        solve_plan(mixed.problem())
+    message = " ".join(info.value.message.split())
+    assert "for at overholde toårsreglen og fristen for første besøg i et nyt tilbud for disse 3 tilbud" in message
+
+
 def test_a_deadline_only_an_absent_inspector_may_keep_names_the_competence_and_the_absence() -> None:
     # Syd's only inspector for længerevarende botilbud was away all quarter. The refusal said "mangler 4
     # tilsynsdage … for dette tilbud", though Syd had capacity to spare: more days of the others would not keep
