@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from data.calendar import add_months, quarter_of
 from data.enums import FacilityType
-from data.glossary import FACILITY_TYPE_DA, format_date_da, format_number_da, quarter_da
+from data.glossary import FACILITY_TYPE_DA, format_count_da, format_date_da, format_number_da, quarter_da
 from planner.analysis import authority_da
 from planner.domain import CapacityShortfall, OverdueFacility, PlanInfeasibleError, PlannedVisit, PlanningProblem
 from planner.slots import SlotSet, VisitSlot, relaxed
@@ -276,7 +276,7 @@ def relax_deadlines(
         for quarter, late_slots in sorted(late.items()):
             fids = sorted({s.facility_id for s in late_slots})
             days = math.ceil(len(fids) / per_day) if per_day > 0 else None
-            need = f"{days} tilsynsdage" if days is not None else "tilsynskonsulenter"
+            need = format_count_da(days, "tilsynsdag", "tilsynsdage") if days is not None else "tilsynskonsulenter"
             rule = _rules(late_slots)
             line = f"{name} mangler {need} i {quarter_da(quarter)} for at overholde {rule} for {_these(fids)}"
             who = who_may_visit(problem, d.authority, late_slots)

@@ -26,6 +26,7 @@ from data.glossary import (
     covers_all_authorities,
     danish_code,
     fairness_tie_da,
+    format_count_da,
     format_date_da,
     format_number_da,
     format_percent_da,
@@ -652,7 +653,7 @@ class ShortfallRow:
         need = (
             "tilsynskonsulenter med kapacitet"
             if self.inspector_days is None
-            else f"{format_number_da(self.inspector_days, 0)} tilsynsdage"
+            else format_count_da(self.inspector_days, "tilsynsdag", "tilsynsdage")
         )
         return (
             f"{authority_label(self.authority)} mangler {need} i {self.quarter.replace('Q', 'K')} "

@@ -33,6 +33,7 @@ from data.glossary import (
     PLAN_STATUS_DA,
     and_more_da,
     danish_code,
+    format_count_da,
     format_number_da,
     format_percent_da,
     plan_scope_da,
@@ -189,7 +190,9 @@ def _print_late(stored: StoredPlan) -> None:
     )
     for s in a.get("shortfall", []):
         days = s.get("inspector_days")
-        need = "tilsynskonsulenter med kapacitet" if days is None else f"{format_number_da(days, 0)} tilsynsdage"
+        need = (
+            "tilsynskonsulenter med kapacitet" if days is None else format_count_da(days, "tilsynsdag", "tilsynsdage")
+        )
         console.print(
             f"[yellow]Mangler:[/] {danish_code(Authority, s['authority'])} mangler {need} i "
             f"{s['quarter'].replace('Q', 'K')} for at overholde toårsreglen "

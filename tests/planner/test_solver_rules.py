@@ -201,6 +201,19 @@ def test_infeasible_capacity_names_the_facilities_and_the_missing_days() -> None
     assert error.details[0]["inspector_days"] == 10
 
 
+def test_infeasible_one_missing_inspector_day_is_one_tilsynsdag() -> None:
+    # Midt, five inspectors away most of the quarter, read "Socialtilsyn Midt mangler 1 tilsynsdage i 2027K1".
+    # Five visits a week (one a day): Thursday and Friday take two of the three tilbud due Friday 2 October.
+    case = Case().inspector("I1", per_week=5)
+    for k in range(3):
+        case.facility(f"F{k}", last_unannounced="2026-04-02")
+    with pytest.raises(PlanInfeasibleError) as info:
+        solve_plan(case.problem())
+    message = " ".join(info.value.message.split())
+    assert "Socialtilsyn Midt mangler 1 tilsynsdag i 2026K4 for at overholde toårsreglen for dette tilbud: F" in message
+    assert info.value.details[0]["inspector_days"] == 1
+
+
 def test_infeasible_first_visits_name_the_rule_for_new_tilbud_not_the_two_year_rule() -> None:
     # A tilsyn whose tilbud were all new (approved within a year) read "mangler 2 tilsynsdage i 2027K1 for at
     # overholde toårsreglen for dette tilbud: T-10", where T-10's deadline was its first visit, six months

@@ -440,6 +440,9 @@ def test_a_shortfall_says_who_alone_may_visit() -> None:
         "botilbud (SEL § 108)"
     )
     assert ShortfallRow("syd", "2027Q1", 4, 1).label == "Socialtilsyn Syd mangler 4 tilsynsdage i 2027K1 (1 tilbud)"
+    # one day is one tilsynsdag, and a count past a thousand has its thousands point
+    assert ShortfallRow("midt", "2027Q1", 1, 1).label == "Socialtilsyn Midt mangler 1 tilsynsdag i 2027K1 (1 tilbud)"
+    assert "mangler 1.250 tilsynsdage" in ShortfallRow("midt", "2027Q1", 1250, 250).label
 
 
 def test_model_card_reads_right(docs: dict[str, Document]) -> None:
