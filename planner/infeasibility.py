@@ -169,11 +169,7 @@ def who_may_visit(problem: PlanningProblem, authority: str, late: list[VisitSlot
         since = max(problem.start, min(s.hi for s in late if s.facility_type in ftypes) - ABSENCE_WINDOW)
         labels = [FACILITY_TYPE_DA.get(FacilityType(ftype), ftype) for ftype in ftypes]
         part = f"kun {_and(list(ids))} har kompetence til {_and(labels)}"
-        away = [
-            f"{iid} er fraværende {spans}"
-            for iid in ids
-            if (spans := _absences_da(inspector[iid].absences, since, until))
-        ]
+        away = _away_da([(iid, _absences_da(inspector[iid].absences, since, until)) for iid in ids])
         parts.append(part + (f", og {_and(away)}" if away else ""))
     if not groups and late:
         # anyone with capacity may visit them: the days lack, and a long absence is often why (a tilsyn whose one
@@ -182,13 +178,23 @@ def who_may_visit(problem: PlanningProblem, authority: str, late: list[VisitSlot
         since = max(problem.start, min(s.hi for s in late) - ABSENCE_WINDOW)
         # long: two weeks, or half the days from the plan's start to the deadlines when they are fewer
         long_days = min(LONG_ABSENCE_DAYS, ((until - since).days + 1) / 2)
-        away = []
+        spans = []
         for i in staff:
             long = tuple(a for a in i.absences if (min(a[1], until) - max(a[0], since)).days + 1 >= long_days)
             if long:
-                away.append(f"{i.inspector_id} er fraværende {_absences_da(long, since, until)}")
-        parts.extend(away)
+                spans.append((i.inspector_id, _absences_da(long, since, until)))
+        parts.extend(_away_da(spans))
     return "; ".join(parts)
+
+
+def _away_da(spans: list[tuple[str, str]]) -> list[str]:
+    """ "I1 og I2 er fraværende …" for each absence text, the inspectors who share it named together (a tilsyn whose
+    five inspectors were away the same weeks read the same dates five times); empty texts are left out."""
+    by_text: dict[str, list[str]] = {}
+    for iid, text in spans:
+        if text:
+            by_text.setdefault(text, []).append(iid)
+    return [f"{_and(ids)} er fraværende {text}" for text, ids in by_text.items()]
 
 
 #: Absences named are those from this long before the earliest of the late deadlines (a quarter) to the latest.

@@ -295,6 +295,24 @@ def test_a_shortfall_names_the_long_absences_of_the_inspectors_who_may_visit() -
     assert "fraværende" not in info.value.message
 
 
+def test_a_shortfall_names_one_absence_shared_by_several_inspectors_once() -> None:
+    # Midt's five inspectors were all away 4 January - 19 March; the refusal repeated "INS-mi-0 er fraværende 4.
+    # januar 2027 – 19. marts 2027; INS-mi-1 er fraværende 4. januar 2027 – 19. marts 2027; …" five times.
+    case = Case().inspector("I1", per_week=1).inspector("I2", per_week=1).inspector("I3", per_week=1)
+    for iid in ("I1", "I2"):
+        case.absent(iid, "2026-10-01", "2026-12-31")
+    case.absent("I3", "2026-10-01", "2026-11-30")
+    for k in range(3):
+        case.facility(f"F{k}", last_unannounced="2026-04-09")  # due 9 October
+    with pytest.raises(PlanInfeasibleError) as info:
+        solve_plan(case.problem())
+    message = " ".join(info.value.message.split())
+    assert (
+        "; I1 og I2 er fraværende 1. oktober 2026 – 31. december 2026; I3 er fraværende 1. oktober 2026 – 30. "
+        "november 2026." in message
+    ), message
+
+
 def test_who_may_visit_names_each_group_of_inspectors_once_and_a_day_as_a_day() -> None:
     # I1 and I2 alone may visit the late botilbud of two types; I3 only opholdssteder. The note repeated "kun I1
     # og I2 har kompetence til …, og I2 er fraværende …" with the same absences for every type, wrote a one-day
