@@ -182,7 +182,7 @@ def _print_late(stored: StoredPlan) -> None:
     if not late and stored.status != "best_effort":
         return
     unplaced = [o for o in late if o["planned_date"] is None]
-    none = f", og {format_number_da(len(unplaced), 0)} frister får intet besøg i horisonten" if unplaced else ""
+    none = f", og {format_count_da(len(unplaced), 'frist', 'frister')} får intet besøg i horisonten" if unplaced else ""
     console.print(
         f"[bold yellow]Advarsel: bedst mulige plan med overskredne frister.[/] Kapaciteten rækker ikke til "
         f"toårsreglen: {format_number_da(len(late) - len(unplaced), 0)} besøg ligger efter fristen{none}. "

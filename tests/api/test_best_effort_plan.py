@@ -182,3 +182,25 @@ def test_cli_does_not_say_overdue_tilbud_are_placed_first_when_the_best_effort_p
         "Frist allerede overskredet: 3 tilbud: F1 (frist 2026-09-01), F2 (frist 2026-09-01), F3 (frist 2026-09-01). "
         "Kapaciteten rækker ikke til at besøge dem i kvartalet (se de overskredne frister ovenfor)." in flat
     )
+
+
+def test_cli_one_deadline_left_without_a_visit_is_one_frist(capsys: pytest.CaptureFixture[str]) -> None:
+    # A best-effort plan whose one overdue tilbud (its only free days blocked by a lock's gap and absences) got no
+    # visit in the horizon printed "og 1 frister får intet besøg i horisonten".
+    from types import SimpleNamespace
+
+    from api.commands.plan import _print_late
+
+    late = [
+        {"facility_id": "F1", "authority": "midt", "deadline": "2027-03-31", "planned_date": None, "weeks_late": None},
+        {
+            "facility_id": "F2",
+            "authority": "midt",
+            "deadline": "2027-01-08",
+            "planned_date": "2027-03-23",
+            "weeks_late": 11,
+        },
+    ]
+    _print_late(SimpleNamespace(id=1, status="best_effort", analysis={"late": late, "shortfall": []}))  # type: ignore[arg-type]
+    flat = " ".join(capsys.readouterr().out.split())
+    assert "1 besøg ligger efter fristen, og 1 frist får intet besøg i horisonten." in flat

@@ -650,3 +650,23 @@ def test_force_quarters_before_a_tilbud_opened_or_after_it_closed_are_not_zero()
     long_closed = build_facility_profile(ds.with_tables(facilities=fac), "F1", as_of=AS_OF)
     assert [p.value for p in long_closed.force] == [None] * 12
     assert "ingen tal i perioden" in long_closed.force_note  # the caption says why the chart has no line
+
+
+def test_one_deadline_left_without_a_visit_is_one_frist() -> None:
+    """A best-effort plan whose one overdue tilbud got no visit in the horizon read "og 1 frister får intet besøg i
+    horisonten" (the plan report and the CLI alike)."""
+    from reports.html import render_html
+
+    plan = _plan_2027q1_with_four_unkeepable_deadlines()
+    late = (
+        OverdueFacility("F3", "midt", dt.date(2027, 3, 31), dt.date(2027, 9, 7), 23),
+        OverdueFacility("F1", "midt", dt.date(2027, 3, 31), None, None),
+    )
+    plan = dataclasses.replace(plan, status=BEST_EFFORT, analysis=dataclasses.replace(plan.analysis, late=late))
+    page = " ".join(render_html(build_plan_report(plan, small_dataset())).split())
+    assert "1 besøg ligger efter fristen, og 1 frist får intet besøg i horisonten." in page
+    two = dataclasses.replace(
+        plan.analysis, late=(*late, OverdueFacility("F5", "midt", dt.date(2027, 5, 6), None, None))
+    )
+    page = " ".join(render_html(build_plan_report(dataclasses.replace(plan, analysis=two), small_dataset())).split())
+    assert "1 besøg ligger efter fristen, og 2 frister får intet besøg i horisonten." in page
