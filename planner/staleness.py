@@ -31,7 +31,8 @@ import pandas as pd
 
 from data.calendar import days_off_between
 from data.dataset import Dataset, absence_periods, date_of
-from data.glossary import and_more_da, format_number_da
+from data.enums import Authority
+from data.glossary import and_more_da, danish_code, format_number_da
 from data.lock_rules import absent, competent, parse_competences
 from data.plan_store import StoredPlan
 
@@ -41,6 +42,7 @@ NAMED = 10
 
 class ChangeKind(StrEnum):
     CLOSED = "closed"  # a tilbud the plan visits closes on or before a planned visit
+    MOVED = "moved"  # a tilbud the plan visits now belongs to another socialtilsyn than the one planned for it
     NEW_FACILITY = "new_facility"  # an active tilbud the plan does not know
     VISIT_RECORDED = "visit_recorded"  # a visit recorded that the plan does not have
     INSPECTOR = "inspector"  # an inspector the plan sends was removed or changed
@@ -122,6 +124,9 @@ def _sentence(head: str, names: Sequence[str]) -> str:
 
 _HEADS = {
     ChangeKind.CLOSED: lambda n: f"{_count(n, 'tilbud', 'tilbud')}, som planen besøger, lukker før et planlagt besøg",
+    ChangeKind.MOVED: lambda n: (
+        f"{_count(n, 'tilbud', 'tilbud')}, som planen besøger, hører nu til et andet socialtilsyn"
+    ),
     ChangeKind.NEW_FACILITY: lambda n: (
         f"{_count(n, 'tilbud', 'tilbud')} er kommet til og er ikke i planen (første besøg efter reglen for nye tilbud)"
     ),
@@ -189,7 +194,8 @@ class PlanStaleness:
         if self.freshness == Freshness.IMPORTS_ONLY:
             return (
                 f"Der er importeret data siden planen blev lavet ({since}), men intet, der ændrer planens besøg "
-                "(lukninger, nye tilbud, besøg, tilsynskonsulenter, fravær, fridage, låste besøg)."
+                "(lukninger, tilbud flyttet til et andet socialtilsyn, nye tilbud, besøg, tilsynskonsulenter, fravær, "
+                "fridage, låste besøg)."
             )
         text = "Data er ændret, siden planen blev lavet"
         return text + (f" ({since})" if self.imports else "") + ", og planen passer ikke længere til dem:"
@@ -361,6 +367,7 @@ def plan_changes(
     changes: list[PlanChange] = []
     if data_read:
         changes += _closed(visits, now.dataset)
+        changes += _moved(visits, now)
         changes += _new_facilities(plan, now, start, today)
         changes += _recorded(plan, visits, now)
         changes += _inspectors(plan, visits, now)
@@ -399,6 +406,23 @@ def _closed(visits: Sequence[Any], current: Dataset) -> list[PlanChange]:
         # is told of the tilbud either way (leaving it out would say that an unannounced one falls there too)
         items.append(ChangeItem(fid, f"{why}; besøg {days}", not any(v.announced for v in vs)))
     return _change(ChangeKind.CLOSED, items)
+
+
+def _moved(visits: Sequence[Any], now: CurrentData) -> list[PlanChange]:
+    """Tilbud whose socialtilsyn is not the one the plan visits them for (a newer facilities.csv moved them): the
+    plan sends the old tilsyn's inspectors, and the new one's plan lacks them. Not confidential: a tilbud's
+    socialtilsyn is public, and readers see that the plan visits every tilbud it has."""
+    facility = now.facilities
+    moved: dict[str, tuple[str, str]] = {}
+    for v in visits:
+        fid = str(v.facility_id)
+        if fid in facility and v.authority and str(v.authority) != str(facility[fid].authority):
+            moved[fid] = (str(facility[fid].authority), str(v.authority))
+    items = [
+        ChangeItem(fid, f"nu {danish_code(Authority, new)}; planlagt til {danish_code(Authority, old)}")
+        for fid, (new, old) in sorted(moved.items())
+    ]
+    return _change(ChangeKind.MOVED, items)
 
 
 def _new_facilities(plan: StoredPlan, now: CurrentData, start: dt.date, today: dt.date) -> list[PlanChange]:

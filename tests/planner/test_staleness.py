@@ -172,6 +172,21 @@ def test_an_inspector_the_plan_sends_losing_a_competence_or_capacity_or_removed(
     ]
 
 
+def test_a_tilbud_the_plan_visits_moved_to_another_socialtilsyn() -> None:
+    """A newer facilities.csv moved T-1 and T-100 from Midt to Øst under a plan that sends Midt's inspectors to
+    them: the plan read "intet, der ændrer planens besøg", though a plan must send the tilbud's own tilsyn."""
+    facilities = small_dataset().facilities.copy()
+    facilities.loc[facilities["facility_id"].isin(["F1", "F2"]), "authority"] = "oest"
+    result = compare(current(facilities=facilities))
+    only(result, ChangeKind.MOVED)
+    assert result.messages(True) == [
+        "2 tilbud, som planen besøger, hører nu til et andet socialtilsyn: F1 (nu Socialtilsyn Øst; planlagt til "
+        "Socialtilsyn Midt), F2 (nu Socialtilsyn Øst; planlagt til Socialtilsyn Midt)."
+    ]
+    # a tilbud's socialtilsyn is public, and so is that the plan visits it: readers are told too, by name only
+    assert result.messages(False) == ["2 tilbud, som planen besøger, hører nu til et andet socialtilsyn: F1, F2."]
+
+
 def test_a_new_absence_over_a_planned_visit() -> None:
     absences = pd.concat(
         [
