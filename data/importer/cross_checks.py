@@ -183,6 +183,9 @@ class _CrossChecks:
             ),
         )
 
+    #: The broken stored locks whose problems the warning spells out (the rest are counted by ``some_ids_da``).
+    MAX_LOCK_REASONS = 3
+
     def stored_locks(self, today: dt.date) -> None:
         """Stored locks from today on that this upload's tilbud, inspectors or absences break (a plan could keep them
         before): one warning. They are kept (the upload may be right, and the lock then has to move), and the next
@@ -195,15 +198,20 @@ class _CrossChecks:
         after = self.lock_terms(after_closing=True)
         before = self.lock_terms(stored_only=True, after_closing=True)
         broken: list[str] = []
+        why: list[str] = []  # each lock's problems, as a plan would name them
         for fid, iid, value in zip(frame["facility_id"], frame["inspector_id"], frame["date"], strict=True):
             day = date_of(value)
             if day is None or day < today:
                 continue
-            if after(str(fid), str(iid), day) and not before(str(fid), str(iid), day):
+            if (problems := after(str(fid), str(iid), day)) and not before(str(fid), str(iid), day):
                 broken.append(f"{fid} {day.isoformat()}")
+                why.append(", ".join(problems))
         if not broken:
             return
         one = len(broken) == 1
+        shown = self.MAX_LOCK_REASONS
+        reasons = why[0] if one else "; ".join(f"{b}: {w}" for b, w in zip(broken[:shown], why, strict=False))
+        reasons += " …" if len(broken) > shown else ""
         self.report.warnings.append(
             Violation(
                 "locked_visits.csv",
@@ -212,8 +220,7 @@ class _CrossChecks:
                 None,
                 "lock_rule_stored",
                 f"{format_number_da(len(broken), 0)} {'gemt låst besøg' if one else 'gemte låste besøg'} "
-                f"({some_ids_da(broken, 3)}) kan ikke holdes efter denne upload (tilbuddet lukker, eller "
-                "tilsynskonsulenten skifter socialtilsyn, mister kompetencen eller er fraværende); "
+                f"({some_ids_da(broken, 3)}) kan ikke holdes efter denne upload ({reasons}); "
                 f"{'det' if one else 'de'} beholdes, men næste plan afvises, til {'det' if one else 'de'} flyttes "
                 "(tilsynsplan lock) eller låses op (tilsynsplan unlock)",
             )

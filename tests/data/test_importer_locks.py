@@ -218,3 +218,31 @@ def test_a_new_closing_day_before_a_stored_lock_is_a_warning_to_unlock_it(tmp_pa
     [warning] = [w for w in result.warnings if w.rule == "lock_rule_stored"]
     assert warning.message.startswith("1 gemt låst besøg (F2 2026-11-03) kan ikke holdes efter denne upload")
     assert "tilsynsplan unlock" in warning.message
+
+
+def test_a_stored_lock_broken_by_a_tilbud_moved_to_another_socialtilsyn_says_so(tmp_path: Path) -> None:
+    """A newer facilities.csv moved F1 from Midt to Nord under a lock with Midt's I1. The warning said why in general
+    terms, "(tilbuddet lukker, eller tilsynskonsulenten skifter socialtilsyn, mister kompetencen eller er
+    fraværende)", none of which had happened: it names the lock's own problem now."""
+    ds = small_dataset().with_tables(
+        locked_visits=pd.DataFrame(
+            {
+                "facility_id": ["F1"],
+                "date": [pd.Timestamp("2026-10-13")],
+                "inspector_id": ["I1"],
+                "announced": [True],
+            }
+        )
+    )
+    rows = cell_texts("facilities", ds.facilities)
+    at = rows[0].index("authority")
+    next(r for r in rows[1:] if r[0] == "F1")[at] = "nord"
+    folder = tmp_path / "up"
+    folder.mkdir()
+    (folder / "facilities.csv").write_bytes(csv_bytes(rows))
+    result = read_upload(folder, today=AS_OF, existing=ds)
+    [warning] = [w for w in result.warnings if w.rule == "lock_rule_stored"]
+    assert warning.message.startswith(
+        "1 gemt låst besøg (F1 2026-10-13) kan ikke holdes efter denne upload (I1 er tilsynskonsulent i Socialtilsyn "
+        "Midt, men F1 hører til Socialtilsyn Nord); det beholdes, men næste plan afvises"
+    ), warning.message
