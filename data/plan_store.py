@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -150,29 +151,46 @@ def save_plan(
         return int(row.id)
 
 
-def _visits(session: Session, plan_id: int, meta: dict[str, Any]) -> pd.DataFrame:
-    rows = session.scalars(select(PlanVisitRow).where(PlanVisitRow.plan_id == plan_id).order_by(PlanVisitRow.id)).all()
+#: The columns of ``plan_visits`` a stored plan's visits are read from (a plain select: no ORM object per visit).
+_VISIT_FIELDS = (
+    PlanVisitRow.plan_id,
+    PlanVisitRow.facility_id,
+    PlanVisitRow.date,
+    PlanVisitRow.inspector_ids,
+    PlanVisitRow.announced,
+    PlanVisitRow.kind,
+    PlanVisitRow.reason,
+    PlanVisitRow.locked,
+)
+#: How many plans one query of their visits names (SQLite's limit of bound values is far above it).
+_PLANS_PER_QUERY = 500
+
+
+def _visit_frame(rows: Iterable[Sequence[Any]], meta: dict[str, Any]) -> pd.DataFrame:
+    """A plan's visits (rows of :data:`_VISIT_FIELDS` in stored order) as the frame of :data:`VISIT_COLUMNS`."""
     records = []
-    for r in rows:
-        extra = list(meta.get(_key(r.facility_id, r.date)) or [])
+    for _, facility_id, day, inspector_ids, announced, kind, reason, locked in rows:
+        extra = list(meta.get(_key(facility_id, day)) or [])
         extra += [None] * (len(META_COLUMNS) - len(extra))
-        records.append(
-            {
-                "facility_id": r.facility_id,
-                "date": r.date,
-                "inspector_ids": r.inspector_ids,
-                "announced": bool(r.announced),
-                "kind": r.kind,
-                "reason": r.reason,
-                "locked": bool(r.locked),
-                **dict(zip(META_COLUMNS, extra, strict=True)),
-            }
-        )
+        if len(extra) != len(META_COLUMNS):
+            raise ValueError(f"visit_meta of {facility_id} {day}: {extra!r}")
+        records.append((facility_id, day, inspector_ids, bool(announced), kind, reason, bool(locked), *extra))
     frame = pd.DataFrame(records, columns=list(VISIT_COLUMNS))
     return frame.sort_values(["date", "facility_id"], kind="stable").reset_index(drop=True)
 
 
-def _stored(session: Session, row: PlanRow) -> StoredPlan:
+def _visit_rows(session: Session, plan_ids: Sequence[int]) -> dict[int, list[Sequence[Any]]]:
+    """The visits of ``plan_ids`` by plan, each plan's in stored order."""
+    out: dict[int, list[Sequence[Any]]] = {plan_id: [] for plan_id in plan_ids}
+    for start in range(0, len(plan_ids), _PLANS_PER_QUERY):
+        chunk = list(plan_ids[start : start + _PLANS_PER_QUERY])
+        query = select(*_VISIT_FIELDS).where(PlanVisitRow.plan_id.in_(chunk)).order_by(PlanVisitRow.id)
+        for row in session.execute(query):
+            out[int(row[0])].append(row)
+    return out
+
+
+def _stored(row: PlanRow, visits: Iterable[Sequence[Any]]) -> StoredPlan:
     analysis = dict(row.analysis or {})
     meta = analysis.pop("visit_meta", {})
     basis = analysis.pop("data_basis", {})
@@ -187,7 +205,7 @@ def _stored(session: Session, row: PlanRow) -> StoredPlan:
         risk_run_id=row.risk_run_id,
         settings=dict(row.settings or {}),
         analysis=analysis,
-        visits=_visits(session, int(row.id), meta),
+        visits=_visit_frame(visits, meta),
         data_basis=dict(basis or {}),
     )
 
@@ -198,21 +216,49 @@ def load_plan(engine: Engine, plan_id: int) -> StoredPlan:
         row = session.get(PlanRow, plan_id)
         if row is None:
             raise NotFoundError(f"Planen {plan_id} findes ikke; {SEE_PLANS}")
-        return _stored(session, row)
+        return _stored(row, _visit_rows(session, [plan_id])[plan_id])
+
+
+def load_plans(engine: Engine, plan_ids: Sequence[int]) -> list[StoredPlan]:
+    """The stored plans ``plan_ids`` in that order, as :func:`load_plan` gives each, read with one query for all
+    their visits (a plan list compares every listed plan with the data). ``NotFoundError`` naming the first id that
+    does not exist."""
+    ids = list(dict.fromkeys(int(i) for i in plan_ids))
+    with Session(engine) as session:
+        rows = {int(r.id): r for r in session.scalars(select(PlanRow).where(PlanRow.id.in_(ids)))}
+        for plan_id in ids:
+            if plan_id not in rows:
+                raise NotFoundError(f"Planen {plan_id} findes ikke; {SEE_PLANS}")
+        visits = _visit_rows(session, ids)
+        stored = {plan_id: _stored(rows[plan_id], visits[plan_id]) for plan_id in ids}
+    return [stored[int(i)] for i in plan_ids]
 
 
 def plan_header(engine: Engine, plan_id: int) -> PlanInfo:
     """A stored plan's header without its visits (two small queries; ``NotFoundError`` naming the id if there is
     none): enough to name the plan version, e.g. for an HTTP validator, without reading thousands of visits."""
     with Session(engine) as session:
-        row = session.get(PlanRow, plan_id)
+        row = session.execute(select(*_HEADER_FIELDS).where(PlanRow.id == plan_id)).first()
         if row is None:
             raise NotFoundError(f"Planen {plan_id} findes ikke; {SEE_PLANS}")
         count = session.scalar(select(func.count()).select_from(PlanVisitRow).where(PlanVisitRow.plan_id == plan_id))
         return _info(row, int(count or 0))
 
 
-def _info(row: PlanRow, visit_count: int) -> PlanInfo:
+#: A plan's header columns (:class:`PlanInfo`): a list reads these, not the settings and analysis JSON.
+_HEADER_FIELDS = (
+    PlanRow.id,
+    PlanRow.created_at,
+    PlanRow.quarter,
+    PlanRow.as_of,
+    PlanRow.authority,
+    PlanRow.status,
+    PlanRow.parent_id,
+)
+
+
+def _info(row: Any, visit_count: int) -> PlanInfo:
+    """``row``: a :class:`PlanRow` or a row of :data:`_HEADER_FIELDS`."""
     return PlanInfo(
         id=int(row.id),
         created_at=row.created_at,
@@ -240,7 +286,7 @@ def list_plans(engine: Engine) -> list[PlanInfo]:
         )
         for plan_id, authority in session.execute(visited):
             planned.setdefault(int(plan_id), set()).add(str(authority))
-        rows = session.scalars(select(PlanRow).order_by(PlanRow.id.desc())).all()
+        rows = session.execute(select(*_HEADER_FIELDS).order_by(PlanRow.id.desc())).all()
         return [
             dataclasses.replace(_info(r, int(counts.get(r.id, 0))), authorities=tuple(sorted(planned.get(r.id, ()))))
             for r in rows
@@ -256,4 +302,4 @@ def latest_plan(engine: Engine, quarter: str | None = None, authority: str | Non
         if authority is not None:
             query = query.where(PlanRow.authority == authority)
         row = session.scalars(query.limit(1)).first()
-        return None if row is None else _stored(session, row)
+        return None if row is None else _stored(row, _visit_rows(session, [int(row.id)])[int(row.id)])

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from data.errors import NotFoundError
-from data.plan_store import latest_plan, list_plans, load_plan, save_plan
+from data.plan_store import latest_plan, list_plans, load_plan, load_plans, save_plan
 from data.settings import Settings
 from data.store import open_database
 from planner import solve_plan
@@ -76,3 +76,28 @@ def test_missing_plan_and_missing_parent(engine: Engine) -> None:
     with pytest.raises(NotFoundError, match="Planen 9 findes ikke"):
         save_plan(engine, small_plan(), parent_id=9)
     assert list_plans(engine) == []
+
+
+def test_load_plans_reads_several_plans_as_load_plan_does(engine: Engine) -> None:
+    """The plan lists read every listed plan at once: each plan as ``load_plan`` gives it, in the order asked, its
+    own visits only; an id that does not exist is named."""
+    first = save_plan(engine, small_plan(), settings={"seed": 7})
+    second = save_plan(engine, small_plan("nord"), parent_id=first)
+    singly = [load_plan(engine, second), load_plan(engine, first)]
+    together = load_plans(engine, [second, first])
+    assert [p.id for p in together] == [second, first]
+    assert len(together[0].visits) != len(together[1].visits)  # the two plans' visits are not mixed
+    for one, both in zip(singly, together, strict=True):
+        assert (both.created_at, both.quarter, both.authority, both.parent_id, both.settings, both.analysis) == (
+            one.created_at,
+            one.quarter,
+            one.authority,
+            one.parent_id,
+            one.settings,
+            one.analysis,
+        )
+        assert both.data_basis == one.data_basis
+        assert both.visits.to_dict("records") == one.visits.to_dict("records")
+    assert load_plans(engine, []) == []
+    with pytest.raises(NotFoundError, match="Planen 42 findes ikke"):
+        load_plans(engine, [first, 42])
