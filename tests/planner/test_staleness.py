@@ -4,12 +4,21 @@ with the message a planner and a reader get (a reader never the tilbud or day of
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 
 from data.dataset import Dataset
 from data.plan_store import StoredPlan
-from planner.staleness import ChangeItem, ChangeKind, Freshness, PlanChange, PlanStaleness, plan_changes
+from planner.staleness import (
+    ChangeItem,
+    ChangeKind,
+    CurrentData,
+    Freshness,
+    PlanChange,
+    PlanStaleness,
+    plan_changes,
+)
 from tests.factories import small_dataset, small_stored_plan
 
 # (facility, day, inspectors, announced, locked)
@@ -34,7 +43,7 @@ def current(**tables: pd.DataFrame) -> Dataset:
 
 
 def compare(
-    data: Dataset, plan: StoredPlan | None = None, imports: int = 1, days_off: list[str] = DAYS_OFF
+    data: Dataset | CurrentData, plan: StoredPlan | None = None, imports: int = 1, days_off: list[str] = DAYS_OFF
 ) -> PlanStaleness:
     return plan_changes(
         plan or small_stored_plan(VISITS),
@@ -150,6 +159,41 @@ def test_a_visit_recorded_that_the_plan_does_not_have_moves_the_deadline() -> No
     )
     assert result.messages(True) == [f"{head} (uanmeldt besøg 2026-09-28)."]
     assert result.messages(False) == [f"{head}."]
+
+
+def test_one_current_data_for_many_plans_answers_each_as_its_own_comparison() -> None:
+    """The plan lists compare every listed plan with one :class:`CurrentData` (each part worked out once): a plan of
+    one socialtilsyn, of another, of all and one stored without its data basis each get what a comparison of their
+    own gives (nothing of one plan's scope or basis carried over to the next)."""
+    visits = small_dataset().visits
+    extra = pd.DataFrame(
+        [
+            ("V7", "F2", "2026-10-02", False, "operational", "I2"),
+            ("V8", "F4", "2026-10-02", True, "operational", "I3"),
+        ],
+        columns=list(visits.columns),
+    )
+    facilities = small_dataset().facilities.copy()
+    facilities.loc[facilities["facility_id"] == "F1", "closed_on"] = pd.Timestamp("2026-11-01")
+    data = current(visits=pd.concat([visits, extra.astype({"date": "datetime64[ns]"})]), facilities=facilities)
+    midt = [v for v in VISITS if v[0] in ("F1", "F2", "F3")]
+    nord = [v for v in VISITS if v[0] not in ("F1", "F2", "F3")]
+    plans = [
+        small_stored_plan(midt, plan_id=1, authority="midt"),
+        small_stored_plan(nord, plan_id=2, authority="nord"),
+        small_stored_plan(VISITS, plan_id=3),
+        replace(small_stored_plan(VISITS, plan_id=4), data_basis={}),
+        small_stored_plan(midt, plan_id=5, authority="midt"),
+    ]
+    shared = CurrentData(data)
+    together = [compare(shared, plan=plan) for plan in plans]
+    alone = [compare(current(visits=data.visits, facilities=facilities), plan=plan) for plan in plans]
+    assert together == alone
+    recorded = [
+        [i.facility_id for c in r.changes if c.kind == ChangeKind.VISIT_RECORDED for i in c.items] for r in together
+    ]
+    assert recorded == [["F2"], ["F4"], ["F2", "F4"], ["F2", "F4"], ["F2"]]
+    assert [ChangeKind.CLOSED in [c.kind for c in r.changes] for r in together] == [True, False, True, True, True]
 
 
 def test_an_inspector_the_plan_sends_losing_a_competence_or_capacity_or_removed() -> None:
