@@ -13,6 +13,10 @@ comparison) and ``infeasibility`` (what is missing when the rules cannot all be 
 ``planner`` never imports ``models``: risk arrives as a table ``facility_id, risk``.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from planner.checker import CheckReport, RuleViolation, check_plan
 from planner.domain import (
     HardRule,
@@ -25,7 +29,20 @@ from planner.domain import (
     VisitRole,
 )
 from planner.problem import build_problem
-from planner.solver import solve_plan
+
+if TYPE_CHECKING:
+    from planner.solver import solve_plan
+
+
+def __getattr__(name: str) -> object:
+    """``solve_plan`` on first use: ``planner.solver`` brings OR-Tools (some 0.1 s at a start), which what only reads
+    stored plans (``planner.staleness``, the plan lists) does not need."""
+    if name == "solve_plan":
+        from planner.solver import solve_plan
+
+        return solve_plan
+    raise AttributeError(f"module 'planner' has no attribute {name!r}")
+
 
 __all__ = [
     "CheckReport",

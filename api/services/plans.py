@@ -45,7 +45,6 @@ from data.store import (
     load_reference_data,
     load_tables,
 )
-from planner import build_problem, solve_plan
 from planner.domain import (
     EarlierPlan,
     EarlierVisit,
@@ -56,7 +55,7 @@ from planner.domain import (
     ReasonCode,
     VisitRole,
 )
-from planner.problem import horizon, quarters_from
+from planner.problem import build_problem, horizon, quarters_from
 from planner.staleness import CurrentData, Freshness, PlanStaleness, data_basis, plan_changes
 
 Progress = Callable[[str], None]
@@ -103,6 +102,8 @@ def create_plan(
     """Plan ``quarter`` (and the horizon after it), store the plan version and return it. ``allow_late``: when the
     deadlines cannot all be kept, store the best-effort plan (status ``best_effort``, its missed deadlines in
     ``analysis["late"]``) instead of refusing."""
+    from planner.solver import solve_plan  # OR-Tools: only when a plan is made (not for the plan lists)
+
     quarter = _quarter(quarter)
     authority = parse_authority(authority)
     as_of = settings.as_of_or_today(as_of)
