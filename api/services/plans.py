@@ -33,7 +33,7 @@ from data.enums import Authority, VisitKind
 from data.errors import InvalidArgumentError, NoDataError, shown_value
 from data.glossary import AUTHORITY_DA, visit_reason_for_reader_da
 from data.lock_store import load_locked_visits
-from data.plan_store import PlanInfo, StoredPlan, list_plans, load_plan, plan_header, save_plan
+from data.plan_store import PlanInfo, StoredPlan, list_plans, load_plan, load_plans, plan_header, save_plan
 from data.risk_store import get_risk_run, latest_risk_run
 from data.settings import Settings
 from data.store import (
@@ -278,8 +278,13 @@ def plans_freshness(settings: Settings, infos: Sequence[PlanInfo], authorised: b
     missing = [info for info in infos if info.id not in found]
     if missing:
         with database(settings) as engine:
-            stored = [load_plan(engine, info.id) for info in missing]
-            counts = [_imports_since(engine, plan, top=0)[0] for plan in stored]
+            stored = load_plans(engine, [info.id for info in missing])  # one query for all their visits
+            since: dict[object, int] = {}  # plans made after the same import batch share its count
+            for plan in stored:
+                key = _imports_key(plan)
+                if key not in since:
+                    since[key] = _imports_since(engine, plan, top=0)[0]
+            counts = [since[_imports_key(plan)] for plan in stored]
             current = load_tables(engine, CHANGE_TABLES if any(counts) else ("facilities", "locked_visits"))
         now = CurrentData(current)  # worked out once for every plan
         if len(_FRESHNESS) > _FRESHNESS_KEPT:
@@ -288,6 +293,14 @@ def plans_freshness(settings: Settings, infos: Sequence[PlanInfo], authorised: b
             found[plan.id] = _compare(settings, plan, now, n, None).seen_by(authorised).freshness
             _FRESHNESS[(settings.resolved_database_url, plan.id, plan.created_at, authorised)] = (stamp, found[plan.id])
     return found
+
+
+def _imports_key(stored: StoredPlan) -> object:
+    """What :func:`_imports_since` counts from: the plan's import batch, or (a plan stored before it kept one) its
+    ``created_at``."""
+    if "import_batch_id" in stored.data_basis:
+        return ("batch", stored.data_basis.get("import_batch_id"))
+    return ("since", stored.created_at)
 
 
 def _imports_since(engine: Engine, stored: StoredPlan, top: int) -> tuple[int, list[ImportBatch]]:

@@ -16,7 +16,10 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.services import imports
+from api.services import plans as plan_service
 from data.dataset import Dataset
+from data.plan_store import save_plan
+from data.store import database
 from tests.api.conftest import AUTH, make_settings, planning_home
 from tests.api.html_parse import Page
 from tests.api.test_cli_plan import load_data, run
@@ -182,3 +185,43 @@ def test_an_absence_over_an_unannounced_visit_is_told_to_planners_only(
         assert Page(planned.get(url).text).by_id("plan-1-data") is None
     code, out, _ = run(capsys, "plan", "list", "--format", "json")  # the CLI is a planner's
     assert code == 0 and json.loads(out)[0]["data_status"] == "changed"
+
+
+def test_the_lists_flag_each_plan_as_its_own_plan_page_does(
+    planned: TestClient, capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    """The lists read every listed plan at once and count the imports once per import batch the plans were made
+    after: each plan's flag is still its own page's, for a planner and for a reader (plan 1, its copy 2 stored
+    without its import batch and its copy 3 made before an absence over an unannounced visit; plan 4 after it)."""
+    settings = make_settings(home)
+    first = plan_service.show_plan(settings, 1)
+    with database(settings) as engine:
+        for basis in ({k: v for k, v in first.data_basis.items() if k != "import_batch_id"}, first.data_basis):
+            save_plan(
+                engine,
+                plan_service.plan_from_stored(first),
+                risk_run_id=first.risk_run_id,
+                settings=first.settings,
+                data_basis=basis,
+            )
+    visit = next(v for v in first.visits.itertuples() if not v.announced and not v.locked)
+    absence = pd.DataFrame(
+        [(visit.inspector_ids.split(";")[0], visit.date, visit.date)], columns=["inspector_id", "start", "end"]
+    )
+    upload(home, tmp_path, "fravaer", absences=absence)
+    code, _, err = run(capsys, "plan", "--quarter", "2026Q4", "--time-limit", "5")
+    assert code == 0, err
+    infos = plan_service.plans(settings)
+    assert [i.id for i in infos] == [4, 3, 2, 1]
+    planner = ["unchanged", "changed", "changed", "changed"]
+    reader = ["unchanged", "imports_only", "imports_only", "imports_only"]
+    for authorised, expected in ((True, planner), (False, reader)):
+        pages = {
+            i.id: plan_service.plan_data_changes(settings, plan_service.show_plan(settings, i.id))
+            .seen_by(authorised)
+            .freshness
+            for i in infos
+        }
+        listed = plan_service.plans_freshness(settings, infos, authorised)
+        assert listed == pages
+        assert [listed[i.id].value for i in infos] == expected
