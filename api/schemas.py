@@ -1119,8 +1119,10 @@ class PlanAnalysisPublic(BaseModel):
     deadlines: dict[str, dt.date] = Field(
         description="Tilbud id -> the legal due date of its next unannounced visit (a new tilbud's first visit)."
     )
-    utilisation_spread_first_quarter: float = Field(
-        description="Percentage points between the most and the least used inspector of a socialtilsyn (the worst)."
+    utilisation_spread_first_quarter: float | None = Field(
+        description="Percentage points between the most and the least used inspector of a socialtilsyn in the plan's "
+        "quarter (the worst); null for a reader (over all visits, it would tell how the unannounced ones are split "
+        "between the inspectors)."
     )
     late: list[AnalysisLatePublic] = Field(description="A best-effort plan's missed deadlines (else empty).")
     shortfall: list[ShortfallPublic] = Field(description="A best-effort plan's missing inspector-days (else empty).")
@@ -1134,12 +1136,14 @@ def analysis_for_reader(
     """A plan's analysis; for readers who are not authorised the planned dates of overdue facilities and of
     late ones (with their weeks late) and the checker's messages (which may name dates) are left out, and the visits
     by inspector are the announced ones (``announced_by_inspector``), without the capacity by inspector: who makes
-    an unannounced visit is confidential, and a full inspector's capacity would tell its day."""
+    an unannounced visit is confidential, and a full inspector's capacity would tell its day; nor the utilisation
+    spread, worked out from those totals."""
     out = dict(analysis)
     if authorised:
         return out
     out["visits_first_quarter_by_inspector"] = dict(announced_by_inspector or {})
     out["capacity_first_quarter_by_inspector"] = {}
+    out["utilisation_spread_first_quarter"] = None  # the spread of the per-inspector totals a reader may not see
     out["overdue"] = [{**o, "planned_date": None} for o in analysis.get("overdue", [])]
     out["late"] = [{**o, "planned_date": None, "weeks_late": None} for o in analysis.get("late", [])]
     out["violations"] = []

@@ -248,3 +248,18 @@ def test_every_csv_a_web_page_leads_a_person_to_is_formula_safe(
             assert risky == [], (page_url, link, risky[:3])
         assert page.by_id("api-docs-csv") is not None, page_url
         assert "/api/v1/docs" in page.by_id("api-docs-csv").attrs["href"]  # type: ignore[union-attr]
+
+
+def test_a_reader_is_not_told_the_utilisation_spread_of_the_inspectors(planned: TestClient) -> None:
+    """The analysis gave a reader ``utilisation_spread_first_quarter``: the points between the most and the least used
+    inspector of a socialtilsyn, over all the quarter's visits. A reader sees the socialtilsyn's unannounced visits of
+    the quarter (not who makes them) and each inspector's announced ones: the spread, a difference of the inspectors'
+    visits over their capacity, tells how the unannounced visits are split between them -- the per-inspector totals
+    readers lost. A reader now gets null; a planner the figure, which is those totals' spread."""
+    planner = planned.get("/api/v1/plans/1/analysis", headers=AUTH).json()
+    visits, capacity = planner["visits_first_quarter_by_inspector"], planner["capacity_first_quarter_by_inspector"]
+    midt = [100 * visits.get(i, 0) / capacity[i] for i in ("I1", "I2") if capacity[i]]  # I3: Nord's only inspector
+    assert planner["utilisation_spread_first_quarter"] == round(max(midt) - min(midt), 1) > 0
+    reader = planned.get("/api/v1/plans/1/analysis").json()
+    assert reader["utilisation_spread_first_quarter"] is None
+    assert reader["visits_first_quarter_by_inspector"] == {} and reader["capacity_first_quarter_by_inspector"] == {}
