@@ -394,14 +394,16 @@ def _upcoming_quarter() -> str:
 
 
 def _as_json(stored: StoredPlan) -> dict[str, Any]:
-    from api.schemas import LateVisitPublic
+    from api.schemas import LateVisitPublic, PlanDataChangesPublic, PlanSummaryPublic
     from api.services import plans as plan_service
 
     visits = plan_service.visits_for_reader(stored, authorised=True)
     changes = plan_service.replan_changes(settings(), stored)
+    data_changes = plan_service.plan_data_changes(settings(), stored)
     return {
         "id": stored.id,
-        "created_at": stored.created_at.isoformat(),
+        # the times as the API and plan list give them: the server's local time with its UTC offset
+        "created_at": PlanSummaryPublic.from_info(stored).model_dump(mode="json")["created_at"],
         "quarter": stored.quarter,
         "as_of": stored.as_of.isoformat(),
         "authority": stored.authority,
@@ -409,7 +411,7 @@ def _as_json(stored: StoredPlan) -> dict[str, Any]:
         "parent_id": stored.parent_id,
         "replan_changes": None if changes is None else changes.as_dict(),
         # what changed since the plan was made, as the API's ``data_changes``
-        "data_changes": plan_service.plan_data_changes(settings(), stored).as_dict(authorised=True),
+        "data_changes": PlanDataChangesPublic.from_staleness(data_changes, True).model_dump(mode="json"),
         # a best-effort plan's missed deadlines, as the API's ``late``
         "late": [LateVisitPublic.from_dict(o, True).model_dump(mode="json") for o in stored.analysis.get("late", [])],
         "risk_run_id": stored.risk_run_id,

@@ -4,6 +4,7 @@ data did not change says nothing. Readers never learn the tilbud or day of an un
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -225,3 +226,24 @@ def test_the_lists_flag_each_plan_as_its_own_plan_page_does(
         listed = plan_service.plans_freshness(settings, infos, authorised)
         assert listed == pages
         assert [listed[i.id].value for i in infos] == expected
+
+
+def test_plan_show_json_gives_the_times_as_the_api_and_plan_list_do(
+    planned: TestClient, capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    """``plan show --format json`` gave ``created_at`` (and ``data_changes.last_import_at``) as stored, the server's
+    local time without an offset ("2026-11-24T12:52:17"), where ``plan list --format json`` and the API give the
+    same moment with the server's UTC offset ("2026-11-24T12:52:17Z"): a script read two times for one plan."""
+    new = facilities_frame().iloc[[0]].assign(facility_id="F7", name="Bostedet Nyhjem", approved_on="2026-09-01")
+    upload(home, tmp_path, "ny", facilities=new)
+    code, out, _ = run(capsys, "plan", "show", "1", "--format", "json")
+    assert code == 0
+    shown = json.loads(out)
+    code, out, _ = run(capsys, "plan", "list", "--format", "json")
+    assert code == 0
+    listed = json.loads(out)[0]
+    api = planned.get("/api/v1/plans/1", headers=AUTH).json()
+    assert shown["created_at"] == listed["created_at"] == api["created_at"]
+    assert shown["data_changes"] == api["data_changes"]
+    for moment in (shown["created_at"], shown["data_changes"]["last_import_at"]):
+        assert dt.datetime.fromisoformat(moment).tzinfo is not None, moment
