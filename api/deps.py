@@ -12,6 +12,9 @@ as its quarter.
 - a session cookie of no live session (logged out, expired, or its token is no longer configured): a reader;
 - a write whose ``Sec-Fetch-Site`` says another origin's page sent it: its session cookie is ignored (CSRF), and a
   login or logout is refused (403);
+- a read (GET, HEAD) that another origin's page made the browser send with the session cookie: the planner reads,
+  but it computes nothing a reader's request would not (``Viewer.may_compute``): scoring a date with no stored run
+  or training a model stores it and costs up to a minute of CPU, and a page could send one such ``<img>`` a date;
 - an ``Authorization`` header of another scheme than Bearer: 401 on the API (a case system that sends
   ``Token …`` should be told), but ignored on the web pages: a reverse proxy with its own login (``Basic``)
   makes the browser send that header on every request, and it is the proxy's, not a credential of ours (every
@@ -61,6 +64,9 @@ class Viewer:
 
     authorised: bool
     via: str | None = None  # "bearer" | "cookie" | None
+    #: Whether the request may compute what is not stored (score a date, train a model), which stores it: a
+    #: planner's, except a read another origin's page made the browser send with the cookie (``from_another_site``).
+    may_compute: bool = False
 
 
 def known_token(settings: Settings, token: str) -> bool:
@@ -86,13 +92,17 @@ _OTHER_ORIGIN = frozenset({"cross-site", "same-site"})
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+def from_another_site(request: Request) -> bool:
+    """Whether another origin's page made the browser send the request (its ``Sec-Fetch-Site``; a typed address or
+    a bookmark is ``none``, a client that is no browser sends none)."""
+    return request.headers.get("sec-fetch-site", "").strip().lower() in _OTHER_ORIGIN
+
+
 def from_another_origin(request: Request) -> bool:
     """Whether a write was sent by another origin's page (the browser's ``Sec-Fetch-Site``): its session cookie
     is then no credential (cross-site request forgery), and ``/login`` and ``/logout``, which take none, refuse it.
     Browsers without the header rely on SameSite=Lax."""
-    if request.method in _SAFE_METHODS:
-        return False
-    return request.headers.get("sec-fetch-site", "").strip().lower() in _OTHER_ORIGIN
+    return request.method not in _SAFE_METHODS and from_another_site(request)
 
 
 def get_viewer(request: Request, settings: SettingsDep) -> Viewer:
@@ -103,11 +113,16 @@ def get_viewer(request: Request, settings: SettingsDep) -> Viewer:
     if header:
         if not known_token(settings, _bearer_token(header)):
             raise ForbiddenError("Tokenet i Authorization-headeren er ikke gyldigt; adgang nægtet.")
-        viewer = Viewer(authorised=True, via="bearer")
+        viewer = Viewer(authorised=True, via="bearer", may_compute=True)
     else:
         cookie = "" if from_another_origin(request) else request.cookies.get(SESSION_COOKIE, "")
-        viewer = Viewer(authorised=True, via="cookie") if cookie and session_valid(settings, cookie) else Viewer(False)
+        if cookie and session_valid(settings, cookie):
+            viewer = Viewer(authorised=True, via="cookie", may_compute=not from_another_site(request))
+        else:
+            viewer = Viewer(authorised=False)
     request.state.authorised = viewer.authorised
+    # the error handler tells such a planner why nothing was computed (``api.errors.not_computed_here``)
+    request.state.computes_nothing_here = viewer.authorised and not viewer.may_compute
     return viewer
 
 

@@ -395,13 +395,36 @@ def allowed_methods(app: Any, scope: Scope) -> list[str]:
     return [m for m in HTTP_METHODS if m in found]
 
 
+#: What a planner is told when a read that another site's page made the browser send found nothing stored: it
+#: computes nothing (``api.deps.Viewer.may_compute``), and the services' text tells a reader to ask a planner.
+NOT_COMPUTED_HERE_DA = (
+    "Siden blev åbnet fra en side på et andet websted, så Tilsynsplan beregner intet nyt for den (en beregning "
+    "gemmer resultatet og tager op til et minut). Åbn adressen fra Tilsynsplans egne sider, eller skriv den i "
+    "adresselinjen, så beregnes den."
+)
+
+
+def not_computed_here(request: Request, error: ApiError) -> bool:
+    """Whether ``error`` says a planner's read computed nothing because another site's page sent it."""
+    return error.code == "not_computed" and bool(getattr(request.state, "computes_nothing_here", False))
+
+
+def _without_planner_advice(message: str) -> str:
+    """A ``not_computed`` message without its advice to a reader ("En planlægger beregner den …")."""
+    cut = message.find(" En planlægger ")
+    return message[:cut] if cut >= 0 else message
+
+
 def describe(request: Request, exc: Exception) -> ApiError:
     """Any exception as the status, code, Danish message and details the client receives."""
     if isinstance(exc, TilsynsplanError):
         headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else {}
         if exc.retry_after_s is not None:  # nothing is wrong: the same request works in a moment
             headers = {"Retry-After": str(exc.retry_after_s)}
-        return ApiError(exc.http_status, exc.code, exc.message, list(exc.details), headers)
+        error = ApiError(exc.http_status, exc.code, exc.message, list(exc.details), headers)
+        if not_computed_here(request, error):
+            error = dataclasses.replace(error, message=f"{_without_planner_advice(exc.message)} {NOT_COMPUTED_HERE_DA}")
+        return error
     if isinstance(exc, RequestValidationError):
         content_type = request.headers.get("content-type")
         files = file_fields(request)
@@ -494,6 +517,15 @@ def _section_links(path: str, status: int) -> list[tuple[str, str]]:
     return [link for prefix, link in SECTION_LINKS_DA if path.startswith(prefix)][:1]
 
 
+def _here_link(request: Request, error: ApiError) -> list[tuple[str, str]]:
+    """The same address as a link on the app's own page, for a read another site sent that computed nothing:
+    followed from here, the browser says ``same-origin`` and the list is computed."""
+    if not not_computed_here(request, error):
+        return []
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return [(here, "Beregn her")]
+
+
 def error_page(request: Request, error: ApiError) -> HTMLResponse:
     authorised = bool(getattr(request.state, "authorised", False))
     violations = error.code == ValidationFailed.code
@@ -510,7 +542,7 @@ def error_page(request: Request, error: ApiError) -> HTMLResponse:
         violations=violations,
         back=back,
         login_url=_login_next(request) if error.status == 401 else None,
-        links=_section_links(request.url.path, error.status),
+        links=_here_link(request, error) + _section_links(request.url.path, error.status),
         title=_title(error.status),
     )
     return HTMLResponse(html, status_code=error.status, headers=error.headers)

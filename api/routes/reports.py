@@ -90,7 +90,7 @@ def risk_report(
 ) -> Response:
     """Risikoliste: the latest stored risk run (or the run of `as_of`), filtered, with the fairness box;
     `top` keeps the table to the N riskiest (as `tilsynsplan report risk --top`: a short PDF)."""
-    scores = risk_list(settings, as_of=as_of, may_score=viewer.authorised)
+    scores = risk_list(settings, as_of=as_of, may_score=viewer.may_compute)
     context = reports.risk_report(settings, authority, facility_type, result=scores, top=top)
     return report_response(context, format, f"risikoliste-{scores.as_of.isoformat()}", head=is_head(request))
 
@@ -120,7 +120,7 @@ def facility_report(
 ) -> Response:
     """Tilbudsprofil; the next planned visit only for authorised readers."""
     context = reports.facility_report(
-        settings, facility_id, as_of=as_of, authorised=viewer.authorised, may_train=viewer.authorised
+        settings, facility_id, as_of=as_of, authorised=viewer.authorised, may_train=viewer.may_compute
     )
     return report_response(context, format, f"tilbud-{facility_id}", head=is_head(request))
 

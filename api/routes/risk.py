@@ -111,7 +111,7 @@ def get_risk(
         facility_type=facility_type,
         top=top,
         offset=offset,
-        may_score=viewer.authorised,
+        may_score=viewer.may_compute,
     )
     etag = _risk_etag(
         conditional,
@@ -179,7 +179,7 @@ def get_explanation(
     """Every factor of one facility's risk, in Danish, with its value and the comparison value (409
     `not_computed` for a reader when no model is trained as of the date). With `If-None-Match`: 304 while
     the explanation is the same."""
-    explanation = risk_service.explain_facility(settings, facility_id, as_of, may_train=viewer.authorised)
+    explanation = risk_service.explain_facility(settings, facility_id, as_of, may_train=viewer.may_compute)
     answer = ExplanationPublic.from_explanation(explanation)
     return conditional.answer_content(response, "explanation", answer, confidential=False) or answer
 
@@ -197,7 +197,7 @@ def get_facility(
     a reader when no run is stored yet. With `If-None-Match`: 304 while the answer is the same."""
     record = facility_record(settings, facility_id)
     try:
-        scores = risk_list(settings, may_score=viewer.authorised).scores
+        scores = risk_list(settings, may_score=viewer.may_compute).scores
         rows = scores[scores["facility_id"] == facility_id].to_dict(orient="records")
     except NotComputedError:
         rows = []

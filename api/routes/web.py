@@ -83,7 +83,7 @@ def risk_page(
     before a reader is told that no run is stored)."""
     parse_authority(authority)
     parse_facility_type(facility_type)
-    scores = risk_list(settings, may_score=viewer.authorised)
+    scores = risk_list(settings, may_score=viewer.may_compute)
     report = reports.risk_report(settings, authority, facility_type, result=scores)
     options = risk_filter_options(authority, facility_type, authority_choices(settings), len(report.rows))
     html = render_report_page(
@@ -101,7 +101,7 @@ def risk_spreadsheet(
     systems."""
     parse_authority(authority)
     parse_facility_type(facility_type)
-    scores = risk_list(settings, may_score=viewer.authorised)
+    scores = risk_list(settings, may_score=viewer.may_compute)
     report = reports.risk_report(settings, authority, facility_type, result=scores)
     name = f"risikoliste-{report.as_of.isoformat()}.csv"
     return Response(
@@ -114,7 +114,7 @@ def risk_spreadsheet(
 @router.get("/tilbud/{facility_id:path}", response_class=HTMLResponse)
 def facility_page(facility_id: str, settings: SettingsDep, viewer: ViewerDep) -> HTMLResponse:
     """One facility's profile; the next planned visit only for planners."""
-    report = reports.facility_report(settings, facility_id, authorised=viewer.authorised, may_train=viewer.authorised)
+    report = reports.facility_report(settings, facility_id, authorised=viewer.authorised, may_train=viewer.may_compute)
     report = dataclasses.replace(report, notes=tuple(web_words(note) for note in report.notes))
     return HTMLResponse(render_report_page(report, authorised=viewer.authorised, active="/risiko"))
 

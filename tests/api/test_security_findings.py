@@ -1,0 +1,75 @@
+"""Findings of a security and integrator audit of the HTTP app (helper "sec"): what another site's page could make a
+planner's browser cost the server, and what a careless case system is answered."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from api.services.risk_lists import stored_run
+from data.settings import Settings
+from models.store import list_models
+from tests.api.conftest import AUTH, TOKEN
+from tests.api.html_parse import Page
+
+OTHER_SITE = ("cross-site", "same-site")
+PLANNER = "Logget ind som planlægger"
+
+
+def test_a_get_another_site_sends_with_the_planners_cookie_scores_and_trains_nothing(
+    client: TestClient, loaded: Settings
+) -> None:
+    """A planner's GET of a date with no stored run scores every tilbud (training a model first when there is none)
+    and stores the run: a write and up to a minute of CPU. Another site's page could make a logged-in planner's
+    browser send one per date (``<img src=".../api/v1/risk?as_of=...">``) and so burn the server's CPU and fill the
+    database with runs and models. Such a GET reads as the planner but computes nothing; the message says why and
+    how to compute it."""
+    assert client.post("/login", data={"token": TOKEN}).status_code == 200
+    for site in OTHER_SITE:
+        headers = {"Sec-Fetch-Site": site, "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"}
+        for url in (
+            "/api/v1/risk?as_of=2026-06-01",
+            "/api/v1/reports/risk?as_of=2026-06-01",
+            "/api/v1/facilities/F1/explanation?as_of=2026-06-01",
+        ):
+            answer = client.get(url, headers=headers)
+            assert answer.status_code == 409, (site, url, answer.text)
+            error = answer.json()["error"]
+            assert error["code"] == "not_computed"
+            assert "åbnet fra en side på et andet websted" in error["message"], error["message"]
+            assert "adresselinjen" in error["message"]
+        assert stored_run(loaded) is None and list_models(loaded) == []  # nothing scored, nothing trained
+    # a person's own request computes as before: from the app's pages, typed in the address bar, or a client
+    # that sends no Sec-Fetch-Site (curl, a case system)
+    for as_of, headers in (
+        ("2026-06-01", {"Sec-Fetch-Site": "same-origin"}),
+        ("2026-07-01", {"Sec-Fetch-Site": "none"}),
+        ("2026-08-03", {}),
+    ):
+        answer = client.get(f"/api/v1/risk?as_of={as_of}", headers=headers)
+        assert answer.status_code == 200, (headers, answer.text)
+        assert answer.json()["as_of"] == as_of
+    # a bearer token is no ambient credential: the header does not change what it may do
+    answer = client.get("/api/v1/risk?as_of=2026-09-01", headers={**AUTH, "Sec-Fetch-Site": "cross-site"})
+    assert answer.status_code == 200 and answer.json()["as_of"] == "2026-09-01"
+
+
+def test_a_page_another_site_links_to_offers_to_compute_from_the_apps_own_page(
+    client: TestClient, loaded: Settings
+) -> None:
+    """The risk page opened from another site's link (or an ``<img>``) with no stored run: the planner, still logged
+    in, is told the list was not computed because another site sent the browser, with a link to compute it from
+    here; the link is same-origin, so following it computes the list."""
+    assert client.post("/login", data={"token": TOKEN}).status_code == 200
+    answer = client.get(
+        "/risiko?authority=midt", headers={"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}
+    )
+    assert answer.status_code == 409
+    page = Page(answer.text)
+    assert "åbnet fra en side på et andet websted" in page.text_of("error-message")
+    assert PLANNER in page.text()  # the planner still reads as a planner
+    assert "/risiko?authority=midt" in page.links()
+    assert "Beregn her" in page.text()
+    assert stored_run(loaded) is None
+    # following the link (from the app's own page) computes it
+    own = client.get("/risiko?authority=midt", headers={"Sec-Fetch-Site": "same-origin"})
+    assert own.status_code == 200 and stored_run(loaded) is not None
