@@ -26,7 +26,8 @@ from __future__ import annotations
 import hmac
 import importlib.metadata
 from dataclasses import dataclass
-from typing import Annotated
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from fastapi import Depends, Request
 from fastapi.dependencies.models import Dependant
@@ -35,7 +36,7 @@ from fastapi.routing import APIRoute
 
 from api.errors import AuthenticationRequired
 from api.services.web_state import SESSION_MAX_AGE, session_valid
-from data.errors import ForbiddenError
+from data.errors import ForbiddenError, shown_value
 from data.settings import Settings
 
 SESSION_COOKIE = "tilsynsplan_session"
@@ -142,33 +143,57 @@ PlannerDep = Annotated[Viewer, Depends(require_planner)]
 
 
 def known_query_parameters(request: Request) -> None:
-    """An API request's query names only the operation's parameters (422 ``invalid_request`` naming the unknown
-    one and the allowed ones). A misspelt filter was ignored in silence: ``GET /risk?autority=midt`` answered the
-    national list, which a case system would take for Midt's. Names starting with ``_`` are left alone (a client's
-    cache-buster, ``?_=1700000000``). The web pages are not checked (links carry tracking parameters)."""
+    """An API request's query names only the operation's parameters, each once (422 ``invalid_request`` naming the
+    unknown one and the allowed ones, or the repeated one and its values). A misspelt filter was ignored in silence:
+    ``GET /risk?autority=midt`` answered the national list, which a case system would take for Midt's; a parameter
+    sent twice was read as its last value: ``?dry_run=true`` added to an address holding ``dry_run=false`` stored the
+    push. Names starting with ``_`` are left alone (a client's cache-buster, ``?_=1700000000``). The web pages are
+    not checked (links carry tracking parameters)."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return
-    allowed = sorted(_query_names(route.dependant))
-    unknown = [name for name in request.query_params if name not in allowed and not name.startswith("_")]
-    if unknown:
-        raise RequestValidationError(
-            [
+    names = _query_names(route.dependant)
+    allowed = sorted(names)
+    sent = [name for name in request.query_params if not name.startswith("_")]
+    errors: list[dict[str, Any]] = [
+        {
+            "type": "query_unknown",
+            "loc": ("query", name),
+            "msg": "unknown query parameter",
+            "input": request.query_params[name],
+            "ctx": {"allowed": ", ".join(allowed) if allowed else "ingen"},
+        }
+        for name in dict.fromkeys(sent)
+        if name not in names
+    ]
+    for name in dict.fromkeys(sent):
+        values = request.query_params.getlist(name)
+        if name in names and not names[name] and len(values) > 1:
+            shown = ", ".join(f"'{shown_value(v)}'" for v in values[:3]) + (", …" if len(values) > 3 else "")
+            errors.append(
                 {
-                    "type": "query_unknown",
+                    "type": "query_repeated",
                     "loc": ("query", name),
-                    "msg": "unknown query parameter",
-                    "input": request.query_params[name],
-                    "ctx": {"allowed": ", ".join(allowed) if allowed else "ingen"},
+                    "msg": "query parameter sent more than once",
+                    "input": values,
+                    "ctx": {"count": len(values), "values": shown},
                 }
-                for name in dict.fromkeys(unknown)
-            ]
-        )
+            )
+    if errors:
+        raise RequestValidationError(errors)
 
 
-def _query_names(dependant: Dependant) -> set[str]:
-    """The query parameters an operation reads: its own and those of its dependencies."""
-    names = {p.alias for p in dependant.query_params}
+def _query_names(dependant: Dependant) -> dict[str, bool]:
+    """The query parameters an operation reads (its own and those of its dependencies), each with whether it takes
+    a list (``?x=1&x=2``)."""
+    names = {p.alias: _is_list(p.field_info.annotation) for p in dependant.query_params}
     for sub in dependant.dependencies:
-        names |= _query_names(sub)
+        names.update(_query_names(sub))
     return names
+
+
+def _is_list(annotation: object) -> bool:
+    """Whether a parameter's type is a list (or a tuple or set), optional or not."""
+    if get_origin(annotation) in (list, tuple, set, frozenset):
+        return True
+    return any(_is_list(arg) for arg in get_args(annotation) if get_origin(annotation) in (Union, UnionType))

@@ -137,6 +137,7 @@ _PYDANTIC_DA: dict[str, str] = {
     "enum": "skal være en af: {expected}",
     "extra_forbidden": "er ikke et kendt felt",
     "query_unknown": "er ikke en parameter her; tilladte: {allowed}",
+    "query_repeated": "er sendt {count} gange ({values}); send den én gang",
     "uuid_parsing": "skal være et UUID, ikke '{input}'",
     "url_parsing": "skal være en URL, ikke '{input}'",
     "decimal_parsing": "skal være et tal",

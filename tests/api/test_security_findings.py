@@ -73,3 +73,28 @@ def test_a_page_another_site_links_to_offers_to_compute_from_the_apps_own_page(
     # following the link (from the app's own page) computes it
     own = client.get("/risiko?authority=midt", headers={"Sec-Fetch-Site": "same-origin"})
     assert own.status_code == 200 and stored_run(loaded) is not None
+
+
+def test_a_query_parameter_sent_twice_is_refused_not_read_as_the_last(client: TestClient, loaded: Settings) -> None:
+    """A client that adds a parameter to an address that already has it (``?dry_run=true`` appended to a URL holding
+    ``dry_run=false``) got the last value in silence: the check-only push was stored. A parameter sent twice is 422
+    naming it and both values; nothing is stored."""
+    push = {"records": [{"facility_id": "F1", "date": "2026-09-01", "severity": "high"}]}
+    answer = client.post("/api/v1/concerns?dry_run=true&dry_run=false", json=push, headers=AUTH)
+    assert answer.status_code == 422, answer.text
+    error = answer.json()["error"]
+    assert error["code"] == "invalid_request"
+    assert error["details"] == [
+        {
+            "location": "query",
+            "field": "dry_run",
+            "message": "'dry_run' er sendt 2 gange ('true', 'false'); send den én gang",
+            "type": "query_repeated",
+        }
+    ]
+    assert [b["kind"] for b in client.get("/api/v1/imports", headers=AUTH).json()["batches"]] == ["file"]
+    answer = client.get("/api/v1/imports?top=1&offset=0&top=2", headers=AUTH)
+    assert answer.status_code == 422
+    assert answer.json()["error"]["details"][0]["message"] == "'top' er sendt 2 gange ('1', '2'); send den én gang"
+    # a client's cache-buster may repeat, as it may be unknown
+    assert client.get("/api/v1/imports?_=1&_=2", headers=AUTH).status_code == 200
