@@ -47,7 +47,9 @@ def list_locks(
     return conditional.answer_content(response, "locked-visits", answer, confidential=True) or answer
 
 
-@router.post("/locked-visits", status_code=201, response_model=PushPublic, responses=error_responses(409, 422, 503))
+@router.post(
+    "/locked-visits", status_code=201, response_model=PushPublic, responses=error_responses(409, 413, 422, 503)
+)
 def lock(body: LockCreate, settings: SettingsDep, _: PlannerDep) -> PushPublic:
     """Lock a visit; the importer's rules of `locked_visits.csv` apply, and the day must be a future working day."""
     outcome = lock_service.lock_visit(

@@ -74,7 +74,7 @@ CREATED_PLAN: dict[int | str, dict[str, Any]] = {
     "/plans",
     status_code=201,
     response_model=PlanPublic,
-    responses={**CREATED_PLAN, **error_responses(404, 409, 422, 503)},
+    responses={**CREATED_PLAN, **error_responses(404, 409, 413, 422, 503)},
 )
 async def create_plan(
     body: PlanCreate, settings: SettingsDep, _: PlannerDep, request: Request, response: Response

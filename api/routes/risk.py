@@ -133,7 +133,7 @@ def get_risk(
     "/risk",
     status_code=201,
     response_model=RiskListPublic,
-    responses=error_responses(409, 422, 503),
+    responses=error_responses(409, 413, 422, 503),
 )
 def score_now(
     settings: SettingsDep,
@@ -205,7 +205,7 @@ def get_facility(
     return conditional.answer_content(response, "facility", answer, confidential=False) or answer
 
 
-@router.post("/model/train", status_code=201, response_model=TrainPublic, responses=error_responses(409, 422, 503))
+@router.post("/model/train", status_code=201, response_model=TrainPublic, responses=error_responses(409, 413, 422, 503))
 def train(settings: SettingsDep, _: PlannerDep, body: Annotated[TrainCreate | None, Body()] = None) -> TrainPublic:
     """Train the risk model on what was known before `as_of` (default today) and store it."""
     report = risk_service.train_model(settings, as_of=body.as_of if body else None)
