@@ -52,6 +52,29 @@ class UploadTooLarge(TilsynsplanError):
     http_status = 413
 
 
+class DuplicateJsonField(TilsynsplanError):
+    """A JSON object of the request's body names a field twice (the parser would keep the last in silence)."""
+
+    code = "invalid_request"
+    http_status = 422
+
+    @classmethod
+    def of(cls, name: str, values: list[Any]) -> DuplicateJsonField:
+        shown = ", ".join(_sent(v) for v in values[:3]) + (", …" if len(values) > 3 else "")
+        text = f"'{_shown(name)}' står {len(values)} gange i samme JSON-objekt ({shown}); send hvert felt én gang"
+        detail = {"location": "body", "field": _shown(name), "message": text, "type": "json_duplicate_key"}
+        return cls("Forespørgslen er ugyldig: 1 fejl.", details=[detail])
+
+
+def unique_fields(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``json.loads``'s ``object_pairs_hook``: the object, or :class:`DuplicateJsonField` when a name repeats."""
+    out = dict(pairs)
+    if len(out) < len(pairs):
+        name = next(n for n in out if sum(1 for k, _ in pairs if k == n) > 1)
+        raise DuplicateJsonField.of(name, [v for k, v in pairs if k == name])
+    return out
+
+
 @dataclass(frozen=True)
 class ApiError:
     """What one failed request answers: status, stable code, Danish message, details."""

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from api.conditional import ConditionalDep
-from api.deps import PlannerDep, SettingsDep, ViewerDep, app_version
+from api.deps import ApiRoute, PlannerDep, SettingsDep, ViewerDep, app_version
 from api.schemas import (
     DATABASE_INT_MAX,
     IF_NONE_MATCH,
@@ -32,7 +32,7 @@ from api.services import imports
 from api.uploads import spool_upload
 from data.settings import Settings
 
-router = APIRouter(tags=["data"])
+router = APIRouter(tags=["data"], route_class=ApiRoute)
 
 UploadFiles = Annotated[
     list[UploadFile],

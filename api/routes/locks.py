@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from api.conditional import ConditionalDep
-from api.deps import PlannerDep, SettingsDep
+from api.deps import ApiRoute, PlannerDep, SettingsDep
 from api.schemas import (
     IF_NONE_MATCH,
     FacilityId,
@@ -21,7 +21,7 @@ from api.schemas import (
 from api.services import locks as lock_service
 from data.dataset import to_records
 
-router = APIRouter(tags=["locked visits"])
+router = APIRouter(tags=["locked visits"], route_class=ApiRoute)
 
 
 @router.get(

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from api.conditional import ConditionalDep, strong_etag
-from api.deps import PlannerDep, SettingsDep, ViewerDep
+from api.deps import ApiRoute, PlannerDep, SettingsDep, ViewerDep
 from api.headers import content_disposition
 from api.ics import calendar_visits, plan_calendar
 from api.schemas import (
@@ -38,7 +38,7 @@ from data.glossary import format_date_da
 from data.plan_store import PlanInfo, StoredPlan
 from data.settings import Settings
 
-router = APIRouter(tags=["plans"])
+router = APIRouter(tags=["plans"], route_class=ApiRoute)
 
 
 def make_plan(settings: Settings, body: PlanCreate) -> StoredPlan:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.asgi import is_head
-from api.deps import SettingsDep, ViewerDep
+from api.deps import ApiRoute, SettingsDep, ViewerDep
 from api.headers import content_disposition
 from api.schemas import (
     DATABASE_INT_MAX,
@@ -28,7 +28,7 @@ from data.errors import ServerBusyError
 from data.glossary import format_number_da
 from reports.context import ReportContext
 
-router = APIRouter(tags=["reports"])
+router = APIRouter(tags=["reports"], route_class=ApiRoute)
 
 ReportFormat = Annotated[Literal["html", "pdf"], Query(description="html (standard) eller pdf.")]
 MEDIA = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}

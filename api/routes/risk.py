@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Query
 from fastapi.responses import Response
 
 from api.conditional import Conditional, ConditionalDep, strong_etag
-from api.deps import PlannerDep, SettingsDep, ViewerDep
+from api.deps import ApiRoute, PlannerDep, SettingsDep, ViewerDep
 from api.schemas import (
     DATABASE_INT_MAX,
     IF_NONE_MATCH,
@@ -36,7 +36,7 @@ from api.services.risk_lists import list_version, risk_list, score_list
 from data.authorities import parse_authority, parse_facility_type
 from data.errors import NotComputedError
 
-router = APIRouter(tags=["risk"])
+router = APIRouter(tags=["risk"], route_class=ApiRoute)
 
 Top = Annotated[
     int | None,

@@ -98,3 +98,39 @@ def test_a_query_parameter_sent_twice_is_refused_not_read_as_the_last(client: Te
     assert answer.json()["error"]["details"][0]["message"] == "'top' er sendt 2 gange ('1', '2'); send den én gang"
     # a client's cache-buster may repeat, as it may be unknown
     assert client.get("/api/v1/imports?_=1&_=2", headers=AUTH).status_code == 200
+
+
+def test_a_json_field_sent_twice_in_one_object_is_refused_not_read_as_the_last(
+    client: TestClient, loaded: Settings
+) -> None:
+    """JSON built by pasting strings may hold a field twice (``"severity": "high", "severity": "low"``); the parser
+    kept the last in silence and stored a report of low severity. A field sent twice in one object is 422 naming it
+    and its values; nothing is stored."""
+    body = b'{"records": [{"facility_id": "F1", "date": "2026-09-01", "severity": "high", "severity": "low"}]}'
+    answer = client.post("/api/v1/concerns", content=body, headers={**AUTH, "Content-Type": "application/json"})
+    assert answer.status_code == 422, answer.text
+    error = answer.json()["error"]
+    assert error["code"] == "invalid_request"
+    assert error["message"] == "Forespørgslen er ugyldig: 1 fejl."
+    assert error["details"] == [
+        {
+            "location": "body",
+            "field": "severity",
+            "message": "'severity' står 2 gange i samme JSON-objekt ('high', 'low'); send hvert felt én gang",
+            "type": "json_duplicate_key",
+        }
+    ]
+    assert [b["kind"] for b in client.get("/api/v1/imports", headers=AUTH).json()["batches"]] == ["file"]
+    answer = client.post(
+        "/api/v1/plans",
+        content=b'{"quarter": "2026Q4", "quarter": "2027Q1"}',
+        headers={**AUTH, "Content-Type": "application/json"},
+    )
+    assert answer.status_code == 422
+    assert answer.json()["error"]["details"][0]["field"] == "quarter"
+    # the same name in two objects is no repetition
+    two = b'{"records": [{"facility_id": "F1", "date": "2026-09-01", "severity": "high"}, {"facility_id": "F2", "date": "2026-09-01", "severity": "low"}]}'
+    answer = client.post(
+        "/api/v1/concerns?dry_run=true", content=two, headers={**AUTH, "Content-Type": "application/json"}
+    )
+    assert answer.status_code == 200, answer.text
