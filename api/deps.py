@@ -26,7 +26,7 @@ from __future__ import annotations
 import hmac
 import importlib.metadata
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -214,7 +214,7 @@ class JsonBodyRequest(Request):
 class ApiRoute(APIRoute):
     """The API's routes (``APIRouter(route_class=ApiRoute)``): JSON bodies are read by :class:`JsonBodyRequest`."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def strict_json(request: Request) -> Response:

@@ -62,7 +62,12 @@ class DuplicateJsonField(TilsynsplanError):
     def of(cls, name: str, values: list[Any]) -> DuplicateJsonField:
         shown = ", ".join(_sent(v) for v in values[:3]) + (", …" if len(values) > 3 else "")
         text = f"'{_shown(name)}' står {len(values)} gange i samme JSON-objekt ({shown}); send hvert felt én gang"
-        detail = {"location": "body", "field": _shown(name), "message": text, "type": "json_duplicate_key"}
+        detail: dict[str, object] = {
+            "location": "body",
+            "field": _shown(name),
+            "message": text,
+            "type": "json_duplicate_key",
+        }
         return cls("Forespørgslen er ugyldig: 1 fejl.", details=[detail])
 
 
