@@ -438,10 +438,15 @@ def not_computed_here(request: Request, error: ApiError) -> bool:
     return error.code == "not_computed" and bool(getattr(request.state, "computes_nothing_here", False))
 
 
-def _without_planner_advice(message: str) -> str:
-    """A ``not_computed`` message without its advice to a reader ("En planlægger beregner den …")."""
-    cut = message.find(" En planlægger ")
-    return message[:cut] if cut >= 0 else message
+#: Where a ``not_computed`` message's advice to a reader begins ("En planlægger beregner den …").
+_READERS_ADVICE = " En planlægger "
+
+
+def computed_nothing_here(message: str) -> str:
+    """A ``not_computed`` message as a planner whose read another site sent is told it: without the advice to a
+    reader, with why nothing was computed and how to compute it. Any other message is returned as it is."""
+    cut = message.find(_READERS_ADVICE)
+    return message if cut < 0 else f"{message[:cut]} {NOT_COMPUTED_HERE_DA}"
 
 
 def describe(request: Request, exc: Exception) -> ApiError:
@@ -452,7 +457,7 @@ def describe(request: Request, exc: Exception) -> ApiError:
             headers = {"Retry-After": str(exc.retry_after_s)}
         error = ApiError(exc.http_status, exc.code, exc.message, list(exc.details), headers)
         if not_computed_here(request, error):
-            error = dataclasses.replace(error, message=f"{_without_planner_advice(exc.message)} {NOT_COMPUTED_HERE_DA}")
+            error = dataclasses.replace(error, message=computed_nothing_here(exc.message))
         return error
     if isinstance(exc, RequestValidationError):
         content_type = request.headers.get("content-type")

@@ -21,7 +21,7 @@ from api.deps import (
     from_another_origin,
     known_token,
 )
-from api.errors import ApiError, wants_html
+from api.errors import ApiError, computed_nothing_here, wants_html
 from api.forms import submit_once
 from api.headers import content_disposition
 from api.pages import (
@@ -115,7 +115,10 @@ def risk_spreadsheet(
 def facility_page(facility_id: str, settings: SettingsDep, viewer: ViewerDep) -> HTMLResponse:
     """One facility's profile; the next planned visit only for planners."""
     report = reports.facility_report(settings, facility_id, authorised=viewer.authorised, may_train=viewer.may_compute)
-    report = dataclasses.replace(report, notes=tuple(web_words(note) for note in report.notes))
+    notes = report.notes
+    if viewer.authorised and not viewer.may_compute:  # a planner's page another site sent: why there is no risk
+        notes = tuple(computed_nothing_here(note) for note in notes)
+    report = dataclasses.replace(report, notes=tuple(web_words(note) for note in notes))
     return HTMLResponse(render_report_page(report, authorised=viewer.authorised, active="/risiko"))
 
 

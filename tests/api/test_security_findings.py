@@ -70,6 +70,14 @@ def test_a_page_another_site_links_to_offers_to_compute_from_the_apps_own_page(
     assert "/risiko?authority=midt" in page.links()
     assert "Beregn her" in page.text()
     assert stored_run(loaded) is None
+    # a tilbud's profile is shown without its risk, and says why to the planner (it told a reader's advice: "a
+    # planner trains it by logging in and opening the page again")
+    profile = client.get("/tilbud/F1", headers={"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"})
+    assert profile.status_code == 200
+    text = Page(profile.text).text()
+    assert "Tilbuddet har ingen risikoscore" in text
+    assert "Siden blev åbnet fra en side på et andet websted" in text and "logge ind" not in text
+    assert list_models(loaded) == []
     # following the link (from the app's own page) computes it
     own = client.get("/risiko?authority=midt", headers={"Sec-Fetch-Site": "same-origin"})
     assert own.status_code == 200 and stored_run(loaded) is not None
