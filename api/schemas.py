@@ -137,10 +137,10 @@ ERROR_STATUSES: dict[int, str] = {
     "`Bearer <token>`.",
     403: "`forbidden`: the bearer token is not one of the configured tokens (refused on every request).",
     404: "`not_found`: the facility, plan, inspector or locked visit does not exist.",
-    409: "`no_data` (nothing imported yet), `not_computed` (a reader asked for a risk run or model no planner "
-    "has computed), `plan_infeasible` (the hard rules cannot all be kept) or `concurrent_write` (an upload or "
-    "push was checked while another process stored conflicting keys; nothing was written: send it again, with "
-    "`Retry-After`).",
+    409: "`no_data` (nothing imported yet), `not_computed` (a reader -- or a planner's browser sent by another "
+    "site's page, `Sec-Fetch-Site: cross-site` -- asked for a risk run or model no planner has computed), "
+    "`plan_infeasible` (the hard rules cannot all be kept) or `concurrent_write` (an upload or push was checked "
+    "while another process stored conflicting keys; nothing was written: send it again, with `Retry-After`).",
     413: "`upload_too_large`: the body is larger than `TILSYNSPLAN_MAX_UPLOAD_MB`.",
     422: "`invalid_request` (a malformed request; details: location, field, message), `invalid_argument`, or "
     "`validation_failed` (the data contract; details are the violations).",

@@ -91,7 +91,8 @@ def get_risk(
     format: Annotated[Literal["json", "csv"], Query(description="json eller csv.")] = "json",
 ) -> Response | RiskListPublic:
     """The ranked risk list: the latest stored risk run (or the run of `as_of`). With none, a planner's request
-    scores now (and trains a model if there is none) and stores the run; a reader's gets 409 `not_computed`.
+    scores now (and trains a model if there is none) and stores the run; a reader's gets 409 `not_computed`, as
+    does a planner's that another site's page made the browser send (`Sec-Fetch-Site: cross-site` or `same-site`).
     Data pushed after the run are not in it until a planner scores again (`POST /risk`); `run_id` and
     `scored_at` tell a new scoring. Paged with `offset` and `top`; `total` counts the whole list. With
     `If-None-Match`: 304 while the run, its `scored_at`, the tilbud's names and the query are the same."""
