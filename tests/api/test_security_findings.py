@@ -142,3 +142,41 @@ def test_a_json_field_sent_twice_in_one_object_is_refused_not_read_as_the_last(
         "/api/v1/concerns?dry_run=true", content=two, headers={**AUTH, "Content-Type": "application/json"}
     )
     assert answer.status_code == 200, answer.text
+
+
+def _address(path: str) -> str:
+    """An operation's path with its parameters filled in (a tilbud, a plan, a report id, a day)."""
+    values = {"{facility_id}": "F1", "{plan_id}": "1", "{concern_id}": "x", "{day}": "2026-10-06"}
+    for name, value in values.items():
+        path = path.replace(name, value)
+    return path
+
+
+def test_every_operation_refuses_a_repeated_parameter_or_json_field(client: TestClient, loaded: Settings) -> None:
+    """The two rules above hold for every operation of the document, also one added later: a router without the
+    API's route class (``api.deps.ApiRoute``) would read a repeated JSON field as its last value again."""
+    document = client.get("/api/v1/openapi.json").json()
+    checked_query = checked_body = 0
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            address = _address(path)
+            where = f"{method.upper()} {path}"
+            query = [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]
+            if query:
+                name = query[0]
+                answer = client.request(method, f"{address}?{name}=1&{name}=2", headers=AUTH)
+                assert answer.status_code == 422, (where, answer.text)
+                details = answer.json()["error"]["details"]
+                assert any(d["type"] == "query_repeated" and d["field"] == name for d in details), (where, details)
+                checked_query += 1
+            if "application/json" in operation.get("requestBody", {}).get("content", {}):
+                answer = client.request(
+                    method,
+                    address,
+                    content=b'{"as_of": "2026-06-01", "as_of": "2026-07-01"}',
+                    headers={**AUTH, "Content-Type": "application/json"},
+                )
+                assert answer.status_code == 422, (where, answer.text)
+                assert answer.json()["error"]["details"][0]["type"] == "json_duplicate_key", where
+                checked_body += 1
+    assert checked_query >= 14 and checked_body >= 6, (checked_query, checked_body)
