@@ -14,7 +14,8 @@ as its quarter.
   login or logout is refused (403);
 - a read (GET, HEAD) that another origin's page made the browser send with the session cookie: the planner reads,
   but it computes nothing a reader's request would not (``Viewer.may_compute``): scoring a date with no stored run
-  or training a model stores it and costs up to a minute of CPU, and a page could send one such ``<img>`` a date;
+  or training a model stores it and costs up to a minute of CPU, and a sibling host's page could send one
+  ``<img>`` a date (SameSite=Lax sends the cookie with it);
 - an ``Authorization`` header of another scheme than Bearer: 401 on the API (a case system that sends
   ``Token …`` should be told), but ignored on the web pages: a reverse proxy with its own login (``Basic``)
   makes the browser send that header on every request, and it is the proxy's, not a credential of ours (every

@@ -19,9 +19,9 @@ def test_a_get_another_site_sends_with_the_planners_cookie_scores_and_trains_not
     client: TestClient, loaded: Settings
 ) -> None:
     """A planner's GET of a date with no stored run scores every tilbud (training a model first when there is none)
-    and stores the run: a write and up to a minute of CPU. Another site's page could make a logged-in planner's
-    browser send one per date (``<img src=".../api/v1/risk?as_of=...">``) and so burn the server's CPU and fill the
-    database with runs and models. Such a GET reads as the planner but computes nothing; the message says why and
+    and stores the run: a write and up to a minute of CPU. A page on a sibling host (``same-site``: SameSite=Lax sends
+    the cookie with its ``<img src=".../api/v1/risk?as_of=...">``) or another site's page sending the browser from date
+    to date could so burn the server's CPU and fill the database with runs and models. Such a GET reads as the planner but computes nothing; the message says why and
     how to compute it."""
     assert client.post("/login", data={"token": TOKEN}).status_code == 200
     for site in OTHER_SITE:
