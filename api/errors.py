@@ -339,7 +339,7 @@ def _validation_detail(
     if kind == "missing" and location == "body" and name in file_fields and not _is_form(content_type):
         sent = f"den kom med Content-Type '{_shown(content_type)}'" if content_type else "den kom uden Content-Type"
         text = f"mangler: filerne sendes som multipart/form-data i feltet '{name}' ({sent})"
-    subject = f"'{name}'" if name else "Forespørgslen"
+    subject = f"'{name}'" if name or location == "query" else "Forespørgslen"  # ?=1: the empty name as sent
     return {"location": location, "field": name, "message": f"{subject} {text}", "type": kind}
 
 

@@ -180,3 +180,13 @@ def test_every_operation_refuses_a_repeated_parameter_or_json_field(client: Test
                 assert answer.json()["error"]["details"][0]["type"] == "json_duplicate_key", where
                 checked_body += 1
     assert checked_query >= 14 and checked_body >= 6, (checked_query, checked_body)
+
+
+def test_a_query_parameter_without_a_name_is_named_as_sent(client: TestClient) -> None:
+    """``?=1`` (a client that joined an empty name) was told "Forespørgslen er ikke en parameter her": the request
+    itself, not the parameter. It is named as sent, the empty name in quotes."""
+    answer = client.get("/api/v1/imports?=1")
+    assert answer.status_code == 422
+    detail = answer.json()["error"]["details"][0]
+    assert detail["message"] == "'' er ikke en parameter her; tilladte: offset, since, top"
+    assert (detail["location"], detail["field"], detail["type"]) == ("query", "", "query_unknown")
