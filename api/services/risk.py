@@ -136,8 +136,14 @@ def _require_active(ds: Dataset, as_of: dt.date) -> None:
 
 
 def require_scorable(settings: Settings, as_of: dt.date) -> None:
-    """``NoDataError`` when no scoring or training accepts ``as_of`` (see :func:`_require_active`)."""
-    _require_active(_dataset(settings), as_of)
+    """``NoDataError`` when no scoring or training accepts ``as_of`` (see :func:`_require_active`). Checked on the
+    data the server keeps (:func:`api.services.national.stored_data`): a reader's refusal of a day with no stored
+    run, which anyone may ask for again and again, loaded every table each time."""
+    with database(settings) as engine:
+        ds = stored_data(engine).dataset
+    if ds.facilities.empty:
+        raise NoDataError(NO_FACILITIES)
+    _require_active(ds, as_of)
 
 
 def _fit_and_store(settings: Settings, ds: Dataset, as_of: dt.date) -> tuple[StoredModel, TrainReport]:
