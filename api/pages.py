@@ -43,7 +43,10 @@ WEB_WORDS_DA: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, replacement in (
         (re.escape(f"; {SEE_PLANS}"), ". Se de gemte planer under Planer."),
         (r" Importér data først med 'tilsynsplan import MAPPE'\.", " En planlægger importerer data under Upload."),
-        (r"Kør 'tilsynsplan train'\.", "En planlægger træner den ved at logge ind og åbne risikolisten."),
+        (
+            r"Kør 'tilsynsplan train'(?: eller POST /api/v1/model/train)?\.",
+            "En planlægger træner den ved at logge ind og åbne risikolisten.",
+        ),
         (
             r"med 'tilsynsplan score', ved at logge ind \(/login\) eller med sin nøgle i API'et "
             r"\(Authorization: Bearer …\)",

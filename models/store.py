@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 MODEL_FILE = "model.pkl"
 META_FILE = "meta.json"
 #: There is no model yet (the message names no folder of the server: readers of the web pages and the API see it).
-NO_MODEL = "Der er ingen trænet risikomodel endnu. Kør 'tilsynsplan train'."
+NO_MODEL = "Der er ingen trænet risikomodel endnu. Kør 'tilsynsplan train' eller POST /api/v1/model/train."
 
 
 @dataclass(frozen=True)

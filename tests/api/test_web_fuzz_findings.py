@@ -81,6 +81,10 @@ def test_the_model_card_without_a_model_names_no_server_folder(client: TestClien
     )
     api = client.get("/api/v1/reports/model", headers={"Accept": "application/json"})
     assert api.status_code == 404 and str(no_model.home) not in api.text
+    # an integrator is told the API's way to train too, not only the CLI's (it read "Kør 'tilsynsplan train'.")
+    assert api.json()["error"]["message"] == (
+        "Der er ingen trænet risikomodel endnu. Kør 'tilsynsplan train' eller POST /api/v1/model/train."
+    )
 
 
 def test_pages_of_an_empty_home_say_what_to_do_on_the_pages(client: TestClient) -> None:
