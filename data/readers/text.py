@@ -1,5 +1,5 @@
 """CSV and text decoding: a file's bytes as the contract's CSV text (UTF-8 with or without BOM; binary files,
-UTF-16 and invalid bytes refused with the row they stand in), the delimiter (Excel's ``sep=`` line, ``,`` or
+UTF-16, UTF-32 and invalid bytes refused with the row they stand in), the delimiter (Excel's ``sep=`` line, ``,`` or
 ``;``), and Python's CSV reader as every text of an upload is read.
 """
 
@@ -44,6 +44,19 @@ def _looks_like_utf16(body: bytes) -> bool:
     return even.count(0) == len(even) or odd.count(0) == len(odd)
 
 
+def _looks_like_utf32(body: bytes) -> bool:
+    """Text saved as UTF-32 (with its byte order mark, which starts as UTF-16's little-endian one, or without): of
+    every four bytes of an ASCII header three are NUL."""
+    if body.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return True
+    start = body[:200]
+    if len(start) < 8:
+        return False
+    quarters = [start[i::4] for i in range(4)]
+    nul = [q.count(0) == len(q) for q in quarters]
+    return nul in ([False, True, True, True], [True, True, True, False])
+
+
 def _utf8_text(filename: str, data: bytes, *, locate: bool = True) -> tuple[str, bool] | Violation:
     """A file's text and whether it had a BOM, decoded as the contract's CSV files are (UTF-8 with or without BOM,
     composed), or the violation that says why it is no such text. ``locate``: name the row of an invalid byte."""
@@ -52,6 +65,13 @@ def _utf8_text(filename: str, data: bytes, *, locate: bool = True) -> tuple[str,
     for signature, what in _SIGNATURES:
         if body.startswith(signature):
             return _violation(filename, f"filen er ikke en CSV-fil (den ligner {what}); {_CSV_HINT}", "file_not_csv")
+    if _looks_like_utf32(body):  # before UTF-16, which its byte order mark and NUL bytes look like too
+        return _violation(
+            filename,
+            "filen er gemt som UTF-32, ikke UTF-8; gem den som 'CSV UTF-8 (kommasepareret)' i Excel eller som UTF-8 "
+            "i det program, der har lavet den",
+            "file_not_utf8",
+        )
     if body.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_like_utf16(body):
         return _violation(
             filename,

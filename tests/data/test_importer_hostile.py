@@ -224,6 +224,19 @@ def test_utf16_is_named_as_such(folder: Path, encoding: str) -> None:
     assert "UTF-16" in error.violations[0].message
 
 
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-le", "utf-32-be"])
+def test_utf32_is_named_as_such(folder: Path, encoding: str) -> None:
+    """It was called UTF-16 (its byte order mark starts as UTF-16's; without one every other byte is NUL too), with
+    Excel's 'Unicode-tekst' as the cause, which writes UTF-16."""
+    text = (folder / "concerns.csv").read_text(encoding="utf-8")
+    (folder / "concerns.csv").write_bytes(text.encode(encoding))
+    error = fails(folder)
+    assert rules(error) == {("concerns.csv", None, None, "file_not_utf8")}
+    message = error.violations[0].message
+    assert message.startswith("filen er gemt som UTF-32, ikke UTF-8;")
+    assert "UTF-16" not in message and "'CSV UTF-8 (kommasepareret)'" in message
+
+
 def test_a_nul_byte_anywhere_is_refused(folder: Path) -> None:
     """Also after the first 64 KB (SQLite stored it; PostgreSQL refuses it mid-transaction)."""
     padding = "".join(f"F2,2019-{m:02d},1,pad{i}\n" for i in range(300) for m in range(1, 13)).encode()
