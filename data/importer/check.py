@@ -114,6 +114,7 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | StoredDa
     checks.stored_rows()
     checks.theme_score_warnings()
     checks.theme_not_applicable_warnings()
+    checks.force_count_warnings()
     for table in parsed.values():
         _check_cpr(table.raw, table, report)
         _mojibake_warnings(table, report)

@@ -16,9 +16,9 @@ import pandas as pd
 
 from data.contract import FILE_BY_NAME, FILES, Column, FileSpec, Kind
 from data.dataset import absence_periods, date_of, empty_frame
-from data.enums import Theme
+from data.enums import FacilityType, Theme
 from data.errors import Violation
-from data.glossary import danish, format_number_da, some_ids_da
+from data.glossary import danish, format_count_da, format_number_da, some_ids_da
 from data.importer.bounds import _BOUND_WARNING_RULE, _bound_what_da, _bound_why_da, _outside, _via
 from data.importer.hints import _id_number, _indicator_hint, _look_alike_hint, _look_alike_key
 from data.importer.parsed import _key_frame, _Parsed
@@ -37,6 +37,15 @@ from data.quality_model import ALL_INDICATOR_CODES, THEME_INFO, indicator_applie
 
 #: A given theme score that differs more than this from the value computed from indicators is a warning.
 THEME_SCORE_TOLERANCE = 0.05
+#: More magtanvendelser than this per place in one month (one row of ``use_of_force.csv``) is a warning: more than one
+#: for every resident every day of the month. The national figures (DOMAIN: about 11,700 a year from adult tilbud)
+#: are a fraction of one per place per *year*, and the generator's busiest tilbud reaches 1.7 per place per month, so
+#: a count past this is almost surely a cumulative total or another column than the month's count. A constant rather
+#: than a multiple of what the upload's tilbud of the type report: a tilsyn's own export may hold few rows of a type,
+#: and a cumulative column would raise that figure with it. The contract allows any count >= 0, so it is not refused.
+MAX_FORCE_PER_PLACE_MONTH = 30
+#: At most this many warnings of implausible magtanvendelser per file (each names one row); the rest are counted.
+MAX_FORCE_WARNINGS = 20
 _STORED_NOTE = "gemt ved en tidligere import, ikke i denne upload"
 
 
@@ -694,6 +703,61 @@ class _CrossChecks:
             return np.zeros(len(facility), dtype=bool)
         defaulted = set(self.uploaded("facilities", "has_board").index)  # a stored tilbud keeps its stored value
         return facility.map(lambda f: isinstance(f, str) and f in defaulted).to_numpy(dtype=bool)
+
+    def force_count_warnings(self) -> None:
+        """A month's count of magtanvendelser above :data:`MAX_FORCE_PER_PLACE_MONTH` per place of its tilbud (the
+        upload's ``places``, else the stored): a warning naming the row, with what the type's other rows of the upload
+        report (their median per place, when there are ten). At most :data:`MAX_FORCE_WARNINGS`; the last says how
+        many more. The model would rank such a tilbud as if it were the busiest of its kind, not by its count (trees
+        do not extrapolate), and the import said nothing."""
+        table = self.parsed.get("use_of_force")
+        if table is None or not {"facility_id", "count"} <= table.present or not table.n:
+            return
+        facility = table.get("facility_id").astype(object)
+        places = pd.to_numeric(
+            facility.map(self.lookup("facilities", "places")).where(facility.notna()), errors="coerce"
+        )
+        counts = pd.to_numeric(table.get("count"), errors="coerce")
+        rate = (counts / places.where(places > 0)).to_numpy(dtype=float)
+        flagged = np.flatnonzero(np.nan_to_num(rate, nan=0.0) > MAX_FORCE_PER_PLACE_MONTH)
+        if not len(flagged):
+            return
+        ftype = facility.map(self.lookup("facilities", "facility_type")).astype(object)
+        plausible = pd.Series(rate).where((counts > 0).to_numpy() & (rate <= MAX_FORCE_PER_PLACE_MONTH))
+        typical = plausible.groupby(ftype.to_numpy()).agg(["median", "count"])
+        out: list[Violation] = []
+        for pos in flagged[:MAX_FORCE_WARNINGS].tolist():
+            kind = ftype.iat[pos]
+            compare = ""
+            if isinstance(kind, str) and kind in typical.index and typical.at[kind, "count"] >= 10:
+                compare = (
+                    f"; uploadens andre tilbud af typen {danish(FacilityType(kind))} har typisk "
+                    f"{format_number_da(float(typical.at[kind, 'median']), 2)} pr. plads pr. måned"
+                )
+            count, seats = int(counts.iat[pos]), int(places.iat[pos])
+            out.append(
+                Violation(
+                    table.raw.source,
+                    int(table.raw.rows[pos]),
+                    "count",
+                    str(table.text.get("count", table.get("count")).iat[pos]),
+                    "use_of_force_implausible",
+                    f"{format_number_da(count, 0)} magtanvendelser på én måned i tilbuddet {facility.iat[pos]} med "
+                    f"{format_number_da(seats, 0)} {'plads' if seats == 1 else 'pladser'} er "
+                    f"{format_number_da(float(rate[pos]), 0)} pr. plads, mere end én pr. beboer hver dag (over "
+                    f"{MAX_FORCE_PER_PLACE_MONTH} pr. plads pr. måned){compare}; det ligner et samlet antal over flere "
+                    "måneder eller en anden kolonne end månedens antal. Rækken gemmes, som den står; ret antallet, "
+                    "hvis det er en fejl",
+                )
+            )
+        rest = len(flagged) - len(out)
+        if rest > 0:
+            out[-1] = dataclasses.replace(
+                out[-1],
+                message=f"{out[-1].message} (og {format_count_da(rest, 'række', 'rækker')} mere af samme slags)",
+                more=rest,
+            )
+        self.report.warnings.extend(out)
 
     def theme_not_applicable_warnings(self) -> None:
         """A theme score of a theme the quality model never assesses for the visited tilbud's type (Organisation og

@@ -1441,3 +1441,37 @@ def test_a_number_in_a_message_is_never_in_scientific_notation(value: float, sho
     from data.importer.report import _num
 
     assert _num(value) == shown
+
+
+# --- plausibility warnings ----------------------------------------------------------------------------
+
+
+def test_an_implausible_count_of_magtanvendelser_is_a_warning_naming_the_row(folder: Path) -> None:
+    """A clean-room world had a tilbud with 2,963 magtanvendelser per place in a year, said nothing about it, and the
+    model ranked it 134th: a count past one per resident per day is almost surely a cumulative total. Stored as given
+    (the contract allows any count >= 0)."""
+    rows = texts("use_of_force")
+    assert rows[0] == ["facility_id", "month", "count", "kind"]
+    rows.append(["F2", "2026-08", "241", "fastholdelse"])  # F2 has 8 places: 30.1 per place
+    rows.append(["F2", "2026-09", "240", "fastholdelse"])  # 30.0 per place: a lot, but not past the threshold
+    rewrite(folder, "use_of_force", rows)
+    result = read_upload(folder, today=AS_OF)
+    assert result.dataset.use_of_force["count"].max() == 241
+    [warning] = [w for w in result.warnings if w.rule == "use_of_force_implausible"]
+    assert (warning.file, warning.row, warning.column, warning.value) == ("use_of_force.csv", 5, "count", "241")
+    assert warning.message.startswith(
+        "241 magtanvendelser på én måned i tilbuddet F2 med 8 pladser er 30 pr. plads, mere end én pr. beboer hver dag "
+        "(over 30 pr. plads pr. måned); det ligner et samlet antal over flere måneder"
+    )
+    assert warning.message.endswith("Rækken gemmes, som den står; ret antallet, hvis det er en fejl")
+
+
+def test_implausible_counts_of_magtanvendelser_are_bounded_and_counted(folder: Path) -> None:
+    rows = texts("use_of_force")
+    rows += [["F1", f"{2000 + i // 12}-{i % 12 + 1:02d}", "5000", f"k{i}"] for i in range(50)]  # F1: 24 places
+    rewrite(folder, "use_of_force", rows)
+    warnings = [w for w in read_upload(folder, today=AS_OF).warnings if w.rule == "use_of_force_implausible"]
+    assert len(warnings) == 20 and [w.row for w in warnings] == list(range(5, 25))
+    assert warnings[-1].more == 30
+    assert warnings[-1].message.endswith("(og 30 rækker mere af samme slags)")
+    assert warnings[0].message.startswith("5.000 magtanvendelser på én måned i tilbuddet F1 med 24 pladser er 208 pr. ")
