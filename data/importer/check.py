@@ -107,6 +107,7 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | StoredDa
         checks.references(table)
         checks.row_ids(table)
         checks.referenced_bounds(table)
+    checks.empty_file_references()
     if "locked_visits" in parsed:
         _check_lock_days(parsed["locked_visits"], report, today)
         checks.locks(parsed["locked_visits"], today)

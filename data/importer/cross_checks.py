@@ -49,6 +49,12 @@ MAX_FORCE_WARNINGS = 20
 _STORED_NOTE = "gemt ved en tidligere import, ikke i denne upload"
 
 
+#: What the rows of a contract file are, said of the files that refer to it (:meth:`_CrossChecks.empty_file_references`;
+#: ``facilities`` is the one required file refused with its header only).
+_TARGET_WHAT_DA = {"facilities": "tilbud", "visits": "besøg", "inspectors": "tilsynskonsulenter"}
+_TARGET_THEM_DA = {"facilities": "tilbuddene", "visits": "besøgene", "inspectors": "tilsynskonsulenterne"}
+
+
 class _CrossChecks:
     """Rules that look into other files of the upload or into what is stored, checked on the result of the import:
     the upload's rows against the rows they refer to (the upload's, else the stored ones), and the stored rows the
@@ -62,6 +68,10 @@ class _CrossChecks:
         self._known: dict[str, set[str]] = {}
         self._uploaded: dict[tuple[str, str], pd.Series] = {}
         self._untouched: dict[str, pd.DataFrame] = {}
+        #: A required file uploaded with its header only and nothing stored (refused, ``file_no_rows``): the files whose
+        #: rows refer to it and how many rows, said once in that violation (:meth:`empty_file_references`) instead of a
+        #: violation per row.
+        self._into_empty: dict[str, dict[str, int]] = {}
 
     def known(self, reference: str) -> set[str]:
         """Values of ``file.column`` in the upload (valid cells) and in what is stored."""
@@ -306,8 +316,14 @@ class _CrossChecks:
             return  # already reported; every row would fail otherwise
         if target in self.parsed and target_column not in self.parsed[target].present:
             return  # the target's column is missing (or its header is not in row 1): reported there already
-        known = self.known(reference)
         values = table.values[col.name]
+        if self._refused_as_empty(target):
+            given = values.map(lambda s: isinstance(s, str) and bool(s)) if col.kind == Kind.ID_LIST else values.notna()
+            if rows := int(given.to_numpy(dtype=bool).sum()):
+                referring = self._into_empty.setdefault(target, {})
+                referring[table.raw.source] = referring.get(table.raw.source, 0) + rows
+            return
+        known = self.known(reference)
         where = f"{target} (hverken i denne upload eller i databasen)"
         if col.kind == Kind.ID_LIST:
             missing = values.map(
@@ -376,6 +392,37 @@ class _CrossChecks:
                 "reference",
                 lambda p: f"{col.name} '{_display(values.iat[p])}' findes ikke i {where}" + case_hint(values.iat[p]),
             )
+
+    def _refused_as_empty(self, target: str) -> bool:
+        """Whether ``target`` is a required file uploaded without records while nothing of it is stored: every
+        reference into it would fail. With its header only it is refused as ``file_no_rows``; when its rows were all
+        no records (a totals row, a note), each of them is refused, and the references are left until it has rows."""
+        spec = FILE_BY_NAME[target]
+        return (
+            spec.required
+            and not spec.header_only_allowed
+            and target in self.parsed
+            and self.parsed[target].n == 0
+            and not self.stored.has_rows(target)
+        )
+
+    def empty_file_references(self) -> None:
+        """The ``file_no_rows`` violation of a required file uploaded empty names the files that refer to it, which
+        are not also reported row by row (a header-only ``facilities.csv`` beside the visits was one "findes ikke"
+        per visit, magtanvendelse and concern)."""
+        for target, referring in self._into_empty.items():
+            source = self.parsed[target].raw.source
+            rows = sum(referring.values())
+            files = list(referring)
+            named = files[0] if len(files) == 1 else f"{', '.join(files[:-1])} og {files[-1]}"
+            message = (
+                f"filen har ingen rækker under overskriften, men {format_count_da(rows, 'række', 'rækker')} i {named} "
+                f"henviser til {_TARGET_WHAT_DA.get(target, 'rækker')} i den; indlæs {source} med "
+                f"{_TARGET_THEM_DA.get(target, 'dem')}"
+            )
+            for i, violation in enumerate(self.report.violations):
+                if violation.rule == "file_no_rows" and violation.file == source:
+                    self.report.violations[i] = dataclasses.replace(violation, message=message)
 
     def referenced_bounds(self, table: _Parsed) -> None:
         """``not_before`` / ``not_after`` = "facilities.approved_on" / "facilities.closed_on": a date compared with

@@ -274,6 +274,22 @@ def test_facilities_with_only_a_header_is_refused(folder: Path) -> None:
     assert rules(fails(folder)) == {("facilities.csv", None, None, "file_no_rows")}
 
 
+def test_facilities_with_only_a_header_beside_visits_is_one_violation_naming_the_files_that_refer_to_it(
+    folder: Path,
+) -> None:
+    """It was one "unknown reference" per visit, magtanvendelse, concern ... (461 for a small world), burying the one
+    that says what is wrong."""
+    rewrite(folder, "facilities", texts("facilities")[:1])
+    error = fails(folder)
+    assert rules(error) == {("facilities.csv", None, None, "file_no_rows")}
+    assert error.total == 1
+    assert error.violations[0].message == (
+        "filen har ingen rækker under overskriften, men 14 rækker i visits.csv, use_of_force.csv, "
+        "staff_figures.csv, concerns.csv og sanctions.csv henviser til tilbud i den; indlæs facilities.csv med "
+        "tilbuddene"
+    )
+
+
 def test_visits_with_only_a_header_is_a_warning_for_a_tilsyn_not_visited_yet(folder: Path) -> None:
     """A tilsyn whose tilbud are all new brings visits.csv with its header only: the contract requires the file,
     not a row in it."""
