@@ -185,18 +185,38 @@ def _read_table(conn: Connection, name: str) -> pd.DataFrame:
     in insertion order but PostgreSQL's in heap order (an insert fills free space in earlier pages), and the
     model's fit and the ranks' ties follow the rows' order, so the same data gave another model on PostgreSQL.
     Sorted in pandas (code-point order), not by ``ORDER BY``, whose order of text follows the server's
-    collation."""
+    collation.
+
+    Read :data:`CHUNK_ROWS` rows at a time, each chunk brought to the table's dtypes at once, and a text seen
+    before in a column kept once (the driver makes a new string per cell: 2.2 million rows of ``use_of_force``
+    held a ``facility_id`` and a ``kind`` string each). Reading the whole result as rows first took 1 GB more
+    than the data for that table, and a re-import of it peaked at 1.5 GB (``bench/import_speed.py
+    --big-use-of-force``)."""
     table: Table = CONTRACT_TABLES[name].__table__  # type: ignore[assignment]
-    result = conn.execute(select(table))
-    rows = result.fetchall()
-    if not rows:
+    result = conn.execute(select(table).execution_options(yield_per=CHUNK_ROWS))
+    names = list(result.keys())
+    chunks = []
+    for rows in result.partitions():
+        columns = zip(*rows, strict=True)  # rows -> columns (plain tuples: fast to build a frame from)
+        chunk = pd.DataFrame({n: pd.Series(values, dtype=object) for n, values in zip(names, columns, strict=True)})
+        chunk = coerce_frame(name, chunk)  # drops storage-only columns (concerns.concern_key)
+        for n in chunk.select_dtypes(include="object").columns:
+            chunk[n] = _shared_values(chunk[n])
+        chunks.append(chunk)
+    if not chunks:
         return empty_frame(name)
-    columns = list(zip(*rows, strict=True))  # rows -> columns (plain tuples: fast to build a frame from)
-    frame = pd.DataFrame(
-        {key: pd.Series(values, dtype=object) for key, values in zip(result.keys(), columns, strict=True)}
-    )
-    frame = coerce_frame(name, frame)  # drops storage-only columns (concerns.concern_key)
+    frame = chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
+    del chunks
     return frame.sort_values(list(FILE_BY_NAME[name].order), kind="stable", ignore_index=True)
+
+
+def _shared_values(column: pd.Series) -> pd.Series:
+    """An object column whose equal values are one object each (the first of them); missing ones ``None``."""
+    codes, uniques = pd.factorize(column.to_numpy(dtype=object))
+    pool = np.empty(len(uniques) + 1, dtype=object)  # the last one stays None: code -1 (missing) takes it
+    pool[:-1] = uniques
+    values = pool[codes]
+    return pd.Series(values, index=column.index, dtype=object)
 
 
 def load_dataset(engine: Engine, authority: str | None = None) -> Dataset:
@@ -570,11 +590,18 @@ def _python_columns(frame: pd.DataFrame, name: str) -> dict[str, list[Any]]:
     return out
 
 
-def _records(columns: dict[str, list[Any]], positions: np.ndarray, rename: dict[str, str] | None = None) -> list[dict]:
-    names = list(columns)
-    keys = [(rename or {}).get(n, n) for n in names]
-    lists = [columns[n] for n in names]
-    return [dict(zip(keys, (lst[i] for lst in lists), strict=True)) for i in positions.tolist()]
+def _records(
+    frame: pd.DataFrame, name: str, positions: np.ndarray, rename: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """The rows of ``frame`` at ``positions`` as the driver's parameters (one dict per row; ``rename`` names some
+    columns' parameters otherwise). Built for one chunk of rows at a time: the whole table as Python values took
+    more memory than the frame (and a re-import of unchanged rows built them all for nothing)."""
+    part = frame.iloc[positions]
+    columns = _python_columns(part, name)
+    if CONCERN_KEY in part:
+        columns[CONCERN_KEY] = part[CONCERN_KEY].tolist()
+    keys = [(rename or {}).get(n, n) for n in columns]
+    return [dict(zip(keys, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
 def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
@@ -630,14 +657,11 @@ def _upsert(
             taken = np.asarray([a is not None for a in adopted], dtype=bool)
             is_new, changed = is_new & ~taken, changed | taken
             is_new &= ~_stored_with_id(frame, stored, is_new)
-    columns = _python_columns(frame, name)
-    if spec.row_id is not None:
-        columns[CONCERN_KEY] = frame[CONCERN_KEY].tolist()
     done = int(total - is_new.sum() - changed.sum())  # unchanged rows need no work
     inserts = np.flatnonzero(is_new)
     for start in range(0, len(inserts), CHUNK_ROWS):
         chunk = inserts[start : start + CHUNK_ROWS]
-        conn.execute(table.insert(), _records(columns, chunk))
+        conn.execute(table.insert(), _records(frame, name, chunk))
         done += len(chunk)
         if progress:
             progress(name, done, total)
@@ -649,7 +673,7 @@ def _upsert(
         statement = table.update().where(*where).values({c: bindparam(c) for c in written})
         for start in range(0, len(updates), CHUNK_ROWS):
             chunk = updates[start : start + CHUNK_ROWS]
-            records = _records(columns, chunk, rename)
+            records = _records(frame, name, chunk, rename)
             if spec.row_id is not None:  # the row's own key; an adopted row is found by the key it had
                 for pos, record in zip(chunk.tolist(), records, strict=True):
                     record[CONCERN_KEY] = record[f"key_{CONCERN_KEY}"]

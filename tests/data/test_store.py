@@ -214,6 +214,38 @@ def test_progress_is_reported_per_table(engine: Engine, tmp_path: Path, monkeypa
     assert {t for t, _, _ in seen} == set(small_dataset().row_counts()) - {"locked_visits"}
 
 
+def test_an_upsert_builds_python_rows_a_chunk_at_a_time_and_none_for_unchanged_rows(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 2.2-million-row ``use_of_force.csv`` peaked at 1.5 GB on its re-import: every row was turned into Python values
+    (and the stored table read as rows) before the first was compared, also when none was written."""
+    monkeypatch.setattr(store, "CHUNK_ROWS", 4)
+    real = store._python_columns
+    sizes: list[int] = []
+
+    def counting(frame: pd.DataFrame, name: str) -> dict[str, list[object]]:
+        sizes.append(len(frame))
+        return real(frame, name)
+
+    monkeypatch.setattr(store, "_python_columns", counting)
+    first = save_upload(engine, upload(small_dataset(), tmp_path / "a"), "første")
+    assert first.inserted == 41 and sum(sizes) == 41 and max(sizes) == 4
+    sizes.clear()
+    again = save_upload(engine, upload(small_dataset(), tmp_path / "a", existing=load_reference_data(engine)), "anden")
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 41)
+    assert sizes == []
+    assert_same_dataset(load_dataset(engine), small_dataset())  # read back 4 rows at a time
+
+
+def test_a_stored_text_repeated_in_a_column_is_read_as_one_object(engine: Engine, tmp_path: Path) -> None:
+    """The driver makes a string per cell: a ``facility_id`` and a ``kind`` per row of a large ``use_of_force`` took
+    more memory than the rest of the table."""
+    save_upload(engine, upload(small_dataset(), tmp_path / "a"), "første")
+    visit_ids = load_dataset(engine).indicator_scores["visit_id"]
+    assert visit_ids.nunique() < len(visit_ids)
+    assert len({id(v) for v in visit_ids}) == visit_ids.nunique()
+
+
 def test_import_batch_records_the_summary_and_warnings(engine: Engine, tmp_path: Path) -> None:
     folder = write_csv_folder(small_dataset(), tmp_path / "a")
     text = (folder / "concerns.csv").read_text(encoding="utf-8").splitlines()

@@ -366,3 +366,25 @@ def test_the_largest_integer_the_check_accepts_is_stored(postgres_url: str, tmp_
             read_upload(write_csv_folder(ds.with_tables(facilities=fac), tmp_path / "b"), today=AS_OF)
     finally:
         engine.dispose()
+
+
+def test_tables_read_a_chunk_at_a_time_come_back_whole_and_typed(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``_read_table`` reads ``CHUNK_ROWS`` rows at a time (a server-side cursor on PostgreSQL), inside the import's
+    transaction too: four rows a chunk give the same frames and dtypes, and a re-import finds every row unchanged."""
+    import data.store as store
+    from data.store import StoredTables
+
+    monkeypatch.setattr(store, "CHUNK_ROWS", 4)
+    engine = open_database(Settings(database_url=new_database(postgres_url, "chunked_reads")))
+    try:
+        ds = small_dataset()
+        save_upload(engine, read_upload(write_csv_folder(ds, tmp_path / "a"), today=AS_OF), "første")
+        stored = load_dataset(engine)
+        for name, frame in sorted_by_key(ds).tables().items():
+            pd.testing.assert_frame_equal(frame, stored.tables()[name], obj=name)
+        again = save_upload(engine, read_upload(tmp_path / "a", today=AS_OF, existing=StoredTables(engine)), "anden")
+        assert (again.inserted, again.updated, again.unchanged) == (0, 0, 41)
+    finally:
+        engine.dispose()
