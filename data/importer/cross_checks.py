@@ -55,6 +55,16 @@ _TARGET_WHAT_DA = {"facilities": "tilbud", "visits": "besøg", "inspectors": "ti
 _TARGET_THEM_DA = {"facilities": "tilbuddene", "visits": "besøgene", "inspectors": "tilsynskonsulenterne"}
 
 
+def _above(value: float, bound: float) -> str:
+    """``value`` with the fewest decimals (up to three) that still show it above ``bound``: 241 magtanvendelser at 8
+    places are "30,1" pr. plads, not "30" beside "over 30"."""
+    for decimals in range(3):
+        shown = format_number_da(value, decimals)
+        if float(shown.replace(".", "").replace(",", ".")) > bound:
+            return shown
+    return format_number_da(value, 3)
+
+
 class _CrossChecks:
     """Rules that look into other files of the upload or into what is stored, checked on the result of the import:
     the upload's rows against the rows they refer to (the upload's, else the stored ones), and the stored rows the
@@ -778,7 +788,7 @@ class _CrossChecks:
             compare = ""
             if isinstance(kind, str) and kind in typical.index and typical.at[kind, "count"] >= 10:
                 compare = (
-                    f"; uploadens andre tilbud af typen {danish(FacilityType(kind))} har typisk "
+                    f"; tilbud af typen {danish(FacilityType(kind))} har i uploaden typisk "
                     f"{format_number_da(float(typical.at[kind, 'median']), 2)} pr. plads pr. måned"
                 )
             count, seats = int(counts.iat[pos]), int(places.iat[pos])
@@ -791,10 +801,10 @@ class _CrossChecks:
                     "use_of_force_implausible",
                     f"{format_number_da(count, 0)} magtanvendelser på én måned i tilbuddet {facility.iat[pos]} med "
                     f"{format_number_da(seats, 0)} {'plads' if seats == 1 else 'pladser'} er "
-                    f"{format_number_da(float(rate[pos]), 0)} pr. plads, mere end én pr. beboer hver dag (over "
-                    f"{MAX_FORCE_PER_PLACE_MONTH} pr. plads pr. måned){compare}; det ligner et samlet antal over flere "
-                    "måneder eller en anden kolonne end månedens antal. Rækken gemmes, som den står; ret antallet, "
-                    "hvis det er en fejl",
+                    f"{_above(float(rate[pos]), MAX_FORCE_PER_PLACE_MONTH)} pr. plads, mere end én pr. beboer hver "
+                    f"dag (over {MAX_FORCE_PER_PLACE_MONTH} pr. plads pr. måned){compare}; det ligner et samlet "
+                    "antal over flere måneder eller en anden kolonne end månedens antal. Rækken gemmes, som den står; "
+                    "ret antallet, hvis det er en fejl",
                 )
             )
         rest = len(flagged) - len(out)

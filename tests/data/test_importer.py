@@ -1476,7 +1476,7 @@ def test_an_implausible_count_of_magtanvendelser_is_a_warning_naming_the_row(fol
     [warning] = [w for w in result.warnings if w.rule == "use_of_force_implausible"]
     assert (warning.file, warning.row, warning.column, warning.value) == ("use_of_force.csv", 5, "count", "241")
     assert warning.message.startswith(
-        "241 magtanvendelser på én måned i tilbuddet F2 med 8 pladser er 30 pr. plads, mere end én pr. beboer hver dag "
+        "241 magtanvendelser på én måned i tilbuddet F2 med 8 pladser er 30,1 pr. plads, mere end én pr. beboer hver dag "
         "(over 30 pr. plads pr. måned); det ligner et samlet antal over flere måneder"
     )
     assert warning.message.endswith("Rækken gemmes, som den står; ret antallet, hvis det er en fejl")
@@ -1491,3 +1491,13 @@ def test_implausible_counts_of_magtanvendelser_are_bounded_and_counted(folder: P
     assert warnings[-1].more == 30
     assert warnings[-1].message.endswith("(og 30 rækker mere af samme slags)")
     assert warnings[0].message.startswith("5.000 magtanvendelser på én måned i tilbuddet F1 med 24 pladser er 208 pr. ")
+
+
+@pytest.mark.parametrize(("count", "shown"), [(241, "30,1"), (2401, "300"), (30001, "3.750")])
+def test_an_implausible_rate_is_never_shown_as_the_threshold_it_is_above(folder: Path, count: int, shown: str) -> None:
+    """241 in a month at 8 places read "er 30 pr. plads ... (over 30 pr. plads pr. måned)": rounded to the threshold."""
+    rows = texts("use_of_force")
+    rows.append(["F2", "2026-08", str(count), "fastholdelse"])
+    rewrite(folder, "use_of_force", rows)
+    [warning] = [w for w in read_upload(folder, today=AS_OF).warnings if w.rule == "use_of_force_implausible"]
+    assert f" med 8 pladser er {shown} pr. plads, mere end " in warning.message
