@@ -171,7 +171,7 @@ class Violation:
     def __str__(self) -> str:
         where = self.file
         if self.row is not None:
-            where += f", række {self.row}"
+            where += f", række {format_number_da(self.row, 0)}"
         if self.column is not None:
             where += f", kolonne '{self.column}'"
         value = "" if self.value is None else f": værdien '{self.value}'"

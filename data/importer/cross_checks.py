@@ -30,7 +30,7 @@ from data.importer.quality import (
     _traits,
     _truthy,
 )
-from data.importer.report import _display, _fmt_date, _key_value, _num, _Report
+from data.importer.report import _display, _fmt_date, _key_value, _num, _Report, _rows_da
 from data.importer.stored import StoredData, _Columns, _key_strings, _StoredRows
 from data.lock_rules import InspectorTerms, lock_rule_problems, parse_competences
 from data.quality_model import ALL_INDICATOR_CODES, THEME_INFO, indicator_applies, theme_applies
@@ -512,7 +512,7 @@ class _CrossChecks:
                 None,
                 _BOUND_WARNING_RULE[rule],
                 f"{format_number_da(len(rows), 0)} {'række har' if one else 'rækker har'} {what} i {target} "
-                f"(række {some_ids_da([str(r) for r in rows])}); {_bound_why_da(rule, one, stored=False)}",
+                f"(række {some_ids_da([_rows_da([r]) for r in rows])}); {_bound_why_da(rule, one, stored=False)}",
             )
         )
 
@@ -610,7 +610,7 @@ class _CrossChecks:
                 f"{format_number_da(len(bad), 0)} {'gemt række' if one else 'gemte rækker'} i {spec.filename} "
                 f"({_STORED_NOTE}: {some_ids_da([rows.key_text(p) for p in bad], 3)}) får "
                 f"{_bound_what_da(col, other, rule)}, som denne upload sætter (række "
-                f"{some_ids_da([str(r) for r in uploaded_rows])}); "
+                f"{some_ids_da([_rows_da([r]) for r in uploaded_rows])}); "
                 f"{_bound_why_da(rule, one, stored=True, other=other)}",
             )
         )
@@ -746,7 +746,7 @@ class _CrossChecks:
                     f"facilities.csv har ingen kolonne has_board, så alle tilbud regnes som uden bestyrelse, og "
                     f"indikator {code} gælder kun for private tilbud med en bestyrelse: "
                     f"{format_number_da(len(rows), 0)} {'række afvises' if one else 'rækker afvises'} "
-                    f"(række {some_ids_da(rows)}); tilføj kolonnen "
+                    f"(række {some_ids_da([_rows_da([int(r)]) for r in rows])}); tilføj kolonnen "
                     f"has_board i facilities.csv (true for et tilbud med en bestyrelse, ellers false), eller fjern "
                     f"{'rækken' if one else 'rækkerne'} med {code}",
                 )

@@ -18,7 +18,7 @@ from data.enums import FacilityType
 from data.errors import Violation
 from data.glossary import format_number_da
 from data.importer.parsed import _key_frame, _Parsed
-from data.importer.report import _display, _fmt_date, _key_value, _num, _Report
+from data.importer.report import _display, _fmt_date, _key_value, _num, _Report, _rows_da
 
 
 def _check_unique_key(table: _Parsed, report: _Report) -> None:
@@ -58,7 +58,7 @@ def _check_unique_key(table: _Parsed, report: _Report) -> None:
         values,
         "duplicate_key",
         lambda p: (
-            f"dublet: samme {label} som række {int(table.raw.rows[int(first_of[p])])}; "
+            f"dublet: samme {label} som række {_rows_da([table.raw.rows[int(first_of[p])]])}; "
             "hver nøgle må kun forekomme én gang"
         ),
     )
@@ -84,7 +84,7 @@ def _check_unique_row_id(table: _Parsed, report: _Report) -> None:
         table.text.get(name, ids),
         "duplicate_key",
         lambda p: (
-            f"dublet: samme {name} som række {int(table.raw.rows[int(first_of[p])])}; et {name} er én "
+            f"dublet: samme {name} som række {_rows_da([table.raw.rows[int(first_of[p])]])}; et {name} er én "
             "henvendelse og må kun forekomme én gang (en rettelse sendes med samme id i stedet for den gamle række)"
         ),
     )
@@ -264,6 +264,6 @@ def _mojibake_warnings(table: _Parsed, report: _Report) -> None:
                 f"teksten ser ud til at være kodet to gange: '{shown}'"
                 + (f" skulle nok være '{_display(meant)}'" if meant else "")
                 + " (filen er et sted åbnet som Windows-tekst og gemt som UTF-8 igen); den gemmes, som den står: "
-                f"indlæs den oprindelige eksport i stedet; række {', '.join(map(str, rows))}{more}",
+                f"indlæs den oprindelige eksport i stedet; række {_rows_da(rows)}{more}",
             )
         )

@@ -19,7 +19,7 @@ from data.errors import Violation, shown_value
 from data.glossary import format_number_da
 from data.importer.hints import _danish_column
 from data.importer.parsed import _Parsed
-from data.importer.report import _display, _num, _Report
+from data.importer.report import _display, _num, _Report, _rows_da
 from data.importer.values import _parse_column
 from data.readers import (
     HEADER_SEARCH_ROWS,
@@ -193,7 +193,7 @@ def _percent_as_shown(table: _Parsed, col: Column, text: pd.Series, rows: frozen
             "percent_format",
             f"cellerne er formateret som procent i Excel og er læst som det procenttal, Excel viser "
             f"(værdien {_num(float(text.iat[first]))} vises som {_num(float(converted.iat[first]))} %, og "
-            f"{_num(float(converted.iat[first]))} gemmes); række {', '.join(map(str, row_numbers))}{more}",
+            f"{_num(float(converted.iat[first]))} gemmes); række {_rows_da(row_numbers)}{more}",
         )
     )
     return converted

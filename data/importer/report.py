@@ -39,6 +39,11 @@ def _num(value: float) -> str:
     return np.format_float_positional(float(value), precision=6, trim="-").replace(".", ",")
 
 
+def _rows_da(rows: list[int]) -> str:
+    """Row numbers in a message, as the counts beside them are written: ``række 1.101, 1.205`` (not ``1101``)."""
+    return ", ".join(format_number_da(int(r), 0) for r in rows)
+
+
 def _fmt_date(value: object) -> str:
     return pd.Timestamp(value).date().isoformat()
 
@@ -141,7 +146,11 @@ def _rows_between(warnings: list[Violation]) -> str:
     if not rows or len({w.file for w in warnings}) > 1:
         return ""
     low, high = min(rows), max(rows)
-    return f" i række {low}" if low == high else f" i række {format_number_da(low, 0)}–{format_number_da(high, 0)}"
+    return (
+        f" i række {_rows_da([low])}"
+        if low == high
+        else f" i række {format_number_da(low, 0)}–{format_number_da(high, 0)}"
+    )
 
 
 def upload_level_first(warnings: list[Violation]) -> list[Violation]:

@@ -213,7 +213,7 @@ def case_twin_warnings(table: _Parsed, stored: StoredData) -> list[Violation]:
         pairs += 1
         if pairs > MAX_CASE_TWINS:
             continue
-        where = "et id, der allerede er gemt" if seen[1] is None else f"række {seen[1]}"
+        where = "et id, der allerede er gemt" if seen[1] is None else f"række {format_number_da(seen[1], 0)}"
         out.append(
             Violation(
                 table.raw.source,

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from data.contract import FILE_BY_NAME
+from data.glossary import format_number_da
 from data.readers.detection import find_header_row, header_not_first
 from data.readers.raw import RawTable, RawUpload, _violation
 from data.readers.records import _stray_quotes, _table_from_records
@@ -145,14 +146,17 @@ def _csv_records(filename: str, text: str, delimiter: str, upload: RawUpload) ->
             row = len(records) + 1  # records include blank lines, so this is the spreadsheet row
             if "end of data" in str(error):
                 message, rule = (
-                    f'et anførselstegn (") i række {row} lukkes aldrig, så resten af filen bliver til én celle; '
-                    "fjern anførselstegnet eller luk det",
+                    f'et anførselstegn (") i række {format_number_da(row, 0)} lukkes aldrig, så resten af filen '
+                    "bliver til én celle; fjern anførselstegnet eller luk det",
                     "unclosed_quote",
                 )
             elif strict:
                 continue  # e.g. '"abc"def': read leniently, as Excel does
             else:
-                message, rule = f"filen kan ikke læses som CSV (række {row}): {error}", "file_not_csv"
+                message, rule = (
+                    f"filen kan ikke læses som CSV (række {format_number_da(row, 0)}): {error}",
+                    "file_not_csv",
+                )
             upload.violations.append(_violation(filename, message, rule, row=row))
             return None
     return records

@@ -11,6 +11,7 @@ from collections.abc import Collection, Iterable, Sequence
 
 from data.contract import FILE_BY_NAME
 from data.errors import Violation
+from data.glossary import format_number_da
 from data.readers.cells import loose_name
 from data.readers.raw import RawUpload, _violation
 
@@ -36,8 +37,8 @@ def header_not_first(file: str, header_row: int) -> Violation:
     """The one violation for a header found in ``header_row`` instead of row 1 (instead of one per row)."""
     return _violation(
         file,
-        f"overskriften med kolonnerne står i række {header_row}, ikke i række 1; slet rækkerne over den "
-        "(fx en titel eller en tom række)",
+        f"overskriften med kolonnerne står i række {format_number_da(header_row, 0)}, ikke i række 1; slet rækkerne "
+        "over den (fx en titel eller en tom række)",
         "header_not_first",
         row=1,
     )

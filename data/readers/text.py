@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 
 from data.contract import FILE_BY_NAME
 from data.errors import Violation
+from data.glossary import format_number_da
 from data.readers.cells import composed
 from data.readers.raw import RawUpload, _preview, _violation
 
@@ -91,7 +92,7 @@ def _utf8_text(filename: str, data: bytes, *, locate: bool = True) -> tuple[str,
         before = body[: error.start].decode("utf-8")
         line = _row_at(before)
         column, value = _invalid_cell(before, body[error.start :])
-        where = f"række {line}" + (f", kolonne '{column}'" if column else "")
+        where = f"række {format_number_da(line, 0)}" + (f", kolonne '{column}'" if column else "")
         return dataclasses.replace(
             _violation(
                 filename,

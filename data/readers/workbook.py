@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from data.contract import FILE_BY_NAME
 from data.errors import Violation
-from data.glossary import format_count_da
+from data.glossary import format_count_da, format_number_da
 from data.readers.cells import _cell_text, loose_name
 from data.readers.detection import _copy_of, contract_file_of_header
 from data.readers.ignored import _search_ignored_sheet
@@ -102,8 +102,8 @@ def _merged_violations(
                 value=_preview(value, 80) or None,
                 rule="merged_cells",
                 message=(
-                    f"cellerne {ref} er flettet, så kun række {first_row + 1} har værdien, selv om Excel viser den i "
-                    f"alle {rows}; ophæv fletningen, og skriv værdien i hver række"
+                    f"cellerne {ref} er flettet, så kun række {format_number_da(first_row + 1, 0)} har værdien, "
+                    f"selv om Excel viser den i alle {rows}; ophæv fletningen, og skriv værdien i hver række"
                     if last_row > first_row
                     else f"cellerne {ref} er flettet, så kun {column_letters(first_col + 1)}{first_row + 1} har "
                     "værdien, selv om Excel viser den i dem alle; ophæv fletningen, og skriv værdien i hver celle"
@@ -363,7 +363,7 @@ def _warn_hidden_rows(source: str, table: RawTable, hidden: frozenset[int], uplo
     rows = sorted(hidden.intersection(int(r) for r in table.rows))
     if not rows:
         return
-    shown = ", ".join(str(r) for r in rows[:10]) + (" …" if len(rows) > 10 else "")
+    shown = ", ".join(format_number_da(r, 0) for r in rows[:10]) + (" …" if len(rows) > 10 else "")
     upload.warnings.append(
         _violation(
             source,

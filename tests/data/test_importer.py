@@ -1501,3 +1501,35 @@ def test_an_implausible_rate_is_never_shown_as_the_threshold_it_is_above(folder:
     rewrite(folder, "use_of_force", rows)
     [warning] = [w for w in read_upload(folder, today=AS_OF).warnings if w.rule == "use_of_force_implausible"]
     assert f" med 8 pladser er {shown} pr. plads, mere end " in warning.message
+
+
+# --- row numbers --------------------------------------------------------------------------------------
+
+
+def long_use_of_force(rows: int) -> list[list[str]]:
+    """``use_of_force.csv`` of ``rows`` rows (header not counted), one kind a row, F1's months from 1900 on."""
+    out = [["facility_id", "month", "count", "kind"]]
+    out += [["F1", f"{1900 + i // 12}-{i % 12 + 1:02d}", "1", "fastholdelse"] for i in range(rows)]
+    return out
+
+
+def test_a_row_number_in_a_message_has_a_thousands_point(folder: Path) -> None:
+    """ "række 1201" where the counts beside it read "1.201": a row number is a number in the message too."""
+    rows = long_use_of_force(1300)
+    rows[1200] = list(rows[1100])  # row 1.201 of the file repeats row 1.101
+    rewrite(folder, "use_of_force", rows)
+    error = fails(folder)
+    [dup] = [v for v in error.violations if v.rule == "duplicate_key"]
+    assert dup.row == 1201
+    assert dup.message.startswith("dublet: samme (facility_id, month, kind) som række 1.101;")
+    assert str(dup).startswith("use_of_force.csv, række 1.201, kolonne 'facility_id, month, kind'")
+
+
+def test_a_row_number_of_a_reader_message_has_a_thousands_point(folder: Path) -> None:
+    text = (folder / "use_of_force.csv").read_text(encoding="utf-8")
+    body = "".join(f"F1,{1900 + i // 12}-{i % 12 + 1:02d},1,k\n" for i in range(1500))
+    (folder / "use_of_force.csv").write_bytes((text + body).encode() + b"F1,2026-01,1,S\xf8\n")
+    error = fails(folder)
+    [violation] = error.violations
+    assert violation.rule == "file_not_utf8"
+    assert "(ugyldigt tegn i række 1.505, kolonne 'kind': 'Sø'," in violation.message
