@@ -606,8 +606,37 @@ def _records(
 
 def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
     both_missing = a.isna().to_numpy() & b.isna().to_numpy()
-    equal = (a.to_numpy(dtype=object) == b.to_numpy(dtype=object)) if len(a) else np.zeros(0, dtype=bool)
+    if not len(a):
+        return np.zeros(0, dtype=bool)
+    if a.dtype == b.dtype and a.dtype != object:  # numbers, dates, booleans: compared as they are held
+        equal = a.to_numpy() == b.to_numpy()
+    else:  # as objects (a Timestamp per date took 100 MB more for 2 million rows)
+        equal = a.to_numpy(dtype=object) == b.to_numpy(dtype=object)
     return np.asarray(equal, dtype=bool) | both_missing
+
+
+def _stored_positions(frame: pd.DataFrame, stored: pd.DataFrame, key: list[str]) -> np.ndarray:
+    """For each row of ``frame``, the position of the stored row with its ``key`` (both unique by key), -1 when
+    there is none. Each key column's values are numbered over both frames and the numbers combined into one per row,
+    looked up in the stored rows sorted: a ``merge`` on the key columns held the upload's rows beside the stored
+    ones and took 250 MB more than both for 2.2 million rows of ``use_of_force``."""
+    mine, theirs = np.zeros(len(frame), dtype=np.int64), np.zeros(len(stored), dtype=np.int64)
+    size = 1  # the combined numbers are below this
+    for col in key:
+        codes, uniques = pd.factorize(stored[col])
+        # the upload's values by the stored ones' numbers; one never stored is len(uniques), which no stored row has
+        given = pd.Index(uniques).get_indexer(frame[col])
+        given[given < 0] = len(uniques)
+        radix = len(uniques) + 1
+        if size * radix >= 2**62:  # renumbered (never for the contract's keys, but the product must not overflow)
+            both = pd.factorize(np.concatenate([mine, theirs]))[0]
+            mine, theirs, size = both[: len(mine)], both[len(mine) :], int(both.max()) + 1
+        mine, theirs, size = mine * radix + given, theirs * radix + codes, size * radix
+    order = np.argsort(theirs, kind="stable")
+    ordered = theirs[order]
+    found = np.minimum(np.searchsorted(ordered, mine), max(len(ordered) - 1, 0))
+    hit = ordered[found] == mine if len(ordered) else np.zeros(len(mine), dtype=bool)
+    return np.where(hit, order[found], -1)
 
 
 def _upsert(
@@ -634,23 +663,26 @@ def _upsert(
         is_new = np.ones(total, dtype=bool)
         changed = np.zeros(total, dtype=bool)
     else:
-        merged = frame[key].merge(
-            stored.assign(_stored=True), on=key, how="left", suffixes=("", "__old"), sort=False, validate="one_to_one"
-        )
-        is_new = merged["_stored"].isna().to_numpy()
+        at = _stored_positions(frame, stored, key)
+        is_new = at < 0
+        take = np.where(is_new, 0, at)  # a new row is compared with stored row 0, and the result not used
+
+        def old(col: str) -> pd.Series:
+            """The stored values of ``col`` beside the upload's rows (a new row's is any stored row's)."""
+            return pd.Series(stored[col].to_numpy()[take])
+
         kept = [c for c in keep if c in other]
         if kept and (~is_new).any():
             frame = frame.copy()
             for col in kept:
                 original = frame[col]
-                replaced = original.where(is_new, merged[col].to_numpy())
-                # a left merge makes ints float; a stored NULL in an int column keeps the float (NaN -> NULL)
+                replaced = original.where(is_new, old(col).to_numpy())
                 with contextlib.suppress(TypeError, ValueError):
                     replaced = replaced.astype(original.dtype)
                 frame[col] = replaced
         same = np.ones(total, dtype=bool)
         for col in other:
-            same &= _same(frame[col], merged[col])
+            same &= _same(frame[col], old(col))
         changed = ~is_new & ~same
         if spec.row_id is not None:
             adopted = _adopted_concerns(frame, stored, is_new)

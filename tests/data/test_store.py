@@ -404,3 +404,11 @@ def test_an_optional_column_left_out_of_a_newer_export_keeps_the_stored_values(e
     assert stored.loc["F3", "closed_on"] == pd.Timestamp("2026-06-30")
     assert stored.loc["F1", "last_unannounced_visit"] == pd.Timestamp("2024-05-02")
     assert stored.loc["F1", "name"] == "Bostedet Egebakken (nyt navn)"
+
+
+def test_the_stored_row_of_each_uploaded_key_is_found_by_every_key_column() -> None:
+    """The upsert's lookup of an uploaded key among the stored keys (it was a merge of the two frames): a key matches
+    only when every column does, and a value never stored is new."""
+    frame = pd.DataFrame({"facility_id": ["F1", "F2", "F3", "F1"], "year": [2024, 2025, 2024, 2025]})
+    stored = pd.DataFrame({"facility_id": ["F2", "F1", "F1"], "year": [2025, 2024, 2023]})
+    assert store._stored_positions(frame, stored, ["facility_id", "year"]).tolist() == [1, 0, -1, -1]
