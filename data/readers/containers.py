@@ -99,6 +99,28 @@ def _system_file(name: str) -> bool:
     return name.startswith((".", "~$")) or name.lower() in _SYSTEM_FILES
 
 
+def _hidden_text(name: str) -> bool:
+    """Whether ``name`` is a hidden text file someone saved (``.borgere.csv``, ``.noter.txt``): not one the system
+    leaves (``.DS_Store``; ``._facilities.csv``, macOS's binary resource fork of a file copied to a foreign disk)."""
+    stem, dot, ext = name[1:].rpartition(".")
+    return name.startswith(".") and not name.startswith("._") and bool(stem and dot) and ext.lower() in _TEXT_EXTENSIONS
+
+
+def _pass_hidden(name: str, read: Callable[[], bytes], upload: RawUpload, *, size: int | None) -> None:
+    """A hidden text file is passed over as the system's hidden files are (it is no part of an export), but searched
+    for CPR numbers as an ignored text file is (the upload must hold none), and named as not read: passed over without
+    a word, ``.borgere.csv`` looked read, and its CPR numbers never refused the upload."""
+    _search_ignored_text(name, read, upload, size=size, tabs=name.lower().endswith(".tsv"))
+    upload.warnings.append(
+        _violation(
+            name,
+            "filen er skjult (navnet begynder med et punktum) og er ikke indlæst; omdøb den uden punktummet, hvis den "
+            "hører til uploaden",
+            "file_hidden",
+        )
+    )
+
+
 def _visible_entries(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if not _system_file(p.name))
 
@@ -107,6 +129,8 @@ def _read_folder(folder: Path, upload: RawUpload) -> None:
     """A folder's files, and the contract's CSV files one sub-folder down, as a zip's are read wherever they sit
     (``eksport/facilities.csv``); a file found twice (``visits.csv`` and ``gammel/visits.csv``) is refused
     naming both, as in a zip. Other files in sub-folders are left alone (a folder may hold anything)."""
+    for path in sorted(p for p in folder.iterdir() if _hidden_text(p.name) and p.is_file()):
+        _pass_hidden(path.name, path.read_bytes, upload, size=path.stat().st_size)
     entries = _visible_entries(folder)
     files = [p for p in entries if p.is_file()]
     if not any(p.suffix.lower() == ".csv" for p in files) and (folder / "data").is_dir():
@@ -171,7 +195,7 @@ def _read_zip(path: Path, upload: RawUpload) -> None:
             for m in archive.infolist()
             if not m.is_dir()
             and not m.filename.startswith("__MACOSX/")
-            and not _system_file(PurePosixPath(m.filename).name)
+            and (not _system_file(PurePosixPath(m.filename).name) or _hidden_text(PurePosixPath(m.filename).name))
         ]
         too_large = _unpacked_too_large(path.name, members, "zip-filen", "én fil")
         if too_large is not None:
@@ -201,7 +225,10 @@ def _read_zip(path: Path, upload: RawUpload) -> None:
                         "metode, der ikke understøttes); zip filerne igen"
                     ) from None
 
-            _add_member(name, read, upload, path=member.filename, size=member.file_size)
+            if _hidden_text(name):
+                _pass_hidden(name, read, upload, size=member.file_size)
+            else:
+                _add_member(name, read, upload, path=member.filename, size=member.file_size)
 
 
 def _add_member(

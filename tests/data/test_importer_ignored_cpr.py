@@ -193,3 +193,27 @@ def test_a_cpr_number_in_a_file_name_is_never_stored_or_answered(tmp_path: Path)
     with engine.connect() as conn:
         stored = repr(conn.exec_driver_sql("select * from import_batches").fetchall())
     assert "010203-1234" not in stored
+
+
+def test_a_hidden_citizens_file_is_searched_too(folder: Path, tmp_path: Path) -> None:
+    """``.borgere.csv`` was passed over unread like ``.DS_Store``: its CPR numbers never refused the upload."""
+    (folder / ".borgere.csv").write_bytes(csv_bytes(CITIZENS, sep=";"))
+    error = fails(folder)
+    assert rules(error) == {(".borgere.csv", 3, "cpr_nr", "cpr")}
+    assert error.violations[0].value == "010203-****"
+    zipped = fails(write_zip(folder, tmp_path / "eksport.zip", prefix="eksport/"))
+    assert rules(zipped) == {(".borgere.csv", 3, "cpr_nr", "cpr")}
+
+
+def test_a_hidden_text_file_is_named_as_not_read(folder: Path) -> None:
+    """Passed over without a word, a hidden file looked as if it had been read; the system's own hidden files
+    (``.DS_Store``, macOS's ``._facilities.csv``) still pass without one."""
+    (folder / ".noter.txt").write_text("Husk at ringe til F1\n", encoding="utf-8")
+    (folder / "._facilities.csv").write_bytes(b"\x00\x05\x16\x07Mac OS X        ")
+    (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    warnings = [w for w in read_upload(folder, today=AS_OF).warnings if w.file.startswith(".")]
+    assert [(w.file, w.rule) for w in warnings] == [(".noter.txt", "file_hidden")]
+    assert warnings[0].message == (
+        "filen er skjult (navnet begynder med et punktum) og er ikke indlæst; omdøb den uden punktummet, hvis "
+        "den hører til uploaden"
+    )
