@@ -181,7 +181,12 @@ class ImportBatchRow(Base):
 
     __tablename__ = "import_batches"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    #: The server's local time, naive (what ``since`` of the import log is compared with).
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    #: The same moment in UTC, naive (null for batches stored before revision 0005): in the hour repeated when summer
+    #: time ends, the local time names two moments, and the import log showed a batch of the second with the first's
+    #: offset (+02:00).
+    imported_at_utc: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     source: Mapped[str] = mapped_column(Text)
     summary: Mapped[dict] = mapped_column(JSON)
 

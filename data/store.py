@@ -256,10 +256,10 @@ def import_stamp(engine: Engine) -> tuple[int, dt.datetime] | None:
     transaction that writes the rows, so it changes whenever an import can have changed the stored data
     (locked visits, written by ``tilsynsplan lock``, are not imports)."""
     batches: Table = ImportBatchRow.__table__  # type: ignore[assignment]
-    query = select(batches.c.id, batches.c.imported_at).order_by(batches.c.id.desc()).limit(1)
+    query = select(batches.c.id, batches.c.imported_at, batches.c.imported_at_utc).order_by(batches.c.id.desc())
     with engine.connect() as conn:
-        row = conn.execute(query).first()
-    return None if row is None else (int(row[0]), row[1])
+        row = conn.execute(query.limit(1)).first()
+    return None if row is None else (int(row[0]), _stored_time(row[1], row[2]))
 
 
 #: The facility columns a risk list shows beside a stored run's scores.
@@ -282,7 +282,8 @@ def facility_master_digest(engine: Engine) -> str:
 @dataclass(frozen=True)
 class ImportBatch:
     """One stored import batch as the log keeps it: ``tables`` holds, per contract table, the counts the import
-    stored (``rows``, ``inserted``, ``updated``, ``unchanged``); ``imported_at`` is the server's local time."""
+    stored (``rows``, ``inserted``, ``updated``, ``unchanged``); ``imported_at`` is the server's local time (naive; in
+    the hour repeated when summer time ends, ``fold`` says which pass, known for batches stored with their UTC time)."""
 
     id: int
     imported_at: dt.datetime
@@ -324,7 +325,7 @@ def import_batches(
         out.append(
             ImportBatch(
                 id=int(row["id"]),
-                imported_at=row["imported_at"],
+                imported_at=_stored_time(row["imported_at"], row["imported_at_utc"]),
                 source=str(row["source"]),
                 tables=tables,
                 warnings=int(summary.get("warning_count", 0)),
@@ -496,11 +497,37 @@ def _unique_violation(error: IntegrityError) -> bool:
     return getattr(original, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(original)
 
 
+def _now() -> dt.datetime:
+    """This moment to the second, in UTC (aware): the time an import batch is stored at."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    """An aware ``moment`` as the server's local time, naive, with ``fold`` 1 in the second pass of the hour repeated
+    when summer time ends (02:30 at 00:30 UTC is ``fold=0``, at 01:30 UTC ``fold=1``), so that ``astimezone()`` gives
+    it its own offset again."""
+    local = moment.astimezone().replace(tzinfo=None)
+    if local.astimezone(dt.UTC) != moment and local.replace(fold=1).astimezone(dt.UTC) == moment:
+        local = local.replace(fold=1)
+    return local
+
+
+def _stored_time(local: dt.datetime, utc: dt.datetime | None) -> dt.datetime:
+    """A batch's time as the store answers it: the server's local time, naive, with the ``fold`` of its UTC time when
+    that was stored (revision 0005) and is the same local time (else the local time as stored, ``fold`` 0)."""
+    if utc is None:
+        return local
+    exact = _local(utc.replace(tzinfo=dt.UTC))
+    return exact if exact == local else local
+
+
 def _log_batch(conn: Connection, at: dt.datetime, source: str, summary: dict[str, Any]) -> int:
-    """Record an import batch (an upload, a push, a withdrawal, an unlock) in the caller's transaction; returns its
-    id."""
+    """Record an import batch (an upload, a push, a withdrawal, an unlock) at the moment ``at`` (aware, see
+    :func:`_now`) in the caller's transaction; returns its id. Stored as the server's local time and in UTC."""
+    utc = at.astimezone(dt.UTC).replace(tzinfo=None)
+    local = _local(at)
     batch_id = conn.execute(
-        insert(ImportBatchRow).values(imported_at=at, source=source, summary=summary)
+        insert(ImportBatchRow).values(imported_at=local, imported_at_utc=utc, source=source, summary=summary)
     ).inserted_primary_key
     assert batch_id is not None
     return int(batch_id[0])
@@ -537,7 +564,8 @@ def _save_upload(
     checked_against: CheckedAgainst | None,
 ) -> ImportSummary:
     pause = float(os.environ.get(_PAUSE_ENV, "0") or 0)
-    imported_at = dt.datetime.now().replace(microsecond=0)
+    now = _now()
+    imported_at = _local(now)
     summaries: dict[str, TableSummary] = {}
     with engine.begin() as conn:
         # a second import waits for this one and then reads what it stored (it used to insert the same rows
@@ -562,7 +590,7 @@ def _save_upload(
             "warning_count": warning_total(result.warnings),
             "warnings": [w.as_dict() for w in result.warnings[:200]],
         }
-        batch_id = _log_batch(conn, imported_at, source, batch_summary)
+        batch_id = _log_batch(conn, now, source, batch_summary)
     return ImportSummary(
         batch_id=batch_id,
         source=source,
@@ -825,7 +853,8 @@ def withdraw_concern(
     tilbud has no report with that id. Only reports sent with an id can be withdrawn so: a report without one has no
     identity beyond its values."""
     table: Table = ConcernRow.__table__  # type: ignore[assignment]
-    withdrawn_at = dt.datetime.now().replace(microsecond=0)
+    now = _now()
+    withdrawn_at = _local(now)
     with engine.begin() as conn:
         row = _remove_row(conn, table, (table.c.facility_id == facility_id, table.c.concern_id == concern_id))
         if row is None:
@@ -839,7 +868,7 @@ def withdraw_concern(
             "severity": str(row["severity"]),
         }
         label = source or f"{WITHDRAWAL_SOURCE}: concerns {facility_id} {concern_id}"
-        batch_id = _log_removal(conn, withdrawn_at, label, "concerns", "withdrawn", record)
+        batch_id = _log_removal(conn, now, label, "concerns", "withdrawn", record)
     return WithdrawnConcern(
         batch_id=batch_id,
         withdrawn_at=withdrawn_at,
@@ -859,7 +888,7 @@ def unlock_visit(engine: Engine, facility_id: str, day: dt.date) -> int | None:
     log is what an integrator syncs and a stored plan is compared by. Returns the batch id; ``None`` (nothing
     written) when there was no such lock."""
     table: Table = LockedVisitRow.__table__  # type: ignore[assignment]
-    unlocked_at = dt.datetime.now().replace(microsecond=0)
+    now = _now()
     with engine.begin() as conn:
         row = _remove_row(conn, table, (table.c.facility_id == facility_id, table.c.date == day))
         if row is None:
@@ -871,7 +900,7 @@ def unlock_visit(engine: Engine, facility_id: str, day: dt.date) -> int | None:
             "announced": bool(row["announced"]),
         }
         label = f"{UNLOCK_SOURCE}: {facility_id} {day.isoformat()}"
-        return _log_removal(conn, unlocked_at, label, "locked_visits", "unlocked", record)
+        return _log_removal(conn, now, label, "locked_visits", "unlocked", record)
 
 
 # --- status ------------------------------------------------------------------------------------------
@@ -1007,7 +1036,10 @@ def database_status(engine: Engine, today: dt.date | None = None) -> StatusRepor
         tables = (last["summary"] or {}).get("tables", {})
         last_import = {
             "id": int(last["id"]),
-            "imported_at": last["imported_at"].isoformat(timespec="seconds"),
+            # with the offset: without, a batch of the autumn's repeated hour read as the first pass's (+02:00)
+            "imported_at": _stored_time(last["imported_at"], last["imported_at_utc"])
+            .astimezone()
+            .isoformat(timespec="seconds"),
             "source": last["source"],
             "inserted": sum(int(t.get("inserted", 0)) for t in tables.values()),
             "updated": sum(int(t.get("updated", 0)) for t in tables.values()),

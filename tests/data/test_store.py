@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
+import types
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.engine import Engine
 
 import data.store as store
@@ -23,6 +26,8 @@ from data.store import (
     current_revision,
     database_status,
     head_revision,
+    import_batches,
+    import_stamp,
     load_dataset,
     load_reference_data,
     open_database,
@@ -412,3 +417,75 @@ def test_the_stored_row_of_each_uploaded_key_is_found_by_every_key_column() -> N
     frame = pd.DataFrame({"facility_id": ["F1", "F2", "F3", "F1"], "year": [2024, 2025, 2024, 2025]})
     stored = pd.DataFrame({"facility_id": ["F2", "F1", "F1"], "year": [2025, 2024, 2023]})
     assert store._stored_positions(frame, stored, ["facility_id", "year"]).tolist() == [1, 0, -1, -1]
+
+
+# --- import times ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def copenhagen(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The server's local time is Danish (summer time ends 2026-10-25 at 03:00, which becomes 02:00 again)."""
+    monkeypatch.setenv("TZ", "Europe/Copenhagen")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def import_at(engine: Engine, folder: Path, moment: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An import while the clock shows the UTC ``moment`` (``datetime.now`` of the store as the clock gives it then:
+    the local time with ``fold`` 1 in the repeated hour's second pass)."""
+    at = dt.datetime.fromisoformat(moment)
+
+    class Clock(dt.datetime):
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> dt.datetime:  # type: ignore[override]
+            return dt.datetime.fromtimestamp(at.timestamp(), tz)
+
+    with monkeypatch.context() as m:
+        m.setattr(store, "dt", types.SimpleNamespace(**{**vars(dt), "datetime": Clock}))
+        save_upload(engine, upload(small_dataset(), folder, existing=load_reference_data(engine)), moment)
+
+
+def test_an_import_in_the_autumns_repeated_hour_keeps_its_own_offset(
+    copenhagen: None, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stored as the local time only, a batch imported at 02:30 in the second pass of the hour (01:30 UTC) was shown
+    as 02:30+02:00, an hour before it happened, by the import log, the status and the API."""
+    import_at(engine, tmp_path / "a", "2026-10-25T00:30:00+00:00", monkeypatch)  # the first 02:30
+    import_at(engine, tmp_path / "a", "2026-10-25T01:30:00+00:00", monkeypatch)  # the second 02:30
+    _, batches = import_batches(engine)
+    assert [b.imported_at.astimezone().isoformat() for b in batches] == [
+        "2026-10-25T02:30:00+01:00",
+        "2026-10-25T02:30:00+02:00",
+    ]
+    assert [b.imported_at.replace(fold=0) for b in batches] == [dt.datetime(2026, 10, 25, 2, 30)] * 2  # as before
+    stamp = import_stamp(engine)
+    assert stamp is not None and stamp[1].astimezone().isoformat() == "2026-10-25T02:30:00+01:00"
+    last = database_status(engine).last_import
+    assert last is not None and last["imported_at"] == "2026-10-25T02:30:00+01:00"
+    with engine.connect() as conn:
+        stored = conn.execute(select(ImportBatchRow.imported_at, ImportBatchRow.imported_at_utc)).all()
+    assert [tuple(r) for r in stored] == [
+        (dt.datetime(2026, 10, 25, 2, 30), dt.datetime(2026, 10, 25, 0, 30)),
+        (dt.datetime(2026, 10, 25, 2, 30), dt.datetime(2026, 10, 25, 1, 30)),
+    ]
+
+
+def test_a_batch_stored_without_its_utc_time_reads_as_before(
+    copenhagen: None, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch from before revision 0005 (no UTC time), or one whose local time a tool set by hand: its local time as
+    stored, read as it always was."""
+    import_at(engine, tmp_path / "a", "2026-10-25T01:30:00+00:00", monkeypatch)
+    import_at(engine, tmp_path / "a", "2026-11-02T09:00:00+00:00", monkeypatch)
+    with engine.begin() as conn:
+        conn.execute(update(ImportBatchRow).where(ImportBatchRow.id == 1).values(imported_at_utc=None))
+        conn.execute(
+            update(ImportBatchRow).where(ImportBatchRow.id == 2).values(imported_at=dt.datetime(2026, 11, 2, 12, 0))
+        )
+    _, batches = import_batches(engine)
+    assert [b.imported_at.astimezone().isoformat() for b in batches] == [
+        "2026-11-02T12:00:00+01:00",
+        "2026-10-25T02:30:00+02:00",
+    ]
