@@ -18,7 +18,8 @@ With ``--big-use-of-force ROWS`` it measures time *and memory* of a large upload
 month of the six years, as many ``kind`` values as it takes; 2,200,000 rows are about 50 MB). Validate + first
 import and validate + re-import (all unchanged) each run in a fresh process, as ``tilsynsplan import`` does, and the
 peak resident memory of each phase is read from ``/proc/self/status`` (``VmHWM``, reset between phases through
-``/proc/self/clear_refs``; Linux only, else the process peak from ``resource.getrusage``).
+``/proc/self/clear_refs``; Linux only, else the process peak from ``resource.getrusage``). With ``PYTHONPATH`` set, the
+code found there is measured (``PYTHONPATH=../before python bench/import_speed.py ...`` for a before-and-after).
 """
 
 from __future__ import annotations
@@ -36,7 +37,12 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# this checkout's code, unless PYTHONPATH names another (the same script measuring an older checkout: it was put first
+# and measured itself)
+if os.environ.get("PYTHONPATH"):
+    sys.path.append(str(Path(__file__).resolve().parents[1]))
+else:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from data.importer import read_upload
 from data.settings import Settings
