@@ -939,20 +939,6 @@ class StatusReport:
         """:func:`data.dataset.stale_data_note` for the stored data's end."""
         return stale_data_note(self.data_end, as_of)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "database": self.database,
-            "rows": dict(self.rows),
-            "date_ranges": {
-                k: {"first": None if a is None else a.isoformat(), "last": None if b is None else b.isoformat()}
-                for k, (a, b) in self.date_ranges.items()
-            },
-            "facilities_per_authority": dict(self.facilities_per_authority),
-            "active_per_authority": dict(self.active_per_authority),
-            "imports": self.imports,
-            "last_import": self.last_import,
-        }
-
 
 def safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)

@@ -187,7 +187,9 @@ def status(
 
     report = imports.status(settings())
     if output == OutputFormat.JSON:
-        print_json(report.as_dict())
+        from api.schemas import StatusPublic  # the API's answer, so times carry their offset the same way
+
+        print_json(StatusPublic.from_report(report).model_dump(mode="json"))
     else:
         _print_status(report)
         stale = report.stale_note(settings().effective_today())
@@ -237,18 +239,9 @@ def imports_log(
 
     total, batches = imports.import_log(settings(), since=since, top=top)
     if output == OutputFormat.JSON:
-        rows = [
-            {
-                "id": b.id,
-                "imported_at": b.imported_at.isoformat(),
-                "kind": imports.source_kind(b.source),
-                "source": b.source,
-                "tables": b.tables,
-                "warnings": b.warnings,
-            }
-            for b in batches
-        ]
-        print_json({"total": total, "batches": rows})
+        from api.schemas import ImportListPublic  # the API's answer: each time with its UTC offset, the sums
+
+        print_json(ImportListPublic.from_page(total, batches, authorised=True).model_dump(mode="json"))
         return
     if not batches:
         console.print("Ingen importer" + (" efter det angivne" if since else "") + ".")

@@ -3,6 +3,7 @@ and nothing else on stdout -- also on a narrow terminal, where Rich would colour
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -76,3 +77,28 @@ def test_danish_letters_are_printed_as_they_are(capsys: pytest.CaptureFixture[st
     assert code == 0
     assert "\\u00" not in out and "Arbejdsmappe for den indbyggede database" in out
     assert any(letter in out for letter in "æøå")
+
+
+@pytest.mark.usefixtures("narrow_terminal")
+def test_status_and_imports_give_the_apis_answer_with_each_time_s_offset(
+    capsys: pytest.CaptureFixture[str], planned: Path
+) -> None:
+    """`imports --format json` gave `imported_at` without an offset ('2026-11-24T13:19:25', a time a script must guess
+    the zone of) and `status --format json` '+00:00' where the API says 'Z': both are now the API's answers."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from data.settings import Settings
+
+    settings = Settings(home=planned, api_tokens=["t"])
+    with TestClient(create_app(settings)) as client:
+        api = {
+            name: client.get(f"/api/v1/{name}", headers={"Authorization": "Bearer t"}).json()
+            for name in ("status", "imports")
+        }
+    for name in ("status", "imports"):
+        code, out, err = run(capsys, name, "--format", "json")
+        assert code == 0, err
+        assert json.loads(out) == api[name]
+    stamps = [b["imported_at"] for b in api["imports"]["batches"]] + [api["status"]["last_import"]["imported_at"]]
+    assert all(dt.datetime.fromisoformat(s).tzinfo is not None for s in stamps), stamps
