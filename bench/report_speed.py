@@ -13,6 +13,8 @@ Timed, each on its own (median of ``--repeat`` runs):
   Target: under 5 s on 2 cores. Its PDF (WeasyPrint) is timed once and printed beside it, and so is
   the PDF of the 100 riskiest (``top``);
 - the same for one authority's list, one Tilbudsprofil (including ``explain_facility``), the Modelkort;
+- each PDF (:mod:`bench.pdf_meter`): wall-clock and CPU seconds, pages, bytes and peak resident memory as served
+  (tagged PDF/UA-1: layout, then the tagged write), and the untagged write of the same layout as a baseline;
 - one facility's web page as a reader's browser gets it (``GET /tilbud/<id>`` through the FastAPI app with
   ``TestClient``): the first page after a start (it loads the stored data and scores every facility once,
   :mod:`api.services.national`), the median of the next pages (other facilities), an unknown id (404) and
@@ -22,10 +24,8 @@ Timed, each on its own (median of ``--repeat`` runs):
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -45,11 +45,11 @@ from api.services import imports
 from api.services.national import drop_kept
 from api.services.reports import facility_report, model_report, risk_report
 from api.services.risk import score_facilities, train_model
+from bench.pdf_meter import measure_pdf
 from data.calendar import add_months
 from data.settings import Settings
 from data.synthetic import WorldConfig, generate_world, write_world
 from reports.html import render_html
-from reports.pdf import html_to_pdf
 
 TARGET_S = 5.0
 PAGE_TARGET_S = 1.0
@@ -61,19 +61,6 @@ def timed(fn: Callable[[], T]) -> tuple[T, float]:
     t0 = time.perf_counter()
     value = fn()
     return value, time.perf_counter() - t0
-
-
-def pdf_pages(pdf: bytes) -> str:
-    """The page count by ``pdfinfo`` (poppler-utils), or "?" without it."""
-    pdfinfo = shutil.which("pdfinfo")
-    if pdfinfo is None:
-        return "?"
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
-        fh.write(pdf)
-        fh.flush()
-        info = subprocess.run([pdfinfo, fh.name], capture_output=True, text=True, check=False).stdout
-    match = re.search(r"^Pages:\s+(\d+)", info, re.M)
-    return match.group(1) if match else "?"
 
 
 def median_time(fn: Callable[[], object], repeat: int) -> float:
@@ -144,34 +131,28 @@ def main() -> int:
             f"  Risikoliste national: {len(national.rows)} rows, build {build:.2f} s + HTML {render:.2f} s "
             f"= {total:.2f} s (target < {TARGET_S:.0f} s: {verdict}); {len(html) / 1e6:.1f} MB"
         )
-        pdf, pdf_s = timed(lambda: html_to_pdf(html))
-        print(
-            f"  Risikoliste national PDF: {pdf_s:.1f} s, {pdf_pages(pdf)} pages (A4 landscape), {len(pdf) / 1e6:.1f} MB"
-        )
-        short = risk_report(settings, result=result, top=SHORT_TOP)
-        pdf, pdf_s = timed(lambda: html_to_pdf(render_html(short)))
-        print(f"  Risikoliste national PDF, top {SHORT_TOP} (?top=, --top): {pdf_s:.1f} s, {pdf_pages(pdf)} pages")
+        print(f"  Risikoliste national PDF (A4 landscape): {measure_pdf(html).summary()}")
+        short = measure_pdf(render_html(risk_report(settings, result=result, top=SHORT_TOP)))
+        print(f"  Risikoliste national PDF, top {SHORT_TOP} (?top=, --top): {short.summary()}")
 
         midt = risk_report(settings, authority="midt", result=result)
         build = median_time(lambda: risk_report(settings, authority="midt", result=result), args.repeat)
         render = median_time(lambda: render_html(midt), args.repeat)
-        pdf, pdf_s = timed(lambda: html_to_pdf(render_html(midt)))
-        print(
-            f"  Risikoliste Midt: {len(midt.rows)} rows, build {build:.2f} s + HTML {render:.2f} s; PDF {pdf_s:.1f} s"
-        )
+        print(f"  Risikoliste Midt: {len(midt.rows)} rows, build {build:.2f} s + HTML {render:.2f} s")
+        print(f"    PDF: {measure_pdf(render_html(midt)).summary()}")
 
         fid = national.rows[0].facility_id
         profile, build = timed(lambda: facility_report(settings, fid, as_of=as_of, authorised=True))
         render = median_time(lambda: render_html(profile), args.repeat)
-        pdf, pdf_s = timed(lambda: html_to_pdf(render_html(profile)))
-        print(f"  Tilbudsprofil {fid}: build {build:.2f} s (incl. explain) + HTML {render:.2f} s; PDF {pdf_s:.1f} s")
+        print(f"  Tilbudsprofil {fid}: build {build:.2f} s (incl. explain) + HTML {render:.2f} s")
+        print(f"    PDF: {measure_pdf(render_html(profile)).summary()}")
 
         page_timings(settings, [row.facility_id for row in national.rows[: args.repeat + 1]], args.repeat)
 
         card, build = timed(lambda: model_report(settings))
         render = median_time(lambda: render_html(card), args.repeat)
-        pdf, pdf_s = timed(lambda: html_to_pdf(render_html(card)))
-        print(f"  Modelkort: build {build:.2f} s + HTML {render:.2f} s; PDF {pdf_s:.1f} s")
+        print(f"  Modelkort: build {build:.2f} s + HTML {render:.2f} s")
+        print(f"    PDF: {measure_pdf(render_html(card)).summary()}")
         if args.keep:
             out = args.keep / "reports"
             out.mkdir(exist_ok=True)

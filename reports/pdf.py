@@ -17,7 +17,7 @@ import logging
 import time
 from typing import Any
 
-from weasyprint import HTML
+from weasyprint import HTML, Document
 from weasyprint.urls import URLFetcher
 
 from reports.context import ReportContext
@@ -52,18 +52,38 @@ class _OfflineFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
+def layout_pdf(html: str) -> Document:
+    """WeasyPrint's layout of a self-contained HTML document: its pages, not yet a PDF
+    (``ExternalResourceError`` if it refers to any URL other than an inline ``data:`` URL; nothing is fetched)."""
+    fetcher = _OfflineFetcher()
+    document = HTML(string=html, url_fetcher=fetcher).render(pdf_variant=PDF_VARIANT)
+    _refuse_external(document)
+    return document
+
+
+def _refuse_external(document: Document) -> None:
+    fetcher = document.url_fetcher
+    if isinstance(fetcher, _OfflineFetcher) and fetcher.refused:
+        raise ExternalResourceError(f"report refers to external resources (not loaded): {sorted(set(fetcher.refused))}")
+
+
+def write_pdf(document: Document) -> bytes:
+    """The laid-out document as a tagged PDF (:data:`PDF_VARIANT`; ``ExternalResourceError`` as :func:`layout_pdf`,
+    for writing may fetch too, e.g. an attachment)."""
+    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+    _refuse_external(document)
+    if pdf is None:  # only when a target is given
+        raise RuntimeError("WeasyPrint returned no PDF")
+    return bytes(pdf)
+
+
 def html_to_pdf(html: str) -> bytes:
     """The PDF of a self-contained HTML document (``ExternalResourceError`` if it refers to any URL
     other than an inline ``data:`` URL; nothing is fetched)."""
-    fetcher = _OfflineFetcher()
     started = time.perf_counter()
-    pdf = HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant=PDF_VARIANT)
-    if fetcher.refused:
-        raise ExternalResourceError(f"report refers to external resources (not loaded): {sorted(set(fetcher.refused))}")
-    if pdf is None:  # only when a target is given
-        raise RuntimeError("WeasyPrint returned no PDF")
+    pdf = write_pdf(layout_pdf(html))
     log.info("PDF: %d bytes in %.2f s", len(pdf), time.perf_counter() - started)
-    return bytes(pdf)
+    return pdf
 
 
 def render_pdf(report: ReportContext) -> bytes:
