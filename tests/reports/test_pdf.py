@@ -278,3 +278,31 @@ def test_every_pdf_report_is_tagged_pdf_ua_with_title_language_and_chart_texts(
         assert labels, name  # every report has a chart
         alts = [pdf_string(m) for m in re.findall(rb"/Alt (\((?:[^()\\]|\\.)*\)|<[0-9a-fA-F]+>)", objects)]
         assert sorted(alts) == sorted(unescape(label) for label in labels), name
+
+
+def test_the_tagged_pdf_reads_its_page_references_once_per_page_count() -> None:
+    """pydyf rebuilt the tuple of every page's reference on each read of ``PDF.page_references``, and WeasyPrint's
+    tagging reads it once per structure element: for the national risk list (252 pages, about 90,000 elements)
+    20 million strings and seconds of its PDF. It is now kept until a page is added, and the PDF is the same."""
+    import pydyf
+
+    pdf = pydyf.PDF()
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    first = pdf.page_references
+    assert pdf.page_references is first  # kept, not rebuilt
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert len(pdf.page_references) == 2 and pdf.page_references[0] == first[0]  # a new page: read anew
+    assert pdf.page_references[1] == f"{pdf.pages['Kids'][3]} 0 R".encode("ascii")
+
+
+def test_the_kept_page_references_write_the_same_tagged_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pydyf
+
+    from reports import pdf as report_pdf
+
+    html = render_html(all_reports()["plan"])
+    document = report_pdf.layout_pdf(html)
+    assert len(document.pages) >= 2
+    kept = report_pdf.write_pdf(document)
+    monkeypatch.setattr(pydyf.PDF, "page_references", report_pdf.PYDYF_PAGE_REFERENCES)
+    assert report_pdf.write_pdf(document) == kept
