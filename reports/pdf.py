@@ -6,6 +6,14 @@ reading order. The tags carry the HTML's structure; the title (``<title>``) and 
 document; each chart's ``aria-label`` becomes its Figure's ``/Alt`` text. The price, measured on the demo's national
 plan: about twice the bytes and up to a second or two more of WeasyPrint (README, "Reports for leaders").
 
+:func:`html_to_pdf` lays out and writes a long report (:data:`CHILD_FROM_CHARS` characters of HTML or more: a
+plan, a risk list of a few hundred tilbud) in a child process (``python -m reports.pdf``, which imports WeasyPrint
+and this module only): WeasyPrint holds every page's boxes until the PDF is written, 1.4 GB at the peak for the
+national risk list, and a long-running process (the web server) kept about 1 GB of it after the PDF was sent. The
+child's memory goes back to the system when it ends. A short report (a Tilbudsprofil, the Modelkort) is made in
+this process: its memory is small, and Python starting and importing WeasyPrint (about 0.3 s of CPU) would be half
+its time.
+
 The HTML is self-contained, so WeasyPrint never needs the network: its URL fetcher refuses every URL
 except inline ``data:`` URLs, and a report that refers to anything outside itself raises
 :class:`ExternalResourceError` (a defect, never a silent network request).
@@ -13,16 +21,23 @@ except inline ``data:`` URLs, and a report that refers to anything outside itsel
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import resource
+import subprocess
+import sys
 import time
-from typing import Any
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pydyf
 from weasyprint import HTML, Document
 from weasyprint.urls import URLFetcher
 
-from reports.context import ReportContext
-from reports.html import render_html
+if TYPE_CHECKING:  # the child process imports this module without the report contexts
+    from reports.context import ReportContext
 
 log = logging.getLogger(__name__)
 
@@ -99,15 +114,92 @@ def write_pdf(document: Document) -> bytes:
     return bytes(pdf)
 
 
-def html_to_pdf(html: str) -> bytes:
-    """The PDF of a self-contained HTML document (``ExternalResourceError`` if it refers to any URL
-    other than an inline ``data:`` URL; nothing is fetched)."""
+def pdf_in_process(html: str) -> bytes:
+    """The PDF of a self-contained HTML document, laid out and written in this process."""
+    return write_pdf(layout_pdf(html))
+
+
+#: The child's exit status for :class:`ExternalResourceError` (its message is the child's last line on stderr).
+EXTERNAL_EXIT = 3
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
+
+
+@dataclass(frozen=True)
+class ChildPdf:
+    """A PDF from :func:`pdf_in_child` and what its child process used."""
+
+    pdf: bytes
+    wall_s: float
+    cpu_s: float  # the child's user and system seconds
+    peak_mb: float  # the child's resident high-water mark
+
+
+def pdf_in_child(html: str) -> ChildPdf:
+    """The PDF of a self-contained HTML document, laid out and written by ``python -m reports.pdf`` (HTML on its
+    stdin, the PDF on its stdout; ``ExternalResourceError`` as :func:`layout_pdf`)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH")) if p)  # this code
     started = time.perf_counter()
-    pdf = write_pdf(layout_pdf(html))
-    log.info("PDF: %d bytes in %.2f s", len(pdf), time.perf_counter() - started)
-    return pdf
+    done = subprocess.run(
+        [sys.executable, "-m", "reports.pdf"], input=html.encode("utf-8"), capture_output=True, env=env, check=False
+    )
+    wall = time.perf_counter() - started
+    lines = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
+    if done.returncode == EXTERNAL_EXIT and lines:
+        raise ExternalResourceError(lines[-1])
+    if done.returncode != 0 or not lines or not done.stdout.startswith(b"%PDF-"):
+        raise RuntimeError(f"the PDF process failed (exit status {done.returncode}): {' | '.join(lines[-5:])}")
+    usage = json.loads(lines[-1])  # the child's last line: its CPU seconds and peak memory
+    return ChildPdf(pdf=done.stdout, wall_s=wall, cpu_s=usage["cpu_s"], peak_mb=usage["peak_mb"])
+
+
+#: HTML of this many characters or more is made into a PDF in a child process (the module's docstring). The
+#: demo's Tilbudsprofil has about 120,000, a plan 260,000, the national risk list 1.5 million.
+CHILD_FROM_CHARS = 200_000
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The PDF of a self-contained HTML document, a long one made in a child process (the module's docstring;
+    ``ExternalResourceError`` if it refers to any URL other than an inline ``data:`` URL; nothing is fetched)."""
+    if len(html) < CHILD_FROM_CHARS:
+        started = time.perf_counter()
+        pdf = pdf_in_process(html)
+        log.info("PDF: %d bytes in %.2f s", len(pdf), time.perf_counter() - started)
+        return pdf
+    child = pdf_in_child(html)
+    log.info(
+        "PDF: %d bytes in %.2f s (child process: %.2f s CPU, peak %.0f MB)",
+        len(child.pdf),
+        child.wall_s,
+        child.cpu_s,
+        child.peak_mb,
+    )
+    return child.pdf
 
 
 def render_pdf(report: ReportContext) -> bytes:
     """The report as a PDF document."""
+    from reports.html import render_html  # not in the child process, which gets HTML
+
     return html_to_pdf(render_html(report))
+
+
+def _child_main() -> int:
+    """``python -m reports.pdf``: HTML on stdin, the PDF on stdout, the CPU seconds and peak memory as JSON on
+    the last line of stderr (exit status :data:`EXTERNAL_EXIT` and the message for ``ExternalResourceError``)."""
+    html = sys.stdin.buffer.read().decode("utf-8")
+    try:
+        pdf = pdf_in_process(html)
+    except ExternalResourceError as exc:
+        sys.stderr.write(str(exc).replace("\n", " ") + "\n")
+        return EXTERNAL_EXIT
+    sys.stdout.buffer.write(pdf)
+    sys.stdout.buffer.flush()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak_kb = usage.ru_maxrss / (1024 if sys.platform == "darwin" else 1)  # bytes on macOS, KiB on Linux
+    sys.stderr.write(json.dumps({"cpu_s": usage.ru_utime + usage.ru_stime, "peak_mb": peak_kb / 1024}) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_child_main())

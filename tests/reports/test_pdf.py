@@ -306,3 +306,31 @@ def test_the_kept_page_references_write_the_same_tagged_pdf(monkeypatch: pytest.
     kept = report_pdf.write_pdf(document)
     monkeypatch.setattr(pydyf.PDF, "page_references", report_pdf.PYDYF_PAGE_REFERENCES)
     assert report_pdf.write_pdf(document) == kept
+
+
+def test_a_long_report_is_made_in_a_child_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long PDF was made in the web server's own process: WeasyPrint's 1.4 GB at the peak of the national risk
+    list, of which the process kept about 1 GB after the PDF was sent. A long report's PDF is now laid out and
+    written by a child process (``python -m reports.pdf``), whose memory the system gets back when it ends; the PDF
+    is the same byte for byte."""
+    from reports import pdf as report_pdf
+
+    html = render_html(all_reports()["plan"])
+    monkeypatch.setattr(report_pdf, "CHILD_FROM_CHARS", len(html))
+    here = report_pdf.pdf_in_process(html)
+
+    def not_here(html: str) -> bytes:
+        raise AssertionError("a long report was made in this process")
+
+    monkeypatch.setattr(report_pdf, "pdf_in_process", not_here)
+    assert report_pdf.html_to_pdf(html) == here
+    child = report_pdf.pdf_in_child(html)
+    assert child.pdf == here and child.cpu_s > 0 and child.peak_mb > 10
+    # what the child refuses, the caller is told, with the URL
+    monkeypatch.setattr(report_pdf, "CHILD_FROM_CHARS", 0)
+    with pytest.raises(ExternalResourceError, match=r"http://example\.invalid/logo\.png"):
+        html_to_pdf('<p>Hej</p><img src="http://example.invalid/logo.png">')
+    # a short one is still made here (Python starting and importing WeasyPrint would be half its time)
+    monkeypatch.setattr(report_pdf, "CHILD_FROM_CHARS", len(html) + 1)
+    with pytest.raises(AssertionError, match="made in this process"):
+        report_pdf.html_to_pdf(html)
