@@ -21,6 +21,7 @@ except inline ``data:`` URLs, and a report that refers to anything outside itsel
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -187,6 +188,9 @@ def render_pdf(report: ReportContext) -> bytes:
 def _child_main() -> int:
     """``python -m reports.pdf``: HTML on stdin, the PDF on stdout, the CPU seconds and peak memory as JSON on
     the last line of stderr (exit status :data:`EXTERNAL_EXIT` and the message for ``ExternalResourceError``)."""
+    # WeasyPrint makes millions of objects and almost no garbage cycles: the cycle collector's passes were a sixth of
+    # the national risk list's CPU time (30 s -> 25 s without them, 16 MB more at the peak), and the process ends.
+    gc.disable()
     html = sys.stdin.buffer.read().decode("utf-8")
     try:
         pdf = pdf_in_process(html)
