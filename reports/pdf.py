@@ -25,6 +25,7 @@ import gc
 import json
 import logging
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -34,7 +35,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pydyf
-from weasyprint import HTML, Document
+from weasyprint import CSS, HTML, Document
+from weasyprint import html as weasyprint_html
 from weasyprint.urls import URLFetcher
 
 if TYPE_CHECKING:  # the child process imports this module without the report contexts
@@ -72,6 +74,31 @@ def _kept_page_references(pdf: pydyf.PDF) -> tuple[bytes, ...]:
 pydyf.PDF.page_references = property(_kept_page_references)
 
 
+#: The rules of WeasyPrint's user-agent stylesheet that match every element with a pseudo-element: footnotes and
+#: notes (the reports have none) and list markers (only list items have one here). Each gave every element of a
+#: report six computed styles of its own, which no other element shares: 53,000 of the national risk list's 71,000,
+#: a quarter of its memory (peak 1,024 -> 760 MB, 1 s less CPU, the PDF byte for byte the same).
+_NOTE_RULES = re.compile(r"^::(footnote-call|footnote-marker|note-call|note-marker|note-callback) \{[^}]*\}\n", re.M)
+
+
+def report_ua_css(ua: str) -> str:
+    """WeasyPrint's user-agent stylesheet ``ua`` for the reports: no footnote and note pseudo-elements, markers for
+    list items (``li``, ``summary``) only. Unchanged if WeasyPrint's sheet no longer has these rules as expected."""
+    slim, notes = _NOTE_RULES.subn("", ua)
+    slim, markers = re.subn(r"^::marker \{", "li::marker, summary::marker {", slim, flags=re.M)
+    return slim if (notes, markers) == (5, 1) else ua
+
+
+_REPORT_UA_STYLESHEET = CSS(string=report_ua_css(weasyprint_html.UA), counter_style=weasyprint_html.UA_COUNTER_STYLE)
+
+
+class _ReportHTML(HTML):
+    """WeasyPrint's ``HTML`` with the reports' user-agent stylesheet (:func:`report_ua_css`)."""
+
+    def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
+        return [_REPORT_UA_STYLESHEET, weasyprint_html.UA_FORM_STYLESHEET] if forms else [_REPORT_UA_STYLESHEET]
+
+
 class ExternalResourceError(RuntimeError):
     """A report referred to a resource outside itself (reports must be self-contained)."""
 
@@ -94,7 +121,7 @@ def layout_pdf(html: str) -> Document:
     """WeasyPrint's layout of a self-contained HTML document: its pages, not yet a PDF
     (``ExternalResourceError`` if it refers to any URL other than an inline ``data:`` URL; nothing is fetched)."""
     fetcher = _OfflineFetcher()
-    document = HTML(string=html, url_fetcher=fetcher).render(pdf_variant=PDF_VARIANT)
+    document = _ReportHTML(string=html, url_fetcher=fetcher).render(pdf_variant=PDF_VARIANT)
     _refuse_external(document)
     return document
 
