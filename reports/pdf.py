@@ -212,6 +212,17 @@ def render_pdf(report: ReportContext) -> bytes:
     return html_to_pdf(render_html(report))
 
 
+def _own_peak_kb() -> float | None:
+    """This process's resident high-water mark (Linux ``VmHWM``); ``ru_maxrss`` of a child started by
+    ``subprocess`` may be its parent's, kept across ``exec``."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return None
+    match = re.search(r"^VmHWM:\s+(\d+) kB", status, flags=re.M)
+    return float(match.group(1)) if match else None
+
+
 def _child_main() -> int:
     """``python -m reports.pdf``: HTML on stdin, the PDF on stdout, the CPU seconds and peak memory as JSON on
     the last line of stderr (exit status :data:`EXTERNAL_EXIT` and the message for ``ExternalResourceError``)."""
@@ -227,7 +238,7 @@ def _child_main() -> int:
     sys.stdout.buffer.write(pdf)
     sys.stdout.buffer.flush()
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    peak_kb = usage.ru_maxrss / (1024 if sys.platform == "darwin" else 1)  # bytes on macOS, KiB on Linux
+    peak_kb = _own_peak_kb() or usage.ru_maxrss / (1024 if sys.platform == "darwin" else 1)  # bytes on macOS
     sys.stderr.write(json.dumps({"cpu_s": usage.ru_utime + usage.ru_stime, "peak_mb": peak_kb / 1024}) + "\n")
     return 0
 
