@@ -162,15 +162,29 @@ class ChildPdf:
     peak_mb: float  # the child's resident high-water mark
 
 
+#: Seconds a child process may take for one PDF before it is stopped (the national risk list takes 25-70 s): a child
+#: that hangs would otherwise hold the web server's one PDF turn (``api``'s PDF queue) for good.
+CHILD_TIMEOUT_S = 600.0
+
+
 def pdf_in_child(html: str) -> ChildPdf:
     """The PDF of a self-contained HTML document, laid out and written by ``python -m reports.pdf`` (HTML on its
-    stdin, the PDF on its stdout; ``ExternalResourceError`` as :func:`layout_pdf`)."""
+    stdin, the PDF on its stdout; ``ExternalResourceError`` as :func:`layout_pdf`; a child still working after
+    :data:`CHILD_TIMEOUT_S` is stopped and ``RuntimeError`` raised)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH")) if p)  # this code
     started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "reports.pdf"], input=html.encode("utf-8"), capture_output=True, env=env, check=False
-    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "reports.pdf"],
+            input=html.encode("utf-8"),
+            capture_output=True,
+            env=env,
+            check=False,
+            timeout=CHILD_TIMEOUT_S,
+        )
+    except subprocess.TimeoutExpired as exc:  # run() has killed and reaped the child
+        raise RuntimeError(f"the PDF process was stopped after {CHILD_TIMEOUT_S:g} s") from exc
     wall = time.perf_counter() - started
     lines = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
     if done.returncode == EXTERNAL_EXIT and lines:

@@ -336,6 +336,16 @@ def test_a_long_report_is_made_in_a_child_process(monkeypatch: pytest.MonkeyPatc
         report_pdf.html_to_pdf(html)
 
 
+def test_a_child_that_takes_too_long_is_stopped_and_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child had no time limit: one that hung held the web server's one PDF turn for good (every later PDF
+    waited its 60 s and was refused ``server_busy``). It is stopped after ``CHILD_TIMEOUT_S`` and the caller told."""
+    from reports import pdf as report_pdf
+
+    monkeypatch.setattr(report_pdf, "CHILD_TIMEOUT_S", 0.01)  # less than Python takes to start
+    with pytest.raises(RuntimeError, match=r"^the PDF process was stopped after 0\.01 s$"):
+        report_pdf.pdf_in_child("<p>Hej</p>")
+
+
 def test_the_reports_leave_out_weasyprints_pseudo_element_rules_for_every_element_and_print_the_same() -> None:
     """WeasyPrint's user-agent stylesheet has five footnote and note rules and a ``::marker`` rule that match every
     element: each element of the national risk list got six pseudo-element styles of its own (53,000 of 71,000
