@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -14,3 +15,13 @@ def postgres_url() -> Iterator[str]:
     """The URL of a throw-away PostgreSQL server started for the test module (see ``tests/postgres.py``)."""
     with running_server() as url:
         yield url
+
+
+@pytest.fixture
+def copenhagen(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The server's local time is Danish (summer time ends 2026-10-25 at 03:00, which becomes 02:00 again)."""
+    monkeypatch.setenv("TZ", "Europe/Copenhagen")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

@@ -6,9 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -161,16 +159,6 @@ def test_head_on_a_pdf_report_answers_its_headers_without_rendering_it(
     assert rendered == []
     got = planned.get("/api/v1/reports/plan/1?format=pdf")
     assert got.status_code == 200 and got.content == b"%PDF-1.7 test" and rendered == ["pdf"]
-
-
-@pytest.fixture
-def copenhagen(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The server's local time is Danish (summer time ends 2026-10-25 at 03:00, which becomes 02:00 again)."""
-    monkeypatch.setenv("TZ", "Europe/Copenhagen")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def test_since_in_the_autumns_repeated_hour(copenhagen: None, client: TestClient, loaded: Settings) -> None:

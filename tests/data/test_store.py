@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import time
 import types
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -419,16 +417,6 @@ def test_the_stored_row_of_each_uploaded_key_is_found_by_every_key_column() -> N
 
 
 # --- import times ----------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def copenhagen(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The server's local time is Danish (summer time ends 2026-10-25 at 03:00, which becomes 02:00 again)."""
-    monkeypatch.setenv("TZ", "Europe/Copenhagen")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def import_at(engine: Engine, folder: Path, moment: str, monkeypatch: pytest.MonkeyPatch) -> None:
