@@ -210,12 +210,14 @@ class EarlierVisit:
 class EarlierPlan:
     """A stored plan of record for a quarter before the one planned (planning ahead: the current quarter's
     plan, or the next one's when the quarter after it is planned). Its visits after the as-of day and before
-    the plan's start will have taken place (as a lock there does), so the plan after it builds on them."""
+    the plan's start will have taken place (as a lock there does), so the plan after it builds on them; so will
+    its visits on the as-of day when it was made as of that day (it started then: nothing recorded them yet)."""
 
     plan_id: int
     quarter: str
     authority: str | None  # None: a plan for every socialtilsyn
     visits: tuple[EarlierVisit, ...]
+    as_of: dt.date | None = None  # the day it was made as of (None: unknown)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,8 @@ Decisions (documented here, relied on by the model and the checker):
   the quarters in between would stay unplanned, and the plan would put those visits years late in its first
   weeks. The message names the first quarter without a plan and the earliest such deadline. The next
   quarter is always accepted: a deadline before it lies in the current quarter, the planner's business now.
+  A plan's visits on the as-of day count too when it was made as of that day: it started then, as plans do,
+  so visits.csv cannot hold them yet (Q1 and Q2 planned on 4 January must not both visit the overdue).
 - **New facility.** No visit yet other than an approval visit, and that is known: approved on or after
   the first visit in the data (without any visit data: within ``first_visit_months`` before the as-of
   day, so a first visit due between the as-of day and a later quarter's start is kept too, due before the
@@ -422,7 +424,8 @@ def earlier_visits(
 ) -> list[tuple[str, EarlierPlan, EarlierVisit]]:
     """The visits of the plans of record before the plan start that will have taken place: for each quarter
     from the as-of day's to the one before the plan's and each tilbud of ``authority_of``, the visits its plan of
-    record (:func:`plan_of_record`) puts in that quarter, after the as-of day and before ``start``."""
+    record (:func:`plan_of_record`) puts in that quarter, after the as-of day and before ``start`` (on the as-of day
+    too when that plan was made as of it: it started that day, so nothing recorded those visits yet)."""
     if not earlier or as_of >= start:
         return []
     out: list[tuple[str, EarlierPlan, EarlierVisit]] = []
@@ -435,7 +438,10 @@ def earlier_visits(
             out.extend(
                 (v.facility_id, plan, v)
                 for v in plan.visits
-                if authority_of.get(v.facility_id) == authority and first <= v.date <= last and as_of < v.date < start
+                if authority_of.get(v.facility_id) == authority
+                and first <= v.date <= last
+                and (as_of < v.date or (v.date == as_of and plan.as_of == as_of))
+                and v.date < start
             )
     return out
 
@@ -448,7 +454,7 @@ def earlier_plans_note(counted: dict[EarlierPlan, int]) -> str:
     ]
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
     return (
-        f"Planen bygger på {listed}: de besøg, der ligger efter opgørelsesdatoen og før planens start, "
+        f"Planen bygger på {listed}: de besøg, der ligger fra opgørelsesdatoen til planens start, "
         "regnes som gennemførte."
     )
 

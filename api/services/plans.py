@@ -186,7 +186,7 @@ def earlier_plans(engine: Engine, quarter: str, as_of: dt.date, authority: str |
         visits = tuple(
             EarlierVisit(str(r.facility_id), r.date, bool(r.announced)) for r in stored.visits.itertuples(index=False)
         )
-        out.append(EarlierPlan(stored.id, stored.quarter, stored.authority, visits))
+        out.append(EarlierPlan(stored.id, stored.quarter, stored.authority, visits, as_of=stored.as_of))
     return out
 
 

@@ -83,3 +83,22 @@ def test_a_plan_for_another_socialtilsyn_does_not_cover_and_the_newest_plan_of_r
         problem("2027Q2", earlier_plans=[old, new])
     assert "1 tilbud har en frist før 2027Q2 begynder (B; den tidligste: B, frist 2027-03-01)" in info.value.message
     assert "som de gemte planer for 2027Q1 ikke besøger" in info.value.message
+
+
+def test_the_as_of_days_visits_of_a_plan_made_that_day_count_for_the_next_quarter() -> None:
+    # Early January: 2027Q1 planned on its first day puts the overdue A on that very day (the plan starts on
+    # the as-of day); 2027Q2 planned the same day saw A as overdue again and sent it a second visit in April
+    q1 = EarlierPlan(
+        3,
+        "2027Q1",
+        None,
+        (EarlierVisit("A", dt.date(2027, 1, 4), False), EarlierVisit("B", dt.date(2027, 2, 9), False)),
+        as_of=dt.date(2027, 1, 4),
+    )
+    ahead = problem("2027Q2", as_of=dt.date(2027, 1, 4), earlier_plans=[q1])
+    a = ahead.facility_by_id["A"]
+    assert not a.overdue and a.last_unannounced == dt.date(2027, 1, 4) and a.deadline == dt.date(2027, 7, 4)
+    assert "Planen bygger på plan 3 for 2027Q1 (2 besøg)" in " ".join(ahead.notes)
+    # a plan made before the as-of day: its visit on the as-of day is history only once visits.csv holds it
+    earlier = EarlierPlan(3, "2027Q1", None, q1.visits, as_of=dt.date(2026, 12, 20))
+    assert problem("2027Q2", as_of=dt.date(2027, 1, 4), earlier_plans=[earlier]).facility_by_id["A"].overdue
