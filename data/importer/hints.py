@@ -11,15 +11,25 @@ import unicodedata
 
 from data.authorities import suggest_code
 from data.importer.formats import _DATE_FORMAT
-from data.quality_model import ALL_INDICATOR_CODES
+from data.quality_model import ALL_INDICATOR_CODES, THEMES
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def _did_you_mean(value: str, allowed: tuple[str, ...]) -> str:
     """``"skriv 'paabud'; "`` when ``value`` is a Danish spelling of one allowed code (the contract takes codes)."""
-    code = suggest_code(value, allowed)
+    code = suggest_code(value, allowed) or _theme_by_number(value, allowed)
     return f"skriv '{code}'; " if code is not None else ""
+
+
+def _theme_by_number(value: str, allowed: tuple[str, ...]) -> str | None:
+    """The theme code a theme written by its number in the quality model stands for ("Tema 4", "Tema 4: Sundhed og
+    trivsel", as Tilbudsportalen and the reports number them), when ``allowed`` are the theme codes; else None."""
+    m = re.fullmatch(r"tema\s*([1-9])(?:\s*[:.\-–]\s*.*)?", value.strip().casefold())
+    if m is None or int(m.group(1)) > len(THEMES):
+        return None
+    code = THEMES[int(m.group(1)) - 1].theme.value
+    return code if code in allowed else None
 
 
 def _date_hint(text: str) -> str:

@@ -744,3 +744,26 @@ def test_an_id_that_only_resembles_a_number_with_an_exponent_is_an_id(folder: Pa
     fac[6][0] = "F6E+2"
     rewrite(folder, "facilities", fac)
     assert read_upload(folder, today=AS_OF).dataset.facilities.facility_id.iloc[5] == "F6E+2"
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("Tema 4", "health_wellbeing"),
+        ("tema 1", "education_employment"),
+        ("Tema 7: Fysiske rammer", "physical_setting"),
+        ("Tema 5 - Organisation og ledelse", "organisation_management"),
+    ],
+)
+def test_a_theme_written_by_its_number_in_the_quality_model_gets_the_code(
+    tmp_path: Path, written: str, code: str
+) -> None:
+    """Tilbudsportalen and the tilsyn's reports number the themes ("Tema 4: Sundhed og trivsel"); a case system's
+    export often keeps the number only. The message says which code that is, as for a theme's Danish name."""
+    folder = write_csv_folder(small_dataset(), tmp_path / "upload")
+    rows = texts("theme_scores")
+    rows[1][rows[0].index("theme")] = written
+    rewrite(folder, "theme_scores", rows)
+    error = fails(folder)
+    assert [(v.file, v.row, v.column, v.rule) for v in error.violations] == [("theme_scores.csv", 2, "theme", "enum")]
+    assert error.violations[0].message.startswith(f"theme '{written}' er ukendt; skriv '{code}'; tilladte værdier: ")
