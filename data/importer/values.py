@@ -253,6 +253,9 @@ def _parse_column(
                 return f"{rule}; skriv tallet uden %-tegn"
             if col.name == "year" and re.match(_DATE_FORMAT, text.iat[pos]):
                 return f"{rule}; skriv året alene ({text.iat[pos][:4]})"  # a cell Excel formats as a date ("åååå")
+            unit = re.fullmatch(_NUMBER_WITH_UNIT, text.iat[pos])
+            if unit is not None and not (integer and re.search("[.,]", unit.group(1))):
+                return f"{rule}; skriv kun tallet ({unit.group(1)}), uden '{unit.group(2)}'"  # "24 pladser", "18 pct."
             return rule + nothing(pos)
 
         report.cells(table, bad, col.name, text, "int" if integer else "decimal", message)
@@ -265,6 +268,10 @@ def _parse_column(
         return numbers
 
     raise AssertionError(f"unhandled kind {col.kind}")  # pragma: no cover
+
+
+#: A number followed by a word, as a cell typed as text keeps it ("24 pladser", "18,5 pct.", "3 gange").
+_NUMBER_WITH_UNIT = r"([+-]?[0-9]+(?:[.,][0-9]+)?)\s*([^\W\d_][^\W\d_ ]*\.?)"
 
 
 def _leading_zero_back(table: _Parsed, col: Column, digits: int, text: pd.Series, report: _Report) -> pd.Series:

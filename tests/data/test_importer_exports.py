@@ -767,3 +767,26 @@ def test_a_theme_written_by_its_number_in_the_quality_model_gets_the_code(
     error = fails(folder)
     assert [(v.file, v.row, v.column, v.rule) for v in error.violations] == [("theme_scores.csv", 2, "theme", "enum")]
     assert error.violations[0].message.startswith(f"theme '{written}' er ukendt; skriv '{code}'; tilladte værdier: ")
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "written", "hint"),
+    [
+        ("facilities", "places", "24 pladser", "skriv kun tallet (24), uden 'pladser'"),
+        ("facilities", "places", "24 stk.", "skriv kun tallet (24), uden 'stk.'"),
+        ("staff_figures", "staff_turnover_pct", "18,5 pct.", "skriv kun tallet (18,5), uden 'pct.'"),
+        ("use_of_force", "count", "3 gange", "skriv kun tallet (3), uden 'gange'"),
+    ],
+)
+def test_a_number_with_a_unit_says_to_write_the_number_alone(
+    tmp_path: Path, table: str, column: str, written: str, hint: str
+) -> None:
+    """A cell typed as text in a spreadsheet keeps the unit a person writes after the number ("24 pladser", "18,5
+    pct."); the message says which number to write, as it does for a percent sign in another column."""
+    folder = write_csv_folder(small_dataset(), tmp_path / "upload")
+    rows = texts(table)
+    rows[1][rows[0].index(column)] = written
+    rewrite(folder, table, rows, sep=";")
+    error = fails(folder)
+    assert [(v.file, v.row, v.column) for v in error.violations] == [(f"{table}.csv", 2, column)]
+    assert error.violations[0].message.endswith("; " + hint)
