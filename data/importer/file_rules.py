@@ -51,17 +51,26 @@ def _check_unique_key(table: _Parsed, report: _Report) -> None:
         return parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")"
 
     values = pd.Series([key_text(p) if dup_mask[p] else "" for p in range(table.n)], dtype=object)
-    report.cells(
-        table,
-        dup_mask,
-        key[0] if len(key) == 1 else ", ".join(key),
-        values,
-        "duplicate_key",
-        lambda p: (
-            f"dublet: samme {label} som række {_rows_da([table.raw.rows[int(first_of[p])]])}; "
-            "hver nøgle må kun forekomme én gang"
-        ),
-    )
+    frame = table.raw.frame
+
+    def message(p: int) -> str:
+        first = int(first_of[p])
+        same = f"dublet: samme {label} som række {_rows_da([table.raw.rows[first]])}"
+        # a row pasted twice is harmless to delete; a key used twice with other values has a wrong key in one row
+        differ = [
+            table.raw.header[i]
+            for i in range(len(frame.columns))
+            if table.raw.header[i].strip().casefold() not in key  # a key's cells match as the key rule reads them
+            and str(frame.iat[p, i]).strip() != str(frame.iat[first, i]).strip()
+        ]
+        if not differ:
+            return f"{same}; alle værdier er ens, så rækken er en kopi: slet den ene"
+        return (
+            f"{same}, men med andre værdier i {', '.join(differ)}; hver nøgle må kun forekomme én gang: ret nøglen "
+            "i den række, der er forkert, eller slet den"
+        )
+
+    report.cells(table, dup_mask, key[0] if len(key) == 1 else ", ".join(key), values, "duplicate_key", message)
 
 
 def _check_unique_row_id(table: _Parsed, report: _Report) -> None:

@@ -586,7 +586,10 @@ def test_composite_key_duplicates(folder: Path) -> None:
     error = fails(folder)
     assert rules(error) == {("indicator_scores.csv", 17, "visit_id, indicator", "duplicate_key")}
     assert error.violations[0].value == "(V1, 4.A)"  # as the file writes it
-    assert error.violations[0].message.startswith("dublet: samme (visit_id, indicator) som række 2")
+    assert error.violations[0].message == (  # the key's cells match as the key reads them: only the score differs
+        "dublet: samme (visit_id, indicator) som række 2, men med andre værdier i score; hver nøgle må kun "
+        "forekomme én gang: ret nøglen i den række, der er forkert, eller slet den"
+    )
 
 
 def test_a_duplicate_key_is_quoted_as_the_file_writes_it(folder: Path) -> None:

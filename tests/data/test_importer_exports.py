@@ -790,3 +790,27 @@ def test_a_number_with_a_unit_says_to_write_the_number_alone(
     error = fails(folder)
     assert [(v.file, v.row, v.column) for v in error.violations] == [(f"{table}.csv", 2, column)]
     assert error.violations[0].message.endswith("; " + hint)
+
+
+def test_a_duplicate_row_says_whether_it_is_a_copy_or_holds_other_values(tmp_path: Path) -> None:
+    """A row pasted twice is harmless to delete; a key used twice with other values is two records, one of them with
+    a wrong key: the message says which it is, and for the second the columns that differ, so the user knows
+    whether to delete the row or find the right id."""
+    folder = write_csv_folder(small_dataset(), tmp_path / "upload")
+    rows = texts("visits")
+    copy = list(rows[1])
+    other = list(rows[2])
+    other[rows[0].index("date")] = "2025-05-06"
+    other[rows[0].index("kind")] = "follow_up"
+    rows += [copy, other]
+    rewrite(folder, "visits", rows)
+    error = fails(folder)
+    messages = {v.row: v.message for v in error.violations if v.rule == "duplicate_key"}
+    n = len(rows)
+    assert messages == {
+        n - 1: "dublet: samme visit_id som række 2; alle værdier er ens, så rækken er en kopi: slet den ene",
+        n: (
+            "dublet: samme visit_id som række 3, men med andre værdier i date, kind; hver nøgle må kun forekomme "
+            "én gang: ret nøglen i den række, der er forkert, eller slet den"
+        ),
+    }
