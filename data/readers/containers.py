@@ -20,14 +20,14 @@ from data.readers.ignored import _TEXT_EXTENSIONS, _search_ignored_text
 from data.readers.limits import MAX_PACKING_RATIO, _unpacked_too_large
 from data.readers.raw import RawUpload, UnreadableFile, _violation
 from data.readers.text import _CSV_HINT
-from data.readers.workbook import _read_workbook
+from data.readers.workbook import _SAVE_AS_XLSX, _read_workbook
 
 log = logging.getLogger(__name__)
 
 
 _KNOWN_FILES = ", ".join(f"{name}.csv" for name in FILE_BY_NAME)
 #: Spreadsheet files other than .xlsx: ignored in a folder with a hint to save them as .xlsx.
-_OTHER_SPREADSHEETS = ("xls", "xlsb", "ods", "numbers")
+_OTHER_SPREADSHEETS = tuple(_SAVE_AS_XLSX)
 
 
 def read_upload_files(source: Path) -> RawUpload:
@@ -48,8 +48,8 @@ def read_upload_files(source: Path) -> RawUpload:
         _add_member(source.name, source.read_bytes, upload, size=source.stat().st_size)
     elif source.suffix.lower().lstrip(".") in _OTHER_SPREADSHEETS:
         raise InvalidArgumentError(
-            f"'{source.name}' er ikke en .xlsx og kan ikke indlæses; gem den i Excel som .xlsx (Excel-projektmappe) "
-            "og indlæs den, eller gem arkene som CSV-filer i en mappe"
+            f"'{source.name}' er ikke en .xlsx og kan ikke indlæses; {_SAVE_AS_XLSX[source.suffix.lower().lstrip('.')]}"
+            " og indlæs den, eller gem arkene som CSV-filer i en mappe"
         )
     else:
         raise InvalidArgumentError(
@@ -310,7 +310,7 @@ def _add_member(
         upload.warnings.append(_violation(filename, f"filen ignoreres: {hint}", "file_ignored"))
     elif ext in _OTHER_SPREADSHEETS:
         # "Eksport.xls": an old Excel file, or a workbook a case system names .xls; the contract names .xlsx
-        hint = "gem den i Excel som .xlsx (Excel-projektmappe) og upload den alene"
+        hint = f"{_SAVE_AS_XLSX[ext]} og upload den alene"
         upload.ignored.append((filename.strip(), hint))
         upload.warnings.append(
             _violation(filename, f"regnearket er ikke en .xlsx og ignoreres; {hint}", "file_ignored")

@@ -220,6 +220,33 @@ def _open_xlsx(data: bytes) -> zipfile.ZipFile | None:
 
 
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+#: How the program that wrote a spreadsheet of another format saves it as a .xlsx: a LibreOffice or Numbers user
+#: has no Excel to do it with.
+_SAVE_AS_XLSX = {
+    "xls": "gem den i Excel som .xlsx (Excel-projektmappe)",
+    "xlsb": "gem den i Excel som .xlsx (Excel-projektmappe)",
+    "ods": "gem den som .xlsx (i LibreOffice: Filer > Gem som > filtype Excel 2007-365)",
+    "numbers": "eksportér den som .xlsx (i Numbers: Arkiv > Eksportér til > Excel)",
+}
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def _other_spreadsheet(data: bytes) -> str:
+    """ "; den er et OpenDocument-regneark (.ods): gem den som .xlsx …" for a zip that is a LibreOffice or Numbers
+    spreadsheet (one renamed to .xlsx), else ""."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            if "mimetype" in names and archive.read("mimetype").strip() == _ODS_MIMETYPE:
+                return "; den er et OpenDocument-regneark (.ods): " + _SAVE_AS_XLSX["ods"]
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, OSError, RuntimeError):
+        return ""
+    if any(n.startswith("Index/") and n.endswith(".iwa") for n in names):
+        return "; den er et Numbers-regneark (.numbers): " + _SAVE_AS_XLSX["numbers"]
+    return ""
+
+
 #: The stream an encrypted (password-protected) .xlsx keeps its workbook in, named in its OLE directory (UTF-16).
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 
@@ -233,7 +260,9 @@ def _what_it_is(data: bytes) -> str:
                 "; den er beskyttet med adgangskode: gem den i Excel uden adgangskode (Filer > Oplysninger > Beskyt "
                 "projektmappe > Krypter med adgangskode), og indlæs den igen"
             )
-        return "; den er en gammel Excel-fil (.xls): gem den i Excel som .xlsx (Excel-projektmappe)"
+        return "; den er en gammel Excel-fil (.xls): " + _SAVE_AS_XLSX["xls"]
+    if data.startswith(b"PK"):
+        return _other_spreadsheet(data)
     decoded = _utf8_text("", data, locate=False)
     if data.strip() and not isinstance(decoded, Violation):
         named = contract_file_of_header(_text_rows(decoded[0])) or "visits"

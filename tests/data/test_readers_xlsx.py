@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 
 import data.readers.limits as limits
 import data.readers.workbook as workbook
+from data.errors import InvalidArgumentError
 from data.importer import read_upload
 from data.readers import RawUpload, read_upload_files
 from data.readers.cells import _cell_text
@@ -548,3 +549,65 @@ def test_a_formula_value_from_a_writer_that_asks_excel_to_calculate_is_not_trust
     patch_sheet(path, index, lambda xml: xml.replace("<f>SUM(3,4)</f><v>0</v>", "<f>SUM(3,4)</f><v>7</v>"))
     saved_by_excel(path)
     assert read_upload(path, today=AS_OF).dataset.use_of_force["count"].iloc[0] == 7
+
+
+_SAVE_AS = {
+    "xls": "gem den i Excel som .xlsx (Excel-projektmappe)",
+    "ods": "gem den som .xlsx (i LibreOffice: Filer > Gem som > filtype Excel 2007-365)",
+    "numbers": "eksportér den som .xlsx (i Numbers: Arkiv > Eksportér til > Excel)",
+}
+
+
+@pytest.mark.parametrize("ext", ["xls", "ods", "numbers"])
+def test_a_spreadsheet_of_another_program_says_how_that_program_saves_a_xlsx(tmp_path: Path, ext: str) -> None:
+    """A LibreOffice user has no Excel to save a .xlsx with, nor a Mac user's Numbers: the message names the way
+    the program that wrote the file saves one, in a folder, as the one file of an upload (the web page and the API
+    send a file as a folder of one) and given alone to the command line."""
+    folder = tmp_path / "upload"
+    folder.mkdir()
+    (folder / f"tilbud.{ext}").write_bytes(b"PK\x03\x04" + bytes(100))
+    file, rule, message = only_violation(folder)
+    assert (file, rule) == (f"tilbud.{ext}", "no_contract_files")
+    assert f"ignoreret: 'tilbud.{ext}' ({_SAVE_AS[ext]} og upload den alene)" in message
+    with pytest.raises(InvalidArgumentError) as info:
+        read_upload_files(folder / f"tilbud.{ext}")
+    assert info.value.message == (
+        f"'tilbud.{ext}' er ikke en .xlsx og kan ikke indlæses; {_SAVE_AS[ext]} og indlæs den, eller gem arkene "
+        "som CSV-filer i en mappe"
+    )
+
+
+def _zip_of(members: dict[str, bytes]) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("members", "says"),
+    [
+        (
+            {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"},
+            "; den er et OpenDocument-regneark (.ods): " + _SAVE_AS["ods"],
+        ),
+        (
+            {"Index/Document.iwa": b"x", "Metadata/Properties.plist": b"x"},
+            "; den er et Numbers-regneark (.numbers): " + _SAVE_AS["numbers"],
+        ),
+    ],
+    ids=["ods", "numbers"],
+)
+def test_a_spreadsheet_of_another_program_named_xlsx_says_what_it_is(
+    tmp_path: Path, members: dict[str, bytes], says: str
+) -> None:
+    """A .ods or .numbers file renamed to .xlsx (to get past an upload form) is a zip like a workbook; it said only
+    that it cannot be read as one, as for a damaged workbook."""
+    path = tmp_path / "tilbud.xlsx"
+    path.write_bytes(_zip_of(members))
+    file, rule, message = only_violation(path)
+    assert (file, rule) == ("tilbud.xlsx", "file_not_xlsx")
+    assert message.endswith(says)
