@@ -11,6 +11,7 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
+import data.readers.limits as limits
 from data.contract import FILE_BY_NAME
 from data.errors import InvalidArgumentError
 from data.glossary import format_number_da
@@ -200,6 +201,18 @@ def _read_zip(path: Path, upload: RawUpload) -> None:
         too_large = _unpacked_too_large(path.name, members, "zip-filen", "én fil")
         if too_large is not None:
             upload.violations.append(too_large)
+            upload.refused_whole = True
+            return
+        if len(members) > limits.MAX_ZIP_FILES:
+            upload.violations.append(
+                _violation(
+                    path.name,
+                    f"zip-filen indeholder {format_number_da(len(members), 0)} filer; en upload læses med højst "
+                    f"{format_number_da(limits.MAX_ZIP_FILES, 0)} (datakontrakten har {len(FILE_BY_NAME)} filer): "
+                    "zip kun datakontraktens filer",
+                    "file_too_many",
+                )
+            )
             upload.refused_whole = True
             return
         for member in members:

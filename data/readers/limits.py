@@ -21,6 +21,9 @@ MAX_UNPACKED_BYTES = 256 * 1024**2
 #: A member larger than 1 MB that unpacks to more than this many times its packed size is refused: CSV files
 #: pack 5-20 times; a zip bomb (1 MB that unpacks to gigabytes and exhausts the memory) far more.
 MAX_PACKING_RATIO = 100
+#: Most files a ``.zip`` upload may hold: the contract has 11 files, and an export zips them with a few notes; each
+#: file is opened and searched for CPR numbers, so a zip of 200,000 tiny files (20 MB) took 9 s before this limit.
+MAX_ZIP_FILES = 10_000
 
 
 def _unpacked_too_large(filename: str, members: Iterable[zipfile.ZipInfo], what: str, part: str) -> Violation | None:
