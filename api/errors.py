@@ -34,7 +34,7 @@ from api.asgi import HttpMiddleware
 from api.pages import render_page, web_words
 from api.schemas import DATABASE_INT_MAX, LONE_SURROGATE
 from data.errors import TilsynsplanError, ValidationFailed
-from data.glossary import DETAIL_RULE_DA, FIELD_DA
+from data.glossary import DETAIL_RULE_DA, FIELD_DA, format_number_da
 from reports.render import capitalise_first
 
 log = logging.getLogger(__name__)
@@ -177,7 +177,7 @@ _ADD_SENT = frozenset(
     {
         "int_parsing", "int_type", "int_from_float", "float_parsing", "float_type", "decimal_parsing",
         "bool_parsing", "bool_type", "string_type", "datetime_type", "time_type",
-        "list_type", "tuple_type", "set_type", "iterable_type",
+        "list_type", "tuple_type", "set_type", "iterable_type", "dict_type", "model_type", "model_attributes_type",
         "greater_than_equal", "greater_than", "less_than_equal", "less_than", "multiple_of",
         "literal_error", "enum", "string_pattern_mismatch", "string_too_short", "string_too_long",
     }
@@ -319,6 +319,9 @@ def _validation_detail(
     for key, value in ctx.items():  # limits: 0.0 -> "0", 0.5 -> "0,5"
         if isinstance(value, float):
             ctx[key] = str(int(value)) if value.is_integer() else str(value).replace(".", ",")
+    for key in ("min_length", "max_length"):  # 100000 -> "100.000", as the import's counts
+        if isinstance(ctx.get(key), int):
+            ctx[key] = format_number_da(ctx[key], 0)
     least = raw_ctx.get("min_length", raw_ctx.get("max_length"))
     ctx["elements"] = "element" if least == 1 else "elementer"
     value = error.get("input")

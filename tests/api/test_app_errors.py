@@ -191,3 +191,20 @@ def test_an_unknown_query_parameter_is_refused_naming_the_allowed_ones(client: T
     assert client.get("/?utm_source=nyhedsbrev").status_code == 200
     documented = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/health"]["get"]["responses"]
     assert "422" in documented
+
+
+def test_a_record_that_is_no_object_and_a_list_too_long_name_what_was_sent(client: TestClient) -> None:
+    """A push whose record is a CSV line as a string ("F1,2026-09,3") is named with the value sent, as every other
+    kind's message is; a limit is a number in Danish form (100.000, as the import's counts)."""
+    body = {"records": ["F1,2026-09,3", None]}
+    response = client.post("/api/v1/use-of-force", json=body, headers=AUTH)
+    assert response.status_code == 422
+    messages = {d["field"]: d["message"] for d in assert_error_shape(response.json(), "invalid_request")["details"]}
+    assert messages == {
+        "records[0]": "'records[0]' skal være et objekt, ikke 'F1,2026-09,3'",
+        "records[1]": "'records[1]' skal være et objekt, ikke null",
+    }
+    records = [{"facility_id": "F1", "month": "2026-09", "count": 1}] * 100_001
+    response = client.post("/api/v1/use-of-force?dry_run=true", json={"records": records}, headers=AUTH)
+    [detail] = assert_error_shape(response.json(), "invalid_request")["details"]
+    assert detail["message"] == "'records' må højst have 100.000 elementer"
