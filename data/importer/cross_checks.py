@@ -20,7 +20,14 @@ from data.enums import FacilityType, Theme
 from data.errors import Violation
 from data.glossary import danish, format_count_da, format_number_da, some_ids_da
 from data.importer.bounds import _BOUND_WARNING_RULE, _bound_what_da, _bound_why_da, _outside, _via
-from data.importer.hints import _id_number, _indicator_hint, _look_alike_hint, _look_alike_key
+from data.importer.hints import (
+    _id_number,
+    _indicator_hint,
+    _look_alike_hint,
+    _look_alike_key,
+    _space_hint,
+    _spaceless_key,
+)
 from data.importer.parsed import _key_frame, _Parsed
 from data.importer.quality import (
     _TRAIT_COLUMNS,
@@ -364,6 +371,7 @@ class _CrossChecks:
             by_case: dict[str, str] | None = None
             by_number: dict[str, str] | None = None
             by_look: dict[str, str] = {}
+            by_spaceless: dict[str, str] = {}
 
             def case_hint(value: object) -> str:
                 """ "; den findes som 'F1'" for "f1" when an id differs from a known one only in upper/lower case, or
@@ -376,6 +384,7 @@ class _CrossChecks:
                         if (number := _id_number(k)) is not None:
                             by_number.setdefault(number, k)
                         by_look.setdefault(_look_alike_key(k), k)
+                        by_spaceless.setdefault(_spaceless_key(k), k)
                 twin = by_case.get(str(value).casefold())
                 if twin:
                     return f"; den findes som '{twin}' (id'er skelner mellem store og små bogstaver)"
@@ -392,6 +401,9 @@ class _CrossChecks:
                         f"; et id, der ser ens ud, findes: '{twin}' ({_look_alike_hint(str(value), twin)}); skriv "
                         f"id'et, som det står i {target}"
                     )
+                twin = by_spaceless.get(_spaceless_key(str(value)))
+                if twin and any(c.isspace() for c in str(value)) and not any(c.isspace() for c in twin):
+                    return _space_hint(str(value), twin)
                 return ""
 
             self.report.cells(

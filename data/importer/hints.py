@@ -180,6 +180,7 @@ _LOOK_ALIKE_NAMES = {
     "-": "en bindestreg (-)",
     " ": "et mellemrum",
     "\u00a0": "et hårdt mellemrum (U+00A0)",
+    "\u202f": "et smalt hårdt mellemrum (U+202F)",
     "\u2010": "en orddelingsstreg (U+2010)",
     "\u2011": "en hård bindestreg (U+2011)",
     "\u2012": "en tankestreg (U+2012)",
@@ -195,6 +196,18 @@ def _look_alike_key(text: str) -> str:
     """An id as it looks: compatibility characters made plain (NFKC: a no-break space is a space, a fullwidth digit a
     digit), every dash a hyphen, upper/lower case ignored. Two ids with one key look the same on the screen."""
     return _DASHES_RE.sub("-", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def _spaceless_key(text: str) -> str:
+    """An id without its spaces (also no-break ones), upper/lower case ignored: "F 1" and "F\u00a01" are "f1"."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+
+def _space_hint(value: str, twin: str) -> str:
+    """ "; den findes som 'F1' uden mellemrum (her står et hårdt mellemrum (U+00A0))" for an id with a space inside
+    that names the known id ``twin`` without it."""
+    space = next(c for c in value if c.isspace())
+    return f"; den findes som '{twin}' uden mellemrum (her står {_LOOK_ALIKE_NAMES.get(space, repr(space))})"
 
 
 def _look_alike_hint(value: str, twin: str) -> str:

@@ -814,3 +814,24 @@ def test_a_duplicate_row_says_whether_it_is_a_copy_or_holds_other_values(tmp_pat
             "én gang: ret nøglen i den række, der er forkert, eller slet den"
         ),
     }
+
+
+@pytest.mark.parametrize(
+    ("written", "space"),
+    [
+        ("F\u00a01", "et hårdt mellemrum (U+00A0)"),
+        ("F 1", "et mellemrum"),
+        ("F\u202f1", "et smalt hårdt mellemrum (U+202F)"),
+    ],
+)
+def test_a_reference_with_a_space_inside_a_known_id_names_the_space(tmp_path: Path, written: str, space: str) -> None:
+    """An id copied from a report or a web page can hold a (no-break) space: 'F 1' on the screen, which names no
+    tilbud. The message said only that it does not exist; it now names the id meant and the space."""
+    folder = write_csv_folder(small_dataset(), tmp_path / "upload")
+    rows = texts("visits")
+    rows[1][rows[0].index("facility_id")] = written
+    rewrite(folder, "visits", rows)
+    error = fails(folder)
+    [v] = error.violations
+    assert (v.file, v.row, v.column, v.rule) == ("visits.csv", 2, "facility_id", "reference")
+    assert v.message.endswith(f"; den findes som 'F1' uden mellemrum (her står {space})")
