@@ -5,6 +5,7 @@ written another way (``4a``), and an id Excel turned into a number (``42`` for `
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import unicodedata
@@ -62,6 +63,26 @@ def _date_hint(text: str) -> str:
             "i Excel, før filen gemmes"
         )
     return ""
+
+
+_MONTHS_DA = (
+    "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november",
+    "december",
+)  # fmt: skip
+
+
+def _no_such_date(text: str) -> str:
+    """Why a date of the form ÅÅÅÅ-MM-DD is not in the calendar: "; den dato findes ikke i kalenderen: februar 2025 har
+    28 dage (2025 er ikke et skudår)", so a typing error is seen without a calendar."""
+    said = "; den dato findes ikke i kalenderen"
+    year, month, day = (int(part) for part in text.split("-"))
+    if month > 12:
+        return f"{said}: der er 12 måneder (står måned og dag byttet om?)"
+    if month < 1 or day < 1:
+        return said
+    days = calendar.monthrange(year, month)[1]
+    leap = f" ({year} er ikke et skudår)" if month == 2 and day == 29 and not calendar.isleap(year) else ""
+    return f"{said}: {_MONTHS_DA[month - 1]} {year} har {days} dage{leap}"
 
 
 def _month_hint(text: str) -> str:

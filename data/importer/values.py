@@ -16,7 +16,7 @@ from data.contract import FALSE_WORDS, TRUE_WORDS, Column, Kind
 from data.errors import Violation
 from data.glossary import control_character_da
 from data.importer.formats import _DATE_FORMAT, _INT_FORMAT, _MONTH_FORMAT, _PERCENT_SIGN_FORMAT, _THOUSANDS_FORMAT
-from data.importer.hints import _date_hint, _did_you_mean, _month_hint
+from data.importer.hints import _date_hint, _did_you_mean, _month_hint, _no_such_date
 from data.importer.parsed import _Parsed
 from data.importer.report import _display, _num, _Report
 from data.readers import INVISIBLE, INVISIBLE_RE
@@ -168,7 +168,7 @@ def _parse_column(
             "date",
             lambda p: (
                 f"{col.name} skal være en dato på formen ÅÅÅÅ-MM-DD, fx 2024-03-12"
-                + ("; den dato findes ikke i kalenderen" if well_formed[p] else _date_hint(text.iat[p]) or nothing(p))
+                + (_no_such_date(text.iat[p]) if well_formed[p] else _date_hint(text.iat[p]) or nothing(p))
             ),
         )
         if col.not_after_today:

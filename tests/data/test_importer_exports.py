@@ -835,3 +835,24 @@ def test_a_reference_with_a_space_inside_a_known_id_names_the_space(tmp_path: Pa
     [v] = error.violations
     assert (v.file, v.row, v.column, v.rule) == ("visits.csv", 2, "facility_id", "reference")
     assert v.message.endswith(f"; den findes som 'F1' uden mellemrum (her står {space})")
+
+
+@pytest.mark.parametrize(
+    ("written", "says"),
+    [
+        ("2025-02-29", "; den dato findes ikke i kalenderen: februar 2025 har 28 dage (2025 er ikke et skudår)"),
+        ("2024-02-30", "; den dato findes ikke i kalenderen: februar 2024 har 29 dage"),
+        ("2024-06-31", "; den dato findes ikke i kalenderen: juni 2024 har 30 dage"),
+        ("2024-13-01", "; den dato findes ikke i kalenderen: der er 12 måneder (står måned og dag byttet om?)"),
+    ],
+)
+def test_a_date_not_in_the_calendar_says_why(tmp_path: Path, written: str, says: str) -> None:
+    """29 February in a year that is no leap year, 31 June: the message says how many days the month has, so the
+    user sees the typing error without a calendar."""
+    folder = write_csv_folder(small_dataset(), tmp_path / "upload")
+    rows = texts("visits")
+    rows[1][rows[0].index("date")] = written
+    rewrite(folder, "visits", rows)
+    [v] = fails(folder).violations
+    assert (v.row, v.column, v.rule) == (2, "date", "date")
+    assert v.message == "date skal være en dato på formen ÅÅÅÅ-MM-DD, fx 2024-03-12" + says
