@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data.errors import ValidationFailed
+from data.dataset import Dataset
+from data.errors import ValidationFailed, Violation
 from data.importer import read_upload
 from tests.factories import AS_OF, small_dataset
 from tests.fixtures.uploads import cell_texts, csv_bytes
@@ -191,31 +192,34 @@ def test_a_lock_beside_an_invalid_authority_or_type_is_not_refused_again_as_nan(
     ]
 
 
+def _with_lock(facility_id: str, day: str, *, announced: bool) -> Dataset:
+    """The small dataset with one stored lock of I1's."""
+    lock = {"facility_id": [facility_id], "date": [pd.Timestamp(day)], "inspector_id": ["I1"], "announced": [announced]}
+    return small_dataset().with_tables(locked_visits=pd.DataFrame(lock))
+
+
+def _stored_lock_warning(tmp_path: Path, rows: list[list[str]], existing: Dataset) -> Violation:
+    """The one ``lock_rule_stored`` warning of an upload of ``facilities.csv`` as ``rows`` over ``existing``."""
+    folder = tmp_path / "up"
+    folder.mkdir()
+    (folder / "facilities.csv").write_bytes(csv_bytes(rows))
+    result = read_upload(folder, today=AS_OF, existing=existing)
+    [warning] = [w for w in result.warnings if w.rule == "lock_rule_stored"]
+    return warning
+
+
 def test_a_new_closing_day_before_a_stored_lock_is_a_warning_to_unlock_it(tmp_path: Path) -> None:
     """The tilsyn learns that F2 closes before the visit agreed with it: the closing is a fact, the lock has to go.
     It was refused with the advice to send the lock again with another date, which adds a lock and leaves this one;
     now the upload is stored and says which lock to unlock, as for a lock on the closing day."""
-    ds = small_dataset().with_tables(
-        locked_visits=pd.DataFrame(
-            {
-                "facility_id": ["F2"],
-                "date": [pd.Timestamp("2026-11-03")],
-                "inspector_id": ["I1"],
-                "announced": [False],
-            }
-        )
-    )
+    ds = _with_lock("F2", "2026-11-03", announced=False)
     rows = cell_texts("facilities", ds.facilities)
     at = rows[0].index("closed_on") if "closed_on" in rows[0] else None
     if at is None:
         rows = [[*rows[0], "closed_on"], *[[*r, ""] for r in rows[1:]]]
         at = len(rows[0]) - 1
     next(r for r in rows[1:] if r[0] == "F2")[at] = "2026-10-20"
-    folder = tmp_path / "up"
-    folder.mkdir()
-    (folder / "facilities.csv").write_bytes(csv_bytes(rows))
-    result = read_upload(folder, today=AS_OF, existing=ds)
-    [warning] = [w for w in result.warnings if w.rule == "lock_rule_stored"]
+    warning = _stored_lock_warning(tmp_path, rows, ds)
     assert warning.message.startswith("1 gemt låst besøg (F2 2026-11-03) kan ikke holdes efter denne upload")
     assert "tilsynsplan unlock" in warning.message
 
@@ -224,24 +228,11 @@ def test_a_stored_lock_broken_by_a_tilbud_moved_to_another_socialtilsyn_says_so(
     """A newer facilities.csv moved F1 from Midt to Nord under a lock with Midt's I1. The warning said why in general
     terms, "(tilbuddet lukker, eller tilsynskonsulenten skifter socialtilsyn, mister kompetencen eller er
     fraværende)", none of which had happened: it names the lock's own problem now."""
-    ds = small_dataset().with_tables(
-        locked_visits=pd.DataFrame(
-            {
-                "facility_id": ["F1"],
-                "date": [pd.Timestamp("2026-10-13")],
-                "inspector_id": ["I1"],
-                "announced": [True],
-            }
-        )
-    )
+    ds = _with_lock("F1", "2026-10-13", announced=True)
     rows = cell_texts("facilities", ds.facilities)
     at = rows[0].index("authority")
     next(r for r in rows[1:] if r[0] == "F1")[at] = "nord"
-    folder = tmp_path / "up"
-    folder.mkdir()
-    (folder / "facilities.csv").write_bytes(csv_bytes(rows))
-    result = read_upload(folder, today=AS_OF, existing=ds)
-    [warning] = [w for w in result.warnings if w.rule == "lock_rule_stored"]
+    warning = _stored_lock_warning(tmp_path, rows, ds)
     assert warning.message.startswith(
         "1 gemt låst besøg (F1 2026-10-13) kan ikke holdes efter denne upload (I1 er tilsynskonsulent i Socialtilsyn "
         "Midt, men F1 hører til Socialtilsyn Nord); det beholdes, men næste plan afvises"
