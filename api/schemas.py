@@ -28,7 +28,7 @@ from data.plan_store import PlanInfo, StoredPlan
 from data.store import ImportBatch, ImportSummary, StatusReport
 from models.explain import FacilityExplanation
 from models.risk_model import TIERS
-from planner.domain import ReasonCode, VisitRole
+from planner.domain import VISIT_TIMING_COSTS, ReasonCode, VisitRole
 from planner.staleness import ChangeKind, Freshness, PlanStaleness
 
 
@@ -1082,18 +1082,23 @@ class PlanAnalysisPublic(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     status: str = Field(description="`optimal`, `feasible` or `best_effort` (the worst over the socialtilsyn).")
-    objective: float = Field(description="The plan's total cost (the sum of `rule_costs`).")
-    bound: float = Field(description="The solver's lower bound on the cost.")
+    objective: float | None = Field(
+        description="The plan's total cost (the sum of `rule_costs`); null for a reader (see `rule_costs`)."
+    )
+    bound: float | None = Field(description="The solver's lower bound on the cost; null for a reader.")
     gap: float = Field(description="(objective - bound) / objective: 0 is proven optimal.")
     solve_seconds: float = Field(description="Seconds the solve took.")
     first_solution_seconds: float | None = Field(description="Seconds to the first complete plan.")
     authorities: list[dict[str, Any]] = Field(
         description="One solve per socialtilsyn: `authority`, `status`, `method`, `objective`, `bound`, `gap`, "
-        "`seconds`, `build_seconds`, `first_solution_seconds`, `slots`, `variables`, `candidates`."
+        "`seconds`, `build_seconds`, `first_solution_seconds`, `slots`, `variables`, `candidates` (`objective` and "
+        "`bound` null for a reader)."
     )
     rule_costs: dict[str, int] = Field(
         description="Each soft rule's cost in the plan (`risk_lateness`, `early_visit`, `extra_top_tier`, "
-        "`workload_balance`, `travel`, `stability`, `overdue_delay`, `tie_break`)."
+        "`workload_balance`, `travel`, `stability`, `overdue_delay`, `tie_break`; a best-effort plan's "
+        "`deadline_relaxed`, `first_visit_relaxed`). A reader does not get `overdue_delay`, `deadline_relaxed` and "
+        "`first_visit_relaxed`: with one overdue or late tilbud they are the week of its visit, mostly unannounced."
     )
     overdue: list[OverduePublic] = Field(description="Tilbud whose deadline could not be kept at the plan's start.")
     baseline: dict[str, float | int | None] = Field(
@@ -1137,10 +1142,15 @@ def analysis_for_reader(
     late ones (with their weeks late) and the checker's messages (which may name dates) are left out, and the visits
     by inspector are the announced ones (``announced_by_inspector``), without the capacity by inspector: who makes
     an unannounced visit is confidential, and a full inspector's capacity would tell its day; nor the utilisation
-    spread, worked out from those totals."""
+    spread, worked out from those totals; nor the costs that price single visits' weeks
+    (:data:`planner.domain.VISIT_TIMING_COSTS`: one overdue tilbud's cost was its visit's week, one late visit's its
+    weeks late) or the totals and bounds they would follow from."""
     out = dict(analysis)
     if authorised:
         return out
+    out["rule_costs"] = {k: v for k, v in (analysis.get("rule_costs") or {}).items() if k not in VISIT_TIMING_COSTS}
+    out["objective"] = out["bound"] = None
+    out["authorities"] = [{**a, "objective": None, "bound": None} for a in analysis.get("authorities", [])]
     out["visits_first_quarter_by_inspector"] = dict(announced_by_inspector or {})
     out["capacity_first_quarter_by_inspector"] = {}
     out["utilisation_spread_first_quarter"] = None  # the spread of the per-inspector totals a reader may not see

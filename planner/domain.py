@@ -84,6 +84,13 @@ class SoftRule(StrEnum):
     TIE_BREAK = "tie_break"  # seeded random draw among near-equal plans (unpredictability)
 
 
+#: Rule costs that price how late single visits fall (an overdue tilbud's weeks to its visit, a best-effort plan's
+#: weeks past a deadline): with one such tilbud the cost is its week, and the visit is mostly unannounced. Readers
+#: get neither these costs nor the plan's total and bound, from which they would follow (``api.schemas``,
+#: ``reports.build``); planners get all.
+VISIT_TIMING_COSTS = frozenset({SoftRule.OVERDUE_DELAY.value, "deadline_relaxed", "first_visit_relaxed"})
+
+
 RULE_DA: dict[str, str] = {
     HardRule.DEADLINE: "uanmeldt besøg inden fristen (toårsreglen)",
     HardRule.FIRST_VISIT: "første besøg i et nyt tilbud",

@@ -49,7 +49,7 @@ from models.explain import FacilityExplanation
 from models.fairness import fairness_audit
 from models.risk_model import ELEVATED_TIER_SHARE, HIGH_TIER_SHARE
 from planner.analysis import TOP_DECILE
-from planner.domain import RULE_DA, OverdueFacility, Plan, PlannedVisit, ReasonCode
+from planner.domain import RULE_DA, VISIT_TIMING_COSTS, OverdueFacility, Plan, PlannedVisit, ReasonCode
 from reports.context import (
     BaselineView,
     CapacityRow,
@@ -939,6 +939,7 @@ def build_plan_report(
     rule_costs = tuple(
         RuleCost(rule=k, label=RULE_DA.get(k, k), cost=int(v))
         for k, v in sorted(analysis.rule_costs.items(), key=lambda kv: -kv[1])
+        if authorised or k not in VISIT_TIMING_COSTS  # with one overdue tilbud, its unannounced visit's week
     )
     return PlanReportContext(
         plan_id=plan_id,

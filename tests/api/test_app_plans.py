@@ -144,7 +144,11 @@ def test_analysis_hides_planned_dates_from_readers(plan_client: TestClient) -> N
     full = plan_client.get("/api/v1/plans/1/analysis", headers=AUTH).json()
     reader = plan_client.get("/api/v1/plans/1/analysis").json()
     assert {"rule_costs", "bound", "gap", "baseline"} <= set(reader)
-    assert reader["rule_costs"] == full["rule_costs"]
+    # every cost but those that price single visits' weeks (overdue tilbud, mostly unannounced), which the total and
+    # the bound would give back
+    assert full["overdue"] and "overdue_delay" in full["rule_costs"]
+    assert reader["rule_costs"] == {k: v for k, v in full["rule_costs"].items() if k != "overdue_delay"}
+    assert reader["objective"] is None and reader["bound"] is None and full["objective"] is not None
     assert [o["facility_id"] for o in reader["overdue"]] == [o["facility_id"] for o in full["overdue"]]
     assert all(o["planned_date"] is None for o in reader["overdue"])
     assert all(o["planned_date"] for o in full["overdue"])
@@ -272,3 +276,26 @@ def test_the_plan_pdf_lays_out_its_long_tables_with_fixed_columns() -> None:
     css = render_template("partials/report.css")
     print_css = css.split("@media print", 1)[1]
     assert "table.week-plan, table.deadlines, table.confidential-visits { table-layout: fixed; }" in print_css
+
+
+def test_a_reader_gets_no_cost_that_prices_one_visits_week_nor_the_totals_it_follows_from() -> None:
+    """A reader was given `overdue_delay` (1000 x the weeks to an overdue tilbud's visit, mostly unannounced) and a
+    best-effort plan's `deadline_relaxed` (its weeks late, which the reader's `late` list hides): with one such
+    tilbud, the week of its unannounced visit. The total and the bound would give them back (total minus the rest)."""
+    from api.schemas import analysis_for_reader
+
+    analysis = {
+        "objective": 6010.0,
+        "bound": 6000.0,
+        "gap": 0.0017,
+        "rule_costs": {"risk_lateness": 10, "overdue_delay": 3000, "deadline_relaxed": 3000, "tie_break": 0},
+        "authorities": [{"authority": "nord", "objective": 6010.0, "bound": 6000.0, "gap": 0.0017, "seconds": 1.0}],
+    }
+    reader = analysis_for_reader(analysis, authorised=False)
+    assert reader["rule_costs"] == {"risk_lateness": 10, "tie_break": 0}
+    assert reader["objective"] is None and reader["bound"] is None and reader["gap"] == 0.0017
+    assert reader["authorities"] == [
+        {"authority": "nord", "objective": None, "bound": None, "gap": 0.0017, "seconds": 1.0}
+    ]
+    assert analysis_for_reader(analysis, authorised=True) == analysis
+    assert analysis["rule_costs"]["overdue_delay"] == 3000  # the stored analysis is not changed

@@ -323,6 +323,21 @@ def _plan_2027q1_with_four_unkeepable_deadlines() -> Plan:
     )
 
 
+def test_the_cost_of_an_overdue_tilbuds_delay_is_for_planners_only() -> None:
+    """The plan report's table of rule costs showed every reader `Forsinkelse af overskredne` (1000 x the weeks to an
+    overdue tilbud's visit): with one overdue tilbud, the week of its unannounced visit, whose date the report hides."""
+    plan = _plan_2027q1_with_four_unkeepable_deadlines()
+    costs = {**plan.analysis.rule_costs, "overdue_delay": 3000, "risk_lateness": 12}
+    plan = dataclasses.replace(plan, analysis=dataclasses.replace(plan.analysis, rule_costs=costs))
+    shown = {
+        authorised: {r.rule: r.cost for r in build_plan_report(plan, small_dataset(), authorised=authorised).rule_costs}
+        for authorised in (True, False)
+    }
+    assert shown[True]["overdue_delay"] == 3000 and shown[True]["risk_lateness"] == 12
+    assert "overdue_delay" not in shown[False] and shown[False]["risk_lateness"] == 12
+    assert set(shown[True]) - set(shown[False]) == {"overdue_delay"}
+
+
 def test_only_a_deadline_before_the_as_of_date_is_called_passed() -> None:
     # The planner calls every deadline "overdue" that falls before the first day it can plan a visit. Only
     # one before the as-of date has passed; the others can be kept in the current quarter or fall on days
