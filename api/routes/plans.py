@@ -182,7 +182,9 @@ def get_analysis(
     plan_id: PlanId, settings: SettingsDep, viewer: ViewerDep, conditional: ConditionalDep, response: Response
 ) -> Response | dict[str, Any]:
     """The cost of each rule, the solver's bound and gap, overdue facilities, the rotation comparison."""
-    etag = strong_etag("analysis", viewer.authorised, _version(plan_service.plan_version(settings, plan_id)))
+    # "analysis/2": a reader's answer lost the costs that price single visits' weeks (5c670f1), so an ETag saved
+    # before must not answer 304 over the old body
+    etag = strong_etag("analysis/2", viewer.authorised, _version(plan_service.plan_version(settings, plan_id)))
     if (unchanged := conditional.answer(response, etag, confidential=True)) is not None:
         return unchanged
     plan = plan_service.show_plan(settings, plan_id)

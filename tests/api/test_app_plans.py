@@ -149,6 +149,15 @@ def test_analysis_hides_planned_dates_from_readers(plan_client: TestClient) -> N
     assert full["overdue"] and "overdue_delay" in full["rule_costs"]
     assert reader["rule_costs"] == {k: v for k, v in full["rule_costs"].items() if k != "overdue_delay"}
     assert reader["objective"] is None and reader["bound"] is None and full["objective"] is not None
+    # an ETag saved from the answer before readers lost those costs does not get a 304 over the old body
+    from api.conditional import strong_etag
+    from api.routes.plans import _version
+    from api.services import plans as plan_service
+
+    settings = plan_client.app.state.settings  # type: ignore[attr-defined]
+    before = strong_etag("analysis", False, _version(plan_service.plan_version(settings, 1)))
+    again = plan_client.get("/api/v1/plans/1/analysis", headers={"If-None-Match": before})
+    assert again.status_code == 200 and again.json()["rule_costs"] == reader["rule_costs"]
     assert [o["facility_id"] for o in reader["overdue"]] == [o["facility_id"] for o in full["overdue"]]
     assert all(o["planned_date"] is None for o in reader["overdue"])
     assert all(o["planned_date"] for o in full["overdue"])
