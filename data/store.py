@@ -44,7 +44,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Table, bindparam, func, insert, inspect, or_, select, text
+from sqlalchemy import Table, and_, bindparam, func, insert, inspect, or_, select, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError
 
@@ -297,17 +297,27 @@ def import_batches(
     *,
     after_id: int | None = None,
     since: dt.datetime | None = None,
+    since_utc: dt.datetime | None = None,
     offset: int = 0,
     top: int | None = None,
 ) -> tuple[int, list[ImportBatch]]:
     """The import batches, newest first: those after batch ``after_id`` and/or imported at or after ``since`` (the
     server's local time, naive, as stored), then the page of ``top`` from ``offset``. Returns the count before the
-    page and the page."""
+    page and the page. With ``since_utc`` (the same moment in UTC, naive) a batch stored with its UTC time (revision
+    0005) is compared by that, exactly also in the hour repeated when summer time ends; ``since`` then bounds only
+    the batches stored before, which have their local time alone."""
     batches: Table = ImportBatchRow.__table__  # type: ignore[assignment]
     where = []
     if after_id is not None:
         where.append(batches.c.id > after_id)
-    if since is not None:
+    if since_utc is not None:
+        legacy = batches.c.imported_at_utc.is_(None)
+        where.append(
+            or_(and_(~legacy, batches.c.imported_at_utc >= since_utc), and_(legacy, batches.c.imported_at >= since))
+            if since is not None
+            else and_(~legacy, batches.c.imported_at_utc >= since_utc)
+        )
+    elif since is not None:
         where.append(batches.c.imported_at >= since)
     query = select(batches).where(*where).order_by(batches.c.id.desc()).offset(offset)
     if top is not None:

@@ -88,8 +88,9 @@ def list_imports(
         Query(
             description="A batch id (the batches after it: the last id you saw) or a date-time (the batches "
             "imported at or after it; RFC 3339, without an offset the server's local time -- refused (422) in the "
-            "hour repeated when summer time ends, which it names twice; with an offset in that hour's first pass the "
-            "batches from the hour's start, since the log stores local times without an offset).",
+            "hour repeated when summer time ends, which it names twice; compared with each batch's moment in UTC, for "
+            "batches stored before that was kept with their local time: then a moment in that hour's first pass "
+            "lists such batches from the hour's start).",
             examples=["41", "2026-11-23T02:00:00+01:00"],
         ),
     ] = None,

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -284,31 +285,44 @@ def source_kind(source: str) -> str:
     return next((kind for prefix, kind in _SOURCE_PREFIXES if source.startswith(prefix)), "file")
 
 
-def parse_since(value: str | None) -> tuple[int | None, dt.datetime | None]:
-    """``since`` of the import log: a batch id (digits) or a date-time (RFC 3339; without an offset the server's
-    local time; a date alone is its midnight). Returns ``(after_id, since)`` with ``since`` as stored: the server's
-    local time, naive.
+class Since(NamedTuple):
+    """``since`` of the import log, parsed: a batch id, or a moment as the two columns of a batch's time compare it."""
 
-    The batches are stored in that local time without an offset, so the hour repeated when summer time ends holds
-    both passes' batches alike: a local time in it without an offset is refused (it names two moments); a moment
-    with an offset in its first pass counts from the start of the repeated hour (a batch stored at 02:10 may be the
-    second 02:10, after the first 02:30), so no batch after it is left out -- one of the first pass may come again."""
+    after_id: int | None
+    #: the server's local time, naive: the bound for batches stored before revision 0005 (no UTC time)
+    local: dt.datetime | None
+    #: the moment in UTC, naive: the exact bound for every batch stored with its UTC time
+    utc: dt.datetime | None
+
+
+def parse_since(value: str | None) -> Since:
+    """``since`` of the import log: a batch id (digits) or a date-time (RFC 3339; without an offset the server's
+    local time; a date alone is its midnight).
+
+    Every batch stores its moment in UTC (revision 0005), which is compared exactly. Batches stored before keep only
+    their local time without an offset, so the hour repeated when summer time ends holds both passes' batches alike:
+    for them a moment with an offset in the hour's first pass counts from the start of the repeated hour (one stored
+    at 02:10 may be the second 02:10, after the first 02:30), so no batch after it is left out -- one of the first
+    pass may come again. A local time in the repeated hour without an offset is refused: it names two moments."""
     if value is None or not value.strip():
-        return None, None
+        return Since(None, None, None)
     text = value.strip()
     if text.isascii() and text.isdigit():
         batch = int(text)
         if batch > BATCH_ID_MAX:
             raise InvalidArgumentError(f"since '{shown_value(text)}' er større end noget batch-id.")
-        return batch, None
+        return Since(batch, None, None)
     try:
         moment = dt.datetime.fromisoformat(text)
         if moment.tzinfo is not None:
+            utc = moment.astimezone(dt.UTC).replace(tzinfo=None)
             local = moment.astimezone().replace(tzinfo=None)
             repeated = _repeated_hour(local)
             first_pass = repeated is not None and moment == local.replace(fold=0).astimezone()  # the same instant
-            return None, _start_of_repeat(local, repeated) if first_pass and repeated is not None else local
+            legacy = _start_of_repeat(local, repeated) if first_pass and repeated is not None else local
+            return Since(None, legacy, utc)
         repeated = _repeated_hour(moment)
+        utc = moment.astimezone(dt.UTC).replace(tzinfo=None)  # one moment, unless refused below
     except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved out of range by the offset
         raise InvalidArgumentError(
             f"since '{shown_value(text)}' er hverken et batch-id (et heltal) eller et tidspunkt som "
@@ -321,7 +335,7 @@ def parse_since(value: str | None) -> tuple[int | None, dt.datetime | None]:
             f"da sommertiden slutter, som {first} og som {second}. Skriv tidspunktet med UTC-forskydning, eller brug "
             "et batch-id."
         )
-    return None, moment
+    return Since(None, moment, utc)
 
 
 def _start_of_repeat(local: dt.datetime, length: dt.timedelta) -> dt.datetime:
@@ -353,7 +367,7 @@ def import_log(
 ) -> tuple[int, list[ImportBatch]]:
     """The import log, newest first, after ``since`` (:func:`parse_since`: the batches after a batch id, or those
     imported at or after a moment), paged; ``(0, [])`` when there is no database yet (none is created)."""
-    after_id, moment = parse_since(since)
+    parsed = parse_since(since)
     if top is not None and top < 1:
         raise InvalidArgumentError(f"top skal være mindst 1 (fik {top}).")
     if offset < 0:
@@ -367,4 +381,6 @@ def import_log(
     if not database_exists(settings):
         return 0, []
     with database(settings) as engine:
-        return import_batches(engine, after_id=after_id, since=moment, offset=offset, top=top)
+        return import_batches(
+            engine, after_id=parsed.after_id, since=parsed.local, since_utc=parsed.utc, offset=offset, top=top
+        )

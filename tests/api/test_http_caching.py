@@ -358,8 +358,9 @@ def test_the_kinds_follow_the_labels_the_writers_use() -> None:
     assert source_kind("demo: syntetisk Danmark") == "demo"
     assert source_kind("tilbagetrukket: concerns F2 HV-1") == "withdrawal"
     assert source_kind("/srv/eksport/2026-11.zip") == "file"
-    assert parse_since(None) == (None, None) and parse_since(" 7 ") == (7, None)
-    assert parse_since("2026-11-23") == (None, dt.datetime(2026, 11, 23))
+    assert parse_since(None) == (None, None, None) and parse_since(" 7 ") == (7, None, None)
+    assert parse_since("2026-11-23")[:2] == (None, dt.datetime(2026, 11, 23))
+    assert parse_since("2026-11-23T00:00:00+01:00").utc == dt.datetime(2026, 11, 22, 23)
     with pytest.raises(InvalidArgumentError):
         parse_since("٣")  # a digit, but no ASCII one
 
