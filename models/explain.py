@@ -312,9 +312,16 @@ def _force(months: int) -> Sentence:
             count = v * places
         exp_count = exp_window * places if exp_window is not None and places else None
         text = f"Magtanvendelser: {_smart(v)} pr. plads {period}"
-        if expected is not None and expected <= 0:
-            # nobody of the type reports any (ambulant treatment; or none in the data at all): the smoothed
-            # ratio is 1,0 but "1,0 × the expected" of nothing says nothing
+        if expected is not None and expected <= 0 and v == 0:
+            # nobody of the type reports any (ambulant treatment; or none in the data at all): the model counts it
+            # as a typical tilbud (the median ratio of those with an expectation, models.features), not "1,0 ×"
+            text = (
+                f"Magtanvendelser: ingen {period} — ingen {plural} har indberettet nogen at sammenligne med "
+                "(regnet som et typisk tilbud)"
+            )
+        elif expected is not None and expected <= 0:
+            # no count (a row without it), or a use where none is expected (compute_features gives none: a use makes
+            # its type's rate, and the tilbud is compared with that)
             text += f" — der er ingen indberetninger for {plural} at sammenligne med"
         elif v == 0 and exp_window is not None:
             # none: the smoothed ratio (0 + 1) / (expected + 1) of a small expectation reads "1,0 ×", as if

@@ -35,12 +35,21 @@ The features, and why:
   0,0-0,5 x the expected; capped, it counts as a few times its expectation, the others keep theirs,
   and its own ratio still uses its full count. Three times the expectation (+1) is far beyond what
   chance gives (a Poisson count of 9 where 2 are expected has a probability under 0.1 %), so the cap
-  touches only real outliers. ``force_trend``: the last
+  touches only real outliers. A tilbud with nothing observed where nothing is expected (its type reports none
+  in the window: ambulant treatment, often krisecentre; or it was approved this month) gets the median ratio of the
+  tilbud with an expectation in the same snapshot (1 when none has one): as typical as its peers, which is all
+  0 of 0 says. The smoothed (0 + 1) / (0 + 1) = 1 lay above two thirds of the reporting tilbud (counts are
+  over-dispersed, and none where 0,5 are expected gives 0,67), so the monotone model read it as more force than
+  usual: "Magtanvendelser: 0,00 pr. plads ..." raised a krisecenter's risk (in the tests' small world whose
+  krisecentre report none, by 0,01-0,15 log-odds). Missing instead, LightGBM's missing branch learnt a value from
+  those tilbud alone (it raised their risk as much there), and ``bench/risk_quality.py`` ranked 0.003 AUC lower than
+  with the median. ``force_trend``: the last
   3 months against a quarter of the last 12, ``(obs3 + 0.5) / (obs12 / 4 + 0.5)`` (for a tilbud approved
   within the year, against the months since its approval: ``obs12 x months3 / months12``). Monotone +1.
   So more force in the last three months raises all three and never lowers the risk; more force
   only 4-12 months back raises the 12-month level but lowers the trend (the place is improving),
-  and the model weighs the two.
+  and the model weighs the two. None in either window gives a trend of 1 ("uændret"), which is also the median
+  trend of the reporting tilbud (a quarter of them have exactly 1 on synthetic Denmark), so it needs no such fix.
 - ``turnover_ratio``, ``sickness_ratio``: the latest yearly staff turnover / sickness absence
   (at most two years old) over the median of the same facility type in the same year (indicators
   9.b and 9.c compare with "comparable workplaces"). Monotone +1. Missing for a facility without a
@@ -343,8 +352,15 @@ def _force_features(uof: pd.DataFrame, fac: pd.DataFrame, t: pd.Timestamp) -> pd
     expected3 = per_place * places * months3 / 12
     out["force_expected_per_place"] = per_place
     out["force_culture"] = culture
-    out["force_ratio_12m"] = (obs12 + FORCE_PRIOR) / (expected12 + FORCE_PRIOR)
-    out["force_ratio_3m"] = (obs3 + FORCE_PRIOR) / (expected3 + FORCE_PRIOR)
+    for col, obs, expected in (("force_ratio_12m", obs12, expected12), ("force_ratio_3m", obs3, expected3)):
+        ratio = (obs.to_numpy() + FORCE_PRIOR) / (expected + FORCE_PRIOR)
+        # none observed where none is expected (a type nobody reports for; a tilbud approved this month) is a tilbud
+        # like its peers: the median ratio of the tilbud with an expectation, not (0 + 1) / (0 + 1) = 1 (module
+        # docstring); a use where none is expected keeps its ratio, above 1
+        unknown = (expected <= 0) & (obs.to_numpy() == 0)
+        known = ratio[expected > 0]
+        ratio[unknown] = float(np.median(known)) if len(known) else 1.0
+        out[col] = ratio
     # the last 3 months against as many months' share of the year's count, over the months it reported
     share = np.divide(months3, months12, out=np.zeros_like(months12), where=months12 > 0)
     out["force_trend"] = (obs3 + 0.5) / (obs12 * share + 0.5)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pandas as pd
@@ -48,18 +49,21 @@ def test_force_sentence_names_value_ratio_and_peer_group() -> None:
 
 
 def test_force_sentence_when_the_type_reports_none() -> None:
-    # ambulant treatment never reports, and an upload may hold no use_of_force.csv at all: the smoothed
-    # ratio is 1.0, which must not read as "1,0 × det forventede"
+    # ambulant treatment never reports, and an upload may hold no use_of_force.csv at all: the model counts the
+    # tilbud as a typical one (the median ratio of those with an expectation), which must not read as "0,7 ×
+    # det forventede" nor as "0,00 pr. plads"
     row = pd.Series(
         {"facility_type": "sul141", "force_per_place_12m": 0.0, "force_expected_per_place": 0.0,
-         "force_ratio_12m": 1.0, "force_per_place_3m": 0.0, "force_ratio_3m": 1.0}
+         "force_ratio_12m": 0.7, "force_per_place_3m": 0.0, "force_ratio_3m": 0.75}
     )  # fmt: skip
-    text = factor("force_ratio_12m", row, None, 0.01)["text"]
-    assert "det forventede" not in text
-    assert text == (
-        "Magtanvendelser: 0,00 pr. plads de seneste 12 måneder — der er ingen indberetninger for "
-        "alkoholbehandlingstilbud at sammenligne med"
+    f = factor("force_ratio_12m", row, None, -0.01)
+    assert "det forventede" not in f["text"]
+    assert f["text"] == (
+        "Magtanvendelser: ingen de seneste 12 måneder — ingen alkoholbehandlingstilbud har indberettet nogen at "
+        "sammenligne med (regnet som et typisk tilbud)"
     )
+    assert f["value"] == 0 and f["comparison"] == 0
+    assert factor("force_ratio_3m", row, None, -0.01)["text"].startswith("Magtanvendelser: ingen de seneste 3 m")
 
 
 def test_no_use_of_force_is_not_called_as_expected() -> None:
@@ -533,3 +537,27 @@ def test_no_visit_at_all_in_a_short_export_says_where_the_data_begin() -> None:
         "Intet tilsynsbesøg i besøgsdataene, som begynder 2. november 2023; tiden regnes fra godkendelsen for "
         f"{round(f.loc['F5', 'days_since_visit'] / DAYS_PER_MONTH)} måneder siden"
     )
+
+
+def test_no_force_where_the_type_reports_none_is_no_reason_for_the_risk() -> None:
+    """A small simulated world whose krisecentre report no magtanvendelser (as the ambulant types never do): their
+    0 of 0 expected was (0 + 1) / (0 + 1) = 1, above most reporting tilbud, and the monotone model read it as more
+    force than usual: each of the 40 krisecentre's factors had "Magtanvendelser: 0,00 pr. plads ..." raising the
+    risk by 0,01-0,14 log-odds. Counted as a typical tilbud, none of them does."""
+    from models.explain import MIN_REASON
+    from models.risk_model import RiskModel
+    from tests.models.sim import simulate
+
+    as_of = dt.date(2026, 1, 1)
+    ds, _ = simulate(seed=3, facilities=200, years=6, as_of=as_of)
+    krise = set(ds.facilities.loc[ds.facilities["facility_type"] == "sel109", "facility_id"])
+    ds = ds.with_tables(use_of_force=ds.use_of_force[~ds.use_of_force["facility_id"].isin(krise)])
+    model = RiskModel(n_estimators=60, min_positive_labels=20, snapshot_step_months=2, random_state=1).fit(ds, as_of)
+    assert not model.cold_start_  # the trees, not the expert score's points
+    scored = model.score(ds, as_of)
+    assert len(krise) == 40 and (scored.features.loc[sorted(krise), "force_expected_per_place"] == 0).all()
+    for fid in sorted(krise):
+        force = [f for f in scored.factors(fid) if f["feature"] in ("force_ratio_12m", "force_ratio_3m")]
+        assert [f["shap"] < MIN_REASON for f in force] == [True, True], (fid, force)
+        assert all("(regnet som et typisk tilbud)" in f["text"] for f in force)
+        assert not any(f["feature"].startswith("force") for f in scored.top_factors(fid, 3))

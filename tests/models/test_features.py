@@ -79,7 +79,11 @@ def test_force_counts_windows_and_ratios(feats: pd.DataFrame) -> None:
     assert f2["force_ratio_12m"] == pytest.approx(1.0)
     assert f2["force_ratio_3m"] == pytest.approx((5 + 1) / (8 / 4 + 1))
     assert f2["force_trend"] == pytest.approx((5 + 0.5) / (8 / 4 + 0.5))
-    assert feats.loc["F4", "force_ratio_12m"] == 1.0  # none observed, none expected
+    # none observed, none expected (nobody of F4's type, ambulant treatment, reports): as typical as the tilbud
+    # with an expectation, their median ratio
+    assert feats.loc["F4", "force_expected_per_place"] == 0
+    expects = feats[feats["force_expected_per_place"] > 0]
+    assert feats.loc["F4", "force_ratio_12m"] == pytest.approx(expects["force_ratio_12m"].median())
 
 
 def test_force_ratio_divides_out_reporting_culture() -> None:
@@ -357,3 +361,63 @@ def test_a_visit_without_scores_counts_as_a_visit_and_keeps_the_last_scored_them
     assert before["days_since_visit"] == (day - pd.Timestamp("2025-01-20")).days
     themes = ["theme_mean", "theme_min", "theme_change", *(n for n in FEATURE_NAMES if n.startswith("theme_"))]
     pd.testing.assert_series_equal(after[themes], before[themes])
+
+
+def _force_world(counts: dict[str, int], approved: dict[str, str] | None = None) -> Dataset:
+    """Four § 108 tilbud and two krisecentre (10 places each) with ``counts`` magtanvendelser a month for the 12
+    months before AS_OF; ``approved``: approval dates other than 2015."""
+    ids = ["B1", "B2", "B3", "B4", "K1", "K2"]
+    fac = pd.DataFrame(
+        {
+            "facility_id": ids,
+            "name": "x",
+            "authority": "midt",
+            "municipality": "x",
+            "postcode": "8000",
+            "facility_type": ["sel108"] * 4 + ["sel109"] * 2,
+            "ownership": "kommunal",
+            "places": 10,
+            "approved_on": [pd.Timestamp((approved or {}).get(fid, "2015-01-01")) for fid in ids],
+        }
+    )
+    months = pd.date_range("2025-10-01", "2026-09-01", freq="MS")
+    uof = pd.DataFrame(
+        [(fid, m, c) for fid, c in counts.items() if c for m in months], columns=["facility_id", "month", "count"]
+    )
+    return Dataset.from_frames({"facilities": fac, "use_of_force": uof})
+
+
+def test_no_force_where_nothing_is_expected_reads_as_a_typical_tilbud() -> None:
+    """Krisecentre where nobody reports any: 0 observed of 0 expected is the median ratio of the tilbud with an
+    expectation, not (0 + 1) / (0 + 1) = 1, which lay above most reporting tilbud (the counts are over-dispersed)
+    and so read as more force than usual to the monotone model: "Magtanvendelser: 0,00 pr. plads" raised the risk."""
+    f = compute_features(_force_world({"B1": 0, "B2": 1, "B3": 2, "B4": 6}), AS_OF, AuthorityOffsets())
+    f = f.set_index("facility_id")
+    assert (f.loc[["K1", "K2"], "force_expected_per_place"] == 0).all()
+    reporting = f.loc[["B1", "B2", "B3", "B4"]]
+    for window in ("12m", "3m"):
+        column = f"force_ratio_{window}"
+        typical = reporting[column].median()
+        assert (reporting[column] < 1).sum() == 3  # 1 lay above three of the four
+        assert f.loc["K1", column] == f.loc["K2", column] == pytest.approx(typical)
+        assert f.loc["K1", column] < 1
+    assert f.loc["K1", "force_trend"] == 1.0  # 0 against 0: unchanged, as B1's 0 against 0
+
+
+def test_a_use_in_a_type_that_reports_little_is_compared_with_the_type() -> None:
+    # one krisecenter reports 1 a month: the type now has an expectation, the reporter lies above it and the
+    # other krisecenter (none of a small expectation) below 1, as a reporting type's tilbud with none
+    f = compute_features(_force_world({"B2": 1, "B3": 2, "B4": 6, "K2": 1}), AS_OF, AuthorityOffsets())
+    f = f.set_index("facility_id")
+    assert f.loc["K1", "force_expected_per_place"] > 0
+    assert f.loc["K2", "force_ratio_12m"] > 1 > f.loc["K1", "force_ratio_12m"]
+    assert f.loc["K1", "force_ratio_12m"] == pytest.approx(1 / (f.loc["K1", "force_expected_per_place"] * 10 + 1))
+
+
+def test_no_force_of_a_tilbud_approved_this_month_reads_as_a_typical_tilbud() -> None:
+    # approved in the as-of month: no month to count, 0 expected, 0 observed; same as a type nobody reports for
+    as_of = dt.date(2026, 10, 15)
+    ds = _force_world({"B2": 1, "B3": 2, "B4": 6}, approved={"B1": "2026-10-05"})
+    f = compute_features(ds, as_of, AuthorityOffsets()).set_index("facility_id")
+    assert f.loc["B1", "force_months_12m"] == 0
+    assert f.loc["B1", "force_ratio_12m"] == pytest.approx(f.loc[["B2", "B3", "B4"], "force_ratio_12m"].median())
