@@ -101,6 +101,20 @@ def _check_extra_cpr(raw: RawTable, report: _Report) -> None:
         ("arket", "det", "slet arket fra arbejdsbogen") if sheet else ("filen", "den", "fjern filen fra uploaden")
     )
     found = "en værdi" if count == 1 else f"{format_number_da(count, 0)} værdier"
+    if raw.name:  # the rows below a second header in a contract file (data.readers.records._other_headers)
+        report.add(
+            Violation(
+                raw.source,
+                row,
+                column,
+                _display(cell),
+                "cpr",
+                f"{found} under den anden overskrift ligner et CPR-nummer"
+                + ("" if count == 1 else " (her den første)")
+                + "; en upload må ikke indeholde personoplysninger om borgere (kun antal)",
+            )
+        )
+        return
     report.add(
         Violation(
             raw.source,

@@ -18,7 +18,7 @@ from data.contract import FILE_BY_NAME
 from data.glossary import format_number_da
 from data.readers.detection import find_header_row, header_not_first
 from data.readers.raw import RawTable, RawUpload, _violation
-from data.readers.records import _stray_quotes, _table_from_records
+from data.readers.records import _other_headers, _stray_quotes, _table_from_records
 from data.readers.text import _LINE_BREAK, _blank_line, _csv_reader, _decode, detect_delimiter, excel_delimiter_hint
 
 log = logging.getLogger(__name__)
@@ -86,6 +86,11 @@ def _parse_csv(name: str, filename: str, data: bytes, upload: RawUpload) -> RawT
         if stray:
             upload.violations.extend(stray)
             return None
+        if (keep := _other_headers(name, filename, table.header, table.frame, table.rows, upload)) is not None:
+            fields = None if table.fields is None else table.fields[keep]
+            table = dataclasses.replace(
+                table, frame=table.frame[keep].reset_index(drop=True), rows=table.rows[keep], fields=fields
+            )
     else:
         records = _csv_records(filename, text, delimiter, upload)
         if records is None:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from data.contract import FILE_BY_NAME, Kind
 from data.errors import Violation
+from data.glossary import format_number_da
 from data.readers.cells import loose_name
 from data.readers.raw import RawTable, RawUpload, _preview, _violation
 
@@ -133,6 +134,9 @@ def _table_from_records(
             # the rows after the quote are misread (fields shifted or swallowed): the quote is the one thing to fix
             upload.violations.extend(stray)
             return None
+    if (keep := _other_headers(name, source, header, frame, rows, upload)) is not None:
+        frame, rows = frame[keep].reset_index(drop=True), rows[keep]
+        body = [record for record, kept in zip(body, keep, strict=True) if kept]
     if frame.shape[1] > width:
         filled = frame.iloc[:, width:].fillna("").astype(str).apply(lambda c: c.str.strip() != "").any(axis=1)
         extra = filled.to_numpy(dtype=bool)
@@ -173,3 +177,105 @@ def _table_from_records(
         had_bom=had_bom,
         fields=fields,
     )
+
+
+def _normal_title(cell: object) -> str:
+    return str(cell).strip().lstrip("\ufeff").strip().lower()
+
+
+def _other_headers(
+    name: str, source: str, header: Sequence[str], frame: pd.DataFrame, rows: np.ndarray, upload: RawUpload
+) -> np.ndarray | None:
+    """Rows below the header that are a header with other columns (two exports put after one another, the second
+    with fewer or more columns, or in another order), and the rows below each up to the next header: one violation
+    at the second header, and the rows it heads left out (read under row 1's columns, each was a row too short or too
+    long and a value in the wrong column: 'facility_id' findes ikke, date 'date'). A header equal to row 1 is the
+    importer's (``header_repeated``: the rows below it are records). Their cells are kept in
+    :attr:`RawUpload.extra_tables` for the CPR rule. Returns which rows to keep, or None when every row stays."""
+    spec = FILE_BY_NAME[name]
+    names = set(spec.column_names)
+    if frame.empty or len(names) < 2:
+        return None
+    candidates = np.zeros(len(frame), dtype=bool)
+    for pos in range(min(2, frame.shape[1])):  # a second header starts with a column name within its first two cells
+        cells = frame[pos].fillna("").astype(str)
+        joined = "\n".join(cells.tolist()).lower()
+        if any(n in joined for n in names):  # a cheap look first: 2 million rows hold no column name
+            lowered = (
+                cells.str.strip().str.lstrip("\ufeff").str.strip().str.lower().str.replace(r"[\s.\-]+", "_", regex=True)
+            )
+            candidates |= lowered.isin(names).to_numpy(dtype=bool)
+    if not candidates.any():
+        return None
+    own = [_normal_title(t) for t in header]
+    while own and not own[-1]:
+        own.pop()
+    if not {c.name for c in spec.columns if c.required} <= {loose_name(t) for t in own}:
+        return None  # row 1 is no header of this file (a title above the table): the importer names the header row
+    heads: list[tuple[int, list[str]]] = []  # (position, the cells) of each header below row 1, this one's or other
+    for at in np.flatnonzero(candidates).tolist():
+        cells = [str(c) if c is not None else "" for c in frame.iloc[at].tolist()]
+        normal = [_normal_title(c) for c in cells]
+        while normal and not normal[-1]:
+            normal.pop()
+        filled = [c for c in normal if c]
+        known = sum(loose_name(c) in names for c in filled)
+        if normal == own:
+            heads.append((at, []))  # row 1 again: the importer's; the rows below it are records
+        elif known >= 2 and 2 * known >= len(filled):
+            heads.append((at, cells[: len(normal)]))
+    others = [(pos, cells) for pos, cells in heads if cells]
+    if not others:
+        return None
+    keep = np.ones(len(frame), dtype=bool)
+    ends = [pos for pos, _ in heads[1:]] + [len(frame)]
+    for (pos, cells), end in zip(heads, ends, strict=True):
+        if not cells:
+            continue
+        keep[pos:end] = False
+        titles = [c.strip().lstrip("\ufeff").strip() for c in cells]
+        theirs = {_normal_title(t) for t in titles if t}
+        missing = [t.strip() for t in header if _normal_title(t) and _normal_title(t) not in theirs]
+        extra = [t for t in titles if t and _normal_title(t) not in set(own)]
+        parts = []
+        if missing:
+            parts.append("mangler " + ", ".join(missing))
+        if extra:
+            parts.append("har også " + ", ".join(extra))
+        diff = "; ".join(parts) if parts else "de samme kolonner i en anden rækkefølge"
+        below = rows[pos + 1 : end]
+        if len(below) == 0:
+            after = "Slet rækken"
+        else:
+            span = (
+                f"række {format_number_da(int(below[0]), 0)}"
+                if len(below) == 1
+                else f"række {format_number_da(int(below[0]), 0)}–{format_number_da(int(below[-1]), 0)}"
+            )
+            after = (
+                f"Rækkerne under den ({span}) følger den overskrift og er ikke kontrolleret: sæt udtrækkene sammen "
+                "med de samme kolonner i samme rækkefølge som række 1, og slet den anden overskrift (eller upload "
+                "dem hver for sig)"
+            )
+        upload.violations.append(
+            _violation(
+                source,
+                f"rækken er en ny overskrift med andre kolonner end række 1 ({diff}); er to udtræk sat efter "
+                f"hinanden? {after}",
+                "header_other_columns",
+                row=int(rows[pos]),
+            )
+        )
+        if end > pos + 1:
+            section = frame.iloc[pos + 1 : end, : len(cells)].reset_index(drop=True)
+            section.columns = list(range(section.shape[1]))
+            upload.extra_tables.append(
+                RawTable(
+                    name=name,
+                    source=source,
+                    header=tuple(titles),
+                    frame=section.fillna("").astype(str),
+                    rows=rows[pos + 1 : end],
+                )
+            )
+    return keep
