@@ -31,6 +31,36 @@ _KNOWN_FILES = ", ".join(f"{name}.csv" for name in FILE_BY_NAME)
 _OTHER_SPREADSHEETS = tuple(_SAVE_AS_XLSX)
 
 
+#: Archives and packed files other than .zip, by the end of their name: what each is, in a message. None of them is
+#: unpacked (the contract names .zip; a .7z or .rar needs a program of its own): each is named with what to do.
+_ARCHIVES = (
+    (".tar.gz", "et tar-arkiv pakket med gzip"),
+    (".tgz", "et tar-arkiv pakket med gzip"),
+    (".tar.bz2", "et tar-arkiv pakket med bzip2"),
+    (".tar.xz", "et tar-arkiv pakket med xz"),
+    (".tar", "et tar-arkiv"),
+    (".7z", "et 7-Zip-arkiv"),
+    (".rar", "et RAR-arkiv"),
+    (".gz", "en fil pakket med gzip"),
+    (".bz2", "en fil pakket med bzip2"),
+    (".xz", "en fil pakket med xz"),
+)
+
+
+def _archive(name: str) -> str | None:
+    """What ``name`` is when it names an archive or packed file other than .zip ("et 7-Zip-arkiv"), else None."""
+    lowered = name.strip().lower()
+    return next((what for end, what in _ARCHIVES if lowered.endswith(end) and len(lowered) > len(end)), None)
+
+
+def _unpack_hint(what: str) -> str:
+    """What to do with an archive (``what`` from :func:`_archive`): unpack it; a packed file is one file, an archive
+    holds several."""
+    if what.startswith("en fil"):
+        return "pak den ud, og upload CSV-filen"
+    return "pak det ud, og upload filerne (eller pak dem i en .zip)"
+
+
 def read_upload_files(source: Path) -> RawUpload:
     """Read ``source`` (folder, ``.zip``, ``.xlsx`` or one ``.csv``) into raw tables.
 
@@ -51,6 +81,12 @@ def read_upload_files(source: Path) -> RawUpload:
         raise InvalidArgumentError(
             f"'{source.name}' er ikke en .xlsx og kan ikke indlæses; {_SAVE_AS_XLSX[source.suffix.lower().lstrip('.')]}"
             " og indlæs den, eller gem arkene som CSV-filer i en mappe"
+        )
+    elif (what := _archive(source.name)) is not None:
+        it = "den" if what.startswith("en fil") else "det"
+        raise InvalidArgumentError(
+            f"'{source.name}' er {what}, som ikke kan indlæses; pak {it} ud, og angiv "
+            + ("CSV-filen" if it == "den" else "mappen (eller pak filerne i en .zip)")
         )
     else:
         raise InvalidArgumentError(
@@ -271,6 +307,18 @@ def _add_member(
         warning = f"filen ligner en kopi af {stem[:-4]}.csv og ignoreres; {stem[:-4]}.csv indlæses"
         upload.other_formats.append((stem[:-4], refusal, warning))
         return
+    what = _archive(filename)
+    packed = stem.removesuffix(".gz").removesuffix(".bz2").removesuffix(".xz").removesuffix(".csv")
+    if what is not None and packed in FILE_BY_NAME and filename.strip().lower() != packed:
+        # "visits.csv.gz": ignored, the rest of the upload would be stored without it (and every score "findes ikke")
+        refusal = _violation(
+            filename,
+            f"filen hedder {filename.strip()} og er {what.removeprefix('et ').removeprefix('en fil ')}; "
+            f"{_unpack_hint(what).replace('CSV-filen', f'{packed}.csv')}",
+            "file_name",
+        )
+        upload.other_formats.append((packed, refusal, f"filen er pakket og ignoreres; {packed}.csv indlæses"))
+        return
     if ext == "csv" and stem in FILE_BY_NAME:
         if stem in upload.present:
             first = upload.paths.get(stem)
@@ -319,6 +367,11 @@ def _add_member(
     elif ext == "zip":
         # a zip inside the zip (an export zipped once more), or beside CSV files: its files are not read
         hint = "en zip-fil i en zip-fil eller en mappe pakkes ikke ud; pak den ud, eller upload den alene"
+        upload.ignored.append((filename.strip(), hint))
+        upload.warnings.append(_violation(filename, f"filen ignoreres: {hint}", "file_ignored"))
+    elif what is not None:
+        # "eksport.7z", "eksport.tar.gz": the contract names .zip; a 7-Zip or RAR archive needs a program of its own
+        hint = f"{what} pakkes ikke ud; {_unpack_hint(what)}"
         upload.ignored.append((filename.strip(), hint))
         upload.warnings.append(_violation(filename, f"filen ignoreres: {hint}", "file_ignored"))
     elif ext in _OTHER_SPREADSHEETS:

@@ -75,3 +75,64 @@ def test_a_data_row_holding_one_column_name_is_still_a_record(folder: Path) -> N
     rows[2][1] = "name"  # a tilbud named "name" is odd, not a header
     (folder / "facilities.csv").write_bytes(csv_bytes(rows))
     assert read_upload(folder, today=AS_OF).dataset.facilities.name.tolist().count("name") == 1
+
+
+# --- packed files and archives other than .zip ------------------------------------------------------------
+
+
+def test_a_contract_file_packed_with_gzip_is_named_not_missing(folder: Path) -> None:
+    import gzip
+
+    visits = folder / "visits.csv"
+    (folder / "visits.csv.gz").write_bytes(gzip.compress(visits.read_bytes()))
+    visits.unlink()
+    error = fails(folder)
+    # it was 'visits.csv mangler' and one 'visit_id findes ikke' per score, the .gz named only in a warning
+    assert rules(error) == {("visits.csv.gz", None, None, "file_name")}
+    assert "er pakket med gzip; pak den ud" in error.violations[0].message
+    assert "visits.csv" in error.violations[0].message
+
+
+def test_a_packed_copy_beside_its_csv_file_is_ignored_with_a_warning(folder: Path) -> None:
+    import gzip
+
+    (folder / "visits.csv.gz").write_bytes(gzip.compress((folder / "visits.csv").read_bytes()))
+    result = read_upload(folder, today=AS_OF)
+    assert len(result.dataset.visits) == len(small_dataset().visits)
+    assert any(w.file == "visits.csv.gz" and "ignoreres" in w.message for w in result.warnings)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("eksport.7z", "et 7-Zip-arkiv"),
+        ("eksport.rar", "et RAR-arkiv"),
+        ("eksport.tar.gz", "et tar-arkiv pakket med gzip"),
+    ],
+)
+def test_an_archive_other_than_zip_in_a_folder_says_to_unpack_it(tmp_path: Path, name: str, kind: str) -> None:
+    folder = tmp_path / "upload"
+    folder.mkdir()
+    (folder / name).write_bytes(b"\x00" * 64)
+    error = fails(folder)
+    [violation] = error.violations
+    assert violation.rule == "no_contract_files"
+    assert f"'{name}' ({kind} pakkes ikke ud; pak det ud, og upload filerne" in violation.message
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("eksport.7z", "'eksport.7z' er et 7-Zip-arkiv, som ikke kan indlæses; pak det ud, og angiv mappen"),
+        ("eksport.tgz", "'eksport.tgz' er et tar-arkiv pakket med gzip, som ikke kan indlæses; pak det ud"),
+        ("visits.csv.gz", "'visits.csv.gz' er en fil pakket med gzip, som ikke kan indlæses; pak den ud"),
+    ],
+)
+def test_an_archive_other_than_zip_given_alone_says_to_unpack_it(tmp_path: Path, name: str, said: str) -> None:
+    from data.errors import InvalidArgumentError
+
+    (tmp_path / name).write_bytes(b"\x00" * 64)
+    with pytest.raises(InvalidArgumentError) as info:
+        read_upload(tmp_path / name, today=AS_OF)
+    # it was "kan ikke indlæses; angiv en mappe med CSV-filer, en .zip med CSV-filer eller en .xlsx"
+    assert str(info.value).startswith(said)

@@ -1,0 +1,32 @@
+"""Odd uploads (fifth round) as the CLI and the API answer them: an archive other than .zip, a second header with
+other columns. The rules are tested in ``tests/data/test_importer_odd.py``; here what a user sees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import AUTH, run_cli
+from tests.api.test_app_errors import assert_error_shape
+
+
+def test_the_api_names_an_uploaded_rar_archive_and_says_to_unpack_it(client: TestClient) -> None:
+    files = {"files": ("eksport.rar", b"Rar!\x1a\x07\x01\x00" + b"\x00" * 50)}
+    response = client.post("/api/v1/uploads?dry_run=true", files=files, headers=AUTH)
+    assert response.status_code == 422
+    [detail] = assert_error_shape(response.json(), "validation_failed")["details"]
+    assert (detail["file"], detail["rule"]) == ("eksport.rar", "no_contract_files")
+    # it was "ignoreret: 'eksport.rar'; kendte filer: …" without a word on what to do
+    assert "'eksport.rar' (et RAR-arkiv pakkes ikke ud; pak det ud, og upload filerne" in detail["message"]
+
+
+def test_the_cli_names_a_7z_archive_and_says_to_unpack_it(
+    capsys: pytest.CaptureFixture[str], cli_home: Path, tmp_path: Path
+) -> None:
+    archive = tmp_path / "eksport.7z"
+    archive.write_bytes(b"7z\xbc\xaf'\x1c\x00\x04" + b"\x00" * 50)
+    code, out, err = run_cli(capsys, "validate", str(archive))
+    assert code == 2
+    assert "'eksport.7z' er et 7-Zip-arkiv, som ikke kan indlæses; pak det ud, og angiv mappen" in out + err
