@@ -9,6 +9,7 @@ import calendar
 import datetime as dt
 import re
 import unicodedata
+import zoneinfo
 
 from data.authorities import suggest_code
 from data.importer.formats import _DATE_FORMAT
@@ -53,8 +54,12 @@ def _date_hint(text: str) -> str:
         year, month, day = int(m.group(1)), int(m.group(2) or m.group(4)), int(m.group(3) or m.group(5))
         if 1 <= month <= 12 and 1 <= day <= 31:
             return f"; skriv {year:04d}-{month:02d}-{day:02d} (år-måned-dag)"
-    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]*)?)?Z?", text):
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]*)?)?", text):
         return f"; skriv datoen uden klokkeslæt ({text[:10]})"
+    if (zoned := _zoned_date(text)) is not None:
+        return f"; skriv datoen uden klokkeslæt ({zoned})"
+    if (spelt := _date_in_words(text)) is not None:
+        return spelt
     m = re.fullmatch(r"([0-9]{5})(?:[.,]0+)?", text)
     if m is not None:
         serial = _EXCEL_EPOCH + dt.timedelta(days=int(m.group(1)))
@@ -69,6 +74,59 @@ _MONTHS_DA = (
     "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november",
     "december",
 )  # fmt: skip
+_MONTHS_EN = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december",
+)  # fmt: skip
+#: A month's number by its name in Danish or English, whole or shortened as Excel's "mmm" shows it ("mar", "okt",
+#: "sept"), in lower case.
+_MONTH_NUMBER: dict[str, int] = {
+    form: number
+    for names in (_MONTHS_DA, _MONTHS_EN)
+    for number, name in enumerate(names, start=1)
+    for form in (name, name[:3], name[:4])
+}
+_WORDS_DAY_MONTH_YEAR = re.compile(
+    r"(?:[a-zæøå]+dag\s*,?\s*)?([0-9]{1,2})\.?[\s\-/]*([a-zæøå]+)\.?[\s\-/,]*([0-9]{4}|[0-9]{2})"
+)
+_WORDS_MONTH_YEAR = re.compile(r"([a-zæøå]+)\.?[\s\-/,]*([0-9]{4}|[0-9]{2})")
+
+
+def _full_year(digits: str) -> int:
+    """A year of four digits, or of two read as Excel reads one (00-29 are 2000-2029)."""
+    short = int(digits)
+    return short if len(digits) == 4 else short + (2000 if short < 30 else 1900)
+
+
+def _date_in_words(text: str) -> str | None:
+    """The hint for a date with its month in words, as Danish Excel's long date shows it ("12. marts 2024", "tirsdag
+    12. marts 2024", "12-mar-24", an English "12 October 2024"); None when it is none."""
+    m = _WORDS_DAY_MONTH_YEAR.fullmatch(text.strip().lower())
+    if m is None or (month := _MONTH_NUMBER.get(m.group(2))) is None:
+        return None
+    day, year = int(m.group(1)), _full_year(m.group(3))
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None
+    four = "" if len(m.group(3)) == 4 else ", året med fire cifre"
+    return f"; skriv {year:04d}-{month:02d}-{day:02d} (år-måned-dag{four})"
+
+
+def _zoned_date(text: str) -> str | None:
+    """The Danish date of a date and time with a time zone ("2024-03-12T10:00:00+01:00", "…T23:30:00Z"), as a case
+    system's API writes one; None for any other text. A time in UTC late in the evening is the next day in Denmark,
+    which the hint says."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.]+(?:Z|[+-][0-9]{2}:?[0-9]{2})", text):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+        danish = moment.astimezone(zoneinfo.ZoneInfo("Europe/Copenhagen"))
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        return None
+    if danish.date() == moment.date():
+        return moment.date().isoformat()
+    offset = moment.utcoffset()
+    zone = "UTC" if offset == dt.timedelta(0) else f"UTC{text[-6:] if ':' in text[-6:] else text[-5:]}"
+    return f"{danish.date().isoformat()}, for kl. {moment:%H:%M} {zone} er kl. {danish:%H:%M} i Danmark"
 
 
 def _no_such_date(text: str) -> str:
@@ -93,6 +151,9 @@ def _month_hint(text: str) -> str:
         return f"; skriv {year:04d}-{month:02d} (år-måned)" if 1 <= month <= 12 else ""
     if re.fullmatch(_DATE_FORMAT, text):
         return f"; skriv {text[:7]} (måneden uden dag)"
+    m = _WORDS_MONTH_YEAR.fullmatch(text.strip().lower())  # "juni 2026", Danish Excel's "jun-26"
+    if m is not None and (number := _MONTH_NUMBER.get(m.group(1))) is not None:
+        return f"; skriv {_full_year(m.group(2)):04d}-{number:02d} (år-måned)"
     serial = _date_hint(text)
     return serial if "Excel-datonummer" in serial else ""
 

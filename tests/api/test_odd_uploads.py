@@ -30,3 +30,15 @@ def test_the_cli_names_a_7z_archive_and_says_to_unpack_it(
     code, out, err = run_cli(capsys, "validate", str(archive))
     assert code == 2
     assert "'eksport.7z' er et 7-Zip-arkiv, som ikke kan indlæses; pak det ud, og angiv mappen" in out + err
+
+
+def test_a_pushed_date_with_a_time_zone_gets_the_danish_date_to_write(client: TestClient, loaded: object) -> None:
+    body = {"records": [{"facility_id": "F1", "date": "2026-02-03T23:30:00Z", "severity": "high"}]}
+    response = client.post("/api/v1/concerns?dry_run=true", json=body, headers=AUTH)
+    assert response.status_code == 422
+    [detail] = assert_error_shape(response.json(), "validation_failed")["details"]
+    assert (detail["file"], detail["row"], detail["column"], detail["rule"]) == ("concerns", 1, "date", "date")
+    # it was the format alone, with no date to write
+    assert detail["message"].endswith(
+        "; skriv datoen uden klokkeslæt (2026-02-04, for kl. 23:30 UTC er kl. 00:30 i Danmark)"
+    )

@@ -136,3 +136,65 @@ def test_an_archive_other_than_zip_given_alone_says_to_unpack_it(tmp_path: Path,
         read_upload(tmp_path / name, today=AS_OF)
     # it was "kan ikke indlæses; angiv en mappe med CSV-filer, en .zip med CSV-filer eller en .xlsx"
     assert str(info.value).startswith(said)
+
+
+# --- dates and months in other spellings -----------------------------------------------------------------
+
+
+def _visit_date_message(folder: Path, value: str) -> str:
+    rows = texts("visits")
+    rows[1][2] = value
+    (folder / "visits.csv").write_bytes(csv_bytes(rows))
+    error = fails(folder)
+    assert rules(error) == {("visits.csv", 2, "date", "date")}
+    return error.violations[0].message
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        ("2024-03-12T10:00:00+01:00", "; skriv datoen uden klokkeslæt (2024-03-12)"),  # no hint before
+        ("2024-03-12T10:00:00.000+0100", "; skriv datoen uden klokkeslæt (2024-03-12)"),
+        # in UTC: a quarter to midnight in Denmark is the next day ("2024-03-12" was suggested)
+        (
+            "2024-03-12T23:30:00Z",
+            "; skriv datoen uden klokkeslæt (2024-03-13, for kl. 23:30 UTC er kl. 00:30 i Danmark)",
+        ),
+        (
+            "2024-06-30T22:15:00+00:00",
+            "; skriv datoen uden klokkeslæt (2024-07-01, for kl. 22:15 UTC er kl. 00:15 i Danmark)",
+        ),
+        ("12. marts 2024", "; skriv 2024-03-12 (år-måned-dag)"),
+        ("tirsdag 12. marts 2024", "; skriv 2024-03-12 (år-måned-dag)"),
+        ("1. maj 2024", "; skriv 2024-05-01 (år-måned-dag)"),
+        ("12-mar-2024", "; skriv 2024-03-12 (år-måned-dag)"),
+        ("12 okt. 2024", "; skriv 2024-10-12 (år-måned-dag)"),
+        ("12 October 2024", "; skriv 2024-10-12 (år-måned-dag)"),
+        ("12-mar-24", "; skriv 2024-03-12 (år-måned-dag, året med fire cifre)"),
+    ],
+)
+def test_a_date_in_another_spelling_gets_the_date_to_write(folder: Path, value: str, hint: str) -> None:
+    message = _visit_date_message(folder, value)
+    assert message == "date skal være en dato på formen ÅÅÅÅ-MM-DD, fx 2024-03-12" + hint
+
+
+def test_a_month_name_that_is_no_month_gets_no_hint(folder: Path) -> None:
+    assert _visit_date_message(folder, "12. martz 2024").endswith("fx 2024-03-12")
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        ("juni 2026", "; skriv 2026-06 (år-måned)"),
+        ("Juni 2026", "; skriv 2026-06 (år-måned)"),
+        ("jun-26", "; skriv 2026-06 (år-måned)"),  # Danish Excel's "mmm-åå"
+        ("jun. 2026", "; skriv 2026-06 (år-måned)"),
+    ],
+)
+def test_a_month_in_danish_words_gets_the_month_to_write(folder: Path, value: str, hint: str) -> None:
+    rows = texts("use_of_force")
+    rows[1][1] = value
+    (folder / "use_of_force.csv").write_bytes(csv_bytes(rows))
+    error = fails(folder)
+    assert rules(error) == {("use_of_force.csv", 2, "month", "month")}
+    assert error.violations[0].message == "month skal være en måned på formen ÅÅÅÅ-MM, fx 2024-03" + hint
