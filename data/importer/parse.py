@@ -79,8 +79,7 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
         # an unknown column given twice is two unknown columns: neither is read, so both are a warning only
         positions.setdefault(name, pos)
         if name not in spec._by_name:
-            meant = loose_name(title)
-            meant = meant if meant in spec._by_name else _danish_column(spec.name, meant) or meant
+            meant = _meant_column(spec, title) or loose_name(title)
             if meant in spec._by_name and all(bare_title(t).lower() != meant for t in raw.header):
                 # "closed on" for closed_on: ignored, closed tilbud would be stored as active (as a near-miss file
                 # name is refused); a required column's near miss is named where it is reported missing
@@ -128,11 +127,7 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
         if col.name not in positions:
             if col.required and header_row is None:
                 near = next(
-                    (
-                        t.strip()
-                        for t in raw.header
-                        if col.name in (loose_name(t), _danish_column(spec.name, loose_name(t)))
-                    ),
+                    (t.strip() for t in raw.header if _meant_column(spec, t) == col.name),
                     None,
                 )
                 report.add(
@@ -163,6 +158,19 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
     if spec.required and not had_rows and not spec.header_only_allowed:
         report.add(Violation(raw.source, None, None, None, "file_no_rows", "filen har ingen rækker under overskriften"))
     return table
+
+
+def _meant_column(spec: FileSpec, title: str) -> str | None:
+    """The contract column a header cell names or nearly names: with spaces, hyphens or dots for underscores (``closed
+    on``), in Danish (``Dato``), or written together, as a .NET or Java case system names a field (``FacilityId``,
+    ``closedon``); None when it names none."""
+    loose = loose_name(title)
+    if loose in spec._by_name:
+        return loose
+    if (danish := _danish_column(spec.name, loose)) is not None:
+        return danish
+    together = [c.name for c in spec.columns if c.name.replace("_", "") == loose.replace("_", "")]
+    return together[0] if len(together) == 1 else None
 
 
 def _percent_as_shown(table: _Parsed, col: Column, text: pd.Series, rows: frozenset[int], report: _Report) -> pd.Series:

@@ -198,3 +198,26 @@ def test_a_month_in_danish_words_gets_the_month_to_write(folder: Path, value: st
     error = fails(folder)
     assert rules(error) == {("use_of_force.csv", 2, "month", "month")}
     assert error.violations[0].message == "month skal være en måned på formen ÅÅÅÅ-MM, fx 2024-03" + hint
+
+
+# --- column names written together ---------------------------------------------------------------------------
+
+
+def test_a_required_column_written_in_camel_case_is_named_where_it_is_missing(folder: Path) -> None:
+    rows = texts("visits")
+    rows[0][1] = "FacilityId"  # a .NET or Java case system's export
+    (folder / "visits.csv").write_bytes(csv_bytes(rows))
+    error = fails(folder)
+    assert rules(error) == {("visits.csv", 1, "facility_id", "column_missing")}
+    # it named the required columns only, leaving the user to see that FacilityId is facility_id
+    assert error.violations[0].message.endswith("(kolonnen 'FacilityId' skal hedde 'facility_id')")
+
+
+def test_an_optional_column_written_together_is_refused_with_its_name(folder: Path) -> None:
+    rows = texts("facilities")
+    rows[0][rows[0].index("closed_on")] = "closedon"
+    (folder / "facilities.csv").write_bytes(csv_bytes(rows))
+    error = fails(folder)
+    # it was an unknown column, a warning: every closed tilbud would have been stored as active
+    assert rules(error) == {("facilities.csv", 1, "closedon", "column_name")}
+    assert error.violations[0].message == "kolonnen 'closedon' skal hedde 'closed_on'; ellers gemmes dens værdier ikke"
