@@ -81,9 +81,7 @@ def _utf8_text(filename: str, data: bytes, *, locate: bool = True) -> tuple[str,
             "file_not_utf8",
         )
     if b"\x00" in body:  # anywhere: a NUL byte cannot be stored (PostgreSQL refuses it)
-        return _violation(
-            filename, f"filen er ikke en CSV-fil (den indeholder binære data); {_CSV_HINT}", "file_not_csv"
-        )
+        return _nul_violation(filename, body, locate=locate)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -106,6 +104,47 @@ def _utf8_text(filename: str, data: bytes, *, locate: bool = True) -> tuple[str,
             value=value,
         )
     return composed(text.rstrip("\x1a")), had_bom  # a DOS end-of-file mark (Ctrl+Z), which older export tools write
+
+
+def _nul_violation(filename: str, body: bytes, *, locate: bool) -> Violation:
+    """The violation for a file holding NUL bytes. A text with a few (an export tool's stray NUL in a cell, or NULs
+    filling the end of a file cut short while it was saved or copied) is named where they stand: Excel opens such a
+    file and shows nothing wrong, so 'binary data' left the user nothing to look for. Anything else is no CSV file."""
+    binary = _violation(filename, f"filen er ikke en CSV-fil (den indeholder binære data); {_CSV_HINT}", "file_not_csv")
+    count = body.count(b"\x00")
+    at = body.find(b"\x00")
+    if not locate or (count * 100 > len(body) and body[at:].strip(b"\x00")):
+        return binary
+    try:
+        before = body[:at].decode("utf-8")
+        body.replace(b"\x00", b"").decode("utf-8")
+    except UnicodeDecodeError:
+        return binary
+    line = _row_at(before)
+    if not body[at:].strip(b"\x00\r\n\t "):
+        return _violation(
+            filename,
+            f"filen slutter med {format_number_da(count, 0)} NUL-tegn (byte 0) fra række {format_number_da(line, 0)}: "
+            "sådan ser en fil ud, der blev afbrudt, mens den blev gemt eller kopieret, og rækker kan mangle; gem "
+            "eller hent filen igen",
+            "nul_byte",
+            row=line,
+        )
+    column, value = _invalid_cell(before, body[at:])
+    shown = _preview(value.replace("\x00", "␀"))
+    where = f"række {format_number_da(line, 0)}" + (f", kolonne '{column}'" if column else "")
+    more = "" if count == 1 else f" ({format_number_da(count, 0)} i alt; her det første)"
+    return dataclasses.replace(
+        _violation(
+            filename,
+            f"filen indeholder et NUL-tegn (byte 0, som Excel ikke viser) i {where}: '{shown}'{more}; det kan ikke "
+            "gemmes: slet tegnet (fx i Notesblok), eller gem filen igen som CSV UTF-8 fra det program, der lavede den",
+            "nul_byte",
+            row=line,
+        ),
+        column=column,
+        value=shown,
+    )
 
 
 def _decode(name: str, filename: str, data: bytes, upload: RawUpload) -> tuple[str, bool] | None:

@@ -262,7 +262,9 @@ def test_a_nul_byte_anywhere_is_refused(folder: Path) -> None:
     data = (folder / "use_of_force.csv").read_bytes() + padding + b"F3,2019-01,1,bad\x00kind\n"
     assert len(data) > 65536
     (folder / "use_of_force.csv").write_bytes(data)
-    assert rules(fails(folder)) == {("use_of_force.csv", None, None, "file_not_csv")}
+    error = fails(folder)
+    assert rules(error) == {("use_of_force.csv", 3605, "kind", "nul_byte")}
+    assert "række 3.605, kolonne 'kind': 'bad␀kind'" in error.violations[0].message
 
 
 def test_a_tab_separated_file_is_named_as_such(folder: Path) -> None:

@@ -221,3 +221,33 @@ def test_an_optional_column_written_together_is_refused_with_its_name(folder: Pa
     # it was an unknown column, a warning: every closed tilbud would have been stored as active
     assert rules(error) == {("facilities.csv", 1, "closedon", "column_name")}
     assert error.violations[0].message == "kolonnen 'closedon' skal hedde 'closed_on'; ellers gemmes dens værdier ikke"
+
+
+# --- NUL bytes -----------------------------------------------------------------------------------------------
+
+
+def test_a_nul_byte_in_a_cell_is_named_at_its_row_and_column(folder: Path) -> None:
+    data = (folder / "visits.csv").read_bytes().replace(b"V2,F1", b"V2\x00,F1")
+    (folder / "visits.csv").write_bytes(data)
+    error = fails(folder)
+    # it was "filen er ikke en CSV-fil (den indeholder binære data)" for a file Excel opens and shows as it should
+    assert rules(error) == {("visits.csv", 3, "visit_id", "nul_byte")}
+    assert error.violations[0].value == "V2␀"
+    assert error.violations[0].message.startswith(
+        "filen indeholder et NUL-tegn (byte 0, som Excel ikke viser) i række 3"
+    )
+
+
+def test_nul_bytes_at_the_end_say_the_file_may_be_cut_short(folder: Path) -> None:
+    data = (folder / "visits.csv").read_bytes() + b"\x00" * 512
+    (folder / "visits.csv").write_bytes(data)
+    error = fails(folder)
+    assert rules(error) == {("visits.csv", 8, None, "nul_byte")}
+    message = error.violations[0].message
+    assert message.startswith("filen slutter med 512 NUL-tegn (byte 0) fra række 8")
+    assert "rækker kan mangle" in message
+
+
+def test_a_binary_file_named_csv_is_still_no_csv_file(folder: Path) -> None:
+    (folder / "visits.csv").write_bytes(bytes(range(256)) * 4)
+    assert rules(fails(folder)) == {("visits.csv", None, None, "file_not_csv")}
