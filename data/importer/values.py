@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -116,7 +117,7 @@ def _parse_column(
             rule = (
                 f"{col.name} skal være {col.hint_da}" if col.hint_da else f"{col.name} skal have formen {col.pattern}"
             )
-            report.cells(table, bad, col.name, text, "pattern", rule)
+            report.cells(table, bad, col.name, text, "pattern", lambda p: rule + _pattern_hint(col, str(text.iat[p])))
             values = values.where(~bad, None)
         if col.max_length is not None:
             lengths = text.str.len()
@@ -146,6 +147,11 @@ def _parse_column(
         def bool_message(pos: int) -> str:
             meant = meanings.get(lower.iat[pos])
             hint = "" if meant is None else f"; skriv {'true' if meant else 'false'} ({lower.iat[pos]})"
+            if lower.iat[pos] in _CHECK_MARKS:
+                # a spreadsheet's check list: 'x' where yes, nothing where no (and an empty cell is no 'nej')
+                hint = (
+                    f"; et kryds ('{text.iat[pos]}') læses ikke: skriv ja, hvor der er kryds, og nej, hvor der ikke er"
+                )
             return f"{col.name} skal være {_BOOL_WORDS}{hint or nothing(pos)}"
 
         report.cells(table, bad, col.name, text, "bool", bool_message)
@@ -253,6 +259,14 @@ def _parse_column(
                 return f"{rule}; skriv tallet uden %-tegn"
             if col.name == "year" and re.match(_DATE_FORMAT, text.iat[pos]):
                 return f"{rule}; skriv året alene ({text.iat[pos][:4]})"  # a cell Excel formats as a date ("åååå")
+            if integer and (scientific := _EXPONENT_NUMBER_RE.fullmatch(text.iat[pos])) is not None:
+                # "1,5E+03": Excel's General format shows a number so in a narrow column, and a CSV file keeps it
+                number = Decimal(scientific.group(0).replace(",", "."))
+                whole = f" ({text.iat[pos]} er {int(number)})" if number == number.to_integral_value() else ""
+                return (
+                    f"{rule}; skriv hele tallet{whole}, uden eksponent: Excel kan have afrundet det, så vis alle "
+                    "cifre i Excel, før filen gemmes"
+                )
             unit = re.fullmatch(_NUMBER_WITH_UNIT, text.iat[pos])
             if unit is not None and not (integer and re.search("[.,]", unit.group(1))):
                 return f"{rule}; skriv kun tallet ({unit.group(1)}), uden '{unit.group(2)}'"  # "24 pladser", "18 pct."
@@ -268,6 +282,26 @@ def _parse_column(
         return numbers
 
     raise AssertionError(f"unhandled kind {col.kind}")  # pragma: no cover
+
+
+#: A number with an exponent ("1e3", Excel's "1,5E+03").
+_EXPONENT_NUMBER_RE = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?[eE][+-]?[0-9]{1,3}")
+#: What a spreadsheet's check list marks a yes with.
+_CHECK_MARKS = frozenset({"x", "✓", "✔", "☑", "√", "*"})
+
+
+def _pattern_hint(col: Column, value: str) -> str:
+    """The postcode to write for one as an export or a spreadsheet writes it: a number cell with decimals
+    ("8600.0"), a country code ("DK-8600") or the town after it ("8600 Silkeborg"); "" for anything else."""
+    for form, why in (
+        (r"([0-9]+)[.,]0+", "postnummeret er gemt som et tal med decimaler"),
+        (r"(?:dk|DK|Dk)\s*[-–]?\s*([0-9]+)", "uden landekode"),
+        (r"([0-9]+)\s+[^\W\d_][^\d]*", "uden bynavn"),
+    ):
+        m = re.fullmatch(form, value)
+        if m is not None and col.pattern is not None and re.fullmatch(col.pattern, m.group(1)):
+            return f"; skriv {m.group(1)} ({why})"
+    return ""
 
 
 #: A number followed by a word, as a cell typed as text keeps it ("24 pladser", "18,5 pct.", "3 gange").

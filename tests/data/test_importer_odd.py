@@ -251,3 +251,50 @@ def test_nul_bytes_at_the_end_say_the_file_may_be_cut_short(folder: Path) -> Non
 def test_a_binary_file_named_csv_is_still_no_csv_file(folder: Path) -> None:
     (folder / "visits.csv").write_bytes(bytes(range(256)) * 4)
     assert rules(fails(folder)) == {("visits.csv", None, None, "file_not_csv")}
+
+
+# --- numbers, postcodes and check marks as spreadsheets write them -----------------------------------------
+
+
+def test_an_integer_in_scientific_notation_gets_the_number_to_write(folder: Path) -> None:
+    rows = texts("use_of_force")
+    rows[1][2] = "1,5E+03"  # Danish Excel's General format for a number in a narrow column
+    (folder / "use_of_force.csv").write_bytes(csv_bytes(rows, sep=";"))
+    error = fails(folder)
+    assert rules(error) == {("use_of_force.csv", 2, "count", "int")}
+    # it was the rule alone ("skal være et heltal på mindst 0"), though the number was one
+    assert error.violations[0].message == (
+        "count skal være et heltal på mindst 0; skriv hele tallet (1,5E+03 er 1500), uden eksponent: Excel kan have "
+        "afrundet det, så vis alle cifre i Excel, før filen gemmes"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        ("8600.0", "; skriv 8600 (postnummeret er gemt som et tal med decimaler)"),
+        ("8600,0", "; skriv 8600 (postnummeret er gemt som et tal med decimaler)"),
+        ("DK-8600", "; skriv 8600 (uden landekode)"),
+        ("8600 Silkeborg", "; skriv 8600 (uden bynavn)"),
+    ],
+)
+def test_a_postcode_as_exports_write_it_gets_the_four_digits_to_write(folder: Path, value: str, hint: str) -> None:
+    rows = texts("facilities")
+    rows[1][rows[0].index("postcode")] = value
+    (folder / "facilities.csv").write_bytes(csv_bytes(rows))
+    error = fails(folder)
+    assert rules(error) == {("facilities.csv", 2, "postcode", "pattern")}
+    assert error.violations[0].message == "postcode skal være 4 cifre" + hint
+
+
+@pytest.mark.parametrize("mark", ["x", "X", "✓"])
+def test_a_check_mark_in_a_yes_no_column_says_what_to_write(folder: Path, mark: str) -> None:
+    rows = texts("visits")
+    rows[1][rows[0].index("announced")] = mark
+    (folder / "visits.csv").write_bytes(csv_bytes(rows))
+    error = fails(folder)
+    assert rules(error) == {("visits.csv", 2, "announced", "bool")}
+    assert error.violations[0].message == (
+        f"announced skal være true/false, 1/0 eller ja/nej; et kryds ('{mark}') læses ikke: skriv ja, hvor der er "
+        "kryds, og nej, hvor der ikke er"
+    )
