@@ -42,3 +42,22 @@ def test_a_pushed_date_with_a_time_zone_gets_the_danish_date_to_write(client: Te
     assert detail["message"].endswith(
         "; skriv datoen uden klokkeslæt (2026-02-04, for kl. 23:30 UTC er kl. 00:30 i Danmark)"
     )
+
+
+def test_the_web_page_shows_a_second_header_as_one_row_of_the_table(client: TestClient, loaded: object) -> None:
+    from tests.api.conftest import TOKEN
+    from tests.api.html_parse import Page
+
+    visits = (
+        b"visit_id,facility_id,date,announced,kind,inspector_ids\nV71,F1,2026-05-04,true,operational,I1\n"
+        b"visit_id,facility_id,date\nV72,F2,2026-05-05\n"
+    )
+    client.post("/login", data={"token": TOKEN})
+    response = client.post("/upload", files={"files": ("visits.csv", visits, "text/csv")})
+    assert response.status_code == 422
+    page = Page(response.text)
+    assert page.text_of("error-message") == "Upload afvist: 1 fejl. Intet er gemt."
+    # it was 4 rows: the header read as a visit ('facility_id' findes ikke, date 'date') and two rows too short
+    [row] = page.table("violations")
+    assert row[:2] == ["visits.csv", "3"]
+    assert row[-1].startswith("rækken er en ny overskrift med andre kolonner end række 1 (mangler announced, kind")
