@@ -291,6 +291,7 @@ def _read_workbook(filename: str, data: bytes, upload: RawUpload) -> None:
             sheets = [m for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]  # no chart sheets
             titles = [m.name for m in sheets]
             hidden = {m.name for m in sheets if m.visible != SheetVisibleEnum.Visible}
+            very_hidden = {m.name for m in sheets if m.visible == SheetVisibleEnum.VeryHidden}
             parts = _sheet_parts(archive)
             percent_styles = _percent_styles(archive)
             date_styles = _date_only_styles(archive)
@@ -307,7 +308,15 @@ def _read_workbook(filename: str, data: bytes, upload: RawUpload) -> None:
                 read = functools.partial(
                     _sheet_records, book, archive, title, parts.get(title), percent_styles, date_styles, stale
                 )
-                _add_sheet(filename, title, read, upload, hidden=title in hidden, stale=stale)
+                _add_sheet(
+                    filename,
+                    title,
+                    read,
+                    upload,
+                    hidden=title in hidden,
+                    very_hidden=title in very_hidden,
+                    stale=stale,
+                )
 
 
 def _add_sheet(
@@ -317,10 +326,13 @@ def _add_sheet(
     upload: RawUpload,
     *,
     hidden: bool = False,
+    very_hidden: bool = False,
     stale: bool = False,
 ) -> None:
     """One worksheet: a contract sheet, one given twice, or one that is not part of the contract. ``stale``: the
-    workbook's stored formula values are not to be trusted (:func:`_recalculated_on_load`)."""
+    workbook's stored formula values are not to be trusted (:func:`_recalculated_on_load`). ``very_hidden``: hidden
+    so that Excel's menus cannot show it (set by a program or a macro), which the warning says, as "slet det" could
+    not be followed."""
     name = title.strip().lower()
     source = f"[{filename}]{title}"
     if name.endswith(".csv") and name[:-4] in FILE_BY_NAME:
@@ -338,7 +350,13 @@ def _add_sheet(
         upload.warnings.append(
             _violation(
                 source,
-                "arket er skjult i Excel, men indlæses alligevel; slet det, hvis dets rækker ikke skal med",
+                (
+                    "arket er skjult, så Excel ikke kan vise det fra sine menuer (det er gjort 'meget skjult' af et "
+                    "program eller en makro), men indlæses alligevel; skal dets rækker ikke med, så kopiér de synlige "
+                    "ark til en ny arbejdsbog (højreklik på fanen > Flyt eller kopiér), og upload den"
+                )
+                if very_hidden
+                else "arket er skjult i Excel, men indlæses alligevel; slet det, hvis dets rækker ikke skal med",
                 "sheet_hidden",
             )
         )

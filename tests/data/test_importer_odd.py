@@ -298,3 +298,24 @@ def test_a_check_mark_in_a_yes_no_column_says_what_to_write(folder: Path, mark: 
         f"announced skal være true/false, 1/0 eller ja/nej; et kryds ('{mark}') læses ikke: skriv ja, hvor der er "
         "kryds, og nej, hvor der ikke er"
     )
+
+
+# --- a sheet Excel's menu cannot show ------------------------------------------------------------------------
+
+
+def test_a_very_hidden_sheet_says_how_to_leave_it_out(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = write_workbook(small_dataset(), tmp_path / "data.xlsx")
+    wb = openpyxl.load_workbook(book)
+    wb["concerns"].sheet_state = "veryHidden"  # a case system's or a macro's: Excel's Vis (Unhide) does not list it
+    wb.save(book)
+    result = read_upload(book, today=AS_OF)
+    [warning] = [w for w in result.warnings if w.rule == "sheet_hidden"]
+    assert warning.file == "[data.xlsx]concerns"
+    # it said "slet det", of a sheet the user can neither see nor unhide from Excel's menus
+    assert warning.message == (
+        "arket er skjult, så Excel ikke kan vise det fra sine menuer (det er gjort 'meget skjult' af et program eller "
+        "en makro), men indlæses alligevel; skal dets rækker ikke med, så kopiér de synlige ark til en ny "
+        "arbejdsbog (højreklik på fanen > Flyt eller kopiér), og upload den"
+    )
