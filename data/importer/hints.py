@@ -39,6 +39,8 @@ def _date_hint(text: str) -> str:
     m = re.fullmatch(r"([0-9]{1,2})[-./]([0-9]{1,2})[-./]([0-9]{4})", text)
     if m is not None:
         day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if "/" in text:  # dd/mm/åååå or an American system's mm/dd/åååå: the numbers tell, or both are named
+            return _slashed_date_hint(day, month, year)
         return f"; skriv {year:04d}-{month:02d}-{day:02d} (år-måned-dag)" if month <= 12 and day <= 31 else ""
     # Danish Excel's short date, "24.11.26": a two-digit year, read as Excel reads one (00-29 are 2000-2029)
     m = re.fullmatch(r"([0-9]{1,2})[-./]([0-9]{1,2})[-./]([0-9]{2})", text)
@@ -109,6 +111,28 @@ def _date_in_words(text: str) -> str | None:
         return None
     four = "" if len(m.group(3)) == 4 else ", året med fire cifre"
     return f"; skriv {year:04d}-{month:02d}-{day:02d} (år-måned-dag{four})"
+
+
+def _slashed_date_hint(first: int, second: int, year: int) -> str:
+    """The hint for a date written with slashes: day first as in Denmark (``15/03/2024``), month first as an American
+    system writes it (``03/15/2024``, whose second number is no month), or, when both readings are dates
+    (``03/01/2024``), the Danish one with the other named: guessing either would store a wrong date."""
+
+    def real(day: int, month: int) -> bool:
+        return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+
+    danish, american = real(first, second), real(second, first)
+    if danish and american and first != second:
+        return (
+            f"; skriv {year:04d}-{second:02d}-{first:02d} (år-måned-dag), hvis det er {first}. "
+            f"{_MONTHS_DA[second - 1]}; står datoen som måned/dag/år, som et amerikansk system skriver den, er det "
+            f"{year:04d}-{first:02d}-{second:02d}"
+        )
+    if danish:
+        return f"; skriv {year:04d}-{second:02d}-{first:02d} (år-måned-dag)"
+    if american:
+        return f"; skriv {year:04d}-{first:02d}-{second:02d} (år-måned-dag; datoen står som måned/dag/år)"
+    return ""
 
 
 def _zoned_date(text: str) -> str | None:

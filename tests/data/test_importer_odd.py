@@ -319,3 +319,23 @@ def test_a_very_hidden_sheet_says_how_to_leave_it_out(tmp_path: Path) -> None:
         "en makro), men indlæses alligevel; skal dets rækker ikke med, så kopiér de synlige ark til en ny "
         "arbejdsbog (højreklik på fanen > Flyt eller kopiér), og upload den"
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        # month first, as an American system writes it: the second number cannot be a month (no hint before)
+        ("03/15/2024", "; skriv 2024-03-15 (år-måned-dag; datoen står som måned/dag/år)"),
+        # both readings are dates: the Danish one first, and the other named (only the Danish one was given)
+        (
+            "03/01/2024",
+            "; skriv 2024-01-03 (år-måned-dag), hvis det er 3. januar; står datoen som måned/dag/år, som et "
+            "amerikansk system skriver den, er det 2024-03-01",
+        ),
+        ("03-01-2024", "; skriv 2024-01-03 (år-måned-dag)"),  # Danish Excel's own form: day first
+        ("15/03/2024", "; skriv 2024-03-15 (år-måned-dag)"),
+    ],
+)
+def test_a_date_with_slashes_names_the_order_it_is_read_in(folder: Path, value: str, hint: str) -> None:
+    message = _visit_date_message(folder, value)
+    assert message == "date skal være en dato på formen ÅÅÅÅ-MM-DD, fx 2024-03-12" + hint
