@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import itertools
 import logging
 from collections.abc import Iterator
 
@@ -15,9 +16,10 @@ import numpy as np
 import pandas as pd
 
 from data.contract import FILE_BY_NAME
+from data.errors import Violation
 from data.glossary import format_number_da
 from data.readers.detection import find_header_row, header_not_first
-from data.readers.raw import RawTable, RawUpload, _violation
+from data.readers.raw import RawTable, RawUpload, _preview, _violation
 from data.readers.records import _other_headers, _stray_quotes, _table_from_records
 from data.readers.text import _LINE_BREAK, _blank_line, _csv_reader, _decode, detect_delimiter, excel_delimiter_hint
 
@@ -80,6 +82,9 @@ def _parse_csv(name: str, filename: str, data: bytes, upload: RawUpload) -> RawT
         # a title line above the header: one violation, not "row too long" for every row below it
         upload.violations.append(header_not_first(filename, header_row))
         return None
+    if (wrapped := _wrapped_rows(filename, text, delimiter)) is not None:
+        upload.violations.append(wrapped)  # one for the file, not "1 felt, men overskriften har 6" for every row
+        return None
     table = _fast_table(name, filename, text, delimiter, had_bom)
     if table is not None:
         stray = _stray_quotes(table.source, table.header, table.frame, table.rows, delimiter) if '"' in text else []
@@ -97,6 +102,54 @@ def _parse_csv(name: str, filename: str, data: bytes, upload: RawUpload) -> RawT
             return None
         table = _table_from_records(name, filename, records, upload, delimiter=delimiter, had_bom=had_bom)
     return _without_text_formulas(table) if table is not None and '="' in text else table
+
+
+#: How many of a file's first non-blank lines are looked at for rows wrapped whole in quotes.
+_WRAPPED_SAMPLE = 20
+
+
+def _wrapped_row(line: str, delimiter: str) -> bool:
+    """Whether a CSV line is one quoted cell holding the delimiter: a whole row put in quotes (``"V1,F1,2024-03-12"``),
+    as a program that writes each line as one value does. ``"F1","Egebakken"`` is two cells."""
+    stripped = line.strip()
+    if len(stripped) < 3 or stripped[0] != '"' or stripped[-1] != '"' or delimiter not in stripped:
+        return False
+    try:
+        cells = next(_csv_reader([stripped], delimiter), [])
+    except csv.Error:
+        return False
+    return len(cells) == 1 and delimiter in cells[0]
+
+
+def _wrapped_rows(filename: str, text: str, delimiter: str) -> Violation | None:
+    """One violation for a CSV file whose rows each stand in quotes as one cell (the header, or most of the first
+    rows): read as they are, every row is one field ("rækken har 1 felt, men overskriften har 6", or every required
+    column missing), and nothing says that the quotes are the one thing to remove. The whole file is counted only
+    when its first lines show it."""
+    if '"' not in text:
+        return None
+    lines = ((n, line) for n, line in enumerate(_lines(text), start=1) if not _blank_line(line))
+    sample = list(itertools.islice(lines, _WRAPPED_SAMPLE))
+    wrapped = [(n, line) for n, line in sample if _wrapped_row(line, delimiter)]
+    header_wrapped = bool(sample) and bool(wrapped) and wrapped[0][0] == sample[0][0]
+    if not wrapped or (not header_wrapped and 2 * len(wrapped) < len(sample) - 1):
+        return None
+    first_row, first_line = wrapped[0]
+    count = sum(1 for line in _lines(text) if _wrapped_row(line, delimiter))
+    if count == 1:  # the header alone
+        said = f"rækken står i anførselstegn som én celle ('{_preview(first_line)}'), så dens kolonner"
+    else:
+        said = (
+            f"hver række står i anførselstegn som én celle ({format_number_da(count, 0)} rækker, den første række "
+            f"{format_number_da(first_row, 0)}: '{_preview(first_line)}'), så kolonnerne"
+        )
+    return _violation(
+        filename,
+        f"{said} ikke kan skilles ad; fjern anførselstegnene om linjerne (fx i Notesblok med Erstat), eller gem "
+        "filen igen som CSV fra det program, der lavede den",
+        "row_quoted_whole",
+        row=first_row,
+    )
 
 
 #: Excel's text formula in a CSV cell: ="0042" (a quote inside written twice).

@@ -339,3 +339,40 @@ def test_a_very_hidden_sheet_says_how_to_leave_it_out(tmp_path: Path) -> None:
 def test_a_date_with_slashes_names_the_order_it_is_read_in(folder: Path, value: str, hint: str) -> None:
     message = _visit_date_message(folder, value)
     assert message == "date skal være en dato på formen ÅÅÅÅ-MM-DD, fx 2024-03-12" + hint
+
+
+# --- lines wrapped in quotes -------------------------------------------------------------------------------
+
+
+def _wrapped(rows: list[list[str]], *, header: bool) -> bytes:
+    lines = [",".join(r) for r in rows]
+    return "\n".join(f'"{line}"' if header or i else line for i, line in enumerate(lines)).encode() + b"\n"
+
+
+def test_rows_each_wrapped_in_quotes_are_one_violation(folder: Path) -> None:
+    (folder / "visits.csv").write_bytes(_wrapped(texts("visits"), header=False))
+    error = fails(folder)
+    # it was 'rækken har 1 felt, men overskriften har 6' for every row, and every visit's scores 'findes ikke'
+    assert rules(error) == {("visits.csv", 2, None, "row_quoted_whole")}
+    assert error.violations[0].message == (
+        "hver række står i anførselstegn som én celle (6 rækker, den første række 2: "
+        "'\"V1,F1,2024-03-12,false,operational,I1\"'), så kolonnerne ikke kan skilles ad; fjern anførselstegnene om "
+        "linjerne (fx i Notesblok med Erstat), eller gem filen igen som CSV fra det program, der lavede den"
+    )
+
+
+def test_a_header_wrapped_in_quotes_is_one_violation(folder: Path) -> None:
+    (folder / "visits.csv").write_bytes(_wrapped(texts("visits"), header=True))
+    error = fails(folder)
+    # it was 'den obligatoriske kolonne ... mangler' for each of the five required columns
+    assert rules(error) == {("visits.csv", 1, None, "row_quoted_whole")}
+    assert error.violations[0].message.startswith(
+        "hver række står i anførselstegn som én celle (7 rækker, den første række 1:"
+    )
+
+
+def test_a_quoted_first_and_last_cell_is_no_wrapped_row(folder: Path) -> None:
+    rows = texts("visits")
+    data = "\n".join(",".join(f'"{c}"' for c in r) for r in rows).encode() + b"\n"
+    (folder / "visits.csv").write_bytes(data)
+    assert len(read_upload(folder, today=AS_OF).dataset.visits) == len(rows) - 1
