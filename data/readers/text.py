@@ -11,6 +11,8 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 
+import numpy as np
+
 from data.contract import FILE_BY_NAME
 from data.errors import Violation
 from data.glossary import format_number_da
@@ -89,14 +91,14 @@ def _utf8_text(filename: str, data: bytes, *, locate: bool = True) -> tuple[str,
             return _violation(filename, "filen er ikke gemt som UTF-8", "file_not_utf8")
         before = body[: error.start].decode("utf-8")
         line = _row_at(before)
-        column, value = _invalid_cell(before, body[error.start :])
+        codec, read_as = _legacy_codec(body)
+        column, value = _invalid_cell(before, body[error.start :], codec)
         where = f"række {format_number_da(line, 0)}" + (f", kolonne '{column}'" if column else "")
         return dataclasses.replace(
             _violation(
                 filename,
                 f"filen er ikke gemt som UTF-8 (ugyldigt tegn i {where}: '{_preview(value)}', her læst med "
-                "Windows-tegnsæt, som Excels 'CSV (semikolonsepareret)' bruger); gem den i Excel som "
-                "'CSV UTF-8 (kommasepareret)'",
+                f"{read_as}); gem den i Excel som 'CSV UTF-8 (kommasepareret)'",
                 "file_not_utf8",
                 row=line,
             ),
@@ -180,7 +182,32 @@ def _row_at(before: str) -> int:
     return max(records - (1 if hinted else 0), 1)
 
 
-def _invalid_cell(before: str, rest: bytes) -> tuple[str | None, str]:
+#: The character sets of Excel's CSV formats other than "CSV UTF-8", and how a message names each: Danish Windows'
+#: "CSV (semikolonsepareret)", "CSV (Macintosh)" and "CSV (MS-DOS)" (the DOS code page 850; 865's Danish letters are
+#: the same bytes).
+_LEGACY_CODECS = (
+    ("cp1252", "Windows-tegnsæt, som Excels 'CSV (semikolonsepareret)' bruger"),
+    ("mac_roman", "Mac-tegnsæt, som Excels 'CSV (Macintosh)' bruger"),
+    ("cp850", "DOS-tegnsæt, som Excels 'CSV (MS-DOS)' bruger"),
+)
+_DANISH_LETTERS = frozenset("æøåÆØÅ")
+
+
+def _legacy_codec(body: bytes) -> tuple[str, str]:
+    """The character set (one of Excel's) a text that is not UTF-8 most likely has: the one in which most of its bytes
+    above 127 are Danish letters (Windows first when none is). The Mac and DOS files were read as Windows text, which
+    showed 'Søndergaard' as 'S¿ndergaard' or 'S›ndergaard' and named the wrong format to avoid."""
+    counts = np.bincount(np.frombuffer(body, dtype=np.uint8), minlength=256)
+    best, best_score = _LEGACY_CODECS[0], 0
+    for entry in _LEGACY_CODECS:
+        letters = [b for b in range(128, 256) if bytes([b]).decode(entry[0], errors="replace") in _DANISH_LETTERS]
+        score = int(counts[letters].sum())
+        if score > best_score:
+            best, best_score = entry, score
+    return best
+
+
+def _invalid_cell(before: str, rest: bytes, codec: str = "cp1252") -> tuple[str | None, str]:
     """The column and the cell in which a CSV file's first byte that is no UTF-8 stands (``before``: the text up to it;
     ``rest``: the bytes from it), the cell read as Windows-1252, which is what a Danish Excel's "CSV
     (semikolonsepareret)" writes (``Søndergaard``). The column is None in the header or when no header is found."""
@@ -197,7 +224,7 @@ def _invalid_cell(before: str, rest: bytes) -> tuple[str | None, str]:
             cells, count = record, count + 1
     except csv.Error:
         cells = None
-    tail = rest[:4096].decode("cp1252", errors="replace")  # the rest of the cell, not of the file
+    tail = rest[:4096].decode(codec, errors="replace")  # the rest of the cell, not of the file
     cut = min((i for i in (tail.find(c) for c in (delimiter, '"', "\r", "\n")) if i >= 0), default=len(tail))
     if not cells:
         return None, tail[:cut].strip()

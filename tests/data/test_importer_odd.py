@@ -376,3 +376,28 @@ def test_a_quoted_first_and_last_cell_is_no_wrapped_row(folder: Path) -> None:
     data = "\n".join(",".join(f'"{c}"' for c in r) for r in rows).encode() + b"\n"
     (folder / "visits.csv").write_bytes(data)
     assert len(read_upload(folder, today=AS_OF).dataset.visits) == len(rows) - 1
+
+
+# --- Excel's other CSV formats -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("codec", "said"),
+    [
+        ("mac_roman", "her læst med Mac-tegnsæt, som Excels 'CSV (Macintosh)' bruger"),
+        ("cp850", "her læst med DOS-tegnsæt, som Excels 'CSV (MS-DOS)' bruger"),
+        ("cp1252", "her læst med Windows-tegnsæt, som Excels 'CSV (semikolonsepareret)' bruger"),
+    ],
+)
+def test_a_file_in_excels_mac_or_dos_format_is_named_and_its_cell_read_right(
+    folder: Path, codec: str, said: str
+) -> None:
+    data = (folder / "inspectors.csv").read_text(encoding="utf-8")
+    assert "Søndergaard" in data
+    (folder / "inspectors.csv").write_bytes(data.encode(codec))
+    error = fails(folder)
+    [violation] = error.violations
+    assert (violation.file, violation.column, violation.rule) == ("inspectors.csv", "name", "file_not_utf8")
+    # the Mac and DOS files were read as Windows text: 'Camilla S¿ndergaard', 'Camilla S›ndergaard'
+    assert violation.value == "Camilla Søndergaard"
+    assert f"'Camilla Søndergaard', {said}); gem den i Excel som 'CSV UTF-8 (kommasepareret)'" in violation.message
