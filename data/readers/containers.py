@@ -69,6 +69,18 @@ def read_upload_files(source: Path) -> RawUpload:
     if not source.exists():
         raise InvalidArgumentError(f"'{source}' findes ikke; angiv en mappe med CSV-filer, en .zip eller en .xlsx")
     upload = RawUpload()
+    if source.is_file() and source.suffix.lower() in (".zip", ".xlsx", ".xlsm") and source.stat().st_size == 0:
+        # as damaged ("ikke en gyldig zip-fil") it sent the user to the program that made it, not to fetch it again
+        upload.violations.append(
+            _violation(
+                source.name,
+                "filen er tom (0 byte): en download eller kopi, der ikke blev færdig, efterlader sådan en; hent eller "
+                "gem den igen",
+                "file_empty",
+            )
+        )
+        upload.refused_whole = True
+        return upload
     if source.is_dir():
         _read_folder(source, upload)
     elif source.suffix.lower() == ".zip":

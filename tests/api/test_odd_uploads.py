@@ -61,3 +61,11 @@ def test_the_web_page_shows_a_second_header_as_one_row_of_the_table(client: Test
     [row] = page.table("violations")
     assert row[:2] == ["visits.csv", "3"]
     assert row[-1].startswith("rækken er en ny overskrift med andre kolonner end række 1 (mangler announced, kind")
+
+
+def test_the_api_says_an_uploaded_zip_of_0_bytes_is_empty(client: TestClient) -> None:
+    response = client.post("/api/v1/uploads?dry_run=true", files={"files": ("eksport.zip", b"")}, headers=AUTH)
+    assert response.status_code == 422
+    [detail] = assert_error_shape(response.json(), "validation_failed")["details"]
+    assert (detail["file"], detail["rule"]) == ("eksport.zip", "file_empty")
+    assert detail["message"].startswith("filen er tom (0 byte)")  # it was 'filen er ikke en gyldig zip-fil'

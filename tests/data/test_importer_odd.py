@@ -401,3 +401,19 @@ def test_a_file_in_excels_mac_or_dos_format_is_named_and_its_cell_read_right(
     # the Mac and DOS files were read as Windows text: 'Camilla S¿ndergaard', 'Camilla S›ndergaard'
     assert violation.value == "Camilla Søndergaard"
     assert f"'Camilla Søndergaard', {said}); gem den i Excel som 'CSV UTF-8 (kommasepareret)'" in violation.message
+
+
+# --- an upload of 0 bytes --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["eksport.zip", "eksport.xlsx"])
+def test_a_zip_or_workbook_of_0_bytes_says_it_is_empty(tmp_path: Path, name: str) -> None:
+    (tmp_path / name).write_bytes(b"")  # a download that failed, or a copy that was stopped
+    error = fails(tmp_path / name)
+    [violation] = error.violations
+    assert violation.file == name
+    # it was 'filen er ikke en gyldig zip-fil' or 'kan ikke læses som Excel-arbejdsbog', as for a damaged file
+    assert violation.message == (
+        "filen er tom (0 byte): en download eller kopi, der ikke blev færdig, efterlader sådan en; hent eller gem "
+        "den igen"
+    )
