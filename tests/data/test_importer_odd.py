@@ -417,3 +417,17 @@ def test_a_zip_or_workbook_of_0_bytes_says_it_is_empty(tmp_path: Path, name: str
         "filen er tom (0 byte): en download eller kopi, der ikke blev færdig, efterlader sådan en; hent eller gem "
         "den igen"
     )
+
+
+@pytest.mark.parametrize("value", ["1.234,00", "1.234,5", "1 234,00"])
+def test_a_count_with_thousands_points_and_decimals_gets_the_thousands_hint(folder: Path, value: str) -> None:
+    rows = texts("use_of_force")
+    rows[1][2] = value  # Danish Excel's number format "#.##0,00", as a CSV file keeps it
+    (folder / "use_of_force.csv").write_bytes(csv_bytes(rows, sep=";"))
+    error = fails(folder)
+    assert rules(error) == {("use_of_force.csv", 2, "count", "int")}
+    # it was the rule alone, 'count skal være et heltal på mindst 0'
+    assert error.violations[0].message == (
+        "count skal være et heltal på mindst 0; skriv tallet uden tusindtalsseparator og decimaler (fx 1000, ikke "
+        "1.000)"
+    )
