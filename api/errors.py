@@ -339,6 +339,8 @@ def _validation_detail(
         text = f"må højst være {largest}, det største heltal databasen kan gemme (et id), ikke {ctx['input']}"
     if "Expected UploadFile" in str(error.get("msg", "")):  # a multipart part without a filename arrives as text
         text = "skal være en fil med et filnavn, fx facilities.csv (multipart-feltet sendte tekst)"
+    if kind == "extra_forbidden" and location == "body" and name == "dry_run":  # the body's one field is records
+        text = "er ikke et felt i JSON: det er en parameter i adressen (?dry_run=true); intet er gemt"
     if kind == "missing" and location == "body" and name in file_fields and not _is_form(content_type):
         sent = f"den kom med Content-Type '{_shown(content_type)}'" if content_type else "den kom uden Content-Type"
         text = f"mangler: filerne sendes som multipart/form-data i feltet '{name}' ({sent})"

@@ -503,11 +503,13 @@ class LockPublic(BaseModel):
 MAX_PUSH_RECORDS = 100_000
 
 
-class UseOfForcePush(BaseModel):
+class UseOfForcePush(_Request):
     """Records are stored by key (facility_id, month, kind): sending a record again changes nothing (`unchanged`),
     a new count for the same key replaces the stored one (`updated`). All or nothing: one bad record refuses all."""
 
+    # another field is refused: {"records": [...], "dry_run": true} stored the records (dry_run is a query parameter)
     model_config = ConfigDict(
+        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -517,19 +519,20 @@ class UseOfForcePush(BaseModel):
                     ]
                 }
             ]
-        }
+        },
     )
 
     records: list[UseOfForceCreate] = Field(min_length=1, max_length=MAX_PUSH_RECORDS)
 
 
-class ConcernPush(BaseModel):
+class ConcernPush(_Request):
     """A record with `concern_id` is stored by (facility_id, concern_id): sending it again changes nothing
     (`unchanged`), another date or severity corrects it (`updated`); the same id twice in one push, or an id stored
     for another tilbud, is refused. A record without one is stored by (facility_id, date, severity). All or nothing:
     one bad record refuses all."""
 
     model_config = ConfigDict(
+        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -543,7 +546,7 @@ class ConcernPush(BaseModel):
                     ]
                 }
             ]
-        }
+        },
     )
 
     records: list[ConcernCreate] = Field(min_length=1, max_length=MAX_PUSH_RECORDS)

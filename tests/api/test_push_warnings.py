@@ -53,3 +53,33 @@ def test_a_refused_lock_names_its_problem_and_not_the_missing_files(
     assert code == 1, text
     assert "facility_id 'F99' findes ikke i facilities" in text
     assert "mangler og intet er gemt" not in text and "advarsler" not in text
+
+
+@pytest.mark.parametrize(
+    ("path", "record"),
+    [
+        ("/api/v1/concerns", {"facility_id": "F2", "date": "2026-09-14", "severity": "medium"}),
+        ("/api/v1/use-of-force", {"facility_id": "F2", "month": "2026-09", "count": 2}),
+    ],
+)
+def test_a_field_beside_the_records_is_refused_and_nothing_stored(
+    client: TestClient, without_signal_files: Settings, path: str, record: dict[str, object]
+) -> None:
+    # {"records": [...], "dry_run": true} answered 201 with "dry_run": false and stored the records: a case system that
+    # put dry_run in the body (it is a query parameter) wrote what it meant to check. Unknown fields inside a record
+    # were refused already; beside the records they were ignored.
+    before = client.get("/api/v1/imports").json()["total"]
+    response = client.post(path, json={"records": [record], "dry_run": True}, headers=AUTH)
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "invalid_request"
+    [detail] = error["details"]
+    assert detail["field"] == "dry_run" and detail["type"] == "extra_forbidden"
+    assert detail["message"] == (
+        "'dry_run' er ikke et felt i JSON: det er en parameter i adressen (?dry_run=true); intet er gemt"
+    )
+    other = client.post(path, json={"records": [record], "source": "fagsystem X"}, headers=AUTH)
+    assert other.status_code == 422, other.text
+    assert other.json()["error"]["details"][0]["message"] == "'source' er ikke et kendt felt"
+    assert client.get("/api/v1/imports").json()["total"] == before  # nothing stored
+    assert client.post(f"{path}?dry_run=true", json={"records": [record]}, headers=AUTH).status_code == 200
