@@ -457,7 +457,7 @@ def capacity_chart(
             text = f"{int(u)} / {int(c)}" + (f" ({format_number_da(u / c * 100, 0)} %)" if c > 0 else "")
             ax.text(max(u, c) + 0.3, y, text, va="center", fontsize=7, color=INK)
         ax.set_yticks(ys)
-        ax.set_yticklabels(labels, fontsize=8, color=INK)
+        ax.set_yticklabels([_shorten(label, BAR_LABEL_CHARS) for label in labels], fontsize=8, color=INK)
         ax.xaxis.set_major_formatter(_number_formatter(0))
         ax.set_xlim(0, max(float(cap.max(initial=0)), float(use.max(initial=0)), 1) * 1.35)
         ax.set_xlabel("Besøg i kvartalet", fontsize=8)
@@ -499,6 +499,17 @@ def _fmt(value: float | None, decimals: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "ikke vurderet"
     return format_number_da(float(value), decimals)
+
+
+#: The longest bar label a capacity chart draws: inspectors.csv allows names of 200 characters, and one such tick label
+#: made the figure 3.5 times as wide as the page, the bars a sliver at its right (the tables keep the whole name)
+BAR_LABEL_CHARS = 40
+
+
+def _shorten(text: str, width: int) -> str:
+    """``text`` on one line (a newline inside a quoted CSV name read as a space), cut to ``width`` with an ellipsis."""
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= width else one_line[: width - 1].rstrip() + "…"
 
 
 def _wrap(text: str, width: int) -> str:

@@ -278,3 +278,19 @@ def test_every_solid_shape_of_a_chart_stands_out_from_the_page_by_3_to_1() -> No
                 continue
             seen = max(contrast(fill), contrast(stroke) if re.fullmatch(r"#[0-9a-f]{6}", stroke) else 1.0)
             assert seen >= 3, (name, style, round(seen, 2))
+
+
+def test_a_very_long_inspector_name_does_not_squeeze_the_capacity_bars() -> None:
+    """inspectors.csv allows names of 200 characters: one such name as a tick label made the figure 3.5 times as
+    wide as the page (the bars a sliver at its right, "axes sizes collapsed to zero"); the bar's label is cut with an
+    ellipsis and its newline read as a space (the tables beside the chart keep the whole name)."""
+
+    def width(svg: str) -> float:
+        return float(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))  # type: ignore[union-attr]
+
+    long_name = "Ø" * 200
+    short = charts.capacity_chart(["Anne Holm", "Bo Ravn"], [3, 4], [5, 5], title="Kapacitet")
+    svg = charts.capacity_chart([long_name, "Bo\nRavn"], [3, 4], [5, 5], title="Kapacitet")
+    assert width(svg) < 1.5 * width(short), (width(svg), width(short))
+    drawn = texts(svg)
+    assert "Ø" * 39 + "…" in drawn and "Bo Ravn" in drawn, drawn
