@@ -129,9 +129,12 @@ def fairness_audit(
 
 
 def finding_shares(labelled: pd.DataFrame) -> dict[str, dict[str, float]]:
-    """Each group's share of the positive labels in labelled rows (columns ``label`` and the groups)."""
+    """Each group's share of the positive labels in labelled rows (columns ``label`` and the groups); none without a
+    positive label (every group's "0 %" of no findings summed to 0 %: the card shows "–" instead)."""
     pos = labelled[labelled["label"] == 1]
-    total = max(len(pos), 1)
+    if pos.empty:
+        return {}
+    total = len(pos)
     return {
         group: {str(k): float(v) / total for k, v in pos.groupby(group).size().items()}
         for group in GROUPS

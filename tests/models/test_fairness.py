@@ -90,3 +90,15 @@ def test_a_stored_share_reads_back_as_the_share_shown_at_training() -> None:
     stored = again.tables["ownership"].set_index("group").loc["kommunal", "share_of_facilities"]
     assert format_percent_da(shown, 1) == "4,5 %"
     assert format_percent_da(stored, 1) == format_percent_da(shown, 1)
+
+
+def test_without_any_serious_finding_no_group_has_a_share_of_them() -> None:
+    """Six years of theme scores 4-5 and no sanction: the model card's fairness table gave every ownership form and
+    the one socialtilsyn "0,0 %" of the serious findings (shares of nothing, summing to 0 %); with none there is no
+    share, and the card shows "–"."""
+    labelled = pd.DataFrame({"label": [0, 0, 0], "ownership": ["privat", "kommunal", "privat"], "authority": "nord"})
+    assert finding_shares(labelled) == {}
+    fac = pd.DataFrame({"facility_id": ["A", "B"], "ownership": ["privat", "kommunal"], "authority": ["nord", "nord"]})
+    scores = pd.DataFrame({"facility_id": ["A", "B"], "risk": [0.5, 0.4]})
+    audit = fairness_audit(scores, fac, finding_shares=finding_shares(labelled))
+    assert audit.tables["ownership"]["share_of_serious_findings"].isna().all()
