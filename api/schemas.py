@@ -1090,7 +1090,10 @@ class PlanAnalysisPublic(BaseModel):
     )
     bound: float | None = Field(description="The solver's lower bound on the cost; null for a reader.")
     gap: float = Field(description="(objective - bound) / objective: 0 is proven optimal.")
-    solve_seconds: float = Field(description="Seconds the solve took.")
+    solve_seconds: float = Field(
+        description="Seconds the solve took: the flow, the model's build and CP-SAT (per authority `build_seconds` "
+        "plus `seconds`)."
+    )
     first_solution_seconds: float | None = Field(description="Seconds to the first complete plan.")
     authorities: list[dict[str, Any]] = Field(
         description="One solve per socialtilsyn: `authority`, `status`, `method`, `objective`, `bound`, `gap`, "
