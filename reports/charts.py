@@ -503,7 +503,7 @@ def _fmt(value: float | None, decimals: int = 1) -> str:
 
 #: The longest bar label a capacity chart draws: inspectors.csv allows names of 200 characters, and one such tick label
 #: made the figure 3.5 times as wide as the page, the bars a sliver at its right (the tables keep the whole name)
-BAR_LABEL_CHARS = 40
+BAR_LABEL_CHARS = 28
 
 
 def _shorten(text: str, width: int) -> str:

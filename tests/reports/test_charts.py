@@ -293,4 +293,4 @@ def test_a_very_long_inspector_name_does_not_squeeze_the_capacity_bars() -> None
     svg = charts.capacity_chart([long_name, "Bo\nRavn"], [3, 4], [5, 5], title="Kapacitet")
     assert width(svg) < 1.5 * width(short), (width(svg), width(short))
     drawn = texts(svg)
-    assert "Ø" * 39 + "…" in drawn and "Bo Ravn" in drawn, drawn
+    assert "Ø" * 27 + "…" in drawn and "Bo Ravn" in drawn, drawn
