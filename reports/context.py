@@ -36,7 +36,7 @@ from data.glossary import (
     weeks_late_da,
     within_authorities_da,
 )
-from models.risk_model import ELEVATED_TIER_SHARE, HIGH_TIER_SHARE
+from models.risk_model import ELEVATED_TIER_SHARE, HIGH_TIER_SHARE, MIN_HELD_OUT_POSITIVES
 
 
 def authority_label(code: str | None) -> str:
@@ -915,6 +915,22 @@ class ModelCardContext:
     def calibration_note(self) -> str:
         """Said instead of the calibration error when it was measured against no serious finding."""
         return NO_CALIBRATION_ERROR_DA if self.expected_calibration_error is None else ""
+
+    @property
+    def thin_calibration_note(self) -> str:
+        """When the evaluated model was calibrated on fewer than ``MIN_HELD_OUT_POSITIVES`` serious findings (period
+        B), the reliability table measures that calibration, not the one of the model that scores (fitted on C);
+        or ""."""
+        b = next((p for p in self.periods if p.name == "B"), None)
+        c = self.validation_period
+        if self.cold_start or self.short_history or b is None or c is None or b.positives >= MIN_HELD_OUT_POSITIVES:
+            return ""
+        found = "1 alvorligt fund" if b.positives == 1 else f"{format_number_da(b.positives, 0)} alvorlige fund"
+        return (
+            f"Kalibreringen i tabellen er tilpasset på perioden for tidlig stop og kalibrering, som kun har {found}: "
+            "tabellen siger derfor lidt om de risici, modellen giver nu. Den model, der scorer, er kalibreret på "
+            f"valideringsperioden ({format_number_da(c.positives, 0)} alvorlige fund)."
+        )
 
     @property
     def unscored_note(self) -> str:

@@ -822,3 +822,23 @@ def test_a_high_fairness_ratio_is_marked_by_a_symbol_and_words_too() -> None:
     doc = parse(render_html(dataclasses.replace(listed, fairness=box)))
     [cell] = [c for c in doc.root.find_all("td") if "over" in c.attrs.get("class", "").split()]
     assert cell.text() == "⚠ 2,00 (forhold på 1,5 eller mere)"
+
+
+def test_model_card_says_when_the_evaluated_model_was_calibrated_on_few_findings() -> None:
+    """40 tilbud, five years: the period for early stopping and calibration held 1 serious finding in 78 rows, so
+    the evaluated model predicted 1-7 % where 64-79 % were found, and the card showed that table and an error of
+    18,2 % without a word -- while the model that scores is calibrated on the validation period (27 findings)."""
+    periods = [
+        {"name": "A", "start": "2021-06-15", "end": "2023-08-15", "rows": 290, "positives": 52},
+        {"name": "B", "start": "2024-02-15", "end": "2024-07-15", "rows": 78, "positives": 1},
+        {"name": "C", "start": "2025-01-15", "end": "2025-11-15", "rows": 140, "positives": 27},
+    ]
+    text = " ".join(parse(render_html(build_model_card({**model_meta(), "periods": periods}))).body_text.split())
+    assert (
+        "Kalibreringen i tabellen er tilpasset på perioden for tidlig stop og kalibrering, som kun har 1 alvorligt "
+        "fund: tabellen siger derfor lidt om de risici, modellen giver nu. Den model, der scorer, er kalibreret på "
+        "valideringsperioden (27 alvorlige fund)."
+    ) in text
+    enough = [{**p, "positives": 40} if p["name"] == "B" else p for p in periods]
+    text = " ".join(parse(render_html(build_model_card({**model_meta(), "periods": enough}))).body_text.split())
+    assert "Kalibreringen i tabellen er tilpasset" not in text
