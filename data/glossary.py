@@ -313,6 +313,22 @@ def authority_levels_da(levels: Iterable[str], authorities: Iterable[str]) -> st
 UNSCORED_VISITS_NOTE_SHARE = 0.10
 
 
+def thin_calibration_da(calibration_positives: int, scoring_positives: int) -> str:
+    """What ``train`` and the model card add to the reliability table when the evaluated model was calibrated on a
+    period (B) with few serious findings: the table measures that calibration, while the model that scores is
+    calibrated on the validation period (C, ``scoring_positives`` findings). The caller decides when "few"."""
+    found = (
+        "1 alvorligt fund"
+        if calibration_positives == 1
+        else f"{format_number_da(calibration_positives, 0)} alvorlige fund"
+    )
+    return (
+        f"Kalibreringen i tabellen er tilpasset på perioden for tidlig stop og kalibrering, som kun har {found}: "
+        "tabellen siger derfor lidt om de risici, modellen giver nu. Den model, der scorer, er kalibreret på "
+        f"valideringsperioden ({format_number_da(scoring_positives, 0)} alvorlige fund)."
+    )
+
+
 def unscored_visits_da(visits: int | None, unscored: int | None) -> str:
     """What ``train`` and the model card say when more than :data:`UNSCORED_VISITS_NOTE_SHARE` of the ``visits``
     the training snapshots are labelled from carry no score (``unscored``; ``models.labels``), else ""."""

@@ -32,6 +32,7 @@ from data.glossary import (
     format_percent_da,
     plan_scope_da,
     risk_tier_da,
+    thin_calibration_da,
     unscored_visits_da,
     weeks_late_da,
     within_authorities_da,
@@ -925,12 +926,7 @@ class ModelCardContext:
         c = self.validation_period
         if self.cold_start or self.short_history or b is None or c is None or b.positives >= MIN_HELD_OUT_POSITIVES:
             return ""
-        found = "1 alvorligt fund" if b.positives == 1 else f"{format_number_da(b.positives, 0)} alvorlige fund"
-        return (
-            f"Kalibreringen i tabellen er tilpasset på perioden for tidlig stop og kalibrering, som kun har {found}: "
-            "tabellen siger derfor lidt om de risici, modellen giver nu. Den model, der scorer, er kalibreret på "
-            f"valideringsperioden ({format_number_da(c.positives, 0)} alvorlige fund)."
-        )
+        return thin_calibration_da(b.positives, c.positives)
 
     @property
     def unscored_note(self) -> str:

@@ -25,6 +25,7 @@ from data.glossary import (
     fairness_tie_da,
     format_number_da,
     format_percent_da,
+    thin_calibration_da,
     unscored_visits_da,
 )
 
@@ -163,6 +164,13 @@ def _print_train(report: TrainReport) -> None:
             console.print(NO_CALIBRATION_ERROR_DA)
         else:
             console.print(f"Forventet kalibreringsfejl (ECE): {_pct(card['expected_calibration_error'])}")
+        by_name = {p["name"]: p for p in card["periods"]}
+        if not card.get("short_history") and "B" in by_name and "C" in by_name:
+            from models.risk_model import MIN_HELD_OUT_POSITIVES
+
+            if by_name["B"]["positives"] < MIN_HELD_OUT_POSITIVES:
+                note = thin_calibration_da(int(by_name["B"]["positives"]), int(by_name["C"]["positives"]))
+                console.print(f"[yellow]Bemærk:[/] {note}")
     levels = card["authority_offsets"]["offsets"]
     if levels:
         offsets = DataTable(

@@ -440,3 +440,24 @@ def test_score_notes_say_the_expert_scores_percentages_are_not_what_the_history_
     assert result.cold_start
     [note] = [n for n in result.notes if n.startswith("Ekspertscorens risici er faste point")]
     assert ", mens 0,0 % blev fulgt af et alvorligt fund. Læs dens risici som en rangorden" in note
+
+
+def test_train_says_when_the_evaluated_calibration_rests_on_few_findings(capsys: pytest.CaptureFixture[str]) -> None:
+    # 40 tilbud over five years: period B held 1 serious finding in 78 rows; the reliability table read 1-7 %
+    # predicted against 64-79 % found, with nothing said, while the model that scores is calibrated on C.
+    report = _train_report(0.81)
+    report.card["periods"] = [
+        {"name": "A", "start": "2021-06-15", "end": "2023-08-15", "rows": 290, "positives": 52},
+        {"name": "B", "start": "2024-02-15", "end": "2024-07-15", "rows": 78, "positives": 1},
+        {"name": "C", "start": "2025-01-15", "end": "2025-11-15", "rows": 140, "positives": 27},
+    ]
+    _print_train(report)
+    out = " ".join(capsys.readouterr().out.split())
+    assert (
+        "Bemærk: Kalibreringen i tabellen er tilpasset på perioden for tidlig stop og kalibrering, som kun har 1 "
+        "alvorligt fund: tabellen siger derfor lidt om de risici, modellen giver nu. Den model, der scorer, er "
+        "kalibreret på valideringsperioden (27 alvorlige fund)." in out
+    )
+    report.card["periods"][1]["positives"] = 12
+    _print_train(report)
+    assert "Kalibreringen i tabellen" not in capsys.readouterr().out
