@@ -166,8 +166,9 @@ app = DanishTyper(
     rich_markup_mode="rich",
 )
 
-console = Console()
-err_console = Console(stderr=True)
+# emoji=False: a name as stored (Rich turned "Tilbuddet :smile: Nord" into an emoji; escape() guards only brackets)
+console = Console(emoji=False)
+err_console = Console(stderr=True, emoji=False)
 
 
 class OutputFormat(StrEnum):

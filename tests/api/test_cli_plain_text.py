@@ -63,3 +63,13 @@ def test_list_settings_are_shown_as_the_json_their_variable_takes(capsys: pytest
     row = next(line for line in out.splitlines() if "TILSYNSPLAN_DAYS_OFF" in line)
     assert '["12-24", "12-31"]' in row and "['12-24'" not in row
     assert json.loads('["12-24", "12-31"]') == ["12-24", "12-31"]
+
+
+def test_a_name_with_an_emoji_code_is_printed_as_it_is(capsys: pytest.CaptureFixture[str]) -> None:
+    # `explain` headed a tilbud named "Tilbuddet :smile: Nord" as "Tilbuddet 😄 Nord": Rich replaced the code with
+    # an emoji (escape() guards brackets, not emoji codes), while the tables and reports show the name as stored.
+    from rich.markup import escape
+
+    console.print(f"{escape('Tilbuddet :smile: Nord')} (T-2) — risiko 7,8 %")
+    out = capsys.readouterr().out
+    assert "Tilbuddet :smile: Nord (T-2)" in out and "😄" not in out
