@@ -431,3 +431,26 @@ def test_a_count_with_thousands_points_and_decimals_gets_the_thousands_hint(fold
         "count skal være et heltal på mindst 0; skriv tallet uden tusindtalsseparator og decimaler (fx 1000, ikke "
         "1.000)"
     )
+
+
+def test_a_visit_by_a_former_inspector_says_how_to_keep_the_history(tmp_path: Path) -> None:
+    """A real export's visits name inspectors who have left, and inspectors.csv lists today's staff: each such visit
+    was refused as "findes ikke i inspectors" with nothing on what to do (a clean-room world: 279 violations for 4
+    former inspectors). The message now says to list them with visits_per_week 0, and that upload is accepted."""
+    folder = write_csv_folder(small_dataset(), tmp_path / "upload")
+    visits = texts("visits")
+    column = visits[0].index("inspector_ids")
+    visits[1][column] = "I_GAMMEL"
+    (folder / "visits.csv").write_bytes(csv_bytes(visits))
+    [violation] = fails(folder).violations
+    assert violation.message == (
+        "inspector_ids: 'I_GAMMEL' findes ikke i inspectors (hverken i denne upload eller i databasen); er det en "
+        "tidligere tilsynskonsulent, så tilføj en række i inspectors.csv med visits_per_week 0: besøgene bevares, og "
+        "der planlægges ingen nye besøg til vedkommende"
+    )
+    inspectors = texts("inspectors")
+    former = dict(zip(inspectors[0], inspectors[1], strict=True)) | {"inspector_id": "I_GAMMEL", "visits_per_week": "0"}
+    inspectors.append([former[c] for c in inspectors[0]])
+    (folder / "inspectors.csv").write_bytes(csv_bytes(inspectors))
+    result = read_upload(folder, today=AS_OF)
+    assert "I_GAMMEL" in result.dataset.inspectors.inspector_id.tolist()
