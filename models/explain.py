@@ -478,6 +478,18 @@ PEER_COMPARED: frozenset[str] = frozenset(
 )  # fmt: skip
 #: The column of :func:`comparison_values` that counts the other facilities of the same type.
 PEERS_COLUMN = "peers"
+#: A theme feature's column of :func:`comparison_values` with the peers' median of the values the model reads
+#: (adjusted for each socialtilsyn's scoring practice, :mod:`models.calibration`): ``theme_mean_adjusted``.
+ADJUSTED_SUFFIX = "_adjusted"
+#: The theme features whose sentence shows the value as scored while the model reads it adjusted.
+ADJUSTED_THEMES: tuple[str, ...] = ("theme_mean", "theme_min", *THEME_FEATURES)
+
+#: The magtanvendelser sentences compare with the expected, in their own words (not with a median).
+FORCE_RATIOS: frozenset[str] = frozenset({"force_ratio_12m", "force_ratio_3m"})
+#: A contribution (log-odds) against the direction of its own sentence from which the sentence says what the
+#: contribution is measured against: 0,05 is shown as 0,05 in the facility profile (smaller ones are the footnote's
+#: "en smule").
+NOTICEABLE = 0.05
 
 
 def _others_median(values: np.ndarray) -> np.ndarray:
@@ -522,18 +534,94 @@ def comparison_values(features: pd.DataFrame) -> pd.DataFrame:
             result[rows, j] = _others_median(matrix[rows, j])
     out = pd.DataFrame(result, index=features.index, columns=numeric)
     out[PEERS_COLUMN] = (features.groupby(codes)["facility_type"].transform("size") - 1).to_numpy(dtype=float)
+    for feature in ADJUSTED_THEMES:  # the model's own comparison: the adjusted values' median
+        adjusted = pd.to_numeric(features[feature], errors="coerce").to_numpy(dtype=float)
+        column = np.full(len(features), np.nan)
+        for code in np.unique(codes):
+            rows = np.flatnonzero(codes == code)
+            column[rows] = _others_median(adjusted[rows])
+        out[feature + ADJUSTED_SUFFIX] = column
     return out
 
 
-def factor(feature: str, row: Row, comparison: float | None, shap_value: float, peers: float | None = None) -> Factor:
+def _side(value: float, comparison: float) -> int:
+    """+1 above, -1 below, 0 level with the comparison."""
+    return 0 if abs(value - comparison) < 1e-9 else (1 if value > comparison else -1)
+
+
+#: Features whose sentence shows whole numbers of months.
+_MONTHS = frozenset({"days_since_visit", "days_since_unannounced", "days_since_concern", "days_since_sanction"})
+
+
+def _shown_side(feature: str, value: float, comparison: float) -> int:
+    """:func:`_side` of the value and comparison as the sentence shows them (months whole, others to one decimal:
+    "0,0 — medianen er 0,0" is level, whatever the decimals behind)."""
+    decimals = 0 if feature in _MONTHS else 1
+    return _side(round(value, decimals), round(comparison, decimals))
+
+
+def _against(feature: str, side: int, shap_value: float) -> bool:
+    """Whether a contribution goes noticeably against a value on ``side`` of its comparison: on the warning side
+    but lowering the risk by :data:`NOTICEABLE` or more, on the good side but raising it, or level but moving it."""
+    warning = _WARNING_SIDE.get(feature, 0)
+    if side == 0:
+        return abs(shap_value) >= NOTICEABLE
+    return shap_value <= -NOTICEABLE if side == warning else shap_value >= NOTICEABLE
+
+
+#: How a theme's sentence begins to say where it lies as the model reads it.
+ADJUSTED_CLAUSE = "; justeret for tilsynets bedømmelsespraksis"
+
+
+def _why_against(feature: str, row: Row, value: float, comp: float, adjusted: float | None, shap_value: float) -> str:
+    """What a sentence adds when its contribution goes against its comparison as shown (empty when it does not).
+
+    A theme is shown as scored and compared with the peers' median as scored, but the model reads it adjusted for
+    the socialtilsyn's scoring practice (:mod:`models.calibration`): when the adjusted value lies on the side of the
+    adjusted median that the contribution follows, that is said. Otherwise the contribution is measured against the
+    average tilbud (SHAP's base value) and the sentence against the type's median: a skewed feature (a few very low
+    theme values, a few concerns last month) puts the two on different sides, and that is said."""
+    if _WARNING_SIDE.get(feature, 0) == 0 or feature in FORCE_RATIOS:
+        return ""
+    shown = _shown_side(feature, value, comp)
+    if not _against(feature, shown, shap_value):
+        return ""
+    own = _clean(row.get(feature)) if feature in ADJUSTED_THEMES else None
+    if own is not None and adjusted is not None:
+        side = _side(own, adjusted)
+        if side != shown and side != 0 and not _against(feature, side, shap_value):
+            where = "over" if side > 0 else "under"
+            return f"{ADJUSTED_CLAUSE} ligger den {where} medianen"
+    if shown == 0:
+        return ""  # level: the footnote's "measured against the average tilbud" covers it
+    way = "op" if shap_value > 0 else "ned"
+    return f"; målt mod et gennemsnitligt tilbud af alle typer trækker det alligevel risikoen {way}"
+
+
+def factor(
+    feature: str,
+    row: Row,
+    comparison: float | None,
+    shap_value: float,
+    peers: float | None = None,
+    adjusted: float | None = None,
+) -> Factor:
     """One feature as a factor. ``peers``: other facilities of the type (None: not known); with none, a
-    sentence that compares with the type says there is nothing to compare with."""
+    sentence that compares with the type says there is nothing to compare with. ``adjusted``: for a theme, the
+    peers' median of the adjusted values the model reads (:data:`ADJUSTED_SUFFIX`).
+
+    A sentence whose comparison disagrees with its contribution says why: a theme that lies on the other side of
+    the median once adjusted for the socialtilsyn's scoring practice says so, and a value on the warning side of
+    its comparison that lowers the risk by :data:`NOTICEABLE` or more (or on the good side and raises it) says that
+    the contribution is measured against the average tilbud (:func:`_why_against`)."""
     plural = _plural(str(row["facility_type"]))
     value, comp, text = SENTENCES[feature](row, comparison, plural)
     if peers == 0 and feature in PEER_COMPARED:
         comp = None
         if value is not None:
             text = f"{text.split(' — ')[0]} — der er ingen andre {plural} at sammenligne med"
+    if comp is not None and value is not None and feature in PEER_COMPARED:
+        text += _why_against(feature, row, float(value), float(comp), adjusted, shap_value)
     return {
         "feature": feature,
         "value": None if value is None else round(float(value), 4),
@@ -547,7 +635,17 @@ def facility_factors(row: pd.Series, contributions: pd.Series, comparisons: pd.S
     """Every feature as a factor, largest absolute contribution first."""
     order = contributions.abs().sort_values(ascending=False, kind="stable").index
     peers = _clean(comparisons.get(PEERS_COLUMN))
-    return [factor(str(f), row, _clean(comparisons.get(f)), float(contributions[f]), peers) for f in order]
+    return [
+        factor(
+            str(f),
+            row,
+            _clean(comparisons.get(f)),
+            float(contributions[f]),
+            peers,
+            _clean(comparisons.get(f"{f}{ADJUSTED_SUFFIX}")),
+        )
+        for f in order
+    ]
 
 
 #: The smallest contribution (log-odds) listed as a reason for the risk: ``tilsynsplan explain`` shows none smaller
@@ -558,7 +656,7 @@ MIN_REASON = 0.005
 _WARNING_SIDE: dict[str, int] = {spec.name: spec.monotone for spec in FEATURES}
 
 
-def warns(f: Factor, row: Row) -> bool:
+def warns(f: Factor, row: Row, adjusted: float | None = None) -> bool:
     """Whether a factor's own sentence shows a warning sign: its value on the risky side of its comparison
     (worse than the type's median, above the expected), or, with nothing to compare with, present at all.
 
@@ -567,7 +665,9 @@ def warns(f: Factor, row: Row) -> bool:
     forventes 0,70", "Fysiske rammer: 4,5 — medianen er 4,3"). Such a factor is explained with the others,
     up or down, but it is not one of the reasons a leader is given for the risk. A missing value is a gap the
     model may weigh (no assessment yet, no staff figures) unless nothing is missing: a theme the quality model
-    does not apply to the type, staff figures no tilbud had, no concern or sanction ever."""
+    does not apply to the type, staff figures no tilbud had, no concern or sanction ever. A theme whose sentence
+    says where it lies adjusted for the tilsyn's scoring practice (``adjusted``: the peers' adjusted median, see
+    :func:`_why_against`) is a warning sign on the side it names."""
     feature, value, comp = str(f["feature"]), f["value"], f["comparison"]
     side = _WARNING_SIDE.get(feature, 0)
     if side == 0:
@@ -584,19 +684,25 @@ def warns(f: Factor, row: Row) -> bool:
         if feature == "theme_change":
             return float(value) < 0
         return side < 0 or float(value) > 0
+    why = _why_against(feature, row, float(value), float(comp), adjusted, float(f["shap"]))
+    if why.startswith(ADJUSTED_CLAUSE):
+        return (1 if why.endswith(" over medianen") else -1) == side
     return float(value) > float(comp) if side > 0 else float(value) < float(comp)
 
 
-def _reasons(chosen: list[tuple[str, float, float | None]], row: Row, peers: float | None, n: int) -> list[Factor]:
-    """The first ``n`` of ``(feature, contribution, comparison)`` (largest contribution first) that are reasons."""
+def _reasons(
+    chosen: list[tuple[str, float, float | None, float | None]], row: Row, peers: float | None, n: int
+) -> list[Factor]:
+    """The first ``n`` of ``(feature, contribution, comparison, adjusted comparison)`` (largest contribution first)
+    that are reasons."""
     out: list[Factor] = []
     said: set[str] = set()
-    for feature, contribution, comparison in chosen:
+    for feature, contribution, comparison, adjusted in chosen:
         if len(out) == n or contribution < MIN_REASON:
             break
-        f = factor(feature, row, comparison, contribution, peers)
+        f = factor(feature, row, comparison, contribution, peers, adjusted)
         fact = _fact(f)
-        if warns(f, row) and fact not in said:
+        if warns(f, row, adjusted) and fact not in said:
             out.append(f)
             said.add(fact)
     return out
@@ -615,7 +721,10 @@ def top_factors(row: pd.Series, contributions: pd.Series, comparisons: pd.Series
     :data:`MIN_REASON`) among the factors whose sentence is a warning sign (:func:`warns`)."""
     positive = contributions[contributions > 0].sort_values(ascending=False, kind="stable")
     peers = _clean(comparisons.get(PEERS_COLUMN))
-    chosen = [(str(f), float(positive[f]), _clean(comparisons.get(f))) for f in positive.index]
+    chosen = [
+        (str(f), float(positive[f]), _clean(comparisons.get(f)), _clean(comparisons.get(f"{f}{ADJUSTED_SUFFIX}")))
+        for f in positive.index
+    ]
     return _reasons(chosen, row, peers, n)
 
 
@@ -628,6 +737,7 @@ def top_factors_all(
     names = list(contributions.columns)
     values = contributions.to_numpy(dtype=float)
     comps = comparisons.reindex(columns=names).to_numpy(dtype=float)
+    adjusted = comparisons.reindex(columns=[f"{name}{ADJUSTED_SUFFIX}" for name in names]).to_numpy(dtype=float)
     peers = (
         comparisons[PEERS_COLUMN].to_numpy(dtype=float)
         if PEERS_COLUMN in comparisons.columns
@@ -639,9 +749,18 @@ def top_factors_all(
     out: list[list[Factor]] = []
     for i, row in enumerate(records):
         if n is None:
-            out.append([factor(names[j], row, _clean(comps[i, j]), values[i, j], _clean(peers[i])) for j in order[i]])
+            out.append(
+                [
+                    factor(names[j], row, _clean(comps[i, j]), values[i, j], _clean(peers[i]), _clean(adjusted[i, j]))
+                    for j in order[i]
+                ]
+            )
         else:
-            chosen = [(names[j], float(values[i, j]), _clean(comps[i, j])) for j in order[i] if values[i, j] > 0]
+            chosen = [
+                (names[j], float(values[i, j]), _clean(comps[i, j]), _clean(adjusted[i, j]))
+                for j in order[i]
+                if values[i, j] > 0
+            ]
             out.append(_reasons(chosen, row, _clean(peers[i]), n))
     return out
 

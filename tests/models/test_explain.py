@@ -18,6 +18,7 @@ from models.explain import (
     factor,
     global_importance,
     top_factors,
+    top_factors_all,
 )
 from models.features import FEATURE_NAMES, compute_features
 from tests.factories import AS_OF, peer_dataset, small_dataset
@@ -308,11 +309,12 @@ def test_a_median_between_two_counts_is_not_rounded_to_a_count() -> None:
     # of its peers was 0,5 (an even number of peers), and a tilbud with none read as below the median
     row = pd.Series({"facility_type": "sel101", "concerns_12m": 0.0, "concern_severity_12m": 0.0, "sanctions_5y": 0.0,
                      "places": 24.0})  # fmt: skip
-    assert factor("concerns_12m", row, 0.5, 0.1)["text"] == (
+    # (a contribution under NOTICEABLE: a larger one raising the risk of "none" also says what it is measured against)
+    assert factor("concerns_12m", row, 0.5, 0.01)["text"] == (
         "Bekymringshenvendelser de seneste 12 måneder: 0 — medianen for stofmisbrugsbehandlingstilbud er 0,5"
     )
-    assert factor("concern_severity_12m", row, 0.5, 0.1)["text"].endswith("er 0,5")
-    assert factor("sanctions_5y", row, 0.5, 0.1)["text"].endswith("er 0,5")
+    assert factor("concern_severity_12m", row, 0.5, 0.01)["text"].endswith("er 0,5")
+    assert factor("sanctions_5y", row, 0.5, 0.01)["text"].endswith("er 0,5")
     assert (
         factor("places", row, 23.5, 0.1)["text"] == "Pladser: 24 — medianen for stofmisbrugsbehandlingstilbud er 23,5"
     )
@@ -561,3 +563,80 @@ def test_no_force_where_the_type_reports_none_is_no_reason_for_the_risk() -> Non
         assert [f["shap"] < MIN_REASON for f in force] == [True, True], (fid, force)
         assert all("(regnet som et typisk tilbud)" in f["text"] for f in force)
         assert not any(f["feature"].startswith("force") for f in scored.top_factors(fid, 3))
+
+
+def test_a_contribution_against_its_own_comparison_says_what_it_is_measured_against() -> None:
+    # demo world (seed 42): "Laveste temaværdi: 3,5 — medianen for opholdssteder er 3,7" shown as lowering the risk
+    # by 0,10, "Seneste bekymringshenvendelse: 5 måneder siden — medianen ... 11 måneder" by 0,10: 1.507 factors of
+    # 2.536 tilbud in three worlds read worse than the median yet lowered the risk by 0,05 or more. The contribution is
+    # measured against the average tilbud of every type (SHAP's base value), the sentence against the type's median.
+    from models.explain import NOTICEABLE
+
+    f = compute_features(peer_dataset(), AS_OF, AuthorityOffsets()).set_index("facility_id", drop=False)
+    comps = comparison_values(f)
+    below = factor("theme_min", f.loc["F1"], comps.loc["F1", "theme_min"], -0.3)  # 1,0 against 4,0
+    assert below["text"] == (
+        "Laveste temaværdi: 1,0 (Organisation og ledelse) — medianen for længerevarende botilbud er 4,0; målt mod "
+        "et gennemsnitligt tilbud af alle typer trækker det alligevel risikoen ned"
+    )
+    above = factor("theme_min", f.loc["F8"], comps.loc["F8", "theme_min"], 0.2)  # 5,0 against 2,0
+    assert above["text"].endswith(
+        "— medianen for længerevarende botilbud er 2,0; målt mod et gennemsnitligt tilbud af alle typer trækker det "
+        "alligevel risikoen op"
+    )
+    # a recent concern (8 months, peers none) lowering the risk; a small contribution keeps the plain sentence
+    concern = factor("days_since_concern", f.loc["F1"], comps.loc["F1", "days_since_concern"], -NOTICEABLE)
+    assert concern["text"].endswith("ingen bekymringshenvendelser; målt mod et gennemsnitligt tilbud af alle typer "
+                                    "trækker det alligevel risikoen ned")  # fmt: skip
+    small = factor("theme_min", f.loc["F1"], comps.loc["F1", "theme_min"], -NOTICEABLE / 2)
+    assert (
+        small["text"]
+        == "Laveste temaværdi: 1,0 (Organisation og ledelse) — medianen for længerevarende botilbud er 4,0"
+    )
+    # agreeing with the sentence, or a trait with no better side: nothing added
+    assert "alligevel" not in factor("theme_min", f.loc["F1"], comps.loc["F1", "theme_min"], 0.9)["text"]
+    assert "alligevel" not in factor("places", f.loc["F1"], comps.loc["F1", "places"], -0.9)["text"]
+    # every path gives the same text: the vectorised one and the per-facility one
+    contrib = pd.DataFrame(0.0, index=f.index, columns=list(FEATURE_NAMES))
+    contrib.loc["F1", "theme_min"] = -0.3
+    every = top_factors_all(f, contrib, comps, None)[list(f.index).index("F1")]
+    assert below in every and below in facility_factors(f.loc["F1"], contrib.loc["F1"], comps.loc["F1"])
+
+
+def test_a_theme_above_the_median_as_scored_but_below_it_adjusted_says_so() -> None:
+    # seed 42: "Gennemsnitlig temaværdi: 4,0 — medianen for længerevarende botilbud er 4,2" lowered the risk by 0,16:
+    # the model reads theme values adjusted for each socialtilsyn's scoring practice, and adjusted the tilbud was
+    # above its peers' median (145 of 344 theme means read below the median while lowering the risk). Here Syd scores
+    # 0,5 high: F7's mean 3,5 as scored is above the others' 3,2, adjusted (3,0) below theirs.
+    f = compute_features(peer_dataset(), AS_OF, AuthorityOffsets(offsets={"syd": 0.5})).set_index(
+        "facility_id", drop=False
+    )
+    comps = comparison_values(f)
+    assert comps.loc["F7", "theme_mean"] == pytest.approx(3.1875)
+    assert comps.loc["F7", "theme_mean_adjusted"] == pytest.approx(3.1875)  # F1 and F8 are not adjusted
+    text = factor(
+        "theme_mean", f.loc["F7"], comps.loc["F7", "theme_mean"], 0.4, adjusted=comps.loc["F7", "theme_mean_adjusted"]
+    )["text"]
+    assert text == (
+        "Gennemsnitlig temaværdi: 3,5 — medianen for længerevarende botilbud er 3,2; justeret for tilsynets "
+        "bedømmelsespraksis ligger den under medianen"
+    )
+    # the same through the factor lists; where the two agree (F8: above either way) the adjustment explains nothing
+    contrib = pd.DataFrame(0.0, index=f.index, columns=list(FEATURE_NAMES))
+    contrib.loc["F7", "theme_mean"] = 0.4
+    listed = {x["feature"]: x["text"] for x in facility_factors(f.loc["F7"], contrib.loc["F7"], comps.loc["F7"])}
+    assert listed["theme_mean"] == text
+    assert top_factors_all(f, contrib, comps, None)[list(f.index).index("F7")][0]["text"] == text
+    # below the median as the model reads it, and raising the risk: a warning sign, so a reason (seed 42's T11600,
+    # "Selvstændighed og relationer: 4,0 — medianen ... 4,0; justeret ... under medianen", +0,057, was left out)
+    assert [x["text"] for x in top_factors(f.loc["F7"], contrib.loc["F7"], comps.loc["F7"], 3)] == [text]
+    assert top_factors_all(f, contrib, comps, 3)[list(f.index).index("F7")] == top_factors(
+        f.loc["F7"], contrib.loc["F7"], comps.loc["F7"], 3
+    )
+    f8 = factor(
+        "theme_mean", f.loc["F8"], comps.loc["F8", "theme_mean"], 0.4, adjusted=comps.loc["F8", "theme_mean_adjusted"]
+    )
+    assert f8["text"] == (
+        "Gennemsnitlig temaværdi: 5,0 — medianen for længerevarende botilbud er 2,4; målt mod et gennemsnitligt "
+        "tilbud af alle typer trækker det alligevel risikoen op"
+    )
