@@ -49,9 +49,11 @@ Factor = dict[str, Any]
 
 
 def _num(value: float | None, decimals: int = 1) -> str:
+    """A number as shown, rounded half up as a reader rounds it: a mean or median of scores that is 3,75 but held by
+    the float sum as 3,7499999999999996 is 3,8 (the float's last digits are dropped first)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "ukendt"
-    return format_number_da(float(value), decimals)
+    return format_number_da(round(float(value), 9), decimals)
 
 
 def _smart(value: float | None) -> str:
@@ -557,7 +559,11 @@ def _shown_side(feature: str, value: float, comparison: float) -> int:
     """:func:`_side` of the value and comparison as the sentence shows them (months whole, others to one decimal:
     "0,0 — medianen er 0,0" is level, whatever the decimals behind)."""
     decimals = 0 if feature in _MONTHS else 1
-    return _side(round(value, decimals), round(comparison, decimals))
+
+    def shown(x: float) -> float:
+        return float(_num(x, decimals).replace(".", "").replace(",", "."))
+
+    return _side(shown(value), shown(comparison))
 
 
 def _against(feature: str, side: int, shap_value: float) -> bool:

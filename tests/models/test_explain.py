@@ -640,3 +640,14 @@ def test_a_theme_above_the_median_as_scored_but_below_it_adjusted_says_so() -> N
         "Gennemsnitlig temaværdi: 5,0 — medianen for længerevarende botilbud er 2,4; målt mod et gennemsnitligt "
         "tilbud af alle typer trækker det alligevel risikoen op"
     )
+
+
+def test_a_mean_of_three_quarters_is_rounded_as_a_reader_rounds_it() -> None:
+    # seed 42's T10637: seven themes (4, 3,75, 3,5, 4 1/12, 3 7/12, 4, 3 1/3) average 3,75, which the float sum holds as
+    # 3,7499999999999996: "Gennemsnitlig temaværdi: 3,7", where a reader (and format_number_da on 3,75) writes 3,8
+    themes = [4.0, 3.75, 3.5, 4.083333333333333, 3.583333333333333, 4.0, 3.3333333333333335]
+    mean = float(pd.Series(themes).mean())
+    row = pd.Series({"facility_type": "opholdssted", "theme_mean": mean, "theme_mean_raw": mean})
+    assert factor("theme_mean", row, 4.25 - 1e-15, 0.4)["text"] == (
+        "Gennemsnitlig temaværdi: 3,8 — medianen for opholdssteder er 4,3"
+    )
