@@ -611,6 +611,8 @@ def factor(
     shap_value: float,
     peers: float | None = None,
     adjusted: float | None = None,
+    *,
+    expert: bool = False,
 ) -> Factor:
     """One feature as a factor. ``peers``: other facilities of the type (None: not known); with none, a
     sentence that compares with the type says there is nothing to compare with. ``adjusted``: for a theme, the
@@ -619,14 +621,15 @@ def factor(
     A sentence whose comparison disagrees with its contribution says why: a theme that lies on the other side of
     the median once adjusted for the socialtilsyn's scoring practice says so, and a value on the warning side of
     its comparison that lowers the risk by :data:`NOTICEABLE` or more (or on the good side and raises it) says that
-    the contribution is measured against the average tilbud (:func:`_why_against`)."""
+    the contribution is measured against the average tilbud (:func:`_why_against`). Not for the expert score
+    (``expert``): its points are counted from a start with no warning sign, not from the average tilbud."""
     plural = _plural(str(row["facility_type"]))
     value, comp, text = SENTENCES[feature](row, comparison, plural)
     if peers == 0 and feature in PEER_COMPARED:
         comp = None
         if value is not None:
             text = f"{text.split(' — ')[0]} — der er ingen andre {plural} at sammenligne med"
-    if comp is not None and value is not None and feature in PEER_COMPARED:
+    if comp is not None and value is not None and feature in PEER_COMPARED and not expert:
         text += _why_against(feature, row, float(value), float(comp), adjusted, shap_value)
     return {
         "feature": feature,
@@ -637,8 +640,11 @@ def factor(
     }
 
 
-def facility_factors(row: pd.Series, contributions: pd.Series, comparisons: pd.Series) -> list[Factor]:
-    """Every feature as a factor, largest absolute contribution first."""
+def facility_factors(
+    row: pd.Series, contributions: pd.Series, comparisons: pd.Series, *, expert: bool = False
+) -> list[Factor]:
+    """Every feature as a factor, largest absolute contribution first (``expert``: the contributions are the
+    expert score's points, see :func:`factor`)."""
     order = contributions.abs().sort_values(ascending=False, kind="stable").index
     peers = _clean(comparisons.get(PEERS_COLUMN))
     return [
@@ -649,6 +655,7 @@ def facility_factors(row: pd.Series, contributions: pd.Series, comparisons: pd.S
             float(contributions[f]),
             peers,
             _clean(comparisons.get(f"{f}{ADJUSTED_SUFFIX}")),
+            expert=expert,
         )
         for f in order
     ]
@@ -697,18 +704,23 @@ def warns(f: Factor, row: Row, adjusted: float | None = None) -> bool:
 
 
 def _reasons(
-    chosen: list[tuple[str, float, float | None, float | None]], row: Row, peers: float | None, n: int
+    chosen: list[tuple[str, float, float | None, float | None]],
+    row: Row,
+    peers: float | None,
+    n: int,
+    *,
+    expert: bool = False,
 ) -> list[Factor]:
     """The first ``n`` of ``(feature, contribution, comparison, adjusted comparison)`` (largest contribution first)
-    that are reasons."""
+    that are reasons (``expert``: see :func:`factor`)."""
     out: list[Factor] = []
     said: set[str] = set()
     for feature, contribution, comparison, adjusted in chosen:
         if len(out) == n or contribution < MIN_REASON:
             break
-        f = factor(feature, row, comparison, contribution, peers, adjusted)
+        f = factor(feature, row, comparison, contribution, peers, adjusted, expert=expert)
         fact = _fact(f)
-        if warns(f, row, adjusted) and fact not in said:
+        if warns(f, row, None if expert else adjusted) and fact not in said:
             out.append(f)
             said.add(fact)
     return out
@@ -722,7 +734,9 @@ def _fact(f: Factor) -> str:
     return str(f["text"])
 
 
-def top_factors(row: pd.Series, contributions: pd.Series, comparisons: pd.Series, n: int) -> list[Factor]:
+def top_factors(
+    row: pd.Series, contributions: pd.Series, comparisons: pd.Series, n: int, *, expert: bool = False
+) -> list[Factor]:
     """The ``n`` reasons for the risk, as factors: the contributions that raise it most (at least
     :data:`MIN_REASON`) among the factors whose sentence is a warning sign (:func:`warns`)."""
     positive = contributions[contributions > 0].sort_values(ascending=False, kind="stable")
@@ -731,11 +745,16 @@ def top_factors(row: pd.Series, contributions: pd.Series, comparisons: pd.Series
         (str(f), float(positive[f]), _clean(comparisons.get(f)), _clean(comparisons.get(f"{f}{ADJUSTED_SUFFIX}")))
         for f in positive.index
     ]
-    return _reasons(chosen, row, peers, n)
+    return _reasons(chosen, row, peers, n, expert=expert)
 
 
 def top_factors_all(
-    features: pd.DataFrame, contributions: pd.DataFrame, comparisons: pd.DataFrame, n: int | None
+    features: pd.DataFrame,
+    contributions: pd.DataFrame,
+    comparisons: pd.DataFrame,
+    n: int | None,
+    *,
+    expert: bool = False,
 ) -> list[list[Factor]]:
     """For every row at once (same order as ``features``, no per-row pandas work): with ``n`` the
     ``n`` reasons for the risk (as :func:`top_factors`); with ``n=None`` every factor, largest
@@ -757,7 +776,15 @@ def top_factors_all(
         if n is None:
             out.append(
                 [
-                    factor(names[j], row, _clean(comps[i, j]), values[i, j], _clean(peers[i]), _clean(adjusted[i, j]))
+                    factor(
+                        names[j],
+                        row,
+                        _clean(comps[i, j]),
+                        values[i, j],
+                        _clean(peers[i]),
+                        _clean(adjusted[i, j]),
+                        expert=expert,
+                    )
                     for j in order[i]
                 ]
             )
@@ -767,7 +794,7 @@ def top_factors_all(
                 for j in order[i]
                 if values[i, j] > 0
             ]
-            out.append(_reasons(chosen, row, _clean(peers[i]), n))
+            out.append(_reasons(chosen, row, _clean(peers[i]), n, expert=expert))
     return out
 
 

@@ -138,25 +138,33 @@ class Scored:
     contributions: pd.DataFrame | None
     base_value: float
     comparisons: pd.DataFrame | None
+    expert: bool = False  # the contributions are the expert score's points (a cold start), not SHAP values
 
     def factors(self, facility_id: str) -> list[dict[str, Any]]:
         if self.contributions is None or self.comparisons is None:
             raise ValueError("scored without explanations")
         return facility_factors(
-            self.features.loc[facility_id], self.contributions.loc[facility_id], self.comparisons.loc[facility_id]
+            self.features.loc[facility_id],
+            self.contributions.loc[facility_id],
+            self.comparisons.loc[facility_id],
+            expert=self.expert,
         )
 
     def all_top_factors(self, n: int) -> list[list[dict[str, Any]]]:
         """Every facility's top factors, in the order of ``features`` (fast: one pass)."""
         if self.contributions is None or self.comparisons is None:
             raise ValueError("scored without explanations")
-        return top_factors_all(self.features, self.contributions, self.comparisons, n)
+        return top_factors_all(self.features, self.contributions, self.comparisons, n, expert=self.expert)
 
     def top_factors(self, facility_id: str, n: int) -> list[dict[str, Any]]:
         if self.contributions is None or self.comparisons is None:
             raise ValueError("scored without explanations")
         return top_factors(
-            self.features.loc[facility_id], self.contributions.loc[facility_id], self.comparisons.loc[facility_id], n
+            self.features.loc[facility_id],
+            self.contributions.loc[facility_id],
+            self.comparisons.loc[facility_id],
+            n,
+            expert=self.expert,
         )
 
 
@@ -486,6 +494,7 @@ class RiskModel(BaseEstimator):
             contributions=None,
             base_value=0.0,
             comparisons=None,
+            expert=self.engine_ is None,
         )
         return self.explain_scored(scored, explain_only) if explain else scored
 
@@ -531,7 +540,11 @@ class RiskModel(BaseEstimator):
         tops = dict(zip(s.features.index, s.all_top_factors(self.top_factors), strict=True))
         assert s.contributions is not None and s.comparisons is not None
         every = dict(
-            zip(s.features.index, top_factors_all(s.features, s.contributions, s.comparisons, None), strict=True)
+            zip(
+                s.features.index,
+                top_factors_all(s.features, s.contributions, s.comparisons, None, expert=s.expert),
+                strict=True,
+            )
         )
         rows = [
             {

@@ -651,3 +651,20 @@ def test_a_mean_of_three_quarters_is_rounded_as_a_reader_rounds_it() -> None:
     assert factor("theme_mean", row, 4.25 - 1e-15, 0.4)["text"] == (
         "Gennemsnitlig temaværdi: 3,8 — medianen for opholdssteder er 4,3"
     )
+
+
+def test_the_expert_scores_points_are_not_said_to_be_measured_against_the_average_tilbud() -> None:
+    # the cold start's expert score gives fixed points for a warning sign from a start with none (never below zero):
+    # "målt mod et gennemsnitligt tilbud af alle typer" would be untrue of its contributions
+    from models.risk_model import RiskModel
+
+    f = compute_features(peer_dataset(), AS_OF, AuthorityOffsets()).set_index("facility_id", drop=False)
+    comps = comparison_values(f)
+    plain = "Laveste temaværdi: 5,0 (Sundhed og trivsel) — medianen for længerevarende botilbud er 2,0"
+    assert factor("theme_min", f.loc["F8"], comps.loc["F8", "theme_min"], 0.4, expert=True)["text"] == plain
+    contrib = pd.DataFrame(0.0, index=f.index, columns=list(FEATURE_NAMES))
+    contrib.loc["F8", "theme_min"] = 0.4
+    assert facility_factors(f.loc["F8"], contrib.loc["F8"], comps.loc["F8"], expert=True)[0]["text"] == plain
+    assert top_factors_all(f, contrib, comps, None, expert=True)[list(f.index).index("F8")][0]["text"] == plain
+    model = RiskModel().fit(peer_dataset(), AS_OF)
+    assert model.cold_start_ and model.score(peer_dataset(), AS_OF).expert
