@@ -33,6 +33,7 @@ from data.glossary import (
     format_number_da,
 )
 from data.quality_model import FacilityTraits, theme_applies
+from models.baselines import EXPERT_RULES
 from models.features import (
     FEATURE_NAMES,
     FEATURES,
@@ -579,6 +580,40 @@ def _against(feature: str, side: int, shap_value: float) -> bool:
 ADJUSTED_CLAUSE = "; justeret for tilsynets bedømmelsespraksis"
 
 
+def _threshold(feature: str, op: str, threshold: float) -> str:
+    """An expert rule's threshold as the sentence shows its value: ``"1 eller flere"``, ``"18 måneder eller mere"``,
+    ``"3,0 eller derunder"``."""
+    if feature in ("concerns_12m", "sanctions_5y"):
+        return f"{_num(threshold, 0)} eller flere"
+    if feature == "concern_severity_12m":
+        return f"{_num(threshold, 0)} point eller mere"
+    if feature in _MONTHS:
+        return f"{_months_ago(threshold / DAYS_PER_MONTH)} eller {'mere' if op == '>=' else 'mindre'}"
+    if feature in ("turnover_ratio", "sickness_ratio"):
+        return f"{_num(threshold, 1)} × medianen eller mere"
+    if feature == "theme_change":
+        return f"et fald på {_num(-threshold, 1)} point eller mere"
+    return f"{_num(threshold, 1)} eller {'derover' if op == '>=' else 'derunder'}"
+
+
+def _expert_rule(feature: str, row: Row, value: float, comp: float, shap_value: float) -> str:
+    """What an expert score's point against the comparison as shown is given for (empty when it is not against):
+    the strictest of the feature's rules that fires (:data:`models.baselines.EXPERT_RULES`)."""
+    if _WARNING_SIDE.get(feature, 0) == 0 or feature in FORCE_RATIOS or feature == "force_trend":
+        return ""
+    if shap_value <= 0 or not _against(feature, _shown_side(feature, value, comp), shap_value):
+        return ""
+    own = _clean(row.get(feature))
+    fired = [r for r in EXPERT_RULES if r.feature == feature and own is not None and r.fires(pd.Series([own])).iloc[0]]
+    if not fired:
+        return ""
+    rule = max(fired, key=lambda r: r.threshold) if fired[0].op == ">=" else min(fired, key=lambda r: r.threshold)
+    text = f"; ekspertscoren giver point for {_threshold(feature, rule.op, rule.threshold)}"
+    if feature in ADJUSTED_THEMES and own is not None and abs(own - value) >= 0.05:
+        text += f" (justeret for tilsynets bedømmelsespraksis er værdien {_num(own, 1)})"
+    return text
+
+
 def _why_against(feature: str, row: Row, value: float, comp: float, adjusted: float | None, shap_value: float) -> str:
     """What a sentence adds when its contribution goes against its comparison as shown (empty when it does not).
 
@@ -621,16 +656,20 @@ def factor(
     A sentence whose comparison disagrees with its contribution says why: a theme that lies on the other side of
     the median once adjusted for the socialtilsyn's scoring practice says so, and a value on the warning side of
     its comparison that lowers the risk by :data:`NOTICEABLE` or more (or on the good side and raises it) says that
-    the contribution is measured against the average tilbud (:func:`_why_against`). Not for the expert score
-    (``expert``): its points are counted from a start with no warning sign, not from the average tilbud."""
+    the contribution is measured against the average tilbud (:func:`_why_against`). The expert score's points
+    (``expert``) are counted from a start with no warning sign, not from the average tilbud: a point against the
+    comparison names the rule that gave it (:func:`_expert_rule`)."""
     plural = _plural(str(row["facility_type"]))
     value, comp, text = SENTENCES[feature](row, comparison, plural)
     if peers == 0 and feature in PEER_COMPARED:
         comp = None
         if value is not None:
             text = f"{text.split(' — ')[0]} — der er ingen andre {plural} at sammenligne med"
-    if comp is not None and value is not None and feature in PEER_COMPARED and not expert:
-        text += _why_against(feature, row, float(value), float(comp), adjusted, shap_value)
+    if comp is not None and value is not None and feature in PEER_COMPARED:
+        if expert:
+            text += _expert_rule(feature, row, float(value), float(comp), shap_value)
+        else:
+            text += _why_against(feature, row, float(value), float(comp), adjusted, shap_value)
     return {
         "feature": feature,
         "value": None if value is None else round(float(value), 4),

@@ -668,3 +668,27 @@ def test_the_expert_scores_points_are_not_said_to_be_measured_against_the_averag
     assert top_factors_all(f, contrib, comps, None, expert=True)[list(f.index).index("F8")][0]["text"] == plain
     model = RiskModel().fit(peer_dataset(), AS_OF)
     assert model.cold_start_ and model.score(peer_dataset(), AS_OF).expert
+
+
+def test_an_expert_point_against_the_median_names_the_rule_that_gave_it() -> None:
+    # a cold start (seed 3, one year of history): "Bekymringshenvendelser de seneste 12 måneder: 1 — medianen for
+    # stofmisbrugsbehandlingstilbud er 1,5" raised the risk by 0,40: the expert score gives a point for any concern
+    row = pd.Series({"facility_type": "sel101", "concerns_12m": 1.0, "days_since_unannounced": 600.0,
+                     "last_unannounced": pd.Timestamp("2025-01-01"), "theme_min": 2.9, "theme_min_raw": 3.2,
+                     "theme_health_wellbeing_raw": 3.2})  # fmt: skip
+    concerns = factor("concerns_12m", row, 1.5, 0.4, expert=True)["text"]
+    assert concerns == (
+        "Bekymringshenvendelser de seneste 12 måneder: 1 — medianen for stofmisbrugsbehandlingstilbud er 1,5; "
+        "ekspertscoren giver point for 1 eller flere"
+    )
+    unannounced = factor("days_since_unannounced", row, 700.0, 0.4, expert=True)["text"]
+    assert unannounced.endswith("medianen for stofmisbrugsbehandlingstilbud er 23 måneder; ekspertscoren giver point "
+                                "for 18 måneder eller mere")  # fmt: skip
+    # a theme: the rule reads the value adjusted for the tilsyn's scoring practice (3,2 as scored, 2,9 adjusted)
+    lowest = factor("theme_min", row, 3.0, 0.4, expert=True)["text"]
+    assert lowest.endswith(
+        "medianen for stofmisbrugsbehandlingstilbud er 3,0; ekspertscoren giver point for 3,0 eller derunder "
+        "(justeret for tilsynets bedømmelsespraksis er værdien 2,9)"
+    )
+    # a point on the warning side of the median needs no word
+    assert factor("concerns_12m", row, 0.0, 0.4, expert=True)["text"].endswith("er 0")
