@@ -633,9 +633,9 @@ def _why_against(feature: str, row: Row, value: float, comp: float, adjusted: fl
         if side != shown and side != 0 and not _against(feature, side, shap_value):
             where = "over" if side > 0 else "under"
             return f"{ADJUSTED_CLAUSE} ligger den {where} medianen"
-    if shown == 0:
-        return ""  # level: the footnote's "measured against the average tilbud" covers it
     way = "op" if shap_value > 0 else "ned"
+    if shown == 0:  # level with the median: nothing to go against, but the arrow needs its reference too
+        return f"; målt mod et gennemsnitligt tilbud af alle typer trækker det risikoen {way}"
     return f"; målt mod et gennemsnitligt tilbud af alle typer trækker det alligevel risikoen {way}"
 
 

@@ -155,7 +155,8 @@ def test_a_change_that_rounds_to_zero_is_written_without_a_sign() -> None:
     # a foreign tilsyn's data: a change of -0.04 against a type median of -0.03 read "-0,0 point ... er -0,0"
     for change, median in ((-0.04, -0.03), (0.04, 0.03)):
         row = pd.Series({"facility_type": "sel108", "theme_change": change, "theme_mean_raw": 3.5})
-        assert factor("theme_change", row, median, 0.1)["text"] == (
+        # (a contribution under NOTICEABLE: a larger one says what it is measured against)
+        assert factor("theme_change", row, median, 0.01)["text"] == (
             "Ændring i temaværdier siden forrige vurdering: 0,0 point — medianen for længerevarende botilbud er 0,0"
         )
     row = pd.Series({"facility_type": "sel108", "theme_change": 0.06, "theme_mean_raw": 3.5})
@@ -692,3 +693,20 @@ def test_an_expert_point_against_the_median_names_the_rule_that_gave_it() -> Non
     )
     # a point on the warning side of the median needs no word
     assert factor("concerns_12m", row, 0.0, 0.4, expert=True)["text"].endswith("er 0")
+
+
+def test_a_value_level_with_the_median_that_moves_the_risk_says_what_it_is_measured_against() -> None:
+    # seed 42's T10010: "Laveste temaværdi: 3,5 (Selvstændighed og relationer) — medianen for døgninstitutioner er
+    # 3,5" lowered the risk by 0,11; 484 factors in three worlds read level with the median and moved it by 0,05+
+    row = pd.Series({"facility_type": "doegninstitution", "theme_min": 3.5, "theme_min_raw": 3.5,
+                     "theme_independence_relations_raw": 3.5, "concern_severity_12m": 0.0})  # fmt: skip
+    assert factor("theme_min", row, 3.5, -0.11)["text"] == (
+        "Laveste temaværdi: 3,5 (Selvstændighed og relationer) — medianen for døgninstitutioner er 3,5; målt mod et "
+        "gennemsnitligt tilbud af alle typer trækker det risikoen ned"
+    )
+    assert factor("concern_severity_12m", row, 0.0, 0.06)["text"].endswith(
+        "— medianen for døgninstitutioner er 0; målt mod et gennemsnitligt tilbud af alle typer trækker det risikoen op"
+    )
+    assert factor("theme_min", row, 3.5, -0.04)["text"].endswith(
+        "er 3,5"
+    )  # under NOTICEABLE: the footnote's "en smule"
