@@ -568,8 +568,8 @@ def test_no_force_where_the_type_reports_none_is_no_reason_for_the_risk() -> Non
 
 def test_a_contribution_against_its_own_comparison_says_what_it_is_measured_against() -> None:
     # demo world (seed 42): "Laveste temaværdi: 3,5 — medianen for opholdssteder er 3,7" shown as lowering the risk
-    # by 0,10, "Seneste bekymringshenvendelse: 5 måneder siden — medianen ... 11 måneder" by 0,10: 1.507 factors of
-    # 2.536 tilbud in three worlds read worse than the median yet lowered the risk by 0,05 or more. The contribution is
+    # by 0,10, "Seneste bekymringshenvendelse: 5 måneder siden — medianen ... 11 måneder" by 0,10: 1.396 factors in
+    # 1.116 of 2.536 tilbud in three worlds read worse than the median yet lowered the risk by 0,05 or more. The contribution is
     # measured against the average tilbud of every type (SHAP's base value), the sentence against the type's median.
     from models.explain import NOTICEABLE
 
