@@ -700,7 +700,7 @@ class RiskListPublic(BaseModel):
         )
 
 
-#: As the CLI's ``score --format csv`` (README), ``top_factors`` last.
+#: As the CLI's ``score --format csv`` (docs/risk-model.md), ``top_factors`` last.
 RISK_CSV_COLUMNS = (
     "facility_id", "name", "authority", "facility_type", "ownership", "risk", "rank", "national_rank", "tier"
 )  # fmt: skip

@@ -20,7 +20,7 @@ Treatments of a visit without any score:
 - ``e`` as ``b``, and a snapshot whose window holds visits but none with a score is unlabelled even when a
   sanction would label it: which snapshots are labelled then depends on whether someone scored, not on
   what was found (under ``b`` such a window is labelled only when positive). The model's label
-  (``models.labels``) since 2026-11-24, adopted on this script's figures (README, "Visits without scores");
+  (``models.labels``) since 2026-11-24, adopted on this script's figures (docs/risk-model.md, "Visits without scores");
 - ``d`` as ``b``, and the unscored visits are left out of the features too (``days_since_visit`` ignores
   them): checks that counting them as a look is right.
 

@@ -1,7 +1,7 @@
 """The public data contract (``DATA_CONTRACT.md``) as data: files, columns, types and rules.
 
 The importer checks uploads against these specs, the synthetic generator writes files that follow
-them, the storage layer mirrors them, and the README documents them. Columns marked ``extension`` are
+them, the storage layer mirrors them, and docs/data.md documents them. Columns marked ``extension`` are
 optional columns this product adds to the contract (allowed by it: "extend it with optional columns
 when a feature needs them; never break it").
 """

@@ -25,7 +25,7 @@ snapshot with no visit at all but a serious sanction stays positive, as before. 
 some themes still labels (a negative if none of its themes was at 2 or lower): operational visits assess
 selected themes, and leaving their negatives out ranked worse against the synthetic truth. Counting an
 unscored visit as a finding-free visit (the label before) cost 0.01 AUC against the truth where 40 % of
-the visits had no scores (``bench/score_coverage.py``; the README has the figures). The features count an
+the visits had no scores (``bench/score_coverage.py``; docs/risk-model.md has the figures). The features count an
 unscored visit as a visit (``days_since_visit``: someone looked) and keep each theme's last scored value.
 With every visit scored the labels, and the model, are exactly those of the rule before.
 

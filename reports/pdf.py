@@ -4,7 +4,7 @@ Every PDF is tagged PDF/UA-1 (``pdf_variant="pdf/ua-1"``): the socialtilsyn are 
 must be accessible (WCAG 2.1 AA, EN 301 549), and an untagged PDF gives a screen reader no headings, tables or
 reading order. The tags carry the HTML's structure; the title (``<title>``) and language (``lang="da"``) go into the
 document; each chart's ``aria-label`` becomes its Figure's ``/Alt`` text. The price, measured on the demo's national
-plan: about twice the bytes and up to a second or two more of WeasyPrint (README, "Reports for leaders").
+plan: about twice the bytes and up to a second or two more of WeasyPrint (docs/reports.md).
 
 :func:`html_to_pdf` lays out and writes a long report (:data:`CHILD_FROM_CHARS` characters of HTML or more: a
 plan, a risk list of a few hundred tilbud) in a child process (``python -m reports.pdf``, which imports WeasyPrint

@@ -10,7 +10,7 @@ expressed by the specs in :mod:`data.contract` and either returns an :class:`Imp
 Checks are vectorised with pandas (one pass per column and rule, never per cell over large files), so
 a national upload of ~500,000 rows validates in seconds.
 
-Import and upsert semantics (the decisions, also in the README):
+Import and upsert semantics (the decisions, also in docs/data.md):
 
 - **Keys.** Every file has a key (``FileSpec.key``), which is also the table's primary key in storage.
   Files with an id use it (``facility_id``, ``visit_id``, ``inspector_id``). Files without one use
