@@ -101,30 +101,13 @@ def _check_extra_cpr(raw: RawTable, report: _Report) -> None:
         ("arket", "det", "slet arket fra arbejdsbogen") if sheet else ("filen", "den", "fjern filen fra uploaden")
     )
     found = "en værdi" if count == 1 else f"{format_number_da(count, 0)} værdier"
+    first = "" if count == 1 else " (her den første)"
     if raw.name:  # the rows below a second header in a contract file (data.readers.records._other_headers)
-        report.add(
-            Violation(
-                raw.source,
-                row,
-                column,
-                _display(cell),
-                "cpr",
-                f"{found} under den anden overskrift ligner et CPR-nummer"
-                + ("" if count == 1 else " (her den første)")
-                + "; en upload må ikke indeholde personoplysninger om borgere (kun antal)",
-            )
-        )
-        return
-    report.add(
-        Violation(
-            raw.source,
-            row,
-            column,
-            _display(cell),
-            "cpr",
-            f"{what} hører ikke til datakontrakten og ville blive ignoreret, men {found} i {it} ligner et CPR-nummer"
-            + ("" if count == 1 else " (her den første)")
-            + f"; en upload må ikke indeholde personoplysninger om borgere (kun antal): {remove}, eller slet "
-            f"personoplysningerne i {it}",
-        )
-    )
+        problem = f"{found} under den anden overskrift ligner et CPR-nummer{first}"
+        advice = ""
+    else:
+        problem = f"{what} hører ikke til datakontrakten og ville blive ignoreret, men {found} i {it} ligner et "
+        problem += f"CPR-nummer{first}"
+        advice = f": {remove}, eller slet personoplysningerne i {it}"
+    message = f"{problem}; en upload må ikke indeholde personoplysninger om borgere (kun antal){advice}"
+    report.add(Violation(raw.source, row, column, _display(cell), "cpr", message))

@@ -454,3 +454,15 @@ def test_a_visit_by_a_former_inspector_says_how_to_keep_the_history(tmp_path: Pa
     (folder / "inspectors.csv").write_bytes(csv_bytes(inspectors))
     result = read_upload(folder, today=AS_OF)
     assert "I_GAMMEL" in result.dataset.inspectors.inspector_id.tolist()
+
+
+def test_cpr_numbers_in_a_file_outside_the_contract_name_the_file_and_the_fix(tmp_path: Path) -> None:
+    folder = write_csv_folder(small_dataset(), tmp_path / "upload")
+    (folder / "noter.csv").write_text("note\n010190-1234\n150585-4321\n", encoding="utf-8")
+    [violation] = fails(folder).violations
+    assert (violation.file, violation.rule) == ("noter.csv", "cpr")
+    assert violation.message == (
+        "filen hører ikke til datakontrakten og ville blive ignoreret, men 2 værdier i den ligner et CPR-nummer (her "
+        "den første); en upload må ikke indeholde personoplysninger om borgere (kun antal): fjern filen fra uploaden, "
+        "eller slet personoplysningerne i den"
+    )
