@@ -101,13 +101,13 @@ def _check_extra_cpr(raw: RawTable, report: _Report) -> None:
         ("arket", "det", "slet arket fra arbejdsbogen") if sheet else ("filen", "den", "fjern filen fra uploaden")
     )
     found = "en værdi" if count == 1 else f"{format_number_da(count, 0)} værdier"
-    first = "" if count == 1 else " (her den første)"
+    of_many = "" if count == 1 else " (her den første)"
     if raw.name:  # the rows below a second header in a contract file (data.readers.records._other_headers)
-        problem = f"{found} under den anden overskrift ligner et CPR-nummer{first}"
+        problem = f"{found} under den anden overskrift ligner et CPR-nummer{of_many}"
         advice = ""
     else:
         problem = f"{what} hører ikke til datakontrakten og ville blive ignoreret, men {found} i {it} ligner et "
-        problem += f"CPR-nummer{first}"
+        problem += f"CPR-nummer{of_many}"
         advice = f": {remove}, eller slet personoplysningerne i {it}"
     message = f"{problem}; en upload må ikke indeholde personoplysninger om borgere (kun antal){advice}"
     report.add(Violation(raw.source, row, column, _display(cell), "cpr", message))
