@@ -1,6 +1,6 @@
 """One column's cells into typed values (:func:`_parse_column`), by the column's kind: enums, text and id lists,
-booleans, dates, months, integers and decimals, with their bounds; invisible and control characters inside a value,
-repeated ids in a list, and a postcode's leading zero that Excel dropped.
+booleans, dates, months, integers and decimals, with their bounds; invisible and control characters inside a value
+(free text keeps an emoji's joiner), repeated ids in a list, and a postcode's leading zero that Excel dropped.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from data.importer.formats import _DATE_FORMAT, _INT_FORMAT, _MONTH_FORMAT, _PER
 from data.importer.hints import _date_hint, _did_you_mean, _month_hint, _no_such_date
 from data.importer.parsed import _Parsed
 from data.importer.report import _display, _num, _Report
-from data.readers import INVISIBLE, INVISIBLE_RE
+from data.readers import INVISIBLE, INVISIBLE_RE, JOINING_RE
 
 #: Dates and months outside these years are refused (sentinels such as 9999-12-31 or Excel's 1899-12-30).
 _YEARS = ("1900", "2199")
@@ -351,23 +351,43 @@ def _years_in_range(
 
 
 def _visible(table: _Parsed, col: Column, text: pd.Series, report: _Report) -> pd.Series:
-    """``text`` without invisible characters; around a value they are ignored, inside one each cell is reported."""
+    """``text`` without invisible characters; around a value they are ignored, inside one each cell is reported, but
+    for the joiner and variation selectors of an emoji or a script's letter in free text, kept as written."""
     joined = "".join(text.tolist())  # one scan of the whole column (fast) before a per-cell one (slow)
     if re.search(INVISIBLE_RE, joined) is None:
         return text
     has = text.str.contains(INVISIBLE_RE, regex=True).fillna(False).to_numpy(dtype=bool)
-    cleaned = text.str.strip(INVISIBLE).str.strip().str.strip(INVISIBLE)
-    inside = has & cleaned.str.contains(INVISIBLE_RE, regex=True).fillna(False).to_numpy(dtype=bool)
+    if _is_free_text(table, col):
+        visible, stray = text.copy(), pd.Series("", index=text.index, dtype=object)
+        for pos in np.flatnonzero(has):
+            visible.iat[pos], stray.iat[pos] = _free_text_visible(text.iat[pos])
+        inside = (stray != "").to_numpy(dtype=bool)
+    else:
+        cleaned = text.str.strip(INVISIBLE).str.strip().str.strip(INVISIBLE)
+        inside = has & cleaned.str.contains(INVISIBLE_RE, regex=True).fillna(False).to_numpy(dtype=bool)
+        visible, stray = cleaned.str.replace(INVISIBLE_RE, "", regex=True), cleaned
 
     def message(pos: int) -> str:
-        codes = sorted({f"U+{ord(c):04X}" for c in cleaned.iat[pos] if c in INVISIBLE})
+        codes = sorted({f"U+{ord(c):04X}" for c in stray.iat[pos] if c in INVISIBLE})
         return (
             f"{col.name} indeholder et usynligt tegn ({', '.join(codes)}), så værdien ikke er den, den ser ud til; "
             "skriv værdien igen (tegnet kommer ofte med, når tekst kopieres fra en webside)"
         )
 
     report.cells(table, inside, col.name, text, "invisible_character", message)
-    return cleaned.str.replace(INVISIBLE_RE, "", regex=True)
+    return visible
+
+
+def _free_text_visible(value: str) -> tuple[str, str]:
+    """A free-text value without the invisible characters around it and those inside it that join nothing, and the
+    latter (empty if none): the joiners and variation selectors of :data:`~data.readers.JOINING_RE` are kept."""
+    kept = {m.start() + i for m in re.finditer(JOINING_RE, value) for i in range(len(m.group()))}
+    seen = [i for i, c in enumerate(value) if not c.isspace() and (c not in INVISIBLE or i in kept)]
+    if not seen:
+        return "", ""
+    inner = range(seen[0], seen[-1] + 1)
+    stray = "".join(value[i] for i in inner if value[i] in INVISIBLE and i not in kept)
+    return "".join(value[i] for i in inner if value[i] not in INVISIBLE or i in kept), stray
 
 
 def _repeated_in_list(table: _Parsed, col: Column, values: pd.Series, report: _Report) -> np.ndarray:
@@ -398,6 +418,12 @@ def _is_id(table: _Parsed, col: Column) -> bool:
         or table.spec.key == (col.name,)
         or col.name == table.spec.row_id
     )
+
+
+def _is_free_text(table: _Parsed, col: Column) -> bool:
+    """Whether ``col`` holds free text (``name``, ``municipality``, ``target_group``, an inspector's ``name``): text
+    that is no id, no part of its file's key and has no pattern or named rule, so may hold a line break or an emoji."""
+    return col.kind == Kind.TEXT and not (_is_id(table, col) or col.name in table.spec.key or col.pattern or col.check)
 
 
 def _excel_mangled(
@@ -452,8 +478,7 @@ def _control_characters(table: _Parsed, col: Column, text: pd.Series, report: _R
     """Cells with a control character inside (a line break, a tab, BEL ...), each reported with the character
     named and where it stands; the mask of those cells. Around a value the whitespace ones are already stripped."""
     is_id = _is_id(table, col)
-    free_text = not (is_id or col.name in table.spec.key or col.pattern or col.check)
-    pattern = re.compile(_CONTROL_BUT_LINE_BREAKS_RE if free_text else _CONTROL_RE)
+    pattern = re.compile(_CONTROL_BUT_LINE_BREAKS_RE if _is_free_text(table, col) else _CONTROL_RE)
     if pattern.search("".join(text.tolist())) is None:  # one scan of the whole column before a per-cell one
         return np.zeros(len(text), dtype=bool)
     bad = text.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)

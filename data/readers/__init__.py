@@ -46,7 +46,7 @@ The limits are read by the modules that use them (:mod:`~data.readers.limits`, :
 setting ``data.readers.MAX_UNPACKED_BYTES`` changes neither; a test patches the module that reads it.
 """
 
-from data.readers.cells import INVISIBLE, INVISIBLE_RE, bare_title, composed, loose_name
+from data.readers.cells import INVISIBLE, INVISIBLE_RE, JOINING_RE, bare_title, composed, loose_name
 from data.readers.containers import read_upload_files
 from data.readers.detection import HEADER_SEARCH_ROWS, contract_file_of_header, find_header_row, header_not_first
 from data.readers.limits import MAX_PACKING_RATIO, MAX_SHEET_CELLS, MAX_UNPACKED_BYTES
@@ -58,6 +58,7 @@ __all__ = [
     "HEADER_SEARCH_ROWS",
     "INVISIBLE",
     "INVISIBLE_RE",
+    "JOINING_RE",
     "MAX_PACKING_RATIO",
     "MAX_SHEET_CELLS",
     "MAX_UNPACKED_BYTES",

@@ -31,6 +31,13 @@ _INVISIBLE_RANGES = (
 )
 INVISIBLE = "".join(chr(code) for first, last in _INVISIBLE_RANGES for code in range(first, last + 1))
 INVISIBLE_RE = "[" + "".join(f"\\U{first:08x}-\\U{last:08x}" for first, last in _INVISIBLE_RANGES) + "]"
+_VISIBLE_RE = "[^\\s" + INVISIBLE_RE[1:]  # one character that is neither a space nor invisible
+#: The invisible characters of free text that are parts of what a person writes, not copied by mistake: the zero
+#: width joiner (U+200D) between two visible characters (the three faces of "👨\u200d👩\u200d👧", a letter of some
+#: scripts) and a variation selector (U+FE0E text, U+FE0F emoji) right after one ("\u2600\ufe0f", a sun as an emoji),
+#: with a joiner after it ("🏳\ufe0f\u200d🌈"). ``data.importer`` keeps them as written in free text only (a name,
+#: a municipality, a target group); in an id, a key, a code, a date or a number they are refused like the others.
+JOINING_RE = f"(?<={_VISIBLE_RE})(?:[\\ufe0e\\ufe0f](?:\\u200d(?={_VISIBLE_RE}))?|\\u200d(?={_VISIBLE_RE}))"
 
 
 def bare_title(title: str) -> str:

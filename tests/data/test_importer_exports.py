@@ -127,6 +127,76 @@ def test_every_invisible_formatting_character_is_one(folder: Path, char: str, co
     assert code in error.violations[0].message
 
 
+#: Free text as people write it: the joiner (U+200D) and the variation selectors (U+FE0E, U+FE0F) are parts of
+#: emoji and of some scripts' letters, not characters copied by mistake.
+_WRITTEN_WITH_JOINERS = {
+    ("facilities", "name"): "Bostedet 👨\u200d👩\u200d👧",  # family: three emoji joined
+    ("facilities", "municipality"): "Aarhus \u2600\ufe0f",  # sun as emoji, the selector last in the value
+    ("facilities", "target_group"): "Unge 🏳\ufe0f\u200d🌈 og \u0915\u094d\u200d\u0937",  # rainbow flag; Devanagari
+    ("inspectors", "name"): "Anne Holm 👩🏽\u200d💻 \u2764\ufe0e",  # skin tone, joiner; heart as text
+}
+
+
+def test_a_joiner_or_variation_selector_in_free_text_is_kept_as_written(folder: Path) -> None:
+    """A facility named "Bostedet 👨‍👩‍👧" was refused as holding an invisible character (U+200D): in a name, a
+    municipality, a target group or an inspector's name the joiner and the variation selectors of an emoji or a
+    script's letter are kept, as written, between (or, a selector, after) visible characters."""
+    for table in ("facilities", "inspectors"):
+        rows = texts(table)
+        for (t, column), value in _WRITTEN_WITH_JOINERS.items():
+            if t == table:
+                rows[1][rows[0].index(column)] = value
+        rewrite(folder, table, rows)
+    result = read_upload(folder, today=AS_OF)
+    tables = result.dataset.tables()
+    assert {key: tables[key[0]][key[1]].iloc[0] for key in _WRITTEN_WITH_JOINERS} == _WRITTEN_WITH_JOINERS
+    assert not [w for w in result.warnings if w.rule == "invisible_character"]
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value", "code"),
+    [
+        ("facilities", "facility_id", "F\u200d1", "U+200D"),  # an id: a new tilbud that looks like F1
+        ("facilities", "postcode", "86\ufe0f00", "U+FE0F"),  # a code
+        ("facilities", "approved_on", "2015-03\u200d-01", "U+200D"),  # a date
+        ("facilities", "places", "2\u200d4", "U+200D"),  # a number
+        ("use_of_force", "kind", "fysisk\u200dfastholdelse", "U+200D"),  # free-looking, but part of the key
+        ("facilities", "name", "Bostedet \u200d Ege", "U+200D"),  # a joiner between spaces joins nothing
+        ("facilities", "name", "Bostedet\u200d\u200d Ege", "U+200D"),  # nor one before a space
+        ("facilities", "name", "Bostedet \ufe0fEge", "U+FE0F"),  # a selector after a space selects nothing
+        ("facilities", "name", "Bostedet 👨\u200b👩", "U+200B"),  # a zero-width space stays refused in a name
+        ("facilities", "name", "Bostedet \u200eEge", "U+200E"),  # and so does a bidi control
+        ("inspectors", "name", "Anne\u200bHolm", "U+200B"),
+    ],
+)
+def test_a_joiner_outside_free_text_or_not_joining_is_still_refused(
+    folder: Path, table: str, column: str, value: str, code: str
+) -> None:
+    """The joiner and the selectors are allowed in free text only, and only where they join (or select) visible
+    characters; ids, keys, codes, dates and numbers refuse them, and the other invisible characters stay refused."""
+    rows = texts(table)
+    rows[1][rows[0].index(column)] = value
+    rewrite(folder, table, rows)
+    error = fails(folder)
+    assert [(v.file, v.row, v.column, v.rule) for v in error.violations] == [
+        (f"{table}.csv", 2, column, "invisible_character")
+    ]
+    assert error.violations[0].message == (
+        f"{column} indeholder et usynligt tegn ({code}), så værdien ikke er den, den ser ud til; skriv værdien igen "
+        "(tegnet kommer ofte med, når tekst kopieres fra en webside)"
+    )
+
+
+def test_a_joiner_around_free_text_is_ignored_like_a_space(folder: Path) -> None:
+    """Around a name a joiner or a selector joins nothing: ignored like a space, as every invisible character is."""
+    fac = texts("facilities")
+    fac[1][1] = "\u200dBostedet Egebakken\u200d"
+    fac[2][1] = "\ufe0fOpholdsstedet Solsikken \u200d"
+    rewrite(folder, "facilities", fac)
+    names = list(read_upload(folder, today=AS_OF).dataset.facilities["name"])
+    assert names[:2] == ["Bostedet Egebakken", "Opholdsstedet Solsikken"]
+
+
 # --- control characters ------------------------------------------------------------------------------
 
 
