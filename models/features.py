@@ -137,6 +137,54 @@ FEATURES: tuple[FeatureSpec, ...] = (
 )
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
 
+#: The file (and the columns of it) each feature that optional data inform is computed from; the theme features
+#: are informed by their theme values (:func:`features_without_data`).
+_INFORMED_BY: dict[str, tuple[str, tuple[str, ...]]] = {
+    "force_ratio_12m": ("use_of_force", ()),
+    "force_ratio_3m": ("use_of_force", ()),
+    "force_trend": ("use_of_force", ()),
+    "turnover_ratio": ("staff_figures", ("staff_turnover_pct",)),
+    "sickness_ratio": ("staff_figures", ("sickness_absence_pct",)),
+    "concerns_12m": ("concerns", ()),
+    "concern_severity_12m": ("concerns", ()),
+    "days_since_concern": ("concerns", ()),
+    "sanctions_5y": ("sanctions", ()),
+    "days_since_sanction": ("sanctions", ()),
+    "leader_change_12m": ("facilities", ("leader_since",)),
+}
+_THEME_VALUE_FEATURES: tuple[str, ...] = ("theme_mean", "theme_min", "theme_change", *THEME_FEATURES)
+#: Where each feature that optional data inform comes from, as the model card names it when none were loaded: with
+#: nothing of it known at the training date a feature has its "none" value for every tilbud, so the model cannot
+#: learn from it and its importance of 0 measures nothing.
+FEATURE_SOURCES: dict[str, str] = {
+    **{name: "theme_scores.csv eller indicator_scores.csv" for name in _THEME_VALUE_FEATURES},
+    **{
+        name: f"kolonnen {columns[0]} i {table}.csv" if table == "facilities" else f"{table}.csv"
+        for name, (table, columns) in _INFORMED_BY.items()
+    },
+}
+
+
+def features_without_data(known: Dataset, theme_values: pd.DataFrame) -> list[str]:
+    """The features (in :data:`FEATURES` order) that no row of ``known`` informs: their file, or their column,
+    holds no value (``known``: a dataset's ``known_at`` the training date; ``theme_values``: its
+    ``visit_theme_values()``). A theme's feature counts as without data when no visit has a value for the theme,
+    the overall theme features when no visit has any."""
+    tables = known.tables()
+    themes = set(theme_values["theme"])
+
+    def informed(name: str) -> bool:
+        if name in _INFORMED_BY:
+            table, columns = _INFORMED_BY[name]
+            frame = tables[table]
+            return bool(len(frame)) and all(c in frame and bool(frame[c].notna().any()) for c in columns)
+        if name in THEME_FEATURES:
+            return name.removeprefix("theme_") in themes
+        return bool(themes) if name in _THEME_VALUE_FEATURES else True
+
+    return [name for name in FEATURE_NAMES if not informed(name)]
+
+
 #: Columns beside the features: identification, audit groups and the values explanations show.
 CONTEXT_COLUMNS: tuple[str, ...] = (
     "facility_id",

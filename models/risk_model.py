@@ -41,7 +41,7 @@ from models.engine import BoosterParams, RiskEngine, bound_probability, sigmoid
 from models.evaluation import expected_calibration_error, reliability_table, score_metrics
 from models.explain import comparison_values, facility_factors, global_importance, top_factors, top_factors_all
 from models.fairness import finding_shares
-from models.features import FEATURE_NAMES, FEATURES, ThemeHistory, compute_features
+from models.features import FEATURE_NAMES, FEATURES, ThemeHistory, compute_features, features_without_data
 from models.labels import label_snapshots, severity_targets, snapshot_dates, unscored_visits
 
 log = logging.getLogger(__name__)
@@ -258,6 +258,7 @@ class RiskModel(BaseEstimator):
             dates = [d for d in dates if d >= begins]
         labels = label_snapshots(known, dates, self.horizon_months, theme_values=tv)
         self.label_visits_, self.unscored_visits_ = unscored_visits(known, dates, self.horizon_months, tv)
+        self.features_without_data_ = features_without_data(known, tv)
         parts: list[pd.DataFrame] = []
         history = ThemeHistory.prepare(tv, known.facilities, self.offsets_)
         labels["severity"] = severity_targets(labels, history.values, self.horizon_months)
@@ -588,6 +589,8 @@ class RiskModel(BaseEstimator):
             "label_visits": getattr(self, "label_visits_", None),
             "unscored_visits": getattr(self, "unscored_visits_", None),
             "features": [{"name": f.name, "monotone": f.monotone, "categorical": f.categorical} for f in FEATURES],
+            # the features no data informed (their file or column held nothing): an importance of 0 measures nothing
+            "features_without_data": list(getattr(self, "features_without_data_", [])),
             "hyperparameters": self.get_params(),
             "min_child_samples_used": getattr(self, "min_child_samples_", self.min_child_samples),
             "periods": self.periods_,

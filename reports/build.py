@@ -47,6 +47,7 @@ from models.baselines import EXPERT_RULES
 from models.calibration import AuthorityOffsets
 from models.explain import FacilityExplanation
 from models.fairness import fairness_audit
+from models.features import FEATURE_SOURCES
 from models.risk_model import ELEVATED_TIER_SHARE, HIGH_TIER_SHARE
 from planner.analysis import TOP_DECILE
 from planner.domain import RULE_DA, VISIT_TIMING_COSTS, OverdueFacility, Plan, PlannedVisit, ReasonCode
@@ -1041,6 +1042,7 @@ def build_model_card(meta: Mapping[str, Any], *, generated_at: dt.datetime | Non
     except KeyError as error:
         raise InvalidArgumentError(f"Modelkortet mangler feltet {error}.") from None
     importance: Mapping[str, float] = meta.get("global_importance") or {}
+    without_data = set(meta.get("features_without_data") or ())  # not in a card stored before: none known
     cold_start = bool(meta.get("cold_start", False))
     features = tuple(
         FeatureRow(
@@ -1050,10 +1052,13 @@ def build_model_card(meta: Mapping[str, Any], *, generated_at: dt.datetime | Non
             categorical=bool(f.get("categorical", False)),
             importance=_float(importance.get(str(f["name"]))),
             expert=cold_start,
+            no_data=str(f["name"]) in without_data,
         )
         for f in meta.get("features", [])
     )
-    features = tuple(sorted(features, key=lambda f: -(f.importance or 0.0)))
+    # those without data last: an importance that could not be measured is not the smallest one measured
+    features = tuple(sorted(features, key=lambda f: (f.no_data, -(f.importance or 0.0))))
+    no_data_sources = tuple(dict.fromkeys(FEATURE_SOURCES.get(f.name, f.name) for f in features if f.no_data))
     metrics = tuple(
         MetricRow(
             score=str(name),
@@ -1124,6 +1129,7 @@ def build_model_card(meta: Mapping[str, Any], *, generated_at: dt.datetime | Non
         authorities=_card_authorities(meta),
         label_visits=None if meta.get("label_visits") is None else int(meta["label_visits"]),
         unscored_visits=None if meta.get("unscored_visits") is None else int(meta["unscored_visits"]),
+        no_data_sources=no_data_sources,
     )
 
 

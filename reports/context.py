@@ -797,6 +797,8 @@ class FeatureRow:
     categorical: bool
     importance: float | None  # mean |SHAP| (or expert points) over the facilities scored at training
     expert: bool = False  # the served score is the expert score: ``monotone`` is its rules' direction
+    # no data informed it at training (its file or column held nothing): its importance of 0 measures nothing
+    no_data: bool = False
 
     @property
     def label(self) -> str:
@@ -889,8 +891,24 @@ class ModelCardContext:
     learn_from: str = ""  # "severity" or "label" (what LightGBM's trees learnt); "" in a card from before
     label_visits: int | None = None  # visits the snapshots are labelled from (None: a card from before)
     unscored_visits: int | None = None  # of them without any score (models.labels)
+    # where the features without data come from ("use_of_force.csv"), in the table's order (empty: none, or a
+    # card from before the model kept it)
+    no_data_sources: tuple[str, ...] = ()
 
     confidential: ClassVar[bool] = False  # no unannounced dates in a model card
+
+    @property
+    def no_data_note(self) -> str:
+        """What "ingen data indlæst" beside a feature means, naming the files it lacked; "" when none lacked."""
+        if not self.no_data_sources:
+            return ""
+        *rest, last = self.no_data_sources
+        sources = f"{', '.join(rest)} og {last}" if rest else last
+        return (
+            f"Ingen data indlæst: der var ingen data om faktoren ({sources}), da modellen blev trænet, så den havde "
+            "samme værdi for alle tilbud, og dens betydning kunne ikke måles; det betyder ikke, at den er uden "
+            "betydning. Indlæs dataene, og træn modellen igen."
+        )
 
     @property
     def title(self) -> str:

@@ -18,7 +18,7 @@ from data.settings import Settings
 from data.synthetic import WorldConfig, generate_world
 from models.engine import BoosterParams
 from models.explain import additivity_gap
-from models.features import FEATURE_NAMES
+from models.features import FEATURE_NAMES, THEME_FEATURES
 from models.risk_model import RiskModel, leaf_size, rank_and_tier, tier_sizes
 from tests.models.conftest import AS_OF
 from tests.models.future import perturb_future
@@ -462,3 +462,39 @@ def test_visits_that_all_lack_scores_say_why_nothing_is_learnt(world: tuple[Data
         "øjebliksbillederne fra"
     )
     assert "har ingen scorer" in model.cold_start_reason_ and model.card()["unscored_visits"] == model.label_visits_
+
+
+def test_card_names_the_features_no_loaded_row_informs(world: tuple[Dataset, pd.DataFrame], fitted: RiskModel) -> None:
+    """A tilsyn without staff figures, concerns or magtanvendelser: those features are the same for every tilbud,
+    so their importance of 0 measures nothing; the card says which features had no data (the model card shows it)."""
+    from data.dataset import empty_frame
+
+    ds, _ = world
+    assert fitted.card()["features_without_data"] == []
+    without = ds.with_tables(
+        staff_figures=empty_frame("staff_figures"),
+        concerns=empty_frame("concerns"),
+        use_of_force=empty_frame("use_of_force"),
+        facilities=ds.facilities.assign(leader_since=pd.NaT),
+    )
+    model = RiskModel(min_positive_labels=10**6, snapshot_step_months=6).fit(without, AS_OF)
+    assert model.card()["features_without_data"] == [
+        "force_ratio_12m",
+        "force_ratio_3m",
+        "force_trend",
+        "turnover_ratio",
+        "sickness_ratio",
+        "concerns_12m",
+        "concern_severity_12m",
+        "days_since_concern",
+        "leader_change_12m",
+    ]
+    # rows dated after the training date are not known then: sanctions only from 2026 on inform nothing
+    late = without.with_tables(sanctions=ds.sanctions.assign(date=pd.Timestamp("2026-06-01")))
+    model = RiskModel(min_positive_labels=10**6, snapshot_step_months=6).fit(late, AS_OF)
+    assert {"sanctions_5y", "days_since_sanction"} <= set(model.card()["features_without_data"])
+    no_themes = ds.with_tables(
+        theme_scores=empty_frame("theme_scores"), indicator_scores=empty_frame("indicator_scores")
+    )
+    model = RiskModel(min_positive_labels=10**6, snapshot_step_months=6).fit(no_themes, AS_OF)
+    assert model.card()["features_without_data"] == ["theme_mean", "theme_min", "theme_change", *THEME_FEATURES]

@@ -842,3 +842,42 @@ def test_model_card_says_when_the_evaluated_model_was_calibrated_on_few_findings
     enough = [{**p, "positives": 40} if p["name"] == "B" else p for p in periods]
     text = " ".join(parse(render_html(build_model_card({**model_meta(), "periods": enough}))).body_text.split())
     assert "Kalibreringen i tabellen er tilpasset" not in text
+
+
+def test_a_feature_no_data_informed_says_so_instead_of_an_importance_of_0() -> None:
+    """A tilsyn without staff figures or magtanvendelser: the card listed those features with importance 0,000,
+    which a leader reads as "tested and found unimportant". Sanctions, loaded and found to matter nothing, keep
+    their 0,000; a card stored before the model kept which features had no data shows its figures as before."""
+    base = model_meta()
+    meta = {
+        **base,
+        "features": [
+            *base["features"],  # type: ignore[list-item]
+            {"name": "turnover_ratio", "monotone": 1, "categorical": False},
+            {"name": "sanctions_5y", "monotone": 1, "categorical": False},
+        ],
+        "global_importance": {"theme_min": 0.4, "force_ratio_12m": 0.0, "turnover_ratio": 0.0, "sanctions_5y": 0.0},
+        "features_without_data": ["force_ratio_12m", "turnover_ratio"],
+    }
+    doc = parse(render_html(build_model_card(meta)))
+    rows = [(r.attrs["data-feature"], r.text()) for r in doc.root.with_attr("data-feature")]
+    assert [name for name, _ in rows] == [
+        "theme_min",
+        "facility_type",
+        "sanctions_5y",
+        "force_ratio_12m",
+        "turnover_ratio",
+    ]
+    shown = dict(rows)
+    assert shown["force_ratio_12m"].endswith("ingen data indlæst") and "0,000" not in shown["force_ratio_12m"]
+    assert shown["turnover_ratio"].endswith("ingen data indlæst")
+    assert shown["sanctions_5y"].endswith("0,000")
+    text = " ".join(doc.body_text.split())
+    assert (
+        "Ingen data indlæst: der var ingen data om faktoren (use_of_force.csv og staff_figures.csv), da modellen blev "
+        "trænet, så den havde samme værdi for alle tilbud, og dens betydning kunne ikke måles; det betyder ikke, at "
+        "den er uden betydning. Indlæs dataene, og træn modellen igen."
+    ) in text
+    before = parse(render_html(build_model_card({**meta, "features_without_data": None})))
+    old = {r.attrs["data-feature"]: r.text() for r in before.root.with_attr("data-feature")}
+    assert old["force_ratio_12m"].endswith("0,000") and "ingen data indlæst" not in before.body_text.lower()
