@@ -216,8 +216,9 @@ def _print_train(report: TrainReport) -> None:
     if small:
         console.print(f"[yellow]Bemærk:[/] {small}")
     imp = DataTable("faktor", "gns. |bidrag|", title="Vigtigste faktorer (globalt)")
+    without_data = set(report.card.get("features_without_data") or ())  # as the model card shows them
     for name, value in list(report.importance.items())[:10]:
-        imp.add_row(RISK_FEATURE_DA.get(name, name), _num(value, 3))
+        imp.add_row(RISK_FEATURE_DA.get(name, name), "ingen data indlæst" if name in without_data else _num(value, 3))
     console.print(imp)
     console.print(f"Gemt i {escape(str(report.path))}", highlight=False)
 

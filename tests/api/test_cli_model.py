@@ -89,6 +89,20 @@ def _train_report(model_auc: float) -> TrainReport:
     )
 
 
+def test_train_marks_a_factor_without_data_as_the_model_card_does(capsys: pytest.CaptureFixture[str]) -> None:
+    # The model card says "ingen data indlæst" for a factor no loaded data informed (5d57d7c); `train`'s table of the
+    # most important factors printed its 0,000 as if it had been measured and found unimportant.
+    report = _train_report(0.81)
+    report.importance.update({"theme_min": 0.412, "concerns_12m": 0.0, "sanctions_5y": 0.0})
+    report.card["features_without_data"] = ["concerns_12m"]
+    _print_train(report)
+    lines = capsys.readouterr().out.splitlines()
+    concerns = next(line for line in lines if "Bekymringshenvendelser " in line)
+    sanctions = next(line for line in lines if "Påbud" in line)
+    assert "ingen data indlæst" in concerns and "0,000" not in concerns
+    assert "0,000" in sanctions and "ingen data" not in sanctions
+
+
 def test_train_says_when_the_model_ranks_worse_than_a_baseline(capsys: pytest.CaptureFixture[str]) -> None:
     # On a tilsyn's own data the latest mean theme value (AUC 0.960) beat the model (0.929) on the held-out
     # period; only the model card said so, as a bare difference.
