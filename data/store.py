@@ -303,20 +303,19 @@ def import_batches(
 ) -> tuple[int, list[ImportBatch]]:
     """The import batches, newest first: those after batch ``after_id`` and/or imported at or after ``since`` (the
     server's local time, naive, as stored), then the page of ``top`` from ``offset``. Returns the count before the
-    page and the page. With ``since_utc`` (the same moment in UTC, naive) a batch stored with its UTC time (revision
-    0005) is compared by that, exactly also in the hour repeated when summer time ends; ``since`` then bounds only
-    the batches stored before, which have their local time alone."""
+    page and the page. With ``since_utc`` (the same moment in UTC, naive; only with ``since``) a batch stored with
+    its UTC time (revision 0005) is compared by that, exactly also in the hour repeated when summer time ends;
+    ``since`` then bounds only the batches stored before, which have their local time alone."""
+    if since_utc is not None and since is None:
+        raise ValueError("since_utc needs since, the bound of the batches stored without a UTC time")
     batches: Table = ImportBatchRow.__table__  # type: ignore[assignment]
     where = []
     if after_id is not None:
         where.append(batches.c.id > after_id)
     if since_utc is not None:
         legacy = batches.c.imported_at_utc.is_(None)
-        where.append(
-            or_(and_(~legacy, batches.c.imported_at_utc >= since_utc), and_(legacy, batches.c.imported_at >= since))
-            if since is not None
-            else and_(~legacy, batches.c.imported_at_utc >= since_utc)
-        )
+        utc_bound = and_(~legacy, batches.c.imported_at_utc >= since_utc)
+        where.append(or_(utc_bound, and_(legacy, batches.c.imported_at >= since)))
     elif since is not None:
         where.append(batches.c.imported_at >= since)
     query = select(batches).where(*where).order_by(batches.c.id.desc()).offset(offset)
