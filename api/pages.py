@@ -58,7 +58,6 @@ WEB_WORDS_DA: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (r"kør 'tilsynsplan import' først", "upload data først under Upload"),
         (r"\(inspectors\.csv\): kør 'tilsynsplan import'", "(inspectors.csv): upload dem under Upload"),
-        (r"kør 'tilsynsplan score' først", "åbn risikolisten først"),
         (r"først tilsynsplan plan --quarter (\d{4})[QK]([1-4])", r"først \1K\2"),
         # the form of a quarter: the pages write 2026K4 only (the form takes both), so the core's two examples
         # ("fx 2026K4 eller 2026Q4") would read as one example twice once the next rule writes 2026Q4 as 2026K4

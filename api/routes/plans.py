@@ -31,7 +31,6 @@ from api.schemas import (
 from api.services import imports
 from api.services import plans as plan_service
 from api.services.lookups import facility_names, inspector_names
-from api.services.risk_lists import ensure_risk_run
 from data.calendar import quarter_bounds
 from data.errors import NotFoundError, shown_value
 from data.glossary import format_date_da
@@ -42,10 +41,10 @@ router = APIRouter(tags=["plans"], route_class=ApiRoute)
 
 
 def make_plan(settings: Settings, body: PlanCreate) -> StoredPlan:
-    """Score first when no risk run exists yet, then plan (shared by the API and the web form). The quarter and
-    the socialtilsyn are checked first: a bad one must not cost a model training."""
+    """Plan (shared by the API and the web form); the plan scores first when the stored risk run is not current
+    (``api.services.risk.plan_risk_run``). The quarter and the socialtilsyn are checked first: a bad one must not
+    cost a model training."""
     plan_service.check_plan_request(settings, body.quarter, body.authority, body.as_of)
-    ensure_risk_run(settings, body.as_of)
     return plan_service.create_plan(
         settings,
         body.quarter,

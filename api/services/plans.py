@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from api.services.risk import plan_risk_run
 from data.authorities import parse_authority
 from data.calendar import parse_quarter, quarter_bounds, quarter_of
 from data.dataset import Dataset, date_of
@@ -34,7 +35,7 @@ from data.errors import InvalidArgumentError, NoDataError, shown_value
 from data.glossary import AUTHORITY_DA, visit_reason_for_reader_da
 from data.lock_store import load_locked_visits
 from data.plan_store import PlanInfo, StoredPlan, list_plans, load_plan, load_plans, plan_header, save_plan
-from data.risk_store import get_risk_run, latest_risk_run
+from data.risk_store import get_risk_run
 from data.settings import Settings
 from data.store import (
     ImportBatch,
@@ -129,9 +130,10 @@ def create_plan(
             raise NoDataError(
                 "Ingen tilsynskonsulenter er importeret endnu (inspectors.csv): kør 'tilsynsplan import'."
             )
-        run = latest_risk_run(engine, on_or_before=as_of)
-        if run is None:
-            raise NoDataError("Ingen risikoscorer endnu: kør 'tilsynsplan score' først.")
+        risk = plan_risk_run(settings, as_of, progress)
+        run = get_risk_run(engine, risk.run_id)
+        if run is None:  # stored a moment ago; gone only if removed meanwhile
+            raise NoDataError(f"Risikokørsel {risk.run_id} findes ikke længere; planlæg igen.")
         parents: list[ParentVisit] = []
         if parent_plan_id is not None:
             parent = load_plan(engine, parent_plan_id)
@@ -158,6 +160,8 @@ def create_plan(
             time_limit_s=time_limit_s,
             earlier_plans=earlier_plans(engine, quarter, as_of, authority),
         )
+        if risk.note is not None:
+            problem = replace(problem, notes=(risk.note, *problem.notes))
         plan = solve_plan(problem, progress=progress, allow_late=allow_late)
         if progress is not None:
             progress("Gemmer planen")

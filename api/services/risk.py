@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,13 +27,13 @@ from data.authorities import parse_authority
 from data.dataset import Dataset
 from data.errors import NoDataError, NotComputedError, NotFoundError, shown_value
 from data.glossary import format_number_da, format_percent_da
-from data.risk_store import save_risk_run
+from data.risk_store import RunHeader, latest_risk_run_header, save_risk_run
 from data.settings import Settings
 from data.store import ImportBatch, database, facility_count, facility_exists, import_batches, load_dataset
 from models.explain import FacilityExplanation
 from models.fairness import FairnessAudit, fairness_audit
 from models.risk_model import ELEVATED_TIER_SHARE, RiskModel, Scored, rank_and_tier, tier_sizes
-from models.store import StoredModel, latest_version, load_model, save_model
+from models.store import StoredModel, latest_version, list_models, load_model, save_model
 
 log = logging.getLogger(__name__)
 
@@ -233,6 +234,68 @@ def _trained_before_last_import(settings: Settings, stored: StoredModel) -> str 
         "de nye data indgår i scoringen, men modellen har ikke lært af dem. Kør 'tilsynsplan train' for at træne "
         "på dem."
     )
+
+
+@dataclass(frozen=True)
+class PlanRisk:
+    """The risk run a plan is built from, and why it was scored for the plan (``None``: the stored run was current)."""
+
+    run_id: int
+    note: str | None = None
+
+
+def _local(stamp: object) -> dt.datetime | None:
+    """A stored moment (a model card's ISO time with its zone, or a naive local time) as naive local time."""
+    if not stamp:
+        return None
+    moment = stamp if isinstance(stamp, dt.datetime) else dt.datetime.fromisoformat(str(stamp))
+    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo is not None else moment
+
+
+def _why_rescore(settings: Settings, run: RunHeader, as_of: dt.date) -> str | None:
+    """Why the stored ``run`` is not what a plan as of ``as_of`` should rank by (``None``: it is): it is as of an
+    earlier day, data the model reads were imported after it was scored, or a model trained after it would score
+    now (``tilsynsplan train`` and then ``plan``). A run scored on purpose with an older model *after* the newest
+    was trained (``score --model``) is kept."""
+    when = f"kørsel {run.id} pr. {run.as_of.isoformat()}"
+    if run.as_of < as_of:
+        return f"den seneste gemte risikokørsel ({when}) er fra før planens opgørelsesdato"
+    with database(settings) as engine:
+        _, since = import_batches(engine, since=run.created_at)
+    changed = [b.imported_at for b in since if b.imported_at > run.created_at and not _changed_nothing(b)]
+    if changed:
+        return (
+            f"der er importeret data efter den seneste risikokørsel ({when}, beregnet "
+            f"{run.created_at:%Y-%m-%d %H:%M}; seneste import {max(changed):%Y-%m-%d %H:%M})"
+        )
+    version = latest_version(settings, as_of_on_or_before=as_of)
+    if version is not None and version != run.model_version:
+        card = next((c for c in list_models(settings) if c.get("version") == version), {})
+        trained = _local(card.get("created_at"))
+        if trained is not None and trained > run.created_at:
+            return f"model {version} er trænet efter den seneste risikokørsel ({when}, model {run.model_version})"
+    return None
+
+
+def plan_risk_run(settings: Settings, as_of: dt.date, progress: Callable[[str], None] | None = None) -> PlanRisk:
+    """The risk run a plan as of ``as_of`` is built from: the newest stored run on or before ``as_of`` when it is
+    current, else a scoring now (stored as a new run), with a note for the plan that says why. A plan ranks by what
+    is known on its own as-of day: imports after the last scoring (this month's magtanvendelser, a new concern) and a
+    model trained since reach the plan without a separate ``tilsynsplan score``; the CLI, the API and the web form
+    all plan through here."""
+    with database(settings) as engine:
+        run = latest_risk_run_header(engine, on_or_before=as_of)
+    reason = "der er ingen gemt risikokørsel" if run is None else _why_rescore(settings, run, as_of)
+    if reason is None and run is not None:
+        return PlanRisk(run.id)
+    if progress is not None:
+        progress("Beregner risikoen")
+    result = score_facilities(settings, as_of=as_of)
+    note = (
+        f"Risikoen er beregnet til planen pr. {as_of.isoformat()} (risikokørsel {result.run_id}, model "
+        f"{result.model_version}), fordi {reason}."
+    )
+    return PlanRisk(result.run_id, note)
 
 
 #: Tables only the planner reads: a lock, an inspector or an absence gives the risk model nothing to learn.

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from api.services.lookups import reference_data
-from api.services.risk import NO_FACILITIES, SCORE_COLUMNS, ScoreResult, require_scorable, score_facilities
+from api.services.risk import (
+    NO_FACILITIES,
+    SCORE_COLUMNS,
+    ScoreResult,
+    require_scorable,
+    score_facilities,
+)
 from data.authorities import parse_authority, parse_facility_type
 from data.errors import InvalidArgumentError, NoDataError, NotComputedError
 from data.risk_store import RiskRun, RunHeader, latest_risk_run, latest_risk_run_header
@@ -150,15 +156,3 @@ def _page(result: ScoreResult, facility_type: str | None, top: int | None, offse
     total = len(frame)
     frame = frame.iloc[offset:] if top is None else frame.iloc[offset : offset + top]
     return dataclasses.replace(result, scores=frame.reset_index(drop=True), total=total)
-
-
-def ensure_risk_run(settings: Settings, as_of: dt.date | None = None) -> int:
-    """The newest stored run on or before ``as_of`` (default today), scoring and storing one when there
-    is none — what a plan is built from (so a plan can be made over HTTP without a separate scoring)."""
-    day = settings.as_of_or_today(as_of)
-    if database_exists(settings):
-        with database(settings) as engine:
-            run = latest_risk_run(engine, on_or_before=day)
-        if run is not None:
-            return run.id
-    return score_facilities(settings, as_of=day).run_id

@@ -179,11 +179,20 @@ def test_bad_arguments(
     assert message in err
 
 
-def test_no_risk_scores_yet(capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path) -> None:
+def test_no_risk_scores_yet_scores_first_and_says_so(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    """The CLI refused ("kør 'tilsynsplan score' først") where the API and the web form scored first."""
     load_data(home, tmp_path, with_risk=False)
-    code, _, err = run(capsys, "plan", "--quarter", "2026Q4")
-    assert code == 3
-    assert "Ingen risikoscorer endnu: kør 'tilsynsplan score' først." in err
+    code, out, err = run(capsys, "plan", "--quarter", "2026Q4", "--time-limit", "5")
+    assert code == 0, err
+    stored = show_plan(settings(home), 1)
+    assert stored.risk_run_id == 1
+    note = f"Risikoen er beregnet til planen pr. {AS_OF.isoformat()} (risikokørsel 1, model "
+    assert any(
+        n.startswith(note) and n.endswith("fordi der er ingen gemt risikokørsel.") for n in stored.analysis["notes"]
+    )
+    assert "Risikoen er beregnet til planen" in " ".join(out.split())
 
 
 def test_no_data_yet(capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,7 +14,7 @@ from api.cli import main
 from api.services import imports
 from api.services.locks import lock_visit, locked_visits
 from api.services.plans import create_plan
-from api.services.risk_lists import ensure_risk_run
+from api.services.risk import plan_risk_run
 from data.errors import InvalidArgumentError
 from data.settings import Settings
 from planner.domain import PlanInfeasibleError
@@ -135,7 +135,7 @@ def test_a_lock_may_be_today_not_before(loaded: Settings) -> None:
         "Datoen 2026-09-30 ligger før i dag (2026-10-01); et aftalt besøg kan tidligst ligge i dag."
     )
     assert lock_visit(loaded, "F1", today, "I1", announced=True).summary.inserted == 1
-    ensure_risk_run(loaded)
+    plan_risk_run(loaded, loaded.as_of_or_today(None))
     plan = create_plan(loaded, "2026Q4", time_limit_s=5)
     locked = plan.visits[plan.visits["locked"]]
     assert [(r.facility_id, r.date, r.inspector_ids) for r in locked.itertuples()] == [("F1", today, "I1")]
@@ -162,7 +162,7 @@ def test_a_lock_near_another_visit_is_kept_with_a_warning(loaded: Settings, clie
         "F1 har låst besøg den 2026-10-08, kun 27",
     ]
     assert lock_visit(loaded, "F1", dt.date(2026, 12, 4), "I1", announced=True).summary.warnings == []  # 30 days
-    ensure_risk_run(loaded)
+    plan_risk_run(loaded, loaded.as_of_or_today(None))
     plan = create_plan(loaded, "2026Q4", time_limit_s=5)  # the plan keeps every lock
     f1 = plan.visits[(plan.visits["facility_id"] == "F1") & plan.visits["locked"]]
     assert list(f1["date"]) == [TUESDAY, dt.date(2026, 10, 8), dt.date(2026, 11, 4), dt.date(2026, 12, 4)]

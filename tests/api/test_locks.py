@@ -13,7 +13,7 @@ from api.cli import main
 from api.services.imports import import_log, source_kind
 from api.services.locks import lock_visit, locked_visits, unlock_visit
 from api.services.plans import create_plan
-from api.services.risk_lists import ensure_risk_run
+from api.services.risk import plan_risk_run
 from data.errors import InvalidArgumentError, NotFoundError, ValidationFailed
 from data.settings import Settings
 from tests.api.conftest import AUTH
@@ -75,7 +75,7 @@ def test_an_unlock_is_logged_as_an_import_batch(loaded: Settings) -> None:
 
 def test_a_plan_keeps_a_locked_visit(loaded: Settings) -> None:
     lock_visit(loaded, "F2", TUESDAY, "I2", announced=True)
-    ensure_risk_run(loaded)
+    plan_risk_run(loaded, loaded.as_of_or_today(None))
     plan = create_plan(loaded, "2026Q4", time_limit_s=5)
     f2 = plan.visits[plan.visits["facility_id"] == "F2"]
     locked = f2[f2["locked"]]
@@ -124,7 +124,7 @@ def test_http_locks_are_for_planners(client: TestClient, loaded: Settings) -> No
 def test_the_profile_shows_an_agreed_visit_before_the_plans_next_one(client: TestClient, loaded: Settings) -> None:
     """A lock before the plan's quarter is no visit of the plan: the profile showed the plan's visit months later
     as the next one and never mentioned the agreed visit."""
-    ensure_risk_run(loaded)
+    plan_risk_run(loaded, loaded.as_of_or_today(None))
     plan = create_plan(loaded, "2027Q1", time_limit_s=5)
     planned = plan.visits[plan.visits["facility_id"] == "F1"]
     assert not planned.empty and min(planned["date"]) > TUESDAY
