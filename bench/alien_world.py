@@ -35,6 +35,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -50,7 +51,7 @@ TYPE_WEIGHTS = {T.SEL107: .25, T.SEL108: .2, T.BOTILBUDSLIGNENDE: .08, T.SEL109:
                 T.KOSTSKOLE: .06}  # fmt: skip
 FORCE_RATE = {T.SEL107: .08, T.SEL108: .15, T.BOTILBUDSLIGNENDE: .05, T.OPHOLDSSTED: .1, T.DOEGNINSTITUTION: .2,
               T.SIKRET_DOEGNINSTITUTION: .5, T.KOSTSKOLE: .02}  # fmt: skip  # per place and month; others none
-AUTH_WEIGHTS = {"hovedstaden": .25, "midt": .2, "syd": .2, "nord": .15, "oest": .2}
+AUTH_WEIGHTS = {"hovedstaden": 0.25, "midt": 0.2, "syd": 0.2, "nord": 0.15, "oest": 0.2}
 FORCE_CULTURE = {"hovedstaden": 2.5, "midt": 0.8, "syd": 1.0, "nord": 0.6, "oest": 0.9}
 POSTCODE = {"hovedstaden": 2000, "oest": 4000, "syd": 6000, "midt": 8000, "nord": 9000}
 
@@ -100,34 +101,38 @@ def generate(variant: str, seed: int, out: Path, as_of: dt.date = AS_OF, facilit
     auth_p = np.array([AUTH_WEIGHTS[a] for a in v.authorities])
     auth = rng.choice(v.authorities, n, p=auth_p / auth_p.sum())
     types = rng.choice(list(TYPE_WEIGHTS), n, p=np.array(list(TYPE_WEIGHTS.values())))
-    own = rng.choice([o.value for o in Ownership], n, p=[.35, .1, .35, .2])
+    own = rng.choice([o.value for o in Ownership], n, p=[0.35, 0.1, 0.35, 0.2])
     places = np.maximum(1, rng.gamma(2.0, 6.0, n).round()).astype(int)
     # approval: 80 % before the window (up to 25 years), 20 % within it (all before the as-of month)
-    before = rng.random(n) < .8
+    before = rng.random(n) < 0.8
     appr_m = np.where(before, -rng.integers(1, 300, n), rng.integers(0, i_end - 1, n))  # month index
     approved = [(start + pd.DateOffset(months=int(m))) + pd.Timedelta(days=int(rng.integers(0, 28))) for m in appr_m]
     sick_base, turn_base = rng.normal(0, 1, n), rng.normal(0, 1, n)
     years = sorted({d.year for d in months})
     sick = {y: np.clip(6 + 2.5 * sick_base + rng.normal(0, 1.2, n), 0.5, 40) for y in years}
     turn = {y: np.clip(20 + 7 * turn_base + rng.normal(0, 4, n), 0, 100) for y in years}
-    theme_level = np.clip(rng.normal(4.2, .3, (n, 1)) + rng.normal(0, .25, (n, 7)), 2.8, 5.0)
+    theme_level = np.clip(rng.normal(4.2, 0.3, (n, 1)) + rng.normal(0, 0.25, (n, 7)), 2.8, 5.0)
     bad = np.zeros((n, n_m), dtype=bool)
     affected = np.zeros((n, 7))  # the theme drop while bad
     closed = np.full(n, n_m)  # month index of closing
     leader = [int(min(a, 0)) - 12 - int(rng.integers(0, 60)) for a in appr_m]  # month index of the current leader
     leader_dates: list[pd.Timestamp] = [pd.NaT] * n
-    recover = np.full(n, .1)
-    visits, scores, sanctions, concerns, force = [], [], [], [], []
+    recover = np.full(n, 0.1)
+    visits: list[tuple[Any, ...]] = []
+    scores: list[tuple[Any, ...]] = []
+    sanctions: list[tuple[Any, ...]] = []
+    concerns: list[tuple[Any, ...]] = []
+    force: list[tuple[Any, ...]] = []
     next_visit = np.array([int(a + rng.integers(2, 8)) if a >= 0 else int(rng.integers(0, v.visit_months[1]))
                            for a in appr_m])  # fmt: skip
-    state = (appr_m <= 0) & (rng.random(n) < .05)  # no burn-in: start near the stationary share
+    state = (appr_m <= 0) & (rng.random(n) < 0.05)  # no burn-in: start near the stationary share
     for i in np.flatnonzero(state):
         affected[i, rng.integers(0, 7)] = rng.uniform(1.8, 2.8)
     for t, month in enumerate(months):
         active = (appr_m <= t) & (closed > t)
         ysick = (sick[month.year] - 6) / 3
         yturn = (turn[month.year] - 20) / 8
-        change = active & (rng.random(n) < np.where(state, .025, .007))
+        change = active & (rng.random(n) < np.where(state, 0.025, 0.007))
         for i in np.flatnonzero(change):
             leader[i] = t
             leader_dates[i] = month + pd.Timedelta(days=int(rng.integers(0, 28)))
@@ -137,13 +142,13 @@ def generate(variant: str, seed: int, out: Path, as_of: dt.date = AS_OF, facilit
                  + v.turnover_effect * yturn + v.young_effect * young)  # fmt: skip
         onset = active & ~state & (rng.random(n) < np.exp(log_h))
         for i in np.flatnonzero(onset):
-            k = rng.choice(7, size=int(rng.integers(1, 4)), replace=False, p=[.1, .12, .14, .16, .22, .16, .1])
+            k = rng.choice(7, size=int(rng.integers(1, 4)), replace=False, p=[0.1, 0.12, 0.14, 0.16, 0.22, 0.16, 0.1])
             affected[i] = 0
             affected[i, k] = rng.uniform(1.8, 2.8, len(k))
         state = (state | onset) & ~(~onset & (rng.random(n) < recover))
         state &= active
         bad[:, t] = state
-        recover = np.where(state, recover, .1)
+        recover = np.where(state, recover, 0.1)
         if t >= i_end:
             continue
         for i in np.flatnonzero(active):
@@ -151,13 +156,13 @@ def generate(variant: str, seed: int, out: Path, as_of: dt.date = AS_OF, facilit
             rate = FORCE_RATE.get(types[i], 0) * places[i] * culture * (v.force_bad if state[i] else 1)
             if rate > 0 and (c := rng.poisson(rate)) > 0:
                 force.append((f"A{i:05d}", month.strftime("%Y-%m"), int(c)))
-            n_conc = rng.poisson(.03 * (3 if state[i] else 1))
+            n_conc = rng.poisson(0.03 * (3 if state[i] else 1))
             triggered = False
             for _ in range(n_conc):
-                sev = rng.choice(["low", "medium", "high"], p=[.3, .4, .3] if state[i] else [.5, .35, .15])
+                sev = rng.choice(["low", "medium", "high"], p=[0.3, 0.4, 0.3] if state[i] else [0.5, 0.35, 0.15])
                 cday = max(approved[i], month + pd.Timedelta(days=int(rng.integers(0, 28))))
                 concerns.append((f"A{i:05d}", cday, sev))
-                triggered |= sev == "high" and rng.random() < .5
+                triggered |= sev == "high" and rng.random() < 0.5
             if t < next_visit[i] and not triggered:
                 continue
             day = month + pd.Timedelta(days=int(rng.integers(0, 28)))
@@ -167,60 +172,68 @@ def generate(variant: str, seed: int, out: Path, as_of: dt.date = AS_OF, facilit
             kind = "follow_up" if triggered and t < next_visit[i] else "operational"
             vid = f"AV{len(visits) + 1:06d}"
             visits.append((vid, f"A{i:05d}", day, not unannounced, kind))
-            found = state[i] and rng.random() < (.75 if unannounced else .5)
-            drop = affected[i] * (1.0 if found else .25) if state[i] else 0
-            reading = theme_level[i] - drop + v.bias.get(auth[i], 0) + rng.normal(0, .35, 7)
+            found = state[i] and rng.random() < (0.75 if unannounced else 0.5)
+            drop = affected[i] * (1.0 if found else 0.25) if state[i] else 0
+            reading = theme_level[i] - drop + v.bias.get(auth[i], 0) + rng.normal(0, 0.35, 7)
             traits = FacilityTraits(FacilityType(types[i]), ownership=Ownership(own[i]))
             allowed = set(applicable_themes(traits))
-            for k, theme in enumerate(Theme):
+            for j, theme in enumerate(Theme):
                 if theme in allowed:
-                    scores.append((vid, theme.value, float(np.clip(round(reading[k], 1), 1, 5))))
-            if found and (u := rng.random()) < .45:
-                kind_s = "paabud" if u < .35 else "skaerpet_tilsyn" if u < .44 else "ophoer"
+                    scores.append((vid, theme.value, float(np.clip(round(reading[j], 1), 1, 5))))
+            if found and (u := rng.random()) < 0.45:
+                kind_s = "paabud" if u < 0.35 else "skaerpet_tilsyn" if u < 0.44 else "ophoer"
                 sdate = day + pd.Timedelta(days=int(rng.integers(7, 40)))
                 if sdate < end:
                     sanctions.append((f"A{i:05d}", sdate, kind_s))
-                recover[i] = .3
+                recover[i] = 0.3
                 if kind_s == "ophoer":
-                    closed[i] = t + 2
+                    closed[i] = np.int64(t + 2)
             next_visit[i] = t + int(rng.integers(v.visit_months[0], v.visit_months[1] + 1))
-        closing = active & (rng.random(n) < .0015)
+        closing = active & (rng.random(n) < 0.0015)
         closed[closing] = np.minimum(closed[closing], t + 1)
-    return _write(out, v, rng, n, auth, types, own, places, approved, closed, months, leader_dates, sick, turn,
-                  visits, scores, sanctions, concerns, force, bad, end)  # fmt: skip
+    world = dict(n=n, auth=auth, types=types, own=own, places=places, approved=approved, closed=closed,
+                 months=months, leader_dates=leader_dates, sick=sick, turn=turn, visits=visits, scores=scores,
+                 sanctions=sanctions, concerns=concerns, force=force, bad=bad, end=end)  # fmt: skip
+    return _write(out, v, rng, world)
 
 
-def _write(out, v, rng, n, auth, types, own, places, approved, closed, months, leader_dates, sick, turn, visits,
-           scores, sanctions, concerns, force, bad, end) -> Path:  # type: ignore[no-untyped-def]  # fmt: skip
+def _write(out: Path, v: Variant, rng: np.random.Generator, w: dict[str, Any]) -> Path:
+    n, auth, approved, months, end, sick, turn = (
+        w[k] for k in ("n", "auth", "approved", "months", "end", "sick", "turn")
+    )
     data = out / "data"
     data.mkdir(parents=True, exist_ok=True)
     ids = [f"A{i:05d}" for i in range(n)]
-    close_dates = [months[c] + pd.Timedelta(days=9) if c < len(months) and months[c] < end else pd.NaT for c in closed]
+    close_dates = [months[c] + pd.Timedelta(days=9) if c < len(months) and months[c] < end else pd.NaT
+                   for c in w["closed"]]  # fmt: skip
     fac = pd.DataFrame({
         "facility_id": ids, "name": [f"Alien-tilbud {i}" for i in range(n)], "authority": auth,
         "municipality": [f"{a.capitalize()} Kommune" for a in auth],
         "postcode": [str(POSTCODE[a] + int(rng.integers(0, 900))) for a in auth],
-        "facility_type": types, "ownership": own, "places": places,
+        "facility_type": w["types"], "ownership": w["own"], "places": w["places"],
         "approved_on": [d.date() for d in approved],
-        "closed_on": [d.date() if not pd.isna(d) and d > a else None for d, a in zip(close_dates, approved)],
+        "closed_on": [d.date() if not pd.isna(d) and d > a else None
+                      for d, a in zip(close_dates, approved, strict=True)],
         "leader_since": [d.date() if not pd.isna(d) and d > a and d < end else None
-                         for d, a in zip(leader_dates, approved)],
+                         for d, a in zip(w["leader_dates"], approved, strict=True)],
     })  # fmt: skip
     fac.to_csv(data / "facilities.csv", index=False)
-    vis = pd.DataFrame(visits, columns=["visit_id", "facility_id", "date", "announced", "kind"])
+    vis = pd.DataFrame(w["visits"], columns=["visit_id", "facility_id", "date", "announced", "kind"])
     vis["date"] = vis["date"].dt.date
     vis["announced"] = vis["announced"].map({True: "true", False: "false"})
     vis.to_csv(data / "visits.csv", index=False)
-    pd.DataFrame(scores, columns=["visit_id", "theme", "score"]).to_csv(data / "theme_scores.csv", index=False)
-    san = pd.DataFrame(sanctions, columns=["facility_id", "date", "kind"])
+    pd.DataFrame(w["scores"], columns=["visit_id", "theme", "score"]).to_csv(data / "theme_scores.csv", index=False)
+    san = pd.DataFrame(w["sanctions"], columns=["facility_id", "date", "kind"])
     san["date"] = pd.to_datetime(san["date"]).dt.date
     san.to_csv(data / "sanctions.csv", index=False)
     if "concerns" not in v.absent:
-        con = pd.DataFrame(concerns, columns=["facility_id", "date", "severity"])
+        con = pd.DataFrame(w["concerns"], columns=["facility_id", "date", "severity"])
         con["date"] = pd.to_datetime(con["date"]).dt.date
         con.to_csv(data / "concerns.csv", index=False)
     if "use_of_force" not in v.absent:
-        pd.DataFrame(force, columns=["facility_id", "month", "count"]).to_csv(data / "use_of_force.csv", index=False)
+        pd.DataFrame(w["force"], columns=["facility_id", "month", "count"]).to_csv(
+            data / "use_of_force.csv", index=False
+        )
     if "staff_figures" not in v.absent:
         rows = [(ids[i], y, round(float(turn[y][i]), 1), round(float(sick[y][i]), 1))
                 for y in sick if y < end.year for i in range(n)
@@ -234,7 +247,7 @@ def _write(out, v, rng, n, auth, types, own, places, approved, closed, months, l
     cols = ["inspector_id", "name", "authority", "competences", "visits_per_week"]
     pd.DataFrame(insp, columns=cols).to_csv(data / "inspectors.csv", index=False)
     truth = pd.DataFrame({"facility_id": np.repeat(ids, len(months)), "month": np.tile(months.strftime("%Y-%m"), n),
-                          "bad": bad.reshape(-1).astype(int)})  # fmt: skip
+                          "bad": w["bad"].reshape(-1).astype(int)})  # fmt: skip
     truth.to_csv(out / "truth.csv", index=False)
     return data
 
