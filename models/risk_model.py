@@ -72,6 +72,8 @@ SHORT_HISTORY_TREES = 60
 #: Serious findings the last period (C) must hold for LightGBM to be calibrated on it and compared with the
 #: expert score; fewer, and the expert score is used.
 MIN_HELD_OUT_POSITIVES = 10
+#: The AUC of a random order: a model must rank the later period better than this to be kept.
+CHANCE_AUC = 0.5
 #: What the trees learn from: the graded ``severity`` of the visits in the horizon (the default) or the
 #: yes/no ``label`` itself. Either way calibration and every reported figure use the label (models.labels).
 LEARN_FROM: tuple[str, ...] = get_args(LearnFrom)
@@ -424,14 +426,25 @@ class RiskModel(BaseEstimator):
         expert score there, and an AUC that cannot be computed counts against it. Three periods: C must hold at
         least :data:`MIN_HELD_OUT_POSITIVES` serious findings, or neither the calibration nor the comparison means
         anything (30 tilbud: 3 findings, a Platt slope of 22,689 and every tilbud at 1,0 %), and the model must
-        not rank C worse than the expert score."""
+        not rank C worse than the expert score. On either path a model that ranks C no better than chance (AUC at
+        most 0,5) is not kept, even when the expert score ranked C worse still: the expert score needs nothing
+        learnt, a model no better than a coin has learnt nothing that holds (a small tilsyn of 150 tilbud and three
+        years, bench/alien_world.py variant c seed 1: C AUC 0,490 against the expert score's 0,398 kept LightGBM,
+        which ranked the truth 0,454 against the expert score's 0,717)."""
         assert self.engine_ is not None
         report = self.engine_.report_
         model_auc, expert_auc = report.metrics["model"].get("auc"), report.metrics["expert"].get("auc")
         out_ranked = model_auc is not None and expert_auc is not None and model_auc > expert_auc
         model_da, expert_da = ("–" if v is None else format_number_da(v, 3) for v in (model_auc, expert_auc))
+        # no better than chance, though the expert score ranked C worse still (or could not be measured)
+        at_chance = model_auc is not None and model_auc <= CHANCE_AUC and (out_ranked or expert_auc is None)
+        chance = (
+            f"LightGBM rangerede den seneste periode ikke bedre end en tilfældig rækkefølge (AUC {model_da}; "
+            f"tilfældigt giver {format_number_da(CHANCE_AUC, 3)}, ekspertscoren {expert_da}): ekspertscoren, som "
+            "ikke er lært af dataene, bruges."
+        )
         if report.short_history and out_ranked:
-            return ""
+            return chance if at_chance else ""
         if report.short_history:
             return (
                 f"Historikken er kort ({self.labelled_months_} måneder med mærkede øjebliksbilleder): LightGBM "
@@ -446,6 +459,8 @@ class RiskModel(BaseEstimator):
                 f"kun {found}, for få til at kalibrere LightGBM og måle den mod ekspertscoren (mindst "
                 f"{MIN_HELD_OUT_POSITIVES}): ekspertscoren bruges."
             )
+        if at_chance:
+            return chance
         if out_ranked or model_auc is None or expert_auc is None:
             return ""
         return (

@@ -393,6 +393,43 @@ def test_three_periods_keep_lightgbm_only_when_it_earns_its_place(seed: int, rea
     assert risk.between(0.01, 0.99).all() and risk.nunique() > 5  # the expert score's spread, not one 1 % for all
 
 
+def _gate(model_auc: float, expert_auc: float, *, short_history: bool, positives: int = 19) -> str:
+    """The gate's verdict on a fitted model whose later period (C) measured these AUCs."""
+    from types import SimpleNamespace
+
+    from models.engine import EngineReport, Period
+
+    day = pd.Timestamp(2025, 2, 1)
+    names = ("A", "C") if short_history else ("A", "B", "C")
+    report = EngineReport(
+        periods=tuple(Period(n, day, day, 389, positives) for n in names),
+        best_iteration=60,
+        metrics={"model": {"auc": model_auc}, "expert": {"auc": expert_auc}},
+        reliability=pd.DataFrame(),
+        calibrator={},
+        test_predictions=pd.DataFrame(),
+        short_history=short_history,
+    )
+    model = RiskModel()
+    model.engine_ = SimpleNamespace(report_=report)  # type: ignore[assignment]
+    model.labelled_months_ = 30
+    return model._why_the_expert_score_instead()
+
+
+@pytest.mark.parametrize("short_history", [False, True])
+def test_a_model_no_better_than_chance_is_not_kept_even_when_the_expert_score_ranked_worse(short_history: bool) -> None:
+    # bench/alien_world.py variant c seed 1 (one small tilsyn: 150 tilbud, three years): LightGBM ranked C 0,490,
+    # below a random order, and was kept because the expert score ranked C 0,398; against the world's truth it
+    # ranked 0,454 and the expert score 0,717
+    reason = _gate(0.490185, 0.398009, short_history=short_history)
+    assert reason.startswith("LightGBM rangerede den seneste periode ikke bedre end en tilfældig rækkefølge (AUC 0,490;")
+    assert "ekspertscoren 0,398" in reason and reason.endswith("bruges.")
+    assert _gate(0.5, 0.398, short_history=short_history) != ""  # exactly chance is not better than chance
+    assert _gate(0.52, 0.398, short_history=short_history) == ""  # better than both: kept, as before
+    worse = _gate(0.45, 0.60, short_history=short_history)  # worse than the expert score: that reason, as before
+    assert "ringere end ekspertscoren (AUC 0,450 mod 0,600)" in worse
+
+
 def test_a_model_that_out_ranks_the_expert_score_on_enough_findings_is_kept(fitted: RiskModel) -> None:
     card = fitted.card()  # 200 tilbud, six years
     assert not fitted.cold_start_ and [p["name"] for p in card["periods"]] == ["A", "B", "C"]
