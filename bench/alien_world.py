@@ -187,7 +187,7 @@ def generate(variant: str, seed: int, out: Path, as_of: dt.date = AS_OF, facilit
                     sanctions.append((f"A{i:05d}", sdate, kind_s))
                 recover[i] = 0.3
                 if kind_s == "ophoer":
-                    closed[i] = np.int64(t + 2)
+                    closed[i] = np.int64(t + 3)  # after the sanction (at most 40 days on)
             next_visit[i] = t + int(rng.integers(v.visit_months[0], v.visit_months[1] + 1))
         closing = active & (rng.random(n) < 0.0015)
         closed[closing] = np.minimum(closed[closing], t + 1)
@@ -229,6 +229,7 @@ def _write(out: Path, v: Variant, rng: np.random.Generator, w: dict[str, Any]) -
     if "concerns" not in v.absent:
         con = pd.DataFrame(w["concerns"], columns=["facility_id", "date", "severity"])
         con["date"] = pd.to_datetime(con["date"]).dt.date
+        con = con.drop_duplicates()  # two reports of one severity on one day are one row by the contract's key
         con.to_csv(data / "concerns.csv", index=False)
     if "use_of_force" not in v.absent:
         pd.DataFrame(w["force"], columns=["facility_id", "month", "count"]).to_csv(
@@ -289,7 +290,7 @@ def measure(variant: str, seed: int, as_of: dt.date, plan: bool, keep: Path | No
     imp = _cli(home, as_of, "import", str(data))
     result: dict[str, object] = {"variant": variant, "seed": seed, "import_rc": imp.returncode,
                                  "import_notes": [ln.strip() for ln in (imp.stdout + imp.stderr).splitlines()
-                                                  if "dvarsel" in ln or "Fejl" in ln][:8]}  # fmt: skip
+                                                  if "advars" in ln or "•" in ln or "Fejl" in ln][:8]}  # fmt: skip
     if imp.returncode:
         result["error"] = (imp.stdout + imp.stderr)[-2000:]
         return result
@@ -336,7 +337,10 @@ def main() -> int:
     parser.add_argument("--measure", action="store_true")
     parser.add_argument("--plan", action="store_true", help="also build a plan of the as-of quarter")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--learn-from", choices=("severity", "label"), default=None, help="TILSYNSPLAN_RISK_LEARN_FROM")
     args = parser.parse_args()
+    if args.learn_from:
+        os.environ["TILSYNSPLAN_RISK_LEARN_FROM"] = args.learn_from  # the CLI runs below inherit it
     if not args.measure:
         out = args.out or Path(tempfile.mkdtemp(prefix="alien_"))
         print(generate(args.variant, args.seed, out, args.as_of, args.facilities))
