@@ -206,6 +206,9 @@ def _write(out: Path, v: Variant, rng: np.random.Generator, w: dict[str, Any]) -
     ids = [f"A{i:05d}" for i in range(n)]
     close_dates = [months[c] + pd.Timedelta(days=9) if c < len(months) and months[c] < end else pd.NaT
                    for c in w["closed"]]  # fmt: skip
+    last_sanction = {f: d for f, d, _ in sorted(w["sanctions"], key=lambda r: r[1])}  # a closing follows its sanction
+    close_dates = [max(c, last_sanction[i] + pd.Timedelta(days=1)) if not pd.isna(c) and i in last_sanction else c
+                   for i, c in zip(ids, close_dates, strict=True)]  # fmt: skip
     fac = pd.DataFrame({
         "facility_id": ids, "name": [f"Alien-tilbud {i}" for i in range(n)], "authority": auth,
         "municipality": [f"{a.capitalize()} Kommune" for a in auth],
