@@ -550,3 +550,19 @@ def quarter_da(quarter: object) -> str:
 def format_date_da(day: dt.date) -> str:
     """A date written the Danish way: ``"1. oktober 2026"``."""
     return f"{day.day}. {MONTH_DA[day.month - 1]} {day.year}"
+
+
+def lead_within_noise_da(
+    model_auc: float, expert_auc: float, standard_error: float, positives: int, times: float
+) -> str:
+    """What ``train`` and the model card add when LightGBM is kept on a lead over the expert score on the
+    validation period that is at most ``times`` standard errors of the difference: the lead may be the period's
+    noise. The caller decides when (models.risk_model.LEAD_STANDARD_ERRORS)."""
+    found = "1 alvorligt fund" if positives == 1 else f"{format_number_da(positives, 0)} alvorlige fund"
+    return (
+        f"LightGBM rangerer valideringsperioden bedre end ekspertscoren (AUC {format_number_da(model_auc, 3)} mod "
+        f"{format_number_da(expert_auc, 3)}), men forskellen {format_number_da(model_auc - expert_auc, 3)} er ikke "
+        f"over {format_number_da(times, 0)} standardfejl ({format_number_da(times, 0)} × "
+        f"{format_number_da(standard_error, 3)} på periodens {found}) og kan være tilfældig. Den gemte model "
+        "bruges; læs dens forspring for ekspertscoren med det forbehold."
+    )

@@ -1,4 +1,5 @@
-"""Ranking and calibration metrics: AUC, precision in the top 10 %, Brier score, reliability table.
+"""Ranking and calibration metrics: AUC, the standard error of a difference of two AUCs, precision in the top
+10 %, Brier score, reliability table.
 
 Plain functions of (labels, scores); higher score = riskier. Undefined metrics (one class only) are NaN.
 """
@@ -22,6 +23,35 @@ def auc(label: Sequence[int] | np.ndarray | pd.Series, score: Sequence[float] | 
     if len(np.unique(y)) < 2:
         return math.nan
     return float(roc_auc_score(y, s))
+
+
+def auc_difference_se(
+    label: Sequence[int] | np.ndarray | pd.Series,
+    first: Sequence[float] | np.ndarray | pd.Series,
+    second: Sequence[float] | np.ndarray | pd.Series,
+) -> float:
+    """The standard error of ``auc(label, first) - auc(label, second)`` on the same rows (DeLong, DeLong and
+    Clarke-Pearson 1988: the two scores' placement values of each positive and each negative, and their
+    covariance). Rows are taken as independent: monthly snapshots of one tilbud are not, so the true error is
+    larger. NaN when only one class is present."""
+    y = np.asarray(label, dtype=int)
+    if len(np.unique(y)) < 2:
+        return math.nan
+    pos, neg = y == 1, y == 0
+    m, n = int(pos.sum()), int(neg.sum())
+    v10, v01 = [], []
+    for score in (first, second):
+        s = pd.Series(np.asarray(score, dtype=float))
+        every = s.rank(method="average").to_numpy()  # midranks: a tie counts a half
+        within_pos = s[pos].rank(method="average").to_numpy()
+        within_neg = s[neg].rank(method="average").to_numpy()
+        v10.append((every[pos] - within_pos) / n)  # per positive: the share of negatives it out-ranks
+        v01.append(1.0 - (every[neg] - within_neg) / m)  # per negative: the share of positives out-ranking it
+    contrast = np.array([1.0, -1.0])
+    s10 = np.atleast_2d(np.cov(np.vstack(v10))) if m > 1 else np.zeros((2, 2))
+    s01 = np.atleast_2d(np.cov(np.vstack(v01))) if n > 1 else np.zeros((2, 2))
+    variance = contrast @ s10 @ contrast / m + contrast @ s01 @ contrast / n
+    return float(math.sqrt(max(variance, 0.0)))
 
 
 def precision_at(

@@ -48,7 +48,7 @@ from models.calibration import AuthorityOffsets
 from models.explain import FacilityExplanation
 from models.fairness import fairness_audit
 from models.features import FEATURE_SOURCES
-from models.risk_model import ELEVATED_TIER_SHARE, HIGH_TIER_SHARE
+from models.risk_model import ELEVATED_TIER_SHARE, HIGH_TIER_SHARE, lead_note_da
 from planner.analysis import TOP_DECILE
 from planner.domain import RULE_DA, VISIT_TIMING_COSTS, OverdueFacility, Plan, PlannedVisit, ReasonCode
 from reports.context import (
@@ -1130,6 +1130,7 @@ def build_model_card(meta: Mapping[str, Any], *, generated_at: dt.datetime | Non
         label_visits=None if meta.get("label_visits") is None else int(meta["label_visits"]),
         unscored_visits=None if meta.get("unscored_visits") is None else int(meta["unscored_visits"]),
         no_data_sources=no_data_sources,
+        lead_note=lead_note_da(meta),
     )
 
 

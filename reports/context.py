@@ -894,6 +894,8 @@ class ModelCardContext:
     # where the features without data come from ("use_of_force.csv"), in the table's order (empty: none, or a
     # card from before the model kept it)
     no_data_sources: tuple[str, ...] = ()
+    # a kept LightGBM's lead over the expert score within the validation period's noise (models.risk_model), or ""
+    lead_note: str = ""
 
     confidential: ClassVar[bool] = False  # no unannounced dates in a model card
 

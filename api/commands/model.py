@@ -113,6 +113,10 @@ def _print_train(report: TrainReport) -> None:
             f"{_num(best[1])}. Den gemte model bruges alligevel af score, plan og rapporter; læs dens risici med "
             "det forbehold (modelkortet viser sammenligningen)."
         )
+    from models.risk_model import lead_note_da  # imports LightGBM, as the services: only when it runs
+
+    if lead := lead_note_da(card):
+        console.print(f"[yellow]Bemærk:[/] {lead}")
     if card["periods"]:
         periods = DataTable("periode", "fra", "til", "rækker", "alvorlige fund", title="Tidsordnede perioder")
         use = {

@@ -881,3 +881,22 @@ def test_a_feature_no_data_informed_says_so_instead_of_an_importance_of_0() -> N
     before = parse(render_html(build_model_card({**meta, "features_without_data": None})))
     old = {r.attrs["data-feature"]: r.text() for r in before.root.with_attr("data-feature")}
     assert old["force_ratio_12m"].endswith("0,000") and "ingen data indlæst" not in before.body_text.lower()
+
+
+def test_model_card_says_when_lightgbm_leads_the_expert_score_within_the_noise_of_the_validation_period() -> None:
+    """bench/alien_world.py variant b seed 1: LightGBM was kept on 0,556 against the expert score's 0,495 on 49
+    findings, a lead of 1,8 standard errors of the difference; the card showed the lead as earned. A lead beyond
+    two standard errors, and a card stored before the lead was measured, read as before."""
+    lead = {"auc": 0.061, "standard_error": 0.035, "positives": 49, "within_noise": True}
+    metrics = {"model": {"auc": 0.556, "rows": 2284.0}, "expert": {"auc": 0.495, "rows": 2284.0}}
+
+    def text(meta: dict[str, object]) -> str:
+        return " ".join(parse(render_html(build_model_card({**model_meta(), **meta}))).body_text.split())
+
+    assert (
+        "LightGBM rangerer valideringsperioden bedre end ekspertscoren (AUC 0,556 mod 0,495), men forskellen 0,061 "
+        "er ikke over 2 standardfejl (2 × 0,035 på periodens 49 alvorlige fund) og kan være tilfældig."
+    ) in text({"lead_over_expert": lead, "metrics": metrics})
+    clear = {**lead, "standard_error": 0.02, "within_noise": False}
+    assert "kan være tilfældig" not in text({"lead_over_expert": clear, "metrics": metrics})
+    assert "kan være tilfældig" not in text({"metrics": metrics})
