@@ -257,7 +257,7 @@ def _write(out: Path, v: Variant, rng: np.random.Generator, w: dict[str, Any]) -
 
 
 def _cli(home: Path, as_of: dt.date, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TILSYNSPLAN_TODAY": as_of.isoformat(), "COLUMNS": "160",
+    env = {**os.environ, "TILSYNSPLAN_TODAY": as_of.isoformat(), "COLUMNS": "250",
            "PYTHONPATH": str(Path(__file__).resolve().parents[1])}  # fmt: skip
     cmd = [sys.executable, "-m", "api.cli", "--home", str(home), *args]
     return subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
