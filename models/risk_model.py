@@ -492,7 +492,7 @@ class RiskModel(BaseEstimator):
         the difference on C's rows (DeLong; monthly snapshots of one tilbud are not independent, so the true error
         is larger), and whether that lead is within C's noise (at most :data:`LEAD_STANDARD_ERRORS` of them).
         None when C cannot measure it. A lead within the noise keeps LightGBM (the gate asks only for a lead):
-        requiring two standard errors instead sent 4 of 12 worlds of bench/alien_world.py back to the expert
+        requiring two standard errors instead sent 4 of 15 worlds of bench/alien_world.py back to the expert
         score, each for the better against their truth (+0,08 to +0,16 AUC), but cost synthetic Denmark's
         500-tilbud worlds 0,020 on average (docs/risk-model.md), so ``train`` and the model card say it instead."""
         test = report.test_predictions
