@@ -16,7 +16,7 @@ TreeExplainer (LightGBM) or, for the expert score, from its points; in both case
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,7 @@ from data.quality_model import FacilityTraits, theme_applies
 from models.baselines import EXPERT_RULES
 from models.features import (
     FEATURE_NAMES,
+    FEATURE_SOURCES,
     FEATURES,
     NEVER_DAYS,
     NOT_COLLECTED_RATIO,
@@ -648,6 +649,7 @@ def factor(
     adjusted: float | None = None,
     *,
     expert: bool = False,
+    no_data: bool = False,
 ) -> Factor:
     """One feature as a factor. ``peers``: other facilities of the type (None: not known); with none, a
     sentence that compares with the type says there is nothing to compare with. ``adjusted``: for a theme, the
@@ -659,6 +661,8 @@ def factor(
     the contribution is measured against the average tilbud (:func:`_why_against`). The expert score's points
     (``expert``) are counted from a start with no warning sign, not from the average tilbud: a point against the
     comparison names the rule that gave it (:func:`_expert_rule`)."""
+    if no_data:
+        return _no_data(feature, shap_value)
     plural = _plural(str(row["facility_type"]))
     value, comp, text = SENTENCES[feature](row, comparison, plural)
     if peers == 0 and feature in PEER_COMPARED:
@@ -679,11 +683,32 @@ def factor(
     }
 
 
+def _no_data(feature: str, shap_value: float) -> Factor:
+    """A feature none of whose file or column is loaded (``models.features.sources_without_data``): its "none" for
+    every tilbud is not a fact about the tilbud. A small tilsyn without use_of_force.csv and concerns.csv
+    (bench/alien_world.py variant c) read "Magtanvendelser: ingen de seneste 12 måneder" and
+    "Bekymringshenvendelser de seneste 12 måneder: 0" for every tilbud; the model card already said "ingen data
+    indlæst" for these features."""
+    return {
+        "feature": feature,
+        "value": None,
+        "comparison": None,
+        "shap": round(float(shap_value), 6),
+        "text": f"{RISK_FEATURE_DA[feature]}: ingen data indlæst ({FEATURE_SOURCES[feature]})",
+    }
+
+
 def facility_factors(
-    row: pd.Series, contributions: pd.Series, comparisons: pd.Series, *, expert: bool = False
+    row: pd.Series,
+    contributions: pd.Series,
+    comparisons: pd.Series,
+    *,
+    expert: bool = False,
+    without_data: Collection[str] = (),
 ) -> list[Factor]:
     """Every feature as a factor, largest absolute contribution first (``expert``: the contributions are the
-    expert score's points, see :func:`factor`)."""
+    expert score's points, see :func:`factor`; ``without_data``: features nothing loaded informs, see
+    :func:`_no_data`)."""
     order = contributions.abs().sort_values(ascending=False, kind="stable").index
     peers = _clean(comparisons.get(PEERS_COLUMN))
     return [
@@ -695,6 +720,7 @@ def facility_factors(
             peers,
             _clean(comparisons.get(f"{f}{ADJUSTED_SUFFIX}")),
             expert=expert,
+            no_data=f in without_data,
         )
         for f in order
     ]
@@ -749,14 +775,17 @@ def _reasons(
     n: int,
     *,
     expert: bool = False,
+    without_data: Collection[str] = (),
 ) -> list[Factor]:
     """The first ``n`` of ``(feature, contribution, comparison, adjusted comparison)`` (largest contribution first)
-    that are reasons (``expert``: see :func:`factor`)."""
+    that are reasons (``expert``: see :func:`factor`; a feature ``without_data`` is none)."""
     out: list[Factor] = []
     said: set[str] = set()
     for feature, contribution, comparison, adjusted in chosen:
         if len(out) == n or contribution < MIN_REASON:
             break
+        if feature in without_data:  # nothing loaded says anything about this tilbud
+            continue
         f = factor(feature, row, comparison, contribution, peers, adjusted, expert=expert)
         fact = _fact(f)
         if warns(f, row, None if expert else adjusted) and fact not in said:
@@ -774,7 +803,13 @@ def _fact(f: Factor) -> str:
 
 
 def top_factors(
-    row: pd.Series, contributions: pd.Series, comparisons: pd.Series, n: int, *, expert: bool = False
+    row: pd.Series,
+    contributions: pd.Series,
+    comparisons: pd.Series,
+    n: int,
+    *,
+    expert: bool = False,
+    without_data: Collection[str] = (),
 ) -> list[Factor]:
     """The ``n`` reasons for the risk, as factors: the contributions that raise it most (at least
     :data:`MIN_REASON`) among the factors whose sentence is a warning sign (:func:`warns`)."""
@@ -784,7 +819,7 @@ def top_factors(
         (str(f), float(positive[f]), _clean(comparisons.get(f)), _clean(comparisons.get(f"{f}{ADJUSTED_SUFFIX}")))
         for f in positive.index
     ]
-    return _reasons(chosen, row, peers, n, expert=expert)
+    return _reasons(chosen, row, peers, n, expert=expert, without_data=without_data)
 
 
 def top_factors_all(
@@ -794,6 +829,7 @@ def top_factors_all(
     n: int | None,
     *,
     expert: bool = False,
+    without_data: Collection[str] = (),
 ) -> list[list[Factor]]:
     """For every row at once (same order as ``features``, no per-row pandas work): with ``n`` the
     ``n`` reasons for the risk (as :func:`top_factors`); with ``n=None`` every factor, largest
@@ -823,6 +859,7 @@ def top_factors_all(
                         _clean(peers[i]),
                         _clean(adjusted[i, j]),
                         expert=expert,
+                        no_data=names[j] in without_data,
                     )
                     for j in order[i]
                 ]
@@ -833,7 +870,7 @@ def top_factors_all(
                 for j in order[i]
                 if values[i, j] > 0
             ]
-            out.append(_reasons(chosen, row, _clean(peers[i]), n, expert=expert))
+            out.append(_reasons(chosen, row, _clean(peers[i]), n, expert=expert, without_data=without_data))
     return out
 
 

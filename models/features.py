@@ -80,6 +80,7 @@ The features, and why:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -165,6 +166,21 @@ FEATURE_SOURCES: dict[str, str] = {
 }
 
 
+def _informed_by_rows(tables: Mapping[str, pd.DataFrame], name: str) -> bool:
+    """Whether a row of the feature's file (and a value of its column) is there (:data:`_INFORMED_BY`)."""
+    table, columns = _INFORMED_BY[name]
+    frame = tables[table]
+    return bool(len(frame)) and all(c in frame and bool(frame[c].notna().any()) for c in columns)
+
+
+def sources_without_data(dataset: Dataset) -> frozenset[str]:
+    """The features read from an optional file or column (:data:`FEATURE_SOURCES`, the theme values aside) of
+    which ``dataset`` holds nothing at all: a tilsyn that has not loaded its magtanvendelser or concerns. Their
+    value is the "none" of every tilbud, which an explanation must not read as "none happened"."""
+    tables = dataset.tables()
+    return frozenset(name for name in _INFORMED_BY if not _informed_by_rows(tables, name))
+
+
 def features_without_data(known: Dataset, theme_values: pd.DataFrame) -> list[str]:
     """The features (in :data:`FEATURES` order) that no row of ``known`` informs: their file, or their column,
     holds no value (``known``: a dataset's ``known_at`` the training date; ``theme_values``: its
@@ -175,9 +191,7 @@ def features_without_data(known: Dataset, theme_values: pd.DataFrame) -> list[st
 
     def informed(name: str) -> bool:
         if name in _INFORMED_BY:
-            table, columns = _INFORMED_BY[name]
-            frame = tables[table]
-            return bool(len(frame)) and all(c in frame and bool(frame[c].notna().any()) for c in columns)
+            return _informed_by_rows(tables, name)
         if name in THEME_FEATURES:
             return name.removeprefix("theme_") in themes
         return bool(themes) if name in _THEME_VALUE_FEATURES else True

@@ -41,7 +41,14 @@ from models.engine import BoosterParams, EngineReport, RiskEngine, bound_probabi
 from models.evaluation import auc_difference_se, expected_calibration_error, reliability_table, score_metrics
 from models.explain import comparison_values, facility_factors, global_importance, top_factors, top_factors_all
 from models.fairness import finding_shares
-from models.features import FEATURE_NAMES, FEATURES, ThemeHistory, compute_features, features_without_data
+from models.features import (
+    FEATURE_NAMES,
+    FEATURES,
+    ThemeHistory,
+    compute_features,
+    features_without_data,
+    sources_without_data,
+)
 from models.labels import label_snapshots, severity_targets, snapshot_dates, unscored_visits
 
 log = logging.getLogger(__name__)
@@ -157,6 +164,8 @@ class Scored:
     base_value: float
     comparisons: pd.DataFrame | None
     expert: bool = False  # the contributions are the expert score's points (a cold start), not SHAP values
+    # features none of whose file or column is loaded (models.features.sources_without_data): said so, not "0"
+    without_data: frozenset[str] = frozenset()
 
     def factors(self, facility_id: str) -> list[dict[str, Any]]:
         if self.contributions is None or self.comparisons is None:
@@ -166,13 +175,16 @@ class Scored:
             self.contributions.loc[facility_id],
             self.comparisons.loc[facility_id],
             expert=self.expert,
+            without_data=self.without_data,
         )
 
     def all_top_factors(self, n: int) -> list[list[dict[str, Any]]]:
         """Every facility's top factors, in the order of ``features`` (fast: one pass)."""
         if self.contributions is None or self.comparisons is None:
             raise ValueError("scored without explanations")
-        return top_factors_all(self.features, self.contributions, self.comparisons, n, expert=self.expert)
+        return top_factors_all(
+            self.features, self.contributions, self.comparisons, n, expert=self.expert, without_data=self.without_data
+        )
 
     def top_factors(self, facility_id: str, n: int) -> list[dict[str, Any]]:
         if self.contributions is None or self.comparisons is None:
@@ -183,6 +195,7 @@ class Scored:
             self.comparisons.loc[facility_id],
             n,
             expert=self.expert,
+            without_data=self.without_data,
         )
 
 
@@ -553,6 +566,7 @@ class RiskModel(BaseEstimator):
             base_value=0.0,
             comparisons=None,
             expert=self.engine_ is None,
+            without_data=sources_without_data(dataset),
         )
         return self.explain_scored(scored, explain_only) if explain else scored
 
@@ -600,7 +614,9 @@ class RiskModel(BaseEstimator):
         every = dict(
             zip(
                 s.features.index,
-                top_factors_all(s.features, s.contributions, s.comparisons, None, expert=s.expert),
+                top_factors_all(
+                    s.features, s.contributions, s.comparisons, None, expert=s.expert, without_data=s.without_data
+                ),
                 strict=True,
             )
         )

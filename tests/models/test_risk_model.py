@@ -604,3 +604,40 @@ def test_card_names_the_features_no_loaded_row_informs(world: tuple[Dataset, pd.
     )
     model = RiskModel(min_positive_labels=10**6, snapshot_step_months=6).fit(no_themes, AS_OF)
     assert model.card()["features_without_data"] == ["theme_mean", "theme_min", "theme_change", *THEME_FEATURES]
+
+
+def test_a_file_never_loaded_is_said_so_in_the_explanations_not_read_as_nothing_happened(
+    world: tuple[Dataset, pd.DataFrame], fitted: RiskModel
+) -> None:
+    # bench/alien_world.py variant c (a small tilsyn without use_of_force.csv, staff_figures.csv and concerns.csv):
+    # every tilbud read "Magtanvendelser: ingen de seneste 12 måneder", "Magtanvendelser uændret: 0 de seneste 3
+    # måneder" and "Bekymringshenvendelser de seneste 12 måneder: 0", as if none had happened; the model card said
+    # "ingen data indlæst" for the same features
+    ds, _ = world
+    bare = ds.with_tables(use_of_force=ds.use_of_force.iloc[0:0], concerns=ds.concerns.iloc[0:0])
+    scored = fitted.score(bare, AS_OF)
+    force, concerns = (
+        {"force_ratio_12m", "force_ratio_3m", "force_trend"},
+        {
+            "concerns_12m",
+            "concern_severity_12m",
+            "days_since_concern",
+        },
+    )
+    for fid in scored.features.index[:20]:
+        texts = {f["feature"]: f["text"] for f in scored.factors(fid)}
+        assert texts["force_ratio_12m"] == "Magtanvendelser (12 måneder): ingen data indlæst (use_of_force.csv)"
+        assert texts["force_trend"] == "Udvikling i magtanvendelser: ingen data indlæst (use_of_force.csv)"
+        assert texts["concerns_12m"] == "Bekymringshenvendelser: ingen data indlæst (concerns.csv)"
+        assert (
+            texts["days_since_concern"] == "Tid siden seneste bekymringshenvendelse: ingen data indlæst (concerns.csv)"
+        )
+        assert not any(f["feature"] in force | concerns for f in scored.top_factors(fid, 10))
+    assert scored.without_data == force | concerns
+    # the stored run's path (every tilbud's reasons at once) names none of them either
+    assert all(f["feature"] not in force | concerns for fs in scored.all_top_factors(10) for f in fs)
+    # loaded, nothing changes: the tilbud's own counts are said
+    full = fitted.score(ds, AS_OF)
+    assert full.without_data == frozenset()
+    said = " ".join(f["text"] for fid in full.features.index[:20] for f in full.factors(fid))
+    assert "ingen data indlæst" not in said and "Bekymringshenvendelser de seneste 12 måneder: " in said
