@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections import Counter
 from decimal import Decimal
 
@@ -380,14 +381,26 @@ def _visible(table: _Parsed, col: Column, text: pd.Series, report: _Report) -> p
 
 def _free_text_visible(value: str) -> tuple[str, str]:
     """A free-text value without the invisible characters around it and those inside it that join nothing, and the
-    latter (empty if none): the joiners and variation selectors of :data:`~data.readers.JOINING_RE` are kept."""
+    latter (empty if none): the joiners and variation selectors of :data:`~data.readers.JOINING_RE` are kept, and a
+    zero-width non-joiner between two letters (:func:`_between_letters`)."""
     kept = {m.start() + i for m in re.finditer(JOINING_RE, value) for i in range(len(m.group()))}
+    kept |= {i for i, c in enumerate(value) if c == "\u200c" and _between_letters(value, i)}
     seen = [i for i, c in enumerate(value) if not c.isspace() and (c not in INVISIBLE or i in kept)]
     if not seen:
         return "", ""
     inner = range(seen[0], seen[-1] + 1)
     stray = "".join(value[i] for i in inner if value[i] in INVISIBLE and i not in kept)
     return "".join(value[i] for i in inner if value[i] not in INVISIBLE or i in kept), stray
+
+
+def _between_letters(value: str, pos: int) -> bool:
+    """Whether ``value[pos]`` stands between two letters (or a letter's marks): where a zero-width non-joiner (U+200C)
+    is part of a word's spelling, as in Persian (``می\u200cخواهم``) and after a virama in some Indic scripts."""
+    return (
+        0 < pos < len(value) - 1
+        and unicodedata.category(value[pos - 1])[0] in "LM"
+        and unicodedata.category(value[pos + 1])[0] in "LM"
+    )
 
 
 def _repeated_in_list(table: _Parsed, col: Column, values: pd.Series, report: _Report) -> np.ndarray:

@@ -36,7 +36,9 @@ _VISIBLE_RE = "[^\\s" + INVISIBLE_RE[1:]  # one character that is neither a spac
 #: width joiner (U+200D) between two visible characters (the three faces of "👨\u200d👩\u200d👧", a letter of some
 #: scripts) and a variation selector (U+FE0E text, U+FE0F emoji) right after one ("\u2600\ufe0f", a sun as an emoji),
 #: with a joiner after it ("🏳\ufe0f\u200d🌈"). ``data.importer`` keeps them as written in free text only (a name,
-#: a municipality, a target group); in an id, a key, a code, a date or a number they are refused like the others.
+#: a municipality, a target group), and there also a zero-width non-joiner (U+200C) between two letters (Persian,
+#: some Indic scripts; ``data.importer.values._between_letters``); in an id, a key, a code, a date or a number they
+#: are refused like the others.
 JOINING_RE = f"(?<={_VISIBLE_RE})(?:[\\ufe0e\\ufe0f](?:\\u200d(?={_VISIBLE_RE}))?|\\u200d(?={_VISIBLE_RE}))"
 
 

@@ -153,6 +153,29 @@ def test_a_joiner_or_variation_selector_in_free_text_is_kept_as_written(folder: 
     assert not [w for w in result.warnings if w.rule == "invisible_character"]
 
 
+_WRITTEN_WITH_NON_JOINERS = {
+    ("facilities", "name"): "Kitab\u200ckhane \u06a9\u062a\u0627\u0628\u200c\u062e\u0627\u0646\u0647",  # Persian
+    ("facilities", "municipality"): "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # "mi-khaham"
+    ("facilities", "target_group"): "\u0915\u094d\u200c\u0937 unge",  # Devanagari: after a virama (a mark)
+    ("inspectors", "name"): "Sara \u0646\u0627\u0645\u0647\u200c\u0627\u06cc",
+}
+
+
+def test_a_non_joiner_between_letters_in_free_text_is_kept_as_written(folder: Path) -> None:
+    """A Persian name was refused as holding an invisible character (U+200C): the zero-width non-joiner is part of
+    the spelling of Persian and some Indic words, between two letters (or a letter's mark), so free text keeps it."""
+    for table in ("facilities", "inspectors"):
+        rows = texts(table)
+        for (t, column), value in _WRITTEN_WITH_NON_JOINERS.items():
+            if t == table:
+                rows[1][rows[0].index(column)] = value
+        rewrite(folder, table, rows)
+    result = read_upload(folder, today=AS_OF)
+    tables = result.dataset.tables()
+    assert {key: tables[key[0]][key[1]].iloc[0] for key in _WRITTEN_WITH_NON_JOINERS} == _WRITTEN_WITH_NON_JOINERS
+    assert not [w for w in result.warnings if w.rule == "invisible_character"]
+
+
 @pytest.mark.parametrize(
     ("table", "column", "value", "code"),
     [
@@ -167,6 +190,10 @@ def test_a_joiner_or_variation_selector_in_free_text_is_kept_as_written(folder: 
         ("facilities", "name", "Bostedet 👨\u200b👩", "U+200B"),  # a zero-width space stays refused in a name
         ("facilities", "name", "Bostedet \u200eEge", "U+200E"),  # and so does a bidi control
         ("inspectors", "name", "Anne\u200bHolm", "U+200B"),
+        ("facilities", "ownership", "kom\u200cmunal", "U+200C"),  # a non-joiner between letters, but in a code
+        ("use_of_force", "kind", "faste\u200choldelse", "U+200C"),  # or a key
+        ("facilities", "name", "Bostedet\u200c Ege", "U+200C"),  # before a space it parts no letters
+        ("facilities", "name", "Bostedet 1\u200c2", "U+200C"),  # nor between digits
     ],
 )
 def test_a_joiner_outside_free_text_or_not_joining_is_still_refused(
