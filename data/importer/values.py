@@ -16,11 +16,11 @@ import pandas as pd
 
 from data.contract import FALSE_WORDS, TRUE_WORDS, Column, Kind
 from data.errors import Violation
-from data.glossary import control_character_da
+from data.glossary import control_character_da, format_number_da
 from data.importer.formats import _DATE_FORMAT, _INT_FORMAT, _MONTH_FORMAT, _PERCENT_SIGN_FORMAT, _THOUSANDS_FORMAT
 from data.importer.hints import _date_hint, _did_you_mean, _month_hint, _no_such_date
 from data.importer.parsed import _Parsed
-from data.importer.report import _display, _num, _Report
+from data.importer.report import _display, _num, _Report, _rows_da
 from data.readers import INVISIBLE, INVISIBLE_RE, JOINING_RE
 
 #: Dates and months outside these years are refused (sentinels such as 9999-12-31 or Excel's 1899-12-30).
@@ -39,7 +39,15 @@ _BOOL_MEANINGS: dict[str, dict[str, bool]] = {"announced": {"anmeldt": True, "ua
 #: target group) may hold a line break, as a spreadsheet cell typed with Alt+Enter does; an id or a key may not.
 _CONTROL_RE = "[\x00-\x1f\x7f-\x9f]"
 _CONTROL_BUT_LINE_BREAKS_RE = "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]"
-#: What exports write for "no value"; in an optional column the cell should be left empty instead.
+#: What programs write for a missing value, as they write it: R's write.csv "NA", an SQL export "NULL" or "null",
+#: Excel "#N/A" (a lookup that found nothing; an error cell of a workbook is read as its text), Python and pandas
+#: "NaN", "nan", "None" and "<NA>", and "N/A". The whole cell, with its case: "Na" and "Nan" (names) are text. In an
+#: optional column such a cell is read as empty, with one warning for the column; in a required one it is one
+#: violation for the column, not a value checked cell by cell (:func:`_missing_markers`).
+_MISSING_MARKERS = frozenset({"NA", "N/A", "n/a", "#N/A", "NULL", "null", "Null", "NaN", "nan", "None", "<NA>"})
+#: What exports write for "no value"; in an optional column the cell should be left empty instead. Those not in
+#: :data:`_MISSING_MARKERS` are refused with that hint: "-" is also how Excel's accounting format shows 0, and "?"
+#: or "ukendt" were typed by a person, who can leave the cell empty.
 _NOTHING_WORDS = frozenset({"na", "n/a", "n.a.", "#n/a", "-", "--", "null", "none", "nan", "nil", "?", "ukendt"})
 #: A number as Excel shows one of 12 digits or more in a General cell, and saves it in a CSV file: 1,23457E+11 (Danish)
 #: or 1.23457E+11. In an id the digits after the first six are gone.
@@ -77,11 +85,12 @@ def _parse_column(
     """Typed values of one column (null where empty or invalid); violations reported. ``padded``: the cells a
     row too short does not have (reported for the row, not here)."""
     text = _visible(table, col, text, report)
+    text, marked = _missing_markers(table, col, text, report)
     table.text[col.name] = text
     empty = (text == "").to_numpy()
     filled = ~empty
     if not col.nullable:
-        missing = empty if padded is None else empty & ~padded
+        missing = empty & ~marked if padded is None else empty & ~marked & ~padded
         report.cells(table, missing, col.name, None, "required", f"{col.name} må ikke være tom")
 
     def nothing(pos: int) -> str:
@@ -283,6 +292,66 @@ def _parse_column(
         return numbers
 
     raise AssertionError(f"unhandled kind {col.kind}")  # pragma: no cover
+
+
+def _missing_markers(table: _Parsed, col: Column, text: pd.Series, report: _Report) -> tuple[pd.Series, np.ndarray]:
+    """``text`` with the cells that hold a marker of a missing value (:data:`_MISSING_MARKERS`) made empty, and the
+    mask of those cells. In an optional column they are read as empty, with one warning for the column naming the
+    markers seen, how many and the first rows (never silently: a marker in a column may also mean that the export
+    went wrong); in a required column they are one violation for the column saying what to write instead."""
+    marked = text.isin(_MISSING_MARKERS).to_numpy(dtype=bool)
+    if not marked.any():
+        return text, marked
+    positions = np.flatnonzero(marked)
+    rows = [int(table.raw.rows[p]) for p in positions[:5]]
+    more = f" m.fl. ({format_number_da(len(positions), 0)} i alt)" if len(positions) > 5 else ""
+    seen = list(dict.fromkeys(text.iloc[positions].tolist()))
+    markers = ", ".join(f"'{m}'" for m in seen)
+    cells = "1 celle" if len(positions) == 1 else f"{format_number_da(len(positions), 0)} celler"
+    programs = "(R skriver NA, en SQL-eksport NULL, Excel #N/A)"
+    if col.nullable:
+        one = len(positions) == 1
+        empty, empty_n, cells_da = ("tom", "tomt", "feltet") if one else ("tomme", "tomme", "felterne")
+        meaning = " (et tomt felt læses som nej)" if col.kind == Kind.BOOL and col.default is False else ""
+        report.warnings.append(
+            Violation(
+                table.raw.source,
+                rows[0],
+                col.name,
+                seen[0],
+                "missing_value_marker",
+                f"{cells} i {col.name} med {markers} er læst som {empty}{meaning}: sådan skriver et program en "
+                f"manglende værdi {programs}; række {_rows_da(rows)}{more}. Lad {cells_da} stå {empty_n} i filen, "
+                "så forsvinder advarslen",
+            )
+        )
+    else:
+        report.add(
+            Violation(
+                table.raw.source,
+                rows[0],
+                col.name,
+                seen[0],
+                "missing_value_marker",
+                f"{col.name} må ikke være tom, men {cells} har {markers}, som et program skriver for en manglende "
+                f"værdi {programs}; skriv {_what_to_write(col)} i række "
+                f"{_rows_da(rows)}{more}",
+            )
+        )
+    return text.where(~marked, ""), marked
+
+
+def _what_to_write(col: Column) -> str:
+    """What a required cell of ``col`` holds, in a message: "en dato på formen ÅÅÅÅ-MM-DD", "en af low, high"."""
+    if col.kind == Kind.ENUM:
+        return "en af " + ", ".join(col.allowed)
+    return {
+        Kind.DATE: "en dato på formen ÅÅÅÅ-MM-DD",
+        Kind.MONTH: "en måned på formen ÅÅÅÅ-MM",
+        Kind.INT: "et heltal",
+        Kind.DECIMAL: "et tal",
+        Kind.BOOL: _BOOL_WORDS,
+    }.get(col.kind, "den rigtige værdi")
 
 
 #: A number with an exponent ("1e3", Excel's "1,5E+03").

@@ -1,0 +1,168 @@
+"""Broken files, sixth round: markers of a missing value (NA, NULL, #N/A), ids and codes in typographic quotes,
+thousands separators in decimal columns, and what else real exports break in ways earlier rounds did not see."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from data.errors import Violation
+from data.importer import read_upload
+from tests.data.test_importer import dataset_with_coordinates, fails, rewrite, rules, texts
+from tests.factories import AS_OF, small_dataset
+from tests.fixtures.uploads import write_csv_folder, write_workbook
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return write_csv_folder(small_dataset(), tmp_path / "upload")
+
+
+def _set(rows: list[list[str]], row: int, column: str, value: str) -> None:
+    rows[row][rows[0].index(column)] = value
+
+
+# --- markers of a missing value ------------------------------------------------------------------------
+
+#: (table, row, column, marker): optional columns of every kind, each with what a program writes for nothing.
+_MARKED_OPTIONAL = [
+    ("facilities", 2, "lat", "NA"),  # R's write.csv
+    ("facilities", 2, "lon", "NA"),
+    ("facilities", 1, "closed_on", "NULL"),  # an SQL export
+    ("facilities", 3, "closed_on", "null"),
+    ("facilities", 1, "has_board", "#N/A"),  # Excel
+    ("facilities", 4, "target_group", "NaN"),  # pandas
+    ("facilities", 5, "municipality", "N/A"),
+    ("staff_figures", 1, "sickness_absence_pct", "nan"),
+    ("visits", 2, "inspector_ids", "None"),  # Python
+]
+
+
+def _marked_upload(marker: bool = True) -> dict[str, list[list[str]]]:
+    """The files of :data:`_MARKED_OPTIONAL`'s tables with its markers written (or, ``marker`` False, the cells
+    left empty)."""
+    ds = dataset_with_coordinates()
+    tables = {t: texts(t, ds) for t in {m[0] for m in _MARKED_OPTIONAL}}
+    for table, row, column, value in _MARKED_OPTIONAL:
+        _set(tables[table], row, column, value if marker else "")
+    return tables
+
+
+def _check_read_as_empty(tables: dict[str, pd.DataFrame], warnings: list[Violation], tmp_path: Path) -> None:
+    """The tables read are those of the same files with the marked cells left empty; one warning a file and column."""
+    empty = write_csv_folder(dataset_with_coordinates(), tmp_path / "empty")
+    for table, rows in _marked_upload(marker=False).items():
+        rewrite(empty, table, rows)
+    expected = read_upload(empty, today=AS_OF).dataset.tables()
+    for name, frame in expected.items():
+        pd.testing.assert_frame_equal(tables[name], frame, obj=name)
+    assert tables["facilities"]["has_board"].tolist()[0] is False  # an empty has_board is no board
+    marked = [
+        (w.file.split("]")[-1].removesuffix(".csv"), w.row, w.column)
+        for w in warnings
+        if w.rule == "missing_value_marker"
+    ]
+    # one warning per file and column, at its first row
+    assert sorted(marked) == sorted(
+        {
+            ("facilities", 3, "lat"),
+            ("facilities", 3, "lon"),
+            ("facilities", 2, "closed_on"),
+            ("facilities", 2, "has_board"),
+            ("facilities", 5, "target_group"),
+            ("facilities", 6, "municipality"),
+            ("staff_figures", 2, "sickness_absence_pct"),
+            ("visits", 3, "inspector_ids"),
+        }
+    )
+
+
+def test_markers_of_a_missing_value_in_optional_columns_are_read_as_empty_with_one_warning_a_column(
+    folder: Path,
+) -> None:
+    """R writes NA, an SQL export NULL, Excel #N/A, pandas NaN: each was one violation per cell ("lad feltet stå
+    tomt"), so an export of 2,000 tilbud without coordinates was refused with 4,000 of them. They mean empty: read
+    so, with one warning per file and column naming the markers, the count and the first rows."""
+    for table, rows in _marked_upload().items():
+        rewrite(folder, table, rows)
+    result = read_upload(folder, today=AS_OF)
+    _check_read_as_empty(result.dataset.tables(), result.warnings, folder.parent)
+    closed = next(w for w in result.warnings if w.rule == "missing_value_marker" and w.column == "closed_on")
+    assert closed.message == (
+        "2 celler i closed_on med 'NULL', 'null' er læst som tomme: sådan skriver et program en manglende værdi "
+        "(R skriver NA, en SQL-eksport NULL, Excel #N/A); række 2, 4. Lad felterne stå tomme i filen, så forsvinder "
+        "advarslen"
+    )
+    board = next(w for w in result.warnings if w.rule == "missing_value_marker" and w.column == "has_board")
+    assert "1 celle i has_board med '#N/A' er læst som tom (et tomt felt læses som nej)" in board.message
+
+
+def test_markers_of_a_missing_value_read_the_same_from_a_workbook(tmp_path: Path) -> None:
+    """An Excel error cell #N/A (a lookup that found nothing) and the text markers read as in a CSV file."""
+    import openpyxl
+
+    book = write_workbook(dataset_with_coordinates(), tmp_path / "data.xlsx", typed=False)
+    wb = openpyxl.load_workbook(book)
+    for table, row, column, marker in _MARKED_OPTIONAL:
+        sheet = wb[table]
+        header = [c.value for c in sheet[1]]
+        sheet.cell(row=row + 1, column=header.index(column) + 1).value = marker
+    assert wb["facilities"]["N2"].data_type == "e"  # has_board: a real error cell
+    wb.save(book)
+    result = read_upload(book, today=AS_OF)
+    _check_read_as_empty(result.dataset.tables(), result.warnings, tmp_path)
+
+
+def test_a_marker_in_a_required_column_is_one_violation_for_the_column(folder: Path) -> None:
+    """NULL in a required column was one violation per cell, each read as a value ("kind 'NULL' er ukendt", "date
+    skal være en dato"): one for the column now, saying what the marker is and what to write."""
+    visits = texts("visits")
+    for row in (1, 3, 4):
+        _set(visits, row, "kind", "NULL")
+    _set(visits, 2, "date", "#N/A")
+    rewrite(folder, "visits", visits)
+    error = fails(folder)
+    assert rules(error) == {
+        ("visits.csv", 2, "kind", "missing_value_marker"),
+        ("visits.csv", 3, "date", "missing_value_marker"),
+    }
+    kind = next(v for v in error.violations if v.column == "kind")
+    assert kind.value == "NULL"
+    assert kind.message == (
+        "kind må ikke være tom, men 3 celler har 'NULL', som et program skriver for en manglende værdi (R skriver NA, "
+        "en SQL-eksport NULL, Excel #N/A); skriv en af operational, approval, enhanced, follow_up i række 2, 4, 5"
+    )
+
+
+def test_a_marker_in_a_required_id_is_not_also_a_missing_reference(folder: Path) -> None:
+    visits = texts("visits")
+    _set(visits, 1, "facility_id", "NA")
+    rewrite(folder, "visits", visits)
+    assert rules(fails(folder)) == {("visits.csv", 2, "facility_id", "missing_value_marker")}
+
+
+@pytest.mark.parametrize("name", ["Nan", "Na", "NA-huset", "Nulle"])
+def test_a_name_that_only_looks_like_a_marker_is_text(folder: Path, name: str) -> None:
+    """Markers are matched whole and with their case: 'Nan' and 'Na' are names (and given names), not NaN or NA."""
+    fac = texts("facilities")
+    _set(fac, 1, "name", name)
+    _set(fac, 2, "target_group", name)
+    rewrite(folder, "facilities", fac)
+    result = read_upload(folder, today=AS_OF)
+    facilities = result.dataset.facilities
+    assert (facilities["name"].iloc[0], facilities["target_group"].iloc[1]) == (name, name)
+    assert not [w for w in result.warnings if w.rule == "missing_value_marker"]
+
+
+@pytest.mark.parametrize("value", ["-", "?", "ukendt", "none"])
+def test_a_word_typed_for_nothing_is_still_refused_with_the_hint(folder: Path, value: str) -> None:
+    """'-' is also how Excel's accounting format shows 0, and '?' or 'ukendt' were typed by a person: refused, with
+    the hint to leave the cell empty, not read as empty."""
+    fac = texts("facilities")
+    _set(fac, 1, "closed_on", value)
+    rewrite(folder, "facilities", fac)
+    error = fails(folder)
+    assert rules(error) == {("facilities.csv", 2, "closed_on", "date")}
+    assert error.violations[0].message.endswith("; lad feltet stå tomt, hvis værdien ikke kendes")
