@@ -86,6 +86,7 @@ def _parse_column(
     row too short does not have (reported for the row, not here)."""
     text = _visible(table, col, text, report)
     text, marked = _missing_markers(table, col, text, report)
+    text = _without_quotes(table, col, text, report)
     table.text[col.name] = text
     empty = (text == "").to_numpy()
     filled = ~empty
@@ -339,6 +340,45 @@ def _missing_markers(table: _Parsed, col: Column, text: pd.Series, report: _Repo
             )
         )
     return text.where(~marked, ""), marked
+
+
+#: Quotes a value pasted from Word, Outlook or a web page may bring (typographic ones: “T1001”, „T1001“, ‘T1001’,
+#: «T1001»), and straight ones an export left in the cell ('T1001', or """T1001""" in a CSV file).
+_QUOTES = "\"'\u201c\u201d\u201e\u201f\u2018\u2019\u201a\u201b\u00ab\u00bb\u2039\u203a"
+_QUOTES_RE = re.compile(f"[{_QUOTES}]")
+
+
+def _without_quotes(table: _Parsed, col: Column, text: pd.Series, report: _Report) -> pd.Series:
+    """``text`` with the quotes around a value of an id, a key, a code, a date or a number taken off, each such cell
+    reported with the value to write: refused, as the quotes are no part of an id (an own id “F1” was stored as a
+    new tilbud, and every visit of F1 read 'findes ikke'), but read without them, so the one violation is not
+    followed by others of the same cell (an unknown code, a missing reference). Free text keeps its quotes."""
+    if _is_free_text(table, col) or _QUOTES_RE.search("".join(text.tolist())) is None:
+        return text
+    if col.kind == Kind.ID_LIST:
+        bare = text.map(lambda s: ";".join(p.strip().strip(_QUOTES).strip() for p in s.split(";")))
+    else:
+        bare = text.str.strip(_QUOTES).str.strip()
+    quoted = ((bare != text) & (bare != "")).to_numpy(dtype=bool)
+    if not quoted.any():
+        return text
+
+    def message(pos: int) -> str:
+        value = text.iat[pos]
+        if value.startswith("'") and value[1:] == bare.iat[pos]:
+            # what Excel's text prefix looks like when a program writes it into the file
+            return (
+                f"{col.name} begynder med ', som i Excel gemmer et tal som tekst, men her bliver en del af værdien; "
+                f"skriv {bare.iat[pos]} uden '"
+            )
+        marks = " og ".join(dict.fromkeys(c for c in value if c in _QUOTES and c not in bare.iat[pos]))
+        return (
+            f"{col.name} står i anførselstegn ({marks}), som følger med, når en værdi kopieres fra Word, Outlook "
+            f"eller en webside; skriv {bare.iat[pos]} uden anførselstegn"
+        )
+
+    report.cells(table, quoted, col.name, text, "quoted", message)
+    return text.where(~quoted, bare)
 
 
 def _what_to_write(col: Column) -> str:

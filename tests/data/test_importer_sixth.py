@@ -166,3 +166,54 @@ def test_a_word_typed_for_nothing_is_still_refused_with_the_hint(folder: Path, v
     error = fails(folder)
     assert rules(error) == {("facilities.csv", 2, "closed_on", "date")}
     assert error.violations[0].message.endswith("; lad feltet stå tomt, hvis værdien ikke kendes")
+
+
+# --- ids and codes in quotes ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value", "bare"),
+    [
+        ("facilities", "facility_id", "\u201cF1\u201d", "F1"),  # Word's “ ”: stored as a new tilbud '“F1”'
+        ("visits", "facility_id", "\u201eF1\u201c", "F1"),  # Danish „ “: read only 'findes ikke'
+        ("visits", "kind", "\u2018operational\u2019", "operational"),  # ‘ ’: 'er ukendt' and the list
+        ("visits", "date", "\u00ab2024-03-12\u00bb", "2024-03-12"),  # « »
+        ("facilities", "places", "\u201c24\u201d", "24"),
+        ("visits", "inspector_ids", "\u201cI1\u201d", "I1"),
+        ("facilities", "postcode", '"8600"', "8600"),  # straight quotes an export left ("""8600""" in the file)
+    ],
+)
+def test_an_id_or_code_in_quotes_is_refused_with_the_value_to_write(
+    folder: Path, table: str, column: str, value: str, bare: str
+) -> None:
+    """A value pasted from Word or Outlook brings its typographic quotes: an own id was stored with them, a reference,
+    a code, a date or a number refused without a word on the quotes, which look like part of the text. One violation
+    at the cell, naming the quotes and the value to write, and no follow-on violation of the same cell."""
+    rows = texts(table)
+    _set(rows, 1, column, value)
+    rewrite(folder, table, rows)
+    error = fails(folder)
+    assert rules(error) == {(f"{table}.csv", 2, column, "quoted")}
+    assert error.violations[0].value == value
+    assert error.violations[0].message.endswith(f"; skriv {bare} uden anførselstegn")
+
+
+def test_a_leading_apostrophe_is_named_as_excels_text_prefix(folder: Path) -> None:
+    fac = texts("facilities")
+    _set(fac, 1, "postcode", "'8600")
+    rewrite(folder, "facilities", fac)
+    error = fails(folder)
+    assert rules(error) == {("facilities.csv", 2, "postcode", "quoted")}
+    assert error.violations[0].message == (
+        "postcode begynder med ', som i Excel gemmer et tal som tekst, men her bliver en del af værdien; skriv 8600 "
+        "uden '"
+    )
+
+
+def test_quotes_in_free_text_are_kept(folder: Path) -> None:
+    fac = texts("facilities")
+    _set(fac, 1, "name", "\u201cSolsikken\u201d")
+    _set(fac, 2, "name", "Bostedet \u201eEgebo\u201c")
+    rewrite(folder, "facilities", fac)
+    names = read_upload(folder, today=AS_OF).dataset.facilities["name"].tolist()
+    assert names[:2] == ["\u201cSolsikken\u201d", "Bostedet \u201eEgebo\u201c"]
