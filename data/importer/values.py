@@ -260,10 +260,18 @@ def _parse_column(
             bad |= finite & (numbers.to_numpy() < col.minimum)
         if col.maximum is not None:
             bad |= finite & (numbers.to_numpy() > col.maximum)
+        thousands, ambiguous = np.full(len(text), np.nan), np.zeros(len(text), dtype=bool)
+        if not integer:
+            thousands, ambiguous = _thousands_readings(table, col, text, numbers)
+            bad |= ambiguous & filled
 
         def message(pos: int) -> str:
             if grouped[pos]:
                 return f"{rule}; skriv tallet uden tusindtalsseparator og decimaler (fx 1000, ikke 1.000)"
+            if np.isfinite(thousands[pos]):
+                return rule + _two_readings(table, text.iat[pos], numbers.iat[pos], thousands[pos], ambiguous[pos])
+            if not integer and (group := re.fullmatch(_THOUSANDS_FORMAT, text.iat[pos])) is not None:
+                return f"{rule}; skriv tallet uden tusindtalsseparator ({text.iat[pos].replace(group.group(1), '')})"
             if huge[pos]:
                 return f"{rule}; tallet er for stort (højst {largest:,})".replace(",", ".")
             if sign[pos] and not col.percent:
@@ -392,6 +400,44 @@ def _what_to_write(col: Column) -> str:
         Kind.DECIMAL: "et tal",
         Kind.BOOL: _BOOL_WORDS,
     }.get(col.kind, "den rigtige værdi")
+
+
+def _thousands_readings(
+    table: _Parsed, col: Column, text: pd.Series, numbers: pd.Series
+) -> tuple[np.ndarray, np.ndarray]:
+    """A decimal column's values of a CSV file that read two ways, 1000 times apart: ``1.234`` in a file separated
+    by semicolons (Danish Excel's, whose decimals are commas and whose thousands separator is a period) and ``1,234``
+    in one separated by commas. Their reading with the separator as a thousands separator (NaN for every other
+    cell), and the mask of those whose two readings both lie within the column's bounds: refused, as a guess would be
+    wrong by a factor of 1000. Where only the decimal reading lies within them (every decimal column of the contract
+    ends below 1000) it is the value; a workbook's number cells hold a decimal point and are never ambiguous."""
+    thousands = np.full(len(text), np.nan)
+    separator = {";": ".", ",": ","}.get(table.raw.delimiter or "")
+    if separator is None or separator not in "".join(text.tolist()):
+        return thousands, np.zeros(len(text), dtype=bool)
+    mask = text.str.fullmatch(rf"[+-]?[1-9][0-9]{{0,2}}\{separator}[0-9]{{3}}").fillna(False).to_numpy(dtype=bool)
+    thousands[mask] = pd.to_numeric(text[mask].str.replace(separator, "", regex=False), errors="coerce")
+
+    def within(values: np.ndarray) -> np.ndarray:
+        low = np.full(len(values), True) if col.minimum is None else values >= col.minimum
+        return low & (True if col.maximum is None else values <= col.maximum)
+
+    return thousands, mask & within(numbers.to_numpy()) & within(thousands)
+
+
+def _two_readings(table: _Parsed, value: str, decimal: float, thousands: float, both: bool) -> str:
+    """The hint for a value of :func:`_thousands_readings`: its two readings, and what it was read as."""
+    point = "punktum" if table.raw.delimiter == ";" else "komma"
+    written = _num(decimal) if table.raw.delimiter == ";" else _num(decimal).replace(",", ".")
+    if both:
+        return (
+            f"; '{value}' kan læses som {_num(decimal)} ({point} som decimaltegn) og som {_num(thousands)} ({point} "
+            f"som tusindtalsseparator), 1000 gange mere; skriv {written} eller {_num(thousands)}"
+        )
+    return (
+        f"; '{value}' er læst som {_num(decimal)} ({point} som decimaltegn); med {point} som tusindtalsseparator "
+        f"ville det være {_num(thousands)}"
+    )
 
 
 #: A number with an exponent ("1e3", Excel's "1,5E+03").

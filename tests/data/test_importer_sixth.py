@@ -217,3 +217,86 @@ def test_quotes_in_free_text_are_kept(folder: Path) -> None:
     rewrite(folder, "facilities", fac)
     names = read_upload(folder, today=AS_OF).dataset.facilities["name"].tolist()
     assert names[:2] == ["\u201cSolsikken\u201d", "Bostedet \u201eEgebo\u201c"]
+
+
+# --- a period with three digits in a decimal column ----------------------------------------------------
+
+
+@pytest.fixture
+def danish_folder(tmp_path: Path) -> Path:
+    """The small dataset as Danish Excel saves it: semicolons, decimal commas."""
+    return write_csv_folder(dataset_with_coordinates(), tmp_path / "dansk", sep=";", decimal=",")
+
+
+def _danish_staff(danish_folder: Path, *values: str) -> None:
+    staff = texts("staff_figures")
+    for row, value in enumerate(values, start=1):
+        _set(staff, row, "sickness_absence_pct", value)
+    rewrite(danish_folder, "staff_figures", staff, sep=";")
+
+
+def test_a_decimal_with_thousands_points_and_a_comma_names_the_number_to_write(danish_folder: Path) -> None:
+    """'1.234,5' (Danish Excel's '#.##0,0') read only 'skal være et tal fra 0 til 100', which it looks like."""
+    _danish_staff(danish_folder, "1.234,5", "4,5", "6,0")
+    error = fails(danish_folder)
+    assert rules(error) == {("staff_figures.csv", 2, "sickness_absence_pct", "decimal")}
+    assert error.violations[0].message == (
+        "sickness_absence_pct skal være et tal fra 0 til 100; skriv tallet uden tusindtalsseparator (1234,5)"
+    )
+
+
+def test_a_period_with_three_digits_out_of_range_names_both_readings(danish_folder: Path) -> None:
+    """'150.000' in a semicolon file is 150 or 150000, and neither is a percent: the message says what it was read as
+    (it read the rule only, so the user could not tell 150 from 150000)."""
+    _danish_staff(danish_folder, "150.000", "4,5", "6,0")
+    error = fails(danish_folder)
+    assert error.violations[0].message == (
+        "sickness_absence_pct skal være et tal fra 0 til 100; '150.000' er læst som 150 (punktum som decimaltegn); "
+        "med punktum som tusindtalsseparator ville det være 150000"
+    )
+
+
+def test_a_period_with_three_digits_is_read_as_the_decimal_when_only_that_reading_is_allowed(
+    danish_folder: Path,
+) -> None:
+    """'1.234' of a percent in a semicolon file is 1,234 % (1234 % is no percent): no guess, the only reading."""
+    _danish_staff(danish_folder, "1.234", "12.5", "6,0")
+    staff = read_upload(danish_folder, today=AS_OF).dataset.staff_figures
+    assert staff["sickness_absence_pct"].tolist() == [1.234, 12.5, 6.0]
+
+
+def _decimal_column(delimiter: str | None, *cells: str) -> tuple[pd.Series, list[Violation]]:
+    """``cells`` of a decimal column without an upper bound (none of the contract has one: each ends below 1000) in
+    a file of ``delimiter`` (None: a workbook sheet), parsed; the values and the violations."""
+    import datetime as dt
+
+    import numpy as np
+
+    from data.contract import FILE_BY_NAME, Column, Kind
+    from data.importer.parsed import _Parsed
+    from data.importer.report import _Report
+    from data.importer.values import _parse_column
+    from data.readers import RawTable
+
+    frame = pd.DataFrame({0: list(cells)})
+    raw = RawTable("staff_figures", "staff_figures.csv", ("amount",), frame, np.arange(2, 2 + len(cells)), delimiter)
+    report = _Report()
+    table = _Parsed(spec=FILE_BY_NAME["staff_figures"], raw=raw)
+    column = Column("amount", Kind.DECIMAL, nullable=True, minimum=0)
+    values = _parse_column(table, column, frame[0], report, dt.date(2026, 10, 1))
+    return values, report.violations
+
+
+def test_a_value_that_reads_two_allowed_ways_1000_times_apart_is_refused_with_both() -> None:
+    values, violations = _decimal_column(";", "1.234", "12,5", "12.5")
+    assert [(v.row, v.value) for v in violations] == [(2, "1.234")]
+    assert violations[0].message == (
+        "amount skal være et tal på mindst 0; '1.234' kan læses som 1,234 (punktum som decimaltegn) og som 1234 "
+        "(punktum som tusindtalsseparator), 1000 gange mere; skriv 1,234 eller 1234"
+    )
+    assert values.tolist()[1:] == [12.5, 12.5]
+    _, violations = _decimal_column(",", "1,234", "1.234")
+    assert [(v.row, v.value) for v in violations] == [(2, "1,234")]
+    assert violations[0].message.endswith("; skriv 1.234 eller 1234")
+    values, violations = _decimal_column(None, "1.234")  # a workbook's number cell
+    assert (values.tolist(), violations) == ([1.234], [])
