@@ -29,6 +29,7 @@ from data.readers import (
     bare_title,
     find_header_row,
     header_not_first,
+    looks_like_a_record,
     loose_name,
 )
 
@@ -115,7 +116,8 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
         )
     header_row = _header_further_down(spec, raw, positions)
     if header_row is not None:
-        report.add(header_not_first(raw.source, header_row))
+        required = [c.name for c in spec.columns if c.required]
+        report.add(header_not_first(raw.source, header_row, records_above=looks_like_a_record(raw.header, required)))
     else:
         table.raw = _without_misplaced_rows(spec, raw, positions, report)
         _check_short_rows(table.raw, report)
@@ -403,4 +405,18 @@ def _header_further_down(spec: FileSpec, raw: RawTable, positions: dict[str, int
     if required <= set(positions):
         return None
     below = raw.frame.head(HEADER_SEARCH_ROWS)
-    return find_header_row(required, zip(raw.rows[: len(below)].tolist(), below.itertuples(index=False), strict=True))
+    found = find_header_row(required, zip(raw.rows[: len(below)].tolist(), below.itertuples(index=False), strict=True))
+    if found is not None or len(raw.frame) <= HEADER_SEARCH_ROWS or not looks_like_a_record(raw.header, required):
+        return found
+    # records in row 1: a file sorted with its header among the rows (Excel sorts so when it is not told that row 1 is
+    # the header), which puts the header anywhere; a title above the table stands in the first rows
+    name = min(required)
+    hits = np.zeros(len(raw.frame), dtype=bool)
+    for pos in raw.frame.columns:
+        column = raw.frame[pos]
+        if name in "\n".join(column.tolist()).lower():
+            hits |= (column.str.strip().str.lower() == name).to_numpy(dtype=bool)
+    positions_found = np.flatnonzero(hits)
+    return find_header_row(
+        required, ((int(raw.rows[p]), raw.frame.iloc[p].tolist()) for p in positions_found[:HEADER_SEARCH_ROWS])
+    )

@@ -48,7 +48,13 @@ setting ``data.readers.MAX_UNPACKED_BYTES`` changes neither; a test patches the 
 
 from data.readers.cells import INVISIBLE, INVISIBLE_RE, JOINING_RE, bare_title, composed, loose_name
 from data.readers.containers import read_upload_files
-from data.readers.detection import HEADER_SEARCH_ROWS, contract_file_of_header, find_header_row, header_not_first
+from data.readers.detection import (
+    HEADER_SEARCH_ROWS,
+    contract_file_of_header,
+    find_header_row,
+    header_not_first,
+    looks_like_a_record,
+)
 from data.readers.limits import MAX_PACKING_RATIO, MAX_SHEET_CELLS, MAX_UNPACKED_BYTES
 from data.readers.raw import RawTable, RawUpload, UnreadableFile
 from data.readers.sheet_xml import column_letters
@@ -73,6 +79,7 @@ __all__ = [
     "excel_delimiter_hint",
     "find_header_row",
     "header_not_first",
+    "looks_like_a_record",
     "loose_name",
     "read_upload_files",
 ]

@@ -18,7 +18,7 @@ import pandas as pd
 from data.contract import FILE_BY_NAME
 from data.errors import Violation
 from data.glossary import format_number_da
-from data.readers.detection import find_header_row, header_not_first
+from data.readers.detection import find_header_row, header_not_first, looks_like_a_record
 from data.readers.raw import RawTable, RawUpload, _preview, _violation
 from data.readers.records import _other_headers, _stray_quotes, _table_from_records
 from data.readers.text import _LINE_BREAK, _blank_line, _csv_reader, _decode, detect_delimiter, excel_delimiter_hint
@@ -77,10 +77,10 @@ def _parse_csv(name: str, filename: str, data: bytes, upload: RawUpload) -> RawT
             )
         )
         return None
-    header_row = _csv_header_further_down(name, text)
-    if header_row is not None:
+    found = _csv_header_further_down(name, text)
+    if found is not None:
         # a title line above the header: one violation, not "row too long" for every row below it
-        upload.violations.append(header_not_first(filename, header_row))
+        upload.violations.append(header_not_first(filename, found[0], records_above=found[1]))
         return None
     if (wrapped := _wrapped_rows(filename, text, delimiter)) is not None:
         upload.violations.append(wrapped)  # one for the file, not "1 felt, men overskriften har 6" for every row
@@ -181,9 +181,10 @@ def _lines(text: str) -> Iterator[str]:
         yield text[start:]
 
 
-def _csv_header_further_down(name: str, text: str) -> int | None:
+def _csv_header_further_down(name: str, text: str) -> tuple[int, bool] | None:
     """The line of the real header when the first non-blank line lacks a required column and one of the next
-    lines has them all; else None. Each line is split by its own delimiter (a title has none, or another)."""
+    lines has them all, and whether that first line looks like a record (:func:`looks_like_a_record`); else None.
+    Each line is split by its own delimiter (a title has none, or another)."""
 
     def cells(numbered: tuple[int, str]) -> tuple[int, list[str]]:
         number, line = numbered
@@ -195,9 +196,10 @@ def _csv_header_further_down(name: str, text: str) -> int | None:
     required = [c.name for c in FILE_BY_NAME[name].columns if c.required]
     lines = ((n, line) for n, line in enumerate(_lines(text), start=1) if not _blank_line(line))
     first = next(lines, None)
-    if first is None or find_header_row(required, [cells(first)]) is not None:
+    if first is None or find_header_row(required, [first_cells := cells(first)]) is not None:
         return None
-    return find_header_row(required, map(cells, lines))
+    row = find_header_row(required, map(cells, lines))
+    return None if row is None else (row, looks_like_a_record(first_cells[1], required))
 
 
 def _csv_records(filename: str, text: str, delimiter: str, upload: RawUpload) -> list[list[str]] | None:

@@ -33,15 +33,35 @@ def find_header_row(required: Collection[str], rows: Iterable[tuple[int, Sequenc
     return None
 
 
-def header_not_first(file: str, header_row: int) -> Violation:
-    """The one violation for a header found in ``header_row`` instead of row 1 (instead of one per row)."""
+def header_not_first(file: str, header_row: int, *, records_above: bool = False) -> Violation:
+    """The one violation for a header found in ``header_row`` instead of row 1 (instead of one per row).
+    ``records_above``: row 1 fills as many cells as a record (not a title): the rows were sorted with the header
+    among them, and deleting the rows above it, as the message for a title says, would delete records."""
+    where = f"overskriften med kolonnerne står i række {format_number_da(header_row, 0)}, ikke i række 1"
+    if records_above:
+        return _violation(
+            file,
+            f"{where}, og rækkerne over den ligner poster: er filen sorteret med overskriften som en af rækkerne? "
+            "Flyt overskriften op i række 1 (i Excel sorteres med 'Data har overskrifter' slået til)",
+            "header_not_first",
+            row=1,
+        )
     return _violation(
-        file,
-        f"overskriften med kolonnerne står i række {format_number_da(header_row, 0)}, ikke i række 1; slet rækkerne "
-        "over den (fx en titel eller en tom række)",
-        "header_not_first",
-        row=1,
+        file, f"{where}; slet rækkerne over den (fx en titel eller en tom række)", "header_not_first", row=1
     )
+
+
+def looks_like_a_record(cells: Sequence[object], required: Collection[str]) -> bool:
+    """Whether a row above the header fills as many cells as the file has required columns (at least 2): a record,
+    not a title (one cell, or a title and a date), nor the names Excel gives a table made without headers
+    ("Kolonne1", "Kolonne2", …; "Column1" in English Excel), which it puts above the real header."""
+    filled = [text for cell in cells if (text := str(cell).strip())]
+    if all(_AUTOMATIC_NAME.fullmatch(text) for text in filled):
+        return False
+    return len(filled) >= max(2, len(required))
+
+
+_AUTOMATIC_NAME = re.compile(r"(?:kolonne|column)\s*[0-9]+", re.IGNORECASE)
 
 
 def _contract_stem(filename: str) -> str | None:

@@ -300,3 +300,56 @@ def test_a_value_that_reads_two_allowed_ways_1000_times_apart_is_refused_with_bo
     assert violations[0].message.endswith("; skriv 1.234 eller 1234")
     values, violations = _decimal_column(None, "1.234")  # a workbook's number cell
     assert (values.tolist(), violations) == ([1.234], [])
+
+
+# --- a header sorted in among the rows -----------------------------------------------------------------
+
+_SORTED = (
+    "overskriften med kolonnerne står i række {row}, ikke i række 1, og rækkerne over den ligner poster: er filen "
+    "sorteret med overskriften som en af rækkerne? Flyt overskriften op i række 1 (i Excel sorteres med 'Data har "
+    "overskrifter' slået til)"
+)
+
+
+@pytest.mark.parametrize(("table", "row"), [("visits", 7), ("indicator_scores", 16)])
+def test_a_file_sorted_with_its_header_among_the_rows_says_to_move_the_header_up(
+    folder: Path, table: str, row: int
+) -> None:
+    """Sorted without 'Data har overskrifter', the header lands among the rows (V1 sorts before visit_id). Within the
+    first ten rows it was told to delete the rows above it, which were the records; further down every required
+    column was 'mangler', and nothing named the header's row."""
+    rows = texts(table)
+    rewrite(folder, table, sorted(rows))
+    error = fails(folder)
+    assert [(v.file, v.row, v.rule, v.message) for v in error.violations] == [
+        (f"{table}.csv", 1, "header_not_first", _SORTED.format(row=row))
+    ]
+
+
+@pytest.mark.parametrize("name", ["Kolonne", "Column"])
+def test_excels_automatic_column_names_above_the_header_are_no_records(folder: Path, name: str) -> None:
+    """A table made in Excel without 'Tabellen har overskrifter' gets a header row 'Kolonne1', 'Kolonne2', … above the
+    real one: those are to be deleted, not records of a sorted file."""
+    rows = texts("visits")
+    rewrite(folder, "visits", [[f"{name}{i + 1}" for i in range(len(rows[0]))], *rows])
+    assert [v.message for v in fails(folder).violations] == [
+        "overskriften med kolonnerne står i række 2, ikke i række 1; slet rækkerne over den (fx en titel eller en tom "
+        "række)"
+    ]
+
+
+def test_a_sheet_sorted_with_its_header_among_the_rows_says_to_move_the_header_up(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = write_workbook(small_dataset(), tmp_path / "data.xlsx", typed=False)
+    wb = openpyxl.load_workbook(book)
+    sheet = wb["indicator_scores"]
+    rows = sorted([[c.value for c in r] for r in sheet.iter_rows()], key=lambda r: [str(c) for c in r])
+    sheet.delete_rows(1, sheet.max_row)
+    for r in rows:
+        sheet.append(r)
+    wb.save(book)
+    error = fails(book)
+    assert [(v.file, v.row, v.rule, v.message) for v in error.violations] == [
+        ("[data.xlsx]indicator_scores", 1, "header_not_first", _SORTED.format(row=16))
+    ]
