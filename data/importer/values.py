@@ -44,7 +44,30 @@ _CONTROL_BUT_LINE_BREAKS_RE = "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 #: "NaN", "nan", "None" and "<NA>", and "N/A". The whole cell, with its case: "Na" and "Nan" (names) are text. In an
 #: optional column such a cell is read as empty, with one warning for the column; in a required one it is one
 #: violation for the column, not a value checked cell by cell (:func:`_missing_markers`).
-_MISSING_MARKERS = frozenset({"NA", "N/A", "n/a", "#N/A", "NULL", "null", "Null", "NaN", "nan", "None", "<NA>"})
+_MISSING_MARKERS = frozenset(
+    {"NA", "N/A", "n/a", "#N/A", "#I/T", "NULL", "null", "Null", "NaN", "nan", "None", "<NA>"}
+)  # "#I/T": Danish Excel's #N/A ("ikke tilgængelig"), as its CSV export writes it
+#: Excel's error values, as a cell shows them and a CSV export writes them (English and Danish Excel) or a workbook's
+#: error cell is read, with what went wrong in Danish; #N/A and #I/T are missing values (:data:`_MISSING_MARKERS`).
+#: A formula that failed: the value is not in the file, in any column, free text too (a name "#REF!" is no name).
+_EXCEL_ERRORS: dict[str, str] = {
+    **dict.fromkeys(("#DIV/0!", "#DIVISION/0!"), "formlen dividerer med 0 eller en tom celle"),
+    **dict.fromkeys(("#REF!", "#REFERENCE!"), "formlen henviser til en celle, der er slettet"),
+    **dict.fromkeys(("#VALUE!", "#VÆRDI!"), "formlen regner med tekst eller en værdi af forkert type"),
+    **dict.fromkeys(("#NAME?", "#NAVN?"), "formlen bruger en funktion eller et navn, Excel ikke kender"),
+    **dict.fromkeys(("#NUM!", "#NUMMER!"), "formlen giver et tal, Excel ikke kan regne med"),
+    **dict.fromkeys(("#NULL!", "#NUL!"), "formlen henviser til to områder, der ikke overlapper"),
+    **dict.fromkeys(("#SPILL!", "#OVERLØB!"), "formlens resultat kan ikke fylde cellerne ved siden af"),
+    "#CALC!": "formlen kan ikke beregnes",
+    "#GETTING_DATA": "dataene var ikke hentet, da filen blev gemt",
+    "#FIELD!": "formlen henviser til et felt, der ikke findes",
+    "#BLOCKED!": "formlen henter data, som Excel har blokeret",
+    "#CONNECT!": "formlen kunne ikke hente data",
+    "#BUSY!": "formlen var ikke færdig med at regne",
+    "#UNKNOWN!": "formlen henviser til en datatype, Excel ikke kender",
+}
+#: LibreOffice Calc's error codes as its CSV export writes them ("Err:502": an invalid argument).
+_CALC_ERROR_RE = re.compile(r"Err:[0-9]{3}")
 #: What exports write for "no value"; in an optional column the cell should be left empty instead. Those not in
 #: :data:`_MISSING_MARKERS` are refused with that hint: "-" is also how Excel's accounting format shows 0, and "?"
 #: or "ukendt" were typed by a person, who can leave the cell empty.
@@ -86,6 +109,8 @@ def _parse_column(
     row too short does not have (reported for the row, not here)."""
     text = _visible(table, col, text, report)
     text, marked = _missing_markers(table, col, text, report)
+    text, failed = _excel_errors(table, col, text, report)
+    marked = marked | failed
     text = _without_quotes(table, col, text, report)
     table.text[col.name] = text
     empty = (text == "").to_numpy()
@@ -348,6 +373,41 @@ def _missing_markers(table: _Parsed, col: Column, text: pd.Series, report: _Repo
             )
         )
     return text.where(~marked, ""), marked
+
+
+def _excel_errors(table: _Parsed, col: Column, text: pd.Series, report: _Report) -> tuple[pd.Series, np.ndarray]:
+    """``text`` with the cells that hold an error value of Excel (``#DIV/0!``, ``#VÆRDI!``; :data:`_EXCEL_ERRORS`)
+    or LibreOffice (``Err:502``) made empty, and the mask of those cells, reported in one violation for the column
+    naming the values, what each means, how many and the first rows: a formula failed, so the value is not in the
+    file (refused in every column, free text too; read as a value, ``#REF!`` was stored as a tilbud's name and
+    target group, and a number or a date read only the column's rule, ``places skal være et heltal``)."""
+    joined = "\n".join(text.tolist())
+    if "#" not in joined and "Err:" not in joined:  # one scan of the whole column before a per-cell one
+        return text, np.zeros(len(text), dtype=bool)
+    failed = (text.isin(_EXCEL_ERRORS) | text.str.fullmatch(_CALC_ERROR_RE)).to_numpy(dtype=bool)
+    if not failed.any():
+        return text, failed
+    positions = np.flatnonzero(failed)
+    rows = [int(table.raw.rows[p]) for p in positions[:5]]
+    more = f" m.fl. ({format_number_da(len(positions), 0)} i alt)" if len(positions) > 5 else ""
+    seen = list(dict.fromkeys(text.iloc[positions].tolist()))
+    meanings = "; ".join(
+        f"{value}: {_EXCEL_ERRORS.get(value, 'LibreOffice fandt en fejl i formlen')}" for value in seen[:4]
+    )
+    cells = "1 celle" if len(positions) == 1 else f"{format_number_da(len(positions), 0)} celler"
+    gives = "" if col.kind in (Kind.TEXT, Kind.ID_LIST) else f", så den giver {_what_to_write(col)}"
+    report.add(
+        Violation(
+            table.raw.source,
+            rows[0],
+            col.name,
+            seen[0],
+            "excel_error",
+            f"{cells} i {col.name} har en fejlværdi fra regnearket i stedet for en værdi ({meanings}); række "
+            f"{_rows_da(rows)}{more}. Ret formlen{gives}, eller skriv værdien ind, og gem filen igen",
+        )
+    )
+    return text.where(~failed, ""), failed
 
 
 #: Quotes a value pasted from Word, Outlook or a web page may bring (typographic ones: “T1001”, „T1001“, ‘T1001’,

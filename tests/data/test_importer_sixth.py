@@ -353,3 +353,62 @@ def test_a_sheet_sorted_with_its_header_among_the_rows_says_to_move_the_header_u
     assert [(v.file, v.row, v.rule, v.message) for v in error.violations] == [
         ("[data.xlsx]indicator_scores", 1, "header_not_first", _SORTED.format(row=16))
     ]
+
+
+# --- error values of a spreadsheet ---------------------------------------------------------------------
+
+
+def test_an_excel_error_value_is_one_violation_for_the_column_naming_what_failed(folder: Path) -> None:
+    """A formula that failed leaves Excel's error value in the cell, and a CSV export writes it as text. A name or a
+    target group '#REF!' was stored as written, an id '#REF!' read 'findes ikke', a number or a date only the rule
+    ('places skal være et heltal på mindst 1'). One violation for the column now, with what each value means."""
+    fac = texts("facilities")
+    for row in range(1, 7):
+        _set(fac, row, "places", "#DIV/0!" if row != 3 else "#VÆRDI!")  # Danish Excel writes its own names
+    _set(fac, 2, "name", "#REF!")
+    _set(fac, 4, "target_group", "#VALUE!")
+    _set(fac, 5, "closed_on", "Err:502")  # LibreOffice Calc
+    rewrite(folder, "facilities", fac)
+    visits = texts("visits")
+    _set(visits, 1, "facility_id", "#REFERENCE!")
+    rewrite(folder, "visits", visits)
+    error = fails(folder)
+    assert rules(error) == {
+        ("facilities.csv", 2, "places", "excel_error"),
+        ("facilities.csv", 3, "name", "excel_error"),
+        ("facilities.csv", 5, "target_group", "excel_error"),
+        ("facilities.csv", 6, "closed_on", "excel_error"),
+        ("visits.csv", 2, "facility_id", "excel_error"),
+    }
+    places = next(v for v in error.violations if v.column == "places")
+    assert (places.value, places.message) == (
+        "#DIV/0!",
+        "6 celler i places har en fejlværdi fra regnearket i stedet for en værdi (#DIV/0!: formlen dividerer med 0 "
+        "eller en tom celle; #VÆRDI!: formlen regner med tekst eller en værdi af forkert type); række 2, 3, 4, 5, 6 "
+        "m.fl. (6 i alt). Ret formlen, så den giver et heltal, eller skriv værdien ind, og gem filen igen",
+    )
+    name = next(v for v in error.violations if v.column == "name")
+    assert name.message.endswith("række 3. Ret formlen, eller skriv værdien ind, og gem filen igen")
+    closed = next(v for v in error.violations if v.column == "closed_on")
+    assert "(Err:502: LibreOffice fandt en fejl i formlen)" in closed.message
+
+
+@pytest.mark.parametrize("name", ["#1 Bostedet", "Huset #REF", "Err:5"])
+def test_text_that_only_holds_a_hash_is_no_error_value(folder: Path, name: str) -> None:
+    fac = texts("facilities")
+    _set(fac, 1, "name", name)
+    rewrite(folder, "facilities", fac)
+    assert read_upload(folder, today=AS_OF).dataset.facilities["name"].iloc[0] == name
+
+
+def test_danish_excels_not_available_is_a_marker_of_a_missing_value(folder: Path) -> None:
+    """Danish Excel shows and saves #N/A as '#I/T' (ikke tilgængelig): a lookup that found nothing, read as empty in
+    an optional column with the warning, as #N/A is; it was 'closed_on skal være en dato'."""
+    fac = texts("facilities")
+    _set(fac, 1, "closed_on", "#I/T")
+    rewrite(folder, "facilities", fac)
+    result = read_upload(folder, today=AS_OF)
+    assert pd.isna(result.dataset.facilities["closed_on"].iloc[0])
+    assert [(w.file, w.row, w.column, w.value) for w in result.warnings if w.rule == "missing_value_marker"] == [
+        ("facilities.csv", 2, "closed_on", "#I/T")
+    ]
