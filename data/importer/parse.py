@@ -92,7 +92,7 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
                             title.strip(),
                             None,
                             "column_name",
-                            f"kolonnen '{title.strip()}' skal hedde '{meant}'; ellers gemmes dens værdier ikke",
+                            f"{_rename(spec, title, meant)}; ellers gemmes dens værdier ikke",
                         )
                     )
                 continue
@@ -141,7 +141,7 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
                         "column_missing",
                         f"den obligatoriske kolonne '{col.name}' mangler; filen skal have kolonnerne "
                         + ", ".join(c.name for c in spec.columns if c.required)
-                        + ("" if near is None else f" (kolonnen '{near}' skal hedde '{col.name}')"),
+                        + ("" if near is None else f" ({_rename(spec, near, col.name)})"),
                     )
                 )
             continue
@@ -165,14 +165,50 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
 def _meant_column(spec: FileSpec, title: str) -> str | None:
     """The contract column a header cell names or nearly names: with spaces, hyphens or dots for underscores (``closed
     on``), in Danish (``Dato``), or written together, as a .NET or Java case system names a field (``FacilityId``,
-    ``closedon``); None when it names none."""
+    ``closedon``), each also with a unit or a footnote mark after it (``sickness_absence_pct (%)``, ``places*``,
+    ``sygefravær i %``, as a report's table heads a column); None when it names none."""
     loose = loose_name(title)
     if loose in spec._by_name:
         return loose
     if (danish := _danish_column(spec.name, loose)) is not None:
         return danish
     together = [c.name for c in spec.columns if c.name.replace("_", "") == loose.replace("_", "")]
-    return together[0] if len(together) == 1 else None
+    if len(together) == 1:
+        return together[0]
+    name, decoration = _undecorated(title)
+    return _meant_column(spec, name) if decoration else None
+
+
+#: What a table's head puts after a column's name: a unit in brackets ("(%)", "[antal]", "(ÅÅÅÅ-MM-DD)"), a percent
+#: sign ("%", "i %") or a footnote mark ("*", "†", "¹").
+_DECORATION_RE = re.compile(r"(?:\s*(?:\([^()]*\)|\[[^\[\]]*\]|[*†‡¹²³⁴⁵⁶⁷⁸⁹⁰]+|(?<=\s)i\s*%|%))+\s*$")
+#: Units that say a percent column holds percent.
+_PERCENT_UNITS = frozenset({"%", "i %", "pct", "pct.", "procent"})
+
+
+def _undecorated(title: str) -> tuple[str, str]:
+    """A header cell without the unit or footnote mark after its name (:data:`_DECORATION_RE`), and what was taken
+    off ("" when nothing was, or nothing but it is there)."""
+    bare = bare_title(title)
+    m = _DECORATION_RE.search(bare)
+    if m is None or m.start() == 0:
+        return bare, ""
+    return bare[: m.start()], m.group(0).strip()
+
+
+def _rename(spec: FileSpec, title: str, meant: str) -> str:
+    """ "kolonnen 'closed on' skal hedde 'closed_on'", and for a header with a unit or a footnote mark what to leave
+    out; a percent column whose unit is not percent ("(dage)") says what its values must be, as renaming alone would
+    store days as percent."""
+    said = f"kolonnen '{title.strip()}' skal hedde '{meant}'"
+    name, decoration = _undecorated(title)
+    if not decoration or loose_name(name) == loose_name(title):
+        return said
+    said += f", uden '{decoration}'"
+    unit = decoration.strip("()[] ").lower()
+    if spec.column(meant).percent and unit not in _PERCENT_UNITS and not re.fullmatch(r"[*†‡¹²³⁴⁵⁶⁷⁸⁹⁰]+", unit):
+        said += f", og dens værdier skal være procent (0-100), ikke '{unit}'"
+    return said
 
 
 def _percent_as_shown(table: _Parsed, col: Column, text: pd.Series, rows: frozenset[int], report: _Report) -> pd.Series:

@@ -412,3 +412,64 @@ def test_danish_excels_not_available_is_a_marker_of_a_missing_value(folder: Path
     assert [(w.file, w.row, w.column, w.value) for w in result.warnings if w.rule == "missing_value_marker"] == [
         ("facilities.csv", 2, "closed_on", "#I/T")
     ]
+
+
+# --- a unit or a footnote mark in a column's name ------------------------------------------------------
+
+
+def _renamed(folder: Path, table: str, column: str, title: str) -> list[tuple[str | None, str, str]]:
+    rows = texts(table)
+    rows[0][rows[0].index(column)] = title
+    rewrite(folder, table, rows)
+    return [(v.column, v.rule, v.message) for v in fails(folder).violations]
+
+
+_REQUIRED = (
+    "den obligatoriske kolonne '{0}' mangler; filen skal have kolonnerne {1} (kolonnen '{2}' skal hedde '{0}'{3})"
+)
+_STAFF = "facility_id, year, staff_turnover_pct, sickness_absence_pct"
+
+
+@pytest.mark.parametrize(
+    ("column", "title", "said"),
+    [
+        ("sickness_absence_pct", "sickness_absence_pct (%)", ", uden '(%)'"),
+        ("sickness_absence_pct", "Sygefravær i %", ", uden 'i %'"),  # the Danish name with its unit
+        ("staff_turnover_pct", "staff_turnover_pct*", ", uden '*'"),
+        # days per FTE are no percent: renaming the column alone would store them as percent
+        (
+            "sickness_absence_pct",
+            "sickness_absence_pct [dage]",
+            ", uden '[dage]', og dens værdier skal være procent (0-100), ikke 'dage'",
+        ),
+    ],
+)
+def test_a_required_column_named_with_a_unit_or_a_footnote_mark_is_named_where_it_is_missing(
+    folder: Path, column: str, title: str, said: str
+) -> None:
+    """A report's table heads a column 'sygefravær (%)' or 'places*' (a footnote below the table): the column was
+    'mangler' without a word of the header that holds it."""
+    assert _renamed(folder, "staff_figures", column, title) == [
+        (column, "column_missing", _REQUIRED.format(column, _STAFF, title, said))
+    ]
+
+
+def test_an_optional_column_named_with_a_footnote_mark_is_refused_with_its_name(folder: Path) -> None:
+    """'closed_on¹' was an unknown column, a warning: every closed tilbud would be stored as active."""
+    assert _renamed(folder, "facilities", "closed_on", "closed_on¹") == [
+        (
+            "closed_on¹",
+            "column_name",
+            "kolonnen 'closed_on¹' skal hedde 'closed_on', uden '¹'; ellers gemmes dens værdier ikke",
+        )
+    ]
+
+
+def test_a_column_beside_its_own_with_a_unit_is_an_unknown_column(folder: Path) -> None:
+    fac = texts("facilities")
+    fac[0].append("places (2020)")
+    for row in fac[1:]:
+        row.append("3")
+    rewrite(folder, "facilities", fac)
+    warnings = read_upload(folder, today=AS_OF).warnings
+    assert [w.column for w in warnings if w.rule == "unknown_columns"] == ["places (2020)"]
