@@ -314,7 +314,7 @@ def _parse_column(
             unit = re.fullmatch(_NUMBER_WITH_UNIT, text.iat[pos])
             if unit is not None and not (integer and re.search("[.,]", unit.group(1))):
                 return f"{rule}; skriv kun tallet ({unit.group(1)}), uden '{unit.group(2)}'"  # "24 pladser", "18 pct."
-            return rule + nothing(pos)
+            return rule + (_negative_hint(text.iat[pos]) or nothing(pos))
 
         report.cells(table, bad, col.name, text, "int" if integer else "decimal", message)
         numbers = numbers.where(~bad, np.nan)
@@ -498,6 +498,21 @@ def _two_readings(table: _Parsed, value: str, decimal: float, thousands: float, 
         f"; '{value}' er læst som {_num(decimal)} ({point} som decimaltegn); med {point} som tusindtalsseparator "
         f"ville det være {_num(thousands)}"
     )
+
+
+def _negative_hint(value: str) -> str:
+    """What a negative number written the way an accounting system writes one is: with its minus after the digits
+    ("5-", as SAP exports it) or in brackets ("(5)", Excel's accounting format); "" for any other text. No column of
+    the contract holds a negative number, so such a value is refused, but read, its rule alone ("skal være et heltal
+    på mindst 0") did not say that the file holds -5."""
+    m = re.fullmatch(r"([0-9]+(?:[.,][0-9]+)?)\s*-|\(\s*([0-9]+(?:[.,][0-9]+)?)\s*\)", value)
+    if m is None:
+        return ""
+    if m.group(1) is not None:
+        return (
+            f"; '{value}' er tallet -{m.group(1)}, med minustegnet efter tallet, som et økonomisystem (SAP) skriver det"
+        )
+    return f"; '{value}' er tallet -{m.group(2)}, i parentes, som Excels regnskabsformat viser et negativt tal"
 
 
 #: A number with an exponent ("1e3", Excel's "1,5E+03").

@@ -473,3 +473,35 @@ def test_a_column_beside_its_own_with_a_unit_is_an_unknown_column(folder: Path) 
     rewrite(folder, "facilities", fac)
     warnings = read_upload(folder, today=AS_OF).warnings
     assert [w.column for w in warnings if w.rule == "unknown_columns"] == ["places (2020)"]
+
+
+# --- a negative number as an accounting system writes it -----------------------------------------------
+
+
+def test_a_minus_after_the_number_or_brackets_around_it_name_the_negative_number(folder: Path) -> None:
+    """SAP exports -8 as '8-', and Excel's accounting format shows -3 as '(3)': each read only the column's rule
+    ('places skal være et heltal på mindst 1'), which did not say that the file holds a negative number."""
+    fac = texts("facilities")
+    _set(fac, 1, "places", "8-")
+    rewrite(folder, "facilities", fac)
+    staff = texts("staff_figures")
+    _set(staff, 1, "staff_turnover_pct", "(2.5)")
+    rewrite(folder, "staff_figures", staff)
+    assert [(v.file, v.row, v.column, v.value, v.message) for v in fails(folder).violations] == [
+        (
+            "facilities.csv",
+            2,
+            "places",
+            "8-",
+            "places skal være et heltal på mindst 1; '8-' er tallet -8, med minustegnet efter tallet, som et "
+            "økonomisystem (SAP) skriver det",
+        ),
+        (
+            "staff_figures.csv",
+            2,
+            "staff_turnover_pct",
+            "(2.5)",
+            "staff_turnover_pct skal være et tal fra 0 til 100; '(2.5)' er tallet -2.5, i parentes, som Excels "
+            "regnskabsformat viser et negativt tal",
+        ),
+    ]
