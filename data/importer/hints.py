@@ -175,6 +175,12 @@ def _month_hint(text: str) -> str:
         return f"; skriv {year:04d}-{month:02d} (år-måned)" if 1 <= month <= 12 else ""
     if re.fullmatch(_DATE_FORMAT, text):
         return f"; skriv {text[:7]} (måneden uden dag)"
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]*)?)?", text):
+        return f"; skriv {text[:7]} (måneden uden dag og klokkeslæt)"  # a database's date and time, "… 00:00:00"
+    if (zoned := _zoned_date(text)) is not None:
+        # the Danish month: "2026-05-31T22:00:00Z" is 1 June in Denmark
+        date, _, why = zoned.partition(", ")
+        return f"; skriv {date[:7]} (måneden uden dag og klokkeslæt{', ' + why if why else ''})"
     m = _WORDS_MONTH_YEAR.fullmatch(text.strip().lower())  # "juni 2026", Danish Excel's "jun-26"
     if m is not None and (number := _MONTH_NUMBER.get(m.group(1))) is not None:
         return f"; skriv {_full_year(m.group(2)):04d}-{number:02d} (år-måned)"

@@ -505,3 +505,28 @@ def test_a_minus_after_the_number_or_brackets_around_it_name_the_negative_number
             "regnskabsformat viser et negativt tal",
         ),
     ]
+
+
+# --- a month written as a database's date and time -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        ("2026-06-01 00:00:00", "; skriv 2026-06 (måneden uden dag og klokkeslæt)"),  # an SQL export
+        ("2026-06-01T00:00:00.000", "; skriv 2026-06 (måneden uden dag og klokkeslæt)"),
+        (
+            "2026-05-31T22:30:00Z",  # a case system's API: 1 June in Denmark
+            "; skriv 2026-06 (måneden uden dag og klokkeslæt, for kl. 22:30 UTC er kl. 00:30 i Danmark)",
+        ),
+    ],
+)
+def test_a_month_with_a_time_names_the_month_to_write(folder: Path, value: str, hint: str) -> None:
+    """A date column's month exported from a database reads '2026-06-01 00:00:00'; a date got the hint, a month only
+    its rule."""
+    uof = texts("use_of_force")
+    _set(uof, 1, "month", value)
+    rewrite(folder, "use_of_force", uof)
+    assert [(v.row, v.column, v.message) for v in fails(folder).violations] == [
+        (2, "month", "month skal være en måned på formen ÅÅÅÅ-MM, fx 2024-03" + hint)
+    ]
