@@ -349,9 +349,10 @@ class _CrossChecks:
             bad = missing.map(bool).to_numpy(dtype=bool)
 
             def separator_hint(ids: list[str]) -> str:
-                """The hint for "I1,I2" or "I1 I2" where each part is a known id: the wrong separator; for an
-                inspector a visit names who no longer works there, how to keep the history."""
-                parts = [p for i in ids for p in re.split(r"[,\s]+", i.strip()) if p]
+                """The hint for "I1,I2", "I1 I2", "I1/I2", "I1 | I2", "I1 & I2" or "I1 og I2" where each part is a
+                known id: the wrong separator; for an inspector a visit names who no longer works there, how to keep
+                the history."""
+                parts = [p for i in ids for p in re.split(r"\s+(?:og|and)\s+|[,\s/|+&]+", i.strip()) if p]
                 if len(parts) > len(ids) and all(p in known for p in parts):
                     return f"; adskil flere id'er med semikolon: {';'.join(parts)}"
                 if target == "inspectors":

@@ -530,3 +530,23 @@ def test_a_month_with_a_time_names_the_month_to_write(folder: Path, value: str, 
     assert [(v.row, v.column, v.message) for v in fails(folder).violations] == [
         (2, "month", "month skal være en måned på formen ÅÅÅÅ-MM, fx 2024-03" + hint)
     ]
+
+
+# --- inspector ids separated by a slash, a bar or a word -----------------------------------------------
+
+
+@pytest.mark.parametrize("ids", ["I1 / I2", "I1|I2", "I1 & I2", "I1 og I2", "I1+I2"])
+def test_inspector_ids_written_with_another_separator_get_the_separator_hint(folder: Path, ids: str) -> None:
+    """A case system lists a visit's inspectors 'I1 / I2' or 'I1 og I2': only ',' and ' ' got the hint to write
+    I1;I2, these the advice to list a former inspector with visits_per_week 0, which sent the user the wrong way."""
+    visits = texts("visits")
+    _set(visits, 1, "inspector_ids", ids)
+    rewrite(folder, "visits", visits)
+    assert [(v.row, v.column, v.message) for v in fails(folder).violations] == [
+        (
+            2,
+            "inspector_ids",
+            f"inspector_ids: '{ids}' findes ikke i inspectors (hverken i denne upload eller i databasen); adskil "
+            "flere id'er med semikolon: I1;I2",
+        )
+    ]
