@@ -220,9 +220,17 @@ def _competences_column(table: _Parsed, name: str, report: _Report) -> None:
         )
 
     def meant(text: str) -> str:
-        """ "skriv 'sel107;sel108'; " for a list written another way: "Alle", commas, the types' Danish names."""
+        """ "skriv 'sel107;sel108'; " for a list written another way: "Alle", commas, the types' Danish names, and
+        other separators ("sel108/sel109", "sel108 og sel109") when the list reads so only (a Danish type name may
+        hold a slash: "efterskole/fri fag-/grundskole")."""
+        for separators in (r"[;,]", r"[;,/|&+]|\s+(?:og|and)\s+"):
+            if said := meant_split(text, separators):
+                return said
+        return ""
+
+    def meant_split(text: str, separators: str) -> str:
         codes: list[str] = []
-        for part in (p.strip() for p in re.split(r"[;,]", text) if p.strip()):
+        for part in (p.strip() for p in re.split(separators, text) if p.strip()):
             low = " ".join(part.lower().split())
             code = "all" if low in _ALL_WORDS else low if low in allowed else suggest_code(part, tuple(sorted(allowed)))
             if code is None:

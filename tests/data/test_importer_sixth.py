@@ -550,3 +550,14 @@ def test_inspector_ids_written_with_another_separator_get_the_separator_hint(fol
             "flere id'er med semikolon: I1;I2",
         )
     ]
+
+
+@pytest.mark.parametrize("written", ["sel108/sel109", "sel108 og sel109", "SEL § 108 | SEL § 109", "sel108 & sel109"])
+def test_competences_written_with_another_separator_get_the_list_to_write(folder: Path, written: str) -> None:
+    """'sel108, sel109' got 'skriv sel108;sel109', 'sel108/sel109' only the rule."""
+    inspectors = texts("inspectors")
+    _set(inspectors, 1, "competences", written)
+    rewrite(folder, "inspectors", inspectors)
+    [violation] = fails(folder).violations
+    assert (violation.row, violation.column) == (2, "competences")
+    assert f"competences: '{written.lower()}' er ukendt; skriv 'sel108;sel109'; tilladt er 'all'" in violation.message
