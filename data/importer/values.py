@@ -47,6 +47,10 @@ _CONTROL_BUT_LINE_BREAKS_RE = "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 _MISSING_MARKERS = frozenset(
     {"NA", "N/A", "n/a", "#N/A", "#I/T", "NULL", "null", "Null", "NaN", "nan", "None", "<NA>"}
 )  # "#I/T": Danish Excel's #N/A ("ikke tilgængelig"), as its CSV export writes it
+#: Zero dates, in a date or month column only: MySQL's "0000-00-00" (with its time, or the month "0000-00"), a
+#: database's NULL where a column may not be NULL, and Excel's day 0, "1900-01-00" ("00-01-1900" in Danish Excel), which
+#: a formula shows for an empty cell it refers to. Neither is a day: markers of a missing value like NULL.
+_ZERO_DATES = frozenset({"0000-00-00", "0000-00-00 00:00:00", "0000-00", "1900-01-00", "00-01-1900"})
 #: Excel's error values, as a cell shows them and a CSV export writes them (English and Danish Excel) or a workbook's
 #: error cell is read, with what went wrong in Danish; #N/A and #I/T are missing values (:data:`_MISSING_MARKERS`).
 #: A formula that failed: the value is not in the file, in any column, free text too (a name "#REF!" is no name).
@@ -334,6 +338,8 @@ def _missing_markers(table: _Parsed, col: Column, text: pd.Series, report: _Repo
     markers seen, how many and the first rows (never silently: a marker in a column may also mean that the export
     went wrong); in a required column they are one violation for the column saying what to write instead."""
     marked = text.isin(_MISSING_MARKERS).to_numpy(dtype=bool)
+    if col.kind in (Kind.DATE, Kind.MONTH):
+        marked = marked | text.isin(_ZERO_DATES).to_numpy(dtype=bool)
     if not marked.any():
         return text, marked
     positions = np.flatnonzero(marked)
@@ -343,6 +349,8 @@ def _missing_markers(table: _Parsed, col: Column, text: pd.Series, report: _Repo
     markers = ", ".join(f"'{m}'" for m in seen)
     cells = "1 celle" if len(positions) == 1 else f"{format_number_da(len(positions), 0)} celler"
     programs = "(R skriver NA, en SQL-eksport NULL, Excel #N/A)"
+    if _ZERO_DATES & set(seen):
+        programs = "(en database skriver 0000-00-00, Excel 1900-01-00 for en tom celle, en SQL-eksport NULL)"
     if col.nullable:
         one = len(positions) == 1
         empty, empty_n, cells_da = ("tom", "tomt", "feltet") if one else ("tomme", "tomme", "felterne")
@@ -575,10 +583,21 @@ def _years_in_range(
         col.name,
         text,
         "date_range",
-        f"{col.name} skal ligge i årene {_YEARS[0]}-{_YEARS[1]}"
-        + ("; lad feltet stå tomt, hvis datoen ikke kendes" if col.nullable else ""),
+        lambda p: f"{col.name} skal ligge i årene {_YEARS[0]}-{_YEARS[1]}" + _sentinel_hint(col, text.iat[p]),
     )
     return in_range
+
+
+def _sentinel_hint(col: Column, value: str) -> str:
+    """What to do with a date or month outside the years allowed: in an optional column leave it empty, and a day at
+    the end of time (9999-12-31, 9999-12) is named as what many systems write for "no end date" (a tilbud that is not
+    closed); in a required one it is not the date to write."""
+    end_of_time = value.startswith("9999-12")
+    if not col.nullable:
+        return f"; {value} er en pladsholder for 'ingen dato', ikke den dato, der skal stå her" if end_of_time else ""
+    if end_of_time:
+        return f"; {value} står i mange systemer for 'ingen slutdato': lad feltet stå tomt, hvis der ikke er nogen"
+    return "; lad feltet stå tomt, hvis datoen ikke kendes"
 
 
 def _visible(table: _Parsed, col: Column, text: pd.Series, report: _Report) -> pd.Series:

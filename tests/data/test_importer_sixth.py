@@ -561,3 +561,63 @@ def test_competences_written_with_another_separator_get_the_list_to_write(folder
     [violation] = fails(folder).violations
     assert (violation.row, violation.column) == (2, "competences")
     assert f"competences: '{written.lower()}' er ukendt; skriv 'sel108;sel109'; tilladt er 'all'" in violation.message
+
+
+# --- zero dates and the end of time --------------------------------------------------------------------
+
+
+def test_a_zero_date_is_a_marker_of_a_missing_value(folder: Path) -> None:
+    """MySQL writes a missing date '0000-00-00' (also with its time), and Excel shows day 0, '1900-01-00' ('00-01-1900'
+    in Danish), where a formula refers to an empty cell. Each was refused cell by cell, '0000-00-00 00:00:00' with the
+    hint to write '0000-00-00'. In an optional column they are empty with the warning, in a required one one
+    violation for the column."""
+    fac = texts("facilities")
+    for row, value in ((1, "0000-00-00"), (2, "0000-00-00 00:00:00"), (3, "1900-01-00"), (4, "00-01-1900")):
+        _set(fac, row, "closed_on", value)
+    rewrite(folder, "facilities", fac)
+    result = read_upload(folder, today=AS_OF)
+    assert result.dataset.facilities["closed_on"].isna().all()
+    [warning] = [w for w in result.warnings if w.rule == "missing_value_marker"]
+    assert (warning.row, warning.column, warning.message) == (
+        2,
+        "closed_on",
+        "4 celler i closed_on med '0000-00-00', '0000-00-00 00:00:00', '1900-01-00', '00-01-1900' er læst som tomme: "
+        "sådan skriver et program en manglende værdi (en database skriver 0000-00-00, Excel 1900-01-00 for en tom "
+        "celle, en SQL-eksport NULL); række 2, 3, 4, 5. Lad felterne stå tomme i filen, så forsvinder advarslen",
+    )
+    _set(fac, 1, "approved_on", "0000-00-00")
+    rewrite(folder, "facilities", fac)
+    assert rules(fails(folder)) == {("facilities.csv", 2, "approved_on", "missing_value_marker")}
+
+
+def test_a_zero_date_in_a_text_column_is_text(folder: Path) -> None:
+    fac = texts("facilities")
+    _set(fac, 1, "target_group", "0000-00-00")
+    rewrite(folder, "facilities", fac)
+    assert read_upload(folder, today=AS_OF).dataset.facilities["target_group"].iloc[0] == "0000-00-00"
+
+
+def test_the_end_of_time_is_named_as_no_end_date(folder: Path) -> None:
+    """9999-12-31 is what many systems write for 'no end date': in closed_on it was told 'lad feltet stå tomt, hvis
+    datoen ikke kendes', as if the date were unknown; it is known that there is none. Still refused: in another
+    column (approved_on) it is no date at all, and an earlier round refused such sentinels."""
+    fac = texts("facilities")
+    _set(fac, 1, "closed_on", "9999-12-31")
+    _set(fac, 2, "approved_on", "9999-12-31")
+    rewrite(folder, "facilities", fac)
+    assert [(v.row, v.column, v.rule, v.message) for v in fails(folder).violations] == [
+        (
+            2,
+            "closed_on",
+            "date_range",
+            "closed_on skal ligge i årene 1900-2199; 9999-12-31 står i mange systemer for 'ingen slutdato': lad "
+            "feltet stå tomt, hvis der ikke er nogen",
+        ),
+        (
+            3,
+            "approved_on",
+            "date_range",
+            "approved_on skal ligge i årene 1900-2199; 9999-12-31 er en pladsholder for 'ingen dato', ikke den dato, "
+            "der skal stå her",
+        ),
+    ]
