@@ -178,7 +178,11 @@ def _parse_column(
         return values.where(filled, None)
 
     if col.kind == Kind.BOOL:
+        # "1.0" and "0.0" (a program that writes a yes/no column with empty cells as numbers, as pandas does; "1,0" in
+        # Danish) are 1 and 0, as "24.0" is 24 in an integer column
         lower = text.str.lower()
+        if re.search("[.,]", "".join(lower.tolist())):  # one scan of the whole column before a per-cell one
+            lower = lower.str.replace(r"^([01])[.,]0+$", r"\1", regex=True)
         is_true = lower.isin(TRUE_WORDS).to_numpy()
         is_false = lower.isin(FALSE_WORDS).to_numpy()
         bad = filled & ~is_true & ~is_false
@@ -187,6 +191,8 @@ def _parse_column(
         def bool_message(pos: int) -> str:
             meant = meanings.get(lower.iat[pos])
             hint = "" if meant is None else f"; skriv {'true' if meant else 'false'} ({lower.iat[pos]})"
+            if lower.iat[pos] == "-1":  # Access and VBA store a yes as -1
+                hint = "; -1 er 'ja' i Access og VBA, som filen kan komme fra: skriv true, 1 eller ja"
             if lower.iat[pos] in _CHECK_MARKS:
                 # a spreadsheet's check list: 'x' where yes, nothing where no (and an empty cell is no 'nej')
                 hint = (

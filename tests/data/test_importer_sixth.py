@@ -621,3 +621,29 @@ def test_the_end_of_time_is_named_as_no_end_date(folder: Path) -> None:
             "der skal stå her",
         ),
     ]
+
+
+# --- a yes/no column written as numbers ----------------------------------------------------------------
+
+
+def test_a_yes_no_column_written_as_decimal_numbers_reads_as_1_and_0(folder: Path) -> None:
+    """pandas writes a yes/no column with an empty cell as numbers, '1.0' and '0.0' ('1,0' in Danish): each was
+    refused ('skal være true/false, 1/0 eller ja/nej'), while an integer column reads '24.0' as 24."""
+    visits = texts("visits")
+    written = {1: "1.0", 2: "0.0", 3: "1,0", 4: "0,00"}
+    for row, value in written.items():
+        _set(visits, row, "announced", value)
+    rewrite(folder, "visits", visits)
+    announced = read_upload(folder, today=AS_OF).dataset.visits["announced"]
+    assert [bool(announced.iloc[row - 1]) for row in written] == [True, False, True, False]
+
+
+def test_minus_one_in_a_yes_no_column_is_named_as_accesss_yes(folder: Path) -> None:
+    """Access and VBA store a yes as -1; not read as one (a guess), but named."""
+    visits = texts("visits")
+    _set(visits, 1, "announced", "-1")
+    rewrite(folder, "visits", visits)
+    assert [v.message for v in fails(folder).violations] == [
+        "announced skal være true/false, 1/0 eller ja/nej; -1 er 'ja' i Access og VBA, som filen kan komme fra: skriv "
+        "true, 1 eller ja"
+    ]
