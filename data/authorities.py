@@ -86,6 +86,10 @@ for _labels in (AUTHORITY_DA, FACILITY_TYPE_DA, OWNERSHIP_DA, VISIT_KIND_DA, THE
             _LABEL_SPELLINGS.setdefault(_key(_spelling), set()).add(str(_code))
 
 
+#: Words that turn a code named in a value into its opposite.
+_NEGATIONS = frozenset({"ikke", "ej", "undtagen", "uden", "not", "except", "non", "no"})
+
+
 def suggest_code(value: str, allowed: tuple[str, ...]) -> str | None:
     """The one code of ``allowed`` that ``value`` most likely means -- its Danish name (``Socialtilsyn Øst``,
     ``påbud``), the code with Danish letters or spaces (``øst``, ``skærpet tilsyn``), the first words of its name
@@ -106,4 +110,10 @@ def suggest_code(value: str, allowed: tuple[str, ...]) -> str | None:
             for code in codes
             if code in allowed
         }
+    if not found:
+        # a code as one word of a longer value ("Selvejende institution", "Kommunalt tilbud", "Påbud om …"), also
+        # inflected as Danish inflects an adjective (kommunalt, private); only when one code is named
+        parts = {w for w in re.split(r"[\s_\-./,:;()]+", value.strip().lower().translate(_DANISH_LETTERS)) if w}
+        if not parts & _NEGATIONS:  # "Ikke privat", "alle undtagen sel110" mean another code, or several
+            found = {code for code in allowed if parts & {code, code + "t", code + "e"}}
     return found.pop() if len(found) == 1 else None

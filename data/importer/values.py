@@ -321,6 +321,10 @@ def _parse_column(
                     f"{rule}; skriv hele tallet{whole}, uden eksponent: Excel kan have afrundet det, så vis alle "
                     "cifre i Excel, før filen gemmes"
                 )
+            scale = re.fullmatch(r"([0-9]+(?:[.,][0-9]+)?)\s*(/|af|ud af)\s*([0-9]+)", text.iat[pos])
+            if scale is not None and col.maximum is not None and float(scale.group(3)) == col.maximum:
+                # "4 af 5", "3/5": a score with its scale, as a report writes it
+                return f"{rule}; skriv kun tallet ({scale.group(1)}), uden '{text.iat[pos][scale.end(1) :].strip()}'"
             unit = re.fullmatch(_NUMBER_WITH_UNIT, text.iat[pos])
             if unit is not None and not (integer and re.search("[.,]", unit.group(1))):
                 return f"{rule}; skriv kun tallet ({unit.group(1)}), uden '{unit.group(2)}'"  # "24 pladser", "18 pct."

@@ -647,3 +647,43 @@ def test_minus_one_in_a_yes_no_column_is_named_as_accesss_yes(folder: Path) -> N
         "announced skal være true/false, 1/0 eller ja/nej; -1 er 'ja' i Access og VBA, som filen kan komme fra: skriv "
         "true, 1 eller ja"
     ]
+
+
+# --- a code inside a longer value, a score with its scale ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "code"),
+    [
+        ("ownership", "Selvejende institution", "selvejende"),
+        ("ownership", "Kommunalt tilbud", "kommunal"),  # inflected as Danish inflects an adjective
+        ("authority", "Region Midt", "midt"),
+    ],
+)
+def test_a_code_as_one_word_of_a_longer_value_gets_the_code_to_write(
+    folder: Path, column: str, value: str, code: str
+) -> None:
+    """A case system writes 'Selvejende institution' where the contract's code is 'selvejende': it read only the
+    allowed values. A hint, never a reading: a value naming two codes ('Privat selvejende') gets none."""
+    fac = texts("facilities")
+    _set(fac, 1, column, value)
+    _set(fac, 2, "ownership", "Privat selvejende")
+    _set(fac, 3, "ownership", "Ikke privat")  # a negation: no hint to write the code it denies
+    rewrite(folder, "facilities", fac)
+    messages = {v.row: v.message for v in fails(folder).violations}
+    assert f"{column} '{value}' er ukendt; skriv '{code}'; tilladte værdier:" in messages[2]
+    assert "skriv" not in messages[3]
+    assert "skriv" not in messages[4]
+
+
+@pytest.mark.parametrize(
+    ("table", "value", "number"), [("indicator_scores", "4 af 5", "4"), ("theme_scores", "4,5/5", "4,5")]
+)
+def test_a_score_with_its_scale_names_the_number_to_write(folder: Path, table: str, value: str, number: str) -> None:
+    rows = texts(table)
+    _set(rows, 1, "score", value)
+    rewrite(folder, table, rows)
+    [violation] = fails(folder).violations
+    assert violation.message.endswith(
+        f"fra 1 til 5; skriv kun tallet ({number}), uden '{value[len(number) :].strip()}'"
+    )
