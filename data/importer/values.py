@@ -114,7 +114,8 @@ def _parse_column(
     text = _visible(table, col, text, report)
     text, marked = _missing_markers(table, col, text, report)
     text, failed = _excel_errors(table, col, text, report)
-    marked = marked | failed
+    text, formulas = _formulas_as_text(table, col, text, report)
+    marked = marked | failed | formulas
     text = _without_quotes(table, col, text, report)
     table.text[col.name] = text
     empty = (text == "").to_numpy()
@@ -426,6 +427,57 @@ def _excel_errors(table: _Parsed, col: Column, text: pd.Series, report: _Report)
         )
     )
     return text.where(~failed, ""), failed
+
+
+#: A spreadsheet formula written as text: "=" and a function ("=SUM(", "=DATO(", "=HYPERLINK(") or a cell reference
+#: ("=B2*2", "=$C$4"). Excel's text formula ="0042" is read as its text by the CSV reader before this.
+_FORMULA_RE = re.compile(r"=\s*(?:[^\W\d][\w.]*\s*\(|\$?[A-Za-z]{1,3}\$?[0-9]+\b)")
+
+
+def _formulas_as_text(table: _Parsed, col: Column, text: pd.Series, report: _Report) -> tuple[pd.Series, np.ndarray]:
+    """``text`` with the cells that hold a formula as text (:data:`_FORMULA_RE`) made empty, and their mask, reported in
+    one violation for the column naming the first formula, how many and the first rows: the file holds the formula,
+    not its value, as Excel saves a CSV file while it shows formulas (Formler > Vis formler) or a program writes them
+    for Excel to calculate; '=B2*2' read only the column's rule. In free text (a name) it is one warning for the
+    column and the text is stored as written: a name is the case system's as it stands (the exports for a person are
+    formula-safe), but the user learns that the file may hold formulas instead of names."""
+    if "=" not in "".join(text.tolist()):  # one scan of the whole column before a per-cell one
+        return text, np.zeros(len(text), dtype=bool)
+    found = text.str.match(_FORMULA_RE).to_numpy(dtype=bool)
+    if not found.any():
+        return text, found
+    positions = np.flatnonzero(found)
+    rows = [int(table.raw.rows[p]) for p in positions[:5]]
+    more = f" m.fl. ({format_number_da(len(positions), 0)} i alt)" if len(positions) > 5 else ""
+    cells = "1 celle" if len(positions) == 1 else f"{format_number_da(len(positions), 0)} celler"
+    first = _display(text.iat[positions[0]])
+    why = "Filen er gemt, mens Excel viste formlerne (Formler > Vis formler), eller af et program, der skriver formler"
+    if _is_free_text(table, col):
+        report.warnings.append(
+            Violation(
+                table.raw.source,
+                rows[0],
+                col.name,
+                first,
+                "formula_as_text",
+                f"{cells} i {col.name} ligner en formel ('{first}') og er gemt, som det står; række {_rows_da(rows)}"
+                f"{more}. Er filen gemt, mens Excel viste formlerne, eller af et program, der skriver formler, så gem "
+                "den igen fra Excel med formlerne skjult",
+            )
+        )
+        return text, np.zeros(len(text), dtype=bool)
+    report.add(
+        Violation(
+            table.raw.source,
+            rows[0],
+            col.name,
+            first,
+            "formula_as_text",
+            f"{cells} i {col.name} har en formel i stedet for dens værdi ('{first}'); række {_rows_da(rows)}{more}. "
+            f"{why}: gem den igen fra Excel med formlerne skjult, eller skriv værdierne ind",
+        )
+    )
+    return text.where(~found, ""), found
 
 
 #: Quotes a value pasted from Word, Outlook or a web page may bring (typographic ones: “T1001”, „T1001“, ‘T1001’,

@@ -687,3 +687,46 @@ def test_a_score_with_its_scale_names_the_number_to_write(folder: Path, table: s
     assert violation.message.endswith(
         f"fra 1 til 5; skriv kun tallet ({number}), uden '{value[len(number) :].strip()}'"
     )
+
+
+# --- a formula written as text -------------------------------------------------------------------------
+
+
+def test_a_formula_written_as_text_is_one_violation_for_the_column(folder: Path) -> None:
+    """Excel saves a CSV file's formulas, not their values, while it shows formulas, and some programs write formulas
+    for Excel to calculate: '=B2*2' read only 'places skal være et heltal', a date '=DATO(…)' only the date rule. In
+    free text (a name) the formula is stored as written, as a name is the case system's (tests/api/
+    test_audit_leftovers.py stores one and checks the exports for a person are formula-safe), with a warning."""
+    fac = texts("facilities")
+    _set(fac, 1, "places", "=B2*2")
+    _set(fac, 2, "places", "=SUM(C2:C3)")
+    _set(fac, 3, "name", '=HYPERLINK("https://tilbudsportalen.dk";"Egebo")')
+    _set(fac, 4, "closed_on", "=DATO(2024;3;12)")
+    rewrite(folder, "facilities", fac)
+    error = fails(folder)
+    assert rules(error) == {
+        ("facilities.csv", 2, "places", "formula_as_text"),
+        ("facilities.csv", 5, "closed_on", "formula_as_text"),
+    }
+    places = next(v for v in error.violations if v.column == "places")
+    assert places.message == (
+        "2 celler i places har en formel i stedet for dens værdi ('=B2*2'); række 2, 3. Filen er gemt, mens Excel "
+        "viste formlerne (Formler > Vis formler), eller af et program, der skriver formler: gem den igen fra Excel med "
+        "formlerne skjult, eller skriv værdierne ind"
+    )
+    [name] = [w for w in error.warnings if w.rule == "formula_as_text"]
+    assert (name.row, name.column, name.message) == (
+        4,
+        "name",
+        '1 celle i name ligner en formel (\'=HYPERLINK("https://tilbudsportalen.dk";"Egebo")\') og er gemt, som det '
+        "står; række 4. Er filen gemt, mens Excel viste formlerne, eller af et program, der skriver formler, så gem den "
+        "igen fra Excel med formlerne skjult",
+    )
+
+
+@pytest.mark.parametrize("name", ["Huset = hjemmet", "=Egebo=", "Bo 2=1"])
+def test_text_with_an_equals_sign_is_no_formula(folder: Path, name: str) -> None:
+    fac = texts("facilities")
+    _set(fac, 1, "name", name)
+    rewrite(folder, "facilities", fac)
+    assert read_upload(folder, today=AS_OF).dataset.facilities["name"].iloc[0] == name
