@@ -21,7 +21,7 @@ from data.importer.formats import _DATE_FORMAT, _INT_FORMAT, _MONTH_FORMAT, _PER
 from data.importer.hints import _date_hint, _did_you_mean, _month_hint, _no_such_date
 from data.importer.parsed import _Parsed
 from data.importer.report import _display, _num, _Report, _rows_da
-from data.readers import INVISIBLE, INVISIBLE_RE, JOINING_RE
+from data.readers import INVISIBLE, INVISIBLE_RE, JOINING_RE, bare_title
 
 #: Dates and months outside these years are refused (sentinels such as 9999-12-31 or Excel's 1899-12-30).
 _YEARS = ("1900", "2199")
@@ -329,7 +329,9 @@ def _parse_column(
             unit = re.fullmatch(_NUMBER_WITH_UNIT, text.iat[pos])
             if unit is not None and not (integer and re.search("[.,]", unit.group(1))):
                 return f"{rule}; skriv kun tallet ({unit.group(1)}), uden '{unit.group(2)}'"  # "24 pladser", "18 pct."
-            return rule + (_negative_hint(text.iat[pos]) or nothing(pos))
+            return rule + (
+                _negative_hint(text.iat[pos]) or _coordinate_hint(table, col, pos, numbers.iat[pos]) or nothing(pos)
+            )
 
         report.cells(table, bad, col.name, text, "int" if integer else "decimal", message)
         numbers = numbers.where(~bad, np.nan)
@@ -583,6 +585,45 @@ def _negative_hint(value: str) -> str:
             f"; '{value}' er tallet -{m.group(1)}, med minustegnet efter tallet, som et økonomisystem (SAP) skriver det"
         )
     return f"; '{value}' er tallet -{m.group(2)}, i parentes, som Excels regnskabsformat viser et negativt tal"
+
+
+#: The coordinate columns, each with its partner and what it is called in Danish.
+_COORDINATES = {"lat": ("lon", "breddegrad"), "lon": ("lat", "længdegrad")}
+
+
+def _coordinate_hint(table: _Parsed, col: Column, pos: int, number: float) -> str:
+    """Why a coordinate lies outside Denmark, when it is plain: ``lat`` and ``lon`` swapped (each lies within the
+    other's bounds, as GeoJSON and some maps write longitude first), a UTM coordinate in metres (Danish address data,
+    DAWA, gives ETRS89 / UTM zone 32: 6223456 and 574321) or degrees with their sign ("56,15°"); "" otherwise."""
+    if col.name not in _COORDINATES:
+        return ""
+    partner_name, noun = _COORDINATES[col.name]
+    partner = table.spec.column(partner_name)
+    header = [bare_title(t).lower() for t in table.raw.header]
+    if np.isfinite(number) and partner_name in header:
+        other = pd.to_numeric(
+            str(table.raw.frame[header.index(partner_name)].iat[pos]).replace(",", "."), errors="coerce"
+        )
+        if np.isfinite(other) and _within(partner, number) and _within(col, other):
+            other_noun = _COORDINATES[partner_name][1]
+            return (
+                f"; lat og lon ser ud til at være byttet om: {_num(number)} er en {other_noun} i Danmark, og "
+                f"{partner_name} ({_num(other)}) en {noun}; byt værdierne (eller kolonnernes navne) om"
+            )
+    if np.isfinite(number) and abs(number) >= 100_000:
+        return (
+            "; tallet ligner en UTM-koordinat i meter (som danske adressedata, DAWA, giver den), ikke grader: skriv "
+            f"{noun}en i grader (WGS84), fx {'56,15' if col.name == 'lat' else '10,21'}"
+        )
+    degrees = re.fullmatch(r"([+-]?[0-9]+(?:[.,][0-9]+)?)\s*°\s*[NSØEVW]?", str(table.text[col.name].iat[pos]))
+    if degrees is not None:
+        return f"; skriv kun tallet ({degrees.group(1)}), uden '°'"
+    return ""
+
+
+def _within(col: Column, value: float) -> bool:
+    """Whether ``value`` lies within the column's bounds."""
+    return (col.minimum is None or value >= col.minimum) and (col.maximum is None or value <= col.maximum)
 
 
 #: A number with an exponent ("1e3", Excel's "1,5E+03").

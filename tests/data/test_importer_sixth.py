@@ -730,3 +730,30 @@ def test_text_with_an_equals_sign_is_no_formula(folder: Path, name: str) -> None
     _set(fac, 1, "name", name)
     rewrite(folder, "facilities", fac)
     assert read_upload(folder, today=AS_OF).dataset.facilities["name"].iloc[0] == name
+
+
+# --- coordinates swapped, in metres, with a degree sign ------------------------------------------------
+
+
+def test_coordinates_outside_denmark_say_why_when_it_is_plain(tmp_path: Path) -> None:
+    """lat and lon swapped (GeoJSON writes longitude first), a UTM coordinate in metres (Danish address data, DAWA,
+    gives ETRS89 / UTM zone 32) and degrees with their sign each read only 'skal være et tal fra 54,5 til 57,8 (inden
+    for Danmark)'."""
+    folder = write_csv_folder(dataset_with_coordinates(), tmp_path / "upload")
+    fac = texts("facilities", dataset_with_coordinates())
+    for row, (lat, lon) in enumerate((("9.92", "56.15"), ("6223456", "574321"), ("56.15°", "10.21")), start=1):
+        _set(fac, row, "lat", lat)
+        _set(fac, row, "lon", lon)
+    rewrite(folder, "facilities", fac)
+    hints = {(v.row, v.column): v.message.partition("(inden for Danmark)")[2] for v in fails(folder).violations}
+    assert hints == {
+        (2, "lat"): "; lat og lon ser ud til at være byttet om: 9,92 er en længdegrad i Danmark, og lon (56,15) en "
+        "breddegrad; byt værdierne (eller kolonnernes navne) om",
+        (2, "lon"): "; lat og lon ser ud til at være byttet om: 56,15 er en breddegrad i Danmark, og lat (9,92) en "
+        "længdegrad; byt værdierne (eller kolonnernes navne) om",
+        (3, "lat"): "; tallet ligner en UTM-koordinat i meter (som danske adressedata, DAWA, giver den), ikke grader: "
+        "skriv breddegraden i grader (WGS84), fx 56,15",
+        (3, "lon"): "; tallet ligner en UTM-koordinat i meter (som danske adressedata, DAWA, giver den), ikke grader: "
+        "skriv længdegraden i grader (WGS84), fx 10,21",
+        (4, "lat"): "; skriv kun tallet (56.15), uden '°'",
+    }
