@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 import numpy as np
 import pandas as pd
 
-from data.contract import Column, FileSpec
+from data.contract import Column, FileSpec, Kind
 from data.errors import Violation, shown_value
 from data.glossary import format_number_da
 from data.importer.hints import _danish_column
@@ -343,6 +343,29 @@ def _note_rows(spec: FileSpec, frame: pd.DataFrame, positions: dict[str, int], *
     return notes
 
 
+#: What a row of units below a header holds (a statistics export's "%", "antal", "(dage)", the form of a date).
+_UNIT_CELL = re.compile(
+    r"%|pct\.?|procent|antal|stk\.?|dage|år|kr\.?|åååå(?:-mm(?:-dd)?)?|yyyy(?:-mm(?:-dd)?)?|ja/nej|tekst|\([^()]*\)|\[[^\[\]]*\]",
+    re.IGNORECASE,
+)
+_NUMBER_KINDS = (Kind.INT, Kind.DECIMAL, Kind.DATE, Kind.MONTH)
+
+
+def _units_row(spec: FileSpec, frame: pd.DataFrame, positions: dict[str, int]) -> np.ndarray:
+    """The first row, when it holds units below the header ("%", "antal", "(dage)", "ÅÅÅÅ-MM-DD") and nothing else,
+    one of them in a column of numbers or dates: a statistics export's second header row, no record (it was one
+    violation per column, "facility_id må ikke være tom", "staff_turnover_pct skal være et tal", none saying why)."""
+    units = np.zeros(len(frame), dtype=bool)
+    if frame.empty:
+        return units
+    row = frame.iloc[0]
+    filled = {name: row[pos].strip() for name, pos in positions.items() if row[pos].strip()}
+    if filled and all(_UNIT_CELL.fullmatch(cell) for cell in filled.values()):
+        units[0] = any(spec.column(name).kind in _NUMBER_KINDS for name in filled if name in spec._by_name)
+        units[0] &= all(cell == "" or _UNIT_CELL.fullmatch(cell.strip()) for cell in row)
+    return units
+
+
 def _fields_da(n: int) -> str:
     return "1 felt" if n == 1 else f"{n} felter"
 
@@ -373,9 +396,16 @@ def _without_misplaced_rows(spec: FileSpec, raw: RawTable, positions: dict[str, 
         other_row = alone & (frame[0].str.count(other) >= max(2, frame.shape[1] // 2)).to_numpy()
     totals = _totals_rows(spec, frame, positions, sheet=raw.source != raw.name) & ~repeated & ~other_row
     notes = _note_rows(spec, frame, positions, sheet=raw.source != raw.name) & ~repeated & ~other_row & ~totals
+    units = _units_row(spec, frame, positions) & ~repeated & ~other_row & ~totals & ~notes
     names = {",": "komma", ";": "semikolon"}
-    for pos in np.flatnonzero(repeated | other_row | totals | notes):
-        if notes[pos]:
+    for pos in np.flatnonzero(repeated | other_row | totals | notes | units):
+        if units[pos]:
+            shown = ", ".join(f"'{_display(cell)}'" for cell in frame.iloc[pos] if cell.strip())
+            rule, message = (
+                "units_row",
+                f"rækken ligner en række med enheder under overskriften ({shown}) og er ingen post; slet den",
+            )
+        elif notes[pos]:
             note = next(cell for cell in frame.iloc[pos] if cell != "")
             rule, message = (
                 "note_row",
@@ -405,7 +435,7 @@ def _without_misplaced_rows(spec: FileSpec, raw: RawTable, positions: dict[str, 
                 "brug samme skilletegn i hele filen",
             )
         report.add(Violation(raw.source, int(raw.rows[pos]), None, None, rule, message))
-    keep = ~(repeated | other_row | totals | notes)
+    keep = ~(repeated | other_row | totals | notes | units)
     if keep.all():
         return raw
     fields = None if raw.fields is None else raw.fields[keep]

@@ -757,3 +757,30 @@ def test_coordinates_outside_denmark_say_why_when_it_is_plain(tmp_path: Path) ->
         "skriv længdegraden i grader (WGS84), fx 10,21",
         (4, "lat"): "; skriv kun tallet (56.15), uden '°'",
     }
+
+
+# --- a row of units below the header -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("units", [["", "", "%", "%"], ["", "ÅÅÅÅ", "(%)", "[%]"], ["", "", "pct.", "Procent"]])
+def test_a_row_of_units_below_the_header_is_one_violation(folder: Path, units: list[str]) -> None:
+    """A statistics export puts the units in a second header row: it was one violation per column ('facility_id må
+    ikke være tom', 'staff_turnover_pct skal være et tal fra 0 til 100'), none saying what the row is."""
+    staff = texts("staff_figures")
+    rewrite(folder, "staff_figures", [staff[0], units, *staff[1:]])
+    shown = ", ".join(f"'{u}'" for u in units if u)
+    assert [(v.file, v.row, v.rule, v.message) for v in fails(folder).violations] == [
+        (
+            "staff_figures.csv",
+            2,
+            "units_row",
+            f"rækken ligner en række med enheder under overskriften ({shown}) og er ingen post; slet den",
+        )
+    ]
+
+
+def test_a_record_with_a_unit_in_one_cell_is_checked_cell_by_cell(folder: Path) -> None:
+    staff = texts("staff_figures")
+    _set(staff, 1, "staff_turnover_pct", "%")
+    rewrite(folder, "staff_figures", staff)
+    assert rules(fails(folder)) == {("staff_figures.csv", 2, "staff_turnover_pct", "decimal")}
