@@ -62,6 +62,11 @@ def _date_hint(text: str) -> str:
         return f"; skriv datoen uden klokkeslæt ({zoned})"
     if (spelt := _date_in_words(text)) is not None:
         return spelt
+    m = _WITH_TIME.fullmatch(text)
+    if m is not None and (date := _date_hint(m.group(1))):
+        # another order with a time: Danish Excel's "12-03-2024 13:45", American Excel's "3/12/2024 1:00 PM", an Oracle
+        # export's "12-MAR-24 00.00.00.000000"
+        return f"{date}, uden klokkeslæt"
     m = re.fullmatch(r"([0-9]{5})(?:[.,]0+)?", text)
     if m is not None:
         serial = _EXCEL_EPOCH + dt.timedelta(days=int(m.group(1)))
@@ -71,6 +76,10 @@ def _date_hint(text: str) -> str:
         )
     return ""
 
+
+#: A value with a time after it (``"12-03-2024 13:45"``, ``"3/12/2024 1:00 PM"``, ``"12-MAR-24 00.00.00.000000"``):
+#: the part before the time.
+_WITH_TIME = re.compile(r"(.+?)[ T]+[0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2}(?:[.,][0-9]+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?")
 
 _MONTHS_DA = (
     "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november",
@@ -139,7 +148,7 @@ def _zoned_date(text: str) -> str | None:
     """The Danish date of a date and time with a time zone ("2024-03-12T10:00:00+01:00", "…T23:30:00Z"), as a case
     system's API writes one; None for any other text. A time in UTC late in the evening is the next day in Denmark,
     which the hint says."""
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.]+(?:Z|[+-][0-9]{2}:?[0-9]{2})", text):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.]+(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)", text):
         return None
     try:
         moment = dt.datetime.fromisoformat(text)
@@ -149,7 +158,8 @@ def _zoned_date(text: str) -> str | None:
     if danish.date() == moment.date():
         return moment.date().isoformat()
     offset = moment.utcoffset()
-    zone = "UTC" if offset == dt.timedelta(0) else f"UTC{text[-6:] if ':' in text[-6:] else text[-5:]}"
+    written = re.search(r"[+-][0-9:]+$", text)  # "+01:00", "+0100", "+01" (PostgreSQL)
+    zone = "UTC" if offset == dt.timedelta(0) or written is None else f"UTC{written.group(0)}"
     return f"{danish.date().isoformat()}, for kl. {moment:%H:%M} {zone} er kl. {danish:%H:%M} i Danmark"
 
 

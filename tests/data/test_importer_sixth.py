@@ -784,3 +784,33 @@ def test_a_record_with_a_unit_in_one_cell_is_checked_cell_by_cell(folder: Path) 
     _set(staff, 1, "staff_turnover_pct", "%")
     rewrite(folder, "staff_figures", staff)
     assert rules(fails(folder)) == {("staff_figures.csv", 2, "staff_turnover_pct", "decimal")}
+
+
+# --- a date in another order with a time ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        ("12-03-2024 13:45", "; skriv 2024-03-12 (år-måned-dag), uden klokkeslæt"),  # Danish Excel's date and time
+        ("12.03.2024 00:00:00", "; skriv 2024-03-12 (år-måned-dag), uden klokkeslæt"),
+        (
+            "12-MAR-24 00.00.00.000000",
+            "; skriv 2024-03-12 (år-måned-dag, året med fire cifre), uden klokkeslæt",
+        ),  # Oracle
+        ("3/15/2024 1:00 PM", "; skriv 2024-03-15 (år-måned-dag; datoen står som måned/dag/år), uden klokkeslæt"),
+        (
+            "2024-03-11 23:30:00+00",
+            "; skriv datoen uden klokkeslæt (2024-03-12, for kl. 23:30 UTC er kl. 00:30 i Danmark)",
+        ),
+    ],
+)
+def test_a_date_in_another_order_with_a_time_names_the_date_to_write(folder: Path, value: str, hint: str) -> None:
+    """A date and time as Danish Excel, American Excel, Oracle or PostgreSQL (an offset of two digits, '+00') write it
+    read only 'date skal være en dato på formen ÅÅÅÅ-MM-DD', where the same date without its time got the hint."""
+    concerns = texts("concerns")
+    _set(concerns, 1, "date", value)
+    rewrite(folder, "concerns", concerns)
+    assert [(v.row, v.column, v.message) for v in fails(folder).violations] == [
+        (2, "date", "date skal være en dato på formen ÅÅÅÅ-MM-DD, fx 2024-03-12" + hint)
+    ]
