@@ -234,6 +234,8 @@ _CONTROL_CHARACTERS_DA: dict[str, str] = {
     "\t": "et tabulatortegn",
     "\x0b": "en lodret tabulator (U+000B)",
     "\x0c": "et sideskift (U+000C)",
+    "\u2028": "et linjeskift (U+2028)",
+    "\u2029": "et afsnitsskift (U+2029)",
 }
 
 

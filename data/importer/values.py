@@ -37,7 +37,7 @@ _BOOL_MEANINGS: dict[str, dict[str, bool]] = {"announced": {"anmeldt": True, "ua
 #: a space; inside one they are a violation: "T10\n005" would be stored as a new tilbud that looks like T10005, and
 #: a tab, a BEL or an escape code from an old system would end up in reports and exports. Free text (a name, a
 #: target group) may hold a line break, as a spreadsheet cell typed with Alt+Enter does; an id or a key may not.
-_CONTROL_RE = "[\x00-\x1f\x7f-\x9f]"
+_CONTROL_RE = "[\x00-\x1f\x7f-\x9f\u2028\u2029]"  # and Unicode's line and paragraph separators, line breaks too
 _CONTROL_BUT_LINE_BREAKS_RE = "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 #: What programs write for a missing value, as they write it: R's write.csv "NA", an SQL export "NULL" or "null",
 #: Excel "#N/A" (a lookup that found nothing; an error cell of a workbook is read as its text), Python and pandas
@@ -857,7 +857,11 @@ def _control_characters(table: _Parsed, col: Column, text: pd.Series, report: _R
         before = value[: first.start()]
         where = "først i værdien" if not before else f"efter '{before[-20:]}'"
         why = " (et id med et styretegn bliver et nyt id, der ligner et andet)" if is_id else ""
-        fix = "skriv værdien på én linje" if {"\n", "\r"} & set(chars) else "skriv værdien igen uden tegnet"
+        fix = (
+            "skriv værdien på én linje"
+            if {"\n", "\r", "\u2028", "\u2029"} & set(chars)
+            else "skriv værdien igen uden tegnet"
+        )
         return (
             f"{col.name} indeholder {' og '.join(control_character_da(c) for c in chars)} {where}; styretegn er "
             f"ikke tilladt i en værdi{why}: {fix}"

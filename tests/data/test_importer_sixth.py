@@ -814,3 +814,40 @@ def test_a_date_in_another_order_with_a_time_names_the_date_to_write(folder: Pat
     assert [(v.row, v.column, v.message) for v in fails(folder).violations] == [
         (2, "date", "date skal være en dato på formen ÅÅÅÅ-MM-DD, fx 2024-03-12" + hint)
     ]
+
+
+# --- Unicode's line and paragraph separators -----------------------------------------------------------
+
+
+def test_a_unicode_line_separator_inside_an_id_is_refused_as_a_line_break(folder: Path) -> None:
+    """U+2028 and U+2029 are line breaks to Unicode (and Python), but not control characters: an own id 'F\\u20284'
+    was stored as a new tilbud, a visit_id 'V\\u20281' likewise, while 'T10\\n005' was refused. Free text keeps them,
+    as it keeps a line break."""
+    fac = texts("facilities")
+    _set(fac, 4, "facility_id", "F\u20284")
+    _set(fac, 1, "name", "Bostedet\u2029Egebakken")
+    rewrite(folder, "facilities", fac)
+    visits = texts("visits")
+    visits = [row for row in visits if row[visits[0].index("facility_id")] != "F4"]
+    _set(visits, 1, "visit_id", "V\u20281")
+    rewrite(folder, "visits", visits)
+    error = fails(folder)
+    own = [(v.file, v.row, v.column, v.value, v.message) for v in error.violations if v.rule == "control_character"]
+    assert own == [
+        (
+            "facilities.csv",
+            5,
+            "facility_id",
+            "F<U+2028>4",
+            "facility_id indeholder et linjeskift (U+2028) efter 'F'; styretegn er ikke tilladt i en værdi (et id med "
+            "et styretegn bliver et nyt id, der ligner et andet): skriv værdien på én linje",
+        ),
+        (
+            "visits.csv",
+            2,
+            "visit_id",
+            "V<U+2028>1",
+            "visit_id indeholder et linjeskift (U+2028) efter 'V'; styretegn er ikke tilladt i en værdi (et id med et "
+            "styretegn bliver et nyt id, der ligner et andet): skriv værdien på én linje",
+        ),
+    ]
