@@ -176,7 +176,15 @@ def _meant_column(spec: FileSpec, title: str) -> str | None:
     if len(together) == 1:
         return together[0]
     name, decoration = _undecorated(title)
-    return _meant_column(spec, name) if decoration else None
+    if decoration and (meant := _meant_column(spec, name)) is not None:
+        return meant
+    qualified = _QUALIFIED_RE.fullmatch(bare_title(title))
+    return None if qualified is None else _meant_column(spec, qualified.group(1) or qualified.group(2))
+
+
+#: A column name qualified by its table, as an SQL query ("visits.facility_id", "v.date") or Power BI
+#: ("visits[facility_id]") names it.
+_QUALIFIED_RE = re.compile(r"[^\W\d]\w*\.([^\W\d]\w*)|[^\W\d][\w ]*\[([^\[\]]+)\]")
 
 
 #: What a table's head puts after a column's name: a unit in brackets ("(%)", "[antal]", "(ÅÅÅÅ-MM-DD)"), a percent
@@ -202,8 +210,8 @@ def _rename(spec: FileSpec, title: str, meant: str) -> str:
     store days as percent."""
     said = f"kolonnen '{title.strip()}' skal hedde '{meant}'"
     name, decoration = _undecorated(title)
-    if not decoration or loose_name(name) == loose_name(title):
-        return said
+    if not decoration or loose_name(name) == loose_name(title) or _meant_column(spec, name) != meant:
+        return said  # no unit: "visits[kind]" names its table
     said += f", uden '{decoration}'"
     unit = decoration.strip("()[] ").lower()
     if spec.column(meant).percent and unit not in _PERCENT_UNITS and not re.fullmatch(r"[*†‡¹²³⁴⁵⁶⁷⁸⁹⁰]+", unit):

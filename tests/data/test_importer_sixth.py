@@ -851,3 +851,16 @@ def test_a_unicode_line_separator_inside_an_id_is_refused_as_a_line_break(folder
             "styretegn bliver et nyt id, der ligner et andet): skriv værdien på én linje",
         ),
     ]
+
+
+@pytest.mark.parametrize("title", ["visits.kind", "v.kind", "visits[kind]", "Besøg[kind]"])
+def test_a_column_named_with_its_table_is_named_where_it_is_missing(folder: Path, title: str) -> None:
+    """An SQL query's 'visits.kind' or 'v.kind' and Power BI's 'visits[kind]' read 'mangler' without a word of the
+    header holding the column."""
+    assert _renamed(folder, "visits", "kind", title) == [
+        (
+            "kind",
+            "column_missing",
+            _REQUIRED.format("kind", "visit_id, facility_id, date, announced, kind", title, ""),
+        )
+    ]
