@@ -314,6 +314,13 @@ def _parse_column(
                 return f"{rule}; skriv tallet uden %-tegn"
             if col.name == "year" and re.match(_DATE_FORMAT, text.iat[pos]):
                 return f"{rule}; skriv året alene ({text.iat[pos][:4]})"  # a cell Excel formats as a date ("åååå")
+            span = re.fullmatch(r"([0-9]{4})\s*[/-]\s*([0-9]{2}|[0-9]{4})", text.iat[pos])
+            if col.name == "year" and span is not None:
+                # a school or financial year ("2024/25", "2024-2025"): which of the two years is the user's to say
+                first = int(span.group(1))
+                second = int(span.group(2)) if len(span.group(2)) == 4 else first // 100 * 100 + int(span.group(2))
+                if second == first + 1:
+                    return f"{rule}; '{text.iat[pos]}' spænder over to år: skriv ét år ({first} eller {second})"
             if integer and (scientific := _EXPONENT_NUMBER_RE.fullmatch(text.iat[pos])) is not None:
                 # "1,5E+03": Excel's General format shows a number so in a narrow column, and a CSV file keeps it
                 number = Decimal(scientific.group(0).replace(",", "."))

@@ -864,3 +864,15 @@ def test_a_column_named_with_its_table_is_named_where_it_is_missing(folder: Path
             _REQUIRED.format("kind", "visit_id, facility_id, date, announced, kind", title, ""),
         )
     ]
+
+
+@pytest.mark.parametrize(("value", "years"), [("2024/25", "2024 eller 2025"), ("2024-2025", "2024 eller 2025")])
+def test_a_year_spanning_two_years_names_both(folder: Path, value: str, years: str) -> None:
+    """A school or financial year ('2024/25') read only 'year skal være et heltal på mindst 1990'."""
+    staff = texts("staff_figures")
+    _set(staff, 1, "year", value)
+    rewrite(folder, "staff_figures", staff)
+    [violation] = fails(folder).violations
+    assert violation.message == (
+        f"year skal være et heltal på mindst 1990; '{value}' spænder over to år: skriv ét år ({years})"
+    )
