@@ -555,16 +555,29 @@ def format_date_da(day: dt.date) -> str:
 
 
 def lead_within_noise_da(
-    model_auc: float, expert_auc: float, standard_error: float, positives: int, times: float
+    model_auc: float,
+    expert_auc: float,
+    standard_error: float,
+    positives: int,
+    times: float,
+    blend_weight: float | None = None,
 ) -> str:
     """What ``train`` and the model card add when LightGBM is kept on a lead over the expert score on the
     validation period that is at most ``times`` standard errors of the difference: the lead may be the period's
-    noise. The caller decides when (models.risk_model.LEAD_STANDARD_ERRORS)."""
+    noise. The caller decides when (models.risk_model.LEAD_STANDARD_ERRORS). ``blend_weight``: the risk is then a
+    blend of the two with that weight on LightGBM (models.risk_model.EXPERT_BLEND_WEIGHT), said instead of
+    "the stored model is used"."""
     found = "1 alvorligt fund" if positives == 1 else f"{format_number_da(positives, 0)} alvorlige fund"
-    return (
+    head = (
         f"LightGBM rangerer valideringsperioden bedre end ekspertscoren (AUC {format_number_da(model_auc, 3)} mod "
         f"{format_number_da(expert_auc, 3)}), men forskellen {format_number_da(model_auc - expert_auc, 3)} er ikke "
         f"over {format_number_da(times, 0)} standardfejl ({format_number_da(times, 0)} × "
-        f"{format_number_da(standard_error, 3)} på periodens {found}) og kan være tilfældig. Den gemte model "
-        "bruges; læs dens forspring for ekspertscoren med det forbehold."
+        f"{format_number_da(standard_error, 3)} på periodens {found}) og kan være tilfældig."
+    )
+    if blend_weight is None:
+        return f"{head} Den gemte model bruges; læs dens forspring for ekspertscoren med det forbehold."
+    return (
+        f"{head} Risikoen blander derfor de to: {format_number_da(100 * blend_weight, 0)} % LightGBM og "
+        f"{format_number_da(100 * (1 - blend_weight), 0)} % ekspertscoren (på log-odds, kalibreret igen på "
+        "perioden), og forklaringerne er de to modellers bidrag vægtet på samme måde."
     )

@@ -37,8 +37,17 @@ from data.glossary import format_date_da, format_number_da, lead_within_noise_da
 from data.settings import LearnFrom, Settings
 from models.baselines import ExpertModel, baseline_scores
 from models.calibration import estimate_offsets
-from models.engine import BoosterParams, EngineReport, RiskEngine, bound_probability, sigmoid
-from models.evaluation import auc_difference_se, expected_calibration_error, reliability_table, score_metrics
+from models.engine import (
+    PROBABILITY_CEILING,
+    PROBABILITY_FLOOR,
+    BoosterParams,
+    EngineReport,
+    RiskEngine,
+    bound_probability,
+    fit_calibrator,
+    sigmoid,
+)
+from models.evaluation import auc, auc_difference_se, expected_calibration_error, reliability_table, score_metrics
 from models.explain import comparison_values, facility_factors, global_importance, top_factors, top_factors_all
 from models.fairness import finding_shares
 from models.features import (
@@ -67,9 +76,22 @@ def lead_note_da(card: Mapping[str, Any]) -> str:
     model_auc, expert_auc = (metrics.get(k, {}).get("auc") for k in ("model", "expert"))
     if card.get("cold_start") or not lead.get("within_noise") or model_auc is None or expert_auc is None:
         return ""
+    blend = card.get("blend") or {}
     return lead_within_noise_da(
-        float(model_auc), float(expert_auc), float(lead["standard_error"]), int(lead["positives"]), LEAD_STANDARD_ERRORS
+        float(model_auc),
+        float(expert_auc),
+        float(lead["standard_error"]),
+        int(lead["positives"]),
+        LEAD_STANDARD_ERRORS,
+        blend_weight=None if not blend else float(blend["weight"]),
     )
+
+
+def _log_odds(risk: np.ndarray) -> np.ndarray:
+    """The log-odds of a bounded (1-99 %) risk, unbounded first (:func:`models.engine.bound_probability`)."""
+    p = (np.asarray(risk, dtype=float) - PROBABILITY_FLOOR) / (PROBABILITY_CEILING - PROBABILITY_FLOOR)
+    p = np.clip(p, 1e-9, 1 - 1e-9)
+    return np.asarray(np.log(p / (1 - p)), dtype=float)
 
 
 def leaf_size(rows: int, cap: int) -> int:
@@ -97,6 +119,13 @@ CHANCE_AUC = 0.5
 #: A kept LightGBM's lead over the expert score on the later period is said to be within that period's noise
 #: (``train`` and the model card say so) when it is at most this many standard errors of the AUC difference.
 LEAD_STANDARD_ERRORS = 2.0
+#: A kept LightGBM whose lead is within that noise is blended with the expert score: the risk's log-odds are this
+#: weight times LightGBM's calibrated log-odds plus the rest times the expert score's (-3 + 0,4 x points),
+#: Platt-calibrated again on C. Measured with bench/blend_scratch.py (docs/risk-model.md): synthetic Denmark's
+#: 2,000-tilbud worlds unchanged (their leads are beyond the noise), its small worlds 0.7807 -> 0.7830 (150-500
+#: tilbud, seeds 1-8; seeds 9-16 0.7705 -> 0.7744), the independent worlds 0.628 -> 0.644 (the kept four 0.54 ->
+#: 0.60). 0,5 helped the independent worlds more (0.650) and cost the demo's world 0,004 and 500 tilbud 0,006.
+EXPERT_BLEND_WEIGHT = 0.7
 #: What the trees learn from: the graded ``severity`` of the visits in the horizon (the default) or the
 #: yes/no ``label`` itself. Either way calibration and every reported figure use the label (models.labels).
 LEARN_FROM: tuple[str, ...] = get_args(LearnFrom)
@@ -208,6 +237,8 @@ class RiskModel(BaseEstimator):
 
     #: A model stored before ``learn_from`` existed learnt the label (``repr`` and ``get_params`` read it).
     learn_from: str = "label"
+    #: A model stored before the blend existed never blends (``blend_`` is absent too).
+    expert_blend_weight: float = 1.0
 
     def __init__(
         self,
@@ -225,6 +256,7 @@ class RiskModel(BaseEstimator):
         random_state: int = 42,
         short_history_trees: int | None = SHORT_HISTORY_TREES,
         learn_from: str = "severity",
+        expert_blend_weight: float = EXPERT_BLEND_WEIGHT,
     ) -> None:
         self.horizon_months = horizon_months
         self.training_years = training_years
@@ -240,6 +272,7 @@ class RiskModel(BaseEstimator):
         self.random_state = random_state
         self.short_history_trees = short_history_trees
         self.learn_from = learn_from
+        self.expert_blend_weight = expert_blend_weight
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> RiskModel:
@@ -265,6 +298,11 @@ class RiskModel(BaseEstimator):
         if self.learn_from not in LEARN_FROM:
             raise InvalidArgumentError(
                 f"learn_from '{self.learn_from}' findes ikke; vælg {' eller '.join(repr(v) for v in LEARN_FROM)}."
+            )
+        if not 0 < self.expert_blend_weight <= 1:
+            raise InvalidArgumentError(
+                f"expert_blend_weight={self.expert_blend_weight} er ikke tilladt; vælg en vægt over 0 og højst 1 "
+                "(1: ingen blanding med ekspertscoren)."
             )
         if self.horizon_months < 1 or self.training_years < 1 or self.snapshot_step_months < 1:
             raise InvalidArgumentError(
@@ -389,8 +427,10 @@ class RiskModel(BaseEstimator):
             self.best_iteration_ = report.best_iteration
             self.calibrator_ = report.calibrator
             self.lead_over_expert_ = self._lead_over_expert(report)
+            self.blend_ = self._blend_with_expert(report)
         else:
             self.lead_over_expert_ = None
+            self.blend_ = None
             # Nothing held out is needed: the expert score learnt nothing from these labels.
             scores: dict[str, dict[str, float]] = {}
             if len(train):
@@ -523,6 +563,37 @@ class RiskModel(BaseEstimator):
             "within_noise": bool(lead <= LEAD_STANDARD_ERRORS * se),
         }
 
+    def _blend_with_expert(self, report: EngineReport) -> dict[str, float] | None:
+        """The blend of a kept LightGBM with the expert score (:data:`EXPERT_BLEND_WEIGHT`), when its lead on C is
+        within the noise (``lead_over_expert_``) and its calibration is Platt's (its log-odds are then linear in
+        the margin, so the blend's explanations add up); else None. The blend's log-odds
+        ``z = w x logit(LightGBM's risk) + (1 - w) x expert margin`` are Platt-calibrated on C's rows as
+        LightGBM's evaluation scored them: uncalibrated, the average of the two overstated the risk (expected
+        calibration error on C 0,058 against LightGBM's 0,010 in the demo's world; the expert score's sigmoid is not
+        fitted to a tilsyn's rate). ``auc``: the blend's on C (the calibration keeps its order)."""
+        assert self.engine_ is not None
+        w = float(self.expert_blend_weight)
+        lead = self.lead_over_expert_
+        if w >= 1 or not lead or not lead["within_noise"] or self.engine_.calibrator_.method != "platt":
+            return None
+        test = report.test_predictions
+        z = w * _log_odds(test["model"].to_numpy(float)) + (1 - w) * test["expert"].to_numpy(float)
+        fitted = fit_calibrator(z, test["label"].to_numpy(int), "platt")
+        if fitted.method != "platt":
+            return None
+        return {"weight": w, "a": round(fitted.a, 6), "b": round(fitted.b, 6), "auc": round(auc(test["label"], z), 6)}
+
+    def _blend(self) -> dict[str, float] | None:
+        return getattr(self, "blend_", None) if self.engine_ is not None else None
+
+    def _blended_log_odds(self, margin: np.ndarray, expert_margin: np.ndarray) -> np.ndarray:
+        """The blend's calibrated log-odds from LightGBM's margin and the expert score's (see :meth:`fit`)."""
+        blend = self._blend()
+        assert blend is not None and self.engine_ is not None
+        cal, w = self.engine_.calibrator_, blend["weight"]
+        z = w * (cal.a * margin + cal.b) + (1 - w) * expert_margin
+        return np.asarray(blend["a"] * z + blend["b"], dtype=float)
+
     def _learnt_nothing(self, train: pd.DataFrame) -> bool:
         """The fitted booster gives every row the same margin (no tree could split), as evaluated or as it scores."""
         assert self.engine_ is not None
@@ -554,6 +625,9 @@ class RiskModel(BaseEstimator):
         if self.engine_ is not None:
             margin = self.engine_.predict_margin(feats) if len(feats) else np.zeros(0)
             risk = self.engine_.calibrator_(margin)
+            if self._blend() is not None:  # the margin is then the blend's log-odds
+                margin = self._blended_log_odds(margin, self.expert_.margin(feats))
+                risk = bound_probability(sigmoid(margin))
         else:
             margin = self.expert_.margin(feats)
             risk = bound_probability(sigmoid(margin))
@@ -583,6 +657,10 @@ class RiskModel(BaseEstimator):
                 subset = feats if facility_ids is None else feats[feats.index.isin(list(facility_ids))]
                 if len(subset):
                     contributions, base_value = self.engine_.contributions(subset)
+                    if (blend := self._blend()) is not None:
+                        contributions, base_value = self._blended_contributions(
+                            subset, contributions, base_value, blend, feats
+                        )
         else:
             contributions, base_value = self.expert_.contributions(feats)
             if facility_ids is not None:
@@ -591,6 +669,27 @@ class RiskModel(BaseEstimator):
             contributions = pd.DataFrame(0.0, index=feats.index, columns=list(FEATURE_NAMES))
         comparisons = scored.comparisons if scored.comparisons is not None else comparison_values(feats)
         return replace(scored, contributions=contributions, base_value=float(base_value), comparisons=comparisons)
+
+    def _blended_contributions(
+        self,
+        subset: pd.DataFrame,
+        shap_values: pd.DataFrame,
+        shap_base: float,
+        blend: Mapping[str, float],
+        everyone: pd.DataFrame,
+    ) -> tuple[pd.DataFrame, float]:
+        """The blend's contributions in its log-odds, one list: per feature ``A x (w x c x SHAP + (1 - w) x 0,4 x
+        (points - the average tilbud's points))`` (``c`` LightGBM's Platt slope, ``A`` the blend's), so that both
+        parts are measured against the average tilbud, as SHAP values are (:mod:`models.explain`), and the base
+        value takes the rest: ``base + sum == margin`` as for LightGBM alone."""
+        assert self.engine_ is not None
+        cal, w, a, b = self.engine_.calibrator_, blend["weight"], blend["a"], blend["b"]
+        points, expert_base = self.expert_.contributions(subset)
+        average = self.expert_.contributions(everyone)[0].mean(axis=0)
+        lightgbm = a * w * cal.a * shap_values
+        expert = a * (1 - w) * (points - average)
+        base = a * (w * (cal.a * shap_base + cal.b) + (1 - w) * (expert_base + float(average.sum()))) + b
+        return lightgbm + expert, float(base)
 
     def predict_proba(self, dataset: Dataset, as_of: dt.date | pd.Timestamp) -> pd.DataFrame:
         """``facility_id, risk, margin`` for every facility in the population as of ``as_of``."""
@@ -685,6 +784,8 @@ class RiskModel(BaseEstimator):
             "authorities": list(getattr(self, "authorities_", [])),
             # LightGBM's lead over the expert score on C and its noise (None: the expert score, or a model from before)
             "lead_over_expert": getattr(self, "lead_over_expert_", None),
+            # a lead within the noise blends LightGBM with the expert score (weight on LightGBM, Platt on C, C's AUC)
+            "blend": self._blend(),
         }
 
     def _calibration_error(self) -> float:
