@@ -44,7 +44,6 @@ from models.engine import (
     EngineReport,
     RiskEngine,
     bound_probability,
-    fit_calibrator,
     sigmoid,
 )
 from models.evaluation import auc, auc_difference_se, expected_calibration_error, reliability_table, score_metrics
@@ -94,6 +93,16 @@ def _log_odds(risk: np.ndarray) -> np.ndarray:
     return np.asarray(np.log(p / (1 - p)), dtype=float)
 
 
+def _shift_to_rate(log_odds: np.ndarray, rate: float) -> float:
+    """The ``s`` for which the mean of ``sigmoid(log_odds + s)`` is ``rate`` (0 < rate < 1), by bisection: the
+    mean rises with ``s``."""
+    low, high = -30.0, 30.0
+    for _ in range(100):
+        mid = (low + high) / 2
+        low, high = (mid, high) if float(sigmoid(log_odds + mid).mean()) < rate else (low, mid)
+    return (low + high) / 2
+
+
 def leaf_size(rows: int, cap: int) -> int:
     """The ``min_child_samples`` LightGBM gets for ``rows`` labelled snapshots: ``min(cap, max(10, rows // 20))``.
 
@@ -120,8 +129,8 @@ CHANCE_AUC = 0.5
 #: (``train`` and the model card say so) when it is at most this many standard errors of the AUC difference.
 LEAD_STANDARD_ERRORS = 2.0
 #: A kept LightGBM whose lead is within that noise is blended with the expert score: the risk's log-odds are this
-#: weight times LightGBM's calibrated log-odds plus the rest times the expert score's (-3 + 0,4 x points),
-#: Platt-calibrated again on C. Measured with bench/blend_scratch.py (docs/risk-model.md): synthetic Denmark's
+#: weight times LightGBM's calibrated log-odds plus the rest times the expert score's (-3 + 0,4 x points), shifted to
+#: C's share of serious findings. Measured with bench/blend_scratch.py (docs/risk-model.md): synthetic Denmark's
 #: 2,000-tilbud worlds unchanged (their leads are beyond the noise), its small worlds 0.7807 -> 0.7830 (150-500
 #: tilbud, seeds 1-8; seeds 9-16 0.7705 -> 0.7744), the independent worlds 0.628 -> 0.644 (the kept four 0.54 ->
 #: 0.60). 0,5 helped the independent worlds more (0.650) and cost the demo's world 0,004 and 500 tilbud 0,006.
@@ -567,21 +576,25 @@ class RiskModel(BaseEstimator):
         """The blend of a kept LightGBM with the expert score (:data:`EXPERT_BLEND_WEIGHT`), when its lead on C is
         within the noise (``lead_over_expert_``) and its calibration is Platt's (its log-odds are then linear in
         the margin, so the blend's explanations add up); else None. The blend's log-odds
-        ``z = w x logit(LightGBM's risk) + (1 - w) x expert margin`` are Platt-calibrated on C's rows as
-        LightGBM's evaluation scored them: uncalibrated, the average of the two overstated the risk (expected
-        calibration error on C 0,058 against LightGBM's 0,010 in the demo's world; the expert score's sigmoid is not
-        fitted to a tilsyn's rate). ``auc``: the blend's on C (the calibration keeps its order)."""
+        ``w x logit(LightGBM's risk) + (1 - w) x expert margin`` are shifted (``shift``) so that their mean risk on
+        C's rows, as LightGBM's evaluation scored them, is C's share of serious findings: unshifted, the average of
+        the two overstated the risk (expected calibration error on C 0,058 against LightGBM's 0,010 in the demo's
+        world; the expert score's sigmoid is not fitted to a tilsyn's rate). Only shifted, not refitted: a Platt fit
+        of the blend on C flattened it where C ranks nothing (bench/alien_world.py b5, 31 findings: a slope of
+        0,001, every tilbud 2,3 % and no reason given), and the two parts keep their own scales. ``auc``: the
+        blend's on C (the shift keeps its order)."""
         assert self.engine_ is not None
         w = float(self.expert_blend_weight)
         lead = self.lead_over_expert_
         if w >= 1 or not lead or not lead["within_noise"] or self.engine_.calibrator_.method != "platt":
             return None
         test = report.test_predictions
-        z = w * _log_odds(test["model"].to_numpy(float)) + (1 - w) * test["expert"].to_numpy(float)
-        fitted = fit_calibrator(z, test["label"].to_numpy(int), "platt")
-        if fitted.method != "platt":
+        y = test["label"].to_numpy(int)
+        if len(np.unique(y)) < 2:
             return None
-        return {"weight": w, "a": round(fitted.a, 6), "b": round(fitted.b, 6), "auc": round(auc(test["label"], z), 6)}
+        z = w * _log_odds(test["model"].to_numpy(float)) + (1 - w) * test["expert"].to_numpy(float)
+        shift = _shift_to_rate(z, float(y.mean()))
+        return {"weight": w, "shift": round(shift, 6), "auc": round(auc(y, z), 6)}
 
     def _blend(self) -> dict[str, float] | None:
         return getattr(self, "blend_", None) if self.engine_ is not None else None
@@ -591,8 +604,7 @@ class RiskModel(BaseEstimator):
         blend = self._blend()
         assert blend is not None and self.engine_ is not None
         cal, w = self.engine_.calibrator_, blend["weight"]
-        z = w * (cal.a * margin + cal.b) + (1 - w) * expert_margin
-        return np.asarray(blend["a"] * z + blend["b"], dtype=float)
+        return np.asarray(w * (cal.a * margin + cal.b) + (1 - w) * expert_margin + blend["shift"], dtype=float)
 
     def _learnt_nothing(self, train: pd.DataFrame) -> bool:
         """The fitted booster gives every row the same margin (no tree could split), as evaluated or as it scores."""
@@ -678,18 +690,17 @@ class RiskModel(BaseEstimator):
         blend: Mapping[str, float],
         everyone: pd.DataFrame,
     ) -> tuple[pd.DataFrame, float]:
-        """The blend's contributions in its log-odds, one list: per feature ``A x (w x c x SHAP + (1 - w) x 0,4 x
-        (points - the average tilbud's points))`` (``c`` LightGBM's Platt slope, ``A`` the blend's), so that both
-        parts are measured against the average tilbud, as SHAP values are (:mod:`models.explain`), and the base
-        value takes the rest: ``base + sum == margin`` as for LightGBM alone."""
+        """The blend's contributions in its log-odds, one list: per feature ``w x c x SHAP + (1 - w) x 0,4 x
+        (points - the average tilbud's points)`` (``c`` LightGBM's Platt slope), so that both parts are measured
+        against the average tilbud, as SHAP values are (:mod:`models.explain`), and the base value takes the rest
+        (and the shift): ``base + sum == margin`` as for LightGBM alone."""
         assert self.engine_ is not None
-        cal, w, a, b = self.engine_.calibrator_, blend["weight"], blend["a"], blend["b"]
+        cal, w = self.engine_.calibrator_, blend["weight"]
         points, expert_base = self.expert_.contributions(subset)
         average = self.expert_.contributions(everyone)[0].mean(axis=0)
-        lightgbm = a * w * cal.a * shap_values
-        expert = a * (1 - w) * (points - average)
-        base = a * (w * (cal.a * shap_base + cal.b) + (1 - w) * (expert_base + float(average.sum()))) + b
-        return lightgbm + expert, float(base)
+        contributions = w * cal.a * shap_values + (1 - w) * (points - average)
+        base = w * (cal.a * shap_base + cal.b) + (1 - w) * (expert_base + float(average.sum())) + blend["shift"]
+        return contributions, float(base)
 
     def predict_proba(self, dataset: Dataset, as_of: dt.date | pd.Timestamp) -> pd.DataFrame:
         """``facility_id, risk, margin`` for every facility in the population as of ``as_of``."""

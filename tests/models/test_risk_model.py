@@ -16,7 +16,7 @@ from data.dataset import Dataset
 from data.glossary import format_date_da, format_number_da
 from data.settings import Settings
 from data.synthetic import WorldConfig, generate_world
-from models.engine import BoosterParams
+from models.engine import BoosterParams, fit_calibrator
 from models.explain import additivity_gap
 from models.features import FEATURE_NAMES, THEME_FEATURES
 from models.risk_model import RiskModel, leaf_size, rank_and_tier, tier_sizes
@@ -658,13 +658,13 @@ def test_a_lead_within_the_noise_blends_lightgbm_with_the_expert_score(
     ds, _ = world
     lead, blend = fitted.lead_over_expert_, fitted.blend_
     assert lead is not None and lead["within_noise"] and blend is not None
-    assert blend["weight"] == EXPERT_BLEND_WEIGHT == 0.7 and blend["a"] > 0
+    assert blend["weight"] == EXPERT_BLEND_WEIGHT == 0.7
     assert fitted.engine_ is not None
     s = fitted.score(ds, AS_OF)
     cal, w = fitted.engine_.calibrator_, blend["weight"]
     lightgbm = cal.a * fitted.engine_.predict_margin(s.features) + cal.b  # LightGBM's calibrated log-odds
     expert = fitted.expert_.margin(s.features)  # -3 + 0,4 x points
-    log_odds = blend["a"] * (w * lightgbm + (1 - w) * expert) + blend["b"]
+    log_odds = w * lightgbm + (1 - w) * expert + blend["shift"]
     np.testing.assert_allclose(s.margin.to_numpy(), log_odds, atol=1e-9)
     np.testing.assert_allclose(s.risk.to_numpy(), bound_probability(sigmoid(log_odds)), atol=1e-12)
     # one list of contributions in the blend's log-odds: LightGBM's SHAP and the expert score's points, both against
@@ -672,13 +672,14 @@ def test_a_lead_within_the_noise_blends_lightgbm_with_the_expert_score(
     assert s.contributions is not None
     shap_values, _ = fitted.engine_.contributions(s.features)
     points, _ = fitted.expert_.contributions(s.features)
-    expected = blend["a"] * (w * cal.a * shap_values + (1 - w) * (points - points.mean(axis=0)))
+    expected = w * cal.a * shap_values + (1 - w) * (points - points.mean(axis=0))
     np.testing.assert_allclose(s.contributions.to_numpy(), expected.to_numpy(), atol=1e-9)
     assert additivity_gap(s.contributions, s.base_value, s.margin.to_numpy()) < 1e-6
-    # calibrated again on C: the blend's mean risk there is C's share of serious findings
+    # shifted on C: the blend's mean risk there is C's share of serious findings
     test = fitted.engine_.report_.test_predictions
     z = w * risk_model._log_odds(test["model"].to_numpy()) + (1 - w) * test["expert"].to_numpy()
-    assert float(sigmoid(blend["a"] * z + blend["b"]).mean()) == pytest.approx(float(test["label"].mean()), abs=0.003)
+    assert float(sigmoid(z + blend["shift"]).mean()) == pytest.approx(float(test["label"].mean()), abs=1e-6)
+    assert float(sigmoid(z).mean()) != pytest.approx(float(test["label"].mean()), abs=0.005)  # it needed the shift
     card = fitted.card()
     assert card["blend"] == blend
     note = lead_note_da(card)
@@ -710,6 +711,6 @@ def test_a_lead_beyond_the_noise_or_isotonic_calibration_is_not_blended(fitted: 
     assert beyond._blend_with_expert(report) is None
     isotonic = copy.deepcopy(fitted)
     assert isotonic.engine_ is not None
-    isotonic.engine_.calibrator_ = risk_model.fit_calibrator(np.arange(4.0), np.array([0, 1, 0, 1]), "isotonic")
+    isotonic.engine_.calibrator_ = fit_calibrator(np.arange(4.0), np.array([0, 1, 0, 1]), "isotonic")
     assert isotonic._blend_with_expert(report) is None
     assert fitted._blend_with_expert(report) == fitted.blend_
