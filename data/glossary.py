@@ -578,6 +578,7 @@ def lead_within_noise_da(
         return f"{head} Den gemte model bruges; læs dens forspring for ekspertscoren med det forbehold."
     return (
         f"{head} Risikoen blander derfor de to: {format_number_da(100 * blend_weight, 0)} % LightGBM og "
-        f"{format_number_da(100 * (1 - blend_weight), 0)} % ekspertscoren (på log-odds, kalibreret igen på "
-        "perioden), og forklaringerne er de to modellers bidrag vægtet på samme måde."
+        f"{format_number_da(100 * (1 - blend_weight), 0)} % ekspertscoren (på log-odds, forskudt så "
+        "gennemsnittet rammer periodens andel med alvorligt fund), og forklaringerne er de to modellers bidrag "
+        "vægtet på samme måde."
     )
