@@ -77,7 +77,8 @@ def calibration_on_c(model: RiskModel) -> dict[str, float] | None:
         return None
     test = model.engine_.report_.test_predictions
     y = test["label"].to_numpy(int)
-    lg, ex = _logit_raw(test["model"].to_numpy(float)), _logit_raw(test["expert"].to_numpy(float))
+    # the engine's "expert" column is the expert score's margin (models.baselines.baseline_scores), not a risk
+    lg, ex = _logit_raw(test["model"].to_numpy(float)), test["expert"].to_numpy(float)
     out = {"lightgbm": expected_calibration_error(reliability_table(y, test["model"].to_numpy(float)))}
     for w in WEIGHTS:
         out[f"logit{w}"] = expected_calibration_error(reliability_table(y, sigmoid(w * lg + (1 - w) * ex)))
