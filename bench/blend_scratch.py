@@ -1,8 +1,9 @@
 """Scratch measurement: would blending a kept LightGBM with the expert score rank the truth better?
 
-Not a product change. For each world it fits the product's ``RiskModel`` once (in-process) and, when LightGBM is
-kept, scores every tilbud with main's rule (LightGBM's calibrated risk) and with each blend below; when the expert
-score is used nothing changes. Each variant's AUC against the truth is computed from that one fit, so the variants
+For each world it fits the product's ``RiskModel`` once (in-process, without its own blend:
+``expert_blend_weight=1``) and, when LightGBM is kept, scores every tilbud with the rule before the blend
+(``main``: LightGBM's calibrated risk) and with each blend below (the product's is ``logit0.7_2se``, shifted);
+when the expert score is used nothing changes. Each variant's AUC against the truth is computed from that one fit, so the variants
 differ only in the blend (same process, same worlds):
 
 - ``logit0.3`` / ``logit0.5`` / ``logit0.7``: sigmoid(w x logit(LightGBM's calibrated risk) + (1 - w) x the expert
@@ -103,7 +104,7 @@ def national_seed(seed: int, facilities: int, years: int, as_of: dt.date) -> dic
 
     t0 = time.perf_counter()
     world = generate_world(WorldConfig(seed=seed, facilities=facilities, years=years, as_of=as_of))
-    model = RiskModel(horizon_months=6, random_state=seed).fit(world.dataset, as_of)
+    model = RiskModel(horizon_months=6, random_state=seed, expert_blend_weight=1.0).fit(world.dataset, as_of)
     scored = model.score(world.dataset, as_of, explain=False)
     y = truth_labels(world, scored.risk.index, pd.Timestamp(as_of), 6)
     return {"seed": seed, **_measure(model, scored.risk, scored.features, y), "s": round(time.perf_counter() - t0)}
@@ -124,7 +125,7 @@ def alien_world(variant: str, seed: int, as_of: dt.date) -> dict[str, Any]:
     settings = Settings(home=home, today=as_of)
     with database(settings) as engine:
         ds = load_dataset(engine)
-    model = RiskModel.from_settings(settings).fit(ds, as_of)
+    model = RiskModel.from_settings(settings, expert_blend_weight=1.0).fit(ds, as_of)
     scored = model.score(ds, as_of, explain=False)
     y = truth_at(out, as_of, scored.risk.index)
     result = _measure(model, scored.risk, scored.features, y)
