@@ -3,8 +3,8 @@
 For each world it fits the product's ``RiskModel`` once (in-process, without its own blend:
 ``expert_blend_weight=1``) and, when LightGBM is kept, scores every tilbud with the rule before the blend
 (``main``: LightGBM's calibrated risk) and with each blend below (the product's is ``logit0.7_2se``, shifted);
-when the expert score is used nothing changes. Each variant's AUC against the truth is computed from that one fit, so the variants
-differ only in the blend (same process, same worlds):
+when the expert score is used nothing changes. Each variant's AUC against the truth is computed from that one fit,
+so the variants differ only in the blend (same process, same worlds):
 
 - ``logit0.3`` / ``logit0.5`` / ``logit0.7``: sigmoid(w x logit(LightGBM's calibrated risk) + (1 - w) x the expert
   score's margin (-3 + 0.4 x points)), bounded to 1-99 % like every risk (``models.engine.bound_probability``);
