@@ -161,6 +161,7 @@ RISK_SCORE_DA: dict[str, str] = {
 #: The risk model's hyperparameters (``models.risk_model.RiskModel``) as the model card names them.
 HYPERPARAMETER_DA: dict[str, str] = {
     "calibration": "Kalibrering",
+    "expert_blend_weight": "LightGBM's vægt, når den blandes med ekspertscoren (forspring inden for støjen)",
     "horizon_months": "Horisont (måneder)",
     "learn_from": "Træerne lærer af",
     "learning_rate": "Læringsrate",

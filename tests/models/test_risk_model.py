@@ -13,7 +13,7 @@ from sklearn.base import clone
 
 import models.risk_model as risk_model
 from data.dataset import Dataset
-from data.glossary import format_date_da, format_number_da
+from data.glossary import HYPERPARAMETER_DA, format_date_da, format_number_da
 from data.settings import Settings
 from data.synthetic import WorldConfig, generate_world
 from models.engine import BoosterParams, fit_calibrator
@@ -714,3 +714,8 @@ def test_a_lead_beyond_the_noise_or_isotonic_calibration_is_not_blended(fitted: 
     isotonic.engine_.calibrator_ = fit_calibrator(np.arange(4.0), np.array([0, 1, 0, 1]), "isotonic")
     assert isotonic._blend_with_expert(report) is None
     assert fitted._blend_with_expert(report) == fitted.blend_
+
+
+def test_every_hyperparameter_has_a_danish_name_on_the_model_card() -> None:
+    """The model card names each hyperparameter in Danish; ``expert_blend_weight`` was shown by its code name."""
+    assert set(RiskModel().get_params()) - set(HYPERPARAMETER_DA) == set()
