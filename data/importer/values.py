@@ -352,6 +352,17 @@ def _parse_column(
     raise AssertionError(f"unhandled kind {col.kind}")  # pragma: no cover
 
 
+def _marked_cells(table: _Parsed, text: pd.Series, mask: np.ndarray) -> tuple[list[int], str, list[str], str]:
+    """For one violation or warning per column about the cells of ``mask``: their first five rows, " m.fl. (N i
+    alt)" when there are more, the values seen (each once, in order) and "1 celle" / "N celler"."""
+    positions = np.flatnonzero(mask)
+    rows = [int(table.raw.rows[p]) for p in positions[:5]]
+    more = f" m.fl. ({format_number_da(len(positions), 0)} i alt)" if len(positions) > 5 else ""
+    seen = list(dict.fromkeys(text.iloc[positions].tolist()))
+    cells = "1 celle" if len(positions) == 1 else f"{format_number_da(len(positions), 0)} celler"
+    return rows, more, seen, cells
+
+
 def _missing_markers(table: _Parsed, col: Column, text: pd.Series, report: _Report) -> tuple[pd.Series, np.ndarray]:
     """``text`` with the cells that hold a marker of a missing value (:data:`_MISSING_MARKERS`) made empty, and the
     mask of those cells. In an optional column they are read as empty, with one warning for the column naming the
@@ -362,17 +373,13 @@ def _missing_markers(table: _Parsed, col: Column, text: pd.Series, report: _Repo
         marked = marked | text.isin(_ZERO_DATES).to_numpy(dtype=bool)
     if not marked.any():
         return text, marked
-    positions = np.flatnonzero(marked)
-    rows = [int(table.raw.rows[p]) for p in positions[:5]]
-    more = f" m.fl. ({format_number_da(len(positions), 0)} i alt)" if len(positions) > 5 else ""
-    seen = list(dict.fromkeys(text.iloc[positions].tolist()))
+    rows, more, seen, cells = _marked_cells(table, text, marked)
     markers = ", ".join(f"'{m}'" for m in seen)
-    cells = "1 celle" if len(positions) == 1 else f"{format_number_da(len(positions), 0)} celler"
     programs = "(R skriver NA, en SQL-eksport NULL, Excel #N/A)"
     if _ZERO_DATES & set(seen):
         programs = "(en database skriver 0000-00-00, Excel 1900-01-00 for en tom celle, en SQL-eksport NULL)"
     if col.nullable:
-        one = len(positions) == 1
+        one = int(marked.sum()) == 1
         empty, empty_n, cells_da = ("tom", "tomt", "feltet") if one else ("tomme", "tomme", "felterne")
         meaning = " (et tomt felt læses som nej)" if col.kind == Kind.BOOL and col.default is False else ""
         report.warnings.append(
@@ -415,14 +422,10 @@ def _excel_errors(table: _Parsed, col: Column, text: pd.Series, report: _Report)
     failed = (text.isin(_EXCEL_ERRORS) | text.str.fullmatch(_CALC_ERROR_RE)).to_numpy(dtype=bool)
     if not failed.any():
         return text, failed
-    positions = np.flatnonzero(failed)
-    rows = [int(table.raw.rows[p]) for p in positions[:5]]
-    more = f" m.fl. ({format_number_da(len(positions), 0)} i alt)" if len(positions) > 5 else ""
-    seen = list(dict.fromkeys(text.iloc[positions].tolist()))
+    rows, more, seen, cells = _marked_cells(table, text, failed)
     meanings = "; ".join(
         f"{value}: {_EXCEL_ERRORS.get(value, 'LibreOffice fandt en fejl i formlen')}" for value in seen[:4]
     )
-    cells = "1 celle" if len(positions) == 1 else f"{format_number_da(len(positions), 0)} celler"
     gives = "" if col.kind in (Kind.TEXT, Kind.ID_LIST) else f", så den giver {_what_to_write(col)}"
     report.add(
         Violation(
@@ -455,11 +458,8 @@ def _formulas_as_text(table: _Parsed, col: Column, text: pd.Series, report: _Rep
     found = text.str.match(_FORMULA_RE).to_numpy(dtype=bool)
     if not found.any():
         return text, found
-    positions = np.flatnonzero(found)
-    rows = [int(table.raw.rows[p]) for p in positions[:5]]
-    more = f" m.fl. ({format_number_da(len(positions), 0)} i alt)" if len(positions) > 5 else ""
-    cells = "1 celle" if len(positions) == 1 else f"{format_number_da(len(positions), 0)} celler"
-    first = _display(text.iat[positions[0]])
+    rows, more, seen, cells = _marked_cells(table, text, found)
+    first = _display(seen[0])
     why = "Filen er gemt, mens Excel viste formlerne (Formler > Vis formler), eller af et program, der skriver formler"
     if _is_free_text(table, col):
         report.warnings.append(
