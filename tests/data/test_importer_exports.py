@@ -137,22 +137,6 @@ _WRITTEN_WITH_JOINERS = {
 }
 
 
-def test_a_joiner_or_variation_selector_in_free_text_is_kept_as_written(folder: Path) -> None:
-    """A facility named "Bostedet 👨‍👩‍👧" was refused as holding an invisible character (U+200D): in a name, a
-    municipality, a target group or an inspector's name the joiner and the variation selectors of an emoji or a
-    script's letter are kept, as written, between (or, a selector, after) visible characters."""
-    for table in ("facilities", "inspectors"):
-        rows = texts(table)
-        for (t, column), value in _WRITTEN_WITH_JOINERS.items():
-            if t == table:
-                rows[1][rows[0].index(column)] = value
-        rewrite(folder, table, rows)
-    result = read_upload(folder, today=AS_OF)
-    tables = result.dataset.tables()
-    assert {key: tables[key[0]][key[1]].iloc[0] for key in _WRITTEN_WITH_JOINERS} == _WRITTEN_WITH_JOINERS
-    assert not [w for w in result.warnings if w.rule == "invisible_character"]
-
-
 _WRITTEN_WITH_NON_JOINERS = {
     ("facilities", "name"): "Kitab\u200ckhane \u06a9\u062a\u0627\u0628\u200c\u062e\u0627\u0646\u0647",  # Persian
     ("facilities", "municipality"): "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # "mi-khaham"
@@ -161,18 +145,30 @@ _WRITTEN_WITH_NON_JOINERS = {
 }
 
 
-def test_a_non_joiner_between_letters_in_free_text_is_kept_as_written(folder: Path) -> None:
-    """A Persian name was refused as holding an invisible character (U+200C): the zero-width non-joiner is part of
-    the spelling of Persian and some Indic words, between two letters (or a letter's mark), so free text keeps it."""
+@pytest.mark.parametrize(
+    "written",
+    [
+        # A facility named "Bostedet 👨‍👩‍👧" was refused as holding an invisible character (U+200D): in a name, a
+        # municipality, a target group or an inspector's name the joiner and the variation selectors of an emoji or a
+        # script's letter are kept, as written, between (or, a selector, after) visible characters.
+        pytest.param(_WRITTEN_WITH_JOINERS, id="joiners"),
+        # A Persian name was refused as holding an invisible character (U+200C): the zero-width non-joiner is part of
+        # the spelling of Persian and some Indic words, between two letters (or a letter's mark), so free text keeps it.
+        pytest.param(_WRITTEN_WITH_NON_JOINERS, id="non-joiners"),
+    ],
+)
+def test_joining_characters_in_free_text_are_kept_as_written(folder: Path, written: dict[tuple[str, str], str]) -> None:
+    """Joiners, variation selectors and non-joiners in free text are parts of how people write, not characters
+    copied by mistake: stored as written, no warning."""
     for table in ("facilities", "inspectors"):
         rows = texts(table)
-        for (t, column), value in _WRITTEN_WITH_NON_JOINERS.items():
+        for (t, column), value in written.items():
             if t == table:
                 rows[1][rows[0].index(column)] = value
         rewrite(folder, table, rows)
     result = read_upload(folder, today=AS_OF)
     tables = result.dataset.tables()
-    assert {key: tables[key[0]][key[1]].iloc[0] for key in _WRITTEN_WITH_NON_JOINERS} == _WRITTEN_WITH_NON_JOINERS
+    assert {key: tables[key[0]][key[1]].iloc[0] for key in written} == written
     assert not [w for w in result.warnings if w.rule == "invisible_character"]
 
 
