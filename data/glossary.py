@@ -151,6 +151,8 @@ SANCTION_LATEST_DA: dict[SanctionKind, str] = {
 #: The risk model and its baselines, as named in metric tables (keys of the model card's ``metrics``).
 RISK_SCORE_DA: dict[str, str] = {
     "model": "Risikomodel",
+    "model_blended": "LightGBM alene",
+    "blend": "Risikomodel: LightGBM blandet med ekspertscoren (bruges)",
     "random": "Tilfældig rækkefølge",
     "latest_theme_mean": "Seneste gennemsnitlige temaværdi",
     "expert": "Ekspertscore",

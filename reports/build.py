@@ -23,6 +23,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -1059,6 +1060,7 @@ def build_model_card(meta: Mapping[str, Any], *, generated_at: dt.datetime | Non
     # those without data last: an importance that could not be measured is not the smallest one measured
     features = tuple(sorted(features, key=lambda f: (f.no_data, -(f.importance or 0.0))))
     no_data_sources = tuple(dict.fromkeys(FEATURE_SOURCES.get(f.name, f.name) for f in features if f.no_data))
+    blend = meta.get("blend") or {}  # a lead within the noise: the risk used blends LightGBM with the expert score
     metrics = tuple(
         MetricRow(
             score=str(name),
@@ -1066,9 +1068,15 @@ def build_model_card(meta: Mapping[str, Any], *, generated_at: dt.datetime | Non
             precision_top10=_float(values.get("precision_top10")),
             base_rate=_float(values.get("base_rate")),
             rows=None if _float(values.get("rows")) is None else int(float(values["rows"])),
+            blended=bool(blend),
         )
         for name, values in (meta.get("metrics") or {}).items()
     )
+    if blend and (lightgbm := next((m for m in metrics if m.score == "model"), None)) is not None:
+        # the blend's own AUC on C beside LightGBM's (the card stores no precision of the blend: "–")
+        row = replace(lightgbm, score="blend", auc=_float(blend.get("auc")), precision_top10=None)
+        at = metrics.index(lightgbm) + 1
+        metrics = (*metrics[:at], row, *metrics[at:])
     periods = tuple(
         Period(str(p["name"]), _iso(p["start"], as_of), _iso(p["end"], as_of), int(p["rows"]), int(p["positives"]))
         for p in meta.get("periods") or []

@@ -815,14 +815,17 @@ class FeatureRow:
 
 @dataclass(frozen=True)
 class MetricRow:
-    score: str  # "model", "random", "latest_theme_mean", "expert"
+    score: str  # "model", "blend", "random", "latest_theme_mean", "expert"
     auc: float | None
     precision_top10: float | None
     base_rate: float | None
     rows: int | None
+    blended: bool = False  # "model" is LightGBM alone: the risk used is the blend's row below it
 
     @property
     def label(self) -> str:
+        if self.blended and self.score == "model":
+            return RISK_SCORE_DA["model_blended"]
         return RISK_SCORE_DA.get(self.score, self.score)
 
 
@@ -968,7 +971,7 @@ class ModelCardContext:
 
     @property
     def best_baseline(self) -> MetricRow | None:
-        baselines = [m for m in self.metrics if m.score not in ("model", "oracle") and m.auc is not None]
+        baselines = [m for m in self.metrics if m.score not in ("model", "blend", "oracle") and m.auc is not None]
         return max(baselines, key=lambda m: m.auc or 0.0) if baselines else None
 
 

@@ -502,6 +502,21 @@ def test_model_card_from_the_stored_card() -> None:
     assert privat.share_serious_findings == 0.55 and privat.label == "Privat"
 
 
+def test_a_blended_model_card_shows_the_blends_auc_beside_lightgbm_alone() -> None:
+    """A blended model's card listed LightGBM's AUC on C as "Risikomodel", though the risk used is the blend with
+    the expert score: the blend's own AUC on C stands in its row below LightGBM's, which is named as LightGBM alone,
+    and neither counts as a baseline."""
+    ctx = build_model_card({**model_meta(), "blend": {"weight": 0.7, "shift": -0.2, "auc": 0.8123}})
+    rows = [(m.score, m.label, m.auc) for m in ctx.metrics]
+    model_at = [r[0] for r in rows].index("model")
+    assert rows[model_at : model_at + 2] == [
+        ("model", "LightGBM alene", 0.81),
+        ("blend", "Risikomodel: LightGBM blandet med ekspertscoren (bruges)", 0.8123),
+    ]
+    assert ctx.best_baseline is not None and ctx.best_baseline.score == "expert"
+    assert [m.label for m in build_model_card(model_meta()).metrics if m.score == "model"] == ["Risikomodel"]
+
+
 def test_model_card_without_audit_or_importance() -> None:
     meta = model_meta()
     del meta["fairness"], meta["global_importance"]

@@ -900,3 +900,17 @@ def test_model_card_says_when_lightgbm_leads_the_expert_score_within_the_noise_o
     clear = {**lead, "standard_error": 0.02, "within_noise": False}
     assert "kan være tilfældig" not in text({"lead_over_expert": clear, "metrics": metrics})
     assert "kan være tilfældig" not in text({"metrics": metrics})
+
+
+def test_a_blended_model_card_marks_the_blend_as_the_risk_used() -> None:
+    """The row marked as the risk used was LightGBM's also when the risk is its blend with the expert score."""
+    blended = parse(
+        render_html(build_model_card({**model_meta(), "blend": {"weight": 0.7, "shift": 0.0, "auc": 0.82}}))
+    )
+    plain = parse(render_html(build_model_card(model_meta())))
+    assert [
+        r.attrs["data-score"] for r in blended.root.with_attr("data-score") if "risk" in r.attrs.get("class", "")
+    ] == ["blend"]
+    assert [
+        r.attrs["data-score"] for r in plain.root.with_attr("data-score") if "risk" in r.attrs.get("class", "")
+    ] == ["model"]
