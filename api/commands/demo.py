@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import shlex
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -34,14 +35,8 @@ def demo(
         f"data til {world.config.resolved_as_of().isoformat()} — {format_number_da(rows, 0)} rækker importeret "
         f"til {escape(str(current.resolved_database_url))}"
     )
-    model_auc = result.trained.card["metrics"].get("model", {}).get("auc")
-    best = result.trained.best_baseline()
-    if model_auc is not None and best is not None:
-        console.print(
-            f"[bold]Risikomodel[/] {result.trained.version}: AUC {format_number_da(model_auc, 3)} på den seneste "
-            f"periode mod {format_number_da(best[1], 3)} for den bedste baseline "
-            f"({RISK_SCORE_DA.get(best[0], best[0]).lower()})"
-        )
+    if line := model_line(result.trained.version, result.trained.card, result.trained.best_baseline()):
+        console.print(line)
     top = result.scored.scores.head(5)
     table = DataTable(
         "nr.", "tilbud", "socialtilsyn", "risiko", "vigtigste grund", title="De fem mest risikable tilbud"
@@ -89,4 +84,24 @@ def next_steps(current: Settings) -> str:
     return (
         f"[bold].venv/bin/tilsynsplan{where} serve[/] starter webappen og API'et ({url}); "
         "[bold].venv/bin/tilsynsplan --help[/] viser alle kommandoer."
+    )
+
+
+def model_line(version: str, card: Mapping[str, Any], best: tuple[str, float] | None) -> str:
+    """The demo's line on the trained model: its AUC on the validation period against the best baseline's; for a
+    blend of LightGBM with the expert score (a lead within the noise) the blend's AUC, which is the risk used, with
+    LightGBM's alone beside it. "" when either AUC is missing."""
+    model_auc = (card.get("metrics") or {}).get("model", {}).get("auc")
+    if model_auc is None or best is None:
+        return ""
+    blend = card.get("blend") or {}
+    auc = f"AUC {format_number_da(model_auc, 3)}"
+    if blend.get("auc") is not None:
+        auc = (
+            f"AUC {format_number_da(float(blend['auc']), 3)} (LightGBM blandet med ekspertscoren; LightGBM alene "
+            f"{format_number_da(model_auc, 3)})"
+        )
+    return (
+        f"[bold]Risikomodel[/] {version}: {auc} på den seneste periode mod {format_number_da(best[1], 3)} for den "
+        f"bedste baseline ({RISK_SCORE_DA.get(best[0], best[0]).lower()})"
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from api.commands.demo import model_line
 from api.services.demo import PDF_RISK_ROWS, run_demo
 from data.risk_store import latest_risk_run, previous_risk_run
 from data.settings import Settings
@@ -76,3 +77,17 @@ def test_the_next_step_opens_the_demo_just_made(tmp_path: Path) -> None:
     assert shown(Settings(home=home, port=8080)).startswith(
         f".venv/bin/tilsynsplan --home '{home}' serve starter webappen og API'et (http://127.0.0.1:8080)"
     )
+
+
+def test_the_demos_model_line_gives_the_blends_auc_when_the_risk_is_a_blend() -> None:
+    """The demo printed LightGBM's AUC on the validation period as the risk model's also when the risk used is its
+    blend with the expert score (the demo's own model, a lead of 1,4 standard errors: 0,818 blended, 0,815 alone)."""
+    card = {"metrics": {"model": {"auc": 0.815}}, "blend": {"weight": 0.7, "shift": -0.2, "auc": 0.818}}
+    assert model_line("V1", card, ("expert", 0.807)) == (
+        "[bold]Risikomodel[/] V1: AUC 0,818 (LightGBM blandet med ekspertscoren; LightGBM alene 0,815) på den "
+        "seneste periode mod 0,807 for den bedste baseline (ekspertscore)"
+    )
+    assert model_line("V1", {"metrics": card["metrics"]}, ("expert", 0.807)) == (
+        "[bold]Risikomodel[/] V1: AUC 0,815 på den seneste periode mod 0,807 for den bedste baseline (ekspertscore)"
+    )
+    assert model_line("V1", card, None) == ""
