@@ -1,5 +1,5 @@
 """Ranking and calibration metrics: AUC, the standard error of a difference of two AUCs, precision in the top
-10 %, Brier score, reliability table.
+10 %, Brier score, reliability table; the metric rows of a model card (:func:`metric_rows`).
 
 Plain functions of (labels, scores); higher score = riskier. Undefined metrics (one class only) are NaN.
 """
@@ -7,7 +7,8 @@ Plain functions of (labels, scores); higher score = riskier. Undefined metrics (
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -111,3 +112,26 @@ def expected_calibration_error(table: pd.DataFrame) -> float:
         return math.nan
     w = table["n"] / table["n"].sum()
     return float((w * (table["mean_predicted"] - table["observed_rate"]).abs()).sum())
+
+
+def metric_rows(card: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The card's metric rows as ``train`` and the model card list them: one per score (``score``: ``model``,
+    the baselines), and for a blended model (the card's ``blend``) a ``blend`` row right after ``model`` with the
+    blend's own AUC and precision in the top 10 % on C (its base rate and rows are C's, as LightGBM's); ``blended``
+    says that ``model`` is then LightGBM alone, not the risk used. A card stored before the blend kept its
+    precision gives None there."""
+    blend = card.get("blend") or {}
+    rows: list[dict[str, Any]] = []
+    for name, values in (card.get("metrics") or {}).items():
+        rows.append({"score": str(name), **values, "blended": bool(blend)})
+        if blend and name == "model":
+            rows.append(
+                {
+                    **values,
+                    "score": "blend",
+                    "auc": blend.get("auc"),
+                    "precision_top10": blend.get("precision_top10"),
+                    "blended": True,
+                }
+            )
+    return rows

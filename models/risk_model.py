@@ -46,7 +46,14 @@ from models.engine import (
     bound_probability,
     sigmoid,
 )
-from models.evaluation import auc, auc_difference_se, expected_calibration_error, reliability_table, score_metrics
+from models.evaluation import (
+    auc,
+    auc_difference_se,
+    expected_calibration_error,
+    precision_at,
+    reliability_table,
+    score_metrics,
+)
 from models.explain import comparison_values, facility_factors, global_importance, top_factors, top_factors_all
 from models.fairness import finding_shares
 from models.features import (
@@ -582,7 +589,8 @@ class RiskModel(BaseEstimator):
         LightGBM's 0,010; the expert score's sigmoid is not fitted to a tilsyn's rate). Only shifted, not refitted:
         a Platt fit of the blend on C flattened it where C ranks nothing (bench/alien_world.py b5, 31 findings: a
         slope of 0,001, every tilbud 2,3 % and no reason given), and the two parts keep their own scales. ``auc``:
-        the blend's on C (the shift keeps its order)."""
+        the blend's on C (the shift keeps its order); ``precision_top10``: its share with a finding among its top 10 %
+        on C."""
         assert self.engine_ is not None
         w = float(self.expert_blend_weight)
         lead = self.lead_over_expert_
@@ -594,7 +602,12 @@ class RiskModel(BaseEstimator):
             return None
         z = w * _log_odds(test["model"].to_numpy(float)) + (1 - w) * test["expert"].to_numpy(float)
         shift = _shift_to_rate(z, float(y.mean()))
-        return {"weight": w, "shift": round(shift, 6), "auc": round(auc(y, z), 6)}
+        return {
+            "weight": w,
+            "shift": round(shift, 6),
+            "auc": round(auc(y, z), 6),
+            "precision_top10": round(precision_at(y, z), 6),
+        }
 
     def _blend(self) -> dict[str, float] | None:
         return getattr(self, "blend_", None) if self.engine_ is not None else None

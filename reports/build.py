@@ -23,7 +23,6 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -46,6 +45,7 @@ from data.glossary import (
 from data.quality_model import FacilityTraits, theme_applies
 from models.baselines import EXPERT_RULES
 from models.calibration import AuthorityOffsets
+from models.evaluation import metric_rows
 from models.explain import FacilityExplanation
 from models.fairness import fairness_audit
 from models.features import FEATURE_SOURCES
@@ -1060,23 +1060,18 @@ def build_model_card(meta: Mapping[str, Any], *, generated_at: dt.datetime | Non
     # those without data last: an importance that could not be measured is not the smallest one measured
     features = tuple(sorted(features, key=lambda f: (f.no_data, -(f.importance or 0.0))))
     no_data_sources = tuple(dict.fromkeys(FEATURE_SOURCES.get(f.name, f.name) for f in features if f.no_data))
-    blend = meta.get("blend") or {}  # a lead within the noise: the risk used blends LightGBM with the expert score
+    # a lead within the noise: the risk used blends LightGBM with the expert score, its row right after LightGBM's
     metrics = tuple(
         MetricRow(
-            score=str(name),
-            auc=_float(values.get("auc")),
-            precision_top10=_float(values.get("precision_top10")),
-            base_rate=_float(values.get("base_rate")),
-            rows=None if _float(values.get("rows")) is None else int(float(values["rows"])),
-            blended=bool(blend),
+            score=str(row["score"]),
+            auc=_float(row.get("auc")),
+            precision_top10=_float(row.get("precision_top10")),
+            base_rate=_float(row.get("base_rate")),
+            rows=None if _float(row.get("rows")) is None else int(float(row["rows"])),
+            blended=bool(row["blended"]),
         )
-        for name, values in (meta.get("metrics") or {}).items()
+        for row in metric_rows(meta)
     )
-    if blend and (lightgbm := next((m for m in metrics if m.score == "model"), None)) is not None:
-        # the blend's own AUC on C beside LightGBM's (the card stores no precision of the blend: "–")
-        row = replace(lightgbm, score="blend", auc=_float(blend.get("auc")), precision_top10=None)
-        at = metrics.index(lightgbm) + 1
-        metrics = (*metrics[:at], row, *metrics[at:])
     periods = tuple(
         Period(str(p["name"]), _iso(p["start"], as_of), _iso(p["end"], as_of), int(p["rows"]), int(p["positives"]))
         for p in meta.get("periods") or []

@@ -92,8 +92,10 @@ def _print_train(report: TrainReport) -> None:
     else:
         metrics = DataTable("score", "AUC", "præcision i top 10 %", "andel med fund", "rækker", title=heading)
         for row in report.metrics_table().to_dict(orient="records"):
+            # a blend's LightGBM alone is not the risk used: its row says so, the blend's row below it is
+            key = "model_blended" if row["score"] == "model" and row["blended"] else row["score"]
             metrics.add_row(
-                RISK_SCORE_DA.get(row["score"], row["score"]),
+                RISK_SCORE_DA.get(key, key),
                 _num(row["auc"]),
                 _pct(row["precision_top10"]),
                 _pct(row["base_rate"]),
@@ -105,7 +107,8 @@ def _print_train(report: TrainReport) -> None:
     if report.cold_start and (gap := expert_percentages_note(card)):
         console.print(f"[yellow]Bemærk:[/] {gap}")
     best = report.best_baseline()
-    model_auc = card["metrics"].get("model", {}).get("auc")
+    # the risk used: a blend's AUC on C when LightGBM is blended with the expert score, else LightGBM's
+    model_auc = (card.get("blend") or {}).get("auc", card["metrics"].get("model", {}).get("auc"))
     if not report.cold_start and best is not None and model_auc is not None and model_auc < best[1]:
         console.print(
             f"[yellow]Bemærk:[/] modellen rangerer ringere end den bedste baseline "

@@ -30,6 +30,7 @@ from data.glossary import format_number_da, format_percent_da
 from data.risk_store import RunHeader, latest_risk_run_header, save_risk_run
 from data.settings import Settings
 from data.store import ImportBatch, database, facility_count, facility_exists, import_batches, load_dataset
+from models.evaluation import metric_rows
 from models.explain import FacilityExplanation
 from models.fairness import FairnessAudit, fairness_audit
 from models.risk_model import ELEVATED_TIER_SHARE, RiskModel, Scored, rank_and_tier, tier_sizes
@@ -68,9 +69,9 @@ class TrainReport:
         return bool(self.card["cold_start"])
 
     def metrics_table(self) -> pd.DataFrame:
-        """One row per score (model, baselines): AUC, precision in the top 10 %, base rate, rows."""
-        rows = [{"score": name, **values} for name, values in self.card["metrics"].items()]
-        return pd.DataFrame(rows)
+        """One row per score (model, a blend's row after it, baselines): AUC, precision in the top 10 %, base rate,
+        rows, and ``blended`` (``model`` is then LightGBM alone): :func:`models.evaluation.metric_rows`."""
+        return pd.DataFrame(metric_rows(self.card))
 
     def best_baseline(self) -> tuple[str, float] | None:
         """The baseline with the highest AUC where the model was measured (``("expert", 0.79)``), or None."""

@@ -116,6 +116,32 @@ def test_train_says_when_the_model_ranks_worse_than_a_baseline(capsys: pytest.Ca
     assert "Bemærk" not in capsys.readouterr().out
 
 
+def test_train_lists_a_blend_as_the_risk_model_and_lightgbm_alone_below_its_name(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A kept LightGBM whose lead on C is within the noise is blended with the expert score; `train`'s table still
+    # called LightGBM alone "Risikomodel" and showed no row for the blend, the risk every list and plan uses
+    # (the model card and the demo's line gave the blend's AUC). Its "ranks worse than a baseline" note compared
+    # LightGBM alone.
+    from api.cli_app import console
+
+    monkeypatch.setattr(console, "width", 300)  # a table row on one line
+    report = _train_report(0.73)  # below the expert score's 0,740 alone, above it blended
+    report.card["blend"] = {"weight": 0.7, "shift": -0.1, "auc": 0.752, "precision_top10": 0.31}
+    _print_train(report)
+    lines = capsys.readouterr().out.splitlines()
+    alone = next(line for line in lines if "LightGBM alene" in line)
+    blend = next(line for line in lines if "blandet med ekspertscoren" in line)
+    assert "0,730" in alone and "0,752" in blend and "31,0 %" in blend
+    assert lines.index(alone) < lines.index(blend)
+    assert not any(line.split("│")[1:2] == [" Risikomodel "] for line in lines)  # no row names LightGBM so
+    assert "ringere end den bedste baseline" not in " ".join(lines)
+    del report.card["blend"]["precision_top10"]  # a card stored before the blend kept its precision
+    _print_train(report)
+    lines = capsys.readouterr().out.splitlines()
+    assert "–" in next(line for line in lines if "blandet med ekspertscoren" in line)
+
+
 def test_train_writes_its_counts_in_danish_form(capsys: pytest.CaptureFixture[str]) -> None:
     # On a 2,600-tilbud world the tables read "8758" rows and "11618" theme values beside "13.081" in the periods.
     report = _train_report(0.81)

@@ -17,6 +17,7 @@ from data.glossary import HYPERPARAMETER_DA, format_date_da, format_number_da
 from data.settings import Settings
 from data.synthetic import WorldConfig, generate_world
 from models.engine import BoosterParams, fit_calibrator
+from models.evaluation import auc, precision_at
 from models.explain import additivity_gap
 from models.features import FEATURE_NAMES, THEME_FEATURES
 from models.risk_model import RiskModel, leaf_size, rank_and_tier, tier_sizes
@@ -458,7 +459,7 @@ def test_a_lead_over_the_expert_score_within_the_noise_of_the_later_period_is_sa
     # that noise; against the world's truth it ranked 0,496 and the expert score 0,585. Here: 40 findings among
     # 2,000 rows and a lead of 0,039 at 0,8 standard errors; the same lead on 400 findings is 2,6 of them
     from models.engine import EngineReport, Period
-    from models.evaluation import auc, auc_difference_se, score_metrics
+    from models.evaluation import auc_difference_se, score_metrics
     from models.risk_model import lead_note_da
 
     def lead(test: pd.DataFrame) -> dict[str, object] | None:
@@ -680,6 +681,8 @@ def test_a_lead_within_the_noise_blends_lightgbm_with_the_expert_score(
     z = w * risk_model._log_odds(test["model"].to_numpy()) + (1 - w) * test["expert"].to_numpy()
     assert float(sigmoid(z + blend["shift"]).mean()) == pytest.approx(float(test["label"].mean()), abs=1e-6)
     assert float(sigmoid(z).mean()) != pytest.approx(float(test["label"].mean()), abs=0.005)  # it needed the shift
+    assert blend["auc"] == pytest.approx(auc(test["label"], z), abs=1e-6)
+    assert blend["precision_top10"] == pytest.approx(precision_at(test["label"], z), abs=1e-6)
     card = fitted.card()
     assert card["blend"] == blend
     note = lead_note_da(card)

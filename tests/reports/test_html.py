@@ -914,3 +914,14 @@ def test_a_blended_model_card_marks_the_blend_as_the_risk_used() -> None:
     assert [
         r.attrs["data-score"] for r in plain.root.with_attr("data-score") if "risk" in r.attrs.get("class", "")
     ] == ["model"]
+
+
+def test_a_blended_model_card_gives_the_blends_precision_in_the_top_tenth() -> None:
+    """The blend's row showed "–" for its precision in the top 10 % on C: the card did not store it."""
+    blend = {"weight": 0.7, "shift": 0.0, "auc": 0.82, "precision_top10": 0.345}
+    card = parse(render_html(build_model_card({**model_meta(), "blend": blend})))
+    row = next(r for r in card.root.with_attr("data-score") if r.attrs["data-score"] == "blend")
+    assert "34,5 %" in row.text() and "–" not in row.text()
+    older = parse(render_html(build_model_card({**model_meta(), "blend": {**blend, "precision_top10": None}})))
+    row = next(r for r in older.root.with_attr("data-score") if r.attrs["data-score"] == "blend")
+    assert "–" in row.text()
