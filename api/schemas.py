@@ -26,6 +26,7 @@ from data.errors import Violation
 from data.importer import ImportResult
 from data.plan_store import PlanInfo, StoredPlan
 from data.store import ImportBatch, ImportSummary, StatusReport
+from models.evaluation import metric_rows
 from models.explain import FacilityExplanation
 from models.risk_model import TIERS
 from planner.domain import VISIT_TIMING_COSTS, ReasonCode, VisitRole
@@ -796,13 +797,22 @@ class TrainPublic(BaseModel):
     version: str
     as_of: dt.date
     cold_start: bool
-    metrics: dict[str, dict[str, Any]] = Field(description="Per score (model, baselines): AUC, precision top 10 %, …")
+    metrics: dict[str, dict[str, Any]] = Field(
+        description=(
+            "Per score (model, baselines): AUC, precision top 10 %, … on the validation period. When LightGBM's lead "
+            "over the expert score is within that period's noise, the risk used is their blend: `blend` (the risk "
+            "model's figures) is then present and `model` is LightGBM alone."
+        )
+    )
     authority_offsets: dict[str, float]
     fairness: dict[str, Any]
 
     @classmethod
     def from_report(cls, report: TrainReport) -> TrainPublic:
-        metrics = {k: {m: clean_number(v) for m, v in d.items()} for k, d in report.card["metrics"].items()}
+        metrics = {
+            str(row["score"]): {m: clean_number(v) for m, v in row.items() if m not in ("score", "blended")}
+            for row in metric_rows(report.card)
+        }
         offsets = {k: clean_number(v) or 0.0 for k, v in report.offsets().items()}
         return cls(
             version=report.version,

@@ -142,6 +142,21 @@ def test_train_lists_a_blend_as_the_risk_model_and_lightgbm_alone_below_its_name
     assert "–" in next(line for line in lines if "blandet med ekspertscoren" in line)
 
 
+def test_the_apis_train_answer_gives_a_blends_figures_beside_lightgbm_alone() -> None:
+    # POST /api/v1/model/train answered the card's metrics: `model` (LightGBM alone) with no sign of the blend, the
+    # risk every list and plan uses.
+    from api.schemas import TrainPublic
+
+    report = _train_report(0.73)
+    plain = TrainPublic.from_report(report).metrics
+    assert "blend" not in plain and plain["model"]["auc"] == 0.73
+    report.card["blend"] = {"weight": 0.7, "shift": -0.1, "auc": 0.752, "precision_top10": 0.31}
+    metrics = TrainPublic.from_report(report).metrics
+    assert list(metrics)[:2] == ["model", "blend"]
+    assert metrics["blend"] == {**metrics["model"], "auc": 0.752, "precision_top10": 0.31}
+    assert metrics["model"] == plain["model"]
+
+
 def test_train_writes_its_counts_in_danish_form(capsys: pytest.CaptureFixture[str]) -> None:
     # On a 2,600-tilbud world the tables read "8758" rows and "11618" theme values beside "13.081" in the periods.
     report = _train_report(0.81)
