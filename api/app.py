@@ -7,6 +7,8 @@ planners and leaders. Both are thin layers over ``api.services`` (the same funct
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit, urlunsplit
+
 from fastapi import Depends, FastAPI
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
@@ -138,6 +140,26 @@ class SecurityHeaders(HttpMiddleware):
         await self.app(scope, receive, marked)
 
 
+class LocalRedirects(HttpMiddleware):
+    """A redirect to this site says only the path (``Location: /api/v1/plans``): Starlette's trailing-slash
+    redirect (``/api/v1/plans/`` → ``/api/v1/plans``) wrote an absolute address from the request's ``Host`` header,
+    so a request with a forged ``Host`` got a redirect to another site (and a cache in front could keep it for
+    everyone). The app's own redirects are paths already; one to another host would be left as it is."""
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        host = Request(scope).headers.get("host", "")
+
+        async def local(message: Message) -> None:
+            if message["type"] == "http.response.start" and 300 <= message["status"] < 400:
+                headers = MutableHeaders(scope=message)
+                target = urlsplit(headers.get("location", ""))
+                if target.scheme in ("http", "https") and host and target.netloc.lower() == host.lower():
+                    headers["location"] = urlunsplit(("", "", target.path or "/", target.query, target.fragment))
+            await send(message)
+
+        await self.app(scope, receive, local)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The app for ``settings`` (default: from the environment)."""
     settings = settings if settings is not None else Settings()
@@ -161,6 +183,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_mb=settings.max_upload_mb)
     app.add_middleware(HeadAsGet)
     app.add_middleware(PrivateAnswers)
+    app.add_middleware(LocalRedirects)
     app.add_middleware(AnswerCrashes)  # a crash anywhere is answered by the one handler
     app.add_middleware(SecurityHeaders)  # outside it: the answer to a crash carries them too
     for module in (data, risk, plans, locks, reports):

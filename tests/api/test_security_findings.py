@@ -220,3 +220,17 @@ def test_a_readers_refusal_of_a_date_without_a_run_loads_the_stored_data_once(
     answer = client.get("/api/v1/risk?as_of=1970-01-01")
     assert answer.status_code == 409 and answer.json()["error"]["code"] == "no_data"
     assert "Ingen aktive tilbud pr. 1970-01-01" in answer.json()["error"]["message"]
+
+
+def test_a_trailing_slash_redirect_stays_on_this_site_whatever_the_host_header_says(client: TestClient) -> None:
+    """``GET /api/v1/plans/`` was redirected to ``http://<Host header>/api/v1/plans``: a forged ``Host`` sent the
+    client (and any cache in front) to another site. The redirect now names the path only, query kept."""
+    for path, target in (
+        ("/api/v1/plans/", "/api/v1/plans"),
+        ("/api/v1/risk/?authority=midt&top=5", "/api/v1/risk?authority=midt&top=5"),
+    ):
+        for host in ("evil.example", "testserver"):
+            answer = client.get(path, headers={"Host": host}, follow_redirects=False)
+            assert answer.status_code == 307, (path, host)
+            assert answer.headers["location"] == target, (path, host)
+    assert client.get("/api/v1/plans/", follow_redirects=True).status_code == 200
