@@ -669,6 +669,12 @@ def factor(
         comp = None
         if value is not None:
             text = f"{text.split(' — ')[0]} — der er ingen andre {plural} at sammenligne med"
+    if feature == "facility_type" and not expert and abs(shap_value) >= NOTICEABLE:
+        # a trait, not a warning sign: the bare "Tilbudstype: opholdssted" was the first of the three reasons of
+        # 85 of the demo's 1.987 tilbud (one of three for 425) and said neither which way nor why
+        way = "mere" if shap_value > 0 else "mindre"
+        text += f" — modellen vurderer tilbud af denne type som {way} risikable end et gennemsnitligt tilbud"
+        text += ", alt andet lige"
     if comp is not None and value is not None and feature in PEER_COMPARED:
         if expert:
             text += _expert_rule(feature, row, float(value), float(comp), shap_value)

@@ -147,7 +147,17 @@ def test_sentences_for_missing_and_never(feats: pd.DataFrame) -> None:
     assert factor("days_since_visit", f6, None, 0.1)["text"].startswith(
         "Intet tilsynsbesøg siden godkendelsen for 5 måneder siden"
     )
-    assert factor("facility_type", f6, None, 0.1)["text"] == "Tilbudstype: døgninstitution"
+    # a trait the model weighs says which way and that it is the type, not the tilbud (the bare type was the first
+    # reason of 85 tilbud in the demo); one it hardly weighs, or the expert score's, is named only
+    assert factor("facility_type", f6, None, 0.1)["text"] == (
+        "Tilbudstype: døgninstitution — modellen vurderer tilbud af denne type som mere risikable end et "
+        "gennemsnitligt tilbud, alt andet lige"
+    )
+    assert factor("facility_type", f6, None, -0.1)["text"].endswith(
+        "som mindre risikable end et gennemsnitligt tilbud, alt andet lige"
+    )
+    assert factor("facility_type", f6, None, 0.01)["text"] == "Tilbudstype: døgninstitution"
+    assert factor("facility_type", f6, None, 0.1, expert=True)["text"] == "Tilbudstype: døgninstitution"
     assert factor("leader_change_12m", f6, None, 0.0)["text"] == "Intet kendt lederskifte det seneste år"
 
 
