@@ -247,6 +247,21 @@ def control_character_da(char: str) -> str:
     return _CONTROL_CHARACTERS_DA.get(char, f"styretegnet U+{ord(char):04X}")
 
 
+#: Spaces other than the plain one (Unicode's space separators), with the Danish name a message gives them.
+_SPECIAL_SPACES_DA: dict[str, str] = {
+    "\u00a0": "et hårdt mellemrum (U+00A0)",
+    "\u202f": "et smalt hårdt mellemrum (U+202F)",
+    "\u2007": "et tal-mellemrum (U+2007)",
+    "\u2009": "et smalt mellemrum (U+2009)",
+    "\u3000": "et bredt mellemrum (U+3000)",
+}
+
+
+def special_space_da(char: str) -> str:
+    """A space that is not the plain one in words: ``"\\u00a0"`` -> ``"et hårdt mellemrum (U+00A0)"``."""
+    return _SPECIAL_SPACES_DA.get(char, f"et særligt mellemrum (U+{ord(char):04X})")
+
+
 def risk_tier_da(
     tier: str,
     high_share: float,

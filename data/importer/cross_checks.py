@@ -21,12 +21,14 @@ from data.errors import Violation
 from data.glossary import danish, format_count_da, format_number_da, some_ids_da
 from data.importer.bounds import _BOUND_WARNING_RULE, _bound_what_da, _bound_why_da, _outside, _via
 from data.importer.hints import (
+    SPECIAL_SPACE_RE,
     _id_number,
     _indicator_hint,
     _look_alike_hint,
     _look_alike_key,
     _space_hint,
     _spaceless_key,
+    special_space_hint,
 )
 from data.importer.parsed import _key_frame, _Parsed
 from data.importer.quality import (
@@ -355,6 +357,12 @@ class _CrossChecks:
                 parts = [p for i in ids for p in re.split(r"\s+(?:og|and)\s+|[,\s/|+&]+", i.strip()) if p]
                 if len(parts) > len(ids) and all(p in known for p in parts):
                     return f"; adskil flere id'er med semikolon: {';'.join(parts)}"
+                spaced = next((i for i in ids if re.search(SPECIAL_SPACE_RE, i)), None)
+                if spaced is not None:  # "I\u00a01": a no-break space copied with the id
+                    twin = "".join(spaced.split())
+                    if twin in known:
+                        return _space_hint(spaced, twin)
+                    return f"; '{spaced}' {special_space_hint(spaced)}"
                 if target == "inspectors":
                     return (
                         "; er det en tidligere tilsynskonsulent, så tilføj en række i inspectors.csv med "
@@ -411,6 +419,8 @@ class _CrossChecks:
                 twin = by_spaceless.get(_spaceless_key(str(value)))
                 if twin and any(c.isspace() for c in str(value)) and not any(c.isspace() for c in twin):
                     return _space_hint(str(value), twin)
+                if re.search(SPECIAL_SPACE_RE, str(value)):  # no id it looks like: the file's own id was refused too
+                    return f"; id'et {special_space_hint(str(value))}"
                 return ""
 
             self.report.cells(

@@ -13,6 +13,7 @@ import zoneinfo
 
 from data.authorities import suggest_code
 from data.importer.formats import _DATE_FORMAT
+from data.glossary import special_space_da
 from data.quality_model import ALL_INDICATOR_CODES, THEMES
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -294,6 +295,36 @@ def _danish_column(file: str, name: str) -> str | None:
     """The contract column of ``file`` a Danish header (as ``loose_name`` reads it: "Besøg ID" is "besøg_id") stands
     for, or None."""
     return _DANISH_COLUMN_OF.get(file, {}).get(name)
+
+
+#: Unicode's spaces other than the plain one: a no-break space (U+00A0; Word, Outlook and web pages put it in copied
+#: text), a narrow no-break space (U+202F) and a figure space (U+2007; the thousands separator of Norwegian, Swedish and
+#: French number formats), thin and wide spaces. Around a value they are stripped like a space; inside an id or a key
+#: they are refused (:func:`~data.importer.values._special_spaces`).
+SPECIAL_SPACE_RE = "[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+
+
+def special_space_hint(value: str) -> str:
+    """What is wrong with an id holding a space that is not the plain one, and what to write: "indeholder et hårdt
+    mellemrum (U+00A0) efter 'T'; …". An id of digits grouped by threes is named as a number a Norwegian, Swedish or
+    French number format showed, to be written without the spaces."""
+    first = re.search(SPECIAL_SPACE_RE, value)
+    assert first is not None
+    spaces = list(dict.fromkeys(re.findall(SPECIAL_SPACE_RE, value)))
+    if re.fullmatch(f"[0-9]{{1,3}}(?:{SPECIAL_SPACE_RE}[0-9]{{3}})+", value):
+        fix = (
+            "id'et ligner et tal skrevet med mellemrum mellem tusinderne, som Excel viser tal med norsk, svensk eller "
+            f"fransk talformat: skriv {re.sub(SPECIAL_SPACE_RE, '', value)}"
+        )
+    else:
+        fix = (
+            "et id skal skrives ens i alle filer og i fagsystemet, og mellemrummet ser ud som et almindeligt, men er et "
+            "andet tegn (det kommer med, når tekst kopieres fra Word, Outlook eller en webside): skriv "
+            f"'{re.sub(SPECIAL_SPACE_RE, ' ', value)}' med et almindeligt mellemrum, eller uden, hvis id'et ikke har et"
+        )
+    return (
+        f"indeholder {' og '.join(special_space_da(c) for c in spaces)} efter '{value[: first.start()][-20:]}'; {fix}"
+    )
 
 
 #: Characters that look like another one in an id, with the Danish name a message gives them: a word processor's

@@ -18,7 +18,7 @@ from data.contract import FALSE_WORDS, TRUE_WORDS, Column, Kind
 from data.errors import Violation
 from data.glossary import control_character_da, format_number_da
 from data.importer.formats import _DATE_FORMAT, _INT_FORMAT, _MONTH_FORMAT, _PERCENT_SIGN_FORMAT, _THOUSANDS_FORMAT
-from data.importer.hints import _date_hint, _did_you_mean, _month_hint, _no_such_date
+from data.importer.hints import SPECIAL_SPACE_RE, _date_hint, _did_you_mean, _month_hint, _no_such_date, special_space_hint
 from data.importer.parsed import _Parsed
 from data.importer.report import _display, _num, _Report, _rows_da
 from data.readers import INVISIBLE, INVISIBLE_RE, JOINING_RE, bare_title
@@ -151,6 +151,7 @@ def _parse_column(
         if col.zero_padded_to is not None:
             text = _leading_zero_back(table, col, col.zero_padded_to, text, report)
         control = _control_characters(table, col, text, report)
+        control = control | _special_spaces(table, col, text, report, ~control)
         control = control | _shortened_ids(table, col, text, report)
         values = text.astype(object).where(~control, None)
         if col.pattern is not None:
@@ -875,6 +876,27 @@ def _control_characters(table: _Parsed, col: Column, text: pd.Series, report: _R
         )
 
     report.cells(table, bad, col.name, shown, "control_character", message)
+    return bad
+
+
+def _special_spaces(table: _Parsed, col: Column, text: pd.Series, report: _Report, among: np.ndarray) -> np.ndarray:
+    """Cells of a file's own id or key (``among`` them) with a space inside that is not the plain one (a no-break
+    space), each reported with the space named and where it stands; the mask of those cells. Refused, not made a plain
+    space: an id is a key the other files and the case system match exactly, and "T\u00a01001" is another id than
+    "T 1001" that looks the same (stored, it was a new tilbud beside the one the next export spells with a plain space,
+    and the plans and risk scores the case system pulls would carry an id it does not have). Around a value such a
+    space is stripped like any other. A reference is checked against the ids it may name instead, whose message names
+    the known id it looks like (:meth:`~data.importer.cross_checks._CrossChecks._references_column`)."""
+    own = col.name in table.spec.key or col.name == table.spec.row_id
+    if not own or col.references is not None or col.kind != Kind.TEXT:
+        return np.zeros(len(text), dtype=bool)
+    if re.search(SPECIAL_SPACE_RE, "".join(text.tolist())) is None:  # one scan of the whole column first
+        return np.zeros(len(text), dtype=bool)
+    bad = among & text.str.contains(SPECIAL_SPACE_RE, regex=True).fillna(False).to_numpy(dtype=bool)
+    shown = text.where(bad, "").str.replace(SPECIAL_SPACE_RE, lambda m: f"<U+{ord(m.group(0)):04X}>", regex=True)
+    report.cells(
+        table, bad, col.name, shown, "special_space", lambda p: f"{col.name} {special_space_hint(str(text.iat[p]))}"
+    )
     return bad
 
 

@@ -1,0 +1,109 @@
+"""Broken files, seventh round: a no-break space inside an own id, a row of words (types, explanations) below the
+header, and what else exports from case systems, spreadsheets and statistics tools break in ways earlier rounds did
+not see."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from data.importer import read_upload
+from tests.data.test_importer import fails, rewrite, texts
+from tests.factories import AS_OF, small_dataset
+from tests.fixtures.uploads import write_csv_folder
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return write_csv_folder(small_dataset(), tmp_path / "upload")
+
+
+def _set(rows: list[list[str]], row: int, column: str, value: str) -> None:
+    rows[row][rows[0].index(column)] = value
+
+
+def _rename_facility(folder: Path, old: str, new: str, *, in_visits: str | None = None) -> None:
+    """``facilities.csv`` with tilbud ``old`` written ``new``; its visits name it ``in_visits`` (``new`` if None)."""
+    fac = texts("facilities")
+    fac = [[new if c == old and i == 0 else c for i, c in enumerate(row)] for row in fac]
+    rewrite(folder, "facilities", fac)
+    visits = texts("visits")
+    j = visits[0].index("facility_id")
+    for row in visits[1:]:
+        row[j] = (new if in_visits is None else in_visits) if row[j] == old else row[j]
+    rewrite(folder, "visits", visits)
+
+
+# --- a no-break space inside an own id -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("space", "named"),
+    [("\u00a0", "et hårdt mellemrum (U+00A0)"), ("\u202f", "et smalt hårdt mellemrum (U+202F)")],
+)
+def test_a_no_break_space_inside_an_own_id_is_refused_naming_the_space(folder: Path, space: str, named: str) -> None:
+    """'F\\u00a04' (a no-break space copied from Word, Outlook or a web page) was stored as written: a tilbud 'F 4'
+    that the next export, spelling it with a plain space, made a second tilbud beside it, and that the case system
+    pulling plans by its own id would not know. Its visits name it the same way and are refused at their cells."""
+    _rename_facility(folder, "F4", f"F{space}4")
+    error = fails(folder)
+    own = [(v.file, v.row, v.column, v.value, v.rule, v.message) for v in error.violations if v.rule == "special_space"]
+    assert own == [
+        (
+            "facilities.csv",
+            5,
+            "facility_id",
+            f"F<U+{ord(space):04X}>4",
+            "special_space",
+            f"facility_id indeholder {named} efter 'F'; et id skal skrives ens i alle filer og i fagsystemet, og "
+            "mellemrummet ser ud som et almindeligt, men er et andet tegn (det kommer med, når tekst kopieres fra "
+            "Word, Outlook eller en webside): skriv 'F 4' med et almindeligt mellemrum, eller uden, hvis id'et ikke "
+            "har et",
+        )
+    ]
+    referring = [(v.file, v.column, v.rule) for v in error.violations if v.file == "visits.csv"]
+    assert referring == [("visits.csv", "facility_id", "reference")]
+    assert all(f"id'et indeholder {named} efter 'F'" in v.message for v in error.violations if v.file == "visits.csv")
+
+
+def test_an_own_id_of_digits_grouped_by_no_break_spaces_names_the_number(folder: Path) -> None:
+    """A numeric id formatted with a Norwegian, Swedish or French number format ('100\\u00a0234') is the number."""
+    _rename_facility(folder, "F4", "100\u00a0234", in_visits="100234")
+    [v] = [v for v in fails(folder).violations if v.file == "facilities.csv"]
+    assert (v.row, v.column, v.rule) == (5, "facility_id", "special_space")
+    assert v.message.endswith(
+        "; id'et ligner et tal skrevet med mellemrum mellem tusinderne, som Excel viser tal med norsk, svensk eller "
+        "fransk talformat: skriv 100234"
+    )
+
+
+@pytest.mark.parametrize("table", ["visits", "inspectors"])
+def test_a_no_break_space_inside_another_files_own_id_is_refused(folder: Path, table: str) -> None:
+    column = {"visits": "visit_id", "inspectors": "inspector_id"}[table]
+    rows = texts(table)
+    value = rows[1][rows[0].index(column)]
+    _set(rows, 1, column, value[0] + "\u00a0" + value[1:])
+    rewrite(folder, table, rows)
+    rules = {(v.file, v.row, v.column, v.rule) for v in fails(folder).violations}
+    assert (f"{table}.csv", 2, column, "special_space") in rules
+
+
+def test_no_break_spaces_around_an_own_id_and_inside_a_name_are_kept_apart(folder: Path) -> None:
+    """Around an id a no-break space is stripped like a space; inside free text it is part of the text."""
+    fac = texts("facilities")
+    _set(fac, 4, "facility_id", "F4\u00a0")
+    _set(fac, 4, "name", "Bostedet\u00a0Egely")
+    rewrite(folder, "facilities", fac)
+    stored = read_upload(folder, today=AS_OF).dataset.tables()["facilities"].set_index("facility_id")
+    assert stored.loc["F4", "name"] == "Bostedet\u00a0Egely"
+
+
+def test_a_no_break_space_inside_an_inspector_id_of_a_list_names_the_known_id(folder: Path) -> None:
+    """'I\\u00a01' in ``inspector_ids`` read only as a former inspector to add to inspectors.csv."""
+    visits = texts("visits")
+    _set(visits, 1, "inspector_ids", "I\u00a01")
+    rewrite(folder, "visits", visits)
+    [v] = fails(folder).violations
+    assert (v.file, v.row, v.column, v.rule) == ("visits.csv", 2, "inspector_ids", "reference")
+    assert v.message.endswith("; den findes som 'I1' uden mellemrum (her står et hårdt mellemrum (U+00A0))")
