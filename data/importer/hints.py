@@ -12,8 +12,8 @@ import unicodedata
 import zoneinfo
 
 from data.authorities import suggest_code
-from data.importer.formats import _DATE_FORMAT
 from data.glossary import special_space_da
+from data.importer.formats import _DATE_FORMAT
 from data.quality_model import ALL_INDICATOR_CODES, THEMES
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -318,8 +318,8 @@ def special_space_hint(value: str) -> str:
         )
     else:
         fix = (
-            "et id skal skrives ens i alle filer og i fagsystemet, og mellemrummet ser ud som et almindeligt, men er et "
-            "andet tegn (det kommer med, når tekst kopieres fra Word, Outlook eller en webside): skriv "
+            "et id skal skrives ens i alle filer og i fagsystemet, og mellemrummet ser ud som et almindeligt, men er "
+            "et andet tegn (det kommer med, når tekst kopieres fra Word, Outlook eller en webside): skriv "
             f"'{re.sub(SPECIAL_SPACE_RE, ' ', value)}' med et almindeligt mellemrum, eller uden, hvis id'et ikke har et"
         )
     return (

@@ -18,7 +18,14 @@ from data.contract import FALSE_WORDS, TRUE_WORDS, Column, Kind
 from data.errors import Violation
 from data.glossary import control_character_da, format_number_da
 from data.importer.formats import _DATE_FORMAT, _INT_FORMAT, _MONTH_FORMAT, _PERCENT_SIGN_FORMAT, _THOUSANDS_FORMAT
-from data.importer.hints import SPECIAL_SPACE_RE, _date_hint, _did_you_mean, _month_hint, _no_such_date, special_space_hint
+from data.importer.hints import (
+    SPECIAL_SPACE_RE,
+    _date_hint,
+    _did_you_mean,
+    _month_hint,
+    _no_such_date,
+    special_space_hint,
+)
 from data.importer.parsed import _Parsed
 from data.importer.report import _display, _num, _Report, _rows_da
 from data.readers import INVISIBLE, INVISIBLE_RE, JOINING_RE, bare_title
