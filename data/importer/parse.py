@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 import numpy as np
 import pandas as pd
 
-from data.contract import Column, FileSpec, Kind
+from data.contract import FALSE_WORDS, TRUE_WORDS, Column, FileSpec, Kind
 from data.errors import Violation, shown_value
 from data.glossary import format_number_da
 from data.importer.hints import _danish_column
@@ -356,22 +356,72 @@ _UNIT_CELL = re.compile(
     r"%|pct\.?|procent|antal|stk\.?|dage|år|kr\.?|åååå(?:-mm(?:-dd)?)?|yyyy(?:-mm(?:-dd)?)?|ja/nej|tekst|\([^()]*\)|\[[^\[\]]*\]",
     re.IGNORECASE,
 )
+#: What a row of types below a header holds: the type of each column in words, as a data dictionary, a SAS or SPSS
+#: export, R's or pandas' column types or a hand-made template write them ("id", "tekst", "dato", "heltal",
+#: "character", "Date", "integer", "varchar(64)", "int64"), in brackets or not.
+_TYPE_WORD = (
+    r"id|nøgle|kode|code|key|tekst|text|string|str|chr|char|character|(?:n?var)?char\s*\(\s*[0-9]+\s*\)|object"
+    r"|dato|date|datetime|dato/tid|dato og tid|tidspunkt|timestamp|måned|month|år|year|periode"
+    r"|heltal|integer|int|int32|int64|bigint|smallint|tal|number|numeric|num|decimal|decimaltal|float|float64|double"
+    r"|real|bool|boolean|logical|logisk|ja/nej|sand/falsk|true/false|kategori|category|factor|enum|liste|list"
+)
+_TYPE_CELL = re.compile(
+    rf"(?:{_TYPE_WORD})|\((?:{_TYPE_WORD})\)|\[(?:{_TYPE_WORD})\]|<(?:{_TYPE_WORD})>", re.IGNORECASE
+)
 _NUMBER_KINDS = (Kind.INT, Kind.DECIMAL, Kind.DATE, Kind.MONTH)
+#: How many rows below a row of explanations are compared with it.
+_EXPLAINED_ROWS = 50
 
 
-def _units_row(spec: FileSpec, frame: pd.DataFrame, positions: dict[str, int]) -> np.ndarray:
-    """The first row, when it holds units below the header ("%", "antal", "(dage)", "ÅÅÅÅ-MM-DD") and nothing else,
-    one of them in a column of numbers or dates: a statistics export's second header row, no record (it was one
-    violation per column, "facility_id må ikke være tom", "staff_turnover_pct skal være et tal", none saying why)."""
-    units = np.zeros(len(frame), dtype=bool)
+def _units_row(spec: FileSpec, frame: pd.DataFrame, positions: dict[str, int], *, sheet: bool = True) -> str | None:
+    """What the first row holds when it is no record but a second header row, or None: "enheder" when it holds units
+    below the header ("%", "antal", "(dage)", "ÅÅÅÅ-MM-DD") and nothing else, one of them in a column of numbers or
+    dates (a statistics export's second header row: it was one violation per column, "facility_id må ikke være tom",
+    "staff_turnover_pct skal være et tal", none saying why); "datatyper" when it holds the columns' types in words
+    ("id", "tekst", "dato", "heltal", "character", "Date"); "forklaringer" when it explains the columns in words
+    ("Besøgets id", "Dato for besøget", …) where the rows below it hold numbers and dates (``sheet``: a file or a
+    sheet, not records pushed one by one)."""
     if frame.empty:
-        return units
+        return None
     row = frame.iloc[0]
     filled = {name: row[pos].strip() for name, pos in positions.items() if row[pos].strip()}
-    if filled and all(_UNIT_CELL.fullmatch(cell) for cell in filled.values()):
-        units[0] = any(spec.column(name).kind in _NUMBER_KINDS for name in filled if name in spec._by_name)
-        units[0] &= all(cell == "" or _UNIT_CELL.fullmatch(cell.strip()) for cell in row)
-    return units
+    kinds = {name: spec.column(name).kind for name in filled if name in spec._by_name}
+    if not filled or not any(kind in _NUMBER_KINDS for kind in kinds.values()):
+        return None
+    for what, cell in (("enheder", _UNIT_CELL), ("datatyper", _TYPE_CELL)):
+        if all(cell.fullmatch(c) or _UNIT_CELL.fullmatch(c) for c in filled.values()) and all(
+            c.strip() == "" or cell.fullmatch(c.strip()) or _UNIT_CELL.fullmatch(c.strip()) for c in row
+        ):
+            return what
+    if sheet and _explains_columns(spec, frame, positions, filled):
+        return "forklaringer"
+    return None
+
+
+def _explains_columns(spec: FileSpec, frame: pd.DataFrame, positions: dict[str, int], filled: dict[str, str]) -> bool:
+    """Whether the first row, ``filled`` as it is, explains the columns in words instead of holding a record: words in
+    two cells or more, no digit in a column of numbers or dates nor in an id (a record's id, "F1", "V0012", has
+    one), no yes/no or code a column allows, while the rows below it mostly hold digits in those columns. A record
+    with a word for its date ("ukendt") beside an id of digits is checked cell by cell, as any record."""
+    if len(filled) < 2 or not all(re.search(r"[^\W\d_]", c) for c in filled.values()):
+        return False
+    numeric = [name for name in filled if spec.column(name).kind in _NUMBER_KINDS]
+    keys = [name for name in filled if name in spec.key or spec.column(name).references is not None]
+    if any(re.search("[0-9]", filled[name]) for name in numeric + keys):
+        return False
+    for name, cell in filled.items():
+        col = spec.column(name)
+        if col.kind == Kind.BOOL and cell.lower() in TRUE_WORDS | FALSE_WORDS:
+            return False
+        if col.kind == Kind.ENUM and cell.lower() in col.allowed:
+            return False
+    below = frame.iloc[1 : 1 + _EXPLAINED_ROWS]
+    for name in numeric:
+        cells = below[positions[name]].str.strip()
+        cells = cells[cells != ""]
+        if cells.empty or cells.str.contains("[0-9]", regex=True).mean() < 0.5:
+            return False
+    return True
 
 
 def _fields_da(n: int) -> str:
@@ -404,14 +454,18 @@ def _without_misplaced_rows(spec: FileSpec, raw: RawTable, positions: dict[str, 
         other_row = alone & (frame[0].str.count(other) >= max(2, frame.shape[1] // 2)).to_numpy()
     totals = _totals_rows(spec, frame, positions, sheet=raw.source != raw.name) & ~repeated & ~other_row
     notes = _note_rows(spec, frame, positions, sheet=raw.source != raw.name) & ~repeated & ~other_row & ~totals
-    units = _units_row(spec, frame, positions) & ~repeated & ~other_row & ~totals & ~notes
+    units = np.zeros(len(frame), dtype=bool)
+    second_header = _units_row(spec, frame, positions, sheet=raw.source != raw.name)
+    units[0] = second_header is not None
+    units &= ~repeated & ~other_row & ~totals & ~notes
     names = {",": "komma", ";": "semikolon"}
     for pos in np.flatnonzero(repeated | other_row | totals | notes | units):
         if units[pos]:
-            shown = ", ".join(f"'{_display(cell)}'" for cell in frame.iloc[pos] if cell.strip())
+            cells = [f"'{_display(cell)}'" for cell in frame.iloc[pos] if cell.strip()]
+            shown = ", ".join(cells[:6]) + (", …" if len(cells) > 6 else "")
             rule, message = (
                 "units_row",
-                f"rækken ligner en række med enheder under overskriften ({shown}) og er ingen post; slet den",
+                f"rækken ligner en række med {second_header} under overskriften ({shown}) og er ingen post; slet den",
             )
         elif notes[pos]:
             note = next(cell for cell in frame.iloc[pos] if cell != "")

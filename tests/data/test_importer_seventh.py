@@ -107,3 +107,83 @@ def test_a_no_break_space_inside_an_inspector_id_of_a_list_names_the_known_id(fo
     [v] = fails(folder).violations
     assert (v.file, v.row, v.column, v.rule) == ("visits.csv", 2, "inspector_ids", "reference")
     assert v.message.endswith("; den findes som 'I1' uden mellemrum (her står et hårdt mellemrum (U+00A0))")
+
+
+# --- a row of types or explanations below the header ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("table", "cells", "what"),
+    [
+        ("staff_figures", ["id", "tekst", "dato", "antal"], "datatyper"),
+        ("visits", ["id", "id", "dato", "ja/nej", "tekst", "tekst"], "datatyper"),
+        ("use_of_force", ["character", "Date", "integer", "character"], "datatyper"),  # R's column types
+        ("concerns", ["varchar(64)", "date", "(tekst)"], "datatyper"),  # a data dictionary
+        ("staff_figures", ["(tekst)", "(heltal)", "(decimaltal)", "(decimaltal)"], "enheder"),
+        (
+            "visits",
+            [
+                "Besøgets id",
+                "Tilbuddets id",
+                "Dato for besøget",
+                "Anmeldt eller uanmeldt",
+                "Slags besøg",
+                "Konsulenter",
+            ],
+            "forklaringer",
+        ),
+        (
+            "facilities",
+            ["Tilbuddets id", "Navn", "Socialtilsyn", "", "", "", "", "", "", "Antal pladser"],
+            "forklaringer",
+        ),
+    ],
+)
+def test_a_row_of_types_or_explanations_below_the_header_is_one_violation(
+    folder: Path, table: str, cells: list[str], what: str
+) -> None:
+    """A template or a data dictionary puts each column's type ('id', 'tekst', 'dato') or what it holds ('Dato for
+    besøget') in a second header row: it was one violation per cell ('facility_id 'id' findes ikke i facilities',
+    'date skal være en dato', 'kind 'tekst' er ukendt'), none saying what the row is, while a row of units ('%',
+    '(dage)') was named as such."""
+    rows = texts(table)
+    second = cells + [""] * (len(rows[0]) - len(cells))
+    rewrite(folder, table, [rows[0], second, *rows[1:]])
+    shown = [f"'{c}'" for c in cells if c]
+    shown_text = ", ".join(shown[:6]) + (", …" if len(shown) > 6 else "")
+    assert [(v.file, v.row, v.column, v.rule, v.message) for v in fails(folder).violations] == [
+        (
+            f"{table}.csv",
+            2,
+            None,
+            "units_row",
+            f"rækken ligner en række med {what} under overskriften ({shown_text}) og er ingen post; slet den",
+        )
+    ]
+
+
+def test_a_record_with_words_for_its_numbers_is_still_checked_cell_by_cell(folder: Path) -> None:
+    """A record whose date and severity are words ('ukendt', 'høj') is no row of explanations: its id has digits."""
+    rows = texts("concerns")
+    rewrite(folder, "concerns", [rows[0], ["F1", "ukendt", "høj"], *rows[1:]])
+    assert {(v.row, v.column, v.rule) for v in fails(folder).violations} == {
+        (2, "date", "date"),
+        (2, "severity", "enum"),
+    }
+
+
+def test_a_record_with_a_code_the_column_allows_is_no_row_of_explanations(folder: Path) -> None:
+    """An id without digits and words for the date, but a kind the contract allows: a record, checked cell by cell."""
+    rows = texts("visits")
+    _set(rows, 1, "visit_id", "Besøg A")
+    _set(rows, 1, "date", "sidste uge")
+    assert rows[1][rows[0].index("kind")] == "operational"
+    rewrite(folder, "visits", rows)
+    assert ("visits.csv", 2, "date", "date") in {(v.file, v.row, v.column, v.rule) for v in fails(folder).violations}
+
+
+def test_a_row_of_words_alone_is_checked_cell_by_cell(folder: Path) -> None:
+    """With no rows below it to compare with, a row of words is not taken for explanations."""
+    rows = texts("concerns")
+    rewrite(folder, "concerns", [rows[0], ["Tilbuddets id", "Dato for henvendelsen", "Alvor"]])
+    assert "units_row" not in {v.rule for v in fails(folder).violations}
