@@ -58,6 +58,11 @@ _MISSING_MARKERS = frozenset(
 #: database's NULL where a column may not be NULL, and Excel's day 0, "1900-01-00" ("00-01-1900" in Danish Excel), which
 #: a formula shows for an empty cell it refers to. Neither is a day: markers of a missing value like NULL.
 _ZERO_DATES = frozenset({"0000-00-00", "0000-00-00 00:00:00", "0000-00", "1900-01-00", "00-01-1900"})
+#: SAS's and Stata's missing number, in a column of numbers, dates, months or yes/no only (a SAS date is a number): a
+#: period alone, as PROC EXPORT writes a missing value unless told otherwise, and Stata's extended missing values
+#: ".a" to ".z". A marker of a missing value like NULL; in a column of text a period is text.
+_STATISTICS_MISSING_RE = r"\.[a-z]?"
+_STATISTICS_KINDS = (Kind.INT, Kind.DECIMAL, Kind.DATE, Kind.MONTH, Kind.BOOL)
 #: Excel's error values, as a cell shows them and a CSV export writes them (English and Danish Excel) or a workbook's
 #: error cell is read, with what went wrong in Danish; #N/A and #I/T are missing values (:data:`_MISSING_MARKERS`).
 #: A formula that failed: the value is not in the file, in any column, free text too (a name "#REF!" is no name).
@@ -379,6 +384,10 @@ def _missing_markers(table: _Parsed, col: Column, text: pd.Series, report: _Repo
     marked = text.isin(_MISSING_MARKERS).to_numpy(dtype=bool)
     if col.kind in (Kind.DATE, Kind.MONTH):
         marked = marked | text.isin(_ZERO_DATES).to_numpy(dtype=bool)
+    statistics = np.zeros(len(text), dtype=bool)
+    if col.kind in _STATISTICS_KINDS and "." in "".join(text.tolist()):
+        statistics = text.str.fullmatch(_STATISTICS_MISSING_RE).fillna(False).to_numpy(dtype=bool)
+        marked = marked | statistics
     if not marked.any():
         return text, marked
     rows, more, seen, cells = _marked_cells(table, text, marked)
@@ -386,6 +395,8 @@ def _missing_markers(table: _Parsed, col: Column, text: pd.Series, report: _Repo
     programs = "(R skriver NA, en SQL-eksport NULL, Excel #N/A)"
     if _ZERO_DATES & set(seen):
         programs = "(en database skriver 0000-00-00, Excel 1900-01-00 for en tom celle, en SQL-eksport NULL)"
+    if statistics.any():
+        programs = "(SAS og Stata skriver ., R NA, en SQL-eksport NULL)"
     if col.nullable:
         one = int(marked.sum()) == 1
         empty, empty_n, cells_da = ("tom", "tomt", "feltet") if one else ("tomme", "tomme", "felterne")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from data.importer import read_upload
@@ -187,3 +188,67 @@ def test_a_row_of_words_alone_is_checked_cell_by_cell(folder: Path) -> None:
     rows = texts("concerns")
     rewrite(folder, "concerns", [rows[0], ["Tilbuddets id", "Dato for henvendelsen", "Alvor"]])
     assert "units_row" not in {v.rule for v in fails(folder).violations}
+
+
+# --- SAS's and Stata's missing number ------------------------------------------------------------------
+
+
+def test_a_period_for_a_missing_number_is_read_as_empty_with_one_warning_a_column(folder: Path) -> None:
+    """SAS's PROC EXPORT writes a missing number, a SAS date too, as '.', Stata '.' or '.a': each cell was refused
+    ('closed_on skal være en dato', 'lat skal være et tal fra 54,5 til 57,8'), where R's NA was read as empty."""
+    fac = texts("facilities")
+    _set(fac, 1, "closed_on", ".")
+    _set(fac, 2, "closed_on", ".")
+    _set(fac, 2, "has_board", ".a")
+    rewrite(folder, "facilities", fac)
+    staff = texts("staff_figures")
+    _set(staff, 1, "sickness_absence_pct", ".")
+    rewrite(folder, "staff_figures", staff)
+    result = read_upload(folder, today=AS_OF)
+    marked = [(w.file, w.row, w.column, w.message) for w in result.warnings if w.rule == "missing_value_marker"]
+    programs = "(SAS og Stata skriver ., R NA, en SQL-eksport NULL)"
+    assert marked == [
+        (
+            "facilities.csv",
+            2,
+            "closed_on",
+            f"2 celler i closed_on med '.' er læst som tomme: sådan skriver et program en manglende værdi {programs}; "
+            "række 2, 3. Lad felterne stå tomme i filen, så forsvinder advarslen",
+        ),
+        (
+            "facilities.csv",
+            3,
+            "has_board",
+            "1 celle i has_board med '.a' er læst som tom (et tomt felt læses som nej): sådan skriver et program en "
+            f"manglende værdi {programs}; række 3. Lad feltet stå tomt i filen, så forsvinder advarslen",
+        ),
+        (
+            "staff_figures.csv",
+            2,
+            "sickness_absence_pct",
+            f"1 celle i sickness_absence_pct med '.' er læst som tom: sådan skriver et program en manglende værdi "
+            f"{programs}; række 2. Lad feltet stå tomt i filen, så forsvinder advarslen",
+        ),
+    ]
+    tables = result.dataset.tables()
+    assert tables["facilities"]["closed_on"].iloc[:2].isna().all()
+    assert pd.isna(tables["staff_figures"]["sickness_absence_pct"].iloc[0])
+
+
+def test_a_period_in_a_required_number_column_is_one_violation_for_the_column(folder: Path) -> None:
+    visits = texts("visits")
+    _set(visits, 1, "date", ".")
+    _set(visits, 3, "date", ".")
+    rewrite(folder, "visits", visits)
+    [v] = fails(folder).violations
+    assert (v.file, v.row, v.column, v.rule) == ("visits.csv", 2, "date", "missing_value_marker")
+    assert v.message.startswith("date må ikke være tom, men 2 celler har '.', som et program skriver for en manglende")
+
+
+def test_a_period_in_free_text_is_text(folder: Path) -> None:
+    fac = texts("facilities")
+    _set(fac, 1, "target_group", ".")
+    rewrite(folder, "facilities", fac)
+    result = read_upload(folder, today=AS_OF)
+    assert result.dataset.tables()["facilities"]["target_group"].iloc[0] == "."
+    assert not [w for w in result.warnings if w.rule == "missing_value_marker"]
