@@ -63,7 +63,10 @@ def _date_hint(text: str) -> str:
         return f"; skriv datoen uden klokkeslæt ({zoned})"
     if (spelt := _date_in_words(text)) is not None:
         return spelt
-    m = _WITH_TIME.fullmatch(text)
+    m = re.fullmatch(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:Z|[+-][0-9]{2}:[0-9]{2})", text)
+    if m is not None:  # an XML export's date with its time zone (xs:date)
+        return f"; skriv datoen uden tidszone ({m.group(1)})"
+    m = _WITH_TIME.fullmatch(text) or _SAS_DATETIME.fullmatch(text)
     if m is not None and (date := _date_hint(m.group(1))):
         # another order with a time: Danish Excel's "12-03-2024 13:45", American Excel's "3/12/2024 1:00 PM", an Oracle
         # export's "12-MAR-24 00.00.00.000000"
@@ -81,6 +84,11 @@ def _date_hint(text: str) -> str:
 #: A value with a time after it (``"12-03-2024 13:45"``, ``"3/12/2024 1:00 PM"``, ``"12-MAR-24 00.00.00.000000"``):
 #: the part before the time.
 _WITH_TIME = re.compile(r"(.+?)[ T]+[0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2}(?:[.,][0-9]+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?")
+
+#: SAS's DATETIME format, "12MAR2024:00:00:00" (a colon between the date and the time): the date.
+_SAS_DATETIME = re.compile(
+    r"([0-9]{1,2}[A-Za-z]{3}[0-9]{2}(?:[0-9]{2})?):[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]*)?)?"
+)
 
 _MONTHS_DA = (
     "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november",
@@ -101,6 +109,8 @@ _MONTH_NUMBER: dict[str, int] = {
 _WORDS_DAY_MONTH_YEAR = re.compile(
     r"(?:[a-zæøå]+dag\s*,?\s*)?([0-9]{1,2})\.?[\s\-/]*([a-zæøå]+)\.?[\s\-/,]*([0-9]{4}|[0-9]{2})"
 )
+#: The month first, as an English system writes a date: "March 12, 2024", SQL Server's "Mar 12 2024".
+_WORDS_MONTH_DAY_YEAR = re.compile(r"([a-z]+)\.?\s+([0-9]{1,2})(?:st|nd|rd|th)?,?\s+([0-9]{4})")
 _WORDS_MONTH_YEAR = re.compile(r"([a-zæøå]+)\.?[\s\-/,]*([0-9]{4}|[0-9]{2})")
 
 
@@ -112,8 +122,12 @@ def _full_year(digits: str) -> int:
 
 def _date_in_words(text: str) -> str | None:
     """The hint for a date with its month in words, as Danish Excel's long date shows it ("12. marts 2024", "tirsdag
-    12. marts 2024", "12-mar-24", an English "12 October 2024"); None when it is none."""
-    m = _WORDS_DAY_MONTH_YEAR.fullmatch(text.strip().lower())
+    12. marts 2024", "12-mar-24", an English "12 October 2024", or "March 12, 2024" and SQL Server's "Mar 12 2024" with
+    the month first); None when it is none."""
+    lower = text.strip().lower()
+    m = _WORDS_DAY_MONTH_YEAR.fullmatch(lower)
+    if m is None and (first := _WORDS_MONTH_DAY_YEAR.fullmatch(lower)) is not None:
+        m = re.fullmatch(r"(.*) (.*) (.*)", f"{first.group(2)} {first.group(1)} {first.group(3)}")
     if m is None or (month := _MONTH_NUMBER.get(m.group(2))) is None:
         return None
     day, year = int(m.group(1)), _full_year(m.group(3))

@@ -252,3 +252,26 @@ def test_a_period_in_free_text_is_text(folder: Path) -> None:
     result = read_upload(folder, today=AS_OF)
     assert result.dataset.tables()["facilities"]["target_group"].iloc[0] == "."
     assert not [w for w in result.warnings if w.rule == "missing_value_marker"]
+
+
+# --- dates as SQL Server, SAS, English systems and XML write them --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        ("Mar 12 2024 12:00AM", "; skriv 2024-03-12 (år-måned-dag), uden klokkeslæt"),  # SQL Server's default style
+        ("Mar  2 2024", "; skriv 2024-03-02 (år-måned-dag)"),
+        ("March 12, 2024", "; skriv 2024-03-12 (år-måned-dag)"),  # English long date (Excel, Power BI)
+        ("12MAR2024:00:00:00", "; skriv 2024-03-12 (år-måned-dag), uden klokkeslæt"),  # SAS's DATETIME
+        ("2024-03-12+01:00", "; skriv datoen uden tidszone (2024-03-12)"),  # an XML export's xs:date
+    ],
+)
+def test_a_date_as_another_system_writes_it_names_the_date_to_write(folder: Path, value: str, hint: str) -> None:
+    """These read only 'date skal være en dato på formen ÅÅÅÅ-MM-DD', with nothing to say which date was meant."""
+    concerns = texts("concerns")
+    _set(concerns, 1, "date", value)
+    rewrite(folder, "concerns", concerns)
+    assert [(v.row, v.column, v.message) for v in fails(folder).violations] == [
+        (2, "date", "date skal være en dato på formen ÅÅÅÅ-MM-DD, fx 2024-03-12" + hint)
+    ]
