@@ -179,12 +179,33 @@ def _meant_column(spec: FileSpec, title: str) -> str | None:
     if decoration and (meant := _meant_column(spec, name)) is not None:
         return meant
     qualified = _QUALIFIED_RE.fullmatch(bare_title(title))
-    return None if qualified is None else _meant_column(spec, qualified.group(1) or qualified.group(2))
+    if qualified is not None:
+        return _meant_column(spec, qualified.group(1) or qualified.group(2))
+    aggregated = _aggregated(title)
+    return None if aggregated is None else _meant_column(spec, aggregated[1])
 
 
 #: A column name qualified by its table, as an SQL query ("visits.facility_id", "v.date") or Power BI
 #: ("visits[facility_id]") names it.
 _QUALIFIED_RE = re.compile(r"[^\W\d]\w*\.([^\W\d]\w*)|[^\W\d][\w ]*\[([^\[\]]+)\]")
+
+
+#: A column name summarised, as a pivot table, Power BI or an SQL query without an alias heads it: "Sum af count",
+#: "Sum of count", "Antal af visit_id", "Count of visit_id", "Første facility_id", "Earliest date", "SUM(count)".
+_AGGREGATED_RE = re.compile(
+    r"((?:sum|antal|count|antal \(forskellige\)|count \(distinct\)|gennemsnit|average|median|min|max|minimum"
+    r"|maksimum|maximum)\s+(?:af|of)|første|sidste|first|last|tidligste|seneste|earliest|latest)\s+(\S.*)"
+    r"|((?:sum|count|avg|min|max|first|last))\s*\(\s*(?:distinct\s+)?([^()]+?)\s*\)",
+    re.IGNORECASE,
+)
+
+
+def _aggregated(title: str) -> tuple[str, str] | None:
+    """How a summarised column's head summarises ("Sum af") and the name it summarises ("count"), or None."""
+    m = _AGGREGATED_RE.fullmatch(bare_title(title))
+    if m is None:
+        return None
+    return (m.group(1), m.group(2)) if m.group(1) else (f"{m.group(3)}(…)", m.group(4))
 
 
 #: What a table's head puts after a column's name: a unit in brackets ("(%)", "[antal]", "(ÅÅÅÅ-MM-DD)"), a percent
@@ -209,6 +230,15 @@ def _rename(spec: FileSpec, title: str, meant: str) -> str:
     out; a percent column whose unit is not percent ("(dage)") says what its values must be, as renaming alone would
     store days as percent."""
     said = f"kolonnen '{title.strip()}' skal hedde '{meant}'"
+    aggregated = _aggregated(title)
+    if aggregated is not None and _meant_column(spec, aggregated[1]) == meant:
+        # a pivot table's or Power BI's "Antal af visit_id" holds a count, not the ids; a sum or a minimum is the value
+        # only where each row is one record
+        return (
+            f"{said}; overskriften '{aggregated[0]}' viser, at kolonnen er opsummeret (som en pivottabel, Power BI "
+            "eller en SQL-forespørgsel gør det): eksportér feltet uden opsummering (i Power BI: 'Opsummer ikke'), så "
+            "hver række er én post med sin egen værdi"
+        )
     name, decoration = _undecorated(title)
     if not decoration or loose_name(name) == loose_name(title) or _meant_column(spec, name) != meant:
         return said  # no unit: "visits[kind]" names its table

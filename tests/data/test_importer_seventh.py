@@ -275,3 +275,57 @@ def test_a_date_as_another_system_writes_it_names_the_date_to_write(folder: Path
     assert [(v.row, v.column, v.message) for v in fails(folder).violations] == [
         (2, "date", "date skal være en dato på formen ÅÅÅÅ-MM-DD, fx 2024-03-12" + hint)
     ]
+
+
+# --- a column summarised by a pivot table, Power BI or SQL ---------------------------------------------
+
+_SUMMARISED = (
+    "overskriften viser, at kolonnen er opsummeret (som en pivottabel, Power BI eller en SQL-forespørgsel gør det): "
+    "eksportér feltet uden opsummering (i Power BI: 'Opsummer ikke'), så hver række er én post med sin egen værdi"
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "how"),
+    [
+        ("Sum af count", "Sum af"),  # Danish Excel's pivot table, Danish Power BI
+        ("Sum of count", "Sum of"),
+        ("Antal af count", "Antal af"),
+        ("SUM(count)", "SUM(…)"),  # an SQL query without an alias
+    ],
+)
+def test_a_required_column_summarised_by_a_pivot_table_is_named_where_it_is_missing(
+    folder: Path, title: str, how: str
+) -> None:
+    """Power BI's 'Export data' and a pivot table head a summarised field 'Sum af count' ('Antal af visit_id' holds
+    counts, not ids): it read only 'den obligatoriske kolonne 'count' mangler', beside the column holding it."""
+    rows = texts("use_of_force")
+    rows[0] = [title if c == "count" else c for c in rows[0]]
+    rewrite(folder, "use_of_force", rows)
+    [v] = fails(folder).violations
+    assert (v.file, v.column, v.rule) == ("use_of_force.csv", "count", "column_missing")
+    assert v.message.endswith(
+        f"(kolonnen '{title}' skal hedde 'count'; "
+        + _SUMMARISED.replace("overskriften viser", f"overskriften '{how}' viser")
+        + ")"
+    )
+
+
+def test_an_optional_column_summarised_is_refused_not_ignored(folder: Path) -> None:
+    """'Gennemsnit af sickness_absence_pct' was an unknown column, ignored with a warning: every tilbud's sickness
+    absence was stored as missing."""
+    rows = texts("staff_figures")
+    rows[0] = ["Gennemsnit af sickness_absence_pct" if c == "sickness_absence_pct" else c for c in rows[0]]
+    rewrite(folder, "staff_figures", rows)
+    [v] = fails(folder).violations
+    assert (v.file, v.row) == ("staff_figures.csv", 1)
+    assert "kolonnen 'Gennemsnit af sickness_absence_pct' skal hedde 'sickness_absence_pct'" in v.message
+
+
+def test_a_danish_header_that_starts_like_a_summary_is_still_its_column(folder: Path) -> None:
+    """'Antal pladser' is the Danish name of places, not a count of 'pladser'."""
+    rows = texts("facilities")
+    rows[0] = ["Antal pladser" if c == "places" else c for c in rows[0]]
+    rewrite(folder, "facilities", rows)
+    [v] = fails(folder).violations
+    assert v.message.endswith("(kolonnen 'Antal pladser' skal hedde 'places')")
