@@ -97,7 +97,10 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
                     )
                 continue
             table.unknown.append(shown_value(title.strip()))  # a header cell of 100,000 characters is cut
-    if table.unknown:
+    headerless = _no_header(spec, raw, positions)
+    if headerless is not None:
+        report.add(headerless)
+    elif table.unknown:
         # an export of every field a case system has lists hundreds: the first ones are named, the rest counted
         listed = ", ".join(table.unknown[:MAX_NAMED_COLUMNS])
         rest = len(table.unknown) - MAX_NAMED_COLUMNS
@@ -127,7 +130,7 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
     whole = np.isin(raw.rows, own) if own else None
     for col in spec.columns:
         if col.name not in positions:
-            if col.required and header_row is None:
+            if col.required and header_row is None and headerless is None:
                 near = next(
                     (t.strip() for t in raw.header if _meant_column(spec, t) == col.name),
                     None,
@@ -160,6 +163,34 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
     if spec.required and not had_rows and not spec.header_only_allowed:
         report.add(Violation(raw.source, None, None, None, "file_no_rows", "filen har ingen rækker under overskriften"))
     return table
+
+
+def _no_header(spec: FileSpec, raw: RawTable, positions: dict[str, int]) -> Violation | None:
+    """The one violation for a file without a header, whose row 1 is a record ("V1", "F1", "2024-03-12", …), as SQL
+    Server Management Studio saves a result unless told to include the column names: it was one "mangler" per
+    required column and the record's values listed as unknown columns. None when row 1 names a contract column,
+    nearly names one, or holds no record (a title, no digit in any cell)."""
+    required = [c.name for c in spec.columns if c.required]
+    if any(name in spec._by_name for name in positions) or not looks_like_a_record(raw.header, required):
+        return None
+    cells = [bare_title(t) for t in raw.header]
+    if not any(re.search("[0-9]", c) for c in cells) or any(_meant_column(spec, c) for c in cells if c):
+        return None
+    if _header_further_down(spec, raw, positions) is not None:
+        return None
+    shown = [f"'{_display(c)}'" for c in cells if c]
+    first = ", ".join(shown[:4]) + (", …" if len(shown) > 4 else "")
+    return Violation(
+        raw.source,
+        1,
+        None,
+        None,
+        "header_missing",
+        f"filen har ingen overskrift: række 1 ligner en post ({first}), "
+        f"ikke kolonnernes navne; indsæt en overskrift i række 1 med kolonnernes navne i den rækkefølge, kolonnerne "
+        f"står (filen skal have kolonnerne {', '.join(required)}; SQL Server Management Studio gemmer dem kun, når "
+        "'Include column headers when copying or saving the results' er slået til)",
+    )
 
 
 def _meant_column(spec: FileSpec, title: str) -> str | None:
@@ -399,12 +430,16 @@ _TYPE_CELL = re.compile(
     rf"(?:{_TYPE_WORD})|\((?:{_TYPE_WORD})\)|\[(?:{_TYPE_WORD})\]|<(?:{_TYPE_WORD})>", re.IGNORECASE
 )
 _NUMBER_KINDS = (Kind.INT, Kind.DECIMAL, Kind.DATE, Kind.MONTH)
+#: A line under a column's name, as sqlcmd, SQL*Plus and a Markdown table write one below the header ("-----", "====",
+#: ":---:").
+_UNDERLINE_CELL = re.compile(r":?[-=_]{2,}:?|\+?[-=]+(?:\+[-=]+)*\+?")
 #: How many rows below a row of explanations are compared with it.
 _EXPLAINED_ROWS = 50
 
 
 def _units_row(spec: FileSpec, frame: pd.DataFrame, positions: dict[str, int], *, sheet: bool = True) -> str | None:
-    """What the first row holds when it is no record but a second header row, or None: "enheder" when it holds units
+    """What the first row holds when it is no record but a second header row, or None: "streger" when it underlines
+    the header's names ("-----", as sqlcmd writes it); "enheder" when it holds units
     below the header ("%", "antal", "(dage)", "ÅÅÅÅ-MM-DD") and nothing else, one of them in a column of numbers or
     dates (a statistics export's second header row: it was one violation per column, "facility_id må ikke være tom",
     "staff_turnover_pct skal være et tal", none saying why); "datatyper" when it holds the columns' types in words
@@ -415,6 +450,8 @@ def _units_row(spec: FileSpec, frame: pd.DataFrame, positions: dict[str, int], *
         return None
     row = frame.iloc[0]
     filled = {name: row[pos].strip() for name, pos in positions.items() if row[pos].strip()}
+    if len(filled) >= 2 and all(_UNDERLINE_CELL.fullmatch(c.strip()) for c in row if c.strip()):
+        return "streger"
     kinds = {name: spec.column(name).kind for name in filled if name in spec._by_name}
     if not filled or not any(kind in _NUMBER_KINDS for kind in kinds.values()):
         return None
@@ -497,6 +534,11 @@ def _without_misplaced_rows(spec: FileSpec, raw: RawTable, positions: dict[str, 
                 "units_row",
                 f"rækken ligner en række med {second_header} under overskriften ({shown}) og er ingen post; slet den",
             )
+            if second_header == "streger":  # sqlcmd's line under the header
+                message = (
+                    f"rækken er en streg under overskriften ({shown}), som sqlcmd og andre SQL-værktøjer skriver den, "
+                    "og er ingen post; slet den"
+                )
         elif notes[pos]:
             note = next(cell for cell in frame.iloc[pos] if cell != "")
             rule, message = (

@@ -329,3 +329,51 @@ def test_a_danish_header_that_starts_like_a_summary_is_still_its_column(folder: 
     rewrite(folder, "facilities", rows)
     [v] = fails(folder).violations
     assert v.message.endswith("(kolonnen 'Antal pladser' skal hedde 'places')")
+
+
+# --- what SQL tools write around a table ---------------------------------------------------------------
+
+
+def test_sqlcmds_line_under_the_header_is_one_violation(folder: Path) -> None:
+    """sqlcmd (-s "," -W) writes a line of dashes under the column names: it was one violation per cell ('date
+    '----' skal være en dato', 'facility_id '-----------' findes ikke')."""
+    rows = texts("visits")
+    line = ["-" * len(c) for c in rows[0]]
+    rewrite(folder, "visits", [rows[0], line, *rows[1:]])
+    shown = ", ".join(f"'{c}'" for c in line)
+    assert [(v.file, v.row, v.rule, v.message) for v in fails(folder).violations] == [
+        (
+            "visits.csv",
+            2,
+            "units_row",
+            f"rækken er en streg under overskriften ({shown}), som sqlcmd og andre SQL-værktøjer skriver den, og er "
+            "ingen post; slet den",
+        )
+    ]
+
+
+def test_a_file_without_a_header_is_one_violation(folder: Path) -> None:
+    """SQL Server Management Studio saves a result without the column names unless told to: one 'mangler' per
+    required column, and the first record's values named as unknown columns, none saying the header is missing."""
+    rows = texts("visits")
+    rewrite(folder, "visits", rows[1:])
+    error = fails(folder)
+    assert [(v.file, v.row, v.column, v.rule, v.message) for v in error.violations] == [
+        (
+            "visits.csv",
+            1,
+            None,
+            "header_missing",
+            "filen har ingen overskrift: række 1 ligner en post ('V1', 'F1', '2024-03-12', 'false', …), ikke "
+            "kolonnernes navne; indsæt en overskrift i række 1 med kolonnernes navne i den rækkefølge, kolonnerne står "
+            "(filen skal have kolonnerne visit_id, facility_id, date, announced, kind; SQL Server Management Studio "
+            "gemmer dem kun, når 'Include column headers when copying or saving the results' er slået til)",
+        )
+    ]
+
+
+def test_a_header_of_unknown_names_is_still_missing_columns(folder: Path) -> None:
+    rows = texts("visits")
+    rows[0] = ["Nummer", "Sted", "Hvornår", "Varslet", "Art", "Hvem"]
+    rewrite(folder, "visits", rows)
+    assert {v.rule for v in fails(folder).violations} == {"column_missing"}
