@@ -113,6 +113,7 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | StoredDa
         checks.locks(parsed["locked_visits"], today)
     checks.stored_locks(today)
     checks.stored_rows()
+    checks.other_identities()
     checks.theme_score_warnings()
     checks.theme_not_applicable_warnings()
     checks.force_count_warnings()

@@ -16,9 +16,9 @@ import pandas as pd
 
 from data.contract import FILE_BY_NAME, FILES, Column, FileSpec, Kind
 from data.dataset import absence_periods, date_of, empty_frame
-from data.enums import FacilityType, Theme
+from data.enums import Authority, FacilityType, Theme
 from data.errors import Violation
-from data.glossary import danish, format_count_da, format_number_da, some_ids_da
+from data.glossary import danish, danish_code, format_count_da, format_number_da, some_ids_da
 from data.importer.bounds import _BOUND_WARNING_RULE, _bound_what_da, _bound_why_da, _outside, _via
 from data.importer.hints import (
     SPECIAL_SPACE_RE,
@@ -284,6 +284,45 @@ class _CrossChecks:
                     stored = stored[~replaced]
             self._untouched[name] = stored
         return self._untouched[name]
+
+    def other_identities(self) -> None:
+        """A stored tilbud or tilsynskonsulent that the upload gives both another socialtilsyn and another name is
+        refused at its ``authority`` cell: another one under the same id, as when two socialtilsyn sharing the database
+        number their inspectors alike (initials, I1, I2, …). Stored, it took over the other's row: Nord's inspector
+        became Midt's, with Nord's visits, and Nord's plan lost an inspector without a word. A new name alone (a
+        marriage, a new owner) or a move to another socialtilsyn alone is stored as an update."""
+        for target, another, same in (
+            ("facilities", "et andet tilbud", "det samme tilbud"),
+            ("inspectors", "en anden tilsynskonsulent", "den samme tilsynskonsulent"),
+        ):
+            if target not in self.parsed or not self.stored.has_rows(target):
+                continue
+            key = FILE_BY_NAME[target].key[0]
+            authority, name = self.uploaded(target, "authority"), self.uploaded(target, "name")
+            old_authority = self.lookup(target, "authority", stored_only=True)
+            old_name = self.lookup(target, "name", stored_only=True)
+            both = authority.index.intersection(old_authority.index).intersection(name.index)
+            for ident in both:
+                new_a, old_a, new_n, old_n = authority[ident], old_authority[ident], name[ident], old_name.get(ident)
+                if any(not isinstance(v, str) for v in (new_a, old_a, new_n, old_n)):
+                    continue
+                if new_a == old_a or " ".join(new_n.split()).casefold() == " ".join(old_n.split()).casefold():
+                    continue
+                row, cell = self.upload_cell(target, str(ident), "authority")
+                self.report.add(
+                    Violation(
+                        FILE_BY_NAME[target].filename if row is None else self.parsed[target].raw.source,
+                        row,
+                        "authority",
+                        cell,
+                        "other_identity",
+                        f"{key} '{_display(ident)}' er gemt for '{_display(old_n)}' i {danish_code(Authority, old_a)}; "
+                        f"her står '{_display(new_n)}' i {danish_code(Authority, new_a)}: er det {another} med "
+                        f"samme id? Socialtilsynene deler databasen, så et id skal være entydigt på tværs af dem; giv "
+                        f"den ene et andet id (fx {new_a.upper()}-{ident}). Er det {same}, der har skiftet "
+                        "både navn og socialtilsyn, så send navnet først og socialtilsynet i en upload bagefter",
+                    )
+                )
 
     def upload_cell(self, target: str, key: str, column: str) -> tuple[int | None, str | None]:
         """The spreadsheet row of ``key`` in the uploaded file ``target`` (its first row) and its cell in

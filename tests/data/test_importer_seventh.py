@@ -377,3 +377,50 @@ def test_a_header_of_unknown_names_is_still_missing_columns(folder: Path) -> Non
     rows[0] = ["Nummer", "Sted", "Hvornår", "Varslet", "Art", "Hvem"]
     rewrite(folder, "visits", rows)
     assert {v.rule for v in fails(folder).violations} == {"column_missing"}
+
+
+# --- one id, two socialtilsyn --------------------------------------------------------------------------
+
+
+def _only(folder: Path, table: str, rows: list[list[str]]) -> Path:
+    """An upload of ``table`` alone, its header and ``rows``."""
+    folder.mkdir()
+    rewrite(folder, table, [texts(table)[0], *rows])
+    return folder
+
+
+def test_an_inspector_id_another_socialtilsyn_uses_for_its_own_inspector_is_refused(tmp_path: Path) -> None:
+    """Two socialtilsyn sharing the database number their inspectors alike (initials, I1, I2, …): Midt's 'I3' took
+    over Nord's I3 (Camilla Søndergaard) without a word, with her visits, and Nord's plan lost an inspector."""
+    upload = _only(tmp_path / "midt", "inspectors", [["I3", "Mette Midt", "midt", "all", "3", ""]])
+    [v] = fails(upload, existing=small_dataset()).violations
+    assert (v.file, v.row, v.column, v.value, v.rule) == ("inspectors.csv", 2, "authority", "midt", "other_identity")
+    assert v.message == (
+        "inspector_id 'I3' er gemt for 'Camilla Søndergaard' i Socialtilsyn Nord; her står 'Mette Midt' i "
+        "Socialtilsyn Midt: er det en anden tilsynskonsulent med samme id? Socialtilsynene deler databasen, så et id "
+        "skal være entydigt på tværs af dem; giv den ene et andet id (fx MIDT-I3). Er det den samme "
+        "tilsynskonsulent, der har skiftet både navn og socialtilsyn, så send navnet først og socialtilsynet i en "
+        "upload bagefter"
+    )
+
+
+def test_a_facility_id_with_another_socialtilsyn_and_name_is_refused(tmp_path: Path) -> None:
+    fac = texts("facilities")
+    row = list(fac[1])
+    _set([fac[0], row], 1, "authority", "nord")
+    _set([fac[0], row], 1, "name", "Solgården")
+    upload = _only(tmp_path / "nord", "facilities", [row])
+    [v] = fails(upload, existing=small_dataset()).violations
+    assert (v.file, v.row, v.column, v.rule) == ("facilities.csv", 2, "authority", "other_identity")
+    assert v.message.startswith("facility_id 'F1' er gemt for 'Bostedet Egebakken' i Socialtilsyn Midt; her står")
+
+
+@pytest.mark.parametrize("changes", [{"name": "Camilla  SØNDERGAARD"}, {"name": "Camilla Holm"}, {"authority": "midt"}])
+def test_a_new_name_or_a_move_alone_is_an_update(tmp_path: Path, changes: dict[str, str]) -> None:
+    ins = texts("inspectors")
+    row = list(ins[3])
+    for column, value in changes.items():
+        _set([ins[0], row], 1, column, value)
+    upload = _only(tmp_path / "up", "inspectors", [row])
+    stored = read_upload(upload, today=AS_OF, existing=small_dataset()).dataset.tables()["inspectors"]
+    assert stored.set_index("inspector_id").loc["I3", list(changes)].tolist() == list(changes.values())
