@@ -52,8 +52,9 @@ _CONTROL_BUT_LINE_BREAKS_RE = "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 #: optional column such a cell is read as empty, with one warning for the column; in a required one it is one
 #: violation for the column, not a value checked cell by cell (:func:`_missing_markers`).
 _MISSING_MARKERS = frozenset(
-    {"NA", "N/A", "n/a", "#N/A", "#I/T", "NULL", "null", "Null", "NaN", "nan", "None", "<NA>"}
-)  # "#I/T": Danish Excel's #N/A ("ikke tilgængelig"), as its CSV export writes it
+    {"NA", "N/A", "n/a", "#N/A", "#I/T", "NULL", "null", "Null", "NaN", "nan", "None", "<NA>", "\\N"}
+)  # "#I/T": Danish Excel's #N/A ("ikke tilgængelig"), as its CSV export writes it; "\N": MySQL's SELECT … INTO OUTFILE
+# and PostgreSQL's COPY (text format) write NULL so
 #: Zero dates, in a date or month column only: MySQL's "0000-00-00" (with its time, or the month "0000-00"), a
 #: database's NULL where a column may not be NULL, and Excel's day 0, "1900-01-00" ("00-01-1900" in Danish Excel), which
 #: a formula shows for an empty cell it refers to. Neither is a day: markers of a missing value like NULL.
@@ -397,6 +398,8 @@ def _missing_markers(table: _Parsed, col: Column, text: pd.Series, report: _Repo
         programs = "(en database skriver 0000-00-00, Excel 1900-01-00 for en tom celle, en SQL-eksport NULL)"
     if statistics.any():
         programs = "(SAS og Stata skriver ., R NA, en SQL-eksport NULL)"
+    if "\\N" in seen:
+        programs = "(MySQL og PostgreSQL skriver \\N, R NA, en SQL-eksport NULL)"
     if col.nullable:
         one = int(marked.sum()) == 1
         empty, empty_n, cells_da = ("tom", "tomt", "feltet") if one else ("tomme", "tomme", "felterne")

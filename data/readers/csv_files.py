@@ -10,6 +10,7 @@ import dataclasses
 import io
 import itertools
 import logging
+import re
 from collections.abc import Iterator
 
 import numpy as np
@@ -21,7 +22,15 @@ from data.glossary import format_number_da
 from data.readers.detection import find_header_row, header_not_first, looks_like_a_record
 from data.readers.raw import RawTable, RawUpload, _preview, _violation
 from data.readers.records import _other_headers, _stray_quotes, _table_from_records
-from data.readers.text import _LINE_BREAK, _blank_line, _csv_reader, _decode, detect_delimiter, excel_delimiter_hint
+from data.readers.text import (
+    _LINE_BREAK,
+    _blank_line,
+    _csv_reader,
+    _decode,
+    _row_at,
+    detect_delimiter,
+    excel_delimiter_hint,
+)
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +91,20 @@ def _parse_csv(name: str, filename: str, data: bytes, upload: RawUpload) -> RawT
         # a title line above the header: one violation, not "row too long" for every row below it
         upload.violations.append(header_not_first(filename, found[0], records_above=found[1]))
         return None
+    if '\\"' in text and (escaped := _BACKSLASH_QUOTE.search(text)) is not None:
+        # MySQL's SELECT … INTO OUTFILE writes a quote in a cell as \", not "": read as CSV, the cell is cut at it and
+        # the rest glued on ('Bostedet \Egebo\""'), stored without a word
+        upload.violations.append(
+            _violation(
+                filename,
+                "et anførselstegn i en celle er skrevet med en omvendt skråstreg foran (\\\"), som MySQL's SELECT … "
+                'INTO OUTFILE skriver det; i en CSV-fil skrives det som to anførselstegn (""), ellers læses cellen '
+                'forkert: eksportér igen med FIELDS ESCAPED BY \'"\' (MySQL), eller ret \\" til "" i filen',
+                "backslash_quote",
+                row=_row_at(text[: escaped.start()]),
+            )
+        )
+        return None
     if (wrapped := _wrapped_rows(filename, text, delimiter)) is not None:
         upload.violations.append(wrapped)  # one for the file, not "1 felt, men overskriften har 6" for every row
         return None
@@ -104,6 +127,9 @@ def _parse_csv(name: str, filename: str, data: bytes, upload: RawUpload) -> RawT
     return _without_text_formulas(table) if table is not None and '="' in text else table
 
 
+#: A quote escaped with a backslash inside a cell (MySQL's \"), followed by more of the cell: a backslash before a
+#: quote that ends a cell ("C:\\") is a backslash.
+_BACKSLASH_QUOTE = re.compile(r'\\"(?=[^",;\r\n])')
 #: How many of a file's first non-blank lines are looked at for rows wrapped whole in quotes.
 _WRAPPED_SAMPLE = 20
 

@@ -424,3 +424,54 @@ def test_a_new_name_or_a_move_alone_is_an_update(tmp_path: Path, changes: dict[s
     upload = _only(tmp_path / "up", "inspectors", [row])
     stored = read_upload(upload, today=AS_OF, existing=small_dataset()).dataset.tables()["inspectors"]
     assert stored.set_index("inspector_id").loc["I3", list(changes)].tolist() == list(changes.values())
+
+
+# --- MySQL's SELECT … INTO OUTFILE ---------------------------------------------------------------------
+
+
+def test_mysqls_null_is_a_marker_of_a_missing_value(folder: Path) -> None:
+    """MySQL's SELECT … INTO OUTFILE (and PostgreSQL's COPY) write NULL as \\N: in a date or a number each cell was
+    refused with no word of why, and in free text '\\N' was stored as the tilbud's target group."""
+    fac = texts("facilities")
+    _set(fac, 1, "closed_on", "\\N")
+    _set(fac, 1, "target_group", "\\N")
+    rewrite(folder, "facilities", fac)
+    result = read_upload(folder, today=AS_OF)
+    marked = {(w.column, w.message) for w in result.warnings if w.rule == "missing_value_marker"}
+    assert marked == {
+        (
+            column,
+            f"1 celle i {column} med '\\N' er læst som tom: sådan skriver et program en manglende værdi (MySQL og "
+            f"PostgreSQL skriver \\N, R NA, en SQL-eksport NULL); række 2. Lad feltet stå tomt i filen, så forsvinder "
+            "advarslen",
+        )
+        for column in ("closed_on", "target_group")
+    }
+    facilities = result.dataset.tables()["facilities"]
+    assert pd.isna(facilities["closed_on"].iloc[0]) and facilities["target_group"].iloc[0] is None
+
+
+def test_a_quote_escaped_with_a_backslash_is_refused_at_its_row(folder: Path) -> None:
+    """MySQL writes a quote in a cell as \\": read as CSV, 'Bostedet \\"Egebo\\"' was stored as 'Bostedet
+    \\Egebo\\""' without a word."""
+    text = (folder / "facilities.csv").read_text()
+    lines = text.splitlines()
+    lines[3] = lines[3].replace("Krisecenter Havbrisen", '"Krisecenter \\"Havbrisen\\""')
+    (folder / "facilities.csv").write_text("\n".join(lines) + "\n")
+    [v] = fails(folder).violations
+    assert (v.file, v.row, v.rule) == ("facilities.csv", 4, "backslash_quote")
+    assert v.message == (
+        "et anførselstegn i en celle er skrevet med en omvendt skråstreg foran (\\\"), som MySQL's SELECT … INTO "
+        'OUTFILE skriver det; i en CSV-fil skrives det som to anførselstegn (""), ellers læses cellen forkert: '
+        'eksportér igen med FIELDS ESCAPED BY \'"\' (MySQL), eller ret \\" til "" i filen'
+    )
+
+
+def test_a_backslash_that_ends_a_quoted_cell_is_a_backslash(folder: Path) -> None:
+    fac = texts("facilities")
+    _set(fac, 3, "target_group", "kvinder\\")
+    rewrite(folder, "facilities", fac)
+    text = (folder / "facilities.csv").read_text().replace("kvinder\\", '"kvinder\\"')
+    (folder / "facilities.csv").write_text(text)
+    stored = read_upload(folder, today=AS_OF).dataset.tables()["facilities"]
+    assert stored["target_group"].iloc[2] == "kvinder\\"
