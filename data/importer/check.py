@@ -114,6 +114,7 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | StoredDa
     checks.stored_locks(today)
     checks.stored_rows()
     checks.other_identities()
+    checks.visit_authority_warnings()
     checks.theme_score_warnings()
     checks.theme_not_applicable_warnings()
     checks.force_count_warnings()

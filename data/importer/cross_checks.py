@@ -285,6 +285,45 @@ class _CrossChecks:
             self._untouched[name] = stored
         return self._untouched[name]
 
+    def visit_authority_warnings(self) -> None:
+        """One warning for ``visits.csv`` when uploaded visits name only tilsynskonsulenter of another socialtilsyn than
+        their tilbud's: most likely a tilbud id another socialtilsyn also uses (the visit then lands on its tilbud),
+        else inspectors listed under the socialtilsyn they work for now. Stored as given: neither is certain."""
+        if "visits" not in self.parsed or "inspector_ids" not in self.parsed["visits"].present:
+            return
+        table = self.parsed["visits"]
+        facility_authority = self.lookup("facilities", "authority")
+        inspector_authority = self.lookup("inspectors", "authority")
+        found: list[tuple[int, str, str, str]] = []
+        for pos, (facility_id, ids) in enumerate(
+            zip(table.get("facility_id"), table.get("inspector_ids"), strict=True)
+        ):
+            if not isinstance(facility_id, str) or not isinstance(ids, str):
+                continue
+            own = facility_authority.get(facility_id)
+            theirs = {inspector_authority.get(i) for i in ids.split(";")}
+            if not isinstance(own, str) or not all(isinstance(a, str) for a in theirs) or own in theirs:
+                continue
+            others = " og ".join(sorted(danish_code(Authority, str(a)) for a in theirs))
+            found.append((int(table.raw.rows[pos]), facility_id, danish_code(Authority, own), f"{ids} til {others}"))
+        if not found:
+            return
+        row, facility_id, own, inspectors = found[0]
+        self.report.warnings.append(
+            Violation(
+                table.raw.source,
+                row,
+                "inspector_ids",
+                None,
+                "visit_other_authority",
+                f"{format_number_da(len(found), 0)} besøg har kun tilsynskonsulenter fra et andet socialtilsyn end "
+                f"tilbuddets (række {some_ids_da([_rows_da([r[0]]) for r in found])}; i række {_rows_da([row])} hører "
+                f"{facility_id} til {own}, {inspectors}): bruger et andet "
+                "socialtilsyn samme tilbuds-id, så besøget er havnet hos det forkerte tilbud? Ellers står "
+                "konsulenterne i inspectors.csv under det socialtilsyn, de arbejder i nu. Besøgene gemmes, som de står",
+            )
+        )
+
     def other_identities(self) -> None:
         """A stored tilbud or tilsynskonsulent that the upload gives both another socialtilsyn and another name is
         refused at its ``authority`` cell: another one under the same id, as when two socialtilsyn sharing the database

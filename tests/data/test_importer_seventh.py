@@ -475,3 +475,25 @@ def test_a_backslash_that_ends_a_quoted_cell_is_a_backslash(folder: Path) -> Non
     (folder / "facilities.csv").write_text(text)
     stored = read_upload(folder, today=AS_OF).dataset.tables()["facilities"]
     assert stored["target_group"].iloc[2] == "kvinder\\"
+
+
+def test_a_visit_by_inspectors_of_another_socialtilsyn_only_is_a_warning(folder: Path) -> None:
+    """Midt's tilbud F1 visited by Nord's I3 alone was stored without a word: most likely a visit of another
+    socialtilsyn's tilbud under the same id. A visit with one inspector of the tilbud's own socialtilsyn is none."""
+    visits = texts("visits")
+    _set(visits, 1, "inspector_ids", "I3")
+    _set(visits, 2, "inspector_ids", "I1;I3")
+    rewrite(folder, "visits", visits)
+    result = read_upload(folder, today=AS_OF)
+    assert [(w.file, w.row, w.column, w.message) for w in result.warnings if w.rule == "visit_other_authority"] == [
+        (
+            "visits.csv",
+            2,
+            "inspector_ids",
+            "1 besøg har kun tilsynskonsulenter fra et andet socialtilsyn end tilbuddets (række 2; i række 2 hører F1 "
+            "til Socialtilsyn Midt, I3 til Socialtilsyn Nord): bruger et andet socialtilsyn samme tilbuds-id, så "
+            "besøget er havnet hos det forkerte tilbud? Ellers står konsulenterne i inspectors.csv under det "
+            "socialtilsyn, de arbejder i nu. Besøgene gemmes, som de står",
+        )
+    ]
+    assert result.dataset.tables()["visits"]["inspector_ids"].iloc[0] == "I3"
