@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from data.contract import FILE_BY_NAME
 from data.errors import Violation
 
 
@@ -79,6 +80,21 @@ class UnreadableFile(Exception):
 
 def _violation(file: str, message: str, rule: str, *, row: int | None = None) -> Violation:
     return Violation(file=file, row=row, column=None, value=None, rule=rule, message=message)
+
+
+def empty_file_message(name: str) -> str:
+    """What an empty file of the contract's ``name`` should hold: its required columns named as such (the optional
+    ones listed apart: "mindst … med kolonnerne" named every column, as if each were needed), and for an optional file
+    that a header alone says "none"."""
+    spec = FILE_BY_NAME[name]
+    required = [c.name for c in spec.columns if c.required]
+    optional = [c.name for c in spec.columns if not c.required]
+    message = f"filen er tom; den skal mindst have en overskriftsrække med kolonnerne {', '.join(required)}"
+    if optional:
+        message += f" (og gerne {'den valgfri' if len(optional) == 1 else 'de valgfri'} {', '.join(optional)})"
+    if not spec.required:
+        message += "; er der intet at sende, så skriv overskriften alene, eller udelad filen"
+    return message
 
 
 def _preview(text: str, limit: int = 40) -> str:

@@ -15,7 +15,7 @@ from data.contract import FILE_BY_NAME, Kind
 from data.errors import Violation
 from data.glossary import format_number_da
 from data.readers.cells import loose_name
-from data.readers.raw import RawTable, RawUpload, _preview, _violation
+from data.readers.raw import RawTable, RawUpload, _preview, _violation, empty_file_message
 
 
 def _stray_quotes(
@@ -113,12 +113,7 @@ def _table_from_records(
     """Header + records (lists of cell texts) -> a RawTable; blank records skipped, row numbers kept."""
     numbered = [(i + 1, r) for i, r in enumerate(records) if "".join(r).strip()]  # not blank
     if not numbered:
-        columns = ", ".join(FILE_BY_NAME[name].column_names)
-        upload.violations.append(
-            _violation(
-                source, f"filen er tom; den skal mindst have en overskriftsrække med kolonnerne {columns}", "file_empty"
-            )
-        )
+        upload.violations.append(_violation(source, empty_file_message(name), "file_empty"))
         return None
     _, header_cells = numbered[0]
     header = list(header_cells)  # empty names (Excel's trailing ";;;") are the importer's business

@@ -13,11 +13,10 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
-from data.contract import FILE_BY_NAME
 from data.errors import Violation
 from data.glossary import format_number_da
 from data.readers.cells import composed
-from data.readers.raw import RawUpload, _preview, _violation
+from data.readers.raw import RawUpload, _preview, _violation, empty_file_message
 
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"PK\x03\x04", "en Excel-arbejdsbog eller zip-fil"),
@@ -156,14 +155,7 @@ def _decode(name: str, filename: str, data: bytes, upload: RawUpload) -> tuple[s
         return None
     text, had_bom = decoded
     if not text.strip():
-        columns = ", ".join(FILE_BY_NAME[name].column_names)
-        upload.violations.append(
-            _violation(
-                filename,
-                f"filen er tom; den skal mindst have en overskriftsrække med kolonnerne {columns}",
-                "file_empty",
-            )
-        )
+        upload.violations.append(_violation(filename, empty_file_message(name), "file_empty"))
         return None
     return text, had_bom
 

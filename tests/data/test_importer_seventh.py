@@ -497,3 +497,18 @@ def test_a_visit_by_inspectors_of_another_socialtilsyn_only_is_a_warning(folder:
         )
     ]
     assert result.dataset.tables()["visits"]["inspector_ids"].iloc[0] == "I3"
+
+
+# --- an empty file --------------------------------------------------------------------------------------
+
+
+def test_an_empty_optional_file_names_its_required_columns_and_how_to_send_none(folder: Path) -> None:
+    """A 0-byte concerns.csv (PowerShell's Export-Csv of no rows writes one) was told to have 'mindst … kolonnerne
+    facility_id, date, severity, concern_id', as if the optional concern_id were needed, and not how to send none."""
+    (folder / "concerns.csv").write_bytes(b"")
+    [v] = fails(folder).violations
+    assert (v.file, v.rule) == ("concerns.csv", "file_empty")
+    assert v.message == (
+        "filen er tom; den skal mindst have en overskriftsrække med kolonnerne facility_id, date, severity (og gerne "
+        "den valgfri concern_id); er der intet at sende, så skriv overskriften alene, eller udelad filen"
+    )
