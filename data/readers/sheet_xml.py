@@ -6,6 +6,7 @@ an interrupt.
 
 from __future__ import annotations
 
+import functools
 import logging
 import posixpath
 import re
@@ -250,6 +251,41 @@ def _format_styles(archive: zipfile.ZipFile, wanted: Callable[[str], bool], buil
                     styles.add(index)
             break
     return frozenset(styles)
+
+
+def _zero_padded_styles(archive: zipfile.ZipFile) -> dict[int, frozenset[int]]:
+    """The cell styles whose number format pads a whole number with zeros ("0000": 42 shown as 0042, as a user formats
+    an id or a postcode of digits to keep its leading zeros), by the number of digits shown; empty when none or the
+    styles part cannot be read."""
+    widths: dict[int, frozenset[int]] = {}
+    for width in sorted(_zero_pad_widths(archive)):
+        styles = _format_styles(archive, functools.partial(_has_zero_pad_width, width), frozenset())
+        if styles:
+            widths[width] = styles
+    return widths
+
+
+def _has_zero_pad_width(width: int, code: str) -> bool:
+    return _zero_pad_width(code) == width
+
+
+def _zero_pad_width(code: str) -> int | None:
+    """The digits a number format of zeros alone shows ("0000" -> 4; its first section); None for any other."""
+    first = code.split(";")[0].strip()
+    return len(first) if re.fullmatch(r"0{2,}", first) else None
+
+
+def _zero_pad_widths(archive: zipfile.ZipFile) -> set[int]:
+    """The widths of the zero-padding number formats the styles part defines (a cheap look before a full read)."""
+    name = next((n for n in archive.NameToInfo if n.lower() == "xl/styles.xml"), None)
+    if name is None:
+        return set()
+    try:
+        xml = archive.read(name)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
+        return set()
+    codes = re.findall(rb"""formatCode\s*=\s*["'](0{2,})(?:;[^"']*)?["']""", xml)
+    return {len(code) for code in codes}
 
 
 def _styled_cells(xml: bytes, styles: frozenset[int]) -> set[tuple[int, int]]:

@@ -36,6 +36,7 @@ from data.readers.sheet_xml import (
     _recalculated_on_load,
     _sheet_parts,
     _styled_cells,
+    _zero_padded_styles,
     column_letters,
 )
 from data.readers.text import _text_rows, _utf8_text
@@ -170,6 +171,7 @@ def _sheet_records(
     percent_styles: frozenset[int] = frozenset(),
     date_styles: frozenset[int] = frozenset(),
     stale: bool = False,
+    padded_styles: dict[int, frozenset[int]] | None = None,
 ) -> _SheetRead:
     """One sheet's cells as text, row 1 first (leading empty rows and columns kept, so row numbers are Excel's),
     the numbers formatted as percent (column -> spreadsheet rows; see :attr:`RawTable.percent`), the rows the
@@ -190,6 +192,13 @@ def _sheet_records(
     for row, column in _styled_cells(xml, date_styles):
         if row < len(rows) and column < len(rows[row]) and type(value := rows[row][column]) is dt.datetime:
             records[row][column] = value.date().isoformat()
+    for width, styles in (padded_styles or {}).items():
+        # a whole number formatted "0000" is the digits Excel shows, 0042, as its CSV export writes them: read as 42 an
+        # id was another id than the case system's, and a postcode lost its zero
+        for row, column in _styled_cells(xml, styles):
+            number = rows[row][column] if row < len(rows) and column < len(rows[row]) else None
+            if isinstance(number, (int, float)) and not isinstance(number, bool) and number >= 0 and number % 1 == 0:
+                records[row][column] = str(int(number)).zfill(width)
     if _ERROR_TYPE.search(xml):
         for (row, column), text in _error_cells(xml).items():
             while len(records) <= row:
@@ -295,6 +304,7 @@ def _read_workbook(filename: str, data: bytes, upload: RawUpload) -> None:
             parts = _sheet_parts(archive)
             percent_styles = _percent_styles(archive)
             date_styles = _date_only_styles(archive)
+            padded_styles = _zero_padded_styles(archive)
             stale = _recalculated_on_load(archive)
         except BaseException as error:  # calamine and ElementTree raise many kinds for a broken file
             if not _calamine_failed(error):
@@ -306,7 +316,15 @@ def _read_workbook(filename: str, data: bytes, upload: RawUpload) -> None:
         with book:
             for title in titles:
                 read = functools.partial(
-                    _sheet_records, book, archive, title, parts.get(title), percent_styles, date_styles, stale
+                    _sheet_records,
+                    book,
+                    archive,
+                    title,
+                    parts.get(title),
+                    percent_styles,
+                    date_styles,
+                    stale,
+                    padded_styles,
                 )
                 _add_sheet(
                     filename,

@@ -12,7 +12,7 @@ import pytest
 from data.importer import read_upload
 from tests.data.test_importer import fails, rewrite, texts
 from tests.factories import AS_OF, small_dataset
-from tests.fixtures.uploads import write_csv_folder
+from tests.fixtures.uploads import write_csv_folder, write_workbook
 
 
 @pytest.fixture
@@ -512,3 +512,33 @@ def test_an_empty_optional_file_names_its_required_columns_and_how_to_send_none(
         "filen er tom; den skal mindst have en overskriftsrække med kolonnerne facility_id, date, severity (og gerne "
         "den valgfri concern_id); er der intet at sende, så skriv overskriften alene, eller udelad filen"
     )
+
+
+# --- a workbook's numbers formatted with leading zeros -------------------------------------------------
+
+
+def test_a_workbook_number_formatted_with_leading_zeros_is_read_as_shown(tmp_path: Path) -> None:
+    """Excel users keep an id's or a postcode's leading zeros with the number format '0000': 41 is shown, and saved
+    to CSV, as 0041. Read as 41, the workbook stored another id than the case system's (and than the same data as CSV)
+    and a postcode 800 with a warning that Excel had dropped its zero."""
+    from openpyxl import load_workbook
+
+    target = write_workbook(small_dataset(), tmp_path / "eksport.xlsx")
+    book = load_workbook(target)
+    for sheet in book.worksheets:
+        header = [c.value for c in sheet[1]]
+        for column in ("facility_id", "postcode"):
+            if column not in header:
+                continue
+            for row in sheet.iter_rows(min_row=2):
+                cell = row[header.index(column)]
+                if column == "postcode" or (isinstance(cell.value, str) and cell.value.startswith("F")):
+                    cell.value = 800 if column == "postcode" else 40 + int(str(cell.value)[1:])
+                    cell.number_format = "0000"
+    book.save(target)
+    result = read_upload(target, today=AS_OF)
+    facilities = result.dataset.tables()["facilities"]
+    assert facilities["facility_id"].tolist()[:3] == ["0041", "0042", "0043"]
+    assert set(facilities["postcode"]) == {"0800"}
+    assert set(result.dataset.tables()["visits"]["facility_id"]) <= set(facilities["facility_id"])
+    assert not [w for w in result.warnings if w.rule == "postcode_leading_zero"]
