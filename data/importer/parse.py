@@ -27,6 +27,7 @@ from data.readers import (
     INVISIBLE_RE,
     RawTable,
     bare_title,
+    column_letters,
     find_header_row,
     header_not_first,
     looks_like_a_record,
@@ -72,9 +73,7 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
             continue
         if name in positions and name in spec._by_name:
             report.add(
-                Violation(
-                    raw.source, 1, title, None, "column_twice", f"kolonnen '{name}' står flere gange i overskriften"
-                )
+                Violation(raw.source, 1, title, None, "column_twice", _column_twice(raw, name, positions[name], pos))
             )
             continue
         # an unknown column given twice is two unknown columns: neither is read, so both are a warning only
@@ -163,6 +162,30 @@ def _parse_table(spec: FileSpec, raw: RawTable, report: _Report, today: dt.date)
     if spec.required and not had_rows and not spec.header_only_allowed:
         report.add(Violation(raw.source, None, None, None, "file_no_rows", "filen har ingen rækker under overskriften"))
     return table
+
+
+def _column_twice(raw: RawTable, name: str, first: int, again: int) -> str:
+    """ "kolonnen 'date' står flere gange i overskriften (kolonne C og G); …", with whether the two hold the same
+    values (an SQL query's "SELECT *" over a join repeats the key it joins on: either may go) or where they differ
+    (two versions of the column: the right one must stay)."""
+    where = f"kolonne {column_letters(first + 1)} og {column_letters(again + 1)}"
+    said = f"kolonnen '{name}' står flere gange i overskriften ({where})"
+    if first not in raw.frame.columns or again not in raw.frame.columns:
+        return said + "; slet den ene"
+    left, right = raw.frame[first].str.strip(), raw.frame[again].str.strip()
+    differ = np.flatnonzero((left != right).to_numpy())
+    if len(differ) == 0:
+        return (
+            f"{said} med de samme værdier i alle rækker (som en SQL-forespørgsel med SELECT * over en join giver); "
+            "slet den ene"
+        )
+    pos = int(differ[0])
+    return (
+        f"{said}, og værdierne er forskellige i {format_number_da(len(differ), 0)} "
+        f"{'række' if len(differ) == 1 else 'rækker'} (fx række {_rows_da([int(raw.rows[pos])])}: "
+        f"'{_display(left.iat[pos]) or ''}' og '{_display(right.iat[pos]) or ''}'); behold den rigtige, og slet den "
+        "anden"
+    )
 
 
 def _no_header(spec: FileSpec, raw: RawTable, positions: dict[str, int]) -> Violation | None:

@@ -542,3 +542,25 @@ def test_a_workbook_number_formatted_with_leading_zeros_is_read_as_shown(tmp_pat
     assert set(facilities["postcode"]) == {"0800"}
     assert set(result.dataset.tables()["visits"]["facility_id"]) <= set(facilities["facility_id"])
     assert not [w for w in result.warnings if w.rule == "postcode_leading_zero"]
+
+
+# --- a column twice --------------------------------------------------------------------------------------
+
+
+def test_a_column_twice_is_named_with_its_letters_and_whether_the_two_agree(folder: Path) -> None:
+    """'SELECT *' over a join repeats the key it joins on, and two versions of a column differ: the message said only
+    'kolonnen 'date' står flere gange i overskriften', not where, nor which of the two to keep."""
+    visits = texts("visits")
+    rewrite(folder, "visits", [[*row, row[1]] for row in visits])  # facility_id again, the same values
+    [v] = fails(folder).violations
+    assert (v.row, v.column, v.rule) == (1, "facility_id", "column_twice")
+    assert v.message == (
+        "kolonnen 'facility_id' står flere gange i overskriften (kolonne B og G) med de samme værdier i alle rækker "
+        "(som en SQL-forespørgsel med SELECT * over en join giver); slet den ene"
+    )
+    rewrite(folder, "visits", [[*row, row[2] if i != 2 else "2020-01-01"] for i, row in enumerate(visits)])
+    [v] = fails(folder).violations
+    assert v.message == (
+        "kolonnen 'date' står flere gange i overskriften (kolonne C og G), og værdierne er forskellige i 1 række (fx "
+        "række 3: '2025-04-08' og '2020-01-01'); behold den rigtige, og slet den anden"
+    )
