@@ -411,6 +411,8 @@ class _CrossChecks:
         target, target_column = reference.split(".")
         if target in self.unreadable:
             return  # already reported; every row would fail otherwise
+        if FILE_BY_NAME[target].required and target not in self.parsed and not self.stored.has_rows(target):
+            return  # the required file is missing (file_missing, or a file under another name): said once there
         if target in self.parsed and target_column not in self.parsed[target].present:
             return  # the target's column is missing (or its header is not in row 1): reported there already
         values = table.values[col.name]

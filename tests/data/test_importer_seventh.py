@@ -564,3 +564,17 @@ def test_a_column_twice_is_named_with_its_letters_and_whether_the_two_agree(fold
         "kolonnen 'date' står flere gange i overskriften (kolonne C og G), og værdierne er forskellige i 1 række (fx "
         "række 3: '2025-04-08' og '2020-01-01'); behold den rigtige, og slet den anden"
     )
+
+
+# --- a required file missing -----------------------------------------------------------------------------
+
+
+def test_a_missing_required_file_is_not_also_every_reference_into_it(folder: Path) -> None:
+    """The visits saved as 'besøg.csv' with Danish column names: besides 'visits.csv mangler', every indicator and
+    theme score was refused row by row ('visit_id 'V1' findes ikke i visits'), 17 more lines saying the same."""
+    (folder / "visits.csv").rename(folder / "besøg.csv")
+    assert [(v.file, v.rule) for v in fails(folder).violations] == [("besøg.csv", "file_name")]
+    visits = texts("visits")
+    visits[0] = ["Besøg ID", "Tilbud ID", "Dato", "Anmeldt", "Besøgstype", "Tilsynskonsulenter"]
+    rewrite(folder, "besøg", visits)  # Danish column names: not known as the visits
+    assert [(v.file, v.rule) for v in fails(folder).violations] == [("visits.csv", "file_missing")]
