@@ -472,7 +472,8 @@ def _units_row(spec: FileSpec, frame: pd.DataFrame, positions: dict[str, int], *
     if frame.empty:
         return None
     row = frame.iloc[0]
-    filled = {name: row[pos].strip() for name, pos in positions.items() if row[pos].strip()}
+    # the contract's columns only: positions also holds the unknown ones, whose cells a units row may fill too
+    filled = {name: row[pos].strip() for name, pos in positions.items() if row[pos].strip() and name in spec._by_name}
     if len(filled) >= 2 and all(_UNDERLINE_CELL.fullmatch(c.strip()) for c in row if c.strip()):
         return "streger"
     kinds = {name: spec.column(name).kind for name in filled if name in spec._by_name}

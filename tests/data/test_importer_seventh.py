@@ -578,3 +578,10 @@ def test_a_missing_required_file_is_not_also_every_reference_into_it(folder: Pat
     visits[0] = ["Besøg ID", "Tilbud ID", "Dato", "Anmeldt", "Besøgstype", "Tilsynskonsulenter"]
     rewrite(folder, "besøg", visits)  # Danish column names: not known as the visits
     assert [(v.file, v.rule) for v in fails(folder).violations] == [("visits.csv", "file_missing")]
+
+
+def test_a_row_of_explanations_over_an_unknown_column_is_one_violation(folder: Path) -> None:
+    visits = texts("visits")
+    explained = ["Besøgets id", "Tilbuddets id", "Dato for besøget", "Anmeldt eller ej", "Slags", "Konsulenter", "Note"]
+    rewrite(folder, "visits", [[*visits[0], "note"], explained, *([*row, "x"] for row in visits[1:])])
+    assert [(v.row, v.rule) for v in fails(folder).violations] == [(2, "units_row")]
