@@ -197,7 +197,7 @@ def _no_header(spec: FileSpec, raw: RawTable, positions: dict[str, int]) -> Viol
     if any(name in spec._by_name for name in positions) or not looks_like_a_record(raw.header, required):
         return None
     cells = [bare_title(t) for t in raw.header]
-    if not any(re.search("[0-9]", c) for c in cells) or any(_meant_column(spec, c) for c in cells if c):
+    if not _holds_values(cells) or any(_meant_column(spec, c) for c in cells if c):
         return None
     if _header_further_down(spec, raw, positions) is not None:
         return None
@@ -214,6 +214,20 @@ def _no_header(spec: FileSpec, raw: RawTable, positions: dict[str, int]) -> Viol
         f"står (filen skal have kolonnerne {', '.join(required)}; SQL Server Management Studio gemmer dem kun, når "
         "'Include column headers when copying or saving the results' er slået til)",
     )
+
+
+#: A cell that is a value, not a column's name: a date or a month, or an id of letters and digits ("F1", "V-0012").
+_DATE_OR_MONTH_CELL = re.compile(r"[0-9]{4}-[0-9]{1,2}(?:-[0-9]{1,2})?|[0-9]{1,2}[-./][0-9]{1,2}[-./][0-9]{2,4}")
+_ID_CELL = re.compile(r"[^\W\d_]{1,6}[-_]?[0-9]+")
+_NUMBER_ALONE = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
+
+
+def _holds_values(cells: list[str]) -> bool:
+    """Whether a row holds a record's values: a date or a month, or an id of letters and digits beside a number. A
+    header with years in its names ("Sygefravær 2024", a pivot table's "2022", "2023") holds neither."""
+    if any(_DATE_OR_MONTH_CELL.fullmatch(c) for c in cells):
+        return True
+    return any(_ID_CELL.fullmatch(c) for c in cells) and any(_NUMBER_ALONE.fullmatch(c) for c in cells)
 
 
 def _meant_column(spec: FileSpec, title: str) -> str | None:

@@ -585,3 +585,15 @@ def test_a_row_of_explanations_over_an_unknown_column_is_one_violation(folder: P
     explained = ["Besøgets id", "Tilbuddets id", "Dato for besøget", "Anmeldt eller ej", "Slags", "Konsulenter", "Note"]
     rewrite(folder, "visits", [[*visits[0], "note"], explained, *([*row, "x"] for row in visits[1:])])
     assert [(v.row, v.rule) for v in fails(folder).violations] == [(2, "units_row")]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [["Tilbud", "År 2024", "Personaleomsætning 2024", "Sygefravær 2024"], ["Tilbud", "2022", "2023", "2024"]],
+)
+def test_a_header_with_years_in_its_names_is_no_record(folder: Path, header: list[str]) -> None:
+    """Names with a year, or a pivot table's years, are a header of other names, not a record: the columns are
+    named as missing, not the header."""
+    rows = texts("staff_figures")
+    rewrite(folder, "staff_figures", [header, *rows[1:]])
+    assert {v.rule for v in fails(folder).violations} == {"column_missing"}
