@@ -22,7 +22,7 @@ from data.importer.file_rules import (
     _mojibake_warnings,
 )
 from data.importer.masking import _masked, mask_cpr
-from data.importer.parse import _parse_table
+from data.importer.parse import _meant_column, _parse_table
 from data.importer.parsed import _Parsed, _typed_frame
 from data.importer.report import _Report, shown_warnings
 from data.importer.results import FileReport, ImportResult
@@ -86,7 +86,7 @@ def check_upload(raw: RawUpload, *, today: dt.date, existing: Dataset | StoredDa
                     column=None,
                     value=None,
                     rule="file_missing",
-                    message=_missing_file_message(spec, raw.workbooks),
+                    message=_missing_file_message(spec, raw.workbooks) + _stand_in(spec, raw.extra_headers),
                 )
             )
 
@@ -173,6 +173,22 @@ def _missing_file_message(spec: FileSpec, workbooks: list[str]) -> str:
             f"{spec.filename} uden .csv; kolonner: {columns})"
         )
     return f"den obligatoriske fil {spec.filename} mangler (kolonner: {columns})"
+
+
+def _stand_in(spec: FileSpec, headers: dict[str, tuple[str, ...]]) -> str:
+    """For a required file missing: an ignored file or sheet whose header names all its required columns in Danish
+    or nearly ("Besøg ID", "Tilbud ID", "Dato", …; a file under its own name with those is told so by its columns),
+    named with the renames it needs ("" when none): 'visits.csv mangler' said nothing of the 'besøg.csv' beside it."""
+    required = [c.name for c in spec.columns if c.required]
+    for source, header in headers.items():
+        meant = {title.strip(): _meant_column(spec, title) for title in header if title.strip()}
+        found = {column: title for title, column in meant.items() if column is not None}
+        if set(required) <= set(found):
+            renames = ", ".join(f"'{found[c]}' til '{c}'" for c in spec.column_names if c in found and found[c] != c)
+            return f"; {mask_cpr(source)} har kolonnerne under andre navne: omdøb filen til {spec.filename}" + (
+                f" og kolonnerne {renames}" if renames else ""
+            )
+    return ""
 
 
 def _source_order(raw: RawUpload) -> list[str]:

@@ -75,6 +75,7 @@ def _search_ignored_text(
     else:
         delimiter = detect_delimiter(first_line)
     contract = contract_file_of_header(_text_rows(text, delimiter))
+    upload.extra_headers[filename] = tuple(next(_text_rows(text, delimiter), []))
     if _CPR_LIKE.search(re.sub(INVISIBLE_RE, "", text.replace('"', ""))) is None:
         return contract  # nothing a cell could hold (a cell is a stretch of the text without its quotes)
     csv.field_size_limit(2**31 - 1)

@@ -68,6 +68,9 @@ class RawUpload:
     #: :func:`_search_ignored_sheet`): their cells, the first non-blank row as the header, ``name`` empty and
     #: ``delimiter`` None for a sheet. The importer's CPR rule judges them; nothing else is read from them.
     extra_tables: list[RawTable] = field(default_factory=list)
+    #: The first non-blank row of each ignored text file searched (its name -> the row's cells): a required file that
+    #: is missing is named with an ignored file whose header holds its columns under other names ("besøg.csv").
+    extra_headers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Bytes of ignored files read so far to search them (at most :data:`MAX_UNPACKED_BYTES` per upload).
     extra_bytes: int = 0
     #: The workbooks read (their names), so a contract file missing from one is named as the sheet it would be.
