@@ -118,6 +118,21 @@ def test_shap_adds_up_to_the_margin(engine: RiskEngine, frame: pd.DataFrame) -> 
     assert np.allclose(base + contrib.sum(axis=1).to_numpy(), engine.predict_margin(rows), atol=1e-6)
 
 
+def test_contributions_are_shap_tree_explainers_bit_for_bit(engine: RiskEngine, frame: pd.DataFrame) -> None:
+    """LightGBM's Tree SHAP called directly gives what ``shap.TreeExplainer`` gave (values and base value)."""
+    import shap
+
+    rows = frame.tail(300)
+    contrib, base = engine.contributions(rows)
+    explainer = shap.TreeExplainer(engine.booster_)
+    values = np.asarray(explainer.shap_values(engine.matrix(rows)), dtype=float)
+    a, b = engine.link_
+    assert np.array_equal(contrib.to_numpy(), a * values)
+    assert base == a * float(np.ravel(explainer.expected_value)[-1]) + b
+    one, one_base = engine.contributions(rows.tail(1))  # one facility, as a Tilbudsprofil asks
+    assert np.array_equal(one.to_numpy(), contrib.tail(1).to_numpy()) and one_base == base
+
+
 def test_probabilities_are_calibrated_and_reproducible(engine: RiskEngine, frame: pd.DataFrame) -> None:
     test = engine.report_.test_predictions
     assert abs(test["model"].mean() - test["label"].mean()) < 0.03
