@@ -2,6 +2,9 @@
 
 When no token is configured (``TILSYNSPLAN_API_TOKENS`` empty), a random token is generated for this
 session and printed, like Jupyter does, so a local planner can log in on ``/login``.
+
+As it starts, a background thread loads the stored data and scores every facility
+(:func:`api.services.risk.warm_up`), so the first facility page or Tilbudsprofil PDF is as quick as the next.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import errno
 import secrets
 import socket
+import threading
 from typing import Annotated
 
 import typer
@@ -66,5 +70,8 @@ def serve(
     import uvicorn
 
     from api.app import create_app
+    from api.services import risk
 
-    uvicorn.run(create_app(current), host=address, port=number, log_level=current.log_level.lower())
+    application = create_app(current)
+    threading.Thread(target=risk.warm_up, args=(current,), name="warm-up", daemon=True).start()
+    uvicorn.run(application, host=address, port=number, log_level=current.log_level.lower())

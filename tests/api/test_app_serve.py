@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from typer.testing import CliRunner
 from api import commands  # noqa: F401  (registers the commands)
 from api.cli_app import app
 from api.deps import SESSION_COOKIE
+from data.settings import Settings
 
 
 def _serve(monkeypatch: pytest.MonkeyPatch, home: Path, tokens: str, *args: str) -> tuple[str, dict[str, Any]]:
@@ -49,3 +51,17 @@ def test_serve_with_configured_tokens_prints_none(monkeypatch: pytest.MonkeyPatc
     assert (captured["host"], captured["port"]) == ("127.0.0.1", 8000)
     client = TestClient(captured["app"])
     assert client.post("/login", data={"token": "hemmelig-planlaegger"}, follow_redirects=False).status_code == 303
+
+
+def test_serve_warms_up_the_facility_pages_in_the_background(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    warmed: list[tuple[Path, str]] = []
+    done = threading.Event()
+
+    def fake_warm_up(settings: Settings) -> None:
+        warmed.append((settings.home, threading.current_thread().name))
+        done.set()
+
+    monkeypatch.setattr("api.services.risk.warm_up", fake_warm_up)
+    _serve(monkeypatch, tmp_path, '["hemmelig-planlaegger"]')
+    assert done.wait(10)
+    assert warmed == [(tmp_path, "warm-up")]  # the served home, in its own thread (the server does not wait)

@@ -17,8 +17,9 @@ import models.risk_model
 from api.app import create_app
 from api.services import imports
 from api.services.national import drop_kept
-from api.services.risk import explain_facility
+from api.services.risk import explain_facility, warm_up
 from data.settings import Settings
+from models.store import list_models
 from tests.api.conftest import AUTH, make_settings
 from tests.api.html_parse import Page
 from tests.factories import small_dataset
@@ -107,3 +108,23 @@ def test_the_kept_scoring_explains_as_a_fresh_one(home: tuple[Settings, TestClie
     drop_kept()
     fresh = explain_facility(settings, "F2").as_dict()
     assert first == again == fresh
+
+
+def test_a_warm_up_loads_and_scores_before_the_first_page(
+    home: tuple[Settings, TestClient], table_reads: list[str], feature_runs: list[int]
+) -> None:
+    settings, client = home
+    warm_up(settings)  # what ``tilsynsplan serve`` starts in a background thread
+    assert sorted(table_reads) == sorted(BULK_TABLES) and feature_runs == [6]
+    for path in ("/tilbud/F1", "/api/v1/facilities/F3/explanation", "/api/v1/reports/facility/F4?format=pdf"):
+        assert client.get(path).status_code == 200, path
+    assert sorted(table_reads) == sorted(BULK_TABLES) and feature_runs == [6]  # the first pages load nothing more
+
+
+def test_a_warm_up_without_data_or_model_makes_nothing(tmp_path: Path, feature_runs: list[int]) -> None:
+    settings = make_settings(tmp_path / "home")
+    warm_up(settings)
+    assert not (tmp_path / "home").exists() or not any((tmp_path / "home").rglob("*.db"))  # no database made
+    imports.import_upload(settings, write_csv_folder(small_dataset(), tmp_path / "in"))
+    warm_up(settings)  # data, no model: a warm-up never trains
+    assert feature_runs == [] and list_models(settings) == []
