@@ -118,6 +118,7 @@ def test_shap_adds_up_to_the_margin(engine: RiskEngine, frame: pd.DataFrame) -> 
     assert np.allclose(base + contrib.sum(axis=1).to_numpy(), engine.predict_margin(rows), atol=1e-6)
 
 
+@pytest.mark.filterwarnings("ignore:LightGBM binary classifier with TreeExplainer:UserWarning")
 def test_contributions_are_shap_tree_explainers_bit_for_bit(engine: RiskEngine, frame: pd.DataFrame) -> None:
     """LightGBM's Tree SHAP called directly gives what ``shap.TreeExplainer`` gave (values and base value)."""
     import shap
