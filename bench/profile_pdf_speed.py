@@ -19,7 +19,10 @@ machine wall-clock seconds vary by half; CPU seconds much less):
    ``RiskEngine.contributions`` (LightGBM's ``predict(pred_contrib=True)``), their ratio, and that they are equal;
 5. the web app's first Tilbudsprofil PDF after a start (``GET /api/v1/reports/facility/ID?format=pdf`` through
    FastAPI's ``TestClient``): nothing kept (as before), and after the warm-up ``tilsynsplan serve`` now starts in a
-   background thread (:func:`api.services.risk.warm_up`, timed apart), taken in turn ``--repeat`` times.
+   background thread (:func:`api.services.risk.warm_up`, timed apart), taken in turn ``--repeat`` times;
+6. a leader's page and then its PDF (``GET /tilbud/ID``, then the PDF), warm: the PDF with its charts drawn again
+   (the kept charts dropped between the two, as before) and with the page's charts kept
+   (:func:`reports.charts._kept`), for ``--repeat`` tilbud each.
 """
 
 from __future__ import annotations
@@ -201,6 +204,7 @@ def first_request(home: Path, facility: str, repeat: int) -> None:
     from api.services.national import drop_kept
     from api.services.risk import warm_up
     from data.settings import Settings
+    from reports.charts import drop_kept_charts
 
     settings = Settings(home=home)
     client = TestClient(create_app(settings))
@@ -209,6 +213,7 @@ def first_request(home: Path, facility: str, repeat: int) -> None:
     for _ in range(repeat):
         for warm in (False, True):
             drop_kept()
+            drop_kept_charts()  # a start keeps no charts either
             if warm:
                 cpu = time.process_time()
                 warm_up(settings)
@@ -221,6 +226,39 @@ def first_request(home: Path, facility: str, repeat: int) -> None:
         f"5. the web app's first profile PDF after a start (median CPU of {repeat}): {statistics.median(cold):.2f} s "
         f"with nothing kept, {statistics.median(warmed):.2f} s after the warm-up (which took "
         f"{statistics.median(warm_ups):.2f} s at start, in the background)"
+    )
+
+
+def page_then_pdf(home: Path, facility: str, repeat: int) -> None:
+    """A facility's web page and then its PDF, warm; the PDF's CPU with the page's charts dropped and kept."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient` is deprecated")
+        from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.services.reports import risk_report
+    from data.settings import Settings
+    from reports.charts import drop_kept_charts
+
+    settings = Settings(home=home)
+    client = TestClient(create_app(settings))
+    ids = [row.facility_id for row in risk_report(settings, top=2 * repeat + 2).rows if row.facility_id != facility]
+    assert client.get(f"/tilbud/{facility}").status_code == 200  # loads and scores once
+    figures: dict[bool, list[float]] = {False: [], True: []}
+    for i, fid in enumerate(ids[: 2 * repeat]):
+        keep = bool(i % 2)
+        assert client.get(f"/tilbud/{fid}").status_code == 200
+        if not keep:
+            drop_kept_charts()
+        cpu = time.process_time()
+        assert client.get(f"/api/v1/reports/facility/{fid}?format=pdf").status_code == 200
+        figures[keep].append(time.process_time() - cpu)
+    before, after = statistics.median(figures[False]), statistics.median(figures[True])
+    print(
+        f"6. a profile's PDF right after its page (warm, median CPU of {repeat} tilbud each): {before:.2f} s drawing "
+        f"its charts again, {after:.2f} s with the page's charts kept ({before / max(after, 1e-9):.2f} x)"
     )
 
 
@@ -254,6 +292,7 @@ def main() -> None:
     warm_runs(home, args.facility, args.repeat)
     shap_baseline(home, args.facility, args.repeat)
     first_request(home, args.facility, args.repeat)
+    page_then_pdf(home, args.facility, args.repeat)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from markupsafe import Markup
+from matplotlib.figure import Figure
 
 from reports import charts
 from tests.reports.html_doc import parse
@@ -83,7 +84,33 @@ def test_ids_are_unique_across_charts_and_all_references_resolve(drawn: dict[str
 
 
 def test_charts_are_deterministic() -> None:
-    assert all_charts() == all_charts()
+    charts.drop_kept_charts()
+    first = all_charts()
+    charts.drop_kept_charts()  # drawn again, not the kept ones
+    assert first == all_charts()
+
+
+def test_a_chart_of_the_same_data_is_drawn_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A facility's page and then its PDF (or a report written as HTML and as PDF) draw each chart once."""
+    charts.drop_kept_charts()
+    drawn: list[str] = []
+    to_svg = charts._to_svg
+
+    def counted(fig: Figure, label: str) -> Markup:
+        drawn.append(label)
+        return to_svg(fig, label)
+
+    monkeypatch.setattr(charts, "_to_svg", counted)
+
+    def spider(values: list[float | None], title: str = "Temaer") -> Markup:
+        return charts.spider_chart(
+            ["A", "B", "C"], values, [4.0, 4.0, 4.0], title=title, value_label="Tilbuddet", peer_label="Median"
+        )
+
+    first = spider([3.0, 2.0, None])
+    assert spider([3.0, 2.0, None]) == first and len(drawn) == 1
+    assert spider([3.0, 2.0, 1.0]) != first and len(drawn) == 2  # other data: drawn
+    assert spider([3.0, 2.0, None], title="Andre") != first and len(drawn) == 3
 
 
 def test_empty_data_draws_a_message_not_an_error() -> None:
