@@ -36,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -175,11 +176,11 @@ def shap_baseline(home: Path, facility: str, repeat: int) -> None:
     def now() -> np.ndarray:
         return engine_.contributions(one)[0].to_numpy()
 
-    def cpu_median(fn: object) -> float:
+    def cpu_median(fn: Callable[[], object]) -> float:
         times = []
         for _ in range(repeat):
             cpu = time.process_time()
-            fn()  # type: ignore[operator]
+            fn()
             times.append(time.process_time() - cpu)
         return statistics.median(times)
 
@@ -209,7 +210,9 @@ def first_request(home: Path, facility: str, repeat: int) -> None:
     settings = Settings(home=home)
     client = TestClient(create_app(settings))
     path = f"/api/v1/reports/facility/{facility}?format=pdf"
-    cold, warmed, warm_ups = [], [], []
+    cold: list[float] = []
+    warmed: list[float] = []
+    warm_ups: list[float] = []
     for _ in range(repeat):
         for warm in (False, True):
             drop_kept()
