@@ -27,6 +27,7 @@ from api.services.risk_lists import risk_list
 from data.errors import ServerBusyError
 from data.glossary import format_number_da
 from reports.context import ReportContext
+from reports.pdf import CHILD_FROM_CHARS
 
 router = APIRouter(tags=["reports"], route_class=ApiRoute)
 
@@ -38,13 +39,18 @@ RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
-#: PDF reports rendered at once by one server process. WeasyPrint is CPU-bound (the national risk list takes
-#: most of a minute on one core), so a few readers asking for it at once would starve every other request;
-#: one at a time leaves the other core to the rest of the server.
+#: PDF reports rendered at once by one server process, in each of two lanes: long ones (HTML of
+#: :data:`LONG_PDF_CHARS` or more: a plan, a risk list of a few hundred tilbud, made in a child process) and short ones
+#: (a Tilbudsprofil, the Modelkort, a top 100: about a second). WeasyPrint is CPU-bound (the national risk list takes
+#: most of a minute on one core), so a few readers asking for it at once would starve every other request; one long
+#: PDF at a time leaves the other core to the rest of the server. A leader's Tilbudsprofil waited behind it, up to
+#: a minute and then 503; a short PDF now waits only for another short one.
 PDF_AT_ONCE = 1
 #: Seconds a PDF request waits for its turn before it is answered 503 ``server_busy`` with ``Retry-After``.
 PDF_WAIT_S = 60.0
-_pdf_turns = threading.BoundedSemaphore(PDF_AT_ONCE)
+#: A PDF whose HTML has this many characters or more is long (the same line as ``reports.pdf``'s child process).
+LONG_PDF_CHARS = CHILD_FROM_CHARS
+_pdf_turns = {long: threading.BoundedSemaphore(PDF_AT_ONCE) for long in (True, False)}
 
 
 def report_response(context: ReportContext, fmt: Literal["html", "pdf"], name: str, *, head: bool = False) -> Response:
@@ -56,15 +62,17 @@ def report_response(context: ReportContext, fmt: Literal["html", "pdf"], name: s
         del response.headers["content-length"]
         return response
     if fmt == "pdf":
-        if not _pdf_turns.acquire(timeout=PDF_WAIT_S):
+        html = reports.report_html(context)  # before the turn: its length says which lane (0.3 s for the national list)
+        turn = _pdf_turns[len(html) >= LONG_PDF_CHARS]
+        if not turn.acquire(timeout=PDF_WAIT_S):
             raise ServerBusyError(
                 f"Serveren laver allerede en PDF-rapport og har ventet {format_number_da(PDF_WAIT_S, 0)} sekunder på "
                 "tur; prøv igen om lidt, eller hent rapporten som HTML (format=html) eller med top=N, som er hurtigere."
             )
         try:
-            data = reports.render_report(context, fmt)
+            data = reports.pdf_of_html(html)
         finally:
-            _pdf_turns.release()
+            turn.release()
     else:
         data = reports.render_report(context, fmt)
     return Response(data, media_type=MEDIA[fmt], headers={"Content-Disposition": disposition})

@@ -302,8 +302,18 @@ def render_report(context: ReportContext, fmt: Format) -> bytes:
     if fmt == "html":
         return render_html(context).encode("utf-8")
     if fmt == "pdf":
-        return html_to_pdf(render_html(context))
+        return pdf_of_html(render_html(context))
     raise InvalidArgumentError(f"Ukendt format '{fmt}'. Tilladt: html, pdf.")
+
+
+def report_html(context: ReportContext) -> str:
+    """The report's self-contained HTML document (what :func:`pdf_of_html` makes a PDF of)."""
+    return render_html(context)
+
+
+def pdf_of_html(html: str) -> bytes:
+    """A report's HTML (:func:`report_html`) as a PDF (a long one made in a child process, ``reports.pdf``)."""
+    return html_to_pdf(html)
 
 
 @dataclass(frozen=True)

@@ -140,11 +140,11 @@ def test_head_on_a_pdf_report_answers_its_headers_without_rendering_it(
     ``GET`` would (status, type, file name) after the same checks, without rendering; ``GET`` renders as before."""
     rendered: list[str] = []
 
-    def render(context: object, fmt: str) -> bytes:
-        rendered.append(fmt)
+    def render(html: str) -> bytes:
+        rendered.append("pdf")
         return b"%PDF-1.7 test"
 
-    monkeypatch.setattr(reports, "render_report", render)
+    monkeypatch.setattr(reports, "pdf_of_html", render)
     for url, name in (("/api/v1/reports/plan/1?format=pdf", "plan-1.pdf"), ("/api/v1/reports/risk?format=pdf", None)):
         head = planned.head(url)
         assert head.status_code == 200, (url, head.text)
