@@ -115,16 +115,33 @@ def steps(home: Path, facility: str) -> list[tuple[str, float, float]]:
     return laps
 
 
+def other_facilities(home: Path, facility: str, count: int) -> list[str]:
+    """The ``count`` riskiest active tilbud other than ``facility``, from the kept scoring (a risk list would store a
+    risk run, and the write would make the next profile load the data again)."""
+    from api.services.national import stored_data
+    from api.services.risk import _model_for
+    from data.settings import Settings
+    from data.store import database
+
+    settings = Settings(home=home)
+    day = settings.as_of_or_today(None)
+    with database(settings) as engine:
+        data = stored_data(engine)
+    stored, _, _ = _model_for(settings, data.dataset, day, None, may_train=False)
+    risk = data.scoring(stored, day).risk.sort_values(ascending=False, kind="stable")
+    return [str(fid) for fid in risk.index if fid != facility][:count]
+
+
 def warm_runs(home: Path, facility: str, repeat: int) -> None:
     """The web app's path: one profile made first (loads and scores), then the next ``repeat`` tilbud."""
-    from api.services.reports import facility_report, risk_report
+    from api.services.reports import facility_report
     from data.settings import Settings
     from reports.html import render_html
     from reports.pdf import layout_pdf, write_pdf
 
     settings = Settings(home=home)
     facility_report(settings, facility, authorised=True, may_train=False)
-    ids = [row.facility_id for row in risk_report(settings, top=repeat + 1).rows if row.facility_id != facility]
+    ids = other_facilities(home, facility, repeat)
     parts: dict[str, list[float]] = {"context": [], "HTML": [], "layout": [], "tagged write": []}
     for fid in ids[:repeat]:
         cpu = time.process_time()
@@ -241,13 +258,12 @@ def page_then_pdf(home: Path, facility: str, repeat: int) -> None:
         from fastapi.testclient import TestClient
 
     from api.app import create_app
-    from api.services.reports import risk_report
     from data.settings import Settings
     from reports.charts import drop_kept_charts
 
     settings = Settings(home=home)
     client = TestClient(create_app(settings))
-    ids = [row.facility_id for row in risk_report(settings, top=2 * repeat + 2).rows if row.facility_id != facility]
+    ids = other_facilities(home, facility, 2 * repeat)
     assert client.get(f"/tilbud/{facility}").status_code == 200  # loads and scores once
     figures: dict[bool, list[float]] = {False: [], True: []}
     for i, fid in enumerate(ids[: 2 * repeat]):
