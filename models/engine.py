@@ -52,6 +52,8 @@ prints a whole percent (plan reasons) or one decimal.
 from __future__ import annotations
 
 import logging
+import warnings
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -236,6 +238,23 @@ def time_periods(dates: pd.Series, fractions: Sequence[float] = (0.6, 0.2, 0.2))
     i_b = min(max(1, round(n * fractions[0] / total)), n - 2)
     i_c = min(max(i_b + 1, round(n * (fractions[0] + fractions[1]) / total)), n - 1)
     return pd.Timestamp(distinct[i_b]), pd.Timestamp(distinct[i_c])
+
+
+#: One ``shap.TreeExplainer`` per booster, for as long as the booster lives (:meth:`RiskEngine.contributions`).
+_EXPLAINERS: weakref.WeakKeyDictionary[lgb.Booster, Any] = weakref.WeakKeyDictionary()
+
+
+def _tree_explainer(booster: lgb.Booster) -> Any:
+    """The booster's ``shap.TreeExplainer``, built once (shap is imported here, lazily: it is slow to import and
+    only explanations need it)."""
+    explainer = _EXPLAINERS.get(booster)
+    if explainer is None:
+        import shap
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "LightGBM binary classifier with TreeExplainer ..."
+            explainer = _EXPLAINERS[booster] = shap.TreeExplainer(booster)
+    return explainer
 
 
 class RiskEngine:
@@ -484,23 +503,30 @@ class RiskEngine:
         return self.calibrator_(self.predict_margin(frame))
 
     def contributions(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, float]:
-        """SHAP values (Tree SHAP, path-dependent, raw margin) per row and feature, and the base value.
+        """SHAP values (``shap.TreeExplainer``: Tree SHAP, path-dependent, raw margin) per row and feature, and the
+        base value.
 
         For every row ``base + contributions.sum(axis=1) == predict_margin(row)``.
 
-        LightGBM's own Tree SHAP (``predict(pred_contrib=True)``: one column per feature, the expected value
-        last), which is what ``shap.TreeExplainer(booster).shap_values`` returns for a LightGBM booster: it
-        calls the same prediction with every tree (``num_iteration=-1``) and takes the last column as its
-        ``expected_value``, bit for bit the same (``tests/models/test_engine.py``). Called directly, a
-        Tilbudsprofil does not import shap (0.4-0.5 s of CPU: numba, scipy, its plots) nor have it parse every
-        tree of the booster for each explanation (0.15 s).
+        One explainer per booster is kept (:func:`_tree_explainer`): building it parses every tree of the booster,
+        0.15 s of CPU on the demo's model, which each Tilbudsprofil paid again. For a LightGBM booster the values
+        are LightGBM's own Tree SHAP (``predict(pred_contrib=True)``), bit for bit (``tests/models/test_engine.py``).
         """
-        raw = self.booster_.predict(self.matrix(frame), num_iteration=-1, pred_contrib=True)
-        phi = np.asarray(raw, dtype=float).reshape(len(frame), len(self.feature_names) + 1)
+        explainer = _tree_explainer(self.booster_)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "output has changed to a list of ndarray"
+            values = explainer.shap_values(self.matrix(frame))
+        if isinstance(values, list):  # older shap: one array per class
+            values = values[-1]
         a, b = self.link_
-        base_value = a * float(phi[0, -1]) + b  # the expected value: the same in every row
-        contributions = a * phi[:, :-1]
+        base_value = a * float(np.ravel(explainer.expected_value)[-1]) + b
+        contributions = a * np.asarray(values, dtype=float)
         return pd.DataFrame(contributions, index=frame.index, columns=self.feature_names), base_value
+
+    def prepare_explanations(self) -> None:
+        """Build the booster's SHAP explainer now (importing shap), so that the first explanation does not wait for
+        it (``tilsynsplan serve``'s warm-up)."""
+        _tree_explainer(self.booster_)
 
     def feature_importance(self) -> dict[str, float]:
         """LightGBM's total gain per feature (the SHAP-based global importance is in ``models.explain``)."""

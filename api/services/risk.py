@@ -505,6 +505,8 @@ def warm_up(settings: Settings) -> None:
         except (NotComputedError, NoDataError):
             return
         data.scoring(stored, day)
+        if (lightgbm := stored.model.engine_) is not None:
+            lightgbm.prepare_explanations()  # shap's import and the booster's trees, before the first explanation
     except Exception:  # a warm-up must never stop the server; the first request will say what is wrong
         log.exception("warm-up of the facility pages failed")
         return

@@ -111,11 +111,19 @@ def test_the_kept_scoring_explains_as_a_fresh_one(home: tuple[Settings, TestClie
 
 
 def test_a_warm_up_loads_and_scores_before_the_first_page(
-    home: tuple[Settings, TestClient], table_reads: list[str], feature_runs: list[int]
+    home: tuple[Settings, TestClient], table_reads: list[str], feature_runs: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings, client = home
+    from models.engine import RiskEngine
+
+    prepared: list[RiskEngine] = []
+    monkeypatch.setattr(RiskEngine, "prepare_explanations", lambda self: prepared.append(self))
     warm_up(settings)  # what ``tilsynsplan serve`` starts in a background thread
     assert sorted(table_reads) == sorted(BULK_TABLES) and feature_runs == [6]
+    # the SHAP explainer (shap's import, the booster's trees) before the first explanation, when LightGBM is used
+    from models.store import load_model
+
+    assert len(prepared) == (load_model(settings).model.engine_ is not None)
     for path in ("/tilbud/F1", "/api/v1/facilities/F3/explanation", "/api/v1/reports/facility/F4?format=pdf"):
         assert client.get(path).status_code == 200, path
     assert sorted(table_reads) == sorted(BULK_TABLES) and feature_runs == [6]  # the first pages load nothing more
