@@ -973,6 +973,11 @@ class ShortfallPublic(BaseModel):
         description="Who alone may visit these tilbud (their type) and when they are away; empty when every "
         "inspector with capacity may (then it is days that lack). Also the end of `message`.",
     )
+    first_visit: int = Field(
+        0,
+        description="How many of `facility_ids` miss a new tilbud's first-visit deadline "
+        "(`TILSYNSPLAN_FIRST_VISIT_MONTHS` after approval); the rest miss the two-year rule.",
+    )
 
 
 class PlanChangePublic(BaseModel):

@@ -478,6 +478,19 @@ PLAN_STATUS_DA: dict[str, str] = {
 }
 
 
+TWO_YEAR_RULE_DA = "toårsreglen"
+FIRST_VISIT_RULE_DA = "fristen for første besøg i et nyt tilbud"
+
+
+def deadline_rule_da(first_visits: int, total: int) -> str:
+    """The deadline rule ``total`` missed deadlines break when ``first_visits`` of them are new tilbud's first visits
+    (due ``first_visit_months`` after approval, not under the two-year rule): ``"toårsreglen"``, ``"fristen for første
+    besøg i et nyt tilbud"`` or both joined by "og"."""
+    if first_visits <= 0:
+        return TWO_YEAR_RULE_DA
+    return FIRST_VISIT_RULE_DA if first_visits >= total else f"{TWO_YEAR_RULE_DA} og {FIRST_VISIT_RULE_DA}"
+
+
 def weeks_late_da(weeks: int | None) -> str:
     """A missed deadline's lateness: ``"1 uge for sent"``, ``"3 uger for sent"``; ``"intet besøg"`` for none."""
     if weeks is None:

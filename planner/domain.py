@@ -393,6 +393,7 @@ class CapacityShortfall:
     facility_ids: tuple[str, ...]
     message: str
     note: str = ""  # who alone may visit them, and when they are away (``planner.infeasibility.who_may_visit``)
+    first_visit: int = 0  # how many of facility_ids miss a new tilbud's first-visit deadline (the rest: two-year rule)
 
 
 @dataclass(frozen=True)
@@ -465,6 +466,7 @@ class PlanAnalysis:
                     tuple(str(f) for f in s.get("facility_ids", [])),
                     str(s.get("message", "")),
                     str(s.get("note", "")),
+                    int(s.get("first_visit", 0)),
                 )
                 for s in raw.get("shortfall", [])
             ),

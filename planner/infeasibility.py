@@ -25,7 +25,14 @@ from dataclasses import dataclass
 
 from data.calendar import add_months, quarter_of
 from data.enums import FacilityType
-from data.glossary import FACILITY_TYPE_DA, format_count_da, format_date_da, format_number_da, quarter_da
+from data.glossary import (
+    FACILITY_TYPE_DA,
+    deadline_rule_da,
+    format_count_da,
+    format_date_da,
+    format_number_da,
+    quarter_da,
+)
 from planner.analysis import authority_da
 from planner.domain import CapacityShortfall, OverdueFacility, PlanInfeasibleError, PlannedVisit, PlanningProblem
 from planner.slots import SlotSet, VisitSlot, relaxed
@@ -49,11 +56,12 @@ def _these(fids: list[str]) -> str:
 def _rules(late: list[VisitSlot]) -> str:
     """The deadline rule the late visits miss: a new tilbud's first visit is due under its own rule
     (``first_visit_months`` after approval), not the two-year rule (a tilsyn of new tilbud only read "toårsreglen")."""
-    first = sum(1 for s in late if s.bound_by == "first_visit")
-    if first == 0:
-        return "toårsreglen"
-    rule = "fristen for første besøg i et nyt tilbud"
-    return rule if first == len(late) else f"toårsreglen og {rule}"
+    return deadline_rule_da(sum(1 for s in late if s.bound_by == "first_visit"), len(late))
+
+
+def _first_visits(late: list[VisitSlot]) -> int:
+    """How many tilbud among the late visits miss a new tilbud's first-visit deadline (``CapacityShortfall``)."""
+    return len({s.facility_id for s in late if s.bound_by == "first_visit"})
 
 
 def _others_hint(problem: PlanningProblem, blocked: set[str]) -> str:
@@ -289,7 +297,9 @@ def relax_deadlines(
             if who:
                 line += f"; {who}"
             lines.append(line)
-            shortfall.append(CapacityShortfall(d.authority, quarter, days, tuple(fids), line, who))
+            shortfall.append(
+                CapacityShortfall(d.authority, quarter, days, tuple(fids), line, who, _first_visits(late_slots))
+            )
             details.append(
                 {
                     "authority": d.authority,

@@ -994,7 +994,7 @@ def build_plan_report(
             for o in analysis.late
         ),
         shortfall=tuple(
-            ShortfallRow(s.authority, s.quarter, s.inspector_days, len(s.facility_ids), s.note)
+            ShortfallRow(s.authority, s.quarter, s.inspector_days, len(s.facility_ids), s.note, s.first_visit)
             for s in analysis.shortfall
         ),
     )

@@ -25,6 +25,7 @@ from data.glossary import (
     authority_levels_da,
     covers_all_authorities,
     danish_code,
+    deadline_rule_da,
     fairness_tie_da,
     format_count_da,
     format_date_da,
@@ -648,6 +649,7 @@ class ShortfallRow:
     inspector_days: int | None  # None: no inspector with capacity to count them by
     facilities: int
     note: str = ""  # who alone may visit them (their type), and when they are away
+    first_visit: int = 0  # how many of them miss a new tilbud's first-visit deadline, not the two-year rule
 
     @property
     def label(self) -> str:
@@ -763,6 +765,11 @@ class PlanReportContext:
     @property
     def status_label(self) -> str:
         return PLAN_STATUS_DA.get(self.status, self.status)
+
+    @property
+    def late_rule(self) -> str:
+        """The deadline rule the best-effort plan misses: the two-year rule, a new tilbud's first visit, or both."""
+        return deadline_rule_da(sum(s.first_visit for s in self.shortfall), sum(s.facilities for s in self.shortfall))
 
     @property
     def late_visits(self) -> int:

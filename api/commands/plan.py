@@ -33,6 +33,7 @@ from data.glossary import (
     PLAN_STATUS_DA,
     and_more_da,
     danish_code,
+    deadline_rule_da,
     format_count_da,
     format_number_da,
     format_percent_da,
@@ -183,19 +184,24 @@ def _print_late(stored: StoredPlan) -> None:
         return
     unplaced = [o for o in late if o["planned_date"] is None]
     none = f", og {format_count_da(len(unplaced), 'frist', 'frister')} får intet besøg i horisonten" if unplaced else ""
+    shortfall = a.get("shortfall", [])
+    rule = deadline_rule_da(
+        sum(int(s.get("first_visit", 0)) for s in shortfall), sum(len(s["facility_ids"]) for s in shortfall)
+    )
     console.print(
         f"[bold yellow]Advarsel: bedst mulige plan med overskredne frister.[/] Kapaciteten rækker ikke til "
-        f"toårsreglen: {format_number_da(len(late) - len(unplaced), 0)} besøg ligger efter fristen{none}. "
+        f"{rule}: {format_number_da(len(late) - len(unplaced), 0)} besøg ligger efter fristen{none}. "
         "Alle andre regler er overholdt."
     )
-    for s in a.get("shortfall", []):
+    for s in shortfall:
         days = s.get("inspector_days")
         need = (
             "tilsynskonsulenter med kapacitet" if days is None else format_count_da(days, "tilsynsdag", "tilsynsdage")
         )
         console.print(
             f"[yellow]Mangler:[/] {danish_code(Authority, s['authority'])} mangler {need} i "
-            f"{s['quarter'].replace('Q', 'K')} for at overholde toårsreglen "
+            f"{s['quarter'].replace('Q', 'K')} for at overholde "
+            f"{deadline_rule_da(int(s.get('first_visit', 0)), len(s['facility_ids']))} "
             f"({format_number_da(len(s['facility_ids']), 0)} tilbud)" + (f"; {s['note']}." if s.get("note") else ".")
         )
     for o in late[:SHOWN_LATE]:

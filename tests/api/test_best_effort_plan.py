@@ -204,3 +204,36 @@ def test_cli_one_deadline_left_without_a_visit_is_one_frist(capsys: pytest.Captu
     _print_late(SimpleNamespace(id=1, status="best_effort", analysis={"late": late, "shortfall": []}))  # type: ignore[arg-type]
     flat = " ".join(capsys.readouterr().out.split())
     assert "1 besøg ligger efter fristen, og 1 frist får intet besøg i horisonten." in flat
+
+
+def test_cli_names_the_first_visit_rule_when_new_tilbud_are_the_late_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Three new tilbud (approved 9 April, first visit due 9 October) and one visit a week: the refusal named "fristen
+    for første besøg i et nyt tilbud", but the best-effort plan of the same tilbud said "Kapaciteten rækker ikke til
+    toårsreglen" and "mangler … for at overholde toårsreglen" (bench/edge_worlds.py all_absent: 5 of its 7 late
+    visits were first visits)."""
+    home = _cli_env(tmp_path, monkeypatch)
+    ds = short_capacity_dataset()
+    new = ds.facilities.assign(approved_on=pd.Timestamp("2026-04-09"))
+    # the data begin with a visit, in 2019, to a tilbud closed since: the three approved after it are new
+    closed = new.iloc[[0]].assign(facility_id="F0", approved_on=pd.Timestamp("2010-01-01"),
+                                  closed_on=pd.Timestamp("2020-01-01"))  # fmt: skip
+    visits = ds.visits.iloc[[0]].assign(facility_id="F0", date=pd.Timestamp("2019-01-07"))
+    load_data(home, tmp_path, dataset=ds.with_tables(facilities=pd.concat([closed, new]), visits=visits))
+    code, _, err = run(capsys, "plan", "--quarter", "2026Q4")
+    assert code == 4 and "for at overholde fristen for første besøg i et nyt tilbud" in " ".join(err.split())
+    code, out, err = run(capsys, "plan", "--quarter", "2026Q4", "--allow-late")
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert "toårsreglen" not in flat
+    assert "Kapaciteten rækker ikke til fristen for første besøg i et nyt tilbud: 2 besøg ligger efter fristen" in flat
+    assert f"Mangler: {SHORTFALL} for at overholde fristen for første besøg i et nyt tilbud (2 tilbud)." in flat
+    shown = json.loads(run(capsys, "plan", "show", "1", "--format", "json")[1])
+    assert [s["first_visit"] for s in shown["analysis"]["shortfall"]] == [2]
+    # the plan report's warning box says the same
+    code, _, err = run(capsys, "report", "plan", "1", "--out", str(tmp_path / "plan.html"))
+    assert code == 0, err
+    html = " ".join((tmp_path / "plan.html").read_text(encoding="utf-8").split())
+    assert "Kapaciteten rækker ikke til fristen for første besøg i et nyt tilbud." in html
+    assert "toårsreglen." not in html
