@@ -252,8 +252,18 @@ def compare_with_baseline(
     plan_late = base_late = 0
     for d in datas:
         base = baselines[d.authority]
-        for sid, w in base.weeks.items():
-            if grid.days[w] and grid.days[w][0] <= q1_end:
+        # The rotation has the plan's visits per week; in a week that runs into the next quarter (2027K1 ends on a
+        # Wednesday) only as many of them count as the plan has on the quarter's days, the rotation's first (oldest
+        # first). Counting the whole week gave the rotation first-quarter visits on 1-2 April that the plan's same
+        # visits were not credited with ("0 % mod 100 %" when every inspector was away all quarter).
+        plan_in_q1: dict[int, int] = defaultdict(int)
+        for sid in d.slot_by_id:
+            if sid in days and days[sid][0] <= q1_end:
+                plan_in_q1[grid.week_of(days[sid][0])] += 1
+        credited: dict[int, int] = defaultdict(int)
+        for sid, w in base.weeks.items():  # in the rotation's order: week by week, oldest first
+            if credited[w] < plan_in_q1[w]:
+                credited[w] += 1
                 base_q1.add(d.slot_by_id[sid].facility_id)
         for sid, t in d.timing.items():
             placed = days.get(sid)

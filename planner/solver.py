@@ -40,7 +40,7 @@ from planner.analysis import (
     utilisation_spread,
 )
 from planner.baseline import BaselineSchedule, rotation_baseline
-from planner.calendar_grid import CapacityTable, WeekGrid, build_capacity
+from planner.calendar_grid import CapacityTable, WeekGrid, build_capacity, pro_rata_capacity
 from planner.checker import check_plan
 from planner.day_assignment import assign_days
 from planner.domain import (
@@ -286,14 +286,19 @@ def _analysis(
     objective = sum(r.objective for r in results.values())
     bound = sum(r.bound for r in results.values())
     firsts = [r.first_solution_seconds for r in results.values() if r.first_solution_seconds is not None]
-    q1_weeks = [w for w in range(grid.n_weeks) if grid.days[w] and grid.days[w][0] <= problem.first_quarter_end]
     q1_visits: dict[str, int] = defaultdict(int)
     for v in visits:
         if v.date <= problem.first_quarter_end:
             for iid in v.inspector_ids:
                 q1_visits[iid] += 1
+    # pro rata to the inspector's days in the quarter, as the visits are counted by their day: a week that runs into
+    # the next quarter (2027K1 ends on a Wednesday) brought its days after the quarter's end along
     q1_capacity = {
-        i.inspector_id: sum(capacity.capacity[i.inspector_id][w] for w in q1_weeks) for i in problem.inspectors
+        i.inspector_id: sum(
+            pro_rata_capacity(i.visits_per_week, sum(1 for day in week if day <= problem.first_quarter_end))
+            for week in capacity.available[i.inspector_id]
+        )
+        for i in problem.inspectors
     }
     overdue = tuple(
         OverdueFacility(
