@@ -26,7 +26,7 @@ from api.cli_app import (
     settings,
     writing,
 )
-from data.calendar import quarter_bounds
+from data.calendar import is_working_day, quarter_bounds
 from data.enums import Authority
 from data.errors import InvalidArgumentError, NoDataError
 from data.glossary import (
@@ -35,6 +35,7 @@ from data.glossary import (
     danish_code,
     deadline_rule_da,
     format_count_da,
+    format_date_da,
     format_number_da,
     format_percent_da,
     plan_scope_da,
@@ -99,13 +100,20 @@ def _print_summary(stored: StoredPlan, names: dict[str, str]) -> None:
         id(o): missed_deadline_on(dt.date.fromisoformat(o["deadline"]), stored.as_of, start, quarter_start)
         for o in overdue
     }
+    # "visit them in the current quarter" only when the plan is made before its quarter (as the plan report says):
+    # planned on its first day, a holiday, the current quarter is the plan's own, with no working day before it
+    first_working = start
+    while not is_working_day(first_working):
+        first_working += dt.timedelta(days=1)
+    before_first_working_day = (
+        f"Frist før første arbejdsdag i {stored.quarter} — besøg dem i indeværende kvartal"
+        if stored.as_of < quarter_start
+        else f"Frist før planens første arbejdsdag ({format_date_da(first_working)})"
+    )
     for key, text in (
         ("passed", "Frist allerede overskredet"),
         ("before_quarter", f"Frist før {stored.quarter} begynder — besøg dem i indeværende kvartal"),
-        (
-            "before_first_working_day",
-            f"Frist før første arbejdsdag i {stored.quarter} — besøg dem i indeværende kvartal",
-        ),
+        ("before_first_working_day", before_first_working_day),
         ("before_first_possible_day", "Frist før første mulige besøgsdag (mindste afstand til et andet besøg)"),
     ):
         group = [o for o in overdue if why[id(o)] == key]
