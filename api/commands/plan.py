@@ -253,6 +253,9 @@ def _print_inspectors(stored: StoredPlan, names: dict[str, str]) -> None:
         if cap == 0 and n == 0:
             continue  # no capacity this quarter (e.g. left the team, or absent all quarter)
         table.add_row(_who(iid, names), str(n), str(cap), format_percent_da(n / cap) if cap else "–")
+    if not table.rows:  # every inspector away all quarter: a header over no row said nothing
+        console.print(f"Ingen tilsynskonsulent har kapacitet eller besøg i {stored.quarter} (fravær, 0 besøg om ugen).")
+        return
     console.print(table)
 
 

@@ -237,3 +237,20 @@ def test_cli_names_the_first_visit_rule_when_new_tilbud_are_the_late_ones(
     html = " ".join((tmp_path / "plan.html").read_text(encoding="utf-8").split())
     assert "Kapaciteten rækker ikke til fristen for første besøg i et nyt tilbud." in html
     assert "toårsreglen." not in html
+
+
+def test_cli_says_so_when_no_inspector_has_capacity_in_the_quarter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The only inspector away all 2026K4: the table "Kvartalets besøg pr. konsulent" was printed with a header and
+    no row (bench/edge_worlds.py all_absent)."""
+    home = _cli_env(tmp_path, monkeypatch)
+    ds = short_capacity_dataset()
+    away = pd.DataFrame({"inspector_id": ["I1"], "start": [pd.Timestamp("2026-10-01")],
+                         "end": [pd.Timestamp("2026-12-31")]})  # fmt: skip
+    load_data(home, tmp_path, dataset=ds.with_tables(absences=away))
+    code, out, err = run(capsys, "plan", "--quarter", "2026Q4", "--allow-late")
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert "Kvartalets besøg pr. konsulent" not in flat
+    assert "Ingen tilsynskonsulent har kapacitet eller besøg i 2026Q4 (fravær, 0 besøg om ugen)." in flat
