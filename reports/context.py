@@ -935,7 +935,7 @@ class ModelCardContext:
 
     @property
     def kind_label(self) -> str:
-        return "Ekspertscore (kold start)" if self.cold_start else "LightGBM med kalibrerede sandsynligheder"
+        return "Ekspertscore (LightGBM bruges ikke)" if self.cold_start else "LightGBM med kalibrerede sandsynligheder"
 
     @property
     def unmeasured_note(self) -> str:

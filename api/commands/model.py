@@ -77,7 +77,7 @@ def _print_train(report: TrainReport) -> None:
     if unscored := unscored_visits_da(card.get("label_visits"), card.get("unscored_visits")):
         console.print(f"[yellow]Bemærk:[/] {unscored}")
     if report.cold_start:
-        console.print(f"[yellow]Kold start:[/] {card['cold_start_reason']}")
+        console.print(f"[yellow]LightGBM bruges ikke:[/] {card['cold_start_reason']}")
         heading = "Ekspertscore og baselines på alle mærkede øjebliksbilleder (intet holdt ude: intet er lært)"
     else:
         test = next(p for p in card["periods"] if p["name"] == "C")
@@ -276,7 +276,7 @@ def _print_scores(result: ScoreResult, fmt: str, top: int | None, authority: str
     table = DataTable(
         "rang", "tilbud", "navn", "tilsyn", "type", "risiko", "niveau", "vigtigste grunde",
         title=f"Risiko pr. {result.as_of.isoformat()} (model {result.model_version}"
-        f"{' — ekspertscore, kold start' if result.cold_start else ''}, kørsel {result.run_id})",
+        f"{' — ekspertscore' if result.cold_start else ''}, kørsel {result.run_id})",
     )  # fmt: skip
     for row in frame.to_dict(orient="records"):
         table.add_row(
@@ -340,7 +340,7 @@ def explain(
         f"(pr. {result.as_of}, model {result.model_version})"
     )
     if result.cold_start:
-        console.print("[yellow]Ekspertscore (kold start): bidragene er ekspertpoint, ikke lærte.[/]")
+        console.print("[yellow]Ekspertscore (LightGBM bruges ikke): bidragene er ekspertpoint, ikke lærte.[/]")
     from models.explain import MIN_REASON
 
     shown = [f for f in result.factors if abs(float(f["shap"])) >= MIN_REASON]

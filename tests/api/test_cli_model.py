@@ -246,7 +246,7 @@ def test_train_without_labelled_snapshots_prints_no_empty_tables(capsys: pytest.
     _print_train(report)
     out = capsys.readouterr().out
     flat = " ".join(out.split())
-    assert f"Kold start: {reason}" in flat
+    assert f"LightGBM bruges ikke: {reason}" in flat and "Kold start" not in flat
     assert "AUC" not in out and "gns. forudsagt" not in out
     assert "Ingen mærkede øjebliksbilleder at måle ekspertscoren, baselines og kalibreringen på." in flat
 
@@ -274,7 +274,7 @@ def test_score_says_when_the_list_comes_from_the_expert_score(
     _store(small_dataset(), Settings(home=tmp_path))
     code, out, err = run(tmp_path, capsys, "score", "--as-of", "2026-10-01")
     assert code == 0, err
-    assert "ekspertscore, kold start" in " ".join(out.split())
+    assert "— ekspertscore, kørsel" in " ".join(out.split())
     code, out, err = run(tmp_path, capsys, "score", "--as-of", "2026-10-01", "--format", "json")
     assert code == 0 and json.loads(out)["cold_start"] is True
 
@@ -336,7 +336,7 @@ def test_explain_without_warning_signs_says_so_instead_of_listing_zeros(
         pytest.skip("every tilbud of this world shows a warning sign")
     code, out, err = run(tmp_path, capsys, "explain", calm, "--as-of", AS_OF)
     assert code == 0, err
-    assert "Ekspertscore (kold start)" in out
+    assert "Ekspertscore (LightGBM bruges ikke)" in out
     assert "ingen advarselstegn" in out and "↓" not in out and "↑" not in out
 
 
