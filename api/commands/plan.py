@@ -110,8 +110,12 @@ def _print_summary(stored: StoredPlan, names: dict[str, str]) -> None:
         if stored.as_of < quarter_start
         else f"Frist før planens første arbejdsdag ({format_date_da(first_working)})"
     )
+    # a deadline already passed when the plan is made before its quarter waits until the quarter unless visited now
+    passed = "Frist allerede overskredet"
+    if stored.as_of < quarter_start:
+        passed += " — besøg dem i indeværende kvartal"
     for key, text in (
-        ("passed", "Frist allerede overskredet"),
+        ("passed", passed),
         ("before_quarter", f"Frist før {stored.quarter} begynder — besøg dem i indeværende kvartal"),
         ("before_first_working_day", before_first_working_day),
         ("before_first_possible_day", "Frist før første mulige besøgsdag (mindste afstand til et andet besøg)"),
