@@ -307,7 +307,9 @@ def _force(months: int) -> Sentence:
         reported = min(months, _force_months(row))  # a tilbud approved within the window: its months only
         exp_window = None if expected is None else expected * reported / 12
         if reported < 1:
-            return v, exp_window, "Magtanvendelser: godkendt i denne måned — ingen hel måned at opgøre endnu"
+            # named with its window: the 3- and the 12-month factor read the same line twice in one explanation
+            label = RISK_FEATURE_DA[f"force_ratio_{months}m"]
+            return v, exp_window, f"{label}: godkendt i denne måned — ingen hel måned at opgøre endnu"
         period = f"de seneste {months} måneder" if reported >= months else _since_approval(reported)
         ratio = _clean(row[f"force_ratio_{months}m"])
         places = _clean(row.get("places"))

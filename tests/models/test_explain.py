@@ -364,9 +364,10 @@ def test_force_of_a_tilbud_approved_this_month_expects_nothing_yet() -> None:
          "force_per_place_12m": 0.0, "force_per_place_3m": 0.0, "force_expected_per_place": 0.6,
          "force_ratio_12m": 1.0, "force_ratio_3m": 1.0}
     )  # fmt: skip
-    for feature in ("force_ratio_12m", "force_ratio_3m"):
+    # each names its window: one explanation printed the same line twice (bench/edge_worlds.py, approved last week)
+    for feature, window in (("force_ratio_12m", 12), ("force_ratio_3m", 3)):
         assert factor(feature, row, None, 0.0)["text"] == (
-            "Magtanvendelser: godkendt i denne måned — ingen hel måned at opgøre endnu"
+            f"Magtanvendelser ({window} måneder): godkendt i denne måned — ingen hel måned at opgøre endnu"
         )
         assert factor(feature, row, None, 0.0)["comparison"] == 0.0
 
