@@ -74,9 +74,13 @@ def _keep_facilities(t: Tables, keep: pd.Series) -> Tables:
 
 def _keep_authorities(t: Tables, authorities: set[str]) -> Tables:
     out = _keep_facilities(t, t["facilities"]["authority"].isin(authorities))
-    insp = t["inspectors"][t["inspectors"]["authority"].isin(authorities)].copy()
-    out["inspectors"] = insp
-    out["absences"] = t["absences"][t["absences"]["inspector_id"].isin(set(insp["inspector_id"]))].copy()
+    return _with_inspectors(out, t["inspectors"][t["inspectors"]["authority"].isin(authorities)].copy())
+
+
+def _with_inspectors(out: Tables, inspectors: pd.DataFrame) -> Tables:
+    """``out`` with only ``inspectors``: their absences, and visits and locks naming no other."""
+    out["inspectors"] = inspectors
+    out["absences"] = out["absences"][out["absences"]["inspector_id"].isin(set(inspectors["inspector_id"]))].copy()
     return _clean_visit_inspectors(out)
 
 
@@ -99,10 +103,7 @@ def ten_tilbud(t: Tables, rng: np.random.Generator, today: dt.date) -> Tables:
     active = f[(f["authority"] == "midt") & (f["closed_on"] == "")]
     keep = f["facility_id"].isin(set(active["facility_id"].head(10)))
     out = _keep_facilities(t, keep)
-    insp = t["inspectors"][t["inspectors"]["authority"] == "midt"].head(2).copy()
-    out["inspectors"] = insp
-    out["absences"] = t["absences"][t["absences"]["inspector_id"].isin(set(insp["inspector_id"]))].copy()
-    return _clean_visit_inspectors(out)
+    return _with_inspectors(out, t["inspectors"][t["inspectors"]["authority"] == "midt"].head(2).copy())
 
 
 def _drop_before(t: Tables, start: str) -> Tables:
@@ -251,9 +252,7 @@ def one_inspector(t: Tables, rng: np.random.Generator, today: dt.date) -> Tables
     ins = out["inspectors"].head(1).copy()
     ins["competences"] = "all"
     ins["visits_per_week"] = "10"
-    out["inspectors"] = ins
-    out["absences"] = out["absences"][out["absences"]["inspector_id"].isin(set(ins["inspector_id"]))].copy()
-    return _clean_visit_inspectors(out)
+    return _with_inspectors(out, ins)
 
 
 def no_competence(t: Tables, rng: np.random.Generator, today: dt.date) -> Tables:
@@ -310,9 +309,7 @@ def low_capacity(t: Tables, rng: np.random.Generator, today: dt.date) -> Tables:
     ins = t["inspectors"].groupby("authority").head(1).copy()
     ins["competences"] = "all"
     ins["visits_per_week"] = "1"
-    out["inspectors"] = ins
-    out["absences"] = t["absences"][t["absences"]["inspector_id"].isin(set(ins["inspector_id"]))].copy()
-    return _clean_visit_inspectors(out)
+    return _with_inspectors(out, ins)
 
 
 def zero_capacity(t: Tables, rng: np.random.Generator, today: dt.date) -> Tables:
