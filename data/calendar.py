@@ -52,6 +52,13 @@ def is_working_day(day: dt.date, days_off: frozenset[dt.date] = frozenset()) -> 
     return day.weekday() < 5 and not is_holiday(day) and day not in days_off
 
 
+def first_working_day(day: dt.date) -> dt.date:
+    """``day`` when it is a working day, else the next one (public holidays and weekends skipped)."""
+    while not is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
 def working_days(start: dt.date, end: dt.date) -> list[dt.date]:
     """Working days in ``[start, end]`` (both inclusive)."""
     out: list[dt.date] = []

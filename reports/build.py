@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from data.calendar import is_working_day, quarter_bounds
+from data.calendar import first_working_day, is_working_day, quarter_bounds
 from data.dataset import Dataset
 from data.enums import SERIOUS_SANCTIONS, FacilityType, SanctionKind, Severity, Theme
 from data.errors import InvalidArgumentError, NotFoundError
@@ -707,12 +707,6 @@ def missed_deadline_on(deadline: dt.date, as_of: dt.date, start: dt.date, quarte
     return "before_first_working_day" if day > deadline else "before_first_possible_day"
 
 
-def _first_working_day(day: dt.date) -> dt.date:
-    while not is_working_day(day):
-        day += dt.timedelta(days=1)
-    return day
-
-
 def _deadline_warnings(plan: Plan, quarter_start: dt.date) -> list[str]:
     """The warnings about the deadlines the plan cannot keep, one per reason (as ``missed_deadline``)."""
     groups: dict[str, int] = defaultdict(int)
@@ -762,7 +756,7 @@ def _deadline_warnings(plan: Plan, quarter_start: dt.date) -> list[str]:
             f"begynder; {advice(n, 'before_quarter')} {see('before_quarter')}"
         )
     if n := groups["before_first_working_day"]:
-        first = _first_working_day(max(plan.start, quarter_start))
+        first = first_working_day(max(plan.start, quarter_start))
         out.append(
             f"{format_number_da(n, 0)} tilbud har en frist for uanmeldt besøg, der falder i "
             f"kvartalet, men før planens første arbejdsdag ({format_date_da(first)}); "

@@ -26,7 +26,7 @@ from api.cli_app import (
     settings,
     writing,
 )
-from data.calendar import is_working_day, quarter_bounds
+from data.calendar import first_working_day, quarter_bounds
 from data.enums import Authority
 from data.errors import InvalidArgumentError, NoDataError
 from data.glossary import (
@@ -102,13 +102,10 @@ def _print_summary(stored: StoredPlan, names: dict[str, str]) -> None:
     }
     # "visit them in the current quarter" only when the plan is made before its quarter (as the plan report says):
     # planned on its first day, a holiday, the current quarter is the plan's own, with no working day before it
-    first_working = start
-    while not is_working_day(first_working):
-        first_working += dt.timedelta(days=1)
     before_first_working_day = (
         f"Frist før første arbejdsdag i {stored.quarter} — besøg dem i indeværende kvartal"
         if stored.as_of < quarter_start
-        else f"Frist før planens første arbejdsdag ({format_date_da(first_working)})"
+        else f"Frist før planens første arbejdsdag ({format_date_da(first_working_day(start))})"
     )
     # a deadline already passed when the plan is made before its quarter waits until the quarter unless visited now
     passed = "Frist allerede overskredet"

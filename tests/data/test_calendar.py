@@ -6,6 +6,7 @@ import pytest
 
 from data.calendar import (
     add_months,
+    first_working_day,
     holiday_name,
     is_working_day,
     next_quarter,
@@ -56,3 +57,9 @@ def test_holiday_names_are_danish() -> None:
     assert holiday_name(dt.date(2026, 12, 25)) == "Juledag"
     assert holiday_name(dt.date(2026, 4, 6)) == "Anden påskedag"
     assert holiday_name(dt.date(2026, 12, 24)) is None  # juleaftensdag is not a public holiday
+
+
+def test_first_working_day_skips_weekends_and_public_holidays() -> None:
+    assert first_working_day(dt.date(2027, 1, 1)) == dt.date(2027, 1, 4)  # nytårsdag (Friday), then the weekend
+    assert first_working_day(dt.date(2027, 3, 25)) == dt.date(2027, 3, 30)  # skærtorsdag to 2. påskedag
+    assert first_working_day(dt.date(2027, 1, 5)) == dt.date(2027, 1, 5)
