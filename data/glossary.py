@@ -507,7 +507,7 @@ VISIT_REASON_FOR_READERS_DA: dict[str, str] = {
     "risk": "Risiko: planlagt før fristen, fordi tilbuddet er blandt socialtilsynets mere risikable",
     "lock": "Låst besøg (aftalt på forhånd)",
     "new_facility": "Nyt tilbud: første besøg inden for fristen efter godkendelsen",
-    "extra_top_tier": "Ekstra uanmeldt besøg i kvartalet: blandt socialtilsynets mest risikable tilbud",
+    "extra_top_tier": "Ekstra uanmeldt besøg i kvartalet: blandt de mest risikable tilbud",
     "overdue": "Fristen for uanmeldt besøg var overskredet eller kunne ikke nås ved planens start",
     "late": "Fristen for uanmeldt besøg overskrides: for lidt kapacitet (bedst mulige plan)",
 }
@@ -519,14 +519,21 @@ def visit_reason_for_reader_da(reason_code: object) -> str:
     return VISIT_REASON_FOR_READERS_DA.get(str(reason_code or ""), VISIT_REASON_FOR_READERS_FALLBACK_DA)
 
 
-def plan_top_group_da(planned: Iterable[str], share: float) -> str:
-    """The plan's top risk group, as the planner counts it: the riskiest ``share`` of each socialtilsyn planned,
-    rounded up in each (each plans its own staff), so not a national decile: 60 tilbud in five tilsyn give
-    2 × 5 = 10, not 6. ``"de 10 % mest risikable i hvert socialtilsyn"``; for one tilsyn ``"… i Socialtilsyn
-    Nord"``."""
+def plan_top_group_da(planned: Iterable[str], share: float, scope: str = "authority") -> str:
+    """The plan's top risk group, as the planner draws it (``planner.problem``, "Top group"). ``scope`` "national":
+    the riskiest ``share`` of all tilbud in the risk run, ``"de 10 % mest risikable tilbud på landsplan"``; for one
+    tilsyn ``"Socialtilsyn Nords tilbud blandt de 10 % mest risikable på landsplan"``. ``scope`` "authority": the
+    riskiest ``share`` of each socialtilsyn planned, rounded up in each, so not a national decile: 60 tilbud in five
+    tilsyn give 2 × 5 = 10, not 6. ``"de 10 % mest risikable i hvert socialtilsyn"``; for one tilsyn ``"… i
+    Socialtilsyn Nord"``."""
     present = sorted(set(planned))
+    pct = f"{format_number_da(share * 100, 0)} %"
+    if scope == "national":
+        if len(present) == 1:
+            return f"{danish_code(Authority, present[0])}s tilbud blandt de {pct} mest risikable på landsplan"
+        return f"de {pct} mest risikable tilbud på landsplan"
     where = danish_code(Authority, present[0]) if len(present) == 1 else "hvert socialtilsyn"
-    return f"de {format_number_da(share * 100, 0)} % mest risikable i {where}"
+    return f"de {pct} mest risikable i {where}"
 
 
 def within_authorities_da(codes: Iterable[str]) -> str:

@@ -21,6 +21,7 @@ from data.errors import InvalidArgumentError
 
 #: What the risk model's trees learn from (``risk_learn_from``; ``models.risk_model.LEARN_FROM``).
 LearnFrom = Literal["severity", "label"]
+TopTierScope = Literal["national", "authority"]
 
 #: The earliest as-of date accepted (``Settings.as_of_or_today``).
 EARLIEST_AS_OF = dt.date(1900, 1, 1)
@@ -110,6 +111,15 @@ class Settings(BaseSettings):
         ge=0.0,
         le=1.0,
         description="Share of facilities (highest risk) due an extra visit next quarter, capacity allowing.",
+    )
+    top_tier_scope: TopTierScope = Field(
+        "national",
+        description=(
+            "Where the planner's top tier (the extra visit) is drawn from: `national`, the riskiest "
+            '`top_tier_share` of all tilbud in the risk run, the risk list\'s group "høj" (the same tilbud in a '
+            "plan for all and in a plan for one socialtilsyn); or `authority`, the riskiest share of each "
+            "socialtilsyn, so every tilsyn gets its own top tenth."
+        ),
     )
     days_off: list[str] = Field(
         default_factory=lambda: ["12-24", "12-31"],

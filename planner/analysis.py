@@ -10,16 +10,16 @@ inspectors inside a pool) and *travel* exists only in the day step.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from collections.abc import Iterable
 
 from data.enums import Authority
-from data.glossary import AUTHORITY_DA, format_percent_da
+from data.glossary import AUTHORITY_DA, format_number_da, format_percent_da
 from planner.baseline import BaselineSchedule
 from planner.calendar_grid import CapacityTable, WeekGrid
 from planner.day_assignment import day_travel_cost
 from planner.domain import (
+    TOP_DECILE,
     BaselineComparison,
     FacilityNeed,
     PlannedVisit,
@@ -36,8 +36,6 @@ MONTHS_DA = (
     "januar", "februar", "marts", "april", "maj", "juni",
     "juli", "august", "september", "oktober", "november", "december",
 )  # fmt: skip
-
-TOP_DECILE = 0.10
 
 
 def date_da(day: dt.date) -> str:
@@ -63,9 +61,12 @@ def reason_for(
     grid: WeekGrid,
     n_in_authority: int,
     first_quarter_end: dt.date,
+    problem: PlanningProblem | None = None,
 ) -> tuple[ReasonCode, str]:
-    """Why a planned visit sits where it sits, as a code and a Danish sentence."""
+    """Why a planned visit sits where it sits, as a code and a Danish sentence. ``problem`` says where the top group
+    is drawn from (without it: each socialtilsyn's own, as plans were made before ``top_tier_scope``)."""
     risk = format_percent_da(f.risk)  # as the reports show a risk ("risiko 6 %")
+    top = _top_group_da(f, n_in_authority, problem)
     if slot.role == VisitRole.OVERDUE:
         asap = f"besøges i planens første uger, senest {date_da(slot.hi)}"
         if f.first_visit_due is not None and f.first_visit_due < f.deadline:  # the first-visit rule bound
@@ -79,8 +80,7 @@ def reason_for(
         )
     if slot.role == VisitRole.EXTRA_TOP_TIER:  # no visit needed in the horizon: the extra visit alone
         return ReasonCode.EXTRA_TOP_TIER, (
-            f"Ekstra uanmeldt besøg i kvartalet: blandt socialtilsynets mest risikable tilbud "
-            f"(nr. {f.risk_rank} af {n_in_authority}, risiko {risk}); fristen er først {date_da(f.first_due)}"
+            f"Ekstra uanmeldt besøg i kvartalet: {top}; fristen er først {date_da(f.first_due)}"
         )
     due = slot.deadline or slot.hi
     pulled = f.top_tier and slot.index == 0 and day <= first_quarter_end < due
@@ -88,15 +88,11 @@ def reason_for(
         first_due = f.first_visit_due or slot.hi
         text = f"Nyt tilbud godkendt {date_da(f.approved_on)}: første besøg senest {date_da(first_due)}"
         if pulled:
-            text += (
-                f"; lagt i kvartalet, da det er blandt socialtilsynets mest risikable tilbud "
-                f"(nr. {f.risk_rank} af {n_in_authority}, risiko {risk})"
-            )
+            text += f"; lagt i kvartalet, da det er {top}"
         return ReasonCode.NEW_FACILITY, text
     if pulled:
         return ReasonCode.EXTRA_TOP_TIER, (
-            f"Ekstra uanmeldt besøg i kvartalet: blandt socialtilsynets mest risikable tilbud "
-            f"(nr. {f.risk_rank} af {n_in_authority}, risiko {risk}); fristen var først {date_da(due)}"
+            f"Ekstra uanmeldt besøg i kvartalet: {top}; fristen var først {date_da(due)}"
         )
     if slot.deadline is None or slot.prev is not None:  # chained (or pinned) to the visit planned before it
         return ReasonCode.DEADLINE, (
@@ -112,6 +108,20 @@ def reason_for(
         )
     basis = _deadline_basis(f, slot.after_lock)
     return ReasonCode.DEADLINE, f"Lovkrav: uanmeldt besøg senest {date_da(slot.deadline)} ({basis})"
+
+
+def _top_group_da(f: FacilityNeed, n_in_authority: int, problem: PlanningProblem | None) -> str:
+    """Where the facility stands in the top group: "blandt de 10 % mest risikable tilbud på landsplan (nr. 37 af
+    1.987, risiko 34 %)", or, drawn per socialtilsyn, "blandt socialtilsynets mest risikable tilbud (nr. 5 af 412,
+    risiko 34 %)"."""
+    risk = format_percent_da(f.risk)
+    if problem is not None and problem.top_tier_scope == "national" and f.national_rank is not None:
+        share = format_number_da(problem.top_tier_share * 100, 0)
+        return (
+            f"blandt de {share} % mest risikable tilbud på landsplan (nr. {format_number_da(f.national_rank, 0)} af "
+            f"{format_number_da(problem.top_tier_pool, 0)}, risiko {risk})"
+        )
+    return f"blandt socialtilsynets mest risikable tilbud (nr. {f.risk_rank} af {n_in_authority}, risiko {risk})"
 
 
 def _deadline_basis(f: FacilityNeed, after_lock: dt.date | None = None) -> str:
@@ -229,11 +239,9 @@ def stability_cost(problem: PlanningProblem, grid: WeekGrid, visits: Iterable[Pl
 
 
 def top_decile(problem: PlanningProblem) -> set[str]:
-    """The riskiest tenth (rounded up) of each authority's facilities."""
-    count: dict[str, int] = defaultdict(int)
-    for f in problem.facilities:
-        count[f.authority] += 1
-    return {f.facility_id for f in problem.facilities if f.risk_rank <= math.ceil(TOP_DECILE * count[f.authority])}
+    """The riskiest 10 % (``FacilityNeed.top_decile``: of all tilbud in the risk run or of each socialtilsyn, by
+    ``top_tier_scope``), visited in the quarter already or not."""
+    return {f.facility_id for f in problem.facilities if f.top_decile}
 
 
 def compare_with_baseline(
@@ -282,4 +290,6 @@ def compare_with_baseline(
         baseline_top_decile_first_quarter=base_share,
         ratio=(plan_share / base_share) if base_share > 0 else None,
         baseline_missed_deadlines=sum(b.missed_deadlines for b in baselines.values()),
+        top_share=TOP_DECILE,
+        top_scope=problem.top_tier_scope,
     )

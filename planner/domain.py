@@ -114,6 +114,10 @@ RULE_DA: dict[str, str] = {
 # --- input -------------------------------------------------------------------------------------
 
 
+#: The share of tilbud the plan's comparison with the rotation counts as the riskiest (``FacilityNeed.top_decile``).
+TOP_DECILE = 0.10
+
+
 @dataclass(frozen=True)
 class FacilityNeed:
     """One active facility with what the rules demand of it and its risk."""
@@ -128,7 +132,7 @@ class FacilityNeed:
     risk: float  # 0-1
     risk_rank: int  # 1 = riskiest within its authority
     risk_percentile: float  # (n - rank) / (n - 1): 1.0 = riskiest within its authority, 0.0 = least risky
-    top_tier: bool  # among the top ``top_tier_share`` of its authority
+    top_tier: bool  # among the riskiest ``top_tier_share`` (``top_tier_scope``), not yet visited in the first quarter
     approved_on: dt.date
     interval_months: int
     last_unannounced: dt.date | None  # history (and locked visits before the plan start)
@@ -145,6 +149,12 @@ class FacilityNeed:
     #: The tilbud closes on this day within the horizon (a known, announced closure): it is visited only
     #: before it, and a deadline on or after it needs no visit. None: open throughout the horizon.
     closed_on: dt.date | None = None
+    #: Among the riskiest 10 % (``TOP_DECILE``) of the pool ``PlanningProblem.top_tier_scope`` names (all tilbud in
+    #: the risk run, or its authority), visited this quarter or not: the group the rotation comparison counts (the
+    #: top tier's group at the default ``top_tier_share``; a fixed share, so a plan with no top tier is compared too)
+    top_decile: bool = False
+    #: 1 = riskiest of all tilbud in the risk run (None: no risk score, or the ranking is per authority)
+    national_rank: int | None = None
 
     def last_day(self, horizon_end: dt.date) -> dt.date:
         """The last day the facility may be visited within a horizon ending on ``horizon_end``."""
@@ -253,6 +263,10 @@ class PlanningProblem:
     #: Weekdays that are no public holiday but on which nothing is planned (``Settings.days_off``:
     #: juleaftensdag, nytårsaftensdag); locked (agreed) visits may lie on them.
     days_off: frozenset[dt.date] = frozenset()
+    #: Where the top group is drawn from (``Settings.top_tier_scope``): "national" (the riskiest share of the whole
+    #: risk run, ``top_tier_pool`` tilbud, the risk list's "høj") or "authority" (of each socialtilsyn planned).
+    top_tier_scope: str = "authority"
+    top_tier_pool: int = 0
 
     def plannable(self, day: dt.date) -> bool:
         """A working day (no weekend, no public holiday) that is not one of the days off."""
@@ -340,10 +354,14 @@ class BaselineComparison:
     plan_risk_lateness: int
     baseline_risk_lateness: int
     top_decile_count: int
-    plan_top_decile_first_quarter: float  # share of top-decile facilities visited in the first quarter
+    plan_top_decile_first_quarter: float  # share of the top group visited in the first quarter
     baseline_top_decile_first_quarter: float
     ratio: float | None  # plan / baseline share (None when the baseline share is 0)
     baseline_missed_deadlines: int
+    #: the group ``top_decile_count`` counts (``FacilityNeed.top_decile``); a plan stored before these were kept
+    #: counted the riskiest 10 % of each socialtilsyn
+    top_share: float = 0.10
+    top_scope: str = "authority"
 
 
 @dataclass(frozen=True)

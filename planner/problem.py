@@ -53,8 +53,14 @@ Decisions (documented here, relied on by the model and the checker):
   possible day, if later), as early as possible, and is reported as overdue. This keeps the model
   feasible for history while keeping the legal pressure.
 - **Risk.** Per authority: rank 1 = riskiest; percentile ``(n - rank) / (n - 1)`` (1 riskiest, 0
-  least); the top tier is the riskiest ``ceil(top_tier_share * n)`` facilities of each authority (each
-  authority plans its own staff). A facility without a risk score gets its authority's median (reported in the notes).
+  least). A facility without a risk score gets its authority's median (reported in the notes).
+- **Top group** (the extra first-quarter visit), by ``top_tier_scope``: ``national`` (the default), the riskiest
+  ``ceil(top_tier_share * n)`` of the *n* tilbud in the risk table, by the rule of the risk list's group "høj"
+  (``models.risk_model.rank_and_tier``: equal risks share the group), so a plan for all and a plan for one
+  socialtilsyn give a tilbud the same group, and the list's "høj" is the plan's extra visit (a tilsyn whose
+  tilbud are riskier gets more of them: measured by the backtest, ``bench/BACKTEST_NOTES.md``); a tilbud without a
+  score is not in it. ``authority``: the riskiest ``ceil(top_tier_share * n)`` of each authority's own *n*, so every
+  tilsyn gets its own top tenth.
   The top tier's extra visit in the first quarter is asked only of those not yet visited in it: a re-plan
   within the quarter does not send inspectors back to a top-tier facility they saw a few weeks ago.
 """
@@ -76,6 +82,7 @@ from data.glossary import format_number_da, some_ids_da
 from data.lock_rules import lock_rule_problems, parse_competences
 from data.settings import Settings
 from planner.domain import (
+    TOP_DECILE,
     EarlierPlan,
     EarlierVisit,
     FacilityNeed,
@@ -295,6 +302,9 @@ def build_problem(
         active = active[active["facility_id"].astype(str).isin(ids)].reset_index(drop=True)
 
     risks = risk_map(risk)
+    national = settings.top_tier_scope == "national"
+    national_rank, national_top = top_group_of(risks, settings.top_tier_share) if national else ({}, set())
+    national_decile = top_group_of(risks, TOP_DECILE)[1] if national else set()
     facilities: list[FacilityNeed] = []
     missing_total = 0
     for auth, group in active.groupby("authority", sort=True):
@@ -308,6 +318,7 @@ def build_problem(
         order = sorted(fids, key=lambda f: (-values[f], f))
         n = len(order)
         top_n = math.ceil(settings.top_tier_share * n - 1e-9) if settings.top_tier_share > 0 else 0
+        decile_n = math.ceil(TOP_DECILE * n - 1e-9)
         rank = {f: k + 1 for k, f in enumerate(order)}
         for row in group.itertuples(index=False):
             fid = str(row.facility_id)
@@ -340,6 +351,8 @@ def build_problem(
                 base_day = earliest or start
                 overdue_due = min(last_day, max(first_quarter_end, base_day + dt.timedelta(days=OVERDUE_MIN_DAYS)))
             lat, lon = _float(getattr(row, "lat", None)), _float(getattr(row, "lon", None))
+            in_top = fid in national_top if national else rank[fid] <= top_n
+            in_decile = fid in national_decile if national else rank[fid] <= decile_n
             facilities.append(
                 FacilityNeed(
                     facility_id=fid,
@@ -352,7 +365,7 @@ def build_problem(
                     risk=values[fid],
                     risk_rank=rank[fid],
                     risk_percentile=(n - rank[fid]) / (n - 1) if n > 1 else 1.0,
-                    top_tier=rank[fid] <= top_n and fid not in seen_this_quarter,
+                    top_tier=in_top and fid not in seen_this_quarter,
                     approved_on=approved,
                     interval_months=interval,
                     last_unannounced=last_unannounced.get(fid),
@@ -365,6 +378,8 @@ def build_problem(
                     risk_missing=fid in missing,
                     history_known=history_known,
                     closed_on=closes,
+                    top_decile=in_decile,
+                    national_rank=national_rank.get(fid),
                 )
             )
     if missing_total:
@@ -400,7 +415,22 @@ def build_problem(
         parent_plan_id=parent_plan_id,
         notes=tuple(notes),
         days_off=days_off,
+        top_tier_scope=settings.top_tier_scope,
+        top_tier_pool=len(national_rank),
     )
+
+
+def top_group_of(risks: dict[str, float], share: float) -> tuple[dict[str, int], set[str]]:
+    """The national rank (1 = riskiest, ties by id) of every tilbud with a risk and the riskiest ``share`` of them,
+    ``ceil(share * n)`` rounded up; tilbud whose risk equals that of the last one in are in too (the rule of the
+    risk list's "høj": an equal risk in two groups would be a distinction the model never made)."""
+    order = sorted(risks, key=lambda f: (-risks[f], f))
+    rank = {f: k + 1 for k, f in enumerate(order)}
+    k = math.ceil(share * len(order) - 1e-9) if share > 0 else 0
+    if k == 0:
+        return rank, set()
+    cut = risks[order[k - 1]]
+    return rank, {f for f in order if risks[f] >= cut}
 
 
 def plan_of_record(earlier: Iterable[EarlierPlan], quarter: str, authority: str) -> EarlierPlan | None:

@@ -200,7 +200,14 @@ def _visits(
             day, inspector = days[s.slot_id]
             f = d.facility[s.facility_id]
             code, text = reason_for(
-                s, day, f, d.timing.get(s.slot_id), grid, n_by_authority[f.authority], problem.first_quarter_end
+                s,
+                day,
+                f,
+                d.timing.get(s.slot_id),
+                grid,
+                n_by_authority[f.authority],
+                problem.first_quarter_end,
+                problem,
             )
             out.append(
                 PlannedVisit(

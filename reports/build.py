@@ -50,7 +50,6 @@ from models.explain import FacilityExplanation
 from models.fairness import fairness_audit
 from models.features import FEATURE_SOURCES
 from models.risk_model import ELEVATED_TIER_SHARE, HIGH_TIER_SHARE, lead_note_da
-from planner.analysis import TOP_DECILE
 from planner.domain import RULE_DA, VISIT_TIMING_COSTS, OverdueFacility, Plan, PlannedVisit, ReasonCode
 from reports.context import (
     BaselineView,
@@ -964,7 +963,9 @@ def build_plan_report(
             plan_missed_deadlines=len(analysis.late) if plan.best_effort else 0 if analysis.check_ok else None,
             overdue=len(analysis.overdue),
             top_group=plan_top_group_da(
-                [plan.authority] if plan.authority else [a.authority for a in analysis.authorities], TOP_DECILE
+                [plan.authority] if plan.authority else [a.authority for a in analysis.authorities],
+                baseline.top_share,
+                baseline.top_scope,
             ),
         ),
         warnings=tuple(warnings),

@@ -679,8 +679,8 @@ class BaselineView:
     #: kept at the plan's start counts by its postponed due date), None when the check found violations
     plan_missed_deadlines: int | None = 0
     overdue: int = 0  # deadlines that could not be kept at the plan's start (counted with the postponed date)
-    #: who ``top_decile_count`` counts: the riskiest tenth of each socialtilsyn planned (``plan_top_group_da``)
-    top_group: str = "de 10 % mest risikable i hvert socialtilsyn"
+    #: who ``top_decile_count`` counts: the plan's top group (``plan_top_group_da``)
+    top_group: str = "de 10 % mest risikable tilbud på landsplan"
 
 
 @dataclass(frozen=True)

@@ -51,10 +51,12 @@ def demo(
             reason,
         )
     console.print(table)
-    from planner.analysis import TOP_DECILE
-
     baseline = plan.analysis["baseline"]
-    top_group = plan_top_group_da((s["authority"] for s in plan.analysis["authorities"]), TOP_DECILE)
+    top_group = plan_top_group_da(
+        (s["authority"] for s in plan.analysis["authorities"]),
+        baseline.get("top_share", 0.10),
+        baseline.get("top_scope", "authority"),
+    )
     console.print(
         f"[bold]Plan {plan.id}[/] for {plan.quarter}: {format_number_da(plan.visit_count, 0)} besøg i horisonten, "
         f"status {plan.status}, "

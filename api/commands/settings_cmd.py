@@ -48,6 +48,10 @@ HELP_DA: dict[str, str] = {
     "top_tier_share": (
         "Andel af tilbud (højeste risiko), der skal have et ekstra besøg næste kvartal, når kapaciteten rækker."
     ),
+    "top_tier_scope": (
+        "Hvorfra ekstrabesøgets tilbud tages: 'national' = de mest risikable af alle tilbud (risikolistens gruppe "
+        "„høj\"), 'authority' = de mest risikable i hvert socialtilsyn."
+    ),
     "days_off": (
         "Dage (MM-DD, hvert år), hvor planlæggeren ikke lægger besøg, selv om de er hverdage, som JSON. Standard: "
         "juleaftensdag og nytårsaftensdag. Aftalte (låste) besøg må stadig ligge der."

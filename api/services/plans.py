@@ -70,6 +70,7 @@ PLAN_SETTINGS = (
     "plan_horizon_quarters",
     "min_visit_gap_days",
     "top_tier_share",
+    "top_tier_scope",
     "days_off",
     "solver_time_limit_s",
     "solver_workers",
