@@ -519,21 +519,30 @@ def visit_reason_for_reader_da(reason_code: object) -> str:
     return VISIT_REASON_FOR_READERS_DA.get(str(reason_code or ""), VISIT_REASON_FOR_READERS_FALLBACK_DA)
 
 
-def plan_top_group_da(planned: Iterable[str], share: float, scope: str = "authority") -> str:
+def plan_top_group_da(planned: Iterable[str], share: float, scope: str = "authority", pool: Iterable[str] = ()) -> str:
     """The plan's top risk group, as the planner draws it (``planner.problem``, "Top group"). ``scope`` "national":
-    the riskiest ``share`` of all tilbud in the risk run, ``"de 10 % mest risikable tilbud på landsplan"``; for one
-    tilsyn ``"Socialtilsyn Nords tilbud blandt de 10 % mest risikable på landsplan"``. ``scope`` "authority": the
-    riskiest ``share`` of each socialtilsyn planned, rounded up in each, so not a national decile: 60 tilbud in five
-    tilsyn give 2 × 5 = 10, not 6. ``"de 10 % mest risikable i hvert socialtilsyn"``; for one tilsyn ``"… i
-    Socialtilsyn Nord"``."""
+    the riskiest ``share`` of all tilbud in the risk run, whose socialtilsyn are ``pool`` (empty: unknown, all):
+    ``"de 10 % mest risikable tilbud på landsplan"``; for one tilsyn planned ``"Socialtilsyn Nords tilbud blandt de
+    10 % mest risikable på landsplan"``; a risk run of one tilsyn's own data ``"de 10 % mest risikable tilbud i
+    Socialtilsyn Midt"``. ``scope`` "authority": the riskiest ``share`` of each socialtilsyn planned, rounded up in
+    each, so not a national decile: 60 tilbud in five tilsyn give 2 × 5 = 10, not 6. ``"de 10 % mest risikable i
+    hvert socialtilsyn"``; for one tilsyn ``"… i Socialtilsyn Nord"``."""
     present = sorted(set(planned))
     pct = f"{format_number_da(share * 100, 0)} %"
     if scope == "national":
-        if len(present) == 1:
-            return f"{danish_code(Authority, present[0])}s tilbud blandt de {pct} mest risikable på landsplan"
-        return f"de {pct} mest risikable tilbud på landsplan"
+        where = top_pool_da(pool)
+        if len(present) == 1 and set(pool) != set(present):
+            return f"{danish_code(Authority, present[0])}s tilbud blandt de {pct} mest risikable {where}"
+        return f"de {pct} mest risikable tilbud {where}"
     where = danish_code(Authority, present[0]) if len(present) == 1 else "hvert socialtilsyn"
     return f"de {pct} mest risikable i {where}"
+
+
+def top_pool_da(pool: Iterable[str]) -> str:
+    """Where the national top group is counted, after "de 10 % mest risikable tilbud": "på landsplan", or "i
+    Socialtilsyn Midt" for a risk run of one tilsyn's own data."""
+    among = set(pool)
+    return "på landsplan" if covers_all_authorities(among) else f"i {authorities_da(among)}"
 
 
 def within_authorities_da(codes: Iterable[str]) -> str:

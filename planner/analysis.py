@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from data.enums import Authority
-from data.glossary import AUTHORITY_DA, format_number_da, format_percent_da
+from data.glossary import AUTHORITY_DA, format_number_da, format_percent_da, top_pool_da
 from planner.baseline import BaselineSchedule
 from planner.calendar_grid import CapacityTable, WeekGrid
 from planner.day_assignment import day_travel_cost
@@ -118,8 +118,8 @@ def _top_group_da(f: FacilityNeed, n_in_authority: int, problem: PlanningProblem
     if problem is not None and problem.top_tier_scope == "national" and f.national_rank is not None:
         share = format_number_da(problem.top_tier_share * 100, 0)
         return (
-            f"blandt de {share} % mest risikable tilbud på landsplan (nr. {format_number_da(f.national_rank, 0)} af "
-            f"{format_number_da(problem.top_tier_pool, 0)}, risiko {risk})"
+            f"blandt de {share} % mest risikable tilbud {top_pool_da(problem.top_tier_pool_authorities)} (nr. "
+            f"{format_number_da(f.national_rank, 0)} af {format_number_da(problem.top_tier_pool, 0)}, risiko {risk})"
         )
     return f"blandt socialtilsynets mest risikable tilbud (nr. {f.risk_rank} af {n_in_authority}, risiko {risk})"
 
@@ -292,4 +292,5 @@ def compare_with_baseline(
         baseline_missed_deadlines=sum(b.missed_deadlines for b in baselines.values()),
         top_share=TOP_DECILE,
         top_scope=problem.top_tier_scope,
+        top_pool=problem.top_tier_pool_authorities,
     )

@@ -267,6 +267,8 @@ class PlanningProblem:
     #: risk run, ``top_tier_pool`` tilbud, the risk list's "høj") or "authority" (of each socialtilsyn planned).
     top_tier_scope: str = "authority"
     top_tier_pool: int = 0
+    #: the socialtilsyn of the tilbud in the risk run (the national pool): all five, or a tilsyn's own data
+    top_tier_pool_authorities: tuple[str, ...] = ()
 
     def plannable(self, day: dt.date) -> bool:
         """A working day (no weekend, no public holiday) that is not one of the days off."""
@@ -362,6 +364,7 @@ class BaselineComparison:
     #: counted the riskiest 10 % of each socialtilsyn
     top_share: float = 0.10
     top_scope: str = "authority"
+    top_pool: tuple[str, ...] = ()  # national: the socialtilsyn of the risk run (``top_tier_pool_authorities``)
 
 
 @dataclass(frozen=True)
@@ -465,7 +468,7 @@ class PlanAnalysis:
             authorities=tuple(AuthoritySolve(**a) for a in raw.get("authorities", [])),
             rule_costs={str(k): int(v) for k, v in raw.get("rule_costs", {}).items()},
             overdue=tuple(OverdueFacility.from_dict(o) for o in raw.get("overdue", [])),
-            baseline=BaselineComparison(**raw["baseline"]),
+            baseline=BaselineComparison(**{**raw["baseline"], "top_pool": tuple(raw["baseline"].get("top_pool", ()))}),
             check_ok=bool(raw["check_ok"]),
             violations=tuple(raw.get("violations", [])),
             visits_first_quarter_by_inspector=dict(raw.get("visits_first_quarter_by_inspector", {})),

@@ -417,7 +417,17 @@ def build_problem(
         days_off=days_off,
         top_tier_scope=settings.top_tier_scope,
         top_tier_pool=len(national_rank),
+        top_tier_pool_authorities=pool_authorities(risk, dataset) if national else (),
     )
+
+
+def pool_authorities(risk: pd.DataFrame, dataset: Dataset) -> tuple[str, ...]:
+    """The socialtilsyn of the tilbud with a risk: the risk table's ``authority`` column when it has one (a plan for
+    one tilsyn loads only its tilbud, the risk run holds all), else the dataset's tilbud with a risk."""
+    if "authority" in risk.columns:
+        return tuple(sorted({str(a) for a in risk.loc[risk["risk"].notna(), "authority"].dropna()}))
+    with_risk = dataset.facilities["facility_id"].astype(str).isin(set(risk["facility_id"].astype(str)))
+    return tuple(sorted({str(a) for a in dataset.facilities.loc[with_risk, "authority"]}))
 
 
 def top_group_of(risks: dict[str, float], share: float) -> tuple[dict[str, int], set[str]]:

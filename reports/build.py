@@ -966,6 +966,7 @@ def build_plan_report(
                 [plan.authority] if plan.authority else [a.authority for a in analysis.authorities],
                 baseline.top_share,
                 baseline.top_scope,
+                baseline.top_pool,
             ),
         ),
         warnings=tuple(warnings),

@@ -56,6 +56,7 @@ def demo(
         (s["authority"] for s in plan.analysis["authorities"]),
         baseline.get("top_share", 0.10),
         baseline.get("top_scope", "authority"),
+        baseline.get("top_pool", ()),
     )
     console.print(
         f"[bold]Plan {plan.id}[/] for {plan.quarter}: {format_number_da(plan.visit_count, 0)} besøg i horisonten, "

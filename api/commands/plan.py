@@ -146,7 +146,9 @@ def _print_summary(stored: StoredPlan, names: dict[str, str]) -> None:
         else ""
     )
     planned = [stored.authority] if stored.authority else [s["authority"] for s in a.get("authorities", [])]
-    top_group = plan_top_group_da(planned, b.get("top_share", 0.10), b.get("top_scope", "authority"))
+    top_group = plan_top_group_da(
+        planned, b.get("top_share", 0.10), b.get("top_scope", "authority"), b.get("top_pool", ())
+    )
     console.print(
         f"{top_group[0].upper()}{top_group[1:]} ({b['top_decile_count']} tilbud) besøgt i {stored.quarter}: "
         f"{format_percent_da(b['plan_top_decile_first_quarter'])} mod "

@@ -151,7 +151,7 @@ def create_plan(
             ]
         problem = build_problem(
             ds,
-            run.scores[["facility_id", "risk"]],
+            run.scores[[c for c in ("facility_id", "risk", "authority") if c in run.scores.columns]],
             settings,
             quarter,
             as_of=as_of,

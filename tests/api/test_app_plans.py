@@ -68,6 +68,15 @@ def test_bad_plan_requests(plan_client: TestClient) -> None:
     assert response.json()["error"]["details"][0]["message"] == "'time_limit_s' skal være større end 0, ikke '0'"
 
 
+def test_the_rotation_comparison_says_which_group_it_counts(plan_client: TestClient) -> None:
+    # the top tier drawn from the whole risk run (the data's two tilsyn), the risk list's "høj"
+    base = plan_client.get("/api/v1/plans/1/analysis", headers=AUTH).json()["baseline"]
+    assert (base["top_share"], base["top_scope"], base["top_pool"]) == (0.1, "national", ["midt", "nord"])
+    assert base["top_decile_count"] == 1  # ceil(10 % of 6)
+    reader = plan_client.get("/api/v1/plans/1/analysis").json()["baseline"]
+    assert reader["top_scope"] == "national" and reader["top_pool"] == ["midt", "nord"]
+
+
 def test_the_planner_sees_every_field(full_plan: dict) -> None:
     assert full_plan["quarter"] == "2026Q4" and full_plan["authorised"] is True
     assert full_plan["visit_count"] == len(full_plan["visits"]) > 0

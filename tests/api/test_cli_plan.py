@@ -64,8 +64,8 @@ def test_plan_prints_a_summary_stores_and_exports(
     assert "Plan 1 for 2026Q4 (Socialtilsyn Nord og Midt)" in out  # the data's two socialtilsyn, as reports say
     assert "Status: optimal" in out
     assert "Frist allerede overskredet: 3 tilbud: F1 (frist 2026-03-12)" in out
-    # the riskiest tenth of each socialtilsyn, rounded up in each (1 + 1), not a national decile (6 tilbud: 1)
-    assert "De 10 % mest risikable i hvert socialtilsyn (2 tilbud) besøgt i 2026Q4" in out
+    # the riskiest tenth of all six tilbud in the risk run (the data's two tilsyn), rounded up: the list's "høj" (F1)
+    assert "De 10 % mest risikable tilbud i Socialtilsyn Nord og Midt (1 tilbud) besøgt i 2026Q4" in out
     assert "Kvartalets besøg pr. konsulent (2026Q4)" in out
     assert "Anne Holm (I1)" in out  # the inspector by name, not only the id
     with out_file.open(encoding="utf-8") as f:
@@ -76,6 +76,18 @@ def test_plan_prints_a_summary_stores_and_exports(
     assert {r["facility_id"] for r in rows} == {"F1", "F2", "F3", "F4", "F5", "F6"}
     assert all(r["announced"] in ("true", "false") and r["reason"] for r in rows)
     assert stored.risk_run_id is not None and stored.settings["solver_time_limit_s"] == 5
+
+
+def test_per_authority_the_plan_counts_each_socialtilsyns_own_top_tenth(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TILSYNSPLAN_TOP_TIER_SCOPE", "authority")
+    load_data(home, tmp_path)
+    code, out, err = run(capsys, "plan", "--quarter", "2026Q4", "--time-limit", "5")
+    assert code == 0, err
+    # rounded up in each socialtilsyn (1 + 1), not a national tenth (6 tilbud: 1)
+    assert "De 10 % mest risikable i hvert socialtilsyn (2 tilbud) besøgt i 2026Q4" in out
+    assert show_plan(settings(home), 1).settings["top_tier_scope"] == "authority"
 
 
 def test_a_plan_over_one_socialtilsyns_data_is_named_after_it(
@@ -89,7 +101,7 @@ def test_a_plan_over_one_socialtilsyns_data_is_named_after_it(
     assert "Plan 1 for 2026Q4 (Socialtilsyn Midt)" in out
     code, out, _ = run(capsys, "plan", "show", "1")
     assert code == 0 and "Plan 1 for 2026Q4 (Socialtilsyn Midt)" in out
-    assert "De 10 % mest risikable i Socialtilsyn Midt (1 tilbud) besøgt i 2026Q4" in out
+    assert "De 10 % mest risikable tilbud i Socialtilsyn Midt (1 tilbud) besøgt i 2026Q4" in out
     report = tmp_path / "plan.html"
     code, out, err = run(capsys, "report", "plan", "1", "--out", str(report))
     assert code == 0, err
@@ -111,7 +123,7 @@ def test_show_table_and_json(capsys: pytest.CaptureFixture[str], home: Path, tmp
     assert len(data["visits"]) == 6 and all(v["date"] for v in data["visits"])  # planners see every date
     assert {v["confidential"] for v in data["visits"]} == {True}
     assert all(isinstance(v["inspector_ids"], list) and v["inspector_ids"] for v in data["visits"])  # as the API
-    assert data["analysis"]["baseline"]["top_decile_count"] == 2
+    assert data["analysis"]["baseline"]["top_decile_count"] == 1  # the riskiest tenth of six, rounded up (F1)
 
 
 def test_replan_and_list(capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path) -> None:

@@ -61,6 +61,20 @@ def test_the_plans_top_group_says_it_is_counted_in_each_socialtilsyn() -> None:
     assert plan_top_group_da(["nord", "midt", "syd"], 0.10) == "de 10 % mest risikable i hvert socialtilsyn"
     assert plan_top_group_da([], 0.10) == "de 10 % mest risikable i hvert socialtilsyn"
     assert plan_top_group_da(["nord"], 0.10) == "de 10 % mest risikable i Socialtilsyn Nord"
+    # drawn nationally (the default, the risk list's "høj"): one tilsyn's share of the national group
+    assert plan_top_group_da(["nord", "midt"], 0.10, "national") == "de 10 % mest risikable tilbud på landsplan"
+    assert (
+        plan_top_group_da(["nord"], 0.10, "national") == "Socialtilsyn Nords tilbud blandt de 10 % mest risikable på "
+        "landsplan"
+    )
+    # a risk run of one or two tilsyn's own data is not "på landsplan"
+    assert (
+        plan_top_group_da(["midt"], 0.10, "national", ["midt"]) == "de 10 % mest risikable tilbud i Socialtilsyn Midt"
+    )
+    assert (
+        plan_top_group_da(["midt"], 0.10, "national", ["nord", "midt"])
+        == "Socialtilsyn Midts tilbud blandt de 10 % mest risikable i Socialtilsyn Nord og Midt"
+    )
 
 
 def test_the_ids_left_out_of_a_list_are_counted_with_a_thousands_point() -> None:

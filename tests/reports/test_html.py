@@ -369,12 +369,27 @@ def test_an_inspector_with_hidden_visits_is_not_said_to_have_none(docs: dict[str
     assert "1 besøg af 1 mulige" in shown["I3"] and "2 besøg af 2 mulige" in shown["I1"]
 
 
+def test_the_plan_report_names_the_national_top_group_of_the_risk_run() -> None:
+    national = hand_plan()
+    base = dataclasses.replace(national.analysis.baseline, top_scope="national", top_pool=("nord", "midt"))
+    national = dataclasses.replace(national, analysis=dataclasses.replace(national.analysis, baseline=base))
+    ctx = build_plan_report(national, small_dataset(), plan_id=7, authorised=True, deadlines=HAND_PLAN_DEADLINES)
+    text = " ".join(parse(render_html(ctx)).body_text.split())
+    assert "Andel af de 10 % mest risikable tilbud i Socialtilsyn Nord og Midt (1 tilbud) besøgt i kvartalet" in text
+    whole = dataclasses.replace(base, top_pool=tuple(a.value for a in Authority))
+    national = dataclasses.replace(national, analysis=dataclasses.replace(national.analysis, baseline=whole))
+    ctx = build_plan_report(national, small_dataset(), plan_id=7, authorised=True, deadlines=HAND_PLAN_DEADLINES)
+    text = " ".join(parse(render_html(ctx)).body_text.split())
+    assert "Andel af de 10 % mest risikable tilbud på landsplan (1 tilbud) besøgt i kvartalet" in text
+
+
 def test_plan_report_reads_right(docs: dict[str, Document]) -> None:
     text = docs["plan"].body_text
     assert "Kvartalsplan 2026K4 — alle socialtilsyn" in text
     assert "Advarsler" in text and "Socialtilsyn Nord bruger 100 %" in text
     assert "Sammenligning med rotation" in text
-    # the plan's top group is the riskiest tenth of each socialtilsyn (rounded up in each), not a national decile
+    # a plan whose analysis does not say where its top group was drawn from (stored before top_tier_scope) drew it
+    # from each socialtilsyn (rounded up in each), not a national decile
     assert "Andel af de 10 % mest risikable i hvert socialtilsyn (" in text
     assert "tiendedel" not in text
     deadline_rows = [
