@@ -747,7 +747,7 @@ def _deadline_warnings(plan: Plan, quarter_start: dt.date) -> list[str]:
     if n := groups["passed"]:
         out.append(
             f"{format_number_da(n, 0)} tilbud har allerede overskredet fristen for uanmeldt besøg (fristen lå før "
-            f"opgørelsesdatoen {format_date_da(plan.as_of)}); {fate(n, 'passed')} {see('passed')}"
+            f"opgørelsesdatoen {format_date_da(plan.as_of)}); {advice(n, 'passed')} {see('passed')}"
         )
     if n := groups["before_quarter"]:
         out.append(

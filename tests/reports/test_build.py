@@ -567,14 +567,18 @@ def test_quarters_without_any_force_report_are_not_drawn_as_zero() -> None:
 def test_the_deadline_warnings_speak_of_one_tilbud_in_the_singular() -> None:
     """'1 tilbud … de besøges hurtigst muligt' / 'besøg dem allerede': one tilbud is 'det'."""
     one = " ".join(build_plan_report(_plan_2027q1_with_four_unkeepable_deadlines(), small_dataset()).warnings)
-    assert "(fristen lå før opgørelsesdatoen 23. november 2026); det besøges hurtigst muligt i kvartalet" in one
+    # a plan made before its quarter: a passed deadline too is best kept by a visit in the current quarter (as the CLI)
+    assert (
+        "(fristen lå før opgørelsesdatoen 23. november 2026); besøg det allerede i indeværende kvartal — ellers "
+        "besøges det hurtigst muligt i kvartalet" in one
+    )
     assert "besøg det allerede i indeværende kvartal — ellers besøges det hurtigst muligt" in one
     assert " dem " not in one and " de besøges" not in one
     plan = _plan_2027q1_with_four_unkeepable_deadlines()
     two_passed = tuple(dataclasses.replace(o, deadline=dt.date(2026, 11, 2)) for o in plan.analysis.overdue[:2])
     plan = dataclasses.replace(plan, analysis=dataclasses.replace(plan.analysis, overdue=two_passed))
     two = " ".join(build_plan_report(plan, small_dataset()).warnings)
-    assert "2 tilbud har allerede overskredet" in two and "de besøges hurtigst muligt" in two
+    assert "2 tilbud har allerede overskredet" in two and "besøg dem allerede i indeværende kvartal" in two
 
 
 def test_the_deadline_warnings_of_a_best_effort_plan_do_not_promise_a_visit_in_the_quarter() -> None:
@@ -592,8 +596,8 @@ def test_the_deadline_warnings_of_a_best_effort_plan_do_not_promise_a_visit_in_t
     text = " ".join(" ".join(build_plan_report(plan, small_dataset()).warnings).split())
     assert (
         "3 tilbud har allerede overskredet fristen for uanmeldt besøg (fristen lå før opgørelsesdatoen 23. november "
-        "2026); de besøges hurtigst muligt i kvartalet, undtagen 2, som kapaciteten ikke rækker til (se de "
-        "overskredne frister ovenfor og listen over tilbud ved fristen)." in text
+        "2026); besøg dem allerede i indeværende kvartal — ellers besøges de hurtigst muligt i kvartalet, undtagen 2, "
+        "som kapaciteten ikke rækker til (se de overskredne frister ovenfor og listen over tilbud ved fristen)." in text
     )
     assert (
         "1 tilbud har en frist for uanmeldt besøg, der falder før den første dag, et besøg kan lægges "
@@ -608,8 +612,8 @@ def test_the_deadline_warnings_of_a_best_effort_plan_do_not_promise_a_visit_in_t
     )
     assert (
         "1 tilbud har allerede overskredet fristen for uanmeldt besøg (fristen lå før opgørelsesdatoen 23. november "
-        "2026); kapaciteten rækker ikke til at besøge det i kvartalet (se de overskredne frister ovenfor og listen "
-        "over tilbud ved fristen)." in text
+        "2026); besøg det allerede i indeværende kvartal — kapaciteten rækker ikke til at besøge det i kvartalet (se "
+        "de overskredne frister ovenfor og listen over tilbud ved fristen)." in text
     )
 
 
