@@ -60,12 +60,11 @@ def reason_for(
     timing: Timing | None,
     grid: WeekGrid,
     n_in_authority: int,
-    first_quarter_end: dt.date,
-    problem: PlanningProblem | None = None,
+    problem: PlanningProblem,
 ) -> tuple[ReasonCode, str]:
-    """Why a planned visit sits where it sits, as a code and a Danish sentence. ``problem`` says where the top group
-    is drawn from (without it: each socialtilsyn's own, as plans were made before ``top_tier_scope``)."""
+    """Why a planned visit sits where it sits, as a code and a Danish sentence."""
     risk = format_percent_da(f.risk)  # as the reports show a risk ("risiko 6 %")
+    first_quarter_end = problem.first_quarter_end
     top = _top_group_da(f, n_in_authority, problem)
     if slot.role == VisitRole.OVERDUE:
         asap = f"besøges i planens første uger, senest {date_da(slot.hi)}"
@@ -110,12 +109,12 @@ def reason_for(
     return ReasonCode.DEADLINE, f"Lovkrav: uanmeldt besøg senest {date_da(slot.deadline)} ({basis})"
 
 
-def _top_group_da(f: FacilityNeed, n_in_authority: int, problem: PlanningProblem | None) -> str:
+def _top_group_da(f: FacilityNeed, n_in_authority: int, problem: PlanningProblem) -> str:
     """Where the facility stands in the top group: "blandt de 10 % mest risikable tilbud på landsplan (nr. 37 af
     1.987, risiko 34 %)", or, drawn per socialtilsyn, "blandt socialtilsynets mest risikable tilbud (nr. 5 af 412,
     risiko 34 %)"."""
     risk = format_percent_da(f.risk)
-    if problem is not None and problem.top_tier_scope == "national" and f.national_rank is not None:
+    if problem.top_tier_scope == "national" and f.national_rank is not None:
         share = format_number_da(problem.top_tier_share * 100, 0)
         return (
             f"blandt de {share} % mest risikable tilbud {top_pool_da(problem.top_tier_pool_authorities)} (nr. "

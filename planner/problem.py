@@ -303,8 +303,9 @@ def build_problem(
 
     risks = risk_map(risk)
     national = settings.top_tier_scope == "national"
-    national_rank, national_top = top_group_of(risks, settings.top_tier_share) if national else ({}, set())
-    national_decile = top_group_of(risks, TOP_DECILE)[1] if national else set()
+    national_rank = national_ranks(risks) if national else {}
+    national_top = riskiest_share(risks, national_rank, settings.top_tier_share)
+    national_decile = riskiest_share(risks, national_rank, TOP_DECILE)
     facilities: list[FacilityNeed] = []
     missing_total = 0
     for auth, group in active.groupby("authority", sort=True):
@@ -430,17 +431,20 @@ def pool_authorities(risk: pd.DataFrame, dataset: Dataset) -> tuple[str, ...]:
     return tuple(sorted({str(a) for a in dataset.facilities.loc[with_risk, "authority"]}))
 
 
-def top_group_of(risks: dict[str, float], share: float) -> tuple[dict[str, int], set[str]]:
-    """The national rank (1 = riskiest, ties by id) of every tilbud with a risk and the riskiest ``share`` of them,
-    ``ceil(share * n)`` rounded up; tilbud whose risk equals that of the last one in are in too (the rule of the
-    risk list's "høj": an equal risk in two groups would be a distinction the model never made)."""
-    order = sorted(risks, key=lambda f: (-risks[f], f))
-    rank = {f: k + 1 for k, f in enumerate(order)}
-    k = math.ceil(share * len(order) - 1e-9) if share > 0 else 0
+def national_ranks(risks: dict[str, float]) -> dict[str, int]:
+    """Every tilbud with a risk, ranked over all of them: 1 = riskiest, equal risks by id."""
+    return {f: k + 1 for k, f in enumerate(sorted(risks, key=lambda f: (-risks[f], f)))}
+
+
+def riskiest_share(risks: dict[str, float], ranks: dict[str, int], share: float) -> set[str]:
+    """The riskiest ``share`` of the ranked tilbud, ``ceil(share * n)`` rounded up; tilbud whose risk equals that of
+    the last one in are in too (the rule of the risk list's "høj": an equal risk in two groups would be a
+    distinction the model never made). Empty when ``ranks`` is (the group drawn per socialtilsyn)."""
+    k = math.ceil(share * len(ranks) - 1e-9) if share > 0 else 0
     if k == 0:
-        return rank, set()
-    cut = risks[order[k - 1]]
-    return rank, {f for f in order if risks[f] >= cut}
+        return set()
+    cut = next(risks[f] for f, r in ranks.items() if r == k)
+    return {f for f in ranks if risks[f] >= cut}
 
 
 def plan_of_record(earlier: Iterable[EarlierPlan], quarter: str, authority: str) -> EarlierPlan | None:

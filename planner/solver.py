@@ -206,7 +206,6 @@ def _visits(
                 d.timing.get(s.slot_id),
                 grid,
                 n_by_authority[f.authority],
-                problem.first_quarter_end,
                 problem,
             )
             out.append(

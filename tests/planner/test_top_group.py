@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from models.risk_model import rank_and_tier
 from planner import solve_plan
 from planner.domain import PlanningProblem, ReasonCode
-from planner.problem import top_group_of
+from planner.problem import national_ranks, riskiest_share
 from tests.planner.cases import Case
 
 # nord's ten tilbud are all riskier than midt's ten
@@ -81,7 +81,8 @@ def test_the_extra_visits_reason_and_the_rotation_comparison_name_the_national_g
 def test_the_top_group_is_the_risk_lists_hoej_on_the_same_risks(values: list[float], share: float) -> None:
     # the risk list's rule: equal risks share a group, so a tie at the cut takes them all in
     risks = {f"F{k:02d}": v for k, v in enumerate(values)}
-    ranks, top = top_group_of(risks, share)
+    ranks = national_ranks(risks)
+    top = riskiest_share(risks, ranks, share)
     listed = rank_and_tier(pd.Series(risks), high_share=share)
     assert top == set(listed.index[listed["tier"] == "høj"])
     assert sorted(ranks.values()) == list(range(1, len(values) + 1))
