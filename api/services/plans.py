@@ -149,9 +149,13 @@ def create_plan(
                 for r in parent.visits.itertuples(index=False)
                 if not r.locked
             ]
+        risk_table = run.scores[["facility_id", "risk"]]
+        if authority is not None:  # ``ds`` holds this tilsyn's tilbud only; the run ranks all (the national pool)
+            stored = load_reference_data(engine).facilities[["facility_id", "authority"]]
+            risk_table = risk_table.merge(stored.astype(str), on="facility_id", how="left")
         problem = build_problem(
             ds,
-            run.scores[[c for c in ("facility_id", "risk", "authority") if c in run.scores.columns]],
+            risk_table,
             settings,
             quarter,
             as_of=as_of,

@@ -78,6 +78,19 @@ def test_plan_prints_a_summary_stores_and_exports(
     assert stored.risk_run_id is not None and stored.settings["solver_time_limit_s"] == 5
 
 
+def test_a_plan_for_one_socialtilsyn_names_the_pool_its_top_group_is_drawn_from(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    # the plan loads Nord's tilbud only, the risk run ranks Nord's and Midt's: the group is Nord's share of both
+    # (it said "de 10 % mest risikable tilbud i Socialtilsyn Nord (nr. 1 af 6 …)": a pool of six Nord did not have)
+    load_data(home, tmp_path)
+    code, out, err = run(capsys, "plan", "--quarter", "2026Q4", "--authority", "nord", "--time-limit", "5")
+    assert code == 0, err
+    said = " ".join(out.split())
+    assert "Socialtilsyn Nords tilbud blandt de 10 % mest risikable i Socialtilsyn Nord og Midt" in said
+    assert "i Socialtilsyn Nord (nr." not in said
+
+
 def test_per_authority_the_plan_counts_each_socialtilsyns_own_top_tenth(
     capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
