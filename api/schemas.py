@@ -1122,13 +1122,13 @@ class PlanAnalysisPublic(BaseModel):
         "`first_visit_relaxed`: with one overdue or late tilbud they are the week of its visit, mostly unannounced."
     )
     overdue: list[OverduePublic] = Field(description="Tilbud whose deadline could not be kept at the plan's start.")
-    baseline: dict[str, float | int | str | list[str] | None] = Field(
+    baseline: dict[str, float | int | str | list[str] | dict[str, int] | None] = Field(
         description="The plan against rotation (oldest visit first) with the same capacity: `plan_risk_lateness`, "
         "`baseline_risk_lateness`, `top_decile_count`, `plan_top_decile_first_quarter`, "
         "`baseline_top_decile_first_quarter`, `ratio`, `baseline_missed_deadlines`, and the group the top-decile "
         "figures count: `top_share` (0.1), `top_scope` (`national`: the riskiest share of all tilbud in the risk "
         "run, whose socialtilsyn are `top_pool`; `authority`: of each socialtilsyn; a plan stored before 2026-11-25 "
-        "has `authority`)."
+        "has `authority`) and `top_by_authority`, how many of the group each socialtilsyn planned has."
     )
     check_ok: bool = Field(description="The independent checker accepted the plan.")
     violations: list[str] = Field(description="The checker's findings (empty for a reader: they may name dates).")

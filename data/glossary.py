@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
@@ -536,6 +536,19 @@ def plan_top_group_da(planned: Iterable[str], share: float, scope: str = "author
         return f"de {pct} mest risikable tilbud {where}"
     where = danish_code(Authority, present[0]) if len(present) == 1 else "hvert socialtilsyn"
     return f"de {pct} mest risikable i {where}"
+
+
+def top_split_da(counts: Mapping[str, int]) -> str:
+    """How many tilbud of the plan's national top group each socialtilsyn has, in the enum's order:
+    ``"Hovedstaden 45, Midt 38, Nord 30, Øst 40 og Syd 46"``; empty for one socialtilsyn (nothing to split)."""
+    if len(counts) < 2:
+        return ""
+    ordered = [a.value for a in Authority if a.value in counts] + sorted(set(counts) - {a.value for a in Authority})
+    parts = [
+        f"{danish_code(Authority, code).removeprefix('Socialtilsyn ')} {format_number_da(counts[code], 0)}"
+        for code in ordered
+    ]
+    return f"{', '.join(parts[:-1])} og {parts[-1]}"
 
 
 def top_pool_da(pool: Iterable[str]) -> str:

@@ -292,4 +292,7 @@ def compare_with_baseline(
         top_share=TOP_DECILE,
         top_scope=problem.top_tier_scope,
         top_pool=problem.top_tier_pool_authorities,
+        top_by_authority={
+            a: sum(f.authority == a for f in problem.facilities if f.top_decile) for a in problem.authorities
+        },
     )

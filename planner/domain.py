@@ -365,6 +365,8 @@ class BaselineComparison:
     top_share: float = 0.10
     top_scope: str = "authority"
     top_pool: tuple[str, ...] = ()  # national: the socialtilsyn of the risk run (``top_tier_pool_authorities``)
+    #: how many of the group each socialtilsyn planned has (national: a riskier tilsyn has more of them)
+    top_by_authority: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from data.glossary import (
     format_date_da,
     format_number_da,
     plan_top_group_da,
+    top_split_da,
     visit_reason_for_reader_da,
 )
 from data.quality_model import FacilityTraits, theme_applies
@@ -968,6 +969,7 @@ def build_plan_report(
                 baseline.top_scope,
                 baseline.top_pool,
             ),
+            top_split=top_split_da(baseline.top_by_authority) if baseline.top_scope == "national" else "",
         ),
         warnings=tuple(warnings),
         rule_costs=rule_costs,

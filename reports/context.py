@@ -681,6 +681,8 @@ class BaselineView:
     overdue: int = 0  # deadlines that could not be kept at the plan's start (counted with the postponed date)
     #: who ``top_decile_count`` counts: the plan's top group (``plan_top_group_da``)
     top_group: str = "de 10 % mest risikable tilbud på landsplan"
+    #: how many of the group each socialtilsyn has, when drawn nationally ("Hovedstaden 45, …"; ``top_split_da``)
+    top_split: str = ""
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from data.glossary import (
     format_percent_da,
     plan_scope_da,
     plan_top_group_da,
+    top_split_da,
     upper_first,
     weeks_late_da,
 )
@@ -149,8 +150,10 @@ def _print_summary(stored: StoredPlan, names: dict[str, str]) -> None:
     top_group = plan_top_group_da(
         planned, b.get("top_share", 0.10), b.get("top_scope", "authority"), b.get("top_pool", ())
     )
+    split = top_split_da(b.get("top_by_authority", {})) if b.get("top_scope") == "national" else ""
+    counted = f"{b['top_decile_count']} tilbud" + (f": {split}" if split else "")
     console.print(
-        f"{top_group[0].upper()}{top_group[1:]} ({b['top_decile_count']} tilbud) besøgt i {stored.quarter}: "
+        f"{top_group[0].upper()}{top_group[1:]} ({counted}) besøgt i {stored.quarter}: "
         f"{format_percent_da(b['plan_top_decile_first_quarter'])} mod "
         f"{format_percent_da(b['baseline_top_decile_first_quarter'])} i rotationen ({ratio}); "
         f"risikovægtet forsinkelse {format_number_da(b['plan_risk_lateness'], 0)} mod "

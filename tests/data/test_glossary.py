@@ -10,6 +10,7 @@ from data.glossary import (
     plan_scope_da,
     plan_top_group_da,
     some_ids_da,
+    top_split_da,
 )
 
 
@@ -75,6 +76,13 @@ def test_the_plans_top_group_says_it_is_counted_in_each_socialtilsyn() -> None:
         plan_top_group_da(["midt"], 0.10, "national", ["nord", "midt"])
         == "Socialtilsyn Midts tilbud blandt de 10 % mest risikable i Socialtilsyn Nord og Midt"
     )
+
+
+def test_the_national_top_group_is_split_by_socialtilsyn_in_the_enums_order() -> None:
+    counts = {"syd": 46, "hovedstaden": 1045, "nord": 0, "midt": 38}
+    assert top_split_da(counts) == "Nord 0, Midt 38, Syd 46 og Hovedstaden 1.045"  # as authorities_da orders them
+    assert top_split_da({"nord": 6}) == ""  # one tilsyn: nothing to split
+    assert top_split_da({}) == ""
 
 
 def test_the_ids_left_out_of_a_list_are_counted_with_a_thousands_point() -> None:

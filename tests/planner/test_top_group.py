@@ -67,10 +67,12 @@ def test_the_extra_visits_reason_and_the_rotation_comparison_name_the_national_g
     assert f"blandt de 10 % mest risikable tilbud {where} (nr. 1 af 20, risiko 95 %)" in extra["N9"].reason
     base = plan.analysis.baseline
     assert (base.top_decile_count, base.top_share, base.top_scope) == (2, 0.10, "national")
+    assert base.top_by_authority == {"midt": 0, "nord": 2}  # the riskier tilsyn has the whole group
     own = solve_plan(two_tilsyn().problem(settings={**TWELVE, "top_tier_scope": "authority"}))
     m9 = next(v for v in own.visits if v.facility_id == "M9")
     assert "blandt socialtilsynets mest risikable tilbud (nr. 1 af 10, risiko 10 %)" in m9.reason
     assert (own.analysis.baseline.top_decile_count, own.analysis.baseline.top_scope) == (2, "authority")
+    assert own.analysis.baseline.top_by_authority == {"midt": 1, "nord": 1}
 
 
 @settings(max_examples=60, deadline=None)

@@ -376,11 +376,13 @@ def test_the_plan_report_names_the_national_top_group_of_the_risk_run() -> None:
     ctx = build_plan_report(national, small_dataset(), plan_id=7, authorised=True, deadlines=HAND_PLAN_DEADLINES)
     text = " ".join(parse(render_html(ctx)).body_text.split())
     assert "Andel af de 10 % mest risikable tilbud i Socialtilsyn Nord og Midt (1 tilbud) besøgt i kvartalet" in text
-    whole = dataclasses.replace(base, top_pool=tuple(a.value for a in Authority))
+    whole = dataclasses.replace(
+        base, top_pool=tuple(a.value for a in Authority), top_by_authority={"midt": 1, "nord": 0}
+    )
     national = dataclasses.replace(national, analysis=dataclasses.replace(national.analysis, baseline=whole))
     ctx = build_plan_report(national, small_dataset(), plan_id=7, authorised=True, deadlines=HAND_PLAN_DEADLINES)
     text = " ".join(parse(render_html(ctx)).body_text.split())
-    assert "Andel af de 10 % mest risikable tilbud på landsplan (1 tilbud) besøgt i kvartalet" in text
+    assert "Andel af de 10 % mest risikable tilbud på landsplan (1 tilbud: Nord 0 og Midt 1) besøgt i kvartalet" in text
 
 
 def test_plan_report_reads_right(docs: dict[str, Document]) -> None:
