@@ -60,7 +60,7 @@ def lock_rule_problems(
 ) -> list[str]:
     """Why a plan cannot keep a locked visit of ``inspector_id`` to ``facility_id`` on ``day`` (one Danish
     sentence a broken rule; empty when it can): the facility closed by the day, an inspector of another
-    socialtilsyn (or none), without the competence for the type, or absent."""
+    socialtilsyn (or none), without the competence for the type, or absent (naming the absences that cover the day)."""
     problems: list[str] = []
     if closed_on is not None and closed_on <= day:
         problems.append(f"{facility_id} er lukket pr. {closed_on.isoformat()}")
@@ -74,7 +74,12 @@ def lock_rule_problems(
     elif not competent(inspector.competences, facility_type):
         problems.append(f"{inspector_id} har ikke kompetence til {danish_code(FacilityType, facility_type)}")
     if inspector is not None and absent(inspector.absences, day):
-        periods = [s.isoformat() if s == e else f"{s.isoformat()}–{e.isoformat()}" for s, e in inspector.absences]
+        # only the periods covering the day: an inspector's years of absences named all of them
+        periods = [
+            s.isoformat() if s == e else f"{s.isoformat()}–{e.isoformat()}"
+            for s, e in inspector.absences
+            if s <= day <= e
+        ]
         problems.append(f"{inspector_id} er fraværende den dag (fravær {', '.join(periods)})")
     return problems
 
