@@ -38,6 +38,19 @@ _MAX_INT = 2**53 - 1
 #: PostgreSQL refuses a larger one when the rows are written, after the upload was found valid.
 _MAX_DB_INT = 2**31 - 1
 _BOOL_WORDS = "true/false, 1/0 eller ja/nej"
+#: A yes or no written with its first letter, as case systems store a flag (J/N, Y/N, T/F): the word to write.
+_BOOL_LETTERS = {"j": "ja", "y": "ja", "n": "nej", "t": "true", "f": "false"}
+#: The first day of Excel's calendar (day 1), which case systems and spreadsheets write where a date is not known:
+#: within the years allowed, so refused on its own (rule ``unknown_date``). No tilbud, visit or report of a
+#: socialtilsyn is of that day; stored, an approved_on of 1900-01-01 let every visit lie after the approval.
+_UNKNOWN_DATE = "1900-01-01"
+#: Other first days of a calendar that systems write for "unknown", outside the years allowed: what each is.
+_FIRST_DAYS = {
+    "1899-12-30": "dag 0 i Access, VBA og Delphi",
+    "1899-12-31": "dag 0 i Excel",
+    "1753-01-01": "den første dag, SQL Server kan gemme",
+    "0001-01-01": "den første dag, .NET kan gemme",
+}
 #: Words of a boolean column's own meaning that a case system writes in its place: "announced" is anmeldt/uanmeldt.
 _BOOL_MEANINGS: dict[str, dict[str, bool]] = {"announced": {"anmeldt": True, "uanmeldt": False}}
 #: Control characters (C0, DEL, C1). The whitespace among them (tab, line breaks) is stripped around a value like
@@ -208,6 +221,8 @@ def _parse_column(
             hint = "" if meant is None else f"; skriv {'true' if meant else 'false'} ({lower.iat[pos]})"
             if lower.iat[pos] == "-1":  # Access and VBA store a yes as -1
                 hint = "; -1 er 'ja' i Access og VBA, som filen kan komme fra: skriv true, 1 eller ja"
+            if lower.iat[pos] in _BOOL_LETTERS:  # J/N, Y/N, T/F: a case system's flag
+                hint = f"; skriv ordet helt ud ({_BOOL_LETTERS[lower.iat[pos]]} for '{text.iat[pos]}')"
             if lower.iat[pos] in _CHECK_MARKS:
                 # a spreadsheet's check list: 'x' where yes, nothing where no (and an empty cell is no 'nej')
                 hint = (
@@ -227,6 +242,7 @@ def _parse_column(
         parsed = pd.to_datetime(text.where(in_range, None), format="%Y-%m-%d", errors="coerce")
         parsed = parsed.astype("datetime64[ns]")
         bad = filled & parsed.isna().to_numpy() & (in_range | ~well_formed)
+        parsed = parsed.mask(_unknown_dates(table, col, text, (text == _UNKNOWN_DATE).to_numpy(), report))
         report.cells(
             table,
             bad,
@@ -257,6 +273,8 @@ def _parse_column(
         parsed = pd.to_datetime(first_days.where(in_range, None), format="%Y-%m-%d", errors="coerce")
         parsed = parsed.astype("datetime64[ns]")
         bad = filled & parsed.isna().to_numpy() & (in_range | ~well_formed)
+        first_month = (first_days == _UNKNOWN_DATE).to_numpy()  # "1900-01", or "1900-01-01" from a workbook's date
+        parsed = parsed.mask(_unknown_dates(table, col, text, first_month, report))
         report.cells(
             table,
             bad,
@@ -720,10 +738,33 @@ def _years_in_range(
     return in_range
 
 
+def _unknown_dates(table: _Parsed, col: Column, text: pd.Series, unknown: np.ndarray, report: _Report) -> np.ndarray:
+    """The cells of ``unknown`` (1900-01-01, a system's "unknown date") refused at the cell; returns ``unknown``."""
+    what = "måned" if col.kind == Kind.MONTH else "dato"
+    do = f"skriv den rigtige {what}" + (", eller lad feltet stå tomt, hvis den ikke kendes" if col.nullable else "")
+    report.cells(
+        table,
+        unknown,
+        col.name,
+        text,
+        "unknown_date",
+        lambda p: (
+            f"{text.iat[p]} står i mange systemer for en ukendt dato (og er dag 1 i Excels kalender), ikke for en "
+            f"rigtig {col.name}; {do}"
+        ),
+    )
+    return unknown
+
+
 def _sentinel_hint(col: Column, value: str) -> str:
     """What to do with a date or month outside the years allowed: in an optional column leave it empty, and a day at
     the end of time (9999-12-31, 9999-12) is named as what many systems write for "no end date" (a tilbud that is not
-    closed); in a required one it is not the date to write."""
+    closed); in a required one it is not the date to write. A calendar's first day (1899-12-30, 1753-01-01,
+    0001-01-01) is named as what many systems write for "unknown"."""
+    if value[:10] in _FIRST_DAYS:
+        why = _FIRST_DAYS[value[:10]]
+        unknown = f"; {value} står i mange systemer for en ukendt dato ({why}): skriv den rigtige dato"
+        return unknown + (", eller lad feltet stå tomt, hvis den ikke kendes" if col.nullable else "")
     end_of_time = value.startswith("9999-12")
     if not col.nullable:
         return f"; {value} er en pladsholder for 'ingen dato', ikke den dato, der skal stå her" if end_of_time else ""

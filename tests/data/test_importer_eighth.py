@@ -4,8 +4,25 @@ Python that earlier rounds did not see."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+import pytest
+
+from data.importer import read_upload
 from data.lock_rules import InspectorTerms, lock_rule_problems
+from tests.data.test_importer import fails, rewrite, texts
+from tests.factories import AS_OF, small_dataset
+from tests.fixtures.uploads import write_csv_folder
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return write_csv_folder(small_dataset(), tmp_path / "upload")
+
+
+def _set(rows: list[list[str]], row: int, column: str, value: str) -> None:
+    rows[row][rows[0].index(column)] = value
+
 
 # --- a lock on a day of absence -------------------------------------------------------------------------
 
@@ -24,3 +41,86 @@ def test_a_lock_on_a_day_of_absence_names_that_absence_only() -> None:
     )
     problems = lock_rule_problems("F1", "midt", "sel108", None, "I1", inspector, dt.date(2026, 12, 22))
     assert problems == ["I1 er fraværende den dag (fravær 2026-12-21–2027-01-03)"]
+
+
+# --- 1900-01-01, a case system's "unknown date" ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value", "what_to_do"),
+    [
+        ("facilities", "approved_on", "1900-01-01", "skriv den rigtige dato"),
+        ("concerns", "date", "1900-01-01", "skriv den rigtige dato"),
+        ("facilities", "closed_on", "1900-01-01", "skriv den rigtige dato, eller lad feltet stå tomt, hvis den ikke kendes"),
+        ("use_of_force", "month", "1900-01", "skriv den rigtige måned"),
+    ],
+)  # fmt: skip
+def test_the_first_day_of_1900_is_refused_as_an_unknown_date(
+    folder: Path, table: str, column: str, value: str, what_to_do: str
+) -> None:
+    """A case system or an Excel cell holding 1 as a date writes 1900-01-01 where the date is not known: an
+    approved_on of 1900-01-01 was stored without a word (every visit then lies after the approval, and the tilbud
+    looks 126 years old), and a concern of 1900 got only the warning that it lies before the approval."""
+    rows = texts(table)
+    _set(rows, 1, column, value)
+    rewrite(folder, table, rows)
+    found = [(v.file, v.row, v.column, v.value, v.rule, v.message) for v in fails(folder).violations]
+    assert found == [
+        (
+            f"{table}.csv",
+            2,
+            column,
+            value,
+            "unknown_date",
+            f"{value} står i mange systemer for en ukendt dato (og er dag 1 i Excels kalender), ikke for en rigtig "
+            f"{column}; {what_to_do}",
+        )
+    ]
+
+
+def test_a_date_in_1900_after_its_first_day_is_a_date(folder: Path) -> None:
+    concerns = texts("concerns")
+    _set(concerns, 1, "date", "1900-01-02")
+    rewrite(folder, "concerns", concerns)
+    assert "unknown_date" not in {w.rule for w in read_upload(folder, today=AS_OF).warnings}
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        ("1899-12-30", "; 1899-12-30 står i mange systemer for en ukendt dato (dag 0 i Access, VBA og Delphi)"),
+        ("1753-01-01", "; 1753-01-01 står i mange systemer for en ukendt dato (den første dag, SQL Server kan gemme)"),
+        ("0001-01-01", "; 0001-01-01 står i mange systemer for en ukendt dato (den første dag, .NET kan gemme)"),
+    ],
+)
+def test_another_first_day_of_a_calendar_is_named_as_an_unknown_date(folder: Path, value: str, hint: str) -> None:
+    """Outside the years 1900-2199, these read only 'approved_on skal ligge i årene 1900-2199', with nothing to say
+    that the date was never known."""
+    fac = texts("facilities")
+    _set(fac, 1, "approved_on", value)
+    rewrite(folder, "facilities", fac)
+    assert [(v.row, v.column, v.message) for v in fails(folder).violations] == [
+        (2, "approved_on", f"approved_on skal ligge i årene 1900-2199{hint}: skriv den rigtige dato")
+    ]
+
+
+# --- a yes or no written with its first letter ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "write"),
+    [("J", "ja"), ("N", "nej"), ("j", "ja"), ("Y", "ja"), ("T", "true"), ("F", "false")],
+)
+def test_a_yes_or_no_written_with_its_first_letter_says_the_word_to_write(folder: Path, value: str, write: str) -> None:
+    """Case systems store a flag as J/N (Y/N, T/F): each read only 'announced skal være true/false, 1/0 eller
+    ja/nej', which does not say that the letter alone is what is wrong."""
+    visits = texts("visits")
+    _set(visits, 1, "announced", value)
+    rewrite(folder, "visits", visits)
+    assert [(v.row, v.column, v.message) for v in fails(folder).violations] == [
+        (
+            2,
+            "announced",
+            f"announced skal være true/false, 1/0 eller ja/nej; skriv ordet helt ud ({write} for '{value}')",
+        )
+    ]
