@@ -179,6 +179,7 @@ def _parse_column(
         control = _control_characters(table, col, text, report)
         control = control | _special_spaces(table, col, text, report, ~control)
         control = control | _shortened_ids(table, col, text, report)
+        _decimal_ids(table, col, text, report)  # the values kept: the references that match them are no error
         values = text.astype(object).where(~control, None)
         if col.pattern is not None:
             bad = filled & ~control & ~text.str.fullmatch(col.pattern).fillna(False).to_numpy(dtype=bool)
@@ -907,6 +908,38 @@ def _shortened_ids(table: _Parsed, col: Column, text: pd.Series, report: _Report
         ),
     )
     return shortened | dated
+
+
+def _decimal_ids(table: _Parsed, col: Column, text: pd.Series, report: _Report) -> None:
+    """A file's own ids in a column of numbers written with decimals (``101.0``, as pandas writes an id column of
+    numbers that has an empty cell, and Excel with the number format ``0,0``), in one violation for the column.
+    Stored, the case system's next export (``101``) would have made each a second time. The values are kept, so the
+    references that match them are no error. Only the own id: a reference that differs from a known id by its
+    decimals is named with that id where it is checked, and a column with letters in its ids holds no numbers."""
+    if table.spec.key != (col.name,) or ".0" not in "".join(text.tolist()):  # one scan before a per-cell one
+        return
+    decimal = text.str.fullmatch(r"[0-9]+\.0+").fillna(False).to_numpy(dtype=bool)
+    digits = text.str.fullmatch(r"[0-9]*").fillna(False).to_numpy(dtype=bool)  # the empty cells too
+    if not decimal.any() or not (decimal | digits).all():
+        return
+    rows, more, seen, _cells = _marked_cells(table, text, decimal)
+    count = int(decimal.sum())
+    ids = "1 id" if count == 1 else f"{format_number_da(count, 0)} id'er"
+    whole = seen[0].split(".")[0]
+    shown = ", ".join(f"'{_display(v)}'" for v in seen[:5])
+    report.add(
+        Violation(
+            table.raw.source,
+            rows[0],
+            col.name,
+            seen[0],
+            "id_decimal",
+            f"{ids} i {col.name} er skrevet som decimaltal ({shown}; "
+            f"række {_rows_da(rows)}{more}): et program har gemt id-kolonnen som tal med decimaler (pandas gør det, "
+            f"når kolonnen har tomme celler, Excel med talformatet 0,0), og den næste eksport, {whole}, ville blive "
+            f"et nyt id; skriv id'erne uden decimaler ({whole})",
+        )
+    )
 
 
 def _control_characters(table: _Parsed, col: Column, text: pd.Series, report: _Report) -> np.ndarray:

@@ -124,3 +124,55 @@ def test_a_yes_or_no_written_with_its_first_letter_says_the_word_to_write(folder
             f"announced skal være true/false, 1/0 eller ja/nej; skriv ordet helt ud ({write} for '{value}')",
         )
     ]
+
+
+# --- an own id of digits written as a decimal number ---------------------------------------------------
+
+
+def _digit_facility_ids(folder: Path, own: str, refs: str) -> None:
+    """The small dataset's tilbud numbered 101, 102, …, written ``own`` in facilities.csv and ``refs`` elsewhere
+    (``{}`` is the number)."""
+    fac = texts("facilities")
+    numbers = {row[0]: str(100 + i) for i, row in enumerate(fac[1:], start=1)}
+    for row in fac[1:]:
+        row[0] = own.format(numbers[row[0]])
+    rewrite(folder, "facilities", fac)
+    for table in ("visits", "use_of_force", "staff_figures", "concerns", "sanctions", "locked_visits"):
+        rows = texts(table)
+        j = rows[0].index("facility_id")
+        for row in rows[1:]:
+            row[j] = refs.format(numbers[row[j]])
+        rewrite(folder, table, rows)
+
+
+def test_own_ids_of_digits_written_as_decimals_are_one_violation_for_the_column(folder: Path) -> None:
+    """pandas writes an id column of numbers with an empty cell as 101.0, 102.0 (and Excel does with the number
+    format 0,0): with the same ids in every file, such an upload was stored without a word, and the case system's
+    next export, 101, would have made every tilbud a second time."""
+    _digit_facility_ids(folder, "{}.0", "{}.0")
+    found = [(v.file, v.row, v.column, v.value, v.rule, v.message) for v in fails(folder).violations]
+    count = len(texts("facilities")) - 1
+    assert found == [
+        (
+            "facilities.csv",
+            2,
+            "facility_id",
+            "101.0",
+            "id_decimal",
+            f"{count} id'er i facility_id er skrevet som decimaltal ('101.0', '102.0', '103.0', '104.0', '105.0'; "
+            f"række 2, 3, 4, 5, 6 m.fl. ({count} i alt)): et program har gemt id-kolonnen som tal med decimaler "
+            "(pandas gør det, når kolonnen har tomme celler, Excel med talformatet 0,0), og den næste eksport, "
+            "101, ville blive et nyt id; skriv id'erne uden decimaler (101)",
+        )
+    ]
+
+
+def test_own_ids_of_digits_are_ids(folder: Path) -> None:
+    _digit_facility_ids(folder, "{}", "{}")
+    assert len(read_upload(folder, today=AS_OF).dataset.facilities) == len(texts("facilities")) - 1
+
+
+def test_an_own_id_with_a_decimal_among_ids_of_letters_is_an_id(folder: Path) -> None:
+    """'T1.0' or a version-like '2.0' among ids of letters is no number a program wrote: only a column of numbers is."""
+    _digit_facility_ids(folder, "T{}.0", "T{}.0")
+    assert len(read_upload(folder, today=AS_OF).dataset.facilities) == len(texts("facilities")) - 1
