@@ -64,6 +64,11 @@ _TARGET_WHAT_DA = {"facilities": "tilbud", "visits": "besøg", "inspectors": "ti
 _TARGET_THEM_DA = {"facilities": "tilbuddene", "visits": "besøgene", "inspectors": "tilsynskonsulenterne"}
 
 
+def _name_key(name: str) -> str:
+    """A name as references are matched against it: any case, runs of spaces as one."""
+    return " ".join(name.split()).casefold()
+
+
 def _above(value: float, bound: float) -> str:
     """``value`` with the fewest decimals (up to three) that still show it above ``bound``: 241 magtanvendelser at 8
     places are "30,1" pr. plads, not "30" beside "over 30"."""
@@ -91,6 +96,7 @@ class _CrossChecks:
         #: rows refer to it and how many rows, said once in that violation (:meth:`empty_file_references`) instead of a
         #: violation per row.
         self._into_empty: dict[str, dict[str, int]] = {}
+        self._names: dict[str, dict[str, list[str]]] = {}
 
     def known(self, reference: str) -> set[str]:
         """Values of ``file.column`` in the upload (valid cells) and in what is stored."""
@@ -402,6 +408,26 @@ class _CrossChecks:
 
         self.report.cells(table, bad, name, table.text.get(name, ids), "row_id_other_facility", message)
 
+    def _name_hint(self, target: str, values: list[str]) -> str:
+        """The hint for a reference written as the name of a known tilbud or inspector ('Anne Holm' for I1, as a
+        case system shows them and an export may keep): whose name each is, and to write the ids; "" when none is a
+        name (only facilities and inspectors have names)."""
+        if "name" not in FILE_BY_NAME[target].column_names:
+            return ""
+        if target not in self._names:
+            by_name: dict[str, list[str]] = {}
+            for key, name in self.lookup(target, "name").dropna().items():
+                by_name.setdefault(_name_key(str(name)), []).append(str(key))
+            self._names[target] = {name: sorted(ids) for name, ids in by_name.items()}
+        named = [(v, self._names[target][_name_key(v)]) for v in values if _name_key(v) in self._names[target]]
+        if not named:
+            return ""
+        whose = ", ".join(
+            (f"'{v}' er navnet på " if i == 0 else f"'{v}' på ") + " og ".join(ids) for i, (v, ids) in enumerate(named)
+        )
+        what = ("id'et, som det står", "navnet") if len(named) == 1 else ("id'erne, som de står", "navnene")
+        return f"; {whose}: skriv {what[0]} i {target}, ikke {what[1]}"
+
     def references(self, table: _Parsed) -> None:
         for col in table.spec.columns:
             if col.references is not None and col.name in table.present:
@@ -443,6 +469,8 @@ class _CrossChecks:
                     if twin in known:
                         return _space_hint(spaced, twin)
                     return f"; '{spaced}' {special_space_hint(spaced)}"
+                if named := self._name_hint(target, ids):
+                    return named
                 if target == "inspectors":
                     return (
                         "; er det en tidligere tilsynskonsulent, så tilføj en række i inspectors.csv med "
@@ -501,7 +529,7 @@ class _CrossChecks:
                     return _space_hint(str(value), twin)
                 if re.search(SPECIAL_SPACE_RE, str(value)):  # no id it looks like: the file's own id was refused too
                     return f"; id'et {special_space_hint(str(value))}"
-                return ""
+                return self._name_hint(target, [str(value)])
 
             self.report.cells(
                 table,

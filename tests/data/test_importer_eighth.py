@@ -176,3 +176,44 @@ def test_an_own_id_with_a_decimal_among_ids_of_letters_is_an_id(folder: Path) ->
     """'T1.0' or a version-like '2.0' among ids of letters is no number a program wrote: only a column of numbers is."""
     _digit_facility_ids(folder, "T{}.0", "T{}.0")
     assert len(read_upload(folder, today=AS_OF).dataset.facilities) == len(texts("facilities")) - 1
+
+
+# --- a reference written as the name ---------------------------------------------------------------------
+
+
+def test_an_inspector_named_by_name_in_a_visit_says_the_id_to_write(folder: Path) -> None:
+    """Case systems show an inspector by name and an export may keep only that: 'Anne Holm' read 'findes ikke',
+    and the hint said to add her to inspectors.csv as a former inspector, which would make Anne Holm a second
+    inspector beside I1."""
+    visits = texts("visits")
+    _set(visits, 1, "inspector_ids", "Anne Holm;Bo Jensen")
+    rewrite(folder, "visits", visits)
+    assert [(v.row, v.column, v.message) for v in fails(folder).violations] == [
+        (
+            2,
+            "inspector_ids",
+            "inspector_ids: 'Anne Holm', 'Bo Jensen' findes ikke i inspectors (hverken i denne upload eller i "
+            "databasen); 'Anne Holm' er navnet på I1, 'Bo Jensen' på I2: skriv id'erne, som de står i inspectors, "
+            "ikke navnene",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value", "named"),
+    [
+        ("visits", "facility_id", "Bostedet Egebakken", "'Bostedet Egebakken' er navnet på F1"),
+        ("visits", "facility_id", "bostedet egebakken ", "'bostedet egebakken' er navnet på F1"),
+        ("absences", "inspector_id", "Anne Holm", "'Anne Holm' er navnet på I1"),
+    ],
+)
+def test_a_tilbud_or_an_inspector_named_by_name_says_the_id_to_write(
+    folder: Path, table: str, column: str, value: str, named: str
+) -> None:
+    rows = texts(table)
+    _set(rows, 1, column, value)
+    rewrite(folder, table, rows)
+    target = "facilities" if column == "facility_id" else "inspectors"
+    [v] = fails(folder).violations
+    assert (v.row, v.column, v.rule) == (2, column, "reference")
+    assert v.message.endswith(f"; {named}: skriv id'et, som det står i {target}, ikke navnet")
