@@ -213,6 +213,20 @@ def _month_hint(text: str) -> str:
     return serial if "Excel-datonummer" in serial else ""
 
 
+def _month_not_date_hint(text: str) -> str:
+    """The hint for a month or a year alone in a date column ("2026-01", "januar 2026", "2026"), as a report or a
+    pivot table keeps a date: that the day is missing ("" for anything else)."""
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}", text) and 1 <= int(text[5:]) <= 12:
+        month = ""
+    elif (written := re.fullmatch(r"; skriv ([0-9]{4}-[0-9]{2}) \(år-måned\)", _month_hint(text))) is not None:
+        month = f" ({written.group(1)})"
+    elif re.fullmatch(r"(19|20|21)[0-9]{2}", text):
+        return f"; {text} er et år, ikke en dato: skriv hele datoen med dagen, som den står i fagsystemet"
+    else:
+        return ""
+    return f"; {text} er en måned{month}, ikke en dato: skriv hele datoen med dagen, som den står i fagsystemet"
+
+
 def _id_number(text: str) -> str | None:
     """The number an id of digits stands for, as Excel may write it ("0042", "42" and "42.0" are "42"); None for an
     id with anything but digits."""

@@ -23,6 +23,7 @@ from data.importer.hints import (
     _date_hint,
     _did_you_mean,
     _month_hint,
+    _month_not_date_hint,
     _no_such_date,
     special_space_hint,
 )
@@ -252,7 +253,11 @@ def _parse_column(
             "date",
             lambda p: (
                 f"{col.name} skal være en dato på formen ÅÅÅÅ-MM-DD, fx 2024-03-12"
-                + (_no_such_date(text.iat[p]) if well_formed[p] else _date_hint(text.iat[p]) or nothing(p))
+                + (
+                    _no_such_date(text.iat[p])
+                    if well_formed[p]
+                    else _date_hint(text.iat[p]) or _month_not_date_hint(text.iat[p]) or nothing(p)
+                )
             ),
         )
         if col.not_after_today:

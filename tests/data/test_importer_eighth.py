@@ -217,3 +217,33 @@ def test_a_tilbud_or_an_inspector_named_by_name_says_the_id_to_write(
     [v] = fails(folder).violations
     assert (v.row, v.column, v.rule) == (2, column, "reference")
     assert v.message.endswith(f"; {named}: skriv id'et, som det står i {target}, ikke navnet")
+
+
+# --- a month or a year where a date is wanted ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        ("2026-01", "; 2026-01 er en måned, ikke en dato"),
+        ("januar 2026", "; januar 2026 er en måned (2026-01), ikke en dato"),
+        ("jan-26", "; jan-26 er en måned (2026-01), ikke en dato"),
+        ("01-2026", "; 01-2026 er en måned (2026-01), ikke en dato"),
+        ("2026", "; 2026 er et år, ikke en dato"),
+    ],
+)
+def test_a_month_or_a_year_in_a_date_column_says_that_the_day_is_missing(folder: Path, value: str, hint: str) -> None:
+    """A report or a pivot table keeps a visit's month or year only: each read 'date skal være en dato på formen
+    ÅÅÅÅ-MM-DD', where the same value in a month column gets the month to write."""
+    concerns = texts("concerns")
+    _set(concerns, 1, "date", value)
+    rewrite(folder, "concerns", concerns)
+    assert [(v.row, v.column, v.message) for v in fails(folder).violations] == [
+        (
+            2,
+            "date",
+            "date skal være en dato på formen ÅÅÅÅ-MM-DD, fx 2024-03-12"
+            + hint
+            + ": skriv hele datoen med dagen, som den står i fagsystemet",
+        )
+    ]
