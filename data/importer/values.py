@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from data.contract import FALSE_WORDS, TRUE_WORDS, Column, Kind
+from data.enums import VisitKind
 from data.errors import Violation
-from data.glossary import control_character_da, format_number_da
+from data.glossary import VISIT_KIND_DA, control_character_da, format_number_da
 from data.importer.formats import _DATE_FORMAT, _INT_FORMAT, _MONTH_FORMAT, _PERCENT_SIGN_FORMAT, _THOUSANDS_FORMAT
 from data.importer.hints import (
     SPECIAL_SPACE_RE,
@@ -161,17 +162,15 @@ def _parse_column(
         lower = text.str.lower()
         bad = filled & ~lower.isin(col.allowed).to_numpy()
         allowed = ", ".join(col.allowed)
-        report.cells(
-            table,
-            bad,
-            col.name,
-            text,
-            "enum",
-            lambda p: (
-                f"{col.name} '{_display(text.iat[p])}' er ukendt; {_did_you_mean(text.iat[p], col.allowed)}"
-                f"tilladte værdier: {allowed}"
-            ),
-        )
+
+        def enum_message(pos: int) -> str:
+            value = text.iat[pos]
+            if table.spec.name == "visits" and col.name == "kind" and (announced := _announced_as_kind(value)):
+                return f"{col.name} '{_display(value)}' er ukendt; {announced}"
+            hint = _did_you_mean(value, col.allowed)
+            return f"{col.name} '{_display(value)}' er ukendt; {hint}tilladte værdier: {allowed}"
+
+        report.cells(table, bad, col.name, text, "enum", enum_message)
         return lower.astype(object).where(filled & ~bad, None)
 
     if col.kind in (Kind.TEXT, Kind.ID_LIST):
@@ -388,6 +387,20 @@ def _parse_column(
         return numbers
 
     raise AssertionError(f"unhandled kind {col.kind}")  # pragma: no cover
+
+
+def _announced_as_kind(value: str) -> str:
+    """For a visit's ``kind`` written "Uanmeldt" or "Anmeldt tilsyn", as case systems name a visit: that the value
+    belongs in ``announced``, and what ``kind`` holds; "" for anything else."""
+    word = re.sub(r"\s+(?:tilsyn|besøg|tilsynsbesøg)$", "", value.strip().casefold())
+    meant = _BOOL_MEANINGS["announced"].get(word)
+    if meant is None:
+        return ""
+    kinds = [f"{kind.value} ({VISIT_KIND_DA[kind]})" for kind in VisitKind]
+    return (
+        f"'{_display(value)}' siger, om besøget var anmeldt, og hører til kolonnen announced "
+        f"({'true' if meant else 'false'}); kind er besøgets art: {', '.join(kinds[:-1])} eller {kinds[-1]}"
+    )
 
 
 def _marked_cells(table: _Parsed, text: pd.Series, mask: np.ndarray) -> tuple[list[int], str, list[str], str]:

@@ -247,3 +247,26 @@ def test_a_month_or_a_year_in_a_date_column_says_that_the_day_is_missing(folder:
             + ": skriv hele datoen med dagen, som den står i fagsystemet",
         )
     ]
+
+
+# --- announced written in kind ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "announced"), [("Uanmeldt", "false"), ("Anmeldt tilsyn", "true"), ("uanmeldt besøg", "false")]
+)
+def test_announced_or_not_written_as_the_kind_of_visit_names_the_column_it_belongs_in(
+    folder: Path, value: str, announced: str
+) -> None:
+    """Case systems name a visit 'Anmeldt tilsyn' or 'Uanmeldt tilsyn', and an export may put that in kind: it read
+    'kind … er ukendt' with four English codes, none of which says that the value belongs in announced."""
+    visits = texts("visits")
+    _set(visits, 1, "kind", value)
+    rewrite(folder, "visits", visits)
+    [v] = fails(folder).violations
+    assert (v.row, v.column, v.rule) == (2, "kind", "enum")
+    assert v.message == (
+        f"kind '{value}' er ukendt; '{value}' siger, om besøget var anmeldt, og hører til kolonnen announced "
+        f"({announced}); kind er besøgets art: operational (driftsorienteret tilsyn), approval (godkendelse), "
+        "enhanced (skærpet tilsyn) eller follow_up (opfølgning)"
+    )
