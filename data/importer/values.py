@@ -40,6 +40,14 @@ _MAX_INT = 2**53 - 1
 #: PostgreSQL refuses a larger one when the rows are written, after the upload was found valid.
 _MAX_DB_INT = 2**31 - 1
 _BOOL_WORDS = "true/false, 1/0 eller ja/nej"
+#: What to write in an empty required cell where an export leaves it empty for a reason of its own, by (file, column):
+#: a long leave whose end is not known yet.
+_REQUIRED_HINTS = {
+    ("absences", "end"): (
+        "; er fraværets slutdato ikke kendt, så skriv den dag, det forventes at slutte: en plan regner "
+        "tilsynskonsulenten som fraværende til og med den"
+    ),
+}
 #: A yes or no written with its first letter, as case systems store a flag (J/N, Y/N, T/F): the word to write.
 _BOOL_LETTERS = {"j": "ja", "y": "ja", "n": "nej", "t": "true", "f": "false"}
 #: The first day of Excel's calendar (day 1), which case systems and spreadsheets write where a date is not known:
@@ -150,7 +158,8 @@ def _parse_column(
     filled = ~empty
     if not col.nullable:
         missing = empty & ~marked if padded is None else empty & ~marked & ~padded
-        report.cells(table, missing, col.name, None, "required", f"{col.name} må ikke være tom")
+        hint = _REQUIRED_HINTS.get((table.spec.name, col.name), "")
+        report.cells(table, missing, col.name, None, "required", f"{col.name} må ikke være tom{hint}")
 
     def nothing(pos: int) -> str:
         """The hint for "NA", "-" or "null" in an optional column: such a cell is left empty."""

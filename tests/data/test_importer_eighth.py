@@ -270,3 +270,22 @@ def test_announced_or_not_written_as_the_kind_of_visit_names_the_column_it_belon
         f"({announced}); kind er besøgets art: operational (driftsorienteret tilsyn), approval (godkendelse), "
         "enhanced (skærpet tilsyn) eller follow_up (opfølgning)"
     )
+
+
+# --- an absence without an end ---------------------------------------------------------------------------
+
+
+def test_an_absence_without_an_end_says_what_to_write(folder: Path) -> None:
+    """A case system exports a long leave whose end is not known with an empty end: it read 'end må ikke være tom',
+    which does not say what to write for an absence that has none yet."""
+    absences = texts("absences")
+    _set(absences, 1, "end", "")
+    rewrite(folder, "absences", absences)
+    assert [(v.row, v.column, v.message) for v in fails(folder).violations] == [
+        (
+            2,
+            "end",
+            "end må ikke være tom; er fraværets slutdato ikke kendt, så skriv den dag, det forventes at slutte: en "
+            "plan regner tilsynskonsulenten som fraværende til og med den",
+        )
+    ]
