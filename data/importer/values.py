@@ -6,6 +6,7 @@ booleans, dates, months, integers and decimals, with their bounds; invisible and
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -379,6 +380,12 @@ def _parse_column(
             if scale is not None and col.maximum is not None and float(scale.group(3)) == col.maximum:
                 # "4 af 5", "3/5": a score with its scale, as a report writes it
                 return f"{rule}; skriv kun tallet ({scale.group(1)}), uden '{text.iat[pos][scale.end(1) :].strip()}'"
+            if integer and re.fullmatch(r"[0-9]+[.,][0-9]+", text.iat[pos]):
+                # "2,5" visits a week for a part-time inspector, a score "3.5" averaged: the whole numbers near it
+                written = float(text.iat[pos].replace(",", "."))
+                near = [n for n in dict.fromkeys((math.floor(written), math.ceil(written))) if _within(col, n)]
+                if near:
+                    return f"{rule}; skriv et helt tal ({' eller '.join(str(n) for n in near)})"
             unit = re.fullmatch(_NUMBER_WITH_UNIT, text.iat[pos])
             if unit is not None and not (integer and re.search("[.,]", unit.group(1))):
                 return f"{rule}; skriv kun tallet ({unit.group(1)}), uden '{unit.group(2)}'"  # "24 pladser", "18 pct."

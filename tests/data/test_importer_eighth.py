@@ -289,3 +289,27 @@ def test_an_absence_without_an_end_says_what_to_write(folder: Path) -> None:
             "plan regner tilsynskonsulenten som fraværende til og med den",
         )
     ]
+
+
+# --- a decimal in a column of whole numbers --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value", "hint"),
+    [
+        ("inspectors", "visits_per_week", "2,5", "; skriv et helt tal (2 eller 3)"),  # a part-time inspector
+        ("indicator_scores", "score", "3.5", "; skriv et helt tal (3 eller 4)"),  # an average of two scores
+        ("facilities", "places", "0,5", "; skriv et helt tal (1)"),  # places are at least 1
+    ],
+)
+def test_a_decimal_in_a_column_of_whole_numbers_names_the_whole_numbers_near_it(
+    folder: Path, table: str, column: str, value: str, hint: str
+) -> None:
+    """'2,5' visits a week for a part-time inspector read only 'visits_per_week skal være et heltal på mindst 0',
+    which it looks like to the one who wrote it."""
+    rows = texts(table)
+    _set(rows, 1, column, value)
+    rewrite(folder, table, rows)
+    [v] = fails(folder).violations
+    assert (v.row, v.column, v.rule) == (2, column, "int")
+    assert v.message.endswith(hint)
