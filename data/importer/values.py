@@ -49,6 +49,8 @@ _REQUIRED_HINTS = {
         "tilsynskonsulenten som fraværende til og med den"
     ),
 }
+#: A concern's severity written with its first letter, as a case system's list shows it (høj/middel/lav alike).
+_SEVERITY_LETTERS = {"h": "high", "m": "medium", "l": "low"}
 #: A yes or no written with its first letter, as case systems store a flag (J/N, Y/N, T/F): the word to write.
 _BOOL_LETTERS = {"j": "ja", "y": "ja", "n": "nej", "t": "true", "f": "false"}
 #: The first day of Excel's calendar (day 1), which case systems and spreadsheets write where a date is not known:
@@ -178,6 +180,8 @@ def _parse_column(
             if table.spec.name == "visits" and col.name == "kind" and (announced := _announced_as_kind(value)):
                 return f"{col.name} '{_display(value)}' er ukendt; {announced}"
             hint = _did_you_mean(value, col.allowed)
+            if col.name == "severity" and (code := _SEVERITY_LETTERS.get(value.lower())) in col.allowed:
+                hint = f"skriv '{code}'; "  # H/M/L: høj/middel/lav and high/medium/low start alike
             return f"{col.name} '{_display(value)}' er ukendt; {hint}tilladte værdier: {allowed}"
 
         report.cells(table, bad, col.name, text, "enum", enum_message)

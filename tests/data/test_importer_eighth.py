@@ -313,3 +313,17 @@ def test_a_decimal_in_a_column_of_whole_numbers_names_the_whole_numbers_near_it(
     [v] = fails(folder).violations
     assert (v.row, v.column, v.rule) == (2, column, "int")
     assert v.message.endswith(hint)
+
+
+# --- a severity written with its first letter ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("value", "code"), [("H", "high"), ("m", "medium"), ("L", "low")])
+def test_a_severity_written_with_its_first_letter_gets_the_code(folder: Path, value: str, code: str) -> None:
+    """A case system's list of concerns shows the severity as H/M/L (høj/middel/lav start with the same letters): it
+    read 'severity … er ukendt' with the three codes, leaving the user to match them."""
+    concerns = texts("concerns")
+    _set(concerns, 1, "severity", value)
+    rewrite(folder, "concerns", concerns)
+    [v] = fails(folder).violations
+    assert v.message == f"severity '{value}' er ukendt; skriv '{code}'; tilladte værdier: low, medium, high"
