@@ -232,7 +232,7 @@ def _parse_column(
         meanings = _BOOL_MEANINGS.get(col.name, {})
 
         def bool_message(pos: int) -> str:
-            meant = meanings.get(lower.iat[pos])
+            meant = meanings.get(lower.iat[pos], meanings.get(_without_visit_word(lower.iat[pos])))
             hint = "" if meant is None else f"; skriv {'true' if meant else 'false'} ({lower.iat[pos]})"
             if lower.iat[pos] == "-1":  # Access and VBA store a yes as -1
                 hint = "; -1 er 'ja' i Access og VBA, som filen kan komme fra: skriv true, 1 eller ja"
@@ -384,6 +384,11 @@ def _parse_column(
             if scale is not None and col.maximum is not None and float(scale.group(3)) == col.maximum:
                 # "4 af 5", "3/5": a score with its scale, as a report writes it
                 return f"{rule}; skriv kun tallet ({scale.group(1)}), uden '{text.iat[pos][scale.end(1) :].strip()}'"
+            span = re.fullmatch(r"([0-9]+)\s*[-–]\s*([0-9]+)", text.iat[pos])
+            if integer and span is not None and int(span.group(1)) < int(span.group(2)):
+                # "2-3" visits a week, "10-12" places: a range, where the column holds one number
+                low, high = span.group(1), span.group(2)
+                return f"{rule}; '{text.iat[pos]}' er et interval: skriv ét helt tal ({low} eller {high})"
             if integer and re.fullmatch(r"[0-9]+[.,][0-9]+", text.iat[pos]):
                 # "2,5" visits a week for a part-time inspector, a score "3.5" averaged: the whole numbers near it
                 written = float(text.iat[pos].replace(",", "."))
@@ -409,11 +414,15 @@ def _parse_column(
     raise AssertionError(f"unhandled kind {col.kind}")  # pragma: no cover
 
 
+def _without_visit_word(value: str) -> str:
+    """``value`` in lower case without a last word naming a visit ("Uanmeldt tilsyn", "Anmeldt besøg")."""
+    return re.sub(r"\s+(?:tilsyn|besøg|tilsynsbesøg)$", "", value.strip().casefold())
+
+
 def _announced_as_kind(value: str) -> str:
     """For a visit's ``kind`` written "Uanmeldt" or "Anmeldt tilsyn", as case systems name a visit: that the value
     belongs in ``announced``, and what ``kind`` holds; "" for anything else."""
-    word = re.sub(r"\s+(?:tilsyn|besøg|tilsynsbesøg)$", "", value.strip().casefold())
-    meant = _BOOL_MEANINGS["announced"].get(word)
+    meant = _BOOL_MEANINGS["announced"].get(_without_visit_word(value))
     if meant is None:
         return ""
     kinds = [f"{kind.value} ({VISIT_KIND_DA[kind]})" for kind in VisitKind]

@@ -327,3 +327,35 @@ def test_a_severity_written_with_its_first_letter_gets_the_code(folder: Path, va
     rewrite(folder, "concerns", concerns)
     [v] = fails(folder).violations
     assert v.message == f"severity '{value}' er ukendt; skriv '{code}'; tilladte værdier: low, medium, high"
+
+
+# --- announced written as a case system names the visit; a range for a number ---------------------------
+
+
+@pytest.mark.parametrize(("value", "write"), [("Anmeldt tilsyn", "true"), ("Uanmeldt besøg", "false")])
+def test_announced_written_as_the_visits_name_says_what_to_write(folder: Path, value: str, write: str) -> None:
+    """'Uanmeldt' got 'skriv false (uanmeldt)', but 'Uanmeldt besøg', as a case system names the visit, only the
+    rule."""
+    visits = texts("visits")
+    _set(visits, 1, "announced", value)
+    rewrite(folder, "visits", visits)
+    [v] = fails(folder).violations
+    assert v.message == f"announced skal være true/false, 1/0 eller ja/nej; skriv {write} ({value.lower()})"
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value", "hint"),
+    [
+        ("inspectors", "visits_per_week", "2-3", "; '2-3' er et interval: skriv ét helt tal (2 eller 3)"),
+        ("facilities", "places", "10 - 12", "; '10 - 12' er et interval: skriv ét helt tal (10 eller 12)"),
+    ],
+)
+def test_a_range_in_a_column_of_whole_numbers_says_to_write_one(
+    folder: Path, table: str, column: str, value: str, hint: str
+) -> None:
+    rows = texts(table)
+    _set(rows, 1, column, value)
+    rewrite(folder, table, rows)
+    [v] = fails(folder).violations
+    assert (v.row, v.column, v.rule) == (2, column, "int")
+    assert v.message.endswith(hint)
