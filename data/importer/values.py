@@ -395,6 +395,9 @@ def _parse_column(
                 near = [n for n in dict.fromkeys((math.floor(written), math.ceil(written))) if _within(col, n)]
                 if near:
                     return f"{rule}; skriv et helt tal ({' eller '.join(str(n) for n in near)})"
+            about = re.fullmatch(r"(ca\.?|cirka|omkring|~|≈)\s*([0-9]+(?:[.,][0-9]+)?)", text.iat[pos], re.IGNORECASE)
+            if about is not None:  # "ca. 12", a number typed by hand with what it is short of
+                return f"{rule}; skriv kun tallet ({about.group(2)}), uden '{about.group(1)}'"
             unit = re.fullmatch(_NUMBER_WITH_UNIT, text.iat[pos])
             if unit is not None and not (integer and re.search("[.,]", unit.group(1))):
                 return f"{rule}; skriv kun tallet ({unit.group(1)}), uden '{unit.group(2)}'"  # "24 pladser", "18 pct."

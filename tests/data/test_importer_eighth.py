@@ -359,3 +359,24 @@ def test_a_range_in_a_column_of_whole_numbers_says_to_write_one(
     [v] = fails(folder).violations
     assert (v.row, v.column, v.rule) == (2, column, "int")
     assert v.message.endswith(hint)
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value", "hint"),
+    [
+        ("facilities", "places", "ca. 12", "; skriv kun tallet (12), uden 'ca.'"),
+        ("staff_figures", "sickness_absence_pct", "~8,5", "; skriv kun tallet (8,5), uden '~'"),
+        ("use_of_force", "count", "Cirka 3", "; skriv kun tallet (3), uden 'Cirka'"),
+    ],
+)
+def test_an_approximate_number_says_the_number_to_write(
+    folder: Path, table: str, column: str, value: str, hint: str
+) -> None:
+    """A number typed by hand as 'ca. 12' read only the rule ('places skal være et heltal på mindst 1'), as '24
+    pladser' did before its unit got a hint."""
+    rows = texts(table)
+    _set(rows, 1, column, value)
+    rewrite(folder, table, rows)
+    [v] = fails(folder).violations
+    assert (v.row, v.column) == (2, column)
+    assert v.message.endswith(hint)
