@@ -10,7 +10,7 @@ inspectors inside a pool) and *travel* exists only in the day step.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from data.enums import Authority
@@ -279,6 +279,7 @@ def compare_with_baseline(
             plan_late += t.weight * max(0, plan_w - t.hi)
             base_late += t.weight * max(0, base_w - t.hi)
     n = len(top)
+    in_top = Counter(problem.facility_by_id[fid].authority for fid in top)
     plan_share = len(top & plan_q1) / n if n else 0.0
     base_share = len(top & base_q1) / n if n else 0.0
     return BaselineComparison(
@@ -292,7 +293,5 @@ def compare_with_baseline(
         top_share=TOP_DECILE,
         top_scope=problem.top_tier_scope,
         top_pool=problem.top_tier_pool_authorities,
-        top_by_authority={
-            a: sum(f.authority == a for f in problem.facilities if f.top_decile) for a in problem.authorities
-        },
+        top_by_authority={a: in_top[a] for a in problem.authorities},
     )
