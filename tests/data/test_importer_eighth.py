@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from data.errors import Violation
 from data.importer import read_upload
 from data.lock_rules import InspectorTerms, lock_rule_problems
 from tests.data.test_importer import fails, rewrite, texts
@@ -22,6 +23,15 @@ def folder(tmp_path: Path) -> Path:
 
 def _set(rows: list[list[str]], row: int, column: str, value: str) -> None:
     rows[row][rows[0].index(column)] = value
+
+
+def _one_violation(folder: Path, table: str, column: str, value: str) -> Violation:
+    """The one violation of the upload with ``value`` in ``column`` of ``table``'s first row (file row 2)."""
+    rows = texts(table)
+    _set(rows, 1, column, value)
+    rewrite(folder, table, rows)
+    [v] = fails(folder).violations
+    return v
 
 
 # --- a lock on a day of absence -------------------------------------------------------------------------
@@ -210,11 +220,8 @@ def test_an_inspector_named_by_name_in_a_visit_says_the_id_to_write(folder: Path
 def test_a_tilbud_or_an_inspector_named_by_name_says_the_id_to_write(
     folder: Path, table: str, column: str, value: str, named: str
 ) -> None:
-    rows = texts(table)
-    _set(rows, 1, column, value)
-    rewrite(folder, table, rows)
     target = "facilities" if column == "facility_id" else "inspectors"
-    [v] = fails(folder).violations
+    v = _one_violation(folder, table, column, value)
     assert (v.row, v.column, v.rule) == (2, column, "reference")
     assert v.message.endswith(f"; {named}: skriv id'et, som det står i {target}, ikke navnet")
 
@@ -307,10 +314,7 @@ def test_a_decimal_in_a_column_of_whole_numbers_names_the_whole_numbers_near_it(
 ) -> None:
     """'2,5' visits a week for a part-time inspector read only 'visits_per_week skal være et heltal på mindst 0',
     which it looks like to the one who wrote it."""
-    rows = texts(table)
-    _set(rows, 1, column, value)
-    rewrite(folder, table, rows)
-    [v] = fails(folder).violations
+    v = _one_violation(folder, table, column, value)
     assert (v.row, v.column, v.rule) == (2, column, "int")
     assert v.message.endswith(hint)
 
@@ -353,10 +357,7 @@ def test_announced_written_as_the_visits_name_says_what_to_write(folder: Path, v
 def test_a_range_in_a_column_of_whole_numbers_says_to_write_one(
     folder: Path, table: str, column: str, value: str, hint: str
 ) -> None:
-    rows = texts(table)
-    _set(rows, 1, column, value)
-    rewrite(folder, table, rows)
-    [v] = fails(folder).violations
+    v = _one_violation(folder, table, column, value)
     assert (v.row, v.column, v.rule) == (2, column, "int")
     assert v.message.endswith(hint)
 
@@ -374,9 +375,6 @@ def test_an_approximate_number_says_the_number_to_write(
 ) -> None:
     """A number typed by hand as 'ca. 12' read only the rule ('places skal være et heltal på mindst 1'), as '24
     pladser' did before its unit got a hint."""
-    rows = texts(table)
-    _set(rows, 1, column, value)
-    rewrite(folder, table, rows)
-    [v] = fails(folder).violations
+    v = _one_violation(folder, table, column, value)
     assert (v.row, v.column) == (2, column)
     assert v.message.endswith(hint)
